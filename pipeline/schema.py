@@ -1,0 +1,257 @@
+"""Table specifications: the single source for pandera models, Table Schemas and the data dictionary.
+
+Each table is described once, in ``schemas/<table>.yaml``. Everything that needs to know a table's
+columns (validation, casting, ``datapackage.json``, docs) derives it from here, so the three can never
+disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandera.polars as pa
+import polars as pl
+import yaml
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "number": pl.Float64(),
+    "boolean": pl.Boolean(),
+    "date": pl.Date(),
+}
+
+
+class SchemaSpecError(ValueError):
+    """A file in schemas/ is not a valid table specification."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One column: its name, type, meaning and constraints."""
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    unique: bool = False
+    pattern: str | None = None
+    enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    example: Any = None
+
+    @property
+    def dtype(self) -> pl.DataType:
+        return POLARS_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A published table: description, columns in order, keys and row order."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[FieldSpec, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    row_order: tuple[str, ...] = field(default=())
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def polars_schema(self) -> dict[str, pl.DataType]:
+        return {f.name: f.dtype for f in self.fields}
+
+    @property
+    def sort_columns(self) -> list[str]:
+        return list(self.row_order or self.primary_key)
+
+
+def _parse_field(table: str, raw: dict[str, Any]) -> FieldSpec:
+    missing = {"name", "type", "description"} - raw.keys()
+    if missing:
+        raise SchemaSpecError(f"schemas/{table}.yaml: field {raw.get('name', '?')!r} lacks {sorted(missing)}")
+    if raw["type"] not in POLARS_TYPES:
+        raise SchemaSpecError(
+            f"schemas/{table}.yaml: field {raw['name']!r} has unknown type {raw['type']!r}; "
+            f"use one of {sorted(POLARS_TYPES)}"
+        )
+    unknown = raw.keys() - {f.name for f in FieldSpec.__dataclass_fields__.values()}
+    if unknown:
+        raise SchemaSpecError(f"schemas/{table}.yaml: field {raw['name']!r} has unknown keys {sorted(unknown)}")
+    enum = tuple(raw["enum"]) if raw.get("enum") is not None else None
+    return FieldSpec(**{**raw, "enum": enum, "description": " ".join(str(raw["description"]).split())})
+
+
+def parse_table_spec(name: str, raw: dict[str, Any]) -> TableSpec:
+    """Build a TableSpec from the YAML mapping of ``schemas/<name>.yaml``."""
+    for key in ("title", "description", "primary_key", "fields"):
+        if key not in raw:
+            raise SchemaSpecError(f"schemas/{name}.yaml: missing top-level key {key!r}")
+    fields = tuple(_parse_field(name, f) for f in raw["fields"])
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names):
+        raise SchemaSpecError(f"schemas/{name}.yaml: duplicate column names")
+    for key_col in [*raw["primary_key"], *raw.get("row_order", [])]:
+        if key_col not in names:
+            raise SchemaSpecError(f"schemas/{name}.yaml: key column {key_col!r} is not a field")
+    foreign_keys = tuple(
+        ForeignKey(
+            fields=tuple(fk["fields"]),
+            resource=fk["reference"]["resource"],
+            reference_fields=tuple(fk["reference"]["fields"]),
+        )
+        for fk in raw.get("foreign_keys", [])
+    )
+    return TableSpec(
+        name=name,
+        title=raw["title"],
+        description=" ".join(str(raw["description"]).split()),
+        fields=fields,
+        primary_key=tuple(raw["primary_key"]),
+        foreign_keys=foreign_keys,
+        row_order=tuple(raw.get("row_order", ())),
+    )
+
+
+@cache
+def load_table_spec(name: str, schema_dir: Path = SCHEMA_DIR) -> TableSpec:
+    path = schema_dir / f"{name}.yaml"
+    if not path.exists():
+        raise SchemaSpecError(f"no table specification at {path}")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if raw.get("name", name) != name:
+        raise SchemaSpecError(f"{path}: name {raw['name']!r} does not match the file name")
+    return parse_table_spec(name, raw)
+
+
+def all_table_names(schema_dir: Path = SCHEMA_DIR) -> list[str]:
+    return sorted(p.stem for p in schema_dir.glob("*.yaml"))
+
+
+def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
+    """The pandera (polars) model of a table, built from its spec."""
+    columns = {}
+    for f in spec.fields:
+        checks = []
+        if f.pattern:
+            checks.append(pa.Check.str_matches(f.pattern))
+        if f.enum:
+            checks.append(pa.Check.isin(list(f.enum)))
+        if f.minimum is not None:
+            checks.append(pa.Check.ge(f.minimum))
+        if f.maximum is not None:
+            checks.append(pa.Check.le(f.maximum))
+        columns[f.name] = pa.Column(
+            f.dtype, checks=checks, nullable=not f.required, unique=f.unique, description=f.description
+        )
+    return pa.DataFrameSchema(
+        columns,
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        strict=True,
+        ordered=True,
+        unique=list(spec.primary_key),
+    )
+
+
+def conform(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
+    """Cast a frame to the spec's column order and types and sort it into its stable row order.
+
+    Missing optional columns are added as nulls so that extractors only fill what they know.
+    """
+    missing_required = [f.name for f in spec.fields if f.required and f.name not in frame.columns]
+    if missing_required:
+        raise SchemaSpecError(f"table {spec.name}: extractor produced no column(s) {missing_required}")
+    extra = [c for c in frame.columns if c not in spec.columns]
+    if extra:
+        raise SchemaSpecError(f"table {spec.name}: columns {extra} are not in schemas/{spec.name}.yaml")
+    exprs = [
+        (pl.col(f.name) if f.name in frame.columns else pl.lit(None)).cast(f.dtype).alias(f.name)
+        for f in spec.fields
+    ]
+    return frame.select(exprs).sort(spec.sort_columns, nulls_last=True, maintain_order=True)
+
+
+def validate(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
+    """Validate a collected frame against the table's pandera model (all errors at once)."""
+    return pandera_schema(spec).validate(frame, lazy=True)
+
+
+def frictionless_schema(spec: TableSpec) -> dict[str, Any]:
+    """The Frictionless Table Schema of a table."""
+    fields = []
+    for f in spec.fields:
+        entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description}
+        constraints: dict[str, Any] = {}
+        if f.required:
+            constraints["required"] = True
+        if f.unique:
+            constraints["unique"] = True
+        if f.pattern:
+            constraints["pattern"] = f.pattern
+        if f.enum:
+            constraints["enum"] = list(f.enum)
+        if f.minimum is not None:
+            constraints["minimum"] = f.minimum
+        if f.maximum is not None:
+            constraints["maximum"] = f.maximum
+        if constraints:
+            entry["constraints"] = constraints
+        if f.example is not None:
+            entry["example"] = f.example
+        fields.append(entry)
+    schema: dict[str, Any] = {
+        "fields": fields,
+        "missingValues": [""],
+        "primaryKey": list(spec.primary_key),
+    }
+    if spec.foreign_keys:
+        schema["foreignKeys"] = [
+            {
+                "fields": list(fk.fields),
+                "reference": {"resource": fk.resource, "fields": list(fk.reference_fields)},
+            }
+            for fk in spec.foreign_keys
+        ]
+    return schema
+
+
+def data_dictionary_markdown(specs: list[TableSpec]) -> str:
+    """A readable data dictionary for docs/, one section per table."""
+    lines = ["# Data dictionary", "", "Generated from `schemas/*.yaml` by `litvinov-dataset docs`; do not edit.", ""]
+    for spec in specs:
+        lines += [f"## `{spec.name}` — {spec.title}", "", spec.description, ""]
+        lines.append(f"Primary key: `{', '.join(spec.primary_key)}`.")
+        for fk in spec.foreign_keys:
+            lines.append(
+                f"Foreign key: `{', '.join(fk.fields)}` → `{fk.resource}.{', '.join(fk.reference_fields)}`."
+            )
+        lines += ["", "| column | type | required | description |", "|---|---|---|---|"]
+        for f in spec.fields:
+            extra = []
+            if f.enum:
+                extra.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
+            if f.pattern:
+                extra.append(f"pattern `{f.pattern}`")
+            desc = f.description + (f" ({'; '.join(extra)})" if extra else "")
+            lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | {desc.replace('|', '\\|')} |")
+        lines.append("")
+    return "\n".join(lines)
