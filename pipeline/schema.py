@@ -27,6 +27,13 @@ POLARS_TYPES: dict[str, pl.DataType] = {
 }
 
 
+RECORD_STATUS = "record_status"
+RECORD_STATUS_FIELD_DESCRIPTION = (
+    "active for a current record; withdrawn when a correction withdrew it (the row and its ID stay, IDs are "
+    "never reused)."
+)
+
+
 class SchemaSpecError(ValueError):
     """A file in schemas/ is not a valid table specification."""
 
@@ -94,7 +101,9 @@ def _parse_field(table: str, raw: dict[str, Any]) -> FieldSpec:
         )
     unknown = raw.keys() - {f.name for f in FieldSpec.__dataclass_fields__.values()}
     if unknown:
-        raise SchemaSpecError(f"schemas/{table}.yaml: field {raw['name']!r} has unknown keys {sorted(unknown)}")
+        raise SchemaSpecError(
+            f"schemas/{table}.yaml: field {raw['name']!r} has unknown keys {sorted(unknown)}"
+        )
     enum = tuple(raw["enum"]) if raw.get("enum") is not None else None
     return FieldSpec(**{**raw, "enum": enum, "description": " ".join(str(raw["description"]).split())})
 
@@ -104,7 +113,16 @@ def parse_table_spec(name: str, raw: dict[str, Any]) -> TableSpec:
     for key in ("title", "description", "primary_key", "fields"):
         if key not in raw:
             raise SchemaSpecError(f"schemas/{name}.yaml: missing top-level key {key!r}")
-    fields = tuple(_parse_field(name, f) for f in raw["fields"])
+    fields = (
+        *(_parse_field(name, f) for f in raw["fields"]),
+        FieldSpec(
+            name=RECORD_STATUS,
+            type="string",
+            description=RECORD_STATUS_FIELD_DESCRIPTION,
+            required=True,
+            enum=("active", "withdrawn"),
+        ),
+    )
     names = [f.name for f in fields]
     if len(set(names)) != len(names):
         raise SchemaSpecError(f"schemas/{name}.yaml: duplicate column names")
@@ -175,7 +193,8 @@ def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
 def conform(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
     """Cast a frame to the spec's column order and types and sort it into its stable row order.
 
-    Missing optional columns are added as nulls so that extractors only fill what they know.
+    Missing optional columns are added as nulls so that extractors only fill what they know; the
+    standard record_status column starts as "active".
     """
     missing_required = [f.name for f in spec.fields if f.required and f.name not in frame.columns]
     if missing_required:
@@ -183,6 +202,8 @@ def conform(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
     extra = [c for c in frame.columns if c not in spec.columns]
     if extra:
         raise SchemaSpecError(f"table {spec.name}: columns {extra} are not in schemas/{spec.name}.yaml")
+    if RECORD_STATUS not in frame.columns:
+        frame = frame.with_columns(pl.lit("active").alias(RECORD_STATUS))
     exprs = [
         (pl.col(f.name) if f.name in frame.columns else pl.lit(None)).cast(f.dtype).alias(f.name)
         for f in spec.fields
@@ -236,7 +257,12 @@ def frictionless_schema(spec: TableSpec) -> dict[str, Any]:
 
 def data_dictionary_markdown(specs: list[TableSpec]) -> str:
     """A readable data dictionary for docs/, one section per table."""
-    lines = ["# Data dictionary", "", "Generated from `schemas/*.yaml` by `litvinov-dataset docs`; do not edit.", ""]
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `schemas/*.yaml` by `litvinov-dataset docs`; do not edit.",
+        "",
+    ]
     for spec in specs:
         lines += [f"## `{spec.name}` — {spec.title}", "", spec.description, ""]
         lines.append(f"Primary key: `{', '.join(spec.primary_key)}`.")
@@ -251,7 +277,8 @@ def data_dictionary_markdown(specs: list[TableSpec]) -> str:
                 extra.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
             if f.pattern:
                 extra.append(f"pattern `{f.pattern}`")
-            desc = f.description + (f" ({'; '.join(extra)})" if extra else "")
-            lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | {desc.replace('|', '\\|')} |")
+            desc = (f.description + (f" ({'; '.join(extra)})" if extra else "")).replace("|", "\\|")
+            required = "yes" if f.required else ""
+            lines.append(f"| `{f.name}` | {f.type} | {required} | {desc} |")
         lines.append("")
     return "\n".join(lines)

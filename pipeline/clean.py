@@ -1,0 +1,362 @@
+"""Clean one OCR'd paper: separate front matter, notes and body, rejoin paragraphs, strip markup.
+
+The result is one cleaned text per document (body paragraphs, then the notes) and the tables that
+point into it. Every offset is a 0-based, end-exclusive code point position in ``CleanedDocument.text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipeline.footnotes import NOTES_HEADING, NoteLine, find_note_lines, note_extent
+from pipeline.frontmatter import MARKER, read_front_matter
+from pipeline.ingest import InputError
+from pipeline.inline import InlineText, clean_inline
+from pipeline.sentences import split_sentences
+
+TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
+HEADING = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$")
+NOTES_TITLE = "Notes"
+
+
+@dataclass
+class CleanedDocument:
+    """The cleaned text of one paper and its text-level tables."""
+
+    document_id: str
+    text: str
+    body_char_end: int
+    front_matter: dict[str, str]
+    paragraphs: pl.DataFrame
+    sentences: pl.DataFrame
+    footnotes: pl.DataFrame
+    emphasis_spans: pl.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Piece:
+    """Raw source lines that form (part of) one paragraph or one note."""
+
+    lines: list[int]
+    raw: list[str]
+
+
+def _is_heading(raw: str) -> bool:
+    plain = clean_inline(raw, with_markers=False).text
+    short_caps = len(plain.split()) <= 12 and plain.isupper() and not TERMINAL.search(plain)
+    return bool(HEADING.match(raw)) or short_caps
+
+
+def _join_raw(a: str, b: str, document_text: str) -> str:
+    """Join two pieces of a paragraph; undo a line-end hyphen unless the hyphenated form occurs elsewhere."""
+    hyphen = re.search(r"(\w+)-$", a)
+    head = re.match(r"([a-z]\w*)", b)
+    if hyphen and head and f"{hyphen.group(1)}-{head.group(1)}" not in document_text:
+        return a[:-1] + b
+    return f"{a} {b}"
+
+
+def _ends_sentence(raw: str) -> bool:
+    plain = clean_inline(raw).text.rstrip()
+    return bool(TERMINAL.search(plain))
+
+
+def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Piece]:
+    """Blank-line separated runs of body lines (notes and the notes heading excluded)."""
+    pieces: list[_Piece] = []
+    current = _Piece([], [])
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.strip() or index in note_lines:
+            if current.lines:
+                pieces.append(current)
+                current = _Piece([], [])
+            continue
+        current.lines.append(index)
+        current.raw.append(line.strip())
+    if current.lines:
+        pieces.append(current)
+    return pieces
+
+
+def _paragraphs(pieces: list[_Piece], document_text: str) -> list[tuple[_Piece, bool]]:
+    """Rejoin pieces split by a page break: the first ends mid-sentence or the next starts in lower case."""
+    joined: list[tuple[_Piece, bool]] = []
+    for piece in pieces:
+        if joined:
+            previous, _ = joined[-1]
+            previous_raw = " ".join(previous.raw)
+            current_raw = " ".join(piece.raw)
+            starts_lower = bool(re.match(r"^[\"“‘(]?[a-z]", clean_inline(current_raw).text))
+            if (
+                not _is_heading(previous_raw)
+                and not _is_heading(current_raw)
+                and (not _ends_sentence(previous_raw) or starts_lower)
+            ):
+                joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
+                continue
+        joined.append((piece, False))
+    return joined
+
+
+def _assemble(piece: _Piece, document_text: str) -> tuple[str, list[int], list[int]]:
+    """Join a piece's raw lines into one string; return it with each line's start offset and line number."""
+    raw = ""
+    starts: list[int] = []
+    for line in piece.raw:
+        raw = _join_raw(raw, line, document_text) if raw else line
+        starts.append(len(raw) - len(line))
+    return raw, starts, [i + 1 for i in piece.lines]
+
+
+def _line_of(offset: int, starts: list[int], line_numbers: list[int]) -> int:
+    return line_numbers[max(bisect.bisect_right(starts, offset) - 1, 0)]
+
+
+def clean_document(
+    source_text: str, document_id: str, source_name: str, body_start_line: int | None = None
+) -> CleanedDocument:
+    """Clean one paper's OCR text into its cleaned text and the paragraphs/sentences/footnotes tables."""
+    text = unicodedata.normalize("NFC", source_text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
+    front = read_front_matter(lines, body_start_line)
+    if front.body_start >= len(lines):
+        raise InputError(f"{source_name}: no body text found after the front matter")
+
+    marker_numbers = {
+        marker.number
+        for index in range(front.body_start, len(lines))
+        if MARKER.search(lines[index])
+        for marker in clean_inline(lines[index]).markers
+    }
+    note_starts = find_note_lines(lines, front.body_start, marker_numbers)
+    first_lines = {note.line for note in note_starts}
+    note_lines: set[int] = set()
+    note_sources: list[tuple[NoteLine, list[int]]] = []
+    for note in note_starts:
+        extent = note_extent(lines, note, first_lines)
+        note_lines.update(extent)
+        note_sources.append((note, extent))
+    # A "Notes" heading right before a note block is layout, not body text.
+    for note in note_starts:
+        previous = note.line - 1
+        while previous >= 0 and not lines[previous].strip():
+            previous -= 1
+        if previous >= 0 and NOTES_HEADING.match(lines[previous]):
+            note_lines.add(previous)
+
+    paragraphs = _paragraphs(_body_pieces(lines, front.body_start, note_lines), text)
+    if not paragraphs:
+        raise InputError(f"{source_name}: the document has no body paragraphs")
+
+    out: list[str] = []
+    offset = 0
+    paragraph_rows, sentence_rows, emphasis_rows, marker_rows = [], [], [], []
+    for number, (piece, was_joined) in enumerate(paragraphs, start=1):
+        raw, starts, line_numbers = _assemble(piece, text)
+        inline = clean_inline(raw)
+        paragraph_id = f"{document_id}:p{number:03d}"
+        if out:
+            out.append("\n\n")
+            offset += 2
+        out.append(inline.text)
+        paragraph_rows.append(
+            {
+                "paragraph_id": paragraph_id,
+                "document_id": document_id,
+                "paragraph_number": number,
+                "char_start": offset,
+                "char_end": offset + len(inline.text),
+                "text": inline.text,
+                "source_line_start": line_numbers[0],
+                "source_line_end": line_numbers[-1],
+                "joined_across_page_break": was_joined,
+            }
+        )
+        spans = split_sentences(inline.text)
+        for sentence_number, (start, end) in enumerate(spans, start=1):
+            sentence_rows.append(
+                {
+                    "sentence_id": f"{paragraph_id}.s{sentence_number:02d}",
+                    "document_id": document_id,
+                    "paragraph_id": paragraph_id,
+                    "sentence_number": sentence_number,
+                    "char_start": offset + start,
+                    "char_end": offset + end,
+                    "text": inline.text[start:end],
+                }
+            )
+        emphasis_rows += _emphasis_rows(document_id, inline, offset, None)
+        for marker in inline.markers:
+            sentence = next(
+                (
+                    s
+                    for s in reversed(sentence_rows)
+                    if s["paragraph_id"] == paragraph_id and s["char_start"] <= offset + marker.offset
+                ),
+                None,
+            )
+            marker_rows.append(
+                {
+                    "number": marker.number,
+                    "marker_style": marker.style,
+                    "marker_offset": offset + marker.offset,
+                    "marker_source_line": _line_of(marker.source_offset, starts, line_numbers),
+                    "paragraph_id": paragraph_id,
+                    "sentence_id": sentence["sentence_id"] if sentence else None,
+                }
+            )
+        offset += len(inline.text)
+    body_end = offset
+
+    note_rows = []
+    if note_sources:
+        heading = f"\n\n{NOTES_TITLE}\n\n"
+        out.append(heading)
+        offset += len(heading)
+    for position, (note, extent) in enumerate(note_sources):
+        raw, _, _ = _assemble(_Piece(extent, [note.text] + [lines[i].strip() for i in extent[1:]]), text)
+        inline = clean_inline(raw, with_markers=False)
+        label = f"{note.number}. "
+        if position:
+            out.append("\n")
+            offset += 1
+        out.append(label + inline.text)
+        offset += len(label)
+        footnote_id = f"{document_id}:fn{note.number:02d}"
+        note_rows.append(
+            {
+                "number": note.number,
+                "text": inline.text,
+                "char_start": offset,
+                "char_end": offset + len(inline.text),
+                "note_style": note.style,
+                "source_line": note.line + 1,
+            }
+        )
+        emphasis_rows += _emphasis_rows(document_id, inline, offset, footnote_id)
+        offset += len(inline.text)
+
+    footnotes = _pair_notes(document_id, source_name, marker_rows, note_rows)
+    return CleanedDocument(
+        document_id=document_id,
+        text="".join(out),
+        body_char_end=body_end,
+        front_matter=front.fields,
+        paragraphs=pl.DataFrame(paragraph_rows),
+        sentences=pl.DataFrame(sentence_rows),
+        footnotes=footnotes,
+        emphasis_spans=pl.DataFrame(
+            emphasis_rows,
+            schema={
+                "document_id": pl.String,
+                "char_start": pl.Int64,
+                "char_end": pl.Int64,
+                "style": pl.String,
+                "text": pl.String,
+                "footnote_id": pl.String,
+            },
+        ),
+    )
+
+
+def _emphasis_rows(document_id: str, inline: InlineText, offset: int, footnote_id: str | None) -> list[dict]:
+    return [
+        {
+            "document_id": document_id,
+            "char_start": offset + span.start,
+            "char_end": offset + span.end,
+            "style": span.style,
+            "text": inline.text[span.start : span.end],
+            "footnote_id": footnote_id,
+        }
+        for span in inline.emphasis
+    ]
+
+
+def _pair_notes(document_id: str, source_name: str, markers: list[dict], notes: list[dict]) -> pl.DataFrame:
+    """One row per footnote number: marker and note side by side, with a status for unpaired sides."""
+    for rows, what, line_key in ((markers, "marker", "marker_source_line"), (notes, "note", "source_line")):
+        seen: dict[int, int] = {}
+        for row in rows:
+            if row["number"] in seen:
+                raise InputError(
+                    f"{source_name}:{row[line_key]}: {document_id}: footnote {what} {row['number']} appears "
+                    f"twice (first on line {seen[row['number']]})"
+                )
+            seen[row["number"]] = row[line_key]
+    by_marker = {row["number"]: row for row in markers}
+    by_note = {row["number"]: row for row in notes}
+    rows = []
+    for number in sorted(by_marker.keys() | by_note.keys()):
+        marker, note = by_marker.get(number, {}), by_note.get(number, {})
+        status = "ok" if marker and note else ("marker_without_note" if marker else "note_without_marker")
+        rows.append(
+            {
+                "footnote_id": f"{document_id}:fn{number:02d}",
+                "document_id": document_id,
+                "number": number,
+                "status": status,
+                **{k: note.get(k) for k in ("text", "char_start", "char_end", "note_style", "source_line")},
+                **{
+                    k: marker.get(k)
+                    for k in (
+                        "marker_style",
+                        "marker_offset",
+                        "marker_source_line",
+                        "paragraph_id",
+                        "sentence_id",
+                    )
+                },
+            }
+        )
+    schema = {
+        "footnote_id": pl.String,
+        "document_id": pl.String,
+        "number": pl.Int64,
+        "status": pl.String,
+        "text": pl.String,
+        "char_start": pl.Int64,
+        "char_end": pl.Int64,
+        "note_style": pl.String,
+        "source_line": pl.Int64,
+        "marker_style": pl.String,
+        "marker_offset": pl.Int64,
+        "marker_source_line": pl.Int64,
+        "paragraph_id": pl.String,
+        "sentence_id": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def footnote_problems(footnotes: pl.DataFrame) -> list[str]:
+    """Gaps, orphan markers and orphan notes, each named by document and number."""
+    problems = []
+    for document_id, numbers in (
+        footnotes.group_by("document_id", maintain_order=True).agg(pl.col("number")).iter_rows()
+    ):
+        present = set(numbers)
+        problems += [
+            f"{document_id}: footnote numbering skips {n} (no marker and no note)"
+            for n in range(1, max(present, default=0) + 1)
+            if n not in present
+        ]
+    unpaired = footnotes.filter(pl.col("status").is_in(["marker_without_note", "note_without_marker"]))
+    for row in unpaired.iter_rows(named=True):
+        if row["status"] == "marker_without_note":
+            problems.append(
+                f"{row['document_id']}: footnote {row['number']}: marker on source line "
+                f"{row['marker_source_line']} has no note"
+            )
+        else:
+            problems.append(
+                f"{row['document_id']}: footnote {row['number']}: note on source line {row['source_line']} "
+                "has no marker in the body"
+            )
+    return problems

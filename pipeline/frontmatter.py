@@ -1,0 +1,140 @@
+"""Front matter: where the body starts, and the bibliographic metadata printed before it.
+
+Papers of this kind open with a series number, a title block ("Title ... by Author"), an author note,
+institutional boilerplate, a copyright line and an editor line, sometimes a repeated title heading.
+The body starts after the last of these landmarks that comes before the first footnote marker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.inline import clean_inline
+
+MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+COPYRIGHT = re.compile(r"^\s*(©|\(c\)|copyright\b)", re.IGNORECASE)
+EDITED_BY = re.compile(r"^\s*edited by\s+(.+?)\s*$", re.IGNORECASE)
+SERIES_NUMBER = re.compile(r"^\s*(?:#|no\.\s*|number\s+)(\d+[a-z]?)\s*$", re.IGNORECASE)
+BY_LINE = re.compile(r"^\s*by\s+(.+?)\s*$", re.IGNORECASE)
+SERIES_LINE = re.compile(r"^[\w .,'’&-]{3,80}\b(papers|series|reports|studies)$", re.IGNORECASE)
+MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]|<sup>\d|\[\^\d|(?<=\S)\^\d|(?<=[\w.,;:\"”’)])\[\d{1,4}\]")
+
+
+@dataclass
+class FrontMatter:
+    """Metadata read from the front matter, and the 0-based line where the body starts."""
+
+    body_start: int
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def _plain(text: str) -> str:
+    return clean_inline(text, with_markers=False).text
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", _plain(text)).strip().casefold()
+
+
+def _blocks(lines: list[str], end: int) -> list[tuple[int, list[str]]]:
+    """Blank-line separated blocks of lines[:end], with the index of their first line."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    first = 0
+    for index in range(end):
+        if lines[index].strip():
+            if not current:
+                first = index
+            current.append(lines[index])
+        elif current:
+            blocks.append((first, current))
+            current = []
+    if current:
+        blocks.append((first, current))
+    return blocks
+
+
+def _title_and_author(blocks: list[tuple[int, list[str]]]) -> dict[str, str]:
+    """The first block (or pair of blocks) shaped like "Title ... by Author"."""
+    for position, (_, block) in enumerate(blocks):
+        plain_lines = [_plain(line).strip("*_ ") for line in block]
+        for offset, line in enumerate(plain_lines):
+            by = BY_LINE.match(line)
+            if by and offset > 0:
+                return {"title": " ".join(plain_lines[:offset]), "author": by.group(1)}
+            if by and offset == 0 and position > 0:
+                title = " ".join(_plain(x).strip("*_ ") for x in blocks[position - 1][1])
+                return {"title": title, "author": by.group(1)}
+    return {}
+
+
+def _copyright_fields(line: str) -> dict[str, str]:
+    plain = _plain(line)
+    found = {"copyright": plain}
+    date = re.search(r"(?:([A-Za-z]+)\.?\s+)?(1[5-9]\d\d|20\d\d)", plain)
+    if date:
+        month = MONTHS.get((date.group(1) or "").lower())
+        found["date_published"] = f"{date.group(2)}-{month:02d}" if month else date.group(2)
+        holder = plain[date.end() :].strip(" ,.")
+        if holder:
+            found["publisher"] = holder
+    return found
+
+
+def read_front_matter(lines: list[str], body_start_line: int | None = None) -> FrontMatter:
+    """Find where the body starts and read title, author, series number, copyright, editor."""
+    first_marker = next((i for i, line in enumerate(lines) if MARKER.search(line)), len(lines))
+    blocks = _blocks(lines, first_marker)
+    fields: dict[str, str] = {}
+    fields.update(_title_and_author(blocks))
+    landmarks: list[int] = []
+    title_key = _normalised(fields.get("title", "")) or None
+    for first, block in blocks:
+        joined = " ".join(block)
+        if title_key and _normalised(joined) == title_key and first > blocks[0][0]:
+            landmarks.append(first + len(block) - 1)
+        for index, line in enumerate(block, start=first):
+            if COPYRIGHT.match(_plain(line)):
+                fields.update(_copyright_fields(line))
+                landmarks.append(index)
+            elif edited := EDITED_BY.match(_plain(line)):
+                fields["editor"] = edited.group(1)
+                landmarks.append(index)
+            elif number := SERIES_NUMBER.match(line):
+                fields.setdefault("series_number", number.group(1))
+            elif len(block) == 1 and SERIES_LINE.match(_plain(line)):
+                fields.setdefault("series", _plain(line))
+        author = fields.get("author")
+        if author and _plain(joined).startswith(f"{author} is ") and "author_affiliation" not in fields:
+            sentence = _plain(joined)[len(author) + 4 :].split(". ")[0].rstrip(".")
+            fields["author_affiliation"] = sentence
+    if body_start_line is not None:
+        start = body_start_line - 1
+    elif landmarks:
+        start = max(landmarks) + 1
+    else:
+        start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return FrontMatter(body_start=start, fields=fields)

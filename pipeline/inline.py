@@ -1,0 +1,151 @@
+"""Inline markup of OCR markdown: emphasis, escapes and footnote markers, removed with their positions kept.
+
+Removing markup shifts offsets, so everything here works on one string and reports positions in the
+*cleaned* string: emphasis as spans, footnote markers as the point where the marker stood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+# Footnote markers, most specific first. A bracket or caret marker must follow a word or punctuation
+# directly, so "[1]" opening a line or "see [3] below" in a list is not taken for a marker.
+MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("sup_tag", re.compile(r"<sup>\s*(\d{1,4})\s*</sup>")),
+    ("caret_bracket", re.compile(r"\[\^(\d{1,4})\]")),
+    ("superscript", re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})")),
+    ("caret", re.compile(r"(?<=[^\s\\])\^(\d{1,4})(?!\d)")),
+    ("bracket", re.compile(r"(?<=[\w.,;:!?\"”’)])\[(\d{1,4})\](?!\()")),
+]
+# Matched emphasis pairs; the content may not start or end with a space (CommonMark flanking rule).
+EMPHASIS = re.compile(
+    r"(?<![\\*\w])(\*{1,3})(?=\S)(.+?)(?<=[^\s\\])\1(?!\*)"
+    r"|(?<![\\_\w])(_{1,2})(?=\S)(.+?)(?<=[^\s\\])\3(?![_\w])"
+)
+ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~\"'])")
+WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A footnote marker: its number, the cleaned-text offset where it stood, its style and source offset."""
+
+    number: int
+    offset: int
+    style: str
+    source_offset: int
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    start: int
+    end: int
+    style: str
+
+
+@dataclass(frozen=True)
+class InlineText:
+    text: str
+    emphasis: tuple[Emphasis, ...]
+    markers: tuple[Marker, ...]
+
+
+def _emphasis_style(delimiter: str) -> list[str]:
+    return {1: ["italic"], 2: ["bold"], 3: ["bold", "italic"]}[len(delimiter)]
+
+
+def clean_inline(source: str, with_markers: bool = True) -> InlineText:
+    """Strip emphasis, escapes and (optionally) footnote markers; fold runs of white space to one space.
+
+    Offsets of emphasis spans and markers refer to the returned text.
+    """
+    drop = bytearray(len(source))  # 1 where a source character is removed
+    markers: list[tuple[int, int, str]] = []  # (number, source start, style)
+
+    for match in ESCAPE.finditer(source):
+        drop[match.start()] = 1
+    if with_markers:
+        for style, pattern in MARKER_PATTERNS:
+            for match in pattern.finditer(source):
+                if any(drop[match.start() : match.end()]):
+                    continue
+                if match.start() > 0 and drop[match.start() - 1] and source[match.start() - 1] == "\\":
+                    continue
+                number = int(match.group(1).translate(SUPERSCRIPT_DIGITS))
+                markers.append((number, match.start(), style))
+                for i in range(match.start(), match.end()):
+                    drop[i] = 1
+    spans = _emphasis_spans(source, drop)
+
+    # Build the cleaned text, folding white space, with a map from source index to output index.
+    out: list[str] = []
+    position = [0] * (len(source) + 1)
+    length = 0
+    pending_space = False
+    for i, ch in enumerate(source):
+        position[i] = length + (1 if pending_space and length else 0)
+        if drop[i]:
+            continue
+        if ch.isspace():
+            pending_space = True
+            continue
+        if pending_space and length:
+            out.append(" ")
+            length += 1
+        pending_space = False
+        out.append(ch)
+        length += 1
+    position[len(source)] = length
+    text = "".join(out)
+
+    emphasis = tuple(
+        sorted(
+            (
+                Emphasis(_skip_space(text, position[s]), _trim_end(text, position[e]), style)
+                for s, e, style in spans
+                if position[e] > position[s]
+            ),
+            key=lambda m: (m.start, m.end, m.style),
+        )
+    )
+    marker_rows = tuple(
+        sorted(
+            (Marker(n, min(_trim_end(text, position[s]), length), style, s) for n, s, style in markers),
+            key=lambda m: m.source_offset,
+        )
+    )
+    return InlineText(text=text, emphasis=emphasis, markers=marker_rows)
+
+
+def _emphasis_spans(source: str, drop: bytearray) -> list[tuple[int, int, str]]:
+    """Find emphasis pairs, innermost last: each pass masks the delimiters it consumed (nested emphasis)."""
+    spans: list[tuple[int, int, str]] = []
+    masked = "".join("\x00" if drop[i] else ch for i, ch in enumerate(source))
+    while True:
+        found = False
+        for match in EMPHASIS.finditer(masked):
+            delimiter = match.group(1) or match.group(3)
+            content = 2 if match.group(1) else 4
+            found = True
+            for i in [*range(match.start(), match.start(content)), *range(match.end(content), match.end())]:
+                drop[i] = 1
+            for style in _emphasis_style(delimiter):
+                spans.append((match.start(content), match.end(content), style))
+        if not found:
+            return spans
+        masked = "".join("\x00" if drop[i] else ch for i, ch in enumerate(source))
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] == " ":
+        index += 1
+    return index
+
+
+def _trim_end(text: str, index: int) -> int:
+    while index > 0 and text[index - 1] == " ":
+        index -= 1
+    return index
