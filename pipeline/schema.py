@@ -196,7 +196,9 @@ def conform(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
     Missing optional columns are added as nulls so that extractors only fill what they know; the
     standard record_status column starts as "active".
     """
-    missing_required = [f.name for f in spec.fields if f.required and f.name not in frame.columns]
+    missing_required = [
+        f.name for f in spec.fields if f.required and f.name not in frame.columns and f.name != RECORD_STATUS
+    ]
     if missing_required:
         raise SchemaSpecError(f"table {spec.name}: extractor produced no column(s) {missing_required}")
     extra = [c for c in frame.columns if c not in spec.columns]

@@ -1,0 +1,287 @@
+"""Write the data package: CSV and Parquet per table, cleaned texts, figures and datapackage.json.
+
+Everything is written into a fresh staging folder, validated with frictionless, and only then swapped in
+for the previous package, so a failed run leaves the last good package untouched. Output is
+deterministic: stable row order, no timestamps, fixed serialisation settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.parquet as pq
+import yaml
+
+from pipeline.schema import TableSpec, data_dictionary_markdown, frictionless_schema
+
+PACKAGE_ENTRIES = ("datapackage.json", "data", "text", "figures")
+DATA_DICTIONARY = Path("docs/data-dictionary.md")
+
+
+class PublishError(RuntimeError):
+    """The staged package failed validation; the previous package was left in place."""
+
+
+@dataclass(frozen=True)
+class DatasetMetadata:
+    """Package-level metadata from dataset.yaml (the single home of the dataset version)."""
+
+    raw: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        return str(self.raw["version"])
+
+    @classmethod
+    def load(cls, path: Path) -> DatasetMetadata:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key in ("name", "title", "version", "description", "licenses"):
+            if key not in raw:
+                raise PublishError(f"{path}: missing {key!r}")
+        return cls(raw)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_facts(root: Path, relative: str) -> dict[str, Any]:
+    path = root / relative
+    return {"bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}"}
+
+
+def blank_empty_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Empty strings become nulls: in CSV an empty cell means missing, so the two must not differ."""
+    return frame.with_columns(
+        pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def write_table(frame: pl.DataFrame, csv_path: Path, parquet_path: Path) -> None:
+    """Write one table as UTF-8 CSV (header, ISO dates, empty = missing) and as Parquet."""
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    parquet_path.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_csv(csv_path, line_terminator="\n", null_value="", date_format="%Y-%m-%d")
+    pq.write_table(frame.to_arrow(), parquet_path, compression="zstd", write_statistics=True)
+
+
+def table_resources(spec: TableSpec, version: str, root: Path) -> list[dict[str, Any]]:
+    """The CSV resource (primary) and its Parquet twin for one table."""
+    description = f"{spec.description} (Dataset version {version}.)"
+    schema = frictionless_schema(spec)
+    csv_path = f"data/csv/{spec.name}.csv"
+    parquet_path = f"data/parquet/{spec.name}.parquet"
+    parquet_schema = {k: v for k, v in schema.items() if k != "foreignKeys"}
+    return [
+        {
+            "name": spec.name,
+            "type": "table",
+            "title": spec.title,
+            "description": description,
+            "path": csv_path,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            **_file_facts(root, csv_path),
+            "dialect": {"header": True, "delimiter": ",", "quoteChar": '"'},
+            "schema": schema,
+        },
+        {
+            "name": f"{spec.name}-parquet",
+            "type": "table",
+            "title": f"{spec.title} (Parquet)",
+            "description": f"The same rows and columns as {csv_path}, as Parquet. {description}",
+            "path": parquet_path,
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            # frictionless computes no byte count or hash for Parquet and would reject the standard
+            # properties, so the facts are kept under their own names.
+            **{f"x-{key}": value for key, value in _file_facts(root, parquet_path).items()},
+            "schema": parquet_schema,
+        },
+    ]
+
+
+def file_resource(root: Path, relative: str, name: str, title: str, description: str, mediatype: str) -> dict:
+    return {
+        "name": name,
+        "type": "file",
+        "title": title,
+        "description": description,
+        "path": relative,
+        "format": Path(relative).suffix.lstrip("."),
+        "mediatype": mediatype,
+        **({"encoding": "utf-8"} if mediatype.startswith("text/") or mediatype.endswith("xml") else {}),
+        **_file_facts(root, relative),
+    }
+
+
+def descriptor(
+    meta: DatasetMetadata, resources: list[dict[str, Any]], sources: list[dict[str, Any]]
+) -> dict[str, Any]:
+    raw = meta.raw
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": raw["name"],
+        "title": raw["title"],
+        "description": " ".join(str(raw["description"]).split()),
+        "version": meta.version,
+        "keywords": raw.get("keywords", []),
+        "licenses": raw["licenses"],
+        "contributors": raw.get("contributors", []),
+        "sources": sources,
+        "resources": resources,
+    }
+
+
+def document_sources(documents: pl.DataFrame) -> list[dict[str, Any]]:
+    """One Frictionless source per paper, with its copyright statement kept alongside."""
+    sources = []
+    for row in documents.sort("document_id").iter_rows(named=True):
+        parts = [
+            row["author"],
+            row["title"],
+            row["series"] and f"{row['series']} #{row['series_number'] or ''}",
+        ]
+        title = ", ".join(p for p in parts if p)
+        source = {"title": title, "path": row["source_path"]}
+        if row["copyright"]:
+            source["description"] = f"Copyright: {row['copyright']}"
+        sources.append(source)
+    return sources
+
+
+def stage_package(
+    staging: Path,
+    meta: DatasetMetadata,
+    tables: Mapping[str, tuple[TableSpec, pl.DataFrame]],
+    texts: Mapping[str, str],
+    figures: Mapping[str, bytes],
+) -> dict[str, Any]:
+    """Write every file of the package into ``staging`` and return the descriptor written there."""
+    resources: list[dict[str, Any]] = []
+    for name in sorted(tables):
+        spec, frame = tables[name]
+        write_table(
+            blank_empty_strings(frame),
+            staging / f"data/csv/{name}.csv",
+            staging / f"data/parquet/{name}.parquet",
+        )
+        resources += table_resources(spec, meta.version, staging)
+    for document_id in sorted(texts):
+        relative = f"text/{document_id}.txt"
+        (staging / "text").mkdir(parents=True, exist_ok=True)
+        (staging / relative).write_bytes(texts[document_id].encode("utf-8"))
+        resources.append(
+            file_resource(
+                staging,
+                relative,
+                f"text-{document_id}",
+                f"Cleaned text of {document_id}",
+                "The cleaned text that every char_start/char_end of this document points into (Unicode code "
+                "points, 0-based, end-exclusive). The paper's copyright statement is in the documents table.",
+                "text/plain",
+            )
+        )
+    for relative in sorted(figures):
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        (staging / relative).write_bytes(figures[relative])
+        stem = Path(relative).stem
+        resources.append(
+            file_resource(
+                staging,
+                relative,
+                f"figure-{stem}",
+                stem.replace("_", " ").capitalize(),
+                f"Figure built by the pipeline from the package's tables ({relative}).",
+                "image/svg+xml" if relative.endswith(".svg") else "image/png",
+            )
+        )
+    documents = tables["documents"][1]
+    package = descriptor(meta, resources, document_sources(documents))
+    (staging / "datapackage.json").write_text(
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return package
+
+
+def validate_package(path: Path) -> list[str]:
+    """Run frictionless on a descriptor; return readable error lines (empty when valid)."""
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(path)).validate()
+    errors = []
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            field = getattr(error, "field_name", None)
+            where = ", ".join(
+                x for x in (f"row {row}" if row else "", f"field {field}" if field else "") if x
+            )
+            errors.append(f"{task.name}: {where + ': ' if where else ''}{error.message}")
+    errors += [f"package: {error.message}" for error in report.errors]
+    return errors
+
+
+def swap_in(staging: Path, root: Path) -> None:
+    """Replace the package entries under ``root`` with the staged ones, keeping the old ones until done."""
+    backup = Path(tempfile.mkdtemp(prefix=".previous-package-", dir=root))
+    moved: list[str] = []
+    try:
+        for entry in PACKAGE_ENTRIES:
+            if (root / entry).exists():
+                os.replace(root / entry, backup / entry)
+                moved.append(entry)
+        for entry in PACKAGE_ENTRIES:
+            if (staging / entry).exists():
+                os.replace(staging / entry, root / entry)
+    except BaseException:
+        for entry in PACKAGE_ENTRIES:
+            if (backup / entry).exists():
+                if (root / entry).exists():
+                    shutil.rmtree(root / entry) if (root / entry).is_dir() else (root / entry).unlink()
+                os.replace(backup / entry, root / entry)
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def publish(
+    root: Path,
+    meta: DatasetMetadata,
+    tables: Mapping[str, tuple[TableSpec, pl.DataFrame]],
+    texts: Mapping[str, str],
+    figures: Mapping[str, bytes],
+) -> dict[str, Any]:
+    """Stage, validate and swap in the package under ``root``; on failure keep the old one and raise."""
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-package-", dir=root))
+    try:
+        package = stage_package(staging, meta, tables, texts, figures)
+        errors = validate_package(staging / "datapackage.json")
+        if errors:
+            shown = "\n  ".join(errors[:30])
+            raise PublishError(f"the new package is not valid; the previous package is unchanged:\n  {shown}")
+        swap_in(staging, root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    dictionary = root / DATA_DICTIONARY
+    dictionary.parent.mkdir(parents=True, exist_ok=True)
+    dictionary.write_text(data_dictionary_markdown([tables[n][0] for n in sorted(tables)]), encoding="utf-8")
+    return package

@@ -1,0 +1,58 @@
+"""Corpus-level table assembly: per-document frames combined, conformed to their specs and checked.
+
+Pure functions shared by the Dagster assets and the tests, so a table can be built and checked
+without Dagster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import polars as pl
+
+from pipeline.schema import TableSpec, conform, load_table_spec, validate
+
+
+def combine(name: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """Concatenate per-document frames of one table and conform them to the table's spec."""
+    spec = load_table_spec(name)
+    parts = [conform(spec, frame) for frame in frames if frame is not None]
+    if not parts:
+        return conform(spec, pl.DataFrame(schema=spec.polars_schema))
+    return conform(spec, pl.concat(parts, how="vertical"))
+
+
+def schema_errors(spec: TableSpec, frame: pl.DataFrame) -> list[str]:
+    """Run the pandera model; return one readable line per failure (empty when valid)."""
+    import pandera.errors
+
+    try:
+        validate(spec, frame)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = []
+        for row in cases.head(30).iter_rows(named=True):
+            lines.append(
+                f"{spec.name}: column {row.get('column')}: {row.get('check')} failed"
+                f" for value {row.get('failure_case')!r}"
+            )
+        return lines or [str(exc)]
+    return []
+
+
+def foreign_key_errors(tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]) -> list[str]:
+    """Foreign keys that point at no row, named by table, column and value (first few of each)."""
+    errors = []
+    for name, (spec, frame) in sorted(tables.items()):
+        for fk in spec.foreign_keys:
+            if fk.resource not in tables:
+                errors.append(f"{name}: foreign key {fk.fields} refers to missing table {fk.resource}")
+                continue
+            target = tables[fk.resource][1].select(
+                [pl.col(t).alias(s) for s, t in zip(fk.fields, fk.reference_fields, strict=True)]
+            )
+            keys = frame.select(fk.fields).drop_nulls().unique()
+            dangling = keys.join(target.unique(), on=list(fk.fields), how="anti").sort(list(fk.fields))
+            for row in dangling.head(5).iter_rows():
+                errors.append(f"{name}: {', '.join(fk.fields)} = {row} has no row in {fk.resource}")
+    return errors
