@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.footnotes import NOTES_HEADING, NoteLine, find_note_lines, note_extent
+from pipeline.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.frontmatter import MARKER, read_front_matter
 from pipeline.ingest import InputError
 from pipeline.inline import InlineText, clean_inline
@@ -57,8 +57,9 @@ def _join_raw(a: str, b: str, document_text: str) -> str:
     """Join two pieces of a paragraph; undo a line-end hyphen unless the hyphenated form occurs elsewhere."""
     hyphen = re.search(r"(\w+)-$", a)
     head = re.match(r"([a-z]\w*)", b)
-    if hyphen and head and f"{hyphen.group(1)}-{head.group(1)}" not in document_text:
-        return a[:-1] + b
+    if hyphen and head:
+        kept = f"{hyphen.group(1)}-{head.group(1)}" in document_text.replace(f"{hyphen.group(1)}-\n", "")
+        return a + b if kept else a[:-1] + b
     return f"{a} {b}"
 
 
@@ -129,13 +130,12 @@ def clean_document(
     if front.body_start >= len(lines):
         raise InputError(f"{source_name}: no body text found after the front matter")
 
-    marker_numbers = {
-        marker.number
-        for index in range(front.body_start, len(lines))
-        if MARKER.search(lines[index])
-        for marker in clean_inline(lines[index]).markers
-    }
-    note_starts = find_note_lines(lines, front.body_start, marker_numbers)
+    marker_lines: dict[int, int] = {}
+    for index in range(front.body_start, len(lines)):
+        if MARKER.search(lines[index]) and not match_note_line(lines[index]):
+            for marker in clean_inline(lines[index]).markers:
+                marker_lines.setdefault(marker.number, index)
+    note_starts = find_note_lines(lines, front.body_start, marker_lines)
     first_lines = {note.line for note in note_starts}
     note_lines: set[int] = set()
     note_sources: list[tuple[NoteLine, list[int]]] = []

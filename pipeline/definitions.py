@@ -162,13 +162,12 @@ def build_definitions(root: Path) -> Definitions:
         assets=[*document_assets, *corpus_assets],
         jobs=[
             define_asset_job(
-                "documents_job", selection=[a.key for a in document_assets], partitions_def=documents
+                "documents_job", selection=[a.key for a in document_assets]
             ),
             define_asset_job("package_job", selection=[a.key for a in corpus_assets]),
             define_asset_job(
                 "documents_multiprocess_job",
                 selection=[a.key for a in document_assets],
-                partitions_def=documents,
                 executor_def=multiprocess_executor,
             ),
         ],

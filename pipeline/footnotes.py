@@ -77,11 +77,18 @@ def _zones(lines: list[str], start: int) -> list[list[tuple[int, int, str, str]]
     return zones
 
 
-def find_note_lines(lines: list[str], start: int, marker_numbers: set[int]) -> list[NoteLine]:
-    """Pick the note lines among ``lines[start:]``, given the numbers the body's markers call."""
+def find_note_lines(lines: list[str], start: int, marker_lines: dict[int, int]) -> list[NoteLine]:
+    """Pick the note lines among ``lines[start:]``.
+
+    ``marker_lines`` maps each footnote number called in the body to the first line calling it. A run of
+    note-shaped lines is taken for notes when it continues the numbering, some marker calls it from
+    above, and none of its numbers is called only further down (a numbered list fails that test).
+    A number that repeats one just accepted is kept too, so that the duplicate is reported.
+    """
     notes: list[NoteLine] = []
     last = 0
     for zone in _zones(lines, start):
+        zone_has_notes = False
         while zone:
             run = [zone[0]]
             for item in zone[1:]:
@@ -89,12 +96,15 @@ def find_note_lines(lines: list[str], start: int, marker_numbers: set[int]) -> l
                     break
                 run.append(item)
             zone = zone[len(run) :]
-            first = run[0][1]
-            continues_numbering = first == last + 1 or (first > last and first in marker_numbers)
-            called = any(number in marker_numbers for _, number, _, _ in run)
-            if continues_numbering and called:
+            numbers = [number for _, number, _, _ in run]
+            continues = numbers[0] == last + 1 or (numbers[0] > last and numbers[0] in marker_lines)
+            called_above = any(marker_lines.get(n, len(lines)) < run[0][0] for n in numbers)
+            called_below = any(marker_lines.get(n, -1) > run[-1][0] for n in numbers)
+            duplicate = zone_has_notes and numbers[0] in {note.number for note in notes}
+            if (continues and called_above and not called_below) or duplicate:
                 notes.extend(NoteLine(index, number, style, text) for index, number, style, text in run)
-                last = run[-1][1]
+                last = max(last, numbers[-1])
+                zone_has_notes = True
     return notes
 
 
