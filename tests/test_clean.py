@@ -42,7 +42,9 @@ def test_offsets_point_into_the_published_text(paper):
     for table in (paper.paragraphs, paper.sentences, paper.footnotes, paper.emphasis_spans):
         for row in table.iter_rows(named=True):
             assert paper.text[row["char_start"] : row["char_end"]] == row["text"]
-    assert paper.text[: paper.body_char_end].endswith("“We won the war but lost the peace.”".replace("“", '"').replace("”", '"'))
+    assert paper.text[: paper.body_char_end].endswith(
+        "“We won the war but lost the peace.”".replace("“", '"').replace("”", '"')
+    )
 
 
 def test_markup_is_gone_from_the_text(paper):
@@ -58,7 +60,12 @@ def test_paragraphs_split_by_page_breaks_are_joined(paper):
     joined = paper.paragraphs.filter(pl.col("text").str.contains("his diplomatic career Litvinov understood"))
     assert joined.height == 1 and joined["joined_across_page_break"][0]
     # The continuation starts with a capital ("Carter") but the first piece ends mid-sentence.
-    assert paper.paragraphs.filter(pl.col("text").str.contains("But Litvinov told Edward Carter, an American")).height == 1
+    assert (
+        paper.paragraphs.filter(
+            pl.col("text").str.contains("But Litvinov told Edward Carter, an American")
+        ).height
+        == 1
+    )
     assert paper.paragraphs.filter(pl.col("text").str.contains("Was I the right person to sign")).height == 1
     assert paper.paragraphs.height == 43
 
@@ -75,7 +82,9 @@ def test_markers_are_located_in_their_sentences(paper):
 
 
 def test_sentences_respect_initials_and_abbreviations(paper):
-    assert _sentence_with(paper, "Thus in March 1919 William C. Bullitt")["text"].endswith("Litvinov and Chicherin.")
+    assert _sentence_with(paper, "Thus in March 1919 William C. Bullitt")["text"].endswith(
+        "Litvinov and Chicherin."
+    )
     assert _sentence_with(paper, "He arrived in Washington, D.C. as Japanese bombs")
     bush = _sentence_with(paper, "president of the New York Chamber of Commerce")
     assert bush["text"].endswith("a Mr. Bush.")
@@ -111,7 +120,10 @@ def test_bracket_markers_and_endnotes_leave_lists_and_years_alone():
     assert "1. tariffs on grain; 2. the gold standard." in body
     assert "1944 was a turning point for the international order." in body
     assert "Notes" not in body
-    assert doc.footnotes.filter(pl.col("number") == 1)["text"][0] == "A. Smith, Trade and Power (London: 1990), 12."
+    assert (
+        doc.footnotes.filter(pl.col("number") == 1)["text"][0]
+        == "A. Smith, Trade and Power (London: 1990), 12."
+    )
     assert doc.front_matter["title"] == "A Short Paper on Trade"
     assert doc.front_matter["date_published"] == "1999"
 
@@ -162,10 +174,12 @@ def test_numbering_gap_is_reported():
 
 def test_duplicate_note_is_an_error_naming_file_and_line():
     text = "One.¹ Two.²\n\n1 First.\n2 Second.\n2 Second again.\n"
-    with pytest.raises(InputError, match=r"dup\.md:5: test-dup: footnote note 2 appears twice \(first on line 4\)"):
+    with pytest.raises(
+        InputError, match=r"dup\.md:5: test-dup: footnote note 2 appears twice \(first on line 4\)"
+    ):
         clean_document(text, "test-dup", "dup.md")
 
 
 def test_document_without_body_is_an_error():
-    with pytest.raises(InputError, match="nobody.md: no body text"):
+    with pytest.raises(InputError, match=r"nobody\.md: no body text"):
         clean_document("**Title\nby Someone**\n\n©2001 Press\n", "test-nobody", "nobody.md")

@@ -22,7 +22,11 @@ def package_digest(root: Path) -> dict[str, str]:
     files = [root / "datapackage.json"]
     for folder in PACKAGE_FILES[1:]:
         files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.exists()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in files
+        if p.exists()
+    }
 
 
 def copy_corpus(target: Path) -> Path:
