@@ -27,16 +27,64 @@ def dagster_instance(root: Path):
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def build(root: Path) -> int:
-    """Materialise every document partition, then the corpus tables and the package."""
-    started = time.perf_counter()
-    instance = dagster_instance(root)
-    defs = build_definitions(root)
-    document_ids = defs.resolve_job_def("documents_job").partitions_def.get_partition_keys()
+def stale_documents(instance, defs, root: Path, document_ids: list[str]) -> list[str]:
+    """Documents whose per-document assets were never built or were built from other inputs."""
+    from dagster import AssetKey, AssetRecordsFilter
+
+    from pipeline import stages
+
+    paths = stages.ProjectPaths(root)
+    asset_keys = [key for key in defs.resolve_job_def("documents_job").asset_layer.executable_asset_keys]
+    stale = []
     for document_id in document_ids:
-        result = defs.resolve_job_def("documents_job").execute_in_process(
+        expected = stages.input_fingerprint(paths, document_id)
+        for key in asset_keys:
+            records = instance.fetch_materializations(
+                AssetRecordsFilter(asset_key=AssetKey(key.path), asset_partitions=[document_id]), limit=1
+            ).records
+            metadata = records[0].asset_materialization.metadata if records else {}
+            recorded = metadata.get(stages.FINGERPRINT_KEY)
+            if recorded is None or recorded.value != expected:
+                stale.append(document_id)
+                break
+    return stale
+
+
+def _run_document(job, instance, document_id: str, executor: str):
+    """Materialise one document partition in-process, or with the multiprocess executor (one process a step)."""
+    if executor == "in_process":
+        return job.execute_in_process(
             partition_key=document_id, instance=instance, raise_on_error=False, run_config=QUIET
         )
+    from dagster import execute_job, reconstructable
+
+    from pipeline.definitions import multiprocess_documents_job
+
+    return execute_job(
+        reconstructable(multiprocess_documents_job),
+        instance=instance,
+        tags={"dagster/partition": document_id},
+        raise_on_error=False,
+        run_config=QUIET,
+    )
+
+
+def build(root: Path, full: bool = False, executor: str = "in_process") -> int:
+    """Materialise the document partitions whose inputs changed, then the corpus tables and the package."""
+    started = time.perf_counter()
+    os.environ["DATASET_ROOT"] = str(root)
+    instance = dagster_instance(root)
+    defs = build_definitions(root)
+    job = defs.resolve_job_def("documents_job")
+    document_ids = job.partitions_def.get_partition_keys()
+    todo = document_ids if full else stale_documents(instance, defs, root, document_ids)
+    print(
+        f"documents: {len(todo)} of {len(document_ids)} to (re)build, {len(document_ids) - len(todo)} up to date"
+    )
+    if todo and len(todo) <= 10:
+        print("  rebuilding: " + ", ".join(todo))
+    for document_id in todo:
+        result = _run_document(job, instance, document_id, executor)
         if not result.success:
             return _report_failure(result)
     result = defs.resolve_job_def("package_job").execute_in_process(
@@ -69,11 +117,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="papers-dataset", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="corpus folder (default: this repository)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="run the whole pipeline and publish the package")
+    build_parser = sub.add_parser(
+        "build", help="run the pipeline (changed documents only) and publish the package"
+    )
+    build_parser.add_argument("--full", action="store_true", help="rebuild every document, changed or not")
+    build_parser.add_argument(
+        "--executor",
+        choices=["in_process", "multiprocess"],
+        default="in_process",
+        help="multiprocess runs each step of a document in its own process (the route to cluster executors)",
+    )
     args = parser.parse_args(argv)
     root = (args.root or project_root()).resolve()
     if args.command == "build":
-        return build(root)
+        return build(root, full=args.full, executor=args.executor)
     return 2
 
 

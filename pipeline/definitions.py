@@ -101,17 +101,22 @@ def build_definitions(root: Path) -> Definitions:
     """Assets, checks and jobs for the corpus under ``root``."""
     paths = stages.ProjectPaths(root)
     documents = StaticPartitionsDefinition(paths.document_ids())
+    code_version = stages.code_version()
 
-    @asset(partitions_def=documents, group_name="documents", code_version=stages.CODE_VERSION)
+    def fingerprint(context: AssetExecutionContext) -> dict[str, str]:
+        return {stages.FINGERPRINT_KEY: stages.input_fingerprint(paths, context.partition_key)}
+
+    @asset(partitions_def=documents, group_name="documents", code_version=code_version)
     def source_document(context: AssetExecutionContext) -> stages.CorrectedSource:
         """The OCR text of one paper with its text corrections applied."""
         source = stages.load_source(paths, context.partition_key)
         context.add_output_metadata(
             {"source_path": source.document.source_path, "text_corrections": len(source.applied)}
+            | fingerprint(context)
         )
         return source
 
-    @asset(partitions_def=documents, group_name="documents", code_version=stages.CODE_VERSION)
+    @asset(partitions_def=documents, group_name="documents", code_version=code_version)
     def cleaned_document(context: AssetExecutionContext, source_document: stages.CorrectedSource):
         """Cleaned text, paragraphs, sentences, footnotes and emphasis spans of one paper."""
         cleaned = stages.clean(source_document)
@@ -122,6 +127,7 @@ def build_definitions(root: Path) -> Definitions:
                 "footnotes": cleaned.footnotes.height,
                 "text_length": len(cleaned.text),
             }
+            | fingerprint(context)
         )
         return cleaned
 
@@ -161,9 +167,7 @@ def build_definitions(root: Path) -> Definitions:
     return Definitions(
         assets=[*document_assets, *corpus_assets],
         jobs=[
-            define_asset_job(
-                "documents_job", selection=[a.key for a in document_assets]
-            ),
+            define_asset_job("documents_job", selection=[a.key for a in document_assets]),
             define_asset_job("package_job", selection=[a.key for a in corpus_assets]),
             define_asset_job(
                 "documents_multiprocess_job",
@@ -176,3 +180,11 @@ def build_definitions(root: Path) -> Definitions:
 
 
 defs = build_definitions(project_root())
+
+
+def multiprocess_documents_job():
+    """The per-document job with the multiprocess executor, reconstructable in each worker process.
+
+    Workers rebuild the definitions from DATASET_ROOT, so the CLI sets it before launching the run.
+    """
+    return build_definitions(project_root()).resolve_job_def("documents_multiprocess_job")

@@ -18,8 +18,8 @@ from pipeline.documents import document_row
 from pipeline.ingest import SourceDocument, discover_documents, read_document
 from pipeline.tables import combine
 
-# Bump when a change to extraction code should rebuild every document (Dagster code_version).
-CODE_VERSION = "1"
+PACKAGE_DIR = Path(__file__).resolve().parent
+FINGERPRINT_KEY = "input_fingerprint"
 TEXT_TABLES = ("documents", "paragraphs", "sentences", "footnotes", "emphasis_spans")
 
 __all__ = ["footnote_problems"]
@@ -66,6 +66,34 @@ class CorrectedSource:
     @property
     def fingerprint(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def code_version() -> str:
+    """A digest of the pipeline's code and table specs: any change to them rebuilds every document."""
+    digest = hashlib.sha256()
+    for path in sorted([*PACKAGE_DIR.glob("*.py"), *(PACKAGE_DIR.parent / "schemas").glob("*.yaml")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _digest_files(digest: hashlib._Hash, base: Path, files: list[Path]) -> None:
+    for path in sorted(files):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+
+
+def input_fingerprint(paths: ProjectPaths, document_id: str) -> str:
+    """Everything a document's own assets read: its raw files, its text corrections, the authority file, code.
+
+    Two runs with the same fingerprint produce the same per-document outputs, so a re-run can skip it.
+    """
+    digest = hashlib.sha256(code_version().encode())
+    entry = discover_documents(paths.raw)[document_id]
+    _digest_files(
+        digest, paths.root, [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
+    )
+    if paths.authority.exists():
+        _digest_files(digest, paths.root, [p for p in paths.authority.rglob("*") if p.is_file()])
+    return digest.hexdigest()
 
 
 def load_source(paths: ProjectPaths, document_id: str) -> CorrectedSource:

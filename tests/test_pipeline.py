@@ -92,3 +92,50 @@ def test_failed_run_keeps_the_last_good_package(built_corpus, tmp_path, capsys):
     assert "bad-notes: footnote 3: marker on source line 6 has no note" in capsys.readouterr().err
     assert package_digest(root) == before
     assert not list(root.glob(".staging-package-*"))
+
+
+def _paper_copy(root: Path, document_id: str) -> None:
+    folder = root / "raw" / document_id
+    folder.mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "raw/kennan-op-263/kennan-op-263-phillips-1996.md", folder / "paper.md")
+    (folder / "metadata.yaml").write_text(f"id: {document_id}\nlanguage: en\n", encoding="utf-8")
+
+
+def test_rerun_rebuilds_only_the_changed_document(tmp_path, capsys):
+    root = tmp_path / "corpus"
+    (root / "raw").mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    for document_id in ("paper-a", "paper-b", "paper-c"):
+        _paper_copy(root, document_id)
+    assert build(root) == 0
+    assert "documents: 3 of 3 to (re)build" in capsys.readouterr().out
+    assert build(root) == 0
+    assert "documents: 0 of 3 to (re)build, 3 up to date" in capsys.readouterr().out
+    paper = root / "raw/paper-b/paper.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8")
+    assert build(root) == 0
+    out = capsys.readouterr().out
+    assert "documents: 1 of 3 to (re)build, 2 up to date" in out
+    assert "rebuilding: paper-b" in out
+    paragraphs = pl.read_csv(root / "data/csv/paragraphs.csv")
+    changed = paragraphs.filter(pl.col("text").str.contains("Bolshevist"))
+    assert set(changed["document_id"]) == {"paper-b"}
+    documents = pl.read_csv(root / "data/csv/documents.csv")
+    # Without front-matter fields in metadata.yaml, the copies still carry what the front matter gives.
+    assert documents["author"].to_list() == ["Hugh Phillips"] * 3
+
+
+def test_multiprocess_executor_builds_the_same_package(tmp_path):
+    root = tmp_path / "corpus"
+    (root / "raw").mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    for document_id in ("paper-a", "paper-b"):
+        _paper_copy(root, document_id)
+    assert build(root, executor="multiprocess") == 0
+    in_process = tmp_path / "in-process"
+    shutil.copytree(
+        root, in_process, ignore=shutil.ignore_patterns(".dagster_home", "data", "text", "figures")
+    )
+    (in_process / "datapackage.json").unlink()
+    assert build(in_process) == 0
+    assert package_digest(root) == package_digest(in_process)
