@@ -51,7 +51,7 @@ def stale_documents(instance, defs, root: Path, document_ids: list[str]) -> list
 
 
 def _run_document(job, instance, document_id: str, executor: str):
-    """Materialise one document partition in-process, or with the multiprocess executor (one process a step)."""
+    """Materialise one document partition in-process, or with the multiprocess executor."""
     if executor == "in_process":
         return job.execute_in_process(
             partition_key=document_id, instance=instance, raise_on_error=False, run_config=QUIET
@@ -79,7 +79,8 @@ def build(root: Path, full: bool = False, executor: str = "in_process") -> int:
     document_ids = job.partitions_def.get_partition_keys()
     todo = document_ids if full else stale_documents(instance, defs, root, document_ids)
     print(
-        f"documents: {len(todo)} of {len(document_ids)} to (re)build, {len(document_ids) - len(todo)} up to date"
+        f"documents: {len(todo)} of {len(document_ids)} to (re)build, "
+        f"{len(document_ids) - len(todo)} up to date"
     )
     if todo and len(todo) <= 10:
         print("  rebuilding: " + ", ".join(todo))
