@@ -29,7 +29,7 @@ from dagster import (
 )
 
 from pipeline import stages
-from pipeline.publish import DatasetMetadata, publish
+from pipeline.publish import DatasetMetadata, publish, readme_tables_section, update_readme
 from pipeline.schema import load_table_spec
 from pipeline.tables import foreign_key_errors, schema_errors
 
@@ -156,6 +156,7 @@ def build_definitions(root: Path) -> Definitions:
             raise stages.PipelineError("foreign keys do not hold:\n  " + "\n  ".join(errors))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         package = publish(paths.root, meta, specs, text_tables["texts"], {})
+        update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
             | {name: t.frame.height for name, t in tables.items()}

@@ -285,3 +285,39 @@ def publish(
     dictionary.parent.mkdir(parents=True, exist_ok=True)
     dictionary.write_text(data_dictionary_markdown([tables[n][0] for n in sorted(tables)]), encoding="utf-8")
     return package
+
+
+README_START, README_END = "<!-- tables:start -->", "<!-- tables:end -->"
+
+
+def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]) -> str:
+    """The README's table of tables, with row counts, regenerated on every build."""
+    lines = [
+        README_START,
+        f"## The tables (dataset version {meta.version})",
+        "",
+        "Each table is `data/csv/<table>.csv` (primary, UTF-8) and `data/parquet/<table>.parquet`"
+        " (the same rows).",
+        "Column-by-column descriptions: [`docs/data-dictionary.md`](docs/data-dictionary.md) (generated from",
+        "`schemas/`, like the pandera models and the Table Schemas in `datapackage.json`).",
+        "",
+        "| table | rows | what one row is |",
+        "|---|---:|---|",
+    ]
+    for name in sorted(tables):
+        spec, frame = tables[name]
+        first_sentence = spec.description.split(". ")[0].rstrip(".") + "."
+        lines.append(f"| `{name}` | {frame.height} | {first_sentence} |")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def update_readme(readme: Path, section: str) -> None:
+    """Replace the generated section between the markers; leave everything else as written."""
+    if not readme.exists():
+        return
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return
+    readme.write_text(text[:start] + section + text[end + len(README_END) :], encoding="utf-8")
