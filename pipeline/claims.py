@@ -271,7 +271,9 @@ def _candidates(
         "char_start", "char_end", "text", "entity_id", "match_kind"
     ).iter_rows():
         if start < body_end and masked[start:end].strip():
-            source = "pronoun" if kind == "pronoun" else "role" if kind == "role" else "mention"
+            source = (
+                "pronoun" if kind in ("pronoun", "possessive") else "role" if kind == "role" else "mention"
+            )
             found[(start, end)] = Candidate(start, end, mention_text, source, entity_id)
     occupied = [(s, e) for s, e in found]
     for pattern, source in ((PRONOUN, "pronoun"), (ROLE, "role")):
@@ -408,12 +410,12 @@ def _addressee(ctx: Context, sentence: Sentence, verb: re.Match[str]) -> Candida
     if direct or via_to:
         limit = verb.end() + (re.search(r"\bthat\b|[,:;]\s*[“\"]|$", after).start())
         for candidate in _candidates_between(ctx, verb.end(), limit + 1):
-            if candidate.source == "mention" or candidate.entity_id:
+            if candidate.source in ("mention", "role"):
                 return candidate
     intro = ADDRESSEE_INTRO.search(ctx.masked, sentence.start, verb.start())
     if intro:
         for candidate in _candidates_between(ctx, intro.end(), verb.start()):
-            if candidate.source == "mention" or candidate.entity_id:
+            if candidate.source in ("mention", "role"):
                 return candidate
     return None
 
@@ -505,7 +507,10 @@ def _attribute_quote(
             end=subject.end,
         )
     if carried is not None:
-        return Attribution(carried.speaker, "carried_over")
+        speaker = Speaker(
+            carried.speaker.claimant_type, carried.speaker.claimant_id, None, carried.speaker.claimant_name
+        )
+        return Attribution(speaker, "carried_over")
     if _note_right_after(ctx, quote.close_mark + 1):
         return Attribution(Speaker("work"), "cited_source")
     paragraph = [s for s in ctx.sentences if s.paragraph_id == sentence.paragraph_id]
@@ -537,7 +542,7 @@ def _sentence_ids(ctx: Context, start: int, end: int) -> list[str]:
 def _support(
     ctx: Context, start: int, end: int, paragraph_end: int, follow: bool
 ) -> tuple[str | None, str | None]:
-    """The supporting note: first marker at/after the claim within its sentences, else the next in the paragraph."""
+    """The supporting note: first marker at or after the claim in its sentences, else the next one."""
     sentence_ends = [s.end for s in ctx.sentences if s.start < end and start < s.end]
     last_end = max(sentence_ends) if sentence_ends else end
     in_sentence = [f for o, f, _ in ctx.footnotes if start <= o <= last_end + 1]
@@ -552,7 +557,7 @@ def _support(
 
 def _quote_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list[Row]:
     rows: list[Row] = []
-    for paragraph_id, (p_start, p_end) in paragraphs.items():
+    for p_start, p_end in paragraphs.values():
         carried: Attribution | None = None
         for quote in find_quotes(ctx.text, p_start, p_end):
             index = _sentence_at(ctx, quote.open_mark)

@@ -1,0 +1,199 @@
+"""Claims: hand-checked expectations on the committed paper and on short texts in other styles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from pipeline.claim_scoring import FIXTURES, mentions_from_names, run_gold, score
+from pipeline.claims import extract_claims, find_quotes, link_claim_citations, link_claim_events
+from pipeline.clean import clean_document
+from pipeline.schema import conform, load_table_spec, validate
+
+GOLD = FIXTURES / "claims_gold_kennan-op-263.yaml"
+AUTHOR = "person:author"
+
+
+def _extract(
+    body: str, persons: dict[str, list[str]], notes: str = ""
+) -> tuple[str, dict[str, pl.DataFrame]]:
+    """Clean a small markdown paper and extract its claims with name-list mentions."""
+    source = "# A Test Paper\n\n" + body + ("\n\n" + notes if notes else "") + "\n"
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    mentions = mentions_from_names(document.text, persons, "test-doc")
+    return document.text, extract_claims(
+        document.text, document.sentences, mentions, document.footnotes, AUTHOR, document.emphasis_spans
+    )
+
+
+def _row(claims: pl.DataFrame, quoted_prefix: str) -> dict:
+    rows = claims.filter(pl.col("quoted_text").str.starts_with(quoted_prefix)).to_dicts()
+    assert len(rows) == 1, f"expected one claim quoting {quoted_prefix!r}, got {len(rows)}"
+    return rows[0]
+
+
+@pytest.fixture(scope="module")
+def paper() -> tuple[dict, pl.DataFrame]:
+    return run_gold(GOLD, stand_in=True)
+
+
+def test_paper_meets_the_quality_bar(paper: tuple[dict, pl.DataFrame]) -> None:
+    gold, claims = paper
+    metrics = score(gold, claims)
+    assert metrics["recall"].value >= 0.95
+    assert metrics["precision"].value >= 0.95
+    assert metrics["speaker"].value >= 0.9
+    assert metrics["hedged_recall"].value >= 0.9
+    assert metrics["hedged_precision"].value >= 0.9
+
+
+def test_paper_tables_validate(paper: tuple[dict, pl.DataFrame]) -> None:
+    _, claims = paper
+    spec = load_table_spec("claims")
+    validate(spec, conform(spec, claims))
+    assert claims["claim_id"][0] == "kennan-op-263:c001"
+
+
+def test_paper_spans_point_into_the_text() -> None:
+    gold = yaml.safe_load(GOLD.read_text())
+    source = Path(__file__).resolve().parent.parent / gold["source"]
+    document = clean_document(source.read_text(), gold["document_id"], source.name)
+    _, claims = run_gold(GOLD, stand_in=True)
+    for row in claims.filter(pl.col("quoted_text").is_not_null()).to_dicts():
+        assert document.text[row["quote_char_start"] : row["quote_char_end"]] == row["quoted_text"]
+        assert document.text[row["quote_char_start"] - 1] in '“"'
+        assert document.text[row["char_start"] : row["char_end"]] == row["text"]
+
+
+def test_paper_stalin_quotation_and_its_note(paper: tuple[dict, pl.DataFrame]) -> None:
+    _, claims = paper
+    row = _row(claims, "Litvinov does not see")
+    assert (row["claimant_id"], row["reporting_verb"]) == ("person:stalin-josef", "remarked")
+    assert row["footnote_id"] == "kennan-op-263:fn05"
+    assert row["text"].startswith("Josef Stalin remarked that")
+
+
+def test_paper_pronoun_role_and_addressee(paper: tuple[dict, pl.DataFrame]) -> None:
+    _, claims = paper
+    former = _row(claims, "Was I the right person")
+    assert (former["claimant_text"], former["claimant_id"]) == (
+        "The former commissar",
+        "person:litvinov-maxim",
+    )
+    daughter = _row(claims, "We won the war")
+    assert (daughter["claimant_text"], daughter["addressee_id"]) == ("he", "person:litvinov-tatiana")
+    fischer = _row(claims, "wanted Moscow to appear")
+    assert fischer["claimant_id"] == "person:fischer-louis"  # not Litvinov, named in "who knew Litvinov well"
+
+
+def test_paper_scare_quotes_are_never_attributed(paper: tuple[dict, pl.DataFrame]) -> None:
+    _, claims = paper
+    scare = claims.filter(pl.col("kind") == "scare_quote")
+    assert set(scare["quoted_text"].str.strip_chars(".,")) == {
+        "memoirs",
+        "Great Leader",
+        "loan",
+        "credit",
+        "saved",
+        "retired",
+        "Malinin",
+        "real cause",
+        "capitalist",
+    }
+    assert scare["claimant_id"].is_null().all()
+    assert (scare["claimant_type"] == "unattributed").all()
+
+
+def test_paper_reported_statement_with_date_and_addressee(paper: tuple[dict, pl.DataFrame]) -> None:
+    _, claims = paper
+    rows = claims.filter(
+        (pl.col("kind") == "reported_statement") & pl.col("text").str.contains("Paris, that Moscow")
+    ).to_dicts()
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["claimant_id"], row["addressee_id"]) == (
+        "person:litvinov-maxim",
+        "person:rakovskii-khristian",
+    )
+    assert (row["statement_date_text"], row["statement_date"]) == ("February 1926", "1926-02")
+
+
+def test_straight_and_curly_quotes_pair_up() -> None:
+    text = 'He said “one” and then "two words" and “three"'
+    quotes = find_quotes(text, 0, len(text))
+    assert [text[q.start : q.end] for q in quotes] == ["one", "two words", "three"]
+
+
+def test_other_style_said_after_quote_and_role_noun() -> None:
+    persons = {
+        "person:brandt-willy": ["Willy Brandt", "Brandt"],
+        "person:nixon-richard": ["Richard Nixon", "Nixon"],
+    }
+    body = (
+        "In 1970 Willy Brandt travelled to Warsaw. "
+        '"We must accept the border as it is," said Brandt to the assembled journalists.\n\n'
+        "Richard Nixon met the chancellor in Washington. "
+        "The president told him that détente was “a policy for the long haul.”"
+    )
+    _, out = _extract(body, persons)
+    claims = out["claims"]
+    border = _row(claims, "We must accept")
+    assert (border["claimant_id"], border["attribution_rule"]) == ("person:brandt-willy", "verb_after_quote")
+    haul = _row(claims, "a policy for the long haul")
+    assert haul["claimant_id"] == "person:nixon-richard"
+    assert haul["reporting_verb"] == "told"
+
+
+def test_other_style_hedges_and_reported_speech_not_the_authors() -> None:
+    persons = {"person:eden-anthony": ["Anthony Eden", "Eden"]}
+    body = (
+        "Anthony Eden probably never read the memorandum. "
+        "Eden insisted that perhaps a settlement was near. "
+        "It is possible that the cabinet knew more than it admitted. "
+        "The talks certainly failed."
+    )
+    _, out = _extract(body, persons)
+    assertions = out["claims"].filter(pl.col("kind") == "author_assertion")
+    assert assertions.select("certainty", "cue").rows() == [
+        ("probable", "probably"),
+        ("possible", "It is possible"),
+        ("certain", "certainly"),
+    ]
+    reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert [(r["claimant_id"], r["reporting_verb"]) for r in reported] == [
+        ("person:eden-anthony", "insisted")
+    ]
+
+
+def test_other_style_quote_without_verb_is_carried_or_cited() -> None:
+    persons = {"person:kennan-george": ["George Kennan", "Kennan"]}
+    body = (
+        'George Kennan wrote that Soviet power was "impervious to the logic of reason." '
+        'It was, in his words, "highly sensitive to the logic of force."\n\n'
+        'Critics called the policy "a strategic monstrosity."^1'
+    )
+    notes = "1 Walter Lippmann, *The Cold War* (New York, 1947), 10."
+    _, out = _extract(body, persons, notes)
+    claims = out["claims"]
+    force = _row(claims, "highly sensitive")
+    assert (force["claimant_id"], force["attribution_rule"]) == ("person:kennan-george", "carried_over")
+    monstrosity = _row(claims, "a strategic monstrosity")
+    assert monstrosity["claimant_type"] == "unattributed"  # "Critics" is a group, not a person
+    assert monstrosity["footnote_id"] == "test-doc:fn01"
+
+
+def test_citation_and_event_links() -> None:
+    claim_notes = pl.DataFrame({"claim_id": ["d:c001", "d:c002"], "footnote_id": ["d:fn01", "d:fn02"]})
+    citations = pl.DataFrame(
+        {"citation_id": ["d:fn01.1", "d:fn01.2", "d:fn03.1"], "footnote_id": ["d:fn01", "d:fn01", "d:fn03"]}
+    ).with_columns(pl.Series("work_id", ["work:a", "work:b", "work:c"]))
+    linked = link_claim_citations(claim_notes, citations)
+    assert linked.select("claim_id", "citation_id").rows() == [("d:c001", "d:fn01.1"), ("d:c001", "d:fn01.2")]
+    spec = load_table_spec("claim_citations")
+    validate(spec, conform(spec, linked))
+    claims = pl.DataFrame({"claim_id": ["d:c001"], "char_start": [10], "char_end": [50]})
+    events = pl.DataFrame({"event_id": ["d:e1", "d:e2"], "char_start": [40, 60], "char_end": [45, 70]})
+    assert link_claim_events(claims, events)["subject_id"].to_list() == ["d:e1"]
