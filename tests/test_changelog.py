@@ -1,0 +1,221 @@
+"""Changelog: record-level differences between two packages, the bump rule, and the CHANGELOG file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.changelog import (
+    FieldChange,
+    diff_packages,
+    next_version,
+    prepend_changelog,
+    render_changelog_entry,
+    suggest_bump,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+PERSONS = {
+    "primary_key": ["person_id"],
+    "fields": {"person_id": "string", "name": "string", "born": "integer", "record_status": "string"},
+    "rows": [
+        {"person_id": "d:per01", "name": "Louis Fisher", "born": "1896", "record_status": "active"},
+        {"person_id": "d:per02", "name": "Ivan Maisky", "born": "1884", "record_status": "active"},
+        {"person_id": "d:per03", "name": "A. Nobody", "born": "", "record_status": "active"},
+    ],
+}
+
+
+def write_package(root: Path, version: str, tables: dict, files: dict[str, str] | None = None) -> Path:
+    """A minimal Frictionless package: one CSV per table, primary keys and types in the descriptor."""
+    resources = []
+    for name, table in tables.items():
+        path = root / "data" / "csv" / f"{name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(table["fields"]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(table["rows"])
+        resources.append(
+            {
+                "name": name,
+                "type": "table",
+                "path": f"data/csv/{name}.csv",
+                "format": "csv",
+                "schema": {
+                    "fields": [{"name": n, "type": t} for n, t in table["fields"].items()],
+                    "primaryKey": table["primary_key"],
+                },
+            }
+        )
+    for relative, digest in (files or {}).items():
+        resources.append({"name": relative, "type": "file", "path": relative, "hash": digest})
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "datapackage.json").write_text(json.dumps({"version": version, "resources": resources}))
+    return root
+
+
+def changed_persons() -> dict:
+    rows = [dict(r) for r in PERSONS["rows"]]
+    rows[0]["name"] = "Louis Fischer"  # an OCR fix
+    rows[2]["record_status"] = "withdrawn"
+    rows.append({"person_id": "d:per04", "name": "Jane Degras", "born": "1905", "record_status": "active"})
+    return {**PERSONS, "rows": rows}
+
+
+def test_known_changes_are_listed_with_their_ids(tmp_path):
+    old = write_package(tmp_path / "old", "0.1.0", {"persons": PERSONS})
+    new = write_package(tmp_path / "new", "0.2.0", {"persons": changed_persons()})
+    diff = diff_packages(old, new)
+    persons = diff.tables["persons"]
+    assert persons.added == ["d:per04"]
+    assert persons.withdrawn == ["d:per03"]
+    assert persons.vanished == []
+    assert persons.changed == [FieldChange("d:per01", "name", "Louis Fisher", "Louis Fischer")]
+    assert (diff.old_version, diff.new_version) == ("0.1.0", "0.2.0")
+    assert suggest_bump(diff) == "minor"  # extractor output changed (not explained by corrections)
+    entry = render_changelog_entry(diff, "0.2.0", "2026-11-27")
+    assert entry.startswith("## [0.2.0] - 2026-11-27\n\nCompared with 0.1.0; change level: minor")
+    assert "### `persons`\n\n3 → 4 rows." in entry
+    assert "- Added 1 record: `d:per04`." in entry
+    assert "- Withdrawn 1 record: `d:per03`." in entry
+    assert "| `d:per01` | `name` | `Louis Fisher` | `Louis Fischer` |" in entry
+
+
+def test_changes_explained_by_new_corrections_are_a_patch(tmp_path):
+    corrections_fields = {
+        "correction_id": "string",
+        "table_name": "string",
+        "record_id": "string",
+        "field": "string",
+    }
+    before = {"primary_key": ["correction_id"], "fields": corrections_fields, "rows": []}
+    after = {
+        **before,
+        "rows": [
+            {"correction_id": "C1", "table_name": "persons", "record_id": "d:per01", "field": "name"},
+            {
+                "correction_id": "C2",
+                "table_name": "persons",
+                "record_id": "d:per03",
+                "field": "record_status",
+            },
+        ],
+    }
+    rows = [dict(r) for r in PERSONS["rows"]]
+    rows[0]["name"] = "Louis Fischer"
+    rows[2]["record_status"] = "withdrawn"
+    old = write_package(tmp_path / "old", "0.1.0", {"persons": PERSONS, "corrections": before})
+    new = write_package(
+        tmp_path / "new", "0.1.1", {"persons": {**PERSONS, "rows": rows}, "corrections": after}
+    )
+    diff = diff_packages(old, new)
+    assert diff.tables["corrections"].added == ["C1", "C2"]
+    assert suggest_bump(diff) == "patch"
+
+
+def test_vanished_records_and_changed_columns_are_major(tmp_path):
+    old = write_package(tmp_path / "old", "0.1.0", {"persons": PERSONS})
+    vanished = {**PERSONS, "rows": PERSONS["rows"][:2]}
+    new = write_package(tmp_path / "new", "0.2.0", {"persons": vanished})
+    diff = diff_packages(old, new)
+    assert diff.tables["persons"].vanished == ["d:per03"]
+    assert suggest_bump(diff) == "major"
+    assert "Removed without withdrawal (IDs no longer present) 1 record: `d:per03`" in render_changelog_entry(
+        diff, "1.0.0", "2026-11-27"
+    )
+    retyped = {**PERSONS, "fields": {**PERSONS["fields"], "born": "string"}}
+    diff = diff_packages(old, write_package(tmp_path / "retyped", "0.2.0", {"persons": retyped}))
+    assert diff.tables["persons"].columns_retyped == [("born", "integer", "string")]
+    assert suggest_bump(diff) == "major"
+
+
+def test_new_tables_and_columns_are_minor(tmp_path):
+    old = write_package(tmp_path / "old", "0.1.0", {"persons": PERSONS})
+    fields = {**PERSONS["fields"], "died": "integer"}
+    rows = [{**r, "died": ""} for r in PERSONS["rows"]]
+    works = {"primary_key": ["work_id"], "fields": {"work_id": "string"}, "rows": [{"work_id": "w1"}]}
+    new = write_package(
+        tmp_path / "new", "0.2.0", {"persons": {**PERSONS, "fields": fields, "rows": rows}, "works": works}
+    )
+    diff = diff_packages(old, new)
+    assert diff.tables_added == {"works": 1}
+    assert diff.tables["persons"].columns_added == ["died"]
+    assert diff.tables["persons"].changed == []  # a new empty column is not a change of every record
+    assert suggest_bump(diff) == "minor"
+    entry = render_changelog_entry(diff, "0.2.0", "2026-11-27")
+    assert "- New table `works` (1 rows)." in entry and "- Columns added: `died`." in entry
+
+
+def test_long_lists_are_summarised(tmp_path):
+    many = {
+        **PERSONS,
+        "rows": [
+            {"person_id": f"d:p{i:03d}", "name": "x", "born": "", "record_status": "active"}
+            for i in range(30)
+        ],
+    }
+    old = write_package(tmp_path / "old", "0.1.0", {"persons": {**PERSONS, "rows": []}})
+    new = write_package(tmp_path / "new", "0.2.0", {"persons": many})
+    entry = render_changelog_entry(diff_packages(old, new), "0.2.0", "2026-11-27", limit=5)
+    assert "- Added 30 records: `d:p000`, `d:p001`, `d:p002`, `d:p003`, `d:p004` and 25 more." in entry
+
+
+def test_changed_text_files_are_listed(tmp_path):
+    old = write_package(tmp_path / "old", "0.1.0", {"persons": PERSONS}, {"text/d.txt": "sha256:aa"})
+    new = write_package(tmp_path / "new", "0.1.1", {"persons": PERSONS}, {"text/d.txt": "sha256:bb"})
+    diff = diff_packages(old, new)
+    assert diff.files_changed == ["text/d.txt"]
+    assert suggest_bump(diff) == "patch"
+    assert "- File `text/d.txt` changed." in render_changelog_entry(diff, "0.1.1", "2026-11-27")
+
+
+def test_committed_package_compared_with_itself_has_no_changes(tmp_path):
+    diff = diff_packages(REPO_ROOT, REPO_ROOT)
+    assert diff.empty and suggest_bump(diff) == "none"
+    assert "footnotes" in diff.tables and diff.tables["footnotes"].old_rows > 0
+    assert "No changes to tables or files." in render_changelog_entry(diff, diff.new_version, "2026-11-27")
+
+
+def test_committed_package_with_a_withdrawn_footnote(tmp_path):
+    copy = tmp_path / "new"
+    copy.mkdir()
+    shutil.copy(REPO_ROOT / "datapackage.json", copy)
+    shutil.copytree(REPO_ROOT / "data" / "csv", copy / "data" / "csv")
+    path = copy / "data" / "csv" / "footnotes.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("kennan-op-263:fn30,"))
+    assert lines[index].endswith(",active")
+    lines[index] = lines[index][: -len("active")] + "withdrawn"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    diff = diff_packages(REPO_ROOT, copy)
+    footnotes = diff.tables["footnotes"]
+    assert footnotes.withdrawn == ["kennan-op-263:fn30"]
+    assert footnotes.changed == [] and footnotes.added == []
+    assert all(diff.tables[n].empty for n in diff.tables if n != "footnotes")
+
+
+def test_next_version():
+    assert next_version("0.1.0", "patch") == "0.1.1"
+    assert next_version("0.1.3", "minor") == "0.2.0"
+    assert next_version("0.4.3", "major") == "1.0.0"
+    assert next_version("1.2.3", "none") == "1.2.3"
+    with pytest.raises(ValueError):
+        next_version("v1", "patch")
+
+
+def test_prepend_changelog_keeps_header_and_replaces_same_version(tmp_path):
+    path = tmp_path / "CHANGELOG.md"
+    prepend_changelog(path, "## [0.1.0] - 2026-11-01\n\nFirst release.\n")
+    prepend_changelog(path, "## [0.2.0] - 2026-11-20\n\nDraft.\n")
+    prepend_changelog(path, "## [0.2.0] - 2026-11-27\n\nFinal.\n")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Changelog\n")
+    assert text.count("## [0.2.0]") == 1 and "Draft." not in text
+    assert text.index("## [0.2.0] - 2026-11-27") < text.index("## [0.1.0] - 2026-11-01")
+    assert text.endswith("First release.\n")
