@@ -447,7 +447,7 @@ def _verb_before(ctx: Context, start: int, end: int) -> re.Match[str] | None:
 
 
 def _verb_after(ctx: Context, quote: Quote) -> tuple[re.Match[str], Candidate] | None:
-    """Attribution after the quote: '"...?" he suggested' or '"...," said Litvinov'."""
+    """Attribution after the quote: '"...?" he suggested' or '"...," said Brandt'."""
     if ctx.text[quote.start : quote.end].rstrip().endswith((".", "…")):
         return None
     tail_start = quote.close_mark + 1
