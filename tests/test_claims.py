@@ -9,7 +9,13 @@ import pytest
 import yaml
 
 from pipeline.claim_scoring import FIXTURES, mentions_from_names, run_gold, score
-from pipeline.claims import extract_claims, find_quotes, link_claim_citations, link_claim_events
+from pipeline.claims import (
+    attribute_cited_works,
+    extract_claims,
+    find_quotes,
+    link_claim_citations,
+    link_claim_events,
+)
 from pipeline.clean import clean_document
 from pipeline.schema import conform, load_table_spec, validate
 
@@ -197,3 +203,21 @@ def test_citation_and_event_links() -> None:
     claims = pl.DataFrame({"claim_id": ["d:c001"], "char_start": [10], "char_end": [50]})
     events = pl.DataFrame({"event_id": ["d:e1", "d:e2"], "char_start": [40, 60], "char_end": [45, 70]})
     assert link_claim_events(claims, events)["subject_id"].to_list() == ["d:e1"]
+
+
+def test_cited_work_becomes_the_claimant_when_the_note_cites_one_work() -> None:
+    claims = pl.DataFrame(
+        {
+            "claim_id": ["d:c001", "d:c002"],
+            "claimant_type": ["work", "person"],
+            "claimant_id": [None, "person:x"],
+        }
+    )
+    claim_citations = pl.DataFrame(
+        {
+            "claim_id": ["d:c001", "d:c002"],
+            "citation_id": ["d:fn01.1", "d:fn02.1"],
+            "work_id": ["work:a", "work:b"],
+        }
+    )
+    assert attribute_cited_works(claims, claim_citations)["claimant_id"].to_list() == ["work:a", "person:x"]
