@@ -464,22 +464,36 @@ def _name_mentions(text: str, authority: Authority, locate: _Locator) -> list[_M
     return mentions
 
 
-def _context_year(text: str, offset: int, unit: _Unit | None) -> int | None:
-    """The last year written before the offset (within a note when the mention is in a note)."""
-    floor = unit.start if unit is not None and unit.footnote_id else 0
-    years = YEAR.findall(text, floor, offset)
-    return int(years[-1]) if years else None
+class _Years:
+    """Positions of the years written in the text, to find the last one before an offset quickly."""
+
+    def __init__(self, text: str) -> None:
+        found = [(m.start(), int(m.group())) for m in YEAR.finditer(text)]
+        self.starts = [start for start, _ in found]
+        self.values = [value for _, value in found]
+
+    def before(self, offset: int, unit: _Unit | None) -> int | None:
+        """The last year written before the offset (within the note when the mention is in a note)."""
+        floor = unit.start if unit is not None and unit.footnote_id else 0
+        i = bisect.bisect_left(self.starts, offset) - 1
+        return self.values[i] if i >= 0 and self.starts[i] >= floor else None
 
 
-def _recent_entities(mentions: list[_Mention], unit: _Unit, units: list[_Unit], before: int) -> list[str]:
+def _by_unit(mentions: list[_Mention]) -> dict[int, list[_Mention]]:
+    grouped: dict[int, list[_Mention]] = defaultdict(list)
+    for mention in mentions:
+        if mention.unit is not None:
+            grouped[mention.unit.index].append(mention)
+    return grouped
+
+
+def _recent_entities(
+    by_unit: dict[int, list[_Mention]], unit: _Unit, units: list[_Unit], before: int
+) -> set[str]:
     """Entities named (not by pronoun) in this paragraph or note, this sentence and the ones just before."""
     first = max(0, unit.index - ANTECEDENT_SENTENCES)
-    scope = {u.index for u in units[first : unit.index + 1] if u.group == unit.group}
-    return [
-        m.entity_id
-        for m in mentions
-        if m.unit is not None and m.unit.index in scope and m.end <= before and m.kind != "pronoun"
-    ]
+    scope = [u.index for u in units[first : unit.index + 1] if u.group == unit.group]
+    return {m.entity_id for i in scope for m in by_unit.get(i, []) if m.end <= before and m.kind != "pronoun"}
 
 
 def _role_candidates(claims: list[tuple[str, Role]], recent: set[str], year: int | None) -> list[str]:
@@ -500,17 +514,21 @@ def _role_mentions(
     regex = authority.role_regex
     if regex is None:
         return []
-    taken = [(m.start, m.end) for m in named if authority.entities[m.entity_id].entity_type == "person"]
+    taken = sorted((m.start, m.end) for m in named if authority.entities[m.entity_id].entity_type == "person")
+    taken_starts = [start for start, _ in taken]
+    by_unit = _by_unit(named)
+    years = _Years(text)
     mentions = []
     for match in regex.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        i = bisect.bisect_left(taken_starts, match.end())
+        if any(s < match.end() and match.start() < e for s, e in taken[max(0, i - 3) : i]):
             continue
         unit = locate(match.start())
         if unit is None or QUALIFIED_ROLE.match(text, match.end()):
             continue
         claims = authority.roles[normalise_form(match.group()).lower()]
-        recent = set(_recent_entities(named, unit, units, match.start()))
-        year = _context_year(text, match.start(), unit)
+        recent = _recent_entities(by_unit, unit, units, match.start())
+        year = years.before(match.start(), unit)
         fitting = _role_candidates(claims, recent, year)
         if len(fitting) == 1:
             mentions.append(
@@ -534,10 +552,8 @@ def _pronoun_mentions(
     Persons already resolved from pronouns in the window count too, so a second candidate blocks the link.
     """
     mentions: list[_Mention] = []
-    by_unit: dict[int, list[_Mention]] = defaultdict(list)
-    for mention in named:
-        if mention.unit is not None:
-            by_unit[mention.unit.index].append(mention)
+    by_unit = _by_unit(named)
+    resolved: dict[int, list[_Mention]] = defaultdict(list)
     for unit in units:
         if unit.footnote_id:
             continue
@@ -547,13 +563,15 @@ def _pronoun_mentions(
                 continue
             gender = PRONOUNS[match.group().lower()]
             earlier = [m for i in window for m in by_unit.get(i, []) if m.end <= match.start()]
-            earlier += [m for m in mentions if m.unit is not None and m.unit.index in window]
+            earlier += [m for i in window for m in resolved.get(i, [])]
             candidates = {m.entity_id for m in earlier if authority.entities[m.entity_id].gender == gender}
             if len(candidates) == 1:
                 entity_id = candidates.pop()
-                mentions.append(
-                    _Mention(match.start(), match.end(), entity_id, "pronoun", CONFIDENCE["pronoun"], unit)
+                pronoun = _Mention(
+                    match.start(), match.end(), entity_id, "pronoun", CONFIDENCE["pronoun"], unit
                 )
+                mentions.append(pronoun)
+                resolved[unit.index].append(pronoun)
     return mentions
 
 
