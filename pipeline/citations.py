@@ -640,18 +640,16 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             in_container = parsed.in_container = True
             continue
         if token.kind in ("italic", "quoted"):
-            if IBID.match(text) and token.kind == "italic" or (token.kind == "plain" and IBID.match(text)):
+            if (IBID.match(text) and token.kind == "italic") or (token.kind == "plain" and IBID.match(text)):
                 parsed.container_ibid = True
                 continue
             titles.append(token)
             is_item = parsed.reference_type == "archival_document" and token.kind == "italic"
             if (
                 is_item
-                or token.kind == "italic"
-                and (in_container or any(t.kind == "quoted" for t in titles[:-1]))
-            ):
-                parsed.set("container_title", _clean_title(text))
-            elif (
+                or (token.kind == "italic"
+                and (in_container or any(t.kind == "quoted" for t in titles[:-1])))
+            ) or (
                 token.kind == "italic"
                 and parsed.values.get("title")
                 and not parsed.values.get("container_title")

@@ -1,0 +1,346 @@
+"""Works: the distinct sources behind the citations, with a Chicago-style rendering, and sentence links.
+
+A work is what a reader would look up: a book, an article, an archival collection, an interview, a
+newspaper, a documentary series. Referring citations (Ibid., short forms, abbreviations) take the work of
+the citation they point at; a letter printed in a documentary collection belongs to that collection, a
+letter in an archive to that archival collection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
+import polars as pl
+
+from pipeline.citations import GOVERNMENT_WORDS, MONTHS
+
+WORK_FIELDS = (
+    "authors",
+    "editors",
+    "corporate_author",
+    "title",
+    "container_title",
+    "place",
+    "publisher",
+    "year",
+    "volume",
+    "issue",
+    "number_of_volumes",
+    "edition",
+    "item_date",
+    "archive",
+    "collection",
+    "record_group",
+    "file_number",
+    "interviewee",
+    "abbreviation",
+)
+MONTH_NAMES = {number: name.capitalize() for name, number in MONTHS.items() if len(name) > 3 or name == "may"}
+
+
+def _norm(text: str | None) -> str:
+    if not text:
+        return ""
+    ascii_text = unicodedata.normalize("NFKD", text.replace("’", "").replace("'", "")).encode(
+        "ascii", "ignore"
+    )
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_text.decode().lower()))
+
+
+def _surname(names: str | None) -> str:
+    if not names:
+        return ""
+    first = re.sub(r",?\s*(?:Jr|Sr)\.?$", "", names.split(";")[0].strip())
+    words = _norm(first).split()
+    return words[-1] if words else ""
+
+
+def _archive_norm(text: str | None) -> str:
+    return re.sub(r"^(?:u s |us )", "", _norm(text))
+
+
+def _describe(row: dict[str, Any]) -> tuple[tuple[str, ...], str, dict[str, Any]]:
+    """The dedup key, work type and work fields a non-referring citation stands for."""
+    kind = row["reference_type"]
+    pick = lambda *names: {n: row.get(n) for n in names}  # noqa: E731
+    if kind == "interview":
+        key = ("interview", _norm(row["interviewee"]), row.get("item_date") or "")
+        return key, "interview", pick("interviewee", "item_date", "place")
+    if kind == "archival_document" and row.get("container_title"):
+        creator = row.get("corporate_author") or ""
+        work_type = (
+            "government_document"
+            if creator and GOVERNMENT_WORDS.search(creator)
+            else "edited_book"
+            if row.get("editors")
+            else "book"
+        )
+        fields = pick("editors", "corporate_author", "place", "publisher", "year", "number_of_volumes")
+        fields["title"] = row["container_title"]
+        return ("title", _norm(row["container_title"])), work_type, fields
+    if kind in ("archival_document", "archival_collection") and (row.get("collection") or row.get("archive")):
+        holder = _archive_norm(row.get("collection") or row.get("archive"))
+        file_part = "" if row.get("collection") or row.get("record_group") else row.get("file_number") or ""
+        key = ("archive", holder, row.get("record_group") or "", _norm(file_part))
+        fields = pick("archive", "collection", "record_group")
+        fields["file_number"] = file_part or None
+        return key, "archival_collection", fields
+    if kind == "archival_document":
+        key = ("document", _norm(row.get("sender")), _norm(row.get("recipient")), row.get("item_date") or "")
+        fields = pick("authors", "title", "item_date")
+        fields["title"] = row.get("title") or _correspondence_title(row)
+        return key, "archival_document", fields
+    if kind == "newspaper" and not row.get("title"):
+        return ("periodical", _norm(row["container_title"])), "newspaper", {"title": row["container_title"]}
+    creator = row.get("authors") or row.get("editors") or row.get("corporate_author")
+    key = (
+        "title",
+        _surname(creator) if _is_person_list(creator) else _norm(creator),
+        _norm(row.get("title")),
+    )
+    fields = pick(*[f for f in WORK_FIELDS if f not in ("item_date", "interviewee", "volume")])
+    if kind == "journal_article":
+        fields["volume"] = row.get("volume")
+    if kind in ("newspaper", "journal_article"):
+        fields["item_date"] = row.get("item_date")
+    return key, kind if kind not in ("short_form", "ibid") else "unknown", fields
+
+
+def _is_person_list(names: str | None) -> bool:
+    return bool(names) and not GOVERNMENT_WORDS.search(names or "")
+
+
+def _correspondence_title(row: dict[str, Any]) -> str | None:
+    if row.get("sender") and row.get("recipient"):
+        return f"{row['sender']} to {row['recipient']}"
+    return None
+
+
+def _slug(text: str, words: int = 6) -> str:
+    return "-".join(_norm(text).split()[:words])
+
+
+def _work_slug(key: tuple[str, ...], work_type: str, fields: dict[str, Any]) -> str:
+    if work_type == "interview":
+        return "-".join(
+            p for p in ("interview", _slug(fields.get("interviewee") or "", 3), _date_slug(key[2])) if p
+        )
+    if work_type == "archival_collection":
+        parts = [_slug(fields.get("collection") or fields.get("archive") or "", 6)]
+        if fields.get("record_group"):
+            parts.append(f"rg{_norm(fields['record_group'])}")
+        if fields.get("file_number"):
+            parts.append(_slug(fields["file_number"]))
+        return "-".join(p for p in parts if p)
+    creator = fields.get("authors") or fields.get("editors") or fields.get("corporate_author") or ""
+    head = _surname(creator) if _is_person_list(creator) else _slug(creator, 3)
+    year = re.match(r"\d{4}", fields.get("year") or "")
+    parts = [head, year.group() if year else "", _slug(fields.get("title") or "", 5)]
+    return "-".join(p for p in parts if p) or "work"
+
+
+def _date_slug(edtf: str) -> str:
+    return edtf.split("/")[0].replace("-", "") if edtf else ""
+
+
+def _resolve_target(citation_id: str, by_id: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Follow refers_to to the citation that carries the work (cycles and dangling links stop the walk)."""
+    seen = set()
+    row = by_id[citation_id]
+    while row.get("refers_to") and row["refers_to"] in by_id and row["citation_id"] not in seen:
+        seen.add(row["citation_id"])
+        row = by_id[row["refers_to"]]
+    return row
+
+
+def build_works(citations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Deduplicate the citations of all documents into works; return (works, citations with work_id)."""
+    rows = citations.to_dicts()
+    by_id = {r["citation_id"]: r for r in rows}
+    keys: dict[str, tuple[str, ...]] = {}
+    described: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
+    for row in rows:
+        if row["reference_type"] == "commentary":
+            continue
+        base = _resolve_target(row["citation_id"], by_id)
+        key, work_type, fields = _describe(base)
+        keys[row["citation_id"]] = key
+        if key not in described:
+            described[key] = (work_type, dict(fields))
+        else:
+            known = described[key][1]
+            for name, value in fields.items():
+                if known.get(name) in (None, "") and value not in (None, ""):
+                    known[name] = value
+        if row.get("abbreviation"):
+            described[key][1]["abbreviation"] = described[key][1].get("abbreviation") or row["abbreviation"]
+    work_ids = _assign_ids(described)
+    citation_work = {cid: work_ids[key] for cid, key in keys.items()}
+    with_ids = citations.with_columns(
+        pl.col("citation_id")
+        .replace_strict(citation_work, default=None, return_dtype=pl.String)
+        .alias("work_id")
+    )
+    return _works_frame(described, work_ids, with_ids), with_ids
+
+
+def _assign_ids(described: dict[tuple[str, ...], tuple[str, dict[str, Any]]]) -> dict[tuple[str, ...], str]:
+    """Readable slugs; keys that collide on a slug get a short digest of their normalised key."""
+    slugs = {key: _work_slug(key, work_type, fields) for key, (work_type, fields) in described.items()}
+    counts: dict[str, int] = {}
+    for slug in slugs.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    return {
+        key: slug if counts[slug] == 1 else f"{slug}-{hashlib.sha1('|'.join(key).encode()).hexdigest()[:6]}"
+        for key, slug in slugs.items()
+    }
+
+
+def _works_frame(
+    described: dict[tuple[str, ...], tuple[str, dict[str, Any]]],
+    work_ids: dict[tuple[str, ...], str],
+    citations: pl.DataFrame,
+) -> pl.DataFrame:
+    counts = (
+        citations.filter(pl.col("work_id").is_not_null())
+        .group_by("work_id")
+        .agg(
+            pl.len().alias("citation_count"),
+            pl.col("document_id").n_unique().alias("document_count"),
+            pl.col("citation_id").sort().first().alias("first_citation_id"),
+        )
+    )
+    count_map = {r["work_id"]: r for r in counts.iter_rows(named=True)}
+    records = []
+    for key, (work_type, fields) in described.items():
+        work_id = work_ids[key]
+        record = {"work_id": work_id, "work_type": work_type}
+        record |= {name: fields.get(name) for name in WORK_FIELDS}
+        record["chicago"] = render_chicago(work_type, fields)
+        stats = count_map.get(work_id, {})
+        record["citation_count"] = stats.get("citation_count", 0)
+        record["document_count"] = stats.get("document_count", 0)
+        record["first_citation_id"] = stats.get("first_citation_id")
+        records.append(record)
+    return pl.DataFrame(records, infer_schema_length=None)
+
+
+# ---------------------------------------------------------------- Chicago rendering
+
+
+def _invert(name: str) -> str:
+    """ "Hugh Phillips" -> "Phillips, Hugh"; "N. Gordon Levin, Jr." -> "Levin, N. Gordon, Jr."."""
+    suffix = re.search(r",\s*(Jr\.?|Sr\.?|II|III|IV)$", name)
+    core = name[: suffix.start()] if suffix else name
+    words = core.split()
+    if len(words) < 2:
+        return name
+    inverted = f"{words[-1]}, {' '.join(words[:-1])}"
+    return f"{inverted}, {suffix.group(1)}" if suffix else inverted
+
+
+def _names(names: str | None, invert_first: bool = True) -> str:
+    people = [n.strip() for n in (names or "").split(";") if n.strip()]
+    if not people:
+        return ""
+    rendered = [_invert(people[0]) if invert_first else people[0], *people[1:]]
+    if len(rendered) == 1:
+        return rendered[0]
+    return ", ".join(rendered[:-1]) + ", and " + rendered[-1]
+
+
+def _human_date(edtf: str | None) -> str:
+    if not edtf:
+        return ""
+    start, _, end = edtf.partition("/")
+    parts = start.split("-")
+    if len(parts) == 3 and end:
+        end_parts = end.split("-")
+        if end_parts[:2] == parts[:2]:
+            return f"{int(parts[2])}–{int(end_parts[2])} {MONTH_NAMES[int(parts[1])]} {parts[0]}"
+        return f"{_human_date(start)}–{_human_date(end)}"
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTH_NAMES[int(parts[1])]} {parts[0]}"
+    if len(parts) == 2 and int(parts[1]) <= 12:
+        return f"{MONTH_NAMES[int(parts[1])]} {parts[0]}"
+    return start
+
+
+def _sentence(*parts: str) -> str:
+    text = ". ".join(p.rstrip(".") if not p.endswith(".*") else p for p in parts if p)
+    return text + "." if text and not text.endswith(".*") else text
+
+
+def _publication(fields: dict[str, Any]) -> str:
+    place, publisher, year = fields.get("place"), fields.get("publisher"), fields.get("year")
+    head = f"{place}: {publisher}" if place and publisher else place or publisher or ""
+    return f"{head}, {year}" if head and year else head or (year or "")
+
+
+def render_chicago(work_type: str, fields: dict[str, Any]) -> str:
+    """A Chicago bibliography entry built only from the fields; titles in italics as *Markdown*."""
+    title = fields.get("title")
+    italic = f"*{title}*" if title else ""
+    volumes = f"{fields['number_of_volumes']} vols" if fields.get("number_of_volumes") else ""
+    edition = f"{fields['edition']} ed" if fields.get("edition") else ""
+    if work_type == "interview":
+        return _sentence(_names(fields.get("interviewee")), "Interview", _human_date(fields.get("item_date")))
+    if work_type == "archival_collection":
+        group = f"Record Group {fields['record_group']}" if fields.get("record_group") else ""
+        film = f"Microfilm publication {fields['file_number']}" if fields.get("file_number") else ""
+        collection = fields.get("collection")
+        archive = fields.get("archive") if fields.get("archive") != collection else None
+        return _sentence(collection or "", group, film, archive or "")
+    if work_type == "newspaper" and not fields.get("container_title"):
+        return _sentence(italic)
+    if work_type in ("journal_article", "chapter", "newspaper"):
+        author = _names(fields.get("authors"))
+        quoted = f"“{title}.”" if title else ""
+        container = f"*{fields['container_title']}*" if fields.get("container_title") else ""
+        if work_type == "chapter":
+            editors = (
+                f", edited by {_names(fields.get('editors'), invert_first=False)}"
+                if fields.get("editors")
+                else ""
+            )
+            return f"{_sentence(author)} {quoted} In {container}{editors}. {_sentence(_publication(fields))}".strip()
+        detail = container
+        if fields.get("volume"):
+            detail += f" {fields['volume']}"
+        when = (f"{fields['issue']} " if fields.get("issue") else "") + (fields.get("year") or "")
+        when = when.strip() or _human_date(fields.get("item_date"))
+        if when:
+            detail += f" ({when})" if work_type == "journal_article" else f", {when}"
+        return f"{_sentence(author)} {quoted} {detail}.".replace("  ", " ").strip()
+    if work_type == "archival_document":
+        return _sentence(
+            _names(fields.get("authors")), f"“{title}”" if title else "", _human_date(fields.get("item_date"))
+        )
+    creator = fields.get("authors")
+    if creator:
+        author = _names(creator)
+    elif fields.get("editors"):
+        editors = fields["editors"]
+        author = f"{_names(editors)}, {'eds' if ';' in editors else 'ed'}"
+    else:
+        author = fields.get("corporate_author") or ""
+    return _sentence(author, italic, edition, volumes, _publication(fields))
+
+
+# ---------------------------------------------------------------- sentence links
+
+
+def link_sentences_to_works(footnotes: pl.DataFrame, citations: pl.DataFrame) -> pl.DataFrame:
+    """sentence_works: the sentence carrying a note marker is supported by every work that note cites."""
+    markers = footnotes.filter(pl.col("sentence_id").is_not_null()).select(
+        "footnote_id", "sentence_id", "paragraph_id"
+    )
+    cited = citations.filter(pl.col("work_id").is_not_null()).select(
+        "document_id", "footnote_id", "citation_id", "work_id"
+    )
+    return markers.join(cited, on="footnote_id", how="inner").select(
+        "sentence_id", "paragraph_id", "document_id", "footnote_id", "citation_id", "work_id"
+    )
