@@ -519,7 +519,9 @@ CORRECTIONS_COLUMNS: dict[str, pl.DataType] = {
     "new_value": pl.String(),
     "reason": pl.String(),
     "author": pl.String(),
-    "date": pl.Date(),
+    # ISO text rather than a date type: frictionless reads a Parquet table with a date column and a
+    # nullable integer column through pandas as floats and rejects the integer column's nulls.
+    "date": pl.String(),
     "source_file": pl.String(),
     "status": pl.String(),
 }
@@ -540,7 +542,7 @@ def corrections_table(applied: Iterable[AppliedCorrection]) -> pl.DataFrame:
             "new_value": a.new_value,
             "reason": " ".join(a.correction.reason.split()),
             "author": a.correction.author,
-            "date": a.correction.date,
+            "date": a.correction.date.isoformat(),
             "source_file": a.correction.source_file,
             "status": a.status,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +21,8 @@ from pipeline.corrections import (
 )
 from pipeline.schema import conform, load_table_spec, validate
 
-FIXTURES = Path(__file__).parent / "fixtures" / "corrections_example"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "corrections_example"
 DOC = "kennan-op-263"
 SOURCE = "raw/kennan-op-263/kennan-op-263-phillips-1996.md"
 COMMON = "  reason: test\n  author: tester\n  date: 2026-11-27\n"
@@ -470,3 +472,71 @@ def test_empty_corrections_table_still_has_its_columns():
     spec = load_table_spec("corrections")
     table = validate(spec, conform(spec, corrections_table([])))
     assert table.height == 0 and table.columns == spec.columns
+
+
+# --- a run with corrections, up to the publisher -------------------------------------------------------
+
+
+def run_with_corrections(root: Path) -> None:
+    """The corrections contract of a run: text fixes, extraction, record fixes, checks, then publish."""
+    from pipeline.documents import document_row
+    from pipeline.ingest import read_document
+    from pipeline.publish import DatasetMetadata, publish
+    from pipeline.tables import combine
+
+    corrections = load_corrections(root / "corrections")
+    document = read_document(root / "raw" / DOC, root)
+    text, applied = apply_text_corrections(DOC, document.text, corrections)
+    cleaned = clean_document(text, DOC, document.source_path)
+    footnotes, record_applied = apply_record_corrections(
+        "footnotes", combine("footnotes", [cleaned.footnotes]), ["footnote_id"], corrections, DOC
+    )
+    applied += record_applied
+    check_all_applied(corrections, applied)
+    frames = {
+        "documents": combine("documents", [pl.DataFrame([document_row(document, cleaned)])]),
+        "paragraphs": combine("paragraphs", [cleaned.paragraphs]),
+        "sentences": combine("sentences", [cleaned.sentences]),
+        "footnotes": footnotes,
+        "corrections": combine("corrections", [corrections_table(applied)]),
+    }
+    tables = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
+    meta = DatasetMetadata.load(root / "dataset.yaml")
+    publish(root, meta, tables, {DOC: cleaned.text}, {})
+
+
+def package_bytes(root: Path) -> dict[str, bytes]:
+    files = [
+        root / "datapackage.json",
+        *sorted((root / "data").rglob("*")),
+        *sorted((root / "text").rglob("*")),
+    ]
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files if p.is_file()}
+
+
+def test_stale_correction_fails_cleanly_and_leaves_the_last_good_package_untouched(tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(REPO_ROOT / "raw", root / "raw")
+    shutil.copy(REPO_ROOT / "dataset.yaml", root)
+    shutil.copytree(FIXTURES, root / "corrections")
+    run_with_corrections(root)
+    good = package_bytes(root)
+    published = pl.read_csv(root / "data/csv/corrections.csv")
+    assert published["correction_id"].to_list() == ["C0001", "C0002", "C0010", "C0011"]
+    assert "sozdanii" in (root / f"text/{DOC}.txt").read_text(encoding="utf-8")
+    withdrawn = pl.read_csv(root / "data/csv/footnotes.csv").filter(pl.col("record_status") == "withdrawn")
+    assert withdrawn["footnote_id"].to_list() == [f"{DOC}:fn64"]
+
+    # the extractor "changed underneath" the field correction: its old value no longer matches
+    stale = (
+        (root / "corrections/footnotes.yaml")
+        .read_text(encoding="utf-8")
+        .replace("old: number\n", "old: bracket\n")
+    )
+    (root / "corrections/footnotes.yaml").write_text(stale, encoding="utf-8")
+    with pytest.raises(
+        CorrectionError,
+        match=r"footnotes\.yaml, entry C0010: expected footnotes\.note_style .* found 'number'",
+    ):
+        run_with_corrections(root)
+    assert package_bytes(root) == good
