@@ -384,3 +384,13 @@ def prepend_changelog(path: Path, entry: str) -> None:
     kept = [e for e in re.split(r"(?m)^(?=## \[)", entries) if e.strip() and not e.startswith(version_prefix)]
     body = "\n".join(part.rstrip("\n") + "\n" for part in [entry, *kept])
     path.write_text(header.rstrip("\n") + "\n\n" + body, encoding="utf-8")
+
+
+def write_changelog(
+    last_release: Path, new_package: Path, changelog: Path, version: str, date: str
+) -> tuple[str, str]:
+    """Compare the new package with the last release, put the entry in CHANGELOG.md; return (bump, entry)."""
+    diff = diff_packages(last_release, new_package)
+    entry = render_changelog_entry(diff, version, date)
+    prepend_changelog(changelog, entry)
+    return suggest_bump(diff), entry

@@ -10,6 +10,7 @@ to the wrong thing, and every correction must be applied exactly once per run.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -505,6 +506,21 @@ def check_all_applied(corrections: Iterable[Correction], applied: Iterable[Appli
         raise CorrectionError("corrections not applied exactly once:\n  " + "\n  ".join(problems))
 
 
+def corrections_fingerprint(corrections: Iterable[Correction], document_id: str | None = None) -> str:
+    """A stable hash of the corrections that can change a document (all of them when document_id is None).
+
+    Part of a document's input fingerprint, so that adding, editing or removing a correction re-runs
+    exactly the documents it concerns.
+    """
+    digest = hashlib.sha256()
+    for c in sorted(corrections, key=lambda c: c.id):
+        if document_id is not None and c.document_id not in (document_id, None):
+            continue
+        fields = {k: _as_text(v) for k, v in vars(c).items() if k != "source_file"}
+        digest.update(json.dumps(fields, sort_keys=True).encode("utf-8") + b"\n")
+    return digest.hexdigest()[:16]
+
+
 # --- published table ---------------------------------------------------------------------------------
 
 CORRECTIONS_COLUMNS: dict[str, pl.DataType] = {
@@ -559,6 +575,7 @@ __all__ = [
     "apply_text_corrections",
     "check_all_applied",
     "check_targets",
+    "corrections_fingerprint",
     "corrections_table",
     "load_corrections",
     "record_ids",

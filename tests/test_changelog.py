@@ -16,6 +16,7 @@ from pipeline.changelog import (
     prepend_changelog,
     render_changelog_entry,
     suggest_bump,
+    write_changelog,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -219,3 +220,17 @@ def test_prepend_changelog_keeps_header_and_replaces_same_version(tmp_path):
     assert text.count("## [0.2.0]") == 1 and "Draft." not in text
     assert text.index("## [0.2.0] - 2026-11-27") < text.index("## [0.1.0] - 2026-11-01")
     assert text.endswith("First release.\n")
+
+
+def test_write_changelog_against_a_release_zip(tmp_path):
+    from pipeline.release import write_zip
+
+    old = write_package(tmp_path / "old", "0.1.0", {"persons": PERSONS})
+    contents = {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*") if p.is_file()}
+    release = write_zip(contents, tmp_path / "release-0.1.0.zip")
+    new = write_package(tmp_path / "new", "0.2.0", {"persons": changed_persons()})
+    changelog = tmp_path / "CHANGELOG.md"
+    bump, entry = write_changelog(release, new, changelog, "0.2.0", "2026-11-27")
+    assert bump == "minor"
+    assert "- Added 1 record: `d:per04`." in changelog.read_text(encoding="utf-8")
+    assert entry in changelog.read_text(encoding="utf-8")

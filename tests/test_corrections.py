@@ -16,6 +16,7 @@ from pipeline.corrections import (
     apply_text_corrections,
     check_all_applied,
     check_targets,
+    corrections_fingerprint,
     corrections_table,
     load_corrections,
 )
@@ -540,3 +541,13 @@ def test_stale_correction_fails_cleanly_and_leaves_the_last_good_package_untouch
     ):
         run_with_corrections(root)
     assert package_bytes(root) == good
+
+
+def test_fingerprint_changes_only_for_the_documents_a_correction_concerns(tmp_path):
+    base = load_corrections(FIXTURES)
+    other = one(
+        tmp_path, "- id: C9\n  kind: text\n  document_id: other\n  line: 1\n  old: a\n  new: b\n" + COMMON
+    )
+    assert corrections_fingerprint(base, DOC) == corrections_fingerprint([*base, *other], DOC)
+    assert corrections_fingerprint(base, "other") != corrections_fingerprint([*base, *other], "other")
+    assert corrections_fingerprint(base, DOC) != corrections_fingerprint(base[1:], DOC)
