@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -276,9 +277,7 @@ def check_targets(
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts += [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    return starts
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 def _locate(correction: Correction, text: str, starts: list[int]) -> int:
@@ -375,11 +374,6 @@ def _coerce(correction: Correction, column: str, dtype: pl.DataType, value: Any)
         ) from None
 
 
-def _row_index(correction: Correction, ids: pl.Series) -> int | None:
-    positions = (ids == correction.record_id).arg_true()
-    return int(positions[0]) if len(positions) else None
-
-
 def _in_partition(correction: Correction, document_id: str | None, found: bool) -> bool:
     """Whether this call is the one that should apply the correction.
 
@@ -427,7 +421,7 @@ def _apply_withdraw(c: Correction, frame: pl.DataFrame, row: int) -> tuple[pl.Da
 
 
 def _apply_add(
-    c: Correction, frame: pl.DataFrame, ids: pl.Series, primary_key: Sequence[str]
+    c: Correction, frame: pl.DataFrame, ids: Mapping[str, int], primary_key: Sequence[str]
 ) -> tuple[pl.DataFrame, AppliedCorrection]:
     record = dict(c.record or {})
     unknown = [k for k in record if k not in frame.columns]
@@ -441,7 +435,7 @@ def _apply_add(
     record[RECORD_STATUS] = "active"
     row = {name: _coerce(c, name, dtype, record.get(name)) for name, dtype in frame.schema.items()}
     new_id = KEY_SEPARATOR.join(_as_text(row[k]) or "" for k in primary_key)
-    if (ids == new_id).any():
+    if new_id in ids:
         raise CorrectionError(f"{c.where}: {c.table} already has a record {new_id!r}; IDs are never reused")
     added = pl.DataFrame([row], schema=frame.schema)
     applied = AppliedCorrection(c, c.document_id, c.table, new_id, None, None, _as_text(c.record))
@@ -463,16 +457,20 @@ def apply_record_corrections(
     if RECORD_STATUS not in frame.columns:
         frame = frame.with_columns(pl.lit("active").alias(RECORD_STATUS))
     applied: list[AppliedCorrection] = []
-    for c in sorted((c for c in corrections if c.kind != "text" and c.table == table), key=lambda c: c.id):
-        ids = record_ids(frame, primary_key)
+    mine = sorted((c for c in corrections if c.kind != "text" and c.table == table), key=lambda c: c.id)
+    if not mine:
+        return frame, applied
+    ids = {record_id: row for row, record_id in enumerate(record_ids(frame, primary_key).to_list())}
+    for c in mine:
         if c.kind == "add":
             # An add names its document (or carries a document_id column); without one it is corpus-level.
             if document_id is not None and c.document_id != document_id:
                 continue
             frame, done = _apply_add(c, frame, ids, primary_key)
+            ids[done.record_id or ""] = frame.height - 1
             applied.append(done)
             continue
-        row = _row_index(c, ids)
+        row = ids.get(c.record_id or "")
         if not _in_partition(c, document_id, found=row is not None):
             continue
         if row is None:
