@@ -1,12 +1,12 @@
-"""Dagster definitions: a thin shell of assets and checks around the pure stage functions.
+"""Dagster definitions: a thin shell of assets and checks around the stage functions in pipeline.stages.
 
 Per-document assets are partitioned by the documents found in raw/ at load time; corpus assets combine
-them into the published tables, each with a blocking pandera check, and ``data_package`` writes the
-package only when every check passed.
+them into the published tables, each with a blocking check (pandera model, plus footnote pairing), and
+``data_package`` writes the package only when every check passed.
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from dagster import (
     AssetIn,
     AssetsDefinition,
     Definitions,
+    InputContext,
     MetadataValue,
     Output,
     StaticPartitionsDefinition,
@@ -27,21 +28,24 @@ from dagster import (
     in_process_executor,
     multiprocess_executor,
 )
+from dagster._core.storage.fs_io_manager import PickledObjectFilesystemIOManager
 
+from pipeline import corrections as fixes
 from pipeline import stages
 from pipeline.publish import DatasetMetadata, publish, readme_tables_section, update_readme
 from pipeline.schema import load_table_spec
-from pipeline.tables import foreign_key_errors, schema_errors
+from pipeline.tables import combine, foreign_key_errors, schema_errors
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class PublishedTable:
-    """A finished table on its way to the package."""
+    """A finished table on its way to the package, with the record corrections applied to it."""
 
     name: str
     frame: pl.DataFrame
+    applied: list[fixes.AppliedCorrection] = field(default_factory=list)
 
 
 def project_root() -> Path:
@@ -59,32 +63,48 @@ def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
     return "\n".join(lines)
 
 
-def _by_document(loaded: Any) -> dict[str, Any]:
-    """Partitioned inputs arrive as {partition: value}, except that a single partition arrives bare."""
-    if isinstance(loaded, dict):
-        return loaded
-    return {loaded.document_id: loaded}
+class DocumentStore(PickledObjectFilesystemIOManager):
+    """Dagster's pickle store, except that a corpus asset always gets {document_id: value} from a
+    per-document asset, even when the corpus holds a single document."""
+
+    def _load_partitions(self, context: InputContext) -> Any:
+        if context.has_partition_key:
+            return super()._load_partitions(context)
+        paths = self._get_paths_for_partitions(context)
+        return {
+            key: self._load_partition_from_path(context, key, paths[key])
+            for key in context.asset_partition_keys
+        }
 
 
-def _table_asset(name: str, group: str) -> AssetsDefinition:
-    """A published table taken from its stage's output, with a blocking schema check."""
+def _table_asset(name: str, stage: str, paths: stages.ProjectPaths) -> AssetsDefinition:
+    """A published table from its stage's output: record corrections applied, blocking schema check."""
     spec = load_table_spec(name)
 
     @asset(
         name=name,
-        ins={"stage_output": AssetIn(group)},
+        ins={"text_tables": AssetIn("text_tables")}
+        | ({} if stage == "text_tables" else {stage: AssetIn(stage)}),
         group_name="tables",
         description=spec.description,
-        check_specs=[AssetCheckSpec(name="schema", asset=name, blocking=True, description="pandera model")],
+        check_specs=[
+            AssetCheckSpec(name="schema", asset=name, blocking=True, description="pandera model of the table")
+        ],
     )
-    def table(context: AssetExecutionContext, stage_output: dict[str, Any]):
-        frame = stage_output["tables"][name]
+    def table(context: AssetExecutionContext, text_tables: Any, **stage_output: Any):
+        produced = stage_output.get(stage, text_tables)["tables"][name]
+        frame, applied = stages.correct_table(name, produced, stages.load_corrections(paths))
+        frame = stages.withhold_text(name, frame, text_tables["hidden"])
         errors = schema_errors(spec, frame)
         if name == "footnotes":
             errors += stages.footnote_problems(frame)
         yield Output(
-            PublishedTable(name, frame),
-            metadata={"rows": frame.height, "preview": MetadataValue.md(_preview(frame))},
+            PublishedTable(name, frame, applied),
+            metadata={
+                "rows": frame.height,
+                "corrections_applied": len(applied),
+                "preview": MetadataValue.md(_preview(frame)),
+            },
         )
         yield AssetCheckResult(
             check_name="schema",
@@ -103,10 +123,13 @@ def build_definitions(root: Path) -> Definitions:
     documents = StaticPartitionsDefinition(paths.document_ids())
     code_version = stages.code_version()
 
+    def document_asset(**kwargs: Any):
+        return asset(partitions_def=documents, group_name="documents", code_version=code_version, **kwargs)
+
     def fingerprint(context: AssetExecutionContext) -> dict[str, str]:
         return {stages.FINGERPRINT_KEY: stages.input_fingerprint(paths, context.partition_key)}
 
-    @asset(partitions_def=documents, group_name="documents", code_version=code_version)
+    @document_asset()
     def source_document(context: AssetExecutionContext) -> stages.CorrectedSource:
         """The OCR text of one paper with its text corrections applied."""
         source = stages.load_source(paths, context.partition_key)
@@ -116,8 +139,8 @@ def build_definitions(root: Path) -> Definitions:
         )
         return source
 
-    @asset(partitions_def=documents, group_name="documents", code_version=code_version)
-    def cleaned_document(context: AssetExecutionContext, source_document: stages.CorrectedSource):
+    @document_asset()
+    def cleaned_document(context: AssetExecutionContext, source_document: Any):
         """Cleaned text, paragraphs, sentences, footnotes and emphasis spans of one paper."""
         cleaned = stages.clean(source_document)
         context.add_output_metadata(
@@ -131,40 +154,115 @@ def build_definitions(root: Path) -> Definitions:
         )
         return cleaned
 
+    @document_asset()
+    def document_citations(context: AssetExecutionContext, cleaned_document: Any) -> pl.DataFrame:
+        """Typed references parsed from the paper's notes, referring forms resolved."""
+        frame = stages.document_citations(cleaned_document)
+        context.add_output_metadata({"citations": frame.height} | fingerprint(context))
+        return frame
+
+    @document_asset()
+    def document_mentions(context: AssetExecutionContext, cleaned_document: Any) -> dict[str, pl.DataFrame]:
+        """People, organisations and places mentioned, linked to the authority files."""
+        output = stages.document_mentions(cleaned_document, stages.load_authority(paths))
+        context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
+        return output
+
+    @document_asset()
+    def document_claims(
+        context: AssetExecutionContext, source_document: Any, cleaned_document: Any, document_mentions: Any
+    ) -> dict[str, pl.DataFrame]:
+        """Quotations, reported statements and hedged assertions of the paper."""
+        author = source_document.document.metadata.get("author") or cleaned_document.front_matter.get(
+            "author"
+        )
+        output = stages.document_claims(
+            cleaned_document, document_mentions["mentions"], author, stages.load_authority(paths)
+        )
+        context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
+        return output
+
     @asset(group_name="corpus")
     def text_tables(
-        context: AssetExecutionContext,
-        source_document: Any,
-        cleaned_document: Any,
+        context: AssetExecutionContext, source_document: Any, cleaned_document: Any
     ) -> dict[str, Any]:
         """documents, paragraphs, sentences, footnotes and emphasis_spans over all papers."""
-        output = stages.text_tables(paths, _by_document(source_document), _by_document(cleaned_document))
+        sources = source_document
+        output = stages.text_tables(sources, (cleaned_document))
+        output["hidden"] = stages.hidden_documents(sources)
         context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
-    table_assets = [_table_asset(name, "text_tables") for name in stages.TEXT_TABLES]
+    @asset(group_name="corpus")
+    def bibliography_tables(
+        context: AssetExecutionContext, cleaned_document: Any, document_citations: Any
+    ) -> dict[str, Any]:
+        """citations, works (deduplicated across papers) and sentence_works."""
+        output = stages.bibliography_tables(cleaned_document, document_citations)
+        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
+        return output
+
+    @asset(group_name="corpus")
+    def entity_tables(context: AssetExecutionContext, document_mentions: Any) -> dict[str, Any]:
+        """entities and entity_names from the authority files; mentions and unlinked_names of all papers."""
+        output = stages.entity_tables(stages.load_authority(paths), document_mentions)
+        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
+        return output
+
+    @asset(group_name="corpus")
+    def claim_tables(
+        context: AssetExecutionContext, document_claims: Any, bibliography_tables: Any
+    ) -> dict[str, Any]:
+        """claims, claim_subjects and claim_citations of all papers."""
+        output = stages.claim_tables(document_claims, bibliography_tables["tables"]["citations"])
+        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
+        return output
+
+    table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
+    table_assets = [
+        _table_asset(name, stage, paths) for stage, tables in stages.STAGE_TABLES.items() for name in tables
+    ]
 
     @asset(
         group_name="package",
-        ins={name: AssetIn(name) for name in stages.TEXT_TABLES} | {"text_tables": AssetIn("text_tables")},
+        ins={name: AssetIn(name) for name in table_names} | {"text_tables": AssetIn("text_tables")},
     )
-    def data_package(context: AssetExecutionContext, text_tables: dict[str, Any], **tables: PublishedTable):
-        """Validate foreign keys, write CSV/Parquet/texts/datapackage.json, and swap the package in."""
-        specs = {name: (load_table_spec(name), table.frame) for name, table in tables.items()}
-        errors = foreign_key_errors(specs)
+    def data_package(context: AssetExecutionContext, text_tables: Any, **tables: PublishedTable) -> str:
+        """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
+        applied = [*text_tables["applied"], *(a for t in tables.values() for a in t.applied)]
+        fixes.check_all_applied(stages.load_corrections(paths), applied)
+        frames = {name: t.frame for name, t in tables.items()}
+        frames["corrections"] = combine("corrections", [fixes.corrections_table(applied)])
+        specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
+        errors = [e for name, (spec, frame) in specs.items() for e in schema_errors(spec, frame)]
+        errors += foreign_key_errors(specs)
         if errors:
-            raise stages.PipelineError("foreign keys do not hold:\n  " + "\n  ".join(errors))
+            raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
-        package = publish(paths.root, meta, specs, text_tables["texts"], {})
+        texts = {i: t for i, t in text_tables["texts"].items() if i not in text_tables["hidden"]}
+        package = publish(paths.root, meta, specs, texts, {})
         update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
-            | {name: t.frame.height for name, t in tables.items()}
+            | {name: frame.height for name, frame in frames.items()}
         )
-        return package["version"]
+        return meta.version
 
-    document_assets = [source_document, cleaned_document]
-    corpus_assets = [text_tables, *table_assets, data_package]
+    document_assets = [
+        source_document,
+        cleaned_document,
+        document_citations,
+        document_mentions,
+        document_claims,
+    ]
+    corpus_assets = [
+        text_tables,
+        bibliography_tables,
+        entity_tables,
+        claim_tables,
+        *table_assets,
+        data_package,
+    ]
     return Definitions(
         assets=[*document_assets, *corpus_assets],
         jobs=[
@@ -177,6 +275,7 @@ def build_definitions(root: Path) -> Definitions:
             ),
         ],
         executor=in_process_executor,
+        resources={"io_manager": DocumentStore(base_dir=str(root / ".dagster_home" / "storage"))},
     )
 
 

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from pipeline.schema import TableSpec, data_dictionary_markdown, frictionless_schema
+from pipeline.sentences import split_sentences
 
 PACKAGE_ENTRIES = ("datapackage.json", "data", "text", "figures")
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
@@ -87,6 +88,10 @@ def table_resources(spec: TableSpec, version: str, root: Path) -> list[dict[str,
     csv_path = f"data/csv/{spec.name}.csv"
     parquet_path = f"data/parquet/{spec.name}.parquet"
     parquet_schema = {k: v for k, v in schema.items() if k != "foreignKeys"}
+    # frictionless reads Parquet through pandas, where a missing integer becomes NaN.
+    parquet_schema["fields"] = [
+        {**f, "missingValues": ["", "nan"]} if f["type"] == "integer" else f for f in schema["fields"]
+    ]
     return [
         {
             "name": spec.name,
@@ -306,7 +311,8 @@ def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[Tabl
     ]
     for name in sorted(tables):
         spec, frame = tables[name]
-        first_sentence = spec.description.split(". ")[0].rstrip(".") + "."
+        start, end = split_sentences(spec.description)[0]
+        first_sentence = spec.description[start:end]
         lines.append(f"| `{name}` | {frame.height} | {first_sentence} |")
     lines.append(README_END)
     return "\n".join(lines)

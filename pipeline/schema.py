@@ -52,6 +52,7 @@ class FieldSpec:
     minimum: float | None = None
     maximum: float | None = None
     example: Any = None
+    source_text: bool = False  # republishes the paper's wording: withheld when a paper's full text is off
 
     @property
     def dtype(self) -> pl.DataType:
@@ -222,7 +223,9 @@ def frictionless_schema(spec: TableSpec) -> dict[str, Any]:
     """The Frictionless Table Schema of a table."""
     fields = []
     for f in spec.fields:
-        entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description}
+        withheld = " Empty when the paper's full text is not published." if f.source_text else ""
+        description = f.description + withheld
+        entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": description}
         constraints: dict[str, Any] = {}
         if f.required:
             constraints["required"] = True
@@ -279,6 +282,8 @@ def data_dictionary_markdown(specs: list[TableSpec]) -> str:
                 extra.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
             if f.pattern:
                 extra.append(f"pattern `{f.pattern}`")
+            if f.source_text:
+                extra.append("empty when the paper's full text is not published")
             desc = (f.description + (f" ({'; '.join(extra)})" if extra else "")).replace("|", "\\|")
             required = "yes" if f.required else ""
             lines.append(f"| `{f.name}` | {f.type} | {required} | {desc} |")
