@@ -200,3 +200,15 @@ def test_zenodo_upload_without_token_fails_before_connecting(repo, tmp_path, mon
     path = build_release(repo, tmp_path / "release.zip", validate=False)
     with pytest.raises(zenodo.ZenodoError, match="no Zenodo token"):
         zenodo.upload(path, {}, token=None, dry_run=False)
+
+
+def test_release_of_the_committed_repository(tmp_path):
+    """The real repository: README, licence, changelog and package as committed, built twice."""
+    first = build_release(REPO_ROOT, tmp_path / "a.zip")
+    second = build_release(REPO_ROOT, tmp_path / "b.zip")
+    assert sha256(first) == sha256(second)
+    with zipfile.ZipFile(first) as archive:
+        names = set(archive.namelist())
+        descriptor = json.loads(archive.read("datapackage.json"))
+    assert {r["path"] for r in descriptor["resources"]} <= names
+    assert "data/csv/corrections.csv" in names
