@@ -10,10 +10,12 @@ earlier citations of the same document; a fuzzy or ambiguous match is kept but f
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -103,7 +105,7 @@ NEWSPAPER_WORDS = re.compile(
     r"\b(Times|Post|Herald|Tribune|Gazette|Telegraph|News|Daily|Chronicle|Observer|Guardian|Pravda|"
     r"Izvestiia|Izvestia|Zeitung|Journal-American|Sun|Star|Monde|Figaro)\b"
 )
-SIGNAL = re.compile(r"^(See also|See, e\.g\.,|See|Cf\.|Compare|Also|But see)\s+(?=\S)")
+SIGNAL = re.compile(r"^(See also|See, e\.g\.,|See|Cf\.|Compare|Also|But see)\s+(?=\S)", re.I)
 HEREAFTER = re.compile(r"(?:^|[.,;]\s*|\()\s*[Hh]ereafter(?: cited as| referred to as)?\s+(.+?)\)?\.?$")
 IBID = re.compile(r"^Ibid\.?,?\s*(.*)$", re.I)
 CORRESPONDENCE = re.compile(
@@ -122,7 +124,7 @@ RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
 MICROFILM = re.compile(
     r"^(?P<archive>.*?)\s*Microfilm(?: Publication)?(?: Number| No\.)?\s+(?P<number>[A-Z]?\s?\d+)$", re.I
 )
-DECIMAL_FILE = re.compile(r"^\d{2,4}\.[\w.]+/\s?[\w\-–]+$")
+DECIMAL_FILE = re.compile(r"^\d{2,4}\.[\w.]+(?:\s[A-Z]{1,4})?/\s?[\w\-–]+$")
 ACRONYM_ARCHIVE = re.compile(r"^[A-Z]{3,6}$")
 PAGES = r"(?:[\dIVXLCivxlc]+[a-z]?(?:\s*[-–]\s*[\dIVXLCivxlc]+)?)"
 LOCATOR = re.compile(
@@ -136,6 +138,9 @@ EDITION = re.compile(r"^(\d+(?:st|nd|rd|th)|rev\.|revised|new)\s+ed(?:\.|ition)?
 EDITOR_MARK = re.compile(r"^(?:eds?\.|editors?|ed\. by|edited by)$", re.I)
 ET_AL = re.compile(r"^et al\.?$")
 NAME_SUFFIX = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
+PUBFACTS_COLON = re.compile(
+    r"^(?P<place>[^:\d][^:]*?):\s*(?:(?P<publisher>[^,\d][^:]*?),\s*)?(?P<year>\d{4}(?:\s*[-–]\s*(?:\d{2,4})?)?)$"
+)
 PUBFACTS = re.compile(
     r"^(?:(?P<place>[^:,\d][^:]*?)\s*[:,]\s*)?(?:(?P<publisher>[^,\d][^,]*?),\s*)?"
     r"(?P<year>\d{4}(?:\s*[-–]\s*(?:\d{2,4})?)?)$"
@@ -173,6 +178,7 @@ class Segment:
         return self.text
 
 
+@lru_cache(maxsize=65536)
 def _normalise(text: str) -> str:
     """Lower-case ASCII word string, for matching titles and names."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -275,7 +281,7 @@ def _merge_fragments(fragments: list[Segment], note_text: str) -> list[Segment]:
     for fragment in fragments:
         kind = _fragment_kind(fragment)
         glue = merged and (
-            kind in ("hereafter", "location")
+            kind in ("hereafter", "location", "pubfacts")
             or (kinds[-1] == "names" and kind in ("title", "full", "pubfacts"))
             or (kinds[-1] == "names+title" and kind in ("pubfacts", "full"))
         )
@@ -325,7 +331,7 @@ def segment_note(text: str, italics: list[tuple[int, int]]) -> list[Segment]:
     protected = _protected_spans(text, italics)
     whole = Segment(0, len(text), text, italics)
     cuts = [0, *_sentence_cuts(text, protected), len(text)]
-    sentences = [_sub(whole, a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    sentences = [_sub(whole, a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
     sentences = _merge_fragments(sentences, text)
     segments: list[Segment] = []
     for sentence in sentences:
@@ -370,7 +376,9 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     for match in re.finditer(r"[^,]+", text[start:end]):
         piece = match.group()
         stripped = piece.strip(" .:;")
-        if stripped.lower() in ("ed", "eds", "vols", "et al", "p", "pp", "jr", "sr"):
+        if stripped.lower() in ("ed", "eds", "vols", "et al", "p", "pp", "jr", "sr") or re.search(
+            r"(?:^|[\s.])[A-Z]$", stripped
+        ):
             stripped = piece.strip(" :;")
         if not stripped or stripped in ("in", "In"):
             if stripped:
@@ -378,7 +386,7 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
             continue
         offset = start + match.start() + piece.index(stripped)
         cuts = [0, *_sentence_cuts(stripped, []), len(stripped)]
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             part = stripped[a:b].strip().rstrip(".") if b < len(stripped) else stripped[a:b].strip()
             tokens += _split_in(part, offset + a)
     return tokens
@@ -473,7 +481,7 @@ class Parsed:
 
 def _split_names(text: str) -> list[str]:
     """Personal names joined by "and" / "&" / ", and"."""
-    parts = re.split(r",?\s+(?:and|&)\s+", text.strip())
+    parts = re.split(r",?\s+(?:and|&)\s+", re.sub(r"^(?:and|&)\s+", "", text.strip()))
     return [HONORIFIC.sub("", p).strip() for p in parts if p.strip()]
 
 
@@ -506,11 +514,11 @@ def _apply_pubfacts(parsed: Parsed, text: str) -> bool:
         parsed.set("issue", match.group("issue"))
         parsed.set("year", match.group("year"))
         return True
-    match = PUBFACTS.match(inner)
+    match = PUBFACTS_COLON.match(inner) or PUBFACTS.match(inner)
     if not match:
         return False
     place, publisher = match.group("place"), match.group("publisher")
-    if place and "," in inner and not publisher and ":" not in inner:
+    if match.re is PUBFACTS and place and "," in inner and not publisher and ":" not in inner:
         place = inner.rsplit(",", 1)[0].strip()
     parsed.set("place", place.strip() if place else None)
     parsed.set("publisher", publisher.strip() if publisher else None)
@@ -647,8 +655,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             is_item = parsed.reference_type == "archival_document" and token.kind == "italic"
             if (
                 is_item
-                or (token.kind == "italic"
-                and (in_container or any(t.kind == "quoted" for t in titles[:-1])))
+                or (token.kind == "italic" and (in_container or any(t.kind == "quoted" for t in titles[:-1])))
             ) or (
                 token.kind == "italic"
                 and parsed.values.get("title")
@@ -670,6 +677,9 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "paren":
             if _apply_pubfacts(parsed, text):
                 continue
+            if tokens[index - 1].kind == "italic" and _is_names(text.strip("()")):
+                parsed.set("place", text.strip("()"))
+                continue
             if tokens[index - 1].kind == "plain" and parsed.values.get("recipient") and index > 0:
                 parsed.values["recipient"] += f" {text}"
                 continue
@@ -684,7 +694,10 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
                 parsed.values["container_title"] = parsed.values.pop("title")
             continue
-        if EDITOR_MARK.match(text) or re.match(r"^eds?\.\s", text):
+        if (match := re.match(r"^(?:eds?\.|edited by)\s+(.+)$", text)) and _is_names(match.group(1)):
+            parsed.set("editors", "; ".join(_split_names(match.group(1))))
+            continue
+        if EDITOR_MARK.match(text):
             _mark_editors(parsed, editors_pending, in_container, text)
             editors_pending = []
             continue
@@ -704,6 +717,9 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if titles and _read_tail_token(parsed, text, after_container):
             continue
         if _apply_location(parsed, text):
+            continue
+        if ACRONYM_ARCHIVE.match(text) and any(_is_location(t.text) for t in tokens[index + 1 :]):
+            parsed.set("archive", text)
             continue
         if not titles and (_is_names(text) or _is_corporate(text)):
             if in_container:
@@ -738,6 +754,8 @@ def _mark_editors(parsed: Parsed, pending: list[str], in_container: bool, mark: 
 def _assign_names(parsed: Parsed) -> None:
     people = [n for n in parsed.names if _is_names(re.sub(r",\s*(?:Jr|Sr|II|III|IV)\.?$", "", n))]
     corporate = [n for n in parsed.names if n not in people]
+    if len(people) >= 2 and len(people[0].split()) == 1 and len(people[1].split()) <= 3:
+        people = [f"{people[1]} {people[0]}", *people[2:]]
     if corporate:
         parsed.set("corporate_author", "; ".join(corporate))
     if people:
@@ -756,11 +774,10 @@ def _read_tail_token(parsed: Parsed, text: str, after_container: bool) -> bool:
     if match := re.match(r"^(\d+)\s+vols?\.?\s*$", text):
         parsed.set("number_of_volumes", int(match.group(1)))
         return True
-    if match := PLACE_PUBLISHER.match(text):
-        if not re.search(r"\d", text):
-            parsed.set("place", match.group("place"))
-            parsed.set("publisher", match.group("publisher"))
-            return True
+    if (match := PLACE_PUBLISHER.match(text)) and not re.search(r"\d", text):
+        parsed.set("place", match.group("place"))
+        parsed.set("publisher", match.group("publisher"))
+        return True
     if after_container and re.fullmatch(r"\d+", text) and not parsed.values.get("volume"):
         parsed.set("volume", text)
         return True
@@ -799,7 +816,8 @@ def _decide_type(parsed: Parsed) -> None:
             parsed.reference_type = "journal_article"
         return
     has_pubfacts = any(values.get(k) for k in ("place", "publisher", "year"))
-    if values.get("title") and not has_pubfacts and values.get("item_date") and not values.get("authors"):
+    dated_issue = values.get("item_date") and not values.get("year") and not values.get("publisher")
+    if values.get("title") and dated_issue and not values.get("authors"):
         parsed.values["container_title"] = parsed.values.pop("title")
         parsed.reference_type = "newspaper"
         return
@@ -852,9 +870,10 @@ def _abbreviation_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+@lru_cache(maxsize=65536)
 def _title_match(short: str, full: str) -> float:
     """1.0 when the short title is a word prefix of the full title; a fuzzy ratio otherwise."""
-    short_n, full_n = _normalise(short), _normalise(full)
+    short_n, full_n = (re.sub(r"^(?:the|a|an) ", "", _normalise(t)) for t in (short, full))
     if not short_n or not full_n:
         return 0.0
     if full_n == short_n or full_n.startswith(short_n + " "):
@@ -873,11 +892,12 @@ def _surname(names: str | None) -> str | None:
 
 
 def resolve(rows: list[Row]) -> None:
-    """Fill refers_to and the resolution columns for Ibid., abbreviations and short forms, in reading order."""
+    """Fill refers_to and resolution columns for Ibid., abbreviations and short forms, in reading order."""
     abbreviations: dict[str, Row] = {}
     previous_note: list[Row] = []
     current_note: list[Row] = []
     current_fn: str | None = None
+    earlier: list[Row] = []
     for row in rows:
         if row.footnote_id != current_fn:
             if current_note:
@@ -885,9 +905,9 @@ def resolve(rows: list[Row]) -> None:
             current_note, current_fn = [], row.footnote_id
         if row.is_commentary:
             continue
-        earlier = [r for r in rows[: rows.index(row)] if not r.is_commentary]
         _resolve_row(row, earlier, current_note, previous_note, abbreviations)
         current_note.append(row)
+        earlier.append(row)
         if row.parsed.values.get("abbreviation"):
             abbreviations[_abbreviation_key(row.parsed.values["abbreviation"])] = row
 
@@ -944,7 +964,9 @@ def _resolve_short(row: Row, earlier: list[Row]) -> None:
         if score > 0 and (best is None or score > best[0] + 1e-9):
             best = (score, candidate)
     if best is None:
-        if parsed.short_candidate and not values.get("title"):
+        creators = values.get("authors") or values.get("editors") or ""
+        surname_only = bool(creators) and all(len(n.split()) == 1 for n in creators.split("; "))
+        if parsed.short_candidate and (not values.get("title") or surname_only):
             _mark(row, None, "unresolved", "short_title", "no earlier full citation matches")
         return
     score, target = best
@@ -971,15 +993,12 @@ def _candidate_score(parsed: Parsed, short_title: str | None, surname: str | Non
         return 0.0
     else:
         fields = [values.get("title")]
-    title_score = max((_title_match(short_title, f) for f in fields if f), default=0.0)
-    if title_score < 0.85:
-        return 0.0
-    candidate_surname = _surname(values.get("authors") or values.get("editors"))
-    if surname and candidate_surname != surname:
-        return 0.0
     if not surname and parsed.reference_type != "archival_document":
         return 0.0
-    return title_score
+    if surname and _surname(values.get("authors") or values.get("editors")) != surname:
+        return 0.0
+    title_score = max((_title_match(short_title, f) for f in fields if f), default=0.0)
+    return title_score if title_score >= 0.85 else 0.0
 
 
 def _mark(row: Row, target: Row | None, status: str, method: str, note: str | None) -> None:

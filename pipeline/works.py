@@ -306,7 +306,8 @@ def render_chicago(work_type: str, fields: dict[str, Any]) -> str:
                 if fields.get("editors")
                 else ""
             )
-            return f"{_sentence(author)} {quoted} In {container}{editors}. {_sentence(_publication(fields))}".strip()
+            published = _sentence(_publication(fields))
+            return f"{_sentence(author)} {quoted} In {container}{editors}. {published}".strip()
         detail = container
         if fields.get("volume"):
             detail += f" {fields['volume']}"

@@ -1,0 +1,132 @@
+"""Citations: parsing, resolution and offsets on the committed paper and on notes in other styles."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from edtf import parse_edtf
+
+from pipeline.citation_scoring import (
+    expected_by_note,
+    format_table,
+    load_fixture,
+    markdown_notes_to_frames,
+    predicted_citations,
+    score,
+)
+from pipeline.citations import extract_citations, to_edtf
+from pipeline.schema import conform, load_table_spec, validate
+
+
+@pytest.fixture(scope="module")
+def fixture() -> dict:
+    return load_fixture()
+
+
+@pytest.fixture(scope="module")
+def predicted(fixture: dict) -> pl.DataFrame:
+    return predicted_citations(fixture)
+
+
+@pytest.fixture(scope="module")
+def paper_citations(paper) -> pl.DataFrame:
+    return extract_citations(paper.footnotes, paper.emphasis_spans)
+
+
+def test_fixture_covers_enough_notes_and_every_type(fixture: dict) -> None:
+    assert len(fixture["paper"]["notes"]) >= 35
+    assert len(fixture["styles"]["notes"]) >= 15
+    types = {c["reference_type"] for cs in expected_by_note(fixture).values() for c in cs}
+    assert types >= {
+        "book", "edited_book", "chapter", "journal_article", "newspaper", "archival_document",
+        "archival_collection", "interview", "government_document", "ibid", "short_form", "commentary",
+    }  # fmt: skip
+
+
+def test_overall_f1_and_referring_forms(fixture: dict, predicted: pl.DataFrame) -> None:
+    result = score(predicted, expected_by_note(fixture))
+    assert result.overall.f1 >= 0.95, format_table(result) + "\n" + "\n".join(result.mismatches)
+    assert result.referring_correct == result.referring_total, "\n".join(result.mismatches)
+
+
+def test_raw_is_the_exact_substring_of_the_document_text(paper, paper_citations: pl.DataFrame) -> None:
+    for row in paper_citations.iter_rows(named=True):
+        assert paper.text[row["char_start"] : row["char_end"]] == row["raw"]
+
+
+def test_every_note_yields_at_least_one_reference(paper, paper_citations: pl.DataFrame) -> None:
+    references = paper_citations.filter(pl.col("reference_type") != "commentary")
+    assert set(references["footnote_id"]) == set(paper.footnotes["footnote_id"])
+
+
+def test_commentary_of_mixed_notes_is_kept_apart(paper_citations: pl.DataFrame) -> None:
+    commentary = paper_citations.filter(pl.col("reference_type") == "commentary")
+    assert set(commentary["footnote_id"].str.extract(r"fn(\d+)$").cast(int)) >= {4, 10, 33}
+    note_10 = commentary.filter(pl.col("footnote_id").str.ends_with("fn10"))["raw"][0]
+    assert note_10.startswith("In 1921") and "Sheinis" not in note_10
+
+
+def test_transliterated_titles_survive_untouched(paper_citations: pl.DataFrame) -> None:
+    titles = set(paper_citations["title"].drop_nulls()) | set(paper_citations["container_title"].drop_nulls())
+    assert "K voprosu o sozdarii Mezhdunarodnoy organizatsii bezopasnosti" in titles
+    assert "Sovetsko-amerikanskii otnosheniia" in titles
+    assert "V.I. Lenin i vnesheekonomicheskaiia politika Sovetskogo gosudarstva, 1917–1923 gg." in titles
+
+
+def test_fuzzy_short_title_is_flagged_uncertain(paper_citations: pl.DataFrame) -> None:
+    row = paper_citations.filter(pl.col("citation_id") == "kennan-op-263:fn60.1").row(0, named=True)
+    assert row["refers_to"] == "kennan-op-263:fn43.1"
+    assert row["resolution_status"] == "uncertain"
+
+
+def test_item_dates_are_valid_edtf(predicted: pl.DataFrame) -> None:
+    dates = predicted["item_date"].drop_nulls().to_list()
+    assert len(dates) > 20
+    for value in dates:
+        parse_edtf(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("29 August 1929", "1929-08-29"),
+        ("30–31 March 1981", "1981-03-30/1981-03-31"),
+        ("January 1919", "1919-01"),
+        ("undated, January 1919", "1919-01"),
+        ("Undated (1943)", "1943"),
+        ("March 4, 1933", "1933-03-04"),
+        ("Winter 1990", "1990-24"),
+        ("12 (March 1942)", "1942-03-12"),
+        ("last week", None),
+    ],
+)
+def test_to_edtf(text: str, expected: str | None) -> None:
+    assert to_edtf(text) == expected
+
+
+def test_ibid_after_a_note_with_several_works_is_uncertain() -> None:
+    _, footnotes, spans = markdown_notes_to_frames(
+        "doc-a",
+        ["Ann Lee, *First Book* (Boston, 1990), 4; Bo Ma, *Second Book* (Paris, 1991), 7.", "Ibid., 9."],
+    )
+    rows = extract_citations(footnotes, spans).filter(pl.col("footnote_id") == "doc-a:fn02")
+    assert rows["refers_to"].to_list() == ["doc-a:fn01.2"]
+    assert rows["resolution_status"].to_list() == ["uncertain"]
+
+
+def test_unmatched_short_form_is_unresolved_not_guessed() -> None:
+    _, footnotes, spans = markdown_notes_to_frames("doc-b", ["Smith, *Lost Book*, 12."])
+    row = extract_citations(footnotes, spans).row(0, named=True)
+    assert row["refers_to"] is None
+    assert row["resolution_status"] == "unresolved"
+
+
+def test_skips_notes_without_text_or_not_ok() -> None:
+    _, footnotes, spans = markdown_notes_to_frames("doc-c", ["Ann Lee, *A Book* (Boston, 1990), 4."])
+    footnotes = footnotes.with_columns(pl.lit("note_missing_in_source").alias("status"))
+    assert extract_citations(footnotes, spans).height == 0
+
+
+def test_citations_table_validates(paper_citations: pl.DataFrame) -> None:
+    spec = load_table_spec("citations")
+    validate(spec, conform(spec, paper_citations))
