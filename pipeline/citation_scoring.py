@@ -20,7 +20,6 @@ from pipeline.citations import FIELDS, extract_citations
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "citations_expected.yaml"
-PAPER = REPO_ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"
 SCORED_FIELDS = ("reference_type", *FIELDS, "refers_to")
 REFERRING_TYPES = ("ibid", "short_form")
 
@@ -143,7 +142,8 @@ def predicted_citations(fixture: dict[str, Any]) -> pl.DataFrame:
     """Run the real chain: clean the committed paper, and the style samples from markdown."""
     from pipeline.clean import clean_document
 
-    paper = clean_document(PAPER.read_text(encoding="utf-8"), fixture["paper"]["document_id"], str(PAPER))
+    source = REPO_ROOT / fixture["paper"]["source"]
+    paper = clean_document(source.read_text(encoding="utf-8"), fixture["paper"]["document_id"], str(source))
     styles = fixture["styles"]
     _, footnotes, spans = markdown_notes_to_frames(
         styles["document_id"], [n["text"] for n in styles["notes"]]
