@@ -359,7 +359,7 @@ def render_changelog_entry(diff: PackageDiff, version: str, date: str, limit: in
         return "\n".join([*lines, "No changes to tables or files.", ""])
     overview = []
     for name, rows in diff.tables_added.items():
-        overview.append(f"- New table `{name}` ({rows} rows).")
+        overview.append(f"- New table `{name}` ({rows} row{'' if rows == 1 else 's'}).")
     overview += [f"- Table `{name}` removed." for name in diff.tables_removed]
     overview += [f"- New file `{p}`." for p in diff.files_added]
     overview += [f"- File `{p}` removed." for p in diff.files_removed]

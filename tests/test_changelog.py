@@ -150,7 +150,7 @@ def test_new_tables_and_columns_are_minor(tmp_path):
     assert diff.tables["persons"].changed == []  # a new empty column is not a change of every record
     assert suggest_bump(diff) == "minor"
     entry = render_changelog_entry(diff, "0.2.0", "2026-11-27")
-    assert "- New table `works` (1 rows)." in entry and "- Columns added: `died`." in entry
+    assert "- New table `works` (1 row)." in entry and "- Columns added: `died`." in entry
 
 
 def test_long_lists_are_summarised(tmp_path):
