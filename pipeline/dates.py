@@ -1,0 +1,611 @@
+"""Temporal expressions in body sentences, normalised to EDTF with explicit bounds.
+
+Rules, not a parser of free dates: each pattern knows what it means (a day, a month, a season, a decade...),
+so imprecise dates keep their imprecision. ``dateparser`` is not used because it fills missing parts from
+today's date. Bounds are computed here rather than taken from the ``edtf`` package, whose season bounds
+are approximate. Conventions (documented in schemas/time_expressions.yaml):
+
+- seasons are northern-hemisphere meteorological: spring Mar-May, summer Jun-Aug, autumn Sep-Nov, winter
+  of year Y = Dec Y to Feb Y+1; EDTF level 1 season codes 21-24.
+- early / mid / late narrow a year to Jan-Apr / May-Aug / Sep-Dec, a decade to years 0-3 / 3-6 / 7-9,
+  a century to years 0-32 / 33-66 / 67-99, a month to days 1-10 / 11-20 / 21-end; the EDTF value is then
+  an interval of those bounds (e.g. "late 1933" -> 1933-09/1933-12).
+- by X -> open start "../X" (no earliest bound); before X -> "../<unit before X>"; after X -> "<unit after
+  X>/.."; circa X -> "X~" with the bounds of X unchanged.
+- relative expressions ("Three years later", "in August", "the night before he signed ...") are resolved
+  against the most recent absolute, narrative (not attributive) expression before them in document order;
+  "several" and "a few" mean 2 to 6 units.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import edtf
+import polars as pl
+
+PRECISIONS = ("day", "month", "season", "year", "decade", "century")
+MODIFIERS = ("early", "mid", "late", "before", "after", "by", "circa", "none")
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("January", "Jan."),
+            ("February", "Feb."),
+            ("March", "Mar."),
+            ("April", "Apr."),
+            ("May",),
+            ("June", "Jun."),
+            ("July", "Jul."),
+            ("August", "Aug."),
+            ("September", "Sept.", "Sep."),
+            ("October", "Oct."),
+            ("November", "Nov."),
+            ("December", "Dec."),
+        ],
+        start=1,
+    )
+    for name in names
+}
+SEASONS = {"spring": (21, 3), "summer": (22, 6), "autumn": (23, 9), "fall": (23, 9), "winter": (24, 12)}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+}
+VAGUE_QUANTITIES = {"several": (2, 6), "a few": (2, 6), "some": (2, 6), "a couple of": (2, 2)}
+ORDINAL_CENTURIES = {
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "twenty-first": 21,
+}
+# Nouns naming happenings: a date attached to one of these still dates something that happened.
+EVENT_NOUNS = frozenset(
+    """conference congress summit meeting meetings talks negotiations invasion election elections revolution
+    treaty pact agreement accord crisis war visit trip journey speech memo memorandum letter dispatch
+    telegram strike coup uprising mission offensive campaign purge trial massacre famine visit interview
+    session report article""".split()
+)
+
+_MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")(?![a-z])"
+_YEAR = r"(?:1[0-9]|20)\d\d"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_DASH = r"\s*[–—-]\s*"
+_SEASON = "(?i:spring|summer|autumn|fall|winter)"
+_NUMBER = "(?i:" + "|".join(sorted((*NUMBER_WORDS, *VAGUE_QUANTITIES), key=len, reverse=True)) + r"|\d{1,2})"
+_UNIT = r"(?i:day|night|week|month|year|decade)s?"
+_CENTURY = "(?i:" + "|".join(sorted(ORDINAL_CENTURIES, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th))"
+_PART = r"(?i:early|mid|middle|late)"
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("relative_event", r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+[^,;:.()]+"),
+    ("relative_shift", rf"(?P<qty>{_NUMBER})\s+(?P<unit>{_UNIT})\s+(?P<dir>(?i:later|earlier|afterwards?))\b"),
+    (
+        "relative_same",
+        rf"(?i:(?:the\s+(?P<which>same|following|next|previous|preceding)|that(?:\s+same)?)\s+)"
+        rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b",
+    ),
+    ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
+    ("day_range", rf"(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b"),
+    ("day_month_year", rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b"),
+    ("month_day_year", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
+    ("month_range", rf"(?P<m1>{_MONTH}){_DASH}(?P<m2>{_MONTH})\s+(?P<y>{_YEAR})\b"),
+    ("month_year", rf"(?P<m>{_MONTH})\s*,?\s+(?:of\s+)?(?P<y>{_YEAR})\b"),
+    (
+        "season",
+        rf"(?:(?i:the)\s+)?(?P<season>{_SEASON})\s+(?:of\s+)?(?P<y>{_YEAR})(?:\s*[–/-]\s*(?P<y2>\d{{2}}|{_YEAR}))?\b",
+    ),
+    ("decade", rf"(?:(?i:the)\s+)?(?:(?P<dpart>{_PART})[\s-]+)?(?P<decade>\d{{3}}0)[’']?s\b"),
+    ("century", rf"(?:(?i:the)\s+)?(?:(?P<cpart>{_PART})[\s-]+)?(?P<century>{_CENTURY})[\s-]+(?i:century)\b"),
+    ("year_range", rf"(?P<y1>{_YEAR})(?:{_DASH}|\s+(?:to|until|till|through)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?!\s*[–-])"),
+    ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d)"),
+    ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)"),
+    ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
+    ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:million|billion|percent|%))"),
+]
+_PREFIX = (
+    r"(?P<mod>(?i:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
+    r"the\s+(?:beginning|start|middle|end|close)\s+of|by|before|after|circa|c\.|ca\.|around|about|"
+    r"early|mid|middle|late)[\s-]+)?"
+)
+_COMPILED = [(kind, re.compile(_PREFIX + f"(?P<core>{rx})")) for kind, rx in _PATTERNS]
+_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|until|early|late|mid|by)\s+$", re.I)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
+    re.I,
+)
+_NOUN_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
+_OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
+_PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
+_RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
+_RELATIVE_KINDS |= {"month_day", "month_alone"}
+
+
+@dataclass
+class Value:
+    """A normalised time: EDTF text, bounds (None for an open end) and precision."""
+
+    edtf: str
+    earliest: date | None
+    latest: date | None
+    precision: str
+
+
+@dataclass
+class _Found:
+    kind: str
+    match: re.Match[str]
+    start: int
+    end: int
+    modifier: str
+    usage: str
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    """Shift a date by whole months, clamping the day to the target month's length."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _year_value(year: int) -> Value:
+    return Value(f"{year:04d}", date(year, 1, 1), date(year, 12, 31), "year")
+
+
+def _month_value(year: int, month: int) -> Value:
+    return Value(f"{year:04d}-{month:02d}", date(year, month, 1), _month_end(year, month), "month")
+
+
+def _day_value(year: int, month: int, day: int) -> Value | None:
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return None
+    return Value(when.isoformat(), when, when, "day")
+
+
+def _season_value(year: int, season: str) -> Value:
+    code, first_month = SEASONS[season.lower()]
+    start = date(year, first_month, 1)
+    return Value(f"{year:04d}-{code}", start, add_months(start, 3) - timedelta(days=1), "season")
+
+
+def _aligned(earliest: date, latest: date) -> str:
+    """The coarsest unit whose boundaries both bounds fall on: year, month or day."""
+    next_day = latest + timedelta(days=1)
+    if earliest.day == 1 and next_day.day == 1:
+        if earliest.month == 1 and next_day.month == 1:
+            return "year"
+        return "month"
+    return "day"
+
+
+def edtf_from_bounds(earliest: date, latest: date) -> str:
+    """The simplest EDTF date or interval with exactly these bounds."""
+    unit = _aligned(earliest, latest)
+    formats = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+    first, last = earliest.strftime(formats[unit]), latest.strftime(formats[unit])
+    return first if first == last else f"{first}/{last}"
+
+
+def _narrow(value: Value, part: str) -> Value:
+    """Apply early / mid / late to a value, keeping its precision as written."""
+    assert value.earliest is not None and value.latest is not None
+    if value.precision == "decade":
+        decade = value.earliest.year
+        first, last = {"early": (0, 3), "mid": (3, 6), "late": (7, 9)}[part]
+        start, end = date(decade + first, 1, 1), date(decade + last, 12, 31)
+    elif value.precision == "century":
+        century = value.earliest.year
+        first, last = {"early": (0, 32), "mid": (33, 66), "late": (67, 99)}[part]
+        start, end = date(century + first, 1, 1), date(century + last, 12, 31)
+    elif value.precision == "month":
+        days = {"early": (1, 10), "mid": (11, 20), "late": (21, value.latest.day)}[part]
+        start, end = value.earliest.replace(day=days[0]), value.earliest.replace(day=days[1])
+    else:
+        months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
+        year = value.earliest.year
+        start, end = date(year, months[0], 1), _month_end(year, months[1])
+    return Value(edtf_from_bounds(start, end), start, end, value.precision)
+
+
+_UNIT_FORMATS = {"year": "%Y", "month": "%Y-%m"}
+
+
+def _unit_before(value: Value) -> str:
+    assert value.earliest is not None
+    return (value.earliest - timedelta(days=1)).strftime(_UNIT_FORMATS.get(value.precision, "%Y-%m-%d"))
+
+
+def _unit_after(value: Value) -> str:
+    assert value.latest is not None
+    return (value.latest + timedelta(days=1)).strftime(_UNIT_FORMATS.get(value.precision, "%Y-%m-%d"))
+
+
+def apply_modifier(value: Value, modifier: str) -> Value:
+    """Turn a base value into the modified one (see the module docstring for the conventions)."""
+    if modifier in ("early", "mid", "late"):
+        return _narrow(value, modifier)
+    upper = value.edtf.split("/")[-1]
+    if modifier == "by":
+        return Value(f"../{upper}", None, value.latest, value.precision)
+    if modifier == "before":
+        assert value.earliest is not None
+        return Value(f"../{_unit_before(value)}", None, value.earliest - timedelta(days=1), value.precision)
+    if modifier == "after":
+        assert value.latest is not None
+        return Value(f"{_unit_after(value)}/..", value.latest + timedelta(days=1), None, value.precision)
+    if modifier == "circa":
+        approximate = "/".join(part + "~" for part in value.edtf.split("/"))
+        if not is_valid_edtf(approximate):
+            assert value.earliest is not None and value.latest is not None
+            approximate = "/".join(part + "~" for part in edtf_from_bounds(value.earliest, value.latest).split("/"))
+        return Value(approximate, value.earliest, value.latest, value.precision)
+    return value
+
+
+def is_valid_edtf(text: str) -> bool:
+    """True when the edtf package parses the value (levels 0-2)."""
+    try:
+        edtf.parse_edtf(text)
+    except Exception:  # the package raises its own error types and sometimes plain ones
+        return False
+    return True
+
+
+def _normalise_modifier(raw: str | None) -> str:
+    if not raw:
+        return "none"
+    words = raw.lower().replace("-", " ").split()
+    for word in words:
+        if word in ("early", "mid", "middle", "late", "beginning", "start", "end", "close"):
+            return _PART_ALIASES.get(word, word)
+    first = words[0]
+    if first in ("c.", "ca.", "circa", "around", "about"):
+        return "circa"
+    return first
+
+
+def _second_year(first: int, raw: str) -> int:
+    if len(raw) == 2:
+        return first // 100 * 100 + int(raw)
+    return int(raw)
+
+
+def _absolute(kind: str, groups: dict[str, str | None]) -> Value | None:
+    """The value of an expression that needs no anchor (or None when it is not a real date)."""
+    g = groups
+    if kind in ("day_month_year", "month_day_year"):
+        return _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d"])))
+    if kind == "day_range":
+        first = _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d1"])))
+        last = _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d2"])))
+        if first is None or last is None or last.earliest <= first.earliest:
+            return None
+        return Value(f"{first.edtf}/{last.edtf}", first.earliest, last.latest, "day")
+    if kind == "month_year":
+        return _month_value(int(g["y"]), MONTHS[g["m"]])
+    if kind == "month_range":
+        first, last = _month_value(int(g["y"]), MONTHS[g["m1"]]), _month_value(int(g["y"]), MONTHS[g["m2"]])
+        if last.earliest <= first.earliest:
+            return None
+        return Value(f"{first.edtf}/{last.edtf}", first.earliest, last.latest, "month")
+    if kind == "season":
+        return _season_value(int(g["y"]), g["season"])
+    if kind == "decade":
+        decade = int(g["decade"])
+        value = Value(f"{decade // 10:03d}X", date(decade, 1, 1), date(decade + 9, 12, 31), "decade")
+        return value
+    if kind == "century":
+        raw = g["century"].lower()
+        number = ORDINAL_CENTURIES.get(raw) or int(re.sub(r"\D", "", raw))
+        start = (number - 1) * 100
+        value = Value(f"{start // 100:02d}XX", date(start, 1, 1), date(start + 99, 12, 31), "century")
+        return value
+    if kind == "year_range":
+        first, last = int(g["y1"]), _second_year(int(g["y1"]), g["y2"])
+        if last <= first or last - first > 100:
+            return None
+        return Value(f"{first}/{last}", date(first, 1, 1), date(last, 12, 31), "year")
+    if kind == "year":
+        return _year_value(int(g["y"]))
+    return None
+
+
+def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
+    """adverbial, or attributive with the noun it modifies ("the 1941 borders", "the borders of 1941")."""
+    before = text[:start]
+    of_noun = _OF_BEFORE.search(before)
+    if of_noun and not before.rstrip().lower().endswith(("end of", "beginning of", "middle of", "summer of")):
+        return "attributive", of_noun.group(1).lower()
+    after = _NOUN_AFTER.match(text, end)
+    if _DETERMINER_BEFORE.search(before) and after:
+        words = [w.lower() for w in after.groups() if w]
+        if words[0] not in _FUNCTION_WORDS:
+            noun = next((w for w in words if w in EVENT_NOUNS), words[-1] if len(words) > 1 else words[0])
+            return "attributive", noun
+    return "adverbial", None
+
+
+_FUNCTION_WORDS = frozenset(
+    "in on at of to for by with and or but as was were had has is are when while that which the a an".split()
+)
+
+
+def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
+    """Every pattern match as (start, -length, priority, kind, match)."""
+    found = []
+    for priority, (kind, pattern) in enumerate(_COMPILED):
+        for match in pattern.finditer(text):
+            if kind == "month_alone" and not _MONTH_ALONE_AFTER.search(text, 0, match.start()):
+                continue
+            found.append((match.start(), match.start() - match.end(), priority, kind, match))
+    return sorted(found, key=lambda c: c[:3])
+
+
+def _scan(text: str) -> list[_Found]:
+    """Non-overlapping expressions, preferring the earliest start, then the longest, then pattern order."""
+    found: list[_Found] = []
+    taken_until = 0
+    for start, _, _, kind, match in _candidates(text):
+        if start < taken_until:
+            continue
+        modifier = "by" if kind == "relative_then" else _normalise_modifier(match.group("mod"))
+        part = match.groupdict().get("dpart") or match.groupdict().get("cpart")
+        if part and modifier == "none":
+            modifier = _normalise_modifier(part)
+        usage, _ = _usage(text, match.start(), match.end())
+        found.append(_Found(kind, match, match.start(), match.end(), modifier, usage))
+        taken_until = match.end()
+    return found
+
+
+def _document_anchor(document_date: str | None) -> Value | None:
+    if not document_date:
+        return None
+    parts = [int(p) for p in document_date.split("-")[:3]]
+    if len(parts) == 3:
+        return _day_value(*parts)
+    if len(parts) == 2:
+        return _month_value(*parts)
+    return _year_value(parts[0])
+
+
+def _shift(anchor: Value, months: tuple[int, int] = (0, 0), days: tuple[int, int] = (0, 0)) -> tuple[date, date]:
+    assert anchor.earliest is not None and anchor.latest is not None
+    earliest = add_months(anchor.earliest, months[0]) + timedelta(days=days[0])
+    latest = anchor.latest + timedelta(days=days[1])
+    if months[1]:
+        latest = add_months(latest + timedelta(days=1), months[1]) - timedelta(days=1)
+    return earliest, latest
+
+
+def _widen(earliest: date, latest: date, precision: str) -> tuple[date, date]:
+    """Round bounds out to whole months or years: "Four months later" names a month, not a day."""
+    if precision == "year":
+        return date(earliest.year, 1, 1), date(latest.year, 12, 31)
+    if precision == "month":
+        return earliest.replace(day=1), _month_end(latest.year, latest.month)
+    return earliest, latest
+
+
+def _coarser(first: str, second: str) -> str:
+    return max(first, second, key=PRECISIONS.index)
+
+
+def _quantity(raw: str) -> tuple[int, int]:
+    low = raw.lower()
+    if low in VAGUE_QUANTITIES:
+        return VAGUE_QUANTITIES[low]
+    number = NUMBER_WORDS.get(low) or int(low)
+    return number, number
+
+
+_UNIT_SPANS = {"day": (0, 1), "night": (0, 1), "week": (0, 7), "month": (1, 0), "year": (12, 0), "decade": (120, 0)}
+_UNIT_PRECISION = {"day": "day", "night": "day", "week": "day", "month": "month", "year": "year", "decade": "year"}
+
+
+def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
+    """Resolve a relative or year-less expression against its anchor; returns the value and a note."""
+    g = found.match.groupdict()
+    if found.kind in ("day_month", "month_day", "month_alone"):
+        assert anchor.earliest is not None or anchor.latest is not None
+        year = (anchor.earliest or anchor.latest).year  # type: ignore[union-attr]
+        month = MONTHS[g["m"]]
+        if found.kind == "month_alone":
+            return _month_value(year, month), "year taken from the anchor"
+        day = _day_value(year, month, int(re.sub(r"\D", "", g["d"])))
+        if day is None:
+            raise ValueError("no such day")
+        return day, "year taken from the anchor"
+    if anchor.earliest is None or anchor.latest is None:
+        raise ValueError("anchor is open-ended")
+    if found.kind == "relative_then":
+        return anchor, "same time as the anchor"
+    if found.kind == "relative_same":
+        unit = g["sunit"].lower()
+        step = {"next": 1, "following": 1, "previous": -1, "preceding": -1}.get((g["which"] or "").lower(), 0)
+        if unit in SEASONS:
+            return _season_value(anchor.earliest.year + step, unit), "season in the anchor's year"
+        if unit == "year":
+            return _year_value(anchor.earliest.year + step), "year of the anchor" if not step else "year next to it"
+        months, days = {"month": (step, step), "week": (0, 0), "day": (0, 0)}[unit], (0, 0)
+        if unit in ("week", "day"):
+            days = (7 * step, 7 * step) if unit == "week" else (step, step)
+        earliest, latest = _shift(anchor, (months[0], months[1]), days)
+        precision = _coarser(anchor.precision, _UNIT_PRECISION[unit])
+        return Value(edtf_from_bounds(earliest, latest), earliest, latest, precision), f"{unit} of the anchor"
+    if found.kind == "relative_event":
+        unit = found.match.group(0).split()[1].lower()
+        step = 1 if " after" in found.match.group(0).lower() else -1
+        span = 7 if unit == "week" else 1
+        earliest, latest = _shift(anchor, days=(step * span, step * span))
+        precision = _coarser(anchor.precision, "day")
+        return Value(edtf_from_bounds(earliest, latest), earliest, latest, precision), (
+            f"one {unit} {'after' if step > 0 else 'before'} the event it names, dated by the anchor"
+        )
+    low, high = _quantity(g["qty"])
+    unit = g["unit"].lower().rstrip("s")
+    sign = -1 if g["dir"].lower() == "earlier" else 1
+    months_per, days_per = _UNIT_SPANS[unit]
+    shifts = sorted((sign * low, sign * high))
+    earliest, latest = _shift(
+        anchor,
+        (shifts[0] * months_per, shifts[1] * months_per),
+        (shifts[0] * days_per, shifts[1] * days_per),
+    )
+    precision = _UNIT_PRECISION[unit]
+    earliest, latest = _widen(earliest, latest, precision)
+    amount = str(low) if low == high else f"{low} to {high}"
+    return Value(edtf_from_bounds(earliest, latest), earliest, latest, precision), (
+        f"{amount} {unit}(s) {'before' if sign < 0 else 'after'} the anchor"
+    )
+
+
+def _is_anchor(found: _Found, text: str) -> bool:
+    if found.kind in _RELATIVE_KINDS:
+        return False
+    if found.usage == "adverbial":
+        return True
+    _, noun = _usage(text, found.start, found.end)
+    return noun in EVENT_NOUNS
+
+
+def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = None) -> pl.DataFrame:
+    """Every temporal expression in the body sentences, in text order, normalised to EDTF.
+
+    Needs sentence_id, document_id, char_start and text. Relative expressions are resolved against the
+    most recent narrative absolute date (then the document date); "the night before he signed the
+    agreement" against the date current where that happening ("agreement") was last mentioned.
+    Unresolvable ones keep a null EDTF value and say why in resolution_note.
+    """
+    rows: list[dict] = []
+    anchors: list[tuple[int, str, Value]] = []
+    fallback = _document_anchor(document_date)
+    texts = [t or "" for t in sentences.sort("char_start")["text"].to_list()]
+    for index, sentence in enumerate(sentences.sort("char_start").iter_rows(named=True)):
+        text = texts[index]
+        for found in _scan(text):
+            row = _row(sentence, found, len(rows) + 1)
+            if found.kind in _RELATIVE_KINDS:
+                anchor = _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
+                _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
+                if anchor:
+                    row["resolution_note"] += f" (last mentioned {anchor[2]})"
+            else:
+                base = _absolute(found.kind, found.match.groupdict())
+                if base is None:
+                    continue
+                value = apply_modifier(base, found.modifier)
+                _fill(row, value)
+                if _is_anchor(found, text) and found.modifier not in ("before", "after"):
+                    anchors.append((index, row["time_expression_id"], value))
+            rows.append(row)
+    return pl.DataFrame(rows, schema=TIME_EXPRESSION_SCHEMA)
+
+
+def _event_anchor(
+    found: _Found, earlier: list[str], anchors: list[tuple[int, str, Value]]
+) -> tuple[str, Value, str] | None:
+    """The anchor current where the happening named after "the night before ..." was last mentioned."""
+    head = found.match.group("core").split()[-1].lower()
+    pattern = re.compile(rf"\b{re.escape(head)}\b", re.I)
+    for index in range(len(earlier) - 1, -1, -1):
+        if pattern.search(earlier[index]):
+            usable = [a for a in anchors if a[0] <= index]
+            if usable:
+                return usable[-1][1], usable[-1][2], f"'{head}' in sentence {index + 1} of the body"
+            return None
+    return None
+
+
+def _row(sentence: dict, found: _Found, number: int) -> dict:
+    document_id = sentence["document_id"]
+    return {
+        "time_expression_id": f"{document_id}:t{number:03d}",
+        "document_id": document_id,
+        "sentence_id": sentence["sentence_id"],
+        "char_start": sentence["char_start"] + found.start,
+        "char_end": sentence["char_start"] + found.end,
+        "text": found.match.group(0),
+        "expression_type": found.kind,
+        "edtf": None,
+        "date_earliest": None,
+        "date_latest": None,
+        "precision": None,
+        "modifier": found.modifier,
+        "usage": found.usage,
+        "is_relative": found.kind in _RELATIVE_KINDS,
+        "anchor_time_expression_id": None,
+        "resolution_note": None,
+    }
+
+
+def _fill(row: dict, value: Value) -> None:
+    row.update(edtf=value.edtf, date_earliest=value.earliest, date_latest=value.latest, precision=value.precision)
+
+
+def _resolve(row: dict, found: _Found, anchor: tuple | None, fallback: Value | None) -> None:
+    anchor_id, anchor_value = (anchor[0], anchor[1]) if anchor else (None, fallback)
+    if anchor_value is None:
+        row["resolution_note"] = "unresolved: no earlier absolute date and no document date"
+        return
+    try:
+        value, note = _relative(found, anchor_value)
+    except ValueError as error:
+        row["resolution_note"] = f"unresolved: {error}"
+        return
+    value = apply_modifier(value, found.modifier) if found.kind != "relative_then" else apply_modifier(value, "by")
+    _fill(row, value)
+    row["anchor_time_expression_id"] = anchor_id
+    row["resolution_note"] = note if anchor_id else f"{note} (the document date)"
+
+
+TIME_EXPRESSION_SCHEMA: dict[str, pl.DataType] = {
+    "time_expression_id": pl.String(),
+    "document_id": pl.String(),
+    "sentence_id": pl.String(),
+    "char_start": pl.Int64(),
+    "char_end": pl.Int64(),
+    "text": pl.String(),
+    "expression_type": pl.String(),
+    "edtf": pl.String(),
+    "date_earliest": pl.Date(),
+    "date_latest": pl.Date(),
+    "precision": pl.String(),
+    "modifier": pl.String(),
+    "usage": pl.String(),
+    "is_relative": pl.Boolean(),
+    "anchor_time_expression_id": pl.String(),
+    "resolution_note": pl.String(),
+}
