@@ -105,7 +105,10 @@ _PART = r"(?i:early|mid|middle|late)"
 
 _PATTERNS: list[tuple[str, str]] = [
     ("relative_event", r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+[^,;:.()]+"),
-    ("relative_shift", rf"(?P<qty>{_NUMBER})\s+(?P<unit>{_UNIT})\s+(?P<dir>(?i:later|earlier|afterwards?))\b"),
+    (
+        "relative_shift",
+        rf"(?P<qty>{_NUMBER})\s+(?P<unit>{_UNIT})\s+(?P<dir>(?i:later|earlier|afterwards?))\b",
+    ),
     (
         "relative_same",
         rf"(?i:(?:the\s+(?P<which>same|following|next|previous|preceding)|that(?:\s+same)?)\s+)"
@@ -123,7 +126,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("decade", rf"(?:(?i:the)\s+)?(?:(?P<dpart>{_PART})[\s-]+)?(?P<decade>\d{{3}}0)[’']?s\b"),
     ("century", rf"(?:(?i:the)\s+)?(?:(?P<cpart>{_PART})[\s-]+)?(?P<century>{_CENTURY})[\s-]+(?i:century)\b"),
-    ("year_range", rf"(?P<y1>{_YEAR})(?:{_DASH}|\s+(?:to|until|till|through)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?!\s*[–-])"),
+    (
+        "year_range",
+        rf"(?P<y1>{_YEAR})(?:{_DASH}|\s+(?:to|until|till|through)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?!\s*[–-])",
+    ),
     ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d)"),
     ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)"),
     ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
@@ -269,7 +275,9 @@ def apply_modifier(value: Value, modifier: str) -> Value:
         approximate = "/".join(part + "~" for part in value.edtf.split("/"))
         if not is_valid_edtf(approximate):
             assert value.earliest is not None and value.latest is not None
-            approximate = "/".join(part + "~" for part in edtf_from_bounds(value.earliest, value.latest).split("/"))
+            approximate = "/".join(
+                part + "~" for part in edtf_from_bounds(value.earliest, value.latest).split("/")
+            )
         return Value(approximate, value.earliest, value.latest, value.precision)
     return value
 
@@ -401,7 +409,9 @@ def _document_anchor(document_date: str | None) -> Value | None:
     return _year_value(parts[0])
 
 
-def _shift(anchor: Value, months: tuple[int, int] = (0, 0), days: tuple[int, int] = (0, 0)) -> tuple[date, date]:
+def _shift(
+    anchor: Value, months: tuple[int, int] = (0, 0), days: tuple[int, int] = (0, 0)
+) -> tuple[date, date]:
     assert anchor.earliest is not None and anchor.latest is not None
     earliest = add_months(anchor.earliest, months[0]) + timedelta(days=days[0])
     latest = anchor.latest + timedelta(days=days[1])
@@ -431,8 +441,22 @@ def _quantity(raw: str) -> tuple[int, int]:
     return number, number
 
 
-_UNIT_SPANS = {"day": (0, 1), "night": (0, 1), "week": (0, 7), "month": (1, 0), "year": (12, 0), "decade": (120, 0)}
-_UNIT_PRECISION = {"day": "day", "night": "day", "week": "day", "month": "month", "year": "year", "decade": "year"}
+_UNIT_SPANS = {
+    "day": (0, 1),
+    "night": (0, 1),
+    "week": (0, 7),
+    "month": (1, 0),
+    "year": (12, 0),
+    "decade": (120, 0),
+}
+_UNIT_PRECISION = {
+    "day": "day",
+    "night": "day",
+    "week": "day",
+    "month": "month",
+    "year": "year",
+    "decade": "year",
+}
 
 
 def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
@@ -458,7 +482,9 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
         if unit in SEASONS:
             return _season_value(anchor.earliest.year + step, unit), "season in the anchor's year"
         if unit == "year":
-            return _year_value(anchor.earliest.year + step), "year of the anchor" if not step else "year next to it"
+            return _year_value(
+                anchor.earliest.year + step
+            ), "year of the anchor" if not step else "year next to it"
         months, days = {"month": (step, step), "week": (0, 0), "day": (0, 0)}[unit], (0, 0)
         if unit in ("week", "day"):
             days = (7 * step, 7 * step) if unit == "week" else (step, step)
@@ -518,7 +544,9 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
         for found in _scan(text):
             row = _row(sentence, found, len(rows) + 1)
             if found.kind in _RELATIVE_KINDS:
-                anchor = _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
+                anchor = (
+                    _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
+                )
                 _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
                 if anchor:
                     row["resolution_note"] += f" (last mentioned {anchor[2]})"
@@ -572,7 +600,9 @@ def _row(sentence: dict, found: _Found, number: int) -> dict:
 
 
 def _fill(row: dict, value: Value) -> None:
-    row.update(edtf=value.edtf, date_earliest=value.earliest, date_latest=value.latest, precision=value.precision)
+    row.update(
+        edtf=value.edtf, date_earliest=value.earliest, date_latest=value.latest, precision=value.precision
+    )
 
 
 def _resolve(row: dict, found: _Found, anchor: tuple | None, fallback: Value | None) -> None:
@@ -585,7 +615,11 @@ def _resolve(row: dict, found: _Found, anchor: tuple | None, fallback: Value | N
     except ValueError as error:
         row["resolution_note"] = f"unresolved: {error}"
         return
-    value = apply_modifier(value, found.modifier) if found.kind != "relative_then" else apply_modifier(value, "by")
+    value = (
+        apply_modifier(value, found.modifier)
+        if found.kind != "relative_then"
+        else apply_modifier(value, "by")
+    )
     _fill(row, value)
     row["anchor_time_expression_id"] = anchor_id
     row["resolution_note"] = note if anchor_id else f"{note} (the document date)"
