@@ -105,6 +105,11 @@ def _parse_field(table: str, raw: dict[str, Any]) -> FieldSpec:
         raise SchemaSpecError(
             f"schemas/{table}.yaml: field {raw['name']!r} has unknown keys {sorted(unknown)}"
         )
+    if raw.get("source_text") and raw.get("required"):
+        raise SchemaSpecError(
+            f"schemas/{table}.yaml: field {raw['name']!r} is source_text, so it is empty when a paper's full "
+            "text is off and cannot be required"
+        )
     enum = tuple(raw["enum"]) if raw.get("enum") is not None else None
     return FieldSpec(**{**raw, "enum": enum, "description": " ".join(str(raw["description"]).split())})
 

@@ -39,7 +39,9 @@ def test_every_csv_resource_loads_in_pandas_with_declared_columns(tables, packag
 
 def test_csv_and_parquet_hold_the_same_rows(tables):
     for name, frame in tables.items():
-        parquet = pq.read_table(REPO_ROOT / f"data/parquet/{name}.parquet").to_pandas()
+        parquet = pq.read_table(REPO_ROOT / f"data/parquet/{name}.parquet").to_pandas(
+            types_mapper=pd.ArrowDtype
+        )
         assert list(parquet.columns) == list(frame.columns)
         assert len(parquet) == len(frame)
         for column in frame.columns:

@@ -94,17 +94,24 @@ def test_failed_run_keeps_the_last_good_package(built_corpus, tmp_path, capsys):
     assert not list(root.glob(".staging-package-*"))
 
 
-def _paper_copy(root: Path, document_id: str) -> None:
+def _empty_corpus(root: Path) -> Path:
+    """A corpus folder with the repository's dataset metadata and authority files but no papers."""
+    (root / "raw").mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    shutil.copytree(REPO_ROOT / "authority", root / "authority")
+    return root
+
+
+def _paper_copy(root: Path, document_id: str, extra_metadata: str = "") -> None:
     folder = root / "raw" / document_id
     folder.mkdir(parents=True)
     shutil.copy2(REPO_ROOT / "raw/kennan-op-263/kennan-op-263-phillips-1996.md", folder / "paper.md")
-    (folder / "metadata.yaml").write_text(f"id: {document_id}\nlanguage: en\n", encoding="utf-8")
+    metadata = f"id: {document_id}\nlanguage: en\n{extra_metadata}"
+    (folder / "metadata.yaml").write_text(metadata, encoding="utf-8")
 
 
 def test_rerun_rebuilds_only_the_changed_document(tmp_path, capsys):
-    root = tmp_path / "corpus"
-    (root / "raw").mkdir(parents=True)
-    shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    root = _empty_corpus(tmp_path / "corpus")
     for document_id in ("paper-a", "paper-b", "paper-c"):
         _paper_copy(root, document_id)
     assert build(root) == 0
@@ -126,9 +133,7 @@ def test_rerun_rebuilds_only_the_changed_document(tmp_path, capsys):
 
 
 def test_multiprocess_executor_builds_the_same_package(tmp_path):
-    root = tmp_path / "corpus"
-    (root / "raw").mkdir(parents=True)
-    shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    root = _empty_corpus(tmp_path / "corpus")
     for document_id in ("paper-a", "paper-b"):
         _paper_copy(root, document_id)
     assert build(root, executor="multiprocess") == 0
@@ -139,3 +144,27 @@ def test_multiprocess_executor_builds_the_same_package(tmp_path):
     (in_process / "datapackage.json").unlink()
     assert build(in_process) == 0
     assert package_digest(root) == package_digest(in_process)
+
+
+def test_full_text_switch_withholds_wording_but_keeps_offsets_and_hashes(tmp_path):
+    root = _empty_corpus(tmp_path / "corpus")
+    _paper_copy(root, "open-paper")
+    _paper_copy(root, "closed-paper", "full_text: false\n")
+    assert build(root) == 0
+    assert (root / "text/open-paper.txt").exists()
+    assert not (root / "text/closed-paper.txt").exists()
+    documents = pl.read_csv(root / "data/csv/documents.csv").sort("document_id")
+    assert documents["full_text_published"].to_list() == [False, True]
+    assert documents["text_path"].to_list() == [None, "text/open-paper.txt"]
+    assert documents["text_sha256"][0] == documents["text_sha256"][1]
+    for table, column in [
+        ("paragraphs", "text"),
+        ("citations", "raw"),
+        ("mentions", "text"),
+        ("claims", "quoted_text"),
+    ]:
+        frame = pl.read_csv(root / f"data/csv/{table}.csv", infer_schema_length=0)
+        closed = frame.filter(pl.col("document_id") == "closed-paper")
+        assert closed.height > 0 and closed[column].null_count() == closed.height, table
+        assert closed["char_start"].null_count() == 0
+        assert frame.filter(pl.col("document_id") == "open-paper")[column].null_count() < closed.height
