@@ -171,6 +171,7 @@ class _Found:
     end: int
     modifier: str
     usage: str
+    part: str | None = None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -389,11 +390,12 @@ def _scan(text: str) -> list[_Found]:
         if start < taken_until:
             continue
         modifier = "by" if kind == "relative_then" else _normalise_modifier(match.group("mod"))
-        part = match.groupdict().get("dpart") or match.groupdict().get("cpart")
+        raw_part = match.groupdict().get("dpart") or match.groupdict().get("cpart")
+        part = _normalise_modifier(raw_part) if raw_part else None
         if part and modifier == "none":
-            modifier = _normalise_modifier(part)
+            modifier = part
         usage, _ = _usage(text, match.start(), match.end())
-        found.append(_Found(kind, match, match.start(), match.end(), modifier, usage))
+        found.append(_Found(kind, match, match.start(), match.end(), modifier, usage, part))
         taken_until = match.end()
     return found
 
@@ -554,7 +556,9 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                 base = _absolute(found.kind, found.match.groupdict())
                 if base is None:
                     continue
-                value = apply_modifier(base, found.modifier)
+                value = apply_modifier(base, found.part) if found.part else base
+                if found.modifier != found.part:
+                    value = apply_modifier(value, found.modifier)
                 _fill(row, value)
                 if _is_anchor(found, text) and found.modifier not in ("before", "after"):
                     anchors.append((index, row["time_expression_id"], value))

@@ -46,7 +46,8 @@ _TRIGGER_WORDS: list[tuple[str, str]] = [
         "meeting",
     ),
     (
-        r"dismissed|dismissal|resigned|resignation|retired|retirement|ousted|removed from office|recalled|fired",
+        r"dismissed|dismissal|resigned|resignation|retired|retirement|ousted|removed from office|recalled|"
+        r"fired",
         "dismissal_or_resignation",
     ),
     (r"appointed|appointment|named|took over|elected|promoted|succeeded|became", "appointment"),
@@ -55,7 +56,7 @@ _TRIGGER_WORDS: list[tuple[str, str]] = [
     (r"proposed|proposal|requested|suggested|offered|urged|appealed|demanded", "proposal"),
     (
         r"told|said|declared|asserted|remarked|observed|announced|stated|asked|replied|confided|hinted|"
-        r"complained|warned|insisted|crossed",
+        r"complained|warned|insisted|spoke|speech",
         "statement",
     ),
     (
