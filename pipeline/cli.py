@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -114,6 +117,79 @@ def _report_failure(result) -> int:
     return 1
 
 
+def last_release_reference(root: Path) -> str:
+    """The newest git tag v*, or HEAD: the package as last committed is the last release."""
+    tags = subprocess.run(
+        ["git", "tag", "--list", "v*", "--sort=-v:refname"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return tags[0] if tags else "HEAD"
+
+
+def export_package(root: Path, reference: str, target: Path) -> Path:
+    """Unpack the package files of a git revision into ``target``."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", reference, "--", "datapackage.json", "data", "text"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def changelog(root: Path, since: str | None, date: str) -> int:
+    """Compare the package with the last release and write the CHANGELOG entry for dataset.yaml's version."""
+    from pipeline.changelog import next_version, write_changelog
+    from pipeline.publish import DatasetMetadata
+
+    version = DatasetMetadata.load(root / "dataset.yaml").version
+    with tempfile.TemporaryDirectory() as scratch:
+        if since and Path(since).exists():
+            old = Path(since)
+        else:
+            reference = since or last_release_reference(root)
+            old = export_package(root, reference, Path(scratch))
+            print(f"comparing with the package at {reference}")
+        bump, entry = write_changelog(old, root, root / "CHANGELOG.md", version, date)
+    print(entry)
+    print(
+        f"suggested bump: {bump}"
+        + (f" (from the last release: {next_version(version, bump)})" if bump != "none" else "")
+    )
+    return 0
+
+
+def release(root: Path, out: Path | None) -> int:
+    """Write CITATION.cff and .zenodo.json, then build the reproducible, validated release zip."""
+    from pipeline.release import build_release, default_release_path, write_root_metadata
+
+    write_root_metadata(root)
+    path = build_release(root, out or default_release_path(root))
+    print(f"release: {path} ({path.stat().st_size} bytes)")
+    return 0
+
+
+def zenodo(root: Path, zip_path: Path | None, dry_run: bool, publish: bool, sandbox: bool) -> int:
+    """Upload the release zip to a new Zenodo deposition (token from ZENODO_TOKEN); --dry-run only prints."""
+    from pipeline.release import default_release_path, load_dataset_meta, read_documents, zenodo_metadata
+    from pipeline.zenodo import SANDBOX_API, ZENODO_API, upload
+
+    metadata = zenodo_metadata(load_dataset_meta(root), read_documents(root))
+    upload(
+        zip_path or default_release_path(root),
+        metadata,
+        os.environ.get("ZENODO_TOKEN"),
+        dry_run=dry_run,
+        base_url=SANDBOX_API if sandbox else ZENODO_API,
+        publish=publish,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="papers-dataset", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="corpus folder (default: this repository)")
@@ -128,11 +204,33 @@ def main(argv: list[str] | None = None) -> int:
         default="in_process",
         help="multiprocess runs each step of a document in its own process (the route to cluster executors)",
     )
+    log_parser = sub.add_parser("changelog", help="write the CHANGELOG entry against the last release")
+    log_parser.add_argument(
+        "--since", help="git revision, release zip or package folder (default: last v* tag)"
+    )
+    log_parser.add_argument("--date", default=dt.date.today().isoformat(), help="release date for the entry")
+    release_parser = sub.add_parser("release", help="build the Zenodo-ready release zip (dist/)")
+    release_parser.add_argument("--out", type=Path, help="zip path (default: dist/<name>-<version>.zip)")
+    zenodo_parser = sub.add_parser("zenodo", help="upload the release to Zenodo (ZENODO_TOKEN)")
+    zenodo_parser.add_argument("--zip", type=Path, help="release zip (default: dist/<name>-<version>.zip)")
+    zenodo_parser.add_argument(
+        "--dry-run", action="store_true", help="print the requests, connect to nothing"
+    )
+    zenodo_parser.add_argument("--publish", action="store_true", help="publish the deposition after upload")
+    zenodo_parser.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
     args = parser.parse_args(argv)
     root = (args.root or project_root()).resolve()
-    if args.command == "build":
-        return build(root, full=args.full, executor=args.executor)
-    return 2
+    try:
+        if args.command == "build":
+            return build(root, full=args.full, executor=args.executor)
+        if args.command == "changelog":
+            return changelog(root, args.since, args.date)
+        if args.command == "release":
+            return release(root, args.out)
+        return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
+    except (ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
