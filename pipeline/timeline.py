@@ -12,16 +12,15 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib
+import polars as pl
+from matplotlib import rc_context
+from matplotlib.dates import date2num
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
+from pipeline.events import EVENT_TYPES
 
-import polars as pl  # noqa: E402
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.dates import date2num  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-from pipeline.events import EVENT_TYPES  # noqa: E402
+matplotlib.use("Agg")  # no display; Figure objects are used directly, never pyplot's global state
 
 TIMELINE_ROLES = ("agent", "recipient", "counterpart")
 MAX_PEOPLE = 20
