@@ -103,6 +103,11 @@ _UNIT = r"(?i:day|night|week|month|year|decade)s?"
 _CENTURY = "(?i:" + "|".join(sorted(ORDINAL_CENTURIES, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th))"
 _PART = r"(?i:early|mid|middle|late)"
 
+_NOT_YEAR_AFTER = (
+    r"million|billion|percent|%|miles|km|kilometres|kilometers|metres|meters|feet|tons|tonnes|men|troops|"
+    r"soldiers|people|dollars|pounds|roubles|rubles|copies|pages"
+)
+
 _PATTERNS: list[tuple[str, str]] = [
     ("relative_event", r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+[^,;:.()]+"),
     (
@@ -133,7 +138,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d)"),
     ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)"),
     ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
-    ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:million|billion|percent|%))"),
+    ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:{_NOT_YEAR_AFTER})\b)"),
 ]
 _PREFIX = (
     r"(?P<mod>(?i:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
