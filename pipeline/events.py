@@ -172,7 +172,13 @@ def _pick_trigger(text: str, timex: dict, offset: int) -> _Trigger | None:
     if leading and not any(leading[-1].end <= t.start < start for t in inside if not t.is_noun):
         return leading[-1]
     verbs = [t for t in inside if not t.is_noun] or inside
-    return min(verbs, key=lambda t: (t.start - end if t.start >= end else start - t.end, t.start))
+    return min(verbs, key=lambda t: (_distance(text, start, end, t), t.start))
+
+
+def _distance(text: str, start: int, end: int, trigger: _Trigger) -> int:
+    """Characters between date and trigger; a coordination ("and", a comma) in between costs a clause."""
+    between = text[end : trigger.start] if trigger.start >= end else text[trigger.end : start]
+    return len(between) + (1000 if re.search(r",|\band\b", between) else 0)
 
 
 def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | None:
