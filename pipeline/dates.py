@@ -146,6 +146,18 @@ _PREFIX = (
     r"early|mid|middle|late)[\s-]+)?"
 )
 _COMPILED = [(kind, re.compile(_PREFIX + f"(?P<core>{rx})")) for kind, rx in _PATTERNS]
+# Cheap pre-checks: a pattern without a cue needs a digit; the others need their cue word.
+_DIGIT = re.compile(r"\d")
+_CUES = {
+    "relative_event": re.compile(r"\b(?:before|after)\b", re.I),
+    "relative_shift": re.compile(r"\b(?:later|earlier|afterwards?)\b", re.I),
+    "relative_same": re.compile(r"\b(?:same|following|next|previous|preceding|that)\b", re.I),
+    "relative_then": re.compile(r"\bby\s+(?:that|then)\b", re.I),
+    "century": re.compile(r"\bcentury\b", re.I),
+    "day_month": re.compile(_MONTH),
+    "month_day": re.compile(_MONTH),
+    "month_alone": re.compile(_MONTH),
+}
 _MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|until|early|late|mid|by)\s+$", re.I)
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
@@ -379,7 +391,11 @@ _FUNCTION_WORDS = frozenset(
 def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
     """Every pattern match as (start, -length, priority, kind, match)."""
     found = []
+    has_digit = _DIGIT.search(text) is not None
     for priority, (kind, pattern) in enumerate(_COMPILED):
+        cue = _CUES.get(kind)
+        if (cue is None and not has_digit) or (cue is not None and not cue.search(text)):
+            continue
         for match in pattern.finditer(text):
             if kind == "month_alone" and not _MONTH_ALONE_AFTER.search(text, 0, match.start()):
                 continue
