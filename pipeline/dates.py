@@ -422,9 +422,10 @@ def _scan(text: str) -> list[_Found]:
 
 
 def _document_anchor(document_date: str | None) -> Value | None:
-    if not document_date:
+    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", document_date or "")
+    if match is None:
         return None
-    parts = [int(p) for p in document_date.split("-")[:3]]
+    parts = [int(p) for p in match.groups() if p]
     if len(parts) == 3:
         return _day_value(*parts)
     if len(parts) == 2:
@@ -541,8 +542,11 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
     )
 
 
-def _is_anchor(found: _Found, text: str) -> bool:
-    if found.kind in _RELATIVE_KINDS:
+def _is_anchor(found: _Found, text: str, value: Value) -> bool:
+    """Narrative dates of year precision or finer anchor; periods, open intervals and attributes do not."""
+    if found.kind in _RELATIVE_KINDS or found.modifier in ("before", "after"):
+        return False
+    if value.precision in ("decade", "century"):
         return False
     if found.usage == "adverbial":
         return True
@@ -581,7 +585,7 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                 if found.modifier != found.part:
                     value = apply_modifier(value, found.modifier)
                 _fill(row, value)
-                if _is_anchor(found, text) and found.modifier not in ("before", "after"):
+                if _is_anchor(found, text, value):
                     anchors.append((index, row["time_expression_id"], value))
             rows.append(row)
     return pl.DataFrame(rows, schema=TIME_EXPRESSION_SCHEMA)

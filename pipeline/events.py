@@ -365,7 +365,7 @@ def extract_events(
     participants: list[dict] = []
     for timex in time_expressions.sort("char_start").iter_rows(named=True):
         sentence = by_sentence.get(timex["sentence_id"])
-        if sentence is None or not _eligible(timex, sentence["text"]):
+        if sentence is None or not _eligible(timex, sentence["text"] or ""):
             continue
         offset, text = sentence["char_start"], sentence["text"]
         trigger = _pick_trigger(text, timex, offset)

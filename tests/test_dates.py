@@ -152,6 +152,11 @@ def test_relative_without_anchor_uses_document_date_or_stays_unresolved() -> Non
     assert resolved["edtf"] == "1952" and resolved["anchor_time_expression_id"] is None
 
 
+def test_decades_do_not_anchor_dates_without_a_year() -> None:
+    rows = _one("Mid-1944 was hard. In the 1920s and 1930s trade grew. On 5 May he arrived.")
+    assert [(r["text"], r["edtf"]) for r in rows][-1] == ("5 May", "1944-05-05")
+
+
 def test_not_dates() -> None:
     assert _one("He paid $1950 and 1,945 men marched 2000 miles.") == []
     assert _one("The ship may sail; it will march on.") == []
