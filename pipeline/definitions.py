@@ -169,15 +169,33 @@ def build_definitions(root: Path) -> Definitions:
         return output
 
     @document_asset()
-    def document_claims(
+    def document_events(
         context: AssetExecutionContext, source_document: Any, cleaned_document: Any, document_mentions: Any
     ) -> dict[str, pl.DataFrame]:
+        """Time expressions (EDTF) and dated events with participants and supporting notes."""
+        metadata = source_document.document.metadata
+        document_date = metadata.get("date_published") or cleaned_document.front_matter.get("date_published")
+        output = stages.document_events(cleaned_document, document_mentions["mentions"], document_date)
+        context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
+        return output
+
+    @document_asset()
+    def document_claims(
+        context: AssetExecutionContext,
+        source_document: Any,
+        cleaned_document: Any,
+        document_mentions: Any,
+        document_events: Any,
+    ) -> dict[str, pl.DataFrame]:
         """Quotations, reported statements and hedged assertions of the paper."""
-        author = source_document.document.metadata.get("author") or cleaned_document.front_matter.get(
-            "author"
-        )
+        metadata = source_document.document.metadata
+        author = metadata.get("author") or cleaned_document.front_matter.get("author")
         output = stages.document_claims(
-            cleaned_document, document_mentions["mentions"], author, stages.load_authority(paths)
+            cleaned_document,
+            document_mentions["mentions"],
+            document_events["events"],
+            author,
+            stages.load_authority(paths),
         )
         context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
         return output
@@ -206,6 +224,13 @@ def build_definitions(root: Path) -> Definitions:
     def entity_tables(context: AssetExecutionContext, document_mentions: Any) -> dict[str, Any]:
         """entities and entity_names from the authority files; mentions and unlinked_names of all papers."""
         output = stages.entity_tables(stages.load_authority(paths), document_mentions)
+        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
+        return output
+
+    @asset(group_name="corpus")
+    def event_tables(context: AssetExecutionContext, document_events: Any) -> dict[str, Any]:
+        """time_expressions, events, event_participants and event_citations of all papers."""
+        output = stages.event_tables(document_events)
         context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
@@ -240,7 +265,8 @@ def build_definitions(root: Path) -> Definitions:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         texts = {i: t for i, t in text_tables["texts"].items() if i not in text_tables["hidden"]}
-        package = publish(paths.root, meta, specs, texts, {})
+        figure = stages.timeline_figure(frames["events"], frames["event_participants"], frames["entities"])
+        package = publish(paths.root, meta, specs, texts, {"figures/timeline.svg": figure})
         update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
@@ -253,12 +279,14 @@ def build_definitions(root: Path) -> Definitions:
         cleaned_document,
         document_citations,
         document_mentions,
+        document_events,
         document_claims,
     ]
     corpus_assets = [
         text_tables,
         bibliography_tables,
         entity_tables,
+        event_tables,
         claim_tables,
         *table_assets,
         data_package,

@@ -34,7 +34,7 @@ def _is_abbreviation(token: str, next_word: str) -> bool:
         return False
     if bare.lower() in ABBREVIATIONS:
         return True
-    if re.fullmatch(r"[A-Z]", bare):  # an initial: "C." in "William C. Bullitt"
+    if re.fullmatch(r"[A-Z]", bare):  # an initial: "C." in "Harry S. Truman"
         return True
     if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", bare):  # dotted acronym: U.S., D.C., R.C.
         return next_word not in SENTENCE_STARTERS

@@ -8,6 +8,7 @@ without Dagster. Per-document stages take one document; corpus stages combine al
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import polars as pl
 from pipeline import citations as citation_parser
 from pipeline import claims as claim_rules
 from pipeline import corrections as fixes
-from pipeline import entities, works
+from pipeline import dates, entities, events, timeline, works
 from pipeline.clean import CleanedDocument, clean_document, footnote_problems
 from pipeline.documents import document_row
 from pipeline.ingest import SourceDocument, discover_documents, read_document
@@ -32,6 +33,7 @@ STAGE_TABLES: dict[str, tuple[str, ...]] = {
     "text_tables": ("documents", "paragraphs", "sentences", "footnotes", "emphasis_spans"),
     "bibliography_tables": ("citations", "works", "sentence_works"),
     "entity_tables": ("entities", "entity_names", "mentions", "unlinked_names"),
+    "event_tables": ("time_expressions", "events", "event_participants", "event_citations"),
     "claim_tables": ("claims", "claim_subjects", "claim_citations"),
 }
 
@@ -160,11 +162,31 @@ def author_entity_id(authority: entities.Authority, author: str | None, document
     return f"{document_id}:author"
 
 
-def document_claims(
-    cleaned: CleanedDocument, mentions: pl.DataFrame, author: str | None, authority: entities.Authority
+def document_events(
+    cleaned: CleanedDocument, mentions: pl.DataFrame, document_date: str | None
 ) -> dict[str, pl.DataFrame]:
-    """Quotations, reported statements and hedged author assertions, with their supporting notes."""
-    return claim_rules.extract_claims(
+    """Time expressions normalised to EDTF, and the dated events built on them."""
+    time_expressions = dates.find_time_expressions(cleaned.sentences, document_date)
+    found, participants, event_footnotes = events.extract_events(
+        cleaned.sentences, time_expressions, mentions, cleaned.footnotes
+    )
+    return {
+        "time_expressions": time_expressions,
+        "events": found,
+        "event_participants": participants,
+        "event_citations": event_footnotes,
+    }
+
+
+def document_claims(
+    cleaned: CleanedDocument,
+    mentions: pl.DataFrame,
+    found_events: pl.DataFrame,
+    author: str | None,
+    authority: entities.Authority,
+) -> dict[str, pl.DataFrame]:
+    """Quotations, reported statements and hedged author assertions, with their notes and subjects."""
+    output = claim_rules.extract_claims(
         cleaned.text,
         cleaned.sentences,
         mentions,
@@ -172,6 +194,9 @@ def document_claims(
         author_entity_id(authority, author, cleaned.document_id),
         cleaned.emphasis_spans,
     )
+    event_subjects = claim_rules.link_claim_events(output["claims"], found_events)
+    output["claim_subjects"] = pl.concat([output["claim_subjects"], event_subjects], how="diagonal_relaxed")
+    return output
 
 
 # Corpus stages
@@ -228,6 +253,16 @@ def entity_tables(
     }
 
 
+def event_tables(found: dict[str, dict[str, pl.DataFrame]]) -> dict[str, Any]:
+    """Time expressions, events, their participants and supporting notes over all documents."""
+    ids = sorted(found)
+    return {
+        "tables": {
+            name: combine(name, [found[i][name] for i in ids]) for name in STAGE_TABLES["event_tables"]
+        }
+    }
+
+
 def claim_tables(claims: dict[str, dict[str, pl.DataFrame]], citations: pl.DataFrame) -> dict[str, Any]:
     """Claims with the citations behind them; quotations of a cited work name that work as claimant."""
     ids = sorted(claims)
@@ -241,6 +276,17 @@ def claim_tables(claims: dict[str, dict[str, pl.DataFrame]], citations: pl.DataF
             "claim_citations": combine("claim_citations", [claim_citations]),
         }
     }
+
+
+def timeline_figure(
+    events_table: pl.DataFrame, participants: pl.DataFrame, entity_table: pl.DataFrame
+) -> bytes:
+    """The timeline of events by person, as SVG bytes (deterministic)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "timeline.svg"
+        active = events_table.filter(pl.col("record_status") == "active")
+        timeline.render_timeline(active, participants, entity_table, path)
+        return path.read_bytes()
 
 
 # Finishing a table: corrections, text withheld where the metadata says so

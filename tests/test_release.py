@@ -34,7 +34,7 @@ def repo(tmp_path: Path) -> Path:
     root.mkdir()
     for name in ("datapackage.json", "dataset.yaml", "LICENSE-DATA", "CHANGELOG.md"):
         shutil.copy(REPO_ROOT / name, root / name)
-    for directory in ("data", "text", "raw"):
+    for directory in ("data", "text", "figures", "raw"):
         shutil.copytree(REPO_ROOT / directory, root / directory)
     (root / "README.md").write_text(README, encoding="utf-8")
     return root
