@@ -7,7 +7,6 @@ equals the expected value exactly; every predicted non-null value that is not ex
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,54 +59,16 @@ class Score:
 
 
 def markdown_notes_to_frames(document_id: str, notes: list[str]) -> tuple[str, pl.DataFrame, pl.DataFrame]:
-    """Build a document text, footnotes and italic emphasis_spans from notes written in markdown."""
-    text, footnotes, spans = "", [], []
-    for number, source in enumerate(notes, start=1):
-        if text:
-            text += "\n\n"
-        start = len(text)
-        clean = ""
-        for piece in re.split(r"(\*[^*]+\*)", source):
-            if piece.startswith("*") and piece.endswith("*") and len(piece) > 2:
-                a = start + len(clean)
-                clean += piece[1:-1]
-                spans.append((a, start + len(clean), piece[1:-1], f"{document_id}:fn{number:02d}"))
-            else:
-                clean += piece
-        text += clean
-        footnotes.append((f"{document_id}:fn{number:02d}", number, clean, start, start + len(clean)))
-    footnote_frame = pl.DataFrame(
-        {
-            "footnote_id": [f[0] for f in footnotes],
-            "document_id": document_id,
-            "number": [f[1] for f in footnotes],
-            "status": "ok",
-            "text": [f[2] for f in footnotes],
-            "char_start": [f[3] for f in footnotes],
-            "char_end": [f[4] for f in footnotes],
-            "paragraph_id": pl.Series([None] * len(footnotes), dtype=pl.String),
-            "sentence_id": pl.Series([None] * len(footnotes), dtype=pl.String),
-        }
-    )
-    span_frame = pl.DataFrame(
-        {
-            "document_id": document_id,
-            "char_start": [s[0] for s in spans],
-            "char_end": [s[1] for s in spans],
-            "style": "italic",
-            "text": [s[2] for s in spans],
-            "footnote_id": [s[3] for s in spans],
-        },
-        schema={
-            "document_id": pl.String,
-            "char_start": pl.Int64,
-            "char_end": pl.Int64,
-            "style": pl.String,
-            "text": pl.String,
-            "footnote_id": pl.String,
-        },
-    )
-    return text, footnote_frame, span_frame
+    """Clean a small document whose notes are ``notes`` (markdown) with the real cleaner.
+
+    Returns the document text, footnotes and emphasis spans, as the pipeline would for a paper.
+    """
+    from pipeline.clean import clean_document
+
+    body = " ".join(f"Claim {number}.^{number}" for number in range(1, len(notes) + 1))
+    numbered = "\n\n".join(f"{number} {note}" for number, note in enumerate(notes, start=1))
+    cleaned = clean_document(f"{body}\n\n{numbered}\n", document_id, f"{document_id}.md")
+    return cleaned.text, cleaned.footnotes, cleaned.emphasis_spans
 
 
 def load_fixture(path: Path = FIXTURE) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.months import MONTHS
+
 FIELDS = (
     "authors",
     "editors",
@@ -47,27 +49,6 @@ FIELDS = (
     "abbreviation",
 )
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
 MONTH_RE = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 DASH = r"\s*[-–—]\s*"

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipeline.months import FULL_MONTH_NAMES
+
 CLAIM_COLUMNS = [
     "claim_id",
     "document_id",
@@ -81,8 +83,8 @@ ADDRESSEE_INTRO = re.compile(
     r"\b(?:[Ss]peaking|[Tt]alking)\s+(?:\w+ly\s+)?with\b|\b[Ii]n an interview with\b"
 )
 ADDRESSEE_VERBS = frozenset({"told", "tells", "telling", "instructed", "informed", "assured", "urged"})
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-MONTH_NUMBER = {name: index for index, name in enumerate(MONTHS.split("|"), start=1)}
+MONTHS = "|".join(FULL_MONTH_NAMES)
+MONTH_NUMBER = {name: index for index, name in enumerate(FULL_MONTH_NAMES, start=1)}
 DATE = re.compile(
     rf"\b(?:[Ii]n|[Oo]n|[Dd]uring|[Bb]y)\s+(?:(?:early|late|mid-)\s*)?"
     rf"(?:(\d{{1,2}})\s+)?(?:({MONTHS})\s+)?((?:1[5-9]|20)\d{{2}})\b"

@@ -27,30 +27,11 @@ from datetime import date, timedelta
 import edtf
 import polars as pl
 
+from pipeline.months import MONTHS_AS_PRINTED as MONTHS
+
 PRECISIONS = ("day", "month", "season", "year", "decade", "century")
 MODIFIERS = ("early", "mid", "late", "before", "after", "by", "circa", "none")
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("January", "Jan."),
-            ("February", "Feb."),
-            ("March", "Mar."),
-            ("April", "Apr."),
-            ("May",),
-            ("June", "Jun."),
-            ("July", "Jul."),
-            ("August", "Aug."),
-            ("September", "Sept.", "Sep."),
-            ("October", "Oct."),
-            ("November", "Nov."),
-            ("December", "Dec."),
-        ],
-        start=1,
-    )
-    for name in names
-}
 SEASONS = {"spring": (21, 3), "summer": (22, 6), "autumn": (23, 9), "fall": (23, 9), "winter": (24, 12)}
 NUMBER_WORDS = {
     "a": 1,

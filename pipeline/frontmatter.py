@@ -11,28 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.inline import clean_inline
+from pipeline.months import MONTHS
 
-MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 COPYRIGHT = re.compile(r"^\s*(©|\(c\)|copyright\b)", re.IGNORECASE)
 EDITED_BY = re.compile(r"^\s*edited by\s+(.+?)\s*$", re.IGNORECASE)
 SERIES_NUMBER = re.compile(r"^\s*(?:#|no\.\s*|number\s+)(\d+[a-z]?)\s*$", re.IGNORECASE)
