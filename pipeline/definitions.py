@@ -6,6 +6,8 @@ them into the published tables, each with a blocking check (pandera model, plus 
 """
 
 import os
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,21 +19,24 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
+    AssetKey,
     AssetsDefinition,
     Definitions,
     InputContext,
+    IOManager,
     MetadataValue,
     Output,
+    OutputContext,
     StaticPartitionsDefinition,
     asset,
     define_asset_job,
     in_process_executor,
     multiprocess_executor,
 )
-from dagster._core.storage.fs_io_manager import PickledObjectFilesystemIOManager
 
 from pipeline import corrections as fixes
 from pipeline import stages
+from pipeline.clean import footnote_problems
 from pipeline.publish import DatasetMetadata, publish, readme_tables_section, update_readme
 from pipeline.schema import load_table_spec
 from pipeline.tables import combine, foreign_key_errors, schema_errors
@@ -63,23 +68,54 @@ def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
     return "\n".join(lines)
 
 
-class DocumentStore(PickledObjectFilesystemIOManager):
-    """Dagster's pickle store, except that a corpus asset always gets {document_id: value} from a
-    per-document asset, even when the corpus holds a single document."""
+class DocumentStore(IOManager):
+    """Pickles each asset value to .dagster_home/storage/<asset>.pickle or <asset>/<partition>.pickle.
 
-    def _load_partitions(self, context: InputContext) -> Any:
+    A corpus asset reading a per-document asset always gets {document_id: value}, also when the corpus
+    holds a single document (Dagster's default store hands over a lone partition bare).
+    """
+
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = base_dir
+
+    def _path(self, asset_key: AssetKey, partition: str | None) -> Path:
+        folder = self.base_dir.joinpath(*asset_key.path)
+        return folder / f"{partition}.pickle" if partition else folder.with_suffix(".pickle")
+
+    def handle_output(self, context: OutputContext, obj: Any) -> None:
+        path = self._path(context.asset_key, context.partition_key if context.has_partition_key else None)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def load_input(self, context: InputContext) -> Any:
+        key = context.asset_key
+        if not context.has_asset_partitions:
+            return pickle.loads(self._path(key, None).read_bytes())
         if context.has_partition_key:
-            return super()._load_partitions(context)
-        paths = self._get_paths_for_partitions(context)
-        return {
-            key: self._load_partition_from_path(context, key, paths[key])
-            for key in context.asset_partition_keys
-        }
+            return pickle.loads(self._path(key, context.asset_partition_key).read_bytes())
+        return {p: pickle.loads(self._path(key, p).read_bytes()) for p in context.asset_partition_keys}
+
+
+# Checks beyond a table's pandera model: check name -> function listing the problems it finds.
+TABLE_CHECKS: dict[str, dict[str, Callable[[pl.DataFrame], list[str]]]] = {
+    "footnotes": {"marker_note_pairing": footnote_problems},
+}
+
+
+def _check_result(name: str, problems: list[str]) -> AssetCheckResult:
+    return AssetCheckResult(
+        check_name=name,
+        passed=not problems,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"problems": MetadataValue.md("\n".join(f"- {e}" for e in problems) or "none")},
+        description="; ".join(problems[:5]) or None,
+    )
 
 
 def _table_asset(name: str, stage: str, paths: stages.ProjectPaths) -> AssetsDefinition:
-    """A published table from its stage's output: record corrections applied, blocking schema check."""
+    """A published table from its stage's output: record corrections applied, blocking checks."""
     spec = load_table_spec(name)
+    checks = {"schema": lambda frame: schema_errors(spec, frame), **TABLE_CHECKS.get(name, {})}
 
     @asset(
         name=name,
@@ -87,17 +123,12 @@ def _table_asset(name: str, stage: str, paths: stages.ProjectPaths) -> AssetsDef
         | ({} if stage == "text_tables" else {stage: AssetIn(stage)}),
         group_name="tables",
         description=spec.description,
-        check_specs=[
-            AssetCheckSpec(name="schema", asset=name, blocking=True, description="pandera model of the table")
-        ],
+        check_specs=[AssetCheckSpec(name=check, asset=name, blocking=True) for check in checks],
     )
     def table(context: AssetExecutionContext, text_tables: Any, **stage_output: Any):
         produced = stage_output.get(stage, text_tables)["tables"][name]
         frame, applied = stages.correct_table(name, produced, stages.load_corrections(paths))
         frame = stages.withhold_text(name, frame, text_tables["hidden"])
-        errors = schema_errors(spec, frame)
-        if name == "footnotes":
-            errors += stages.footnote_problems(frame)
         yield Output(
             PublishedTable(name, frame, applied),
             metadata={
@@ -106,13 +137,8 @@ def _table_asset(name: str, stage: str, paths: stages.ProjectPaths) -> AssetsDef
                 "preview": MetadataValue.md(_preview(frame)),
             },
         )
-        yield AssetCheckResult(
-            check_name="schema",
-            passed=not errors,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={"errors": MetadataValue.md("\n".join(f"- {e}" for e in errors) or "none")},
-            description="; ".join(errors[:5]) or None,
-        )
+        for check, find_problems in checks.items():
+            yield _check_result(check, find_problems(frame))
 
     return table
 
@@ -303,7 +329,7 @@ def build_definitions(root: Path) -> Definitions:
             ),
         ],
         executor=in_process_executor,
-        resources={"io_manager": DocumentStore(base_dir=str(root / ".dagster_home" / "storage"))},
+        resources={"io_manager": DocumentStore(root / ".dagster_home" / "storage")},
     )
 
 

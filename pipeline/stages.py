@@ -19,7 +19,7 @@ from pipeline import citations as citation_parser
 from pipeline import claims as claim_rules
 from pipeline import corrections as fixes
 from pipeline import dates, entities, events, timeline, works
-from pipeline.clean import CleanedDocument, clean_document, footnote_problems
+from pipeline.clean import CleanedDocument, clean_document
 from pipeline.documents import document_row
 from pipeline.ingest import SourceDocument, discover_documents, read_document
 from pipeline.schema import all_table_names, load_table_spec
@@ -36,8 +36,6 @@ STAGE_TABLES: dict[str, tuple[str, ...]] = {
     "event_tables": ("time_expressions", "events", "event_participants", "event_citations"),
     "claim_tables": ("claims", "claim_subjects", "claim_citations"),
 }
-
-__all__ = ["footnote_problems"]
 
 
 class PipelineError(RuntimeError):
