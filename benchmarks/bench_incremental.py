@@ -32,8 +32,8 @@ CORRECTION = """\
 
 
 def make_corpus(root: Path, count: int) -> list[str]:
-    for entry in ("authority", "corrections"):
-        shutil.copytree(ROOT / entry, root / entry)
+    shutil.copytree(ROOT / "authority", root / "authority")
+    (root / "corrections").mkdir()  # the repository's corrections target its own papers, not these copies
     shutil.copy2(ROOT / "dataset.yaml", root / "dataset.yaml")
     ids = [f"copy-{i:03d}" for i in range(1, count + 1)]
     for document_id in ids:
