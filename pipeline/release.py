@@ -22,7 +22,13 @@ FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
 REPO_FILES = ("README.md", "LICENSE-DATA", "CHANGELOG.md")
 PACKAGE_DIRS = ("data", "text", "figures")
-DOCS = ("docs/data-dictionary.md", "docs/versioning.md")
+DOCS = (
+    "docs/data-dictionary.md",
+    "docs/versioning.md",
+    "docs/claims-codebook.md",
+    "docs/event-types.md",
+    "docs/known-limits.md",
+)
 ZENODO_LICENSES = {"CC-BY-4.0": "cc-by-4.0", "CC0-1.0": "cc-zero", "ODbL-1.0": "odbl-1.0"}
 SOURCE_RELATION = "isDerivedFrom"
 
