@@ -17,6 +17,7 @@ from pipeline.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_n
 from pipeline.frontmatter import MARKER, read_front_matter
 from pipeline.ingest import InputError
 from pipeline.inline import InlineText, clean_inline
+from pipeline.schema import rows_to_frame
 from pipeline.sentences import split_sentences
 
 TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
@@ -86,7 +87,7 @@ def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Pi
     return pieces
 
 
-def _paragraphs(pieces: list[_Piece], document_text: str) -> list[tuple[_Piece, bool]]:
+def _paragraphs(pieces: list[_Piece]) -> list[tuple[_Piece, bool]]:
     """Rejoin pieces split by a page break: the first ends mid-sentence or the next starts in lower case."""
     joined: list[tuple[_Piece, bool]] = []
     for piece in pieces:
@@ -151,7 +152,7 @@ def clean_document(
         if previous >= 0 and NOTES_HEADING.match(lines[previous]):
             note_lines.add(previous)
 
-    paragraphs = _paragraphs(_body_pieces(lines, front.body_start, note_lines), text)
+    paragraphs = _paragraphs(_body_pieces(lines, front.body_start, note_lines))
     if not paragraphs:
         raise InputError(f"{source_name}: the document has no body paragraphs")
 
@@ -249,20 +250,10 @@ def clean_document(
         text="".join(out),
         body_char_end=body_end,
         front_matter=front.fields,
-        paragraphs=pl.DataFrame(paragraph_rows),
-        sentences=pl.DataFrame(sentence_rows),
+        paragraphs=rows_to_frame("paragraphs", paragraph_rows),
+        sentences=rows_to_frame("sentences", sentence_rows),
         footnotes=footnotes,
-        emphasis_spans=pl.DataFrame(
-            emphasis_rows,
-            schema={
-                "document_id": pl.String,
-                "char_start": pl.Int64,
-                "char_end": pl.Int64,
-                "style": pl.String,
-                "text": pl.String,
-                "footnote_id": pl.String,
-            },
-        ),
+        emphasis_spans=rows_to_frame("emphasis_spans", emphasis_rows),
     )
 
 
@@ -316,23 +307,7 @@ def _pair_notes(document_id: str, source_name: str, markers: list[dict], notes: 
                 },
             }
         )
-    schema = {
-        "footnote_id": pl.String,
-        "document_id": pl.String,
-        "number": pl.Int64,
-        "status": pl.String,
-        "text": pl.String,
-        "char_start": pl.Int64,
-        "char_end": pl.Int64,
-        "note_style": pl.String,
-        "source_line": pl.Int64,
-        "marker_style": pl.String,
-        "marker_offset": pl.Int64,
-        "marker_source_line": pl.Int64,
-        "paragraph_id": pl.String,
-        "sentence_id": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    return rows_to_frame("footnotes", rows)
 
 
 def footnote_problems(footnotes: pl.DataFrame) -> list[str]:

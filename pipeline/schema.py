@@ -169,6 +169,12 @@ def all_table_names(schema_dir: Path = SCHEMA_DIR) -> list[str]:
     return sorted(p.stem for p in schema_dir.glob("*.yaml"))
 
 
+def rows_to_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Extracted rows as a frame with the table's column types (columns the rows lack are null)."""
+    spec = load_table_spec(name)
+    return pl.DataFrame(rows, schema={f.name: f.dtype for f in spec.fields if f.name != RECORD_STATUS})
+
+
 def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     """The pandera (polars) model of a table, built from its spec."""
     columns = {}
