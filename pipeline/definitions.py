@@ -37,7 +37,13 @@ from dagster import (
 from pipeline import corrections as fixes
 from pipeline import stages
 from pipeline.clean import footnote_problems
-from pipeline.publish import DatasetMetadata, publish, readme_tables_section, update_readme
+from pipeline.publish import (
+    DatasetMetadata,
+    PackageContents,
+    publish,
+    readme_tables_section,
+    update_readme,
+)
 from pipeline.schema import load_table_spec
 from pipeline.tables import combine, foreign_key_errors, schema_errors
 
@@ -292,7 +298,7 @@ def build_definitions(root: Path) -> Definitions:
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         texts = {i: t for i, t in text_tables["texts"].items() if i not in text_tables["hidden"]}
         figure = stages.timeline_figure(frames["events"], frames["event_participants"], frames["entities"])
-        package = publish(paths.root, meta, specs, texts, {"figures/timeline.svg": figure})
+        package = publish(paths.root, meta, PackageContents(specs, texts, {"figures/timeline.svg": figure}))
         update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}

@@ -171,14 +171,18 @@ def document_sources(documents: pl.DataFrame) -> list[dict[str, Any]]:
     return sources
 
 
-def stage_package(
-    staging: Path,
-    meta: DatasetMetadata,
-    tables: Mapping[str, tuple[TableSpec, pl.DataFrame]],
-    texts: Mapping[str, str],
-    figures: Mapping[str, bytes],
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PackageContents:
+    """What a package holds: tables with their specs, cleaned texts by document ID, figures by path."""
+
+    tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]
+    texts: Mapping[str, str]
+    figures: Mapping[str, bytes]
+
+
+def stage_package(staging: Path, meta: DatasetMetadata, contents: PackageContents) -> dict[str, Any]:
     """Write every file of the package into ``staging`` and return the descriptor written there."""
+    tables, texts, figures = contents.tables, contents.texts, contents.figures
     resources: list[dict[str, Any]] = []
     for name in sorted(tables):
         spec, frame = tables[name]
@@ -267,18 +271,12 @@ def swap_in(staging: Path, root: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def publish(
-    root: Path,
-    meta: DatasetMetadata,
-    tables: Mapping[str, tuple[TableSpec, pl.DataFrame]],
-    texts: Mapping[str, str],
-    figures: Mapping[str, bytes],
-) -> dict[str, Any]:
+def publish(root: Path, meta: DatasetMetadata, contents: PackageContents) -> dict[str, Any]:
     """Stage, validate and swap in the package under ``root``; on failure keep the old one and raise."""
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-package-", dir=root))
     try:
-        package = stage_package(staging, meta, tables, texts, figures)
+        package = stage_package(staging, meta, contents)
         errors = validate_package(staging / "datapackage.json")
         if errors:
             shown = "\n  ".join(errors[:30])
@@ -288,7 +286,8 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)
     dictionary = root / DATA_DICTIONARY
     dictionary.parent.mkdir(parents=True, exist_ok=True)
-    dictionary.write_text(data_dictionary_markdown([tables[n][0] for n in sorted(tables)]), encoding="utf-8")
+    specs = [contents.tables[name][0] for name in sorted(contents.tables)]
+    dictionary.write_text(data_dictionary_markdown(specs), encoding="utf-8")
     return package
 
 

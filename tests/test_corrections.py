@@ -482,7 +482,7 @@ def run_with_corrections(root: Path) -> None:
     """The corrections contract of a run: text fixes, extraction, record fixes, checks, then publish."""
     from pipeline.documents import document_row
     from pipeline.ingest import read_document
-    from pipeline.publish import DatasetMetadata, publish
+    from pipeline.publish import DatasetMetadata, PackageContents, publish
     from pipeline.tables import combine
 
     corrections = load_corrections(root / "corrections")
@@ -503,7 +503,7 @@ def run_with_corrections(root: Path) -> None:
     }
     tables = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
     meta = DatasetMetadata.load(root / "dataset.yaml")
-    publish(root, meta, tables, {DOC: cleaned.text}, {})
+    publish(root, meta, PackageContents(tables, {DOC: cleaned.text}, {}))
 
 
 def package_bytes(root: Path) -> dict[str, bytes]:
