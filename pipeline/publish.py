@@ -312,6 +312,8 @@ def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[Tabl
         spec, frame = tables[name]
         start, end = split_sentences(spec.description)[0]
         first_sentence = spec.description[start:end]
+        if len(first_sentence) > 220:
+            first_sentence = first_sentence[:220].rsplit(" ", 1)[0] + " …"
         lines.append(f"| `{name}` | {frame.height} | {first_sentence} |")
     lines.append(README_END)
     return "\n".join(lines)
