@@ -167,3 +167,33 @@ def test_full_text_switch_withholds_wording_but_keeps_offsets_and_hashes(tmp_pat
         assert closed.height > 0 and closed[column].null_count() == closed.height, table
         assert closed["char_start"].null_count() == 0
         assert frame.filter(pl.col("document_id") == "open-paper")[column].null_count() < closed.height
+
+
+def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(built_corpus, tmp_path):
+    from pipeline.publish import validate_staged_package
+
+    root = tmp_path / "package"
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    assert validate_staged_package(root / "datapackage.json") == []
+    parquet = root / "data/parquet/sentences.parquet"
+    frame = pl.read_parquet(parquet)
+    frame.with_columns(pl.col("char_end") + (pl.int_range(pl.len()) == 0)).write_parquet(parquet)
+    errors = validate_staged_package(root / "datapackage.json")
+    assert "sentences-parquet: size or hash differs from the descriptor" in errors
+    assert "sentences-parquet: rows differ from data/csv/sentences.csv" in errors
+
+
+def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus, tmp_path):
+    from pipeline.publish import validate_staged_package
+
+    root = tmp_path / "package"
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    csv = root / "data/csv/paragraphs.csv"
+    lines = csv.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("paragraph_number")] = "one"
+    lines[1] = ",".join(cells)
+    csv.write_text("\n".join(lines), encoding="utf-8")
+    errors = validate_staged_package(root / "datapackage.json")
+    assert any(e.startswith("paragraphs: row 2, field paragraph_number") for e in errors), errors
