@@ -197,3 +197,55 @@ def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus,
     csv.write_text("\n".join(lines), encoding="utf-8")
     errors = validate_staged_package(root / "datapackage.json")
     assert any(e.startswith("paragraphs: row 2, field paragraph_number") for e in errors), errors
+
+
+OTHER_LAYOUT = """\
+**A Short Paper on Trade
+by Ann Author**
+
+©1999 Example Institute
+
+The committee met three times in 1921.[1] Its members disagreed on two points:
+
+1. tariffs on grain;
+2. the gold standard.
+
+1944 was a turning point for the inter-
+national order. As the minister said, "nothing will be the same."[2]
+
+## Notes
+
+[1] A. Smith, *Trade and Power* (London: 1990), 12.
+[2] Ibid., 14.
+[3] Interview with John Doe, 3 April 1990.
+"""
+
+
+def test_a_new_paper_in_another_layout_without_metadata_runs_end_to_end(tmp_path, caplog):
+    root = _empty_corpus(tmp_path / "corpus")
+    (root / "raw/Trade Paper 12.md").write_text(OTHER_LAYOUT.replace("order.", "order.[3]"), encoding="utf-8")
+    (root / "raw/no-notes.txt").write_text(
+        "A plain essay. It mentions the summer of 1939.\n", encoding="utf-8"
+    )
+    assert build(root) == 0
+    documents = pl.read_csv(root / "data/csv/documents.csv").sort("document_id")
+    assert documents["document_id"].to_list() == ["no-notes", "trade-paper-12"]
+    trade = documents.row(1, named=True)
+    assert (trade["title"], trade["author"], trade["date_published"]) == (
+        "A Short Paper on Trade",
+        "Ann Author",
+        1999,
+    )
+    assert "no language" in trade["metadata_warnings"]
+    assert "no language in trade-paper-12's metadata file or front matter" in caplog.text
+    citations = pl.read_csv(root / "data/csv/citations.csv", infer_schema_length=0)
+    ibid = citations.filter(pl.col("citation_id") == "trade-paper-12:fn02.1").row(0, named=True)
+    assert (ibid["reference_type"], ibid["refers_to"]) == ("ibid", "trade-paper-12:fn01.1")
+    unlinked = pl.read_csv(root / "data/csv/unlinked_names.csv")
+    assert "John Doe" in unlinked["text"].to_list()
+    summer = pl.read_csv(root / "data/csv/time_expressions.csv").filter(pl.col("document_id") == "no-notes")
+    assert summer.select("edtf", "date_earliest", "date_latest").row(0) == (
+        "1939-22",
+        "1939-06-01",
+        "1939-08-31",
+    )
