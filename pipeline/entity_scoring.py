@@ -15,6 +15,7 @@ import polars as pl
 import yaml
 
 from pipeline.entities import Authority, find_mentions, load_authority
+from pipeline.schema import rows_to_frame
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
@@ -162,29 +163,8 @@ def frames_from_units(
             }
         )
         text += note
-    sentences = pl.DataFrame(
-        sentence_rows,
-        schema={
-            "sentence_id": pl.String,
-            "document_id": pl.String,
-            "paragraph_id": pl.String,
-            "sentence_number": pl.Int64,
-            "char_start": pl.Int64,
-            "char_end": pl.Int64,
-            "text": pl.String,
-        },
-    )
-    footnotes = pl.DataFrame(
-        note_rows,
-        schema={
-            "footnote_id": pl.String,
-            "document_id": pl.String,
-            "number": pl.Int64,
-            "char_start": pl.Int64,
-            "char_end": pl.Int64,
-            "text": pl.String,
-        },
-    )
+    sentences = rows_to_frame("sentences", sentence_rows)
+    footnotes = rows_to_frame("footnotes", note_rows)
     return text, sentences, footnotes
 
 

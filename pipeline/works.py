@@ -15,29 +15,12 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.citations import GOVERNMENT_WORDS, MONTHS
+from pipeline.citations import FIELDS, GOVERNMENT_WORDS, MONTHS
+from pipeline.schema import load_table_spec
 
-WORK_FIELDS = (
-    "authors",
-    "editors",
-    "corporate_author",
-    "title",
-    "container_title",
-    "place",
-    "publisher",
-    "year",
-    "volume",
-    "issue",
-    "number_of_volumes",
-    "edition",
-    "item_date",
-    "archive",
-    "collection",
-    "record_group",
-    "file_number",
-    "interviewee",
-    "abbreviation",
-)
+# The bibliographic fields a work keeps: the citation fields that the works table has (pages, box, sender,
+# recipient, et al. belong to one citation, not to the work).
+WORK_FIELDS = tuple(name for name in load_table_spec("works").columns if name in FIELDS)
 MONTH_NAMES = {number: name.capitalize() for name, number in MONTHS.items() if len(name) > 3 or name == "may"}
 
 
