@@ -14,9 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.citations import extract_citations
-from pipeline.clean import clean_document
-from pipeline.works import build_works
+from pipeline.extract.citations import extract_citations
+from pipeline.extract.works import build_works
+from pipeline.text.clean import clean_document
 
 PAPER = Path(__file__).resolve().parent.parent / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"
 NOTES_PER_DOCUMENT = 500

@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from pipeline.claim_scoring import FIXTURES, mentions_from_names
-from pipeline.claims import extract_claims
-from pipeline.clean import clean_document
+from evaluation.claim_scoring import FIXTURES, mentions_from_names
+from pipeline.extract.claims import extract_claims
+from pipeline.text.clean import clean_document
 
 ROOT = Path(__file__).resolve().parent.parent
 

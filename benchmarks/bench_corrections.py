@@ -15,13 +15,13 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.changelog import diff_packages
-from pipeline.corrections import (
+from pipeline.package.changelog import diff_packages
+from pipeline.package.corrections import (
     apply_record_corrections,
     apply_text_corrections,
     load_corrections,
 )
-from pipeline.release import build_release
+from pipeline.package.release import build_release
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "corrections_example"

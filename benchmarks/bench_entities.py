@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.clean import clean_document
-from pipeline.entities import find_mentions, load_authority
+from pipeline.extract.entities import find_mentions, load_authority
+from pipeline.text.clean import clean_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.clean import clean_document
-from pipeline.dates import find_time_expressions
-from pipeline.entities import authority_tables, find_mentions, load_authority
-from pipeline.events import extract_events
-from pipeline.timeline import render_timeline
+from pipeline.extract.dates import find_time_expressions
+from pipeline.extract.entities import authority_tables, find_mentions, load_authority
+from pipeline.extract.events import extract_events
+from pipeline.package.timeline import render_timeline
+from pipeline.text.clean import clean_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.cli import build
+from pipeline.orchestration.cli import build
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"

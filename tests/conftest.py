@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import CleanedDocument, clean_document
+from pipeline.text.clean import CleanedDocument, clean_document
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PAPER = REPO_ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"

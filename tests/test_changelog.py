@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.changelog import (
+from pipeline.package.changelog import (
     FieldChange,
     diff_packages,
     next_version,
@@ -223,7 +223,7 @@ def test_prepend_changelog_keeps_header_and_replaces_same_version(tmp_path):
 
 
 def test_write_changelog_against_a_release_zip(tmp_path):
-    from pipeline.release import write_zip
+    from pipeline.package.release import write_zip
 
     old = write_package(tmp_path / "old", "0.1.0", {"persons": PERSONS})
     contents = {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*") if p.is_file()}

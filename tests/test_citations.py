@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from edtf import parse_edtf
 
-from pipeline.citation_scoring import (
+from evaluation.citation_scoring import (
     expected_by_note,
     format_table,
     load_fixture,
@@ -14,8 +14,8 @@ from pipeline.citation_scoring import (
     predicted_citations,
     score,
 )
-from pipeline.citations import extract_citations, to_edtf
-from pipeline.schema import conform, load_table_spec, validate
+from pipeline.extract.citations import extract_citations, to_edtf
+from pipeline.package.schema import conform, load_table_spec, validate
 
 
 @pytest.fixture(scope="module")

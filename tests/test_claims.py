@@ -8,16 +8,16 @@ import polars as pl
 import pytest
 import yaml
 
-from pipeline.claim_scoring import FIXTURES, mentions_from_names, run_gold, score
-from pipeline.claims import (
+from evaluation.claim_scoring import FIXTURES, mentions_from_names, run_gold, score
+from pipeline.extract.claims import (
     attribute_cited_works,
     extract_claims,
     find_quotes,
     link_claim_citations,
     link_claim_events,
 )
-from pipeline.clean import clean_document
-from pipeline.schema import conform, load_table_spec, validate
+from pipeline.package.schema import conform, load_table_spec, validate
+from pipeline.text.clean import clean_document
 
 GOLD = FIXTURES / "claims_gold_kennan-op-263.yaml"
 AUTHOR = "person:author"

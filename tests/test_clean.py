@@ -7,8 +7,8 @@ import re
 import polars as pl
 import pytest
 
-from pipeline.clean import clean_document, footnote_problems
-from pipeline.ingest import InputError
+from pipeline.text.clean import clean_document, footnote_problems
+from pipeline.text.ingest import InputError
 
 
 def _sentence_with(doc, needle: str) -> dict:

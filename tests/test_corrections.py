@@ -9,8 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.clean import clean_document
-from pipeline.corrections import (
+from pipeline.package.corrections import (
     CorrectionError,
     apply_record_corrections,
     apply_text_corrections,
@@ -20,7 +19,8 @@ from pipeline.corrections import (
     corrections_table,
     load_corrections,
 )
-from pipeline.schema import conform, load_table_spec, validate
+from pipeline.package.schema import conform, load_table_spec, validate
+from pipeline.text.clean import clean_document
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "corrections_example"
@@ -480,10 +480,10 @@ def test_empty_corrections_table_still_has_its_columns():
 
 def run_with_corrections(root: Path) -> None:
     """The corrections contract of a run: text fixes, extraction, record fixes, checks, then publish."""
-    from pipeline.documents import document_row
-    from pipeline.ingest import read_document
-    from pipeline.publish import DatasetMetadata, PackageContents, publish
-    from pipeline.tables import combine
+    from pipeline.package.publish import DatasetMetadata, PackageContents, publish
+    from pipeline.package.tables import combine
+    from pipeline.text.documents import document_row
+    from pipeline.text.ingest import read_document
 
     corrections = load_corrections(root / "corrections")
     document = read_document(root / "raw" / DOC, root)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.cli import build, changelog
+from pipeline.orchestration.cli import build, changelog
 from tests.test_pipeline import copy_corpus, package_digest
 
 TEXT_AND_FIELD = """\

@@ -7,10 +7,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipeline.clean import CleanedDocument, clean_document
-from pipeline.dates import find_time_expressions, is_valid_edtf
-from pipeline.event_scoring import gold_documents, score_time_expressions
-from pipeline.schema import conform, load_table_spec, validate
+from evaluation.event_scoring import gold_documents, score_time_expressions
+from pipeline.extract.dates import find_time_expressions, is_valid_edtf
+from pipeline.package.schema import conform, load_table_spec, validate
+from pipeline.text.clean import CleanedDocument, clean_document
 
 
 @pytest.fixture(scope="module")

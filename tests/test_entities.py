@@ -8,9 +8,7 @@ import polars as pl
 import pytest
 import yaml
 
-from pipeline.clean import CleanedDocument
-from pipeline.entities import AuthorityError, authority_tables, find_mentions, load_authority
-from pipeline.entity_scoring import (
+from evaluation.entity_scoring import (
     FIXTURES,
     STYLES_AUTHORITY,
     frames_from_units,
@@ -18,7 +16,9 @@ from pipeline.entity_scoring import (
     score_paper,
     score_styles,
 )
-from pipeline.schema import conform, load_table_spec, validate
+from pipeline.extract.entities import AuthorityError, authority_tables, find_mentions, load_authority
+from pipeline.package.schema import conform, load_table_spec, validate
+from pipeline.text.clean import CleanedDocument
 
 PAPER_GOLD = FIXTURES / "entities_kennan_gold.yaml"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.clean import CleanedDocument, clean_document
-from pipeline.dates import find_time_expressions
-from pipeline.entities import MENTION_SCHEMA, authority_tables, find_mentions, load_authority
-from pipeline.event_scoring import gold_documents, score_all
-from pipeline.events import extract_events
-from pipeline.schema import conform, load_table_spec, validate
-from pipeline.timeline import render_timeline, timeline_rows
+from evaluation.event_scoring import gold_documents, score_all
+from pipeline.extract.dates import find_time_expressions
+from pipeline.extract.entities import MENTION_SCHEMA, authority_tables, find_mentions, load_authority
+from pipeline.extract.events import extract_events
+from pipeline.package.schema import conform, load_table_spec, validate
+from pipeline.package.timeline import render_timeline, timeline_rows
+from pipeline.text.clean import CleanedDocument, clean_document
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import InputError, discover_documents, read_document
+from pipeline.text.ingest import InputError, discover_documents, read_document
 
 
 def _doc(tmp_path: Path, name: str, data: bytes, metadata: str | None = None) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.cli import build
+from pipeline.orchestration.cli import build
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_FILES = ("datapackage.json", "data", "text", "figures")
@@ -170,7 +170,7 @@ def test_full_text_switch_withholds_wording_but_keeps_offsets_and_hashes(tmp_pat
 
 
 def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(built_corpus, tmp_path):
-    from pipeline.publish import validate_staged_package
+    from pipeline.package.publish import validate_staged_package
 
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
@@ -184,7 +184,7 @@ def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(buil
 
 
 def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus, tmp_path):
-    from pipeline.publish import validate_staged_package
+    from pipeline.package.publish import validate_staged_package
 
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))

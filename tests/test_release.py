@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import zenodo
-from pipeline.release import (
+from pipeline.package import zenodo
+from pipeline.package.release import (
     ReleaseError,
     build_release,
     citation_cff,

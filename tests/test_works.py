@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipeline.citation_scoring import markdown_notes_to_frames
-from pipeline.citations import extract_citations
-from pipeline.schema import conform, load_table_spec, validate
-from pipeline.works import build_works, link_sentences_to_works, render_chicago
+from evaluation.citation_scoring import markdown_notes_to_frames
+from pipeline.extract.citations import extract_citations
+from pipeline.extract.works import build_works, link_sentences_to_works, render_chicago
+from pipeline.package.schema import conform, load_table_spec, validate
 
 
 @pytest.fixture(scope="module")

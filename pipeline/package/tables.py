@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-from pipeline.schema import TableSpec, conform, load_table_spec, validate
+from pipeline.package.schema import TableSpec, conform, load_table_spec, validate
 
 
 def combine(name: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:

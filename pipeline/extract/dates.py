@@ -27,7 +27,7 @@ from datetime import date, timedelta
 import edtf
 import polars as pl
 
-from pipeline.months import MONTHS_AS_PRINTED as MONTHS
+from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
 
 PRECISIONS = ("day", "month", "season", "year", "decade", "century")
 MODIFIERS = ("early", "mid", "late", "before", "after", "by", "circa", "none")

@@ -18,7 +18,7 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from pipeline.events import EVENT_TYPES
+from pipeline.extract.events import EVENT_TYPES
 
 matplotlib.use("Agg")  # no display; Figure objects are used directly, never pyplot's global state
 

@@ -1,4 +1,4 @@
-"""Dagster definitions: a thin shell of assets and checks around the stage functions in pipeline.stages.
+"""Dagster definitions: a thin shell of assets and checks around the stage functions in `stages`.
 
 Per-document assets are partitioned by the documents found in raw/ at load time; corpus assets combine
 them into the published tables, each with a blocking check (pandera model, plus footnote pairing), and
@@ -34,20 +34,19 @@ from dagster import (
     multiprocess_executor,
 )
 
-from pipeline import corrections as fixes
-from pipeline import stages
-from pipeline.clean import footnote_problems
-from pipeline.publish import (
+from pipeline.orchestration import stages
+from pipeline.package import corrections as fixes
+from pipeline.package.publish import (
     DatasetMetadata,
     PackageContents,
     publish,
     readme_tables_section,
     update_readme,
 )
-from pipeline.schema import load_table_spec
-from pipeline.tables import combine, foreign_key_errors, schema_errors
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from pipeline.package.schema import load_table_spec
+from pipeline.package.tables import combine, foreign_key_errors, schema_errors
+from pipeline.paths import REPO_ROOT
+from pipeline.text.clean import footnote_problems
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.citations import FIELDS, GOVERNMENT_WORDS, MONTHS
-from pipeline.schema import load_table_spec
+from pipeline.extract.citations import FIELDS, GOVERNMENT_WORDS, MONTHS
+from pipeline.package.schema import load_table_spec
 
 # The bibliographic fields a work keeps: the citation fields that the works table has (pages, box, sender,
 # recipient, et al. belong to one citation, not to the work).

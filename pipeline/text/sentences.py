@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import re
 
-ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof gen col capt lt maj sgt adm cmdr gov sen rep pres sec amb st jr sr rev fr hon messrs
-    mt ft vs etc cf ed eds trans vol vols no nos p pp ch chap fig sect art n nn ibid op loc
-    jan feb mar apr jun jul aug sep sept oct nov dec approx ca c esp incl
-    """.split()
-)
+from pipeline.vocab import load_words
+
+ABBREVIATIONS = frozenset(load_words("abbreviations"))
 # Words that start a new sentence often enough that a dotted acronym ("U.S.") before them ends one.
-SENTENCE_STARTERS = frozenset(
-    """
-    The A An It He She They We I In On At By For But And So Yet Thus Indeed This That These Those There
-    His Her Their Its When While After Before As If Although Only Even Such Soon Finally Nevertheless
-    """.split()
-)
+SENTENCE_STARTERS = frozenset(load_words("sentence_starters"))
 BOUNDARY = re.compile(r"([.?!]+|…)([\"”’')\]]*)(\s+)(?=[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ])")
 TOKEN_BEFORE = re.compile(r"(\S+)$")
 

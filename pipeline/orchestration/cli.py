@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.definitions import build_definitions, project_root
+from pipeline.orchestration.definitions import build_definitions, project_root
 
 
 def dagster_instance(root: Path):
@@ -34,7 +34,7 @@ def stale_documents(instance, defs, root: Path, document_ids: list[str]) -> list
     """Documents whose per-document assets were never built or were built from other inputs."""
     from dagster import AssetKey, AssetRecordsFilter
 
-    from pipeline import stages
+    from pipeline.orchestration import stages
 
     paths = stages.ProjectPaths(root)
     asset_keys = [key for key in defs.resolve_job_def("documents_job").asset_layer.executable_asset_keys]
@@ -61,7 +61,7 @@ def _run_document(job, instance, document_id: str, executor: str):
         )
     from dagster import execute_job, reconstructable
 
-    from pipeline.definitions import multiprocess_documents_job
+    from pipeline.orchestration.definitions import multiprocess_documents_job
 
     return execute_job(
         reconstructable(multiprocess_documents_job),
@@ -143,8 +143,8 @@ def export_package(root: Path, reference: str, target: Path) -> Path:
 
 def changelog(root: Path, since: str | None, date: str) -> int:
     """Compare the package with the last release and write the CHANGELOG entry for dataset.yaml's version."""
-    from pipeline.changelog import next_version, write_changelog
-    from pipeline.publish import DatasetMetadata
+    from pipeline.package.changelog import next_version, write_changelog
+    from pipeline.package.publish import DatasetMetadata
 
     version = DatasetMetadata.load(root / "dataset.yaml").version
     with tempfile.TemporaryDirectory() as scratch:
@@ -165,7 +165,7 @@ def changelog(root: Path, since: str | None, date: str) -> int:
 
 def release(root: Path, out: Path | None) -> int:
     """Write CITATION.cff and .zenodo.json, then build the reproducible, validated release zip."""
-    from pipeline.release import build_release, default_release_path, write_root_metadata
+    from pipeline.package.release import build_release, default_release_path, write_root_metadata
 
     write_root_metadata(root)
     path = build_release(root, out or default_release_path(root))
@@ -175,8 +175,13 @@ def release(root: Path, out: Path | None) -> int:
 
 def zenodo(root: Path, zip_path: Path | None, dry_run: bool, publish: bool, sandbox: bool) -> int:
     """Upload the release zip to a new Zenodo deposition (token from ZENODO_TOKEN); --dry-run only prints."""
-    from pipeline.release import default_release_path, load_dataset_meta, read_documents, zenodo_metadata
-    from pipeline.zenodo import SANDBOX_API, ZENODO_API, upload
+    from pipeline.package.release import (
+        default_release_path,
+        load_dataset_meta,
+        read_documents,
+        zenodo_metadata,
+    )
+    from pipeline.package.zenodo import SANDBOX_API, ZENODO_API, upload
 
     metadata = zenodo_metadata(load_dataset_meta(root), read_documents(root))
     upload(

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
-from pipeline.frontmatter import MARKER, read_front_matter
-from pipeline.ingest import InputError
-from pipeline.inline import InlineText, clean_inline
-from pipeline.schema import rows_to_frame
-from pipeline.sentences import split_sentences
+from pipeline.package.schema import rows_to_frame
+from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
+from pipeline.text.frontmatter import MARKER, read_front_matter
+from pipeline.text.ingest import InputError
+from pipeline.text.inline import InlineText, clean_inline
+from pipeline.text.sentences import split_sentences
 
 TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
 HEADING = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$")

@@ -19,7 +19,8 @@ from typing import Any
 import polars as pl
 import yaml
 
-AUTHORITY_DIR = Path(__file__).resolve().parent.parent / "authority"
+from pipeline.paths import AUTHORITY_DIR
+
 ENTITY_TYPES = ("person", "organisation", "place")
 ID_PATTERN = re.compile(r"^(person|org|place):[a-z0-9][a-z0-9-]*$")
 

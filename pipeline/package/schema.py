@@ -16,7 +16,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from pipeline.paths import SCHEMA_DIR
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "string": pl.String(),

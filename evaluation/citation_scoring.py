@@ -1,6 +1,6 @@
 """Score citation parsing against the hand-checked fixture: field-level precision, recall and F1.
 
-Run ``python -m pipeline.citation_scoring`` to print the per-field table. Citations are aligned to the
+Run ``python -m evaluation.citation_scoring`` to print the per-field table. Citations are aligned to the
 expected ones by position within their note; a field counts as a true positive only when the predicted value
 equals the expected value exactly; every predicted non-null value that is not expected is a false positive.
 """
@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from pipeline.citations import FIELDS, extract_citations
+from pipeline.extract.citations import FIELDS, extract_citations
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "citations_expected.yaml"
@@ -63,7 +63,7 @@ def markdown_notes_to_frames(document_id: str, notes: list[str]) -> tuple[str, p
 
     Returns the document text, footnotes and emphasis spans, as the pipeline would for a paper.
     """
-    from pipeline.clean import clean_document
+    from pipeline.text.clean import clean_document
 
     body = " ".join(f"Claim {number}.^{number}" for number in range(1, len(notes) + 1))
     numbered = "\n\n".join(f"{number} {note}" for number, note in enumerate(notes, start=1))
@@ -101,7 +101,7 @@ def _absolute(document_id: str, citations: list[dict[str, Any]]) -> list[dict[st
 
 def predicted_citations(fixture: dict[str, Any]) -> pl.DataFrame:
     """Run the real chain: clean the committed paper, and the style samples from markdown."""
-    from pipeline.clean import clean_document
+    from pipeline.text.clean import clean_document
 
     source = REPO_ROOT / fixture["paper"]["source"]
     paper = clean_document(source.read_text(encoding="utf-8"), fixture["paper"]["document_id"], str(source))

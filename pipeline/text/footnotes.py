@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.inline import SUPERSCRIPT_DIGITS
+from pipeline.text.inline import SUPERSCRIPT_DIGITS
 
 NOTE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("caret_bracket", re.compile(r"^\s*\[\^(\d{1,4})\]:\s*(\S.*)$")),

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.inline import clean_inline
-from pipeline.months import MONTHS
+from pipeline.text.inline import clean_inline
+from pipeline.text.months import MONTHS
 
 COPYRIGHT = re.compile(r"^\s*(©|\(c\)|copyright\b)", re.IGNORECASE)
 EDITED_BY = re.compile(r"^\s*edited by\s+(.+?)\s*$", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Score time expressions and events against hand-checked fixtures: ``python -m pipeline.event_scoring``.
+"""Score time expressions and events against hand-checked fixtures: ``python -m evaluation.event_scoring``.
 
 Fixtures are tests/fixtures/dates_*.yaml and events_*.yaml; each lists documents (a committed ``source``
 file or inline ``markdown``) with the expected time expressions and/or events. A time expression is found
@@ -19,10 +19,10 @@ from typing import Any
 import polars as pl
 import yaml
 
-from pipeline.clean import CleanedDocument, clean_document
-from pipeline.dates import find_time_expressions
-from pipeline.entities import find_mentions, load_authority
-from pipeline.events import extract_events
+from pipeline.extract.dates import find_time_expressions
+from pipeline.extract.entities import find_mentions, load_authority
+from pipeline.extract.events import extract_events
+from pipeline.text.clean import CleanedDocument, clean_document
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures"

@@ -7,8 +7,8 @@ import logging
 
 import polars as pl
 
-from pipeline.clean import CleanedDocument
-from pipeline.ingest import SourceDocument
+from pipeline.text.clean import CleanedDocument
+from pipeline.text.ingest import SourceDocument
 
 log = logging.getLogger(__name__)
 

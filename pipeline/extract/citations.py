@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.months import MONTHS
+from pipeline.text.months import MONTHS
 
 FIELDS = (
     "authors",

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-_FORMS: tuple[tuple[str, ...], ...] = (
-    ("January", "Jan"),
-    ("February", "Feb"),
-    ("March", "Mar"),
-    ("April", "Apr"),
-    ("May",),
-    ("June", "Jun"),
-    ("July", "Jul"),
-    ("August", "Aug"),
-    ("September", "Sept", "Sep"),
-    ("October", "Oct"),
-    ("November", "Nov"),
-    ("December", "Dec"),
-)
+from pipeline.vocab import load_vocab
+
+_FORMS: tuple[tuple[str, ...], ...] = tuple(tuple(forms) for forms in load_vocab("months"))
 
 # Lower-case names and abbreviations (without a period) -> month number.
 MONTHS: dict[str, int] = {

@@ -21,8 +21,8 @@ import polars as pl
 import pyarrow.parquet as pq
 import yaml
 
-from pipeline.schema import POLARS_TYPES, TableSpec, data_dictionary_markdown, frictionless_schema
-from pipeline.sentences import split_sentences
+from pipeline.package.schema import POLARS_TYPES, TableSpec, data_dictionary_markdown, frictionless_schema
+from pipeline.text.sentences import split_sentences
 
 PACKAGE_ENTRIES = ("datapackage.json", "data", "text", "figures")
 DATA_DICTIONARY = Path("docs/data-dictionary.md")

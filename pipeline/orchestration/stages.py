@@ -15,17 +15,18 @@ from typing import Any
 
 import polars as pl
 
-from pipeline import citations as citation_parser
-from pipeline import claims as claim_rules
-from pipeline import corrections as fixes
-from pipeline import dates, entities, events, timeline, works
-from pipeline.clean import CleanedDocument, clean_document
-from pipeline.documents import document_row
-from pipeline.ingest import SourceDocument, discover_documents, read_document
-from pipeline.schema import all_table_names, load_table_spec
-from pipeline.tables import combine
+from pipeline.extract import citations as citation_parser
+from pipeline.extract import claims as claim_rules
+from pipeline.extract import dates, entities, events, works
+from pipeline.package import corrections as fixes
+from pipeline.package import timeline
+from pipeline.package.schema import all_table_names, load_table_spec
+from pipeline.package.tables import combine
+from pipeline.paths import REPO_ROOT, SCHEMA_DIR, VOCAB_DIR
+from pipeline.text.clean import CleanedDocument, clean_document
+from pipeline.text.documents import document_row
+from pipeline.text.ingest import SourceDocument, discover_documents, read_document
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 FINGERPRINT_KEY = "input_fingerprint"
 
 # Which corpus stage produces which published tables (the corrections table is made by the package step).
@@ -92,8 +93,9 @@ def load_authority(paths: ProjectPaths) -> entities.Authority:
 def code_version() -> str:
     """A digest of the pipeline's code and table specs: any change to them rebuilds every document."""
     digest = hashlib.sha256()
-    for path in sorted([*PACKAGE_DIR.glob("*.py"), *(PACKAGE_DIR.parent / "schemas").glob("*.yaml")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    code = [*(REPO_ROOT / "pipeline").rglob("*.py"), *SCHEMA_DIR.glob("*.yaml"), *VOCAB_DIR.glob("*.yaml")]
+    for path in sorted(code):
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -1,8 +1,8 @@
 """Score person linking against hand-checked (sentence or note, person) pairs.
 
-Run ``python -m pipeline.entity_scoring`` to print precision, recall and F1 on the committed paper and on the
-small texts in other styles under tests/fixtures. Pronoun links are left out: the gold files list names,
-titles and role phrases only.
+Run ``python -m evaluation.entity_scoring`` to print precision, recall and F1 on the committed paper and
+on the small texts in other styles under tests/fixtures. Pronoun links are left out: the gold files list
+names, titles and role phrases only.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 import polars as pl
 import yaml
 
-from pipeline.entities import Authority, find_mentions, load_authority
-from pipeline.schema import rows_to_frame
+from pipeline.extract.entities import Authority, find_mentions, load_authority
+from pipeline.package.schema import rows_to_frame
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
@@ -102,7 +102,7 @@ def units_in_scope(gold: dict[str, Any], sentences: pl.DataFrame) -> set[str]:
 
 def score_paper(gold_path: Path, authority: Authority | None = None) -> Score:
     """Score a committed paper (named by the gold file's document_id and source) against its gold file."""
-    from pipeline.clean import clean_document
+    from pipeline.text.clean import clean_document
 
     gold = load_gold(gold_path)
     source = REPO_ROOT / gold["source"]

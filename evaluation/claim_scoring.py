@@ -5,7 +5,7 @@ speaker attribution accuracy, addressee accuracy, and hedged-assertion recall/pr
 come from the entities stage and its authority file; ``--stand-in`` uses the gold file's hand-listed name
 forms instead, to score the claims rules alone.
 
-Run: ``python -m pipeline.claim_scoring [--stand-in]``.
+Run: ``python -m evaluation.claim_scoring [--stand-in]``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 import polars as pl
 import yaml
 
-from pipeline.claims import extract_claims
-from pipeline.clean import clean_document
+from pipeline.extract.claims import extract_claims
+from pipeline.text.clean import clean_document
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -156,7 +156,7 @@ def run_gold(path: Path, stand_in: bool = False) -> tuple[dict[str, Any], pl.Dat
 def _mentions(gold: dict[str, Any], document: Any, folder: Path, stand_in: bool) -> pl.DataFrame:
     if not stand_in:
         try:
-            from pipeline.entities import find_mentions, load_authority
+            from pipeline.extract.entities import find_mentions, load_authority
         except ImportError:
             stand_in = True
         else:

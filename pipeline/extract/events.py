@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.dates import EVENT_NOUNS
+from pipeline.extract.dates import EVENT_NOUNS
 
 EVENT_TYPES = (
     "meeting",
@@ -352,8 +352,9 @@ def extract_events(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Events, event_participants and event_citations (event -> supporting footnote) for one document.
 
-    Needs the sentences, time_expressions (from pipeline.dates), mentions (pipeline.entities) and footnotes
-    tables of the same cleaned text; IDs are "<document_id>:e001" in text order.
+    Needs the sentences, time_expressions (from pipeline.extract.dates), mentions
+    (pipeline.extract.entities) and footnotes tables of the same cleaned text; IDs are
+    "<document_id>:e001" in text order.
     """
     by_sentence = {row["sentence_id"]: row for row in sentences.iter_rows(named=True)}
     body_mentions = mentions.filter(pl.col("sentence_id").is_not_null()).sort("char_start")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.months import FULL_MONTH_NAMES
+from pipeline.text.months import FULL_MONTH_NAMES
 
 CLAIM_COLUMNS = [
     "claim_id",
