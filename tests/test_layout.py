@@ -1,0 +1,83 @@
+"""The house rules of the layout: imports run downwards, the quality harness stays out of the product,
+and every vocabulary file is readable data with a description."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from setuptools import find_packages
+
+from pipeline.vocab import VocabularyError, load_vocab
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Each stage may import from the stages before it, never from those after it.
+ORDER = ["text", "extract", "package", "orchestration"]
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_pipeline_never_imports_the_evaluation_harness():
+    offenders = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "pipeline").rglob("*.py")
+        if any(name.split(".")[0] == "evaluation" for name in _imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_stage_packages_import_only_earlier_stages():
+    upward = []
+    for stage in ORDER:
+        later_stages = ORDER[ORDER.index(stage) + 1 :]
+        for path in (REPO_ROOT / "pipeline" / stage).rglob("*.py"):
+            for name in _imported_modules(path):
+                parts = name.split(".")
+                later = parts[0] == "pipeline" and len(parts) > 1 and parts[1] in later_stages
+                if later and parts[1:3] != ["package", "schema"]:
+                    upward.append(f"{path.relative_to(REPO_ROOT)} imports {name}")
+    assert upward == []
+
+
+def test_the_wheel_holds_the_pipeline_and_not_the_harness():
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    config = pyproject["tool"]["setuptools"]["packages"]["find"]
+    packages = find_packages(str(REPO_ROOT), include=config["include"], exclude=config.get("exclude", ()))
+    assert "pipeline.text" in packages and "pipeline.orchestration" in packages
+    assert not [name for name in packages if name.split(".")[0] in {"evaluation", "tests", "benchmarks"}]
+
+
+@pytest.mark.parametrize("path", sorted((REPO_ROOT / "vocab").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_vocabulary_says_what_it_is_for_and_loads(path: Path):
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert len(raw["description"].split()) >= 8, "a description a historian can act on"
+    entries = load_vocab(path.stem)
+    values = entries if isinstance(entries, list) else list(entries)
+    # YAML 1.1 reads On/No/Yes as booleans: a word list must stay words.
+    assert all(not isinstance(value, bool) for value in values)
+
+
+def test_a_vocabulary_of_the_wrong_shape_is_refused_with_its_path(tmp_path, monkeypatch):
+    import pipeline.vocab as vocab
+
+    (tmp_path / "broken.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    monkeypatch.setattr(vocab, "VOCAB_DIR", tmp_path)
+    load_vocab.cache_clear()
+    with pytest.raises(VocabularyError, match=r"broken\.yaml: expected a mapping"):
+        load_vocab("broken")
+    with pytest.raises(VocabularyError, match=r"missing\.yaml: vocabulary file not found"):
+        load_vocab("missing")
+    load_vocab.cache_clear()
