@@ -169,14 +169,27 @@ def test_unlinked_names_in_another_style() -> None:
     assert mentions.filter(pl.col("entity_type") == "person")["entity_id"].to_list() == ["person:smith-adam"]
 
 
-def test_shared_surname_goes_to_the_person_just_named() -> None:
+def test_shared_surname_goes_to_the_person_in_play_never_the_default_by_guess() -> None:
     text, sentences, footnotes = frames_from_units(
         "doc", [["Jane Smith, the director, disagreed; Smith later resigned."], ["Smith wrote on trade."]], []
     )
     mentions, _ = find_mentions(text, sentences, footnotes, load_authority(STYLES_AUTHORITY))
     people = mentions.filter(pl.col("entity_type") == "person")
-    assert people["entity_id"].to_list() == ["person:smith-jane", "person:smith-jane", "person:smith-adam"]
-    assert people["confidence"][2] < people["confidence"][0]
+    # Adam Smith (the surname default) is not named in this text, so every Smith here is Jane Smith.
+    assert people["entity_id"].to_list() == ["person:smith-jane"] * 3
+    text, sentences, footnotes = frames_from_units(
+        "doc",
+        [
+            ["Adam Smith wrote on trade; Jane Smith, the director, disagreed; Smith later resigned."],
+            ["Smith?"],
+        ],
+        [],
+    )
+    mentions, _ = find_mentions(text, sentences, footnotes, load_authority(STYLES_AUTHORITY))
+    people = mentions.filter(pl.col("entity_type") == "person")
+    expected = ["person:smith-adam", "person:smith-jane", "person:smith-jane", "person:smith-adam"]
+    assert people["entity_id"].to_list() == expected
+    assert people["confidence"][3] < people["confidence"][2] < people["confidence"][1]
 
 
 def _person(entity_id: str, name: str, **extra) -> dict:

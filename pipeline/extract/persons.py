@@ -1,0 +1,272 @@
+"""Find persons' names in a cleaned text by rules, whether or not the authority file knows them.
+
+A capitalised pair says little on its own ("Popular Front", "Constitution Avenue"), so a name is taken only
+where the layout or the words around it say it is a person's: a name in parentheses in a document heading
+("The Minister in Ruritania (Surname) to ..."), a signature (a paragraph that is only a name, or a name
+before a record line such as "File No."), a form of address or an office before it ("Mr. Surname",
+"Ambassador Surname", "historian Given Surname"), an office after it ("Surname, Vice Consul at ..."), the
+"Sender to Recipient, <month>" of an archival citation, initials ("J. Surname"), a middle initial ("Given M.
+Surname"), a known given name ("Given Surname"), or a capitalised pair whose last word the document also
+uses alone. A bare capitalised word is then a person's where it repeats the surname of a person so found in
+the same document. The vocabularies are data files in vocab/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.vocab import load_mapping, load_vocab, load_words
+
+# One word of a name: "Surname", "MacSurname", "Double-Barrelled"; at least two lower-case letters so
+# that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
+NAME_WORD = r"(?:[A-Z](?:[a-z]+[A-Z])?[a-z]{2,}(?:[-‐][A-Z][a-z]+)*|[A-Z][a-z](?=['’][A-Z]))"
+NAME_WORD_RE = re.compile(NAME_WORD)
+INITIAL = r"[A-Z]\."
+NOT_AFTER = r"(?![\w’'-]|\.\w)"
+NOT_BEFORE = r"(?<![\w.’'-])"
+SENTENCE_OPENERS = '.!?:;\n"“(['
+
+
+@dataclass(frozen=True)
+class PersonSpan:
+    """A person's name found by a rule: where it stands, its parts, and what gave it away."""
+
+    start: int
+    end: int
+    surname: str
+    given: str | None
+    gender: str | None
+    reason: str
+    title_start: int
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    non_names: frozenset[str]
+    given_names: frozenset[str]
+    honorifics: dict[str, str]
+    titles: tuple[str, ...]
+    record_lines: tuple[str, ...]
+    months: tuple[str, ...]
+
+
+@cache
+def _vocab() -> _Vocab:
+    return _Vocab(
+        non_names=frozenset(load_words("non_name_words")),
+        given_names=frozenset(load_words("given_names")),
+        honorifics={str(k): str(v) for k, v in load_mapping("honorifics").items()},
+        titles=load_words("person_titles"),
+        record_lines=load_words("record_line_starts"),
+        months=tuple(form for forms in load_vocab("months") for form in forms),
+    )
+
+
+def _alternation(words: tuple[str, ...] | list[str], any_case_first: bool = False) -> str:
+    """One regex alternative per word or phrase, longest first; optionally also with a lower-case initial."""
+    escaped = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        pattern = re.escape(word).replace(r"\ ", r"\s+")
+        if any_case_first and word[0].isupper() and word[1:2].islower():
+            pattern = f"[{word[0]}{word[0].lower()}]{pattern[1:]}"
+        escaped.append(pattern)
+    return "(?:" + "|".join(escaped) + ")"
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    titled: re.Pattern[str]
+    heading: re.Pattern[str]
+    initials: re.Pattern[str]
+    middle_initial: re.Pattern[str]
+    given_name: re.Pattern[str]
+    signature: re.Pattern[str]
+    office_before: re.Pattern[str]
+    office_after: re.Pattern[str]
+    correspondents: re.Pattern[str]
+    pair: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    vocab = _vocab()
+    honorifics = _alternation([w for w in vocab.honorifics if w[-1] == "." or len(w) > 1])
+    offices = _alternation(vocab.titles, any_case_first=True)
+    cue = f"(?:{honorifics}|{offices})"
+    word = rf"(?:{INITIAL}\s?)*{NAME_WORD}"
+    name = rf"(?P<name>(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
+    short_name = rf"(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s{NAME_WORD})?"
+    months = _alternation(vocab.months)
+    return _Patterns(
+        titled=re.compile(
+            rf"{NOT_BEFORE}(?P<title>(?:{cue}(?<!\.)\.?\s+)+)(?:of\s+State\s+)?{name}{NOT_AFTER}"
+        ),
+        heading=re.compile(rf"\((?P<name>{NAME_WORD}(?:\s{NAME_WORD}){{0,2}})\)"),
+        initials=re.compile(
+            rf"{NOT_BEFORE}(?P<name>(?:{INITIAL}\s?){{1,3}}(?:{NAME_WORD}\s)?{NAME_WORD}){NOT_AFTER}"
+        ),
+        middle_initial=re.compile(
+            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{NAME_WORD}){NOT_AFTER}"
+        ),
+        given_name=re.compile(
+            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}(?:\s{NAME_WORD})?){NOT_AFTER})"
+        ),
+        signature=re.compile(
+            rf"^(?P<name>{word}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
+            rf"(?:\s*$|\s+(?={_alternation(vocab.record_lines)}))"
+        ),
+        office_before=re.compile(rf"\b{_alternation(list(vocab.titles))}\b[^()]{{0,60}}$"),
+        office_after=re.compile(rf"{NOT_BEFORE}(?P<name>{short_name}),\s+(?:the\s+)?(?:{offices})\b"),
+        correspondents=re.compile(
+            rf"{NOT_BEFORE}(?P<sender>{short_name})\s+to\s+(?P<name>{short_name}),\s+(?:{months})\b"
+        ),
+        pair=re.compile(rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}){NOT_AFTER})"),
+    )
+
+
+def _parts(name: str) -> tuple[list[str], list[str]]:
+    """The full words and the initials of a name."""
+    tokens = name.replace(".", ". ").split()
+    words = [t for t in tokens if NAME_WORD_RE.fullmatch(t)]
+    initials = [t for t in tokens if re.fullmatch(INITIAL, t)]
+    return words, initials
+
+
+def _make(
+    text: str, start: int, end: int, reason: str, title_start: int | None = None, gender: str | None = None
+) -> PersonSpan | None:
+    """A PersonSpan for text[start:end], or None when a word of it is a common non-name word."""
+    vocab = _vocab()
+    words, initials = _parts(text[start:end])
+    if not words or any(w in vocab.non_names or w in _title_words() for w in words):
+        return None
+    if initials and "".join(initials) in vocab.non_names:
+        return None
+    given = words[0] if len(words) > 1 else None
+    return PersonSpan(
+        start, end, words[-1], given, gender, reason, start if title_start is None else title_start
+    )
+
+
+@cache
+def _title_words() -> frozenset[str]:
+    return frozenset(title.split()[-1] for title in _vocab().titles)
+
+
+def title_gender(title: str) -> str | None:
+    """The gender a form of address implies ("Mrs." female, "Sir" male), None for offices and "Dr."."""
+    words = title.split()
+    if not words:
+        return None
+    gender = _vocab().honorifics.get(words[0]) or _vocab().honorifics.get(words[0].rstrip("."))
+    return gender if gender in ("male", "female") else None
+
+
+def known_given_names() -> frozenset[str]:
+    """Common given names (vocab/given_names.yaml)."""
+    return _vocab().given_names
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence, paragraph or quotation, where capitals say nothing."""
+    before = text[max(0, start - 3) : start].rstrip(" ")
+    return not before or before[-1] in SENTENCE_OPENERS
+
+
+def non_name_words() -> frozenset[str]:
+    """Capitalised words that are not parts of personal names (vocab/non_name_words.yaml)."""
+    return _vocab().non_names
+
+
+def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[PersonSpan]:
+    """Person names in the text, found by the layout and word rules in this module's docstring.
+
+    ``paragraphs`` are (start, end) spans of the paragraphs and notes, for heading and signature rules.
+    Returns non-overlapping spans in text order; where rules overlap, the longest span (then the first) wins.
+    """
+    patterns, vocab = _patterns(), _vocab()
+    found: list[PersonSpan | None] = []
+    for start, end in paragraphs:
+        paragraph = text[start:end]
+        signature = patterns.signature.match(paragraph)
+        if signature and len(paragraph) < 200:
+            found.append(_make(text, start, start + signature.end("name"), "signature"))
+        heading = len(paragraph) < 250 and not paragraph.rstrip().endswith(".")
+        for match in patterns.heading.finditer(paragraph):
+            if heading or patterns.office_before.search(paragraph[: match.start()]):
+                found.append(_make(text, start + match.start("name"), start + match.end("name"), "heading"))
+    for match in patterns.titled.finditer(text):
+        title = match.group("title")
+        found.append(
+            _make(
+                text, match.start("name"), match.end("name"), "title_cue", match.start(), title_gender(title)
+            )
+        )
+    for match in patterns.office_after.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "office_after"))
+    for match in patterns.correspondents.finditer(text):
+        found.append(_make(text, match.start("sender"), match.end("sender"), "correspondent"))
+        found.append(_make(text, match.start("name"), match.end("name"), "correspondent"))
+    for match in patterns.initials.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "initials"))
+    for match in patterns.middle_initial.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "middle_initial"))
+    for match in patterns.given_name.finditer(text):
+        if match.group("name").split()[0] in vocab.given_names:
+            span = _make(text, match.start("name"), match.end("name"), "given_name")
+            if span is None and match.group("name").count(" ") == 2:
+                span = _make(
+                    text,
+                    match.start("name"),
+                    match.end("name") - 1 - len(match.group("name").split()[2]),
+                    "given_name",
+                )
+            found.append(span)
+    found += _recurring_pairs(text)
+    spans = _longest_first([s for s in found if s is not None])
+    return _with_repeated_surnames(text, spans)
+
+
+def _recurring_pairs(text: str) -> list[PersonSpan | None]:
+    """Capitalised pairs "Given Surname" whose second word the document also uses alone, mid-sentence."""
+    pairs = list(_patterns().pair.finditer(text))
+    if not pairs:
+        return []
+    lasts = {m.group("name").split()[1] for m in pairs}
+    alone = re.compile(rf"(?<=[a-z,;] )(?:{'|'.join(map(re.escape, sorted(lasts)))}){NOT_AFTER}(?! [A-Z])")
+    inside = {(m.start("name"), m.end("name")) for m in pairs}
+    used = {m.group() for m in alone.finditer(text) if not any(s <= m.start() < e for s, e in inside)}
+    return [
+        _make(text, m.start("name"), m.end("name"), "recurring_surname")
+        for m in pairs
+        if m.group("name").split()[1] in used
+        and (
+            m.group("name").split()[0] in _vocab().given_names or not sentence_initial(text, m.start("name"))
+        )
+    ]
+
+
+def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
+    kept: list[PersonSpan] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.title_start), s.title_start)):
+        if not any(span.title_start < k.end and k.title_start < span.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.title_start)
+
+
+def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
+    """Add bare occurrences of the surnames already found, outside the spans found."""
+    surnames = sorted({s.surname for s in spans}, key=lambda w: (-len(w), w))
+    if not surnames:
+        return spans
+    regex = re.compile(rf"{NOT_BEFORE}(?:{'|'.join(map(re.escape, surnames))}){NOT_AFTER}")
+    taken = [(s.title_start, s.end) for s in spans]
+    extra = []
+    for match in regex.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e in taken):
+            extra.append(
+                PersonSpan(match.start(), match.end(), match.group(), None, None, "surname", match.start())
+            )
+    return sorted(spans + extra, key=lambda s: s.title_start)
