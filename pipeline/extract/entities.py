@@ -242,7 +242,11 @@ def _entity_forms(entity: Entity) -> list[NameForm]:
 
 
 def _index_forms(entities: dict[str, Entity]) -> dict[str, list[NameForm]]:
-    """Index every form; a form shared by entities is an error unless it is a surname with one default."""
+    """Index every form; a form shared by entities is an error unless it is a surname (one default at most).
+
+    A shared surname needs no default: where several of its persons are in play in a paper and none was
+    just named, the mention is reported as ambiguous rather than guessed.
+    """
     index: dict[str, dict[str, NameForm]] = defaultdict(dict)
     for entity in entities.values():
         for form in _entity_forms(entity):
@@ -253,9 +257,9 @@ def _index_forms(entities: dict[str, Entity]) -> dict[str, list[NameForm]]:
         owners = [entities[e] for e in claims]
         all_surnames = all(f.kind == "surname" for f in claims.values())
         defaults = [e for e in owners if e.surname_default]
-        if not all_surnames or len(defaults) != 1:
+        if not all_surnames or len(defaults) > 1:
             named = ", ".join(f"{e.entity_id} ({e.source_file})" for e in owners)
-            rule = "mark exactly one with surname_default: true" if all_surnames else "keep it on one entry"
+            rule = "mark at most one with surname_default: true" if all_surnames else "keep it on one entry"
             raise AuthorityError(f"name form {key!r} is claimed by {named}; {rule}")
     return {key: list(claims.values()) for key, claims in index.items()}
 

@@ -50,6 +50,7 @@ class _Vocab:
     titles: tuple[str, ...]
     record_lines: tuple[str, ...]
     months: tuple[str, ...]
+    nationalities: frozenset[str]
 
 
 @cache
@@ -61,6 +62,7 @@ def _vocab() -> _Vocab:
         titles=load_words("person_titles"),
         record_lines=load_words("record_line_starts"),
         months=tuple(form for forms in load_vocab("months") for form in forms),
+        nationalities=frozenset(load_words("nationalities")),
     )
 
 
@@ -164,6 +166,25 @@ def title_gender(title: str) -> str | None:
     return gender if gender in ("male", "female") else None
 
 
+def name_parts(name: str) -> tuple[str | None, tuple[str, ...], str | None, str]:
+    """(given name, initials, surname, the name as written) of a found name, without address or office."""
+    vocab = _vocab()
+    tokens = [t for t in re.sub(r"\.(?=\S)", ". ", name).split() if t]
+    while tokens and (tokens[0] in vocab.honorifics or tokens[0].rstrip(".") in vocab.honorifics):
+        tokens = tokens[1:]
+    kept: list[str] = []
+    for token in tokens:
+        if token in _title_words() or token in vocab.non_names or token[:1].islower():
+            kept = []
+            continue
+        kept.append(token)
+    words = [t for t in kept if NAME_WORD_RE.fullmatch(t)]
+    initials = tuple(t for t in kept if re.fullmatch(INITIAL, t))
+    if not words:
+        return None, initials, None, " ".join(kept)
+    return (words[0] if len(words) > 1 else None), initials, words[-1], " ".join(kept)
+
+
 def known_given_names() -> frozenset[str]:
     """Common given names (vocab/given_names.yaml)."""
     return _vocab().given_names
@@ -199,6 +220,9 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
                 found.append(_make(text, start + match.start("name"), start + match.end("name"), "heading"))
     for match in patterns.titled.finditer(text):
         title = match.group("title")
+        before = text[max(0, match.start() - 30) : match.start()].split()
+        if before and before[-1] in vocab.nationalities and " " not in match.group("name"):
+            continue
         found.append(
             _make(
                 text, match.start("name"), match.end("name"), "title_cue", match.start(), title_gender(title)
