@@ -211,15 +211,18 @@ def test_shared_variant_without_rule_is_an_error(tmp_path: Path) -> None:
         load_authority(_write_authority(tmp_path, entities))
 
 
-def test_shared_surname_needs_one_default(tmp_path: Path) -> None:
+def test_shared_surname_takes_at_most_one_default(tmp_path: Path) -> None:
     entities = [
-        _person("person:one", "Ann Lee", surname="Lee", given_names=["Ann"]),
-        _person("person:two", "Bob Lee", surname="Lee", given_names=["Bob"]),
+        _person("person:one", "Ann Lee", surname="Lee", given_names=["Ann"], surname_default=True),
+        _person("person:two", "Bob Lee", surname="Lee", given_names=["Bob"], surname_default=True),
     ]
-    with pytest.raises(AuthorityError, match="surname_default"):
+    with pytest.raises(AuthorityError, match="at most one with surname_default"):
         load_authority(_write_authority(tmp_path / "a", entities))
-    entities[0]["surname_default"] = True
+    entities[0]["surname_default"] = False
     assert len(load_authority(_write_authority(tmp_path / "b", entities)).entities) == 2
+    # Without any default a shared surname still loads: where both are in play it is reported ambiguous.
+    entities[1]["surname_default"] = False
+    assert len(load_authority(_write_authority(tmp_path / "c", entities)).entities) == 2
 
 
 def test_shared_role_needs_years_or_antecedent(tmp_path: Path) -> None:
