@@ -146,7 +146,7 @@ def test_pronoun_after_an_unlinked_person_is_not_given_to_the_authority_person(r
 
 def test_document_collection_headings_signatures_and_titles(roosevelts) -> None:
     heading = "The Secretary of State to the Ambassador in Ruritania (Okonkwo)"
-    text, mentions, unlinked = _run(
+    _, mentions, unlinked = _run(
         "telegrams",
         [
             ["File No. 711.00/12"],
