@@ -104,44 +104,50 @@ def _fits(given: str | None, other: str | None) -> bool:
     return given is None or other is None or given == other
 
 
-def _cluster(persons: list[_Person]) -> list[tuple[_Person, list[str]]]:
-    """Merge document-level persons across papers; each cluster comes with review notes."""
+@dataclass
+class _Unresolved:
+    """Bare surnames that may belong to several persons: left to the curator, listed with the evidence."""
+
+    person: _Person
+    named: list[_Person]
+    authority_ids: list[str]
+
+
+def _cluster(
+    persons: list[_Person], authority: Authority
+) -> tuple[list[tuple[_Person, list[str]]], list[_Unresolved]]:
+    """Merge document-level persons across papers into entries (with review notes) and unresolved surnames.
+
+    Persons with the same surname and given name are one; bare surnames join the only person of that
+    surname with a given name, unless the authority knows a person of that surname too; otherwise, where
+    several persons may be meant, they are unresolved rather than guessed.
+    """
     by_surname: dict[str, list[_Person]] = defaultdict(list)
     for person in persons:
         by_surname[person.surname].append(person)
     clusters: list[tuple[_Person, list[str]]] = []
+    unresolved: list[_Unresolved] = []
     for surname in sorted(by_surname):
         named: dict[str, _Person] = {}
-        bare: list[_Person] = []
+        bare = _Person(surname=surname, given=None)
         for person in by_surname[surname]:
             if person.given:
-                if person.given in named:
-                    named[person.given].absorb(person)
-                else:
-                    named[person.given] = _Person(surname=surname, given=person.given)
-                    named[person.given].absorb(person)
+                named.setdefault(person.given, _Person(surname=surname, given=person.given)).absorb(person)
             else:
-                bare.append(person)
+                bare.absorb(person)
+        sharers = sorted({f.entity_id for f in authority.forms.get(surname, []) if f.kind == "surname"})
         notes: list[str] = []
-        if bare and len(named) == 1:
-            only = next(iter(named.values()))
-            for person in bare:
-                only.absorb(person)
+        if bare.forms and len(named) == 1 and not sharers:
+            next(iter(named.values())).absorb(bare)
             notes.append(
-                "bare surname in other papers joined to the only person of this surname with a given name"
+                "bare surnames in other papers joined to the only person of this surname with a given name"
             )
-            bare = []
-        for given in sorted(named):
-            clusters.append((named[given], list(notes)))
-        if bare:
-            merged = _Person(surname=surname, given=None)
-            for person in bare:
-                merged.absorb(person)
-            note = "given name unknown: add given_names and a full name"
-            if named:
-                note = f"several persons named {surname} with given names; check which one these mentions are"
-            clusters.append((merged, [note]))
-    return clusters
+        elif bare.forms and (named or sharers):
+            unresolved.append(_Unresolved(bare, [named[g] for g in sorted(named)], sharers))
+        elif bare.forms:
+            clusters.append((bare, ["given name unknown: add given_names and a full name"]))
+        clusters += [(named[given], list(notes)) for given in sorted(named)]
+    return clusters, unresolved
 
 
 def _entry(person: _Person, notes: list[str], authority: Authority, used_ids: set[str]) -> dict[str, Any]:
@@ -192,28 +198,57 @@ def _entry(person: _Person, notes: list[str], authority: Authority, used_ids: se
 
 def suggest_entries(
     unlinked: pl.DataFrame, texts: dict[str, str], authority: Authority
-) -> list[dict[str, Any]]:
-    """Proposed authority entries for the unlinked persons of all papers, most mentioned first.
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Proposed authority entries for the unlinked persons of all papers, most mentioned first, and the bare
+    surnames left unresolved (several persons may be meant), with the entries they may belong to.
 
     ``unlinked`` is the unlinked_names table of the papers (all documents), ``texts`` their cleaned texts
     by document ID (for contexts and heading offices).
     """
     persons = list(_document_persons(unlinked, texts).values())
-    used: set[str] = set()
-    clusters = _cluster(persons)
+    clusters, unresolved = _cluster(persons, authority)
     clusters.sort(key=lambda c: (-sum(c[0].forms.values()), c[0].surname, c[0].given or ""))
-    return [_entry(person, notes, authority, used) for person, notes in clusters]
+    used: set[str] = set()
+    entries = [_entry(person, notes, authority, used) for person, notes in clusters]
+    _drop_shared_variants(entries)
+    entry_ids = {id(person): entry["id"] for (person, _), entry in zip(clusters, entries, strict=True)}
+    open_names = [
+        {
+            "surname": item.person.surname,
+            "may_be": [entry_ids[id(p)] for p in item.named] + item.authority_ids,
+            "mentions": sum(item.person.forms.values()),
+            "name_forms": dict(sorted(item.person.forms.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "documents": sorted(item.person.documents),
+            "first_contexts": [
+                f"{d} @{start}: {text}" for d, start, text in sorted(item.person.contexts)[:3]
+            ],
+        }
+        for item in unresolved
+    ]
+    return entries, open_names
 
 
-def draft_yaml(entries: list[dict[str, Any]]) -> str:
+def _drop_shared_variants(entries: list[dict[str, Any]]) -> None:
+    """A variant two drafted entries share would make the authority ambiguous: leave it out of both."""
+    counts = Counter(v for entry in entries for v in entry.get("variants", []))
+    for entry in entries:
+        kept = [v for v in entry.get("variants", []) if counts[v] == 1]
+        if kept:
+            entry["variants"] = kept
+        else:
+            entry.pop("variants", None)
+
+
+def draft_yaml(entries: list[dict[str, Any]], unresolved: list[dict[str, Any]] | None = None) -> str:
     """The draft as an authority file: accepted entries are copied into authority/persons.yaml."""
     header = (
         "# Draft person entries from `papers-dataset authority suggest`: persons the papers name that\n"
         "# the authority file lacks. Review each entry (name, given_names, description, the proposal's\n"
         "# evidence) and copy the ones you accept into authority/persons.yaml (the loader ignores\n"
-        "# `proposal`).\n"
+        "# `proposal`). `unresolved_surnames` lists bare surnames that may be one of several persons.\n"
     )
-    body = yaml.safe_dump(
-        {"entity_type": "person", "entities": entries}, sort_keys=False, allow_unicode=True, width=110
-    )
+    document: dict[str, Any] = {"entity_type": "person", "entities": entries}
+    if unresolved:
+        document["unresolved_surnames"] = unresolved
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)
     return header + body

@@ -26,6 +26,8 @@ NAME_WORD_RE = re.compile(NAME_WORD)
 INITIAL = r"[A-Z]\."
 NOT_AFTER = r"(?![\w’'-]|\.\w)"
 NOT_BEFORE = r"(?<![\w.’'-])"
+# Spaces within a line: a title at the end of one paragraph does not belong to a name in the next.
+SPACE = r"[^\S\n]+"
 SENTENCE_OPENERS = '.!?:;\n"“(['
 
 
@@ -103,7 +105,7 @@ def _patterns() -> _Patterns:
     months = _alternation(vocab.months)
     return _Patterns(
         titled=re.compile(
-            rf"{NOT_BEFORE}(?P<title>(?:{cue}(?<!\.)\.?\s+)+)(?:of\s+State\s+)?{name}{NOT_AFTER}"
+            rf"{NOT_BEFORE}(?P<title>(?:{cue}{SPACE})+)(?:of{SPACE}State{SPACE})?{name}{NOT_AFTER}"
         ),
         heading=re.compile(rf"\((?P<name>{NAME_WORD}(?:\s{NAME_WORD}){{0,2}})\)"),
         initials=re.compile(
@@ -254,12 +256,12 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
 
 
 def _recurring_pairs(text: str) -> list[PersonSpan | None]:
-    """Capitalised pairs "Given Surname" whose second word the document also uses alone, mid-sentence."""
+    """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name)."""
     pairs = list(_patterns().pair.finditer(text))
     if not pairs:
         return []
     lasts = {m.group("name").split()[1] for m in pairs}
-    alone = re.compile(rf"(?<=[a-z,;] )(?:{'|'.join(map(re.escape, sorted(lasts)))}){NOT_AFTER}(?! [A-Z])")
+    alone = re.compile(rf"{NOT_BEFORE}(?:{'|'.join(map(re.escape, sorted(lasts)))}){NOT_AFTER}(?! [A-Z])")
     inside = {(m.start("name"), m.end("name")) for m in pairs}
     used = {m.group() for m in alone.finditer(text) if not any(s <= m.start() < e for s, e in inside)}
     return [

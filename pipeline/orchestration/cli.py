@@ -209,9 +209,12 @@ def authority_suggest(root: Path, out: Path) -> int:
         cleaned = stages.clean(stages.load_source(paths, document_id))
         unlinked.append(stages.document_mentions(cleaned, authority)["unlinked_names"])
         texts[document_id] = cleaned.text
-    entries = suggest_entries(pl.concat(unlinked, how="vertical"), texts, authority)
-    out.write_text(draft_yaml(entries), encoding="utf-8")
-    print(f"{len(entries)} proposed person entries from {len(texts)} paper(s) written to {out}")
+    entries, unresolved = suggest_entries(pl.concat(unlinked, how="vertical"), texts, authority)
+    out.write_text(draft_yaml(entries, unresolved), encoding="utf-8")
+    print(
+        f"{len(entries)} proposed person entries and {len(unresolved)} unresolved surnames from "
+        f"{len(texts)} paper(s) written to {out}"
+    )
     return 0
 
 
@@ -225,7 +228,7 @@ def authority_reconcile(draft: Path, out: Path | None, timeout: float) -> int:
     data = yaml.safe_load(draft.read_text(encoding="utf-8")) or {}
     entries = data.get("entities") or []
     counts = reconcile_entries(entries, lambda name: search_wikidata(name, timeout))
-    (out or draft).write_text(draft_yaml(entries), encoding="utf-8")
+    (out or draft).write_text(draft_yaml(entries, data.get("unresolved_surnames")), encoding="utf-8")
     print(", ".join(f"{key} {value}" for key, value in counts.items()) + f" -> {out or draft}")
     return 0
 
