@@ -724,8 +724,8 @@ class _Candidate:
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    starts = [s for s, _ in spans]
-    i = bisect.bisect_left(starts, end)
+    """Whether [start, end) overlaps one of the sorted spans (which may overlap each other)."""
+    i = bisect.bisect_left(spans, (end,))
     return any(s < end and start < e for s, e in spans[max(0, i - 4) : i])
 
 
@@ -858,7 +858,7 @@ def find_mentions(
     )
     named += _role_mentions(document_text, authority, locate, units, named)
     named = _drop_overlaps(named)
-    italics = _italics(emphasis_spans)
+    italics = sorted(_italics(emphasis_spans))
     persons = [
         c
         for c in _document_persons(document_id, spans, unlinked_matches, named, authority)

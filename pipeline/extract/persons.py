@@ -13,6 +13,7 @@ the same document. The vocabularies are data files in vocab/.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,9 @@ NAME_WORD_RE = re.compile(NAME_WORD)
 INITIAL = r"[A-Z]\."
 NOT_AFTER = r"(?![\w’'-]|\.\w)"
 NOT_BEFORE = r"(?<![\w.’'-])"
+CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[A-Z][\w’'‐-]*[a-z]{NOT_AFTER}")
+NEXT_CAPITAL = re.compile(r" [A-Z]")
+WORD = re.compile(r"(?<![\w.’'-])[^\W\d_][\w'’]*\.?")
 # Spaces within a line: a title at the end of one paragraph does not belong to a name in the next.
 SPACE = r"[^\S\n]+"
 SENTENCE_OPENERS = '.!?:;\n"“(['
@@ -220,7 +224,7 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
         for match in patterns.heading.finditer(paragraph):
             if heading or patterns.office_before.search(paragraph[: match.start()]):
                 found.append(_make(text, start + match.start("name"), start + match.end("name"), "heading"))
-    for match in patterns.titled.finditer(text):
+    for match in _titled_matches(text):
         title = match.group("title")
         before = text[max(0, match.start() - 30) : match.start()].split()
         if before and before[-1] in vocab.nationalities and " " not in match.group("name"):
@@ -255,15 +259,42 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
     return _with_repeated_surnames(text, spans)
 
 
+@cache
+def _cue_first_words() -> frozenset[str]:
+    """First words of the forms of address and offices, as written and with a lower-case initial."""
+    vocab = _vocab()
+    words = {w.split()[0] for w in [*vocab.honorifics, *vocab.titles]}
+    return frozenset(words | {w[0].lower() + w[1:] for w in words})
+
+
+def _titled_matches(text: str) -> list[re.Match[str]]:
+    """Matches of the title-cue pattern, tried only where a word that starts a cue stands (much faster)."""
+    titled, cues = _patterns().titled, _cue_first_words()
+    found = []
+    end = 0
+    for word in WORD.finditer(text):
+        if word.start() >= end and word.group() in cues:
+            match = titled.match(text, word.start())
+            if match:
+                found.append(match)
+                end = match.end()
+    return found
+
+
 def _recurring_pairs(text: str) -> list[PersonSpan | None]:
     """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name)."""
     pairs = list(_patterns().pair.finditer(text))
     if not pairs:
         return []
+    in_pairs = {m.start("name") for m in pairs} | {
+        m.end("name") - len(m.group("name").split()[1]) for m in pairs
+    }
     lasts = {m.group("name").split()[1] for m in pairs}
-    alone = re.compile(rf"{NOT_BEFORE}(?:{'|'.join(map(re.escape, sorted(lasts)))}){NOT_AFTER}(?! [A-Z])")
-    inside = {(m.start("name"), m.end("name")) for m in pairs}
-    used = {m.group() for m in alone.finditer(text) if not any(s <= m.start() < e for s, e in inside)}
+    used = {
+        m.group()
+        for m in CAPITALISED_WORD.finditer(text)
+        if m.group() in lasts and m.start() not in in_pairs and not NEXT_CAPITAL.match(text, m.end())
+    }
     return [
         _make(text, m.start("name"), m.end("name"), "recurring_surname")
         for m in pairs
@@ -274,25 +305,40 @@ def _recurring_pairs(text: str) -> list[PersonSpan | None]:
     ]
 
 
+class _Taken:
+    """Non-overlapping (start, end) spans kept in order, for quick overlap tests."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self.spans = sorted(spans or [])
+        self.starts = [start for start, _ in self.spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return any(s < end and start < e for s, e in self.spans[max(0, i - 2) : i])
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.spans.insert(i, (start, end))
+
+
 def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
     kept: list[PersonSpan] = []
+    taken = _Taken()
     for span in sorted(spans, key=lambda s: (-(s.end - s.title_start), s.title_start)):
-        if not any(span.title_start < k.end and k.title_start < span.end for k in kept):
+        if not taken.overlaps(span.title_start, span.end):
             kept.append(span)
+            taken.add(span.title_start, span.end)
     return sorted(kept, key=lambda s: s.title_start)
 
 
 def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
-    surnames = sorted({s.surname for s in spans}, key=lambda w: (-len(w), w))
-    if not surnames:
-        return spans
-    regex = re.compile(rf"{NOT_BEFORE}(?:{'|'.join(map(re.escape, surnames))}){NOT_AFTER}")
-    taken = [(s.title_start, s.end) for s in spans]
-    extra = []
-    for match in regex.finditer(text):
-        if not any(s < match.end() and match.start() < e for s, e in taken):
-            extra.append(
-                PersonSpan(match.start(), match.end(), match.group(), None, None, "surname", match.start())
-            )
+    surnames = {s.surname for s in spans}
+    taken = _Taken([(s.title_start, s.end) for s in spans])
+    extra = [
+        PersonSpan(m.start(), m.end(), m.group(), None, None, "surname", m.start())
+        for m in CAPITALISED_WORD.finditer(text)
+        if m.group() in surnames and not taken.overlaps(m.start(), m.end())
+    ]
     return sorted(spans + extra, key=lambda s: s.title_start)
