@@ -4,7 +4,11 @@ The authority file (``authority/*.yaml``) is data, not code: each entity has a s
 the surface forms it goes by and, for role phrases such as "the commissar", the years and context in which
 the phrase refers to it. Statistical taggers mislabel Russian surnames as places, so linking here is rules
 plus the authority file: every name form is matched case-sensitively on word boundaries, the longest form
-wins, and what looks like a person's name but is not in the file is reported in ``unlinked_names``.
+wins. Linking is scoped to the document: a full name links anywhere, but a bare surname, a title with a
+surname, a given name alone or a pronoun links only to a person the same paper introduces (by a full name,
+or an authority entry whose ``documents`` lists the paper), so a surname never jumps to a namesake from
+another paper. Persons the authority lacks (found by the rules in ``persons.py``) and names that fit several
+persons in play are reported in ``unlinked_names``, with document-level person IDs or their candidates.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ from pipeline.vocab import load_mapping, load_vocab, load_words
 NAME_WORD = r"(?:[A-Z](?:[a-z]+[A-Z])?[a-z]{2,}(?:[-‐][A-Z][a-z]+)*|[A-Z][a-z](?=['’][A-Z]))"
 NAME_WORD_RE = re.compile(NAME_WORD)
 INITIAL = r"[A-Z]\."
-NOT_AFTER = r"(?![\w’'-]|\.\w)"
+# A name ends at a word boundary; a possessive 's may follow ("Surname’s"), other apostrophes or hyphens not.
+NOT_AFTER = r"(?!\w|[’'](?!s\b)|-|\.\w)"
 NOT_BEFORE = r"(?<![\w.’'-])"
 CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[A-Z][\w’'‐-]*[a-z]{NOT_AFTER}")
 NEXT_CAPITAL = re.compile(r" [A-Z]")
@@ -323,9 +324,13 @@ class _Taken:
 
 
 def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
+    """Non-overlapping spans: a recurring pair only where no stronger rule found a name; then the longest."""
     kept: list[PersonSpan] = []
     taken = _Taken()
-    for span in sorted(spans, key=lambda s: (-(s.end - s.title_start), s.title_start)):
+    ranked = sorted(
+        spans, key=lambda s: (s.reason == "recurring_surname", -(s.end - s.title_start), s.title_start)
+    )
+    for span in ranked:
         if not taken.overlaps(span.title_start, span.end):
             kept.append(span)
             taken.add(span.title_start, span.end)
