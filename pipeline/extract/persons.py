@@ -255,7 +255,7 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
                     "given_name",
                 )
             found.append(span)
-    found += _recurring_pairs(text)
+    found += _recurring_pairs(text, {span.surname for span in found if span is not None})
     spans = _longest_first([s for s in found if s is not None])
     return _with_repeated_surnames(text, spans)
 
@@ -282,8 +282,12 @@ def _titled_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _recurring_pairs(text: str) -> list[PersonSpan | None]:
-    """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name)."""
+def _recurring_pairs(text: str, surnames: set[str]) -> list[PersonSpan | None]:
+    """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name).
+
+    A pair whose first word is the surname of a person found by another rule ("Surname Place’s ...") is not
+    a name.
+    """
     pairs = list(_patterns().pair.finditer(text))
     if not pairs:
         return []
@@ -300,6 +304,7 @@ def _recurring_pairs(text: str) -> list[PersonSpan | None]:
         _make(text, m.start("name"), m.end("name"), "recurring_surname")
         for m in pairs
         if m.group("name").split()[1] in used
+        and m.group("name").split()[0] not in surnames
         and (
             m.group("name").split()[0] in _vocab().given_names or not sentence_initial(text, m.start("name"))
         )
