@@ -158,7 +158,11 @@ def _entry(person: _Person, notes: list[str], authority: Authority, used_ids: se
     used_ids.add(entity_id)
     name = f"{person.given} {person.surname}" if person.given else person.surname
     full = sorted(person.full_forms, key=lambda f: (-person.full_forms[f], -len(f), f))
-    if person.given and full and full[0].split()[0] == person.given and full[0].split()[-1] == person.surname:
+    if (
+        full
+        and full[0].split()[-1] == person.surname
+        and (not person.given or full[0].split()[0] == person.given)
+    ):
         name = full[0]
     known = {key.lower() for key in authority.forms}
     derived = {name, f"{person.given} {person.surname}" if person.given else "", person.surname}
