@@ -1,7 +1,9 @@
 """Throughput and peak memory of mention linking (cleaning done once, outside the timing).
 
 Run: ``.venv/bin/python benchmarks/bench_entities.py [repeats]``. Units are body sentences plus notes. The
-cleaned paper is also tiled into one long document to show that the rules scale with document length.
+cleaned paper is also tiled into one long document to show that the rules scale with document length, and
+the development papers in ../shared/dev-papers (other layouts, many persons the authority lacks) are timed
+together when they are there.
 """
 
 from __future__ import annotations
@@ -74,6 +76,25 @@ def main() -> None:
     for tiles in (10, 50):
         text, sentences, footnotes = tile(document, tiles)
         measure(f"paper x{tiles}", text, sentences, footnotes, max(1, repeats // tiles))
+    measure_dev_papers(authority, repeats)
+
+
+def measure_dev_papers(authority, repeats: int) -> None:
+    """Linking and person detection over the eight dev papers, cleaned once outside the timing."""
+    docs = sorted((ROOT.parent / "shared" / "dev-papers" / "docs").glob("*.md"))
+    if not docs:
+        return
+    cleaned = [clean_document(p.read_text(encoding="utf-8"), p.stem.replace("_", "-"), p.name) for p in docs]
+    started = time.perf_counter()
+    for _ in range(repeats):
+        for document in cleaned:
+            find_mentions(document.text, document.sentences, document.footnotes, authority)
+    elapsed = (time.perf_counter() - started) / repeats
+    units = sum(d.sentences.height + d.footnotes.height for d in cleaned)
+    print(
+        f"dev papers ({len(cleaned)}): {units} sentences+notes, {elapsed * 1000:.1f} ms per run, "
+        f"{units / elapsed:,.0f} sentences/s, {elapsed / len(cleaned) * 1000:.1f} ms per paper"
+    )
 
 
 if __name__ == "__main__":

@@ -169,14 +169,27 @@ def test_unlinked_names_in_another_style() -> None:
     assert mentions.filter(pl.col("entity_type") == "person")["entity_id"].to_list() == ["person:smith-adam"]
 
 
-def test_shared_surname_goes_to_the_person_just_named() -> None:
+def test_shared_surname_goes_to_the_person_in_play_never_the_default_by_guess() -> None:
     text, sentences, footnotes = frames_from_units(
         "doc", [["Jane Smith, the director, disagreed; Smith later resigned."], ["Smith wrote on trade."]], []
     )
     mentions, _ = find_mentions(text, sentences, footnotes, load_authority(STYLES_AUTHORITY))
     people = mentions.filter(pl.col("entity_type") == "person")
-    assert people["entity_id"].to_list() == ["person:smith-jane", "person:smith-jane", "person:smith-adam"]
-    assert people["confidence"][2] < people["confidence"][0]
+    # Adam Smith (the surname default) is not named in this text, so every Smith here is Jane Smith.
+    assert people["entity_id"].to_list() == ["person:smith-jane"] * 3
+    text, sentences, footnotes = frames_from_units(
+        "doc",
+        [
+            ["Adam Smith wrote on trade; Jane Smith, the director, disagreed; Smith later resigned."],
+            ["Smith?"],
+        ],
+        [],
+    )
+    mentions, _ = find_mentions(text, sentences, footnotes, load_authority(STYLES_AUTHORITY))
+    people = mentions.filter(pl.col("entity_type") == "person")
+    expected = ["person:smith-adam", "person:smith-jane", "person:smith-jane", "person:smith-adam"]
+    assert people["entity_id"].to_list() == expected
+    assert people["confidence"][3] < people["confidence"][2] < people["confidence"][1]
 
 
 def _person(entity_id: str, name: str, **extra) -> dict:
@@ -198,15 +211,18 @@ def test_shared_variant_without_rule_is_an_error(tmp_path: Path) -> None:
         load_authority(_write_authority(tmp_path, entities))
 
 
-def test_shared_surname_needs_one_default(tmp_path: Path) -> None:
+def test_shared_surname_takes_at_most_one_default(tmp_path: Path) -> None:
     entities = [
-        _person("person:one", "Ann Lee", surname="Lee", given_names=["Ann"]),
-        _person("person:two", "Bob Lee", surname="Lee", given_names=["Bob"]),
+        _person("person:one", "Ann Lee", surname="Lee", given_names=["Ann"], surname_default=True),
+        _person("person:two", "Bob Lee", surname="Lee", given_names=["Bob"], surname_default=True),
     ]
-    with pytest.raises(AuthorityError, match="surname_default"):
+    with pytest.raises(AuthorityError, match="at most one with surname_default"):
         load_authority(_write_authority(tmp_path / "a", entities))
-    entities[0]["surname_default"] = True
+    entities[0]["surname_default"] = False
     assert len(load_authority(_write_authority(tmp_path / "b", entities)).entities) == 2
+    # Without any default a shared surname still loads: where both are in play it is reported ambiguous.
+    entities[1]["surname_default"] = False
+    assert len(load_authority(_write_authority(tmp_path / "c", entities)).entities) == 2
 
 
 def test_shared_role_needs_years_or_antecedent(tmp_path: Path) -> None:

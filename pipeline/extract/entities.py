@@ -4,13 +4,18 @@ The authority file (``authority/*.yaml``) is data, not code: each entity has a s
 the surface forms it goes by and, for role phrases such as "the commissar", the years and context in which
 the phrase refers to it. Statistical taggers mislabel Russian surnames as places, so linking here is rules
 plus the authority file: every name form is matched case-sensitively on word boundaries, the longest form
-wins, and what looks like a person's name but is not in the file is reported in ``unlinked_names``.
+wins. Linking is scoped to the document: a full name links anywhere, but a bare surname, a title with a
+surname, a given name alone or a pronoun links only to a person the same paper introduces (by a full name,
+or an authority entry whose ``documents`` lists the paper), so a surname never jumps to a namesake from
+another paper. Persons the authority lacks (found by the rules in ``persons.py``) and names that fit several
+persons in play are reported in ``unlinked_names``, with document-level person IDs or their candidates.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +24,15 @@ from typing import Any
 import polars as pl
 import yaml
 
+from pipeline.extract.persons import (
+    PersonSpan,
+    find_person_spans,
+    known_given_names,
+    non_name_words,
+    sentence_initial,
+    title_gender,
+)
+from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
 from pipeline.paths import AUTHORITY_DIR
 
 ENTITY_TYPES = ("person", "organisation", "place")
@@ -53,38 +67,10 @@ ANTECEDENT_SENTENCES = 2
 # "the president of the Chamber of Commerce" names another office than the bare role phrase.
 QUALIFIED_ROLE = re.compile(r"\s+of\s")
 
-# Capitalised words that start or fill capitalised sequences without being parts of personal names.
-NON_NAME_WORDS = frozenset(
-    """
-    A An The This That These Those In On At Of For From To By With Without As And But Or Nor Yet So If When
-    While Where Why How What Who Whom Which Although Though Because Since Until After Before During Under
-    Over Between Among Thus Indeed Meanwhile However Moreover Nevertheless Finally Rather Even Only Most More
-    Both Neither Either Each Every Some Any No Not Unlike Like Early Later Soon Several Three Four Two One
-    It He She They We I His Her Their Our Its Toward Towards Once Again Then Here There Speaking Writing
-    January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-    Soviet Soviets Russian Russians American Americans British English French German Germans Polish Poles
-    Italian Japanese Chinese Jewish European Western Eastern Northern Southern West East North South
-    Union States United Kingdom Republic Empire Nations League Party Communist Bolshevik Bolsheviks
-    Marxist Marxism Leninism Revolution Revolutionary War Cold World Great Depression Coalition Alliance
-    Department Ministry Commissariat Archives Archive Papers Library University Press Institute Institution
-    Academy Studies Review Journal Times Telegraph Record Group Box Microfilm Publication Number National
-    Foreign Affairs Relations Policy Documents Letter Letters Memo Interview Dispatch Hereafter Ibid See
-    Conference Commission Chamber Commerce Office Council Committee Army Navy Government Congress Senate
-    Court State Secretary President Prime Minister Ambassador Colonel General Commissar Professor Mr Mrs
-    New York Old Street Harbor Islands Island Sea River City Central Castle Square Palace House White
-    Kremlin Politburo Comintern Nazi Nazis Tsarist Kerenskii Franco Anglo Pan Grand Leader Drama Origins
-    Decisions Struggle Collective Security Memoir Destruction Special Envoy Complete Correspondence
-    Regarding Entitled Organization International Leningrad Zvezda Pravda Was Now Because Why
-    """.split()
-)
-INITIALS_NAME = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}(?:[A-Z][a-z]+\s)?[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?")
-MIDDLE_INITIAL_NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+\s(?:[A-Z]\.\s){1,2}[A-Z][a-z]{2,}")
-TITLE_CUE_NAME = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Professor|President|Colonel|General|Ambassador|Senator|Sir|Lord|Lady)\.?"
-    r"\s(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
-)
-CAPITALISED_SEQUENCE = re.compile(r"(?<![\w.’'-])[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}(?![\w’'-])")
+# Forms that name a person in full and so introduce them in a document; other forms need an introduction.
+INTRODUCING_KINDS = frozenset({"full_name", "initials"})
+# A given name or an initial right before a surname: "Given Surname", "G. Surname".
+GIVEN_BEFORE = re.compile(r"(?<![\w.’'-])([A-Z][a-z]+|[A-Z]\.)\s+\Z")
 
 
 class AuthorityError(ValueError):
@@ -126,6 +112,7 @@ class Entity:
     surname_alone: bool = True
     surname_default: bool = False
     roles: tuple[Role, ...] = ()
+    documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +216,7 @@ def _parse_entity(source: str, entity_type: str, raw: dict[str, Any]) -> Entity:
         surname_alone=bool(raw.get("surname_alone", True)),
         surname_default=bool(raw.get("surname_default", False)),
         roles=tuple(_parse_role(source, str(entity_id), r) for r in raw.get("roles") or ()),
+        documents=_as_tuple(raw.get("documents")),
     )
 
 
@@ -258,7 +246,11 @@ def _entity_forms(entity: Entity) -> list[NameForm]:
 
 
 def _index_forms(entities: dict[str, Entity]) -> dict[str, list[NameForm]]:
-    """Index every form; a form shared by entities is an error unless it is a surname with one default."""
+    """Index every form; a form shared by entities is an error unless it is a surname (one default at most).
+
+    A shared surname needs no default: where several of its persons are in play in a paper and none was
+    just named, the mention is reported as ambiguous rather than guessed.
+    """
     index: dict[str, dict[str, NameForm]] = defaultdict(dict)
     for entity in entities.values():
         for form in _entity_forms(entity):
@@ -269,9 +261,9 @@ def _index_forms(entities: dict[str, Entity]) -> dict[str, list[NameForm]]:
         owners = [entities[e] for e in claims]
         all_surnames = all(f.kind == "surname" for f in claims.values())
         defaults = [e for e in owners if e.surname_default]
-        if not all_surnames or len(defaults) != 1:
+        if not all_surnames or len(defaults) > 1:
             named = ", ".join(f"{e.entity_id} ({e.source_file})" for e in owners)
-            rule = "mark exactly one with surname_default: true" if all_surnames else "keep it on one entry"
+            rule = "mark at most one with surname_default: true" if all_surnames else "keep it on one entry"
             raise AuthorityError(f"name form {key!r} is claimed by {named}; {rule}")
     return {key: list(claims.values()) for key, claims in index.items()}
 
@@ -381,12 +373,38 @@ class _Unit:
 
 @dataclass
 class _Mention:
+    """A linked mention; the antecedent is the earlier mention that introduced or named the entity."""
+
     start: int
     end: int
     entity_id: str
     kind: str
     confidence: float
     unit: _Unit | None
+    antecedent: _Mention | None = None
+
+
+@dataclass
+class _Match:
+    """One occurrence of an authority name form, before it is linked."""
+
+    title_start: int
+    start: int
+    end: int
+    claims: list[NameForm]
+    titled: bool
+    given: str | None
+    gender: str | None
+    possessive: bool
+    unit: _Unit | None
+
+
+@dataclass
+class _Ambiguous:
+    """A name that fits several persons in play, none of them preferred."""
+
+    match: _Match
+    candidates: list[str]
 
 
 def _units(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> list[_Unit]:
@@ -430,39 +448,134 @@ def _with_title(text: str, start: int) -> tuple[int, bool]:
     return start, False
 
 
-def _pick(claims: list[NameForm], authority: Authority, named_before: list[str]) -> tuple[NameForm, float]:
-    """Resolve a shared surname: the sharer named last in this paragraph or note, else the default."""
-    if len(claims) == 1:
-        return claims[0], 0.0
-    by_entity = {c.entity_id: c for c in claims}
-    for entity_id in reversed(named_before):
-        if entity_id in by_entity:
-            return by_entity[entity_id], SHARED_SURNAME_PENALTY / 3
-    default = next(c for c in claims if authority.entities[c.entity_id].surname_default)
-    return default, SHARED_SURNAME_PENALTY
+def _given_before(text: str, start: int) -> str | None:
+    """The given name or initial written right before a surname ("Given Surname"), if any."""
+    match = GIVEN_BEFORE.search(text, max(0, start - 40), start)
+    if not match:
+        return None
+    word = match.group(1)
+    if word in non_name_words() or word.rstrip(".") in non_name_words():
+        return None
+    if sentence_initial(text, match.start(1)) and word not in known_given_names() and not word.endswith("."):
+        return None
+    return word
 
 
-def _name_mentions(text: str, authority: Authority, locate: _Locator) -> list[_Mention]:
-    mentions: list[_Mention] = []
-    named_in_group: dict[str, list[str]] = defaultdict(list)
+def _given_fits(entity: Entity, given: str) -> bool:
+    """Whether a given name or initial written before the surname can be this entity's."""
+    names = [
+        *entity.given_names,
+        *(v.split()[0] for v in entity.variants if " " in v),
+        entity.name.split()[0],
+    ]
+    if given.endswith("."):
+        return any(n[0] == given[0] for n in names)
+    return given in names
+
+
+def _authority_matches(text: str, authority: Authority, locate: _Locator) -> list[_Match]:
+    """Every occurrence of an authority name form, with its title, given name and possessive noted."""
+    matches = []
     for match in authority.name_regex.finditer(text):
         claims = authority.forms.get(normalise_form(match.group()))
         if not claims:
             continue
-        unit = locate(match.start())
-        group = unit.group if unit is not None else ""
-        form, penalty = _pick(claims, authority, named_in_group[group])
-        named_in_group[group].append(form.entity_id)
-        start, end, kind = match.start(), match.end(), form.kind
-        if authority.entities[form.entity_id].entity_type == "person":
-            start, titled = _with_title(text, start)
-            if titled:
-                kind = "title"
-            elif POSSESSIVE.match(text[end : end + 3]):
-                kind = "possessive"
-        confidence = round(CONFIDENCE[kind] - penalty, 2)
-        mentions.append(_Mention(start, end, form.entity_id, kind, confidence, unit))
-    return mentions
+        start, end = match.start(), match.end()
+        person = authority.entities[claims[0].entity_id].entity_type == "person"
+        title_start, titled = _with_title(text, start) if person else (start, False)
+        given = None if titled or not person else _given_before(text, start)
+        gender = title_gender(text[title_start:start]) if titled else None
+        possessive = person and bool(POSSESSIVE.match(text[end : end + 3]))
+        matches.append(
+            _Match(title_start, start, end, claims, titled, given, gender, possessive, locate(start))
+        )
+    return matches
+
+
+def _introduced(authority: Authority, matches: list[_Match], document_id: str) -> set[str]:
+    """Entities this document introduces by a full form, or that the authority says it concerns."""
+    concerned = {e.entity_id for e in authority.entities.values() if document_id in e.documents}
+    return concerned | {m.claims[0].entity_id for m in matches if m.claims[0].kind in INTRODUCING_KINDS}
+
+
+def _resolve_names(
+    text: str,
+    authority: Authority,
+    matches: list[_Match],
+    introduced: set[str],
+    rivals: dict[str, int],
+) -> tuple[list[_Mention], list[_Ambiguous], list[_Match]]:
+    """Link each name match to one entity in play in this document, or say why not.
+
+    A full form links to its entity. A bare surname, a title with a surname, a given name alone or a
+    possessive links only to an entity introduced in this document, of the title's gender, whose given names
+    fit one written before the surname, and only when no other person of that surname is in play (an
+    authority sharer or a person found here); several in play: the one named last in this paragraph or note,
+    else the curated surname_default, else the mention is ambiguous. Matches left unlinked are returned too.
+    """
+    mentions: list[_Mention] = []
+    ambiguous: list[_Ambiguous] = []
+    unlinked: list[_Match] = []
+    last_strong: dict[str, _Mention] = {}
+    named_in_group: dict[str, list[_Mention]] = defaultdict(list)
+    for match in matches:
+        first = match.claims[0]
+        entity = authority.entities[first.entity_id]
+        group = match.unit.group if match.unit is not None else ""
+        if entity.entity_type != "person" or first.kind in INTRODUCING_KINDS:
+            kind = (
+                "title"
+                if match.titled
+                else "possessive"
+                if match.possessive and first.kind != "name"
+                else first.kind
+            )
+            mention = _Mention(
+                match.title_start, match.end, first.entity_id, kind, CONFIDENCE[kind], match.unit
+            )
+            mentions.append(mention)
+            last_strong[first.entity_id] = mention
+            named_in_group[group].append(mention)
+            continue
+        pool = [
+            c
+            for c in match.claims
+            if c.entity_id in introduced
+            and (match.gender is None or authority.entities[c.entity_id].gender in (None, match.gender))
+            and (match.given is None or _given_fits(authority.entities[c.entity_id], match.given))
+        ]
+        surname = authority.entities[first.entity_id].surname or first.form
+        if not pool:
+            unlinked.append(match)
+            continue
+        chosen, penalty = None, 0.0
+        if len(pool) == 1 and not rivals.get(surname):
+            chosen = pool[0]
+        else:
+            by_entity = {c.entity_id: c for c in pool}
+            recent = [m for m in reversed(named_in_group[group]) if m.entity_id in by_entity]
+            defaults = [c for c in pool if authority.entities[c.entity_id].surname_default]
+            if recent:
+                chosen, penalty = by_entity[recent[0].entity_id], SHARED_SURNAME_PENALTY / 3
+            elif len(defaults) == 1 and not rivals.get(surname):
+                chosen, penalty = defaults[0], SHARED_SURNAME_PENALTY
+        if chosen is None:
+            ambiguous.append(_Ambiguous(match, sorted(c.entity_id for c in pool)))
+            continue
+        kind = "title" if match.titled else "possessive" if match.possessive else chosen.kind
+        antecedent = last_strong.get(chosen.entity_id)
+        mention = _Mention(
+            match.title_start,
+            match.end,
+            chosen.entity_id,
+            kind,
+            round(CONFIDENCE[kind] - penalty, 2),
+            match.unit,
+            antecedent,
+        )
+        mentions.append(mention)
+        named_in_group[group].append(mention)
+    return mentions, ambiguous, unlinked
 
 
 class _Years:
@@ -532,10 +645,17 @@ def _role_mentions(
         year = years.before(match.start(), unit)
         fitting = _role_candidates(claims, recent, year)
         if len(fitting) == 1:
+            antecedent = _latest(named, fitting[0], match.start())
             mentions.append(
-                _Mention(match.start(), match.end(), fitting[0], "role", CONFIDENCE["role"], unit)
+                _Mention(match.start(), match.end(), fitting[0], "role", CONFIDENCE["role"], unit, antecedent)
             )
     return mentions
+
+
+def _latest(mentions: list[_Mention], entity_id: str, before: int) -> _Mention | None:
+    """The last mention of the entity that ends before an offset: the evidence for a role or pronoun link."""
+    earlier = [m for m in mentions if m.entity_id == entity_id and m.end <= before]
+    return max(earlier, key=lambda m: m.start) if earlier else None
 
 
 def _inside_quote(text: str, unit: _Unit, offset: int) -> bool:
@@ -546,83 +666,122 @@ def _inside_quote(text: str, unit: _Unit, offset: int) -> bool:
 
 
 def _pronoun_mentions(
-    text: str, authority: Authority, units: list[_Unit], named: list[_Mention]
+    text: str,
+    authority: Authority,
+    units: list[_Unit],
+    named: list[_Mention],
+    others: list[tuple[int, str | None]],
 ) -> list[_Mention]:
     """Link he/his/she/her only when one person of that gender is in play in this and the previous sentence.
 
-    Persons already resolved from pronouns in the window count too, so a second candidate blocks the link.
+    Persons already resolved from pronouns in the window count too, so a second candidate blocks the link;
+    so do persons found in the document but not in the authority (``others``: start and gender, if known).
     """
     mentions: list[_Mention] = []
     by_unit = _by_unit(named)
     resolved: dict[int, list[_Mention]] = defaultdict(list)
+    other_starts = [start for start, _ in others]
     for unit in units:
         if unit.footnote_id:
             continue
-        window = {u.index for u in units[max(0, unit.index - 1) : unit.index + 1] if u.group == unit.group}
+        window = [u for u in units[max(0, unit.index - 1) : unit.index + 1] if u.group == unit.group]
         for match in PRONOUN_RE.finditer(text, unit.start, unit.end):
             if _inside_quote(text, unit, match.start()):
                 continue
             gender = PRONOUNS[match.group().lower()]
-            earlier = [m for i in window for m in by_unit.get(i, []) if m.end <= match.start()]
-            earlier += [m for i in window for m in resolved.get(i, [])]
+            earlier = [m for u in window for m in by_unit.get(u.index, []) if m.end <= match.start()]
+            earlier += [m for u in window for m in resolved.get(u.index, [])]
             candidates = {m.entity_id for m in earlier if authority.entities[m.entity_id].gender == gender}
-            if len(candidates) == 1:
+            lo = bisect.bisect_left(other_starts, window[0].start)
+            hi = bisect.bisect_left(other_starts, match.start())
+            rivals = [g for _, g in others[lo:hi] if g in (None, gender)]
+            if len(candidates) == 1 and not rivals:
                 entity_id = candidates.pop()
+                antecedent = _latest(earlier, entity_id, match.start())
                 pronoun = _Mention(
-                    match.start(), match.end(), entity_id, "pronoun", CONFIDENCE["pronoun"], unit
+                    match.start(), match.end(), entity_id, "pronoun", CONFIDENCE["pronoun"], unit, antecedent
                 )
                 mentions.append(pronoun)
                 resolved[unit.index].append(pronoun)
     return mentions
 
 
-def _unlinked(
-    text: str, authority: Authority, locate: _Locator, linked: list[_Mention], titles: list[tuple[int, int]]
-) -> list[dict[str, Any]]:
-    """Person-like names not in the authority file, so a curator can add them.
+def _slug(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
-    Capitalised word runs inside italics (titles of works, foreign phrases) are not reported; initials are.
+
+@dataclass
+class _Candidate:
+    """A name of a person the authority does not link here, with the document-level person it belongs to."""
+
+    start: int
+    end: int
+    surname: str
+    given: str | None
+    gender: str | None
+    reason: str
+    person_id: str | None = None
+    status: str = "new_person"
+    candidates: tuple[str, ...] = ()
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted spans (which may overlap each other)."""
+    i = bisect.bisect_left(spans, (end,))
+    return any(s < end and start < e for s, e in spans[max(0, i - 4) : i])
+
+
+def _document_persons(
+    document_id: str,
+    spans: list[PersonSpan],
+    unlinked: list[_Match],
+    linked: list[_Mention],
+    authority: Authority,
+) -> list[_Candidate]:
+    """Person names not linked to the authority, grouped into document-level persons by surname.
+
+    Names with the same surname and compatible given names (or none) are one person, with the ID
+    "<document_id>:person:<surname>[-<given>]"; a bare surname that fits several such persons is ambiguous.
+    Authority surnames that found no person in play here are document-level persons too, never a guess.
     """
-    spans = sorted((m.start, m.end) for m in linked if m.kind != "pronoun")
-    starts = [s for s, _ in spans]
-    known = {normalise_form(f) for f in authority.forms}
-    found: dict[tuple[int, int], str] = {}
-
-    def overlaps(start: int, end: int) -> bool:
-        i = bisect.bisect_left(starts, end)
-        return any(s < end and start < e for s, e in spans[max(0, i - 3) : i])
-
-    def consider(start: int, end: int, reason: str) -> None:
-        surface = text[start:end]
-        if overlaps(start, end) or normalise_form(surface) in known or (start, end) in found:
-            return
-        found[(start, end)] = reason
-
-    for match in INITIALS_NAME.finditer(text):
-        consider(match.start(), match.end(), "initials")
-    for match in MIDDLE_INITIAL_NAME.finditer(text):
-        consider(match.start(), match.end(), "middle_initial")
-    for match in TITLE_CUE_NAME.finditer(text):
-        consider(match.start(), match.end(), "title_cue")
-    for match in CAPITALISED_SEQUENCE.finditer(text):
-        words = match.group().split()
-        in_title = any(s <= match.start() and match.end() <= e for s, e in titles)
-        if not in_title and not any(w in NON_NAME_WORDS for w in words):
-            consider(match.start(), match.end(), "capitalised_sequence")
-    rows = []
-    for (start, end), reason in sorted(found.items()):
-        unit = locate(start)
-        rows.append(
-            {
-                "char_start": start,
-                "char_end": end,
-                "text": text[start:end],
-                "reason": reason,
-                "sentence_id": unit.sentence_id if unit else None,
-                "footnote_id": unit.footnote_id if unit else None,
-            }
-        )
-    return rows
+    taken = sorted((m.start, m.end) for m in linked if m.kind != "pronoun")
+    found: list[_Candidate] = []
+    for span in spans:
+        if not _overlaps(taken, span.start, span.end):
+            found.append(
+                _Candidate(span.title_start, span.end, span.surname, span.given, span.gender, span.reason)
+            )
+    spans_taken = sorted((c.start, c.end) for c in found)
+    for match in unlinked:
+        if not _overlaps(spans_taken, match.start, match.end) and not _overlaps(
+            taken, match.start, match.end
+        ):
+            entity = authority.entities[match.claims[0].entity_id]
+            surname = entity.surname or match.claims[0].form
+            found.append(
+                _Candidate(match.title_start, match.end, surname, match.given, match.gender, "known_surname")
+            )
+    found.sort(key=lambda c: c.start)
+    by_surname: dict[str, list[_Candidate]] = defaultdict(list)
+    for candidate in found:
+        by_surname[candidate.surname].append(candidate)
+    for surname, names in by_surname.items():
+        givens = sorted({c.given for c in names if c.given and not c.given.endswith(".")})
+        if len(givens) <= 1:
+            suffix = f"-{_slug(givens[0])}" if givens else ""
+            for candidate in names:
+                candidate.person_id = f"{document_id}:person:{_slug(surname)}{suffix}"
+            continue
+        ids = {g: f"{document_id}:person:{_slug(surname)}-{_slug(g)}" for g in givens}
+        for candidate in names:
+            fitting = [g for g in givens if candidate.given and g.startswith(candidate.given.rstrip("."))]
+            if len(fitting) == 1:
+                candidate.person_id = ids[fitting[0]]
+            else:
+                candidate.status, candidate.candidates = "ambiguous", tuple(ids[g] for g in givens)
+    return found
 
 
 def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
@@ -635,29 +794,8 @@ def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
     return kept
 
 
-MENTION_SCHEMA = {
-    "mention_id": pl.String,
-    "document_id": pl.String,
-    "entity_id": pl.String,
-    "entity_type": pl.String,
-    "char_start": pl.Int64,
-    "char_end": pl.Int64,
-    "text": pl.String,
-    "sentence_id": pl.String,
-    "footnote_id": pl.String,
-    "match_kind": pl.String,
-    "confidence": pl.Float64,
-}
-UNLINKED_SCHEMA = {
-    "unlinked_id": pl.String,
-    "document_id": pl.String,
-    "char_start": pl.Int64,
-    "char_end": pl.Int64,
-    "text": pl.String,
-    "reason": pl.String,
-    "sentence_id": pl.String,
-    "footnote_id": pl.String,
-}
+# The mentions table's column types, read from schemas/mentions.yaml, for callers that need an empty frame.
+MENTION_SCHEMA = {f.name: f.dtype for f in load_table_spec("mentions").fields if f.name != RECORD_STATUS}
 
 
 def _italics(emphasis_spans: pl.DataFrame | None) -> list[tuple[int, int]]:
@@ -674,6 +812,29 @@ def _document_id(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> str:
     raise ValueError("find_mentions needs at least one sentence or footnote to know the document")
 
 
+def _paragraph_spans(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> list[tuple[int, int]]:
+    """(start, end) of each body paragraph (from its sentences) and each note, in text order."""
+    spans = []
+    if sentences.height:
+        grouped = sentences.group_by("paragraph_id").agg(pl.col("char_start").min(), pl.col("char_end").max())
+        spans += list(zip(grouped["char_start"].to_list(), grouped["char_end"].to_list(), strict=True))
+    notes = footnotes.filter(pl.col("char_start").is_not_null() & pl.col("char_end").is_not_null())
+    spans += list(zip(notes["char_start"].to_list(), notes["char_end"].to_list(), strict=True))
+    return sorted(spans)
+
+
+def _rival_counts(authority: Authority, spans: list[PersonSpan], strong: list[_Mention]) -> dict[str, int]:
+    """How many persons found here by a given name share each surname without being an authority sharer."""
+    taken = sorted((m.start, m.end) for m in strong)
+    givens: dict[str, set[str]] = defaultdict(set)
+    for span in spans:
+        sharers = authority.forms.get(span.surname, [])
+        fits = any(_given_fits(authority.entities[f.entity_id], span.given or "") for f in sharers)
+        if span.given and not fits and not _overlaps(taken, span.start, span.end):
+            givens[span.surname].add(span.given)
+    return {surname: len(names) for surname, names in givens.items()}
+
+
 def find_mentions(
     document_text: str,
     sentences: pl.DataFrame,
@@ -682,23 +843,42 @@ def find_mentions(
     emphasis_spans: pl.DataFrame | None = None,
     pronouns: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Link every name, title, role and (conservatively) pronoun to the authority; report unknown names.
+    """Link names, titles, roles and (conservatively) pronouns to the authority; report other persons.
 
     Returns (mentions, unlinked_names), both in text order with IDs "<document_id>:m0001" and
     "<document_id>:u0001". Needs the sentences and footnotes tables of the same cleaned text; the
-    optional emphasis_spans keep words of italic titles out of the unlinked-name report.
+    optional emphasis_spans keep capitalised words of italic titles out of the person report. A name that
+    is not linked is an unlinked name with a document-level person ID, or ambiguous with its candidates.
     """
     document_id = _document_id(sentences, footnotes)
     units = _units(sentences, footnotes)
     locate = _Locator(units)
-    named = _name_mentions(document_text, authority, locate)
+    matches = _authority_matches(document_text, authority, locate)
+    introduced = _introduced(authority, matches, document_id)
+    spans = find_person_spans(document_text, _paragraph_spans(sentences, footnotes))
+    strong = [
+        _Mention(m.start, m.end, m.claims[0].entity_id, m.claims[0].kind, 0.0, m.unit)
+        for m in matches
+        if m.claims[0].kind in INTRODUCING_KINDS
+    ]
+    named, ambiguous, unlinked_matches = _resolve_names(
+        document_text, authority, matches, introduced, _rival_counts(authority, spans, strong)
+    )
     named += _role_mentions(document_text, authority, locate, units, named)
     named = _drop_overlaps(named)
-    found = named + (_pronoun_mentions(document_text, authority, units, named) if pronouns else [])
+    italics = sorted(_italics(emphasis_spans))
+    persons = [
+        c
+        for c in _document_persons(document_id, spans, unlinked_matches, named, authority)
+        if c.reason in ("initials", "heading", "signature") or not _overlaps(italics, c.start, c.end)
+    ]
+    others = [(c.start, c.gender) for c in persons]
+    found = named + (_pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])
     found = _drop_overlaps(found)
+    ids = {id(m): f"{document_id}:m{i:04d}" for i, m in enumerate(found, start=1)}
     rows = [
         {
-            "mention_id": f"{document_id}:m{i:04d}",
+            "mention_id": ids[id(m)],
             "document_id": document_id,
             "entity_id": m.entity_id,
             "entity_type": authority.entities[m.entity_id].entity_type,
@@ -709,13 +889,31 @@ def find_mentions(
             "footnote_id": m.unit.footnote_id if m.unit else None,
             "match_kind": m.kind,
             "confidence": m.confidence,
+            "antecedent_mention_id": ids.get(id(m.antecedent)) if m.antecedent is not None else None,
         }
-        for i, m in enumerate(found, start=1)
+        for m in found
     ]
-    unlinked = [
-        {"unlinked_id": f"{document_id}:u{i:04d}", "document_id": document_id, **row}
-        for i, row in enumerate(
-            _unlinked(document_text, authority, locate, named, _italics(emphasis_spans)), start=1
+    reported = [(c.start, c.end, c.reason, c.person_id, c.status, c.candidates) for c in persons]
+    reported += [
+        (a.match.title_start, a.match.end, "shared_surname", None, "ambiguous", tuple(a.candidates))
+        for a in ambiguous
+    ]
+    unlinked = []
+    for number, (start, end, reason, person_id, status, candidates) in enumerate(sorted(reported), start=1):
+        unit = locate(start)
+        unlinked.append(
+            {
+                "unlinked_id": f"{document_id}:u{number:04d}",
+                "document_id": document_id,
+                "char_start": start,
+                "char_end": end,
+                "text": document_text[start:end],
+                "reason": reason,
+                "person_id": person_id,
+                "status": status,
+                "candidates": " ".join(candidates) or None,
+                "sentence_id": unit.sentence_id if unit else None,
+                "footnote_id": unit.footnote_id if unit else None,
+            }
         )
-    ]
-    return pl.DataFrame(rows, schema=MENTION_SCHEMA), pl.DataFrame(unlinked, schema=UNLINKED_SCHEMA)
+    return rows_to_frame("mentions", rows), rows_to_frame("unlinked_names", unlinked)

@@ -195,6 +195,44 @@ def zenodo(root: Path, zip_path: Path | None, dry_run: bool, publish: bool, sand
     return 0
 
 
+def authority_suggest(root: Path, out: Path) -> int:
+    """Draft authority entries for the persons all papers name but the authority lacks (a YAML to review)."""
+    import polars as pl
+
+    from pipeline.extract.authority_tools import draft_yaml, suggest_entries
+    from pipeline.orchestration import stages
+
+    paths = stages.ProjectPaths(root)
+    authority = stages.load_authority(paths)
+    unlinked, texts = [], {}
+    for document_id in paths.document_ids():
+        cleaned = stages.clean(stages.load_source(paths, document_id))
+        unlinked.append(stages.document_mentions(cleaned, authority)["unlinked_names"])
+        texts[document_id] = cleaned.text
+    entries, unresolved = suggest_entries(pl.concat(unlinked, how="vertical"), texts, authority)
+    out.write_text(draft_yaml(entries, unresolved), encoding="utf-8")
+    print(
+        f"{len(entries)} proposed person entries and {len(unresolved)} unresolved surnames from "
+        f"{len(texts)} paper(s) written to {out}"
+    )
+    return 0
+
+
+def authority_reconcile(draft: Path, out: Path | None, timeout: float) -> int:
+    """Look the draft's entries up in Wikidata's search API and add proposed QIDs with their evidence."""
+    import yaml
+
+    from pipeline.extract.authority_tools import draft_yaml
+    from pipeline.extract.wikidata import reconcile_entries, search_wikidata
+
+    data = yaml.safe_load(draft.read_text(encoding="utf-8")) or {}
+    entries = data.get("entities") or []
+    counts = reconcile_entries(entries, lambda name: search_wikidata(name, timeout))
+    (out or draft).write_text(draft_yaml(entries, data.get("unresolved_surnames")), encoding="utf-8")
+    print(", ".join(f"{key} {value}" for key, value in counts.items()) + f" -> {out or draft}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="papers-dataset", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="corpus folder (default: this repository)")
@@ -223,6 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     zenodo_parser.add_argument("--publish", action="store_true", help="publish the deposition after upload")
     zenodo_parser.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
+    authority_parser = sub.add_parser("authority", help="curate the authority file from the papers")
+    authority_sub = authority_parser.add_subparsers(dest="authority_command", required=True)
+    suggest_parser = authority_sub.add_parser("suggest", help="draft entries for unlinked persons (YAML)")
+    suggest_parser.add_argument("--out", type=Path, default=Path("authority-draft.yaml"), help="draft file")
+    reconcile_parser = authority_sub.add_parser("reconcile", help="propose Wikidata QIDs for a draft")
+    reconcile_parser.add_argument("draft", type=Path, help="draft written by `authority suggest`")
+    reconcile_parser.add_argument("--out", type=Path, help="write here instead of updating the draft")
+    reconcile_parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     args = parser.parse_args(argv)
     root = (args.root or project_root()).resolve()
     try:
@@ -230,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
             return build(root, full=args.full, executor=args.executor)
         if args.command == "changelog":
             return changelog(root, args.since, args.date)
+        if args.command == "authority" and args.authority_command == "suggest":
+            return authority_suggest(root, args.out)
+        if args.command == "authority":
+            return authority_reconcile(args.draft, args.out, args.timeout)
         if args.command == "release":
             return release(root, args.out)
         return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)

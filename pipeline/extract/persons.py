@@ -1,0 +1,354 @@
+"""Find persons' names in a cleaned text by rules, whether or not the authority file knows them.
+
+A capitalised pair says little on its own ("Popular Front", "Constitution Avenue"), so a name is taken only
+where the layout or the words around it say it is a person's: a name in parentheses in a document heading
+("The Minister in Ruritania (Surname) to ..."), a signature (a paragraph that is only a name, or a name
+before a record line such as "File No."), a form of address or an office before it ("Mr. Surname",
+"Ambassador Surname", "historian Given Surname"), an office after it ("Surname, Vice Consul at ..."), the
+"Sender to Recipient, <month>" of an archival citation, initials ("J. Surname"), a middle initial ("Given M.
+Surname"), a known given name ("Given Surname"), or a capitalised pair whose last word the document also
+uses alone. A bare capitalised word is then a person's where it repeats the surname of a person so found in
+the same document. The vocabularies are data files in vocab/.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.vocab import load_mapping, load_vocab, load_words
+
+# One word of a name: "Surname", "MacSurname", "Double-Barrelled"; at least two lower-case letters so
+# that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
+NAME_WORD = r"(?:[A-Z](?:[a-z]+[A-Z])?[a-z]{2,}(?:[-‐][A-Z][a-z]+)*|[A-Z][a-z](?=['’][A-Z]))"
+NAME_WORD_RE = re.compile(NAME_WORD)
+INITIAL = r"[A-Z]\."
+# A name ends at a word boundary; a possessive 's may follow ("Surname’s"), other apostrophes or hyphens not.
+NOT_AFTER = r"(?!\w|[’'](?!s\b)|-|\.\w)"
+NOT_BEFORE = r"(?<![\w.’'-])"
+CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[A-Z][\w’'‐-]*[a-z]{NOT_AFTER}")
+NEXT_CAPITAL = re.compile(r" [A-Z]")
+WORD = re.compile(r"(?<![\w.’'-])[^\W\d_][\w'’]*\.?")
+# Spaces within a line: a title at the end of one paragraph does not belong to a name in the next.
+SPACE = r"[^\S\n]+"
+SENTENCE_OPENERS = '.!?:;\n"“(['
+
+
+@dataclass(frozen=True)
+class PersonSpan:
+    """A person's name found by a rule: where it stands, its parts, and what gave it away."""
+
+    start: int
+    end: int
+    surname: str
+    given: str | None
+    gender: str | None
+    reason: str
+    title_start: int
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    non_names: frozenset[str]
+    given_names: frozenset[str]
+    honorifics: dict[str, str]
+    titles: tuple[str, ...]
+    record_lines: tuple[str, ...]
+    months: tuple[str, ...]
+    nationalities: frozenset[str]
+
+
+@cache
+def _vocab() -> _Vocab:
+    return _Vocab(
+        non_names=frozenset(load_words("non_name_words")),
+        given_names=frozenset(load_words("given_names")),
+        honorifics={str(k): str(v) for k, v in load_mapping("honorifics").items()},
+        titles=load_words("person_titles"),
+        record_lines=load_words("record_line_starts"),
+        months=tuple(form for forms in load_vocab("months") for form in forms),
+        nationalities=frozenset(load_words("nationalities")),
+    )
+
+
+def _alternation(words: tuple[str, ...] | list[str], any_case_first: bool = False) -> str:
+    """One regex alternative per word or phrase, longest first; optionally also with a lower-case initial."""
+    escaped = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        pattern = re.escape(word).replace(r"\ ", r"\s+")
+        if any_case_first and word[0].isupper() and word[1:2].islower():
+            pattern = f"[{word[0]}{word[0].lower()}]{pattern[1:]}"
+        escaped.append(pattern)
+    return "(?:" + "|".join(escaped) + ")"
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    titled: re.Pattern[str]
+    heading: re.Pattern[str]
+    initials: re.Pattern[str]
+    middle_initial: re.Pattern[str]
+    given_name: re.Pattern[str]
+    signature: re.Pattern[str]
+    office_before: re.Pattern[str]
+    office_after: re.Pattern[str]
+    correspondents: re.Pattern[str]
+    pair: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    vocab = _vocab()
+    honorifics = _alternation([w for w in vocab.honorifics if w[-1] == "." or len(w) > 1])
+    offices = _alternation(vocab.titles, any_case_first=True)
+    cue = f"(?:{honorifics}|{offices})"
+    word = rf"(?:{INITIAL}\s?)*{NAME_WORD}"
+    name = rf"(?P<name>(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
+    short_name = rf"(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s{NAME_WORD})?"
+    months = _alternation(vocab.months)
+    return _Patterns(
+        titled=re.compile(
+            rf"{NOT_BEFORE}(?P<title>(?:{cue}{SPACE})+)(?:of{SPACE}State{SPACE})?{name}{NOT_AFTER}"
+        ),
+        heading=re.compile(rf"\((?P<name>{NAME_WORD}(?:\s{NAME_WORD}){{0,2}})\)"),
+        initials=re.compile(
+            rf"{NOT_BEFORE}(?P<name>(?:{INITIAL}\s?){{1,3}}(?:{NAME_WORD}\s)?{NAME_WORD}){NOT_AFTER}"
+        ),
+        middle_initial=re.compile(
+            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{NAME_WORD}){NOT_AFTER}"
+        ),
+        given_name=re.compile(
+            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}(?:\s{NAME_WORD})?){NOT_AFTER})"
+        ),
+        signature=re.compile(
+            rf"^(?P<name>{word}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
+            rf"(?:\s*$|\s+(?={_alternation(vocab.record_lines)}))"
+        ),
+        office_before=re.compile(rf"\b{_alternation(list(vocab.titles))}\b[^()]{{0,60}}$"),
+        office_after=re.compile(rf"{NOT_BEFORE}(?P<name>{short_name}),\s+(?:the\s+)?(?:{offices})\b"),
+        correspondents=re.compile(
+            rf"{NOT_BEFORE}(?P<sender>{short_name})\s+to\s+(?P<name>{short_name}),\s+(?:{months})\b"
+        ),
+        pair=re.compile(rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}){NOT_AFTER})"),
+    )
+
+
+def _parts(name: str) -> tuple[list[str], list[str]]:
+    """The full words and the initials of a name."""
+    tokens = name.replace(".", ". ").split()
+    words = [t for t in tokens if NAME_WORD_RE.fullmatch(t)]
+    initials = [t for t in tokens if re.fullmatch(INITIAL, t)]
+    return words, initials
+
+
+def _make(
+    text: str, start: int, end: int, reason: str, title_start: int | None = None, gender: str | None = None
+) -> PersonSpan | None:
+    """A PersonSpan for text[start:end], or None when a word of it is a common non-name word."""
+    vocab = _vocab()
+    words, initials = _parts(text[start:end])
+    if not words or any(w in vocab.non_names or w in _title_words() for w in words):
+        return None
+    if initials and "".join(initials) in vocab.non_names:
+        return None
+    given = words[0] if len(words) > 1 else None
+    return PersonSpan(
+        start, end, words[-1], given, gender, reason, start if title_start is None else title_start
+    )
+
+
+@cache
+def _title_words() -> frozenset[str]:
+    return frozenset(title.split()[-1] for title in _vocab().titles)
+
+
+def title_gender(title: str) -> str | None:
+    """The gender a form of address implies ("Mrs." female, "Sir" male), None for offices and "Dr."."""
+    words = title.split()
+    if not words:
+        return None
+    gender = _vocab().honorifics.get(words[0]) or _vocab().honorifics.get(words[0].rstrip("."))
+    return gender if gender in ("male", "female") else None
+
+
+def name_parts(name: str) -> tuple[str | None, tuple[str, ...], str | None, str]:
+    """(given name, initials, surname, the name as written) of a found name, without address or office."""
+    vocab = _vocab()
+    tokens = [t for t in re.sub(r"\.(?=\S)", ". ", name).split() if t]
+    while tokens and (tokens[0] in vocab.honorifics or tokens[0].rstrip(".") in vocab.honorifics):
+        tokens = tokens[1:]
+    kept: list[str] = []
+    for token in tokens:
+        if token in _title_words() or token in vocab.non_names or token[:1].islower():
+            kept = []
+            continue
+        kept.append(token)
+    words = [t for t in kept if NAME_WORD_RE.fullmatch(t)]
+    initials = tuple(t for t in kept if re.fullmatch(INITIAL, t))
+    if not words:
+        return None, initials, None, " ".join(kept)
+    return (words[0] if len(words) > 1 else None), initials, words[-1], " ".join(kept)
+
+
+def known_given_names() -> frozenset[str]:
+    """Common given names (vocab/given_names.yaml)."""
+    return _vocab().given_names
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence, paragraph or quotation, where capitals say nothing."""
+    before = text[max(0, start - 3) : start].rstrip(" ")
+    return not before or before[-1] in SENTENCE_OPENERS
+
+
+def non_name_words() -> frozenset[str]:
+    """Capitalised words that are not parts of personal names (vocab/non_name_words.yaml)."""
+    return _vocab().non_names
+
+
+def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[PersonSpan]:
+    """Person names in the text, found by the layout and word rules in this module's docstring.
+
+    ``paragraphs`` are (start, end) spans of the paragraphs and notes, for heading and signature rules.
+    Returns non-overlapping spans in text order; where rules overlap, the longest span (then the first) wins.
+    """
+    patterns, vocab = _patterns(), _vocab()
+    found: list[PersonSpan | None] = []
+    for start, end in paragraphs:
+        paragraph = text[start:end]
+        signature = patterns.signature.match(paragraph)
+        if signature and len(paragraph) < 200:
+            found.append(_make(text, start, start + signature.end("name"), "signature"))
+        heading = len(paragraph) < 250 and not paragraph.rstrip().endswith(".")
+        for match in patterns.heading.finditer(paragraph):
+            if heading or patterns.office_before.search(paragraph[: match.start()]):
+                found.append(_make(text, start + match.start("name"), start + match.end("name"), "heading"))
+    for match in _titled_matches(text):
+        title = match.group("title")
+        before = text[max(0, match.start() - 30) : match.start()].split()
+        if before and before[-1] in vocab.nationalities and " " not in match.group("name"):
+            continue
+        found.append(
+            _make(
+                text, match.start("name"), match.end("name"), "title_cue", match.start(), title_gender(title)
+            )
+        )
+    for match in patterns.office_after.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "office_after"))
+    for match in patterns.correspondents.finditer(text):
+        found.append(_make(text, match.start("sender"), match.end("sender"), "correspondent"))
+        found.append(_make(text, match.start("name"), match.end("name"), "correspondent"))
+    for match in patterns.initials.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "initials"))
+    for match in patterns.middle_initial.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "middle_initial"))
+    for match in patterns.given_name.finditer(text):
+        if match.group("name").split()[0] in vocab.given_names:
+            span = _make(text, match.start("name"), match.end("name"), "given_name")
+            if span is None and match.group("name").count(" ") == 2:
+                span = _make(
+                    text,
+                    match.start("name"),
+                    match.end("name") - 1 - len(match.group("name").split()[2]),
+                    "given_name",
+                )
+            found.append(span)
+    found += _recurring_pairs(text, {span.surname for span in found if span is not None})
+    spans = _longest_first([s for s in found if s is not None])
+    return _with_repeated_surnames(text, spans)
+
+
+@cache
+def _cue_first_words() -> frozenset[str]:
+    """First words of the forms of address and offices, as written and with a lower-case initial."""
+    vocab = _vocab()
+    words = {w.split()[0] for w in [*vocab.honorifics, *vocab.titles]}
+    return frozenset(words | {w[0].lower() + w[1:] for w in words})
+
+
+def _titled_matches(text: str) -> list[re.Match[str]]:
+    """Matches of the title-cue pattern, tried only where a word that starts a cue stands (much faster)."""
+    titled, cues = _patterns().titled, _cue_first_words()
+    found = []
+    end = 0
+    for word in WORD.finditer(text):
+        if word.start() >= end and word.group() in cues:
+            match = titled.match(text, word.start())
+            if match:
+                found.append(match)
+                end = match.end()
+    return found
+
+
+def _recurring_pairs(text: str, surnames: set[str]) -> list[PersonSpan | None]:
+    """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name).
+
+    A pair whose first word is the surname of a person found by another rule ("Surname Place’s ...") is not
+    a name.
+    """
+    pairs = list(_patterns().pair.finditer(text))
+    if not pairs:
+        return []
+    in_pairs = {m.start("name") for m in pairs} | {
+        m.end("name") - len(m.group("name").split()[1]) for m in pairs
+    }
+    lasts = {m.group("name").split()[1] for m in pairs}
+    used = {
+        m.group()
+        for m in CAPITALISED_WORD.finditer(text)
+        if m.group() in lasts and m.start() not in in_pairs and not NEXT_CAPITAL.match(text, m.end())
+    }
+    return [
+        _make(text, m.start("name"), m.end("name"), "recurring_surname")
+        for m in pairs
+        if m.group("name").split()[1] in used
+        and m.group("name").split()[0] not in surnames
+        and (
+            m.group("name").split()[0] in _vocab().given_names or not sentence_initial(text, m.start("name"))
+        )
+    ]
+
+
+class _Taken:
+    """Non-overlapping (start, end) spans kept in order, for quick overlap tests."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self.spans = sorted(spans or [])
+        self.starts = [start for start, _ in self.spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return any(s < end and start < e for s, e in self.spans[max(0, i - 2) : i])
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.spans.insert(i, (start, end))
+
+
+def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
+    """Non-overlapping spans: a recurring pair only where no stronger rule found a name; then the longest."""
+    kept: list[PersonSpan] = []
+    taken = _Taken()
+    ranked = sorted(
+        spans, key=lambda s: (s.reason == "recurring_surname", -(s.end - s.title_start), s.title_start)
+    )
+    for span in ranked:
+        if not taken.overlaps(span.title_start, span.end):
+            kept.append(span)
+            taken.add(span.title_start, span.end)
+    return sorted(kept, key=lambda s: s.title_start)
+
+
+def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
+    """Add bare occurrences of the surnames already found, outside the spans found."""
+    surnames = {s.surname for s in spans}
+    taken = _Taken([(s.title_start, s.end) for s in spans])
+    extra = [
+        PersonSpan(m.start(), m.end(), m.group(), None, None, "surname", m.start())
+        for m in CAPITALISED_WORD.finditer(text)
+        if m.group() in surnames and not taken.overlaps(m.start(), m.end())
+    ]
+    return sorted(spans + extra, key=lambda s: s.title_start)
