@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from pipeline.orchestration.definitions import build_definitions, project_root
+from pipeline.package.publish import DatasetMetadata
 
 
 def dagster_instance(root: Path):
@@ -117,59 +117,66 @@ def _report_failure(result) -> int:
     return 1
 
 
-def last_release_reference(root: Path) -> str:
-    """The newest git tag v*, or HEAD: the package as last committed is the last release."""
-    tags = subprocess.run(
-        ["git", "tag", "--list", "v*", "--sort=-v:refname"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
-    return tags[0] if tags else "HEAD"
-
-
-def export_package(root: Path, reference: str, target: Path) -> Path:
-    """Unpack the package files of a git revision into ``target``."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", reference, "--", "datapackage.json", "data", "text"],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
-
-
-def changelog(root: Path, since: str | None, date: str) -> int:
-    """Compare the package with the last release and write the CHANGELOG entry for dataset.yaml's version."""
-    from pipeline.package.changelog import next_version, write_changelog
-    from pipeline.package.publish import DatasetMetadata
+def changelog(root: Path, since: str | None) -> int:
+    """Regenerate the [Unreleased] CHANGELOG entry from the difference with the last release."""
+    from pipeline.package.changelog import last_release_package, next_version, suggest_bump, write_changelog
 
     version = DatasetMetadata.load(root / "dataset.yaml").version
     with tempfile.TemporaryDirectory() as scratch:
-        if since and Path(since).exists():
-            old = Path(since)
-        else:
-            reference = since or last_release_reference(root)
-            old = export_package(root, reference, Path(scratch))
-            print(f"comparing with the package at {reference}")
-        bump, entry = write_changelog(old, root, root / "CHANGELOG.md", version, date)
+        old, label = last_release_package(root, since, Path(scratch))
+        print(f"comparing with the package at {label}")
+        diff, entry = write_changelog(old, root, root / "CHANGELOG.md")
+    if entry is None:
+        print("no changes since the last release; no [Unreleased] entry in CHANGELOG.md")
+        return 0
     print(entry)
-    print(
-        f"suggested bump: {bump}"
-        + (f" (from the last release: {next_version(version, bump)})" if bump != "none" else "")
-    )
+    bump = suggest_bump(diff)
+    suggested = next_version(diff.old_version or version, bump)
+    print(f"suggested bump: {bump} (from {diff.old_version}: {suggested}); dataset.yaml says {version}")
     return 0
 
 
-def release(root: Path, out: Path | None) -> int:
-    """Write CITATION.cff and .zenodo.json, then build the reproducible, validated release zip."""
+def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
+    """Move the [Unreleased] entry under the version and date, write CITATION.cff and .zenodo.json, and
+    build the reproducible, validated release zip. Re-running it for a released version only rebuilds
+    the zip, and only when the package still equals that release."""
+    from pipeline.package.changelog import (
+        Changelog,
+        ChangelogError,
+        diff_packages,
+        last_release_package,
+        next_version,
+        render_changelog_entry,
+        save_changelog,
+        suggest_bump,
+    )
     from pipeline.package.release import build_release, default_release_path, write_root_metadata
 
+    version = DatasetMetadata.load(root / "dataset.yaml").version
+    history = Changelog.read(root / "CHANGELOG.md")
+    with tempfile.TemporaryDirectory() as scratch:
+        old, label = last_release_package(root, since, Path(scratch))
+        diff = diff_packages(old, root)
+    released = history.released_entry(version)
+    if released:
+        date_released, entry = released
+        same = render_changelog_entry(diff, version, date_released).rstrip("\n") == entry.rstrip("\n")
+        if not (diff.empty or same):
+            raise ChangelogError(
+                f"dataset.yaml: version {version} is already released, but the package differs from {label}; "
+                f"set version: {next_version(version, suggest_bump(diff))} (suggested), rebuild, and release"
+            )
+        print(f"version {version} is already released; rebuilding its zip, CHANGELOG.md unchanged")
+    elif diff.empty:
+        raise ChangelogError(f"nothing changed since the package at {label}; there is nothing to release")
+    else:
+        history = history.with_release(render_changelog_entry(diff, version, date))
     write_root_metadata(root)
-    path = build_release(root, out or default_release_path(root))
+    path = build_release(root, out or default_release_path(root), changelog_text=history.text)
+    if save_changelog(root / "CHANGELOG.md", history):
+        print(f"CHANGELOG.md: the [Unreleased] entry is now [{version}] - {date}")
     print(f"release: {path} ({path.stat().st_size} bytes)")
+    print(f"next: commit CHANGELOG.md and the package, then `git tag v{version}`")
     return 0
 
 
@@ -211,11 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     log_parser = sub.add_parser("changelog", help="write the CHANGELOG entry against the last release")
     log_parser.add_argument(
-        "--since", help="git revision, release zip or package folder (default: last v* tag)"
+        "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
     )
-    log_parser.add_argument("--date", default=dt.date.today().isoformat(), help="release date for the entry")
-    release_parser = sub.add_parser("release", help="build the Zenodo-ready release zip (dist/)")
+    release_parser = sub.add_parser(
+        "release", help="date the [Unreleased] changelog entry and build the Zenodo-ready release zip (dist/)"
+    )
     release_parser.add_argument("--out", type=Path, help="zip path (default: dist/<name>-<version>.zip)")
+    release_parser.add_argument(
+        "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
+    )
+    release_parser.add_argument("--date", default=dt.date.today().isoformat(), help="release date (ISO)")
     zenodo_parser = sub.add_parser("zenodo", help="upload the release to Zenodo (ZENODO_TOKEN)")
     zenodo_parser.add_argument("--zip", type=Path, help="release zip (default: dist/<name>-<version>.zip)")
     zenodo_parser.add_argument(
@@ -229,9 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return build(root, full=args.full, executor=args.executor)
         if args.command == "changelog":
-            return changelog(root, args.since, args.date)
+            return changelog(root, args.since)
         if args.command == "release":
-            return release(root, args.out)
+            return release(root, args.out, args.since, args.date)
         return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
     except (ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
