@@ -107,7 +107,7 @@ def test_documented_correction_workflow_keeps_every_earlier_entry(clone, tmp_pat
     result = cli(clone, "release", "--date", "2026-11-29", "--out", str(zip_path))
     assert result.returncode == 0, result.stderr
     released = (clone / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert "[Unreleased]" not in released
+    assert "## [Unreleased]" not in released
     assert released.endswith(history)
     assert released_part(released).startswith("## [0.1.1] - 2026-11-29\n")
     assert unreleased.split("\n", 1)[1] in released  # the entry's body moved unchanged

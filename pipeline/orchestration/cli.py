@@ -10,8 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.orchestration.definitions import build_definitions, project_root
-from pipeline.package.publish import DatasetMetadata
+from pipeline.package.publish import DatasetMetadata, package_lock
+from pipeline.paths import REPO_ROOT
+
+DEBUG_ENV = "PAPERS_DATASET_DEBUG"
 
 
 def dagster_instance(root: Path):
@@ -76,6 +78,8 @@ def build(root: Path, full: bool = False, executor: str = "in_process") -> int:
     """Materialise the document partitions whose inputs changed, then the corpus tables and the package."""
     started = time.perf_counter()
     os.environ["DATASET_ROOT"] = str(root)
+    from pipeline.orchestration.definitions import build_definitions
+
     instance = dagster_instance(root)
     defs = build_definitions(root)
     job = defs.resolve_job_def("documents_job")
@@ -100,13 +104,22 @@ def build(root: Path, full: bool = False, executor: str = "in_process") -> int:
     return 0
 
 
+def _user_error(error):
+    """The error our code raised, under Dagster's wrappers (not the low-level cause it chained)."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error
+
+
 def _report_failure(result) -> int:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            print(f"error in {event.step_key}: {error.message.strip()}", file=sys.stderr)
+            if os.environ.get(DEBUG_ENV):
+                print(error.to_string(), file=sys.stderr)
+            message = _user_error(error).message.strip()
+            message = message.split(": ", 1)[1] if message.startswith("pipeline.") else message
+            print(f"error in {event.step_key}: {message}", file=sys.stderr)
     for check in result.get_asset_check_evaluations():
         if not check.passed:
             print(
@@ -202,9 +215,48 @@ def zenodo(root: Path, zip_path: Path | None, dry_run: bool, publish: bool, sand
     return 0
 
 
+def fail_interrupted_runs(root: Path) -> None:
+    """Mark the Dagster runs a killed build left unfinished as failed.
+
+    Only call it holding the package lock: no other build of this folder is running then, so every run
+    still STARTED (or never started) in its history was interrupted. Runs launched from Dagster's UI on
+    the same folder are not covered by the lock; do not build from the UI and the CLI at once.
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    instance = dagster_instance(root)
+    unfinished = [
+        DagsterRunStatus.NOT_STARTED,
+        DagsterRunStatus.STARTING,
+        DagsterRunStatus.STARTED,
+        DagsterRunStatus.CANCELING,
+    ]
+    for run in instance.get_runs(filters=RunsFilter(statuses=unfinished)):
+        instance.report_run_failed(run, "interrupted: the build that ran it was killed")
+        print(f"marked the interrupted Dagster run {run.run_id} ({run.job_name}) as failed")
+
+
+def _one_error(exc: BaseException) -> str:
+    """An error as the user should read it: our own errors say file, place and what to do; others get
+    their type and a pointer to --debug."""
+    from pipeline.package.changelog import ChangelogError
+    from pipeline.package.corrections import CorrectionError
+    from pipeline.package.publish import PackageLockedError, PublishError
+    from pipeline.package.release import ReleaseError
+    from pipeline.text.ingest import InputError
+
+    ours = (InputError, CorrectionError, ChangelogError, PublishError, PackageLockedError, ReleaseError)
+    if isinstance(exc, ours) or type(exc).__module__.startswith("pipeline."):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc} (run with --debug for the traceback)"
+    return f"{type(exc).__name__}: {exc} (run with --debug for the traceback)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="papers-dataset", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="corpus folder (default: this repository)")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
     build_parser = sub.add_parser(
         "build", help="run the pipeline (changed documents only) and publish the package"
@@ -236,17 +288,23 @@ def main(argv: list[str] | None = None) -> int:
     zenodo_parser.add_argument("--publish", action="store_true", help="publish the deposition after upload")
     zenodo_parser.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
     args = parser.parse_args(argv)
-    root = (args.root or project_root()).resolve()
+    root = (args.root or Path(os.environ.get("DATASET_ROOT", REPO_ROOT))).resolve()
+    if args.debug:
+        os.environ[DEBUG_ENV] = "1"
     try:
         if args.command == "build":
-            return build(root, full=args.full, executor=args.executor)
+            with package_lock(root):
+                fail_interrupted_runs(root)
+                return build(root, full=args.full, executor=args.executor)
         if args.command == "changelog":
             return changelog(root, args.since)
         if args.command == "release":
             return release(root, args.out, args.since, args.date)
         return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
-    except (ValueError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"error: {_one_error(exc)}", file=sys.stderr)
         return 1
 
 
