@@ -29,7 +29,9 @@ def dagster_instance(root: Path):
     return DagsterInstance.get()
 
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Dagster's console logs a step failure with its whole trace; the CLI reports the error itself in one or two
+# lines (see _report_failure), and --debug brings the trace back.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def stale_documents(instance, defs, root: Path, document_ids: list[str]) -> list[str]:
@@ -291,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     root = (args.root or Path(os.environ.get("DATASET_ROOT", REPO_ROOT))).resolve()
     if args.debug:
         os.environ[DEBUG_ENV] = "1"
+        QUIET["loggers"]["console"]["config"]["log_level"] = "WARNING"
     try:
         if args.command == "build":
             with package_lock(root):

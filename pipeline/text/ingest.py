@@ -41,6 +41,23 @@ METADATA_KEYS = {
     "doi": str,
 }
 DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Letters NFKD does not split into a base letter and a mark, with their usual Latin spelling.
+NOT_DECOMPOSED = {
+    "ß": "ss",
+    "Œ": "Oe",
+    "œ": "oe",
+    "Æ": "Ae",
+    "æ": "ae",
+    "Ø": "O",
+    "ø": "o",
+    "Ł": "L",
+    "ł": "l",
+    "Đ": "D",
+    "đ": "d",
+    "Þ": "Th",
+    "þ": "th",
+    "ı": "i",
+}
 YAML_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 
 log = logging.getLogger(__name__)
@@ -148,7 +165,8 @@ def read_metadata(path: Path) -> dict[str, Any]:
 def slug(name: str) -> str:
     """A document ID from a file name: accents and compatibility forms transliterated (NFKD), then
     lowercase letters, digits and dashes ("Ñandú Papér — 1933" gives "nandu-paper-1933")."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    spelled = "".join(NOT_DECOMPOSED.get(c, c) for c in name)
+    ascii_name = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
