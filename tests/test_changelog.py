@@ -312,3 +312,35 @@ def test_write_changelog_against_a_release_zip(tmp_path):
     assert suggest_bump(diff) == "minor"
     assert "- Added 1 record: `d:per04`." in changelog.read_text(encoding="utf-8")
     assert entry in changelog.read_text(encoding="utf-8")
+
+
+def test_wording_of_a_paper_closed_since_the_release_is_not_printed(tmp_path):
+    wording = "The committee met three times in the spring of that year."
+    documents = {
+        "primary_key": ["document_id"],
+        "fields": {"document_id": "string", "full_text_published": "boolean"},
+        "rows": [{"document_id": "d", "full_text_published": "true"}],
+    }
+    paragraphs = {
+        "primary_key": ["paragraph_id"],
+        "fields": {
+            "paragraph_id": "string",
+            "document_id": "string",
+            "text": "string",
+            "char_end": "integer",
+        },
+        "rows": [{"paragraph_id": "d:p1", "document_id": "d", "text": wording, "char_end": "57"}],
+    }
+    old = write_package(tmp_path / "old", "0.1.0", {"documents": documents, "paragraphs": paragraphs})
+    closed_documents = {**documents, "rows": [{"document_id": "d", "full_text_published": "false"}]}
+    closed_paragraphs = {
+        **paragraphs,
+        "rows": [{"paragraph_id": "d:p1", "document_id": "d", "text": "", "char_end": "58"}],
+    }
+    new = write_package(
+        tmp_path / "new", "0.2.0", {"documents": closed_documents, "paragraphs": closed_paragraphs}
+    )
+    entry = render_changelog_entry(diff_packages(old, new), None, None)
+    assert "three times" not in entry
+    assert "| `d:p1` | `text` | `(withheld: the paper's text is not published)` |" in entry
+    assert "| `d:p1` | `char_end` | `57` | `58` |" in entry  # offsets are not wording and stay listed

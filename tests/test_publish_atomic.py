@@ -40,19 +40,29 @@ In 1923 the board asked the ministry for a loan.² The minister said that "no mo
 
 2 Ibid., 14.
 """
-KILLING_BUILD = textwrap.dedent(
+KILLING_PUBLISH = textwrap.dedent(
     """
     import os, shutil, signal, sys
     from pathlib import Path
 
-    root, kill_before = Path(sys.argv[1]).resolve(), int(sys.argv[2])
+    import polars as pl
+
+    from pipeline.package.publish import DatasetMetadata, PackageContents, publish
+    from pipeline.package.schema import load_table_spec
+
+    root, source, kill_before = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), int(sys.argv[3])
+    tables = {
+        path.stem: (load_table_spec(path.stem), pl.read_parquet(path))
+        for path in sorted((source / "data/parquet").glob("*.parquet"))
+    }
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in (source / "text").glob("*.txt")}
+    figures = {f"figures/{p.name}": p.read_bytes() for p in (source / "figures").iterdir()}
     steps = 0
 
     def counted(real):
         def step(*args, **kwargs):
             global steps
-            path = str(Path(args[0]).resolve())
-            if path.startswith(str(root)) and ".dagster_home" not in path:
+            if str(Path(args[0]).resolve()).startswith(str(root)):
                 steps += 1
                 if steps == kill_before:
                     os.kill(os.getpid(), signal.SIGKILL)
@@ -60,11 +70,8 @@ KILLING_BUILD = textwrap.dedent(
         return step
 
     os.replace, shutil.rmtree = counted(os.replace), counted(shutil.rmtree)
-    from pipeline.orchestration.cli import main
-
-    code = main(["--root", str(root), "build"])
+    publish(root, DatasetMetadata.load(root / "dataset.yaml"), PackageContents(tables, texts, figures))
     print(f"package steps: {steps}")
-    sys.exit(code)
     """
 )
 
@@ -102,14 +109,20 @@ def corpora(tmp_path_factory) -> dict[str, object]:
     paper = new / "raw/grain/paper.md"
     paper.write_text(PAPER.replace("on credit.", "on credit and on the harbour dues."), encoding="utf-8")
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", KILLING_BUILD, str(new), "0"], capture_output=True, text=True, timeout=600
-    )
+    assert cli(new, "build").returncode == 0
     seconds = time.perf_counter() - started
-    assert result.returncode == 0, result.stderr
-    steps = int(result.stdout.rsplit("package steps: ", 1)[1])
     assert digest(new) != digest(old)
-    return {"old": old, "new": new, "steps": steps, "seconds": seconds}
+    return {"old": old, "new": new, "seconds": seconds}
+
+
+def kill_publish(root: Path, source: Path, kill_before: int) -> subprocess.CompletedProcess:
+    """Publish the package of ``source`` into ``root``, SIGKILLed just before its kill_before-th step."""
+    return subprocess.run(
+        [sys.executable, "-c", KILLING_PUBLISH, str(root), str(source), str(kill_before)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def killed_copy(corpora: dict[str, object], target: Path) -> Path:
@@ -133,20 +146,21 @@ def check_after_recovery(root: Path, corpora: dict[str, object]) -> str:
 
 
 def test_a_kill_before_any_step_of_the_swap_leaves_a_whole_package(corpora, tmp_path):
-    steps = corpora["steps"]
-    assert steps >= 9  # commit rename, four entries out and in, cleanup
+    reference = killed_copy(corpora, tmp_path / "reference")
+    result = kill_publish(reference, corpora["new"], 0)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert digest(reference) == digest(corpora["new"])  # the harness publishes exactly the new package
+    steps = int(result.stdout.rsplit("package steps: ", 1)[1])
+    assert steps >= 9  # the commit rename, four entries out and in, the cleanup
     states = []
     for kill_before in range(1, steps + 1):
         root = killed_copy(corpora, tmp_path / f"kill-{kill_before}")
-        result = subprocess.run(
-            [sys.executable, "-c", KILLING_BUILD, str(root), str(kill_before)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        result = kill_publish(root, corpora["new"], kill_before)
         assert result.returncode == -signal.SIGKILL, (kill_before, result.stderr[-2000:])
-        if kill_before == 1:  # killed before the commit rename: the old package is untouched
+        if kill_before == 1:  # killed just before the commit rename: the old package is untouched
             assert digest(root) == digest(corpora["old"])
+        if kill_before == steps:  # killed before the final cleanup: the new package is already in place
+            assert digest(root) == digest(corpora["new"])
         states.append(check_after_recovery(root, corpora))
     # before the commit rename the old package stays; from it on, the new one is completed
     assert states == ["old"] + ["new"] * (steps - 1)
@@ -156,7 +170,7 @@ def test_kills_during_the_build_leave_a_whole_package_and_no_unfinished_runs(cor
     from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
     seconds = corpora["seconds"]
-    for fraction in (0.3, 0.6, 0.9):
+    for fraction in (0.4, 0.8):
         root = killed_copy(corpora, tmp_path / f"during-{fraction}")
         process = subprocess.Popen(
             [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), "build", "--full"],

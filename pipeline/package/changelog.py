@@ -19,10 +19,13 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.package.schema import SchemaSpecError, load_table_spec
+
 RECORD_STATUS = "record_status"
 KEY = "__record_id"
 BUMPS = ("none", "patch", "minor", "major")
 SHOWN_ROWS = 20
+WITHHELD = "(withheld: the paper's text is not published)"
 SHOWN_CHARS = 80
 UNRELEASED = "Unreleased"
 VERSION = re.compile(r"\d+\.\d+\.\d+")
@@ -252,7 +255,44 @@ def diff_packages(old_dir: Path, new_dir: Path) -> PackageDiff:
     diff.files_removed = sorted(p for p in old_files if p not in new_files)
     diff.files_changed = sorted(p for p in new_files if p in old_files and new_files[p] != old_files[p])
     diff.corrected = _corrected_targets(old_tables, new_tables)
+    _withhold_wording(diff, new_tables)
     return diff
+
+
+def _wording_columns(name: str) -> set[str]:
+    """Columns of a table that quote a paper (source_text in its spec), plus what corrections quote."""
+    if name == "corrections":
+        return {"old_value", "new_value", "reason"}
+    try:
+        return {f.name for f in load_table_spec(name).fields if f.source_text}
+    except SchemaSpecError:
+        return set()
+
+
+def _withhold_wording(diff: PackageDiff, new_tables: dict[str, _Table]) -> None:
+    """Values quoting a paper whose text the new package withholds are not shown in the changelog either
+    (a paper closed since the last release would otherwise have its wording printed as the old value)."""
+    if "documents" not in new_tables:
+        return
+    documents = new_tables["documents"].frame
+    if "full_text_published" not in documents.columns:
+        return
+    closed = documents.filter(pl.col("full_text_published").str.to_lowercase() != "true")["document_id"]
+    if closed.is_empty():
+        return
+    for name, table in diff.tables.items():
+        new = new_tables[name]
+        wording = _wording_columns(name)
+        if not wording or "document_id" not in new.frame.columns or not new.primary_key:
+            continue
+        keyed = _with_key(new.frame.filter(pl.col("document_id").is_in(closed.to_list())), new.primary_key)
+        hidden = set(keyed[KEY].to_list())
+        table.changed = [
+            FieldChange(c.record_id, c.field, WITHHELD, WITHHELD)
+            if c.record_id in hidden and c.field in wording
+            else c
+            for c in table.changed
+        ]
 
 
 # --- version bump --------------------------------------------------------------------------------------
