@@ -15,6 +15,7 @@ from pipeline.package.changelog import (
     FieldChange,
     diff_packages,
     next_version,
+    release_history,
     render_changelog_entry,
     suggest_bump,
     write_changelog,
@@ -344,3 +345,24 @@ def test_wording_of_a_paper_closed_since_the_release_is_not_printed(tmp_path):
     assert "three times" not in entry
     assert "| `d:p1` | `text` | `(withheld: the paper's text is not published)` |" in entry
     assert "| `d:p1` | `char_end` | `57` | `58` |" in entry  # offsets are not wording and stay listed
+
+
+def test_release_history_rebuilds_a_release_only_while_the_package_is_that_release(tmp_path):
+    old = write_package(tmp_path / "old", "0.2.0", {"persons": PERSONS})
+    new = write_package(tmp_path / "new", "0.3.0", {"persons": changed_persons()})
+    diff = diff_packages(old, new)
+    history, is_new = release_history(Changelog.parse(HISTORY), diff, "0.3.0", "2026-11-29", "HEAD")
+    assert is_new and history.released_versions == ["0.3.0", "0.2.0", "0.1.0"]
+    # again, before the release is committed: the same difference its entry records
+    again, is_new = release_history(history, diff, "0.3.0", "2026-11-30", "HEAD")
+    assert not is_new and again.text == history.text
+    # compared with the release itself: no difference
+    same = diff_packages(new, new)
+    assert release_history(history, same, "0.3.0", "2026-11-30", "v0.3.0") == (history, False)
+    # anything else under a released version is refused, with the version to set
+    emptied = write_package(tmp_path / "other", "0.3.0", {"persons": {**PERSONS, "rows": []}})
+    other = diff_packages(old, emptied)
+    with pytest.raises(ChangelogError, match=r"set version: 1\.0\.0 \(suggested\)"):
+        release_history(history, other, "0.3.0", "2026-11-30", "HEAD")
+    with pytest.raises(ChangelogError, match="nothing changed since the package at HEAD"):
+        release_history(history, same, "0.4.0", "2026-11-30", "HEAD")

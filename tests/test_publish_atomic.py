@@ -166,28 +166,54 @@ def test_a_kill_before_any_step_of_the_swap_leaves_a_whole_package(corpora, tmp_
     assert states == ["old"] + ["new"] * (steps - 1)
 
 
-def test_kills_during_the_build_leave_a_whole_package_and_no_unfinished_runs(corpora, tmp_path):
+def _start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), "build", "--full"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _unfinished_runs(root: Path) -> list:
     from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
-    seconds = corpora["seconds"]
-    for fraction in (0.4, 0.8):
+    instance = DagsterInstance.from_config(str(root / ".dagster_home"))
+    try:
+        unfinished = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
+        return list(instance.get_runs(filters=RunsFilter(statuses=unfinished)))
+    finally:
+        instance.dispose()
+
+
+def test_a_kill_inside_a_dagster_run_is_recovered_and_the_run_marked_failed(corpora, tmp_path):
+    root = killed_copy(corpora, tmp_path / "inside-run")
+    process = _start_build(root)
+    deadline = time.monotonic() + 300
+    while not _unfinished_runs(root) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the build ended before a run could be killed"
+    assert _unfinished_runs(root), "the killed build's run should still look started"
+    assert check_after_recovery(root, corpora) == "old"
+    # leftovers a killed run can leave, cleaned at the next start
+    (root / f"{STAGING_PREFIX}abc123" / "data").mkdir(parents=True)
+    (root / ".previous-package-xyz").mkdir()
+    result = cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert "marked the interrupted Dagster run" in result.stdout
+    assert _unfinished_runs(root) == []
+    assert leftovers(root) == [] and not (root / ".previous-package-xyz").exists()
+    assert digest(root) == digest(corpora["new"])
+
+
+def test_kills_at_moments_of_the_build_leave_a_whole_package(corpora, tmp_path):
+    for fraction in (0.5, 0.85):
         root = killed_copy(corpora, tmp_path / f"during-{fraction}")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), "build", "--full"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(seconds * fraction)
+        process = _start_build(root)
+        time.sleep(corpora["seconds"] * fraction)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        state = check_after_recovery(root, corpora)
-        assert state in ("old", "new")
-        result = cli(root, "build")
-        assert result.returncode == 0, result.stderr
-        instance = DagsterInstance.from_config(str(root / ".dagster_home"))
-        unfinished = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
-        assert instance.get_runs(filters=RunsFilter(statuses=unfinished)) == []
-        instance.dispose()
+        assert check_after_recovery(root, corpora) in ("old", "new")
 
 
 def test_a_second_build_is_stopped_with_a_clear_message(corpora, tmp_path):
@@ -200,13 +226,3 @@ def test_a_second_build_is_stopped_with_a_clear_message(corpora, tmp_path):
     assert len(lines) == 1 and "another build" in lines[0] and ".package.lock" in lines[0]
     assert "Traceback" not in result.stderr
     assert digest(root) == before
-
-
-def test_leftovers_of_a_killed_run_are_cleaned_at_the_next_start(corpora, tmp_path):
-    root = killed_copy(corpora, tmp_path / "leftovers")
-    (root / f"{STAGING_PREFIX}abc123" / "data").mkdir(parents=True)
-    (root / ".previous-package-xyz").mkdir()
-    result = cli(root, "build")
-    assert result.returncode == 0, result.stderr
-    assert leftovers(root) == [] and not (root / ".previous-package-xyz").exists()
-    assert digest(root) == digest(corpora["new"])

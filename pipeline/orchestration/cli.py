@@ -157,13 +157,10 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
     the zip, and only when the package still equals that release."""
     from pipeline.package.changelog import (
         Changelog,
-        ChangelogError,
         diff_packages,
         last_release_package,
-        next_version,
-        render_changelog_entry,
+        release_history,
         save_changelog,
-        suggest_bump,
     )
     from pipeline.package.release import build_release, default_release_path, write_root_metadata
 
@@ -172,20 +169,9 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         old, label = last_release_package(root, since, Path(scratch))
         diff = diff_packages(old, root)
-    released = history.released_entry(version)
-    if released:
-        date_released, entry = released
-        same = render_changelog_entry(diff, version, date_released).rstrip("\n") == entry.rstrip("\n")
-        if not (diff.empty or same):
-            raise ChangelogError(
-                f"dataset.yaml: version {version} is already released, but the package differs from {label}; "
-                f"set version: {next_version(version, suggest_bump(diff))} (suggested), rebuild, and release"
-            )
-        print(f"version {version} is already released; rebuilding its zip, CHANGELOG.md unchanged")
-    elif diff.empty:
-        raise ChangelogError(f"nothing changed since the package at {label}; there is nothing to release")
-    else:
-        history = history.with_release(render_changelog_entry(diff, version, date))
+    history, is_new = release_history(history, diff, version, date, label)
+    if not is_new:
+        print(f"version {version} is already released and the package is that release; rebuilding its zip")
     write_root_metadata(root)
     path = build_release(root, out or default_release_path(root), changelog_text=history.text)
     if save_changelog(root / "CHANGELOG.md", history):

@@ -530,6 +530,32 @@ def check_new_version(changelog: Changelog, version: str) -> None:
         )
 
 
+def release_history(
+    history: Changelog, diff: PackageDiff, version: str, date: str, baseline: str
+) -> tuple[Changelog, bool]:
+    """The changelog after releasing ``version``, and whether that is a new release.
+
+    A new version gets the comparison with the last release as its entry (the [Unreleased] entry moves
+    under it). A version that is already released is never written again: it may only be rebuilt while
+    the package still is that release (no difference from it, or exactly the difference its entry
+    records), otherwise the maintainer is told which version to set.
+    """
+    released = history.released_entry(version)
+    if released:
+        date_released, entry = released
+        recorded = render_changelog_entry(diff, version, date_released).rstrip("\n") == entry.rstrip("\n")
+        if not (diff.empty or recorded):
+            raise ChangelogError(
+                f"dataset.yaml: version {version} is already released, but the package differs from "
+                f"{baseline}; set version: {next_version(version, suggest_bump(diff))} (suggested), rebuild, "
+                "and release"
+            )
+        return history, False
+    if diff.empty:
+        raise ChangelogError(f"nothing changed since the package at {baseline}; there is nothing to release")
+    return history.with_release(render_changelog_entry(diff, version, date)), True
+
+
 def save_changelog(path: Path, changelog: Changelog) -> bool:
     """Write CHANGELOG.md only when its text changes; True when it was written."""
     text = changelog.text
