@@ -75,6 +75,30 @@ def test_changelog_and_release_on_an_unchanged_clone_change_nothing(clone, tmp_p
         assert archive.read("CHANGELOG.md") == before
 
 
+def test_release_ships_only_the_listed_files_with_a_data_readme(clone, tmp_path):
+    (clone / "data/csv/scratch.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (clone / "figures/host.svg").symlink_to("/etc/hostname")
+    zip_path = tmp_path / "release.zip"
+    result = cli(clone, "release", "--out", str(zip_path))
+    assert result.returncode == 0, result.stderr
+    assert zip_path.stat().st_mode & 0o777 == 0o644
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        readme = archive.read("README.md").decode("utf-8")
+    assert "data/csv/scratch.csv" not in names and "figures/host.svg" not in names
+    assert readme != (clone / "README.md").read_text(encoding="utf-8")
+    assert "## Loading" in readme and "## Citing" in readme
+    (clone / "figures/timeline.svg").unlink()
+    (clone / "figures/timeline.svg").symlink_to("/etc/hostname")
+    result = cli(clone, "release", "--out", str(tmp_path / "refused.zip"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {clone / 'figures/timeline.svg'}: is a symbolic link; a release ships no links (they can "
+        "point outside the repository). Replace it with the file itself or rebuild the package"
+    ]
+    assert not (tmp_path / "refused.zip").exists()
+
+
 def test_documented_correction_workflow_keeps_every_earlier_entry(clone, tmp_path):
     original = (clone / "CHANGELOG.md").read_text(encoding="utf-8")
     history = released_part(original)
