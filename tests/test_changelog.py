@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.package.changelog import (
+    Changelog,
+    ChangelogError,
     FieldChange,
     diff_packages,
     next_version,
-    prepend_changelog,
+    release_history,
     render_changelog_entry,
     suggest_bump,
     write_changelog,
@@ -210,16 +212,93 @@ def test_next_version():
         next_version("v1", "patch")
 
 
-def test_prepend_changelog_keeps_header_and_replaces_same_version(tmp_path):
+HISTORY = """# Changelog
+
+Intro.
+
+## [0.2.0] - 2026-11-20
+
+Second release, written by hand: *keep me exactly*.
+
+## [0.1.0] - 2026-11-01
+
+First release.
+"""
+
+
+def test_unreleased_entry_is_regenerated_and_released_entries_stay_byte_for_byte(tmp_path):
     path = tmp_path / "CHANGELOG.md"
-    prepend_changelog(path, "## [0.1.0] - 2026-11-01\n\nFirst release.\n")
-    prepend_changelog(path, "## [0.2.0] - 2026-11-20\n\nDraft.\n")
-    prepend_changelog(path, "## [0.2.0] - 2026-11-27\n\nFinal.\n")
+    path.write_text(HISTORY, encoding="utf-8")
+    released = HISTORY[HISTORY.index("## [0.2.0]") :]
+    old = write_package(tmp_path / "old", "0.2.0", {"persons": PERSONS})
+    new = write_package(tmp_path / "new", "0.2.0", {"persons": changed_persons()})
+    _, entry = write_changelog(old, new, path)
+    assert entry is not None and entry.startswith(
+        "## [Unreleased]\n\nCompared with 0.2.0; change level: minor"
+    )
+    first = path.read_text(encoding="utf-8")
+    assert first == "# Changelog\n\nIntro.\n\n" + entry + "\n" + released
+    # the same comparison again: the unreleased entry is replaced, not stacked
+    write_changelog(old, new, path)
+    assert path.read_text(encoding="utf-8") == first
+    # a different package: only the unreleased entry changes
+    fewer = write_package(tmp_path / "fewer", "0.2.0", {"persons": {**PERSONS, "rows": PERSONS["rows"][:2]}})
+    write_changelog(old, fewer, path)
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# Changelog\n")
-    assert text.count("## [0.2.0]") == 1 and "Draft." not in text
-    assert text.index("## [0.2.0] - 2026-11-27") < text.index("## [0.1.0] - 2026-11-01")
-    assert text.endswith("First release.\n")
+    assert text.count("## [Unreleased]") == 1 and "`d:per03`" in text and "`d:per04`" not in text
+    assert text.endswith(released)
+
+
+def test_unchanged_package_leaves_the_file_untouched(tmp_path):
+    path = tmp_path / "CHANGELOG.md"
+    path.write_text(HISTORY, encoding="utf-8")
+    before = path.stat().st_mtime_ns
+    package = write_package(tmp_path / "same", "0.2.0", {"persons": PERSONS})
+    diff, entry = write_changelog(package, package, path)
+    assert entry is None and diff.empty
+    assert path.read_text(encoding="utf-8") == HISTORY
+    assert path.stat().st_mtime_ns == before
+    # a stale unreleased entry goes when the package is back to the release
+    path.write_text(HISTORY.replace("## [0.2.0]", "## [Unreleased]\n\nStale.\n\n## [0.2.0]", 1))
+    write_changelog(package, package, path)
+    assert path.read_text(encoding="utf-8") == HISTORY
+
+
+def test_release_moves_the_unreleased_entry_under_its_version_and_date(tmp_path):
+    old = write_package(tmp_path / "old", "0.2.0", {"persons": PERSONS})
+    new = write_package(tmp_path / "new", "0.3.0", {"persons": changed_persons()})
+    diff = diff_packages(old, new)
+    history = Changelog.parse(HISTORY).with_unreleased(render_changelog_entry(diff, None, None))
+    released = history.with_release(render_changelog_entry(diff, "0.3.0", "2026-11-29"))
+    text = released.text
+    assert "[Unreleased]" not in text
+    body = history.unreleased.split("\n", 1)[1]
+    assert text.startswith("# Changelog\n\nIntro.\n\n## [0.3.0] - 2026-11-29\n" + body)
+    assert text.endswith(HISTORY[HISTORY.index("## [0.2.0]") :])
+    assert released.released_versions == ["0.3.0", "0.2.0", "0.1.0"]
+
+
+def test_a_released_version_cannot_be_written_again_or_go_backwards(tmp_path):
+    history = Changelog.parse(HISTORY)
+    with pytest.raises(ChangelogError, match=r"version 0\.2\.0 is already released"):
+        history.with_release("## [0.2.0] - 2026-11-29\n\nRewritten.\n")
+    with pytest.raises(ChangelogError, match=r"version 0\.1\.5 is older than the released 0\.2\.0"):
+        history.with_release("## [0.1.5] - 2026-11-29\n\nBackwards.\n")
+
+
+def test_a_heading_that_is_neither_released_nor_unreleased_is_refused():
+    legacy = HISTORY.replace("## [0.1.0] - 2026-11-01", "## [0.1.0] - unreleased")
+    with pytest.raises(ChangelogError, match=r"CHANGELOG.md:9: '## \[0.1.0\] - unreleased' is neither"):
+        Changelog.parse(legacy)
+    late = HISTORY + "\n## [Unreleased]\n\nLate.\n"
+    with pytest.raises(ChangelogError, match="must come first"):
+        Changelog.parse(late)
+
+
+def test_the_committed_changelog_parses_with_released_entries_only():
+    history = Changelog.read(REPO_ROOT / "CHANGELOG.md")
+    assert history.unreleased is None and "0.1.0" in history.released_versions
+    assert history.text == (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
 def test_write_changelog_against_a_release_zip(tmp_path):
@@ -230,7 +309,60 @@ def test_write_changelog_against_a_release_zip(tmp_path):
     release = write_zip(contents, tmp_path / "release-0.1.0.zip")
     new = write_package(tmp_path / "new", "0.2.0", {"persons": changed_persons()})
     changelog = tmp_path / "CHANGELOG.md"
-    bump, entry = write_changelog(release, new, changelog, "0.2.0", "2026-11-27")
-    assert bump == "minor"
+    diff, entry = write_changelog(release, new, changelog)
+    assert suggest_bump(diff) == "minor"
     assert "- Added 1 record: `d:per04`." in changelog.read_text(encoding="utf-8")
     assert entry in changelog.read_text(encoding="utf-8")
+
+
+def test_wording_of_a_paper_closed_since_the_release_is_not_printed(tmp_path):
+    wording = "The committee met three times in the spring of that year."
+    documents = {
+        "primary_key": ["document_id"],
+        "fields": {"document_id": "string", "full_text_published": "boolean"},
+        "rows": [{"document_id": "d", "full_text_published": "true"}],
+    }
+    paragraphs = {
+        "primary_key": ["paragraph_id"],
+        "fields": {
+            "paragraph_id": "string",
+            "document_id": "string",
+            "text": "string",
+            "char_end": "integer",
+        },
+        "rows": [{"paragraph_id": "d:p1", "document_id": "d", "text": wording, "char_end": "57"}],
+    }
+    old = write_package(tmp_path / "old", "0.1.0", {"documents": documents, "paragraphs": paragraphs})
+    closed_documents = {**documents, "rows": [{"document_id": "d", "full_text_published": "false"}]}
+    closed_paragraphs = {
+        **paragraphs,
+        "rows": [{"paragraph_id": "d:p1", "document_id": "d", "text": "", "char_end": "58"}],
+    }
+    new = write_package(
+        tmp_path / "new", "0.2.0", {"documents": closed_documents, "paragraphs": closed_paragraphs}
+    )
+    entry = render_changelog_entry(diff_packages(old, new), None, None)
+    assert "three times" not in entry
+    assert "| `d:p1` | `text` | `(withheld: the paper's text is not published)` |" in entry
+    assert "| `d:p1` | `char_end` | `57` | `58` |" in entry  # offsets are not wording and stay listed
+
+
+def test_release_history_rebuilds_a_release_only_while_the_package_is_that_release(tmp_path):
+    old = write_package(tmp_path / "old", "0.2.0", {"persons": PERSONS})
+    new = write_package(tmp_path / "new", "0.3.0", {"persons": changed_persons()})
+    diff = diff_packages(old, new)
+    history, is_new = release_history(Changelog.parse(HISTORY), diff, "0.3.0", "2026-11-29", "HEAD")
+    assert is_new and history.released_versions == ["0.3.0", "0.2.0", "0.1.0"]
+    # again, before the release is committed: the same difference its entry records
+    again, is_new = release_history(history, diff, "0.3.0", "2026-11-30", "HEAD")
+    assert not is_new and again.text == history.text
+    # compared with the release itself: no difference
+    same = diff_packages(new, new)
+    assert release_history(history, same, "0.3.0", "2026-11-30", "v0.3.0") == (history, False)
+    # anything else under a released version is refused, with the version to set
+    emptied = write_package(tmp_path / "other", "0.3.0", {"persons": {**PERSONS, "rows": []}})
+    other = diff_packages(old, emptied)
+    with pytest.raises(ChangelogError, match=r"set version: 1\.0\.0 \(suggested\)"):
+        release_history(history, other, "0.3.0", "2026-11-30", "HEAD")
+    with pytest.raises(ChangelogError, match="nothing changed since the package at HEAD"):
+        release_history(history, same, "0.4.0", "2026-11-30", "HEAD")

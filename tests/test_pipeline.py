@@ -106,7 +106,8 @@ def _paper_copy(root: Path, document_id: str, extra_metadata: str = "") -> None:
     folder = root / "raw" / document_id
     folder.mkdir(parents=True)
     shutil.copy2(REPO_ROOT / "raw/kennan-op-263/kennan-op-263-phillips-1996.md", folder / "paper.md")
-    metadata = f"id: {document_id}\nlanguage: en\n{extra_metadata}"
+    rights = "" if "full_text" in extra_metadata else "full_text: true\n"
+    metadata = f"id: {document_id}\nlanguage: en\n{rights}{extra_metadata}"
     (folder / "metadata.yaml").write_text(metadata, encoding="utf-8")
 
 
@@ -241,8 +242,11 @@ def test_a_new_paper_in_another_layout_without_metadata_runs_end_to_end(tmp_path
     citations = pl.read_csv(root / "data/csv/citations.csv", infer_schema_length=0)
     ibid = citations.filter(pl.col("citation_id") == "trade-paper-12:fn02.1").row(0, named=True)
     assert (ibid["reference_type"], ibid["refers_to"]) == ("ibid", "trade-paper-12:fn01.1")
-    unlinked = pl.read_csv(root / "data/csv/unlinked_names.csv")
-    assert "John Doe" in unlinked["text"].to_list()
+    # No metadata file means no rights decision: the names are found, their wording withheld.
+    assert "no full_text" in trade["metadata_warnings"] and not trade["full_text_published"]
+    unlinked = pl.read_csv(root / "data/csv/unlinked_names.csv", infer_schema_length=0)
+    found = unlinked.filter(pl.col("document_id") == "trade-paper-12")
+    assert found.height >= 1 and found["text"].null_count() == found.height
     summer = pl.read_csv(root / "data/csv/time_expressions.csv").filter(pl.col("document_id") == "no-notes")
     assert summer.select("edtf", "date_earliest", "date_latest").row(0) == (
         "1939-22",

@@ -71,9 +71,17 @@ def test_zip_holds_the_package_and_release_files(repo, tmp_path):
         assert not any(n.startswith("raw/") for n in names)  # the OCR source is not part of the release
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert {i.external_attr >> 16 for i in infos} == {0o100644}
-        assert archive.read("README.md").decode() == README
+        readme = archive.read("README.md").decode()
         assert archive.read("data/csv/footnotes.csv") == (repo / "data/csv/footnotes.csv").read_bytes()
         licence = archive.read("LICENSE-DATA").decode()
+    # the data README, not the repository's: what the tables are, how to load them, how to cite
+    assert README not in readme
+    for heading in ("## The tables", "## Loading", "## Citing"):
+        assert heading in readme
+    footnote_rows = (repo / "data/csv/footnotes.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert f"| `footnotes` | {footnote_rows} | One row per footnote" in readme
+    assert "- `text/kennan-op-263.txt`: Cleaned text of kennan-op-263" in readme
+    assert "{{" not in readme
     assert "CC BY 4.0" in licence and "NOT licensed by this dataset" in licence
     assert "- kennan-op-263: Hugh Phillips" in licence
     assert "Copyright: ©June 1996 Woodrow Wilson International Center for Scholars." in licence
@@ -212,3 +220,43 @@ def test_release_of_the_committed_repository(tmp_path):
         descriptor = json.loads(archive.read("datapackage.json"))
     assert {r["path"] for r in descriptor["resources"]} <= names
     assert "data/csv/corrections.csv" in names
+
+
+def test_zip_holds_only_what_the_descriptor_lists(repo, tmp_path):
+    (repo / "data/csv/notes-to-self.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (repo / "figures/draft.svg").write_text("<svg/>", encoding="utf-8")
+    (repo / "text/.hidden.txt").write_text("secret", encoding="utf-8")
+    path = build_release(repo, tmp_path / "release.zip")
+    descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    listed = {r["path"] for r in descriptor["resources"]}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    package_files = {n for n in names if n.split("/")[0] in ("data", "text", "figures")}
+    assert package_files == listed
+    assert "data/csv/notes-to-self.csv" not in names and "figures/draft.svg" not in names
+
+
+def test_a_symlink_in_the_package_is_refused(repo, tmp_path):
+    outside = tmp_path / "host"
+    outside.write_text("machine-name\n", encoding="utf-8")
+    (repo / "figures/host.svg").symlink_to(outside)  # not listed: simply not shipped
+    with zipfile.ZipFile(build_release(repo, tmp_path / "ok.zip")) as archive:
+        assert "figures/host.svg" not in archive.namelist()
+        assert all(b"machine-name" not in archive.read(n) for n in archive.namelist())
+    timeline = repo / "figures/timeline.svg"
+    timeline.rename(tmp_path / "timeline.svg")
+    timeline.symlink_to(tmp_path / "timeline.svg")  # listed, same bytes, but a link
+    with pytest.raises(ReleaseError, match=r"figures/timeline\.svg: is a symbolic link; a release ships no"):
+        build_release(repo, tmp_path / "refused.zip")
+    assert not (tmp_path / "refused.zip").exists()
+    timeline.unlink()
+    (tmp_path / "timeline.svg").rename(timeline)
+    shutil.move(repo / "text", tmp_path / "text-folder")
+    (repo / "text").symlink_to(tmp_path / "text-folder")  # a linked folder on the way is refused too
+    with pytest.raises(ReleaseError, match=r"/text: is a symbolic link"):
+        build_release(repo, tmp_path / "refused.zip")
+
+
+def test_the_archive_file_is_world_readable(repo, tmp_path):
+    path = build_release(repo, tmp_path / "release.zip")
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from pipeline.orchestration.definitions import build_definitions, project_root
+from pipeline.package.publish import DatasetMetadata, package_lock
+from pipeline.paths import REPO_ROOT
+
+DEBUG_ENV = "PAPERS_DATASET_DEBUG"
 
 
 def dagster_instance(root: Path):
@@ -27,7 +29,9 @@ def dagster_instance(root: Path):
     return DagsterInstance.get()
 
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Dagster's console logs a step failure with its whole trace; the CLI reports the error itself in one or two
+# lines (see _report_failure), and --debug brings the trace back.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def stale_documents(instance, defs, root: Path, document_ids: list[str]) -> list[str]:
@@ -76,6 +80,8 @@ def build(root: Path, full: bool = False, executor: str = "in_process") -> int:
     """Materialise the document partitions whose inputs changed, then the corpus tables and the package."""
     started = time.perf_counter()
     os.environ["DATASET_ROOT"] = str(root)
+    from pipeline.orchestration.definitions import build_definitions
+
     instance = dagster_instance(root)
     defs = build_definitions(root)
     job = defs.resolve_job_def("documents_job")
@@ -100,13 +106,22 @@ def build(root: Path, full: bool = False, executor: str = "in_process") -> int:
     return 0
 
 
+def _user_error(error):
+    """The error our code raised, under Dagster's wrappers (not the low-level cause it chained)."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error
+
+
 def _report_failure(result) -> int:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            print(f"error in {event.step_key}: {error.message.strip()}", file=sys.stderr)
+            if os.environ.get(DEBUG_ENV):
+                print(error.to_string(), file=sys.stderr)
+            message = _user_error(error).message.strip()
+            message = message.split(": ", 1)[1] if message.startswith("pipeline.") else message
+            print(f"error in {event.step_key}: {message}", file=sys.stderr)
     for check in result.get_asset_check_evaluations():
         if not check.passed:
             print(
@@ -117,59 +132,52 @@ def _report_failure(result) -> int:
     return 1
 
 
-def last_release_reference(root: Path) -> str:
-    """The newest git tag v*, or HEAD: the package as last committed is the last release."""
-    tags = subprocess.run(
-        ["git", "tag", "--list", "v*", "--sort=-v:refname"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
-    return tags[0] if tags else "HEAD"
-
-
-def export_package(root: Path, reference: str, target: Path) -> Path:
-    """Unpack the package files of a git revision into ``target``."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", reference, "--", "datapackage.json", "data", "text"],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
-
-
-def changelog(root: Path, since: str | None, date: str) -> int:
-    """Compare the package with the last release and write the CHANGELOG entry for dataset.yaml's version."""
-    from pipeline.package.changelog import next_version, write_changelog
-    from pipeline.package.publish import DatasetMetadata
+def changelog(root: Path, since: str | None) -> int:
+    """Regenerate the [Unreleased] CHANGELOG entry from the difference with the last release."""
+    from pipeline.package.changelog import last_release_package, next_version, suggest_bump, write_changelog
 
     version = DatasetMetadata.load(root / "dataset.yaml").version
     with tempfile.TemporaryDirectory() as scratch:
-        if since and Path(since).exists():
-            old = Path(since)
-        else:
-            reference = since or last_release_reference(root)
-            old = export_package(root, reference, Path(scratch))
-            print(f"comparing with the package at {reference}")
-        bump, entry = write_changelog(old, root, root / "CHANGELOG.md", version, date)
+        old, label = last_release_package(root, since, Path(scratch))
+        print(f"comparing with the package at {label}")
+        diff, entry = write_changelog(old, root, root / "CHANGELOG.md")
+    if entry is None:
+        print("no changes since the last release; no [Unreleased] entry in CHANGELOG.md")
+        return 0
     print(entry)
-    print(
-        f"suggested bump: {bump}"
-        + (f" (from the last release: {next_version(version, bump)})" if bump != "none" else "")
-    )
+    bump = suggest_bump(diff)
+    suggested = next_version(diff.old_version or version, bump)
+    print(f"suggested bump: {bump} (from {diff.old_version}: {suggested}); dataset.yaml says {version}")
     return 0
 
 
-def release(root: Path, out: Path | None) -> int:
-    """Write CITATION.cff and .zenodo.json, then build the reproducible, validated release zip."""
+def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
+    """Move the [Unreleased] entry under the version and date, write CITATION.cff and .zenodo.json, and
+    build the reproducible, validated release zip. Re-running it for a released version only rebuilds
+    the zip, and only when the package still equals that release."""
+    from pipeline.package.changelog import (
+        Changelog,
+        diff_packages,
+        last_release_package,
+        release_history,
+        save_changelog,
+    )
     from pipeline.package.release import build_release, default_release_path, write_root_metadata
 
+    version = DatasetMetadata.load(root / "dataset.yaml").version
+    history = Changelog.read(root / "CHANGELOG.md")
+    with tempfile.TemporaryDirectory() as scratch:
+        old, label = last_release_package(root, since, Path(scratch))
+        diff = diff_packages(old, root)
+    history, is_new = release_history(history, diff, version, date, label)
+    if not is_new:
+        print(f"version {version} is already released and the package is that release; rebuilding its zip")
     write_root_metadata(root)
-    path = build_release(root, out or default_release_path(root))
+    path = build_release(root, out or default_release_path(root), changelog_text=history.text)
+    if save_changelog(root / "CHANGELOG.md", history):
+        print(f"CHANGELOG.md: the [Unreleased] entry is now [{version}] - {date}")
     print(f"release: {path} ({path.stat().st_size} bytes)")
+    print(f"next: commit CHANGELOG.md and the package, then `git tag v{version}`")
     return 0
 
 
@@ -233,9 +241,48 @@ def authority_reconcile(draft: Path, out: Path | None, timeout: float) -> int:
     return 0
 
 
+def fail_interrupted_runs(root: Path) -> None:
+    """Mark the Dagster runs a killed build left unfinished as failed.
+
+    Only call it holding the package lock: no other build of this folder is running then, so every run
+    still STARTED (or never started) in its history was interrupted. Runs launched from Dagster's UI on
+    the same folder are not covered by the lock; do not build from the UI and the CLI at once.
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    instance = dagster_instance(root)
+    unfinished = [
+        DagsterRunStatus.NOT_STARTED,
+        DagsterRunStatus.STARTING,
+        DagsterRunStatus.STARTED,
+        DagsterRunStatus.CANCELING,
+    ]
+    for run in instance.get_runs(filters=RunsFilter(statuses=unfinished)):
+        instance.report_run_failed(run, "interrupted: the build that ran it was killed")
+        print(f"marked the interrupted Dagster run {run.run_id} ({run.job_name}) as failed")
+
+
+def _one_error(exc: BaseException) -> str:
+    """An error as the user should read it: our own errors say file, place and what to do; others get
+    their type and a pointer to --debug."""
+    from pipeline.package.changelog import ChangelogError
+    from pipeline.package.corrections import CorrectionError
+    from pipeline.package.publish import PackageLockedError, PublishError
+    from pipeline.package.release import ReleaseError
+    from pipeline.text.ingest import InputError
+
+    ours = (InputError, CorrectionError, ChangelogError, PublishError, PackageLockedError, ReleaseError)
+    if isinstance(exc, ours) or type(exc).__module__.startswith("pipeline."):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc} (run with --debug for the traceback)"
+    return f"{type(exc).__name__}: {exc} (run with --debug for the traceback)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="papers-dataset", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="corpus folder (default: this repository)")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
     build_parser = sub.add_parser(
         "build", help="run the pipeline (changed documents only) and publish the package"
@@ -249,11 +296,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     log_parser = sub.add_parser("changelog", help="write the CHANGELOG entry against the last release")
     log_parser.add_argument(
-        "--since", help="git revision, release zip or package folder (default: last v* tag)"
+        "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
     )
-    log_parser.add_argument("--date", default=dt.date.today().isoformat(), help="release date for the entry")
-    release_parser = sub.add_parser("release", help="build the Zenodo-ready release zip (dist/)")
+    release_parser = sub.add_parser(
+        "release", help="date the [Unreleased] changelog entry and build the Zenodo-ready release zip (dist/)"
+    )
     release_parser.add_argument("--out", type=Path, help="zip path (default: dist/<name>-<version>.zip)")
+    release_parser.add_argument(
+        "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
+    )
+    release_parser.add_argument("--date", default=dt.date.today().isoformat(), help="release date (ISO)")
     zenodo_parser = sub.add_parser("zenodo", help="upload the release to Zenodo (ZENODO_TOKEN)")
     zenodo_parser.add_argument("--zip", type=Path, help="release zip (default: dist/<name>-<version>.zip)")
     zenodo_parser.add_argument(
@@ -270,21 +322,28 @@ def main(argv: list[str] | None = None) -> int:
     reconcile_parser.add_argument("--out", type=Path, help="write here instead of updating the draft")
     reconcile_parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     args = parser.parse_args(argv)
-    root = (args.root or project_root()).resolve()
+    root = (args.root or Path(os.environ.get("DATASET_ROOT", REPO_ROOT))).resolve()
+    if args.debug:
+        os.environ[DEBUG_ENV] = "1"
+        QUIET["loggers"]["console"]["config"]["log_level"] = "WARNING"
     try:
         if args.command == "build":
-            return build(root, full=args.full, executor=args.executor)
+            with package_lock(root):
+                fail_interrupted_runs(root)
+                return build(root, full=args.full, executor=args.executor)
         if args.command == "changelog":
-            return changelog(root, args.since, args.date)
+            return changelog(root, args.since)
         if args.command == "authority" and args.authority_command == "suggest":
             return authority_suggest(root, args.out)
         if args.command == "authority":
             return authority_reconcile(args.draft, args.out, args.timeout)
         if args.command == "release":
-            return release(root, args.out)
+            return release(root, args.out, args.since, args.date)
         return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
-    except (ValueError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"error: {_one_error(exc)}", file=sys.stderr)
         return 1
 
 

@@ -288,7 +288,8 @@ def build_definitions(root: Path) -> Definitions:
         applied = [*text_tables["applied"], *(a for t in tables.values() for a in t.applied)]
         fixes.check_all_applied(stages.load_corrections(paths), applied)
         frames = {name: t.frame for name, t in tables.items()}
-        frames["corrections"] = combine("corrections", [fixes.corrections_table(applied)])
+        withheld = text_tables["hidden"]
+        frames["corrections"] = combine("corrections", [fixes.corrections_table(applied, withheld)])
         specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
         errors = [e for name, (spec, frame) in specs.items() for e in schema_errors(spec, frame)]
         errors += foreign_key_errors(specs)

@@ -24,7 +24,7 @@ from pipeline.package.schema import all_table_names, load_table_spec
 from pipeline.package.tables import combine
 from pipeline.paths import REPO_ROOT, SCHEMA_DIR, VOCAB_DIR
 from pipeline.text.clean import CleanedDocument, clean_document
-from pipeline.text.documents import document_row
+from pipeline.text.documents import document_row, publishes_full_text
 from pipeline.text.ingest import SourceDocument, discover_documents, read_document
 
 FINGERPRINT_KEY = "input_fingerprint"
@@ -312,4 +312,4 @@ def withhold_text(name: str, frame: pl.DataFrame, hidden_documents: set[str]) ->
 
 
 def hidden_documents(sources: dict[str, CorrectedSource]) -> set[str]:
-    return {i for i, s in sources.items() if not s.document.metadata.get("full_text", True)}
+    return {i for i, s in sources.items() if not publishes_full_text(s.document.metadata)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -18,16 +19,24 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.package.schema import SchemaSpecError, load_table_spec
+
 RECORD_STATUS = "record_status"
 KEY = "__record_id"
 BUMPS = ("none", "patch", "minor", "major")
 SHOWN_ROWS = 20
+WITHHELD = "(withheld: the paper's text is not published)"
 SHOWN_CHARS = 80
+UNRELEASED = "Unreleased"
+VERSION = re.compile(r"\d+\.\d+\.\d+")
+ENTRY_HEADING = re.compile(r"(?m)^## \[")
+RELEASED_HEADING = re.compile(r"(?m)^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$")
 CHANGELOG_HEADER = (
     "# Changelog\n\n"
-    "Record-level changes of each published version of the dataset, newest first. Entries are written by\n"
-    "the changelog command from a comparison with the previous release; the bump rules are in\n"
-    "[docs/versioning.md](docs/versioning.md).\n"
+    "Record-level changes of each published version of the dataset, newest first.\n"
+    "`papers-dataset changelog` regenerates the [Unreleased] entry from a comparison with the last release;\n"
+    "`papers-dataset release` moves it under its version and date. Released entries are never edited.\n"
+    "The bump rules are in [docs/versioning.md](docs/versioning.md).\n"
 )
 
 
@@ -246,7 +255,44 @@ def diff_packages(old_dir: Path, new_dir: Path) -> PackageDiff:
     diff.files_removed = sorted(p for p in old_files if p not in new_files)
     diff.files_changed = sorted(p for p in new_files if p in old_files and new_files[p] != old_files[p])
     diff.corrected = _corrected_targets(old_tables, new_tables)
+    _withhold_wording(diff, new_tables)
     return diff
+
+
+def _wording_columns(name: str) -> set[str]:
+    """Columns of a table that quote a paper (source_text in its spec), plus what corrections quote."""
+    if name == "corrections":
+        return {"old_value", "new_value", "reason"}
+    try:
+        return {f.name for f in load_table_spec(name).fields if f.source_text}
+    except SchemaSpecError:
+        return set()
+
+
+def _withhold_wording(diff: PackageDiff, new_tables: dict[str, _Table]) -> None:
+    """Values quoting a paper whose text the new package withholds are not shown in the changelog either
+    (a paper closed since the last release would otherwise have its wording printed as the old value)."""
+    if "documents" not in new_tables:
+        return
+    documents = new_tables["documents"].frame
+    if "full_text_published" not in documents.columns:
+        return
+    closed = documents.filter(pl.col("full_text_published").str.to_lowercase() != "true")["document_id"]
+    if closed.is_empty():
+        return
+    for name, table in diff.tables.items():
+        new = new_tables[name]
+        wording = _wording_columns(name)
+        if not wording or "document_id" not in new.frame.columns or not new.primary_key:
+            continue
+        keyed = _with_key(new.frame.filter(pl.col("document_id").is_in(closed.to_list())), new.primary_key)
+        hidden = set(keyed[KEY].to_list())
+        table.changed = [
+            FieldChange(c.record_id, c.field, WITHHELD, WITHHELD)
+            if c.record_id in hidden and c.field in wording
+            else c
+            for c in table.changed
+        ]
 
 
 # --- version bump --------------------------------------------------------------------------------------
@@ -349,10 +395,17 @@ def _render_table(table: TableDiff, limit: int) -> list[str]:
     return lines
 
 
-def render_changelog_entry(diff: PackageDiff, version: str, date: str, limit: int = SHOWN_ROWS) -> str:
-    """A markdown CHANGELOG entry: tables and records added, withdrawn and changed, with their IDs."""
+def render_changelog_entry(
+    diff: PackageDiff, version: str | None, date: str | None, limit: int = SHOWN_ROWS
+) -> str:
+    """A markdown CHANGELOG entry: tables and records added, withdrawn and changed, with their IDs.
+
+    Without a version the entry is the ``## [Unreleased]`` one; a release renders the same body under
+    ``## [<version>] - <date>``.
+    """
     bump = suggest_bump(diff)
-    lines = [f"## [{version}] - {date}", ""]
+    heading = f"## [{version}] - {date}" if version else f"## [{UNRELEASED}]"
+    lines = [heading, ""]
     compared = f"Compared with {diff.old_version}" if diff.old_version else "First release"
     lines += [f"{compared}; change level: {bump} (see docs/versioning.md).", ""]
     if diff.empty:
@@ -372,25 +425,194 @@ def render_changelog_entry(diff: PackageDiff, version: str, date: str, limit: in
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def prepend_changelog(path: Path, entry: str) -> None:
-    """Put an entry at the top of CHANGELOG.md, replacing an earlier entry for the same version."""
-    heading = entry.splitlines()[0]
-    if not heading.startswith("## ["):
-        raise ValueError("a changelog entry starts with '## [<version>] - <date>'")
-    version_prefix = heading.split("]")[0] + "]"
-    text = path.read_text(encoding="utf-8") if path.exists() else CHANGELOG_HEADER
-    first = text.find("\n## [")
-    header, entries = (text, "") if first == -1 else (text[: first + 1], text[first + 1 :])
-    kept = [e for e in re.split(r"(?m)^(?=## \[)", entries) if e.strip() and not e.startswith(version_prefix)]
-    body = "\n".join(part.rstrip("\n") + "\n" for part in [entry, *kept])
-    path.write_text(header.rstrip("\n") + "\n\n" + body, encoding="utf-8")
+# --- the CHANGELOG.md file -----------------------------------------------------------------------------
 
 
-def write_changelog(
-    last_release: Path, new_package: Path, changelog: Path, version: str, date: str
-) -> tuple[str, str]:
-    """Compare the new package with the last release, put the entry in CHANGELOG.md; return (bump, entry)."""
+class ChangelogError(ValueError):
+    """CHANGELOG.md cannot be read or a release would rewrite history; the message says what to do."""
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    if not VERSION.fullmatch(version):
+        raise ChangelogError(f"{version!r} is not a MAJOR.MINOR.PATCH version")
+    return tuple(int(part) for part in version.split("."))
+
+
+@dataclass(frozen=True)
+class Changelog:
+    """CHANGELOG.md split into its parts. Released entries are kept as the exact text they were written
+    as, so no command can alter an earlier version's history; only the unreleased entry is regenerated."""
+
+    header: str
+    unreleased: str | None
+    released: str
+
+    @classmethod
+    def parse(cls, text: str, where: str = "CHANGELOG.md") -> Changelog:
+        starts = [m.start() for m in ENTRY_HEADING.finditer(text)]
+        header = text[: starts[0]] if starts else text
+        unreleased, released = None, ""
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            heading = text[start:].split("\n", 1)[0]
+            line = text[:start].count("\n") + 1
+            if heading == f"## [{UNRELEASED}]":
+                if index != 0:
+                    raise ChangelogError(
+                        f"{where}:{line}: the [{UNRELEASED}] entry must come first, above every release"
+                    )
+                unreleased = text[start:end]
+            elif not RELEASED_HEADING.fullmatch(heading):
+                raise ChangelogError(
+                    f"{where}:{line}: {heading!r} is neither '## [{UNRELEASED}]' nor "
+                    "'## [X.Y.Z] - YYYY-MM-DD'; fix the heading by hand"
+                )
+            elif not released:
+                released = text[start:]
+        return cls(header, unreleased, released)
+
+    @classmethod
+    def read(cls, path: Path) -> Changelog:
+        if not path.exists():
+            return cls(CHANGELOG_HEADER, None, "")
+        return cls.parse(path.read_text(encoding="utf-8"), str(path))
+
+    @property
+    def released_versions(self) -> list[str]:
+        """Versions with a released entry, newest first as written."""
+        return [m.group(1) for m in RELEASED_HEADING.finditer(self.released)]
+
+    def released_entry(self, version: str) -> tuple[str, str] | None:
+        """(date, entry text) of a released version, as written."""
+        matches = list(RELEASED_HEADING.finditer(self.released))
+        for index, match in enumerate(matches):
+            if match.group(1) == version:
+                end = matches[index + 1].start() if index + 1 < len(matches) else len(self.released)
+                return match.group(2), self.released[match.start() : end]
+        return None
+
+    @property
+    def text(self) -> str:
+        parts = [self.header.rstrip("\n") + "\n"]
+        if self.unreleased:
+            parts.append(self.unreleased.rstrip("\n") + "\n")
+        if self.released:
+            parts.append(self.released)
+        return "\n".join(parts)
+
+    def with_unreleased(self, entry: str | None) -> Changelog:
+        """The same history with the unreleased entry replaced (None removes it)."""
+        return Changelog(self.header, entry, self.released)
+
+    def with_release(self, entry: str) -> Changelog:
+        """The unreleased entry moved under its version and date, above every earlier release."""
+        match = RELEASED_HEADING.fullmatch(entry.split("\n", 1)[0])
+        if not match:
+            raise ChangelogError("a released entry starts with '## [X.Y.Z] - YYYY-MM-DD'")
+        check_new_version(self, match.group(1))
+        body = entry.rstrip("\n") + "\n"
+        released = body + ("\n" + self.released if self.released else "")
+        return Changelog(self.header, None, released)
+
+
+def check_new_version(changelog: Changelog, version: str) -> None:
+    """A release needs a version newer than every released one (released entries are never rewritten)."""
+    released = changelog.released_versions
+    if version in released:
+        raise ChangelogError(
+            f"CHANGELOG.md: version {version} is already released and its entry is final; set a new "
+            "version: in dataset.yaml (see docs/versioning.md), rebuild, and release again"
+        )
+    newest = max(released, key=_version_key) if released else None
+    if newest and _version_key(version) < _version_key(newest):
+        raise ChangelogError(
+            f"dataset.yaml: version {version} is older than the released {newest}; set a newer version:"
+        )
+
+
+def release_history(
+    history: Changelog, diff: PackageDiff, version: str, date: str, baseline: str
+) -> tuple[Changelog, bool]:
+    """The changelog after releasing ``version``, and whether that is a new release.
+
+    A new version gets the comparison with the last release as its entry (the [Unreleased] entry moves
+    under it). A version that is already released is never written again: it may only be rebuilt while
+    the package still is that release (no difference from it, or exactly the difference its entry
+    records), otherwise the maintainer is told which version to set.
+    """
+    released = history.released_entry(version)
+    if released:
+        date_released, entry = released
+        recorded = render_changelog_entry(diff, version, date_released).rstrip("\n") == entry.rstrip("\n")
+        if not (diff.empty or recorded):
+            raise ChangelogError(
+                f"dataset.yaml: version {version} is already released, but the package differs from "
+                f"{baseline}; set version: {next_version(version, suggest_bump(diff))} (suggested), rebuild, "
+                "and release"
+            )
+        return history, False
+    if diff.empty:
+        raise ChangelogError(f"nothing changed since the package at {baseline}; there is nothing to release")
+    return history.with_release(render_changelog_entry(diff, version, date)), True
+
+
+def save_changelog(path: Path, changelog: Changelog) -> bool:
+    """Write CHANGELOG.md only when its text changes; True when it was written."""
+    text = changelog.text
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def write_changelog(last_release: Path, new_package: Path, changelog: Path) -> tuple[PackageDiff, str | None]:
+    """Regenerate the unreleased entry of CHANGELOG.md from the difference with the last release.
+
+    Released entries are left byte for byte as they are; with no difference the unreleased entry is
+    removed (and a file without one is not touched). Returns the difference and the entry written.
+    """
     diff = diff_packages(last_release, new_package)
-    entry = render_changelog_entry(diff, version, date)
-    prepend_changelog(changelog, entry)
-    return suggest_bump(diff), entry
+    entry = None if diff.empty else render_changelog_entry(diff, None, None)
+    save_changelog(changelog, Changelog.read(changelog).with_unreleased(entry))
+    return diff, entry
+
+
+# --- the last release ----------------------------------------------------------------------------------
+
+
+def last_release_reference(root: Path) -> str:
+    """The newest git tag v*, or HEAD: the package as last committed is the last release."""
+    tags = subprocess.run(
+        ["git", "tag", "--list", "v*", "--sort=-v:refname"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return tags[0] if tags else "HEAD"
+
+
+def export_package(root: Path, reference: str, target: Path) -> Path:
+    """Unpack the package files of a git revision into ``target``."""
+    result = subprocess.run(
+        ["git", "archive", "--format=tar", reference, "--", "datapackage.json", "data", "text"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ChangelogError(
+            f"{root}: cannot read the package at git revision {reference!r} "
+            f"({message[0] if message else 'git archive failed'}); pass --since with a release zip or folder"
+        )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=result.stdout, check=True)
+    return target
+
+
+def last_release_package(root: Path, since: str | None, scratch: Path) -> tuple[Path, str]:
+    """The package to compare with: a folder or zip given as ``since``, else a git revision unpacked."""
+    if since and Path(since).exists():
+        return Path(since), since
+    reference = since or last_release_reference(root)
+    return export_package(root, reference, scratch), reference

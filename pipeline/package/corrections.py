@@ -23,6 +23,8 @@ from typing import Any
 import polars as pl
 import yaml
 
+from pipeline.package.schema import rows_to_frame
+
 RECORD_STATUS = "record_status"
 KEY_SEPARATOR = "|"
 COMMON_REQUIRED = ("id", "kind", "reason", "author", "date")
@@ -521,28 +523,18 @@ def corrections_fingerprint(corrections: Iterable[Correction], document_id: str 
 
 # --- published table ---------------------------------------------------------------------------------
 
-CORRECTIONS_COLUMNS: dict[str, pl.DataType] = {
-    "correction_id": pl.String(),
-    "kind": pl.String(),
-    "document_id": pl.String(),
-    "table_name": pl.String(),
-    "record_id": pl.String(),
-    "field": pl.String(),
-    "source_line": pl.Int64(),
-    "old_value": pl.String(),
-    "new_value": pl.String(),
-    "reason": pl.String(),
-    "author": pl.String(),
-    # ISO text rather than a date type: frictionless reads a Parquet table with a date column and a
-    # nullable integer column through pandas as floats and rejects the integer column's nulls.
-    "date": pl.String(),
-    "source_file": pl.String(),
-    "status": pl.String(),
-}
+WITHHELD_REASON = "Withheld with the paper's text: its metadata does not say full_text: true."
 
 
-def corrections_table(applied: Iterable[AppliedCorrection]) -> pl.DataFrame:
-    """The published corrections table: one row per applied correction, saying what it changed."""
+def corrections_table(
+    applied: Iterable[AppliedCorrection], withheld_documents: Iterable[str] = ()
+) -> pl.DataFrame:
+    """The published corrections table: one row per applied correction, saying what it changed.
+
+    A correction of a paper whose text is withheld quotes that text in its old and new values and, often,
+    its reason; those cells are withheld with the text (a withdrawal's active/withdrawn values stay).
+    """
+    withheld = set(withheld_documents)
     rows = [
         {
             "correction_id": a.correction.id,
@@ -562,7 +554,12 @@ def corrections_table(applied: Iterable[AppliedCorrection]) -> pl.DataFrame:
         }
         for a in applied
     ]
-    return pl.DataFrame(rows, schema=CORRECTIONS_COLUMNS).sort("correction_id")
+    for row in rows:
+        if row["document_id"] in withheld:
+            row["reason"] = WITHHELD_REASON
+            if row["kind"] != "withdraw":
+                row["old_value"] = row["new_value"] = None
+    return rows_to_frame("corrections", rows).sort("correction_id")
 
 
 __all__ = [

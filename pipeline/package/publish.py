@@ -1,18 +1,23 @@
 """Write the data package: CSV and Parquet per table, cleaned texts, figures and datapackage.json.
 
-Everything is written into a fresh staging folder, validated with frictionless, and only then swapped in
-for the previous package, so a failed run leaves the last good package untouched. Output is
+Everything is written into a fresh staging folder, validated with frictionless, and only then committed by
+one rename and moved in; a failed or killed run leaves the last good package (or, once committed, the new
+one) in place, and the next start finishes or undoes what a killed run left. A lock file keeps two builds
+from publishing into the same folder. Output is
 deterministic: stable row order, no timestamps, fixed serialisation settings.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +30,13 @@ from pipeline.package.schema import POLARS_TYPES, TableSpec, data_dictionary_mar
 from pipeline.text.sentences import split_sentences
 
 PACKAGE_ENTRIES = ("datapackage.json", "data", "text", "figures")
+STAGING_PREFIX = ".staging-package-"
+PENDING_DIR = ".package-pending"
+PREVIOUS_DIR = ".package-previous"
+LOCK_FILE = ".package.lock"
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
+
+log = logging.getLogger(__name__)
 
 
 class PublishError(RuntimeError):
@@ -288,42 +299,135 @@ def validate_staged_package(path: Path) -> list[str]:
     return errors + _parquet_errors(path.parent, descriptor)
 
 
-def swap_in(staging: Path, root: Path) -> None:
-    """Replace the package entries under ``root`` with the staged ones, keeping the old ones until done."""
-    backup = Path(tempfile.mkdtemp(prefix=".previous-package-", dir=root))
-    moved: list[str] = []
+class PackageLockedError(RuntimeError):
+    """Another process is building or publishing the package in the same folder."""
+
+
+_held_locks: dict[Path, int] = {}
+
+
+@contextmanager
+def package_lock(root: Path) -> Iterator[None]:
+    """Hold the package folder's lock for a whole build, and finish or undo an interrupted publish first.
+
+    The lock is an flock on ``.package.lock``: the kernel releases it when its holder dies, even by
+    SIGKILL, so a killed build never leaves a stale lock. Re-entrant within one process, so the build
+    command and the publishing step inside it can both ask for it.
+    """
+    root = root.resolve()
+    if root in _held_locks:
+        _held_locks[root] += 1
+        try:
+            yield
+        finally:
+            _held_locks[root] -= 1
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / LOCK_FILE
+    handle = path.open("a+", encoding="utf-8")
     try:
-        for entry in PACKAGE_ENTRIES:
-            if (root / entry).exists():
-                os.replace(root / entry, backup / entry)
-                moved.append(entry)
-        for entry in PACKAGE_ENTRIES:
-            if (staging / entry).exists():
-                os.replace(staging / entry, root / entry)
-    except BaseException:
-        for entry in PACKAGE_ENTRIES:
-            if (backup / entry).exists():
-                if (root / entry).exists():
-                    shutil.rmtree(root / entry) if (root / entry).is_dir() else (root / entry).unlink()
-                os.replace(backup / entry, root / entry)
-        raise
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise PackageLockedError(
+                f"{path}: another build (process {holder}) is running in {root}; wait for it to finish "
+                "(the lock goes away by itself when that process ends)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        _held_locks[root] = 1
+        try:
+            for note in recover_package(root):
+                log.warning("%s", note)
+            yield
+        finally:
+            del _held_locks[root]
+            fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
-        shutil.rmtree(backup, ignore_errors=True)
+        handle.close()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _move_in(root: Path) -> None:
+    """Move every entry of the pending package into place, the replaced ones aside; resumable anywhere.
+
+    Per entry: (1) the old one goes to PREVIOUS_DIR, (2) the new one comes from PENDING_DIR. A kill
+    between or after any step leaves a state this same function completes on the next start.
+    """
+    pending, previous = root / PENDING_DIR, root / PREVIOUS_DIR
+    previous.mkdir(exist_ok=True)
+    for entry in PACKAGE_ENTRIES:
+        if not (pending / entry).exists():
+            continue
+        if (root / entry).exists() or (root / entry).is_symlink():
+            if (previous / entry).exists():
+                _remove(previous / entry)
+            os.replace(root / entry, previous / entry)
+        os.replace(pending / entry, root / entry)
+    pending.rmdir()
+    shutil.rmtree(previous)
+
+
+def recover_package(root: Path) -> list[str]:
+    """Bring the package folder back to one whole package after a killed run; say what was done.
+
+    A staged package that was never committed is deleted (the old package stays); a committed one
+    (PENDING_DIR, renamed there in one step after validation) is moved in; leftovers are removed. Call it
+    only while holding the package lock.
+    """
+    notes = []
+    if (root / PENDING_DIR).is_dir():
+        _move_in(root)
+        notes.append(f"{root}: finished publishing the package a killed run had validated and committed")
+    if (root / PREVIOUS_DIR).exists():
+        _remove(root / PREVIOUS_DIR)
+        notes.append(f"{root}: removed the previous package a killed run left in {PREVIOUS_DIR}")
+    for leftover in sorted(root.glob(f"{STAGING_PREFIX}*")) + sorted(root.glob(".previous-package-*")):
+        _remove(leftover)
+        notes.append(f"{root}: removed {leftover.name}, left by a killed run")
+    return notes
+
+
+def swap_in(staging: Path, root: Path) -> None:
+    """Commit a complete, validated staged package and move it into place.
+
+    The commit point is a single rename of the staging folder to PENDING_DIR: before it the old package
+    is the package, after it the new one is, and ``recover_package`` completes the move-in if the
+    process dies half way. Every package entry is staged (empty folders included), so the new package
+    replaces all of the old one.
+    """
+    for entry in PACKAGE_ENTRIES[1:]:
+        (staging / entry).mkdir(exist_ok=True)
+    os.replace(staging, root / PENDING_DIR)
+    _move_in(root)
 
 
 def publish(root: Path, meta: DatasetMetadata, contents: PackageContents) -> dict[str, Any]:
     """Stage, validate and swap in the package under ``root``; on failure keep the old one and raise."""
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-package-", dir=root))
-    try:
-        package = stage_package(staging, meta, contents)
-        errors = validate_staged_package(staging / "datapackage.json")
-        if errors:
-            shown = "\n  ".join(errors[:30])
-            raise PublishError(f"the new package is not valid; the previous package is unchanged:\n  {shown}")
-        swap_in(staging, root)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with package_lock(root):
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+        try:
+            package = stage_package(staging, meta, contents)
+            errors = validate_staged_package(staging / "datapackage.json")
+            if errors:
+                shown = "\n  ".join(errors[:30])
+                raise PublishError(
+                    f"the new package is not valid; the previous package is unchanged:\n  {shown}"
+                )
+            swap_in(staging, root)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     dictionary = root / DATA_DICTIONARY
     dictionary.parent.mkdir(parents=True, exist_ok=True)
     specs = [contents.tables[name][0] for name in sorted(contents.tables)]

@@ -20,8 +20,9 @@ import yaml
 
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
-REPO_FILES = ("README.md", "LICENSE-DATA", "CHANGELOG.md")
-PACKAGE_DIRS = ("data", "text", "figures")
+REPO_FILES = ("LICENSE-DATA", "CHANGELOG.md")
+PACKAGE_README = Path("docs/package-readme.md")
+ARCHIVE_FILE_MODE = 0o644
 DOCS = (
     "docs/data-dictionary.md",
     "docs/versioning.md",
@@ -268,27 +269,84 @@ def _license_text(repo_root: Path, documents: list[dict[str, Any]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _safe_file(repo_root: Path, relative: str, what: str) -> Path:
+    """The file at ``relative`` under repo_root, refused when it is not a plain file of the repository.
+
+    A release must ship exactly what the package lists: a path that leaves the repository, or a symlink
+    anywhere on the way (which could point at any file of the machine), stops the release.
+    """
+    pure = Path(relative)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise ReleaseError(f"{what} lists {relative!r}, which is not a path inside the package; rebuild it")
+    path = repo_root
+    for part in pure.parts:
+        path = path / part
+        if path.is_symlink():
+            raise ReleaseError(
+                f"{path}: is a symbolic link; a release ships no links (they can point outside the "
+                "repository). Replace it with the file itself or rebuild the package"
+            )
+    if not path.is_file():
+        raise ReleaseError(f"{what} lists {relative}, which is missing; rebuild the package")
+    return path
+
+
 def _package_files(repo_root: Path, descriptor: Mapping[str, Any]) -> dict[str, Path]:
-    """datapackage.json, every resource file, and everything else under data/, text/ and figures/."""
-    files = {"datapackage.json": repo_root / "datapackage.json"}
+    """datapackage.json and exactly the files its resources list (never what else lies in the folders)."""
+    files = {"datapackage.json": _safe_file(repo_root, "datapackage.json", "the release")}
     for resource in descriptor.get("resources", []):
-        files[resource["path"]] = repo_root / resource["path"]
-    for directory in PACKAGE_DIRS:
-        base = repo_root / directory
-        if base.is_dir():
-            for path in base.rglob("*"):
-                if path.is_file() and not any(
-                    part.startswith(".") for part in path.relative_to(repo_root).parts
-                ):
-                    files[path.relative_to(repo_root).as_posix()] = path
+        relative = resource.get("path")
+        if not isinstance(relative, str):
+            raise ReleaseError(f"datapackage.json: resource {resource.get('name')!r} has no single file path")
+        files[relative] = _safe_file(repo_root, relative, "datapackage.json")
     for doc in DOCS:
-        if (repo_root / doc).is_file():
-            files[doc] = repo_root / doc
+        if (repo_root / doc).is_file() or (repo_root / doc).is_symlink():
+            files[doc] = _safe_file(repo_root, doc, "the release")
     return files
 
 
-def release_contents(repo_root: Path) -> dict[str, bytes]:
-    """Every file of the release, by its path in the archive."""
+def _table_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+
+
+def package_readme(repo_root: Path, descriptor: Mapping[str, Any]) -> bytes:
+    """The README.md of the release: the data README template with the tables of this package filled in.
+
+    Users of the archive need what the tables are, how to load them and how to cite them, not the
+    developers' README of the repository.
+    """
+    template_path = repo_root / PACKAGE_README
+    if not template_path.is_file():
+        template_path = Path(__file__).resolve().parents[2] / PACKAGE_README
+    template = template_path.read_text(encoding="utf-8")
+    rows = ["| table | rows | what one row is |", "|---|---:|---|"]
+    for resource in descriptor.get("resources", []):
+        if resource.get("type") != "table" or resource.get("format") != "csv":
+            continue
+        description = " ".join(str(resource.get("description", "")).split())
+        first = description.split(". ")[0].rstrip(".") + "."
+        count = _table_rows(repo_root / resource["path"])
+        rows.append(f"| `{resource['name']}` | {count} | {first.replace('|', '/')} |")
+    files = [
+        f"- `{r['path']}`: {' '.join(str(r.get('title', '')).split())}"
+        for r in descriptor.get("resources", [])
+        if r.get("type") != "table"
+    ]
+    values = {
+        "title": str(descriptor.get("title", "")),
+        "version": str(descriptor.get("version", "")),
+        "description": " ".join(str(descriptor.get("description", "")).split()),
+        "tables": "\n".join(rows),
+        "files": "\n".join(files) or "- (none)",
+    }
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", value)
+    return template.encode("utf-8")
+
+
+def release_contents(repo_root: Path, changelog_text: str | None = None) -> dict[str, bytes]:
+    """Every file of the release, by its path in the archive (``changelog_text`` replaces CHANGELOG.md)."""
     meta = load_dataset_meta(repo_root)
     documents = read_documents(repo_root)
     descriptor = _check_package(repo_root, meta, documents)
@@ -296,7 +354,10 @@ def release_contents(repo_root: Path) -> dict[str, bytes]:
     for name in REPO_FILES:
         if not (repo_root / name).exists():
             raise ReleaseError(f"{repo_root / name}: not found; it belongs in the release")
-        contents[name] = (repo_root / name).read_bytes()
+        contents[name] = _safe_file(repo_root, name, "the release").read_bytes()
+    if changelog_text is not None:
+        contents["CHANGELOG.md"] = changelog_text.encode("utf-8")
+    contents["README.md"] = package_readme(repo_root, descriptor)
     contents["LICENSE-DATA"] = _license_text(repo_root, documents)
     contents["CITATION.cff"] = citation_cff(meta, documents).encode("utf-8")
     zenodo = zenodo_metadata(meta, documents)
@@ -317,6 +378,7 @@ def write_zip(contents: Mapping[str, bytes], out_path: Path) -> Path:
                 info.create_system = 3
                 info.external_attr = FILE_MODE << 16
                 archive.writestr(info, contents[name], compresslevel=9)
+        os.chmod(temporary, ARCHIVE_FILE_MODE)
         os.replace(temporary, out_path)
     finally:
         if os.path.exists(temporary):
@@ -343,12 +405,14 @@ def validate_release(zip_path: Path) -> list[str]:
         return validate_package(Path(scratch) / "datapackage.json")
 
 
-def build_release(repo_root: Path, out_path: Path, validate: bool = True) -> Path:
+def build_release(
+    repo_root: Path, out_path: Path, validate: bool = True, changelog_text: str | None = None
+) -> Path:
     """Build the release zip from the published package under repo_root; same inputs, same bytes.
 
     The archive is validated with frictionless before it replaces any earlier file at out_path.
     """
-    contents = release_contents(repo_root)
+    contents = release_contents(repo_root, changelog_text)
     if not validate:
         return write_zip(contents, out_path)
     candidate = write_zip(contents, out_path.parent / f".candidate-{out_path.name}")

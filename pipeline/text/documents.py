@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
@@ -47,10 +49,24 @@ def document_metadata(
     return merged, missing
 
 
+def publishes_full_text(metadata: Mapping[str, Any]) -> bool:
+    """Only an explicit ``full_text: true`` republishes a paper's wording: the papers keep their own
+    copyright, so a paper nobody has cleared stays closed."""
+    return metadata.get("full_text") is True
+
+
 def document_row(source: SourceDocument, cleaned: CleanedDocument) -> dict[str, object]:
     """The documents-table row of one paper."""
     metadata, missing = document_metadata(source, cleaned)
-    full_text = bool(source.metadata.get("full_text", True))
+    full_text = publishes_full_text(source.metadata)
+    if "full_text" not in source.metadata:
+        log.warning(
+            "%s: no full_text decision in %s's metadata file, so its text is withheld; add full_text: true "
+            "to its metadata.yaml if the paper's rights allow republishing it",
+            source.source_path,
+            source.document_id,
+        )
+        missing.append("full_text")
     return {
         "document_id": source.document_id,
         **metadata,

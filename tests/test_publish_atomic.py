@@ -1,0 +1,228 @@
+"""Publishing survives SIGKILL at any instant, two builds cannot publish at once, and killed Dagster runs are
+marked failed. Runs the real CLI build in a subprocess on a small corpus and kills it (a) just before each
+file-system step of the swap, in turn, and (b) at moments during the build; after every kill the folder
+holds exactly the old or the new package, valid, once the next start has run its recovery."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.package.publish import (
+    PENDING_DIR,
+    PREVIOUS_DIR,
+    STAGING_PREFIX,
+    package_lock,
+    validate_staged_package,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ("datapackage.json", "data", "text", "figures")
+PAPER = """\
+**Grain and Credit in the Baltic Ports
+by Ann Author**
+
+©2001 Example Press
+
+The harbour board met in March 1921 to set the grain tariffs.¹ Its members disagreed on credit.
+
+In 1923 the board asked the ministry for a loan.² The minister said that "no money is left."
+
+1 B. Smith, *Ports and Power* (London: 1990), 12.
+
+2 Ibid., 14.
+"""
+KILLING_PUBLISH = textwrap.dedent(
+    """
+    import os, shutil, signal, sys
+    from pathlib import Path
+
+    import polars as pl
+
+    from pipeline.package.publish import DatasetMetadata, PackageContents, publish
+    from pipeline.package.schema import load_table_spec
+
+    root, source, kill_before = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), int(sys.argv[3])
+    tables = {
+        path.stem: (load_table_spec(path.stem), pl.read_parquet(path))
+        for path in sorted((source / "data/parquet").glob("*.parquet"))
+    }
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in (source / "text").glob("*.txt")}
+    figures = {f"figures/{p.name}": p.read_bytes() for p in (source / "figures").iterdir()}
+    steps = 0
+
+    def counted(real):
+        def step(*args, **kwargs):
+            global steps
+            if str(Path(args[0]).resolve()).startswith(str(root)):
+                steps += 1
+                if steps == kill_before:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+        return step
+
+    os.replace, shutil.rmtree = counted(os.replace), counted(shutil.rmtree)
+    publish(root, DatasetMetadata.load(root / "dataset.yaml"), PackageContents(tables, texts, figures))
+    print(f"package steps: {steps}")
+    """
+)
+
+
+def digest(root: Path) -> dict[str, str]:
+    files = [root / "datapackage.json"]
+    for folder in PACKAGE[1:]:
+        files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def leftovers(root: Path) -> list[str]:
+    names = [PENDING_DIR, PREVIOUS_DIR]
+    return sorted(p.name for p in root.iterdir() if p.name in names or p.name.startswith(STAGING_PREFIX))
+
+
+def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory) -> dict[str, object]:
+    """An old package, and the inputs of a new one whose documents are already materialised."""
+    base = tmp_path_factory.mktemp("atomic")
+    old = base / "old"
+    (old / "raw" / "grain").mkdir(parents=True)
+    (old / "raw/grain/paper.md").write_text(PAPER, encoding="utf-8")
+    (old / "raw/grain/metadata.yaml").write_text("language: en\nfull_text: true\n", encoding="utf-8")
+    shutil.copy2(REPO_ROOT / "dataset.yaml", old / "dataset.yaml")
+    shutil.copytree(REPO_ROOT / "authority", old / "authority")
+    assert cli(old, "build").returncode == 0
+    new = base / "new"
+    shutil.copytree(old, new)
+    paper = new / "raw/grain/paper.md"
+    paper.write_text(PAPER.replace("on credit.", "on credit and on the harbour dues."), encoding="utf-8")
+    started = time.perf_counter()
+    assert cli(new, "build").returncode == 0
+    seconds = time.perf_counter() - started
+    assert digest(new) != digest(old)
+    return {"old": old, "new": new, "seconds": seconds}
+
+
+def kill_publish(root: Path, source: Path, kill_before: int) -> subprocess.CompletedProcess:
+    """Publish the package of ``source`` into ``root``, SIGKILLed just before its kill_before-th step."""
+    return subprocess.run(
+        [sys.executable, "-c", KILLING_PUBLISH, str(root), str(source), str(kill_before)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def killed_copy(corpora: dict[str, object], target: Path) -> Path:
+    """The old package with the new inputs and the new documents' Dagster materialisations."""
+    shutil.copytree(corpora["old"], target, ignore=shutil.ignore_patterns(".dagster_home", "raw"))
+    shutil.copytree(corpora["new"] / "raw", target / "raw")
+    shutil.copytree(corpora["new"] / ".dagster_home", target / ".dagster_home")
+    return target
+
+
+def check_after_recovery(root: Path, corpora: dict[str, object]) -> str:
+    """Run the next start's recovery; the folder must hold exactly the old or the new package, valid."""
+    with package_lock(root):
+        pass
+    assert leftovers(root) == []
+    found = digest(root)
+    state = "old" if found == digest(corpora["old"]) else "new" if found == digest(corpora["new"]) else None
+    assert state, f"a mixed package: {sorted(found)}"
+    assert validate_staged_package(root / "datapackage.json") == []
+    return state
+
+
+def test_a_kill_before_any_step_of_the_swap_leaves_a_whole_package(corpora, tmp_path):
+    reference = killed_copy(corpora, tmp_path / "reference")
+    result = kill_publish(reference, corpora["new"], 0)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert digest(reference) == digest(corpora["new"])  # the harness publishes exactly the new package
+    steps = int(result.stdout.rsplit("package steps: ", 1)[1])
+    assert steps >= 9  # the commit rename, four entries out and in, the cleanup
+    states = []
+    for kill_before in range(1, steps + 1):
+        root = killed_copy(corpora, tmp_path / f"kill-{kill_before}")
+        result = kill_publish(root, corpora["new"], kill_before)
+        assert result.returncode == -signal.SIGKILL, (kill_before, result.stderr[-2000:])
+        if kill_before == 1:  # killed just before the commit rename: the old package is untouched
+            assert digest(root) == digest(corpora["old"])
+        if kill_before == steps:  # killed before the final cleanup: the new package is already in place
+            assert digest(root) == digest(corpora["new"])
+        states.append(check_after_recovery(root, corpora))
+    # before the commit rename the old package stays; from it on, the new one is completed
+    assert states == ["old"] + ["new"] * (steps - 1)
+
+
+def _start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), "build", "--full"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _unfinished_runs(root: Path) -> list:
+    from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+    instance = DagsterInstance.from_config(str(root / ".dagster_home"))
+    try:
+        unfinished = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
+        return list(instance.get_runs(filters=RunsFilter(statuses=unfinished)))
+    finally:
+        instance.dispose()
+
+
+def test_a_kill_inside_a_dagster_run_is_recovered_and_the_run_marked_failed(corpora, tmp_path):
+    root = killed_copy(corpora, tmp_path / "inside-run")
+    process = _start_build(root)
+    deadline = time.monotonic() + 300
+    while not _unfinished_runs(root) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the build ended before a run could be killed"
+    assert _unfinished_runs(root), "the killed build's run should still look started"
+    assert check_after_recovery(root, corpora) == "old"
+    # leftovers a killed run can leave, cleaned at the next start
+    (root / f"{STAGING_PREFIX}abc123" / "data").mkdir(parents=True)
+    (root / ".previous-package-xyz").mkdir()
+    result = cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert "marked the interrupted Dagster run" in result.stdout
+    assert _unfinished_runs(root) == []
+    assert leftovers(root) == [] and not (root / ".previous-package-xyz").exists()
+    assert digest(root) == digest(corpora["new"])
+
+
+def test_kills_at_moments_of_the_build_leave_a_whole_package(corpora, tmp_path):
+    for fraction in (0.5, 0.85):
+        root = killed_copy(corpora, tmp_path / f"during-{fraction}")
+        process = _start_build(root)
+        time.sleep(corpora["seconds"] * fraction)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert check_after_recovery(root, corpora) in ("old", "new")
+
+
+def test_a_second_build_is_stopped_with_a_clear_message(corpora, tmp_path):
+    root = killed_copy(corpora, tmp_path / "locked")
+    before = digest(root)
+    with package_lock(root):
+        result = cli(root, "build")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another build" in lines[0] and ".package.lock" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert digest(root) == before
