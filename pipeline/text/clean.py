@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import rows_to_frame
+from pipeline.text.blocks import TERMINAL, classify_blocks, starts_frame
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter
 from pipeline.text.ingest import InputError
 from pipeline.text.inline import InlineText, clean_inline
 from pipeline.text.sentences import split_sentences
 
-TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
-HEADING = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$")
 NOTES_TITLE = "Notes"
 
 
@@ -48,10 +47,8 @@ class _Piece:
     raw: list[str]
 
 
-def _is_heading(raw: str) -> bool:
-    plain = clean_inline(raw, with_markers=False).text
-    short_caps = len(plain.split()) <= 12 and plain.isupper() and not TERMINAL.search(plain)
-    return bool(HEADING.match(raw)) or short_caps
+def _is_frame(raw: str) -> bool:
+    return starts_frame(raw, clean_inline(raw, with_markers=False).text)
 
 
 def _join_raw(a: str, b: str, document_text: str) -> str:
@@ -97,8 +94,8 @@ def _paragraphs(pieces: list[_Piece]) -> list[tuple[_Piece, bool]]:
             current_raw = " ".join(piece.raw)
             starts_lower = bool(re.match(r"^[\"“‘(]?[a-z]", clean_inline(current_raw).text))
             if (
-                not _is_heading(previous_raw)
-                and not _is_heading(current_raw)
+                not _is_frame(previous_raw)
+                and not _is_frame(current_raw)
                 and (not _ends_sentence(previous_raw) or starts_lower)
             ):
                 joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
@@ -131,10 +128,13 @@ def clean_document(
     if front.body_start >= len(lines):
         raise InputError(f"{source_name}: no body text found after the front matter")
 
+    # Markers calling notes, by the first line that calls them. A line shaped like a note's first line
+    # ("7510. Following for ...¹⁴") may be body text: the markers after its label count too.
     marker_lines: dict[int, int] = {}
     for index in range(front.body_start, len(lines)):
-        if MARKER.search(lines[index]) and not match_note_line(lines[index]):
-            for marker in clean_inline(lines[index]).markers:
+        if MARKER.search(lines[index]):
+            note_shaped = match_note_line(lines[index])
+            for marker in clean_inline(note_shaped[2] if note_shaped else lines[index]).markers:
                 marker_lines.setdefault(marker.number, index)
     note_starts = find_note_lines(lines, front.body_start, marker_lines)
     first_lines = {note.line for note in note_starts}
@@ -159,9 +159,12 @@ def clean_document(
     out: list[str] = []
     offset = 0
     paragraph_rows, sentence_rows, emphasis_rows, marker_rows = [], [], [], []
-    for number, (piece, was_joined) in enumerate(paragraphs, start=1):
-        raw, starts, line_numbers = _assemble(piece, text)
-        inline = clean_inline(raw)
+    assembled = [_assemble(piece, text) for piece, _ in paragraphs]
+    inlines = [clean_inline(raw) for raw, _, _ in assembled]
+    kinds = classify_blocks([raw for raw, _, _ in assembled], [inline.text for inline in inlines])
+    for number, ((_, was_joined), (_, starts, line_numbers), inline, kind) in enumerate(
+        zip(paragraphs, assembled, inlines, kinds, strict=True), start=1
+    ):
         paragraph_id = f"{document_id}:p{number:03d}"
         if out:
             out.append("\n\n")
@@ -178,6 +181,7 @@ def clean_document(
                 "source_line_start": line_numbers[0],
                 "source_line_end": line_numbers[-1],
                 "joined_across_page_break": was_joined,
+                "block_kind": kind,
             }
         )
         spans = split_sentences(inline.text)
