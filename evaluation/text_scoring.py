@@ -110,9 +110,9 @@ def score_paper(cleaned: CleanedDocument, gold_dir: Path, name: str) -> PaperSco
     blocks = _jsonl(gold_dir / f"{name}.blocks.jsonl")
     text_of = {row["paragraph_id"]: normalise(row["text"] or "") for row in rows}
     ours_linked = {
-        number: text_of.get(paragraph_id)
-        for number, paragraph_id in zip(cleaned.footnotes["number"], cleaned.footnotes["paragraph_id"], strict=True)
-        if paragraph_id is not None
+        row["number"]: text_of.get(row["paragraph_id"])
+        for row in cleaned.footnotes.iter_rows(named=True)
+        if row["paragraph_id"] is not None
     }
     links = Score(expected=len(gold_notes), predicted=len(ours_linked))
     for note in gold_notes:

@@ -33,10 +33,6 @@ HEADING_MARKUP = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$", 
 TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
 _DATE = rf"(?:(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
-DATELINE_SHAPE = re.compile(
-    rf"^[A-Z][\w.’'\- ]{{0,40}}?(?:\s\([^()]{{1,40}}\))?,\s+{_DATE}"
-    r"(?:,\s*[\w. ]{1,20}?)?\.?(?:\s*\[[^\[\]]{1,60}\]\.?)?$"
-)
 NUMBER_LABEL = re.compile(r"^No\.\s*\d+[a-z]?\.?$")
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
@@ -45,11 +41,22 @@ BY_LINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
+SHORT_BLOCK = 160  # characters
 
 
 @cache
 def _cues() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(words) for kind, words in load_mapping("block_cues").items()}
+
+
+@cache
+def _dateline_shape() -> re.Pattern[str]:
+    """ "Place, Month Day, Year[, hour][. [Received ...]]" or "Place, undated. [...]"."""
+    undated = "|".join(map(re.escape, _cues()["undated"]))
+    return re.compile(
+        rf"^[A-Z][\w.’'\- ]{{0,40}}?(?:\s\([^()]{{1,40}}\))?,\s+(?:{_DATE}|{undated})"
+        r"(?:,\s*[\w. ]{1,20}?)?\.?(?:\s*\[[^\[\]]{1,60}\]\.?)?$"
+    )
 
 
 @cache
@@ -81,7 +88,7 @@ def local_kind(raw: str, plain: str) -> str | None:
         return SOURCE_NOTE
     if _is_opener(plain):
         return OPENER
-    if len(plain) <= 120 and DATELINE_SHAPE.match(plain):
+    if len(plain) <= 120 and _dateline_shape().match(plain):
         return DATELINE
     return None
 
@@ -115,7 +122,9 @@ def _list_label(plain: str) -> tuple[str, int] | None:
 def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
     """The kind of every block of a body, in order (blocks already joined across page breaks)."""
     kinds = [local_kind(raw, plain) or PARAGRAPH for raw, plain in zip(raws, plains, strict=True)]
-    labels = [_list_label(plain) if kind == PARAGRAPH else None for plain, kind in zip(plains, kinds, strict=True)]
+    labels = [
+        _list_label(plain) if kind == PARAGRAPH else None for plain, kind in zip(plains, kinds, strict=True)
+    ]
     for index, label in enumerate(labels):
         if label is None:
             continue
@@ -133,10 +142,16 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
         kind = kinds[index]
         previous = kinds[index - 1] if index else None
         following = kinds[index + 1] if index + 1 < len(kinds) else None
-        if kind == PARAGRAPH and not seen_body and previous in (HEADING, BYLINE):
-            if BY_LINE.match(plain) or is_name_shaped(plain):
-                kinds[index] = BYLINE
-                continue
+        opening = kind == PARAGRAPH and not seen_body and previous in (HEADING, BYLINE)
+        if opening and (BY_LINE.match(plain) or is_name_shaped(plain)):
+            kinds[index] = BYLINE
+            continue
+        if kind == DATELINE and previous in BODY_BLOCK_KINDS:
+            # A place and date printed after a document's text (a memorandum's date at its foot) is
+            # part of the text, as the publishers' markup has it; a dateline heads a document.
+            kinds[index] = PARAGRAPH
+            seen_body = True
+            continue
         if (
             kind == PARAGRAPH
             and previous in (*BODY_BLOCK_KINDS, CLOSER)
@@ -150,5 +165,33 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
 
 
 def starts_frame(raw: str, plain: str) -> bool:
-    """A block a page break must not join to its neighbour: its own shape marks it as a frame block."""
-    return local_kind(raw, plain) is not None or is_name_shaped(plain)
+    """A block a page break must not join to what comes before it: its shape marks a block of its own."""
+    return local_kind(raw, plain) is not None or is_name_shaped(plain) or _list_label(plain) is not None
+
+
+def _heading_like(plain: str) -> bool:
+    """Short, with no sentence punctuation at its end or inside: an unmarked (sub)heading."""
+    return len(plain) < SHORT_BLOCK and not TERMINAL.search(plain) and not re.search(r"[.?!:;]\s", plain)
+
+
+def continues_across_break(previous_raw: str, previous_plain: str, raw: str, plain: str) -> bool:
+    """Whether a block is the rest of the previous one, split from it by a page break.
+
+    Never when either is a frame block (heading, dateline, signature ...) or this one opens a list item.
+    Otherwise it is when this one starts with a lower-case word after anything but a colon (unless it is
+    a short line without punctuation, an unmarked subheading), or the previous one stops mid-sentence and
+    is no unmarked heading itself. Two short blocks in a row that do not go on in lower case are a list of
+    phrases or a complimentary close: a page break seldom falls in so little text.
+    """
+    if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
+        return False
+    if starts_frame(raw, plain):
+        return False
+    previous_plain, plain = previous_plain.rstrip(), plain.rstrip()
+    if re.match(r"^[a-z]", plain) and not _heading_like(plain):
+        return not previous_plain.endswith(":")
+    if len(previous_plain) < SHORT_BLOCK and len(plain) < SHORT_BLOCK:
+        return False
+    if re.match(r"^[\"“‘(][a-z]", plain):
+        return not previous_plain.endswith(":")
+    return not TERMINAL.search(previous_plain) and not _heading_like(previous_plain)

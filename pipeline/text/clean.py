@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import rows_to_frame
-from pipeline.text.blocks import TERMINAL, classify_blocks, starts_frame
+from pipeline.text.blocks import classify_blocks, continues_across_break
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter
 from pipeline.text.ingest import InputError
@@ -47,10 +47,6 @@ class _Piece:
     raw: list[str]
 
 
-def _is_frame(raw: str) -> bool:
-    return starts_frame(raw, clean_inline(raw, with_markers=False).text)
-
-
 def _join_raw(a: str, b: str, document_text: str) -> str:
     """Join two pieces of a paragraph; undo a line-end hyphen unless the hyphenated form occurs elsewhere."""
     hyphen = re.search(r"(\w+)-$", a)
@@ -59,11 +55,6 @@ def _join_raw(a: str, b: str, document_text: str) -> str:
         kept = f"{hyphen.group(1)}-{head.group(1)}" in document_text.replace(f"{hyphen.group(1)}-\n", "")
         return a + b if kept else a[:-1] + b
     return f"{a} {b}"
-
-
-def _ends_sentence(raw: str) -> bool:
-    plain = clean_inline(raw).text.rstrip()
-    return bool(TERMINAL.search(plain))
 
 
 def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Piece]:
@@ -85,18 +76,15 @@ def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Pi
 
 
 def _paragraphs(pieces: list[_Piece]) -> list[tuple[_Piece, bool]]:
-    """Rejoin pieces split by a page break: the first ends mid-sentence or the next starts in lower case."""
+    """Rejoin pieces of one block split by a page break (see ``blocks.continues_across_break``)."""
     joined: list[tuple[_Piece, bool]] = []
     for piece in pieces:
         if joined:
             previous, _ = joined[-1]
             previous_raw = " ".join(previous.raw)
             current_raw = " ".join(piece.raw)
-            starts_lower = bool(re.match(r"^[\"“‘(]?[a-z]", clean_inline(current_raw).text))
-            if (
-                not _is_frame(previous_raw)
-                and not _is_frame(current_raw)
-                and (not _ends_sentence(previous_raw) or starts_lower)
+            if continues_across_break(
+                previous_raw, clean_inline(previous_raw).text, current_raw, clean_inline(current_raw).text
             ):
                 joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
                 continue
