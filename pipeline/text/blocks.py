@@ -42,6 +42,11 @@ INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
 SHORT_BLOCK = 160  # characters
+# A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
+# ones are a telegram's address line ("For the Secretary:"), followed by the message itself.
+QUOTE_LEAD_IN = 50
+# A transcript's speaker label in capitals: "Mr. SMITH.", "The CHAIRMAN.", "Senator JONES."
+SPEAKER_LABEL = re.compile(r"^(?:[A-Z][a-z]{0,9}\.?\s+)?[A-Z][A-Z’'\-]{2,}\.\s")
 
 
 @cache
@@ -139,6 +144,13 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
 
     seen_body = False
     for index, plain in enumerate(plains):
+        if kinds[index] == PARAGRAPH and index and kinds[index - 1] in (PARAGRAPH, QUOTE):
+            previous_plain = plains[index - 1].rstrip()
+            introduced = kinds[index - 1] == PARAGRAPH and previous_plain.endswith(":")
+            if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or (
+                SPEAKER_LABEL.match(plain) and (introduced or SPEAKER_LABEL.match(plains[index - 1]))
+            ):
+                kinds[index] = QUOTE
         kind = kinds[index]
         previous = kinds[index - 1] if index else None
         following = kinds[index + 1] if index + 1 < len(kinds) else None
@@ -181,7 +193,9 @@ def continues_across_break(previous_raw: str, previous_plain: str, raw: str, pla
     Otherwise it is when this one starts with a lower-case word after anything but a colon (unless it is
     a short line without punctuation, an unmarked subheading), or the previous one stops mid-sentence and
     is no unmarked heading itself. Two short blocks in a row that do not go on in lower case are a list of
-    phrases or a complimentary close: a page break seldom falls in so little text.
+    phrases or a complimentary close: a page break seldom falls in so little text. A block that starts
+    with a capital after a full stop is a new paragraph even when a page's notes stand between them:
+    printed pages often end with a paragraph.
     """
     if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
         return False
