@@ -7,6 +7,8 @@ import pytest
 
 from evaluation.text_scoring import DEV_PAPERS, score_dev_papers, totals
 from pipeline.text.clean import clean_document, footnote_problems
+from pipeline.text.documents import document_metadata
+from pipeline.text.ingest import SourceDocument
 
 TELEGRAM = """\
 **The Consul at Bergen (Hansen) to the Secretary of State**
@@ -159,3 +161,44 @@ def test_every_dev_paper_pairs_all_its_notes(dev_scores):
     for paper in dev_scores:
         assert paper.footnotes.found == paper.footnotes.expected, paper.name
         assert paper.paragraphs.recall >= 0.9, paper.name
+
+
+def _metadata(text: str) -> tuple[dict, list[str]]:
+    source = SourceDocument("layout-test", "raw/layout-test.md", text, "0" * 64)
+    return document_metadata(source, _clean(text))
+
+
+def test_metadata_from_a_heading_a_byline_of_two_authors_and_a_date_line():
+    text = (
+        "# The Grain Loans of 1921\n\nby Agnes Moller and Per Holm\n\nMarch 1998\n\n"
+        "The committee met in the spring of 1921 and argued about the loans.¹\n\n1 Minutes, box 4.\n"
+    )
+    metadata, missing = _metadata(text)
+    assert (metadata["title"], metadata["author"], metadata["date_published"]) == (
+        "The Grain Loans of 1921",
+        "Agnes Moller; Per Holm",
+        "1998-03",
+    )
+    assert missing == ["series", "publisher", "copyright", "language"]
+
+
+def test_metadata_from_a_bold_chapter_heading_and_a_bare_byline():
+    text = (
+        "**Chapter 4: Ports and Railways, 1919–1922**\n\nIngrid Dahl\n\n"
+        "The ports were closed for most of the winter, and the railways ran two trains a week.\n"
+    )
+    metadata, missing = _metadata(text)
+    assert (metadata["title"], metadata["author"]) == (
+        "Chapter 4: Ports and Railways, 1919–1922",
+        "Ingrid Dahl",
+    )
+    assert "date_published" in missing and "author" not in missing
+    doc = _clean(text)
+    assert doc.paragraphs["block_kind"].to_list() == ["heading", "byline", "p"]
+
+
+def test_metadata_of_a_document_run_takes_the_section_heading_as_subtitle_and_reports_no_author():
+    metadata, missing = _metadata(TELEGRAM.replace("**The Consul", "**Chapter VI. Relief**\n\n**The Consul"))
+    assert metadata["title"] == "Chapter VI. Relief — The Consul at Bergen (Hansen) to the Secretary of State"
+    assert metadata["author"] is None and "author" in missing
+    assert metadata["series_number"] is None
