@@ -194,20 +194,22 @@ def _field_checks(f: FieldSpec) -> list[pa.Check]:
     column, present = pl.col(f.name), _present(f.name, f.dtype)
     checks = []
     if f.required and f.dtype == pl.String():
-        checks.append(_element_check(column != "", "required", f"{f.name}: required, found an empty string"))
+        checks.append(
+            _element_check(column != "", "required", "required, found an empty string (a missing value)")
+        )
     if f.pattern:
         full_match = column.str.contains(f"^(?:{f.pattern})$")
-        checks.append(_element_check(~present | full_match, "pattern", f"{f.name}: must match {f.pattern}"))
+        checks.append(_element_check(~present | full_match, "pattern", f"must match {f.pattern} in full"))
     if f.enum:
         allowed = column.is_in(list(f.enum))
-        checks.append(_element_check(~present | allowed, "enum", f"{f.name}: must be one of {list(f.enum)}"))
+        checks.append(_element_check(~present | allowed, "enum", f"must be one of {list(f.enum)}"))
     if f.minimum is not None:
         checks.append(pa.Check.ge(f.minimum))
     if f.maximum is not None:
         checks.append(pa.Check.le(f.maximum))
     if f.unique:
         once = ~column.is_duplicated()
-        checks.append(_element_check(~present | once, "unique", f"{f.name}: values must be unique"))
+        checks.append(_element_check(~present | once, "unique", "values must be unique"))
     return checks
 
 
