@@ -202,3 +202,20 @@ def test_metadata_of_a_document_run_takes_the_section_heading_as_subtitle_and_re
     assert metadata["title"] == "Chapter VI. Relief — The Consul at Bergen (Hansen) to the Secretary of State"
     assert metadata["author"] is None and "author" in missing
     assert metadata["series_number"] is None
+
+
+def test_bulleted_and_quoted_phrase_lists_are_list_items():
+    text = (
+        "The commission proposed a range of options, each argued at length over the winter, including:\n\n"
+        "“cut the print run,”\n\n“delay the index,” and\n\n“drop the maps.”\n\n"
+        "None of them was adopted, and the volumes went on as before for another decade.\n\n"
+        "- a bulleted point the printer kept\n"
+    )
+    assert [kind for kind, _ in _kinds(_clean(text))] == [
+        "p",
+        "list_item",
+        "list_item",
+        "list_item",
+        "p",
+        "list_item",
+    ]

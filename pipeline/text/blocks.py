@@ -37,6 +37,8 @@ NUMBER_LABEL = re.compile(r"^No\.\s*\d+[a-z]?\.?$")
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
+BULLET_LABEL = re.compile(r"^[-*•–]\s+\S")
+QUOTED_PHRASE = re.compile(r"^[\"“‘]")
 BY_LINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
@@ -113,7 +115,9 @@ def is_name_shaped(plain: str) -> bool:
 
 
 def _list_label(plain: str) -> tuple[str, int] | None:
-    """A numbered list item's label: ("paren" or "dot", its ordinal), else None."""
+    """A list item's label: ("paren" or "dot", its ordinal) or ("bullet", 0), else None."""
+    if BULLET_LABEL.match(plain):
+        return "bullet", 0
     if PAREN_LABEL.match(plain):
         label = plain[1 : plain.index(")")]
         return "paren", int(label) if label.isdigit() else ord(label[0]) - ord("a") + 1
@@ -139,7 +143,15 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
         in_run = (before is not None and before == (style, ordinal - 1)) or (
             after is not None and after == (style, ordinal + 1)
         )
-        if style == "paren" or in_run:
+        if style in ("paren", "bullet") or in_run:
+            kinds[index] = LIST_ITEM
+    # A run of short quoted phrases, one per block, is a list whose bullets the print did not show.
+    phrase = [
+        kind == PARAGRAPH and len(plain) < SHORT_BLOCK and bool(QUOTED_PHRASE.match(plain))
+        for plain, kind in zip(plains, kinds, strict=True)
+    ]
+    for index, is_phrase in enumerate(phrase):
+        if is_phrase and ((index and phrase[index - 1]) or (index + 1 < len(phrase) and phrase[index + 1])):
             kinds[index] = LIST_ITEM
 
     seen_body = False
