@@ -73,6 +73,7 @@ def _source_note_shape() -> re.Pattern[str]:
 
 
 def _is_opener(plain: str) -> bool:
+    """A bracketed description ("[Telegram—Extract]"), a despatch number ("No. 53") or a salutation."""
     bracketed = BRACKETED.match(plain)
     if bracketed:
         first = re.split(r"[—–\-:,]|\s(?=[a-z—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
@@ -128,9 +129,8 @@ def _list_label(plain: str) -> tuple[str, int] | None:
     return None
 
 
-def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
-    """The kind of every block of a body, in order (blocks already joined across page breaks)."""
-    kinds = [local_kind(raw, plain) or PARAGRAPH for raw, plain in zip(raws, plains, strict=True)]
+def _mark_list_items(kinds: list[str], plains: list[str]) -> None:
+    """Bulleted and (a)-style items always; "1."-style ones only in a run (else a numbered telegram)."""
     labels = [
         _list_label(plain) if kind == PARAGRAPH else None for plain, kind in zip(plains, kinds, strict=True)
     ]
@@ -140,9 +140,7 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
         style, ordinal = label
         before = labels[index - 1] if index else None
         after = labels[index + 1] if index + 1 < len(labels) else None
-        in_run = (before is not None and before == (style, ordinal - 1)) or (
-            after is not None and after == (style, ordinal + 1)
-        )
+        in_run = before == (style, ordinal - 1) or after == (style, ordinal + 1)
         if style in ("paren", "bullet") or in_run:
             kinds[index] = LIST_ITEM
     # A run of short quoted phrases, one per block, is a list whose bullets the print did not show.
@@ -154,37 +152,49 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
         if is_phrase and ((index and phrase[index - 1]) or (index + 1 < len(phrase) and phrase[index + 1])):
             kinds[index] = LIST_ITEM
 
+
+def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
+    """A block after a lead-in sentence ending in a colon, and a transcript's run of speaker labels."""
+    for index in range(1, len(kinds)):
+        if kinds[index] != PARAGRAPH or kinds[index - 1] not in (PARAGRAPH, QUOTE):
+            continue
+        previous_plain = plains[index - 1].rstrip()
+        introduced = kinds[index - 1] == PARAGRAPH and previous_plain.endswith(":")
+        speaker = SPEAKER_LABEL.match(plains[index]) and (introduced or SPEAKER_LABEL.match(previous_plain))
+        if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or speaker:
+            kinds[index] = QUOTE
+
+
+def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
+    """Bylines under the opening heading, signatures closing a document, dates at a document's foot."""
     seen_body = False
     for index, plain in enumerate(plains):
-        if kinds[index] == PARAGRAPH and index and kinds[index - 1] in (PARAGRAPH, QUOTE):
-            previous_plain = plains[index - 1].rstrip()
-            introduced = kinds[index - 1] == PARAGRAPH and previous_plain.endswith(":")
-            if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or (
-                SPEAKER_LABEL.match(plain) and (introduced or SPEAKER_LABEL.match(plains[index - 1]))
-            ):
-                kinds[index] = QUOTE
         kind = kinds[index]
         previous = kinds[index - 1] if index else None
         following = kinds[index + 1] if index + 1 < len(kinds) else None
         opening = kind == PARAGRAPH and not seen_body and previous in (HEADING, BYLINE)
         if opening and (BY_LINE.match(plain) or is_name_shaped(plain)):
             kinds[index] = BYLINE
-            continue
-        if kind == DATELINE and previous in BODY_BLOCK_KINDS:
-            # A place and date printed after a document's text (a memorandum's date at its foot) is
-            # part of the text, as the publishers' markup has it; a dateline heads a document.
+        elif kind == DATELINE and previous in BODY_BLOCK_KINDS:
+            # A place and date printed after a document's text (a memorandum's date at its foot) belongs
+            # to that text, as the publishers' own markup has it; a dateline heads a document.
             kinds[index] = PARAGRAPH
-            seen_body = True
-            continue
-        if (
+        elif (
             kind == PARAGRAPH
             and previous in (*BODY_BLOCK_KINDS, CLOSER)
             and following in (None, *FRAME_KINDS)
             and is_name_shaped(plain)
         ):
             kinds[index] = CLOSER
-            continue
-        seen_body = seen_body or kind in BODY_BLOCK_KINDS
+        seen_body = seen_body or kinds[index] in BODY_BLOCK_KINDS
+
+
+def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
+    """The kind of every block of a body, in order (blocks already joined across page breaks)."""
+    kinds = [local_kind(raw, plain) or PARAGRAPH for raw, plain in zip(raws, plains, strict=True)]
+    _mark_list_items(kinds, plains)
+    _mark_quotes(kinds, plains)
+    _mark_frame_by_place(kinds, plains)
     return kinds
 
 
