@@ -78,17 +78,17 @@ def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Pi
 def _paragraphs(pieces: list[_Piece]) -> list[tuple[_Piece, bool]]:
     """Rejoin pieces of one block split by a page break (see ``blocks.continues_across_break``)."""
     joined: list[tuple[_Piece, bool]] = []
+    previous_raw = previous_plain = ""
     for piece in pieces:
-        if joined:
+        raw = " ".join(piece.raw)
+        plain = clean_inline(raw).text
+        if joined and continues_across_break(previous_raw, previous_plain, raw, plain):
             previous, _ = joined[-1]
-            previous_raw = " ".join(previous.raw)
-            current_raw = " ".join(piece.raw)
-            if continues_across_break(
-                previous_raw, clean_inline(previous_raw).text, current_raw, clean_inline(current_raw).text
-            ):
-                joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
-                continue
+            joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
+            previous_raw, previous_plain = f"{previous_raw} {raw}", f"{previous_plain} {plain}"
+            continue
         joined.append((piece, False))
+        previous_raw, previous_plain = raw, plain
     return joined
 
 
