@@ -62,7 +62,7 @@ def _dateline_shape() -> re.Pattern[str]:
     undated = "|".join(map(re.escape, _cues()["undated"]))
     return re.compile(
         rf"^[A-Z][\w.’'\- ]{{0,40}}?(?:\s\([^()]{{1,40}}\))?,\s+(?:{_DATE}|{undated})"
-        r"(?:,\s*[\w. ]{1,20}?)?\.?(?:\s*\[[^\[\]]{1,60}\]\.?)?$"
+        r"(?:\s*[,—–-]\s*[\w. ]{1,20}?)?\.?(?:\s*\[[^\[\]]{1,60}\]\.?)?$"
     )
 
 
