@@ -113,6 +113,7 @@ def test_letter_byline_opener_list_items_and_signature():
         "p",
         "closer",
     ]
+    assert doc.paragraphs["text"][0] == "Letter on the grain loans"  # the hashes are markup
     item = doc.paragraphs.filter(pl.col("text").str.starts_with("(a)")).row(0, named=True)
     assert item["text"].endswith(
         "joint commission of the two governments, within two years of the first delivery."

@@ -32,6 +32,8 @@ EMPHASIS = re.compile(
 ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~\"'])")
 WHITESPACE = re.compile(r"\s+")
 NON_SPACE = re.compile(r"\S+")
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+")
+ATX_CLOSING = re.compile(r"[ \t]+#+[ \t]*$")
 DROPPED_RUN = re.compile(rb"\x01+")
 
 
@@ -64,7 +66,7 @@ def _emphasis_style(delimiter: str) -> list[str]:
 
 
 def clean_inline(source: str, with_markers: bool = True) -> InlineText:
-    """Strip emphasis, escapes and (optionally) footnote markers; fold runs of white space to one space.
+    """Strip emphasis, escapes, a heading's hashes and (optionally) footnote markers; fold white space.
 
     Offsets of emphasis spans and markers refer to the returned text.
     """
@@ -73,6 +75,12 @@ def clean_inline(source: str, with_markers: bool = True) -> InlineText:
 
     for match in ESCAPE.finditer(source):
         drop[match.start()] = 1
+    heading = ATX_HEADING.match(source)
+    if heading:  # "## Title ##": the hashes are markup, the title is text
+        drop[: heading.end()] = b"\x01" * heading.end()
+        closing = ATX_CLOSING.search(source, heading.end())
+        if closing:
+            drop[closing.start() : closing.end()] = b"\x01" * (closing.end() - closing.start())
     if with_markers:
         for style, pattern in MARKER_PATTERNS:
             for match in pattern.finditer(source):
