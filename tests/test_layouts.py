@@ -220,3 +220,24 @@ def test_bulleted_and_quoted_phrase_lists_are_list_items():
         "p",
         "list_item",
     ]
+
+
+def test_undated_dateline_heads_a_document_and_a_date_at_its_foot_is_text():
+    text = (
+        "**The Consul at Riga (Lund) to the Secretary of State**\n\n[Telegram]\n\n"
+        "Riga, undated. [Received March 9, 1921, 2 p.m.]\n\n"
+        "Harbour frozen; the steamers wait at the outer roads until the ice breaks up in April.\n\n"
+        "Lund\n\n**Memorandum by the Trade Adviser**\n\n"
+        "The cargo of flour may be landed at the free port without duty, as last year's treaty allows.\n\n"
+        "Washington, *March 12, 1921.*\n"
+    )
+    assert [kind for kind, _ in _kinds(_clean(text))] == [
+        "heading",
+        "opener",
+        "dateline",
+        "p",
+        "closer",
+        "heading",
+        "p",
+        "p",
+    ]
