@@ -1,8 +1,8 @@
 """Blocks of a printed history text: what each blank-line separated block of the body is.
 
 Besides prose paragraphs, papers print short blocks that do not end in sentence punctuation: headings,
-bylines, filing notes ("File No. ..."), openers ("[Telegram]", "No. 53", "Sir:"), datelines ("Peking,
-January 28, 1918, 5 p.m."), signatures, list items. Each is kept as its own block with its kind and is
+bylines, filing notes ("File No. ..."), openers ("[Telegram]", "No. 118", "Sir:"), datelines ("Oslo,
+March 3, 1921, 4 p.m."), signatures, list items. Each is kept as its own block with its kind and is
 never glued onto the prose around it. Kinds are told by the block's own shape first (local kinds), then by
 its neighbours (bylines follow the opening heading, signatures close a document).
 """
@@ -47,7 +47,7 @@ SHORT_BLOCK = 160  # characters
 # A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
 # ones are a telegram's address line ("For the Secretary:"), followed by the message itself.
 QUOTE_LEAD_IN = 50
-# A transcript's speaker label in capitals: "Mr. SMITH.", "The CHAIRMAN.", "Senator JONES."
+# A transcript's speaker label in capitals: "Mr. SMITH.", "The SPEAKER.", "Senator JONES."
 SPEAKER_LABEL = re.compile(r"^(?:[A-Z][a-z]{0,9}\.?\s+)?[A-Z][A-Z’'\-]{2,}\.\s")
 
 
@@ -73,7 +73,7 @@ def _source_note_shape() -> re.Pattern[str]:
 
 
 def _is_opener(plain: str) -> bool:
-    """A bracketed description ("[Telegram—Extract]"), a despatch number ("No. 53") or a salutation."""
+    """A bracketed description ("[Letter—Extract]"), a despatch number ("No. 118") or a salutation."""
     bracketed = BRACKETED.match(plain)
     if bracketed:
         first = re.split(r"[—–\-:,]|\s(?=[a-z—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()

@@ -117,7 +117,7 @@ def clean_document(
         raise InputError(f"{source_name}: no body text found after the front matter")
 
     # Markers calling notes, by the first line that calls them. A line shaped like a note's first line
-    # ("7510. Following for ...¹⁴") may be body text: the markers after its label count too.
+    # ("4402. Following for ...³") may be body text: the markers after its label count too.
     marker_lines: dict[int, int] = {}
     for index in range(front.body_start, len(lines)):
         if MARKER.search(lines[index]):

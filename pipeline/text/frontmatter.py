@@ -138,7 +138,7 @@ def read_front_matter(lines: list[str], body_start_line: int | None = None) -> F
     fields.update(_title_and_author(blocks) or _heading_title_and_byline(blocks))
     landmarks: list[int] = []
     title_key = _normalised(fields.get("title", "")) or None
-    prose_seen = False  # a series number is printed before any running text ("No. 53" later is a despatch's)
+    prose_seen = False  # a series number is printed before any running text ("No. 118" later is a despatch's)
     for first, block in blocks:
         joined = " ".join(block)
         if title_key and _normalised(joined) == title_key and first > blocks[0][0]:

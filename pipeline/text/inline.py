@@ -23,8 +23,8 @@ MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bracket", re.compile(r"(?<=[\w.,;:!?\"”’)])\[(\d{1,4})\](?!\()")),
 ]
 # Matched emphasis pairs; the content may not start or end with a space (CommonMark flanking rule).
-# Asterisks may open inside a word ("1870*.*"), underscores may not; a run of three or more underscores
-# is a printed blank to fill in ("The __________ Bank"), not emphasis.
+# Asterisks may open inside a word ("1921*.*"), underscores may not; a run of three or more underscores
+# is a printed blank to fill in ("the ________ Company"), not emphasis.
 EMPHASIS = re.compile(
     r"(?<![\\*])(\*{1,3})(?=\S)(.+?)(?<=[^\s\\])\1(?!\*)"
     r"|(?<![\\_\w])(_{1,2})(?=[^\s_])(.+?)(?<=[^\s\\_])\3(?![_\w])"
