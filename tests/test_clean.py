@@ -183,3 +183,12 @@ def test_duplicate_note_is_an_error_naming_file_and_line():
 def test_document_without_body_is_an_error():
     with pytest.raises(InputError, match=r"nobody\.md: no body text"):
         clean_document("**Title\nby Someone**\n\n©2001 Press\n", "test-nobody", "nobody.md")
+
+
+def test_marker_or_emphasis_before_trailing_space_lands_at_the_text_end():
+    from pipeline.text.inline import clean_inline
+
+    marked = clean_inline("the treaty¹ ")
+    assert (marked.text, [(m.number, m.offset) for m in marked.markers]) == ("the treaty", [(1, 10)])
+    emphasised = clean_inline("*Izvestiia* ")
+    assert (emphasised.text, [(e.start, e.end) for e in emphasised.emphasis]) == ("Izvestiia", [(0, 9)])

@@ -175,30 +175,75 @@ def rows_to_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={f.name: f.dtype for f in spec.fields if f.name != RECORD_STATUS})
 
 
-def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """The pandera (polars) model of a table, built from its spec."""
-    columns = {}
-    for f in spec.fields:
-        checks = []
-        if f.pattern:
-            checks.append(pa.Check.str_matches(f.pattern))
-        if f.enum:
-            checks.append(pa.Check.isin(list(f.enum)))
-        if f.minimum is not None:
-            checks.append(pa.Check.ge(f.minimum))
-        if f.maximum is not None:
-            checks.append(pa.Check.le(f.maximum))
-        columns[f.name] = pa.Column(
-            f.dtype, checks=checks, nullable=not f.required, unique=f.unique, description=f.description
+def _present(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A cell that holds a value: not null and, for text, not empty (an empty CSV cell means missing)."""
+    present = pl.col(name).is_not_null()
+    return present & (pl.col(name) != "") if dtype == pl.String() else present
+
+
+def _element_check(expr: pl.Expr, name: str, error: str) -> pa.Check:
+    return pa.Check(lambda data: data.lazyframe.select(expr), name=name, error=error)
+
+
+def _field_checks(f: FieldSpec) -> list[pa.Check]:
+    """The Table Schema constraints of one column as pandera checks, with the Table Schema's meaning.
+
+    In the published CSV an empty string is a missing value, so: a required text column may not hold an
+    empty string; pattern (matched against the whole value), enum and unique apply to present values only.
+    """
+    column, present = pl.col(f.name), _present(f.name, f.dtype)
+    checks = []
+    if f.required and f.dtype == pl.String():
+        checks.append(
+            _element_check(column != "", "required", "required, found an empty string (a missing value)")
         )
+    if f.pattern:
+        full_match = column.str.contains(f"^(?:{f.pattern})$")
+        checks.append(_element_check(~present | full_match, "pattern", f"must match {f.pattern} in full"))
+    if f.enum:
+        allowed = column.is_in(list(f.enum))
+        checks.append(_element_check(~present | allowed, "enum", f"must be one of {list(f.enum)}"))
+    if f.minimum is not None:
+        checks.append(pa.Check.ge(f.minimum))
+    if f.maximum is not None:
+        checks.append(pa.Check.le(f.maximum))
+    if f.unique:
+        once = ~column.is_duplicated()
+        checks.append(_element_check(~present | once, "unique", "values must be unique"))
+    return checks
+
+
+def _primary_key_check(spec: TableSpec) -> pa.Check:
+    """No two rows share a primary key, an empty string counting as missing (as it does in the CSV)."""
+    dtypes = spec.polars_schema
+    key = pl.struct(
+        pl.when(_present(c, dtypes[c])).then(pl.col(c)).otherwise(None).alias(c) for c in spec.primary_key
+    )
+    return _element_check(
+        ~key.is_duplicated(), "primary_key", f"primary key ({', '.join(spec.primary_key)}) must be unique"
+    )
+
+
+def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
+    """The pandera (polars) model of a table, built from its spec.
+
+    It gives the verdict frictionless gives on the published CSV (tests/test_schema_rules.py): same
+    required, pattern, enum, unique, minimum/maximum and primary-key rules, empty strings read as missing.
+    """
+    columns = {
+        f.name: pa.Column(
+            f.dtype, checks=_field_checks(f), nullable=not f.required, description=f.description
+        )
+        for f in spec.fields
+    }
     return pa.DataFrameSchema(
         columns,
+        checks=[_primary_key_check(spec)],
         name=spec.name,
         title=spec.title,
         description=spec.description,
         strict=True,
         ordered=True,
-        unique=list(spec.primary_key),
     )
 
 

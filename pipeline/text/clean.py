@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import rows_to_frame
+from pipeline.text.blocks import classify_blocks, continues_across_break
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter
 from pipeline.text.ingest import InputError
 from pipeline.text.inline import InlineText, clean_inline
 from pipeline.text.sentences import split_sentences
 
-TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
-HEADING = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$")
 NOTES_TITLE = "Notes"
 
 
@@ -48,12 +47,6 @@ class _Piece:
     raw: list[str]
 
 
-def _is_heading(raw: str) -> bool:
-    plain = clean_inline(raw, with_markers=False).text
-    short_caps = len(plain.split()) <= 12 and plain.isupper() and not TERMINAL.search(plain)
-    return bool(HEADING.match(raw)) or short_caps
-
-
 def _join_raw(a: str, b: str, document_text: str) -> str:
     """Join two pieces of a paragraph; undo a line-end hyphen unless the hyphenated form occurs elsewhere."""
     hyphen = re.search(r"(\w+)-$", a)
@@ -62,11 +55,6 @@ def _join_raw(a: str, b: str, document_text: str) -> str:
         kept = f"{hyphen.group(1)}-{head.group(1)}" in document_text.replace(f"{hyphen.group(1)}-\n", "")
         return a + b if kept else a[:-1] + b
     return f"{a} {b}"
-
-
-def _ends_sentence(raw: str) -> bool:
-    plain = clean_inline(raw).text.rstrip()
-    return bool(TERMINAL.search(plain))
 
 
 def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Piece]:
@@ -88,22 +76,19 @@ def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Pi
 
 
 def _paragraphs(pieces: list[_Piece]) -> list[tuple[_Piece, bool]]:
-    """Rejoin pieces split by a page break: the first ends mid-sentence or the next starts in lower case."""
+    """Rejoin pieces of one block split by a page break (see ``blocks.continues_across_break``)."""
     joined: list[tuple[_Piece, bool]] = []
+    previous_raw = previous_plain = ""
     for piece in pieces:
-        if joined:
+        raw = " ".join(piece.raw)
+        plain = clean_inline(raw).text
+        if joined and continues_across_break(previous_raw, previous_plain, raw, plain):
             previous, _ = joined[-1]
-            previous_raw = " ".join(previous.raw)
-            current_raw = " ".join(piece.raw)
-            starts_lower = bool(re.match(r"^[\"“‘(]?[a-z]", clean_inline(current_raw).text))
-            if (
-                not _is_heading(previous_raw)
-                and not _is_heading(current_raw)
-                and (not _ends_sentence(previous_raw) or starts_lower)
-            ):
-                joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
-                continue
+            joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
+            previous_raw, previous_plain = f"{previous_raw} {raw}", f"{previous_plain} {plain}"
+            continue
         joined.append((piece, False))
+        previous_raw, previous_plain = raw, plain
     return joined
 
 
@@ -131,10 +116,13 @@ def clean_document(
     if front.body_start >= len(lines):
         raise InputError(f"{source_name}: no body text found after the front matter")
 
+    # Markers calling notes, by the first line that calls them. A line shaped like a note's first line
+    # ("4402. Following for ...³") may be body text: the markers after its label count too.
     marker_lines: dict[int, int] = {}
     for index in range(front.body_start, len(lines)):
-        if MARKER.search(lines[index]) and not match_note_line(lines[index]):
-            for marker in clean_inline(lines[index]).markers:
+        if MARKER.search(lines[index]):
+            note_shaped = match_note_line(lines[index])
+            for marker in clean_inline(note_shaped[2] if note_shaped else lines[index]).markers:
                 marker_lines.setdefault(marker.number, index)
     note_starts = find_note_lines(lines, front.body_start, marker_lines)
     first_lines = {note.line for note in note_starts}
@@ -159,9 +147,12 @@ def clean_document(
     out: list[str] = []
     offset = 0
     paragraph_rows, sentence_rows, emphasis_rows, marker_rows = [], [], [], []
-    for number, (piece, was_joined) in enumerate(paragraphs, start=1):
-        raw, starts, line_numbers = _assemble(piece, text)
-        inline = clean_inline(raw)
+    assembled = [_assemble(piece, text) for piece, _ in paragraphs]
+    inlines = [clean_inline(raw) for raw, _, _ in assembled]
+    kinds = classify_blocks([raw for raw, _, _ in assembled], [inline.text for inline in inlines])
+    for number, ((_, was_joined), (_, starts, line_numbers), inline, kind) in enumerate(
+        zip(paragraphs, assembled, inlines, kinds, strict=True), start=1
+    ):
         paragraph_id = f"{document_id}:p{number:03d}"
         if out:
             out.append("\n\n")
@@ -178,6 +169,7 @@ def clean_document(
                 "source_line_start": line_numbers[0],
                 "source_line_end": line_numbers[-1],
                 "joined_across_page_break": was_joined,
+                "block_kind": kind,
             }
         )
         spans = split_sentences(inline.text)

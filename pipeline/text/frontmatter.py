@@ -3,6 +3,8 @@
 Papers of this kind open with a series number, a title block ("Title ... by Author"), an author note,
 institutional boilerplate, a copyright line and an editor line, sometimes a repeated title heading.
 The body starts after the last of these landmarks that comes before the first footnote marker.
+Chapters and document runs open instead with a bold or ``#`` heading (a second heading right after it is
+a subtitle), then perhaps a byline and a date line; those stay in the body as its first blocks.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.text.blocks import HEADING_MARKUP, is_name_shaped
 from pipeline.text.inline import clean_inline
 from pipeline.text.months import MONTHS
 
@@ -18,6 +21,10 @@ EDITED_BY = re.compile(r"^\s*edited by\s+(.+?)\s*$", re.IGNORECASE)
 SERIES_NUMBER = re.compile(r"^\s*(?:#|no\.\s*|number\s+)(\d+[a-z]?)\s*$", re.IGNORECASE)
 BY_LINE = re.compile(r"^\s*by\s+(.+?)\s*$", re.IGNORECASE)
 SERIES_LINE = re.compile(r"^[\w .,'’&-]{3,80}\b(papers|series|reports|studies)$", re.IGNORECASE)
+AUTHOR_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|&|;|,)\s*")
+DATE_LINE = re.compile(r"^(?:([A-Za-z]+)\.?\s+(?:\d{1,2},?\s+)?)?(1[5-9]\d\d|20\d\d)\.?$")
+SUBTITLE_SEPARATOR = " — "
+PROSE_WORDS = 20  # a block this long is running text, not a front-matter line
 MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]|<sup>\d|\[\^\d|(?<=\S)\^\d|(?<=[\w.,;:\"”’)])\[\d{1,4}\]")
 
 
@@ -58,15 +65,56 @@ def _blocks(lines: list[str], end: int) -> list[tuple[int, list[str]]]:
 def _title_and_author(blocks: list[tuple[int, list[str]]]) -> dict[str, str]:
     """The first block (or pair of blocks) shaped like "Title ... by Author"."""
     for position, (_, block) in enumerate(blocks):
-        plain_lines = [_plain(line).strip("*_ ") for line in block]
+        plain_lines = [_plain(line).strip("*_# ") for line in block]
         for offset, line in enumerate(plain_lines):
             by = BY_LINE.match(line)
             if by and offset > 0:
-                return {"title": " ".join(plain_lines[:offset]), "author": by.group(1)}
+                return {"title": " ".join(plain_lines[:offset]), "author": _authors(by.group(1))}
             if by and offset == 0 and position > 0:
-                title = " ".join(_plain(x).strip("*_ ") for x in blocks[position - 1][1])
-                return {"title": title, "author": by.group(1)}
+                title = " ".join(_plain(x).strip("*_# ") for x in blocks[position - 1][1])
+                return {"title": title, "author": _authors(by.group(1))}
     return {}
+
+
+def _authors(byline: str) -> str:
+    """Several authors as printed ("A, B and C") joined by "; ", the package's separator."""
+    names = [name for name in AUTHOR_SEPARATOR.split(byline.strip()) if name]
+    return "; ".join(names)
+
+
+def _date_line(text: str) -> str | None:
+    """A line that is only a date ("March 1998", "1932", "June 4, 2015") as EDTF year or year-month."""
+    match = DATE_LINE.match(text.strip())
+    if not match:
+        return None
+    month = MONTHS.get((match.group(1) or "").lower().rstrip("."))
+    if match.group(1) and not month:
+        return None
+    return f"{match.group(2)}-{month:02d}" if month else match.group(2)
+
+
+def _heading_title_and_byline(blocks: list[tuple[int, list[str]]]) -> dict[str, str]:
+    """Title from the opening heading(s) (a second one is a subtitle), author from the byline under them."""
+    found: dict[str, str] = {}
+    headings: list[str] = []
+    position = 0
+    while position < len(blocks) and HEADING_MARKUP.match("\n".join(blocks[position][1])):
+        headings.append(clean_inline(" ".join(blocks[position][1])).text.strip(" #*_"))
+        position += 1
+    if not headings:
+        return found
+    found["title"] = SUBTITLE_SEPARATOR.join(headings[:2])
+    for _, block in blocks[position : position + 2]:
+        plain = clean_inline(" ".join(block)).text.strip()
+        if _date_line(plain):
+            continue
+        if "author" not in found and (by := BY_LINE.match(plain)):
+            found["author"] = _authors(by.group(1))
+        elif "author" not in found and is_name_shaped(plain):
+            found["author"] = _authors(plain)
+        else:
+            break
+    return found
 
 
 def _copyright_fields(line: str) -> dict[str, str]:
@@ -87,9 +135,10 @@ def read_front_matter(lines: list[str], body_start_line: int | None = None) -> F
     first_marker = next((i for i, line in enumerate(lines) if MARKER.search(line)), len(lines))
     blocks = _blocks(lines, first_marker)
     fields: dict[str, str] = {}
-    fields.update(_title_and_author(blocks))
+    fields.update(_title_and_author(blocks) or _heading_title_and_byline(blocks))
     landmarks: list[int] = []
     title_key = _normalised(fields.get("title", "")) or None
+    prose_seen = False  # a series number is printed before any running text ("No. 118" later is a despatch's)
     for first, block in blocks:
         joined = " ".join(block)
         if title_key and _normalised(joined) == title_key and first > blocks[0][0]:
@@ -101,10 +150,13 @@ def read_front_matter(lines: list[str], body_start_line: int | None = None) -> F
             elif edited := EDITED_BY.match(_plain(line)):
                 fields["editor"] = edited.group(1)
                 landmarks.append(index)
-            elif number := SERIES_NUMBER.match(line):
+            elif (number := SERIES_NUMBER.match(line)) and not prose_seen:
                 fields.setdefault("series_number", number.group(1))
+            elif len(block) == 1 and not prose_seen and (date := _date_line(_plain(line))):
+                fields.setdefault("date_published", date)
             elif len(block) == 1 and SERIES_LINE.match(_plain(line)):
                 fields.setdefault("series", _plain(line))
+        prose_seen = prose_seen or len(joined.split()) >= PROSE_WORDS
         author = fields.get("author")
         if author and _plain(joined).startswith(f"{author} is ") and "author_affiliation" not in fields:
             sentence = _plain(joined)[len(author) + 4 :].split(". ")[0].rstrip(".")

@@ -6,8 +6,10 @@ Removing markup shifts offsets, so everything here works on one string and repor
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
@@ -21,12 +23,18 @@ MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bracket", re.compile(r"(?<=[\w.,;:!?\"”’)])\[(\d{1,4})\](?!\()")),
 ]
 # Matched emphasis pairs; the content may not start or end with a space (CommonMark flanking rule).
+# Asterisks may open inside a word ("1921*.*"), underscores may not; a run of three or more underscores
+# is a printed blank to fill in ("the ________ Company"), not emphasis.
 EMPHASIS = re.compile(
-    r"(?<![\\*\w])(\*{1,3})(?=\S)(.+?)(?<=[^\s\\])\1(?!\*)"
-    r"|(?<![\\_\w])(_{1,2})(?=\S)(.+?)(?<=[^\s\\])\3(?![_\w])"
+    r"(?<![\\*])(\*{1,3})(?=\S)(.+?)(?<=[^\s\\])\1(?!\*)"
+    r"|(?<![\\_\w])(_{1,2})(?=[^\s_])(.+?)(?<=[^\s\\_])\3(?![_\w])"
 )
 ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~\"'])")
 WHITESPACE = re.compile(r"\s+")
+NON_SPACE = re.compile(r"\S+")
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+")
+ATX_CLOSING = re.compile(r"[ \t]+#+[ \t]*$")
+DROPPED_RUN = re.compile(rb"\x01+")
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ def _emphasis_style(delimiter: str) -> list[str]:
 
 
 def clean_inline(source: str, with_markers: bool = True) -> InlineText:
-    """Strip emphasis, escapes and (optionally) footnote markers; fold runs of white space to one space.
+    """Strip emphasis, escapes, a heading's hashes and (optionally) footnote markers; fold white space.
 
     Offsets of emphasis spans and markers refer to the returned text.
     """
@@ -67,6 +75,12 @@ def clean_inline(source: str, with_markers: bool = True) -> InlineText:
 
     for match in ESCAPE.finditer(source):
         drop[match.start()] = 1
+    heading = ATX_HEADING.match(source)
+    if heading:  # "## Title ##": the hashes are markup, the title is text
+        drop[: heading.end()] = b"\x01" * heading.end()
+        closing = ATX_CLOSING.search(source, heading.end())
+        if closing:
+            drop[closing.start() : closing.end()] = b"\x01" * (closing.end() - closing.start())
     if with_markers:
         for style, pattern in MARKER_PATTERNS:
             for match in pattern.finditer(source):
@@ -79,27 +93,8 @@ def clean_inline(source: str, with_markers: bool = True) -> InlineText:
                 for i in range(match.start(), match.end()):
                     drop[i] = 1
     spans = _emphasis_spans(source, drop)
-
-    # Build the cleaned text, folding white space, with a map from source index to output index.
-    out: list[str] = []
-    position = [0] * (len(source) + 1)
-    length = 0
-    pending_space = False
-    for i, ch in enumerate(source):
-        position[i] = length + (1 if pending_space and length else 0)
-        if drop[i]:
-            continue
-        if ch.isspace():
-            pending_space = True
-            continue
-        if pending_space and length:
-            out.append(" ")
-            length += 1
-        pending_space = False
-        out.append(ch)
-        length += 1
-    position[len(source)] = length
-    text = "".join(out)
+    text, position = _fold(source, drop)
+    length = len(text)
 
     emphasis = tuple(
         sorted(
@@ -120,10 +115,72 @@ def clean_inline(source: str, with_markers: bool = True) -> InlineText:
     return InlineText(text=text, emphasis=emphasis, markers=marker_rows)
 
 
+class _Positions:
+    """Where each source index lands in the folded text: the output index of the next character kept.
+
+    A source index inside a run of white space (or of removed characters) after some text lands after the
+    single space that run becomes; at the end of the source (trailing space trimmed) it lands at the end.
+    """
+
+    def __init__(self, source_length: int, dropped: list[tuple[int, int]], tokens: list[tuple[int, int]]):
+        self.source_length = source_length
+        self.drop_starts = [start for start, _ in dropped]
+        self.drop_ends = [end for _, end in dropped]
+        self.dropped_before = list(accumulate((end - start for start, end in dropped), initial=0))
+        self.token_starts = [start for start, _ in tokens]
+        self.tokens = tokens
+        self.out_starts = list(accumulate((end - start + 1 for start, end in tokens), initial=0))
+        self.length = max(self.out_starts[-1] - 1, 0)
+
+    def _kept_before(self, index: int) -> int:
+        """How many characters before ``index`` are kept (not removed as markup)."""
+        run = bisect.bisect_right(self.drop_starts, index - 1) - 1
+        if run < 0:
+            return index
+        removed = self.dropped_before[run] + min(index, self.drop_ends[run]) - self.drop_starts[run]
+        return index - removed
+
+    def __getitem__(self, index: int) -> int:
+        if index >= self.source_length:
+            return self.length
+        kept = self._kept_before(index)
+        token = bisect.bisect_left(self.token_starts, kept) - 1
+        if token < 0:
+            return 0
+        start, end = self.tokens[token]
+        if kept <= end:
+            return self.out_starts[token] + kept - start
+        return min(self.out_starts[token] + end - start + 1, self.length)
+
+
+def _fold(source: str, drop: bytearray) -> tuple[str, _Positions]:
+    """The source without removed characters, white space runs folded to one space and ends trimmed."""
+    dropped = [match.span() for match in DROPPED_RUN.finditer(drop)]
+    kept, previous = [], 0
+    for start, end in dropped:
+        kept.append(source[previous:start])
+        previous = end
+    kept.append(source[previous:])
+    kept_text = "".join(kept)
+    tokens = [match.span() for match in NON_SPACE.finditer(kept_text)]
+    text = " ".join(kept_text[start:end] for start, end in tokens)
+    return text, _Positions(len(source), dropped, tokens)
+
+
+def _masked(source: str, drop: bytearray) -> str:
+    """The source with every removed character replaced by NUL, so patterns cannot match across them."""
+    parts, previous = [], 0
+    for match in DROPPED_RUN.finditer(drop):
+        parts += [source[previous : match.start()], "\x00" * (match.end() - match.start())]
+        previous = match.end()
+    parts.append(source[previous:])
+    return "".join(parts)
+
+
 def _emphasis_spans(source: str, drop: bytearray) -> list[tuple[int, int, str]]:
     """Find emphasis pairs, innermost last: each pass masks the delimiters it consumed (nested emphasis)."""
     spans: list[tuple[int, int, str]] = []
-    masked = "".join("\x00" if drop[i] else ch for i, ch in enumerate(source))
+    masked = _masked(source, drop)
     while True:
         found = False
         for match in EMPHASIS.finditer(masked):
@@ -136,7 +193,7 @@ def _emphasis_spans(source: str, drop: bytearray) -> list[tuple[int, int, str]]:
                 spans.append((match.start(content), match.end(content), style))
         if not found:
             return spans
-        masked = "".join("\x00" if drop[i] else ch for i, ch in enumerate(source))
+        masked = _masked(source, drop)
 
 
 def _skip_space(text: str, index: int) -> int:
