@@ -90,8 +90,8 @@ MANNER_CLEARLY = re.compile(
 )
 NOT_REPORTED_STATEMENT = frozenset({"concluded"})
 NOUN_OF_COURSE = re.compile(r"\b(?:change|matter|middle|due|par|run|altered|changed)\s+$")
-ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+$")
-PASSIVE_AGENT = re.compile(r"\s+by\s+$")
+ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
+PASSIVE_AGENT = re.compile(r"\s+by\s+")
 POSSESSIVE_MARK = re.compile(r"[’']s?\s+(?:(?:\w+)\s+){0,2}?(\w+)")
 SENDER = re.compile(
     r"^\s*(?:(?:[A-Z][a-z]+\s+){0,2}(?:[Mm]emorandum|[Ll]etter|[Tt]elegram|[Dd]espatch|[Dd]ispatch|[Cc]able|"
@@ -652,7 +652,7 @@ def _verb_subject(
 ) -> Attribution | None:
     """The subject of a reporting verb before the quote: before the verb, its passive agent or, for a
     participle clause ("Acknowledging that ..., he questioned"), the subject after the clause."""
-    agent = PASSIVE_AGENT.match(ctx.masked, verb.end(), verb.end() + 5)
+    agent = PASSIVE_AGENT.match(ctx.masked, verb.end(), verb.end() + 8)
     if agent is not None:
         after = _candidates_between(ctx, agent.end(), quote.open_mark)
         if after and after[0].start == agent.end():
