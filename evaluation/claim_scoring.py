@@ -179,7 +179,9 @@ def _mentions(gold: dict[str, Any], document: Any, folder: Path, stand_in: bool)
     if stand_in:
         persons_file = gold.get("persons_fixture")
         persons = (
-            yaml.safe_load((folder / persons_file).read_text(encoding="utf-8"))["persons"] if persons_file else {}
+            yaml.safe_load((folder / persons_file).read_text(encoding="utf-8"))["persons"]
+            if persons_file
+            else {}
         )
         return mentions_from_names(document.text, persons, gold["document_id"])
     from pipeline.extract.entities import find_mentions, load_authority

@@ -51,8 +51,8 @@ GROUP = re.compile(
 # A capitalised name: words, initials, hyphenated and bracketed parts, joined by name particles.
 NAME_WORD = r"(?:(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*|[A-Z]{2,6}(?![a-z])|[A-Z]\.(?:\s?[A-Z]\.)*)"
 NAME = re.compile(
-    rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:of|on|for|y|de|del|van|von|der|la|le|du)[ \t]+|[ \t]+|[ \t]+\[[A-Z][a-z]+\][ \t]+)"
-    rf"{NAME_WORD})*"
+    rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:of|on|for|y|de|del|van|von|der|la|le|du)[ \t]+|[ \t]+"
+    rf"|[ \t]+\[[A-Z][a-z]+\][ \t]+){NAME_WORD})*"
 )
 JOINER = re.compile(r"\s(?:of|on|for)\s")
 PERSON_TAIL = re.compile(
@@ -61,24 +61,32 @@ PERSON_TAIL = re.compile(
 )
 BODY_PHRASE = re.compile(
     r"\b(?:[A-Z][a-z]+[ \t]+)+(?:"
-    + "|".join(sorted((b.lower() for b, k in SPEAKER_BODIES.items() if k == "organisation"), key=len, reverse=True))
+    + "|".join(
+        sorted((b.lower() for b, k in SPEAKER_BODIES.items() if k == "organisation"), key=len, reverse=True)
+    )
     + r")\b"
 )
 # Capitalised words that start sentences or fill names without being parts of a speaker's name.
-NON_NAME_WORDS = frozenset(load_words("sentence_starters")) | frozenset(
-    """Although Though Because Since Until During Under Over Despite Instead Rather Not No Nor Or Then
+NON_NAME_WORDS = (
+    frozenset(load_words("sentence_starters"))
+    | frozenset(
+        """Although Though Because Since Until During Under Over Despite Instead Rather Not No Nor Or Then
     Meanwhile However Moreover Later Earlier Still Already Also Both Each Every Either Neither Most Many Some
     Other Another Such What Which Who Whom Whose Where Why How Upon Within Without From With To Of Former
     Fearing Finding Turning Anticipating Acknowledging Doubting Brandishing Having Being Consequently
     Additionally Remarkably Crucially Nonetheless Throughout Between Among Against Toward Towards Through Its
     Our My Your One Two Three Four Five Six Seven Eight Nine Ten Mr Mrs""".split()
-) | frozenset(FULL_MONTH_NAMES)
+    )
+    | frozenset(FULL_MONTH_NAMES)
+)
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
 ADDRESSEE_INTRO = re.compile(
     r"\b(?:[Ss]peaking|[Tt]alking)\s+(?:\w+ly\s+)?with\b|\b[Ii]n an interview with\b"
 )
-ADDRESSEE_VERBS = frozenset({"told", "tells", "telling", "instructed", "informed", "assured", "urged", "reminded"})
+ADDRESSEE_VERBS = frozenset(
+    {"told", "tells", "telling", "instructed", "informed", "assured", "urged", "reminded"}
+)
 MONTHS = "|".join(FULL_MONTH_NAMES)
 MONTH_NUMBER = {name: index for index, name in enumerate(FULL_MONTH_NAMES, start=1)}
 DATE = re.compile(
@@ -293,7 +301,7 @@ class _Occupied:
 
 
 def _title_tail(span: str, tokens: list[str]) -> str | None:
-    """The personal name after the last title in a name ("Secretary of State Robert Lansing" -> "Robert Lansing")."""
+    """The personal name after the last title ("Secretary of State Robert Lansing" -> "Robert Lansing")."""
     titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in SPEAKER_ROLES]
     if not titles or titles[-1] == len(tokens) - 1:
         return None
@@ -314,7 +322,9 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     spans: list[tuple[int, int, str, list[str], bool]] = []
     for match in NAME.finditer(masked, 0, body_end):
         words = list(re.finditer(r"\S+", match.group()))
-        while words and (words[0].group().rstrip(".") in NON_NAME_WORDS or words[0].group().endswith(("ing", "ed"))):
+        while words and (
+            words[0].group().rstrip(".") in NON_NAME_WORDS or words[0].group().endswith(("ing", "ed"))
+        ):
             words.pop(0)
         if not words:
             continue
@@ -331,7 +341,9 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     full_names = [
         span
         for _, _, span, tokens, after_the in spans
-        if len(tokens) > 1 and not after_the and not any(t in SPEAKER_BODIES or t.lower() in SPEAKER_ROLES for t in tokens)
+        if len(tokens) > 1
+        and not after_the
+        and not any(t in SPEAKER_BODIES or t.lower() in SPEAKER_ROLES for t in tokens)
     ]
     full_names += [tail for _, _, span, tokens, _ in spans if (tail := _title_tail(span, tokens))]
     surnames = {
@@ -359,7 +371,11 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         elif not after_the:
             found.append(Candidate(start, end, span, "name", kind="person", name=span))
     for match in BODY_PHRASE.finditer(masked, 0, body_end):
-        found.append(Candidate(match.start(), match.end(), match.group(), "name", kind="organisation", name=match.group()))
+        found.append(
+            Candidate(
+                match.start(), match.end(), match.group(), "name", kind="organisation", name=match.group()
+            )
+        )
     return sorted(found, key=lambda c: (c.start, -c.end))
 
 
@@ -372,7 +388,13 @@ def _candidates(
     if mentions.height:
         id_column = "person_id" if "person_id" in mentions.columns else "entity_id"
         for start, end, mention_text, entity_id, kind, entity_type, person_id in mentions.select(
-            "char_start", "char_end", "text", "entity_id", "match_kind", "entity_type", pl.col(id_column).alias("_id")
+            "char_start",
+            "char_end",
+            "text",
+            "entity_id",
+            "match_kind",
+            "entity_type",
+            pl.col(id_column).alias("_id"),
         ).iter_rows():
             if start >= body_end or not masked[start:end].strip():
                 continue
@@ -385,7 +407,9 @@ def _candidates(
             found[(start, end)] = Candidate(start, end, mention_text, source, entity_id or person_id)
     for start, end in italic:
         if start < body_end and not occupied.overlaps(start, end):
-            found[(start, end)] = Candidate(start, end, text[start:end], "work", kind="work", name=text[start:end])
+            found[(start, end)] = Candidate(
+                start, end, text[start:end], "work", kind="work", name=text[start:end]
+            )
             occupied.take(start, end)
     for match in ROLE.finditer(masked, 0, body_end):
         if not occupied.overlaps(match.start(), match.end()):
@@ -414,7 +438,7 @@ def _role_kind(phrase: str) -> str:
 
 
 def _names(mentions: pl.DataFrame, candidates: list[Candidate]) -> dict[str, str]:
-    """The fullest surface form seen for each linked person, and for each unlinked surname the fullest name."""
+    """The fullest surface form of each linked person, and for each unlinked surname the fullest name."""
     names: dict[str, str] = {}
     if mentions.height:
         for entity_id, mention_text in mentions.select("entity_id", "text").iter_rows():
@@ -499,8 +523,13 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = _resolve(ctx, antecedent, depth + 1)
-    return Speaker(resolved.claimant_type, resolved.claimant_id, claimant_name=resolved.claimant_name,
-                   resolved=True, **span)
+    return Speaker(
+        resolved.claimant_type,
+        resolved.claimant_id,
+        claimant_name=resolved.claimant_name,
+        resolved=True,
+        **span,
+    )
 
 
 def _topic_eligible(candidate: Candidate, kind: str) -> bool:
@@ -511,7 +540,9 @@ def _topic_eligible(candidate: Candidate, kind: str) -> bool:
     return candidate.kind == "person" and candidate.source != "work"
 
 
-def _sentence_topic(ctx: Context, index: int, before: int | None = None, kind: str = "person") -> Candidate | None:
+def _sentence_topic(
+    ctx: Context, index: int, before: int | None = None, kind: str = "person"
+) -> Candidate | None:
     """The first candidate of the wanted kind that is not in object position (the likely subject)."""
     if before is None and (index, kind) in ctx.topics:
         return ctx.topics[(index, kind)]  # type: ignore[index]
@@ -571,12 +602,16 @@ def _addressee(ctx: Context, sentence: Sentence, verb: re.Match[str]) -> Candida
     if direct or via_to:
         limit = verb.end() + (re.search(r"\bthat\b|[,:;]\s*[“\"]|$", after).start())
         for candidate in _candidates_between(ctx, verb.end(), limit + 1):
-            if candidate.source in ("mention", "role") or (candidate.source == "name" and candidate.kind == "person"):
+            if candidate.source in ("mention", "role") or (
+                candidate.source == "name" and candidate.kind == "person"
+            ):
                 return candidate
     intro = ADDRESSEE_INTRO.search(ctx.masked, sentence.start, verb.start())
     if intro:
         for candidate in _candidates_between(ctx, intro.end(), verb.start()):
-            if candidate.source in ("mention", "role") or (candidate.source == "name" and candidate.kind == "person"):
+            if candidate.source in ("mention", "role") or (
+                candidate.source == "name" and candidate.kind == "person"
+            ):
                 return candidate
     return None
 
@@ -624,7 +659,9 @@ def _verb_after(ctx: Context, quote: Quote, sentence: Sentence) -> tuple[re.Matc
         verb = VERB_PATTERN.match(ctx.masked, gap.end()) if gap else None
         if verb:
             return verb, heads[0]
-    inverted = re.compile(r",\s+(" + VERB_PATTERN.pattern + r")\s+").search(ctx.masked, tail_start, sentence.end)
+    inverted = re.compile(r",\s+(" + VERB_PATTERN.pattern + r")\s+").search(
+        ctx.masked, tail_start, sentence.end
+    )
     if inverted and not ctx.masked[tail_start : inverted.start()].count("“"):
         subject = _right_after(ctx, inverted.end(), sentence.end)
         verb = VERB_PATTERN.match(ctx.masked, inverted.start(1))
@@ -647,16 +684,16 @@ def _next_note(ctx: Context, position: int, paragraph_end: int) -> str | None:
     return None
 
 
-def _verb_subject(
-    ctx: Context, verb: re.Match[str], sentence: Sentence, quote: Quote
-) -> Attribution | None:
+def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: Quote) -> Attribution | None:
     """The subject of a reporting verb before the quote: before the verb, its passive agent or, for a
     participle clause ("Acknowledging that ..., he questioned"), the subject after the clause."""
     agent = PASSIVE_AGENT.match(ctx.masked, verb.end(), verb.end() + 8)
     if agent is not None:
         after = _candidates_between(ctx, agent.end(), quote.open_mark)
         if after and after[0].start == agent.end():
-            return Attribution(_resolve(ctx, after[0]), "passive_agent", verb.group(), verb.start(), verb.start())
+            return Attribution(
+                _resolve(ctx, after[0]), "passive_agent", verb.group(), verb.start(), verb.start()
+            )
     subject = _subject_of(ctx, verb.start(), sentence.start)
     if subject is not None:
         rule = "possessive" if _possessed_noun(ctx, subject) in REPORTING_NOUNS else "verb_subject"
@@ -702,7 +739,11 @@ def _attribute_quote(
     if after is not None:
         verb_match, subject = after
         return Attribution(
-            _resolve(ctx, subject), "verb_after_quote", verb_match.group(), verb_match.start(), end=subject.end
+            _resolve(ctx, subject),
+            "verb_after_quote",
+            verb_match.group(),
+            verb_match.start(),
+            end=subject.end,
         )
     sender = _note_sender(ctx, quote, sentence)
     if sender is not None:
@@ -734,9 +775,11 @@ def _attribute_quote(
 def _according_to(ctx: Context, sentence: Sentence, quote: Quote) -> Attribution | None:
     """ "According to X, ..." before the quote in its sentence, or right after it."""
     for candidate in _candidates_between(ctx, sentence.start, sentence.end):
-        if ACCORDING_TO.search(ctx.masked, max(sentence.start, candidate.start - 20), candidate.start):
-            if candidate.start < quote.open_mark or candidate.start - quote.close_mark <= 20:
-                return Attribution(_resolve(ctx, candidate), "according_to", "according to", candidate.start - 13)
+        near = candidate.start < quote.open_mark or candidate.start - quote.close_mark <= 20
+        if near and ACCORDING_TO.search(
+            ctx.masked, max(sentence.start, candidate.start - 20), candidate.start
+        ):
+            return Attribution(_resolve(ctx, candidate), "according_to", "according to", candidate.start - 13)
     return None
 
 
@@ -848,7 +891,11 @@ def _quote_row(
         "quote_char_end": quote.end,
         "quoted_text": quoted,
     }
-    unattributed = {"claimant_type": "unattributed", "attribution_rule": "none", "attribution_confidence": None}
+    unattributed = {
+        "claimant_type": "unattributed",
+        "attribution_rule": "none",
+        "attribution_confidence": None,
+    }
     if TITLE_INTRO.search(ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark):
         base |= {"kind": "title"} | unattributed
         return _finish(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
@@ -968,7 +1015,7 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
 
 
 def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
-    """A sentence of a transcript set as a block ("Mr. SMITH. ..."): someone else's words, not the author's."""
+    """A sentence of a transcript set as a block ("Mr. SMITH. ..."): others' words, not the author's."""
     first, _ = ctx.paragraph_sentences[sentence.paragraph_id]
     return bool(DIALOGUE_LABEL.match(ctx.masked, ctx.sentences[first].start, ctx.sentences[first].end))
 
@@ -1032,7 +1079,11 @@ def _subject_rows(ctx: Context, claim_id: str, row: Row) -> list[dict[str, objec
     end = values.get("quote_char_end") or values["char_end"]
     subjects: dict[str, dict[str, object]] = {}
     for candidate in _candidates_between(ctx, start, end):
-        if candidate.entity_id and candidate.source != "work" and candidate.entity_id != values.get("claimant_id"):
+        if (
+            candidate.entity_id
+            and candidate.source != "work"
+            and candidate.entity_id != values.get("claimant_id")
+        ):
             subjects.setdefault(
                 candidate.entity_id,
                 {
@@ -1111,7 +1162,11 @@ def extract_claims(
         subjects += _subject_rows(ctx, claim_id, row)
         if row.values.get("footnote_id"):
             claim_notes.append(
-                {"claim_id": claim_id, "footnote_id": row.values["footnote_id"], "rule": row.values["footnote_rule"]}
+                {
+                    "claim_id": claim_id,
+                    "footnote_id": row.values["footnote_id"],
+                    "rule": row.values["footnote_rule"],
+                }
             )
     return {
         "claims": rows_to_frame("claims", claims),
@@ -1172,7 +1227,9 @@ def link_claim_events(claims: pl.DataFrame, events: pl.DataFrame) -> pl.DataFram
 
     An inequality join (sort-based), so a long paper's claims and events are not crossed pair by pair.
     """
-    spans = claims.select("claim_id", pl.col("char_start").alias("c_start"), pl.col("char_end").alias("c_end"))
+    spans = claims.select(
+        "claim_id", pl.col("char_start").alias("c_start"), pl.col("char_end").alias("c_end")
+    )
     linked = spans.join_where(
         events.select("event_id", "char_start", "char_end"),
         pl.col("char_start") < pl.col("c_end"),
