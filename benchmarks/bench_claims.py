@@ -77,8 +77,11 @@ def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     for gold_path in sorted(FIXTURES.glob("claims_gold_*.yaml")):
         gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-        persons = yaml.safe_load((FIXTURES / gold["persons_fixture"]).read_text(encoding="utf-8"))["persons"]
-        source = (ROOT / gold["source"]).read_text(encoding="utf-8")
+        persons_file = gold.get("persons_fixture")
+        persons = (
+            yaml.safe_load((FIXTURES / persons_file).read_text(encoding="utf-8"))["persons"] if persons_file else {}
+        )
+        source = (ROOT / gold["source"]).resolve().read_text(encoding="utf-8")
         bench(source, gold["document_id"], persons, gold["author_id"], repeats)
 
 
