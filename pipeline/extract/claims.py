@@ -40,6 +40,7 @@ PREPOSITIONS = frozenset(
 PRONOUN = re.compile(r"\b(?:he|she|He|She|his|her|His|Her|they|They|their|Their)\b")
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
+GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
 ROLE = re.compile(
     r"\b[Tt]he (?:(?:former|new|then|Soviet|American|British|French|German|old|future|latter|same)\s+)?"
     r"(?:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
@@ -96,7 +97,7 @@ DATE = re.compile(
 MANNER_CLEARLY = re.compile(
     r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state)\s+$"
 )
-NOT_REPORTED_STATEMENT = frozenset({"concluded"})
+NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 NOUN_OF_COURSE = re.compile(r"\b(?:change|matter|middle|due|par|run|altered|changed)\s+$")
 ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
@@ -585,7 +586,11 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
             continue
         if candidate.text.lower() in POSSESSIVES or _is_object_position(ctx, candidate):
             continue
-        if candidate.source == "group" and not _followed_by_verb(ctx, candidate):
+        if (
+            candidate.source == "group"
+            and not _followed_by_verb(ctx, candidate)
+            and _preceding_word(ctx.masked, candidate.start).lower() not in GROUP_DETERMINERS
+        ):
             continue
         possessed = _possessed_noun(ctx, candidate)
         if possessed is not None and possessed not in REPORTING_NOUNS:
