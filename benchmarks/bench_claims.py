@@ -77,10 +77,10 @@ def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     for gold_path in sorted(FIXTURES.glob("claims_gold_*.yaml")):
         gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-        persons_file = gold.get("persons_fixture")
-        persons = (
-            yaml.safe_load((FIXTURES / persons_file).read_text(encoding="utf-8"))["persons"] if persons_file else {}
-        )
+        persons: dict[str, list[str]] = {}
+        if "persons_fixture" in gold:
+            persons_text = (FIXTURES / gold["persons_fixture"]).read_text(encoding="utf-8")
+            persons = yaml.safe_load(persons_text)["persons"]
         source = (ROOT / gold["source"]).resolve().read_text(encoding="utf-8")
         bench(source, gold["document_id"], persons, gold["author_id"], repeats)
 
