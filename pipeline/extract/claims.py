@@ -28,6 +28,7 @@ REPORTING_NOUNS = frozenset(load_words("reporting_nouns"))
 SPEAKER_ROLES: dict[str, str] = load_mapping("speaker_roles")
 SPEAKER_BODIES: dict[str, str] = load_mapping("speaker_bodies")
 SPEAKER_GROUPS = load_words("speaker_groups")
+GROUP_WORDS = frozenset(group.lower() for group in SPEAKER_GROUPS)
 VERB_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
     r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
@@ -55,6 +56,10 @@ NAME = re.compile(
     rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:of|on|for|y|de|del|van|von|der|la|le|du)[ \t]+|[ \t]+"
     rf"|[ \t]+\[[A-Z][a-z]+\][ \t]+){NAME_WORD})*"
 )
+# "the Chief for Foreign Intelligence": a role qualified by its office names its holder, not the topic.
+QUALIFIED_OFFICE = re.compile(
+    r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][a-z]+|[A-Z]{2,6})(?:[ \t]+[A-Z][a-z]+)*"
+)
 JOINER = re.compile(r"\s(?:of|on|for)\s")
 PERSON_TAIL = re.compile(
     r"(?:[A-Z][a-z]+[ \t]+)?(?:[A-Z]\.[ \t]*)*(?:[A-Z][\w’'-]+[ \t]+(?:y|de|del|da|di|van|von|der)[ \t]+)?"
@@ -76,7 +81,8 @@ NON_NAME_WORDS = (
     Other Another Such What Which Who Whom Whose Where Why How Upon Within Without From With To Of Former
     Fearing Finding Turning Anticipating Acknowledging Doubting Brandishing Having Being Consequently
     Additionally Remarkably Crucially Nonetheless Throughout Between Among Against Toward Towards Through Its
-    Our My Your One Two Three Four Five Six Seven Eight Nine Ten Mr Mrs""".split()
+    Our My Your One Two Three Four Five Six Seven Eight Nine Ten Mr Mrs Perhaps Indeed Later Early Once Again
+    Here Like Unlike Any More Speaking Writing Instead Ultimately Eventually Initially Similarly""".split()
     )
     | frozenset(FULL_MONTH_NAMES)
 )
@@ -232,6 +238,7 @@ class Context:
     names: dict[str, str]
     footnotes: list[tuple[int, str, str | None]]
     note_senders: dict[str, str] = field(default_factory=dict)
+    full_names: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     topics: dict[int, Candidate | None] = field(default_factory=dict)
     sentence_starts: list[int] = field(default_factory=list)
     candidate_starts: list[int] = field(default_factory=list)
@@ -310,7 +317,9 @@ def _title_tail(span: str, tokens: list[str]) -> str | None:
     for token in span.split()[: titles[-1] + 1]:
         offset = span.index(token, offset) + len(token)
     tail = PERSON_TAIL.search(span, offset)
-    return tail.group().strip() if tail else None
+    if tail is None or re.search(r"\b(?:of|for|on)\s+$", span[: tail.start()]):
+        return None
+    return tail.group().strip()
 
 
 def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
@@ -354,6 +363,14 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         for part in token.split("-")
         if part[:1].isupper() and not part.endswith(".")
     }
+    subjects = {
+        tokens[0]
+        for _, end, _, tokens, after_the in spans
+        if len(tokens) == 1
+        and not after_the
+        and tokens[0].lower() not in GROUP_WORDS
+        and FINITE_VERB.match(masked, end, end + 80)
+    }
     found: list[Candidate] = []
     for start, end, span, tokens, after_the in spans:
         bodies = [SPEAKER_BODIES[t] for t in tokens if t in SPEAKER_BODIES]
@@ -364,10 +381,13 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
                 found.append(Candidate(start, end, span, "name", kind="person", name=tail))
         elif bodies:
             found.append(Candidate(start, end, span, "name", kind=bodies[-1], name=span))
-        elif titles or all(t.endswith(".") for t in tokens) or (len(tokens) == 1 and tokens[0].isupper()):
+        elif len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
+            if FINITE_VERB.match(masked, end, end + 80):
+                found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
+        elif titles or all(t.endswith(".") for t in tokens):
             continue
         elif len(tokens) == 1:
-            if tokens[0] in surnames:
+            if tokens[0] in surnames or tokens[0] in subjects:
                 found.append(Candidate(start, end, span, "name", kind="person", name=span))
         elif not after_the:
             found.append(Candidate(start, end, span, "name", kind="person", name=span))
@@ -413,11 +433,18 @@ def _candidates(
             )
             occupied.take(start, end)
     for match in ROLE.finditer(masked, 0, body_end):
-        if not occupied.overlaps(match.start(), match.end()):
-            found[(match.start(), match.end())] = Candidate(
+        if occupied.overlaps(match.start(), match.end()):
+            continue
+        office = QUALIFIED_OFFICE.match(masked, match.end(), body_end)
+        if office is not None:
+            phrase = text[match.start() : office.end()]
+            candidate = Candidate(match.start(), office.end(), phrase, "name", kind="person", name=phrase)
+        else:
+            candidate = Candidate(
                 match.start(), match.end(), match.group(), "role", kind=_role_kind(match.group())
             )
-            occupied.take(match.start(), match.end())
+        found[(candidate.start, candidate.end)] = candidate
+        occupied.take(candidate.start, candidate.end)
     for candidate in _name_candidates(text, masked, body_end):
         if not occupied.overlaps(candidate.start, candidate.end):
             found[(candidate.start, candidate.end)] = candidate
@@ -438,22 +465,39 @@ def _role_kind(phrase: str) -> str:
     return SPEAKER_ROLES.get(head, "person")
 
 
-def _names(mentions: pl.DataFrame, candidates: list[Candidate]) -> dict[str, str]:
-    """The fullest surface form of each linked person, and for each unlinked surname the fullest name."""
+def _names(mentions: pl.DataFrame) -> dict[str, str]:
+    """The fullest surface form seen for each linked person, used as a readable name in claimant_name."""
     names: dict[str, str] = {}
     if mentions.height:
         for entity_id, mention_text in mentions.select("entity_id", "text").iter_rows():
             if entity_id and (entity_id not in names or len(mention_text) > len(names[entity_id])):
                 names[entity_id] = mention_text
+    return names
+
+
+def _full_names(candidates: list[Candidate]) -> dict[str, list[tuple[int, str]]]:
+    """For each surname of an unlinked person, the full names it was written with, in text order."""
+    full: dict[str, list[tuple[int, str]]] = {}
     for candidate in candidates:
         if candidate.source != "name" or candidate.kind != "person" or not candidate.name:
             continue
         tokens = [t for t in re.split(r"[\s-]+", candidate.name) if t[:1].isupper() and not t.endswith(".")]
-        for token in tokens[1:] or tokens:
-            key = "name:" + token
-            if key not in names or len(candidate.name) > len(names[key]):
-                names[key] = candidate.name
-    return names
+        if len(candidate.name.split()) > 1:
+            for token in tokens[1:]:
+                full.setdefault(token, []).append((candidate.start, candidate.name))
+    return full
+
+
+def _full_name(ctx: Context, name: str, position: int) -> str:
+    """The full name a surname stands for: the last one written before it ("Perkins" after "Ralph Perkins"),
+    else the first one after it, else the name itself."""
+    if len(name.split()) > 1:
+        return name
+    written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
+    if not written:
+        return name
+    index = bisect.bisect_right(written, (position, "\uffff")) - 1
+    return written[max(index, 0)][1]
 
 
 def _preceding_word(masked: str, position: int) -> str:
@@ -515,8 +559,7 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
         name = candidate.name or candidate.text
         if kind == "person":
-            surname = re.split(r"[\s-]+", name)[-1]
-            name = ctx.names.get("name:" + surname, name)
+            name = _full_name(ctx, name, candidate.start)
         return Speaker(kind, None, claimant_name=name, **span)
     if depth > 6:
         return Speaker("unknown", **span)
@@ -809,9 +852,10 @@ def _note_sender(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution 
     sender = ctx.note_senders.get(ctx.footnotes[index][1])
     if sender is None:
         return None
-    surname = re.split(r"[\s-]+", sender)[-1]
-    name = ctx.names.get("name:" + surname, sender)
-    return Attribution(Speaker("person", None, None, name), "note_sender")
+    bodies = [SPEAKER_BODIES[t] for t in sender.split() if t in SPEAKER_BODIES]
+    if bodies:
+        return Attribution(Speaker(bodies[-1], None, None, sender), "note_sender")
+    return Attribution(Speaker("person", None, None, _full_name(ctx, sender, quote.open_mark)), "note_sender")
 
 
 def _previous_sentence_speaker(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
@@ -1153,7 +1197,8 @@ def extract_claims(
         author_id=document_author_id,
         sentences=sentence_list,
         candidates=candidates,
-        names=_names(mentions, candidates),
+        names=_names(mentions),
+        full_names=_full_names(candidates),
         footnotes=list(notes.select("marker_offset", "footnote_id", "sentence_id").iter_rows()),
         note_senders=_note_senders(notes),
     )
