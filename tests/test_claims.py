@@ -286,7 +286,8 @@ def test_hedges_from_the_literature_in_another_style() -> None:
         "In part, the delay reflected the war. The archive could conceivably have opened sooner. "
         "There is no evidence that the minister read the file. The reform was not necessarily popular. "
         "Why publish documents that nobody would read? The decision, of course, was final. "
-        "The ship made a change of course at dawn. Officials declared that the series might well end."
+        "The ship made a change of course at dawn. Officials declared that the series might well end. "
+        "The files were withheld in whole or in part."
     )
     _, out = _extract(body, {})
     assertions = out["claims"].filter(pl.col("kind") == "author_assertion")

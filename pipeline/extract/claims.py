@@ -104,7 +104,6 @@ MANNER_CLEARLY = re.compile(
     r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state)\s+$"
 )
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
-NOUN_OF_COURSE = re.compile(r"\b(?:change|matter|middle|due|par|run|altered|changed)\s+$")
 ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
 POSSESSIVE_MARK = re.compile(r"[’']s?\s+(?:(?:\w+)\s+){0,2}?(\w+)")
@@ -124,6 +123,9 @@ QUESTION_CUE = "?"
 CUES: dict[str, str] = {cue.lower(): level for cue, level in load_mapping("epistemic_cues").items()}
 CUE_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(c) for c in sorted(CUES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+)
+CUE_EXCEPTIONS = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in load_words("epistemic_cue_exceptions")) + r")\b", re.IGNORECASE
 )
 CERTAINTY_RANK = {"possible": 0, "probable": 1, "certain": 2}
 SCARE_QUOTE_MAX_WORDS = 2
@@ -1079,9 +1081,9 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             m.group().lower() == "clearly"
             and MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
         )
-        and not (
-            m.group().lower() == "of course"
-            and NOUN_OF_COURSE.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
+        and not any(
+            e.start() <= m.start() < e.end()
+            for e in CUE_EXCEPTIONS.finditer(ctx.masked, max(sentence.start, m.start() - 30), m.end() + 30)
         )
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
