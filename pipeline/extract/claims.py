@@ -60,6 +60,8 @@ NAME = re.compile(
 QUALIFIED_OFFICE = re.compile(
     r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][a-z]+|[A-Z]{2,6})(?:[ \t]+[A-Z][a-z]+)*"
 )
+# "Minister to Spain Daniel Sickles": a posting's place comes before the person's name.
+TITLE_TO = re.compile(r"\b([A-Z][a-z]+)[ \t]+to[ \t]+$")
 JOINER = re.compile(r"\s(?:of|on|for)\s")
 PERSON_TAIL = re.compile(
     r"(?:[A-Z][a-z]+[ \t]+)?(?:[A-Z]\.[ \t]*)*(?:[A-Z][\w’'-]+[ \t]+(?:y|de|del|da|di|van|von|der)[ \t]+)?"
@@ -377,7 +379,12 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     for start, end, span, tokens, after_the in spans:
         bodies = [SPEAKER_BODIES[t] for t in tokens if t in SPEAKER_BODIES]
         titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in SPEAKER_ROLES]
-        if titles and titles[-1] < len(tokens) - 1:
+        posting = TITLE_TO.search(masked, max(0, start - 30), start)
+        if posting and posting.group(1).lower() in SPEAKER_ROLES and len(tokens) > 1:
+            tail = PERSON_TAIL.search(span)
+            if tail is not None and tail.start() > 0:
+                found.append(Candidate(start, end, span, "name", kind="person", name=tail.group()))
+        elif titles and titles[-1] < len(tokens) - 1:
             tail = _title_tail(span, tokens)
             if tail:
                 found.append(Candidate(start, end, span, "name", kind="person", name=tail))
