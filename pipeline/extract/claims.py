@@ -46,7 +46,7 @@ PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
 ROLE = re.compile(
-    r"\b[Tt]he (?:(?:former|new|then|Soviet|American|British|French|German|old|future|latter|same)\s+)?"
+    r"\b[Tt]he (?:(?:former|new|then|acting|Acting|Soviet|American|British|French|German|old|future|latter|same)\s+)?"
     r"(?:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
 )
 GROUP = re.compile(
@@ -389,8 +389,7 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
                 found.append(Candidate(start, end, span, "name", kind="person", name=tail.group()))
         elif titles and titles[-1] < len(tokens) - 1:
             tail = _title_tail(span, tokens)
-            if tail:
-                found.append(Candidate(start, end, span, "name", kind="person", name=tail))
+            found.append(Candidate(start, end, span, "name", kind="person", name=tail or span))
         elif bodies:
             found.append(Candidate(start, end, span, "name", kind=bodies[-1], name=span))
         elif len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
