@@ -56,8 +56,9 @@ GROUP = re.compile(
 )
 # A capitalised name: words, initials, hyphenated and bracketed parts, joined by name particles.
 NAME_WORD = r"(?:(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*|[A-Z]{2,6}(?![a-z])|[A-Z]\.(?:\s?[A-Z]\.)*)"
+NAME_PARTICLES = "y|de|del|van|von|der|la|le|du"
 NAME = re.compile(
-    rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:of|on|for|y|de|del|van|von|der|la|le|du)[ \t]+|[ \t]+"
+    rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:(?:of|on|for)(?:[ \t]+the)?|{NAME_PARTICLES})[ \t]+|[ \t]+"
     rf"|[ \t]+\[[A-Z][a-z]+\][ \t]+){NAME_WORD})*"
 )
 # "the Chief for Foreign Intelligence": a role qualified by its office names its holder, not the topic.
@@ -66,7 +67,7 @@ QUALIFIED_OFFICE = re.compile(
 )
 # "Minister to Spain Daniel Sickles": a posting's place comes before the person's name.
 TITLE_TO = re.compile(r"\b([A-Z][a-z]+)[ \t]+to[ \t]+$")
-JOINER = re.compile(r"\s(?:of|on|for)\s")
+JOINER = re.compile(r"\s(?:of|on|for)(?:\s+the)?\s")
 PERSON_TAIL = re.compile(
     r"(?:[A-Z][a-z]+[ \t]+)?(?:[A-Z]\.[ \t]*)*(?:[A-Z][\w’'-]+[ \t]+(?:y|de|del|da|di|van|von|der)[ \t]+)?"
     r"(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*$"
@@ -325,7 +326,7 @@ def _title_tail(span: str, tokens: list[str]) -> str | None:
     for token in span.split()[: titles[-1] + 1]:
         offset = span.index(token, offset) + len(token)
     tail = PERSON_TAIL.search(span, offset)
-    if tail is None or re.search(r"\b(?:of|for|on)\s+$", span[: tail.start()]):
+    if tail is None or re.search(r"\b(?:of|for|on|the)\s+$", span[: tail.start()]):
         return None
     return tail.group().strip()
 
@@ -654,9 +655,22 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
     return None
 
 
-def _addressee(ctx: Context, sentence: Sentence, verb: re.Match[str]) -> Candidate | None:
-    """The person spoken to: object of told/instructed, "to X" after the verb, or "Speaking with X"."""
+def _addressee(
+    ctx: Context, sentence: Sentence, verb: re.Match[str], subject_before: bool = True
+) -> Candidate | None:
+    """The person spoken to: object of told/instructed, "to X" after the verb, a name between a verb and
+    its "that" ("Fish wrote Grant that"), or "Speaking with X". With the subject after the verb (', wrote
+    Fish,'), the name after the verb is the speaker, not the addressee."""
     after = ctx.masked[verb.end() : verb.end() + 70]
+    named = _right_after(ctx, verb.end(), verb.end() + 70)
+    if (
+        subject_before
+        and named is not None
+        and named.source in ("mention", "name")
+        and named.kind == "person"
+        and re.match(r"\s*(?:that\b|,)", ctx.masked[named.end : named.end + 10])
+    ):
+        return named
     direct = verb.group() in ADDRESSEE_VERBS
     via_to = re.match(r"\s+(?:\w+ly\s+)?to\b", after)
     if direct or via_to:
@@ -982,17 +996,22 @@ def _quote_row(
         "_attribution": attribution,
     }
     if attribution.verb_start is not None and attribution.rule not in ("carried_over", "according_to"):
-        base |= _verb_details(ctx, sentence, attribution.verb_start)
+        subject_before = (
+            attribution.subject_start is not None and attribution.subject_start < attribution.verb_start
+        )
+        base |= _verb_details(ctx, sentence, attribution.verb_start, subject_before)
     follow = attribution.rule != "cited_source"
     return _finish(ctx, base, start, end, p_end, follow=follow)
 
 
-def _verb_details(ctx: Context, sentence: Sentence, verb_start: int) -> dict[str, object]:
+def _verb_details(
+    ctx: Context, sentence: Sentence, verb_start: int, subject_before: bool = True
+) -> dict[str, object]:
     verb = VERB_PATTERN.match(ctx.masked, verb_start)
     details: dict[str, object] = {}
     if verb is None:
         return details
-    addressee = _addressee(ctx, sentence, verb)
+    addressee = _addressee(ctx, sentence, verb, subject_before)
     if addressee is not None:
         resolved = _resolve(ctx, addressee)
         details |= {"addressee_id": resolved.claimant_id, "addressee_name": resolved.claimant_name}
