@@ -50,9 +50,11 @@ ROLE = re.compile(
     r"same)\s+)?"
     r"(?:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
 )
+# A group noun, with the capitalised words that qualify it ("HAC members", "British officials").
 GROUP = re.compile(
-    r"\b(?:" + "|".join(sorted((re.escape(g) for g in SPEAKER_GROUPS), key=len, reverse=True)) + r")\b",
-    re.IGNORECASE,
+    r"(?<![\w.])(?:(?:[A-Z][A-Za-z.’'-]*|[A-Z]{2,6})[ \t]+)*(?i:"
+    + "|".join(sorted((re.escape(g) for g in SPEAKER_GROUPS), key=len, reverse=True))
+    + r")\b"
 )
 # A capitalised name: words, initials, hyphenated and bracketed parts, joined by name particles.
 NAME_WORD = r"(?:(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*|[A-Z]{2,6}(?![a-z])|[A-Z]\.(?:\s?[A-Z]\.)*)"
@@ -93,6 +95,8 @@ NON_NAME_WORDS = (
     )
     | frozenset(FULL_MONTH_NAMES)
 )
+APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
+PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
 ADDRESSEE_INTRO = re.compile(
@@ -113,12 +117,16 @@ MANNER_CLEARLY = re.compile(
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
-POSSESSIVE_MARK = re.compile(r"[’']s?\s+(?:(?:\w+)\s+){0,2}?(\w+)")
+POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 SENDER = re.compile(
     r"^\s*(?:(?:[A-Z][a-z]+\s+){0,2}(?:[Mm]emorandum|[Ll]etter|[Tt]elegram|[Dd]espatch|[Dd]ispatch|[Cc]able|"
     r"[Nn]ote|[Mm]emo|[Ii]nstruction|[Rr]eport)(?:\s+No\.\s*\d+)?\s+from\s+)?"
     r"((?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w’'-]+)\s+to\s+(?:[A-Z]|all\b|the\b)"
 )
+QUOTE_SOURCE = re.compile(
+    r"^\s*(?:Quoted?|Quotation|Words)\s+(?:is\s+|are\s+)?(?:from|of|by)\s+((?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]+)"
+)
+NOUN_SOURCE = re.compile(r"\b(\w+)\s+from\s+(?:the\s+)?$")
 RHETORICAL_QUESTION = re.compile(
     r"\s*(?:Why\s+(?!did\b|was\b|were\b|had\b)|How could\b|How can\b|Who could\b|Who would\b|"
     r"(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\s+(?:it|this|that|there|not)\b(?:\s+not\b)?)"
@@ -136,6 +144,8 @@ CUE_EXCEPTIONS = re.compile(
 )
 CERTAINTY_RANK = {"possible": 0, "probable": 1, "certain": 2}
 SCARE_QUOTE_MAX_WORDS = 2
+# A short quote counts as governed by a reporting verb only within this many characters after it.
+SCARE_QUOTE_VERB_WINDOW = 150
 NOTE_AFTER_QUOTE_WINDOW = 3
 IRREGULAR_PAST = """
 told wrote said thought felt knew saw took made became began met led sought held gave went came got stood
@@ -225,6 +235,7 @@ class Attribution:
     verb_start: int | None = None
     subject_start: int | None = None
     end: int | None = None
+    carries: bool = True  # whether later unattributed quotations of the paragraph continue this speaker
 
     @property
     def confidence(self) -> float:
@@ -341,8 +352,12 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     spans: list[tuple[int, int, str, list[str], bool]] = []
     for match in NAME.finditer(masked, 0, body_end):
         words = list(re.finditer(r"\S+", match.group()))
+        before = masked[max(0, match.start() - 3) : match.start()]
+        at_sentence_start = match.start() == 0 or bool(re.search(r"(?:[.!?:;”\"]\s+|\n)$", before))
         while words and (
-            words[0].group().rstrip(".") in NON_NAME_WORDS or words[0].group().endswith(("ing", "ed"))
+            words[0].group().rstrip(".") in NON_NAME_WORDS
+            or words[0].group().endswith(("ing", "ed"))
+            or (at_sentence_start and words[0].group().endswith("ly"))
         ):
             words.pop(0)
         if not words:
@@ -374,11 +389,12 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     }
     subjects = {
         tokens[0]
-        for _, end, _, tokens, after_the in spans
+        for start, end, _, tokens, after_the in spans
         if len(tokens) == 1
         and not after_the
         and tokens[0].lower() not in GROUP_WORDS
         and FINITE_VERB.match(masked, end, end + 80)
+        and _preceding_word(masked, start).lower() not in PREPOSITIONS
     }
     found: list[Candidate] = []
     for start, end, span, tokens, after_the in spans:
@@ -395,7 +411,7 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         elif bodies:
             found.append(Candidate(start, end, span, "name", kind=bodies[-1], name=span))
         elif len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
-            if FINITE_VERB.match(masked, end, end + 80):
+            if not re.search(r"[(–-]\s*$", masked[max(0, start - 2) : start]):
                 found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
         elif titles or all(t.endswith(".") for t in tokens):
             continue
@@ -459,6 +475,18 @@ def _candidates(
         found[(candidate.start, candidate.end)] = candidate
         occupied.take(candidate.start, candidate.end)
     for candidate in _name_candidates(text, masked, body_end):
+        if (
+            occupied.overlaps(candidate.start, candidate.end)
+            and candidate.name
+            and candidate.name != candidate.text
+        ):
+            # "Chief of the *Foreign Relations* Branch Ralph Perkins": keep the person after the italic title.
+            tail_start = candidate.end - len(candidate.name)
+            if text[tail_start : candidate.end] != candidate.name:
+                continue
+            candidate = Candidate(
+                tail_start, candidate.end, candidate.name, "name", kind="person", name=candidate.name
+            )
         if not occupied.overlaps(candidate.start, candidate.end):
             found[(candidate.start, candidate.end)] = candidate
             occupied.take(candidate.start, candidate.end)
@@ -534,14 +562,13 @@ def _is_object_position(ctx: Context, candidate: Candidate) -> bool:
 
 
 def _possessed_noun(ctx: Context, candidate: Candidate) -> str | None:
-    """The noun a possessive candidate owns ("Fish’s claim" -> "claim"), else None."""
+    """The noun a possessive candidate owns ("Fish’s claim", "the HAC’s final report" -> "claim", "report"):
+    the first reporting noun among the next three words, else the next word; None without a possessive."""
     match = POSSESSIVE_MARK.match(ctx.masked, candidate.end, candidate.end + 60)
     if match is None:
         return None
-    for word in re.findall(r"\w+", match.group()):
-        if word.lower() in REPORTING_NOUNS:
-            return word.lower()
-    return match.group(1).lower()
+    words = [word.lower() for word in match.group(1).split()]
+    return next((word for word in words if word in REPORTING_NOUNS), words[0])
 
 
 def _sentence_at(ctx: Context, position: int) -> int:
@@ -651,8 +678,23 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
         possessed = _possessed_noun(ctx, candidate)
         if possessed is not None and possessed not in REPORTING_NOUNS:
             continue
-        return candidate
+        return _head_of(ctx, candidates, candidate)
     return None
+
+
+def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate:
+    """The head a subject candidate belongs to: the name before an apposition ("William Franklin, the
+    Deputy Chief of HD, warned") or before a place ("the U.S. Embassy in Paris speculated")."""
+    earlier = [c for c in candidates if c.end <= candidate.start]
+    if not earlier or candidate.source == "pronoun":
+        return candidate
+    head = earlier[-1]
+    gap = ctx.masked[head.end : candidate.start]
+    if head.kind == "person" and head.source in ("mention", "name") and APPOSITION_GAP.fullmatch(gap):
+        return head
+    if head.kind in ("organisation", "work", "person") and PLACE_GAP.fullmatch(gap):
+        return head
+    return candidate
 
 
 def _addressee(
@@ -860,6 +902,13 @@ def _according_to(ctx: Context, sentence: Sentence, quote: Quote) -> Attribution
 def _possessive_speaker(ctx: Context, sentence: Sentence, quote: Quote) -> Attribution | None:
     """ "X's memo called it ...", "X's claim that ... would be "..."": the possessor of a reporting noun."""
     for candidate in reversed(_candidates_between(ctx, sentence.start, quote.open_mark)):
+        source = NOUN_SOURCE.search(ctx.masked, max(sentence.start, candidate.start - 40), candidate.start)
+        if source is not None and source.group(1).lower() in REPORTING_NOUNS:
+            # "policy guidance from the NSC that "..."": the noun's source speaks.
+            between = ctx.masked[candidate.end : quote.open_mark]
+            if re.fullmatch(r"\s*(?:that|:|,)?\s*", between):
+                speaker = _resolve(ctx, candidate)
+                return Attribution(speaker, "possessive", subject_start=candidate.start, carries=False)
         if _possessed_noun(ctx, candidate) not in REPORTING_NOUNS:
             continue
         noun = POSSESSIVE_MARK.match(ctx.masked, candidate.end, candidate.end + 60)
@@ -949,9 +998,9 @@ def _quote_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list[Ro
             sentence = ctx.sentences[index]
             quoted = ctx.text[quote.start : quote.end]
             row = _quote_row(ctx, quote, sentence, quoted, carried, p_end)
-            if row.values["kind"] == "quotation":
-                carried = row.values.pop("_attribution")  # type: ignore[assignment]
-            row.values.pop("_attribution", None)
+            attribution = row.values.pop("_attribution", None)
+            if row.values["kind"] == "quotation" and attribution.carries:  # type: ignore[union-attr]
+                carried = attribution  # type: ignore[assignment]
             rows.append(row)
     return rows
 
@@ -975,8 +1024,10 @@ def _quote_row(
         base |= {"kind": "title"} | unattributed
         return _finish(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     window_start = max(sentence.start, _previous_quote_end(ctx, quote, sentence))
+    near_start = max(window_start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
+    near_start += ctx.masked[near_start : quote.open_mark].rfind("(") + 1
     has_verb = (
-        _verb_before(ctx, window_start, quote.open_mark)
+        _verb_before(ctx, near_start, quote.open_mark)
         or _verb_after(ctx, quote, sentence)
         or _according_to(ctx, sentence, quote)
     )
@@ -1187,12 +1238,13 @@ def _italic_spans(emphasis_spans: pl.DataFrame | None) -> list[tuple[int, int]]:
 
 
 def _note_senders(footnotes: pl.DataFrame) -> dict[str, str]:
-    """The sender named at the start of each note ("Memorandum from X to Y, ...", "X to Y, date, ...")."""
+    """The sender named at the start of each note ("Memorandum from X to Y, ...", "X to Y, date, ...",
+    "Quote from X, ...")."""
     senders: dict[str, str] = {}
     if not footnotes.height:
         return senders
     for footnote_id, note_text in footnotes.select("footnote_id", "text").iter_rows():
-        match = SENDER.match(note_text or "")
+        match = SENDER.match(note_text or "") or QUOTE_SOURCE.match(note_text or "")
         if match:
             senders[footnote_id] = match.group(1)
     return senders
