@@ -957,6 +957,13 @@ def _previous_quote_end(ctx: Context, quote: Quote, sentence: Sentence) -> int:
     return sentence.start + closes[-1] if closes and len(closes) % 2 == 0 else sentence.start
 
 
+def _content_end(text: str, end: int) -> int:
+    """``end`` moved back over trailing whitespace (without copying the text before it)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _word_count(text: str) -> int:
     return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
@@ -1031,7 +1038,15 @@ def _quote_row(
         or _verb_after(ctx, quote, sentence)
         or _according_to(ctx, sentence, quote)
     )
-    heading = not ctx.text[:p_end].rstrip().endswith((".", "?", "!", "”", '"', ":", ";"))
+    heading = ctx.text[_content_end(ctx.text, p_end) - 1 : p_end][:1] not in (
+        ".",
+        "?",
+        "!",
+        "”",
+        '"',
+        ":",
+        ";",
+    )
     if (_word_count(quoted) <= SCARE_QUOTE_MAX_WORDS or heading) and not has_verb:
         base |= {"kind": "scare_quote"} | unattributed
         return _finish(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
@@ -1126,7 +1141,7 @@ def _reported_rows(ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tu
                 **_speaker_values(attribution),
                 **_verb_details(ctx, sentence, verb.start()),
             }
-            end = len(ctx.text[: sentence.end].rstrip())
+            end = _content_end(ctx.text, sentence.end)
             rows.append(_finish(ctx, values, subject.start, end, paragraphs[sentence.paragraph_id][1], True))
             break
     return rows
@@ -1185,7 +1200,7 @@ def _assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> lis
         if not cues or _is_dialogue(ctx, sentence):
             continue
         weakest = min(cues, key=lambda c: CERTAINTY_RANK[_certainty(c[0])])
-        end = len(ctx.text[: sentence.end].rstrip())
+        end = _content_end(ctx.text, sentence.end)
         values: dict[str, object] = {
             "kind": "author_assertion",
             "paragraph_id": sentence.paragraph_id,
