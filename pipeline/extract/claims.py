@@ -50,7 +50,7 @@ ROLE = re.compile(
     r"same)\s+)?"
     r"(?:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
 )
-# A group noun, with the capitalised words that qualify it ("HAC members", "British officials").
+# A group noun, with the capitalised words that qualify it ("Committee members", "British officials").
 GROUP = re.compile(
     r"(?<![\w.])(?:(?:[A-Z][A-Za-z.’'-]*|[A-Z]{2,6})[ \t]+)*(?i:"
     + "|".join(sorted((re.escape(g) for g in SPEAKER_GROUPS), key=len, reverse=True))
@@ -63,11 +63,11 @@ NAME = re.compile(
     rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:(?:of|on|for)(?:[ \t]+the)?|{NAME_PARTICLES})[ \t]+|[ \t]+"
     rf"|[ \t]+\[[A-Z][a-z]+\][ \t]+){NAME_WORD})*"
 )
-# "the Chief for Foreign Intelligence": a role qualified by its office names its holder, not the topic.
+# "the Chief for Colonial Affairs": a role qualified by its office names its holder, not the topic.
 QUALIFIED_OFFICE = re.compile(
     r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][a-z]+|[A-Z]{2,6})(?:[ \t]+[A-Z][a-z]+)*"
 )
-# "Minister to Spain Daniel Sickles": a posting's place comes before the person's name.
+# "Minister to Norway Jane Doe": a posting's place comes before the person's name.
 TITLE_TO = re.compile(r"\b([A-Z][a-z]+)[ \t]+to[ \t]+$")
 JOINER = re.compile(r"\s(?:of|on|for)(?:\s+the)?\s")
 PERSON_TAIL = re.compile(
@@ -204,7 +204,7 @@ class Quote:
 class Candidate:
     """A possible speaker: a person mention, a name, a body, a group, a pronoun, a role noun or a work title.
 
-    ``name`` is the span's personal name part ("Robert Lansing" in "Secretary of State Robert Lansing").
+    ``name`` is the span's personal name part ("Jane Doe" in "Secretary of State Jane Doe").
     """
 
     start: int
@@ -329,7 +329,7 @@ class _Occupied:
 
 
 def _title_tail(span: str, tokens: list[str]) -> str | None:
-    """The personal name after the last title ("Secretary of State Robert Lansing" -> "Robert Lansing")."""
+    """The personal name after the last title ("Secretary of State Jane Doe" -> "Jane Doe")."""
     titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in SPEAKER_ROLES]
     if not titles or titles[-1] == len(tokens) - 1:
         return None
@@ -480,7 +480,7 @@ def _candidates(
             and candidate.name
             and candidate.name != candidate.text
         ):
-            # "Chief of the *Foreign Relations* Branch Ralph Perkins": keep the person after the italic title.
+            # "Chief of the *Gazette* Office John Smith": keep the person after the italic title.
             tail_start = candidate.end - len(candidate.name)
             if text[tail_start : candidate.end] != candidate.name:
                 continue
@@ -530,7 +530,7 @@ def _full_names(candidates: list[Candidate]) -> dict[str, list[tuple[int, str]]]
 
 
 def _full_name(ctx: Context, name: str, position: int) -> str:
-    """The full name a surname stands for: the last one written before it ("Perkins" after "Ralph Perkins"),
+    """The full name a surname stands for: the last one written before it ("Smith" after "John Smith"),
     else the first one after it, else the name itself."""
     if len(name.split()) > 1:
         return name
@@ -562,7 +562,7 @@ def _is_object_position(ctx: Context, candidate: Candidate) -> bool:
 
 
 def _possessed_noun(ctx: Context, candidate: Candidate) -> str | None:
-    """The noun a possessive candidate owns ("Fish’s claim", "the HAC’s final report" -> "claim", "report"):
+    """The noun a possessive candidate owns ("Smith’s claim", "the Board’s last report" -> "claim", "report"):
     the first reporting noun among the next three words, else the next word; None without a possessive."""
     match = POSSESSIVE_MARK.match(ctx.masked, candidate.end, candidate.end + 60)
     if match is None:
@@ -683,8 +683,8 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
 
 
 def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate:
-    """The head a subject candidate belongs to: the name before an apposition ("William Franklin, the
-    Deputy Chief of HD, warned") or before a place ("the U.S. Embassy in Paris speculated")."""
+    """The head a subject candidate belongs to: the name before an apposition ("John Smith, the Deputy
+    Chief of the Bureau, warned") or before a place ("the Embassy in Rome speculated")."""
     earlier = [c for c in candidates if c.end <= candidate.start]
     if not earlier or candidate.source == "pronoun":
         return candidate
@@ -701,8 +701,8 @@ def _addressee(
     ctx: Context, sentence: Sentence, verb: re.Match[str], subject_before: bool = True
 ) -> Candidate | None:
     """The person spoken to: object of told/instructed, "to X" after the verb, a name between a verb and
-    its "that" ("Fish wrote Grant that"), or "Speaking with X". With the subject after the verb (', wrote
-    Fish,'), the name after the verb is the speaker, not the addressee."""
+    its "that" ("Smith wrote Jones that"), or "Speaking with X". With the subject after the verb (', wrote
+    Smith,'), the name after the verb is the speaker, not the addressee."""
     after = ctx.masked[verb.end() : verb.end() + 70]
     named = _right_after(ctx, verb.end(), verb.end() + 70)
     if (
@@ -759,7 +759,7 @@ def _verb_before(ctx: Context, start: int, end: int) -> re.Match[str] | None:
 
 
 def _verb_after(ctx: Context, quote: Quote, sentence: Sentence) -> tuple[re.Match[str], Candidate] | None:
-    """Attribution after the quote: '"...?" he suggested', '"...," said Brandt', '"...," the paper said'."""
+    """Attribution after the quote: '"...?" he suggested', '"...," said Smith', '"...," the paper said'."""
     if ctx.text[quote.start : quote.end].rstrip().endswith((".", "…")):
         return None
     tail_start = quote.close_mark + 1
@@ -826,7 +826,7 @@ def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: 
 
 
 def _right_after(ctx: Context, position: int, limit: int) -> Candidate | None:
-    """A candidate standing right after a position (an inverted subject: ', said the Herald,')."""
+    """A candidate standing right after a position (an inverted subject: ', said the Gazette,')."""
     for candidate in _candidates_between(ctx, position, min(limit, position + 80)):
         gap = ctx.masked[position : candidate.start]
         return candidate if re.fullmatch(r"\s*(?:the\s+)?", gap) else None
@@ -904,7 +904,7 @@ def _possessive_speaker(ctx: Context, sentence: Sentence, quote: Quote) -> Attri
     for candidate in reversed(_candidates_between(ctx, sentence.start, quote.open_mark)):
         source = NOUN_SOURCE.search(ctx.masked, max(sentence.start, candidate.start - 40), candidate.start)
         if source is not None and source.group(1).lower() in REPORTING_NOUNS:
-            # "policy guidance from the NSC that "..."": the noun's source speaks.
+            # "policy guidance from the Board that "..."": the noun's source speaks.
             between = ctx.masked[candidate.end : quote.open_mark]
             if re.fullmatch(r"\s*(?:that|:|,)?\s*", between):
                 speaker = _resolve(ctx, candidate)
@@ -935,7 +935,7 @@ def _note_sender(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution 
 
 def _previous_sentence_speaker(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
     """A quotation that opens its sentence continues the speaker of the previous sentence's reporting verb
-    ("The Herald expressed more skepticism. "Since ..."")."""
+    ("The Gazette expressed more skepticism. "Since ..."")."""
     if ctx.masked[sentence.start : quote.open_mark].strip():
         return None
     index = _sentence_at(ctx, sentence.start)
