@@ -53,7 +53,20 @@ def mentions_from_names(text: str, persons: dict[str, list[str]], document_id: s
                     "confidence": 1.0,
                 }
             )
-    return pl.DataFrame(rows).sort("char_start")
+    schema = {
+        "mention_id": pl.String,
+        "document_id": pl.String,
+        "entity_id": pl.String,
+        "entity_type": pl.String,
+        "char_start": pl.Int64,
+        "char_end": pl.Int64,
+        "text": pl.String,
+        "sentence_id": pl.String,
+        "footnote_id": pl.String,
+        "match_kind": pl.String,
+        "confidence": pl.Float64,
+    }
+    return pl.DataFrame(rows, schema=schema).sort("char_start")
 
 
 @dataclass
@@ -73,15 +86,23 @@ class Ratio:
         return f"{self.value:.3f} ({self.hits}/{self.total})"
 
 
+NO_SINGLE_SPEAKER = ("group", "unattributed")
+NAMED_SPEAKERS = ("person", "organisation", "work", "document_author")
+
+
 def speaker_matches(expected: str | None, row: dict[str, Any]) -> bool:
-    """Gold speakers are a name fragment, "work" or "unattributed"."""
+    """Gold speakers are a name fragment, "work" or "unattributed" (a group, or nobody).
+
+    A name fragment matches a named claimant (person, organisation, publication) whose name, text or ID
+    contains it; an unknown speaker never matches.
+    """
     if expected == "work":
         return row["claimant_type"] == "work"
     if expected in (None, "unattributed"):
-        return row["claimant_type"] == "unattributed"
+        return row["claimant_type"] in NO_SINGLE_SPEAKER
     needle = expected.lower()
-    return row["claimant_type"] == "person" and (
-        needle in (row["claimant_name"] or "").lower() or needle in (row["claimant_id"] or "").lower()
+    return row["claimant_type"] in NAMED_SPEAKERS and any(
+        needle in (row[column] or "").lower() for column in ("claimant_name", "claimant_text", "claimant_id")
     )
 
 
@@ -139,7 +160,7 @@ def score(gold: dict[str, Any], claims: pl.DataFrame) -> dict[str, Ratio]:
 def run_gold(path: Path, stand_in: bool = False) -> tuple[dict[str, Any], pl.DataFrame]:
     """Run cleaning, mentions and claims for the document a gold file describes."""
     gold = yaml.safe_load(path.read_text(encoding="utf-8"))
-    source = ROOT / gold["source"]
+    source = (ROOT / gold["source"]).resolve()
     document = clean_document(source.read_text(encoding="utf-8"), gold["document_id"], source.name)
     mentions = _mentions(gold, document, path.parent, stand_in)
     claims = extract_claims(
@@ -154,22 +175,21 @@ def run_gold(path: Path, stand_in: bool = False) -> tuple[dict[str, Any], pl.Dat
 
 
 def _mentions(gold: dict[str, Any], document: Any, folder: Path, stand_in: bool) -> pl.DataFrame:
-    if not stand_in:
-        try:
-            from pipeline.extract.entities import find_mentions, load_authority
-        except ImportError:
-            stand_in = True
-        else:
-            mentions, _ = find_mentions(
-                document.text,
-                document.sentences,
-                document.footnotes,
-                load_authority(),
-                document.emphasis_spans,
-            )
-            return mentions
-    persons = yaml.safe_load((folder / gold["persons_fixture"]).read_text(encoding="utf-8"))["persons"]
-    return mentions_from_names(document.text, persons, gold["document_id"])
+    """Mentions from the entities stage, or the gold file's hand-listed name forms (none when it has none)."""
+    if stand_in:
+        persons_file = gold.get("persons_fixture")
+        persons = (
+            yaml.safe_load((folder / persons_file).read_text(encoding="utf-8"))["persons"]
+            if persons_file
+            else {}
+        )
+        return mentions_from_names(document.text, persons, gold["document_id"])
+    from pipeline.extract.entities import find_mentions, load_authority
+
+    mentions, _ = find_mentions(
+        document.text, document.sentences, document.footnotes, load_authority(), document.emphasis_spans
+    )
+    return mentions
 
 
 def main(argv: list[str] | None = None) -> None:

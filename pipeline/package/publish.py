@@ -99,9 +99,10 @@ def table_resources(spec: TableSpec, version: str, root: Path) -> list[dict[str,
     csv_path = f"data/csv/{spec.name}.csv"
     parquet_path = f"data/parquet/{spec.name}.parquet"
     parquet_schema = {k: v for k, v in schema.items() if k != "foreignKeys"}
-    # frictionless reads Parquet through pandas, where a missing integer becomes NaN.
+    # frictionless reads Parquet through pandas, where a missing integer or number becomes NaN.
     parquet_schema["fields"] = [
-        {**f, "missingValues": ["", "nan"]} if f["type"] == "integer" else f for f in schema["fields"]
+        {**f, "missingValues": ["", "nan"]} if f["type"] in ("integer", "number") else f
+        for f in schema["fields"]
     ]
     return [
         {
