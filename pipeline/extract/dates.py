@@ -28,66 +28,33 @@ import edtf
 import polars as pl
 
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
+from pipeline.vocab import load_mapping, load_words
 
 PRECISIONS = ("day", "month", "season", "year", "decade", "century")
 MODIFIERS = ("early", "mid", "late", "before", "after", "by", "circa", "none")
 
-SEASONS = {"spring": (21, 3), "summer": (22, 6), "autumn": (23, 9), "fall": (23, 9), "winter": (24, 12)}
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
+SEASONS: dict[str, tuple[int, int]] = {
+    word: (code, month) for word, (code, month) in load_mapping("date_seasons").items()
 }
-VAGUE_QUANTITIES = {"several": (2, 6), "a few": (2, 6), "some": (2, 6), "a couple of": (2, 2)}
-ORDINAL_CENTURIES = {
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "sixteenth": 16,
-    "seventeenth": 17,
-    "eighteenth": 18,
-    "nineteenth": 19,
-    "twentieth": 20,
-    "twenty-first": 21,
+NUMBER_WORDS: dict[str, int] = load_mapping("date_numbers")
+VAGUE_QUANTITIES: dict[str, tuple[int, int]] = {
+    words: (low, high) for words, (low, high) in load_mapping("date_vague_quantities").items()
 }
+ORDINAL_CENTURIES: dict[str, int] = load_mapping("date_ordinal_centuries")
 # Nouns naming happenings: a date attached to one of these still dates something that happened.
-EVENT_NOUNS = frozenset(
-    """conference congress summit meeting meetings talks negotiations invasion election elections revolution
-    treaty pact agreement accord crisis war visit trip journey speech memo memorandum letter dispatch
-    telegram strike coup uprising mission offensive campaign purge trial massacre famine visit interview
-    session report article""".split()
-)
+EVENT_NOUNS = frozenset(load_mapping("event_nouns"))
 
 _MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")(?![a-z])"
 _YEAR = r"(?:1[0-9]|20)\d\d"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DASH = r"\s*[–—-]\s*"
-_SEASON = "(?i:spring|summer|autumn|fall|winter)"
+_SEASON = "(?i:" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
 _NUMBER = "(?i:" + "|".join(sorted((*NUMBER_WORDS, *VAGUE_QUANTITIES), key=len, reverse=True)) + r"|\d{1,2})"
 _UNIT = r"(?i:day|night|week|month|year|decade)s?"
 _CENTURY = "(?i:" + "|".join(sorted(ORDINAL_CENTURIES, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th))"
 _PART = r"(?i:early|mid|middle|late)"
 
-_NOT_YEAR_AFTER = (
-    r"million|billion|percent|%|miles|km|kilometres|kilometers|metres|meters|feet|tons|tonnes|men|troops|"
-    r"soldiers|people|dollars|pounds|roubles|rubles|copies|pages"
-)
+_NOT_YEAR_AFTER = "|".join(re.escape(word) for word in load_words("date_not_year_after"))
 
 _PATTERNS: list[tuple[str, str]] = [
     ("relative_event", r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+[^,;:.()]+"),
