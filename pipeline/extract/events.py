@@ -1,117 +1,89 @@
 """Dated happenings narrated in the body: events, their participants and supporting footnotes.
 
-An event is a trigger (a verb or event noun from a small lexicon, see docs/event-types.md) dated by a time
-expression in the same sentence. Generic statements without a time are not events; nor are periods written
-as decades or centuries, questions, or dates that only modify a thing ("the 1941 borders"). A sentence with
-two dating expressions gives two events. Roles come from where linked mentions stand relative to the
-trigger; certainty from the author's hedges (FactBank-style certain / probable / possible).
+An event is a clause whose predicate names a happening, dated by the narrative. The predicate is a verb or
+verb phrase from vocab/event_verbs.yaml, an event noun from vocab/event_nouns.yaml that a date is attached
+to, or any other finite past-tense verb after its subject that vocab/event_nonevent_verbs.yaml does not
+call a state or a thought. Its date (``date_basis``):
+
+- explicit / relative: a time expression in the predicate's clause picks its predicate (the event noun it
+  is attached to, else the nearest predicate in its clause); predicates coordinated with that one ("gave
+  it up and emigrated") share it. relative when that expression was resolved against another date.
+- context: a clause with no date of its own takes the narrative's reference time, the last narrative date
+  before it in the same paragraph. A clause that places itself "after" in words ("Soon", "With the
+  Revolution") keeps an open-ended date from the reference time; one that places itself elsewhere ("On
+  another occasion", "When ...") gets no date and no event: a wrong anchor is worse than a missed event.
+
+Not events: negated, modal, infinitive or past-perfect predicates without their own date, quoted words,
+questions, clauses inside "that"-complements of saying and thinking verbs, sentences about a decade or
+century, and dates that only qualify a thing ("the 1941 borders"). Roles come from where linked mentions
+stand relative to the predicate; certainty from the author's hedges in its clause (FactBank-style).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipeline.extract.dates import EVENT_NOUNS
+from pipeline.package.schema import load_table_spec, rows_to_frame
+from pipeline.vocab import load_mapping, load_words
 
-EVENT_TYPES = (
-    "meeting",
-    "correspondence",
-    "appointment",
-    "dismissal_or_resignation",
-    "agreement",
-    "decision",
-    "proposal",
-    "statement",
-    "travel",
-    "publication",
-    "conference",
-    "military",
-    "other",
+EVENT_TYPES: tuple[str, ...] = next(
+    f.enum or () for f in load_table_spec("events").fields if f.name == "event_type"
+)
+_EVENT_VERBS: dict[str, str] = load_mapping("event_verbs")
+_EVENT_NOUN_TYPES: dict[str, str] = load_mapping("event_nouns")
+_NONEVENT_VERBS = frozenset(load_words("event_nonevent_verbs"))
+_HEDGES: dict[str, str] = load_mapping("event_hedges")
+_TIME_CUES: dict[str, str] = load_mapping("event_time_cues")
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_VERB_PATTERN = re.compile(rf"\b(?:{_alternation(_EVENT_VERBS)})\b", re.I)
+_NOUN_PATTERN = re.compile(rf"\b(?:{_alternation(_EVENT_NOUN_TYPES)})\b", re.I)
+_PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
+_HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
+_CUE_PATTERN = re.compile(
+    rf"^\W*(?:(?:but|and|so|yet|thus|however|indeed),?\s+)?({_alternation(_TIME_CUES)})\b", re.I
 )
 
-# Trigger lexicon: (pattern over the sentence, event type), most specific first; whole words, any case.
-_TRIGGER_WORDS: list[tuple[str, str]] = [
-    (
-        r"end of the war|outbreak of (?:the )?war|invasion|invaded|invade[sd]?|bombed|bombing|offensive",
-        "military",
-    ),
-    (r"conference|congress|summit", "conference"),
-    (r"wrote an article|wrote a book|published|publication of|appeared in|writing publicly", "publication"),
-    (r"letter|memo(?:randum)?|telegram|dispatch|cabled|penned|wrote to|wrote", "correspondence"),
-    (
-        r"met|meets?|meeting|talks|conversation|session|negotiated|negotiations|discussed|questioned",
-        "meeting",
-    ),
-    (
-        r"dismissed|dismissal|resigned|resignation|retired|retirement|ousted|removed from office|recalled|"
-        r"fired",
-        "dismissal_or_resignation",
-    ),
-    (r"appointed|appointment|named|took over|elected|promoted|succeeded|became", "appointment"),
-    (r"signed|hammered out|agreement|treaty|pact|alliance|accord|arrangement|concluded", "agreement"),
-    (r"approved|ordered|decided|decreed|ratified|adopted|rejected|vetoed", "decision"),
-    (r"proposed|proposal|requested|suggested|offered|urged|appealed|demanded", "proposal"),
-    (
-        r"told|said|declared|asserted|remarked|observed|announced|stated|asked|replied|confided|hinted|"
-        r"complained|warned|insisted|spoke|speech",
-        "statement",
-    ),
-    (
-        r"arrived|returned|came to|went to|travell?ed|emigrated|left for|visited|sailed|flew|moved to|fled",
-        "travel",
-    ),
-    (r"crisis|election|revolution|died|born|arrested|founded|collapsed", "other"),
-]
-_TRIGGERS = [(re.compile(rf"\b(?:{rx})\b", re.I), kind) for rx, kind in _TRIGGER_WORDS]
-_NOUN_TYPES = {
-    noun: next((kind for pattern, kind in _TRIGGERS if pattern.fullmatch(noun)), "other")
-    for noun in EVENT_NOUNS
-}
+_ADVERB_CUE = re.compile(r"\b(soon|later|eventually|subsequently|then)\s+(?:[a-z]+ly\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(
+    r";|:|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b|\band\s+(?=(?:he|she|they|we|it|I)\b)"
+)
+_SUBORDINATE_OPENING = re.compile(
+    r"^\W*(?:when|while|after|before|as|although|though|if|once|since|until|because|[A-Za-z]+ing)\b[^,;:]*,",
+    re.I,
+)
+_QUOTES = re.compile(r"[\"“”]")
+_ADVERB = re.compile(r"(?:[a-z]+ly|also|even|still|then|soon|thus|never|once|further|however|again)$")
+_REJECT_BEFORE = frozenset(
+    """to would could should might may must will can shall not never n't no be being been
+    the a an his her their its this these those our my your of in on at for with from by into upon about
+    against over under through without before after""".split()
+)
+_PERFECT = frozenset({"had", "has", "have"})
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who", "which", "that"})
+_PASSIVE = frozenset({"was", "were"})
+_NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
+_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
+_WORD_BEFORE = re.compile(r"([A-Za-z’'-]+)[\W]*$")
+_AUXILIARIES = frozenset({"was", "were", "had", "did"})
+_THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
+_REPORTED = re.compile(
+    rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t == 'statement'] + _THINKING_VERBS)})"
+    r"\b[^;:()]*?\bthat\b",
+    re.I,
+)
 
-# Hedge cues, strongest first (FactBank: CT+ certain, PR+ probable, PS+ possible).
-_HEDGES: list[tuple[str, str]] = [
-    (
-        r"almost certainly|it is (?:quite |very |highly )?likely|probably|apparently|presumably|likely|"
-        r"reportedly|allegedly|seems? to have|appears? to have",
-        "probable",
-    ),
-    (r"perhaps|possibly|may have|might have|could have|it is possible", "possible"),
-]
-_HEDGE_PATTERNS = [(re.compile(rf"\b(?:{rx})\b", re.I), level) for rx, level in _HEDGES]
-
-_CLAUSE_BREAK = re.compile(r";|:|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b")
 _ROLE_STRENGTH = {"agent": 0, "recipient": 1, "counterpart": 2, "place": 3, "mentioned": 4}
 _DIRECTED = {"correspondence", "statement", "proposal", "appointment", "dismissal_or_resignation", "decision"}
 _LABEL_WORDS = 7
-
-
-_NOUN_TRIGGERS = EVENT_NOUNS | {
-    "end of the war",
-    "outbreak of war",
-    "outbreak of the war",
-    "invasion",
-    "bombing",
-    "offensive",
-    "publication of",
-    "dismissal",
-    "resignation",
-    "retirement",
-    "appointment",
-    "alliance",
-    "arrangement",
-    "proposal",
-    "election",
-    "negotiations",
-    "conversation",
-    "session",
-    "memorandum",
-    "dispatch",
-    "telegram",
-    "accord",
-}
 
 
 @dataclass
@@ -120,27 +92,93 @@ class _Trigger:
     end: int
     text: str
     event_type: str
+    is_noun: bool = False
 
-    @property
-    def is_noun(self) -> bool:
-        return self.text.lower() in _NOUN_TRIGGERS
+
+@dataclass
+class _Sentence:
+    """A body sentence with what the event rules need to know about it."""
+
+    row: dict
+    text: str
+    triggers: list[_Trigger]
+    predicates: list[_Trigger]
+    times: list[dict] = field(default_factory=list)
+
+
+def _overlaps(found: list[_Trigger], start: int, end: int) -> bool:
+    return any(t.start < end and start < t.end for t in found)
 
 
 def _triggers(text: str) -> list[_Trigger]:
+    """Verb phrases from the vocabulary, then event nouns, then other past-tense verbs (type "other")."""
     found: list[_Trigger] = []
-    for pattern, kind in _TRIGGERS:
-        for match in pattern.finditer(text):
-            if not any(
-                t.start <= match.start() < t.end or match.start() <= t.start < match.end() for t in found
-            ):
-                found.append(_Trigger(match.start(), match.end(), match.group(0), kind))
+    for match in _VERB_PATTERN.finditer(text):
+        kind = _EVENT_VERBS[" ".join(match.group(0).lower().split())]
+        found.append(_Trigger(match.start(), match.end(), match.group(0), kind))
+    for match in _NOUN_PATTERN.finditer(text):
+        if not _overlaps(found, match.start(), match.end()):
+            kind = _EVENT_NOUN_TYPES[" ".join(match.group(0).lower().split())]
+            found.append(_Trigger(match.start(), match.end(), match.group(0), kind, is_noun=True))
+    for match in _PAST_TENSE.finditer(text):
+        word = match.group(0)
+        if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
+            trigger = _Trigger(match.start(), match.end(), word, "other")
+            if _is_predicate(text, trigger, generic=True):
+                found.append(trigger)
     return sorted(found, key=lambda t: t.start)
 
 
+def _is_predicate(
+    text: str, trigger: _Trigger, generic: bool = False, dated: bool = False, quoted: bool = False
+) -> bool:
+    """A finite past-tense predicate after its subject: not an infinitive, modal, negated or perfect form,
+    not a participle after a determiner or preposition, not the first word of the sentence. A verb not in
+    the vocabulary (generic) needs a pronoun or a name right before it. A predicate with its own date
+    (dated) may be past perfect or in quotation marks ("By that time, he had 'retired.'")."""
+    if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
+        return False
+    if generic and text[trigger.start - 1 : trigger.start] == "-":
+        return False
+    words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
+    while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
+        words.pop()
+    if not words:
+        return False
+    before = words[-1].lower()
+    if dated and before in _PERFECT:
+        before = words[-2].lower() if len(words) > 1 else ""
+    elif before in _PERFECT:
+        return False
+    if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
+        return False
+    if generic and not (
+        before in _SUBJECT_PRONOUNS or (words[-1][0].isupper() and not words[-1].endswith(("’s", "'s")))
+    ):
+        return False
+    return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
+
+
+def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
+    """True inside a quotation (straight quotes counted, curly ones paired); opened when the sentence
+    starts inside one that an earlier sentence of the paragraph opened."""
+    for match in _QUOTES.finditer(text, 0, position):
+        mark = match.group(0)
+        opened = True if mark == "“" else False if mark == "”" else not opened
+    return opened
+
+
 def _clause_of(text: str, position: int) -> tuple[int, int]:
-    """The stretch of the sentence between clause breaks around a position."""
+    """The stretch of the sentence between clause breaks around a position; an opening subordinate or
+    participial clause ("When ... ,", "Writing publicly in 1944,") is a clause of its own."""
     start, end = 0, len(text)
-    for match in _CLAUSE_BREAK.finditer(text):
+    opening = _SUBORDINATE_OPENING.match(text)
+    if opening and not _QUOTES.search(opening.group(0)):
+        if position < opening.end():
+            end = opening.end() - 1
+        else:
+            start = opening.end()
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
         if match.end() <= position:
             start = match.end()
         elif match.start() >= position:
@@ -149,18 +187,23 @@ def _clause_of(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
-def _pick_trigger(text: str, timex: dict, offset: int) -> _Trigger | None:
-    """The trigger a time expression dates: its event noun, else the nearest trigger in its clause."""
+def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
+    """The trigger a time expression dates: its event noun, else the nearest predicate in its clause."""
+    text, offset = sentence.text, sentence.row["char_start"]
     start, end = timex["char_start"] - offset, timex["char_end"] - offset
-    candidates = _triggers(text)
     if timex["usage"] == "attributive":
         noun = _attached_noun(text, start, end)
         if noun is None:
             return None
-        return _Trigger(noun[0], noun[1], text[noun[0] : noun[1]], _NOUN_TYPES.get(noun[2], "other"))
-    candidates = [t for t in candidates if t.end <= start or t.start >= end]
+        return _Trigger(
+            noun[0], noun[1], text[noun[0] : noun[1]], _EVENT_NOUN_TYPES.get(noun[2], "other"), True
+        )
+    usable = [t for t in sentence.triggers if t.is_noun or _is_predicate(text, t, dated=True)]
+    candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
-    inside = [t for t in candidates if clause[0] <= t.start < clause[1]] or candidates
+    inside = [t for t in candidates if clause[0] <= t.start < clause[1]] or [
+        t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)
+    ]
     if not inside:
         return None
     accompanying = re.match(r"\s+with\s+the\s+", text[end:])
@@ -171,8 +214,13 @@ def _pick_trigger(text: str, timex: dict, offset: int) -> _Trigger | None:
     leading = [t for t in inside if t.is_noun and t.end <= start and len(text[t.end : start].split()) <= 3]
     if leading and not any(leading[-1].end <= t.start < start for t in inside if not t.is_noun):
         return leading[-1]
-    verbs = [t for t in inside if not t.is_noun] or inside
-    return min(verbs, key=lambda t: (_distance(text, start, end, t), t.start))
+    verbs = [t for t in inside if not t.is_noun]
+    if verbs:
+        return min(verbs, key=lambda t: (_distance(text, start, end, t), t.start))
+    nearest = min(inside, key=lambda t: (_distance(text, start, end, t), t.start))
+    between = text[nearest.end : start] if nearest.end <= start else text[end : nearest.start]
+    states = {w.lower() for w in re.findall(r"[A-Za-z]+", between)} & (_NONEVENT_VERBS - _AUXILIARIES)
+    return None if states else nearest
 
 
 def _distance(text: str, start: int, end: int, trigger: _Trigger) -> int:
@@ -194,11 +242,14 @@ def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | No
     return None
 
 
-def _certainty(text: str) -> tuple[str, str | None]:
-    for pattern, level in _HEDGE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return level, match.group(0)
+def _certainty(text: str, trigger: _Trigger) -> tuple[str, str | None]:
+    """The strongest hedge in the trigger's clause (FactBank: certain, probable, possible)."""
+    start, end = _clause_of(text, trigger.start)
+    cues = [m.group(0) for m in _HEDGE_PATTERN.finditer(text, start, end)]
+    for level in ("probable", "possible"):
+        cue = next((c for c in cues if _HEDGES[" ".join(c.lower().split())] == level), None)
+        if cue:
+            return level, cue
     return "certain", None
 
 
@@ -347,6 +398,22 @@ def _eligible(timex: dict, sentence_text: str) -> bool:
     return not sentence_text.rstrip().endswith("?")
 
 
+def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
+    """A narrative date later clauses of the paragraph can take: dated, of year precision or finer, not an
+    open "before/after" interval, not a date that only qualifies a thing, not inside reported words."""
+    if not _eligible(timex, sentence.text) or timex["modifier"] in ("before", "after"):
+        return False
+    if timex["date_earliest"] is None and timex["date_latest"] is None:
+        return False
+    start = timex["char_start"] - sentence.row["char_start"]
+    if (
+        timex["usage"] == "attributive"
+        and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
+    ):
+        return False
+    return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
+
+
 def extract_events(
     sentences: pl.DataFrame, time_expressions: pl.DataFrame, mentions: pl.DataFrame, footnotes: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -362,49 +429,163 @@ def extract_events(
     for mention in body_mentions.iter_rows(named=True):
         mentions_by_sentence.setdefault(mention["sentence_id"], []).append(mention)
     names = _display_names(body_mentions) if body_mentions.height else {}
+    found = _find_events(sentences, time_expressions)
     events: list[dict] = []
     participants: list[dict] = []
-    for timex in time_expressions.sort("char_start").iter_rows(named=True):
-        sentence = by_sentence.get(timex["sentence_id"])
-        if sentence is None or not _eligible(timex, sentence["text"] or ""):
-            continue
-        offset, text = sentence["char_start"], sentence["text"]
-        trigger = _pick_trigger(text, timex, offset)
-        if trigger is None:
-            continue
-        event = _event_row(sentence, timex, trigger, len(events) + 1)
-        rows = _participants(
-            event, mentions_by_sentence.get(sentence["sentence_id"], []), trigger, text, offset
-        )
+    for number, (sentence, trigger, timex, basis, note) in enumerate(found, start=1):
+        row, text, offset = sentence.row, sentence.text, sentence.row["char_start"]
+        event = _event_row(sentence, trigger, timex, basis, note, number)
+        rows = _participants(event, mentions_by_sentence.get(row["sentence_id"], []), trigger, text, offset)
         agent = next((r["entity_id"] for r in rows if r["role"] == "agent"), None)
         event["label"] = _label(text, trigger, names.get(agent) if agent else None)
         events.append(event)
         participants.extend(rows)
     citations = _supporting_notes(events, by_sentence, footnotes)
     return (
-        pl.DataFrame(events, schema=EVENT_SCHEMA),
-        pl.DataFrame(participants, schema=PARTICIPANT_SCHEMA),
-        pl.DataFrame(citations, schema=EVENT_CITATION_SCHEMA),
+        rows_to_frame("events", events),
+        rows_to_frame("event_participants", participants),
+        rows_to_frame("event_citations", citations),
     )
 
 
-def _event_row(sentence: dict, timex: dict, trigger: _Trigger, number: int) -> dict:
-    offset = sentence["char_start"]
-    certainty, cue = _certainty(sentence["text"])
+_Found = tuple[_Sentence, _Trigger, dict, str, str | None]
+
+
+def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> list[_Found]:
+    """Every (sentence, trigger, time expression, date basis, note) in text order."""
+    times_by_sentence: dict[str, list[dict]] = {}
+    for timex in time_expressions.sort("char_start").iter_rows(named=True):
+        times_by_sentence.setdefault(timex["sentence_id"], []).append(timex)
+    found: list[_Found] = []
+    reference: dict | None = None
+    paragraph: str | None = None
+    quoted = False
+    for row in sentences.sort("char_start").iter_rows(named=True):
+        if row["paragraph_id"] != paragraph:
+            paragraph, reference, quoted = row["paragraph_id"], None, False
+        text = row["text"] or ""
+        triggers = _triggers(text)
+        predicates = [t for t in triggers if _is_predicate(text, t, quoted=quoted)]
+        sentence = _Sentence(row, text, triggers, predicates)
+        quoted = _inside_quotes(text, len(text), quoted)
+        sentence.times = times_by_sentence.get(row["sentence_id"], [])
+        if text.rstrip().endswith("?"):
+            reference = _last_reference(sentence, reference, len(text))
+            continue
+        found_here: list[tuple[_Trigger, dict, str, str | None]] = []
+        dated_clauses: list[tuple[int, int]] = []
+        for timex in sentence.times:
+            if not _eligible(timex, text):
+                continue
+            start = timex["char_start"] - row["char_start"]
+            trigger = _pick_trigger(sentence, timex)
+            if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
+                continue
+            dated_clauses.append(_clause_of(text, start))
+            basis = "relative" if timex["is_relative"] else "explicit"
+            found_here.append((trigger, timex, basis, None))
+            found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
+        found_here.extend(_context_events(sentence, found_here, dated_clauses, reference))
+        found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
+        reference = _last_reference(sentence, reference, len(text))
+    return found
+
+
+def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
+    """Predicates joined to a dated one by "and" with no new subject ("gave it up and emigrated")."""
+    joined: list[_Trigger] = []
+    last = trigger
+    for other in sentence.predicates:
+        if other.start < last.end:
+            continue
+        between = sentence.text[last.end : other.start]
+        gap = re.sub(r"^(?:\s+[A-Za-z’'-]+){0,6}?(?=\s*,?\s*(?:and|or)\s)", "", between)
+        if _COORDINATION.match(gap) and not re.search(r"[;:()]", between):
+            joined.append(other)
+            last = other
+        elif other.start >= last.end:
+            break
+    return joined
+
+
+def _context_events(
+    sentence: _Sentence,
+    found_here: list[tuple[_Trigger, dict, str, str | None]],
+    dated_clauses: list[tuple[int, int]],
+    reference: dict | None,
+) -> list[tuple[_Trigger, dict, str, str | None]]:
+    """Undated clauses take the reference time current where they stand (see the module docstring)."""
+    text = sentence.text
+    if any(t["precision"] in ("decade", "century") for t in sentence.times):
+        return []
+    used = [f[0] for f in found_here]
+    out: list[tuple[_Trigger, dict, str, str | None]] = []
+    for trigger in sentence.predicates:
+        if _overlaps(used, trigger.start, trigger.end):
+            continue
+        clause = _clause_of(text, trigger.start)
+        if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
+            continue
+        anchor = _last_reference(sentence, reference, trigger.start)
+        if anchor is None or _REPORTED.search(text, clause[0], trigger.start):
+            continue
+        cue = (
+            _CUE_PATTERN.match(text, clause[0], trigger.start)
+            or _CUE_PATTERN.match(text, 0, trigger.start)
+            or _ADVERB_CUE.search(text, clause[0], trigger.start)
+        )
+        placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
+        if placement == "unknown":
+            continue
+        note = f"reference time of the paragraph: {anchor['text']!r}"
+        if placement == "after":
+            if anchor["date_earliest"] is None:
+                continue
+            note = f"after the reference time {anchor['text']!r} ({cue.group(1).strip()!r}); open end"
+        out.append((trigger, anchor, "context", note))
+        used.append(trigger)
+    return out
+
+
+def _last_reference(sentence: _Sentence, reference: dict | None, before: int) -> dict | None:
+    """The reference time after the sentence's own narrative dates that stand before a position."""
+    for timex in sentence.times:
+        if timex["char_start"] - sentence.row["char_start"] < before and _is_reference_time(timex, sentence):
+            reference = timex
+    return reference
+
+
+def _open_end(timex: dict) -> str:
+    first = timex["edtf"].split("/")[0].rstrip("~")
+    return f"{first}/.."
+
+
+def _event_row(
+    sentence: _Sentence, trigger: _Trigger, timex: dict, basis: str, note: str | None, number: int
+) -> dict:
+    offset = sentence.row["char_start"]
+    certainty, cue = _certainty(sentence.text, trigger)
+    own_date = basis != "context"
+    after = note is not None and note.startswith("after")
+    start, end = offset + trigger.start, offset + trigger.end
+    if own_date:
+        start, end = min(start, timex["char_start"]), max(end, timex["char_end"])
     return {
-        "event_id": f"{sentence['document_id']}:e{number:03d}",
-        "document_id": sentence["document_id"],
-        "sentence_id": sentence["sentence_id"],
-        "char_start": min(offset + trigger.start, timex["char_start"]),
-        "char_end": max(offset + trigger.end, timex["char_end"]),
+        "event_id": f"{sentence.row['document_id']}:e{number:03d}",
+        "document_id": sentence.row["document_id"],
+        "sentence_id": sentence.row["sentence_id"],
+        "char_start": start,
+        "char_end": end,
         "event_type": trigger.event_type,
         "trigger": trigger.text,
         "label": None,
         "time_expression_id": timex["time_expression_id"],
+        "date_basis": basis,
+        "date_note": note,
         "date_text": timex["text"],
-        "edtf": timex["edtf"],
+        "edtf": _open_end(timex) if after else timex["edtf"],
         "date_earliest": timex["date_earliest"],
-        "date_latest": timex["date_latest"],
+        "date_latest": None if after else timex["date_latest"],
         "precision": timex["precision"],
         "certainty": certainty,
         "certainty_cue": cue,
@@ -440,37 +621,3 @@ def _supporting_notes(
             for note in own
         )
     return rows
-
-
-EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String(),
-    "document_id": pl.String(),
-    "sentence_id": pl.String(),
-    "char_start": pl.Int64(),
-    "char_end": pl.Int64(),
-    "event_type": pl.String(),
-    "trigger": pl.String(),
-    "label": pl.String(),
-    "time_expression_id": pl.String(),
-    "date_text": pl.String(),
-    "edtf": pl.String(),
-    "date_earliest": pl.Date(),
-    "date_latest": pl.Date(),
-    "precision": pl.String(),
-    "certainty": pl.String(),
-    "certainty_cue": pl.String(),
-}
-PARTICIPANT_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String(),
-    "document_id": pl.String(),
-    "entity_id": pl.String(),
-    "entity_type": pl.String(),
-    "role": pl.String(),
-    "mention_id": pl.String(),
-}
-EVENT_CITATION_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String(),
-    "document_id": pl.String(),
-    "footnote_id": pl.String(),
-    "link_rule": pl.String(),
-}
