@@ -13,7 +13,11 @@ are approximate. Conventions (documented in schemas/time_expressions.yaml):
 - by X -> open start "../X" (no earliest bound); before X -> "../<unit before X>"; after X -> "<unit after
   X>/.."; circa X -> "X~" with the bounds of X unchanged.
 - relative expressions ("Three years later", "in August", "the night before he signed ...") are resolved
-  against the most recent absolute, narrative (not attributive) expression before them in document order;
+  against the most recent narrative (not attributive) expression before them in document order, absolute
+  or itself resolved from an earlier one (a chain: "On December 8, 1869 ... Five days later ... The day
+  after ..."); "by that time" does not anchor;
+  a month written without a year takes the year that puts it nearest to an anchor of month or day
+  precision ("On December 17 ... in early February" -> the February after);
   "several" and "a few" mean 2 to 6 units.
 """
 
@@ -106,12 +110,15 @@ _CUES = {
     "month_day": re.compile(_MONTH),
     "month_alone": re.compile(_MONTH),
 }
-_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|until|early|late|mid|by)\s+$", re.I)
+_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by)\s+$", re.I)
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
     re.I,
 )
 _NOUN_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
+_TITLE_BEFORE = re.compile(
+    r"(?<![.!?]\s)\b([A-Z][a-z]+)\s+$"
+)  # a year after a name: "Foreign Relations 1868"
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 _RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
@@ -320,8 +327,13 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
     """adverbial, or attributive with the noun it modifies ("the 1941 borders", "the borders of 1941")."""
     before = text[:start]
     of_noun = _OF_BEFORE.search(before)
-    if of_noun and not before.rstrip().lower().endswith(("end of", "beginning of", "middle of", "summer of")):
+    if of_noun and not before.rstrip().lower().endswith(
+        ("end of", "beginning of", "middle of", "summer of", "course of")
+    ):
         return "attributive", of_noun.group(1).lower()
+    title = _TITLE_BEFORE.search(before)
+    if title and title.group(1) not in MONTHS and title.group(1).lower() not in _NOT_TITLE_WORDS:
+        return "attributive", title.group(1).lower()
     after = _NOUN_AFTER.match(text, end)
     if _DETERMINER_BEFORE.search(before) and after:
         words = [w.lower() for w in after.groups() if w]
@@ -331,6 +343,10 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
     return "adverbial", None
 
 
+_NOT_TITLE_WORDS = frozenset(
+    "in on at of to for by with from since until till during after before about around circa through the a an "
+    "early late mid middle and or but as when while that this".split()
+)
 _FUNCTION_WORDS = frozenset(
     "in on at of to for by with and or but as was were had has is are when while that which the a an".split()
 )
@@ -436,14 +452,22 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
     g = found.match.groupdict()
     if found.kind in ("day_month", "month_day", "month_alone"):
         assert anchor.earliest is not None or anchor.latest is not None
-        year = (anchor.earliest or anchor.latest).year  # type: ignore[union-attr]
-        month = MONTHS[g["m"]]
+        when = anchor.earliest or anchor.latest
+        assert when is not None
+        month, year, note = MONTHS[g["m"]], when.year, "year taken from the anchor"
+        if anchor.precision in ("month", "day"):
+            year = min(
+                (when.year, when.year - 1, when.year + 1),
+                key=lambda y: abs(y * 12 + month - when.year * 12 - when.month),
+            )
+            if year != when.year:
+                note = "year that puts the month nearest to the anchor"
         if found.kind == "month_alone":
-            return _month_value(year, month), "year taken from the anchor"
+            return _month_value(year, month), note
         day = _day_value(year, month, int(re.sub(r"\D", "", g["d"])))
         if day is None:
             raise ValueError("no such day")
-        return day, "year taken from the anchor"
+        return day, note
     if anchor.earliest is None or anchor.latest is None:
         raise ValueError("anchor is open-ended")
     if found.kind == "relative_then":
@@ -492,7 +516,7 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
 
 def _is_anchor(found: _Found, text: str, value: Value) -> bool:
     """Narrative dates of year precision or finer anchor; periods, open intervals and attributes do not."""
-    if found.kind in _RELATIVE_KINDS or found.modifier in ("before", "after"):
+    if found.kind == "relative_then" or found.modifier in ("before", "after"):
         return False
     if value.precision in ("decade", "century"):
         return False
@@ -525,6 +549,13 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                 _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
                 if anchor:
                     row["resolution_note"] += f" (last mentioned {anchor[2]})"
+                resolved = _resolved_value(row)
+                if (
+                    resolved is not None
+                    and row["anchor_time_expression_id"]
+                    and _is_anchor(found, text, resolved)
+                ):
+                    anchors.append((index, row["time_expression_id"], resolved))
             else:
                 base = _absolute(found.kind, found.match.groupdict())
                 if base is None:
@@ -537,6 +568,13 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                     anchors.append((index, row["time_expression_id"], value))
             rows.append(row)
     return pl.DataFrame(rows, schema=TIME_EXPRESSION_SCHEMA)
+
+
+def _resolved_value(row: dict) -> Value | None:
+    """A resolved relative expression as a value that can anchor later ones (both bounds known)."""
+    if row["edtf"] is None or row["date_earliest"] is None or row["date_latest"] is None:
+        return None
+    return Value(row["edtf"], row["date_earliest"], row["date_latest"], row["precision"])
 
 
 def _event_anchor(

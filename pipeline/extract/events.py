@@ -68,7 +68,7 @@ _REJECT_BEFORE = frozenset(
     against over under through without before after""".split()
 )
 _PERFECT = frozenset({"had", "has", "have"})
-_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who", "which", "that"})
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
 _PASSIVE = frozenset({"was", "were"})
 _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
@@ -77,7 +77,7 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
 _REPORTED = re.compile(
     rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t == 'statement'] + _THINKING_VERBS)})"
-    r"\b[^;:()]*?\bthat\b",
+    r"\b[^;:()]*?\b(?:that|why|whether|how)\b",
     re.I,
 )
 
@@ -206,6 +206,11 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     ]
     if not inside:
         return None
+    when_clause = re.match(r",?\s+when\s+", text[end:])
+    if when_clause:
+        following = [t for t in inside if not t.is_noun and t.start >= end + when_clause.end()]
+        if following:
+            return following[0]
     accompanying = re.match(r"\s+with\s+the\s+", text[end:])
     if accompanying:
         joined = [t for t in inside if t.is_noun and t.start == end + accompanying.end()]
