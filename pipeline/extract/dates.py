@@ -344,8 +344,8 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
 
 
 _NOT_TITLE_WORDS = frozenset(
-    "in on at of to for by with from since until till during after before about around circa through the a an "
-    "early late mid middle and or but as when while that this".split()
+    "in on at of to for by with from since until till during after before about around circa through the a "
+    "an early late mid middle and or but as when while that this".split()
 )
 _FUNCTION_WORDS = frozenset(
     "in on at of to for by with and or but as was were had has is are when while that which the a an".split()

@@ -77,7 +77,7 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
 _REPORTED = re.compile(
     rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t == 'statement'] + _THINKING_VERBS)})"
-    r"\b[^;:()]*?\b(?:that|why|whether|how)\b",
+    r"\b[^;:]*?\b(?:that|why|whether|how)\b",
     re.I,
 )
 
@@ -138,7 +138,7 @@ def _is_predicate(
     (dated) may be past perfect or in quotation marks ("By that time, he had 'retired.'")."""
     if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
         return False
-    if generic and text[trigger.start - 1 : trigger.start] == "-":
+    if text[trigger.start - 1 : trigger.start] == "-":
         return False
     words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
     while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
