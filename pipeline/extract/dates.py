@@ -10,6 +10,7 @@ are approximate. Conventions (documented in schemas/time_expressions.yaml):
 - early / mid / late narrow a year to Jan-Apr / May-Aug / Sep-Dec, a decade to years 0-3 / 3-6 / 7-9,
   a century to years 0-32 / 33-66 / 67-99, a month to days 1-10 / 11-20 / 21-end; the EDTF value is then
   an interval of those bounds (e.g. "late 1933" -> 1933-09/1933-12).
+- "5 or 6 April 1907" -> the EDTF set [1907-04-05,1907-04-06] (one of them) with the bounds of both.
 - by X -> open start "../X" (no earliest bound); before X -> "../<unit before X>"; after X -> "<unit after
   X>/.."; circa X -> "X~" with the bounds of X unchanged.
 - relative expressions ("Three years later", "in August", "the night before he signed ...") are resolved
@@ -52,6 +53,7 @@ _MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, revers
 _YEAR = r"(?:1[0-9]|20)\d\d"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DASH = r"\s*[–—-]\s*"
+_DAYS_SEPARATOR = rf"(?:{_DASH}|\s+(?P<alt>or)\s+)"
 _SEASON = "(?i:" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
 _NUMBER = "(?i:" + "|".join(sorted((*NUMBER_WORDS, *VAGUE_QUANTITIES), key=len, reverse=True)) + r"|\d{1,2})"
 _UNIT = r"(?i:day|night|week|month|year|decade)s?"
@@ -72,7 +74,11 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b",
     ),
     ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
-    ("day_range", rf"(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b"),
+    (
+        "day_range",
+        rf"(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b",
+    ),
+    ("day_range", rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
     ("day_month_year", rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b"),
     ("month_day_year", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
     ("month_range", rf"(?P<m1>{_MONTH}){_DASH}(?P<m2>{_MONTH})\s+(?P<y>{_YEAR})\b"),
@@ -293,6 +299,8 @@ def _absolute(kind: str, groups: dict[str, str | None]) -> Value | None:
         last = _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d2"])))
         if first is None or last is None or last.earliest <= first.earliest:
             return None
+        if g.get("alt"):  # "April 5 or 6, 1907": one of the days (an EDTF set), bounds of both
+            return Value(f"[{first.edtf},{last.edtf}]", first.earliest, last.latest, "day")
         return Value(f"{first.edtf}/{last.edtf}", first.earliest, last.latest, "day")
     if kind == "month_year":
         return _month_value(int(g["y"]), MONTHS[g["m"]])

@@ -47,6 +47,7 @@ def _alternation(words) -> str:
 _VERB_PATTERN = re.compile(rf"\b(?:{_alternation(_EVENT_VERBS)})\b", re.I)
 _NOUN_PATTERN = re.compile(rf"\b(?:{_alternation(_EVENT_NOUN_TYPES)})\b", re.I)
 _PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
+_EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
 _CUE_PATTERN = re.compile(
     rf"^\W*(?:(?:but|and|so|yet|thus|however|indeed),?\s+)?({_alternation(_TIME_CUES)})\b", re.I
@@ -68,15 +69,24 @@ _REJECT_BEFORE = frozenset(
     against over under through without before after""".split()
 )
 _PERFECT = frozenset({"had", "has", "have"})
+_OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it|[A-Z])\b")
+_NOUN_PHRASE_END = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
+)
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
+_UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
+_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
 _PASSIVE = frozenset({"was", "were"})
 _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
 _WORD_BEFORE = re.compile(r"([A-Za-z’'-]+)[\W]*$")
+_REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
 _REPORTED = re.compile(
-    rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t == 'statement'] + _THINKING_VERBS)})"
+    rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t in _REPORTING_TYPES] + _THINKING_VERBS)})"
     r"\b[^;:]*?\b(?:that|why|whether|how)\b",
     re.I,
 )
@@ -120,6 +130,12 @@ def _triggers(text: str) -> list[_Trigger]:
         if not _overlaps(found, match.start(), match.end()):
             kind = _EVENT_NOUN_TYPES[" ".join(match.group(0).lower().split())]
             found.append(_Trigger(match.start(), match.end(), match.group(0), kind, is_noun=True))
+    for match in _EMPHATIC_PAST.finditer(text):
+        word = match.group(1)
+        if word.lower() not in _NONEVENT_VERBS and not _overlaps(found, match.start(1), match.end(1)):
+            words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
+            if words and _has_subject(words, text, match.end(1)):
+                found.append(_Trigger(match.start(1), match.end(1), word, "other"))
     for match in _PAST_TENSE.finditer(text):
         word = match.group(0)
         if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
@@ -152,11 +168,31 @@ def _is_predicate(
         return False
     if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
         return False
-    if generic and not (
-        before in _SUBJECT_PRONOUNS or (words[-1][0].isupper() and not words[-1].endswith(("’s", "'s")))
-    ):
+    if generic and not _has_subject(words, text, trigger.end):
         return False
     return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
+
+
+def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "were not published until 1909": the happening is dated by the date after "until"."""
+    negated = re.search(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,1}$", text[: trigger.start])
+    return negated is not None and _UNTIL_AFTER.match(text[trigger.end : start]) is not None
+
+
+def _has_subject(words: list[str], text: str, end: int) -> bool:
+    """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
+    a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
+    last = words[-1]
+    if last.lower() in _SUBJECT_PRONOUNS or (last[0].isupper() and not last.endswith(("’s", "'s"))):
+        return True
+    if not last.isalpha() or last.endswith(("ly", "ing")) or last.lower() in _NONEVENT_VERBS | _REJECT_BEFORE:
+        return False
+    if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
+        return False
+    phrase = " ".join(words[-5:])
+    if not _NOUN_PHRASE_END.search(phrase):
+        return False
+    return _OBJECT_AFTER.match(text, end) is not None
 
 
 def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
@@ -198,7 +234,23 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         return _Trigger(
             noun[0], noun[1], text[noun[0] : noun[1]], _EVENT_NOUN_TYPES.get(noun[2], "other"), True
         )
-    usable = [t for t in sentence.triggers if t.is_noun or _is_predicate(text, t, dated=True)]
+    usable = [
+        t
+        for t in sentence.triggers
+        if t.is_noun or _is_predicate(text, t, dated=True) or _negated_until(text, t, start)
+    ]
+    reported = _REPORTED.search(text[:start])
+    if reported:  # a date inside what someone said dates what they said happened, not the saying
+        usable = [t for t in usable if t.start >= reported.end()]
+    when_clause = re.match(r",?\s+when\s+", text[end:])
+    if when_clause:  # "until May, when the Senate acquitted him"
+        following = [t for t in usable if not t.is_noun and t.start >= end + when_clause.end()]
+        if following:
+            return following[0]
+    if _UNTIL_BEFORE.search(text[:start]) and not _NOT_BEFORE.search(text[:start]):
+        usable = [
+            t for t in usable if _negated_until(text, t, start)
+        ]  # "a delay until the fall" dates no verb
     candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
     inside = [t for t in candidates if clause[0] <= t.start < clause[1]] or [
@@ -206,11 +258,6 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     ]
     if not inside:
         return None
-    when_clause = re.match(r",?\s+when\s+", text[end:])
-    if when_clause:
-        following = [t for t in inside if not t.is_noun and t.start >= end + when_clause.end()]
-        if following:
-            return following[0]
     accompanying = re.match(r"\s+with\s+the\s+", text[end:])
     if accompanying:
         joined = [t for t in inside if t.is_noun and t.start == end + accompanying.end()]
@@ -483,9 +530,16 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             if not _eligible(timex, text):
                 continue
             start = timex["char_start"] - row["char_start"]
-            trigger = _pick_trigger(sentence, timex)
-            if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
+            if _BETWEEN_BEFORE.search(text[:start]):  # "between 1905 and the mid-1920s" is a period
                 continue
+            trigger = _pick_trigger(sentence, timex)
+            if trigger is None:
+                continue
+            if _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
+                previous = found_here[-1][1] if found_here else None
+                between = text[previous["char_end"] - row["char_start"] : start] if previous else ""
+                if not re.fullmatch(r"\s*,?\s*(?:and|or)\s+", between):
+                    continue  # one predicate, one date, unless coordinated: "In both 1906 and 1907, ..."
             dated_clauses.append(_clause_of(text, start))
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
@@ -532,7 +586,7 @@ def _context_events(
         if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
             continue
         anchor = _last_reference(sentence, reference, trigger.start)
-        if anchor is None or _REPORTED.search(text, clause[0], trigger.start):
+        if anchor is None or _REPORTED.search(text, 0, trigger.start):
             continue
         cue = (
             _CUE_PATTERN.match(text, clause[0], trigger.start)
