@@ -125,6 +125,7 @@ _NOUN_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
 _TITLE_BEFORE = re.compile(
     r"(?<![.!?]\s)\b([A-Z][a-z]+)\s+$"
 )  # a year after a name: "Foreign Relations 1868"
+_WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 _RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
@@ -339,6 +340,9 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
         ("end of", "beginning of", "middle of", "summer of", "course of")
     ):
         return "attributive", of_noun.group(1).lower()
+    named = _WORD_BEFORE.search(before)
+    if named and named.group(1).lower() in EVENT_NOUNS:  # "the Anglo-Russian convention 1916"
+        return "attributive", named.group(1).lower()
     title = _TITLE_BEFORE.search(before)
     if title and title.group(1) not in MONTHS and title.group(1).lower() not in _NOT_TITLE_WORDS:
         return "attributive", title.group(1).lower()

@@ -64,7 +64,7 @@ _SUBORDINATE_OPENING = re.compile(
 _QUOTES = re.compile(r"[\"“”]")
 _ADVERB = re.compile(r"(?:[a-z]+ly|also|even|still|then|soon|thus|never|once|further|however|again)$")
 _REJECT_BEFORE = frozenset(
-    """to would could should might may must will can shall not never n't no be being been
+    """to would could should might may must will can shall not never n't no be being been is are am
     the a an his her their its this these those our my your of in on at for with from by into upon about
     against over under through without before after""".split()
 )
@@ -73,6 +73,9 @@ _OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|that|these|th
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
 )
+_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*[A-Z][A-Za-z.’' -]{1,40},\s*")
+_DATELINE_TAIL = re.compile(r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.)?\s*(?:\[[^\]]*\]\s*)*")
+_NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
 _UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
 _UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
@@ -103,6 +106,7 @@ class _Trigger:
     text: str
     event_type: str
     is_noun: bool = False
+    generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
 
 
 @dataclass
@@ -138,10 +142,13 @@ def _triggers(text: str) -> list[_Trigger]:
                 found.append(_Trigger(match.start(1), match.end(1), word, "other"))
     for match in _PAST_TENSE.finditer(text):
         word = match.group(0)
-        if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
-            trigger = _Trigger(match.start(), match.end(), word, "other")
-            if _is_predicate(text, trigger, generic=True):
-                found.append(trigger)
+        hyphenated = text[match.start() - 1 : match.start()] == "-"
+        if (
+            word not in _NONEVENT_VERBS
+            and not hyphenated
+            and not _overlaps(found, match.start(), match.end())
+        ):
+            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
     return sorted(found, key=lambda t: t.start)
 
 
@@ -171,6 +178,12 @@ def _is_predicate(
     if generic and not _has_subject(words, text, trigger.end):
         return False
     return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
+
+
+def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "which were chartered on the 30 March": a passive verb with its date right after it."""
+    passive = re.search(r"\b(?:was|were)\s+(?:[a-z]+ly\s+)?$", text[: trigger.start])
+    return passive is not None and trigger.end <= start and len(text[trigger.end : start].split()) <= 3
 
 
 def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:
@@ -237,7 +250,10 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     usable = [
         t
         for t in sentence.triggers
-        if t.is_noun or _is_predicate(text, t, dated=True) or _negated_until(text, t, start)
+        if t.is_noun
+        or _is_predicate(text, t, generic=t.generic, dated=True)
+        or _negated_until(text, t, start)
+        or _dated_passive(text, t, start)
     ]
     reported = _REPORTED.search(text[:start])
     if reported:  # a date inside what someone said dates what they said happened, not the saying
@@ -283,9 +299,12 @@ def _distance(text: str, start: int, end: int, trigger: _Trigger) -> int:
 
 def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """The event noun an attributive date modifies ("the 1922 memo", "the Conference of 1922")."""
-    before = re.search(r"([A-Za-z-]+)\s+of\s+$", text[:start])
+    before = _NOUN_OF_BEFORE.search(text[:start])
     if before and before.group(1).lower() in EVENT_NOUNS:
         return before.start(1), before.end(1), before.group(1).lower()
+    named = re.search(r"([A-Za-z-]+)\s+$", text[:start])  # "the Anglo-Russian convention 1916"
+    if named and named.group(1).lower() in EVENT_NOUNS:
+        return named.start(1), named.end(1), named.group(1).lower()
     after = re.match(r"(\s+[A-Za-z-]+){1,2}", text[end:])
     if after:
         for word in re.finditer(r"[A-Za-z-]+", after.group(0)):
@@ -517,10 +536,17 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             paragraph, reference, quoted = row["paragraph_id"], None, False
         text = row["text"] or ""
         triggers = _triggers(text)
-        predicates = [t for t in triggers if _is_predicate(text, t, quoted=quoted)]
+        predicates = [t for t in triggers if _is_predicate(text, t, generic=t.generic, quoted=quoted)]
         sentence = _Sentence(row, text, triggers, predicates)
         quoted = _inside_quotes(text, len(text), quoted)
         sentence.times = times_by_sentence.get(row["sentence_id"], [])
+        dateline = _dateline(sentence)
+        if dateline is not None:
+            trigger = _Trigger(0, dateline["char_end"] - row["char_start"], "", "correspondence")
+            trigger.text = text[: trigger.end]
+            found.append((sentence, trigger, dateline, "explicit", "dateline of a letter or telegram"))
+            reference = dateline
+            continue
         if text.rstrip().endswith("?"):
             reference = _last_reference(sentence, reference, len(text))
             continue
@@ -548,6 +574,19 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
     return found
+
+
+def _dateline(sentence: _Sentence) -> dict | None:
+    """The date of a dateline, a paragraph that is only a place and a full date ("[Telegram] Washington,
+    March 30, 1918, 4 p.m."): the letter or telegram under it was written or sent then."""
+    if len(sentence.times) != 1 or sentence.times[0]["precision"] != "day":
+        return None
+    timex, offset = sentence.times[0], sentence.row["char_start"]
+    before = sentence.text[: timex["char_start"] - offset]
+    after = sentence.text[timex["char_end"] - offset :]
+    if _DATELINE_PLACE.fullmatch(before) and _DATELINE_TAIL.fullmatch(after):
+        return timex
+    return None
 
 
 def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
