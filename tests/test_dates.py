@@ -160,3 +160,28 @@ def test_decades_do_not_anchor_dates_without_a_year() -> None:
 def test_not_dates() -> None:
     assert _one("He paid $1950 and 1,945 men marched 2000 miles.") == []
     assert _one("The ship may sail; it will march on.") == []
+
+
+def test_month_without_a_year_takes_the_year_nearest_its_anchor() -> None:
+    rows = _one("On December 8, 1869 the Senate asked. In early February the House passed a resolution.")
+    assert [(r["text"], r["edtf"]) for r in rows][-1] == ("early February", "1870-02-01/1870-02-10")
+    rows = _one("In 1939 the talks failed. In August the pact was signed.")  # a year anchor: same year
+    assert rows[-1]["edtf"] == "1939-08"
+
+
+def test_resolved_relative_dates_anchor_the_next_ones() -> None:
+    rows = _one(
+        "On 8 December 1869 the Senate asked. Five days later the House asked. Two days later he wrote."
+    )
+    assert [r["edtf"] for r in rows] == ["1869-12-08", "1869-12-13", "1869-12-15"]
+    assert rows[2]["anchor_time_expression_id"] == rows[1]["time_expression_id"]
+
+
+def test_one_of_two_days_is_an_edtf_set() -> None:
+    (row,) = _one("An exchange took place on April 5 or 6, 1907.")
+    assert (row["edtf"], row["date_earliest"], row["date_latest"]) == (
+        "[1907-04-05,1907-04-06]",
+        date(1907, 4, 5),
+        date(1907, 4, 6),
+    )
+    assert is_valid_edtf(row["edtf"])

@@ -62,7 +62,7 @@ _SUBORDINATE_OPENING = re.compile(
     re.I,
 )
 _QUOTES = re.compile(r"[\"“”]")
-_ADVERB = re.compile(r"(?:[a-z]+ly|also|even|still|then|soon|thus|never|once|further|however|again)$")
+_ADVERB = re.compile(r"(?:[a-z]+ly|also|even|still|then|soon|thus|once|further|however|again)$")
 _REJECT_BEFORE = frozenset(
     """to would could should might may must will can shall not never n't no be being been is are am
     the a an his her their its this these those our my your of in on at for with from by into upon about
@@ -405,6 +405,7 @@ def _participants(event: dict, mentions: list[dict], trigger: _Trigger, text: st
                 for m in mentions
                 if roles[m["entity_id"]][0] == "mentioned"
                 and m["entity_type"] != "place"
+                and (trigger.is_noun or m["char_start"] - offset < trigger.start)
                 and not _PREPOSITION_BEFORE.search(text[: m["char_start"] - offset])
             ),
             None,
