@@ -44,8 +44,36 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-_VERB_PATTERN = re.compile(rf"\b(?:{_alternation(_EVENT_VERBS)})\b", re.I)
-_NOUN_PATTERN = re.compile(rf"\b(?:{_alternation(_EVENT_NOUN_TYPES)})\b", re.I)
+def _phrase_index(phrases: dict[str, str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases by their first word, longest first: a word lookup is much faster than one big regex."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, kind in phrases.items():
+        words = tuple(phrase.lower().split())
+        index.setdefault(words[0], []).append((words, kind))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+_VERB_INDEX = _phrase_index(_EVENT_VERBS)
+_NOUN_INDEX = _phrase_index(_EVENT_NOUN_TYPES)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right."""
+    found, position = [], 0
+    while position < len(words):
+        for phrase, kind in index.get(words[position][2], ()):
+            end = position + len(phrase)
+            if tuple(w[2] for w in words[position:end]) == phrase:
+                found.append((words[position][0], words[end - 1][1], kind))
+                position = end - 1
+                break
+        position += 1
+    return found
+
+
 _PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
@@ -127,13 +155,12 @@ def _overlaps(found: list[_Trigger], start: int, end: int) -> bool:
 def _triggers(text: str) -> list[_Trigger]:
     """Verb phrases from the vocabulary, then event nouns, then other past-tense verbs (type "other")."""
     found: list[_Trigger] = []
-    for match in _VERB_PATTERN.finditer(text):
-        kind = _EVENT_VERBS[" ".join(match.group(0).lower().split())]
-        found.append(_Trigger(match.start(), match.end(), match.group(0), kind))
-    for match in _NOUN_PATTERN.finditer(text):
-        if not _overlaps(found, match.start(), match.end()):
-            kind = _EVENT_NOUN_TYPES[" ".join(match.group(0).lower().split())]
-            found.append(_Trigger(match.start(), match.end(), match.group(0), kind, is_noun=True))
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+    for start, end, kind in _phrases(words, _VERB_INDEX):
+        found.append(_Trigger(start, end, text[start:end], kind))
+    for start, end, kind in _phrases(words, _NOUN_INDEX):
+        if not _overlaps(found, start, end):
+            found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
     for match in _EMPHATIC_PAST.finditer(text):
         word = match.group(1)
         if word.lower() not in _NONEVENT_VERBS and not _overlaps(found, match.start(1), match.end(1)):
