@@ -22,6 +22,7 @@ stand relative to the predicate; certainty from the author's hedges in its claus
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -40,7 +41,8 @@ _HEDGES: dict[str, str] = load_mapping("event_hedges")
 _TIME_CUES: dict[str, str] = load_mapping("event_time_cues")
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of words and phrases, longest first, any whitespace between words."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
@@ -109,10 +111,8 @@ _UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
-_PASSIVE = frozenset({"was", "were"})
 _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
-_WORD_BEFORE = re.compile(r"([A-Za-z’'-]+)[\W]*$")
 _REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
@@ -183,9 +183,9 @@ def _is_predicate(
     text: str, trigger: _Trigger, generic: bool = False, dated: bool = False, quoted: bool = False
 ) -> bool:
     """A finite past-tense predicate after its subject: not an infinitive, modal, negated or perfect form,
-    not a participle after a determiner or preposition, not the first word of the sentence. A verb not in
-    the vocabulary (generic) needs a pronoun or a name right before it. A predicate with its own date
-    (dated) may be past perfect or in quotation marks ("By that time, he had 'retired.'")."""
+    not a participle after a determiner or preposition, not the first word of the sentence, not in quotation
+    marks. A verb outside the vocabulary (generic) also needs a subject (see _has_subject). A predicate with
+    its own date (dated) may be past perfect or quoted ("By that time, Litvinov had 'retired.'")."""
     if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
         return False
     if text[trigger.start - 1 : trigger.start] == "-":
@@ -570,8 +570,8 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         sentence.times = times_by_sentence.get(row["sentence_id"], [])
         dateline = _dateline(sentence)
         if dateline is not None:
-            trigger = _Trigger(0, dateline["char_end"] - row["char_start"], "", "correspondence")
-            trigger.text = text[: trigger.end]
+            end = dateline["char_end"] - row["char_start"]
+            trigger = _Trigger(0, end, text[:end], "correspondence")
             found.append((sentence, trigger, dateline, "explicit", "dateline of a letter or telegram"))
             reference = dateline
             continue
@@ -625,12 +625,11 @@ def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
         if other.start < last.end:
             continue
         between = sentence.text[last.end : other.start]
-        gap = re.sub(r"^(?:\s+[A-Za-z’'-]+){0,6}?(?=\s*,?\s*(?:and|or)\s)", "", between)
-        if _COORDINATION.match(gap) and not re.search(r"[;:()]", between):
-            joined.append(other)
-            last = other
-        elif other.start >= last.end:
+        object_removed = re.sub(r"^(?:\s+[A-Za-z’'-]+){0,6}?(?=\s*,?\s*(?:and|or)\s)", "", between)
+        if not _COORDINATION.match(object_removed) or re.search(r"[;:()]", between):
             break
+        joined.append(other)
+        last = other
     return joined
 
 
