@@ -185,3 +185,10 @@ def test_one_of_two_days_is_an_edtf_set() -> None:
         date(1907, 4, 6),
     )
     assert is_valid_edtf(row["edtf"])
+
+
+def test_between_two_years_is_a_range_and_a_coordinated_month_takes_the_next_year() -> None:
+    rows = _one("Between 1986 and 1989 the office published 26 volumes. In 1980 he wrote.")
+    assert (rows[0]["text"], rows[0]["edtf"]) == ("Between 1986 and 1989", "1986/1989")
+    rows = _one("In 1980 he wrote. In meetings in May and August 1987 he promised changes.")
+    assert [(r["text"], r["edtf"]) for r in rows][1:] == [("May", "1987-05"), ("August 1987", "1987-08")]

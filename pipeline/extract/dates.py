@@ -93,6 +93,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "year_range",
         rf"(?P<y1>{_YEAR})(?:{_DASH}|\s+(?:to|until|till|through)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?!\s*[–-])",
     ),
+    ("year_range", rf"(?i:between)\s+(?P<y1>{_YEAR})\s+and\s+(?P<y2>{_YEAR})\b"),
     ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d)"),
     ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)"),
     ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
@@ -552,9 +553,15 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
     texts = [t or "" for t in sentences.sort("char_start")["text"].to_list()]
     for index, sentence in enumerate(sentences.sort("char_start").iter_rows(named=True)):
         text = texts[index]
-        for found in _scan(text):
+        scanned = _scan(text)
+        for position, found in enumerate(scanned):
             row = _row(sentence, found, len(rows) + 1)
-            if found.kind in _RELATIVE_KINDS:
+            shared = _shared_year(text, found, scanned[position + 1 : position + 2])
+            if shared is not None:  # "in May and August 1987": May takes 1987
+                value, _ = _relative(found, shared[1])
+                _fill(row, apply_modifier(value, found.modifier))
+                row["resolution_note"] = f"year of {shared[0]!r}, the date it is coordinated with"
+            elif found.kind in _RELATIVE_KINDS:
                 anchor = (
                     _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
                 )
@@ -580,6 +587,20 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                     anchors.append((index, row["time_expression_id"], value))
             rows.append(row)
     return pl.DataFrame(rows, schema=TIME_EXPRESSION_SCHEMA)
+
+
+def _shared_year(text: str, found: _Found, following: list[_Found]) -> tuple[str, Value] | None:
+    """The year of the next date when a year-less month or day is coordinated with it ("May and August
+    1987", "5 May or 6 June 1920"), as (its text, its year)."""
+    if found.kind not in ("day_month", "month_day", "month_alone") or not following:
+        return None
+    after = following[0]
+    year = after.match.groupdict().get("y")
+    if year is None or not re.fullmatch(
+        r"\s*,?\s*(?:and|or|to|until|through|[–-])\s*", text[found.end : after.start]
+    ):
+        return None
+    return after.match.group(0), _year_value(int(year))
 
 
 def _resolved_value(row: dict) -> Value | None:

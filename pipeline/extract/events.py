@@ -106,6 +106,7 @@ _NOUN_PHRASE_END = re.compile(
 _DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*[A-Z][A-Za-z.’' -]{1,40},\s*")
 _DATELINE_TAIL = re.compile(r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.)?\s*(?:\[[^\]]*\]\s*)*")
 _NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
+_GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
 _UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
 _UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
@@ -146,6 +147,7 @@ class _Sentence:
     triggers: list[_Trigger]
     predicates: list[_Trigger]
     times: list[dict] = field(default_factory=list)
+    quoted_start: bool = False  # the sentence starts inside a quotation opened before it
 
 
 def _overlaps(found: list[_Trigger], start: int, end: int) -> bool:
@@ -159,6 +161,8 @@ def _triggers(text: str) -> list[_Trigger]:
     for start, end, kind in _phrases(words, _VERB_INDEX):
         found.append(_Trigger(start, end, text[start:end], kind))
     for start, end, kind in _phrases(words, _NOUN_INDEX):
+        if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
+            continue  # "toward meeting production targets" is a verb, not a meeting
         if not _overlaps(found, start, end):
             found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
     for match in _EMPHATIC_PAST.finditer(text):
@@ -282,6 +286,8 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         or _negated_until(text, t, start)
         or _dated_passive(text, t, start)
     ]
+    if _inside_quotes(text, start, sentence.quoted_start):  # a quoted date dates only quoted words
+        usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
     reported = _REPORTED.search(text[:start])
     if reported:  # a date inside what someone said dates what they said happened, not the saying
         usable = [t for t in usable if t.start >= reported.end()]
@@ -502,6 +508,8 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
     open "before/after" interval, not a date that only qualifies a thing, not inside reported words."""
     if not _eligible(timex, sentence.text) or timex["modifier"] in ("before", "after"):
         return False
+    if any(t["precision"] in ("decade", "century") for t in sentence.times):
+        return False  # a sentence about a period ("the goal of the 1960s by 1990") sets no narrative time
     if timex["date_earliest"] is None and timex["date_latest"] is None:
         return False
     start = timex["char_start"] - sentence.row["char_start"]
@@ -509,6 +517,8 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         timex["usage"] == "attributive"
         and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
     ):
+        return False
+    if _BETWEEN_BEFORE.search(sentence.text[:start]):
         return False
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
 
@@ -565,7 +575,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         text = row["text"] or ""
         triggers = _triggers(text)
         predicates = [t for t in triggers if _is_predicate(text, t, generic=t.generic, quoted=quoted)]
-        sentence = _Sentence(row, text, triggers, predicates)
+        sentence = _Sentence(row, text, triggers, predicates, quoted_start=quoted)
         quoted = _inside_quotes(text, len(text), quoted)
         sentence.times = times_by_sentence.get(row["sentence_id"], [])
         dateline = _dateline(sentence)
