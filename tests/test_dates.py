@@ -192,3 +192,10 @@ def test_between_two_years_is_a_range_and_a_coordinated_month_takes_the_next_yea
     assert (rows[0]["text"], rows[0]["edtf"]) == ("Between 1986 and 1989", "1986/1989")
     rows = _one("In 1980 he wrote. In meetings in May and August 1987 he promised changes.")
     assert [(r["text"], r["edtf"]) for r in rows][1:] == [("May", "1987-05"), ("August 1987", "1987-08")]
+
+
+def test_telegram_and_file_numbers_are_not_years() -> None:
+    assert _one("1979.") == []
+    assert _one("He delivered my telegram, copy of which cabled you in my 1973.") == []
+    assert _one("Referring Department’s 1975, he left in 1917.")[0]["text"] == "1917"
+    assert _one("Wilson’s 1918 speech was read.")[0]["edtf"] == "1918"

@@ -117,6 +117,7 @@ _CUES = {
     "month_day": re.compile(_MONTH),
     "month_alone": re.compile(_MONTH),
 }
+_NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
 _MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by)\s+$", re.I)
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
@@ -365,6 +366,14 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+def _is_document_number(text: str, match: re.Match[str]) -> bool:
+    """A four-digit number that numbers a telegram or file: alone as a sentence ("1979."), or after a
+    telegram's owner or "No." ("cabled you in my 1973", "Department's 7086"); "Wilson's 1918 speech" is a year."""
+    if re.fullmatch(r"\W*\d{4}\W*", text):
+        return True
+    return _NUMBER_OWNER_BEFORE.search(text, 0, match.start()) is not None
+
+
 def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
     """Every pattern match as (start, -length, priority, kind, match)."""
     found = []
@@ -375,6 +384,8 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
             continue
         for match in pattern.finditer(text):
             if kind == "month_alone" and not _MONTH_ALONE_AFTER.search(text, 0, match.start()):
+                continue
+            if kind == "year" and _is_document_number(text, match):
                 continue
             found.append((match.start(), match.start() - match.end(), priority, kind, match))
     return sorted(found, key=lambda c: c[:3])
