@@ -368,7 +368,8 @@ _FUNCTION_WORDS = frozenset(
 
 def _is_document_number(text: str, match: re.Match[str]) -> bool:
     """A four-digit number that numbers a telegram or file: alone as a sentence ("1979."), or after a
-    telegram's owner or "No." ("cabled you in my 1973", "Department's 7086"); "Wilson's 1918 speech" is a year."""
+    telegram's owner or "No." ("cabled you in my 1973", "Department's 7086"). "Wilson's 1918 speech" is
+    a year."""
     if re.fullmatch(r"\W*\d{4}\W*", text):
         return True
     return _NUMBER_OWNER_BEFORE.search(text, 0, match.start()) is not None
