@@ -199,3 +199,12 @@ def test_telegram_and_file_numbers_are_not_years() -> None:
     assert _one("He delivered my telegram, copy of which cabled you in my 1973.") == []
     assert _one("Referring Department’s 1975, he left in 1917.")[0]["text"] == "1917"
     assert _one("Wilson’s 1918 speech was read.")[0]["edtf"] == "1918"
+
+
+def test_dates_that_name_the_years_a_thing_covers_are_attributive() -> None:
+    rows = _one("Between 1958 and 1979, the office published volumes covering the years 1940 through 1951.")
+    assert [(r["text"], r["usage"]) for r in rows] == [
+        ("Between 1958 and 1979", "adverbial"),
+        ("1940 through 1951", "attributive"),
+    ]
+    assert _one("In the year 1920 he left.")[0]["usage"] == "adverbial"

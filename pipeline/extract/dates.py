@@ -127,6 +127,7 @@ _NOUN_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
 _TITLE_BEFORE = re.compile(
     r"(?<![.!?]\s)\b([A-Z][a-z]+)\s+$"
 )  # a year after a name: "Foreign Relations 1868"
+_YEARS_BEFORE = re.compile(r"\b([A-Za-z]+)\s+the\s+years?\s+$")
 _WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
@@ -345,9 +346,12 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
     named = _WORD_BEFORE.search(before)
     if named and named.group(1).lower() in EVENT_NOUNS:  # "the Anglo-Russian convention 1916"
         return "attributive", named.group(1).lower()
-    title = _TITLE_BEFORE.search(before)
+    title = _TITLE_BEFORE.search(before) if text[start : start + 1].isdigit() else None
     if title and title.group(1) not in MONTHS and title.group(1).lower() not in _NOT_TITLE_WORDS:
         return "attributive", title.group(1).lower()
+    years = _YEARS_BEFORE.search(before)  # "covering the years 1940 through 1951", but "in the year 1920"
+    if years:
+        return ("adverbial", None) if years.group(1).lower() in _NOT_TITLE_WORDS else ("attributive", "years")
     after = _NOUN_AFTER.match(text, end)
     if _DETERMINER_BEFORE.search(before) and after:
         words = [w.lower() for w in after.groups() if w]
@@ -359,7 +363,7 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
 
 _NOT_TITLE_WORDS = frozenset(
     "in on at of to for by with from since until till during after before about around circa through the a "
-    "an early late mid middle and or but as when while that this".split()
+    "an early late over throughout mid middle and or but as when while that this".split()
 )
 _FUNCTION_WORDS = frozenset(
     "in on at of to for by with and or but as was were had has is are when while that which the a an".split()
