@@ -29,16 +29,30 @@ import polars as pl
 
 from pipeline.extract.dates import EVENT_NOUNS
 from pipeline.package.schema import load_table_spec, rows_to_frame
-from pipeline.vocab import load_mapping, load_words
+from pipeline.paths import VOCAB_DIR
+from pipeline.vocab import VocabularyError, load_mapping, load_words
 
 EVENT_TYPES: tuple[str, ...] = next(
     f.enum or () for f in load_table_spec("events").fields if f.name == "event_type"
 )
-_EVENT_VERBS: dict[str, str] = load_mapping("event_verbs")
-_EVENT_NOUN_TYPES: dict[str, str] = load_mapping("event_nouns")
+
+
+def _checked_mapping(name: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """A vocabulary mapping whose values must be one of allowed; a typo fails here, naming the entry."""
+    entries = load_mapping(name)
+    for word, value in entries.items():
+        if value not in allowed:
+            raise VocabularyError(
+                f"{VOCAB_DIR / (name + '.yaml')}: entry {word!r} has {value!r}, not one of {allowed}"
+            )
+    return {str(word).lower(): value for word, value in entries.items()}
+
+
+_EVENT_VERBS = _checked_mapping("event_verbs", EVENT_TYPES)
+_EVENT_NOUN_TYPES = _checked_mapping("event_nouns", EVENT_TYPES)
 _NONEVENT_VERBS = frozenset(load_words("event_nonevent_verbs"))
-_HEDGES: dict[str, str] = load_mapping("event_hedges")
-_TIME_CUES: dict[str, str] = load_mapping("event_time_cues")
+_HEDGES = _checked_mapping("event_hedges", ("probable", "possible"))
+_TIME_CUES = _checked_mapping("event_time_cues", ("after", "unknown"))
 
 
 def _alternation(words: Iterable[str]) -> str:
