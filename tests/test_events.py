@@ -250,3 +250,20 @@ def test_timeline_is_byte_identical_across_runs(extracted, authority, tmp_path: 
     assert svg.startswith("<?xml") and "<dc:date>" not in svg
     people = timeline_rows(events, participants)["entity_id"].unique().to_list()
     assert "person:litvinov-maxim" in people and all(p.startswith("person:") for p in people)
+
+
+def test_telegram_references_cite_and_documents_are_dated() -> None:
+    text = (
+        "# T\n\n**The Minister to the Secretary**\n\n[Telegram] Peking, February 19, 1918, 7 p.m. "
+        "[Received 9 p.m.]\n\nYour February 14, 4 p.m. Foodstuffs are now allowed to go to Irkutsk.\n\n"
+        "The attitude is set forth in the Department's telegrams of January 16, 4 p.m., and January 21, "
+        "7 p.m., and in the circular of the inspector dated January 22.\n\nApril 27, 2 p.m.\n"
+    )
+    got = [(r["trigger"], r["edtf"], r["date_basis"]) for r in _events_of(text)]
+    assert got == [
+        ("[Telegram] Peking, February 19, 1918", "1918-02-19", "explicit"),
+        ("telegrams", "1918-01-16", "relative"),  # "Your February 14" only cites a telegram
+        ("telegrams", "1918-01-21", "relative"),
+        ("circular", "1918-01-22", "relative"),
+        ("April 27", "1918-04-27", "relative"),  # a dateline without a place
+    ]

@@ -72,7 +72,9 @@ def _phrase_index(phrases: dict[str, str]) -> dict[str, list[tuple[tuple[str, ..
 
 
 _VERB_INDEX = _phrase_index(_EVENT_VERBS)
-_NOUN_INDEX = _phrase_index(_EVENT_NOUN_TYPES)
+_NOUN_INDEX = _phrase_index(
+    {**{f"{noun}s": kind for noun, kind in _EVENT_NOUN_TYPES.items() if " " not in noun}, **_EVENT_NOUN_TYPES}
+)
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -113,14 +115,21 @@ _REJECT_BEFORE = frozenset(
     against over under through without before after""".split()
 )
 _PERFECT = frozenset({"had", "has", "have"})
-_OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it|[A-Z])\b")
+_OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
 )
-_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*[A-Z][A-Za-z.’' -]{1,40},\s*")
-_DATELINE_TAIL = re.compile(r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.)?\s*(?:\[[^\]]*\]\s*)*")
+_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
+_DATELINE_TAIL = re.compile(
+    r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
+)
 _NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
 _GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
+_CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
+_COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
+_REFERENCE_OPENING = re.compile(
+    r"\W*(?:Your|My|Our|Referring|Reference|Department[’']s|Embassy[’']s|[A-Z][\w.]*[’']s\s+telegram)\b"
+)
 _UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
 _UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
@@ -131,6 +140,7 @@ _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|
 _REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
+_NOT_STATES = _AUXILIARIES | {"dated"}  # "the circular of the inspector dated January 22" dates the circular
 _REPORTED = re.compile(
     rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t in _REPORTING_TYPES] + _THINKING_VERBS)})"
     r"\b[^;:]*?\b(?:that|why|whether|how)\b",
@@ -334,7 +344,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         return min(verbs, key=lambda t: (_distance(text, start, end, t), t.start))
     nearest = min(inside, key=lambda t: (_distance(text, start, end, t), t.start))
     between = text[nearest.end : start] if nearest.end <= start else text[end : nearest.start]
-    states = {w.lower() for w in re.findall(r"[A-Za-z]+", between)} & (_NONEVENT_VERBS - _AUXILIARIES)
+    states = {w.lower() for w in re.findall(r"[A-Za-z]+", between)} & (_NONEVENT_VERBS - _NOT_STATES)
     return None if states else nearest
 
 
@@ -344,19 +354,27 @@ def _distance(text: str, start: int, end: int, trigger: _Trigger) -> int:
     return len(between) + (1000 if re.search(r",|\band\b", between) else 0)
 
 
+def _event_noun(word: str) -> str | None:
+    """The vocabulary form of an event noun, singular or plural ("telegrams" -> "telegram")."""
+    low = word.lower()
+    if low in EVENT_NOUNS:
+        return low
+    return low[:-1] if low.endswith("s") and low[:-1] in EVENT_NOUNS else None
+
+
 def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """The event noun an attributive date modifies ("the 1922 memo", "the Conference of 1922")."""
     before = _NOUN_OF_BEFORE.search(text[:start])
-    if before and before.group(1).lower() in EVENT_NOUNS:
-        return before.start(1), before.end(1), before.group(1).lower()
+    if before and _event_noun(before.group(1)):
+        return before.start(1), before.end(1), _event_noun(before.group(1))
     named = re.search(r"([A-Za-z-]+)\s+$", text[:start])  # "the Anglo-Russian convention 1916"
-    if named and named.group(1).lower() in EVENT_NOUNS:
-        return named.start(1), named.end(1), named.group(1).lower()
+    if named and _event_noun(named.group(1)):
+        return named.start(1), named.end(1), _event_noun(named.group(1))
     after = re.match(r"(\s+[A-Za-z-]+){1,2}", text[end:])
     if after:
         for word in re.finditer(r"[A-Za-z-]+", after.group(0)):
-            if word.group(0).lower() in EVENT_NOUNS:
-                return end + word.start(), end + word.end(), word.group(0).lower()
+            if _event_noun(word.group(0)):
+                return end + word.start(), end + word.end(), _event_noun(word.group(0))
     return None
 
 
@@ -532,7 +550,7 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
     ):
         return False
-    if _BETWEEN_BEFORE.search(sentence.text[:start]):
+    if _BETWEEN_BEFORE.search(sentence.text[:start]) or _is_reference(sentence, start):
         return False
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
 
@@ -596,7 +614,8 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         if dateline is not None:
             end = dateline["char_end"] - row["char_start"]
             trigger = _Trigger(0, end, text[:end], "correspondence")
-            found.append((sentence, trigger, dateline, "explicit", "dateline of a letter or telegram"))
+            basis = "relative" if dateline["is_relative"] else "explicit"
+            found.append((sentence, trigger, dateline, basis, "dateline of a letter or telegram"))
             reference = dateline
             continue
         if text.rstrip().endswith("?"):
@@ -610,14 +629,16 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             start = timex["char_start"] - row["char_start"]
             if _BETWEEN_BEFORE.search(text[:start]):  # "between 1905 and the mid-1920s" is a period
                 continue
-            trigger = _pick_trigger(sentence, timex)
-            if trigger is None:
+            if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
                 continue
-            if _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
-                previous = found_here[-1][1] if found_here else None
-                between = text[previous["char_end"] - row["char_start"] : start] if previous else ""
-                if not re.fullmatch(r"\s*,?\s*(?:and|or)\s+", between):
-                    continue  # one predicate, one date, unless coordinated: "In both 1906 and 1907, ..."
+            previous = found_here[-1] if found_here else None
+            between = text[previous[1]["char_end"] - row["char_start"] : start] if previous else ""
+            if previous and _COORDINATED_DATES.fullmatch(between):
+                trigger = previous[0]  # "In both 1906 and 1907, Congress refused": one event per date
+            else:
+                trigger = _pick_trigger(sentence, timex)
+                if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
+                    continue  # one predicate, one date
             dated_clauses.append(_clause_of(text, start))
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
@@ -628,10 +649,19 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
     return found
 
 
+def _is_reference(sentence: _Sentence, start: int) -> bool:
+    """A date in the reference that opens a telegram ("Your 2321, February 2, 9 p.m.", "Referring to your
+    telegram April 25", "Stevens's telegram of May 21"): it cites a message, it narrates nothing new."""
+    if not _REFERENCE_OPENING.match(sentence.text):
+        return False
+    return not any(t.start < start for t in sentence.predicates)
+
+
 def _dateline(sentence: _Sentence) -> dict | None:
-    """The date of a dateline, a paragraph that is only a place and a full date ("[Telegram] Washington,
-    March 30, 1918, 4 p.m."): the letter or telegram under it was written or sent then."""
-    if len(sentence.times) != 1 or sentence.times[0]["precision"] != "day":
+    """The date of a dateline, a paragraph that is only a place and a date with its hour ("[Telegram]
+    Washington, March 30, 1918, 4 p.m. [Received ...]", "April 27, 2 p.m."): the letter or telegram under
+    it was written or sent then. Dates inside the bracketed notes after it (receipt) are not its date."""
+    if not sentence.times or sentence.times[0]["precision"] != "day":
         return None
     timex, offset = sentence.times[0], sentence.row["char_start"]
     before = sentence.text[: timex["char_start"] - offset]
