@@ -102,6 +102,7 @@ _CUE_PATTERN = re.compile(
 _ADVERB_CUE = re.compile(r"\b(soon|later|eventually|subsequently|then)\s+(?:[a-z]+ly\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(
     r";|:|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b|\band\s+(?=(?:he|she|they|we|it|I)\b)"
+    r"|,[”\"]?\s+(?=(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b)"  # a non-restrictive relative clause
 )
 _SUBORDINATE_OPENING = re.compile(
     r"^\W*(?:when|while|after|before|as|although|though|if|once|since|until|because|[A-Za-z]+ing)\b[^,;:]*,",
