@@ -1,7 +1,8 @@
 """Throughput and peak memory of time expressions + events, and of the timeline rendering.
 
 Run: ``.venv/bin/python benchmarks/bench_events.py [tiles] [repeats]``. Cleaning and mention linking are done
-once, outside the timing. Units are body sentences. The paper is also tiled into one long document (offsets
+once, outside the timing. Units are body sentences. The development papers in ../shared/dev-papers/docs are
+measured too when that folder exists. The paper is also tiled into one long document (offsets
 and IDs shifted per copy) to show that the rules scale linearly with document length.
 """
 
@@ -23,6 +24,7 @@ from pipeline.text.clean import clean_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"
+DEV_PAPERS = ROOT.parent / "shared" / "dev-papers" / "docs"  # measured too when present
 
 
 def _shifted(frame: pl.DataFrame, id_columns: list[str], tiles: int, step: int) -> pl.DataFrame:
@@ -72,11 +74,15 @@ def main() -> None:
             _shifted(document.footnotes, ["footnote_id", "sentence_id", "paragraph_id"], tiles, step),
         ),
     }
+    for path in sorted(DEV_PAPERS.glob("*.md")) if DEV_PAPERS.is_dir() else []:
+        dev = clean_document(path.read_text(encoding="utf-8"), path.stem.replace("_", "-"), path.name)
+        dev_mentions, _ = find_mentions(dev.text, dev.sentences, dev.footnotes, authority, dev.emphasis_spans)
+        cases[path.stem.removeprefix("dev_")] = (dev.sentences, dev_mentions, dev.footnotes)
     for name, (sentences, case_mentions, footnotes) in cases.items():
         best = min(_run(sentences, case_mentions, footnotes) for _ in range(repeats))
         elapsed, peak, count = best
         print(
-            f"{name:<12} {sentences.height:>6} sentences  {count:>5} events  {elapsed * 1000:8.1f} ms  "
+            f"{name:<36} {sentences.height:>6} sentences  {count:>5} events  {elapsed * 1000:8.1f} ms  "
             f"{sentences.height / elapsed:9.0f} sentences/s  peak {peak / 1e6:6.1f} MB (tracemalloc)"
         )
     times = find_time_expressions(document.sentences, None)

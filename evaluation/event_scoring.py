@@ -1,7 +1,8 @@
 """Score time expressions and events against hand-checked fixtures: ``python -m evaluation.event_scoring``.
 
-Fixtures are tests/fixtures/dates_*.yaml and events_*.yaml; each lists documents (a committed ``source``
-file or inline ``markdown``) with the expected time expressions and/or events. A time expression is found
+Fixtures are tests/fixtures/dates_*.yaml and events_*.yaml; each lists documents (a ``source`` file, relative
+to the repository, e.g. a committed paper or ../shared/dev-papers/docs/..., or inline ``markdown``) with the
+expected time expressions and/or events. A time expression is found
 when the same text is found in the same sentence, and normalised correctly when its EDTF value and both
 bounds match. An event is found when an event in the same sentence has the same EDTF date, and right when
 its type (and certainty, where the fixture gives one) match. Fixtures list only the main participants, so
@@ -89,6 +90,7 @@ def extract(gold: dict[str, Any]) -> Extracted:
     if "source" in gold:
         source_name = gold["source"]
         text = (REPO_ROOT / source_name).read_text(encoding="utf-8")
+        source_name = Path(source_name).name
     else:
         source_name, text = f"{gold['document_id']}.md", gold["markdown"]
     document = clean_document(text, gold["document_id"], source_name)
@@ -137,16 +139,24 @@ def _numbered(items: list[dict], key=lambda r: (r["sentence_id"], r["text"])) ->
     return out
 
 
-def score_events(gold: dict[str, Any], extracted: Extracted) -> tuple[Score, Score]:
-    """(events, participants): events found by sentence and date; participants by entity and role."""
+def score_events(gold: dict[str, Any], extracted: Extracted) -> tuple[Score, Score, Score]:
+    """(events, participants, date basis): events found by sentence and date; participants by entity and
+    role; the date basis (explicit / relative / context) of the found events against the fixture's."""
     document_id = gold["document_id"]
     expected = gold.get("events", [])
     rows = extracted.events.to_dicts()
+    last = gold.get("events_up_to_paragraph")
+    if last:  # a fixture read by hand over the first paragraphs of a long paper
+        rows = [r for r in rows if r["sentence_id"].split(":")[1].split(".")[0] <= last]
     score = Score(expected=len(expected), predicted=len(rows))
     roles = Score()
+    basis = Score(expected=len(expected), predicted=len(rows))
     for item in expected:
         sentence_id = f"{document_id}:{item['sentence']}"
-        match = next((r for r in rows if r["sentence_id"] == sentence_id and r["edtf"] == item["edtf"]), None)
+        same_date = [r for r in rows if r["sentence_id"] == sentence_id and r["edtf"] == item["edtf"]]
+        match = next((r for r in same_date if r["event_type"] == item["type"]), None) or next(
+            iter(same_date), None
+        )
         label = f"{item['sentence']} {item['edtf']} {item['type']}"
         if match is None:
             score.missed.append(label)
@@ -154,15 +164,20 @@ def score_events(gold: dict[str, Any], extracted: Extracted) -> tuple[Score, Sco
             continue
         rows.remove(match)
         score.found += 1
+        basis.found += 1
         right_type = match["event_type"] == item["type"]
         right_certainty = match["certainty"] == item.get("certainty", match["certainty"])
+        if match["date_basis"] == item.get("basis", match["date_basis"]):
+            basis.correct += 1
+        else:
+            basis.wrong.append(f"{label}: basis {match['date_basis']}, expected {item['basis']}")
         if right_type and right_certainty:
             score.correct += 1
         else:
             score.wrong.append(f"{label}: got {match['event_type']} / {match['certainty']}")
         roles.add(_score_roles(item, match["event_id"], extracted.participants))
-    score.extra = [f"{r['sentence_id']} {r['edtf']} {r['event_type']}" for r in rows]
-    return score, roles
+    score.extra = [f"{r['sentence_id']} {r['edtf']} {r['event_type']} ({r['date_basis']})" for r in rows]
+    return score, roles, basis
 
 
 def _score_roles(item: dict[str, Any], event_id: str, participants: pl.DataFrame) -> Score:
@@ -181,11 +196,16 @@ def score_all(fixtures: Path = FIXTURES) -> dict[str, dict[str, Score]]:
     results = {}
     for document_id, gold in gold_documents(fixtures).items():
         extracted = extract(gold)
-        events, participants = score_events(gold, extracted)
+        events, participants, basis = score_events(gold, extracted)
         results[document_id] = {
-            "time_expressions": score_time_expressions(gold, extracted.time_expressions),
+            "time_expressions": (
+                score_time_expressions(gold, extracted.time_expressions)
+                if "time_expressions" in gold
+                else Score()
+            ),
             "events": events,
             "participants": participants,
+            "date_basis": basis,
         }
     return results
 
@@ -206,6 +226,7 @@ def main() -> None:
         _print("time expressions", scores["time_expressions"], "normalised correctly")
         _print("events", scores["events"], "found with right type")
         _print("participants", scores["participants"], "recall of entity+role")
+        _print("date basis", scores["date_basis"], "right basis")
 
 
 if __name__ == "__main__":

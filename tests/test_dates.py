@@ -160,3 +160,51 @@ def test_decades_do_not_anchor_dates_without_a_year() -> None:
 def test_not_dates() -> None:
     assert _one("He paid $1950 and 1,945 men marched 2000 miles.") == []
     assert _one("The ship may sail; it will march on.") == []
+
+
+def test_month_without_a_year_takes_the_year_nearest_its_anchor() -> None:
+    rows = _one("On December 8, 1869 the Senate asked. In early February the House passed a resolution.")
+    assert [(r["text"], r["edtf"]) for r in rows][-1] == ("early February", "1870-02-01/1870-02-10")
+    rows = _one("In 1939 the talks failed. In August the pact was signed.")  # a year anchor: same year
+    assert rows[-1]["edtf"] == "1939-08"
+
+
+def test_resolved_relative_dates_anchor_the_next_ones() -> None:
+    rows = _one(
+        "On 8 December 1869 the Senate asked. Five days later the House asked. Two days later he wrote."
+    )
+    assert [r["edtf"] for r in rows] == ["1869-12-08", "1869-12-13", "1869-12-15"]
+    assert rows[2]["anchor_time_expression_id"] == rows[1]["time_expression_id"]
+
+
+def test_one_of_two_days_is_an_edtf_set() -> None:
+    (row,) = _one("An exchange took place on April 5 or 6, 1907.")
+    assert (row["edtf"], row["date_earliest"], row["date_latest"]) == (
+        "[1907-04-05,1907-04-06]",
+        date(1907, 4, 5),
+        date(1907, 4, 6),
+    )
+    assert is_valid_edtf(row["edtf"])
+
+
+def test_between_two_years_is_a_range_and_a_coordinated_month_takes_the_next_year() -> None:
+    rows = _one("Between 1986 and 1989 the office published 26 volumes. In 1980 he wrote.")
+    assert (rows[0]["text"], rows[0]["edtf"]) == ("Between 1986 and 1989", "1986/1989")
+    rows = _one("In 1980 he wrote. In meetings in May and August 1987 he promised changes.")
+    assert [(r["text"], r["edtf"]) for r in rows][1:] == [("May", "1987-05"), ("August 1987", "1987-08")]
+
+
+def test_telegram_and_file_numbers_are_not_years() -> None:
+    assert _one("1979.") == []
+    assert _one("He delivered my telegram, copy of which cabled you in my 1973.") == []
+    assert _one("Referring Department’s 1975, he left in 1917.")[0]["text"] == "1917"
+    assert _one("Wilson’s 1918 speech was read.")[0]["edtf"] == "1918"
+
+
+def test_dates_that_name_the_years_a_thing_covers_are_attributive() -> None:
+    rows = _one("Between 1958 and 1979, the office published volumes covering the years 1940 through 1951.")
+    assert [(r["text"], r["usage"]) for r in rows] == [
+        ("Between 1958 and 1979", "adverbial"),
+        ("1940 through 1951", "attributive"),
+    ]
+    assert _one("In the year 1920 he left.")[0]["usage"] == "adverbial"

@@ -10,10 +10,15 @@ are approximate. Conventions (documented in schemas/time_expressions.yaml):
 - early / mid / late narrow a year to Jan-Apr / May-Aug / Sep-Dec, a decade to years 0-3 / 3-6 / 7-9,
   a century to years 0-32 / 33-66 / 67-99, a month to days 1-10 / 11-20 / 21-end; the EDTF value is then
   an interval of those bounds (e.g. "late 1933" -> 1933-09/1933-12).
+- "5 or 6 April 1907" -> the EDTF set [1907-04-05,1907-04-06] (one of them) with the bounds of both.
 - by X -> open start "../X" (no earliest bound); before X -> "../<unit before X>"; after X -> "<unit after
   X>/.."; circa X -> "X~" with the bounds of X unchanged.
 - relative expressions ("Three years later", "in August", "the night before he signed ...") are resolved
-  against the most recent absolute, narrative (not attributive) expression before them in document order;
+  against the most recent narrative (not attributive) expression before them in document order, absolute
+  or itself resolved from an earlier one (a chain: "On December 8, 1869 ... Five days later ... The day
+  after ..."); "by that time" does not anchor;
+  a month written without a year takes the year that puts it nearest to an anchor of month or day
+  precision ("On December 17 ... in early February" -> the February after);
   "several" and "a few" mean 2 to 6 units.
 """
 
@@ -28,66 +33,34 @@ import edtf
 import polars as pl
 
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
+from pipeline.vocab import load_mapping, load_words
 
 PRECISIONS = ("day", "month", "season", "year", "decade", "century")
 MODIFIERS = ("early", "mid", "late", "before", "after", "by", "circa", "none")
 
-SEASONS = {"spring": (21, 3), "summer": (22, 6), "autumn": (23, 9), "fall": (23, 9), "winter": (24, 12)}
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
+SEASONS: dict[str, tuple[int, int]] = {
+    word: (code, month) for word, (code, month) in load_mapping("date_seasons").items()
 }
-VAGUE_QUANTITIES = {"several": (2, 6), "a few": (2, 6), "some": (2, 6), "a couple of": (2, 2)}
-ORDINAL_CENTURIES = {
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "sixteenth": 16,
-    "seventeenth": 17,
-    "eighteenth": 18,
-    "nineteenth": 19,
-    "twentieth": 20,
-    "twenty-first": 21,
+NUMBER_WORDS: dict[str, int] = load_mapping("date_numbers")
+VAGUE_QUANTITIES: dict[str, tuple[int, int]] = {
+    words: (low, high) for words, (low, high) in load_mapping("date_vague_quantities").items()
 }
+ORDINAL_CENTURIES: dict[str, int] = load_mapping("date_ordinal_centuries")
 # Nouns naming happenings: a date attached to one of these still dates something that happened.
-EVENT_NOUNS = frozenset(
-    """conference congress summit meeting meetings talks negotiations invasion election elections revolution
-    treaty pact agreement accord crisis war visit trip journey speech memo memorandum letter dispatch
-    telegram strike coup uprising mission offensive campaign purge trial massacre famine visit interview
-    session report article""".split()
-)
+EVENT_NOUNS = frozenset(load_mapping("event_nouns"))
 
 _MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")(?![a-z])"
 _YEAR = r"(?:1[0-9]|20)\d\d"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DASH = r"\s*[–—-]\s*"
-_SEASON = "(?i:spring|summer|autumn|fall|winter)"
+_DAYS_SEPARATOR = rf"(?:{_DASH}|\s+(?P<alt>or)\s+)"
+_SEASON = "(?i:" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
 _NUMBER = "(?i:" + "|".join(sorted((*NUMBER_WORDS, *VAGUE_QUANTITIES), key=len, reverse=True)) + r"|\d{1,2})"
 _UNIT = r"(?i:day|night|week|month|year|decade)s?"
 _CENTURY = "(?i:" + "|".join(sorted(ORDINAL_CENTURIES, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th))"
 _PART = r"(?i:early|mid|middle|late)"
 
-_NOT_YEAR_AFTER = (
-    r"million|billion|percent|%|miles|km|kilometres|kilometers|metres|meters|feet|tons|tonnes|men|troops|"
-    r"soldiers|people|dollars|pounds|roubles|rubles|copies|pages"
-)
+_NOT_YEAR_AFTER = "|".join(re.escape(word) for word in load_words("date_not_year_after"))
 
 _PATTERNS: list[tuple[str, str]] = [
     ("relative_event", r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+[^,;:.()]+"),
@@ -101,7 +74,11 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b",
     ),
     ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
-    ("day_range", rf"(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b"),
+    (
+        "day_range",
+        rf"(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b",
+    ),
+    ("day_range", rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
     ("day_month_year", rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b"),
     ("month_day_year", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
     ("month_range", rf"(?P<m1>{_MONTH}){_DASH}(?P<m2>{_MONTH})\s+(?P<y>{_YEAR})\b"),
@@ -116,8 +93,9 @@ _PATTERNS: list[tuple[str, str]] = [
         "year_range",
         rf"(?P<y1>{_YEAR})(?:{_DASH}|\s+(?:to|until|till|through)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?!\s*[–-])",
     ),
-    ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d)"),
-    ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)"),
+    ("year_range", rf"(?i:between)\s+(?P<y1>{_YEAR})\s+and\s+(?P<y2>{_YEAR})\b"),
+    ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d{{3}})"),
+    ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d{{3}})"),
     ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
     ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:{_NOT_YEAR_AFTER})\b)"),
 ]
@@ -139,12 +117,18 @@ _CUES = {
     "month_day": re.compile(_MONTH),
     "month_alone": re.compile(_MONTH),
 }
-_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|until|early|late|mid|by)\s+$", re.I)
+_NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
+_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by)\s+$", re.I)
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
     re.I,
 )
 _NOUN_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
+_TITLE_BEFORE = re.compile(
+    r"(?<![.!?]\s)\b([A-Z][a-z]+)\s+$"
+)  # a year after a name: "Foreign Relations 1868"
+_YEARS_BEFORE = re.compile(r"\b([A-Za-z]+)\s+the\s+years?\s+$")
+_WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 _RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
@@ -319,6 +303,8 @@ def _absolute(kind: str, groups: dict[str, str | None]) -> Value | None:
         last = _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d2"])))
         if first is None or last is None or last.earliest <= first.earliest:
             return None
+        if g.get("alt"):  # "April 5 or 6, 1907": one of the days (an EDTF set), bounds of both
+            return Value(f"[{first.edtf},{last.edtf}]", first.earliest, last.latest, "day")
         return Value(f"{first.edtf}/{last.edtf}", first.earliest, last.latest, "day")
     if kind == "month_year":
         return _month_value(int(g["y"]), MONTHS[g["m"]])
@@ -353,8 +339,19 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
     """adverbial, or attributive with the noun it modifies ("the 1941 borders", "the borders of 1941")."""
     before = text[:start]
     of_noun = _OF_BEFORE.search(before)
-    if of_noun and not before.rstrip().lower().endswith(("end of", "beginning of", "middle of", "summer of")):
+    if of_noun and not before.rstrip().lower().endswith(
+        ("end of", "beginning of", "middle of", "summer of", "course of")
+    ):
         return "attributive", of_noun.group(1).lower()
+    named = _WORD_BEFORE.search(before)
+    if named and named.group(1).lower() in EVENT_NOUNS:  # "the Anglo-Russian convention 1916"
+        return "attributive", named.group(1).lower()
+    title = _TITLE_BEFORE.search(before) if text[start : start + 1].isdigit() else None
+    if title and title.group(1) not in MONTHS and title.group(1).lower() not in _NOT_TITLE_WORDS:
+        return "attributive", title.group(1).lower()
+    years = _YEARS_BEFORE.search(before)  # "covering the years 1940 through 1951", but "in the year 1920"
+    if years:
+        return ("adverbial", None) if years.group(1).lower() in _NOT_TITLE_WORDS else ("attributive", "years")
     after = _NOUN_AFTER.match(text, end)
     if _DETERMINER_BEFORE.search(before) and after:
         words = [w.lower() for w in after.groups() if w]
@@ -364,9 +361,22 @@ def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
     return "adverbial", None
 
 
+_NOT_TITLE_WORDS = frozenset(
+    "in on at of to for by with from since until till during after before about around circa through the a "
+    "an early late over throughout mid middle and or but as when while that this".split()
+)
 _FUNCTION_WORDS = frozenset(
     "in on at of to for by with and or but as was were had has is are when while that which the a an".split()
 )
+
+
+def _is_document_number(text: str, match: re.Match[str]) -> bool:
+    """A four-digit number that numbers a telegram or file: alone as a sentence ("1979."), or after a
+    telegram's owner or "No." ("cabled you in my 1973", "Department's 7086"). "Wilson's 1918 speech" is
+    a year."""
+    if re.fullmatch(r"\W*\d{4}\W*", text):
+        return True
+    return _NUMBER_OWNER_BEFORE.search(text, 0, match.start()) is not None
 
 
 def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
@@ -379,6 +389,8 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
             continue
         for match in pattern.finditer(text):
             if kind == "month_alone" and not _MONTH_ALONE_AFTER.search(text, 0, match.start()):
+                continue
+            if kind == "year" and _is_document_number(text, match):
                 continue
             found.append((match.start(), match.start() - match.end(), priority, kind, match))
     return sorted(found, key=lambda c: c[:3])
@@ -469,14 +481,22 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
     g = found.match.groupdict()
     if found.kind in ("day_month", "month_day", "month_alone"):
         assert anchor.earliest is not None or anchor.latest is not None
-        year = (anchor.earliest or anchor.latest).year  # type: ignore[union-attr]
-        month = MONTHS[g["m"]]
+        when = anchor.earliest or anchor.latest
+        assert when is not None
+        month, year, note = MONTHS[g["m"]], when.year, "year taken from the anchor"
+        if anchor.precision in ("month", "day"):
+            year = min(
+                (when.year, when.year - 1, when.year + 1),
+                key=lambda y: abs(y * 12 + month - when.year * 12 - when.month),
+            )
+            if year != when.year:
+                note = "year that puts the month nearest to the anchor"
         if found.kind == "month_alone":
-            return _month_value(year, month), "year taken from the anchor"
+            return _month_value(year, month), note
         day = _day_value(year, month, int(re.sub(r"\D", "", g["d"])))
         if day is None:
             raise ValueError("no such day")
-        return day, "year taken from the anchor"
+        return day, note
     if anchor.earliest is None or anchor.latest is None:
         raise ValueError("anchor is open-ended")
     if found.kind == "relative_then":
@@ -525,7 +545,7 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
 
 def _is_anchor(found: _Found, text: str, value: Value) -> bool:
     """Narrative dates of year precision or finer anchor; periods, open intervals and attributes do not."""
-    if found.kind in _RELATIVE_KINDS or found.modifier in ("before", "after"):
+    if found.kind == "relative_then" or found.modifier in ("before", "after"):
         return False
     if value.precision in ("decade", "century"):
         return False
@@ -549,15 +569,28 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
     texts = [t or "" for t in sentences.sort("char_start")["text"].to_list()]
     for index, sentence in enumerate(sentences.sort("char_start").iter_rows(named=True)):
         text = texts[index]
-        for found in _scan(text):
+        scanned = _scan(text)
+        for position, found in enumerate(scanned):
             row = _row(sentence, found, len(rows) + 1)
-            if found.kind in _RELATIVE_KINDS:
+            shared = _shared_year(text, found, scanned[position + 1 : position + 2])
+            if shared is not None:  # "in May and August 1987": May takes 1987
+                value, _ = _relative(found, shared[1])
+                _fill(row, apply_modifier(value, found.modifier))
+                row["resolution_note"] = f"year of {shared[0]!r}, the date it is coordinated with"
+            elif found.kind in _RELATIVE_KINDS:
                 anchor = (
                     _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
                 )
                 _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
                 if anchor:
                     row["resolution_note"] += f" (last mentioned {anchor[2]})"
+                resolved = _resolved_value(row)
+                if (
+                    resolved is not None
+                    and row["anchor_time_expression_id"]
+                    and _is_anchor(found, text, resolved)
+                ):
+                    anchors.append((index, row["time_expression_id"], resolved))
             else:
                 base = _absolute(found.kind, found.match.groupdict())
                 if base is None:
@@ -570,6 +603,27 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                     anchors.append((index, row["time_expression_id"], value))
             rows.append(row)
     return pl.DataFrame(rows, schema=TIME_EXPRESSION_SCHEMA)
+
+
+def _shared_year(text: str, found: _Found, following: list[_Found]) -> tuple[str, Value] | None:
+    """The year of the next date when a year-less month or day is coordinated with it ("May and August
+    1987", "5 May or 6 June 1920"), as (its text, its year)."""
+    if found.kind not in ("day_month", "month_day", "month_alone") or not following:
+        return None
+    after = following[0]
+    year = after.match.groupdict().get("y")
+    if year is None or not re.fullmatch(
+        r"\s*,?\s*(?:and|or|to|until|through|[–-])\s*", text[found.end : after.start]
+    ):
+        return None
+    return after.match.group(0), _year_value(int(year))
+
+
+def _resolved_value(row: dict) -> Value | None:
+    """A resolved relative expression as a value that can anchor later ones (both bounds known)."""
+    if row["edtf"] is None or row["date_earliest"] is None or row["date_latest"] is None:
+        return None
+    return Value(row["edtf"], row["date_earliest"], row["date_latest"], row["precision"])
 
 
 def _event_anchor(

@@ -1,117 +1,156 @@
 """Dated happenings narrated in the body: events, their participants and supporting footnotes.
 
-An event is a trigger (a verb or event noun from a small lexicon, see docs/event-types.md) dated by a time
-expression in the same sentence. Generic statements without a time are not events; nor are periods written
-as decades or centuries, questions, or dates that only modify a thing ("the 1941 borders"). A sentence with
-two dating expressions gives two events. Roles come from where linked mentions stand relative to the
-trigger; certainty from the author's hedges (FactBank-style certain / probable / possible).
+An event is a clause whose predicate names a happening, dated by the narrative. The predicate is a verb or
+verb phrase from vocab/event_verbs.yaml, an event noun from vocab/event_nouns.yaml that a date is attached
+to, or any other finite past-tense verb after its subject that vocab/event_nonevent_verbs.yaml does not
+call a state or a thought. Its date (``date_basis``):
+
+- explicit / relative: a time expression in the predicate's clause picks its predicate (the event noun it
+  is attached to, else the nearest predicate in its clause); predicates coordinated with that one ("gave
+  it up and emigrated") share it. relative when that expression was resolved against another date.
+- context: a clause with no date of its own takes the narrative's reference time, the last narrative date
+  before it in the same paragraph. A clause that places itself "after" in words ("Soon", "With the
+  Revolution") keeps an open-ended date from the reference time; one that places itself elsewhere ("On
+  another occasion", "When ...") gets no date and no event: a wrong anchor is worse than a missed event.
+
+Not events: negated, modal, infinitive or past-perfect predicates without their own date, quoted words,
+questions, clauses inside "that"-complements of saying and thinking verbs, sentences about a decade or
+century, and dates that only qualify a thing ("the 1941 borders"). Roles come from where linked mentions
+stand relative to the predicate; certainty from the author's hedges in its clause (FactBank-style).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipeline.extract.dates import EVENT_NOUNS
+from pipeline.package.schema import load_table_spec, rows_to_frame
+from pipeline.paths import VOCAB_DIR
+from pipeline.vocab import VocabularyError, load_mapping, load_words
 
-EVENT_TYPES = (
-    "meeting",
-    "correspondence",
-    "appointment",
-    "dismissal_or_resignation",
-    "agreement",
-    "decision",
-    "proposal",
-    "statement",
-    "travel",
-    "publication",
-    "conference",
-    "military",
-    "other",
+EVENT_TYPES: tuple[str, ...] = next(
+    f.enum or () for f in load_table_spec("events").fields if f.name == "event_type"
 )
 
-# Trigger lexicon: (pattern over the sentence, event type), most specific first; whole words, any case.
-_TRIGGER_WORDS: list[tuple[str, str]] = [
-    (
-        r"end of the war|outbreak of (?:the )?war|invasion|invaded|invade[sd]?|bombed|bombing|offensive",
-        "military",
-    ),
-    (r"conference|congress|summit", "conference"),
-    (r"wrote an article|wrote a book|published|publication of|appeared in|writing publicly", "publication"),
-    (r"letter|memo(?:randum)?|telegram|dispatch|cabled|penned|wrote to|wrote", "correspondence"),
-    (
-        r"met|meets?|meeting|talks|conversation|session|negotiated|negotiations|discussed|questioned",
-        "meeting",
-    ),
-    (
-        r"dismissed|dismissal|resigned|resignation|retired|retirement|ousted|removed from office|recalled|"
-        r"fired",
-        "dismissal_or_resignation",
-    ),
-    (r"appointed|appointment|named|took over|elected|promoted|succeeded|became", "appointment"),
-    (r"signed|hammered out|agreement|treaty|pact|alliance|accord|arrangement|concluded", "agreement"),
-    (r"approved|ordered|decided|decreed|ratified|adopted|rejected|vetoed", "decision"),
-    (r"proposed|proposal|requested|suggested|offered|urged|appealed|demanded", "proposal"),
-    (
-        r"told|said|declared|asserted|remarked|observed|announced|stated|asked|replied|confided|hinted|"
-        r"complained|warned|insisted|spoke|speech",
-        "statement",
-    ),
-    (
-        r"arrived|returned|came to|went to|travell?ed|emigrated|left for|visited|sailed|flew|moved to|fled",
-        "travel",
-    ),
-    (r"crisis|election|revolution|died|born|arrested|founded|collapsed", "other"),
-]
-_TRIGGERS = [(re.compile(rf"\b(?:{rx})\b", re.I), kind) for rx, kind in _TRIGGER_WORDS]
-_NOUN_TYPES = {
-    noun: next((kind for pattern, kind in _TRIGGERS if pattern.fullmatch(noun)), "other")
-    for noun in EVENT_NOUNS
-}
 
-# Hedge cues, strongest first (FactBank: CT+ certain, PR+ probable, PS+ possible).
-_HEDGES: list[tuple[str, str]] = [
-    (
-        r"almost certainly|it is (?:quite |very |highly )?likely|probably|apparently|presumably|likely|"
-        r"reportedly|allegedly|seems? to have|appears? to have",
-        "probable",
-    ),
-    (r"perhaps|possibly|may have|might have|could have|it is possible", "possible"),
-]
-_HEDGE_PATTERNS = [(re.compile(rf"\b(?:{rx})\b", re.I), level) for rx, level in _HEDGES]
+def _checked_mapping(name: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """A vocabulary mapping whose values must be one of allowed; a typo fails here, naming the entry."""
+    entries = load_mapping(name)
+    for word, value in entries.items():
+        if value not in allowed:
+            raise VocabularyError(
+                f"{VOCAB_DIR / (name + '.yaml')}: entry {word!r} has {value!r}, not one of {allowed}"
+            )
+    return {str(word).lower(): value for word, value in entries.items()}
 
-_CLAUSE_BREAK = re.compile(r";|:|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b")
+
+_EVENT_VERBS = _checked_mapping("event_verbs", EVENT_TYPES)
+_EVENT_NOUN_TYPES = _checked_mapping("event_nouns", EVENT_TYPES)
+_NONEVENT_VERBS = frozenset(load_words("event_nonevent_verbs"))
+_HEDGES = _checked_mapping("event_hedges", ("probable", "possible"))
+_TIME_CUES = _checked_mapping("event_time_cues", ("after", "unknown"))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of words and phrases, longest first, any whitespace between words."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _phrase_index(phrases: dict[str, str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases by their first word, longest first: a word lookup is much faster than one big regex."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, kind in phrases.items():
+        words = tuple(phrase.lower().split())
+        index.setdefault(words[0], []).append((words, kind))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+_VERB_INDEX = _phrase_index(_EVENT_VERBS)
+_NOUN_INDEX = _phrase_index(
+    {**{f"{noun}s": kind for noun, kind in _EVENT_NOUN_TYPES.items() if " " not in noun}, **_EVENT_NOUN_TYPES}
+)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right."""
+    found, position = [], 0
+    while position < len(words):
+        for phrase, kind in index.get(words[position][2], ()):
+            end = position + len(phrase)
+            if tuple(w[2] for w in words[position:end]) == phrase:
+                found.append((words[position][0], words[end - 1][1], kind))
+                position = end - 1
+                break
+        position += 1
+    return found
+
+
+_PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
+_EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
+_HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
+_CUE_PATTERN = re.compile(
+    rf"^\W*(?:(?:but|and|so|yet|thus|however|indeed),?\s+)?({_alternation(_TIME_CUES)})\b", re.I
+)
+
+_ADVERB_CUE = re.compile(r"\b(soon|later|eventually|subsequently|then)\s+(?:[a-z]+ly\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(
+    r";|:|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b|\band\s+(?=(?:he|she|they|we|it|I)\b)"
+    r"|,[”\"]?\s+(?=(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b)"  # a non-restrictive relative clause
+)
+_SUBORDINATE_OPENING = re.compile(
+    r"^\W*(?:when|while|after|before|as|although|though|if|once|since|until|because|[A-Za-z]+ing)\b[^,;:]*,",
+    re.I,
+)
+_QUOTES = re.compile(r"[\"“”]")
+_ADVERB = re.compile(r"(?:[a-z]+ly|also|even|still|then|soon|thus|once|further|however|again)$")
+_REJECT_BEFORE = frozenset(
+    """to would could should might may must will can shall not never n't no be being been is are am
+    the a an his her their its this these those our my your of in on at for with from by into upon about
+    against over under through without before after""".split()
+)
+_PERFECT = frozenset({"had", "has", "have"})
+_OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
+_NOUN_PHRASE_END = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
+)
+_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
+_DATELINE_TAIL = re.compile(
+    r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
+)
+_NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
+_GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
+_CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
+_COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
+_REFERENCE_OPENING = re.compile(
+    r"\W*(?:Your|My|Our|Referring|Reference|Department[’']s|Embassy[’']s|[A-Z][\w.]*[’']s\s+telegram)\b"
+)
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
+_UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
+_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
+_NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
+_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
+_REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
+_AUXILIARIES = frozenset({"was", "were", "had", "did"})
+_THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
+_NOT_STATES = _AUXILIARIES | {"dated"}  # "the circular of the inspector dated January 22" dates the circular
+_REPORTED = re.compile(
+    rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t in _REPORTING_TYPES] + _THINKING_VERBS)})"
+    r"\b[^;:]*?\b(?:that|why|whether|how)\b",
+    re.I,
+)
+
 _ROLE_STRENGTH = {"agent": 0, "recipient": 1, "counterpart": 2, "place": 3, "mentioned": 4}
 _DIRECTED = {"correspondence", "statement", "proposal", "appointment", "dismissal_or_resignation", "decision"}
 _LABEL_WORDS = 7
-
-
-_NOUN_TRIGGERS = EVENT_NOUNS | {
-    "end of the war",
-    "outbreak of war",
-    "outbreak of the war",
-    "invasion",
-    "bombing",
-    "offensive",
-    "publication of",
-    "dismissal",
-    "resignation",
-    "retirement",
-    "appointment",
-    "alliance",
-    "arrangement",
-    "proposal",
-    "election",
-    "negotiations",
-    "conversation",
-    "session",
-    "memorandum",
-    "dispatch",
-    "telegram",
-    "accord",
-}
 
 
 @dataclass
@@ -120,27 +159,131 @@ class _Trigger:
     end: int
     text: str
     event_type: str
+    is_noun: bool = False
+    generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
 
-    @property
-    def is_noun(self) -> bool:
-        return self.text.lower() in _NOUN_TRIGGERS
+
+@dataclass
+class _Sentence:
+    """A body sentence with what the event rules need to know about it."""
+
+    row: dict
+    text: str
+    triggers: list[_Trigger]
+    predicates: list[_Trigger]
+    times: list[dict] = field(default_factory=list)
+    quoted_start: bool = False  # the sentence starts inside a quotation opened before it
+
+
+def _overlaps(found: list[_Trigger], start: int, end: int) -> bool:
+    return any(t.start < end and start < t.end for t in found)
 
 
 def _triggers(text: str) -> list[_Trigger]:
+    """Verb phrases from the vocabulary, then event nouns, then other past-tense verbs (type "other")."""
     found: list[_Trigger] = []
-    for pattern, kind in _TRIGGERS:
-        for match in pattern.finditer(text):
-            if not any(
-                t.start <= match.start() < t.end or match.start() <= t.start < match.end() for t in found
-            ):
-                found.append(_Trigger(match.start(), match.end(), match.group(0), kind))
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+    for start, end, kind in _phrases(words, _VERB_INDEX):
+        found.append(_Trigger(start, end, text[start:end], kind))
+    for start, end, kind in _phrases(words, _NOUN_INDEX):
+        if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
+            continue  # "toward meeting production targets" is a verb, not a meeting
+        if not _overlaps(found, start, end):
+            found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
+    for match in _EMPHATIC_PAST.finditer(text):
+        word = match.group(1)
+        if word.lower() not in _NONEVENT_VERBS and not _overlaps(found, match.start(1), match.end(1)):
+            words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
+            if words and _has_subject(words, text, match.end(1)):
+                found.append(_Trigger(match.start(1), match.end(1), word, "other"))
+    for match in _PAST_TENSE.finditer(text):
+        word = match.group(0)
+        hyphenated = text[match.start() - 1 : match.start()] == "-"
+        if (
+            word not in _NONEVENT_VERBS
+            and not hyphenated
+            and not _overlaps(found, match.start(), match.end())
+        ):
+            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
     return sorted(found, key=lambda t: t.start)
 
 
+def _is_predicate(
+    text: str, trigger: _Trigger, generic: bool = False, dated: bool = False, quoted: bool = False
+) -> bool:
+    """A finite past-tense predicate after its subject: not an infinitive, modal, negated or perfect form,
+    not a participle after a determiner or preposition, not the first word of the sentence, not in quotation
+    marks. A verb outside the vocabulary (generic) also needs a subject (see _has_subject). A predicate with
+    its own date (dated) may be past perfect or quoted ("By that time, Litvinov had 'retired.'")."""
+    if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
+        return False
+    if text[trigger.start - 1 : trigger.start] == "-":
+        return False
+    words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
+    while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
+        words.pop()
+    if not words:
+        return False
+    before = words[-1].lower()
+    if dated and before in _PERFECT:
+        before = words[-2].lower() if len(words) > 1 else ""
+    elif before in _PERFECT:
+        return False
+    if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
+        return False
+    if generic and not _has_subject(words, text, trigger.end):
+        return False
+    return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
+
+
+def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "which were chartered on the 30 March": a passive verb with its date right after it."""
+    passive = re.search(r"\b(?:was|were)\s+(?:[a-z]+ly\s+)?$", text[: trigger.start])
+    return passive is not None and trigger.end <= start and len(text[trigger.end : start].split()) <= 3
+
+
+def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "were not published until 1909": the happening is dated by the date after "until"."""
+    negated = re.search(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,1}$", text[: trigger.start])
+    return negated is not None and _UNTIL_AFTER.match(text[trigger.end : start]) is not None
+
+
+def _has_subject(words: list[str], text: str, end: int) -> bool:
+    """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
+    a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
+    last = words[-1]
+    if last.lower() in _SUBJECT_PRONOUNS or (last[0].isupper() and not last.endswith(("’s", "'s"))):
+        return True
+    if not last.isalpha() or last.endswith(("ly", "ing")) or last.lower() in _NONEVENT_VERBS | _REJECT_BEFORE:
+        return False
+    if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
+        return False
+    phrase = " ".join(words[-5:])
+    if not _NOUN_PHRASE_END.search(phrase):
+        return False
+    return _OBJECT_AFTER.match(text, end) is not None
+
+
+def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
+    """True inside a quotation (straight quotes counted, curly ones paired); opened when the sentence
+    starts inside one that an earlier sentence of the paragraph opened."""
+    for match in _QUOTES.finditer(text, 0, position):
+        mark = match.group(0)
+        opened = True if mark == "“" else False if mark == "”" else not opened
+    return opened
+
+
 def _clause_of(text: str, position: int) -> tuple[int, int]:
-    """The stretch of the sentence between clause breaks around a position."""
+    """The stretch of the sentence between clause breaks around a position; an opening subordinate or
+    participial clause ("When ... ,", "Writing publicly in 1944,") is a clause of its own."""
     start, end = 0, len(text)
-    for match in _CLAUSE_BREAK.finditer(text):
+    opening = _SUBORDINATE_OPENING.match(text)
+    if opening and not _QUOTES.search(opening.group(0)):
+        if position < opening.end():
+            end = opening.end() - 1
+        else:
+            start = opening.end()
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
         if match.end() <= position:
             start = match.end()
         elif match.start() >= position:
@@ -149,18 +292,44 @@ def _clause_of(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
-def _pick_trigger(text: str, timex: dict, offset: int) -> _Trigger | None:
-    """The trigger a time expression dates: its event noun, else the nearest trigger in its clause."""
+def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
+    """The trigger a time expression dates: its event noun, else the nearest predicate in its clause."""
+    text, offset = sentence.text, sentence.row["char_start"]
     start, end = timex["char_start"] - offset, timex["char_end"] - offset
-    candidates = _triggers(text)
     if timex["usage"] == "attributive":
         noun = _attached_noun(text, start, end)
         if noun is None:
             return None
-        return _Trigger(noun[0], noun[1], text[noun[0] : noun[1]], _NOUN_TYPES.get(noun[2], "other"))
-    candidates = [t for t in candidates if t.end <= start or t.start >= end]
+        return _Trigger(
+            noun[0], noun[1], text[noun[0] : noun[1]], _EVENT_NOUN_TYPES.get(noun[2], "other"), True
+        )
+    usable = [
+        t
+        for t in sentence.triggers
+        if t.is_noun
+        or _is_predicate(text, t, generic=t.generic, dated=True)
+        or _negated_until(text, t, start)
+        or _dated_passive(text, t, start)
+    ]
+    if _inside_quotes(text, start, sentence.quoted_start):  # a quoted date dates only quoted words
+        usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
+    reported = _REPORTED.search(text[:start])
+    if reported:  # a date inside what someone said dates what they said happened, not the saying
+        usable = [t for t in usable if t.start >= reported.end()]
+    when_clause = re.match(r",?\s+when\s+", text[end:])
+    if when_clause:  # "until May, when the Senate acquitted him"
+        following = [t for t in usable if not t.is_noun and t.start >= end + when_clause.end()]
+        if following:
+            return following[0]
+    if _UNTIL_BEFORE.search(text[:start]) and not _NOT_BEFORE.search(text[:start]):
+        usable = [
+            t for t in usable if _negated_until(text, t, start)
+        ]  # "a delay until the fall" dates no verb
+    candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
-    inside = [t for t in candidates if clause[0] <= t.start < clause[1]] or candidates
+    inside = [t for t in candidates if clause[0] <= t.start < clause[1]] or [
+        t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)
+    ]
     if not inside:
         return None
     accompanying = re.match(r"\s+with\s+the\s+", text[end:])
@@ -171,8 +340,13 @@ def _pick_trigger(text: str, timex: dict, offset: int) -> _Trigger | None:
     leading = [t for t in inside if t.is_noun and t.end <= start and len(text[t.end : start].split()) <= 3]
     if leading and not any(leading[-1].end <= t.start < start for t in inside if not t.is_noun):
         return leading[-1]
-    verbs = [t for t in inside if not t.is_noun] or inside
-    return min(verbs, key=lambda t: (_distance(text, start, end, t), t.start))
+    verbs = [t for t in inside if not t.is_noun]
+    if verbs:
+        return min(verbs, key=lambda t: (_distance(text, start, end, t), t.start))
+    nearest = min(inside, key=lambda t: (_distance(text, start, end, t), t.start))
+    between = text[nearest.end : start] if nearest.end <= start else text[end : nearest.start]
+    states = {w.lower() for w in re.findall(r"[A-Za-z]+", between)} & (_NONEVENT_VERBS - _NOT_STATES)
+    return None if states else nearest
 
 
 def _distance(text: str, start: int, end: int, trigger: _Trigger) -> int:
@@ -181,24 +355,38 @@ def _distance(text: str, start: int, end: int, trigger: _Trigger) -> int:
     return len(between) + (1000 if re.search(r",|\band\b", between) else 0)
 
 
+def _event_noun(word: str) -> str | None:
+    """The vocabulary form of an event noun, singular or plural ("telegrams" -> "telegram")."""
+    low = word.lower()
+    if low in EVENT_NOUNS:
+        return low
+    return low[:-1] if low.endswith("s") and low[:-1] in EVENT_NOUNS else None
+
+
 def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """The event noun an attributive date modifies ("the 1922 memo", "the Conference of 1922")."""
-    before = re.search(r"([A-Za-z-]+)\s+of\s+$", text[:start])
-    if before and before.group(1).lower() in EVENT_NOUNS:
-        return before.start(1), before.end(1), before.group(1).lower()
+    before = _NOUN_OF_BEFORE.search(text[:start])
+    if before and _event_noun(before.group(1)):
+        return before.start(1), before.end(1), _event_noun(before.group(1))
+    named = re.search(r"([A-Za-z-]+)\s+$", text[:start])  # "the Anglo-Russian convention 1916"
+    if named and _event_noun(named.group(1)):
+        return named.start(1), named.end(1), _event_noun(named.group(1))
     after = re.match(r"(\s+[A-Za-z-]+){1,2}", text[end:])
     if after:
         for word in re.finditer(r"[A-Za-z-]+", after.group(0)):
-            if word.group(0).lower() in EVENT_NOUNS:
-                return end + word.start(), end + word.end(), word.group(0).lower()
+            if _event_noun(word.group(0)):
+                return end + word.start(), end + word.end(), _event_noun(word.group(0))
     return None
 
 
-def _certainty(text: str) -> tuple[str, str | None]:
-    for pattern, level in _HEDGE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return level, match.group(0)
+def _certainty(text: str, trigger: _Trigger) -> tuple[str, str | None]:
+    """The strongest hedge in the trigger's clause (FactBank: certain, probable, possible)."""
+    start, end = _clause_of(text, trigger.start)
+    cues = [m.group(0) for m in _HEDGE_PATTERN.finditer(text, start, end)]
+    for level in ("probable", "possible"):
+        cue = next((c for c in cues if _HEDGES[" ".join(c.lower().split())] == level), None)
+        if cue:
+            return level, cue
     return "certain", None
 
 
@@ -283,6 +471,7 @@ def _participants(event: dict, mentions: list[dict], trigger: _Trigger, text: st
                 for m in mentions
                 if roles[m["entity_id"]][0] == "mentioned"
                 and m["entity_type"] != "place"
+                and (trigger.is_noun or m["char_start"] - offset < trigger.start)
                 and not _PREPOSITION_BEFORE.search(text[: m["char_start"] - offset])
             ),
             None,
@@ -347,6 +536,26 @@ def _eligible(timex: dict, sentence_text: str) -> bool:
     return not sentence_text.rstrip().endswith("?")
 
 
+def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
+    """A narrative date later clauses of the paragraph can take: dated, of year precision or finer, not an
+    open "before/after" interval, not a date that only qualifies a thing, not inside reported words."""
+    if not _eligible(timex, sentence.text) or timex["modifier"] in ("before", "after"):
+        return False
+    if any(t["precision"] in ("decade", "century") for t in sentence.times):
+        return False  # a sentence about a period ("the goal of the 1960s by 1990") sets no narrative time
+    if timex["date_earliest"] is None and timex["date_latest"] is None:
+        return False
+    start = timex["char_start"] - sentence.row["char_start"]
+    if (
+        timex["usage"] == "attributive"
+        and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
+    ):
+        return False
+    if _BETWEEN_BEFORE.search(sentence.text[:start]) or _is_reference(sentence, start):
+        return False
+    return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
+
+
 def extract_events(
     sentences: pl.DataFrame, time_expressions: pl.DataFrame, mentions: pl.DataFrame, footnotes: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -362,49 +571,201 @@ def extract_events(
     for mention in body_mentions.iter_rows(named=True):
         mentions_by_sentence.setdefault(mention["sentence_id"], []).append(mention)
     names = _display_names(body_mentions) if body_mentions.height else {}
+    found = _find_events(sentences, time_expressions)
     events: list[dict] = []
     participants: list[dict] = []
-    for timex in time_expressions.sort("char_start").iter_rows(named=True):
-        sentence = by_sentence.get(timex["sentence_id"])
-        if sentence is None or not _eligible(timex, sentence["text"] or ""):
-            continue
-        offset, text = sentence["char_start"], sentence["text"]
-        trigger = _pick_trigger(text, timex, offset)
-        if trigger is None:
-            continue
-        event = _event_row(sentence, timex, trigger, len(events) + 1)
-        rows = _participants(
-            event, mentions_by_sentence.get(sentence["sentence_id"], []), trigger, text, offset
-        )
+    for number, (sentence, trigger, timex, basis, note) in enumerate(found, start=1):
+        row, text, offset = sentence.row, sentence.text, sentence.row["char_start"]
+        event = _event_row(sentence, trigger, timex, basis, note, number)
+        rows = _participants(event, mentions_by_sentence.get(row["sentence_id"], []), trigger, text, offset)
         agent = next((r["entity_id"] for r in rows if r["role"] == "agent"), None)
         event["label"] = _label(text, trigger, names.get(agent) if agent else None)
         events.append(event)
         participants.extend(rows)
     citations = _supporting_notes(events, by_sentence, footnotes)
     return (
-        pl.DataFrame(events, schema=EVENT_SCHEMA),
-        pl.DataFrame(participants, schema=PARTICIPANT_SCHEMA),
-        pl.DataFrame(citations, schema=EVENT_CITATION_SCHEMA),
+        rows_to_frame("events", events),
+        rows_to_frame("event_participants", participants),
+        rows_to_frame("event_citations", citations),
     )
 
 
-def _event_row(sentence: dict, timex: dict, trigger: _Trigger, number: int) -> dict:
-    offset = sentence["char_start"]
-    certainty, cue = _certainty(sentence["text"])
+_Found = tuple[_Sentence, _Trigger, dict, str, str | None]
+
+
+def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> list[_Found]:
+    """Every (sentence, trigger, time expression, date basis, note) in text order."""
+    times_by_sentence: dict[str, list[dict]] = {}
+    for timex in time_expressions.sort("char_start").iter_rows(named=True):
+        times_by_sentence.setdefault(timex["sentence_id"], []).append(timex)
+    found: list[_Found] = []
+    reference: dict | None = None
+    paragraph: str | None = None
+    quoted = False
+    for row in sentences.sort("char_start").iter_rows(named=True):
+        if row["paragraph_id"] != paragraph:
+            paragraph, reference, quoted = row["paragraph_id"], None, False
+        text = row["text"] or ""
+        triggers = _triggers(text)
+        predicates = [t for t in triggers if _is_predicate(text, t, generic=t.generic, quoted=quoted)]
+        sentence = _Sentence(row, text, triggers, predicates, quoted_start=quoted)
+        quoted = _inside_quotes(text, len(text), quoted)
+        sentence.times = times_by_sentence.get(row["sentence_id"], [])
+        dateline = _dateline(sentence)
+        if dateline is not None:
+            end = dateline["char_end"] - row["char_start"]
+            trigger = _Trigger(0, end, text[:end], "correspondence")
+            basis = "relative" if dateline["is_relative"] else "explicit"
+            found.append((sentence, trigger, dateline, basis, "dateline of a letter or telegram"))
+            reference = dateline
+            continue
+        if text.rstrip().endswith("?"):
+            reference = _last_reference(sentence, reference, len(text))
+            continue
+        found_here: list[tuple[_Trigger, dict, str, str | None]] = []
+        dated_clauses: list[tuple[int, int]] = []
+        for timex in sentence.times:
+            if not _eligible(timex, text):
+                continue
+            start = timex["char_start"] - row["char_start"]
+            if _BETWEEN_BEFORE.search(text[:start]):  # "between 1905 and the mid-1920s" is a period
+                continue
+            if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
+                continue
+            previous = found_here[-1] if found_here else None
+            between = text[previous[1]["char_end"] - row["char_start"] : start] if previous else ""
+            if previous and _COORDINATED_DATES.fullmatch(between):
+                trigger = previous[0]  # "In both 1906 and 1907, Congress refused": one event per date
+            else:
+                trigger = _pick_trigger(sentence, timex)
+                if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
+                    continue  # one predicate, one date
+            dated_clauses.append(_clause_of(text, start))
+            basis = "relative" if timex["is_relative"] else "explicit"
+            found_here.append((trigger, timex, basis, None))
+            found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
+        found_here.extend(_context_events(sentence, found_here, dated_clauses, reference))
+        found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
+        reference = _last_reference(sentence, reference, len(text))
+    return found
+
+
+def _is_reference(sentence: _Sentence, start: int) -> bool:
+    """A date in the reference that opens a telegram ("Your 2321, February 2, 9 p.m.", "Referring to your
+    telegram April 25", "Stevens's telegram of May 21"): it cites a message, it narrates nothing new."""
+    if not _REFERENCE_OPENING.match(sentence.text):
+        return False
+    return not any(t.start < start for t in sentence.predicates)
+
+
+def _dateline(sentence: _Sentence) -> dict | None:
+    """The date of a dateline, a paragraph that is only a place and a date with its hour ("[Telegram]
+    Washington, March 30, 1918, 4 p.m. [Received ...]", "April 27, 2 p.m."): the letter or telegram under
+    it was written or sent then. Dates inside the bracketed notes after it (receipt) are not its date."""
+    if not sentence.times or sentence.times[0]["precision"] != "day":
+        return None
+    timex, offset = sentence.times[0], sentence.row["char_start"]
+    before = sentence.text[: timex["char_start"] - offset]
+    after = sentence.text[timex["char_end"] - offset :]
+    if _DATELINE_PLACE.fullmatch(before) and _DATELINE_TAIL.fullmatch(after):
+        return timex
+    return None
+
+
+def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
+    """Predicates joined to a dated one by "and" with no new subject ("gave it up and emigrated")."""
+    joined: list[_Trigger] = []
+    last = trigger
+    for other in sentence.predicates:
+        if other.start < last.end:
+            continue
+        between = sentence.text[last.end : other.start]
+        object_removed = re.sub(r"^(?:\s+[A-Za-z’'-]+){0,6}?(?=\s*,?\s*(?:and|or)\s)", "", between)
+        if not _COORDINATION.match(object_removed) or re.search(r"[;:()]", between):
+            break
+        joined.append(other)
+        last = other
+    return joined
+
+
+def _context_events(
+    sentence: _Sentence,
+    found_here: list[tuple[_Trigger, dict, str, str | None]],
+    dated_clauses: list[tuple[int, int]],
+    reference: dict | None,
+) -> list[tuple[_Trigger, dict, str, str | None]]:
+    """Undated clauses take the reference time current where they stand (see the module docstring)."""
+    text = sentence.text
+    if any(t["precision"] in ("decade", "century") for t in sentence.times):
+        return []
+    used = [f[0] for f in found_here]
+    out: list[tuple[_Trigger, dict, str, str | None]] = []
+    for trigger in sentence.predicates:
+        if _overlaps(used, trigger.start, trigger.end):
+            continue
+        clause = _clause_of(text, trigger.start)
+        if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
+            continue
+        anchor = _last_reference(sentence, reference, trigger.start)
+        if anchor is None or _REPORTED.search(text, 0, trigger.start):
+            continue
+        cue = (
+            _CUE_PATTERN.match(text, clause[0], trigger.start)
+            or _CUE_PATTERN.match(text, 0, trigger.start)
+            or _ADVERB_CUE.search(text, clause[0], trigger.start)
+        )
+        placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
+        if placement == "unknown":
+            continue
+        note = f"reference time of the paragraph: {anchor['text']!r}"
+        if placement == "after":
+            if anchor["date_earliest"] is None:
+                continue
+            note = f"after the reference time {anchor['text']!r} ({cue.group(1).strip()!r}); open end"
+        out.append((trigger, anchor, "context", note))
+        used.append(trigger)
+    return out
+
+
+def _last_reference(sentence: _Sentence, reference: dict | None, before: int) -> dict | None:
+    """The reference time after the sentence's own narrative dates that stand before a position."""
+    for timex in sentence.times:
+        if timex["char_start"] - sentence.row["char_start"] < before and _is_reference_time(timex, sentence):
+            reference = timex
+    return reference
+
+
+def _open_end(timex: dict) -> str:
+    first = timex["edtf"].split("/")[0].rstrip("~")
+    return f"{first}/.."
+
+
+def _event_row(
+    sentence: _Sentence, trigger: _Trigger, timex: dict, basis: str, note: str | None, number: int
+) -> dict:
+    offset = sentence.row["char_start"]
+    certainty, cue = _certainty(sentence.text, trigger)
+    own_date = basis != "context"
+    after = note is not None and note.startswith("after")
+    start, end = offset + trigger.start, offset + trigger.end
+    if own_date:
+        start, end = min(start, timex["char_start"]), max(end, timex["char_end"])
     return {
-        "event_id": f"{sentence['document_id']}:e{number:03d}",
-        "document_id": sentence["document_id"],
-        "sentence_id": sentence["sentence_id"],
-        "char_start": min(offset + trigger.start, timex["char_start"]),
-        "char_end": max(offset + trigger.end, timex["char_end"]),
+        "event_id": f"{sentence.row['document_id']}:e{number:03d}",
+        "document_id": sentence.row["document_id"],
+        "sentence_id": sentence.row["sentence_id"],
+        "char_start": start,
+        "char_end": end,
         "event_type": trigger.event_type,
         "trigger": trigger.text,
         "label": None,
         "time_expression_id": timex["time_expression_id"],
+        "date_basis": basis,
+        "date_note": note,
         "date_text": timex["text"],
-        "edtf": timex["edtf"],
+        "edtf": _open_end(timex) if after else timex["edtf"],
         "date_earliest": timex["date_earliest"],
-        "date_latest": timex["date_latest"],
+        "date_latest": None if after else timex["date_latest"],
         "precision": timex["precision"],
         "certainty": certainty,
         "certainty_cue": cue,
@@ -440,37 +801,3 @@ def _supporting_notes(
             for note in own
         )
     return rows
-
-
-EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String(),
-    "document_id": pl.String(),
-    "sentence_id": pl.String(),
-    "char_start": pl.Int64(),
-    "char_end": pl.Int64(),
-    "event_type": pl.String(),
-    "trigger": pl.String(),
-    "label": pl.String(),
-    "time_expression_id": pl.String(),
-    "date_text": pl.String(),
-    "edtf": pl.String(),
-    "date_earliest": pl.Date(),
-    "date_latest": pl.Date(),
-    "precision": pl.String(),
-    "certainty": pl.String(),
-    "certainty_cue": pl.String(),
-}
-PARTICIPANT_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String(),
-    "document_id": pl.String(),
-    "entity_id": pl.String(),
-    "entity_type": pl.String(),
-    "role": pl.String(),
-    "mention_id": pl.String(),
-}
-EVENT_CITATION_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String(),
-    "document_id": pl.String(),
-    "footnote_id": pl.String(),
-    "link_rule": pl.String(),
-}
