@@ -20,6 +20,8 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.extract import reference_model
+from pipeline.package.schema import RECORD_STATUS, load_table_spec
 from pipeline.text.months import MONTHS
 
 FIELDS = (
@@ -54,6 +56,7 @@ MONTH_RE = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 DASH = r"\s*[-–—]\s*"
 DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:{DASH}(\d{{1,2}}))?\s+({MONTH_RE})\s+(\d{{4}})$", re.I)
 MONTH_DAY_YEAR = re.compile(rf"^({MONTH_RE})\s+(\d{{1,2}})(?:{DASH}(\d{{1,2}}))?,?\s+(\d{{4}})$", re.I)
+MONTH_DAY = re.compile(rf"^{MONTH_RE}\s+\d{{1,2}}$", re.I)
 MONTH_YEAR = re.compile(rf"^({MONTH_RE})\s+(\d{{4}})$", re.I)
 SEASON_YEAR = re.compile(r"^(spring|summer|autumn|fall|winter)\s+(\d{4})$", re.I)
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -450,6 +453,8 @@ class Parsed:
     unparsed: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     short_candidate: bool = False
+    method: str = "rules"
+    model_probability: float | None = None
 
     def set(self, name: str, value: Any) -> None:
         if value not in (None, "") and self.values.get(name) in (None, ""):
@@ -598,7 +603,7 @@ def _trim_final_period(body: str, italics: list[tuple[int, int]]) -> str:
 
 
 def _merge_date_tokens(tokens: list[Token]) -> list[Token]:
-    """Join "12" + "(March 1942)" and "Undated" + "(1943)" into one date token."""
+    """Join "12" + "(March 1942)", "Undated" + "(1943)" and "March 3" + "1947" into one date token."""
     merged: list[Token] = []
     for token in tokens:
         if (
@@ -613,6 +618,15 @@ def _merge_date_tokens(tokens: list[Token]) -> list[Token]:
         ):
             last = merged.pop()
             merged.append(Token("date", f"{last.text} {token.text}", last.start, token.end))
+        elif (
+            merged
+            and token.kind == "plain"
+            and merged[-1].kind == "plain"
+            and BARE_YEAR.match(token.text)
+            and MONTH_DAY.match(merged[-1].text)
+        ):
+            last = merged.pop()
+            merged.append(Token("date", f"{last.text}, {token.text}", last.start, token.end))
         else:
             merged.append(token)
     return merged
@@ -826,6 +840,48 @@ def split_corporate_title(parsed: Parsed) -> None:
                 parsed.reference_type = "government_document" if GOVERNMENT_WORDS.search(head) else "book"
 
 
+# Referring forms, interviews and archival items: the rules read these (signals, Ibid., shelf marks, letters)
+# and the model, trained on bibliographies, does not know them.
+RULE_TYPES = ("ibid", "short_form", "interview", "archival_document", "archival_collection")
+
+
+def read_reference(
+    text: str,
+    italics: list[tuple[int, int]],
+    model: reference_model.ReferenceModel | None = None,
+    policy: dict[str, str] | None = None,
+) -> Parsed:
+    """Read one reference with the rules and the trained model, field by field as the merge policy says.
+
+    The policy (which of rules and model to trust for each field) comes from the held-out scores recorded
+    beside the shipped model; ``papers-dataset references parse`` and the pipeline both come through here.
+    """
+    parsed = parse_reference(text, italics)
+    split_corporate_title(parsed)
+    if parsed.reference_type in RULE_TYPES:
+        return parsed
+    model = model or reference_model.shipped_model()
+    policy = policy or reference_model.shipped_merge_policy()
+    cut = len(parsed.signal) + 1 if parsed.signal else 0
+    while cut < len(text) and text[cut] == " ":
+        cut += 1
+    labelling = model.label(text[cut:], [(a - cut, b - cut) for a, b in italics if b > cut])
+    model_values = reference_model.to_fields(labelling)
+    clean = reference_model.is_clean(parsed)
+    merged = reference_model.merge(parsed.values, model_values, policy, clean)
+    if merged != parsed.values:
+        parsed.values = merged
+        parsed.method = "rules+model"
+        if not clean:
+            parsed.unparsed = [
+                labelling.text[a:b] for label, a, b, _ in labelling.segments() if label == "other"
+            ]
+        parsed.reference_type = None
+        _decide_type(parsed)
+    parsed.model_probability = labelling.probability
+    return parsed
+
+
 # ---------------------------------------------------------------- resolution
 
 
@@ -992,21 +1048,38 @@ def _mark(row: Row, target: Row | None, status: str, method: str, note: str | No
 # ---------------------------------------------------------------- the table
 
 
+REVIEW_BELOW = 0.5
+
+
+def parse_confidence(parsed: Parsed) -> float:
+    """How sure the reading of one reference is, 0 to 1.
+
+    The rules' reading starts at 0.95 and loses 0.2 per piece left unread; when the model's fields were
+    taken, the model's probability of its whole labelling caps it (the CRF's sequence probability, which
+    tracks how often every field comes out right: see docs/reference-parser.md).
+    """
+    score = 0.95 - 0.2 * len(parsed.unparsed)
+    if parsed.reference_type in ("book", "edited_book") and parsed.short_candidate:
+        score -= 0.25
+    if parsed.method == "rules+model" and parsed.model_probability is not None:
+        score = min(score, parsed.model_probability)
+    return round(max(score, 0.05), 2)
+
+
 def _confidence(row: Row) -> float:
     if row.is_commentary:
         return 0.5
-    score = 0.95
-    score -= 0.2 * len(row.parsed.unparsed)
+    score = parse_confidence(row.parsed)
     if row.resolution_status == "uncertain":
         score -= 0.2
     if row.resolution_status == "unresolved":
         score -= 0.3
-    if row.parsed.reference_type in ("book", "edited_book") and row.parsed.short_candidate:
-        score -= 0.25
     return round(max(score, 0.05), 2)
 
 
-def _note_rows(note: dict[str, Any], spans: list[tuple[int, int]], known: set[str]) -> list[Row]:
+def _note_rows(
+    note: dict[str, Any], spans: list[tuple[int, int]], known: set[str], policy: dict[str, str] | None
+) -> list[Row]:
     text: str = note["text"]
     base: int = note["char_start"]
     relative = [(a - base, b - base) for a, b in spans]
@@ -1016,8 +1089,7 @@ def _note_rows(note: dict[str, Any], spans: list[tuple[int, int]], known: set[st
             (a - segment.start, b - segment.start) for a, b in relative if segment.start <= a < segment.end
         ]
         is_reference = _looks_like_reference(segment, known)
-        parsed = parse_reference(segment.text, seg_italics) if is_reference else Parsed()
-        split_corporate_title(parsed)
+        parsed = read_reference(segment.text, seg_italics, policy=policy) if is_reference else Parsed()
         if parsed.values.get("abbreviation"):
             known.add(_abbreviation_key(parsed.values["abbreviation"]))
         if not is_reference:
@@ -1039,8 +1111,13 @@ def _note_rows(note: dict[str, Any], spans: list[tuple[int, int]], known: set[st
     return rows
 
 
-def extract_citations(footnotes: pl.DataFrame, emphasis_spans: pl.DataFrame) -> pl.DataFrame:
-    """One row per reference (and per commentary stretch) of a document's notes, resolved, without work_id."""
+def extract_citations(
+    footnotes: pl.DataFrame, emphasis_spans: pl.DataFrame, policy: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """One row per reference (and per commentary stretch) of a document's notes, resolved, without work_id.
+
+    policy overrides the shipped merge policy (rules or model per field); the evaluation compares policies.
+    """
     italics = emphasis_spans.filter(pl.col("style") == "italic")
     spans_by_note: dict[str, list[tuple[int, int]]] = {}
     for span in italics.iter_rows(named=True):
@@ -1054,37 +1131,17 @@ def extract_citations(footnotes: pl.DataFrame, emphasis_spans: pl.DataFrame) -> 
         rows: list[Row] = []
         known: set[str] = set()
         for note in notes.filter(pl.col("document_id") == document_id).iter_rows(named=True):
-            rows += _note_rows(note, sorted(spans_by_note.get(note["footnote_id"], [])), known)
+            rows += _note_rows(note, sorted(spans_by_note.get(note["footnote_id"], [])), known, policy)
         resolve(rows)
         records += [_record(document_id, row) for row in rows]
     return pl.DataFrame(records, schema=citation_schema(), orient="row") if records else _empty()
 
 
 def citation_schema() -> dict[str, pl.DataType]:
-    schema: dict[str, pl.DataType] = {
-        "citation_id": pl.String(),
-        "document_id": pl.String(),
-        "footnote_id": pl.String(),
-        "citation_number": pl.Int64(),
-        "char_start": pl.Int64(),
-        "char_end": pl.Int64(),
-        "raw": pl.String(),
-        "reference_type": pl.String(),
-        "signal": pl.String(),
-    }
-    for name in FIELDS:
-        schema[name] = (
-            pl.Boolean() if name == "et_al" else pl.Int64() if name == "number_of_volumes" else pl.String()
-        )
-    schema |= {
-        "refers_to": pl.String(),
-        "resolution_status": pl.String(),
-        "resolution_method": pl.String(),
-        "resolution_note": pl.String(),
-        "parse_confidence": pl.Float64(),
-        "unparsed": pl.String(),
-    }
-    return schema
+    """Column types of the citations table as this stage makes it (from schemas/citations.yaml; works
+    are attached later by pipeline/extract/works.py)."""
+    spec = load_table_spec("citations")
+    return {f.name: f.dtype for f in spec.fields if f.name not in ("work_id", RECORD_STATUS)}
 
 
 def _empty() -> pl.DataFrame:
@@ -1107,12 +1164,15 @@ def _record(document_id: str, row: Row) -> dict[str, Any]:
     for name in FIELDS:
         record[name] = values.get(name)
     record["et_al"] = bool(values.get("et_al")) if not row.is_commentary else None
+    confidence = _confidence(row)
     record |= {
         "refers_to": row.refers_to,
         "resolution_status": row.resolution_status,
         "resolution_method": row.resolution_method,
         "resolution_note": row.resolution_note,
-        "parse_confidence": _confidence(row),
+        "parse_confidence": confidence,
+        "parse_method": None if row.is_commentary else row.parsed.method,
+        "needs_review": confidence < REVIEW_BELOW,
         "unparsed": " | ".join(row.parsed.unparsed) or None,
     }
     return record

@@ -1,0 +1,137 @@
+"""Score the reference parser field by field and choose, per field, whether the rules or the model decide.
+
+Two development sets, neither used to train the shipped model's weights for the decision they inform:
+- held-out bibliography references: a model trained on AnyStyle core + good, tested on AnyStyle gold less
+  the references found verbatim in the training files (plain strings, no italics);
+- footnote references: the hand-checked citation fixture (tests/fixtures/citations_expected.yaml, the
+  committed paper's notes and the style samples, with their italics), parsed by the shipped model.
+
+For each evaluation field (author, title, container, editor, place, publisher, date, volume, pages,
+archival note) every policy (rules, model, rules then model, model then rules, rules when they read the whole
+reference else model) is scored on both sets; the policy with the best mean F1 wins.
+
+    python -m evaluation.reference_scoring                 # print the tables
+    python -m evaluation.reference_scoring --write-policy  # also write models/reference-crf/merge-policy.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from evaluation.citation_scoring import expected_by_note, load_fixture, predicted_citations, score
+from pipeline.extract import reference_model as rm
+from pipeline.extract import reference_training as rt
+
+TRAINING_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "training" / "references"
+
+
+def footnote_scores(policy: dict[str, str]) -> dict[str, Any]:
+    """Per evaluation field scores on the citation fixture, the fixture's fields grouped as in rm.SCORED."""
+    fixture = load_fixture()
+    result = score(predicted_citations(fixture, policy), expected_by_note(fixture))
+    scores = rt.FieldScores()
+    for name, sources in rm.SCORED.items():
+        counts = scores.fields[name]
+        for source in sources:
+            if source in result.fields:
+                field = result.fields[source]
+                counts.tp, counts.fp, counts.fn = (
+                    counts.tp + field.tp,
+                    counts.fp + field.fp,
+                    counts.fn + field.fn,
+                )
+    scores_dict = scores.as_dict()
+    scores_dict["fixture_overall_f1"] = round(result.overall.f1, 3)
+    scores_dict["referring_resolved"] = f"{result.referring_correct}/{result.referring_total}"
+    return scores_dict
+
+
+def choose(heldout: dict[str, Any], footnotes: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Per field, the policy with the best mean F1 over the two sets (a set without the field is left out)."""
+    chosen = {}
+    for name in rm.SCORED:
+
+        def mean_f1(policy: str, name: str = name) -> float:
+            values = []
+            for scores in (heldout[policy], footnotes[policy]):
+                counts = scores[name]
+                if counts["tp"] + counts["fp"] + counts["fn"]:
+                    values.append(counts["f1"])
+            return sum(values) / len(values) if values else 0.0
+
+        chosen[name] = max(rm.POLICIES, key=mean_f1)
+    return chosen
+
+
+def table(title: str, scores: dict[str, Any]) -> str:
+    lines = [title, f"{'field':<16}{'tp':>6}{'fp':>6}{'fn':>6}{'prec':>8}{'recall':>8}{'f1':>8}"]
+    for name in [*rm.SCORED, "micro"]:
+        c = scores[name]
+        lines.append(
+            f"{name:<16}{c['tp']:>6}{c['fp']:>6}{c['fn']:>6}{c['precision']:>8.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=TRAINING_DIR, help="folder of anystyle-*.xml")
+    parser.add_argument("--write-policy", action="store_true", help="write the chosen merge policy")
+    args = parser.parse_args(argv)
+    train, test = rt.held_out(args.data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "dev.crfsuite"
+        rm.train(train, path)
+        dev_model = rm.ReferenceModel(path)
+        heldout = rt.evaluate(dev_model, test)
+        footnotes = {policy: footnote_scores(dict.fromkeys(rm.SCORED, policy)) for policy in rm.POLICIES}
+        policy = choose(heldout, footnotes)
+        combined_footnotes = footnote_scores(policy)
+        combined_heldout = combined_heldout_scores(dev_model, test, policy)
+    print(f"held-out references: {heldout['references']} (AnyStyle gold less verbatim training duplicates)")
+    for name in ("rules", "model"):
+        print(table(f"\nheld-out, {name} only", heldout[name]))
+    print(table("\nheld-out, chosen policy", combined_heldout))
+    for name in ("rules", "model"):
+        print(table(f"\nfootnote fixture, {name} only", footnotes[name]))
+    print(table("\nfootnote fixture, chosen policy", combined_footnotes))
+    print(
+        "footnote fixture with the chosen policy: overall F1 (all citation fields) "
+        f"{combined_footnotes['fixture_overall_f1']}, "
+        f"referring forms {combined_footnotes['referring_resolved']}"
+    )
+    print("\nchosen policy: " + json.dumps(policy))
+    if args.write_policy:
+        record = {
+            "policy": policy,
+            "chosen_by": "evaluation.reference_scoring --write-policy: best mean F1 of the two sets",
+            "heldout_f1": {p: {f: heldout[p][f]["f1"] for f in rm.SCORED} for p in rm.POLICIES},
+            "footnote_f1": {p: {f: footnotes[p][f]["f1"] for f in rm.SCORED} for p in rm.POLICIES},
+        }
+        rm.write_info(rm.MERGE_POLICY, record)
+        print(f"wrote {rm.MERGE_POLICY}")
+    return 0
+
+
+def combined_heldout_scores(
+    model: rm.ReferenceModel, references: list[rm.LabelledReference], policy: dict[str, str]
+) -> dict[str, Any]:
+    """Held-out scores when each field follows the chosen policy."""
+    from pipeline.extract.citations import read_reference
+
+    gold = [rt.gold_fields(reference) for reference in references]
+    predicted = [read_reference(r.text, [], model=model, policy=policy).values for r in references]
+    scores = rt.FieldScores()
+    rt.score(gold, predicted, scores)
+    return scores.as_dict()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
