@@ -247,6 +247,7 @@ def _fragment_kind(fragment: Segment) -> str:
     return "full"
 
 
+@lru_cache(maxsize=65536)
 def _is_location(part: str) -> bool:
     return bool(
         BOX.match(part)
@@ -406,6 +407,7 @@ def _clean_title(text: str) -> str:
 # ---------------------------------------------------------------- dates
 
 
+@lru_cache(maxsize=65536)
 def to_edtf(text: str) -> str | None:
     """An EDTF date from "29 August 1929", "30–31 March 1981", "January 1919", "Winter 1990", "1943"."""
     text = re.sub(r"[()]", " ", text)
@@ -433,6 +435,7 @@ def _day_range(year: str, month: int, day: str, day_end: str | None) -> str:
     return f"{start}/{year}-{month:02d}-{int(day_end):02d}" if day_end else start
 
 
+@lru_cache(maxsize=65536)
 def _is_date(text: str) -> bool:
     stripped = re.sub(r"^(?:undated|n\.d\.)[,\s]*", "", text.strip(), flags=re.I)
     return bool(stripped) and not BARE_YEAR.match(stripped.strip("()")) and to_edtf(text) is not None
@@ -471,6 +474,7 @@ def _split_names(text: str) -> list[str]:
     return [HONORIFIC.sub("", p).strip() for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=65536)
 def _is_names(text: str) -> bool:
     words = [w for w in re.split(r"\s+", text.strip()) if w not in ("and", "&")]
     return 0 < len(words) <= 8 and all(NAME_WORD.match(w) for w in words) and not re.search(r"\d", text)
@@ -866,16 +870,15 @@ def read_reference(
     while cut < len(text) and text[cut] == " ":
         cut += 1
     labelling = model.label(text[cut:], [(a - cut, b - cut) for a, b in italics if b > cut])
-    model_values = reference_model.to_fields(labelling)
+    segments = labelling.segments()
+    model_values = reference_model.to_fields(labelling, segments)
     clean = reference_model.is_clean(parsed)
     merged = reference_model.merge(parsed.values, model_values, policy, clean)
     if merged != parsed.values:
         parsed.values = merged
         parsed.method = "rules+model"
         if not clean:
-            parsed.unparsed = [
-                labelling.text[a:b] for label, a, b, _ in labelling.segments() if label == "other"
-            ]
+            parsed.unparsed = [labelling.text[a:b] for label, a, b, _ in segments if label == "other"]
         parsed.reference_type = None
         _decide_type(parsed)
     parsed.model_probability = labelling.probability

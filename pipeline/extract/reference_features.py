@@ -56,6 +56,7 @@ def word_features(token: str) -> tuple[str, ...]:
     word = token.strip(EDGE_PUNCTUATION)
     lower = word.lower()
     features = [
+        "bias",
         "w=" + lower,
         "s=" + _shape(word),
         "p2=" + lower[:2],
@@ -96,7 +97,7 @@ def word_features(token: str) -> tuple[str, ...]:
 def _neighbour_features(token: str) -> tuple[tuple[str, ...], ...]:
     """What a token tells its neighbours two before, one before, one after and two after it."""
     own = word_features(token)
-    word, shape, last = own[0], own[1], own[6]
+    word, shape, last = own[1], own[2], own[7]
     return (
         ("2" + word,),
         ("1" + word, "1" + shape, "1" + last),
@@ -109,7 +110,7 @@ POSITIONS = tuple(f"pos={index}" for index in range(8))
 EDGES = (("2edge",), ("1edge",), ("-1edge",), ("-2edge",))
 
 
-def sequence_features(text: str, italics: list[tuple[int, int]] | None = None) -> list[list[str]]:
+def sequence_features(text: str, italics: list[tuple[int, int]] | None = None) -> list[tuple[str, ...]]:
     """Features of every token of one reference (see tokenize), with context from its neighbours.
 
     A neighbour's features are named by where the token sits relative to it: "1w=press" on a token means
@@ -120,35 +121,40 @@ def sequence_features(text: str, italics: list[tuple[int, int]] | None = None) -
     count = len(tokens)
     own = [word_features(token) for token in tokens]
     around = [_neighbour_features(token) for token in tokens]
-    sequence: list[list[str]] = []
+    sequence: list[tuple[str, ...]] = []
     in_quote = in_paren = after_in = False
+    last = count - 1
     for index, token in enumerate(tokens):
-        features = ["bias", *own[index], POSITIONS[index * 8 // count]]
-        if token[0] in OPENING_QUOTES:
+        flags: list[str] = [POSITIONS[index * 8 // count]]
+        first_char = token[0]
+        if first_char in OPENING_QUOTES:
             in_quote = True
-        if token[0] == "(":
+        elif first_char == "(":
             in_paren = True
         if in_quote:
-            features.append("quoted")
+            flags.append("quoted")
         if in_paren:
-            features.append("paren")
+            flags.append("paren")
         if after_in:
-            features.append("after_in")
+            flags.append("after_in")
         if index == 0:
-            features.append("start")
-        if index == count - 1:
-            features.append("end")
+            flags.append("start")
+        if index == last:
+            flags.append("end")
         if italics and any(a < spans[index][1] and spans[index][0] < b for a, b in italics):
-            features.append("italic")
-        features += around[index - 2][0] if index >= 2 else EDGES[0]
-        features += around[index - 1][1] if index >= 1 else EDGES[1]
-        features += around[index + 1][2] if index + 1 < count else EDGES[2]
-        features += around[index + 2][3] if index + 2 < count else EDGES[3]
-        sequence.append(features)
+            flags.append("italic")
+        sequence.append(
+            own[index]
+            + tuple(flags)
+            + (around[index - 2][0] if index >= 2 else EDGES[0])
+            + (around[index - 1][1] if index >= 1 else EDGES[1])
+            + (around[index + 1][2] if index < last else EDGES[2])
+            + (around[index + 2][3] if index + 1 < last else EDGES[3])
+        )
         if token.rstrip(".,;:").endswith(CLOSING_QUOTES):
             in_quote = False
         if ")" in token:
             in_paren = False
-        if own[index][0] == "w=in":
+        if own[index][1] == "w=in":
             after_in = True
     return sequence

@@ -138,7 +138,8 @@ def train(references: list[LabelledReference], model_path: Path) -> None:
 
 @dataclass
 class Labelling:
-    """The model's reading of one reference: token spans, labels, and each token's marginal probability."""
+    """The model's reading of one reference: token spans, labels, the labelling's probability, and each
+    token's marginal probability (empty unless asked for)."""
 
     text: str
     spans: list[tuple[int, int]]
@@ -148,14 +149,17 @@ class Labelling:
 
     def segments(self) -> list[tuple[str, int, int, float]]:
         """Runs of tokens with the same label: (label, start, end, lowest token marginal in the run)."""
-        runs: list[tuple[str, int, int, float]] = []
-        for (start, end), label, marginal in zip(self.spans, self.labels, self.marginals, strict=True):
+        runs: list[list[Any]] = []
+        marginals = self.marginals or [1.0] * len(self.labels)
+        for (start, end), label, marginal in zip(self.spans, self.labels, marginals, strict=True):
             if runs and runs[-1][0] == label:
-                previous = runs[-1]
-                runs[-1] = (label, previous[1], end, min(previous[3], marginal))
+                run = runs[-1]
+                run[2] = end
+                if marginal < run[3]:
+                    run[3] = marginal
             else:
-                runs.append((label, start, end, marginal))
-        return runs
+                runs.append([label, start, end, marginal])
+        return [(label, start, end, marginal) for label, start, end, marginal in runs]
 
 
 class ReferenceModel:
@@ -171,15 +175,20 @@ class ReferenceModel:
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model_path))
 
-    def label(self, text: str, italics: list[tuple[int, int]] | None = None) -> Labelling:
+    def label(
+        self, text: str, italics: list[tuple[int, int]] | None = None, marginals: bool = False
+    ) -> Labelling:
+        """The most likely labels, their probability, and (when asked: it costs) each token's marginal."""
         spans = tokenize(text)
         if not spans:
             return Labelling(text, [], [], [], 1.0)
         tagger = self.tagger
         tagger.set(sequence_features(text, italics))
         labels = tagger.tag()
-        marginals = [tagger.marginal(label, index) for index, label in enumerate(labels)]
-        return Labelling(text, spans, labels, marginals, tagger.probability(labels))
+        token_marginals = (
+            [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
+        )
+        return Labelling(text, spans, labels, token_marginals, tagger.probability(labels))
 
 
 @cache
@@ -283,10 +292,10 @@ def _volume_issue(text: str) -> tuple[str | None, str | None]:
     return volume or None, issue
 
 
-def to_fields(labelling: Labelling) -> dict[str, Any]:
+def to_fields(labelling: Labelling, segments: list[tuple[str, int, int, float]] | None = None) -> dict[str, Any]:
     """Project fields from a labelling: the first run of each label (later runs of authors are added)."""
     texts: dict[str, list[str]] = {}
-    for label, start, end, _ in labelling.segments():
+    for label, start, end, _ in segments if segments is not None else labelling.segments():
         texts.setdefault(label, []).append(labelling.text[start:end])
     values: dict[str, Any] = {}
     if "author" in texts:
