@@ -292,7 +292,10 @@ def _volume_issue(text: str) -> tuple[str | None, str | None]:
     return volume or None, issue
 
 
-def to_fields(labelling: Labelling, segments: list[tuple[str, int, int, float]] | None = None) -> dict[str, Any]:
+Segments = list[tuple[str, int, int, float]]
+
+
+def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[str, Any]:
     """Project fields from a labelling: the first run of each label (later runs of authors are added)."""
     texts: dict[str, list[str]] = {}
     for label, start, end, _ in segments if segments is not None else labelling.segments():
