@@ -103,8 +103,14 @@ INTERVIEW = re.compile(r"^Interview (?:with|of) (?P<who>.+)$", re.I)
 INTERVIEW_BY = re.compile(r"^interview(?:ed)? by (?:the )?author$", re.I)
 HONORIFIC = re.compile(r"^(?:Professor|Prof\.|Dr\.|Mr\.|Mrs\.|Ms\.|Ambassador|General|Academician)\s+")
 BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
-FOLDER = re.compile(r"^(?:Folder|File|f\.|Fol\.)\s+(\S+)$", re.I)
+FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
 RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
+# Further shelf marks kept as written in file_number: rolls, reels, entries, lots, cases, items, Russian
+# fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249).
+SHELF_MARK = re.compile(
+    r"^(?:(?:Roll|Reel|Entry|Lot|Case|Item|Fond|Opis[’']?|Op\.|Delo|D\.|d\.|List|L\.|l\.|ll\.|Ll\.|op\.|"
+    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur|Nachlass)\s*[\w./\-–]+|[MT]\s?\d{2,4})$"
+)
 MICROFILM = re.compile(
     r"^(?P<archive>.*?)\s*Microfilm(?: Publication)?(?: Number| No\.)?\s+(?P<number>[A-Z]?\s?\d+)$", re.I
 )
@@ -253,6 +259,7 @@ def _is_location(part: str) -> bool:
         BOX.match(part)
         or FOLDER.match(part)
         or RECORD_GROUP.match(part)
+        or SHELF_MARK.match(part)
         or MICROFILM.match(part)
         or DECIMAL_FILE.match(part)
         or (ARCHIVE_WORDS.search(part) and not re.search(r"\d", part))
@@ -524,8 +531,11 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
     elif match := MICROFILM.match(text):
         parsed.set("file_number", match.group("number"))
         parsed.set("archive", match.group("archive").strip() or None)
-    elif match := FOLDER.match(text):
+    elif (match := FOLDER.match(text)) and not parsed.values.get("file_number"):
         parsed.set("file_number", match.group(1))
+    elif SHELF_MARK.match(text) or FOLDER.match(text):
+        current = parsed.values.get("file_number")
+        parsed.values["file_number"] = f"{current}, {text}" if current else text
     elif DECIMAL_FILE.match(text):
         parsed.set("file_number", text)
     elif COLLECTION_RE.match(text):
@@ -805,6 +815,8 @@ def _decide_type(parsed: Parsed) -> None:
         return
     if has_location and not values.get("title"):
         parsed.reference_type = "archival_collection"
+        if values.get("corporate_author") and not values.get("collection"):
+            values["collection"] = values.pop("corporate_author")
         return
     if values.get("container_title") and values.get("title"):
         if values.get("editors") or parsed.container_ibid or parsed.in_container:
