@@ -27,6 +27,11 @@ from evaluation.citation_scoring import expected_by_note, load_fixture, predicte
 from pipeline.extract import reference_model as rm
 from pipeline.extract import reference_training as rt
 
+# Differences in mean F1 below this are not told apart by these sets.
+NOISE = 0.01
+# Among equal policies: the held-out set has no italics, which handicaps the rules there, and a reading by
+# the rules can be traced to a rule; so a complete rule reading is trusted first.
+PREFERENCE = ("clean_rules_else_model", "rules_then_model", "rules", "model_then_rules", "model")
 TRAINING_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "training" / "references"
 
 
@@ -52,7 +57,11 @@ def footnote_scores(policy: dict[str, str]) -> dict[str, Any]:
 
 
 def choose(heldout: dict[str, Any], footnotes: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Per field, the policy with the best mean F1 over the two sets (a set without the field is left out)."""
+    """Per field, the policy with the best mean F1 over the two sets (a set without the field is left out).
+
+    Policies within NOISE of the best count as equal (about the 95% interval of an F1 over ~500 values);
+    among them the one that trusts a complete reading by the rules first wins (see PREFERENCE).
+    """
     chosen = {}
     for name in rm.SCORED:
 
@@ -64,7 +73,8 @@ def choose(heldout: dict[str, Any], footnotes: dict[str, dict[str, Any]]) -> dic
                     values.append(counts["f1"])
             return sum(values) / len(values) if values else 0.0
 
-        chosen[name] = max(rm.POLICIES, key=mean_f1)
+        best = max(mean_f1(policy) for policy in rm.POLICIES)
+        chosen[name] = next(p for p in PREFERENCE if mean_f1(p) >= best - NOISE)
     return chosen
 
 

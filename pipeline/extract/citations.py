@@ -141,6 +141,11 @@ AUTHOR_DATE = re.compile(
     r"^(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+"
     r"(?P<year>\d{4}[a-z]?)(?:\s*[,:]\s*(?P<pages>.+?))?\.?$"
 )
+# An author-date (APA-style) head on its own: "Miller, J. A., & Lee, B. (2003)".
+AUTHOR_YEAR_FRAGMENT = re.compile(
+    r"[A-Z][\w'’\-]+,\s+(?:[A-Z][\w'’\-]*\.?\s?)+(?:,?\s+(?:(?:and|&)\s+)?[A-Z][\w.,'’\- ]+)*"
+    r"\s*\((?:\d{4}[a-z]?|n\.d\.)\)"
+)
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.)+[A-Z]?\.?|de|van|von|der|la|le|du|di|da|al-)$")
 
 
@@ -248,6 +253,8 @@ def _fragment_kind(fragment: Segment) -> str:
         r"[A-Z][\w'’\-]+,\s+(?:[A-Z][\w'’\-]*\.?\s?)+(?:,?\s+(?:and|&)\s+[A-Z][\w.'’\- ]+)?", text
     ):
         return "names"
+    if AUTHOR_YEAR_FRAGMENT.fullmatch(text):
+        return "names_year"
     if PLACE_PUBLISHER.match(parts[0]) and BARE_YEAR.match(parts[-1].strip()):
         return "pubfacts"
     return "full"
@@ -274,14 +281,17 @@ def _merge_fragments(fragments: list[Segment], note_text: str) -> list[Segment]:
         kind = _fragment_kind(fragment)
         glue = merged and (
             kind in ("hereafter", "location", "pubfacts")
-            or (kinds[-1] == "names" and kind in ("title", "full", "pubfacts"))
+            or (kinds[-1] in ("names", "names_year") and kind in ("title", "full", "pubfacts"))
             or (kinds[-1] == "names+title" and kind in ("pubfacts", "full"))
+            or (kinds[-1] == "names_year+title" and kind == "full" and bool(re.search(r"\d", fragment.text)))
         )
         if glue:
             last = merged[-1]
             merged[-1] = Segment(last.start, fragment.end, note_text[last.start : fragment.end], last.italics)
             if kinds[-1] == "names" and kind == "title":
                 kinds[-1] = "names+title"
+            elif kinds[-1] == "names_year" and kind in ("title", "full"):
+                kinds[-1] = "names_year+title"
             elif kind not in ("hereafter", "location"):
                 kinds[-1] = "full"
         else:

@@ -355,7 +355,8 @@ def write_info(path: Path, info: dict[str, Any]) -> None:
 def merge(
     rules: dict[str, Any], model: dict[str, Any], policy: dict[str, str], rules_clean: bool
 ) -> dict[str, Any]:
-    """Per project field, the value the policy picks (fields without a policy keep the rules' value).
+    """Per project field, the value the policy picks (issue and edition, which no evaluation field covers,
+    keep the rules' value and take the model's when the rules have none).
 
     rules_clean says the rules read the whole reference (no piece left over); "clean_rules_else_model"
     keeps the rules' reading then, and takes the model's otherwise.
@@ -374,6 +375,10 @@ def merge(
                 merged.pop(source, None)
             else:
                 merged[source] = value
+    covered = {source for sources in SCORED.values() for source in sources}
+    for name in ("issue", "edition"):
+        if name not in covered and merged.get(name) in (None, "") and model.get(name):
+            merged[name] = model[name]
     if "authors" in merged and merged.get("authors") == model.get("authors") and model.get("et_al"):
         merged["et_al"] = True
     return merged
