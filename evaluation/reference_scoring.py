@@ -104,11 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         footnotes = {policy: footnote_scores(dict.fromkeys(rm.SCORED, policy)) for policy in rm.POLICIES}
         policy = choose(heldout, footnotes)
         combined_footnotes = footnote_scores(policy)
-        combined_heldout = combined_heldout_scores(dev_model, test, policy)
+        combined_heldout, outcomes = combined_heldout_scores(dev_model, test, policy)
     print(f"held-out references: {heldout['references']} (AnyStyle gold less verbatim training duplicates)")
     for name in ("rules", "model"):
         print(table(f"\nheld-out, {name} only", heldout[name]))
     print(table("\nheld-out, chosen policy", combined_heldout))
+    print("\nheld-out, chosen policy: calibration of parse_confidence\n" + reliability(outcomes))
     for name in ("rules", "model"):
         print(table(f"\nfootnote fixture, {name} only", footnotes[name]))
     print(table("\nfootnote fixture, chosen policy", combined_footnotes))
@@ -132,15 +133,32 @@ def main(argv: list[str] | None = None) -> int:
 
 def combined_heldout_scores(
     model: rm.ReferenceModel, references: list[rm.LabelledReference], policy: dict[str, str]
-) -> dict[str, Any]:
-    """Held-out scores when each field follows the chosen policy."""
-    from pipeline.extract.citations import read_reference
+) -> tuple[dict[str, Any], list[tuple[float, bool]]]:
+    """Held-out scores when each field follows the chosen policy, and per reference (parse_confidence,
+    whether every evaluation field of it came out right)."""
+    from pipeline.extract.citations import parse_confidence, read_reference
 
     gold = [rt.gold_fields(reference) for reference in references]
-    predicted = [read_reference(r.text, [], model=model, policy=policy).values for r in references]
+    parses = [read_reference(r.text, [], model=model, policy=policy) for r in references]
     scores = rt.FieldScores()
-    rt.score(gold, predicted, scores)
-    return scores.as_dict()
+    rt.score(gold, [parsed.values for parsed in parses], scores)
+    outcomes = [
+        (parse_confidence(parsed), rt.evaluation_values(parsed.values) == rt.evaluation_values(want))
+        for parsed, want in zip(parses, gold, strict=True)
+    ]
+    return scores.as_dict(), outcomes
+
+
+def reliability(outcomes: list[tuple[float, bool]]) -> str:
+    """How often a reference is entirely right, by band of parse_confidence (calibration)."""
+    bands = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)]
+    lines = [f"{'parse_confidence':<18}{'references':>11}{'all fields right':>18}"]
+    for low, high in bands:
+        inside = [right for confidence, right in outcomes if low <= confidence < high]
+        if inside:
+            share = sum(inside) / len(inside)
+            lines.append(f"{f'{low:.2f}-{min(high, 1):.2f}':<18}{len(inside):>11}{share:>18.3f}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The trained reference parser: training data, deterministic training, fields, confidence, the CLI, CSL-JSON."""
+"""The trained reference parser: training data, deterministic training, fields, confidence, CLI, CSL-JSON."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ SMALL_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <location>Bologna:</location><publisher>Il Mulino,</publisher><date>1998.</date></sequence>
   <sequence><author>Lee, A. &amp; Ma, B.</author><date>(2004).</date><title>Grain and empire.</title>
     <journal>Journal of Farm History,</journal><volume>12(3),</volume><pages>45-67.</pages></sequence>
-  <sequence><author>Ann Smith,</author><title>“Ports of the North,”</title><container-title>in</container-title>
-    <editor>ed. Carl Berg,</editor><container-title>Sea and State</container-title>
-    <location>(Oslo:</location><publisher>Nordic Press,</publisher><date>2001),</date><pages>3-19.</pages></sequence>
+  <sequence><author>Ann Smith,</author><title>“Ports of the North,”</title>
+    <container-title>in</container-title><editor>ed. Carl Berg,</editor>
+    <container-title>Sea and State</container-title><location>(Oslo:</location>
+    <publisher>Nordic Press,</publisher><date>2001),</date><pages>3-19.</pages></sequence>
   <sequence><author>Dupont, Jean.</author><title>Les archives du quai.</title><location>Paris:</location>
     <publisher>Gallimard,</publisher><date>1975.</date></sequence>
   <sequence><author>Novak, P.</author><date>2011.</date><title>Rivers of iron.</title>
@@ -61,11 +62,11 @@ def test_reading_anystyle_labels_every_token(small_data: Path) -> None:
 def test_bad_training_file_names_the_file_and_the_sequence(tmp_path: Path) -> None:
     broken = tmp_path / "broken.xml"
     broken.write_text("<dataset><sequence><title>A", encoding="utf-8")
-    with pytest.raises(rm.TrainingDataError, match="broken.xml"):
+    with pytest.raises(rm.TrainingDataError, match=r"broken\.xml"):
         rm.read_anystyle(broken)
     empty = tmp_path / "empty.xml"
     empty.write_text("<dataset><sequence><title>A</title></sequence><sequence/></dataset>", encoding="utf-8")
-    with pytest.raises(rm.TrainingDataError, match="empty.xml: <sequence> number 2"):
+    with pytest.raises(rm.TrainingDataError, match=r"empty\.xml: <sequence> number 2"):
         rm.read_anystyle(empty)
 
 
@@ -147,7 +148,8 @@ STYLES = [
         },
     ),
     (
-        "Katherine Verdery, What Was Socialism, and What Comes Next? Princeton: Princeton University Press, 1996.",
+        "Katherine Verdery, What Was Socialism, and What Comes Next? Princeton: Princeton University Press, "
+        "1996.",
         {"authors": "Katherine Verdery", "place": "Princeton", "publisher": "Princeton University Press"},
     ),
 ]

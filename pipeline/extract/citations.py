@@ -109,7 +109,7 @@ RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
 # fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249).
 SHELF_MARK = re.compile(
     r"^(?:(?:Roll|Reel|Entry|Lot|Case|Item|Fond|Opis[’']?|Op\.|Delo|D\.|d\.|List|L\.|l\.|ll\.|Ll\.|op\.|"
-    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur|Nachlass)\s*[\w./\-–]+|[MT]\s?\d{2,4})$"
+    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur)\s*\d[\w./\-–]*|[MT]\s?\d{2,4})$"
 )
 MICROFILM = re.compile(
     r"^(?P<archive>.*?)\s*Microfilm(?: Publication)?(?: Number| No\.)?\s+(?P<number>[A-Z]?\s?\d+)$", re.I

@@ -117,7 +117,7 @@ def _work_slug(key: tuple[str, ...], work_type: str, fields: dict[str, Any]) -> 
             parts.append(f"rg{_norm(fields['record_group'])}")
         if fields.get("file_number"):
             parts.append(_slug(fields["file_number"]))
-        return "-".join(p for p in parts if p)
+        return "-".join(p for p in parts if p) or "archival-collection"
     creator = fields.get("authors") or fields.get("editors") or fields.get("corporate_author") or ""
     head = _surname(creator) if _is_person_list(creator) else _slug(creator, 3)
     year = re.match(r"\d{4}", fields.get("year") or "")
