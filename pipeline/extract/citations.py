@@ -148,6 +148,24 @@ AUTHOR_YEAR_FRAGMENT = re.compile(
 )
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.)+[A-Z]?\.?|de|van|von|der|la|le|du|di|da|al-)$")
 
+# Patterns of the token readers, compiled once.
+SENTENCE_END = re.compile(r"\.[”\"’)]?\s+(?=[A-Z“\"(])")
+LAST_WORD = re.compile(r"([\w.'’]+)$")
+INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+COMMA_PIECE = re.compile(r"[^,]+")
+ENDS_IN_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]$")
+ENDS_IN_IN = re.compile(r"^(.*?)\s+in$")
+IN_CONTAINER = re.compile(r"^(.*?)\s+in\s+([A-Z].*)$")
+STARTS_WITH_IN = re.compile(r"^in\s+(.+)$")
+UNDATED = re.compile(r"(?i)undated|n\.d\.")
+DAY_NUMBER = re.compile(r"\d{1,2}")
+EDITED_BY = re.compile(r"^(?:eds?\.|edited by)\s+(.+)$")
+VOLUMES_COUNT = re.compile(r"^(\d+)\s+vols?\.?\s*$")
+DIGIT = re.compile(r"\d")
+NUMBER = re.compile(r"\d+")
+ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
+FINAL_WORD = re.compile(r"([\w.]+)\.$")
+
 
 @dataclass
 class Token:
@@ -198,17 +216,17 @@ def _protected_spans(text: str, italics: list[tuple[int, int]]) -> list[tuple[in
 def _sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
     """Offsets where a new sentence starts inside a note."""
     cuts = []
-    for match in re.finditer(r"\.[”\"’)]?\s+(?=[A-Z“\"(])", text):
+    for match in SENTENCE_END.finditer(text):
         dot = match.start()
         closes_quote = text[dot + 1 : dot + 2] in ("”", '"')
         if _inside(dot, protected) and not closes_quote:
             continue
-        word = re.search(r"([\w.'’]+)$", text[:dot])
+        word = LAST_WORD.search(text, 0, dot)
         previous = word.group(1) if word else ""
         bare = previous.lower().rstrip(".")
-        if bare in ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", previous):
+        if bare in ABBREVIATIONS or INITIALS.fullmatch(previous):
             continue
-        if re.fullmatch(r"et al", text[max(0, dot - 5) : dot]):
+        if text[max(0, dot - 5) : dot] == "et al":
             continue
         cuts.append(match.end())
     return cuts
@@ -269,7 +287,7 @@ def _is_location(part: str) -> bool:
         or SHELF_MARK.match(part)
         or MICROFILM.match(part)
         or DECIMAL_FILE.match(part)
-        or (ARCHIVE_WORDS.search(part) and not re.search(r"\d", part))
+        or (ARCHIVE_WORDS.search(part) and not DIGIT.search(part))
     )
 
 
@@ -375,12 +393,19 @@ def tokenize(text: str, italics: list[tuple[int, int]]) -> list[Token]:
 
 def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     tokens = []
-    for match in re.finditer(r"[^,]+", text[start:end]):
+    for match in COMMA_PIECE.finditer(text[start:end]):
         piece = match.group()
         stripped = piece.strip(" .:;")
-        if stripped.lower() in ("ed", "eds", "vols", "et al", "p", "pp", "jr", "sr") or re.search(
-            r"(?:^|[\s.])[A-Z]$", stripped
-        ):
+        if stripped.lower() in (
+            "ed",
+            "eds",
+            "vols",
+            "et al",
+            "p",
+            "pp",
+            "jr",
+            "sr",
+        ) or ENDS_IN_INITIAL.search(stripped):
             stripped = piece.strip(" :;")
         if not stripped or stripped in ("in", "In"):
             if stripped:
@@ -396,11 +421,11 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
 
 def _split_in(piece: str, offset: int) -> list[Token]:
     """A plain piece may end in " in" before a container, or start with "in"."""
-    match = re.match(r"^(.*?)\s+in$", piece)
+    match = ENDS_IN_IN.match(piece)
     if match:
         head = match.group(1).strip(" ,.")
         return [Token("plain", head, offset, offset + len(head)), Token("in", "in", offset, offset)]
-    match = re.match(r"^(.*?)\s+in\s+([A-Z].*)$", piece)
+    match = IN_CONTAINER.match(piece)
     if match and _is_date(match.group(1)):
         head, tail = match.group(1), match.group(2)
         return [
@@ -408,7 +433,7 @@ def _split_in(piece: str, offset: int) -> list[Token]:
             Token("in", "in", offset, offset),
             Token("plain", tail, offset + piece.index(tail), offset + len(piece)),
         ]
-    match = re.match(r"^in\s+(.+)$", piece)
+    match = STARTS_WITH_IN.match(piece)
     if match:
         return [
             Token("in", "in", offset, offset),
@@ -494,7 +519,7 @@ def _split_names(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _is_names(text: str) -> bool:
     words = [w for w in re.split(r"\s+", text.strip()) if w not in ("and", "&")]
-    return 0 < len(words) <= 8 and all(NAME_WORD.match(w) for w in words) and not re.search(r"\d", text)
+    return 0 < len(words) <= 8 and all(NAME_WORD.match(w) for w in words) and not DIGIT.search(text)
 
 
 def _apply_locator(parsed: Parsed, text: str) -> bool:
@@ -550,7 +575,7 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
         parsed.set("file_number", text)
     elif COLLECTION_RE.match(text):
         parsed.set("collection", text)
-    elif ARCHIVE_WORDS.search(text) and not re.search(r"\d", text):
+    elif ARCHIVE_WORDS.search(text) and not DIGIT.search(text):
         if parsed.values.get("archive"):
             parsed.set("collection", text)
         else:
@@ -620,8 +645,8 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
 def _trim_final_period(body: str, italics: list[tuple[int, int]]) -> str:
     if not body.endswith(".") or _inside(len(body) - 1, italics):
         return body
-    word = re.search(r"([\w.]+)\.$", body)
-    if word and (word.group(1).lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word.group(1))):
+    word = FINAL_WORD.search(body)
+    if word and (word.group(1).lower() in ABBREVIATIONS or INITIALS.fullmatch(word.group(1))):
         return body
     return body[:-1]
 
@@ -634,10 +659,7 @@ def _merge_date_tokens(tokens: list[Token]) -> list[Token]:
             merged
             and token.kind == "paren"
             and merged[-1].kind == "plain"
-            and (
-                re.fullmatch(r"\d{1,2}", merged[-1].text)
-                or re.fullmatch(r"(?i)undated|n\.d\.", merged[-1].text)
-            )
+            and (DAY_NUMBER.fullmatch(merged[-1].text) or UNDATED.fullmatch(merged[-1].text))
             and to_edtf(f"{merged[-1].text} {token.text}")
         ):
             last = merged.pop()
@@ -707,13 +729,13 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "date" or _is_date(text):
             parsed.set("item_date", to_edtf(text))
             continue
-        if re.fullmatch(r"(?i)undated|n\.d\.", text):
+        if UNDATED.fullmatch(text):
             continue
         if _apply_item(parsed, text):
             if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
                 parsed.values["container_title"] = parsed.values.pop("title")
             continue
-        if (match := re.match(r"^(?:eds?\.|edited by)\s+(.+)$", text)) and _is_names(match.group(1)):
+        if (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
             parsed.set("editors", "; ".join(_split_names(match.group(1))))
             continue
         if EDITOR_MARK.match(text):
@@ -759,7 +781,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
 
 
 def _is_corporate(text: str) -> bool:
-    return bool(INSTITUTION_WORDS.search(text)) and not re.search(r"\d", text) and len(text.split()) <= 10
+    return bool(INSTITUTION_WORDS.search(text)) and not DIGIT.search(text) and len(text.split()) <= 10
 
 
 def _mark_editors(parsed: Parsed, pending: list[str], in_container: bool, mark: str) -> None:
@@ -790,17 +812,17 @@ def _read_tail_token(parsed: Parsed, text: str, after_container: bool) -> bool:
     if match := EDITION.match(text):
         parsed.set("edition", match.group(1))
         return True
-    if match := re.match(r"^(\d+)\s+vols?\.?\s*$", text):
+    if match := VOLUMES_COUNT.match(text):
         parsed.set("number_of_volumes", int(match.group(1)))
         return True
-    if (match := PLACE_PUBLISHER.match(text)) and not re.search(r"\d", text):
+    if (match := PLACE_PUBLISHER.match(text)) and not DIGIT.search(text):
         parsed.set("place", match.group("place"))
         parsed.set("publisher", match.group("publisher"))
         return True
-    if after_container and re.fullmatch(r"\d+", text) and not parsed.values.get("volume"):
+    if after_container and NUMBER.fullmatch(text) and not parsed.values.get("volume"):
         parsed.set("volume", text)
         return True
-    if re.fullmatch(r"(?:no\.|issue)\s*(\d+)", text, flags=re.I):
+    if ISSUE_NUMBER.fullmatch(text):
         parsed.set("issue", re.search(r"\d+", text).group())
         return True
     if BARE_YEAR.match(text) and not parsed.values.get("year") and not parsed.values.get("pages"):

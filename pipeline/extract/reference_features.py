@@ -110,13 +110,16 @@ POSITIONS = tuple(f"pos={index}" for index in range(8))
 EDGES = (("2edge",), ("1edge",), ("-1edge",), ("-2edge",))
 
 
-def sequence_features(text: str, italics: list[tuple[int, int]] | None = None) -> list[tuple[str, ...]]:
+def sequence_features(
+    text: str, italics: list[tuple[int, int]] | None = None, spans: list[tuple[int, int]] | None = None
+) -> list[tuple[str, ...]]:
     """Features of every token of one reference (see tokenize), with context from its neighbours.
 
-    A neighbour's features are named by where the token sits relative to it: "1w=press" on a token means
+    spans are the tokens' offsets when the caller has them already (see tokenize). A neighbour's features
+    are named by where the token sits relative to it: "1w=press" on a token means
     the token one after it reads "press" ("-1w=" one before).
     """
-    spans = tokenize(text)
+    spans = spans if spans is not None else tokenize(text)
     tokens = [text[a:b] for a, b in spans]
     count = len(tokens)
     own = [word_features(token) for token in tokens]

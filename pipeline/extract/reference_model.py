@@ -183,7 +183,7 @@ class ReferenceModel:
         if not spans:
             return Labelling(text, [], [], [], 1.0)
         tagger = self.tagger
-        tagger.set(sequence_features(text, italics))
+        tagger.set(sequence_features(text, italics, spans))
         labels = tagger.tag()
         token_marginals = (
             [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
