@@ -891,6 +891,8 @@ def split_corporate_title(parsed: Parsed) -> None:
 # Referring forms, interviews and archival items: the rules read these (signals, Ibid., shelf marks, letters)
 # and the model, trained on bibliographies, does not know them.
 RULE_TYPES = ("ibid", "short_form", "interview", "archival_document", "archival_collection")
+# Policies that keep a complete rule reading: when all fields have one, the model is not consulted for it.
+RULES_WHEN_CLEAN = ("rules", "clean_rules_else_model")
 
 
 def read_reference(
@@ -908,15 +910,17 @@ def read_reference(
     split_corporate_title(parsed)
     if parsed.reference_type in RULE_TYPES:
         return parsed
-    model = model or reference_model.shipped_model()
     policy = policy or reference_model.shipped_merge_policy()
+    clean = reference_model.is_clean(parsed)
+    if clean and all(policy.get(name, "rules") in RULES_WHEN_CLEAN for name in reference_model.SCORED):
+        return parsed
+    model = model or reference_model.shipped_model()
     cut = len(parsed.signal) + 1 if parsed.signal else 0
     while cut < len(text) and text[cut] == " ":
         cut += 1
     labelling = model.label(text[cut:], [(a - cut, b - cut) for a, b in italics if b > cut])
     segments = labelling.segments()
     model_values = reference_model.to_fields(labelling, segments)
-    clean = reference_model.is_clean(parsed)
     merged = reference_model.merge(parsed.values, model_values, policy, clean)
     if merged != parsed.values:
         parsed.values = merged

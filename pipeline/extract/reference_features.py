@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.vocab import load_mapping
 
 # Bump when the features change: a model trained on other features must not be used with these.
-FEATURE_SET_VERSION = "4"
+FEATURE_SET_VERSION = "5"
 
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
@@ -59,12 +59,9 @@ def word_features(token: str) -> tuple[str, ...]:
         "bias",
         "w=" + lower,
         "s=" + _shape(word),
-        "p2=" + lower[:2],
-        "x2=" + lower[-2:],
         "x3=" + lower[-3:],
         "first=" + (token[0] if token[0] in EDGE_PUNCTUATION else "a"),
         "last=" + (token[-1] if token[-1] in EDGE_PUNCTUATION else "a"),
-        "len=" + str(min(len(word), 6)),
     ]
     if not word:
         features.append("punct")
@@ -97,7 +94,7 @@ def word_features(token: str) -> tuple[str, ...]:
 def _neighbour_features(token: str) -> tuple[tuple[str, ...], ...]:
     """What a token tells its neighbours two before, one before, one after and two after it."""
     own = word_features(token)
-    word, shape, last = own[1], own[2], own[7]
+    word, shape, last = own[1], own[2], own[5]
     return (
         ("2" + word,),
         ("1" + word, "1" + shape, "1" + last),
@@ -107,7 +104,7 @@ def _neighbour_features(token: str) -> tuple[tuple[str, ...], ...]:
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
-EDGES = (("2edge",), ("1edge",), ("-1edge",), ("-2edge",))
+EDGES = ((), ("1edge",), ("-1edge",), ())
 
 
 def sequence_features(
