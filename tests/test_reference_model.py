@@ -262,3 +262,29 @@ def test_csl_objects() -> None:
     assert letter["recipient"] == [{"family": "Ma", "given": "Bo"}]
     assert (letter["archive"], letter["archive_location"]) == ("Hoover", "Box 3")
     assert letter["issued"] == {"date-parts": [[1921, 5, 4]]}
+
+
+def test_italian_chapter_with_guillemets_and_a_cura_di() -> None:
+    record = parse_line(
+        "G. Procacci, «La guerra fredda», in *Storia d'Italia*, a cura di F. Barbagallo, vol. 5 "
+        "(Roma-Bari: Laterza, 1995), 33-60."
+    )
+    expected = {
+        "reference_type": "chapter",
+        "authors": "G. Procacci",
+        "title": "La guerra fredda",
+        "container_title": "Storia d'Italia",
+        "editors": "F. Barbagallo",
+        "place": "Roma-Bari",
+        "publisher": "Laterza",
+        "year": "1995",
+        "volume": "5",
+        "pages": "33-60",
+    }
+    assert {name: record.get(name) for name in expected} == expected
+
+
+def test_lower_case_italian_shelf_marks() -> None:
+    record = parse_line("Archivio Centrale dello Stato, Presidenza del Consiglio, busta 12, fasc. 3.")
+    assert record["reference_type"] == "archival_collection"
+    assert (record["archive"], record["file_number"]) == ("Archivio Centrale dello Stato", "busta 12, fasc. 3")

@@ -109,7 +109,8 @@ RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
 # fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249).
 SHELF_MARK = re.compile(
     r"^(?:(?:Roll|Reel|Entry|Lot|Case|Item|Fond|Opis[’']?|Op\.|Delo|D\.|d\.|List|L\.|l\.|ll\.|Ll\.|op\.|"
-    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur)\s*\d[\w./\-–]*|[MT]\s?\d{2,4})$"
+    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur)\s*\d[\w./\-–]*|[MT]\s?\d{2,4})$",
+    re.I,
 )
 MICROFILM = re.compile(
     r"^(?P<archive>.*?)\s*Microfilm(?: Publication)?(?: Number| No\.)?\s+(?P<number>[A-Z]?\s?\d+)$", re.I
@@ -149,6 +150,7 @@ AUTHOR_YEAR_FRAGMENT = re.compile(
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.)+[A-Z]?\.?|de|van|von|der|la|le|du|di|da|al-)$")
 
 # Patterns of the token readers, compiled once.
+QUOTED_OR_PARENTHESISED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|\([^()]*\)")
 SENTENCE_END = re.compile(r"\.[”\"’)]?\s+(?=[A-Z“\"(])")
 LAST_WORD = re.compile(r"([\w.'’]+)$")
 INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
@@ -159,7 +161,11 @@ IN_CONTAINER = re.compile(r"^(.*?)\s+in\s+([A-Z].*)$")
 STARTS_WITH_IN = re.compile(r"^in\s+(.+)$")
 UNDATED = re.compile(r"(?i)undated|n\.d\.")
 DAY_NUMBER = re.compile(r"\d{1,2}")
-EDITED_BY = re.compile(r"^(?:eds?\.|edited by)\s+(.+)$")
+EDITED_BY = re.compile(
+    r"^(?:eds?\.|edited by|a cura di|hrsg\. von|hg\. von|herausgegeben von|éd\. par|sous la direction de)"
+    r"\s+(.+)$",
+    re.I,
+)
 VOLUMES_COUNT = re.compile(r"^(\d+)\s+vols?\.?\s*$")
 DIGIT = re.compile(r"\d")
 NUMBER = re.compile(r"\d+")
@@ -205,7 +211,7 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _protected_spans(text: str, italics: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Italic runs, quotations and parentheses: no segment or token boundary falls inside them."""
     spans = list(italics)
-    for match in re.finditer(r"“[^”]*”|\"[^\"]*\"|\([^()]*\)", text):
+    for match in QUOTED_OR_PARENTHESISED.finditer(text):
         spans.append((match.start() + 1, match.end() - 1))
     return spans
 
@@ -377,7 +383,7 @@ def segment_note(text: str, italics: list[tuple[int, int]]) -> list[Segment]:
 def tokenize(text: str, italics: list[tuple[int, int]]) -> list[Token]:
     """Italic runs, quotations and parenthesised groups are atoms; plain text splits at commas."""
     atoms: list[tuple[int, int, str]] = [(a, b, "italic") for a, b in italics if 0 <= a < b <= len(text)]
-    for match in re.finditer(r"“[^”]*”|\"[^\"]*\"|\([^()]*\)", text):
+    for match in QUOTED_OR_PARENTHESISED.finditer(text):
         if not any(a <= match.start() < b or a < match.end() <= b for a, b, _ in atoms):
             atoms.append((match.start(), match.end(), "quoted" if match.group()[0] != "(" else "paren"))
     atoms.sort()
@@ -443,7 +449,7 @@ def _split_in(piece: str, offset: int) -> list[Token]:
 
 
 def _clean_title(text: str) -> str:
-    return text.strip().strip('“”"').strip().rstrip(",").strip()
+    return text.strip().strip('“”"«»').strip().rstrip(",").strip()
 
 
 # ---------------------------------------------------------------- dates
