@@ -287,4 +287,5 @@ def test_italian_chapter_with_guillemets_and_a_cura_di() -> None:
 def test_lower_case_italian_shelf_marks() -> None:
     record = parse_line("Archivio Centrale dello Stato, Presidenza del Consiglio, busta 12, fasc. 3.")
     assert record["reference_type"] == "archival_collection"
-    assert (record["archive"], record["file_number"]) == ("Archivio Centrale dello Stato", "busta 12, fasc. 3")
+    assert record["archive"] == "Archivio Centrale dello Stato"
+    assert record["file_number"] == "busta 12, fasc. 3"
