@@ -106,10 +106,12 @@ BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
 FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
 RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
 # Further shelf marks kept as written in file_number: rolls, reels, entries, lots, cases, items, Russian
-# fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249).
+# fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249). A number that looks
+# like a year is not a shelf mark ("Jourdan, F. 2011" is an initial and a year).
 SHELF_MARK = re.compile(
     r"^(?:(?:Roll|Reel|Entry|Lot|Case|Item|Fond|Opis[’']?|Op\.|Delo|D\.|d\.|List|L\.|l\.|ll\.|Ll\.|op\.|"
-    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur)\s*\d[\w./\-–]*|[MT]\s?\d{2,4})$",
+    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur)"
+    r"\s*(?!(?:1[5-9]|20)\d\d\b)\d[\w./\-–]*|[MT]\s?\d{2,4})$",
     re.I,
 )
 MICROFILM = re.compile(
