@@ -1,7 +1,14 @@
-"""Throughput of citation extraction: every note of the committed paper repeated to a large batch.
+"""Throughput of reference parsing and of the whole citations stage, in one process (one core).
 
 Usage: .venv/bin/python benchmarks/bench_citations.py [number_of_notes]   (default 100000)
-Prints references parsed per second and the peak Python heap (tracemalloc) and process RSS.
+Prints:
+- parse-only: references per second through citations.read_reference (rules + trained model + merge, the
+  path `papers-dataset references parse` takes) on the 7,846 AnyStyle references, each once (plain strings,
+  so no cache helps), and on the committed paper's references (with their italics) repeated to 20,000;
+- the committed paper's own citations stage (extract_citations + build_works), with the model loaded;
+Times are CPU seconds of this one process (time.process_time), so a busy machine does not distort them.
+- the whole citations stage on the paper's notes repeated to a large batch, and the peak Python heap
+  (tracemalloc) and process RSS.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.extract.citations import extract_citations
+from pipeline.extract import reference_model
+from pipeline.extract.citations import extract_citations, read_reference
 from pipeline.extract.works import build_works
 from pipeline.text.clean import clean_document
 
@@ -45,20 +53,73 @@ def batch(total: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     return pl.concat(note_frames).head(total), pl.concat(span_frames)
 
 
+TRAINING = Path(__file__).resolve().parents[2] / "shared" / "training" / "references"
+
+
+def parse_only(
+    label: str, references: list[tuple[str, list[tuple[int, int]]]], at_least: int = 20_000
+) -> None:
+    """references/s of read_reference over the references, repeated to at least at_least."""
+    batch_of = references * -(-at_least // len(references))
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for text, italics in batch_of:
+        read_reference(text, italics)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(
+        f"parse-only, {label}: {len(batch_of)} references, {len(batch_of) / cpu:,.0f} references per "
+        f"CPU second ({len(batch_of) / elapsed:,.0f}/s wall clock)"
+    )
+
+
+def seed_references() -> tuple[list[tuple[str, list[tuple[int, int]]]], float]:
+    """The committed paper's references with their italics, and its citations stage time in seconds."""
+    paper = clean_document(PAPER.read_text(encoding="utf-8"), "kennan-op-263", str(PAPER))
+    started = time.process_time()
+    citations = extract_citations(paper.footnotes, paper.emphasis_spans)
+    build_works(citations)
+    elapsed = time.process_time() - started
+    italics = paper.emphasis_spans.filter(pl.col("style") == "italic")
+    references = []
+    for row in citations.filter(pl.col("reference_type") != "commentary").iter_rows(named=True):
+        start, end = row["char_start"], row["char_end"]
+        spans = [
+            (a - start, b - start)
+            for a, b in zip(italics["char_start"], italics["char_end"], strict=True)
+            if start <= a < end
+        ]
+        references.append((row["raw"], spans))
+    return references, elapsed
+
+
 def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    started = time.perf_counter()
+    reference_model.shipped_model()
+    reference_model.shipped_merge_policy()
+    print(f"loading the reference model: {time.perf_counter() - started:.2f} s")
+    references, seed_stage = seed_references()
+    print(f"committed paper's citations stage: {len(references)} references, {seed_stage:.2f} CPU s")
+    distinct = [
+        (r.text, [])
+        for path in sorted(TRAINING.glob("anystyle-*.xml"))
+        for r in reference_model.read_anystyle(path)
+    ]
+    if distinct:
+        parse_only("every AnyStyle reference once (distinct strings, cold caches)", distinct, len(distinct))
+    parse_only("committed paper's references, repeated (warm caches flatter this)", references)
     footnotes, spans = batch(total)
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     citations = extract_citations(footnotes, spans)
-    parsed = time.perf_counter()
+    parsed = time.process_time()
     works, _ = build_works(citations)
-    finished = time.perf_counter()
+    finished = time.process_time()
     _, peak = tracemalloc.get_traced_memory()
     references = citations.filter(pl.col("reference_type") != "commentary").height
     print(f"notes: {footnotes.height}, references: {references}, works: {works.height}")
-    print(f"extract_citations: {parsed - started:.1f} s, {references / (parsed - started):,.0f} references/s")
-    print(f"build_works: {finished - parsed:.1f} s")
+    rate = references / (parsed - started)
+    print(f"whole citations stage, extract_citations: {parsed - started:.1f} CPU s, {rate:,.0f} references/s")
+    print(f"build_works: {finished - parsed:.1f} CPU s")
     print(f"peak traced Python memory: {peak / 2**20:.0f} MiB")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 

@@ -99,8 +99,11 @@ def _absolute(document_id: str, citations: list[dict[str, Any]]) -> list[dict[st
     return out
 
 
-def predicted_citations(fixture: dict[str, Any]) -> pl.DataFrame:
-    """Run the real chain: clean the committed paper, and the style samples from markdown."""
+def predicted_citations(fixture: dict[str, Any], policy: dict[str, str] | None = None) -> pl.DataFrame:
+    """Run the real chain: clean the committed paper, and the style samples from markdown.
+
+    policy overrides the shipped rules/model merge policy (to compare policies).
+    """
     from pipeline.text.clean import clean_document
 
     source = REPO_ROOT / fixture["paper"]["source"]
@@ -110,7 +113,10 @@ def predicted_citations(fixture: dict[str, Any]) -> pl.DataFrame:
         styles["document_id"], [n["text"] for n in styles["notes"]]
     )
     return pl.concat(
-        [extract_citations(paper.footnotes, paper.emphasis_spans), extract_citations(footnotes, spans)]
+        [
+            extract_citations(paper.footnotes, paper.emphasis_spans, policy),
+            extract_citations(footnotes, spans, policy),
+        ]
     )
 
 

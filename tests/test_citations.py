@@ -130,3 +130,29 @@ def test_skips_notes_without_text_or_not_ok() -> None:
 def test_citations_table_validates(paper_citations: pl.DataFrame) -> None:
     spec = load_table_spec("citations")
     validate(spec, conform(spec, paper_citations))
+
+
+def test_every_reference_says_how_it_was_read(paper_citations: pl.DataFrame) -> None:
+    references = paper_citations.filter(pl.col("reference_type") != "commentary")
+    assert set(references["parse_method"]) <= {"rules", "rules+model"}
+    assert paper_citations.filter(pl.col("reference_type") == "commentary")["parse_method"].null_count() == (
+        paper_citations.filter(pl.col("reference_type") == "commentary").height
+    )
+    referring = references.filter(pl.col("reference_type").is_in(["ibid", "short_form"]))
+    assert set(referring["parse_method"]) == {"rules"}
+    review = paper_citations["needs_review"]
+    assert review.null_count() == 0
+    assert (review == (paper_citations["parse_confidence"] < 0.5)).all()
+
+
+def test_a_reference_the_rules_cannot_read_is_read_by_the_model() -> None:
+    notes = ["Miller, J. A. (2003). Grain exports and the Soviet state. Slavic Review, 62(4), 711-732."]
+    _, footnotes, spans = markdown_notes_to_frames("doc-m", notes)
+    row = extract_citations(footnotes, spans).row(0, named=True)
+    assert row["parse_method"] == "rules+model"
+    assert (row["reference_type"], row["container_title"], row["volume"], row["pages"]) == (
+        "journal_article",
+        "Slavic Review",
+        "62",
+        "711-732",
+    )

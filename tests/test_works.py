@@ -104,3 +104,30 @@ def test_works_span_documents() -> None:
     assert works.height == 2
     assert set(works["document_count"]) == {2}
     assert with_ids["work_id"].null_count() == 0
+
+
+def test_chicago_is_never_empty_and_says_when_it_is_raw(built) -> None:
+    works, _, _ = built
+    assert works["chicago"].null_count() == 0
+    assert (works["chicago"].str.strip_chars() != "").all()
+    assert works["chicago_is_raw"].null_count() == 0
+    # every work of the committed paper renders from its fields
+    assert not works["chicago_is_raw"].any()
+
+
+def test_a_work_the_renderer_cannot_format_keeps_its_raw_text() -> None:
+    _, footnotes, spans = markdown_notes_to_frames(
+        "doc-r", ["Box 14.", "Ann Lee, *One Book* (Boston, 1990), 4."]
+    )
+    citations = extract_citations(footnotes, spans)
+    box_only = citations.filter(pl.col("footnote_id") == "doc-r:fn01").row(0, named=True)
+    assert box_only["reference_type"] == "archival_collection" and box_only["box"] == "14"
+    citations = citations.with_columns(pl.lit(None, pl.String).alias("box"))  # nothing left to render
+    works, with_ids = build_works(citations)
+    raw_work = with_ids.filter(pl.col("footnote_id") == "doc-r:fn01")["work_id"][0]
+    row = works.filter(pl.col("work_id") == raw_work).row(0, named=True)
+    assert (row["chicago"], row["chicago_is_raw"]) == ("Box 14.", True)
+    book = works.filter(pl.col("work_id") != raw_work).row(0, named=True)
+    assert (book["chicago"], book["chicago_is_raw"]) == ("Lee, Ann. *One Book*. Boston, 1990.", False)
+    spec = load_table_spec("works")
+    validate(spec, conform(spec, works))

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.extract.citations import FIELDS, GOVERNMENT_WORDS, MONTHS
-from pipeline.package.schema import load_table_spec
+from pipeline.package.schema import load_table_spec, rows_to_frame
 
 # The bibliographic fields a work keeps: the citation fields that the works table has (pages, box, sender,
 # recipient, et al. belong to one citation, not to the work).
@@ -117,7 +117,7 @@ def _work_slug(key: tuple[str, ...], work_type: str, fields: dict[str, Any]) -> 
             parts.append(f"rg{_norm(fields['record_group'])}")
         if fields.get("file_number"):
             parts.append(_slug(fields["file_number"]))
-        return "-".join(p for p in parts if p)
+        return "-".join(p for p in parts if p) or "archival-collection"
     creator = fields.get("authors") or fields.get("editors") or fields.get("corporate_author") or ""
     head = _surname(creator) if _is_person_list(creator) else _slug(creator, 3)
     year = re.match(r"\d{4}", fields.get("year") or "")
@@ -145,6 +145,7 @@ def build_works(citations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     by_id = {r["citation_id"]: r for r in rows}
     keys: dict[str, tuple[str, ...]] = {}
     described: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
+    raws: dict[tuple[str, ...], str] = {}
     for row in rows:
         if row["reference_type"] == "commentary":
             continue
@@ -153,6 +154,7 @@ def build_works(citations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         keys[row["citation_id"]] = key
         if key not in described:
             described[key] = (work_type, dict(fields))
+            raws[key] = base.get("raw") or row.get("raw") or ""
         else:
             known = described[key][1]
             for name, value in fields.items():
@@ -167,7 +169,7 @@ def build_works(citations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .replace_strict(citation_work, default=None, return_dtype=pl.String)
         .alias("work_id")
     )
-    return _works_frame(described, work_ids, with_ids), with_ids
+    return _works_frame(described, work_ids, with_ids, raws), with_ids
 
 
 def _assign_ids(described: dict[tuple[str, ...], tuple[str, dict[str, Any]]]) -> dict[tuple[str, ...], str]:
@@ -186,6 +188,7 @@ def _works_frame(
     described: dict[tuple[str, ...], tuple[str, dict[str, Any]]],
     work_ids: dict[tuple[str, ...], str],
     citations: pl.DataFrame,
+    raws: dict[tuple[str, ...], str],
 ) -> pl.DataFrame:
     counts = (
         citations.filter(pl.col("work_id").is_not_null())
@@ -202,13 +205,13 @@ def _works_frame(
         work_id = work_ids[key]
         record = {"work_id": work_id, "work_type": work_type}
         record |= {name: fields.get(name) for name in WORK_FIELDS}
-        record["chicago"] = render_chicago(work_type, fields)
+        record["chicago"], record["chicago_is_raw"] = chicago_or_raw(work_type, fields, raws[key])
         stats = count_map.get(work_id, {})
         record["citation_count"] = stats.get("citation_count", 0)
         record["document_count"] = stats.get("document_count", 0)
         record["first_citation_id"] = stats.get("first_citation_id")
         records.append(record)
-    return pl.DataFrame(records, infer_schema_length=None)
+    return rows_to_frame("works", records)
 
 
 # ---------------------------------------------------------------- Chicago rendering
@@ -261,6 +264,14 @@ def _publication(fields: dict[str, Any]) -> str:
     place, publisher, year = fields.get("place"), fields.get("publisher"), fields.get("year")
     head = f"{place}: {publisher}" if place and publisher else place or publisher or ""
     return f"{head}, {year}" if head and year else head or (year or "")
+
+
+def chicago_or_raw(work_type: str, fields: dict[str, Any], raw: str) -> tuple[str, bool]:
+    """The Chicago entry, or, when the fields give nothing to render, the citation's own text (flagged)."""
+    rendered = render_chicago(work_type, fields)
+    if re.search(r"[^\W_]", rendered):
+        return rendered, False
+    return raw, True
 
 
 def render_chicago(work_type: str, fields: dict[str, Any]) -> str:

@@ -279,6 +279,25 @@ def _one_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc} (run with --debug for the traceback)"
 
 
+def references(root: Path, args: argparse.Namespace) -> int:
+    """The references sub-commands: train (writes the model and its JSON), parse (JSON lines or CSL-JSON)."""
+    from pipeline.extract import reference_model, reference_parse, reference_training
+
+    if args.references_command == "train":
+        data = args.data or root.parent / "shared" / "training" / "references"
+        info = reference_training.train_and_ship(data, args.out or reference_model.MODEL_DIR, args.limit)
+        micro = info["dev_split"]["model"]["micro"]
+        print(f"trained on {info['training_references']} references; held-out model micro F1 {micro['f1']}")
+        return 0
+    if args.file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    for chunk in reference_parse.render(lines, args.format):
+        print(chunk)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="papers-dataset", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="corpus folder (default: this repository)")
@@ -321,6 +340,19 @@ def main(argv: list[str] | None = None) -> int:
     reconcile_parser.add_argument("draft", type=Path, help="draft written by `authority suggest`")
     reconcile_parser.add_argument("--out", type=Path, help="write here instead of updating the draft")
     reconcile_parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    references_parser = sub.add_parser("references", help="train the reference parser, or parse references")
+    references_sub = references_parser.add_subparsers(dest="references_command", required=True)
+    train_parser = references_sub.add_parser(
+        "train", help="train the reference model (held-out scores, then the shipped model on all files)"
+    )
+    train_parser.add_argument("--data", type=Path, help="folder of anystyle-*.xml (default: ../shared/...)")
+    train_parser.add_argument("--out", type=Path, help="model folder (default: models/reference-crf)")
+    train_parser.add_argument("--limit", type=int, help="use only the first N references (quick runs)")
+    parse_parser = references_sub.add_parser(
+        "parse", help="parse one reference per line of FILE (- for stdin)"
+    )
+    parse_parser.add_argument("file", help="text file, one reference per line; - reads standard input")
+    parse_parser.add_argument("--format", choices=["json", "csl-json"], default="json")
     args = parser.parse_args(argv)
     root = (args.root or Path(os.environ.get("DATASET_ROOT", REPO_ROOT))).resolve()
     if args.debug:
@@ -337,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
             return authority_suggest(root, args.out)
         if args.command == "authority":
             return authority_reconcile(args.draft, args.out, args.timeout)
+        if args.command == "references":
+            return references(root, args)
         if args.command == "release":
             return release(root, args.out, args.since, args.date)
         return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)

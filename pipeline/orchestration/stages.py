@@ -91,9 +91,11 @@ def load_authority(paths: ProjectPaths) -> entities.Authority:
 
 
 def code_version() -> str:
-    """A digest of the pipeline's code and table specs: any change to them rebuilds every document."""
+    """A digest of the pipeline's code, table specs, vocabularies and trained models: any change to them
+    rebuilds every document."""
     digest = hashlib.sha256()
     code = [*(REPO_ROOT / "pipeline").rglob("*.py"), *SCHEMA_DIR.glob("*.yaml"), *VOCAB_DIR.glob("*.yaml")]
+    code += [path for path in (REPO_ROOT / "models").rglob("*") if path.is_file()]
     for path in sorted(code):
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

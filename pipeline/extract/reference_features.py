@@ -1,0 +1,160 @@
+"""Tokens and features for the reference sequence model (a CRF over the white-space tokens of one reference).
+
+A reference is cut at white space, as in the labelled training data (AnyStyle's XML), so punctuation stays on
+its token and is itself a strong feature ("Press," ends a publisher, "(1990)." is a date). Each token gets
+features of its own word (identity, shape, affixes, word classes from vocab/reference_words.yaml), of its
+place in the reference (position, inside quotation marks or parentheses, after "In"), of its neighbours and,
+when the text comes from OCR markdown, whether it lies in an italic span. Word-level features are cached,
+since the same words recur in every reference.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline.vocab import load_mapping
+
+# Bump when the features change: a model trained on other features must not be used with these.
+FEATURE_SET_VERSION = "5"
+
+EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
+OPENING_QUOTES = ("“", '"', "„", "«", "‘")
+CLOSING_QUOTES = ("”", '"', "»", "’")
+YEAR = re.compile(r"^(?:1[4-9]\d\d|20\d\d)[a-z]?$")
+PAGE_RANGE = re.compile(r"^\d+\s*[-–—]\s*\d+$")
+ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+INITIAL = re.compile(r"^(?:[A-Z]\.)+-?(?:[A-Z]\.)?,?$|^[A-Z]\.?,?$")
+SHAPE_RUN = re.compile(r"(.)\1+")
+SHAPE_TABLE = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    "A" * 26 + "a" * 26 + "0" * 10,
+)
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each white-space separated token of a reference."""
+    return [(match.start(), match.end()) for match in re.finditer(r"\S+", text)]
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, tuple[str, ...]]:
+    classes: dict[str, list[str]] = {}
+    for name, words in load_mapping("reference_words").items():
+        for word in words:
+            classes.setdefault(str(word).lower(), []).append(name)
+    return {word: tuple(names) for word, names in classes.items()}
+
+
+def _shape(word: str) -> str:
+    return SHAPE_RUN.sub(r"\1\1", word.translate(SHAPE_TABLE))[:8]
+
+
+@lru_cache(maxsize=200_000)
+def word_features(token: str) -> tuple[str, ...]:
+    """Features of a token on its own: word, shape, affixes, punctuation at its edges, word classes."""
+    word = token.strip(EDGE_PUNCTUATION)
+    lower = word.lower()
+    features = [
+        "bias",
+        "w=" + lower,
+        "s=" + _shape(word),
+        "x3=" + lower[-3:],
+        "first=" + (token[0] if token[0] in EDGE_PUNCTUATION else "a"),
+        "last=" + (token[-1] if token[-1] in EDGE_PUNCTUATION else "a"),
+    ]
+    if not word:
+        features.append("punct")
+    elif word.isdigit():
+        features.append("digits=" + str(min(len(word), 5)))
+    if YEAR.match(word):
+        features.append("year")
+    if PAGE_RANGE.match(word):
+        features.append("range")
+    if ROMAN.match(lower):
+        features.append("roman")
+    if INITIAL.match(token.rstrip(",;:")):
+        features.append("initial")
+    if word[:1].isupper():
+        features.append("cap")
+        if word.isupper() and len(word) > 1:
+            features.append("caps")
+    elif word[:1].islower():
+        features.append("lower")
+    if "http" in lower or "www." in lower or lower.startswith("doi"):
+        features.append("url")
+    if re.search(r"\d", word) and re.search(r"[A-Za-z]", word):
+        features.append("alnum")
+    for name in _word_classes().get(lower, ()):
+        features.append("c=" + name)
+    return tuple(features)
+
+
+@lru_cache(maxsize=200_000)
+def _neighbour_features(token: str) -> tuple[tuple[str, ...], ...]:
+    """What a token tells its neighbours two before, one before, one after and two after it."""
+    own = word_features(token)
+    word, shape, last = own[1], own[2], own[5]
+    return (
+        ("2" + word,),
+        ("1" + word, "1" + shape, "1" + last),
+        ("-1" + word, "-1" + shape, "-1" + last),
+        ("-2" + word,),
+    )
+
+
+POSITIONS = tuple(f"pos={index}" for index in range(8))
+EDGES = ((), ("1edge",), ("-1edge",), ())
+
+
+def sequence_features(
+    text: str, italics: list[tuple[int, int]] | None = None, spans: list[tuple[int, int]] | None = None
+) -> list[tuple[str, ...]]:
+    """Features of every token of one reference (see tokenize), with context from its neighbours.
+
+    spans are the tokens' offsets when the caller has them already (see tokenize). A neighbour's features
+    are named by where the token sits relative to it: "1w=press" on a token means
+    the token one after it reads "press" ("-1w=" one before).
+    """
+    spans = spans if spans is not None else tokenize(text)
+    tokens = [text[a:b] for a, b in spans]
+    count = len(tokens)
+    own = [word_features(token) for token in tokens]
+    around = [_neighbour_features(token) for token in tokens]
+    sequence: list[tuple[str, ...]] = []
+    in_quote = in_paren = after_in = False
+    last = count - 1
+    for index, token in enumerate(tokens):
+        flags: list[str] = [POSITIONS[index * 8 // count]]
+        first_char = token[0]
+        if first_char in OPENING_QUOTES:
+            in_quote = True
+        elif first_char == "(":
+            in_paren = True
+        if in_quote:
+            flags.append("quoted")
+        if in_paren:
+            flags.append("paren")
+        if after_in:
+            flags.append("after_in")
+        if index == 0:
+            flags.append("start")
+        if index == last:
+            flags.append("end")
+        if italics and any(a < spans[index][1] and spans[index][0] < b for a, b in italics):
+            flags.append("italic")
+        sequence.append(
+            own[index]
+            + tuple(flags)
+            + (around[index - 2][0] if index >= 2 else EDGES[0])
+            + (around[index - 1][1] if index >= 1 else EDGES[1])
+            + (around[index + 1][2] if index < last else EDGES[2])
+            + (around[index + 2][3] if index + 1 < last else EDGES[3])
+        )
+        if token.rstrip(".,;:").endswith(CLOSING_QUOTES):
+            in_quote = False
+        if ")" in token:
+            in_paren = False
+        if own[index][1] == "w=in":
+            after_in = True
+    return sequence

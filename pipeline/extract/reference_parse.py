@@ -1,0 +1,71 @@
+"""``papers-dataset references parse``: one reference per input line in, one JSON object per line out.
+
+Each line goes through the same reader as the pipeline's notes (citations.read_reference: rules, trained
+model, merge policy). Markdown emphasis in a line (``*Title*`` or ``_Title_``) is read as italics, as in
+OCR markdown, and removed from the text. Output is the project's citation fields plus reference_type and
+parse_confidence, or CSL-JSON items for Zotero and pandoc.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pipeline.extract.citations import FIELDS, REVIEW_BELOW, parse_confidence, read_reference
+from pipeline.extract.csl import to_csl
+
+EMPHASIS = re.compile(
+    r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)([^_]+?)(?<!\s)_(?![\w_])"
+)
+
+
+def strip_emphasis(line: str) -> tuple[str, list[tuple[int, int]]]:
+    """Plain text and the italic spans (offsets in the plain text) of a line with markdown emphasis."""
+    pieces, italics, position, length = [], [], 0, 0
+    for match in EMPHASIS.finditer(line):
+        before = line[position : match.start()]
+        inner = match.group(1) or match.group(2)
+        pieces += [before, inner]
+        start = length + len(before)
+        italics.append((start, start + len(inner)))
+        length = start + len(inner)
+        position = match.end()
+    pieces.append(line[position:])
+    return "".join(pieces), italics
+
+
+def parse_line(line: str) -> dict[str, Any]:
+    """The project's fields of one reference, with reference_type, parse_confidence and parse_method."""
+    text, italics = strip_emphasis(" ".join(line.split()))
+    parsed = read_reference(text, italics)
+    record: dict[str, Any] = {"raw": text, "reference_type": parsed.reference_type or "book"}
+    if parsed.signal:
+        record["signal"] = parsed.signal
+    record |= {name: parsed.values[name] for name in FIELDS if parsed.values.get(name) not in (None, "")}
+    if parsed.values.get("note"):
+        record["note"] = parsed.values["note"]
+    confidence = parse_confidence(parsed)
+    record |= {"parse_confidence": confidence, "parse_method": parsed.method}
+    record["needs_review"] = confidence < REVIEW_BELOW
+    return record
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for every non-blank line."""
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, parse_line(line)
+
+
+def render(lines: Iterable[str], output_format: str) -> Iterator[str]:
+    """JSON Lines of records, or (csl-json) one JSON array of CSL items, ids "ref-<line number>"."""
+    if output_format == "json":
+        for _, record in parse_lines(lines):
+            yield json.dumps(record, ensure_ascii=False)
+        return
+    items = [
+        to_csl(f"ref-{number}", record["reference_type"], record) for number, record in parse_lines(lines)
+    ]
+    yield json.dumps(items, ensure_ascii=False, indent=2)
