@@ -32,6 +32,7 @@ from datetime import date, timedelta
 import edtf
 import polars as pl
 
+from pipeline.package.schema import rows_to_frame
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
 from pipeline.vocab import load_mapping, load_words
 
@@ -602,7 +603,7 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                 if _is_anchor(found, text, value):
                     anchors.append((index, row["time_expression_id"], value))
             rows.append(row)
-    return pl.DataFrame(rows, schema=TIME_EXPRESSION_SCHEMA)
+    return rows_to_frame("time_expressions", rows)
 
 
 def _shared_year(text: str, found: _Found, following: list[_Found]) -> tuple[str, Value] | None:
@@ -687,23 +688,3 @@ def _resolve(row: dict, found: _Found, anchor: tuple | None, fallback: Value | N
     _fill(row, value)
     row["anchor_time_expression_id"] = anchor_id
     row["resolution_note"] = note if anchor_id else f"{note} (the document date)"
-
-
-TIME_EXPRESSION_SCHEMA: dict[str, pl.DataType] = {
-    "time_expression_id": pl.String(),
-    "document_id": pl.String(),
-    "sentence_id": pl.String(),
-    "char_start": pl.Int64(),
-    "char_end": pl.Int64(),
-    "text": pl.String(),
-    "expression_type": pl.String(),
-    "edtf": pl.String(),
-    "date_earliest": pl.Date(),
-    "date_latest": pl.Date(),
-    "precision": pl.String(),
-    "modifier": pl.String(),
-    "usage": pl.String(),
-    "is_relative": pl.Boolean(),
-    "anchor_time_expression_id": pl.String(),
-    "resolution_note": pl.String(),
-}

@@ -32,7 +32,7 @@ from pipeline.extract.persons import (
     sentence_initial,
     title_gender,
 )
-from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
+from pipeline.package.schema import extracted_columns, rows_to_frame
 from pipeline.paths import AUTHORITY_DIR
 
 ENTITY_TYPES = ("person", "organisation", "place")
@@ -795,7 +795,7 @@ def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
 
 
 # The mentions table's column types, read from schemas/mentions.yaml, for callers that need an empty frame.
-MENTION_SCHEMA = {f.name: f.dtype for f in load_table_spec("mentions").fields if f.name != RECORD_STATUS}
+MENTION_SCHEMA = extracted_columns("mentions")
 
 
 def _italics(emphasis_spans: pl.DataFrame | None) -> list[tuple[int, int]]:

@@ -169,10 +169,14 @@ def all_table_names(schema_dir: Path = SCHEMA_DIR) -> list[str]:
     return sorted(p.stem for p in schema_dir.glob("*.yaml"))
 
 
+def extracted_columns(name: str) -> dict[str, pl.DataType]:
+    """The columns an extractor fills, with their types: every column of the spec but record_status."""
+    return {f.name: f.dtype for f in load_table_spec(name).fields if f.name != RECORD_STATUS}
+
+
 def rows_to_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     """Extracted rows as a frame with the table's column types (columns the rows lack are null)."""
-    spec = load_table_spec(name)
-    return pl.DataFrame(rows, schema={f.name: f.dtype for f in spec.fields if f.name != RECORD_STATUS})
+    return pl.DataFrame(rows, schema=extracted_columns(name))
 
 
 def _present(name: str, dtype: pl.DataType) -> pl.Expr:
