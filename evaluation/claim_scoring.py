@@ -170,6 +170,7 @@ def run_gold(path: Path, stand_in: bool = False) -> tuple[dict[str, Any], pl.Dat
         document.footnotes,
         gold["author_id"],
         document.emphasis_spans,
+        document.paragraphs,
     )["claims"]
     return gold, claims
 

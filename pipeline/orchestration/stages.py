@@ -195,6 +195,7 @@ def document_claims(
         cleaned.footnotes,
         author_entity_id(authority, author, cleaned.document_id),
         cleaned.emphasis_spans,
+        cleaned.paragraphs,
     )
     event_subjects = claim_rules.link_claim_events(output["claims"], found_events)
     output["claim_subjects"] = pl.concat([output["claim_subjects"], event_subjects], how="diagonal_relaxed")
