@@ -269,11 +269,15 @@ class Context:
     footnote_offsets: list[int] = field(default_factory=list)
     paragraph_sentences: dict[str, tuple[int, int]] = field(default_factory=dict)
     lead_ins: dict[str, int] = field(default_factory=dict)  # block's paragraph ID -> its lead-in's start
+    # Names the entities stage found but could not link, with their document-level person: (start, end, ID).
+    document_persons: list[tuple[int, int, str]] = field(default_factory=list)
+    document_person_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sentence_starts = [s.start for s in self.sentences]
         self.candidate_starts = [c.start for c in self.candidates]
         self.footnote_offsets = [offset for offset, _, _ in self.footnotes]
+        self.document_person_starts = [start for start, _, _ in self.document_persons]
         for index, sentence in enumerate(self.sentences):
             first, _ = self.paragraph_sentences.get(sentence.paragraph_id, (index, index))
             self.paragraph_sentences[sentence.paragraph_id] = (first, index)
@@ -482,15 +486,8 @@ def _candidates(
     found: dict[tuple[int, int], Candidate] = {}
     occupied = _Occupied()
     if mentions.height:
-        id_column = "person_id" if "person_id" in mentions.columns else "entity_id"
-        for start, end, mention_text, entity_id, kind, entity_type, person_id in mentions.select(
-            "char_start",
-            "char_end",
-            "text",
-            "entity_id",
-            "match_kind",
-            "entity_type",
-            pl.col(id_column).alias("_id"),
+        for start, end, mention_text, entity_id, kind, entity_type in mentions.select(
+            "char_start", "char_end", "text", "entity_id", "match_kind", "entity_type"
         ).iter_rows():
             if start >= body_end or not masked[start:end].strip():
                 continue
@@ -500,7 +497,7 @@ def _candidates(
             source = (
                 "pronoun" if kind in ("pronoun", "possessive") else "role" if kind == "role" else "mention"
             )
-            found[(start, end)] = Candidate(start, end, mention_text, source, entity_id or person_id)
+            found[(start, end)] = Candidate(start, end, mention_text, source, entity_id)
     for start, end in italic:
         if start < body_end and not occupied.overlaps(start, end):
             found[(start, end)] = Candidate(
@@ -644,9 +641,11 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
     if candidate.source == "name":
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
         name = candidate.name or candidate.text
+        person_id = None
         if kind == "person":
             name = _full_name(ctx, name, candidate.start)
-        return Speaker(kind, None, claimant_name=name, **span)
+            person_id = _document_person(ctx, candidate)
+        return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
         return Speaker("unknown", **span)
     antecedent = _topic_before(ctx, candidate.start, candidate.kind)
@@ -660,6 +659,25 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         resolved=True,
         **span,
     )
+
+
+def _document_person(ctx: Context, candidate: Candidate) -> str | None:
+    """The document-level person of an unlinked name inside the candidate's span ("Secretary Jane Doe")."""
+    first = bisect.bisect_left(ctx.document_person_starts, candidate.start)
+    for start, end, person_id in ctx.document_persons[first:]:
+        if start >= candidate.end:
+            break
+        if end <= candidate.end:
+            return person_id
+    return None
+
+
+def _document_persons(unlinked_names: pl.DataFrame | None) -> list[tuple[int, int, str]]:
+    """Body names of the unlinked_names table that the entities stage gave a document-level person."""
+    if unlinked_names is None or not unlinked_names.height:
+        return []
+    rows = unlinked_names.filter(pl.col("person_id").is_not_null() & pl.col("footnote_id").is_null())
+    return sorted(rows.select("char_start", "char_end", "person_id").iter_rows())
 
 
 def _topic_eligible(candidate: Candidate, kind: str) -> bool:
@@ -1325,13 +1343,15 @@ def extract_claims(
     document_author_id: str,
     emphasis_spans: pl.DataFrame | None = None,
     paragraphs_table: pl.DataFrame | None = None,
+    unlinked_names: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Quotations, reported statements and cued author assertions of one document's body.
 
     Returns {"claims", "claim_subjects", "claim_footnotes"}; claim IDs are "<document_id>:cNNN" in text
     order. ``emphasis_spans`` (optional) lets an italic title ("The New York Times wrote") be a claimant;
     ``paragraphs_table`` (optional, with block_kind) lets list items and block quotations after a lead-in
-    ending in a colon be attributed in that lead-in's sentence.
+    ending in a colon be attributed in that lead-in's sentence; ``unlinked_names`` (optional) gives a
+    claimant the entities stage found but could not link its document-level person as claimant_id.
     """
     sentence_list = _sentences(sentences)
     if not sentence_list:
@@ -1356,6 +1376,7 @@ def extract_claims(
         footnotes=list(notes.select("marker_offset", "footnote_id", "sentence_id").iter_rows()),
         note_senders=_note_senders(notes),
         lead_ins=lead_ins,
+        document_persons=_document_persons(unlinked_names),
     )
     quote_rows = _quote_rows(ctx, paragraphs, units)
     rows = quote_rows + _reported_rows(ctx, quote_rows, paragraphs) + _assertion_rows(ctx, paragraphs)
