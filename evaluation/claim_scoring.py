@@ -162,7 +162,7 @@ def run_gold(path: Path, stand_in: bool = False) -> tuple[dict[str, Any], pl.Dat
     gold = yaml.safe_load(path.read_text(encoding="utf-8"))
     source = (ROOT / gold["source"]).resolve()
     document = clean_document(source.read_text(encoding="utf-8"), gold["document_id"], source.name)
-    mentions = _mentions(gold, document, path.parent, stand_in)
+    mentions, unlinked = _mentions(gold, document, path.parent, stand_in)
     claims = extract_claims(
         document.text,
         document.sentences,
@@ -170,12 +170,17 @@ def run_gold(path: Path, stand_in: bool = False) -> tuple[dict[str, Any], pl.Dat
         document.footnotes,
         gold["author_id"],
         document.emphasis_spans,
+        document.paragraphs,
+        unlinked,
     )["claims"]
     return gold, claims
 
 
-def _mentions(gold: dict[str, Any], document: Any, folder: Path, stand_in: bool) -> pl.DataFrame:
-    """Mentions from the entities stage, or the gold file's hand-listed name forms (none when it has none)."""
+def _mentions(
+    gold: dict[str, Any], document: Any, folder: Path, stand_in: bool
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Mentions and unlinked names from the entities stage, or mentions of the gold file's hand-listed name
+    forms (none when it has none) and no unlinked names."""
     if stand_in:
         persons_file = gold.get("persons_fixture")
         persons = (
@@ -183,13 +188,12 @@ def _mentions(gold: dict[str, Any], document: Any, folder: Path, stand_in: bool)
             if persons_file
             else {}
         )
-        return mentions_from_names(document.text, persons, gold["document_id"])
+        return mentions_from_names(document.text, persons, gold["document_id"]), None
     from pipeline.extract.entities import find_mentions, load_authority
 
-    mentions, _ = find_mentions(
+    return find_mentions(
         document.text, document.sentences, document.footnotes, load_authority(), document.emphasis_spans
     )
-    return mentions
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,7 +33,13 @@ def _extract(
     document = clean_document(source, "test-doc", "test.md", body_start_line=3)
     mentions = mentions_from_names(document.text, persons, "test-doc")
     return document.text, extract_claims(
-        document.text, document.sentences, mentions, document.footnotes, AUTHOR, document.emphasis_spans
+        document.text,
+        document.sentences,
+        mentions,
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
     )
 
 
@@ -300,3 +306,44 @@ def test_hedges_from_the_literature_in_another_style() -> None:
         ("probable", "?"),
         ("certain", "of course"),
     ]
+
+
+def test_list_items_after_a_colon_go_on_the_lead_in_sentence() -> None:
+    """Each lettered item is its own block, yet its quotation is the lead-in sentence's speaker's."""
+    body = (
+        "The harbour board met twice that winter. Its chairman, Ivan Petrov, proposed three remedies:\n\n"
+        "(a) “dredge the eastern channel before the spring floods,”\n\n"
+        "(b) “raise the wharf dues for foreign steamers,” and\n\n"
+        "(c) “close the old pier to all but fishing boats.”\n\n"
+        "The board adopted none of them."
+    )
+    text, out = _extract(body, {"person:petrov": ["Ivan Petrov", "Petrov"]})
+    rows = out["claims"].filter(pl.col("kind") == "quotation").sort("char_start").to_dicts()
+    assert [(r["claimant_id"], r["reporting_verb"]) for r in rows] == [("person:petrov", "proposed")] * 3
+    assert [r["paragraph_id"] for r in rows] == ["test-doc:p002", "test-doc:p003", "test-doc:p004"]
+    for row in rows:
+        assert text[row["char_start"]] == "“"
+        assert text[row["claimant_char_start"] : row["claimant_char_end"]] == "Ivan Petrov"
+
+
+def test_unlinked_person_of_the_entities_stage_becomes_the_claimant_id() -> None:
+    """A speaker the authority lacks points to the document-level person the entities stage gave the name."""
+    from pipeline.extract.entities import find_mentions, load_authority
+
+    body = (
+        "Harbour Commissioner Matthias Orwendel replied that the dredging was “far beyond the city’s means "
+        "this year.” The council minutes are silent on the matter."
+    )
+    source = "# A Test Paper\n\n" + body + "\n"
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    mentions, unlinked = find_mentions(
+        document.text, document.sentences, document.footnotes, load_authority(), document.emphasis_spans
+    )
+    person_ids = unlinked.filter(pl.col("text").str.contains("Orwendel"))["person_id"].unique().to_list()
+    assert len(person_ids) == 1 and person_ids[0].startswith("test-doc:person:")
+    args = (document.text, document.sentences, mentions, document.footnotes, AUTHOR, document.emphasis_spans)
+    with_persons = _row(extract_claims(*args, document.paragraphs, unlinked)["claims"], "far beyond")
+    assert (with_persons["claimant_type"], with_persons["claimant_id"]) == ("person", person_ids[0])
+    assert with_persons["claimant_name"] == "Matthias Orwendel"
+    without = _row(extract_claims(*args, document.paragraphs)["claims"], "far beyond")
+    assert (without["claimant_type"], without["claimant_id"]) == ("person", None)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
+from pipeline.text.blocks import LIST_ITEM, QUOTE
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import load_mapping, load_words
 
@@ -176,6 +177,9 @@ RULE_CONFIDENCE = {
     "none": 0.0,
 }
 RESOLVED_PENALTY = 0.1
+# Blocks that go on the sentence of a lead-in ending in a colon ("X proposed: / "..." / "...""): their
+# quotations are attributed in that sentence, as if the blocks were run into it.
+LEAD_IN_BLOCK_KINDS = (LIST_ITEM, QUOTE)
 
 
 @dataclass(frozen=True)
@@ -264,11 +268,16 @@ class Context:
     candidate_starts: list[int] = field(default_factory=list)
     footnote_offsets: list[int] = field(default_factory=list)
     paragraph_sentences: dict[str, tuple[int, int]] = field(default_factory=dict)
+    lead_ins: dict[str, int] = field(default_factory=dict)  # block's paragraph ID -> its lead-in's start
+    # Names the entities stage found but could not link, with their document-level person: (start, end, ID).
+    document_persons: list[tuple[int, int, str]] = field(default_factory=list)
+    document_person_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sentence_starts = [s.start for s in self.sentences]
         self.candidate_starts = [c.start for c in self.candidates]
         self.footnote_offsets = [offset for offset, _, _ in self.footnotes]
+        self.document_person_starts = [start for start, _, _ in self.document_persons]
         for index, sentence in enumerate(self.sentences):
             first, _ = self.paragraph_sentences.get(sentence.paragraph_id, (index, index))
             self.paragraph_sentences[sentence.paragraph_id] = (first, index)
@@ -311,6 +320,47 @@ def _paragraph_spans(sentences: list[Sentence]) -> dict[str, tuple[int, int]]:
         start, end = spans.get(sentence.paragraph_id, (sentence.start, sentence.end))
         spans[sentence.paragraph_id] = (min(start, sentence.start), max(end, sentence.end))
     return spans
+
+
+def _lead_ins(
+    text: str, paragraphs: pl.DataFrame | None, sentences: list[Sentence]
+) -> tuple[dict[str, int], list[list[str]]]:
+    """Lead-ins and the runs of blocks that go on them.
+
+    A list item or block quotation right after a body paragraph whose text ends in a colon (or after an
+    earlier block of the same run) continues that paragraph's last sentence. Returns, for each such block,
+    the start of the lead-in sentence, and the units of paragraph IDs read together (a lead-in and its
+    run, or one paragraph), in text order.
+    """
+    order = list(dict.fromkeys(s.paragraph_id for s in sentences))
+    if paragraphs is None or not paragraphs.height:
+        return {}, [[paragraph_id] for paragraph_id in order]
+    kinds = dict(paragraphs.select("paragraph_id", "block_kind").iter_rows())
+    last_sentence_start = {s.paragraph_id: s.start for s in sentences}
+    paragraph_end = {s.paragraph_id: s.end for s in sentences}
+    lead_ins: dict[str, int] = {}
+    units: list[list[str]] = []
+    lead_start: int | None = None
+    for paragraph_id in order:
+        if lead_start is not None and kinds.get(paragraph_id) in LEAD_IN_BLOCK_KINDS:
+            lead_ins[paragraph_id] = lead_start
+            units[-1].append(paragraph_id)
+            continue
+        units.append([paragraph_id])
+        ends_in_colon = text[: _content_end(text, paragraph_end[paragraph_id])].endswith(":")
+        lead_start = last_sentence_start[paragraph_id] if ends_in_colon else None
+    return lead_ins, units
+
+
+def _scope(ctx: Context, sentence: Sentence) -> Sentence:
+    """The span a quotation's attribution reads: its sentence, run on from a lead-in when it opens a block
+    that continues one (its IDs stay the block's own)."""
+    lead_start = ctx.lead_ins.get(sentence.paragraph_id)
+    if lead_start is None or ctx.paragraph_sentences[sentence.paragraph_id][0] != _sentence_at(
+        ctx, sentence.start
+    ):
+        return sentence
+    return Sentence(sentence.sentence_id, sentence.paragraph_id, lead_start, sentence.end)
 
 
 class _Occupied:
@@ -436,15 +486,8 @@ def _candidates(
     found: dict[tuple[int, int], Candidate] = {}
     occupied = _Occupied()
     if mentions.height:
-        id_column = "person_id" if "person_id" in mentions.columns else "entity_id"
-        for start, end, mention_text, entity_id, kind, entity_type, person_id in mentions.select(
-            "char_start",
-            "char_end",
-            "text",
-            "entity_id",
-            "match_kind",
-            "entity_type",
-            pl.col(id_column).alias("_id"),
+        for start, end, mention_text, entity_id, kind, entity_type in mentions.select(
+            "char_start", "char_end", "text", "entity_id", "match_kind", "entity_type"
         ).iter_rows():
             if start >= body_end or not masked[start:end].strip():
                 continue
@@ -454,7 +497,7 @@ def _candidates(
             source = (
                 "pronoun" if kind in ("pronoun", "possessive") else "role" if kind == "role" else "mention"
             )
-            found[(start, end)] = Candidate(start, end, mention_text, source, entity_id or person_id)
+            found[(start, end)] = Candidate(start, end, mention_text, source, entity_id)
     for start, end in italic:
         if start < body_end and not occupied.overlaps(start, end):
             found[(start, end)] = Candidate(
@@ -598,9 +641,11 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
     if candidate.source == "name":
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
         name = candidate.name or candidate.text
+        person_id = None
         if kind == "person":
             name = _full_name(ctx, name, candidate.start)
-        return Speaker(kind, None, claimant_name=name, **span)
+            person_id = _document_person(ctx, candidate)
+        return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
         return Speaker("unknown", **span)
     antecedent = _topic_before(ctx, candidate.start, candidate.kind)
@@ -614,6 +659,25 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         resolved=True,
         **span,
     )
+
+
+def _document_person(ctx: Context, candidate: Candidate) -> str | None:
+    """The document-level person of an unlinked name inside the candidate's span ("Secretary Jane Doe")."""
+    first = bisect.bisect_left(ctx.document_person_starts, candidate.start)
+    for start, end, person_id in ctx.document_persons[first:]:
+        if start >= candidate.end:
+            break
+        if end <= candidate.end:
+            return person_id
+    return None
+
+
+def _document_persons(unlinked_names: pl.DataFrame | None) -> list[tuple[int, int, str]]:
+    """Body names of the unlinked_names table that the entities stage gave a document-level person."""
+    if unlinked_names is None or not unlinked_names.height:
+        return []
+    rows = unlinked_names.filter(pl.col("person_id").is_not_null() & pl.col("footnote_id").is_null())
+    return sorted(rows.select("char_start", "char_end", "person_id").iter_rows())
 
 
 def _topic_eligible(candidate: Candidate, kind: str) -> bool:
@@ -994,27 +1058,33 @@ def _support(
     return None, None
 
 
-def _quote_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list[Row]:
+def _quote_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]], units: list[list[str]]) -> list[Row]:
+    """Quotations paragraph by paragraph; a lead-in and the blocks that go on it carry a speaker as one."""
     rows: list[Row] = []
-    for p_start, p_end in paragraphs.values():
+    for unit in units:
         carried: Attribution | None = None
-        for quote in find_quotes(ctx.text, p_start, p_end):
-            index = _sentence_at(ctx, quote.open_mark)
-            if index < 0:
-                continue
-            sentence = ctx.sentences[index]
-            quoted = ctx.text[quote.start : quote.end]
-            row = _quote_row(ctx, quote, sentence, quoted, carried, p_end)
-            attribution = row.values.pop("_attribution", None)
-            if row.values["kind"] == "quotation" and attribution.carries:  # type: ignore[union-attr]
-                carried = attribution  # type: ignore[assignment]
-            rows.append(row)
+        unit_end = paragraphs[unit[-1]][1]
+        for paragraph_id in unit:
+            p_start, p_end = paragraphs[paragraph_id]
+            for quote in find_quotes(ctx.text, p_start, p_end):
+                index = _sentence_at(ctx, quote.open_mark)
+                if index < 0:
+                    continue
+                sentence = ctx.sentences[index]
+                quoted = ctx.text[quote.start : quote.end]
+                row = _quote_row(ctx, quote, sentence, quoted, carried, unit_end)
+                attribution = row.values.pop("_attribution", None)
+                if row.values["kind"] == "quotation" and attribution.carries:  # type: ignore[union-attr]
+                    carried = attribution  # type: ignore[assignment]
+                rows.append(row)
     return rows
 
 
 def _quote_row(
-    ctx: Context, quote: Quote, sentence: Sentence, quoted: str, carried: Attribution | None, p_end: int
+    ctx: Context, quote: Quote, own_sentence: Sentence, quoted: str, carried: Attribution | None, p_end: int
 ) -> Row:
+    """One quotation's row; ``p_end`` ends its paragraph, or the run of blocks it belongs to."""
+    sentence = _scope(ctx, own_sentence)
     base: dict[str, object] = {
         "paragraph_id": sentence.paragraph_id,
         "sentence_id": sentence.sentence_id,
@@ -1054,7 +1124,7 @@ def _quote_row(
     start = min(
         x for x in (attribution.subject_start, attribution.verb_start, quote.open_mark) if x is not None
     )
-    start = start if start >= sentence.start and start <= quote.open_mark else quote.open_mark
+    start = start if start >= own_sentence.start and start <= quote.open_mark else quote.open_mark
     end = max(quote.close_mark + 1, attribution.end or 0)
     base |= _speaker_values(attribution) | {
         "kind": "quotation",
@@ -1272,11 +1342,16 @@ def extract_claims(
     footnotes: pl.DataFrame,
     document_author_id: str,
     emphasis_spans: pl.DataFrame | None = None,
+    paragraphs_table: pl.DataFrame | None = None,
+    unlinked_names: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Quotations, reported statements and cued author assertions of one document's body.
 
     Returns {"claims", "claim_subjects", "claim_footnotes"}; claim IDs are "<document_id>:cNNN" in text
-    order. ``emphasis_spans`` (optional) lets an italic title ("The New York Times wrote") be a claimant.
+    order. ``emphasis_spans`` (optional) lets an italic title ("The New York Times wrote") be a claimant;
+    ``paragraphs_table`` (optional, with block_kind) lets list items and block quotations after a lead-in
+    ending in a colon be attributed in that lead-in's sentence; ``unlinked_names`` (optional) gives a
+    claimant the entities stage found but could not link its document-level person as claimant_id.
     """
     sentence_list = _sentences(sentences)
     if not sentence_list:
@@ -1284,6 +1359,7 @@ def extract_claims(
     document_id = sentences["document_id"][0]
     body_end = max(s.end for s in sentence_list)
     paragraphs = _paragraph_spans(sentence_list)
+    lead_ins, units = _lead_ins(document_text, paragraphs_table, sentence_list)
     quotes = [q for start, end in paragraphs.values() for q in find_quotes(document_text, start, end)]
     masked = _mask(document_text, quotes)
     notes = footnotes.filter(pl.col("marker_offset").is_not_null()).sort("marker_offset")
@@ -1299,8 +1375,10 @@ def extract_claims(
         full_names=_full_names(candidates),
         footnotes=list(notes.select("marker_offset", "footnote_id", "sentence_id").iter_rows()),
         note_senders=_note_senders(notes),
+        lead_ins=lead_ins,
+        document_persons=_document_persons(unlinked_names),
     )
-    quote_rows = _quote_rows(ctx, paragraphs)
+    quote_rows = _quote_rows(ctx, paragraphs, units)
     rows = quote_rows + _reported_rows(ctx, quote_rows, paragraphs) + _assertion_rows(ctx, paragraphs)
     rows.sort(key=lambda r: (r.values["char_start"], r.values.get("quote_char_start") or 0, r.values["kind"]))
     claims, subjects, claim_notes = [], [], []

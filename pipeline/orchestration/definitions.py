@@ -227,6 +227,7 @@ def build_definitions(root: Path) -> Definitions:
             document_events["events"],
             author,
             stages.load_authority(paths),
+            document_mentions["unlinked_names"],
         )
         context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
         return output

@@ -186,6 +186,7 @@ def document_claims(
     found_events: pl.DataFrame,
     author: str | None,
     authority: entities.Authority,
+    unlinked_names: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Quotations, reported statements and hedged author assertions, with their notes and subjects."""
     output = claim_rules.extract_claims(
@@ -195,6 +196,8 @@ def document_claims(
         cleaned.footnotes,
         author_entity_id(authority, author, cleaned.document_id),
         cleaned.emphasis_spans,
+        cleaned.paragraphs,
+        unlinked_names,
     )
     event_subjects = claim_rules.link_claim_events(output["claims"], found_events)
     output["claim_subjects"] = pl.concat([output["claim_subjects"], event_subjects], how="diagonal_relaxed")
