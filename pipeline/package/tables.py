@@ -40,6 +40,30 @@ def schema_errors(spec: TableSpec, frame: pl.DataFrame) -> list[str]:
     return []
 
 
+def schema_failures(spec: TableSpec, frame: pl.DataFrame) -> list[tuple[int | None, str]]:
+    """Every pandera failure with the row it is in (None when it concerns the whole table), the message
+    naming the record by its primary key and, where the table has one, its source line."""
+    import pandera.errors
+
+    try:
+        validate(spec, frame)
+    except pandera.errors.SchemaErrors as exc:
+        failures = []
+        line_column = next((c for c in ("source_line", "source_line_start") if c in frame.columns), None)
+        for case in exc.failure_cases.iter_rows(named=True):
+            row = case.get("index")
+            value = case.get("failure_case")
+            what = f"column {case.get('column')}: {case.get('check')} failed for value {value!r}"
+            if row is not None and 0 <= row < frame.height:
+                record = frame.row(row, named=True)
+                key = ", ".join(str(record[k]) for k in spec.primary_key)
+                line = f", source line {record[line_column]}" if line_column and record[line_column] else ""
+                what = f"record {key}{line}: {what}"
+            failures.append((row, what))
+        return failures or [(None, str(exc))]
+    return []
+
+
 def foreign_key_errors(tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]) -> list[str]:
     """Foreign keys that point at no row, named by table, column and value (first few of each)."""
     errors = []
