@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,10 +60,19 @@ class DocumentStore:
         return self._read(self._path(document_id, "latest"))  # type: ignore[return-value]
 
     def published(self, document_id: str) -> stages.DocumentResult | None:
-        return self._read(self._path(document_id, "published"))  # type: ignore[return-value]
+        outcome = self._read(self._path(document_id, "published"))
+        return outcome.result if outcome is not None else None  # type: ignore[attr-defined]
 
-    def mark_published(self, result: stages.DocumentResult) -> None:
-        self._write(self._path(result.document_id, "published"), result)
+    def mark_published(self, document_id: str) -> None:
+        """The latest build of the paper went into the package: keep it as its last good version."""
+        published = self._path(document_id, "published")
+        scratch = published.with_suffix(f".{os.getpid()}.tmp")
+        scratch.unlink(missing_ok=True)
+        try:
+            os.link(self._path(document_id, "latest"), scratch)
+        except OSError:
+            shutil.copyfile(self._path(document_id, "latest"), scratch)
+        os.replace(scratch, published)
 
 
 def stale_documents(inputs: CorpusInputs, store: DocumentStore) -> list[str]:

@@ -24,7 +24,11 @@ def project_root() -> Path:
 
 
 def dagster_instance(root: Path):
-    """A persistent, project-local Dagster instance (telemetry off): the UI shows the runs of the CLI."""
+    """A persistent, project-local Dagster instance (telemetry off), which runs over several processes need.
+
+    Local builds run on an ephemeral instance instead: the SQLite event log of ~30 steps cost more than
+    the papers' own work, and the build's state is its fingerprints (`fingerprints`), not Dagster's runs.
+    """
     from dagster import DagsterInstance
 
     home = root / ".dagster_home"
@@ -107,6 +111,8 @@ def build(
             return 1
         return 0
 
+    from dagster import DagsterInstance
+
     from pipeline.orchestration import batch
     from pipeline.orchestration.definitions import build_definitions
 
@@ -114,8 +120,11 @@ def build(
     print(f"documents: {len(todo)} of {count} to (re)build, {count - len(todo)} up to date")
     if todo and len(todo) <= 10:
         print("  rebuilding: " + ", ".join(todo))
-    instance = dagster_instance(root)
-    if executor == "dask" and todo and not _run_dask_documents(root, instance, full, dask_address):
+    if (
+        executor == "dask"
+        and todo
+        and not _run_dask_documents(root, dagster_instance(root), full, dask_address)
+    ):
         return 1
     config = {
         "workers": workers or os.cpu_count() or 1,
@@ -127,7 +136,7 @@ def build(
         build_definitions(root)
         .resolve_job_def("package_job")
         .execute_in_process(
-            instance=instance,
+            instance=DagsterInstance.ephemeral(),
             raise_on_error=False,
             run_config={"ops": {"papers": {"config": config}}, **QUIET},
         )

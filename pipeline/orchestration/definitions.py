@@ -41,6 +41,7 @@ from dagster import (
 
 from pipeline.orchestration import batch, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
+from pipeline.orchestration.package_check import changed_part_validator
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import (
     DatasetMetadata,
@@ -77,6 +78,9 @@ def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
     lines = ["| " + " | ".join(head.columns) + " |", "|" + "---|" * len(head.columns)]
     lines += ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join(lines)
+
+
+FIGURE_CACHE = Path(".dagster_home") / "figures"
 
 
 class PapersConfig(Config):
@@ -255,12 +259,20 @@ def build_definitions(root: Path) -> Definitions:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         texts = {i: t for i, t in text_tables["texts"].items() if i not in text_tables["hidden"]}
-        figure = stages.timeline_figure(frames["events"], frames["event_participants"], frames["entities"])
-        package = publish(paths.root, meta, PackageContents(specs, texts, {"figures/timeline.svg": figure}))
+        figure = stages.timeline_figure(
+            frames["events"], frames["event_participants"], frames["entities"], root / FIGURE_CACHE
+        )
+        contents = PackageContents(specs, texts, {"figures/timeline.svg": figure})
+        if papers.recheck_all:
+            package = publish(paths.root, meta, contents)
+        else:
+            corrected = {name for name, t in tables.items() if t.applied} | {"corrections"}
+            validator = changed_part_validator(paths.root, papers.fresh, corrected)
+            package = publish(paths.root, meta, contents, validator)
         update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
         store = batch.DocumentStore(root)
         for document_id in sorted(papers.fresh):
-            store.mark_published(papers.results[document_id])
+            store.mark_published(document_id)
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
             | {name: frame.height for name, frame in frames.items()}

@@ -7,6 +7,9 @@ without Dagster. Per-document stages take one document; corpus stages combine al
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -20,7 +23,6 @@ from pipeline.extract import citations as citation_parser
 from pipeline.extract import claims as claim_rules
 from pipeline.extract import dates, entities, events, works
 from pipeline.package import corrections as fixes
-from pipeline.package import timeline
 from pipeline.package.schema import all_table_names, load_table_spec
 from pipeline.package.tables import combine, schema_failures
 from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
@@ -390,14 +392,39 @@ def claim_tables(claims: dict[str, dict[str, pl.DataFrame]], citations: pl.DataF
 
 
 def timeline_figure(
-    events_table: pl.DataFrame, participants: pl.DataFrame, entity_table: pl.DataFrame
+    events_table: pl.DataFrame,
+    participants: pl.DataFrame,
+    entity_table: pl.DataFrame,
+    cache: Path | None = None,
 ) -> bytes:
-    """The timeline of events by person, as SVG bytes (deterministic)."""
+    """The timeline of events by person, as SVG bytes (deterministic).
+
+    Drawing costs seconds (matplotlib); with a ``cache`` folder, a figure is drawn only for inputs not
+    drawn before.
+    """
+    active = events_table.filter(pl.col("record_status") == "active")
+    digest = hashlib.sha256()
+    for frame in (active, participants, entity_table):
+        buffer = io.BytesIO()
+        frame.write_csv(buffer)
+        digest.update(buffer.getvalue())
+    cached = cache / f"timeline-{digest.hexdigest()[:32]}.svg" if cache else None
+    if cached and cached.exists():
+        return cached.read_bytes()
+    from pipeline.package import timeline
+
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "timeline.svg"
-        active = events_table.filter(pl.col("record_status") == "active")
         timeline.render_timeline(active, participants, entity_table, path)
-        return path.read_bytes()
+        figure = path.read_bytes()
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob("timeline-*.svg"):
+            old.unlink()
+        scratch_file = cached.with_suffix(f".{os.getpid()}.tmp")
+        scratch_file.write_bytes(figure)
+        os.replace(scratch_file, cached)
+    return figure
 
 
 # Finishing a table: corrections, text withheld where the metadata says so

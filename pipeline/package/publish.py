@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -311,13 +311,22 @@ def swap_in(staging: Path, root: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def publish(root: Path, meta: DatasetMetadata, contents: PackageContents) -> dict[str, Any]:
-    """Stage, validate and swap in the package under ``root``; on failure keep the old one and raise."""
+def publish(
+    root: Path,
+    meta: DatasetMetadata,
+    contents: PackageContents,
+    validate: Callable[[Path], list[str]] = validate_staged_package,
+) -> dict[str, Any]:
+    """Stage, validate and swap in the package under ``root``; on failure keep the old one and raise.
+
+    ``validate`` checks the staged descriptor (default: everything); an incremental build passes one that
+    validates only what changed.
+    """
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-package-", dir=root))
     try:
         package = stage_package(staging, meta, contents)
-        errors = validate_staged_package(staging / "datapackage.json")
+        errors = validate(staging / "datapackage.json")
         if errors:
             shown = "\n  ".join(errors[:30])
             raise PublishError(f"the new package is not valid; the previous package is unchanged:\n  {shown}")
