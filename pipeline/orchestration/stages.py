@@ -391,6 +391,14 @@ def claim_tables(claims: dict[str, dict[str, pl.DataFrame]], citations: pl.DataF
     }
 
 
+# The columns the timeline draws from: a figure is redrawn only when one of them changes.
+TIMELINE_INPUTS = {
+    "events": ("event_id", "event_type", "date_earliest", "date_latest"),
+    "event_participants": ("event_id", "entity_id", "entity_type", "role"),
+    "entities": ("entity_id", "preferred_name", "name", "label"),
+}
+
+
 def timeline_figure(
     events_table: pl.DataFrame,
     participants: pl.DataFrame,
@@ -404,9 +412,13 @@ def timeline_figure(
     """
     active = events_table.filter(pl.col("record_status") == "active")
     digest = hashlib.sha256()
-    for frame in (active, participants, entity_table):
+    for frame, drawn in (
+        (active, TIMELINE_INPUTS["events"]),
+        (participants, TIMELINE_INPUTS["event_participants"]),
+        (entity_table, TIMELINE_INPUTS["entities"]),
+    ):
         buffer = io.BytesIO()
-        frame.write_csv(buffer)
+        frame.select(c for c in drawn if c in frame.columns).write_csv(buffer)
         digest.update(buffer.getvalue())
     cached = cache / f"timeline-{digest.hexdigest()[:32]}.svg" if cache else None
     if cached and cached.exists():

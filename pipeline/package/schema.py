@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandera.polars as pa
 import polars as pl
 import yaml
 
 from pipeline.paths import SCHEMA_DIR
+
+if TYPE_CHECKING:  # pandera (and pandas under it) costs seconds to import; only validation needs it
+    import pandera.polars as pa
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "string": pl.String(),
@@ -177,6 +179,8 @@ def rows_to_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
 
 def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     """The pandera (polars) model of a table, built from its spec."""
+    import pandera.polars as pa
+
     columns = {}
     for f in spec.fields:
         checks = []
