@@ -17,8 +17,10 @@ if [ ! -x .venv/bin/papers-dataset ] || [ "$(cat "$stamp_file" 2>/dev/null)" != 
   if [ ! -x .venv/bin/uv ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv>=0.13,<0.14"
   fi
-  # Bytecode is compiled once here, so no start recompiles (PYTHONDONTWRITEBYTECODE machines included).
   .venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -r requirements.lock -e .
+  # Bytecode for everything, also what was installed before: no start recompiles it (machines that set
+  # PYTHONDONTWRITEBYTECODE would otherwise recompile every module at every start).
+  .venv/bin/python -m compileall -q -j 0 .venv/lib/python3*/site-packages pipeline >/dev/null || true
   echo "$wanted" > "$stamp_file"
 fi
 

@@ -6,12 +6,14 @@ Printed per N: wall time of each run, the per-paper cost of the full build, the 
 the build process and of its largest worker, the size of the orchestration state per paper, and the share
 of the full build spent outside the extractors (orchestration, validation, writing). That share is
 1 - (N x the extractors' time for one paper, measured in this process) / (workers x full-build wall time).
-The corpus lives in a temporary folder; nothing in the repository is touched.
+The same share of CPU time is printed beside it. The corpus lives in a temporary folder; nothing in the
+repository is touched.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,8 +39,11 @@ def make_corpus(root: Path, count: int) -> list[str]:
     return ids
 
 
-def timed_build(root: Path) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MiB) of the build process and of its largest child, for one CLI build."""
+def timed_build(root: Path) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds (build process and its workers), peak RSS (MiB) of the build process and
+    of its largest worker, for one CLI build. CPU seconds are steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     wrapper = (
         f"import resource, runpy, sys; sys.argv = ['papers-dataset', '--root', {str(root)!r}, 'build']\n"
@@ -48,10 +53,12 @@ def timed_build(root: Path) -> tuple[float, float, float]:
     wrapper += " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
     run = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
     peaks = [line.split() for line in run.stderr.splitlines() if line.startswith("PEAK")]
     if run.returncode != 0 or not peaks:
         raise SystemExit(f"build failed:\n{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
-    return elapsed, int(peaks[-1][1]) / 1024, int(peaks[-1][2]) / 1024
+    return elapsed, cpu, int(peaks[-1][1]) / 1024, int(peaks[-1][2]) / 1024
 
 
 def extractor_seconds_per_paper(repeats: int = 3) -> float:
@@ -79,22 +86,29 @@ def measure(count: int, extractor: float, workers: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         ids = make_corpus(root, count)
-        full, full_rss, worker_rss = timed_build(root)
-        noop, _, _ = timed_build(root)
+        full, full_cpu, full_rss, worker_rss = timed_build(root)
+        noop, noop_cpu, _, _ = timed_build(root)
         paper = root / "raw" / ids[len(ids) // 2] / PAPER.name
         paper.write_text(
             paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8"
         )
-        edit, _edit_rss, _ = timed_build(root)
+        edit, edit_cpu, _, _ = timed_build(root)
         state = state_bytes(root)
     outside = 1 - count * extractor / (min(workers, count) * full)
-    print(f"N = {count}")
-    print(f"  full build:          {full:7.1f} s   ({full / count:.2f} s per paper)")
-    print(f"  no-change run:       {noop:7.2f} s")
-    print(f"  one-paper edit:      {edit:7.1f} s   ({100 * edit / full:.0f} % of the full build)")
+    outside_cpu = 1 - count * extractor / full_cpu
+    print(f"N = {count}  (wall time; CPU time of the build and its workers in brackets)")
+    print(f"  full build:          {full:7.1f} s   ({full_cpu:.1f} s CPU; {full / count:.2f} s per paper)")
+    print(f"  no-change run:       {noop:7.2f} s   ({noop_cpu:.2f} s CPU)")
+    print(
+        f"  one-paper edit:      {edit:7.1f} s   ({edit_cpu:.1f} s CPU; "
+        f"{100 * edit / full:.0f} % of the full build)"
+    )
     print(f"  peak RSS:            {full_rss:7.0f} MiB build process, {worker_rss:.0f} MiB largest worker")
     print(f"  orchestration state: {state / count / 1024:7.0f} KiB per paper (.dagster_home)")
-    print(f"  outside extractors:  {100 * outside:7.0f} % of the full build")
+    print(
+        f"  outside extractors:  {100 * outside:7.0f} % of the full build "
+        f"({100 * outside_cpu:.0f} % of its CPU)"
+    )
 
 
 def main(counts: list[int]) -> None:
