@@ -23,6 +23,7 @@ from pipeline.extract import citations as citation_parser
 from pipeline.extract import claims as claim_rules
 from pipeline.extract import dates, entities, events, works
 from pipeline.package import corrections as fixes
+from pipeline.package.publish import blank_empty_strings
 from pipeline.package.schema import all_table_names, load_table_spec
 from pipeline.package.tables import combine, schema_failures
 from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
@@ -212,6 +213,12 @@ class DocumentResult:
             "claim_subjects": self.claims["claim_subjects"],
         }
 
+    def checked_tables(self) -> dict[str, pl.DataFrame]:
+        """The paper's own rows, plus its citations and works as they come out for this paper alone: the
+        cross-paper tables' rows that this paper is answerable for."""
+        work_table, linked = works.build_works(self.citations)
+        return {**self.own_tables(), "citations": linked, "works": work_table}
+
 
 @dataclass(frozen=True)
 class DocumentOutcome:
@@ -279,7 +286,7 @@ def build_document(
 
 
 def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
-    """Each paper's own rows checked against the tables' pandera models, all papers in one pass per table.
+    """Each paper's rows checked against the tables' pandera models, all papers in one pass per table.
 
     A failing row is traced back to its paper by its position, and named by its primary key and, where
     the table has one, its source line.
@@ -288,18 +295,29 @@ def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
     ids = sorted(results)
     if not ids:
         return []
-    per_document = {i: results[i].own_tables() for i in ids}
+    per_document = {i: results[i].checked_tables() for i in ids}
     for name in per_document[ids[0]]:
         spec = load_table_spec(name)
         frames: dict[str, pl.DataFrame] = {}
         for i in ids:
             try:
-                frames[i] = combine(name, [per_document[i][name]])
+                # As published: an empty string is a missing value (and fails a required column).
+                frames[i] = blank_empty_strings(combine(name, [per_document[i][name]]))
             except Exception as exc:
                 problem = DocumentProblem(i, f"{name} schema", f"{type(exc).__name__}: {exc}")
                 problems.setdefault((i, name), problem)
+        if not frames:
+            continue
         owners = [i for i, frame in frames.items() for _ in range(frame.height)]
-        failures = schema_failures(spec, pl.concat(list(frames.values()), how="vertical")) if frames else []
+        table = pl.concat(list(frames.values()), how="vertical")
+        if "document_id" not in table.columns:
+            # Rows shared by papers (a work cited in several) are one row in the published table.
+            first = table.with_row_index("row").unique(
+                list(spec.primary_key), keep="first", maintain_order=True
+            )
+            owners = [owners[row] for row in first["row"]]
+            table = first.drop("row")
+        failures = schema_failures(spec, table)
         if any(row is None for row, _ in failures):
             # A failure of the table as a whole: check each paper's rows on their own to find whose.
             for i, frame in frames.items():
