@@ -375,7 +375,7 @@ def test_the_seed_and_all_dev_papers_build_in_one_strict_run(built_corpus, tmp_p
     code = build(root)
     err = capsys.readouterr().err
     left_out = sorted(
-        line.split()[4] for line in err.splitlines() if line.startswith("left out of this build:")
+        line.split()[5] for line in err.splitlines() if line.startswith("left out of this build:")
     )
     published = pl.read_csv(root / "data/csv/documents.csv")["document_id"].to_list()
     # Every paper is either published or left out with its reason, and one run decides all of them.
