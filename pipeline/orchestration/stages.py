@@ -7,6 +7,7 @@ without Dagster. Per-document stages take one document; corpus stages combine al
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -275,8 +276,11 @@ def build_document(
         )
     except _StageFailed as failed:
         return DocumentOutcome(document_id, None, [failed.problem])
+    # The OCR text is not needed once extracted (the package keeps its digest): stored and combined
+    # results stay small, which bounds the package step's memory in large corpora.
+    slim = CorrectedSource(dataclasses.replace(source.document, text=""), "", source.applied)
     result = DocumentResult(
-        document_id, fingerprint, source, cleaned, found_citations, mentions, found_events, found_claims
+        document_id, fingerprint, slim, cleaned, found_citations, mentions, found_events, found_claims
     )
     problems = [
         DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))
