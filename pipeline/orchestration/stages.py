@@ -199,6 +199,7 @@ class DocumentResult:
     mentions: dict[str, pl.DataFrame]
     events: dict[str, pl.DataFrame]
     claims: dict[str, pl.DataFrame]
+    bibliography_alone: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     def own_tables(self) -> dict[str, pl.DataFrame]:
         """The rows this paper adds to the tables that are plain unions of per-paper rows."""
@@ -217,8 +218,7 @@ class DocumentResult:
     def checked_tables(self) -> dict[str, pl.DataFrame]:
         """The paper's own rows, plus its citations and works as they come out for this paper alone: the
         cross-paper tables' rows that this paper is answerable for."""
-        work_table, linked = works.build_works(self.citations)
-        return {**self.own_tables(), "citations": linked, "works": work_table}
+        return {**self.own_tables(), **self.bibliography_alone}
 
 
 @dataclass(frozen=True)
@@ -274,13 +274,22 @@ def build_document(
             "claims",
             lambda: document_claims(cleaned, mentions["mentions"], found_events["events"], author, authority),
         )
+        work_table, linked = _stage(document_id, "works", lambda: works.build_works(found_citations))
     except _StageFailed as failed:
         return DocumentOutcome(document_id, None, [failed.problem])
     # The OCR text is not needed once extracted (the package keeps its digest): stored and combined
     # results stay small, which bounds the package step's memory in large corpora.
     slim = CorrectedSource(dataclasses.replace(source.document, text=""), "", source.applied)
     result = DocumentResult(
-        document_id, fingerprint, slim, cleaned, found_citations, mentions, found_events, found_claims
+        document_id,
+        fingerprint,
+        slim,
+        cleaned,
+        found_citations,
+        mentions,
+        found_events,
+        found_claims,
+        {"citations": linked, "works": work_table},
     )
     problems = [
         DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))
@@ -470,7 +479,8 @@ def correct_table(
     """Apply the record corrections (field, add, withdraw) aimed at this table."""
     spec = load_table_spec(name)
     corrected, applied = fixes.apply_record_corrections(name, frame, list(spec.primary_key), corrections)
-    return combine(name, [corrected]), applied
+    # Without a correction the frame is already conformed; another copy would only cost memory.
+    return (combine(name, [corrected]) if applied else frame), applied
 
 
 def withhold_text(name: str, frame: pl.DataFrame, hidden_documents: set[str]) -> pl.DataFrame:
