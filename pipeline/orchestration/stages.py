@@ -313,6 +313,8 @@ def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
         spec = load_table_spec(name)
         frames: dict[str, pl.DataFrame] = {}
         for i in ids:
+            if per_document[i][name].height == 0:
+                continue  # nothing to check (a paper without notes has no citations or works)
             try:
                 # As published: an empty string is a missing value (and fails a required column).
                 frames[i] = blank_empty_strings(combine(name, [per_document[i][name]]))
