@@ -42,7 +42,13 @@ class DocumentStore:
         os.replace(scratch, path)
 
     def _read(self, path: Path) -> object | None:
-        return pickle.loads(path.read_bytes()) if path.exists() else None
+        """A stored outcome, or None when there is none or it was stored by code that no longer reads it."""
+        if not path.exists():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
 
     def latest_fingerprint(self, document_id: str) -> str | None:
         path = self.folder / f"{document_id}.latest.fingerprint"
