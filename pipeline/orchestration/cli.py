@@ -111,6 +111,10 @@ def build(
             return 1
         return 0
 
+    # Memory goes back to the system as soon as a table is written, not kept by the allocators of Arrow
+    # and polars (jemalloc) for reuse: the package step's peak is then the tables, not their copies.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
     from dagster import DagsterInstance
 
     from pipeline.orchestration import batch

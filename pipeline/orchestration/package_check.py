@@ -71,8 +71,11 @@ def changed_part_validator(
                         if split
                         else {**resource, "path": str((staged / resource["path"]).resolve())}
                     )
-                    # Foreign keys are checked over the whole package by the package step.
-                    schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
+                    # Foreign keys are checked over the whole package by the package step, and the
+                    # primary key of the rows of fresh papers by their pandera check; frictionless would
+                    # hold every key of the table in memory.
+                    dropped = ("foreignKeys", "primaryKey") if split else ("foreignKeys",)
+                    schema = {k: v for k, v in resource["schema"].items() if k not in dropped}
                     resource = {**resource, "schema": schema}
                 else:
                     resource = {**resource, "path": str((staged / resource["path"]).resolve())}
