@@ -298,11 +298,53 @@ def build_document(
     return DocumentOutcome(document_id, result, problems)
 
 
+def _as_published(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    # As published: an empty string is a missing value (and fails a required column).
+    return blank_empty_strings(combine(name, [frame]))
+
+
+def _papers_table(
+    name: str, raw: dict[str, pl.DataFrame], problems: dict[tuple[str, str], DocumentProblem]
+) -> tuple[pl.DataFrame | None, list[str]]:
+    """One table of the papers' rows, with the paper each row belongs to.
+
+    Conformed in one go when the rows name their paper (document_id); otherwise, or when that fails, paper
+    by paper, so that a paper whose rows cannot even be conformed is named.
+    """
+    spec = load_table_spec(name)
+    if "document_id" in spec.columns:
+        try:
+            table = _as_published(name, pl.concat(list(raw.values()), how="diagonal_relaxed"))
+            owners = table["document_id"].to_list()
+            if None not in owners:
+                return table, owners
+        except Exception:
+            pass
+    frames: dict[str, pl.DataFrame] = {}
+    for i, frame in raw.items():
+        try:
+            frames[i] = _as_published(name, frame)
+        except Exception as exc:
+            problems.setdefault(
+                (i, name), DocumentProblem(i, f"{name} schema", f"{type(exc).__name__}: {exc}")
+            )
+    if not frames:
+        return None, []
+    owners = [i for i, frame in frames.items() for _ in range(frame.height)]
+    table = pl.concat(list(frames.values()), how="vertical")
+    if "document_id" not in table.columns:
+        # Rows shared by papers (a work cited in several) are one row in the published table.
+        first = table.with_row_index("row").unique(list(spec.primary_key), keep="first", maintain_order=True)
+        owners = [owners[row] for row in first["row"]]
+        table = first.drop("row")
+    return table, owners
+
+
 def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
     """Each paper's rows checked against the tables' pandera models, all papers in one pass per table.
 
-    A failing row is traced back to its paper by its position, and named by its primary key and, where
-    the table has one, its source line.
+    A failing row is traced back to its paper, and named by its primary key and, where the table has one,
+    its source line.
     """
     problems: dict[tuple[str, str], DocumentProblem] = {}
     ids = sorted(results)
@@ -311,32 +353,20 @@ def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
     per_document = {i: results[i].checked_tables() for i in ids}
     for name in per_document[ids[0]]:
         spec = load_table_spec(name)
-        frames: dict[str, pl.DataFrame] = {}
-        for i in ids:
-            if per_document[i][name].height == 0:
-                continue  # nothing to check (a paper without notes has no citations or works)
-            try:
-                # As published: an empty string is a missing value (and fails a required column).
-                frames[i] = blank_empty_strings(combine(name, [per_document[i][name]]))
-            except Exception as exc:
-                problem = DocumentProblem(i, f"{name} schema", f"{type(exc).__name__}: {exc}")
-                problems.setdefault((i, name), problem)
-        if not frames:
+        # A paper without notes has no citations or works: nothing to check.
+        raw = {i: per_document[i][name] for i in ids if per_document[i][name].height}
+        table, owners = _papers_table(name, raw, problems) if raw else (None, [])
+        if table is None:
             continue
-        owners = [i for i, frame in frames.items() for _ in range(frame.height)]
-        table = pl.concat(list(frames.values()), how="vertical")
-        if "document_id" not in table.columns:
-            # Rows shared by papers (a work cited in several) are one row in the published table.
-            first = table.with_row_index("row").unique(
-                list(spec.primary_key), keep="first", maintain_order=True
-            )
-            owners = [owners[row] for row in first["row"]]
-            table = first.drop("row")
         failures = schema_failures(spec, table)
         if any(row is None for row, _ in failures):
             # A failure of the table as a whole: check each paper's rows on their own to find whose.
-            for i, frame in frames.items():
-                for _, message in schema_failures(spec, frame):
+            for i, frame in raw.items():
+                try:
+                    found = [message for _, message in schema_failures(spec, _as_published(name, frame))]
+                except Exception as exc:
+                    found = [f"{type(exc).__name__}: {exc}"]
+                for message in found:
                     problems.setdefault((i, name), DocumentProblem(i, f"{name} schema", message))
             continue
         for row, message in failures:
