@@ -14,12 +14,21 @@ from pipeline.package.schema import TableSpec, conform, load_table_spec, validat
 
 
 def combine(name: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
-    """Concatenate per-document frames of one table and conform them to the table's spec."""
+    """Concatenate per-document frames of one table and conform them to the table's spec.
+
+    The frames are conformed once, together (the stable sort gives the same rows in the same order as
+    conforming each first); frames whose columns cannot be concatenated as they are are conformed one by
+    one first.
+    """
     spec = load_table_spec(name)
-    parts = [conform(spec, frame) for frame in frames if frame is not None]
-    if not parts:
+    present = [frame for frame in frames if frame is not None]
+    if not present:
         return conform(spec, pl.DataFrame(schema=spec.polars_schema))
-    return conform(spec, pl.concat(parts, how="vertical"))
+    try:
+        together = pl.concat(present, how="diagonal_relaxed")
+    except pl.exceptions.PolarsError:
+        together = pl.concat([conform(spec, frame) for frame in present], how="vertical")
+    return conform(spec, together)
 
 
 def schema_errors(spec: TableSpec, frame: pl.DataFrame) -> list[str]:
