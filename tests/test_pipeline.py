@@ -1,8 +1,9 @@
-"""The whole pipeline through Dagster on a copy of the corpus: package valid, reproducible, failure-safe."""
+"""The whole pipeline through Dagster on a copy of the corpus: package valid, reproducible, failure-safe,
+incremental, and one bad paper never blocks the others."""
 
 from __future__ import annotations
 
-import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -11,41 +12,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipeline.orchestration import batch, package_check, stages
 from pipeline.orchestration.cli import build
+from tests.conftest import REPO_ROOT, copy_corpus, package_digest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_FILES = ("datapackage.json", "data", "text", "figures")
-
-
-def package_digest(root: Path) -> dict[str, str]:
-    """sha256 of every file of the package under ``root``, by relative path."""
-    files = [root / "datapackage.json"]
-    for folder in PACKAGE_FILES[1:]:
-        files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in files
-        if p.exists()
-    }
-
-
-def copy_corpus(target: Path) -> Path:
-    """A corpus folder with the repository's inputs and no package yet."""
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in ("raw", "corrections", "authority"):
-        if (REPO_ROOT / entry).exists():
-            shutil.copytree(REPO_ROOT / entry, target / entry)
-    for entry in ("dataset.yaml", "README.md", "CHANGELOG.md"):
-        if (REPO_ROOT / entry).exists():
-            shutil.copy2(REPO_ROOT / entry, target / entry)
-    return target
-
-
-@pytest.fixture(scope="session")
-def built_corpus(tmp_path_factory) -> Path:
-    root = copy_corpus(tmp_path_factory.mktemp("corpus"))
-    assert build(root) == 0
-    return root
+DEV_PAPERS = REPO_ROOT.parent / "shared" / "dev-papers" / "docs"
+__all__ = ["copy_corpus", "package_digest"]
 
 
 def test_materialisation_publishes_every_table(built_corpus, paper):
@@ -75,23 +47,6 @@ def test_second_run_is_byte_identical(built_corpus, tmp_path):
     root = copy_corpus(tmp_path / "again")
     assert build(root) == 0
     assert package_digest(root) == package_digest(built_corpus)
-
-
-def test_failed_run_keeps_the_last_good_package(built_corpus, tmp_path, capsys):
-    root = tmp_path / "corpus"
-    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
-    before = package_digest(root)
-    bad = root / "raw" / "bad-notes"
-    bad.mkdir()
-    (bad / "bad-notes.md").write_text(
-        "**A Paper\nby Some One**\n\n©2001 Some Press\n\nFirst claim.¹ Second claim.² Third claim.³\n\n"
-        "1 A note.\n\n2 Another note.\n",
-        encoding="utf-8",
-    )
-    assert build(root) == 1
-    assert "bad-notes: footnote 3: marker on source line 6 has no note" in capsys.readouterr().err
-    assert package_digest(root) == before
-    assert not list(root.glob(".staging-package-*"))
 
 
 def _empty_corpus(root: Path) -> Path:
@@ -131,19 +86,6 @@ def test_rerun_rebuilds_only_the_changed_document(tmp_path, capsys):
     documents = pl.read_csv(root / "data/csv/documents.csv")
     # Without front-matter fields in metadata.yaml, the copies still carry what the front matter gives.
     assert documents["author"].to_list() == ["Hugh Phillips"] * 3
-
-
-def test_multiprocess_executor_builds_the_same_package(tmp_path):
-    root = _empty_corpus(tmp_path / "corpus")
-    _paper_copy(root, "paper-a")
-    assert build(root, executor="multiprocess") == 0
-    in_process = tmp_path / "in-process"
-    shutil.copytree(
-        root, in_process, ignore=shutil.ignore_patterns(".dagster_home", "data", "text", "figures")
-    )
-    (in_process / "datapackage.json").unlink()
-    assert build(in_process) == 0
-    assert package_digest(root) == package_digest(in_process)
 
 
 def test_full_text_switch_withholds_wording_but_keeps_offsets_and_hashes(tmp_path):
@@ -252,4 +194,233 @@ def test_a_new_paper_in_another_layout_without_metadata_runs_end_to_end(tmp_path
         "1939-22",
         "1939-06-01",
         "1939-08-31",
+    )
+
+
+# One bad paper never blocks the corpus (issue 10, item 2)
+
+BAD_NOTES = (
+    "**A Paper\nby Some One**\n\n©2001 Some Press\n\nFirst claim.¹ Second claim.² Third claim.³\n\n"
+    "1 A note.\n\n2 Another note.\n"
+)
+
+
+def _add_bad_paper(root: Path) -> None:
+    (root / "raw" / "bad-notes").mkdir()
+    (root / "raw" / "bad-notes" / "bad-notes.md").write_text(BAD_NOTES, encoding="utf-8")
+
+
+def test_a_paper_failing_its_checks_is_left_out_and_the_others_publish(built_corpus, tmp_path, capsys):
+    root = tmp_path / "corpus"
+    shutil.copytree(built_corpus, root)
+    before = package_digest(root)
+    _add_bad_paper(root)
+    assert build(root) == 1
+    err = capsys.readouterr().err
+    assert "left out of this build: bad-notes (it has no rows in the package)" in err
+    assert "bad-notes: marker_note_pairing: footnote 3: marker on source line 6 has no note" in err
+    assert "1 paper(s) left out; every other paper is published" in err
+    # The seed paper is published as before; nothing of the bad paper is in the package.
+    assert package_digest(root) == before
+    assert pl.read_csv(root / "data/csv/documents.csv")["document_id"].to_list() == ["kennan-op-263"]
+    assert not list(root.glob(".staging-package-*"))
+    # Nothing changed since: the answer comes without a build, and it is still a failure.
+    assert build(root) == 1
+    captured = capsys.readouterr()
+    assert "the package is up to date" in captured.out
+    assert "bad-notes: marker_note_pairing" in captured.err
+
+
+def test_strict_build_publishes_nothing_when_a_paper_fails(built_corpus, tmp_path, capsys):
+    root = tmp_path / "corpus"
+    shutil.copytree(built_corpus, root)
+    before = package_digest(root)
+    _add_bad_paper(root)
+    assert build(root, strict=True) == 1
+    err = capsys.readouterr().err
+    assert "--strict: papers failed their checks" in err
+    assert "bad-notes: marker_note_pairing: footnote 3: marker on source line 6 has no note" in err
+    assert package_digest(root) == before
+
+
+@pytest.fixture(scope="module")
+def two_papers(tmp_path_factory) -> Path:
+    """Two copies of the paper built one after the other in this process: the reference package."""
+    root = _empty_corpus(tmp_path_factory.mktemp("two") / "corpus")
+    _paper_copy(root, "paper-a")
+    _paper_copy(root, "paper-b")
+    assert build(root, workers=1) == 0
+    return root
+
+
+def _copy_inputs(built: Path, target: Path) -> Path:
+    ignore = shutil.ignore_patterns(".dagster_home", "data", "text", "figures", "datapackage.json")
+    shutil.copytree(built, target, ignore=ignore)
+    return target
+
+
+def test_a_paper_that_fails_later_keeps_its_last_good_rows(two_papers, tmp_path, capsys):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    before = package_digest(root)
+    paper = root / "raw/paper-b/paper.md"
+    good = paper.read_text(encoding="utf-8")
+    paper.write_text(good.replace("Bolshevik", "Bolshevik⁹⁹", 1), encoding="utf-8")
+    assert build(root) == 1
+    err = capsys.readouterr().err
+    assert "left out of this build: paper-b (its last good version is published)" in err
+    assert "paper-b: marker_note_pairing: footnote" in err
+    assert package_digest(root) == before
+    paper.write_text(good, encoding="utf-8")
+    assert build(root) == 0
+    assert package_digest(root) == before
+
+
+def test_an_exception_in_an_extractor_leaves_only_that_paper_out(two_papers, tmp_path, capsys, monkeypatch):
+    root = _copy_inputs(two_papers, tmp_path / "corpus")
+    real = stages.document_events
+
+    def failing_for_paper_b(cleaned, mentions, document_date):
+        if cleaned.document_id == "paper-b":
+            raise ValueError("an extractor met something it cannot read")
+        return real(cleaned, mentions, document_date)
+
+    monkeypatch.setattr(stages, "document_events", failing_for_paper_b)
+    assert build(root, workers=1) == 1
+    err = capsys.readouterr().err
+    assert "left out of this build: paper-b (it has no rows in the package)" in err
+    assert (
+        "paper-b: events: ValueError: an extractor met something it cannot read (at test_pipeline.py:" in err
+    )
+    documents = pl.read_csv(root / "data/csv/documents.csv")
+    assert documents["document_id"].to_list() == ["paper-a"]
+    events = pl.read_csv(root / "data/csv/events.csv")
+    assert set(events["document_id"]) == {"paper-a"}
+
+
+def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line():
+    paths = stages.ProjectPaths(REPO_ROOT)
+    corrections = stages.load_corrections(paths)
+    entry = REPO_ROOT / "raw" / "kennan-op-263"
+    outcome = stages.build_document(
+        paths, "kennan-op-263", entry, "fingerprint", stages.load_authority(paths), corrections
+    )
+    assert outcome.problems == []
+    assert stages.row_problems({"kennan-op-263": outcome.result}) == []
+    paragraphs = outcome.result.cleaned.paragraphs
+    bad_row = 2
+    outcome.result.cleaned.paragraphs = paragraphs.with_columns(
+        pl.when(pl.int_range(pl.len()) == bad_row)
+        .then(-5)
+        .otherwise(pl.col("char_start"))
+        .alias("char_start")
+    )
+    problems = stages.row_problems({"kennan-op-263": outcome.result})
+    assert [(p.document_id, p.check) for p in problems] == [("kennan-op-263", "paragraphs schema")]
+    paragraph_id = paragraphs["paragraph_id"][bad_row]
+    line = paragraphs["source_line_start"][bad_row]
+    assert f"record {paragraph_id}, source line {line}: column char_start" in problems[0].message
+    assert "-5" in problems[0].message
+
+
+# Corpus speed: nothing to do is known early; papers over a pool or a Dask cluster, same bytes
+
+
+def test_a_build_with_nothing_to_do_answers_before_importing_dagster(two_papers, tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    script = (
+        "import sys\nfrom pipeline.orchestration.cli import main\n"
+        f"code = main(['--root', {str(root)!r}, 'build'])\n"
+        "print(code, sorted(m for m in ('dagster', 'polars', 'pandera') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "documents: 0 of 2 to (re)build, 2 up to date; the package is up to date" in run.stdout
+    assert run.stdout.strip().endswith("0 []")
+
+
+def test_a_deleted_package_is_rebuilt_without_rebuilding_the_papers(two_papers, tmp_path, capsys):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    before = package_digest(root)
+    (root / "datapackage.json").unlink()
+    shutil.rmtree(root / "data")
+    assert build(root) == 0
+    assert "documents: 0 of 2 to (re)build, 2 up to date" in capsys.readouterr().out
+    assert package_digest(root) == before
+    state = json.loads((root / ".dagster_home/build-state.json").read_text(encoding="utf-8"))
+    assert state["left_out"] == {}
+
+
+def test_papers_built_over_a_pool_of_processes_give_the_same_package(two_papers, tmp_path, monkeypatch):
+    root = _copy_inputs(two_papers, tmp_path / "corpus")
+    monkeypatch.setattr(batch, "POOL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(package_check, "PARALLEL_VALIDATION_BYTES", 0)  # frictionless over the cores too
+    assert build(root, workers=2) == 0
+    assert package_digest(root) == package_digest(two_papers)
+
+
+def test_papers_built_on_a_dask_cluster_give_the_same_package(two_papers, tmp_path):
+    pytest.importorskip("dagster_dask")
+    root = _copy_inputs(two_papers, tmp_path / "corpus")
+    assert build(root, executor="dask") == 0
+    assert package_digest(root) == package_digest(two_papers)
+    steps = list((root / ".dagster_home/documents").glob("*.latest.fingerprint"))
+    assert sorted(p.name.split(".")[0] for p in steps) == ["paper-a", "paper-b"]
+
+
+def test_the_seed_and_all_dev_papers_build_in_one_strict_run(built_corpus, tmp_path, capsys):
+    papers = sorted(DEV_PAPERS.glob("*.md"))
+    if not papers:
+        pytest.skip(f"no dev papers in {DEV_PAPERS}")
+    root = tmp_path / "corpus"
+    shutil.copytree(built_corpus, root)
+    for paper in papers:
+        shutil.copy2(paper, root / "raw" / paper.name)
+    code = build(root)
+    err = capsys.readouterr().err
+    left_out = sorted(
+        line.split()[5] for line in err.splitlines() if line.startswith("left out of this build:")
+    )
+    published = pl.read_csv(root / "data/csv/documents.csv")["document_id"].to_list()
+    # Every paper is either published or left out with its reason, and one run decides all of them.
+    assert sorted(published + left_out) == sorted(
+        ["kennan-op-263", *(p.stem.replace("_", "-") for p in papers)]
+    )
+    assert "kennan-op-263" in published
+    assert code == (1 if left_out else 0)
+    strict_code = build(root, strict=True)
+    strict_err = capsys.readouterr().err
+    open_problems = {
+        "marker_note_pairing": "the text layer reads some numbered body lines as notes (issue 10, item 1)",
+        "works schema": "some works of the FRUS chapters get no Chicago rendering or ID (issue 10, item 3)",
+    }
+    found = [reason for check, reason in open_problems.items() if f": {check}: " in strict_err]
+    if strict_code != 0 and found:
+        pytest.xfail("; ".join(found))
+    assert strict_code == 0, strict_err[-3000:]
+
+
+def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, tmp_path):
+    root = tmp_path / "package"
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    csv = root / "data/csv/paragraphs.csv"
+    lines = csv.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("paragraph_number")] = "one"
+    lines[1] = ",".join(cells)
+    csv.write_text("\n".join(lines), encoding="utf-8")
+    no_previous = tmp_path / "empty"
+    no_previous.mkdir()
+    validate = package_check.changed_part_validator(no_previous, {"kennan-op-263"}, {"corrections"})
+    errors = validate(root / "datapackage.json")
+    assert any(e.startswith("paragraphs: row 2, field paragraph_number: Type error") for e in errors), errors
+    # The rows of a paper not built in this run are not read by frictionless again (they were when it
+    # was built); the typed comparison of every CSV with its Parquet twin still sees the bad cell.
+    unchanged = package_check.changed_part_validator(no_previous, set(), {"corrections"})
+    errors = unchanged(root / "datapackage.json")
+    assert not any(e.startswith("paragraphs: ") for e in errors), errors
+    assert any(
+        e.startswith("paragraphs-parquet: cannot compare with data/csv/paragraphs.csv") for e in errors
     )

@@ -10,14 +10,21 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.package.publish import DatasetMetadata, package_lock
+from pipeline.orchestration.fingerprints import BuildState, CorpusInputs, descriptor_digest, is_up_to_date
+from pipeline.package.swap import package_lock
 from pipeline.paths import REPO_ROOT
+
+# Dagster, polars and the extractors are imported only once a build has something to do.
 
 DEBUG_ENV = "PAPERS_DATASET_DEBUG"
 
 
 def dagster_instance(root: Path):
-    """A persistent, project-local Dagster instance (telemetry off), so re-runs can skip fresh documents."""
+    """A persistent, project-local Dagster instance (telemetry off), which runs over several processes need.
+
+    Local builds run on an ephemeral instance instead: the SQLite event log of ~30 steps cost more than
+    the papers' own work, and the build's state is its fingerprints (`fingerprints`), not Dagster's runs.
+    """
     from dagster import DagsterInstance
 
     home = root / ".dagster_home"
@@ -34,75 +41,120 @@ def dagster_instance(root: Path):
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
-def stale_documents(instance, defs, root: Path, document_ids: list[str]) -> list[str]:
-    """Documents whose per-document assets were never built or were built from other inputs."""
-    from dagster import AssetKey, AssetRecordsFilter
-
-    from pipeline.orchestration import stages
-
-    paths = stages.ProjectPaths(root)
-    asset_keys = [key for key in defs.resolve_job_def("documents_job").asset_layer.executable_asset_keys]
-    stale = []
-    for document_id in document_ids:
-        expected = stages.input_fingerprint(paths, document_id)
-        for key in asset_keys:
-            records = instance.fetch_materializations(
-                AssetRecordsFilter(asset_key=AssetKey(key.path), asset_partitions=[document_id]), limit=1
-            ).records
-            metadata = records[0].asset_materialization.metadata if records else {}
-            recorded = metadata.get(stages.FINGERPRINT_KEY)
-            if recorded is None or recorded.value != expected:
-                stale.append(document_id)
-                break
-    return stale
-
-
-def _run_document(job, instance, document_id: str, executor: str):
-    """Materialise one document partition in-process, or with the multiprocess executor."""
-    if executor == "in_process":
-        return job.execute_in_process(
-            partition_key=document_id, instance=instance, raise_on_error=False, run_config=QUIET
+def _report_left_out(left_out: dict[str, list[str]], kept: set[str]) -> None:
+    for document_id, problems in sorted(left_out.items()):
+        fate = (
+            "its last good version is published" if document_id in kept else "it has no rows in the package"
         )
+        print(f"left out of this build: {document_id} ({fate})", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+    print(
+        f"{len(left_out)} paper(s) left out; every other paper is published. Fix the paper or add a "
+        "correction (corrections/README.md), then build again.",
+        file=sys.stderr,
+    )
+
+
+def _run_dask_documents(root: Path, instance, rebuild_all: bool, address: str | None) -> bool:
+    """Build the changed papers on a Dask cluster: the scheduler at ``address``, or a local cluster of 2."""
     from dagster import execute_job, reconstructable
 
-    from pipeline.orchestration.definitions import multiprocess_documents_job
+    from pipeline.orchestration.definitions import dask_documents_job
 
-    return execute_job(
-        reconstructable(multiprocess_documents_job),
-        instance=instance,
-        tags={"dagster/partition": document_id},
-        raise_on_error=False,
-        run_config=QUIET,
+    cluster = (
+        {"existing": {"address": address}}
+        if address
+        else {"local": {"n_workers": 2, "threads_per_worker": 1}}
     )
+    result = execute_job(
+        reconstructable(dask_documents_job),
+        instance=instance,
+        raise_on_error=False,
+        run_config={
+            "execution": {"config": {"cluster": cluster}},
+            "ops": {"plan_documents": {"config": {"rebuild_all": rebuild_all}}},
+            **QUIET,
+        },
+    )
+    if not result.success:
+        _report_failure(result)
+    return result.success
 
 
-def build(root: Path, full: bool = False, executor: str = "in_process") -> int:
-    """Materialise the document partitions whose inputs changed, then the corpus tables and the package."""
+def build(
+    root: Path,
+    full: bool = False,
+    executor: str = "local",
+    workers: int | None = None,
+    strict: bool = False,
+    full_check: bool = False,
+    dask_address: str | None = None,
+) -> int:
+    """Build the papers whose inputs changed (all in one run), then the corpus tables and the package.
+
+    A paper whose own checks fail is left out (its last good version kept) and the others are published;
+    the exit status is then 1, as it is for any failure. With ``strict`` nothing is published when any
+    paper fails. When nothing changed since the last build, this returns before Dagster is imported.
+    """
     started = time.perf_counter()
     os.environ["DATASET_ROOT"] = str(root)
+    inputs = CorpusInputs.scan(root)
+    count = len(inputs.documents)
+    state = BuildState.load(root)
+    if not (full or full_check) and is_up_to_date(inputs, state):
+        print(f"documents: 0 of {count} to (re)build, {count} up to date; the package is up to date")
+        if state.left_out:
+            _report_left_out(state.left_out, set(state.kept_previous))
+            return 1
+        return 0
+
+    # Memory goes back to the system as soon as a table is written, not kept by the allocators of Arrow
+    # and polars (jemalloc) for reuse: the package step's peak is then the tables, not their copies.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+    from dagster import DagsterInstance
+
+    from pipeline.orchestration import batch
     from pipeline.orchestration.definitions import build_definitions
 
-    instance = dagster_instance(root)
-    defs = build_definitions(root)
-    job = defs.resolve_job_def("documents_job")
-    document_ids = job.partitions_def.get_partition_keys()
-    todo = document_ids if full else stale_documents(instance, defs, root, document_ids)
-    print(
-        f"documents: {len(todo)} of {len(document_ids)} to (re)build, "
-        f"{len(document_ids) - len(todo)} up to date"
-    )
+    if (root / ".dagster_home" / "history" / "runs.db").exists():
+        fail_interrupted_runs(root)
+    todo = list(inputs.fingerprints) if full else batch.stale_documents(inputs, batch.DocumentStore(root))
+    print(f"documents: {len(todo)} of {count} to (re)build, {count - len(todo)} up to date")
     if todo and len(todo) <= 10:
         print("  rebuilding: " + ", ".join(todo))
-    for document_id in todo:
-        result = _run_document(job, instance, document_id, executor)
-        if not result.success:
-            return _report_failure(result)
-    result = defs.resolve_job_def("package_job").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET
+    if (
+        executor == "dask"
+        and todo
+        and not _run_dask_documents(root, dagster_instance(root), full, dask_address)
+    ):
+        return 1
+    config = {
+        "workers": workers or os.cpu_count() or 1,
+        "rebuild_all": full and executor != "dask",
+        "full_check": full_check,
+        "strict": strict,
+    }
+    result = (
+        build_definitions(root)
+        .resolve_job_def("package_job")
+        .execute_in_process(
+            instance=DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            run_config={"ops": {"papers": {"config": config}}, **QUIET},
+        )
     )
     if not result.success:
         return _report_failure(result)
-    print(f"built the package from {len(document_ids)} document(s) in {time.perf_counter() - started:.1f} s")
+    selection = result.output_for_node("papers")
+    left_out = {i: [str(p) for p in found] for i, found in selection.left_out.items()}
+    BuildState(inputs.package, descriptor_digest(root), left_out, sorted(selection.kept_previous)).save(root)
+    elapsed = time.perf_counter() - started
+    print(f"built the package from {len(selection.results)} document(s) in {elapsed:.1f} s")
+    if left_out:
+        _report_left_out(left_out, selection.kept_previous)
+        return 1
     return 0
 
 
@@ -135,6 +187,7 @@ def _report_failure(result) -> int:
 def changelog(root: Path, since: str | None) -> int:
     """Regenerate the [Unreleased] CHANGELOG entry from the difference with the last release."""
     from pipeline.package.changelog import last_release_package, next_version, suggest_bump, write_changelog
+    from pipeline.package.publish import DatasetMetadata
 
     version = DatasetMetadata.load(root / "dataset.yaml").version
     with tempfile.TemporaryDirectory() as scratch:
@@ -162,6 +215,7 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
         release_history,
         save_changelog,
     )
+    from pipeline.package.publish import DatasetMetadata
     from pipeline.package.release import build_release, default_release_path, write_root_metadata
 
     version = DatasetMetadata.load(root / "dataset.yaml").version
@@ -309,9 +363,20 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--full", action="store_true", help="rebuild every document, changed or not")
     build_parser.add_argument(
         "--executor",
-        choices=["in_process", "multiprocess"],
-        default="in_process",
-        help="multiprocess runs each step of a document in its own process (the route to cluster executors)",
+        choices=["local", "dask"],
+        default="local",
+        help="local: changed papers over a pool of processes on this machine; dask: one step per changed "
+        "paper on a Dask cluster through dagster-dask (--dask-address, default a local cluster of 2)",
+    )
+    build_parser.add_argument("--workers", type=int, help="worker processes for local (default: CPU count)")
+    build_parser.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
+    build_parser.add_argument(
+        "--strict", action="store_true", help="publish nothing and fail if any paper fails its checks (CI)"
+    )
+    build_parser.add_argument(
+        "--full-check",
+        action="store_true",
+        help="check every row with pandera and validate every resource with frictionless, changed or not",
     )
     log_parser = sub.add_parser("changelog", help="write the CHANGELOG entry against the last release")
     log_parser.add_argument(
@@ -361,8 +426,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             with package_lock(root):
-                fail_interrupted_runs(root)
-                return build(root, full=args.full, executor=args.executor)
+                return build(
+                    root,
+                    full=args.full,
+                    executor=args.executor,
+                    workers=args.workers,
+                    strict=args.strict,
+                    full_check=args.full_check,
+                    dask_address=args.dask_address,
+                )
         if args.command == "changelog":
             return changelog(root, args.since)
         if args.command == "authority" and args.authority_command == "suggest":

@@ -1,12 +1,16 @@
 """Dagster definitions: a thin shell of assets and checks around the stage functions in `stages`.
 
-Per-document assets are partitioned by the documents found in raw/ at load time; corpus assets combine
-them into the published tables, each with a blocking check (pandera model, plus footnote pairing), and
-``data_package`` writes the package only when every check passed.
+``papers`` builds every changed paper in one step (spread over worker processes, one stored outcome
+per paper, see `batch`) and selects what goes into the package: papers whose own checks fail are left out
+and their last good version kept. Corpus assets combine the papers into the published tables, each with
+a blocking check (pandera model, plus footnote pairing), and ``data_package`` writes the package only
+when every check passed. The number of steps does not depend on the number of papers.
+
+``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
+through dagster-dask), storing the same per-paper outcomes; the package job then picks them up.
 """
 
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,22 +23,25 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
-    AssetKey,
     AssetsDefinition,
+    Config,
     Definitions,
-    InputContext,
-    IOManager,
+    DynamicOut,
+    DynamicOutput,
     MetadataValue,
+    OpExecutionContext,
     Output,
-    OutputContext,
-    StaticPartitionsDefinition,
     asset,
     define_asset_job,
     in_process_executor,
-    multiprocess_executor,
+    job,
+    mem_io_manager,
+    op,
 )
 
-from pipeline.orchestration import stages
+from pipeline.orchestration import batch, stages
+from pipeline.orchestration.fingerprints import CorpusInputs
+from pipeline.orchestration.package_check import changed_part_validator
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import (
     DatasetMetadata,
@@ -73,32 +80,16 @@ def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
     return "\n".join(lines)
 
 
-class DocumentStore(IOManager):
-    """Pickles each asset value to .dagster_home/storage/<asset>.pickle or <asset>/<partition>.pickle.
+FIGURE_CACHE = Path(".dagster_home") / "figures"
 
-    A corpus asset reading a per-document asset always gets {document_id: value}, also when the corpus
-    holds a single document (Dagster's default store hands over a lone partition bare).
-    """
 
-    def __init__(self, base_dir: Path) -> None:
-        self.base_dir = base_dir
+class PapersConfig(Config):
+    """How the per-paper stage runs: worker processes, rebuild every paper, check every row."""
 
-    def _path(self, asset_key: AssetKey, partition: str | None) -> Path:
-        folder = self.base_dir.joinpath(*asset_key.path)
-        return folder / f"{partition}.pickle" if partition else folder.with_suffix(".pickle")
-
-    def handle_output(self, context: OutputContext, obj: Any) -> None:
-        path = self._path(context.asset_key, context.partition_key if context.has_partition_key else None)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def load_input(self, context: InputContext) -> Any:
-        key = context.asset_key
-        if not context.has_asset_partitions:
-            return pickle.loads(self._path(key, None).read_bytes())
-        if context.has_partition_key:
-            return pickle.loads(self._path(key, context.asset_partition_key).read_bytes())
-        return {p: pickle.loads(self._path(key, p).read_bytes()) for p in context.asset_partition_keys}
+    workers: int = 1
+    rebuild_all: bool = False
+    full_check: bool = False
+    strict: bool = False
 
 
 # Checks beyond a table's pandera model: check name -> function listing the problems it finds.
@@ -117,10 +108,16 @@ def _check_result(name: str, problems: list[str]) -> AssetCheckResult:
     )
 
 
-def _table_asset(name: str, stage: str, paths: stages.ProjectPaths) -> AssetsDefinition:
-    """A published table from its stage's output: record corrections applied, blocking checks."""
+def _table_asset(name: str, stage: str) -> AssetsDefinition:
+    """A published table from its stage's output: record corrections applied, blocking checks.
+
+    The pandera check covers the rows that may have changed since they were last checked (see
+    `stages.rows_to_check`); ``build --full-check`` checks every row.
+    """
     spec = load_table_spec(name)
-    checks = {"schema": lambda frame: schema_errors(spec, frame), **TABLE_CHECKS.get(name, {})}
+
+    def schema_check(frame: pl.DataFrame, text_tables: dict[str, Any], corrected: bool) -> list[str]:
+        return schema_errors(spec, stages.rows_to_check(name, frame, text_tables["checked"], corrected))
 
     @asset(
         name=name,
@@ -128,11 +125,14 @@ def _table_asset(name: str, stage: str, paths: stages.ProjectPaths) -> AssetsDef
         | ({} if stage == "text_tables" else {stage: AssetIn(stage)}),
         group_name="tables",
         description=spec.description,
-        check_specs=[AssetCheckSpec(name=check, asset=name, blocking=True) for check in checks],
+        check_specs=[
+            AssetCheckSpec(name=check, asset=name, blocking=True)
+            for check in ["schema", *TABLE_CHECKS.get(name, {})]
+        ],
     )
     def table(context: AssetExecutionContext, text_tables: Any, **stage_output: Any):
         produced = stage_output.get(stage, text_tables)["tables"][name]
-        frame, applied = stages.correct_table(name, produced, stages.load_corrections(paths))
+        frame, applied = stages.correct_table(name, produced, text_tables["corrections"])
         frame = stages.withhold_text(name, frame, text_tables["hidden"])
         yield Output(
             PublishedTable(name, frame, applied),
@@ -142,180 +142,142 @@ def _table_asset(name: str, stage: str, paths: stages.ProjectPaths) -> AssetsDef
                 "preview": MetadataValue.md(_preview(frame)),
             },
         )
-        for check, find_problems in checks.items():
+        yield _check_result("schema", schema_check(frame, text_tables, bool(applied)))
+        for check, find_problems in TABLE_CHECKS.get(name, {}).items():
             yield _check_result(check, find_problems(frame))
 
     return table
 
 
 def build_definitions(root: Path) -> Definitions:
-    """Assets, checks and jobs for the corpus under ``root``."""
+    """Assets, checks and jobs for the corpus under ``root``; nothing here depends on how many papers."""
     paths = stages.ProjectPaths(root)
-    documents = StaticPartitionsDefinition(paths.document_ids())
-    code_version = stages.code_version()
 
-    def document_asset(**kwargs: Any):
-        return asset(partitions_def=documents, group_name="documents", code_version=code_version, **kwargs)
-
-    def fingerprint(context: AssetExecutionContext) -> dict[str, str]:
-        return {stages.FINGERPRINT_KEY: stages.input_fingerprint(paths, context.partition_key)}
-
-    @document_asset()
-    def source_document(context: AssetExecutionContext) -> stages.CorrectedSource:
-        """The OCR text of one paper with its text corrections applied."""
-        source = stages.load_source(paths, context.partition_key)
-        context.add_output_metadata(
-            {"source_path": source.document.source_path, "text_corrections": len(source.applied)}
-            | fingerprint(context)
-        )
-        return source
-
-    @document_asset()
-    def cleaned_document(context: AssetExecutionContext, source_document: Any):
-        """Cleaned text, paragraphs, sentences, footnotes and emphasis spans of one paper."""
-        cleaned = stages.clean(source_document)
+    @asset(group_name="documents")
+    def papers(context: AssetExecutionContext, config: PapersConfig) -> batch.DocumentSelection:
+        """Every paper whose inputs changed, built in one step; the papers that go into the package."""
+        inputs = CorpusInputs.scan(root)
+        corrections = stages.load_corrections(paths, list(inputs.documents))
+        store = batch.DocumentStore(root)
+        todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
+        batch.build_documents(inputs, corrections, todo, config.workers)
+        selection = batch.select_documents(inputs, store, config.full_check)
+        selection.corrections = corrections
+        if config.strict and selection.left_out:
+            problems = [str(p) for found in selection.left_out.values() for p in found]
+            raise stages.PipelineError("--strict: papers failed their checks:\n  " + "\n  ".join(problems))
         context.add_output_metadata(
             {
-                "paragraphs": cleaned.paragraphs.height,
-                "sentences": cleaned.sentences.height,
-                "footnotes": cleaned.footnotes.height,
-                "text_length": len(cleaned.text),
+                "documents": len(inputs.documents),
+                "built": len(todo),
+                "published": len(selection.results),
+                "left_out": MetadataValue.md(
+                    "\n".join(f"- {p}" for found in selection.left_out.values() for p in found) or "none"
+                ),
             }
-            | fingerprint(context)
         )
-        return cleaned
-
-    @document_asset()
-    def document_citations(context: AssetExecutionContext, cleaned_document: Any) -> pl.DataFrame:
-        """Typed references parsed from the paper's notes, referring forms resolved."""
-        frame = stages.document_citations(cleaned_document)
-        context.add_output_metadata({"citations": frame.height} | fingerprint(context))
-        return frame
-
-    @document_asset()
-    def document_mentions(context: AssetExecutionContext, cleaned_document: Any) -> dict[str, pl.DataFrame]:
-        """People, organisations and places mentioned, linked to the authority files."""
-        output = stages.document_mentions(cleaned_document, stages.load_authority(paths))
-        context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
-        return output
-
-    @document_asset()
-    def document_events(
-        context: AssetExecutionContext, source_document: Any, cleaned_document: Any, document_mentions: Any
-    ) -> dict[str, pl.DataFrame]:
-        """Time expressions (EDTF) and dated events with participants and supporting notes."""
-        metadata = source_document.document.metadata
-        document_date = metadata.get("date_published") or cleaned_document.front_matter.get("date_published")
-        output = stages.document_events(cleaned_document, document_mentions["mentions"], document_date)
-        context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
-        return output
-
-    @document_asset()
-    def document_claims(
-        context: AssetExecutionContext,
-        source_document: Any,
-        cleaned_document: Any,
-        document_mentions: Any,
-        document_events: Any,
-    ) -> dict[str, pl.DataFrame]:
-        """Quotations, reported statements and hedged assertions of the paper."""
-        metadata = source_document.document.metadata
-        author = metadata.get("author") or cleaned_document.front_matter.get("author")
-        output = stages.document_claims(
-            cleaned_document,
-            document_mentions["mentions"],
-            document_events["events"],
-            author,
-            stages.load_authority(paths),
-            document_mentions["unlinked_names"],
-        )
-        context.add_output_metadata({k: v.height for k, v in output.items()} | fingerprint(context))
-        return output
+        return selection
 
     @asset(group_name="corpus")
-    def text_tables(
-        context: AssetExecutionContext, source_document: Any, cleaned_document: Any
-    ) -> dict[str, Any]:
+    def text_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
         """documents, paragraphs, sentences, footnotes and emphasis_spans over all papers."""
-        sources = source_document
-        output = stages.text_tables(sources, (cleaned_document))
+        results = papers.results
+        sources = {i: r.source for i, r in results.items()}
+        output = stages.text_tables(sources, {i: r.cleaned for i, r in results.items()})
         output["hidden"] = stages.hidden_documents(sources)
+        output["corrections"] = papers.corrections
+        output["checked"] = None if papers.recheck_all else papers.fresh
         context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
     @asset(group_name="corpus")
     def bibliography_tables(
-        context: AssetExecutionContext, cleaned_document: Any, document_citations: Any
+        context: AssetExecutionContext, papers: batch.DocumentSelection
     ) -> dict[str, Any]:
         """citations, works (deduplicated across papers) and sentence_works."""
-        output = stages.bibliography_tables(cleaned_document, document_citations)
+        results = papers.results
+        output = stages.bibliography_tables(
+            {i: r.cleaned for i, r in results.items()}, {i: r.citations for i, r in results.items()}
+        )
         context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
     @asset(group_name="corpus")
-    def entity_tables(context: AssetExecutionContext, document_mentions: Any) -> dict[str, Any]:
+    def entity_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
         """entities and entity_names from the authority files; mentions and unlinked_names of all papers."""
-        output = stages.entity_tables(stages.load_authority(paths), document_mentions)
+        mentions = {i: r.mentions for i, r in papers.results.items()}
+        output = stages.entity_tables(stages.load_authority(paths), mentions)
         context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
     @asset(group_name="corpus")
-    def event_tables(context: AssetExecutionContext, document_events: Any) -> dict[str, Any]:
+    def event_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
         """time_expressions, events, event_participants and event_citations of all papers."""
-        output = stages.event_tables(document_events)
+        output = stages.event_tables({i: r.events for i, r in papers.results.items()})
         context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
     @asset(group_name="corpus")
     def claim_tables(
-        context: AssetExecutionContext, document_claims: Any, bibliography_tables: Any
+        context: AssetExecutionContext, papers: batch.DocumentSelection, bibliography_tables: Any
     ) -> dict[str, Any]:
         """claims, claim_subjects and claim_citations of all papers."""
-        output = stages.claim_tables(document_claims, bibliography_tables["tables"]["citations"])
+        claims = {i: r.claims for i, r in papers.results.items()}
+        output = stages.claim_tables(claims, bibliography_tables["tables"]["citations"])
         context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
     table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
     table_assets = [
-        _table_asset(name, stage, paths) for stage, tables in stages.STAGE_TABLES.items() for name in tables
+        _table_asset(name, stage) for stage, tables in stages.STAGE_TABLES.items() for name in tables
     ]
 
     @asset(
         group_name="package",
-        ins={name: AssetIn(name) for name in table_names} | {"text_tables": AssetIn("text_tables")},
+        ins={name: AssetIn(name) for name in table_names}
+        | {"text_tables": AssetIn("text_tables"), "papers": AssetIn("papers")},
     )
-    def data_package(context: AssetExecutionContext, text_tables: Any, **tables: PublishedTable) -> str:
+    def data_package(
+        context: AssetExecutionContext,
+        text_tables: Any,
+        papers: batch.DocumentSelection,
+        **tables: PublishedTable,
+    ) -> str:
         """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
         applied = [*text_tables["applied"], *(a for t in tables.values() for a in t.applied)]
-        fixes.check_all_applied(stages.load_corrections(paths), applied)
+        fixes.check_all_applied(text_tables["corrections"], applied)
         frames = {name: t.frame for name, t in tables.items()}
         withheld = text_tables["hidden"]
         frames["corrections"] = combine("corrections", [fixes.corrections_table(applied, withheld)])
         specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
-        errors = [e for name, (spec, frame) in specs.items() for e in schema_errors(spec, frame)]
-        errors += foreign_key_errors(specs)
+        # Every other table passed its own asset's blocking checks.
+        errors = schema_errors(*specs["corrections"]) + foreign_key_errors(specs)
         if errors:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         texts = {i: t for i, t in text_tables["texts"].items() if i not in text_tables["hidden"]}
-        figure = stages.timeline_figure(frames["events"], frames["event_participants"], frames["entities"])
-        package = publish(paths.root, meta, PackageContents(specs, texts, {"figures/timeline.svg": figure}))
+        figure = stages.timeline_figure(
+            frames["events"], frames["event_participants"], frames["entities"], root / FIGURE_CACHE
+        )
+        contents = PackageContents(specs, texts, {"figures/timeline.svg": figure})
+        if papers.recheck_all:
+            package = publish(paths.root, meta, contents)
+        else:
+            corrected = {name for name, t in tables.items() if t.applied} | {"corrections"}
+            validator = changed_part_validator(paths.root, papers.fresh, corrected)
+            package = publish(paths.root, meta, contents, validator)
         update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
+        store = batch.DocumentStore(root)
+        for document_id in sorted(papers.fresh):
+            store.mark_published(document_id)
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
             | {name: frame.height for name, frame in frames.items()}
         )
         return meta.version
 
-    document_assets = [
-        source_document,
-        cleaned_document,
-        document_citations,
-        document_mentions,
-        document_events,
-        document_claims,
-    ]
     corpus_assets = [
+        papers,
         text_tables,
         bibliography_tables,
         entity_tables,
@@ -325,27 +287,59 @@ def build_definitions(root: Path) -> Definitions:
         data_package,
     ]
     return Definitions(
-        assets=[*document_assets, *corpus_assets],
-        jobs=[
-            define_asset_job("documents_job", selection=[a.key for a in document_assets]),
-            define_asset_job("package_job", selection=[a.key for a in corpus_assets]),
-            define_asset_job(
-                "documents_multiprocess_job",
-                selection=[a.key for a in document_assets],
-                executor_def=multiprocess_executor,
-            ),
-        ],
+        assets=corpus_assets,
+        jobs=[define_asset_job("package_job", selection=[a.key for a in corpus_assets])],
         executor=in_process_executor,
-        resources={"io_manager": DocumentStore(root / ".dagster_home" / "storage")},
+        resources={"io_manager": mem_io_manager},
     )
+
+
+# The distributed route: one step per changed paper on a Dask cluster (dagster-dask), same stored outcomes.
+
+
+class PlanConfig(Config):
+    rebuild_all: bool = False
+
+
+@op(out=DynamicOut(tuple))
+def plan_documents(context: OpExecutionContext, config: PlanConfig):
+    """One output per paper to (re)build: its ID, raw/ entry and input fingerprint."""
+    inputs = CorpusInputs.scan(project_root())
+    store = batch.DocumentStore(inputs.root)
+    todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
+    context.log.info(f"{len(todo)} of {len(inputs.documents)} papers to (re)build")
+    for document_id in todo:
+        job_input = (document_id, str(inputs.documents[document_id]), inputs.fingerprints[document_id])
+        yield DynamicOutput(job_input, mapping_key=document_id.replace("-", "_"))
+
+
+@op
+def build_paper(job_input: tuple) -> int:
+    """Build one paper and store its outcome; returns the number of problems its own checks found."""
+    document_id, entry, fingerprint = job_input
+    root = project_root()
+    corrections = fixes.load_corrections(root / "corrections")
+    return batch.build_one(root, corrections, document_id, Path(entry), fingerprint)
+
+
+@op
+def papers_built(problem_counts: list[int]) -> int:
+    return len(problem_counts)
+
+
+@job(description="The per-paper stage, one step per changed paper; run with dagster-dask's executor.")
+def documents_dask_job():
+    papers_built(plan_documents().map(build_paper).collect())
 
 
 defs = build_definitions(project_root())
 
 
-def multiprocess_documents_job():
-    """The per-document job with the multiprocess executor, reconstructable in each worker process.
+def dask_documents_job():
+    """The per-paper job with dagster-dask's executor, reconstructable in every Dask worker.
 
-    Workers rebuild the definitions from DATASET_ROOT, so the CLI sets it before launching the run.
+    Workers find the corpus through DATASET_ROOT, which the CLI sets before launching the run.
     """
-    return build_definitions(project_root()).resolve_job_def("documents_multiprocess_job")
+    from dagster_dask import dask_executor
+
+    return documents_dask_job.with_executor_def(dask_executor)

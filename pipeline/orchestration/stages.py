@@ -7,8 +7,13 @@ without Dagster. Per-document stages take one document; corpus stages combine al
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
+import os
 import tempfile
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,15 +24,12 @@ from pipeline.extract import citations as citation_parser
 from pipeline.extract import claims as claim_rules
 from pipeline.extract import dates, entities, events, works
 from pipeline.package import corrections as fixes
-from pipeline.package import timeline
+from pipeline.package.publish import blank_empty_strings
 from pipeline.package.schema import all_table_names, load_table_spec
-from pipeline.package.tables import combine
-from pipeline.paths import REPO_ROOT, SCHEMA_DIR, VOCAB_DIR
-from pipeline.text.clean import CleanedDocument, clean_document
+from pipeline.package.tables import combine, schema_failures
+from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
 from pipeline.text.documents import document_row, publishes_full_text
 from pipeline.text.ingest import SourceDocument, discover_documents, read_document
-
-FINGERPRINT_KEY = "input_fingerprint"
 
 # Which corpus stage produces which published tables (the corrections table is made by the package step).
 STAGE_TABLES: dict[str, tuple[str, ...]] = {
@@ -78,11 +80,12 @@ class CorrectedSource:
         return self.document.document_id
 
 
-def load_corrections(paths: ProjectPaths) -> list[fixes.Correction]:
+def load_corrections(paths: ProjectPaths, document_ids: list[str] | None = None) -> list[fixes.Correction]:
     """All correction entries, validated against the known documents, tables and columns."""
     corrections = fixes.load_corrections(paths.corrections)
     tables = {name: load_table_spec(name).columns for name in all_table_names()}
-    fixes.check_targets(corrections, paths.document_ids(), tables)
+    known = paths.document_ids() if document_ids is None else document_ids
+    fixes.check_targets(corrections, known, tables)
     return corrections
 
 
@@ -90,47 +93,15 @@ def load_authority(paths: ProjectPaths) -> entities.Authority:
     return entities.load_authority(paths.authority)
 
 
-def code_version() -> str:
-    """A digest of the pipeline's code, table specs, vocabularies and trained models: any change to them
-    rebuilds every document."""
-    digest = hashlib.sha256()
-    code = [*(REPO_ROOT / "pipeline").rglob("*.py"), *SCHEMA_DIR.glob("*.yaml"), *VOCAB_DIR.glob("*.yaml")]
-    code += [path for path in (REPO_ROOT / "models").rglob("*") if path.is_file()]
-    for path in sorted(code):
-        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _digest_files(digest: Any, base: Path, files: list[Path]) -> None:
-    for path in sorted(files):
-        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
-
-
-def input_fingerprint(paths: ProjectPaths, document_id: str) -> str:
-    """Everything a document's own assets read: its raw files, its text corrections, the authority, code.
-
-    Record corrections are applied to the combined tables, so they do not make a document stale.
-    """
-    digest = hashlib.sha256(code_version().encode())
-    entry = discover_documents(paths.raw)[document_id]
-    _digest_files(
-        digest, paths.root, [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
-    )
-    if paths.authority.exists():
-        _digest_files(digest, paths.root, [p for p in paths.authority.rglob("*") if p.is_file()])
-    for correction in fixes.load_corrections(paths.corrections):
-        if correction.kind == "text" and correction.document_id == document_id:
-            digest.update(repr(correction).encode())
-    return digest.hexdigest()
-
-
 # Per-document stages
 
 
-def load_source(paths: ProjectPaths, document_id: str) -> CorrectedSource:
-    """Read one paper and apply its text corrections (OCR fixes) before any extraction."""
-    document = read_document(discover_documents(paths.raw)[document_id], paths.root)
-    text, applied = fixes.apply_text_corrections(document_id, document.text, load_corrections(paths))
+def load_source(
+    paths: ProjectPaths, document_id: str, entry: Path, corrections: list[fixes.Correction]
+) -> CorrectedSource:
+    """Read one paper (its raw/ entry) and apply its text corrections (OCR fixes) before any extraction."""
+    document = read_document(entry, paths.root)
+    text, applied = fixes.apply_text_corrections(document_id, document.text, corrections)
     return CorrectedSource(document=document, text=text, applied=applied)
 
 
@@ -202,6 +173,216 @@ def document_claims(
     event_subjects = claim_rules.link_claim_events(output["claims"], found_events)
     output["claim_subjects"] = pl.concat([output["claim_subjects"], event_subjects], how="diagonal_relaxed")
     return output
+
+
+# One document through every per-document stage, with its own checks
+
+
+@dataclass(frozen=True)
+class DocumentProblem:
+    """Why a document is left out of a build: which document, which check, and where (line or record)."""
+
+    document_id: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.check}: {self.message}"
+
+
+@dataclass
+class DocumentResult:
+    """Everything one paper contributes to the package, built from inputs with the given fingerprint."""
+
+    document_id: str
+    fingerprint: str
+    source: CorrectedSource
+    cleaned: CleanedDocument
+    citations: pl.DataFrame
+    mentions: dict[str, pl.DataFrame]
+    events: dict[str, pl.DataFrame]
+    claims: dict[str, pl.DataFrame]
+    bibliography_alone: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def own_tables(self) -> dict[str, pl.DataFrame]:
+        """The rows this paper adds to the tables that are plain unions of per-paper rows."""
+        cleaned = self.cleaned
+        return {
+            "documents": pl.DataFrame([document_row(self.source.document, cleaned)]),
+            "paragraphs": cleaned.paragraphs,
+            "sentences": cleaned.sentences,
+            "footnotes": cleaned.footnotes,
+            "emphasis_spans": cleaned.emphasis_spans,
+            **self.mentions,
+            **self.events,
+            "claim_subjects": self.claims["claim_subjects"],
+        }
+
+    def checked_tables(self) -> dict[str, pl.DataFrame]:
+        """The paper's own rows, plus its citations and works as they come out for this paper alone: the
+        cross-paper tables' rows that this paper is answerable for."""
+        return {**self.own_tables(), **self.bibliography_alone}
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """A document's build: its result when every stage ran, and the problems its own checks found."""
+
+    document_id: str
+    result: DocumentResult | None
+    problems: list[DocumentProblem]
+
+
+def _stage(document_id: str, name: str, run: Callable[[], Any]) -> Any:
+    """Run one stage; an exception becomes a DocumentProblem naming the stage and where it was raised."""
+    try:
+        return run()
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        raise _StageFailed(
+            DocumentProblem(document_id, name, f"{type(exc).__name__}: {exc} (at {where})")
+        ) from exc
+
+
+class _StageFailed(Exception):
+    def __init__(self, problem: DocumentProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def build_document(
+    paths: ProjectPaths,
+    document_id: str,
+    entry: Path,
+    fingerprint: str,
+    authority: entities.Authority,
+    corrections: list[fixes.Correction],
+) -> DocumentOutcome:
+    """Read, clean and extract one paper, then run its own checks (footnote pairing); never raises for
+    a problem of the paper itself, so one bad paper cannot stop the others."""
+    try:
+        source = _stage(document_id, "read", lambda: load_source(paths, document_id, entry, corrections))
+        cleaned = _stage(document_id, "clean", lambda: clean(source))
+        found_citations = _stage(document_id, "citations", lambda: document_citations(cleaned))
+        mentions = _stage(document_id, "entities", lambda: document_mentions(cleaned, authority))
+        metadata, front = source.document.metadata, cleaned.front_matter
+        document_date = metadata.get("date_published") or front.get("date_published")
+        author = metadata.get("author") or front.get("author")
+        found_events = _stage(
+            document_id, "events", lambda: document_events(cleaned, mentions["mentions"], document_date)
+        )
+        found_claims = _stage(
+            document_id,
+            "claims",
+            lambda: document_claims(
+                cleaned,
+                mentions["mentions"],
+                found_events["events"],
+                author,
+                authority,
+                mentions["unlinked_names"],
+            ),
+        )
+        work_table, linked = _stage(document_id, "works", lambda: works.build_works(found_citations))
+    except _StageFailed as failed:
+        return DocumentOutcome(document_id, None, [failed.problem])
+    # The OCR text is not needed once extracted (the package keeps its digest): stored and combined
+    # results stay small, which bounds the package step's memory in large corpora.
+    slim = CorrectedSource(dataclasses.replace(source.document, text=""), "", source.applied)
+    result = DocumentResult(
+        document_id,
+        fingerprint,
+        slim,
+        cleaned,
+        found_citations,
+        mentions,
+        found_events,
+        found_claims,
+        {"citations": linked, "works": work_table},
+    )
+    problems = [
+        DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))
+        for line in footnote_problems(cleaned.footnotes)
+    ]
+    return DocumentOutcome(document_id, result, problems)
+
+
+def _as_published(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    # As published: an empty string is a missing value (and fails a required column).
+    return blank_empty_strings(combine(name, [frame]))
+
+
+def _papers_table(
+    name: str, raw: dict[str, pl.DataFrame], problems: dict[tuple[str, str], DocumentProblem]
+) -> tuple[pl.DataFrame | None, list[str]]:
+    """One table of the papers' rows, with the paper each row belongs to.
+
+    Conformed in one go when the rows name their paper (document_id); otherwise, or when that fails, paper
+    by paper, so that a paper whose rows cannot even be conformed is named.
+    """
+    spec = load_table_spec(name)
+    if "document_id" in spec.columns:
+        try:
+            table = _as_published(name, pl.concat(list(raw.values()), how="diagonal_relaxed"))
+            owners = table["document_id"].to_list()
+            if None not in owners:
+                return table, owners
+        except Exception:
+            pass
+    frames: dict[str, pl.DataFrame] = {}
+    for i, frame in raw.items():
+        try:
+            frames[i] = _as_published(name, frame)
+        except Exception as exc:
+            problems.setdefault(
+                (i, name), DocumentProblem(i, f"{name} schema", f"{type(exc).__name__}: {exc}")
+            )
+    if not frames:
+        return None, []
+    owners = [i for i, frame in frames.items() for _ in range(frame.height)]
+    table = pl.concat(list(frames.values()), how="vertical")
+    if "document_id" not in table.columns:
+        # Rows shared by papers (a work cited in several) are one row in the published table.
+        first = table.with_row_index("row").unique(list(spec.primary_key), keep="first", maintain_order=True)
+        owners = [owners[row] for row in first["row"]]
+        table = first.drop("row")
+    return table, owners
+
+
+def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
+    """Each paper's rows checked against the tables' pandera models, all papers in one pass per table.
+
+    A failing row is traced back to its paper, and named by its primary key and, where the table has one,
+    its source line.
+    """
+    problems: dict[tuple[str, str], DocumentProblem] = {}
+    ids = sorted(results)
+    if not ids:
+        return []
+    per_document = {i: results[i].checked_tables() for i in ids}
+    for name in per_document[ids[0]]:
+        spec = load_table_spec(name)
+        # A paper without notes has no citations or works: nothing to check.
+        raw = {i: per_document[i][name] for i in ids if per_document[i][name].height}
+        table, owners = _papers_table(name, raw, problems) if raw else (None, [])
+        if table is None:
+            continue
+        failures = schema_failures(spec, table)
+        if any(row is None for row, _ in failures):
+            # A failure of the table as a whole: check each paper's rows on their own to find whose.
+            for i, frame in raw.items():
+                try:
+                    found = [message for _, message in schema_failures(spec, _as_published(name, frame))]
+                except Exception as exc:
+                    found = [f"{type(exc).__name__}: {exc}"]
+                for message in found:
+                    problems.setdefault((i, name), DocumentProblem(i, f"{name} schema", message))
+            continue
+        for row, message in failures:
+            problem = DocumentProblem(owners[row], f"{name} schema", message)
+            problems.setdefault((owners[row], name), problem)
+    return [problems[k] for k in sorted(problems)]
 
 
 # Corpus stages
@@ -283,15 +464,52 @@ def claim_tables(claims: dict[str, dict[str, pl.DataFrame]], citations: pl.DataF
     }
 
 
+# The columns the timeline draws from: a figure is redrawn only when one of them changes.
+TIMELINE_INPUTS = {
+    "events": ("event_id", "event_type", "date_earliest", "date_latest"),
+    "event_participants": ("event_id", "entity_id", "entity_type", "role"),
+    "entities": ("entity_id", "preferred_name", "name", "label"),
+}
+
+
 def timeline_figure(
-    events_table: pl.DataFrame, participants: pl.DataFrame, entity_table: pl.DataFrame
+    events_table: pl.DataFrame,
+    participants: pl.DataFrame,
+    entity_table: pl.DataFrame,
+    cache: Path | None = None,
 ) -> bytes:
-    """The timeline of events by person, as SVG bytes (deterministic)."""
+    """The timeline of events by person, as SVG bytes (deterministic).
+
+    Drawing costs seconds (matplotlib); with a ``cache`` folder, a figure is drawn only for inputs not
+    drawn before.
+    """
+    active = events_table.filter(pl.col("record_status") == "active")
+    digest = hashlib.sha256()
+    for frame, drawn in (
+        (active, TIMELINE_INPUTS["events"]),
+        (participants, TIMELINE_INPUTS["event_participants"]),
+        (entity_table, TIMELINE_INPUTS["entities"]),
+    ):
+        buffer = io.BytesIO()
+        frame.select(c for c in drawn if c in frame.columns).write_csv(buffer)
+        digest.update(buffer.getvalue())
+    cached = cache / f"timeline-{digest.hexdigest()[:32]}.svg" if cache else None
+    if cached and cached.exists():
+        return cached.read_bytes()
+    from pipeline.package import timeline
+
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "timeline.svg"
-        active = events_table.filter(pl.col("record_status") == "active")
         timeline.render_timeline(active, participants, entity_table, path)
-        return path.read_bytes()
+        figure = path.read_bytes()
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob("timeline-*.svg"):
+            old.unlink()
+        scratch_file = cached.with_suffix(f".{os.getpid()}.tmp")
+        scratch_file.write_bytes(figure)
+        os.replace(scratch_file, cached)
+    return figure
 
 
 # Finishing a table: corrections, text withheld where the metadata says so
@@ -303,7 +521,8 @@ def correct_table(
     """Apply the record corrections (field, add, withdraw) aimed at this table."""
     spec = load_table_spec(name)
     corrected, applied = fixes.apply_record_corrections(name, frame, list(spec.primary_key), corrections)
-    return combine(name, [corrected]), applied
+    # Without a correction the frame is already conformed; another copy would only cost memory.
+    return (combine(name, [corrected]) if applied else frame), applied
 
 
 def withhold_text(name: str, frame: pl.DataFrame, hidden_documents: set[str]) -> pl.DataFrame:
@@ -314,6 +533,31 @@ def withhold_text(name: str, frame: pl.DataFrame, hidden_documents: set[str]) ->
         return frame
     hidden = pl.col("document_id").is_in(sorted(hidden_documents))
     return frame.with_columns(pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in columns)
+
+
+# Tables whose rows are exactly the papers' own rows, checked per paper before they are combined.
+OWN_TABLES = (
+    "documents",
+    "paragraphs",
+    "sentences",
+    "footnotes",
+    "emphasis_spans",
+    "mentions",
+    "unlinked_names",
+    *STAGE_TABLES["event_tables"],
+    "claim_subjects",
+)
+
+
+def rows_to_check(name: str, frame: pl.DataFrame, fresh: set[str] | None, corrected: bool) -> pl.DataFrame:
+    """The rows of a finished table not yet checked against its model: all of them when ``fresh`` is None
+    (a full check), after record corrections, or when rows cannot be told apart by paper; otherwise the
+    rows of the freshly built papers, except in tables whose rows were checked paper by paper."""
+    if fresh is None or corrected or "document_id" not in frame.columns:
+        return frame
+    if name in OWN_TABLES:
+        return frame.clear()
+    return frame.filter(pl.col("document_id").is_in(sorted(fresh)))
 
 
 def hidden_documents(sources: dict[str, CorrectedSource]) -> set[str]:

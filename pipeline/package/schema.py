@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandera.polars as pa
 import polars as pl
 import yaml
 
 from pipeline.paths import SCHEMA_DIR
+
+if TYPE_CHECKING:  # pandera (and pandas under it) costs seconds to import; only validation needs it
+    import pandera.polars as pa
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "string": pl.String(),
@@ -186,6 +188,8 @@ def _present(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def _element_check(expr: pl.Expr, name: str, error: str) -> pa.Check:
+    import pandera.polars as pa
+
     return pa.Check(lambda data: data.lazyframe.select(expr), name=name, error=error)
 
 
@@ -195,6 +199,8 @@ def _field_checks(f: FieldSpec) -> list[pa.Check]:
     In the published CSV an empty string is a missing value, so: a required text column may not hold an
     empty string; pattern (matched against the whole value), enum and unique apply to present values only.
     """
+    import pandera.polars as pa
+
     column, present = pl.col(f.name), _present(f.name, f.dtype)
     checks = []
     if f.required and f.dtype == pl.String():
@@ -234,6 +240,8 @@ def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     It gives the verdict frictionless gives on the published CSV (tests/test_schema_rules.py): same
     required, pattern, enum, unique, minimum/maximum and primary-key rules, empty strings read as missing.
     """
+    import pandera.polars as pa
+
     columns = {
         f.name: pa.Column(
             f.dtype, checks=_field_checks(f), nullable=not f.required, description=f.description

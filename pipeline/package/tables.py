@@ -14,12 +14,21 @@ from pipeline.package.schema import TableSpec, conform, load_table_spec, validat
 
 
 def combine(name: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
-    """Concatenate per-document frames of one table and conform them to the table's spec."""
+    """Concatenate per-document frames of one table and conform them to the table's spec.
+
+    The frames are conformed once, together (the stable sort gives the same rows in the same order as
+    conforming each first); frames whose columns cannot be concatenated as they are are conformed one by
+    one first.
+    """
     spec = load_table_spec(name)
-    parts = [conform(spec, frame) for frame in frames if frame is not None]
-    if not parts:
+    present = [frame for frame in frames if frame is not None]
+    if not present:
         return conform(spec, pl.DataFrame(schema=spec.polars_schema))
-    return conform(spec, pl.concat(parts, how="vertical"))
+    try:
+        together = pl.concat(present, how="diagonal_relaxed")
+    except pl.exceptions.PolarsError:
+        together = pl.concat([conform(spec, frame) for frame in present], how="vertical")
+    return conform(spec, together)
 
 
 def schema_errors(spec: TableSpec, frame: pl.DataFrame) -> list[str]:
@@ -37,6 +46,30 @@ def schema_errors(spec: TableSpec, frame: pl.DataFrame) -> list[str]:
                 f" for value {row.get('failure_case')!r}"
             )
         return lines or [str(exc)]
+    return []
+
+
+def schema_failures(spec: TableSpec, frame: pl.DataFrame) -> list[tuple[int | None, str]]:
+    """Every pandera failure with the row it is in (None when it concerns the whole table), the message
+    naming the record by its primary key and, where the table has one, its source line."""
+    import pandera.errors
+
+    try:
+        validate(spec, frame)
+    except pandera.errors.SchemaErrors as exc:
+        failures = []
+        line_column = next((c for c in ("source_line", "source_line_start") if c in frame.columns), None)
+        for case in exc.failure_cases.iter_rows(named=True):
+            row = case.get("index")
+            value = case.get("failure_case")
+            what = f"column {case.get('column')}: {case.get('check')} failed for value {value!r}"
+            if row is not None and 0 <= row < frame.height:
+                record = frame.row(row, named=True)
+                key = ", ".join(str(record[k]) for k in spec.primary_key)
+                line = f", source line {record[line_column]}" if line_column and record[line_column] else ""
+                what = f"record {key}{line}: {what}"
+            failures.append((row, what))
+        return failures or [(None, str(exc))]
     return []
 
 

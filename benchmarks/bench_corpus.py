@@ -1,0 +1,129 @@
+"""Corpus-speed benchmark: full build, no-change run and one-paper edit for corpora of N copies of the paper.
+
+Run: ``.venv/bin/python benchmarks/bench_corpus.py [N ...]`` (default 1 50 300). Each build runs as its own
+``papers-dataset build`` process, as a user runs it, so the figures include imports and worker start-up.
+Printed per N: wall time of each run, the per-paper cost of the full build, the peak resident memory of
+the build process and of its largest worker, the size of the orchestration state per paper, and the share
+of the full build spent outside the extractors (orchestration, validation, writing). That share is
+1 - (N x the extractors' time for one paper, measured in this process) / (workers x full-build wall time);
+beside it the same share of CPU time, 1 - N x the extractors' CPU time / the build's CPU time, which a
+busy machine disturbs less. The corpus lives in a temporary folder; nothing in the
+repository is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAPER = ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"
+CLI = Path(sys.executable).parent / "papers-dataset"
+
+
+def make_corpus(root: Path, count: int) -> list[str]:
+    shutil.copytree(ROOT / "authority", root / "authority")
+    (root / "corrections").mkdir()  # the repository's corrections target its own paper, not these copies
+    shutil.copy2(ROOT / "dataset.yaml", root / "dataset.yaml")
+    ids = [f"copy-{i:03d}" for i in range(1, count + 1)]
+    for document_id in ids:
+        folder = root / "raw" / document_id
+        folder.mkdir(parents=True)
+        shutil.copy2(PAPER, folder / PAPER.name)
+        (folder / "metadata.yaml").write_text(f"id: {document_id}\nlanguage: en\n", encoding="utf-8")
+    return ids
+
+
+def timed_build(root: Path) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds (build process and its workers), peak RSS (MiB) of the build process and
+    of its largest worker, for one CLI build. CPU seconds are steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
+    started = time.perf_counter()
+    wrapper = (
+        f"import resource, runpy, sys; sys.argv = ['papers-dataset', '--root', {str(root)!r}, 'build']\n"
+    )
+    wrapper += "try:\n    runpy.run_path(" + repr(str(CLI)) + ", run_name='__main__')\nfinally:\n"
+    wrapper += "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    wrapper += " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    run = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    peaks = [line.split() for line in run.stderr.splitlines() if line.startswith("PEAK")]
+    if run.returncode != 0 or not peaks:
+        raise SystemExit(f"build failed:\n{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
+    return elapsed, cpu, int(peaks[-1][1]) / 1024, int(peaks[-1][2]) / 1024
+
+
+def extractor_seconds_per_paper(repeats: int = 3) -> tuple[float, float]:
+    """Wall and CPU seconds of the per-paper stages alone (read, clean, citations, entities, events,
+    claims, the paper's own checks) on the paper, best of a few runs each."""
+    from pipeline.orchestration import stages
+    from pipeline.package import corrections as fixes
+
+    paths = stages.ProjectPaths(ROOT)
+    authority = stages.load_authority(paths)
+    corrections = fixes.load_corrections(ROOT / "corrections")
+    entry = ROOT / "raw" / "kennan-op-263"
+    wall = cpu = float("inf")
+    for _ in range(repeats):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        stages.build_document(paths, "kennan-op-263", entry, "", authority, corrections)
+        wall = min(wall, time.perf_counter() - started)
+        cpu = min(cpu, time.process_time() - cpu_started)
+    return wall, cpu
+
+
+def state_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in (root / ".dagster_home").rglob("*") if p.is_file())
+
+
+def measure(count: int, extractor: tuple[float, float], workers: int) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        ids = make_corpus(root, count)
+        full, full_cpu, full_rss, worker_rss = timed_build(root)
+        noop, noop_cpu, _, _ = timed_build(root)
+        paper = root / "raw" / ids[len(ids) // 2] / PAPER.name
+        paper.write_text(
+            paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8"
+        )
+        edit, edit_cpu, _, _ = timed_build(root)
+        state = state_bytes(root)
+    outside = 1 - count * extractor[0] / (min(workers, count) * full)
+    outside_cpu = 1 - count * extractor[1] / full_cpu
+    print(f"N = {count}  (wall time; CPU time of the build and its workers in brackets)")
+    print(f"  full build:          {full:7.1f} s   ({full_cpu:.1f} s CPU; {full / count:.2f} s per paper)")
+    print(f"  no-change run:       {noop:7.2f} s   ({noop_cpu:.2f} s CPU)")
+    print(
+        f"  one-paper edit:      {edit:7.1f} s   ({edit_cpu:.1f} s CPU; "
+        f"{100 * edit / full:.0f} % of the full build)"
+    )
+    print(f"  peak RSS:            {full_rss:7.0f} MiB build process, {worker_rss:.0f} MiB largest worker")
+    print(f"  orchestration state: {state / count / 1024:7.0f} KiB per paper (.dagster_home)")
+    print(
+        f"  outside extractors:  {100 * outside:7.0f} % of the full build "
+        f"({100 * outside_cpu:.0f} % of its CPU)"
+    )
+
+
+def main(counts: list[int]) -> None:
+    workers = os.cpu_count() or 1
+    extractor = extractor_seconds_per_paper()
+    print(
+        f"extractors alone: {extractor[0]:.3f} s per paper ({extractor[1]:.3f} s CPU); "
+        f"{workers} worker processes"
+    )
+    for count in counts:
+        measure(count, extractor, workers)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1, 50, 300])

@@ -1,0 +1,191 @@
+"""All changed documents in one run: built over a pool of processes, stored per document, then selected.
+
+Each document's outcome is stored on its own (``.dagster_home/documents/<id>.latest.pickle``), so a
+re-run rebuilds only the papers whose fingerprint changed, and the cost of deciding that does not grow
+with the corpus. The version of each paper that went into the last published package is kept beside it
+(``<id>.published.pickle``): a paper whose own checks fail is left out of the build and that last good
+version is published in its place, while every other paper goes ahead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.orchestration import stages
+from pipeline.orchestration.fingerprints import DOCUMENT_STORE, CorpusInputs
+from pipeline.package import corrections as fixes
+
+# Below this many documents to build, starting worker processes (each imports the pipeline) costs more
+# than it saves.
+POOL_MIN_DOCUMENTS = 8
+
+
+class DocumentStore:
+    """Per-document outcomes on disk: the latest build of each paper and the version last published."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / DOCUMENT_STORE
+
+    def _path(self, document_id: str, kind: str) -> Path:
+        return self.folder / f"{document_id}.{kind}.pickle"
+
+    def _write(self, path: Path, value: object) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(scratch, path)
+
+    def _read(self, path: Path) -> object | None:
+        """A stored outcome, or None when there is none or it was stored by code that no longer reads it."""
+        if not path.exists():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+
+    def latest_fingerprint(self, document_id: str) -> str | None:
+        path = self.folder / f"{document_id}.latest.fingerprint"
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def save_latest(self, outcome: stages.DocumentOutcome, fingerprint: str) -> None:
+        """The outcome first, then its fingerprint: a build stopped in between is redone next time."""
+        self._write(self._path(outcome.document_id, "latest"), outcome)
+        marker = self.folder / f"{outcome.document_id}.latest.fingerprint"
+        scratch = marker.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_text(fingerprint, encoding="utf-8")
+        os.replace(scratch, marker)
+
+    def latest(self, document_id: str) -> stages.DocumentOutcome | None:
+        return self._read(self._path(document_id, "latest"))  # type: ignore[return-value]
+
+    def published(self, document_id: str) -> stages.DocumentResult | None:
+        outcome = self._read(self._path(document_id, "published"))
+        return outcome.result if outcome is not None else None  # type: ignore[attr-defined]
+
+    def mark_published(self, document_id: str) -> None:
+        """The latest build of the paper went into the package: keep it as its last good version."""
+        published = self._path(document_id, "published")
+        scratch = published.with_suffix(f".{os.getpid()}.tmp")
+        scratch.unlink(missing_ok=True)
+        try:
+            os.link(self._path(document_id, "latest"), scratch)
+        except OSError:
+            shutil.copyfile(self._path(document_id, "latest"), scratch)
+        os.replace(scratch, published)
+
+
+def stale_documents(inputs: CorpusInputs, store: DocumentStore) -> list[str]:
+    """Documents never built, or built from other inputs than the ones in the folder now."""
+    return [i for i, fp in inputs.fingerprints.items() if store.latest_fingerprint(i) != fp]
+
+
+# One worker process's read-only inputs, loaded once when the worker starts.
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(root: Path, corrections: list[fixes.Correction]) -> None:
+    paths = stages.ProjectPaths(root)
+    _WORKER.update(paths=paths, corrections=corrections, authority=stages.load_authority(paths))
+
+
+def _build_and_store(document_id: str, entry: Path, fingerprint: str) -> tuple[str, int]:
+    outcome = stages.build_document(
+        _WORKER["paths"],  # type: ignore[arg-type]
+        document_id,
+        entry,
+        fingerprint,
+        _WORKER["authority"],  # type: ignore[arg-type]
+        _WORKER["corrections"],  # type: ignore[arg-type]
+    )
+    DocumentStore(_WORKER["paths"].root).save_latest(outcome, fingerprint)  # type: ignore[attr-defined]
+    return document_id, len(outcome.problems)
+
+
+def build_one(
+    root: Path, corrections: list[fixes.Correction], document_id: str, entry: Path, fingerprint: str
+) -> int:
+    """Build and store one paper (the unit of work of a distributed run); the number of its problems."""
+    if _WORKER.get("paths") != stages.ProjectPaths(root) or _WORKER.get("corrections") != corrections:
+        _start_worker(root, corrections)
+    return _build_and_store(document_id, entry, fingerprint)[1]
+
+
+def build_documents(
+    inputs: CorpusInputs, corrections: list[fixes.Correction], todo: list[str], workers: int
+) -> None:
+    """Build and store every document in ``todo``, spread over ``workers`` processes when that pays."""
+    if not todo:
+        return
+    jobs = [(i, inputs.documents[i], inputs.fingerprints[i]) for i in todo]
+    if workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS:
+        _start_worker(inputs.root, corrections)
+        for job in jobs:
+            _build_and_store(*job)
+        return
+    # spawn, not fork: polars' thread pool does not survive a fork.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(todo)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(inputs.root, corrections),
+    ) as pool:
+        for future in as_completed([pool.submit(_build_and_store, *job) for job in jobs]):
+            future.result()
+
+
+@dataclass
+class DocumentSelection:
+    """The papers that go into this build's package, and those left out, with why."""
+
+    results: dict[str, stages.DocumentResult]
+    fresh: set[str] = field(default_factory=set)
+    left_out: dict[str, list[stages.DocumentProblem]] = field(default_factory=dict)
+    kept_previous: set[str] = field(default_factory=set)
+    recheck_all: bool = False
+    corrections: list[fixes.Correction] = field(default_factory=list)
+
+
+def select_documents(inputs: CorpusInputs, store: DocumentStore, recheck_all: bool) -> DocumentSelection:
+    """Each paper's latest build if it passes its own checks, else its last published version if any.
+
+    Rows are checked against the pandera models only for papers whose latest build is not the one
+    already published (all papers with ``recheck_all``).
+    """
+    selection = DocumentSelection(results={}, recheck_all=recheck_all)
+    candidates: dict[str, stages.DocumentResult] = {}
+    previous: dict[str, stages.DocumentResult | None] = {}
+    for document_id, fingerprint in inputs.fingerprints.items():
+        published = store.published(document_id)
+        previous[document_id] = published
+        if published is not None and published.fingerprint == fingerprint and not recheck_all:
+            selection.results[document_id] = published
+            continue
+        outcome = store.latest(document_id)
+        if outcome is None or store.latest_fingerprint(document_id) != fingerprint:
+            missing = stages.DocumentProblem(document_id, "build", "no build from the current inputs")
+            selection.left_out[document_id] = [missing]
+        elif outcome.problems or outcome.result is None:
+            selection.left_out[document_id] = outcome.problems
+        else:
+            candidates[document_id] = outcome.result
+    for problem in stages.row_problems(candidates):
+        selection.left_out.setdefault(problem.document_id, []).append(problem)
+    for document_id, result in candidates.items():
+        if document_id not in selection.left_out:
+            selection.results[document_id] = result
+            selection.fresh.add(document_id)
+    for document_id in selection.left_out:
+        kept = previous[document_id]
+        if kept is not None:
+            selection.results[document_id] = kept
+            selection.kept_previous.add(document_id)
+    selection.results = dict(sorted(selection.results.items()))
+    return selection

@@ -1,0 +1,153 @@
+"""What a build reads, as digests, and what the last build made of it: decided before Dagster is imported.
+
+A document's fingerprint covers everything its own stages read (its raw files, its text corrections, the
+authority files, the pipeline's code, specs and vocabularies); the package fingerprint covers every
+document's fingerprint plus what only the package step reads (record corrections, dataset.yaml). When the
+package fingerprint and the published descriptor are those the last build recorded, there is nothing to
+do. This module imports only the standard library, PyYAML and the ingest module, so that answer costs a
+fraction of a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.paths import REPO_ROOT, SCHEMA_DIR, VOCAB_DIR
+from pipeline.text.ingest import discover_documents
+
+STATE_FILE = Path(".dagster_home") / "build-state.json"
+DOCUMENT_STORE = Path(".dagster_home") / "documents"
+PACKAGE_DESCRIPTOR = "datapackage.json"
+
+
+def _digest_files(digest: Any, base: Path, files: Iterable[Path]) -> None:
+    for path in sorted(files):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+
+
+def code_version() -> str:
+    """A digest of the pipeline's code, table specs, vocabularies and trained models: any change rebuilds
+    every document."""
+    digest = hashlib.sha256()
+    code = [*(REPO_ROOT / "pipeline").rglob("*.py"), *SCHEMA_DIR.glob("*.yaml"), *VOCAB_DIR.glob("*.yaml")]
+    code += _files_under(REPO_ROOT / "models")
+    _digest_files(digest, REPO_ROOT, code)
+    return digest.hexdigest()[:16]
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
+    """Digest of each document's text corrections, and of all correction files together.
+
+    Text corrections change a document's own text, so they make that document stale; record corrections
+    act on the combined tables and only make the package stale. A file that does not parse here counts
+    as a whole; the corrections loader reports what is wrong with it when the package step runs.
+    """
+    by_document: dict[str, list[str]] = {}
+    whole = hashlib.sha256()
+    files = (
+        sorted(p for p in corrections.iterdir() if p.suffix in (".yaml", ".yml"))
+        if corrections.exists()
+        else []
+    )
+    for path in files:
+        data = path.read_bytes()
+        whole.update(path.name.encode() + b"\0" + data)
+        try:
+            entries = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+        except yaml.YAMLError:
+            entries = []
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and entry.get("kind") == "text":
+                text = json.dumps(entry, sort_keys=True, default=str)
+                by_document.setdefault(str(entry.get("document_id")), []).append(text)
+    digests = {k: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest() for k, v in by_document.items()}
+    return digests, whole.hexdigest()
+
+
+@dataclass(frozen=True)
+class CorpusInputs:
+    """The documents found in raw/ (metadata parsed once per run) and the digests of every input."""
+
+    root: Path
+    documents: dict[str, Path]
+    fingerprints: dict[str, str]
+    package: str
+
+    @classmethod
+    def scan(cls, root: Path) -> CorpusInputs:
+        documents = discover_documents(root / "raw")
+        shared = hashlib.sha256(code_version().encode())
+        _digest_files(shared, root, _files_under(root / "authority"))
+        text_fixes, all_fixes = _text_corrections(root / "corrections")
+        fingerprints = {}
+        for document_id, entry in sorted(documents.items()):
+            digest = shared.copy()
+            _digest_files(digest, root, [entry] if entry.is_file() else _files_under(entry))
+            digest.update(text_fixes.get(document_id, "").encode())
+            fingerprints[document_id] = digest.hexdigest()
+        package = hashlib.sha256(all_fixes.encode())
+        dataset = root / "dataset.yaml"
+        package.update(dataset.read_bytes() if dataset.exists() else b"")
+        package.update(json.dumps(fingerprints, sort_keys=True).encode())
+        return cls(root, documents, fingerprints, package.hexdigest())
+
+
+@dataclass
+class BuildState:
+    """What the last finished build published: its package fingerprint, the descriptor's digest, and the
+    documents it left out with the problems that made it do so."""
+
+    package: str = ""
+    descriptor_sha256: str = ""
+    left_out: dict[str, list[str]] = field(default_factory=dict)
+    kept_previous: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, root: Path) -> BuildState:
+        path = root / STATE_FILE
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                raw["package"],
+                raw["descriptor_sha256"],
+                raw.get("left_out", {}),
+                raw.get("kept_previous", []),
+            )
+        except (ValueError, KeyError, TypeError):
+            return cls()
+
+    def save(self, root: Path) -> None:
+        """Write atomically: a build stopped half-way leaves the previous state, so it is redone."""
+        path = root / STATE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_suffix(".tmp")
+        scratch.write_text(json.dumps(self.__dict__, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(scratch, path)
+
+
+def descriptor_digest(root: Path) -> str:
+    path = root / PACKAGE_DESCRIPTOR
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def is_up_to_date(inputs: CorpusInputs, state: BuildState) -> bool:
+    """The package was built from exactly these inputs and its descriptor is the one that build wrote."""
+    return (
+        bool(state.package)
+        and state.package == inputs.package
+        and (state.descriptor_sha256 == descriptor_digest(inputs.root))
+    )

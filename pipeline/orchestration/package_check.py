@@ -1,0 +1,142 @@
+"""Validating a staged package incrementally: frictionless reads only what changed since the last package.
+
+Frictionless checks rows one by one in Python, so validating every table of a large corpus costs more than
+building it. A file whose bytes are those of the last published package was validated then; of a table
+that changed, only the rows of the freshly built papers are new (the others are the rows published
+before), so those rows are written to a scratch resource with the same writer and validated there. Tables
+that cannot be split by paper (works, entities, corrections, ...) are validated whole when they change.
+Foreign keys across the whole package are checked by the package step with polars; ``build --full-check``
+validates everything with frictionless.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.package.publish import _parquet_errors, _report_lines
+
+
+def _previous_hashes(root: Path) -> dict[str, str]:
+    path = root / "datapackage.json"
+    if not path.exists():
+        return {}
+    resources = json.loads(path.read_text(encoding="utf-8")).get("resources", [])
+    return {r["name"]: r.get("hash") or r.get("x-hash", "") for r in resources}
+
+
+def _fresh_rows_resource(resource: dict[str, Any], staged: Path, scratch: Path, fresh: set[str]) -> dict:
+    """The resource narrowed to the rows of the freshly built papers, written to ``scratch``.
+
+    Cells are read and written back as the text they are, so frictionless judges exactly what was
+    published."""
+    rows = pl.read_csv(staged / resource["path"], infer_schema=False).filter(
+        pl.col("document_id").is_in(sorted(fresh))
+    )
+    path = scratch / resource["path"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows.write_csv(path, line_terminator="\n", null_value="")
+    return {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
+
+
+# Above this many bytes of rows to validate, the resources are validated in worker processes, one group per
+# core (each worker first spends about a second importing frictionless).
+PARALLEL_VALIDATION_BYTES = 16 << 20
+
+
+def _validate_group(descriptor: dict[str, Any], basepath: str) -> list[str]:
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        return _report_lines(Package(descriptor, basepath=basepath).validate())
+
+
+def _size(resource: dict[str, Any], scratch: Path) -> int:
+    path = Path(resource["path"])
+    path = path if path.is_absolute() else scratch / path
+    return path.stat().st_size
+
+
+def _validate_resources(
+    descriptor: dict[str, Any], resources: list[dict[str, Any]], scratch: Path
+) -> list[str]:
+    """Frictionless over the given resources; large ones spread over the cores, errors in resource order."""
+    if not resources:
+        return []
+    sizes = [_size(r, scratch) for r in resources]
+    workers = min(os.cpu_count() or 1, len(resources))
+    if workers < 2 or sum(sizes) < PARALLEL_VALIDATION_BYTES:
+        return _validate_group({**descriptor, "resources": resources}, str(scratch))
+    # Largest first onto the least loaded group: groups of about equal bytes.
+    groups: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for index in sorted(range(len(resources)), key=lambda k: (-sizes[k], k)):
+        target = loads.index(min(loads))
+        groups[target].append(index)
+        loads[target] += sizes[index]
+    context = multiprocessing.get_context("spawn")  # polars' thread pool does not survive a fork
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(
+                _validate_group,
+                {**descriptor, "resources": [resources[k] for k in sorted(group)]},
+                str(scratch),
+            )
+            for group in groups
+            if group
+        ]
+        found = [future.result() for future in futures]
+    by_resource = {r["name"]: i for i, r in enumerate(resources)}
+    errors = [line for lines in found for line in lines]
+    return sorted(errors, key=lambda line: by_resource.get(line.split(":", 1)[0], len(resources)))
+
+
+def changed_part_validator(
+    previous_root: Path, fresh: set[str], whole_tables: set[str]
+) -> Callable[[Path], list[str]]:
+    """A validator for `publish` that runs frictionless on what differs from the package in
+    ``previous_root`` (see the module docstring), and checks every Parquet twin against its CSV.
+
+    ``whole_tables`` (tables with record corrections applied) are validated whole when they change."""
+
+    def validate(descriptor_path: Path) -> list[str]:
+        staged = descriptor_path.parent
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        previous = _previous_hashes(previous_root)
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = Path(folder)
+            resources = []
+            for resource in descriptor["resources"]:
+                if resource.get("format") == "parquet" or previous.get(resource["name"]) == resource.get(
+                    "hash"
+                ):
+                    continue
+                if resource["type"] == "table":
+                    fields = {f["name"] for f in resource["schema"]["fields"]}
+                    split = "document_id" in fields and resource["name"] not in whole_tables
+                    resource = (
+                        _fresh_rows_resource(resource, staged, scratch, fresh)
+                        if split
+                        else {**resource, "path": str((staged / resource["path"]).resolve())}
+                    )
+                    # Foreign keys are checked over the whole package by the package step, and the
+                    # primary key of the rows of fresh papers by their pandera check; frictionless would
+                    # hold every key of the table in memory.
+                    dropped = ("foreignKeys", "primaryKey") if split else ("foreignKeys",)
+                    schema = {k: v for k, v in resource["schema"].items() if k not in dropped}
+                    resource = {**resource, "schema": schema}
+                else:
+                    resource = {**resource, "path": str((staged / resource["path"]).resolve())}
+                resources.append(resource)
+            errors = _validate_resources(descriptor, resources, scratch)
+        return errors + _parquet_errors(staged, descriptor)
+
+    return validate
