@@ -187,6 +187,7 @@ def test_cli_reports_bad_input_in_two_lines_without_a_traceback(tmp_path):
     folder = _doc(root, "latin", "First line\nSecond line caf\xe9\n".encode("latin-1"))
     (folder / "metadata.yaml").write_text("full_text: true\n", encoding="utf-8")
     shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    shutil.copytree(REPO_ROOT / "authority", root / "authority")
     result = _cli(root, "build")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

@@ -388,17 +388,8 @@ def test_the_seed_and_all_dev_papers_build_in_one_strict_run(built_corpus, tmp_p
         ["kennan-op-263", *(p.stem.replace("_", "-") for p in papers)]
     )
     assert "kennan-op-263" in published
-    assert code == (1 if left_out else 0)
-    strict_code = build(root, strict=True)
-    strict_err = capsys.readouterr().err
-    open_problems = {
-        "marker_note_pairing": "the text layer reads some numbered body lines as notes (issue 10, item 1)",
-        "works schema": "some works of the FRUS chapters get no Chicago rendering or ID (issue 10, item 3)",
-    }
-    found = [reason for check, reason in open_problems.items() if f": {check}: " in strict_err]
-    if strict_code != 0 and found:
-        pytest.xfail("; ".join(found))
-    assert strict_code == 0, strict_err[-3000:]
+    assert left_out == [] and code == 0, err[-3000:]
+    assert build(root, strict=True, full_check=True) == 0, capsys.readouterr().err[-3000:]
 
 
 def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, tmp_path):

@@ -287,6 +287,11 @@ def _index_roles(entities: dict[str, Entity]) -> dict[str, list[tuple[str, Role]
 
 def _authority_files(path_or_dir: str | Path) -> list[Path]:
     path = Path(path_or_dir)
+    if not path.exists():
+        raise AuthorityError(
+            f"{path}: no authority folder; create it with the persons, organisations and places files "
+            "(copy authority/ from the repository to start)"
+        )
     files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     if not files:
         raise AuthorityError(f"{path}: no authority files (*.yaml)")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.orchestration import stages
-from pipeline.orchestration.fingerprints import DOCUMENT_STORE, CorpusInputs
+from pipeline.orchestration.fingerprints import DEBUG_ENV, DOCUMENT_STORE, CorpusInputs
 from pipeline.package import corrections as fixes
 
 # Below this many documents to build, starting worker processes (each imports the pipeline) costs more
@@ -82,8 +82,17 @@ class DocumentStore:
 
 
 def stale_documents(inputs: CorpusInputs, store: DocumentStore) -> list[str]:
-    """Documents never built, or built from other inputs than the ones in the folder now."""
-    return [i for i, fp in inputs.fingerprints.items() if store.latest_fingerprint(i) != fp]
+    """Documents never built, or built from other inputs than the ones in the folder now; under --debug
+    also those whose last build failed, so that their errors come with the traceback."""
+    stale = [i for i, fp in inputs.fingerprints.items() if store.latest_fingerprint(i) != fp]
+    if os.environ.get(DEBUG_ENV):
+        stale = sorted({*stale, *(i for i in inputs.fingerprints if _last_build_failed(store, i))})
+    return stale
+
+
+def _last_build_failed(store: DocumentStore, document_id: str) -> bool:
+    outcome = store.latest(document_id)
+    return outcome is not None and bool(outcome.problems)
 
 
 # One worker process's read-only inputs, loaded once when the worker starts.

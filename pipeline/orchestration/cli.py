@@ -10,13 +10,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.orchestration.fingerprints import BuildState, CorpusInputs, descriptor_digest, is_up_to_date
+from pipeline.orchestration.fingerprints import (
+    DEBUG_ENV,
+    BuildState,
+    CorpusInputs,
+    descriptor_digest,
+    is_up_to_date,
+)
 from pipeline.package.swap import package_lock
 from pipeline.paths import REPO_ROOT
 
 # Dagster, polars and the extractors are imported only once a build has something to do.
-
-DEBUG_ENV = "PAPERS_DATASET_DEBUG"
 
 
 def dagster_instance(root: Path):
@@ -263,12 +267,15 @@ def authority_suggest(root: Path, out: Path) -> int:
 
     from pipeline.extract.authority_tools import draft_yaml, suggest_entries
     from pipeline.orchestration import stages
+    from pipeline.text.ingest import discover_documents
 
     paths = stages.ProjectPaths(root)
     authority = stages.load_authority(paths)
+    documents = discover_documents(paths.raw)
+    corrections = stages.load_corrections(paths, list(documents))
     unlinked, texts = [], {}
-    for document_id in paths.document_ids():
-        cleaned = stages.clean(stages.load_source(paths, document_id))
+    for document_id, entry in sorted(documents.items()):
+        cleaned = stages.clean(stages.load_source(paths, document_id, entry, corrections))
         unlinked.append(stages.document_mentions(cleaned, authority)["unlinked_names"])
         texts[document_id] = cleaned.text
     entries, unresolved = suggest_entries(pl.concat(unlinked, how="vertical"), texts, authority)
@@ -321,8 +328,9 @@ def _one_error(exc: BaseException) -> str:
     their type and a pointer to --debug."""
     from pipeline.package.changelog import ChangelogError
     from pipeline.package.corrections import CorrectionError
-    from pipeline.package.publish import PackageLockedError, PublishError
+    from pipeline.package.publish import PublishError
     from pipeline.package.release import ReleaseError
+    from pipeline.package.swap import PackageLockedError
     from pipeline.text.ingest import InputError
 
     ours = (InputError, CorrectionError, ChangelogError, PublishError, PackageLockedError, ReleaseError)

@@ -163,9 +163,13 @@ def build_definitions(root: Path) -> Definitions:
         batch.build_documents(inputs, corrections, todo, config.workers)
         selection = batch.select_documents(inputs, store, config.full_check)
         selection.corrections = corrections
-        if config.strict and selection.left_out:
-            problems = [str(p) for found in selection.left_out.values() for p in found]
+        problems = [str(p) for found in selection.left_out.values() for p in found]
+        if config.strict and problems:
             raise stages.PipelineError("--strict: papers failed their checks:\n  " + "\n  ".join(problems))
+        if problems and not selection.results:
+            raise stages.PipelineError(
+                "nothing to publish, no paper passed its checks: " + "; ".join(problems)
+            )
         context.add_output_metadata(
             {
                 "documents": len(inputs.documents),

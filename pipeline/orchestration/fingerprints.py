@@ -27,6 +27,9 @@ STATE_FILE = Path(".dagster_home") / "build-state.json"
 DOCUMENT_STORE = Path(".dagster_home") / "documents"
 PACKAGE_DESCRIPTOR = "datapackage.json"
 
+# Set by `papers-dataset --debug`: errors keep their tracebacks, also from the worker processes.
+DEBUG_ENV = "PAPERS_DATASET_DEBUG"
+
 
 def _digest_files(digest: Any, base: Path, files: Iterable[Path]) -> None:
     for path in sorted(files):

@@ -23,6 +23,7 @@ import polars as pl
 from pipeline.extract import citations as citation_parser
 from pipeline.extract import claims as claim_rules
 from pipeline.extract import dates, entities, events, works
+from pipeline.orchestration.fingerprints import DEBUG_ENV
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import blank_empty_strings
 from pipeline.package.schema import all_table_names, load_table_spec
@@ -239,10 +240,10 @@ def _stage(document_id: str, name: str, run: Callable[[], Any]) -> Any:
         return run()
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        where = f"{Path(frame.filename).name}:{frame.lineno}"
-        raise _StageFailed(
-            DocumentProblem(document_id, name, f"{type(exc).__name__}: {exc} (at {where})")
-        ) from exc
+        message = f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})"
+        if os.environ.get(DEBUG_ENV):
+            message += "\n" + "".join(traceback.format_exception(exc))
+        raise _StageFailed(DocumentProblem(document_id, name, message)) from exc
 
 
 class _StageFailed(Exception):
