@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from evaluation.counts import Counts
 from pipeline.extract.dates import find_time_expressions
 from pipeline.extract.entities import find_mentions, load_authority
 from pipeline.extract.events import extract_events
@@ -31,24 +32,11 @@ ROLES = ("agent", "recipient", "counterpart", "place")
 
 
 @dataclass
-class Score:
-    """Counts for one kind of item, with what was missed and what was extra."""
+class Score(Counts):
+    """Counts for one kind of item, and which of those found are also fully right."""
 
-    expected: int = 0
-    predicted: int = 0
-    found: int = 0
     correct: int = 0  # found and fully right (normalisation for dates, type for events)
-    missed: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.found / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.expected if self.expected else 1.0
 
     @property
     def accuracy(self) -> float:
@@ -56,10 +44,8 @@ class Score:
         return self.correct / self.expected if self.expected else 1.0
 
     def add(self, other: Score) -> None:
-        for name in ("expected", "predicted", "found", "correct"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.missed += other.missed
-        self.extra += other.extra
+        super().add(other)
+        self.correct += other.correct
         self.wrong += other.wrong
 
 

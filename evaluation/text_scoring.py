@@ -19,9 +19,10 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from evaluation.counts import Counts
 from pipeline.text.blocks import BODY_BLOCK_KINDS
 from pipeline.text.clean import CleanedDocument, clean_document
 
@@ -29,42 +30,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_PAPERS = REPO_ROOT.parent / "shared" / "dev-papers"
 
 
-@dataclass
-class Score:
-    """Counts of one comparison, with what was missed and what was extra."""
-
-    expected: int = 0
-    predicted: int = 0
-    found: int = 0
-    missed: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.found / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.expected if self.expected else 1.0
-
-    def add(self, other: Score) -> None:
-        self.expected += other.expected
-        self.predicted += other.predicted
-        self.found += other.found
-        self.missed += other.missed
-        self.extra += other.extra
-
-
 def normalise(text: str) -> str:
     """Whitespace collapsed, ends stripped: the only difference the comparison forgives."""
     return re.sub(r"\s+", " ", text).strip()
 
 
-def compare_multisets(ours: list[str], gold: list[str]) -> Score:
+def compare_multisets(ours: list[str], gold: list[str]) -> Counts:
     """Items compared as multisets of normalised strings."""
     ours_count, gold_count = Counter(map(normalise, ours)), Counter(map(normalise, gold))
     common = ours_count & gold_count
-    return Score(
+    return Counts(
         expected=len(gold),
         predicted=len(ours),
         found=sum(common.values()),
@@ -87,10 +62,10 @@ class PaperScores:
     """The four comparisons for one paper."""
 
     name: str
-    paragraphs: Score
-    footnotes: Score
-    links: Score
-    kinds: dict[str, Score]
+    paragraphs: Counts
+    footnotes: Counts
+    links: Counts
+    kinds: dict[str, Counts]
 
 
 def score_paper(cleaned: CleanedDocument, gold_dir: Path, name: str) -> PaperScores:
@@ -114,7 +89,7 @@ def score_paper(cleaned: CleanedDocument, gold_dir: Path, name: str) -> PaperSco
         for row in cleaned.footnotes.iter_rows(named=True)
         if row["paragraph_id"] is not None
     }
-    links = Score(expected=len(gold_notes), predicted=len(ours_linked))
+    links = Counts(expected=len(gold_notes), predicted=len(ours_linked))
     for note in gold_notes:
         want = normalise(blocks[note["block_index"]]["text"])
         if ours_linked.get(note["number"]) == want:
@@ -122,7 +97,7 @@ def score_paper(cleaned: CleanedDocument, gold_dir: Path, name: str) -> PaperSco
         else:
             links.missed.append(f"note {note['number']}: gold block {want[:60]!r}")
 
-    kinds: dict[str, Score] = {}
+    kinds: dict[str, Counts] = {}
     for kind in sorted({block["kind"] for block in blocks} | {row["block_kind"] for row in rows}):
         kinds[kind] = compare_multisets(
             [row["text"] for row in rows if row["block_kind"] == kind],
@@ -142,17 +117,17 @@ def score_dev_papers(dev_dir: Path = DEV_PAPERS) -> list[PaperScores]:
 
 def totals(results: list[PaperScores]) -> PaperScores:
     """All papers' counts added up."""
-    total = PaperScores("total", Score(), Score(), Score(), {})
+    total = PaperScores("total", Counts(), Counts(), Counts(), {})
     for result in results:
         total.paragraphs.add(result.paragraphs)
         total.footnotes.add(result.footnotes)
         total.links.add(result.links)
         for kind, score in result.kinds.items():
-            total.kinds.setdefault(kind, Score()).add(score)
+            total.kinds.setdefault(kind, Counts()).add(score)
     return total
 
 
-def _line(label: str, score: Score) -> str:
+def _line(label: str, score: Counts) -> str:
     return (
         f"  {label:<12} precision {score.precision:.3f}  recall {score.recall:.3f}  "
         f"({score.found} found, {score.predicted} ours, {score.expected} gold)"
