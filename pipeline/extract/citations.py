@@ -23,6 +23,7 @@ import polars as pl
 from pipeline.extract import reference_model
 from pipeline.package.schema import RECORD_STATUS, load_table_spec
 from pipeline.text.months import MONTHS
+from pipeline.vocab import load_mapping
 
 FIELDS = (
     "authors",
@@ -62,46 +63,35 @@ SEASON_YEAR = re.compile(r"^(spring|summer|autumn|fall|winter)\s+(\d{4})$", re.I
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 BARE_YEAR = re.compile(r"^(\d{4})$")
 
+CITATION_WORDS = load_mapping("citation_words")
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of a vocabulary's words, in its order; "word*" matches words it begins."""
+    return "|".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words)
+
+
 # Words after which a period does not end a sentence inside a note.
-ABBREVIATIONS = {
-    "ed", "eds", "vol", "vols", "p", "pp", "jr", "sr", "al", "no", "nos", "n", "nn", "trans", "comp",
-    "mr", "mrs", "ms", "dr", "prof", "st", "rev", "repr", "ch", "chap", "fol", "ff", "cf", "esp", "ibid",
-    "op", "cit", "gen", "col", "capt", "lt", "sgt", "gov", "sen", "rep", "hon", "univ", "dept", "co",
-    "inc", "ltd", "e.g", "i.e", "viz", "ca", "c", "fig", "sec", "pt",
-}  # fmt: skip
-INSTITUTION_WORDS = re.compile(
-    r"\b(Department|Ministry|Ministerstvo|Ministère|Ministerium|Office|Commission|Committee|Council|"
-    r"Congress|Senate|Parliament|Government|Bureau|Agency|Institute|Commissariat|Narodnyi|Komissariat|"
-    r"Board|Administration|Service|Assembly|League|United Nations|Secretariat)\b"
-)
-GOVERNMENT_WORDS = re.compile(
-    r"\b(Department|Ministry|Ministerstvo|Ministère|Ministerium|Foreign Office|Commission|Congress|Senate|"
-    r"Parliament|Government|Commissariat|State|U\.S\.|SSSR|USSR|House of)\b"
-)
-ARCHIVE_WORDS = re.compile(
-    r"\b(Archives?|Archiv\w*|Library|Libraries|Record Office|Institution|Museum|Bibliot\w+|"
-    r"Manuscript Division|Special Collections)\b"
-)
-COLLECTION_RE = re.compile(
-    r"^(?:.+\s)?(Papers|Collection|Records|Fonds|Manuscripts|Diaries|Diary)$|^Papers of "
-)
-NEWSPAPER_WORDS = re.compile(
-    r"\b(Times|Post|Herald|Tribune|Gazette|Telegraph|News|Daily|Chronicle|Observer|Guardian|Pravda|"
-    r"Izvestiia|Izvestia|Zeitung|Journal-American|Sun|Star|Monde|Figaro)\b"
-)
-SIGNAL = re.compile(r"^(See also|See, e\.g\.,|See|Cf\.|Compare|Also|But see)\s+(?=\S)", re.I)
+ABBREVIATIONS = set(CITATION_WORDS["note_abbreviations"])
+INSTITUTION_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['institution'])})\b")
+GOVERNMENT_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['government'])})\b")
+ARCHIVE_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['archive'])})\b")
+COLLECTION_RE = re.compile(rf"^(?:.+\s)?({_alternation(CITATION_WORDS['collection'])})$|^Papers of ")
+NEWSPAPER_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['newspaper'])})\b")
+SIGNAL = re.compile(rf"^({_alternation(CITATION_WORDS['signal'])})\s+(?=\S)", re.I)
 HEREAFTER = re.compile(r"(?:^|[.,;]\s*|\()\s*[Hh]ereafter(?: cited as| referred to as)?\s+(.+?)\)?\.?$")
 IBID = re.compile(r"^Ibid\.?,?\s*(.*)$", re.I)
 CORRESPONDENCE = re.compile(
-    r"^(?:(?P<kind>Letter|Memo|Memorandum|Telegram|Dispatch|Despatch|Cable|Note|Report|Message)\s+"
+    rf"^(?:(?P<kind>{_alternation(CITATION_WORDS['correspondence'])})\s+"
     r"(?:from|of|by)\s+)?(?P<sender>[A-Z][\w.'’\- ]*?)\s+to\s+(?P<recipient>(?:the\s+)?[A-Z][\w.,'’\-() ]*)$"
 )
 AUTHORED_DOCUMENT = re.compile(
-    r"^(?P<kind>Memo|Memorandum|Report|Minutes|Diary entry|Note)\s+(?:by|of)\s+(?P<author>[A-Z][\w.'’\- ]*)$"
+    rf"^(?P<kind>{_alternation(CITATION_WORDS['authored_document'])})\s+(?:by|of)\s+"
+    r"(?P<author>[A-Z][\w.'’\- ]*)$"
 )
 INTERVIEW = re.compile(r"^Interview (?:with|of) (?P<who>.+)$", re.I)
 INTERVIEW_BY = re.compile(r"^interview(?:ed)? by (?:the )?author$", re.I)
-HONORIFIC = re.compile(r"^(?:Professor|Prof\.|Dr\.|Mr\.|Mrs\.|Ms\.|Ambassador|General|Academician)\s+")
+HONORIFIC = re.compile(rf"^(?:{_alternation(CITATION_WORDS['interviewee_title'])})\s+")
 BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
 FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
 RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
