@@ -983,7 +983,7 @@ def resolve(rows: list[Row]) -> None:
     previous_note: list[Row] = []
     current_note: list[Row] = []
     current_fn: str | None = None
-    earlier: list[Row] = []
+    earlier = _EarlierCitations()
     for row in rows:
         if row.footnote_id != current_fn:
             if current_note:
@@ -993,13 +993,47 @@ def resolve(rows: list[Row]) -> None:
             continue
         _resolve_row(row, earlier, current_note, previous_note, abbreviations)
         current_note.append(row)
-        earlier.append(row)
+        earlier.add(row)
         if row.parsed.values.get("abbreviation"):
             abbreviations[_abbreviation_key(row.parsed.values["abbreviation"])] = row
 
 
+class _EarlierCitations:
+    """The citations read so far, indexed by what a short form can match on, so that resolving every short
+    form of a long paper stays linear instead of scoring each against all earlier citations."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.by_surname: dict[str | None, list[int]] = {}
+        self.with_collection: list[int] = []
+
+    def add(self, row: Row) -> None:
+        values = row.parsed.values
+        self.by_surname.setdefault(_surname(values.get("authors") or values.get("editors")), []).append(
+            len(self.rows)
+        )
+        if values.get("collection"):
+            self.with_collection.append(len(self.rows))
+        self.rows.append(row)
+
+    def candidates(self, parsed: Parsed, surname: str | None) -> list[Row]:
+        """Latest first, the earlier citations _candidate_score can give a score above zero for ``parsed``:
+        same first surname, or a collection (archival collections), or any (an archival document naming
+        neither author nor archive)."""
+        if parsed.reference_type == "archival_document" and not parsed.values.get("archive") and not surname:
+            return self.rows[::-1]
+        found = set(self.by_surname.get(surname, [])) if surname else set()
+        if parsed.reference_type == "archival_collection":
+            found.update(self.with_collection)
+        return [self.rows[i] for i in sorted(found, reverse=True)]
+
+
 def _resolve_row(
-    row: Row, earlier: list[Row], current_note: list[Row], previous_note: list[Row], abbreviations: dict
+    row: Row,
+    earlier: _EarlierCitations,
+    current_note: list[Row],
+    previous_note: list[Row],
+    abbreviations: dict,
 ) -> None:
     parsed = row.parsed
     if parsed.reference_type == "ibid" or parsed.container_ibid:
@@ -1036,19 +1070,21 @@ def _use_abbreviation(row: Row, target: Row, token: str) -> None:
     _mark(row, target, "resolved", "abbreviation", None)
 
 
-def _resolve_short(row: Row, earlier: list[Row]) -> None:
+def _resolve_short(row: Row, earlier: _EarlierCitations) -> None:
     parsed = row.parsed
     values = parsed.values
     short_title = values.get("container_title") if parsed.reference_type == "archival_document" else None
     short_title = short_title or values.get("title")
     surname = _surname(values.get("authors") or values.get("editors"))
     best: tuple[float, Row] | None = None
-    for candidate in reversed(earlier):
+    for candidate in earlier.candidates(parsed, surname):
         if candidate.refers_to and candidate.parsed.reference_type in ("short_form", "ibid"):
             continue
         score = _candidate_score(parsed, short_title, surname, candidate)
         if score > 0 and (best is None or score > best[0] + 1e-9):
             best = (score, candidate)
+        if score >= 1.0:  # no score is higher: later (earlier-read) candidates cannot replace this one
+            break
     if best is None:
         creators = values.get("authors") or values.get("editors") or ""
         surname_only = bool(creators) and all(len(n.split()) == 1 for n in creators.split("; "))
@@ -1064,6 +1100,7 @@ def _resolve_short(row: Row, earlier: list[Row]) -> None:
 
 
 def _candidate_score(parsed: Parsed, short_title: str | None, surname: str | None, candidate: Row) -> float:
+    """How well ``candidate`` fits as the full citation of a short form: 0 (no) to 1.0 (exact), never more."""
     values = candidate.parsed.values
     if parsed.reference_type in ("archival_collection",) and values.get("collection"):
         short = _normalise(parsed.values.get("collection") or "")
