@@ -636,6 +636,7 @@ def _role_mentions(
     taken = sorted((m.start, m.end) for m in named if authority.entities[m.entity_id].entity_type == "person")
     taken_starts = [start for start, _ in taken]
     by_unit = _by_unit(named)
+    named_latest = _LatestMentions(named)
     years = _Years(text)
     mentions = []
     for match in regex.finditer(text):
@@ -650,11 +651,41 @@ def _role_mentions(
         year = years.before(match.start(), unit)
         fitting = _role_candidates(claims, recent, year)
         if len(fitting) == 1:
-            antecedent = _latest(named, fitting[0], match.start())
+            antecedent = named_latest.before(fitting[0], match.start())
             mentions.append(
                 _Mention(match.start(), match.end(), fitting[0], "role", CONFIDENCE["role"], unit, antecedent)
             )
     return mentions
+
+
+class _LatestMentions:
+    """_latest over one fixed list of mentions in logarithmic time, so that linking every role mention of
+    a long paper to its antecedent stays linear: each entity's mentions by end offset, with the
+    latest-starting one (the first in list order on a tie, as max() picks) among each prefix."""
+
+    def __init__(self, mentions: list[_Mention]) -> None:
+        grouped: dict[str, list[tuple[int, int, _Mention]]] = defaultdict(list)
+        for index, mention in enumerate(mentions):
+            grouped[mention.entity_id].append((mention.end, index, mention))
+        self.ends: dict[str, list[int]] = {}
+        self.latest: dict[str, list[_Mention]] = {}
+        for entity_id, items in grouped.items():
+            items.sort(key=lambda item: item[0])
+            self.ends[entity_id] = [end for end, _, _ in items]
+            prefix: list[_Mention] = []
+            best: tuple[int, int] | None = None
+            for _, index, mention in items:
+                if best is None or (mention.start, -index) > best:
+                    best = (mention.start, -index)
+                    prefix.append(mention)
+                else:
+                    prefix.append(prefix[-1])
+            self.latest[entity_id] = prefix
+
+    def before(self, entity_id: str, before: int) -> _Mention | None:
+        """The same mention as ``_latest(mentions, entity_id, before)``."""
+        count = bisect.bisect_right(self.ends.get(entity_id, []), before)
+        return self.latest[entity_id][count - 1] if count else None
 
 
 def _latest(mentions: list[_Mention], entity_id: str, before: int) -> _Mention | None:

@@ -22,6 +22,7 @@ stand relative to the predicate; certainty from the author's hedges in its claus
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -777,18 +778,23 @@ def _supporting_notes(
 ) -> list[dict]:
     """The note whose marker is in the event's sentence, else the next marker later in the same paragraph."""
     notes = footnotes.filter(pl.col("sentence_id").is_not_null()).sort("marker_offset").to_dicts()
+    # Grouped once (in marker order), so a long paper's events do not each scan all its notes.
+    notes_in_sentence: dict[str, list[dict]] = defaultdict(list)
+    notes_in_paragraph: dict[str, list[dict]] = defaultdict(list)
+    for note in notes:
+        notes_in_sentence[note["sentence_id"]].append(note)
+        notes_in_paragraph[note["paragraph_id"]].append(note)
     rows = []
     for event in events:
         sentence = by_sentence[event["sentence_id"]]
-        own = [n for n in notes if n["sentence_id"] == sentence["sentence_id"]]
+        own = notes_in_sentence.get(sentence["sentence_id"], [])
         rule = "marker_in_sentence"
         if not own:
             rule = "next_marker_in_paragraph"
             later = [
                 n
-                for n in notes
-                if n["paragraph_id"] == sentence["paragraph_id"]
-                and n["marker_offset"] >= sentence["char_end"]
+                for n in notes_in_paragraph.get(sentence["paragraph_id"], [])
+                if n["marker_offset"] >= sentence["char_end"]
             ]
             own = later[:1]
         rows.extend(
