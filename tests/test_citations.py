@@ -121,6 +121,22 @@ def test_unmatched_short_form_is_unresolved_not_guessed() -> None:
     assert row["resolution_status"] == "unresolved"
 
 
+def test_short_form_takes_the_latest_full_citation_of_its_author() -> None:
+    notes = [
+        "Ann Lee, *First Book* (Boston, 1990), 4.",
+        "Bo Ma, *First Book* (Paris, 1991), 7.",
+        "Ann Lee, *First Book* (London, 1995), 2.",
+        "Ma, *First Book*, 9.",
+        "Lee, *First Book*, 10.",
+    ]
+    _, footnotes, spans = markdown_notes_to_frames("doc-d", notes)
+    rows = extract_citations(footnotes, spans).filter(
+        pl.col("footnote_id").is_in(["doc-d:fn04", "doc-d:fn05"])
+    )
+    assert rows["refers_to"].to_list() == ["doc-d:fn02.1", "doc-d:fn03.1"]
+    assert rows["resolution_status"].to_list() == ["resolved", "resolved"]
+
+
 def test_skips_notes_without_text_or_not_ok() -> None:
     _, footnotes, spans = markdown_notes_to_frames("doc-c", ["Ann Lee, *A Book* (Boston, 1990), 4."])
     footnotes = footnotes.with_columns(pl.lit("note_missing_in_source").alias("status"))
