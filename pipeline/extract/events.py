@@ -215,7 +215,7 @@ def _is_predicate(
     """A finite past-tense predicate after its subject: not an infinitive, modal, negated or perfect form,
     not a participle after a determiner or preposition, not the first word of the sentence, not in quotation
     marks. A verb outside the vocabulary (generic) also needs a subject (see _has_subject). A predicate with
-    its own date (dated) may be past perfect or quoted ("By that time, Litvinov had 'retired.'")."""
+    its own date (dated) may be past perfect or quoted ("By that time, the envoy had 'retired.'")."""
     if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
         return False
     if text[trigger.start - 1 : trigger.start] == "-":
