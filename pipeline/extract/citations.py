@@ -648,7 +648,8 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
 def _trim_final_period(body: str, italics: list[tuple[int, int]]) -> str:
     if not body.endswith(".") or _inside(len(body) - 1, italics):
         return body
-    word = FINAL_WORD.search(body)
+    # The final word lies in the last white-space separated piece: searching only that piece is the same.
+    word = FINAL_WORD.search(body.rsplit(None, 1)[-1])
     if word and (word.group(1).lower() in ABBREVIATIONS or INITIALS.fullmatch(word.group(1))):
         return body
     return body[:-1]
