@@ -446,12 +446,17 @@ def _clean_title(text: str) -> str:
 
 # ---------------------------------------------------------------- dates
 
+UNDATED_LEAD = re.compile(r"^(?:undated|n\.d\.)[,\s]*", re.I)
+NAMES_JOINED = re.compile(r",?\s+(?:and|&)\s+")
+LEADING_AND = re.compile(r"^(?:and|&)\s+")
+WHITE_SPACE = re.compile(r"\s+")
+TRAILING_NAME_SUFFIX = re.compile(r",\s*(?:Jr|Sr|II|III|IV)\.?$")
+
 
 @lru_cache(maxsize=65536)
 def to_edtf(text: str) -> str | None:
     """An EDTF date from "29 August 1929", "30–31 March 1981", "January 1919", "Winter 1990", "1943"."""
-    text = re.sub(r"[()]", " ", text)
-    text = re.sub(r"^(?:undated|n\.d\.)[,\s]*", "", text.strip(), flags=re.I)
+    text = UNDATED_LEAD.sub("", text.replace("(", " ").replace(")", " ").strip())
     text = " ".join(text.split()).rstrip(".,")
     if match := DAY_MONTH_YEAR.match(text):
         day, day_end, month, year = match.groups()
@@ -477,7 +482,7 @@ def _day_range(year: str, month: int, day: str, day_end: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def _is_date(text: str) -> bool:
-    stripped = re.sub(r"^(?:undated|n\.d\.)[,\s]*", "", text.strip(), flags=re.I)
+    stripped = UNDATED_LEAD.sub("", text.strip())
     return bool(stripped) and not BARE_YEAR.match(stripped.strip("()")) and to_edtf(text) is not None
 
 
@@ -510,13 +515,13 @@ class Parsed:
 
 def _split_names(text: str) -> list[str]:
     """Personal names joined by "and" / "&" / ", and"."""
-    parts = re.split(r",?\s+(?:and|&)\s+", re.sub(r"^(?:and|&)\s+", "", text.strip()))
+    parts = NAMES_JOINED.split(LEADING_AND.sub("", text.strip()))
     return [HONORIFIC.sub("", p).strip() for p in parts if p.strip()]
 
 
 @lru_cache(maxsize=65536)
 def _is_names(text: str) -> bool:
-    words = [w for w in re.split(r"\s+", text.strip()) if w not in ("and", "&")]
+    words = [w for w in WHITE_SPACE.split(text.strip()) if w not in ("and", "&")]
     return 0 < len(words) <= 8 and all(NAME_WORD.match(w) for w in words) and not DIGIT.search(text)
 
 
@@ -643,7 +648,8 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
 def _trim_final_period(body: str, italics: list[tuple[int, int]]) -> str:
     if not body.endswith(".") or _inside(len(body) - 1, italics):
         return body
-    word = FINAL_WORD.search(body)
+    # The final word lies in the last white-space separated piece: searching only that piece is the same.
+    word = FINAL_WORD.search(body.rsplit(None, 1)[-1])
     if word and (word.group(1).lower() in ABBREVIATIONS or INITIALS.fullmatch(word.group(1))):
         return body
     return body[:-1]
@@ -791,7 +797,7 @@ def _mark_editors(parsed: Parsed, pending: list[str], in_container: bool, mark: 
 
 
 def _assign_names(parsed: Parsed) -> None:
-    people = [n for n in parsed.names if _is_names(re.sub(r",\s*(?:Jr|Sr|II|III|IV)\.?$", "", n))]
+    people = [n for n in parsed.names if _is_names(TRAILING_NAME_SUFFIX.sub("", n))]
     corporate = [n for n in parsed.names if n not in people]
     if len(people) >= 2 and len(people[0].split()) == 1 and len(people[1].split()) <= 3:
         people = [f"{people[1]} {people[0]}", *people[2:]]

@@ -25,6 +25,9 @@ YEAR = re.compile(r"^(?:1[4-9]\d\d|20\d\d)[a-z]?$")
 PAGE_RANGE = re.compile(r"^\d+\s*[-–—]\s*\d+$")
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 INITIAL = re.compile(r"^(?:[A-Z]\.)+-?(?:[A-Z]\.)?,?$|^[A-Z]\.?,?$")
+TOKEN = re.compile(r"\S+")
+DIGIT = re.compile(r"\d")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
 SHAPE_RUN = re.compile(r"(.)\1+")
 SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
@@ -34,7 +37,7 @@ SHAPE_TABLE = str.maketrans(
 
 def tokenize(text: str) -> list[tuple[int, int]]:
     """(start, end) of each white-space separated token of a reference."""
-    return [(match.start(), match.end()) for match in re.finditer(r"\S+", text)]
+    return [match.span() for match in TOKEN.finditer(text)]
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +50,13 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
 
 
 def _shape(word: str) -> str:
-    return SHAPE_RUN.sub(r"\1\1", word.translate(SHAPE_TABLE))[:8]
+    return _collapsed_shape(word.translate(SHAPE_TABLE))
+
+
+@lru_cache(maxsize=65_536)
+def _collapsed_shape(classes: str) -> str:
+    """Runs of one character class cut to two, first eight characters (few distinct inputs: cached)."""
+    return SHAPE_RUN.sub(r"\1\1", classes)[:8]
 
 
 @lru_cache(maxsize=200_000)
@@ -83,24 +92,29 @@ def word_features(token: str) -> tuple[str, ...]:
         features.append("lower")
     if "http" in lower or "www." in lower or lower.startswith("doi"):
         features.append("url")
-    if re.search(r"\d", word) and re.search(r"[A-Za-z]", word):
+    if DIGIT.search(word) and ASCII_LETTER.search(word):
         features.append("alnum")
     for name in _word_classes().get(lower, ()):
         features.append("c=" + name)
     return tuple(features)
 
 
+TokenParts = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]
+
+
 @lru_cache(maxsize=200_000)
-def _neighbour_features(token: str) -> tuple[tuple[str, ...], ...]:
-    """What a token tells its neighbours two before, one before, one after and two after it."""
+def _token_parts(token: str) -> TokenParts:
+    """A token's own features; what it tells its neighbours two before, one before, one after and two after
+    it; and whether it is the word "in" (looked up once per distinct token)."""
     own = word_features(token)
     word, shape, last = own[1], own[2], own[5]
-    return (
+    around = (
         ("2" + word,),
         ("1" + word, "1" + shape, "1" + last),
         ("-1" + word, "-1" + shape, "-1" + last),
         ("-2" + word,),
     )
+    return own, around, word == "w=in"
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
@@ -119,42 +133,44 @@ def sequence_features(
     spans = spans if spans is not None else tokenize(text)
     tokens = [text[a:b] for a, b in spans]
     count = len(tokens)
-    own = [word_features(token) for token in tokens]
-    around = [_neighbour_features(token) for token in tokens]
+    parts = [_token_parts(token) for token in tokens]
     sequence: list[tuple[str, ...]] = []
     in_quote = in_paren = after_in = False
     last = count - 1
     for index, token in enumerate(tokens):
-        flags: list[str] = [POSITIONS[index * 8 // count]]
+        own, _, is_in = parts[index]
+        flags = (POSITIONS[index * 8 // count],)
         first_char = token[0]
         if first_char in OPENING_QUOTES:
             in_quote = True
         elif first_char == "(":
             in_paren = True
         if in_quote:
-            flags.append("quoted")
+            flags += ("quoted",)
         if in_paren:
-            flags.append("paren")
+            flags += ("paren",)
         if after_in:
-            flags.append("after_in")
+            flags += ("after_in",)
         if index == 0:
-            flags.append("start")
+            flags += ("start",)
         if index == last:
-            flags.append("end")
-        if italics and any(a < spans[index][1] and spans[index][0] < b for a, b in italics):
-            flags.append("italic")
+            flags += ("end",)
+        if italics:
+            a_token, b_token = spans[index]
+            if any(a < b_token and a_token < b for a, b in italics):
+                flags += ("italic",)
         sequence.append(
-            own[index]
-            + tuple(flags)
-            + (around[index - 2][0] if index >= 2 else EDGES[0])
-            + (around[index - 1][1] if index >= 1 else EDGES[1])
-            + (around[index + 1][2] if index < last else EDGES[2])
-            + (around[index + 2][3] if index + 1 < last else EDGES[3])
+            own
+            + flags
+            + (parts[index - 2][1][0] if index >= 2 else ())
+            + (parts[index - 1][1][1] if index >= 1 else EDGES[1])
+            + (parts[index + 1][1][2] if index < last else EDGES[2])
+            + (parts[index + 2][1][3] if index + 1 < last else ())
         )
         if token.rstrip(".,;:").endswith(CLOSING_QUOTES):
             in_quote = False
         if ")" in token:
             in_paren = False
-        if own[index][1] == "w=in":
+        if is_in:
             after_in = True
     return sequence

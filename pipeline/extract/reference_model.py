@@ -239,6 +239,9 @@ YEAR = re.compile(r"\b(1[4-9]\d\d|20\d\d)(?:\s*[-–/]\s*(\d{2,4}))?[a-z]?\b")
 ET_AL = re.compile(r",?\s*\bet\s+al\b\.?,?", re.I)
 GIVEN = re.compile(r"^(?:(?:[A-Z][a-z]?\.\s*-?)+|[A-Z][\w'’\-]+(?:\s+(?:[A-Z]\.\s*)+)?|(?:[A-Z]\s*)+)$")
 SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
+NAME_SEPARATOR = re.compile(r"\s+(?:and|&|und|et|e|y)\s+|\s*&\s*|;\s*")
+# An initial ("J.") or "Jr." whose period belongs to the name.
+KEEPS_PERIOD = re.compile(r"(?:^|[\s.\-])[A-Z]\.$|\b(?:Jr|Sr)\.$")
 
 
 def clean(text: str) -> str:
@@ -253,7 +256,7 @@ def split_names(text: str) -> tuple[list[str], bool]:
     """Personal names in "Given Family" order from a printed author list, and whether it ends in et al."""
     et_al = bool(ET_AL.search(text))
     text = ET_AL.sub("", text)
-    text = re.sub(r"\s+(?:and|&|und|et|e|y)\s+|\s*&\s*|;\s*", " ; ", text.strip(" ,;:"))
+    text = NAME_SEPARATOR.sub(" ; ", text.strip(" ,;:"))
     names: list[str] = []
     for group in text.split(" ; "):
         parts = [_name_part(part) for part in group.split(",")]
@@ -278,7 +281,7 @@ def split_names(text: str) -> tuple[list[str], bool]:
 def _name_part(text: str) -> str:
     """A piece of a name list without the punctuation around it, keeping the period of an initial."""
     text = text.strip(" ,;:()[]“”\"'‘’*†")
-    if text.endswith(".") and not re.search(r"(?:^|[\s.\-])[A-Z]\.$|\b(?:Jr|Sr)\.$", text):
+    if text.endswith(".") and not KEEPS_PERIOD.search(text):
         text = text[:-1]
     return text
 
