@@ -43,25 +43,25 @@ PAPERS = {
 
 
 @pytest.fixture(scope="module")
-def draft() -> list[dict]:
+def suggestion() -> tuple[list[dict], list[dict]]:
+    """The proposed entries and the unresolved surnames for the small papers above."""
     authority = load_authority(STYLES_AUTHORITY)
     frames, texts = [], {}
     for document_id, paragraphs in PAPERS.items():
         text, sentences, footnotes = frames_from_units(document_id, paragraphs, [])
         frames.append(find_mentions(text, sentences, footnotes, authority)[1])
         texts[document_id] = text
-    return suggest_entries(pl.concat(frames), texts, authority)[0]
+    return suggest_entries(pl.concat(frames), texts, authority)
 
 
 @pytest.fixture(scope="module")
-def unresolved() -> list[dict]:
-    authority = load_authority(STYLES_AUTHORITY)
-    frames, texts = [], {}
-    for document_id, paragraphs in PAPERS.items():
-        text, sentences, footnotes = frames_from_units(document_id, paragraphs, [])
-        frames.append(find_mentions(text, sentences, footnotes, authority)[1])
-        texts[document_id] = text
-    return suggest_entries(pl.concat(frames), texts, authority)[1]
+def draft(suggestion) -> list[dict]:
+    return suggestion[0]
+
+
+@pytest.fixture(scope="module")
+def unresolved(suggestion) -> list[dict]:
+    return suggestion[1]
 
 
 def _entry(entries: list[dict], entity_id: str) -> dict:

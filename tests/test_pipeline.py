@@ -126,10 +126,8 @@ def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(buil
     assert "sentences-parquet: rows differ from data/csv/sentences.csv" in errors
 
 
-def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus, tmp_path):
-    from pipeline.package.publish import validate_staged_package
-
-    root = tmp_path / "package"
+def _package_with_a_bad_paragraph_number(built_corpus: Path, root: Path) -> Path:
+    """A copy of the built package whose first paragraphs.csv row has "one" as its paragraph_number."""
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
     csv = root / "data/csv/paragraphs.csv"
     lines = csv.read_text(encoding="utf-8").split("\n")
@@ -138,6 +136,13 @@ def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus,
     cells[header.index("paragraph_number")] = "one"
     lines[1] = ",".join(cells)
     csv.write_text("\n".join(lines), encoding="utf-8")
+    return root
+
+
+def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus, tmp_path):
+    from pipeline.package.publish import validate_staged_package
+
+    root = _package_with_a_bad_paragraph_number(built_corpus, tmp_path / "package")
     errors = validate_staged_package(root / "datapackage.json")
     assert any(e.startswith("paragraphs: row 2, field paragraph_number") for e in errors), errors
 
@@ -393,15 +398,7 @@ def test_the_seed_and_all_dev_papers_build_in_one_strict_run(built_corpus, tmp_p
 
 
 def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, tmp_path):
-    root = tmp_path / "package"
-    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
-    csv = root / "data/csv/paragraphs.csv"
-    lines = csv.read_text(encoding="utf-8").split("\n")
-    header = lines[0].split(",")
-    cells = lines[1].split(",")
-    cells[header.index("paragraph_number")] = "one"
-    lines[1] = ",".join(cells)
-    csv.write_text("\n".join(lines), encoding="utf-8")
+    root = _package_with_a_bad_paragraph_number(built_corpus, tmp_path / "package")
     no_previous = tmp_path / "empty"
     no_previous.mkdir()
     validate = package_check.changed_part_validator(no_previous, {"kennan-op-263"}, {"corrections"})

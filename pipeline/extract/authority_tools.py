@@ -13,7 +13,6 @@ them, the first contexts, the papers, same-surname entries already in the author
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,18 +22,13 @@ import yaml
 
 from pipeline.extract.entities import Authority
 from pipeline.extract.persons import name_parts, title_gender
+from pipeline.text.ingest import slug
 
 CONTEXTS_PER_ENTRY = 3
 CONTEXT_CHARS = 160
 # The office in a heading such as "The Secretary of State to the Minister in Ruritania (Surname)": what
 # stands before "(" after the last "The" or "to the".
 HEADING_BOUNDARY = re.compile(r"\bThe\s+|\bto\s+the\s+")
-
-
-def _slug(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 @dataclass
@@ -151,7 +145,7 @@ def _cluster(
 
 
 def _entry(person: _Person, notes: list[str], authority: Authority, used_ids: set[str]) -> dict[str, Any]:
-    base = f"person:{_slug(person.surname)}" + (f"-{_slug(person.given)}" if person.given else "")
+    base = f"person:{slug(person.surname)}" + (f"-{slug(person.given)}" if person.given else "")
     entity_id, number = base, 2
     while entity_id in authority.entities or entity_id in used_ids:
         entity_id, number = f"{base}-{number}", number + 1

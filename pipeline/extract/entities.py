@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from pipeline.extract.persons import (
 )
 from pipeline.package.schema import extracted_columns, rows_to_frame
 from pipeline.paths import AUTHORITY_DIR
+from pipeline.text.ingest import slug
 
 ENTITY_TYPES = ("person", "organisation", "place")
 ID_PATTERN = re.compile(r"^(person|org|place):[a-z0-9][a-z0-9-]*$")
@@ -742,12 +742,6 @@ def _pronoun_mentions(
     return mentions
 
 
-def _slug(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 @dataclass
 class _Candidate:
     """A name of a person the authority does not link here, with the document-level person it belongs to."""
@@ -806,11 +800,11 @@ def _document_persons(
     for surname, names in by_surname.items():
         givens = sorted({c.given for c in names if c.given and not c.given.endswith(".")})
         if len(givens) <= 1:
-            suffix = f"-{_slug(givens[0])}" if givens else ""
+            suffix = f"-{slug(givens[0])}" if givens else ""
             for candidate in names:
-                candidate.person_id = f"{document_id}:person:{_slug(surname)}{suffix}"
+                candidate.person_id = f"{document_id}:person:{slug(surname)}{suffix}"
             continue
-        ids = {g: f"{document_id}:person:{_slug(surname)}-{_slug(g)}" for g in givens}
+        ids = {g: f"{document_id}:person:{slug(surname)}-{slug(g)}" for g in givens}
         for candidate in names:
             fitting = [g for g in givens if candidate.given and g.startswith(candidate.given.rstrip("."))]
             if len(fitting) == 1:
