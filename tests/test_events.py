@@ -12,7 +12,7 @@ from pipeline.extract.dates import find_time_expressions
 from pipeline.extract.entities import MENTION_SCHEMA, authority_tables, find_mentions, load_authority
 from pipeline.extract.events import EVENT_TYPES, extract_events
 from pipeline.package.schema import conform, load_table_spec, validate
-from pipeline.package.timeline import render_timeline, timeline_rows
+from pipeline.package.timeline import render_timeline, timeline_marks, timeline_rows
 from pipeline.text.clean import CleanedDocument, clean_document
 from pipeline.vocab import load_mapping
 
@@ -250,6 +250,31 @@ def test_timeline_is_byte_identical_across_runs(extracted, authority, tmp_path: 
     assert svg.startswith("<?xml") and "<dc:date>" not in svg
     people = timeline_rows(events, participants)["entity_id"].unique().to_list()
     assert "person:litvinov-maxim" in people and all(p.startswith("person:") for p in people)
+
+
+def test_timeline_draws_each_mark_once_however_many_papers_tell_it(extracted, authority, tmp_path) -> None:
+    """A corpus repeating the same events (as copies of a paper do) gives the picture of one telling, so
+    drawing time follows the distinct marks, not the number of papers."""
+    events, participants, _ = extracted
+    entities = authority_tables(authority)["entities"]
+    copies = [(events, participants)] + [
+        (
+            events.with_columns(pl.col("event_id") + f"-copy{i}"),
+            participants.with_columns(pl.col("event_id") + f"-copy{i}"),
+        )
+        for i in range(3)
+    ]
+    once, many = tmp_path / "once.svg", tmp_path / "many.svg"
+    render_timeline(events, participants, entities, once)
+    render_timeline(pl.concat([e for e, _ in copies]), pl.concat([p for _, p in copies]), entities, many)
+    assert once.read_bytes() == many.read_bytes()
+    rows = timeline_rows(events, participants)
+    marks = timeline_marks(rows)
+    assert 0 < len(marks) <= len(rows)
+    assert marks.select("row", "event_type", "start", "end").is_unique().all()
+    ranged = marks.filter(pl.col("end") > pl.col("start"))
+    assert len(ranged) > 0  # the paper has imprecise dates, drawn as lines over their bounds
+    assert once.read_text(encoding="utf-8").count("<use ") >= len(marks)
 
 
 def test_telegram_references_cite_and_documents_are_dated() -> None:
