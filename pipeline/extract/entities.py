@@ -746,15 +746,15 @@ def _pronoun_mentions(
 class _Candidate:
     """A name of a person the authority does not link here, with the document-level person it belongs to."""
 
-    start: int
-    end: int
-    surname: str
-    given: str | None
-    gender: str | None
-    reason: str
+    name: PersonSpan
     person_id: str | None = None
     status: str = "new_person"
     candidates: tuple[str, ...] = ()
+
+    @property
+    def start(self) -> int:
+        """Where the name starts, with its title if it has one."""
+        return self.name.title_start
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -780,25 +780,24 @@ def _document_persons(
     found: list[_Candidate] = []
     for span in spans:
         if not _overlaps(taken, span.start, span.end):
-            found.append(
-                _Candidate(span.title_start, span.end, span.surname, span.given, span.gender, span.reason)
-            )
-    spans_taken = sorted((c.start, c.end) for c in found)
+            found.append(_Candidate(span))
+    spans_taken = sorted((c.start, c.name.end) for c in found)
     for match in unlinked:
         if not _overlaps(spans_taken, match.start, match.end) and not _overlaps(
             taken, match.start, match.end
         ):
             entity = authority.entities[match.claims[0].entity_id]
             surname = entity.surname or match.claims[0].form
-            found.append(
-                _Candidate(match.title_start, match.end, surname, match.given, match.gender, "known_surname")
+            name = PersonSpan(
+                match.start, match.end, surname, match.given, match.gender, "known_surname", match.title_start
             )
+            found.append(_Candidate(name))
     found.sort(key=lambda c: c.start)
     by_surname: dict[str, list[_Candidate]] = defaultdict(list)
     for candidate in found:
-        by_surname[candidate.surname].append(candidate)
+        by_surname[candidate.name.surname].append(candidate)
     for surname, names in by_surname.items():
-        givens = sorted({c.given for c in names if c.given and not c.given.endswith(".")})
+        givens = sorted({c.name.given for c in names if c.name.given and not c.name.given.endswith(".")})
         if len(givens) <= 1:
             suffix = f"-{slug(givens[0])}" if givens else ""
             for candidate in names:
@@ -806,7 +805,8 @@ def _document_persons(
             continue
         ids = {g: f"{document_id}:person:{slug(surname)}-{slug(g)}" for g in givens}
         for candidate in names:
-            fitting = [g for g in givens if candidate.given and g.startswith(candidate.given.rstrip("."))]
+            given = candidate.name.given
+            fitting = [g for g in givens if given and g.startswith(given.rstrip("."))]
             if len(fitting) == 1:
                 candidate.person_id = ids[fitting[0]]
             else:
@@ -900,9 +900,10 @@ def find_mentions(
     persons = [
         c
         for c in _document_persons(document_id, spans, unlinked_matches, named, authority)
-        if c.reason in ("initials", "heading", "signature") or not _overlaps(italics, c.start, c.end)
+        if c.name.reason in ("initials", "heading", "signature")
+        or not _overlaps(italics, c.start, c.name.end)
     ]
-    others = [(c.start, c.gender) for c in persons]
+    others = [(c.start, c.name.gender) for c in persons]
     found = named + (_pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])
     found = _drop_overlaps(found)
     ids = {id(m): f"{document_id}:m{i:04d}" for i, m in enumerate(found, start=1)}
@@ -923,7 +924,7 @@ def find_mentions(
         }
         for m in found
     ]
-    reported = [(c.start, c.end, c.reason, c.person_id, c.status, c.candidates) for c in persons]
+    reported = [(c.start, c.name.end, c.name.reason, c.person_id, c.status, c.candidates) for c in persons]
     reported += [
         (a.match.title_start, a.match.end, "shared_surname", None, "ambiguous", tuple(a.candidates))
         for a in ambiguous
