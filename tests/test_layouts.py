@@ -239,3 +239,19 @@ def test_undated_dateline_heads_a_document_and_a_date_at_its_foot_is_text():
         "p",
         "p",
     ]
+
+
+def test_a_block_starting_in_lower_case_after_a_colon_is_the_quotation_that_completes_it():
+    doc = _clean(
+        "The minister put the terms in one sentence:\n\n"
+        "that the loan be repaid in grain within two years of the first delivery, at the autumn price.\n\n"
+        "The committee accepted them.\n"
+    )
+    assert _kinds(doc) == [
+        ("p", "The minister put the terms in one sentence:"),
+        (
+            "quote",
+            "that the loan be repaid in grain within two years of the first delivery, at the autumn price.",
+        ),
+        ("p", "The committee accepted them."),
+    ]

@@ -154,6 +154,9 @@ def test_pages_cut_by_a_count_of_body_text_go_on_across_a_full_stop():
     doc = clean_document(COUNT_CUT, "page-test", "page-test.md")
     linked = dict(zip(doc.footnotes["number"], doc.footnotes["paragraph_id"], strict=True))
     assert linked[2] == linked[3] == "page-test:p003"
+    assert linked[4] == "page-test:p005"
+    # The words that complete "the engineer said," are a quotation set off as a block of their own.
+    assert doc.paragraphs["block_kind"].to_list() == ["heading", "p", "p", "quote", "p"]
 
 
 def test_printed_pages_end_a_paragraph_at_a_full_stop():

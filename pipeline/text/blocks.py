@@ -41,6 +41,7 @@ PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
 BULLET_LABEL = re.compile(r"^[-*•–]\s+\S")
 QUOTED_PHRASE = re.compile(r"^[\"“‘]")
+LOWER_START = re.compile(r"^[\"“‘(]?[a-z]")
 BY_LINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
@@ -156,14 +157,24 @@ def _mark_list_items(kinds: list[str], plains: list[str]) -> None:
 
 
 def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
-    """A block after a lead-in sentence ending in a colon, and a transcript's run of speaker labels."""
+    """A block after a lead-in sentence ending in a colon, and a transcript's run of speaker labels.
+
+    A paragraph of running text that starts in lower case after a lead-in ending in a comma or colon
+    ("... the Tribune said,") is the quoted words that complete the lead-in's sentence, set off as a block.
+    """
     for index in range(1, len(kinds)):
         if kinds[index] != PARAGRAPH or kinds[index - 1] not in (PARAGRAPH, QUOTE):
             continue
         previous_plain = plains[index - 1].rstrip()
         introduced = kinds[index - 1] == PARAGRAPH and previous_plain.endswith(":")
         speaker = SPEAKER_LABEL.match(plains[index]) and (introduced or SPEAKER_LABEL.match(previous_plain))
-        if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or speaker:
+        runs_on = (
+            kinds[index - 1] == PARAGRAPH
+            and previous_plain.endswith((",", ":"))
+            and LOWER_START.match(plains[index])
+            and not _heading_like(plains[index])
+        )
+        if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or speaker or runs_on:
             kinds[index] = QUOTE
 
 
