@@ -3,14 +3,14 @@
 A page's notes standing between two body blocks show a page break there. Whether such a break at a full
 stop before a capital also ends the paragraph cannot be read from the words; it can be read from the layout:
 
-- a hard-wrapped body shows it in the line before the break: a paragraph's last line is usually short,
-  while a line cut by the page's end runs to the full width;
-- a body of one line per paragraph shows it in how the pages were cut. On a printed page, body and notes
-  share the page, so body plus notes is about the same on every page and the body alone varies with the
-  notes; a paragraph ending at a page's foot is as likely as any other line end there. A layout whose
-  pages hold about the same amount of body text whatever their notes was cut by a count of characters,
-  which falls in running text; the same count says that a blank line early in such a page is a
-  paragraph gap and not a page break (whose notes the page might not have had).
+- how the pages were cut. On a printed page, body and notes share the page, so body plus notes is about
+  the same on every page and the body alone varies with the notes; a paragraph ending at a page's foot is
+  as likely as any other line end there. A layout whose pages hold about the same amount of body text
+  whatever their notes was cut by a count of characters, which falls in running text (anywhere on a
+  line); the same count says that a blank line early in such a page is a paragraph gap and not a page
+  break (whose notes the page might not have had);
+- otherwise, a hard-wrapped body shows it in the line before the break: a paragraph's last line is
+  usually short, while a line cut by the page's end runs to the full width.
 
 The figures come from the paper itself; a paper with too few pages, or with a spread that tells neither
 way, keeps the word-level rules of ``blocks.continues_across_break``.
@@ -135,14 +135,12 @@ def break_evidence(
     """What the layout says about the break between a block ending on one line and one starting on another."""
     page_break = next_first_line in pagination.page_starts
     if page_break:
-        if pagination.wrap_width is not None:
-            last = len(lines[previous_last_line].strip())
-            return (
-                BreakEvidence.CUT_IN_TEXT
-                if last >= FULL_LINE * pagination.wrap_width
-                else BreakEvidence.UNKNOWN
-            )
-        return BreakEvidence.CUT_IN_TEXT if pagination.cut_by_body_count else BreakEvidence.UNKNOWN
+        # A count of characters cuts a page anywhere on a line, so the line width says nothing then.
+        if pagination.cut_by_body_count:
+            return BreakEvidence.CUT_IN_TEXT
+        width = pagination.wrap_width
+        full = width is not None and len(lines[previous_last_line].strip()) >= FULL_LINE * width
+        return BreakEvidence.CUT_IN_TEXT if full else BreakEvidence.UNKNOWN
     if pagination.cut_by_body_count and pagination.page_chars:
         earlier = [start for start in pagination.page_starts if start <= next_first_line]
         page_start = earlier[-1] if earlier else 0
