@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from pipeline.text.months import MONTHS_AS_PRINTED
+from pipeline.text.pages import BreakEvidence
 from pipeline.vocab import load_mapping
 
 HEADING = "heading"
@@ -31,6 +32,7 @@ FRAME_KINDS = (HEADING, SOURCE_NOTE, OPENER, DATELINE)
 
 HEADING_MARKUP = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$", re.DOTALL)
 TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
+SENTENCE_END = re.compile(r"[.?!…][\"”’'»)\]]*$")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
 _DATE = rf"(?:(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
 NUMBER_LABEL = re.compile(r"^No\.\s*\d+[a-z]?\.?$")
@@ -39,6 +41,7 @@ PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
 BULLET_LABEL = re.compile(r"^[-*•–]\s+\S")
 QUOTED_PHRASE = re.compile(r"^[\"“‘]")
+LOWER_START = re.compile(r"^[\"“‘(]?[a-z]")
 BY_LINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
@@ -154,14 +157,24 @@ def _mark_list_items(kinds: list[str], plains: list[str]) -> None:
 
 
 def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
-    """A block after a lead-in sentence ending in a colon, and a transcript's run of speaker labels."""
+    """A block after a lead-in sentence ending in a colon, and a transcript's run of speaker labels.
+
+    A paragraph of running text that starts in lower case after a lead-in ending in a comma or colon
+    ("... the Tribune said,") is the quoted words that complete the lead-in's sentence, set off as a block.
+    """
     for index in range(1, len(kinds)):
         if kinds[index] != PARAGRAPH or kinds[index - 1] not in (PARAGRAPH, QUOTE):
             continue
         previous_plain = plains[index - 1].rstrip()
         introduced = kinds[index - 1] == PARAGRAPH and previous_plain.endswith(":")
         speaker = SPEAKER_LABEL.match(plains[index]) and (introduced or SPEAKER_LABEL.match(previous_plain))
-        if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or speaker:
+        runs_on = (
+            kinds[index - 1] == PARAGRAPH
+            and previous_plain.endswith((",", ":"))
+            and LOWER_START.match(plains[index])
+            and not _heading_like(plains[index])
+        )
+        if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or speaker or runs_on:
             kinds[index] = QUOTE
 
 
@@ -208,7 +221,13 @@ def _heading_like(plain: str) -> bool:
     return len(plain) < SHORT_BLOCK and not TERMINAL.search(plain) and not re.search(r"[.?!:;]\s", plain)
 
 
-def continues_across_break(previous_raw: str, previous_plain: str, raw: str, plain: str) -> bool:
+def continues_across_break(
+    previous_raw: str,
+    previous_plain: str,
+    raw: str,
+    plain: str,
+    evidence: BreakEvidence = BreakEvidence.UNKNOWN,
+) -> bool:
     """Whether a block is the rest of the previous one, split from it by a page break.
 
     Never when either is a frame block (heading, dateline, signature ...) or this one opens a list item.
@@ -217,8 +236,12 @@ def continues_across_break(previous_raw: str, previous_plain: str, raw: str, pla
     is no unmarked heading itself. Two short blocks in a row that do not go on in lower case are a list of
     phrases or a complimentary close: a page break seldom falls in so little text. A block that starts
     with a capital after a full stop is a new paragraph even when a page's notes stand between them:
-    printed pages often end with a paragraph.
+    printed pages often end with a paragraph. The page layout can say otherwise (``pages.break_evidence``):
+    a page break it shows fell in running text goes on after a sentence's end too, and a blank line where
+    it prints no page break is a paragraph gap.
     """
+    if evidence is BreakEvidence.PARAGRAPH_GAP:
+        return False
     if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
         return False
     if starts_frame(raw, plain):
@@ -228,6 +251,8 @@ def continues_across_break(previous_raw: str, previous_plain: str, raw: str, pla
         return not previous_plain.endswith(":")
     if len(previous_plain) < SHORT_BLOCK and len(plain) < SHORT_BLOCK:
         return False
+    if evidence is BreakEvidence.CUT_IN_TEXT and SENTENCE_END.search(previous_plain):
+        return True
     if re.match(r"^[\"“‘(][a-z]", plain):
         return not previous_plain.endswith(":")
     return not TERMINAL.search(previous_plain) and not _heading_like(previous_plain)

@@ -19,6 +19,7 @@ from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, ma
 from pipeline.text.frontmatter import MARKER, read_front_matter
 from pipeline.text.ingest import InputError
 from pipeline.text.inline import InlineText, clean_inline
+from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_pagination
 from pipeline.text.sentences import split_sentences
 
 NOTES_TITLE = "Notes"
@@ -75,14 +76,19 @@ def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Pi
     return pieces
 
 
-def _paragraphs(pieces: list[_Piece]) -> list[tuple[_Piece, bool]]:
+def _paragraphs(pieces: list[_Piece], lines: list[str], pagination: Pagination) -> list[tuple[_Piece, bool]]:
     """Rejoin pieces of one block split by a page break (see ``blocks.continues_across_break``)."""
     joined: list[tuple[_Piece, bool]] = []
     previous_raw = previous_plain = ""
     for piece in pieces:
         raw = " ".join(piece.raw)
         plain = clean_inline(raw).text
-        if joined and continues_across_break(previous_raw, previous_plain, raw, plain):
+        evidence = (
+            break_evidence(pagination, lines, joined[-1][0].lines[-1], piece.lines[0])
+            if joined
+            else BreakEvidence.UNKNOWN
+        )
+        if joined and continues_across_break(previous_raw, previous_plain, raw, plain, evidence):
             previous, _ = joined[-1]
             joined[-1] = (_Piece(previous.lines + piece.lines, [*previous.raw, *piece.raw]), True)
             previous_raw, previous_plain = f"{previous_raw} {raw}", f"{previous_plain} {plain}"
@@ -106,25 +112,17 @@ def _line_of(offset: int, starts: list[int], line_numbers: list[int]) -> int:
     return line_numbers[max(bisect.bisect_right(starts, offset) - 1, 0)]
 
 
-def clean_document(
-    source_text: str, document_id: str, source_name: str, body_start_line: int | None = None
-) -> CleanedDocument:
-    """Clean one paper's OCR text into its cleaned text and the paragraphs/sentences/footnotes tables."""
-    text = unicodedata.normalize("NFC", source_text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = text.split("\n")
-    front = read_front_matter(lines, body_start_line)
-    if front.body_start >= len(lines):
-        raise InputError(f"{source_name}: no body text found after the front matter")
-
+def read_notes(lines: list[str], body_start: int) -> tuple[list[tuple[NoteLine, list[int]]], set[int]]:
+    """Each note's first line with the lines it spans, and every line that is notes' layout, not body."""
     # Markers calling notes, by the first line that calls them. A line shaped like a note's first line
     # ("4402. Following for ...³") may be body text: the markers after its label count too.
     marker_lines: dict[int, int] = {}
-    for index in range(front.body_start, len(lines)):
+    for index in range(body_start, len(lines)):
         if MARKER.search(lines[index]):
             note_shaped = match_note_line(lines[index])
             for marker in clean_inline(note_shaped[2] if note_shaped else lines[index]).markers:
                 marker_lines.setdefault(marker.number, index)
-    note_starts = find_note_lines(lines, front.body_start, marker_lines)
+    note_starts = find_note_lines(lines, body_start, marker_lines)
     first_lines = {note.line for note in note_starts}
     note_lines: set[int] = set()
     note_sources: list[tuple[NoteLine, list[int]]] = []
@@ -139,8 +137,22 @@ def clean_document(
             previous -= 1
         if previous >= 0 and NOTES_HEADING.match(lines[previous]):
             note_lines.add(previous)
+    return note_sources, note_lines
 
-    paragraphs = _paragraphs(_body_pieces(lines, front.body_start, note_lines))
+
+def clean_document(
+    source_text: str, document_id: str, source_name: str, body_start_line: int | None = None
+) -> CleanedDocument:
+    """Clean one paper's OCR text into its cleaned text and the paragraphs/sentences/footnotes tables."""
+    text = unicodedata.normalize("NFC", source_text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
+    front = read_front_matter(lines, body_start_line)
+    if front.body_start >= len(lines):
+        raise InputError(f"{source_name}: no body text found after the front matter")
+
+    note_sources, note_lines = read_notes(lines, front.body_start)
+    pagination = read_pagination(lines, front.body_start, note_lines)
+    paragraphs = _paragraphs(_body_pieces(lines, front.body_start, note_lines), lines, pagination)
     if not paragraphs:
         raise InputError(f"{source_name}: the document has no body paragraphs")
 
