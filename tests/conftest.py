@@ -114,3 +114,24 @@ def cli_in_process(monkeypatch, capsys) -> Iterator[Callable[..., subprocess.Com
     yield run
     os.environ.clear()
     os.environ.update(saved_environment)
+
+
+_release_checks: dict[str, list[str]] = {}
+
+
+@pytest.fixture
+def validate_each_release_once(monkeypatch) -> None:
+    """Validate each distinct release archive once per test process: a zip with the same bytes as one
+    already validated gets that one's result. Frictionless takes seconds over the whole package, and most
+    release tests zip the same committed package; an archive that differs in any byte is validated anew."""
+    from pipeline.package import release
+
+    validate_release = release.validate_release
+
+    def validate_once(zip_path: Path) -> list[str]:
+        key = hashlib.sha256(Path(zip_path).read_bytes()).hexdigest()
+        if key not in _release_checks:
+            _release_checks[key] = validate_release(zip_path)
+        return list(_release_checks[key])
+
+    monkeypatch.setattr(release, "validate_release", validate_once)
