@@ -49,6 +49,23 @@ def copy_corpus(target: Path) -> Path:
     return target
 
 
+# Modules whose tests build packages end to end (seconds each). They run first, so that the xdist workers
+# end the run on quick unit tests, taking them from each other's queues, and finish together.
+END_TO_END_MODULES = (
+    "test_pipeline.py",
+    "test_publish_atomic.py",
+    "test_release_workflow.py",
+    "test_corrections_pipeline.py",
+    "test_rights.py",
+    "test_release.py",
+    "test_ingest.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in END_TO_END_MODULES)
+
+
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """The folder ``name``, made by ``make`` once per test run and shared by every xdist worker.
 
