@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from pipeline.orchestration.cli import build, changelog
-from tests.test_pipeline import copy_corpus, package_digest
+from tests.conftest import copy_corpus, package_digest, shared_folder
 
 TEXT_AND_FIELD = """\
 - id: C0001
@@ -40,20 +40,28 @@ def _read(root: Path, table: str) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> Path:
-    root = copy_corpus(tmp_path_factory.mktemp("baseline"))
-    shutil.rmtree(root / "corrections", ignore_errors=True)
-    (root / "corrections").mkdir()
-    assert build(root) == 0
-    return root
+    """The corpus without corrections, built once per test run (shared by the xdist workers)."""
+
+    def make(root: Path) -> None:
+        copy_corpus(root)
+        shutil.rmtree(root / "corrections", ignore_errors=True)
+        (root / "corrections").mkdir()
+        assert build(root) == 0
+
+    return shared_folder(tmp_path_factory, "corrections-baseline", make)
 
 
 @pytest.fixture(scope="module")
 def corrected(baseline, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("corrected") / "corpus"
-    shutil.copytree(baseline, root)
-    (root / "corrections/kennan-op-263.yaml").write_text(TEXT_AND_FIELD, encoding="utf-8")
-    assert build(root) == 0
-    return root
+    """The baseline with a text and a field correction, built once per test run."""
+
+    def make(folder: Path) -> None:
+        root = folder / "corpus"
+        shutil.copytree(baseline, root)
+        (root / "corrections/kennan-op-263.yaml").write_text(TEXT_AND_FIELD, encoding="utf-8")
+        assert build(root) == 0
+
+    return shared_folder(tmp_path_factory, "corrections-corrected", make) / "corpus"
 
 
 def test_text_correction_changes_only_its_span(baseline, corrected):

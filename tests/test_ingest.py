@@ -182,7 +182,7 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
 
-def test_cli_reports_bad_input_in_two_lines_without_a_traceback(tmp_path):
+def test_cli_reports_bad_input_in_two_lines_without_a_traceback(tmp_path, cli_in_process):
     root = tmp_path / "corpus"
     folder = _doc(root, "latin", "First line\nSecond line caf\xe9\n".encode("latin-1"))
     (folder / "metadata.yaml").write_text("full_text: true\n", encoding="utf-8")
@@ -194,7 +194,7 @@ def test_cli_reports_bad_input_in_two_lines_without_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr and len(lines) <= 2, result.stderr[-3000:]
     assert re.search(r"latin\.md:2: not valid UTF-8 \(byte 0xe9 at offset 26\); re-export", lines[0])
     assert "UnicodeDecodeError" not in result.stderr
-    debug = _cli(root, "--debug", "build")
+    debug = cli_in_process("--root", root, "--debug", "build")
     assert debug.returncode == 1 and "UnicodeDecodeError" in debug.stderr
 
 

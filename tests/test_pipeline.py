@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.orchestration import batch, package_check, stages
 from pipeline.orchestration.cli import build
-from tests.conftest import REPO_ROOT, copy_corpus, package_digest
+from tests.conftest import REPO_ROOT, copy_corpus, package_digest, shared_folder
 
 DEV_PAPERS = REPO_ROOT.parent / "shared" / "dev-papers" / "docs"
 __all__ = ["copy_corpus", "package_digest"]
@@ -250,12 +250,16 @@ def test_strict_build_publishes_nothing_when_a_paper_fails(built_corpus, tmp_pat
 
 @pytest.fixture(scope="module")
 def two_papers(tmp_path_factory) -> Path:
-    """Two copies of the paper built one after the other in this process: the reference package."""
-    root = _empty_corpus(tmp_path_factory.mktemp("two") / "corpus")
-    _paper_copy(root, "paper-a")
-    _paper_copy(root, "paper-b")
-    assert build(root, workers=1) == 0
-    return root
+    """Two copies of the paper built one after the other in this process: the reference package (once
+    per test run, shared by the xdist workers)."""
+
+    def make(folder: Path) -> None:
+        root = _empty_corpus(folder / "corpus")
+        _paper_copy(root, "paper-a")
+        _paper_copy(root, "paper-b")
+        assert build(root, workers=1) == 0
+
+    return shared_folder(tmp_path_factory, "two-papers", make) / "corpus"
 
 
 def _copy_inputs(built: Path, target: Path) -> Path:

@@ -1,7 +1,8 @@
 """Publishing survives SIGKILL at any instant, two builds cannot publish at once, and killed Dagster runs are
-marked failed. Runs the real CLI build in a subprocess on a small corpus and kills it (a) just before each
-file-system step of the swap, in turn, and (b) at moments during the build; after every kill the folder
-holds exactly the old or the new package, valid, once the next start has run its recovery."""
+marked failed. Kills (a) a publishing process just before each file-system step of the swap, in turn, and
+(b) the real CLI build in a subprocess at given moments of the build on a small corpus; after every kill
+the folder holds exactly the old or the new package, valid, once the next start has run its recovery.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from pipeline.orchestration.batch import DocumentStore
 from pipeline.package.publish import validate_staged_package
 from pipeline.package.swap import PENDING_DIR, PREVIOUS_DIR, STAGING_PREFIX, package_lock
+from tests.conftest import shared_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ("datapackage.json", "data", "text", "figures")
@@ -42,7 +46,7 @@ KILLING_PUBLISH = textwrap.dedent(
 
     import polars as pl
 
-    from pipeline.package.publish import DatasetMetadata, PackageContents, publish
+    from pipeline.package.publish import DatasetMetadata, PackageContents, publish, validate_staged_package
     from pipeline.package.schema import load_table_spec
 
     root, source, kill_before = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), int(sys.argv[3])
@@ -65,7 +69,11 @@ KILLING_PUBLISH = textwrap.dedent(
         return step
 
     os.replace, shutil.rmtree = counted(os.replace), counted(shutil.rmtree)
-    publish(root, DatasetMetadata.load(root / "dataset.yaml"), PackageContents(tables, texts, figures))
+    # The reference run (no kill) validates the staged package as a build does; a killed run stages the
+    # same bytes, and what it tests is the swap, so it skips the (seconds of) frictionless validation.
+    validate = validate_staged_package if kill_before == 0 else (lambda descriptor: [])
+    contents = PackageContents(tables, texts, figures)
+    publish(root, DatasetMetadata.load(root / "dataset.yaml"), contents, validate=validate)
     print(f"package steps: {steps}")
     """
 )
@@ -89,25 +97,34 @@ def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def corpora(tmp_path_factory) -> dict[str, object]:
-    """An old package, and the inputs of a new one whose documents are already materialised."""
-    base = tmp_path_factory.mktemp("atomic")
-    old = base / "old"
-    (old / "raw" / "grain").mkdir(parents=True)
-    (old / "raw/grain/paper.md").write_text(PAPER, encoding="utf-8")
-    (old / "raw/grain/metadata.yaml").write_text("language: en\nfull_text: true\n", encoding="utf-8")
-    shutil.copy2(REPO_ROOT / "dataset.yaml", old / "dataset.yaml")
-    shutil.copytree(REPO_ROOT / "authority", old / "authority")
-    assert cli(old, "build").returncode == 0
-    new = base / "new"
-    shutil.copytree(old, new)
-    paper = new / "raw/grain/paper.md"
-    paper.write_text(PAPER.replace("on credit.", "on credit and on the harbour dues."), encoding="utf-8")
-    started = time.perf_counter()
-    assert cli(new, "build").returncode == 0
-    seconds = time.perf_counter() - started
+def corpora(tmp_path_factory) -> dict[str, Path]:
+    """An old package, and the inputs of a new one whose documents are already materialised; both valid.
+
+    Built in this process (the CLI's own build function) once per test run, shared by the xdist workers.
+    """
+    from pipeline.orchestration.cli import build
+
+    def make(base: Path) -> None:
+        old = base / "old"
+        (old / "raw" / "grain").mkdir(parents=True)
+        (old / "raw/grain/paper.md").write_text(PAPER, encoding="utf-8")
+        (old / "raw/grain/metadata.yaml").write_text("language: en\nfull_text: true\n", encoding="utf-8")
+        shutil.copy2(REPO_ROOT / "dataset.yaml", old / "dataset.yaml")
+        shutil.copytree(REPO_ROOT / "authority", old / "authority")
+        assert build(old) == 0
+        new = base / "new"
+        shutil.copytree(old, new)
+        paper = new / "raw/grain/paper.md"
+        paper.write_text(PAPER.replace("on credit.", "on credit and on the harbour dues."), encoding="utf-8")
+        assert build(new) == 0
+
+    base = shared_folder(tmp_path_factory, "atomic", make)
+    old, new = base / "old", base / "new"
     assert digest(new) != digest(old)
-    return {"old": old, "new": new, "seconds": seconds}
+    # Every state a kill may leave is then checked by its bytes: equal to one of these two, hence valid.
+    assert validate_staged_package(old / "datapackage.json") == []
+    assert validate_staged_package(new / "datapackage.json") == []
+    return {"old": old, "new": new}
 
 
 def kill_publish(root: Path, source: Path, kill_before: int) -> subprocess.CompletedProcess:
@@ -120,7 +137,7 @@ def kill_publish(root: Path, source: Path, kill_before: int) -> subprocess.Compl
     )
 
 
-def killed_copy(corpora: dict[str, object], target: Path) -> Path:
+def killed_copy(corpora: dict[str, Path], target: Path) -> Path:
     """The old package with the new inputs and the new documents' Dagster materialisations."""
     shutil.copytree(corpora["old"], target, ignore=shutil.ignore_patterns(".dagster_home", "raw"))
     shutil.copytree(corpora["new"] / "raw", target / "raw")
@@ -128,15 +145,15 @@ def killed_copy(corpora: dict[str, object], target: Path) -> Path:
     return target
 
 
-def check_after_recovery(root: Path, corpora: dict[str, object]) -> str:
-    """Run the next start's recovery; the folder must hold exactly the old or the new package, valid."""
+def check_after_recovery(root: Path, corpora: dict[str, Path]) -> str:
+    """Run the next start's recovery; the folder must hold exactly the old or the new package, byte for
+    byte (both validated in the fixture, so the one found is valid too)."""
     with package_lock(root):
         pass
     assert leftovers(root) == []
     found = digest(root)
     state = "old" if found == digest(corpora["old"]) else "new" if found == digest(corpora["new"]) else None
     assert state, f"a mixed package: {sorted(found)}"
-    assert validate_staged_package(root / "datapackage.json") == []
     return state
 
 
@@ -180,7 +197,9 @@ def _unfinished_runs(root: Path) -> list:
         instance.dispose()
 
 
-def test_a_run_a_killed_build_left_started_is_marked_failed_and_its_leftovers_cleaned(corpora, tmp_path):
+def test_a_run_a_killed_build_left_started_is_marked_failed_and_its_leftovers_cleaned(
+    corpora, tmp_path, cli_in_process
+):
     """Local builds run on an ephemeral Dagster instance (no history to leave behind); the distributed
     route keeps runs in .dagster_home, and a build killed there leaves its run STARTED."""
     from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
@@ -195,7 +214,7 @@ def test_a_run_a_killed_build_left_started_is_marked_failed_and_its_leftovers_cl
     # leftovers a killed run can leave, cleaned at the next start
     (root / f"{STAGING_PREFIX}abc123" / "data").mkdir(parents=True)
     (root / ".previous-package-xyz").mkdir()
-    result = cli(root, "build")
+    result = cli_in_process("--root", root, "build")
     assert result.returncode == 0, result.stderr
     assert "marked the interrupted Dagster run" in result.stdout
     assert _unfinished_runs(root) == []
@@ -203,14 +222,44 @@ def test_a_run_a_killed_build_left_started_is_marked_failed_and_its_leftovers_cl
     assert digest(root) == digest(corpora["new"])
 
 
-def test_kills_at_moments_of_the_build_leave_a_whole_package(corpora, tmp_path):
-    for fraction in (0.5, 0.85):
-        root = killed_copy(corpora, tmp_path / f"during-{fraction}")
-        process = _start_build(root)
-        time.sleep(corpora["seconds"] * fraction)
+def _kill_build_when(root: Path, moment: Callable[[Path], bool]) -> bool:
+    """Start the CLI build of ``root`` and SIGKILL it as soon as ``moment(root)`` holds; False when the build
+    ended before that moment came (it was too quick for the poll)."""
+    process = _start_build(root)
+    try:
+        while not moment(root):
+            if process.poll() is not None:
+                return False
+            time.sleep(0.001)
         process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert check_after_recovery(root, corpora) in ("old", "new")
+    finally:
+        returncode = process.wait(timeout=600)
+    return returncode == -signal.SIGKILL
+
+
+def test_kills_at_moments_of_the_build_leave_a_whole_package(corpora, tmp_path):
+    """Killed once the paper's new build is stored (the package step under way), and once a staged package
+    exists (publishing under way): at each moment the kill must find the build still running."""
+    old_fingerprint = DocumentStore(corpora["old"]).latest_fingerprint("grain")
+    assert old_fingerprint is not None
+
+    def paper_stored(root: Path) -> bool:
+        return DocumentStore(root).latest_fingerprint("grain") != old_fingerprint
+
+    def publishing(root: Path) -> bool:
+        return any(root.glob(f"{STAGING_PREFIX}*"))
+
+    for name, moment in (("paper stored", paper_stored), ("publishing", publishing)):
+        for attempt in range(3):
+            # the old package and the old paper's stored build, with the new inputs: the build redoes it
+            root = tmp_path / f"{name}-{attempt}"
+            shutil.copytree(corpora["old"], root, ignore=shutil.ignore_patterns("raw"))
+            shutil.copytree(corpora["new"] / "raw", root / "raw")
+            if _kill_build_when(root, moment):
+                break
+        else:
+            pytest.fail(f"three builds ended before the moment to kill them: {name}")
+        assert check_after_recovery(root, corpora) in ("old", "new"), name
 
 
 def test_a_second_build_is_stopped_with_a_clear_message(corpora, tmp_path):

@@ -25,6 +25,7 @@ from pipeline.package.release import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 README = "# A test README\n"
+pytestmark = pytest.mark.usefixtures("validate_each_release_once")
 
 
 @pytest.fixture

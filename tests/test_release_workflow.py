@@ -1,7 +1,9 @@
 """The README's "Fixing an error" workflow, run from the user's side: the CLI in a temporary git clone.
 
 Released changelog entries must come out of every step byte for byte as they went in, and on a clone with
-nothing changed the changelog and release commands must change nothing.
+nothing changed the changelog and release commands must change nothing. The commands run through the
+CLI's ``main`` in this process (``cli_in_process``); a refusal, whose exact message and exit status a user
+sees, runs the command in a subprocess.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("validate_each_release_once")
 CORRECTION = """- id: C9001
   kind: field
   table: citations
@@ -39,8 +42,8 @@ def git(clone: Path, *args: str) -> str:
     ).stdout
 
 
-def cli(clone: Path, *args: str) -> subprocess.CompletedProcess:
-    """papers-dataset as a user runs it, on the clone."""
+def cli_subprocess(clone: Path, *args: str) -> subprocess.CompletedProcess:
+    """papers-dataset as a user runs it, on the clone, in its own process."""
     return subprocess.run(
         [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(clone), *args],
         capture_output=True,
@@ -61,7 +64,13 @@ def clone(tmp_path: Path) -> Path:
     return target
 
 
-def test_changelog_and_release_on_an_unchanged_clone_change_nothing(clone, tmp_path):
+@pytest.fixture
+def cli(cli_in_process):
+    """papers-dataset on the clone, run by the CLI's main in this process."""
+    return lambda root, *args: cli_in_process("--root", root, *args)
+
+
+def test_changelog_and_release_on_an_unchanged_clone_change_nothing(clone, cli, tmp_path):
     before = (clone / "CHANGELOG.md").read_bytes()
     result = cli(clone, "changelog")
     assert result.returncode == 0, result.stderr
@@ -75,7 +84,7 @@ def test_changelog_and_release_on_an_unchanged_clone_change_nothing(clone, tmp_p
         assert archive.read("CHANGELOG.md") == before
 
 
-def test_release_ships_only_the_listed_files_with_a_data_readme(clone, tmp_path):
+def test_release_ships_only_the_listed_files_with_a_data_readme(clone, cli, tmp_path):
     (clone / "data/csv/scratch.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (clone / "figures/host.svg").symlink_to("/etc/hostname")
     zip_path = tmp_path / "release.zip"
@@ -90,7 +99,7 @@ def test_release_ships_only_the_listed_files_with_a_data_readme(clone, tmp_path)
     assert "## Loading" in readme and "## Citing" in readme
     (clone / "figures/timeline.svg").unlink()
     (clone / "figures/timeline.svg").symlink_to("/etc/hostname")
-    result = cli(clone, "release", "--out", str(tmp_path / "refused.zip"))
+    result = cli_subprocess(clone, "release", "--out", str(tmp_path / "refused.zip"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"error: {clone / 'figures/timeline.svg'}: is a symbolic link; a release ships no links (they can "
@@ -99,7 +108,7 @@ def test_release_ships_only_the_listed_files_with_a_data_readme(clone, tmp_path)
     assert not (tmp_path / "refused.zip").exists()
 
 
-def test_documented_correction_workflow_keeps_every_earlier_entry(clone, tmp_path):
+def test_documented_correction_workflow_keeps_every_earlier_entry(clone, cli, tmp_path):
     original = (clone / "CHANGELOG.md").read_text(encoding="utf-8")
     history = released_part(original)
     assert "## [0.1.0] - " in history
@@ -152,7 +161,7 @@ def test_documented_correction_workflow_keeps_every_earlier_entry(clone, tmp_pat
         encoding="utf-8",
     )
     assert cli(clone, "build").returncode == 0
-    result = cli(clone, "release", "--out", str(tmp_path / "refused.zip"))
+    result = cli_subprocess(clone, "release", "--out", str(tmp_path / "refused.zip"))
     assert result.returncode == 1
     assert "version 0.1.1 is already released, but the package differs from v0.1.1" in result.stderr
     assert re.search(r"set version: 0\.(1\.[2-9]|[2-9]\.0) \(suggested\)", result.stderr)

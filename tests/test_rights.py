@@ -19,6 +19,7 @@ import yaml
 
 from pipeline.orchestration.cli import build
 from pipeline.package.release import build_release
+from tests.conftest import shared_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_PAPERS = REPO_ROOT.parent / "shared" / "dev-papers"
@@ -72,9 +73,15 @@ def leaks(files: dict[str, bytes], sentences: list[str]) -> list[tuple[str, str]
 
 @pytest.fixture(scope="module")
 def closed_corpus(tmp_path_factory) -> Path:
+    """The seed paper and a dev paper without a rights decision, built once per test run (shared by the
+    xdist workers)."""
     if not (DEV_PAPERS / "docs" / f"{PAPER}.md").exists():
         pytest.skip("the dev papers are not beside the repository")
-    root = tmp_path_factory.mktemp("rights") / "corpus"
+    return shared_folder(tmp_path_factory, "rights", _make_closed_corpus) / "corpus"
+
+
+def _make_closed_corpus(folder: Path) -> None:
+    root = folder / "corpus"
     (root / "raw" / PAPER).mkdir(parents=True)
     source = (DEV_PAPERS / "docs" / f"{PAPER}.md").read_text(encoding="utf-8")
     (root / "raw" / PAPER / "paper.md").write_text(source, encoding="utf-8")
@@ -99,7 +106,6 @@ def closed_corpus(tmp_path_factory) -> Path:
     (root / "corrections" / f"{PAPER}.yaml").write_text(yaml.safe_dump([entry], width=200), encoding="utf-8")
     assert "Civil War" in line
     assert build(root) == 0
-    return root
 
 
 def test_a_paper_without_a_decision_is_withheld(closed_corpus):
