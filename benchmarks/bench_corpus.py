@@ -82,7 +82,14 @@ def extractor_seconds_per_paper(repeats: int = 3) -> tuple[float, float]:
 
 
 def state_bytes(root: Path) -> int:
-    return sum(p.stat().st_size for p in (root / ".dagster_home").rglob("*") if p.is_file())
+    """Bytes on disk under .dagster_home; a file hard-linked under two names (a paper's latest and
+    published outcome when they are the same build) is counted once."""
+    sizes = {}
+    for path in (root / ".dagster_home").rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            sizes[(stat.st_dev, stat.st_ino)] = stat.st_size
+    return sum(sizes.values())
 
 
 def measure(count: int, extractor: tuple[float, float], workers: int) -> None:

@@ -33,6 +33,18 @@ def _previous_hashes(root: Path) -> dict[str, str]:
     return {r["name"]: r.get("hash") or r.get("x-hash", "") for r in resources}
 
 
+def _unchanged_twins(descriptor: dict[str, Any], previous: dict[str, str]) -> set[str]:
+    """The Parquet resources whose file and CSV twin are byte for byte the published ones (checked then)."""
+    hashes = {r["name"]: r.get("hash") or r.get("x-hash", "") for r in descriptor["resources"]}
+    return {
+        name
+        for name, digest in hashes.items()
+        if name.endswith("-parquet")
+        and previous.get(name) == digest
+        and previous.get(name.removesuffix("-parquet")) == hashes.get(name.removesuffix("-parquet"))
+    }
+
+
 def _fresh_rows_resource(resource: dict[str, Any], staged: Path, scratch: Path, fresh: set[str]) -> dict:
     """The resource narrowed to the rows of the freshly built papers, written to ``scratch``.
 
@@ -137,6 +149,6 @@ def changed_part_validator(
                     resource = {**resource, "path": str((staged / resource["path"]).resolve())}
                 resources.append(resource)
             errors = _validate_resources(descriptor, resources, scratch)
-        return errors + _parquet_errors(staged, descriptor)
+        return errors + _parquet_errors(staged, descriptor, _unchanged_twins(descriptor, previous))
 
     return validate
