@@ -412,3 +412,28 @@ def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, 
     assert any(
         e.startswith("paragraphs-parquet: cannot compare with data/csv/paragraphs.csv") for e in errors
     )
+
+
+def test_a_large_fresh_batch_is_checked_by_the_vectorised_checks(built_corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(package_check, "FRICTIONLESS_FRESH_PAPERS", 0)
+    no_previous = tmp_path / "empty"
+    no_previous.mkdir()
+    validate = package_check.changed_part_validator(no_previous, {"kennan-op-263"}, {"corrections"})
+    root = tmp_path / "good"
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    assert validate(root / "datapackage.json") == []
+    # A cell that is not of its column's type fails the typed read-back of the CSV.
+    root = _package_with_a_bad_paragraph_number(built_corpus, tmp_path / "bad-cell")
+    errors = validate(root / "datapackage.json")
+    expected = "paragraphs-parquet: cannot compare with data/csv/paragraphs.csv"
+    assert any(e.startswith(expected) for e in errors), errors
+    # Columns swapped in the header are named.
+    root = tmp_path / "bad-header"
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    csv = root / "data/csv/sentences.csv"
+    header, rest = csv.read_text(encoding="utf-8").split("\n", 1)
+    names = header.split(",")
+    names[0], names[1] = names[1], names[0]
+    csv.write_text(",".join(names) + "\n" + rest, encoding="utf-8")
+    errors = validate(root / "datapackage.json")
+    assert any(e.startswith("sentences: header ") for e in errors), errors
