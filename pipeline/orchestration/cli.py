@@ -119,8 +119,7 @@ def build(
     os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
     from dagster import DagsterInstance
 
-    from pipeline.orchestration import batch
-    from pipeline.orchestration.definitions import build_definitions
+    from pipeline.orchestration import batch, definitions
 
     if (root / ".dagster_home" / "history" / "runs.db").exists():
         fail_interrupted_runs(root)
@@ -140,8 +139,10 @@ def build(
         "full_check": full_check,
         "strict": strict,
     }
+    # Imported for the first time, the module built its definitions for DATASET_ROOT, set above.
+    reuse = root.resolve() == definitions.DEFS_ROOT
     result = (
-        build_definitions(root)
+        (definitions.defs if reuse else definitions.build_definitions(root))
         .resolve_job_def("package_job")
         .execute_in_process(
             instance=DagsterInstance.ephemeral(),

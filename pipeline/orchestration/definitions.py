@@ -336,7 +336,9 @@ def documents_dask_job():
     papers_built(plan_documents().map(build_paper).collect())
 
 
-defs = build_definitions(project_root())
+# The corpus the module-level definitions (what `dagster dev` loads) are built for.
+DEFS_ROOT = project_root()
+defs = build_definitions(DEFS_ROOT)
 
 
 def dask_documents_job():

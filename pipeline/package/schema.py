@@ -329,9 +329,16 @@ def validate(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
     and every rule holds on every row, which one polars pass decides (pandera runs one pass per check).
     Anything else goes to pandera, which names each failure.
     """
-    if frame.schema == pl.Schema(spec.polars_schema) and frame.select(_all_rows_pass(spec)).item():
+    if passes_all_rules(spec, frame):
         return frame
     return pandera_schema(spec).validate(frame, lazy=True)
+
+
+def passes_all_rules(spec: TableSpec, frame: pl.DataFrame) -> bool:
+    """The frame has the spec's columns and types, and every row passes every rule: pandera would pass it.
+
+    False means pandera must be asked (it may still pass a frame this does not decide)."""
+    return frame.schema == pl.Schema(spec.polars_schema) and bool(frame.select(_all_rows_pass(spec)).item())
 
 
 def frictionless_schema(spec: TableSpec) -> dict[str, Any]:
