@@ -181,6 +181,11 @@ class DocumentSelection:
     kept_previous: set[str] = field(default_factory=set)
     recheck_all: bool = False
     corrections: list[fixes.Correction] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+
+    def release_frames(self) -> None:
+        """Let go of the papers' frames once they are combined into the tables; ``published`` stays."""
+        self.results = {}
 
 
 def select_documents(inputs: CorpusInputs, store: DocumentStore, recheck_all: bool) -> DocumentSelection:
@@ -218,4 +223,5 @@ def select_documents(inputs: CorpusInputs, store: DocumentStore, recheck_all: bo
             selection.results[document_id] = kept
             selection.kept_previous.add(document_id)
     selection.results = dict(sorted(selection.results.items()))
+    selection.published = list(selection.results)
     return selection

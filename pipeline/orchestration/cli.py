@@ -156,7 +156,7 @@ def build(
     left_out = {i: [str(p) for p in found] for i, found in selection.left_out.items()}
     BuildState(inputs.package, descriptor_digest(root), left_out, sorted(selection.kept_previous)).save(root)
     elapsed = time.perf_counter() - started
-    print(f"built the package from {len(selection.results)} document(s) in {elapsed:.1f} s")
+    print(f"built the package from {len(selection.published)} document(s) in {elapsed:.1f} s")
     if left_out:
         _report_left_out(left_out, selection.kept_previous)
         return 1
