@@ -448,3 +448,20 @@ def test_a_large_fresh_batch_is_checked_by_the_vectorised_checks(built_corpus, t
     csv.write_text(",".join(names) + "\n" + rest, encoding="utf-8")
     errors = validate(root / "datapackage.json")
     assert any(e.startswith("sentences: header ") for e in errors), errors
+
+
+def test_a_table_not_split_by_paper_is_read_back_typed_not_by_frictionless(built_corpus, tmp_path):
+    no_previous = tmp_path / "empty"
+    no_previous.mkdir()
+    validate = package_check.changed_part_validator(no_previous, {"kennan-op-263"}, {"corrections"})
+    root = tmp_path / "package"
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    csv = root / "data/csv/works.csv"
+    cells = pl.read_csv(csv, infer_schema=False)
+    first = pl.int_range(pl.len()) == 0
+    cells = cells.with_columns(
+        pl.when(first).then(pl.lit("many")).otherwise("citation_count").alias("citation_count")
+    )
+    cells.write_csv(csv, line_terminator="\n", null_value="")
+    errors = validate(root / "datapackage.json")
+    assert any(e.startswith("works-parquet: cannot compare with data/csv/works.csv") for e in errors), errors
