@@ -40,9 +40,10 @@ def make_corpus(root: Path, count: int) -> list[str]:
     return ids
 
 
-def timed_build(root: Path) -> tuple[float, float, float, float]:
+def timed_build(root: Path) -> tuple[float, float, float, float, float]:
     """Wall seconds, CPU seconds (build process and its workers), peak RSS (MiB) of the build process and
-    of its largest worker, for one CLI build. CPU seconds are steadier than wall time on a busy machine."""
+    of its largest worker, and the CPU seconds of the build process alone, for one CLI build. CPU seconds
+    are steadier than wall time on a busy machine."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
@@ -51,7 +52,8 @@ def timed_build(root: Path) -> tuple[float, float, float, float]:
     )
     wrapper += "try:\n    runpy.run_path(" + repr(str(CLI)) + ", run_name='__main__')\nfinally:\n"
     wrapper += "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-    wrapper += " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    wrapper += " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    wrapper += " sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), file=sys.stderr)\n"
     run = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -59,7 +61,7 @@ def timed_build(root: Path) -> tuple[float, float, float, float]:
     peaks = [line.split() for line in run.stderr.splitlines() if line.startswith("PEAK")]
     if run.returncode != 0 or not peaks:
         raise SystemExit(f"build failed:\n{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
-    return elapsed, cpu, int(peaks[-1][1]) / 1024, int(peaks[-1][2]) / 1024
+    return elapsed, cpu, int(peaks[-1][1]) / 1024, int(peaks[-1][2]) / 1024, float(peaks[-1][3])
 
 
 def extractor_seconds_per_paper(repeats: int = 3) -> tuple[float, float]:
@@ -82,25 +84,36 @@ def extractor_seconds_per_paper(repeats: int = 3) -> tuple[float, float]:
 
 
 def state_bytes(root: Path) -> int:
-    return sum(p.stat().st_size for p in (root / ".dagster_home").rglob("*") if p.is_file())
+    """Bytes on disk under .dagster_home; a file hard-linked under two names (a paper's latest and
+    published outcome when they are the same build) is counted once."""
+    sizes = {}
+    for path in (root / ".dagster_home").rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            sizes[(stat.st_dev, stat.st_ino)] = stat.st_size
+    return sum(sizes.values())
 
 
 def measure(count: int, extractor: tuple[float, float], workers: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         ids = make_corpus(root, count)
-        full, full_cpu, full_rss, worker_rss = timed_build(root)
-        noop, noop_cpu, _, _ = timed_build(root)
+        full, full_cpu, full_rss, worker_rss, main_cpu = timed_build(root)
+        noop, noop_cpu, _, _, _ = timed_build(root)
         paper = root / "raw" / ids[len(ids) // 2] / PAPER.name
         paper.write_text(
             paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8"
         )
-        edit, edit_cpu, _, _ = timed_build(root)
+        edit, edit_cpu, _, _, _ = timed_build(root)
         state = state_bytes(root)
     outside = 1 - count * extractor[0] / (min(workers, count) * full)
     outside_cpu = 1 - count * extractor[1] / full_cpu
     print(f"N = {count}  (wall time; CPU time of the build and its workers in brackets)")
     print(f"  full build:          {full:7.1f} s   ({full_cpu:.1f} s CPU; {full / count:.2f} s per paper)")
+    print(
+        f"    CPU split:         {main_cpu:7.1f} s in the build process (orchestration, package step), "
+        f"{full_cpu - main_cpu:.1f} s in child processes (the extractors alone: {count * extractor[1]:.1f} s)"
+    )
     print(f"  no-change run:       {noop:7.2f} s   ({noop_cpu:.2f} s CPU)")
     print(
         f"  one-paper edit:      {edit:7.1f} s   ({edit_cpu:.1f} s CPU; "

@@ -1,10 +1,11 @@
 """All changed documents in one run: built over a pool of processes, stored per document, then selected.
 
-Each document's outcome is stored on its own (``.dagster_home/documents/<id>.latest.pickle``), so a
-re-run rebuilds only the papers whose fingerprint changed, and the cost of deciding that does not grow
-with the corpus. The version of each paper that went into the last published package is kept beside it
-(``<id>.published.pickle``): a paper whose own checks fail is left out of the build and that last good
-version is published in its place, while every other paper goes ahead.
+Each document's outcome is stored on its own (``.dagster_home/documents/<id>.latest.pickle``, a pickle
+compressed with zstd: tens of kilobytes per paper), so a re-run rebuilds only the papers whose
+fingerprint changed, and the cost of deciding that does not grow with the corpus. The version of each
+paper that went into the last published package is kept beside it (``<id>.published.pickle``, a hard
+link when the file system allows): a paper whose own checks fail is left out of the build and that last
+good version is published in its place, while every other paper goes ahead.
 """
 
 from __future__ import annotations
@@ -17,9 +18,18 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow
+
 from pipeline.orchestration import stages
 from pipeline.orchestration.fingerprints import DEBUG_ENV, DOCUMENT_STORE, CorpusInputs
 from pipeline.package import corrections as fixes
+
+# A stored outcome: this marker, the pickle's length (8 bytes, little-endian), the zstd-compressed pickle.
+STORE_FORMAT = b"papers-outcome-zstd-1\n"
+STORE_COMPRESSION_LEVEL = 3
+
+# What reading an outcome stored by other code, or a damaged file, raises.
+UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, OSError)
 
 # Below this many documents to build, starting worker processes (each imports the pipeline) costs more
 # than it saves.
@@ -38,16 +48,23 @@ class DocumentStore:
     def _write(self, path: Path, value: object) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         scratch = path.with_suffix(f".{os.getpid()}.tmp")
-        scratch.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        packed = _codec().compress(pickled, asbytes=True)
+        scratch.write_bytes(STORE_FORMAT + len(pickled).to_bytes(8, "little") + packed)
         os.replace(scratch, path)
 
     def _read(self, path: Path) -> object | None:
         """A stored outcome, or None when there is none or it was stored by code that no longer reads it."""
         if not path.exists():
             return None
+        stored = path.read_bytes()
+        if not stored.startswith(STORE_FORMAT):
+            return None
+        header = len(STORE_FORMAT) + 8
+        size = int.from_bytes(stored[len(STORE_FORMAT) : header], "little")
         try:
-            return pickle.loads(path.read_bytes())
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return pickle.loads(_codec().decompress(stored[header:], decompressed_size=size, asbytes=True))
+        except UNREADABLE:
             return None
 
     def latest_fingerprint(self, document_id: str) -> str | None:
@@ -79,6 +96,10 @@ class DocumentStore:
         except OSError:
             shutil.copyfile(self._path(document_id, "latest"), scratch)
         os.replace(scratch, published)
+
+
+def _codec() -> pyarrow.Codec:
+    return pyarrow.Codec("zstd", compression_level=STORE_COMPRESSION_LEVEL)
 
 
 def stale_documents(inputs: CorpusInputs, store: DocumentStore) -> list[str]:
@@ -160,6 +181,11 @@ class DocumentSelection:
     kept_previous: set[str] = field(default_factory=set)
     recheck_all: bool = False
     corrections: list[fixes.Correction] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+
+    def release_frames(self) -> None:
+        """Let go of the papers' frames once they are combined into the tables; ``published`` stays."""
+        self.results = {}
 
 
 def select_documents(inputs: CorpusInputs, store: DocumentStore, recheck_all: bool) -> DocumentSelection:
@@ -197,4 +223,5 @@ def select_documents(inputs: CorpusInputs, store: DocumentStore, recheck_all: bo
             selection.results[document_id] = kept
             selection.kept_previous.add(document_id)
     selection.results = dict(sorted(selection.results.items()))
+    selection.published = list(selection.results)
     return selection

@@ -119,8 +119,7 @@ def build(
     os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
     from dagster import DagsterInstance
 
-    from pipeline.orchestration import batch
-    from pipeline.orchestration.definitions import build_definitions
+    from pipeline.orchestration import batch, definitions
 
     if (root / ".dagster_home" / "history" / "runs.db").exists():
         fail_interrupted_runs(root)
@@ -140,8 +139,10 @@ def build(
         "full_check": full_check,
         "strict": strict,
     }
+    # Imported for the first time, the module built its definitions for DATASET_ROOT, set above.
+    reuse = root.resolve() == definitions.DEFS_ROOT
     result = (
-        build_definitions(root)
+        (definitions.defs if reuse else definitions.build_definitions(root))
         .resolve_job_def("package_job")
         .execute_in_process(
             instance=DagsterInstance.ephemeral(),
@@ -155,7 +156,7 @@ def build(
     left_out = {i: [str(p) for p in found] for i, found in selection.left_out.items()}
     BuildState(inputs.package, descriptor_digest(root), left_out, sorted(selection.kept_previous)).save(root)
     elapsed = time.perf_counter() - started
-    print(f"built the package from {len(selection.results)} document(s) in {elapsed:.1f} s")
+    print(f"built the package from {len(selection.published)} document(s) in {elapsed:.1f} s")
     if left_out:
         _report_left_out(left_out, selection.kept_previous)
         return 1

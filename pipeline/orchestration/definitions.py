@@ -2,9 +2,10 @@
 
 ``papers`` builds every changed paper in one step (spread over worker processes, one stored outcome
 per paper, see `batch`) and selects what goes into the package: papers whose own checks fail are left out
-and their last good version kept. Corpus assets combine the papers into the published tables, each with
-a blocking check (pandera model, plus footnote pairing), and ``data_package`` writes the package only
-when every check passed. The number of steps does not depend on the number of papers.
+and their last good version kept. ``corpus_tables`` combines the papers into the tables (then lets go of
+the papers' own frames); one asset per published table applies record corrections and carries a blocking
+check (pandera model, plus footnote pairing), and ``data_package`` writes the package only when every
+check passed. The number of steps does not depend on the number of papers.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
 through dagster-dask), storing the same per-paper outcomes; the package job then picks them up.
@@ -121,8 +122,7 @@ def _table_asset(name: str, stage: str) -> AssetsDefinition:
 
     @asset(
         name=name,
-        ins={"text_tables": AssetIn("text_tables")}
-        | ({} if stage == "text_tables" else {stage: AssetIn(stage)}),
+        ins={"corpus_tables": AssetIn("corpus_tables")},
         group_name="tables",
         description=spec.description,
         check_specs=[
@@ -130,8 +130,9 @@ def _table_asset(name: str, stage: str) -> AssetsDefinition:
             for check in ["schema", *TABLE_CHECKS.get(name, {})]
         ],
     )
-    def table(context: AssetExecutionContext, text_tables: Any, **stage_output: Any):
-        produced = stage_output.get(stage, text_tables)["tables"][name]
+    def table(context: AssetExecutionContext, corpus_tables: dict[str, Any]):
+        text_tables = corpus_tables["text_tables"]
+        produced = corpus_tables[stage]["tables"][name]
         frame, applied = stages.correct_table(name, produced, text_tables["corrections"])
         frame = stages.withhold_text(name, frame, text_tables["hidden"])
         yield Output(
@@ -183,52 +184,38 @@ def build_definitions(root: Path) -> Definitions:
         return selection
 
     @asset(group_name="corpus")
-    def text_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
-        """documents, paragraphs, sentences, footnotes and emphasis_spans over all papers."""
+    def corpus_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
+        """Every table the stages make, over all papers, by stage: text (documents, paragraphs,
+        sentences, footnotes, emphasis_spans, and the texts), bibliography (citations, works deduplicated
+        across papers, sentence_works), entities (from the authority files; mentions, unlinked_names),
+        events and claims.
+
+        The papers' own frames are then let go (their rows live on in these tables), so the rest of the
+        run does not hold every paper's frames beside the tables."""
         results = papers.results
         sources = {i: r.source for i, r in results.items()}
-        output = stages.text_tables(sources, {i: r.cleaned for i, r in results.items()})
-        output["hidden"] = stages.hidden_documents(sources)
-        output["corrections"] = papers.corrections
-        output["checked"] = None if papers.recheck_all else papers.fresh
-        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
-        return output
-
-    @asset(group_name="corpus")
-    def bibliography_tables(
-        context: AssetExecutionContext, papers: batch.DocumentSelection
-    ) -> dict[str, Any]:
-        """citations, works (deduplicated across papers) and sentence_works."""
-        results = papers.results
-        output = stages.bibliography_tables(
-            {i: r.cleaned for i, r in results.items()}, {i: r.citations for i, r in results.items()}
+        cleaned = {i: r.cleaned for i, r in results.items()}
+        text = stages.text_tables(sources, cleaned)
+        text["hidden"] = stages.hidden_documents(sources)
+        text["corrections"] = papers.corrections
+        text["checked"] = None if papers.recheck_all else papers.fresh
+        bibliography = stages.bibliography_tables(cleaned, {i: r.citations for i, r in results.items()})
+        output = {
+            "text_tables": text,
+            "bibliography_tables": bibliography,
+            "entity_tables": stages.entity_tables(
+                stages.load_authority(paths), {i: r.mentions for i, r in results.items()}
+            ),
+            "event_tables": stages.event_tables({i: r.events for i, r in results.items()}),
+            "claim_tables": stages.claim_tables(
+                {i: r.claims for i, r in results.items()}, bibliography["tables"]["citations"]
+            ),
+        }
+        del results, sources, cleaned
+        papers.release_frames()
+        context.add_output_metadata(
+            {name: frame.height for stage in output.values() for name, frame in stage["tables"].items()}
         )
-        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
-        return output
-
-    @asset(group_name="corpus")
-    def entity_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
-        """entities and entity_names from the authority files; mentions and unlinked_names of all papers."""
-        mentions = {i: r.mentions for i, r in papers.results.items()}
-        output = stages.entity_tables(stages.load_authority(paths), mentions)
-        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
-        return output
-
-    @asset(group_name="corpus")
-    def event_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
-        """time_expressions, events, event_participants and event_citations of all papers."""
-        output = stages.event_tables({i: r.events for i, r in papers.results.items()})
-        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
-        return output
-
-    @asset(group_name="corpus")
-    def claim_tables(
-        context: AssetExecutionContext, papers: batch.DocumentSelection, bibliography_tables: Any
-    ) -> dict[str, Any]:
-        """claims, claim_subjects and claim_citations of all papers."""
-        claims = {i: r.claims for i, r in papers.results.items()}
-        output = stages.claim_tables(claims, bibliography_tables["tables"]["citations"])
-        context.add_output_metadata({name: frame.height for name, frame in output["tables"].items()})
         return output
 
     table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
@@ -239,15 +226,16 @@ def build_definitions(root: Path) -> Definitions:
     @asset(
         group_name="package",
         ins={name: AssetIn(name) for name in table_names}
-        | {"text_tables": AssetIn("text_tables"), "papers": AssetIn("papers")},
+        | {"corpus_tables": AssetIn("corpus_tables"), "papers": AssetIn("papers")},
     )
     def data_package(
         context: AssetExecutionContext,
-        text_tables: Any,
+        corpus_tables: dict[str, Any],
         papers: batch.DocumentSelection,
         **tables: PublishedTable,
     ) -> str:
         """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
+        text_tables = corpus_tables["text_tables"]
         applied = [*text_tables["applied"], *(a for t in tables.values() for a in t.applied)]
         fixes.check_all_applied(text_tables["corrections"], applied)
         frames = {name: t.frame for name, t in tables.items()}
@@ -282,11 +270,7 @@ def build_definitions(root: Path) -> Definitions:
 
     corpus_assets = [
         papers,
-        text_tables,
-        bibliography_tables,
-        entity_tables,
-        event_tables,
-        claim_tables,
+        corpus_tables,
         *table_assets,
         data_package,
     ]
@@ -336,7 +320,9 @@ def documents_dask_job():
     papers_built(plan_documents().map(build_paper).collect())
 
 
-defs = build_definitions(project_root())
+# The corpus the module-level definitions (what `dagster dev` loads) are built for.
+DEFS_ROOT = project_root()
+defs = build_definitions(DEFS_ROOT)
 
 
 def dask_documents_job():

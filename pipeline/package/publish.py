@@ -10,16 +10,19 @@ deterministic: stable row order, no timestamps, fixed serialisation settings.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
+import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow
 import pyarrow.parquet as pq
 import yaml
 
@@ -84,9 +87,86 @@ def blank_empty_strings(frame: pl.DataFrame) -> pl.DataFrame:
 def write_table(frame: pl.DataFrame, csv_path: Path, parquet_path: Path) -> None:
     """Write one table as UTF-8 CSV (header, ISO dates, empty = missing) and as Parquet."""
     csv_path.parent.mkdir(parents=True, exist_ok=True)
-    parquet_path.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_csv(csv_path, line_terminator="\n", null_value="", date_format="%Y-%m-%d")
-    pq.write_table(frame.to_arrow(), parquet_path, compression="zstd", write_statistics=True)
+    csv_path.write_bytes(csv_bytes(frame))
+    write_parquet(frame, parquet_path)
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """The table as published in CSV: header, ISO dates, empty = missing, LF line ends."""
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, line_terminator="\n", null_value="", date_format="%Y-%m-%d")
+    return buffer.getvalue()
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(frame.to_arrow(), path, compression="zstd", write_statistics=True)
+
+
+def _previous_resources(root: Path | None) -> dict[str, dict[str, Any]]:
+    """The resources of the package published under ``root``, by name (none when there is none)."""
+    path = root / "datapackage.json" if root else None
+    if path is None or not path.exists():
+        return {}
+    try:
+        return {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))["resources"]}
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
+def _reusable_parquet(root: Path, csv_digest: str, schema: dict[str, Any], previous: dict) -> Path | None:
+    """The published Parquet twin of a table whose new CSV is byte for byte the published one, when it is
+    exactly what writing the table now would give: same Table Schema, intact, written by this pyarrow."""
+    csv_resource, parquet_resource = previous.get("csv"), previous.get("parquet")
+    if not csv_resource or not parquet_resource:
+        return None
+    if csv_resource.get("schema") != json.loads(json.dumps(schema)):  # as read back from the descriptor
+        return None
+    published_csv, published_parquet = root / csv_resource["path"], root / parquet_resource["path"]
+    if not published_csv.is_file() or not published_parquet.is_file():
+        return None
+    if sha256_file(published_csv) != csv_digest:
+        return None
+    if parquet_resource.get("x-hash") != f"sha256:{sha256_file(published_parquet)}":
+        return None
+    try:
+        created_by = pq.read_metadata(published_parquet).created_by
+    except (OSError, ValueError):
+        return None
+    return published_parquet if created_by.endswith(f"version {pyarrow.__version__}") else None
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def stage_table(
+    staging: Path, spec: TableSpec, frame: pl.DataFrame, published_root: Path | None, previous: dict
+) -> bool:
+    """Write one table's CSV and Parquet into ``staging``; a table whose rows are those already published
+    under ``published_root`` is linked from there instead of written again. True when it was reused."""
+    csv_path = staging / f"data/csv/{spec.name}.csv"
+    parquet_path = staging / f"data/parquet/{spec.name}.parquet"
+    frame = blank_empty_strings(frame)
+    content = csv_bytes(frame)
+    digest = hashlib.sha256(content).hexdigest()
+    reusable = (
+        _reusable_parquet(published_root, digest, frictionless_schema(spec), previous)
+        if published_root is not None
+        else None
+    )
+    if reusable is not None:
+        _link_or_copy(published_root / previous["csv"]["path"], csv_path)
+        _link_or_copy(reusable, parquet_path)
+        return True
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    csv_path.write_bytes(content)
+    write_parquet(frame, parquet_path)
+    return False
 
 
 def table_resources(spec: TableSpec, version: str, root: Path) -> list[dict[str, Any]]:
@@ -189,17 +269,21 @@ class PackageContents:
     figures: Mapping[str, bytes]
 
 
-def stage_package(staging: Path, meta: DatasetMetadata, contents: PackageContents) -> dict[str, Any]:
-    """Write every file of the package into ``staging`` and return the descriptor written there."""
+def stage_package(
+    staging: Path, meta: DatasetMetadata, contents: PackageContents, published_root: Path | None = None
+) -> dict[str, Any]:
+    """Write every file of the package into ``staging`` and return the descriptor written there.
+
+    With ``published_root``, a table whose rows are exactly those of the package published there keeps its
+    files (linked, not rewritten): the staged package is byte for byte what writing everything would give.
+    """
     tables, texts, figures = contents.tables, contents.texts, contents.figures
+    published = _previous_resources(published_root)
     resources: list[dict[str, Any]] = []
     for name in sorted(tables):
         spec, frame = tables[name]
-        write_table(
-            blank_empty_strings(frame),
-            staging / f"data/csv/{name}.csv",
-            staging / f"data/parquet/{name}.parquet",
-        )
+        previous = {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")}
+        stage_table(staging, spec, frame, published_root, previous)
         resources += table_resources(spec, meta.version, staging)
     for document_id in sorted(texts):
         relative = f"text/{document_id}.txt"
@@ -259,12 +343,13 @@ def validate_package(path: Path) -> list[str]:
         return _report_lines(Package(str(path)).validate())
 
 
-def _parquet_errors(root: Path, descriptor: dict[str, Any]) -> list[str]:
-    """Each Parquet twin must hold exactly its CSV table's rows and match its recorded size and hash."""
+def _parquet_errors(root: Path, descriptor: dict[str, Any], checked: Collection[str] = ()) -> list[str]:
+    """Each Parquet twin must hold exactly its CSV table's rows and match its recorded size and hash;
+    twins named in ``checked`` (already checked when the same files were published) are skipped."""
     resources = {r["name"]: r for r in descriptor["resources"]}
     errors = []
     for resource in resources.values():
-        if resource.get("format") != "parquet":
+        if resource.get("format") != "parquet" or resource["name"] in checked:
             continue
         path = root / resource["path"]
         if resource["x-hash"] != f"sha256:{sha256_file(path)}" or resource["x-bytes"] != path.stat().st_size:
@@ -311,7 +396,7 @@ def publish(
     with package_lock(root):
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
         try:
-            package = stage_package(staging, meta, contents)
+            package = stage_package(staging, meta, contents, root)
             errors = validate(staging / "datapackage.json")
             if errors:
                 shown = "\n  ".join(errors[:30])
