@@ -277,6 +277,40 @@ def test_timeline_draws_each_mark_once_however_many_papers_tell_it(extracted, au
     assert once.read_text(encoding="utf-8").count("<use ") >= len(marks)
 
 
+def test_timeline_cache_redraws_when_the_code_changes(tmp_path: Path, monkeypatch) -> None:
+    """The drawn figure is reused for the same inputs and code, never across a change of the renderer."""
+    from datetime import date
+
+    from pipeline.orchestration import stages
+    from pipeline.package import timeline
+
+    events = pl.DataFrame(
+        {
+            "event_id": ["d:e1"],
+            "event_type": ["meeting"],
+            "date_earliest": [date(1921, 3, 1)],
+            "date_latest": [date(1921, 3, 31)],
+            "record_status": ["active"],
+        }
+    )
+    participants = pl.DataFrame(
+        {"event_id": ["d:e1"], "entity_id": ["person:a"], "entity_type": ["person"], "role": ["agent"]}
+    )
+    entities = pl.DataFrame({"entity_id": ["person:a"], "preferred_name": ["A. Person"]})
+    drawn: list[Path] = []
+
+    def draw(*args) -> None:
+        drawn.append(args[-1])
+        args[-1].write_bytes(f"<svg>{len(drawn)}</svg>".encode())
+
+    monkeypatch.setattr(timeline, "render_timeline", draw)
+    monkeypatch.setattr(stages, "code_version", lambda: "code-1")
+    first = stages.timeline_figure(events, participants, entities, tmp_path)
+    assert stages.timeline_figure(events, participants, entities, tmp_path) == first and len(drawn) == 1
+    monkeypatch.setattr(stages, "code_version", lambda: "code-2")
+    assert stages.timeline_figure(events, participants, entities, tmp_path) != first and len(drawn) == 2
+
+
 def test_telegram_references_cite_and_documents_are_dated() -> None:
     text = (
         "# T\n\n**The Minister to the Secretary**\n\n[Telegram] Peking, February 19, 1918, 7 p.m. "

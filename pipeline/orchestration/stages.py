@@ -23,7 +23,7 @@ import polars as pl
 from pipeline.extract import citations as citation_parser
 from pipeline.extract import claims as claim_rules
 from pipeline.extract import dates, entities, events, works
-from pipeline.orchestration.fingerprints import DEBUG_ENV
+from pipeline.orchestration.fingerprints import DEBUG_ENV, code_version
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import blank_empty_strings
 from pipeline.package.schema import all_table_names, load_table_spec
@@ -481,11 +481,11 @@ def timeline_figure(
 ) -> bytes:
     """The timeline of events by person, as SVG bytes (deterministic).
 
-    Drawing costs seconds (matplotlib); with a ``cache`` folder, a figure is drawn only for inputs not
-    drawn before.
+    Importing matplotlib and drawing cost about a second; with a ``cache`` folder, a figure is drawn only
+    for inputs not drawn before by the same code.
     """
     active = events_table.filter(pl.col("record_status") == "active")
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(code_version().encode())
     for frame, drawn in (
         (active, TIMELINE_INPUTS["events"]),
         (participants, TIMELINE_INPUTS["event_participants"]),
