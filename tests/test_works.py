@@ -7,7 +7,13 @@ import pytest
 
 from evaluation.citation_scoring import markdown_notes_to_frames
 from pipeline.extract.citations import extract_citations
-from pipeline.extract.works import build_works, link_sentences_to_works, render_chicago
+from pipeline.extract.works import (
+    build_works,
+    describe_citations,
+    link_sentences_to_works,
+    merge_works,
+    render_chicago,
+)
 from pipeline.package.schema import conform, load_table_spec, validate
 
 
@@ -131,3 +137,19 @@ def test_a_work_the_renderer_cannot_format_keeps_its_raw_text() -> None:
     assert (book["chicago"], book["chicago_is_raw"]) == ("Lee, Ann. *One Book*. Boston, 1990.", False)
     spec = load_table_spec("works")
     validate(spec, conform(spec, works))
+
+
+def test_a_corpus_merges_each_papers_own_descriptions(paper) -> None:
+    """Works over two papers from descriptions made paper by paper equal works made over both at once, and
+    a work both papers cite is one work counted in two documents."""
+    first = extract_citations(paper.footnotes, paper.emphasis_spans)
+    renamed = [pl.col(c).str.replace("^kennan-op-263", "other-paper") for c in ("citation_id", "refers_to")]
+    second = first.with_columns(*renamed, pl.lit("other-paper").alias("document_id"))
+    both = pl.concat([first, second], how="diagonal_relaxed")
+    together, together_ids = build_works(both)
+    merged, merged_ids = merge_works([*describe_citations(first), *describe_citations(second)], both)
+    assert merged.equals(together) and merged_ids.equals(together_ids)
+    alone, _ = build_works(first)
+    assert merged["work_id"].to_list() == alone["work_id"].to_list()
+    cited_by_both = merged.filter(pl.col("document_count") == 2)
+    assert len(cited_by_both) == len(alone) - len(alone.filter(pl.col("citation_count") == 0))

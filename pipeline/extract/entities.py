@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from pipeline.extract.persons import (
     PersonSpan,
@@ -34,6 +33,7 @@ from pipeline.extract.persons import (
 from pipeline.package.schema import extracted_columns, rows_to_frame
 from pipeline.paths import AUTHORITY_DIR
 from pipeline.text.ingest import slug
+from pipeline.vocab import load_yaml
 
 ENTITY_TYPES = ("person", "organisation", "place")
 ID_PATTERN = re.compile(r"^(person|org|place):[a-z0-9][a-z0-9-]*$")
@@ -302,7 +302,7 @@ def load_authority(path_or_dir: str | Path = AUTHORITY_DIR) -> Authority:
     """Load and check the authority file(s): unique IDs, known types, no unresolvable shared names."""
     entities: dict[str, Entity] = {}
     for file in _authority_files(path_or_dir):
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(file.read_text(encoding="utf-8")) or {}
         entity_type = raw.get("entity_type")
         if entity_type not in ENTITY_TYPES:
             raise AuthorityError(

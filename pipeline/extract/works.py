@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -139,35 +141,70 @@ def _resolve_target(citation_id: str, by_id: dict[str, dict[str, Any]]) -> dict[
     return row
 
 
-def build_works(citations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Deduplicate the citations of all documents into works; return (works, citations with work_id)."""
+@dataclass(frozen=True)
+class CitedWork:
+    """What one citation stands for: the dedup key of its work, the work's type and fields as this citation
+    gives them, and the raw text to fall back on."""
+
+    citation_id: str
+    key: tuple[str, ...]
+    work_type: str
+    fields: dict[str, Any]
+    raw: str
+    abbreviation: str | None
+
+
+def describe_citations(citations: pl.DataFrame) -> list[CitedWork]:
+    """The work behind each citation of one document (commentary cites none), in the frame's order.
+
+    Referring citations (Ibid., short forms) point within their own document, so a paper's descriptions
+    do not change with the rest of the corpus and are worked out once, when the paper is built.
+    """
     rows = citations.to_dicts()
     by_id = {r["citation_id"]: r for r in rows}
-    keys: dict[str, tuple[str, ...]] = {}
-    described: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
-    raws: dict[tuple[str, ...], str] = {}
+    described = []
     for row in rows:
         if row["reference_type"] == "commentary":
             continue
         base = _resolve_target(row["citation_id"], by_id)
         key, work_type, fields = _describe(base)
-        keys[row["citation_id"]] = key
+        raw = base.get("raw") or row.get("raw") or ""
+        described.append(CitedWork(row["citation_id"], key, work_type, fields, raw, row.get("abbreviation")))
+    return described
+
+
+def build_works(citations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Deduplicate the citations of all documents into works; return (works, citations with work_id)."""
+    return merge_works(describe_citations(citations), citations)
+
+
+def merge_works(cited: Iterable[CitedWork], citations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Works from the citations' descriptions (in document order, then citation order): one per key, each
+    field taken from the first citation that gives it; return (works, citations with work_id)."""
+    keys: dict[str, tuple[str, ...]] = {}
+    described: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
+    raws: dict[tuple[str, ...], str] = {}
+    for citation in cited:
+        key = citation.key
+        keys[citation.citation_id] = key
         if key not in described:
-            described[key] = (work_type, dict(fields))
-            raws[key] = base.get("raw") or row.get("raw") or ""
+            described[key] = (citation.work_type, dict(citation.fields))
+            raws[key] = citation.raw
         else:
             known = described[key][1]
-            for name, value in fields.items():
+            for name, value in citation.fields.items():
                 if known.get(name) in (None, "") and value not in (None, ""):
                     known[name] = value
-        if row.get("abbreviation"):
-            described[key][1]["abbreviation"] = described[key][1].get("abbreviation") or row["abbreviation"]
+        if citation.abbreviation:
+            described[key][1]["abbreviation"] = described[key][1].get("abbreviation") or citation.abbreviation
     work_ids = _assign_ids(described)
-    citation_work = {cid: work_ids[key] for cid, key in keys.items()}
-    with_ids = citations.with_columns(
-        pl.col("citation_id")
-        .replace_strict(citation_work, default=None, return_dtype=pl.String)
-        .alias("work_id")
+    # A join, not a replace: a mapping is converted once per chunk, and a corpus has a chunk per paper.
+    citation_work = pl.DataFrame(
+        {"citation_id": list(keys), "work_id": [work_ids[key] for key in keys.values()]},
+        schema={"citation_id": pl.String, "work_id": pl.String},
+    )
+    with_ids = citations.drop("work_id", strict=False).join(
+        citation_work, on="citation_id", how="left", maintain_order="left"
     )
     return _works_frame(described, work_ids, with_ids, raws), with_ids
 

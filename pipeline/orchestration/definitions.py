@@ -199,7 +199,11 @@ def build_definitions(root: Path) -> Definitions:
         text["hidden"] = stages.hidden_documents(sources)
         text["corrections"] = papers.corrections
         text["checked"] = None if papers.recheck_all else papers.fresh
-        bibliography = stages.bibliography_tables(cleaned, {i: r.citations for i, r in results.items()})
+        bibliography = stages.bibliography_tables(
+            cleaned,
+            {i: r.citations for i, r in results.items()},
+            {i: r.cited_works for i, r in results.items()},
+        )
         output = {
             "text_tables": text,
             "bibliography_tables": bibliography,

@@ -22,6 +22,7 @@ import yaml
 
 from pipeline.paths import REPO_ROOT, SCHEMA_DIR, VOCAB_DIR
 from pipeline.text.ingest import discover_documents
+from pipeline.vocab import load_yaml
 
 STATE_FILE = Path(".dagster_home") / "build-state.json"
 DOCUMENT_STORE = Path(".dagster_home") / "documents"
@@ -68,7 +69,7 @@ def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
         data = path.read_bytes()
         whole.update(path.name.encode() + b"\0" + data)
         try:
-            entries = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+            entries = load_yaml(data) or []
         except yaml.YAMLError:
             entries = []
         for entry in entries if isinstance(entries, list) else []:

@@ -13,7 +13,7 @@ import io
 import os
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,6 +204,8 @@ class DocumentResult:
     events: dict[str, pl.DataFrame]
     claims: dict[str, pl.DataFrame]
     bibliography_alone: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # What each citation stands for, worked out with the paper: combining the corpus only merges them.
+    cited_works: tuple[works.CitedWork, ...] = ()
 
     def own_tables(self) -> dict[str, pl.DataFrame]:
         """The rows this paper adds to the tables that are plain unions of per-paper rows."""
@@ -285,7 +287,8 @@ def build_document(
                 mentions["unlinked_names"],
             ),
         )
-        work_table, linked = _stage(document_id, "works", lambda: works.build_works(found_citations))
+        cited = _stage(document_id, "works", lambda: works.describe_citations(found_citations))
+        work_table, linked = _stage(document_id, "works", lambda: works.merge_works(cited, found_citations))
     except _StageFailed as failed:
         return DocumentOutcome(document_id, None, [failed.problem])
     # The OCR text is not needed once extracted (the package keeps its digest): stored and combined
@@ -301,6 +304,7 @@ def build_document(
         found_events,
         found_claims,
         {"citations": linked, "works": work_table},
+        tuple(cited),
     )
     problems = [
         DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))
@@ -408,12 +412,19 @@ def text_tables(sources: dict[str, CorrectedSource], cleaned: dict[str, CleanedD
 
 
 def bibliography_tables(
-    cleaned: dict[str, CleanedDocument], citations: dict[str, pl.DataFrame]
+    cleaned: dict[str, CleanedDocument],
+    citations: dict[str, pl.DataFrame],
+    cited: dict[str, Sequence[works.CitedWork]],
 ) -> dict[str, Any]:
-    """Citations with their works, deduplicated across all documents, and sentence-to-work links."""
+    """Citations with their works, deduplicated across all documents, and sentence-to-work links.
+
+    ``cited`` holds each paper's ``works.describe_citations``, stored with its build; a paper stored
+    without them is described again here.
+    """
     ids = sorted(cleaned)
     all_citations = pl.concat([citations[i] for i in ids], how="diagonal_relaxed")
-    work_table, linked = works.build_works(all_citations)
+    described = (c for i in ids for c in (cited.get(i) or works.describe_citations(citations[i])))
+    work_table, linked = works.merge_works(described, all_citations)
     footnotes = pl.concat([cleaned[i].footnotes for i in ids], how="vertical")
     return {
         "tables": {

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import yaml
 
 from pipeline.paths import SCHEMA_DIR
+from pipeline.vocab import load_yaml
 
 if TYPE_CHECKING:  # pandera (and pandas under it) costs seconds to import; only validation needs it
     import pandera.polars as pa
@@ -161,8 +161,7 @@ def load_table_spec(name: str, schema_dir: Path = SCHEMA_DIR) -> TableSpec:
     path = schema_dir / f"{name}.yaml"
     if not path.exists():
         raise SchemaSpecError(f"no table specification at {path}")
-    # The C loader (when PyYAML has it) reads the same YAML several times faster.
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     if raw.get("name", name) != name:
         raise SchemaSpecError(f"{path}: name {raw['name']!r} does not match the file name")
     return parse_table_spec(name, raw)

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from pipeline.vocab import load_yaml
+
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 OTHER_KIND = "not a .md, .markdown or .txt file"
 METADATA_FILE = "metadata.yaml"
@@ -138,7 +140,7 @@ def read_metadata(path: Path) -> dict[str, Any]:
     """Read and check a document's metadata.yaml: known keys only, right types."""
     text = decode_text(path, path.read_bytes(), allow_empty=True)
     try:
-        meta = yaml.safe_load(text) or {}
+        meta = load_yaml(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
