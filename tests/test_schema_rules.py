@@ -115,3 +115,25 @@ def test_the_pandera_error_names_the_column_and_the_rule():
         pandera.errors.SchemaErrors, match=r"Column 'a' failed.*required, found an empty string"
     ):
         validate(spec, _frame(spec, a=["x", ""]))
+
+
+def test_foreign_keys_name_each_dangling_value_once() -> None:
+    """The committed package's keys all resolve; a mention of an entity that is not there is named once,
+    with its table, column and value, however often it occurs."""
+    from pipeline.package.schema import load_table_spec
+    from pipeline.package.tables import foreign_key_errors
+
+    parquet = Path(__file__).resolve().parent.parent / "data" / "parquet"
+    tables = {
+        name: (load_table_spec(name), pl.read_parquet(parquet / f"{name}.parquet"))
+        for name in ("mentions", "entities", "sentences", "footnotes", "paragraphs", "documents")
+    }
+    assert foreign_key_errors(tables) == []
+    spec, mentions = tables["mentions"]
+    stray = mentions.head(3).with_columns(pl.lit("person:not-in-the-authority").alias("entity_id"))
+    tables["mentions"] = (spec, pl.concat([mentions, stray]))
+    assert foreign_key_errors(tables) == [
+        "mentions: entity_id = ('person:not-in-the-authority',) has no row in entities"
+    ]
+    del tables["entities"]
+    assert any("refers to missing table entities" in e for e in foreign_key_errors(tables))

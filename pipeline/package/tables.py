@@ -88,8 +88,8 @@ def foreign_key_errors(tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]) -> 
             target = tables[fk.resource][1].select(
                 [pl.col(t).alias(s) for s, t in zip(fk.fields, fk.reference_fields, strict=True)]
             )
-            keys = frame.select(fk.fields).drop_nulls().unique()
-            dangling = keys.join(target.unique(), on=list(fk.fields), how="anti").sort(list(fk.fields))
+            keys = frame.select(fk.fields).drop_nulls()
+            dangling = keys.join(target, on=list(fk.fields), how="anti").unique().sort(list(fk.fields))
             for row in dangling.head(5).iter_rows():
                 errors.append(f"{name}: {', '.join(fk.fields)} = {row} has no row in {fk.resource}")
     return errors
