@@ -59,7 +59,6 @@ def _collapsed_shape(classes: str) -> str:
     return SHAPE_RUN.sub(r"\1\1", classes)[:8]
 
 
-@lru_cache(maxsize=200_000)
 def word_features(token: str) -> tuple[str, ...]:
     """Features of a token on its own: word, shape, affixes, punctuation at its edges, word classes."""
     word = token.strip(EDGE_PUNCTUATION)
@@ -99,13 +98,13 @@ def word_features(token: str) -> tuple[str, ...]:
     return tuple(features)
 
 
-TokenParts = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]
+Feature = str | bytes
+TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], bool]
 
 
-@lru_cache(maxsize=200_000)
-def _token_parts(token: str) -> TokenParts:
+def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]:
     """A token's own features; what it tells its neighbours two before, one before, one after and two after
-    it; and whether it is the word "in" (looked up once per distinct token)."""
+    it; and whether it is the word "in"."""
     own = word_features(token)
     word, shape, last = own[1], own[2], own[5]
     around = (
@@ -118,12 +117,46 @@ def _token_parts(token: str) -> TokenParts:
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
+FLAGS = ("quoted", "paren", "after_in", "start", "end", "italic")
 EDGES = ((), ("1edge",), ("-1edge",), ())
 
 
+class FeatureReader:
+    """Turns tokens into feature tuples, caching each distinct token's part (the same words recur in every
+    reference).
+
+    Without ``known`` it gives every feature as a string (what training needs). With ``known``, the
+    attributes of a trained model, it keeps only those and gives them as UTF-8 bytes: a CRF ignores
+    attributes it was not trained on, so the labelling is the same, and python-crfsuite then neither looks
+    up the unknown ones nor re-encodes the rest, which is most of its cost per reference.
+    """
+
+    def __init__(self, known: frozenset[str] | None = None) -> None:
+        self.known = known
+        self.parts = lru_cache(maxsize=200_000)(self._parts)
+        self.positions = tuple(self._keep((name,)) for name in POSITIONS)
+        self.flags = {name: self._keep((name,)) for name in FLAGS}
+        self.edges = tuple(self._keep(edge) for edge in EDGES)
+
+    def _keep(self, features: tuple[str, ...]) -> tuple[Feature, ...]:
+        if self.known is None:
+            return features
+        return tuple(feature.encode() for feature in features if feature in self.known)
+
+    def _parts(self, token: str) -> TokenParts:
+        own, around, is_in = _token_parts(token)
+        return self._keep(own), tuple(self._keep(features) for features in around), is_in
+
+
+ALL_FEATURES = FeatureReader()
+
+
 def sequence_features(
-    text: str, italics: list[tuple[int, int]] | None = None, spans: list[tuple[int, int]] | None = None
-) -> list[tuple[str, ...]]:
+    text: str,
+    italics: list[tuple[int, int]] | None = None,
+    spans: list[tuple[int, int]] | None = None,
+    reader: FeatureReader = ALL_FEATURES,
+) -> list[tuple[Feature, ...]]:
     """Features of every token of one reference (see tokenize), with context from its neighbours.
 
     spans are the tokens' offsets when the caller has them already (see tokenize). A neighbour's features
@@ -133,39 +166,42 @@ def sequence_features(
     spans = spans if spans is not None else tokenize(text)
     tokens = [text[a:b] for a, b in spans]
     count = len(tokens)
-    parts = [_token_parts(token) for token in tokens]
-    sequence: list[tuple[str, ...]] = []
+    parts_of = reader.parts
+    parts = [parts_of(token) for token in tokens]
+    positions, flag, edges = reader.positions, reader.flags, reader.edges
+    quoted, paren, after_in_flag = flag["quoted"], flag["paren"], flag["after_in"]
+    sequence: list[tuple[Feature, ...]] = []
     in_quote = in_paren = after_in = False
     last = count - 1
     for index, token in enumerate(tokens):
         own, _, is_in = parts[index]
-        flags = (POSITIONS[index * 8 // count],)
+        flags = positions[index * 8 // count]
         first_char = token[0]
         if first_char in OPENING_QUOTES:
             in_quote = True
         elif first_char == "(":
             in_paren = True
         if in_quote:
-            flags += ("quoted",)
+            flags += quoted
         if in_paren:
-            flags += ("paren",)
+            flags += paren
         if after_in:
-            flags += ("after_in",)
+            flags += after_in_flag
         if index == 0:
-            flags += ("start",)
+            flags += flag["start"]
         if index == last:
-            flags += ("end",)
+            flags += flag["end"]
         if italics:
             a_token, b_token = spans[index]
             if any(a < b_token and a_token < b for a, b in italics):
-                flags += ("italic",)
+                flags += flag["italic"]
         sequence.append(
             own
             + flags
-            + (parts[index - 2][1][0] if index >= 2 else ())
-            + (parts[index - 1][1][1] if index >= 1 else EDGES[1])
-            + (parts[index + 1][1][2] if index < last else EDGES[2])
-            + (parts[index + 2][1][3] if index + 1 < last else ())
+            + (parts[index - 2][1][0] if index >= 2 else edges[0])
+            + (parts[index - 1][1][1] if index >= 1 else edges[1])
+            + (parts[index + 1][1][2] if index < last else edges[2])
+            + (parts[index + 2][1][3] if index + 1 < last else edges[3])
         )
         if token.rstrip(".,;:").endswith(CLOSING_QUOTES):
             in_quote = False

@@ -18,7 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract.reference_features import FEATURE_SET_VERSION, sequence_features, tokenize
+from pipeline.extract.reference_features import (
+    FEATURE_SET_VERSION,
+    FeatureReader,
+    sequence_features,
+    tokenize,
+)
 from pipeline.paths import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "models" / "reference-crf"
@@ -174,6 +179,7 @@ class ReferenceModel:
             )
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model_path))
+        self.features = FeatureReader(frozenset(self.tagger.info().attributes))
 
     def label(
         self, text: str, italics: list[tuple[int, int]] | None = None, marginals: bool = False
@@ -183,7 +189,7 @@ class ReferenceModel:
         if not spans:
             return Labelling(text, [], [], [], 1.0)
         tagger = self.tagger
-        tagger.set(sequence_features(text, italics, spans))
+        tagger.set(sequence_features(text, italics, spans, self.features))
         labels = tagger.tag()
         token_marginals = (
             [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
