@@ -132,20 +132,30 @@ class FeatureReader:
     """
 
     def __init__(self, known: frozenset[str] | None = None) -> None:
-        self.known = known
+        self.encoded = {name: name.encode() for name in known} if known is not None else None
         self.parts = lru_cache(maxsize=200_000)(self._parts)
         self.positions = tuple(self._keep((name,)) for name in POSITIONS)
         self.flags = {name: self._keep((name,)) for name in FLAGS}
         self.edges = tuple(self._keep(edge) for edge in EDGES)
 
     def _keep(self, features: tuple[str, ...]) -> tuple[Feature, ...]:
-        if self.known is None:
+        if self.encoded is None:
             return features
-        return tuple(feature.encode() for feature in features if feature in self.known)
+        return tuple(filter(None, map(self.encoded.get, features)))
 
     def _parts(self, token: str) -> TokenParts:
-        own, around, is_in = _token_parts(token)
-        return self._keep(own), tuple(self._keep(features) for features in around), is_in
+        if self.encoded is None:
+            return _token_parts(token)
+        get = self.encoded.get
+        own = word_features(token)
+        word, shape, last = own[1], own[2], own[5]
+        around = (
+            tuple(filter(None, (get("2" + word),))),
+            tuple(filter(None, (get("1" + word), get("1" + shape), get("1" + last)))),
+            tuple(filter(None, (get("-1" + word), get("-1" + shape), get("-1" + last)))),
+            tuple(filter(None, (get("-2" + word),))),
+        )
+        return tuple(filter(None, map(get, own))), around, word == "w=in"
 
 
 ALL_FEATURES = FeatureReader()
@@ -156,7 +166,7 @@ def sequence_features(
     italics: list[tuple[int, int]] | None = None,
     spans: list[tuple[int, int]] | None = None,
     reader: FeatureReader = ALL_FEATURES,
-) -> list[tuple[Feature, ...]]:
+) -> list[list[Feature]]:
     """Features of every token of one reference (see tokenize), with context from its neighbours.
 
     spans are the tokens' offsets when the caller has them already (see tokenize). A neighbour's features
@@ -166,15 +176,20 @@ def sequence_features(
     spans = spans if spans is not None else tokenize(text)
     tokens = [text[a:b] for a, b in spans]
     count = len(tokens)
-    parts_of = reader.parts
-    parts = [parts_of(token) for token in tokens]
+    if not count:
+        return []
+    parts = list(map(reader.parts, tokens))
     positions, flag, edges = reader.positions, reader.flags, reader.edges
     quoted, paren, after_in_flag = flag["quoted"], flag["paren"], flag["after_in"]
-    sequence: list[tuple[Feature, ...]] = []
+    # What each token hears from the token two before, one before, one after and two after it.
+    from_two_before = [edges[0], edges[0], *(part[1][0] for part in parts)]
+    from_one_before = [edges[1], *(part[1][1] for part in parts)]
+    from_one_after = [*(part[1][2] for part in parts[1:]), edges[2]]
+    from_two_after = [*(part[1][3] for part in parts[2:]), edges[3], edges[3]]
+    sequence: list[list[Feature]] = []
     in_quote = in_paren = after_in = False
     last = count - 1
     for index, token in enumerate(tokens):
-        own, _, is_in = parts[index]
         flags = positions[index * 8 // count]
         first_char = token[0]
         if first_char in OPENING_QUOTES:
@@ -195,17 +210,20 @@ def sequence_features(
             a_token, b_token = spans[index]
             if any(a < b_token and a_token < b for a, b in italics):
                 flags += flag["italic"]
+        own, _, is_in = parts[index]
         sequence.append(
-            own
-            + flags
-            + (parts[index - 2][1][0] if index >= 2 else edges[0])
-            + (parts[index - 1][1][1] if index >= 1 else edges[1])
-            + (parts[index + 1][1][2] if index < last else edges[2])
-            + (parts[index + 2][1][3] if index + 1 < last else edges[3])
+            [
+                *own,
+                *flags,
+                *from_two_before[index],
+                *from_one_before[index],
+                *from_one_after[index],
+                *from_two_after[index],
+            ]
         )
-        if token.rstrip(".,;:").endswith(CLOSING_QUOTES):
+        if in_quote and token.rstrip(".,;:").endswith(CLOSING_QUOTES):
             in_quote = False
-        if ")" in token:
+        if in_paren and ")" in token:
             in_paren = False
         if is_in:
             after_in = True
