@@ -165,6 +165,45 @@ ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
 FINAL_WORD = re.compile(r"([\w.]+)\.$")
 
 
+def _any_of(matched: list[re.Pattern[str]], full: list[re.Pattern[str]], searched: list[re.Pattern[str]]):
+    """One pattern that matches a text exactly when one of the patterns would (``matched`` with .match,
+    ``full`` with .fullmatch, ``searched`` with .search): a single call rules out a cascade of checks."""
+    parts = []
+    for patterns, before, after in ((matched, "", ""), (full, "", r"\Z"), (searched, r"[\s\S]*?", "")):
+        for pattern in patterns:
+            body = re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern.removeprefix("(?i)"))
+            flags = "i" if pattern.flags & re.IGNORECASE else ""
+            parts.append(f"{before}(?{flags}:{body}){after}" if flags else f"{before}(?:{body}){after}")
+    return re.compile("|".join(parts))
+
+
+# Every form the token reader looks for in a plain piece before taking it for names or leaving it unread
+# (undated, letters and interviews, editors, et al., name suffixes, shelf marks, archives): most pieces are
+# none of these, and one match tells.
+PLAIN_PIECE_FORMS = _any_of(
+    [
+        INTERVIEW,
+        AUTHORED_DOCUMENT,
+        CORRESPONDENCE,
+        EDITED_BY,
+        EDITOR_MARK,
+        ET_AL,
+        NAME_SUFFIX,
+        BOX,
+        RECORD_GROUP,
+        MICROFILM,
+        FOLDER,
+        SHELF_MARK,
+        DECIMAL_FILE,
+        COLLECTION_RE,
+        ACRONYM_ARCHIVE,
+        INTERVIEW_BY,
+    ],
+    [UNDATED],
+    [ARCHIVE_WORDS],
+)
+
+
 @dataclass
 class Token:
     """A piece of a reference: an italic run, a quoted run, a parenthesised group or a plain piece."""
@@ -419,6 +458,8 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
 
 def _split_in(piece: str, offset: int) -> list[Token]:
     """A plain piece may end in " in" before a container, or start with "in"."""
+    if "in" not in piece:
+        return [Token("plain", piece, offset, offset + len(piece))]
     match = ENDS_IN_IN.match(piece)
     if match:
         head = match.group(1).strip(" ,.")
@@ -456,6 +497,8 @@ TRAILING_NAME_SUFFIX = re.compile(r",\s*(?:Jr|Sr|II|III|IV)\.?$")
 @lru_cache(maxsize=65536)
 def to_edtf(text: str) -> str | None:
     """An EDTF date from "29 August 1929", "30–31 March 1981", "January 1919", "Winter 1990", "1943"."""
+    if not DIGIT.search(text):
+        return None
     text = UNDATED_LEAD.sub("", text.replace("(", " ").replace(")", " ").strip())
     text = " ".join(text.split()).rstrip(".,")
     if match := DAY_MONTH_YEAR.match(text):
@@ -482,6 +525,8 @@ def _day_range(year: str, month: int, day: str, day_end: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def _is_date(text: str) -> bool:
+    if not DIGIT.search(text):
+        return False
     stripped = UNDATED_LEAD.sub("", text.strip())
     return bool(stripped) and not BARE_YEAR.match(stripped.strip("()")) and to_edtf(text) is not None
 
@@ -733,23 +778,24 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "date" or _is_date(text):
             parsed.set("item_date", to_edtf(text))
             continue
-        if UNDATED.fullmatch(text):
+        has_form = PLAIN_PIECE_FORMS.match(text) is not None
+        if has_form and UNDATED.fullmatch(text):
             continue
-        if _apply_item(parsed, text):
+        if has_form and _apply_item(parsed, text):
             if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
                 parsed.values["container_title"] = parsed.values.pop("title")
             continue
-        if (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
+        if has_form and (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
             parsed.set("editors", "; ".join(_split_names(match.group(1))))
             continue
-        if EDITOR_MARK.match(text):
+        if has_form and EDITOR_MARK.match(text):
             _mark_editors(parsed, editors_pending, in_container, text)
             editors_pending = []
             continue
-        if ET_AL.match(text):
+        if has_form and ET_AL.match(text):
             parsed.set("et_al", True)
             continue
-        if NAME_SUFFIX.match(text) and parsed.names:
+        if has_form and NAME_SUFFIX.match(text) and parsed.names:
             parsed.names[-1] += f", {text}"
             continue
         if parsed.reference_type == "interview" and re.fullmatch(r"[A-Z][\w\- ]+", text):
@@ -761,9 +807,13 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         after_container = tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title"))
         if titles and _read_tail_token(parsed, text, after_container):
             continue
-        if _apply_location(parsed, text):
+        if has_form and _apply_location(parsed, text):
             continue
-        if ACRONYM_ARCHIVE.match(text) and any(_is_location(t.text) for t in tokens[index + 1 :]):
+        if (
+            has_form
+            and ACRONYM_ARCHIVE.match(text)
+            and any(_is_location(t.text) for t in tokens[index + 1 :])
+        ):
             parsed.set("archive", text)
             continue
         if not titles and (_is_names(text) or _is_corporate(text)):
@@ -772,7 +822,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             else:
                 parsed.names += _split_names(text) if _is_names(text) else [text]
             continue
-        if not titles and INTERVIEW_BY.match(text):
+        if not titles and has_form and INTERVIEW_BY.match(text):
             parsed.reference_type = "interview"
             parsed.set("interviewee", "; ".join(parsed.names))
             parsed.names = []

@@ -154,17 +154,15 @@ class Labelling:
 
     def segments(self) -> list[tuple[str, int, int, float]]:
         """Runs of tokens with the same label: (label, start, end, lowest token marginal in the run)."""
-        runs: list[list[Any]] = []
-        marginals = self.marginals or [1.0] * len(self.labels)
-        for (start, end), label, marginal in zip(self.spans, self.labels, marginals, strict=True):
-            if runs and runs[-1][0] == label:
-                run = runs[-1]
-                run[2] = end
-                if marginal < run[3]:
-                    run[3] = marginal
-            else:
-                runs.append([label, start, end, marginal])
-        return [(label, start, end, marginal) for label, start, end, marginal in runs]
+        labels, spans, marginals = self.labels, self.spans, self.marginals
+        if not labels:
+            return []
+        firsts = [0, *(index for index in range(1, len(labels)) if labels[index] != labels[index - 1])]
+        ends = [*firsts[1:], len(labels)]
+        return [
+            (labels[a], spans[a][0], spans[b - 1][1], min(marginals[a:b]) if marginals else 1.0)
+            for a, b in zip(firsts, ends, strict=True)
+        ]
 
 
 class ReferenceModel:
