@@ -252,6 +252,8 @@ def _protected_spans(text: str, italics: list[tuple[int, int]]) -> list[tuple[in
 
 def _sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
     """Offsets where a new sentence starts inside a note."""
+    if "." not in text:
+        return []
     cuts = []
     for match in SENTENCE_END.finditer(text):
         dot = match.start()
@@ -442,7 +444,7 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
             "pp",
             "jr",
             "sr",
-        ) or ENDS_IN_INITIAL.search(stripped):
+        ) or ("A" <= stripped.rstrip("\n")[-1:] <= "Z" and ENDS_IN_INITIAL.search(stripped)):
             stripped = piece.strip(" :;")
         if not stripped or stripped in ("in", "In"):
             if stripped:
@@ -661,7 +663,7 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
         cut = match.end()
         body = body[cut:]
         italics = [(a - cut, b - cut) for a, b in italics]
-    if match := HEREAFTER.search(body):
+    if "ereafter" in body and (match := HEREAFTER.search(body)):
         abbreviation = match.group(1).strip().rstrip(")")
         if re.fullmatch(r"(?:\w\.)+\w", abbreviation) and body.rstrip().endswith("."):
             abbreviation += "."

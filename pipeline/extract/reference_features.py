@@ -75,13 +75,15 @@ def word_features(token: str) -> tuple[str, ...]:
         features.append("punct")
     elif word.isdigit():
         features.append("digits=" + str(min(len(word), 5)))
-    if YEAR.match(word):
+    # Each pattern is tried only when the word's first character allows it (most words: none).
+    first = word[:1]
+    if first in ("1", "2") and YEAR.match(word):
         features.append("year")
-    if PAGE_RANGE.match(word):
+    if first.isdigit() and PAGE_RANGE.match(word):
         features.append("range")
-    if ROMAN.match(lower):
+    if first and first.lower() in "ivxlcdm" and ROMAN.match(lower):
         features.append("roman")
-    if INITIAL.match(token.rstrip(",;:")):
+    if "A" <= token[0] <= "Z" and INITIAL.match(token.rstrip(",;:")):
         features.append("initial")
     if word[:1].isupper():
         features.append("cap")
