@@ -258,8 +258,8 @@ def clean(text: str) -> str:
 
 def split_names(text: str) -> tuple[list[str], bool]:
     """Personal names in "Given Family" order from a printed author list, and whether it ends in et al."""
-    et_al = bool(ET_AL.search(text))
-    text = ET_AL.sub("", text)
+    text, et_al_count = ET_AL.subn("", text)
+    et_al = et_al_count > 0
     text = NAME_SEPARATOR.sub(" ; ", text.strip(" ,;:"))
     names: list[str] = []
     for group in text.split(" ; "):
@@ -319,8 +319,8 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
         if names:
             values["editors"] = "; ".join(names)
     for label, name in (("title", "title"), ("place", "place"), ("publisher", "publisher")):
-        if label in texts and clean(texts[label][0]):
-            values[name] = clean(texts[label][0])
+        if label in texts and (value := clean(texts[label][0])):
+            values[name] = value
     if "container" in texts:
         container = clean(CONTAINER_LEAD.sub("", clean(texts["container"][0])))
         if container:
