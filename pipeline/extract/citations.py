@@ -144,7 +144,7 @@ NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.)+[A-Z]?\.?|de|van|vo
 # Patterns of the token readers, compiled once.
 QUOTED_OR_PARENTHESISED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|\([^()]*\)")
 SENTENCE_END = re.compile(r"\.[”\"’)]?\s+(?=[A-Z“\"(])")
-LAST_WORD = re.compile(r"([\w.'’]+)$")
+WORD_RUN = re.compile(r"[\w.'’]+")
 INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 COMMA_PIECE = re.compile(r"[^,]+")
 ENDS_IN_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]$")
@@ -163,45 +163,6 @@ DIGIT = re.compile(r"\d")
 NUMBER = re.compile(r"\d+")
 ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
 FINAL_WORD = re.compile(r"([\w.]+)\.$")
-
-
-def _any_of(matched: list[re.Pattern[str]], full: list[re.Pattern[str]], searched: list[re.Pattern[str]]):
-    """One pattern that matches a text exactly when one of the patterns would (``matched`` with .match,
-    ``full`` with .fullmatch, ``searched`` with .search): a single call rules out a cascade of checks."""
-    parts = []
-    for patterns, before, after in ((matched, "", ""), (full, "", r"\Z"), (searched, r"[\s\S]*?", "")):
-        for pattern in patterns:
-            body = re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern.removeprefix("(?i)"))
-            flags = "i" if pattern.flags & re.IGNORECASE else ""
-            parts.append(f"{before}(?{flags}:{body}){after}" if flags else f"{before}(?:{body}){after}")
-    return re.compile("|".join(parts))
-
-
-# Every form the token reader looks for in a plain piece before taking it for names or leaving it unread
-# (undated, letters and interviews, editors, et al., name suffixes, shelf marks, archives): most pieces are
-# none of these, and one match tells.
-PLAIN_PIECE_FORMS = _any_of(
-    [
-        INTERVIEW,
-        AUTHORED_DOCUMENT,
-        CORRESPONDENCE,
-        EDITED_BY,
-        EDITOR_MARK,
-        ET_AL,
-        NAME_SUFFIX,
-        BOX,
-        RECORD_GROUP,
-        MICROFILM,
-        FOLDER,
-        SHELF_MARK,
-        DECIMAL_FILE,
-        COLLECTION_RE,
-        ACRONYM_ARCHIVE,
-        INTERVIEW_BY,
-    ],
-    [UNDATED],
-    [ARCHIVE_WORDS],
-)
 
 
 @dataclass
@@ -250,6 +211,15 @@ def _protected_spans(text: str, italics: list[tuple[int, int]]) -> list[tuple[in
 # ---------------------------------------------------------------- segmenting a note
 
 
+def _last_word(text: str, end: int) -> str:
+    """The run of word characters, periods and apostrophes that ends text[:end] (what a search for
+    ``[\\w.'’]+$`` finds, without trying every position before it)."""
+    if end and text[end - 1] == "\n":
+        end -= 1
+    match = WORD_RUN.match(text[end - 1 :: -1]) if end else None
+    return match.group()[::-1] if match else ""
+
+
 def _sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
     """Offsets where a new sentence starts inside a note."""
     if "." not in text:
@@ -260,8 +230,7 @@ def _sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
         closes_quote = text[dot + 1 : dot + 2] in ("”", '"')
         if _inside(dot, protected) and not closes_quote:
             continue
-        word = LAST_WORD.search(text, 0, dot)
-        previous = word.group(1) if word else ""
+        previous = _last_word(text, dot)
         bare = previous.lower().rstrip(".")
         if bare in ABBREVIATIONS or INITIALS.fullmatch(previous):
             continue
@@ -613,15 +582,15 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
         parsed.set("box", match.group(1))
     elif match := RECORD_GROUP.match(text):
         parsed.set("record_group", match.group(1))
-    elif match := MICROFILM.match(text):
+    elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
         parsed.set("file_number", match.group("number"))
         parsed.set("archive", match.group("archive").strip() or None)
     elif (match := FOLDER.match(text)) and not parsed.values.get("file_number"):
         parsed.set("file_number", match.group(1))
-    elif SHELF_MARK.match(text) or FOLDER.match(text):
+    elif (DIGIT.search(text) and SHELF_MARK.match(text)) or FOLDER.match(text):
         current = parsed.values.get("file_number")
         parsed.values["file_number"] = f"{current}, {text}" if current else text
-    elif DECIMAL_FILE.match(text):
+    elif text[:1].isdigit() and DECIMAL_FILE.match(text):
         parsed.set("file_number", text)
     elif COLLECTION_RE.match(text):
         parsed.set("collection", text)
@@ -637,7 +606,7 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
 
 def _apply_item(parsed: Parsed, text: str) -> bool:
     """Correspondence ("Letter from A to B"), authored documents ("Memo by A") and interviews."""
-    if match := INTERVIEW.match(text):
+    if text[1:2] in ("n", "N") and (match := INTERVIEW.match(text)):
         parsed.reference_type = "interview"
         parsed.set("interviewee", HONORIFIC.sub("", match.group("who").strip()))
         return True
@@ -645,7 +614,7 @@ def _apply_item(parsed: Parsed, text: str) -> bool:
         parsed.reference_type = "archival_document"
         parsed.set("authors", match.group("author").strip())
         return True
-    if (match := CORRESPONDENCE.match(text)) and _is_names(match.group("sender")):
+    if "to" in text and (match := CORRESPONDENCE.match(text)) and _is_names(match.group("sender")):
         parsed.reference_type = "archival_document"
         parsed.set("sender", match.group("sender").strip())
         recipient = re.sub(r"^the\s+", "", match.group("recipient").strip())
@@ -780,24 +749,23 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "date" or _is_date(text):
             parsed.set("item_date", to_edtf(text))
             continue
-        has_form = PLAIN_PIECE_FORMS.match(text) is not None
-        if has_form and UNDATED.fullmatch(text):
+        if UNDATED.fullmatch(text):
             continue
-        if has_form and _apply_item(parsed, text):
+        if _apply_item(parsed, text):
             if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
                 parsed.values["container_title"] = parsed.values.pop("title")
             continue
-        if has_form and (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
+        if (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
             parsed.set("editors", "; ".join(_split_names(match.group(1))))
             continue
-        if has_form and EDITOR_MARK.match(text):
+        if EDITOR_MARK.match(text):
             _mark_editors(parsed, editors_pending, in_container, text)
             editors_pending = []
             continue
-        if has_form and ET_AL.match(text):
+        if ET_AL.match(text):
             parsed.set("et_al", True)
             continue
-        if has_form and NAME_SUFFIX.match(text) and parsed.names:
+        if NAME_SUFFIX.match(text) and parsed.names:
             parsed.names[-1] += f", {text}"
             continue
         if parsed.reference_type == "interview" and re.fullmatch(r"[A-Z][\w\- ]+", text):
@@ -809,13 +777,9 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         after_container = tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title"))
         if titles and _read_tail_token(parsed, text, after_container):
             continue
-        if has_form and _apply_location(parsed, text):
+        if _apply_location(parsed, text):
             continue
-        if (
-            has_form
-            and ACRONYM_ARCHIVE.match(text)
-            and any(_is_location(t.text) for t in tokens[index + 1 :])
-        ):
+        if ACRONYM_ARCHIVE.match(text) and any(_is_location(t.text) for t in tokens[index + 1 :]):
             parsed.set("archive", text)
             continue
         if not titles and (_is_names(text) or _is_corporate(text)):
@@ -824,7 +788,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             else:
                 parsed.names += _split_names(text) if _is_names(text) else [text]
             continue
-        if not titles and has_form and INTERVIEW_BY.match(text):
+        if not titles and text[1:2] in ("n", "N") and INTERVIEW_BY.match(text):
             parsed.reference_type = "interview"
             parsed.set("interviewee", "; ".join(parsed.names))
             parsed.names = []
