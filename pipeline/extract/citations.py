@@ -578,6 +578,8 @@ def _apply_pubfacts(parsed: Parsed, text: str) -> bool:
 
 
 def _apply_location(parsed: Parsed, text: str) -> bool:
+    # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
+    folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
     if match := BOX.match(text):
         parsed.set("box", match.group(1))
     elif match := RECORD_GROUP.match(text):
@@ -585,9 +587,9 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
     elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
         parsed.set("file_number", match.group("number"))
         parsed.set("archive", match.group("archive").strip() or None)
-    elif (match := FOLDER.match(text)) and not parsed.values.get("file_number"):
+    elif (match := folder) and not parsed.values.get("file_number"):
         parsed.set("file_number", match.group(1))
-    elif (DIGIT.search(text) and SHELF_MARK.match(text)) or FOLDER.match(text):
+    elif (DIGIT.search(text) and SHELF_MARK.match(text)) or folder:
         current = parsed.values.get("file_number")
         parsed.values["file_number"] = f"{current}, {text}" if current else text
     elif text[:1].isdigit() and DECIMAL_FILE.match(text):
@@ -749,7 +751,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "date" or _is_date(text):
             parsed.set("item_date", to_edtf(text))
             continue
-        if UNDATED.fullmatch(text):
+        if len(text) in (4, 7) and UNDATED.fullmatch(text):
             continue
         if _apply_item(parsed, text):
             if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
@@ -758,14 +760,14 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
             parsed.set("editors", "; ".join(_split_names(match.group(1))))
             continue
-        if EDITOR_MARK.match(text):
+        if len(text) <= 10 and EDITOR_MARK.match(text):
             _mark_editors(parsed, editors_pending, in_container, text)
             editors_pending = []
             continue
-        if ET_AL.match(text):
+        if text.startswith("et al") and ET_AL.match(text):
             parsed.set("et_al", True)
             continue
-        if NAME_SUFFIX.match(text) and parsed.names:
+        if len(text) <= 4 and NAME_SUFFIX.match(text) and parsed.names:
             parsed.names[-1] += f", {text}"
             continue
         if parsed.reference_type == "interview" and re.fullmatch(r"[A-Z][\w\- ]+", text):
