@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.vocab import load_mapping
 
 # Bump when the features change: a model trained on other features must not be used with these.
-FEATURE_SET_VERSION = "5"
+FEATURE_SET_VERSION = "6"
 
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
@@ -63,14 +63,12 @@ def word_features(token: str) -> tuple[str, ...]:
     """Features of a token on its own: word, shape, affixes, punctuation at its edges, word classes."""
     word = token.strip(EDGE_PUNCTUATION)
     lower = word.lower()
-    features = [
-        "bias",
-        "w=" + lower,
-        "s=" + _shape(word),
-        "x3=" + lower[-3:],
-        "first=" + (token[0] if token[0] in EDGE_PUNCTUATION else "a"),
-        "last=" + (token[-1] if token[-1] in EDGE_PUNCTUATION else "a"),
-    ]
+    features = ["w=" + lower, "s=" + _shape(word), "x3=" + lower[-3:]]
+    # Punctuation at the edges; a plain letter or digit there is no feature (it would be on most tokens).
+    if token[0] in EDGE_PUNCTUATION:
+        features.append("first=" + token[0])
+    if token[-1] in EDGE_PUNCTUATION:
+        features.append("last=" + token[-1])
     if not word:
         features.append("punct")
     elif word.isdigit():
@@ -105,16 +103,17 @@ TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], bool]
 
 
 def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]:
-    """A token's own features; what it tells its neighbours two before, one before, one after and two after
-    it; and whether it is the word "in"."""
+    """A token's own features; what it tells the tokens two after, one after, one before and two before it
+    (its word, shape and final punctuation); and whether it is the word "in"."""
     own = word_features(token)
-    word, shape, last = own[1], own[2], own[5]
-    around = (
-        ("2" + word,),
-        ("1" + word, "1" + shape, "1" + last),
-        ("-1" + word, "-1" + shape, "-1" + last),
-        ("-2" + word,),
-    )
+    word, shape = own[0], own[1]
+    if token[-1] in EDGE_PUNCTUATION:
+        last = "last=" + token[-1]
+        to_next = ("1" + word, "1" + shape, "1" + last)
+        to_previous = ("-1" + word, "-1" + shape, "-1" + last)
+    else:
+        to_next, to_previous = ("1" + word, "1" + shape), ("-1" + word, "-1" + shape)
+    around = (("2" + word,), to_next, to_previous, ("-2" + word,))
     return own, around, word == "w=in"
 
 
@@ -146,18 +145,10 @@ class FeatureReader:
         return tuple(filter(None, map(self.encoded.get, features)))
 
     def _parts(self, token: str) -> TokenParts:
+        own, around, is_in = _token_parts(token)
         if self.encoded is None:
-            return _token_parts(token)
-        get = self.encoded.get
-        own = word_features(token)
-        word, shape, last = own[1], own[2], own[5]
-        around = (
-            tuple(filter(None, (get("2" + word),))),
-            tuple(filter(None, (get("1" + word), get("1" + shape), get("1" + last)))),
-            tuple(filter(None, (get("-1" + word), get("-1" + shape), get("-1" + last)))),
-            tuple(filter(None, (get("-2" + word),))),
-        )
-        return tuple(filter(None, map(get, own))), around, word == "w=in"
+            return own, around, is_in
+        return self._keep(own), tuple(self._keep(told) for told in around), is_in
 
 
 ALL_FEATURES = FeatureReader()
@@ -172,8 +163,8 @@ def sequence_features(
     """Features of every token of one reference (see tokenize), with context from its neighbours.
 
     spans are the tokens' offsets when the caller has them already (see tokenize). A neighbour's features
-    are named by where the token sits relative to it: "1w=press" on a token means
-    the token one after it reads "press" ("-1w=" one before).
+    are named by where the neighbour sits relative to the token: "1w=press" on a token means the token one
+    before it reads "press" ("-1w=" one after, "2w=" two before).
     """
     spans = spans if spans is not None else tokenize(text)
     tokens = [text[a:b] for a, b in spans]

@@ -75,7 +75,7 @@ SCORED = {
 POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "clean_rules_else_model")
 # Fixed training parameters: L-BFGS is deterministic, so the same data give a byte-identical model.
 TRAINING_PARAMS = {
-    "c1": 0.05,
+    "c1": 0.5,
     "c2": 0.01,
     "max_iterations": 120,
     "feature.possible_transitions": True,
