@@ -148,7 +148,10 @@ class FeatureReader:
         own, around, is_in = _token_parts(token)
         if self.encoded is None:
             return own, around, is_in
-        return self._keep(own), tuple(self._keep(told) for told in around), is_in
+        keep = self._keep
+        to_second_next, to_next, to_previous, to_second_previous = around
+        told = (keep(to_second_next), keep(to_next), keep(to_previous), keep(to_second_previous))
+        return keep(own), told, is_in
 
 
 ALL_FEATURES = FeatureReader()
@@ -175,10 +178,12 @@ def sequence_features(
     positions, flag, edges = reader.positions, reader.flags, reader.edges
     quoted, paren, after_in_flag = flag["quoted"], flag["paren"], flag["after_in"]
     # What each token hears from the token two before, one before, one after and two after it.
-    from_two_before = [edges[0], edges[0], *(part[1][0] for part in parts)]
-    from_one_before = [edges[1], *(part[1][1] for part in parts)]
-    from_one_after = [*(part[1][2] for part in parts[1:]), edges[2]]
-    from_two_after = [*(part[1][3] for part in parts[2:]), edges[3], edges[3]]
+    owns, told, in_words = zip(*parts, strict=True)
+    to_second_next, to_next, to_previous, to_second_previous = zip(*told, strict=True)
+    from_two_before = [edges[0], edges[0], *to_second_next]
+    from_one_before = [edges[1], *to_next]
+    from_one_after = [*to_previous[1:], edges[2]]
+    from_two_after = [*to_second_previous[2:], edges[3], edges[3]]
     sequence: list[list[Feature]] = []
     in_quote = in_paren = after_in = False
     last = count - 1
@@ -203,10 +208,9 @@ def sequence_features(
             a_token, b_token = spans[index]
             if any(a < b_token and a_token < b for a, b in italics):
                 flags += flag["italic"]
-        own, _, is_in = parts[index]
         sequence.append(
             [
-                *own,
+                *owns[index],
                 *flags,
                 *from_two_before[index],
                 *from_one_before[index],
@@ -218,6 +222,6 @@ def sequence_features(
             in_quote = False
         if in_paren and ")" in token:
             in_paren = False
-        if is_in:
+        if in_words[index]:
             after_in = True
     return sequence

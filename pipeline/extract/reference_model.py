@@ -72,6 +72,7 @@ SCORED = {
     "pages": ("pages",),
     "archival_note": ("note", "archive", "collection", "box", "record_group", "file_number"),
 }
+SCORED_SOURCES = frozenset(source for sources in SCORED.values() for source in sources)
 POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "clean_rules_else_model")
 # Fixed training parameters: L-BFGS is deterministic, so the same data give a byte-identical model.
 TRAINING_PARAMS = {
@@ -382,9 +383,8 @@ def merge(
                 merged.pop(source, None)
             else:
                 merged[source] = value
-    covered = {source for sources in SCORED.values() for source in sources}
     for name in ("issue", "edition"):
-        if name not in covered and merged.get(name) in (None, "") and model.get(name):
+        if name not in SCORED_SOURCES and merged.get(name) in (None, "") and model.get(name):
             merged[name] = model[name]
     if "authors" in merged and merged.get("authors") == model.get("authors") and model.get("et_al"):
         merged["et_al"] = True
