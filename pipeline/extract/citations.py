@@ -776,8 +776,11 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if in_container and _is_names(text) and not parsed.values.get("container_title"):
             editors_pending += _split_names(text)
             continue
-        after_container = tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title"))
-        if titles and _read_tail_token(parsed, text, after_container):
+        if titles and _read_tail_token(
+            parsed,
+            text,
+            tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title")),
+        ):
             continue
         if _apply_location(parsed, text):
             continue
