@@ -142,15 +142,21 @@ class FeatureReader:
     def _keep(self, features: tuple[str, ...]) -> tuple[Feature, ...]:
         if self.encoded is None:
             return features
-        return tuple(filter(None, map(self.encoded.get, features)))
+        get = self.encoded.get
+        return tuple([encoded for feature in features if (encoded := get(feature))])
 
     def _parts(self, token: str) -> TokenParts:
         own, around, is_in = _token_parts(token)
         if self.encoded is None:
             return own, around, is_in
-        keep = self._keep
-        to_second_next, to_next, to_previous, to_second_previous = around
-        told = (keep(to_second_next), keep(to_next), keep(to_previous), keep(to_second_previous))
+        keep, get = self._keep, self.encoded.get
+        (to_second_next,), to_next, to_previous, (to_second_previous,) = around
+        told = (
+            (encoded,) if (encoded := get(to_second_next)) else (),
+            keep(to_next),
+            keep(to_previous),
+            (encoded,) if (encoded := get(to_second_previous)) else (),
+        )
         return keep(own), told, is_in
 
 
