@@ -147,6 +147,8 @@ SENTENCE_END = re.compile(r"\.[”\"’)]?\s+(?=[A-Z“\"(])")
 WORD_RUN = re.compile(r"[\w.'’]+")
 INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 COMMA_PIECE = re.compile(r"[^,]+")
+# Pieces whose final period belongs to them ("ed.", "pp.", "et al."), lower-cased; at most five letters.
+PERIOD_ABBREVIATIONS = frozenset({"ed", "eds", "vols", "et al", "p", "pp", "jr", "sr"})
 ENDS_IN_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]$")
 ENDS_IN_IN = re.compile(r"^(.*?)\s+in$")
 IN_CONTAINER = re.compile(r"^(.*?)\s+in\s+([A-Z].*)$")
@@ -404,23 +406,21 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     for match in COMMA_PIECE.finditer(text[start:end]):
         piece = match.group()
         stripped = piece.strip(" .:;")
-        if stripped.lower() in (
-            "ed",
-            "eds",
-            "vols",
-            "et al",
-            "p",
-            "pp",
-            "jr",
-            "sr",
-        ) or ("A" <= stripped.rstrip("\n")[-1:] <= "Z" and ENDS_IN_INITIAL.search(stripped)):
+        keeps_period = (len(stripped) <= 5 and stripped.lower() in PERIOD_ABBREVIATIONS) or (
+            "A" <= stripped.rstrip("\n")[-1:] <= "Z" and ENDS_IN_INITIAL.search(stripped)
+        )
+        if keeps_period:
             stripped = piece.strip(" :;")
         if not stripped or stripped in ("in", "In"):
             if stripped:
                 tokens.append(Token("in", stripped, start + match.start(), start + match.end()))
             continue
         offset = start + match.start() + piece.index(stripped)
-        cuts = [0, *_sentence_cuts(stripped, []), len(stripped)]
+        inner_cuts = _sentence_cuts(stripped, [])
+        if not inner_cuts:
+            tokens += _split_in(stripped.strip(), offset)
+            continue
+        cuts = [0, *inner_cuts, len(stripped)]
         for a, b in itertools.pairwise(cuts):
             part = stripped[a:b].strip().rstrip(".") if b < len(stripped) else stripped[a:b].strip()
             tokens += _split_in(part, offset + a)

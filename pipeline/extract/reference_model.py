@@ -374,10 +374,11 @@ def merge(
         choice = policy.get(name, "rules")
         if choice == "clean_rules_else_model":
             choice = "rules" if rules_clean else "model"
+        first, second = (rules, model) if choice in ("rules", "rules_then_model") else (model, rules)
+        falls_back = choice in ("rules_then_model", "model_then_rules")
         for source in sources:
-            first, second = (rules, model) if choice in ("rules", "rules_then_model") else (model, rules)
             value = first.get(source)
-            if value in (None, "") and choice in ("rules_then_model", "model_then_rules"):
+            if value in (None, "") and falls_back:
                 value = second.get(source)
             if value in (None, ""):
                 merged.pop(source, None)
