@@ -612,7 +612,7 @@ def _apply_item(parsed: Parsed, text: str) -> bool:
         parsed.reference_type = "interview"
         parsed.set("interviewee", HONORIFIC.sub("", match.group("who").strip()))
         return True
-    if match := AUTHORED_DOCUMENT.match(text):
+    if ("by" in text or "of" in text) and (match := AUTHORED_DOCUMENT.match(text)):
         parsed.reference_type = "archival_document"
         parsed.set("authors", match.group("author").strip())
         return True
@@ -731,7 +731,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
                 parsed.set("editors", "; ".join(editors_pending))
                 editors_pending = []
             continue
-        if token.kind == "plain" and IBID.match(text):
+        if token.kind == "plain" and text[1:2] in ("b", "B") and IBID.match(text):
             parsed.container_ibid = True
             rest = IBID.match(text).group(1)
             if rest:

@@ -91,7 +91,7 @@ def word_features(token: str) -> tuple[str, ...]:
         features.append("lower")
     if "http" in lower or "www." in lower or lower.startswith("doi"):
         features.append("url")
-    if DIGIT.search(word) and ASCII_LETTER.search(word):
+    if not word.isalpha() and DIGIT.search(word) and ASCII_LETTER.search(word):
         features.append("alnum")
     for name in _word_classes().get(lower, ()):
         features.append("c=" + name)
