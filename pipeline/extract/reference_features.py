@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.vocab import load_mapping
 
 # Bump when the features change: a model trained on other features must not be used with these.
-FEATURE_SET_VERSION = "6"
+FEATURE_SET_VERSION = "7"
 
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
@@ -63,7 +63,9 @@ def word_features(token: str) -> tuple[str, ...]:
     """Features of a token on its own: word, shape, affixes, punctuation at its edges, word classes."""
     word = token.strip(EDGE_PUNCTUATION)
     lower = word.lower()
-    features = ["w=" + lower, "s=" + _shape(word), "x3=" + lower[-3:]]
+    features = ["w=" + lower, "s=" + _shape(word)]
+    if len(lower) > 3:
+        features.append("x3=" + lower[-3:])  # a shorter word is its own last three letters
     # Punctuation at the edges; a plain letter or digit there is no feature (it would be on most tokens).
     if token[0] in EDGE_PUNCTUATION:
         features.append("first=" + token[0])
