@@ -21,6 +21,7 @@ FEATURE_SET_VERSION = "7"
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
 CLOSING_QUOTES = ("”", '"', "»", "’")
+OPENINGS = (*OPENING_QUOTES, "(")
 YEAR = re.compile(r"^(?:1[4-9]\d\d|20\d\d)[a-z]?$")
 PAGE_RANGE = re.compile(r"^\d+\s*[-–—]\s*\d+$")
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
@@ -184,7 +185,6 @@ def sequence_features(
         return []
     parts = list(map(reader.parts, tokens))
     positions, flag, edges = reader.positions, reader.flags, reader.edges
-    quoted, paren, after_in_flag = flag["quoted"], flag["paren"], flag["after_in"]
     # What each token hears from the token two before, one before, one after and two after it.
     owns, told, in_words = zip(*parts, strict=True)
     to_second_next, to_next, to_previous, to_second_previous = zip(*told, strict=True)
@@ -192,9 +192,34 @@ def sequence_features(
     from_one_before = [edges[1], *to_next]
     from_one_after = [*to_previous[1:], edges[2]]
     from_two_after = [*to_second_previous[2:], edges[3], edges[3]]
-    sequence: list[list[Feature]] = []
-    in_quote = in_paren = after_in = False
     last = count - 1
+    if italics or any(in_words) or any(opening in text for opening in OPENINGS):
+        flags_of = _context_flags(tokens, spans, italics, in_words, reader)
+    else:  # nothing opens a quotation or parenthesis, no "in": only position, start and end
+        flags_of = [positions[index * 8 // count] for index in range(count)]
+        flags_of[0] += flag["start"]
+        flags_of[last] += flag["end"]
+    return [
+        [*own, *flags, *two_before, *one_before, *one_after, *two_after]
+        for own, flags, two_before, one_before, one_after, two_after in zip(
+            owns, flags_of, from_two_before, from_one_before, from_one_after, from_two_after, strict=False
+        )
+    ]
+
+
+def _context_flags(
+    tokens: list[str],
+    spans: list[tuple[int, int]],
+    italics: list[tuple[int, int]] | None,
+    in_words: tuple[bool, ...],
+    reader: FeatureReader,
+) -> list[tuple[Feature, ...]]:
+    """Per token: position, inside quotation marks or parentheses, after "In", start, end, italic."""
+    positions, flag = reader.positions, reader.flags
+    quoted, paren, after_in_flag = flag["quoted"], flag["paren"], flag["after_in"]
+    count, last = len(tokens), len(tokens) - 1
+    flags_of = []
+    in_quote = in_paren = after_in = False
     for index, token in enumerate(tokens):
         flags = positions[index * 8 // count]
         first_char = token[0]
@@ -216,20 +241,11 @@ def sequence_features(
             a_token, b_token = spans[index]
             if any(a < b_token and a_token < b for a, b in italics):
                 flags += flag["italic"]
-        sequence.append(
-            [
-                *owns[index],
-                *flags,
-                *from_two_before[index],
-                *from_one_before[index],
-                *from_one_after[index],
-                *from_two_after[index],
-            ]
-        )
+        flags_of.append(flags)
         if in_quote and token.rstrip(".,;:").endswith(CLOSING_QUOTES):
             in_quote = False
         if in_paren and ")" in token:
             in_paren = False
         if in_words[index]:
             after_in = True
-    return sequence
+    return flags_of
