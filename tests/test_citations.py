@@ -14,7 +14,7 @@ from evaluation.citation_scoring import (
     predicted_citations,
     score,
 )
-from pipeline.extract.citations import extract_citations, to_edtf
+from pipeline.extract.citations import _last_word, extract_citations, to_edtf
 from pipeline.package.schema import conform, load_table_spec, validate
 
 
@@ -172,3 +172,19 @@ def test_a_reference_the_rules_cannot_read_is_read_by_the_model() -> None:
         "62",
         "711-732",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("Ibid. p. 4", 4, "Ibid"),
+        ("in the U.S. Army", 10, "U.S"),
+        ("Europe’s. Next", 8, "Europe’s"),
+        ("a word\n. Next", 7, "word"),
+        ("pp. 3, . Next", 7, ""),
+        (". Next", 0, ""),
+    ],
+)
+def test_last_word_before_a_period(text: str, end: int, expected: str) -> None:
+    assert text[end] == "."
+    assert _last_word(text, end) == expected

@@ -129,6 +129,19 @@ def test_italics_become_a_feature() -> None:
     assert ["italic" in features for features in marked] == [False, False, True, True, True, False, False]
 
 
+def test_the_model_is_given_only_the_attributes_it_knows_and_labels_the_same() -> None:
+    model = rm.shipped_model()
+    text = "Rossi, Mario. La diplomazia sovietica e l'Italia (1943-1953). Roma: Laterza, 1987."
+    every = sequence_features(text)
+    kept = sequence_features(text, None, None, model.features)
+    known = set(model.tagger.info().attributes)
+    assert kept == [[feature.encode() for feature in item if feature in known] for item in every]
+    assert sum(map(len, kept)) < sum(map(len, every))  # "w=diplomazia" and the like are not in the model
+    model.tagger.set(every)
+    labels_from_every_feature = model.tagger.tag()
+    assert model.label(text).labels == labels_from_every_feature
+
+
 # References in styles the committed paper does not use, with fields checked by hand.
 STYLES = [
     (

@@ -144,9 +144,11 @@ NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.)+[A-Z]?\.?|de|van|vo
 # Patterns of the token readers, compiled once.
 QUOTED_OR_PARENTHESISED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|\([^()]*\)")
 SENTENCE_END = re.compile(r"\.[”\"’)]?\s+(?=[A-Z“\"(])")
-LAST_WORD = re.compile(r"([\w.'’]+)$")
+WORD_RUN = re.compile(r"[\w.'’]+")
 INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 COMMA_PIECE = re.compile(r"[^,]+")
+# Pieces whose final period belongs to them ("ed.", "pp.", "et al."), lower-cased; at most five letters.
+PERIOD_ABBREVIATIONS = frozenset({"ed", "eds", "vols", "et al", "p", "pp", "jr", "sr"})
 ENDS_IN_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]$")
 ENDS_IN_IN = re.compile(r"^(.*?)\s+in$")
 IN_CONTAINER = re.compile(r"^(.*?)\s+in\s+([A-Z].*)$")
@@ -211,16 +213,26 @@ def _protected_spans(text: str, italics: list[tuple[int, int]]) -> list[tuple[in
 # ---------------------------------------------------------------- segmenting a note
 
 
+def _last_word(text: str, end: int) -> str:
+    """The run of word characters, periods and apostrophes that ends text[:end] (what a search for
+    ``[\\w.'’]+$`` finds, without trying every position before it)."""
+    if end and text[end - 1] == "\n":
+        end -= 1
+    match = WORD_RUN.match(text[end - 1 :: -1]) if end else None
+    return match.group()[::-1] if match else ""
+
+
 def _sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
     """Offsets where a new sentence starts inside a note."""
+    if "." not in text:
+        return []
     cuts = []
     for match in SENTENCE_END.finditer(text):
         dot = match.start()
         closes_quote = text[dot + 1 : dot + 2] in ("”", '"')
         if _inside(dot, protected) and not closes_quote:
             continue
-        word = LAST_WORD.search(text, 0, dot)
-        previous = word.group(1) if word else ""
+        previous = _last_word(text, dot)
         bare = previous.lower().rstrip(".")
         if bare in ABBREVIATIONS or INITIALS.fullmatch(previous):
             continue
@@ -394,23 +406,21 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     for match in COMMA_PIECE.finditer(text[start:end]):
         piece = match.group()
         stripped = piece.strip(" .:;")
-        if stripped.lower() in (
-            "ed",
-            "eds",
-            "vols",
-            "et al",
-            "p",
-            "pp",
-            "jr",
-            "sr",
-        ) or ENDS_IN_INITIAL.search(stripped):
+        keeps_period = (len(stripped) <= 5 and stripped.lower() in PERIOD_ABBREVIATIONS) or (
+            "A" <= stripped.rstrip("\n")[-1:] <= "Z" and ENDS_IN_INITIAL.search(stripped)
+        )
+        if keeps_period:
             stripped = piece.strip(" :;")
         if not stripped or stripped in ("in", "In"):
             if stripped:
                 tokens.append(Token("in", stripped, start + match.start(), start + match.end()))
             continue
         offset = start + match.start() + piece.index(stripped)
-        cuts = [0, *_sentence_cuts(stripped, []), len(stripped)]
+        inner_cuts = _sentence_cuts(stripped, [])
+        if not inner_cuts:
+            tokens += _split_in(stripped.strip(), offset)
+            continue
+        cuts = [0, *inner_cuts, len(stripped)]
         for a, b in itertools.pairwise(cuts):
             part = stripped[a:b].strip().rstrip(".") if b < len(stripped) else stripped[a:b].strip()
             tokens += _split_in(part, offset + a)
@@ -419,6 +429,8 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
 
 def _split_in(piece: str, offset: int) -> list[Token]:
     """A plain piece may end in " in" before a container, or start with "in"."""
+    if "in" not in piece:
+        return [Token("plain", piece, offset, offset + len(piece))]
     match = ENDS_IN_IN.match(piece)
     if match:
         head = match.group(1).strip(" ,.")
@@ -456,6 +468,8 @@ TRAILING_NAME_SUFFIX = re.compile(r",\s*(?:Jr|Sr|II|III|IV)\.?$")
 @lru_cache(maxsize=65536)
 def to_edtf(text: str) -> str | None:
     """An EDTF date from "29 August 1929", "30–31 March 1981", "January 1919", "Winter 1990", "1943"."""
+    if not DIGIT.search(text):
+        return None
     text = UNDATED_LEAD.sub("", text.replace("(", " ").replace(")", " ").strip())
     text = " ".join(text.split()).rstrip(".,")
     if match := DAY_MONTH_YEAR.match(text):
@@ -482,6 +496,8 @@ def _day_range(year: str, month: int, day: str, day_end: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def _is_date(text: str) -> bool:
+    if not DIGIT.search(text):
+        return False
     stripped = UNDATED_LEAD.sub("", text.strip())
     return bool(stripped) and not BARE_YEAR.match(stripped.strip("()")) and to_edtf(text) is not None
 
@@ -562,19 +578,21 @@ def _apply_pubfacts(parsed: Parsed, text: str) -> bool:
 
 
 def _apply_location(parsed: Parsed, text: str) -> bool:
+    # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
+    folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
     if match := BOX.match(text):
         parsed.set("box", match.group(1))
     elif match := RECORD_GROUP.match(text):
         parsed.set("record_group", match.group(1))
-    elif match := MICROFILM.match(text):
+    elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
         parsed.set("file_number", match.group("number"))
         parsed.set("archive", match.group("archive").strip() or None)
-    elif (match := FOLDER.match(text)) and not parsed.values.get("file_number"):
+    elif (match := folder) and not parsed.values.get("file_number"):
         parsed.set("file_number", match.group(1))
-    elif SHELF_MARK.match(text) or FOLDER.match(text):
+    elif (DIGIT.search(text) and SHELF_MARK.match(text)) or folder:
         current = parsed.values.get("file_number")
         parsed.values["file_number"] = f"{current}, {text}" if current else text
-    elif DECIMAL_FILE.match(text):
+    elif text[:1].isdigit() and DECIMAL_FILE.match(text):
         parsed.set("file_number", text)
     elif COLLECTION_RE.match(text):
         parsed.set("collection", text)
@@ -590,15 +608,15 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
 
 def _apply_item(parsed: Parsed, text: str) -> bool:
     """Correspondence ("Letter from A to B"), authored documents ("Memo by A") and interviews."""
-    if match := INTERVIEW.match(text):
+    if text[1:2] in ("n", "N") and (match := INTERVIEW.match(text)):
         parsed.reference_type = "interview"
         parsed.set("interviewee", HONORIFIC.sub("", match.group("who").strip()))
         return True
-    if match := AUTHORED_DOCUMENT.match(text):
+    if ("by" in text or "of" in text) and (match := AUTHORED_DOCUMENT.match(text)):
         parsed.reference_type = "archival_document"
         parsed.set("authors", match.group("author").strip())
         return True
-    if (match := CORRESPONDENCE.match(text)) and _is_names(match.group("sender")):
+    if "to" in text and (match := CORRESPONDENCE.match(text)) and _is_names(match.group("sender")):
         parsed.reference_type = "archival_document"
         parsed.set("sender", match.group("sender").strip())
         recipient = re.sub(r"^the\s+", "", match.group("recipient").strip())
@@ -616,7 +634,7 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
         cut = match.end()
         body = body[cut:]
         italics = [(a - cut, b - cut) for a, b in italics]
-    if match := HEREAFTER.search(body):
+    if "ereafter" in body and (match := HEREAFTER.search(body)):
         abbreviation = match.group(1).strip().rstrip(")")
         if re.fullmatch(r"(?:\w\.)+\w", abbreviation) and body.rstrip().endswith("."):
             abbreviation += "."
@@ -713,7 +731,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
                 parsed.set("editors", "; ".join(editors_pending))
                 editors_pending = []
             continue
-        if token.kind == "plain" and IBID.match(text):
+        if token.kind == "plain" and text[1:2] in ("b", "B") and IBID.match(text):
             parsed.container_ibid = True
             rest = IBID.match(text).group(1)
             if rest:
@@ -733,7 +751,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "date" or _is_date(text):
             parsed.set("item_date", to_edtf(text))
             continue
-        if UNDATED.fullmatch(text):
+        if len(text) in (4, 7) and UNDATED.fullmatch(text):
             continue
         if _apply_item(parsed, text):
             if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
@@ -742,14 +760,14 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
             parsed.set("editors", "; ".join(_split_names(match.group(1))))
             continue
-        if EDITOR_MARK.match(text):
+        if len(text) <= 10 and EDITOR_MARK.match(text):
             _mark_editors(parsed, editors_pending, in_container, text)
             editors_pending = []
             continue
-        if ET_AL.match(text):
+        if text.startswith("et al") and ET_AL.match(text):
             parsed.set("et_al", True)
             continue
-        if NAME_SUFFIX.match(text) and parsed.names:
+        if len(text) <= 4 and NAME_SUFFIX.match(text) and parsed.names:
             parsed.names[-1] += f", {text}"
             continue
         if parsed.reference_type == "interview" and re.fullmatch(r"[A-Z][\w\- ]+", text):
@@ -758,8 +776,11 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if in_container and _is_names(text) and not parsed.values.get("container_title"):
             editors_pending += _split_names(text)
             continue
-        after_container = tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title"))
-        if titles and _read_tail_token(parsed, text, after_container):
+        if titles and _read_tail_token(
+            parsed,
+            text,
+            tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title")),
+        ):
             continue
         if _apply_location(parsed, text):
             continue
@@ -772,7 +793,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             else:
                 parsed.names += _split_names(text) if _is_names(text) else [text]
             continue
-        if not titles and INTERVIEW_BY.match(text):
+        if not titles and text[1:2] in ("n", "N") and INTERVIEW_BY.match(text):
             parsed.reference_type = "interview"
             parsed.set("interviewee", "; ".join(parsed.names))
             parsed.names = []

@@ -18,7 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract.reference_features import FEATURE_SET_VERSION, sequence_features, tokenize
+from pipeline.extract.reference_features import (
+    FEATURE_SET_VERSION,
+    FeatureReader,
+    sequence_features,
+    tokenize,
+)
 from pipeline.paths import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "models" / "reference-crf"
@@ -67,10 +72,11 @@ SCORED = {
     "pages": ("pages",),
     "archival_note": ("note", "archive", "collection", "box", "record_group", "file_number"),
 }
+SCORED_SOURCES = frozenset(source for sources in SCORED.values() for source in sources)
 POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "clean_rules_else_model")
 # Fixed training parameters: L-BFGS is deterministic, so the same data give a byte-identical model.
 TRAINING_PARAMS = {
-    "c1": 0.05,
+    "c1": 0.5,
     "c2": 0.01,
     "max_iterations": 120,
     "feature.possible_transitions": True,
@@ -149,17 +155,15 @@ class Labelling:
 
     def segments(self) -> list[tuple[str, int, int, float]]:
         """Runs of tokens with the same label: (label, start, end, lowest token marginal in the run)."""
-        runs: list[list[Any]] = []
-        marginals = self.marginals or [1.0] * len(self.labels)
-        for (start, end), label, marginal in zip(self.spans, self.labels, marginals, strict=True):
-            if runs and runs[-1][0] == label:
-                run = runs[-1]
-                run[2] = end
-                if marginal < run[3]:
-                    run[3] = marginal
-            else:
-                runs.append([label, start, end, marginal])
-        return [(label, start, end, marginal) for label, start, end, marginal in runs]
+        labels, spans, marginals = self.labels, self.spans, self.marginals
+        if not labels:
+            return []
+        firsts = [0, *(index for index in range(1, len(labels)) if labels[index] != labels[index - 1])]
+        ends = [*firsts[1:], len(labels)]
+        return [
+            (labels[a], spans[a][0], spans[b - 1][1], min(marginals[a:b]) if marginals else 1.0)
+            for a, b in zip(firsts, ends, strict=True)
+        ]
 
 
 class ReferenceModel:
@@ -174,6 +178,7 @@ class ReferenceModel:
             )
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model_path))
+        self.features = FeatureReader(frozenset(self.tagger.info().attributes))
 
     def label(
         self, text: str, italics: list[tuple[int, int]] | None = None, marginals: bool = False
@@ -183,7 +188,7 @@ class ReferenceModel:
         if not spans:
             return Labelling(text, [], [], [], 1.0)
         tagger = self.tagger
-        tagger.set(sequence_features(text, italics, spans))
+        tagger.set(sequence_features(text, italics, spans, self.features))
         labels = tagger.tag()
         token_marginals = (
             [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
@@ -254,8 +259,8 @@ def clean(text: str) -> str:
 
 def split_names(text: str) -> tuple[list[str], bool]:
     """Personal names in "Given Family" order from a printed author list, and whether it ends in et al."""
-    et_al = bool(ET_AL.search(text))
-    text = ET_AL.sub("", text)
+    text, et_al_count = ET_AL.subn("", text)
+    et_al = et_al_count > 0
     text = NAME_SEPARATOR.sub(" ; ", text.strip(" ,;:"))
     names: list[str] = []
     for group in text.split(" ; "):
@@ -315,8 +320,8 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
         if names:
             values["editors"] = "; ".join(names)
     for label, name in (("title", "title"), ("place", "place"), ("publisher", "publisher")):
-        if label in texts and clean(texts[label][0]):
-            values[name] = clean(texts[label][0])
+        if label in texts and (value := clean(texts[label][0])):
+            values[name] = value
     if "container" in texts:
         container = clean(CONTAINER_LEAD.sub("", clean(texts["container"][0])))
         if container:
@@ -369,18 +374,18 @@ def merge(
         choice = policy.get(name, "rules")
         if choice == "clean_rules_else_model":
             choice = "rules" if rules_clean else "model"
+        first, second = (rules, model) if choice in ("rules", "rules_then_model") else (model, rules)
+        falls_back = choice in ("rules_then_model", "model_then_rules")
         for source in sources:
-            first, second = (rules, model) if choice in ("rules", "rules_then_model") else (model, rules)
             value = first.get(source)
-            if value in (None, "") and choice in ("rules_then_model", "model_then_rules"):
+            if value in (None, "") and falls_back:
                 value = second.get(source)
             if value in (None, ""):
                 merged.pop(source, None)
             else:
                 merged[source] = value
-    covered = {source for sources in SCORED.values() for source in sources}
     for name in ("issue", "edition"):
-        if name not in covered and merged.get(name) in (None, "") and model.get(name):
+        if name not in SCORED_SOURCES and merged.get(name) in (None, "") and model.get(name):
             merged[name] = model[name]
     if "authors" in merged and merged.get("authors") == model.get("authors") and model.get("et_al"):
         merged["et_al"] = True
