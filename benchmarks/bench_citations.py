@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.extract import reference_model
+from pipeline.extract import reference_model, reference_parse
 from pipeline.extract.citations import extract_citations, read_reference
 from pipeline.extract.works import build_works
 from pipeline.text.clean import clean_document
@@ -61,6 +61,7 @@ def parse_only(
 ) -> None:
     """references/s of read_reference over the references, repeated to at least at_least."""
     batch_of = references * -(-at_least // len(references))
+    reference_parse.load_reader()  # input read, model loaded and frozen: as `references parse` runs
     started, cpu_started = time.perf_counter(), time.process_time()
     for text, italics in batch_of:
         read_reference(text, italics)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow
 
+from pipeline.extract import reference_parse
 from pipeline.orchestration import stages
 from pipeline.orchestration.fingerprints import DEBUG_ENV, DOCUMENT_STORE, CorpusInputs
 from pipeline.package import corrections as fixes
@@ -123,6 +124,7 @@ _WORKER: dict[str, object] = {}
 def _start_worker(root: Path, corrections: list[fixes.Correction]) -> None:
     paths = stages.ProjectPaths(root)
     _WORKER.update(paths=paths, corrections=corrections, authority=stages.load_authority(paths))
+    reference_parse.load_reader()
 
 
 def _build_and_store(document_id: str, entry: Path, fingerprint: str) -> tuple[str, int]:

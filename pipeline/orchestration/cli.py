@@ -356,6 +356,7 @@ def references(root: Path, args: argparse.Namespace) -> int:
         lines = sys.stdin.read().splitlines()
     else:
         lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    reference_parse.load_reader()
     for chunk in reference_parse.render(lines, args.format):
         print(chunk)
     return 0
