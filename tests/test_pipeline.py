@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.orchestration import batch, package_check, stages
+from pipeline.orchestration import batch, package_check, paper_rows, stages
 from pipeline.orchestration.cli import build
 from tests.conftest import REPO_ROOT, copy_corpus, package_digest, shared_folder
 
@@ -294,6 +294,46 @@ def test_a_paper_that_fails_later_keeps_its_last_good_rows(two_papers, tmp_path,
     paper.write_text(good, encoding="utf-8")
     assert build(root) == 0
     assert package_digest(root) == before
+
+
+def _edit_paper_b(root: Path) -> None:
+    paper = root / "raw/paper-b/paper.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8")
+
+
+def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_builds(
+    two_papers, tmp_path, monkeypatch
+):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    read: list[str] = []
+    original = batch.DocumentStore._read
+
+    def recording(store: batch.DocumentStore, path: Path) -> object:
+        read.append(path.name)
+        return original(store, path)
+
+    monkeypatch.setattr(batch.DocumentStore, "_read", recording)
+    _edit_paper_b(root)
+    assert build(root) == 0
+    assert read and all(name.startswith("paper-b.") for name in read)
+    saved = paper_rows.load(root / paper_rows.PAPER_ROWS)
+    assert saved is not None and sorted(saved.identities) == ["paper-a", "paper-b"]
+    assert "Bolshevist" in saved.texts()["paper-b"] and "Bolshevist" not in saved.texts()["paper-a"]
+    fresh = _copy_inputs(root, tmp_path / "fresh")
+    assert build(fresh) == 0
+    assert package_digest(fresh) == package_digest(root)
+
+
+def test_unreadable_saved_rows_fall_back_to_the_stored_builds(two_papers, tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    (root / paper_rows.PAPER_ROWS / "paragraphs.arrow").write_bytes(b"not an Arrow file")
+    _edit_paper_b(root)
+    assert build(root) == 0
+    fresh = _copy_inputs(root, tmp_path / "fresh")
+    assert build(fresh) == 0
+    assert package_digest(fresh) == package_digest(root)
 
 
 def test_an_exception_in_an_extractor_leaves_only_that_paper_out(two_papers, tmp_path, capsys, monkeypatch):

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,14 @@ class DocumentStore:
         outcome = self._read(self._path(document_id, "published"))
         return outcome.result if outcome is not None else None  # type: ignore[attr-defined]
 
+    def published_fingerprint(self, document_id: str) -> str | None:
+        """The input fingerprint of the paper's last published version, without reading that version."""
+        path = self.folder / f"{document_id}.published.fingerprint"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+        published = self.published(document_id)  # stored before fingerprints were kept beside it
+        return published.fingerprint if published is not None else None
+
     def mark_published(self, document_id: str) -> None:
         """The latest build of the paper went into the package: keep it as its last good version."""
         published = self._path(document_id, "published")
@@ -97,6 +106,23 @@ class DocumentStore:
         except OSError:
             shutil.copyfile(self._path(document_id, "latest"), scratch)
         os.replace(scratch, published)
+        marker = self.folder / f"{document_id}.published.fingerprint"
+        scratch = marker.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(self.folder / f"{document_id}.latest.fingerprint", scratch)
+        os.replace(scratch, marker)
+
+
+def load_published(root: Path, document_ids: set[str]) -> dict[str, stages.DocumentResult]:
+    """The last published builds of these papers, read from the store."""
+    store = DocumentStore(root)
+    found = {i: store.published(i) for i in sorted(document_ids)}
+    lost = [i for i, result in found.items() if result is None]
+    if lost:
+        raise stages.PipelineError(
+            f"the last published builds of {', '.join(lost)} cannot be read from {store.folder}; "
+            "run `papers-dataset build --full`"
+        )
+    return found  # type: ignore[return-value]
 
 
 def _codec() -> pyarrow.Codec:
@@ -175,7 +201,10 @@ def build_documents(
 
 @dataclass
 class DocumentSelection:
-    """The papers that go into this build's package, and those left out, with why."""
+    """The papers that go into this build's package, and those left out, with why.
+
+    ``results`` holds the builds loaded in this run; the papers in ``reused`` go in with the rows of the
+    same build saved by the last corpus step (`paper_rows`), so their stored outcomes are not read."""
 
     results: dict[str, stages.DocumentResult]
     fresh: set[str] = field(default_factory=set)
@@ -184,26 +213,40 @@ class DocumentSelection:
     recheck_all: bool = False
     corrections: list[fixes.Correction] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
+    reused: set[str] = field(default_factory=set)
 
     def release_frames(self) -> None:
         """Let go of the papers' frames once they are combined into the tables; ``published`` stays."""
         self.results = {}
 
 
-def select_documents(inputs: CorpusInputs, store: DocumentStore, recheck_all: bool) -> DocumentSelection:
+def select_documents(
+    inputs: CorpusInputs, store: DocumentStore, recheck_all: bool, saved: Mapping[str, str] | None = None
+) -> DocumentSelection:
     """Each paper's latest build if it passes its own checks, else its last published version if any.
 
     Rows are checked against the pandera models only for papers whose latest build is not the one
-    already published (all papers with ``recheck_all``).
+    already published (all papers with ``recheck_all``). A published build whose rows are saved
+    (``saved``: paper -> fingerprint of the saved build) is reused from there, not read.
     """
+    saved = {} if recheck_all or saved is None else saved
     selection = DocumentSelection(results={}, recheck_all=recheck_all)
     candidates: dict[str, stages.DocumentResult] = {}
-    previous: dict[str, stages.DocumentResult | None] = {}
-    for document_id, fingerprint in inputs.fingerprints.items():
+
+    def take_published(document_id: str) -> bool:
+        fingerprint = store.published_fingerprint(document_id)
+        if fingerprint is not None and saved.get(document_id) == fingerprint:
+            selection.reused.add(document_id)
+            return True
         published = store.published(document_id)
-        previous[document_id] = published
-        if published is not None and published.fingerprint == fingerprint and not recheck_all:
-            selection.results[document_id] = published
+        if published is None:
+            return False
+        selection.results[document_id] = published
+        return True
+
+    for document_id, fingerprint in inputs.fingerprints.items():
+        published_now = not recheck_all and store.published_fingerprint(document_id) == fingerprint
+        if published_now and take_published(document_id):
             continue
         outcome = store.latest(document_id)
         if outcome is None or store.latest_fingerprint(document_id) != fingerprint:
@@ -220,10 +263,8 @@ def select_documents(inputs: CorpusInputs, store: DocumentStore, recheck_all: bo
             selection.results[document_id] = result
             selection.fresh.add(document_id)
     for document_id in selection.left_out:
-        kept = previous[document_id]
-        if kept is not None:
-            selection.results[document_id] = kept
+        if take_published(document_id):
             selection.kept_previous.add(document_id)
     selection.results = dict(sorted(selection.results.items()))
-    selection.published = list(selection.results)
+    selection.published = sorted({*selection.results, *selection.reused})
     return selection

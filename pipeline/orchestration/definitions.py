@@ -13,6 +13,7 @@ through dagster-dask), storing the same per-paper outcomes; the package job then
 
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
+    AssetOut,
     AssetsDefinition,
     Config,
     Definitions,
@@ -37,10 +39,11 @@ from dagster import (
     in_process_executor,
     job,
     mem_io_manager,
+    multi_asset,
     op,
 )
 
-from pipeline.orchestration import batch, stages
+from pipeline.orchestration import batch, paper_rows, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.orchestration.package_check import changed_part_validator
 from pipeline.package import corrections as fixes
@@ -99,8 +102,9 @@ TABLE_CHECKS: dict[str, dict[str, Callable[[pl.DataFrame], list[str]]]] = {
 }
 
 
-def _check_result(name: str, problems: list[str]) -> AssetCheckResult:
+def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResult:
     return AssetCheckResult(
+        asset_key=table,
         check_name=name,
         passed=not problems,
         severity=AssetCheckSeverity.ERROR,
@@ -109,45 +113,71 @@ def _check_result(name: str, problems: list[str]) -> AssetCheckResult:
     )
 
 
-def _table_asset(name: str, stage: str) -> AssetsDefinition:
-    """A published table from its stage's output: record corrections applied, blocking checks.
+def _table_assets() -> AssetsDefinition:
+    """Every published table from its stage's output, record corrections applied, with blocking checks.
 
-    The pandera check covers the rows that may have changed since they were last checked (see
-    `stages.rows_to_check`); ``build --full-check`` checks every row.
+    One asset per table, all made in one step: a step costs Dagster more than correcting and checking
+    a table does. The pandera check covers the rows that may have changed since they were last checked
+    (see `stages.rows_to_check`); ``build --full-check`` checks every row.
     """
-    spec = load_table_spec(name)
+    stage_of = {name: stage for stage, tables in stages.STAGE_TABLES.items() for name in tables}
+    specs = {name: load_table_spec(name) for name in stage_of}
 
-    def schema_check(frame: pl.DataFrame, text_tables: dict[str, Any], corrected: bool) -> list[str]:
-        return schema_errors(spec, stages.rows_to_check(name, frame, text_tables["checked"], corrected))
-
-    @asset(
-        name=name,
+    @multi_asset(
+        name="tables",
         ins={"corpus_tables": AssetIn("corpus_tables")},
-        group_name="tables",
-        description=spec.description,
+        outs={
+            name: AssetOut(group_name="tables", description=spec.description) for name, spec in specs.items()
+        },
         check_specs=[
             AssetCheckSpec(name=check, asset=name, blocking=True)
+            for name in specs
             for check in ["schema", *TABLE_CHECKS.get(name, {})]
         ],
     )
-    def table(context: AssetExecutionContext, corpus_tables: dict[str, Any]):
+    def tables(context: AssetExecutionContext, corpus_tables: dict[str, Any]):
         text_tables = corpus_tables["text_tables"]
-        produced = corpus_tables[stage]["tables"][name]
-        frame, applied = stages.correct_table(name, produced, text_tables["corrections"])
-        frame = stages.withhold_text(name, frame, text_tables["hidden"])
-        yield Output(
-            PublishedTable(name, frame, applied),
-            metadata={
-                "rows": frame.height,
-                "corrections_applied": len(applied),
-                "preview": MetadataValue.md(_preview(frame)),
-            },
-        )
-        yield _check_result("schema", schema_check(frame, text_tables, bool(applied)))
-        for check, find_problems in TABLE_CHECKS.get(name, {}).items():
-            yield _check_result(check, find_problems(frame))
+        for name, stage in stage_of.items():
+            produced = corpus_tables[stage]["tables"][name]
+            frame, applied = stages.correct_table(name, produced, text_tables["corrections"])
+            frame = stages.withhold_text(name, frame, text_tables["hidden"])
+            yield Output(
+                PublishedTable(name, frame, applied),
+                output_name=name,
+                metadata={
+                    "rows": frame.height,
+                    "corrections_applied": len(applied),
+                    "preview": MetadataValue.md(_preview(frame)),
+                },
+            )
+            to_check = stages.rows_to_check(name, frame, text_tables["checked"], bool(applied))
+            yield _check_result(name, "schema", schema_errors(specs[name], to_check))
+            for check, find_problems in TABLE_CHECKS.get(name, {}).items():
+                yield _check_result(name, check, find_problems(frame))
 
-    return table
+    return tables
+
+
+def _corpus_tables(
+    rows: paper_rows.PaperRows, papers: batch.DocumentSelection, authority: Any
+) -> dict[str, Any]:
+    """The tables of every stage from the papers' stacked rows, plus what the package step needs."""
+    stacked = rows.view()
+    text = stages.text_tables(stacked)
+    text["texts"] = rows.texts()
+    text["applied"] = [a for extra in rows.extras.values() for a in extra.applied]
+    text["hidden"] = rows.hidden
+    text["corrections"] = papers.corrections
+    text["checked"] = None if papers.recheck_all else papers.fresh
+    described = (cited for extra in rows.extras.values() for cited in extra.cited)
+    bibliography = stages.bibliography_tables(stacked, described)
+    return {
+        "text_tables": text,
+        "bibliography_tables": bibliography,
+        "entity_tables": stages.entity_tables(authority, stacked),
+        "event_tables": stages.event_tables(stacked),
+        "claim_tables": stages.claim_tables(stacked, bibliography["tables"]["citations"]),
+    }
 
 
 def build_definitions(root: Path) -> Definitions:
@@ -162,12 +192,13 @@ def build_definitions(root: Path) -> Definitions:
         store = batch.DocumentStore(root)
         todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
         batch.build_documents(inputs, corrections, todo, config.workers)
-        selection = batch.select_documents(inputs, store, config.full_check)
+        saved = paper_rows.saved_identities(root / paper_rows.PAPER_ROWS)
+        selection = batch.select_documents(inputs, store, config.full_check, saved)
         selection.corrections = corrections
         problems = [str(p) for found in selection.left_out.values() for p in found]
         if config.strict and problems:
             raise stages.PipelineError("--strict: papers failed their checks:\n  " + "\n  ".join(problems))
-        if problems and not selection.results:
+        if problems and not selection.published:
             raise stages.PipelineError(
                 "nothing to publish, no paper passed its checks: " + "; ".join(problems)
             )
@@ -175,7 +206,7 @@ def build_definitions(root: Path) -> Definitions:
             {
                 "documents": len(inputs.documents),
                 "built": len(todo),
-                "published": len(selection.results),
+                "published": len(selection.published),
                 "left_out": MetadataValue.md(
                     "\n".join(f"- {p}" for found in selection.left_out.values() for p in found) or "none"
                 ),
@@ -190,42 +221,29 @@ def build_definitions(root: Path) -> Definitions:
         across papers, sentence_works), entities (from the authority files; mentions, unlinked_names),
         events and claims.
 
-        The papers' own frames are then let go (their rows live on in these tables), so the rest of the
-        run does not hold every paper's frames beside the tables."""
-        results = papers.results
-        sources = {i: r.source for i, r in results.items()}
-        cleaned = {i: r.cleaned for i, r in results.items()}
-        text = stages.text_tables(sources, cleaned)
-        text["hidden"] = stages.hidden_documents(sources)
-        text["corrections"] = papers.corrections
-        text["checked"] = None if papers.recheck_all else papers.fresh
-        bibliography = stages.bibliography_tables(
-            cleaned,
-            {i: r.citations for i, r in results.items()},
-            {i: r.cited_works for i, r in results.items()},
-        )
-        output = {
-            "text_tables": text,
-            "bibliography_tables": bibliography,
-            "entity_tables": stages.entity_tables(
-                stages.load_authority(paths), {i: r.mentions for i, r in results.items()}
-            ),
-            "event_tables": stages.event_tables({i: r.events for i, r in results.items()}),
-            "claim_tables": stages.claim_tables(
-                {i: r.claims for i, r in results.items()}, bibliography["tables"]["citations"]
-            ),
-        }
-        del results, sources, cleaned
+        The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the
+        last build's saved rows, the others from their stored builds, whose frames are then let go."""
+        folder = root / paper_rows.PAPER_ROWS
+        saved = paper_rows.load(folder) if papers.reused else None
+        if saved is None or not papers.reused <= set(saved.identities):
+            papers.results.update(batch.load_published(root, papers.reused))  # saved rows unreadable
+            saved = None
+        rows = paper_rows.PaperRows.from_results(papers.results)
         papers.release_frames()
+        if saved is not None:
+            rows = saved.keep(papers.reused).merged(rows)
+        with ThreadPoolExecutor(1) as background:  # saved while the tables are made
+            saving = background.submit(rows.save, folder)
+            output = _corpus_tables(rows, papers, stages.load_authority(paths))
+            saving.result()
+        del rows
         context.add_output_metadata(
             {name: frame.height for stage in output.values() for name, frame in stage["tables"].items()}
         )
         return output
 
     table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
-    table_assets = [
-        _table_asset(name, stage) for stage, tables in stages.STAGE_TABLES.items() for name in tables
-    ]
+    table_assets = _table_assets()
 
     @asset(
         group_name="package",
@@ -275,12 +293,12 @@ def build_definitions(root: Path) -> Definitions:
     corpus_assets = [
         papers,
         corpus_tables,
-        *table_assets,
+        table_assets,
         data_package,
     ]
     return Definitions(
         assets=corpus_assets,
-        jobs=[define_asset_job("package_job", selection=[a.key for a in corpus_assets])],
+        jobs=[define_asset_job("package_job", selection=[k for a in corpus_assets for k in a.keys])],
         executor=in_process_executor,
         resources={"io_manager": mem_io_manager},
     )

@@ -13,7 +13,7 @@ import io
 import os
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from pipeline.package.publish import blank_empty_strings
 from pipeline.package.schema import all_table_names, load_table_spec
 from pipeline.package.tables import combine, schema_failures
 from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
-from pipeline.text.documents import document_row, publishes_full_text
+from pipeline.text.documents import document_row
 from pipeline.text.ingest import SourceDocument, discover_documents, read_document
 
 # Which corpus stage produces which published tables (the corrections table is made by the package step).
@@ -393,84 +393,56 @@ def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
 # Corpus stages
 
 
-def text_tables(sources: dict[str, CorrectedSource], cleaned: dict[str, CleanedDocument]) -> dict[str, Any]:
-    """The text-level tables over all documents, and the texts to publish."""
-    ids = sorted(cleaned)
-    rows = [pl.DataFrame([document_row(sources[i].document, cleaned[i])]) for i in ids]
-    tables = {
-        "documents": combine("documents", rows),
-        "paragraphs": combine("paragraphs", [cleaned[i].paragraphs for i in ids]),
-        "sentences": combine("sentences", [cleaned[i].sentences for i in ids]),
-        "footnotes": combine("footnotes", [cleaned[i].footnotes for i in ids]),
-        "emphasis_spans": combine("emphasis_spans", [cleaned[i].emphasis_spans for i in ids]),
-    }
-    return {
-        "tables": tables,
-        "texts": {i: cleaned[i].text for i in ids},
-        "applied": [a for i in ids for a in sources[i].applied],
-    }
+def text_tables(stacked: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
+    """The text-level tables over all documents, from the papers' rows stacked by kind."""
+    return {"tables": {name: combine(name, [stacked[name]]) for name in STAGE_TABLES["text_tables"]}}
 
 
 def bibliography_tables(
-    cleaned: dict[str, CleanedDocument],
-    citations: dict[str, pl.DataFrame],
-    cited: dict[str, Sequence[works.CitedWork]],
+    stacked: Mapping[str, pl.DataFrame], described: Iterable[works.CitedWork]
 ) -> dict[str, Any]:
     """Citations with their works, deduplicated across all documents, and sentence-to-work links.
 
-    ``cited`` holds each paper's ``works.describe_citations``, stored with its build; a paper stored
-    without them is described again here.
-    """
-    ids = sorted(cleaned)
-    all_citations = pl.concat([citations[i] for i in ids], how="diagonal_relaxed")
-    described = (c for i in ids for c in (cited.get(i) or works.describe_citations(citations[i])))
-    work_table, linked = works.merge_works(described, all_citations)
-    footnotes = pl.concat([cleaned[i].footnotes for i in ids], how="vertical")
+    ``described`` holds every paper's ``works.describe_citations``, in paper order."""
+    work_table, linked = works.merge_works(described, stacked["citations"])
     return {
         "tables": {
             "citations": combine("citations", [linked]),
             "works": combine("works", [work_table]),
-            "sentence_works": combine("sentence_works", [works.link_sentences_to_works(footnotes, linked)]),
+            "sentence_works": combine(
+                "sentence_works", [works.link_sentences_to_works(stacked["footnotes"], linked)]
+            ),
         }
     }
 
 
-def entity_tables(
-    authority: entities.Authority, mentions: dict[str, dict[str, pl.DataFrame]]
-) -> dict[str, Any]:
+def entity_tables(authority: entities.Authority, stacked: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
     """The authority file as tables, plus every document's mentions and unlinked names."""
-    ids = sorted(mentions)
     authority_frames = entities.authority_tables(authority)
     return {
         "tables": {
             "entities": combine("entities", [authority_frames["entities"]]),
             "entity_names": combine("entity_names", [authority_frames["entity_names"]]),
-            "mentions": combine("mentions", [mentions[i]["mentions"] for i in ids]),
-            "unlinked_names": combine("unlinked_names", [mentions[i]["unlinked_names"] for i in ids]),
+            "mentions": combine("mentions", [stacked["mentions"]]),
+            "unlinked_names": combine("unlinked_names", [stacked["unlinked_names"]]),
         }
     }
 
 
-def event_tables(found: dict[str, dict[str, pl.DataFrame]]) -> dict[str, Any]:
+def event_tables(stacked: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
     """Time expressions, events, their participants and supporting notes over all documents."""
-    ids = sorted(found)
-    return {
-        "tables": {
-            name: combine(name, [found[i][name] for i in ids]) for name in STAGE_TABLES["event_tables"]
-        }
-    }
+    return {"tables": {name: combine(name, [stacked[name]]) for name in STAGE_TABLES["event_tables"]}}
 
 
-def claim_tables(claims: dict[str, dict[str, pl.DataFrame]], citations: pl.DataFrame) -> dict[str, Any]:
+def claim_tables(stacked: Mapping[str, pl.DataFrame], citations: pl.DataFrame) -> dict[str, Any]:
     """Claims with the citations behind them; quotations of a cited work name that work as claimant."""
-    ids = sorted(claims)
-    claim_footnotes = pl.concat([claims[i]["claim_footnotes"] for i in ids], how="vertical")
-    claim_citations = claim_rules.link_claim_citations(claim_footnotes, citations)
-    all_claims = pl.concat([claims[i]["claims"] for i in ids], how="diagonal_relaxed")
+    claim_citations = claim_rules.link_claim_citations(stacked["claim_footnotes"], citations)
     return {
         "tables": {
-            "claims": combine("claims", [claim_rules.attribute_cited_works(all_claims, claim_citations)]),
-            "claim_subjects": combine("claim_subjects", [claims[i]["claim_subjects"] for i in ids]),
+            "claims": combine(
+                "claims", [claim_rules.attribute_cited_works(stacked["claims"], claim_citations)]
+            ),
+            "claim_subjects": combine("claim_subjects", [stacked["claim_subjects"]]),
             "claim_citations": combine("claim_citations", [claim_citations]),
         }
     }
@@ -570,7 +542,3 @@ def rows_to_check(name: str, frame: pl.DataFrame, fresh: set[str] | None, correc
     if name in OWN_TABLES:
         return frame.clear()
     return frame.filter(pl.col("document_id").is_in(sorted(fresh)))
-
-
-def hidden_documents(sources: dict[str, CorrectedSource]) -> set[str]:
-    return {i for i, s in sources.items() if not publishes_full_text(s.document.metadata)}

@@ -1,0 +1,184 @@
+"""The papers' rows stacked by kind, and kept from one build to the next.
+
+Combining a corpus means concatenating every paper's frames kind by kind (paragraphs, citations, mentions,
+...). ``PaperRows`` holds that concatenation, each row tagged with its paper, plus what each paper
+contributes besides frames (its text, the works its citations describe, the text corrections applied).
+The corpus step saves it (``.dagster_home/paper-rows/``, Arrow IPC, one file per kind) with the identity
+of each paper's build, its input fingerprint. The next build reads the rows of every paper whose build
+is the same back from there, and loads and stacks only the papers built since: a one-paper edit no longer
+reads every paper's stored outcome and concatenates hundreds of frames per table.
+
+The stacked rows are exactly those a full build stacks: kept rows and new rows are put back in paper order
+(a stable sort on the paper), so the tables made from them are the same, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow
+
+from pipeline.extract import works
+from pipeline.orchestration import stages
+from pipeline.package import corrections as fixes
+from pipeline.text.documents import publishes_full_text
+
+# The column that tags each stacked row with its paper; never part of a published table.
+PAPER = "_paper"
+FORMAT = "paper-rows-1"
+PAPER_ROWS = Path(".dagster_home") / "paper-rows"
+# The kind that holds each paper's cleaned text (one row per paper).
+TEXTS = "texts"
+IO_THREADS = 4
+
+
+@dataclass(frozen=True)
+class PaperExtras:
+    """What a paper contributes besides its frames."""
+
+    cited: tuple[works.CitedWork, ...]
+    applied: tuple[fixes.AppliedCorrection, ...]
+    hidden: bool
+
+
+def result_frames(result: stages.DocumentResult) -> dict[str, pl.DataFrame]:
+    """One paper's frames by kind: its own tables' rows plus what the cross-paper tables are made from."""
+    return {
+        **result.own_tables(),
+        "citations": result.citations,
+        "claims": result.claims["claims"],
+        "claim_footnotes": result.claims["claim_footnotes"],
+        TEXTS: pl.DataFrame({"text": [result.cleaned.text]}, schema={"text": pl.String}),
+    }
+
+
+def _stack(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    if not frames:
+        return pl.DataFrame(schema={PAPER: pl.String})
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+@dataclass
+class PaperRows:
+    """Every included paper's frames, stacked by kind in paper order, and each paper's extras."""
+
+    frames: dict[str, pl.DataFrame]
+    extras: dict[str, PaperExtras]
+    identities: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_results(cls, results: Mapping[str, stages.DocumentResult]) -> PaperRows:
+        ids = sorted(results)
+        tagged: dict[str, list[pl.DataFrame]] = {}
+        extras = {}
+        for document_id in ids:
+            result = results[document_id]
+            for kind, frame in result_frames(result).items():
+                tagged.setdefault(kind, []).append(frame.with_columns(pl.lit(document_id).alias(PAPER)))
+            source = result.source
+            extras[document_id] = PaperExtras(
+                tuple(result.cited_works or works.describe_citations(result.citations)),
+                tuple(source.applied),
+                not publishes_full_text(source.document.metadata),
+            )
+        frames = {kind: _stack(parts) for kind, parts in tagged.items()}
+        return cls(frames, extras, {i: results[i].fingerprint for i in ids})
+
+    def keep(self, document_ids: Iterable[str]) -> PaperRows:
+        """Only the rows and extras of the given papers."""
+        kept = sorted(set(document_ids) & set(self.extras))
+        frames = {kind: frame.filter(pl.col(PAPER).is_in(kept)) for kind, frame in self.frames.items()}
+        return PaperRows(frames, {i: self.extras[i] for i in kept}, {i: self.identities[i] for i in kept})
+
+    def merged(self, other: PaperRows) -> PaperRows:
+        """These papers and ``other``'s (which must be other papers), stacked in paper order again."""
+        frames = {}
+        for kind in sorted(set(self.frames) | set(other.frames)):
+            parts = [f[kind] for f in (self.frames, other.frames) if kind in f]
+            frames[kind] = _stack(parts).sort(PAPER, maintain_order=True)
+        extras = dict(sorted({**self.extras, **other.extras}.items()))
+        identities = dict(sorted({**self.identities, **other.identities}.items()))
+        return PaperRows(frames, extras, identities)
+
+    def view(self) -> dict[str, pl.DataFrame]:
+        """The stacked rows by kind, without the paper tag (the columns are shared, not copied)."""
+        return {kind: frame.drop(PAPER) for kind, frame in self.frames.items()}
+
+    def texts(self) -> dict[str, str]:
+        """Each paper's cleaned text."""
+        frame = self.frames[TEXTS]
+        return dict(zip(frame[PAPER].to_list(), frame["text"].to_list(), strict=True))
+
+    @property
+    def hidden(self) -> set[str]:
+        return {i for i, extra in self.extras.items() if extra.hidden}
+
+    def save(self, folder: Path) -> None:
+        """Write to ``folder`` all at once: a build stopped halfway leaves the previous rows or none."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".paper-rows-", dir=folder.parent))
+        try:
+            with ThreadPoolExecutor(IO_THREADS) as pool:  # the writers let go of the GIL
+                written = [
+                    pool.submit(frame.write_ipc, scratch / f"{kind}.arrow", compression="zstd")
+                    for kind, frame in self.frames.items()
+                ]
+                for future in written:
+                    future.result()
+            pickled = pickle.dumps(self.extras, protocol=pickle.HIGHEST_PROTOCOL)
+            (scratch / "extras.pickle.zst").write_bytes(
+                len(pickled).to_bytes(8, "little") + _codec().compress(pickled, asbytes=True)
+            )
+            manifest = {"format": FORMAT, "kinds": sorted(self.frames), "papers": self.identities}
+            (scratch / "manifest.json").write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+            old = folder.with_name(folder.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(scratch, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def saved_identities(folder: Path) -> dict[str, str]:
+    """Paper -> the input fingerprint of the build whose rows ``folder`` holds (it covers the code too, so
+    rows that other code made never match); empty when there are none."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if manifest.get("format") != FORMAT:
+        return {}
+    return dict(manifest.get("papers", {}))
+
+
+def load(folder: Path) -> PaperRows | None:
+    """The rows saved in ``folder``, or None when there are none or they cannot be read."""
+    identities = saved_identities(folder)
+    if not identities:
+        return None
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    try:
+        with ThreadPoolExecutor(IO_THREADS) as pool:
+            read = {kind: pool.submit(pl.read_ipc, folder / f"{kind}.arrow") for kind in manifest["kinds"]}
+            frames = {kind: future.result() for kind, future in read.items()}
+        stored = (folder / "extras.pickle.zst").read_bytes()
+        size = int.from_bytes(stored[:8], "little")
+        extras = pickle.loads(_codec().decompress(stored[8:], decompressed_size=size, asbytes=True))
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError, pl.exceptions.PolarsError):
+        return None
+    return PaperRows(frames, extras, identities)
+
+
+def _codec() -> pyarrow.Codec:
+    return pyarrow.Codec("zstd", compression_level=3)
