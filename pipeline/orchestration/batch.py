@@ -24,6 +24,7 @@ import pyarrow
 from pipeline.extract import reference_parse
 from pipeline.orchestration import stages
 from pipeline.orchestration.fingerprints import DEBUG_ENV, DOCUMENT_STORE, CorpusInputs
+from pipeline.orchestration.paper_rows import PaperRows
 from pipeline.package import corrections as fixes
 
 # A stored outcome: this marker, the pickle's length (8 bytes, little-endian), the zstd-compressed pickle.
@@ -204,7 +205,8 @@ class DocumentSelection:
     """The papers that go into this build's package, and those left out, with why.
 
     ``results`` holds the builds loaded in this run; the papers in ``reused`` go in with the rows of the
-    same build saved by the last corpus step (`paper_rows`), so their stored outcomes are not read."""
+    same build saved by the last corpus step (``saved_rows``, see `paper_rows`), so their stored outcomes
+    are not read."""
 
     results: dict[str, stages.DocumentResult]
     fresh: set[str] = field(default_factory=set)
@@ -214,10 +216,12 @@ class DocumentSelection:
     corrections: list[fixes.Correction] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     reused: set[str] = field(default_factory=set)
+    saved_rows: PaperRows | None = None
 
     def release_frames(self) -> None:
         """Let go of the papers' frames once they are combined into the tables; ``published`` stays."""
         self.results = {}
+        self.saved_rows = None
 
 
 def select_documents(

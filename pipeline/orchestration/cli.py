@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
 import tempfile
@@ -21,6 +22,9 @@ from pipeline.package.swap import package_lock
 from pipeline.paths import REPO_ROOT
 
 # Dagster, polars and the extractors are imported only once a build has something to do.
+
+# Allocations between two collections of the youngest generation during a build (Python's default is 700).
+GC_THRESHOLD = 50_000
 
 
 def dagster_instance(root: Path):
@@ -117,9 +121,15 @@ def build(
     # and polars (jemalloc) for reuse: the package step's peak is then the tables, not their copies.
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+    # Importing Dagster and the pipeline makes hundreds of thousands of objects that live as long as the
+    # process: with fewer collections while they are made, and kept out of the collector's walks after,
+    # a run spends about a tenth less time.
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     from dagster import DagsterInstance
 
     from pipeline.orchestration import batch, definitions
+
+    gc.freeze()
 
     if (root / ".dagster_home" / "history" / "runs.db").exists():
         fail_interrupted_runs(root)

@@ -191,9 +191,14 @@ def build_definitions(root: Path) -> Definitions:
         corrections = stages.load_corrections(paths, list(inputs.documents))
         store = batch.DocumentStore(root)
         todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
-        batch.build_documents(inputs, corrections, todo, config.workers)
-        saved = paper_rows.saved_identities(root / paper_rows.PAPER_ROWS)
-        selection = batch.select_documents(inputs, store, config.full_check, saved)
+        folder = root / paper_rows.PAPER_ROWS
+        saved = {} if config.full_check else paper_rows.saved_identities(folder)
+        with ThreadPoolExecutor(1) as reader:
+            # The other papers' saved rows are read (Arrow lets go of the GIL) while the changed ones build.
+            reading = reader.submit(paper_rows.load, folder) if set(saved) - set(todo) else None
+            batch.build_documents(inputs, corrections, todo, config.workers)
+            selection = batch.select_documents(inputs, store, config.full_check, saved)
+            selection.saved_rows = reading.result() if reading and selection.reused else None
         selection.corrections = corrections
         problems = [str(p) for found in selection.left_out.values() for p in found]
         if config.strict and problems:
@@ -223,23 +228,22 @@ def build_definitions(root: Path) -> Definitions:
 
         The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the
         last build's saved rows, the others from their stored builds, whose frames are then let go."""
-        folder = root / paper_rows.PAPER_ROWS
-        saved = paper_rows.load(folder) if papers.reused else None
-        if saved is None or not papers.reused <= set(saved.identities):
+        saved = papers.saved_rows
+        if papers.reused and (saved is None or not papers.reused <= set(saved.identities)):
             papers.results.update(batch.load_published(root, papers.reused))  # saved rows unreadable
             saved = None
         rows = paper_rows.PaperRows.from_results(papers.results)
         papers.release_frames()
         if saved is not None:
             rows = saved.keep(papers.reused).merged(rows)
-        with ThreadPoolExecutor(1) as background:  # saved while the tables are made
-            saving = background.submit(rows.save, folder)
-            output = _corpus_tables(rows, papers, stages.load_authority(paths))
-            saving.result()
-        del rows
+        output: dict[str, Any] = _corpus_tables(rows, papers, stages.load_authority(paths))
         context.add_output_metadata(
             {name: frame.height for stage in output.values() for name, frame in stage["tables"].items()}
         )
+        # Saved while the tables go on to the package, which waits for it before it ends.
+        background = ThreadPoolExecutor(1)
+        output["saving"] = background.submit(rows.save, root / paper_rows.PAPER_ROWS)
+        background.shutdown(wait=False)
         return output
 
     table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
@@ -284,6 +288,7 @@ def build_definitions(root: Path) -> Definitions:
         store = batch.DocumentStore(root)
         for document_id in sorted(papers.fresh):
             store.mark_published(document_id)
+        corpus_tables["saving"].result()
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
             | {name: frame.height for name, frame in frames.items()}

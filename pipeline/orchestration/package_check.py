@@ -25,7 +25,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +73,10 @@ def _fresh_rows_resource(resource: dict[str, Any], staged: Path, scratch: Path, 
 
     Cells are read and written back as the text they are, so frictionless judges exactly what was
     published."""
-    rows = pl.read_csv(staged / resource["path"], infer_schema=False).filter(
-        pl.col("document_id").is_in(sorted(fresh))
+    rows = (
+        pl.scan_csv(staged / resource["path"], infer_schema=False)
+        .filter(pl.col("document_id").is_in(sorted(fresh)))
+        .collect()
     )
     path = scratch / resource["path"]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +175,12 @@ def changed_part_validator(
                 else:
                     resource = {**resource, "path": str((staged / resource["path"]).resolve())}
                 resources.append(resource)
-            errors += _validate_resources(descriptor, resources, scratch)
-        return errors + _parquet_errors(staged, descriptor, _unchanged_twins(descriptor, previous))
+            # The twins are compared (polars, off the GIL) while frictionless reads rows in Python.
+            with ThreadPoolExecutor(1) as background:
+                twins = background.submit(
+                    _parquet_errors, staged, descriptor, _unchanged_twins(descriptor, previous)
+                )
+                errors += _validate_resources(descriptor, resources, scratch)
+                return errors + twins.result()
 
     return validate

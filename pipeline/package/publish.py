@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ from pipeline.package.swap import (
 from pipeline.text.sentences import split_sentences
 
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
+# Tables written (and read back) at once.
+WRITER_THREADS = 4
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +128,8 @@ def _reusable_parquet(root: Path, csv_digest: str, schema: dict[str, Any], previ
     published_csv, published_parquet = root / csv_resource["path"], root / parquet_resource["path"]
     if not published_csv.is_file() or not published_parquet.is_file():
         return None
-    if sha256_file(published_csv) != csv_digest:
+    # The recorded hash tells a changed table without reading it; the file itself must agree too.
+    if csv_resource.get("hash") != f"sha256:{csv_digest}" or sha256_file(published_csv) != csv_digest:
         return None
     if parquet_resource.get("x-hash") != f"sha256:{sha256_file(published_parquet)}":
         return None
@@ -280,11 +284,23 @@ def stage_package(
     tables, texts, figures = contents.tables, contents.texts, contents.figures
     published = _previous_resources(published_root)
     resources: list[dict[str, Any]] = []
+    # Tables are written side by side: polars, hashlib and pyarrow let go of the GIL while they work.
+    with ThreadPoolExecutor(WRITER_THREADS) as pool:
+        staged = [
+            pool.submit(
+                stage_table,
+                staging,
+                tables[name][0],
+                tables[name][1],
+                published_root,
+                {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")},
+            )
+            for name in sorted(tables)
+        ]
+        for future in staged:
+            future.result()
     for name in sorted(tables):
-        spec, frame = tables[name]
-        previous = {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")}
-        stage_table(staging, spec, frame, published_root, previous)
-        resources += table_resources(spec, meta.version, staging)
+        resources += table_resources(tables[name][0], meta.version, staging)
     for document_id in sorted(texts):
         relative = f"text/{document_id}.txt"
         (staging / "text").mkdir(parents=True, exist_ok=True)
@@ -347,22 +363,28 @@ def _parquet_errors(root: Path, descriptor: dict[str, Any], checked: Collection[
     """Each Parquet twin must hold exactly its CSV table's rows and match its recorded size and hash;
     twins named in ``checked`` (already checked when the same files were published) are skipped."""
     resources = {r["name"]: r for r in descriptor["resources"]}
+    twins = [
+        (resource, resources[resource["name"].removesuffix("-parquet")])
+        for resource in resources.values()
+        if resource.get("format") == "parquet" and resource["name"] not in checked
+    ]
+    with ThreadPoolExecutor(WRITER_THREADS) as pool:
+        found = list(pool.map(lambda pair: _twin_errors(root, *pair), twins))
+    return [error for errors in found for error in errors]
+
+
+def _twin_errors(root: Path, resource: dict[str, Any], twin: dict[str, Any]) -> list[str]:
     errors = []
-    for resource in resources.values():
-        if resource.get("format") != "parquet" or resource["name"] in checked:
-            continue
-        path = root / resource["path"]
-        if resource["x-hash"] != f"sha256:{sha256_file(path)}" or resource["x-bytes"] != path.stat().st_size:
-            errors.append(f"{resource['name']}: size or hash differs from the descriptor")
-        twin = resources[resource["name"].removesuffix("-parquet")]
-        schema = {f["name"]: POLARS_TYPES[f["type"]] for f in twin["schema"]["fields"]}
-        try:
-            same = pl.read_csv(root / twin["path"], schema=schema).equals(pl.read_parquet(path))
-        except pl.exceptions.PolarsError as exc:
-            errors.append(f"{resource['name']}: cannot compare with {twin['path']}: {exc}".splitlines()[0])
-            continue
-        if not same:
-            errors.append(f"{resource['name']}: rows differ from {twin['path']}")
+    path = root / resource["path"]
+    if resource["x-hash"] != f"sha256:{sha256_file(path)}" or resource["x-bytes"] != path.stat().st_size:
+        errors.append(f"{resource['name']}: size or hash differs from the descriptor")
+    schema = {f["name"]: POLARS_TYPES[f["type"]] for f in twin["schema"]["fields"]}
+    try:
+        same = pl.read_csv(root / twin["path"], schema=schema).equals(pl.read_parquet(path))
+    except pl.exceptions.PolarsError as exc:
+        return [*errors, f"{resource['name']}: cannot compare with {twin['path']}: {exc}".splitlines()[0]]
+    if not same:
+        errors.append(f"{resource['name']}: rows differ from {twin['path']}")
     return errors
 
 
