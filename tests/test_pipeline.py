@@ -296,6 +296,11 @@ def test_a_paper_that_fails_later_keeps_its_last_good_rows(two_papers, tmp_path,
     assert package_digest(root) == before
 
 
+def _row_problems(result: stages.DocumentResult) -> list[stages.DocumentProblem]:
+    rows = paper_rows.PaperRows.from_results({result.document_id: result}, checked=True)
+    return stages.row_problems(rows.checked_tables(), paper_rows.PAPER)
+
+
 def _edit_paper_b(root: Path) -> None:
     paper = root / "raw/paper-b/paper.md"
     paper.write_text(paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8")
@@ -358,7 +363,7 @@ def test_an_exception_in_an_extractor_leaves_only_that_paper_out(two_papers, tmp
     assert set(events["document_id"]) == {"paper-a"}
 
 
-def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line():
+def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line(tmp_path):
     paths = stages.ProjectPaths(REPO_ROOT)
     corrections = stages.load_corrections(paths)
     entry = REPO_ROOT / "raw" / "kennan-op-263"
@@ -366,7 +371,7 @@ def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line():
         paths, "kennan-op-263", entry, "fingerprint", stages.load_authority(paths), corrections
     )
     assert outcome.problems == []
-    assert stages.row_problems({"kennan-op-263": outcome.result}) == []
+    assert _row_problems(outcome.result) == []
     paragraphs = outcome.result.cleaned.paragraphs
     bad_row = 2
     outcome.result.cleaned.paragraphs = paragraphs.with_columns(
@@ -375,12 +380,28 @@ def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line():
         .otherwise(pl.col("char_start"))
         .alias("char_start")
     )
-    problems = stages.row_problems({"kennan-op-263": outcome.result})
+    problems = _row_problems(outcome.result)
     assert [(p.document_id, p.check) for p in problems] == [("kennan-op-263", "paragraphs schema")]
     paragraph_id = paragraphs["paragraph_id"][bad_row]
     line = paragraphs["source_line_start"][bad_row]
     assert f"record {paragraph_id}, source line {line}: column char_start" in problems[0].message
     assert "-5" in problems[0].message
+    # Checked with another paper's rows in one pass, the failing row is still traced to its own paper.
+    copy = tmp_path / "another-copy"
+    _paper_copy(_empty_corpus(copy), "another-copy")
+    other = stages.build_document(
+        stages.ProjectPaths(copy),
+        "another-copy",
+        copy / "raw/another-copy",
+        "fingerprint",
+        stages.load_authority(paths),
+        [],
+    ).result
+    rows = paper_rows.PaperRows.from_results({"kennan-op-263": outcome.result, "another-copy": other}, True)
+    together = stages.row_problems(rows.checked_tables(), paper_rows.PAPER)
+    assert [(p.document_id, p.check, p.message) for p in together] == [
+        (p.document_id, p.check, p.message) for p in problems
+    ]
 
 
 # Corpus speed: nothing to do is known early; papers over a pool or a Dask cluster, same bytes

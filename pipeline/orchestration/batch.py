@@ -24,7 +24,7 @@ import pyarrow
 from pipeline.extract import reference_parse
 from pipeline.orchestration import stages
 from pipeline.orchestration.fingerprints import DEBUG_ENV, DOCUMENT_STORE, CorpusInputs
-from pipeline.orchestration.paper_rows import PaperRows
+from pipeline.orchestration.paper_rows import PAPER, PaperRows
 from pipeline.package import corrections as fixes
 
 # A stored outcome: this marker, the pickle's length (8 bytes, little-endian), the zstd-compressed pickle.
@@ -204,9 +204,10 @@ def build_documents(
 class DocumentSelection:
     """The papers that go into this build's package, and those left out, with why.
 
-    ``results`` holds the builds loaded in this run; the papers in ``reused`` go in with the rows of the
-    same build saved by the last corpus step (``saved_rows``, see `paper_rows`), so their stored outcomes
-    are not read."""
+    A paper goes in one of three ways: freshly built and checked (``fresh``, its rows in ``fresh_rows``);
+    as the rows of the same build saved by the last corpus step (``reused``, those rows in
+    ``saved_rows``, see `paper_rows`), so that its stored outcome is not read; or as a published build
+    read from the store (``results``)."""
 
     results: dict[str, stages.DocumentResult]
     fresh: set[str] = field(default_factory=set)
@@ -216,12 +217,13 @@ class DocumentSelection:
     corrections: list[fixes.Correction] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     reused: set[str] = field(default_factory=set)
+    fresh_rows: PaperRows | None = None
     saved_rows: PaperRows | None = None
 
     def release_frames(self) -> None:
         """Let go of the papers' frames once they are combined into the tables; ``published`` stays."""
         self.results = {}
-        self.saved_rows = None
+        self.fresh_rows = self.saved_rows = None
 
 
 def select_documents(
@@ -260,15 +262,16 @@ def select_documents(
             selection.left_out[document_id] = outcome.problems
         else:
             candidates[document_id] = outcome.result
-    for problem in stages.row_problems(candidates):
+    # Stacked once: the rows are checked and then combined as they are, and the results let go.
+    fresh_rows = PaperRows.from_results(candidates, checked=True)
+    candidates.clear()
+    for problem in stages.row_problems(fresh_rows.checked_tables(), PAPER):
         selection.left_out.setdefault(problem.document_id, []).append(problem)
-    for document_id, result in candidates.items():
-        if document_id not in selection.left_out:
-            selection.results[document_id] = result
-            selection.fresh.add(document_id)
+    selection.fresh = set(fresh_rows.extras) - set(selection.left_out)
+    selection.fresh_rows = fresh_rows.keep(selection.fresh)
     for document_id in selection.left_out:
         if take_published(document_id):
             selection.kept_previous.add(document_id)
     selection.results = dict(sorted(selection.results.items()))
-    selection.published = sorted({*selection.results, *selection.reused})
+    selection.published = sorted({*selection.results, *selection.reused, *selection.fresh})
     return selection

@@ -233,9 +233,11 @@ def build_definitions(root: Path) -> Definitions:
             papers.results.update(batch.load_published(root, papers.reused))  # saved rows unreadable
             saved = None
         rows = paper_rows.PaperRows.from_results(papers.results)
-        papers.release_frames()
+        if papers.fresh_rows is not None:
+            rows = rows.merged(papers.fresh_rows)
         if saved is not None:
             rows = saved.keep(papers.reused).merged(rows)
+        papers.release_frames()
         output: dict[str, Any] = _corpus_tables(rows, papers, stages.load_authority(paths))
         context.add_output_metadata(
             {name: frame.height for stage in output.values() for name, frame in stage["tables"].items()}

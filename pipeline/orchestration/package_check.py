@@ -31,7 +31,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.package.publish import _parquet_errors, _report_lines
+from pipeline.package.publish import WRITER_THREADS, _parquet_errors, _report_lines
 
 
 def _previous_hashes(root: Path) -> dict[str, str]:
@@ -81,7 +81,10 @@ def _fresh_rows_resource(resource: dict[str, Any], staged: Path, scratch: Path, 
     path = scratch / resource["path"]
     path.parent.mkdir(parents=True, exist_ok=True)
     rows.write_csv(path, line_terminator="\n", null_value="")
-    return {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
+    # Foreign keys are checked over the whole package by the package step, and the primary key of the rows
+    # of fresh papers by their pandera check; frictionless would hold every key of the table in memory.
+    schema = {k: v for k, v in resource["schema"].items() if k not in ("foreignKeys", "primaryKey")}
+    return {k: v for k, v in resource.items() if k not in ("bytes", "hash")} | {"schema": schema}
 
 
 # Above this many bytes of rows to validate, the resources are validated in worker processes, one group per
@@ -153,6 +156,7 @@ def changed_part_validator(
         with tempfile.TemporaryDirectory() as folder:
             scratch = Path(folder)
             resources = []
+            to_narrow = []
             for resource in descriptor["resources"]:
                 if resource.get("format") == "parquet" or previous.get(resource["name"]) == resource.get(
                     "hash"
@@ -164,17 +168,19 @@ def changed_part_validator(
                     if vectorised or not split:
                         errors += _header_errors(resource, staged)
                         continue
-                    resource = _fresh_rows_resource(resource, staged, scratch, fresh)
-                    # Foreign keys are checked over the whole package by the package step, and the
-                    # primary key of the rows of fresh papers by their pandera check; frictionless would
-                    # hold every key of the table in memory.
-                    schema = {
-                        k: v for k, v in resource["schema"].items() if k not in ("foreignKeys", "primaryKey")
-                    }
-                    resource = {**resource, "schema": schema}
+                    to_narrow.append(resource)
                 else:
                     resource = {**resource, "path": str((staged / resource["path"]).resolve())}
                 resources.append(resource)
+            with ThreadPoolExecutor(WRITER_THREADS) as pool:
+                narrowed = dict(
+                    zip(
+                        (r["name"] for r in to_narrow),
+                        pool.map(lambda r: _fresh_rows_resource(r, staged, scratch, fresh), to_narrow),
+                        strict=True,
+                    )
+                )
+            resources = [narrowed.get(r["name"], r) for r in resources]
             # The twins are compared (polars, off the GIL) while frictionless reads rows in Python.
             with ThreadPoolExecutor(1) as background:
                 twins = background.submit(

@@ -50,9 +50,16 @@ class PaperExtras:
     hidden: bool
 
 
-def result_frames(result: stages.DocumentResult) -> dict[str, pl.DataFrame]:
-    """One paper's frames by kind: its own tables' rows plus what the cross-paper tables are made from."""
-    return {
+# The kinds that hold a paper's citations and works as they come out for the paper alone: only its own
+# checks read them (see `PaperRows.checked_tables`); they are neither combined nor saved.
+CHECKED = {"citations": "checked:citations", "works": "checked:works"}
+
+
+def result_frames(result: stages.DocumentResult, checked: bool = False) -> dict[str, pl.DataFrame]:
+    """One paper's frames by kind: its own tables' rows plus what the cross-paper tables are made from
+    (and, with ``checked``, the rows its own checks read)."""
+    alone = {CHECKED[name]: frame for name, frame in result.bibliography_alone.items()} if checked else {}
+    return alone | {
         **result.own_tables(),
         "citations": result.citations,
         "claims": result.claims["claims"],
@@ -76,13 +83,14 @@ class PaperRows:
     identities: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_results(cls, results: Mapping[str, stages.DocumentResult]) -> PaperRows:
+    def from_results(cls, results: Mapping[str, stages.DocumentResult], checked: bool = False) -> PaperRows:
+        """The papers' frames stacked; with ``checked``, also the rows their own checks read."""
         ids = sorted(results)
         tagged: dict[str, list[pl.DataFrame]] = {}
         extras = {}
         for document_id in ids:
             result = results[document_id]
-            for kind, frame in result_frames(result).items():
+            for kind, frame in result_frames(result, checked).items():
                 tagged.setdefault(kind, []).append(frame.with_columns(pl.lit(document_id).alias(PAPER)))
             source = result.source
             extras[document_id] = PaperExtras(
@@ -94,13 +102,30 @@ class PaperRows:
         return cls(frames, extras, {i: results[i].fingerprint for i in ids})
 
     def keep(self, document_ids: Iterable[str]) -> PaperRows:
-        """Only the rows and extras of the given papers."""
+        """Only the rows and extras of the given papers, without the rows only their checks read."""
         kept = sorted(set(document_ids) & set(self.extras))
-        frames = {kind: frame.filter(pl.col(PAPER).is_in(kept)) for kind, frame in self.frames.items()}
+        every = len(kept) == len(self.extras)
+        frames = {
+            kind: frame if every else frame.filter(pl.col(PAPER).is_in(kept))
+            for kind, frame in self.frames.items()
+            if kind not in CHECKED.values()
+        }
         return PaperRows(frames, {i: self.extras[i] for i in kept}, {i: self.identities[i] for i in kept})
+
+    def checked_tables(self) -> dict[str, pl.DataFrame]:
+        """The rows each paper's own checks read, by table, tagged with their paper (`stages.row_problems`):
+        its own tables' rows, and its citations and works as they come out for the paper alone."""
+        names = [*stages.OWN_TABLES, *CHECKED]
+        return {
+            name: self.frames[CHECKED.get(name, name)]
+            for name in names
+            if CHECKED.get(name, name) in self.frames
+        }
 
     def merged(self, other: PaperRows) -> PaperRows:
         """These papers and ``other``'s (which must be other papers), stacked in paper order again."""
+        if not other.extras or not self.extras:
+            return self if other.extras == {} else other
         frames = {}
         for kind in sorted(set(self.frames) | set(other.frames)):
             parts = [f[kind] for f in (self.frames, other.frames) if kind in f]

@@ -13,7 +13,7 @@ import io
 import os
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from pipeline.extract import dates, entities, events, works
 from pipeline.orchestration.fingerprints import DEBUG_ENV, code_version
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import blank_empty_strings
-from pipeline.package.schema import all_table_names, load_table_spec
+from pipeline.package.schema import all_table_names, conform, load_table_spec
 from pipeline.package.tables import combine, schema_failures
 from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
 from pipeline.text.documents import document_row
@@ -313,76 +313,69 @@ def build_document(
     return DocumentOutcome(document_id, result, problems)
 
 
-def _as_published(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+def _as_published(name: str, frame: pl.DataFrame, keep: Sequence[str] = ()) -> pl.DataFrame:
     # As published: an empty string is a missing value (and fails a required column).
-    return blank_empty_strings(combine(name, [frame]))
+    return blank_empty_strings(conform(load_table_spec(name), frame, keep))
 
 
 def _papers_table(
-    name: str, raw: dict[str, pl.DataFrame], problems: dict[tuple[str, str], DocumentProblem]
+    name: str, stacked: pl.DataFrame, owner: str, problems: dict[tuple[str, str], DocumentProblem]
 ) -> tuple[pl.DataFrame | None, list[str]]:
-    """One table of the papers' rows, with the paper each row belongs to.
+    """One table of the papers' rows (``stacked``, each row's paper in column ``owner``), with the paper
+    each row belongs to.
 
-    Conformed in one go when the rows name their paper (document_id); otherwise, or when that fails, paper
-    by paper, so that a paper whose rows cannot even be conformed is named.
+    Conformed in one go; when that fails, paper by paper, so that a paper whose rows cannot even be
+    conformed is named. Rows shared by papers (a work cited in several) are one row in the published
+    table: the first paper's.
     """
     spec = load_table_spec(name)
-    if "document_id" in spec.columns:
-        try:
-            table = _as_published(name, pl.concat(list(raw.values()), how="diagonal_relaxed"))
-            owners = table["document_id"].to_list()
-            if None not in owners:
-                return table, owners
-        except Exception:
-            pass
+    if "document_id" not in spec.columns:
+        stacked = stacked.unique(list(spec.primary_key), keep="first", maintain_order=True)
+    try:
+        table = _as_published(name, stacked, keep=[owner])
+        return table.drop(owner), table[owner].to_list()
+    except Exception:
+        pass
     frames: dict[str, pl.DataFrame] = {}
-    for i, frame in raw.items():
+    for (i,), rows in stacked.partition_by(owner, as_dict=True, maintain_order=True).items():
         try:
-            frames[i] = _as_published(name, frame)
+            frames[str(i)] = _as_published(name, rows, keep=[owner])
         except Exception as exc:
             problems.setdefault(
-                (i, name), DocumentProblem(i, f"{name} schema", f"{type(exc).__name__}: {exc}")
+                (str(i), name), DocumentProblem(str(i), f"{name} schema", f"{type(exc).__name__}: {exc}")
             )
     if not frames:
         return None, []
-    owners = [i for i, frame in frames.items() for _ in range(frame.height)]
     table = pl.concat(list(frames.values()), how="vertical")
-    if "document_id" not in table.columns:
-        # Rows shared by papers (a work cited in several) are one row in the published table.
-        first = table.with_row_index("row").unique(list(spec.primary_key), keep="first", maintain_order=True)
-        owners = [owners[row] for row in first["row"]]
-        table = first.drop("row")
-    return table, owners
+    return table.drop(owner), table[owner].to_list()
 
 
-def row_problems(results: dict[str, DocumentResult]) -> list[DocumentProblem]:
-    """Each paper's rows checked against the tables' pandera models, all papers in one pass per table.
+def row_problems(tables: Mapping[str, pl.DataFrame], owner: str) -> list[DocumentProblem]:
+    """The papers' rows checked against the tables' pandera models, all papers in one pass per table.
 
+    ``tables`` holds each table's rows from every paper, stacked, with the row's paper in column ``owner``.
     A failing row is traced back to its paper, and named by its primary key and, where the table has one,
     its source line.
     """
     problems: dict[tuple[str, str], DocumentProblem] = {}
-    ids = sorted(results)
-    if not ids:
-        return []
-    per_document = {i: results[i].checked_tables() for i in ids}
-    for name in per_document[ids[0]]:
+    for name, stacked in tables.items():
         spec = load_table_spec(name)
         # A paper without notes has no citations or works: nothing to check.
-        raw = {i: per_document[i][name] for i in ids if per_document[i][name].height}
-        table, owners = _papers_table(name, raw, problems) if raw else (None, [])
+        table, owners = _papers_table(name, stacked, owner, problems) if stacked.height else (None, [])
         if table is None:
             continue
         failures = schema_failures(spec, table)
         if any(row is None for row, _ in failures):
             # A failure of the table as a whole: check each paper's rows on their own to find whose.
-            for i, frame in raw.items():
+            for (i,), rows in stacked.partition_by(owner, as_dict=True, maintain_order=True).items():
                 try:
-                    found = [message for _, message in schema_failures(spec, _as_published(name, frame))]
+                    found = [
+                        message for _, message in schema_failures(spec, _as_published(name, rows.drop(owner)))
+                    ]
                 except Exception as exc:
                     found = [f"{type(exc).__name__}: {exc}"]
                 for message in found:
-                    problems.setdefault((i, name), DocumentProblem(i, f"{name} schema", message))
+                    problems.setdefault((str(i), name), DocumentProblem(str(i), f"{name} schema", message))
             continue
         for row, message in failures:
             problem = DocumentProblem(owners[row], f"{name} schema", message)

@@ -150,9 +150,10 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 def stage_table(
     staging: Path, spec: TableSpec, frame: pl.DataFrame, published_root: Path | None, previous: dict
-) -> bool:
+) -> dict[str, dict[str, Any]]:
     """Write one table's CSV and Parquet into ``staging``; a table whose rows are those already published
-    under ``published_root`` is linked from there instead of written again. True when it was reused."""
+    under ``published_root`` is linked from there instead of written again. Returns each file's size and
+    hash (``csv``, ``parquet``), worked out here where the bytes are at hand."""
     csv_path = staging / f"data/csv/{spec.name}.csv"
     parquet_path = staging / f"data/parquet/{spec.name}.parquet"
     frame = blank_empty_strings(frame)
@@ -166,15 +167,18 @@ def stage_table(
     if reusable is not None:
         _link_or_copy(published_root / previous["csv"]["path"], csv_path)
         _link_or_copy(reusable, parquet_path)
-        return True
-    csv_path.parent.mkdir(parents=True, exist_ok=True)
-    csv_path.write_bytes(content)
-    write_parquet(frame, parquet_path)
-    return False
+    else:
+        csv_path.parent.mkdir(parents=True, exist_ok=True)
+        csv_path.write_bytes(content)
+        write_parquet(frame, parquet_path)
+    return {
+        "csv": {"bytes": len(content), "hash": f"sha256:{digest}"},
+        "parquet": _file_facts(staging, f"data/parquet/{spec.name}.parquet"),
+    }
 
 
-def table_resources(spec: TableSpec, version: str, root: Path) -> list[dict[str, Any]]:
-    """The CSV resource (primary) and its Parquet twin for one table."""
+def table_resources(spec: TableSpec, version: str, facts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The CSV resource (primary) and its Parquet twin for one table, given each file's size and hash."""
     description = f"{spec.description} (Dataset version {version}.)"
     schema = frictionless_schema(spec)
     csv_path = f"data/csv/{spec.name}.csv"
@@ -195,7 +199,7 @@ def table_resources(spec: TableSpec, version: str, root: Path) -> list[dict[str,
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            **_file_facts(root, csv_path),
+            **facts["csv"],
             "dialect": {"header": True, "delimiter": ",", "quoteChar": '"'},
             "schema": schema,
         },
@@ -209,7 +213,7 @@ def table_resources(spec: TableSpec, version: str, root: Path) -> list[dict[str,
             "mediatype": "application/vnd.apache.parquet",
             # frictionless computes no byte count or hash for Parquet and would reject the standard
             # properties, so the facts are kept under their own names.
-            **{f"x-{key}": value for key, value in _file_facts(root, parquet_path).items()},
+            **{f"x-{key}": value for key, value in facts["parquet"].items()},
             "schema": parquet_schema,
         },
     ]
@@ -297,10 +301,8 @@ def stage_package(
             )
             for name in sorted(tables)
         ]
-        for future in staged:
-            future.result()
-    for name in sorted(tables):
-        resources += table_resources(tables[name][0], meta.version, staging)
+        for name, future in zip(sorted(tables), staged, strict=True):
+            resources += table_resources(tables[name][0], meta.version, future.result())
     for document_id in sorted(texts):
         relative = f"text/{document_id}.txt"
         (staging / "text").mkdir(parents=True, exist_ok=True)

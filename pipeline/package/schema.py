@@ -7,6 +7,7 @@ disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -298,18 +299,19 @@ def _all_rows_pass(spec: TableSpec) -> pl.Expr:
     return pl.all_horizontal(rules).fill_null(False).all()
 
 
-def conform(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
+def conform(spec: TableSpec, frame: pl.DataFrame, keep: Sequence[str] = ()) -> pl.DataFrame:
     """Cast a frame to the spec's column order and types and sort it into its stable row order.
 
     Missing optional columns are added as nulls so that extractors only fill what they know; the
-    standard record_status column starts as "active".
+    standard record_status column starts as "active". Columns named in ``keep`` (not the spec's) go
+    along after the spec's columns, in the same row order.
     """
     missing_required = [
         f.name for f in spec.fields if f.required and f.name not in frame.columns and f.name != RECORD_STATUS
     ]
     if missing_required:
         raise SchemaSpecError(f"table {spec.name}: extractor produced no column(s) {missing_required}")
-    extra = [c for c in frame.columns if c not in spec.columns]
+    extra = [c for c in frame.columns if c not in spec.columns and c not in keep]
     if extra:
         raise SchemaSpecError(f"table {spec.name}: columns {extra} are not in schemas/{spec.name}.yaml")
     if RECORD_STATUS not in frame.columns:
@@ -318,6 +320,7 @@ def conform(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
         (pl.col(f.name) if f.name in frame.columns else pl.lit(None)).cast(f.dtype).alias(f.name)
         for f in spec.fields
     ]
+    exprs += [pl.col(c) for c in keep]
     return frame.select(exprs).sort(spec.sort_columns, nulls_last=True, maintain_order=True)
 
 
