@@ -14,6 +14,8 @@ import pytest
 
 from pipeline.orchestration import batch, package_check, paper_rows, stages
 from pipeline.orchestration.cli import build
+from pipeline.package.publish import DatasetMetadata, PackageContents
+from pipeline.package.schema import load_table_spec
 from tests.conftest import REPO_ROOT, copy_corpus, package_digest, shared_folder
 
 DEV_PAPERS = REPO_ROOT.parent / "shared" / "dev-papers" / "docs"
@@ -477,12 +479,12 @@ def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, 
     root = _package_with_a_bad_paragraph_number(built_corpus, tmp_path / "package")
     no_previous = tmp_path / "empty"
     no_previous.mkdir()
-    validate = package_check.changed_part_validator(no_previous, {"kennan-op-263"}, {"corrections"})
+    validate = package_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
     errors = validate(root / "datapackage.json")
     assert any(e.startswith("paragraphs: row 2, field paragraph_number: Type error") for e in errors), errors
     # The rows of a paper not built in this run are not read by frictionless again (they were when it
     # was built); the typed comparison of every CSV with its Parquet twin still sees the bad cell.
-    unchanged = package_check.changed_part_validator(no_previous, set(), {"corrections"})
+    unchanged = package_check.ChangedPartValidator(no_previous, set(), {"corrections"})
     errors = unchanged(root / "datapackage.json")
     assert not any(e.startswith("paragraphs: ") for e in errors), errors
     assert any(
@@ -490,11 +492,38 @@ def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, 
     )
 
 
+def test_validation_started_early_reads_the_fresh_rows_from_the_frames_being_published(
+    built_corpus, tmp_path
+):
+    names = ("documents", "paragraphs")
+    tables = {
+        n: (load_table_spec(n), pl.read_parquet(built_corpus / f"data/parquet/{n}.parquet")) for n in names
+    }
+    spec, paragraphs = tables["paragraphs"]
+    bad_row = 1
+    tables["paragraphs"] = (
+        spec,
+        paragraphs.with_columns(
+            pl.when(pl.int_range(pl.len()) == bad_row)
+            .then(-5)
+            .otherwise(pl.col("char_start"))
+            .alias("char_start")
+        ),
+    )
+    meta = DatasetMetadata.load(built_corpus / "dataset.yaml")
+    expected = f"paragraphs: row {bad_row + 2}, field char_start: "
+    for fresh, found in (({"kennan-op-263"}, True), (set(), False)):
+        validator = package_check.ChangedPartValidator(tmp_path, fresh, {"corrections"})
+        validator.start(meta, PackageContents(tables, {}, {}))
+        errors = validator(built_corpus / "datapackage.json")
+        assert any(e.startswith(expected) for e in errors) is found, errors
+
+
 def test_a_large_fresh_batch_is_checked_by_the_vectorised_checks(built_corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(package_check, "FRICTIONLESS_FRESH_PAPERS", 0)
     no_previous = tmp_path / "empty"
     no_previous.mkdir()
-    validate = package_check.changed_part_validator(no_previous, {"kennan-op-263"}, {"corrections"})
+    validate = package_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
     root = tmp_path / "good"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
     assert validate(root / "datapackage.json") == []
@@ -518,7 +547,7 @@ def test_a_large_fresh_batch_is_checked_by_the_vectorised_checks(built_corpus, t
 def test_a_table_not_split_by_paper_is_read_back_typed_not_by_frictionless(built_corpus, tmp_path):
     no_previous = tmp_path / "empty"
     no_previous.mkdir()
-    validate = package_check.changed_part_validator(no_previous, {"kennan-op-263"}, {"corrections"})
+    validate = package_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
     csv = root / "data/csv/works.csv"

@@ -45,7 +45,7 @@ from dagster import (
 
 from pipeline.orchestration import batch, paper_rows, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
-from pipeline.orchestration.package_check import changed_part_validator
+from pipeline.orchestration.package_check import ChangedPartValidator
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import (
     DatasetMetadata,
@@ -284,8 +284,8 @@ def build_definitions(root: Path) -> Definitions:
             package = publish(paths.root, meta, contents)
         else:
             corrected = {name for name, t in tables.items() if t.applied} | {"corrections"}
-            validator = changed_part_validator(paths.root, papers.fresh, corrected)
-            package = publish(paths.root, meta, contents, validator)
+            validator = ChangedPartValidator(paths.root, papers.fresh, corrected)
+            package = publish(paths.root, meta, contents, validator, validator.start)
         update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
         store = batch.DocumentStore(root)
         for document_id in sorted(papers.fresh):

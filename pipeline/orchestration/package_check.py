@@ -20,18 +20,31 @@ longer than the extractors. Frictionless still reads the texts, the figures and 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Collection
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipeline.package.publish import WRITER_THREADS, _parquet_errors, _report_lines
+from pipeline.package.publish import (
+    WRITER_THREADS,
+    DatasetMetadata,
+    PackageContents,
+    _parquet_errors,
+    _report_lines,
+    blank_empty_strings,
+    csv_bytes,
+    descriptor,
+    document_sources,
+    table_resources,
+)
+from pipeline.package.schema import TableSpec
 
 
 def _previous_hashes(root: Path) -> dict[str, str]:
@@ -81,10 +94,14 @@ def _fresh_rows_resource(resource: dict[str, Any], staged: Path, scratch: Path, 
     path = scratch / resource["path"]
     path.parent.mkdir(parents=True, exist_ok=True)
     rows.write_csv(path, line_terminator="\n", null_value="")
-    # Foreign keys are checked over the whole package by the package step, and the primary key of the rows
-    # of fresh papers by their pandera check; frictionless would hold every key of the table in memory.
+    return _without_keys({k: v for k, v in resource.items() if k not in ("bytes", "hash")})
+
+
+def _without_keys(resource: dict[str, Any]) -> dict[str, Any]:
+    """Foreign keys are checked over the whole package by the package step, and the primary key of the
+    rows of fresh papers by their pandera check; frictionless would hold every key of the table in memory."""
     schema = {k: v for k, v in resource["schema"].items() if k not in ("foreignKeys", "primaryKey")}
-    return {k: v for k, v in resource.items() if k not in ("bytes", "hash")} | {"schema": schema}
+    return {**resource, "schema": schema}
 
 
 # Above this many bytes of rows to validate, the resources are validated in worker processes, one group per
@@ -139,54 +156,86 @@ def _validate_resources(
     return sorted(errors, key=lambda line: by_resource.get(line.split(":", 1)[0], len(resources)))
 
 
-def changed_part_validator(
-    previous_root: Path, fresh: set[str], whole_tables: set[str]
-) -> Callable[[Path], list[str]]:
+class ChangedPartValidator:
     """A validator for `publish` that runs frictionless on what differs from the package in
     ``previous_root`` (see the module docstring), and checks every Parquet twin against its CSV.
 
-    ``whole_tables`` (tables with record corrections applied) are not split by paper."""
+    ``whole_tables`` (tables with record corrections applied) are not split by paper. Called on a staged
+    package, it reads the fresh papers' rows from the staged CSV files. When `publish` first hands it the
+    tables (`start`), it validates those rows from the frames while the package is written (frictionless
+    works in Python, the writers mostly off the GIL); the staged CSV files are then held to the frames by
+    the typed comparison of each CSV with its Parquet twin, which is written from the same frame.
+    """
 
-    def validate(descriptor_path: Path) -> list[str]:
+    def __init__(self, previous_root: Path, fresh: set[str], whole_tables: set[str]) -> None:
+        self.previous_root, self.fresh, self.whole_tables = previous_root, fresh, whole_tables
+        self._early: Future[list[str]] | None = None
+        self._validated: set[str] = set()
+
+    def _split(self, name: str, columns: Collection[str]) -> bool:
+        return "document_id" in columns and name not in self.whole_tables
+
+    def start(self, meta: DatasetMetadata, contents: PackageContents) -> None:
+        """Validate the fresh papers' rows of every table split by paper, from the frames, in a thread."""
+        if len(self.fresh) > FRICTIONLESS_FRESH_PAPERS:
+            return
+        tables = {n: t for n, t in sorted(contents.tables.items()) if self._split(n, t[0].columns)}
+        package = descriptor(meta, [], document_sources(contents.tables["documents"][1]))
+        worker = ThreadPoolExecutor(1)
+        self._early = worker.submit(self._validate_fresh_rows, meta.version, package, tables)
+        worker.shutdown(wait=False)
+        self._validated = set(tables)
+
+    def _validate_fresh_rows(
+        self, version: str, package: dict[str, Any], tables: dict[str, tuple[TableSpec, pl.DataFrame]]
+    ) -> list[str]:
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = Path(folder)
+            resources = []
+            for name, (spec, frame) in tables.items():
+                rows = frame.filter(pl.col("document_id").is_in(sorted(self.fresh)))
+                content = csv_bytes(blank_empty_strings(rows))
+                path = scratch / f"data/csv/{name}.csv"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+                facts = {"bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}"}
+                resources.append(
+                    _without_keys(table_resources(spec, version, {"csv": facts, "parquet": {}})[0])
+                )
+            return _validate_resources(package, resources, scratch)
+
+    def __call__(self, descriptor_path: Path) -> list[str]:
         staged = descriptor_path.parent
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        previous = _previous_hashes(previous_root)
-        vectorised = len(fresh) > FRICTIONLESS_FRESH_PAPERS
+        previous = _previous_hashes(self.previous_root)
+        vectorised = len(self.fresh) > FRICTIONLESS_FRESH_PAPERS
         errors: list[str] = []
         with tempfile.TemporaryDirectory() as folder:
             scratch = Path(folder)
             resources = []
             to_narrow = []
             for resource in descriptor["resources"]:
-                if resource.get("format") == "parquet" or previous.get(resource["name"]) == resource.get(
-                    "hash"
-                ):
+                name = resource["name"]
+                if resource.get("format") == "parquet" or previous.get(name) == resource.get("hash"):
                     continue
                 if resource["type"] == "table":
-                    fields = {f["name"] for f in resource["schema"]["fields"]}
-                    split = "document_id" in fields and resource["name"] not in whole_tables
+                    split = self._split(name, {f["name"] for f in resource["schema"]["fields"]})
                     if vectorised or not split:
                         errors += _header_errors(resource, staged)
-                        continue
-                    to_narrow.append(resource)
-                else:
-                    resource = {**resource, "path": str((staged / resource["path"]).resolve())}
-                resources.append(resource)
+                    elif name not in self._validated:
+                        to_narrow.append(resource)
+                    continue
+                resources.append({**resource, "path": str((staged / resource["path"]).resolve())})
             with ThreadPoolExecutor(WRITER_THREADS) as pool:
-                narrowed = dict(
-                    zip(
-                        (r["name"] for r in to_narrow),
-                        pool.map(lambda r: _fresh_rows_resource(r, staged, scratch, fresh), to_narrow),
-                        strict=True,
-                    )
+                resources += pool.map(
+                    lambda r: _fresh_rows_resource(r, staged, scratch, self.fresh), to_narrow
                 )
-            resources = [narrowed.get(r["name"], r) for r in resources]
             # The twins are compared (polars, off the GIL) while frictionless reads rows in Python.
             with ThreadPoolExecutor(1) as background:
                 twins = background.submit(
                     _parquet_errors, staged, descriptor, _unchanged_twins(descriptor, previous)
                 )
-                errors += _validate_resources(descriptor, resources, scratch)
-                return errors + twins.result()
-
-    return validate
+                if resources:
+                    errors += _validate_resources(descriptor, resources, scratch)
+                early = self._early.result() if self._early is not None else []
+                return early + errors + twins.result()
