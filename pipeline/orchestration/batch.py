@@ -154,7 +154,7 @@ def _start_worker(root: Path, corrections: list[fixes.Correction]) -> None:
     reference_parse.load_reader()
 
 
-def _build_and_store(document_id: str, entry: Path, fingerprint: str) -> tuple[str, int]:
+def _build_and_store(document_id: str, entry: Path, fingerprint: str) -> stages.DocumentOutcome:
     outcome = stages.build_document(
         _WORKER["paths"],  # type: ignore[arg-type]
         document_id,
@@ -164,7 +164,7 @@ def _build_and_store(document_id: str, entry: Path, fingerprint: str) -> tuple[s
         _WORKER["corrections"],  # type: ignore[arg-type]
     )
     DocumentStore(_WORKER["paths"].root).save_latest(outcome, fingerprint)  # type: ignore[attr-defined]
-    return document_id, len(outcome.problems)
+    return outcome
 
 
 def build_one(
@@ -173,21 +173,22 @@ def build_one(
     """Build and store one paper (the unit of work of a distributed run); the number of its problems."""
     if _WORKER.get("paths") != stages.ProjectPaths(root) or _WORKER.get("corrections") != corrections:
         _start_worker(root, corrections)
-    return _build_and_store(document_id, entry, fingerprint)[1]
+    return len(_build_and_store(document_id, entry, fingerprint).problems)
 
 
 def build_documents(
     inputs: CorpusInputs, corrections: list[fixes.Correction], todo: list[str], workers: int
-) -> None:
-    """Build and store every document in ``todo``, spread over ``workers`` processes when that pays."""
+) -> dict[str, stages.DocumentOutcome]:
+    """Build and store every document in ``todo``, spread over ``workers`` processes when that pays; the
+    outcomes, each read back as soon as its worker stored it (while the others still build)."""
     if not todo:
-        return
+        return {}
     jobs = [(i, inputs.documents[i], inputs.fingerprints[i]) for i in todo]
     if workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS:
         _start_worker(inputs.root, corrections)
-        for job in jobs:
-            _build_and_store(*job)
-        return
+        return {job[0]: _build_and_store(*job) for job in jobs}
+    store = DocumentStore(inputs.root)
+    built: dict[str, stages.DocumentOutcome] = {}
     # spawn, not fork: polars' thread pool does not survive a fork.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
@@ -196,8 +197,18 @@ def build_documents(
         initializer=_start_worker,
         initargs=(inputs.root, corrections),
     ) as pool:
-        for future in as_completed([pool.submit(_build_and_store, *job) for job in jobs]):
-            future.result()
+        # A worker answers with the paper's ID only; the outcome it stored is read here, not sent.
+        for future in as_completed([pool.submit(_build_and_store_id, *job) for job in jobs]):
+            document_id = future.result()
+            outcome = store.latest(document_id)
+            if outcome is not None:
+                built[document_id] = outcome
+    return built
+
+
+def _build_and_store_id(document_id: str, entry: Path, fingerprint: str) -> str:
+    _build_and_store(document_id, entry, fingerprint)
+    return document_id
 
 
 @dataclass
@@ -218,7 +229,7 @@ class DocumentSelection:
     published: list[str] = field(default_factory=list)
     reused: set[str] = field(default_factory=set)
     fresh_rows: PaperRows | None = None
-    saved_rows: PaperRows | None = None
+    saved_rows: list[PaperRows] | None = None
 
     def release_frames(self) -> None:
         """Let go of the papers' frames once they are combined into the tables; ``published`` stays."""
@@ -227,14 +238,20 @@ class DocumentSelection:
 
 
 def select_documents(
-    inputs: CorpusInputs, store: DocumentStore, recheck_all: bool, saved: Mapping[str, str] | None = None
+    inputs: CorpusInputs,
+    store: DocumentStore,
+    recheck_all: bool,
+    saved: Mapping[str, str] | None = None,
+    built: Mapping[str, stages.DocumentOutcome] | None = None,
 ) -> DocumentSelection:
     """Each paper's latest build if it passes its own checks, else its last published version if any.
 
     Rows are checked against the pandera models only for papers whose latest build is not the one
     already published (all papers with ``recheck_all``). A published build whose rows are saved
-    (``saved``: paper -> fingerprint of the saved build) is reused from there, not read.
+    (``saved``: paper -> fingerprint of the saved build) is reused from there, not read; the builds of
+    this run (``built``) are not read again either.
     """
+    built = built or {}
     saved = {} if recheck_all or saved is None else saved
     selection = DocumentSelection(results={}, recheck_all=recheck_all)
     candidates: dict[str, stages.DocumentResult] = {}
@@ -254,7 +271,7 @@ def select_documents(
         published_now = not recheck_all and store.published_fingerprint(document_id) == fingerprint
         if published_now and take_published(document_id):
             continue
-        outcome = store.latest(document_id)
+        outcome = built.get(document_id) or store.latest(document_id)
         if outcome is None or store.latest_fingerprint(document_id) != fingerprint:
             missing = stages.DocumentProblem(document_id, "build", "no build from the current inputs")
             selection.left_out[document_id] = [missing]

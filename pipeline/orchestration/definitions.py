@@ -196,8 +196,9 @@ def build_definitions(root: Path) -> Definitions:
         with ThreadPoolExecutor(1) as reader:
             # The other papers' saved rows are read (Arrow lets go of the GIL) while the changed ones build.
             reading = reader.submit(paper_rows.load, folder) if set(saved) - set(todo) else None
-            batch.build_documents(inputs, corrections, todo, config.workers)
-            selection = batch.select_documents(inputs, store, config.full_check, saved)
+            built = batch.build_documents(inputs, corrections, todo, config.workers)
+            selection = batch.select_documents(inputs, store, config.full_check, saved, built)
+            del built
             selection.saved_rows = reading.result() if reading and selection.reused else None
         selection.corrections = corrections
         problems = [str(p) for found in selection.left_out.values() for p in found]
@@ -228,15 +229,15 @@ def build_definitions(root: Path) -> Definitions:
 
         The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the
         last build's saved rows, the others from their stored builds, whose frames are then let go."""
-        saved = papers.saved_rows
-        if papers.reused and (saved is None or not papers.reused <= set(saved.identities)):
+        saved = papers.saved_rows or []
+        if not papers.reused <= {i for part in saved for i in part.identities}:
             papers.results.update(batch.load_published(root, papers.reused))  # saved rows unreadable
-            saved = None
-        rows = paper_rows.PaperRows.from_results(papers.results)
+            saved = []
+        pieces = [part.keep(papers.reused) for part in saved]
+        pieces.append(paper_rows.PaperRows.from_results(papers.results))
         if papers.fresh_rows is not None:
-            rows = rows.merged(papers.fresh_rows)
-        if saved is not None:
-            rows = saved.keep(papers.reused).merged(rows)
+            pieces.append(papers.fresh_rows)
+        rows = paper_rows.combine(pieces)
         papers.release_frames()
         output: dict[str, Any] = _corpus_tables(rows, papers, stages.load_authority(paths))
         context.add_output_metadata(

@@ -14,6 +14,7 @@ The stacked rows are exactly those a full build stacks: kept rows and new rows a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow
@@ -34,7 +36,7 @@ from pipeline.text.documents import publishes_full_text
 
 # The column that tags each stacked row with its paper; never part of a published table.
 PAPER = "_paper"
-FORMAT = "paper-rows-1"
+FORMAT = "paper-rows-2"
 PAPER_ROWS = Path(".dagster_home") / "paper-rows"
 # The kind that holds each paper's cleaned text (one row per paper).
 TEXTS = "texts"
@@ -103,7 +105,7 @@ class PaperRows:
 
     def keep(self, document_ids: Iterable[str]) -> PaperRows:
         """Only the rows and extras of the given papers, without the rows only their checks read."""
-        kept = sorted(set(document_ids) & set(self.extras))
+        kept = sorted(set(document_ids) & set(self.identities))
         every = len(kept) == len(self.extras)
         frames = {
             kind: frame if every else frame.filter(pl.col(PAPER).is_in(kept))
@@ -122,18 +124,6 @@ class PaperRows:
             if CHECKED.get(name, name) in self.frames
         }
 
-    def merged(self, other: PaperRows) -> PaperRows:
-        """These papers and ``other``'s (which must be other papers), stacked in paper order again."""
-        if not other.extras or not self.extras:
-            return self if other.extras == {} else other
-        frames = {}
-        for kind in sorted(set(self.frames) | set(other.frames)):
-            parts = [f[kind] for f in (self.frames, other.frames) if kind in f]
-            frames[kind] = _stack(parts).sort(PAPER, maintain_order=True)
-        extras = dict(sorted({**self.extras, **other.extras}.items()))
-        identities = dict(sorted({**self.identities, **other.identities}.items()))
-        return PaperRows(frames, extras, identities)
-
     def view(self) -> dict[str, pl.DataFrame]:
         """The stacked rows by kind, without the paper tag (the columns are shared, not copied)."""
         return {kind: frame.drop(PAPER) for kind, frame in self.frames.items()}
@@ -148,9 +138,45 @@ class PaperRows:
         return {i for i, extra in self.extras.items() if extra.hidden}
 
     def save(self, folder: Path) -> None:
-        """Write to ``folder`` all at once: a build stopped halfway leaves the previous rows or none."""
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".paper-rows-", dir=folder.parent))
+        """Save to ``folder`` the rows of the papers whose builds differ from those saved there, as one more
+        part; all of them, as one part, when there would be more than MAX_PARTS. The manifest, replaced
+        in one step, names the parts and the papers each holds: a build stopped halfway leaves the previous
+        rows."""
+        manifest = _manifest(folder)
+        saved = {i: fp for part in manifest["parts"] for i, fp in part["papers"].items()}
+        changed = {i for i, fp in self.identities.items() if saved.get(i) != fp}
+        parts = [
+            {
+                **part,
+                "papers": {
+                    i: fp for i, fp in part["papers"].items() if i in self.identities and i not in changed
+                },
+            }
+            for part in manifest["parts"]
+        ]
+        parts = [part for part in parts if part["papers"]]
+        if len(parts) >= MAX_PARTS:
+            parts, changed = [], set(self.identities)
+        if changed:
+            rows = self if changed == set(self.identities) else self.keep(changed)
+            parts.append({"folder": rows._write_part(folder), "papers": rows.identities})
+        manifest = {"format": FORMAT, "parts": parts}
+        scratch = folder / f".manifest.{os.getpid()}.tmp"
+        scratch.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+        os.replace(scratch, folder / "manifest.json")
+        kept = {part["folder"] for part in parts} | {"manifest.json"}
+        for stale in folder.iterdir():
+            if stale.name in kept:
+                continue
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+
+    def _write_part(self, folder: Path) -> str:
+        """Write these rows as a part folder of ``folder``; its name."""
+        folder.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".part-", dir=folder))
         try:
             with ThreadPoolExecutor(IO_THREADS) as pool:  # the writers let go of the GIL
                 written = [
@@ -163,46 +189,70 @@ class PaperRows:
             (scratch / "extras.pickle.zst").write_bytes(
                 len(pickled).to_bytes(8, "little") + _codec().compress(pickled, asbytes=True)
             )
-            manifest = {"format": FORMAT, "kinds": sorted(self.frames), "papers": self.identities}
-            (scratch / "manifest.json").write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
-            old = folder.with_name(folder.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            if folder.exists():
-                os.replace(folder, old)
-            os.replace(scratch, folder)
-            shutil.rmtree(old, ignore_errors=True)
+            name = (
+                "part-"
+                + hashlib.sha256(json.dumps(self.identities, sort_keys=True).encode()).hexdigest()[:16]
+            )
+            shutil.rmtree(folder / name, ignore_errors=True)
+            os.replace(scratch, folder / name)
+            return name
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def combine(pieces: Iterable[PaperRows]) -> PaperRows:
+    """The rows of several sets of papers (no paper in two), stacked in paper order again."""
+    present = [piece for piece in pieces if piece.extras]
+    if len(present) == 1:
+        return present[0]
+    frames = {}
+    for kind in sorted({kind for piece in present for kind in piece.frames}):
+        parts = [piece.frames[kind] for piece in present if kind in piece.frames]
+        frames[kind] = _stack(parts).sort(PAPER, maintain_order=True)
+    extras = dict(sorted((i, e) for piece in present for i, e in piece.extras.items()))
+    identities = dict(sorted((i, fp) for piece in present for i, fp in piece.identities.items()))
+    return PaperRows(frames, extras, identities)
+
+
+# Parts a save may leave before it writes all the rows again as one.
+MAX_PARTS = 8
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"format": FORMAT, "parts": []}
+    return manifest if manifest.get("format") == FORMAT else {"format": FORMAT, "parts": []}
 
 
 def saved_identities(folder: Path) -> dict[str, str]:
     """Paper -> the input fingerprint of the build whose rows ``folder`` holds (it covers the code too, so
     rows that other code made never match); empty when there are none."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if manifest.get("format") != FORMAT:
-        return {}
-    return dict(manifest.get("papers", {}))
+    return {i: fp for part in _manifest(folder)["parts"] for i, fp in part["papers"].items()}
 
 
-def load(folder: Path) -> PaperRows | None:
-    """The rows saved in ``folder``, or None when there are none or they cannot be read."""
-    identities = saved_identities(folder)
-    if not identities:
+def load(folder: Path) -> list[PaperRows] | None:
+    """The parts saved in ``folder`` (each with the papers it holds for the manifest), or None when there
+    are none or they cannot be read."""
+    parts = _manifest(folder)["parts"]
+    if not parts:
         return None
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     try:
-        with ThreadPoolExecutor(IO_THREADS) as pool:
-            read = {kind: pool.submit(pl.read_ipc, folder / f"{kind}.arrow") for kind in manifest["kinds"]}
-            frames = {kind: future.result() for kind, future in read.items()}
-        stored = (folder / "extras.pickle.zst").read_bytes()
-        size = int.from_bytes(stored[:8], "little")
-        extras = pickle.loads(_codec().decompress(stored[8:], decompressed_size=size, asbytes=True))
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError, pl.exceptions.PolarsError):
+        return [_read_part(folder / part["folder"], part["papers"]) for part in parts]
+    except (OSError, ValueError, KeyError, pickle.UnpicklingError, EOFError, pl.exceptions.PolarsError):
         return None
-    return PaperRows(frames, extras, identities)
+
+
+def _read_part(part: Path, papers: dict[str, str]) -> PaperRows:
+    kinds = [path.stem for path in sorted(part.glob("*.arrow"))]
+    with ThreadPoolExecutor(IO_THREADS) as pool:
+        read = {kind: pool.submit(pl.read_ipc, part / f"{kind}.arrow") for kind in kinds}
+        frames = {kind: future.result() for kind, future in read.items()}
+    stored = (part / "extras.pickle.zst").read_bytes()
+    size = int.from_bytes(stored[:8], "little")
+    extras = pickle.loads(_codec().decompress(stored[8:], decompressed_size=size, asbytes=True))
+    return PaperRows(frames, extras, {i: fp for i, fp in papers.items() if i in extras})
 
 
 def _codec() -> pyarrow.Codec:
