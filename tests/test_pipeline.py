@@ -335,6 +335,26 @@ def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_bui
     assert package_digest(fresh) == package_digest(root)
 
 
+@pytest.mark.parametrize(("max_parts", "parts"), [(8, 2), (1, 1)])
+def test_an_edit_saves_its_papers_rows_as_a_part_until_there_are_too_many(
+    two_papers, tmp_path, monkeypatch, max_parts, parts
+):
+    monkeypatch.setattr(paper_rows, "MAX_PARTS", max_parts)
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    _edit_paper_b(root)
+    assert build(root) == 0
+    folder = root / paper_rows.PAPER_ROWS
+    assert len(list(folder.glob("part-*"))) == parts
+    assert sorted(paper_rows.saved_identities(folder)) == ["paper-a", "paper-b"]
+    paper = root / "raw/paper-a/paper.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("Soviet", "Sovietic", 1), encoding="utf-8")
+    assert build(root) == 0
+    fresh = _copy_inputs(root, tmp_path / "fresh")
+    assert build(fresh) == 0
+    assert package_digest(fresh) == package_digest(root)
+
+
 def test_unreadable_saved_rows_fall_back_to_the_stored_builds(two_papers, tmp_path):
     root = tmp_path / "corpus"
     shutil.copytree(two_papers, root)
