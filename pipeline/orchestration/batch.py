@@ -120,8 +120,8 @@ def load_published(root: Path, document_ids: set[str]) -> dict[str, stages.Docum
     lost = [i for i, result in found.items() if result is None]
     if lost:
         raise stages.PipelineError(
-            f"the last published builds of {', '.join(lost)} cannot be read from {store.folder}; "
-            "run `papers-dataset build --full`"
+            f"neither the saved rows nor the last published builds of {', '.join(lost)} can be read "
+            f"(from {store.folder}); build with --full --full-check, which reads neither"
         )
     return found  # type: ignore[return-value]
 

@@ -2,10 +2,11 @@
 
 ``papers`` builds every changed paper in one step (spread over worker processes, one stored outcome
 per paper, see `batch`) and selects what goes into the package: papers whose own checks fail are left out
-and their last good version kept. ``corpus_tables`` combines the papers into the tables (then lets go of
-the papers' own frames); one asset per published table applies record corrections and carries a blocking
-check (pandera model, plus footnote pairing), and ``data_package`` writes the package only when every
-check passed. The number of steps does not depend on the number of papers.
+and their last good version kept. ``corpus_tables`` combines the papers' rows into the tables (the rows
+of papers built before come from the last build's saved rows, see `paper_rows`); one asset per published
+table, all made in one step, applies record corrections and carries a blocking check (pandera model, plus
+footnote pairing), and ``data_package`` writes the package only when every check passed. The number of
+steps does not depend on the number of papers.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
 through dagster-dask), storing the same per-paper outcomes; the package job then picks them up.
@@ -43,6 +44,7 @@ from dagster import (
     op,
 )
 
+from pipeline.extract.entities import Authority
 from pipeline.orchestration import batch, paper_rows, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.orchestration.package_check import ChangedPartValidator
@@ -159,7 +161,7 @@ def _table_assets() -> AssetsDefinition:
 
 
 def _corpus_tables(
-    rows: paper_rows.PaperRows, papers: batch.DocumentSelection, authority: Any
+    rows: paper_rows.PaperRows, papers: batch.DocumentSelection, authority: Authority
 ) -> dict[str, Any]:
     """The tables of every stage from the papers' stacked rows, plus what the package step needs."""
     stacked = rows.view()
@@ -228,7 +230,8 @@ def build_definitions(root: Path) -> Definitions:
         events and claims.
 
         The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the
-        last build's saved rows, the others from their stored builds, whose frames are then let go."""
+        last build's saved rows, the others from this build or their stored builds. The stacked rows are
+        saved for the next build in the background (``saving``, which the package step waits for)."""
         saved = papers.saved_rows or []
         if not papers.reused <= {i for part in saved for i in part.identities}:
             papers.results.update(batch.load_published(root, papers.reused))  # saved rows unreadable
@@ -291,7 +294,10 @@ def build_definitions(root: Path) -> Definitions:
         store = batch.DocumentStore(root)
         for document_id in sorted(papers.fresh):
             store.mark_published(document_id)
-        corpus_tables["saving"].result()
+        try:
+            corpus_tables["saving"].result()
+        except OSError as exc:  # the saved rows only spare work; the next build reads the stored builds
+            context.log.warning(f"the papers' rows were not saved: {exc}")
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
             | {name: frame.height for name, frame in frames.items()}

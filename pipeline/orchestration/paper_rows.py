@@ -3,13 +3,17 @@
 Combining a corpus means concatenating every paper's frames kind by kind (paragraphs, citations, mentions,
 ...). ``PaperRows`` holds that concatenation, each row tagged with its paper, plus what each paper
 contributes besides frames (its text, the works its citations describe, the text corrections applied).
-The corpus step saves it (``.dagster_home/paper-rows/``, Arrow IPC, one file per kind) with the identity
-of each paper's build, its input fingerprint. The next build reads the rows of every paper whose build
-is the same back from there, and loads and stacks only the papers built since: a one-paper edit no longer
-reads every paper's stored outcome and concatenates hundreds of frames per table.
+The papers' own checks read the stacked rows, and the corpus step makes the tables from them.
 
-The stacked rows are exactly those a full build stacks: kept rows and new rows are put back in paper order
-(a stable sort on the paper), so the tables made from them are the same, byte for byte.
+The corpus step saves them in ``.dagster_home/paper-rows/``: parts (Arrow IPC, one file per kind) and a
+manifest naming the papers each part holds, with the identity of each paper's build (its input
+fingerprint, which covers the code). A build writes one more part with the rows of the papers it built,
+and all rows as one part again once there would be more than MAX_PARTS. The next build reads back the rows
+of every paper whose build is the same, and stacks only the papers built since: a one-paper edit neither
+reads every paper's stored outcome nor writes every paper's rows again.
+
+The stacked rows are exactly those a full build stacks: rows from several parts are put back in paper
+order (a stable sort on the paper), so the tables made from them are the same, byte for byte.
 """
 
 from __future__ import annotations
