@@ -268,6 +268,16 @@ def build_definitions(root: Path) -> Definitions:
     ) -> str:
         """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
         text_tables = corpus_tables["text_tables"]
+        # Drawn (matplotlib, in Python) while the tables are checked and written (mostly off the GIL).
+        drawing = ThreadPoolExecutor(1)
+        figure = drawing.submit(
+            stages.timeline_figure,
+            tables["events"].frame,
+            tables["event_participants"].frame,
+            tables["entities"].frame,
+            root / FIGURE_CACHE,
+        )
+        drawing.shutdown(wait=False)
         applied = [*text_tables["applied"], *(a for t in tables.values() for a in t.applied)]
         fixes.check_all_applied(text_tables["corrections"], applied)
         frames = {name: t.frame for name, t in tables.items()}
@@ -280,9 +290,6 @@ def build_definitions(root: Path) -> Definitions:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         texts = {i: t for i, t in text_tables["texts"].items() if i not in text_tables["hidden"]}
-        figure = stages.timeline_figure(
-            frames["events"], frames["event_participants"], frames["entities"], root / FIGURE_CACHE
-        )
         contents = PackageContents(specs, texts, {"figures/timeline.svg": figure})
         if papers.recheck_all:
             package = publish(paths.root, meta, contents)

@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -270,11 +270,12 @@ def document_sources(documents: pl.DataFrame) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class PackageContents:
-    """What a package holds: tables with their specs, cleaned texts by document ID, figures by path."""
+    """What a package holds: tables with their specs, cleaned texts by document ID, figures by path (their
+    bytes, or a future of them: a figure still being drawn is written last)."""
 
     tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]
     texts: Mapping[str, str]
-    figures: Mapping[str, bytes]
+    figures: Mapping[str, bytes | Future[bytes]]
 
 
 def stage_package(
@@ -320,7 +321,8 @@ def stage_package(
         )
     for relative in sorted(figures):
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-        (staging / relative).write_bytes(figures[relative])
+        figure = figures[relative]
+        (staging / relative).write_bytes(figure.result() if isinstance(figure, Future) else figure)
         stem = Path(relative).stem
         resources.append(
             file_resource(
