@@ -203,6 +203,8 @@ class DocumentResult:
     mentions: dict[str, pl.DataFrame]
     events: dict[str, pl.DataFrame]
     claims: dict[str, pl.DataFrame]
+    # The paper's citations and works as they come out for the paper alone: the cross-paper tables' rows
+    # this paper is answerable for, which its own checks read.
     bibliography_alone: dict[str, pl.DataFrame] = field(default_factory=dict)
     # What each citation stands for, worked out with the paper: combining the corpus only merges them.
     cited_works: tuple[works.CitedWork, ...] = ()
@@ -220,11 +222,6 @@ class DocumentResult:
             **self.events,
             "claim_subjects": self.claims["claim_subjects"],
         }
-
-    def checked_tables(self) -> dict[str, pl.DataFrame]:
-        """The paper's own rows, plus its citations and works as they come out for this paper alone: the
-        cross-paper tables' rows that this paper is answerable for."""
-        return {**self.own_tables(), **self.bibliography_alone}
 
 
 @dataclass(frozen=True)
