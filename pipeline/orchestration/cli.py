@@ -160,6 +160,7 @@ def build(
             instance=DagsterInstance.ephemeral(),
             raise_on_error=False,
             run_config={"ops": {"papers": {"config": config}}, **QUIET},
+            resources={definitions.CORPUS_INPUTS: inputs},
         )
     )
     if not result.success:

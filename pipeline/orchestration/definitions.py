@@ -35,6 +35,7 @@ from dagster import (
     MetadataValue,
     OpExecutionContext,
     Output,
+    ResourceDefinition,
     asset,
     define_asset_job,
     in_process_executor,
@@ -87,6 +88,7 @@ def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
 
 
 FIGURE_CACHE = Path(".dagster_home") / "figures"
+CORPUS_INPUTS = "corpus_inputs"
 
 
 class PapersConfig(Config):
@@ -186,10 +188,10 @@ def build_definitions(root: Path) -> Definitions:
     """Assets, checks and jobs for the corpus under ``root``; nothing here depends on how many papers."""
     paths = stages.ProjectPaths(root)
 
-    @asset(group_name="documents")
+    @asset(group_name="documents", required_resource_keys={CORPUS_INPUTS})
     def papers(context: AssetExecutionContext, config: PapersConfig) -> batch.DocumentSelection:
         """Every paper whose inputs changed, built in one step; the papers that go into the package."""
-        inputs = CorpusInputs.scan(root)
+        inputs: CorpusInputs = getattr(context.resources, CORPUS_INPUTS)
         corrections = stages.load_corrections(paths, list(inputs.documents))
         store = batch.DocumentStore(root)
         todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
@@ -321,7 +323,12 @@ def build_definitions(root: Path) -> Definitions:
         assets=corpus_assets,
         jobs=[define_asset_job("package_job", selection=[k for a in corpus_assets for k in a.keys])],
         executor=in_process_executor,
-        resources={"io_manager": mem_io_manager},
+        resources={
+            "io_manager": mem_io_manager,
+            # The papers and their fingerprints, read when a run starts; the CLI, which has just read
+            # them to decide whether there is anything to do, hands its reading to the run instead.
+            CORPUS_INPUTS: ResourceDefinition(lambda _: CorpusInputs.scan(root)),
+        },
     )
 
 
