@@ -36,8 +36,8 @@ from pipeline.package.swap import (
 from pipeline.text.sentences import split_sentences
 
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
-# Tables written (and read back) at once.
-WRITER_THREADS = 4
+# Tables written (and read back) at once: two keep both cores busy; more only add to the peak memory.
+WRITER_THREADS = 2
 
 log = logging.getLogger(__name__)
 
