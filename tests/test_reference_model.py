@@ -302,3 +302,10 @@ def test_lower_case_italian_shelf_marks() -> None:
     assert record["reference_type"] == "archival_collection"
     assert record["archive"] == "Archivio Centrale dello Stato"
     assert record["file_number"] == "busta 12, fasc. 3"
+
+
+def test_the_model_attributes_read_from_the_dump_are_those_pycrfsuite_parses() -> None:
+    tagger = rm.shipped_model().tagger
+    attributes = rm.model_attributes(tagger)
+    assert len(attributes) > 1000
+    assert attributes == frozenset(tagger.info().attributes)
