@@ -3,9 +3,10 @@
 Frictionless checks rows one by one in Python, so validating every table of a large corpus costs more than
 building it. A file whose bytes are those of the last published package was validated then; of a table
 that changed, only the rows of the freshly built papers are new (the others are the rows published
-before), so those rows are written to a scratch resource with the same writer and validated there.
-Foreign keys across the whole package are checked by the package step with polars; ``build --full-check``
-validates everything with frictionless.
+before), so those rows are written to a scratch resource with the same writer and validated there: taken
+from the frames while the package is written (`ChangedPartValidator.start`), or else read back from the
+staged files. Foreign keys across the whole package are checked by the package step with polars;
+``build --full-check`` validates everything with frictionless.
 
 Where frictionless would only check again, row by row, what vectorised checks from the same table specs
 have checked in this run, those stand in for it: the rows that can have changed were checked against their
@@ -220,9 +221,9 @@ class ChangedPartValidator:
                     continue
                 if resource["type"] == "table":
                     split = self._split(name, {f["name"] for f in resource["schema"]["fields"]})
-                    if vectorised or not split:
+                    if vectorised or not split or name in self._validated:
                         errors += _header_errors(resource, staged)
-                    elif name not in self._validated:
+                    else:
                         to_narrow.append(resource)
                     continue
                 resources.append({**resource, "path": str((staged / resource["path"]).resolve())})
