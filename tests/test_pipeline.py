@@ -542,6 +542,17 @@ def test_validation_started_early_reads_the_fresh_rows_from_the_frames_being_pub
         validator.start(meta, PackageContents(tables, {}, {}))
         errors = validator(built_corpus / "datapackage.json")
         assert any(e.startswith(expected) for e in errors) is found, errors
+    # The staged file's header is still read: columns swapped there are named.
+    staged = tmp_path / "staged"
+    shutil.copytree(built_corpus, staged, ignore=shutil.ignore_patterns(".dagster_home"))
+    csv = staged / "data/csv/paragraphs.csv"
+    header, rest = csv.read_text(encoding="utf-8").split("\n", 1)
+    names = header.split(",")
+    names[0], names[1] = names[1], names[0]
+    csv.write_text(",".join(names) + "\n" + rest, encoding="utf-8")
+    validator = package_check.ChangedPartValidator(tmp_path / "none", {"kennan-op-263"}, {"corrections"})
+    validator.start(meta, PackageContents(tables, {}, {}))
+    assert any(e.startswith("paragraphs: header ") for e in validator(staged / "datapackage.json"))
 
 
 def test_a_large_fresh_batch_is_checked_by_the_vectorised_checks(built_corpus, tmp_path, monkeypatch):
