@@ -517,6 +517,17 @@ def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, 
     )
 
 
+def _package_with_swapped_header(built_corpus: Path, root: Path, table: str) -> Path:
+    """A copy of the package whose CSV of ``table`` names its first two columns the other way round."""
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    csv = root / f"data/csv/{table}.csv"
+    header, rest = csv.read_text(encoding="utf-8").split("\n", 1)
+    names = header.split(",")
+    names[0], names[1] = names[1], names[0]
+    csv.write_text(",".join(names) + "\n" + rest, encoding="utf-8")
+    return root
+
+
 def test_validation_started_early_reads_the_fresh_rows_from_the_frames_being_published(
     built_corpus, tmp_path
 ):
@@ -543,13 +554,7 @@ def test_validation_started_early_reads_the_fresh_rows_from_the_frames_being_pub
         errors = validator(built_corpus / "datapackage.json")
         assert any(e.startswith(expected) for e in errors) is found, errors
     # The staged file's header is still read: columns swapped there are named.
-    staged = tmp_path / "staged"
-    shutil.copytree(built_corpus, staged, ignore=shutil.ignore_patterns(".dagster_home"))
-    csv = staged / "data/csv/paragraphs.csv"
-    header, rest = csv.read_text(encoding="utf-8").split("\n", 1)
-    names = header.split(",")
-    names[0], names[1] = names[1], names[0]
-    csv.write_text(",".join(names) + "\n" + rest, encoding="utf-8")
+    staged = _package_with_swapped_header(built_corpus, tmp_path / "staged", "paragraphs")
     validator = package_check.ChangedPartValidator(tmp_path / "none", {"kennan-op-263"}, {"corrections"})
     validator.start(meta, PackageContents(tables, {}, {}))
     assert any(e.startswith("paragraphs: header ") for e in validator(staged / "datapackage.json"))
@@ -569,13 +574,7 @@ def test_a_large_fresh_batch_is_checked_by_the_vectorised_checks(built_corpus, t
     expected = "paragraphs-parquet: cannot compare with data/csv/paragraphs.csv"
     assert any(e.startswith(expected) for e in errors), errors
     # Columns swapped in the header are named.
-    root = tmp_path / "bad-header"
-    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
-    csv = root / "data/csv/sentences.csv"
-    header, rest = csv.read_text(encoding="utf-8").split("\n", 1)
-    names = header.split(",")
-    names[0], names[1] = names[1], names[0]
-    csv.write_text(",".join(names) + "\n" + rest, encoding="utf-8")
+    root = _package_with_swapped_header(built_corpus, tmp_path / "bad-header", "sentences")
     errors = validate(root / "datapackage.json")
     assert any(e.startswith("sentences: header ") for e in errors), errors
 

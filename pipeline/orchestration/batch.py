@@ -256,8 +256,7 @@ def select_documents(
     selection = DocumentSelection(results={}, recheck_all=recheck_all)
     candidates: dict[str, stages.DocumentResult] = {}
 
-    def take_published(document_id: str) -> bool:
-        fingerprint = store.published_fingerprint(document_id)
+    def take_published(document_id: str, fingerprint: str | None) -> bool:
         if fingerprint is not None and saved.get(document_id) == fingerprint:
             selection.reused.add(document_id)
             return True
@@ -268,8 +267,8 @@ def select_documents(
         return True
 
     for document_id, fingerprint in inputs.fingerprints.items():
-        published_now = not recheck_all and store.published_fingerprint(document_id) == fingerprint
-        if published_now and take_published(document_id):
+        published = store.published_fingerprint(document_id)
+        if not recheck_all and published == fingerprint and take_published(document_id, published):
             continue
         outcome = built.get(document_id) or store.latest(document_id)
         if outcome is None or store.latest_fingerprint(document_id) != fingerprint:
@@ -287,7 +286,7 @@ def select_documents(
     selection.fresh = set(fresh_rows.extras) - set(selection.left_out)
     selection.fresh_rows = fresh_rows.keep(selection.fresh)
     for document_id in selection.left_out:
-        if take_published(document_id):
+        if take_published(document_id, store.published_fingerprint(document_id)):
             selection.kept_previous.add(document_id)
     selection.results = dict(sorted(selection.results.items()))
     selection.published = sorted({*selection.results, *selection.reused, *selection.fresh})
