@@ -31,6 +31,8 @@ def extracted(paper: CleanedDocument, authority) -> tuple[pl.DataFrame, pl.DataF
 
 @pytest.fixture(scope="module")
 def scores():
+    if not DEV_PAPERS.is_dir():  # the scores include the development papers' answers
+        pytest.skip("the development papers live in ../shared/dev-papers")
     return score_all()
 
 
