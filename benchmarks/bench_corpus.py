@@ -84,6 +84,16 @@ def extractor_seconds_per_paper(repeats: int = 3) -> tuple[float, float]:
     return wall, cpu
 
 
+def table_sizes(root: Path) -> dict[str, int]:
+    """Each published table's size in memory (polars' estimate), read from its Parquet file."""
+    import polars as pl
+
+    return {
+        path.stem: pl.read_parquet(path).estimated_size()
+        for path in (root / "data/parquet").glob("*.parquet")
+    }
+
+
 def state_bytes(root: Path) -> int:
     """Bytes on disk under .dagster_home; a file hard-linked under two names (a paper's latest and
     published outcome when they are the same build) is counted once."""
@@ -99,12 +109,13 @@ def state_bytes(root: Path) -> int:
 EDITS = 3
 
 
-def measure(count: int, extractor: tuple[float, float], workers: int) -> float:
-    """Print the figures for a corpus of ``count`` papers; return the full build's wall time."""
+def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[float, float]:
+    """Print the figures for a corpus of ``count`` papers; return the full build's wall time and peak RSS."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         ids = make_corpus(root, count)
         full, full_cpu, full_rss, worker_rss, main_cpu = timed_build(root)
+        sizes = table_sizes(root)
         noop, noop_cpu, _, _, _ = timed_build(root)
         edits = []
         for k in range(EDITS):
@@ -112,9 +123,9 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> float:
             text = paper.read_text(encoding="utf-8")
             old, new = ("Bolshevik", "Bolshevist") if "Bolshevik" in text else ("Bolshevist", "Bolshevik")
             paper.write_text(text.replace(old, new), encoding="utf-8")
-            edits.append(timed_build(root)[:2])
+            edits.append(timed_build(root)[:3])
         edits.sort()
-        edit, edit_cpu = edits[len(edits) // 2]
+        edit, edit_cpu, _ = edits[len(edits) // 2]
         state = state_bytes(root)
     outside = 1 - count * extractor[0] / (min(workers, count) * full)
     outside_cpu = 1 - count * extractor[1] / full_cpu
@@ -130,13 +141,21 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> float:
         f"{100 * edit / full:.1f} % of the full build; median of {EDITS}, "
         f"{edits[0][0]:.2f}-{edits[-1][0]:.2f} s)"
     )
-    print(f"  peak RSS:            {full_rss:7.0f} MiB build process, {worker_rss:.0f} MiB largest worker")
+    print(
+        f"  peak RSS:            {full_rss:7.0f} MiB build process, {worker_rss:.0f} MiB largest worker; "
+        f"{max(rss for _, _, rss in edits):.0f} MiB in the edits"
+    )
+    largest = max(sizes, key=sizes.__getitem__)
+    print(
+        f"  tables in memory:    {sizes[largest] / 2**20:7.1f} MiB the largest ({largest}), "
+        f"{sum(sizes.values()) / 2**20:.1f} MiB all {len(sizes)} (polars' estimate)"
+    )
     print(f"  orchestration state: {state / count / 1024:7.0f} KiB per paper (.dagster_home)")
     print(
         f"  outside extractors:  {100 * outside:7.0f} % of the full build "
         f"({100 * outside_cpu:.0f} % of its CPU)"
     )
-    return full
+    return full, full_rss
 
 
 def main(counts: list[int]) -> None:
@@ -146,14 +165,15 @@ def main(counts: list[int]) -> None:
         f"extractors alone: {extractor[0]:.3f} s per paper ({extractor[1]:.3f} s CPU); "
         f"{workers} worker processes"
     )
-    previous: tuple[int, float] | None = None
+    previous: tuple[int, float, float] | None = None
     for count in counts:
-        full = measure(count, extractor, workers)
+        full, rss = measure(count, extractor, workers)
         if previous is not None:
             # What one more paper costs, without the run's fixed part (imports, Dagster's run, writing).
             added = (full - previous[1]) / (count - previous[0])
-            print(f"  per paper added from N = {previous[0]}: {added:.3f} s")
-        previous = (count, full)
+            grown = (rss - previous[2]) / (count - previous[0])
+            print(f"  per paper added from N = {previous[0]}: {added:.3f} s, {grown:.2f} MiB peak RSS")
+        previous = (count, full, rss)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import pyarrow
 from pipeline.extract import reference_parse
 from pipeline.orchestration import stages
 from pipeline.orchestration.fingerprints import DEBUG_ENV, DOCUMENT_STORE, CorpusInputs
-from pipeline.orchestration.paper_rows import PAPER, PaperRows
+from pipeline.orchestration.paper_rows import PAPER, PaperRows, RowStack
 from pipeline.package import corrections as fixes
 
 # A stored outcome: this marker, the pickle's length (8 bytes, little-endian), the zstd-compressed pickle.
@@ -113,17 +113,22 @@ class DocumentStore:
         os.replace(scratch, marker)
 
 
-def load_published(root: Path, document_ids: set[str]) -> dict[str, stages.DocumentResult]:
-    """The last published builds of these papers, read from the store."""
+def load_published(root: Path, document_ids: set[str], scratch: Path | None = None) -> PaperRows:
+    """The rows of these papers' last published builds, read from the store (and kept in ``scratch``)."""
     store = DocumentStore(root)
-    found = {i: store.published(i) for i in sorted(document_ids)}
-    lost = [i for i, result in found.items() if result is None]
+    stack, lost = RowStack(spill=scratch), []
+    for document_id in sorted(document_ids):
+        published = store.published(document_id)
+        if published is None:
+            lost.append(document_id)
+        else:
+            stack.add(document_id, published)
     if lost:
         raise stages.PipelineError(
             f"neither the saved rows nor the last published builds of {', '.join(lost)} can be read "
             f"(from {store.folder}); build with --full --full-check, which reads neither"
         )
-    return found  # type: ignore[return-value]
+    return stack.rows()
 
 
 def _codec() -> pyarrow.Codec:
@@ -176,19 +181,47 @@ def build_one(
     return len(_build_and_store(document_id, entry, fingerprint).problems)
 
 
+@dataclass
+class BuiltPapers:
+    """What a run built: each paper's problems (none when its own checks passed), and the rows of every
+    paper whose stages all ran without a problem, stacked as the builds came in."""
+
+    problems: dict[str, list[stages.DocumentProblem]] = field(default_factory=dict)
+    rows: RowStack = field(default_factory=lambda: RowStack(checked=True))
+
+    @classmethod
+    def spilled_to(cls, scratch: Path | None) -> BuiltPapers:
+        """Built papers whose rows are kept in ``scratch`` (in memory without one)."""
+        return cls(rows=RowStack(checked=True, spill=scratch))
+
+    def take(self, outcome: stages.DocumentOutcome | None, document_id: str) -> None:
+        if outcome is None:
+            return
+        self.problems[document_id] = outcome.problems
+        if outcome.result is not None and not outcome.problems:
+            self.rows.add(document_id, outcome.result)
+
+
 def build_documents(
-    inputs: CorpusInputs, corrections: list[fixes.Correction], todo: list[str], workers: int
-) -> dict[str, stages.DocumentOutcome]:
-    """Build and store every document in ``todo``, spread over ``workers`` processes when that pays; the
-    outcomes, each read back as soon as its worker stored it (while the others still build)."""
+    inputs: CorpusInputs,
+    corrections: list[fixes.Correction],
+    todo: list[str],
+    workers: int,
+    scratch: Path | None = None,
+) -> BuiltPapers:
+    """Build and store every document in ``todo``, spread over ``workers`` processes when that pays; each
+    outcome is read back as soon as its worker stored it (while the others still build) and its rows
+    stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
+    built = BuiltPapers.spilled_to(scratch)
     if not todo:
-        return {}
+        return built
     jobs = [(i, inputs.documents[i], inputs.fingerprints[i]) for i in todo]
     if workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS:
         _start_worker(inputs.root, corrections)
-        return {job[0]: _build_and_store(*job) for job in jobs}
+        for job in jobs:
+            built.take(_build_and_store(*job), job[0])
+        return built
     store = DocumentStore(inputs.root)
-    built: dict[str, stages.DocumentOutcome] = {}
     # spawn, not fork: polars' thread pool does not survive a fork.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
@@ -200,9 +233,7 @@ def build_documents(
         # A worker answers with the paper's ID only; the outcome it stored is read here, not sent.
         for future in as_completed([pool.submit(_build_and_store_id, *job) for job in jobs]):
             document_id = future.result()
-            outcome = store.latest(document_id)
-            if outcome is not None:
-                built[document_id] = outcome
+            built.take(store.latest(document_id), document_id)
     return built
 
 
@@ -218,9 +249,9 @@ class DocumentSelection:
     A paper goes in one of three ways: freshly built and checked (``fresh``, its rows in ``fresh_rows``);
     as the rows of the same build saved by the last corpus step (``reused``, those rows in
     ``saved_rows``, see `paper_rows`), so that its stored outcome is not read; or as a published build
-    read from the store (``results``)."""
+    read from the store (its rows in ``stored_rows``)."""
 
-    results: dict[str, stages.DocumentResult]
+    stored_rows: PaperRows | None = None
     fresh: set[str] = field(default_factory=set)
     left_out: dict[str, list[stages.DocumentProblem]] = field(default_factory=dict)
     kept_previous: set[str] = field(default_factory=set)
@@ -233,8 +264,7 @@ class DocumentSelection:
 
     def release_frames(self) -> None:
         """Let go of the papers' frames once they are combined into the tables; ``published`` stays."""
-        self.results = {}
-        self.fresh_rows = self.saved_rows = None
+        self.stored_rows = self.fresh_rows = self.saved_rows = None
 
 
 def select_documents(
@@ -242,19 +272,21 @@ def select_documents(
     store: DocumentStore,
     recheck_all: bool,
     saved: Mapping[str, str] | None = None,
-    built: Mapping[str, stages.DocumentOutcome] | None = None,
+    built: BuiltPapers | None = None,
+    scratch: Path | None = None,
 ) -> DocumentSelection:
     """Each paper's latest build if it passes its own checks, else its last published version if any.
 
     Rows are checked against the pandera models only for papers whose latest build is not the one
     already published (all papers with ``recheck_all``). A published build whose rows are saved
     (``saved``: paper -> fingerprint of the saved build) is reused from there, not read; the builds of
-    this run (``built``) are not read again either.
+    this run (``built``) are not read again either. Rows are kept in ``scratch`` when given.
     """
-    built = built or {}
+    built = built or BuiltPapers.spilled_to(scratch and scratch / "built")
     saved = {} if recheck_all or saved is None else saved
-    selection = DocumentSelection(results={}, recheck_all=recheck_all)
-    candidates: dict[str, stages.DocumentResult] = {}
+    selection = DocumentSelection(recheck_all=recheck_all)
+    stored = RowStack(spill=scratch and scratch / "stored")
+    candidates: set[str] = set()
 
     def take_published(document_id: str, fingerprint: str | None) -> bool:
         if fingerprint is not None and saved.get(document_id) == fingerprint:
@@ -263,31 +295,34 @@ def select_documents(
         published = store.published(document_id)
         if published is None:
             return False
-        selection.results[document_id] = published
+        stored.add(document_id, published)
         return True
 
     for document_id, fingerprint in inputs.fingerprints.items():
         published = store.published_fingerprint(document_id)
         if not recheck_all and published == fingerprint and take_published(document_id, published):
             continue
-        outcome = built.get(document_id) or store.latest(document_id)
-        if outcome is None or store.latest_fingerprint(document_id) != fingerprint:
-            missing = stages.DocumentProblem(document_id, "build", "no build from the current inputs")
-            selection.left_out[document_id] = [missing]
-        elif outcome.problems or outcome.result is None:
-            selection.left_out[document_id] = outcome.problems
+        if document_id not in built.problems:  # not built by this run: its stored latest build
+            outcome = store.latest(document_id)
+            if outcome is None or store.latest_fingerprint(document_id) != fingerprint:
+                missing = stages.DocumentProblem(document_id, "build", "no build from the current inputs")
+                selection.left_out[document_id] = [missing]
+                continue
+            built.take(outcome, document_id)
+        problems = built.problems[document_id]
+        if problems or document_id not in built.rows:
+            selection.left_out[document_id] = problems
         else:
-            candidates[document_id] = outcome.result
-    # Stacked once: the rows are checked and then combined as they are, and the results let go.
-    fresh_rows = PaperRows.from_results(candidates, checked=True)
-    candidates.clear()
+            candidates.add(document_id)
+    # Stacked once: the rows are checked and then combined as they are.
+    fresh_rows = built.rows.rows().keep(candidates, checked=True)
     for problem in stages.row_problems(fresh_rows.checked_tables(), PAPER):
         selection.left_out.setdefault(problem.document_id, []).append(problem)
-    selection.fresh = set(fresh_rows.extras) - set(selection.left_out)
+    selection.fresh = candidates - set(selection.left_out)
     selection.fresh_rows = fresh_rows.keep(selection.fresh)
     for document_id in selection.left_out:
         if take_published(document_id, store.published_fingerprint(document_id)):
             selection.kept_previous.add(document_id)
-    selection.results = dict(sorted(selection.results.items()))
-    selection.published = sorted({*selection.results, *selection.reused, *selection.fresh})
+    selection.published = sorted({*stored.document_ids, *selection.reused, *selection.fresh})
+    selection.stored_rows = stored.rows()
     return selection

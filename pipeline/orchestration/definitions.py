@@ -2,18 +2,20 @@
 
 ``papers`` builds every changed paper in one step (spread over worker processes, one stored outcome
 per paper, see `batch`) and selects what goes into the package: papers whose own checks fail are left out
-and their last good version kept. ``corpus_tables`` combines the papers' rows into the tables (the rows
-of papers built before come from the last build's saved rows, see `paper_rows`); one asset per published
-table, all made in one step, applies record corrections and carries a blocking check (pandera model, plus
-footnote pairing), and ``data_package`` writes the package only when every check passed. The number of
-steps does not depend on the number of papers.
+and their last good version kept. One step makes the tables from the papers' rows (the rows of papers
+built before come from the last build's saved rows, see `paper_rows`): one asset per published table,
+each with record corrections applied and a blocking check (pandera model, plus footnote pairing), and
+``corpus_tables``, what the package needs besides. ``data_package`` writes the package only when every
+check passed. The number of steps does not depend on the number of papers, and the tables pass between
+steps on disk (the run's scratch folder), so that memory holds one stage's tables, not the corpus.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
 through dagster-dask), storing the same per-paper outcomes; the package job then picks them up.
 """
 
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +50,7 @@ from dagster import (
 from pipeline.extract.entities import Authority
 from pipeline.orchestration import batch, paper_rows, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
-from pipeline.orchestration.package_check import ChangedPartValidator
+from pipeline.orchestration.package_check import ChangedPartValidator, rows_to_validate
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import (
     DatasetMetadata,
@@ -58,18 +60,31 @@ from pipeline.package.publish import (
     update_readme,
 )
 from pipeline.package.schema import load_table_spec
-from pipeline.package.tables import combine, foreign_key_errors, schema_errors
+from pipeline.package.tables import Frame, collected, combine, foreign_key_errors, schema_errors
 from pipeline.paths import REPO_ROOT
 from pipeline.text.clean import footnote_problems
 
 
 @dataclass(frozen=True)
 class PublishedTable:
-    """A finished table on its way to the package, with the record corrections applied to it."""
+    """A finished table on its way to the package (on disk, read when it is written), with the record
+    corrections applied to it."""
 
     name: str
-    frame: pl.DataFrame
+    frame: Frame
+    rows: int
+    size: int
     applied: list[fixes.AppliedCorrection] = field(default_factory=list)
+    # The freshly built papers' rows, when the package step validates them on their own (`package_check`).
+    fresh_rows: pl.DataFrame | None = None
+
+
+def _set_aside(frame: pl.DataFrame, folder: Path, name: str) -> pl.LazyFrame:
+    """Write a finished table to the run's scratch folder and let go of it; read again when needed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.arrow"
+    frame.write_ipc(path, compression=paper_rows.SCRATCH_COMPRESSION)
+    return pl.scan_ipc(path)
 
 
 def project_root() -> Path:
@@ -117,76 +132,119 @@ def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResul
     )
 
 
-def _table_assets() -> AssetsDefinition:
-    """Every published table from its stage's output, record corrections applied, with blocking checks.
+def _stage_tables(rows: paper_rows.PaperRows, authority: Authority) -> Iterator[tuple[str, pl.DataFrame]]:
+    """Every table the stages make from the papers' stacked rows, by stage, each as soon as its stage has
+    made it: a stage reads only its own kinds, and its tables are let go once they are handed on."""
+    stacked = rows.view()
+    yield from _handed_on(stages.text_tables(stacked))
+    described = (cited for extra in rows.extras.values() for cited in extra.cited_works())
+    bibliography = stages.bibliography_tables(stacked, described)
+    citations = bibliography["tables"]["citations"]
+    yield from _handed_on(bibliography)
+    claims = stages.claim_tables(stacked, citations)
+    del citations
+    yield from _handed_on(claims)
+    yield from _handed_on(stages.entity_tables(authority, stacked))
+    yield from _handed_on(stages.event_tables(stacked))
 
-    One asset per table, all made in one step: a step costs Dagster more than correcting and checking
-    a table does. The pandera check covers the rows that may have changed since they were last checked
-    (see `stages.rows_to_check`); ``build --full-check`` checks every row.
+
+def _handed_on(stage: dict[str, Any]) -> Iterator[tuple[str, pl.DataFrame]]:
+    tables = stage["tables"]
+    for name in list(tables):
+        yield name, tables.pop(name)
+
+
+def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
+    """``corpus_tables`` and every published table, all made in one step, with blocking checks.
+
+    The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the last
+    build's saved rows, the others from this build or their stored builds. Each stage's tables get their
+    record corrections and checks as soon as the stage has made them, and go to the run's ``scratch``
+    folder, read again when the package is written: one stage's tables are in memory at a time. One asset
+    per table, all in one step: a step costs Dagster more than correcting and checking a table does. The
+    pandera check covers the rows that may have changed since they were last checked (see
+    `stages.rows_to_check`); ``build --full-check`` checks every row.
     """
-    stage_of = {name: stage for stage, tables in stages.STAGE_TABLES.items() for name in tables}
-    specs = {name: load_table_spec(name) for name in stage_of}
+    paths = stages.ProjectPaths(root)
+    specs = {name: load_table_spec(name) for tables in stages.STAGE_TABLES.values() for name in tables}
+    corpus = AssetOut(
+        group_name="corpus",
+        description="What the package step needs besides the tables: the texts it publishes, the text "
+        "corrections applied, the papers whose text is withheld, the record corrections, and the saved "
+        "rows for the next build (saved in the background; the package step waits for them).",
+    )
 
     @multi_asset(
         name="tables",
-        ins={"corpus_tables": AssetIn("corpus_tables")},
-        outs={
-            name: AssetOut(group_name="tables", description=spec.description) for name, spec in specs.items()
-        },
+        ins={"papers": AssetIn("papers")},
+        outs={"corpus_tables": corpus}
+        | {name: AssetOut(group_name="tables", description=spec.description) for name, spec in specs.items()},
         check_specs=[
             AssetCheckSpec(name=check, asset=name, blocking=True)
             for name in specs
             for check in ["schema", *TABLE_CHECKS.get(name, {})]
         ],
     )
-    def tables(context: AssetExecutionContext, corpus_tables: dict[str, Any]):
-        text_tables = corpus_tables["text_tables"]
-        for name, stage in stage_of.items():
-            produced = corpus_tables[stage]["tables"][name]
-            frame, applied = stages.correct_table(name, produced, text_tables["corrections"])
-            frame = stages.withhold_text(name, frame, text_tables["hidden"])
+    def tables(context: AssetExecutionContext, papers: batch.DocumentSelection):
+        saved = papers.saved_rows or []
+        unsaved = [papers.stored_rows, papers.fresh_rows]
+        pieces = list(unsaved)
+        if papers.reused <= {i for part in saved for i in part.identities}:
+            pieces += [part.keep(papers.reused) for part in saved]
+        else:  # the saved rows are unreadable
+            pieces.append(batch.load_published(root, papers.reused, scratch / "published-builds"))
+        rows = paper_rows.combine(pieces)
+        papers.release_frames()
+        hidden, checked = rows.hidden, None if papers.recheck_all else papers.fresh
+        for name, frame in _stage_tables(rows, stages.load_authority(paths)):
+            corrected, applied = stages.correct_table(name, frame, papers.corrections)
+            corrected = stages.withhold_text(name, corrected, hidden)
+            fresh_rows = None if applied else rows_to_validate(corrected, checked)
             yield Output(
-                PublishedTable(name, frame, applied),
+                PublishedTable(
+                    name,
+                    _set_aside(corrected, scratch / "tables", name),
+                    corrected.height,
+                    corrected.estimated_size(),
+                    applied,
+                    fresh_rows,
+                ),
                 output_name=name,
                 metadata={
-                    "rows": frame.height,
+                    "rows": corrected.height,
                     "corrections_applied": len(applied),
-                    "preview": MetadataValue.md(_preview(frame)),
+                    "preview": MetadataValue.md(_preview(corrected)),
                 },
             )
-            to_check = stages.rows_to_check(name, frame, text_tables["checked"], bool(applied))
+            to_check = stages.rows_to_check(name, corrected, checked, bool(applied))
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
-                yield _check_result(name, check, find_problems(frame))
+                yield _check_result(name, check, find_problems(corrected))
+        # Saved while the package is written, which waits for it before it ends.
+        background = ThreadPoolExecutor(1)
+        saving = background.submit(rows.save, root / paper_rows.PAPER_ROWS, unsaved)
+        background.shutdown(wait=False)
+        yield Output(
+            {
+                "texts": rows.texts(published=True),
+                "applied": [a for extra in rows.extras.values() for a in extra.applied],
+                "hidden": hidden,
+                "corrections": papers.corrections,
+                "saving": saving,
+            },
+            output_name="corpus_tables",
+        )
 
     return tables
 
 
-def _corpus_tables(
-    rows: paper_rows.PaperRows, papers: batch.DocumentSelection, authority: Authority
-) -> dict[str, Any]:
-    """The tables of every stage from the papers' stacked rows, plus what the package step needs."""
-    stacked = rows.view()
-    text = stages.text_tables(stacked)
-    text["texts"] = rows.texts()
-    text["applied"] = [a for extra in rows.extras.values() for a in extra.applied]
-    text["hidden"] = rows.hidden
-    text["corrections"] = papers.corrections
-    text["checked"] = None if papers.recheck_all else papers.fresh
-    described = (cited for extra in rows.extras.values() for cited in extra.cited)
-    bibliography = stages.bibliography_tables(stacked, described)
-    return {
-        "text_tables": text,
-        "bibliography_tables": bibliography,
-        "entity_tables": stages.entity_tables(authority, stacked),
-        "event_tables": stages.event_tables(stacked),
-        "claim_tables": stages.claim_tables(stacked, bibliography["tables"]["citations"]),
-    }
-
-
 def build_definitions(root: Path) -> Definitions:
-    """Assets, checks and jobs for the corpus under ``root``; nothing here depends on how many papers."""
+    """Assets, checks and jobs for the corpus under ``root``; nothing here depends on how many papers.
+
+    Papers' rows and finished tables pass between the steps on disk, in the run's scratch folder
+    (removed once the package is written): the run holds what one stage needs, not the corpus."""
     paths = stages.ProjectPaths(root)
+    scratch = root / paper_rows.RUN_SCRATCH
 
     @asset(group_name="documents", required_resource_keys={CORPUS_INPUTS})
     def papers(context: AssetExecutionContext, config: PapersConfig) -> batch.DocumentSelection:
@@ -197,13 +255,12 @@ def build_definitions(root: Path) -> Definitions:
         todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
         folder = root / paper_rows.PAPER_ROWS
         saved = {} if config.full_check else paper_rows.saved_identities(folder)
-        with ThreadPoolExecutor(1) as reader:
-            # The other papers' saved rows are read (Arrow lets go of the GIL) while the changed ones build.
-            reading = reader.submit(paper_rows.load, folder) if set(saved) - set(todo) else None
-            built = batch.build_documents(inputs, corrections, todo, config.workers)
-            selection = batch.select_documents(inputs, store, config.full_check, saved, built)
-            del built
-            selection.saved_rows = reading.result() if reading and selection.reused else None
+        shutil.rmtree(scratch, ignore_errors=True)  # a killed run's
+        # The other papers' saved rows are read ahead (off the GIL) while the changed ones build.
+        ahead = paper_rows.load(folder, stages.STAGE_KINDS) if set(saved) - set(todo) else None
+        built = batch.build_documents(inputs, corrections, todo, config.workers, scratch / "built")
+        selection = batch.select_documents(inputs, store, config.full_check, saved, built, scratch)
+        selection.saved_rows = ahead if selection.reused else None
         selection.corrections = corrections
         problems = [str(p) for found in selection.left_out.values() for p in found]
         if config.strict and problems:
@@ -224,38 +281,8 @@ def build_definitions(root: Path) -> Definitions:
         )
         return selection
 
-    @asset(group_name="corpus")
-    def corpus_tables(context: AssetExecutionContext, papers: batch.DocumentSelection) -> dict[str, Any]:
-        """Every table the stages make, over all papers, by stage: text (documents, paragraphs,
-        sentences, footnotes, emphasis_spans, and the texts), bibliography (citations, works deduplicated
-        across papers, sentence_works), entities (from the authority files; mentions, unlinked_names),
-        events and claims.
-
-        The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the
-        last build's saved rows, the others from this build or their stored builds. The stacked rows are
-        saved for the next build in the background (``saving``, which the package step waits for)."""
-        saved = papers.saved_rows or []
-        if not papers.reused <= {i for part in saved for i in part.identities}:
-            papers.results.update(batch.load_published(root, papers.reused))  # saved rows unreadable
-            saved = []
-        pieces = [part.keep(papers.reused) for part in saved]
-        pieces.append(paper_rows.PaperRows.from_results(papers.results))
-        if papers.fresh_rows is not None:
-            pieces.append(papers.fresh_rows)
-        rows = paper_rows.combine(pieces)
-        papers.release_frames()
-        output: dict[str, Any] = _corpus_tables(rows, papers, stages.load_authority(paths))
-        context.add_output_metadata(
-            {name: frame.height for stage in output.values() for name, frame in stage["tables"].items()}
-        )
-        # Saved while the tables go on to the package, which waits for it before it ends.
-        background = ThreadPoolExecutor(1)
-        output["saving"] = background.submit(rows.save, root / paper_rows.PAPER_ROWS)
-        background.shutdown(wait=False)
-        return output
-
     table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
-    table_assets = _table_assets()
+    table_assets = _table_assets(root, scratch)
 
     @asset(
         group_name="package",
@@ -269,21 +296,19 @@ def build_definitions(root: Path) -> Definitions:
         **tables: PublishedTable,
     ) -> str:
         """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
-        text_tables = corpus_tables["text_tables"]
         # Drawn (matplotlib, in Python) while the tables are checked and written (mostly off the GIL).
         drawing = ThreadPoolExecutor(1)
         figure = drawing.submit(
-            stages.timeline_figure,
-            tables["events"].frame,
-            tables["event_participants"].frame,
-            tables["entities"].frame,
-            root / FIGURE_CACHE,
+            lambda: stages.timeline_figure(
+                *(collected(tables[name].frame) for name in ("events", "event_participants", "entities")),
+                root / FIGURE_CACHE,
+            )
         )
         drawing.shutdown(wait=False)
-        applied = [*text_tables["applied"], *(a for t in tables.values() for a in t.applied)]
-        fixes.check_all_applied(text_tables["corrections"], applied)
-        frames = {name: t.frame for name, t in tables.items()}
-        withheld = text_tables["hidden"]
+        applied = [*corpus_tables["applied"], *(a for t in tables.values() for a in t.applied)]
+        fixes.check_all_applied(corpus_tables["corrections"], applied)
+        frames: dict[str, Frame] = {name: t.frame for name, t in tables.items()}
+        withheld = corpus_tables["hidden"]
         frames["corrections"] = combine("corrections", [fixes.corrections_table(applied, withheld)])
         specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
         # Every other table passed its own asset's blocking checks.
@@ -291,13 +316,15 @@ def build_definitions(root: Path) -> Definitions:
         if errors:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
-        texts = {i: t for i, t in text_tables["texts"].items() if i not in text_tables["hidden"]}
-        contents = PackageContents(specs, texts, {"figures/timeline.svg": figure})
+        figures = {"figures/timeline.svg": figure}
+        sizes = {name: t.size for name, t in tables.items()}
+        contents = PackageContents(specs, corpus_tables["texts"], figures, sizes)
         if papers.recheck_all:
             package = publish(paths.root, meta, contents)
         else:
             corrected = {name for name, t in tables.items() if t.applied} | {"corrections"}
-            validator = ChangedPartValidator(paths.root, papers.fresh, corrected)
+            fresh_rows = {n: t.fresh_rows for n, t in tables.items() if t.fresh_rows is not None}
+            validator = ChangedPartValidator(paths.root, papers.fresh, corrected, fresh_rows)
             package = publish(paths.root, meta, contents, validator, validator.start)
         update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
         store = batch.DocumentStore(root)
@@ -307,18 +334,15 @@ def build_definitions(root: Path) -> Definitions:
             corpus_tables["saving"].result()
         except OSError as exc:  # the saved rows only spare work; the next build reads the stored builds
             context.log.warning(f"the papers' rows were not saved: {exc}")
+        shutil.rmtree(scratch, ignore_errors=True)
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])}
-            | {name: frame.height for name, frame in frames.items()}
+            | {name: t.rows for name, t in tables.items()}
+            | {"corrections": frames["corrections"].height}
         )
         return meta.version
 
-    corpus_assets = [
-        papers,
-        corpus_tables,
-        table_assets,
-        data_package,
-    ]
+    corpus_assets = [papers, table_assets, data_package]
     return Definitions(
         assets=corpus_assets,
         jobs=[define_asset_job("package_job", selection=[k for a in corpus_assets for k in a.keys])],

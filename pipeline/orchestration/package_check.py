@@ -46,6 +46,7 @@ from pipeline.package.publish import (
     table_resources,
 )
 from pipeline.package.schema import TableSpec
+from pipeline.package.tables import Frame, collected
 
 
 def _previous_hashes(root: Path) -> dict[str, str]:
@@ -58,6 +59,15 @@ def _previous_hashes(root: Path) -> dict[str, str]:
 
 # Above this many freshly built papers their rows are checked by the vectorised checks (module docstring).
 FRICTIONLESS_FRESH_PAPERS = 25
+
+
+def rows_to_validate(frame: pl.DataFrame, fresh: set[str] | None) -> pl.DataFrame | None:
+    """The freshly built papers' rows of a table that `ChangedPartValidator.start` will validate, taken
+    while the table is in memory (the package step has it on disk); None when it will not read them: a
+    full check (``fresh`` None), too many fresh papers, or a table not split by paper."""
+    if fresh is None or len(fresh) > FRICTIONLESS_FRESH_PAPERS or "document_id" not in frame.columns:
+        return None
+    return frame.filter(pl.col("document_id").is_in(sorted(fresh)))
 
 
 def _header_errors(resource: dict[str, Any], staged: Path) -> list[str]:
@@ -163,13 +173,21 @@ class ChangedPartValidator:
 
     ``whole_tables`` (tables with record corrections applied) are not split by paper. Called on a staged
     package, it reads the fresh papers' rows from the staged CSV files. When `publish` first hands it the
-    tables (`start`), it validates those rows from the frames while the package is written (frictionless
+    tables (`start`), it validates those rows from the frames (or from ``fresh_rows``, the same rows taken
+    earlier by `rows_to_validate`) while the package is written (frictionless
     works in Python, the writers mostly off the GIL); the staged CSV files are then held to the frames by
     the typed comparison of each CSV with its Parquet twin, which is written from the same frame.
     """
 
-    def __init__(self, previous_root: Path, fresh: set[str], whole_tables: set[str]) -> None:
+    def __init__(
+        self,
+        previous_root: Path,
+        fresh: set[str],
+        whole_tables: set[str],
+        fresh_rows: dict[str, pl.DataFrame] | None = None,
+    ) -> None:
         self.previous_root, self.fresh, self.whole_tables = previous_root, fresh, whole_tables
+        self.fresh_rows = fresh_rows or {}
         self._early: Future[list[str]] | None = None
         self._validated: set[str] = set()
 
@@ -181,20 +199,22 @@ class ChangedPartValidator:
         if len(self.fresh) > FRICTIONLESS_FRESH_PAPERS:
             return
         tables = {n: t for n, t in sorted(contents.tables.items()) if self._split(n, t[0].columns)}
-        package = descriptor(meta, [], document_sources(contents.tables["documents"][1]))
+        package = descriptor(meta, [], document_sources(collected(contents.tables["documents"][1])))
         worker = ThreadPoolExecutor(1)
         self._early = worker.submit(self._validate_fresh_rows, meta.version, package, tables)
         worker.shutdown(wait=False)
         self._validated = set(tables)
 
     def _validate_fresh_rows(
-        self, version: str, package: dict[str, Any], tables: dict[str, tuple[TableSpec, pl.DataFrame]]
+        self, version: str, package: dict[str, Any], tables: dict[str, tuple[TableSpec, Frame]]
     ) -> list[str]:
         with tempfile.TemporaryDirectory() as folder:
             scratch = Path(folder)
             resources = []
             for name, (spec, frame) in tables.items():
-                rows = frame.filter(pl.col("document_id").is_in(sorted(self.fresh)))
+                rows = self.fresh_rows.get(name)
+                if rows is None:
+                    rows = frame.lazy().filter(pl.col("document_id").is_in(sorted(self.fresh))).collect()
                 content = csv_bytes(blank_empty_strings(rows))
                 path = scratch / f"data/csv/{name}.csv"
                 path.parent.mkdir(parents=True, exist_ok=True)

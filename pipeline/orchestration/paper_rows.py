@@ -14,6 +14,11 @@ reads every paper's stored outcome nor writes every paper's rows again.
 
 The stacked rows are exactly those a full build stacks: rows from several parts are put back in paper
 order (a stable sort on the paper), so the tables made from them are the same, byte for byte.
+
+The rows stay on disk until a stage reads them: each kind is a lazy frame (a saved part's kinds are read
+when asked for, a few ahead of need on a thread, see `read_ahead`; a build's fresh rows are written to
+the run's scratch folder a batch of papers at a time, see `RowStack`), and `Kinds` reads one kind when it
+is asked for. The run holds the kinds one stage needs, not the corpus.
 """
 
 from __future__ import annotations
@@ -24,8 +29,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,25 +39,35 @@ import pyarrow
 
 from pipeline.extract import works
 from pipeline.orchestration import stages
+from pipeline.orchestration.read_ahead import ReadAhead
 from pipeline.package import corrections as fixes
 from pipeline.text.documents import publishes_full_text
 
 # The column that tags each stacked row with its paper; never part of a published table.
 PAPER = "_paper"
-FORMAT = "paper-rows-2"
+FORMAT = "paper-rows-3"
 PAPER_ROWS = Path(".dagster_home") / "paper-rows"
+# A run's own files (fresh rows, finished tables), removed when its package is written.
+RUN_SCRATCH = Path(".dagster_home") / "run-scratch"
+# Files in the run's scratch folder are compressed: reading an uncompressed Arrow file holds it twice.
+SCRATCH_COMPRESSION = "zstd"
 # The kind that holds each paper's cleaned text (one row per paper).
 TEXTS = "texts"
-IO_THREADS = 4
+# Papers whose frames are stacked together before they join the rows stacked so far (`RowStack`).
+STACK_BATCH = 16
 
 
 @dataclass(frozen=True)
 class PaperExtras:
-    """What a paper contributes besides its frames."""
+    """What a paper contributes besides its frames. The works its citations describe are kept pickled
+    (a sixth of their size as objects) and unpickled one paper at a time when the works are merged."""
 
-    cited: tuple[works.CitedWork, ...]
+    cited: bytes
     applied: tuple[fixes.AppliedCorrection, ...]
     hidden: bool
+
+    def cited_works(self) -> tuple[works.CitedWork, ...]:
+        return pickle.loads(self.cited)
 
 
 # The kinds that hold a paper's citations and works as they come out for the paper alone: only its own
@@ -80,72 +94,89 @@ def _stack(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames, how="diagonal_relaxed")
 
 
+def _stack_lazy(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
+    if not frames:
+        return pl.LazyFrame(schema={PAPER: pl.String})
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
+
+
+class Kinds(Mapping[str, pl.DataFrame]):
+    """Lazy frames by kind, each read when it is asked for and not kept: a stage holds only its kinds."""
+
+    def __init__(self, frames: Mapping[str, pl.LazyFrame]) -> None:
+        self._frames = dict(frames)
+
+    def __getitem__(self, kind: str) -> pl.DataFrame:
+        return self._frames[kind].collect()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+
 @dataclass
 class PaperRows:
-    """Every included paper's frames, stacked by kind in paper order, and each paper's extras."""
+    """Every included paper's frames, stacked by kind in paper order (lazily), and each paper's extras."""
 
-    frames: dict[str, pl.DataFrame]
+    frames: dict[str, pl.LazyFrame]
     extras: dict[str, PaperExtras]
     identities: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_results(cls, results: Mapping[str, stages.DocumentResult], checked: bool = False) -> PaperRows:
         """The papers' frames stacked; with ``checked``, also the rows their own checks read."""
-        ids = sorted(results)
-        tagged: dict[str, list[pl.DataFrame]] = {}
-        extras = {}
-        for document_id in ids:
-            result = results[document_id]
-            for kind, frame in result_frames(result, checked).items():
-                tagged.setdefault(kind, []).append(frame.with_columns(pl.lit(document_id).alias(PAPER)))
-            source = result.source
-            extras[document_id] = PaperExtras(
-                tuple(result.cited_works or works.describe_citations(result.citations)),
-                tuple(source.applied),
-                not publishes_full_text(source.document.metadata),
-            )
-        frames = {kind: _stack(parts) for kind, parts in tagged.items()}
-        return cls(frames, extras, {i: results[i].fingerprint for i in ids})
+        stack = RowStack(checked)
+        for document_id in sorted(results):
+            stack.add(document_id, results[document_id])
+        return stack.rows()
 
-    def keep(self, document_ids: Iterable[str]) -> PaperRows:
-        """Only the rows and extras of the given papers, without the rows only their checks read."""
+    def keep(self, document_ids: Iterable[str], checked: bool = False) -> PaperRows:
+        """Only the rows and extras of the given papers; the rows only their checks read with ``checked``."""
         kept = sorted(set(document_ids) & set(self.identities))
         every = len(kept) == len(self.extras)
         frames = {
             kind: frame if every else frame.filter(pl.col(PAPER).is_in(kept))
             for kind, frame in self.frames.items()
-            if kind not in CHECKED.values()
+            if checked or kind not in CHECKED.values()
         }
         return PaperRows(frames, {i: self.extras[i] for i in kept}, {i: self.identities[i] for i in kept})
 
-    def checked_tables(self) -> dict[str, pl.DataFrame]:
+    def checked_tables(self) -> Kinds:
         """The rows each paper's own checks read, by table, tagged with their paper (`stages.row_problems`):
         its own tables' rows, and its citations and works as they come out for the paper alone."""
         names = [*stages.OWN_TABLES, *CHECKED]
-        return {
-            name: self.frames[CHECKED.get(name, name)]
-            for name in names
-            if CHECKED.get(name, name) in self.frames
-        }
+        return Kinds(
+            {
+                name: self.frames[CHECKED.get(name, name)]
+                for name in names
+                if CHECKED.get(name, name) in self.frames
+            }
+        )
 
-    def view(self) -> dict[str, pl.DataFrame]:
-        """The stacked rows by kind, without the paper tag (the columns are shared, not copied)."""
-        return {kind: frame.drop(PAPER) for kind, frame in self.frames.items()}
+    def view(self) -> Kinds:
+        """The stacked rows by kind, without the paper tag."""
+        return Kinds({kind: frame.drop(PAPER) for kind, frame in self.frames.items()})
 
-    def texts(self) -> dict[str, str]:
-        """Each paper's cleaned text."""
+    def texts(self, published: bool = False) -> dict[str, str]:
+        """Each paper's cleaned text; with ``published``, only the texts the package republishes."""
         frame = self.frames[TEXTS]
-        return dict(zip(frame[PAPER].to_list(), frame["text"].to_list(), strict=True))
+        if published:
+            frame = frame.filter(~pl.col(PAPER).is_in(sorted(self.hidden)))
+        texts = frame.collect()
+        return dict(zip(texts[PAPER].to_list(), texts["text"].to_list(), strict=True))
 
     @property
     def hidden(self) -> set[str]:
         return {i for i, extra in self.extras.items() if extra.hidden}
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, unsaved: Iterable[PaperRows | None] = ()) -> None:
         """Save to ``folder`` the rows of the papers whose builds differ from those saved there, as one more
         part; all of them, as one part, when there would be more than MAX_PARTS. The manifest, replaced
         in one step, names the parts and the papers each holds: a build stopped halfway leaves the previous
-        rows."""
+        rows. ``unsaved`` may hold the pieces these rows were combined from that did not come from the
+        saved parts: the papers to save are taken from them, without reading the others' rows."""
         manifest = _manifest(folder)
         saved = {i: fp for part in manifest["parts"] for i, fp in part["papers"].items()}
         changed = {i for i, fp in self.identities.items() if saved.get(i) != fp}
@@ -162,7 +193,13 @@ class PaperRows:
         if len(parts) >= MAX_PARTS:
             parts, changed = [], set(self.identities)
         if changed:
-            rows = self if changed == set(self.identities) else self.keep(changed)
+            fresh = combine(unsaved)
+            if changed == set(self.identities):
+                rows = self
+            elif set(fresh.identities) == changed:
+                rows = fresh
+            else:
+                rows = self.keep(changed)
             parts.append({"folder": rows._write_part(folder), "papers": rows.identities})
         manifest = {"format": FORMAT, "parts": parts}
         scratch = folder / f".manifest.{os.getpid()}.tmp"
@@ -182,13 +219,8 @@ class PaperRows:
         folder.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".part-", dir=folder))
         try:
-            with ThreadPoolExecutor(IO_THREADS) as pool:  # the writers let go of the GIL
-                written = [
-                    pool.submit(frame.write_ipc, scratch / f"{kind}.arrow", compression="zstd")
-                    for kind, frame in self.frames.items()
-                ]
-                for future in written:
-                    future.result()
+            for kind, frame in self.frames.items():  # one kind in memory at a time
+                frame.collect().write_ipc(scratch / f"{kind}.arrow", compression="zstd")
             pickled = pickle.dumps(self.extras, protocol=pickle.HIGHEST_PROTOCOL)
             (scratch / "extras.pickle.zst").write_bytes(
                 len(pickled).to_bytes(8, "little") + _codec().compress(pickled, asbytes=True)
@@ -204,15 +236,83 @@ class PaperRows:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def combine(pieces: Iterable[PaperRows]) -> PaperRows:
+class RowStack:
+    """Papers' rows stacked as their builds arrive, a batch of papers at a time.
+
+    A paper's build holds much more than its rows (its source, its cleaned document, Python objects);
+    stacking each build as it comes and letting it go keeps memory to one batch of papers. With a
+    ``spill`` folder each full batch's rows are written there (Arrow IPC, a file per kind) and read back
+    only when a stage asks for them. Papers may arrive in any order: the rows come out in paper order, as
+    `PaperRows.from_results` stacks them."""
+
+    def __init__(self, checked: bool = False, spill: Path | None = None, batch: int | None = None) -> None:
+        self.checked, self.spill, self.batch = checked, spill, batch or STACK_BATCH
+        self._pending: dict[str, list[pl.DataFrame]] = {}
+        self._pending_papers = 0
+        self._chunks: dict[str, list[pl.LazyFrame]] = {}
+        self._extras: dict[str, PaperExtras] = {}
+        self._identities: dict[str, str] = {}
+
+    def __contains__(self, document_id: str) -> bool:
+        return document_id in self._extras
+
+    @property
+    def document_ids(self) -> list[str]:
+        return sorted(self._extras)
+
+    def add(self, document_id: str, result: stages.DocumentResult) -> None:
+        """Stack one paper's rows; the build itself is not kept."""
+        for kind, frame in result_frames(result, self.checked).items():
+            self._pending.setdefault(kind, []).append(frame.with_columns(pl.lit(document_id).alias(PAPER)))
+        source = result.source
+        cited = tuple(result.cited_works or works.describe_citations(result.citations))
+        self._extras[document_id] = PaperExtras(
+            pickle.dumps(cited, protocol=pickle.HIGHEST_PROTOCOL),
+            tuple(source.applied),
+            not publishes_full_text(source.document.metadata),
+        )
+        self._identities[document_id] = result.fingerprint
+        self._pending_papers += 1
+        if self._pending_papers >= self.batch:
+            self._flush(to_disk=self.spill is not None)
+
+    def _flush(self, to_disk: bool) -> None:
+        for kind, parts in self._pending.items():
+            chunks = self._chunks.setdefault(kind, [])
+            stacked = _stack(parts)
+            if not to_disk:
+                chunks.append(stacked.lazy())
+                continue
+            path = self.spill / kind.replace(":", "-") / f"{len(chunks):05d}.arrow"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            stacked.write_ipc(path, compression=SCRATCH_COMPRESSION)
+            chunks.append(pl.scan_ipc(path))
+        self._pending, self._pending_papers = {}, 0
+
+    def rows(self) -> PaperRows:
+        """The rows stacked, in paper order; the stack is empty afterwards. The last batch, short of a
+        full one, stays in memory: an edit's few papers are not written to disk and read back."""
+        self._flush(to_disk=False)
+        arrived = list(self._identities)
+        in_order = arrived == sorted(arrived)
+        frames = {}
+        for kind, chunks in self._chunks.items():
+            stacked = _stack_lazy(chunks)
+            frames[kind] = stacked if in_order else stacked.sort(PAPER, maintain_order=True)
+        rows = PaperRows(frames, dict(sorted(self._extras.items())), dict(sorted(self._identities.items())))
+        self._chunks, self._extras, self._identities = {}, {}, {}
+        return rows
+
+
+def combine(pieces: Iterable[PaperRows | None]) -> PaperRows:
     """The rows of several sets of papers (no paper in two), stacked in paper order again."""
-    present = [piece for piece in pieces if piece.extras]
+    present = [piece for piece in pieces if piece is not None and piece.extras]
     if len(present) == 1:
         return present[0]
     frames = {}
     for kind in sorted({kind for piece in present for kind in piece.frames}):
         parts = [piece.frames[kind] for piece in present if kind in piece.frames]
-        frames[kind] = _stack(parts).sort(PAPER, maintain_order=True)
+        frames[kind] = _stack_lazy(parts).sort(PAPER, maintain_order=True)
     extras = dict(sorted((i, e) for piece in present for i, e in piece.extras.items()))
     identities = dict(sorted((i, fp) for piece in present for i, fp in piece.identities.items()))
     return PaperRows(frames, extras, identities)
@@ -236,23 +336,28 @@ def saved_identities(folder: Path) -> dict[str, str]:
     return {i: fp for part in _manifest(folder)["parts"] for i, fp in part["papers"].items()}
 
 
-def load(folder: Path) -> list[PaperRows] | None:
+def load(folder: Path, order: Sequence[str] = ()) -> list[PaperRows] | None:
     """The parts saved in ``folder`` (each with the papers it holds for the manifest), or None when there
-    are none or they cannot be read."""
+    are none or they cannot be read. Their kinds are read when they are asked for; those in ``order`` are
+    read ahead on a thread, in that order (`ReadAhead`)."""
     parts = _manifest(folder)["parts"]
     if not parts:
         return None
+    ahead = ReadAhead(folder / part["folder"] / f"{kind}.arrow" for kind in order for part in parts)
     try:
-        return [_read_part(folder / part["folder"], part["papers"]) for part in parts]
+        return [_read_part(folder / part["folder"], part["papers"], ahead) for part in parts]
     except (OSError, ValueError, KeyError, pickle.UnpicklingError, EOFError, pl.exceptions.PolarsError):
+        ahead.close()
         return None
 
 
-def _read_part(part: Path, papers: dict[str, str]) -> PaperRows:
-    kinds = [path.stem for path in sorted(part.glob("*.arrow"))]
-    with ThreadPoolExecutor(IO_THREADS) as pool:
-        read = {kind: pool.submit(pl.read_ipc, part / f"{kind}.arrow") for kind in kinds}
-        frames = {kind: future.result() for kind, future in read.items()}
+def _read_part(part: Path, papers: dict[str, str], ahead: ReadAhead) -> PaperRows:
+    """A saved part, each kind read when a stage asks for it (from ``ahead``); each file's schema is read
+    now, so that a damaged part is found before the build relies on it."""
+    frames = {}
+    for path in sorted(part.glob("*.arrow")):
+        schema = pl.read_ipc_schema(path)
+        frames[path.stem] = pl.defer(lambda path=path: ahead.take(path), schema=schema)
     stored = (part / "extras.pickle.zst").read_bytes()
     size = int.from_bytes(stored[:8], "little")
     extras = pickle.loads(_codec().decompress(stored[8:], decompressed_size=size, asbytes=True))

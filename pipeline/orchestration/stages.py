@@ -41,6 +41,19 @@ STAGE_TABLES: dict[str, tuple[str, ...]] = {
     "claim_tables": ("claims", "claim_subjects", "claim_citations"),
 }
 
+# The papers' row kinds the corpus stages read, in the order they read them (the saved rows are read ahead
+# in this order, see `paper_rows.load`); a kind missing here is still read, only not ahead.
+STAGE_KINDS: tuple[str, ...] = (
+    *STAGE_TABLES["text_tables"],
+    "citations",
+    "claim_footnotes",
+    "claims",
+    "claim_subjects",
+    "mentions",
+    "unlinked_names",
+    *STAGE_TABLES["event_tables"],
+)
+
 
 class PipelineError(RuntimeError):
     """A run cannot produce a valid package; the message says which record and why."""

@@ -16,9 +16,11 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Mapping
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from pipeline.package.swap import (
     package_lock,
     swap_in,
 )
+from pipeline.package.tables import Frame, collected, row_count
 from pipeline.text.sentences import split_sentences
 
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
@@ -94,16 +97,18 @@ def write_table(frame: pl.DataFrame, csv_path: Path, parquet_path: Path) -> None
     write_parquet(frame, parquet_path)
 
 
-def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """The table as published in CSV: header, ISO dates, empty = missing, LF line ends."""
+def csv_bytes(frame: pl.DataFrame) -> memoryview:
+    """The table as published in CSV: header, ISO dates, empty = missing, LF line ends (the buffer's
+    bytes, not a copy of them)."""
     buffer = io.BytesIO()
     frame.write_csv(buffer, line_terminator="\n", null_value="", date_format="%Y-%m-%d")
-    return buffer.getvalue()
+    return buffer.getbuffer()
 
 
-def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+def write_parquet(frame: pl.DataFrame | pyarrow.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(frame.to_arrow(), path, compression="zstd", write_statistics=True)
+    table = frame if isinstance(frame, pyarrow.Table) else frame.to_arrow()
+    pq.write_table(table, path, compression="zstd", write_statistics=True)
 
 
 def _previous_resources(root: Path | None) -> dict[str, dict[str, Any]]:
@@ -149,16 +154,16 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def stage_table(
-    staging: Path, spec: TableSpec, frame: pl.DataFrame, published_root: Path | None, previous: dict
+    staging: Path, spec: TableSpec, frame: Frame, published_root: Path | None, previous: dict
 ) -> dict[str, dict[str, Any]]:
     """Write one table's CSV and Parquet into ``staging``; a table whose rows are those already published
     under ``published_root`` is linked from there instead of written again. Returns each file's size and
     hash (``csv``, ``parquet``), worked out here where the bytes are at hand."""
     csv_path = staging / f"data/csv/{spec.name}.csv"
     parquet_path = staging / f"data/parquet/{spec.name}.parquet"
-    frame = blank_empty_strings(frame)
-    content = csv_bytes(frame)
-    digest = hashlib.sha256(content).hexdigest()
+    rows = blank_empty_strings(collected(frame))
+    content = csv_bytes(rows)
+    size, digest = len(content), hashlib.sha256(content).hexdigest()
     reusable = (
         _reusable_parquet(published_root, digest, frictionless_schema(spec), previous)
         if published_root is not None
@@ -170,9 +175,12 @@ def stage_table(
     else:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
         csv_path.write_bytes(content)
-        write_parquet(frame, parquet_path)
+        del content  # a table's copies are let go as soon as they are written: memory holds one table
+        arrow = rows.to_arrow()
+        del rows
+        write_parquet(arrow, parquet_path)
     return {
-        "csv": {"bytes": len(content), "hash": f"sha256:{digest}"},
+        "csv": {"bytes": size, "hash": f"sha256:{digest}"},
         "parquet": _file_facts(staging, f"data/parquet/{spec.name}.parquet"),
     }
 
@@ -273,9 +281,36 @@ class PackageContents:
     """What a package holds: tables with their specs, cleaned texts by document ID, figures by path (their
     bytes, or a future of them: a figure still being drawn is written last)."""
 
-    tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]
+    tables: Mapping[str, tuple[TableSpec, Frame]]
     texts: Mapping[str, str]
     figures: Mapping[str, bytes | Future[bytes]]
+    # Each table's size in memory (polars' estimate), where known: see `SideBySide`.
+    sizes: Mapping[str, int] = field(default_factory=dict)
+
+
+class SideBySide:
+    """Tables are written (or read back) side by side only while together they are no larger than the
+    largest table: the threads hold at most about the largest table's worth of rows, however large the
+    corpus."""
+
+    def __init__(self, sizes: Mapping[str, int]) -> None:
+        self._sizes, self._budget = sizes, max(sizes.values(), default=0)
+        self._in_flight = 0
+        self._turn = threading.Condition()
+
+    @contextmanager
+    def turn(self, name: str) -> Iterator[None]:
+        size = self._sizes.get(name, 0)
+        with self._turn:
+            while self._in_flight and self._in_flight + size > self._budget:
+                self._turn.wait()
+            self._in_flight += size
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._in_flight -= size
+                self._turn.notify_all()
 
 
 def stage_package(
@@ -289,21 +324,22 @@ def stage_package(
     tables, texts, figures = contents.tables, contents.texts, contents.figures
     published = _previous_resources(published_root)
     resources: list[dict[str, Any]] = []
-    # Tables are written side by side: polars, hashlib and pyarrow let go of the GIL while they work.
+    side_by_side = SideBySide(contents.sizes)
+
+    def stage(name: str) -> dict[str, dict[str, Any]]:
+        with side_by_side.turn(name):
+            previous = {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")}
+            return stage_table(staging, tables[name][0], tables[name][1], published_root, previous)
+
+    # Tables are written side by side (polars, hashlib and pyarrow let go of the GIL while they work), the
+    # largest first.
     with ThreadPoolExecutor(WRITER_THREADS) as pool:
-        staged = [
-            pool.submit(
-                stage_table,
-                staging,
-                tables[name][0],
-                tables[name][1],
-                published_root,
-                {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")},
-            )
-            for name in sorted(tables)
-        ]
-        for name, future in zip(sorted(tables), staged, strict=True):
-            resources += table_resources(tables[name][0], meta.version, future.result())
+        staged = {
+            name: pool.submit(stage, name)
+            for name in sorted(tables, key=lambda name: (-contents.sizes.get(name, 0), name))
+        }
+        for name in sorted(tables):
+            resources += table_resources(tables[name][0], meta.version, staged[name].result())
     for document_id in sorted(texts):
         relative = f"text/{document_id}.txt"
         (staging / "text").mkdir(parents=True, exist_ok=True)
@@ -334,8 +370,7 @@ def stage_package(
                 "image/svg+xml" if relative.endswith(".svg") else "image/png",
             )
         )
-    documents = tables["documents"][1]
-    package = descriptor(meta, resources, document_sources(documents))
+    package = descriptor(meta, resources, document_sources(collected(tables["documents"][1])))
     (staging / "datapackage.json").write_text(
         json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -372,9 +407,16 @@ def _parquet_errors(root: Path, descriptor: dict[str, Any], checked: Collection[
         for resource in resources.values()
         if resource.get("format") == "parquet" and resource["name"] not in checked
     ]
+    side_by_side = SideBySide({resource["name"]: table.get("bytes", 0) for resource, table in twins})
+
+    def compare(resource: dict[str, Any], table: dict[str, Any]) -> list[str]:
+        with side_by_side.turn(resource["name"]):
+            return _twin_errors(root, resource, table)
+
+    twins.sort(key=lambda pair: -pair[1].get("bytes", 0))  # the largest first
     with ThreadPoolExecutor(WRITER_THREADS) as pool:
-        found = list(pool.map(lambda pair: _twin_errors(root, *pair), twins))
-    return [error for errors in found for error in errors]
+        found = {resource["name"]: pool.submit(compare, resource, table) for resource, table in twins}
+    return [error for name in resources if name in found for error in found[name].result()]
 
 
 def _twin_errors(root: Path, resource: dict[str, Any], twin: dict[str, Any]) -> list[str]:
@@ -447,7 +489,7 @@ def publish(
 README_START, README_END = "<!-- tables:start -->", "<!-- tables:end -->"
 
 
-def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]) -> str:
+def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[TableSpec, Frame]]) -> str:
     """The README's table of tables, with row counts, regenerated on every build."""
     lines = [
         README_START,
@@ -467,7 +509,7 @@ def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[Tabl
         first_sentence = spec.description[start:end]
         if len(first_sentence) > 220:
             first_sentence = first_sentence[:220].rsplit(" ", 1)[0] + " …"
-        lines.append(f"| `{name}` | {frame.height} | {first_sentence} |")
+        lines.append(f"| `{name}` | {row_count(frame)} | {first_sentence} |")
     lines.append(README_END)
     return "\n".join(lines)
 

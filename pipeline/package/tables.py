@@ -12,6 +12,19 @@ import polars as pl
 
 from pipeline.package.schema import TableSpec, conform, load_table_spec, passes_all_rules, validate
 
+# A table in hand, or one on disk read when it is needed (a build holds one table at a time, not all).
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def collected(frame: Frame) -> pl.DataFrame:
+    """The table's rows in memory."""
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def row_count(frame: Frame) -> int:
+    """The table's number of rows, without reading a table on disk."""
+    return frame.select(pl.len()).collect().item() if isinstance(frame, pl.LazyFrame) else frame.height
+
 
 def combine(name: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
     """Concatenate per-document frames of one table and conform them to the table's spec.
@@ -77,19 +90,24 @@ def schema_failures(spec: TableSpec, frame: pl.DataFrame) -> list[tuple[int | No
     return []
 
 
-def foreign_key_errors(tables: Mapping[str, tuple[TableSpec, pl.DataFrame]]) -> list[str]:
-    """Foreign keys that point at no row, named by table, column and value (first few of each)."""
+def foreign_key_errors(tables: Mapping[str, tuple[TableSpec, Frame]]) -> list[str]:
+    """Foreign keys that point at no row, named by table, column and value (first few of each); only the
+    key columns of a table on disk are read."""
     errors = []
     for name, (spec, frame) in sorted(tables.items()):
         for fk in spec.foreign_keys:
             if fk.resource not in tables:
                 errors.append(f"{name}: foreign key {fk.fields} refers to missing table {fk.resource}")
                 continue
-            target = tables[fk.resource][1].select(
-                [pl.col(t).alias(s) for s, t in zip(fk.fields, fk.reference_fields, strict=True)]
+            target = (
+                tables[fk.resource][1]
+                .lazy()
+                .select([pl.col(t).alias(s) for s, t in zip(fk.fields, fk.reference_fields, strict=True)])
             )
-            keys = frame.select(fk.fields).drop_nulls()
-            dangling = keys.join(target, on=list(fk.fields), how="anti").unique().sort(list(fk.fields))
+            keys = frame.lazy().select(fk.fields).drop_nulls()
+            dangling = (
+                keys.join(target, on=list(fk.fields), how="anti").unique().sort(list(fk.fields)).collect()
+            )
             for row in dangling.head(5).iter_rows():
                 errors.append(f"{name}: {', '.join(fk.fields)} = {row} has no row in {fk.resource}")
     return errors

@@ -1,0 +1,175 @@
+"""Memory bounded by a table, not by the corpus: papers' rows stacked as they arrive and kept on disk,
+saved rows read ahead within a budget, tables written side by side only within the largest's size."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.orchestration import batch, paper_rows, stages
+from pipeline.orchestration.cli import build
+from pipeline.orchestration.read_ahead import ReadAhead
+from pipeline.package.publish import SideBySide
+from tests.conftest import REPO_ROOT, package_digest
+from tests.test_pipeline import _copy_inputs, _edit_paper_b, _empty_corpus, _paper_copy, two_papers
+
+__all__ = ["two_papers"]
+
+
+@pytest.fixture(scope="module")
+def three_results(tmp_path_factory) -> dict[str, stages.DocumentResult]:
+    """Three papers built: the committed one and two copies under other IDs."""
+    paths = stages.ProjectPaths(REPO_ROOT)
+    authority = stages.load_authority(paths)
+    results = {}
+    for document_id in ("paper-a", "paper-b", "paper-c"):
+        root = _empty_corpus(tmp_path_factory.mktemp(document_id))
+        _paper_copy(root, document_id)
+        copy = stages.ProjectPaths(root)
+        outcome = stages.build_document(copy, document_id, root / "raw" / document_id, "fp", authority, [])
+        assert outcome.problems == []
+        results[document_id] = outcome.result
+    return results
+
+
+def _collected(rows: paper_rows.PaperRows) -> dict[str, pl.DataFrame]:
+    return {kind: frame.collect() for kind, frame in rows.frames.items()}
+
+
+def test_rows_stacked_as_papers_arrive_are_those_stacked_at_once(three_results, tmp_path):
+    at_once = paper_rows.PaperRows.from_results(three_results, checked=True)
+    stack = paper_rows.RowStack(checked=True, spill=tmp_path, batch=2)
+    for document_id in ("paper-c", "paper-a", "paper-b"):  # out of paper order, as workers finish
+        stack.add(document_id, three_results[document_id])
+    # The first full batch went to disk as it was made; the last paper waits in memory.
+    assert sorted(p.name for p in (tmp_path / "paragraphs").iterdir()) == ["00000.arrow"]
+    arrived = stack.rows()
+    assert arrived.identities == at_once.identities and arrived.extras == at_once.extras
+    expected, got = _collected(at_once), _collected(arrived)
+    assert got.keys() == expected.keys()
+    for kind, frame in expected.items():
+        assert got[kind].equals(frame), kind
+    assert got["paragraphs"][paper_rows.PAPER].unique(maintain_order=True).to_list() == sorted(three_results)
+
+
+def test_a_papers_cited_works_are_kept_pickled_and_read_back_whole(three_results):
+    rows = paper_rows.PaperRows.from_results(three_results)
+    extra = rows.extras["paper-a"]
+    assert isinstance(extra.cited, bytes)
+    assert list(extra.cited_works()) == list(three_results["paper-a"].cited_works)
+
+
+def _arrow_files(folder: Path, count: int) -> list[Path]:
+    paths = []
+    for i in range(count):
+        path = folder / f"kind-{i}.arrow"
+        pl.DataFrame({"n": list(range(i * 10, i * 10 + 10))}).write_ipc(path, compression="zstd")
+        paths.append(path)
+    return paths
+
+
+def test_read_ahead_hands_each_file_over_once_and_holds_no_more_than_its_budget(tmp_path):
+    paths = _arrow_files(tmp_path, 4)
+    ahead = ReadAhead(paths, budget=1)  # below one frame: one frame at a time
+    deadline = time.monotonic() + 5
+    while not ahead._reader._ready and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    assert list(ahead._reader._ready) == [paths[0]]  # read, and nothing more until it is taken
+    for path in (paths[0], paths[2], paths[1], paths[3]):  # a file asked for early is read by the caller
+        assert ahead.take(path).equals(pl.read_ipc(path))
+    assert ahead.take(paths[0]).equals(pl.read_ipc(paths[0]))  # taken twice: read again
+    assert not ahead._reader._ready
+
+
+def test_read_ahead_leaves_a_damaged_file_to_the_caller_and_stops_when_let_go(tmp_path):
+    paths = _arrow_files(tmp_path, 3)
+    paths[0].write_bytes(b"not an Arrow file")
+    ahead = ReadAhead(paths, budget=1)
+    with pytest.raises(pl.exceptions.PolarsError):
+        ahead.take(paths[0])
+    reader = ahead._reader
+    del ahead  # nothing refers to it any more: the frames read ahead are let go, the thread ends
+    deadline = time.monotonic() + 5
+    while not reader._closed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert reader._closed and not reader._ready
+
+
+def test_tables_are_written_side_by_side_only_within_the_largest_tables_size():
+    sizes = {"large": 10, "medium": 6, "small": 4, "tiny": 1}
+    side_by_side = SideBySide(sizes)
+    in_flight: list[str] = []
+    seen: list[tuple[str, ...]] = []
+    lock = threading.Lock()
+
+    def write(name: str) -> None:
+        with side_by_side.turn(name):
+            with lock:
+                in_flight.append(name)
+                seen.append(tuple(sorted(in_flight)))
+            time.sleep(0.05)
+            with lock:
+                in_flight.remove(name)
+
+    threads = [threading.Thread(target=write, args=(name,)) for name in sizes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(sum(sizes[name] for name in together) <= sizes["large"] for together in seen), seen
+    assert any(len(together) > 1 for together in seen), seen  # the small ones still go side by side
+
+
+def test_a_build_stacking_papers_in_batches_on_disk_gives_the_same_package_and_clears_its_scratch(
+    two_papers, tmp_path, monkeypatch
+):
+    root = _copy_inputs(two_papers, tmp_path / "corpus")
+    monkeypatch.setattr(batch, "POOL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(paper_rows, "STACK_BATCH", 1)
+    spilled: list[Path] = []
+    original = pl.DataFrame.write_ipc
+
+    def recording(frame: pl.DataFrame, path, *args, **kwargs):
+        spilled.append(Path(path))
+        return original(frame, path, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_ipc", recording)
+    assert build(root, workers=2) == 0
+    assert package_digest(root) == package_digest(two_papers)
+    scratch = root / paper_rows.RUN_SCRATCH
+    # Both papers' rows went through the scratch folder, and so did every table; none of it is left.
+    assert {p.name for p in spilled if p.parent.name == "paragraphs" and scratch in p.parents} == {
+        "00000.arrow",
+        "00001.arrow",
+    }
+    assert {p.stem for p in spilled if p.parent == scratch / "tables"} >= {"paragraphs", "mentions", "works"}
+    assert not scratch.exists()
+
+
+def test_an_edit_reads_the_saved_rows_ahead_and_gives_the_package_of_a_fresh_build(
+    two_papers, tmp_path, monkeypatch
+):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    taken: list[str] = []
+    original = ReadAhead.take
+
+    def recording(ahead: ReadAhead, path: Path) -> pl.DataFrame:
+        taken.append(path.stem)
+        return original(ahead, path)
+
+    monkeypatch.setattr(ReadAhead, "take", recording)
+    _edit_paper_b(root)
+    assert build(root) == 0
+    # The stages' kinds came through the read-ahead, in the order the stages read them.
+    first_reads = list(dict.fromkeys(taken))
+    assert first_reads[: len(stages.STAGE_KINDS)] == list(stages.STAGE_KINDS)
+    fresh = _copy_inputs(root, tmp_path / "fresh")
+    assert build(fresh) == 0
+    assert package_digest(fresh) == package_digest(root)
