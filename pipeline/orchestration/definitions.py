@@ -15,8 +15,9 @@ through dagster-dask), storing the same per-paper outcomes; the package job then
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,24 +68,52 @@ from pipeline.text.clean import footnote_problems
 
 @dataclass(frozen=True)
 class PublishedTable:
-    """A finished table on its way to the package (on disk, read when it is written), with the record
-    corrections applied to it."""
+    """A finished table on its way to the package (set aside on disk, read when it is written), with the
+    record corrections applied to it, its number of rows and its size in memory."""
 
     name: str
-    frame: Frame
+    stored: Future[pl.LazyFrame]
     rows: int
     size: int
     applied: list[fixes.AppliedCorrection] = field(default_factory=list)
     # The freshly built papers' rows, when the package step validates them on their own (`package_check`).
     fresh_rows: pl.DataFrame | None = None
 
+    @property
+    def frame(self) -> pl.LazyFrame:
+        return self.stored.result()
 
-def _set_aside(frame: pl.DataFrame, folder: Path, name: str) -> pl.LazyFrame:
-    """Write a finished table to the run's scratch folder and let go of it; read again when needed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.arrow"
-    frame.write_ipc(path, compression=paper_rows.SCRATCH_COMPRESSION)
-    return pl.scan_ipc(path)
+
+# Finished tables that may wait, in memory, to be set aside (`SetAside`).
+SET_ASIDE_WAITING = 2
+
+
+class SetAside:
+    """Finished tables written to the run's scratch folder on a thread (encoding Arrow lets go of the GIL)
+    while the next ones are made and checked; each comes back as a lazy frame of its file. At most
+    SET_ASIDE_WAITING tables wait to be written: memory holds a few tables, not all of them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._writer = ThreadPoolExecutor(1)
+        self._room = threading.Semaphore(SET_ASIDE_WAITING)
+
+    def __call__(self, frame: pl.DataFrame, name: str) -> Future[pl.LazyFrame]:
+        self._room.acquire()
+        return self._writer.submit(self._write, frame, name)
+
+    def _write(self, frame: pl.DataFrame, name: str) -> pl.LazyFrame:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"{name}.arrow"
+            frame.write_ipc(path, compression=paper_rows.SCRATCH_COMPRESSION)
+            return pl.scan_ipc(path)
+        finally:
+            self._room.release()
+
+    def close(self) -> None:
+        """No more tables; those waiting are still written."""
+        self._writer.shutdown(wait=False)
 
 
 def project_root() -> Path:
@@ -196,6 +225,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         rows = paper_rows.combine(pieces)
         papers.release_frames()
         hidden, checked = rows.hidden, None if papers.recheck_all else papers.fresh
+        set_aside = SetAside(scratch / "tables")
         for name, frame in _stage_tables(rows, stages.load_authority(paths)):
             corrected, applied = stages.correct_table(name, frame, papers.corrections)
             corrected = stages.withhold_text(name, corrected, hidden)
@@ -203,7 +233,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             yield Output(
                 PublishedTable(
                     name,
-                    _set_aside(corrected, scratch / "tables", name),
+                    set_aside(corrected, name),
                     corrected.height,
                     corrected.estimated_size(),
                     applied,
@@ -220,6 +250,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
                 yield _check_result(name, check, find_problems(corrected))
+        set_aside.close()
         # Saved while the package is written, which waits for it before it ends.
         background = ThreadPoolExecutor(1)
         saving = background.submit(rows.save, root / paper_rows.PAPER_ROWS, unsaved)
@@ -326,7 +357,8 @@ def build_definitions(root: Path) -> Definitions:
             fresh_rows = {n: t.fresh_rows for n, t in tables.items() if t.fresh_rows is not None}
             validator = ChangedPartValidator(paths.root, papers.fresh, corrected, fresh_rows)
             package = publish(paths.root, meta, contents, validator, validator.start)
-        update_readme(paths.root / "README.md", readme_tables_section(meta, specs))
+        counts = {name: t.rows for name, t in tables.items()} | {"corrections": frames["corrections"].height}
+        update_readme(paths.root / "README.md", readme_tables_section(meta, specs, counts))
         store = batch.DocumentStore(root)
         for document_id in sorted(papers.fresh):
             store.mark_published(document_id)
@@ -336,9 +368,7 @@ def build_definitions(root: Path) -> Definitions:
             context.log.warning(f"the papers' rows were not saved: {exc}")
         shutil.rmtree(scratch, ignore_errors=True)
         context.add_output_metadata(
-            {"version": meta.version, "resources": len(package["resources"])}
-            | {name: t.rows for name, t in tables.items()}
-            | {"corrections": frames["corrections"].height}
+            {"version": meta.version, "resources": len(package["resources"])} | counts
         )
         return meta.version
 

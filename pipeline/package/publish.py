@@ -489,8 +489,13 @@ def publish(
 README_START, README_END = "<!-- tables:start -->", "<!-- tables:end -->"
 
 
-def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[TableSpec, Frame]]) -> str:
-    """The README's table of tables, with row counts, regenerated on every build."""
+def readme_tables_section(
+    meta: DatasetMetadata,
+    tables: Mapping[str, tuple[TableSpec, Frame]],
+    counts: Mapping[str, int] | None = None,
+) -> str:
+    """The README's table of tables, with row counts (``counts``, or counted from the frames), regenerated
+    on every build."""
     lines = [
         README_START,
         f"## The tables (dataset version {meta.version})",
@@ -509,7 +514,8 @@ def readme_tables_section(meta: DatasetMetadata, tables: Mapping[str, tuple[Tabl
         first_sentence = spec.description[start:end]
         if len(first_sentence) > 220:
             first_sentence = first_sentence[:220].rsplit(" ", 1)[0] + " …"
-        lines.append(f"| `{name}` | {row_count(frame)} | {first_sentence} |")
+        rows = counts[name] if counts is not None else row_count(frame)
+        lines.append(f"| `{name}` | {rows} | {first_sentence} |")
     lines.append(README_END)
     return "\n".join(lines)
 
