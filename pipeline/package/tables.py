@@ -91,23 +91,34 @@ def schema_failures(spec: TableSpec, frame: pl.DataFrame) -> list[tuple[int | No
 
 
 def foreign_key_errors(tables: Mapping[str, tuple[TableSpec, Frame]]) -> list[str]:
-    """Foreign keys that point at no row, named by table, column and value (first few of each); only the
-    key columns of a table on disk are read."""
-    errors = []
-    for name, (spec, frame) in sorted(tables.items()):
-        for fk in spec.foreign_keys:
-            if fk.resource not in tables:
-                errors.append(f"{name}: foreign key {fk.fields} refers to missing table {fk.resource}")
-                continue
-            target = (
-                tables[fk.resource][1]
-                .lazy()
-                .select([pl.col(t).alias(s) for s, t in zip(fk.fields, fk.reference_fields, strict=True)])
-            )
-            keys = frame.lazy().select(fk.fields).drop_nulls()
+    """Foreign keys that point at no row, named by table, column and value (first few of each).
+
+    Key by key, target by target: each referenced table's key columns are read once for every foreign key
+    that points at them, and of a table on disk only the key columns are read."""
+    keys = [(name, fk) for name, (spec, _) in sorted(tables.items()) for fk in spec.foreign_keys]
+    found: dict[int, list[str]] = {}
+    by_target: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for index, (name, fk) in enumerate(keys):
+        if fk.resource not in tables:
+            found[index] = [f"{name}: foreign key {fk.fields} refers to missing table {fk.resource}"]
+        else:
+            by_target.setdefault((fk.resource, fk.reference_fields), []).append(index)
+    for (resource, columns), indexes in by_target.items():
+        target = tables[resource][1].lazy().select(columns).collect()
+        for index in indexes:
+            name, fk = keys[index]
+            fields = list(fk.fields)
+            present = target.rename(dict(zip(columns, fields, strict=True))).lazy()
             dangling = (
-                keys.join(target, on=list(fk.fields), how="anti").unique().sort(list(fk.fields)).collect()
+                tables[name][1]
+                .lazy()
+                .select(fields)
+                .drop_nulls()
+                .join(present, on=fields, how="anti")
+                .unique()
+                .sort(fields)
+                .collect()
             )
-            for row in dangling.head(5).iter_rows():
-                errors.append(f"{name}: {', '.join(fk.fields)} = {row} has no row in {fk.resource}")
-    return errors
+            rows = dangling.head(5).iter_rows()
+            found[index] = [f"{name}: {', '.join(fields)} = {row} has no row in {resource}" for row in rows]
+    return [error for index in range(len(keys)) for error in found[index]]
