@@ -173,3 +173,17 @@ def test_an_edit_reads_the_saved_rows_ahead_and_gives_the_package_of_a_fresh_bui
     fresh = _copy_inputs(root, tmp_path / "fresh")
     assert build(fresh) == 0
     assert package_digest(fresh) == package_digest(root)
+
+
+def test_rows_of_several_parts_are_spliced_into_paper_order_as_a_stable_sort_puts_them():
+    paper = paper_rows.PAPER
+    saved = pl.DataFrame({paper: ["a", "a", "c", "d", "d"], "n": [1, 2, 3, 4, 5], "note": [None] * 5})
+    fresh = pl.DataFrame({paper: ["b", "b", "e"], "n": [6, 7, 8], "note": ["x", None, "y"]})
+    more = pl.DataFrame({paper: ["0", "cc"], "n": [9, 10]})
+    frames = [saved.lazy(), fresh.lazy(), more.lazy()]
+    stacked = pl.concat([saved, fresh, more], how="diagonal_relaxed")
+    spliced = paper_rows._spliced(frames).collect()
+    assert spliced.equals(stacked.sort(paper, maintain_order=True))
+    assert spliced.schema == stacked.schema
+    kept = paper_rows._spliced(frames, {"a", "cc", "e"}).collect()
+    assert kept.equals(stacked.filter(pl.col(paper).is_in(["a", "cc", "e"])).sort(paper, maintain_order=True))

@@ -6,6 +6,9 @@ fingerprint changed, and the cost of deciding that does not grow with the corpus
 paper that went into the last published package is kept beside it (``<id>.published.pickle``, a hard
 link when the file system allows): a paper whose own checks fail is left out of the build and that last
 good version is published in its place, while every other paper goes ahead.
+
+A run never holds every paper's build at once: each outcome is read back as its worker stores it and its
+rows stacked (`paper_rows.RowStack`, on disk a batch of papers at a time), then let go.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,8 +213,8 @@ def build_documents(
     scratch: Path | None = None,
 ) -> BuiltPapers:
     """Build and store every document in ``todo``, spread over ``workers`` processes when that pays; each
-    outcome is read back as soon as its worker stored it (while the others still build) and its rows
-    stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
+    outcome is read back, in paper order, once its worker stored it (while the others still build) and its
+    rows stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
     built = BuiltPapers.spilled_to(scratch)
     if not todo:
         return built
@@ -230,8 +233,9 @@ def build_documents(
         initializer=_start_worker,
         initargs=(inputs.root, corrections),
     ) as pool:
-        # A worker answers with the paper's ID only; the outcome it stored is read here, not sent.
-        for future in as_completed([pool.submit(_build_and_store_id, *job) for job in jobs]):
+        # A worker answers with the paper's ID only; the outcome it stored is read here, not sent. The
+        # outcomes are taken in paper order (the workers go on meanwhile), so the rows come stacked in order.
+        for future in [pool.submit(_build_and_store_id, *job) for job in jobs]:
             document_id = future.result()
             built.take(store.latest(document_id), document_id)
     return built

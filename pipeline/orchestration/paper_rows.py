@@ -24,6 +24,7 @@ is asked for. The run holds the kinds one stage needs, not the corpus.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -137,7 +138,7 @@ class PaperRows:
         kept = sorted(set(document_ids) & set(self.identities))
         every = len(kept) == len(self.extras)
         frames = {
-            kind: frame if every else frame.filter(pl.col(PAPER).is_in(kept))
+            kind: frame if every else _spliced([frame], set(kept))
             for kind, frame in self.frames.items()
             if checked or kind not in CHECKED.values()
         }
@@ -311,11 +312,44 @@ def combine(pieces: Iterable[PaperRows | None]) -> PaperRows:
         return present[0]
     frames = {}
     for kind in sorted({kind for piece in present for kind in piece.frames}):
-        parts = [piece.frames[kind] for piece in present if kind in piece.frames]
-        frames[kind] = _stack_lazy(parts).sort(PAPER, maintain_order=True)
+        frames[kind] = _spliced([piece.frames[kind] for piece in present if kind in piece.frames])
     extras = dict(sorted((i, e) for piece in present for i, e in piece.extras.items()))
     identities = dict(sorted((i, fp) for piece in present for i, fp in piece.identities.items()))
     return PaperRows(frames, extras, identities)
+
+
+def _spliced(frames: list[pl.LazyFrame], papers: set[str] | None = None) -> pl.LazyFrame:
+    """The rows of frames each in paper order (no paper in two), in paper order again, and only those of
+    ``papers`` when given: each paper's run of rows is sliced out of its frame (no copy) and the runs put
+    in order, which is what a stable sort on the paper gives, without copying the rows."""
+    schema = _stack_lazy(frames).collect_schema()
+
+    def splice() -> pl.DataFrame:
+        collected = [frame.collect() for frame in frames]
+        runs = sorted(
+            (paper, index, start, length)
+            for index, frame in enumerate(collected)
+            for paper, start, length in _paper_runs(frame)
+            if papers is None or paper in papers
+        )
+        slices: list[list[int]] = []  # [frame, first row, rows], neighbouring runs of a frame joined
+        for _, index, start, length in runs:
+            if slices and slices[-1][0] == index and sum(slices[-1][1:]) == start:
+                slices[-1][2] += length
+            else:
+                slices.append([index, start, length])
+        empty = pl.concat([frame.clear() for frame in collected], how="diagonal_relaxed")
+        pieces = [collected[index].slice(start, length) for index, start, length in slices]
+        return pl.concat([empty, *pieces], how="diagonal_relaxed", rechunk=False)
+
+    return pl.defer(splice, schema=schema)
+
+
+def _paper_runs(frame: pl.DataFrame) -> list[tuple[str, int, int]]:
+    """(paper, first row, rows) of each paper's rows in a frame in paper order."""
+    runs = frame.get_column(PAPER).rle().struct.unnest()
+    lengths = runs["len"].to_list()
+    return list(zip(runs["value"].to_list(), [0, *itertools.accumulate(lengths)], lengths, strict=False))
 
 
 # Parts a save may leave before it writes all the rows again as one.
