@@ -220,8 +220,8 @@ class PaperRows:
         folder.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".part-", dir=folder))
         try:
-            for kind, frame in self.frames.items():  # one kind in memory at a time
-                frame.collect().write_ipc(scratch / f"{kind}.arrow", compression="zstd")
+            for kind, frame in self.frames.items():  # streamed, a batch of rows at a time
+                frame.sink_ipc(scratch / f"{kind}.arrow", compression="zstd")
             pickled = pickle.dumps(self.extras, protocol=pickle.HIGHEST_PROTOCOL)
             (scratch / "extras.pickle.zst").write_bytes(
                 len(pickled).to_bytes(8, "little") + _codec().compress(pickled, asbytes=True)
