@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.orchestration import batch, paper_rows, stages
+from pipeline.orchestration import batch, definitions, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.read_ahead import ReadAhead
 from pipeline.package.publish import SideBySide
@@ -140,15 +140,25 @@ def test_a_build_stacking_papers_in_batches_on_disk_gives_the_same_package_and_c
         return original(frame, path, *args, **kwargs)
 
     monkeypatch.setattr(pl.DataFrame, "write_ipc", recording)
+    written: list[tuple[Path, str]] = []
+    original_stage = definitions.stage_table
+
+    def staging(folder: Path, spec, frame, *args):
+        written.append((folder, spec.name))
+        return original_stage(folder, spec, frame, *args)
+
+    monkeypatch.setattr(definitions, "stage_table", staging)
     assert build(root, workers=2) == 0
     assert package_digest(root) == package_digest(two_papers)
     scratch = root / paper_rows.RUN_SCRATCH
-    # Both papers' rows went through the scratch folder, and so did every table; none of it is left.
+    # Both papers' rows went through the scratch folder, and every table was written there as it was made
+    # (the package step links the files into its staged package); none of it is left.
     assert {p.name for p in spilled if p.parent.name == "paragraphs" and scratch in p.parents} == {
         "00000.arrow",
         "00001.arrow",
     }
-    assert {p.stem for p in spilled if p.parent == scratch / "tables"} >= {"paragraphs", "mentions", "works"}
+    every_table = {name for tables in stages.STAGE_TABLES.values() for name in tables}
+    assert {name for folder, name in written if folder == scratch / definitions.PRESTAGED} == every_table
     assert not scratch.exists()
 
 

@@ -57,7 +57,10 @@ from pipeline.package.publish import (
     DatasetMetadata,
     PackageContents,
     publish,
+    published_files,
+    published_resources,
     readme_tables_section,
+    stage_table,
     update_readme,
 )
 from pipeline.package.schema import load_table_spec
@@ -68,11 +71,13 @@ from pipeline.text.clean import footnote_problems
 
 @dataclass(frozen=True)
 class PublishedTable:
-    """A finished table on its way to the package (set aside on disk, read when it is written), with the
-    record corrections applied to it, its number of rows and its size in memory."""
+    """A finished table on its way to the package, with the record corrections applied to it, its number
+    of rows and its size in memory. It is already written, CSV and Parquet (`staged`: the files' facts),
+    into the run's pre-staged package; ``frame`` reads it back from its Parquet file."""
 
     name: str
-    stored: Future[pl.LazyFrame]
+    staged: Future[dict[str, dict[str, Any]]]
+    parquet: Path
     rows: int
     size: int
     applied: list[fixes.AppliedCorrection] = field(default_factory=list)
@@ -81,35 +86,39 @@ class PublishedTable:
 
     @property
     def frame(self) -> pl.LazyFrame:
-        return self.stored.result()
+        self.staged.result()
+        return pl.scan_parquet(self.parquet)
 
 
-# Finished tables that may wait, in memory, to be set aside (`SetAside`).
-SET_ASIDE_WAITING = 2
+# Finished tables that may wait, in memory, to be written (`TableWriter`).
+TABLES_WAITING = 2
 
 
-class SetAside:
-    """Finished tables written to the run's scratch folder on a thread (encoding Arrow lets go of the GIL)
-    while the next ones are made and checked; each comes back as a lazy frame of its file. At most
-    SET_ASIDE_WAITING tables wait to be written: memory holds a few tables, not all of them."""
+class TableWriter:
+    """Each finished table written as the package publishes it (CSV and Parquet, `publish.stage_table`)
+    into ``folder``, on a thread (writing lets go of the GIL) while the next table is made and checked. The
+    package step moves the files into its staged package: a table is written once, straight from memory,
+    and never held with the others. At most TABLES_WAITING tables wait to be written."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, root: Path, folder: Path) -> None:
+        self.root, self.folder = root, folder
+        self.published = published_resources(root)
         self._writer = ThreadPoolExecutor(1)
-        self._room = threading.Semaphore(SET_ASIDE_WAITING)
+        self._room = threading.Semaphore(TABLES_WAITING)
 
-    def __call__(self, frame: pl.DataFrame, name: str) -> Future[pl.LazyFrame]:
+    def __call__(self, name: str, frame: pl.DataFrame) -> Future[dict[str, dict[str, Any]]]:
         self._room.acquire()
-        return self._writer.submit(self._write, frame, name)
+        return self._writer.submit(self._write, name, frame)
 
-    def _write(self, frame: pl.DataFrame, name: str) -> pl.LazyFrame:
+    def _write(self, name: str, frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path = self.folder / f"{name}.arrow"
-            frame.write_ipc(path, compression=paper_rows.SCRATCH_COMPRESSION)
-            return pl.scan_ipc(path)
+            previous = published_files(self.published, name)
+            return stage_table(self.folder, load_table_spec(name), frame, self.root, previous)
         finally:
             self._room.release()
+
+    def parquet(self, name: str) -> Path:
+        return self.folder / f"data/parquet/{name}.parquet"
 
     def close(self) -> None:
         """No more tables; those waiting are still written."""
@@ -132,6 +141,8 @@ def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
 
 
 FIGURE_CACHE = Path(".dagster_home") / "figures"
+# The run's scratch folder where the tables are written, laid out like the package, as they are made.
+PRESTAGED = "package"
 CORPUS_INPUTS = "corpus_inputs"
 
 
@@ -225,7 +236,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         rows = paper_rows.combine(pieces)
         papers.release_frames()
         hidden, checked = rows.hidden, None if papers.recheck_all else papers.fresh
-        set_aside = SetAside(scratch / "tables")
+        writer = TableWriter(root, scratch / PRESTAGED)
         for name, frame in _stage_tables(rows, stages.load_authority(paths)):
             corrected, applied = stages.correct_table(name, frame, papers.corrections)
             corrected = stages.withhold_text(name, corrected, hidden)
@@ -233,7 +244,8 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             yield Output(
                 PublishedTable(
                     name,
-                    set_aside(corrected, name),
+                    writer(name, corrected),
+                    writer.parquet(name),
                     corrected.height,
                     corrected.estimated_size(),
                     applied,
@@ -250,7 +262,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
                 yield _check_result(name, check, find_problems(corrected))
-        set_aside.close()
+        writer.close()
         # Saved while the package is written, which waits for it before it ends.
         background = ThreadPoolExecutor(1)
         saving = background.submit(rows.save, root / paper_rows.PAPER_ROWS, unsaved)
@@ -349,7 +361,10 @@ def build_definitions(root: Path) -> Definitions:
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         figures = {"figures/timeline.svg": figure}
         sizes = {name: t.size for name, t in tables.items()}
-        contents = PackageContents(specs, corpus_tables["texts"], figures, sizes)
+        staged = {name: t.staged.result() for name, t in tables.items()}
+        contents = PackageContents(
+            specs, corpus_tables["texts"], figures, sizes, staged, prestaged=scratch / PRESTAGED
+        )
         if papers.recheck_all:
             package = publish(paths.root, meta, contents)
         else:

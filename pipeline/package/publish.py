@@ -111,7 +111,7 @@ def write_parquet(frame: pl.DataFrame | pyarrow.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", write_statistics=True)
 
 
-def _previous_resources(root: Path | None) -> dict[str, dict[str, Any]]:
+def published_resources(root: Path | None) -> dict[str, dict[str, Any]]:
     """The resources of the package published under ``root``, by name (none when there is none)."""
     path = root / "datapackage.json" if root else None
     if path is None or not path.exists():
@@ -143,6 +143,20 @@ def _reusable_parquet(root: Path, csv_digest: str, schema: dict[str, Any], previ
     except (OSError, ValueError):
         return None
     return published_parquet if created_by.endswith(f"version {pyarrow.__version__}") else None
+
+
+def published_files(published: Mapping[str, dict[str, Any]], name: str) -> dict[str, Any]:
+    """A table's CSV and Parquet resources in the published package (``published_resources``), for
+    `stage_table`."""
+    return {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")}
+
+
+def _link_files(source: Path, target: Path) -> None:
+    """Every file under ``source`` linked (or copied) to the same place under ``target``: the files stay
+    readable where they were until the build lets go of them."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            _link_or_copy(path, target / path.relative_to(source))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -286,6 +300,10 @@ class PackageContents:
     figures: Mapping[str, bytes | Future[bytes]]
     # Each table's size in memory (polars' estimate), where known: see `SideBySide`.
     sizes: Mapping[str, int] = field(default_factory=dict)
+    # Tables already written by `stage_table` into ``prestaged`` (a folder laid out like the package) as
+    # they were made, with the facts it returned: linked into the staged package, not written again.
+    staged: Mapping[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    prestaged: Path | None = None
 
 
 class SideBySide:
@@ -322,24 +340,27 @@ def stage_package(
     files (linked, not rewritten): the staged package is byte for byte what writing everything would give.
     """
     tables, texts, figures = contents.tables, contents.texts, contents.figures
-    published = _previous_resources(published_root)
+    published = published_resources(published_root)
     resources: list[dict[str, Any]] = []
     side_by_side = SideBySide(contents.sizes)
+    if contents.prestaged is not None:
+        _link_files(contents.prestaged, staging)
 
     def stage(name: str) -> dict[str, dict[str, Any]]:
         with side_by_side.turn(name):
-            previous = {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")}
+            previous = published_files(published, name)
             return stage_table(staging, tables[name][0], tables[name][1], published_root, previous)
 
     # Tables are written side by side (polars, hashlib and pyarrow let go of the GIL while they work), the
     # largest first.
+    to_write = sorted(
+        set(tables) - set(contents.staged), key=lambda name: (-contents.sizes.get(name, 0), name)
+    )
     with ThreadPoolExecutor(WRITER_THREADS) as pool:
-        staged = {
-            name: pool.submit(stage, name)
-            for name in sorted(tables, key=lambda name: (-contents.sizes.get(name, 0), name))
-        }
+        staged = {name: pool.submit(stage, name) for name in to_write}
         for name in sorted(tables):
-            resources += table_resources(tables[name][0], meta.version, staged[name].result())
+            facts = contents.staged[name] if name in contents.staged else staged[name].result()
+            resources += table_resources(tables[name][0], meta.version, facts)
     for document_id in sorted(texts):
         relative = f"text/{document_id}.txt"
         (staging / "text").mkdir(parents=True, exist_ok=True)
