@@ -173,10 +173,10 @@ class ChangedPartValidator:
 
     ``whole_tables`` (tables with record corrections applied) are not split by paper. Called on a staged
     package, it reads the fresh papers' rows from the staged CSV files. When `publish` first hands it the
-    tables (`start`), it validates those rows from the frames (or from ``fresh_rows``, the same rows taken
-    earlier by `rows_to_validate`) while the package is written (frictionless
-    works in Python, the writers mostly off the GIL); the staged CSV files are then held to the frames by
-    the typed comparison of each CSV with its Parquet twin, which is written from the same frame.
+    tables (`start`), it validates those rows from ``fresh_rows`` (taken by `rows_to_validate` while each
+    table was in memory) or else from the frames, while the package is written (frictionless works in
+    Python, the writers mostly off the GIL); the staged CSV files are then held to the same rows by the
+    typed comparison of each CSV with its Parquet twin, which is written from the same frame.
     """
 
     def __init__(
