@@ -197,3 +197,24 @@ def test_rows_of_several_parts_are_spliced_into_paper_order_as_a_stable_sort_put
     assert spliced.schema == stacked.schema
     kept = paper_rows._spliced(frames, {"a", "cc", "e"}).collect()
     assert kept.equals(stacked.filter(pl.col(paper).is_in(["a", "cc", "e"])).sort(paper, maintain_order=True))
+
+
+@pytest.mark.parametrize("previews", [True, False])
+def test_table_previews_are_for_dagsters_ui_and_left_out_of_the_clis_runs(two_papers, tmp_path, previews):
+    from dagster import DagsterInstance
+
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    run_config = {} if previews else {"ops": {"tables": {"config": {"previews": False}}}}
+    result = (
+        definitions.build_definitions(root)
+        .resolve_job_def("package_job")
+        .execute_in_process(instance=DagsterInstance.ephemeral(), run_config=run_config)
+    )
+    assert result.success
+    materialized = {
+        m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("tables")
+    }
+    assert materialized["paragraphs"]["rows"].value == pl.read_csv(root / "data/csv/paragraphs.csv").height
+    assert ("preview" in materialized["paragraphs"]) is previews
+    assert package_digest(root) == package_digest(two_papers)

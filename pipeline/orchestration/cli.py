@@ -159,7 +159,10 @@ def build(
         .execute_in_process(
             instance=DagsterInstance.ephemeral(),
             raise_on_error=False,
-            run_config={"ops": {"papers": {"config": config}}, **QUIET},
+            run_config={
+                "ops": {"papers": {"config": config}, "tables": {"config": {"previews": False}}},
+                **QUIET,
+            },
             resources={definitions.CORPUS_INPUTS: inputs},
         )
     )

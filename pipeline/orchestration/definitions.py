@@ -155,6 +155,13 @@ class PapersConfig(Config):
     strict: bool = False
 
 
+class TablesConfig(Config):
+    """Whether each table's materialization carries a preview of its first rows, for Dagster's UI. The CLI
+    turns it off: the previews cost its run's event log more than correcting and checking the tables."""
+
+    previews: bool = True
+
+
 # Checks beyond a table's pandera model: check name -> function listing the problems it finds.
 TABLE_CHECKS: dict[str, dict[str, Callable[[pl.DataFrame], list[str]]]] = {
     "footnotes": {"marker_note_pairing": footnote_problems},
@@ -225,7 +232,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             for check in ["schema", *TABLE_CHECKS.get(name, {})]
         ],
     )
-    def tables(context: AssetExecutionContext, papers: batch.DocumentSelection):
+    def tables(context: AssetExecutionContext, config: TablesConfig, papers: batch.DocumentSelection):
         saved = papers.saved_rows or []
         unsaved = [papers.stored_rows, papers.fresh_rows]
         pieces = list(unsaved)
@@ -252,11 +259,8 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
                     fresh_rows,
                 ),
                 output_name=name,
-                metadata={
-                    "rows": corrected.height,
-                    "corrections_applied": len(applied),
-                    "preview": MetadataValue.md(_preview(corrected)),
-                },
+                metadata={"rows": corrected.height, "corrections_applied": len(applied)}
+                | ({"preview": MetadataValue.md(_preview(corrected))} if config.previews else {}),
             )
             to_check = stages.rows_to_check(name, corrected, checked, bool(applied))
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
