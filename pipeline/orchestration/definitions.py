@@ -71,15 +71,14 @@ from pipeline.text.clean import footnote_problems
 
 @dataclass(frozen=True)
 class PublishedTable:
-    """A finished table on its way to the package, with the record corrections applied to it, its number
-    of rows and its size in memory. It is already written, CSV and Parquet (`staged`: the files' facts),
-    into the run's pre-staged package; ``frame`` reads it back from its Parquet file."""
+    """A finished table on its way to the package, with the record corrections applied to it and its number
+    of rows. It is already written, CSV and Parquet (`staged`: the files' facts), into the run's pre-staged
+    package; ``frame`` reads it back from its Parquet file."""
 
     name: str
     staged: Future[dict[str, dict[str, Any]]]
     parquet: Path
     rows: int
-    size: int
     applied: list[fixes.AppliedCorrection] = field(default_factory=list)
     # The freshly built papers' rows, when the package step validates them on their own (`package_check`).
     fresh_rows: pl.DataFrame | None = None
@@ -254,7 +253,6 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
                     writer(name, corrected),
                     writer.parquet(name),
                     corrected.height,
-                    corrected.estimated_size(),
                     applied,
                     fresh_rows,
                 ),
@@ -364,10 +362,9 @@ def build_definitions(root: Path) -> Definitions:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         figures = {"figures/timeline.svg": figure}
-        sizes = {name: t.size for name, t in tables.items()}
         staged = {name: t.staged.result() for name, t in tables.items()}
         contents = PackageContents(
-            specs, corpus_tables["texts"], figures, sizes, staged, prestaged=scratch / PRESTAGED
+            specs, corpus_tables["texts"], figures, staged, prestaged=scratch / PRESTAGED
         )
         if papers.recheck_all:
             package = publish(paths.root, meta, contents)
@@ -377,7 +374,10 @@ def build_definitions(root: Path) -> Definitions:
             validator = ChangedPartValidator(paths.root, papers.fresh, corrected, fresh_rows)
             package = publish(paths.root, meta, contents, validator, validator.start)
         counts = {name: t.rows for name, t in tables.items()} | {"corrections": frames["corrections"].height}
-        update_readme(paths.root / "README.md", readme_tables_section(meta, specs, counts))
+        tables_section = readme_tables_section(
+            meta, {name: spec for name, (spec, _) in specs.items()}, counts
+        )
+        update_readme(paths.root / "README.md", tables_section)
         store = batch.DocumentStore(root)
         for document_id in sorted(papers.fresh):
             store.mark_published(document_id)

@@ -35,7 +35,7 @@ from pipeline.package.swap import (
     package_lock,
     swap_in,
 )
-from pipeline.package.tables import Frame, collected, row_count
+from pipeline.package.tables import Frame, collected
 from pipeline.text.sentences import split_sentences
 
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
@@ -298,8 +298,6 @@ class PackageContents:
     tables: Mapping[str, tuple[TableSpec, Frame]]
     texts: Mapping[str, str]
     figures: Mapping[str, bytes | Future[bytes]]
-    # Each table's size in memory (polars' estimate), where known: see `SideBySide`.
-    sizes: Mapping[str, int] = field(default_factory=dict)
     # Tables already written by `stage_table` into ``prestaged`` (a folder laid out like the package) as
     # they were made, with the facts it returned: linked into the staged package, not written again.
     staged: Mapping[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
@@ -307,9 +305,8 @@ class PackageContents:
 
 
 class SideBySide:
-    """Tables are written (or read back) side by side only while together they are no larger than the
-    largest table: the threads hold at most about the largest table's worth of rows, however large the
-    corpus."""
+    """Tables are read back side by side only while together they are no larger than the largest table:
+    the threads hold at most about the largest table's worth of rows, however large the corpus."""
 
     def __init__(self, sizes: Mapping[str, int]) -> None:
         self._sizes, self._budget = sizes, max(sizes.values(), default=0)
@@ -342,22 +339,16 @@ def stage_package(
     tables, texts, figures = contents.tables, contents.texts, contents.figures
     published = published_resources(published_root)
     resources: list[dict[str, Any]] = []
-    side_by_side = SideBySide(contents.sizes)
     if contents.prestaged is not None:
         _link_files(contents.prestaged, staging)
 
     def stage(name: str) -> dict[str, dict[str, Any]]:
-        with side_by_side.turn(name):
-            previous = published_files(published, name)
-            return stage_table(staging, tables[name][0], tables[name][1], published_root, previous)
+        previous = published_files(published, name)
+        return stage_table(staging, tables[name][0], tables[name][1], published_root, previous)
 
-    # Tables are written side by side (polars, hashlib and pyarrow let go of the GIL while they work), the
-    # largest first.
-    to_write = sorted(
-        set(tables) - set(contents.staged), key=lambda name: (-contents.sizes.get(name, 0), name)
-    )
+    # Tables are written side by side: polars, hashlib and pyarrow let go of the GIL while they work.
     with ThreadPoolExecutor(WRITER_THREADS) as pool:
-        staged = {name: pool.submit(stage, name) for name in to_write}
+        staged = {name: pool.submit(stage, name) for name in sorted(set(tables) - set(contents.staged))}
         for name in sorted(tables):
             facts = contents.staged[name] if name in contents.staged else staged[name].result()
             resources += table_resources(tables[name][0], meta.version, facts)
@@ -511,12 +502,9 @@ README_START, README_END = "<!-- tables:start -->", "<!-- tables:end -->"
 
 
 def readme_tables_section(
-    meta: DatasetMetadata,
-    tables: Mapping[str, tuple[TableSpec, Frame]],
-    counts: Mapping[str, int] | None = None,
+    meta: DatasetMetadata, specs: Mapping[str, TableSpec], counts: Mapping[str, int]
 ) -> str:
-    """The README's table of tables, with row counts (``counts``, or counted from the frames), regenerated
-    on every build."""
+    """The README's table of tables, with row counts, regenerated on every build."""
     lines = [
         README_START,
         f"## The tables (dataset version {meta.version})",
@@ -529,14 +517,13 @@ def readme_tables_section(
         "| table | rows | what one row is |",
         "|---|---:|---|",
     ]
-    for name in sorted(tables):
-        spec, frame = tables[name]
+    for name in sorted(specs):
+        spec = specs[name]
         start, end = split_sentences(spec.description)[0]
         first_sentence = spec.description[start:end]
         if len(first_sentence) > 220:
             first_sentence = first_sentence[:220].rsplit(" ", 1)[0] + " …"
-        rows = counts[name] if counts is not None else row_count(frame)
-        lines.append(f"| `{name}` | {rows} | {first_sentence} |")
+        lines.append(f"| `{name}` | {counts[name]} | {first_sentence} |")
     lines.append(README_END)
     return "\n".join(lines)
 

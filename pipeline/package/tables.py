@@ -21,11 +21,6 @@ def collected(frame: Frame) -> pl.DataFrame:
     return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
 
 
-def row_count(frame: Frame) -> int:
-    """The table's number of rows, without reading a table on disk."""
-    return frame.select(pl.len()).collect().item() if isinstance(frame, pl.LazyFrame) else frame.height
-
-
 def combine(name: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
     """Concatenate per-document frames of one table and conform them to the table's spec.
 
