@@ -189,13 +189,8 @@ class BuiltPapers:
     """What a run built: each paper's problems (none when its own checks passed), and the rows of every
     paper whose stages all ran without a problem, stacked as the builds came in."""
 
+    rows: RowStack
     problems: dict[str, list[stages.DocumentProblem]] = field(default_factory=dict)
-    rows: RowStack = field(default_factory=lambda: RowStack(checked=True))
-
-    @classmethod
-    def spilled_to(cls, scratch: Path | None) -> BuiltPapers:
-        """Built papers whose rows are kept in ``scratch`` (in memory without one)."""
-        return cls(rows=RowStack(checked=True, spill=scratch))
 
     def take(self, outcome: stages.DocumentOutcome | None, document_id: str) -> None:
         if outcome is None:
@@ -215,7 +210,7 @@ def build_documents(
     """Build and store every document in ``todo``, spread over ``workers`` processes when that pays; each
     outcome is read back, in paper order, once its worker stored it (while the others still build) and its
     rows stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
-    built = BuiltPapers.spilled_to(scratch)
+    built = BuiltPapers(RowStack(checked=True, spill=scratch))
     if not todo:
         return built
     jobs = [(i, inputs.documents[i], inputs.fingerprints[i]) for i in todo]
@@ -251,7 +246,7 @@ class DocumentSelection:
     """The papers that go into this build's package, and those left out, with why.
 
     A paper goes in one of three ways: freshly built and checked (``fresh``, its rows in ``fresh_rows``);
-    as the rows of the same build saved by the last corpus step (``reused``, those rows in
+    as the rows of the same build saved by the last table step (``reused``, those rows in
     ``saved_rows``, see `paper_rows`), so that its stored outcome is not read; or as a published build
     read from the store (its rows in ``stored_rows``)."""
 
@@ -286,7 +281,7 @@ def select_documents(
     (``saved``: paper -> fingerprint of the saved build) is reused from there, not read; the builds of
     this run (``built``) are not read again either. Rows are kept in ``scratch`` when given.
     """
-    built = built or BuiltPapers.spilled_to(scratch and scratch / "built")
+    built = built or BuiltPapers(RowStack(checked=True, spill=scratch and scratch / "built"))
     saved = {} if recheck_all or saved is None else saved
     selection = DocumentSelection(recheck_all=recheck_all)
     stored = RowStack(spill=scratch and scratch / "stored")

@@ -96,7 +96,7 @@ TABLES_WAITING = 2
 class TableWriter:
     """Each finished table written as the package publishes it (CSV and Parquet, `publish.stage_table`)
     into ``folder``, on a thread (writing lets go of the GIL) while the next table is made and checked. The
-    package step moves the files into its staged package: a table is written once, straight from memory,
+    package step links the files into its staged package: a table is written once, straight from memory,
     and never held with the others. At most TABLES_WAITING tables wait to be written."""
 
     def __init__(self, root: Path, folder: Path) -> None:
@@ -205,8 +205,9 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
 
     The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the last
     build's saved rows, the others from this build or their stored builds. Each stage's tables get their
-    record corrections and checks as soon as the stage has made them, and go to the run's ``scratch``
-    folder, read again when the package is written: one stage's tables are in memory at a time. One asset
+    record corrections and checks as soon as the stage has made them, and are written as the package
+    publishes them into the run's ``scratch`` folder (`TableWriter`): one stage's tables are in memory at a
+    time. One asset
     per table, all in one step: a step costs Dagster more than correcting and checking a table does. The
     pandera check covers the rows that may have changed since they were last checked (see
     `stages.rows_to_check`); ``build --full-check`` checks every row.

@@ -3,17 +3,18 @@
 Combining a corpus means concatenating every paper's frames kind by kind (paragraphs, citations, mentions,
 ...). ``PaperRows`` holds that concatenation, each row tagged with its paper, plus what each paper
 contributes besides frames (its text, the works its citations describe, the text corrections applied).
-The papers' own checks read the stacked rows, and the corpus step makes the tables from them.
+The papers' own checks read the stacked rows, and the table step makes the tables from them.
 
-The corpus step saves them in ``.dagster_home/paper-rows/``: parts (Arrow IPC, one file per kind) and a
+The table step saves them in ``.dagster_home/paper-rows/``: parts (Arrow IPC, one file per kind) and a
 manifest naming the papers each part holds, with the identity of each paper's build (its input
 fingerprint, which covers the code). A build writes one more part with the rows of the papers it built,
 and all rows as one part again once there would be more than MAX_PARTS. The next build reads back the rows
 of every paper whose build is the same, and stacks only the papers built since: a one-paper edit neither
 reads every paper's stored outcome nor writes every paper's rows again.
 
-The stacked rows are exactly those a full build stacks: rows from several parts are put back in paper
-order (a stable sort on the paper), so the tables made from them are the same, byte for byte.
+The stacked rows are exactly those a full build stacks: rows from several parts (or papers that arrived
+out of order) are spliced back into paper order, as a stable sort on the paper would put them
+(`_spliced`), so the tables made from them are the same, byte for byte.
 
 The rows stay on disk until a stage reads them: each kind is a lazy frame (a saved part's kinds are read
 when asked for, a few ahead of need on a thread, see `read_ahead`; a build's fresh rows are written to
@@ -296,10 +297,10 @@ class RowStack:
         self._flush(to_disk=False)
         arrived = list(self._identities)
         in_order = arrived == sorted(arrived)
-        frames = {}
-        for kind, chunks in self._chunks.items():
-            stacked = _stack_lazy(chunks)
-            frames[kind] = stacked if in_order else stacked.sort(PAPER, maintain_order=True)
+        frames = {
+            kind: _stack_lazy(chunks) if in_order else _spliced(chunks)
+            for kind, chunks in self._chunks.items()
+        }
         rows = PaperRows(frames, dict(sorted(self._extras.items())), dict(sorted(self._identities.items())))
         self._chunks, self._extras, self._identities = {}, {}, {}
         return rows
@@ -319,9 +320,9 @@ def combine(pieces: Iterable[PaperRows | None]) -> PaperRows:
 
 
 def _spliced(frames: list[pl.LazyFrame], papers: set[str] | None = None) -> pl.LazyFrame:
-    """The rows of frames each in paper order (no paper in two), in paper order again, and only those of
-    ``papers`` when given: each paper's run of rows is sliced out of its frame (no copy) and the runs put
-    in order, which is what a stable sort on the paper gives, without copying the rows."""
+    """The rows of frames that each hold a paper's rows together (no paper in two frames), in paper order,
+    and only those of ``papers`` when given: each paper's run of rows is sliced out of its frame (no copy)
+    and the runs put in order, which is what a stable sort on the paper gives, without copying the rows."""
     schema = _stack_lazy(frames).collect_schema()
 
     def splice() -> pl.DataFrame:
@@ -346,7 +347,7 @@ def _spliced(frames: list[pl.LazyFrame], papers: set[str] | None = None) -> pl.L
 
 
 def _paper_runs(frame: pl.DataFrame) -> list[tuple[str, int, int]]:
-    """(paper, first row, rows) of each paper's rows in a frame in paper order."""
+    """(paper, first row, rows) of each run of one paper's rows in a frame."""
     runs = frame.get_column(PAPER).rle().struct.unnest()
     lengths = runs["len"].to_list()
     return list(zip(runs["value"].to_list(), [0, *itertools.accumulate(lengths)], lengths, strict=False))

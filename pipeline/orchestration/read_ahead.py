@@ -1,6 +1,6 @@
 """Arrow files read on a thread ahead of need, a few at a time, and handed over once.
 
-The corpus step reads the saved rows kind by kind, in the order its stages ask for them. Reading a kind
+The table step reads the saved rows kind by kind, in the order its stages ask for them. Reading a kind
 (decoding Arrow) happens in Rust, off the GIL, so it can go on while a paper builds or a stage computes
 (in Python). `ReadAhead` reads the files in that order on its own thread, keeping frames read and not
 yet taken up to a budget (READ_AHEAD_BYTES, or one frame when a single frame is larger): memory holds a
