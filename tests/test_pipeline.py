@@ -12,8 +12,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.orchestration import batch, package_check, paper_rows, stages
+from pipeline.orchestration import batch, head_start, package_check, paper_rows, stages
 from pipeline.orchestration.cli import build
+from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.package.publish import DatasetMetadata, PackageContents
 from pipeline.package.schema import load_table_spec
 from tests.conftest import REPO_ROOT, copy_corpus, package_digest, shared_folder
@@ -445,6 +446,47 @@ def test_a_build_with_nothing_to_do_answers_before_importing_dagster(two_papers,
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "documents: 0 of 2 to (re)build, 2 up to date; the package is up to date" in run.stdout
     assert run.stdout.strip().endswith("0 []")
+
+
+def test_the_changed_papers_start_building_before_dagster_is_imported(two_papers, tmp_path):
+    """A fresh CLI process starts the changed papers' workers first (`head_start`); its package is the one
+    this process, which has Dagster imported and builds in-process, makes from the same inputs."""
+    edited = tmp_path / "edited"
+    shutil.copytree(two_papers, edited)
+    _edit_paper_b(edited)
+    reference = _copy_inputs(edited, tmp_path / "reference")
+    assert build(reference, workers=1) == 0
+    script = (
+        "import sys\nfrom pipeline.orchestration import head_start\n"
+        "from pipeline.orchestration.cli import main\n"
+        "begin = head_start.HeadStart.begin\n"
+        "def recording(inputs, todo, workers):\n"
+        "    print('head start:', todo, 'dagster' in sys.modules)\n"
+        "    return begin(inputs, todo, workers)\n"
+        "head_start.HeadStart.begin = staticmethod(recording)\n"
+        f"sys.exit(main(['--root', {str(edited)!r}, 'build', '--workers', '2']))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "head start: ['paper-b'] False" in run.stdout
+    assert package_digest(edited) == package_digest(reference)
+
+
+def test_a_head_start_gives_the_builds_of_the_run_itself(two_papers, tmp_path):
+    root = _copy_inputs(two_papers, tmp_path / "corpus")
+    inputs = CorpusInputs.scan(root)
+    corrections = stages.load_corrections(stages.ProjectPaths(root), list(inputs.documents))
+    todo = ["paper-b", "paper-a"]
+    with head_start.HeadStart.begin(inputs, todo, workers=2) as started:
+        built = batch.build_documents(inputs, corrections, todo, 2, head_start=started)
+    # Both stored by the workers, their rows stacked in the order of todo, like an in-process build's.
+    in_process = batch.build_documents(inputs, corrections, todo, workers=1)
+    assert built.problems == in_process.problems == {"paper-a": [], "paper-b": []}
+    ours, theirs = built.rows.rows(), in_process.rows.rows()
+    assert ours.identities == theirs.identities
+    for kind, frame in theirs.frames.items():
+        assert ours.frames[kind].collect().equals(frame.collect()), kind
+    assert all(batch.DocumentStore(root).latest_fingerprint(i) == inputs.fingerprints[i] for i in todo)
 
 
 def test_a_deleted_package_is_rebuilt_without_rebuilding_the_papers(two_papers, tmp_path, capsys):

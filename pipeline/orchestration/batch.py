@@ -13,12 +13,10 @@ rows stacked (`paper_rows.RowStack`, on disk a batch of papers at a time), then 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import shutil
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +24,14 @@ import pyarrow
 
 from pipeline.extract import reference_parse
 from pipeline.orchestration import stages
-from pipeline.orchestration.fingerprints import DEBUG_ENV, DOCUMENT_STORE, CorpusInputs
+from pipeline.orchestration.fingerprints import (
+    DEBUG_ENV,
+    DOCUMENT_STORE,
+    CorpusInputs,
+    changed_documents,
+    latest_build_fingerprint,
+)
+from pipeline.orchestration.head_start import HeadStart
 from pipeline.orchestration.paper_rows import PAPER, PaperRows, RowStack
 from pipeline.package import corrections as fixes
 
@@ -46,7 +51,7 @@ class DocumentStore:
     """Per-document outcomes on disk: the latest build of each paper and the version last published."""
 
     def __init__(self, root: Path) -> None:
-        self.folder = root / DOCUMENT_STORE
+        self.root, self.folder = root, root / DOCUMENT_STORE
 
     def _path(self, document_id: str, kind: str) -> Path:
         return self.folder / f"{document_id}.{kind}.pickle"
@@ -74,8 +79,7 @@ class DocumentStore:
             return None
 
     def latest_fingerprint(self, document_id: str) -> str | None:
-        path = self.folder / f"{document_id}.latest.fingerprint"
-        return path.read_text(encoding="utf-8") if path.exists() else None
+        return latest_build_fingerprint(self.root, document_id)
 
     def save_latest(self, outcome: stages.DocumentOutcome, fingerprint: str) -> None:
         """The outcome first, then its fingerprint: a build stopped in between is redone next time."""
@@ -141,7 +145,7 @@ def _codec() -> pyarrow.Codec:
 def stale_documents(inputs: CorpusInputs, store: DocumentStore) -> list[str]:
     """Documents never built, or built from other inputs than the ones in the folder now; under --debug
     also those whose last build failed, so that their errors come with the traceback."""
-    stale = [i for i, fp in inputs.fingerprints.items() if store.latest_fingerprint(i) != fp]
+    stale = changed_documents(inputs)
     if os.environ.get(DEBUG_ENV):
         stale = sorted({*stale, *(i for i in inputs.fingerprints if _last_build_failed(store, i))})
     return stale
@@ -162,7 +166,14 @@ def _start_worker(root: Path, corrections: list[fixes.Correction]) -> None:
     reference_parse.load_reader()
 
 
-def _build_and_store(document_id: str, entry: Path, fingerprint: str) -> stages.DocumentOutcome:
+def start_pool_worker(root: Path, document_ids: list[str]) -> None:
+    """A worker process's start (`head_start`): the corrections, checked against these documents, read
+    here rather than sent by the process that starts the pool, which has not imported the pipeline."""
+    _start_worker(root, stages.load_corrections(stages.ProjectPaths(root), document_ids))
+
+
+def build_and_store(document_id: str, entry: Path, fingerprint: str) -> stages.DocumentOutcome:
+    """Build one paper with the worker's inputs (`_start_worker`) and store its outcome."""
     outcome = stages.build_document(
         _WORKER["paths"],  # type: ignore[arg-type]
         document_id,
@@ -181,7 +192,7 @@ def build_one(
     """Build and store one paper (the unit of work of a distributed run); the number of its problems."""
     if _WORKER.get("paths") != stages.ProjectPaths(root) or _WORKER.get("corrections") != corrections:
         _start_worker(root, corrections)
-    return len(_build_and_store(document_id, entry, fingerprint).problems)
+    return len(build_and_store(document_id, entry, fingerprint).problems)
 
 
 @dataclass
@@ -206,39 +217,30 @@ def build_documents(
     todo: list[str],
     workers: int,
     scratch: Path | None = None,
+    head_start: HeadStart | None = None,
 ) -> BuiltPapers:
-    """Build and store every document in ``todo``, spread over ``workers`` processes when that pays; each
-    outcome is read back, in paper order, once its worker stored it (while the others still build) and its
-    rows stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
+    """Build and store every document in ``todo``, spread over ``workers`` processes when that pays, or
+    take them from the workers the CLI started (``head_start``, which then holds ``todo``). Each outcome is
+    read back, in paper order, once its worker stored it (while the others still build) and its rows
+    stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
     built = BuiltPapers(RowStack(checked=True, spill=scratch))
-    if not todo:
-        return built
-    jobs = [(i, inputs.documents[i], inputs.fingerprints[i]) for i in todo]
-    if workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS:
+    if head_start is None and (workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS):
         _start_worker(inputs.root, corrections)
-        for job in jobs:
-            built.take(_build_and_store(*job), job[0])
+        for document_id in todo:
+            entry, fingerprint = inputs.documents[document_id], inputs.fingerprints[document_id]
+            built.take(build_and_store(document_id, entry, fingerprint), document_id)
         return built
+    building = head_start or HeadStart.begin(inputs, todo, workers)
     store = DocumentStore(inputs.root)
-    # spawn, not fork: polars' thread pool does not survive a fork.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(todo)),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(inputs.root, corrections),
-    ) as pool:
-        # A worker answers with the paper's ID only; the outcome it stored is read here, not sent. The
-        # outcomes are taken in paper order (the workers go on meanwhile), so the rows come stacked in order.
-        for future in [pool.submit(_build_and_store_id, *job) for job in jobs]:
+    # A worker answers with the paper's ID only; the outcome it stored is read here, not sent. The
+    # outcomes are taken in paper order (the workers go on meanwhile), so the rows come stacked in order.
+    try:
+        for future in building.builds:
             document_id = future.result()
             built.take(store.latest(document_id), document_id)
+    finally:
+        building.close()
     return built
-
-
-def _build_and_store_id(document_id: str, entry: Path, fingerprint: str) -> str:
-    _build_and_store(document_id, entry, fingerprint)
-    return document_id
 
 
 @dataclass

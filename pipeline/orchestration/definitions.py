@@ -51,6 +51,7 @@ from dagster import (
 from pipeline.extract.entities import Authority
 from pipeline.orchestration import batch, paper_rows, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
+from pipeline.orchestration.head_start import HeadStart
 from pipeline.orchestration.package_check import ChangedPartValidator, rows_to_validate
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import (
@@ -143,6 +144,8 @@ FIGURE_CACHE = Path(".dagster_home") / "figures"
 # The run's scratch folder where the tables are written, laid out like the package, as they are made.
 PRESTAGED = "package"
 CORPUS_INPUTS = "corpus_inputs"
+# The changed papers' builds the CLI started before the run (`head_start`); None for runs from the UI.
+HEAD_START = "head_start"
 
 
 class PapersConfig(Config):
@@ -292,19 +295,27 @@ def build_definitions(root: Path) -> Definitions:
     paths = stages.ProjectPaths(root)
     scratch = root / paper_rows.RUN_SCRATCH
 
-    @asset(group_name="documents", required_resource_keys={CORPUS_INPUTS})
+    @asset(group_name="documents", required_resource_keys={CORPUS_INPUTS, HEAD_START})
     def papers(context: AssetExecutionContext, config: PapersConfig) -> batch.DocumentSelection:
         """Every paper whose inputs changed, built in one step; the papers that go into the package."""
         inputs: CorpusInputs = getattr(context.resources, CORPUS_INPUTS)
+        head_start: HeadStart | None = getattr(context.resources, HEAD_START)
         corrections = stages.load_corrections(paths, list(inputs.documents))
         store = batch.DocumentStore(root)
-        todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
+        if head_start is not None:
+            todo = head_start.todo
+        elif config.rebuild_all:
+            todo = list(inputs.fingerprints)
+        else:
+            todo = batch.stale_documents(inputs, store)
         folder = root / paper_rows.PAPER_ROWS
         saved = {} if config.full_check else paper_rows.saved_identities(folder)
         shutil.rmtree(scratch, ignore_errors=True)  # a killed run's
         # The other papers' saved rows are read ahead (off the GIL) while the changed ones build.
         ahead = paper_rows.load(folder, stages.STAGE_KINDS) if set(saved) - set(todo) else None
-        built = batch.build_documents(inputs, corrections, todo, config.workers, scratch / "built")
+        built = batch.build_documents(
+            inputs, corrections, todo, config.workers, scratch / "built", head_start
+        )
         selection = batch.select_documents(inputs, store, config.full_check, saved, built, scratch)
         selection.saved_rows = ahead if selection.reused else None
         selection.corrections = corrections
@@ -402,6 +413,7 @@ def build_definitions(root: Path) -> Definitions:
             # The papers and their fingerprints, read when a run starts; the CLI, which has just read
             # them to decide whether there is anything to do, hands its reading to the run instead.
             CORPUS_INPUTS: ResourceDefinition(lambda _: CorpusInputs.scan(root)),
+            HEAD_START: ResourceDefinition.none_resource(),
         },
     )
 

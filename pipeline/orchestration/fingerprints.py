@@ -143,6 +143,17 @@ class BuildState:
         os.replace(scratch, path)
 
 
+def latest_build_fingerprint(root: Path, document_id: str) -> str | None:
+    """The input fingerprint of the paper's latest stored build (see `batch.DocumentStore`), if any."""
+    path = root / DOCUMENT_STORE / f"{document_id}.latest.fingerprint"
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def changed_documents(inputs: CorpusInputs) -> list[str]:
+    """Documents never built, or built from other inputs than the ones in the folder now."""
+    return [i for i, fp in inputs.fingerprints.items() if latest_build_fingerprint(inputs.root, i) != fp]
+
+
 def descriptor_digest(root: Path) -> str:
     path = root / PACKAGE_DESCRIPTOR
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
