@@ -4,9 +4,11 @@ incremental, and one bad paper never blocks the others."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +17,7 @@ import pytest
 from pipeline.orchestration import batch, head_start, package_check, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
-from pipeline.package.publish import DatasetMetadata, PackageContents
+from pipeline.package.publish import DatasetMetadata
 from pipeline.package.schema import load_table_spec
 from tests.conftest import REPO_ROOT, copy_corpus, package_digest, shared_folder
 
@@ -570,9 +572,7 @@ def _package_with_swapped_header(built_corpus: Path, root: Path, table: str) -> 
     return root
 
 
-def test_validation_started_early_reads_the_fresh_rows_from_the_frames_being_published(
-    built_corpus, tmp_path
-):
+def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_path):
     names = ("documents", "paragraphs")
     tables = {
         n: (load_table_spec(n), pl.read_parquet(built_corpus / f"data/parquet/{n}.parquet")) for n in names
@@ -590,15 +590,34 @@ def test_validation_started_early_reads_the_fresh_rows_from_the_frames_being_pub
     )
     meta = DatasetMetadata.load(built_corpus / "dataset.yaml")
     expected = f"paragraphs: row {bad_row + 2}, field char_start: "
-    for fresh, found in (({"kennan-op-263"}, True), (set(), False)):
-        validator = package_check.ChangedPartValidator(tmp_path, fresh, {"corrections"})
-        validator.start(meta, PackageContents(tables, {}, {}))
-        errors = validator(built_corpus / "datapackage.json")
-        assert any(e.startswith(expected) for e in errors) is found, errors
+
+    folders = (tmp_path / f"fresh-{n}" for n in range(100))
+
+    def check(fresh: set[str], whole: bool = False, workers=None) -> package_check.FreshRowsCheck:
+        checking = package_check.FreshRowsCheck(meta, fresh, next(folders), workers)
+        for table_spec, frame in tables.values():
+            checking.add(table_spec, frame, whole)
+        return checking
+
+    # On a thread, and in a worker process as the CLI's head start gives it; only the fresh papers' rows.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
+        for fresh, workers, found in (
+            ({"kennan-op-263"}, None, True),
+            ({"kennan-op-263"}, process, True),
+            ({"another-paper"}, None, False),
+        ):
+            validator = package_check.ChangedPartValidator(
+                tmp_path, fresh, {"corrections"}, check(fresh, workers=workers)
+            )
+            errors = validator(built_corpus / "datapackage.json")
+            assert any(e.startswith(expected) for e in errors) is found, errors
+    # A table checked whole (record corrections applied to it) is left to the package step.
+    assert check({"kennan-op-263"}, whole=True).tables == []
     # The staged file's header is still read: columns swapped there are named.
     staged = _package_with_swapped_header(built_corpus, tmp_path / "staged", "paragraphs")
-    validator = package_check.ChangedPartValidator(tmp_path / "none", {"kennan-op-263"}, {"corrections"})
-    validator.start(meta, PackageContents(tables, {}, {}))
+    validator = package_check.ChangedPartValidator(
+        tmp_path / "none", {"kennan-op-263"}, {"corrections"}, check({"kennan-op-263"})
+    )
     assert any(e.startswith("paragraphs: header ") for e in validator(staged / "datapackage.json"))
 
 

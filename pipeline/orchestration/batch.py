@@ -220,7 +220,8 @@ def build_documents(
     head_start: HeadStart | None = None,
 ) -> BuiltPapers:
     """Build and store every document in ``todo``, spread over ``workers`` processes when that pays, or
-    take them from the workers the CLI started (``head_start``, which then holds ``todo``). Each outcome is
+    take them from the workers the CLI started (``head_start``, which then holds ``todo``, and is left
+    open). Each outcome is
     read back, in paper order, once its worker stored it (while the others still build) and its rows
     stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
     built = BuiltPapers(RowStack(checked=True, spill=scratch))
@@ -239,7 +240,8 @@ def build_documents(
             document_id = future.result()
             built.take(store.latest(document_id), document_id)
     finally:
-        building.close()
+        if head_start is None:
+            building.close()
     return built
 
 

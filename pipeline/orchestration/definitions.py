@@ -52,7 +52,7 @@ from pipeline.extract.entities import Authority
 from pipeline.orchestration import batch, paper_rows, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.orchestration.head_start import HeadStart
-from pipeline.orchestration.package_check import ChangedPartValidator, rows_to_validate
+from pipeline.orchestration.package_check import ChangedPartValidator, FreshRowsCheck
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import (
     DatasetMetadata,
@@ -81,8 +81,6 @@ class PublishedTable:
     parquet: Path
     rows: int
     applied: list[fixes.AppliedCorrection] = field(default_factory=list)
-    # The freshly built papers' rows, when the package step validates them on their own (`package_check`).
-    fresh_rows: pl.DataFrame | None = None
 
     @property
     def frame(self) -> pl.LazyFrame:
@@ -220,13 +218,15 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     corpus = AssetOut(
         group_name="corpus",
         description="What the package step needs besides the tables: the texts it publishes, the text "
-        "corrections applied, the papers whose text is withheld, the record corrections, and the saved "
-        "rows for the next build (saved in the background; the package step waits for them).",
+        "corrections applied, the papers whose text is withheld, the record corrections, the saved "
+        "rows for the next build (saved in the background; the package step waits for them), and the "
+        "frictionless check of the fresh papers' rows, begun as each table was made.",
     )
 
     @multi_asset(
         name="tables",
         ins={"papers": AssetIn("papers")},
+        required_resource_keys={HEAD_START},
         outs={"corpus_tables": corpus}
         | {name: AssetOut(group_name="tables", description=spec.description) for name, spec in specs.items()},
         check_specs=[
@@ -247,10 +247,15 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         papers.release_frames()
         hidden, checked = rows.hidden, None if papers.recheck_all else papers.fresh
         writer = TableWriter(root, scratch / PRESTAGED)
+        meta = DatasetMetadata.load(paths.root / "dataset.yaml")
+        head_start: HeadStart | None = getattr(context.resources, HEAD_START)
+        workers = head_start.pool if head_start is not None and not head_start.closed else None
+        fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", workers)
         for name, frame in _stage_tables(rows, stages.load_authority(paths)):
             corrected, applied = stages.correct_table(name, frame, papers.corrections)
             corrected = stages.withhold_text(name, corrected, hidden)
-            fresh_rows = None if applied else rows_to_validate(corrected, checked)
+            if fresh_check is not None:
+                fresh_check.add(specs[name], corrected, whole=bool(applied))
             yield Output(
                 PublishedTable(
                     name,
@@ -258,7 +263,6 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
                     writer.parquet(name),
                     corrected.height,
                     applied,
-                    fresh_rows,
                 ),
                 output_name=name,
                 metadata={"rows": corrected.height, "corrections_applied": len(applied)}
@@ -280,6 +284,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
                 "hidden": hidden,
                 "corrections": papers.corrections,
                 "saving": saving,
+                "fresh_check": fresh_check,
             },
             output_name="corpus_tables",
         )
@@ -316,6 +321,8 @@ def build_definitions(root: Path) -> Definitions:
         built = batch.build_documents(
             inputs, corrections, todo, config.workers, scratch / "built", head_start
         )
+        if head_start is not None and not FreshRowsCheck.wanted(None if config.full_check else todo):
+            head_start.close()  # nothing else for the workers to do: their memory goes back now
         selection = batch.select_documents(inputs, store, config.full_check, saved, built, scratch)
         selection.saved_rows = ahead if selection.reused else None
         selection.corrections = corrections
@@ -382,9 +389,9 @@ def build_definitions(root: Path) -> Definitions:
             package = publish(paths.root, meta, contents)
         else:
             corrected = {name for name, t in tables.items() if t.applied} | {"corrections"}
-            fresh_rows = {n: t.fresh_rows for n, t in tables.items() if t.fresh_rows is not None}
-            validator = ChangedPartValidator(paths.root, papers.fresh, corrected, fresh_rows)
-            package = publish(paths.root, meta, contents, validator, validator.start)
+            fresh_check = corpus_tables["fresh_check"]
+            validator = ChangedPartValidator(paths.root, papers.fresh, corrected, fresh_check)
+            package = publish(paths.root, meta, contents, validator)
         counts = {name: t.rows for name, t in tables.items()} | {"corrections": frames["corrections"].height}
         tables_section = readme_tables_section(
             meta, {name: spec for name, (spec, _) in specs.items()}, counts

@@ -21,11 +21,14 @@ from pipeline.orchestration.fingerprints import CorpusInputs
 @dataclass
 class HeadStart:
     """Papers building in worker processes; each future answers with its paper's ID once the paper's
-    outcome is stored (`batch.DocumentStore`), in the order of ``todo``."""
+    outcome is stored (`batch.DocumentStore`), in the order of ``todo``. Once the papers are built, the
+    run may hand the workers other work that would hold up its own Python (`package_check.FreshRowsCheck`),
+    or let them go (`close`)."""
 
     todo: list[str]
     builds: list[Future[str]]
     pool: ProcessPoolExecutor
+    closed: bool = False
 
     @classmethod
     def begin(cls, inputs: CorpusInputs, todo: list[str], workers: int) -> HeadStart:
@@ -43,6 +46,7 @@ class HeadStart:
 
     def close(self) -> None:
         """Let the workers go; papers not yet begun are dropped (the run failed before it needed them)."""
+        self.closed = True
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> HeadStart:

@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Collection
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,6 @@ import polars as pl
 from pipeline.package.publish import (
     WRITER_THREADS,
     DatasetMetadata,
-    PackageContents,
     _parquet_errors,
     _report_lines,
     blank_empty_strings,
@@ -46,7 +45,6 @@ from pipeline.package.publish import (
     table_resources,
 )
 from pipeline.package.schema import TableSpec
-from pipeline.package.tables import Frame, collected
 
 
 def _previous_hashes(root: Path) -> dict[str, str]:
@@ -59,15 +57,6 @@ def _previous_hashes(root: Path) -> dict[str, str]:
 
 # Above this many freshly built papers their rows are checked by the vectorised checks (module docstring).
 FRICTIONLESS_FRESH_PAPERS = 25
-
-
-def rows_to_validate(frame: pl.DataFrame, fresh: set[str] | None) -> pl.DataFrame | None:
-    """The freshly built papers' rows of a table that `ChangedPartValidator.start` will validate, taken
-    while the table is in memory (the package step has it on disk); None when it will not read them: a
-    full check (``fresh`` None), too many fresh papers, or a table not split by paper."""
-    if fresh is None or len(fresh) > FRICTIONLESS_FRESH_PAPERS or "document_id" not in frame.columns:
-        return None
-    return frame.filter(pl.col("document_id").is_in(sorted(fresh)))
 
 
 def _header_errors(resource: dict[str, Any], staged: Path) -> list[str]:
@@ -167,16 +156,93 @@ def _validate_resources(
     return sorted(errors, key=lambda line: by_resource.get(line.split(":", 1)[0], len(resources)))
 
 
+class FreshRowsCheck:
+    """Frictionless on the freshly built papers' rows of each table split by paper, begun as soon as the
+    table step has made the table: in the CLI's worker processes when they are there (`head_start`, idle
+    once the papers are built), as frictionless reads rows in Python and on a thread of the build holds up
+    the stages' own Python work; else on a thread. The rows are written to ``folder`` with the package's
+    CSV writer; `errors` waits for the verdicts.
+
+    Each table is validated as a package of its own resource, with the package's metadata and sources
+    (from the documents table, the first the stages make): a package-level error is reported once.
+    """
+
+    def __init__(
+        self, meta: DatasetMetadata, fresh: set[str], folder: Path, workers: Executor | None = None
+    ) -> None:
+        self.meta, self.fresh, self.folder = meta, fresh, folder
+        self.tables: list[str] = []
+        self._sources: list[dict[str, Any]] | None = None
+        self._waiting: list[tuple[str, dict[str, Any]]] = []
+        self._verdicts: dict[str, Future[list[str]]] = {}
+        self._thread = ThreadPoolExecutor(1) if workers is None else None
+        self._workers = workers or self._thread
+        self._workers.submit(_import_frictionless)  # while the first stage runs
+
+    @staticmethod
+    def wanted(fresh: Collection[str] | None) -> bool:
+        """Whether frictionless reads these fresh papers' rows on their own: not for a full check (``fresh``
+        None), nor for more than FRICTIONLESS_FRESH_PAPERS papers."""
+        return fresh is not None and 0 < len(fresh) <= FRICTIONLESS_FRESH_PAPERS
+
+    @classmethod
+    def begin(
+        cls, meta: DatasetMetadata, fresh: set[str] | None, folder: Path, workers: Executor | None = None
+    ) -> FreshRowsCheck | None:
+        """A check of these fresh papers' rows (`wanted`), on ``workers`` when given."""
+        return cls(meta, fresh, folder, workers) if fresh is not None and cls.wanted(fresh) else None
+
+    def add(self, spec: TableSpec, frame: pl.DataFrame, whole: bool) -> None:
+        """Begin validating the fresh papers' rows of a finished table, unless it is checked ``whole`` (record
+        corrections were applied to it) or has no rows by paper."""
+        if spec.name == "documents":
+            self._sources = document_sources(frame)
+        if whole or "document_id" not in frame.columns:
+            return
+        rows = frame.filter(pl.col("document_id").is_in(sorted(self.fresh)))
+        content = csv_bytes(blank_empty_strings(rows))
+        path = self.folder / f"data/csv/{spec.name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        facts = {"bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}"}
+        resource = _without_keys(table_resources(spec, self.meta.version, {"csv": facts, "parquet": {}})[0])
+        self.tables.append(spec.name)
+        self._waiting.append((spec.name, resource))
+        if self._sources is not None:
+            self._submit_waiting()
+
+    def _submit_waiting(self) -> None:
+        package = descriptor(self.meta, [], self._sources or [])
+        for name, resource in self._waiting:
+            self._verdicts[name] = self._workers.submit(
+                _validate_group, {**package, "resources": [resource]}, str(self.folder)
+            )
+        self._waiting = []
+
+    def errors(self) -> list[str]:
+        """Every table's errors, in table order; a package-level error once."""
+        self._submit_waiting()
+        try:
+            found = [line for name in sorted(self._verdicts) for line in self._verdicts[name].result()]
+        finally:
+            if self._thread is not None:
+                self._thread.shutdown(cancel_futures=True)
+        return list(dict.fromkeys(found))
+
+
+def _import_frictionless() -> None:
+    import frictionless  # noqa: F401
+
+
 class ChangedPartValidator:
     """A validator for `publish` that runs frictionless on what differs from the package in
     ``previous_root`` (see the module docstring), and checks every Parquet twin against its CSV.
 
     ``whole_tables`` (tables with record corrections applied) are not split by paper. Called on a staged
-    package, it reads the fresh papers' rows from the staged CSV files. When `publish` first hands it the
-    tables (`start`), it validates those rows from ``fresh_rows`` (taken by `rows_to_validate` while each
-    table was in memory) or else from the frames, while the package is written (frictionless works in
-    Python, the writers mostly off the GIL); the staged CSV files are then held to the same rows by the
-    typed comparison of each CSV with its Parquet twin, which is written from the same frame.
+    package, it reads the fresh papers' rows from the staged CSV files, except for the tables whose fresh
+    rows ``fresh_check`` validated while the tables were made; the staged CSV files are then held to the
+    same rows by the typed comparison of each CSV with its Parquet twin, which is written from the same
+    frame.
     """
 
     def __init__(
@@ -184,46 +250,14 @@ class ChangedPartValidator:
         previous_root: Path,
         fresh: set[str],
         whole_tables: set[str],
-        fresh_rows: dict[str, pl.DataFrame] | None = None,
+        fresh_check: FreshRowsCheck | None = None,
     ) -> None:
         self.previous_root, self.fresh, self.whole_tables = previous_root, fresh, whole_tables
-        self.fresh_rows = fresh_rows or {}
-        self._early: Future[list[str]] | None = None
-        self._validated: set[str] = set()
+        self.fresh_check = fresh_check
+        self._validated = set(fresh_check.tables) if fresh_check is not None else set()
 
     def _split(self, name: str, columns: Collection[str]) -> bool:
         return "document_id" in columns and name not in self.whole_tables
-
-    def start(self, meta: DatasetMetadata, contents: PackageContents) -> None:
-        """Validate the fresh papers' rows of every table split by paper, from the frames, in a thread."""
-        if len(self.fresh) > FRICTIONLESS_FRESH_PAPERS:
-            return
-        tables = {n: t for n, t in sorted(contents.tables.items()) if self._split(n, t[0].columns)}
-        package = descriptor(meta, [], document_sources(collected(contents.tables["documents"][1])))
-        worker = ThreadPoolExecutor(1)
-        self._early = worker.submit(self._validate_fresh_rows, meta.version, package, tables)
-        worker.shutdown(wait=False)
-        self._validated = set(tables)
-
-    def _validate_fresh_rows(
-        self, version: str, package: dict[str, Any], tables: dict[str, tuple[TableSpec, Frame]]
-    ) -> list[str]:
-        with tempfile.TemporaryDirectory() as folder:
-            scratch = Path(folder)
-            resources = []
-            for name, (spec, frame) in tables.items():
-                rows = self.fresh_rows.get(name)
-                if rows is None:
-                    rows = frame.lazy().filter(pl.col("document_id").is_in(sorted(self.fresh))).collect()
-                content = csv_bytes(blank_empty_strings(rows))
-                path = scratch / f"data/csv/{name}.csv"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
-                facts = {"bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}"}
-                resources.append(
-                    _without_keys(table_resources(spec, version, {"csv": facts, "parquet": {}})[0])
-                )
-            return _validate_resources(package, resources, scratch)
 
     def __call__(self, descriptor_path: Path) -> list[str]:
         staged = descriptor_path.parent
@@ -258,5 +292,5 @@ class ChangedPartValidator:
                 )
                 if resources:
                     errors += _validate_resources(descriptor, resources, scratch)
-                early = self._early.result() if self._early is not None else []
+                early = self.fresh_check.errors() if self.fresh_check is not None else []
                 return early + errors + twins.result()

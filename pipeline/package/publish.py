@@ -467,19 +467,15 @@ def publish(
     meta: DatasetMetadata,
     contents: PackageContents,
     validate: Callable[[Path], list[str]] = validate_staged_package,
-    start: Callable[[DatasetMetadata, PackageContents], None] | None = None,
 ) -> dict[str, Any]:
     """Stage, validate and swap in the package under ``root``; on failure keep the old one and raise.
 
     ``validate`` checks the staged descriptor (default: everything); an incremental build passes one that
-    validates only what changed, and ``start``, which is handed the contents before they are written (to
-    begin validating them meanwhile).
+    validates only what changed.
     """
     with package_lock(root):
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
         try:
-            if start is not None:
-                start(meta, contents)
             package = stage_package(staging, meta, contents, root)
             errors = validate(staging / "datapackage.json")
             if errors:
