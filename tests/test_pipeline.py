@@ -338,6 +338,23 @@ def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_bui
     assert package_digest(fresh) == package_digest(root)
 
 
+def test_a_full_rebuild_takes_its_own_builds_not_the_published_ones(two_papers, tmp_path, monkeypatch):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    read: list[str] = []
+    original = batch.DocumentStore._read
+
+    def recording(store: batch.DocumentStore, path: Path) -> object:
+        read.append(path.name)
+        return original(store, path)
+
+    monkeypatch.setattr(batch.DocumentStore, "_read", recording)
+    assert build(root, full=True) == 0
+    # Both papers were built again from the inputs of their published builds; those are not read.
+    assert not any(name.endswith(".published.pickle") for name in read), read
+    assert package_digest(root) == package_digest(two_papers)
+
+
 @pytest.mark.parametrize(("max_parts", "parts"), [(8, 2), (1, 1)])
 def test_an_edit_saves_its_papers_rows_as_a_part_until_there_are_too_many(
     two_papers, tmp_path, monkeypatch, max_parts, parts

@@ -303,7 +303,14 @@ def select_documents(
 
     for document_id, fingerprint in inputs.fingerprints.items():
         published = store.published_fingerprint(document_id)
-        if not recheck_all and published == fingerprint and take_published(document_id, published):
+        # A paper this run built again from the inputs of its published build (build --full) is taken
+        # as built: its published build is not read back.
+        rebuilt = document_id in built.problems
+        if (
+            not (recheck_all or rebuilt)
+            and published == fingerprint
+            and take_published(document_id, published)
+        ):
             continue
         if document_id not in built.problems:  # not built by this run: its stored latest build
             outcome = store.latest(document_id)
