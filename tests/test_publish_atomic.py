@@ -272,3 +272,46 @@ def test_a_second_build_is_stopped_with_a_clear_message(corpora, tmp_path):
     assert len(lines) == 1 and "another build" in lines[0] and ".package.lock" in lines[0]
     assert "Traceback" not in result.stderr
     assert digest(root) == before
+
+
+def _living_children(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid`` and that have not ended, with their command lines."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(parent) == pid and state != "Z":
+            found[int(stat.parent.name)] = command
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_a_killed_build_leaves_no_worker_process_behind(corpora, tmp_path):
+    """The CLI starts the paper's worker before it imports Dagster (`head_start`); killed, it takes the
+    worker with it instead of leaving it waiting for work forever."""
+    root = tmp_path / "corpus"
+    shutil.copytree(corpora["old"], root, ignore=shutil.ignore_patterns("raw"))
+    shutil.copytree(corpora["new"] / "raw", root / "raw")
+    process = _start_build(root)
+    try:
+        deadline = time.monotonic() + 120
+        while not (workers := [p for p, c in _living_children(process.pid).items() if "spawn_main" in c]):
+            assert process.poll() is None and time.monotonic() < deadline, "no worker process was started"
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=600)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"worker processes {workers} outlived the killed build"
+        time.sleep(0.05)

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from pipeline.orchestration.fingerprints import (
     DEBUG_ENV,
@@ -494,5 +495,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> NoReturn:
+    """The ``papers-dataset`` command: `main`, then out without the interpreter's teardown.
+
+    A build imports Dagster, polars and the pipeline; taking their objects apart at exit costs a build
+    about 0.15 s (a twentieth of a one-paper edit of a 300-paper corpus) and changes nothing, as by then
+    every file is written and closed and every worker process has ended.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -11,8 +11,11 @@ a few milliseconds.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from pipeline.orchestration.fingerprints import CorpusInputs
@@ -56,10 +59,24 @@ class HeadStart:
         self.close()
 
 
+def exit_with_parent() -> None:
+    """Make this worker process end when the process that started it ends, even when that one is killed:
+    a pool's worker otherwise waits for work forever (it holds its own end of the queue it reads)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _exit_after(parent: BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
+
+
 # The pool's functions import the pipeline in the worker, not here.
 
 
 def _start_worker(root: Path, document_ids: list[str]) -> None:
+    exit_with_parent()
     from pipeline.orchestration import batch
 
     batch.start_pool_worker(root, document_ids)

@@ -33,6 +33,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.orchestration.head_start import exit_with_parent
 from pipeline.package.publish import (
     WRITER_THREADS,
     DatasetMetadata,
@@ -140,7 +141,7 @@ def _validate_resources(
         groups[target].append(index)
         loads[target] += sizes[index]
     context = multiprocessing.get_context("spawn")  # polars' thread pool does not survive a fork
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [
             pool.submit(
                 _validate_group,
