@@ -29,7 +29,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import edtf
 import polars as pl
 
 from pipeline.package.schema import rows_to_frame
@@ -268,6 +267,10 @@ def apply_modifier(value: Value, modifier: str) -> Value:
 
 def is_valid_edtf(text: str) -> bool:
     """True when the edtf package parses the value (levels 0-2)."""
+    # Imported here, in the processes that extract dates: building its grammar takes a tenth of a second,
+    # which a build's main process, importing this module for the corpus stages, never needs.
+    import edtf
+
     try:
         edtf.parse_edtf(text)
     except Exception:  # the package raises its own error types and sometimes plain ones
