@@ -25,7 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"
-CLI = Path(sys.executable).parent / "papers-dataset"
 
 
 def make_corpus(root: Path, count: int) -> list[str]:
@@ -48,13 +47,15 @@ def timed_build(root: Path) -> tuple[float, float, float, float, float]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
-    wrapper = (
-        f"import resource, runpy, sys; sys.argv = ['papers-dataset', '--root', {str(root)!r}, 'build']\n"
-    )
-    wrapper += "try:\n    runpy.run_path(" + repr(str(CLI)) + ", run_name='__main__')\nfinally:\n"
+    # The command's own function (`cli.run`), which leaves through os._exit: the peaks are read just before.
+    wrapper = "import os, resource, sys\nfrom pipeline.orchestration import cli\nleave = os._exit\n"
+    wrapper += "def peaks_then_leave(code):\n"
     wrapper += "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
     wrapper += " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
-    wrapper += " sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), file=sys.stderr)\n"
+    wrapper += " sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), file=sys.stderr, flush=True)\n"
+    wrapper += "    leave(code)\n"
+    wrapper += "os._exit = peaks_then_leave\n"
+    wrapper += f"sys.argv = ['papers-dataset', '--root', {str(root)!r}, 'build']\ncli.run()\n"
     run = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

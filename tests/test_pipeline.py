@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from pipeline.orchestration import batch, head_start, package_check, paper_rows, stages
-from pipeline.orchestration.cli import QUIET, build, run_instance
+from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.package.publish import DatasetMetadata
 from pipeline.package.schema import load_table_spec
@@ -465,40 +465,6 @@ def test_a_build_with_nothing_to_do_answers_before_importing_dagster(two_papers,
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "documents: 0 of 2 to (re)build, 2 up to date; the package is up to date" in run.stdout
     assert run.stdout.strip().endswith("0 []")
-
-
-def test_a_builds_event_log_stores_every_event_on_one_connection(monkeypatch):
-    """`cli.run_instance`: Dagster's in-memory event log, which otherwise opens a connection per event."""
-    import sqlite3.dbapi2
-
-    from dagster import job, op
-
-    instance = run_instance()
-    opened: list[str] = []
-    original = sqlite3.dbapi2.connect
-
-    def counting(database, *args, **kwargs):
-        opened.append(str(database))
-        return original(database, *args, **kwargs)
-
-    monkeypatch.setattr(sqlite3.dbapi2, "connect", counting)
-
-    @op
-    def first() -> int:
-        return 1
-
-    @op
-    def second(value: int) -> int:
-        return value + 1
-
-    @job
-    def two_steps():
-        second(first())
-
-    result = two_steps.execute_in_process(instance=instance, run_config=QUIET)
-    assert result.success
-    assert len(instance.all_logs(result.run_id)) == len(result.all_events) > 10
-    assert len([name for name in opened if name.startswith("file:events-")]) <= 1, opened
 
 
 def test_the_changed_papers_start_building_before_dagster_is_imported(two_papers, tmp_path):

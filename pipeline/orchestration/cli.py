@@ -48,30 +48,6 @@ def dagster_instance(root: Path):
     return DagsterInstance.get()
 
 
-def run_instance():
-    """The instance a local build runs on: Dagster's ephemeral one, its in-memory event log kept on one
-    SQLite connection.
-
-    Dagster's in-memory event log opens a new SQLite connection, with two PRAGMAs, for each event it
-    stores (its engine has no pool); a build stores about 200 events, and those connections cost a
-    one-paper edit of a 300-paper corpus about a sixteenth of its time. Held on one connection (the
-    storage's own lock keeps it to one thread at a time), the same events go to the same in-memory
-    database. This reaches into the storage for its engine (dagster is pinned in requirements.lock).
-    """
-    from dagster import DagsterInstance
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import StaticPool
-
-    instance = DagsterInstance.ephemeral()
-    events = instance.event_log_storage
-    events._engine = create_engine(  # type: ignore[attr-defined]
-        events._engine.url,  # type: ignore[attr-defined]
-        poolclass=StaticPool,
-        connect_args={"check_same_thread": False},
-    )
-    return instance
-
-
 # Dagster's console logs a step failure with its whole trace; the CLI reports the error itself in one or two
 # lines (see _report_failure), and --debug brings the trace back.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -166,6 +142,8 @@ def build(
         # the process: with fewer collections while they are made, and kept out of the collector's walks
         # after, a run spends about a tenth less time.
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+        from dagster import DagsterInstance
+
         from pipeline.orchestration import batch, definitions
 
         gc.freeze()
@@ -195,7 +173,7 @@ def build(
             (definitions.defs if reuse else definitions.build_definitions(root))
             .resolve_job_def("package_job")
             .execute_in_process(
-                instance=run_instance(),
+                instance=DagsterInstance.ephemeral(),
                 raise_on_error=False,
                 run_config={
                     "ops": {"papers": {"config": config}, "tables": {"config": {"previews": False}}},
