@@ -301,9 +301,37 @@ def test_a_paper_that_fails_later_keeps_its_last_good_rows(two_papers, tmp_path,
     assert package_digest(root) == before
 
 
-def _row_problems(result: stages.DocumentResult) -> list[stages.DocumentProblem]:
-    rows = paper_rows.PaperRows.from_results({result.document_id: result}, checked=True)
-    return stages.row_problems(rows.checked_tables(), paper_rows.PAPER)
+def test_a_paper_whose_rows_fail_a_tables_model_keeps_its_last_good_rows(
+    two_papers, tmp_path, monkeypatch, capsys
+):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    before = package_digest(root)
+    _edit_paper_b(root)
+    original = stages.build_document
+
+    def with_a_bad_row(paths, document_id, *args):
+        outcome = original(paths, document_id, *args)
+        if document_id == "paper-b":
+            paragraphs = outcome.result.cleaned.paragraphs
+            outcome.result.cleaned.paragraphs = paragraphs.with_columns(char_start=pl.lit(-5))
+        return outcome
+
+    monkeypatch.setattr(stages, "build_document", with_a_bad_row)
+    assert build(root, workers=1) == 1
+    err = capsys.readouterr().err
+    assert "left out of this build: paper-b (its last good version is published)" in err
+    assert "paper-b: paragraphs schema: " in err
+    assert package_digest(root) == before
+
+
+def _row_problems(*results: stages.DocumentResult, batch: int | None = None) -> list[stages.DocumentProblem]:
+    """The problems the papers' rows have against the tables' models, checked as they are stacked."""
+    stack = paper_rows.RowStack(checked=True, batch=batch)
+    for result in results:
+        stack.add(result.document_id, result)
+    stack.rows()
+    return [problem for document_id in sorted(stack.problems) for problem in stack.problems[document_id]]
 
 
 def _edit_paper_b(root: Path) -> None:
@@ -444,11 +472,12 @@ def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line(tmp_path)
         stages.load_authority(paths),
         [],
     ).result
-    rows = paper_rows.PaperRows.from_results({"kennan-op-263": outcome.result, "another-copy": other}, True)
-    together = stages.row_problems(rows.checked_tables(), paper_rows.PAPER)
-    assert [(p.document_id, p.check, p.message) for p in together] == [
-        (p.document_id, p.check, p.message) for p in problems
-    ]
+    # So it is when each paper's rows are checked in a batch of their own, as a large build stacks them.
+    for size in (2, 1):
+        together = _row_problems(other, outcome.result, batch=size)
+        assert [(p.document_id, p.check, p.message) for p in together] == [
+            (p.document_id, p.check, p.message) for p in problems
+        ]
 
 
 # Corpus speed: nothing to do is known early; papers over a pool or a Dask cluster, same bytes

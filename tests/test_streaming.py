@@ -42,13 +42,16 @@ def _collected(rows: paper_rows.PaperRows) -> dict[str, pl.DataFrame]:
 
 
 def test_rows_stacked_as_papers_arrive_are_those_stacked_at_once(three_results, tmp_path):
-    at_once = paper_rows.PaperRows.from_results(three_results, checked=True)
+    at_once = paper_rows.PaperRows.from_results(three_results)
     stack = paper_rows.RowStack(checked=True, spill=tmp_path, batch=2)
     for document_id in ("paper-c", "paper-a", "paper-b"):  # out of paper order, as workers finish
         stack.add(document_id, three_results[document_id])
-    # The first full batch went to disk as it was made; the last paper waits in memory.
+    # The first full batch went to disk as it was made; the last paper waits in memory. The rows only the
+    # papers' own checks read were checked with their batch and let go, never written.
     assert sorted(p.name for p in (tmp_path / "paragraphs").iterdir()) == ["00000.arrow"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("checked")]
     arrived = stack.rows()
+    assert stack.problems == {}
     assert arrived.identities == at_once.identities and arrived.extras == at_once.extras
     expected, got = _collected(at_once), _collected(arrived)
     assert got.keys() == expected.keys()

@@ -32,7 +32,7 @@ from pipeline.orchestration.fingerprints import (
     latest_build_fingerprint,
 )
 from pipeline.orchestration.head_start import HeadStart
-from pipeline.orchestration.paper_rows import PAPER, PaperRows, RowStack
+from pipeline.orchestration.paper_rows import PaperRows, RowStack
 from pipeline.package import corrections as fixes
 
 # A stored outcome: this marker, the pickle's length (8 bytes, little-endian), the zstd-compressed pickle.
@@ -324,10 +324,11 @@ def select_documents(
             selection.left_out[document_id] = problems
         else:
             candidates.add(document_id)
-    # Stacked once: the rows are checked and then combined as they are.
-    fresh_rows = built.rows.rows().keep(candidates, checked=True)
-    for problem in stages.row_problems(fresh_rows.checked_tables(), PAPER):
-        selection.left_out.setdefault(problem.document_id, []).append(problem)
+    # Each paper's rows were checked against the tables' models as they were stacked (`RowStack`).
+    fresh_rows = built.rows.rows()
+    for document_id in sorted(candidates):
+        for problem in built.rows.problems.get(document_id, []):
+            selection.left_out.setdefault(document_id, []).append(problem)
     selection.fresh = candidates - set(selection.left_out)
     selection.fresh_rows = fresh_rows.keep(selection.fresh)
     for document_id in selection.left_out:

@@ -73,7 +73,7 @@ class PaperExtras:
 
 
 # The kinds that hold a paper's citations and works as they come out for the paper alone: only its own
-# checks read them (see `PaperRows.checked_tables`); they are neither combined nor saved.
+# checks read them (see `RowStack`); they are neither stacked with the rows nor saved.
 CHECKED = {"citations": "checked:citations", "works": "checked:works"}
 
 
@@ -88,6 +88,13 @@ def result_frames(result: stages.DocumentResult, checked: bool = False) -> dict[
         "claim_footnotes": result.claims["claim_footnotes"],
         TEXTS: pl.DataFrame({"text": [result.cleaned.text]}, schema={"text": pl.String}),
     }
+
+
+def _checked_tables(kinds: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The rows the papers' own checks read, by table, tagged with their paper: their own tables' rows,
+    and their citations and works as they come out for each paper alone."""
+    kind_of = {name: CHECKED.get(name, name) for name in [*stages.OWN_TABLES, *CHECKED]}
+    return {name: kinds[kind] for name, kind in kind_of.items() if kind in kinds}
 
 
 def _stack(frames: list[pl.DataFrame]) -> pl.DataFrame:
@@ -127,35 +134,21 @@ class PaperRows:
     identities: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_results(cls, results: Mapping[str, stages.DocumentResult], checked: bool = False) -> PaperRows:
-        """The papers' frames stacked; with ``checked``, also the rows their own checks read."""
-        stack = RowStack(checked)
+    def from_results(cls, results: Mapping[str, stages.DocumentResult]) -> PaperRows:
+        """The papers' frames stacked."""
+        stack = RowStack()
         for document_id in sorted(results):
             stack.add(document_id, results[document_id])
         return stack.rows()
 
-    def keep(self, document_ids: Iterable[str], checked: bool = False) -> PaperRows:
-        """Only the rows and extras of the given papers; the rows only their checks read with ``checked``."""
+    def keep(self, document_ids: Iterable[str]) -> PaperRows:
+        """Only the rows and extras of the given papers."""
         kept = sorted(set(document_ids) & set(self.identities))
         every = len(kept) == len(self.extras)
         frames = {
-            kind: frame if every else _spliced([frame], set(kept))
-            for kind, frame in self.frames.items()
-            if checked or kind not in CHECKED.values()
+            kind: frame if every else _spliced([frame], set(kept)) for kind, frame in self.frames.items()
         }
         return PaperRows(frames, {i: self.extras[i] for i in kept}, {i: self.identities[i] for i in kept})
-
-    def checked_tables(self) -> Kinds:
-        """The rows each paper's own checks read, by table, tagged with their paper (`stages.row_problems`):
-        its own tables' rows, and its citations and works as they come out for the paper alone."""
-        names = [*stages.OWN_TABLES, *CHECKED]
-        return Kinds(
-            {
-                name: self.frames[CHECKED.get(name, name)]
-                for name in names
-                if CHECKED.get(name, name) in self.frames
-            }
-        )
 
     def view(self) -> Kinds:
         """The stacked rows by kind, without the paper tag."""
@@ -245,10 +238,16 @@ class RowStack:
     stacking each build as it comes and letting it go keeps memory to one batch of papers. With a
     ``spill`` folder each full batch's rows are written there (Arrow IPC, a file per kind) and read back
     only when a stage asks for them. Papers may arrive in any order: the rows come out in paper order, as
-    `PaperRows.from_results` stacks them."""
+    `PaperRows.from_results` stacks them.
+
+    With ``checked``, each batch's rows are checked against the tables' models as the batch is stacked
+    (`stages.row_problems`, one pass per table over the batch; a row's problem is its own paper's), while
+    the papers still to come build: ``problems`` holds what was found, by paper. The checks never hold
+    more than a batch of papers' rows, and the rows they alone read (`CHECKED`) are then let go."""
 
     def __init__(self, checked: bool = False, spill: Path | None = None, batch: int | None = None) -> None:
         self.checked, self.spill, self.batch = checked, spill, batch or STACK_BATCH
+        self.problems: dict[str, list[stages.DocumentProblem]] = {}
         self._pending: dict[str, list[pl.DataFrame]] = {}
         self._pending_papers = 0
         self._chunks: dict[str, list[pl.LazyFrame]] = {}
@@ -279,9 +278,15 @@ class RowStack:
             self._flush(to_disk=self.spill is not None)
 
     def _flush(self, to_disk: bool) -> None:
-        for kind, parts in self._pending.items():
+        batch = {kind: _stack(parts) for kind, parts in self._pending.items()}
+        self._pending = {}
+        if self.checked and batch:
+            for problem in stages.row_problems(_checked_tables(batch), PAPER):
+                self.problems.setdefault(problem.document_id, []).append(problem)
+        for kind, stacked in batch.items():
+            if kind in CHECKED.values():
+                continue
             chunks = self._chunks.setdefault(kind, [])
-            stacked = _stack(parts)
             if not to_disk:
                 chunks.append(stacked.lazy())
                 continue
@@ -289,7 +294,7 @@ class RowStack:
             path.parent.mkdir(parents=True, exist_ok=True)
             stacked.write_ipc(path, compression=SCRATCH_COMPRESSION)
             chunks.append(pl.scan_ipc(path))
-        self._pending, self._pending_papers = {}, 0
+        self._pending_papers = 0
 
     def rows(self) -> PaperRows:
         """The rows stacked, in paper order; the stack is empty afterwards. The last batch, short of a
