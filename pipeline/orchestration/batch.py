@@ -221,10 +221,12 @@ def build_documents(
 ) -> BuiltPapers:
     """Build and store every document in ``todo``, spread over ``workers`` processes when that pays, or
     take them from the workers the CLI started (``head_start``, which then holds ``todo``, and is left
-    open). Each outcome is
-    read back, in paper order, once its worker stored it (while the others still build) and its rows
-    stacked (in ``scratch`` when given), so that the run never holds every paper's build at once."""
+    open). Each outcome is read back, in paper order, once its worker stored it (while the others still
+    build) and its rows stacked (in ``scratch`` when given), so that the run never holds every paper's
+    build at once."""
     built = BuiltPapers(RowStack(checked=True, spill=scratch))
+    if not todo:
+        return built
     if head_start is None and (workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS):
         _start_worker(inputs.root, corrections)
         for document_id in todo:
