@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.orchestration import batch, head_start, package_check, paper_rows, stages
+from pipeline.orchestration import batch, definitions, head_start, package_check, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.package.publish import DatasetMetadata
@@ -497,11 +497,13 @@ def test_a_build_with_nothing_to_do_answers_before_importing_dagster(two_papers,
 
 
 def test_the_changed_papers_start_building_before_dagster_is_imported(two_papers, tmp_path):
-    """A fresh CLI process starts the changed papers' workers first (`head_start`); its package is the one
-    this process, which has Dagster imported and builds in-process, makes from the same inputs."""
+    """A fresh CLI process starts the changed papers' workers first (`head_start`), which then check the
+    fresh rows; its package is the one this process, which has Dagster imported and does all of it
+    itself, makes from the same inputs."""
     edited = tmp_path / "edited"
     shutil.copytree(two_papers, edited)
     _edit_paper_b(edited)
+    shutil.rmtree(edited / definitions.FIGURE_CACHE)  # the timeline is drawn again, as the reference's is
     reference = _copy_inputs(edited, tmp_path / "reference")
     assert build(reference, workers=1) == 0
     script = (
