@@ -339,11 +339,8 @@ def _edit_paper_b(root: Path) -> None:
     paper.write_text(paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8")
 
 
-def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_builds(
-    two_papers, tmp_path, monkeypatch
-):
-    root = tmp_path / "corpus"
-    shutil.copytree(two_papers, root)
+def _recorded_reads(monkeypatch) -> list[str]:
+    """The names of the stored outcomes the build reads from now on (`batch.DocumentStore`)."""
     read: list[str] = []
     original = batch.DocumentStore._read
 
@@ -352,6 +349,15 @@ def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_bui
         return original(store, path)
 
     monkeypatch.setattr(batch.DocumentStore, "_read", recording)
+    return read
+
+
+def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_builds(
+    two_papers, tmp_path, monkeypatch
+):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    read = _recorded_reads(monkeypatch)
     _edit_paper_b(root)
     assert build(root) == 0
     # The edited paper's build is taken as it comes; the other paper's stored builds are not read.
@@ -369,14 +375,7 @@ def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_bui
 def test_a_full_rebuild_takes_its_own_builds_not_the_published_ones(two_papers, tmp_path, monkeypatch):
     root = tmp_path / "corpus"
     shutil.copytree(two_papers, root)
-    read: list[str] = []
-    original = batch.DocumentStore._read
-
-    def recording(store: batch.DocumentStore, path: Path) -> object:
-        read.append(path.name)
-        return original(store, path)
-
-    monkeypatch.setattr(batch.DocumentStore, "_read", recording)
+    read = _recorded_reads(monkeypatch)
     assert build(root, full=True) == 0
     # Both papers were built again from the inputs of their published builds; those are not read.
     assert not any(name.endswith(".published.pickle") for name in read), read
