@@ -4,9 +4,9 @@ Frictionless checks rows one by one in Python, so validating every table of a la
 building it. A file whose bytes are those of the last published package was validated then; of a table
 that changed, only the rows of the freshly built papers are new (the others are the rows published
 before), so those rows are written to a scratch resource with the same writer and validated there: taken
-from the frames while the package is written (`ChangedPartValidator.start`), or else read back from the
-staged files. Foreign keys across the whole package are checked by the package step with polars;
-``build --full-check`` validates everything with frictionless.
+from each table as the table step makes it (`FreshRowsCheck`), or else read back from the staged files.
+Foreign keys across the whole package are checked by the package step with polars; ``build --full-check``
+validates everything with frictionless.
 
 Where frictionless would only check again, row by row, what vectorised checks from the same table specs
 have checked in this run, those stand in for it: the rows that can have changed were checked against their
@@ -221,7 +221,7 @@ class FreshRowsCheck:
         self._waiting = []
 
     def errors(self) -> list[str]:
-        """Every table's errors, in table order; a package-level error once."""
+        """Every table's errors, by table name; a package-level error once."""
         self._submit_waiting()
         try:
             found = [line for name in sorted(self._verdicts) for line in self._verdicts[name].result()]
