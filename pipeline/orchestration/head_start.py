@@ -4,8 +4,10 @@ Importing Dagster and the pipeline and starting a run take about a second and a 
 the other cores idle. The CLI knows from the fingerprints which papers changed before it imports anything
 heavy, so it starts worker processes on them first (`HeadStart.begin`); the run's ``papers`` asset then
 takes their outcomes as they are stored (`batch.build_documents`), as it does from a pool it starts itself
-(runs launched from Dagster's UI). This module imports neither polars nor Dagster: starting costs the CLI
-a few milliseconds.
+(runs launched from Dagster's UI). Once the papers are built, a small edit's run hands the idle workers
+frictionless's check of the fresh rows (`package_check.FreshRowsCheck`). This module imports neither
+polars nor Dagster: starting costs the CLI a few milliseconds. Every worker process the project starts
+ends with the process that started it (`exit_with_parent`).
 """
 
 from __future__ import annotations
