@@ -528,7 +528,7 @@ def test_a_head_start_gives_the_builds_of_the_run_itself(two_papers, tmp_path):
     todo = ["paper-b", "paper-a"]
     with head_start.HeadStart.begin(inputs, todo, workers=2) as started:
         built = batch.build_documents(inputs, corrections, todo, 2, head_start=started)
-    # Both stored by the workers, their rows stacked in the order of todo, like an in-process build's.
+    # Both stored by the workers and their rows stacked in paper order, as an in-process build stacks them.
     in_process = batch.build_documents(inputs, corrections, todo, workers=1)
     assert built.problems == in_process.problems == {"paper-a": [], "paper-b": []}
     ours, theirs = built.rows.rows(), in_process.rows.rows()
