@@ -174,6 +174,12 @@ def main(counts: list[int]) -> None:
             added = (full - previous[1]) / (count - previous[0])
             grown = (rss - previous[2]) / (count - previous[0])
             print(f"  per paper added from N = {previous[0]}: {added:.3f} s, {grown:.2f} MiB peak RSS")
+            # The full build divided by N, at this N and the one before: equal when a run has no fixed part.
+            here, there = full / count, previous[1] / previous[0]
+            print(
+                f"  full build per paper: {here:.3f} s here, {there:.3f} s at N = {previous[0]} "
+                f"({abs(there - here) / min(here, there):.0%} apart)"
+            )
         previous = (count, full, rss)
 
 
