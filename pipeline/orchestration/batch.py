@@ -314,9 +314,10 @@ def select_documents(
             and take_published(document_id, published)
         ):
             continue
-        if document_id not in built.problems:  # not built by this run: its stored latest build
-            outcome = store.latest(document_id)
-            if outcome is None or store.latest_fingerprint(document_id) != fingerprint:
+        if not rebuilt:  # not built by this run: its stored latest build, if built from these inputs
+            current = store.latest_fingerprint(document_id) == fingerprint
+            outcome = store.latest(document_id) if current else None
+            if outcome is None:
                 missing = stages.DocumentProblem(document_id, "build", "no build from the current inputs")
                 selection.left_out[document_id] = [missing]
                 continue
