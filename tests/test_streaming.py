@@ -9,12 +9,15 @@ import time
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.orchestration import batch, definitions, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.read_ahead import ReadAhead
+from pipeline.package import publish
 from pipeline.package.publish import SideBySide
+from pipeline.package.schema import load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
 from tests.test_pipeline import _copy_inputs, _edit_paper_b, _empty_corpus, _paper_copy, two_papers
 
@@ -127,6 +130,58 @@ def test_tables_are_written_side_by_side_only_within_the_largest_tables_size():
         thread.join()
     assert all(sum(sizes[name] for name in together) <= sizes["large"] for together in seen), seen
     assert any(len(together) > 1 for together in seen), seen  # the small ones still go side by side
+
+
+def _row_groups(path: Path) -> list[int]:
+    metadata = pq.read_metadata(path)
+    return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+
+
+def test_a_table_is_written_a_slice_of_rows_at_a_time_and_reads_back_whole(tmp_path, monkeypatch):
+    frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
+    assert frame.height > 250
+    blanked = publish.blank_empty_strings(frame)
+    whole_csv = bytes(publish.csv_bytes(blanked))
+    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
+    heights: list[int] = []
+    for method in ("write_csv", "to_arrow"):
+        original = getattr(pl.DataFrame, method)
+
+        def recording(self: pl.DataFrame, *args, original=original, **kwargs):
+            heights.append(self.height)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(pl.DataFrame, method, recording)
+    size, digest = publish.write_csv(frame, tmp_path / "t.csv", blank=True)
+    publish.write_parquet(frame, tmp_path / "t.parquet", blank=True)
+    # Neither file was written from more than a slice of rows at once, and both hold the whole table: the
+    # CSV byte for byte as written at once, the Parquet file one row group per slice.
+    assert heights and max(heights) == 100
+    assert (tmp_path / "t.csv").read_bytes() == whole_csv and size == len(whole_csv)
+    assert digest == publish.hashlib.sha256(whole_csv).hexdigest()
+    groups = _row_groups(tmp_path / "t.parquet")
+    assert set(groups[:-1]) == {100} and 0 < groups[-1] <= 100 and sum(groups) == frame.height
+    assert pl.read_parquet(tmp_path / "t.parquet").equals(blanked)
+
+
+def test_a_published_parquet_file_is_reused_only_when_it_has_the_row_groups_writing_would_give(
+    tmp_path, monkeypatch
+):
+    published = publish.published_resources(REPO_ROOT)
+    spec = load_table_spec("mentions")
+    frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
+    previous = publish.published_files(published, "mentions")
+    facts = publish.stage_table(tmp_path / "same", spec, frame, REPO_ROOT, previous)
+    staged = tmp_path / "same/data/parquet/mentions.parquet"
+    assert staged.samefile(REPO_ROOT / "data/parquet/mentions.parquet")
+    assert facts["parquet"]["hash"] == previous["parquet"]["x-hash"]
+    # Rows written in other row groups than the published file's: the same rows, written again.
+    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
+    facts = publish.stage_table(tmp_path / "sliced", spec, frame, REPO_ROOT, previous)
+    staged = tmp_path / "sliced/data/parquet/mentions.parquet"
+    assert not staged.samefile(REPO_ROOT / "data/parquet/mentions.parquet")
+    assert max(_row_groups(staged)) == 100 and pl.read_parquet(staged).equals(frame)
+    assert facts["csv"]["hash"] == previous["csv"]["hash"]
 
 
 def test_a_build_stacking_papers_in_batches_on_disk_gives_the_same_package_and_clears_its_scratch(

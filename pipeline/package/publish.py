@@ -41,6 +41,10 @@ from pipeline.text.sentences import split_sentences
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
 # Tables written (and read back) at once: two keep both cores busy; more only add to the peak memory.
 WRITER_THREADS = 2
+# Rows of a table written at a time (`write_csv`, `write_parquet`): writing holds copies of a slice (its
+# CSV text, its Arrow form), not of the whole table, however many papers the corpus has. Each slice is one
+# Parquet row group.
+WRITE_SLICE_ROWS = 65_536
 
 log = logging.getLogger(__name__)
 
@@ -92,23 +96,55 @@ def blank_empty_strings(frame: pl.DataFrame) -> pl.DataFrame:
 
 def write_table(frame: pl.DataFrame, csv_path: Path, parquet_path: Path) -> None:
     """Write one table as UTF-8 CSV (header, ISO dates, empty = missing) and as Parquet."""
-    csv_path.parent.mkdir(parents=True, exist_ok=True)
-    csv_path.write_bytes(csv_bytes(frame))
+    write_csv(frame, csv_path)
     write_parquet(frame, parquet_path)
 
 
-def csv_bytes(frame: pl.DataFrame) -> memoryview:
+def csv_bytes(frame: pl.DataFrame, header: bool = True) -> memoryview:
     """The table as published in CSV: header, ISO dates, empty = missing, LF line ends (the buffer's
     bytes, not a copy of them)."""
     buffer = io.BytesIO()
-    frame.write_csv(buffer, line_terminator="\n", null_value="", date_format="%Y-%m-%d")
+    frame.write_csv(
+        buffer, include_header=header, line_terminator="\n", null_value="", date_format="%Y-%m-%d"
+    )
     return buffer.getbuffer()
 
 
-def write_parquet(frame: pl.DataFrame | pyarrow.Table, path: Path) -> None:
+def _slices(frame: pl.DataFrame, blank: bool) -> Iterator[pl.DataFrame]:
+    """The frame WRITE_SLICE_ROWS rows at a time (an empty frame as one empty slice), with empty strings
+    made missing (`blank_empty_strings`) when ``blank``."""
+    for offset in range(0, max(frame.height, 1), WRITE_SLICE_ROWS):
+        rows = frame.slice(offset, WRITE_SLICE_ROWS)
+        yield blank_empty_strings(rows) if blank else rows
+
+
+def write_csv(frame: pl.DataFrame, path: Path, blank: bool = False) -> tuple[int, str]:
+    """Write the table's CSV (`csv_bytes`) a slice of rows at a time; the file's size and SHA-256. The
+    file is the one the whole table written at once gives, byte for byte."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = frame if isinstance(frame, pyarrow.Table) else frame.to_arrow()
-    pq.write_table(table, path, compression="zstd", write_statistics=True)
+    digest, size = hashlib.sha256(), 0
+    with path.open("wb") as out:
+        for index, rows in enumerate(_slices(frame, blank)):
+            content = csv_bytes(rows, header=index == 0)
+            digest.update(content)
+            size += out.write(content)
+    return size, digest.hexdigest()
+
+
+def write_parquet(frame: pl.DataFrame, path: Path, blank: bool = False) -> None:
+    """Write the table's Parquet file a slice of rows at a time, each slice one row group (a table of up to
+    WRITE_SLICE_ROWS rows is one row group, as writing it whole gives)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer: pq.ParquetWriter | None = None
+    try:
+        for rows in _slices(frame, blank):
+            table = rows.to_arrow()
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd", write_statistics=True)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def published_resources(root: Path | None) -> dict[str, dict[str, Any]]:
@@ -122,9 +158,12 @@ def published_resources(root: Path | None) -> dict[str, dict[str, Any]]:
         return {}
 
 
-def _reusable_parquet(root: Path, csv_digest: str, schema: dict[str, Any], previous: dict) -> Path | None:
+def _reusable_parquet(
+    root: Path, csv_digest: str, schema: dict[str, Any], previous: dict, rows: int
+) -> Path | None:
     """The published Parquet twin of a table whose new CSV is byte for byte the published one, when it is
-    exactly what writing the table now would give: same Table Schema, intact, written by this pyarrow."""
+    exactly what writing the table's ``rows`` now would give: same Table Schema, intact, written by this
+    pyarrow in the same row groups."""
     csv_resource, parquet_resource = previous.get("csv"), previous.get("parquet")
     if not csv_resource or not parquet_resource:
         return None
@@ -139,10 +178,13 @@ def _reusable_parquet(root: Path, csv_digest: str, schema: dict[str, Any], previ
     if parquet_resource.get("x-hash") != f"sha256:{sha256_file(published_parquet)}":
         return None
     try:
-        created_by = pq.read_metadata(published_parquet).created_by
+        metadata = pq.read_metadata(published_parquet)
     except (OSError, ValueError):
         return None
-    return published_parquet if created_by.endswith(f"version {pyarrow.__version__}") else None
+    groups = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    written = [min(WRITE_SLICE_ROWS, rows - start) for start in range(0, max(rows, 1), WRITE_SLICE_ROWS)]
+    same_writer = metadata.created_by.endswith(f"version {pyarrow.__version__}")
+    return published_parquet if same_writer and groups == written else None
 
 
 def published_files(published: Mapping[str, dict[str, Any]], name: str) -> dict[str, Any]:
@@ -175,24 +217,19 @@ def stage_table(
     hash (``csv``, ``parquet``), worked out here where the bytes are at hand."""
     csv_path = staging / f"data/csv/{spec.name}.csv"
     parquet_path = staging / f"data/parquet/{spec.name}.parquet"
-    rows = blank_empty_strings(collected(frame))
-    content = csv_bytes(rows)
-    size, digest = len(content), hashlib.sha256(content).hexdigest()
+    rows = collected(frame)
+    size, digest = write_csv(rows, csv_path, blank=True)
     reusable = (
-        _reusable_parquet(published_root, digest, frictionless_schema(spec), previous)
+        _reusable_parquet(published_root, digest, frictionless_schema(spec), previous, rows.height)
         if published_root is not None
         else None
     )
     if reusable is not None:
+        csv_path.unlink()
         _link_or_copy(published_root / previous["csv"]["path"], csv_path)
         _link_or_copy(reusable, parquet_path)
     else:
-        csv_path.parent.mkdir(parents=True, exist_ok=True)
-        csv_path.write_bytes(content)
-        del content  # a table's copies are let go as soon as they are written: memory holds one table
-        arrow = rows.to_arrow()
-        del rows
-        write_parquet(arrow, parquet_path)
+        write_parquet(rows, parquet_path, blank=True)
     return {
         "csv": {"bytes": size, "hash": f"sha256:{digest}"},
         "parquet": _file_facts(staging, f"data/parquet/{spec.name}.parquet"),
