@@ -110,10 +110,15 @@ def csv_bytes(frame: pl.DataFrame, header: bool = True) -> memoryview:
     return buffer.getbuffer()
 
 
+def _slice_starts(height: int) -> range:
+    """The first row of each slice a table of ``height`` rows is written in (an empty table is one slice)."""
+    return range(0, max(height, 1), WRITE_SLICE_ROWS)
+
+
 def _slices(frame: pl.DataFrame, blank: bool) -> Iterator[pl.DataFrame]:
-    """The frame WRITE_SLICE_ROWS rows at a time (an empty frame as one empty slice), with empty strings
-    made missing (`blank_empty_strings`) when ``blank``."""
-    for offset in range(0, max(frame.height, 1), WRITE_SLICE_ROWS):
+    """The frame WRITE_SLICE_ROWS rows at a time, with empty strings made missing (`blank_empty_strings`)
+    when ``blank``."""
+    for offset in _slice_starts(frame.height):
         rows = frame.slice(offset, WRITE_SLICE_ROWS)
         yield blank_empty_strings(rows) if blank else rows
 
@@ -182,7 +187,7 @@ def _reusable_parquet(
     except (OSError, ValueError):
         return None
     groups = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
-    written = [min(WRITE_SLICE_ROWS, rows - start) for start in range(0, max(rows, 1), WRITE_SLICE_ROWS)]
+    written = [min(WRITE_SLICE_ROWS, rows - start) for start in _slice_starts(rows)]
     same_writer = metadata.created_by.endswith(f"version {pyarrow.__version__}")
     return published_parquet if same_writer and groups == written else None
 
