@@ -1,10 +1,9 @@
 """Memory bounded by a table, not by the corpus: papers' rows stacked as they arrive and kept on disk,
-saved rows read ahead within a budget, tables written side by side only within the largest's size."""
+saved rows read ahead within a budget, tables written and compared with their twins a slice at a time."""
 
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from pipeline.orchestration import batch, definitions, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.read_ahead import ReadAhead
 from pipeline.package import publish
-from pipeline.package.publish import SideBySide
 from pipeline.package.schema import load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
 from tests.test_pipeline import _copy_inputs, _edit_paper_b, _empty_corpus, _paper_copy, two_papers
@@ -107,31 +105,6 @@ def test_read_ahead_leaves_a_damaged_file_to_the_caller_and_stops_when_let_go(tm
     assert reader._closed and not reader._ready
 
 
-def test_tables_are_written_side_by_side_only_within_the_largest_tables_size():
-    sizes = {"large": 10, "medium": 6, "small": 4, "tiny": 1}
-    side_by_side = SideBySide(sizes)
-    in_flight: list[str] = []
-    seen: list[tuple[str, ...]] = []
-    lock = threading.Lock()
-
-    def write(name: str) -> None:
-        with side_by_side.turn(name):
-            with lock:
-                in_flight.append(name)
-                seen.append(tuple(sorted(in_flight)))
-            time.sleep(0.05)
-            with lock:
-                in_flight.remove(name)
-
-    threads = [threading.Thread(target=write, args=(name,)) for name in sizes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(sum(sizes[name] for name in together) <= sizes["large"] for together in seen), seen
-    assert any(len(together) > 1 for together in seen), seen  # the small ones still go side by side
-
-
 def _row_groups(path: Path) -> list[int]:
     metadata = pq.read_metadata(path)
     return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
@@ -182,6 +155,45 @@ def test_a_published_parquet_file_is_reused_only_when_it_has_the_row_groups_writ
     assert not staged.samefile(REPO_ROOT / "data/parquet/mentions.parquet")
     assert max(_row_groups(staged)) == 100 and pl.read_parquet(staged).equals(frame)
     assert facts["csv"]["hash"] == previous["csv"]["hash"]
+
+
+def test_a_parquet_twin_is_compared_with_its_csv_a_row_group_at_a_time(tmp_path, monkeypatch):
+    spec = load_table_spec("mentions")
+    schema = {f.name: f.dtype for f in spec.fields}
+    frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
+    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
+    csv, parquet = tmp_path / "mentions.csv", tmp_path / "mentions.parquet"
+    publish.write_csv(frame, csv, blank=True)
+    publish.write_parquet(frame, parquet, blank=True)
+    collected: list[int] = []
+    original = pl.LazyFrame.collect
+
+    def recording(lazy: pl.LazyFrame, *args, **kwargs):
+        result = original(lazy, *args, **kwargs)
+        collected.append(result.height)
+        return result
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", recording)
+    assert publish._twin_difference(parquet, schema, csv) is None
+    assert collected and max(collected) == 100  # a row group at a time, never the table
+    monkeypatch.setattr(pl.LazyFrame, "collect", original)
+    text = csv.read_bytes()
+    lines = text.count(b"\n")
+    last_row = text.rstrip(b"\n").rsplit(b"\n", 1)[1]
+    changed = last_row.replace(b",", b",x", 1)
+    (tmp_path / "changed.csv").write_bytes(text[: -len(last_row) - 1] + changed + b"\n")
+    assert (
+        publish._twin_difference(parquet, schema, tmp_path / "changed.csv")
+        == f"rows differ from line {lines} of"
+    )
+    (tmp_path / "longer.csv").write_bytes(text + last_row + b"\n")
+    assert (
+        publish._twin_difference(parquet, schema, tmp_path / "longer.csv")
+        == f"rows differ from line {lines + 1} of"
+    )
+    # The same cells under another type (a count as text) are not the table's twin either.
+    other = publish._twin_difference(parquet, schema | {"char_start": pl.String}, csv)
+    assert other is not None and other.startswith("has columns (")
 
 
 def test_a_build_stacking_papers_in_batches_on_disk_gives_the_same_package_and_clears_its_scratch(

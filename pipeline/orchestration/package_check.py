@@ -10,12 +10,13 @@ validates everything with frictionless.
 
 Where frictionless would only check again, row by row, what vectorised checks from the same table specs
 have checked in this run, those stand in for it: the rows that can have changed were checked against their
-table's pandera model, and every written CSV is read back with its Table Schema's types and compared cell
-by cell with its Parquet twin, plus a check of its header. That is the case for tables that cannot be
-split by paper (works, entities, claim_citations, corrections, and tables with record corrections: the
-package step checks every row of them, and they grow with the corpus), and for a batch of more than
-FRICTIONLESS_FRESH_PAPERS fresh papers (a first build of a large corpus), where frictionless would take
-longer than the extractors. Frictionless still reads the texts, the figures and the descriptor.
+table's pandera model, and every Parquet twin, with its Table Schema's types, is written as CSV and
+compared byte for byte with the CSV file (`publish._twin_difference`), plus a check of the header. That
+is the case for tables that cannot be split by paper (works, entities, claim_citations, corrections, and
+tables with record corrections: the package step checks every row of them, and they grow with the corpus),
+and for a batch of more than FRICTIONLESS_FRESH_PAPERS fresh papers (a first build of a large corpus),
+where frictionless would take longer than the extractors. Frictionless still reads the texts, the figures
+and the descriptor.
 """
 
 from __future__ import annotations
@@ -242,8 +243,7 @@ class ChangedPartValidator:
     ``whole_tables`` (tables with record corrections applied) are not split by paper. Called on a staged
     package, it reads the fresh papers' rows from the staged CSV files, except for the tables whose fresh
     rows ``fresh_check`` validated while the tables were made; the staged CSV files are then held to the
-    same rows by the typed comparison of each CSV with its Parquet twin, which is written from the same
-    frame.
+    same rows by the comparison of each CSV with its Parquet twin, which is written from the same frame.
     """
 
     def __init__(

@@ -16,10 +16,8 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,7 @@ from pipeline.package.tables import Frame, collected
 from pipeline.text.sentences import split_sentences
 
 DATA_DICTIONARY = Path("docs/data-dictionary.md")
-# Tables written (and read back) at once: two keep both cores busy; more only add to the peak memory.
+# Tables written (and compared with their twins) at once: two keep both cores busy.
 WRITER_THREADS = 2
 # Rows of a table written at a time (`write_csv`, `write_parquet`): writing holds copies of a slice (its
 # CSV text, its Arrow form), not of the whole table, however many papers the corpus has. Each slice is one
@@ -346,30 +344,6 @@ class PackageContents:
     prestaged: Path | None = None
 
 
-class SideBySide:
-    """Tables are read back side by side only while together they are no larger than the largest table:
-    the threads hold at most about the largest table's worth of rows, however large the corpus."""
-
-    def __init__(self, sizes: Mapping[str, int]) -> None:
-        self._sizes, self._budget = sizes, max(sizes.values(), default=0)
-        self._in_flight = 0
-        self._turn = threading.Condition()
-
-    @contextmanager
-    def turn(self, name: str) -> Iterator[None]:
-        size = self._sizes.get(name, 0)
-        with self._turn:
-            while self._in_flight and self._in_flight + size > self._budget:
-                self._turn.wait()
-            self._in_flight += size
-        try:
-            yield
-        finally:
-            with self._turn:
-                self._in_flight -= size
-                self._turn.notify_all()
-
-
 def stage_package(
     staging: Path, meta: DatasetMetadata, contents: PackageContents, published_root: Path | None = None
 ) -> dict[str, Any]:
@@ -461,15 +435,11 @@ def _parquet_errors(root: Path, descriptor: dict[str, Any], checked: Collection[
         for resource in resources.values()
         if resource.get("format") == "parquet" and resource["name"] not in checked
     ]
-    side_by_side = SideBySide({resource["name"]: table.get("bytes", 0) for resource, table in twins})
-
-    def compare(resource: dict[str, Any], table: dict[str, Any]) -> list[str]:
-        with side_by_side.turn(resource["name"]):
-            return _twin_errors(root, resource, table)
-
     twins.sort(key=lambda pair: -pair[1].get("bytes", 0))  # the largest first
     with ThreadPoolExecutor(WRITER_THREADS) as pool:
-        found = {resource["name"]: pool.submit(compare, resource, table) for resource, table in twins}
+        found = {
+            resource["name"]: pool.submit(_twin_errors, root, resource, table) for resource, table in twins
+        }
     return [error for name in resources if name in found for error in found[name].result()]
 
 
@@ -480,12 +450,38 @@ def _twin_errors(root: Path, resource: dict[str, Any], twin: dict[str, Any]) -> 
         errors.append(f"{resource['name']}: size or hash differs from the descriptor")
     schema = {f["name"]: POLARS_TYPES[f["type"]] for f in twin["schema"]["fields"]}
     try:
-        same = pl.read_csv(root / twin["path"], schema=schema).equals(pl.read_parquet(path))
-    except pl.exceptions.PolarsError as exc:
+        difference = _twin_difference(path, schema, root / twin["path"])
+    except (OSError, pl.exceptions.PolarsError, pyarrow.ArrowException) as exc:
         return [*errors, f"{resource['name']}: cannot compare with {twin['path']}: {exc}".splitlines()[0]]
-    if not same:
-        errors.append(f"{resource['name']}: rows differ from {twin['path']}")
+    if difference:
+        errors.append(f"{resource['name']}: {difference} {twin['path']}")
     return errors
+
+
+def _twin_difference(parquet_path: Path, schema: Mapping[str, Any], csv_path: Path) -> str | None:
+    """How the Parquet file parts from its CSV twin, or None when its columns have the table's types and its
+    rows, written as the package writes CSV (`csv_bytes`), give the CSV file byte for byte. Read a row group
+    at a time: the comparison holds a group and its CSV text, never the table."""
+    metadata = pq.read_metadata(parquet_path)
+    groups = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] or [0]
+    parquet = pl.scan_parquet(parquet_path)
+    start = lines = 0  # rows read from the Parquet file, lines matched in the CSV file
+    with csv_path.open("rb") as csv:
+        for index, rows in enumerate(groups):
+            group = parquet.slice(start, rows).collect()
+            start += rows
+            if list(group.schema.items()) != list(schema.items()):
+                types = ", ".join(f"{name} {dtype}" for name, dtype in group.schema.items())
+                return f"has columns ({types}) other than the Table Schema's of"
+            content = bytes(csv_bytes(group, header=index == 0))
+            found = csv.read(len(content))
+            if found != content:
+                pairs = enumerate(zip(found, content, strict=False))
+                same = next((i for i, (got, wanted) in pairs if got != wanted), len(found))
+                line = lines + content.count(b"\n", 0, same) + 1
+                return f"rows differ from line {line} of"
+            lines += content.count(b"\n")
+        return f"rows differ from line {lines + 1} of" if csv.read(1) else None
 
 
 def validate_staged_package(path: Path) -> list[str]:
