@@ -2,10 +2,11 @@
 
 Run: ``.venv/bin/python benchmarks/bench_corpus.py [N ...]`` (default 1 50 300). Each build runs as its own
 ``papers-dataset build`` process, as a user runs it, so the figures include imports and worker start-up.
-Printed per N: wall time of each run (a one-paper edit as the median of three edits), the per-paper cost
-of the full build and the cost of each paper added since the previous N, the peak resident memory of the
-build process and of its largest worker, the size of the orchestration state per paper, and the share
-of the full build spent outside the extractors (orchestration, validation, writing). That share is
+Printed per N: wall time of each run (a full build as the median of three builds of fresh copies of the
+corpus, a one-paper edit as the median of three edits), the per-paper cost of the full build and the cost
+of each paper added since the previous N, the peak resident memory of the build process (median of the
+full builds) and of its largest worker, the size of the orchestration state per paper, and the share of
+the full build spent outside the extractors (orchestration, validation, writing). That share is
 1 - (N x the extractors' time for one paper, measured in this process) / (workers x full-build wall time);
 beside it the same share of CPU time, 1 - N x the extractors' CPU time / the build's CPU time, which a
 busy machine disturbs less. The corpus lives in a temporary folder; nothing in the
@@ -108,14 +109,29 @@ def state_bytes(root: Path) -> int:
 
 # One-paper edits timed per corpus (each a different paper where there are several); the median is printed.
 EDITS = 3
+# Full builds per corpus size, each of a fresh copy of the corpus: their wall time and peak memory vary from
+# run to run (the package step's checks overlap differently), so the median is printed, with the range.
+FULL_BUILDS = 3
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[float, float]:
-    """Print the figures for a corpus of ``count`` papers; return the full build's wall time and peak RSS."""
+    """Print the figures for a corpus of ``count`` papers; return the full build's wall time and peak RSS
+    (medians)."""
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        ids = make_corpus(root, count)
-        full, full_cpu, full_rss, worker_rss, main_cpu = timed_build(root)
+        builds = []
+        for k in range(FULL_BUILDS):
+            root = Path(scratch) / f"corpus-{k}"
+            if k:
+                shutil.rmtree(Path(scratch) / f"corpus-{k - 1}")
+            ids = make_corpus(root, count)
+            builds.append(timed_build(root))
+        full, full_cpu, full_rss, worker_rss, main_cpu = sorted(builds)[len(builds) // 2]
+        walls, peaks = sorted(b[0] for b in builds), sorted(b[2] for b in builds)
+        full_rss = _median(peaks)
         sizes = table_sizes(root)
         noop, noop_cpu, _, _, _ = timed_build(root)
         edits = []
@@ -131,7 +147,10 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[f
     outside = 1 - count * extractor[0] / (min(workers, count) * full)
     outside_cpu = 1 - count * extractor[1] / full_cpu
     print(f"N = {count}  (wall time; CPU time of the build and its workers in brackets)")
-    print(f"  full build:          {full:7.1f} s   ({full_cpu:.1f} s CPU; {full / count:.2f} s per paper)")
+    print(
+        f"  full build:          {full:7.1f} s   ({full_cpu:.1f} s CPU; {full / count:.2f} s per paper; "
+        f"median of {FULL_BUILDS}, {walls[0]:.1f}-{walls[-1]:.1f} s)"
+    )
     print(
         f"    CPU split:         {main_cpu:7.1f} s in the build process (orchestration, package step), "
         f"{full_cpu - main_cpu:.1f} s in child processes (the extractors alone: {count * extractor[1]:.1f} s)"
@@ -143,7 +162,8 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[f
         f"{edits[0][0]:.2f}-{edits[-1][0]:.2f} s)"
     )
     print(
-        f"  peak RSS:            {full_rss:7.0f} MiB build process, {worker_rss:.0f} MiB largest worker; "
+        f"  peak RSS:            {full_rss:7.0f} MiB build process (median of the full builds, "
+        f"{peaks[0]:.0f}-{peaks[-1]:.0f}), {worker_rss:.0f} MiB largest worker; "
         f"{max(rss for _, _, rss in edits):.0f} MiB in the edits"
     )
     largest = max(sizes, key=sizes.__getitem__)
