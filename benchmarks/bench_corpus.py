@@ -25,6 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The environment a user's shell gives a build. Importing polars here (to time the extractors) sets
+# _RJEM_MALLOC_CONF to polars' defaults in this process; a build started with that would inherit them
+# instead of setting its own allocator options (`cli.build`), so builds get the environment as it was.
+USER_ENVIRONMENT = dict(os.environ)
 PAPER = ROOT / "raw" / "kennan-op-263" / "kennan-op-263-phillips-1996.md"
 
 
@@ -57,7 +61,9 @@ def timed_build(root: Path) -> tuple[float, float, float, float, float]:
     wrapper += "    leave(code)\n"
     wrapper += "os._exit = peaks_then_leave\n"
     wrapper += f"sys.argv = ['papers-dataset', '--root', {str(root)!r}, 'build']\ncli.run()\n"
-    run = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", wrapper], capture_output=True, text=True, check=False, env=USER_ENVIRONMENT
+    )
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
