@@ -3,6 +3,7 @@ saved rows read ahead within a budget, tables written and compared with their tw
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from pathlib import Path
@@ -131,7 +132,7 @@ def test_a_table_is_written_a_slice_of_rows_at_a_time_and_reads_back_whole(tmp_p
     # CSV byte for byte as written at once, the Parquet file one row group per slice.
     assert heights and max(heights) == 100
     assert (tmp_path / "t.csv").read_bytes() == whole_csv and size == len(whole_csv)
-    assert digest == publish.hashlib.sha256(whole_csv).hexdigest()
+    assert digest == hashlib.sha256(whole_csv).hexdigest()
     groups = _row_groups(tmp_path / "t.parquet")
     assert set(groups[:-1]) == {100} and 0 < groups[-1] <= 100 and sum(groups) == frame.height
     assert pl.read_parquet(tmp_path / "t.parquet").equals(blanked)

@@ -473,14 +473,14 @@ def _twin_difference(parquet_path: Path, schema: Mapping[str, Any], csv_path: Pa
             if list(group.schema.items()) != list(schema.items()):
                 types = ", ".join(f"{name} {dtype}" for name, dtype in group.schema.items())
                 return f"has columns ({types}) other than the Table Schema's of"
-            content = bytes(csv_bytes(group, header=index == 0))
+            content = csv_bytes(group, header=index == 0)
             found = csv.read(len(content))
             if found != content:
                 pairs = enumerate(zip(found, content, strict=False))
                 same = next((i for i, (got, wanted) in pairs if got != wanted), len(found))
-                line = lines + content.count(b"\n", 0, same) + 1
+                line = lines + found.count(b"\n", 0, same) + 1
                 return f"rows differ from line {line} of"
-            lines += content.count(b"\n")
+            lines += found.count(b"\n")
         return f"rows differ from line {lines + 1} of" if csv.read(1) else None
 
 
