@@ -120,10 +120,6 @@ EDITS = 3
 FULL_BUILDS = 3
 
 
-def _median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
-
-
 def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[float, float]:
     """Print the figures for a corpus of ``count`` papers; return the full build's wall time and peak RSS
     (medians)."""
@@ -135,9 +131,10 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[f
                 shutil.rmtree(Path(scratch) / f"corpus-{k - 1}")
             ids = make_corpus(root, count)
             builds.append(timed_build(root))
-        full, full_cpu, full_rss, worker_rss, main_cpu = sorted(builds)[len(builds) // 2]
-        walls, peaks = sorted(b[0] for b in builds), sorted(b[2] for b in builds)
-        full_rss = _median(peaks)
+        builds.sort()  # by wall time
+        full, full_cpu, _, worker_rss, main_cpu = builds[len(builds) // 2]
+        peaks = sorted(build[2] for build in builds)
+        full_rss = peaks[len(peaks) // 2]
         sizes = table_sizes(root)
         noop, noop_cpu, _, _, _ = timed_build(root)
         edits = []
@@ -155,7 +152,7 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[f
     print(f"N = {count}  (wall time; CPU time of the build and its workers in brackets)")
     print(
         f"  full build:          {full:7.1f} s   ({full_cpu:.1f} s CPU; {full / count:.2f} s per paper; "
-        f"median of {FULL_BUILDS}, {walls[0]:.1f}-{walls[-1]:.1f} s)"
+        f"median of {FULL_BUILDS}, {builds[0][0]:.1f}-{builds[-1][0]:.1f} s)"
     )
     print(
         f"    CPU split:         {main_cpu:7.1f} s in the build process (orchestration, package step), "
