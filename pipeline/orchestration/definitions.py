@@ -208,9 +208,8 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     build's saved rows, the others from this build or their stored builds. Each stage's tables get their
     record corrections and checks as soon as the stage has made them, and are written as the package
     publishes them into the run's ``scratch`` folder (`TableWriter`): one stage's tables are in memory at a
-    time. One asset
-    per table, all in one step: a step costs Dagster more than correcting and checking a table does. The
-    pandera check covers the rows that may have changed since they were last checked (see
+    time. One asset per table, all in one step: a step costs Dagster more than correcting and checking a
+    table does. The pandera check covers the rows that may have changed since they were last checked (see
     `stages.rows_to_check`); ``build --full-check`` checks every row.
     """
     paths = stages.ProjectPaths(root)

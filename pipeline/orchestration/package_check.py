@@ -22,7 +22,6 @@ and the descriptor.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import multiprocessing
 import os
@@ -40,11 +39,10 @@ from pipeline.package.publish import (
     DatasetMetadata,
     _parquet_errors,
     _report_lines,
-    blank_empty_strings,
-    csv_bytes,
     descriptor,
     document_sources,
     table_resources,
+    write_csv,
 )
 from pipeline.package.schema import TableSpec
 
@@ -202,11 +200,8 @@ class FreshRowsCheck:
         if whole or "document_id" not in frame.columns:
             return
         rows = frame.filter(pl.col("document_id").is_in(sorted(self.fresh)))
-        content = csv_bytes(blank_empty_strings(rows))
-        path = self.folder / f"data/csv/{spec.name}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        facts = {"bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}"}
+        size, digest = write_csv(rows, self.folder / f"data/csv/{spec.name}.csv", blank=True)
+        facts = {"bytes": size, "hash": f"sha256:{digest}"}
         resource = _without_keys(table_resources(spec, self.meta.version, {"csv": facts, "parquet": {}})[0])
         self.tables.append(spec.name)
         self._waiting.append((spec.name, resource))
