@@ -4,8 +4,10 @@ saved rows read ahead within a budget, tables written and compared with their tw
 from __future__ import annotations
 
 import hashlib
+import random
 import shutil
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +18,7 @@ from pipeline.orchestration import batch, definitions, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.read_ahead import ReadAhead
 from pipeline.package import publish
-from pipeline.package.schema import load_table_spec
+from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
 from tests.test_pipeline import _copy_inputs, _edit_paper_b, _empty_corpus, _paper_copy, two_papers
 
@@ -136,6 +138,82 @@ def test_a_table_is_written_a_slice_of_rows_at_a_time_and_reads_back_whole(tmp_p
     groups = _row_groups(tmp_path / "t.parquet")
     assert set(groups[:-1]) == {100} and 0 < groups[-1] <= 100 and sum(groups) == frame.height
     assert pl.read_parquet(tmp_path / "t.parquet").equals(blanked)
+
+
+def test_the_same_rows_give_the_same_parquet_file_however_they_were_stacked(tmp_path):
+    # Rows stacked from many papers come in many chunks; sorted or written whole, in one. A corpus of
+    # copies of the committed paper, large enough that pyarrow pages a column of many chunks differently.
+    frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
+    copies = [
+        frame.with_columns(pl.col("mention_id") + f"-{i}", pl.col("document_id") + f"-{i}")
+        for i in range(110)
+    ]
+    stacked = pl.concat(copies, rechunk=False)
+    assert stacked.n_chunks() == 110 and stacked.height <= publish.WRITE_SLICE_ROWS
+    publish.write_parquet(stacked, tmp_path / "stacked.parquet")
+    publish.write_parquet(stacked.rechunk(), tmp_path / "whole.parquet")
+    assert (tmp_path / "stacked.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+def test_rows_already_in_row_order_are_conformed_without_a_sort(monkeypatch):
+    spec = load_table_spec("mentions")
+    published = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
+    sorts: list[int] = []
+    original = pl.DataFrame.sort
+
+    def recording(self: pl.DataFrame, *args, **kwargs):
+        sorts.append(self.height)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "sort", recording)
+    assert conform(spec, published).equals(published) and sorts == []
+    shuffled = published.sample(fraction=1.0, shuffle=True, seed=7)
+    assert conform(spec, shuffled).equals(published) and sorts == [published.height]
+
+
+def test_the_row_order_check_agrees_with_a_stable_sort_nulls_last():
+    rng = random.Random(3)
+    for _ in range(2000):
+        height = rng.randint(0, 7)
+        frame = pl.DataFrame(
+            {
+                "a": [rng.choice(["x", "y", "xy", "", None]) for _ in range(height)],
+                "b": [rng.choice([-1, 1, 2, None]) for _ in range(height)],
+                "row": list(range(height)),
+            },
+            schema={"a": pl.String, "b": pl.Int64, "row": pl.Int64},
+        )
+        columns = rng.choice([["a"], ["b"], ["a", "b"], ["b", "a"]])
+        ordered = frame.sort(columns, nulls_last=True, maintain_order=True)
+        assert in_row_order(ordered, columns)
+        assert in_row_order(frame, columns) == ordered["row"].equals(frame["row"])
+    # Keys of other types are left to the sort (NaN's place differs between comparing and sorting).
+    assert not in_row_order(pl.DataFrame({"f": [1.0, 2.0]}), ["f"])
+
+
+def test_a_stage_makes_each_table_when_the_one_before_has_been_taken(three_results):
+    kinds = paper_rows.PaperRows.from_results(three_results).view()
+    asked: list[str] = []
+
+    class Recording(Mapping[str, pl.DataFrame]):
+        def __getitem__(self, kind: str) -> pl.DataFrame:
+            asked.append(kind)
+            return kinds[kind]
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(kinds)
+
+        def __len__(self) -> int:
+            return len(kinds)
+
+    stacked = Recording()
+    for stage in (stages.text_tables(stacked), stages.event_tables(stacked)):
+        taken = []
+        for name, table in stage:
+            assert asked[-1] == name  # its own kind, read just now
+            taken.append(name)
+            assert table.columns == list(load_table_spec(name).columns)
+        assert asked[-len(taken) :] == taken
 
 
 def test_a_published_parquet_file_is_reused_only_when_it_has_the_row_groups_writing_would_give(

@@ -16,7 +16,7 @@ through dagster-dask), storing the same per-paper outcomes; the package job then
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,26 +179,21 @@ def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResul
     )
 
 
-def _stage_tables(rows: paper_rows.PaperRows, authority: Authority) -> Iterator[tuple[str, pl.DataFrame]]:
-    """Every table the stages make from the papers' stacked rows, by stage, each as soon as its stage has
-    made it: a stage reads only its own kinds, and its tables are let go once they are handed on."""
+def _stage_tables(rows: paper_rows.PaperRows, authority: Authority) -> stages.StageTables:
+    """Every table the stages make from the papers' stacked rows, stage by stage, each made when the one
+    before has been taken: a stage reads only its own kinds, and makes one table at a time."""
     stacked = rows.view()
-    yield from _handed_on(stages.text_tables(stacked))
+    yield from stages.text_tables(stacked)
     described = (cited for extra in rows.extras.values() for cited in extra.cited_works())
-    bibliography = stages.bibliography_tables(stacked, described)
-    citations = bibliography["tables"]["citations"]
-    yield from _handed_on(bibliography)
+    citations = None
+    for name, table in stages.bibliography_tables(stacked, described):
+        citations = table if name == "citations" else citations
+        yield name, table
     claims = stages.claim_tables(stacked, citations)
-    del citations
-    yield from _handed_on(claims)
-    yield from _handed_on(stages.entity_tables(authority, stacked))
-    yield from _handed_on(stages.event_tables(stacked))
-
-
-def _handed_on(stage: dict[str, Any]) -> Iterator[tuple[str, pl.DataFrame]]:
-    tables = stage["tables"]
-    for name in list(tables):
-        yield name, tables.pop(name)
+    del citations  # the claims stage lets go of it once it has linked the claims to their citations
+    yield from claims
+    yield from stages.entity_tables(authority, stacked)
+    yield from stages.event_tables(stacked)
 
 
 def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
@@ -271,6 +266,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
                 yield _check_result(name, check, find_problems(corrected))
+            del frame, corrected, to_check  # before the next table is made; the writer holds its own
         writer.close()
         # Saved while the package is written, which waits for it before it ends.
         background = ThreadPoolExecutor(1)

@@ -13,7 +13,7 @@ import io
 import os
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -396,59 +396,55 @@ def row_problems(tables: Mapping[str, pl.DataFrame], owner: str) -> list[Documen
 # Corpus stages
 
 
-def text_tables(stacked: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
+# Each corpus stage yields its tables one at a time, each made when the one before has been taken: the
+# build holds the table in hand and those being written, not a stage's every table.
+StageTables = Iterator[tuple[str, pl.DataFrame]]
+
+
+def text_tables(stacked: Mapping[str, pl.DataFrame]) -> StageTables:
     """The text-level tables over all documents, from the papers' rows stacked by kind."""
-    return {"tables": {name: combine(name, [stacked[name]]) for name in STAGE_TABLES["text_tables"]}}
+    for name in STAGE_TABLES["text_tables"]:
+        yield name, combine(name, [stacked[name]])
 
 
 def bibliography_tables(
     stacked: Mapping[str, pl.DataFrame], described: Iterable[works.CitedWork]
-) -> dict[str, Any]:
+) -> StageTables:
     """Citations with their works, deduplicated across all documents, and sentence-to-work links.
 
     ``described`` holds every paper's ``works.describe_citations``, in paper order."""
     work_table, linked = works.merge_works(described, stacked["citations"])
-    return {
-        "tables": {
-            "citations": combine("citations", [linked]),
-            "works": combine("works", [work_table]),
-            "sentence_works": combine(
-                "sentence_works", [works.link_sentences_to_works(stacked["footnotes"], linked)]
-            ),
-        }
-    }
+    yield "citations", combine("citations", [linked])
+    yield "works", combine("works", [work_table])
+    del work_table
+    yield (
+        "sentence_works",
+        combine("sentence_works", [works.link_sentences_to_works(stacked["footnotes"], linked)]),
+    )
 
 
-def entity_tables(authority: entities.Authority, stacked: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
+def entity_tables(authority: entities.Authority, stacked: Mapping[str, pl.DataFrame]) -> StageTables:
     """The authority file as tables, plus every document's mentions and unlinked names."""
     authority_frames = entities.authority_tables(authority)
-    return {
-        "tables": {
-            "entities": combine("entities", [authority_frames["entities"]]),
-            "entity_names": combine("entity_names", [authority_frames["entity_names"]]),
-            "mentions": combine("mentions", [stacked["mentions"]]),
-            "unlinked_names": combine("unlinked_names", [stacked["unlinked_names"]]),
-        }
-    }
+    yield "entities", combine("entities", [authority_frames["entities"]])
+    yield "entity_names", combine("entity_names", [authority_frames["entity_names"]])
+    yield "mentions", combine("mentions", [stacked["mentions"]])
+    yield "unlinked_names", combine("unlinked_names", [stacked["unlinked_names"]])
 
 
-def event_tables(stacked: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
+def event_tables(stacked: Mapping[str, pl.DataFrame]) -> StageTables:
     """Time expressions, events, their participants and supporting notes over all documents."""
-    return {"tables": {name: combine(name, [stacked[name]]) for name in STAGE_TABLES["event_tables"]}}
+    for name in STAGE_TABLES["event_tables"]:
+        yield name, combine(name, [stacked[name]])
 
 
-def claim_tables(stacked: Mapping[str, pl.DataFrame], citations: pl.DataFrame) -> dict[str, Any]:
+def claim_tables(stacked: Mapping[str, pl.DataFrame], citations: pl.DataFrame) -> StageTables:
     """Claims with the citations behind them; quotations of a cited work name that work as claimant."""
     claim_citations = claim_rules.link_claim_citations(stacked["claim_footnotes"], citations)
-    return {
-        "tables": {
-            "claims": combine(
-                "claims", [claim_rules.attribute_cited_works(stacked["claims"], claim_citations)]
-            ),
-            "claim_subjects": combine("claim_subjects", [stacked["claim_subjects"]]),
-            "claim_citations": combine("claim_citations", [claim_citations]),
-        }
-    }
+    del citations
+    yield "claims", combine("claims", [claim_rules.attribute_cited_works(stacked["claims"], claim_citations)])
+    yield "claim_subjects", combine("claim_subjects", [stacked["claim_subjects"]])
+    yield "claim_citations", combine("claim_citations", [claim_citations])
 
 
 # The columns the timeline draws from: a figure is redrawn only when one of them changes.

@@ -136,12 +136,14 @@ def write_csv(frame: pl.DataFrame, path: Path, blank: bool = False) -> tuple[int
 
 def write_parquet(frame: pl.DataFrame, path: Path, blank: bool = False) -> None:
     """Write the table's Parquet file a slice of rows at a time, each slice one row group (a table of up to
-    WRITE_SLICE_ROWS rows is one row group, as writing it whole gives)."""
+    WRITE_SLICE_ROWS rows is one row group, as writing it whole gives). Each slice is made contiguous
+    first: pyarrow pages a column of several chunks differently, and the same rows must give the same
+    file however they were stacked."""
     path.parent.mkdir(parents=True, exist_ok=True)
     writer: pq.ParquetWriter | None = None
     try:
         for rows in _slices(frame, blank):
-            table = rows.to_arrow()
+            table = rows.rechunk().to_arrow()
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema, compression="zstd", write_statistics=True)
             writer.write_table(table)

@@ -321,7 +321,39 @@ def conform(spec: TableSpec, frame: pl.DataFrame, keep: Sequence[str] = ()) -> p
         for f in spec.fields
     ]
     exprs += [pl.col(c) for c in keep]
-    return frame.select(exprs).sort(spec.sort_columns, nulls_last=True, maintain_order=True)
+    conformed = frame.select(exprs)
+    if in_row_order(conformed, spec.sort_columns):
+        return conformed  # what the stable sort would give, without its copy of every column
+    return conformed.sort(spec.sort_columns, nulls_last=True, maintain_order=True)
+
+
+# Key types whose order polars' comparisons and its sort agree on.
+_ORDERED_KINDS = (pl.String, pl.Date, pl.Boolean)
+
+
+def in_row_order(frame: pl.DataFrame, columns: Sequence[str]) -> bool:
+    """Whether the rows already stand as a stable sort on ``columns`` (nulls last) would put them: each
+    row's key is at most the next one's. False also when the keys are of a type it does not compare
+    (floats): the caller sorts. Rows are mostly stacked in order, so checking (a few boolean columns)
+    usually spares sorting (a copy of the table)."""
+    keys = frame.select(columns)
+    if frame.height < 2:
+        return True
+    if not all(dtype.is_integer() or isinstance(dtype, _ORDERED_KINDS) for dtype in keys.dtypes):
+        return False
+    pairs = pl.concat(
+        [
+            keys.slice(0, frame.height - 1).rename(lambda c: f"this:{c}"),
+            keys.slice(1).rename(lambda c: f"next:{c}"),
+        ],
+        how="horizontal",
+    )
+    ordered = pl.lit(True)
+    for column in reversed(columns):  # lexicographic: an earlier column decides unless it ties
+        this, then = pl.col(f"this:{column}"), pl.col(f"next:{column}")
+        before = (this < then).fill_null(False) | (this.is_not_null() & then.is_null())
+        ordered = before | (this.eq_missing(then) & ordered)
+    return bool(pairs.select(ordered.all()).item())
 
 
 def validate(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
