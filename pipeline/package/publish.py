@@ -131,6 +131,7 @@ def write_csv(frame: pl.DataFrame, path: Path, blank: bool = False) -> tuple[int
             content = csv_bytes(rows, header=index == 0)
             digest.update(content)
             size += out.write(content)
+            del rows, content  # before the next slice is made: one slice's rows and text at a time
     return size, digest.hexdigest()
 
 
@@ -147,6 +148,7 @@ def write_parquet(frame: pl.DataFrame, path: Path, blank: bool = False) -> None:
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema, compression="zstd", write_statistics=True)
             writer.write_table(table)
+            del rows, table  # before the next slice is made
     finally:
         if writer is not None:
             writer.close()
@@ -476,6 +478,7 @@ def _twin_difference(parquet_path: Path, schema: Mapping[str, Any], csv_path: Pa
                 types = ", ".join(f"{name} {dtype}" for name, dtype in group.schema.items())
                 return f"has columns ({types}) other than the Table Schema's of"
             content = csv_bytes(group, header=index == 0)
+            del group
             found = csv.read(len(content))
             if found != content:
                 pairs = enumerate(zip(found, content, strict=False))
@@ -483,6 +486,7 @@ def _twin_difference(parquet_path: Path, schema: Mapping[str, Any], csv_path: Pa
                 line = lines + found.count(b"\n", 0, same) + 1
                 return f"rows differ from line {line} of"
             lines += found.count(b"\n")
+            del content, found  # before the next group is read: one group and its text at a time
         return f"rows differ from line {lines + 1} of" if csv.read(1) else None
 
 
