@@ -102,6 +102,24 @@ def table_sizes(root: Path) -> dict[str, int]:
     }
 
 
+def resident_mib(parquet: Path) -> float:
+    """The memory a table holds once read (MiB of resident memory gained by reading it in a fresh
+    process): the yardstick for "bounded by the largest table". polars' estimate leaves out most of what
+    its string columns hold, about half of it here."""
+    probe = "import polars as pl, sys\n"
+    probe += "def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096\n"
+    probe += "pl.read_parquet(sys.argv[1], n_rows=1)\n"  # the reader's own start-up is not the table's
+    probe += "before = rss(); table = pl.read_parquet(sys.argv[1]); print((rss() - before) / 2**20)\n"
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(parquet)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=USER_ENVIRONMENT,
+    )
+    return float(run.stdout)
+
+
 def state_bytes(root: Path) -> int:
     """Bytes on disk under .dagster_home; a file hard-linked under two names (a paper's latest and
     published outcome when they are the same build) is counted once."""
@@ -136,6 +154,8 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[f
         peaks = sorted(build[2] for build in builds)
         full_rss = peaks[len(peaks) // 2]
         sizes = table_sizes(root)
+        largest = max(sizes, key=sizes.__getitem__)
+        resident = resident_mib(root / "data/parquet" / f"{largest}.parquet")
         noop, noop_cpu, _, _, _ = timed_build(root)
         edits = []
         for k in range(EDITS):
@@ -169,17 +189,16 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[f
         f"{peaks[0]:.0f}-{peaks[-1]:.0f}), {worker_rss:.0f} MiB largest worker; "
         f"{max(rss for _, _, rss in edits):.0f} MiB in the edits"
     )
-    largest = max(sizes, key=sizes.__getitem__)
     print(
-        f"  tables in memory:    {sizes[largest] / 2**20:7.1f} MiB the largest ({largest}), "
-        f"{sum(sizes.values()) / 2**20:.1f} MiB all {len(sizes)} (polars' estimate)"
+        f"  tables in memory:    {resident:7.1f} MiB the largest ({largest}) once read; polars' estimate "
+        f"{sizes[largest] / 2**20:.1f} MiB, {sum(sizes.values()) / 2**20:.1f} MiB all {len(sizes)}"
     )
     print(f"  orchestration state: {state / count / 1024:7.0f} KiB per paper (.dagster_home)")
     print(
         f"  outside extractors:  {100 * outside:7.0f} % of the full build "
         f"({100 * outside_cpu:.0f} % of its CPU)"
     )
-    return full, full_rss
+    return full, full_rss, resident
 
 
 def main(counts: list[int]) -> None:
@@ -189,21 +208,28 @@ def main(counts: list[int]) -> None:
         f"extractors alone: {extractor[0]:.3f} s per paper ({extractor[1]:.3f} s CPU); "
         f"{workers} worker processes"
     )
-    previous: tuple[int, float, float] | None = None
+    previous: tuple[int, float, float, float] | None = None
     for count in counts:
-        full, rss = measure(count, extractor, workers)
+        full, rss, resident = measure(count, extractor, workers)
         if previous is not None:
             # What one more paper costs, without the run's fixed part (imports, Dagster's run, writing).
             added = (full - previous[1]) / (count - previous[0])
             grown = (rss - previous[2]) / (count - previous[0])
             print(f"  per paper added from N = {previous[0]}: {added:.3f} s, {grown:.2f} MiB peak RSS")
+            # Memory bounded by the largest table: the peak grows as that table does, by a small factor.
+            table_grown = (resident - previous[3]) / (count - previous[0])
+            print(
+                f"  peak RSS growth / largest table's growth since N = {previous[0]}: "
+                f"{grown / table_grown if table_grown > 0 else float('nan'):.1f}x "
+                f"({table_grown:.3f} MiB per paper)"
+            )
             # The full build divided by N, at this N and the one before: equal when a run has no fixed part.
             here, there = full / count, previous[1] / previous[0]
             print(
                 f"  full build per paper: {here:.3f} s here, {there:.3f} s at N = {previous[0]} "
                 f"({abs(there - here) / min(here, there):.0%} apart)"
             )
-        previous = (count, full, rss)
+        previous = (count, full, rss, resident)
 
 
 if __name__ == "__main__":
