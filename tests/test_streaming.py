@@ -3,6 +3,7 @@ saved rows read ahead within a budget, tables written and compared with their tw
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import shutil
@@ -78,6 +79,34 @@ def _arrow_files(folder: Path, count: int) -> list[Path]:
         pl.DataFrame({"n": list(range(i * 10, i * 10 + 10))}).write_ipc(path, compression="zstd")
         paths.append(path)
     return paths
+
+
+def test_the_papers_texts_are_read_a_batch_at_a_time_as_the_package_writes_them(
+    three_results, tmp_path, monkeypatch
+):
+    stack = paper_rows.RowStack(spill=tmp_path, batch=2)
+    for document_id in sorted(three_results):
+        stack.add(document_id, three_results[document_id])
+    rows = stack.rows()
+    monkeypatch.setattr(paper_rows, "TEXT_BATCH", 1)
+    reads: list[int] = []
+    original = pl.LazyFrame.collect_batches
+
+    def recording(self: pl.LazyFrame, *args, **kwargs):
+        reads.append(kwargs["chunk_size"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect_batches", recording)
+    texts = rows.texts()
+    assert list(texts) == sorted(three_results) and reads == []  # nothing read until asked
+    for document_id in texts:  # in paper order, as the package writes them: one pass over the rows
+        assert texts[document_id] == three_results[document_id].cleaned.text
+    assert reads == [1]
+    assert texts["paper-a"] == three_results["paper-a"].cleaned.text and reads == [1, 1]  # from the start
+    with pytest.raises(KeyError):
+        texts["paper-z"]
+    rows.extras["paper-b"] = dataclasses.replace(rows.extras["paper-b"], hidden=True)
+    assert list(rows.texts(published=True)) == ["paper-a", "paper-c"]  # a withheld text is not published
 
 
 def test_read_ahead_hands_each_file_over_once_and_holds_no_more_than_its_budget(tmp_path):

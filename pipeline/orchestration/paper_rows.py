@@ -154,13 +154,11 @@ class PaperRows:
         """The stacked rows by kind, without the paper tag."""
         return Kinds({kind: frame.drop(PAPER) for kind, frame in self.frames.items()})
 
-    def texts(self, published: bool = False) -> dict[str, str]:
-        """Each paper's cleaned text; with ``published``, only the texts the package republishes."""
-        frame = self.frames[TEXTS]
-        if published:
-            frame = frame.filter(~pl.col(PAPER).is_in(sorted(self.hidden)))
-        texts = frame.collect()
-        return dict(zip(texts[PAPER].to_list(), texts["text"].to_list(), strict=True))
+    def texts(self, published: bool = False) -> PaperTexts:
+        """Each paper's cleaned text, read when asked for (`PaperTexts`); with ``published``, only the texts
+        the package republishes."""
+        hidden = self.hidden if published else set()
+        return PaperTexts(self.frames[TEXTS], [i for i in self.extras if i not in hidden])
 
     @property
     def hidden(self) -> set[str]:
@@ -170,8 +168,9 @@ class PaperRows:
         """Save to ``folder`` the rows of the papers whose builds differ from those saved there, as one more
         part; all of them, as one part, when there would be more than MAX_PARTS. The manifest, replaced
         in one step, names the parts and the papers each holds: a build stopped halfway leaves the previous
-        rows. ``unsaved`` may hold the pieces these rows were combined from that did not come from the
-        saved parts: the papers to save are taken from them, without reading the others' rows."""
+        rows. The parts it no longer names stay until `prune`. ``unsaved`` may hold the pieces these rows
+        were combined from that did not come from the saved parts: the papers to save are taken from them,
+        without reading the others' rows."""
         manifest = _manifest(folder)
         saved = {i: fp for part in manifest["parts"] for i, fp in part["papers"].items()}
         changed = {i for i, fp in self.identities.items() if saved.get(i) != fp}
@@ -200,8 +199,13 @@ class PaperRows:
         scratch = folder / f".manifest.{os.getpid()}.tmp"
         scratch.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
         os.replace(scratch, folder / "manifest.json")
-        kept = {part["folder"] for part in parts} | {"manifest.json"}
-        for stale in folder.iterdir():
+
+    @staticmethod
+    def prune(folder: Path) -> None:
+        """Remove from ``folder`` the parts its manifest no longer names. Separate from `save`: the build
+        that saved may still be reading them (the texts, as the package writes them)."""
+        kept = {part["folder"] for part in _manifest(folder)["parts"]} | {"manifest.json"}
+        for stale in folder.iterdir() if folder.is_dir() else ():
             if stale.name in kept:
                 continue
             if stale.is_dir():
@@ -229,6 +233,51 @@ class PaperRows:
             return name
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+# Papers whose texts are read together when the package writes them (`PaperTexts`).
+TEXT_BATCH = 32
+
+
+class PaperTexts(Mapping[str, str]):
+    """The cleaned texts of the given papers, read from the stacked rows TEXT_BATCH papers at a time as
+    they are asked for. The package writes them in paper order, so each batch is read once, and the
+    package step holds a batch of texts, not the corpus's; asked for out of order, it reads from the first
+    paper again."""
+
+    def __init__(self, frame: pl.LazyFrame, document_ids: Iterable[str]) -> None:
+        self._ids = sorted(set(document_ids))
+        self._known = frozenset(self._ids)
+        self._frame = frame.filter(pl.col(PAPER).is_in(self._ids)).select(PAPER, "text")
+        self._batches: Iterator[pl.DataFrame] = iter(())
+        self._batch: dict[str, str] = {}
+
+    def __getitem__(self, document_id: str) -> str:
+        if document_id not in self._batch:
+            self._batch = self._read_on_to(document_id)
+        return self._batch[document_id]
+
+    def _read_on_to(self, document_id: str) -> dict[str, str]:
+        """The batch holding the paper's text: read on from the last batch, else from the first paper."""
+        if document_id not in self._known:
+            raise KeyError(document_id)
+        for again in (False, True):
+            if again:
+                self._batches = iter(self._frame.collect_batches(chunk_size=TEXT_BATCH))
+            for batch in self._batches:
+                texts = dict(zip(batch[PAPER].to_list(), batch["text"].to_list(), strict=True))
+                if document_id in texts:
+                    return texts
+        raise KeyError(f"{document_id}: no text among the stacked rows")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._known
 
 
 class RowStack:
