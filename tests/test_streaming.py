@@ -18,7 +18,7 @@ import pytest
 from pipeline.orchestration import batch, definitions, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.read_ahead import ReadAhead
-from pipeline.package import publish
+from pipeline.package import publish, schema
 from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
 from tests.test_pipeline import _copy_inputs, _edit_paper_b, _empty_corpus, _paper_copy, two_papers
@@ -185,6 +185,7 @@ def test_the_same_rows_give_the_same_parquet_file_however_they_were_stacked(tmp_
 
 
 def test_rows_already_in_row_order_are_conformed_without_a_sort(monkeypatch):
+    monkeypatch.setattr(schema, "ORDER_CHECK_ROWS", 100)  # the committed paper's table is a small one
     spec = load_table_spec("mentions")
     published = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
     sorts: list[int] = []
@@ -198,6 +199,7 @@ def test_rows_already_in_row_order_are_conformed_without_a_sort(monkeypatch):
     assert conform(spec, published).equals(published) and sorts == []
     shuffled = published.sample(fraction=1.0, shuffle=True, seed=7)
     assert conform(spec, shuffled).equals(published) and sorts == [published.height]
+    assert conform(spec, published.head(99)).equals(published.head(99)) and sorts[-1] == 99  # too small
 
 
 def test_the_row_order_check_agrees_with_a_stable_sort_nulls_last():

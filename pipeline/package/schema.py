@@ -322,9 +322,14 @@ def conform(spec: TableSpec, frame: pl.DataFrame, keep: Sequence[str] = ()) -> p
     ]
     exprs += [pl.col(c) for c in keep]
     conformed = frame.select(exprs)
-    if in_row_order(conformed, spec.sort_columns):
+    if conformed.height >= ORDER_CHECK_ROWS and in_row_order(conformed, spec.sort_columns):
         return conformed  # what the stable sort would give, without its copy of every column
     return conformed.sort(spec.sort_columns, nulls_last=True, maintain_order=True)
+
+
+# Below this many rows a sort costs no more than checking the order would (about half a millisecond),
+# and its copy is small: a paper's own frames are sorted, a corpus's tables checked first.
+ORDER_CHECK_ROWS = 10_000
 
 
 # Key types whose order polars' comparisons and its sort agree on.
