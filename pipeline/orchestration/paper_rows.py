@@ -55,8 +55,10 @@ RUN_SCRATCH = Path(".dagster_home") / "run-scratch"
 SCRATCH_COMPRESSION = "zstd"
 # The kind that holds each paper's cleaned text (one row per paper).
 TEXTS = "texts"
-# Papers whose frames are stacked together before they join the rows stacked so far (`RowStack`).
-STACK_BATCH = 16
+# Papers whose frames are stacked together before they join the rows stacked so far (`RowStack`). Each
+# batch costs the build process a fixed part (checking, writing about twenty kinds): batches of 64 papers
+# rather than 16 spared it about 1.3 s of 8-10 s of CPU in a 300-paper build, for about 25 MiB of rows.
+STACK_BATCH = 64
 
 
 @dataclass(frozen=True)
