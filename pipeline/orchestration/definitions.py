@@ -7,7 +7,7 @@ built before come from the last build's saved rows, see `paper_rows`): one asset
 each with record corrections applied and a blocking check (pandera model, plus footnote pairing), and
 ``corpus_tables``, what the package needs besides. ``data_package`` writes the package only when every
 check passed. The number of steps does not depend on the number of papers, and the tables pass between
-steps on disk (the run's scratch folder), so that memory holds one stage's tables, not the corpus.
+steps on disk (the run's scratch folder), so that memory holds a table or two, not the corpus.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
 through dagster-dask), storing the same per-paper outcomes; the package job then picks them up.
@@ -200,12 +200,12 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     """``corpus_tables`` and every published table, all made in one step, with blocking checks.
 
     The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the last
-    build's saved rows, the others from this build or their stored builds. Each stage's tables get their
-    record corrections and checks as soon as the stage has made them, and are written as the package
-    publishes them into the run's ``scratch`` folder (`TableWriter`): one stage's tables are in memory at a
-    time. One asset per table, all in one step: a step costs Dagster more than correcting and checking a
-    table does. The pandera check covers the rows that may have changed since they were last checked (see
-    `stages.rows_to_check`); ``build --full-check`` checks every row.
+    build's saved rows, the others from this build or their stored builds. Each table gets its record
+    corrections and checks as soon as its stage has made it, and is written as the package publishes it
+    into the run's ``scratch`` folder (`TableWriter`) while the next is made: the table in hand and those
+    being written are in memory, no more. One asset per table, all in one step: a step costs Dagster more
+    than correcting and checking a table does. The pandera check covers the rows that may have changed
+    since they were last checked (see `stages.rows_to_check`); ``build --full-check`` checks every row.
     """
     paths = stages.ProjectPaths(root)
     specs = {name: load_table_spec(name) for tables in stages.STAGE_TABLES.values() for name in tables}
