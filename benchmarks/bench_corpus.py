@@ -5,7 +5,10 @@ Run: ``.venv/bin/python benchmarks/bench_corpus.py [N ...]`` (default 1 50 300).
 Printed per N: wall time of each run (a full build as the median of three builds of fresh copies of the
 corpus, a one-paper edit as the median of three edits), the per-paper cost of the full build and the cost
 of each paper added since the previous N, the peak resident memory of the build process (median of the
-full builds) and of its largest worker, the size of the orchestration state per paper, and the share of
+full builds) and of its largest worker, the largest table's resident size once read and how much faster
+the peak grows than that table does (memory bounded by the largest table: a small, steady factor; add
+1000 to the sizes to see it past 300 papers, about ten more minutes), the size of the orchestration
+state per paper, and the share of
 the full build spent outside the extractors (orchestration, validation, writing). That share is
 1 - (N x the extractors' time for one paper, measured in this process) / (workers x full-build wall time);
 beside it the same share of CPU time, 1 - N x the extractors' CPU time / the build's CPU time, which a

@@ -185,10 +185,10 @@ def _stage_tables(rows: paper_rows.PaperRows, authority: Authority) -> stages.St
     stacked = rows.view()
     yield from stages.text_tables(stacked)
     described = (cited for extra in rows.extras.values() for cited in extra.cited_works())
-    citations = None
-    for name, table in stages.bibliography_tables(stacked, described):
-        citations = table if name == "citations" else citations
-        yield name, table
+    bibliography = stages.bibliography_tables(stacked, described)
+    name, citations = next(bibliography)  # the citations, first: the claims stage links claims to them
+    yield name, citations
+    yield from bibliography
     claims = stages.claim_tables(stacked, citations)
     del citations  # the claims stage lets go of it once it has linked the claims to their citations
     yield from claims
