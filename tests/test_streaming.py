@@ -365,6 +365,39 @@ def test_an_edit_reads_the_saved_rows_ahead_and_gives_the_package_of_a_fresh_bui
     assert package_digest(fresh) == package_digest(root)
 
 
+def _text_files(root: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_ino for path in (root / "text").iterdir()}
+
+
+def test_an_edit_links_the_unchanged_papers_texts_from_the_published_package(two_papers, tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    published = _text_files(root)
+    _edit_paper_b(root)
+    assert build(root) == 0
+    # The unchanged paper's text file is the published one, linked; the edited paper's is written anew.
+    now = _text_files(root)
+    assert now["paper-a.txt"] == published["paper-a.txt"] and now["paper-b.txt"] != published["paper-b.txt"]
+    assert "Bolshevist" in (root / "text/paper-b.txt").read_text(encoding="utf-8")
+    fresh = _copy_inputs(root, tmp_path / "fresh")
+    assert build(fresh) == 0
+    assert package_digest(root) == package_digest(fresh)
+
+
+def test_a_published_text_file_not_as_its_descriptor_says_is_written_again(two_papers, tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    text = root / "text/paper-a.txt"
+    original = text.read_bytes()
+    text.write_bytes(original + b"damaged")
+    _edit_paper_b(root)
+    assert build(root) == 0
+    assert text.read_bytes() == original  # from the paper's rows, not the damaged file
+    fresh = _copy_inputs(root, tmp_path / "fresh")
+    assert build(fresh) == 0
+    assert package_digest(root) == package_digest(fresh)
+
+
 def test_rows_of_several_parts_are_spliced_into_paper_order_as_a_stable_sort_puts_them():
     paper = paper_rows.PAPER
     saved = pl.DataFrame({paper: ["a", "a", "c", "d", "d"], "n": [1, 2, 3, 4, 5], "note": [None] * 5})

@@ -16,7 +16,8 @@ through dagster-dask), storing the same per-paper outcomes; the package job then
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,9 +273,16 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         background = ThreadPoolExecutor(1)
         saving = background.submit(rows.save, root / paper_rows.PAPER_ROWS, unsaved)
         background.shutdown(wait=False)
+        # The texts of the papers built since the last package are read from their own rows: reading one
+        # from all the rows would splice every paper's text. The others' are mostly the published files,
+        # linked (`publish.stage_package`), and read only when not.
+        texts: Mapping[str, str] = rows.texts(published=True)
+        changed = paper_rows.combine(unsaved)
+        if changed.extras:
+            texts = ChainMap(changed.texts(published=True), texts)
         yield Output(
             {
-                "texts": rows.texts(published=True),
+                "texts": texts,
                 "applied": [a for extra in rows.extras.values() for a in extra.applied],
                 "hidden": hidden,
                 "corrections": papers.corrections,

@@ -285,7 +285,16 @@ def table_resources(spec: TableSpec, version: str, facts: dict[str, dict[str, An
     ]
 
 
-def file_resource(root: Path, relative: str, name: str, title: str, description: str, mediatype: str) -> dict:
+def file_resource(
+    root: Path,
+    relative: str,
+    name: str,
+    title: str,
+    description: str,
+    mediatype: str,
+    facts: dict[str, Any] | None = None,
+) -> dict:
+    """A file's resource; its size and hash read from the file unless given (``facts``)."""
     return {
         "name": name,
         "type": "file",
@@ -295,7 +304,7 @@ def file_resource(root: Path, relative: str, name: str, title: str, description:
         "format": Path(relative).suffix.lstrip("."),
         "mediatype": mediatype,
         **({"encoding": "utf-8"} if mediatype.startswith("text/") or mediatype.endswith("xml") else {}),
-        **_file_facts(root, relative),
+        **(facts or _file_facts(root, relative)),
     }
 
 
@@ -372,19 +381,33 @@ def stage_package(
         for name in sorted(tables):
             facts = contents.staged[name] if name in contents.staged else staged[name].result()
             resources += table_resources(tables[name][0], meta.version, facts)
+    documents = collected(tables["documents"][1])
+    # A text the package already publishes, byte for byte (the documents table has each text's digest),
+    # is linked from there: it is neither read from the papers' rows nor written and hashed again.
+    digests = dict(zip(documents["document_id"].to_list(), documents["text_sha256"].to_list(), strict=True))
+    if texts:
+        (staging / "text").mkdir(parents=True, exist_ok=True)
     for document_id in sorted(texts):
         relative = f"text/{document_id}.txt"
-        (staging / "text").mkdir(parents=True, exist_ok=True)
-        (staging / relative).write_bytes(texts[document_id].encode("utf-8"))
+        name = f"text-{document_id}"
+        previous = published.get(name)
+        facts = None
+        if _linked_as_published(
+            published_root, previous, f"sha256:{digests.get(document_id)}", staging / relative
+        ):
+            facts = {"bytes": previous["bytes"], "hash": previous["hash"]}
+        else:
+            (staging / relative).write_bytes(texts[document_id].encode("utf-8"))
         resources.append(
             file_resource(
                 staging,
                 relative,
-                f"text-{document_id}",
+                name,
                 f"Cleaned text of {document_id}",
                 "The cleaned text that every char_start/char_end of this document points into (Unicode code "
                 "points, 0-based, end-exclusive). The paper's copyright statement is in the documents table.",
                 "text/plain",
+                facts,
             )
         )
     for relative in sorted(figures):
@@ -402,11 +425,25 @@ def stage_package(
                 "image/svg+xml" if relative.endswith(".svg") else "image/png",
             )
         )
-    package = descriptor(meta, resources, document_sources(collected(tables["documents"][1])))
+    package = descriptor(meta, resources, document_sources(documents))
     (staging / "datapackage.json").write_text(
         json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return package
+
+
+def _linked_as_published(
+    published_root: Path | None, resource: dict[str, Any] | None, digest: str, target: Path
+) -> bool:
+    """Link the published file of ``resource`` to ``target`` when its recorded hash is ``digest`` and the
+    file is there with its recorded size; False (nothing linked) otherwise."""
+    if published_root is None or resource is None or resource.get("hash") != digest:
+        return False
+    source = published_root / resource["path"]
+    if not source.is_file() or source.stat().st_size != resource["bytes"]:
+        return False
+    _link_or_copy(source, target)
+    return True
 
 
 def _report_lines(report: Any) -> list[str]:
