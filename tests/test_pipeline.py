@@ -284,6 +284,13 @@ def _copy_inputs(built: Path, target: Path) -> Path:
     return target
 
 
+def _assert_a_fresh_build_gives_the_same_package(root: Path, folder: Path) -> None:
+    """The package under ``root`` is byte for byte what building its inputs afresh in ``folder`` gives."""
+    fresh = _copy_inputs(root, folder)
+    assert build(fresh) == 0
+    assert package_digest(fresh) == package_digest(root)
+
+
 def test_a_paper_that_fails_later_keeps_its_last_good_rows(two_papers, tmp_path, capsys):
     root = tmp_path / "corpus"
     shutil.copytree(two_papers, root)
@@ -367,9 +374,7 @@ def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_bui
     saved = paper_rows.combine(parts)
     assert sorted(saved.identities) == ["paper-a", "paper-b"]
     assert "Bolshevist" in saved.texts()["paper-b"] and "Bolshevist" not in saved.texts()["paper-a"]
-    fresh = _copy_inputs(root, tmp_path / "fresh")
-    assert build(fresh) == 0
-    assert package_digest(fresh) == package_digest(root)
+    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
 def test_a_full_rebuild_takes_its_own_builds_not_the_published_ones(two_papers, tmp_path, monkeypatch):
@@ -397,9 +402,7 @@ def test_an_edit_saves_its_papers_rows_as_a_part_until_there_are_too_many(
     paper = root / "raw/paper-a/paper.md"
     paper.write_text(paper.read_text(encoding="utf-8").replace("Soviet", "Sovietic", 1), encoding="utf-8")
     assert build(root) == 0
-    fresh = _copy_inputs(root, tmp_path / "fresh")
-    assert build(fresh) == 0
-    assert package_digest(fresh) == package_digest(root)
+    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
 def test_unreadable_saved_rows_fall_back_to_the_stored_builds(two_papers, tmp_path):
@@ -410,9 +413,7 @@ def test_unreadable_saved_rows_fall_back_to_the_stored_builds(two_papers, tmp_pa
     saved[0].write_bytes(b"not an Arrow file")
     _edit_paper_b(root)
     assert build(root) == 0
-    fresh = _copy_inputs(root, tmp_path / "fresh")
-    assert build(fresh) == 0
-    assert package_digest(fresh) == package_digest(root)
+    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
 def test_an_exception_in_an_extractor_leaves_only_that_paper_out(two_papers, tmp_path, capsys, monkeypatch):

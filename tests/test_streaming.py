@@ -21,7 +21,14 @@ from pipeline.orchestration.read_ahead import ReadAhead
 from pipeline.package import publish, schema
 from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
-from tests.test_pipeline import _copy_inputs, _edit_paper_b, _empty_corpus, _paper_copy, two_papers
+from tests.test_pipeline import (
+    _assert_a_fresh_build_gives_the_same_package,
+    _copy_inputs,
+    _edit_paper_b,
+    _empty_corpus,
+    _paper_copy,
+    two_papers,
+)
 
 __all__ = ["two_papers"]
 
@@ -360,9 +367,7 @@ def test_an_edit_reads_the_saved_rows_ahead_and_gives_the_package_of_a_fresh_bui
     # The stages' kinds came through the read-ahead, in the order the stages read them.
     first_reads = list(dict.fromkeys(taken))
     assert first_reads[: len(stages.STAGE_KINDS)] == list(stages.STAGE_KINDS)
-    fresh = _copy_inputs(root, tmp_path / "fresh")
-    assert build(fresh) == 0
-    assert package_digest(fresh) == package_digest(root)
+    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
 def _text_files(root: Path) -> dict[str, int]:
@@ -379,9 +384,7 @@ def test_an_edit_links_the_unchanged_papers_texts_from_the_published_package(two
     now = _text_files(root)
     assert now["paper-a.txt"] == published["paper-a.txt"] and now["paper-b.txt"] != published["paper-b.txt"]
     assert "Bolshevist" in (root / "text/paper-b.txt").read_text(encoding="utf-8")
-    fresh = _copy_inputs(root, tmp_path / "fresh")
-    assert build(fresh) == 0
-    assert package_digest(root) == package_digest(fresh)
+    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
 def test_a_published_text_file_not_as_its_descriptor_says_is_written_again(two_papers, tmp_path):
@@ -393,9 +396,7 @@ def test_a_published_text_file_not_as_its_descriptor_says_is_written_again(two_p
     _edit_paper_b(root)
     assert build(root) == 0
     assert text.read_bytes() == original  # from the paper's rows, not the damaged file
-    fresh = _copy_inputs(root, tmp_path / "fresh")
-    assert build(fresh) == 0
-    assert package_digest(root) == package_digest(fresh)
+    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
 def test_rows_of_several_parts_are_spliced_into_paper_order_as_a_stable_sort_puts_them():
