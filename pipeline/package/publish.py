@@ -440,7 +440,7 @@ def _linked_as_published(
     if published_root is None or resource is None or resource.get("hash") != digest:
         return False
     source = published_root / resource["path"]
-    if not source.is_file() or source.stat().st_size != resource["bytes"]:
+    if not source.is_file() or source.stat().st_size != resource.get("bytes"):
         return False
     _link_or_copy(source, target)
     return True
