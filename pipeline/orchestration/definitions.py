@@ -405,7 +405,7 @@ def build_definitions(root: Path) -> Definitions:
             store.mark_published(document_id)
         try:
             corpus_tables["saving"].result()
-            paper_rows.PaperRows.prune(root / paper_rows.PAPER_ROWS)  # the texts are written: none read
+            paper_rows.prune(root / paper_rows.PAPER_ROWS)  # the texts are written: none read
         except OSError as exc:  # the saved rows only spare work; the next build reads the stored builds
             context.log.warning(f"the papers' rows were not saved: {exc}")
         shutil.rmtree(scratch, ignore_errors=True)

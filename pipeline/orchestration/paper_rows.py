@@ -202,19 +202,6 @@ class PaperRows:
         scratch.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
         os.replace(scratch, folder / "manifest.json")
 
-    @staticmethod
-    def prune(folder: Path) -> None:
-        """Remove from ``folder`` the parts its manifest no longer names. Separate from `save`: the build
-        that saved may still be reading them (the texts, as the package writes them)."""
-        kept = {part["folder"] for part in _manifest(folder)["parts"]} | {"manifest.json"}
-        for stale in folder.iterdir() if folder.is_dir() else ():
-            if stale.name in kept:
-                continue
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink(missing_ok=True)
-
     def _write_part(self, folder: Path) -> str:
         """Write these rows as a part folder of ``folder``; its name."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -419,6 +406,19 @@ def _manifest(folder: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {"format": FORMAT, "parts": []}
     return manifest if manifest.get("format") == FORMAT else {"format": FORMAT, "parts": []}
+
+
+def prune(folder: Path) -> None:
+    """Remove from ``folder`` the parts its manifest no longer names. Separate from `PaperRows.save`: the
+    build that saved may still be reading them (the texts, as the package writes them)."""
+    kept = {part["folder"] for part in _manifest(folder)["parts"]} | {"manifest.json"}
+    for stale in folder.iterdir() if folder.is_dir() else ():
+        if stale.name in kept:
+            continue
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 def saved_identities(folder: Path) -> dict[str, str]:
