@@ -8,7 +8,7 @@ import multiprocessing
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -140,6 +140,21 @@ def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(buil
     errors = validate_staged_package(root / "datapackage.json")
     assert "sentences-parquet: size or hash differs from the descriptor" in errors
     assert "sentences-parquet: rows differ from line 2 of data/csv/sentences.csv" in errors
+
+
+def test_package_metadata_frictionless_will_not_read_is_reported_not_raised(built_corpus, tmp_path):
+    from pipeline.package.publish import validate_package, validate_staged_package
+
+    root = tmp_path / "package"
+    shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["licenses"] = [{"title": "a licence with neither name nor path"}]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    for validate in (validate_package, validate_staged_package):
+        errors = validate(path)
+        assert errors and all(e.startswith("package: ") for e in errors), errors
+        assert any('license requires "path" or "name"' in e for e in errors), errors
 
 
 def _package_with_a_bad_paragraph_number(built_corpus: Path, root: Path) -> Path:
@@ -618,6 +633,19 @@ def _package_with_swapped_header(built_corpus: Path, root: Path, table: str) -> 
     return root
 
 
+class SubmissionLog(ThreadPoolExecutor):
+    """A thread pool that keeps the package descriptors it was handed to validate."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers)
+        self.packages: list[dict] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        if fn is package_check._validate_group:
+            self.packages.append(args[0])
+        return super().submit(fn, *args, **kwargs)
+
+
 def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_path):
     names = ("documents", "paragraphs")
     tables = {
@@ -657,6 +685,20 @@ def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_pa
             )
             errors = validator(built_corpus / "datapackage.json")
             assert any(e.startswith(expected) for e in errors) is found, errors
+    # The package's own metadata (a source per paper) is read by frictionless once, not with each table;
+    # a fault in it is still found, and every table's rows are still read.
+    faulty = DatasetMetadata({**meta.raw, "licenses": [{"title": "a licence with neither name nor path"}]})
+    with SubmissionLog(1) as recorded:
+        checking = package_check.FreshRowsCheck(faulty, {"kennan-op-263"}, next(folders), recorded)
+        for table_spec, frame in tables.values():
+            checking.add(table_spec, frame, whole=False)
+        errors = checking.errors()
+    assert [("sources" in package, package["resources"][0]["name"]) for package in recorded.packages] == [
+        (True, "documents"),
+        (False, "paragraphs"),
+    ]
+    assert sum(e.startswith("package: ") for e in errors) == 1, errors
+    assert any(e.startswith(expected) for e in errors), errors
     # A table checked whole (record corrections applied to it) is left to the package step.
     assert check({"kennan-op-263"}, whole=True).tables == []
     # The staged file's header is still read: columns swapped there are named.

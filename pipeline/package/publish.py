@@ -459,12 +459,26 @@ def _report_lines(report: Any) -> list[str]:
     return errors + [f"package: {error.message}" for error in report.errors]
 
 
+def frictionless_errors(descriptor: dict[str, Any] | Path, basepath: Path | None = None) -> list[str]:
+    """Frictionless's verdict on a package (a descriptor, or its file) as readable error lines, empty when
+    valid. A descriptor frictionless will not read (package metadata it finds invalid) is reported the same
+    way, as ``package:`` lines, not raised."""
+    from frictionless import FrictionlessException, Package, system
+
+    source = str(descriptor) if isinstance(descriptor, Path) else descriptor
+    options = {"basepath": str(basepath)} if basepath is not None else {}
+    with system.use_context(trusted=True):
+        try:
+            package = Package(source, **options)
+        except FrictionlessException as exc:
+            reasons = [reason.message for reason in exc.reasons] or [exc.error.message]
+            return [f"package: {reason}" for reason in reasons]
+        return _report_lines(package.validate())
+
+
 def validate_package(path: Path) -> list[str]:
     """Run frictionless on a whole descriptor; return readable error lines (empty when valid)."""
-    from frictionless import Package, system
-
-    with system.use_context(trusted=True):
-        return _report_lines(Package(str(path)).validate())
+    return frictionless_errors(path)
 
 
 def _parquet_errors(root: Path, descriptor: dict[str, Any], checked: Collection[str] = ()) -> list[str]:
@@ -531,16 +545,12 @@ def validate_staged_package(path: Path) -> list[str]:
     """Validate a freshly written package: frictionless checks the CSV tables (types, keys, foreign keys)
     and the text files; each Parquet twin is checked to hold the same rows as its validated CSV table,
     which is both stricter and much faster than frictionless reading Parquet through pandas."""
-    from frictionless import Package, system
-
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     primary = {
         **descriptor,
         "resources": [r for r in descriptor["resources"] if r.get("format") != "parquet"],
     }
-    with system.use_context(trusted=True):
-        errors = _report_lines(Package(primary, basepath=str(path.parent)).validate())
-    return errors + _parquet_errors(path.parent, descriptor)
+    return frictionless_errors(primary, path.parent) + _parquet_errors(path.parent, descriptor)
 
 
 def publish(
