@@ -8,12 +8,13 @@ of each paper added since the previous N, the peak resident memory of the build 
 full builds) and of its largest worker, the largest table's resident size once read and how much faster
 the peak grows than that table does (memory bounded by the largest table: a small, steady factor; add
 1000 to the sizes to see it past 300 papers, about ten more minutes), the size of the orchestration
-state per paper, and the share of
-the full build spent outside the extractors (orchestration, validation, writing). That share is
-1 - (N x the extractors' time for one paper, measured in this process) / (workers x full-build wall time);
-beside it the same share of CPU time, 1 - N x the extractors' CPU time / the build's CPU time, which a
-busy machine disturbs less. The corpus lives in a temporary folder; nothing in the
-repository is touched.
+state per paper, and the share of the full build spent outside the extractors (orchestration, validation,
+writing). That share is 1 - (N x the extractors' time for one paper, measured in this process) / (workers x
+full-build wall time); beside it the same share of CPU time, 1 - N x the extractors' CPU time / the build's
+CPU time, which a busy machine disturbs less. Between two sizes it also prints the fixed part of a run (wall
+and CPU time: what the full build costs besides its N papers) and, given that fixed CPU time, how close the
+full build per paper at the two sizes could come on this machine's cores. The corpus lives in a temporary
+folder; nothing in the repository is touched.
 """
 
 from __future__ import annotations
@@ -141,9 +142,9 @@ EDITS = 3
 FULL_BUILDS = 3
 
 
-def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[float, float]:
-    """Print the figures for a corpus of ``count`` papers; return the full build's wall time and peak RSS
-    (medians)."""
+def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[float, float, float, float]:
+    """Print the figures for a corpus of ``count`` papers; return the full build's wall time, peak RSS
+    (medians), the largest table's resident size and the full build's CPU time."""
     with tempfile.TemporaryDirectory() as scratch:
         builds = []
         for k in range(FULL_BUILDS):
@@ -201,7 +202,7 @@ def measure(count: int, extractor: tuple[float, float], workers: int) -> tuple[f
         f"  outside extractors:  {100 * outside:7.0f} % of the full build "
         f"({100 * outside_cpu:.0f} % of its CPU)"
     )
-    return full, full_rss, resident
+    return full, full_rss, resident, full_cpu
 
 
 def main(counts: list[int]) -> None:
@@ -211,9 +212,9 @@ def main(counts: list[int]) -> None:
         f"extractors alone: {extractor[0]:.3f} s per paper ({extractor[1]:.3f} s CPU); "
         f"{workers} worker processes"
     )
-    previous: tuple[int, float, float, float] | None = None
+    previous: tuple[int, float, float, float, float] | None = None
     for count in counts:
-        full, rss, resident = measure(count, extractor, workers)
+        full, rss, resident, cpu = measure(count, extractor, workers)
         if previous is not None:
             # What one more paper costs, without the run's fixed part (imports, Dagster's run, writing).
             added = (full - previous[1]) / (count - previous[0])
@@ -232,7 +233,18 @@ def main(counts: list[int]) -> None:
                 f"  full build per paper: {here:.3f} s here, {there:.3f} s at N = {previous[0]} "
                 f"({abs(there - here) / min(here, there):.0%} apart)"
             )
-        previous = (count, full, rss, resident)
+            # What a run costs besides its papers, and what that allows: even with every core busy from
+            # start to end, a run takes (N x a paper's CPU + the fixed CPU) / cores, so full build / N at
+            # the two sizes can come no closer than this.
+            cpu_added = (cpu - previous[4]) / (count - previous[0])
+            fixed, fixed_cpu = full - added * count, cpu - cpu_added * count
+            closest = (cpu_added + fixed_cpu / previous[0]) / (cpu_added + fixed_cpu / count) - 1
+            print(
+                f"  fixed part of a run: {fixed:.2f} s ({fixed_cpu:.2f} s CPU; a paper {cpu_added:.3f} s "
+                f"CPU); full build per paper at N = {previous[0]} and {count} on {workers} cores: at best "
+                f"{closest:.0%} apart"
+            )
+        previous = (count, full, rss, resident, cpu)
 
 
 if __name__ == "__main__":
