@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from dagster import AssetKey
 
 from pipeline.orchestration import batch, definitions, head_start, package_check, paper_rows, stages
 from pipeline.orchestration.cli import build
@@ -32,6 +33,19 @@ def test_materialisation_publishes_every_table(built_corpus, paper):
     assert footnotes["number"].to_list() == list(range(1, 65))
     text = (built_corpus / "text/kennan-op-263.txt").read_text(encoding="utf-8")
     assert text == paper.text
+
+
+def test_each_table_is_an_asset_with_its_checks_upstream_of_the_package(built_corpus):
+    graph = definitions.build_definitions(built_corpus).resolve_asset_graph()
+    tables = {AssetKey(path.stem) for path in (built_corpus / "data/parquet").glob("*.parquet")}
+    tables.discard(AssetKey("corrections"))  # made by the package step itself, from the corrections applied
+    assert (
+        tables | {AssetKey("corpus_tables"), AssetKey("papers")}
+        == graph.get(AssetKey("data_package")).parent_keys
+    )
+    checks = {(key.asset_key, key.name) for key in graph.asset_check_keys}
+    assert checks >= {(table, "schema") for table in tables}
+    assert (AssetKey("footnotes"), "marker_note_pairing") in checks
 
 
 def test_frictionless_cli_validates_the_package(built_corpus):

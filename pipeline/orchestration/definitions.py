@@ -5,9 +5,12 @@ per paper, see `batch`) and selects what goes into the package: papers whose own
 and their last good version kept. One step makes the tables from the papers' rows (the rows of papers
 built before come from the last build's saved rows, see `paper_rows`): one asset per published table,
 each with record corrections applied and a blocking check (pandera model, plus footnote pairing), and
-``corpus_tables``, what the package needs besides. ``data_package`` writes the package only when every
-check passed. The number of steps does not depend on the number of papers, and the tables pass between
-steps on disk (the run's scratch folder), so that memory holds a table or two, not the corpus.
+``corpus_tables``, what the package step takes from it. A table asset's storage is its files, written as
+the package publishes them into the run's scratch folder: it hands no value to an I/O manager, and
+``data_package`` depends on it for order and lineage, taking the written files through ``corpus_tables``
+(a value passed through Dagster costs its run three events). ``data_package`` writes the package only
+when every check passed. The number of steps does not depend on the number of papers, and the tables pass
+between steps on disk, so that memory holds a table or two, not the corpus.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
 through dagster-dask), storing the same per-paper outcomes; the package job then picks them up.
@@ -36,6 +39,7 @@ from dagster import (
     Definitions,
     DynamicOut,
     DynamicOutput,
+    MaterializeResult,
     MetadataValue,
     OpExecutionContext,
     Output,
@@ -212,10 +216,11 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     specs = {name: load_table_spec(name) for tables in stages.STAGE_TABLES.values() for name in tables}
     corpus = AssetOut(
         group_name="corpus",
-        description="What the package step needs besides the tables: the texts it publishes, the text "
-        "corrections applied, the papers whose text is withheld, the record corrections, the saved "
-        "rows for the next build (saved in the background; the package step waits for them), and the "
-        "frictionless check of the fresh papers' rows, begun as each table was made.",
+        description="What the package step takes from the table step: each table as written into the "
+        "run's scratch package (its files, their facts, the record corrections applied to it), the texts "
+        "it publishes, the text corrections applied, the papers whose text is withheld, the record "
+        "corrections, the saved rows for the next build (saved in the background; the package step waits "
+        "for them), and the frictionless check of the fresh papers' rows, begun as each table was made.",
     )
 
     @multi_asset(
@@ -246,20 +251,18 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         head_start: HeadStart | None = getattr(context.resources, HEAD_START)
         workers = head_start.pool if head_start is not None and not head_start.closed else None
         fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", workers)
+        published: dict[str, PublishedTable] = {}
         for name, frame in _stage_tables(rows, stages.load_authority(paths)):
             corrected, applied = stages.correct_table(name, frame, papers.corrections)
             corrected = stages.withhold_text(name, corrected, hidden)
             if fresh_check is not None:
                 fresh_check.add(specs[name], corrected, whole=bool(applied))
-            yield Output(
-                PublishedTable(
-                    name,
-                    writer(name, corrected),
-                    writer.parquet(name),
-                    corrected.height,
-                    applied,
-                ),
-                output_name=name,
+            published[name] = PublishedTable(
+                name, writer(name, corrected), writer.parquet(name), corrected.height, applied
+            )
+            # The table's storage is its files (written by the writer), so no value goes to an I/O manager.
+            yield MaterializeResult(
+                asset_key=name,
                 metadata={"rows": corrected.height, "corrections_applied": len(applied)}
                 | ({"preview": MetadataValue.md(_preview(corrected))} if config.previews else {}),
             )
@@ -288,6 +291,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
                 "corrections": papers.corrections,
                 "saving": saving,
                 "fresh_check": fresh_check,
+                "tables": published,
             },
             output_name="corpus_tables",
         )
@@ -353,16 +357,14 @@ def build_definitions(root: Path) -> Definitions:
 
     @asset(
         group_name="package",
-        ins={name: AssetIn(name) for name in table_names}
-        | {"corpus_tables": AssetIn("corpus_tables"), "papers": AssetIn("papers")},
+        ins={"corpus_tables": AssetIn("corpus_tables"), "papers": AssetIn("papers")},
+        deps=table_names,
     )
     def data_package(
-        context: AssetExecutionContext,
-        corpus_tables: dict[str, Any],
-        papers: batch.DocumentSelection,
-        **tables: PublishedTable,
+        context: AssetExecutionContext, corpus_tables: dict[str, Any], papers: batch.DocumentSelection
     ) -> str:
         """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
+        tables: dict[str, PublishedTable] = corpus_tables["tables"]
         # Drawn (matplotlib, in Python) while the tables are checked and written (mostly off the GIL).
         drawing = ThreadPoolExecutor(1)
         figure = drawing.submit(
