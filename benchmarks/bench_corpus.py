@@ -238,12 +238,15 @@ def main(counts: list[int]) -> None:
             # the two sizes can come no closer than this.
             cpu_added = (cpu - previous[4]) / (count - previous[0])
             fixed, fixed_cpu = full - added * count, cpu - cpu_added * count
-            closest = (cpu_added + fixed_cpu / previous[0]) / (cpu_added + fixed_cpu / count) - 1
-            print(
-                f"  fixed part of a run: {fixed:.2f} s ({fixed_cpu:.2f} s CPU; a paper {cpu_added:.3f} s "
-                f"CPU); full build per paper at N = {previous[0]} and {count} on {workers} cores: at best "
-                f"{closest:.0%} apart"
-            )
+            if fixed_cpu > 0:
+                closest = (cpu_added + fixed_cpu / previous[0]) / (cpu_added + fixed_cpu / count) - 1
+                print(
+                    f"  fixed part of a run: {fixed:.2f} s ({fixed_cpu:.2f} s CPU; a paper {cpu_added:.3f} s "
+                    f"CPU); full build per paper at N = {previous[0]} and {count} on {workers} cores: at "
+                    f"best {closest:.0%} apart"
+                )
+            else:  # the added papers cost more CPU than the first ones did: the machine's speed varied
+                print(f"  fixed part of a run: not measurable here (a paper {cpu_added:.3f} s CPU)")
         previous = (count, full, rss, resident, cpu)
 
 
