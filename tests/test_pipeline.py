@@ -18,7 +18,7 @@ from dagster import AssetKey
 from pipeline.orchestration import batch, definitions, head_start, package_check, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
-from pipeline.package.publish import DatasetMetadata
+from pipeline.package.publish import DatasetMetadata, frictionless_errors
 from pipeline.package.schema import load_table_spec
 from tests.conftest import REPO_ROOT, copy_corpus, package_digest, shared_folder
 
@@ -655,7 +655,7 @@ class SubmissionLog(ThreadPoolExecutor):
         self.packages: list[dict] = []
 
     def submit(self, fn, /, *args, **kwargs):
-        if fn is package_check._validate_group:
+        if fn is frictionless_errors:
             self.packages.append(args[0])
         return super().submit(fn, *args, **kwargs)
 

@@ -109,10 +109,6 @@ def _without_keys(resource: dict[str, Any]) -> dict[str, Any]:
 PARALLEL_VALIDATION_BYTES = 16 << 20
 
 
-def _validate_group(descriptor: dict[str, Any], basepath: str) -> list[str]:
-    return frictionless_errors(descriptor, Path(basepath))
-
-
 def _size(resource: dict[str, Any], scratch: Path) -> int:
     path = Path(resource["path"])
     path = path if path.is_absolute() else scratch / path
@@ -128,7 +124,7 @@ def _validate_resources(
     sizes = [_size(r, scratch) for r in resources]
     workers = min(os.cpu_count() or 1, len(resources))
     if workers < 2 or sum(sizes) < PARALLEL_VALIDATION_BYTES:
-        return _validate_group({**descriptor, "resources": resources}, str(scratch))
+        return frictionless_errors({**descriptor, "resources": resources}, scratch)
     # Largest first onto the least loaded group: groups of about equal bytes.
     groups: list[list[int]] = [[] for _ in range(workers)]
     loads = [0] * workers
@@ -140,9 +136,9 @@ def _validate_resources(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [
             pool.submit(
-                _validate_group,
+                frictionless_errors,
                 {**descriptor, "resources": [resources[k] for k in sorted(group)]},
-                str(scratch),
+                scratch,
             )
             for group in groups
             if group
@@ -214,7 +210,7 @@ class FreshRowsCheck:
         for name, resource in self._waiting:
             metadata = bare if self._verdicts else package  # the package's own metadata, once
             self._verdicts[name] = self._workers.submit(
-                _validate_group, {**metadata, "resources": [resource]}, str(self.folder)
+                frictionless_errors, {**metadata, "resources": [resource]}, self.folder
             )
         self._waiting = []
 
