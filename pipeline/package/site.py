@@ -1,0 +1,573 @@
+"""The reader site: a static page per paper with its extractions on the text, and an index of papers.
+
+A historian checking a paper should not have to join tables and count characters. Each page renders the
+cleaned text once, with every record that has offsets (mentions, time expressions, events, claims,
+citations) as a highlight built from those offsets, footnotes linked both ways, the works cited and a
+timeline of the paper's events. Clicking a highlight shows its record and a correction stub ready to paste
+into corrections/. Tables, keys and columns come from the package's datapackage.json, so a column or table
+another change adds shows up without a change here. No server: plain files that open from file://.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import shutil
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.package.database import TableSpec, table_specs
+
+ASSETS = ("site.css", "site.js")
+# The record kinds shown on the text, in the order of their toggles: (table, kind column, label). Mentions
+# are split by entity type, so persons, places and organisations toggle apart.
+HIGHLIGHT_TABLES = (
+    ("mentions", "entity_type", None),
+    ("unlinked_names", None, "unlinked name"),
+    ("time_expressions", None, "time expression"),
+    ("events", None, "event"),
+    ("claims", None, "claim"),
+    ("citations", None, "citation"),
+)
+BLOCK_TAGS = {"heading": "h2", "quote": "blockquote"}
+
+
+@dataclass
+class Highlight:
+    """One record's span on the text; a span that crosses another is drawn in pieces."""
+
+    start: int
+    end: int
+    kind: str
+    record: str
+    anchor: str
+    href: str | None = None
+
+
+@dataclass
+class PaperRecords:
+    """The rows of one paper, by table, and what the page needs to link them."""
+
+    document: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def record_key(table: str, spec: TableSpec, row: Mapping[str, Any]) -> str:
+    """``table/<primary key>``, a composite key joined with "|" as corrections/ writes it."""
+    return f"{table}/" + "|".join(str(row[c]) for c in spec.primary_key)
+
+
+# --- reading the package ----------------------------------------------------------------------------
+
+
+def read_package(package_dir: Path) -> tuple[dict[str, Any], dict[str, TableSpec], dict[str, pl.DataFrame]]:
+    """The descriptor, the table specs and every table (from its Parquet file), by table name."""
+    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    specs = {s.name: s for s in table_specs(package_dir)}
+    frames = {name: pl.read_parquet(spec.parquet) for name, spec in specs.items()}
+    return descriptor, specs, frames
+
+
+def papers_records(specs: Mapping[str, TableSpec], frames: Mapping[str, pl.DataFrame]) -> list[PaperRecords]:
+    """Each paper's rows of every table that has a document_id column, papers in ID order."""
+    documents = frames["documents"].sort("document_id").to_dicts()
+    papers = {d["document_id"]: PaperRecords(d) for d in documents}
+    for name, frame in frames.items():
+        if name == "documents" or "document_id" not in frame.columns:
+            continue
+        for (document_id,), part in frame.partition_by("document_id", as_dict=True).items():
+            if document_id in papers:
+                papers[document_id].rows[name] = part.to_dicts()
+    return list(papers.values())
+
+
+# --- the text with its highlights -------------------------------------------------------------------
+
+
+def highlights_for(paper: PaperRecords, specs: Mapping[str, TableSpec]) -> list[Highlight]:
+    """Every record of the paper with offsets, as a highlight of its kind, in text order."""
+    found = []
+    for table, kind_column, label in HIGHLIGHT_TABLES:
+        spec = specs.get(table)
+        if spec is None:
+            continue
+        for row in paper.rows.get(table, []):
+            if row.get("char_start") is None or row.get("char_end") is None:
+                continue
+            kind = str(row.get(kind_column) or table) if kind_column else str(label)
+            key = record_key(table, spec, row)
+            href = f"#work-{_slug(row['work_id'])}" if row.get("work_id") and table == "citations" else None
+            found.append(Highlight(row["char_start"], row["char_end"], kind, key, "", href))
+    found.sort(key=lambda h: (h.start, -h.end, h.kind, h.record))
+    for number, highlight in enumerate(found, 1):
+        highlight.anchor = f"h{number}"
+    return found
+
+
+def _open_tag(highlight: Highlight, first: bool) -> str:
+    tag = "a" if highlight.href else "span"
+    attributes = [
+        f'class="hl k-{_slug(highlight.kind)}{"" if first else " cont"}"',
+        f'data-rec="{_esc(highlight.record)}"',
+        f'data-kind="{_esc(highlight.kind)}"',
+    ]
+    if first:
+        attributes += [f'id="{highlight.anchor}"', 'tabindex="0"']
+    else:
+        attributes.append('tabindex="-1"')
+    if highlight.href:
+        attributes.append(f'href="{highlight.href}"')
+    return f"<{tag} {' '.join(attributes)}>"
+
+
+def _close_tag(highlight: Highlight) -> str:
+    return "</a>" if highlight.href else "</span>"
+
+
+def render_span(
+    text: str,
+    start: int,
+    end: int,
+    highlights: list[Highlight],
+    starts: list[int],
+    markers: Mapping[int, list[str]],
+) -> str:
+    """text[start:end] as HTML, highlights nested by offsets (crossing ones drawn in pieces), note markers
+    inserted at their offsets."""
+    first = bisect_left(starts, start)
+    inside = [h for h in highlights[first : bisect_left(starts, end)] if h.end > h.start]
+    # Highlights that began before this block (none in practice) are clipped to it.
+    points = {start, end}
+    for h in inside:
+        points.update((h.start, min(h.end, end)))
+    points.update(p for p in markers if start <= p <= end)
+    ordered = sorted(points)
+    pending = sorted(inside, key=lambda h: (h.start, -h.end, h.kind))
+    stack: list[Highlight] = []
+    opened: set[str] = set()
+    parts: list[str] = []
+    index = 0
+    for number, point in enumerate(ordered):
+        closing = [h for h in stack if min(h.end, end) <= point]
+        if closing:
+            depth = min(stack.index(h) for h in closing)
+            for h in reversed(stack[depth:]):
+                parts.append(_close_tag(h))
+            keep = [h for h in stack[depth:] if h not in closing]
+            del stack[depth:]
+            for h in keep:
+                parts.append(_open_tag(h, False))
+                stack.append(h)
+        parts.extend(markers.get(point, ()))
+        while index < len(pending) and pending[index].start <= point:
+            h = pending[index]
+            index += 1
+            if min(h.end, end) <= point:
+                continue
+            parts.append(_open_tag(h, h.anchor not in opened))
+            opened.add(h.anchor)
+            stack.append(h)
+        if number + 1 < len(ordered):
+            parts.append(_esc(text[point : ordered[number + 1]]))
+    for h in reversed(stack):
+        parts.append(_close_tag(h))
+    return "".join(parts)
+
+
+def _marker(note: Mapping[str, Any]) -> str:
+    number = note["number"]
+    return (
+        f'<sup class="fnref"><a id="fnref-{number}" href="#fn-{number}" '
+        f'aria-label="note {number}">{number}</a></sup>'
+    )
+
+
+def render_text(paper: PaperRecords, text: str, highlights: list[Highlight]) -> str:
+    """The body's blocks and the notes, each rendered once from the text."""
+    starts = [h.start for h in highlights]
+    notes = sorted(paper.rows.get("footnotes", []), key=lambda n: n["number"])
+    markers: dict[int, list[str]] = defaultdict(list)
+    for note in notes:
+        if note.get("marker_offset") is not None:
+            markers[note["marker_offset"]].append(_marker(note))
+    blocks = []
+    for block in sorted(paper.rows.get("paragraphs", []), key=lambda p: p["char_start"]):
+        kind = block.get("block_kind") or "p"
+        tag = BLOCK_TAGS.get(kind, "p")
+        body = render_span(text, block["char_start"], block["char_end"], highlights, starts, markers)
+        blocks.append(
+            f'<{tag} class="blk blk-{_slug(kind)}" id="{_esc(block["paragraph_id"])}">{body}</{tag}>'
+        )
+    items = []
+    for note in notes:
+        number = note["number"]
+        body = render_span(text, note["char_start"], note["char_end"], highlights, starts, {})
+        back = f' <a class="back" href="#fnref-{number}" aria-label="back to the text">↩</a>'
+        back = back if note.get("marker_offset") is not None else ""
+        items.append(f'<li id="fn-{number}" value="{number}" data-rec="">{body}{back}</li>')
+    notes_html = f'<section id="notes"><h2>Notes</h2><ol>{"".join(items)}</ol></section>' if items else ""
+    return f'<div id="text" class="text">{"".join(blocks)}</div>{notes_html}'
+
+
+# --- page parts -------------------------------------------------------------------------------------
+
+
+def _chicago(text: str) -> str:
+    """A work's Chicago rendering with its *italics* as <em>."""
+    pieces = _esc(text).split("*")
+    return "".join(f"<em>{p}</em>" if i % 2 else p for i, p in enumerate(pieces))
+
+
+def works_html(paper: PaperRecords, works: Mapping[str, Mapping[str, Any]], specs) -> str:
+    cited = sorted({c["work_id"] for c in paper.rows.get("citations", []) if c.get("work_id")})
+    if not cited:
+        return ""
+    items = []
+    for work_id in cited:
+        work = works.get(work_id, {})
+        key = _esc(record_key("works", specs["works"], work)) if work else ""
+        label = _chicago(work.get("chicago") or work_id)
+        items.append(
+            f'<li id="work-{_slug(work_id)}"><span class="hl k-work" tabindex="0" data-rec="{key}" '
+            f'data-kind="work">{label}</span></li>'
+        )
+    return f'<section id="works"><h2>Works cited</h2><ol>{"".join(items)}</ol></section>'
+
+
+def timeline_html(paper: PaperRecords, anchors: Mapping[str, str], specs) -> str:
+    """The paper's dated events in date order: a strip with a dot per event, and the list."""
+    events = [e for e in paper.rows.get("events", []) if e.get("date_earliest") and e.get("date_latest")]
+    if not events:
+        return ""
+    events.sort(key=lambda e: (e["date_earliest"], e["date_latest"], e["event_id"]))
+    low = events[0]["date_earliest"].toordinal()
+    high = max(e["date_latest"].toordinal() for e in events)
+    span = max(high - low, 1)
+    dots, items = [], []
+    for event in events:
+        key = record_key("events", specs["events"], event)
+        target = anchors.get(key)
+        middle = (event["date_earliest"].toordinal() + event["date_latest"].toordinal()) / 2
+        x = 10 + 980 * (middle - low) / span
+        x1 = 10 + 980 * (event["date_earliest"].toordinal() - low) / span
+        x2 = 10 + 980 * (event["date_latest"].toordinal() - low) / span
+        title = f"{event.get('edtf') or ''} {event.get('label') or event['event_id']}"
+        dots.append(
+            f'<a href="#{target or ""}" aria-hidden="true" tabindex="-1"><title>{_esc(title)}</title>'
+            f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="20" y2="20"/><circle cx="{x:.1f}" cy="20" r="5"/></a>'
+        )
+        link = f'<a href="#{target}">{_esc(event.get("label") or event["event_id"])}</a>' if target else ""
+        link = link or _esc(event.get("label") or event["event_id"])
+        items.append(
+            f'<li><time datetime="{_esc(event["date_earliest"].isoformat())}">'
+            f"{_esc(event.get('edtf'))}</time>"
+            f' {link} <span class="etype">{_esc(event.get("event_type") or "")}</span></li>'
+        )
+    first, last = events[0]["date_earliest"].isoformat(), dt.date.fromordinal(high).isoformat()
+    svg = (
+        f'<svg class="strip" viewBox="0 0 1000 40" role="img" aria-label="events from {first} to {last}">'
+        f'{"".join(dots)}<text x="10" y="38">{first}</text>'
+        f'<text x="990" y="38" text-anchor="end">{last}</text>'
+        "</svg>"
+    )
+    return f'<section id="timeline"><h2>Timeline of events</h2>{svg}<ol>{"".join(items)}</ol></section>'
+
+
+def records_list_html(highlights_by_kind: Mapping[str, list[tuple[str, str]]]) -> str:
+    """For a paper whose text is not published: its records by kind, each opening its record."""
+    sections = []
+    for kind, records in highlights_by_kind.items():
+        items = "".join(
+            f'<li><span class="hl k-{_slug(kind)}" tabindex="0" data-rec="{_esc(key)}" '
+            f'data-kind="{_esc(kind)}">'
+            f"{_esc(label)}</span></li>"
+            for key, label in records
+        )
+        sections.append(f'<section class="kind-list"><h3>{_esc(kind)}</h3><ul>{items}</ul></section>')
+    return '<div id="records" class="text">' + "".join(sections) + "</div>"
+
+
+# --- the records a page carries ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """What every page shares: the table specs, the tables linked to the highlighted ones, names, works."""
+
+    specs: Mapping[str, TableSpec]
+    highlighted: tuple[str, ...]
+    children: Mapping[str, list[tuple[str, str]]]  # parent table -> [(child table, FK column)]
+    orphan_children: Mapping[str, dict[str, list[dict[str, Any]]]]  # child rows of tables without paper
+    names: Mapping[str, str]
+    works: Mapping[str, dict[str, Any]]
+
+
+def site_model(specs: Mapping[str, TableSpec], frames: Mapping[str, pl.DataFrame]) -> SiteModel:
+    highlighted = tuple(t for t, _, _ in HIGHLIGHT_TABLES if t in specs)
+    children: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    orphan: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for name, spec in sorted(specs.items()):
+        for fields, table, _ in spec.foreign_keys:
+            if table in highlighted and table != name and len(fields) == 1:
+                children[table].append((name, fields[0]))
+                if "document_id" not in frames[name].columns:
+                    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                    for row in frames[name].to_dicts():
+                        grouped[str(row[fields[0]])].append(row)
+                    orphan[name] = grouped
+    entities = frames.get("entities")
+    names = {}
+    if entities is not None and "preferred_name" in entities.columns:
+        names = dict(zip(entities["entity_id"], entities["preferred_name"], strict=True))
+    works = {w["work_id"]: w for w in frames["works"].to_dicts()} if "works" in frames else {}
+    return SiteModel(specs, highlighted, dict(children), orphan, names, works)
+
+
+def page_records(paper: PaperRecords, model: SiteModel) -> tuple[dict[str, dict], dict[str, list[str]]]:
+    """The records a page can show (its highlights, notes, linked rows, works, entities) and, for each
+    record, the rows of other tables that point at it."""
+    specs = model.specs
+    records: dict[str, dict[str, Any]] = {}
+    related: dict[str, list[str]] = defaultdict(list)
+
+    def add(table: str, row: Mapping[str, Any]) -> str:
+        key = record_key(table, specs[table], row)
+        records[key] = {k: _json_value(v) for k, v in row.items() if v is not None}
+        return key
+
+    for table in (*model.highlighted, "footnotes"):
+        for row in paper.rows.get(table, []):
+            parent = add(table, row)
+            for child, _ in model.children.get(table, []):
+                if child in model.orphan_children:
+                    rows = model.orphan_children[child].get(str(row[specs[table].primary_key[0]]), [])
+                    for child_row in rows:
+                        related[parent].append(add(child, child_row))
+    for table in model.highlighted:
+        for child, column in model.children.get(table, []):
+            if child in model.orphan_children:
+                continue
+            for row in paper.rows.get(child, []):
+                if row.get(column) is not None:
+                    parent = f"{table}/{row[column]}"
+                    related[parent].append(add(child, row))
+    for row in list(records.values()):
+        work_id = row.get("work_id")
+        if work_id in model.works:
+            add("works", model.works[work_id])
+    return records, {k: sorted(set(v)) for k, v in sorted(related.items())}
+
+
+def compact_rows(records: Mapping[str, Mapping[str, Any]], specs: Mapping[str, TableSpec]) -> dict[str, list]:
+    """Records as value lists in each table's column order (the page's script rebuilds them): the
+    column names are not repeated in every record."""
+    rows: dict[str, list] = defaultdict(list)
+    for key, record in sorted(records.items()):
+        table = key.split("/", 1)[0]
+        rows[table].append([record.get(f["name"]) for f in specs[table].schema["fields"]])
+    return dict(sorted(rows.items()))
+
+
+def tables_meta(specs: Mapping[str, TableSpec]) -> dict[str, Any]:
+    """Per table: primary key, columns with their descriptions, foreign keys by column (for the JS)."""
+    meta = {}
+    for name, spec in sorted(specs.items()):
+        fks = {fields[0]: table for fields, table, _ in spec.foreign_keys if len(fields) == 1}
+        meta[name] = {
+            "key": spec.primary_key,
+            "fields": [f["name"] for f in spec.schema["fields"]],
+            "descriptions": {
+                f["name"]: " ".join(str(f.get("description", "")).split()) for f in spec.schema["fields"]
+            },
+            "fks": fks,
+        }
+    return meta
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def _page(title: str, body: str, depth: int, data: str = "") -> str:
+    up = "../" * depth
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title>"
+        f'<link rel="stylesheet" href="{up}assets/site.css"></head>\n<body>{body}{data}'
+        f'<script src="{up}assets/tables.js"></script><script src="{up}assets/site.js"></script>'
+        "</body></html>\n"
+    )
+
+
+def _byline(document: Mapping[str, Any]) -> str:
+    parts = [document.get("author"), document.get("date_published")]
+    series = document.get("series")
+    if series:
+        parts.append(f"{series} #{document['series_number']}" if document.get("series_number") else series)
+    return " · ".join(_esc(p) for p in parts if p)
+
+
+def kind_counts(highlights: Iterable[Highlight]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for h in highlights:
+        counts[h.kind] += 1
+    return counts
+
+
+def _toggles(counts: Mapping[str, int]) -> str:
+    boxes = "".join(
+        f'<label class="toggle"><input type="checkbox" checked data-kind="{_esc(kind)}">'
+        f'<span class="swatch k-{_slug(kind)}"></span> {_esc(kind)} <span class="n">{count}</span></label>'
+        for kind, count in counts.items()
+    )
+    return f'<fieldset class="toggles"><legend>Show on the text</legend>{boxes}</fieldset>'
+
+
+def paper_page(paper: PaperRecords, package_dir: Path, model: SiteModel, version: str) -> str:
+    """The HTML of one paper's page."""
+    document = paper.document
+    highlights = highlights_for(paper, model.specs)
+    records, related = page_records(paper, model)
+    anchors = {h.record: h.anchor for h in reversed(highlights)}
+    for note in paper.rows.get("footnotes", []):
+        anchors[record_key("footnotes", model.specs["footnotes"], note)] = f"fn-{note['number']}"
+    for key, row in records.items():
+        if key.startswith("works/"):
+            anchors[key] = f"work-{_slug(row['work_id'])}"
+    text_path = package_dir / str(document.get("text_path") or "")
+    published = (
+        bool(document.get("full_text_published")) and text_path.is_file() and document.get("text_path")
+    )
+    if published:
+        text = text_path.read_text(encoding="utf-8")
+        main = render_text(paper, text, highlights)
+    else:
+        by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for h in highlights:
+            row = records.get(h.record, {})
+            label = row.get("label") or row.get("edtf") or row.get("entity_id") or h.record.split("/", 1)[1]
+            by_kind[h.kind].append((h.record, str(label)))
+        note = (
+            '<p class="closed">The text of this paper is not published (its metadata does not set '
+            "<code>full_text: true</code>); its records are listed by kind.</p>"
+        )
+        main = note + records_list_html(by_kind)
+    names = {
+        v: model.names[v]
+        for r in records.values()
+        for v in r.values()
+        if isinstance(v, str) and v in model.names
+    }
+    data = {
+        "document_id": document["document_id"],
+        "rows": compact_rows(records, model.specs),
+        "related": related,
+        "anchors": anchors,
+        "names": dict(sorted(names.items())),
+    }
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace(
+        "</", "<\\/"
+    )
+    script = f'<script type="application/json" id="page-data">{payload}</script>'
+    body = (
+        '<a class="skip" href="#main">Skip to the text</a>'
+        '<header><p class="crumbs"><a href="../index.html">All papers</a> · '
+        f"dataset version {_esc(version)}</p>"
+        f"<h1>{_esc(document.get('title') or document['document_id'])}</h1>"
+        f'<p class="byline">{_byline(document)}</p>{_toggles(kind_counts(highlights))}'
+        '<p class="keys">Keys: <kbd>n</kbd>/<kbd>p</kbd> next/previous highlight, <kbd>Enter</kbd> show its '
+        "record, <kbd>Esc</kbd> back to the text.</p></header>"
+        f'<div class="layout"><main id="main" tabindex="-1">{main}'
+        f"{works_html(paper, model.works, model.specs)}{timeline_html(paper, anchors, model.specs)}</main>"
+        '<aside id="panel" aria-live="polite" aria-label="record"><p class="hint">Select a highlight to see '
+        "its record and a correction stub.</p></aside></div>"
+    )
+    return _page(str(document.get("title") or document["document_id"]), body, 1, script)
+
+
+def index_page(
+    papers: list[PaperRecords], counts: Mapping[str, Mapping[str, int]], version: str, title: str
+) -> str:
+    kinds = sorted({k for c in counts.values() for k in c})
+    head = "".join(f'<th scope="col">{_esc(k)}</th>' for k in kinds)
+    rows = []
+    for paper in papers:
+        document = paper.document
+        document_id = document["document_id"]
+        cells = "".join(f'<td class="num">{counts[document_id].get(k, 0)}</td>' for k in kinds)
+        rows.append(
+            f'<tr><td><a href="papers/{_esc(_slug(document_id))}.html">'
+            f"{_esc(document.get('title') or document_id)}</a><br>"
+            f'<span class="id">{_esc(document_id)}</span></td><td>{_esc(document.get("author") or "")}</td>'
+            f"<td>{_esc(document.get('date_published') or '')}</td>"
+            f"<td>{'yes' if document.get('full_text_published') else 'no'}</td>{cells}</tr>"
+        )
+    body = (
+        f'<header><h1>{_esc(title)}</h1><p class="byline">Dataset version {_esc(version)} · '
+        f"{len(papers)} papers. Counts are records per kind.</p></header>"
+        '<main id="main"><div class="scroll"><table class="index"><thead><tr><th scope="col">paper</th>'
+        f'<th scope="col">author</th><th scope="col">date</th><th scope="col">text</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div></main>"
+    )
+    return _page(title, body, 0)
+
+
+def build_site(package_dir: Path, out_dir: Path) -> Path:
+    """Write the site for the package under package_dir into out_dir (index.html, papers/, assets/)."""
+    descriptor, specs, frames = read_package(package_dir)
+    version = str(descriptor.get("version", ""))
+    model = site_model(specs, frames)
+    papers = papers_records(specs, frames)
+    (out_dir / "papers").mkdir(parents=True, exist_ok=True)
+    (out_dir / "assets").mkdir(exist_ok=True)
+    assets = resources.files("pipeline.package").joinpath("site_assets")
+    for name in ASSETS:
+        (out_dir / "assets" / name).write_text(
+            assets.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    tables = json.dumps(tables_meta(specs), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    (out_dir / "assets" / "tables.js").write_text(f"window.TABLES = {tables};\n", encoding="utf-8")
+    counts = {}
+    for paper in papers:
+        counts[paper.document["document_id"]] = kind_counts(highlights_for(paper, specs))
+        page = paper_page(paper, package_dir, model, version)
+        (out_dir / "papers" / f"{_slug(paper.document['document_id'])}.html").write_text(
+            page, encoding="utf-8"
+        )
+    title = str(descriptor.get("title") or descriptor.get("name") or "Papers")
+    (out_dir / "index.html").write_text(index_page(papers, counts, version, title), encoding="utf-8")
+    return out_dir
+
+
+def site_command(root: Path, out: Path) -> int:
+    """`papers-dataset site OUT`: the reader site of the package under root."""
+    if out.exists() and any(out.iterdir()) and not (out / "index.html").is_file():
+        raise RuntimeError(f"{out}: not empty and not a site written before; choose an empty folder")
+    if (out / "papers").is_dir():
+        shutil.rmtree(out / "papers")  # pages of papers no longer in the package go too
+    build_site(root, out)
+    print(f"site: {out / 'index.html'} ({len(os.listdir(out / 'papers'))} papers)")
+    return 0
