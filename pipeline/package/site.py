@@ -32,7 +32,7 @@ ASSETS = ("site.css", "site.js")
 # are split by entity type, so persons, places and organisations toggle apart.
 HIGHLIGHT_TABLES = (
     ("mentions", "entity_type", None),
-    ("unlinked_names", None, "unlinked name"),
+    ("unlinked_names", None, "unlinked person"),
     ("time_expressions", None, "time expression"),
     ("events", None, "event"),
     ("claims", None, "claim"),
@@ -51,6 +51,7 @@ class Highlight:
     record: str
     anchor: str
     href: str | None = None
+    order: int = 0
 
 
 @dataclass
@@ -110,7 +111,7 @@ def papers_records(specs: Mapping[str, TableSpec], frames: Mapping[str, pl.DataF
 def highlights_for(paper: PaperRecords, specs: Mapping[str, TableSpec]) -> list[Highlight]:
     """Every record of the paper with offsets, as a highlight of its kind, in text order."""
     found = []
-    for table, kind_column, label in HIGHLIGHT_TABLES:
+    for order, (table, kind_column, label) in enumerate(HIGHLIGHT_TABLES):
         spec = specs.get(table)
         if spec is None:
             continue
@@ -120,7 +121,7 @@ def highlights_for(paper: PaperRecords, specs: Mapping[str, TableSpec]) -> list[
             kind = str(row.get(kind_column) or table) if kind_column else str(label)
             key = record_key(table, spec, row)
             href = f"#work-{_slug(row['work_id'])}" if row.get("work_id") and table == "citations" else None
-            found.append(Highlight(row["char_start"], row["char_end"], kind, key, "", href))
+            found.append(Highlight(row["char_start"], row["char_end"], kind, key, "", href, order))
     found.sort(key=lambda h: (h.start, -h.end, h.kind, h.record))
     for number, highlight in enumerate(found, 1):
         highlight.anchor = f"h{number}"
@@ -431,10 +432,11 @@ def _byline(document: Mapping[str, Any]) -> str:
 
 
 def kind_counts(highlights: Iterable[Highlight]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
+    """Records per kind, kinds in the order of HIGHLIGHT_TABLES (entity types by name)."""
+    counts: dict[tuple[int, str], int] = defaultdict(int)
     for h in highlights:
-        counts[h.kind] += 1
-    return counts
+        counts[(h.order, h.kind)] += 1
+    return {kind: counts[(order, kind)] for order, kind in sorted(counts)}
 
 
 def _toggles(counts: Mapping[str, int]) -> str:
@@ -528,7 +530,8 @@ def index_page(
     body = (
         f'<header><h1>{_esc(title)}</h1><p class="byline">Dataset version {_esc(version)} · '
         f"{len(papers)} papers. Counts are records per kind.</p></header>"
-        '<main id="main"><div class="scroll"><table class="index"><thead><tr><th scope="col">paper</th>'
+        '<main id="main" class="wide"><div class="scroll"><table class="index"><thead><tr>'
+        '<th scope="col">paper</th>'
         f'<th scope="col">author</th><th scope="col">date</th><th scope="col">text</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></main>"
     )

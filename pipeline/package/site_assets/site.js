@@ -160,8 +160,9 @@
     box.addEventListener("change", function () {
       var kind = slug(box.getAttribute("data-kind"));
       document.body.classList.toggle("hide-" + kind, !box.checked);
-      document.querySelectorAll(".hl.k-" + kind + ":not(.cont)").forEach(function (n) {
-        n.setAttribute("tabindex", box.checked ? "0" : "-1");
+      document.querySelectorAll(".hl.k-" + kind).forEach(function (n) {
+        n.classList.toggle("off", !box.checked);
+        if (!n.classList.contains("cont")) n.setAttribute("tabindex", box.checked ? "0" : "-1");
       });
     });
   });
