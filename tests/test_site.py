@@ -169,6 +169,8 @@ def test_the_site_of_the_committed_package_builds_within_ten_cpu_seconds(tmp_pat
 @pytest.fixture(scope="module")
 def browser():
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the browser tests: .ci/run installs chromium and chromium-driver")
         pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
