@@ -259,3 +259,28 @@ def shot(browser, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(folder / name))
     assert (folder / name).stat().st_size > 10_000
+
+
+def test_crossing_highlights_are_drawn_in_pieces_that_spell_each_span():
+    """Two records that cross (an event "signed the treaty in Riga", a claim "the treaty in Riga in 1921"),
+    a time expression inside one of them and a note marker inside both."""
+    from pipeline.package.site import Highlight, render_span
+
+    text = "Litvinov signed the treaty in Riga in 1921, he said."
+    spans = [
+        Highlight(9, 34, "event", "events/e1", "h1"),
+        Highlight(16, 42, "claim", "claims/c1", "h2"),
+        Highlight(38, 42, "time expression", "time_expressions/t1", "h3"),
+    ]
+    spans.sort(key=lambda h: (h.start, -h.end))
+    html = render_span(
+        text, 0, len(text), spans, [h.start for h in spans], {34: ['<sup class="fnref">7</sup>']}
+    )
+    page = HighlightText()
+    page.feed(html)
+    for h in spans:
+        assert "".join(page.text[h.record]) == text[h.start : h.end]
+    assert (
+        html.count('id="h2"') == 1 and 'class="hl k-claim cont"' in html
+    )  # the claim goes on after the event
+    assert page.stack == []  # every tag closed

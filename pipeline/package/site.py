@@ -128,7 +128,21 @@ def highlights_for(paper: PaperRecords, specs: Mapping[str, TableSpec]) -> list[
     return found
 
 
+EMPHASIS_TAGS = {"italic": "em", "bold": "strong"}
+
+
+def emphasis_for(paper: PaperRecords) -> list[Highlight]:
+    """The paper's emphasis spans (titles, foreign words in italics), drawn as <em>/<strong>, no record."""
+    return [
+        Highlight(row["char_start"], row["char_end"], f"emphasis-{row['style']}", "", "")
+        for row in paper.rows.get("emphasis_spans", [])
+        if row.get("style") in EMPHASIS_TAGS and row.get("char_start") is not None
+    ]
+
+
 def _open_tag(highlight: Highlight, first: bool) -> str:
+    if not highlight.record:
+        return f"<{EMPHASIS_TAGS[highlight.kind.removeprefix('emphasis-')]}>"
     tag = "a" if highlight.href else "span"
     attributes = [
         f'class="hl k-{_slug(highlight.kind)}{"" if first else " cont"}"',
@@ -145,6 +159,8 @@ def _open_tag(highlight: Highlight, first: bool) -> str:
 
 
 def _close_tag(highlight: Highlight) -> str:
+    if not highlight.record:
+        return f"</{EMPHASIS_TAGS[highlight.kind.removeprefix('emphasis-')]}>"
     return "</a>" if highlight.href else "</span>"
 
 
@@ -208,6 +224,9 @@ def _marker(note: Mapping[str, Any]) -> str:
 
 def render_text(paper: PaperRecords, text: str, highlights: list[Highlight]) -> str:
     """The body's blocks and the notes, each rendered once from the text."""
+    highlights = sorted(
+        [*highlights, *emphasis_for(paper)], key=lambda h: (h.start, -h.end, h.kind, h.record)
+    )
     starts = [h.start for h in highlights]
     notes = sorted(paper.rows.get("footnotes", []), key=lambda n: n["number"])
     markers: dict[int, list[str]] = defaultdict(list)
