@@ -309,11 +309,22 @@ def timeline_html(paper: PaperRecords, anchors: Mapping[str, str], specs) -> str
     first, last = events[0]["date_earliest"].isoformat(), dt.date.fromordinal(high).isoformat()
     svg = (
         f'<svg class="strip" viewBox="0 0 1000 40" role="img" aria-label="events from {first} to {last}">'
-        f'{"".join(dots)}<text x="10" y="38">{first}</text>'
-        f'<text x="990" y="38" text-anchor="end">{last}</text>'
-        "</svg>"
+        f"{_year_ticks(low, high)}{''.join(dots)}</svg>"
     )
     return f'<section id="timeline"><h2>Timeline of events</h2>{svg}<ol>{"".join(items)}</ol></section>'
+
+
+def _year_ticks(low: int, high: int) -> str:
+    """Labels for the timeline strip: 1 January of every year, or every 2, 5, 10 ... years (at most 10)."""
+    first, last = dt.date.fromordinal(low).year, dt.date.fromordinal(high).year
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if (last - first) / s <= 10)
+    span = max(high - low, 1)
+    ticks = []
+    for year in range(first + (-first) % step, last + 1, step):
+        x = 10 + 980 * (dt.date(year, 1, 1).toordinal() - low) / span
+        if 0 <= x <= 1000:
+            ticks.append(f'<text x="{x:.1f}" y="38" text-anchor="middle">{year}</text>')
+    return "".join(ticks)
 
 
 def records_list_html(highlights_by_kind: Mapping[str, list[tuple[str, str]]]) -> str:

@@ -151,6 +151,14 @@
     else if (hl) { var first = document.getElementById(page.anchors[hl.getAttribute("data-rec")]); select(first || hl); }
   });
 
+  // A link to a highlight (the timeline's, or a shared address ending in #h12) also opens its record.
+  function followHash() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.classList.contains("hl")) select(target);
+  }
+  window.addEventListener("hashchange", followHash);
+  followHash();
+
   function hidden(node) { return document.body.classList.contains("hide-" + slug(node.getAttribute("data-kind"))); }
   function stops() {
     return Array.prototype.filter.call(document.querySelectorAll(".hl[tabindex='0']"), function (n) { return !hidden(n); });
