@@ -497,11 +497,18 @@ def paper_page(paper: PaperRecords, package_dir: Path, model: SiteModel, version
         text = text_path.read_text(encoding="utf-8")
         main = render_text(paper, text, highlights)
     else:
-        by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kind_counts(highlights)}
         for h in highlights:
             row = records.get(h.record, {})
-            label = row.get("label") or row.get("edtf") or row.get("entity_id") or h.record.split("/", 1)[1]
-            by_kind[h.kind].append((h.record, str(label)))
+            what = (
+                row.get("label")
+                or row.get("edtf")
+                or model.names.get(row.get("entity_id"))
+                or row.get("kind")
+                or row.get("reference_type")
+            )
+            record_id = h.record.split("/", 1)[1]
+            by_kind[h.kind].append((h.record, f"{record_id}: {what}" if what else record_id))
         note = (
             '<p class="closed">The text of this paper is not published (its metadata does not set '
             "<code>full_text: true</code>); its records are listed by kind.</p>"
