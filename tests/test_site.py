@@ -284,3 +284,41 @@ def test_crossing_highlights_are_drawn_in_pieces_that_spell_each_span():
         html.count('id="h2"') == 1 and 'class="hl k-claim cont"' in html
     )  # the claim goes on after the event
     assert page.stack == []  # every tag closed
+
+
+def _luminance(css_colour: str) -> float:
+    """Relative luminance (WCAG 2) of an rgb()/rgba() colour as the browser reports it."""
+    values = [float(v) for v in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3]]
+    linear = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in values]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_kind_keeps_the_text_readable(browser, site):
+    """WCAG AA: text on each kind's highlight colour has a contrast ratio of at least 4.5."""
+    from selenium.webdriver.common.by import By
+
+    document_id = documents()[0]["document_id"]
+    open_page(browser, site / "papers" / f"{document_id}.html")
+    kinds = [b.get_attribute("data-kind") for b in browser.find_elements(By.CSS_SELECTOR, ".toggles input")]
+    assert len(kinds) >= 5
+    for kind in kinds:
+        element = browser.find_element(By.CSS_SELECTOR, f'.hl[data-kind="{kind}"]')
+        background = element.value_of_css_property("background-color")
+        if background == "rgba(0, 0, 0, 0)":
+            background = browser.find_element(By.TAG_NAME, "body").value_of_css_property("background-color")
+        darker, lighter = sorted((_luminance(background), _luminance(element.value_of_css_property("color"))))
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, kind
+
+
+def test_the_site_and_database_commands(tmp_path, capsys):
+    from pipeline.orchestration.cli import main
+
+    assert main(["--root", str(REPO_ROOT), "site", str(tmp_path / "site")]) == 0
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert main(["--root", str(REPO_ROOT), "database", "--out", str(tmp_path / "package.duckdb")]) == 0
+    assert (tmp_path / "package.duckdb").is_file()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["--root", str(REPO_ROOT), "site", str(tmp_path / "other")]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "other" / "notes.txt").is_file()
