@@ -324,6 +324,11 @@ def _year_ticks(low: int, high: int) -> str:
         x = 10 + 980 * (dt.date(year, 1, 1).toordinal() - low) / span
         if 0 <= x <= 1000:
             ticks.append(f'<text x="{x:.1f}" y="38" text-anchor="middle">{year}</text>')
+    if not ticks:  # all within one year: its first and last dates
+        ticks = [
+            f'<text x="10" y="38">{dt.date.fromordinal(low).isoformat()}</text>',
+            f'<text x="990" y="38" text-anchor="end">{dt.date.fromordinal(high).isoformat()}</text>',
+        ]
     return "".join(ticks)
 
 
