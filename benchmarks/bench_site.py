@@ -4,7 +4,9 @@ Run: ``.venv/bin/python benchmarks/bench_site.py [PACKAGE_ROOT] [--browser]`` (d
 committed package). Targets (issue 35): 10 s for the committed package, 60 s for the 354-paper dev corpus
 (built as in the developers' guide). The figure is CPU time of this process (the machine is shared, so
 wall time says little). With ``--browser`` every page is then opened in headless Chromium (Debian's
-chromium and chromium-driver) and its console errors are counted; the site is written to a temporary folder.
+chromium and chromium-driver): its console errors are counted, and in each paper page a toggle must hide
+its kind without moving it, and a note marker and a claim's note link must scroll to the note. The site is
+written to a temporary folder.
 """
 
 from __future__ import annotations
@@ -28,8 +30,52 @@ FLAGS = (
 )
 
 
+# Run in each paper page: a toggle hides its kind without moving it, a note marker and a claim's note link
+# (in the record panel) scroll to the note; returns the problems found.
+PAGE_CHECKS = """
+var problems = [];
+function inView(id) {
+  var target = document.getElementById(id);
+  if (!target) return false;
+  var r = target.getBoundingClientRect();
+  return r.top > -2 && r.top < window.innerHeight - 10;
+}
+var box = document.querySelector('.toggles input');
+if (box) {
+  var kind = box.getAttribute('data-kind');
+  var hl = document.querySelector('.hl[data-kind="' + kind + '"]');
+  var before = hl.getBoundingClientRect();
+  box.click();
+  var style = getComputedStyle(hl);
+  if (style.backgroundColor !== 'rgba(0, 0, 0, 0)' ||
+      (style.borderBottomStyle !== 'none' && style.borderBottomColor !== 'rgba(0, 0, 0, 0)')) {
+    problems.push('toggle ' + kind + ' left it visible');
+  }
+  var after = hl.getBoundingClientRect();
+  if (before.top !== after.top || before.left !== after.left) problems.push('toggle ' + kind + ' moved it');
+  box.click();
+}
+var marker = document.querySelector('sup.fnref a');
+if (marker) {
+  marker.click();
+  if (!inView(marker.getAttribute('href').slice(1))) problems.push('marker did not reach its note');
+}
+var claims = document.querySelectorAll('.hl.k-claim:not(.cont)');
+for (var i = 0; i < claims.length; i++) {
+  claims[i].click();
+  var link = document.querySelector('#panel a[href^="#fn-"]');
+  if (link) {
+    link.click();
+    if (!inView(link.getAttribute('href').slice(1))) problems.push('claim note link did not scroll');
+    break;
+  }
+}
+return problems;
+"""
+
+
 def check_pages(site: Path) -> tuple[int, list[str]]:
-    """Open the index and every paper page; the pages with console errors, with the first error."""
+    """Open the index and every paper page; the pages with console errors or failed checks."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -45,9 +91,10 @@ def check_pages(site: Path) -> tuple[int, list[str]]:
     try:
         for page in pages:
             driver.get(page.as_uri())
+            problems = driver.execute_script(PAGE_CHECKS) if page.parent.name == "papers" else []
             errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-            if errors or not driver.find_elements("css selector", "h1"):
-                failed.append(f"{page.name}: {errors[:1]}")
+            if errors or problems or not driver.find_elements("css selector", "h1"):
+                failed.append(f"{page.name}: {errors[:1]} {problems}")
     finally:
         driver.quit()
     return len(pages), failed
@@ -73,7 +120,7 @@ def main() -> None:
             opened, failed = check_pages(site)
             print(
                 f"  Chromium: {opened} pages opened in {time.perf_counter() - started:.0f} s wall, "
-                f"{len(failed)} with console errors"
+                f"{len(failed)} with console errors or failed checks"
             )
             for line in failed[:20]:
                 print(f"    {line}")
