@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.package.site import HIGHLIGHT_TABLES, build_site
+from pipeline.package.site import build_site
+from pipeline.package.site_text import HIGHLIGHT_TABLES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -264,7 +265,7 @@ def shot(browser, name: str) -> None:
 def test_crossing_highlights_are_drawn_in_pieces_that_spell_each_span():
     """Two records that cross (an event "signed the treaty in Riga", a claim "the treaty in Riga in 1921"),
     a time expression inside one of them and a note marker inside both."""
-    from pipeline.package.site import Highlight, render_span
+    from pipeline.package.site_text import Highlight, render_span
 
     text = "Litvinov signed the treaty in Riga in 1921, he said."
     spans = [

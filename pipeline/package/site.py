@@ -11,14 +11,12 @@ another change adds shows up without a change here. No server: plain files that 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import os
 import shutil
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,59 +24,24 @@ from typing import Any
 import polars as pl
 
 from pipeline.package.database import TableSpec, table_specs
+from pipeline.package.site_text import (
+    HIGHLIGHT_TABLES,
+    Highlight,
+    PaperRecords,
+    esc,
+    highlights_for,
+    record_key,
+    render_text,
+    slug,
+)
 
 ASSETS = ("site.css", "site.js")
-# The record kinds shown on the text, in the order of their toggles: (table, kind column, label). Mentions
-# are split by entity type, so persons, places and organisations toggle apart.
-HIGHLIGHT_TABLES = (
-    ("mentions", "entity_type", None),
-    ("unlinked_names", None, "unlinked person"),
-    ("time_expressions", None, "time expression"),
-    ("events", None, "event"),
-    ("claims", None, "claim"),
-    ("citations", None, "citation"),
-)
-BLOCK_TAGS = {"heading": "h2", "quote": "blockquote"}
-
-
-@dataclass
-class Highlight:
-    """One record's span on the text; a span that crosses another is drawn in pieces."""
-
-    start: int
-    end: int
-    kind: str
-    record: str
-    anchor: str
-    href: str | None = None
-    order: int = 0
-
-
-@dataclass
-class PaperRecords:
-    """The rows of one paper, by table, and what the page needs to link them."""
-
-    document: dict[str, Any]
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
-
-
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
-
-
-def record_key(table: str, spec: TableSpec, row: Mapping[str, Any]) -> str:
-    """``table/<primary key>``, a composite key joined with "|" as corrections/ writes it."""
-    return f"{table}/" + "|".join(str(row[c]) for c in spec.primary_key)
 
 
 # --- reading the package ----------------------------------------------------------------------------
@@ -105,159 +68,12 @@ def papers_records(specs: Mapping[str, TableSpec], frames: Mapping[str, pl.DataF
     return list(papers.values())
 
 
-# --- the text with its highlights -------------------------------------------------------------------
-
-
-def highlights_for(paper: PaperRecords, specs: Mapping[str, TableSpec]) -> list[Highlight]:
-    """Every record of the paper with offsets, as a highlight of its kind, in text order."""
-    found = []
-    for order, (table, kind_column, label) in enumerate(HIGHLIGHT_TABLES):
-        spec = specs.get(table)
-        if spec is None:
-            continue
-        for row in paper.rows.get(table, []):
-            if row.get("char_start") is None or row.get("char_end") is None:
-                continue
-            kind = str(row.get(kind_column) or table) if kind_column else str(label)
-            key = record_key(table, spec, row)
-            href = f"#work-{_slug(row['work_id'])}" if row.get("work_id") and table == "citations" else None
-            found.append(Highlight(row["char_start"], row["char_end"], kind, key, "", href, order))
-    found.sort(key=lambda h: (h.start, -h.end, h.kind, h.record))
-    for number, highlight in enumerate(found, 1):
-        highlight.anchor = f"h{number}"
-    return found
-
-
-EMPHASIS_TAGS = {"italic": "em", "bold": "strong"}
-
-
-def emphasis_for(paper: PaperRecords) -> list[Highlight]:
-    """The paper's emphasis spans (titles, foreign words in italics), drawn as <em>/<strong>, no record."""
-    return [
-        Highlight(row["char_start"], row["char_end"], f"emphasis-{row['style']}", "", "")
-        for row in paper.rows.get("emphasis_spans", [])
-        if row.get("style") in EMPHASIS_TAGS and row.get("char_start") is not None
-    ]
-
-
-def _open_tag(highlight: Highlight, first: bool) -> str:
-    if not highlight.record:
-        return f"<{EMPHASIS_TAGS[highlight.kind.removeprefix('emphasis-')]}>"
-    tag = "a" if highlight.href else "span"
-    attributes = [
-        f'class="hl k-{_slug(highlight.kind)}{"" if first else " cont"}"',
-        f'data-rec="{_esc(highlight.record)}"',
-        f'data-kind="{_esc(highlight.kind)}"',
-    ]
-    if first:
-        attributes += [f'id="{highlight.anchor}"', 'tabindex="0"']
-    else:
-        attributes.append('tabindex="-1"')
-    if highlight.href:
-        attributes.append(f'href="{highlight.href}"')
-    return f"<{tag} {' '.join(attributes)}>"
-
-
-def _close_tag(highlight: Highlight) -> str:
-    if not highlight.record:
-        return f"</{EMPHASIS_TAGS[highlight.kind.removeprefix('emphasis-')]}>"
-    return "</a>" if highlight.href else "</span>"
-
-
-def render_span(
-    text: str,
-    start: int,
-    end: int,
-    highlights: list[Highlight],
-    starts: list[int],
-    markers: Mapping[int, list[str]],
-) -> str:
-    """text[start:end] as HTML, highlights nested by offsets (crossing ones drawn in pieces), note markers
-    inserted at their offsets."""
-    first = bisect_left(starts, start)
-    inside = [h for h in highlights[first : bisect_left(starts, end)] if h.end > h.start]
-    # Highlights that began before this block (none in practice) are clipped to it.
-    points = {start, end}
-    for h in inside:
-        points.update((h.start, min(h.end, end)))
-    points.update(p for p in markers if start <= p <= end)
-    ordered = sorted(points)
-    pending = sorted(inside, key=lambda h: (h.start, -h.end, h.kind))
-    stack: list[Highlight] = []
-    opened: set[str] = set()
-    parts: list[str] = []
-    index = 0
-    for number, point in enumerate(ordered):
-        closing = [h for h in stack if min(h.end, end) <= point]
-        if closing:
-            depth = min(stack.index(h) for h in closing)
-            for h in reversed(stack[depth:]):
-                parts.append(_close_tag(h))
-            keep = [h for h in stack[depth:] if h not in closing]
-            del stack[depth:]
-            for h in keep:
-                parts.append(_open_tag(h, False))
-                stack.append(h)
-        parts.extend(markers.get(point, ()))
-        while index < len(pending) and pending[index].start <= point:
-            h = pending[index]
-            index += 1
-            if min(h.end, end) <= point:
-                continue
-            parts.append(_open_tag(h, h.anchor not in opened))
-            opened.add(h.anchor)
-            stack.append(h)
-        if number + 1 < len(ordered):
-            parts.append(_esc(text[point : ordered[number + 1]]))
-    for h in reversed(stack):
-        parts.append(_close_tag(h))
-    return "".join(parts)
-
-
-def _marker(note: Mapping[str, Any]) -> str:
-    number = note["number"]
-    return (
-        f'<sup class="fnref"><a id="fnref-{number}" href="#fn-{number}" '
-        f'aria-label="note {number}">{number}</a></sup>'
-    )
-
-
-def render_text(paper: PaperRecords, text: str, highlights: list[Highlight]) -> str:
-    """The body's blocks and the notes, each rendered once from the text."""
-    highlights = sorted(
-        [*highlights, *emphasis_for(paper)], key=lambda h: (h.start, -h.end, h.kind, h.record)
-    )
-    starts = [h.start for h in highlights]
-    notes = sorted(paper.rows.get("footnotes", []), key=lambda n: n["number"])
-    markers: dict[int, list[str]] = defaultdict(list)
-    for note in notes:
-        if note.get("marker_offset") is not None:
-            markers[note["marker_offset"]].append(_marker(note))
-    blocks = []
-    for block in sorted(paper.rows.get("paragraphs", []), key=lambda p: p["char_start"]):
-        kind = block.get("block_kind") or "p"
-        tag = BLOCK_TAGS.get(kind, "p")
-        body = render_span(text, block["char_start"], block["char_end"], highlights, starts, markers)
-        blocks.append(
-            f'<{tag} class="blk blk-{_slug(kind)}" id="{_esc(block["paragraph_id"])}">{body}</{tag}>'
-        )
-    items = []
-    for note in notes:
-        number = note["number"]
-        body = render_span(text, note["char_start"], note["char_end"], highlights, starts, {})
-        back = f' <a class="back" href="#fnref-{number}" aria-label="back to the text">↩</a>'
-        back = back if note.get("marker_offset") is not None else ""
-        items.append(f'<li id="fn-{number}" value="{number}" data-rec="">{body}{back}</li>')
-    notes_html = f'<section id="notes"><h2>Notes</h2><ol>{"".join(items)}</ol></section>' if items else ""
-    return f'<div id="text" class="text">{"".join(blocks)}</div>{notes_html}'
-
-
 # --- page parts -------------------------------------------------------------------------------------
 
 
 def _chicago(text: str) -> str:
     """A work's Chicago rendering with its *italics* as <em>."""
-    pieces = _esc(text).split("*")
+    pieces = esc(text).split("*")
     return "".join(f"<em>{p}</em>" if i % 2 else p for i, p in enumerate(pieces))
 
 
@@ -268,10 +84,10 @@ def works_html(paper: PaperRecords, works: Mapping[str, Mapping[str, Any]], spec
     items = []
     for work_id in cited:
         work = works.get(work_id, {})
-        key = _esc(record_key("works", specs["works"], work)) if work else ""
+        key = esc(record_key("works", specs["works"], work)) if work else ""
         label = _chicago(work.get("chicago") or work_id)
         items.append(
-            f'<li id="work-{_slug(work_id)}"><span class="hl k-work" tabindex="0" data-rec="{key}" '
+            f'<li id="work-{slug(work_id)}"><span class="hl k-work" tabindex="0" data-rec="{key}" '
             f'data-kind="work">{label}</span></li>'
         )
     return f'<section id="works"><h2>Works cited</h2><ol>{"".join(items)}</ol></section>'
@@ -296,15 +112,15 @@ def timeline_html(paper: PaperRecords, anchors: Mapping[str, str], specs) -> str
         x2 = 10 + 980 * (event["date_latest"].toordinal() - low) / span
         title = f"{event.get('edtf') or ''} {event.get('label') or event['event_id']}"
         dots.append(
-            f'<a href="#{target or ""}" aria-hidden="true" tabindex="-1"><title>{_esc(title)}</title>'
+            f'<a href="#{target or ""}" aria-hidden="true" tabindex="-1"><title>{esc(title)}</title>'
             f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="20" y2="20"/><circle cx="{x:.1f}" cy="20" r="5"/></a>'
         )
-        link = f'<a href="#{target}">{_esc(event.get("label") or event["event_id"])}</a>' if target else ""
-        link = link or _esc(event.get("label") or event["event_id"])
+        link = f'<a href="#{target}">{esc(event.get("label") or event["event_id"])}</a>' if target else ""
+        link = link or esc(event.get("label") or event["event_id"])
         items.append(
-            f'<li><time datetime="{_esc(event["date_earliest"].isoformat())}">'
-            f"{_esc(event.get('edtf'))}</time>"
-            f' {link} <span class="etype">{_esc(event.get("event_type") or "")}</span></li>'
+            f'<li><time datetime="{esc(event["date_earliest"].isoformat())}">'
+            f"{esc(event.get('edtf'))}</time>"
+            f' {link} <span class="etype">{esc(event.get("event_type") or "")}</span></li>'
         )
     first, last = events[0]["date_earliest"].isoformat(), dt.date.fromordinal(high).isoformat()
     svg = (
@@ -337,12 +153,12 @@ def records_list_html(highlights_by_kind: Mapping[str, list[tuple[str, str]]]) -
     sections = []
     for kind, records in highlights_by_kind.items():
         items = "".join(
-            f'<li><span class="hl k-{_slug(kind)}" tabindex="0" data-rec="{_esc(key)}" '
-            f'data-kind="{_esc(kind)}">'
-            f"{_esc(label)}</span></li>"
+            f'<li><span class="hl k-{slug(kind)}" tabindex="0" data-rec="{esc(key)}" '
+            f'data-kind="{esc(kind)}">'
+            f"{esc(label)}</span></li>"
             for key, label in records
         )
-        sections.append(f'<section class="kind-list"><h3>{_esc(kind)}</h3><ul>{items}</ul></section>')
+        sections.append(f'<section class="kind-list"><h3>{esc(kind)}</h3><ul>{items}</ul></section>')
     return '<div id="records" class="text">' + "".join(sections) + "</div>"
 
 
@@ -451,7 +267,7 @@ def _page(title: str, body: str, depth: int, data: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(title)}</title>"
+        f"<title>{esc(title)}</title>"
         f'<link rel="stylesheet" href="{up}assets/site.css"></head>\n<body>{body}{data}'
         f'<script src="{up}assets/tables.js"></script><script src="{up}assets/site.js"></script>'
         "</body></html>\n"
@@ -463,7 +279,7 @@ def _byline(document: Mapping[str, Any]) -> str:
     series = document.get("series")
     if series:
         parts.append(f"{series} #{document['series_number']}" if document.get("series_number") else series)
-    return " · ".join(_esc(p) for p in parts if p)
+    return " · ".join(esc(p) for p in parts if p)
 
 
 def kind_counts(highlights: Iterable[Highlight]) -> dict[str, int]:
@@ -476,8 +292,8 @@ def kind_counts(highlights: Iterable[Highlight]) -> dict[str, int]:
 
 def _toggles(counts: Mapping[str, int]) -> str:
     boxes = "".join(
-        f'<label class="toggle"><input type="checkbox" checked data-kind="{_esc(kind)}">'
-        f'<span class="swatch k-{_slug(kind)}"></span> {_esc(kind)} <span class="n">{count}</span></label>'
+        f'<label class="toggle"><input type="checkbox" checked data-kind="{esc(kind)}">'
+        f'<span class="swatch k-{slug(kind)}"></span> {esc(kind)} <span class="n">{count}</span></label>'
         for kind, count in counts.items()
     )
     return f'<fieldset class="toggles"><legend>Show on the text</legend>{boxes}</fieldset>'
@@ -493,7 +309,7 @@ def paper_page(paper: PaperRecords, package_dir: Path, model: SiteModel, version
         anchors[record_key("footnotes", model.specs["footnotes"], note)] = f"fn-{note['number']}"
     for key, row in records.items():
         if key.startswith("works/"):
-            anchors[key] = f"work-{_slug(row['work_id'])}"
+            anchors[key] = f"work-{slug(row['work_id'])}"
     text_path = package_dir / str(document.get("text_path") or "")
     published = (
         bool(document.get("full_text_published")) and text_path.is_file() and document.get("text_path")
@@ -539,8 +355,8 @@ def paper_page(paper: PaperRecords, package_dir: Path, model: SiteModel, version
     body = (
         '<a class="skip" href="#main">Skip to the text</a>'
         '<header><p class="crumbs"><a href="../index.html">All papers</a> · '
-        f"dataset version {_esc(version)}</p>"
-        f"<h1>{_esc(document.get('title') or document['document_id'])}</h1>"
+        f"dataset version {esc(version)}</p>"
+        f"<h1>{esc(document.get('title') or document['document_id'])}</h1>"
         f'<p class="byline">{_byline(document)}</p>{_toggles(kind_counts(highlights))}'
         '<p class="keys">Keys: <kbd>n</kbd>/<kbd>p</kbd> next/previous highlight, <kbd>Enter</kbd> show its '
         "record, <kbd>Esc</kbd> back to the text.</p></header>"
@@ -556,21 +372,21 @@ def index_page(
     papers: list[PaperRecords], counts: Mapping[str, Mapping[str, int]], version: str, title: str
 ) -> str:
     kinds = sorted({k for c in counts.values() for k in c})
-    head = "".join(f'<th scope="col">{_esc(k)}</th>' for k in kinds)
+    head = "".join(f'<th scope="col">{esc(k)}</th>' for k in kinds)
     rows = []
     for paper in papers:
         document = paper.document
         document_id = document["document_id"]
         cells = "".join(f'<td class="num">{counts[document_id].get(k, 0)}</td>' for k in kinds)
         rows.append(
-            f'<tr><td><a href="papers/{_esc(_slug(document_id))}.html">'
-            f"{_esc(document.get('title') or document_id)}</a><br>"
-            f'<span class="id">{_esc(document_id)}</span></td><td>{_esc(document.get("author") or "")}</td>'
-            f"<td>{_esc(document.get('date_published') or '')}</td>"
+            f'<tr><td><a href="papers/{esc(slug(document_id))}.html">'
+            f"{esc(document.get('title') or document_id)}</a><br>"
+            f'<span class="id">{esc(document_id)}</span></td><td>{esc(document.get("author") or "")}</td>'
+            f"<td>{esc(document.get('date_published') or '')}</td>"
             f"<td>{'yes' if document.get('full_text_published') else 'no'}</td>{cells}</tr>"
         )
     body = (
-        f'<header><h1>{_esc(title)}</h1><p class="byline">Dataset version {_esc(version)} · '
+        f'<header><h1>{esc(title)}</h1><p class="byline">Dataset version {esc(version)} · '
         f"{len(papers)} papers. Counts are records per kind.</p></header>"
         '<main id="main" class="wide"><div class="scroll"><table class="index"><thead><tr>'
         '<th scope="col">paper</th>'
@@ -599,7 +415,7 @@ def build_site(package_dir: Path, out_dir: Path) -> Path:
     for paper in papers:
         counts[paper.document["document_id"]] = kind_counts(highlights_for(paper, specs))
         page = paper_page(paper, package_dir, model, version)
-        (out_dir / "papers" / f"{_slug(paper.document['document_id'])}.html").write_text(
+        (out_dir / "papers" / f"{slug(paper.document['document_id'])}.html").write_text(
             page, encoding="utf-8"
         )
     title = str(descriptor.get("title") or descriptor.get("name") or "Papers")
