@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from pipeline.package.site import build_site
-from pipeline.package.site_text import HIGHLIGHT_TABLES
+from pipeline.package.site_text import HIGHLIGHT_TABLES, note_anchor
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -130,9 +130,12 @@ def test_footnotes_are_linked_both_ways(site):
         notes = pl.read_parquet(REPO_ROOT / "data" / "parquet" / "footnotes.parquet").filter(
             pl.col("document_id") == document["document_id"]
         )
-        for number in notes.filter(pl.col("marker_offset").is_not_null())["number"]:
-            assert {f"fn-{number}", f"fnref-{number}"} <= page.ids
-            assert f"#fn-{number}" in page.hrefs and f"#fnref-{number}" in page.hrefs
+        marked = notes.filter(pl.col("marker_offset").is_not_null())
+        assert marked.height
+        for note in marked.iter_rows(named=True):
+            note_id, marker_id = note_anchor(note), note_anchor(note, back=True)
+            assert {note_id, marker_id} <= page.ids
+            assert f"#{note_id}" in page.hrefs and f"#{marker_id}" in page.hrefs
 
 
 def test_citations_link_to_their_works(site):
@@ -218,21 +221,21 @@ def test_a_claims_footnote_link_scrolls_to_the_note(browser, site):
         pl.col("footnote_id").is_not_null()
     )
     claim = claims.row(0, named=True)
-    notes = pl.read_parquet(REPO_ROOT / "data" / "parquet" / "footnotes.parquet")
-    (note_number,) = notes.filter(pl.col("footnote_id") == claim["footnote_id"])["number"].to_list()
+    note = {"footnote_id": claim["footnote_id"]}
+    note_id, marker_id = note_anchor(note), note_anchor(note, back=True)
     open_page(browser, site / "papers" / f"{claim['document_id']}.html")
     browser.find_element(By.CSS_SELECTOR, f'.hl[data-rec="claims/{claim["claim_id"]}"]:not(.cont)').click()
     panel = browser.find_element(By.ID, "panel")
     assert claim["claim_id"] in panel.text
     shot(browser, "claim-and-record.png")
-    assert not in_view(browser, f"fn-{note_number}")
-    panel.find_element(By.CSS_SELECTOR, f'a[href="#fn-{note_number}"]').click()
-    assert browser.execute_script("return location.hash") == f"#fn-{note_number}"
-    assert in_view(browser, f"fn-{note_number}")
+    assert not in_view(browser, note_id)
+    panel.find_element(By.CSS_SELECTOR, f'a[href="#{note_id}"]').click()
+    assert browser.execute_script("return location.hash") == f"#{note_id}"
+    assert in_view(browser, note_id)
     shot(browser, "note-reached-from-claim.png")
     # and back from the note to its marker in the text
-    browser.find_element(By.CSS_SELECTOR, f"#fn-{note_number} a.back").click()
-    assert in_view(browser, f"fnref-{note_number}")
+    browser.find_element(By.ID, note_id).find_element(By.CSS_SELECTOR, "a.back").click()
+    assert in_view(browser, marker_id)
 
 
 def test_a_toggle_hides_a_kind_without_moving_the_text(browser, site):

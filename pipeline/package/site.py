@@ -30,6 +30,7 @@ from pipeline.package.site_text import (
     PaperRecords,
     esc,
     highlights_for,
+    note_anchor,
     record_key,
     render_text,
     slug,
@@ -306,7 +307,7 @@ def paper_page(paper: PaperRecords, package_dir: Path, model: SiteModel, version
     records, related = page_records(paper, model)
     anchors = {h.record: h.anchor for h in reversed(highlights)}
     for note in paper.rows.get("footnotes", []):
-        anchors[record_key("footnotes", model.specs["footnotes"], note)] = f"fn-{note['number']}"
+        anchors[record_key("footnotes", model.specs["footnotes"], note)] = note_anchor(note)
     for key, row in records.items():
         if key.startswith("works/"):
             anchors[key] = f"work-{slug(row['work_id'])}"

@@ -171,10 +171,16 @@ def render_span(
     return "".join(parts)
 
 
+def note_anchor(note: Mapping[str, Any], back: bool = False) -> str:
+    """The element ID of a note (or, with back, of its marker): from its footnote_id, which is unique,
+    where note numbers might restart within a paper."""
+    return f"{'fnref' if back else 'fn'}-{slug(note['footnote_id'])}"
+
+
 def _marker(note: Mapping[str, Any]) -> str:
     number = note["number"]
     return (
-        f'<sup class="fnref"><a id="fnref-{number}" href="#fn-{number}" '
+        f'<sup class="fnref"><a id="{note_anchor(note, back=True)}" href="#{note_anchor(note)}" '
         f'aria-label="note {number}">{number}</a></sup>'
     )
 
@@ -200,8 +206,8 @@ def render_text(paper: PaperRecords, text: str, highlights: list[Highlight]) -> 
     for note in notes:
         number = note["number"]
         body = render_span(text, note["char_start"], note["char_end"], highlights, starts, {})
-        back = f' <a class="back" href="#fnref-{number}" aria-label="back to the text">↩</a>'
+        back = f' <a class="back" href="#{note_anchor(note, back=True)}" aria-label="back to the text">↩</a>'
         back = back if note.get("marker_offset") is not None else ""
-        items.append(f'<li id="fn-{number}" value="{number}" data-rec="">{body}{back}</li>')
+        items.append(f'<li id="{note_anchor(note)}" value="{number}">{body}{back}</li>')
     notes_html = f'<section id="notes"><h2>Notes</h2><ol>{"".join(items)}</ol></section>' if items else ""
     return f'<div id="text" class="text">{"".join(blocks)}</div>{notes_html}'
