@@ -257,7 +257,12 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
         save_changelog,
     )
     from pipeline.package.publish import DatasetMetadata
-    from pipeline.package.release import build_release, default_release_path, write_root_metadata
+    from pipeline.package.release import (
+        build_release,
+        build_release_database,
+        default_release_path,
+        write_root_metadata,
+    )
 
     version = DatasetMetadata.load(root / "dataset.yaml").version
     history = Changelog.read(root / "CHANGELOG.md")
@@ -272,6 +277,8 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
     if save_changelog(root / "CHANGELOG.md", history):
         print(f"CHANGELOG.md: the [Unreleased] entry is now [{version}] - {date}")
     print(f"release: {path} ({path.stat().st_size} bytes)")
+    database = build_release_database(root, path)
+    print(f"database: {database} ({database.stat().st_size} bytes)")
     print(f"next: commit CHANGELOG.md and the package, then `git tag v{version}`")
     return 0
 
@@ -436,6 +443,10 @@ def main(argv: list[str] | None = None) -> int:
         "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
     )
     release_parser.add_argument("--date", default=dt.date.today().isoformat(), help="release date (ISO)")
+    database_parser = sub.add_parser("database", help="write the package as a DuckDB database with its keys")
+    database_parser.add_argument("--out", type=Path, help="file (default: dist/<name>-<version>.duckdb)")
+    site_parser = sub.add_parser("site", help="write the static reader site (index and a page per paper)")
+    site_parser.add_argument("out", type=Path, help="folder to write the site into")
     zenodo_parser = sub.add_parser("zenodo", help="upload the release to Zenodo (ZENODO_TOKEN)")
     zenodo_parser.add_argument("--zip", type=Path, help="release zip (default: dist/<name>-<version>.zip)")
     zenodo_parser.add_argument(
@@ -491,6 +502,14 @@ def main(argv: list[str] | None = None) -> int:
             return references(root, args)
         if args.command == "release":
             return release(root, args.out, args.since, args.date)
+        if args.command == "database":
+            from pipeline.package.database import database_command
+
+            return database_command(root, args.out)
+        if args.command == "site":
+            from pipeline.package.site import site_command
+
+            return site_command(root, args.out)
         return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
     except Exception as exc:
         if args.debug:
