@@ -207,11 +207,13 @@ def _user_error(error):
 
 
 def _report_failure(result) -> int:
+    mixed = False
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
             if os.environ.get(DEBUG_ENV):
                 print(error.to_string(), file=sys.stderr)
+            mixed = mixed or _user_error(error).cls_name == "PackageMixedError"
             message = _user_error(error).message.strip()
             message = message.split(": ", 1)[1] if message.startswith("pipeline.") else message
             print(f"error in {event.step_key}: {message}", file=sys.stderr)
@@ -221,8 +223,35 @@ def _report_failure(result) -> int:
                 f"check failed: {check.asset_key.to_user_string()}.{check.check_name}: {check.description}",
                 file=sys.stderr,
             )
-    print("the run failed; the previous package was left unchanged", file=sys.stderr)
+    if mixed:
+        print("the run failed and left the package half swapped (see above)", file=sys.stderr)
+    else:
+        print("the run failed; the previous package was left unchanged", file=sys.stderr)
     return 1
+
+
+def check(root: Path) -> int:
+    """Verify the package on disk: descriptor, sizes, hashes, types, keys and foreign keys of every
+    resource, and each Parquet file against its CSV twin. 0 when valid, 1 with the errors otherwise."""
+    from pipeline.package.publish import validate_staged_package
+
+    descriptor = root / "datapackage.json"
+    if not descriptor.is_file():
+        print(f"error: {descriptor}: not found; build the package first (./run.sh)", file=sys.stderr)
+        return 1
+    errors = validate_staged_package(descriptor)
+    if errors:
+        for line in errors[:50]:
+            print(f"  {line}", file=sys.stderr)
+        more = f" (and {len(errors) - 50} more)" if len(errors) > 50 else ""
+        print(
+            f"error: the package in {root} is not valid{more}; rebuild it with `papers-dataset build --full` "
+            "(./run.sh --full)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{descriptor}: valid (descriptor, sizes, hashes, types, keys, foreign keys, Parquet twins)")
+    return 0
 
 
 def changelog(root: Path, since: str | None) -> int:
@@ -267,8 +296,8 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
     history, is_new = release_history(history, diff, version, date, label)
     if not is_new:
         print(f"version {version} is already released and the package is that release; rebuilding its zip")
-    write_root_metadata(root)
     path = build_release(root, out or default_release_path(root), changelog_text=history.text)
+    write_root_metadata(root)
     if save_changelog(root / "CHANGELOG.md", history):
         print(f"CHANGELOG.md: the [Unreleased] entry is now [{version}] - {date}")
     print(f"release: {path} ({path.stat().st_size} bytes)")
@@ -367,10 +396,18 @@ def _one_error(exc: BaseException) -> str:
     from pipeline.package.corrections import CorrectionError
     from pipeline.package.publish import PublishError
     from pipeline.package.release import ReleaseError
-    from pipeline.package.swap import PackageLockedError
+    from pipeline.package.swap import PackageLockedError, SwapError
     from pipeline.text.ingest import InputError
 
-    ours = (InputError, CorrectionError, ChangelogError, PublishError, PackageLockedError, ReleaseError)
+    ours = (
+        InputError,
+        CorrectionError,
+        ChangelogError,
+        PublishError,
+        PackageLockedError,
+        SwapError,
+        ReleaseError,
+    )
     if isinstance(exc, ours) or type(exc).__module__.startswith("pipeline."):
         return str(exc)
     if isinstance(exc, OSError) and exc.filename:
@@ -424,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="check every row with pandera and validate every resource with frictionless, changed or not",
     )
+    sub.add_parser("check", help="verify the package on disk (descriptor, hashes, sizes, foreign keys)")
     log_parser = sub.add_parser("changelog", help="write the CHANGELOG entry against the last release")
     log_parser.add_argument(
         "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
@@ -481,6 +519,10 @@ def main(argv: list[str] | None = None) -> int:
                     full_check=args.full_check,
                     dask_address=args.dask_address,
                 )
+        if args.command == "check":
+            return check(root)
+        if args.command in ("changelog", "release") and check(root) != 0:
+            return 1
         if args.command == "changelog":
             return changelog(root, args.since)
         if args.command == "authority" and args.authority_command == "suggest":
