@@ -68,12 +68,37 @@ def _report_left_out(left_out: dict[str, list[str]], kept: set[str]) -> None:
     )
 
 
+class DaskAddressError(RuntimeError):
+    """Nothing answers at the Dask scheduler address given."""
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail at once, with what to do, when nothing answers at a Dask scheduler address (instead of
+    Dagster's 'the run failed' after the client's half-minute of retries)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or 8786), timeout=timeout):
+            return
+    except OSError as exc:
+        raise DaskAddressError(
+            f"--dask-address {address}: no Dask scheduler answers there ({exc.strerror or exc}); start one "
+            "(`dask scheduler`) or check the address, or leave --dask-address out for a local cluster"
+        ) from None
+
+
 def _run_dask_documents(root: Path, instance, rebuild_all: bool, address: str | None) -> bool:
     """Build the changed papers on a Dask cluster: the scheduler at ``address``, or a local cluster of 2."""
     from dagster import execute_job, reconstructable
 
     from pipeline.orchestration.definitions import dask_documents_job
 
+    if address:
+        _check_reachable(address)
+    # Read by the client and by the worker processes it starts (dask-config/logging.yaml says why).
+    os.environ.setdefault("DASK_CONFIG", str(Path(__file__).with_name("dask-config")))
     cluster = (
         {"existing": {"address": address}}
         if address
@@ -115,7 +140,14 @@ def build(
     count = len(inputs.documents)
     state = BuildState.load(root)
     if not (full or full_check) and is_up_to_date(inputs, state):
-        print(f"documents: 0 of {count} to (re)build, {count} up to date; the package is up to date")
+        failing = len(state.left_out)
+        if failing:
+            print(
+                f"documents: 0 of {count} to (re)build, {count - failing} up to date, {failing} left out "
+                "(unchanged since they failed; fix them and build again)"
+            )
+        else:
+            print(f"documents: 0 of {count} to (re)build, {count} up to date; the package is up to date")
         if state.left_out:
             _report_left_out(state.left_out, set(state.kept_previous))
             return 1
@@ -365,6 +397,16 @@ def authority_reconcile(draft: Path, out: Path | None, timeout: float) -> int:
     counts = reconcile_entries(entries, lambda name: search_wikidata(name, timeout))
     (out or draft).write_text(draft_yaml(entries, data.get("unresolved_surnames")), encoding="utf-8")
     print(", ".join(f"{key} {value}" for key, value in counts.items()) + f" -> {out or draft}")
+    if counts["failed"]:
+        first = next(
+            e["proposal"]["wikidata_error"] for e in entries if e.get("proposal", {}).get("wikidata_error")
+        )
+        print(
+            f"error: {counts['failed']} look-up(s) failed ({first}); the draft keeps the reason in each "
+            "entry's proposal.wikidata_error. Check the connection and run `authority reconcile` again",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
