@@ -252,3 +252,31 @@ def test_the_release_readme_describes_each_table_whole_and_says_which_carry_offs
         fields = {f["name"] for f in resource["schema"]["fields"]}
         if "document_id" not in fields:
             assert f"`{resource['name']}`" in readme.split("carry no `document_id`")[0].rsplit(". ", 1)[-1]
+
+
+@pytest.mark.parametrize("failing_move", [2, 3, 4])
+def test_a_swap_that_fails_half_way_is_undone_and_says_so(tmp_path, monkeypatch, failing_move):
+    from pipeline.package import swap
+
+    root, staging = tmp_path / "root", tmp_path / "root" / ".staging-package-x"
+    for folder, content in ((root, "old"), (staging, "new")):
+        (folder / "data").mkdir(parents=True)
+        (folder / "data/table.csv").write_text(content)
+        (folder / "datapackage.json").write_text(content)
+        (folder / "text").mkdir()
+    real_replace, moves = os.replace, []
+
+    def replace(source, target):
+        moves.append((source, target))
+        if len(moves) == failing_move:  # the first move is the commit (staging -> pending)
+            raise PermissionError(13, "Permission denied", str(source))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(swap.os, "replace", replace)
+    with pytest.raises(swap.SwapError, match="the previous package was put back and is unchanged"):
+        swap.swap_in(staging, root)
+    monkeypatch.setattr(swap.os, "replace", real_replace)
+
+    assert (root / "datapackage.json").read_text() == "old"
+    assert (root / "data/table.csv").read_text() == "old"
+    assert sorted(p.name for p in root.iterdir()) == ["data", "datapackage.json", "text"]
