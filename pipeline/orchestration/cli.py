@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import sys
 import tempfile
@@ -266,11 +267,14 @@ def check(root: Path) -> int:
     """Verify the package on disk: descriptor, sizes, hashes, types, keys and foreign keys of every
     resource, and each Parquet file against its CSV twin. 0 when valid, 1 with the errors otherwise."""
     from pipeline.package.publish import validate_staged_package
+    from pipeline.package.release import package_files
 
     descriptor = root / "datapackage.json"
     if not descriptor.is_file():
         print(f"error: {descriptor}: not found; build the package first (./run.sh)", file=sys.stderr)
         return 1
+    # A file the package lists that is a link, or lies outside the package, is named as such first.
+    package_files(root, json.loads(descriptor.read_text(encoding="utf-8")))
     errors = validate_staged_package(descriptor)
     if errors:
         for line in errors[:50]:

@@ -293,7 +293,7 @@ def _safe_file(repo_root: Path, relative: str, what: str) -> Path:
     return path
 
 
-def _package_files(repo_root: Path, descriptor: Mapping[str, Any]) -> dict[str, Path]:
+def package_files(repo_root: Path, descriptor: Mapping[str, Any]) -> dict[str, Path]:
     """datapackage.json and exactly the files its resources list (never what else lies in the folders)."""
     files = {"datapackage.json": _safe_file(repo_root, "datapackage.json", "the release")}
     for resource in descriptor.get("resources", []):
@@ -382,7 +382,7 @@ def release_contents(repo_root: Path, changelog_text: str | None = None) -> dict
     meta = load_dataset_meta(repo_root)
     documents = read_documents(repo_root)
     descriptor = _check_package(repo_root, meta, documents)
-    contents = {name: path.read_bytes() for name, path in _package_files(repo_root, descriptor).items()}
+    contents = {name: path.read_bytes() for name, path in package_files(repo_root, descriptor).items()}
     for name in REPO_FILES:
         if not (repo_root / name).exists():
             raise ReleaseError(f"{repo_root / name}: not found; it belongs in the release")
