@@ -37,10 +37,12 @@ def test_empty_file_is_rejected(tmp_path):
         read_document(folder, tmp_path)
 
 
-def test_unknown_metadata_field_is_rejected(tmp_path):
-    _doc(tmp_path, "paper", b"Text.\n", "id: paper\nauthors: X\n")
+def test_unknown_metadata_field_is_rejected_when_the_paper_is_read(tmp_path):
+    folder = _doc(tmp_path, "paper", b"Text.\n", "id: paper\nauthors: X\n")
+    # Finding the papers takes the ID only: one paper's bad metadata leaves that paper out, not the build.
+    assert discover_documents(tmp_path / "raw") == {"paper": folder}
     with pytest.raises(InputError, match=r"metadata\.yaml: unknown metadata field 'authors'"):
-        discover_documents(tmp_path / "raw")
+        read_document(folder, tmp_path)
 
 
 def test_bad_document_id_is_rejected(tmp_path):
@@ -85,22 +87,22 @@ def test_front_matter_followed_by_text_is_read(tmp_path):
 
 
 def test_metadata_as_a_list_says_what_to_do(tmp_path):
-    _doc(tmp_path, "paper", b"Text.\n", "- title: A paper\n- language: en\n")
+    folder = _doc(tmp_path, "paper", b"Text.\n", "- title: A paper\n- language: en\n")
     with pytest.raises(InputError, match=r"metadata\.yaml: expected metadata fields .* got a list; remove"):
-        discover_documents(tmp_path / "raw")
+        read_document(folder, tmp_path)
 
 
 def test_metadata_that_is_not_utf8_names_its_line(tmp_path):
     folder = _doc(tmp_path, "paper", b"Text.\n")
     (folder / "metadata.yaml").write_bytes("language: en\ntitle: Caf\xe9\n".encode("latin-1"))
     with pytest.raises(InputError, match=r"metadata\.yaml:2: not valid UTF-8"):
-        discover_documents(tmp_path / "raw")
+        read_document(folder, tmp_path)
 
 
 def test_broken_metadata_yaml_names_its_line(tmp_path):
-    _doc(tmp_path, "paper", b"Text.\n", "language: en\ntitle: [unclosed\n")
+    folder = _doc(tmp_path, "paper", b"Text.\n", "language: en\ntitle: [unclosed\n")
     with pytest.raises(InputError, match=r"metadata\.yaml:\d: not valid YAML"):
-        discover_documents(tmp_path / "raw")
+        read_document(folder, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -202,6 +204,7 @@ def test_cli_help_works_and_commands_fail_cleanly_with_a_list_as_metadata(tmp_pa
     root = tmp_path / "corpus"
     _doc(root, "paper", b"Text.\n", "- title: A paper\n")
     shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    shutil.copytree(REPO_ROOT / "authority", root / "authority")
     env_help = subprocess.run(
         [sys.executable, "-m", "pipeline.orchestration.cli", "--help"],
         capture_output=True,
@@ -212,7 +215,8 @@ def test_cli_help_works_and_commands_fail_cleanly_with_a_list_as_metadata(tmp_pa
     assert env_help.returncode == 0 and "usage: papers-dataset" in env_help.stdout
     result = _cli(root, "build")
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        f"error: {root / 'raw/paper/metadata.yaml'}: expected metadata fields (key: value lines, e.g. "
+    assert "Traceback" not in result.stderr
+    assert (
+        f"{root / 'raw/paper/metadata.yaml'}: expected metadata fields (key: value lines, e.g. "
         "'title: ...'), got a list; remove the leading '- ' if the fields are written as a list"
-    ]
+    ) in result.stderr

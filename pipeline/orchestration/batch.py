@@ -168,12 +168,20 @@ def _start_worker(root: Path, corrections: list[fixes.Correction]) -> None:
 
 def start_pool_worker(root: Path, document_ids: list[str]) -> None:
     """A worker process's start (`head_start`): the corrections, checked against these documents, read
-    here rather than sent by the process that starts the pool, which has not imported the pipeline."""
-    _start_worker(root, stages.load_corrections(stages.ProjectPaths(root), document_ids))
+    here rather than sent by the process that starts the pool, which has not imported the pipeline.
+
+    An input of the whole corpus that cannot be read (an authority file with a duplicate ID) is kept and
+    raised by each build, so the run stops with its message instead of a broken pool's traceback."""
+    try:
+        _start_worker(root, stages.load_corrections(stages.ProjectPaths(root), document_ids))
+    except Exception as exc:
+        _WORKER["start_error"] = str(exc)
 
 
 def build_and_store(document_id: str, entry: Path, fingerprint: str) -> stages.DocumentOutcome:
     """Build one paper with the worker's inputs (`_start_worker`) and store its outcome."""
+    if "start_error" in _WORKER:
+        raise stages.PipelineError(str(_WORKER["start_error"]))
     outcome = stages.build_document(
         _WORKER["paths"],  # type: ignore[arg-type]
         document_id,

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import sys
 import tempfile
@@ -68,12 +69,37 @@ def _report_left_out(left_out: dict[str, list[str]], kept: set[str]) -> None:
     )
 
 
+class DaskAddressError(RuntimeError):
+    """Nothing answers at the Dask scheduler address given."""
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail at once, with what to do, when nothing answers at a Dask scheduler address (instead of
+    Dagster's 'the run failed' after the client's half-minute of retries)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or 8786), timeout=timeout):
+            return
+    except OSError as exc:
+        raise DaskAddressError(
+            f"--dask-address {address}: no Dask scheduler answers there ({exc.strerror or exc}); start one "
+            "(`dask scheduler`) or check the address, or leave --dask-address out for a local cluster"
+        ) from None
+
+
 def _run_dask_documents(root: Path, instance, rebuild_all: bool, address: str | None) -> bool:
     """Build the changed papers on a Dask cluster: the scheduler at ``address``, or a local cluster of 2."""
     from dagster import execute_job, reconstructable
 
     from pipeline.orchestration.definitions import dask_documents_job
 
+    if address:
+        _check_reachable(address)
+    # Read by the client and by the worker processes it starts (dask-config/logging.yaml says why).
+    os.environ.setdefault("DASK_CONFIG", str(Path(__file__).with_name("dask-config")))
     cluster = (
         {"existing": {"address": address}}
         if address
@@ -115,7 +141,14 @@ def build(
     count = len(inputs.documents)
     state = BuildState.load(root)
     if not (full or full_check) and is_up_to_date(inputs, state):
-        print(f"documents: 0 of {count} to (re)build, {count} up to date; the package is up to date")
+        failing = len(state.left_out)
+        if failing:
+            print(
+                f"documents: 0 of {count} to (re)build, {count - failing} up to date, {failing} left out "
+                "(unchanged since they failed; fix them and build again)"
+            )
+        else:
+            print(f"documents: 0 of {count} to (re)build, {count} up to date; the package is up to date")
         if state.left_out:
             _report_left_out(state.left_out, set(state.kept_previous))
             return 1
@@ -207,11 +240,13 @@ def _user_error(error):
 
 
 def _report_failure(result) -> int:
+    mixed = False
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
             if os.environ.get(DEBUG_ENV):
                 print(error.to_string(), file=sys.stderr)
+            mixed = mixed or _user_error(error).cls_name == "PackageMixedError"
             message = _user_error(error).message.strip()
             message = message.split(": ", 1)[1] if message.startswith("pipeline.") else message
             print(f"error in {event.step_key}: {message}", file=sys.stderr)
@@ -221,8 +256,38 @@ def _report_failure(result) -> int:
                 f"check failed: {check.asset_key.to_user_string()}.{check.check_name}: {check.description}",
                 file=sys.stderr,
             )
-    print("the run failed; the previous package was left unchanged", file=sys.stderr)
+    if mixed:
+        print("the run failed and left the package half swapped (see above)", file=sys.stderr)
+    else:
+        print("the run failed; the previous package was left unchanged", file=sys.stderr)
     return 1
+
+
+def check(root: Path) -> int:
+    """Verify the package on disk: descriptor, sizes, hashes, types, keys and foreign keys of every
+    resource, and each Parquet file against its CSV twin. 0 when valid, 1 with the errors otherwise."""
+    from pipeline.package.publish import validate_staged_package
+    from pipeline.package.release import package_files
+
+    descriptor = root / "datapackage.json"
+    if not descriptor.is_file():
+        print(f"error: {descriptor}: not found; build the package first (./run.sh)", file=sys.stderr)
+        return 1
+    # A file the package lists that is a link, or lies outside the package, is named as such first.
+    package_files(root, json.loads(descriptor.read_text(encoding="utf-8")))
+    errors = validate_staged_package(descriptor)
+    if errors:
+        for line in errors[:50]:
+            print(f"  {line}", file=sys.stderr)
+        more = f" (and {len(errors) - 50} more)" if len(errors) > 50 else ""
+        print(
+            f"error: the package in {root} is not valid{more}; rebuild it with `papers-dataset build --full` "
+            "(./run.sh --full)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{descriptor}: valid (descriptor, sizes, hashes, types, keys, foreign keys, Parquet twins)")
+    return 0
 
 
 def changelog(root: Path, since: str | None) -> int:
@@ -272,8 +337,8 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
     history, is_new = release_history(history, diff, version, date, label)
     if not is_new:
         print(f"version {version} is already released and the package is that release; rebuilding its zip")
-    write_root_metadata(root)
     path = build_release(root, out or default_release_path(root), changelog_text=history.text)
+    write_root_metadata(root)
     if save_changelog(root / "CHANGELOG.md", history):
         print(f"CHANGELOG.md: the [Unreleased] entry is now [{version}] - {date}")
     print(f"release: {path} ({path.stat().st_size} bytes)")
@@ -343,6 +408,16 @@ def authority_reconcile(draft: Path, out: Path | None, timeout: float) -> int:
     counts = reconcile_entries(entries, lambda name: search_wikidata(name, timeout))
     (out or draft).write_text(draft_yaml(entries, data.get("unresolved_surnames")), encoding="utf-8")
     print(", ".join(f"{key} {value}" for key, value in counts.items()) + f" -> {out or draft}")
+    if counts["failed"]:
+        first = next(
+            e["proposal"]["wikidata_error"] for e in entries if e.get("proposal", {}).get("wikidata_error")
+        )
+        print(
+            f"error: {counts['failed']} look-up(s) failed ({first}); the draft keeps the reason in each "
+            "entry's proposal.wikidata_error. Check the connection and run `authority reconcile` again",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -374,10 +449,18 @@ def _one_error(exc: BaseException) -> str:
     from pipeline.package.corrections import CorrectionError
     from pipeline.package.publish import PublishError
     from pipeline.package.release import ReleaseError
-    from pipeline.package.swap import PackageLockedError
+    from pipeline.package.swap import PackageLockedError, SwapError
     from pipeline.text.ingest import InputError
 
-    ours = (InputError, CorrectionError, ChangelogError, PublishError, PackageLockedError, ReleaseError)
+    ours = (
+        InputError,
+        CorrectionError,
+        ChangelogError,
+        PublishError,
+        PackageLockedError,
+        SwapError,
+        ReleaseError,
+    )
     if isinstance(exc, ours) or type(exc).__module__.startswith("pipeline."):
         return str(exc)
     if isinstance(exc, OSError) and exc.filename:
@@ -431,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="check every row with pandera and validate every resource with frictionless, changed or not",
     )
+    sub.add_parser("check", help="verify the package on disk (descriptor, hashes, sizes, foreign keys)")
     log_parser = sub.add_parser("changelog", help="write the CHANGELOG entry against the last release")
     log_parser.add_argument(
         "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
@@ -492,6 +576,10 @@ def main(argv: list[str] | None = None) -> int:
                     full_check=args.full_check,
                     dask_address=args.dask_address,
                 )
+        if args.command == "check":
+            return check(root)
+        if args.command in ("changelog", "release") and check(root) != 0:
+            return 1
         if args.command == "changelog":
             return changelog(root, args.since)
         if args.command == "authority" and args.authority_command == "suggest":

@@ -332,7 +332,9 @@ def build_definitions(root: Path) -> Definitions:
             head_start.close()  # nothing else for the workers to do: their memory goes back now
         selection = batch.select_documents(inputs, store, config.full_check, saved, built, scratch)
         selection.saved_rows = ahead if selection.reused else None
-        selection.corrections = corrections
+        selection.corrections = fixes.without_left_out(
+            corrections, set(selection.left_out), selection.kept_previous
+        )
         problems = [str(p) for found in selection.left_out.values() for p in found]
         if config.strict and problems:
             raise stages.PipelineError("--strict: papers failed their checks:\n  " + "\n  ".join(problems))

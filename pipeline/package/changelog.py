@@ -526,7 +526,9 @@ def check_new_version(changelog: Changelog, version: str) -> None:
     newest = max(released, key=_version_key) if released else None
     if newest and _version_key(version) < _version_key(newest):
         raise ChangelogError(
-            f"dataset.yaml: version {version} is older than the released {newest}; set a newer version:"
+            f"dataset.yaml: version {version} is older than the released {newest}; set a newer version: "
+            f"in dataset.yaml (for example {next_version(newest, 'patch')}, see docs/versioning.md), "
+            "rebuild, and release again"
         )
 
 

@@ -488,6 +488,22 @@ def apply_record_corrections(
     return frame, applied
 
 
+def without_left_out(
+    corrections: Iterable[Correction], left_out: set[str], kept_previous: set[str]
+) -> list[Correction]:
+    """The corrections a build applies and accounts for once some papers are left out of it.
+
+    A left-out paper's problems (a text correction that no longer matches among them) are reported with
+    the paper, which must not stop the others: its text corrections are not expected to apply, and when
+    no earlier version of it is published its record corrections have no rows to apply to.
+    """
+    return [
+        c
+        for c in corrections
+        if c.document_id not in left_out or (c.kind != "text" and c.document_id in kept_previous)
+    ]
+
+
 def check_all_applied(corrections: Iterable[Correction], applied: Iterable[AppliedCorrection]) -> None:
     """At the end of a run: every correction applied exactly once, or a CorrectionError naming the others."""
     counts = Counter(a.correction.id for a in applied)

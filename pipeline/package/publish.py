@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -67,6 +68,12 @@ class DatasetMetadata:
         for key in ("name", "title", "version", "description", "licenses"):
             if key not in raw:
                 raise PublishError(f"{path}: missing {key!r}")
+        version = str(raw["version"])
+        if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+            raise PublishError(
+                f"{path}: version {version!r} is not a MAJOR.MINOR.PATCH version such as 0.2.0 "
+                "(no 'v', three numbers; see docs/versioning.md)"
+            )
         return cls(raw)
 
 

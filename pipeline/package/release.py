@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from pipeline.text.sentences import split_sentences
+
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
 REPO_FILES = ("LICENSE-DATA", "CHANGELOG.md")
@@ -291,7 +293,7 @@ def _safe_file(repo_root: Path, relative: str, what: str) -> Path:
     return path
 
 
-def _package_files(repo_root: Path, descriptor: Mapping[str, Any]) -> dict[str, Path]:
+def package_files(repo_root: Path, descriptor: Mapping[str, Any]) -> dict[str, Path]:
     """datapackage.json and exactly the files its resources list (never what else lies in the folders)."""
     files = {"datapackage.json": _safe_file(repo_root, "datapackage.json", "the release")}
     for resource in descriptor.get("resources", []):
@@ -310,6 +312,34 @@ def _table_rows(path: Path) -> int:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
+def _traced_sentence(descriptor: Mapping[str, Any]) -> str:
+    """Which tables' records carry document_id and offsets, and which do not, read from their schemas."""
+    tables = [
+        r for r in descriptor.get("resources", []) if r.get("type") == "table" and r.get("format") == "csv"
+    ]
+    columns = {r["name"]: {f["name"] for f in r["schema"]["fields"]} for r in tables}
+    spans = sorted(n for n, c in columns.items() if {"document_id", "char_start", "char_end"} <= c)
+    documents = sorted(n for n, c in columns.items() if "document_id" in c and n not in spans)
+    others = sorted(n for n, c in columns.items() if "document_id" not in c)
+
+    def listed(names: list[str]) -> str:
+        return ", ".join(f"`{n}`" for n in names)
+
+    parts = [
+        f"The records of {listed(spans)} carry `document_id` and character offsets (`char_start`, "
+        "`char_end`: Unicode code points, 0-based, end-exclusive) into `text/<document_id>.txt`, the "
+        "cleaned text of their paper."
+    ]
+    if documents:
+        parts.append(f"Those of {listed(documents)} carry `document_id` only.")
+    if others:
+        parts.append(
+            f"{listed(others)} hold corpus-wide records or links between records, and carry no "
+            "`document_id`: join them through their keys."
+        )
+    return " ".join(parts)
+
+
 def package_readme(repo_root: Path, descriptor: Mapping[str, Any]) -> bytes:
     """The README.md of the release: the data README template with the tables of this package filled in.
 
@@ -325,7 +355,8 @@ def package_readme(repo_root: Path, descriptor: Mapping[str, Any]) -> bytes:
         if resource.get("type") != "table" or resource.get("format") != "csv":
             continue
         description = " ".join(str(resource.get("description", "")).split())
-        first = description.split(". ")[0].rstrip(".") + "."
+        start, end = split_sentences(description)[0] if description else (0, 0)
+        first = description[start:end].rstrip(".") + "."
         count = _table_rows(repo_root / resource["path"])
         rows.append(f"| `{resource['name']}` | {count} | {first.replace('|', '/')} |")
     files = [
@@ -334,6 +365,7 @@ def package_readme(repo_root: Path, descriptor: Mapping[str, Any]) -> bytes:
         if r.get("type") != "table"
     ]
     values = {
+        "traced": _traced_sentence(descriptor),
         "title": str(descriptor.get("title", "")),
         "version": str(descriptor.get("version", "")),
         "description": " ".join(str(descriptor.get("description", "")).split()),
@@ -350,7 +382,7 @@ def release_contents(repo_root: Path, changelog_text: str | None = None) -> dict
     meta = load_dataset_meta(repo_root)
     documents = read_documents(repo_root)
     descriptor = _check_package(repo_root, meta, documents)
-    contents = {name: path.read_bytes() for name, path in _package_files(repo_root, descriptor).items()}
+    contents = {name: path.read_bytes() for name, path in package_files(repo_root, descriptor).items()}
     for name in REPO_FILES:
         if not (repo_root / name).exists():
             raise ReleaseError(f"{repo_root / name}: not found; it belongs in the release")

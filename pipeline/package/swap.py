@@ -27,6 +27,14 @@ class PackageLockedError(RuntimeError):
     """Another process is building or publishing the package in the same folder."""
 
 
+class SwapError(RuntimeError):
+    """The new package could not be moved into place; the message says whether the old one is intact."""
+
+
+class PackageMixedError(SwapError):
+    """A swap failed half way and could not be undone: the folder holds parts of two packages."""
+
+
 _held_locks: dict[Path, int] = {}
 
 
@@ -122,15 +130,70 @@ def recover_package(root: Path) -> list[str]:
     return notes
 
 
+def swap_problems(staging: Path, root: Path) -> list[str]:
+    """What would stop the swap half way, found before it starts: folders it cannot write, renames across
+    file systems. Moving a folder to another parent rewrites its ``..`` entry, so each published folder
+    must be writable itself, not only the package folder."""
+    problems = []
+    if not os.access(root, os.W_OK | os.X_OK):
+        problems.append(f"{root}: not writable, so the new package cannot be moved in")
+    device = staging.stat().st_dev
+    for entry in PACKAGE_ENTRIES:
+        path = root / entry
+        if not path.exists() or path.is_symlink():
+            continue
+        if path.stat().st_dev != device:
+            problems.append(f"{path}: on another file system than {staging.parent}; it cannot be swapped")
+        if path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
+            problems.append(f"{path}: not writable, so it cannot be moved aside for the new package")
+    return problems
+
+
+def _move_back(root: Path) -> None:
+    """Undo a move-in that failed half way: the new entries back to PENDING_DIR, the old ones back in
+    place, then the new package discarded."""
+    pending, previous = root / PENDING_DIR, root / PREVIOUS_DIR
+    for entry in reversed(PACKAGE_ENTRIES):
+        if not (previous / entry).exists() and not (previous / entry).is_symlink():
+            continue
+        if (root / entry).exists() or (root / entry).is_symlink():
+            os.replace(root / entry, pending / entry)
+        os.replace(previous / entry, root / entry)
+    shutil.rmtree(pending)
+    shutil.rmtree(previous)
+
+
 def swap_in(staging: Path, root: Path) -> None:
     """Commit a complete, validated staged package and move it into place.
 
-    The commit point is a single rename of the staging folder to PENDING_DIR: before it the old package
-    is the package, after it the new one is, and ``recover_package`` completes the move-in if the
-    process dies half way. Every package entry is staged (empty folders included), so the new package
-    replaces all of the old one.
+    What could stop the move half way (permissions, another file system) is checked first, while the old
+    package is still the package. The commit point is a single rename of the staging folder to
+    PENDING_DIR: before it the old package is the package, after it the new one is, and
+    ``recover_package`` completes the move-in if the process dies half way. A move-in that fails with an
+    error (not a kill) is undone at once, so the message can say which package is in place. Every
+    package entry is staged (empty folders included), so the new package replaces all of the old one.
     """
+    problems = swap_problems(staging, root)
+    if problems:
+        raise SwapError(
+            "the new package cannot be moved into place; the previous package is unchanged:\n  "
+            + "\n  ".join(problems)
+        )
     for entry in PACKAGE_ENTRIES[1:]:
         (staging / entry).mkdir(exist_ok=True)
     os.replace(staging, root / PENDING_DIR)
-    _move_in(root)
+    try:
+        _move_in(root)
+    except OSError as failed:
+        try:
+            _move_back(root)
+        except OSError as undo_failed:
+            raise PackageMixedError(
+                f"moving the new package into {root} failed ({failed}) and so did putting the previous one "
+                f"back ({undo_failed}): the folder holds parts of two packages. Fix the cause and build "
+                "again; the next build finishes moving the new package in"
+            ) from failed
+        raise SwapError(
+            f"moving the new package into {root} failed ({failed}); the previous package was put back "
+            "and is unchanged"
+        ) from failed

@@ -197,6 +197,14 @@ def decode_text(path: Path, data: bytes, allow_empty: bool = False) -> str:
         ) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\x00" in text:
+        at = text.index("\x00")
+        looks_utf16 = data.count(0) * 3 >= len(data)
+        hint = "it looks like UTF-16; " if looks_utf16 else ""
+        raise InputError(
+            f"{path}:{text.count(chr(10), 0, at) + 1}: holds NUL bytes (the first at offset {at}), which no "
+            f"text has; {hint}re-export the OCR text as UTF-8"
+        )
     if not text.strip() and not allow_empty:
         raise InputError(f"{path}: the file is empty")
     return text
@@ -233,6 +241,21 @@ def read_document(entry: Path, repo_root: Path) -> SourceDocument:
     )
 
 
+def _metadata_for_id(path: Path) -> dict[str, Any]:
+    """A paper's metadata as far as its ID needs it. Metadata that fails its checks is reported when the
+    paper itself is read (`read_document`), so that one paper's bad metadata leaves that paper out of
+    the build, not every paper."""
+    try:
+        return read_metadata(path)
+    except InputError:
+        try:
+            raw = yaml.safe_load(path.read_bytes())
+        except (yaml.YAMLError, ValueError):
+            return {}
+        found = raw.get("id") if isinstance(raw, dict) else None
+        return {"id": found} if isinstance(found, str) else {}
+
+
 def discover_documents(raw_dir: Path) -> dict[str, Path]:
     """Map document ID to raw/ entry, reading only metadata (cheap enough for Dagster's load time)."""
     found: dict[str, Path] = {}
@@ -240,7 +263,7 @@ def discover_documents(raw_dir: Path) -> dict[str, Path]:
         meta_path = (
             entry / METADATA_FILE if entry.is_dir() else entry.with_name(f"{entry.stem}.{METADATA_FILE}")
         )
-        meta = read_metadata(meta_path) if meta_path.exists() else {}
+        meta = _metadata_for_id(meta_path) if meta_path.exists() else {}
         document_id = _document_id(entry, meta, meta_path if meta_path.exists() else None)
         if document_id in found:
             raise InputError(f"{entry}: document id {document_id!r} is already used by {found[document_id]}")
