@@ -16,8 +16,10 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from pipeline.package.record_ids import stable_ids
 from pipeline.text.clean import CleanedDocument, clean_document
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,12 @@ def package_digest(root: Path) -> dict[str, str]:
         for p in files
         if p.exists()
     }
+
+
+def published_ids(text: str, tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Extractor output with the record IDs the build publishes (``record_ids``): what the specs check."""
+    ids = [f["document_id"][0] for f in tables.values() if "document_id" in f.columns and f.height]
+    return stable_ids(ids[0], text, tables) if ids else dict(tables)
 
 
 def copy_corpus(target: Path) -> Path:
