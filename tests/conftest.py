@@ -45,6 +45,18 @@ def published_ids(text: str, tables: dict[str, pl.DataFrame]) -> dict[str, pl.Da
     return stable_ids(ids[0], text, tables) if ids else dict(tables)
 
 
+def citation_of_note(root: Path, note: int, position: int = 1) -> str:
+    """The stable ID of a note's ``position``-th citation in the package under ``root``."""
+    notes = pl.read_csv(root / "data/csv/footnotes.csv", columns=["footnote_id", "number"])
+    citations = pl.read_csv(
+        root / "data/csv/citations.csv", columns=["citation_id", "footnote_id", "citation_number"]
+    )
+    found = citations.join(notes, on="footnote_id").filter(
+        (pl.col("number") == note) & (pl.col("citation_number") == position)
+    )
+    return found["citation_id"][0]
+
+
 def copy_corpus(target: Path) -> Path:
     """A corpus folder with the repository's inputs and no package yet."""
     target.mkdir(parents=True, exist_ok=True)

@@ -113,11 +113,22 @@ def _spans(frame: pl.DataFrame) -> tuple[list[int], list[int]]:
     return frame["char_start"].to_list(), frame["char_end"].to_list()
 
 
-def _unit_anchors(name: str, text: str, starts: list[int], ends: list[int]) -> list[str]:
+def _unplaced(name: str, provisional: str) -> str:
+    """The anchor of a record without a span (a note whose text is missing from the source): the
+    extractor's own ID, which for such records is the note's printed number."""
+    return _digest(name, "\x00unplaced", provisional)
+
+
+def _unit_anchors(
+    name: str, text: str, starts: list[int], ends: list[int], provisional: list[str]
+) -> list[str]:
     """A unit's anchor: its text and how many units of the table before it have the same text."""
     seen: dict[str, int] = {}
     anchors = []
-    for start, end in zip(starts, ends, strict=True):
+    for start, end, own_id in zip(starts, ends, provisional, strict=True):
+        if start is None or end is None:
+            anchors.append(_unplaced(name, own_id))
+            continue
         own = text[start:end]
         occurrence = seen.get(own, 0)
         seen[own] = occurrence + 1
@@ -126,11 +137,14 @@ def _unit_anchors(name: str, text: str, starts: list[int], ends: list[int]) -> l
 
 
 def _record_anchors(
-    name: str, text: str, starts: list[int], ends: list[int], units: list[_Unit]
+    name: str, text: str, starts: list[int], ends: list[int], units: list[_Unit], provisional: list[str]
 ) -> list[str]:
     """A record's anchor: its text, the unit it starts in, and its text's occurrence within the unit."""
     anchors = []
-    for start, end in zip(starts, ends, strict=True):
+    for start, end, own_id in zip(starts, ends, provisional, strict=True):
+        if start is None or end is None:
+            anchors.append(_unplaced(name, own_id))
+            continue
         own = text[start:end]
         unit_anchor, unit_start = "", 0
         for unit in units:
@@ -251,7 +265,9 @@ def _old_spans(
     pattern = re.compile(stable_id_pattern(name))
     spans = []
     for record_id, start, end in zip(*(frame[c].to_list() for c in frame.columns), strict=True):
-        if record_id in claimed or record_id in previous.reserved or not pattern.match(record_id):
+        if start is None or end is None or record_id in claimed or record_id in previous.reserved:
+            continue
+        if not pattern.match(record_id):
             continue
         mapped = map_span(blocks, start, end)
         if mapped is not None:
@@ -308,27 +324,30 @@ def stable_ids(
         id_column = _id_column(name, frame)
         assert id_column is not None
         starts, ends = _spans(frame)
+        provisional = frame[id_column].to_list()
         if name in UNIT_TABLES:
-            anchors = _unit_anchors(name, text, starts, ends)
-            order = sorted(range(len(starts)), key=lambda i: starts[i])
+            anchors = _unit_anchors(name, text, starts, ends, provisional)
+            placed = [i for i in range(len(starts)) if starts[i] is not None and ends[i] is not None]
+            order = sorted(placed, key=lambda i: starts[i])
             units[name] = _Unit(
                 [starts[i] for i in order], [ends[i] for i in order], [anchors[i] for i in order]
             )
         else:
             present = [units[u] for u in UNIT_TABLES if u in units]
-            anchors = _record_anchors(name, text, starts, ends, present)
+            anchors = _record_anchors(name, text, starts, ends, present, provisional)
         prefix = f"{document_id}:{ID_PREFIXES[name]}-"
         ids = _unique([prefix + a for a in anchors])
         if previous is not None:
             claimed = set(ids)
             old_ids = set(previous.spans[name][:, 0].to_list()) if name in previous.spans else set()
-            open_records = [i for i, record_id in enumerate(ids) if record_id not in old_ids]
+            open_records = [
+                i for i, record_id in enumerate(ids) if record_id not in old_ids and starts[i] is not None
+            ]
             carried = _carry_over(
                 [(starts[i], ends[i]) for i in open_records], _old_spans(name, previous, blocks, claimed)
             )
             for position, record_id in carried.items():
                 ids[open_records[position]] = record_id
-        provisional = frame[id_column].to_list()
         if len(set(ids)) != len(ids):
             raise ValueError(f"{document_id}: {name}: two records were given the same stable ID")
         per_table[name] = (provisional, ids)
