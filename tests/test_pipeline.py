@@ -229,8 +229,13 @@ def test_a_new_paper_in_another_layout_without_metadata_runs_end_to_end(tmp_path
     assert "no language" in trade["metadata_warnings"]
     assert "no language in trade-paper-12's metadata file or front matter" in caplog.text
     citations = pl.read_csv(root / "data/csv/citations.csv", infer_schema_length=0)
-    ibid = citations.filter(pl.col("citation_id") == "trade-paper-12:fn02.1").row(0, named=True)
-    assert (ibid["reference_type"], ibid["refers_to"]) == ("ibid", "trade-paper-12:fn01.1")
+    notes = pl.read_csv(root / "data/csv/footnotes.csv", infer_schema_length=0).filter(
+        pl.col("document_id") == "trade-paper-12"
+    )
+    note = dict(zip(notes["number"].cast(pl.Int64), notes["footnote_id"], strict=True))
+    ibid = citations.filter(pl.col("footnote_id") == note[2]).row(0, named=True)
+    first = citations.filter(pl.col("footnote_id") == note[1]).row(0, named=True)
+    assert (ibid["reference_type"], ibid["refers_to"]) == ("ibid", first["citation_id"])
     # No metadata file means no rights decision: the names are found, their wording withheld.
     assert "no full_text" in trade["metadata_warnings"] and not trade["full_text_published"]
     unlinked = pl.read_csv(root / "data/csv/unlinked_names.csv", infer_schema_length=0)
