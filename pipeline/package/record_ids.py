@@ -129,7 +129,7 @@ def _unit_anchors(
         if start is None or end is None:
             anchors.append(_unplaced(name, own_id))
             continue
-        own = text[start:end]
+        own = " ".join(text[start:end].split())
         occurrence = seen.get(own, 0)
         seen[own] = occurrence + 1
         anchors.append(_digest(name, own, str(occurrence)))
@@ -137,11 +137,18 @@ def _unit_anchors(
 
 
 def _record_anchors(
-    name: str, text: str, starts: list[int], ends: list[int], units: list[_Unit], provisional: list[str]
+    name: str,
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    units: list[_Unit],
+    provisional: list[str],
+    kinds: list[str | None],
 ) -> list[str]:
-    """A record's anchor: its text, the unit it starts in, and its text's occurrence within the unit."""
+    """A record's anchor: its kind and text, the unit it starts in, and its text's occurrence within the
+    unit (two claims of different kinds over one sentence are two records)."""
     anchors = []
-    for start, end, own_id in zip(starts, ends, provisional, strict=True):
+    for start, end, own_id, kind in zip(starts, ends, provisional, kinds, strict=True):
         if start is None or end is None:
             anchors.append(_unplaced(name, own_id))
             continue
@@ -153,12 +160,13 @@ def _record_anchors(
                 unit_anchor, unit_start = unit.anchors[i], unit.starts[i]
                 break
         occurrence = text.count(own, unit_start, start) if own else 0
-        anchors.append(_digest(name, own, unit_anchor, str(occurrence)))
+        anchors.append(_digest(name, str(kind), " ".join(own.split()), unit_anchor, str(occurrence)))
     return anchors
 
 
 def _unique(ids: list[str]) -> list[str]:
-    """IDs made unique in the order given: a repeated anchor gets ``-2``, ``-3`` ... after it."""
+    """IDs made unique in the order given: a repeated anchor (two records of one kind over one span) gets
+    ``-2``, ``-3`` ... after it."""
     if len(set(ids)) == len(ids):
         return ids
     seen: dict[str, int] = {}
@@ -168,6 +176,13 @@ def _unique(ids: list[str]) -> list[str]:
         seen[record_id] = count
         unique.append(record_id if count == 1 else f"{record_id}-{count}")
     return unique
+
+
+def _kinds(name: str, frame: pl.DataFrame) -> list[str | None]:
+    """Each record's kind: its value in the first column with enumerated values in the table's spec."""
+    spec = _spec(name)
+    column = next((f.name for f in spec.fields if f.enum and f.name in frame.columns), None) if spec else None
+    return frame[column].cast(pl.String).to_list() if column else [None] * frame.height
 
 
 # --- mapping old spans onto the new text ---------------------------------------------------------------
@@ -334,7 +349,7 @@ def stable_ids(
             )
         else:
             present = [units[u] for u in UNIT_TABLES if u in units]
-            anchors = _record_anchors(name, text, starts, ends, present, provisional)
+            anchors = _record_anchors(name, text, starts, ends, present, provisional, _kinds(name, frame))
         prefix = f"{document_id}:{ID_PREFIXES[name]}-"
         ids = _unique([prefix + a for a in anchors])
         if previous is not None:
