@@ -16,8 +16,10 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from pipeline.package.record_ids import stable_ids
 from pipeline.text.clean import CleanedDocument, clean_document
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,24 @@ def package_digest(root: Path) -> dict[str, str]:
         for p in files
         if p.exists()
     }
+
+
+def published_ids(text: str, tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Extractor output with the record IDs the build publishes (``record_ids``): what the specs check."""
+    ids = [f["document_id"][0] for f in tables.values() if "document_id" in f.columns and f.height]
+    return stable_ids(ids[0], text, tables) if ids else dict(tables)
+
+
+def citation_of_note(root: Path, note: int, position: int = 1) -> str:
+    """The stable ID of a note's ``position``-th citation in the package under ``root``."""
+    notes = pl.read_csv(root / "data/csv/footnotes.csv", columns=["footnote_id", "number"])
+    citations = pl.read_csv(
+        root / "data/csv/citations.csv", columns=["citation_id", "footnote_id", "citation_number"]
+    )
+    found = citations.join(notes, on="footnote_id").filter(
+        (pl.col("number") == note) & (pl.col("citation_number") == position)
+    )
+    return found["citation_id"][0]
 
 
 def copy_corpus(target: Path) -> Path:

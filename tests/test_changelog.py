@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pipeline.package.changelog import (
@@ -192,13 +193,14 @@ def test_committed_package_with_a_withdrawn_footnote(tmp_path):
     shutil.copytree(REPO_ROOT / "data" / "csv", copy / "data" / "csv")
     path = copy / "data" / "csv" / "footnotes.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    index = next(i for i, line in enumerate(lines) if line.startswith("kennan-op-263:fn30,"))
+    note = pl.read_csv(path).filter(pl.col("number") == 30)["footnote_id"][0]
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{note},"))
     assert lines[index].endswith(",active")
     lines[index] = lines[index][: -len("active")] + "withdrawn"
     path.write_text("\n".join(lines), encoding="utf-8")
     diff = diff_packages(REPO_ROOT, copy)
     footnotes = diff.tables["footnotes"]
-    assert footnotes.withdrawn == ["kennan-op-263:fn30"]
+    assert footnotes.withdrawn == [note]
     assert footnotes.changed == [] and footnotes.added == []
     assert all(diff.tables[n].empty for n in diff.tables if n != "footnotes")
 

@@ -16,6 +16,7 @@ from evaluation.citation_scoring import (
 )
 from pipeline.extract.citations import _last_word, extract_citations, to_edtf
 from pipeline.package.schema import conform, load_table_spec, validate
+from tests.conftest import published_ids
 
 
 @pytest.fixture(scope="module")
@@ -143,9 +144,9 @@ def test_skips_notes_without_text_or_not_ok() -> None:
     assert extract_citations(footnotes, spans).height == 0
 
 
-def test_citations_table_validates(paper_citations: pl.DataFrame) -> None:
+def test_citations_table_validates(paper, paper_citations: pl.DataFrame) -> None:
     spec = load_table_spec("citations")
-    validate(spec, conform(spec, paper_citations))
+    validate(spec, conform(spec, published_ids(paper.text, {"citations": paper_citations})["citations"]))
 
 
 def test_every_reference_says_how_it_was_read(paper_citations: pl.DataFrame) -> None:

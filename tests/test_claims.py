@@ -18,6 +18,7 @@ from pipeline.extract.claims import (
 )
 from pipeline.package.schema import conform, load_table_spec, validate
 from pipeline.text.clean import clean_document
+from tests.conftest import published_ids
 
 GOLD = FIXTURES / "claims_gold_kennan-op-263.yaml"
 DEV_PAPERS = Path(__file__).resolve().parent.parent.parent / "shared" / "dev-papers" / "docs"
@@ -64,10 +65,11 @@ def test_paper_meets_the_quality_bar(paper: tuple[dict, pl.DataFrame]) -> None:
     assert metrics["hedged_precision"].value >= 0.9
 
 
-def test_paper_tables_validate(paper: tuple[dict, pl.DataFrame]) -> None:
+def test_paper_tables_validate(paper: tuple[dict, pl.DataFrame], paper_text: str) -> None:
     _, claims = paper
     spec = load_table_spec("claims")
-    validate(spec, conform(spec, claims))
+    text = clean_document(paper_text, "kennan-op-263", "paper.md").text
+    validate(spec, conform(spec, published_ids(text, {"claims": claims})["claims"]))
     assert claims["claim_id"][0] == "kennan-op-263:c001"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +22,7 @@ from pipeline.package.corrections import (
 )
 from pipeline.package.schema import conform, load_table_spec, validate
 from pipeline.text.clean import clean_document
+from tests.conftest import published_ids
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "corrections_example"
@@ -241,14 +243,33 @@ def test_old_text_may_run_onto_the_next_line(tmp_path):
 # --- record corrections --------------------------------------------------------------------------------
 
 
-def footnotes_frame(paper) -> pl.DataFrame:
+@cache
+def corrected_paper_tables() -> dict[str, pl.DataFrame]:
+    """The paper's text tables after the example's text corrections, with the IDs the build publishes."""
+    corrections = load_corrections(FIXTURES)
+    text, _ = apply_text_corrections(DOC, (REPO_ROOT / SOURCE).read_text("utf-8"), corrections)
+    cleaned = clean_document(text, DOC, SOURCE)
+    frames = {
+        "paragraphs": cleaned.paragraphs,
+        "sentences": cleaned.sentences,
+        "footnotes": cleaned.footnotes,
+    }
+    return published_ids(cleaned.text, frames)
+
+
+def note_id(number: int) -> str:
+    notes = corrected_paper_tables()["footnotes"]
+    return notes.filter(pl.col("number") == number)["footnote_id"][0]
+
+
+def footnotes_frame() -> pl.DataFrame:
     spec = load_table_spec("footnotes")
-    return conform(spec, paper.footnotes)
+    return conform(spec, corrected_paper_tables()["footnotes"])
 
 
 def test_record_corrections_change_only_their_targets(paper):
     spec = load_table_spec("footnotes")
-    frame = footnotes_frame(paper)
+    frame = footnotes_frame()
     corrected, applied = apply_record_corrections(
         "footnotes", frame, list(spec.primary_key), load_corrections(FIXTURES), DOC
     )
@@ -260,10 +281,12 @@ def test_record_corrections_change_only_their_targets(paper):
         for row, (a, b) in enumerate(zip(frame[column], corrected[column], strict=True)):
             if a != b:
                 diff.append((frame["footnote_id"][row], column, a, b))
-    assert sorted(diff) == [
-        ("kennan-op-263:fn57", "note_style", "number", "number_dot"),
-        ("kennan-op-263:fn64", "record_status", "active", "withdrawn"),
-    ]
+    assert sorted(diff) == sorted(
+        [
+            (note_id(57), "note_style", "number", "number_dot"),
+            (note_id(64), "record_status", "active", "withdrawn"),
+        ]
+    )
     assert (applied[1].field, applied[1].old_value, applied[1].new_value) == (
         "record_status",
         "active",
@@ -272,7 +295,7 @@ def test_record_corrections_change_only_their_targets(paper):
 
 
 def test_record_corrections_for_another_document_are_ignored_in_this_partition(paper):
-    frame = footnotes_frame(paper)
+    frame = footnotes_frame()
     same, applied = apply_record_corrections(
         "footnotes", frame, ["footnote_id"], load_corrections(FIXTURES), "other"
     )
@@ -437,7 +460,7 @@ def test_check_all_applied_names_unapplied_and_repeated(tmp_path):
     assert "entry C0001: was applied 2 times" in message
     assert (
         "corrections_example/footnotes.yaml, entry C0010: targets nothing "
-        "(footnotes record 'kennan-op-263:fn57'" in message
+        f"(footnotes record '{note_id(57)}'" in message
     )
     assert "entry C0011: targets nothing" in message
     assert "C0002" not in message
@@ -450,7 +473,7 @@ def test_corrections_table_validates_and_says_what_changed(paper_text, paper):
     corrections = load_corrections(FIXTURES)
     _, text_applied = apply_text_corrections(DOC, paper_text, corrections)
     _, record_applied = apply_record_corrections(
-        "footnotes", footnotes_frame(paper), ["footnote_id"], corrections, DOC
+        "footnotes", footnotes_frame(), ["footnote_id"], corrections, DOC
     )
     check_all_applied(corrections, [*text_applied, *record_applied])
     spec = load_table_spec("corrections")
@@ -463,7 +486,7 @@ def test_corrections_table_validates_and_says_what_changed(paper_text, paper):
     third = table.row(2, named=True)
     assert (third["table_name"], third["record_id"], third["field"]) == (
         "footnotes",
-        "kennan-op-263:fn57",
+        note_id(57),
         "note_style",
     )
     assert set(table["status"]) == {"applied"}
@@ -489,15 +512,19 @@ def run_with_corrections(root: Path) -> None:
     document = read_document(root / "raw" / DOC, root)
     text, applied = apply_text_corrections(DOC, document.text, corrections)
     cleaned = clean_document(text, DOC, document.source_path)
+    text_tables = published_ids(
+        cleaned.text,
+        {"paragraphs": cleaned.paragraphs, "sentences": cleaned.sentences, "footnotes": cleaned.footnotes},
+    )
     footnotes, record_applied = apply_record_corrections(
-        "footnotes", combine("footnotes", [cleaned.footnotes]), ["footnote_id"], corrections, DOC
+        "footnotes", combine("footnotes", [text_tables["footnotes"]]), ["footnote_id"], corrections, DOC
     )
     applied += record_applied
     check_all_applied(corrections, applied)
     frames = {
         "documents": combine("documents", [pl.DataFrame([document_row(document, cleaned)])]),
-        "paragraphs": combine("paragraphs", [cleaned.paragraphs]),
-        "sentences": combine("sentences", [cleaned.sentences]),
+        "paragraphs": combine("paragraphs", [text_tables["paragraphs"]]),
+        "sentences": combine("sentences", [text_tables["sentences"]]),
         "footnotes": footnotes,
         "corrections": combine("corrections", [corrections_table(applied)]),
     }
@@ -526,7 +553,7 @@ def test_stale_correction_fails_cleanly_and_leaves_the_last_good_package_untouch
     assert published["correction_id"].to_list() == ["C0001", "C0002", "C0010", "C0011"]
     assert "sozdanii" in (root / f"text/{DOC}.txt").read_text(encoding="utf-8")
     withdrawn = pl.read_csv(root / "data/csv/footnotes.csv").filter(pl.col("record_status") == "withdrawn")
-    assert withdrawn["footnote_id"].to_list() == [f"{DOC}:fn64"]
+    assert withdrawn["footnote_id"].to_list() == [note_id(64)]
 
     # the extractor "changed underneath" the field correction: its old value no longer matches
     stale = (

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from pipeline.orchestration.cli import build, changelog
-from tests.conftest import copy_corpus, package_digest, shared_folder
+from tests.conftest import citation_of_note, copy_corpus, package_digest, shared_folder
 
 TEXT_AND_FIELD = """\
 - id: C0001
@@ -24,7 +24,7 @@ TEXT_AND_FIELD = """\
 - id: C0002
   kind: field
   table: citations
-  record_id: "kennan-op-263:fn13.1"
+  record_id: "NOTE_13_CITATION"
   field: pages
   old: "112-120"
   new: "112–120"
@@ -32,6 +32,11 @@ TEXT_AND_FIELD = """\
   author: test
   date: 2026-11-27
 """
+
+
+def _with_ids(root: Path, corrections: str) -> str:
+    """Correction entries with the stable ID of note 13's citation in the package under ``root``."""
+    return corrections.replace("NOTE_13_CITATION", citation_of_note(root, 13))
 
 
 def _read(root: Path, table: str) -> pl.DataFrame:
@@ -58,7 +63,9 @@ def corrected(baseline, tmp_path_factory) -> Path:
     def make(folder: Path) -> None:
         root = folder / "corpus"
         shutil.copytree(baseline, root)
-        (root / "corrections/kennan-op-263.yaml").write_text(TEXT_AND_FIELD, encoding="utf-8")
+        (root / "corrections/kennan-op-263.yaml").write_text(
+            _with_ids(root, TEXT_AND_FIELD), encoding="utf-8"
+        )
         assert build(root) == 0
 
     return shared_folder(tmp_path_factory, "corrections-corrected", make) / "corpus"
@@ -85,19 +92,20 @@ def test_field_correction_changes_exactly_its_target(baseline, corrected):
         for cid, a, b in zip(old["citation_id"], old[column], new[column], strict=True):
             if a != b:
                 changed.append((cid, column, a, b))
-    assert ("kennan-op-263:fn13.1", "pages", "112-120", "112–120") in changed
+    note_13, note_57 = citation_of_note(baseline, 13), citation_of_note(baseline, 57)
+    assert (note_13, "pages", "112-120", "112–120") in changed
     # The text correction changes note 57's title and raw text, and with the title the work's ID (work IDs
     # are slugs of their fields); nothing else in citations moves.
     assert {(cid, column) for cid, column, _, _ in changed} == {
-        ("kennan-op-263:fn13.1", "pages"),
-        ("kennan-op-263:fn57.1", "title"),
-        ("kennan-op-263:fn57.1", "raw"),
-        ("kennan-op-263:fn57.1", "work_id"),
+        (note_13, "pages"),
+        (note_57, "title"),
+        (note_57, "raw"),
+        (note_57, "work_id"),
     }
     table = _read(corrected, "corrections").sort("correction_id")
     assert table.select("correction_id", "kind", "record_id", "old_value", "new_value").rows() == [
         ("C0001", "text", None, "sozdarii", "sozdanii"),
-        ("C0002", "field", "kennan-op-263:fn13.1", "112-120", "112–120"),
+        ("C0002", "field", note_13, "112-120", "112–120"),
     ]
 
 
@@ -105,7 +113,7 @@ def test_stale_correction_fails_and_keeps_the_last_good_package(corrected, tmp_p
     root = tmp_path / "corpus"
     shutil.copytree(corrected, root)
     before = package_digest(root)
-    stale = TEXT_AND_FIELD.replace('old: "112-120"', 'old: "200-210"')
+    stale = _with_ids(root, TEXT_AND_FIELD).replace('old: "112-120"', 'old: "200-210"')
     (root / "corrections/kennan-op-263.yaml").write_text(stale, encoding="utf-8")
     assert build(root) == 1
     err = capsys.readouterr().err
@@ -117,7 +125,7 @@ def test_stale_correction_fails_and_keeps_the_last_good_package(corrected, tmp_p
 def test_correction_that_targets_nothing_fails(corrected, tmp_path, capsys):
     root = tmp_path / "corpus"
     shutil.copytree(corrected, root)
-    missing = TEXT_AND_FIELD.replace("kennan-op-263:fn13.1", "kennan-op-263:fn13.9")
+    missing = TEXT_AND_FIELD.replace("NOTE_13_CITATION", "kennan-op-263:cit-0000000000")
     (root / "corrections/kennan-op-263.yaml").write_text(missing, encoding="utf-8")
     assert build(root) == 1
     assert "C0002" in capsys.readouterr().err
@@ -131,17 +139,19 @@ def test_withdrawn_record_keeps_its_id(corrected, tmp_path):
         + """- id: C0003
   kind: withdraw
   table: mentions
-  record_id: "kennan-op-263:m0001"
+  record_id: "FIRST_MENTION"
   reason: Test withdrawal.
   author: test
   date: 2026-11-27
 """
     )
+    first = _read(corrected, "mentions").sort(pl.col("char_start").cast(pl.Int64))["mention_id"][0]
+    withdraw = _with_ids(root, withdraw).replace("FIRST_MENTION", first)
     (root / "corrections/kennan-op-263.yaml").write_text(withdraw, encoding="utf-8")
     assert build(root) == 0
     mentions = _read(root, "mentions")
     assert mentions.height == _read(corrected, "mentions").height
-    row = mentions.filter(pl.col("mention_id") == "kennan-op-263:m0001")
+    row = mentions.filter(pl.col("mention_id") == first)
     assert row["record_status"].to_list() == ["withdrawn"]
 
 
@@ -151,5 +161,5 @@ def test_changelog_lists_the_corrected_records(baseline, corrected, tmp_path):
     (root / "CHANGELOG.md").write_text("# Changelog\n", encoding="utf-8")
     assert changelog(root, str(baseline)) == 0
     text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert "kennan-op-263:fn13.1" in text
+    assert citation_of_note(baseline, 13) in text
     assert "C0002" in text

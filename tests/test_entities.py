@@ -19,6 +19,7 @@ from evaluation.entity_scoring import (
 from pipeline.extract.entities import AuthorityError, authority_tables, find_mentions, load_authority
 from pipeline.package.schema import conform, load_table_spec, validate
 from pipeline.text.clean import CleanedDocument
+from tests.conftest import published_ids
 
 PAPER_GOLD = FIXTURES / "entities_kennan_gold.yaml"
 
@@ -63,7 +64,8 @@ def test_own_style_texts_are_linked_precisely() -> None:
 
 
 def test_tables_pass_their_specs(paper: CleanedDocument, authority, linked) -> None:
-    tables = {**authority_tables(authority), "mentions": linked[0], "unlinked_names": linked[1]}
+    found = published_ids(paper.text, {"mentions": linked[0], "unlinked_names": linked[1]})
+    tables = {**authority_tables(authority), **found}
     for name, frame in tables.items():
         spec = load_table_spec(name)
         validate(spec, conform(spec, frame))

@@ -15,6 +15,7 @@ from pipeline.package.schema import conform, load_table_spec, validate
 from pipeline.package.timeline import render_timeline, timeline_marks, timeline_rows
 from pipeline.text.clean import CleanedDocument, clean_document
 from pipeline.vocab import load_mapping
+from tests.conftest import published_ids
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +233,9 @@ def test_supporting_notes_follow_the_documented_rule(extracted, paper: CleanedDo
 
 
 def test_tables_conform_to_their_specs(extracted, paper: CleanedDocument) -> None:
-    for name, frame in zip(("events", "event_participants", "event_citations"), extracted, strict=True):
+    names = ("events", "event_participants", "event_citations")
+    published = published_ids(paper.text, dict(zip(names, extracted, strict=True)))
+    for name, frame in published.items():
         spec = load_table_spec(name)
         validate(spec, conform(spec, frame))
     events = extracted[0]

@@ -16,6 +16,7 @@ from evaluation.entity_scoring import frames_from_units
 from evaluation.person_scoring import DEV_PAPERS, dev_paper_files, score_dev_paper
 from pipeline.extract.entities import find_mentions, load_authority
 from pipeline.package.schema import conform, load_table_spec, validate
+from tests.conftest import published_ids
 
 
 def _authority(tmp_path: Path, entries: list[dict]) -> object:
@@ -200,12 +201,12 @@ def test_scholarly_prose_and_archival_notes() -> None:
 
 
 def test_tables_with_new_columns_pass_their_specs(roosevelts) -> None:
-    _, mentions, unlinked = _run(
+    text, mentions, unlinked = _run(
         "history",
         [["Theodore Roosevelt and Franklin D. Roosevelt met.", "Roosevelt spoke; Mr. Quist did not."]],
         roosevelts,
     )
-    for name, frame in (("mentions", mentions), ("unlinked_names", unlinked)):
+    for name, frame in published_ids(text, {"mentions": mentions, "unlinked_names": unlinked}).items():
         spec = load_table_spec(name)
         validate(spec, conform(spec, frame))
         assert frame.columns == [f.name for f in spec.fields if f.name != "record_status"]

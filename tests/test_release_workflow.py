@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import citation_of_note
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.usefixtures("validate_each_release_once")
 CORRECTION = """- id: C9001
   kind: field
   table: citations
-  record_id: "kennan-op-263:fn13.1"
+  record_id: "{citation}"
   field: pages
   old: "112-120"
   new: "112–120"
@@ -115,7 +117,7 @@ def test_documented_correction_workflow_keeps_every_earlier_entry(clone, cli, tm
 
     # 1. a correction; 2. ./run.sh
     with (clone / "corrections/kennan-op-263.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(CORRECTION)
+        handle.write(CORRECTION.format(citation=citation_of_note(clone, 13)))
     assert cli(clone, "build").returncode == 0
 
     # 3. changelog, then bump the version, rebuild, changelog again
@@ -125,7 +127,7 @@ def test_documented_correction_workflow_keeps_every_earlier_entry(clone, cli, tm
     assert released_part(first) == history
     unreleased = first[first.index("## [Unreleased]") : first.index(history)]
     assert "change level: patch" in unreleased
-    assert "| `kennan-op-263:fn13.1` | `pages` | `112-120` | `112–120` |" in unreleased
+    assert f"| `{citation_of_note(clone, 13)}` | `pages` | `112-120` | `112–120` |" in unreleased
     assert "suggested bump: patch (from 0.1.0: 0.1.1)" in result.stdout
 
     meta = clone / "dataset.yaml"

@@ -233,7 +233,7 @@ def _works_frame(
         .agg(
             pl.len().alias("citation_count"),
             pl.col("document_id").n_unique().alias("document_count"),
-            pl.col("citation_id").sort().first().alias("first_citation_id"),
+            pl.col("citation_id").sort_by("document_id", "char_start").first().alias("first_citation_id"),
         )
     )
     count_map = {r["work_id"]: r for r in counts.iter_rows(named=True)}

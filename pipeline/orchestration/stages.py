@@ -26,6 +26,7 @@ from pipeline.extract import dates, entities, events, works
 from pipeline.orchestration.fingerprints import DEBUG_ENV, code_version
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import blank_empty_strings
+from pipeline.package.record_ids import published_records, stable_ids
 from pipeline.package.schema import all_table_names, conform, load_table_spec
 from pipeline.package.tables import combine, schema_failures
 from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
@@ -189,6 +190,38 @@ def document_claims(
     return output
 
 
+def with_stable_ids(
+    paths: ProjectPaths,
+    cleaned: CleanedDocument,
+    found_citations: pl.DataFrame,
+    mentions: dict[str, pl.DataFrame],
+    found_events: dict[str, pl.DataFrame],
+    found_claims: dict[str, pl.DataFrame],
+    corrections: list[fixes.Correction],
+) -> tuple[
+    CleanedDocument, pl.DataFrame, dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]
+]:
+    """The paper's records with stable IDs (``record_ids``) in place of the extractors' ordinal ones,
+    carried over from the package at the project's root where it has the paper."""
+    added = [c.record_id for c in corrections if c.kind == "add" and c.record_id]
+    previous = published_records(paths.root, cleaned.document_id, added)
+    text_frames = {
+        "paragraphs": cleaned.paragraphs,
+        "sentences": cleaned.sentences,
+        "footnotes": cleaned.footnotes,
+        "emphasis_spans": cleaned.emphasis_spans,
+    }
+    tables = {**text_frames, "citations": found_citations, **mentions, **found_events, **found_claims}
+    done = stable_ids(cleaned.document_id, cleaned.text, tables, previous)
+    return (
+        dataclasses.replace(cleaned, **{name: done[name] for name in text_frames}),
+        done["citations"],
+        {name: done[name] for name in mentions},
+        {name: done[name] for name in found_events},
+        {name: done[name] for name in found_claims},
+    )
+
+
 # One document through every per-document stage, with its own checks
 
 
@@ -295,6 +328,13 @@ def build_document(
                 author,
                 authority,
                 mentions["unlinked_names"],
+            ),
+        )
+        cleaned, found_citations, mentions, found_events, found_claims = _stage(
+            document_id,
+            "record ids",
+            lambda: with_stable_ids(
+                paths, cleaned, found_citations, mentions, found_events, found_claims, corrections
             ),
         )
         cited = _stage(document_id, "works", lambda: works.describe_citations(found_citations))

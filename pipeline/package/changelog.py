@@ -58,6 +58,10 @@ class TableDiff:
     added: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
+    # IDs of the stable form (docs/versioning.md) no longer present: records extraction no longer finds,
+    # listed as withdrawn with the last version that had them; their IDs are never reused.
+    retired: list[str] = field(default_factory=list)
+    reissued: bool = False  # old IDs of an earlier form gone, stable ones added: the one-time ID change
     reinstated: list[str] = field(default_factory=list)
     changed: list[FieldChange] = field(default_factory=list)
     columns_added: list[str] = field(default_factory=list)
@@ -77,7 +81,9 @@ class TableDiff:
 
     @property
     def records_changed(self) -> bool:
-        return bool(self.added or self.withdrawn or self.vanished or self.reinstated or self.changed)
+        return bool(
+            self.added or self.withdrawn or self.vanished or self.retired or self.reinstated or self.changed
+        )
 
     @property
     def empty(self) -> bool:
@@ -173,7 +179,26 @@ def _status(frame: pl.DataFrame) -> pl.Expr:
 # --- comparing -----------------------------------------------------------------------------------------
 
 
-def _diff_table(old: _Table, new: _Table) -> TableDiff:
+def _stable_id_patterns(descriptor: dict[str, Any]) -> list[re.Pattern[str]]:
+    """The patterns of the package's one-column record IDs (those of the stable form carry a hash)."""
+    patterns = []
+    for resource in descriptor.get("resources", []):
+        schema = resource.get("schema", {})
+        key = schema.get("primaryKey")
+        key = [key] if isinstance(key, str) else list(key or [])
+        for f in schema.get("fields", []):
+            pattern = f.get("constraints", {}).get("pattern")
+            if len(key) == 1 and f["name"] == key[0] and pattern and "[0-9a-f]" in pattern:
+                patterns.append(re.compile(pattern))
+    return patterns
+
+
+def _is_stable(record_key: str, patterns: list[re.Pattern[str]]) -> bool:
+    """Whether a record's key holds a stable record ID (a composite key: in any of its parts)."""
+    return any(p.fullmatch(part) for part in record_key.split("|") for p in patterns)
+
+
+def _diff_table(old: _Table, new: _Table, stable: list[re.Pattern[str]] | None = None) -> TableDiff:
     diff = TableDiff(old.name, old_rows=old.frame.height, new_rows=new.frame.height)
     diff.columns_added = [c for c in new.types if c not in old.types]
     diff.columns_removed = [c for c in old.types if c not in new.types]
@@ -188,7 +213,10 @@ def _diff_table(old: _Table, new: _Table) -> TableDiff:
     a = _with_key(old.frame, key).with_columns(_status(old.frame).alias("__status"))
     b = _with_key(new.frame, key).with_columns(_status(new.frame).alias("__status"))
     diff.added = sorted(b.join(a, on=KEY, how="anti")[KEY].to_list())
-    diff.vanished = sorted(a.join(b, on=KEY, how="anti")[KEY].to_list())
+    gone = sorted(a.join(b, on=KEY, how="anti")[KEY].to_list())
+    diff.retired = [k for k in gone if _is_stable(k, stable or [])]
+    diff.vanished = [k for k in gone if not _is_stable(k, stable or [])]
+    diff.reissued = bool(diff.vanished) and any(_is_stable(k, stable or []) for k in diff.added)
     both = a.select(KEY, "__status").join(b.select(KEY, "__status"), on=KEY, suffix="__new")
     diff.withdrawn = sorted(
         both.filter((pl.col("__status") != "withdrawn") & (pl.col("__status__new") == "withdrawn"))[
@@ -248,8 +276,9 @@ def diff_packages(old_dir: Path, new_dir: Path) -> PackageDiff:
     diff = PackageDiff(old_desc.get("version"), new_desc.get("version"))
     diff.tables_added = {n: new_tables[n].frame.height for n in sorted(new_tables) if n not in old_tables}
     diff.tables_removed = sorted(n for n in old_tables if n not in new_tables)
+    stable = _stable_id_patterns(new_desc)
     for name in sorted(set(old_tables) & set(new_tables)):
-        diff.tables[name] = _diff_table(old_tables[name], new_tables[name])
+        diff.tables[name] = _diff_table(old_tables[name], new_tables[name], stable)
     old_files, new_files = _files(old_desc), _files(new_desc)
     diff.files_added = sorted(p for p in new_files if p not in old_files)
     diff.files_removed = sorted(p for p in old_files if p not in new_files)
@@ -303,7 +332,8 @@ def _only_corrections(name: str, table: TableDiff, corrected: set[tuple[str, str
     added = all((name, r, "*") in corrected for r in table.added)
     withdrawn = all((name, r, RECORD_STATUS) in corrected for r in table.withdrawn)
     changed = all((name, c.record_id, c.field) in corrected for c in table.changed)
-    return added and withdrawn and changed and not table.reinstated and not table.vanished
+    gone = table.vanished or table.retired
+    return added and withdrawn and changed and not table.reinstated and not gone
 
 
 def suggest_bump(diff: PackageDiff) -> str:
@@ -362,7 +392,7 @@ def _id_list(label: str, ids: list[str], limit: int) -> list[str]:
     return [f"- {label} {len(ids)} {noun}: {shown}{more}."]
 
 
-def _render_table(table: TableDiff, limit: int) -> list[str]:
+def _render_table(table: TableDiff, limit: int, old_version: str | None = None) -> list[str]:
     lines = [f"### `{table.name}`", "", f"{table.old_rows} → {table.new_rows} rows.", ""]
     if table.primary_key_change:
         old, new = table.primary_key_change
@@ -376,6 +406,16 @@ def _render_table(table: TableDiff, limit: int) -> list[str]:
     lines += _id_list("Added", table.added, limit)
     lines += _id_list("Withdrawn", table.withdrawn, limit)
     lines += _id_list("Reinstated (withdrawn before, active again)", table.reinstated, limit)
+    last = f"last published in {old_version}" if old_version else "last published in the previous version"
+    lines += _id_list(
+        f"Withdrawn, no longer found by extraction ({last}; IDs not reused)", table.retired, limit
+    )
+    if table.reissued:
+        lines.append(
+            "- Record IDs re-issued in the stable form that later versions keep (docs/versioning.md, "
+            '"Finding a record across versions"): the IDs below are replaced by the added ones; match '
+            "records by document_id and their text or offsets."
+        )
     lines += _id_list("Removed without withdrawal (IDs no longer present)", table.vanished, limit)
     if table.changed:
         records = len({c.record_id for c in table.changed})
@@ -421,7 +461,7 @@ def render_changelog_entry(
         lines += ["### Package", "", *overview, ""]
     for name in sorted(diff.tables):
         if not diff.tables[name].empty:
-            lines += _render_table(diff.tables[name], limit)
+            lines += _render_table(diff.tables[name], limit, diff.old_version)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
