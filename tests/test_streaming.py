@@ -15,7 +15,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.orchestration import batch, definitions, paper_rows, stages
+from pipeline.orchestration import batch, corpus, definitions, paper_rows, stages
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.read_ahead import ReadAhead
 from pipeline.package import publish, schema
@@ -245,7 +245,7 @@ def test_a_stage_makes_each_table_when_the_one_before_has_been_taken(three_resul
             return len(kinds)
 
     stacked = Recording()
-    for stage in (stages.text_tables(stacked), stages.event_tables(stacked)):
+    for stage in (corpus.text_tables(stacked), corpus.event_tables(stacked)):
         taken = []
         for name, table in stage:
             assert asked[-1] == name  # its own kind, read just now
@@ -344,7 +344,7 @@ def test_a_build_stacking_papers_in_batches_on_disk_gives_the_same_package_and_c
         "00000.arrow",
         "00001.arrow",
     }
-    every_table = {name for tables in stages.STAGE_TABLES.values() for name in tables}
+    every_table = {name for tables in corpus.STAGE_TABLES.values() for name in tables}
     assert {name for folder, name in written if folder == scratch / definitions.PRESTAGED} == every_table
     assert not scratch.exists()
 
@@ -366,7 +366,7 @@ def test_an_edit_reads_the_saved_rows_ahead_and_gives_the_package_of_a_fresh_bui
     assert build(root) == 0
     # The stages' kinds came through the read-ahead, in the order the stages read them.
     first_reads = list(dict.fromkeys(taken))
-    assert first_reads[: len(stages.STAGE_KINDS)] == list(stages.STAGE_KINDS)
+    assert first_reads[: len(corpus.STAGE_KINDS)] == list(corpus.STAGE_KINDS)
     _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 

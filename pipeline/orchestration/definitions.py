@@ -53,8 +53,7 @@ from dagster import (
     op,
 )
 
-from pipeline.extract.entities import Authority
-from pipeline.orchestration import batch, paper_rows, stages
+from pipeline.orchestration import batch, corpus, paper_rows, stages
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.orchestration.head_start import HeadStart
 from pipeline.orchestration.package_check import ChangedPartValidator, FreshRowsCheck
@@ -184,23 +183,6 @@ def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResul
     )
 
 
-def _stage_tables(rows: paper_rows.PaperRows, authority: Authority) -> stages.StageTables:
-    """Every table the stages make from the papers' stacked rows, stage by stage, each made when the one
-    before has been taken: a stage reads only its own kinds, and makes one table at a time."""
-    stacked = rows.view()
-    yield from stages.text_tables(stacked)
-    described = (cited for extra in rows.extras.values() for cited in extra.cited_works())
-    bibliography = stages.bibliography_tables(stacked, described)
-    name, citations = next(bibliography)  # the citations, first: the claims stage links claims to them
-    yield name, citations
-    yield from bibliography
-    claims = stages.claim_tables(stacked, citations)
-    del citations  # the claims stage lets go of it once it has linked the claims to their citations
-    yield from claims
-    yield from stages.entity_tables(authority, stacked)
-    yield from stages.event_tables(stacked)
-
-
 def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     """``corpus_tables`` and every published table, all made in one step, with blocking checks.
 
@@ -210,11 +192,11 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     into the run's ``scratch`` folder (`TableWriter`) while the next is made: the table in hand and those
     being written are in memory, no more. One asset per table, all in one step: a step costs Dagster more
     than correcting and checking a table does. The pandera check covers the rows that may have changed
-    since they were last checked (see `stages.rows_to_check`); ``build --full-check`` checks every row.
+    since they were last checked (see `corpus.rows_to_check`); ``build --full-check`` checks every row.
     """
     paths = stages.ProjectPaths(root)
-    specs = {name: load_table_spec(name) for tables in stages.STAGE_TABLES.values() for name in tables}
-    corpus = AssetOut(
+    specs = {name: load_table_spec(name) for tables in corpus.STAGE_TABLES.values() for name in tables}
+    corpus_out = AssetOut(
         group_name="corpus",
         description="What the package step takes from the table step: each table as written into the "
         "run's scratch package (its files, their facts, the record corrections applied to it), the texts "
@@ -227,7 +209,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         name="tables",
         ins={"papers": AssetIn("papers")},
         required_resource_keys={HEAD_START},
-        outs={"corpus_tables": corpus}
+        outs={"corpus_tables": corpus_out}
         | {name: AssetOut(group_name="tables", description=spec.description) for name, spec in specs.items()},
         check_specs=[
             AssetCheckSpec(name=check, asset=name, blocking=True)
@@ -252,9 +234,11 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         workers = head_start.pool if head_start is not None and not head_start.closed else None
         fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", workers)
         published: dict[str, PublishedTable] = {}
-        for name, frame in _stage_tables(rows, stages.load_authority(paths)):
-            corrected, applied = stages.correct_table(name, frame, papers.corrections)
-            corrected = stages.withhold_text(name, corrected, hidden)
+        stacked = rows.view()
+        described = (cited for extra in rows.extras.values() for cited in extra.cited_works())
+        for name, frame in corpus.corpus_tables(stacked, described, stages.load_authority(paths)):
+            corrected, applied = corpus.correct_table(name, frame, papers.corrections)
+            corrected = corpus.withhold_text(name, corrected, hidden)
             if fresh_check is not None:
                 fresh_check.add(specs[name], corrected, whole=bool(applied))
             published[name] = PublishedTable(
@@ -266,7 +250,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
                 metadata={"rows": corrected.height, "corrections_applied": len(applied)}
                 | ({"preview": MetadataValue.md(_preview(corrected))} if config.previews else {}),
             )
-            to_check = stages.rows_to_check(name, corrected, checked, bool(applied))
+            to_check = corpus.rows_to_check(name, corrected, checked, bool(applied))
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
                 yield _check_result(name, check, find_problems(corrected))
@@ -324,7 +308,7 @@ def build_definitions(root: Path) -> Definitions:
         saved = {} if config.full_check else paper_rows.saved_identities(folder)
         shutil.rmtree(scratch, ignore_errors=True)  # a killed run's
         # The other papers' saved rows are read ahead (off the GIL) while the changed ones build.
-        ahead = paper_rows.load(folder, stages.STAGE_KINDS) if set(saved) - set(todo) else None
+        ahead = paper_rows.load(folder, corpus.STAGE_KINDS) if set(saved) - set(todo) else None
         built = batch.build_documents(
             inputs, corrections, todo, config.workers, scratch / "built", head_start
         )
@@ -352,7 +336,7 @@ def build_definitions(root: Path) -> Definitions:
         )
         return selection
 
-    table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
+    table_names = [name for tables in corpus.STAGE_TABLES.values() for name in tables]
     table_assets = _table_assets(root, scratch)
 
     @asset(
@@ -368,7 +352,7 @@ def build_definitions(root: Path) -> Definitions:
         # Drawn (matplotlib, in Python) while the tables are checked and written (mostly off the GIL).
         drawing = ThreadPoolExecutor(1)
         figure = drawing.submit(
-            lambda: stages.timeline_figure(
+            lambda: corpus.timeline_figure(
                 *(collected(tables[name].frame) for name in ("events", "event_participants", "entities")),
                 root / FIGURE_CACHE,
             )

@@ -40,7 +40,7 @@ import polars as pl
 import pyarrow
 
 from pipeline.extract import works
-from pipeline.orchestration import stages
+from pipeline.orchestration import corpus, stages
 from pipeline.orchestration.read_ahead import ReadAhead
 from pipeline.package import corrections as fixes
 from pipeline.text.documents import publishes_full_text
@@ -95,7 +95,7 @@ def result_frames(result: stages.DocumentResult, checked: bool = False) -> dict[
 def _checked_tables(kinds: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """The rows the papers' own checks read, by table, tagged with their paper: their own tables' rows,
     and their citations and works as they come out for each paper alone."""
-    kind_of = {name: CHECKED.get(name, name) for name in [*stages.OWN_TABLES, *CHECKED]}
+    kind_of = {name: CHECKED.get(name, name) for name in [*corpus.OWN_TABLES, *CHECKED]}
     return {name: kinds[kind] for name, kind in kind_of.items() if kind in kinds}
 
 
@@ -279,7 +279,7 @@ class RowStack:
     `PaperRows.from_results` stacks them.
 
     With ``checked``, each batch's rows are checked against the tables' models as the batch is stacked
-    (`stages.row_problems`, one pass per table over the batch; a row's problem is its own paper's), while
+    (`corpus.row_problems`, one pass per table over the batch; a row's problem is its own paper's), while
     the papers still to come build: ``problems`` holds what was found, by paper. The checks never hold
     more than a batch of papers' rows, and the rows they alone read (`CHECKED`) are then let go."""
 
@@ -319,7 +319,7 @@ class RowStack:
         batch = {kind: _stack(parts) for kind, parts in self._pending.items()}
         self._pending = {}
         if self.checked and batch:
-            for problem in stages.row_problems(_checked_tables(batch), PAPER):
+            for problem in corpus.row_problems(_checked_tables(batch), PAPER):
                 self.problems.setdefault(problem.document_id, []).append(problem)
         for kind, stacked in batch.items():
             if kind in CHECKED.values():
