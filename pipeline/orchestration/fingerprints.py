@@ -25,7 +25,8 @@ from pipeline.text.ingest import discover_documents
 from pipeline.vocab import load_yaml
 
 STATE_FILE = Path(".dagster_home") / "build-state.json"
-DOCUMENT_STORE = Path(".dagster_home") / "documents"
+# Each paper's builds, one folder per build (`store`).
+PAPER_STORE = Path(".dagster_home") / "papers"
 PACKAGE_DESCRIPTOR = "datapackage.json"
 
 # Set by `papers-dataset --debug`: errors keep their tracebacks, also from the worker processes.
@@ -168,15 +169,11 @@ class BuildState:
         os.replace(scratch, path)
 
 
-def latest_build_fingerprint(root: Path, document_id: str) -> str | None:
-    """The input fingerprint of the paper's latest stored build (see `batch.DocumentStore`), if any."""
-    path = root / DOCUMENT_STORE / f"{document_id}.latest.fingerprint"
-    return path.read_text(encoding="utf-8") if path.exists() else None
-
-
 def changed_documents(inputs: CorpusInputs) -> list[str]:
-    """Documents never built, or built from other inputs than the ones in the folder now."""
-    return [i for i, fp in inputs.fingerprints.items() if latest_build_fingerprint(inputs.root, i) != fp]
+    """Documents never built from the inputs in the folder now (`store`: a build's folder is named by its
+    fingerprint)."""
+    store = inputs.root / PAPER_STORE
+    return [i for i, fp in inputs.fingerprints.items() if not (store / i / fp).is_dir()]
 
 
 def descriptor_digest(root: Path) -> str:
