@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.orchestration import corpus, definitions, stages, store
 from pipeline.orchestration.cli import build
+from pipeline.orchestration.fingerprints import PAPER_STORE
 from pipeline.package import publish, schema
 from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
@@ -302,3 +303,22 @@ def test_table_previews_are_for_dagsters_ui_and_left_out_of_the_clis_runs(two_pa
     assert materialized["paragraphs"]["rows"].value == pl.read_csv(root / "data/csv/paragraphs.csv").height
     assert ("preview" in materialized["paragraphs"]) is previews
     assert package_digest(root) == package_digest(two_papers)
+
+
+def test_a_kind_is_one_scan_and_stacked_as_concat_relaxes_it_where_the_papers_columns_differ(tmp_path):
+    frames = {
+        "a": pl.DataFrame({"n": [1, 2], "note": ["x", None]}),
+        "b": pl.DataFrame({"note": [None], "n": [3]}),  # another column order, a column of nulls only
+        "c": pl.DataFrame({"n": [4.5]}),  # another type, a column missing
+    }
+    for paper, frame in frames.items():
+        folder = tmp_path / PAPER_STORE / paper / "fp"
+        folder.mkdir(parents=True)
+        frame.write_ipc(folder / "kind.arrow")
+    for papers in (["a", "b"], ["a", "b", "c"], ["b", "c"]):
+        builds = store.Builds(tmp_path, dict.fromkeys(papers, "fp"))
+        expected = pl.concat([frames[i] for i in papers], how="diagonal_relaxed")
+        assert builds.kind("kind").equals(expected), papers
+        tagged = builds.kind("kind", tagged="paper")
+        assert tagged.drop("paper").equals(expected)
+        assert tagged["paper"].to_list() == [i for i in papers for _ in range(frames[i].height)]

@@ -186,14 +186,26 @@ class Builds:
 
     def kind(self, kind: str, tagged: str | None = None) -> pl.DataFrame:
         """Every paper's rows of this kind, in paper order (with ``tagged``, each row's paper in that
-        column)."""
-        frames = []
-        for document_id in sorted(self.fingerprints):
-            frame = pl.read_ipc(self._path(document_id, f"{kind}.arrow"))
-            frames.append(frame.with_columns(pl.lit(document_id).alias(tagged)) if tagged else frame)
-        if not frames:
+        column): one scan of the papers' files, or, where their columns differ (a column no paper of the
+        first filled, say), each file read and the frames stacked as `polars.concat` relaxes them."""
+        papers = sorted(self.fingerprints)
+        paths = [self._path(i, f"{kind}.arrow") for i in papers]
+        if not paths:
             return pl.DataFrame(schema={tagged: pl.String} if tagged else {})
-        return pl.concat(frames, how="diagonal_relaxed")
+        try:
+            frame = pl.scan_ipc(paths, include_file_paths=tagged).collect()
+        except (pl.exceptions.SchemaError, pl.exceptions.ColumnNotFoundError):
+            frames = [pl.read_ipc(path) for path in paths]
+            if tagged:
+                frames = [
+                    f.with_columns(pl.lit(str(p)).alias(tagged)) for f, p in zip(frames, paths, strict=True)
+                ]
+            frame = pl.concat(frames, how="diagonal_relaxed")
+        if tagged:
+            frame = frame.with_columns(
+                pl.col(tagged).replace_strict(dict(zip(map(str, paths), papers, strict=True)))
+            )
+        return frame
 
     def kinds(self) -> Kinds:
         return Kinds(self)
