@@ -430,6 +430,15 @@ def test_a_paper_whose_build_is_gone_is_built_again(two_papers, tmp_path, capsys
     assert package_digest(root) == package_digest(two_papers)
 
 
+def test_a_paper_removed_from_the_corpus_leaves_the_package_and_the_store(two_papers, tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    shutil.rmtree(root / "raw/paper-b")
+    assert build(root) == 0
+    assert list(_builds(root)) == ["paper-a"]
+    assert pl.read_csv(root / "data/csv/documents.csv")["document_id"].to_list() == ["paper-a"]
+
+
 def test_an_exception_in_an_extractor_leaves_only_that_paper_out(two_papers, tmp_path, capsys, monkeypatch):
     root = _copy_inputs(two_papers, tmp_path / "corpus")
     real = stages.document_events

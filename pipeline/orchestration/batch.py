@@ -133,6 +133,7 @@ def select_papers(inputs: CorpusInputs, built: Iterable[str], recheck_all: bool 
 
     for document_id in built:
         take(document_id)
+    store.forget_others(root, inputs.fingerprints)
     for document_id in inputs.fingerprints:
         take(document_id)
     settle()

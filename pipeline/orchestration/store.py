@@ -168,6 +168,15 @@ def reject(root: Path, document_id: str, fingerprint: str, found: list[stages.Do
     _prune(folder, keep)
 
 
+def forget_others(root: Path, document_ids: Iterable[str]) -> None:
+    """Remove the builds of papers no longer in the corpus (their raw/ entry is gone)."""
+    keep = set(document_ids)
+    folder = root / PAPER_STORE
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if path.is_dir() and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _prune(folder: Path, keep: set[str]) -> None:
     for path in folder.iterdir():
         if path.is_dir() and path.name not in keep:
