@@ -282,11 +282,11 @@ def test_timeline_draws_each_mark_once_however_many_papers_tell_it(extracted, au
     assert once.read_text(encoding="utf-8").count("<use ") >= len(marks)
 
 
-def test_timeline_cache_redraws_when_the_code_changes(tmp_path: Path, monkeypatch) -> None:
-    """The drawn figure is reused for the same inputs and code, never across a change of the renderer."""
+def test_timeline_cache_redraws_when_a_drawn_column_changes(tmp_path: Path, monkeypatch) -> None:
+    """The drawn figure is reused for the same drawn columns (and drawing code), redrawn when one changes."""
     from datetime import date
 
-    from pipeline.orchestration import stages
+    from pipeline.orchestration import corpus
     from pipeline.package import timeline
 
     events = pl.DataFrame(
@@ -309,11 +309,12 @@ def test_timeline_cache_redraws_when_the_code_changes(tmp_path: Path, monkeypatc
         args[-1].write_bytes(f"<svg>{len(drawn)}</svg>".encode())
 
     monkeypatch.setattr(timeline, "render_timeline", draw)
-    monkeypatch.setattr(stages, "code_version", lambda: "code-1")
-    first = stages.timeline_figure(events, participants, entities, tmp_path)
-    assert stages.timeline_figure(events, participants, entities, tmp_path) == first and len(drawn) == 1
-    monkeypatch.setattr(stages, "code_version", lambda: "code-2")
-    assert stages.timeline_figure(events, participants, entities, tmp_path) != first and len(drawn) == 2
+    first = corpus.timeline_figure(events, participants, entities, tmp_path)
+    assert corpus.timeline_figure(events, participants, entities, tmp_path) == first and len(drawn) == 1
+    undrawn = entities.with_columns(pl.lit("a note").alias("note"))
+    assert corpus.timeline_figure(events, participants, undrawn, tmp_path) == first and len(drawn) == 1
+    renamed = entities.with_columns(pl.lit("B. Person").alias("preferred_name"))
+    assert corpus.timeline_figure(events, participants, renamed, tmp_path) != first and len(drawn) == 2
 
 
 def test_telegram_references_cite_and_documents_are_dated() -> None:

@@ -81,3 +81,39 @@ def test_a_vocabulary_of_the_wrong_shape_is_refused_with_its_path(tmp_path, monk
     with pytest.raises(VocabularyError, match=r"missing\.yaml: vocabulary file not found"):
         load_vocab("missing")
     load_vocab.cache_clear()
+
+
+def test_no_module_imports_itself_back_through_others():
+    """No import cycle among the pipeline's modules (imports inside functions count too)."""
+    modules = {
+        ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in (REPO_ROOT / "pipeline").rglob("*.py")
+    }
+    edges = {
+        name: {other for other in _imported_modules(path) if other in modules and other != name}
+        for name, path in modules.items()
+    }
+    cycles = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        for other in sorted(edges[name]):
+            if other in trail:
+                cycles.append(" -> ".join([*trail[trail.index(other) :], other]))
+            elif other not in done:
+                visit(other, [*trail, other])
+        done.add(name)
+
+    done: set[str] = set()
+    for name in sorted(modules):
+        if name not in done:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_the_orchestration_modules_stay_small():
+    """A module does one job: none of the build's modules over 500 lines."""
+    sizes = {
+        p.name: len(p.read_text(encoding="utf-8").splitlines())
+        for p in (REPO_ROOT / "pipeline/orchestration").glob("*.py")
+    }
+    assert {name: size for name, size in sizes.items() if size > 500} == {}

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from dagster import AssetKey
 
-from pipeline.orchestration import batch, definitions, head_start, package_check, paper_rows, stages
+from pipeline.orchestration import batch, corpus, definitions, head_start, package_check, stages, store
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.package.publish import DatasetMetadata, frictionless_errors
@@ -366,13 +366,12 @@ def test_a_paper_whose_rows_fail_a_tables_model_keeps_its_last_good_rows(
     assert package_digest(root) == before
 
 
-def _row_problems(*results: stages.DocumentResult, batch: int | None = None) -> list[stages.DocumentProblem]:
-    """The problems the papers' rows have against the tables' models, checked as they are stacked."""
-    stack = paper_rows.RowStack(checked=True, batch=batch)
-    for result in results:
-        stack.add(result.document_id, result)
-    stack.rows()
-    return [problem for document_id in sorted(stack.problems) for problem in stack.problems[document_id]]
+def _row_problems(root: Path, *outcomes: stages.DocumentOutcome) -> list[stages.DocumentProblem]:
+    """The problems the papers' builds have against the tables' models, checked together in one pass."""
+    for outcome in outcomes:
+        store.write_build(root, outcome, "fingerprint")
+    found = batch.check_builds(store.Builds(root, {o.document_id: "fingerprint" for o in outcomes}))
+    return [problem for document_id in sorted(found) for problem in found[document_id]]
 
 
 def _edit_paper_b(root: Path) -> None:
@@ -380,74 +379,69 @@ def _edit_paper_b(root: Path) -> None:
     paper.write_text(paper.read_text(encoding="utf-8").replace("Bolshevik", "Bolshevist"), encoding="utf-8")
 
 
-def _recorded_reads(monkeypatch) -> list[str]:
-    """The names of the stored outcomes the build reads from now on (`batch.DocumentStore`)."""
-    read: list[str] = []
-    original = batch.DocumentStore._read
-
-    def recording(store: batch.DocumentStore, path: Path) -> object:
-        read.append(path.name)
-        return original(store, path)
-
-    monkeypatch.setattr(batch.DocumentStore, "_read", recording)
-    return read
+def _builds(root: Path) -> dict[str, list[Path]]:
+    """Each paper's build folders in the store."""
+    folder = root / ".dagster_home/papers"
+    return {paper.name: sorted(p for p in paper.iterdir() if p.is_dir()) for paper in sorted(folder.iterdir())
+            if paper.is_dir()}  # fmt: skip
 
 
-def test_an_edit_takes_the_other_papers_from_the_saved_rows_not_their_stored_builds(
-    two_papers, tmp_path, monkeypatch
-):
+def test_an_edit_builds_only_the_edited_paper_and_leaves_the_others_builds_alone(two_papers, tmp_path):
     root = tmp_path / "corpus"
     shutil.copytree(two_papers, root)
-    read = _recorded_reads(monkeypatch)
+    before = _builds(root)
+    untouched = {p.name: p.stat().st_mtime_ns for p in before["paper-a"][0].iterdir()}
     _edit_paper_b(root)
     assert build(root) == 0
-    # The edited paper's build is taken as it comes; the other paper's stored builds are not read.
-    assert not any(name.startswith("paper-a.") for name in read), read
-    parts = paper_rows.load(root / paper_rows.PAPER_ROWS)
-    assert parts is not None
-    saved = paper_rows.combine(parts)
-    assert sorted(saved.identities) == ["paper-a", "paper-b"]
-    assert "Bolshevist" in saved.texts()["paper-b"] and "Bolshevist" not in saved.texts()["paper-a"]
+    after = _builds(root)
+    # One build per paper: the edited paper's new build replaced its old one, the other's is as it was.
+    assert after["paper-a"] == before["paper-a"]
+    assert {p.name: p.stat().st_mtime_ns for p in after["paper-a"][0].iterdir()} == untouched
+    assert len(after["paper-b"]) == 1 and after["paper-b"] != before["paper-b"]
+    assert "Bolshevist" in (after["paper-b"][0] / "text.txt").read_text(encoding="utf-8")
     _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
-def test_a_full_rebuild_takes_its_own_builds_not_the_published_ones(two_papers, tmp_path, monkeypatch):
+def test_a_papers_build_is_arrow_files_one_per_kind_and_nothing_is_pickled(two_papers):
+    builds = {paper: found for paper, (found,) in _builds(two_papers).items()}
+    for paper, folder in builds.items():
+        assert (two_papers / f".dagster_home/papers/{paper}/accepted").read_text() == folder.name
+        assert set(corpus.OWN_TABLES) <= {p.stem for p in folder.glob("*.arrow")}
+    # A table of the papers' own rows is their builds' rows of that kind, all of them.
+    for name in corpus.OWN_TABLES:
+        published = pl.read_parquet(two_papers / f"data/parquet/{name}.parquet")
+        assert (
+            sum(pl.read_ipc(folder / f"{name}.arrow").height for folder in builds.values())
+            == published.height
+        )
+    assert not [p for p in (two_papers / ".dagster_home").rglob("*") if "pickle" in p.name]
+
+
+def test_a_full_rebuild_gives_the_same_package_and_keeps_one_build_per_paper(two_papers, tmp_path):
     root = tmp_path / "corpus"
     shutil.copytree(two_papers, root)
-    read = _recorded_reads(monkeypatch)
     assert build(root, full=True) == 0
-    # Both papers were built again from the inputs of their published builds; those are not read.
-    assert not any(name.endswith(".published.pickle") for name in read), read
+    assert package_digest(root) == package_digest(two_papers)
+    assert {paper: len(found) for paper, found in _builds(root).items()} == {"paper-a": 1, "paper-b": 1}
+
+
+def test_a_paper_whose_build_is_gone_is_built_again(two_papers, tmp_path, capsys):
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    shutil.rmtree(root / ".dagster_home/papers/paper-a")
+    (root / "datapackage.json").unlink()  # else the package is up to date, and nothing is built
+    assert build(root) == 0
+    assert "rebuilding: paper-a" in capsys.readouterr().out
     assert package_digest(root) == package_digest(two_papers)
 
 
-@pytest.mark.parametrize(("max_parts", "parts"), [(8, 2), (1, 1)])
-def test_an_edit_saves_its_papers_rows_as_a_part_until_there_are_too_many(
-    two_papers, tmp_path, monkeypatch, max_parts, parts
-):
-    monkeypatch.setattr(paper_rows, "MAX_PARTS", max_parts)
+def test_a_paper_removed_from_the_corpus_leaves_the_package_and_the_store(two_papers, tmp_path):
     root = tmp_path / "corpus"
     shutil.copytree(two_papers, root)
-    _edit_paper_b(root)
+    shutil.rmtree(root / "raw/paper-b")
     assert build(root) == 0
-    folder = root / paper_rows.PAPER_ROWS
-    assert len(list(folder.glob("part-*"))) == parts
-    assert sorted(paper_rows.saved_identities(folder)) == ["paper-a", "paper-b"]
-    paper = root / "raw/paper-a/paper.md"
-    paper.write_text(paper.read_text(encoding="utf-8").replace("Soviet", "Sovietic", 1), encoding="utf-8")
-    assert build(root) == 0
-    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
-
-
-def test_unreadable_saved_rows_fall_back_to_the_stored_builds(two_papers, tmp_path):
-    root = tmp_path / "corpus"
-    shutil.copytree(two_papers, root)
-    saved = sorted((root / paper_rows.PAPER_ROWS).glob("part-*/paragraphs.arrow"))
-    assert saved
-    saved[0].write_bytes(b"not an Arrow file")
-    _edit_paper_b(root)
-    assert build(root) == 0
-    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
+    assert list(_builds(root)) == ["paper-a"]
+    assert pl.read_csv(root / "data/csv/documents.csv")["document_id"].to_list() == ["paper-a"]
 
 
 def test_an_exception_in_an_extractor_leaves_only_that_paper_out(two_papers, tmp_path, capsys, monkeypatch):
@@ -480,7 +474,7 @@ def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line(tmp_path)
         paths, "kennan-op-263", entry, "fingerprint", stages.load_authority(paths), corrections
     )
     assert outcome.problems == []
-    assert _row_problems(outcome.result) == []
+    assert _row_problems(tmp_path / "good", outcome) == []
     paragraphs = outcome.result.cleaned.paragraphs
     bad_row = 2
     outcome.result.cleaned.paragraphs = paragraphs.with_columns(
@@ -489,7 +483,7 @@ def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line(tmp_path)
         .otherwise(pl.col("char_start"))
         .alias("char_start")
     )
-    problems = _row_problems(outcome.result)
+    problems = _row_problems(tmp_path / "bad", outcome)
     assert [(p.document_id, p.check) for p in problems] == [("kennan-op-263", "paragraphs schema")]
     paragraph_id = paragraphs["paragraph_id"][bad_row]
     line = paragraphs["source_line_start"][bad_row]
@@ -505,13 +499,11 @@ def test_a_row_failing_its_table_model_is_traced_to_its_paper_and_line(tmp_path)
         "fingerprint",
         stages.load_authority(paths),
         [],
-    ).result
-    # So it is when each paper's rows are checked in a batch of their own, as a large build stacks them.
-    for size in (2, 1):
-        together = _row_problems(other, outcome.result, batch=size)
-        assert [(p.document_id, p.check, p.message) for p in together] == [
-            (p.document_id, p.check, p.message) for p in problems
-        ]
+    )
+    together = _row_problems(tmp_path / "together", other, outcome)
+    assert [(p.document_id, p.check, p.message) for p in together] == [
+        (p.document_id, p.check, p.message) for p in problems
+    ]
 
 
 # Corpus speed: nothing to do is known early; papers over a pool or a Dask cluster, same bytes
@@ -559,20 +551,23 @@ def test_the_changed_papers_start_building_before_dagster_is_imported(two_papers
 
 
 def test_a_head_start_gives_the_builds_of_the_run_itself(two_papers, tmp_path):
-    root = _copy_inputs(two_papers, tmp_path / "corpus")
-    inputs = CorpusInputs.scan(root)
-    corrections = stages.load_corrections(stages.ProjectPaths(root), list(inputs.documents))
+    roots = {way: _copy_inputs(two_papers, tmp_path / way) for way in ("pool", "in-process")}
     todo = ["paper-b", "paper-a"]
-    with head_start.HeadStart.begin(inputs, todo, workers=2) as started:
-        built = batch.build_documents(inputs, corrections, todo, 2, head_start=started)
-    # Both stored by the workers and their rows stacked in paper order, as an in-process build stacks them.
-    in_process = batch.build_documents(inputs, corrections, todo, workers=1)
-    assert built.problems == in_process.problems == {"paper-a": [], "paper-b": []}
-    ours, theirs = built.rows.rows(), in_process.rows.rows()
-    assert ours.identities == theirs.identities
-    for kind, frame in theirs.frames.items():
-        assert ours.frames[kind].collect().equals(frame.collect()), kind
-    assert all(batch.DocumentStore(root).latest_fingerprint(i) == inputs.fingerprints[i] for i in todo)
+    inputs = {way: CorpusInputs.scan(root) for way, root in roots.items()}
+    corrections = stages.load_corrections(stages.ProjectPaths(roots["pool"]))
+    with head_start.HeadStart.begin(inputs["pool"], todo, workers=2) as started:
+        # Each paper's ID once its worker stored it, in the order asked for.
+        assert list(batch.build_papers(inputs["pool"], corrections, todo, 2, head_start=started)) == todo
+    assert list(batch.build_papers(inputs["in-process"], corrections, todo, workers=1)) == todo
+    pool, in_process = _builds(roots["pool"]), _builds(roots["in-process"])
+    assert [p.name for found in pool.values() for p in found] == [
+        inputs["pool"].fingerprints[i] for i in sorted(todo)
+    ]
+    for paper, (folder,) in pool.items():
+        (theirs,) = in_process[paper]
+        assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in theirs.iterdir())
+        for kind in folder.glob("*.arrow"):
+            assert pl.read_ipc(kind).equals(pl.read_ipc(theirs / kind.name)), kind.name
 
 
 def test_a_deleted_package_is_rebuilt_without_rebuilding_the_papers(two_papers, tmp_path, capsys):
@@ -601,8 +596,7 @@ def test_papers_built_on_a_dask_cluster_give_the_same_package(two_papers, tmp_pa
     root = _copy_inputs(two_papers, tmp_path / "corpus")
     assert build(root, executor="dask") == 0
     assert package_digest(root) == package_digest(two_papers)
-    steps = list((root / ".dagster_home/documents").glob("*.latest.fingerprint"))
-    assert sorted(p.name.split(".")[0] for p in steps) == ["paper-a", "paper-b"]
+    assert {paper: len(found) for paper, found in _builds(root).items()} == {"paper-a": 1, "paper-b": 1}
 
 
 def test_the_seed_and_all_dev_papers_build_in_one_strict_run(built_corpus, tmp_path, capsys):

@@ -23,7 +23,7 @@ def _spec(*fields: dict[str, Any], primary_key: tuple[str, ...] = ("id",)) -> Ta
     return parse_table_spec(
         "probe",
         {"title": "Probe", "description": "A table made for one rule.", "primary_key": list(primary_key),
-         "fields": [id_field, *fields]},
+         "stage": "text", "scope": "paper", "fields": [id_field, *fields]},
     )  # fmt: skip
 
 

@@ -1,13 +1,11 @@
-"""Memory bounded by a table, not by the corpus: papers' rows stacked as they arrive and kept on disk,
-saved rows read ahead within a budget, tables written and compared with their twins a slice at a time."""
+"""Memory bounded by a table, not by the corpus: each paper's rows kept in its own build, a kind read for
+every paper when a stage asks for it, tables written and compared with their twins a slice at a time."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import random
 import shutil
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -15,9 +13,9 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.orchestration import batch, definitions, paper_rows, stages
+from pipeline.orchestration import corpus, definitions, stages, store
 from pipeline.orchestration.cli import build
-from pipeline.orchestration.read_ahead import ReadAhead
+from pipeline.orchestration.fingerprints import PAPER_STORE
 from pipeline.package import publish, schema
 from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
@@ -49,99 +47,36 @@ def three_results(tmp_path_factory) -> dict[str, stages.DocumentResult]:
     return results
 
 
-def _collected(rows: paper_rows.PaperRows) -> dict[str, pl.DataFrame]:
-    return {kind: frame.collect() for kind, frame in rows.frames.items()}
+@pytest.fixture(scope="module")
+def three_builds(three_results, tmp_path_factory) -> store.Builds:
+    """The three papers' builds, stored."""
+    root = tmp_path_factory.mktemp("store")
+    for document_id, result in three_results.items():
+        store.write_build(root, stages.DocumentOutcome(document_id, result, []), "fp")
+    return store.Builds(root, dict.fromkeys(three_results, "fp"))
 
 
-def test_rows_stacked_as_papers_arrive_are_those_stacked_at_once(three_results, tmp_path):
-    at_once = paper_rows.PaperRows.from_results(three_results)
-    stack = paper_rows.RowStack(checked=True, spill=tmp_path, batch=2)
-    for document_id in ("paper-c", "paper-a", "paper-b"):  # out of paper order, as workers finish
-        stack.add(document_id, three_results[document_id])
-    # The first full batch went to disk as it was made; the last paper waits in memory. The rows only the
-    # papers' own checks read were checked with their batch and let go, never written.
-    assert sorted(p.name for p in (tmp_path / "paragraphs").iterdir()) == ["00000.arrow"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith("checked")]
-    arrived = stack.rows()
-    assert stack.problems == {}
-    assert arrived.identities == at_once.identities and arrived.extras == at_once.extras
-    expected, got = _collected(at_once), _collected(arrived)
-    assert got.keys() == expected.keys()
-    for kind, frame in expected.items():
-        assert got[kind].equals(frame), kind
-    assert got["paragraphs"][paper_rows.PAPER].unique(maintain_order=True).to_list() == sorted(three_results)
+def test_a_kind_is_every_papers_rows_in_paper_order_as_stacked_at_once(three_results, three_builds):
+    for kind in ("paragraphs", "mentions", "claims", "claim_footnotes", "citations"):
+        frames = [store.paper_frames(three_results[i])[kind] for i in sorted(three_results)]
+        at_once = pl.concat(frames, how="diagonal_relaxed")
+        assert three_builds.kind(kind).equals(at_once), kind
+    tagged = three_builds.kind("paragraphs", tagged="paper")
+    assert tagged["paper"].unique(maintain_order=True).to_list() == sorted(three_results)
 
 
-def test_a_papers_cited_works_are_kept_pickled_and_read_back_whole(three_results):
-    rows = paper_rows.PaperRows.from_results(three_results)
-    extra = rows.extras["paper-a"]
-    assert isinstance(extra.cited, bytes)
-    assert list(extra.cited_works()) == list(three_results["paper-a"].cited_works)
+def test_a_papers_cited_works_are_a_table_that_gives_them_back_whole(three_results, three_builds):
+    described = [c for i in sorted(three_results) for c in three_results[i].cited_works]
+    assert described and list(three_builds.cited_works()) == described
 
 
-def _arrow_files(folder: Path, count: int) -> list[Path]:
-    paths = []
-    for i in range(count):
-        path = folder / f"kind-{i}.arrow"
-        pl.DataFrame({"n": list(range(i * 10, i * 10 + 10))}).write_ipc(path, compression="zstd")
-        paths.append(path)
-    return paths
-
-
-def test_the_papers_texts_are_read_a_batch_at_a_time_as_the_package_writes_them(
-    three_results, tmp_path, monkeypatch
-):
-    stack = paper_rows.RowStack(spill=tmp_path, batch=2)
-    for document_id in sorted(three_results):
-        stack.add(document_id, three_results[document_id])
-    rows = stack.rows()
-    monkeypatch.setattr(paper_rows, "TEXT_BATCH", 1)
-    reads: list[int] = []
-    original = pl.LazyFrame.collect_batches
-
-    def recording(self: pl.LazyFrame, *args, **kwargs):
-        reads.append(kwargs["chunk_size"])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(pl.LazyFrame, "collect_batches", recording)
-    texts = rows.texts()
-    assert list(texts) == sorted(three_results) and reads == []  # nothing read until asked
-    for document_id in texts:  # in paper order, as the package writes them: one pass over the rows
+def test_the_papers_texts_are_read_from_their_builds_when_asked_for(three_results, three_builds):
+    texts = three_builds.texts(["paper-c", "paper-a"])
+    assert list(texts) == ["paper-a", "paper-c"]
+    for document_id in texts:
         assert texts[document_id] == three_results[document_id].cleaned.text
-    assert reads == [1]
-    assert texts["paper-a"] == three_results["paper-a"].cleaned.text and reads == [1, 1]  # from the start
     with pytest.raises(KeyError):
-        texts["paper-z"]
-    rows.extras["paper-b"] = dataclasses.replace(rows.extras["paper-b"], hidden=True)
-    assert list(rows.texts(published=True)) == ["paper-a", "paper-c"]  # a withheld text is not published
-
-
-def test_read_ahead_hands_each_file_over_once_and_holds_no_more_than_its_budget(tmp_path):
-    paths = _arrow_files(tmp_path, 4)
-    ahead = ReadAhead(paths, budget=1)  # below one frame: one frame at a time
-    deadline = time.monotonic() + 5
-    while not ahead._reader._ready and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.05)
-    assert list(ahead._reader._ready) == [paths[0]]  # read, and nothing more until it is taken
-    for path in (paths[0], paths[2], paths[1], paths[3]):  # a file asked for early is read by the caller
-        assert ahead.take(path).equals(pl.read_ipc(path))
-    assert ahead.take(paths[0]).equals(pl.read_ipc(paths[0]))  # taken twice: read again
-    assert not ahead._reader._ready
-
-
-def test_read_ahead_leaves_a_damaged_file_to_the_caller_and_stops_when_let_go(tmp_path):
-    paths = _arrow_files(tmp_path, 3)
-    paths[0].write_bytes(b"not an Arrow file")
-    ahead = ReadAhead(paths, budget=1)
-    with pytest.raises(pl.exceptions.PolarsError):
-        ahead.take(paths[0])
-    reader = ahead._reader
-    del ahead  # nothing refers to it any more: the frames read ahead are let go, the thread ends
-    deadline = time.monotonic() + 5
-    while not reader._closed and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert reader._closed and not reader._ready
+        texts["paper-b"]
 
 
 def _row_groups(path: Path) -> list[int]:
@@ -229,8 +164,8 @@ def test_the_row_order_check_agrees_with_a_stable_sort_nulls_last():
     assert not in_row_order(pl.DataFrame({"f": [1.0, 2.0]}), ["f"])
 
 
-def test_a_stage_makes_each_table_when_the_one_before_has_been_taken(three_results):
-    kinds = paper_rows.PaperRows.from_results(three_results).view()
+def test_a_stage_makes_each_table_when_the_one_before_has_been_taken(three_builds):
+    kinds = three_builds.kinds()
     asked: list[str] = []
 
     class Recording(Mapping[str, pl.DataFrame]):
@@ -245,7 +180,7 @@ def test_a_stage_makes_each_table_when_the_one_before_has_been_taken(three_resul
             return len(kinds)
 
     stacked = Recording()
-    for stage in (stages.text_tables(stacked), stages.event_tables(stacked)):
+    for stage in (corpus.text_tables(stacked), corpus.event_tables(stacked)):
         taken = []
         for name, table in stage:
             assert asked[-1] == name  # its own kind, read just now
@@ -313,61 +248,11 @@ def test_a_parquet_twin_is_compared_with_its_csv_a_row_group_at_a_time(tmp_path,
     assert other is not None and other.startswith("has columns (")
 
 
-def test_a_build_stacking_papers_in_batches_on_disk_gives_the_same_package_and_clears_its_scratch(
-    two_papers, tmp_path, monkeypatch
-):
+def test_a_build_over_a_pool_gives_the_same_package_and_clears_its_scratch(two_papers, tmp_path):
     root = _copy_inputs(two_papers, tmp_path / "corpus")
-    monkeypatch.setattr(batch, "POOL_MIN_DOCUMENTS", 1)
-    monkeypatch.setattr(paper_rows, "STACK_BATCH", 1)
-    spilled: list[Path] = []
-    original = pl.DataFrame.write_ipc
-
-    def recording(frame: pl.DataFrame, path, *args, **kwargs):
-        spilled.append(Path(path))
-        return original(frame, path, *args, **kwargs)
-
-    monkeypatch.setattr(pl.DataFrame, "write_ipc", recording)
-    written: list[tuple[Path, str]] = []
-    original_stage = definitions.stage_table
-
-    def staging(folder: Path, spec, frame, *args):
-        written.append((folder, spec.name))
-        return original_stage(folder, spec, frame, *args)
-
-    monkeypatch.setattr(definitions, "stage_table", staging)
     assert build(root, workers=2) == 0
     assert package_digest(root) == package_digest(two_papers)
-    scratch = root / paper_rows.RUN_SCRATCH
-    # Both papers' rows went through the scratch folder, and every table was written there as it was made
-    # (the package step links the files into its staged package); none of it is left.
-    assert {p.name for p in spilled if p.parent.name == "paragraphs" and scratch in p.parents} == {
-        "00000.arrow",
-        "00001.arrow",
-    }
-    every_table = {name for tables in stages.STAGE_TABLES.values() for name in tables}
-    assert {name for folder, name in written if folder == scratch / definitions.PRESTAGED} == every_table
-    assert not scratch.exists()
-
-
-def test_an_edit_reads_the_saved_rows_ahead_and_gives_the_package_of_a_fresh_build(
-    two_papers, tmp_path, monkeypatch
-):
-    root = tmp_path / "corpus"
-    shutil.copytree(two_papers, root)
-    taken: list[str] = []
-    original = ReadAhead.take
-
-    def recording(ahead: ReadAhead, path: Path) -> pl.DataFrame:
-        taken.append(path.stem)
-        return original(ahead, path)
-
-    monkeypatch.setattr(ReadAhead, "take", recording)
-    _edit_paper_b(root)
-    assert build(root) == 0
-    # The stages' kinds came through the read-ahead, in the order the stages read them.
-    first_reads = list(dict.fromkeys(taken))
-    assert first_reads[: len(stages.STAGE_KINDS)] == list(stages.STAGE_KINDS)
-    _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
+    assert not (root / definitions.RUN_SCRATCH).exists()
 
 
 def _text_files(root: Path) -> dict[str, int]:
@@ -399,20 +284,6 @@ def test_a_published_text_file_not_as_its_descriptor_says_is_written_again(two_p
     _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
-def test_rows_of_several_parts_are_spliced_into_paper_order_as_a_stable_sort_puts_them():
-    paper = paper_rows.PAPER
-    saved = pl.DataFrame({paper: ["a", "a", "c", "d", "d"], "n": [1, 2, 3, 4, 5], "note": [None] * 5})
-    fresh = pl.DataFrame({paper: ["b", "b", "e"], "n": [6, 7, 8], "note": ["x", None, "y"]})
-    more = pl.DataFrame({paper: ["0", "cc"], "n": [9, 10]})
-    frames = [saved.lazy(), fresh.lazy(), more.lazy()]
-    stacked = pl.concat([saved, fresh, more], how="diagonal_relaxed")
-    spliced = paper_rows._spliced(frames).collect()
-    assert spliced.equals(stacked.sort(paper, maintain_order=True))
-    assert spliced.schema == stacked.schema
-    kept = paper_rows._spliced(frames, {"a", "cc", "e"}).collect()
-    assert kept.equals(stacked.filter(pl.col(paper).is_in(["a", "cc", "e"])).sort(paper, maintain_order=True))
-
-
 @pytest.mark.parametrize("previews", [True, False])
 def test_table_previews_are_for_dagsters_ui_and_left_out_of_the_clis_runs(two_papers, tmp_path, previews):
     from dagster import DagsterInstance
@@ -432,3 +303,22 @@ def test_table_previews_are_for_dagsters_ui_and_left_out_of_the_clis_runs(two_pa
     assert materialized["paragraphs"]["rows"].value == pl.read_csv(root / "data/csv/paragraphs.csv").height
     assert ("preview" in materialized["paragraphs"]) is previews
     assert package_digest(root) == package_digest(two_papers)
+
+
+def test_a_kind_is_one_scan_and_stacked_as_concat_relaxes_it_where_the_papers_columns_differ(tmp_path):
+    frames = {
+        "a": pl.DataFrame({"n": [1, 2], "note": ["x", None]}),
+        "b": pl.DataFrame({"note": [None], "n": [3]}),  # another column order, a column of nulls only
+        "c": pl.DataFrame({"n": [4.5]}),  # another type, a column missing
+    }
+    for paper, frame in frames.items():
+        folder = tmp_path / PAPER_STORE / paper / "fp"
+        folder.mkdir(parents=True)
+        frame.write_ipc(folder / "kind.arrow")
+    for papers in (["a", "b"], ["a", "b", "c"], ["b", "c"]):
+        builds = store.Builds(tmp_path, dict.fromkeys(papers, "fp"))
+        expected = pl.concat([frames[i] for i in papers], how="diagonal_relaxed")
+        assert builds.kind("kind").equals(expected), papers
+        tagged = builds.kind("kind", tagged="paper")
+        assert tagged.drop("paper").equals(expected)
+        assert tagged["paper"].to_list() == [i for i in papers for _ in range(frames[i].height)]

@@ -6,14 +6,13 @@ import argparse
 import contextlib
 import datetime as dt
 import gc
-import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import NoReturn
 
+from pipeline.orchestration import commands
 from pipeline.orchestration.fingerprints import (
     DEBUG_ENV,
     BuildState,
@@ -188,7 +187,7 @@ def build(
         if (root / ".dagster_home" / "history" / "runs.db").exists():
             fail_interrupted_runs(root)
         if debug and not full:  # with the papers whose last build failed
-            todo = batch.stale_documents(inputs, batch.DocumentStore(root))
+            todo = batch.stale_documents(inputs)
         print(f"documents: {len(todo)} of {count} to (re)build, {count - len(todo)} up to date")
         if todo and len(todo) <= 10:
             print("  rebuilding: " + ", ".join(todo))
@@ -263,164 +262,6 @@ def _report_failure(result) -> int:
     return 1
 
 
-def check(root: Path) -> int:
-    """Verify the package on disk: descriptor, sizes, hashes, types, keys and foreign keys of every
-    resource, and each Parquet file against its CSV twin. 0 when valid, 1 with the errors otherwise."""
-    from pipeline.package.publish import validate_staged_package
-    from pipeline.package.release import package_files
-
-    descriptor = root / "datapackage.json"
-    if not descriptor.is_file():
-        print(f"error: {descriptor}: not found; build the package first (./run.sh)", file=sys.stderr)
-        return 1
-    # A file the package lists that is a link, or lies outside the package, is named as such first.
-    package_files(root, json.loads(descriptor.read_text(encoding="utf-8")))
-    errors = validate_staged_package(descriptor)
-    if errors:
-        for line in errors[:50]:
-            print(f"  {line}", file=sys.stderr)
-        more = f" (and {len(errors) - 50} more)" if len(errors) > 50 else ""
-        print(
-            f"error: the package in {root} is not valid{more}; rebuild it with `papers-dataset build --full` "
-            "(./run.sh --full)",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"{descriptor}: valid (descriptor, sizes, hashes, types, keys, foreign keys, Parquet twins)")
-    return 0
-
-
-def changelog(root: Path, since: str | None) -> int:
-    """Regenerate the [Unreleased] CHANGELOG entry from the difference with the last release."""
-    from pipeline.package.changelog import last_release_package, next_version, suggest_bump, write_changelog
-    from pipeline.package.publish import DatasetMetadata
-
-    version = DatasetMetadata.load(root / "dataset.yaml").version
-    with tempfile.TemporaryDirectory() as scratch:
-        old, label = last_release_package(root, since, Path(scratch))
-        print(f"comparing with the package at {label}")
-        diff, entry = write_changelog(old, root, root / "CHANGELOG.md")
-    if entry is None:
-        print("no changes since the last release; no [Unreleased] entry in CHANGELOG.md")
-        return 0
-    print(entry)
-    bump = suggest_bump(diff)
-    suggested = next_version(diff.old_version or version, bump)
-    print(f"suggested bump: {bump} (from {diff.old_version}: {suggested}); dataset.yaml says {version}")
-    return 0
-
-
-def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
-    """Move the [Unreleased] entry under the version and date, write CITATION.cff and .zenodo.json, and
-    build the reproducible, validated release zip. Re-running it for a released version only rebuilds
-    the zip, and only when the package still equals that release."""
-    from pipeline.package.changelog import (
-        Changelog,
-        diff_packages,
-        last_release_package,
-        release_history,
-        save_changelog,
-    )
-    from pipeline.package.publish import DatasetMetadata
-    from pipeline.package.release import (
-        build_release,
-        build_release_database,
-        default_release_path,
-        write_root_metadata,
-    )
-
-    version = DatasetMetadata.load(root / "dataset.yaml").version
-    history = Changelog.read(root / "CHANGELOG.md")
-    with tempfile.TemporaryDirectory() as scratch:
-        old, label = last_release_package(root, since, Path(scratch))
-        diff = diff_packages(old, root)
-    history, is_new = release_history(history, diff, version, date, label)
-    if not is_new:
-        print(f"version {version} is already released and the package is that release; rebuilding its zip")
-    path = build_release(root, out or default_release_path(root), changelog_text=history.text)
-    write_root_metadata(root)
-    if save_changelog(root / "CHANGELOG.md", history):
-        print(f"CHANGELOG.md: the [Unreleased] entry is now [{version}] - {date}")
-    print(f"release: {path} ({path.stat().st_size} bytes)")
-    database = build_release_database(root, path)
-    print(f"database: {database} ({database.stat().st_size} bytes)")
-    print(f"next: commit CHANGELOG.md and the package, then `git tag v{version}`")
-    return 0
-
-
-def zenodo(root: Path, zip_path: Path | None, dry_run: bool, publish: bool, sandbox: bool) -> int:
-    """Upload the release zip to a new Zenodo deposition (token from ZENODO_TOKEN); --dry-run only prints."""
-    from pipeline.package.release import (
-        default_release_path,
-        load_dataset_meta,
-        read_documents,
-        zenodo_metadata,
-    )
-    from pipeline.package.zenodo import SANDBOX_API, ZENODO_API, upload
-
-    metadata = zenodo_metadata(load_dataset_meta(root), read_documents(root))
-    upload(
-        zip_path or default_release_path(root),
-        metadata,
-        os.environ.get("ZENODO_TOKEN"),
-        dry_run=dry_run,
-        base_url=SANDBOX_API if sandbox else ZENODO_API,
-        publish=publish,
-    )
-    return 0
-
-
-def authority_suggest(root: Path, out: Path) -> int:
-    """Draft authority entries for the persons all papers name but the authority lacks (a YAML to review)."""
-    import polars as pl
-
-    from pipeline.extract.authority_tools import draft_yaml, suggest_entries
-    from pipeline.orchestration import stages
-    from pipeline.text.ingest import discover_documents
-
-    paths = stages.ProjectPaths(root)
-    authority = stages.load_authority(paths)
-    documents = discover_documents(paths.raw)
-    corrections = stages.load_corrections(paths, list(documents))
-    unlinked, texts = [], {}
-    for document_id, entry in sorted(documents.items()):
-        cleaned = stages.clean(stages.load_source(paths, document_id, entry, corrections))
-        unlinked.append(stages.document_mentions(cleaned, authority)["unlinked_names"])
-        texts[document_id] = cleaned.text
-    entries, unresolved = suggest_entries(pl.concat(unlinked, how="vertical"), texts, authority)
-    out.write_text(draft_yaml(entries, unresolved), encoding="utf-8")
-    print(
-        f"{len(entries)} proposed person entries and {len(unresolved)} unresolved surnames from "
-        f"{len(texts)} paper(s) written to {out}"
-    )
-    return 0
-
-
-def authority_reconcile(draft: Path, out: Path | None, timeout: float) -> int:
-    """Look the draft's entries up in Wikidata's search API and add proposed QIDs with their evidence."""
-    import yaml
-
-    from pipeline.extract.authority_tools import draft_yaml
-    from pipeline.extract.wikidata import reconcile_entries, search_wikidata
-
-    data = yaml.safe_load(draft.read_text(encoding="utf-8")) or {}
-    entries = data.get("entities") or []
-    counts = reconcile_entries(entries, lambda name: search_wikidata(name, timeout))
-    (out or draft).write_text(draft_yaml(entries, data.get("unresolved_surnames")), encoding="utf-8")
-    print(", ".join(f"{key} {value}" for key, value in counts.items()) + f" -> {out or draft}")
-    if counts["failed"]:
-        first = next(
-            e["proposal"]["wikidata_error"] for e in entries if e.get("proposal", {}).get("wikidata_error")
-        )
-        print(
-            f"error: {counts['failed']} look-up(s) failed ({first}); the draft keeps the reason in each "
-            "entry's proposal.wikidata_error. Check the connection and run `authority reconcile` again",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
-
-
 def fail_interrupted_runs(root: Path) -> None:
     """Mark the Dagster runs a killed build left unfinished as failed.
 
@@ -466,26 +307,6 @@ def _one_error(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror or exc} (run with --debug for the traceback)"
     return f"{type(exc).__name__}: {exc} (run with --debug for the traceback)"
-
-
-def references(root: Path, args: argparse.Namespace) -> int:
-    """The references sub-commands: train (writes the model and its JSON), parse (JSON lines or CSL-JSON)."""
-    from pipeline.extract import reference_model, reference_parse, reference_training
-
-    if args.references_command == "train":
-        data = args.data or root.parent / "shared" / "training" / "references"
-        info = reference_training.train_and_ship(data, args.out or reference_model.MODEL_DIR, args.limit)
-        micro = info["dev_split"]["model"]["micro"]
-        print(f"trained on {info['training_references']} references; held-out model micro F1 {micro['f1']}")
-        return 0
-    if args.file == "-":
-        lines = sys.stdin.read().splitlines()
-    else:
-        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
-    reference_parse.load_reader()
-    for chunk in reference_parse.render(lines, args.format):
-        print(chunk)
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -577,19 +398,19 @@ def main(argv: list[str] | None = None) -> int:
                     dask_address=args.dask_address,
                 )
         if args.command == "check":
-            return check(root)
-        if args.command in ("changelog", "release") and check(root) != 0:
+            return commands.check(root)
+        if args.command in ("changelog", "release") and commands.check(root) != 0:
             return 1
         if args.command == "changelog":
-            return changelog(root, args.since)
+            return commands.changelog(root, args.since)
         if args.command == "authority" and args.authority_command == "suggest":
-            return authority_suggest(root, args.out)
+            return commands.authority_suggest(root, args.out)
         if args.command == "authority":
-            return authority_reconcile(args.draft, args.out, args.timeout)
+            return commands.authority_reconcile(args.draft, args.out, args.timeout)
         if args.command == "references":
-            return references(root, args)
+            return commands.references(root, args)
         if args.command == "release":
-            return release(root, args.out, args.since, args.date)
+            return commands.release(root, args.out, args.since, args.date)
         if args.command == "database":
             from pipeline.package.database import database_command
 
@@ -598,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             from pipeline.package.site import site_command
 
             return site_command(root, args.out)
-        return zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
+        return commands.zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
     except Exception as exc:
         if args.debug:
             raise

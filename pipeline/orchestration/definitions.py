@@ -1,9 +1,9 @@
 """Dagster definitions: a thin shell of assets and checks around the stage functions in `stages`.
 
-``papers`` builds every changed paper in one step (spread over worker processes, one stored outcome
-per paper, see `batch`) and selects what goes into the package: papers whose own checks fail are left out
-and their last good version kept. One step makes the tables from the papers' rows (the rows of papers
-built before come from the last build's saved rows, see `paper_rows`): one asset per published table,
+``papers`` builds every changed paper in one step (spread over worker processes, one stored build per
+paper, see `batch` and `store`) and selects what goes into the package: papers whose checks fail are left
+out and their last good build kept. One step makes the tables from the papers' builds, each kind of rows
+one read of every paper's file of that kind (`store.Builds`): one asset per published table,
 each with record corrections applied and a blocking check (pandera model, plus footnote pairing), and
 ``corpus_tables``, what the package step takes from it. A table asset's storage is its files, written as
 the package publishes them into the run's scratch folder: it hands no value to an I/O manager, and
@@ -13,14 +13,14 @@ when every check passed. The number of steps does not depend on the number of pa
 between steps on disk, so that memory holds a table or two, not the corpus.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
-through dagster-dask), storing the same per-paper outcomes; the package job then picks them up.
+through dagster-dask), with the same per-paper function (`head_start.PaperBuilder`) and the same
+store; the package job then checks and publishes them.
 """
 
 import os
 import shutil
 import threading
-from collections import ChainMap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +53,9 @@ from dagster import (
     op,
 )
 
-from pipeline.extract.entities import Authority
-from pipeline.orchestration import batch, paper_rows, stages
+from pipeline.orchestration import batch, corpus, stages, store
 from pipeline.orchestration.fingerprints import CorpusInputs
-from pipeline.orchestration.head_start import HeadStart
+from pipeline.orchestration.head_start import HeadStart, build_one
 from pipeline.orchestration.package_check import ChangedPartValidator, FreshRowsCheck
 from pipeline.package import corrections as fixes
 from pipeline.package.publish import (
@@ -144,6 +143,8 @@ def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
 
 
 FIGURE_CACHE = Path(".dagster_home") / "figures"
+# A run's own files (the tables as written, the fresh rows checked), removed when its package is written.
+RUN_SCRATCH = Path(".dagster_home") / "run-scratch"
 # The run's scratch folder where the tables are written, laid out like the package, as they are made.
 PRESTAGED = "package"
 CORPUS_INPUTS = "corpus_inputs"
@@ -184,50 +185,32 @@ def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResul
     )
 
 
-def _stage_tables(rows: paper_rows.PaperRows, authority: Authority) -> stages.StageTables:
-    """Every table the stages make from the papers' stacked rows, stage by stage, each made when the one
-    before has been taken: a stage reads only its own kinds, and makes one table at a time."""
-    stacked = rows.view()
-    yield from stages.text_tables(stacked)
-    described = (cited for extra in rows.extras.values() for cited in extra.cited_works())
-    bibliography = stages.bibliography_tables(stacked, described)
-    name, citations = next(bibliography)  # the citations, first: the claims stage links claims to them
-    yield name, citations
-    yield from bibliography
-    claims = stages.claim_tables(stacked, citations)
-    del citations  # the claims stage lets go of it once it has linked the claims to their citations
-    yield from claims
-    yield from stages.entity_tables(authority, stacked)
-    yield from stages.event_tables(stacked)
-
-
 def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     """``corpus_tables`` and every published table, all made in one step, with blocking checks.
 
-    The papers' rows are stacked by kind (`paper_rows`): those of papers built before come from the last
-    build's saved rows, the others from this build or their stored builds. Each table gets its record
+    Each stage reads its kinds of rows from the papers' accepted builds (`store.Builds`), one kind at a
+    time, and makes its tables one at a time (`corpus.corpus_tables`). Each table gets its record
     corrections and checks as soon as its stage has made it, and is written as the package publishes it
     into the run's ``scratch`` folder (`TableWriter`) while the next is made: the table in hand and those
     being written are in memory, no more. One asset per table, all in one step: a step costs Dagster more
     than correcting and checking a table does. The pandera check covers the rows that may have changed
-    since they were last checked (see `stages.rows_to_check`); ``build --full-check`` checks every row.
+    since they were last checked (see `corpus.rows_to_check`); ``build --full-check`` checks every row.
     """
     paths = stages.ProjectPaths(root)
-    specs = {name: load_table_spec(name) for tables in stages.STAGE_TABLES.values() for name in tables}
-    corpus = AssetOut(
+    specs = {name: load_table_spec(name) for tables in corpus.STAGE_TABLES.values() for name in tables}
+    corpus_out = AssetOut(
         group_name="corpus",
         description="What the package step takes from the table step: each table as written into the "
         "run's scratch package (its files, their facts, the record corrections applied to it), the texts "
         "it publishes, the text corrections applied, the papers whose text is withheld, the record "
-        "corrections, the saved rows for the next build (saved in the background; the package step waits "
-        "for them), and the frictionless check of the fresh papers' rows, begun as each table was made.",
+        "corrections, and the frictionless check of the fresh papers' rows, begun as each table was made.",
     )
 
     @multi_asset(
         name="tables",
         ins={"papers": AssetIn("papers")},
         required_resource_keys={HEAD_START},
-        outs={"corpus_tables": corpus}
+        outs={"corpus_tables": corpus_out}
         | {name: AssetOut(group_name="tables", description=spec.description) for name, spec in specs.items()},
         check_specs=[
             AssetCheckSpec(name=check, asset=name, blocking=True)
@@ -235,26 +218,21 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             for check in ["schema", *TABLE_CHECKS.get(name, {})]
         ],
     )
-    def tables(context: AssetExecutionContext, config: TablesConfig, papers: batch.DocumentSelection):
-        saved = papers.saved_rows or []
-        unsaved = [papers.stored_rows, papers.fresh_rows]
-        pieces = list(unsaved)
-        if papers.reused <= {i for part in saved for i in part.identities}:
-            pieces += [part.keep(papers.reused) for part in saved]
-        else:  # the saved rows are unreadable
-            pieces.append(batch.load_published(root, papers.reused, scratch / "published-builds"))
-        rows = paper_rows.combine(pieces)
-        papers.release_frames()
-        hidden, checked = rows.hidden, None if papers.recheck_all else papers.fresh
+    def tables(context: AssetExecutionContext, config: TablesConfig, papers: batch.Selection):
+        builds = store.Builds(root, papers.builds)
+        records = builds.records()
+        hidden = {i for i, found in records.items() if found.get("hidden")}
+        checked = None if papers.recheck_all else papers.fresh
         writer = TableWriter(root, scratch / PRESTAGED)
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         head_start: HeadStart | None = getattr(context.resources, HEAD_START)
         workers = head_start.pool if head_start is not None and not head_start.closed else None
         fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", workers)
         published: dict[str, PublishedTable] = {}
-        for name, frame in _stage_tables(rows, stages.load_authority(paths)):
-            corrected, applied = stages.correct_table(name, frame, papers.corrections)
-            corrected = stages.withhold_text(name, corrected, hidden)
+        authority = stages.load_authority(paths)
+        for name, frame in corpus.corpus_tables(builds.kinds(), builds.cited_works(), authority):
+            corrected, applied = corpus.correct_table(name, frame, papers.corrections)
+            corrected = corpus.withhold_text(name, corrected, hidden)
             if fresh_check is not None:
                 fresh_check.add(specs[name], corrected, whole=bool(applied))
             published[name] = PublishedTable(
@@ -266,30 +244,18 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
                 metadata={"rows": corrected.height, "corrections_applied": len(applied)}
                 | ({"preview": MetadataValue.md(_preview(corrected))} if config.previews else {}),
             )
-            to_check = stages.rows_to_check(name, corrected, checked, bool(applied))
+            to_check = corpus.rows_to_check(name, corrected, checked, bool(applied))
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
                 yield _check_result(name, check, find_problems(corrected))
             del frame, corrected, to_check  # before the next table is made; the writer holds its own
         writer.close()
-        # Saved while the package is written, which waits for it before it ends.
-        background = ThreadPoolExecutor(1)
-        saving = background.submit(rows.save, root / paper_rows.PAPER_ROWS, unsaved)
-        background.shutdown(wait=False)
-        # The texts of the papers built since the last package are read from their own rows: reading one
-        # from all the rows would splice every paper's text. The others' are mostly the published files,
-        # linked (`publish.stage_package`), and read only when not.
-        texts: Mapping[str, str] = rows.texts(published=True)
-        changed = paper_rows.combine(unsaved)
-        if changed.extras:
-            texts = ChainMap(changed.texts(published=True), texts)
         yield Output(
             {
-                "texts": texts,
-                "applied": [a for extra in rows.extras.values() for a in extra.applied],
+                "texts": builds.texts(i for i in papers.builds if i not in hidden),
+                "applied": store.applied_corrections(records, papers.corrections),
                 "hidden": hidden,
                 "corrections": papers.corrections,
-                "saving": saving,
                 "fresh_check": fresh_check,
                 "tables": published,
             },
@@ -305,33 +271,25 @@ def build_definitions(root: Path) -> Definitions:
     Papers' rows and finished tables pass between the steps on disk, in the run's scratch folder
     (removed once the package is written): the run holds what one stage needs, not the corpus."""
     paths = stages.ProjectPaths(root)
-    scratch = root / paper_rows.RUN_SCRATCH
+    scratch = root / RUN_SCRATCH
 
     @asset(group_name="documents", required_resource_keys={CORPUS_INPUTS, HEAD_START})
-    def papers(context: AssetExecutionContext, config: PapersConfig) -> batch.DocumentSelection:
+    def papers(context: AssetExecutionContext, config: PapersConfig) -> batch.Selection:
         """Every paper whose inputs changed, built in one step; the papers that go into the package."""
         inputs: CorpusInputs = getattr(context.resources, CORPUS_INPUTS)
         head_start: HeadStart | None = getattr(context.resources, HEAD_START)
         corrections = stages.load_corrections(paths, list(inputs.documents))
-        store = batch.DocumentStore(root)
         if head_start is not None:
             todo = head_start.todo
         elif config.rebuild_all:
             todo = list(inputs.fingerprints)
         else:
-            todo = batch.stale_documents(inputs, store)
-        folder = root / paper_rows.PAPER_ROWS
-        saved = {} if config.full_check else paper_rows.saved_identities(folder)
+            todo = batch.stale_documents(inputs)
         shutil.rmtree(scratch, ignore_errors=True)  # a killed run's
-        # The other papers' saved rows are read ahead (off the GIL) while the changed ones build.
-        ahead = paper_rows.load(folder, stages.STAGE_KINDS) if set(saved) - set(todo) else None
-        built = batch.build_documents(
-            inputs, corrections, todo, config.workers, scratch / "built", head_start
-        )
+        built = batch.build_papers(inputs, corrections, todo, config.workers, head_start)
+        selection = batch.select_papers(inputs, built, config.full_check)
         if head_start is not None and not FreshRowsCheck.wanted(None if config.full_check else todo):
             head_start.close()  # nothing else for the workers to do: their memory goes back now
-        selection = batch.select_documents(inputs, store, config.full_check, saved, built, scratch)
-        selection.saved_rows = ahead if selection.reused else None
         selection.corrections = fixes.without_left_out(
             corrections, set(selection.left_out), selection.kept_previous
         )
@@ -354,7 +312,7 @@ def build_definitions(root: Path) -> Definitions:
         )
         return selection
 
-    table_names = [name for tables in stages.STAGE_TABLES.values() for name in tables]
+    table_names = [name for tables in corpus.STAGE_TABLES.values() for name in tables]
     table_assets = _table_assets(root, scratch)
 
     @asset(
@@ -363,14 +321,14 @@ def build_definitions(root: Path) -> Definitions:
         deps=table_names,
     )
     def data_package(
-        context: AssetExecutionContext, corpus_tables: dict[str, Any], papers: batch.DocumentSelection
+        context: AssetExecutionContext, corpus_tables: dict[str, Any], papers: batch.Selection
     ) -> str:
         """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
         tables: dict[str, PublishedTable] = corpus_tables["tables"]
         # Drawn (matplotlib, in Python) while the tables are checked and written (mostly off the GIL).
         drawing = ThreadPoolExecutor(1)
         figure = drawing.submit(
-            lambda: stages.timeline_figure(
+            lambda: corpus.timeline_figure(
                 *(collected(tables[name].frame) for name in ("events", "event_participants", "entities")),
                 root / FIGURE_CACHE,
             )
@@ -404,14 +362,7 @@ def build_definitions(root: Path) -> Definitions:
             meta, {name: spec for name, (spec, _) in specs.items()}, counts
         )
         update_readme(paths.root / "README.md", tables_section)
-        store = batch.DocumentStore(root)
-        for document_id in sorted(papers.fresh):
-            store.mark_published(document_id)
-        try:
-            corpus_tables["saving"].result()
-            paper_rows.prune(root / paper_rows.PAPER_ROWS)  # the texts are written: none read
-        except OSError as exc:  # the saved rows only spare work; the next build reads the stored builds
-            context.log.warning(f"the papers' rows were not saved: {exc}")
+        store.mark_published(root, papers.builds)
         shutil.rmtree(scratch, ignore_errors=True)
         context.add_output_metadata(
             {"version": meta.version, "resources": len(package["resources"])} | counts
@@ -444,8 +395,7 @@ class PlanConfig(Config):
 def plan_documents(context: OpExecutionContext, config: PlanConfig):
     """One output per paper to (re)build: its ID, raw/ entry and input fingerprint."""
     inputs = CorpusInputs.scan(project_root())
-    store = batch.DocumentStore(inputs.root)
-    todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs, store)
+    todo = list(inputs.fingerprints) if config.rebuild_all else batch.stale_documents(inputs)
     context.log.info(f"{len(todo)} of {len(inputs.documents)} papers to (re)build")
     for document_id in todo:
         job_input = (document_id, str(inputs.documents[document_id]), inputs.fingerprints[document_id])
@@ -453,17 +403,15 @@ def plan_documents(context: OpExecutionContext, config: PlanConfig):
 
 
 @op
-def build_paper(job_input: tuple) -> int:
-    """Build one paper and store its outcome; returns the number of problems its own checks found."""
+def build_paper(job_input: tuple) -> str:
+    """Build one paper and store it (`head_start.PaperBuilder`, as every route does); its ID."""
     document_id, entry, fingerprint = job_input
-    root = project_root()
-    corrections = fixes.load_corrections(root / "corrections")
-    return batch.build_one(root, corrections, document_id, Path(entry), fingerprint)
+    return build_one(project_root(), document_id, Path(entry), fingerprint)
 
 
 @op
-def papers_built(problem_counts: list[int]) -> int:
-    return len(problem_counts)
+def papers_built(document_ids: list[str]) -> int:
+    return len(document_ids)
 
 
 @job(description="The per-paper stage, one step per changed paper; run with dagster-dask's executor.")

@@ -1,11 +1,11 @@
 """What a build reads, as digests, and what the last build made of it: decided before Dagster is imported.
 
 A document's fingerprint covers everything its own stages read (its raw files, its text corrections, the
-authority files, the pipeline's code, specs and vocabularies); the package fingerprint covers every
-document's fingerprint plus what only the package step reads (record corrections, dataset.yaml). When the
-package fingerprint and the published descriptor are those the last build recorded, there is nothing to
-do. This module imports only the standard library, PyYAML and the ingest module, so that answer costs a
-fraction of a second.
+authority files, and the code, specs, vocabularies and models that build a paper: `PAPER_CODE`); the
+package fingerprint covers every document's fingerprint plus what only the package step reads (record
+corrections, dataset.yaml). When the package fingerprint and the published descriptor are those the last
+build recorded, there is nothing to do. This module imports only the standard library, PyYAML and the
+ingest module, so that answer costs a fraction of a second.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from typing import Any
 
 import yaml
 
-from pipeline.paths import REPO_ROOT, SCHEMA_DIR, VOCAB_DIR
+from pipeline.paths import REPO_ROOT
 from pipeline.text.ingest import discover_documents
 from pipeline.vocab import load_yaml
 
 STATE_FILE = Path(".dagster_home") / "build-state.json"
-DOCUMENT_STORE = Path(".dagster_home") / "documents"
+# Each paper's builds, one folder per build (`store`).
+PAPER_STORE = Path(".dagster_home") / "papers"
 PACKAGE_DESCRIPTOR = "datapackage.json"
 
 # Set by `papers-dataset --debug`: errors keep their tracebacks, also from the worker processes.
@@ -37,13 +38,38 @@ def _digest_files(digest: Any, base: Path, files: Iterable[Path]) -> None:
         digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
 
 
+# What builds a paper: the per-paper stages (`stages`) and every module they import (the test layer, the
+# extractors, text corrections, table specs), the specs, vocabularies and trained models. Editing anything
+# else (the corpus stages, the package step, the command line) rebuilds no paper; tests/test_table_specs.py
+# checks that `stages` imports nothing outside this list.
+PAPER_CODE = (
+    "pipeline/__init__.py",
+    "pipeline/paths.py",
+    "pipeline/vocab.py",
+    "pipeline/text",
+    "pipeline/extract",
+    "pipeline/package/corrections.py",
+    "pipeline/package/schema.py",
+    "pipeline/orchestration/stages.py",
+    "schemas",
+    "vocab",
+    "models",
+)
+
+
+def paper_code_files() -> list[Path]:
+    """The files whose digest is in every paper's fingerprint (`PAPER_CODE`)."""
+    files: list[Path] = []
+    for name in PAPER_CODE:
+        path = REPO_ROOT / name
+        files += [path] if path.is_file() else [p for p in _files_under(path) if "__pycache__" not in p.parts]
+    return files
+
+
 def code_version() -> str:
-    """A digest of the pipeline's code, table specs, vocabularies and trained models: any change rebuilds
-    every document."""
+    """A digest of what builds a paper (`PAPER_CODE`): any change of it rebuilds every paper."""
     digest = hashlib.sha256()
-    code = [*(REPO_ROOT / "pipeline").rglob("*.py"), *SCHEMA_DIR.glob("*.yaml"), *VOCAB_DIR.glob("*.yaml")]
-    code += _files_under(REPO_ROOT / "models")
-    _digest_files(digest, REPO_ROOT, code)
+    _digest_files(digest, REPO_ROOT, paper_code_files())
     return digest.hexdigest()[:16]
 
 
@@ -143,15 +169,11 @@ class BuildState:
         os.replace(scratch, path)
 
 
-def latest_build_fingerprint(root: Path, document_id: str) -> str | None:
-    """The input fingerprint of the paper's latest stored build (see `batch.DocumentStore`), if any."""
-    path = root / DOCUMENT_STORE / f"{document_id}.latest.fingerprint"
-    return path.read_text(encoding="utf-8") if path.exists() else None
-
-
 def changed_documents(inputs: CorpusInputs) -> list[str]:
-    """Documents never built, or built from other inputs than the ones in the folder now."""
-    return [i for i, fp in inputs.fingerprints.items() if latest_build_fingerprint(inputs.root, i) != fp]
+    """Documents never built from the inputs in the folder now (`store`: a build's folder is named by its
+    fingerprint)."""
+    store = inputs.root / PAPER_STORE
+    return [i for i, fp in inputs.fingerprints.items() if not (store / i / fp).is_dir()]
 
 
 def descriptor_digest(root: Path) -> str:

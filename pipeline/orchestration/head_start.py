@@ -1,13 +1,15 @@
-"""Changed papers start building before Dagster is imported.
+"""Papers built over worker processes, and the one function that builds and stores a paper.
 
 Importing Dagster and the pipeline and starting a run take about a second and a half of one core, while
 the other cores idle. The CLI knows from the fingerprints which papers changed before it imports anything
 heavy, so it starts worker processes on them first (`HeadStart.begin`); the run's ``papers`` asset then
-takes their outcomes as they are stored (`batch.build_documents`), as it does from a pool it starts itself
-(runs launched from Dagster's UI). Once the papers are built, a small edit's run hands the idle workers
-frictionless's check of the fresh rows (`package_check.FreshRowsCheck`). This module imports neither
-polars nor Dagster: starting costs the CLI a few milliseconds. Every worker process the project starts
-ends with the process that started it (`exit_with_parent`).
+takes their builds as they are stored (`batch.build_papers`), as it does from a pool it starts itself (runs
+launched from Dagster's UI). Every route builds a paper with `PaperBuilder.build` (in the run's own
+process for a few papers, in a pool's worker, in a Dask worker) and stores it with `store.write_build`.
+Once the papers are built, a small edit's run hands the idle workers frictionless's check of the fresh
+rows (`package_check.FreshRowsCheck`). This module imports neither polars nor Dagster at its top: starting
+costs the CLI a few milliseconds. Every worker process the project starts ends with the process that
+started it (`exit_with_parent`).
 """
 
 from __future__ import annotations
@@ -19,16 +21,41 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from pipeline.orchestration.fingerprints import CorpusInputs
+
+
+class PaperBuilder:
+    """What every paper's build reads besides the paper (the authority, the corrections, the reference
+    model), loaded once; `build` builds one paper and stores it."""
+
+    def __init__(self, root: Path, corrections: list[Any] | None = None) -> None:
+        from pipeline.extract import reference_parse
+        from pipeline.orchestration import stages
+
+        self.paths = stages.ProjectPaths(root)
+        self.corrections = stages.load_corrections(self.paths) if corrections is None else corrections
+        self.authority = stages.load_authority(self.paths)
+        reference_parse.load_reader()
+
+    def build(self, document_id: str, entry: Path, fingerprint: str) -> str:
+        """Build the paper (`stages.build_document`) and store it (`store.write_build`); its ID."""
+        from pipeline.orchestration import stages, store
+
+        outcome = stages.build_document(
+            self.paths, document_id, entry, fingerprint, self.authority, self.corrections
+        )
+        store.write_build(self.paths.root, outcome, fingerprint)
+        return document_id
 
 
 @dataclass
 class HeadStart:
     """Papers building in worker processes; each future answers with its paper's ID once the paper's
-    outcome is stored (`batch.DocumentStore`), in the order of ``todo``. Once the papers are built, the
-    run may hand the workers other work that would hold up its own Python (`package_check.FreshRowsCheck`),
-    or let them go (`close`)."""
+    build is stored (`store.write_build`), in the order of ``todo``. Once the papers are built, the run may
+    hand the workers other work that would hold up its own Python (`package_check.FreshRowsCheck`), or let
+    them go (`close`)."""
 
     todo: list[str]
     builds: list[Future[str]]
@@ -74,17 +101,32 @@ def _exit_after(parent: BaseProcess) -> None:
     os._exit(1)
 
 
-# The pool's functions import the pipeline in the worker, not here.
+# A pool worker's builder, made once when the worker starts (a process pool's functions are module-level).
+_builder: PaperBuilder | None = None
 
 
 def _start_worker(root: Path, document_ids: list[str]) -> None:
+    """The corrections, checked against these documents, are read here rather than sent by the process that
+    starts the pool, which has not imported the pipeline."""
+    global _builder
     exit_with_parent()
-    from pipeline.orchestration import batch
+    from pipeline.orchestration import stages
 
-    batch.start_pool_worker(root, document_ids)
+    _builder = PaperBuilder(root, stages.load_corrections(stages.ProjectPaths(root), document_ids))
 
 
 def _build(document_id: str, entry: Path, fingerprint: str) -> str:
-    from pipeline.orchestration import batch
+    assert _builder is not None
+    return _builder.build(document_id, entry, fingerprint)
 
-    return batch.build_and_store(document_id, entry, fingerprint).document_id
+
+def build_one(root: Path, document_id: str, entry: Path, fingerprint: str) -> str:
+    """A distributed run's unit of work (one Dask step): build and store one paper, reusing the worker's
+    builder while the corpus and its corrections are the same."""
+    global _builder
+    from pipeline.orchestration import stages
+
+    corrections = stages.load_corrections(stages.ProjectPaths(root))
+    if _builder is None or _builder.paths.root != root or _builder.corrections != corrections:
+        _builder = PaperBuilder(root, corrections)
+    return _builder.build(document_id, entry, fingerprint)

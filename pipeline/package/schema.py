@@ -41,6 +41,15 @@ class SchemaSpecError(ValueError):
     """A file in schemas/ is not a valid table specification."""
 
 
+# The stages that make the published tables, in the order the build runs them: each spec names its own
+# (``stage``), and the build's table lists are derived from the specs (`tables_of`).
+STAGES = ("text", "bibliography", "claims", "entities", "events", "package")
+# ``scope: paper``: the table's rows are the union of each paper's own rows, made and checked with the paper
+# (adding such a table means its spec and the per-paper function that fills it); ``scope: corpus``: the
+# table is made from all papers together (works merged across papers, the authority, corrections).
+SCOPES = ("paper", "corpus")
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One column: its name, type, meaning and constraints."""
@@ -80,6 +89,8 @@ class TableSpec:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
     row_order: tuple[str, ...] = field(default=())
+    stage: str = "package"
+    scope: str = "corpus"
 
     @property
     def columns(self) -> list[str]:
@@ -119,9 +130,13 @@ def _parse_field(table: str, raw: dict[str, Any]) -> FieldSpec:
 
 def parse_table_spec(name: str, raw: dict[str, Any]) -> TableSpec:
     """Build a TableSpec from the YAML mapping of ``schemas/<name>.yaml``."""
-    for key in ("title", "description", "primary_key", "fields"):
+    for key in ("title", "description", "primary_key", "fields", "stage", "scope"):
         if key not in raw:
             raise SchemaSpecError(f"schemas/{name}.yaml: missing top-level key {key!r}")
+    if raw["stage"] not in STAGES:
+        raise SchemaSpecError(f"schemas/{name}.yaml: stage {raw['stage']!r} is not one of {list(STAGES)}")
+    if raw["scope"] not in SCOPES:
+        raise SchemaSpecError(f"schemas/{name}.yaml: scope {raw['scope']!r} is not one of {list(SCOPES)}")
     fields = (
         *(_parse_field(name, f) for f in raw["fields"]),
         FieldSpec(
@@ -154,6 +169,8 @@ def parse_table_spec(name: str, raw: dict[str, Any]) -> TableSpec:
         primary_key=tuple(raw["primary_key"]),
         foreign_keys=foreign_keys,
         row_order=tuple(raw.get("row_order", ())),
+        stage=raw["stage"],
+        scope=raw["scope"],
     )
 
 
@@ -170,6 +187,16 @@ def load_table_spec(name: str, schema_dir: Path = SCHEMA_DIR) -> TableSpec:
 
 def all_table_names(schema_dir: Path = SCHEMA_DIR) -> list[str]:
     return sorted(p.stem for p in schema_dir.glob("*.yaml"))
+
+
+def tables_of(stage: str | None = None, scope: str | None = None, schema_dir: Path = SCHEMA_DIR) -> list[str]:
+    """The tables whose specs name this stage and/or scope, by name."""
+    return [
+        name
+        for name in all_table_names(schema_dir)
+        if (stage is None or load_table_spec(name, schema_dir).stage == stage)
+        and (scope is None or load_table_spec(name, schema_dir).scope == scope)
+    ]
 
 
 def extracted_columns(name: str) -> dict[str, pl.DataType]:
@@ -426,7 +453,7 @@ def data_dictionary_markdown(specs: list[TableSpec]) -> str:
     lines = [
         "# Data dictionary",
         "",
-        "Generated from `schemas/*.yaml` by `litvinov-dataset docs`; do not edit.",
+        "Generated from `schemas/*.yaml` by `papers-dataset build`; do not edit.",
         "",
     ]
     for spec in specs:

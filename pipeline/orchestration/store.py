@@ -1,0 +1,298 @@
+"""One store per paper: each paper's build is a folder of Arrow files, one per kind of rows.
+
+``.dagster_home/papers/<document_id>/<fingerprint>/`` holds the build of a paper from the inputs with
+that fingerprint: an Arrow IPC file per kind of rows (`paper_frames`: the paper's own tables' rows, the
+rows the corpus stages combine, the rows its own checks read, the works its citations describe), its
+cleaned text (``text.txt``) and ``paper.json`` (its problems, the text corrections applied to it, whether
+its text is published). The worker that builds the paper writes the folder under a scratch name and renames
+it: a folder with a fingerprint's name is a whole build. ``accepted`` beside the builds names the build
+that passed every check (`accept`), the paper's last good version: a later build that fails keeps its
+folder with its problems (`reject`), so that the same inputs are not built again, and the accepted one
+stays what the package publishes. Nothing else is kept: a table is one read of the accepted builds' files
+of its kind, in paper order (`Builds.kind`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.extract import works
+from pipeline.orchestration import stages
+from pipeline.orchestration.fingerprints import PAPER_STORE
+from pipeline.package import corrections as fixes
+from pipeline.text.documents import publishes_full_text
+
+FORMAT = "paper-build-1"
+ACCEPTED = "accepted"
+RECORD = "paper.json"
+TEXT = "text.txt"
+# The kinds that hold a paper's citations and works as they come out for the paper alone: only its own
+# checks read them (the corpus stages merge the works of all papers from ``cited_works``).
+CHECKED = {"citations": "checked-citations", "works": "checked-works"}
+CITED_WORKS = "cited_works"
+# Arrow files are compressed with LZ4: a paper's files are read back in a few milliseconds.
+COMPRESSION = "lz4"
+
+
+def paper_frames(result: stages.DocumentResult) -> dict[str, pl.DataFrame]:
+    """One paper's rows by kind: its own tables' rows, what the corpus stages make the other tables from,
+    the rows its own checks read, and the works its citations describe (one row per citation)."""
+    cited = result.cited_works
+    return {
+        **result.own_tables(),
+        "citations": result.citations,
+        "claims": result.claims["claims"],
+        "claim_footnotes": result.claims["claim_footnotes"],
+        **{CHECKED[name]: frame for name, frame in result.bibliography_alone.items()},
+        CITED_WORKS: pl.DataFrame(
+            {
+                "citation_id": [c.citation_id for c in cited],
+                "key": [list(c.key) for c in cited],
+                "work_type": [c.work_type for c in cited],
+                "fields": [json.dumps(c.fields, default=str) for c in cited],
+                "raw": [c.raw for c in cited],
+                "abbreviation": [c.abbreviation for c in cited],
+            },
+            schema={
+                "citation_id": pl.String,
+                "key": pl.List(pl.String),
+                "work_type": pl.String,
+                "fields": pl.String,
+                "raw": pl.String,
+                "abbreviation": pl.String,
+            },
+        ),
+    }
+
+
+def cited_works(frame: pl.DataFrame) -> Iterator[works.CitedWork]:
+    """The works described by a ``cited_works`` frame, in its order."""
+    for row in frame.iter_rows(named=True):
+        yield works.CitedWork(
+            row["citation_id"],
+            tuple(row["key"]),
+            row["work_type"],
+            json.loads(row["fields"]),
+            row["raw"],
+            row["abbreviation"],
+        )
+
+
+def _folder(root: Path, document_id: str) -> Path:
+    return root / PAPER_STORE / document_id
+
+
+def write_build(root: Path, outcome: stages.DocumentOutcome, fingerprint: str) -> None:
+    """Write a paper's build as its folder (the worker's last step): under a scratch name, then renamed.
+    A build whose own checks failed keeps only its record, with the problems."""
+    folder = _folder(root, outcome.document_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
+    result = outcome.result
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "fingerprint": fingerprint,
+        "problems": [[p.check, p.message] for p in outcome.problems],
+    }
+    if result is not None and not outcome.problems:
+        for kind, frame in paper_frames(result).items():
+            frame.write_ipc(scratch / f"{kind}.arrow", compression=COMPRESSION)
+        (scratch / TEXT).write_text(result.cleaned.text, encoding="utf-8")
+        record["hidden"] = not publishes_full_text(result.source.document.metadata)
+        record["applied"] = [
+            {k: v for k, v in dataclasses.asdict(a).items() if k != "correction"} | {"id": a.correction.id}
+            for a in result.source.applied
+        ]
+    (scratch / RECORD).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    target = folder / fingerprint
+    if target.exists():  # built again from the same inputs (build --full)
+        old = Path(tempfile.mkdtemp(prefix=".old-", dir=folder))
+        os.replace(target, old / "build")
+        shutil.rmtree(old, ignore_errors=True)
+    os.replace(scratch, target)
+
+
+def record(root: Path, document_id: str, fingerprint: str) -> dict[str, Any] | None:
+    """A build's record (`write_build`), or None when there is no whole build of these inputs, or one
+    written by code that no longer reads it."""
+    try:
+        found = json.loads((_folder(root, document_id) / fingerprint / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if found.get("format") == FORMAT else None
+
+
+def problems(found: dict[str, Any], document_id: str) -> list[stages.DocumentProblem]:
+    return [stages.DocumentProblem(document_id, check, message) for check, message in found["problems"]]
+
+
+def accepted(root: Path, document_id: str) -> str | None:
+    """The fingerprint of the paper's last good build, if it is still there."""
+    try:
+        fingerprint = (_folder(root, document_id) / ACCEPTED).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return fingerprint if record(root, document_id, fingerprint) is not None else None
+
+
+def accept(root: Path, document_id: str, fingerprint: str) -> None:
+    """The build passed every check: it is now the paper's last good version; the others go."""
+    folder = _folder(root, document_id)
+    scratch = folder / f".{ACCEPTED}.{os.getpid()}.tmp"
+    scratch.write_text(fingerprint, encoding="utf-8")
+    os.replace(scratch, folder / ACCEPTED)
+    _prune(folder, {fingerprint})
+
+
+def reject(root: Path, document_id: str, fingerprint: str, found: list[stages.DocumentProblem]) -> None:
+    """The build failed the checks of its rows: its record keeps the problems (so that the same inputs are
+    not built again), its rows go, and the last good version stays."""
+    folder = _folder(root, document_id)
+    keep = {fingerprint, *filter(None, [accepted(root, document_id)])}
+    build = folder / fingerprint
+    kept = record(root, document_id, fingerprint) or {"format": FORMAT, "fingerprint": fingerprint}
+    kept["problems"] = [*kept.get("problems", []), *([p.check, p.message] for p in found)]
+    for path in build.iterdir():
+        path.unlink()
+    (build / RECORD).write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
+    _prune(folder, keep)
+
+
+def forget_others(root: Path, document_ids: Iterable[str]) -> None:
+    """Remove the builds of papers no longer in the corpus (their raw/ entry is gone)."""
+    keep = set(document_ids)
+    folder = root / PAPER_STORE
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if path.is_dir() and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    for path in folder.iterdir():
+        if path.is_dir() and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Builds:
+    """The builds of a set of papers (paper -> fingerprint), read kind by kind in paper order."""
+
+    root: Path
+    fingerprints: dict[str, str]
+
+    def _path(self, document_id: str, name: str) -> Path:
+        return _folder(self.root, document_id) / self.fingerprints[document_id] / name
+
+    def kind(self, kind: str, tagged: str | None = None) -> pl.DataFrame:
+        """Every paper's rows of this kind, in paper order (with ``tagged``, each row's paper in that
+        column): one scan of the papers' files, or, where their columns differ (a column no paper of the
+        first filled, say), each file read and the frames stacked as `polars.concat` relaxes them."""
+        papers = sorted(self.fingerprints)
+        paths = [self._path(i, f"{kind}.arrow") for i in papers]
+        if not paths:
+            return pl.DataFrame(schema={tagged: pl.String} if tagged else {})
+        try:
+            frame = pl.scan_ipc(paths, include_file_paths=tagged).collect()
+        except (pl.exceptions.SchemaError, pl.exceptions.ColumnNotFoundError):
+            frames = [pl.read_ipc(path) for path in paths]
+            if tagged:
+                frames = [
+                    f.with_columns(pl.lit(str(p)).alias(tagged)) for f, p in zip(frames, paths, strict=True)
+                ]
+            frame = pl.concat(frames, how="diagonal_relaxed")
+        if tagged:
+            frame = frame.with_columns(
+                pl.col(tagged).replace_strict(dict(zip(map(str, paths), papers, strict=True)))
+            )
+        return frame
+
+    def kinds(self) -> Kinds:
+        return Kinds(self)
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        paths = {i: self._path(i, RECORD) for i in sorted(self.fingerprints)}
+        return {i: json.loads(path.read_text(encoding="utf-8")) for i, path in paths.items()}
+
+    def cited_works(self) -> Iterator[works.CitedWork]:
+        """Every paper's cited works, in paper order, one paper read at a time."""
+        for document_id in sorted(self.fingerprints):
+            frame = pl.read_ipc(self._path(document_id, f"{CITED_WORKS}.arrow"))
+            yield from cited_works(frame)
+
+    def texts(self, document_ids: Iterable[str]) -> PaperTexts:
+        return PaperTexts({i: self._path(i, TEXT) for i in sorted(document_ids)})
+
+
+def applied_corrections(
+    records: Mapping[str, dict[str, Any]], corrections: list[fixes.Correction]
+) -> list[fixes.AppliedCorrection]:
+    """The text corrections the papers' builds applied, in paper order, with their entries."""
+    by_id = {c.id: c for c in corrections}
+    return [
+        fixes.AppliedCorrection(by_id[a["id"]], **{k: v for k, v in a.items() if k != "id"})
+        for found in records.values()
+        for a in found.get("applied", [])
+    ]
+
+
+class Kinds(Mapping[str, pl.DataFrame]):
+    """The papers' rows by kind, each read when a stage asks for it and not kept: a stage holds its kinds."""
+
+    def __init__(self, builds: Builds) -> None:
+        self._builds = builds
+
+    def __getitem__(self, kind: str) -> pl.DataFrame:
+        return self._builds.kind(kind)
+
+    def __iter__(self) -> Iterator[str]:
+        first = min(self._builds.fingerprints, default=None)
+        folder = self._builds._path(first, "") if first else None
+        return iter(sorted(p.stem for p in folder.glob("*.arrow")) if folder else [])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
+class PaperTexts(Mapping[str, str]):
+    """The papers' cleaned texts, each read from its build when the package writes it."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self._paths = paths
+
+    def __getitem__(self, document_id: str) -> str:
+        return self._paths[document_id].read_text(encoding="utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+PUBLISHED = "published.json"
+
+
+def published(root: Path) -> dict[str, str]:
+    """Paper -> the fingerprint of its build in the last package written (`mark_published`)."""
+    try:
+        return json.loads((root / PAPER_STORE / PUBLISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def mark_published(root: Path, builds: Mapping[str, str]) -> None:
+    """The package now holds these builds: their rows are no longer new to its checks."""
+    path = root / PAPER_STORE / PUBLISHED
+    scratch = path.with_suffix(f".{os.getpid()}.tmp")
+    scratch.write_text(json.dumps(dict(sorted(builds.items())), sort_keys=True), encoding="utf-8")
+    os.replace(scratch, path)
