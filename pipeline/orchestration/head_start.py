@@ -101,23 +101,35 @@ def _exit_after(parent: BaseProcess) -> None:
     os._exit(1)
 
 
-# A pool worker's builder, made once when the worker starts (a process pool's functions are module-level).
+# A pool worker's builder, made once when the worker starts (a process pool's functions are module-level),
+# or why it could not be made.
 _builder: PaperBuilder | None = None
+_start_error: str | None = None
 
 
 def _start_worker(root: Path, document_ids: list[str]) -> None:
     """The corrections, checked against these documents, are read here rather than sent by the process that
-    starts the pool, which has not imported the pipeline."""
-    global _builder
+    starts the pool, which has not imported the pipeline. An input of the whole corpus that cannot be read
+    (an authority file with a duplicate ID) is kept and raised by each build, so that the run stops with its
+    message rather than a broken pool's traceback."""
+    global _builder, _start_error
     exit_with_parent()
     from pipeline.orchestration import stages
 
-    _builder = PaperBuilder(root, stages.load_corrections(stages.ProjectPaths(root), document_ids))
+    try:
+        _builder = PaperBuilder(root, stages.load_corrections(stages.ProjectPaths(root), document_ids))
+    except Exception as exc:
+        _start_error = str(exc)
 
 
 def _build(document_id: str, entry: Path, fingerprint: str) -> str:
-    assert _builder is not None
+    if _builder is None:
+        raise WorkerStartError(_start_error or "the worker process could not start")
     return _builder.build(document_id, entry, fingerprint)
+
+
+class WorkerStartError(RuntimeError):
+    """A worker could not read the corpus's shared inputs; the message says which file and why."""
 
 
 def build_one(root: Path, document_id: str, entry: Path, fingerprint: str) -> str:
