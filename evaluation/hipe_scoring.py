@@ -176,7 +176,7 @@ def score(articles: list[Article], authority: Authority) -> Result:
     for article in articles:
         text, offsets = article.paper()
         started = time.process_time()
-        document = clean_document(text, article.document_id, f"{article.document_id}.md", body_start_line=0)
+        document = clean_document(text, article.document_id, f"{article.document_id}.md", body_start_line=1)
         mentions, unlinked = find_mentions(
             document.text, document.sentences, document.footnotes, authority, document.emphasis_spans
         )

@@ -20,17 +20,32 @@ from functools import cache
 
 from pipeline.vocab import load_mapping, load_vocab, load_words
 
+# Letters of the Latin alphabets (with accents) by case, so that "Vicuña", "Széchényi" and "Œuvre" are words.
+UPPER = "A-ZÀ-ÖØ-Þ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).isupper())
+LOWER = "a-zß-öø-ÿ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).islower())
 # One word of a name: "Surname", "MacSurname", "Double-Barrelled"; at least two lower-case letters so
 # that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
-NAME_WORD = r"(?:[A-Z](?:[a-z]+[A-Z])?[a-z]{2,}(?:[-‐][A-Z][a-z]+)*|[A-Z][a-z](?=['’][A-Z]))"
+NAME_WORD = (
+    rf"(?:[{UPPER}](?:[{LOWER}]+[{UPPER}])?[{LOWER}]{{2,}}(?:[-‐][{UPPER}][{LOWER}]+)*"
+    rf"|[{UPPER}][{LOWER}](?=['’][{UPPER}]))"
+)
 NAME_WORD_RE = re.compile(NAME_WORD)
-INITIAL = r"[A-Z]\."
+INITIAL = rf"[{UPPER}]\."
 # A name ends at a word boundary; a possessive 's may follow ("Surname’s"), other apostrophes or hyphens not.
 NOT_AFTER = r"(?!\w|[’'](?!s\b)|-|\.\w)"
 NOT_BEFORE = r"(?<![\w.’'-])"
-CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[A-Z][\w’'‐-]*[a-z]{NOT_AFTER}")
-NEXT_CAPITAL = re.compile(r" [A-Z]")
+CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[{UPPER}][\w’'‐-]*[{LOWER}]{NOT_AFTER}")
+NEXT_CAPITAL = re.compile(rf" [{UPPER}]")
 WORD = re.compile(r"(?<![\w.’'-])[^\W\d_][\w'’]*\.?")
+# A name in capitals ("GIVEN SURNAME", "G. M. SURNAME"): two to four words of capitals or initials.
+CAPITALS_NAME = re.compile(
+    rf"{NOT_BEFORE}(?P<name>(?:[{UPPER}]{{2,}}|[{UPPER}]\.)(?:[^\S\n]+(?:[{UPPER}]{{2,}}|[{UPPER}]\.)){{1,3}})"
+    rf"(?![\w’'-])"
+)
+# A word right after which a capitalised word is a place or a body, not a person ("in Word", "at Word").
+PLACE_BEFORE = re.compile(
+    rf"(?<![\w-])(?:in|at|near|of the Government of)\s+(?P<word>[{UPPER}][\w’'‐-]*(?: [{UPPER}][\w’'‐-]*)?)"
+)
 # Spaces within a line: a title at the end of one paragraph does not belong to a name in the next.
 SPACE = r"[^\S\n]+"
 SENTENCE_OPENERS = '.!?:;\n"“(['
@@ -47,6 +62,7 @@ class PersonSpan:
     gender: str | None
     reason: str
     title_start: int
+    addressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,8 @@ class _Vocab:
     record_lines: tuple[str, ...]
     months: tuple[str, ...]
     nationalities: frozenset[str]
+    particles: tuple[str, ...]
+    eponym_nouns: frozenset[str]
 
 
 @cache
@@ -70,6 +88,8 @@ def _vocab() -> _Vocab:
         record_lines=load_words("record_line_starts"),
         months=tuple(form for forms in load_vocab("months") for form in forms),
         nationalities=frozenset(load_words("nationalities")),
+        particles=load_words("name_particles"),
+        eponym_nouns=frozenset(load_words("eponym_nouns")),
     )
 
 
@@ -96,6 +116,8 @@ class _Patterns:
     office_after: re.Pattern[str]
     correspondents: re.Pattern[str]
     pair: re.Pattern[str]
+    routing: re.Pattern[str]
+    eponym_after: re.Pattern[str]
 
 
 @cache
@@ -104,23 +126,27 @@ def _patterns() -> _Patterns:
     honorifics = _alternation([w for w in vocab.honorifics if w[-1] == "." or len(w) > 1])
     offices = _alternation(vocab.titles, any_case_first=True)
     cue = f"(?:{honorifics}|{offices})"
+    # A surname may follow a particle ("von Surname", "de la Surname", "d’Surname").
+    surname = rf"(?:(?:{_alternation(vocab.particles)}){SPACE}|[dD]['’])?{NAME_WORD}"
     word = rf"(?:{INITIAL}\s?)*{NAME_WORD}"
-    name = rf"(?P<name>(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
+    name = rf"(?P<name>(?:{INITIAL}\s?){{0,3}}{surname}(?:\s(?:{INITIAL}\s)*{surname}){{0,2}})"
     short_name = rf"(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s{NAME_WORD})?"
     months = _alternation(vocab.months)
     return _Patterns(
         titled=re.compile(
             rf"{NOT_BEFORE}(?P<title>(?:{cue}{SPACE})+)(?:of{SPACE}State{SPACE})?{name}{NOT_AFTER}"
         ),
-        heading=re.compile(rf"\((?P<name>{NAME_WORD}(?:\s{NAME_WORD}){{0,2}})\)"),
+        heading=re.compile(
+            rf"\((?P<name>{surname}(?:\s{surname}){{0,2}}(?:,\s(?:and\s)?{surname}(?:\s{surname}){{0,2}})*)\)"
+        ),
         initials=re.compile(
-            rf"{NOT_BEFORE}(?P<name>(?:{INITIAL}\s?){{1,3}}(?:{NAME_WORD}\s)?{NAME_WORD}){NOT_AFTER}"
+            rf"{NOT_BEFORE}(?P<name>(?:{INITIAL}\s?){{1,3}}(?:{NAME_WORD}\s)?{surname}){NOT_AFTER}"
         ),
         middle_initial=re.compile(
-            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{NAME_WORD}){NOT_AFTER}"
+            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{surname}){NOT_AFTER}"
         ),
         given_name=re.compile(
-            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}(?:\s{NAME_WORD})?){NOT_AFTER})"
+            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{surname}(?:\s{NAME_WORD})?){NOT_AFTER})"
         ),
         signature=re.compile(
             rf"^(?P<name>{word}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
@@ -132,6 +158,11 @@ def _patterns() -> _Patterns:
             rf"{NOT_BEFORE}(?P<sender>{short_name})\s+to\s+(?P<name>{short_name}),\s+(?:{months})\b"
         ),
         pair=re.compile(rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}){NOT_AFTER})"),
+        routing=re.compile(
+            rf"(?<![\w-])(?:[Ff]or{SPACE}(?P<to>{NAME_WORD}){SPACE}from|\[From){SPACE}(?P<name>{surname})"
+            rf"(?=[.:\]])"
+        ),
+        eponym_after=re.compile(rf"['’]?s?{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"),
     )
 
 
@@ -144,18 +175,31 @@ def _parts(name: str) -> tuple[list[str], list[str]]:
 
 
 def _make(
-    text: str, start: int, end: int, reason: str, title_start: int | None = None, gender: str | None = None
+    text: str,
+    start: int,
+    end: int,
+    reason: str,
+    title_start: int | None = None,
+    gender: str | None = None,
+    common_ok: bool = False,
 ) -> PersonSpan | None:
-    """A PersonSpan for text[start:end], or None when a word of it is a common non-name word."""
+    """A PersonSpan for text[start:end], or None when a word of it is a common non-name word.
+
+    ``common_ok`` also marks the span as addressed (by a form of address or a heading's office).
+
+    With ``common_ok`` (a form of address or an office in a document heading stands before it), a common
+    word is a surname too ("Mr. White", "(House)"); offices and nationalities never are.
+    """
     vocab = _vocab()
     words, initials = _parts(text[start:end])
-    if not words or any(w in vocab.non_names or w in _title_words() for w in words):
+    common = vocab.nationalities if common_ok else vocab.non_names
+    if not words or any(w in common or w in _title_words() for w in words):
         return None
     if initials and "".join(initials) in vocab.non_names:
         return None
     given = words[0] if len(words) > 1 else None
     return PersonSpan(
-        start, end, words[-1], given, gender, reason, start if title_start is None else title_start
+        start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
 
 
@@ -223,18 +267,41 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
             found.append(_make(text, start, start + signature.end("name"), "signature"))
         heading = len(paragraph) < 250 and not paragraph.rstrip().endswith(".")
         for match in patterns.heading.finditer(paragraph):
-            if heading or patterns.office_before.search(paragraph[: match.start()]):
-                found.append(_make(text, start + match.start("name"), start + match.end("name"), "heading"))
+            office = patterns.office_before.search(paragraph[: match.start()]) is not None
+            if heading or office:
+                for piece in LIST_ITEM.finditer(match.group("name")):
+                    piece_start = start + match.start("name") + piece.start("item")
+                    found.append(
+                        _make(
+                            text,
+                            piece_start,
+                            piece_start + len(piece.group("item")),
+                            "heading",
+                            common_ok=office,
+                        )
+                    )
+        found += _capitals_names(text, start, end)
     for match in _titled_matches(text):
         title = match.group("title")
         before = text[max(0, match.start() - 30) : match.start()].split()
         if before and before[-1] in vocab.nationalities and " " not in match.group("name"):
             continue
+        addressed = title.split()[0] in vocab.honorifics
         found.append(
             _make(
-                text, match.start("name"), match.end("name"), "title_cue", match.start(), title_gender(title)
+                text,
+                match.start("name"),
+                match.end("name"),
+                "title_cue",
+                match.start(),
+                title_gender(title),
+                common_ok=addressed,
             )
         )
+    for match in patterns.routing.finditer(text):
+        if match.group("to"):
+            found.append(_make(text, match.start("to"), match.end("to"), "routing"))
+        found.append(_make(text, match.start("name"), match.end("name"), "routing"))
     for match in patterns.office_after.finditer(text):
         found.append(_make(text, match.start("name"), match.end("name"), "office_after"))
     for match in patterns.correspondents.finditer(text):
@@ -256,8 +323,81 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
                 )
             found.append(span)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None})
-    spans = _longest_first([s for s in found if s is not None])
+    spans = _with_evidence(text, _longest_first([s for s in found if s is not None]))
     return _with_repeated_surnames(text, spans)
+
+
+def find_person_names(text: str) -> list[PersonSpan]:
+    """Person names in any span of text (a sentence, a heading, a note) by the rules of this module.
+
+    The one name model of the pipeline for callers outside linking (senders and recipients of documents,
+    claim subjects): each blank-line-separated block of the text is a paragraph for the heading and
+    signature rules. Returns non-overlapping spans in text order, offsets into ``text``.
+    """
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n](?:[^\n]|\n(?!\s*\n))*", text)]
+    return find_person_spans(text, paragraphs)
+
+
+# Reasons that need no more evidence: the layout or a form of address says "person" at that very place.
+STRONG_REASONS = frozenset(
+    {"heading", "signature", "initials", "middle_initial", "given_name", "capitals", "routing"}
+)
+LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
+
+
+def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
+    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand."""
+    found = list(PLACE_BEFORE.finditer(text))
+    words = {word for m in found for word in m.group("word").split()}
+    starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
+    return frozenset(words) | _vocab().nationalities, frozenset(starts)
+
+
+def _with_evidence(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
+    """Drop names that are things named after a person ("Surname Library", "the Surname government"), and
+    one-word names found by a weak cue (an office, a repeated pair) whose word the paper uses as a place."""
+    places, _ = _place_words(text)
+    eponym_after = _patterns().eponym_after
+    kept = []
+    for span in spans:
+        if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
+            continue
+        weak = span.reason not in STRONG_REASONS and not span.addressed
+        if weak and span.given is None and span.surname in places:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
+    """Names in capitals in a paragraph: "GIVEN SURNAME" with a known given name, or a paragraph that is
+    only a name in capitals (a signature)."""
+    vocab = _vocab()
+    found: list[PersonSpan | None] = []
+    paragraph = text[start:end]
+    for match in CAPITALS_NAME.finditer(paragraph):
+        tokens = match.group("name").replace(".", ". ").split()
+        words = [t.capitalize() for t in tokens if not t.endswith(".")]
+        if not words or any(
+            w in vocab.non_names or w in _title_words() or w in vocab.honorifics for w in words
+        ):
+            continue
+        alone = paragraph.strip(" ,.;:") == match.group("name").rstrip(".")
+        if words[0] not in vocab.given_names and not (alone and len(words) >= 2):
+            continue
+        given = words[0] if len(words) > 1 else None
+        found.append(
+            PersonSpan(
+                start + match.start("name"),
+                start + match.end("name"),
+                words[-1],
+                given,
+                None,
+                "capitals",
+                start + match.start("name"),
+            )
+        )
+    return found
 
 
 @cache
@@ -344,11 +484,18 @@ def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
 
 def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
-    surnames = {s.surname for s in spans}
+    places, place_uses = _place_words(text)
+    surnames = {
+        s.surname for s in spans if s.reason in STRONG_REASONS or s.addressed or s.surname not in places
+    }
     taken = _Taken([(s.title_start, s.end) for s in spans])
+    eponym_after = _patterns().eponym_after
     extra = [
         PersonSpan(m.start(), m.end(), m.group(), None, None, "surname", m.start())
         for m in CAPITALISED_WORD.finditer(text)
-        if m.group() in surnames and not taken.overlaps(m.start(), m.end())
+        if m.group() in surnames
+        and not taken.overlaps(m.start(), m.end())
+        and m.start() not in place_uses
+        and not eponym_after.match(text, m.end())
     ]
     return sorted(spans + extra, key=lambda s: s.title_start)
