@@ -162,7 +162,7 @@ def _patterns() -> _Patterns:
             rf"(?<![\w-])(?:[Ff]or{SPACE}(?P<to>{NAME_WORD}){SPACE}from|\[From){SPACE}(?P<name>{surname})"
             rf"(?=[.:\]])"
         ),
-        eponym_after=re.compile(rf"['’]?s?{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"),
+        eponym_after=re.compile(rf"{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"),
     )
 
 
@@ -340,14 +340,19 @@ def find_person_names(text: str) -> list[PersonSpan]:
 
 # Reasons that need no more evidence: the layout or a form of address says "person" at that very place.
 STRONG_REASONS = frozenset(
-    {"heading", "signature", "initials", "middle_initial", "given_name", "capitals", "routing"}
+    {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
 )
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
 
 def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
     """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand."""
-    found = list(PLACE_BEFORE.finditer(text))
+    eponyms = _vocab().eponym_nouns
+    found = [
+        m
+        for m in PLACE_BEFORE.finditer(text)
+        if m.group("word").split()[-1] not in eponyms and not _patterns().eponym_after.match(text, m.end())
+    ]
     words = {word for m in found for word in m.group("word").split()}
     starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
     return frozenset(words) | _vocab().nationalities, frozenset(starts)
