@@ -28,6 +28,7 @@ from pipeline.extract.authority import (
     load_authority,
     normalise_form,
 )
+from pipeline.extract.person_ids import document_persons, overlaps
 from pipeline.extract.persons import (
     PersonSpan,
     find_person_spans,
@@ -37,7 +38,6 @@ from pipeline.extract.persons import (
     title_gender,
 )
 from pipeline.package.schema import extracted_columns, rows_to_frame
-from pipeline.text.ingest import slug
 
 # Re-exported: callers load the authority and link mentions through this module.
 __all__ = [
@@ -463,79 +463,7 @@ def _pronoun_mentions(
     return mentions
 
 
-@dataclass
-class _Candidate:
-    """A name of a person the authority does not link here, with the document-level person it belongs to."""
-
-    name: PersonSpan
-    person_id: str | None = None
-    status: str = "new_person"
-    candidates: tuple[str, ...] = ()
-
-    @property
-    def start(self) -> int:
-        """Where the name starts, with its title if it has one."""
-        return self.name.title_start
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether [start, end) overlaps one of the sorted spans (which may overlap each other)."""
-    i = bisect.bisect_left(spans, (end,))
-    return any(s < end and start < e for s, e in spans[max(0, i - 4) : i])
-
-
-def _document_persons(
-    document_id: str,
-    spans: list[PersonSpan],
-    unlinked: list[_Match],
-    linked: list[_Mention],
-    authority: Authority,
-) -> list[_Candidate]:
-    """Person names not linked to the authority, grouped into document-level persons by surname.
-
-    Names with the same surname and compatible given names (or none) are one person, with the ID
-    "<document_id>:person:<surname>[-<given>]"; a bare surname that fits several such persons is ambiguous.
-    Authority surnames that found no person in play here are document-level persons too, never a guess.
-    """
-    taken = sorted((m.start, m.end) for m in linked if m.kind != "pronoun")
-    found: list[_Candidate] = []
-    for span in spans:
-        if not _overlaps(taken, span.start, span.end):
-            found.append(_Candidate(span))
-    spans_taken = sorted((c.start, c.name.end) for c in found)
-    for match in unlinked:
-        if not _overlaps(spans_taken, match.start, match.end) and not _overlaps(
-            taken, match.start, match.end
-        ):
-            entity = authority.entities[match.claims[0].entity_id]
-            surname = entity.surname or match.claims[0].form
-            name = PersonSpan(
-                match.start, match.end, surname, match.given, match.gender, "known_surname", match.title_start
-            )
-            found.append(_Candidate(name))
-    found.sort(key=lambda c: c.start)
-    by_surname: dict[str, list[_Candidate]] = defaultdict(list)
-    for candidate in found:
-        by_surname[candidate.name.surname].append(candidate)
-    for surname, names in by_surname.items():
-        givens = sorted({c.name.given for c in names if c.name.given and not c.name.given.endswith(".")})
-        if len(givens) <= 1:
-            suffix = f"-{slug(givens[0])}" if givens else ""
-            for candidate in names:
-                candidate.person_id = f"{document_id}:person:{slug(surname)}{suffix}"
-            continue
-        ids = {g: f"{document_id}:person:{slug(surname)}-{slug(g)}" for g in givens}
-        for candidate in names:
-            given = candidate.name.given
-            fitting = [g for g in givens if given and g.startswith(given.rstrip("."))]
-            if len(fitting) == 1:
-                candidate.person_id = ids[fitting[0]]
-            else:
-                candidate.status, candidate.candidates = "ambiguous", tuple(ids[g] for g in givens)
-    return found
-
-
-def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
+def _dropoverlaps(mentions: list[_Mention]) -> list[_Mention]:
     """Keep the earliest, then longest, of overlapping mentions (a title-extended name wins over a role)."""
     kept: list[_Mention] = []
     for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
@@ -581,7 +509,7 @@ def _rival_counts(authority: Authority, spans: list[PersonSpan], strong: list[_M
     for span in spans:
         sharers = authority.forms.get(span.surname, [])
         fits = any(_given_fits(authority.entities[f.entity_id], span.given or "") for f in sharers)
-        if span.given and not fits and not _overlaps(taken, span.start, span.end):
+        if span.given and not fits and not overlaps(taken, span.start, span.end):
             givens[span.surname].add(span.given)
     return {surname: len(names) for surname, names in givens.items()}
 
@@ -616,17 +544,22 @@ def find_mentions(
         document_text, authority, matches, introduced, _rival_counts(authority, spans, strong)
     )
     named += _role_mentions(document_text, authority, locate, units, named)
-    named = _drop_overlaps(named)
+    named = _dropoverlaps(named)
     italics = sorted(_italics(emphasis_spans))
     persons = [
         c
-        for c in _document_persons(document_id, spans, unlinked_matches, named, authority)
-        if c.name.reason in ("initials", "heading", "signature")
-        or not _overlaps(italics, c.start, c.name.end)
+        for c in document_persons(
+            document_id,
+            spans,
+            unlinked_matches,
+            [(m.start, m.end) for m in named if m.kind != "pronoun"],
+            authority,
+        )
+        if c.name.reason in ("initials", "heading", "signature") or not overlaps(italics, c.start, c.name.end)
     ]
     others = [(c.start, c.name.gender) for c in persons]
     found = named + (_pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])
-    found = _drop_overlaps(found)
+    found = _dropoverlaps(found)
     ids = {id(m): f"{document_id}:m{i:04d}" for i, m in enumerate(found, start=1)}
     rows = [
         {
