@@ -514,6 +514,17 @@ def _rival_counts(authority: Authority, spans: list[PersonSpan], strong: list[_M
     return {surname: len(names) for surname, names in givens.items()}
 
 
+def _place_and_body_words(authority: Authority) -> frozenset[str]:
+    """One-word names of the authority's places and organisations ("Moscow", "Comintern")."""
+    return frozenset(
+        form
+        for entity in authority.entities.values()
+        if entity.entity_type != "person"
+        for form in (entity.name, *entity.variants)
+        if " " not in form
+    )
+
+
 def find_mentions(
     document_text: str,
     sentences: pl.DataFrame,
@@ -534,7 +545,9 @@ def find_mentions(
     locate = _Locator(units)
     matches = _authority_matches(document_text, authority, locate)
     introduced = _introduced(authority, matches, document_id)
-    spans = find_person_spans(document_text, _paragraph_spans(sentences, footnotes))
+    spans = find_person_spans(
+        document_text, _paragraph_spans(sentences, footnotes), _place_and_body_words(authority)
+    )
     strong = [
         _Mention(m.start, m.end, m.claims[0].entity_id, m.claims[0].kind, 0.0, m.unit)
         for m in matches

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -76,13 +77,14 @@ class _Vocab:
     nationalities: frozenset[str]
     particles: tuple[str, ...]
     eponym_nouns: frozenset[str]
+    saying_verbs: tuple[str, ...]
 
 
 @cache
 def _vocab() -> _Vocab:
     return _Vocab(
         non_names=frozenset(load_words("non_name_words")),
-        given_names=frozenset(load_words("given_names")),
+        given_names=frozenset(w for name in load_words("given_names") for w in (name, _unaccented(name))),
         honorifics={str(k): str(v) for k, v in load_mapping("honorifics").items()},
         titles=load_words("person_titles"),
         record_lines=load_words("record_line_starts"),
@@ -90,7 +92,19 @@ def _vocab() -> _Vocab:
         nationalities=frozenset(load_words("nationalities")),
         particles=load_words("name_particles"),
         eponym_nouns=frozenset(load_words("eponym_nouns")),
+        saying_verbs=tuple(v for v in load_words("reporting_verbs") if not v.endswith("ing")),
     )
+
+
+def _unaccented(word: str) -> str:
+    """The word without its accents ("René" -> "Rene"), so that a given name is known however written."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def is_given_name(word: str) -> bool:
+    """Whether a word is a common given name (vocab/given_names.yaml), with or without its accents."""
+    given = _vocab().given_names
+    return word in given or _unaccented(word) in given
 
 
 def _alternation(words: tuple[str, ...] | list[str], any_case_first: bool = False) -> str:
@@ -118,6 +132,7 @@ class _Patterns:
     pair: re.Pattern[str]
     routing: re.Pattern[str]
     eponym_after: re.Pattern[str]
+    speaker: re.Pattern[str]
 
 
 @cache
@@ -161,6 +176,9 @@ def _patterns() -> _Patterns:
         routing=re.compile(
             rf"(?<![\w-])(?:[Ff]or{SPACE}(?P<to>{NAME_WORD}){SPACE}from|\[From){SPACE}(?P<name>{surname})"
             rf"(?=[.:\]])"
+        ),
+        speaker=re.compile(
+            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}(?:{SPACE}{surname})?){SPACE}{_alternation(vocab.saying_verbs)}(?![\w-])"
         ),
         eponym_after=re.compile(rf"{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"),
     )
@@ -252,10 +270,14 @@ def non_name_words() -> frozenset[str]:
     return _vocab().non_names
 
 
-def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[PersonSpan]:
+def find_person_spans(
+    text: str, paragraphs: list[tuple[int, int]], not_persons: frozenset[str] = frozenset()
+) -> list[PersonSpan]:
     """Person names in the text, found by the layout and word rules in this module's docstring.
 
-    ``paragraphs`` are (start, end) spans of the paragraphs and notes, for heading and signature rules.
+    ``paragraphs`` are (start, end) spans of the paragraphs and notes, for heading and signature rules;
+    ``not_persons`` are words known to name places or bodies (the authority file's), never a one-word
+    person on weak evidence.
     Returns non-overlapping spans in text order; where rules overlap, the longest span (then the first) wins.
     """
     patterns, vocab = _patterns(), _vocab()
@@ -312,7 +334,7 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
     for match in patterns.middle_initial.finditer(text):
         found.append(_make(text, match.start("name"), match.end("name"), "middle_initial"))
     for match in patterns.given_name.finditer(text):
-        if match.group("name").split()[0] in vocab.given_names:
+        if is_given_name(match.group("name").split()[0]):
             span = _make(text, match.start("name"), match.end("name"), "given_name")
             if span is None and match.group("name").count(" ") == 2:
                 span = _make(
@@ -322,8 +344,10 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
                     "given_name",
                 )
             found.append(span)
+    for match in patterns.speaker.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
     found += _recurring_pairs(text, {span.surname for span in found if span is not None})
-    spans = _with_evidence(text, _longest_first([s for s in found if s is not None]))
+    spans = _with_evidence(text, _longest_first([s for s in found if s is not None]), not_persons)
     return _with_repeated_surnames(text, spans)
 
 
@@ -342,6 +366,7 @@ def find_person_names(text: str) -> list[PersonSpan]:
 STRONG_REASONS = frozenset(
     {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
 )
+LOWER_WORD = re.compile(rf"(?<![\w-])[{LOWER}]+(?![\w-])")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
 
@@ -358,17 +383,22 @@ def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
     return frozenset(words) | _vocab().nationalities, frozenset(starts)
 
 
-def _with_evidence(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
+def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[str]) -> list[PersonSpan]:
     """Drop names that are things named after a person ("Surname Library", "the Surname government"), and
-    one-word names found by a weak cue (an office, a repeated pair) whose word the paper uses as a place."""
+    one-word names found by a weak cue (a name after it, a verb of saying, a repeated pair) whose word the
+    paper uses as a place, the authority knows as a place or body, or the paper also writes in lower case
+    (a common noun: "Peace", "Division")."""
     places, _ = _place_words(text)
-    eponym_after = _patterns().eponym_after
+    places |= not_persons
+    lower = frozenset(LOWER_WORD.findall(text))
+    eponym_after, eponyms = _patterns().eponym_after, _vocab().eponym_nouns
     kept = []
     for span in spans:
         if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
             continue
         weak = span.reason not in STRONG_REASONS and not span.addressed
-        if weak and span.given is None and span.surname in places:
+        common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
+        if weak and (span.given is None or span.reason == "recurring_surname") and common:
             continue
         kept.append(span)
     return kept
@@ -388,7 +418,7 @@ def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
         ):
             continue
         alone = paragraph.strip(" ,.;:") == match.group("name").rstrip(".")
-        if words[0] not in vocab.given_names and not (alone and len(words) >= 2):
+        if not is_given_name(words[0]) and not (alone and len(words) >= 2):
             continue
         given = words[0] if len(words) > 1 else None
         found.append(
@@ -450,9 +480,7 @@ def _recurring_pairs(text: str, surnames: set[str]) -> list[PersonSpan | None]:
         for m in pairs
         if m.group("name").split()[1] in used
         and m.group("name").split()[0] not in surnames
-        and (
-            m.group("name").split()[0] in _vocab().given_names or not sentence_initial(text, m.start("name"))
-        )
+        and (is_given_name(m.group("name").split()[0]) or not sentence_initial(text, m.start("name")))
     ]
 
 
