@@ -41,7 +41,7 @@ WORD = re.compile(r"(?<![\w.’'-])[^\W\d_][\w'’]*\.?")
 # A name in capitals ("GIVEN SURNAME", "G. M. SURNAME"): two to four words of capitals or initials.
 CAPITALS_NAME = re.compile(
     rf"{NOT_BEFORE}(?P<name>(?:[{UPPER}]{{2,}}|[{UPPER}]\.)(?:[^\S\n]+(?:[{UPPER}]{{2,}}|[{UPPER}]\.)){{1,3}})"
-    rf"(?![\w’'-])"
+    rf"(?=['’]S\b|(?![\w’'-]))"
 )
 # A word right after which a capitalised word is a place or a body, not a person ("in Word", "at Word").
 PLACE_BEFORE = re.compile(
@@ -211,7 +211,9 @@ def _make(
     vocab = _vocab()
     words, initials = _parts(text[start:end])
     common = vocab.nationalities if common_ok else vocab.non_names
-    if not words or any(w in common or w in _title_words() for w in words):
+    # A known given name first is a given name even where it is also a common word ("Bill Surname").
+    checked = words[1:] if reason == "given_name" else words
+    if not words or any(w in common or w in _title_words() for w in checked):
         return None
     if initials and "".join(initials) in vocab.non_names:
         return None
@@ -418,7 +420,8 @@ def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
         ):
             continue
         alone = paragraph.strip(" ,.;:") == match.group("name").rstrip(".")
-        if not is_given_name(words[0]) and not (alone and len(words) >= 2):
+        initials = len(words) < len(tokens)
+        if not is_given_name(words[0]) and not (alone and len(words) >= 2) and not initials:
             continue
         given = words[0] if len(words) > 1 else None
         found.append(
