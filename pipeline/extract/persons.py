@@ -35,7 +35,7 @@ INITIAL = rf"[{UPPER}]\."
 # A name ends at a word boundary; a possessive 's may follow ("Surname’s"), other apostrophes or hyphens not.
 NOT_AFTER = r"(?!\w|[’'](?!s\b)|-|\.\w)"
 NOT_BEFORE = r"(?<![\w.’'-])"
-CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[{UPPER}][\w’'‐-]*[{LOWER}]{NOT_AFTER}")
+CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[{UPPER}](?:[\w‐-]|['’](?!s\b))*[{LOWER}]{NOT_AFTER}")
 NEXT_CAPITAL = re.compile(rf" [{UPPER}]")
 WORD = re.compile(r"(?<![\w.’'-])[^\W\d_][\w'’]*\.?")
 # A name in capitals ("GIVEN SURNAME", "G. M. SURNAME"): two to four words of capitals or initials.
