@@ -34,7 +34,7 @@ LOWER = "a-zß-öø-ÿ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).
 # One word of a name: "Surname", "MacSurname", "Double-Barrelled"; at least two lower-case letters so
 # that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
 NAME_WORD = (
-    rf"(?:[{UPPER}](?:[{LOWER}]+[{UPPER}])?[{LOWER}]{{2,}}(?:[-‐][{UPPER}][{LOWER}]+)*"
+    rf"(?:[{UPPER}](?:[{LOWER}]+[{UPPER}])?[{LOWER}]{{2,}}(?:[-‐][{UPPER}]?[{LOWER}]+)*"
     rf"|[{UPPER}][{LOWER}](?=['’][{UPPER}]))"
 )
 NAME_WORD_RE = re.compile(NAME_WORD)
@@ -217,7 +217,8 @@ def _make(
     """
     vocab = _vocab()
     words, initials = _parts(text[start:end])
-    common = vocab.nationalities if common_ok else vocab.non_names
+    # Initials before a surname are evidence enough for a common word ("E. M. House").
+    common = vocab.nationalities if common_ok or (initials and len(words) == 1) else vocab.non_names
     # A known given name first is a given name even where it is also a common word ("Bill Surname").
     checked = words[1:] if reason == "given_name" else words
     if not words or any(w in common or w in _title_words() for w in checked):
