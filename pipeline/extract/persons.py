@@ -85,6 +85,7 @@ class _Vocab:
     particles: tuple[str, ...]
     eponym_nouns: frozenset[str]
     saying_verbs: tuple[str, ...]
+    given_abbreviations: frozenset[str]
 
 
 @cache
@@ -99,6 +100,7 @@ def _vocab() -> _Vocab:
         nationalities=frozenset(load_words("nationalities")),
         particles=load_words("name_particles"),
         eponym_nouns=frozenset(load_words("eponym_nouns")),
+        given_abbreviations=frozenset(load_words("given_name_abbreviations")),
         saying_verbs=tuple(v for v in load_words("reporting_verbs") if not v.endswith("ing")),
     )
 
@@ -187,7 +189,9 @@ def _patterns() -> _Patterns:
         speaker=re.compile(
             rf"{NOT_BEFORE}(?P<name>{NAME_WORD}(?:{SPACE}{surname})?){SPACE}{_alternation(vocab.saying_verbs)}(?![\w-])"
         ),
-        eponym_after=re.compile(rf"{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"),
+        eponym_after=re.compile(
+            rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])|,?{SPACE}(?:&|and{SPACE}Co\.))"
+        ),
     )
 
 
@@ -218,10 +222,15 @@ def _make(
     vocab = _vocab()
     words, initials = _parts(text[start:end])
     # Initials before a surname are evidence enough for a common word ("E. M. House").
-    common = vocab.nationalities if common_ok or (initials and len(words) == 1) else vocab.non_names
+    if common_ok or (initials and len(words) == 1):
+        common = vocab.nationalities | _address_words()
+    else:
+        common = vocab.non_names
+    if text.startswith(".", end) and words and words[-1] in vocab.given_abbreviations:
+        return None
     # A known given name first is a given name even where it is also a common word ("Bill Surname").
     checked = words[1:] if reason == "given_name" else words
-    if not words or any(w in common or w in _title_words() for w in checked):
+    if not words or any(w in common or w in vocab.nationalities or w in _title_words() for w in checked):
         return None
     if initials and "".join(initials) in vocab.non_names:
         return None
@@ -229,6 +238,13 @@ def _make(
     return PersonSpan(
         start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
+
+
+@cache
+def _address_words() -> frozenset[str]:
+    """Forms of address and months: never a surname, even after "Mr." ("Dear Sir", "Mr. May" aside)."""
+    vocab = _vocab()
+    return frozenset(w.rstrip(".") for w in vocab.honorifics) | frozenset(vocab.months)
 
 
 @cache
@@ -292,10 +308,10 @@ def find_person_spans(
     """
     patterns, vocab = _patterns(), _vocab()
     found: list[PersonSpan | None] = []
-    for start, end in paragraphs:
+    for index, (start, end) in enumerate(paragraphs):
         paragraph = text[start:end]
         signature = patterns.signature.match(paragraph)
-        if signature and len(paragraph) < 200:
+        if signature and len(paragraph) < 200 and _after_a_letter(text, paragraphs, index):
             found.append(_make(text, start, start + signature.end("name"), "signature"))
         heading = len(paragraph) < 250 and not paragraph.rstrip().endswith(".")
         for match in patterns.heading.finditer(paragraph):
@@ -412,6 +428,16 @@ def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[st
             continue
         kept.append(span)
     return kept
+
+
+def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
+    """Whether a paragraph stands where a signature does: after running text (a letter or telegram body,
+    or its closing "I have, etc."), not after another short line as in a list of ships or a heading."""
+    if index == 0:
+        return False
+    start, end = paragraphs[index - 1]
+    before = text[start:end].rstrip()
+    return len(before) >= 40 or "etc" in before or before.endswith(",")
 
 
 def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
