@@ -184,10 +184,12 @@ def _patterns() -> _Patterns:
         pair=re.compile(rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}){NOT_AFTER})"),
         routing=re.compile(
             rf"(?<![\w-])(?:[Ff]or{SPACE}(?P<to>{NAME_WORD}){SPACE}from|\[From){SPACE}(?P<name>{surname})"
-            rf"(?=[.:\]])"
+            rf"(?=[.:\]])|(?<![\w-])From{SPACE}(?P<sender>{surname}){SPACE}for{SPACE}"
         ),
         speaker=re.compile(
-            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}(?:{SPACE}{surname})?){SPACE}{_alternation(vocab.saying_verbs)}(?![\w-])"
+            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}(?:{SPACE}{surname})?){SPACE}"
+            rf"(?:(?:has|had|will|would|also|just|now|then|again|further){SPACE}){{0,2}}"
+            rf"{_alternation(vocab.saying_verbs)}(?![\w-])"
         ),
         eponym_after=re.compile(
             rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])|,?{SPACE}(?:&|and{SPACE}Co\.))"
@@ -347,9 +349,9 @@ def find_person_spans(
             )
         )
     for match in patterns.routing.finditer(text):
-        if match.group("to"):
-            found.append(_make(text, match.start("to"), match.end("to"), "routing"))
-        found.append(_make(text, match.start("name"), match.end("name"), "routing"))
+        for group in ("to", "name", "sender"):
+            if match.group(group):
+                found.append(_make(text, match.start(group), match.end(group), "routing"))
     for match in patterns.office_after.finditer(text):
         found.append(_make(text, match.start("name"), match.end("name"), "office_after"))
     for match in patterns.correspondents.finditer(text):
@@ -373,6 +375,7 @@ def find_person_spans(
     for match in patterns.speaker.finditer(text):
         found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
     found += _recurring_pairs(text, {span.surname for span in found if span is not None})
+    found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     spans = _with_evidence(text, _longest_first([s for s in found if s is not None]), not_persons)
     return _with_repeated_surnames(text, spans)
 
@@ -392,6 +395,10 @@ def find_person_names(text: str) -> list[PersonSpan]:
 STRONG_REASONS = frozenset(
     {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
 )
+CONJUNCT_AFTER = re.compile(
+    rf"{SPACE}and{SPACE}(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
+)
+CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
 LOWER_WORD = re.compile(rf"(?<![\w-])[{LOWER}]+(?![\w-])")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
@@ -428,6 +435,19 @@ def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[st
             continue
         kept.append(span)
     return kept
+
+
+def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
+    """One-word names joined by "and" to a person found by a strong rule ("Surname and Mr. Surname")."""
+    found: list[PersonSpan | None] = []
+    for person in persons:
+        after = CONJUNCT_AFTER.match(text, person.end)
+        if after:
+            found.append(_make(text, after.start("name"), after.end("name"), "conjunct"))
+        before = CONJUNCT_BEFORE.search(text, max(0, person.title_start - 40), person.title_start)
+        if before and not sentence_initial(text, before.start("name")):
+            found.append(_make(text, before.start("name"), before.end("name"), "conjunct"))
+    return found
 
 
 def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
