@@ -86,6 +86,7 @@ class _Vocab:
     eponym_nouns: frozenset[str]
     saying_verbs: tuple[str, ...]
     given_abbreviations: frozenset[str]
+    sentence_starters: frozenset[str]
 
 
 @cache
@@ -101,6 +102,7 @@ def _vocab() -> _Vocab:
         particles=load_words("name_particles"),
         eponym_nouns=frozenset(load_words("eponym_nouns")),
         given_abbreviations=frozenset(load_words("given_name_abbreviations")),
+        sentence_starters=frozenset(load_words("sentence_starters")),
         saying_verbs=tuple(v for v in load_words("reporting_verbs") if not v.endswith("ing")),
     )
 
@@ -223,8 +225,9 @@ def _make(
     """
     vocab = _vocab()
     words, initials = _parts(text[start:end])
-    # Initials before a surname are evidence enough for a common word ("E. M. House").
-    if common_ok or (initials and len(words) == 1):
+    # Two initials before a surname are evidence enough for a common word ("E. M. House"); one is not
+    # ("A. Large dining room" in a lettered list).
+    if common_ok or (len(initials) >= 2 and len(words) == 1 and words[0] not in vocab.sentence_starters):
         common = vocab.nationalities | _address_words()
     else:
         common = vocab.non_names
@@ -429,7 +432,8 @@ def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[st
     for span in spans:
         if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
             continue
-        weak = span.reason not in STRONG_REASONS and not span.addressed
+        lone_signature = span.reason == "signature" and span.given is None
+        weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
         common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
         if weak and (span.given is None or span.reason == "recurring_surname") and common:
             continue
@@ -575,8 +579,12 @@ def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
 def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
     places, place_uses = _place_words(text)
+    non_names = _vocab().non_names
     surnames = {
-        s.surname for s in spans if s.reason in STRONG_REASONS or s.addressed or s.surname not in places
+        s.surname
+        for s in spans
+        if (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
+        and (s.surname not in non_names or s.addressed)
     }
     taken = _Taken([(s.title_start, s.end) for s in spans])
     eponym_after = _patterns().eponym_after
