@@ -402,6 +402,7 @@ CONJUNCT_AFTER = re.compile(
     rf"{SPACE}and{SPACE}(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
 )
 CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
+INITIAL_RE = re.compile(rf"{INITIAL}")
 LOWER_WORD = re.compile(rf"(?<![\w-])[{LOWER}]+(?![\w-])")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
@@ -435,7 +436,11 @@ def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[st
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
         common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
-        if weak and (span.given is None or span.reason == "recurring_surname") and common:
+        lettered = (
+            span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
+        )
+        lettered = lettered and not INITIAL_RE.match(text, span.start + 3) and span.surname.lower() in lower
+        if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
             continue
         kept.append(span)
     return kept
