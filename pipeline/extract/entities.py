@@ -491,7 +491,7 @@ def _document_id(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> str:
     raise ValueError("find_mentions needs at least one sentence or footnote to know the document")
 
 
-def _paragraph_spans(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> list[tuple[int, int]]:
+def paragraph_spans(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> list[tuple[int, int]]:
     """(start, end) of each body paragraph (from its sentences) and each note, in text order."""
     spans = []
     if sentences.height:
@@ -514,7 +514,7 @@ def _rival_counts(authority: Authority, spans: list[PersonSpan], strong: list[_M
     return {surname: len(names) for surname, names in givens.items()}
 
 
-def _place_and_body_words(authority: Authority) -> frozenset[str]:
+def place_and_body_words(authority: Authority) -> frozenset[str]:
     """One-word names of the authority's places and organisations ("Moscow", "Comintern")."""
     return frozenset(
         form
@@ -546,7 +546,7 @@ def find_mentions(
     matches = _authority_matches(document_text, authority, locate)
     introduced = _introduced(authority, matches, document_id)
     spans = find_person_spans(
-        document_text, _paragraph_spans(sentences, footnotes), _place_and_body_words(authority)
+        document_text, paragraph_spans(sentences, footnotes), place_and_body_words(authority)
     )
     strong = [
         _Mention(m.start, m.end, m.claims[0].entity_id, m.claims[0].kind, 0.0, m.unit)
