@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.extract.entities import paragraph_spans, place_and_body_words, load_authority
+from pipeline.extract.entities import load_authority, paragraph_spans, place_and_body_words
 from pipeline.extract.persons import find_person_spans
 from pipeline.text.clean import clean_document
 from pipeline.text.ingest import InputError
