@@ -231,7 +231,8 @@ def _make(
         common = vocab.nationalities | _address_words()
     else:
         common = vocab.non_names
-    if text.startswith(".", end) and words and words[-1] in vocab.given_abbreviations:
+    abbreviations = vocab.given_abbreviations
+    if text.startswith(".", end) and words and (words[-1] in abbreviations or words[-1] in vocab.non_names):
         return None
     # A known given name first is a given name even where it is also a common word ("Bill Surname").
     checked = words[1:] if reason == "given_name" else words
@@ -440,6 +441,9 @@ def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[st
             span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
         )
         lettered = lettered and not INITIAL_RE.match(text, span.start + 3) and span.surname.lower() in lower
+        # "Minister of Word", "University of Word": a body or a place, unless something stronger says person.
+        after_of = span.given is None and text[max(0, span.title_start - 4) : span.title_start] == " of "
+        common = common or after_of
         if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
             continue
         kept.append(span)
