@@ -2,35 +2,58 @@
 
 A capitalised pair says little on its own ("Popular Front", "Constitution Avenue"), so a name is taken only
 where the layout or the words around it say it is a person's: a name in parentheses in a document heading
-("The Minister in Ruritania (Surname) to ..."), a signature (a paragraph that is only a name, or a name
-before a record line such as "File No."), a form of address or an office before it ("Mr. Surname",
-"Ambassador Surname", "historian Given Surname"), an office after it ("Surname, Vice Consul at ..."), the
-"Sender to Recipient, <month>" of an archival citation, initials ("J. Surname"), a middle initial ("Given M.
-Surname"), a known given name ("Given Surname"), or a capitalised pair whose last word the document also
-uses alone. A bare capitalised word is then a person's where it repeats the surname of a person so found in
-the same document. The vocabularies are data files in vocab/.
+("The Minister in Ruritania (Surname) to ...", several names separated by commas), a signature (a paragraph
+that is only a name, or a name before a record line such as "File No."), a name in capitals with a known
+given name or initials ("GIVEN SURNAME"), a telegram's routing line ("For Surname from Surname"), a form of
+address or an office before it ("Mr. Surname", "Ambassador Surname", "historian Given Surname"), an office
+after it ("Surname, Vice Consul at ..."), the "Sender to Recipient, <month>" of an archival citation,
+initials ("J. Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Surname"), the
+subject of a verb of saying ("Surname said"), or a capitalised pair whose last word the document also uses
+alone. Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a
+person's where it repeats the surname of a person so found in the same document.
+
+Precision is a rule of its own: a one-word name found on weak evidence is dropped where the paper uses the
+word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the caller says it names
+a place or body; a name followed by an eponym noun ("Surname Library", "the Surname government") is a thing,
+not a person. The vocabularies are data files in vocab/.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.vocab import load_mapping, load_vocab, load_words
 
+# Letters of the Latin alphabets (with accents) by case, so that "Vicuña", "Széchényi" and "Œuvre" are words.
+UPPER = "A-ZÀ-ÖØ-Þ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).isupper())
+LOWER = "a-zß-öø-ÿ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).islower())
 # One word of a name: "Surname", "MacSurname", "Double-Barrelled"; at least two lower-case letters so
 # that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
-NAME_WORD = r"(?:[A-Z](?:[a-z]+[A-Z])?[a-z]{2,}(?:[-‐][A-Z][a-z]+)*|[A-Z][a-z](?=['’][A-Z]))"
+NAME_WORD = (
+    rf"(?:[{UPPER}](?:[{LOWER}]+[{UPPER}])?[{LOWER}]{{2,}}(?:[-‐][{UPPER}]?[{LOWER}]+)*"
+    rf"|[{UPPER}][{LOWER}](?=['’][{UPPER}]))"
+)
 NAME_WORD_RE = re.compile(NAME_WORD)
-INITIAL = r"[A-Z]\."
+INITIAL = rf"[{UPPER}]\."
 # A name ends at a word boundary; a possessive 's may follow ("Surname’s"), other apostrophes or hyphens not.
 NOT_AFTER = r"(?!\w|[’'](?!s\b)|-|\.\w)"
 NOT_BEFORE = r"(?<![\w.’'-])"
-CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[A-Z][\w’'‐-]*[a-z]{NOT_AFTER}")
-NEXT_CAPITAL = re.compile(r" [A-Z]")
+CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[{UPPER}](?:[\w‐-]|['’](?!s\b))*[{LOWER}]{NOT_AFTER}")
+NEXT_CAPITAL = re.compile(rf" [{UPPER}]")
 WORD = re.compile(r"(?<![\w.’'-])[^\W\d_][\w'’]*\.?")
+# A name in capitals ("GIVEN SURNAME", "G. M. SURNAME"): two to four words of capitals or initials.
+CAPITALS_NAME = re.compile(
+    rf"{NOT_BEFORE}(?P<name>(?:[{UPPER}]{{2,}}|[{UPPER}]\.)(?:[^\S\n]+(?:[{UPPER}]{{2,}}|[{UPPER}]\.)){{1,3}})"
+    rf"(?=['’]S\b|(?![\w’'-]))"
+)
+# A word right after which a capitalised word is a place or a body, not a person ("in Word", "at Word").
+PLACE_BEFORE = re.compile(
+    rf"(?<![\w-])(?:in|at|near|of the Government of)\s+(?P<word>[{UPPER}][\w’'‐-]*(?: [{UPPER}][\w’'‐-]*)?)"
+)
 # Spaces within a line: a title at the end of one paragraph does not belong to a name in the next.
 SPACE = r"[^\S\n]+"
 SENTENCE_OPENERS = '.!?:;\n"“(['
@@ -47,6 +70,7 @@ class PersonSpan:
     gender: str | None
     reason: str
     title_start: int
+    addressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,19 +82,40 @@ class _Vocab:
     record_lines: tuple[str, ...]
     months: tuple[str, ...]
     nationalities: frozenset[str]
+    particles: tuple[str, ...]
+    eponym_nouns: frozenset[str]
+    saying_verbs: tuple[str, ...]
+    given_abbreviations: frozenset[str]
+    sentence_starters: frozenset[str]
 
 
 @cache
 def _vocab() -> _Vocab:
     return _Vocab(
         non_names=frozenset(load_words("non_name_words")),
-        given_names=frozenset(load_words("given_names")),
+        given_names=frozenset(w for name in load_words("given_names") for w in (name, _unaccented(name))),
         honorifics={str(k): str(v) for k, v in load_mapping("honorifics").items()},
         titles=load_words("person_titles"),
         record_lines=load_words("record_line_starts"),
         months=tuple(form for forms in load_vocab("months") for form in forms),
         nationalities=frozenset(load_words("nationalities")),
+        particles=load_words("name_particles"),
+        eponym_nouns=frozenset(load_words("eponym_nouns")),
+        given_abbreviations=frozenset(load_words("given_name_abbreviations")),
+        sentence_starters=frozenset(load_words("sentence_starters")),
+        saying_verbs=tuple(v for v in load_words("reporting_verbs") if not v.endswith("ing")),
     )
+
+
+def _unaccented(word: str) -> str:
+    """The word without its accents ("René" -> "Rene"), so that a given name is known however written."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def is_given_name(word: str) -> bool:
+    """Whether a word is a common given name (vocab/given_names.yaml), with or without its accents."""
+    given = _vocab().given_names
+    return word in given or _unaccented(word) in given
 
 
 def _alternation(words: tuple[str, ...] | list[str], any_case_first: bool = False) -> str:
@@ -96,6 +141,9 @@ class _Patterns:
     office_after: re.Pattern[str]
     correspondents: re.Pattern[str]
     pair: re.Pattern[str]
+    routing: re.Pattern[str]
+    eponym_after: re.Pattern[str]
+    speaker: re.Pattern[str]
 
 
 @cache
@@ -104,23 +152,27 @@ def _patterns() -> _Patterns:
     honorifics = _alternation([w for w in vocab.honorifics if w[-1] == "." or len(w) > 1])
     offices = _alternation(vocab.titles, any_case_first=True)
     cue = f"(?:{honorifics}|{offices})"
+    # A surname may follow a particle ("von Surname", "de la Surname", "d’Surname").
+    surname = rf"(?:(?:{_alternation(vocab.particles)}){SPACE}|[dD]['’])?{NAME_WORD}"
     word = rf"(?:{INITIAL}\s?)*{NAME_WORD}"
-    name = rf"(?P<name>(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
+    name = rf"(?P<name>(?:{INITIAL}\s?){{0,3}}{surname}(?:\s(?:{INITIAL}\s)*{surname}){{0,2}})"
     short_name = rf"(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s{NAME_WORD})?"
     months = _alternation(vocab.months)
     return _Patterns(
         titled=re.compile(
             rf"{NOT_BEFORE}(?P<title>(?:{cue}{SPACE})+)(?:of{SPACE}State{SPACE})?{name}{NOT_AFTER}"
         ),
-        heading=re.compile(rf"\((?P<name>{NAME_WORD}(?:\s{NAME_WORD}){{0,2}})\)"),
+        heading=re.compile(
+            rf"\((?P<name>{surname}(?:\s{surname}){{0,2}}(?:,\s(?:and\s)?{surname}(?:\s{surname}){{0,2}})*)\)"
+        ),
         initials=re.compile(
-            rf"{NOT_BEFORE}(?P<name>(?:{INITIAL}\s?){{1,3}}(?:{NAME_WORD}\s)?{NAME_WORD}){NOT_AFTER}"
+            rf"{NOT_BEFORE}(?P<name>(?:{INITIAL}\s?){{1,3}}(?:{NAME_WORD}\s)?{surname}){NOT_AFTER}"
         ),
         middle_initial=re.compile(
-            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{NAME_WORD}){NOT_AFTER}"
+            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{surname}){NOT_AFTER}"
         ),
         given_name=re.compile(
-            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}(?:\s{NAME_WORD})?){NOT_AFTER})"
+            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{surname}(?:\s{NAME_WORD})?){NOT_AFTER})"
         ),
         signature=re.compile(
             rf"^(?P<name>{word}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
@@ -132,6 +184,18 @@ def _patterns() -> _Patterns:
             rf"{NOT_BEFORE}(?P<sender>{short_name})\s+to\s+(?P<name>{short_name}),\s+(?:{months})\b"
         ),
         pair=re.compile(rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{NAME_WORD}){NOT_AFTER})"),
+        routing=re.compile(
+            rf"(?<![\w-])(?:[Ff]or{SPACE}(?P<to>{NAME_WORD}){SPACE}from|\[From){SPACE}(?P<name>{surname})"
+            rf"(?=[.:\]])|(?<![\w-])From{SPACE}(?P<sender>{surname}){SPACE}for{SPACE}"
+        ),
+        speaker=re.compile(
+            rf"{NOT_BEFORE}(?P<name>{NAME_WORD}(?:{SPACE}{surname})?){SPACE}"
+            rf"(?:(?:has|had|will|would|also|just|now|then|again|further){SPACE}){{0,2}}"
+            rf"{_alternation(vocab.saying_verbs)}(?![\w-])"
+        ),
+        eponym_after=re.compile(
+            rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])|,?{SPACE}(?:&|and{SPACE}Co\.))"
+        ),
     )
 
 
@@ -144,19 +208,49 @@ def _parts(name: str) -> tuple[list[str], list[str]]:
 
 
 def _make(
-    text: str, start: int, end: int, reason: str, title_start: int | None = None, gender: str | None = None
+    text: str,
+    start: int,
+    end: int,
+    reason: str,
+    title_start: int | None = None,
+    gender: str | None = None,
+    common_ok: bool = False,
 ) -> PersonSpan | None:
-    """A PersonSpan for text[start:end], or None when a word of it is a common non-name word."""
+    """A PersonSpan for text[start:end], or None when a word of it is a common non-name word.
+
+    ``common_ok`` also marks the span as addressed (by a form of address or a heading's office).
+
+    With ``common_ok`` (a form of address or an office in a document heading stands before it), a common
+    word is a surname too ("Mr. White", "(House)"); offices and nationalities never are.
+    """
     vocab = _vocab()
     words, initials = _parts(text[start:end])
-    if not words or any(w in vocab.non_names or w in _title_words() for w in words):
+    # Two initials before a surname are evidence enough for a common word ("E. M. House"); one is not
+    # ("A. Large dining room" in a lettered list).
+    if common_ok or (len(initials) >= 2 and len(words) == 1 and words[0] not in vocab.sentence_starters):
+        common = vocab.nationalities | _address_words()
+    else:
+        common = vocab.non_names
+    abbreviations = vocab.given_abbreviations
+    if text.startswith(".", end) and words and (words[-1] in abbreviations or words[-1] in vocab.non_names):
+        return None
+    # A known given name first is a given name even where it is also a common word ("Bill Surname").
+    checked = words[1:] if reason == "given_name" else words
+    if not words or any(w in common or w in vocab.nationalities or w in _title_words() for w in checked):
         return None
     if initials and "".join(initials) in vocab.non_names:
         return None
     given = words[0] if len(words) > 1 else None
     return PersonSpan(
-        start, end, words[-1], given, gender, reason, start if title_start is None else title_start
+        start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
+
+
+@cache
+def _address_words() -> frozenset[str]:
+    """Forms of address and months: never a surname, even after "Mr." ("Dear Sir", "Mr. May" aside)."""
+    vocab = _vocab()
+    return frozenset(w.rstrip(".") for w in vocab.honorifics) | frozenset(vocab.months)
 
 
 @cache
@@ -208,33 +302,60 @@ def non_name_words() -> frozenset[str]:
     return _vocab().non_names
 
 
-def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[PersonSpan]:
+def find_person_spans(
+    text: str, paragraphs: list[tuple[int, int]], not_persons: frozenset[str] = frozenset()
+) -> list[PersonSpan]:
     """Person names in the text, found by the layout and word rules in this module's docstring.
 
-    ``paragraphs`` are (start, end) spans of the paragraphs and notes, for heading and signature rules.
+    ``paragraphs`` are (start, end) spans of the paragraphs and notes, for heading and signature rules;
+    ``not_persons`` are words known to name places or bodies (the authority file's), never a one-word
+    person on weak evidence.
     Returns non-overlapping spans in text order; where rules overlap, the longest span (then the first) wins.
     """
     patterns, vocab = _patterns(), _vocab()
     found: list[PersonSpan | None] = []
-    for start, end in paragraphs:
+    for index, (start, end) in enumerate(paragraphs):
         paragraph = text[start:end]
         signature = patterns.signature.match(paragraph)
-        if signature and len(paragraph) < 200:
+        if signature and len(paragraph) < 200 and _after_a_letter(text, paragraphs, index):
             found.append(_make(text, start, start + signature.end("name"), "signature"))
         heading = len(paragraph) < 250 and not paragraph.rstrip().endswith(".")
         for match in patterns.heading.finditer(paragraph):
-            if heading or patterns.office_before.search(paragraph[: match.start()]):
-                found.append(_make(text, start + match.start("name"), start + match.end("name"), "heading"))
+            office = patterns.office_before.search(paragraph[: match.start()]) is not None
+            if heading or office:
+                for piece in LIST_ITEM.finditer(match.group("name")):
+                    piece_start = start + match.start("name") + piece.start("item")
+                    found.append(
+                        _make(
+                            text,
+                            piece_start,
+                            piece_start + len(piece.group("item")),
+                            "heading",
+                            common_ok=office,
+                        )
+                    )
+        found += _capitals_names(text, start, end)
     for match in _titled_matches(text):
         title = match.group("title")
         before = text[max(0, match.start() - 30) : match.start()].split()
         if before and before[-1] in vocab.nationalities and " " not in match.group("name"):
             continue
+        addressed = title.split()[0] in vocab.honorifics
         found.append(
             _make(
-                text, match.start("name"), match.end("name"), "title_cue", match.start(), title_gender(title)
+                text,
+                match.start("name"),
+                match.end("name"),
+                "title_cue",
+                match.start(),
+                title_gender(title),
+                common_ok=addressed,
             )
         )
+    for match in patterns.routing.finditer(text):
+        for group in ("to", "name", "sender"):
+            if match.group(group):
+                found.append(_make(text, match.start(group), match.end(group), "routing"))
     for match in patterns.office_after.finditer(text):
         found.append(_make(text, match.start("name"), match.end("name"), "office_after"))
     for match in patterns.correspondents.finditer(text):
@@ -245,7 +366,7 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
     for match in patterns.middle_initial.finditer(text):
         found.append(_make(text, match.start("name"), match.end("name"), "middle_initial"))
     for match in patterns.given_name.finditer(text):
-        if match.group("name").split()[0] in vocab.given_names:
+        if is_given_name(match.group("name").split()[0]):
             span = _make(text, match.start("name"), match.end("name"), "given_name")
             if span is None and match.group("name").count(" ") == 2:
                 span = _make(
@@ -255,9 +376,133 @@ def find_person_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Pers
                     "given_name",
                 )
             found.append(span)
+    for match in patterns.speaker.finditer(text):
+        found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
     found += _recurring_pairs(text, {span.surname for span in found if span is not None})
-    spans = _longest_first([s for s in found if s is not None])
+    found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
+    spans = _with_evidence(text, _longest_first([s for s in found if s is not None]), not_persons)
     return _with_repeated_surnames(text, spans)
+
+
+def find_person_names(text: str) -> list[PersonSpan]:
+    """Person names in any span of text (a sentence, a heading, a note) by the rules of this module.
+
+    The one name model of the pipeline for callers outside linking (senders and recipients of documents,
+    claim subjects): each blank-line-separated block of the text is a paragraph for the heading and
+    signature rules. Returns non-overlapping spans in text order, offsets into ``text``.
+    """
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n](?:[^\n]|\n(?!\s*\n))*", text)]
+    return find_person_spans(text, paragraphs)
+
+
+# Reasons that need no more evidence: the layout or a form of address says "person" at that very place.
+STRONG_REASONS = frozenset(
+    {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
+)
+CONJUNCT_AFTER = re.compile(
+    rf"{SPACE}and{SPACE}(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
+)
+CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
+INITIAL_RE = re.compile(rf"{INITIAL}")
+LOWER_WORD = re.compile(rf"(?<![\w-])[{LOWER}]+(?![\w-])")
+LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
+
+
+def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
+    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand."""
+    eponyms = _vocab().eponym_nouns
+    found = [
+        m
+        for m in PLACE_BEFORE.finditer(text)
+        if m.group("word").split()[-1] not in eponyms and not _patterns().eponym_after.match(text, m.end())
+    ]
+    words = {word for m in found for word in m.group("word").split()}
+    starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
+    return frozenset(words) | _vocab().nationalities, frozenset(starts)
+
+
+def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[str]) -> list[PersonSpan]:
+    """Drop names that are things named after a person ("Surname Library", "the Surname government"), and
+    one-word names found by a weak cue (a name after it, a verb of saying, a repeated pair) whose word the
+    paper uses as a place, the authority knows as a place or body, or the paper also writes in lower case
+    (a common noun: "Peace", "Division")."""
+    places, _ = _place_words(text)
+    places |= not_persons
+    lower = frozenset(LOWER_WORD.findall(text))
+    eponym_after, eponyms = _patterns().eponym_after, _vocab().eponym_nouns
+    kept = []
+    for span in spans:
+        if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
+            continue
+        lone_signature = span.reason == "signature" and span.given is None
+        weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
+        common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
+        lettered = (
+            span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
+        )
+        lettered = lettered and not INITIAL_RE.match(text, span.start + 3) and span.surname.lower() in lower
+        # "Minister of Word", "University of Word": a body or a place, unless something stronger says person.
+        after_of = span.given is None and text[max(0, span.title_start - 4) : span.title_start] == " of "
+        common = common or after_of
+        if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
+            continue
+        kept.append(span)
+    return kept
+
+
+def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
+    """One-word names joined by "and" to a person found by a strong rule ("Surname and Mr. Surname")."""
+    found: list[PersonSpan | None] = []
+    for person in persons:
+        after = CONJUNCT_AFTER.match(text, person.end)
+        if after:
+            found.append(_make(text, after.start("name"), after.end("name"), "conjunct"))
+        before = CONJUNCT_BEFORE.search(text, max(0, person.title_start - 40), person.title_start)
+        if before and not sentence_initial(text, before.start("name")):
+            found.append(_make(text, before.start("name"), before.end("name"), "conjunct"))
+    return found
+
+
+def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
+    """Whether a paragraph stands where a signature does: after running text (a letter or telegram body,
+    or its closing "I have, etc."), not after another short line as in a list of ships or a heading."""
+    if index == 0:
+        return False
+    start, end = paragraphs[index - 1]
+    before = text[start:end].rstrip()
+    return len(before) >= 40 or "etc" in before or before.endswith(",")
+
+
+def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
+    """Names in capitals in a paragraph: "GIVEN SURNAME" with a known given name, or a paragraph that is
+    only a name in capitals (a signature)."""
+    vocab = _vocab()
+    found: list[PersonSpan | None] = []
+    paragraph = text[start:end]
+    for match in CAPITALS_NAME.finditer(paragraph):
+        tokens = match.group("name").replace(".", ". ").split()
+        words = [t.capitalize() for t in tokens if not t.endswith(".")]
+        if not words or any(
+            w in vocab.non_names or w in _title_words() or w in vocab.honorifics for w in words
+        ):
+            continue
+        alone = paragraph.strip(" ,.;:") == match.group("name").rstrip(".")
+        initials = len(words) < len(tokens)
+        if not is_given_name(words[0]) and not (alone and len(words) >= 2) and not initials:
+            continue
+        given = words[0] if len(words) > 1 else None
+        found.append(
+            PersonSpan(
+                start + match.start("name"),
+                start + match.end("name"),
+                words[-1],
+                given,
+                None,
+                "capitals",
+                start + match.start("name"),
+            )
+        )
+    return found
 
 
 @cache
@@ -305,9 +550,7 @@ def _recurring_pairs(text: str, surnames: set[str]) -> list[PersonSpan | None]:
         for m in pairs
         if m.group("name").split()[1] in used
         and m.group("name").split()[0] not in surnames
-        and (
-            m.group("name").split()[0] in _vocab().given_names or not sentence_initial(text, m.start("name"))
-        )
+        and (is_given_name(m.group("name").split()[0]) or not sentence_initial(text, m.start("name")))
     ]
 
 
@@ -344,11 +587,22 @@ def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
 
 def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
-    surnames = {s.surname for s in spans}
+    places, place_uses = _place_words(text)
+    non_names = _vocab().non_names
+    surnames = {
+        s.surname
+        for s in spans
+        if (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
+        and (s.surname not in non_names or s.addressed)
+    }
     taken = _Taken([(s.title_start, s.end) for s in spans])
+    eponym_after = _patterns().eponym_after
     extra = [
         PersonSpan(m.start(), m.end(), m.group(), None, None, "surname", m.start())
         for m in CAPITALISED_WORD.finditer(text)
-        if m.group() in surnames and not taken.overlaps(m.start(), m.end())
+        if m.group() in surnames
+        and not taken.overlaps(m.start(), m.end())
+        and m.start() not in place_uses
+        and not eponym_after.match(text, m.end())
     ]
     return sorted(spans + extra, key=lambda s: s.title_start)
