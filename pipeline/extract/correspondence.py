@@ -36,11 +36,15 @@ def _alternatives(words) -> str:
 
 # A decimal file number: three digits, an optional suffix, a slash and a serial ("763.72119/1234",
 # "611.60 d 31/15", "690D.11241/29"), alone on its line or followed by ": Telegram".
-_FILE_NUMBER = re.compile(r"^\d{3}(?:[.\s]?[0-9A-Za-z]+){0,4}/\d+[A-Za-z]?\b")
+# A collection's name may come first ("Paris Peace Conf. 183.7/2").
+_FILE_NUMBER = re.compile(r"^(?:[A-Z][\w.]*\s+){0,4}\d{1,4}(?:[.\s]?[0-9A-Za-z]+){0,4}/\d+[A-Za-z]?\b")
 _FILE_LABEL = re.compile(rf"^(?:{_alternatives(_FILE_LABELS)})\s+\S")
 _TYPE_WORDS = _alternatives(_TYPES)
-# A filing line naming its source and type: "Edward M. House Papers: Telegram".
-_ARCHIVE_LINE = re.compile(rf"^[A-Z][^.!?:]{{2,80}}:\s*(?i:{_TYPE_WORDS})\.?$")
+# A filing line naming its source and type ("Edward M. House Papers: Telegram") or an archive's papers
+# alone ("Breckinridge Long Papers").
+_ARCHIVE_LINE = re.compile(
+    rf"^[A-Z][^!?:]{{2,80}}(?::\s*(?i:{_TYPE_WORDS})\.?|\s(?:{_alternatives(_CUES['archive'])}))$"
+)
 _ENCLOSURE = re.compile(rf"^[\[(]?\s*(?:{_alternatives(_CUES['enclosure'])})\b")
 _TYPE_IN = re.compile(rf"(?<![\w-])(?i:{_TYPE_WORDS})(?![\w-])")
 _SERIAL = re.compile(rf"^(?:{_alternatives(_CUES['serial'])})\s*(\d+[A-Za-z]?)\b[.\]\s]*$")
@@ -62,6 +66,8 @@ _HONORIFIC = re.compile(
     r"Emperor|Viscount|Earl|Chevalier|Rev|Hon|Monsieur|Signor)\.?\s+(?=[A-Z\u00c0-\u024f])"
 )
 _HEADING_MAX = 300
+_PLAIN_HEADING_MAX = 120
+_JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {"in", "at", "on", "du", "la", "le", "y", "da", "del", "der", "of", "the", "and"}
 _FRAME_MAX = 200
 
 
@@ -86,7 +92,9 @@ def is_filing_line(text: str) -> bool:
     text = text.strip()
     if len(text) > 120:
         return False
-    return bool(_FILE_NUMBER.match(text) or _FILE_LABEL.match(text) or _ARCHIVE_LINE.match(text))
+    if _FILE_NUMBER.match(text) or _FILE_LABEL.match(text):
+        return True
+    return bool(_ARCHIVE_LINE.match(text)) and _names_only(text.split(":", 1)[0])
 
 
 def is_enclosure_line(text: str) -> bool:
@@ -117,9 +125,16 @@ def _looks_like_heading(block: _Block) -> bool:
     if not text or len(text) > _HEADING_MAX or not (text[0].isupper() or text[0] == "["):
         return False
     if block.kind == "heading":
-        return True
-    # Older volumes print the heading as a plain line: a short "A to B" without a sentence inside.
-    return split_heading(text) is not None and len(text) < 150 and not re.search(r"[a-z]{3}\. [A-Z]", text)
+        return not text.startswith("[")
+    # Older volumes print the heading as a plain line: a short "A to B" of names and offices only.
+    spans = split_heading(text) if len(text) < _PLAIN_HEADING_MAX and text[0] != "[" else None
+    return spans is not None and all(_names_only(text[start:end]) for start, end in spans)
+
+
+def _names_only(part: str) -> bool:
+    """Every word capitalised (a name, title or office) or a short joining word ("of", "the", "von")."""
+    words = re.findall(r"[^\s,()]+", part)
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() or w in _JOINING_WORDS for w in words)
 
 
 def _is_correspondence_heading(block: _Block) -> bool:
@@ -218,7 +233,14 @@ def _segment(blocks: list[_Block]) -> list[_Document]:
             if not (i and filing[i - 1]):
                 starts.append(i)
             continue
-        if uses_filing_lines or not _looks_like_heading(block):
+        if not _looks_like_heading(block):
+            continue
+        if uses_filing_lines:
+            # Where documents carry filing lines, a heading opens one only right after section headings.
+            follows_section = i == 0 or (blocks[i - 1].kind == "heading" and not filing[i - 1])
+            next_is_filing = i + 1 < len(blocks) and filing[i + 1]
+            if follows_section and not next_is_filing and (i + 1 < len(blocks) and blocks[i + 1].kind != "heading"):
+                starts.append(i)
             continue
         if i and (filing[i - 1] or is_enclosure_line(blocks[i - 1].text)):
             continue
