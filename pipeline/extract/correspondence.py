@@ -38,6 +38,10 @@ def _alternatives(words) -> str:
 # "611.60 d 31/15", "690D.11241/29"), alone on its line or followed by ": Telegram".
 # A collection's name may come first ("Paris Peace Conf. 183.7/2").
 _FILE_NUMBER = re.compile(r"^(?:[A-Z][\w.]*\s+){0,4}\d{1,4}(?:[.\s]?[0-9A-Za-z]+){0,4}/\d+[A-Za-z]?\b")
+# A file number alone on its line, whatever follows the slash ("711.379/orig.", "711.3721/—").
+_FILE_TOKEN = re.compile(r"^\d{3}[\w.]*/\S*$")
+# A publication series' number alone on its line ("Treaty Series No. 709").
+_SERIES_LINE = re.compile(rf"^(?:[A-Z][\w-]+\s+){{1,4}}(?:{_alternatives(_CUES['serial'])})\s*\d+[A-Za-z]?\.?$")
 _FILE_LABEL = re.compile(rf"^(?:{_alternatives(_FILE_LABELS)})\s+\S")
 _TYPE_WORDS = _alternatives(_TYPES)
 # A filing line naming its source and type ("Edward M. House Papers: Telegram") or an archive's papers
@@ -92,7 +96,7 @@ def is_filing_line(text: str) -> bool:
     text = text.strip()
     if len(text) > 120:
         return False
-    if _FILE_NUMBER.match(text) or _FILE_LABEL.match(text):
+    if _FILE_NUMBER.match(text) or _FILE_LABEL.match(text) or _FILE_TOKEN.match(text) or _SERIES_LINE.match(text):
         return True
     return bool(_ARCHIVE_LINE.match(text)) and _names_only(text.split(":", 1)[0])
 
@@ -138,7 +142,8 @@ def _names_only(part: str) -> bool:
 
 
 def _is_correspondence_heading(block: _Block) -> bool:
-    return _looks_like_heading(block) and split_heading(block.text) is not None
+    spans = split_heading(block.text) if _looks_like_heading(block) else None
+    return spans is not None and _names_only(block.text[spans[0][0] : spans[0][1]])
 
 
 def _document_type_of(texts: list[str]) -> str | None:
@@ -233,18 +238,15 @@ def _segment(blocks: list[_Block]) -> list[_Document]:
             if not (i and filing[i - 1]):
                 starts.append(i)
             continue
-        if not _looks_like_heading(block):
+        if not _looks_like_heading(block) or (i and (filing[i - 1] or is_enclosure_line(blocks[i - 1].text))):
             continue
-        if uses_filing_lines:
-            # Where documents carry filing lines, a heading opens one only right after section headings.
-            follows_section = i == 0 or (blocks[i - 1].kind == "heading" and not filing[i - 1])
-            next_is_filing = i + 1 < len(blocks) and filing[i + 1]
-            if follows_section and not next_is_filing and (i + 1 < len(blocks) and blocks[i + 1].kind != "heading"):
-                starts.append(i)
-            continue
-        if i and (filing[i - 1] or is_enclosure_line(blocks[i - 1].text)):
-            continue
-        if _is_correspondence_heading(block) or _heading_type(block.text):
+        # A heading right after section headings opens a document (a treaty, an announcement) ...
+        follows_section = i == 0 or blocks[i - 1].kind == "heading"
+        next_kind = blocks[i + 1].kind if i + 1 < len(blocks) else "heading"
+        if follows_section and next_kind != "heading" and not filing[i + 1]:
+            starts.append(i)
+        # ... and, where the paper prints no filing lines, so does every "A to B" heading.
+        elif not uses_filing_lines and _is_correspondence_heading(block):
             starts.append(i)
     documents = []
     for position, first in enumerate(starts):
