@@ -245,8 +245,11 @@ def _segment(blocks: list[_Block]) -> list[_Document]:
         next_kind = blocks[i + 1].kind if i + 1 < len(blocks) else "heading"
         if follows_section and next_kind != "heading" and not filing[i + 1]:
             starts.append(i)
-        # ... and, where the paper prints no filing lines, so does every "A to B" heading.
-        elif not uses_filing_lines and _is_correspondence_heading(block):
+        # ... and, where the paper prints no filing lines, so does every "A to B" heading or other heading
+        # set apart as one (bold, capitalised) before prose.
+        elif not uses_filing_lines and (
+            _is_correspondence_heading(block) or (block.kind == "heading" and next_kind != "heading")
+        ):
             starts.append(i)
     documents = []
     for position, first in enumerate(starts):
