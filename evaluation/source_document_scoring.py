@@ -7,9 +7,10 @@ and ``../shared/dev-papers``). Each paper goes through the real cleaner and
 - range: a document is found with the right range when its first and last paragraphs start on the source
   lines where the gold's first and last blocks start (so the comparison does not depend on block kinds);
 - start: the same for the first block only (the document is found, whatever its end);
-- sender, recipient: the gold's first ``from``/``to`` text (a person's name, or an office such as
-  "Secretary of State") against our name, or our office where the heading gives no name; case, a leading
-  article and final punctuation ignored;
+- sender, recipient: the gold's first ``from``/``to`` (a person's name tag, or an office such as
+  "Secretary of State") against our name, or our office where the heading gives no name; persons by
+  surname (the last word: the tags include a title in some headings and not in others), offices in full;
+  case, a leading article and final punctuation ignored;
 - place: the gold's place against ours, brackets and final punctuation ignored;
 - date: the day of the gold's ``date_when`` against the day of our ``date_sent``; time: the full value
   where the gold prints a time of day;
@@ -51,10 +52,18 @@ def party_key(text: str | None) -> str | None:
     return re.sub(r"^the ", "", text) or None
 
 
+def person_key(text: str | None) -> str | None:
+    """A person as compared: the surname (last word), since the publisher's name tags sometimes include
+    a title ("Colonel E. M. House", "M. Patenôtre") and sometimes not ("von Thielmann")."""
+    key = party_key(text)
+    return key.split()[-1] if key else None
+
+
 def place_key(text: str | None) -> str | None:
     if not text:
         return None
-    return re.sub(r"\s+", " ", re.sub(r"[\[\]*]", "", text)).strip().rstrip(".,;:—-").lower() or None
+    text = re.sub(r"\s+", " ", re.sub(r"[\[\]*“”\"]", "", text)).strip()
+    return text.rstrip(".,;:—- ").lower() or None
 
 
 def _line_of(offsets: list[int], position: int) -> int:
@@ -84,6 +93,16 @@ def _gold_type(blocks: list[dict], document: dict) -> str | None:
     if typed is None and document.get("heading"):
         typed = correspondence._heading_type(document["heading"])
     return typed
+
+
+def _gold_party(party: dict | None) -> str | None:
+    if party is None:
+        return None
+    return person_key(party["text"]) if party["element"] == "persName" else party_key(party["text"])
+
+
+def _our_party(row: dict, role: str) -> str | None:
+    return person_key(row[f"{role}_name"]) if row[f"{role}_name"] else party_key(row[f"{role}_office"])
 
 
 @dataclass
@@ -137,12 +156,12 @@ def score_paper(markdown: str, gold_dir: Path, name: str, volume: str) -> PaperS
         row = ours_by_start.get(start)
         matched_gold.add(start)
         label = f"{name} line {start}"
-        sender = document["from"][0]["text"] if document["from"] else None
-        recipient = document["to"][0]["text"] if document["to"] else None
+        sender = document["from"][0] if document["from"] else None
+        recipient = document["to"][0] if document["to"] else None
         when = document.get("date_when")
         gold_values = {
-            "sender": party_key(sender),
-            "recipient": party_key(recipient),
+            "sender": _gold_party(sender),
+            "recipient": _gold_party(recipient),
             "place": place_key(document.get("place")),
             "date": when[:10] if when and len(when) >= 10 else None,
             "time": when if when and "T" in when else None,
@@ -152,8 +171,8 @@ def score_paper(markdown: str, gold_dir: Path, name: str, volume: str) -> PaperS
         if row is not None:
             sent = row["date_sent"]
             our_values = {
-                "sender": party_key(row["sender_name"] or row["sender_office"]),
-                "recipient": party_key(row["recipient_name"] or row["recipient_office"]),
+                "sender": _our_party(row, "sender"),
+                "recipient": _our_party(row, "recipient"),
                 "place": place_key(row["place"]),
                 "date": sent[:10] if sent and len(sent) >= 10 else None,
                 "time": sent if sent and "T" in sent else None,

@@ -40,6 +40,8 @@ def _alternatives(words) -> str:
 _FILE_NUMBER = re.compile(r"^(?:[A-Z][\w.]*\s+){0,4}\d{1,4}(?:[.\s]?[0-9A-Za-z]+){0,4}/\d+[A-Za-z]?\b")
 # A file number alone on its line, whatever follows the slash ("711.379/orig.", "711.3721/—").
 _FILE_TOKEN = re.compile(r"^\d{3}[\w.]*/\S*$")
+# A decimal file number with a subject inside ("740.0011 Mutual Guarantee (Mediterranean)/51: Telegram").
+_FILE_SUBJECT = re.compile(r"^\d{3}\.\w+ [^/]{1,80}/\w+")
 # A publication series' number alone on its line ("Treaty Series No. 709").
 _SERIES_LINE = re.compile(rf"^(?:[A-Z][\w-]+\s+){{1,4}}(?:{_alternatives(_CUES['serial'])})\s*\d+[A-Za-z]?\.?$")
 _FILE_LABEL = re.compile(rf"^(?:{_alternatives(_FILE_LABELS)})\s+\S")
@@ -62,16 +64,20 @@ _CLOCK = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.\s?m\.?", re.I)
 _TIME_WORD = re.compile(rf"\b(?:{_alternatives(_CUES['time_words'])})\b", re.I)
 # "A to B": the heading of a letter or telegram; "to" splits it unless an office takes it ("Minister to").
 _TO = re.compile(r"\s+to\s+(?=(?:the\s+)?[A-Z\u00c0-\u024f])")
-_PARENTHESISED = re.compile(r"\(([^()]+)\)\s*$")
+_PARENTHESISED = re.compile(r"\(([A-Z\u00c0-\u024f][^()]*)\)")
+_PARTICLES = ("von", "van", "de", "du", "del", "da", "der", "di", "la", "le")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The)\s+")
-_HONORIFIC = re.compile(
-    r"^(?:Mr|Mrs|Miss|Messrs|Señor|Senor|Señores|M|MM|Mme|Herr|Dr|Sir|Lord|Lady|Baron|Count|Countess|Marquis|"
-    r"Prince|Princess|Duke|General|Gen|Colonel|Col|Admiral|Captain|Capt|Major|Judge|President|King|Queen|"
-    r"Emperor|Viscount|Earl|Chevalier|Rev|Hon|Monsieur|Signor)\.?\s+(?=[A-Z\u00c0-\u024f])"
+_TITLES = sorted(
+    {word.rstrip(".") for word in load_mapping("honorifics")} | set(_CUES["name_titles"]), key=len, reverse=True
 )
+# A title before a name ("Mr. Tower", "Baron von Thielmann"): the name is what follows it.
+_HONORIFIC = re.compile(
+    rf"^(?:{_alternatives(_TITLES)})\.?\s+(?=[A-Z\u00c0-\u024f]|(?:{_alternatives(_PARTICLES)})\s)"
+)
+_UNDATED = re.compile(rf"\b(?:{_alternatives(load_mapping('block_cues')['undated'])})(?!\w)")
 _HEADING_MAX = 300
 _PLAIN_HEADING_MAX = 120
-_JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {"in", "at", "on", "du", "la", "le", "y", "da", "del", "der", "of", "the", "and"}
+_JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {"in", "at", "on", "y", *_PARTICLES}
 _FRAME_MAX = 200
 
 
@@ -96,7 +102,7 @@ def is_filing_line(text: str) -> bool:
     text = text.strip()
     if len(text) > 120:
         return False
-    if _FILE_NUMBER.match(text) or _FILE_LABEL.match(text) or _FILE_TOKEN.match(text) or _SERIES_LINE.match(text):
+    if _FILE_NUMBER.match(text) or _FILE_LABEL.match(text) or _FILE_TOKEN.match(text) or _FILE_SUBJECT.match(text) or _SERIES_LINE.match(text):
         return True
     return bool(_ARCHIVE_LINE.match(text)) and _names_only(text.split(":", 1)[0])
 
@@ -205,11 +211,15 @@ def _time_of(text: str) -> str | None:
     return None
 
 
-def _dateline_match(text: str) -> re.Match[str] | None:
-    """The date of a dateline: a short block whose date comes early (after a place) or is all it has."""
+def _dateline_match(text: str) -> re.Match[str] | re.Match[str] | None:
+    """The date of a dateline: a short block whose date comes early (after a place) or is all it has; for
+    a dateline that prints "undated", that word (its received note may still give a date)."""
     if len(text) > _FRAME_MAX:
         return None
+    undated = _UNDATED.search(text)
     match = _DATE.search(text)
+    if undated and (match is None or undated.start() < match.start()) and undated.start() < 120:
+        return undated
     if match is None or match.start() > 120:
         return None
     return match
@@ -342,7 +352,9 @@ def _date_dateline(documents_with_datelines: list, document_id: str) -> None:
             if row["edtf"] and row["precision"] in ("day", "month", "year")
         ]
         offset = i * 1000
-        sent = next((r for r in expressions if r["char_start"] - offset >= match.start()), None)
+        sent = None
+        if not _UNDATED.match(text, match.start()):
+            sent = next((r for r in expressions if r["char_start"] - offset >= match.start()), None)
         sent_day = sent["edtf"] if sent else None
         before_received = text[match.end() : received.start()] if received else text[match.end() :]
         document.rows["date_sent"] = _with_time(sent_day, _time_of(before_received))
