@@ -129,7 +129,9 @@ def score_paper(markdown: str, gold_dir: Path, name: str, volume: str) -> PaperS
     score = PaperScore(name, volume)
     cleaned = clean_document(markdown, "paper", name)
     ours = correspondence.find_source_documents(cleaned.paragraphs, "paper").to_dicts()
-    line_of_paragraph = dict(zip(cleaned.paragraphs["paragraph_id"], cleaned.paragraphs["source_line_start"]))
+    line_of_paragraph = dict(
+        zip(cleaned.paragraphs["paragraph_id"], cleaned.paragraphs["source_line_start"], strict=True)
+    )
     starts = [0] + [m.end() for m in re.finditer("\n", markdown)]
     blocks = _jsonl(gold_dir / f"{name}.blocks.jsonl")
     gold = _jsonl(gold_dir / f"{name}.documents.jsonl")
@@ -138,7 +140,9 @@ def score_paper(markdown: str, gold_dir: Path, name: str, volume: str) -> PaperS
         return _line_of(starts, blocks[index]["doc_segments"][0][0])
 
     ours_by_start = {line_of_paragraph[row["first_paragraph_id"]]: row for row in ours}
-    ours_ranges = {(line_of_paragraph[r["first_paragraph_id"]], line_of_paragraph[r["last_paragraph_id"]]) for r in ours}
+    ours_ranges = {
+        (line_of_paragraph[r["first_paragraph_id"]], line_of_paragraph[r["last_paragraph_id"]]) for r in ours
+    }
     gold_ranges = {(block_line(d["block_first"]), block_line(d["block_last"])) for d in gold}
     for what, mine, theirs in (
         ("range", ours_ranges, gold_ranges),
@@ -210,7 +214,9 @@ def _papers(corpus: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def score_corpora(corpora: list[Path]) -> tuple[dict[str, dict[str, Counts]], list[str], list[PaperScore], float]:
+def score_corpora(
+    corpora: list[Path],
+) -> tuple[dict[str, dict[str, Counts]], list[str], list[PaperScore], float]:
     """Counts per volume (and "total"), the papers the cleaner rejected, each paper's scores, CPU seconds."""
     per_volume: dict[str, dict[str, Counts]] = defaultdict(lambda: {f: Counts() for f in FIELDS})
     rejected: list[str] = []
@@ -238,7 +244,7 @@ def main(argv: list[str]) -> None:
     verbose = "-v" in argv
     corpora = [Path(a) for a in argv if not a.startswith("-")] or [c for c in DEFAULT_CORPORA if c.exists()]
     per_volume, rejected, papers, cpu = score_corpora(corpora)
-    print(f"{len(papers)} papers scored, {len(rejected)} rejected by the cleaner; {cpu:.1f} CPU s (clean+extract)")
+    print(f"{len(papers)} papers scored, {len(rejected)} rejected by the cleaner; {cpu:.1f} CPU s")
     print(f"{'volume':<20}" + "".join(f"{w:>16}" for w in FIELDS))
     for volume in sorted(per_volume, key=lambda v: (v == "total", v)):
         cells = [
@@ -246,8 +252,10 @@ def main(argv: list[str]) -> None:
             for c in (per_volume[volume][w] for w in FIELDS)
         ]
         print(f"{volume:<20}" + "".join(cells))
-    print("cells: precision/recall; gold counts (total): "
-          + ", ".join(f"{w} {per_volume['total'][w].expected}" for w in FIELDS))
+    print(
+        "cells: precision/recall; gold counts (total): "
+        + ", ".join(f"{w} {per_volume['total'][w].expected}" for w in FIELDS)
+    )
     if verbose:
         for paper in papers:
             for what, counts in paper.counts.items():

@@ -43,7 +43,9 @@ _FILE_TOKEN = re.compile(r"^\d{3}[\w.]*/\S*$")
 # A decimal file number with a subject inside ("740.0011 Mutual Guarantee (Mediterranean)/51: Telegram").
 _FILE_SUBJECT = re.compile(r"^\d{3}\.\w+ [^/]{1,80}/\w+")
 # A publication series' number alone on its line ("Treaty Series No. 709").
-_SERIES_LINE = re.compile(rf"^(?:[A-Z][\w-]+\s+){{1,4}}(?:{_alternatives(_CUES['serial'])})\s*\d+[A-Za-z]?\.?$")
+_SERIES_LINE = re.compile(
+    rf"^(?:[A-Z][\w-]+\s+){{1,4}}(?:{_alternatives(_CUES['serial'])})\s*\d+[A-Za-z]?\.?$"
+)
 _FILE_LABEL = re.compile(rf"^(?:{_alternatives(_FILE_LABELS)})\s+\S")
 _TYPE_WORDS = _alternatives(_TYPES)
 # A filing line naming its source and type ("Edward M. House Papers: Telegram") or an archive's papers
@@ -59,7 +61,9 @@ _OFFICE_TO = re.compile(rf"\b(?:{_alternatives(_CUES['office_to'])})$")
 _RECEIVED = re.compile(rf"[\[(]\s*\*?(?:{_alternatives(_CUES['received'])})\b([^\])]*)[\])]")
 _MONTH = _alternatives(MONTHS_AS_PRINTED)
 # A printed date in a dateline: "July 16, 1927", "28 December, 1918", "Dec. 27, 1897".
-_DATE = re.compile(rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})|(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?),?\s+1\d{{3}}")
+_DATE = re.compile(
+    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})|(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?),?\s+1\d{{3}}"
+)
 _CLOCK = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.\s?m\.?", re.I)
 _TIME_WORD = re.compile(rf"\b(?:{_alternatives(_CUES['time_words'])})\b", re.I)
 # "A to B": the heading of a letter or telegram; "to" splits it unless an office takes it ("Minister to").
@@ -68,7 +72,9 @@ _PARENTHESISED = re.compile(r"\(([A-Z\u00c0-\u024f][^()]*)\)")
 _PARTICLES = ("von", "van", "de", "du", "del", "da", "der", "di", "la", "le")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The)\s+")
 _TITLES = sorted(
-    {word.rstrip(".") for word in load_mapping("honorifics")} | set(_CUES["name_titles"]), key=len, reverse=True
+    {word.rstrip(".") for word in load_mapping("honorifics")} | set(_CUES["name_titles"]),
+    key=len,
+    reverse=True,
 )
 # A title before a name ("Mr. Tower", "Baron von Thielmann"): the name is what follows it.
 _HONORIFIC = re.compile(
@@ -102,7 +108,13 @@ def is_filing_line(text: str) -> bool:
     text = text.strip()
     if len(text) > 120:
         return False
-    if _FILE_NUMBER.match(text) or _FILE_LABEL.match(text) or _FILE_TOKEN.match(text) or _FILE_SUBJECT.match(text) or _SERIES_LINE.match(text):
+    if (
+        _FILE_NUMBER.match(text)
+        or _FILE_LABEL.match(text)
+        or _FILE_TOKEN.match(text)
+        or _FILE_SUBJECT.match(text)
+        or _SERIES_LINE.match(text)
+    ):
         return True
     return bool(_ARCHIVE_LINE.match(text)) and _names_only(text.split(":", 1)[0])
 
@@ -155,7 +167,9 @@ def _is_correspondence_heading(block: _Block) -> bool:
 def _document_type_of(texts: list[str]) -> str | None:
     """The type the type line, filing line or heading states: the first text that names one."""
     for text in texts:
-        found = [(m.end() - m.start(), -m.start(), _TYPES[m.group(0).lower()]) for m in _TYPE_IN.finditer(text)]
+        found = [
+            (m.end() - m.start(), -m.start(), _TYPES[m.group(0).lower()]) for m in _TYPE_IN.finditer(text)
+        ]
         if found:
             return max(found)[2]
     return None
@@ -192,8 +206,15 @@ def _party(heading: str, span: tuple[int, int]) -> dict:
             name_end = name_start + len(name)
         else:
             office = body.strip() or None
-    return {"text": text, "start": start, "end": end, "name": name, "name_start": name_start,
-            "name_end": name_end, "office": office}
+    return {
+        "text": text,
+        "start": start,
+        "end": end,
+        "name": name,
+        "name_start": name_start,
+        "name_end": name_end,
+        "office": office,
+    }
 
 
 def _time_of(text: str) -> str | None:
@@ -253,12 +274,9 @@ def _segment(blocks: list[_Block]) -> list[_Document]:
         # A heading right after section headings opens a document (a treaty, an announcement) ...
         follows_section = i == 0 or blocks[i - 1].kind == "heading"
         next_kind = blocks[i + 1].kind if i + 1 < len(blocks) else "heading"
-        if follows_section and next_kind != "heading" and not filing[i + 1]:
-            starts.append(i)
-        # ... and, where the paper prints no filing lines, so does every "A to B" heading or other heading
-        # set apart as one (bold, capitalised) before prose.
-        elif not uses_filing_lines and (
-            _is_correspondence_heading(block) or (block.kind == "heading" and next_kind != "heading")
+        if (follows_section and next_kind != "heading" and not filing[i + 1]) or (
+            not uses_filing_lines
+            and (_is_correspondence_heading(block) or (block.kind == "heading" and next_kind != "heading"))
         ):
             starts.append(i)
     documents = []
@@ -288,7 +306,9 @@ def _describe(document: _Document, blocks: list[_Block], datelines: list) -> Non
     rows["heading"] = heading.text.strip() if heading else None
     rows["heading_paragraph_id"] = heading.paragraph_id if heading else None
     after_heading = [b for b in head if heading is None or b.number > heading.number]
-    type_lines = [b.text for b in after_heading[:3] if b.text.strip().startswith("[") and len(b.text) < _FRAME_MAX]
+    type_lines = [
+        b.text for b in after_heading[:3] if b.text.strip().startswith("[") and len(b.text) < _FRAME_MAX
+    ]
     stated = _document_type_of(type_lines)
     if stated is None and filing is not None and ":" in filing.text:
         stated = _document_type_of([filing.text.split(":", 1)[1]])
@@ -373,7 +393,13 @@ def find_source_documents(paragraphs: pl.DataFrame, document_id: str) -> pl.Data
     ``paragraphs`` is the text layer's paragraphs table of one paper (all block kinds, reading order).
     """
     blocks = [
-        _Block(row["paragraph_number"], row["paragraph_id"], row["text"] or "", row["block_kind"], row["char_start"])
+        _Block(
+            row["paragraph_number"],
+            row["paragraph_id"],
+            row["text"] or "",
+            row["block_kind"],
+            row["char_start"],
+        )
         for row in paragraphs.sort("paragraph_number").iter_rows(named=True)
     ]
     documents = _segment(blocks)
@@ -392,7 +418,9 @@ def find_source_documents(paragraphs: pl.DataFrame, document_id: str) -> pl.Data
         first, last = blocks[document.first], blocks[document.last]
         serial = document.rows["printed_number"]
         if serial is None and document.rows["document_type"] == "telegram":
-            body = next((b for b in blocks[document.first : document.last + 1] if len(b.text) > _FRAME_MAX), None)
+            body = next(
+                (b for b in blocks[document.first : document.last + 1] if len(b.text) > _FRAME_MAX), None
+            )
             leading = _LEADING_SERIAL.match(body.text) if body else None
             serial = leading.group(1) if leading else None
         rows.append(
@@ -410,19 +438,34 @@ def find_source_documents(paragraphs: pl.DataFrame, document_id: str) -> pl.Data
     return rows_to_frame(TABLE, rows)
 
 
-def paragraph_documents(paragraphs: pl.DataFrame, source_documents: pl.DataFrame) -> pl.DataFrame:
+def paragraph_owners(paragraphs: pl.DataFrame, source_documents: pl.DataFrame) -> pl.DataFrame:
     """paragraph_id -> source_document_id for every paragraph inside a document (the rest have none)."""
-    if source_documents.is_empty():
-        return pl.DataFrame(schema={"paragraph_id": pl.String, "source_document_id": pl.String})
-    numbers = dict(zip(paragraphs["paragraph_id"], paragraphs["paragraph_number"], strict=True))
+    ordered = paragraphs.sort("paragraph_number")["paragraph_id"].to_list()
+    position = {paragraph_id: i for i, paragraph_id in enumerate(ordered)}
     ids: list[str] = []
     owners: list[str] = []
-    ordered = paragraphs.sort("paragraph_number")["paragraph_id"].to_list()
-    position = {pid: i for i, pid in enumerate(ordered)}
     for row in source_documents.iter_rows(named=True):
-        first, last = position[row["first_paragraph_id"]], position[row["last_paragraph_id"]]
-        for pid in ordered[first : last + 1]:
-            ids.append(pid)
-            owners.append(row["source_document_id"])
-    del numbers
-    return pl.DataFrame({"paragraph_id": ids, "source_document_id": owners})
+        inside = ordered[position[row["first_paragraph_id"]] : position[row["last_paragraph_id"]] + 1]
+        ids += inside
+        owners += [row["source_document_id"]] * len(inside)
+    return pl.DataFrame({"paragraph_id": ids, "source_document_id": owners}, schema=_OWNER_SCHEMA)
+
+
+_OWNER_SCHEMA = {"paragraph_id": pl.String, "source_document_id": pl.String}
+
+
+def attach_source_documents(
+    owners: pl.DataFrame, frame: pl.DataFrame, sentences: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """``frame`` with its rows' source_document_id: by paragraph_id, or by sentence_id through
+    ``sentences`` for rows that name only their sentence (events). Null outside documents."""
+    if "source_document_id" in frame.columns:
+        frame = frame.drop("source_document_id")
+    if owners.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias("source_document_id"))
+    if "paragraph_id" in frame.columns:
+        return frame.join(owners, on="paragraph_id", how="left", maintain_order="left")
+    if sentences is None or "sentence_id" not in frame.columns:
+        raise ValueError("a frame without paragraph_id needs sentence_id and the sentences table")
+    by_sentence = sentences.select("sentence_id", "paragraph_id").join(owners, on="paragraph_id", how="inner")
+    return frame.join(by_sentence.drop("paragraph_id"), on="sentence_id", how="left", maintain_order="left")
