@@ -418,8 +418,11 @@ def find_source_documents(paragraphs: pl.DataFrame, document_id: str) -> pl.Data
         first, last = blocks[document.first], blocks[document.last]
         serial = document.rows["printed_number"]
         if serial is None and document.rows["document_type"] == "telegram":
+            # A telegram's serial opens its text: the first block after its dateline (or heading).
+            frame_ids = (document.rows["dateline_paragraph_id"], document.rows["heading_paragraph_id"])
+            after = max((b.number for b in blocks if b.paragraph_id in frame_ids), default=None)
             body = next(
-                (b for b in blocks[document.first : document.last + 1] if len(b.text) > _FRAME_MAX), None
+                (b for b in blocks[document.first : document.last + 1] if after and b.number > after), None
             )
             leading = _LEADING_SERIAL.match(body.text) if body else None
             serial = leading.group(1) if leading else None
