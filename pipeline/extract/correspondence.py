@@ -49,9 +49,9 @@ _SERIES_LINE = re.compile(
 _FILE_LABEL = re.compile(rf"^(?:{_alternatives(_FILE_LABELS)})\s+\S")
 _TYPE_WORDS = _alternatives(_TYPES)
 # A filing line naming its source and type ("Edward M. House Papers: Telegram") or an archive's papers
-# alone ("Breckinridge Long Papers").
+# alone or with the file's subject ("Breckinridge Long Papers", "War Trade Board Files: Canal Tolls").
 _ARCHIVE_LINE = re.compile(
-    rf"^[A-Z][^!?:]{{2,80}}(?::\s*(?i:{_TYPE_WORDS})\.?|\s(?:{_alternatives(_CUES['archive'])}))$"
+    rf"^[A-Z][^!?:]{{2,80}}(?::\s*(?i:{_TYPE_WORDS})\.?|\s(?:{_alternatives(_CUES['archive'])})(?::[^.!?:]{{1,60}})?)$"
 )
 _ENCLOSURE = re.compile(rf"^[\[(]?\s*(?:{_alternatives(_CUES['enclosure'])})\b")
 _TYPE_IN = re.compile(rf"(?<![\w-])(?i:{_TYPE_WORDS})(?![\w-])")
@@ -243,6 +243,10 @@ def _dateline_match(text: str) -> re.Match[str] | re.Match[str] | None:
         return undated
     if match is None or match.start() > 120:
         return None
+    before = text[: match.start()]
+    opened = before.count("[") > before.count("]") or before.count("(") > before.count(")")
+    if opened and not _names_only(re.sub(r"[\[\]()*]", "", before)):
+        return None  # a date inside an editor's note ("[Handed to the minister on May 2, 1900.]")
     return match
 
 
@@ -406,9 +410,10 @@ def find_source_documents(paragraphs: pl.DataFrame, document_id: str) -> pl.Data
     datelines: list = []
     for document in documents:
         _describe(document, blocks, datelines)
-    # A paper whose "documents" have neither a correspondence heading nor a dateline is not a collection.
-    documents = [d for d in documents if d.rows["sender"] or d.rows["dateline"] or d.rows["file_number"]]
-    datelines = [entry for entry in datelines if entry[0] in documents]
+    # A paper none of whose "documents" has a correspondence heading, a dateline or a filing line is not
+    # a collection.
+    if not any(d.rows["sender"] or d.rows["dateline"] or d.rows["file_number"] for d in documents):
+        documents, datelines = [], []
     for document in documents:
         document.rows.setdefault("date_sent", None)
         document.rows.setdefault("date_received", None)
