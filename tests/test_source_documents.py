@@ -188,3 +188,19 @@ def test_scores_on_the_dev_papers() -> None:
     for what in ("range", "sender", "recipient", "place", "date"):
         assert total[what].recall >= 0.9, what
         assert total[what].precision >= 0.9, what
+
+
+def test_senders_and_recipients_link_to_the_persons_found_in_the_heading() -> None:
+    from pipeline.orchestration import stages
+
+    cleaned = clean_document(MODERN, "test-paper", "test.md")
+    authority = stages.load_authority(stages.ProjectPaths(Path(__file__).resolve().parent.parent))
+    mentions = stages.document_mentions(cleaned, authority)
+    events = {"events": rows_to_frame("events", [])}
+    claims = {"claims": rows_to_frame("claims", [])}
+    rows = document_source_documents(cleaned, events, claims, mentions)["source_documents"].to_dicts()
+    telegram, despatch, _ = rows
+    # Haverford is not in the authority: both documents point to the paper's one person of that name.
+    assert telegram["sender_person_id"] is not None
+    assert telegram["sender_person_id"] == despatch["recipient_person_id"]
+    assert telegram["recipient_person_id"] is None  # an office, not a person

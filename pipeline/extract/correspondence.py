@@ -477,3 +477,42 @@ def attach_source_documents(
         raise ValueError("a frame without paragraph_id needs sentence_id and the sentences table")
     by_sentence = sentences.select("sentence_id", "paragraph_id").join(owners, on="paragraph_id", how="inner")
     return frame.join(by_sentence.drop("paragraph_id"), on="sentence_id", how="left", maintain_order="left")
+
+
+def link_parties(
+    source_documents: pl.DataFrame, mentions: pl.DataFrame, unlinked_names: pl.DataFrame
+) -> pl.DataFrame:
+    """Senders and recipients linked to the persons found in their headings: the authority person a
+    mention of the name links to (``*_entity_id``), else the paper-level person of an unlinked name there
+    (``*_person_id``). Offices stay unlinked."""
+    persons = (
+        mentions.filter(pl.col("entity_type") == "person") if "entity_type" in mentions.columns else mentions
+    )
+    spans = [
+        (row["char_start"], row["char_end"], row["entity_id"], None)
+        for row in persons.select("char_start", "char_end", "entity_id").iter_rows(named=True)
+    ]
+    if "person_id" in unlinked_names.columns:
+        spans += [
+            (row["char_start"], row["char_end"], None, row["person_id"])
+            for row in unlinked_names.select("char_start", "char_end", "person_id").iter_rows(named=True)
+            if row["person_id"] and row["char_start"] is not None
+        ]
+    columns: dict[str, list[str | None]] = {
+        f"{role}_{kind}": [] for role in ("sender", "recipient") for kind in ("entity_id", "person_id")
+    }
+    for row in source_documents.iter_rows(named=True):
+        for role in ("sender", "recipient"):
+            entity = person = None
+            name, text, start = row[f"{role}_name"], row[role], row[f"{role}_char_start"]
+            if name and text and start is not None and name in text:
+                name_start = start + text.rindex(name)
+                name_end = name_start + len(name)
+                inside = [s for s in spans if s[0] < name_end and s[1] > name_start]
+                entity = next((s[2] for s in inside if s[2]), None)
+                person = None if entity else next((s[3] for s in inside if s[3]), None)
+            columns[f"{role}_entity_id"].append(entity)
+            columns[f"{role}_person_id"].append(person)
+    return source_documents.with_columns(
+        pl.Series(name, values, dtype=pl.String) for name, values in columns.items()
+    )

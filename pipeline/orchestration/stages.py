@@ -197,11 +197,17 @@ def document_claims(
 
 
 def document_source_documents(
-    cleaned: CleanedDocument, found_events: dict[str, pl.DataFrame], found_claims: dict[str, pl.DataFrame]
+    cleaned: CleanedDocument,
+    found_events: dict[str, pl.DataFrame],
+    found_claims: dict[str, pl.DataFrame],
+    mentions: dict[str, pl.DataFrame] | None = None,
 ) -> dict[str, Any]:
-    """The documents a collection prints, and each paragraph, sentence, event and claim pointed to its
-    document (``found_events`` and ``found_claims`` are updated in place; the cleaned document is new)."""
+    """The documents a collection prints with their senders and recipients linked to the persons found,
+    and each paragraph, sentence, event and claim pointed to its document (``found_events`` and
+    ``found_claims`` are updated in place; the cleaned document is new)."""
     found = correspondence.find_source_documents(cleaned.paragraphs, cleaned.document_id)
+    if mentions is not None and found.height:
+        found = correspondence.link_parties(found, mentions["mentions"], mentions["unlinked_names"])
     owners = correspondence.paragraph_owners(cleaned.paragraphs, found)
     sentences = correspondence.attach_source_documents(owners, cleaned.sentences)
     found_events["events"] = correspondence.attach_source_documents(owners, found_events["events"], sentences)
@@ -329,7 +335,7 @@ def build_document(
         printed = _stage(
             document_id,
             "source_documents",
-            lambda: document_source_documents(cleaned, found_events, found_claims),
+            lambda: document_source_documents(cleaned, found_events, found_claims, mentions),
         )
     except _StageFailed as failed:
         return DocumentOutcome(document_id, None, [failed.problem])
