@@ -51,7 +51,8 @@ _TYPE_WORDS = _alternatives(_TYPES)
 # A filing line naming its source and type ("Edward M. House Papers: Telegram") or an archive's papers
 # alone or with the file's subject ("Breckinridge Long Papers", "War Trade Board Files: Canal Tolls").
 _ARCHIVE_LINE = re.compile(
-    rf"^[A-Z][^!?:]{{2,80}}(?::\s*(?i:{_TYPE_WORDS})\.?|\s(?:{_alternatives(_CUES['archive'])})(?::[^.!?:]{{1,60}})?)$"
+    rf"^(?P<owner>[A-Z][^!?:]{{2,80}}?)"
+    rf"(?::\s*(?i:{_TYPE_WORDS})\.?|\s(?i:{_alternatives(_CUES['archive'])})(?::[^.!?:]{{1,60}})?)$"
 )
 _ENCLOSURE = re.compile(rf"^[\[(]?\s*(?:{_alternatives(_CUES['enclosure'])})\b")
 _TYPE_IN = re.compile(rf"(?<![\w-])(?i:{_TYPE_WORDS})(?![\w-])")
@@ -116,7 +117,8 @@ def is_filing_line(text: str) -> bool:
         or _SERIES_LINE.match(text)
     ):
         return True
-    return bool(_ARCHIVE_LINE.match(text)) and _names_only(text.split(":", 1)[0])
+    archive = _ARCHIVE_LINE.match(text)
+    return bool(archive) and _names_only(archive.group("owner"))
 
 
 def is_enclosure_line(text: str) -> bool:
