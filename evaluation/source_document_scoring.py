@@ -14,7 +14,8 @@ and ``../shared/dev-papers``). Each paper goes through the real cleaner and
 - place: the gold's place against ours, brackets and final punctuation ignored;
 - date: the day of the gold's ``date_when`` against the day of our ``date_sent``; time: the full value
   where the gold prints a time of day;
-- type: where the gold's own heading, filing line or bracketed type line names a type (the same vocabulary
+- type: where the gold's own heading, filing line or bracketed type line (the frame blocks before the
+  document's first paragraph) names a type (the same vocabulary
   the extractor reads, applied to the publisher's blocks), against ours.
 
 Fields are compared on documents matched by their first block. Precision is right / ours with a value,
@@ -80,11 +81,12 @@ def _line_of(offsets: list[int], position: int) -> int:
 
 def _gold_type(blocks: list[dict], document: dict) -> str | None:
     """The type the publisher's frame blocks state, read with the extractor's own vocabulary."""
-    frame = [
-        blocks[i]
-        for i in range(document["block_first"], document["block_last"] + 1)
-        if blocks[i]["kind"] in ("opener", "source_note", "heading")
-    ][:4]
+    frame = []  # the frame blocks before the document's first body paragraph
+    for i in range(document["block_first"], document["block_last"] + 1):
+        if blocks[i]["kind"] in ("p", "quote", "list_item"):
+            break
+        if blocks[i]["kind"] in ("opener", "source_note", "heading"):
+            frame.append(blocks[i])
     lines = [b["text"] for b in frame if b["text"].strip().startswith("[")]
     typed = correspondence._document_type_of(lines)
     if typed is None:
