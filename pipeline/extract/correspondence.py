@@ -84,7 +84,7 @@ _HONORIFIC = re.compile(
 _UNDATED = re.compile(rf"\b(?:{_alternatives(load_mapping('block_cues')['undated'])})(?!\w)")
 _HEADING_MAX = 300
 _PLAIN_HEADING_MAX = 120
-_JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {"in", "at", "on", "y", *_PARTICLES}
+_JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {"in", "at", "on", "to", "y", *_PARTICLES}
 _FRAME_MAX = 200
 
 
@@ -326,7 +326,8 @@ def _describe(document: _Document, blocks: list[_Block], datelines: list) -> Non
             rows[role + suffix] = None
     if heading is not None:
         spans = split_heading(heading.text)
-        if spans is not None:
+        # The sender is a name or an office, all capitalised ("Memorandum in response to ..." has none).
+        if spans is not None and _names_only(heading.text[spans[0][0] : spans[0][1]]):
             for role, part in zip(("sender", "recipient"), spans, strict=True):
                 party = _party(heading.text, part)
                 rows[role] = party["text"]
