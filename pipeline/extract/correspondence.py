@@ -84,7 +84,14 @@ _HONORIFIC = re.compile(
 _UNDATED = re.compile(rf"\b(?:{_alternatives(load_mapping('block_cues')['undated'])})(?!\w)")
 _HEADING_MAX = 300
 _PLAIN_HEADING_MAX = 120
-_JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {"in", "at", "on", "to", "y", *_PARTICLES}
+_JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {
+    "in",
+    "at",
+    "on",
+    "to",
+    "y",
+    *_PARTICLES,
+}
 _FRAME_MAX = 200
 
 
