@@ -527,6 +527,8 @@ def run_with_corrections(root: Path) -> None:
         "sentences": combine("sentences", [text_tables["sentences"]]),
         "footnotes": footnotes,
         "corrections": combine("corrections", [corrections_table(applied)]),
+        # paragraphs and sentences point to it (the essay has none)
+        "source_documents": combine("source_documents", []),
     }
     tables = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
     meta = DatasetMetadata.load(root / "dataset.yaml")

@@ -126,7 +126,15 @@ def test_foreign_keys_name_each_dangling_value_once() -> None:
     parquet = Path(__file__).resolve().parent.parent / "data" / "parquet"
     tables = {
         name: (load_table_spec(name), pl.read_parquet(parquet / f"{name}.parquet"))
-        for name in ("mentions", "entities", "sentences", "footnotes", "paragraphs", "documents")
+        for name in (
+            "mentions",
+            "entities",
+            "sentences",
+            "footnotes",
+            "paragraphs",
+            "documents",
+            "source_documents",
+        )
     }
     assert foreign_key_errors(tables) == []
     spec, mentions = tables["mentions"]

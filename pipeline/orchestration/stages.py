@@ -21,7 +21,7 @@ import polars as pl
 
 from pipeline.extract import citations as citation_parser
 from pipeline.extract import claims as claim_rules
-from pipeline.extract import dates, entities, events, works
+from pipeline.extract import correspondence, dates, entities, events, works
 from pipeline.orchestration.fingerprints import DEBUG_ENV
 from pipeline.package import corrections as fixes
 from pipeline.package.record_ids import published_records, stable_ids
@@ -197,6 +197,29 @@ def with_stable_ids(
     )
 
 
+def document_source_documents(
+    cleaned: CleanedDocument,
+    found_events: dict[str, pl.DataFrame],
+    found_claims: dict[str, pl.DataFrame],
+    mentions: dict[str, pl.DataFrame] | None = None,
+) -> dict[str, Any]:
+    """The documents a collection prints with their senders and recipients linked to the persons found,
+    and each paragraph, sentence, event and claim pointed to its document (``found_events`` and
+    ``found_claims`` are updated in place; the cleaned document is new)."""
+    found = correspondence.find_source_documents(cleaned.paragraphs, cleaned.document_id)
+    if mentions is not None and found.height:
+        found = correspondence.link_parties(found, mentions["mentions"], mentions["unlinked_names"])
+    owners = correspondence.paragraph_owners(cleaned.paragraphs, found)
+    sentences = correspondence.attach_source_documents(owners, cleaned.sentences)
+    found_events["events"] = correspondence.attach_source_documents(owners, found_events["events"], sentences)
+    found_claims["claims"] = correspondence.attach_source_documents(owners, found_claims["claims"])
+    paragraphs = correspondence.attach_source_documents(owners, cleaned.paragraphs)
+    return {
+        "source_documents": found,
+        "cleaned": dataclasses.replace(cleaned, paragraphs=paragraphs, sentences=sentences),
+    }
+
+
 # One document through every per-document stage, with its own checks
 
 
@@ -229,6 +252,8 @@ class DocumentResult:
     bibliography_alone: dict[str, pl.DataFrame] = field(default_factory=dict)
     # What each citation stands for, worked out with the paper: combining the corpus only merges them.
     cited_works: tuple[works.CitedWork, ...] = ()
+    # The documents the paper prints when it is a collection (correspondence.find_source_documents).
+    source_documents: pl.DataFrame | None = None
 
     def own_tables(self) -> dict[str, pl.DataFrame]:
         """The rows this paper adds to the tables that are plain unions of per-paper rows."""
@@ -239,6 +264,7 @@ class DocumentResult:
             "sentences": cleaned.sentences,
             "footnotes": cleaned.footnotes,
             "emphasis_spans": cleaned.emphasis_spans,
+            "source_documents": self.source_documents,
             **self.mentions,
             **self.events,
             "claim_subjects": self.claims["claim_subjects"],
@@ -314,8 +340,14 @@ def build_document(
         )
         cited = _stage(document_id, "works", lambda: works.describe_citations(found_citations))
         work_table, linked = _stage(document_id, "works", lambda: works.merge_works(cited, found_citations))
+        printed = _stage(
+            document_id,
+            "source_documents",
+            lambda: document_source_documents(cleaned, found_events, found_claims, mentions),
+        )
     except _StageFailed as failed:
         return DocumentOutcome(document_id, None, [failed.problem])
+    cleaned = printed["cleaned"]
     # The OCR text is not needed once extracted (the package keeps its digest): stored and combined
     # results stay small, which bounds the package step's memory in large corpora.
     slim = CorrectedSource(dataclasses.replace(source.document, text=""), "", source.applied)
@@ -330,6 +362,7 @@ def build_document(
         found_claims,
         {"citations": linked, "works": work_table},
         tuple(cited),
+        printed["source_documents"],
     )
     problems = [
         DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))

@@ -1,0 +1,206 @@
+"""The documents a collection prints (pipeline/extract/correspondence.py): texts written here in the
+layouts of diplomatic collections, the committed essay (no documents), and the scorer on the dev material."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluation import source_document_scoring
+from pipeline.extract.correspondence import find_source_documents, is_filing_line, split_heading
+from pipeline.orchestration.stages import document_source_documents
+from pipeline.package.schema import rows_to_frame
+from pipeline.text.clean import CleanedDocument, clean_document
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+# A run of three documents as a modern volume prints them: filing line, bold heading, type line, dateline
+# with a received note, body, signature; the second one encloses a letter with its own heading.
+MODERN = """**Ruritania:**
+
+**Negotiations for a trade agreement**
+
+812.00/4471: Telegram
+
+**The Minister in Ruritania (Haverford) to the Secretary of State**
+
+[Telegram]
+
+Strelsau, March 3, 1921—4 p.m. [Received March 4—9:15 a.m.]
+
+52. The Foreign Minister told me today that the draft is acceptable to his Government in every point.
+
+Haverford
+
+812.00/4480
+
+**The Secretary of State to the Minister in Ruritania (Haverford)**
+
+Washington, March 12, 1921.
+
+No. 118
+
+Sir: I enclose a copy of a letter that the Department received from the Chamber of Commerce.
+
+I am, Sir, your obedient servant,
+
+Charles Pemberton
+
+[Enclosure]
+
+**The President of the Chamber of Commerce (Oakley) to the Secretary of State**
+
+New York, March 8, 1921.
+
+Sir: The merchants of this city ask that the agreement be concluded before the summer.
+
+Thomas Oakley
+
+812.00/4490
+
+**Memorandum by the Under Secretary of State (Lowell)**
+
+[Washington,] March 20, 1921.
+
+The Minister of Ruritania called this morning and spoke at length about the agreement.
+
+A. L.
+"""
+
+# The older layout: no filing lines, a plain "Mr. A to Mr. B." heading, the dateline with the office first.
+OLDER = """**Correspondence with Ruritania**
+
+**Mr. Haverford to Mr. Pemberton.**
+
+Legation of the United States, Strelsau, December 27, 1897. (Received Jan. 15, 1898.)
+
+No. 33.]
+
+Sir: I have the honor to report that the question of the consular fees was settled yesterday.
+
+I have, etc.,
+
+John Haverford.
+
+Mr. Pemberton to Mr. Haverford.
+
+Department of State, Washington, January 20, 1898.
+
+No. 41.]
+
+Sir: Your despatch No. 33 has been received, and your action is approved.
+
+I am, etc.,
+
+Charles Pemberton.
+"""
+
+
+def _documents(text: str) -> tuple[CleanedDocument, list[dict]]:
+    cleaned = clean_document(text, "test-paper", "test.md")
+    return cleaned, find_source_documents(cleaned.paragraphs, "test-paper").to_dicts()
+
+
+def _text_of(cleaned: CleanedDocument, paragraph_id: str) -> str:
+    return cleaned.paragraphs.filter(cleaned.paragraphs["paragraph_id"] == paragraph_id)["text"][0]
+
+
+def test_modern_collection_one_row_per_document_with_its_frame() -> None:
+    cleaned, rows = _documents(MODERN)
+    assert [row["number_in_paper"] for row in rows] == [1, 2, 3]
+    telegram, despatch, memorandum = rows
+    assert _text_of(cleaned, telegram["first_paragraph_id"]).startswith("812.00/4471")
+    assert _text_of(cleaned, telegram["last_paragraph_id"]) == "Haverford"
+    assert telegram["document_type"] == "telegram"
+    assert telegram["file_number"] == "812.00/4471: Telegram"
+    assert (telegram["sender_name"], telegram["sender_office"]) == ("Haverford", "Minister in Ruritania")
+    assert (telegram["recipient_name"], telegram["recipient_office"]) == (None, "Secretary of State")
+    assert cleaned.text[telegram["sender_char_start"] : telegram["sender_char_end"]] == telegram["sender"]
+    assert telegram["place"] == "Strelsau"
+    assert telegram["date_sent"] == "1921-03-03T16:00:00"
+    assert telegram["date_received"] == "1921-03-04T09:15:00"
+    assert telegram["printed_number"] == "52"
+    # The enclosed letter and its heading stay inside the despatch that encloses it.
+    assert _text_of(cleaned, despatch["last_paragraph_id"]) == "Thomas Oakley"
+    assert despatch["printed_number"] == "118"
+    assert despatch["recipient_name"] == "Haverford"
+    assert despatch["date_sent"] == "1921-03-12"
+    assert memorandum["document_type"] == "memorandum"
+    assert memorandum["place"] == "Washington"
+    assert memorandum["date_sent"] == "1921-03-20"
+
+
+def test_older_layout_plain_headings_and_office_datelines() -> None:
+    cleaned, rows = _documents(OLDER)
+    assert len(rows) == 2
+    first, second = rows
+    assert (first["sender_name"], first["recipient_name"]) == ("Haverford", "Pemberton")
+    assert first["place"] == "Legation of the United States, Strelsau"
+    assert first["date_sent"] == "1897-12-27"
+    assert first["date_received"] == "1898-01-15"
+    assert first["printed_number"] == "33"
+    assert first["document_type"] is None  # nothing states it
+    assert _text_of(cleaned, first["last_paragraph_id"]) == "John Haverford."
+    assert _text_of(cleaned, second["first_paragraph_id"]) == "Mr. Pemberton to Mr. Haverford."
+    assert second["place"] == "Department of State, Washington"
+
+
+def test_heading_split_keeps_offices_that_take_to() -> None:
+    heading = "The Minister to Ruritania (Haverford) to the Secretary of State"
+    sender, recipient = split_heading(heading)
+    assert heading[slice(*sender)] == "The Minister to Ruritania (Haverford)"
+    assert heading[slice(*recipient)] == "the Secretary of State"
+    assert split_heading("A similar request was made through the legation.") is None
+
+
+def test_filing_lines_and_prose_told_apart() -> None:
+    assert is_filing_line("File No. 600.119/99")
+    assert is_filing_line("711.19/200a: Telegram")
+    assert is_filing_line("740.0011 Mutual Guarantee (Ruritania)/51: Telegram")
+    assert not is_filing_line("The Minister called on the 3d instant and left a note on the tariff.")
+    assert not is_filing_line("No. 33.]")
+
+
+def test_rows_of_the_paper_point_to_their_documents() -> None:
+    cleaned = clean_document(MODERN, "test-paper", "test.md")
+    events = {"events": rows_to_frame("events", [])}
+    claims = {"claims": rows_to_frame("claims", [])}
+    out = document_source_documents(cleaned, events, claims)
+    paragraphs = out["cleaned"].paragraphs
+    owners = dict(zip(paragraphs["text"], paragraphs["source_document_id"], strict=True))
+    assert owners["Ruritania:"] is None  # a section heading belongs to no document
+    assert owners["Thomas Oakley"] == "test-paper:sd002"
+    sentences = out["cleaned"].sentences
+    assert sentences["source_document_id"].null_count() < sentences.height
+    assert "source_document_id" in events["events"].columns
+
+
+def test_the_essay_has_no_documents(paper: CleanedDocument) -> None:
+    assert find_source_documents(paper.paragraphs, paper.document_id).is_empty()
+
+
+@pytest.mark.skipif(not (SHARED / "dev-papers" / "gold").exists(), reason="../shared/dev-papers not present")
+def test_scores_on_the_dev_papers() -> None:
+    per_volume, _, papers, _ = source_document_scoring.score_corpora([SHARED / "dev-papers"])
+    total = per_volume["total"]
+    assert papers and total["range"].expected > 20
+    for what in ("range", "sender", "recipient", "place", "date"):
+        assert total[what].recall >= 0.9, what
+        assert total[what].precision >= 0.9, what
+
+
+def test_senders_and_recipients_link_to_the_persons_found_in_the_heading() -> None:
+    from pipeline.orchestration import stages
+
+    cleaned = clean_document(MODERN, "test-paper", "test.md")
+    authority = stages.load_authority(stages.ProjectPaths(Path(__file__).resolve().parent.parent))
+    mentions = stages.document_mentions(cleaned, authority)
+    events = {"events": rows_to_frame("events", [])}
+    claims = {"claims": rows_to_frame("claims", [])}
+    rows = document_source_documents(cleaned, events, claims, mentions)["source_documents"].to_dicts()
+    telegram, despatch, _ = rows
+    # Haverford is not in the authority: both documents point to the paper's one person of that name.
+    assert telegram["sender_person_id"] is not None
+    assert telegram["sender_person_id"] == despatch["recipient_person_id"]
+    assert telegram["recipient_person_id"] is None  # an office, not a person
