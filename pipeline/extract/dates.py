@@ -31,6 +31,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from pipeline.extract.timex3 import timex3_value
 from pipeline.package.schema import rows_to_frame
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
 from pipeline.vocab import load_mapping, load_words
@@ -656,6 +657,7 @@ def _row(sentence: dict, found: _Found, number: int) -> dict:
         "text": found.match.group(0),
         "expression_type": found.kind,
         "edtf": None,
+        "timex3_value": None,
         "date_earliest": None,
         "date_latest": None,
         "precision": None,
@@ -670,6 +672,9 @@ def _row(sentence: dict, found: _Found, number: int) -> dict:
 def _fill(row: dict, value: Value) -> None:
     row.update(
         edtf=value.edtf, date_earliest=value.earliest, date_latest=value.latest, precision=value.precision
+    )
+    row["timex3_value"] = timex3_value(
+        value.edtf, value.earliest, value.latest, value.precision, row["modifier"]
     )
 
 
