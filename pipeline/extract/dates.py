@@ -31,6 +31,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from pipeline.extract import date_deictic
 from pipeline.extract.timex3 import timex3_value
 from pipeline.package.schema import rows_to_frame
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
@@ -99,6 +100,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d{{3}})"),
     ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
     ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:{_NOT_YEAR_AFTER})\b)"),
+    *date_deictic.PATTERNS,
 ]
 _PREFIX = (
     r"(?P<mod>(?i:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
@@ -117,6 +119,7 @@ _CUES = {
     "day_month": re.compile(_MONTH),
     "month_day": re.compile(_MONTH),
     "month_alone": re.compile(_MONTH),
+    **date_deictic.CUES,
 }
 _NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
 _MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by)\s+$", re.I)
@@ -134,6 +137,7 @@ _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 _RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
 _RELATIVE_KINDS |= {"month_day", "month_alone"}
+_DEICTIC_RELATIVE = {"weekday", "deictic_day", "deictic_unit", "ago", "clock"}
 
 
 @dataclass
@@ -560,25 +564,53 @@ def _is_anchor(found: _Found, text: str, value: Value) -> bool:
     return noun in EVENT_NOUNS
 
 
-def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = None) -> pl.DataFrame:
+def find_time_expressions(
+    sentences: pl.DataFrame,
+    document_date: str | None = None,
+    reference_dates: list[tuple[int, int, str]] | None = None,
+) -> pl.DataFrame:
     """Every temporal expression in the body sentences, in text order, normalised to EDTF.
 
     Needs sentence_id, document_id, char_start and text. Relative expressions are resolved against the
     most recent narrative absolute date (then the document date); "the night before he signed the
     agreement" against the date current where that happening ("agreement") was last mentioned.
+    reference_dates, (char_start, char_end, ISO date) spans such as the letters and telegrams inside a
+    paper, give the sentences starting inside a span their own document date: "yesterday", "Friday", "last
+    week" count from it, and the narrative's anchors start afresh in each span. Deictic expressions
+    ("today", "Friday", "last year", "the third quarter") count from the reference date, else from the last
+    narrative date of day precision (see pipeline/extract/date_deictic.py).
     Unresolvable ones keep a null EDTF value and say why in resolution_note.
     """
     rows: list[dict] = []
     anchors: list[tuple[int, str, Value]] = []
-    fallback = _document_anchor(document_date)
+    document_anchor = fallback = _document_anchor(document_date)
+    spans = sorted(reference_dates or [])
+    span: tuple[int, int, str] | None = None
     texts = [t or "" for t in sentences.sort("char_start")["text"].to_list()]
     for index, sentence in enumerate(sentences.sort("char_start").iter_rows(named=True)):
         text = texts[index]
+        inside = next((s for s in reversed(spans) if s[0] <= sentence["char_start"] < s[1]), None)
+        if inside != span:  # a new document inside the paper: its own date, a fresh narrative
+            span, anchors = inside, []
+            fallback = _document_anchor(inside[2]) if inside else document_anchor
         scanned = _scan(text)
         for position, found in enumerate(scanned):
             row = _row(sentence, found, len(rows) + 1)
             shared = _shared_year(text, found, scanned[position + 1 : position + 2])
-            if shared is not None:  # "in May and August 1987": May takes 1987
+            if found.kind in date_deictic.KINDS:
+                reference = _deictic_reference(fallback, anchors)
+                _fill_deictic(row, found, text, reference)
+                resolved = _resolved_value(row)
+                # a day counted from the reference ("Monday", "yesterday") carries the narrative; "last year"
+                # names the speaker's time, not the story's, so it anchors nothing
+                if (
+                    resolved is not None
+                    and resolved.precision == "day"
+                    and found.kind in _DEICTIC_RELATIVE
+                    and _is_anchor(found, text, resolved)
+                ):
+                    anchors.append((index, row["time_expression_id"], resolved))
+            elif shared is not None:  # "in May and August 1987": May takes 1987
                 value, _ = _relative(found, shared[1])
                 _fill(row, apply_modifier(value, found.modifier))
                 row["resolution_note"] = f"year of {shared[0]!r}, the date it is coordinated with"
@@ -608,6 +640,37 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                     anchors.append((index, row["time_expression_id"], value))
             rows.append(row)
     return rows_to_frame("time_expressions", rows)
+
+
+def _deictic_reference(fallback: Value | None, anchors: list[tuple[int, str, Value]]) -> date | None:
+    """The date deictic expressions count from: the document's (or document part's) date of day
+    precision, else the narrative's last date of day precision."""
+    if fallback is not None and fallback.precision == "day":
+        return fallback.earliest
+    if anchors and anchors[-1][2].precision == "day":
+        return anchors[-1][2].earliest
+    return None
+
+
+def _fill_deictic(row: dict, found: _Found, text: str, reference: date | None) -> None:
+    """Resolve a deictic expression (date_deictic) into the row, with its modifier where it has bounds."""
+    direction = date_deictic.tense(text, found.start, found.end)
+    try:
+        resolved = date_deictic.resolve(found.kind, found.match.groupdict(), reference, direction)
+    except ValueError as error:
+        row["resolution_note"] = f"unresolved: {error}"
+        return
+    row["resolution_note"] = resolved.note
+    row["is_relative"] = found.kind in _DEICTIC_RELATIVE or (
+        found.kind == "quarter" and not found.match.group("qy")
+    )
+    if resolved.edtf is not None and resolved.precision is not None:
+        value = Value(resolved.edtf, resolved.earliest, resolved.latest, resolved.precision)
+        narrowable = found.modifier not in ("early", "mid", "late") or value.precision in ("year", "month")
+        if found.modifier != "none" and narrowable:
+            value = apply_modifier(value, found.modifier)
+        _fill(row, value)
+    row["timex3_value"] = resolved.timex3 or row["timex3_value"]
 
 
 def _shared_year(text: str, found: _Found, following: list[_Found]) -> tuple[str, Value] | None:

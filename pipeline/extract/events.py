@@ -116,6 +116,9 @@ _REJECT_BEFORE = frozenset(
     the a an his her their its this these those our my your of in on at for with from by into upon about
     against over under through without before after""".split()
 )
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
+)
 _PERFECT = frozenset({"had", "has", "have"})
 _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
 _NOUN_PHRASE_END = re.compile(
@@ -234,6 +237,8 @@ def _is_predicate(
         return False
     if generic and not _has_subject(words, text, trigger.end):
         return False
+    if _MODAL_BEFORE.search(text, _clause_of(text, trigger.start)[0], trigger.start):
+        return False  # "will this afternoon execute", "would then sign": intended, not happened
     return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
 
 
@@ -314,6 +319,8 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     ]
     if _inside_quotes(text, start, sentence.quoted_start):  # a quoted date dates only quoted words
         usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
+    if _MODAL_BEFORE.search(text, _clause_of(text, start)[0], start):
+        return None  # "will this afternoon execute": a date of what is intended
     reported = _REPORTED.search(text[:start])
     if reported:  # a date inside what someone said dates what they said happened, not the saying
         usable = [t for t in usable if t.start >= reported.end()]
