@@ -68,6 +68,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b{_TOD}",
     ),
     ("deictic_day", r"(?P<day>(?i:this))\s+(?P<tod>morning|afternoon|evening)\b"),
+    (
+        "deictic_day",
+        r"(?:(?<=end\s)|(?<=ending\s)|(?<=ended\s)|(?<=finish\s)|(?<=close\s)|(?<=in\s)|(?<=for\s))(?P<day>the\s+day)\b",
+    ),
+    ("short_decade", r"(?<![\w$£.,])['’]?(?P<sd>[2-9]0)['’]?s\b"),
+    ("short_year", r"(?<![\w$£.,])['’](?P<sy>[2-9]\d)\b(?![’'%]?\w)"),
     ("weekday", rf"(?P<wd>{_WEEKDAY})\b{_TOD}(?!,?\s+(?:\d|{_MONTH_NAMES}))"),
     ("clock", r"(?P<h>[01]?\d|2[0-3]):?(?P<mi>[0-5]\d)\s*(?P<zone>UTC|GMT|Z)\b"),
     ("clock", r"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\s*(?P<ap>[ap]\.\s?m\.|[AP]M)"),
@@ -75,20 +81,25 @@ PATTERNS: list[tuple[str, str]] = [
         "duration",
         rf"(?P<dpre>(?i:the\s+(?:past|last|next|first|coming)|nearly|almost|over|more\s+than|less\s+than)\s+)?"
         rf"(?P<n>{_COUNT})(?:\s+(?i:consecutive|straight|trading|full|whole))?[\s-]+(?i:{_UNIT})\b"
-        r"(?!\s+(?i:later|earlier|after|before|afterwards?|ago)\b)",
+        r"(?!\s+(?i:later|earlier|afterwards?|ago)\b)",
     ),
     (
         "duration",
         r"(?P<plural>(?:(?i:over\s+the|recent)\s+|(?<=for\s))(?P<unit>(?i:years|decades|months|weeks)))\b",
     ),
-    ("deictic_word", rf"(?P<word>(?i:{_DEICTIC_PHRASES}))\b(?!\s+(?:[A-Z]|of\b))"),
+    (
+        "deictic_word",
+        rf"(?P<word>(?i:{_DEICTIC_PHRASES}))\b(?!\s+(?:[A-Z]|of\b|(?:\w+\s+)?(?i:day|week|month|year|decade)s?\b))",
+    ),
 ]
 CUES: dict[str, re.Pattern[str]] = {
     "quarter": re.compile(r"quarter|half|Q[1-4]", re.I),
     "ago": re.compile(r"\bago\b", re.I),
+    "short_decade": re.compile(r"\d0['’]?s\b"),
+    "short_year": re.compile(r"['’]\d\d\b"),
     "deictic_unit": re.compile(r"\b(?:last|next|this|coming|past|previous|current)\s", re.I),
     "deictic_day": re.compile(
-        r"to-?day|yesterday|to-?morrow|to-?night|this\s+(?:morning|afternoon|evening)", re.I
+        r"the\s+day\b|to-?day|yesterday|to-?morrow|to-?night|this\s+(?:morning|afternoon|evening)", re.I
     ),
     "weekday": re.compile(r"day\b"),
     "clock": re.compile(r"\d:?\d\d\s*(?:UTC|GMT|Z\b|[ap]\.\s?m\.|[AP]M)"),
@@ -103,10 +114,12 @@ _FUTURE = re.compile(
 _PAST = re.compile(
     r"\b(?:[a-z]{2,}ed|" + "|".join(re.escape(w) for w, t in TENSE_CUES.items() if t == "past") + r")\b", re.I
 )
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till|by)\s+$", re.I)
+_CUE_REACH = 80  # characters: about a dozen words
 _CLAUSE_EDGE = re.compile(r"[;:()]|,\s+(?:and|but|while|which|who)\b|\.\s")
 
 
-_SIDE = {"future": "on or after", "past": "on or before"}
+_SIDE = {"future": "on or after", "past": "on or before", "present": "on or before"}
 
 
 @dataclass
@@ -123,11 +136,19 @@ class Resolved:
 
 
 def tense(text: str, start: int, end: int) -> str:
-    """future or past, from the words of the expression's clause: a future cue wins; else past."""
+    """future, past or present: the tense cue nearest the expression in its clause (within a dozen words),
+    "until Friday" future. Without a cue, present."""
+    if _UNTIL_BEFORE.search(text, 0, start):
+        return "future"
     left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
     edge = _CLAUSE_EDGE.search(text, end)
-    clause = text[left : edge.start() if edge else len(text)]
-    return "future" if _FUTURE.search(clause) else "past"
+    right = edge.start() if edge else len(text)
+    cues = [(start - m.end(), "future") for m in _FUTURE.finditer(text, left, start)]
+    cues += [(start - m.end(), "past") for m in _PAST.finditer(text, left, start)]
+    cues += [(m.start() - end, "future") for m in _FUTURE.finditer(text, end, right)]
+    cues += [(m.start() - end, "past") for m in _PAST.finditer(text, end, right)]
+    near = [c for c in cues if c[0] <= _CUE_REACH]
+    return min(near)[1] if near else "present"
 
 
 def _count(raw: str) -> float | None:
@@ -195,17 +216,23 @@ def _quarter(year: int, number: int, half: bool, note: str) -> Resolved:
 
 
 def weekday_near(reference: date, weekday: int, direction: str) -> date:
-    """The weekday on or before the reference (past), or on or after it (future)."""
+    """The weekday on or before the reference (past or present tense), or on or after it (future)."""
     if direction == "future":
         return reference + timedelta(days=(weekday - reference.weekday()) % 7)
     return reference - timedelta(days=(reference.weekday() - weekday) % 7)
 
 
 def month_near(reference: date, month: int, direction: str) -> int:
-    """The year of a bare month: the last such month on or before the reference, or the next on or after."""
+    """The year of a bare month: the last such month on or before the reference (past), the next on or
+    after it (future), the nearest (present)."""
     if direction == "future":
         return reference.year if month >= reference.month else reference.year + 1
-    return reference.year if month <= reference.month else reference.year - 1
+    if direction == "past":
+        return reference.year if month <= reference.month else reference.year - 1
+    return min(
+        (reference.year - 1, reference.year, reference.year + 1),
+        key=lambda year: abs(year * 12 + month - reference.year * 12 - reference.month),
+    )
 
 
 def _general(groups: dict[str, str | None]) -> Resolved:
@@ -221,6 +248,8 @@ def resolve(kind: str, groups: dict[str, str | None], reference: date | None, di
         return _general(groups)
     if kind == "duration":
         return _duration(groups, reference)
+    if kind in ("short_decade", "short_year"):
+        return _short(groups, reference)
     if kind == "quarter" and groups.get("qy"):
         return _quarter(int(groups["qy"] or 0), *_quarter_number(groups), "year as written")
     if reference is None:
@@ -245,6 +274,28 @@ def resolve(kind: str, groups: dict[str, str | None], reference: date | None, di
     if kind == "clock":
         return _clock(groups, reference)
     return _deictic_unit(groups, reference)
+
+
+def _short(groups: dict[str, str | None], reference: date | None) -> Resolved:
+    """ "the 70s", "'82": the decade or year of the reference's century that is not after it (1900s without
+    a reference)."""
+    digits = int(groups.get("sd") or groups.get("sy") or 0)
+    century = (reference.year // 100 * 100) if reference else 1900
+    if reference and century + digits > reference.year:
+        century -= 100
+    year = century + digits
+    if groups.get("sd"):
+        return Resolved(
+            f"{year // 10:03d}X",
+            date(year, 1, 1),
+            date(year + 9, 12, 31),
+            "decade",
+            f"{year // 10:03d}",
+            "decade of the reference's century",
+        )
+    return Resolved(
+        f"{year:04d}", date(year, 1, 1), date(year, 12, 31), "year", None, "year of the reference's century"
+    )
 
 
 def _quarter_number(groups: dict[str, str | None]) -> tuple[int, bool]:

@@ -586,6 +586,7 @@ def find_time_expressions(
     document_anchor = fallback = _document_anchor(document_date)
     spans = sorted(reference_dates or [])
     span: tuple[int, int, str] | None = None
+    deictic_ids: set[str] = set()  # anchors counted from the reference date (speech time, not narrative)
     texts = [t or "" for t in sentences.sort("char_start")["text"].to_list()]
     for index, sentence in enumerate(sentences.sort("char_start").iter_rows(named=True)):
         text = texts[index]
@@ -598,7 +599,9 @@ def find_time_expressions(
             row = _row(sentence, found, len(rows) + 1)
             shared = _shared_year(text, found, scanned[position + 1 : position + 2])
             if found.kind in date_deictic.KINDS:
-                reference = _deictic_reference(fallback, anchors)
+                reference = _deictic_reference(
+                    fallback, anchors, narrative=found.match.group(0).startswith("the day")
+                )
                 _fill_deictic(row, found, text, reference)
                 resolved = _resolved_value(row)
                 # a day counted from the reference ("Monday", "yesterday") carries the narrative; "last year"
@@ -610,6 +613,7 @@ def find_time_expressions(
                     and _is_anchor(found, text, resolved)
                 ):
                     anchors.append((index, row["time_expression_id"], resolved))
+                    deictic_ids.add(row["time_expression_id"])
             elif shared is not None:  # "in May and August 1987": May takes 1987
                 value, _ = _relative(found, shared[1])
                 _fill(row, apply_modifier(value, found.modifier))
@@ -618,7 +622,11 @@ def find_time_expressions(
                 anchor = (
                     _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
                 )
-                _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
+                speech = _speech_time(found, fallback, anchors, deictic_ids)
+                if speech is not None:  # "in January" of a news story: the last January before its date
+                    _fill_bare_month(row, found, text, speech)
+                else:
+                    _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
                 if anchor:
                     row["resolution_note"] += f" (last mentioned {anchor[2]})"
                 resolved = _resolved_value(row)
@@ -642,14 +650,47 @@ def find_time_expressions(
     return rows_to_frame("time_expressions", rows)
 
 
-def _deictic_reference(fallback: Value | None, anchors: list[tuple[int, str, Value]]) -> date | None:
+def _deictic_reference(
+    fallback: Value | None, anchors: list[tuple[int, str, Value]], narrative: bool = False
+) -> date | None:
     """The date deictic expressions count from: the document's (or document part's) date of day
-    precision, else the narrative's last date of day precision."""
+    precision, else the narrative's last date of day precision; "the day" (narrative) the other way round."""
+    if narrative and anchors and anchors[-1][2].precision == "day":
+        return anchors[-1][2].earliest
     if fallback is not None and fallback.precision == "day":
         return fallback.earliest
     if anchors and anchors[-1][2].precision == "day":
         return anchors[-1][2].earliest
     return None
+
+
+def _speech_time(
+    found: _Found, fallback: Value | None, anchors: list[tuple[int, str, Value]], deictic_ids: set[str]
+) -> date | None:
+    """The reference date a bare month or day counts from by tense, when the narrative has no date of its
+    own yet (or only ones counted from the reference): None where a narrative anchor decides instead."""
+    if found.kind not in ("month_alone", "day_month", "month_day") or fallback is None:
+        return None
+    if fallback.precision not in ("day", "month") or (anchors and anchors[-1][1] not in deictic_ids):
+        return None
+    return fallback.latest if fallback.precision == "day" else fallback.earliest
+
+
+def _fill_bare_month(row: dict, found: _Found, text: str, reference: date) -> None:
+    direction = date_deictic.tense(text, found.start, found.end)
+    groups = found.match.groupdict()
+    month = MONTHS[groups["m"]]
+    year = date_deictic.month_near(reference, month, direction)
+    if found.kind == "month_alone":
+        value: Value | None = _month_value(year, month)
+    else:
+        value = _day_value(year, month, int(re.sub(r"\D", "", groups["d"])))
+    if value is None:
+        row["resolution_note"] = "unresolved: no such day"
+        return
+    _fill(row, apply_modifier(value, found.modifier))
+    side = "next on or after" if direction == "future" else "last on or before"
+    row["resolution_note"] = f"the {side} the document date, by the tense of its clause"
 
 
 def _fill_deictic(row: dict, found: _Found, text: str, reference: date | None) -> None:
