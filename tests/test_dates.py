@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from evaluation.event_scoring import gold_documents, score_time_expressions
-from pipeline.extract.dates import find_time_expressions, is_valid_edtf
+from pipeline.extract.date_values import is_valid_edtf
+from pipeline.extract.dates import find_time_expressions
 from pipeline.package.schema import conform, load_table_spec, validate
 from pipeline.text.clean import CleanedDocument, clean_document
 
