@@ -95,3 +95,45 @@ def test_meantime_tempeval_scores_stay_above_the_measured_level() -> None:
     figures = total.figures()
     assert total.gold == 370
     assert figures["strict F1"] >= 78 and figures["relaxed F1"] >= 87 and figures["value F1"] >= 74, figures
+
+
+def _rows(markdown: str, document_date: str | None = None) -> dict[str, dict]:
+    return {row["text"]: row for row in _times(markdown, document_date)}
+
+
+def test_old_style_new_style_pair_is_the_new_style_date_with_both_kept() -> None:
+    rows = _rows(
+        "The decree of January 26/February 8, 1918 abolished the ranks. It was read on 13/26 March 1918."
+    )
+    pair = rows["January 26/February 8, 1918"]
+    assert (pair["edtf"], str(pair["old_style_date"])) == ("1918-02-08", "1918-01-26")
+    assert str(rows["13/26 March 1918"]["old_style_date"]) == "1918-03-13"
+    # two days that are not the calendars' distance apart are not a double dating
+    assert "5/6 March 1918" not in _rows("The raids of 5/6 March 1918 failed.")
+
+
+def test_ranges_keep_both_ends() -> None:
+    rows = _rows(
+        "Shipments between June 1, 1918 and January 1, 1919 were stopped. "
+        "From the 1950s to the 1980s the policy held."
+    )
+    between = rows["between June 1, 1918 and January 1, 1919"]
+    assert (between["edtf"], str(between["date_latest"])) == ("1918-06-01/1919-01-01", "1919-01-01")
+    assert rows["From the 1950s to the 1980s"]["edtf"] == "1950/1989"
+    ids = [
+        r["time_expression_id"]
+        for r in _times("From May 5 until June 1, 1918 the port was closed in 1918.", None)
+    ]
+    assert ids == ["deictic-test:t001", "deictic-test:t002"]
+
+
+def test_up_to_and_including_is_an_open_start_and_ordinal_days_take_the_anchor_month() -> None:
+    rows = _rows("In March 1918 the board met. Payments continued up to and including July 1.")
+    assert rows["up to and including July 1"]["edtf"] == "../1918-07-01"
+    rows = _rows("In March 1918 the board met. On July 25 it paid. On the 23rd it rose.")
+    assert rows["the 23rd"]["edtf"] == "1918-08-23"  # the 23rd after July 25 is in August
+
+
+def test_a_quoted_year_does_not_set_the_narrative_year() -> None:
+    rows = _rows('In May 1920 he spoke. "In 1905 we met often," he said. On June 20 he left.')
+    assert rows["June 20"]["edtf"] == "1920-06-20"

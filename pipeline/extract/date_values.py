@@ -159,6 +159,12 @@ def _second_year(first: int, raw: str) -> int:
 def _absolute(kind: str, groups: dict[str, str | None]) -> Value | None:
     """The value of an expression that needs no anchor (or None when it is not a real date)."""
     g = groups
+    if kind == "old_new_style":
+        return (
+            _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d"])))
+            if old_style_date(g)
+            else None
+        )
     if kind in ("day_month_year", "month_day_year"):
         return _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d"])))
     if kind == "day_range":
@@ -196,3 +202,23 @@ def _absolute(kind: str, groups: dict[str, str | None]) -> Value | None:
     if kind == "year":
         return _year_value(int(g["y"]))
     return None
+
+
+# Days the Julian calendar is behind the Gregorian: 10 in the 1600s, 11 in the 1700s, 12 in the 1800s,
+# 13 from 1 March 1900 to 1923 (when the last countries changed).
+_JULIAN_LAG = {16: 10, 17: 11, 18: 12, 19: 13}
+
+
+def old_style_date(groups: dict[str, str | None]) -> date | None:
+    """The Old Style (Julian) date of an Old Style / New Style pair ("January 26/February 8, 1918"), or
+    None when the two are not the calendars' distance apart (then the pair is not a double dating)."""
+    year, month = int(groups["y"] or 0), MONTHS[groups["m"] or ""]
+    new = _day_value(year, month, int(re.sub(r"\D", "", groups["d"] or "")))
+    old_month = MONTHS[groups["m1"]] if groups.get("m1") else month
+    old_year = year - 1 if old_month == 12 and month == 1 else year
+    old_year = int(groups["y1"]) if groups.get("y1") else old_year
+    old = _day_value(old_year, old_month, int(re.sub(r"\D", "", groups["d1"] or "")))
+    if new is None or old is None or new.earliest is None or old.earliest is None:
+        return None
+    lag = _JULIAN_LAG.get(year // 100)
+    return old.earliest if lag is not None and (new.earliest - old.earliest).days in (lag - 1, lag) else None

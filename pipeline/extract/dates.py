@@ -31,6 +31,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from pipeline.extract import date_deictic
+from pipeline.extract.date_ranges import join_ranges
 from pipeline.extract.date_values import (
     ORDINAL_CENTURIES,
     SEASONS,
@@ -44,6 +45,7 @@ from pipeline.extract.date_values import (
     add_months,
     apply_modifier,
     edtf_from_bounds,
+    old_style_date,
 )
 from pipeline.extract.timex3 import timex3_value
 from pipeline.package.schema import rows_to_frame
@@ -85,6 +87,27 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b",
     ),
     ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
+    (  # Old Style / New Style: "January 26/February 8, 1918", "13/26 March 1918"
+        "old_new_style",
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*/\s*(?:(?P<m>{_MONTH})\s+)?(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b",
+    ),
+    (
+        "old_new_style",
+        rf"(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH}))?\s*/\s*(?P<d>{_DAY})\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b",
+    ),
+    (
+        "old_new_style",
+        rf"(?P<d1>{_DAY})\s+(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\s*/\s*(?P<d>{_DAY})\s+(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+    ),
+    (
+        "old_new_style",
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})\s*/\s*(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+"
+        rf"(?P<y>{_YEAR})\b",
+    ),
+    (
+        "ordinal_day",
+        rf"(?<=\b[Oo]n\s)(?:the\s+)(?P<od>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})",
+    ),
     (
         "day_range",
         rf"(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b",
@@ -113,7 +136,8 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _PREFIX = (
     r"(?P<mod>(?i:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
-    r"the\s+(?:beginning|start|middle|end|close)\s+of|by|before|after|circa|c\.|ca\.|around|about|"
+    r"the\s+(?:beginning|start|middle|end|close)\s+of|up\s+to\s+and\s+including|up\s+to|by|before|after|"
+    r"circa|c\.|ca\.|around|about|"
     r"early|mid|middle|late)[\s-]+)?"
 )
 _COMPILED = [(kind, re.compile(_PREFIX + f"(?P<core>{rx})")) for kind, rx in _PATTERNS]
@@ -124,6 +148,7 @@ _CUES = {
     "relative_shift": re.compile(r"\b(?:later|earlier|afterwards?)\b", re.I),
     "relative_same": re.compile(r"\b(?:same|following|next|previous|preceding|that)\b", re.I),
     "relative_then": re.compile(r"\bby\s+(?:that|then)\b", re.I),
+    "ordinal_day": re.compile(r"\b[Oo]n\s+the\s+\d"),
     "century": re.compile(r"\bcentury\b", re.I),
     "day_month": re.compile(_MONTH),
     "month_day": re.compile(_MONTH),
@@ -145,7 +170,7 @@ _WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 _RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
-_RELATIVE_KINDS |= {"month_day", "month_alone"}
+_RELATIVE_KINDS |= {"month_day", "month_alone", "ordinal_day"}
 _DEICTIC_RELATIVE = {"weekday", "deictic_day", "deictic_unit", "ago", "clock"}
 
 
@@ -170,7 +195,7 @@ def _normalise_modifier(raw: str | None) -> str:
     first = words[0]
     if first in ("c.", "ca.", "circa", "around", "about"):
         return "circa"
-    return first
+    return "by" if first == "up" else first  # "up to and including July 1": no later than
 
 
 def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
@@ -317,6 +342,16 @@ _UNIT_PRECISION = {
 def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
     """Resolve a relative or year-less expression against its anchor; returns the value and a note."""
     g = found.match.groupdict()
+    if found.kind == "ordinal_day":  # "on the 23rd": that day of the anchor's month, or of the next one
+        if anchor.precision not in ("day", "month") or anchor.earliest is None:
+            raise ValueError("the anchor names no month")
+        first = anchor.earliest.replace(day=1)
+        if anchor.precision == "day" and int(g["od"]) < anchor.earliest.day:
+            first = add_months(first, 1)
+        day = _day_value(first.year, first.month, int(g["od"]))
+        if day is None:
+            raise ValueError("no such day")
+        return day, "day of the anchor's month (the next month when the day is before the anchor's)"
     if found.kind in ("day_month", "month_day", "month_alone"):
         assert anchor.earliest is not None or anchor.latest is not None
         when = anchor.earliest or anchor.latest
@@ -416,10 +451,13 @@ def find_time_expressions(
     spans = sorted(reference_dates or [])
     span: tuple[int, int, str] | None = None
     deictic_ids: set[str] = set()  # anchors counted from the reference date (speech time, not narrative)
+    paragraph, opened = None, False  # the paragraph, and whether a quotation is open where a sentence starts
     texts = [t or "" for t in sentences.sort("char_start")["text"].to_list()]
     for index, sentence in enumerate(sentences.sort("char_start").iter_rows(named=True)):
         text = texts[index]
         inside = next((s for s in reversed(spans) if s[0] <= sentence["char_start"] < s[1]), None)
+        if sentence.get("paragraph_id") != paragraph:
+            paragraph, opened = sentence.get("paragraph_id"), False
         if inside != span:  # a new document inside the paper: its own date, a fresh narrative
             span, anchors = inside, []
             fallback = _document_anchor(inside[2]) if inside else document_anchor
@@ -475,8 +513,26 @@ def find_time_expressions(
                 _fill(row, value)
                 if _is_anchor(found, text, value):
                     anchors.append((index, row["time_expression_id"], value))
+            if anchors and anchors[-1][1] == row["time_expression_id"] and _quoted(text, found.start, opened):
+                anchors.pop()  # a date in quoted words does not set the narrative's time
             rows.append(row)
-    return rows_to_frame("time_expressions", rows)
+        opened = _quoted(text, len(text), opened)
+    offsets = {
+        row["sentence_id"]: (row["char_start"], row["text"] or "") for row in sentences.iter_rows(named=True)
+    }
+    return rows_to_frame("time_expressions", join_ranges(rows, offsets))
+
+
+_QUOTES = re.compile(r"[\"“”]")
+
+
+def _quoted(text: str, position: int, opened: bool) -> bool:
+    """Inside a quotation at position (straight quotes counted, curly ones paired); opened when the
+    sentence starts inside one an earlier sentence of its paragraph opened."""
+    for match in _QUOTES.finditer(text, 0, position):
+        mark = match.group(0)
+        opened = True if mark == "“" else False if mark == "”" else not opened
+    return opened
 
 
 def _deictic_reference(
@@ -591,6 +647,7 @@ def _row(sentence: dict, found: _Found, number: int) -> dict:
         "expression_type": found.kind,
         "edtf": None,
         "timex3_value": None,
+        "old_style_date": old_style_date(found.match.groupdict()) if found.kind == "old_new_style" else None,
         "date_earliest": None,
         "date_latest": None,
         "precision": None,

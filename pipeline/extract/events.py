@@ -559,7 +559,7 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
     ):
         return False
-    if _BETWEEN_BEFORE.search(sentence.text[:start]) or _is_reference(sentence, start):
+    if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
 
@@ -636,7 +636,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             if not _eligible(timex, text):
                 continue
             start = timex["char_start"] - row["char_start"]
-            if _BETWEEN_BEFORE.search(text[:start]):  # "between 1905 and the mid-1920s" is a period
+            if _is_period(timex, text[:start]):  # "between 1905 and the mid-1920s" is a period
                 continue
             if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
                 continue
@@ -656,6 +656,11 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
     return found
+
+
+def _is_period(timex: dict, before: str) -> bool:
+    """ "between 1905 and the mid-1920s", found as one range or as its two ends, spans a period."""
+    return timex["text"].lower().startswith("between") or _BETWEEN_BEFORE.search(before) is not None
 
 
 def _is_reference(sentence: _Sentence, start: int) -> bool:
