@@ -608,11 +608,13 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         times_by_sentence.setdefault(timex["sentence_id"], []).append(timex)
     found: list[_Found] = []
     reference: dict | None = None
+    carried: dict | None = None  # the last narrative date of an earlier paragraph
     paragraph: str | None = None
     quoted = False
     for row in sentences.sort("char_start").iter_rows(named=True):
-        if row["paragraph_id"] != paragraph:
-            paragraph, reference, quoted = row["paragraph_id"], None, False
+        if row["paragraph_id"] != paragraph:  # the narrative's date carries over, for "Soon ..." clauses only
+            paragraph, quoted = row["paragraph_id"], False
+            carried, reference = reference or carried, None
         text = row["text"] or ""
         triggers = _triggers(text)
         predicates = [t for t in triggers if _is_predicate(text, t, generic=t.generic, quoted=quoted)]
@@ -652,7 +654,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
             found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
-        found_here.extend(_context_events(sentence, found_here, dated_clauses, reference))
+        found_here.extend(_context_events(sentence, found_here, dated_clauses, reference, carried))
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
     return found
@@ -706,8 +708,11 @@ def _context_events(
     found_here: list[tuple[_Trigger, dict, str, str | None]],
     dated_clauses: list[tuple[int, int]],
     reference: dict | None,
+    carried: dict | None = None,
 ) -> list[tuple[_Trigger, dict, str, str | None]]:
-    """Undated clauses take the reference time current where they stand (see the module docstring)."""
+    """Undated clauses take the reference time current where they stand (see the module docstring); before
+    the paragraph gives a date, only a clause that says it came later ("Soon ...") takes the date carried
+    from an earlier paragraph, with an open end."""
     text = sentence.text
     if any(t["precision"] in ("decade", "century") for t in sentence.times):
         return []
@@ -720,7 +725,7 @@ def _context_events(
         if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
             continue
         anchor = _last_reference(sentence, reference, trigger.start)
-        if anchor is None or _REPORTED.search(text, 0, trigger.start):
+        if _REPORTED.search(text, 0, trigger.start):
             continue
         cue = (
             _CUE_PATTERN.match(text, clause[0], trigger.start)
@@ -728,7 +733,9 @@ def _context_events(
             or _ADVERB_CUE.search(text, clause[0], trigger.start)
         )
         placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
-        if placement == "unknown":
+        if anchor is None and placement == "after":
+            anchor = carried
+        if placement == "unknown" or anchor is None:
             continue
         note = f"reference time of the paragraph: {anchor['text']!r}"
         if placement == "after":
