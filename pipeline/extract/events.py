@@ -119,6 +119,8 @@ _REJECT_BEFORE = frozenset(
 _MODAL_BEFORE = re.compile(
     r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
 )
+_COMPARISON_BEFORE = re.compile(r"\bthan\s+(?:[a-z]+\s+){0,2}$", re.I)
+_CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
 _PERFECT = frozenset({"had", "has", "have"})
 _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
 _NOUN_PHRASE_END = re.compile(
@@ -237,8 +239,13 @@ def _is_predicate(
         return False
     if generic and not _has_subject(words, text, trigger.end):
         return False
-    if _MODAL_BEFORE.search(text, _clause_of(text, trigger.start)[0], trigger.start):
+    clause_start = _clause_of(text, trigger.start)[0]
+    if _MODAL_BEFORE.search(text, clause_start, trigger.start):
         return False  # "will this afternoon execute", "would then sign": intended, not happened
+    if _COMPARISON_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "more information than he deemed necessary"
+    if _CONDITION_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "unless Congress provided the money": a condition, not a happening
     return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
 
 
@@ -321,6 +328,11 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
     if _MODAL_BEFORE.search(text, _clause_of(text, start)[0], start):
         return None  # "will this afternoon execute": a date of what is intended
+    usable = [  # "the Board will execute the charters": the object of an intention
+        t
+        for t in usable
+        if not (t.is_noun and _MODAL_BEFORE.search(text, _clause_of(text, t.start)[0], t.start))
+    ]
     reported = _REPORTED.search(text[:start])
     if reported:  # a date inside what someone said dates what they said happened, not the saying
         usable = [t for t in usable if t.start >= reported.end()]
@@ -718,6 +730,7 @@ def _context_events(
         return []
     used = [f[0] for f in found_here]
     out: list[tuple[_Trigger, dict, str, str | None]] = []
+    opening = _dated_time_clause(sentence)
     for trigger in sentence.predicates:
         if _overlaps(used, trigger.start, trigger.end):
             continue
@@ -727,12 +740,17 @@ def _context_events(
         anchor = _last_reference(sentence, reference, trigger.start)
         if _REPORTED.search(text, 0, trigger.start):
             continue
+        if _in_background_opening(text, trigger.start):
+            continue  # "Although many hoped ... after the war ended,": background to the main clause
+        main_of_dated = opening is not None and trigger.start >= opening[0]
         cue = (
             _CUE_PATTERN.match(text, clause[0], trigger.start)
-            or _CUE_PATTERN.match(text, 0, trigger.start)
+            or (None if main_of_dated else _CUE_PATTERN.match(text, 0, trigger.start))
             or _ADVERB_CUE.search(text, clause[0], trigger.start)
         )
         placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
+        if main_of_dated and opening is not None and opening[1] in _AFTER_OPENERS:
+            placement = "after"  # "After the armistice of November 1918, he returned": from that date on
         if anchor is None and placement == "after":
             anchor = carried
         if placement == "unknown" or anchor is None:
@@ -745,6 +763,37 @@ def _context_events(
         out.append((trigger, anchor, "context", note))
         used.append(trigger)
     return out
+
+
+_TIME_OPENERS = frozenset({"when", "after", "once", "as", "while", "before"})
+_AFTER_OPENERS = frozenset({"after", "once"})
+
+
+_BACKGROUND_OPENING = re.compile(r"^\W*(?:although|though|because|if|unless|whether)\b[^,;:]*,", re.I)
+
+
+def _in_background_opening(text: str, position: int) -> bool:
+    """Inside an opening concessive, causal or conditional clause; such an opener does not place the main
+    clause in time, so the main clause is dated as if it were not there."""
+    opening = _BACKGROUND_OPENING.match(text)
+    return opening is not None and position < opening.end()
+
+
+def _dated_time_clause(sentence: _Sentence) -> tuple[int, str] | None:
+    """(end, opener) of an opening time clause that has a narrative date of its own ("When the treaty was
+    signed in May 1918, ..."): it dates its own clause, and the main clause takes that date as its
+    reference (from it on, for "After ..."). An undated one places the sentence nowhere we know."""
+    opening = _SUBORDINATE_OPENING.match(sentence.text)
+    if opening is None or _QUOTES.search(opening.group(0)):
+        return None
+    opener = opening.group(0).lstrip(" \"“'(").split()[0].lower().rstrip(",")
+    if opener not in _TIME_OPENERS:
+        return None
+    offset = sentence.row["char_start"]
+    dated = any(
+        t["char_start"] - offset < opening.end() and _is_reference_time(t, sentence) for t in sentence.times
+    )
+    return (opening.end(), opener) if dated else None
 
 
 def _last_reference(sentence: _Sentence, reference: dict | None, before: int) -> dict | None:
