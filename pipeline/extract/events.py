@@ -94,6 +94,7 @@ def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, 
 
 
 _PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
+_IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b")
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
 _CUE_PATTERN = re.compile(
@@ -119,6 +120,7 @@ _REJECT_BEFORE = frozenset(
 _MODAL_BEFORE = re.compile(
     r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
 )
+_RELATIVE_CLAUSE_START = re.compile(r"[\s,\"”]*(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b")
 _COMPARISON_BEFORE = re.compile(r"\bthan\s+(?:[a-z]+\s+){0,2}$", re.I)
 _CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
 _PERFECT = frozenset({"had", "has", "have"})
@@ -167,6 +169,7 @@ class _Trigger:
     event_type: str
     is_noun: bool = False
     generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
+    own_date_only: bool = False  # a common irregular verb ("gave", "took"): an event only with its own date
 
 
 @dataclass
@@ -202,6 +205,12 @@ def _triggers(text: str) -> list[_Trigger]:
             words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
             if words and _has_subject(words, text, match.end(1)):
                 found.append(_Trigger(match.start(1), match.end(1), word, "other"))
+    for match in _IRREGULAR_PAST.finditer(text):
+        word = match.group(0)
+        if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
+            found.append(
+                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=True)
+            )
     for match in _PAST_TENSE.finditer(text):
         word = match.group(0)
         hyphenated = text[match.start() - 1 : match.start()] == "-"
@@ -302,6 +311,9 @@ def _clause_of(text: str, position: int) -> tuple[int, int]:
         elif match.start() >= position:
             end = match.start()
             break
+    if start > 0 and _RELATIVE_CLAUSE_START.match(text, start):  # ", who had served since 1920, resigned"
+        comma = text.find(",", position, end)
+        end = comma if comma != -1 else end
     return start, end
 
 
@@ -347,9 +359,11 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         ]  # "a delay until the fall" dates no verb
     candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
-    inside = [t for t in candidates if clause[0] <= t.start < clause[1]] or [
-        t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)
-    ]
+    inside = [t for t in candidates if clause[0] <= t.start < clause[1]]
+    if not inside and not _RELATIVE_CLAUSE_START.match(text, clause[0]):
+        # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
+        # relative clause ("The minister, who had served since 1920, resigned in 1925")
+        inside = [t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)]
     if not inside:
         return None
     accompanying = re.match(r"\s+with\s+the\s+", text[end:])
@@ -391,7 +405,7 @@ def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | No
     named = re.search(r"([A-Za-z-]+)\s+$", text[:start])  # "the Anglo-Russian convention 1916"
     if named and _event_noun(named.group(1)):
         return named.start(1), named.end(1), _event_noun(named.group(1))
-    after = re.match(r"(\s+[A-Za-z-]+){1,2}", text[end:])
+    after = re.match(r"(\s+[A-Za-z-]+){1,2}(?:\s+[A-Z][A-Za-z-]*){0,3}(?:\s+[a-z-]+){0,2}", text[end:])
     if after:
         for word in re.finditer(r"[A-Za-z-]+", after.group(0)):
             if _event_noun(word.group(0)):
@@ -629,7 +643,11 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             carried, reference = reference or carried, None
         text = row["text"] or ""
         triggers = _triggers(text)
-        predicates = [t for t in triggers if _is_predicate(text, t, generic=t.generic, quoted=quoted)]
+        predicates = [
+            t
+            for t in triggers
+            if not t.own_date_only and _is_predicate(text, t, generic=t.generic, quoted=quoted)
+        ]
         sentence = _Sentence(row, text, triggers, predicates, quoted_start=quoted)
         quoted = _inside_quotes(text, len(text), quoted)
         sentence.times = times_by_sentence.get(row["sentence_id"], [])
