@@ -4,6 +4,7 @@ Each article is an XML file of tokens with TIMEX3 and EVENT_MENTION markables an
 rebuilt from the tokens (a space between tokens, none before closing punctuation or after opening brackets),
 so every token has character offsets the pipeline's spans can be compared with. The article's CREATION_TIME
 timex is its document date; it is the dateline, not a time expression of the body, so it is not scored.
+The tokens carry no paragraph breaks: the title, the dateline and the body are read as three paragraphs.
 Only the first six sentences of each article are annotated, so only what the pipeline finds there is scored
 (it reads the whole article).
 """
@@ -110,7 +111,7 @@ def read_article(path: Path) -> Article:
             {
                 "sentence_id": f"{document_id}:s{number:03d}",
                 "document_id": document_id,
-                "paragraph_id": f"{document_id}:p{number:03d}",
+                "paragraph_id": f"{document_id}:p{min(number, 2):03d}",  # title, dateline, body
                 "char_start": start,
                 "char_end": end,
                 "text": text[start:end],

@@ -163,7 +163,11 @@ def _trigger_spans(article: Article, events: pl.DataFrame) -> list[tuple[int, in
 
 
 def score_events(article: Article, events: pl.DataFrame) -> EventScore:
-    spans = [s for s in _trigger_spans(article, events) if s[0] < article.annotated_end]
+    spans = [  # the dateline's own "event" is the article's creation time, not scored (as its timex)
+        s
+        for s in _trigger_spans(article, events)
+        if s[0] < article.annotated_end and (article.dateline is None or not _overlap(s, article.dateline))
+    ]
     gold_spans = [(e.start, e.end) for e in article.events]
     factual = [(e.start, e.end) for e in article.events if e.is_factual_past]
     return EventScore(

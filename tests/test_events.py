@@ -357,3 +357,9 @@ def test_future_and_modal_clauses_are_not_dated_happenings() -> None:
         "The Board could sign on March 30, 1918.\n"
     )
     assert _events_of(text) == []
+
+
+def test_an_opening_after_clause_with_a_date_gives_the_main_clause_an_open_end() -> None:
+    text = "# T\n\nAfter the armistice of November 1918, the delegates returned to Moscow.\n"
+    got = [(r["trigger"], r["edtf"], r["date_basis"]) for r in _events_of(text)]
+    assert got == [("armistice", "1918-11", "explicit"), ("returned", "1918-11/..", "context")]

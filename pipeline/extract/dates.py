@@ -134,13 +134,47 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:{_NOT_YEAR_AFTER})\b)"),
     *date_deictic.PATTERNS,
 ]
-_PREFIX = (
-    r"(?P<mod>(?i:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
+# A modifier before an expression ("late 1933", "By 14 March", "up to and including July 1"), found by
+# looking back from where the expression starts: far cheaper than an optional prefix tried at every position.
+_PREFIX_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
     r"the\s+(?:beginning|start|middle|end|close)\s+of|up\s+to\s+and\s+including|up\s+to|by|before|after|"
-    r"circa|c\.|ca\.|around|about|"
-    r"early|mid|middle|late)[\s-]+)?"
+    r"circa|c\.|ca\.|around|about|early|mid|middle|late)[\s-]+$",
+    re.I,
 )
-_COMPILED = [(kind, re.compile(_PREFIX + f"(?P<core>{rx})")) for kind, rx in _PATTERNS]
+_PREFIX_REACH = 40
+_COMPILED = [(kind, re.compile(rx)) for kind, rx in _PATTERNS]
+
+
+class _Match:
+    """A pattern's match with the modifier written before it: group(0) and start() include the modifier,
+    group("mod") is the modifier, group("core") the expression without it."""
+
+    def __init__(self, core: re.Match[str], text: str) -> None:
+        self._core = core
+        prefix = _PREFIX_BEFORE.search(text, max(0, core.start() - _PREFIX_REACH), core.start())
+        self._start = prefix.start() if prefix else core.start()
+        self._text = text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._core.end()
+
+    def group(self, name: int | str = 0) -> str | None:
+        if name == 0:
+            return self._text[self._start : self._core.end()]
+        if name == "mod":
+            return self._text[self._start : self._core.start()] or None
+        if name == "core":
+            return self._core.group(0)
+        return self._core.group(name)
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {**self._core.groupdict(), "mod": self.group("mod"), "core": self._core.group(0)}
+
+
 # Cheap pre-checks: a pattern without a cue needs a digit; the others need their cue word.
 _DIGIT = re.compile(r"\d")
 _CUES = {
@@ -149,6 +183,7 @@ _CUES = {
     "relative_same": re.compile(r"\b(?:same|following|next|previous|preceding|that)\b", re.I),
     "relative_then": re.compile(r"\bby\s+(?:that|then)\b", re.I),
     "ordinal_day": re.compile(r"\b[Oo]n\s+the\s+\d"),
+    "old_new_style": re.compile(r"\d\s*/\s*[\dA-Z]"),
     "century": re.compile(r"\bcentury\b", re.I),
     "day_month": re.compile(_MONTH),
     "month_day": re.compile(_MONTH),
@@ -177,7 +212,7 @@ _DEICTIC_RELATIVE = {"weekday", "deictic_day", "deictic_unit", "ago", "clock"}
 @dataclass
 class _Found:
     kind: str
-    match: re.Match[str]
+    match: _Match
     start: int
     end: int
     modifier: str
@@ -233,7 +268,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def _is_document_number(text: str, match: re.Match[str]) -> bool:
+def _is_document_number(text: str, match: _Match) -> bool:
     """A four-digit number that numbers a telegram or file: alone as a sentence ("1979."), or after a
     telegram's owner or "No." ("cabled you in my 1973", "Department's 7086"). "Wilson's 1918 speech" is
     a year."""
@@ -242,7 +277,7 @@ def _is_document_number(text: str, match: re.Match[str]) -> bool:
     return _NUMBER_OWNER_BEFORE.search(text, 0, match.start()) is not None
 
 
-def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
+def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
     """Every pattern match as (start, -length, priority, kind, match)."""
     found = []
     has_digit = _DIGIT.search(text) is not None
@@ -250,7 +285,8 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
         cue = _CUES.get(kind)
         if (cue is None and not has_digit) or (cue is not None and not cue.search(text)):
             continue
-        for match in pattern.finditer(text):
+        for core in pattern.finditer(text):
+            match = _Match(core, text)
             if kind == "month_alone" and not _MONTH_ALONE_AFTER.search(text, 0, match.start()):
                 continue
             if kind == "year" and _is_document_number(text, match):

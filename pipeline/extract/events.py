@@ -777,7 +777,8 @@ def _context_events(
         if placement == "after":
             if anchor["date_earliest"] is None:
                 continue
-            note = f"after the reference time {anchor['text']!r} ({cue.group(1).strip()!r}); open end"
+            said = cue.group(1).strip() if cue else (opening[1] if opening else "after")
+            note = f"after the reference time {anchor['text']!r} ({said!r}); open end"
         out.append((trigger, anchor, "context", note))
         used.append(trigger)
     return out
