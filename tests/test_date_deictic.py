@@ -137,3 +137,9 @@ def test_up_to_and_including_is_an_open_start_and_ordinal_days_take_the_anchor_m
 def test_a_quoted_year_does_not_set_the_narrative_year() -> None:
     rows = _rows('In May 1920 he spoke. "In 1905 we met often," he said. On June 20 he left.')
     assert rows["June 20"]["edtf"] == "1920-06-20"
+
+
+def test_old_style_pair_within_one_month() -> None:
+    rows = _rows("The note of January 13/26, 1918 was sent.")
+    pair = rows["January 13/26, 1918"]
+    assert (pair["edtf"], str(pair["old_style_date"])) == ("1918-01-26", "1918-01-13")

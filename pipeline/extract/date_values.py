@@ -161,7 +161,7 @@ def _absolute(kind: str, groups: dict[str, str | None]) -> Value | None:
     g = groups
     if kind == "old_new_style":
         return (
-            _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d"])))
+            _day_value(int(g["y"]), MONTHS[g.get("m") or g["m1"]], int(re.sub(r"\D", "", g["d"])))
             if old_style_date(g)
             else None
         )
@@ -212,7 +212,7 @@ _JULIAN_LAG = {16: 10, 17: 11, 18: 12, 19: 13}
 def old_style_date(groups: dict[str, str | None]) -> date | None:
     """The Old Style (Julian) date of an Old Style / New Style pair ("January 26/February 8, 1918"), or
     None when the two are not the calendars' distance apart (then the pair is not a double dating)."""
-    year, month = int(groups["y"] or 0), MONTHS[groups["m"] or ""]
+    year, month = int(groups["y"] or 0), MONTHS[groups.get("m") or groups.get("m1") or ""]
     new = _day_value(year, month, int(re.sub(r"\D", "", groups["d"] or "")))
     old_month = MONTHS[groups["m1"]] if groups.get("m1") else month
     old_year = year - 1 if old_month == 12 and month == 1 else year
