@@ -143,3 +143,13 @@ def test_old_style_pair_within_one_month() -> None:
     rows = _rows("The note of January 13/26, 1918 was sent.")
     pair = rows["January 13/26, 1918"]
     assert (pair["edtf"], str(pair["old_style_date"])) == ("1918-01-26", "1918-01-13")
+
+
+def test_a_modifier_lets_a_bare_month_stand_after_any_word() -> None:
+    rows = _rows(
+        "In 1987 the office opened. At the end of March, the Under Secretary agreed. He wrote about May."
+    )
+    assert rows["the end of March"]["edtf"] == "1987-03-21/1987-03-31"
+    assert "about May" not in rows  # "about" before a name is no date
+    (season,) = _times("By the fall of 1987 the office was ready.", None)
+    assert (season["edtf"], season["timex3_value"]) == ("../1987-23", "1987-FA")

@@ -287,7 +287,10 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
             continue
         for core in pattern.finditer(text):
             match = _Match(core, text)
-            if kind == "month_alone" and not _MONTH_ALONE_AFTER.search(text, 0, match.start()):
+            if kind == "month_alone" and not (
+                _normalise_modifier(match.group("mod")) not in ("none", "circa")
+                or _MONTH_ALONE_AFTER.search(text, 0, match.start())
+            ):
                 continue
             if kind == "year" and _is_document_number(text, match):
                 continue

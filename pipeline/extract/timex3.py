@@ -27,7 +27,7 @@ def _unit(day: date, precision: str) -> str:
 
 
 def _season(edtf: str) -> str | None:
-    core = edtf.split("/")[0].strip("~?%")
+    core = next(part for part in edtf.split("/") if part != "..").strip("~?%")
     year, _, code = core.partition("-")
     return f"{year}-{SEASON_CODES[code]}" if code in SEASON_CODES else None
 
