@@ -153,3 +153,30 @@ def test_a_modifier_lets_a_bare_month_stand_after_any_word() -> None:
     assert "about May" not in rows  # "about" before a name is no date
     (season,) = _times("By the fall of 1987 the office was ready.", None)
     assert (season["edtf"], season["timex3_value"]) == ("../1987-23", "1987-FA")
+
+
+def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> None:
+    from pipeline.extract.entities import MENTION_SCHEMA
+    from pipeline.extract.events import extract_events
+    from pipeline.package.schema import conform, load_table_spec, validate
+
+    text = (
+        "# T\n\nThe minister resigned on Monday, in the third quarter of 1984. He left Thursday night at "
+        "18:00 UTC and came back in the 70s and in '82. The council met twenty years ago, last year and "
+        "yesterday, and meets every week for three years now. The decree of January 26/February 8, 1918 was "
+        "signed between June 1, 1918 and January 1, 1919. The envoy arrived on the 23rd. In the first half "
+        "of 1920 the board sold the ships.\n"
+    )
+    document = clean_document(text, "kinds", "kinds.md")
+    times = find_time_expressions(document.sentences, "2013-03-14")
+    kinds = set(times["expression_type"].to_list())
+    assert {"weekday", "quarter", "clock", "short_decade", "short_year", "ago", "deictic_unit"} <= kinds
+    assert {"deictic_day", "deictic_word", "duration", "old_new_style", "date_range", "ordinal_day"} <= kinds
+    spec = load_table_spec("time_expressions")
+    validate(spec, conform(spec, times))
+    events, _, _ = extract_events(
+        document.sentences, times, pl.DataFrame(schema=MENTION_SCHEMA), document.footnotes
+    )
+    assert "quarter" in events["precision"].to_list()
+    spec = load_table_spec("events")
+    validate(spec, conform(spec, events))
