@@ -180,3 +180,11 @@ def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> Non
     assert "quarter" in events["precision"].to_list()
     spec = load_table_spec("events")
     validate(spec, conform(spec, events))
+
+
+def test_by_years_end_is_december_of_the_narrative_year() -> None:
+    rows = _rows("In March 1869 Fish took office. By year\u2019s end, Fish was disgusted.")
+    assert (rows["By year\u2019s end"]["edtf"], rows["By year\u2019s end"]["timex3_value"]) == (
+        "../1869-12",
+        "1869-12",
+    )

@@ -87,6 +87,7 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b",
     ),
     ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
+    ("year_end", r"(?i:year[’']s\s+end|the\s+end\s+of\s+the\s+year)\b"),
     (  # Old Style / New Style: "January 26/February 8, 1918", "13/26 March 1918"
         "old_new_style",
         rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*/\s*(?:(?P<m>{_MONTH})\s+)?(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b",
@@ -183,6 +184,7 @@ _CUES = {
     "relative_same": re.compile(r"\b(?:same|following|next|previous|preceding|that)\b", re.I),
     "relative_then": re.compile(r"\bby\s+(?:that|then)\b", re.I),
     "ordinal_day": re.compile(r"\b[Oo]n\s+the\s+\d"),
+    "year_end": re.compile(r"year[’']s\s+end|end\s+of\s+the\s+year", re.I),
     "old_new_style": re.compile(r"\d\s*/\s*[\dA-Z]"),
     "century": re.compile(r"\bcentury\b", re.I),
     "day_month": re.compile(_MONTH),
@@ -205,7 +207,7 @@ _WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 _RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
-_RELATIVE_KINDS |= {"month_day", "month_alone", "ordinal_day"}
+_RELATIVE_KINDS |= {"month_day", "month_alone", "ordinal_day", "year_end"}
 _DEICTIC_RELATIVE = {"weekday", "deictic_day", "deictic_unit", "ago", "clock"}
 
 
@@ -381,6 +383,10 @@ _UNIT_PRECISION = {
 def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
     """Resolve a relative or year-less expression against its anchor; returns the value and a note."""
     g = found.match.groupdict()
+    if found.kind == "year_end":  # "By year's end": the last month of the anchor's year
+        when = anchor.earliest or anchor.latest
+        assert when is not None
+        return _month_value(when.year, 12), "last month of the anchor's year"
     if found.kind == "ordinal_day":  # "on the 23rd": that day of the anchor's month, or of the next one
         if anchor.precision not in ("day", "month") or anchor.earliest is None:
             raise ValueError("the anchor names no month")
