@@ -332,3 +332,38 @@ def test_telegram_references_cite_and_documents_are_dated() -> None:
         ("circular", "1918-01-22", "relative"),
         ("April 27", "1918-04-27", "relative"),  # a dateline without a place
     ]
+
+
+def test_time_clauses_date_the_main_clause_and_concessive_openers_do_not_block_it() -> None:
+    text = (
+        "# T\n\nWhen the delegates arrived in Riga in June 1920, the commission published its report.\n\n"
+        "In May 1921 the council met. Although the envoy was ill, the council adopted the plan. "
+        "Unless Congress provided the funds, the board dissolved. The board wanted more money than it deemed "
+        "necessary.\n\nSoon the treaty was ratified. The minister resigned.\n"
+    )
+    got = [(r["trigger"], r["edtf"], r["date_basis"]) for r in _events_of(text)]
+    assert got == [
+        ("arrived", "1920-06", "explicit"),
+        ("published", "1920-06", "context"),  # the main clause takes the time clause's date
+        ("met", "1921-05", "explicit"),
+        ("adopted", "1921-05", "context"),  # "Although ..." places nothing in time
+        (
+            "ratified",
+            "1921-05/..",
+            "context",
+        ),  # "Soon": after the last date, carried across the paragraph
+    ]  # the conditional, the comparison, an "Unless ..." sentence, a plain undated next paragraph: none
+
+
+def test_future_and_modal_clauses_are_not_dated_happenings() -> None:
+    text = (
+        "# T\n\nOn March 29, 1918 the Board will execute the charters. "
+        "The Board could sign on March 30, 1918.\n"
+    )
+    assert _events_of(text) == []
+
+
+def test_an_opening_after_clause_with_a_date_gives_the_main_clause_an_open_end() -> None:
+    text = "# T\n\nAfter the armistice of November 1918, the delegates returned to Moscow.\n"
+    got = [(r["trigger"], r["edtf"], r["date_basis"]) for r in _events_of(text)]
+    assert got == [("armistice", "1918-11", "explicit"), ("returned", "1918-11/..", "context")]

@@ -24,28 +24,37 @@ are approximate. Conventions (documented in schemas/time_expressions.yaml):
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
+from pipeline.extract import date_deictic
+from pipeline.extract.date_ranges import join_ranges
+from pipeline.extract.date_relative import _relative
+from pipeline.extract.date_values import (
+    ORDINAL_CENTURIES,
+    SEASONS,
+    Value,
+    _absolute,
+    _day_value,
+    _month_value,
+    _year_value,
+    apply_modifier,
+    old_style_date,
+)
+from pipeline.extract.timex3 import timex3_value
 from pipeline.package.schema import rows_to_frame
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
 from pipeline.vocab import load_mapping, load_words
 
-PRECISIONS = ("day", "month", "season", "year", "decade", "century")
 MODIFIERS = ("early", "mid", "late", "before", "after", "by", "circa", "none")
 
-SEASONS: dict[str, tuple[int, int]] = {
-    word: (code, month) for word, (code, month) in load_mapping("date_seasons").items()
-}
 NUMBER_WORDS: dict[str, int] = load_mapping("date_numbers")
 VAGUE_QUANTITIES: dict[str, tuple[int, int]] = {
     words: (low, high) for words, (low, high) in load_mapping("date_vague_quantities").items()
 }
-ORDINAL_CENTURIES: dict[str, int] = load_mapping("date_ordinal_centuries")
 # Nouns naming happenings: a date attached to one of these still dates something that happened.
 EVENT_NOUNS = frozenset(load_mapping("event_nouns"))
 
@@ -74,6 +83,28 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b",
     ),
     ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
+    ("year_end", r"(?i:year[’']s\s+end|the\s+end\s+of\s+the\s+year)\b"),
+    (  # Old Style / New Style: "January 26/February 8, 1918", "13/26 March 1918"
+        "old_new_style",
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*/\s*(?:(?P<m>{_MONTH})\s+)?(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b",
+    ),
+    (
+        "old_new_style",
+        rf"(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH}))?\s*/\s*(?P<d>{_DAY})\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b",
+    ),
+    (
+        "old_new_style",
+        rf"(?P<d1>{_DAY})\s+(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\s*/\s*(?P<d>{_DAY})\s+(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+    ),
+    (
+        "old_new_style",
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})\s*/\s*(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+"
+        rf"(?P<y>{_YEAR})\b",
+    ),
+    (
+        "ordinal_day",
+        rf"(?<=\b[Oo]n\s)(?:the\s+)(?P<od>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})",
+    ),
     (
         "day_range",
         rf"(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b",
@@ -98,13 +129,49 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d{{3}})"),
     ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
     ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:{_NOT_YEAR_AFTER})\b)"),
+    *date_deictic.PATTERNS,
 ]
-_PREFIX = (
-    r"(?P<mod>(?i:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
-    r"the\s+(?:beginning|start|middle|end|close)\s+of|by|before|after|circa|c\.|ca\.|around|about|"
-    r"early|mid|middle|late)[\s-]+)?"
+# A modifier before an expression ("late 1933", "By 14 March", "up to and including July 1"), found by
+# looking back from where the expression starts: far cheaper than an optional prefix tried at every position.
+_PREFIX_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
+    r"the\s+(?:beginning|start|middle|end|close)\s+of|up\s+to\s+and\s+including|up\s+to|by|before|after|"
+    r"circa|c\.|ca\.|around|about|early|mid|middle|late)[\s-]+$",
+    re.I,
 )
-_COMPILED = [(kind, re.compile(_PREFIX + f"(?P<core>{rx})")) for kind, rx in _PATTERNS]
+_PREFIX_REACH = 40
+_COMPILED = [(kind, re.compile(rx)) for kind, rx in _PATTERNS]
+
+
+class _Match:
+    """A pattern's match with the modifier written before it: group(0) and start() include the modifier,
+    group("mod") is the modifier, group("core") the expression without it."""
+
+    def __init__(self, core: re.Match[str], text: str) -> None:
+        self._core = core
+        prefix = _PREFIX_BEFORE.search(text, max(0, core.start() - _PREFIX_REACH), core.start())
+        self._start = prefix.start() if prefix else core.start()
+        self._text = text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._core.end()
+
+    def group(self, name: int | str = 0) -> str | None:
+        if name == 0:
+            return self._text[self._start : self._core.end()]
+        if name == "mod":
+            return self._text[self._start : self._core.start()] or None
+        if name == "core":
+            return self._core.group(0)
+        return self._core.group(name)
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {**self._core.groupdict(), "mod": self.group("mod"), "core": self._core.group(0)}
+
+
 # Cheap pre-checks: a pattern without a cue needs a digit; the others need their cue word.
 _DIGIT = re.compile(r"\d")
 _CUES = {
@@ -112,10 +179,14 @@ _CUES = {
     "relative_shift": re.compile(r"\b(?:later|earlier|afterwards?)\b", re.I),
     "relative_same": re.compile(r"\b(?:same|following|next|previous|preceding|that)\b", re.I),
     "relative_then": re.compile(r"\bby\s+(?:that|then)\b", re.I),
+    "ordinal_day": re.compile(r"\b[Oo]n\s+the\s+\d"),
+    "year_end": re.compile(r"year[’']s\s+end|end\s+of\s+the\s+year", re.I),
+    "old_new_style": re.compile(r"\d\s*/\s*[\dA-Z]"),
     "century": re.compile(r"\bcentury\b", re.I),
     "day_month": re.compile(_MONTH),
     "month_day": re.compile(_MONTH),
     "month_alone": re.compile(_MONTH),
+    **date_deictic.CUES,
 }
 _NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
 _MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by)\s+$", re.I)
@@ -132,150 +203,19 @@ _WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 _RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
-_RELATIVE_KINDS |= {"month_day", "month_alone"}
-
-
-@dataclass
-class Value:
-    """A normalised time: EDTF text, bounds (None for an open end) and precision."""
-
-    edtf: str
-    earliest: date | None
-    latest: date | None
-    precision: str
+_RELATIVE_KINDS |= {"month_day", "month_alone", "ordinal_day", "year_end"}
+_DEICTIC_RELATIVE = {"weekday", "deictic_day", "deictic_unit", "ago", "clock"}
 
 
 @dataclass
 class _Found:
     kind: str
-    match: re.Match[str]
+    match: _Match
     start: int
     end: int
     modifier: str
     usage: str
     part: str | None = None
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(day: date, months: int) -> date:
-    """Shift a date by whole months, clamping the day to the target month's length."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _year_value(year: int) -> Value:
-    return Value(f"{year:04d}", date(year, 1, 1), date(year, 12, 31), "year")
-
-
-def _month_value(year: int, month: int) -> Value:
-    return Value(f"{year:04d}-{month:02d}", date(year, month, 1), _month_end(year, month), "month")
-
-
-def _day_value(year: int, month: int, day: int) -> Value | None:
-    try:
-        when = date(year, month, day)
-    except ValueError:
-        return None
-    return Value(when.isoformat(), when, when, "day")
-
-
-def _season_value(year: int, season: str) -> Value:
-    code, first_month = SEASONS[season.lower()]
-    start = date(year, first_month, 1)
-    return Value(f"{year:04d}-{code}", start, add_months(start, 3) - timedelta(days=1), "season")
-
-
-def _aligned(earliest: date, latest: date) -> str:
-    """The coarsest unit whose boundaries both bounds fall on: year, month or day."""
-    next_day = latest + timedelta(days=1)
-    if earliest.day == 1 and next_day.day == 1:
-        if earliest.month == 1 and next_day.month == 1:
-            return "year"
-        return "month"
-    return "day"
-
-
-def edtf_from_bounds(earliest: date, latest: date) -> str:
-    """The simplest EDTF date or interval with exactly these bounds."""
-    unit = _aligned(earliest, latest)
-    formats = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
-    first, last = earliest.strftime(formats[unit]), latest.strftime(formats[unit])
-    return first if first == last else f"{first}/{last}"
-
-
-def _narrow(value: Value, part: str) -> Value:
-    """Apply early / mid / late to a value, keeping its precision as written."""
-    assert value.earliest is not None and value.latest is not None
-    if value.precision == "decade":
-        decade = value.earliest.year
-        first, last = {"early": (0, 3), "mid": (3, 6), "late": (7, 9)}[part]
-        start, end = date(decade + first, 1, 1), date(decade + last, 12, 31)
-    elif value.precision == "century":
-        century = value.earliest.year
-        first, last = {"early": (0, 32), "mid": (33, 66), "late": (67, 99)}[part]
-        start, end = date(century + first, 1, 1), date(century + last, 12, 31)
-    elif value.precision == "month":
-        days = {"early": (1, 10), "mid": (11, 20), "late": (21, value.latest.day)}[part]
-        start, end = value.earliest.replace(day=days[0]), value.earliest.replace(day=days[1])
-    else:
-        months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
-        year = value.earliest.year
-        start, end = date(year, months[0], 1), _month_end(year, months[1])
-    return Value(edtf_from_bounds(start, end), start, end, value.precision)
-
-
-_UNIT_FORMATS = {"year": "%Y", "month": "%Y-%m"}
-
-
-def _unit_before(value: Value) -> str:
-    assert value.earliest is not None
-    return (value.earliest - timedelta(days=1)).strftime(_UNIT_FORMATS.get(value.precision, "%Y-%m-%d"))
-
-
-def _unit_after(value: Value) -> str:
-    assert value.latest is not None
-    return (value.latest + timedelta(days=1)).strftime(_UNIT_FORMATS.get(value.precision, "%Y-%m-%d"))
-
-
-def apply_modifier(value: Value, modifier: str) -> Value:
-    """Turn a base value into the modified one (see the module docstring for the conventions)."""
-    if modifier in ("early", "mid", "late"):
-        return _narrow(value, modifier)
-    upper = value.edtf.split("/")[-1]
-    if modifier == "by":
-        return Value(f"../{upper}", None, value.latest, value.precision)
-    if modifier == "before":
-        assert value.earliest is not None
-        return Value(f"../{_unit_before(value)}", None, value.earliest - timedelta(days=1), value.precision)
-    if modifier == "after":
-        assert value.latest is not None
-        return Value(f"{_unit_after(value)}/..", value.latest + timedelta(days=1), None, value.precision)
-    if modifier == "circa":
-        approximate = "/".join(part + "~" for part in value.edtf.split("/"))
-        if not is_valid_edtf(approximate):
-            assert value.earliest is not None and value.latest is not None
-            approximate = "/".join(
-                part + "~" for part in edtf_from_bounds(value.earliest, value.latest).split("/")
-            )
-        return Value(approximate, value.earliest, value.latest, value.precision)
-    return value
-
-
-def is_valid_edtf(text: str) -> bool:
-    """True when the edtf package parses the value (levels 0-2)."""
-    # Imported here, in the processes that extract dates: building its grammar takes a tenth of a second,
-    # which a build's main process, importing this module for the corpus stages, never needs.
-    import edtf
-
-    try:
-        edtf.parse_edtf(text)
-    except Exception:  # the package raises its own error types and sometimes plain ones
-        return False
-    return True
 
 
 def _normalise_modifier(raw: str | None) -> str:
@@ -288,55 +228,7 @@ def _normalise_modifier(raw: str | None) -> str:
     first = words[0]
     if first in ("c.", "ca.", "circa", "around", "about"):
         return "circa"
-    return first
-
-
-def _second_year(first: int, raw: str) -> int:
-    if len(raw) == 2:
-        return first // 100 * 100 + int(raw)
-    return int(raw)
-
-
-def _absolute(kind: str, groups: dict[str, str | None]) -> Value | None:
-    """The value of an expression that needs no anchor (or None when it is not a real date)."""
-    g = groups
-    if kind in ("day_month_year", "month_day_year"):
-        return _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d"])))
-    if kind == "day_range":
-        first = _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d1"])))
-        last = _day_value(int(g["y"]), MONTHS[g["m"]], int(re.sub(r"\D", "", g["d2"])))
-        if first is None or last is None or last.earliest <= first.earliest:
-            return None
-        if g.get("alt"):  # "April 5 or 6, 1907": one of the days (an EDTF set), bounds of both
-            return Value(f"[{first.edtf},{last.edtf}]", first.earliest, last.latest, "day")
-        return Value(f"{first.edtf}/{last.edtf}", first.earliest, last.latest, "day")
-    if kind == "month_year":
-        return _month_value(int(g["y"]), MONTHS[g["m"]])
-    if kind == "month_range":
-        first, last = _month_value(int(g["y"]), MONTHS[g["m1"]]), _month_value(int(g["y"]), MONTHS[g["m2"]])
-        if last.earliest <= first.earliest:
-            return None
-        return Value(f"{first.edtf}/{last.edtf}", first.earliest, last.latest, "month")
-    if kind == "season":
-        return _season_value(int(g["y"]), g["season"])
-    if kind == "decade":
-        decade = int(g["decade"])
-        value = Value(f"{decade // 10:03d}X", date(decade, 1, 1), date(decade + 9, 12, 31), "decade")
-        return value
-    if kind == "century":
-        raw = g["century"].lower()
-        number = ORDINAL_CENTURIES.get(raw) or int(re.sub(r"\D", "", raw))
-        start = (number - 1) * 100
-        value = Value(f"{start // 100:02d}XX", date(start, 1, 1), date(start + 99, 12, 31), "century")
-        return value
-    if kind == "year_range":
-        first, last = int(g["y1"]), _second_year(int(g["y1"]), g["y2"])
-        if last <= first or last - first > 100:
-            return None
-        return Value(f"{first}/{last}", date(first, 1, 1), date(last, 12, 31), "year")
-    if kind == "year":
-        return _year_value(int(g["y"]))
-    return None
+    return "by" if first == "up" else first  # "up to and including July 1": no later than
 
 
 def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
@@ -374,7 +266,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def _is_document_number(text: str, match: re.Match[str]) -> bool:
+def _is_document_number(text: str, match: _Match) -> bool:
     """A four-digit number that numbers a telegram or file: alone as a sentence ("1979."), or after a
     telegram's owner or "No." ("cabled you in my 1973", "Department's 7086"). "Wilson's 1918 speech" is
     a year."""
@@ -383,7 +275,7 @@ def _is_document_number(text: str, match: re.Match[str]) -> bool:
     return _NUMBER_OWNER_BEFORE.search(text, 0, match.start()) is not None
 
 
-def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
+def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
     """Every pattern match as (start, -length, priority, kind, match)."""
     found = []
     has_digit = _DIGIT.search(text) is not None
@@ -391,8 +283,12 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, re.Match[str]]]:
         cue = _CUES.get(kind)
         if (cue is None and not has_digit) or (cue is not None and not cue.search(text)):
             continue
-        for match in pattern.finditer(text):
-            if kind == "month_alone" and not _MONTH_ALONE_AFTER.search(text, 0, match.start()):
+        for core in pattern.finditer(text):
+            match = _Match(core, text)
+            if kind == "month_alone" and not (
+                _normalise_modifier(match.group("mod")) not in ("none", "circa")
+                or _MONTH_ALONE_AFTER.search(text, 0, match.start())
+            ):
                 continue
             if kind == "year" and _is_document_number(text, match):
                 continue
@@ -430,123 +326,6 @@ def _document_anchor(document_date: str | None) -> Value | None:
     return _year_value(parts[0])
 
 
-def _shift(
-    anchor: Value, months: tuple[int, int] = (0, 0), days: tuple[int, int] = (0, 0)
-) -> tuple[date, date]:
-    assert anchor.earliest is not None and anchor.latest is not None
-    earliest = add_months(anchor.earliest, months[0]) + timedelta(days=days[0])
-    latest = anchor.latest + timedelta(days=days[1])
-    if months[1]:
-        latest = add_months(latest + timedelta(days=1), months[1]) - timedelta(days=1)
-    return earliest, latest
-
-
-def _widen(earliest: date, latest: date, precision: str) -> tuple[date, date]:
-    """Round bounds out to whole months or years: "Four months later" names a month, not a day."""
-    if precision == "year":
-        return date(earliest.year, 1, 1), date(latest.year, 12, 31)
-    if precision == "month":
-        return earliest.replace(day=1), _month_end(latest.year, latest.month)
-    return earliest, latest
-
-
-def _coarser(first: str, second: str) -> str:
-    return max(first, second, key=PRECISIONS.index)
-
-
-def _quantity(raw: str) -> tuple[int, int]:
-    low = raw.lower()
-    if low in VAGUE_QUANTITIES:
-        return VAGUE_QUANTITIES[low]
-    number = NUMBER_WORDS.get(low) or int(low)
-    return number, number
-
-
-_UNIT_SPANS = {
-    "day": (0, 1),
-    "night": (0, 1),
-    "week": (0, 7),
-    "month": (1, 0),
-    "year": (12, 0),
-    "decade": (120, 0),
-}
-_UNIT_PRECISION = {
-    "day": "day",
-    "night": "day",
-    "week": "day",
-    "month": "month",
-    "year": "year",
-    "decade": "year",
-}
-
-
-def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
-    """Resolve a relative or year-less expression against its anchor; returns the value and a note."""
-    g = found.match.groupdict()
-    if found.kind in ("day_month", "month_day", "month_alone"):
-        assert anchor.earliest is not None or anchor.latest is not None
-        when = anchor.earliest or anchor.latest
-        assert when is not None
-        month, year, note = MONTHS[g["m"]], when.year, "year taken from the anchor"
-        if anchor.precision in ("month", "day"):
-            year = min(
-                (when.year, when.year - 1, when.year + 1),
-                key=lambda y: abs(y * 12 + month - when.year * 12 - when.month),
-            )
-            if year != when.year:
-                note = "year that puts the month nearest to the anchor"
-        if found.kind == "month_alone":
-            return _month_value(year, month), note
-        day = _day_value(year, month, int(re.sub(r"\D", "", g["d"])))
-        if day is None:
-            raise ValueError("no such day")
-        return day, note
-    if anchor.earliest is None or anchor.latest is None:
-        raise ValueError("anchor is open-ended")
-    if found.kind == "relative_then":
-        return anchor, "same time as the anchor"
-    if found.kind == "relative_same":
-        unit = g["sunit"].lower()
-        step = {"next": 1, "following": 1, "previous": -1, "preceding": -1}.get((g["which"] or "").lower(), 0)
-        if unit in SEASONS:
-            return _season_value(anchor.earliest.year + step, unit), "season in the anchor's year"
-        if unit == "year":
-            return _year_value(
-                anchor.earliest.year + step
-            ), "year of the anchor" if not step else "year next to it"
-        months, days = {"month": (step, step), "week": (0, 0), "day": (0, 0)}[unit], (0, 0)
-        if unit in ("week", "day"):
-            days = (7 * step, 7 * step) if unit == "week" else (step, step)
-        earliest, latest = _shift(anchor, (months[0], months[1]), days)
-        precision = _coarser(anchor.precision, _UNIT_PRECISION[unit])
-        return Value(edtf_from_bounds(earliest, latest), earliest, latest, precision), f"{unit} of the anchor"
-    if found.kind == "relative_event":
-        unit = found.match.group(0).split()[1].lower()
-        step = 1 if " after" in found.match.group(0).lower() else -1
-        span = 7 if unit == "week" else 1
-        earliest, latest = _shift(anchor, days=(step * span, step * span))
-        precision = _coarser(anchor.precision, "day")
-        return Value(edtf_from_bounds(earliest, latest), earliest, latest, precision), (
-            f"one {unit} {'after' if step > 0 else 'before'} the event it names, dated by the anchor"
-        )
-    low, high = _quantity(g["qty"])
-    unit = g["unit"].lower().rstrip("s")
-    sign = -1 if g["dir"].lower() == "earlier" else 1
-    months_per, days_per = _UNIT_SPANS[unit]
-    shifts = sorted((sign * low, sign * high))
-    earliest, latest = _shift(
-        anchor,
-        (shifts[0] * months_per, shifts[1] * months_per),
-        (shifts[0] * days_per, shifts[1] * days_per),
-    )
-    precision = _UNIT_PRECISION[unit]
-    earliest, latest = _widen(earliest, latest, precision)
-    amount = str(low) if low == high else f"{low} to {high}"
-    return Value(edtf_from_bounds(earliest, latest), earliest, latest, precision), (
-        f"{amount} {unit}(s) {'before' if sign < 0 else 'after'} the anchor"
-    )
-
-
 def _is_anchor(found: _Found, text: str, value: Value) -> bool:
     """Narrative dates of year precision or finer anchor; periods, open intervals and attributes do not."""
     if found.kind == "relative_then" or found.modifier in ("before", "after"):
@@ -559,25 +338,60 @@ def _is_anchor(found: _Found, text: str, value: Value) -> bool:
     return noun in EVENT_NOUNS
 
 
-def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = None) -> pl.DataFrame:
+def find_time_expressions(
+    sentences: pl.DataFrame,
+    document_date: str | None = None,
+    reference_dates: list[tuple[int, int, str]] | None = None,
+) -> pl.DataFrame:
     """Every temporal expression in the body sentences, in text order, normalised to EDTF.
 
     Needs sentence_id, document_id, char_start and text. Relative expressions are resolved against the
     most recent narrative absolute date (then the document date); "the night before he signed the
     agreement" against the date current where that happening ("agreement") was last mentioned.
+    reference_dates, (char_start, char_end, ISO date) spans such as the letters and telegrams inside a
+    paper, give the sentences starting inside a span their own document date: "yesterday", "Friday", "last
+    week" count from it, and the narrative's anchors start afresh in each span. Deictic expressions
+    ("today", "Friday", "last year", "the third quarter") count from the reference date, else from the last
+    narrative date of day precision (see pipeline/extract/date_deictic.py).
     Unresolvable ones keep a null EDTF value and say why in resolution_note.
     """
     rows: list[dict] = []
     anchors: list[tuple[int, str, Value]] = []
-    fallback = _document_anchor(document_date)
+    document_anchor = fallback = _document_anchor(document_date)
+    spans = sorted(reference_dates or [])
+    span: tuple[int, int, str] | None = None
+    deictic_ids: set[str] = set()  # anchors counted from the reference date (speech time, not narrative)
+    paragraph, opened = None, False  # the paragraph, and whether a quotation is open where a sentence starts
     texts = [t or "" for t in sentences.sort("char_start")["text"].to_list()]
     for index, sentence in enumerate(sentences.sort("char_start").iter_rows(named=True)):
         text = texts[index]
+        inside = next((s for s in reversed(spans) if s[0] <= sentence["char_start"] < s[1]), None)
+        if sentence.get("paragraph_id") != paragraph:
+            paragraph, opened = sentence.get("paragraph_id"), False
+        if inside != span:  # a new document inside the paper: its own date, a fresh narrative
+            span, anchors = inside, []
+            fallback = _document_anchor(inside[2]) if inside else document_anchor
         scanned = _scan(text)
         for position, found in enumerate(scanned):
             row = _row(sentence, found, len(rows) + 1)
             shared = _shared_year(text, found, scanned[position + 1 : position + 2])
-            if shared is not None:  # "in May and August 1987": May takes 1987
+            if found.kind in date_deictic.KINDS:
+                reference = _deictic_reference(
+                    fallback, anchors, narrative=found.match.group(0).startswith("the day")
+                )
+                _fill_deictic(row, found, text, reference)
+                resolved = _resolved_value(row)
+                # a day counted from the reference ("Monday", "yesterday") carries the narrative; "last year"
+                # names the speaker's time, not the story's, so it anchors nothing
+                if (
+                    resolved is not None
+                    and resolved.precision == "day"
+                    and found.kind in _DEICTIC_RELATIVE
+                    and _is_anchor(found, text, resolved)
+                ):
+                    anchors.append((index, row["time_expression_id"], resolved))
+                    deictic_ids.add(row["time_expression_id"])
+            elif shared is not None:  # "in May and August 1987": May takes 1987
                 value, _ = _relative(found, shared[1])
                 _fill(row, apply_modifier(value, found.modifier))
                 row["resolution_note"] = f"year of {shared[0]!r}, the date it is coordinated with"
@@ -585,7 +399,11 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                 anchor = (
                     _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
                 )
-                _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
+                speech = _speech_time(found, fallback, anchors, deictic_ids)
+                if speech is not None:  # "in January" of a news story: the last January before its date
+                    _fill_bare_month(row, found, text, speech)
+                else:
+                    _resolve(row, found, anchor or (anchors[-1][1:] if anchors else None), fallback)
                 if anchor:
                     row["resolution_note"] += f" (last mentioned {anchor[2]})"
                 resolved = _resolved_value(row)
@@ -605,8 +423,90 @@ def find_time_expressions(sentences: pl.DataFrame, document_date: str | None = N
                 _fill(row, value)
                 if _is_anchor(found, text, value):
                     anchors.append((index, row["time_expression_id"], value))
+            if anchors and anchors[-1][1] == row["time_expression_id"] and _quoted(text, found.start, opened):
+                anchors.pop()  # a date in quoted words does not set the narrative's time
             rows.append(row)
-    return rows_to_frame("time_expressions", rows)
+        opened = _quoted(text, len(text), opened)
+    offsets = {
+        row["sentence_id"]: (row["char_start"], row["text"] or "") for row in sentences.iter_rows(named=True)
+    }
+    return rows_to_frame("time_expressions", join_ranges(rows, offsets))
+
+
+_QUOTES = re.compile(r"[\"“”]")
+
+
+def _quoted(text: str, position: int, opened: bool) -> bool:
+    """Inside a quotation at position (straight quotes counted, curly ones paired); opened when the
+    sentence starts inside one an earlier sentence of its paragraph opened."""
+    for match in _QUOTES.finditer(text, 0, position):
+        mark = match.group(0)
+        opened = True if mark == "“" else False if mark == "”" else not opened
+    return opened
+
+
+def _deictic_reference(
+    fallback: Value | None, anchors: list[tuple[int, str, Value]], narrative: bool = False
+) -> date | None:
+    """The date deictic expressions count from: the document's (or document part's) date of day
+    precision, else the narrative's last date of day precision; "the day" (narrative) the other way round."""
+    if narrative and anchors and anchors[-1][2].precision == "day":
+        return anchors[-1][2].earliest
+    if fallback is not None and fallback.precision == "day":
+        return fallback.earliest
+    if anchors and anchors[-1][2].precision == "day":
+        return anchors[-1][2].earliest
+    return None
+
+
+def _speech_time(
+    found: _Found, fallback: Value | None, anchors: list[tuple[int, str, Value]], deictic_ids: set[str]
+) -> date | None:
+    """The reference date a bare month or day counts from by tense, when the narrative has no date of its
+    own yet (or only ones counted from the reference): None where a narrative anchor decides instead."""
+    if found.kind not in ("month_alone", "day_month", "month_day") or fallback is None:
+        return None
+    if fallback.precision not in ("day", "month") or (anchors and anchors[-1][1] not in deictic_ids):
+        return None
+    return fallback.latest if fallback.precision == "day" else fallback.earliest
+
+
+def _fill_bare_month(row: dict, found: _Found, text: str, reference: date) -> None:
+    direction = date_deictic.tense(text, found.start, found.end)
+    groups = found.match.groupdict()
+    month = MONTHS[groups["m"]]
+    year = date_deictic.month_near(reference, month, direction)
+    if found.kind == "month_alone":
+        value: Value | None = _month_value(year, month)
+    else:
+        value = _day_value(year, month, int(re.sub(r"\D", "", groups["d"])))
+    if value is None:
+        row["resolution_note"] = "unresolved: no such day"
+        return
+    _fill(row, apply_modifier(value, found.modifier))
+    side = "next on or after" if direction == "future" else "last on or before"
+    row["resolution_note"] = f"the {side} the document date, by the tense of its clause"
+
+
+def _fill_deictic(row: dict, found: _Found, text: str, reference: date | None) -> None:
+    """Resolve a deictic expression (date_deictic) into the row, with its modifier where it has bounds."""
+    direction = date_deictic.tense(text, found.start, found.end)
+    try:
+        resolved = date_deictic.resolve(found.kind, found.match.groupdict(), reference, direction)
+    except ValueError as error:
+        row["resolution_note"] = f"unresolved: {error}"
+        return
+    row["resolution_note"] = resolved.note
+    row["is_relative"] = found.kind in _DEICTIC_RELATIVE or (
+        found.kind == "quarter" and not found.match.group("qy")
+    )
+    if resolved.edtf is not None and resolved.precision is not None:
+        value = Value(resolved.edtf, resolved.earliest, resolved.latest, resolved.precision)
+        narrowable = found.modifier not in ("early", "mid", "late") or value.precision in ("year", "month")
+        if found.modifier != "none" and narrowable:
+            value = apply_modifier(value, found.modifier)
+        _fill(row, value)
+    row["timex3_value"] = resolved.timex3 or row["timex3_value"]
 
 
 def _shared_year(text: str, found: _Found, following: list[_Found]) -> tuple[str, Value] | None:
@@ -656,6 +556,8 @@ def _row(sentence: dict, found: _Found, number: int) -> dict:
         "text": found.match.group(0),
         "expression_type": found.kind,
         "edtf": None,
+        "timex3_value": None,
+        "old_style_date": old_style_date(found.match.groupdict()) if found.kind == "old_new_style" else None,
         "date_earliest": None,
         "date_latest": None,
         "precision": None,
@@ -670,6 +572,9 @@ def _row(sentence: dict, found: _Found, number: int) -> dict:
 def _fill(row: dict, value: Value) -> None:
     row.update(
         edtf=value.edtf, date_earliest=value.earliest, date_latest=value.latest, precision=value.precision
+    )
+    row["timex3_value"] = timex3_value(
+        value.edtf, value.earliest, value.latest, value.precision, row["modifier"]
     )
 
 

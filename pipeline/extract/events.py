@@ -94,6 +94,7 @@ def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, 
 
 
 _PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
+_IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b")
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
 _CUE_PATTERN = re.compile(
@@ -116,6 +117,12 @@ _REJECT_BEFORE = frozenset(
     the a an his her their its this these those our my your of in on at for with from by into upon about
     against over under through without before after""".split()
 )
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
+)
+_RELATIVE_CLAUSE_START = re.compile(r"[\s,\"”]*(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b")
+_COMPARISON_BEFORE = re.compile(r"\bthan\s+(?:[a-z]+\s+){0,2}$", re.I)
+_CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
 _PERFECT = frozenset({"had", "has", "have"})
 _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
 _NOUN_PHRASE_END = re.compile(
@@ -162,6 +169,7 @@ class _Trigger:
     event_type: str
     is_noun: bool = False
     generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
+    own_date_only: bool = False  # a common irregular verb ("gave", "took"): an event only with its own date
 
 
 @dataclass
@@ -197,6 +205,12 @@ def _triggers(text: str) -> list[_Trigger]:
             words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
             if words and _has_subject(words, text, match.end(1)):
                 found.append(_Trigger(match.start(1), match.end(1), word, "other"))
+    for match in _IRREGULAR_PAST.finditer(text):
+        word = match.group(0)
+        if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
+            found.append(
+                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=True)
+            )
     for match in _PAST_TENSE.finditer(text):
         word = match.group(0)
         hyphenated = text[match.start() - 1 : match.start()] == "-"
@@ -234,6 +248,13 @@ def _is_predicate(
         return False
     if generic and not _has_subject(words, text, trigger.end):
         return False
+    clause_start = _clause_of(text, trigger.start)[0]
+    if _MODAL_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "will this afternoon execute", "would then sign": intended, not happened
+    if _COMPARISON_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "more information than he deemed necessary"
+    if _CONDITION_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "unless Congress provided the money": a condition, not a happening
     return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
 
 
@@ -290,6 +311,9 @@ def _clause_of(text: str, position: int) -> tuple[int, int]:
         elif match.start() >= position:
             end = match.start()
             break
+    if start > 0 and _RELATIVE_CLAUSE_START.match(text, start):  # ", who had served since 1920, resigned"
+        comma = text.find(",", position, end)
+        end = comma if comma != -1 else end
     return start, end
 
 
@@ -314,6 +338,13 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     ]
     if _inside_quotes(text, start, sentence.quoted_start):  # a quoted date dates only quoted words
         usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
+    if _MODAL_BEFORE.search(text, _clause_of(text, start)[0], start):
+        return None  # "will this afternoon execute": a date of what is intended
+    usable = [  # "the Board will execute the charters": the object of an intention
+        t
+        for t in usable
+        if not (t.is_noun and _MODAL_BEFORE.search(text, _clause_of(text, t.start)[0], t.start))
+    ]
     reported = _REPORTED.search(text[:start])
     if reported:  # a date inside what someone said dates what they said happened, not the saying
         usable = [t for t in usable if t.start >= reported.end()]
@@ -328,9 +359,11 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         ]  # "a delay until the fall" dates no verb
     candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
-    inside = [t for t in candidates if clause[0] <= t.start < clause[1]] or [
-        t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)
-    ]
+    inside = [t for t in candidates if clause[0] <= t.start < clause[1]]
+    if not inside and not _RELATIVE_CLAUSE_START.match(text, clause[0]):
+        # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
+        # relative clause ("The minister, who had served since 1920, resigned in 1925")
+        inside = [t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)]
     if not inside:
         return None
     accompanying = re.match(r"\s+with\s+the\s+", text[end:])
@@ -372,7 +405,7 @@ def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | No
     named = re.search(r"([A-Za-z-]+)\s+$", text[:start])  # "the Anglo-Russian convention 1916"
     if named and _event_noun(named.group(1)):
         return named.start(1), named.end(1), _event_noun(named.group(1))
-    after = re.match(r"(\s+[A-Za-z-]+){1,2}", text[end:])
+    after = re.match(r"(\s+[A-Za-z-]+){1,2}(?:\s+[A-Z][A-Za-z-]*){0,3}(?:\s+[a-z-]+){0,2}", text[end:])
     if after:
         for word in re.finditer(r"[A-Za-z-]+", after.group(0)):
             if _event_noun(word.group(0)):
@@ -552,7 +585,7 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
     ):
         return False
-    if _BETWEEN_BEFORE.search(sentence.text[:start]) or _is_reference(sentence, start):
+    if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
 
@@ -601,14 +634,20 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         times_by_sentence.setdefault(timex["sentence_id"], []).append(timex)
     found: list[_Found] = []
     reference: dict | None = None
+    carried: dict | None = None  # the last narrative date of an earlier paragraph
     paragraph: str | None = None
     quoted = False
     for row in sentences.sort("char_start").iter_rows(named=True):
-        if row["paragraph_id"] != paragraph:
-            paragraph, reference, quoted = row["paragraph_id"], None, False
+        if row["paragraph_id"] != paragraph:  # the narrative's date carries over, for "Soon ..." clauses only
+            paragraph, quoted = row["paragraph_id"], False
+            carried, reference = reference or carried, None
         text = row["text"] or ""
         triggers = _triggers(text)
-        predicates = [t for t in triggers if _is_predicate(text, t, generic=t.generic, quoted=quoted)]
+        predicates = [
+            t
+            for t in triggers
+            if not t.own_date_only and _is_predicate(text, t, generic=t.generic, quoted=quoted)
+        ]
         sentence = _Sentence(row, text, triggers, predicates, quoted_start=quoted)
         quoted = _inside_quotes(text, len(text), quoted)
         sentence.times = times_by_sentence.get(row["sentence_id"], [])
@@ -629,7 +668,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             if not _eligible(timex, text):
                 continue
             start = timex["char_start"] - row["char_start"]
-            if _BETWEEN_BEFORE.search(text[:start]):  # "between 1905 and the mid-1920s" is a period
+            if _is_period(timex, text[:start]):  # "between 1905 and the mid-1920s" is a period
                 continue
             if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
                 continue
@@ -645,10 +684,15 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
             found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
-        found_here.extend(_context_events(sentence, found_here, dated_clauses, reference))
+        found_here.extend(_context_events(sentence, found_here, dated_clauses, reference, carried))
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
     return found
+
+
+def _is_period(timex: dict, before: str) -> bool:
+    """ "between 1905 and the mid-1920s", found as one range or as its two ends, spans a period."""
+    return timex["text"].lower().startswith("between") or _BETWEEN_BEFORE.search(before) is not None
 
 
 def _is_reference(sentence: _Sentence, start: int) -> bool:
@@ -694,13 +738,17 @@ def _context_events(
     found_here: list[tuple[_Trigger, dict, str, str | None]],
     dated_clauses: list[tuple[int, int]],
     reference: dict | None,
+    carried: dict | None = None,
 ) -> list[tuple[_Trigger, dict, str, str | None]]:
-    """Undated clauses take the reference time current where they stand (see the module docstring)."""
+    """Undated clauses take the reference time current where they stand (see the module docstring); before
+    the paragraph gives a date, only a clause that says it came later ("Soon ...") takes the date carried
+    from an earlier paragraph, with an open end."""
     text = sentence.text
     if any(t["precision"] in ("decade", "century") for t in sentence.times):
         return []
     used = [f[0] for f in found_here]
     out: list[tuple[_Trigger, dict, str, str | None]] = []
+    opening = _dated_time_clause(sentence)
     for trigger in sentence.predicates:
         if _overlaps(used, trigger.start, trigger.end):
             continue
@@ -708,24 +756,63 @@ def _context_events(
         if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
             continue
         anchor = _last_reference(sentence, reference, trigger.start)
-        if anchor is None or _REPORTED.search(text, 0, trigger.start):
+        if _REPORTED.search(text, 0, trigger.start):
             continue
+        if _in_background_opening(text, trigger.start):
+            continue  # "Although many hoped ... after the war ended,": background to the main clause
+        main_of_dated = opening is not None and trigger.start >= opening[0]
         cue = (
             _CUE_PATTERN.match(text, clause[0], trigger.start)
-            or _CUE_PATTERN.match(text, 0, trigger.start)
+            or (None if main_of_dated else _CUE_PATTERN.match(text, 0, trigger.start))
             or _ADVERB_CUE.search(text, clause[0], trigger.start)
         )
         placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
-        if placement == "unknown":
+        if main_of_dated and opening is not None and opening[1] in _AFTER_OPENERS:
+            placement = "after"  # "After the armistice of November 1918, he returned": from that date on
+        if anchor is None and placement == "after":
+            anchor = carried
+        if placement == "unknown" or anchor is None:
             continue
         note = f"reference time of the paragraph: {anchor['text']!r}"
         if placement == "after":
             if anchor["date_earliest"] is None:
                 continue
-            note = f"after the reference time {anchor['text']!r} ({cue.group(1).strip()!r}); open end"
+            said = cue.group(1).strip() if cue else (opening[1] if opening else "after")
+            note = f"after the reference time {anchor['text']!r} ({said!r}); open end"
         out.append((trigger, anchor, "context", note))
         used.append(trigger)
     return out
+
+
+_TIME_OPENERS = frozenset({"when", "after", "once", "as", "while", "before"})
+_AFTER_OPENERS = frozenset({"after", "once"})
+
+
+_BACKGROUND_OPENING = re.compile(r"^\W*(?:although|though|because|if|unless|whether)\b[^,;:]*,", re.I)
+
+
+def _in_background_opening(text: str, position: int) -> bool:
+    """Inside an opening concessive, causal or conditional clause; such an opener does not place the main
+    clause in time, so the main clause is dated as if it were not there."""
+    opening = _BACKGROUND_OPENING.match(text)
+    return opening is not None and position < opening.end()
+
+
+def _dated_time_clause(sentence: _Sentence) -> tuple[int, str] | None:
+    """(end, opener) of an opening time clause that has a narrative date of its own ("When the treaty was
+    signed in May 1918, ..."): it dates its own clause, and the main clause takes that date as its
+    reference (from it on, for "After ..."). An undated one places the sentence nowhere we know."""
+    opening = _SUBORDINATE_OPENING.match(sentence.text)
+    if opening is None or _QUOTES.search(opening.group(0)):
+        return None
+    opener = opening.group(0).lstrip(" \"“'(").split()[0].lower().rstrip(",")
+    if opener not in _TIME_OPENERS:
+        return None
+    offset = sentence.row["char_start"]
+    dated = any(
+        t["char_start"] - offset < opening.end() and _is_reference_time(t, sentence) for t in sentence.times
+    )
+    return (opening.end(), opener) if dated else None
 
 
 def _last_reference(sentence: _Sentence, reference: dict | None, before: int) -> dict | None:

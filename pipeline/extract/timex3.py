@@ -1,0 +1,58 @@
+"""TimeML TIMEX3 values for time expressions, so the table can be scored and used with TimeML tools.
+
+EDTF says what a date's bounds are; TIMEX3 says what the expression names, at the precision it is written
+in. The value is derived from a row's EDTF, bounds, precision and modifier: "late 1933" (EDTF
+1933-09/1933-12) is the year 1933 with a modifier; "before 1945" (../1944) names 1945; the summer of 1938
+(1938-22) is 1938-SU; the 1940s (194X) are 194; the nineteenth century (18XX) is 18. A duration keeps its
+ISO 8601 value ("P3Y"), a deictic present/past/future its TimeML token (PRESENT_REF ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+SEASON_CODES = {"21": "SP", "22": "SU", "23": "FA", "24": "WI"}
+
+
+def _unit(day: date, precision: str) -> str:
+    if precision == "decade":
+        return f"{day.year // 10:03d}"
+    if precision == "century":
+        return f"{day.year // 100:02d}"
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def _season(edtf: str) -> str | None:
+    core = next(part for part in edtf.split("/") if part != "..").strip("~?%")
+    year, _, code = core.partition("-")
+    return f"{year}-{SEASON_CODES[code]}" if code in SEASON_CODES else None
+
+
+def timex3_value(
+    edtf: str | None,
+    earliest: date | None,
+    latest: date | None,
+    precision: str | None,
+    modifier: str,
+) -> str | None:
+    """The TIMEX3 value of a dated expression (None when it has no value)."""
+    if edtf is None or precision is None:
+        return None
+    if edtf.startswith("P") or edtf.endswith("_REF"):
+        return edtf
+    if precision == "season":
+        return _season(edtf)
+    if modifier == "before" and latest is not None:
+        return _unit(latest + timedelta(days=1), precision)
+    if modifier == "after" and earliest is not None:
+        return _unit(earliest - timedelta(days=1), precision)
+    if modifier == "by" and latest is not None:
+        return _unit(latest, precision)
+    if edtf.startswith("[") and earliest is not None:  # one of several days: the first
+        return _unit(earliest, precision)
+    # early / mid / late and ranges: the unit the expression starts in, at its written precision
+    return _unit(earliest, precision) if earliest is not None else None

@@ -1,0 +1,190 @@
+"""Deictic time expressions (news and dispatch style) and the TempEval-3 scorer on MEANTIME."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.extract.dates import find_time_expressions
+from pipeline.text.clean import clean_document
+
+
+def _times(markdown: str, document_date: str | None, reference_dates=None) -> list[dict]:
+    sentences = clean_document(f"# T\n\n{markdown}\n", "deictic-test", "deictic-test.md").sentences
+    return find_time_expressions(sentences, document_date, reference_dates).to_dicts()
+
+
+def _values(markdown: str, document_date: str | None = "2013-03-14") -> dict[str, str | None]:
+    return {row["text"]: row["timex3_value"] for row in _times(markdown, document_date)}
+
+
+def test_weekdays_count_back_in_past_tense_and_forward_in_future() -> None:
+    # 2013-03-14 is a Thursday
+    assert _values("The minister resigned on Monday.") == {"Monday": "2013-03-11"}
+    assert _values("The minister will resign on Monday.") == {"Monday": "2013-03-18"}
+    assert _values("The markets stay closed until Friday.") == {"Friday": "2013-03-15"}
+    assert _values("Talks ended Thursday night.") == {"Thursday night": "2013-03-14TNI"}
+
+
+def test_bare_month_takes_the_year_its_tense_points_to() -> None:
+    assert _values("Sales rose sharply in August.") == {"August": "2012-08"}
+    assert _values("The plant will reopen in August.") == {"August": "2013-08"}
+
+
+def test_last_next_this_quarters_and_ago() -> None:
+    values = _values(
+        "Profits fell last year and in the third quarter of 1984; they rose this week, "
+        "and will rise next month. The company was founded 20 years ago."
+    )
+    assert values == {
+        "last year": "2012",
+        "the third quarter of 1984": "1984-Q3",
+        "this week": "2013-W11",
+        "next month": "2013-04",
+        "20 years ago": "1993",
+    }
+
+
+def test_durations_are_iso_values_anchored_only_when_the_text_anchors_them() -> None:
+    rows = {
+        r["text"]: r
+        for r in _times("He ruled for three years. Prices rose over the past five days.", "2013-03-14")
+    }
+    assert rows["three years"]["timex3_value"] == "P3Y" and rows["three years"]["edtf"] is None
+    anchored = rows["the past five days"]
+    assert anchored["timex3_value"] == "P5D"
+    assert (anchored["edtf"], str(anchored["date_latest"])) == ("2013-03-09/2013-03-14", "2013-03-14")
+
+
+def test_speaker_time_words_and_sets() -> None:
+    assert _values("Shares are now cheaper than the annual average; the future looks bleak.") == {
+        "now": "PRESENT_REF",
+        "annual": "P1Y",
+        "the future": "FUTURE_REF",
+    }
+
+
+def test_without_a_reference_date_a_weekday_stays_unresolved() -> None:
+    (row,) = _times("The envoy left on Friday.", None)
+    assert row["edtf"] is None and row["resolution_note"].startswith("unresolved")
+
+
+def test_each_document_part_counts_from_its_own_date() -> None:
+    markdown = "Telegram one. The Minister called yesterday.\n\nTelegram two. The Minister called yesterday."
+    sentences = clean_document(f"# T\n\n{markdown}\n", "parts", "parts.md").sentences
+    second = sentences.filter(pl.col("text").str.starts_with("Telegram two"))["char_start"][0]
+    spans = [(0, second, "1918-06-12"), (second, 10**6, "1918-06-20")]
+    values = [r["edtf"] for r in find_time_expressions(sentences, "1918", spans).to_dicts()]
+    assert values == ["1918-06-11", "1918-06-19"]
+
+
+MEANTIME = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "meantime-en"
+
+
+@pytest.mark.skipif(not MEANTIME.is_dir(), reason="MEANTIME English not available (../shared)")
+def test_meantime_tempeval_scores_stay_above_the_measured_level() -> None:
+    from evaluation.meantime import articles
+    from evaluation.timex_scoring import TimexScore, run, score_timexes
+
+    total = TimexScore()
+    for article in articles():
+        times, _ = run(article)
+        total.add(score_timexes(article, times))
+    figures = total.figures()
+    assert total.gold == 370
+    assert figures["strict F1"] >= 78 and figures["relaxed F1"] >= 87 and figures["value F1"] >= 74, figures
+
+
+def _rows(markdown: str, document_date: str | None = None) -> dict[str, dict]:
+    return {row["text"]: row for row in _times(markdown, document_date)}
+
+
+def test_old_style_new_style_pair_is_the_new_style_date_with_both_kept() -> None:
+    rows = _rows(
+        "The decree of January 26/February 8, 1918 abolished the ranks. It was read on 13/26 March 1918."
+    )
+    pair = rows["January 26/February 8, 1918"]
+    assert (pair["edtf"], str(pair["old_style_date"])) == ("1918-02-08", "1918-01-26")
+    assert str(rows["13/26 March 1918"]["old_style_date"]) == "1918-03-13"
+    # two days that are not the calendars' distance apart are not a double dating
+    assert "5/6 March 1918" not in _rows("The raids of 5/6 March 1918 failed.")
+
+
+def test_ranges_keep_both_ends() -> None:
+    rows = _rows(
+        "Shipments between June 1, 1918 and January 1, 1919 were stopped. "
+        "From the 1950s to the 1980s the policy held."
+    )
+    between = rows["between June 1, 1918 and January 1, 1919"]
+    assert (between["edtf"], str(between["date_latest"])) == ("1918-06-01/1919-01-01", "1919-01-01")
+    assert rows["From the 1950s to the 1980s"]["edtf"] == "1950/1989"
+    ids = [
+        r["time_expression_id"]
+        for r in _times("From May 5 until June 1, 1918 the port was closed in 1918.", None)
+    ]
+    assert ids == ["deictic-test:t001", "deictic-test:t002"]
+
+
+def test_up_to_and_including_is_an_open_start_and_ordinal_days_take_the_anchor_month() -> None:
+    rows = _rows("In March 1918 the board met. Payments continued up to and including July 1.")
+    assert rows["up to and including July 1"]["edtf"] == "../1918-07-01"
+    rows = _rows("In March 1918 the board met. On July 25 it paid. On the 23rd it rose.")
+    assert rows["the 23rd"]["edtf"] == "1918-08-23"  # the 23rd after July 25 is in August
+
+
+def test_a_quoted_year_does_not_set_the_narrative_year() -> None:
+    rows = _rows('In May 1920 he spoke. "In 1905 we met often," he said. On June 20 he left.')
+    assert rows["June 20"]["edtf"] == "1920-06-20"
+
+
+def test_old_style_pair_within_one_month() -> None:
+    rows = _rows("The note of January 13/26, 1918 was sent.")
+    pair = rows["January 13/26, 1918"]
+    assert (pair["edtf"], str(pair["old_style_date"])) == ("1918-01-26", "1918-01-13")
+
+
+def test_a_modifier_lets_a_bare_month_stand_after_any_word() -> None:
+    rows = _rows(
+        "In 1987 the office opened. At the end of March, the Under Secretary agreed. He wrote about May."
+    )
+    assert rows["the end of March"]["edtf"] == "1987-03-21/1987-03-31"
+    assert "about May" not in rows  # "about" before a name is no date
+    (season,) = _times("By the fall of 1987 the office was ready.", None)
+    assert (season["edtf"], season["timex3_value"]) == ("../1987-23", "1987-FA")
+
+
+def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> None:
+    from pipeline.extract.entities import MENTION_SCHEMA
+    from pipeline.extract.events import extract_events
+    from pipeline.package.schema import conform, load_table_spec, validate
+
+    text = (
+        "# T\n\nThe minister resigned on Monday, in the third quarter of 1984. He left Thursday night at "
+        "18:00 UTC and came back in the 70s and in '82. The council met twenty years ago, last year and "
+        "yesterday, and meets every week for three years now. The decree of January 26/February 8, 1918 was "
+        "signed between June 1, 1918 and January 1, 1919. The envoy arrived on the 23rd. In the first half "
+        "of 1920 the board sold the ships.\n"
+    )
+    document = clean_document(text, "kinds", "kinds.md")
+    times = find_time_expressions(document.sentences, "2013-03-14")
+    kinds = set(times["expression_type"].to_list())
+    assert {"weekday", "quarter", "clock", "short_decade", "short_year", "ago", "deictic_unit"} <= kinds
+    assert {"deictic_day", "deictic_word", "duration", "old_new_style", "date_range", "ordinal_day"} <= kinds
+    spec = load_table_spec("time_expressions")
+    validate(spec, conform(spec, times))
+    events, _, _ = extract_events(
+        document.sentences, times, pl.DataFrame(schema=MENTION_SCHEMA), document.footnotes
+    )
+    assert "quarter" in events["precision"].to_list()
+    spec = load_table_spec("events")
+    validate(spec, conform(spec, events))
+
+
+def test_by_years_end_is_december_of_the_narrative_year() -> None:
+    rows = _rows("In March 1869 Fish took office. By year\u2019s end, Fish was disgusted.")
+    assert (rows["By year\u2019s end"]["edtf"], rows["By year\u2019s end"]["timex3_value"]) == (
+        "../1869-12",
+        "1869-12",
+    )
