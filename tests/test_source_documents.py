@@ -204,3 +204,51 @@ def test_senders_and_recipients_link_to_the_persons_found_in_the_heading() -> No
     assert telegram["sender_person_id"] is not None
     assert telegram["sender_person_id"] == despatch["recipient_person_id"]
     assert telegram["recipient_person_id"] is None  # an office, not a person
+
+
+# Two telegrams: each one's "today" and "yesterday" count from its own dateline, not from the last date
+# the narrative mentioned (the treaty's, the earlier telegram's).
+TELEGRAMS = """**The Minister in Ruritania (Haverford) to the Secretary of State**
+
+[Telegram]
+
+Strelsau, March 3, 1921—4 p.m.
+
+52. The treaty of June 4, 1919, was discussed at length. The Foreign Minister told me today that the draft
+is acceptable.
+
+Haverford
+
+**The Secretary of State to the Minister in Ruritania (Haverford)**
+
+[Telegram]
+
+Washington, March 9, 1921—6 p.m.
+
+31. Your 52, March 3. The Senate met yesterday and approved the draft.
+
+Pemberton
+"""
+
+
+def test_relative_dates_inside_a_document_count_from_its_date(tmp_path: Path) -> None:
+    import shutil
+
+    import polars as pl
+
+    from pipeline.orchestration.cli import build
+
+    repo = Path(__file__).resolve().parent.parent
+    (tmp_path / "raw" / "telegrams").mkdir(parents=True)
+    (tmp_path / "raw" / "telegrams" / "paper.md").write_text(TELEGRAMS, encoding="utf-8")
+    (tmp_path / "raw" / "telegrams" / "metadata.yaml").write_text("language: en\nfull_text: true\n")
+    shutil.copy2(repo / "dataset.yaml", tmp_path / "dataset.yaml")
+    shutil.copytree(repo / "authority", tmp_path / "authority")
+
+    assert build(tmp_path) == 0
+
+    found = pl.read_csv(tmp_path / "data/csv/time_expressions.csv").filter(
+        pl.col("text").is_in(["today", "yesterday"])
+    )
+    dated = dict(zip(found["text"], found["edtf"], strict=True))
+    assert dated == {"today": "1921-03-03", "yesterday": "1921-03-08"}

@@ -456,6 +456,28 @@ def find_source_documents(paragraphs: pl.DataFrame, document_id: str) -> pl.Data
     return rows_to_frame(TABLE, rows)
 
 
+def reference_dates(source_documents: pl.DataFrame, paragraphs: pl.DataFrame) -> list[tuple[int, int, str]]:
+    """(char_start, char_end, ISO day) of each document whose date sent is known to the day: inside it,
+    "yesterday", "to-day" and "last week" count from its own date (``dates.find_time_expressions``)."""
+    bounds = {
+        row[0]: (row[1], row[2]) for row in paragraphs.select("paragraph_id", "char_start", "char_end").rows()
+    }
+    spans = []
+    for first, last, sent in source_documents.select(
+        "first_paragraph_id", "last_paragraph_id", "date_sent"
+    ).rows():
+        day = (sent or "")[:10]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and first in bounds and last in bounds:
+            spans.append((bounds[first][0], bounds[last][1], day))
+    return spans
+
+
+def renamed_paragraphs(source_documents: pl.DataFrame, renamed: dict[str, str]) -> pl.DataFrame:
+    """The documents found before the paper's records got their stable IDs, pointing to the new IDs."""
+    columns = [c for c in source_documents.columns if c.endswith("paragraph_id")]
+    return source_documents.with_columns(pl.col(c).replace(renamed) for c in columns)
+
+
 def paragraph_owners(paragraphs: pl.DataFrame, source_documents: pl.DataFrame) -> pl.DataFrame:
     """paragraph_id -> source_document_id for every paragraph inside a document (the rest have none)."""
     ordered = paragraphs.sort("paragraph_number")["paragraph_id"].to_list()
