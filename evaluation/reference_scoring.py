@@ -103,16 +103,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=TRAINING_DIR, help="folder of anystyle-*.xml")
     parser.add_argument("--write-policy", action="store_true", help="write the chosen merge policy")
+    parser.add_argument(
+        "--dev-model", type=Path, help="a development model already trained on the split (skips training)"
+    )
     parser.add_argument("--cross-source", action="store_true", help="train on all sources but one, in turn")
     parser.add_argument("--write-scores", action="store_true", help="with --cross-source: write the scores")
     parser.add_argument("--limit", type=int, help="with --cross-source: first N references of each split")
+    parser.add_argument(
+        "--source",
+        action="append",
+        choices=list(rt.SOURCES),
+        help="with --cross-source: only this held-out source (repeatable; --write-scores updates its entry)",
+    )
     args = parser.parse_args(argv)
     if args.cross_source:
-        return cross_source_main(args.data, args.write_scores, args.limit)
+        return cross_source_main(args.data, args.write_scores, args.limit, args.source or list(rt.SOURCES))
     train, test = rt.held_out(args.data)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "dev.crfsuite"
-        rm.train(train, path)
+        path = args.dev_model or Path(folder) / "dev.crfsuite"
+        if args.dev_model is None:
+            rm.train(train, path)
         dev_model = rm.ReferenceModel(path)
         heldout = rt.evaluate(dev_model, test)
         footnotes = {policy: footnote_scores(dict.fromkeys(rm.SCORED, policy)) for policy in rm.POLICIES}
@@ -161,7 +171,12 @@ def cross_source(data: Path, source: str, limit: int | None = None) -> dict[str,
         training_cpu = time.process_time() - started
         model = rm.ReferenceModel(path)
         by_policy = rt.evaluate(model, test)
-        policy = rm.shipped_merge_policy() if rm.MERGE_POLICY.exists() else {}
+        # The committed policy as written (the shipped model beside it may be trained on other features).
+        policy = (
+            json.loads(rm.MERGE_POLICY.read_text(encoding="utf-8"))["policy"]
+            if rm.MERGE_POLICY.exists()
+            else {}
+        )
         policy = {name: policy.get(name, "clean_rules_else_model") for name in rm.SCORED}
         chosen, _ = combined_heldout_scores(model, test, policy)
         archival = [r for r in test if set(rt.evaluation_values(rt.gold_fields(r))) & set(ARCHIVAL_FIELDS)]
@@ -178,9 +193,9 @@ def cross_source(data: Path, source: str, limit: int | None = None) -> dict[str,
     }
 
 
-def cross_source_main(data: Path, write: bool, limit: int | None) -> int:
+def cross_source_main(data: Path, write: bool, limit: int | None, sources: list[str]) -> int:
     results = {}
-    for source in rt.SOURCES:
+    for source in sources:
         result = results[source] = cross_source(data, source, limit)
         print(
             f"\n=== held out: {source} ({result['test_references']} references; trained on "
@@ -213,6 +228,10 @@ def cross_source_main(data: Path, write: bool, limit: int | None) -> int:
             "training_params": rm.TRAINING_PARAMS,
             "sources": results,
         }
+        if CROSS_SOURCE_SCORES.exists() and set(sources) != set(rt.SOURCES):
+            earlier = json.loads(CROSS_SOURCE_SCORES.read_text(encoding="utf-8"))
+            if earlier.get("feature_set_version") == rm.FEATURE_SET_VERSION:
+                record["sources"] = {**earlier["sources"], **results}
         rm.write_info(CROSS_SOURCE_SCORES, record)
         print(f"wrote {CROSS_SOURCE_SCORES}")
     return 0

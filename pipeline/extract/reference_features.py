@@ -112,12 +112,20 @@ Feature = str | bytes
 # Where a neighbour sits relative to the token that hears of it: three, two and one token before, one, two and
 # three after. "1w=press" on a token: the token one before it reads "press".
 OFFSETS = (3, 2, 1, -1, -2, -3)
-TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], bool]
+# What the context flags need to know of a token: is it "in", a year, a field mark (see _is_field_mark)?
+TokenKinds = tuple[bool, bool, bool]
+TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], TokenKinds]
 
 
-def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]:
+def _is_field_mark(token: str) -> bool:
+    """A period after a word that is not an initial, or a colon: most fields end with one."""
+    end = token[-1]
+    return (end == "." and len(token) > 2 and not INITIAL_END.search(token)) or end == ":"
+
+
+def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], TokenKinds]:
     """A token's own features; what it tells the tokens up to three after and three before it (its word;
-    for the nearest ones also its shape, final punctuation and word classes); and whether it is "in"."""
+    for the nearest ones also its shape, final punctuation and word classes); and its kinds (TokenKinds)."""
     own = word_features(token)
     word, shape = own[0], own[1]
     near = [shape]
@@ -130,7 +138,7 @@ def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
         else (f"{offset}{word}",)
         for offset in OFFSETS
     )
-    return own, told, word == "w=in"
+    return own, told, (word == "w=in", "year" in own, _is_field_mark(token))
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
@@ -166,11 +174,11 @@ class FeatureReader:
         return tuple([encoded for feature in features if (encoded := get(feature))])
 
     def _parts(self, token: str) -> TokenParts:
-        own, told, is_in = _token_parts(token)
+        own, told, kinds = _token_parts(token)
         if self.encoded is None:
-            return own, told, is_in
+            return own, told, kinds
         keep = self._keep
-        return keep(own), tuple(keep(features) for features in told), is_in
+        return keep(own), tuple(keep(features) for features in told), kinds
 
 
 ALL_FEATURES = FeatureReader()
@@ -192,16 +200,15 @@ def sequence_features(
     count = len(tokens)
     if not count:
         return []
-    owns, told, in_words = zip(*map(reader.parts, tokens), strict=True)
-    flags_of = _context_flags(tokens, spans, italics, in_words, reader)
+    owns, told, kinds = zip(*map(reader.parts, tokens), strict=True)
+    flags_of = _context_flags(text, tokens, spans, italics, kinds, reader)
     heard = []
-    for index, offset in enumerate(OFFSETS):
+    for said, offset in zip(zip(*told, strict=True), OFFSETS, strict=True):
         edge = reader.edges[offset]
-        said = [features[index] for features in told]
         if offset > 0:  # from the token `offset` before
-            heard.append([*([edge] * min(offset, count)), *said[: max(count - offset, 0)]])
+            heard.append((*([edge] * min(offset, count)), *said[: max(count - offset, 0)]))
         else:
-            heard.append([*said[-offset:], *([edge] * min(-offset, count))])
+            heard.append((*said[-offset:], *([edge] * min(-offset, count))))
     return [
         [*own, *flags, *three_before, *two_before, *one_before, *one_after, *two_after, *three_after]
         for own, flags, three_before, two_before, one_before, one_after, two_after, three_after in zip(
@@ -211,10 +218,11 @@ def sequence_features(
 
 
 def _context_flags(
+    text: str,
     tokens: list[str],
     spans: list[tuple[int, int]],
     italics: list[tuple[int, int]] | None,
-    in_words: tuple[bool, ...],
+    kinds: tuple[TokenKinds, ...],
     reader: FeatureReader,
 ) -> list[tuple[Feature, ...]]:
     """Per token: position, field marks before it, inside quotation marks, parentheses or brackets, after
@@ -223,24 +231,26 @@ def _context_flags(
     quoted, paren, bracket = flag["quoted"], flag["paren"], flag["bracket"]
     after_in_flag, after_year_flag = flag["after_in"], flag["after_year"]
     count, last = len(tokens), len(tokens) - 1
+    opens = any(opening in text for opening in OPENINGS) or "[" in text
     flags_of = []
     in_quote = in_paren = in_bracket = after_in = after_year = False
     marks = 0
     for index, token in enumerate(tokens):
-        flags = positions[index * 8 // count] + segments[min(marks, 4)]
-        first_char = token[0]
-        if first_char in OPENING_QUOTES:
-            in_quote = True
-        elif first_char == "(":
-            in_paren = True
-        elif first_char == "[":
-            in_bracket = True
-        if in_quote:
-            flags += quoted
-        if in_paren:
-            flags += paren
-        if in_bracket:
-            flags += bracket
+        flags = positions[index * 8 // count] + segments[marks if marks < 4 else 4]
+        if opens:
+            first_char = token[0]
+            if first_char in OPENING_QUOTES:
+                in_quote = True
+            elif first_char == "(":
+                in_paren = True
+            elif first_char == "[":
+                in_bracket = True
+            if in_quote:
+                flags += quoted
+            if in_paren:
+                flags += paren
+            if in_bracket:
+                flags += bracket
         if after_in:
             flags += after_in_flag
         if after_year:
@@ -254,17 +264,15 @@ def _context_flags(
             if any(a < b_token and a_token < b for a, b in italics):
                 flags += flag["italic"]
         flags_of.append(flags)
-        if in_quote and token.rstrip(".,;:").endswith(CLOSING_QUOTES):
-            in_quote = False
-        if in_paren and ")" in token:
-            in_paren = False
-        if in_bracket and "]" in token:
-            in_bracket = False
-        if in_words[index]:
-            after_in = True
-        end = token[-1]
-        if (end == "." and len(token) > 2 and not INITIAL_END.search(token)) or end == ":":
-            marks += 1
-        if not after_year and YEAR.match(token.strip(EDGE_PUNCTUATION)):
-            after_year = True
+        if opens:
+            if in_quote and token.rstrip(".,;:").endswith(CLOSING_QUOTES):
+                in_quote = False
+            if in_paren and ")" in token:
+                in_paren = False
+            if in_bracket and "]" in token:
+                in_bracket = False
+        is_in, is_year, is_mark = kinds[index]
+        after_in = after_in or is_in
+        after_year = after_year or is_year
+        marks += is_mark
     return flags_of

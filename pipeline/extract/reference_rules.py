@@ -319,10 +319,10 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
     elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
         parsed.set("file_number", match.group("number"))
         parsed.set("archive", match.group("archive").strip() or None)
-    elif (part := archival.archival_part(text)) and not (parsed.fond_style and part[0] == "folio"):
-        _set_archival(parsed, *part)
     elif (match := folder) and not parsed.values.get("file_number"):
         parsed.set("file_number", match.group(1))
+    elif (part := archival.archival_part(text)) and not (parsed.fond_style and part[0] == "folio"):
+        _set_archival(parsed, *part)
     elif (DIGIT.search(text) and SHELF_MARK.match(text)) or folder:
         current = parsed.values.get("file_number")
         parsed.values["file_number"] = f"{current}, {text}" if current else text

@@ -187,10 +187,14 @@ def training_files(data_dir: Path) -> list[Path]:
     return [data_dir / name for names in SOURCES.values() for name in names if (data_dir / name).exists()]
 
 
-def train_and_ship(data_dir: Path, out_dir: Path = rm.MODEL_DIR, limit: int | None = None) -> dict[str, Any]:
+def train_and_ship(
+    data_dir: Path, out_dir: Path = rm.MODEL_DIR, limit: int | None = None, keep_dev: Path | None = None
+) -> dict[str, Any]:
     """The whole training command: dev model and held-out scores, then the shipped model on every file.
 
-    limit keeps only the first references of each file (for quick, still deterministic, runs in tests).
+    limit keeps only the first references of each file (for quick, still deterministic, runs in tests);
+    keep_dev moves the development model there instead of deleting it (evaluation.reference_scoring
+    --dev-model then chooses the merge policy without training it again).
     """
     files = training_files(data_dir)
     train, test = held_out(data_dir)
@@ -200,18 +204,28 @@ def train_and_ship(data_dir: Path, out_dir: Path = rm.MODEL_DIR, limit: int | No
     dev_path = out_dir / "dev-model.crfsuite"
     rm.train(train, dev_path)
     dev = evaluate(rm.ReferenceModel(dev_path), test)
-    dev_path.unlink()
+    if keep_dev is not None:
+        dev_path.replace(keep_dev)
+    else:
+        dev_path.unlink()
     everything = [ref for path in files for ref in rm.read_anystyle(path)]
     if limit is not None:
         everything = everything[:limit]
     rm.train(everything, out_dir / rm.MODEL_FILE.name)
-    info = {
+    info = model_info(files, len(everything), dev)
+    rm.write_info(out_dir / rm.MODEL_INFO.name, info)
+    return info
+
+
+def model_info(files: list[Path], references: int, dev: dict[str, Any]) -> dict[str, Any]:
+    """What model.json records: data hash, feature set, parameters, attribution, development scores."""
+    return {
         "model": rm.MODEL_FILE.name,
         "feature_set_version": FEATURE_SET_VERSION,
         "training_params": rm.TRAINING_PARAMS,
         "training_files": [path.name for path in files],
         "training_data_sha256": rm.data_sha256(files),
-        "training_references": len(everything),
+        "training_references": references,
         "dev_split": {
             "train": [path.name for path in files if path.name != DEV_TEST_FILE],
             "test": f"{DEV_TEST_FILE} less references found verbatim in the train files",
@@ -220,10 +234,8 @@ def train_and_ship(data_dir: Path, out_dir: Path = rm.MODEL_DIR, limit: int | No
         "attribution": {
             source: text
             for source, text in SOURCE_ATTRIBUTION.items()
-            if any(f.name in SOURCES[source] for f in files)
+            if any(path.name in SOURCES[source] for path in files)
         },
         "licence": "training data BSD-2-Clause (AnyStyle) and CC BY 4.0 (GROBID, Linked Books): "
         "README.md and LICENSE-anystyle beside the model",
     }
-    rm.write_info(out_dir / rm.MODEL_INFO.name, info)
-    return info
