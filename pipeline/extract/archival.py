@@ -61,12 +61,18 @@ def month_numbers() -> dict[str, int]:
     }
 
 
-def archival_part(piece: str) -> tuple[str, str] | None:
+# What a box or file word introduces: a number ("12", "12bis", "1-43") or a Roman numeral ("IV").
+SHELF_NUMBER = re.compile(r"^(?:\d|[IVXLC]+\b)")
+
+
+def archival_part(piece: str, after_archive: bool = True) -> tuple[str, str] | None:
     """(column, value) of one comma-separated piece of a shelf mark, or None when no archival word leads it.
 
     A box, folio or file keeps what follows its word ("busta 12" -> box "12", "c. 12v" -> folio "12v");
     a file keeps its word too, as file numbers are written in many ways ("fasc. 3"); "fondo Senato" is the
-    collection "Senato".
+    collection "Senato". A box or file is a number or Roman numeral after its word. Without after_archive
+    (the rules, before a repository is named) the words that also begin volumes and issues ("vol. 3",
+    "n. 12") are not read.
     """
     text = " ".join(piece.split()).strip(" .")
     if not text:
@@ -79,9 +85,11 @@ def archival_part(piece: str) -> tuple[str, str] | None:
         if _repository().match(text):
             return "archive", text
         return None
-    if match := _lead("box").match(text):
+    if not after_archive and (match := _lead("after_archive_only").match(text)):
+        return None
+    if (match := _lead("box").match(text)) and SHELF_NUMBER.match(match.group("value")):
         return "box", match.group("value")
-    if _lead("file").match(text):
+    if (match := _lead("file").match(text)) and SHELF_NUMBER.match(match.group("value")):
         return "file_number", text
     if match := _lead("collection").match(text):
         return "collection", match.group("value")

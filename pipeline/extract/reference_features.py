@@ -49,6 +49,8 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
             classes.setdefault(str(word).lower(), []).append(name)
     # Archival words by role (busta, filza: "arch_box") and month names of other languages ("date_word").
     for role, words in load_mapping("archival_terms").items():
+        if role == "after_archive_only":  # a note to the rules, not a word class
+            continue
         name = "date_word" if role.startswith("month_") else "arch_" + role
         for word in words:
             names = classes.setdefault(str(word).lower(), [])

@@ -321,7 +321,9 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
         parsed.set("archive", match.group("archive").strip() or None)
     elif (match := folder) and not parsed.values.get("file_number"):
         parsed.set("file_number", match.group(1))
-    elif (part := archival.archival_part(text)) and not (parsed.fond_style and part[0] == "folio"):
+    elif (part := archival.archival_part(text, bool(parsed.values.get("archive")))) and not (
+        parsed.fond_style and part[0] == "folio"
+    ):
         _set_archival(parsed, *part)
     elif (DIGIT.search(text) and SHELF_MARK.match(text)) or folder:
         current = parsed.values.get("file_number")
@@ -577,6 +579,11 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             parsed.names = []
             continue
         if _apply_locator(parsed, text):
+            continue
+        if parsed.values.get("archive") and not titles and not DIGIT.search(text) and len(text.split()) <= 8:
+            _set_archival(
+                parsed, "collection", text
+            )  # after the repository: a holding ("Presidenza del ...")
             continue
         parsed.unparsed.append(text)
     if parsed.names:
