@@ -66,7 +66,8 @@ def footnote_scores(policy: dict[str, str]) -> dict[str, Any]:
 
 
 def choose(heldout: dict[str, Any], footnotes: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Per field, the policy with the best mean F1 over the two sets (a set without the field is left out).
+    """Per field, the policy with the best mean F1 over the two sets (a set without answers for the field is
+    left out, so that a policy is not judged on one set by one and on two by another).
 
     Policies within NOISE of the best count as equal (about the 95% interval of an F1 over ~500 values);
     among them the one that trusts a complete reading by the rules first wins (see PREFERENCE).
@@ -78,7 +79,7 @@ def choose(heldout: dict[str, Any], footnotes: dict[str, dict[str, Any]]) -> dic
             values = []
             for scores in (heldout[policy], footnotes[policy]):
                 counts = scores[name]
-                if counts["tp"] + counts["fp"] + counts["fn"]:
+                if counts["tp"] + counts["fn"]:  # the set has answers for the field, whatever the policy
                     values.append(counts["f1"])
             return sum(values) / len(values) if values else 0.0
 

@@ -172,15 +172,18 @@ class FeatureReader:
     def _keep(self, features: tuple[str, ...]) -> tuple[Feature, ...]:
         if self.encoded is None:
             return features
-        get = self.encoded.get
-        return tuple([encoded for feature in features if (encoded := get(feature))])
+        return tuple(filter(None, map(self.encoded.get, features)))
 
     def _parts(self, token: str) -> TokenParts:
         own, told, kinds = _token_parts(token)
         if self.encoded is None:
             return own, told, kinds
-        keep = self._keep
-        return keep(own), tuple(keep(features) for features in told), kinds
+        get = self.encoded.get
+        return (
+            tuple(filter(None, map(get, own))),
+            tuple([tuple(filter(None, map(get, features))) for features in told]),
+            kinds,
+        )
 
 
 ALL_FEATURES = FeatureReader()

@@ -88,7 +88,7 @@ POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "clean_rul
 TRAINING_PARAMS = {
     "c1": 0.5,
     "c2": 0.01,
-    "max_iterations": 50,
+    "max_iterations": 120,
     "feature.possible_transitions": True,
     "feature.minfreq": 1,
 }
