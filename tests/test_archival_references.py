@@ -43,6 +43,18 @@ from pipeline.extract.reference_dates import to_edtf
             },
         ),
         (
+            "Archives nationales, AF III 64, dossier 261, pièce 3",
+            {"archive": "Archives nationales", "file_number": "AF III 64, dossier 261, pièce 3"},
+        ),
+        (
+            "Archivio di Stato di Venezia (Frari), Scuole piccole e suffragi, b. 613, Atti diversi 1616-1806",
+            {
+                "archive": "Archivio di Stato di Venezia (Frari)",
+                "collection": "Scuole piccole e suffragi, Atti diversi 1616-1806",
+                "box": "613",
+            },
+        ),
+        (
             "Bundesarchiv, Bestand R 43, Nr. 1234, Bl. 12",
             {"archive": "Bundesarchiv", "collection": "R 43", "file_number": "Nr. 1234", "folio": "12"},
         ),

@@ -71,7 +71,9 @@ MICROFILM = re.compile(
 )
 DECIMAL_FILE = re.compile(r"^\d{2,4}\.[\w.]+(?:\s[A-Z]{1,4})?/\s?[\w\-–]+$")
 # A short call number without a lead word, read as one only after an archive: "F7 6520", "MS 1234".
-COTE = re.compile(r"^[A-Z][\w/.]*\s?(?!(?:1[4-9]|20)\d\d\b)\d[\w/.\-–]*(?:\s\d[\w/.\-–]*)?$")
+# Years and year ranges a holding's name may carry ("Atti diversi 1616-1806").
+YEARS = re.compile(r"\b1\d{3}(?:\s*[-–]\s*1?\d{2,4})?\b")
+COTE = re.compile(r"^[A-Z][\w/.]*(?:\s[IVXLC]+)?\s?(?!(?:1[4-9]|20)\d\d\b)\d[\w/.\-–]*(?:\s\d[\w/.\-–]*)?$")
 ACRONYM_ARCHIVE = re.compile(r"^[A-Z]{3,6}$")
 PAGES = r"(?:[\dIVXLCivxlc]+[a-z]?(?:\s*[-–]\s*[\dIVXLCivxlc]+)?)"
 LOCATOR = re.compile(
@@ -516,6 +518,10 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "paren":
             if _apply_pubfacts(parsed, text):
                 continue
+            archive = parsed.values.get("archive")
+            if archive and not titles and tokens[index - 1].text == archive and not DIGIT.search(text):
+                parsed.values["archive"] = f"{archive} {text}"  # "Archivio di Stato di Venezia (Frari)"
+                continue
             if tokens[index - 1].kind == "italic" and _is_names(text.strip("()")):
                 parsed.set("place", text.strip("()"))
                 continue
@@ -580,10 +586,10 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             continue
         if _apply_locator(parsed, text):
             continue
-        if parsed.values.get("archive") and not titles and not DIGIT.search(text) and len(text.split()) <= 8:
-            _set_archival(
-                parsed, "collection", text
-            )  # after the repository: a holding ("Presidenza del ...")
+        # After the repository, an unread piece is a holding ("Presidenza del Consiglio", "Atti 1616-1806").
+        holding = not DIGIT.search(YEARS.sub("", text)) and len(text.split()) <= 8
+        if parsed.values.get("archive") and not titles and holding:
+            _set_archival(parsed, "collection", text)
             continue
         parsed.unparsed.append(text)
     if parsed.names:
