@@ -14,7 +14,9 @@ from evaluation.citation_scoring import (
     predicted_citations,
     score,
 )
-from pipeline.extract.citations import _last_word, extract_citations, to_edtf
+from pipeline.extract.citations import extract_citations
+from pipeline.extract.reference_dates import to_edtf
+from pipeline.extract.reference_rules import last_word
 from pipeline.package.schema import conform, load_table_spec, validate
 from tests.conftest import published_ids
 
@@ -188,4 +190,4 @@ def test_a_reference_the_rules_cannot_read_is_read_by_the_model() -> None:
 )
 def test_last_word_before_a_period(text: str, end: int, expected: str) -> None:
     assert text[end] == "."
-    assert _last_word(text, end) == expected
+    assert last_word(text, end) == expected

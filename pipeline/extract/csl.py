@@ -2,7 +2,8 @@
 
 Only what the reference gives is written: names become {"family", "given"} objects (a single word or an
 institution becomes {"literal"}), the year or item date becomes "issued" date-parts, archival places go to
-"archive" and "archive_location".
+"archive" and "archive_location" (folios too). The item's full date goes to "issued" beside the year (or to
+"original-date" when it is older than the edition that prints it).
 """
 
 from __future__ import annotations
@@ -57,6 +58,17 @@ def name_object(name: str) -> dict[str, str]:
     return person
 
 
+def name_parts(names: str | None) -> tuple[str | None, str | None]:
+    """Family names and given names of a "Given Family; ..." list, each "; "-separated in the same order
+    (a one-word or institutional name is all family, with an empty given part)."""
+    people = [name_object(name.strip()) for name in (names or "").split(";") if name.strip()]
+    if not people:
+        return None, None
+    families = "; ".join(person.get("family", person.get("literal", "")) for person in people)
+    givens = "; ".join(person.get("given", "") for person in people)
+    return families, givens if givens.strip("; ") else None
+
+
 def date_parts(edtf: str | None, year: str | None) -> dict[str, Any] | None:
     """CSL "issued" from an EDTF item date ("1929-08-29", "1981-03-30/1981-03-31") or a year ("1951-1953")."""
     if edtf:
@@ -102,11 +114,22 @@ def to_csl(item_id: str, reference_type: str | None, values: dict[str, Any]) -> 
             item[variable] = str(values[name]) if variable != "number-of-volumes" else values[name]
     location = ", ".join(
         f"{label}{values[name]}"
-        for name, label in (("collection", ""), ("record_group", "RG "), ("box", "Box "), ("file_number", ""))
+        for name, label in (
+            ("collection", ""),
+            ("record_group", "RG "),
+            ("box", "Box "),
+            ("file_number", ""),
+            ("folio", "f. "),
+        )
         if values.get(name)
     )
     if location:
         item["archive_location"] = location
-    if issued := date_parts(values.get("item_date"), values.get("year")):
+    item_date, year = values.get("item_date"), values.get("year")
+    if item_date and year and not str(item_date).startswith(str(year)[:4]):
+        # A letter of 1772 printed in a 1990 edition: issued is the edition, original-date the letter.
+        item["issued"] = date_parts(None, year)
+        item["original-date"] = date_parts(item_date, None)
+    elif issued := date_parts(item_date, year):
         item["issued"] = issued
-    return item
+    return {key: value for key, value in item.items() if value is not None}

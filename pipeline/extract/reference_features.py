@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.vocab import load_mapping
 
 # Bump when the features change: a model trained on other features must not be used with these.
-FEATURE_SET_VERSION = "7"
+FEATURE_SET_VERSION = "8"
 
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
@@ -47,6 +47,15 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
     for name, words in load_mapping("reference_words").items():
         for word in words:
             classes.setdefault(str(word).lower(), []).append(name)
+    # Archival words by role (busta, filza: "arch_box") and month names of other languages ("date_word").
+    for role, words in load_mapping("archival_terms").items():
+        if role == "after_archive_only":  # a note to the rules, not a word class
+            continue
+        name = "date_word" if role.startswith("month_") else "arch_" + role
+        for word in words:
+            names = classes.setdefault(str(word).lower(), [])
+            if name not in names:
+                names.append(name)
     return {word: tuple(names) for word, names in classes.items()}
 
 
@@ -102,27 +111,44 @@ def word_features(token: str) -> tuple[str, ...]:
 
 
 Feature = str | bytes
-TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], bool]
+# Where a neighbour sits relative to the token that hears of it: three, two and one token before, one, two and
+# three after. "1w=press" on a token: the token one before it reads "press".
+OFFSETS = (3, 2, 1, -1, -2, -3)
+# What the context flags need to know of a token: is it "in", a year, a field mark (see _is_field_mark)?
+TokenKinds = tuple[bool, bool, bool]
+TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], TokenKinds]
 
 
-def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]:
-    """A token's own features; what it tells the tokens two after, one after, one before and two before it
-    (its word, shape and final punctuation); and whether it is the word "in"."""
+def _is_field_mark(token: str) -> bool:
+    """A period after a word that is not an initial, or a colon: most fields end with one."""
+    end = token[-1]
+    return (end == "." and len(token) > 2 and not INITIAL_END.search(token)) or end == ":"
+
+
+def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], TokenKinds]:
+    """A token's own features; what it tells the tokens up to three after and three before it (its word;
+    for the nearest ones also its shape, final punctuation and word classes); and its kinds (TokenKinds)."""
     own = word_features(token)
     word, shape = own[0], own[1]
+    near = [shape]
     if token[-1] in EDGE_PUNCTUATION:
-        last = "last=" + token[-1]
-        to_next = ("1" + word, "1" + shape, "1" + last)
-        to_previous = ("-1" + word, "-1" + shape, "-1" + last)
-    else:
-        to_next, to_previous = ("1" + word, "1" + shape), ("-1" + word, "-1" + shape)
-    around = (("2" + word,), to_next, to_previous, ("-2" + word,))
-    return own, around, word == "w=in"
+        near.append("last=" + token[-1])
+    near += [feature for feature in own if feature.startswith("c=")]
+    told = tuple(
+        (f"{offset}{word}", *(f"{offset}{feature}" for feature in near))
+        if abs(offset) == 1
+        else (f"{offset}{word}",)
+        for offset in OFFSETS
+    )
+    return own, told, (word == "w=in", "year" in own, _is_field_mark(token))
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
-FLAGS = ("quoted", "paren", "after_in", "start", "end", "italic")
-EDGES = ((), ("1edge",), ("-1edge",), ())
+# How many field-ending marks (a period after a word that is not an initial, a colon) came before a token.
+SEGMENTS = tuple(f"seg={index}" for index in range(5))
+FLAGS = ("quoted", "paren", "bracket", "after_in", "after_year", "start", "end", "italic")
+EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
+INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
 
 
 class FeatureReader:
@@ -139,28 +165,25 @@ class FeatureReader:
         self.encoded = {name: name.encode() for name in known} if known is not None else None
         self.parts = lru_cache(maxsize=200_000)(self._parts)
         self.positions = tuple(self._keep((name,)) for name in POSITIONS)
+        self.segments = tuple(self._keep((name,)) for name in SEGMENTS)
         self.flags = {name: self._keep((name,)) for name in FLAGS}
-        self.edges = tuple(self._keep(edge) for edge in EDGES)
+        self.edges = {offset: self._keep(edge) for offset, edge in EDGES.items()}
 
     def _keep(self, features: tuple[str, ...]) -> tuple[Feature, ...]:
         if self.encoded is None:
             return features
-        get = self.encoded.get
-        return tuple([encoded for feature in features if (encoded := get(feature))])
+        return tuple(filter(None, map(self.encoded.get, features)))
 
     def _parts(self, token: str) -> TokenParts:
-        own, around, is_in = _token_parts(token)
+        own, told, kinds = _token_parts(token)
         if self.encoded is None:
-            return own, around, is_in
-        keep, get = self._keep, self.encoded.get
-        (to_second_next,), to_next, to_previous, (to_second_previous,) = around
-        told = (
-            (encoded,) if (encoded := get(to_second_next)) else (),
-            keep(to_next),
-            keep(to_previous),
-            (encoded,) if (encoded := get(to_second_previous)) else (),
+            return own, told, kinds
+        get = self.encoded.get
+        return (
+            tuple(filter(None, map(get, own))),
+            tuple([tuple(filter(None, map(get, features))) for features in told]),
+            kinds,
         )
-        return keep(own), told, is_in
 
 
 ALL_FEATURES = FeatureReader()
@@ -175,64 +198,68 @@ def sequence_features(
     """Features of every token of one reference (see tokenize), with context from its neighbours.
 
     spans are the tokens' offsets when the caller has them already (see tokenize). A neighbour's features
-    are named by where the neighbour sits relative to the token: "1w=press" on a token means the token one
-    before it reads "press" ("-1w=" one after, "2w=" two before).
+    are named by where the neighbour sits relative to the token (see OFFSETS).
     """
     spans = spans if spans is not None else tokenize(text)
     tokens = [text[a:b] for a, b in spans]
     count = len(tokens)
     if not count:
         return []
-    parts = list(map(reader.parts, tokens))
-    positions, flag, edges = reader.positions, reader.flags, reader.edges
-    # What each token hears from the token two before, one before, one after and two after it.
-    owns, told, in_words = zip(*parts, strict=True)
-    to_second_next, to_next, to_previous, to_second_previous = zip(*told, strict=True)
-    from_two_before = [edges[0], edges[0], *to_second_next]
-    from_one_before = [edges[1], *to_next]
-    from_one_after = [*to_previous[1:], edges[2]]
-    from_two_after = [*to_second_previous[2:], edges[3], edges[3]]
-    last = count - 1
-    if italics or any(in_words) or any(opening in text for opening in OPENINGS):
-        flags_of = _context_flags(tokens, spans, italics, in_words, reader)
-    else:  # nothing opens a quotation or parenthesis, no "in": only position, start and end
-        flags_of = [positions[index * 8 // count] for index in range(count)]
-        flags_of[0] += flag["start"]
-        flags_of[last] += flag["end"]
+    owns, told, kinds = zip(*map(reader.parts, tokens), strict=True)
+    flags_of = _context_flags(text, tokens, spans, italics, kinds, reader)
+    heard = []
+    for said, offset in zip(zip(*told, strict=True), OFFSETS, strict=True):
+        edge = reader.edges[offset]
+        if offset > 0:  # from the token `offset` before
+            heard.append((*([edge] * min(offset, count)), *said[: max(count - offset, 0)]))
+        else:
+            heard.append((*said[-offset:], *([edge] * min(-offset, count))))
     return [
-        [*own, *flags, *two_before, *one_before, *one_after, *two_after]
-        for own, flags, two_before, one_before, one_after, two_after in zip(
-            owns, flags_of, from_two_before, from_one_before, from_one_after, from_two_after, strict=False
+        [*own, *flags, *three_before, *two_before, *one_before, *one_after, *two_after, *three_after]
+        for own, flags, three_before, two_before, one_before, one_after, two_after, three_after in zip(
+            owns, flags_of, *heard, strict=True
         )
     ]
 
 
 def _context_flags(
+    text: str,
     tokens: list[str],
     spans: list[tuple[int, int]],
     italics: list[tuple[int, int]] | None,
-    in_words: tuple[bool, ...],
+    kinds: tuple[TokenKinds, ...],
     reader: FeatureReader,
 ) -> list[tuple[Feature, ...]]:
-    """Per token: position, inside quotation marks or parentheses, after "In", start, end, italic."""
-    positions, flag = reader.positions, reader.flags
-    quoted, paren, after_in_flag = flag["quoted"], flag["paren"], flag["after_in"]
+    """Per token: position, field marks before it, inside quotation marks, parentheses or brackets, after
+    "In", after a year, start, end, italic."""
+    positions, segments, flag = reader.positions, reader.segments, reader.flags
+    quoted, paren, bracket = flag["quoted"], flag["paren"], flag["bracket"]
+    after_in_flag, after_year_flag = flag["after_in"], flag["after_year"]
     count, last = len(tokens), len(tokens) - 1
+    opens = any(opening in text for opening in OPENINGS) or "[" in text
     flags_of = []
-    in_quote = in_paren = after_in = False
+    in_quote = in_paren = in_bracket = after_in = after_year = False
+    marks = 0
     for index, token in enumerate(tokens):
-        flags = positions[index * 8 // count]
-        first_char = token[0]
-        if first_char in OPENING_QUOTES:
-            in_quote = True
-        elif first_char == "(":
-            in_paren = True
-        if in_quote:
-            flags += quoted
-        if in_paren:
-            flags += paren
+        flags = positions[index * 8 // count] + segments[marks if marks < 4 else 4]
+        if opens:
+            first_char = token[0]
+            if first_char in OPENING_QUOTES:
+                in_quote = True
+            elif first_char == "(":
+                in_paren = True
+            elif first_char == "[":
+                in_bracket = True
+            if in_quote:
+                flags += quoted
+            if in_paren:
+                flags += paren
+            if in_bracket:
+                flags += bracket
         if after_in:
             flags += after_in_flag
+        if after_year:
+            flags += after_year_flag
         if index == 0:
             flags += flag["start"]
         if index == last:
@@ -242,10 +269,15 @@ def _context_flags(
             if any(a < b_token and a_token < b for a, b in italics):
                 flags += flag["italic"]
         flags_of.append(flags)
-        if in_quote and token.rstrip(".,;:").endswith(CLOSING_QUOTES):
-            in_quote = False
-        if in_paren and ")" in token:
-            in_paren = False
-        if in_words[index]:
-            after_in = True
+        if opens:
+            if in_quote and token.rstrip(".,;:").endswith(CLOSING_QUOTES):
+                in_quote = False
+            if in_paren and ")" in token:
+                in_paren = False
+            if in_bracket and "]" in token:
+                in_bracket = False
+        is_in, is_year, is_mark = kinds[index]
+        after_in = after_in or is_in
+        after_year = after_year or is_year
+        marks += is_mark
     return flags_of

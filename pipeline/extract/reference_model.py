@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.extract import archival
+from pipeline.extract.reference_dates import is_date, to_edtf
 from pipeline.extract.reference_features import (
     FEATURE_SET_VERSION,
     FeatureReader,
@@ -59,6 +61,8 @@ ANYSTYLE_LABELS = {
     "signal": "signal",
     "director": "author",
     "producer": "author",
+    "archive": "archive",
+    "shelfmark": "shelfmark",
 }
 # Evaluation field -> the project field(s) that carry it; rules and model are combined per evaluation field.
 SCORED = {
@@ -71,8 +75,13 @@ SCORED = {
     "date": ("year",),
     "volume": ("volume",),
     "pages": ("pages",),
-    "archival_note": ("note", "archive", "collection", "box", "record_group", "file_number"),
+    "note": ("note",),
+    "archive": ("archive",),
+    "shelfmark": ("collection", "box", "record_group", "file_number", "folio"),
 }
+# Evaluation fields compared as a bag of words: names (given/family order is style) and shelf marks (the
+# rules and the model may fill their columns in another order than the reference prints them).
+BAG_OF_WORDS = ("author", "editor", "shelfmark")
 SCORED_SOURCES = frozenset(source for sources in SCORED.values() for source in sources)
 POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "clean_rules_else_model")
 # Fixed training parameters: L-BFGS is deterministic, so the same data give a byte-identical model.
@@ -254,7 +263,9 @@ EDITOR_WORDS = re.compile(
 )
 TRANSLATOR_WORDS = re.compile(r"\(?\b(?:trans|transl|translated(?:\s+by)?|tr|trad)\b\.?\)?(?:\s+by)?", re.I)
 CONTAINER_LEAD = re.compile(r"^(?:in|in:|dans|en|im)\s+", re.I)
-PAGES_LEAD = re.compile(r"^(?:pp?|pages?|S|ss|pgs?)\.?\s*", re.I)
+# The word before a locator ("pp.", "pagg.", "S."), never the first letters of a longer word.
+PAGES_LEAD = re.compile(r"^(?:pp|pagg|pag|pages|page|pgs|pg|p|ss|S)\.?(?![^\W\d_])\s*", re.I)
+FOLIO_LEAD = re.compile(r"^(?:ff|fols?|f|cc|c|carte|carta|Bl)\.?\s*\d", re.I)
 VOLUME_LEAD = re.compile(r"^(?:vols?|volume|Bd|t|tome|tomo|v)\.?\s*", re.I)
 ISSUE = re.compile(r"(?:\(|,?\s*(?:no|nos|n|nr|issue|heft|fasc)\.?\s*)(\w+(?:[-–/]\w+)?)\)?", re.I)
 YEAR = re.compile(r"\b(1[4-9]\d\d|20\d\d)(?:\s*[-–/]\s*(\d{2,4}))?[a-z]?\b")
@@ -330,6 +341,7 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
         names, et_al = split_names(" and ".join(texts["author"]))
         if names:
             values["authors"] = "; ".join(names)
+            values["authors_as_printed"] = clean(" ".join(texts["author"]))
         if et_al:
             values["et_al"] = True
     if "editor" in texts:
@@ -345,6 +357,8 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
             values["container_title"] = container
     if "date" in texts and (year := YEAR.search(texts["date"][0])):
         values["year"] = year.group(0)
+        if is_date(date := clean(texts["date"][0])):
+            values["item_date"] = to_edtf(date)
     if "volume" in texts:
         volume, issue = _volume_issue(texts["volume"][0])
         if volume:
@@ -352,9 +366,16 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
         if issue:
             values["issue"] = issue
     if "pages" in texts:
-        pages = clean(PAGES_LEAD.sub("", clean(texts["pages"][0]), count=1))
-        if pages:
+        printed = clean(texts["pages"][0])
+        if FOLIO_LEAD.match(printed) and (folio := archival.archival_part(printed)) and folio[0] == "folio":
+            values["folio"] = folio[1]
+        elif pages := clean(PAGES_LEAD.sub("", printed, count=1)):
             values["pages"] = pages
+    if "archive" in texts and (archive := clean(texts["archive"][0])):
+        values["archive"] = archive
+    if "shelfmark" in texts:
+        for column, value in archival.read_shelf_mark(" , ".join(texts["shelfmark"])).items():
+            values.setdefault(column, value)
     if "edition" in texts:
         values["edition"] = clean(texts["edition"][0])
     if "note" in texts:
@@ -401,9 +422,15 @@ def merge(
                 merged.pop(source, None)
             else:
                 merged[source] = value
-    for name in ("issue", "edition"):
+    for name in ("issue", "edition", "item_date"):
         if name not in SCORED_SOURCES and merged.get(name) in (None, "") and model.get(name):
             merged[name] = model[name]
+    # The printed form of the names goes with the reading whose names were kept.
+    printed_by = rules if merged.get("authors") == rules.get("authors") else model
+    if merged.get("authors") and printed_by.get("authors_as_printed"):
+        merged["authors_as_printed"] = printed_by["authors_as_printed"]
+    else:
+        merged.pop("authors_as_printed", None)
     if "authors" in merged and merged.get("authors") == model.get("authors") and model.get("et_al"):
         merged["et_al"] = True
     return merged

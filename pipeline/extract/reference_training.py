@@ -1,11 +1,12 @@
 """Training the reference model, measuring it on held-out references, and choosing rules or model per field.
 
-``papers-dataset references train`` runs this: it trains a development model on the development files
-(AnyStyle core + good), parses the held-out file (AnyStyle gold, less the references that also occur
-verbatim in the development files) with the rules, the model and every way of combining them, then trains
-the shipped model on all files. The model JSON records the training data hash, feature set, parameters and
-the held-out scores. Which combination each field uses (merge-policy.json beside the model) is chosen by
-``python -m evaluation.reference_scoring --write-policy`` from these scores and the footnote fixture.
+``papers-dataset references train`` runs this: it trains a development model on every training file but
+AnyStyle gold (AnyStyle core + good, GROBID's corpus, Linked Books), parses the held-out file (AnyStyle
+gold, less the references that also occur verbatim in the development files) with the rules, the model
+and every way of combining them, then trains the shipped model on all files. The model JSON records the
+training data hash, feature set, parameters, attribution and the held-out scores. Which combination each
+field uses (merge-policy.json beside the model) is chosen by ``python -m evaluation.reference_scoring
+--write-policy`` from these scores and the footnote fixture.
 """
 
 from __future__ import annotations
@@ -22,7 +23,21 @@ from pipeline.extract.reference_model import POLICIES, SCORED, is_clean, merge
 
 DEV_TRAIN_FILES = ("anystyle-core.xml", "anystyle-good.xml")
 DEV_TEST_FILE = "anystyle-gold.xml"
-NAME_FIELDS = ("author", "editor")
+# The training sources, each a set of files from one project (see the README beside the data): the
+# cross-source split trains on all but one and tests on that one.
+SOURCES = {
+    "anystyle": ("anystyle-core.xml", "anystyle-gold.xml", "anystyle-good.xml"),
+    "grobid": ("grobid-citations.xml",),
+    "linkedbooks": ("linkedbooks-valid-test.xml",),
+}
+SOURCE_ATTRIBUTION = {
+    "anystyle": "AnyStyle parser data (inukshuk/anystyle @ c6f5fb2), BSD-2-Clause, "
+    "Copyright 2011-2023 Sylvester Keil: LICENSE-anystyle",
+    "grobid": "GROBID citation training corpus (kermitt2/grobid @ b8d6bec), annotated data CC BY 4.0, "
+    "the GROBID project",
+    "linkedbooks": "Linked Books annotated references (dhlab-epfl/LinkedBooksDeepReferenceParsing "
+    "@ 9411db4), CC BY 4.0, Giovanni Colavizza and Matteo Romanello",
+}
 
 
 @dataclass
@@ -76,7 +91,7 @@ def normalise(name: str, value: str | None) -> str:
         return ""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_text)
-    if name in NAME_FIELDS:
+    if name in rm.BAG_OF_WORDS:
         words = sorted(w for w in words if w not in ("and", "et", "al"))
     if name == "date":
         match = re.search(r"\b\d{4}\b", ascii_text)
@@ -137,21 +152,51 @@ def evaluate(model: rm.ReferenceModel, references: list[rm.LabelledReference]) -
 
 
 def held_out(data_dir: Path) -> tuple[list[rm.LabelledReference], list[rm.LabelledReference]]:
-    """Development training references, and the held-out ones that do not occur verbatim among them."""
-    train = [ref for name in DEV_TRAIN_FILES for ref in rm.read_anystyle(data_dir / name)]
+    """Development training references (every file found but AnyStyle gold), and AnyStyle gold less the
+    references that occur verbatim among them."""
+    names = [name for names in SOURCES.values() for name in names if name != DEV_TEST_FILE]
+    train = [ref for name in names if (data_dir / name).exists() for ref in rm.read_anystyle(data_dir / name)]
     seen = {reference.text for reference in train}
     test = [ref for ref in rm.read_anystyle(data_dir / DEV_TEST_FILE) if ref.text not in seen]
     return train, test
 
 
-def train_and_ship(data_dir: Path, out_dir: Path = rm.MODEL_DIR, limit: int | None = None) -> dict[str, Any]:
+def source_references(data_dir: Path, source: str) -> list[rm.LabelledReference]:
+    """Every reference of one training source, in file order."""
+    return [ref for name in SOURCES[source] for ref in rm.read_anystyle(data_dir / name)]
+
+
+def cross_source(
+    data_dir: Path, held_out_source: str
+) -> tuple[list[rm.LabelledReference], list[rm.LabelledReference]]:
+    """Training references of every other source, and the held-out source's references that do not occur
+    verbatim among them (the figure that predicts references from a source the model has never seen)."""
+    train = [
+        ref for source in SOURCES if source != held_out_source for ref in source_references(data_dir, source)
+    ]
+    seen = {reference.text for reference in train}
+    test = [ref for ref in source_references(data_dir, held_out_source) if ref.text not in seen]
+    return train, test
+
+
+def training_files(data_dir: Path) -> list[Path]:
+    """The files of the sources found in data_dir (AnyStyle's development files at least)."""
+    missing = [name for name in (*DEV_TRAIN_FILES, DEV_TEST_FILE) if not (data_dir / name).exists()]
+    if missing:
+        raise rm.TrainingDataError(f"{data_dir / missing[0]}: training file missing")
+    return [data_dir / name for names in SOURCES.values() for name in names if (data_dir / name).exists()]
+
+
+def train_and_ship(
+    data_dir: Path, out_dir: Path = rm.MODEL_DIR, limit: int | None = None, keep_dev: Path | None = None
+) -> dict[str, Any]:
     """The whole training command: dev model and held-out scores, then the shipped model on every file.
 
-    limit keeps only the first references of each file (for quick, still deterministic, runs in tests).
+    limit keeps only the first references of each file (for quick, still deterministic, runs in tests);
+    keep_dev moves the development model there instead of deleting it (evaluation.reference_scoring
+    --dev-model then chooses the merge policy without training it again).
     """
-    files = sorted(data_dir.glob("anystyle-*.xml"))
-    if not files:
-        raise rm.TrainingDataError(f"{data_dir}: no anystyle-*.xml training files")
+    files = training_files(data_dir)
     train, test = held_out(data_dir)
     if limit is not None:
         train, test = train[:limit], test[: max(1, limit // 4)]
@@ -159,24 +204,38 @@ def train_and_ship(data_dir: Path, out_dir: Path = rm.MODEL_DIR, limit: int | No
     dev_path = out_dir / "dev-model.crfsuite"
     rm.train(train, dev_path)
     dev = evaluate(rm.ReferenceModel(dev_path), test)
-    dev_path.unlink()
+    if keep_dev is not None:
+        dev_path.replace(keep_dev)
+    else:
+        dev_path.unlink()
     everything = [ref for path in files for ref in rm.read_anystyle(path)]
     if limit is not None:
         everything = everything[:limit]
     rm.train(everything, out_dir / rm.MODEL_FILE.name)
-    info = {
+    info = model_info(files, len(everything), dev)
+    rm.write_info(out_dir / rm.MODEL_INFO.name, info)
+    return info
+
+
+def model_info(files: list[Path], references: int, dev: dict[str, Any]) -> dict[str, Any]:
+    """What model.json records: data hash, feature set, parameters, attribution, development scores."""
+    return {
         "model": rm.MODEL_FILE.name,
         "feature_set_version": FEATURE_SET_VERSION,
         "training_params": rm.TRAINING_PARAMS,
         "training_files": [path.name for path in files],
         "training_data_sha256": rm.data_sha256(files),
-        "training_references": len(everything),
+        "training_references": references,
         "dev_split": {
-            "train": list(DEV_TRAIN_FILES),
+            "train": [path.name for path in files if path.name != DEV_TEST_FILE],
             "test": f"{DEV_TEST_FILE} less references found verbatim in the train files",
             **dev,
         },
-        "licence": "training data BSD-2-Clause (AnyStyle): README.md and LICENSE-anystyle beside the model",
+        "attribution": {
+            source: text
+            for source, text in SOURCE_ATTRIBUTION.items()
+            if any(path.name in SOURCES[source] for path in files)
+        },
+        "licence": "training data BSD-2-Clause (AnyStyle) and CC BY 4.0 (GROBID, Linked Books): "
+        "README.md and LICENSE-anystyle beside the model",
     }
-    rm.write_info(out_dir / rm.MODEL_INFO.name, info)
-    return info

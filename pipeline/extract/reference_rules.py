@@ -1,0 +1,746 @@
+"""The rules' reading of one reference: tokens (italic runs, quoted runs, parenthesised groups, comma
+pieces) read left to right into the citation fields, then the reference type decided from what was found.
+
+Italics mark titles of books, journals and newspapers; shelf marks are read with pipeline/extract/archival.py;
+referring forms ("Ibid.", "Rossi 1990, 12", "Rossi, op. cit.") are recognised here and resolved in
+citation_resolution.py. citations.py combines this reading with the trained model's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pipeline.extract import archival
+from pipeline.extract.reference_dates import BARE_YEAR, MONTH_DAY, is_date, to_edtf
+from pipeline.vocab import load_mapping
+
+CITATION_WORDS = load_mapping("citation_words")
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of a vocabulary's words, in its order; "word*" matches words it begins."""
+    return "|".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words)
+
+
+# Words after which a period does not end a sentence inside a note.
+ABBREVIATIONS = set(CITATION_WORDS["note_abbreviations"])
+INSTITUTION_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['institution'])})\b")
+GOVERNMENT_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['government'])})\b")
+ARCHIVE_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['archive'])})\b")
+COLLECTION_RE = re.compile(rf"^(?:.+\s)?({_alternation(CITATION_WORDS['collection'])})$|^Papers of ")
+NEWSPAPER_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['newspaper'])})\b")
+SIGNAL = re.compile(rf"^({_alternation(CITATION_WORDS['signal'])})\s+(?=\S)", re.I)
+HEREAFTER = re.compile(r"(?:^|[.,;]\s*|\()\s*[Hh]ereafter(?: cited as| referred to as)?\s+(.+?)\)?\.?$")
+IBID = re.compile(r"^Ibid\.?,?\s*(.*)$", re.I)
+# "Rossi, op. cit., p. 12", "M. Rossi, Storia di Venezia cit., pp. 3-5", "Rossi, loc. cit.": a work cited
+# before, by its author and perhaps a short title.
+CITED = re.compile(
+    r"^(?P<names>[^,]+?),\s+(?:(?P<title>[^,].*?),?\s+)??(?P<mark>(?:op|loc)\.\s*cit|cit)\.?"
+    r"(?:,\s*(?P<locator>.+))?$"
+)
+OPIS = re.compile(r"\bop\.\s*\d")
+CORRESPONDENCE = re.compile(
+    rf"^(?:(?P<kind>{_alternation(CITATION_WORDS['correspondence'])})\s+"
+    r"(?:from|of|by)\s+)?(?P<sender>[A-Z][\w.'’\- ]*?)\s+to\s+(?P<recipient>(?:the\s+)?[A-Z][\w.,'’\-() ]*)$"
+)
+AUTHORED_DOCUMENT = re.compile(
+    rf"^(?P<kind>{_alternation(CITATION_WORDS['authored_document'])})\s+(?:by|of)\s+"
+    r"(?P<author>[A-Z][\w.'’\- ]*)$"
+)
+INTERVIEW = re.compile(r"^Interview (?:with|of) (?P<who>.+)$", re.I)
+INTERVIEW_BY = re.compile(r"^interview(?:ed)? by (?:the )?author$", re.I)
+HONORIFIC = re.compile(rf"^(?:{_alternation(CITATION_WORDS['interviewee_title'])})\s+")
+BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
+FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
+RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
+# Further shelf marks kept as written in file_number: rolls, reels, entries, lots, cases, items, Russian
+# fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249). A number that looks
+# like a year is not a shelf mark ("Jourdan, F. 2011" is an initial and a year).
+SHELF_MARK = re.compile(
+    r"^(?:(?:Roll|Reel|Entry|Lot|Case|Item|Fond|Opis[’']?|Op\.|Delo|D\.|d\.|List|L\.|l\.|ll\.|Ll\.|op\.|"
+    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur)"
+    r"\s*(?!(?:1[5-9]|20)\d\d\b)\d[\w./\-–]*|[MT]\s?\d{2,4})$",
+    re.I,
+)
+MICROFILM = re.compile(
+    r"^(?P<archive>.*?)\s*Microfilm(?: Publication)?(?: Number| No\.)?\s+(?P<number>[A-Z]?\s?\d+)$", re.I
+)
+DECIMAL_FILE = re.compile(r"^\d{2,4}\.[\w.]+(?:\s[A-Z]{1,4})?/\s?[\w\-–]+$")
+# A short call number without a lead word, read as one only after an archive: "F7 6520", "MS 1234".
+# Years and year ranges a holding's name may carry ("Atti diversi 1616-1806").
+YEARS = re.compile(r"\b1\d{3}(?:\s*[-–]\s*1?\d{2,4})?\b")
+COTE = re.compile(r"^[A-Z][\w/.]*(?:\s[IVXLC]+)?\s?(?!(?:1[4-9]|20)\d\d\b)\d[\w/.\-–]*(?:\s\d[\w/.\-–]*)?$")
+ACRONYM_ARCHIVE = re.compile(r"^[A-Z]{3,6}$")
+PAGES = r"(?:[\dIVXLCivxlc]+[a-z]?(?:\s*[-–]\s*[\dIVXLCivxlc]+)?)"
+LOCATOR = re.compile(
+    rf"^(?:(?P<year>\d{{4}})\s*:\s*)?(?:(?:vol\.\s*)?(?P<volume>\d+|[IVXLC]+)\s*:\s*)?(?:(?:pp?|pagg?|ss?)\.\s*)?"
+    rf"(?P<pages>{PAGES}(?:\s*,\s*{PAGES})*)$"
+)
+NOTE_LOCATOR = re.compile(r"^(?:note|n\.|nn\.)\s*\d+[a-z]?$", re.I)
+VOLUME_ONLY = re.compile(r"^vol\.\s*(\d+|[IVXLC]+)$", re.I)
+NUMBER_OF_VOLUMES = re.compile(r"^(\d+)\s+vols?\.?$")
+EDITION = re.compile(r"^(\d+(?:st|nd|rd|th)|rev\.|revised|new)\s+ed(?:\.|ition)?$", re.I)
+EDITOR_MARK = re.compile(r"^(?:eds?\.|editors?|ed\. by|edited by)$", re.I)
+ET_AL = re.compile(r"^et al\.?$")
+NAME_SUFFIX = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
+PUBFACTS_COLON = re.compile(
+    r"^(?P<place>[^:\d][^:]*?):\s*(?:(?P<publisher>[^,\d][^:]*?),\s*)?(?P<year>\d{4}(?:\s*[-–]\s*(?:\d{2,4})?)?)$"
+)
+PUBFACTS = re.compile(
+    r"^(?:(?P<place>[^:,\d][^:]*?)\s*[:,]\s*)?(?:(?P<publisher>[^,\d][^,]*?),\s*)?"
+    r"(?P<year>\d{4}(?:\s*[-–]\s*(?:\d{2,4})?)?)$"
+)
+PLACE_PUBLISHER = re.compile(r"^(?P<place>[A-Z][^:]*?):\s*(?P<publisher>[A-Z].*)$")
+SEASON_PAREN = re.compile(r"^(?P<issue>Spring|Summer|Autumn|Fall|Winter)\s+(?P<year>\d{4}(?:[-–/]\d{2,4})?)$")
+AUTHOR_DATE = re.compile(
+    r"^(?P<names>[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et al\.)?),?\s+"
+    r"(?P<year>\d{4}[a-z]?)(?:\s*[,:]\s*(?P<pages>.+?))?\.?$"
+)
+# An author-date (APA-style) head on its own: "Miller, J. A., & Lee, B. (2003)".
+AUTHOR_YEAR_FRAGMENT = re.compile(
+    r"[A-Z][\w'’\-]+,\s+(?:[A-Z][\w'’\-]*\.?\s?)+(?:,?\s+(?:(?:and|&)\s+)?[A-Z][\w.,'’\- ]+)*"
+    r"\s*\((?:\d{4}[a-z]?|n\.d\.)\)"
+)
+NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.)+[A-Z]?\.?|de|van|von|der|la|le|du|di|da|al-)$")
+
+# Patterns of the token readers, compiled once.
+QUOTED_OR_PARENTHESISED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|\([^()]*\)")
+SENTENCE_END = re.compile(r"\.[”\"’)]?\s+(?=[A-Z“\"(])")
+WORD_RUN = re.compile(r"[\w.'’]+")
+INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+COMMA_PIECE = re.compile(r"[^,]+")
+# Pieces whose final period belongs to them ("ed.", "pp.", "et al."), lower-cased; at most five letters.
+PERIOD_ABBREVIATIONS = frozenset({"ed", "eds", "vols", "et al", "p", "pp", "jr", "sr"})
+ENDS_IN_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]$")
+ENDS_IN_IN = re.compile(r"^(.*?)\s+in$")
+IN_CONTAINER = re.compile(r"^(.*?)\s+in\s+([A-Z].*)$")
+STARTS_WITH_IN = re.compile(r"^in\s+(.+)$")
+UNDATED = re.compile(r"(?i)undated|n\.d\.")
+DAY_NUMBER = re.compile(r"\d{1,2}")
+EDITED_BY = re.compile(
+    r"^(?:eds?\.|edited by|a cura di|hrsg\. von|hg\. von|herausgegeben von|éd\. par|sous la direction de)"
+    r"\s+(.+)$",
+    re.I,
+)
+VOLUMES_COUNT = re.compile(r"^(\d+)\s+vols?\.?\s*$")
+DIGIT = re.compile(r"\d")
+NUMBER = re.compile(r"\d+")
+ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
+FINAL_WORD = re.compile(r"([\w.]+)\.$")
+
+
+@dataclass
+class Token:
+    """A piece of a reference: an italic run, a quoted run, a parenthesised group or a plain piece."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+# ---------------------------------------------------------------- tokens of one reference
+
+
+def tokenize(text: str, italics: list[tuple[int, int]]) -> list[Token]:
+    """Italic runs, quotations and parenthesised groups are atoms; plain text splits at commas."""
+    atoms: list[tuple[int, int, str]] = [(a, b, "italic") for a, b in italics if 0 <= a < b <= len(text)]
+    for match in QUOTED_OR_PARENTHESISED.finditer(text):
+        if not any(a <= match.start() < b or a < match.end() <= b for a, b, _ in atoms):
+            atoms.append((match.start(), match.end(), "quoted" if match.group()[0] != "(" else "paren"))
+    atoms.sort()
+    tokens: list[Token] = []
+    position = 0
+    for a, b, kind in [*atoms, (len(text), len(text), "end")]:
+        tokens += _plain_tokens(text, position, a)
+        if kind != "end":
+            tokens.append(Token(kind, text[a:b], a, b))
+        position = max(position, b)
+    return tokens
+
+
+def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
+    tokens = []
+    for match in COMMA_PIECE.finditer(text[start:end]):
+        piece = match.group()
+        stripped = piece.strip(" .:;")
+        keeps_period = (len(stripped) <= 5 and stripped.lower() in PERIOD_ABBREVIATIONS) or (
+            "A" <= stripped.rstrip("\n")[-1:] <= "Z" and ENDS_IN_INITIAL.search(stripped)
+        )
+        if keeps_period:
+            stripped = piece.strip(" :;")
+        if not stripped or stripped in ("in", "In"):
+            if stripped:
+                tokens.append(Token("in", stripped, start + match.start(), start + match.end()))
+            continue
+        offset = start + match.start() + piece.index(stripped)
+        inner_cuts = sentence_cuts(stripped, [])
+        if not inner_cuts:
+            tokens += _split_in(stripped.strip(), offset)
+            continue
+        cuts = [0, *inner_cuts, len(stripped)]
+        for a, b in itertools.pairwise(cuts):
+            part = stripped[a:b].strip().rstrip(".") if b < len(stripped) else stripped[a:b].strip()
+            tokens += _split_in(part, offset + a)
+    return tokens
+
+
+def _split_in(piece: str, offset: int) -> list[Token]:
+    """A plain piece may end in " in" before a container, or start with "in"."""
+    if "in" not in piece:
+        return [Token("plain", piece, offset, offset + len(piece))]
+    match = ENDS_IN_IN.match(piece)
+    if match:
+        head = match.group(1).strip(" ,.")
+        return [Token("plain", head, offset, offset + len(head)), Token("in", "in", offset, offset)]
+    match = IN_CONTAINER.match(piece)
+    if match and is_date(match.group(1)):
+        head, tail = match.group(1), match.group(2)
+        return [
+            Token("plain", head, offset, offset + len(head)),
+            Token("in", "in", offset, offset),
+            Token("plain", tail, offset + piece.index(tail), offset + len(piece)),
+        ]
+    match = STARTS_WITH_IN.match(piece)
+    if match:
+        return [
+            Token("in", "in", offset, offset),
+            Token("plain", match.group(1), offset + 3, offset + len(piece)),
+        ]
+    return [Token("plain", piece, offset, offset + len(piece))]
+
+
+def _clean_title(text: str) -> str:
+    return text.strip().strip('“”"«»').strip().rstrip(",").strip()
+
+
+# ---------------------------------------------------------------- dates
+
+NAMES_JOINED = re.compile(r",?\s+(?:and|&)\s+")
+LEADING_AND = re.compile(r"^(?:and|&)\s+")
+WHITE_SPACE = re.compile(r"\s+")
+TRAILING_NAME_SUFFIX = re.compile(r",\s*(?:Jr|Sr|II|III|IV)\.?$")
+
+
+# ---------------------------------------------------------------- reading one reference
+
+
+@dataclass
+class Parsed:
+    """The fields of one reference while it is being read."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    reference_type: str | None = None
+    signal: str | None = None
+    container_ibid: bool = False
+    in_container: bool = False
+    unparsed: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    # Where the names before the title are printed (offsets in the text read), for authors_as_printed.
+    names_span: tuple[int, int] | None = None
+    short_candidate: bool = False
+    # Russian fond/opis/delo citations: "f. 17" is a fond there, not a folio.
+    fond_style: bool = False
+    # "Rossi, op. cit.": the work of this author cited last, without its title.
+    op_cit: bool = False
+    method: str = "rules"
+    model_probability: float | None = None
+
+    def set(self, name: str, value: Any) -> None:
+        if value not in (None, "") and self.values.get(name) in (None, ""):
+            self.values[name] = value
+
+    def add_pages(self, pages: str) -> None:
+        current = self.values.get("pages")
+        self.values["pages"] = f"{current}, {pages}" if current else pages
+
+
+def _split_names(text: str) -> list[str]:
+    """Personal names joined by "and" / "&" / ", and"."""
+    parts = NAMES_JOINED.split(LEADING_AND.sub("", text.strip()))
+    return [HONORIFIC.sub("", p).strip() for p in parts if p.strip()]
+
+
+@lru_cache(maxsize=65536)
+def _is_names(text: str) -> bool:
+    words = [w for w in WHITE_SPACE.split(text.strip()) if w not in ("and", "&")]
+    return 0 < len(words) <= 8 and all(NAME_WORD.match(w) for w in words) and not DIGIT.search(text)
+
+
+def _apply_locator(parsed: Parsed, text: str) -> bool:
+    text = text.strip().rstrip(".")
+    if match := LOCATOR.match(text):
+        if match.group("year"):
+            parsed.set("year", match.group("year"))
+        if match.group("volume"):
+            parsed.set("volume", match.group("volume"))
+        parsed.add_pages(match.group("pages"))
+        return True
+    if NOTE_LOCATOR.match(text):
+        parsed.add_pages(text)
+        return True
+    if match := VOLUME_ONLY.match(text):
+        parsed.set("volume", match.group(1))
+        return True
+    return False
+
+
+def _apply_pubfacts(parsed: Parsed, text: str) -> bool:
+    inner = text.strip("()").strip()
+    if match := SEASON_PAREN.match(inner):
+        parsed.set("issue", match.group("issue"))
+        parsed.set("year", match.group("year"))
+        return True
+    match = PUBFACTS_COLON.match(inner) or PUBFACTS.match(inner)
+    if not match:
+        return False
+    place, publisher = match.group("place"), match.group("publisher")
+    if match.re is PUBFACTS and place and "," in inner and not publisher and ":" not in inner:
+        place = inner.rsplit(",", 1)[0].strip()
+    parsed.set("place", place.strip() if place else None)
+    parsed.set("publisher", publisher.strip() if publisher else None)
+    parsed.set("year", match.group("year").replace(" ", ""))
+    return True
+
+
+def _apply_location(parsed: Parsed, text: str) -> bool:
+    # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
+    folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
+    if match := BOX.match(text):
+        parsed.set("box", match.group(1))
+    elif match := RECORD_GROUP.match(text):
+        parsed.set("record_group", match.group(1))
+    elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
+        parsed.set("file_number", match.group("number"))
+        parsed.set("archive", match.group("archive").strip() or None)
+    elif (match := folder) and not parsed.values.get("file_number"):
+        parsed.set("file_number", match.group(1))
+    elif (part := archival.archival_part(text, bool(parsed.values.get("archive")))) and not (
+        parsed.fond_style and part[0] == "folio"
+    ):
+        _set_archival(parsed, *part)
+    elif (DIGIT.search(text) and SHELF_MARK.match(text)) or folder:
+        current = parsed.values.get("file_number")
+        parsed.values["file_number"] = f"{current}, {text}" if current else text
+    elif text[:1].isdigit() and DECIMAL_FILE.match(text):
+        parsed.set("file_number", text)
+    elif parsed.values.get("archive") and COTE.match(text):
+        _set_archival(parsed, "file_number", text)  # a call number after the archive ("F7 6520")
+    elif COLLECTION_RE.match(text):
+        parsed.set("collection", text)
+    elif ARCHIVE_WORDS.search(text) and not DIGIT.search(text):
+        if parsed.values.get("archive"):
+            parsed.set("collection", text)
+        else:
+            parsed.set("archive", text)
+    else:
+        return False
+    return True
+
+
+def _set_archival(parsed: Parsed, column: str, value: str) -> None:
+    """A shelf-mark part: a second repository name is a collection; a second box, file or folio is added."""
+    values = parsed.values
+    if column == "archive" and values.get("archive"):
+        column = "collection"
+    if values.get(column):
+        values[column] = f"{values[column]}, {value}"
+    else:
+        values[column] = value
+
+
+def _apply_item(parsed: Parsed, text: str) -> bool:
+    """Correspondence ("Letter from A to B"), authored documents ("Memo by A") and interviews."""
+    if text[1:2] in ("n", "N") and (match := INTERVIEW.match(text)):
+        parsed.reference_type = "interview"
+        parsed.set("interviewee", HONORIFIC.sub("", match.group("who").strip()))
+        return True
+    if ("by" in text or "of" in text) and (match := AUTHORED_DOCUMENT.match(text)):
+        parsed.reference_type = "archival_document"
+        parsed.set("authors", match.group("author").strip())
+        return True
+    if "to" in text and (match := CORRESPONDENCE.match(text)) and _is_names(match.group("sender")):
+        parsed.reference_type = "archival_document"
+        parsed.set("sender", match.group("sender").strip())
+        recipient = re.sub(r"^the\s+", "", match.group("recipient").strip())
+        parsed.set("recipient", recipient)
+        return True
+    return False
+
+
+def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
+    """Read the fields of one reference from its text and the italic spans (relative offsets) in it."""
+    parsed = Parsed()
+    body = text.strip()
+    if match := SIGNAL.match(body):
+        parsed.signal = match.group(1)
+        cut = match.end()
+        body = body[cut:]
+        italics = [(a - cut, b - cut) for a, b in italics]
+    if "ereafter" in body and (match := HEREAFTER.search(body)):
+        abbreviation = match.group(1).strip().rstrip(")")
+        if re.fullmatch(r"(?:\w\.)+\w", abbreviation) and body.rstrip().endswith("."):
+            abbreviation += "."
+        parsed.set("abbreviation", abbreviation)
+        body = body[: match.start()].rstrip(" ,.(") + "."
+    trimmed = _trim_final_period(body, italics)
+    tokens = tokenize(trimmed, [(a, b) for a, b in italics if b <= len(trimmed) or a < len(trimmed)])
+    if not tokens:
+        return parsed
+    if tokens[0].kind in ("italic", "plain") and IBID.match(tokens[0].text):
+        parsed.reference_type = "ibid"
+        _read_tail(parsed, tokens[1:])
+        return parsed
+    parsed.fond_style = "op." in body and bool(OPIS.search(body))
+    if "cit" in trimmed and (match := CITED.match(trimmed)) and _is_names(match.group("names")):
+        _read_cited(parsed, match)
+        return parsed
+    if match := AUTHOR_DATE.match(trimmed):
+        parsed.reference_type = "short_form"
+        parsed.set("authors", "; ".join(_split_names(match.group("names").replace(" et al.", ""))))
+        parsed.set("authors_as_printed", match.group("names").strip())
+        if "et al." in match.group("names"):
+            parsed.set("et_al", True)
+        parsed.set("year", match.group("year"))
+        if match.group("pages"):
+            _apply_locator(parsed, match.group("pages")) or parsed.add_pages(match.group("pages"))
+        parsed.short_candidate = True
+        return parsed
+    _read_tokens(parsed, _merge_date_tokens(tokens))
+    if parsed.values.get("authors") and parsed.names_span:
+        parsed.set("authors_as_printed", trimmed[slice(*parsed.names_span)].strip(" ,;:"))
+    decide_type(parsed)
+    return parsed
+
+
+def _read_cited(parsed: Parsed, match: re.Match[str]) -> None:
+    """A short form with "op. cit." or "cit.": authors, the short title if any, the locator."""
+    parsed.reference_type = "short_form"
+    parsed.short_candidate = True
+    parsed.set("authors", "; ".join(_split_names(match.group("names"))))
+    parsed.set("authors_as_printed", match.group("names").strip())
+    if match.group("title"):
+        parsed.set("title", _clean_title(match.group("title")))
+    else:
+        parsed.op_cit = True
+    if locator := match.group("locator"):
+        for piece in COMMA_PIECE.findall(locator):
+            if (
+                piece.strip()
+                and not _apply_locator(parsed, piece)
+                and not _apply_location(parsed, piece.strip())
+            ):
+                parsed.unparsed.append(piece.strip())
+
+
+def _trim_final_period(body: str, italics: list[tuple[int, int]]) -> str:
+    if not body.endswith(".") or inside(len(body) - 1, italics):
+        return body
+    # The final word lies in the last white-space separated piece: searching only that piece is the same.
+    word = FINAL_WORD.search(body.rsplit(None, 1)[-1])
+    if word and (word.group(1).lower() in ABBREVIATIONS or INITIALS.fullmatch(word.group(1))):
+        return body
+    return body[:-1]
+
+
+def _merge_date_tokens(tokens: list[Token]) -> list[Token]:
+    """Join "12" + "(March 1942)", "Undated" + "(1943)" and "March 3" + "1947" into one date token."""
+    merged: list[Token] = []
+    for token in tokens:
+        if (
+            merged
+            and token.kind == "paren"
+            and merged[-1].kind == "plain"
+            and (DAY_NUMBER.fullmatch(merged[-1].text) or UNDATED.fullmatch(merged[-1].text))
+            and to_edtf(f"{merged[-1].text} {token.text}")
+        ):
+            last = merged.pop()
+            merged.append(Token("date", f"{last.text} {token.text}", last.start, token.end))
+        elif (
+            merged
+            and token.kind == "plain"
+            and merged[-1].kind == "plain"
+            and BARE_YEAR.match(token.text)
+            and MONTH_DAY.match(merged[-1].text)
+        ):
+            last = merged.pop()
+            merged.append(Token("date", f"{last.text}, {token.text}", last.start, token.end))
+        else:
+            merged.append(token)
+    return merged
+
+
+def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
+    """Read the tokens before the title (names, items), the title(s), then the tail."""
+    titles: list[Token] = []
+    in_container = False
+    editors_pending: list[str] = []
+    for index, token in enumerate(tokens):
+        text = token.text
+        if token.kind == "in":
+            in_container = parsed.in_container = True
+            continue
+        if token.kind in ("italic", "quoted"):
+            if (IBID.match(text) and token.kind == "italic") or (token.kind == "plain" and IBID.match(text)):
+                parsed.container_ibid = True
+                continue
+            titles.append(token)
+            is_item = parsed.reference_type == "archival_document" and token.kind == "italic"
+            if (
+                is_item
+                or (token.kind == "italic" and (in_container or any(t.kind == "quoted" for t in titles[:-1])))
+            ) or (
+                token.kind == "italic"
+                and parsed.values.get("title")
+                and not parsed.values.get("container_title")
+            ):
+                parsed.set("container_title", _clean_title(text))
+            else:
+                parsed.set("title", _clean_title(text))
+            if in_container and editors_pending:
+                parsed.set("editors", "; ".join(editors_pending))
+                editors_pending = []
+            continue
+        if token.kind == "plain" and text[1:2] in ("b", "B") and IBID.match(text):
+            parsed.container_ibid = True
+            rest = IBID.match(text).group(1)
+            if rest:
+                _apply_locator(parsed, rest)
+            continue
+        if token.kind == "paren":
+            if _apply_pubfacts(parsed, text):
+                continue
+            archive = parsed.values.get("archive")
+            if archive and not titles and tokens[index - 1].text == archive and not DIGIT.search(text):
+                parsed.values["archive"] = f"{archive} {text}"  # "Archivio di Stato di Venezia (Frari)"
+                continue
+            if tokens[index - 1].kind == "italic" and _is_names(text.strip("()")):
+                parsed.set("place", text.strip("()"))
+                continue
+            if tokens[index - 1].kind == "plain" and parsed.values.get("recipient") and index > 0:
+                parsed.values["recipient"] += f" {text}"
+                continue
+            parsed.unparsed.append(text)
+            continue
+        if token.kind == "date" or is_date(text):
+            parsed.set("item_date", to_edtf(text))
+            continue
+        if len(text) in (4, 7) and UNDATED.fullmatch(text):
+            continue
+        if _apply_item(parsed, text):
+            if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
+                parsed.values["container_title"] = parsed.values.pop("title")
+            continue
+        if (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
+            parsed.set("editors", "; ".join(_split_names(match.group(1))))
+            continue
+        if len(text) <= 10 and EDITOR_MARK.match(text):
+            _mark_editors(parsed, editors_pending, in_container, text)
+            editors_pending = []
+            continue
+        if text.startswith("et al") and ET_AL.match(text):
+            parsed.set("et_al", True)
+            continue
+        if len(text) <= 4 and NAME_SUFFIX.match(text) and parsed.names:
+            parsed.names[-1] += f", {text}"
+            continue
+        if parsed.reference_type == "interview" and re.fullmatch(r"[A-Z][\w\- ]+", text):
+            parsed.set("place", text)
+            continue
+        if in_container and _is_names(text) and not parsed.values.get("container_title"):
+            editors_pending += _split_names(text)
+            continue
+        if titles and _read_tail_token(
+            parsed,
+            text,
+            tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title")),
+        ):
+            continue
+        if _apply_location(parsed, text):
+            continue
+        if ACRONYM_ARCHIVE.match(text) and any(is_location(t.text) for t in tokens[index + 1 :]):
+            parsed.set("archive", text)
+            continue
+        if not titles and (_is_names(text) or _is_corporate(text)):
+            if parsed.values.get("archive") and not parsed.names and not in_container:
+                _set_archival(parsed, "collection", text)  # "ASVe, Senato, ...": a holding, not a person
+            elif in_container:
+                editors_pending += _split_names(text)
+            else:
+                parsed.names += _split_names(text) if _is_names(text) else [text]
+                start = parsed.names_span[0] if parsed.names_span else token.start
+                parsed.names_span = (start, token.end)
+            continue
+        if not titles and text[1:2] in ("n", "N") and INTERVIEW_BY.match(text):
+            parsed.reference_type = "interview"
+            parsed.set("interviewee", "; ".join(parsed.names))
+            parsed.names = []
+            continue
+        if _apply_locator(parsed, text):
+            continue
+        # After the repository, an unread piece is a holding ("Presidenza del Consiglio", "Atti 1616-1806").
+        holding = not DIGIT.search(YEARS.sub("", text)) and len(text.split()) <= 8
+        if parsed.values.get("archive") and not titles and holding:
+            _set_archival(parsed, "collection", text)
+            continue
+        parsed.unparsed.append(text)
+    if parsed.names:
+        _assign_names(parsed)
+
+
+def _is_corporate(text: str) -> bool:
+    return bool(INSTITUTION_WORDS.search(text)) and not DIGIT.search(text) and len(text.split()) <= 10
+
+
+def _mark_editors(parsed: Parsed, pending: list[str], in_container: bool, mark: str) -> None:
+    if in_container:
+        parsed.set("editors", "; ".join(pending))
+        return
+    parsed.set("editors", "; ".join(parsed.names))
+    parsed.names = []
+
+
+def _assign_names(parsed: Parsed) -> None:
+    people = [n for n in parsed.names if _is_names(TRAILING_NAME_SUFFIX.sub("", n))]
+    corporate = [n for n in parsed.names if n not in people]
+    if len(people) >= 2 and len(people[0].split()) == 1 and len(people[1].split()) <= 3:
+        people = [f"{people[1]} {people[0]}", *people[2:]]
+    if corporate:
+        parsed.set("corporate_author", "; ".join(corporate))
+    if people:
+        parsed.set("authors", "; ".join(people))
+    parsed.names = []
+
+
+def _read_tail_token(parsed: Parsed, text: str, after_container: bool) -> bool:
+    """Publication facts after a title: editions, volumes, locators, journal volume numbers."""
+    if match := NUMBER_OF_VOLUMES.match(text):
+        parsed.set("number_of_volumes", int(match.group(1)))
+        return True
+    if match := EDITION.match(text):
+        parsed.set("edition", match.group(1))
+        return True
+    if match := VOLUMES_COUNT.match(text):
+        parsed.set("number_of_volumes", int(match.group(1)))
+        return True
+    if (match := PLACE_PUBLISHER.match(text)) and not DIGIT.search(text):
+        parsed.set("place", match.group("place"))
+        parsed.set("publisher", match.group("publisher"))
+        return True
+    if after_container and NUMBER.fullmatch(text) and not parsed.values.get("volume"):
+        parsed.set("volume", text)
+        return True
+    if ISSUE_NUMBER.fullmatch(text):
+        parsed.set("issue", re.search(r"\d+", text).group())
+        return True
+    if BARE_YEAR.match(text) and not parsed.values.get("year") and not parsed.values.get("pages"):
+        parsed.set("year", text)
+        return True
+    return False
+
+
+def _read_tail(parsed: Parsed, tokens: list[Token]) -> None:
+    for token in tokens:
+        if not _apply_locator(parsed, token.text):
+            parsed.unparsed.append(token.text)
+
+
+def decide_type(parsed: Parsed) -> None:
+    values = parsed.values
+    if parsed.reference_type in ("interview", "archival_document"):
+        return
+    has_location = any(values.get(k) for k in ("archive", "collection", "box", "record_group", "file_number"))
+    if values.get("item_date") and has_location and values.get("title") and not values.get("container_title"):
+        parsed.reference_type = "archival_document"
+        return
+    if has_location and not values.get("title"):
+        parsed.reference_type = "archival_collection"
+        if values.get("corporate_author") and not values.get("collection"):
+            values["collection"] = values.pop("corporate_author")
+        return
+    if values.get("container_title") and values.get("title"):
+        if values.get("editors") or parsed.container_ibid or parsed.in_container:
+            parsed.reference_type = "chapter"
+        elif NEWSPAPER_WORDS.search(values["container_title"]):
+            parsed.reference_type = "newspaper"
+        else:
+            parsed.reference_type = "journal_article"
+        return
+    has_pubfacts = any(values.get(k) for k in ("place", "publisher", "year"))
+    dated_issue = values.get("item_date") and not values.get("year") and not values.get("publisher")
+    if values.get("title") and dated_issue and not values.get("authors"):
+        parsed.values["container_title"] = parsed.values.pop("title")
+        parsed.reference_type = "newspaper"
+        return
+    if values.get("corporate_author") and GOVERNMENT_WORDS.search(values["corporate_author"]):
+        parsed.reference_type = "government_document"
+    elif values.get("editors") and not values.get("authors"):
+        parsed.reference_type = "edited_book"
+    else:
+        parsed.reference_type = "book"
+    if not has_pubfacts:
+        parsed.short_candidate = True
+
+
+def split_corporate_title(parsed: Parsed) -> None:
+    """An italic run "Ministry of X, Title of Series" carries a corporate author before the title."""
+    for name in ("title", "container_title"):
+        title = parsed.values.get(name)
+        if not title or parsed.values.get("corporate_author"):
+            continue
+        head, sep, rest = title.partition(", ")
+        if sep and INSTITUTION_WORDS.search(head) and len(head.split()) <= 8 and rest[:1].isupper():
+            parsed.values["corporate_author"] = head
+            parsed.values[name] = rest
+            if name == "title" and parsed.reference_type in ("book", "edited_book"):
+                parsed.reference_type = "government_document" if GOVERNMENT_WORDS.search(head) else "book"
+
+
+def last_word(text: str, end: int) -> str:
+    """The run of word characters, periods and apostrophes that ends text[:end] (what a search for
+    ``[\\w.'’]+$`` finds, without trying every position before it)."""
+    if end and text[end - 1] == "\n":
+        end -= 1
+    match = WORD_RUN.match(text[end - 1 :: -1]) if end else None
+    return match.group()[::-1] if match else ""
+
+
+def sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
+    """Offsets where a new sentence starts inside a note."""
+    if "." not in text:
+        return []
+    cuts = []
+    for match in SENTENCE_END.finditer(text):
+        dot = match.start()
+        closes_quote = text[dot + 1 : dot + 2] in ("”", '"')
+        if inside(dot, protected) and not closes_quote:
+            continue
+        previous = last_word(text, dot)
+        bare = previous.lower().rstrip(".")
+        if bare in ABBREVIATIONS or INITIALS.fullmatch(previous):
+            continue
+        if text[max(0, dot - 5) : dot] == "et al":
+            continue
+        cuts.append(match.end())
+    return cuts
+
+
+@lru_cache(maxsize=65536)
+def is_location(part: str) -> bool:
+    return bool(
+        BOX.match(part)
+        or FOLDER.match(part)
+        or RECORD_GROUP.match(part)
+        or SHELF_MARK.match(part)
+        or MICROFILM.match(part)
+        or DECIMAL_FILE.match(part)
+        or (ARCHIVE_WORDS.search(part) and not DIGIT.search(part))
+    )
