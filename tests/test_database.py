@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from pipeline.package.database import DatabaseError, build_database, table_specs
-from pipeline.package.release import build_release_database
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((REPO_ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -139,6 +138,8 @@ def test_person_mentions_view_has_every_mention_of_a_person(database):
 
 
 def test_the_release_database_lies_beside_the_zip(tmp_path):
+    from pipeline.package.database import build_release_database
+
     path = build_release_database(REPO_ROOT, tmp_path / "dist" / "history-papers-dataset-9.9.9.zip")
     assert path == tmp_path / "dist" / "history-papers-dataset-9.9.9.duckdb"
     assert path.is_file() and not list(path.parent.glob(".partial-*"))

@@ -279,7 +279,7 @@ def test_a_paper_failing_its_checks_is_left_out_and_the_others_publish(built_cor
     # Nothing changed since: the answer comes without a build, and it is still a failure.
     assert build(root) == 1
     captured = capsys.readouterr()
-    assert "the package is up to date" in captured.out
+    assert "0 of 2 to (re)build, 1 up to date, 1 left out" in captured.out
     assert "bad-notes: marker_note_pairing" in captured.err
 
 

@@ -70,13 +70,9 @@ def release(root: Path, out: Path | None, since: str | None, date: str) -> int:
         release_history,
         save_changelog,
     )
+    from pipeline.package.database import build_release_database
     from pipeline.package.publish import DatasetMetadata
-    from pipeline.package.release import (
-        build_release,
-        build_release_database,
-        default_release_path,
-        write_root_metadata,
-    )
+    from pipeline.package.release import build_release, default_release_path, write_root_metadata
 
     version = DatasetMetadata.load(root / "dataset.yaml").version
     history = Changelog.read(root / "CHANGELOG.md")

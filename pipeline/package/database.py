@@ -256,6 +256,11 @@ def build_database(package_dir: Path, out_path: Path) -> Path:
     return out_path
 
 
+def build_release_database(repo_root: Path, zip_path: Path) -> Path:
+    """The release's DuckDB file beside its zip: dist/<name>-<version>.duckdb for the default zip path."""
+    return build_database(repo_root, zip_path.with_suffix(".duckdb"))
+
+
 def database_command(root: Path, out: Path | None) -> int:
     """`papers-dataset database`: the package under root as a DuckDB file (default beside the release zip)."""
     from pipeline.package.release import default_release_path

@@ -458,13 +458,6 @@ def build_release(
     return out_path
 
 
-def build_release_database(repo_root: Path, zip_path: Path) -> Path:
-    """The release's DuckDB file beside its zip: dist/<name>-<version>.duckdb for the default zip path."""
-    from pipeline.package.database import build_database
-
-    return build_database(repo_root, zip_path.with_suffix(".duckdb"))
-
-
 def default_release_path(repo_root: Path) -> Path:
     """dist/<name>-<version>.zip, named from dataset.yaml."""
     meta = load_dataset_meta(repo_root)
