@@ -35,7 +35,15 @@ TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
 SENTENCE_END = re.compile(r"[.?!…][\"”’'»)\]]*$")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
 _DATE = rf"(?:(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
-NUMBER_LABEL = re.compile(r"^No\.\s*\d+[a-z]?\.?$")
+NUMBER_LABEL = re.compile(r"^No\.\s*(?:[A-Z]\s)?\d[\w\-–/]*\.?$")
+# A despatch number whose opening bracket stands on another line: "No. 918.]", "F. O. No. 155.]".
+CLOSED_LABEL = re.compile(r"^(?:[A-Z]\.\s?)*(?:No\.?\s*)?\d[\w\-–/.]*\.?[\])]$")
+# A filing line: a decimal file number, perhaps with the document's form ("763.72119/9134: Telegram",
+# "Paris Peace Conf. 183.9 China/6: Telegram", "890D.927/37", "NC/56").
+FILING_LINE = re.compile(
+    r"^(?:[A-Z][\w.]*\s+){0,3}(?:\d[\w.]*|[A-Z]{1,4})(?:\s+[\w.,’'\-]+){0,4}/[\w.\-–½/]*"
+    r"(?:\s*[:—–]\s*[A-Z][\w ]{0,30})?$"
+)
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
@@ -46,6 +54,7 @@ BY_LINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
+DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
 SHORT_BLOCK = 160  # characters
 # A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
 # ones are a telegram's address line ("For the Secretary:"), followed by the message itself.
@@ -61,11 +70,18 @@ def _cues() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _dateline_shape() -> re.Pattern[str]:
-    """ "Place, Month Day, Year[, hour][. [Received ...]]" or "Place, undated. [...]"."""
+    """ "[Place, ]Month Day, Year[, hour][. [Received ...]]", "Place [undated]. [...]" and the like.
+
+    The place is a run of capitalised words (and "of", "the" ...) ending in a comma, or bracketed as the
+    editors supplied it ("[Washington,] May 8, 1936."); a note in brackets or parentheses may follow.
+    """
     undated = "|".join(map(re.escape, _cues()["undated"]))
+    joiners = "|".join(map(re.escape, _cues()["place_joiner"]))
+    word = r"[\[(]?[A-Z][\w.’'\-]*[\])]?"
+    place = rf"(?:(?:{word},?|{joiners})\s+){{0,14}}"
+    when = rf"\[?(?:{_DATE}|{undated})\]?(?:\s*[,—–-]\s*[\w. :]{{1,20}}?)?\.?\]?"
     return re.compile(
-        rf"^[A-Z][\w.’'\- ]{{0,40}}?(?:\s\([^()]{{1,40}}\))?,\s+(?:{_DATE}|{undated})"
-        r"(?:\s*[,—–-]\s*[\w. ]{1,20}?)?\.?(?:\s*\[[^\[\]]{1,60}\]\.?)?$"
+        rf"^\[?(?:{place}{word},\]?\s+|{place}{word}\s+(?=\[))?{when}(?:\s*[\[(][^\[\]()]{{1,80}}[\])]\.?)*$"
     )
 
 
@@ -76,12 +92,16 @@ def _source_note_shape() -> re.Pattern[str]:
 
 
 def _is_opener(plain: str) -> bool:
-    """A bracketed description ("[Letter—Extract]"), a despatch number ("No. 118") or a salutation."""
+    """A bracketed description ("[Letter—Extract]"), a despatch number ("No. 118", "No. 918.]"), a filing
+    line ("763.72119/9134: Telegram"), the collection a document comes from, or a salutation."""
     bracketed = BRACKETED.match(plain)
     if bracketed:
-        first = re.split(r"[—–\-:,]|\s(?=[a-z—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
+        first = re.split(r"[—–\-:,.]|\s(?=[a-z\d—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
         return first.casefold() in {word.casefold() for word in _cues()["opener"]}
-    if NUMBER_LABEL.match(plain):
+    if NUMBER_LABEL.match(plain) or CLOSED_LABEL.match(plain) or FILING_LINE.match(plain):
+        return True
+    words = plain.split()
+    if 1 < len(words) <= 6 and words[-1] in _cues()["collection"] and all(w[0].isupper() for w in words):
         return True
     if len(plain.split()) <= 8 and plain.endswith((":", ",")):
         return any(plain.startswith(f"{cue} ") or plain[:-1] == cue for cue in _cues()["salutation"])
@@ -92,14 +112,16 @@ def local_kind(raw: str, plain: str) -> str | None:
     """The kind a block's own shape shows (heading, source note, opener, dateline), else None."""
     if HEADING_MARKUP.match(raw):
         return HEADING
+    if _source_note_shape().match(plain):
+        return SOURCE_NOTE
+    if FILING_LINE.match(plain):
+        return OPENER
     words = plain.split()
     if 0 < len(words) <= 12 and plain.isupper() and not TERMINAL.search(plain):
         return HEADING
-    if _source_note_shape().match(plain):
-        return SOURCE_NOTE
     if _is_opener(plain):
         return OPENER
-    if len(plain) <= 120 and _dateline_shape().match(plain):
+    if len(plain) <= DATELINE_LENGTH and _dateline_shape().match(plain):
         return DATELINE
     return None
 
@@ -116,6 +138,16 @@ def is_name_shaped(plain: str) -> bool:
     return all(INITIAL.match(word) or NAME_WORD.match(word) or word in joiners for word in words) and bool(
         NAME_WORD.match(words[-1]) or INITIAL.match(words[-1])
     )
+
+
+def is_signature_shaped(plain: str) -> bool:
+    """A signature: a name, perhaps with its title after a comma and a closing period ("John Sherman.",
+    "Alvey A. Adee, Acting Secretary."), perhaps signed on someone's behalf ("For the Secretary of State:
+    Joseph C. Grew"); letters the editors supplied in brackets count ("C[ordell] H[ull]")."""
+    prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
+    text = re.sub(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+", "", plain.strip())
+    text = re.sub(r"[\[\]]", "", text).rstrip(".")
+    return bool(text) and is_name_shaped(text)
 
 
 def _list_label(plain: str) -> tuple[str, int] | None:
@@ -179,12 +211,16 @@ def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
 
 
 def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
-    """Bylines under the opening heading, signatures closing a document, dates at a document's foot."""
+    """Bylines under the opening heading, signatures closing a document, dates at a document's foot.
+
+    A signature follows a document's text (or another signature) and comes before the next document's
+    frame (its heading, filing line or dateline) or the paper's end; a place and date printed under the
+    signature belongs to it.
+    """
     seen_body = False
     for index, plain in enumerate(plains):
         kind = kinds[index]
         previous = kinds[index - 1] if index else None
-        following = kinds[index + 1] if index + 1 < len(kinds) else None
         opening = kind == PARAGRAPH and not seen_body and previous in (HEADING, BYLINE)
         if opening and (BY_LINE.match(plain) or is_name_shaped(plain)):
             kinds[index] = BYLINE
@@ -192,14 +228,21 @@ def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
             # A place and date printed after a document's text (a memorandum's date at its foot) belongs
             # to that text, as the publishers' own markup has it; a dateline heads a document.
             kinds[index] = PARAGRAPH
-        elif (
-            kind == PARAGRAPH
-            and previous in (*BODY_BLOCK_KINDS, CLOSER)
-            and following in (None, *FRAME_KINDS)
-            and is_name_shaped(plain)
+        seen_body = seen_body or kinds[index] in BODY_BLOCK_KINDS
+    signed = [
+        kind == PARAGRAPH and is_signature_shaped(plain) for kind, plain in zip(kinds, plains, strict=True)
+    ]
+    for index in range(len(kinds) - 1, 0, -1):
+        following = kinds[index + 1] if index + 1 < len(kinds) else None
+        if (
+            signed[index]
+            and kinds[index - 1] in (*BODY_BLOCK_KINDS, CLOSER)
+            and following in (None, CLOSER, *FRAME_KINDS)
         ):
             kinds[index] = CLOSER
-        seen_body = seen_body or kinds[index] in BODY_BLOCK_KINDS
+    for index in range(1, len(kinds)):
+        if kinds[index] == DATELINE and kinds[index - 1] == CLOSER:
+            kinds[index] = CLOSER
 
 
 def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
