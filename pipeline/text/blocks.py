@@ -217,18 +217,19 @@ def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
     frame (its heading, filing line or dateline) or the paper's end; a place and date printed under the
     signature belongs to it.
     """
-    seen_body = False
     for index, plain in enumerate(plains):
         kind = kinds[index]
         previous = kinds[index - 1] if index else None
-        opening = kind == PARAGRAPH and not seen_body and previous in (HEADING, BYLINE)
-        if opening and (BY_LINE.match(plain) or is_name_shaped(plain)):
+        # A byline stands under the paper's opening heading(s), before anything else.
+        opening = kind == PARAGRAPH and 0 < index <= 2 and all(k in (HEADING, BYLINE) for k in kinds[:index])
+        by = BY_LINE.match(plain)
+        person = len(plain.split()) > 1 and is_name_shaped(plain)
+        if opening and (person or (by and plain[by.end() - 1].isupper() and is_name_shaped(plain))):
             kinds[index] = BYLINE
         elif kind == DATELINE and previous in BODY_BLOCK_KINDS:
             # A place and date printed after a document's text (a memorandum's date at its foot) belongs
             # to that text, as the publishers' own markup has it; a dateline heads a document.
             kinds[index] = PARAGRAPH
-        seen_body = seen_body or kinds[index] in BODY_BLOCK_KINDS
     signed = [
         kind == PARAGRAPH and is_signature_shaped(plain) for kind, plain in zip(kinds, plains, strict=True)
     ]
