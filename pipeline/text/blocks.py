@@ -33,9 +33,17 @@ FRAME_KINDS = (HEADING, SOURCE_NOTE, OPENER, DATELINE)
 HEADING_MARKUP = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$", re.DOTALL)
 TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
 SENTENCE_END = re.compile(r"[.?!…][\"”’'»)\]]*$")
+# A clause's end inside a sentence (treaty preambles, resolutions, lists of clauses): ";", "; and",
+# an elision's asterisks, a dash; and a lead-in that announces what follows (":", ":—", "—").
+CLAUSE_END = re.compile(r"(?:[;*]|\s(?:and|or))[\"”’'»)\]]*$")
+# A complimentary close on a block of its own: "I have, etc.,", "Your obedient servant,", "I am [etc.]".
+COMPLIMENTARY_CLOSE = re.compile(r"^(?=.{1,60}$)[A-Z][^.;:]*(?:,|\betc\.?\]?[,.]?)$")
+LEAD_IN_END = re.compile(r"(?::|:?\s?[—–]|:-)[\"”’'»)\]]*$")
+ELISION = re.compile(r"^[*.\s]+$")
+OPENS_QUOTED = re.compile(r"^[\"“‘(\[]\s*[A-Z\d]")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
 _DATE = rf"(?:(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
-NUMBER_LABEL = re.compile(r"^No\.\s*(?:[A-Z]\s)?\d[\w\-–/]*\.?$")
+NUMBER_LABEL = re.compile(r"^(?:[A-Z]\.\s?)*No\.\s*(?:[A-Z]\s)?\d[\w\-–/.]*$")
 # A despatch number whose opening bracket stands on another line: "No. 918.]", "F. O. No. 155.]".
 CLOSED_LABEL = re.compile(r"^(?:[A-Z]\.\s?)*(?:No\.?\s*)?\d[\w\-–/.]*\.?[\])]$")
 # A filing line: a decimal file number, perhaps with the document's form ("763.72119/9134: Telegram",
@@ -56,6 +64,7 @@ NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
 DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
 SHORT_BLOCK = 160  # characters
+FIRST_WORDS = 3  # a page break this few words into a paragraph leaves them looking like a name
 # A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
 # ones are a telegram's address line ("For the Secretary:"), followed by the message itself.
 QUOTE_LEAD_IN = 50
@@ -95,6 +104,8 @@ def _is_opener(plain: str) -> bool:
     """A bracketed description ("[Letter—Extract]"), a despatch number ("No. 118", "No. 918.]"), a filing
     line ("763.72119/9134: Telegram"), the collection a document comes from, or a salutation."""
     bracketed = BRACKETED.match(plain)
+    if bracketed and NUMBER_LABEL.match(bracketed.group(1).strip()):
+        return True
     if bracketed:
         first = re.split(r"[—–\-:,.]|\s(?=[a-z\d—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
         return first.casefold() in {word.casefold() for word in _cues()["opener"]}
@@ -257,12 +268,37 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
 
 def starts_frame(raw: str, plain: str) -> bool:
     """A block a page break must not join to what comes before it: its shape marks a block of its own."""
-    return local_kind(raw, plain) is not None or is_name_shaped(plain) or _list_label(plain) is not None
+    return (
+        local_kind(raw, plain) is not None
+        or is_name_shaped(plain)
+        or is_signature_shaped(plain)
+        or _list_label(plain) is not None
+        or bool(ELISION.match(plain))
+        or bool(COMPLIMENTARY_CLOSE.match(plain))
+    )
 
 
 def _heading_like(plain: str) -> bool:
     """Short, with no sentence punctuation at its end or inside: an unmarked (sub)heading."""
     return len(plain) < SHORT_BLOCK and not TERMINAL.search(plain) and not re.search(r"[.?!:;]\s", plain)
+
+
+def _first_words(
+    previous_raw: str, previous_plain: str, raw: str, plain: str, evidence: BreakEvidence
+) -> bool:
+    """A page's notes cut a paragraph one or two words in ("I" | "have the honor ...", "His Majesty's" |
+    "Government are ..."): the words before the break are no block of their own when what follows them
+    goes on in lower case, or is running text that no frame block's shape marks."""
+    words = previous_plain.split()
+    if evidence is not BreakEvidence.PAGE_BREAK or not 0 < len(words) <= FIRST_WORDS:
+        return False
+    if (
+        HEADING_MARKUP.match(previous_raw)
+        or TERMINAL.search(previous_plain)
+        or re.search(r"[,;]$", previous_plain)
+    ):
+        return False
+    return is_name_shaped(previous_plain) and not starts_frame(raw, plain) and not _heading_like(plain)
 
 
 def continues_across_break(
@@ -274,29 +310,43 @@ def continues_across_break(
 ) -> bool:
     """Whether a block is the rest of the previous one, split from it by a page break.
 
-    Never when either is a frame block (heading, dateline, signature ...) or this one opens a list item.
-    Otherwise it is when this one starts with a lower-case word after anything but a colon (unless it is
-    a short line without punctuation, an unmarked subheading), or the previous one stops mid-sentence and
-    is no unmarked heading itself. Two short blocks in a row that do not go on in lower case are a list of
-    phrases or a complimentary close: a page break seldom falls in so little text. A block that starts
-    with a capital after a full stop is a new paragraph even when a page's notes stand between them:
-    printed pages often end with a paragraph. The page layout can say otherwise (``pages.break_evidence``):
-    a page break it shows fell in running text goes on after a sentence's end too, and a blank line where
-    it prints no page break is a paragraph gap.
+    Never when either is a frame block (heading, dateline, signature, elision ...) or this one opens a
+    list item, nor after a lead-in that announces what follows (":", ":—", "—"). A blank line alone may be
+    a page break without notes but is most often a paragraph gap, so across it only a sentence that
+    demonstrably goes on is joined: this block starts in lower case after no full stop, or the previous one
+    stops mid-sentence without a clause's end (";", "; and") and this one does not open a quotation or a
+    complimentary close ("I have, etc.,").
+    Where a page's notes stand between (``BreakEvidence.PAGE_BREAK``), a clause's end goes on too. Two
+    short blocks in a row that do not go on in lower case are a list of phrases or a complimentary close:
+    a page break seldom falls in so little text. A block that starts with a capital after a full stop is a
+    new paragraph even when a page's notes stand between them: printed pages often end with a paragraph.
+    The page layout can say otherwise (``pages.break_evidence``): a page break it shows fell in running
+    text goes on after a sentence's end too, and a blank line where it prints no page break is a paragraph
+    gap.
     """
     if evidence is BreakEvidence.PARAGRAPH_GAP:
         return False
+    if _first_words(previous_raw, previous_plain, raw, plain, evidence):
+        return True
     if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
         return False
-    if starts_frame(raw, plain):
+    if starts_frame(raw, plain) or ELISION.match(previous_plain):
         return False
     previous_plain, plain = previous_plain.rstrip(), plain.rstrip()
+    page_break = evidence in (BreakEvidence.PAGE_BREAK, BreakEvidence.CUT_IN_TEXT)
+    if previous_plain.endswith(":") or (LEAD_IN_END.search(previous_plain) and not page_break):
+        return False
     if re.match(r"^[a-z]", plain) and not _heading_like(plain):
-        return not previous_plain.endswith(":")
+        return page_break or not SENTENCE_END.search(previous_plain)
+    if not page_break and (CLAUSE_END.search(previous_plain) or OPENS_QUOTED.match(plain)):
+        return False
+    # A page's foot in the middle of a phrase ("... a letter from the" | "Secretary of Commerce ...").
+    if page_break and re.search(r"\s[a-z]+$", previous_plain):
+        return True
     if len(previous_plain) < SHORT_BLOCK and len(plain) < SHORT_BLOCK:
         return False
     if evidence is BreakEvidence.CUT_IN_TEXT and SENTENCE_END.search(previous_plain):
         return True
     if re.match(r"^[\"“‘(][a-z]", plain):
-        return not previous_plain.endswith(":")
+        return True
     return not TERMINAL.search(previous_plain) and not _heading_like(previous_plain)
