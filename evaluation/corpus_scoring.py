@@ -65,11 +65,32 @@ def volume_of(name: str) -> str:
     return name.rsplit("-", 1)[0] if "-" in name else name
 
 
-def score_corpus(corpus_dir: Path) -> list[CorpusPaper]:
-    """Clean and score every paper of a corpus directory."""
+def corpus_papers(corpus_dir: Path) -> list[Path]:
+    """A corpus directory's papers (``papers/`` or ``docs/``), in name order."""
     papers_dir = corpus_dir / "papers" if (corpus_dir / "papers").is_dir() else corpus_dir / "docs"
+    return sorted(papers_dir.glob("*.md"))
+
+
+def sample_papers(corpus_dir: Path, per_volume: int = 3) -> list[Path]:
+    """A fixed sample spread over the volumes: in each volume's name order, the first, the last and papers
+    evenly spaced between (``per_volume`` in all, or the whole volume when it is that small)."""
+    by_volume: dict[str, list[Path]] = defaultdict(list)
+    for path in corpus_papers(corpus_dir):
+        by_volume[volume_of(path.stem)].append(path)
+    sample = []
+    for _, papers in sorted(by_volume.items()):
+        if len(papers) <= per_volume:
+            sample += papers
+            continue
+        picks = sorted({round(i * (len(papers) - 1) / (per_volume - 1)) for i in range(per_volume)})
+        sample += [papers[i] for i in picks]
+    return sample
+
+
+def score_corpus(corpus_dir: Path, papers: list[Path] | None = None) -> list[CorpusPaper]:
+    """Clean and score every paper of a corpus directory (or the given ones of it)."""
     results = []
-    for path in sorted(papers_dir.glob("*.md")):
+    for path in corpus_papers(corpus_dir) if papers is None else papers:
         document_id = document_id_for(path.stem)
         try:
             cleaned = clean_document(path.read_text(encoding="utf-8"), document_id, str(path))
