@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))  # the scorers' corpus helpers, run as a script fr
 from evaluation.corpus_scoring import DEV_CORPUS, corpus_papers, volume_of  # noqa: E402
 from evaluation.text_scoring import document_id_for  # noqa: E402
 from pipeline.text.clean import clean_document  # noqa: E402
+
 EDIT = "\n\nA sentence added to time a one-paper edit.\n"
 
 
