@@ -42,15 +42,19 @@ LEAD_IN_END = re.compile(r"(?::|:?\s?[—–]|:-)[\"”’'»)\]]*$")
 ELISION = re.compile(r"^[*.\s]+$")
 OPENS_QUOTED = re.compile(r"^[\"“‘(\[]\s*[A-Z\d]")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
-_DATE = rf"(?:(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
-NUMBER_LABEL = re.compile(r"^(?:[A-Z]\.\s?)*No\.\s*(?:[A-Z]\s)?\d[\w\-–/.]*$")
+# "May 8, 1936", "8 May, 1936", "February 27 [26], 1934", "July , 1934" (a day left blank).
+_DAY = r"\d{0,2}(?:\s?\[[^\[\]]{1,8}\])?"
+_DATE = rf"(?:(?:{_MONTH})\s+{_DAY}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
+# In a dateline with its place, the year may be left out ("Peking, December 20.").
+_DATE_IN_YEAR = rf"(?:{_MONTH})\s+\d{{1,2}}"
+NUMBER_LABEL = re.compile(r"^(?:[A-Z]\.\s?|[A-Z][a-z]+\s){0,3}No\.\s*(?:[A-Z]\s)?\d[\w\-–/.]*$")
 # A despatch number whose opening bracket stands on another line: "No. 918.]", "F. O. No. 155.]".
 CLOSED_LABEL = re.compile(r"^(?:[A-Z]\.\s?)*(?:No\.?\s*)?\d[\w\-–/.]*\.?[\])]$")
 # A filing line: a decimal file number, perhaps with the document's form ("763.72119/9134: Telegram",
 # "Paris Peace Conf. 183.9 China/6: Telegram", "890D.927/37", "NC/56").
 FILING_LINE = re.compile(
     r"^(?:[A-Z][\w.]*\s+){0,3}(?:\d[\w.]*|[A-Z]{1,4})(?:\s+[\w.,’'\-]+){0,4}/[\w.\-–½/]*"
-    r"(?:\s*[:—–]\s*[A-Z][\w ]{0,30})?$"
+    r"—?(?:\s*[:—–]\s*[A-Z][\w ]{0,30}(?:\s\([^()]{1,30}\))?)?$"
 )
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
@@ -63,6 +67,8 @@ INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
 DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
+SHORT_LABEL = 80  # characters: an opener's description or address line
+ADDRESS_WORDS = 8  # an address or salutation line ending in a colon ("The President:")
 SHORT_BLOCK = 160  # characters
 FIRST_WORDS = 3  # a page break this few words into a paragraph leaves them looking like a name
 # A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
@@ -82,15 +88,18 @@ def _dateline_shape() -> re.Pattern[str]:
     """ "[Place, ]Month Day, Year[, hour][. [Received ...]]", "Place [undated]. [...]" and the like.
 
     The place is a run of capitalised words (and "of", "the" ...) ending in a comma, or bracketed as the
-    editors supplied it ("[Washington,] May 8, 1936."); a note in brackets or parentheses may follow.
+    editors supplied it ("[Washington,] May 8, 1936.", "[Rio de Janeiro] May 29, 1929."); a note in
+    brackets or parentheses may follow. With a place, the year may be left out.
     """
     undated = "|".join(map(re.escape, _cues()["undated"]))
     joiners = "|".join(map(re.escape, _cues()["place_joiner"]))
-    word = r"[\[(]?[A-Z][\w.’'\-]*[\])]?"
-    place = rf"(?:(?:{word},?|{joiners})\s+){{0,14}}"
-    when = rf"\[?(?:{_DATE}|{undated})\]?(?:\s*[,—–-]\s*[\w. :]{{1,20}}?)?\.?\]?"
+    word = r"[\[(“\"]?[A-Z][\w.’'\-”\"]*[\])]?"
+    place = rf"(?:(?:{word},?[”\"]?|{joiners})\s+){{0,14}}"
+    with_place = rf"{place}{word},[”\"]?\]?\s+|{place}{word}\]\s+|{place}{word}\s+(?=\[)"
+    hour = r"(?:\s*[,—–-]\s*[\w. :]{1,20}?)?\.?\]?"
+    note = r"(?:\s*(?:\[[^\[\]]{1,80}\]|\([^()]{1,80}\))\.?)*"
     return re.compile(
-        rf"^\[?(?:{place}{word},\]?\s+|{place}{word}\s+(?=\[))?{when}(?:\s*[\[(][^\[\]()]{{1,80}}[\])]\.?)*$"
+        rf"^\[?(?:(?:{with_place})?\[?(?:{_DATE}|{undated})\]?|(?:{with_place}){_DATE_IN_YEAR}){hour}{note}$"
     )
 
 
@@ -106,17 +115,33 @@ def _is_opener(plain: str) -> bool:
     bracketed = BRACKETED.match(plain)
     if bracketed and NUMBER_LABEL.match(bracketed.group(1).strip()):
         return True
+    opening = re.match(r"^\[(\w[\w\-]*)", plain)
+    if not bracketed and opening and plain.endswith("]") and len(plain) <= SHORT_LABEL:
+        # "[Inclosure] in No. 56.]": a description whose brackets the OCR misplaced.
+        return opening.group(1).casefold() in {word.casefold() for word in _cues()["opener"]}
     if bracketed:
         first = re.split(r"[—–\-:,.]|\s(?=[a-z\d—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
         return first.casefold() in {word.casefold() for word in _cues()["opener"]}
     if NUMBER_LABEL.match(plain) or CLOSED_LABEL.match(plain) or FILING_LINE.match(plain):
         return True
-    words = plain.split()
+    # "Woodrow Wilson Papers", "Edward M. House Papers: Telegram".
+    words = re.sub(r":\s*[A-Z]\w*$", "", plain).split()
     if 1 < len(words) <= 6 and words[-1] in _cues()["collection"] and all(w[0].isupper() for w in words):
         return True
     if len(plain.split()) <= 8 and plain.endswith((":", ",")):
         return any(plain.startswith(f"{cue} ") or plain[:-1] == cue for cue in _cues()["salutation"])
     return False
+
+
+@cache
+def _address_starts() -> frozenset[str]:
+    return frozenset(_cues()["address_start"]) | frozenset(load_mapping("honorifics"))
+
+
+def _is_address(plain: str) -> bool:
+    """A line naming whom a document addresses: it starts with a form of address or a salutation."""
+    first = plain.split()[0] if plain.split() else ""
+    return first in _address_starts() or any(plain.startswith(f"{cue} ") for cue in _cues()["salutation"])
 
 
 def local_kind(raw: str, plain: str) -> str | None:
@@ -157,6 +182,8 @@ def is_signature_shaped(plain: str) -> bool:
     Joseph C. Grew"); letters the editors supplied in brackets count ("C[ordell] H[ull]")."""
     prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
     text = re.sub(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+", "", plain.strip())
+    marks = "|".join(map(re.escape, _cues()["signature_mark"]))
+    text = re.sub(rf"\s*(?:{marks})\s*", " ", text).strip()
     text = re.sub(r"[\[\]]", "", text).rstrip(".")
     return bool(text) and is_name_shaped(text)
 
@@ -228,19 +255,6 @@ def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
     frame (its heading, filing line or dateline) or the paper's end; a place and date printed under the
     signature belongs to it.
     """
-    for index, plain in enumerate(plains):
-        kind = kinds[index]
-        previous = kinds[index - 1] if index else None
-        # A byline stands under the paper's opening heading(s), before anything else.
-        opening = kind == PARAGRAPH and 0 < index <= 2 and all(k in (HEADING, BYLINE) for k in kinds[:index])
-        by = BY_LINE.match(plain)
-        person = len(plain.split()) > 1 and is_name_shaped(plain)
-        if opening and (person or (by and plain[by.end() - 1].isupper() and is_name_shaped(plain))):
-            kinds[index] = BYLINE
-        elif kind == DATELINE and previous in BODY_BLOCK_KINDS:
-            # A place and date printed after a document's text (a memorandum's date at its foot) belongs
-            # to that text, as the publishers' own markup has it; a dateline heads a document.
-            kinds[index] = PARAGRAPH
     signed = [
         kind == PARAGRAPH and is_signature_shaped(plain) for kind, plain in zip(kinds, plains, strict=True)
     ]
@@ -252,9 +266,32 @@ def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
             and following in (None, CLOSER, *FRAME_KINDS)
         ):
             kinds[index] = CLOSER
-    for index in range(1, len(kinds)):
-        if kinds[index] == DATELINE and kinds[index - 1] == CLOSER:
+    for index, plain in enumerate(plains):
+        kind = kinds[index]
+        previous = kinds[index - 1] if index else None
+        # A byline stands under the paper's opening heading(s), before anything else.
+        opening = kind == PARAGRAPH and 0 < index <= 2 and all(k in (HEADING, BYLINE) for k in kinds[:index])
+        by = BY_LINE.match(plain)
+        person = len(plain.split()) > 1 and is_name_shaped(plain)
+        if opening and (person or (by and plain[by.end() - 1].isupper() and is_name_shaped(plain))):
+            kinds[index] = BYLINE
+        elif kind == DATELINE and previous == CLOSER:
             kinds[index] = CLOSER
+        elif kind == DATELINE and previous in BODY_BLOCK_KINDS:
+            # A place and date printed after a document's text (a memorandum's date at its foot) belongs
+            # to that text, as the publishers' own markup has it; a dateline heads a document.
+            kinds[index] = PARAGRAPH
+        elif (
+            kind == PARAGRAPH
+            and previous in (HEADING, DATELINE, OPENER, SOURCE_NOTE)
+            and plain.endswith(":")
+            and len(plain.split()) <= ADDRESS_WORDS
+            and not re.search(r"\d", plain)
+            and _is_address(plain)
+        ):
+            # An address heading a document's text ("The President:", "Mr. Cotton:"); a telegram's
+            # routing line ("For Willard:") is the message's first paragraph.
+            kinds[index] = OPENER
 
 
 def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
