@@ -122,7 +122,9 @@ def _is_opener(plain: str) -> bool:
     if bracketed:
         first = re.split(r"[—–\-:,.]|\s(?=[a-z\d—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
         return first.casefold() in {word.casefold() for word in _cues()["opener"]}
-    if NUMBER_LABEL.match(plain) or CLOSED_LABEL.match(plain) or FILING_LINE.match(plain):
+    # Letters the editors supplied in brackets count as printed ("[No.] 360").
+    unbracketed = re.sub(r"\[([\w.]+)\]", r"\1", plain)
+    if NUMBER_LABEL.match(unbracketed) or CLOSED_LABEL.match(plain) or FILING_LINE.match(plain):
         return True
     # "Woodrow Wilson Papers", "Edward M. House Papers: Telegram".
     words = re.sub(r":\s*[A-Z]\w*$", "", plain).split()
@@ -373,10 +375,14 @@ def continues_across_break(
     page_break = evidence in (BreakEvidence.PAGE_BREAK, BreakEvidence.CUT_IN_TEXT)
     if previous_plain.endswith(":") or (LEAD_IN_END.search(previous_plain) and not page_break):
         return False
+    if not page_break and re.search(r"[;*][\"”’'»)\]]*$", previous_plain):
+        return False  # a clause or an elision ends the block: across a bare blank line the next is its own
     if re.match(r"^[a-z]", plain) and not _heading_like(plain):
         return page_break or not SENTENCE_END.search(previous_plain)
-    if not page_break and (CLAUSE_END.search(previous_plain) or OPENS_QUOTED.match(plain)):
-        return False
+    if not page_break and (
+        CLAUSE_END.search(previous_plain) or OPENS_QUOTED.match(plain) or re.search(r"\d$", previous_plain)
+    ):
+        return False  # nor does a figure at a block's end (a table's last cell) go on into a capital
     # A page's foot in the middle of a phrase ("... a letter from the" | "Secretary of Commerce ...").
     if page_break and re.search(r"\s[a-z]+$", previous_plain):
         return True
