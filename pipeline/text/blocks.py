@@ -168,7 +168,7 @@ def is_name_shaped(plain: str) -> bool:
     """A short run of capitalised words and initials with no sentence punctuation: a signature or byline."""
     text = plain[1:-1] if plain.startswith("[") and plain.endswith("]") else plain
     words = text.split()
-    if not words or len(words) > MAX_NAME_WORDS or re.search(r"\d", text):
+    if not words or len(words) > MAX_NAME_WORDS or re.search(r"\d", text) or not words[0][0].isupper():
         return False
     if text.endswith((".", ":", "?", "!", ";")) and not INITIAL.match(words[-1]):
         return False
@@ -182,6 +182,8 @@ def is_signature_shaped(plain: str) -> bool:
     """A signature: a name, perhaps with its title after a comma and a closing period ("John Sherman.",
     "Alvey A. Adee, Acting Secretary."), perhaps signed on someone's behalf ("For the Secretary of State:
     Joseph C. Grew"); letters the editors supplied in brackets count ("C[ordell] H[ull]")."""
+    if plain.rstrip().endswith(","):
+        return False  # a complimentary close ("Respectfully,"), not a name
     prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
     text = re.sub(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+", "", plain.strip())
     marks = "|".join(map(re.escape, _cues()["signature_mark"]))
@@ -325,11 +327,15 @@ def _heading_like(plain: str) -> bool:
 def _first_words(
     previous_raw: str, previous_plain: str, raw: str, plain: str, evidence: BreakEvidence
 ) -> bool:
-    """A page's notes cut a paragraph one or two words in ("I" | "have the honor ...", "His Majesty's" |
+    """A page break cuts a paragraph one or two words in ("I" | "have the honor ...", "His Majesty's" |
     "Government are ..."): the words before the break are no block of their own when what follows them
-    goes on in lower case, or is running text that no frame block's shape marks."""
+    goes on in lower case, or, where a page's notes stand between, is running text that no frame block's
+    shape marks."""
     words = previous_plain.split()
-    if evidence is not BreakEvidence.PAGE_BREAK or not 0 < len(words) <= FIRST_WORDS:
+    if not 0 < len(words) <= FIRST_WORDS:
+        return False
+    # Across a bare blank line only what goes on in lower case shows the break.
+    if evidence is not BreakEvidence.PAGE_BREAK and not re.match(r"^[a-z]", plain):
         return False
     if (
         HEADING_MARKUP.match(previous_raw)
