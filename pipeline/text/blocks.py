@@ -321,7 +321,12 @@ def starts_frame(raw: str, plain: str) -> bool:
 
 def _heading_like(plain: str) -> bool:
     """Short, with no sentence punctuation at its end or inside: an unmarked (sub)heading."""
-    return len(plain) < SHORT_BLOCK and not TERMINAL.search(plain) and not re.search(r"[.?!:;]\s", plain)
+    return (
+        len(plain) < SHORT_BLOCK
+        and not TERMINAL.search(plain)
+        and not re.search(r"[.?!:;]\s", plain)
+        and not re.search(r"[,;]$", plain)
+    )
 
 
 def _first_words(
@@ -389,7 +394,8 @@ def continues_across_break(
         CLAUSE_END.search(previous_plain) or OPENS_QUOTED.match(plain) or re.search(r"\d$", previous_plain)
     ):
         return False  # nor does a figure at a block's end (a table's last cell) go on into a capital
-    # A page's foot in the middle of a phrase ("... a letter from the" | "Secretary of Commerce ...").
+    # A page's foot in the middle of a phrase ("... a letter from the" | "Secretary of Commerce ..."): no
+    # paragraph ends on a lower-case word without punctuation.
     if page_break and re.search(r"\s[a-z]+$", previous_plain):
         return True
     if len(previous_plain) < SHORT_BLOCK and len(plain) < SHORT_BLOCK:
