@@ -241,3 +241,20 @@ def test_numbered_paragraphs_stay_body_and_notes_are_read_at_the_page_foot():
     assert "2. The Minister for Foreign Affairs said that the text would follow." in body
     assert "3. A first point of the draft." in body
     assert "4 per cent of the loan remains unpaid." in body
+
+
+def test_a_numbered_paragraph_cut_by_a_page_whose_note_has_its_number_stays_body():
+    # The page's foot gives note 2 right under a paragraph numbered 2 that the page break cut.
+    text = (
+        "The owners asked for terms.¹\n\n- 1 Not printed.\n\nThe terms were these:²\n\n"
+        "1. The ships are to be chartered for six months.\n\n"
+        "2. Repairs to the engines are to be paid by the owners of the\n\n"
+        "2 See the next despatch.\n\nships, whatever their flag.\n"
+    )
+    doc = clean_document(text, "test-foot", "foot.md")
+    assert footnote_problems(doc.footnotes, doc.note_decisions) == []
+    assert doc.footnotes["text"].to_list() == ["Not printed.", "See the next despatch."]
+    assert (
+        "2. Repairs to the engines are to be paid by the owners of the ships, whatever their flag."
+        in doc.paragraphs["text"].to_list()
+    )

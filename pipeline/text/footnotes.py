@@ -79,6 +79,18 @@ def _paper_note_styles(lines: list[str], blocks: list[list[int]]) -> set[str]:
     return styles
 
 
+def _foot_further_down(
+    note: NoteLine, following: tuple[int, str, str] | None, paper_styles: set[str]
+) -> bool:
+    """Whether the block right after a note-shaped line gives the same number in another label style that
+    is the notes' (the paper's, or when the paper shows none, a label without the full stop a numbered
+    paragraph takes): then that block is the page's notes and this line is body."""
+    if following is None or following[0] != note.number or following[1] == note.style:
+        return False
+    style = STYLE_FAMILY.get(following[1], following[1])
+    return style in paper_styles if paper_styles else following[1] != "number_dot"
+
+
 def _rejection(note: NoteLine, last: int, called: set[int], line_markers: dict[int, list[int]]) -> str | None:
     """Why a note-shaped line is not a note, or None when it is.
 
@@ -124,14 +136,20 @@ def find_note_lines(
             first_call.setdefault(number, index)
     blocks = _blocks(lines, start)
     paper_styles = _paper_note_styles(lines, blocks)
-    for block in blocks:
+    for position, block in enumerate(blocks):
         entries = [
             NoteLine(index, *shape) for index in block if (shape := match_note_line(lines[index])) is not None
         ]
+        following = match_note_line(lines[blocks[position + 1][0]]) if position + 1 < len(blocks) else None
         accepted = False
         # A block calling for a note that a marker further down calls first is a numbered list.
         later = [e for e in entries if e.number not in called and first_call.get(e.number, -1) > block[-1]]
-        if later:
+        first_of_block = bool(entries) and entries[0].line == block[0]
+        if first_of_block and _foot_further_down(entries[0], following, paper_styles):
+            # The page's foot is further down: the next block gives the same number in the notes' style.
+            why = f"the block after it gives note {entries[0].number} at the page's foot"
+            rejected.setdefault(entries[0].number, (entries[0].line, why))
+        elif later:
             below = first_call[later[0].number] + 1
             why = f"note {later[0].number} is first called below, on line {below}"
             rejected.setdefault(entries[0].number, (entries[0].line, why))
