@@ -79,6 +79,7 @@ END_TO_END_MODULES = (
     "test_rights.py",
     "test_release.py",
     "test_ingest.py",
+    "test_dev_corpus.py",
 )
 
 

@@ -157,13 +157,26 @@ def test_caret_sup_and_markdown_footnotes():
 
 
 def test_unpaired_markers_and_notes_are_reported_by_number():
-    text = "Body text one.¹ Body text two.³\n\n1 First note.\n\n2 Second note.\n"
+    text = "Body text one.¹ Body text two.³\n\n1 First note.\n2 Second note.\n"
     doc = clean_document(text, "test-orphans", "orphans.md")
-    problems = footnote_problems(doc.footnotes)
+    problems = footnote_problems(doc.footnotes, doc.note_decisions)
     assert problems == [
-        "test-orphans: footnote 2: note on source line 5 has no marker in the body",
+        "test-orphans: footnote 2: note on source line 4 has no marker in the body",
         "test-orphans: footnote 3: marker on source line 1 has no note",
     ]
+
+
+def test_a_failing_paper_names_the_line_its_note_decision_rested_on():
+    # "3 Third." stands in a block of its own after the notes, and no marker calls note 3: body text.
+    text = "Body text one.¹ Body text two.²\n\n1 First note.\n\n3 Third.\n\nMore text.⁴\n"
+    doc = clean_document(text, "test-why", "why.md")
+    assert footnote_problems(doc.footnotes, doc.note_decisions) == [
+        "test-why: footnote numbering skips 3 (no marker and no note); line 5 looks like note 3 but was read "
+        "as body: its number 3 skips note 2, which a marker above calls",
+        "test-why: footnote 2: marker on source line 1 has no note",
+        "test-why: footnote 4: marker on source line 7 has no note",
+    ]
+    assert "3 Third." in doc.paragraphs["text"].to_list()
 
 
 def test_numbering_gap_is_reported():
@@ -192,3 +205,56 @@ def test_marker_or_emphasis_before_trailing_space_lands_at_the_text_end():
     assert (marked.text, [(m.number, m.offset) for m in marked.markers]) == ("the treaty", [(1, 10)])
     emphasised = clean_inline("*Izvestiia* ")
     assert (emphasised.text, [(e.start, e.end) for e in emphasised.emphasis]) == ("Izvestiia", [(0, 9)])
+
+
+NUMBERED_PARAGRAPHS = """\
+**The Minister to the Secretary of State**
+
+1. Your telegram of March 3 [*4?*].¹ The Government has accepted the proposal and asks that the terms be sent
+by the next mail.²
+
+2. The Minister for Foreign Affairs
+
+1 Not printed.
+2 Not printed either.
+
+said that the text would follow.³
+
+3. A first point of the draft.
+
+4 per cent of the loan remains unpaid.
+
+- 3 See the preceding telegram.
+"""
+
+
+def test_numbered_paragraphs_stay_body_and_notes_are_read_at_the_page_foot():
+    doc = clean_document(NUMBERED_PARAGRAPHS, "test-numbered", "numbered.md")
+    assert footnote_problems(doc.footnotes, doc.note_decisions) == []
+    assert doc.footnotes["text"].to_list() == [
+        "Not printed.",
+        "Not printed either.",
+        "See the preceding telegram.",
+    ]
+    body = doc.paragraphs["text"].to_list()
+    assert any(text.startswith("1. Your telegram") for text in body)
+    assert "2. The Minister for Foreign Affairs said that the text would follow." in body
+    assert "3. A first point of the draft." in body
+    assert "4 per cent of the loan remains unpaid." in body
+
+
+def test_a_numbered_paragraph_cut_by_a_page_whose_note_has_its_number_stays_body():
+    # The page's foot gives note 2 right under a paragraph numbered 2 that the page break cut.
+    text = (
+        "The owners asked for terms.¹\n\n- 1 Not printed.\n\nThe terms were these:²\n\n"
+        "1. The ships are to be chartered for six months.\n\n"
+        "2. Repairs to the engines are to be paid by the owners of the\n\n"
+        "2 See the next despatch.\n\nships, whatever their flag.\n"
+    )
+    doc = clean_document(text, "test-foot", "foot.md")
+    assert footnote_problems(doc.footnotes, doc.note_decisions) == []
+    assert doc.footnotes["text"].to_list() == ["Not printed.", "See the next despatch."]
+    assert (
+        "2. Repairs to the engines are to be paid by the owners of the ships, whatever their flag."
+        in doc.paragraphs["text"].to_list()
+    )

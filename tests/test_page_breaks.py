@@ -186,7 +186,7 @@ def test_a_wrapped_line_running_to_the_full_width_goes_on_and_a_short_last_line_
     assert pagination.wrap_width is not None and 55 <= pagination.wrap_width <= 60
     assert not pagination.cut_by_body_count
     assert break_evidence(pagination, lines, 6, 10) is BreakEvidence.CUT_IN_TEXT
-    assert break_evidence(pagination, lines, 19, 23) is BreakEvidence.UNKNOWN
+    assert break_evidence(pagination, lines, 19, 23) is BreakEvidence.PAGE_BREAK
     paragraphs = _paragraphs(WRAPPED)
     assert [paragraph[:30] for paragraph in paragraphs] == [
         "The County School Board",

@@ -366,6 +366,6 @@ def build_document(
     )
     problems = [
         DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))
-        for line in footnote_problems(cleaned.footnotes)
+        for line in footnote_problems(cleaned.footnotes, cleaned.note_decisions)
     ]
     return DocumentOutcome(document_id, result, problems)

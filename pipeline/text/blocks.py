@@ -33,9 +33,29 @@ FRAME_KINDS = (HEADING, SOURCE_NOTE, OPENER, DATELINE)
 HEADING_MARKUP = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$", re.DOTALL)
 TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
 SENTENCE_END = re.compile(r"[.?!…][\"”’'»)\]]*$")
+# A clause's end inside a sentence (treaty preambles, resolutions, lists of clauses): ";", "; and",
+# an elision's asterisks, a dash; and a lead-in that announces what follows (":", ":—", "—").
+CLAUSE_END = re.compile(r"(?:[;*]|\s(?:and|or))[\"”’'»)\]]*$")
+# A complimentary close on a block of its own: "I have, etc.,", "Your obedient servant,", "I am [etc.]".
+COMPLIMENTARY_CLOSE = re.compile(r"^(?=.{1,60}$)[A-Z][^.;:]*(?:,|\betc\.?\]?[,.]?)$")
+LEAD_IN_END = re.compile(r"(?::|:?\s?[—–]|:-)[\"”’'»)\]]*$")
+ELISION = re.compile(r"^[*.\s]+$")
+OPENS_QUOTED = re.compile(r"^[\"“‘(\[]\s*[A-Z\d]")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
-_DATE = rf"(?:(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
-NUMBER_LABEL = re.compile(r"^No\.\s*\d+[a-z]?\.?$")
+# "May 8, 1936", "8 May, 1936", "February 27 [26], 1934", "July , 1934" (a day left blank).
+_DAY = r"\d{0,2}(?:\s?\[[^\[\]]{1,8}\])?"
+_DATE = rf"(?:(?:{_MONTH})\s+{_DAY}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
+# In a dateline with its place, the year may be left out ("Peking, December 20.").
+_DATE_IN_YEAR = rf"(?:{_MONTH})\s+\d{{1,2}}"
+NUMBER_LABEL = re.compile(r"^(?:[A-Z]\.\s?|[A-Z][a-z]+\s){0,3}No\.\s*(?:[A-Z]\s)?\d[\w\-–/.]*$")
+# A despatch number whose opening bracket stands on another line: "No. 918.]", "F. O. No. 155.]".
+CLOSED_LABEL = re.compile(r"^(?:[A-Z]\.\s?)*(?:No\.?\s*)?\d[\w\-–/.]*\.?[\])]$")
+# A filing line: a decimal file number, perhaps with the document's form ("763.72119/9134: Telegram",
+# "Paris Peace Conf. 183.9 China/6: Telegram", "890D.927/37", "NC/56").
+FILING_LINE = re.compile(
+    r"^(?:[A-Z][\w.]*\s+){0,3}(?:\d[\w.]*|[A-Z]{1,4})(?:\s+[\w.,’'\-]+){0,4}/[\w.\-–½/]*"
+    r"—?(?:\s*[:—–]\s*[A-Z][\w ]{0,30}(?:\s\([^()]{1,30}\))?)?$"
+)
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
@@ -46,7 +66,11 @@ BY_LINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
+DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
+SHORT_LABEL = 80  # characters: an opener's description or address line
+ADDRESS_WORDS = 8  # an address or salutation line ending in a colon ("The President:")
 SHORT_BLOCK = 160  # characters
+FIRST_WORDS = 3  # a page break this few words into a paragraph leaves them looking like a name
 # A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
 # ones are a telegram's address line ("For the Secretary:"), followed by the message itself.
 QUOTE_LEAD_IN = 50
@@ -61,11 +85,21 @@ def _cues() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _dateline_shape() -> re.Pattern[str]:
-    """ "Place, Month Day, Year[, hour][. [Received ...]]" or "Place, undated. [...]"."""
+    """ "[Place, ]Month Day, Year[, hour][. [Received ...]]", "Place [undated]. [...]" and the like.
+
+    The place is a run of capitalised words (and "of", "the" ...) ending in a comma, or bracketed as the
+    editors supplied it ("[Washington,] May 8, 1936.", "[Rio de Janeiro] May 29, 1929."); a note in
+    brackets or parentheses may follow. With a place, the year may be left out.
+    """
     undated = "|".join(map(re.escape, _cues()["undated"]))
+    joiners = "|".join(map(re.escape, _cues()["place_joiner"]))
+    word = r"[\[(“\"]?[A-Z][\w.’'\-”\"]*[\])]?"
+    place = rf"(?:(?:{word},?[”\"]?|{joiners})\s+){{0,14}}"
+    with_place = rf"{place}{word},[”\"]?\]?\s+|{place}{word}\]\s+|{place}{word}\s+(?=\[)"
+    hour = r"(?:\s*[,—–-]\s*[\w. :]{1,20}?)?\.?\]?"
+    note = r"(?:\s*(?:\[[^\[\]]{1,80}\]|\([^()]{1,80}\))\.?)*"
     return re.compile(
-        rf"^[A-Z][\w.’'\- ]{{0,40}}?(?:\s\([^()]{{1,40}}\))?,\s+(?:{_DATE}|{undated})"
-        r"(?:\s*[,—–-]\s*[\w. ]{1,20}?)?\.?(?:\s*\[[^\[\]]{1,60}\]\.?)?$"
+        rf"^\[?(?:(?:{with_place})?\[?(?:{_DATE}|{undated})\]?|(?:{with_place}){_DATE_IN_YEAR}){hour}{note}$"
     )
 
 
@@ -76,30 +110,56 @@ def _source_note_shape() -> re.Pattern[str]:
 
 
 def _is_opener(plain: str) -> bool:
-    """A bracketed description ("[Letter—Extract]"), a despatch number ("No. 118") or a salutation."""
+    """A bracketed description ("[Letter—Extract]"), a despatch number ("No. 118", "No. 918.]"), a filing
+    line ("763.72119/9134: Telegram"), the collection a document comes from, or a salutation."""
     bracketed = BRACKETED.match(plain)
+    if bracketed and NUMBER_LABEL.match(bracketed.group(1).strip()):
+        return True
+    opening = re.match(r"^\[(\w[\w\-]*)", plain)
+    if not bracketed and opening and plain.endswith("]") and len(plain) <= SHORT_LABEL:
+        # "[Inclosure] in No. 56.]": a description whose brackets the OCR misplaced.
+        return opening.group(1).casefold() in {word.casefold() for word in _cues()["opener"]}
     if bracketed:
-        first = re.split(r"[—–\-:,]|\s(?=[a-z—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
+        first = re.split(r"[—–\-:,.]|\s(?=[a-z\d—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
         return first.casefold() in {word.casefold() for word in _cues()["opener"]}
-    if NUMBER_LABEL.match(plain):
+    # Letters the editors supplied in brackets count as printed ("[No.] 360").
+    unbracketed = re.sub(r"\[([\w.]+)\]", r"\1", plain)
+    if NUMBER_LABEL.match(unbracketed) or CLOSED_LABEL.match(plain) or FILING_LINE.match(plain):
+        return True
+    # "Woodrow Wilson Papers", "Edward M. House Papers: Telegram".
+    words = re.sub(r":\s*[A-Z]\w*$", "", plain).split()
+    if 1 < len(words) <= 6 and words[-1] in _cues()["collection"] and all(w[0].isupper() for w in words):
         return True
     if len(plain.split()) <= 8 and plain.endswith((":", ",")):
         return any(plain.startswith(f"{cue} ") or plain[:-1] == cue for cue in _cues()["salutation"])
     return False
 
 
+@cache
+def _address_starts() -> frozenset[str]:
+    return frozenset(_cues()["address_start"]) | frozenset(load_mapping("honorifics"))
+
+
+def _is_address(plain: str) -> bool:
+    """A line naming whom a document addresses: it starts with a form of address or a salutation."""
+    first = plain.split()[0] if plain.split() else ""
+    return first in _address_starts() or any(plain.startswith(f"{cue} ") for cue in _cues()["salutation"])
+
+
 def local_kind(raw: str, plain: str) -> str | None:
     """The kind a block's own shape shows (heading, source note, opener, dateline), else None."""
     if HEADING_MARKUP.match(raw):
         return HEADING
+    if _source_note_shape().match(plain):
+        return SOURCE_NOTE
+    if FILING_LINE.match(plain):
+        return OPENER
     words = plain.split()
     if 0 < len(words) <= 12 and plain.isupper() and not TERMINAL.search(plain):
         return HEADING
-    if _source_note_shape().match(plain):
-        return SOURCE_NOTE
     if _is_opener(plain):
         return OPENER
-    if len(plain) <= 120 and _dateline_shape().match(plain):
+    if len(plain) <= DATELINE_LENGTH and _dateline_shape().match(plain):
         return DATELINE
     return None
 
@@ -108,7 +168,7 @@ def is_name_shaped(plain: str) -> bool:
     """A short run of capitalised words and initials with no sentence punctuation: a signature or byline."""
     text = plain[1:-1] if plain.startswith("[") and plain.endswith("]") else plain
     words = text.split()
-    if not words or len(words) > MAX_NAME_WORDS or re.search(r"\d", text):
+    if not words or len(words) > MAX_NAME_WORDS or re.search(r"\d", text) or not words[0][0].isupper():
         return False
     if text.endswith((".", ":", "?", "!", ";")) and not INITIAL.match(words[-1]):
         return False
@@ -116,6 +176,20 @@ def is_name_shaped(plain: str) -> bool:
     return all(INITIAL.match(word) or NAME_WORD.match(word) or word in joiners for word in words) and bool(
         NAME_WORD.match(words[-1]) or INITIAL.match(words[-1])
     )
+
+
+def is_signature_shaped(plain: str) -> bool:
+    """A signature: a name, perhaps with its title after a comma and a closing period ("John Sherman.",
+    "Alvey A. Adee, Acting Secretary."), perhaps signed on someone's behalf ("For the Secretary of State:
+    Joseph C. Grew"); letters the editors supplied in brackets count ("C[ordell] H[ull]")."""
+    if plain.rstrip().endswith(","):
+        return False  # a complimentary close ("Respectfully,"), not a name
+    prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
+    text = re.sub(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+", "", plain.strip())
+    marks = "|".join(map(re.escape, _cues()["signature_mark"]))
+    text = re.sub(rf"\s*(?:{marks})\s*", " ", text).strip()
+    text = re.sub(r"[\[\]]", "", text).rstrip(".")
+    return bool(text) and is_name_shaped(text)
 
 
 def _list_label(plain: str) -> tuple[str, int] | None:
@@ -179,27 +253,49 @@ def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
 
 
 def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
-    """Bylines under the opening heading, signatures closing a document, dates at a document's foot."""
-    seen_body = False
+    """Bylines under the opening heading, signatures closing a document, dates at a document's foot.
+
+    A signature follows a document's text (or another signature) and comes before the next document's
+    frame (its heading, filing line or dateline) or the paper's end; a place and date printed under the
+    signature belongs to it.
+    """
+    signed = [
+        kind == PARAGRAPH and is_signature_shaped(plain) for kind, plain in zip(kinds, plains, strict=True)
+    ]
+    for index in range(len(kinds) - 1, 0, -1):
+        following = kinds[index + 1] if index + 1 < len(kinds) else None
+        if (
+            signed[index]
+            and kinds[index - 1] in (*BODY_BLOCK_KINDS, CLOSER)
+            and following in (None, CLOSER, *FRAME_KINDS)
+        ):
+            kinds[index] = CLOSER
     for index, plain in enumerate(plains):
         kind = kinds[index]
         previous = kinds[index - 1] if index else None
-        following = kinds[index + 1] if index + 1 < len(kinds) else None
-        opening = kind == PARAGRAPH and not seen_body and previous in (HEADING, BYLINE)
-        if opening and (BY_LINE.match(plain) or is_name_shaped(plain)):
+        # A byline stands under the paper's opening heading(s), before anything else.
+        opening = kind == PARAGRAPH and 0 < index <= 2 and all(k in (HEADING, BYLINE) for k in kinds[:index])
+        by = BY_LINE.match(plain)
+        person = len(plain.split()) > 1 and is_name_shaped(plain)
+        if opening and (person or (by and plain[by.end() - 1].isupper() and is_name_shaped(plain))):
             kinds[index] = BYLINE
+        elif kind == DATELINE and previous == CLOSER:
+            kinds[index] = CLOSER
         elif kind == DATELINE and previous in BODY_BLOCK_KINDS:
             # A place and date printed after a document's text (a memorandum's date at its foot) belongs
             # to that text, as the publishers' own markup has it; a dateline heads a document.
             kinds[index] = PARAGRAPH
         elif (
             kind == PARAGRAPH
-            and previous in (*BODY_BLOCK_KINDS, CLOSER)
-            and following in (None, *FRAME_KINDS)
-            and is_name_shaped(plain)
+            and previous in (HEADING, DATELINE, OPENER, SOURCE_NOTE)
+            and plain.endswith(":")
+            and len(plain.split()) <= ADDRESS_WORDS
+            and not re.search(r"\d", plain)
+            and _is_address(plain)
         ):
-            kinds[index] = CLOSER
-        seen_body = seen_body or kinds[index] in BODY_BLOCK_KINDS
+            # An address heading a document's text ("The President:", "Mr. Cotton:"); a telegram's
+            # routing line ("For Willard:") is the message's first paragraph.
+            kinds[index] = OPENER
 
 
 def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
@@ -213,12 +309,46 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
 
 def starts_frame(raw: str, plain: str) -> bool:
     """A block a page break must not join to what comes before it: its shape marks a block of its own."""
-    return local_kind(raw, plain) is not None or is_name_shaped(plain) or _list_label(plain) is not None
+    return (
+        local_kind(raw, plain) is not None
+        or is_name_shaped(plain)
+        or is_signature_shaped(plain)
+        or _list_label(plain) is not None
+        or bool(ELISION.match(plain))
+        or bool(COMPLIMENTARY_CLOSE.match(plain))
+    )
 
 
 def _heading_like(plain: str) -> bool:
     """Short, with no sentence punctuation at its end or inside: an unmarked (sub)heading."""
-    return len(plain) < SHORT_BLOCK and not TERMINAL.search(plain) and not re.search(r"[.?!:;]\s", plain)
+    return (
+        len(plain) < SHORT_BLOCK
+        and not TERMINAL.search(plain)
+        and not re.search(r"[.?!:;]\s", plain)
+        and not re.search(r"[,;]$", plain)
+    )
+
+
+def _first_words(
+    previous_raw: str, previous_plain: str, raw: str, plain: str, evidence: BreakEvidence
+) -> bool:
+    """A page break cuts a paragraph one or two words in ("I" | "have the honor ...", "His Majesty's" |
+    "Government are ..."): the words before the break are no block of their own when what follows them
+    goes on in lower case, or, where a page's notes stand between, is running text that no frame block's
+    shape marks."""
+    words = previous_plain.split()
+    if not 0 < len(words) <= FIRST_WORDS:
+        return False
+    # Across a bare blank line only what goes on in lower case shows the break.
+    if evidence is not BreakEvidence.PAGE_BREAK and not re.match(r"^[a-z]", plain):
+        return False
+    if (
+        HEADING_MARKUP.match(previous_raw)
+        or TERMINAL.search(previous_plain)
+        or re.search(r"[,;]$", previous_plain)
+    ):
+        return False
+    return is_name_shaped(previous_plain) and not starts_frame(raw, plain) and not _heading_like(plain)
 
 
 def continues_across_break(
@@ -230,29 +360,48 @@ def continues_across_break(
 ) -> bool:
     """Whether a block is the rest of the previous one, split from it by a page break.
 
-    Never when either is a frame block (heading, dateline, signature ...) or this one opens a list item.
-    Otherwise it is when this one starts with a lower-case word after anything but a colon (unless it is
-    a short line without punctuation, an unmarked subheading), or the previous one stops mid-sentence and
-    is no unmarked heading itself. Two short blocks in a row that do not go on in lower case are a list of
-    phrases or a complimentary close: a page break seldom falls in so little text. A block that starts
-    with a capital after a full stop is a new paragraph even when a page's notes stand between them:
-    printed pages often end with a paragraph. The page layout can say otherwise (``pages.break_evidence``):
-    a page break it shows fell in running text goes on after a sentence's end too, and a blank line where
-    it prints no page break is a paragraph gap.
+    Never when either is a frame block (heading, dateline, signature, elision ...) or this one opens a
+    list item, nor after a lead-in that announces what follows (":", ":—", "—"). A blank line alone may be
+    a page break without notes but is most often a paragraph gap, so across it only a sentence that
+    demonstrably goes on is joined: this block starts in lower case after no full stop, or the previous one
+    stops mid-sentence without a clause's end (";", "; and") and this one does not open a quotation or a
+    complimentary close ("I have, etc.,").
+    Where a page's notes stand between (``BreakEvidence.PAGE_BREAK``), a clause's end goes on too. Two
+    short blocks in a row that do not go on in lower case are a list of phrases or a complimentary close:
+    a page break seldom falls in so little text. A block that starts with a capital after a full stop is a
+    new paragraph even when a page's notes stand between them: printed pages often end with a paragraph.
+    The page layout can say otherwise (``pages.break_evidence``): a page break it shows fell in running
+    text goes on after a sentence's end too, and a blank line where it prints no page break is a paragraph
+    gap.
     """
     if evidence is BreakEvidence.PARAGRAPH_GAP:
         return False
+    if _first_words(previous_raw, previous_plain, raw, plain, evidence):
+        return True
     if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
         return False
-    if starts_frame(raw, plain):
+    if starts_frame(raw, plain) or ELISION.match(previous_plain):
         return False
     previous_plain, plain = previous_plain.rstrip(), plain.rstrip()
+    page_break = evidence in (BreakEvidence.PAGE_BREAK, BreakEvidence.CUT_IN_TEXT)
+    if previous_plain.endswith(":") or (LEAD_IN_END.search(previous_plain) and not page_break):
+        return False
+    if not page_break and re.search(r"[;*][\"”’'»)\]]*$", previous_plain):
+        return False  # a clause or an elision ends the block: across a bare blank line the next is its own
     if re.match(r"^[a-z]", plain) and not _heading_like(plain):
-        return not previous_plain.endswith(":")
+        return page_break or not SENTENCE_END.search(previous_plain)
+    if not page_break and (
+        CLAUSE_END.search(previous_plain) or OPENS_QUOTED.match(plain) or re.search(r"\d$", previous_plain)
+    ):
+        return False  # nor does a figure at a block's end (a table's last cell) go on into a capital
+    # A page's foot in the middle of a phrase ("... a letter from the" | "Secretary of Commerce ..."): no
+    # paragraph ends on a lower-case word without punctuation.
+    if page_break and re.search(r"\s[a-z]+$", previous_plain):
+        return True
     if len(previous_plain) < SHORT_BLOCK and len(plain) < SHORT_BLOCK:
         return False
     if evidence is BreakEvidence.CUT_IN_TEXT and SENTENCE_END.search(previous_plain):
         return True
     if re.match(r"^[\"“‘(][a-z]", plain):
-        return not previous_plain.endswith(":")
+        return True
     return not TERMINAL.search(previous_plain) and not _heading_like(previous_plain)

@@ -38,6 +38,8 @@ class CleanedDocument:
     footnotes: pl.DataFrame
     emphasis_spans: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
+    # Note-shaped lines read as body, by the note number they show: (1-based line, why not a note).
+    note_decisions: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,17 +114,22 @@ def _line_of(offset: int, starts: list[int], line_numbers: list[int]) -> int:
     return line_numbers[max(bisect.bisect_right(starts, offset) - 1, 0)]
 
 
-def read_notes(lines: list[str], body_start: int) -> tuple[list[tuple[NoteLine, list[int]]], set[int]]:
-    """Each note's first line with the lines it spans, and every line that is notes' layout, not body."""
-    # Markers calling notes, by the first line that calls them. A line shaped like a note's first line
-    # ("4402. Following for ...³") may be body text: the markers after its label count too.
-    marker_lines: dict[int, int] = {}
+def read_notes(
+    lines: list[str], body_start: int
+) -> tuple[list[tuple[NoteLine, list[int]]], set[int], dict[int, tuple[int, str]]]:
+    """Each note's first line with the lines it spans, every line that is notes' layout, not body, and the
+    note-shaped lines read as body (by number: 1-based line, why)."""
+    # The markers each line calls. A line shaped like a note's first line ("4402. Following for ...³")
+    # may be body text: the markers after its label count.
+    line_markers: dict[int, list[int]] = {}
     for index in range(body_start, len(lines)):
         if MARKER.search(lines[index]):
             note_shaped = match_note_line(lines[index])
-            for marker in clean_inline(note_shaped[2] if note_shaped else lines[index]).markers:
-                marker_lines.setdefault(marker.number, index)
-    note_starts = find_note_lines(lines, body_start, marker_lines)
+            # A superscript label is the line's own marker should the line be body ("¹ Frank Cobb.").
+            after_label = note_shaped and note_shaped[1] != "superscript"
+            markers = clean_inline(note_shaped[2] if after_label else lines[index]).markers
+            line_markers[index] = [marker.number for marker in markers]
+    note_starts, rejected = find_note_lines(lines, body_start, line_markers)
     first_lines = {note.line for note in note_starts}
     note_lines: set[int] = set()
     note_sources: list[tuple[NoteLine, list[int]]] = []
@@ -137,7 +144,8 @@ def read_notes(lines: list[str], body_start: int) -> tuple[list[tuple[NoteLine, 
             previous -= 1
         if previous >= 0 and NOTES_HEADING.match(lines[previous]):
             note_lines.add(previous)
-    return note_sources, note_lines
+    decisions = {number: (line + 1, why) for number, (line, why) in rejected.items()}
+    return note_sources, note_lines, decisions
 
 
 def clean_document(
@@ -150,7 +158,7 @@ def clean_document(
     if front.body_start >= len(lines):
         raise InputError(f"{source_name}: no body text found after the front matter")
 
-    note_sources, note_lines = read_notes(lines, front.body_start)
+    note_sources, note_lines, note_decisions = read_notes(lines, front.body_start)
     pagination = read_pagination(lines, front.body_start, note_lines)
     paragraphs = _paragraphs(_body_pieces(lines, front.body_start, note_lines), lines, pagination)
     if not paragraphs:
@@ -258,6 +266,7 @@ def clean_document(
         sentences=rows_to_frame("sentences", sentence_rows),
         footnotes=footnotes,
         emphasis_spans=rows_to_frame("emphasis_spans", emphasis_rows),
+        note_decisions=note_decisions,
     )
 
 
@@ -314,15 +323,29 @@ def _pair_notes(document_id: str, source_name: str, markers: list[dict], notes: 
     return rows_to_frame("footnotes", rows)
 
 
-def footnote_problems(footnotes: pl.DataFrame) -> list[str]:
-    """Gaps, orphan markers and orphan notes, each named by document and number."""
+def footnote_problems(
+    footnotes: pl.DataFrame, note_decisions: dict[int, tuple[int, str]] | None = None
+) -> list[str]:
+    """Gaps, orphan markers and orphan notes, each named by document and number.
+
+    ``note_decisions`` (``CleanedDocument.note_decisions``) names, for a number whose note is missing, the
+    note-shaped line that was read as body and why, so that the report shows the line the decision rested on.
+    """
+    decisions = note_decisions or {}
+
+    def rested_on(number: int) -> str:
+        if number not in decisions:
+            return ""
+        line, why = decisions[number]
+        return f"; line {line} looks like note {number} but was read as body: {why}"
+
     problems = []
     for document_id, numbers in (
         footnotes.group_by("document_id", maintain_order=True).agg(pl.col("number")).iter_rows()
     ):
         present = set(numbers)
         problems += [
-            f"{document_id}: footnote numbering skips {n} (no marker and no note)"
+            f"{document_id}: footnote numbering skips {n} (no marker and no note){rested_on(n)}"
             for n in range(1, max(present, default=0) + 1)
             if n not in present
         ]
@@ -331,7 +354,7 @@ def footnote_problems(footnotes: pl.DataFrame) -> list[str]:
         if row["status"] == "marker_without_note":
             problems.append(
                 f"{row['document_id']}: footnote {row['number']}: marker on source line "
-                f"{row['marker_source_line']} has no note"
+                f"{row['marker_source_line']} has no note{rested_on(row['number'])}"
             )
         else:
             problems.append(

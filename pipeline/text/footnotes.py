@@ -1,13 +1,14 @@
 """Footnote blocks: tell note lines from body lines, and pair notes with their markers.
 
 OCR puts each page's notes at the page bottom, in several styles ("- 1 text", "10 text", "[1] text",
-"1. text", "[^1]: text"). A line that looks like a note is only taken for one when it continues the
-note numbering and its block holds a number that some marker in the body calls. This keeps numbered
-lists and years at a line start ("1944 was ...") in the body.
+"1. text", "[^1]: text"). A line that looks like a note is only taken for one on the evidence of its page:
+it continues the note numbering and answers a marker printed on the same page. This keeps numbered
+paragraphs, articles, telegram numbers and years at a line start ("1944 was ...") in the body.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -45,67 +46,131 @@ def match_note_line(line: str) -> tuple[int, str, str] | None:
     return None
 
 
-def _zones(lines: list[str], start: int) -> list[list[tuple[int, int, str, str]]]:
-    """Runs of note-shaped lines separated only by blank lines (and their continuation lines)."""
-    zones: list[list[tuple[int, int, str, str]]] = []
-    current: list[tuple[int, int, str, str]] = []
-    previous_in_zone = False  # the previous non-blank line belongs to the current run
-    previous_blank = True
+def _blocks(lines: list[str], start: int) -> list[list[int]]:
+    """Blank-line separated blocks of ``lines[start:]``, as lists of line indexes."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
     for index in range(start, len(lines)):
-        line = lines[index]
-        if not line.strip():
-            previous_blank = True
-            continue
-        candidate = match_note_line(line)
-        if candidate:
-            number, style, text = candidate
-            if current and not previous_in_zone:
-                zones.append(current)
-                current = []
-            current.append((index, number, style, text))
-            previous_in_zone = True
-        elif previous_in_zone and not previous_blank:
-            pass  # a continuation line of the note above: stays in the zone
-        else:
-            if current:
-                zones.append(current)
+        if lines[index].strip():
+            current.append(index)
+        elif current:
+            blocks.append(current)
             current = []
-            previous_in_zone = False
-        previous_blank = False
     if current:
-        zones.append(current)
-    return zones
+        blocks.append(current)
+    return blocks
 
 
-def find_note_lines(lines: list[str], start: int, marker_lines: dict[int, int]) -> list[NoteLine]:
-    """Pick the note lines among ``lines[start:]``.
+# Note styles that are one label with or without its bullet (OCR keeps or loses the dash).
+STYLE_FAMILY = {"dash_number": "number", "number": "number"}
 
-    ``marker_lines`` maps each footnote number called in the body to the first line calling it. A run of
-    note-shaped lines is taken for notes when it continues the numbering, some marker calls it from
-    above, and none of its numbers is called only further down (a numbered list fails that test).
-    A number that repeats one just accepted is kept too, so that the duplicate is reported.
+
+def _paper_note_styles(lines: list[str], blocks: list[list[int]]) -> set[str]:
+    """The note styles a paper shows in blocks of two or more consecutive, consecutively numbered notes.
+
+    Numbered paragraphs stand in blocks of their own; a page's notes are printed one under the other.
+    """
+    styles: set[str] = set()
+    for block in blocks:
+        shapes = [match_note_line(lines[index]) for index in block]
+        for first, second in itertools.pairwise(shapes):
+            if first and second and second[0] == first[0] + 1 and first[1] == second[1]:
+                styles.add(STYLE_FAMILY.get(first[1], first[1]))
+    return styles
+
+
+def _foot_further_down(
+    note: NoteLine, following: tuple[int, str, str] | None, paper_styles: set[str]
+) -> bool:
+    """Whether the block right after a note-shaped line gives the same number in another label style that
+    is the notes' (the paper's, or when the paper shows none, a label without the full stop a numbered
+    paragraph takes): then that block is the page's notes and this line is body."""
+    if following is None or following[0] != note.number or following[1] == note.style:
+        return False
+    style = STYLE_FAMILY.get(following[1], following[1])
+    return style in paper_styles if paper_styles else following[1] != "number_dot"
+
+
+def _rejection(note: NoteLine, last: int, called: set[int], line_markers: dict[int, list[int]]) -> str | None:
+    """Why a note-shaped line is not a note, or None when it is.
+
+    Notes continue the paper's note numbering and answer markers printed above them (on their page, or
+    at the foot of the page before when a note runs over). A line that calls a note still to come is body
+    text that happens to start with a number (a numbered paragraph or telegram).
+    """
+    if note.number <= last:
+        return f"its number {note.number} does not continue the notes (last note {last})"
+    skipped = [n for n in range(last + 1, note.number) if n in called]
+    if skipped:
+        return f"its number {note.number} skips note {skipped[0]}, which a marker above calls"
+    if note.number not in called:
+        return f"no marker above calls note {note.number}"
+    ahead = sorted(m for m in line_markers.get(note.line, ()) if m > note.number)
+    if ahead:
+        return f"it calls note {ahead[0]} itself"
+    return None
+
+
+def find_note_lines(
+    lines: list[str], start: int, line_markers: dict[int, list[int]]
+) -> tuple[list[NoteLine], dict[int, tuple[int, str]]]:
+    """Pick the note lines among ``lines[start:]`` by the evidence of their page.
+
+    ``line_markers`` gives the footnote numbers each line calls (after a note-shaped line's label). Notes
+    are blocks of note-shaped lines whose numbers continue the note numbering and answer markers printed
+    in the body above them, in the label style the paper's blocks of notes show (when it shows one: a
+    numbered paragraph has the style of its own). Within a block of notes, a line that goes on with the
+    next number (or repeats one) is a note too, so that a note no marker calls, or a number given twice,
+    is reported. Any other block, however it starts, is body text. Returns the note lines and, by note
+    number, each note-shaped first line read as body (0-based) and why: the line a failing paper's report
+    names.
     """
     notes: list[NoteLine] = []
+    rejected: dict[int, tuple[int, str]] = {}
+    given: set[int] = set()
     last = 0
-    for zone in _zones(lines, start):
-        zone_has_notes = False
-        while zone:
-            run = [zone[0]]
-            for item in zone[1:]:
-                if item[1] != run[-1][1] + 1:
+    called: set[int] = set()
+    first_call: dict[int, int] = {}
+    for index in sorted(line_markers):
+        for number in line_markers[index]:
+            first_call.setdefault(number, index)
+    blocks = _blocks(lines, start)
+    paper_styles = _paper_note_styles(lines, blocks)
+    for position, block in enumerate(blocks):
+        entries = [
+            NoteLine(index, *shape) for index in block if (shape := match_note_line(lines[index])) is not None
+        ]
+        following = match_note_line(lines[blocks[position + 1][0]]) if position + 1 < len(blocks) else None
+        accepted = False
+        # A block calling for a note that a marker further down calls first is a numbered list.
+        later = [e for e in entries if e.number not in called and first_call.get(e.number, -1) > block[-1]]
+        first_of_block = bool(entries) and entries[0].line == block[0]
+        if first_of_block and _foot_further_down(entries[0], following, paper_styles):
+            # The page's foot is further down: the next block gives the same number in the notes' style.
+            why = f"the block after it gives note {entries[0].number} at the page's foot"
+            rejected.setdefault(entries[0].number, (entries[0].line, why))
+        elif later:
+            below = first_call[later[0].number] + 1
+            why = f"note {later[0].number} is first called below, on line {below}"
+            rejected.setdefault(entries[0].number, (entries[0].line, why))
+        elif entries and entries[0].line == block[0]:
+            for entry in entries:
+                follows_notes = accepted and (entry.number == last + 1 or entry.number in given)
+                reason = None if follows_notes else _rejection(entry, last, called, line_markers)
+                style = STYLE_FAMILY.get(entry.style, entry.style)
+                if not reason and not follows_notes and paper_styles and style not in paper_styles:
+                    reason = f"its label is not in the style of the paper's notes ({entry.style})"
+                if reason:
+                    rejected.setdefault(entry.number, (entry.line, reason))
                     break
-                run.append(item)
-            zone = zone[len(run) :]
-            numbers = [number for _, number, _, _ in run]
-            continues = numbers[0] == last + 1 or (numbers[0] > last and numbers[0] in marker_lines)
-            called_above = any(marker_lines.get(n, len(lines)) < run[0][0] for n in numbers)
-            called_below = any(marker_lines.get(n, -1) > run[-1][0] for n in numbers)
-            duplicate = zone_has_notes and numbers[0] in {note.number for note in notes}
-            if (continues and called_above and not called_below) or duplicate:
-                notes.extend(NoteLine(index, number, style, text) for index, number, style, text in run)
-                last = max(last, numbers[-1])
-                zone_has_notes = True
-    return notes
+                notes.append(entry)
+                given.add(entry.number)
+                last = max(last, entry.number)
+                accepted = True
+        if not accepted:
+            for index in block:
+                called.update(line_markers.get(index, ()))
+    return notes, rejected
 
 
 def note_extent(lines: list[str], note: NoteLine, note_line_indexes: set[int]) -> list[int]:

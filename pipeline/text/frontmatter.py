@@ -16,7 +16,10 @@ from pipeline.text.blocks import HEADING_MARKUP, is_name_shaped
 from pipeline.text.inline import clean_inline
 from pipeline.text.months import MONTHS
 
-COPYRIGHT = re.compile(r"^\s*(©|\(c\)|copyright\b)", re.IGNORECASE)
+# "(c)" alone opens list items too: as a copyright sign it comes with a year.
+COPYRIGHT = re.compile(
+    r"^\s*(©|\(c\)(?=\s*(?:[A-Za-z]+\.?\s+)?(?:1[5-9]|20)\d\d)|copyright\b)", re.IGNORECASE
+)
 EDITED_BY = re.compile(r"^\s*edited by\s+(.+?)\s*$", re.IGNORECASE)
 SERIES_NUMBER = re.compile(r"^\s*(?:#|no\.\s*|number\s+)(\d+[a-z]?)\s*$", re.IGNORECASE)
 BY_LINE = re.compile(r"^\s*by\s+(.+?)\s*$", re.IGNORECASE)
@@ -25,6 +28,7 @@ AUTHOR_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|&|;|,)\s*")
 DATE_LINE = re.compile(r"^(?:([A-Za-z]+)\.?\s+(?:\d{1,2},?\s+)?)?(1[5-9]\d\d|20\d\d)\.?$")
 SUBTITLE_SEPARATOR = " — "
 PROSE_WORDS = 20  # a block this long is running text, not a front-matter line
+TITLE_BLOCKS = 3  # the title block is among the paper's first blocks (after a series number)
 MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]|<sup>\d|\[\^\d|(?<=\S)\^\d|(?<=[\w.,;:\"”’)])\[\d{1,4}\]")
 
 
@@ -62,17 +66,33 @@ def _blocks(lines: list[str], end: int) -> list[tuple[int, list[str]]]:
     return blocks
 
 
+def is_author_line(byline: str) -> bool:
+    """What follows "by" in an author line: names ("Hugh Phillips", "A. Smith and B. Jones"), not a
+    sentence that happens to start with "by" ("by a recent dispatch from ...")."""
+    names = [name for name in AUTHOR_SEPARATOR.split(byline.strip()) if name]
+    return bool(names) and all(is_name_shaped(name) and name[0].isupper() for name in names)
+
+
 def _title_and_author(blocks: list[tuple[int, list[str]]]) -> dict[str, str]:
-    """The first block (or pair of blocks) shaped like "Title ... by Author"."""
-    for position, (_, block) in enumerate(blocks):
+    """The opening block (or pair of blocks) shaped like "Title ... by Author".
+
+    Only the paper's opening blocks are read: a title block stands before any running text, and a line
+    starting "by" further down is part of the body.
+    """
+    for position, (_, block) in enumerate(blocks[:TITLE_BLOCKS]):
         plain_lines = [_plain(line).strip("*_# ") for line in block]
         for offset, line in enumerate(plain_lines):
             by = BY_LINE.match(line)
-            if by and offset > 0:
+            if not by or not is_author_line(by.group(1)):
+                continue
+            if offset > 0:
                 return {"title": " ".join(plain_lines[:offset]), "author": _authors(by.group(1))}
-            if by and offset == 0 and position > 0:
+            if position > 0:
                 title = " ".join(_plain(x).strip("*_# ") for x in blocks[position - 1][1])
-                return {"title": title, "author": _authors(by.group(1))}
+                if len(title.split()) < PROSE_WORDS:
+                    return {"title": title, "author": _authors(by.group(1))}
+        if sum(len(line.split()) for line in plain_lines) >= PROSE_WORDS:
+            break
     return {}
 
 
@@ -108,9 +128,9 @@ def _heading_title_and_byline(blocks: list[tuple[int, list[str]]]) -> dict[str, 
         plain = clean_inline(" ".join(block)).text.strip()
         if _date_line(plain):
             continue
-        if "author" not in found and (by := BY_LINE.match(plain)):
+        if "author" not in found and (by := BY_LINE.match(plain)) and is_author_line(by.group(1)):
             found["author"] = _authors(by.group(1))
-        elif "author" not in found and is_name_shaped(plain):
+        elif "author" not in found and len(plain.split()) > 1 and is_name_shaped(plain):
             found["author"] = _authors(plain)
         else:
             break

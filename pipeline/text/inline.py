@@ -18,7 +18,7 @@ SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("sup_tag", re.compile(r"<sup>\s*(\d{1,4})\s*</sup>")),
     ("caret_bracket", re.compile(r"\[\^(\d{1,4})\]")),
-    ("superscript", re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})")),
+    ("superscript", re.compile(r"(?:(?<=\S)|^)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})")),
     ("caret", re.compile(r"(?<=[^\s\\])\^(\d{1,4})(?!\d)")),
     ("bracket", re.compile(r"(?<=[\w.,;:!?\"”’)])\[(\d{1,4})\](?!\()")),
 ]

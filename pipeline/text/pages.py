@@ -39,7 +39,8 @@ FULL_LINE = 0.85
 class BreakEvidence(Enum):
     """What the layout says about the break between two consecutive body blocks."""
 
-    UNKNOWN = "unknown"  # a blank line (maybe a page break) or a page break the layout says nothing about
+    UNKNOWN = "unknown"  # a blank line: a paragraph gap, or a page break without notes
+    PAGE_BREAK = "page_break"  # a page's notes stand between: a page break the layout says no more about
     CUT_IN_TEXT = "cut_in_text"  # a page break that fell in running text: the paragraph goes on
     PARAGRAPH_GAP = "paragraph_gap"  # a blank line where the layout prints no page break
 
@@ -140,7 +141,7 @@ def break_evidence(
             return BreakEvidence.CUT_IN_TEXT
         width = pagination.wrap_width
         full = width is not None and len(lines[previous_last_line].strip()) >= FULL_LINE * width
-        return BreakEvidence.CUT_IN_TEXT if full else BreakEvidence.UNKNOWN
+        return BreakEvidence.CUT_IN_TEXT if full else BreakEvidence.PAGE_BREAK
     if pagination.cut_by_body_count and pagination.page_chars:
         earlier = [start for start in pagination.page_starts if start <= next_first_line]
         page_start = earlier[-1] if earlier else 0
