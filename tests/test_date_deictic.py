@@ -159,6 +159,7 @@ def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> Non
     from pipeline.extract.entities import MENTION_SCHEMA
     from pipeline.extract.events import extract_events
     from pipeline.package.schema import conform, load_table_spec, validate
+    from tests.conftest import published_ids
 
     text = (
         "# T\n\nThe minister resigned on Monday, in the third quarter of 1984. He left Thursday night at "
@@ -172,14 +173,14 @@ def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> Non
     kinds = set(times["expression_type"].to_list())
     assert {"weekday", "quarter", "clock", "short_decade", "short_year", "ago", "deictic_unit"} <= kinds
     assert {"deictic_day", "deictic_word", "duration", "old_new_style", "date_range", "ordinal_day"} <= kinds
-    spec = load_table_spec("time_expressions")
-    validate(spec, conform(spec, times))
     events, _, _ = extract_events(
         document.sentences, times, pl.DataFrame(schema=MENTION_SCHEMA), document.footnotes
     )
     assert "quarter" in events["precision"].to_list()
-    spec = load_table_spec("events")
-    validate(spec, conform(spec, events))
+    published = published_ids(document.text, {"time_expressions": times, "events": events})
+    for name in ("time_expressions", "events"):
+        spec = load_table_spec(name)
+        validate(spec, conform(spec, published[name]))
 
 
 def test_by_years_end_is_december_of_the_narrative_year() -> None:

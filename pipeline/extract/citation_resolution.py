@@ -12,10 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pipeline.extract.citations import Parsed
+from pipeline.extract.reference_rules import Parsed
 
 
 @lru_cache(maxsize=65536)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from pipeline.extract.date_values import (
     SEASONS,
@@ -23,8 +23,13 @@ from pipeline.extract.date_values import (
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
 from pipeline.vocab import load_mapping
 
-if TYPE_CHECKING:
-    from pipeline.extract.dates import _Found
+
+class _Found(Protocol):
+    """What `_relative` reads of an expression found by `dates` (its ``_Found``)."""
+
+    kind: str
+    match: Any
+
 
 NUMBER_WORDS: dict[str, int] = load_mapping("date_numbers")
 VAGUE_QUANTITIES: dict[str, tuple[int, int]] = {

@@ -126,10 +126,14 @@ def author_entity_id(authority: entities.Authority, author: str | None, document
 
 
 def document_events(
-    cleaned: CleanedDocument, mentions: pl.DataFrame, document_date: str | None
+    cleaned: CleanedDocument,
+    mentions: pl.DataFrame,
+    document_date: str | None,
+    reference_dates: list[tuple[int, int, str]] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Time expressions normalised to EDTF, and the dated events built on them."""
-    time_expressions = dates.find_time_expressions(cleaned.sentences, document_date)
+    """Time expressions normalised to EDTF, and the dated events built on them; inside a source document
+    (``reference_dates``) relative dates count from that document's date."""
+    time_expressions = dates.find_time_expressions(cleaned.sentences, document_date, reference_dates)
     found, participants, event_footnotes = events.extract_events(
         cleaned.sentences, time_expressions, mentions, cleaned.footnotes
     )
@@ -202,11 +206,13 @@ def document_source_documents(
     found_events: dict[str, pl.DataFrame],
     found_claims: dict[str, pl.DataFrame],
     mentions: dict[str, pl.DataFrame] | None = None,
+    found: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The documents a collection prints with their senders and recipients linked to the persons found,
-    and each paragraph, sentence, event and claim pointed to its document (``found_events`` and
-    ``found_claims`` are updated in place; the cleaned document is new)."""
-    found = correspondence.find_source_documents(cleaned.paragraphs, cleaned.document_id)
+    """The documents a collection prints (``found``, else found here) with their senders and recipients
+    linked to the persons found, and each paragraph, sentence, event and claim pointed to its document
+    (``found_events`` and ``found_claims`` are updated in place; the cleaned document is new)."""
+    if found is None:
+        found = correspondence.find_source_documents(cleaned.paragraphs, cleaned.document_id)
     if mentions is not None and found.height:
         found = correspondence.link_parties(found, mentions["mentions"], mentions["unlinked_names"])
     owners = correspondence.paragraph_owners(cleaned.paragraphs, found)
@@ -316,8 +322,16 @@ def build_document(
         metadata, front = source.document.metadata, cleaned.front_matter
         document_date = metadata.get("date_published") or front.get("date_published")
         author = metadata.get("author") or front.get("author")
+        printed = _stage(
+            document_id,
+            "source_documents",
+            lambda: correspondence.find_source_documents(cleaned.paragraphs, document_id),
+        )
+        spans = correspondence.reference_dates(printed, cleaned.paragraphs)
         found_events = _stage(
-            document_id, "events", lambda: document_events(cleaned, mentions["mentions"], document_date)
+            document_id,
+            "events",
+            lambda: document_events(cleaned, mentions["mentions"], document_date, spans),
         )
         found_claims = _stage(
             document_id,
@@ -331,6 +345,7 @@ def build_document(
                 mentions["unlinked_names"],
             ),
         )
+        ordinal_paragraphs = cleaned.paragraphs["paragraph_id"]
         cleaned, found_citations, mentions, found_events, found_claims = _stage(
             document_id,
             "record ids",
@@ -338,12 +353,14 @@ def build_document(
                 paths, cleaned, found_citations, mentions, found_events, found_claims, corrections
             ),
         )
+        renamed = dict(zip(ordinal_paragraphs, cleaned.paragraphs["paragraph_id"], strict=True))
+        printed = correspondence.renamed_paragraphs(printed, renamed)
         cited = _stage(document_id, "works", lambda: works.describe_citations(found_citations))
         work_table, linked = _stage(document_id, "works", lambda: works.merge_works(cited, found_citations))
         printed = _stage(
             document_id,
             "source_documents",
-            lambda: document_source_documents(cleaned, found_events, found_claims, mentions),
+            lambda: document_source_documents(cleaned, found_events, found_claims, mentions, printed),
         )
     except _StageFailed as failed:
         return DocumentOutcome(document_id, None, [failed.problem])

@@ -9,6 +9,7 @@ documented views of ``sql/views.sql``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -43,6 +44,9 @@ class TableSpec:
     description: str
     schema: Mapping[str, Any]
     parquet: Path
+    # Tables this one's foreign keys reference that also reference it (directly or round a cycle): DuckDB
+    # needs a referenced table to exist first, so those keys are named in the comments, not enforced.
+    unenforced: frozenset[str] = frozenset()
 
     @property
     def primary_key(self) -> list[str]:
@@ -107,7 +111,9 @@ def table_specs(package_dir: Path) -> list[TableSpec]:
 
 
 def dependency_order(specs: list[TableSpec]) -> list[TableSpec]:
-    """Tables ordered so that every table comes after the tables its foreign keys reference."""
+    """Tables ordered so that every table comes after the tables its foreign keys reference. Where keys
+    form a cycle (paragraphs point to their source document, which names its first paragraph), one key of
+    the cycle is left unenforced (``TableSpec.unenforced``) until the rest can be ordered."""
     names = {s.name: s for s in specs}
     graph: dict[str, set[str]] = {}
     for spec in specs:
@@ -120,11 +126,22 @@ def dependency_order(specs: list[TableSpec]) -> list[TableSpec]:
             if table != spec.name:
                 referenced.add(table)
         graph[spec.name] = referenced
-    try:
-        ordered = list(TopologicalSorter(dict(sorted(graph.items()))).static_order())
-    except CycleError as exc:
-        raise DatabaseError(f"datapackage.json: the foreign keys form a cycle: {exc.args[1]}") from exc
-    return [names[name] for name in ordered]
+    unenforced: dict[str, set[str]] = {}
+    while True:
+        try:
+            ordered = list(TopologicalSorter(dict(sorted(graph.items()))).static_order())
+            break
+        except CycleError as exc:
+            cycle = exc.args[1]
+            # graphlib lists a cycle as [a, b, ..., a] where each node depends on the next one
+            table, referenced = cycle[0], cycle[1]
+            if referenced not in graph[table]:
+                table, referenced = cycle[1], cycle[0]
+            graph[table].discard(referenced)
+            unenforced.setdefault(table, set()).add(referenced)
+    return [
+        dataclasses.replace(names[name], unenforced=frozenset(unenforced.get(name, ()))) for name in ordered
+    ]
 
 
 def _unique_columns(spec: TableSpec) -> set[str]:
@@ -149,6 +166,8 @@ def create_statement(spec: TableSpec, specs: Mapping[str, TableSpec]) -> str:
     for column in sorted(_unique_columns(spec) - single_key):
         lines.append(f"UNIQUE ({_ident(column)})")
     for fields, table, ref_fields in spec.foreign_keys:
+        if table in spec.unenforced:
+            continue
         target = specs[table]
         if ref_fields != target.primary_key and not (
             len(ref_fields) == 1 and ref_fields[0] in _unique_columns(target)
@@ -211,7 +230,14 @@ def _insert(connection, spec: TableSpec) -> None:
 
 
 def _comment(connection, spec: TableSpec) -> None:
-    connection.execute(f"COMMENT ON TABLE {_ident(spec.name)} IS {_literal(spec.description)}")
+    description = spec.description
+    for fields, table, ref_fields in spec.foreign_keys:
+        if table in spec.unenforced:
+            description += (
+                f" Foreign key ({', '.join(fields)}) -> {table} ({', '.join(ref_fields)}): declared in "
+                f"datapackage.json, not enforced here ({table} references this table in turn)."
+            )
+    connection.execute(f"COMMENT ON TABLE {_ident(spec.name)} IS {_literal(description)}")
     for field in spec.schema["fields"]:
         description = _plain(field.get("description"))
         if description:
