@@ -347,3 +347,35 @@ def test_unlinked_person_of_the_entities_stage_becomes_the_claimant_id() -> None
     assert with_persons["claimant_name"] == "Matthias Orwendel"
     without = _row(extract_claims(*args, document.paragraphs)["claims"], "far beyond")
     assert (without["claimant_type"], without["claimant_id"]) == ("person", None)
+
+
+def test_clause_structure_picks_the_speaker_of_the_governing_verb() -> None:
+    body = (
+        "In a long letter to the historian Samuel Eliot Morison, Truman declared that the records would "
+        "“stay closed until every participant had died.”\n\n"
+        "Harding explained that the files were “a mess of duplicates and drafts.”\n\n"
+        "Ruth Ames heard from Tomás Núñez that the committee did “not think the volume could be saved.”\n\n"
+        "The delay was, as Ruth Ames put it, “a scandal of the first order.”\n\n"
+        "Harding believed that “the mechanics” of clearance would be “difficult” for years."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert "Truman" in _row(claims, "stay closed")["claimant_name"]
+    assert _row(claims, "a mess of")["claimant_name"] == "Harding"
+    assert _row(claims, "not think the volume")["claimant_name"] == "Tomás Núñez"
+    assert _row(claims, "a scandal of")["claimant_name"] == "Ruth Ames"
+    for short in ("the mechanics", "difficult"):
+        row = _row(claims, short)
+        assert (row["kind"], row["claimant_name"]) == ("quotation", "Harding")
+
+
+def test_real_apposition_names_the_person_before_it() -> None:
+    body = (
+        "As Ralph Perkins, the Chief of the Records Branch, noted, the files held “nothing of value to the "
+        "compilers.”\n\n"
+        "Mary Lowe, Truman wrote, “would never have allowed such a thing.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert _row(claims, "nothing of value")["claimant_name"] == "Ralph Perkins"
+    assert "Truman" in (_row(claims, "would never")["claimant_name"] or "")

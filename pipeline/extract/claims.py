@@ -58,7 +58,13 @@ GROUP = re.compile(
     + r")\b"
 )
 # A capitalised name: words, initials, hyphenated and bracketed parts, joined by name particles.
-NAME_WORD = r"(?:(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*|[A-Z]{2,6}(?![a-z])|[A-Z]\.(?:\s?[A-Z]\.)*)"
+# Upper and lower case letters of Latin-1 and Latin Extended-A, so accented names are whole names.
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"
+LOWER = "a-zß-öø-ÿĀ-ž"
+NAME_WORD = (
+    rf"(?:(?:Ma?c)?[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}][{LOWER}]+)*|[A-Z]{{2,6}}(?![a-z])"
+    rf"|[A-Z]\.(?:\s?[A-Z]\.)*)"
+)
 NAME_PARTICLES = "y|de|del|van|von|der|la|le|du"
 NAME = re.compile(
     rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:(?:of|on|for)(?:[ \t]+the)?|{NAME_PARTICLES})[ \t]+|[ \t]+"
@@ -72,8 +78,9 @@ QUALIFIED_OFFICE = re.compile(
 TITLE_TO = re.compile(r"\b([A-Z][a-z]+)[ \t]+to[ \t]+$")
 JOINER = re.compile(r"\s(?:of|on|for)(?:\s+the)?\s")
 PERSON_TAIL = re.compile(
-    r"(?:[A-Z][a-z]+[ \t]+)?(?:[A-Z]\.[ \t]*)*(?:[A-Z][\w’'-]+[ \t]+(?:y|de|del|da|di|van|von|der)[ \t]+)?"
-    r"(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*$"
+    rf"(?:[{UPPER}][{LOWER}]+[ \t]+)?(?:[A-Z]\.[ \t]*)*"
+    rf"(?:[{UPPER}][\w’'-]+[ \t]+(?:y|de|del|da|di|van|von|der)[ \t]+)?"
+    rf"(?:Ma?c)?[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}][{LOWER}]+)*$"
 )
 BODY_PHRASE = re.compile(
     r"\b(?:[A-Z][a-z]+[ \t]+)+(?:"
@@ -92,7 +99,8 @@ NON_NAME_WORDS = (
     Fearing Finding Turning Anticipating Acknowledging Doubting Brandishing Having Being Consequently
     Additionally Remarkably Crucially Nonetheless Throughout Between Among Against Toward Towards Through Its
     Our My Your One Two Three Four Five Six Seven Eight Nine Ten Mr Mrs Perhaps Indeed Later Early Once Again
-    Here Like Unlike Any More Speaking Writing Instead Ultimately Eventually Initially Similarly""".split()
+    Here Like Unlike Any More Speaking Writing Instead Ultimately Eventually Initially Similarly Nothing
+    Something Anything Everything""".split()
     )
     | frozenset(FULL_MONTH_NAMES)
 )
@@ -118,6 +126,9 @@ MANNER_CLEARLY = re.compile(
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
+# "X heard from Y that ...": the words are Y's, not X's.
+HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
+HEARD_FROM = re.compile(r"\s+from\s+")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 SENDER = re.compile(
     r"^\s*(?:(?:[A-Z][a-z]+\s+){0,2}(?:[Mm]emorandum|[Ll]etter|[Tt]elegram|[Dd]espatch|[Dd]ispatch|[Cc]able|"
@@ -400,13 +411,14 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     speakers; a multi-word name after "the" is a place or a thing unless it holds a body word.
     """
     spans: list[tuple[int, int, str, list[str], bool]] = []
+    common = frozenset(re.findall(r"(?<![\w-])[a-z]+(?:ing|ed)\b", masked))
     for match in NAME.finditer(masked, 0, body_end):
         words = list(re.finditer(r"\S+", match.group()))
         before = masked[max(0, match.start() - 3) : match.start()]
         at_sentence_start = match.start() == 0 or bool(re.search(r"(?:[.!?:;”\"]\s+|\n)$", before))
         while words and (
             words[0].group().rstrip(".") in NON_NAME_WORDS
-            or words[0].group().endswith(("ing", "ed"))
+            or _participle_opener(masked, match.start() + words[0].start(), words, at_sentence_start, common)
             or (at_sentence_start and words[0].group().endswith("ly"))
         ):
             words.pop(0)
@@ -477,6 +489,20 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
             )
         )
     return sorted(found, key=lambda c: (c.start, -c.end))
+
+
+def _participle_opener(
+    masked: str, start: int, words: list[re.Match[str]], at_sentence_start: bool, common: frozenset[str]
+) -> bool:
+    """A capitalised -ing/-ed word that opens a participle clause ("Disappointed, he ...", "Following Smith")
+    or is a word the paper also writes in lower case ("Nothing was said"), rather than a name ending so
+    ("Spaulding explained"): it opens its sentence and does not stand alone before a finite verb."""
+    word = words[0].group()
+    if not word.endswith(("ing", "ed")) or not at_sentence_start:
+        return False
+    if word.lower() in common:
+        return True
+    return not (len(words) == 1 and FINITE_VERB.match(masked, start + len(word), start + len(word) + 80))
 
 
 def _candidates(
@@ -754,11 +780,25 @@ def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) ->
         return candidate
     head = earlier[-1]
     gap = ctx.masked[head.end : candidate.start]
-    if head.kind == "person" and head.source in ("mention", "name") and APPOSITION_GAP.fullmatch(gap):
+    if (
+        head.kind == "person"
+        and head.source in ("mention", "name")
+        and APPOSITION_GAP.fullmatch(gap)
+        and _describes(ctx, candidate, gap)
+    ):
         return head
     if head.kind in ("organisation", "work", "person") and PLACE_GAP.fullmatch(gap):
         return head
     return candidate
+
+
+def _describes(ctx: Context, candidate: Candidate, gap: str) -> bool:
+    """An apposition describes the name before it: a role or title ("John Smith, the Deputy Chief ...,"),
+    not another name (", Truman declared" after "a letter to Samuel Morison")."""
+    if candidate.source == "role" or gap.rstrip().endswith(("the", "The")):
+        return True
+    first = candidate.text.split()[0].lower().rstrip(".") if candidate.text.split() else ""
+    return first in SPEAKER_ROLES or first in ("the", "a", "an")
 
 
 def _addressee(
@@ -828,7 +868,7 @@ def _verb_after(ctx: Context, quote: Quote, sentence: Sentence) -> tuple[re.Matc
         return None
     tail_start = quote.close_mark + 1
     tail = ctx.masked[tail_start : tail_start + 60]
-    lead = re.match(r"[ ,]*", tail).end()
+    lead = re.match(r"[ ,]*(?:as\s+)?", tail).end()
     verb = VERB_PATTERN.match(ctx.masked, tail_start + lead)
     if verb:
         subject = _right_after(ctx, verb.end(), verb.end() + 40)
@@ -867,6 +907,13 @@ def _next_note(ctx: Context, position: int, paragraph_end: int) -> str | None:
 def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: Quote) -> Attribution | None:
     """The subject of a reporting verb before the quote: before the verb, its passive agent or, for a
     participle clause ("Acknowledging that ..., he questioned"), the subject after the clause."""
+    hearsay = HEARD_FROM.match(ctx.masked, verb.end(), verb.end() + 12)
+    if verb.group() in HEARSAY_VERBS and hearsay is not None:
+        told_by = _right_after(ctx, hearsay.end(), quote.open_mark)
+        if told_by is not None:
+            return Attribution(
+                _resolve(ctx, told_by), "verb_subject", verb.group(), verb.start(), told_by.start
+            )
     agent = PASSIVE_AGENT.match(ctx.masked, verb.end(), verb.end() + 8)
     if agent is not None:
         after = _candidates_between(ctx, agent.end(), quote.open_mark)
@@ -1100,9 +1147,12 @@ def _quote_row(
     if TITLE_INTRO.search(ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark):
         base |= {"kind": "title"} | unattributed
         return _finish(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
-    window_start = max(sentence.start, _previous_quote_end(ctx, quote, sentence))
-    near_start = max(window_start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
+    # The window may reach back over an earlier quotation: the verb that governs a clause governs every
+    # quotation in it ('he believed that "the mechanics" would be "difficult"'), up to a clause break.
+    near_start = max(sentence.start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
     near_start += ctx.masked[near_start : quote.open_mark].rfind("(") + 1
+    breaks = list(re.finditer(r"[;:]|\s[–—]\s", ctx.masked[near_start : quote.open_mark]))
+    near_start += breaks[-1].end() if breaks else 0
     has_verb = (
         _verb_before(ctx, near_start, quote.open_mark)
         or _verb_after(ctx, quote, sentence)
