@@ -379,3 +379,35 @@ def test_real_apposition_names_the_person_before_it() -> None:
     claims = out["claims"]
     assert _row(claims, "nothing of value")["claimant_name"] == "Ralph Perkins"
     assert "Truman" in (_row(claims, "would never")["claimant_name"] or "")
+
+
+def test_documents_and_unnamed_sources_speak() -> None:
+    body = (
+        "Ruth Ames received a letter that quoted from an unattributed memorandum claiming that the archive "
+        "was “beyond repair.”\n\n"
+        "Ruth Ames wrote that the budget was “already spent.” Ames’s source explained that the board "
+        "would “never fund a second volume.” The telegram warned that delay would be “fatal to the "
+        "series.”\n\n"
+        "The clerk sent a despatch labeled “Urgent” to the legation."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    memo = _row(claims, "beyond repair")
+    assert (memo["claimant_type"], memo["claimant_text"]) == ("document", "an unattributed memorandum")
+    assert _row(claims, "already spent")["claimant_name"] == "Ruth Ames"
+    source = _row(claims, "never fund")
+    assert (source["claimant_type"], source["claimant_name"]) == ("unnamed_source", "Ames’s source")
+    assert _row(claims, "fatal to")["claimant_type"] == "document"
+    assert _row(claims, "Urgent")["claimant_type"] != "document"
+
+
+def test_a_carried_speaker_stops_when_a_new_source_is_named() -> None:
+    body = (
+        "Ruth Ames wrote that the budget was “already spent.” Later the board met. “Nobody will "
+        "pay for the index,” she added. Tomás Núñez disagreed with the board. “The index pays for itself "
+        "within a decade.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert _row(claims, "Nobody will")["claimant_name"] == "Ruth Ames"
+    assert _row(claims, "The index pays")["claimant_name"] != "Ruth Ames"

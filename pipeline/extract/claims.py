@@ -32,6 +32,14 @@ REPORTING_NOUNS = frozenset(load_words("reporting_nouns"))
 SPEAKER_ROLES: dict[str, str] = load_mapping("speaker_roles")
 SPEAKER_BODIES: dict[str, str] = load_mapping("speaker_bodies")
 SPEAKER_GROUPS = load_words("speaker_groups")
+SPEAKER_DOCUMENTS: dict[str, str] = load_mapping("speaker_documents")
+# A document or unnamed source: a determiner or a possessive, up to two modifiers, the noun.
+DOCUMENT_SPEAKER = re.compile(
+    r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Aa]nother)|([’']s?))"
+    r"((?:[ \t]+[a-z][\w-]*){0,2}?[ \t]+(?:"
+    + "|".join(sorted((re.escape(n) for n in SPEAKER_DOCUMENTS), key=len, reverse=True))
+    + r"))\b(?![’'-])"
+)
 GROUP_WORDS = frozenset(group.lower() for group in SPEAKER_GROUPS)
 VERB_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
@@ -251,6 +259,7 @@ class Attribution:
     subject_start: int | None = None
     end: int | None = None
     carries: bool = True  # whether later unattributed quotations of the paragraph continue this speaker
+    anchor: int | None = None  # where the quotation it was found for ends, for the carry-over rule
 
     @property
     def confidence(self) -> float:
@@ -559,6 +568,9 @@ def _candidates(
         if not occupied.overlaps(candidate.start, candidate.end):
             found[(candidate.start, candidate.end)] = candidate
             occupied.take(candidate.start, candidate.end)
+    for candidate in _document_candidates(text, masked, body_end, occupied):
+        found[(candidate.start, candidate.end)] = candidate
+        occupied.take(candidate.start, candidate.end)
     for pattern, source in ((GROUP, "group"), (PRONOUN, "pronoun")):
         for match in pattern.finditer(masked, 0, body_end):
             if not occupied.overlaps(match.start(), match.end()):
@@ -567,6 +579,39 @@ def _candidates(
                     match.start(), match.end(), match.group(), source, kind=kind
                 )
     return sorted(found.values(), key=lambda c: c.start)
+
+
+def _document_candidates(text: str, masked: str, body_end: int, occupied: _Occupied) -> list[Candidate]:
+    """Documents and unnamed sources that speak ("the memorandum warned", "Smith’s source explained").
+
+    A document with a named possessor is left to the possessor (the possessive rule); an unnamed source
+    speaks itself, its possessor kept in its name for the reader.
+    """
+    found = []
+    for match in DOCUMENT_SPEAKER.finditer(masked, 0, body_end):
+        noun = match.group(2).split()[-1]
+        kind = SPEAKER_DOCUMENTS[noun]
+        possessive = match.group(1) is not None
+        if possessive and kind == "document":
+            continue
+        start = (
+            match.start(2) + len(match.group(2)) - len(match.group(2).lstrip())
+            if possessive
+            else match.start()
+        )
+        if occupied.overlaps(start, match.end()):
+            continue
+        name = text[start : match.end()]
+        if possessive:
+            owner = re.search(
+                r"(?:[A-Z][\w.’'-]*[ \t]+){0,3}[A-Z][\w’'-]*$",
+                masked[max(0, match.start() - 60) : match.start()],
+            )
+            name = (owner.group() + text[match.start() : match.end()]) if owner else name
+        found.append(
+            Candidate(start, match.end(), text[start : match.end()], "document", kind=kind, name=name)
+        )
+    return found
 
 
 def _role_kind(phrase: str) -> str:
@@ -662,6 +707,8 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         return Speaker(kind, candidate.entity_id, claimant_name=name, **span)
     if candidate.source == "work":
         return Speaker("work", None, claimant_name=candidate.text, **span)
+    if candidate.source == "document":
+        return Speaker(candidate.kind, None, claimant_name=candidate.name, **span)
     if candidate.source == "group" or candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name":
@@ -751,13 +798,26 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
     candidates = _candidates_between(ctx, window_start, verb_start)
+    verb = VERB_PATTERN.match(ctx.masked, verb_start)
+    participle = verb is not None and verb.group().endswith("ing")
+    thought = verb is not None and verb.group() in THOUGHT_VERBS
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
+            return candidate
+        if (
+            participle
+            and candidate.source != "pronoun"
+            and not ctx.masked[candidate.end : verb_start].strip()
+        ):
+            # A reduced relative ("a memorandum claiming that"): the noun before the participle speaks.
             return candidate
         local = candidate.start - window_start
         if not blanked[local : local + len(candidate.text)].strip():
             continue
         if candidate.text.lower() in POSSESSIVES or _is_object_position(ctx, candidate):
+            continue
+        if candidate.kind == "document" and thought:
+            # Documents do not think: 'a despatch labeled "..."' is the document named, not speaking.
             continue
         if (
             candidate.source == "group"
@@ -957,6 +1017,9 @@ def _attribute_quote(
         verb = _verb_before(ctx, sentence.start, quote.open_mark)
     if verb is not None:
         found = _verb_subject(ctx, verb, sentence, quote)
+        if found is not None and found.speaker.claimant_type == "document":
+            # "The order demanded ..." with a note citing "Memorandum from X": the document is X's.
+            return _note_sender(ctx, quote, sentence) or found
         if found is not None:
             return found
     possessive = _possessive_speaker(ctx, sentence, quote)
@@ -978,7 +1041,7 @@ def _attribute_quote(
     previous = _previous_sentence_speaker(ctx, quote, sentence)
     if previous is not None:
         return previous
-    if carried is not None:
+    if carried is not None and not _new_source_named(ctx, carried, quote):
         speaker = Speaker(
             carried.speaker.claimant_type, carried.speaker.claimant_id, None, carried.speaker.claimant_name
         )
@@ -997,6 +1060,23 @@ def _attribute_quote(
         if topic is not None:
             return Attribution(_resolve(ctx, topic), "paragraph_topic")
     return Attribution(Speaker("unknown"), "none")
+
+
+def _new_source_named(ctx: Context, carried: Attribution, quote: Quote) -> bool:
+    """Whether a speaker other than the carried one is named as a subject between the quotation that set
+    it and this one: then the carried speaker stops ('Smith wrote "...". His source predicted ... "..."')."""
+    if carried.anchor is None:
+        return False
+    for candidate in _candidates_between(ctx, carried.anchor, quote.open_mark):
+        if candidate.source not in ("mention", "name", "document") or not _followed_by_verb(ctx, candidate):
+            continue
+        speaker = _resolve(ctx, candidate)
+        if (speaker.claimant_id, speaker.claimant_name) != (
+            carried.speaker.claimant_id,
+            carried.speaker.claimant_name,
+        ) and not (speaker.claimant_id and speaker.claimant_id == carried.speaker.claimant_id):
+            return True
+    return False
 
 
 def _according_to(ctx: Context, sentence: Sentence, quote: Quote) -> Attribution | None:
@@ -1123,6 +1203,7 @@ def _quote_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]], units: lis
                 attribution = row.values.pop("_attribution", None)
                 if row.values["kind"] == "quotation" and attribution.carries:  # type: ignore[union-attr]
                     carried = attribution  # type: ignore[assignment]
+                    carried.anchor = quote.close_mark  # type: ignore[union-attr]
                 rows.append(row)
     return rows
 
