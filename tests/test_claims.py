@@ -411,3 +411,56 @@ def test_a_carried_speaker_stops_when_a_new_source_is_named() -> None:
     claims = out["claims"]
     assert _row(claims, "Nobody will")["claimant_name"] == "Ruth Ames"
     assert _row(claims, "The index pays")["claimant_name"] != "Ruth Ames"
+
+
+def test_a_documents_sender_makes_its_assertions_and_is_its_writer() -> None:
+    body = (
+        "The minister’s reply is printed below.\n\n"
+        "The treaty will probably be signed in May. I told the Minister that delay would cost both "
+        "governments dearly.\n\n"
+        "The editor adds that the reply apparently never reached the Senate."
+    )
+    text, unsent = _extract(body, {})
+    letter_start = text.index("The treaty")
+    letter_end = text.index("The editor")
+    senders = pl.DataFrame(
+        {
+            "char_start": [letter_start],
+            "char_end": [letter_end],
+            "sender_id": ["person:sender"],
+            "sender_name": ["Jane Sender"],
+        }
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+        None,
+        senders,
+    )["claims"]
+    rows = claims.sort("char_start").to_dicts()
+    treaty = next(r for r in rows if r["text"].startswith("The treaty"))
+    assert (treaty["claimant_id"], treaty["attribution_rule"]) == ("person:sender", "document_sender")
+    told = next(r for r in rows if r["kind"] == "reported_statement" and "told" in r["text"])
+    assert told["claimant_id"] == "person:sender"
+    editor = next(r for r in rows if r["kind"] == "author_assertion" and "apparently" in r["text"])
+    assert editor["claimant_id"] == AUTHOR
+    unsent_assertions = unsent["claims"].filter(pl.col("kind") == "author_assertion")
+    assert set(unsent_assertions["claimant_id"]) == {AUTHOR}
+    with pytest.raises(ValueError, match="sender_name"):
+        extract_claims(
+            document.text,
+            document.sentences,
+            mentions_from_names(document.text, {}, "test-doc"),
+            document.footnotes,
+            AUTHOR,
+            None,
+            None,
+            None,
+            senders.drop("sender_name"),
+        )

@@ -51,6 +51,9 @@ PREPOSITIONS = frozenset(
     "among after before during through via like unlike including".split()
 )
 PRONOUN = re.compile(r"\b(?:he|she|He|She|his|her|His|Her|they|They|their|Their)\b")
+# The writer speaking in the first person ("I told him that", "we informed the Minister"); "I" only before
+# a lower-case word, so a roman numeral ("Article I") is not a writer.
+FIRST_PERSON = re.compile(r"\b(?:I(?=[ \t]+[a-z])|[Ww]e)\b")
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
@@ -193,6 +196,7 @@ RULE_CONFIDENCE = {
     "paragraph_topic": 0.5,
     "next_note": 0.4,
     "author": 1.0,
+    "document_sender": 0.9,
     "none": 0.0,
 }
 RESOLVED_PENALTY = 0.1
@@ -292,8 +296,12 @@ class Context:
     # Names the entities stage found but could not link, with their document-level person: (start, end, ID).
     document_persons: list[tuple[int, int, str]] = field(default_factory=list)
     document_person_starts: list[int] = field(default_factory=list)
+    # Documents inside the paper with their sender: (start, end, sender ID, sender name), sorted by start.
+    senders: list[tuple[int, int, str | None, str | None]] = field(default_factory=list)
+    sender_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.sender_starts = [start for start, _, _, _ in self.senders]
         self.sentence_starts = [s.start for s in self.sentences]
         self.candidate_starts = [c.start for c in self.candidates]
         self.footnote_offsets = [offset for offset, _, _ in self.footnotes]
@@ -571,10 +579,10 @@ def _candidates(
     for candidate in _document_candidates(text, masked, body_end, occupied):
         found[(candidate.start, candidate.end)] = candidate
         occupied.take(candidate.start, candidate.end)
-    for pattern, source in ((GROUP, "group"), (PRONOUN, "pronoun")):
+    for pattern, source in ((GROUP, "group"), (PRONOUN, "pronoun"), (FIRST_PERSON, "writer")):
         for match in pattern.finditer(masked, 0, body_end):
             if not occupied.overlaps(match.start(), match.end()):
-                kind = "group" if source == "group" else _role_kind(match.group())
+                kind = {"group": "group", "writer": "writer"}.get(source) or _role_kind(match.group())
                 found[(match.start(), match.end())] = Candidate(
                     match.start(), match.end(), match.group(), source, kind=kind
                 )
@@ -709,6 +717,14 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         return Speaker("work", None, claimant_name=candidate.text, **span)
     if candidate.source == "document":
         return Speaker(candidate.kind, None, claimant_name=candidate.name, **span)
+    if candidate.source == "writer":
+        writer = _writer_at(ctx, candidate.start)
+        writer.claimant_text, writer.claimant_start, writer.claimant_end = (
+            candidate.text,
+            candidate.start,
+            candidate.end,
+        )
+        return writer
     if candidate.source == "group" or candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name":
@@ -732,6 +748,17 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         resolved=True,
         **span,
     )
+
+
+def _writer_at(ctx: Context, position: int) -> Speaker:
+    """Who writes the words at a position: the sender of the document inside the paper that holds it, when
+    the caller gave one, else the paper's author."""
+    index = bisect.bisect_right(ctx.sender_starts, position) - 1
+    if index >= 0:
+        start, end, sender_id, sender_name = ctx.senders[index]
+        if start <= position < end and (sender_id or sender_name):
+            return Speaker("person", sender_id, claimant_name=sender_name)
+    return Speaker("document_author", ctx.author_id)
 
 
 def _document_person(ctx: Context, candidate: Candidate) -> str | None:
@@ -1402,14 +1429,17 @@ def _assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> lis
             continue
         weakest = min(cues, key=lambda c: CERTAINTY_RANK[_certainty(c[0])])
         end = _content_end(ctx.text, sentence.end)
+        writer = _writer_at(ctx, sentence.start)
+        rule = "author" if writer.claimant_type == "document_author" else "document_sender"
         values: dict[str, object] = {
             "kind": "author_assertion",
             "paragraph_id": sentence.paragraph_id,
             "sentence_id": sentence.sentence_id,
-            "claimant_type": "document_author",
-            "claimant_id": ctx.author_id,
-            "attribution_rule": "author",
-            "attribution_confidence": RULE_CONFIDENCE["author"],
+            "claimant_type": writer.claimant_type,
+            "claimant_id": writer.claimant_id,
+            "claimant_name": writer.claimant_name,
+            "attribution_rule": rule,
+            "attribution_confidence": RULE_CONFIDENCE[rule],
             "certainty": _certainty(weakest[0]),
             "cue": "; ".join(c[0] for c in cues),
             "cue_char_start": weakest[1],
@@ -1475,6 +1505,7 @@ def extract_claims(
     emphasis_spans: pl.DataFrame | None = None,
     paragraphs_table: pl.DataFrame | None = None,
     unlinked_names: pl.DataFrame | None = None,
+    document_senders: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Quotations, reported statements and cued author assertions of one document's body.
 
@@ -1482,7 +1513,10 @@ def extract_claims(
     order. ``emphasis_spans`` (optional) lets an italic title ("The New York Times wrote") be a claimant;
     ``paragraphs_table`` (optional, with block_kind) lets list items and block quotations after a lead-in
     ending in a colon be attributed in that lead-in's sentence; ``unlinked_names`` (optional) gives a
-    claimant the entities stage found but could not link its document-level person as claimant_id.
+    claimant the entities stage found but could not link its document-level person as claimant_id;
+    ``document_senders`` (optional: char_start, char_end, sender_id, sender_name) are the letters and
+    telegrams inside the paper: their sender, not the paper's author, makes the assertions and is the "I"
+    or "we" of the words they span.
     """
     sentence_list = _sentences(sentences)
     if not sentence_list:
@@ -1508,6 +1542,7 @@ def extract_claims(
         note_senders=_note_senders(notes),
         lead_ins=lead_ins,
         document_persons=_document_persons(unlinked_names),
+        senders=_senders(document_senders),
     )
     quote_rows = _quote_rows(ctx, paragraphs, units)
     rows = quote_rows + _reported_rows(ctx, quote_rows, paragraphs) + _assertion_rows(ctx, paragraphs)
@@ -1530,6 +1565,16 @@ def extract_claims(
         "claim_subjects": rows_to_frame("claim_subjects", subjects),
         "claim_footnotes": _claim_footnotes_frame(claim_notes),
     }
+
+
+def _senders(document_senders: pl.DataFrame | None) -> list[tuple[int, int, str | None, str | None]]:
+    if document_senders is None or not document_senders.height:
+        return []
+    columns = ("char_start", "char_end", "sender_id", "sender_name")
+    missing = [c for c in columns if c not in document_senders.columns]
+    if missing:
+        raise ValueError(f"document_senders lacks column(s) {', '.join(missing)}")
+    return sorted(document_senders.select(*columns).iter_rows())
 
 
 def _claim_footnotes_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
