@@ -464,3 +464,45 @@ def test_a_documents_sender_makes_its_assertions_and_is_its_writer() -> None:
             None,
             senders.drop("sender_name"),
         )
+
+
+def test_proposals_noun_phrase_adverbs_passives_and_labels_are_not_claims() -> None:
+    body = (
+        "The Foreign Office suggest that the colliers should probably sail in June.\n\n"
+        "The evidence suggests that the colliers sailed in June.\n\n"
+        "Customs opened an apparently regular shipment of grain.\n\n"
+        "The Legation is informed that the colliers sailed in June.\n\n"
+        "Ruth Ames enclosed a copy, marked Enclosure No. 2, with her letter. She said that the colliers "
+        "sailed in June."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert not any("Foreign Office" in a or "apparently regular" in a for a in assertions)
+    assert any(a.startswith("The evidence suggests") for a in assertions)
+    reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert not any("is informed" in r["text"] for r in reported)
+    said = next(r for r in reported if "She said" in r["text"])
+    assert said["claimant_name"] == "Ruth Ames"
+
+
+def test_headings_and_addressee_lines_are_never_claims() -> None:
+    source = (
+        "# Papers on a Loan\n\n"
+        "## The Minister in Ruritania (Ames) to the Secretary of State\n\n"
+        "The loan will probably fail, and the Minister told me that “nothing can be done before spring.”\n"
+    )
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+    )["claims"]
+    headings = set(document.paragraphs.filter(pl.col("block_kind") == "heading")["paragraph_id"])
+    assert headings
+    assert not set(claims["paragraph_id"]) & headings
+    assert set(claims["kind"]) >= {"author_assertion", "quotation"}

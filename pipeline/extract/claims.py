@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
-from pipeline.text.blocks import LIST_ITEM, QUOTE
+from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS, LIST_ITEM, QUOTE
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import load_mapping, load_words
 
@@ -140,6 +140,7 @@ PASSIVE_AGENT = re.compile(r"\s+by\s+")
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
 HEARD_FROM = re.compile(r"\s+from\s+")
+PASSIVE_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?$")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 SENDER = re.compile(
     r"^\s*(?:(?:[A-Z][a-z]+\s+){0,2}(?:[Mm]emorandum|[Ll]etter|[Tt]elegram|[Dd]espatch|[Dd]ispatch|[Cc]able|"
@@ -166,6 +167,12 @@ CUE_EXCEPTIONS = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in load_words("epistemic_cue_exceptions")) + r")\b", re.IGNORECASE
 )
 CERTAINTY_RANK = {"possible": 0, "probable": 1, "certain": 2}
+NOUN_PHRASE_OPENERS = frozenset(
+    "a an the this that these those its their his her our my your some two three four five several".split()
+)
+# Blocks that frame documents (headings, addressee and date lines, openers, signatures): never claims.
+NOT_CLAIM_BLOCKS = frozenset(FRAME_KINDS) | {BYLINE, CLOSER}
+NOBODYS_WORDS = ("scare_quote", "title")
 SCARE_QUOTE_MAX_WORDS = 2
 # A short quote counts as governed by a reporting verb only within this many characters after it.
 SCARE_QUOTE_VERB_WINDOW = 150
@@ -441,8 +448,10 @@ def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
             words.pop(0)
         if not words:
             continue
+        if len(words) > 1 and words[-1].group() == "No" and re.match(r"\.\s*\d", masked[match.end() :][:4]):
+            words.pop()  # "Enclosure No. 2", "Instruction No. 1190": a number label, not a name
         start = match.start() + words[0].start()
-        end = match.end()
+        end = match.start() + words[-1].end()
         tokens = [w.strip("[]") for w in text[start:end].split()]
         if not any(t in SPEAKER_BODIES for t in tokens):
             joiner = JOINER.search(text, start, end)
@@ -833,7 +842,7 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
             return candidate
         if (
             participle
-            and candidate.source != "pronoun"
+            and candidate.source == "document"
             and not ctx.masked[candidate.end : verb_start].strip()
         ):
             # A reduced relative ("a memorandum claiming that"): the noun before the participle speaks.
@@ -1357,6 +1366,8 @@ def _reported_rows(ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tu
                 continue
             if not THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end):
                 continue
+            if PASSIVE_AUXILIARY.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
+                continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
             subject = _subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue
@@ -1395,11 +1406,15 @@ def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
 
 
 def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int]]:
-    """The author's cues in a sentence: (cue as written, start, end), outside quotes and reported speech."""
+    """The author's cues in a sentence: (cue as written, start, end), outside quotes, reported speech and
+    what a person or body proposes."""
+    found = list(CUE_PATTERN.finditer(ctx.masked, sentence.start, sentence.end))
+    proposed = next((m.start() for m in found if _proposal(ctx, sentence, m)), sentence.end)
     cues = [
         (m.group(), m.start(), m.end())
-        for m in CUE_PATTERN.finditer(ctx.masked, sentence.start, sentence.end)
-        if not _reported_span(ctx, sentence, m.start())
+        for m in found
+        if m.start() < proposed
+        and not _reported_span(ctx, sentence, m.start())
         and not (
             m.group().lower() == "clearly"
             and MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
@@ -1408,12 +1423,30 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             e.start() <= m.start() < e.end()
             for e in CUE_EXCEPTIONS.finditer(ctx.masked, max(sentence.start, m.start() - 30), m.end() + 30)
         )
+        and not _modifies_a_word(ctx, m)
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
     if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
         end = sentence.start + len(stripped)
         cues.append((QUESTION_CUE, end - 1, end))
     return cues
+
+
+def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:
+    """An adverb inside a noun phrase ("an apparently regular shipment", "two seemingly simple questions")
+    qualifies a word, not the sentence: it is not the author's hedge."""
+    return cue.group().lower().endswith("ly") and _preceding_word(ctx.masked, cue.start()).lower() in (
+        NOUN_PHRASE_OPENERS
+    )
+
+
+def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """ "His Majesty's Government suggest that ...", "Smith suggests that ...": a person or body proposing,
+    not the author hedging."""
+    if not cue.group().lower().startswith("suggest"):
+        return False
+    subject = _subject_of(ctx, cue.start(), sentence.start)
+    return subject is not None and subject.source != "writer"
 
 
 def _certainty(cue: str) -> str:
@@ -1546,6 +1579,8 @@ def extract_claims(
     )
     quote_rows = _quote_rows(ctx, paragraphs, units)
     rows = quote_rows + _reported_rows(ctx, quote_rows, paragraphs) + _assertion_rows(ctx, paragraphs)
+    framing = _framing_paragraphs(paragraphs_table)
+    rows = [r for r in rows if r.values["paragraph_id"] not in framing or r.values["kind"] in NOBODYS_WORDS]
     rows.sort(key=lambda r: (r.values["char_start"], r.values.get("quote_char_start") or 0, r.values["kind"]))
     claims, subjects, claim_notes = [], [], []
     for number, row in enumerate(rows, start=1):
@@ -1565,6 +1600,14 @@ def extract_claims(
         "claim_subjects": rows_to_frame("claim_subjects", subjects),
         "claim_footnotes": _claim_footnotes_frame(claim_notes),
     }
+
+
+def _framing_paragraphs(paragraphs_table: pl.DataFrame | None) -> frozenset[str]:
+    """Headings, addressee and date lines, openers and signatures: they frame a document and say nothing."""
+    if paragraphs_table is None or "block_kind" not in paragraphs_table.columns:
+        return frozenset()
+    framing = paragraphs_table.filter(pl.col("block_kind").is_in(list(NOT_CLAIM_BLOCKS)))
+    return frozenset(framing["paragraph_id"])
 
 
 def _senders(document_senders: pl.DataFrame | None) -> list[tuple[int, int, str | None, str | None]]:
