@@ -506,3 +506,33 @@ def test_headings_and_addressee_lines_are_never_claims() -> None:
     assert headings
     assert not set(claims["paragraph_id"]) & headings
     assert set(claims["kind"]) >= {"author_assertion", "quotation"}
+
+
+def test_the_entities_stages_names_complete_the_speaker() -> None:
+    body = "After the vote Willem ter Horst said that the harbour was “far beyond the city’s means.”"
+    source = "# A Test Paper\n\n" + body + "\n"
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    start = document.text.index("Willem")
+    unlinked = pl.DataFrame(
+        {
+            "char_start": [start],
+            "char_end": [start + len("Willem ter Horst")],
+            "text": ["Willem ter Horst"],
+            "person_id": [None],
+            "footnote_id": [None],
+        },
+        schema_overrides={"person_id": pl.String, "footnote_id": pl.String},
+    )
+    args = (
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+    )
+    assert _row(extract_claims(*args)["claims"], "far beyond")["claimant_name"] != "Willem ter Horst"
+    assert (
+        _row(extract_claims(*args, unlinked)["claims"], "far beyond")["claimant_name"] == "Willem ter Horst"
+    )

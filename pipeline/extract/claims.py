@@ -532,7 +532,12 @@ def _participle_opener(
 
 
 def _candidates(
-    text: str, masked: str, mentions: pl.DataFrame, body_end: int, italic: list[tuple[int, int]]
+    text: str,
+    masked: str,
+    mentions: pl.DataFrame,
+    body_end: int,
+    italic: list[tuple[int, int]],
+    unlinked_names: pl.DataFrame | None = None,
 ) -> list[Candidate]:
     """Speakers the text offers: linked mentions first, then italic titles, names, groups, pronouns, roles."""
     found: dict[tuple[int, int], Candidate] = {}
@@ -585,6 +590,7 @@ def _candidates(
         if not occupied.overlaps(candidate.start, candidate.end):
             found[(candidate.start, candidate.end)] = candidate
             occupied.take(candidate.start, candidate.end)
+    _add_unlinked_names(found, occupied, unlinked_names, masked, body_end)
     for candidate in _document_candidates(text, masked, body_end, occupied):
         found[(candidate.start, candidate.end)] = candidate
         occupied.take(candidate.start, candidate.end)
@@ -596,6 +602,52 @@ def _candidates(
                     match.start(), match.end(), match.group(), source, kind=kind
                 )
     return sorted(found.values(), key=lambda c: c.start)
+
+
+def _add_unlinked_names(
+    found: dict[tuple[int, int], Candidate],
+    occupied: _Occupied,
+    unlinked_names: pl.DataFrame | None,
+    masked: str,
+    body_end: int,
+) -> None:
+    """The entities stage's unlinked names as speakers: a name this step missed (accents, particles), or
+    the fuller form of a person name it cut short ("Dulles" inside "John Foster Dulles"). Titles before
+    the name stay out of the name."""
+    persons = sorted((c.start, c.end, key) for key, c in found.items() if c.kind == "person")
+    starts = [start for start, _, _ in persons]
+    for start, end, name in _unlinked_spans(unlinked_names):
+        if start >= body_end or not masked[start:end].strip():
+            continue
+        tokens = name.split()
+        while len(tokens) > 1 and tokens[0].lower().rstrip(".") in SPEAKER_ROLES:
+            tokens.pop(0)
+        name = " ".join(tokens)
+        if re.match(r"[ \t]+[A-Z]", masked[end : end + 2]):
+            continue  # a name inside a longer proper noun ("the Truman Library") is not a speaker
+        if not occupied.overlaps(start, end):
+            found[(start, end)] = Candidate(start, end, name, "name", kind="person", name=name)
+            occupied.take(start, end)
+            continue
+        index = bisect.bisect_right(starts, start)
+        for c_start, c_end, key in persons[index : index + 3]:
+            inside = start <= c_start and c_end <= end and (c_start, c_end) != (start, end)
+            current = found.get(key)
+            if (
+                inside
+                and current is not None
+                and current.source == "name"
+                and len(current.name or "") < len(name)
+            ):
+                found[key] = Candidate(c_start, c_end, current.text, "name", kind="person", name=name)
+
+
+def _unlinked_spans(unlinked_names: pl.DataFrame | None) -> list[tuple[int, int, str]]:
+    """Body names the entities stage found but could not link: (start, end, text)."""
+    if unlinked_names is None or not unlinked_names.height:
+        return []
+    body = unlinked_names.filter(pl.col("footnote_id").is_null())
+    return sorted(body.select("char_start", "char_end", "text").iter_rows())
 
 
 def _document_candidates(text: str, masked: str, body_end: int, occupied: _Occupied) -> list[Candidate]:
@@ -1561,7 +1613,9 @@ def extract_claims(
     quotes = [q for start, end in paragraphs.values() for q in find_quotes(document_text, start, end)]
     masked = _mask(document_text, quotes)
     notes = footnotes.filter(pl.col("marker_offset").is_not_null()).sort("marker_offset")
-    candidates = _candidates(document_text, masked, mentions, body_end, _italic_spans(emphasis_spans))
+    candidates = _candidates(
+        document_text, masked, mentions, body_end, _italic_spans(emphasis_spans), unlinked_names
+    )
     ctx = Context(
         text=document_text,
         masked=masked,
