@@ -536,3 +536,24 @@ def test_the_entities_stages_names_complete_the_speaker() -> None:
     assert (
         _row(extract_claims(*args, unlinked)["claims"], "far beyond")["claimant_name"] == "Willem ter Horst"
     )
+
+
+def test_modal_possession_ability_and_reported_boosters_are_not_hedges() -> None:
+    body = (
+        "Passenger vessels may have bunker licenses.\n\n"
+        "The clerks may have misread the order.\n\n"
+        "It is possible to impose stricter conditions on neutral ships.\n\n"
+        "The Afghans would almost surely ask why the text had changed.\n\n"
+        "Ruth Ames added, in that connection, that she would of course keep the legation informed.\n\n"
+        "Ruth Ames to whom I conveyed the reply stated that she would wait."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assertions = {
+        r["text"]: r["certainty"] for r in claims.filter(pl.col("kind") == "author_assertion").to_dicts()
+    }
+    assert not any("bunker" in a or "impose" in a or "of course" in a for a in assertions)
+    assert any("misread" in a for a in assertions)
+    assert next(c for a, c in assertions.items() if "almost surely" in a) == "probable"
+    stated = next(r for r in claims.to_dicts() if r["reporting_verb"] == "stated")
+    assert stated["claimant_type"] != "document_author"

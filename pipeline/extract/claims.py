@@ -167,6 +167,24 @@ CUE_EXCEPTIONS = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in load_words("epistemic_cue_exceptions")) + r")\b", re.IGNORECASE
 )
 CERTAINTY_RANK = {"possible": 0, "probable": 1, "certain": 2}
+PARTICIPLE_ENDINGS = (
+    "ed",
+    "en",
+    "wn",
+    "ne",
+    "de",
+    "ught",
+    "nt",
+    "lt",
+    "pt",
+    "ung",
+    "un",
+    "ck",
+    "od",
+    "ead",
+    "orn",
+    "ost",
+)
 NOUN_PHRASE_OPENERS = frozenset(
     "a an the this that these those its their his her our my your some two three four five several".split()
 )
@@ -904,6 +922,12 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
             continue
         if candidate.text.lower() in POSSESSIVES or _is_object_position(ctx, candidate):
             continue
+        if _preceding_word(ctx.masked, candidate.start).lower() in ("whom", "which", "whose") and re.search(
+            r"[a-z]{3,}", ctx.masked[candidate.end : verb_start]
+        ):
+            # "The President to whom I conveyed the reply indicated that": the relative clause's subject,
+            # with a verb of its own; "to which Tonner replied" keeps Tonner.
+            continue
         if candidate.kind == "document" and thought:
             # Documents do not think: 'a despatch labeled "..."' is the document named, not speaking.
             continue
@@ -1403,7 +1427,7 @@ def _finish(ctx: Context, values: dict[str, object], start: int, end: int, p_end
 
 
 THAT_CLAUSE = re.compile(r"\s+(?:\w+ly\s+)?(?:(?:to\s+)?[^.;:]{0,80}?,?\s+)?that\b")
-THAT_SOON = re.compile(r"\s+(?:\w+\s+){0,6}?that\b")
+THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
 
 
 def _reported_rows(ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tuple[int, int]]) -> list[Row]:
@@ -1476,6 +1500,7 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             for e in CUE_EXCEPTIONS.finditer(ctx.masked, max(sentence.start, m.start() - 30), m.end() + 30)
         )
         and not _modifies_a_word(ctx, m)
+        and not _possession(ctx, m)
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
     if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
@@ -1490,6 +1515,18 @@ def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:
     return cue.group().lower().endswith("ly") and _preceding_word(ctx.masked, cue.start()).lower() in (
         NOUN_PHRASE_OPENERS
     )
+
+
+def _possession(ctx: Context, cue: re.Match[str]) -> bool:
+    """ "may have bunker licenses", "such conversation as you may have": a modal with "have" hedges only as a
+    perfect, before a past participle ("may have made", "might have been")."""
+    if not cue.group().lower().endswith(" have"):
+        return False
+    following = re.match(r"\s+(?:\w+ly\s+)?([a-z]+)\b", ctx.masked[cue.end() : cue.end() + 40])
+    if following is None:
+        return True
+    word = following.group(1)
+    return not (word in IRREGULAR_PAST or word.endswith(PARTICIPLE_ENDINGS))
 
 
 def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
