@@ -557,3 +557,9 @@ def test_modal_possession_ability_and_reported_boosters_are_not_hedges() -> None
     assert next(c for a, c in assertions.items() if "almost surely" in a) == "probable"
     stated = next(r for r in claims.to_dicts() if r["reporting_verb"] == "stated")
     assert stated["claimant_type"] != "document_author"
+
+
+def test_a_capitalised_role_is_a_speaker() -> None:
+    _, out = _extract("Ruth Ames arrived in May. The Secretary stated that the volume would wait.", {})
+    row = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert row["claimant_text"] == "The Secretary"

@@ -60,7 +60,7 @@ GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "ou
 ROLE = re.compile(
     r"\b[Tt]he (?:(?:former|new|then|acting|Acting|Soviet|American|British|French|German|old|future|latter|"
     r"same)\s+)?"
-    r"(?:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
+    r"(?i:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
 )
 # A group noun, with the capitalised words that qualify it ("Committee members", "British officials").
 GROUP = re.compile(
