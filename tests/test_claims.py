@@ -471,7 +471,8 @@ def test_proposals_noun_phrase_adverbs_passives_and_labels_are_not_claims() -> N
         "The Foreign Office suggest that the colliers should probably sail in June.\n\n"
         "The evidence suggests that the colliers sailed in June.\n\n"
         "Customs opened an apparently regular shipment of grain.\n\n"
-        "The Legation is informed that the colliers sailed in June.\n\n"
+        "The Legation is informed that the colliers sailed in June. Ruth Ames was saying that they "
+        "sailed.\n\n"
         "Ruth Ames enclosed a copy, marked Enclosure No. 2, with her letter. She said that the colliers "
         "sailed in June."
     )
@@ -482,6 +483,7 @@ def test_proposals_noun_phrase_adverbs_passives_and_labels_are_not_claims() -> N
     assert any(a.startswith("The evidence suggests") for a in assertions)
     reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
     assert not any("is informed" in r["text"] for r in reported)
+    assert any("was saying" in r["text"] for r in reported)
     said = next(r for r in reported if "She said" in r["text"])
     assert said["claimant_name"] == "Ruth Ames"
 

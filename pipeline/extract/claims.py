@@ -1442,7 +1442,9 @@ def _reported_rows(ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tu
                 continue
             if not THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end):
                 continue
-            if PASSIVE_AUXILIARY.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
+            if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
+                ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+            ):
                 continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
             subject = _subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
