@@ -565,3 +565,16 @@ def test_a_capitalised_role_is_a_speaker() -> None:
     _, out = _extract("Ruth Ames arrived in May. The Secretary stated that the volume would wait.", {})
     row = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()[0]
     assert row["claimant_text"] == "The Secretary"
+
+
+def test_treaty_articles_speak_as_documents_and_the_writers_proposal_is_no_hedge() -> None:
+    body = (
+        "The act was signed in Berlin. Article III, section 2, declares that the council shall elect "
+        "a judge.\n\n"
+        "I suggest that you authorize me to state that the United States probably agrees."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    article = claims.filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert (article["claimant_type"], article["claimant_text"]) == ("document", "Article III")
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0

@@ -140,7 +140,7 @@ PASSIVE_AGENT = re.compile(r"\s+by\s+")
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
 HEARD_FROM = re.compile(r"\s+from\s+")
-PASSIVE_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?$")
+PASSIVE_AUXILIARY = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?$")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 SENDER = re.compile(
     r"^\s*(?:(?:[A-Z][a-z]+\s+){0,2}(?:[Mm]emorandum|[Ll]etter|[Tt]elegram|[Dd]espatch|[Dd]ispatch|[Cc]able|"
@@ -1532,12 +1532,11 @@ def _possession(ctx: Context, cue: re.Match[str]) -> bool:
 
 
 def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
-    """ "His Majesty's Government suggest that ...", "Smith suggests that ...": a person or body proposing,
-    not the author hedging."""
+    """ "His Majesty's Government suggest that ...", "I suggest that you authorize me ...": a person or
+    body proposing, not the author hedging."""
     if not cue.group().lower().startswith("suggest"):
         return False
-    subject = _subject_of(ctx, cue.start(), sentence.start)
-    return subject is not None and subject.source != "writer"
+    return _subject_of(ctx, cue.start(), sentence.start) is not None
 
 
 def _certainty(cue: str) -> str:
