@@ -578,3 +578,23 @@ def test_treaty_articles_speak_as_documents_and_the_writers_proposal_is_no_hedge
     article = claims.filter(pl.col("kind") == "reported_statement").to_dicts()[0]
     assert (article["claimant_type"], article["claimant_text"]) == ("document", "Article III")
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_statement_dates_come_from_the_time_expressions_table() -> None:
+    from pipeline.extract.dates import find_time_expressions
+
+    body = "On February 12, 1926, Ruth Ames told the board that the series was late."
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    args = (
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+    )
+    own = extract_claims(*args)["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert own["statement_date"] is None
+    times = find_time_expressions(document.sentences, None)
+    dated = extract_claims(*args, time_expressions=times)["claims"]
+    row = dated.filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert (row["statement_date"], row["statement_date_text"]) == ("1926-02-12", "February 12, 1926")

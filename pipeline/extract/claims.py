@@ -228,8 +228,12 @@ class Context:
     # Documents inside the paper with their sender: (start, end, sender ID, sender name), sorted by start.
     senders: list[tuple[int, int, str | None, str | None]] = field(default_factory=list)
     sender_starts: list[int] = field(default_factory=list)
+    # Dated time expressions of the body: (start, end, text, EDTF), sorted by start.
+    time_expressions: list[tuple[int, int, str, str | None]] = field(default_factory=list)
+    time_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.time_starts = [start for start, _, _, _ in self.time_expressions]
         self.sender_starts = [start for start, _, _, _ in self.senders]
         self.sentence_starts = [s.start for s in self.sentences]
         self.candidate_starts = [c.start for c in self.candidates]
@@ -617,7 +621,13 @@ def _addressee(
 
 
 def _statement_date(ctx: Context, start: int, end: int) -> tuple[str | None, str | None]:
-    """A date written before the reporting verb ("In February 1926, he told ...") as text and EDTF."""
+    """A date written before the reporting verb ("In February 1926, he told ...") as text and EDTF: the
+    last dated time expression of the time-expressions table there, else this step's own date pattern."""
+    first = bisect.bisect_left(ctx.time_starts, start)
+    last = bisect.bisect_left(ctx.time_starts, end)
+    dated = [(text, edtf) for s, e, text, edtf in ctx.time_expressions[first:last] if e <= end and edtf]
+    if dated:
+        return dated[-1]
     matches = list(DATE.finditer(ctx.masked, start, end))
     if not matches:
         return None, None
@@ -1237,6 +1247,7 @@ def extract_claims(
     paragraphs_table: pl.DataFrame | None = None,
     unlinked_names: pl.DataFrame | None = None,
     document_senders: pl.DataFrame | None = None,
+    time_expressions: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Quotations, reported statements and cued author assertions of one document's body.
 
@@ -1247,7 +1258,8 @@ def extract_claims(
     claimant the entities stage found but could not link its document-level person as claimant_id;
     ``document_senders`` (optional: char_start, char_end, sender_id, sender_name) are the letters and
     telegrams inside the paper: their sender, not the paper's author, makes the assertions and is the "I"
-    or "we" of the words they span.
+    or "we" of the words they span; ``time_expressions`` (optional, the time_expressions table) gives a
+    statement its date before this step's own date pattern does.
     """
     sentence_list = _sentences(sentences)
     if not sentence_list:
@@ -1276,6 +1288,7 @@ def extract_claims(
         lead_ins=lead_ins,
         document_persons=_document_persons(unlinked_names),
         senders=_senders(document_senders),
+        time_expressions=_dated_expressions(time_expressions),
     )
     quote_rows = _quote_rows(ctx, paragraphs, units)
     rows = quote_rows + _reported_rows(ctx, quote_rows, paragraphs) + _assertion_rows(ctx, paragraphs)
@@ -1308,6 +1321,16 @@ def _framing_paragraphs(paragraphs_table: pl.DataFrame | None) -> frozenset[str]
         return frozenset()
     framing = paragraphs_table.filter(pl.col("block_kind").is_in(list(NOT_CLAIM_BLOCKS)))
     return frozenset(framing["paragraph_id"])
+
+
+def _dated_expressions(
+    time_expressions: pl.DataFrame | None,
+) -> list[tuple[int, int, str, str | None]]:
+    if time_expressions is None or not time_expressions.height:
+        return []
+    # Single days, months and years only: statement_date is one point, not an interval or a season.
+    dated = time_expressions.filter(pl.col("edtf").str.contains(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"))
+    return sorted(dated.select("char_start", "char_end", "text", "edtf").iter_rows())
 
 
 def _senders(document_senders: pl.DataFrame | None) -> list[tuple[int, int, str | None, str | None]]:
