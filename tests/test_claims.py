@@ -349,3 +349,254 @@ def test_unlinked_person_of_the_entities_stage_becomes_the_claimant_id() -> None
     assert with_persons["claimant_name"] == "Matthias Orwendel"
     without = _row(extract_claims(*args, document.paragraphs)["claims"], "far beyond")
     assert (without["claimant_type"], without["claimant_id"]) == ("person", None)
+
+
+def test_clause_structure_picks_the_speaker_of_the_governing_verb() -> None:
+    body = (
+        "In a long letter to the historian Samuel Eliot Morison, Truman declared that the records would "
+        "“stay closed until every participant had died.”\n\n"
+        "Harding explained that the files were “a mess of duplicates and drafts.”\n\n"
+        "Ruth Ames heard from Tomás Núñez that the committee did “not think the volume could be saved.”\n\n"
+        "The delay was, as Ruth Ames put it, “a scandal of the first order.”\n\n"
+        "Harding believed that “the mechanics” of clearance would be “difficult” for years."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert "Truman" in _row(claims, "stay closed")["claimant_name"]
+    assert _row(claims, "a mess of")["claimant_name"] == "Harding"
+    assert _row(claims, "not think the volume")["claimant_name"] == "Tomás Núñez"
+    assert _row(claims, "a scandal of")["claimant_name"] == "Ruth Ames"
+    for short in ("the mechanics", "difficult"):
+        row = _row(claims, short)
+        assert (row["kind"], row["claimant_name"]) == ("quotation", "Harding")
+
+
+def test_real_apposition_names_the_person_before_it() -> None:
+    body = (
+        "As Ralph Perkins, the Chief of the Records Branch, noted, the files held “nothing of value to the "
+        "compilers.”\n\n"
+        "Mary Lowe, Truman wrote, “would never have allowed such a thing.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert _row(claims, "nothing of value")["claimant_name"] == "Ralph Perkins"
+    assert "Truman" in (_row(claims, "would never")["claimant_name"] or "")
+
+
+def test_documents_and_unnamed_sources_speak() -> None:
+    body = (
+        "Ruth Ames received a letter that quoted from an unattributed memorandum claiming that the archive "
+        "was “beyond repair.”\n\n"
+        "Ruth Ames wrote that the budget was “already spent.” Ames’s source explained that the board "
+        "would “never fund a second volume.” The telegram warned that delay would be “fatal to the "
+        "series.”\n\n"
+        "The clerk sent a despatch labeled “Urgent” to the legation."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    memo = _row(claims, "beyond repair")
+    assert (memo["claimant_type"], memo["claimant_text"]) == ("document", "an unattributed memorandum")
+    assert _row(claims, "already spent")["claimant_name"] == "Ruth Ames"
+    source = _row(claims, "never fund")
+    assert (source["claimant_type"], source["claimant_name"]) == ("unnamed_source", "Ames’s source")
+    assert _row(claims, "fatal to")["claimant_type"] == "document"
+    assert _row(claims, "Urgent")["claimant_type"] != "document"
+
+
+def test_a_carried_speaker_stops_when_a_new_source_is_named() -> None:
+    body = (
+        "Ruth Ames wrote that the budget was “already spent.” Later the board met. “Nobody will "
+        "pay for the index,” she added. Tomás Núñez disagreed with the board. “The index pays for itself "
+        "within a decade.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert _row(claims, "Nobody will")["claimant_name"] == "Ruth Ames"
+    assert _row(claims, "The index pays")["claimant_name"] != "Ruth Ames"
+
+
+def test_a_documents_sender_makes_its_assertions_and_is_its_writer() -> None:
+    body = (
+        "The minister’s reply is printed below.\n\n"
+        "The treaty will probably be signed in May. I told the Minister that delay would cost both "
+        "governments dearly.\n\n"
+        "The editor adds that the reply apparently never reached the Senate."
+    )
+    text, unsent = _extract(body, {})
+    letter_start = text.index("The treaty")
+    letter_end = text.index("The editor")
+    senders = pl.DataFrame(
+        {
+            "char_start": [letter_start],
+            "char_end": [letter_end],
+            "sender_id": ["person:sender"],
+            "sender_name": ["Jane Sender"],
+        }
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+        None,
+        senders,
+    )["claims"]
+    rows = claims.sort("char_start").to_dicts()
+    treaty = next(r for r in rows if r["text"].startswith("The treaty"))
+    assert (treaty["claimant_id"], treaty["attribution_rule"]) == ("person:sender", "document_sender")
+    told = next(r for r in rows if r["kind"] == "reported_statement" and "told" in r["text"])
+    assert told["claimant_id"] == "person:sender"
+    editor = next(r for r in rows if r["kind"] == "author_assertion" and "apparently" in r["text"])
+    assert editor["claimant_id"] == AUTHOR
+    unsent_assertions = unsent["claims"].filter(pl.col("kind") == "author_assertion")
+    assert set(unsent_assertions["claimant_id"]) == {AUTHOR}
+    with pytest.raises(ValueError, match="sender_name"):
+        extract_claims(
+            document.text,
+            document.sentences,
+            mentions_from_names(document.text, {}, "test-doc"),
+            document.footnotes,
+            AUTHOR,
+            None,
+            None,
+            None,
+            senders.drop("sender_name"),
+        )
+
+
+def test_proposals_noun_phrase_adverbs_passives_and_labels_are_not_claims() -> None:
+    body = (
+        "The Foreign Office suggest that the colliers should probably sail in June.\n\n"
+        "The evidence suggests that the colliers sailed in June.\n\n"
+        "Customs opened an apparently regular shipment of grain.\n\n"
+        "The Legation is informed that the colliers sailed in June. Ruth Ames was saying that they "
+        "sailed.\n\n"
+        "Ruth Ames enclosed a copy, marked Enclosure No. 2, with her letter. She said that the colliers "
+        "sailed in June."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert not any("Foreign Office" in a or "apparently regular" in a for a in assertions)
+    assert any(a.startswith("The evidence suggests") for a in assertions)
+    reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert not any("is informed" in r["text"] for r in reported)
+    assert any("was saying" in r["text"] for r in reported)
+    said = next(r for r in reported if "She said" in r["text"])
+    assert said["claimant_name"] == "Ruth Ames"
+
+
+def test_headings_and_addressee_lines_are_never_claims() -> None:
+    source = (
+        "# Papers on a Loan\n\n"
+        "## The Minister in Ruritania (Ames) to the Secretary of State\n\n"
+        "The loan will probably fail, and the Minister told me that “nothing can be done before spring.”\n"
+    )
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+    )["claims"]
+    headings = set(document.paragraphs.filter(pl.col("block_kind") == "heading")["paragraph_id"])
+    assert headings
+    assert not set(claims["paragraph_id"]) & headings
+    assert set(claims["kind"]) >= {"author_assertion", "quotation"}
+
+
+def test_the_entities_stages_names_complete_the_speaker() -> None:
+    body = "After the vote Willem ter Horst said that the harbour was “far beyond the city’s means.”"
+    source = "# A Test Paper\n\n" + body + "\n"
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    start = document.text.index("Willem")
+    unlinked = pl.DataFrame(
+        {
+            "char_start": [start],
+            "char_end": [start + len("Willem ter Horst")],
+            "text": ["Willem ter Horst"],
+            "person_id": [None],
+            "footnote_id": [None],
+        },
+        schema_overrides={"person_id": pl.String, "footnote_id": pl.String},
+    )
+    args = (
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+    )
+    assert _row(extract_claims(*args)["claims"], "far beyond")["claimant_name"] != "Willem ter Horst"
+    assert (
+        _row(extract_claims(*args, unlinked)["claims"], "far beyond")["claimant_name"] == "Willem ter Horst"
+    )
+
+
+def test_modal_possession_ability_and_reported_boosters_are_not_hedges() -> None:
+    body = (
+        "Passenger vessels may have bunker licenses.\n\n"
+        "The clerks may have misread the order.\n\n"
+        "It is possible to impose stricter conditions on neutral ships.\n\n"
+        "The Afghans would almost surely ask why the text had changed.\n\n"
+        "Ruth Ames added, in that connection, that she would of course keep the legation informed.\n\n"
+        "Ruth Ames to whom I conveyed the reply stated that she would wait."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assertions = {
+        r["text"]: r["certainty"] for r in claims.filter(pl.col("kind") == "author_assertion").to_dicts()
+    }
+    assert not any("bunker" in a or "impose" in a or "of course" in a for a in assertions)
+    assert any("misread" in a for a in assertions)
+    assert next(c for a, c in assertions.items() if "almost surely" in a) == "probable"
+    stated = next(r for r in claims.to_dicts() if r["reporting_verb"] == "stated")
+    assert stated["claimant_type"] != "document_author"
+
+
+def test_a_capitalised_role_is_a_speaker() -> None:
+    _, out = _extract("Ruth Ames arrived in May. The Secretary stated that the volume would wait.", {})
+    row = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert row["claimant_text"] == "The Secretary"
+
+
+def test_treaty_articles_speak_as_documents_and_the_writers_proposal_is_no_hedge() -> None:
+    body = (
+        "The act was signed in Berlin. Article III, section 2, declares that the council shall elect "
+        "a judge.\n\n"
+        "I suggest that you authorize me to state that the United States probably agrees."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    article = claims.filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert (article["claimant_type"], article["claimant_text"]) == ("document", "Article III")
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_statement_dates_come_from_the_time_expressions_table() -> None:
+    from pipeline.extract.dates import find_time_expressions
+
+    body = "On February 12, 1926, Ruth Ames told the board that the series was late."
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    args = (
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+    )
+    own = extract_claims(*args)["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert own["statement_date"] is None
+    times = find_time_expressions(document.sentences, None)
+    dated = extract_claims(*args, time_expressions=times)["claims"]
+    row = dated.filter(pl.col("kind") == "reported_statement").to_dicts()[0]
+    assert (row["statement_date"], row["statement_date_text"]) == ("1926-02-12", "February 12, 1926")

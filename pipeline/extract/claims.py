@@ -18,84 +18,33 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipeline.extract.claim_speakers import (
+    FINITE_VERB,
+    IRREGULAR_PAST,
+    PREPOSITIONS,
+    REPORTING_NOUNS,
+    REPORTING_VERBS,
+    SPEAKER_BODIES,
+    SPEAKER_ROLES,
+    SPEECH_VERBS,
+    THOUGHT_VERBS,
+    Candidate,
+    preceding_word,
+    speaker_candidates,
+)
 from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
-from pipeline.text.blocks import LIST_ITEM, QUOTE
+from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS, LIST_ITEM, QUOTE
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import load_mapping, load_words
 
-# Verbs of saying and writing: they attribute quotations and, with a "that" clause, reported statements.
-SPEECH_VERBS = frozenset(load_words("reporting_verbs"))
-# Verbs of thinking and naming: they attribute quoted words but do not make a reported statement.
-THOUGHT_VERBS = frozenset(load_words("thought_verbs"))
-REPORTING_VERBS = SPEECH_VERBS | THOUGHT_VERBS
-REPORTING_NOUNS = frozenset(load_words("reporting_nouns"))
-SPEAKER_ROLES: dict[str, str] = load_mapping("speaker_roles")
-SPEAKER_BODIES: dict[str, str] = load_mapping("speaker_bodies")
-SPEAKER_GROUPS = load_words("speaker_groups")
-GROUP_WORDS = frozenset(group.lower() for group in SPEAKER_GROUPS)
 VERB_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
     r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
 )
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
-PREPOSITIONS = frozenset(
-    "in on at by with to of from for than about against into onto upon toward towards under over between "
-    "among after before during through via like unlike including".split()
-)
-PRONOUN = re.compile(r"\b(?:he|she|He|She|his|her|His|Her|they|They|their|Their)\b")
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
-ROLE = re.compile(
-    r"\b[Tt]he (?:(?:former|new|then|acting|Acting|Soviet|American|British|French|German|old|future|latter|"
-    r"same)\s+)?"
-    r"(?:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
-)
-# A group noun, with the capitalised words that qualify it ("Committee members", "British officials").
-GROUP = re.compile(
-    r"(?<![\w.])(?:(?:[A-Z][A-Za-z.’'-]*|[A-Z]{2,6})[ \t]+)*(?i:"
-    + "|".join(sorted((re.escape(g) for g in SPEAKER_GROUPS), key=len, reverse=True))
-    + r")\b"
-)
-# A capitalised name: words, initials, hyphenated and bracketed parts, joined by name particles.
-NAME_WORD = r"(?:(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*|[A-Z]{2,6}(?![a-z])|[A-Z]\.(?:\s?[A-Z]\.)*)"
-NAME_PARTICLES = "y|de|del|van|von|der|la|le|du"
-NAME = re.compile(
-    rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:(?:of|on|for)(?:[ \t]+the)?|{NAME_PARTICLES})[ \t]+|[ \t]+"
-    rf"|[ \t]+\[[A-Z][a-z]+\][ \t]+){NAME_WORD})*"
-)
-# "the Chief for Colonial Affairs": a role qualified by its office names its holder, not the topic.
-QUALIFIED_OFFICE = re.compile(
-    r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][a-z]+|[A-Z]{2,6})(?:[ \t]+[A-Z][a-z]+)*"
-)
-# "Minister to Norway Jane Doe": a posting's place comes before the person's name.
-TITLE_TO = re.compile(r"\b([A-Z][a-z]+)[ \t]+to[ \t]+$")
-JOINER = re.compile(r"\s(?:of|on|for)(?:\s+the)?\s")
-PERSON_TAIL = re.compile(
-    r"(?:[A-Z][a-z]+[ \t]+)?(?:[A-Z]\.[ \t]*)*(?:[A-Z][\w’'-]+[ \t]+(?:y|de|del|da|di|van|von|der)[ \t]+)?"
-    r"(?:Ma?c)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*$"
-)
-BODY_PHRASE = re.compile(
-    r"\b(?:[A-Z][a-z]+[ \t]+)+(?:"
-    + "|".join(
-        sorted((b.lower() for b, k in SPEAKER_BODIES.items() if k == "organisation"), key=len, reverse=True)
-    )
-    + r")\b"
-)
-# Capitalised words that start sentences or fill names without being parts of a speaker's name.
-NON_NAME_WORDS = (
-    frozenset(load_words("sentence_starters"))
-    | frozenset(
-        """Although Though Because Since Until During Under Over Despite Instead Rather Not No Nor Or Then
-    Meanwhile However Moreover Later Earlier Still Already Also Both Each Every Either Neither Most Many Some
-    Other Another Such What Which Who Whom Whose Where Why How Upon Within Without From With To Of Former
-    Fearing Finding Turning Anticipating Acknowledging Doubting Brandishing Having Being Consequently
-    Additionally Remarkably Crucially Nonetheless Throughout Between Among Against Toward Towards Through Its
-    Our My Your One Two Three Four Five Six Seven Eight Nine Ten Mr Mrs Perhaps Indeed Later Early Once Again
-    Here Like Unlike Any More Speaking Writing Instead Ultimately Eventually Initially Similarly""".split()
-    )
-    | frozenset(FULL_MONTH_NAMES)
-)
 APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
 PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
@@ -118,6 +67,10 @@ MANNER_CLEARLY = re.compile(
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
+# "X heard from Y that ...": the words are Y's, not X's.
+HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
+HEARD_FROM = re.compile(r"\s+from\s+")
+PASSIVE_AUXILIARY = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?$")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 SENDER = re.compile(
     r"^\s*(?:(?:[A-Z][a-z]+\s+){0,2}(?:[Mm]emorandum|[Ll]etter|[Tt]elegram|[Dd]espatch|[Dd]ispatch|[Cc]able|"
@@ -144,20 +97,34 @@ CUE_EXCEPTIONS = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in load_words("epistemic_cue_exceptions")) + r")\b", re.IGNORECASE
 )
 CERTAINTY_RANK = {"possible": 0, "probable": 1, "certain": 2}
+PARTICIPLE_ENDINGS = (
+    "ed",
+    "en",
+    "wn",
+    "ne",
+    "de",
+    "ught",
+    "nt",
+    "lt",
+    "pt",
+    "ung",
+    "un",
+    "ck",
+    "od",
+    "ead",
+    "orn",
+    "ost",
+)
+NOUN_PHRASE_OPENERS = frozenset(
+    "a an the this that these those its their his her our my your some two three four five several".split()
+)
+# Blocks that frame documents (headings, addressee and date lines, openers, signatures): never claims.
+NOT_CLAIM_BLOCKS = frozenset(FRAME_KINDS) | {BYLINE, CLOSER}
+NOBODYS_WORDS = ("scare_quote", "title")
 SCARE_QUOTE_MAX_WORDS = 2
 # A short quote counts as governed by a reporting verb only within this many characters after it.
 SCARE_QUOTE_VERB_WINDOW = 150
 NOTE_AFTER_QUOTE_WINDOW = 3
-IRREGULAR_PAST = """
-told wrote said thought felt knew saw took made became began met led sought held gave went came got stood
-understood left kept found broke fell rose spoke ran did had was were is has would could should might must
-may will can shall
-""".split()
-FINITE_VERB = re.compile(
-    r"\s+(?:(?:\w+ly|also|then|never|not|still|even|himself|herself|however,?)\s+)*(?:"
-    + "|".join(sorted(set(IRREGULAR_PAST) | REPORTING_VERBS, key=len, reverse=True))
-    + r"|[a-z]+ed)\b"
-)
 OPENERS = {"“": "”", '"': '"'}
 # How far the rules trust each way of finding a speaker (attribution_confidence).
 RULE_CONFIDENCE = {
@@ -174,6 +141,7 @@ RULE_CONFIDENCE = {
     "paragraph_topic": 0.5,
     "next_note": 0.4,
     "author": 1.0,
+    "document_sender": 0.9,
     "none": 0.0,
 }
 RESOLVED_PENALTY = 0.1
@@ -204,22 +172,6 @@ class Quote:
         return self.close_mark
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A possible speaker: a person mention, a name, a body, a group, a pronoun, a role noun or a work title.
-
-    ``name`` is the span's personal name part ("Jane Doe" in "Secretary of State Jane Doe").
-    """
-
-    start: int
-    end: int
-    text: str
-    source: str
-    entity_id: str | None = None
-    kind: str = "person"
-    name: str | None = None
-
-
 @dataclass
 class Speaker:
     claimant_type: str
@@ -240,6 +192,7 @@ class Attribution:
     subject_start: int | None = None
     end: int | None = None
     carries: bool = True  # whether later unattributed quotations of the paragraph continue this speaker
+    anchor: int | None = None  # where the quotation it was found for ends, for the carry-over rule
 
     @property
     def confidence(self) -> float:
@@ -272,8 +225,16 @@ class Context:
     # Names the entities stage found but could not link, with their document-level person: (start, end, ID).
     document_persons: list[tuple[int, int, str]] = field(default_factory=list)
     document_person_starts: list[int] = field(default_factory=list)
+    # Documents inside the paper with their sender: (start, end, sender ID, sender name), sorted by start.
+    senders: list[tuple[int, int, str | None, str | None]] = field(default_factory=list)
+    sender_starts: list[int] = field(default_factory=list)
+    # Dated time expressions of the body: (start, end, text, EDTF), sorted by start.
+    time_expressions: list[tuple[int, int, str, str | None]] = field(default_factory=list)
+    time_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.time_starts = [start for start, _, _, _ in self.time_expressions]
+        self.sender_starts = [start for start, _, _, _ in self.senders]
         self.sentence_starts = [s.start for s in self.sentences]
         self.candidate_starts = [c.start for c in self.candidates]
         self.footnote_offsets = [offset for offset, _, _ in self.footnotes]
@@ -363,192 +324,6 @@ def _scope(ctx: Context, sentence: Sentence) -> Sentence:
     return Sentence(sentence.sentence_id, sentence.paragraph_id, lead_start, sentence.end)
 
 
-class _Occupied:
-    """Character spans already taken by a stronger candidate, for overlap tests in logarithmic time."""
-
-    def __init__(self) -> None:
-        self.marks = bytearray()
-
-    def overlaps(self, start: int, end: int) -> bool:
-        return any(self.marks[start:end]) if start < len(self.marks) else False
-
-    def take(self, start: int, end: int) -> None:
-        if end > len(self.marks):
-            self.marks.extend(bytes(end - len(self.marks)))
-        self.marks[start:end] = b"\x01" * (end - start)
-
-
-def _title_tail(span: str, tokens: list[str]) -> str | None:
-    """The personal name after the last title ("Secretary of State Jane Doe" -> "Jane Doe")."""
-    titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in SPEAKER_ROLES]
-    if not titles or titles[-1] == len(tokens) - 1:
-        return None
-    offset = 0
-    for token in span.split()[: titles[-1] + 1]:
-        offset = span.index(token, offset) + len(token)
-    tail = PERSON_TAIL.search(span, offset)
-    if tail is None or re.search(r"\b(?:of|for|on|the)\s+$", span[: tail.start()]):
-        return None
-    return tail.group().strip()
-
-
-def _name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
-    """Capitalised names the mentions table may not link: persons (after any title), bodies and papers.
-
-    A single capitalised word counts as a person only when it is the surname of a fuller name in the same
-    paper or stands after a title, so sentence-initial words and adjectives ("Disgusted", "Soviet") are not
-    speakers; a multi-word name after "the" is a place or a thing unless it holds a body word.
-    """
-    spans: list[tuple[int, int, str, list[str], bool]] = []
-    for match in NAME.finditer(masked, 0, body_end):
-        words = list(re.finditer(r"\S+", match.group()))
-        before = masked[max(0, match.start() - 3) : match.start()]
-        at_sentence_start = match.start() == 0 or bool(re.search(r"(?:[.!?:;”\"]\s+|\n)$", before))
-        while words and (
-            words[0].group().rstrip(".") in NON_NAME_WORDS
-            or words[0].group().endswith(("ing", "ed"))
-            or (at_sentence_start and words[0].group().endswith("ly"))
-        ):
-            words.pop(0)
-        if not words:
-            continue
-        start = match.start() + words[0].start()
-        end = match.end()
-        tokens = [w.strip("[]") for w in text[start:end].split()]
-        if not any(t in SPEAKER_BODIES for t in tokens):
-            joiner = JOINER.search(text, start, end)
-            if joiner is not None and not any(t.lower() in SPEAKER_ROLES for t in tokens):
-                end = joiner.start()
-                tokens = text[start:end].split()
-        after_the = bool(re.search(r"\b[Tt]he\s+$", masked[max(0, start - 5) : start]))
-        spans.append((start, end, text[start:end], tokens, after_the))
-    full_names = [
-        span
-        for _, _, span, tokens, after_the in spans
-        if len(tokens) > 1
-        and not after_the
-        and not any(t in SPEAKER_BODIES or t.lower() in SPEAKER_ROLES for t in tokens)
-    ]
-    full_names += [tail for _, _, span, tokens, _ in spans if (tail := _title_tail(span, tokens))]
-    surnames = {
-        part
-        for name in full_names
-        for token in name.split()[1:]
-        for part in token.split("-")
-        if part[:1].isupper() and not part.endswith(".")
-    }
-    subjects = {
-        tokens[0]
-        for start, end, _, tokens, after_the in spans
-        if len(tokens) == 1
-        and not after_the
-        and tokens[0].lower() not in GROUP_WORDS
-        and FINITE_VERB.match(masked, end, end + 80)
-        and _preceding_word(masked, start).lower() not in PREPOSITIONS
-    }
-    found: list[Candidate] = []
-    for start, end, span, tokens, after_the in spans:
-        bodies = [SPEAKER_BODIES[t] for t in tokens if t in SPEAKER_BODIES]
-        titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in SPEAKER_ROLES]
-        posting = TITLE_TO.search(masked, max(0, start - 30), start)
-        if posting and posting.group(1).lower() in SPEAKER_ROLES and len(tokens) > 1:
-            tail = PERSON_TAIL.search(span)
-            if tail is not None and tail.start() > 0:
-                found.append(Candidate(start, end, span, "name", kind="person", name=tail.group()))
-        elif titles and titles[-1] < len(tokens) - 1:
-            tail = _title_tail(span, tokens)
-            found.append(Candidate(start, end, span, "name", kind="person", name=tail or span))
-        elif bodies:
-            found.append(Candidate(start, end, span, "name", kind=bodies[-1], name=span))
-        elif len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
-            if not re.search(r"[(–-]\s*$", masked[max(0, start - 2) : start]):
-                found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
-        elif titles or all(t.endswith(".") for t in tokens):
-            continue
-        elif len(tokens) == 1:
-            if tokens[0] in surnames or tokens[0] in subjects:
-                found.append(Candidate(start, end, span, "name", kind="person", name=span))
-        elif not after_the:
-            found.append(Candidate(start, end, span, "name", kind="person", name=span))
-    for match in BODY_PHRASE.finditer(masked, 0, body_end):
-        found.append(
-            Candidate(
-                match.start(), match.end(), match.group(), "name", kind="organisation", name=match.group()
-            )
-        )
-    return sorted(found, key=lambda c: (c.start, -c.end))
-
-
-def _candidates(
-    text: str, masked: str, mentions: pl.DataFrame, body_end: int, italic: list[tuple[int, int]]
-) -> list[Candidate]:
-    """Speakers the text offers: linked mentions first, then italic titles, names, groups, pronouns, roles."""
-    found: dict[tuple[int, int], Candidate] = {}
-    occupied = _Occupied()
-    if mentions.height:
-        for start, end, mention_text, entity_id, kind, entity_type in mentions.select(
-            "char_start", "char_end", "text", "entity_id", "match_kind", "entity_type"
-        ).iter_rows():
-            if start >= body_end or not masked[start:end].strip():
-                continue
-            occupied.take(start, end)
-            if entity_type != "person":
-                continue
-            source = (
-                "pronoun" if kind in ("pronoun", "possessive") else "role" if kind == "role" else "mention"
-            )
-            found[(start, end)] = Candidate(start, end, mention_text, source, entity_id)
-    for start, end in italic:
-        if start < body_end and not occupied.overlaps(start, end):
-            found[(start, end)] = Candidate(
-                start, end, text[start:end], "work", kind="work", name=text[start:end]
-            )
-            occupied.take(start, end)
-    for match in ROLE.finditer(masked, 0, body_end):
-        if occupied.overlaps(match.start(), match.end()):
-            continue
-        office = QUALIFIED_OFFICE.match(masked, match.end(), body_end)
-        if office is not None:
-            phrase = text[match.start() : office.end()]
-            candidate = Candidate(match.start(), office.end(), phrase, "name", kind="person", name=phrase)
-        else:
-            candidate = Candidate(
-                match.start(), match.end(), match.group(), "role", kind=_role_kind(match.group())
-            )
-        found[(candidate.start, candidate.end)] = candidate
-        occupied.take(candidate.start, candidate.end)
-    for candidate in _name_candidates(text, masked, body_end):
-        if (
-            occupied.overlaps(candidate.start, candidate.end)
-            and candidate.name
-            and candidate.name != candidate.text
-        ):
-            # "Chief of the *Gazette* Office John Smith": keep the person after the italic title.
-            tail_start = candidate.end - len(candidate.name)
-            if text[tail_start : candidate.end] != candidate.name:
-                continue
-            candidate = Candidate(
-                tail_start, candidate.end, candidate.name, "name", kind="person", name=candidate.name
-            )
-        if not occupied.overlaps(candidate.start, candidate.end):
-            found[(candidate.start, candidate.end)] = candidate
-            occupied.take(candidate.start, candidate.end)
-    for pattern, source in ((GROUP, "group"), (PRONOUN, "pronoun")):
-        for match in pattern.finditer(masked, 0, body_end):
-            if not occupied.overlaps(match.start(), match.end()):
-                kind = "group" if source == "group" else _role_kind(match.group())
-                found[(match.start(), match.end())] = Candidate(
-                    match.start(), match.end(), match.group(), source, kind=kind
-                )
-    return sorted(found.values(), key=lambda c: c.start)
-
-
-def _role_kind(phrase: str) -> str:
-    """person or work: what a role phrase ("the Secretary", "the paper") stands for."""
-    head = phrase.split()[-1].lower()
-    return SPEAKER_ROLES.get(head, "person")
-
-
 def _names(mentions: pl.DataFrame) -> dict[str, str]:
     """The fullest surface form seen for each linked person, used as a readable name in claimant_name."""
     names: dict[str, str] = {}
@@ -584,11 +359,6 @@ def _full_name(ctx: Context, name: str, position: int) -> str:
     return written[max(index, 0)][1]
 
 
-def _preceding_word(masked: str, position: int) -> str:
-    match = re.search(r"([A-Za-z]+)\s+$", masked[max(0, position - 40) : position])
-    return match.group(1) if match else ""
-
-
 def _followed_by_verb(ctx: Context, candidate: Candidate) -> bool:
     return bool(FINITE_VERB.match(ctx.masked, candidate.end, candidate.end + 80))
 
@@ -597,7 +367,7 @@ def _is_object_position(ctx: Context, candidate: Candidate) -> bool:
     """A candidate right after a preposition or a past-tense verb is an object, not a subject."""
     if _followed_by_verb(ctx, candidate):
         return False
-    word = _preceding_word(ctx.masked, candidate.start)
+    word = preceding_word(ctx.masked, candidate.start)
     gap = ctx.masked[max(0, candidate.start - 3) : candidate.start]
     if "," in gap or "(" in gap:
         return False
@@ -636,6 +406,16 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         return Speaker(kind, candidate.entity_id, claimant_name=name, **span)
     if candidate.source == "work":
         return Speaker("work", None, claimant_name=candidate.text, **span)
+    if candidate.source == "document":
+        return Speaker(candidate.kind, None, claimant_name=candidate.name, **span)
+    if candidate.source == "writer":
+        writer = _writer_at(ctx, candidate.start)
+        writer.claimant_text, writer.claimant_start, writer.claimant_end = (
+            candidate.text,
+            candidate.start,
+            candidate.end,
+        )
+        return writer
     if candidate.source == "group" or candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name":
@@ -659,6 +439,17 @@ def _resolve(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
         resolved=True,
         **span,
     )
+
+
+def _writer_at(ctx: Context, position: int) -> Speaker:
+    """Who writes the words at a position: the sender of the document inside the paper that holds it, when
+    the caller gave one, else the paper's author."""
+    index = bisect.bisect_right(ctx.sender_starts, position) - 1
+    if index >= 0:
+        start, end, sender_id, sender_name = ctx.senders[index]
+        if start <= position < end and (sender_id or sender_name):
+            return Speaker("person", sender_id, claimant_name=sender_name)
+    return Speaker("document_author", ctx.author_id)
 
 
 def _document_person(ctx: Context, candidate: Candidate) -> str | None:
@@ -725,18 +516,37 @@ def _subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate |
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
     candidates = _candidates_between(ctx, window_start, verb_start)
+    verb = VERB_PATTERN.match(ctx.masked, verb_start)
+    participle = verb is not None and verb.group().endswith("ing")
+    thought = verb is not None and verb.group() in THOUGHT_VERBS
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
+            return candidate
+        if (
+            participle
+            and candidate.source == "document"
+            and not ctx.masked[candidate.end : verb_start].strip()
+        ):
+            # A reduced relative ("a memorandum claiming that"): the noun before the participle speaks.
             return candidate
         local = candidate.start - window_start
         if not blanked[local : local + len(candidate.text)].strip():
             continue
         if candidate.text.lower() in POSSESSIVES or _is_object_position(ctx, candidate):
             continue
+        if preceding_word(ctx.masked, candidate.start).lower() in ("whom", "which", "whose") and re.search(
+            r"[a-z]{3,}", ctx.masked[candidate.end : verb_start]
+        ):
+            # "The President to whom I conveyed the reply indicated that": the relative clause's subject,
+            # with a verb of its own; "to which Tonner replied" keeps Tonner.
+            continue
+        if candidate.kind == "document" and thought:
+            # Documents do not think: 'a despatch labeled "..."' is the document named, not speaking.
+            continue
         if (
             candidate.source == "group"
             and not _followed_by_verb(ctx, candidate)
-            and _preceding_word(ctx.masked, candidate.start).lower() not in GROUP_DETERMINERS
+            and preceding_word(ctx.masked, candidate.start).lower() not in GROUP_DETERMINERS
         ):
             continue
         possessed = _possessed_noun(ctx, candidate)
@@ -754,11 +564,25 @@ def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) ->
         return candidate
     head = earlier[-1]
     gap = ctx.masked[head.end : candidate.start]
-    if head.kind == "person" and head.source in ("mention", "name") and APPOSITION_GAP.fullmatch(gap):
+    if (
+        head.kind == "person"
+        and head.source in ("mention", "name")
+        and APPOSITION_GAP.fullmatch(gap)
+        and _describes(ctx, candidate, gap)
+    ):
         return head
     if head.kind in ("organisation", "work", "person") and PLACE_GAP.fullmatch(gap):
         return head
     return candidate
+
+
+def _describes(ctx: Context, candidate: Candidate, gap: str) -> bool:
+    """An apposition describes the name before it: a role or title ("John Smith, the Deputy Chief ...,"),
+    not another name (", Truman declared" after "a letter to Samuel Morison")."""
+    if candidate.source == "role" or gap.rstrip().endswith(("the", "The")):
+        return True
+    first = candidate.text.split()[0].lower().rstrip(".") if candidate.text.split() else ""
+    return first in SPEAKER_ROLES or first in ("the", "a", "an")
 
 
 def _addressee(
@@ -797,7 +621,13 @@ def _addressee(
 
 
 def _statement_date(ctx: Context, start: int, end: int) -> tuple[str | None, str | None]:
-    """A date written before the reporting verb ("In February 1926, he told ...") as text and EDTF."""
+    """A date written before the reporting verb ("In February 1926, he told ...") as text and EDTF: the
+    last dated time expression of the time-expressions table there, else this step's own date pattern."""
+    first = bisect.bisect_left(ctx.time_starts, start)
+    last = bisect.bisect_left(ctx.time_starts, end)
+    dated = [(text, edtf) for s, e, text, edtf in ctx.time_expressions[first:last] if e <= end and edtf]
+    if dated:
+        return dated[-1]
     matches = list(DATE.finditer(ctx.masked, start, end))
     if not matches:
         return None, None
@@ -828,7 +658,7 @@ def _verb_after(ctx: Context, quote: Quote, sentence: Sentence) -> tuple[re.Matc
         return None
     tail_start = quote.close_mark + 1
     tail = ctx.masked[tail_start : tail_start + 60]
-    lead = re.match(r"[ ,]*", tail).end()
+    lead = re.match(r"[ ,]*(?:as\s+)?", tail).end()
     verb = VERB_PATTERN.match(ctx.masked, tail_start + lead)
     if verb:
         subject = _right_after(ctx, verb.end(), verb.end() + 40)
@@ -867,6 +697,13 @@ def _next_note(ctx: Context, position: int, paragraph_end: int) -> str | None:
 def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: Quote) -> Attribution | None:
     """The subject of a reporting verb before the quote: before the verb, its passive agent or, for a
     participle clause ("Acknowledging that ..., he questioned"), the subject after the clause."""
+    hearsay = HEARD_FROM.match(ctx.masked, verb.end(), verb.end() + 12)
+    if verb.group() in HEARSAY_VERBS and hearsay is not None:
+        told_by = _right_after(ctx, hearsay.end(), quote.open_mark)
+        if told_by is not None:
+            return Attribution(
+                _resolve(ctx, told_by), "verb_subject", verb.group(), verb.start(), told_by.start
+            )
     agent = PASSIVE_AGENT.match(ctx.masked, verb.end(), verb.end() + 8)
     if agent is not None:
         after = _candidates_between(ctx, agent.end(), quote.open_mark)
@@ -910,6 +747,9 @@ def _attribute_quote(
         verb = _verb_before(ctx, sentence.start, quote.open_mark)
     if verb is not None:
         found = _verb_subject(ctx, verb, sentence, quote)
+        if found is not None and found.speaker.claimant_type == "document":
+            # "The order demanded ..." with a note citing "Memorandum from X": the document is X's.
+            return _note_sender(ctx, quote, sentence) or found
         if found is not None:
             return found
     possessive = _possessive_speaker(ctx, sentence, quote)
@@ -931,7 +771,7 @@ def _attribute_quote(
     previous = _previous_sentence_speaker(ctx, quote, sentence)
     if previous is not None:
         return previous
-    if carried is not None:
+    if carried is not None and not _new_source_named(ctx, carried, quote):
         speaker = Speaker(
             carried.speaker.claimant_type, carried.speaker.claimant_id, None, carried.speaker.claimant_name
         )
@@ -950,6 +790,23 @@ def _attribute_quote(
         if topic is not None:
             return Attribution(_resolve(ctx, topic), "paragraph_topic")
     return Attribution(Speaker("unknown"), "none")
+
+
+def _new_source_named(ctx: Context, carried: Attribution, quote: Quote) -> bool:
+    """Whether a speaker other than the carried one is named as a subject between the quotation that set
+    it and this one: then the carried speaker stops ('Smith wrote "...". His source predicted ... "..."')."""
+    if carried.anchor is None:
+        return False
+    for candidate in _candidates_between(ctx, carried.anchor, quote.open_mark):
+        if candidate.source not in ("mention", "name", "document") or not _followed_by_verb(ctx, candidate):
+            continue
+        speaker = _resolve(ctx, candidate)
+        if (speaker.claimant_id, speaker.claimant_name) != (
+            carried.speaker.claimant_id,
+            carried.speaker.claimant_name,
+        ) and not (speaker.claimant_id and speaker.claimant_id == carried.speaker.claimant_id):
+            return True
+    return False
 
 
 def _according_to(ctx: Context, sentence: Sentence, quote: Quote) -> Attribution | None:
@@ -1076,6 +933,7 @@ def _quote_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]], units: lis
                 attribution = row.values.pop("_attribution", None)
                 if row.values["kind"] == "quotation" and attribution.carries:  # type: ignore[union-attr]
                     carried = attribution  # type: ignore[assignment]
+                    carried.anchor = quote.close_mark  # type: ignore[union-attr]
                 rows.append(row)
     return rows
 
@@ -1100,9 +958,12 @@ def _quote_row(
     if TITLE_INTRO.search(ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark):
         base |= {"kind": "title"} | unattributed
         return _finish(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
-    window_start = max(sentence.start, _previous_quote_end(ctx, quote, sentence))
-    near_start = max(window_start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
+    # The window may reach back over an earlier quotation: the verb that governs a clause governs every
+    # quotation in it ('he believed that "the mechanics" would be "difficult"'), up to a clause break.
+    near_start = max(sentence.start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
     near_start += ctx.masked[near_start : quote.open_mark].rfind("(") + 1
+    breaks = list(re.finditer(r"[;:]|\s[–—]\s", ctx.masked[near_start : quote.open_mark]))
+    near_start += breaks[-1].end() if breaks else 0
     has_verb = (
         _verb_before(ctx, near_start, quote.open_mark)
         or _verb_after(ctx, quote, sentence)
@@ -1184,7 +1045,7 @@ def _finish(ctx: Context, values: dict[str, object], start: int, end: int, p_end
 
 
 THAT_CLAUSE = re.compile(r"\s+(?:\w+ly\s+)?(?:(?:to\s+)?[^.;:]{0,80}?,?\s+)?that\b")
-THAT_SOON = re.compile(r"\s+(?:\w+\s+){0,6}?that\b")
+THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
 
 
 def _reported_rows(ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tuple[int, int]]) -> list[Row]:
@@ -1199,6 +1060,10 @@ def _reported_rows(ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tu
                 continue
             if not THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end):
                 continue
+            if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
+                ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+            ):
+                continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
             subject = _subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue
@@ -1237,11 +1102,15 @@ def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
 
 
 def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int]]:
-    """The author's cues in a sentence: (cue as written, start, end), outside quotes and reported speech."""
+    """The author's cues in a sentence: (cue as written, start, end), outside quotes, reported speech and
+    what a person or body proposes."""
+    found = list(CUE_PATTERN.finditer(ctx.masked, sentence.start, sentence.end))
+    proposed = next((m.start() for m in found if _proposal(ctx, sentence, m)), sentence.end)
     cues = [
         (m.group(), m.start(), m.end())
-        for m in CUE_PATTERN.finditer(ctx.masked, sentence.start, sentence.end)
-        if not _reported_span(ctx, sentence, m.start())
+        for m in found
+        if m.start() < proposed
+        and not _reported_span(ctx, sentence, m.start())
         and not (
             m.group().lower() == "clearly"
             and MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
@@ -1250,12 +1119,42 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             e.start() <= m.start() < e.end()
             for e in CUE_EXCEPTIONS.finditer(ctx.masked, max(sentence.start, m.start() - 30), m.end() + 30)
         )
+        and not _modifies_a_word(ctx, m)
+        and not _possession(ctx, m)
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
     if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
         end = sentence.start + len(stripped)
         cues.append((QUESTION_CUE, end - 1, end))
     return cues
+
+
+def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:
+    """An adverb inside a noun phrase ("an apparently regular shipment", "two seemingly simple questions")
+    qualifies a word, not the sentence: it is not the author's hedge."""
+    return cue.group().lower().endswith("ly") and preceding_word(ctx.masked, cue.start()).lower() in (
+        NOUN_PHRASE_OPENERS
+    )
+
+
+def _possession(ctx: Context, cue: re.Match[str]) -> bool:
+    """ "may have bunker licenses", "such conversation as you may have": a modal with "have" hedges only as a
+    perfect, before a past participle ("may have made", "might have been")."""
+    if not cue.group().lower().endswith(" have"):
+        return False
+    following = re.match(r"\s+(?:\w+ly\s+)?([a-z]+)\b", ctx.masked[cue.end() : cue.end() + 40])
+    if following is None:
+        return True
+    word = following.group(1)
+    return not (word in IRREGULAR_PAST or word.endswith(PARTICIPLE_ENDINGS))
+
+
+def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """ "His Majesty's Government suggest that ...", "I suggest that you authorize me ...": a person or
+    body proposing, not the author hedging."""
+    if not cue.group().lower().startswith("suggest"):
+        return False
+    return _subject_of(ctx, cue.start(), sentence.start) is not None
 
 
 def _certainty(cue: str) -> str:
@@ -1271,14 +1170,17 @@ def _assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> lis
             continue
         weakest = min(cues, key=lambda c: CERTAINTY_RANK[_certainty(c[0])])
         end = _content_end(ctx.text, sentence.end)
+        writer = _writer_at(ctx, sentence.start)
+        rule = "author" if writer.claimant_type == "document_author" else "document_sender"
         values: dict[str, object] = {
             "kind": "author_assertion",
             "paragraph_id": sentence.paragraph_id,
             "sentence_id": sentence.sentence_id,
-            "claimant_type": "document_author",
-            "claimant_id": ctx.author_id,
-            "attribution_rule": "author",
-            "attribution_confidence": RULE_CONFIDENCE["author"],
+            "claimant_type": writer.claimant_type,
+            "claimant_id": writer.claimant_id,
+            "claimant_name": writer.claimant_name,
+            "attribution_rule": rule,
+            "attribution_confidence": RULE_CONFIDENCE[rule],
             "certainty": _certainty(weakest[0]),
             "cue": "; ".join(c[0] for c in cues),
             "cue_char_start": weakest[1],
@@ -1344,6 +1246,8 @@ def extract_claims(
     emphasis_spans: pl.DataFrame | None = None,
     paragraphs_table: pl.DataFrame | None = None,
     unlinked_names: pl.DataFrame | None = None,
+    document_senders: pl.DataFrame | None = None,
+    time_expressions: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Quotations, reported statements and cued author assertions of one document's body.
 
@@ -1351,7 +1255,11 @@ def extract_claims(
     order. ``emphasis_spans`` (optional) lets an italic title ("The New York Times wrote") be a claimant;
     ``paragraphs_table`` (optional, with block_kind) lets list items and block quotations after a lead-in
     ending in a colon be attributed in that lead-in's sentence; ``unlinked_names`` (optional) gives a
-    claimant the entities stage found but could not link its document-level person as claimant_id.
+    claimant the entities stage found but could not link its document-level person as claimant_id;
+    ``document_senders`` (optional: char_start, char_end, sender_id, sender_name) are the letters and
+    telegrams inside the paper: their sender, not the paper's author, makes the assertions and is the "I"
+    or "we" of the words they span; ``time_expressions`` (optional, the time_expressions table) gives a
+    statement its date before this step's own date pattern does.
     """
     sentence_list = _sentences(sentences)
     if not sentence_list:
@@ -1363,7 +1271,9 @@ def extract_claims(
     quotes = [q for start, end in paragraphs.values() for q in find_quotes(document_text, start, end)]
     masked = _mask(document_text, quotes)
     notes = footnotes.filter(pl.col("marker_offset").is_not_null()).sort("marker_offset")
-    candidates = _candidates(document_text, masked, mentions, body_end, _italic_spans(emphasis_spans))
+    candidates = speaker_candidates(
+        document_text, masked, mentions, body_end, _italic_spans(emphasis_spans), unlinked_names
+    )
     ctx = Context(
         text=document_text,
         masked=masked,
@@ -1377,9 +1287,13 @@ def extract_claims(
         note_senders=_note_senders(notes),
         lead_ins=lead_ins,
         document_persons=_document_persons(unlinked_names),
+        senders=_senders(document_senders),
+        time_expressions=_dated_expressions(time_expressions),
     )
     quote_rows = _quote_rows(ctx, paragraphs, units)
     rows = quote_rows + _reported_rows(ctx, quote_rows, paragraphs) + _assertion_rows(ctx, paragraphs)
+    framing = _framing_paragraphs(paragraphs_table)
+    rows = [r for r in rows if r.values["paragraph_id"] not in framing or r.values["kind"] in NOBODYS_WORDS]
     rows.sort(key=lambda r: (r.values["char_start"], r.values.get("quote_char_start") or 0, r.values["kind"]))
     claims, subjects, claim_notes = [], [], []
     for number, row in enumerate(rows, start=1):
@@ -1399,6 +1313,34 @@ def extract_claims(
         "claim_subjects": rows_to_frame("claim_subjects", subjects),
         "claim_footnotes": _claim_footnotes_frame(claim_notes),
     }
+
+
+def _framing_paragraphs(paragraphs_table: pl.DataFrame | None) -> frozenset[str]:
+    """Headings, addressee and date lines, openers and signatures: they frame a document and say nothing."""
+    if paragraphs_table is None or "block_kind" not in paragraphs_table.columns:
+        return frozenset()
+    framing = paragraphs_table.filter(pl.col("block_kind").is_in(list(NOT_CLAIM_BLOCKS)))
+    return frozenset(framing["paragraph_id"])
+
+
+def _dated_expressions(
+    time_expressions: pl.DataFrame | None,
+) -> list[tuple[int, int, str, str | None]]:
+    if time_expressions is None or not time_expressions.height:
+        return []
+    # Single days, months and years only: statement_date is one point, not an interval or a season.
+    dated = time_expressions.filter(pl.col("edtf").str.contains(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"))
+    return sorted(dated.select("char_start", "char_end", "text", "edtf").iter_rows())
+
+
+def _senders(document_senders: pl.DataFrame | None) -> list[tuple[int, int, str | None, str | None]]:
+    if document_senders is None or not document_senders.height:
+        return []
+    columns = ("char_start", "char_end", "sender_id", "sender_name")
+    missing = [c for c in columns if c not in document_senders.columns]
+    if missing:
+        raise ValueError(f"document_senders lacks column(s) {', '.join(missing)}")
+    return sorted(document_senders.select(*columns).iter_rows())
 
 
 def _claim_footnotes_frame(rows: list[dict[str, object]]) -> pl.DataFrame:

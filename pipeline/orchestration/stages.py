@@ -152,6 +152,7 @@ def document_claims(
     author: str | None,
     authority: entities.Authority,
     unlinked_names: pl.DataFrame | None = None,
+    time_expressions: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Quotations, reported statements and hedged author assertions, with their notes and subjects."""
     output = claim_rules.extract_claims(
@@ -163,6 +164,7 @@ def document_claims(
         cleaned.emphasis_spans,
         cleaned.paragraphs,
         unlinked_names,
+        time_expressions=time_expressions,
     )
     event_subjects = claim_rules.link_claim_events(output["claims"], found_events)
     output["claim_subjects"] = pl.concat([output["claim_subjects"], event_subjects], how="diagonal_relaxed")
@@ -343,6 +345,7 @@ def build_document(
                 author,
                 authority,
                 mentions["unlinked_names"],
+                found_events["time_expressions"],
             ),
         )
         ordinal_paragraphs = cleaned.paragraphs["paragraph_id"]
