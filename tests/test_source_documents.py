@@ -215,7 +215,7 @@ TELEGRAMS = """**The Minister in Ruritania (Haverford) to the Secretary of State
 Strelsau, March 3, 1921—4 p.m.
 
 52. The treaty of June 4, 1919, was discussed at length. The Foreign Minister told me today that the draft
-is acceptable.
+is acceptable. It is apparently too late to amend it.
 
 Haverford
 
@@ -231,7 +231,7 @@ Pemberton
 """
 
 
-def test_relative_dates_inside_a_document_count_from_its_date(tmp_path: Path) -> None:
+def test_a_document_dates_its_relative_dates_and_its_sender_makes_its_assertions(tmp_path: Path) -> None:
     import shutil
 
     import polars as pl
@@ -252,3 +252,6 @@ def test_relative_dates_inside_a_document_count_from_its_date(tmp_path: Path) ->
     )
     dated = dict(zip(found["text"], found["edtf"], strict=True))
     assert dated == {"today": "1921-03-03", "yesterday": "1921-03-08"}
+    # The hedge is the Minister's, who signs the telegram, not the paper's author's.
+    claims = pl.read_csv(tmp_path / "data/csv/claims.csv").filter(pl.col("kind") == "author_assertion")
+    assert claims.select("claimant_name", "attribution_rule").rows() == [("Haverford", "document_sender")]

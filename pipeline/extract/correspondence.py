@@ -472,6 +472,25 @@ def reference_dates(source_documents: pl.DataFrame, paragraphs: pl.DataFrame) ->
     return spans
 
 
+def sender_spans(source_documents: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
+    """(char_start, char_end, sender_id, sender_name) of each document whose sender is known: the claims
+    step makes the sender, not the paper's author, the writer of what the document asserts. The sender is
+    the authority person or the paper-level person linked to it, else the office as printed."""
+    schema = {"char_start": pl.Int64, "char_end": pl.Int64, "sender_id": pl.String, "sender_name": pl.String}
+    if not source_documents.height:
+        return pl.DataFrame(schema=schema)
+    columns = paragraphs.select("paragraph_id", "char_start", "char_end")
+    bounds = {paragraph: (start, end) for paragraph, start, end in columns.rows()}
+    rows = []
+    for row in source_documents.iter_rows(named=True):
+        sender = row.get("sender_entity_id") or row.get("sender_person_id")
+        name = row.get("sender_name") or row.get("sender_office")
+        first, last = bounds.get(row["first_paragraph_id"]), bounds.get(row["last_paragraph_id"])
+        if (sender or name) and first and last:
+            rows.append((first[0], last[1], sender, name))
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def renamed_paragraphs(source_documents: pl.DataFrame, renamed: dict[str, str]) -> pl.DataFrame:
     """The documents found before the paper's records got their stable IDs, pointing to the new IDs."""
     columns = [c for c in source_documents.columns if c.endswith("paragraph_id")]

@@ -153,8 +153,10 @@ def document_claims(
     authority: entities.Authority,
     unlinked_names: pl.DataFrame | None = None,
     time_expressions: pl.DataFrame | None = None,
+    document_senders: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Quotations, reported statements and hedged author assertions, with their notes and subjects."""
+    """Quotations, reported statements and hedged author assertions, with their notes and subjects; inside
+    a source document (``document_senders``) its sender, not the paper's author, makes the assertions."""
     output = claim_rules.extract_claims(
         cleaned.text,
         cleaned.sentences,
@@ -165,6 +167,7 @@ def document_claims(
         cleaned.paragraphs,
         unlinked_names,
         time_expressions=time_expressions,
+        document_senders=document_senders,
     )
     event_subjects = claim_rules.link_claim_events(output["claims"], found_events)
     output["claim_subjects"] = pl.concat([output["claim_subjects"], event_subjects], how="diagonal_relaxed")
@@ -210,13 +213,13 @@ def document_source_documents(
     mentions: dict[str, pl.DataFrame] | None = None,
     found: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The documents a collection prints (``found``, else found here) with their senders and recipients
-    linked to the persons found, and each paragraph, sentence, event and claim pointed to its document
-    (``found_events`` and ``found_claims`` are updated in place; the cleaned document is new)."""
+    """The documents a collection prints (``found``, its parties already linked; else found and linked
+    here), and each paragraph, sentence, event and claim pointed to its document (``found_events`` and
+    ``found_claims`` are updated in place; the cleaned document is new)."""
     if found is None:
         found = correspondence.find_source_documents(cleaned.paragraphs, cleaned.document_id)
-    if mentions is not None and found.height:
-        found = correspondence.link_parties(found, mentions["mentions"], mentions["unlinked_names"])
+        if mentions is not None and found.height:
+            found = correspondence.link_parties(found, mentions["mentions"], mentions["unlinked_names"])
     owners = correspondence.paragraph_owners(cleaned.paragraphs, found)
     sentences = correspondence.attach_source_documents(owners, cleaned.sentences)
     found_events["events"] = correspondence.attach_source_documents(owners, found_events["events"], sentences)
@@ -329,7 +332,10 @@ def build_document(
             "source_documents",
             lambda: correspondence.find_source_documents(cleaned.paragraphs, document_id),
         )
+        if printed.height:
+            printed = correspondence.link_parties(printed, mentions["mentions"], mentions["unlinked_names"])
         spans = correspondence.reference_dates(printed, cleaned.paragraphs)
+        senders = correspondence.sender_spans(printed, cleaned.paragraphs)
         found_events = _stage(
             document_id,
             "events",
@@ -346,6 +352,7 @@ def build_document(
                 authority,
                 mentions["unlinked_names"],
                 found_events["time_expressions"],
+                senders,
             ),
         )
         ordinal_paragraphs = cleaned.paragraphs["paragraph_id"]
