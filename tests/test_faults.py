@@ -280,3 +280,20 @@ def test_a_swap_that_fails_half_way_is_undone_and_says_so(tmp_path, monkeypatch,
     assert (root / "datapackage.json").read_text() == "old"
     assert (root / "data/table.csv").read_text() == "old"
     assert sorted(p.name for p in root.iterdir()) == ["data", "datapackage.json", "text"]
+
+
+def test_a_plain_text_papers_title_and_by_line_are_front_matter_not_paragraphs():
+    from pipeline.text.clean import clean_document
+
+    text = (
+        "Grain and Credit in the Baltic Ports\n\nby Ann Author\n\n"
+        "The harbour board met in March 1921 to set the grain tariffs.\n\nIn 1923 it asked for a loan.\n"
+    )
+    cleaned = clean_document(text, "grain", "raw/grain.txt")
+
+    assert cleaned.front_matter["title"] == "Grain and Credit in the Baltic Ports"
+    assert cleaned.front_matter["author"] == "Ann Author"
+    assert cleaned.paragraphs["text"].to_list() == [
+        "The harbour board met in March 1921 to set the grain tariffs.",
+        "In 1923 it asked for a loan.",
+    ]

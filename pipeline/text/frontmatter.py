@@ -73,27 +73,28 @@ def is_author_line(byline: str) -> bool:
     return bool(names) and all(is_name_shaped(name) and name[0].isupper() for name in names)
 
 
-def _title_and_author(blocks: list[tuple[int, list[str]]]) -> dict[str, str]:
-    """The opening block (or pair of blocks) shaped like "Title ... by Author".
+def _title_and_author(blocks: list[tuple[int, list[str]]]) -> tuple[dict[str, str], int | None]:
+    """The opening block (or pair of blocks) shaped like "Title ... by Author", and the line of its "by".
 
     Only the paper's opening blocks are read: a title block stands before any running text, and a line
     starting "by" further down is part of the body.
     """
-    for position, (_, block) in enumerate(blocks[:TITLE_BLOCKS]):
+    for position, (first, block) in enumerate(blocks[:TITLE_BLOCKS]):
         plain_lines = [_plain(line).strip("*_# ") for line in block]
         for offset, line in enumerate(plain_lines):
             by = BY_LINE.match(line)
             if not by or not is_author_line(by.group(1)):
                 continue
             if offset > 0:
-                return {"title": " ".join(plain_lines[:offset]), "author": _authors(by.group(1))}
+                title = " ".join(plain_lines[:offset])
+                return {"title": title, "author": _authors(by.group(1))}, first + offset
             if position > 0:
                 title = " ".join(_plain(x).strip("*_# ") for x in blocks[position - 1][1])
                 if len(title.split()) < PROSE_WORDS:
-                    return {"title": title, "author": _authors(by.group(1))}
+                    return {"title": title, "author": _authors(by.group(1))}, first + offset
         if sum(len(line.split()) for line in plain_lines) >= PROSE_WORDS:
             break
-    return {}
+    return {}, None
 
 
 def _authors(byline: str) -> str:
@@ -154,9 +155,10 @@ def read_front_matter(lines: list[str], body_start_line: int | None = None) -> F
     """Find where the body starts and read title, author, series number, copyright, editor."""
     first_marker = next((i for i, line in enumerate(lines) if MARKER.search(line)), len(lines))
     blocks = _blocks(lines, first_marker)
-    fields: dict[str, str] = {}
-    fields.update(_title_and_author(blocks) or _heading_title_and_byline(blocks))
-    landmarks: list[int] = []
+    fields, by_line = _title_and_author(blocks)
+    fields = fields or _heading_title_and_byline(blocks)
+    # A "Title ... by Author" block is the paper's front matter, not its first paragraphs.
+    landmarks: list[int] = [] if by_line is None else [by_line]
     title_key = _normalised(fields.get("title", "")) or None
     prose_seen = False  # a series number is printed before any running text ("No. 118" later is a despatch's)
     for first, block in blocks:
