@@ -252,7 +252,7 @@ def participle_opener(
 ) -> bool:
     """A capitalised -ing/-ed word that opens a participle clause ("Disappointed, he ...", "Following Smith")
     or is a word the paper also writes in lower case ("Nothing was said"), rather than a name ending so
-    ("Spaulding explained"): it opens its sentence and does not stand alone before a finite verb."""
+    ("Harding explained"): it opens its sentence and does not stand alone before a finite verb."""
     word = words[0].group()
     if not word.endswith(("ing", "ed")) or not at_sentence_start:
         return False
