@@ -5,6 +5,8 @@ of words or phrases, or a mapping from a word or phrase to its value (a type, a 
 Files are read once per process.
 """
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -55,3 +57,8 @@ def load_mapping(name: str) -> dict[str, Any]:
     if not isinstance(entries, dict):
         raise VocabularyError(f"{VOCAB_DIR / (name + '.yaml')}: 'entries' must be a mapping")
     return dict(entries)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first so that a longer word wins over its prefix."""
+    return "|".join(sorted((re.escape(w) for w in words), key=lambda w: (-len(w), w)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.text.months import FULL_MONTH_NAMES
-from pipeline.vocab import load_mapping, load_words
+from pipeline.vocab import alternation, load_mapping, load_words
 
 # Verbs of saying and writing: they attribute quotations and, with a "that" clause, reported statements.
 SPEECH_VERBS = frozenset(load_words("reporting_verbs"))
@@ -29,9 +29,7 @@ SPEAKER_DOCUMENTS: dict[str, str] = load_mapping("speaker_documents")
 # A document or unnamed source: a determiner or a possessive, up to two modifiers, the noun.
 DOCUMENT_SPEAKER = re.compile(
     r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Aa]nother)|([’']s?))"
-    r"((?:[ \t]+[a-z][\w-]*){0,2}?[ \t]+(?:"
-    + "|".join(sorted((re.escape(n) for n in SPEAKER_DOCUMENTS), key=len, reverse=True))
-    + r"))\b(?![’'-])"
+    r"((?:[ \t]+[a-z][\w-]*){0,2}?[ \t]+(?:" + alternation(SPEAKER_DOCUMENTS) + r"))\b(?![’'-])"
 )
 GROUP_WORDS = frozenset(group.lower() for group in SPEAKER_GROUPS)
 PREPOSITIONS = frozenset(
@@ -45,13 +43,11 @@ FIRST_PERSON = re.compile(r"\b(?:I(?=[ \t]+[a-z])|[Ww]e)\b")
 ROLE = re.compile(
     r"\b[Tt]he (?:(?:former|new|then|acting|Acting|Soviet|American|British|French|German|old|future|latter|"
     r"same)\s+)?"
-    r"(?i:" + "|".join(sorted((re.escape(r) for r in SPEAKER_ROLES), key=len, reverse=True)) + r")\b"
+    r"(?i:" + alternation(SPEAKER_ROLES) + r")\b"
 )
 # A group noun, with the capitalised words that qualify it ("Committee members", "British officials").
 GROUP = re.compile(
-    r"(?<![\w.])(?:(?:[A-Z][A-Za-z.’'-]*|[A-Z]{2,6})[ \t]+)*(?i:"
-    + "|".join(sorted((re.escape(g) for g in SPEAKER_GROUPS), key=len, reverse=True))
-    + r")\b"
+    r"(?<![\w.])(?:(?:[A-Z][A-Za-z.’'-]*|[A-Z]{2,6})[ \t]+)*(?i:" + alternation(SPEAKER_GROUPS) + r")\b"
 )
 # A capitalised name: words, initials, hyphenated and bracketed parts, joined by name particles.
 # Upper and lower case letters of Latin-1 and Latin Extended-A, so accented names are whole names.

@@ -22,16 +22,12 @@ import polars as pl
 from pipeline.extract import dates
 from pipeline.package.schema import rows_to_frame
 from pipeline.text.months import MONTHS_AS_PRINTED
-from pipeline.vocab import load_mapping
+from pipeline.vocab import alternation, load_mapping
 
 TABLE = "source_documents"
 _CUES = load_mapping("correspondence_cues")
 _TYPES: dict[str, str] = {key.lower(): value for key, value in load_mapping("document_types").items()}
 _FILE_LABELS = tuple(load_mapping("block_cues")["source_note"])
-
-
-def _alternatives(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 # A decimal file number: three digits, an optional suffix, a slash and a serial ("763.72119/1234",
@@ -43,30 +39,28 @@ _FILE_TOKEN = re.compile(r"^\d{3}[\w.]*/\S*$")
 # A decimal file number with a subject inside ("740.0011 Mutual Guarantee (Mediterranean)/51: Telegram").
 _FILE_SUBJECT = re.compile(r"^\d{3}\.\w+ [^/]{1,80}/\w+")
 # A publication series' number alone on its line ("Treaty Series No. 709").
-_SERIES_LINE = re.compile(
-    rf"^(?:[A-Z][\w-]+\s+){{1,4}}(?:{_alternatives(_CUES['serial'])})\s*\d+[A-Za-z]?\.?$"
-)
-_FILE_LABEL = re.compile(rf"^(?:{_alternatives(_FILE_LABELS)})\s+\S")
-_TYPE_WORDS = _alternatives(_TYPES)
+_SERIES_LINE = re.compile(rf"^(?:[A-Z][\w-]+\s+){{1,4}}(?:{alternation(_CUES['serial'])})\s*\d+[A-Za-z]?\.?$")
+_FILE_LABEL = re.compile(rf"^(?:{alternation(_FILE_LABELS)})\s+\S")
+_TYPE_WORDS = alternation(_TYPES)
 # A filing line naming its source and type ("Edward M. House Papers: Telegram") or an archive's papers
 # alone or with the file's subject ("Breckinridge Long Papers", "War Trade Board Files: Canal Tolls").
 _ARCHIVE_LINE = re.compile(
     rf"^(?P<owner>[A-Z][^!?:]{{2,80}}?)"
-    rf"(?::\s*(?i:{_TYPE_WORDS})\.?|\s(?i:{_alternatives(_CUES['archive'])})(?::[^.!?:]{{1,60}})?)$"
+    rf"(?::\s*(?i:{_TYPE_WORDS})\.?|\s(?i:{alternation(_CUES['archive'])})(?::[^.!?:]{{1,60}})?)$"
 )
-_ENCLOSURE = re.compile(rf"^[\[(]?\s*(?:{_alternatives(_CUES['enclosure'])})\b")
+_ENCLOSURE = re.compile(rf"^[\[(]?\s*(?:{alternation(_CUES['enclosure'])})\b")
 _TYPE_IN = re.compile(rf"(?<![\w-])(?i:{_TYPE_WORDS})(?![\w-])")
-_SERIAL = re.compile(rf"^(?:{_alternatives(_CUES['serial'])})\s*(\d+[A-Za-z]?)\b[.\]\s]*$")
+_SERIAL = re.compile(rf"^(?:{alternation(_CUES['serial'])})\s*(\d+[A-Za-z]?)\b[.\]\s]*$")
 _LEADING_SERIAL = re.compile(r"^(\d{1,5})\.\s")
-_OFFICE_TO = re.compile(rf"\b(?:{_alternatives(_CUES['office_to'])})$")
-_RECEIVED = re.compile(rf"[\[(]\s*\*?(?:{_alternatives(_CUES['received'])})\b([^\])]*)[\])]")
-_MONTH = _alternatives(MONTHS_AS_PRINTED)
+_OFFICE_TO = re.compile(rf"\b(?:{alternation(_CUES['office_to'])})$")
+_RECEIVED = re.compile(rf"[\[(]\s*\*?(?:{alternation(_CUES['received'])})\b([^\])]*)[\])]")
+_MONTH = alternation(MONTHS_AS_PRINTED)
 # A printed date in a dateline: "July 16, 1927", "28 December, 1918", "Dec. 27, 1897".
 _DATE = re.compile(
     rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})|(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?),?\s+1\d{{3}}"
 )
 _CLOCK = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.\s?m\.?", re.I)
-_TIME_WORD = re.compile(rf"\b(?:{_alternatives(_CUES['time_words'])})\b", re.I)
+_TIME_WORD = re.compile(rf"\b(?:{alternation(_CUES['time_words'])})\b", re.I)
 # "A to B": the heading of a letter or telegram; "to" splits it unless an office takes it ("Minister to").
 _TO = re.compile(r"\s+to\s+(?=(?:the\s+)?[A-Z\u00c0-\u024f])")
 _PARENTHESISED = re.compile(r"\(([A-Z\u00c0-\u024f][^()]*)\)")
@@ -79,9 +73,9 @@ _TITLES = sorted(
 )
 # A title before a name ("Mr. Tower", "Baron von Thielmann"): the name is what follows it.
 _HONORIFIC = re.compile(
-    rf"^(?:{_alternatives(_TITLES)})\.?\s+(?=[A-Z\u00c0-\u024f]|(?:{_alternatives(_PARTICLES)})\s)"
+    rf"^(?:{alternation(_TITLES)})\.?\s+(?=[A-Z\u00c0-\u024f]|(?:{alternation(_PARTICLES)})\s)"
 )
-_UNDATED = re.compile(rf"\b(?:{_alternatives(load_mapping('block_cues')['undated'])})(?!\w)")
+_UNDATED = re.compile(rf"\b(?:{alternation(load_mapping('block_cues')['undated'])})(?!\w)")
 _HEADING_MAX = 300
 _PLAIN_HEADING_MAX = 120
 _JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {
