@@ -193,16 +193,36 @@ def test_a_version_with_a_v_is_refused_by_the_build(two_papers, tmp_path):
     assert package_digest(root) == before
 
 
-def test_an_unreadable_authority_file_stops_the_run_with_its_message(two_papers, tmp_path):
+def _incomplete_entry(entities: list[dict]) -> None:
+    entities.append({"id": "person:someone-new"})
+
+
+def _duplicate_entry(entities: list[dict]) -> None:
+    entities.append(dict(entities[0]))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_incomplete_entry, "persons.yaml: entry 'person:someone-new' lacks"),
+        (_duplicate_entry, "persons.yaml: duplicate id"),
+    ],
+    ids=["incomplete", "duplicate"],
+)
+def test_an_unreadable_authority_file_stops_the_run_with_its_message(two_papers, tmp_path, change, message):
+    import yaml
+
     root = copy_of(two_papers, tmp_path / "corpus")
     before = package_digest(root)
     persons = root / "authority/persons.yaml"
-    persons.write_text(persons.read_text(encoding="utf-8") + "  - id: person:someone-new\n", encoding="utf-8")
+    content = yaml.safe_load(persons.read_text(encoding="utf-8"))
+    change(content["entities"])
+    persons.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
 
     result = cli(root, "build", "--full")
 
     assert result.returncode == 1
-    assert "persons.yaml: entry 'person:someone-new' lacks" in result.stderr
+    assert message in result.stderr
     assert "BrokenProcessPool" not in result.stderr and "Traceback" not in result.stderr
     assert package_digest(root) == before
 
@@ -297,3 +317,52 @@ def test_a_plain_text_papers_title_and_by_line_are_front_matter_not_paragraphs()
         "The harbour board met in March 1921 to set the grain tariffs.",
         "In 1923 it asked for a loan.",
     ]
+
+
+def test_a_citations_corrected_field_reaches_its_work_and_its_chicago_entry(two_papers, tmp_path):
+    import csv
+
+    root = copy_of(two_papers, tmp_path / "corpus")
+
+    def rows(table: str) -> list[dict[str, str]]:
+        with (root / f"data/csv/{table}.csv").open(encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    citation = next(r for r in rows("citations") if r["document_id"] == "grain" and r["year"])
+    work = next(r for r in rows("works") if r["work_id"] == citation["work_id"])
+    assert work["year"] == citation["year"] and citation["year"] in work["chicago"]
+    year = int(citation["year"])
+    (root / "corrections").mkdir(exist_ok=True)
+    (root / "corrections" / "grain.yaml").write_text(
+        f"- id: C0001\n  kind: field\n  table: citations\n  record_id: '{citation['citation_id']}'\n"
+        f"  field: year\n  old: '{year}'\n  new: '{year + 1}'\n  reason: a test\n  author: tests\n"
+        "  date: 2026-12-07\n"
+        f"- id: C0002\n  kind: field\n  table: works\n  record_id: '{work['work_id']}'\n  field: publisher\n"
+        "  old: null\n  new: Harbour Press\n  reason: a test\n  author: tests\n  date: 2026-12-07\n",
+        encoding="utf-8",
+    )
+
+    result = cli(root, "build")
+
+    assert result.returncode == 0, result.stderr
+    corrected = next(r for r in rows("works") if r["work_id"] == work["work_id"])
+    assert corrected["year"] == str(year + 1) and corrected["publisher"] == "Harbour Press"
+    assert str(year + 1) in corrected["chicago"] and "Harbour Press" in corrected["chicago"]
+    assert str(year) not in corrected["chicago"].replace(str(year + 1), "")
+    assert validate_staged_package(root / "datapackage.json") == []
+
+
+def test_a_second_build_of_the_same_folder_is_refused_while_the_first_runs(two_papers, tmp_path):
+    from pipeline.package.swap import package_lock
+
+    root = copy_of(two_papers, tmp_path / "corpus")
+    before = package_digest(root)
+    (root / "raw/harbour/paper.md").write_text(PAPER.format(title="Harbour Dues Revised"), encoding="utf-8")
+
+    with package_lock(root):  # the first build, as another process would hold it
+        result = cli(root, "build")
+
+    assert result.returncode == 1
+    assert "another build" in result.stderr and "wait for it to finish" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert package_digest(root) == before

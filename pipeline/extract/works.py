@@ -362,6 +362,66 @@ def render_chicago(work_type: str, fields: dict[str, Any]) -> str:
     return _sentence(author, italic, edition, volumes, _publication(fields))
 
 
+# ---------------------------------------------------------------- corrections
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A corrected value of one work field, as text (how the corrections table publishes values)."""
+
+    work_id: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+def _as_text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def follow_corrections(work_table: pl.DataFrame, changes: Iterable[FieldChange]) -> pl.DataFrame:
+    """The works with their citations' corrected values, where the work had taken the old value from them.
+
+    A work is made from its citations before record corrections apply, so a corrected citation field
+    (its publisher, year, title ...) would otherwise leave the work as printed. A value the work took from
+    another citation (it differs from the corrected one's old value) is left alone: the work's own
+    correction is the way to change it.
+    """
+    changes = [c for c in changes if c.field in WORK_FIELDS]
+    if not changes:
+        return work_table
+    rows = {work_id: row for row, work_id in enumerate(work_table.get_column("work_id").to_list())}
+    columns = {name: work_table.get_column(name).to_list() for name in {c.field for c in changes}}
+    for change in changes:
+        row = rows.get(change.work_id)
+        if row is not None and _as_text(columns[change.field][row]) == change.old:
+            columns[change.field][row] = change.new
+    schema = work_table.schema
+    return work_table.with_columns(
+        pl.Series(name, values, dtype=pl.String).cast(schema[name]) for name, values in columns.items()
+    )
+
+
+def rerender_chicago(work_table: pl.DataFrame, work_ids: Iterable[str]) -> pl.DataFrame:
+    """Render the Chicago entry again for works whose fields a correction changed; a work whose fields give
+    nothing to render keeps the citation text it shows (``chicago_is_raw``)."""
+    wanted = set(work_ids)
+    if not wanted:
+        return work_table
+    chicago = work_table.get_column("chicago").to_list()
+    is_raw = work_table.get_column("chicago_is_raw").to_list()
+    for row, record in enumerate(work_table.iter_rows(named=True)):
+        if record["work_id"] in wanted:
+            fields = {name: record[name] for name in WORK_FIELDS}
+            rendered, raw = chicago_or_raw(record["work_type"], fields, chicago[row] if is_raw[row] else "")
+            if not raw or is_raw[row]:
+                chicago[row], is_raw[row] = rendered, raw
+    return work_table.with_columns(
+        pl.Series("chicago", chicago, dtype=work_table.schema["chicago"]),
+        pl.Series("chicago_is_raw", is_raw, dtype=work_table.schema["chicago_is_raw"]),
+    )
+
+
 # ---------------------------------------------------------------- sentence links
 
 

@@ -245,13 +245,39 @@ def timeline_figure(
 
 
 def correct_table(
-    name: str, frame: pl.DataFrame, corrections: list[fixes.Correction]
+    name: str,
+    frame: pl.DataFrame,
+    corrections: list[fixes.Correction],
+    work_changes: Sequence[works.FieldChange] = (),
 ) -> tuple[pl.DataFrame, list[fixes.AppliedCorrection]]:
-    """Apply the record corrections (field, add, withdraw) aimed at this table."""
+    """Apply the record corrections (field, add, withdraw) aimed at this table. The works first take the
+    values corrected in their citations (``work_changes``), and a work whose fields changed is rendered
+    again in Chicago style unless its rendering was corrected itself."""
     spec = load_table_spec(name)
-    corrected, applied = fixes.apply_record_corrections(name, frame, list(spec.primary_key), corrections)
+    followed = works.follow_corrections(frame, work_changes) if name == "works" else frame
+    corrected, applied = fixes.apply_record_corrections(name, followed, list(spec.primary_key), corrections)
+    if name == "works":
+        fixed = {a.record_id for a in applied if a.field in works.WORK_FIELDS}
+        changed = fixed | {c.work_id for c in work_changes}
+        rendered = {a.record_id for a in applied if a.field == "chicago"}
+        corrected = works.rerender_chicago(corrected, changed - rendered)
     # Without a correction the frame is already conformed; another copy would only cost memory.
-    return (combine(name, [corrected]) if applied else frame), applied
+    return (frame if corrected is frame else combine(name, [corrected])), applied
+
+
+def work_changes(
+    citations: pl.DataFrame, applied: Iterable[fixes.AppliedCorrection]
+) -> list[works.FieldChange]:
+    """The corrected citation fields a work keeps, with the work each citation cites."""
+    fields = [a for a in applied if a.field in works.WORK_FIELDS]
+    if not fields:
+        return []
+    cited = dict(citations.select("citation_id", "work_id").iter_rows())
+    return [
+        works.FieldChange(cited[a.record_id], a.field, a.old_value, a.new_value)
+        for a in fields
+        if cited.get(a.record_id)
+    ]
 
 
 def withhold_text(name: str, frame: pl.DataFrame, hidden_documents: set[str]) -> pl.DataFrame:

@@ -53,6 +53,7 @@ from dagster import (
     op,
 )
 
+from pipeline.extract import works
 from pipeline.orchestration import batch, corpus, stages, store
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.orchestration.head_start import HeadStart, build_one
@@ -230,8 +231,11 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", workers)
         published: dict[str, PublishedTable] = {}
         authority = stages.load_authority(paths)
+        work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
         for name, frame in corpus.corpus_tables(builds.kinds(), builds.cited_works(), authority):
-            corrected, applied = corpus.correct_table(name, frame, papers.corrections)
+            corrected, applied = corpus.correct_table(name, frame, papers.corrections, work_changes)
+            if name == "citations":
+                work_changes = corpus.work_changes(corrected, applied)
             corrected = corpus.withhold_text(name, corrected, hidden)
             if fresh_check is not None:
                 fresh_check.add(specs[name], corrected, whole=bool(applied))
