@@ -20,6 +20,7 @@ SIDE = r"\s*(?:[rv]{1,2}|recto|verso)?\.?"
 # A folio number: "492r", "12v-13r", "3 verso", "12-15", "12rv"; not a year ("c. 1950" is circa).
 FOLIO_NUMBER = rf"(?!(?:1[4-9]|20)\d\d\b)\d+{SIDE}(?:\s*[-–]\s*\d+{SIDE})?"
 PIECE = re.compile(r"[^,;:]+")
+DIGIT = re.compile(r"\d")
 
 
 @cache
@@ -80,7 +81,7 @@ def archival_part(piece: str, after_archive: bool = True) -> tuple[str, str] | N
         return None
     if match := _folio().match(text):
         return "folio", match.group("value").strip(" .")
-    if not any(character.isdigit() for character in text):
+    if not DIGIT.search(text):
         if match := _lead("collection").match(text):
             return "collection", match.group("value")
         if _repository().match(text):
