@@ -93,3 +93,19 @@ def test_a_date_in_parentheses_in_an_archival_reference_is_its_item_date() -> No
     parsed = parse_reference("Archivio di Stato di Genova, Notai antichi, b. 301, (12 marzo 1541)", [])
     assert parsed.values["item_date"] == "1541-03-12"
     assert not parsed.unparsed
+
+
+def test_a_document_described_after_its_box_is_the_title_not_part_of_the_box() -> None:
+    parsed = parse_reference(
+        "ASMi, Culto, PA, busta 1456: supplica dei fabbricieri, Monza, 4 aprile 1788", []
+    )
+    assert parsed.values["box"] == "1456"
+    assert parsed.values["title"] == "supplica dei fabbricieri"
+    assert parsed.values["item_date"] == "1788-04-04"
+    assert "PA" in parsed.values["collection"]
+    assert parsed.reference_type == "archival_document"
+
+
+def test_a_year_before_a_colon_is_not_a_box() -> None:
+    parsed = parse_reference("Li, X. and Peng, B. 2007: Geography in higher education. Journal 31, 19-37", [])
+    assert parsed.values.get("box") != "2007"

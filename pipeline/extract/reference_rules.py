@@ -131,6 +131,7 @@ EDITED_BY = re.compile(
 )
 VOLUMES_COUNT = re.compile(r"^(\d+)\s+vols?\.?\s*$")
 DIGIT = re.compile(r"\d")
+LETTER = re.compile(r"[^\W\d_]")
 NUMBER = re.compile(r"\d+")
 ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
 FINAL_WORD = re.compile(r"([\w.]+)\.$")
@@ -315,6 +316,8 @@ def _apply_pubfacts(parsed: Parsed, text: str) -> bool:
 
 
 def _apply_location(parsed: Parsed, text: str) -> bool:
+    if ":" in text and (described := _described_part(parsed, text)):
+        return described
     # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
     folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
     if match := BOX.match(text):
@@ -349,6 +352,23 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
             parsed.set("archive", text)
     else:
         return False
+    return True
+
+
+def _described_part(parsed: Parsed, text: str) -> bool:
+    """A box, file or folio with the document it holds after a colon ("fz. 302: dispaccio n. 133"): the
+    shelf-mark part, and the description as the document's title."""
+    head, _, description = text.partition(":")
+    part = archival.archival_part(head, bool(parsed.values.get("archive")))
+    if (
+        part is None
+        or part[0] not in ("box", "file_number", "folio")
+        or (not parsed.values.get("archive") and archival.YEAR_LIKE.search(part[1]))  # "B. 2007: Title"
+        or not LETTER.search(description)
+    ):
+        return False
+    _set_archival(parsed, *part)
+    parsed.set("title", description.strip())
     return True
 
 
@@ -582,7 +602,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if (ACRONYM_ARCHIVE.match(text) or (index == 0 and DOTTED_INITIALS.match(text))) and any(
             _is_shelf_part(t.text) for t in tokens[index + 1 :]
         ):
-            parsed.set("archive", text)
+            _set_archival(parsed, "archive", text)  # a second one names a holding ("ASVe, PTM")
             continue
         if not titles and (_is_names(text) or _is_corporate(text)):
             if parsed.values.get("archive") and not parsed.names and not in_container:
