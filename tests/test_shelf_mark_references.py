@@ -66,6 +66,8 @@ def test_a_bracketed_shelf_mark_after_a_repository() -> None:
     assert head is not None
     assert head.values["archive"] == "Biblioteca Estense"
     assert "1207" in head.values["collection"]
+    named = archival.shelf_mark_head("Biblioteca Estense: [ms. 1207 (Campori)].")
+    assert named is not None and named.values["collection"] == "ms. 1207 (Campori)"
 
 
 @pytest.mark.parametrize(

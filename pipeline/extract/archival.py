@@ -104,7 +104,9 @@ def read_shelf_mark(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     names: list[str] = []
     for match in PIECE.finditer(text):
-        piece = match.group().strip(" .()[]")
+        piece = match.group().strip(" .[]")
+        if piece.count("(") != piece.count(")"):  # "ms. 9290 (Rossi)" keeps its parentheses
+            piece = piece.strip(" .()")
         if not piece:
             continue
         part = archival_part(piece)
