@@ -10,6 +10,7 @@ the same columns: archive, collection, box, file_number and folio.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from pipeline.vocab import load_mapping
@@ -19,6 +20,7 @@ SIDE = r"\s*(?:[rv]{1,2}|recto|verso)?\.?"
 # A folio number: "492r", "12v-13r", "3 verso", "12-15", "12rv"; not a year ("c. 1950" is circa).
 FOLIO_NUMBER = rf"(?!(?:1[4-9]|20)\d\d\b)\d+{SIDE}(?:\s*[-–]\s*\d+{SIDE})?"
 PIECE = re.compile(r"[^,;:]+")
+DIGIT = re.compile(r"\d")
 
 
 @cache
@@ -79,7 +81,7 @@ def archival_part(piece: str, after_archive: bool = True) -> tuple[str, str] | N
         return None
     if match := _folio().match(text):
         return "folio", match.group("value").strip(" .")
-    if not any(character.isdigit() for character in text):
+    if not DIGIT.search(text):
         if match := _lead("collection").match(text):
             return "collection", match.group("value")
         if _repository().match(text):
@@ -102,7 +104,9 @@ def read_shelf_mark(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     names: list[str] = []
     for match in PIECE.finditer(text):
-        piece = match.group().strip(" .()[]")
+        piece = match.group().strip(" .[]")
+        if piece.count("(") != piece.count(")"):  # "ms. 9290 (Rossi)" keeps its parentheses
+            piece = piece.strip(" .()")
         if not piece:
             continue
         part = archival_part(piece)
@@ -119,3 +123,118 @@ def read_shelf_mark(text: str) -> dict[str, str]:
     if names:
         values["collection"] = ", ".join(names)
     return values
+
+
+# ---------------------------------------------------------------- references that are shelf marks
+
+# Box words that also begin volumes of books ("vol. 3", "tomo II"): a reference ending in one is not a
+# shelf mark by that alone.
+BOOK_UNITS = frozenset({"vol", "volume", "tomo"})
+# A run of shelf numbers: "8", "1-43", "5-12, 21", "12bis", "3 / 72".
+NUMBERS = r"\d+[a-z]{0,3}(?:\s*[-–/]\s*\d+[a-z]{0,3})?(?:\s*,\s*\d+[a-z]{0,3}(?:\s*[-–/]\s*\d+[a-z]{0,3})?)*"
+# The name of a holding: capitalised words without digits ("Consiglio dei Dieci", "Miste").
+HOLDING_NAME = r"[A-ZÀ-Þ][^\d\[\](){}\"“”«»,:;]*?"
+YEAR_LIKE = re.compile(r"\b(?:1[4-9]|20)\d\d\b")
+SPACED_INITIALS = re.compile(r"^(?:[A-Z]\.\s?){2,5}$")
+
+
+@dataclass(frozen=True)
+class ShelfMarkHead:
+    """A shelf mark at the start of a reference: its columns and where the rest of the reference begins."""
+
+    values: dict[str, str]
+    end: int
+
+
+@cache
+def _box_unit() -> str:
+    """Box words that end a holding's name with their number ("Misti, reg. 33", "Comuni, b. 55"): a one-
+    letter word needs its period ("b. 8"), so that "Phys. B 12" is not a box."""
+    words = [word for word in terms()["box"] if word not in BOOK_UNITS]
+    long_words = _alternation(tuple(word for word in words if len(word) > 1))
+    short_words = _alternation(tuple(word for word in words if len(word) == 1))
+    return rf"(?i:(?:{long_words})\.?|(?:{short_words})\.)"
+
+
+@cache
+def _holding_with_box() -> re.Pattern[str]:
+    """A whole reference that is a holding's names and a box: "Consiglio dei Dieci, Misti, reg. 33",
+    "Miste: Reg. 1-43", "Cancelleria inferiore, b. 11, c. 59"."""
+    folio_words = _alternation(terms()["folio"])
+    return re.compile(
+        rf"^(?P<names>{HOLDING_NAME}(?:[,:]\s*{HOLDING_NAME})*)[,:]?\s+(?P<unit>{_box_unit()})\s*"
+        rf"(?P<box>{NUMBERS})(?:\s*,\s*(?P<folio>(?i:{folio_words})\.?\s*{FOLIO_NUMBER}))?\s*[.;,]?$"
+    )
+
+
+@cache
+def _manuscript_head() -> re.Pattern[str]:
+    """A manuscript's call number at the start of a reference, up to the comma after its number, with a
+    concordance in parentheses and a folio after it: "Cod. It. VII. 783 (= 7291), ff. 2-287, ..."."""
+    words = _alternation(terms()["manuscript"])
+    folio_words = _alternation(terms()["folio"])
+    return re.compile(
+        rf"^(?P<mark>(?:{words})\.?\s+[^,;:\[\](){{}}]*?\d[^,;:\[\](){{}}]*?(?:\s*\(=\s*[^()]*\))?)"
+        rf"(?:\s*,\s*(?P<folio>(?:{folio_words})\.?\s*{FOLIO_NUMBER}))?\s*(?:[,;:.]\s*|$)",
+        re.I,
+    )
+
+
+@cache
+def _bracketed_head() -> re.Pattern[str]:
+    """A repository and its shelf mark in brackets: "Biblioteca Marciana: [ms. 8491]", "Museo Correr:
+    [Notatorio Gradenigo x c. 130]"."""
+    repository = _alternation(terms()["repository_word"])
+    return re.compile(
+        rf"^(?P<archive>[^\[\]:,;]*\b(?:{repository})\w*[^\[\]:,;]*?)\s*:?\s*\[(?P<mark>[^\[\]]*\d[^\[\]]*)\]"
+        r"\s*[.,;:]?\s*",
+        re.I,
+    )
+
+
+def _names_repository(name: str) -> bool:
+    """A repository's initials ("ASVe") or a name with a repository word ("Archivo General ...")."""
+    return bool(_repository().match(name) or _repository_word().search(name))
+
+
+@cache
+def _repository_word() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_alternation(terms()['repository_word'])})", re.I)
+
+
+def whole_holding(text: str) -> dict[str, str] | None:
+    """The columns of a reference that is nothing but a holding and its box ("Consiglio dei Dieci, Misti,
+    reg. 33"), or None. The archive may be named in an earlier note; the names are the collection."""
+    match = _holding_with_box().match(" ".join(text.split()))
+    if not match or YEAR_LIKE.search(match.group("box")):
+        return None
+    names = [name.strip() for name in re.split(r"[,:]", match.group("names")) if name.strip()]
+    if len(names) > 4 or any(len(name.split()) > 6 or _names_repository(name) for name in names):
+        return None  # a named repository: the rules' archival reader takes the reference piece by piece
+    values = {}
+    if len(names) > 1 and SPACED_INITIALS.match(names[0]):
+        values["archive"] = names.pop(0)  # "A. S. V., Senato, reg. 3": a repository by its initials
+    values |= {"collection": ", ".join(names), "box": match.group("box")}
+    if match.group("folio") and (folio := _folio().match(match.group("folio").strip())):
+        values["folio"] = folio.group("value")
+    return values
+
+
+def _beyond_years(mark: str) -> bool:
+    """Something besides years in brackets: "[1820]" after a title is a date, "[ms. 8491]" a shelf mark."""
+    return bool(YEAR_LIKE.sub("", mark).strip(" -–/,.;"))
+
+
+def shelf_mark_head(text: str) -> ShelfMarkHead | None:
+    """A manuscript call number or a bracketed shelf mark after a repository at the start of a reference,
+    read as shelf-mark columns, with where the rest (an author, a title ...) begins; None otherwise."""
+    if match := _manuscript_head().match(text):
+        values = {"file_number": " ".join(match.group("mark").split())}
+        if match.group("folio") and (folio := _folio().match(" ".join(match.group("folio").split()))):
+            values["folio"] = folio.group("value")
+        return ShelfMarkHead(values, match.end())
+    if "[" in text and (match := _bracketed_head().match(text)) and _beyond_years(match.group("mark")):
+        values = {"archive": " ".join(match.group("archive").split())}
+        values |= read_shelf_mark(match.group("mark"))
+        return ShelfMarkHead(values, match.end())
+    return None

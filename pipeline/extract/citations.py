@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.extract import reference_model
+from pipeline.extract import archival, reference_model
 from pipeline.extract.citation_resolution import Row, abbreviation_key, normalise, resolve
 from pipeline.extract.csl import name_parts
 from pipeline.extract.reference_dates import BARE_YEAR
@@ -41,6 +41,8 @@ from pipeline.extract.reference_rules import (
 from pipeline.extract.reference_rules import GOVERNMENT_WORDS as GOVERNMENT_WORDS  # read by works.py
 from pipeline.package.schema import RECORD_STATUS, load_table_spec
 
+ARCHIVAL_COLUMNS = ("archive", "collection", "box", "record_group", "file_number", "folio")
+DIGIT = re.compile(r"\d")
 FIELDS = (
     "authors",
     "authors_as_printed",
@@ -245,10 +247,37 @@ def read_reference(
     beside the shipped model; ``papers-dataset references parse`` and the pipeline both come through here.
     The authors' family and given names are split from the names kept, whoever read them.
     """
-    parsed = _read_reference(text, italics, model, policy)
+    head = archival.shelf_mark_head(text) if DIGIT.search(text) else None
+    if head is None:
+        parsed = _read_reference(text, italics, model, policy)
+    else:
+        parsed = _read_after_shelf_mark(text, italics, head, model, policy)
     families, givens = name_parts(parsed.values.get("authors"))
     parsed.set("author_family_names", families)
     parsed.set("author_given_names", givens)
+    return parsed
+
+
+def _read_after_shelf_mark(
+    text: str,
+    italics: list[tuple[int, int]],
+    head: archival.ShelfMarkHead,
+    model: reference_model.ReferenceModel | None,
+    policy: dict[str, str] | None,
+) -> Parsed:
+    """A reference that opens with a shelf mark ("Cod. It. VII. 794 (= 8503), Giorgio Dolfin, Cronaca
+    veneta"): the shelf mark is the rules', the rest (author, title ...) is read like any reference."""
+    rest = text[head.end :]
+    if not rest.strip(" .,;:"):
+        parsed = Parsed(values=dict(head.values))
+    else:
+        shifted = [(a - head.end, b - head.end) for a, b in italics if b > head.end]
+        parsed = _read_reference(rest, [(max(a, 0), b) for a, b in shifted], model, policy)
+        for column in ARCHIVAL_COLUMNS:
+            if column in head.values:
+                parsed.values[column] = head.values[column]
+    # A manuscript or a document in a holding, whatever the rest looked like on its own.
+    parsed.reference_type = "archival_document" if parsed.values.get("title") else "archival_collection"
     return parsed
 
 

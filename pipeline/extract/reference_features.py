@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.vocab import load_mapping
+from pipeline.vocab import load_mapping, load_vocab
 
 # Bump when the features change: a model trained on other features must not be used with these.
-FEATURE_SET_VERSION = "8"
+FEATURE_SET_VERSION = "9"
 
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
@@ -56,6 +56,11 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
             names = classes.setdefault(str(word).lower(), [])
             if name not in names:
                 names.append(name)
+    # Given names ("Giovanni", "Marie"): a name's first word, where an author begins.
+    for word in load_vocab("given_names"):
+        names = classes.setdefault(str(word).lower(), [])
+        if "given" not in names:
+            names.append("given")
     return {word: tuple(names) for word, names in classes.items()}
 
 
@@ -146,6 +151,9 @@ def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
 POSITIONS = tuple(f"pos={index}" for index in range(8))
 # How many field-ending marks (a period after a word that is not an initial, a colon) came before a token.
 SEGMENTS = tuple(f"seg={index}" for index in range(5))
+# How many commas came before a token: footnote styles cut fields with commas ("A. Rossi, Titolo, Venezia
+# 1990, p. 3"), where a period or colon rarely ends one.
+COMMA_SEGMENTS = tuple(f"cseg={index}" for index in range(7))
 FLAGS = ("quoted", "paren", "bracket", "after_in", "after_year", "start", "end", "italic")
 EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
 INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
@@ -166,6 +174,7 @@ class FeatureReader:
         self.parts = lru_cache(maxsize=200_000)(self._parts)
         self.positions = tuple(self._keep((name,)) for name in POSITIONS)
         self.segments = tuple(self._keep((name,)) for name in SEGMENTS)
+        self.comma_segments = tuple(self._keep((name,)) for name in COMMA_SEGMENTS)
         self.flags = {name: self._keep((name,)) for name in FLAGS}
         self.edges = {offset: self._keep(edge) for offset, edge in EDGES.items()}
 
@@ -230,8 +239,8 @@ def _context_flags(
     kinds: tuple[TokenKinds, ...],
     reader: FeatureReader,
 ) -> list[tuple[Feature, ...]]:
-    """Per token: position, field marks before it, inside quotation marks, parentheses or brackets, after
-    "In", after a year, start, end, italic."""
+    """Per token: position, field marks and commas before it, inside quotation marks, parentheses or
+    brackets, after "In", after a year, start, end, italic."""
     positions, segments, flag = reader.positions, reader.segments, reader.flags
     quoted, paren, bracket = flag["quoted"], flag["paren"], flag["bracket"]
     after_in_flag, after_year_flag = flag["after_in"], flag["after_year"]
@@ -239,9 +248,14 @@ def _context_flags(
     opens = any(opening in text for opening in OPENINGS) or "[" in text
     flags_of = []
     in_quote = in_paren = in_bracket = after_in = after_year = False
-    marks = 0
+    marks = commas = 0
+    comma_segments = reader.comma_segments
     for index, token in enumerate(tokens):
-        flags = positions[index * 8 // count] + segments[marks if marks < 4 else 4]
+        flags = (
+            positions[index * 8 // count]
+            + segments[marks if marks < 4 else 4]
+            + comma_segments[commas if commas < 6 else 6]
+        )
         if opens:
             first_char = token[0]
             if first_char in OPENING_QUOTES:
@@ -280,4 +294,5 @@ def _context_flags(
         after_in = after_in or is_in
         after_year = after_year or is_year
         marks += is_mark
+        commas += token[-1] == ","
     return flags_of

@@ -74,7 +74,10 @@ DECIMAL_FILE = re.compile(r"^\d{2,4}\.[\w.]+(?:\s[A-Z]{1,4})?/\s?[\w\-–]+$")
 # Years and year ranges a holding's name may carry ("Atti diversi 1616-1806").
 YEARS = re.compile(r"\b1\d{3}(?:\s*[-–]\s*1?\d{2,4})?\b")
 COTE = re.compile(r"^[A-Z][\w/.]*(?:\s[IVXLC]+)?\s?(?!(?:1[4-9]|20)\d\d\b)\d[\w/.\-–]*(?:\s\d[\w/.\-–]*)?$")
+# A repository by its initials: "ASVe", "AGS"; "A. S. V." only where a reference begins (elsewhere
+# initials are a person's). Read as one only before a shelf mark.
 ACRONYM_ARCHIVE = re.compile(r"^[A-Z]{3,6}$")
+DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,4}[A-Z]\.?$|^(?:[a-z]\.\s?){1,4}[a-z]\.?$")
 PAGES = r"(?:[\dIVXLCivxlc]+[a-z]?(?:\s*[-–]\s*[\dIVXLCivxlc]+)?)"
 LOCATOR = re.compile(
     rf"^(?:(?P<year>\d{{4}})\s*:\s*)?(?:(?:vol\.\s*)?(?P<volume>\d+|[IVXLC]+)\s*:\s*)?(?:(?:pp?|pagg?|ss?)\.\s*)?"
@@ -128,6 +131,7 @@ EDITED_BY = re.compile(
 )
 VOLUMES_COUNT = re.compile(r"^(\d+)\s+vols?\.?\s*$")
 DIGIT = re.compile(r"\d")
+LETTER = re.compile(r"[^\W\d_]")
 NUMBER = re.compile(r"\d+")
 ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
 FINAL_WORD = re.compile(r"([\w.]+)\.$")
@@ -312,6 +316,8 @@ def _apply_pubfacts(parsed: Parsed, text: str) -> bool:
 
 
 def _apply_location(parsed: Parsed, text: str) -> bool:
+    if ":" in text and (described := _described_part(parsed, text)):
+        return described
     # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
     folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
     if match := BOX.match(text):
@@ -334,6 +340,9 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
         parsed.set("file_number", text)
     elif parsed.values.get("archive") and COTE.match(text):
         _set_archival(parsed, "file_number", text)  # a call number after the archive ("F7 6520")
+    elif parsed.values.get("archive") and (holding := archival.whole_holding(text)):
+        for column, value in holding.items():  # "Cancelleria inferiore b. 11" after the archive
+            _set_archival(parsed, column, value)
     elif COLLECTION_RE.match(text):
         parsed.set("collection", text)
     elif ARCHIVE_WORDS.search(text) and not DIGIT.search(text):
@@ -343,6 +352,23 @@ def _apply_location(parsed: Parsed, text: str) -> bool:
             parsed.set("archive", text)
     else:
         return False
+    return True
+
+
+def _described_part(parsed: Parsed, text: str) -> bool:
+    """A box, file or folio with the document it holds after a colon ("fz. 302: dispaccio n. 133"): the
+    shelf-mark part, and the description as the document's title."""
+    head, _, description = text.partition(":")
+    part = archival.archival_part(head, bool(parsed.values.get("archive")))
+    if (
+        part is None
+        or part[0] not in ("box", "file_number", "folio")
+        or (not parsed.values.get("archive") and archival.YEAR_LIKE.search(part[1]))  # "B. 2007: Title"
+        or not LETTER.search(description)
+    ):
+        return False
+    _set_archival(parsed, *part)
+    parsed.set("title", description.strip())
     return True
 
 
@@ -413,6 +439,10 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
         if match.group("pages"):
             _apply_locator(parsed, match.group("pages")) or parsed.add_pages(match.group("pages"))
         parsed.short_candidate = True
+        return parsed
+    if DIGIT.search(trimmed) and (holding := archival.whole_holding(trimmed)):
+        parsed.values.update(holding)
+        parsed.reference_type = "archival_collection"
         return parsed
     _read_tokens(parsed, _merge_date_tokens(tokens))
     if parsed.values.get("authors") and parsed.names_span:
@@ -518,6 +548,9 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if token.kind == "paren":
             if _apply_pubfacts(parsed, text):
                 continue
+            if parsed.values.get("archive") and is_date(inner := text.strip("()").strip()):
+                parsed.set("item_date", to_edtf(inner))  # "(30 giugno 1312)" in an archival reference
+                continue
             archive = parsed.values.get("archive")
             if archive and not titles and tokens[index - 1].text == archive and not DIGIT.search(text):
                 parsed.values["archive"] = f"{archive} {text}"  # "Archivio di Stato di Venezia (Frari)"
@@ -566,8 +599,10 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             continue
         if _apply_location(parsed, text):
             continue
-        if ACRONYM_ARCHIVE.match(text) and any(is_location(t.text) for t in tokens[index + 1 :]):
-            parsed.set("archive", text)
+        if (ACRONYM_ARCHIVE.match(text) or (index == 0 and DOTTED_INITIALS.match(text))) and any(
+            _is_shelf_part(t.text) for t in tokens[index + 1 :]
+        ):
+            _set_archival(parsed, "archive", text)  # a second one names a holding ("ASVe, PTM")
             continue
         if not titles and (_is_names(text) or _is_corporate(text)):
             if parsed.values.get("archive") and not parsed.names and not in_container:
@@ -594,6 +629,12 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         parsed.unparsed.append(text)
     if parsed.names:
         _assign_names(parsed)
+
+
+def _is_shelf_part(text: str) -> bool:
+    """A piece that places a document in an archive: a location, or a box, file or folio with its number."""
+    part = archival.archival_part(text, after_archive=False) if DIGIT.search(text) else None
+    return is_location(text) or (part is not None and part[0] in ("box", "file_number", "folio"))
 
 
 def _is_corporate(text: str) -> bool:
@@ -743,4 +784,5 @@ def is_location(part: str) -> bool:
         or MICROFILM.match(part)
         or DECIMAL_FILE.match(part)
         or (ARCHIVE_WORDS.search(part) and not DIGIT.search(part))
+        or (DIGIT.search(part) and archival.whole_holding(part))
     )

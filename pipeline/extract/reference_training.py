@@ -179,6 +179,20 @@ def cross_source(
     return train, test
 
 
+def within_source(
+    data_dir: Path, source: str
+) -> tuple[list[rm.LabelledReference], list[rm.LabelledReference]]:
+    """Every other source and the first half of one source (in file order) to train on, the second half
+    (less references found verbatim in the training part) to test: what a model that has seen a source's
+    conventions does on more references of that source (the shipped model has seen all three)."""
+    own = source_references(data_dir, source)
+    half = len(own) // 2
+    train = [ref for other in SOURCES if other != source for ref in source_references(data_dir, other)]
+    train += own[:half]
+    seen = {reference.text for reference in train}
+    return train, [ref for ref in own[half:] if ref.text not in seen]
+
+
 def training_files(data_dir: Path) -> list[Path]:
     """The files of the sources found in data_dir (AnyStyle's development files at least)."""
     missing = [name for name in (*DEV_TRAIN_FILES, DEV_TEST_FILE) if not (data_dir / name).exists()]
