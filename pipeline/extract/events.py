@@ -96,6 +96,16 @@ def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, 
 _PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
 _IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b")
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
+_RECOLLECTION_BEFORE = re.compile(
+    rf"\b(?:{_alternation(load_words('event_recollection_cues'))})\b(?:\s+[A-Za-z’'-]+){{0,4}}\s+$", re.I
+)
+_HABITUAL_BEFORE = re.compile(
+    rf"\b(?:{_alternation(load_words('event_habitual_adverbs'))})\b(?:\s+(?:and\s+)?[a-z]+ly)*\s+$", re.I
+)
+_CONDITIONAL_OPENING = re.compile(r"^\W*(?:if|unless)\b[^,;:]*,", re.I)  # "Unless ..., the board dissolved"
+_NEGATION_IN_CLAUSE = re.compile(
+    r"\b(?:no|not|never|nobody|none|neither|nor|nothing)\b(?:(?!\band\b)[^,;:?])*$", re.I
+)
 _HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
 _CUE_PATTERN = re.compile(
     rf"^\W*(?:(?:but|and|so|yet|thus|however|indeed),?\s+)?({_alternation(_TIME_CUES)})\b", re.I
@@ -107,11 +117,14 @@ _CLAUSE_BREAK = re.compile(
     r"|,[”\"]?\s+(?=(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b)"  # a non-restrictive relative clause
 )
 _SUBORDINATE_OPENING = re.compile(
-    r"^\W*(?:when|while|after|before|as|although|though|if|once|since|until|because|[A-Za-z]+ing)\b[^,;:]*,",
+    r"^\W*(?:[A-Za-z]+ly\s+)?(?:when|while|after|before|as|although|though|if|once|since|until|because"
+    r"|[A-Za-z]+ing)\b[^,;:]*,",
     re.I,
 )
 _QUOTES = re.compile(r"[\"“”]")
-_ADVERB = re.compile(r"(?:[a-z]+ly|also|even|still|then|soon|thus|once|further|however|again)$")
+_ADVERB = re.compile(
+    r"(?:[a-z]+ly|also|even|still|then|soon|thus|once|further|however|again|now|already|just)$"
+)
 _REJECT_BEFORE = frozenset(
     """to would could should might may must will can shall not never n't no be being been is are am
     the a an his her their its this these those our my your of in on at for with from by into upon about
@@ -128,6 +141,7 @@ _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
 )
+_LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
 _DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
 _DATELINE_TAIL = re.compile(
     r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
@@ -143,6 +157,12 @@ _UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
 _UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
+_INTRANSITIVE_AFTER = re.compile(
+    r"\s*(?:[,.;:]|$)|\s+(?:to|from|in|into|on|at|after|before|during|for|over|as|back|down|up|out|off"
+    r"|today|yesterday|\d|\$|[a-z]+ly\b)",
+    re.I,
+)
+_LATER_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|will|would|did|does)\b")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
 _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
@@ -208,9 +228,7 @@ def _triggers(text: str) -> list[_Trigger]:
     for match in _IRREGULAR_PAST.finditer(text):
         word = match.group(0)
         if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
-            found.append(
-                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=True)
-            )
+            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
     for match in _PAST_TENSE.finditer(text):
         word = match.group(0)
         hyphenated = text[match.start() - 1 : match.start()] == "-"
@@ -248,6 +266,8 @@ def _is_predicate(
         return False
     if generic and not _has_subject(words, text, trigger.end):
         return False
+    if not generic and _participle_modifier(text, trigger, before):
+        return False
     clause_start = _clause_of(text, trigger.start)[0]
     if _MODAL_BEFORE.search(text, clause_start, trigger.start):
         return False  # "will this afternoon execute", "would then sign": intended, not happened
@@ -255,7 +275,33 @@ def _is_predicate(
         return False  # "more information than he deemed necessary"
     if _CONDITION_BEFORE.search(text, clause_start, trigger.start):
         return False  # "unless Congress provided the money": a condition, not a happening
+    if not dated and (
+        _CONDITIONAL_OPENING.match(text, 0, trigger.start)
+        or _HABITUAL_BEFORE.search(text, clause_start, trigger.start)
+        or _NEGATION_IN_CLAUSE.search(text, clause_start, trigger.start)
+    ):
+        return False  # "Fish always maintained", "no evidence anyone paid": a habit or a negation
     return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
+
+
+_SUBORDINATOR = re.compile(
+    r"\b(?:which|who|whom|whose|when|where|because|as|if|and|but|or|since|while|after|before|until"
+    r"|that(?!\s+(?:year|month|week|day|time|date|period|spring|summer|autumn|fall|winter)\b))\b"
+)
+
+
+_JOINERS = frozenset({"and", "or", "but", "nor", "then", "yet"})
+
+
+def _participle_modifier(text: str, trigger: _Trigger, before: str) -> bool:
+    """ "The papers published in 1950 were lost": a participle after a common noun, no object after it and
+    the clause's finite verb still to come, with no conjunction or relative word in between."""
+    if not before.isalpha() or not before.islower() or before in _SUBJECT_PRONOUNS | _AUXILIARIES | _JOINERS:
+        return False  # "the states were chartered end of last year ... would be sent": a passive verb
+    if _OBJECT_AFTER.match(text, trigger.end):
+        return False
+    finite = _LATER_FINITE.search(text, trigger.end, _clause_of(text, trigger.start)[1])
+    return finite is not None and not _SUBORDINATOR.search(text, trigger.end, finite.start())
 
 
 def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
@@ -281,9 +327,25 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
     if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
         return False
     phrase = " ".join(words[-5:])
-    if not _NOUN_PHRASE_END.search(phrase):
+    noun_phrase = _LAST_NOUN_PHRASE.match(phrase)
+    if not noun_phrase:
         return False
-    return _OBJECT_AFTER.match(text, end) is not None
+    before = phrase[: noun_phrase.start(1)].split()
+    first = noun_phrase.group(1).split()[0]
+    if (
+        before
+        and (before[-1].lower() in _REJECT_BEFORE | _PERFECT or before[-1].endswith("ing"))
+        and re.search(rf"\b{re.escape(before[-1])}\s+{re.escape(first)}\b", text)  # not "of 1920 the board"
+    ):
+        return False  # "confirming the position laid out", "seeing his ideas implemented": not a subject
+    if _OBJECT_AFTER.match(text, end):
+        return True
+    # "Global stock markets fell today", "the jetliner crashed into the ocean": no object, but no finite
+    # verb later in the clause either, which a participle modifier would need ("the papers published in
+    # 1950 were lost")
+    return _INTRANSITIVE_AFTER.match(text, end) is not None and not _LATER_FINITE.search(
+        text, end, _clause_of(text, end)[1]
+    )
 
 
 def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
@@ -587,6 +649,8 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         return False
     if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
+    if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
+        return False  # "thinking of the 1936 crisis, Litvinov lamented": the narrative stays where it was
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
 
 
@@ -636,9 +700,12 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
     reference: dict | None = None
     carried: dict | None = None  # the last narrative date of an earlier paragraph
     paragraph: str | None = None
+    source_document: str | None = None
     quoted = False
     for row in sentences.sort("char_start").iter_rows(named=True):
-        if row["paragraph_id"] != paragraph:  # the narrative's date carries over, for "Soon ..." clauses only
+        if row.get("source_document_id") != source_document:  # a new letter or telegram: its own dates
+            source_document, reference, carried = row.get("source_document_id"), None, None
+        if row["paragraph_id"] != paragraph:  # the narrative's date carries over the paragraph break
             paragraph, quoted = row["paragraph_id"], False
             carried, reference = reference or carried, None
         text = row["text"] or ""
@@ -740,9 +807,8 @@ def _context_events(
     reference: dict | None,
     carried: dict | None = None,
 ) -> list[tuple[_Trigger, dict, str, str | None]]:
-    """Undated clauses take the reference time current where they stand (see the module docstring); before
-    the paragraph gives a date, only a clause that says it came later ("Soon ...") takes the date carried
-    from an earlier paragraph, with an open end."""
+    """Undated clauses take the reference time current where they stand (see the module docstring): the
+    paragraph's last narrative date before them, else the one carried from an earlier paragraph."""
     text = sentence.text
     if any(t["precision"] in ("decade", "century") for t in sentence.times):
         return []
@@ -769,11 +835,12 @@ def _context_events(
         placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
         if main_of_dated and opening is not None and opening[1] in _AFTER_OPENERS:
             placement = "after"  # "After the armistice of November 1918, he returned": from that date on
-        if anchor is None and placement == "after":
-            anchor = carried
+        note_source = "of the paragraph"
+        if anchor is None:
+            anchor, note_source = carried, "carried from an earlier paragraph"
         if placement == "unknown" or anchor is None:
             continue
-        note = f"reference time of the paragraph: {anchor['text']!r}"
+        note = f"reference time {note_source}: {anchor['text']!r}"
         if placement == "after":
             if anchor["date_earliest"] is None:
                 continue
