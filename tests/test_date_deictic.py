@@ -189,3 +189,17 @@ def test_by_years_end_is_december_of_the_narrative_year() -> None:
         "../1869-12",
         "1869-12",
     )
+
+
+def test_the_timex3_extent_leaves_out_a_leading_signal_but_keeps_modifiers() -> None:
+    from pipeline.extract.timex3 import timex3_extent
+
+    rows = {
+        row["text"]: row for row in _times("The deal will close by June 10 and after October.", "2011-05-29")
+    }
+    for text, extent in (("by June 10", "June 10"), ("after October", "October")):
+        start, end = timex3_extent(text)
+        assert text[start:end] == extent
+        assert rows[text]["edtf"].startswith("..") or rows[text]["edtf"].endswith("..")  # the row keeps "by"
+    assert timex3_extent("late 1933") == (0, len("late 1933"))
+    assert timex3_extent("more than three years") == (0, len("more than three years"))

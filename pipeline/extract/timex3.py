@@ -56,3 +56,17 @@ def timex3_value(
         return _unit(earliest, precision)
     # early / mid / late and ranges: the unit the expression starts in, at its written precision
     return _unit(earliest, precision) if earliest is not None else None
+
+
+# Prepositions TimeML calls SIGNALs: they relate an expression to an event and are not part of its TIMEX3
+# extent ("by June 10" is the TIMEX3 "June 10" with the signal "by"; "more than", "about", "early" stay in).
+_SIGNALS = ("by", "after", "before", "since", "until", "till", "from", "for", "on", "in", "at", "during")
+
+
+def timex3_extent(text: str) -> tuple[int, int]:
+    """(start, end) offsets within a time expression's text of its TIMEX3 extent: without a leading signal
+    preposition, which the row keeps because its EDTF depends on it ("by June 10" -> ../X-06-10)."""
+    first, _, rest = text.partition(" ")
+    if rest and first.lower() in _SIGNALS:
+        return len(first) + 1, len(text)
+    return 0, len(text)
