@@ -203,3 +203,21 @@ def test_the_timex3_extent_leaves_out_a_leading_signal_but_keeps_modifiers() -> 
         assert rows[text]["edtf"].startswith("..") or rows[text]["edtf"].endswith("..")  # the row keeps "by"
     assert timex3_extent("late 1933") == (0, len("late 1933"))
     assert timex3_extent("more than three years") == (0, len("more than three years"))
+
+
+def test_a_quarter_without_its_year_follows_the_tense_of_its_clause() -> None:
+    # 2007-03-13: a past clause naming the fourth quarter means last year's; "the last quarter" alone is the
+    # quarter before the reference date's
+    assert _values("Foreclosures rose in the fourth quarter.", "2007-03-13") == {
+        "the fourth quarter": "2006-Q4"
+    }
+    assert _values("Profits grew during the last quarter.", "2007-01-18") == {"the last quarter": "2006-Q4"}
+    assert _values("Sales will recover in the third quarter.", "2007-03-13") == {
+        "the third quarter": "2007-Q3"
+    }
+
+
+def test_a_passive_after_a_modal_is_future_and_a_narrative_year_leaves_a_dispatchs_months_alone() -> None:
+    assert _values("The sale should be completed in October.", "2009-06-05") == {"October": "2009-10"}
+    values = _values("The store opened in 2003. As of February, it sells 70% of all music.", "2008-04-09")
+    assert values == {"2003": "2003", "February": "2008-02"}
