@@ -9,11 +9,13 @@ call a state or a thought. Its date (``date_basis``):
   is attached to, else the nearest predicate in its clause); predicates coordinated with that one ("gave
   it up and emigrated") share it. relative when that expression was resolved against another date.
 - context: a clause with no date of its own takes the narrative's reference time, the last narrative date
-  before it in the same paragraph. A clause that places itself "after" in words ("Soon", "With the
+  before it, carried over paragraph breaks until a new one is given (a new source document starts afresh).
+  A clause that places itself "after" in words ("Soon", "With the
   Revolution") keeps an open-ended date from the reference time; one that places itself elsewhere ("On
   another occasion", "When ...") gets no date and no event: a wrong anchor is worse than a missed event.
 
-Not events: negated, modal, infinitive or past-perfect predicates without their own date, quoted words,
+Not events: negated, modal, habitual, conditional, infinitive or past-perfect predicates without their own
+date, participle modifiers ("the papers published in 1950 were lost"), quoted words,
 questions, clauses inside "that"-complements of saying and thinking verbs, sentences about a decade or
 century, and dates that only qualify a thing ("the 1941 borders"). Roles come from where linked mentions
 stand relative to the predicate; certainty from the author's hedges in its clause (FactBank-style).
