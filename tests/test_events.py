@@ -396,3 +396,14 @@ def test_a_verb_without_object_after_its_subject_is_a_happening_but_a_participle
     got = [r["trigger"] for r in _events_of(text)]
     assert "fell" in got and "dropped" in got and "revealed" in got
     assert "published" not in got and "laid" not in got
+
+
+def test_a_relative_clause_or_appositive_between_subject_and_verb_keeps_the_verb() -> None:
+    text = (
+        "# T\n\nIn March 1925 the cabinet met. The ambassador, who had arrived the week before, protested "
+        "the decision. The envoy, the most senior of them, penned a note. The delegates, tired after the "
+        "journey, slept.\n"
+    )
+    got = [r["trigger"] for r in _events_of(text)]
+    assert "protested" in got and "penned" in got
+    assert "tired" not in got and "arrived" not in got  # a participle after a comma; a past perfect

@@ -255,6 +255,10 @@ def _is_predicate(
     if text[trigger.start - 1 : trigger.start] == "-":
         return False
     words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
+    subject = _subject_words(text, trigger.start, words)
+    if generic and not subject:
+        return False
+    words = subject or words
     while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
         words.pop()
     if not words:
@@ -316,6 +320,34 @@ def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:
     """ "were not published until 1909": the happening is dated by the date after "until"."""
     negated = re.search(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,1}$", text[: trigger.start])
     return negated is not None and _UNTIL_AFTER.match(text[trigger.end : start]) is not None
+
+
+_RELATIVE_BEFORE = re.compile(  # a relative clause or an appositive between subject and verb
+    r",\s*(?:(?i:who|whom|whose|which|the|a|an)\b|[A-Z])[^,;:]*,\s*$"
+)
+_PARENTHETICAL_BEFORE = re.compile(
+    r"\s*,\s*(?:however|though|too|also|moreover|nevertheless|therefore|in turn"
+    r"|for (?:his|her|its|their) part|[a-z]+ly)\s*,\s*$",
+    re.I,
+)
+
+
+def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
+    """The words a verb's subject ends: those right before it, or, when a non-restrictive relative clause,
+    an appositive or a parenthetical adverb stands between ("The ambassador, who had arrived the week
+    before, protested", "Ryanair's CEO, Michael O'Leary, justified"), those before it; none after another
+    comma ("The delegates, tired after the journey,": not a predicate)."""
+    before = text[:start].rstrip()
+    before = re.sub(r"(?:\s+[A-Za-z]+ly)+$", "", before)  # "The envoy, who was ill, promptly resigned"
+    parenthetical = _PARENTHETICAL_BEFORE.search(before)  # "Litvinov, however, penned"
+    if parenthetical:
+        return re.findall(r"[A-Za-z’'-]+", before[: parenthetical.start()])
+    if not before.endswith(","):
+        return words
+    relative = _RELATIVE_BEFORE.search(before)
+    if relative is None:
+        return []
+    return re.findall(r"[A-Za-z’'-]+", before[: relative.start()])
 
 
 def _has_subject(words: list[str], text: str, end: int) -> bool:
