@@ -27,6 +27,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 
@@ -391,6 +392,7 @@ def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
     return opened
 
 
+@lru_cache(maxsize=8192)  # asked many times per sentence by the predicate, date and certainty rules
 def _clause_of(text: str, position: int) -> tuple[int, int]:
     """The stretch of the sentence between clause breaks around a position; an opening subordinate or
     participial clause ("When ... ,", "Writing publicly in 1944,") is a clause of its own."""
