@@ -407,3 +407,13 @@ def test_a_relative_clause_or_appositive_between_subject_and_verb_keeps_the_verb
     got = [r["trigger"] for r in _events_of(text)]
     assert "protested" in got and "penned" in got
     assert "tired" not in got and "arrived" not in got  # a participle after a comma; a past perfect
+
+
+def test_a_verb_with_a_bare_object_is_a_happening_but_a_noun_after_a_copula_is_no_subject() -> None:
+    text = (
+        "# T\n\nOn Friday, March 6, 2009 the stock indexes posted gains. This was an issue guaranteed to "
+        "produce heat. The delays proved irreversible. Dealers whose franchises won't be renewed protested.\n"
+    )
+    got = [r["trigger"] for r in _events_of(text)]
+    assert "posted" in got
+    assert not {"guaranteed", "proved", "won"} & set(got)

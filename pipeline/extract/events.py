@@ -97,7 +97,7 @@ def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, 
 
 
 _PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
-_IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b")
+_IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b(?![’']t)")  # won't
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _RECOLLECTION_BEFORE = re.compile(
     rf"\b(?:{_alternation(load_words('event_recollection_cues'))})\b(?:\s+[A-Za-z’'-]+){{0,4}}\s+$", re.I
@@ -160,11 +160,7 @@ _UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
 _UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
-_INTRANSITIVE_AFTER = re.compile(
-    r"\s*(?:[,.;:]|$)|\s+(?:to|from|in|into|on|at|after|before|during|for|over|as|back|down|up|out|off"
-    r"|today|yesterday|\d|\$|[a-z]+ly\b)",
-    re.I,
-)
+_PASSIVE_AGENT_AFTER = re.compile(r"(?:\s+(?:back|down|up|out|off))?\s+by\s+(?![\d$])", re.I)
 _LATER_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|will|would|did|does)\b")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
 _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
@@ -297,6 +293,7 @@ _SUBORDINATOR = re.compile(
 )
 
 
+_COPULAS = frozenset({"was", "were", "is", "are", "be", "been", "became", "remained", "proved", "seemed"})
 _JOINERS = frozenset({"and", "or", "but", "nor", "then", "yet"})
 
 
@@ -343,6 +340,8 @@ def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
     parenthetical = _PARENTHETICAL_BEFORE.search(before)  # "Litvinov, however, penned"
     if parenthetical:
         return re.findall(r"[A-Za-z’'-]+", before[: parenthetical.start()])
+    if before.endswith(("—", "–", " -")):
+        return []  # "complaints—heard many times before—": an aside, not a predicate
     if not before.endswith(","):
         return words
     relative = _RELATIVE_BEFORE.search(before)
@@ -369,18 +368,20 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
     first = noun_phrase.group(1).split()[0]
     if (
         before
-        and (before[-1].lower() in _REJECT_BEFORE | _PERFECT or before[-1].endswith("ing"))
+        and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
         and re.search(rf"\b{re.escape(before[-1])}\s+{re.escape(first)}\b", text)  # not "of 1920 the board"
     ):
-        return False  # "confirming the position laid out", "seeing his ideas implemented": not a subject
+        return False  # "confirming the position laid out", "This was an issue guaranteed to": not a subject
     if _OBJECT_AFTER.match(text, end):
         return True
-    # "Global stock markets fell today", "the jetliner crashed into the ocean": no object, but no finite
-    # verb later in the clause either, which a participle modifier would need ("the papers published in
-    # 1950 were lost")
-    return _INTRANSITIVE_AFTER.match(text, end) is not None and not _LATER_FINITE.search(
-        text, end, _clause_of(text, end)[1]
-    )
+    # "Global stock markets fell today", "indexes posted gains": no object with a determiner, but no finite
+    # verb later in the clause either (before a conjunction or relative word), which a participle modifier
+    # would need ("the papers published in 1950 were lost"); "dragged down by the crisis" is a passive
+    if _PASSIVE_AGENT_AFTER.match(text, end):
+        return False
+    clause_end = _clause_of(text, end)[1]
+    subordinate = _SUBORDINATOR.search(text, end, clause_end)
+    return not _LATER_FINITE.search(text, end, subordinate.start() if subordinate else clause_end)
 
 
 def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
