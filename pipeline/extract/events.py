@@ -131,7 +131,7 @@ _ADVERB = re.compile(
 _REJECT_BEFORE = frozenset(
     """to would could should might may must will can shall not never n't no be being been is are am
     the a an his her their its this these those our my your of in on at for with from by into upon about
-    against over under through without before after""".split()
+    against over under through without before after think believe consider hope suppose""".split()
 )
 _MODAL_BEFORE = re.compile(
     r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
@@ -298,12 +298,15 @@ _JOINERS = frozenset({"and", "or", "but", "nor", "then", "yet"})
 
 
 def _participle_modifier(text: str, trigger: _Trigger, before: str) -> bool:
-    """ "The papers published in 1950 were lost": a participle after a common noun, no object after it and
-    the clause's finite verb still to come, with no conjunction or relative word in between."""
+    """ "The papers published in 1950 were lost", "the plan suggested by the Secretary": a participle after
+    a common noun with a passive agent, or with no object after it and the clause's finite verb still to
+    come, with no conjunction or relative word in between."""
     if not before.isalpha() or not before.islower() or before in _SUBJECT_PRONOUNS | _AUXILIARIES | _JOINERS:
         return False  # "the states were chartered end of last year ... would be sent": a passive verb
     if _OBJECT_AFTER.match(text, trigger.end):
         return False
+    if _PASSIVE_AGENT_AFTER.match(text, trigger.end):
+        return True  # "the plan suggested by the Secretary"
     finite = _LATER_FINITE.search(text, trigger.end, _clause_of(text, trigger.start)[1])
     return finite is not None and not _SUBORDINATOR.search(text, trigger.end, finite.start())
 
