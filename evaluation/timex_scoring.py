@@ -3,11 +3,11 @@
 
 Time expressions (UzZaman et al. 2013): strict match = the same token span, relaxed match = overlapping
 spans, one to one; value accuracy = share of relaxed matches whose TIMEX3 value equals the gold value;
-value F1 = value accuracy x relaxed F1. A row's span is narrowed to its TIMEX3 extent first
-(pipeline.extract.timex3.timex3_extent: a leading signal such as "by" or "after" is not part of a
-TIMEX3). The article's creation time is the document date the pipeline resolves relative expressions
-against, and is not itself scored. Printed per topic folder and in total, with
-recall per gold TIMEX3 type.
+value F1 = value accuracy x relaxed F1. A row is read as the TIMEX3s it stands for first
+(pipeline.extract.timex3.timex3_mentions: a leading signal such as "by" or "after" is not part of a
+TIMEX3, and a range "from 2009 to 2011" is two, one per end). The article's creation time is the
+document date the pipeline resolves relative expressions against, and is not itself scored. Printed per
+topic folder and in total, with recall per gold TIMEX3 type.
 
 Events: the pipeline's events are dated happenings, MEANTIME's event mentions are every eventive word, so
 the two are compared where comparable. Precision: share of the pipeline's event triggers that overlap a gold
@@ -27,7 +27,7 @@ import polars as pl
 from evaluation.meantime import MEANTIME, Article, articles
 from pipeline.extract.dates import find_time_expressions
 from pipeline.extract.events import extract_events
-from pipeline.extract.timex3 import timex3_extent
+from pipeline.extract.timex3 import timex3_mentions
 from pipeline.package.schema import rows_to_frame
 
 
@@ -102,19 +102,29 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _timex3_span(row: dict) -> dict:
-    """The row with its offsets narrowed to the TIMEX3 extent (a leading signal such as "by" left out)."""
-    start, end = timex3_extent(row["text"])
-    return {**row, "char_start": row["char_start"] + start, "char_end": row["char_start"] + end}
+def _timex3_spans(row: dict) -> list[dict]:
+    """The TIMEX3s of a row (pipeline.extract.timex3.timex3_mentions): its extent without a leading signal
+    such as "by", and a range as its two ends."""
+    return [
+        {
+            **row,
+            "char_start": row["char_start"] + start,
+            "char_end": row["char_start"] + end,
+            "text": row["text"][start:end],
+            "timex3_value": value,
+        }
+        for start, end, value in timex3_mentions(row)
+    ]
 
 
 def score_timexes(article: Article, times: pl.DataFrame) -> TimexScore:
     """One-to-one matching, exact spans first, then the largest overlaps."""
     predicted = [
-        _timex3_span(row)
+        mention
         for row in times.to_dicts()
         if row["char_start"] < article.annotated_end
         and (article.dateline is None or not _overlap((row["char_start"], row["char_end"]), article.dateline))
+        for mention in _timex3_spans(row)
     ]
     score = TimexScore(gold=len(article.timexes), predicted=len(predicted))
     score.gold_by_type.update(t.kind for t in article.timexes)

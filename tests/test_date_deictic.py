@@ -221,3 +221,16 @@ def test_a_passive_after_a_modal_is_future_and_a_narrative_year_leaves_a_dispatc
     assert _values("The sale should be completed in October.", "2009-06-05") == {"October": "2009-10"}
     values = _values("The store opened in 2003. As of February, it sells 70% of all music.", "2008-04-09")
     assert values == {"2003": "2003", "February": "2008-02"}
+
+
+def test_a_range_is_two_timex3s_one_per_end() -> None:
+    from pipeline.extract.timex3 import timex3_mentions
+
+    rows = _times(
+        "Production ran from 2009 to 2011, then between June 1, 2012 and January 1, 2013.", "2013-03-14"
+    )
+    got = [[(row["text"][s:e], value) for s, e, value in timex3_mentions(row)] for row in rows]
+    assert got == [
+        [("2009", "2009"), ("2011", "2011")],
+        [("June 1, 2012", "2012-06-01"), ("January 1, 2013", "2013-01-01")],
+    ]
