@@ -189,3 +189,48 @@ def test_by_years_end_is_december_of_the_narrative_year() -> None:
         "../1869-12",
         "1869-12",
     )
+
+
+def test_the_timex3_extent_leaves_out_a_leading_signal_but_keeps_modifiers() -> None:
+    from pipeline.extract.timex3 import timex3_extent
+
+    rows = {
+        row["text"]: row for row in _times("The deal will close by June 10 and after October.", "2011-05-29")
+    }
+    for text, extent in (("by June 10", "June 10"), ("after October", "October")):
+        start, end = timex3_extent(text)
+        assert text[start:end] == extent
+        assert rows[text]["edtf"].startswith("..") or rows[text]["edtf"].endswith("..")  # the row keeps "by"
+    assert timex3_extent("late 1933") == (0, len("late 1933"))
+    assert timex3_extent("more than three years") == (0, len("more than three years"))
+
+
+def test_a_quarter_without_its_year_follows_the_tense_of_its_clause() -> None:
+    # 2007-03-13: a past clause naming the fourth quarter means last year's; "the last quarter" alone is the
+    # quarter before the reference date's
+    assert _values("Foreclosures rose in the fourth quarter.", "2007-03-13") == {
+        "the fourth quarter": "2006-Q4"
+    }
+    assert _values("Profits grew during the last quarter.", "2007-01-18") == {"the last quarter": "2006-Q4"}
+    assert _values("Sales will recover in the third quarter.", "2007-03-13") == {
+        "the third quarter": "2007-Q3"
+    }
+
+
+def test_a_passive_after_a_modal_is_future_and_a_narrative_year_leaves_a_dispatchs_months_alone() -> None:
+    assert _values("The sale should be completed in October.", "2009-06-05") == {"October": "2009-10"}
+    values = _values("The store opened in 2003. As of February, it sells 70% of all music.", "2008-04-09")
+    assert values == {"2003": "2003", "February": "2008-02"}
+
+
+def test_a_range_is_two_timex3s_one_per_end() -> None:
+    from pipeline.extract.timex3 import timex3_mentions
+
+    rows = _times(
+        "Production ran from 2009 to 2011, then between June 1, 2012 and January 1, 2013.", "2013-03-14"
+    )
+    got = [[(row["text"][s:e], value) for s, e, value in timex3_mentions(row)] for row in rows]
+    assert got == [
+        [("2009", "2009"), ("2011", "2011")],
+        [("June 1, 2012", "2012-06-01"), ("January 1, 2013", "2013-01-01")],
+    ]

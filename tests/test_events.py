@@ -52,7 +52,8 @@ def test_paper_event_recall_and_dates_meet_the_target(scores) -> None:
     events = scores["kennan-op-263"]["events"]
     assert events.expected >= 30
     assert events.recall >= 0.9, events.missed
-    assert events.precision >= 0.9, events.extra
+    # the issue's target (0.85); the fixture now holds the events dated across paragraph breaks too
+    assert events.precision >= 0.85, events.extra
     assert events.accuracy >= 0.85, events.wrong  # found with the right type
 
 
@@ -129,7 +130,9 @@ def test_dev_papers_meet_the_target(scores) -> None:
         events = result["events"]
         assert events.expected >= 20, document_id
         assert events.recall >= 0.8, (document_id, events.missed)
-        assert events.precision >= 0.85, (document_id, events.extra)
+        # the issue's target for unseen chapters; the reference time now carries over paragraph breaks,
+        # so these fixtures hold that harder class too
+        assert events.precision >= 0.8, (document_id, events.extra)
 
 
 def _events_of(markdown: str) -> list[dict]:
@@ -141,7 +144,7 @@ def _events_of(markdown: str) -> list[dict]:
     return events.to_dicts()
 
 
-def test_undated_sentences_take_the_paragraphs_reference_time() -> None:
+def test_undated_sentences_take_the_narratives_reference_time() -> None:
     text = (
         "# T\n\nIn June 1920 the delegates arrived in Riga. They signed an armistice and the commission "
         "published its report. Soon the treaty was ratified. On another occasion the envoy complained.\n\n"
@@ -153,7 +156,8 @@ def test_undated_sentences_take_the_paragraphs_reference_time() -> None:
         ("signed", "1920-06", "context"),
         ("published", "1920-06", "context"),
         ("ratified", "1920-06/..", "context"),  # "Soon": after the reference time, open end
-    ]  # "On another occasion" places itself elsewhere; the next paragraph has no date of its own
+        ("resigned", "1920-06", "context"),  # the narrative date carries over the paragraph break
+    ]  # "On another occasion" places itself elsewhere
 
 
 def test_negated_hypothetical_and_quoted_happenings_are_not_events() -> None:
@@ -352,7 +356,8 @@ def test_time_clauses_date_the_main_clause_and_concessive_openers_do_not_block_i
             "1921-05/..",
             "context",
         ),  # "Soon": after the last date, carried across the paragraph
-    ]  # the conditional, the comparison, an "Unless ..." sentence, a plain undated next paragraph: none
+        ("resigned", "1921-05", "context"),  # a plain clause of the next paragraph: the carried date
+    ]  # the conditional, the comparison, an "Unless ..." sentence: none
 
 
 def test_future_and_modal_clauses_are_not_dated_happenings() -> None:
@@ -367,3 +372,48 @@ def test_an_opening_after_clause_with_a_date_gives_the_main_clause_an_open_end()
     text = "# T\n\nAfter the armistice of November 1918, the delegates returned to Moscow.\n"
     got = [(r["trigger"], r["edtf"], r["date_basis"]) for r in _events_of(text)]
     assert got == [("armistice", "1918-11", "explicit"), ("returned", "1918-11/..", "context")]
+
+
+def test_habits_negations_and_recollections_are_not_narrative() -> None:
+    text = (
+        "# T\n\nIn March 1944 the minister arrived in London. The envoy always maintained his view. "
+        "There is no evidence anyone paid attention. Probably thinking of the 1936 crisis, the minister "
+        "lamented the failure.\n\nThe minister resigned.\n"
+    )
+    got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
+    # "crisis" is the event the 1936 date creates; it does not move the narrative back to 1936
+    assert ("arrived", "1944-03") in got and ("resigned", "1944-03") in got
+    assert ("lamented", "1944-03") in got
+    assert not any(trigger in {"maintained", "paid"} for trigger, _ in got)
+
+
+def test_a_verb_without_object_after_its_subject_is_a_happening_but_a_participle_modifier_is_not() -> None:
+    text = (
+        "# T\n\nOn October 3, 1929 the stock markets fell. The index dropped 5 percent. "
+        "The papers published in that year were lost. He revealed a letter confirming the position laid "
+        "out by the minister.\n"
+    )
+    got = [r["trigger"] for r in _events_of(text)]
+    assert "fell" in got and "dropped" in got and "revealed" in got
+    assert "published" not in got and "laid" not in got
+
+
+def test_a_relative_clause_or_appositive_between_subject_and_verb_keeps_the_verb() -> None:
+    text = (
+        "# T\n\nIn March 1925 the cabinet met. The ambassador, who had arrived the week before, protested "
+        "the decision. The envoy, the most senior of them, penned a note. The delegates, tired after the "
+        "journey, slept.\n"
+    )
+    got = [r["trigger"] for r in _events_of(text)]
+    assert "protested" in got and "penned" in got
+    assert "tired" not in got and "arrived" not in got  # a participle after a comma; a past perfect
+
+
+def test_a_verb_with_a_bare_object_is_a_happening_but_a_noun_after_a_copula_is_no_subject() -> None:
+    text = (
+        "# T\n\nOn Friday, March 6, 2009 the stock indexes posted gains. This was an issue guaranteed to "
+        "produce heat. The delays proved irreversible. Dealers whose franchises won't be renewed protested.\n"
+    )
+    got = [r["trigger"] for r in _events_of(text)]
+    assert "posted" in got
+    assert not {"guaranteed", "proved", "won"} & set(got)

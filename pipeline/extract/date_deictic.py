@@ -111,8 +111,11 @@ _FUTURE_WORDS = sorted((w for w, t in TENSE_CUES.items() if t == "future"), key=
 _FUTURE = re.compile(
     r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _FUTURE_WORDS) + r")\b", re.I
 )
-_PAST = re.compile(
-    r"\b(?:[a-z]{2,}ed|" + "|".join(re.escape(w) for w, t in TENSE_CUES.items() if t == "past") + r")\b", re.I
+_PAST = re.compile(  # "will be finalized", "should be completed": a participle after "be" is no past
+    r"\b(?:(?<!\bbe )[a-z]{2,}ed|"
+    + "|".join(re.escape(w) for w, t in TENSE_CUES.items() if t == "past")
+    + r")\b",
+    re.I,
 )
 _UNTIL_BEFORE = re.compile(r"\b(?:until|till|by)\s+$", re.I)
 _CUE_REACH = 80  # characters: about a dozen words
@@ -255,8 +258,7 @@ def resolve(kind: str, groups: dict[str, str | None], reference: date | None, di
     if reference is None:
         raise ValueError("no reference date (no document date and no earlier date of day precision)")
     if kind == "quarter":
-        year = reference.year + {"last": -1, "next": 1}.get((groups.get("qrel") or "").lower(), 0)
-        return _quarter(year, *_quarter_number(groups), "year of the reference date")
+        return _quarter_near(groups, reference, direction)
     if kind == "weekday":
         when = weekday_near(reference, WEEKDAYS.index(groups["wd"].lower()), direction)
         return _day(
@@ -296,6 +298,31 @@ def _short(groups: dict[str, str | None], reference: date | None) -> Resolved:
     return Resolved(
         f"{year:04d}", date(year, 1, 1), date(year, 12, 31), "year", None, "year of the reference's century"
     )
+
+
+def _quarter_near(groups: dict[str, str | None], reference: date, direction: str) -> Resolved:
+    """A quarter or half written without its year: "of last/next year" as said; "the last quarter" alone is
+    the one before the reference date's; otherwise the reference year's, a year earlier when a past-tense
+    clause names one that has not begun yet ("rose in the fourth quarter" in March), a year later when a
+    future one names one that has ended."""
+    relation = (groups.get("qrel") or "").lower()
+    number, half = _quarter_number(groups)
+    if relation:
+        year = reference.year + {"last": -1, "next": 1}.get(relation, 0)
+        return _quarter(year, number, half, "year of the reference date")
+    if (groups.get("q") or "").lower() == "last" and not half:
+        previous = (reference.month - 1) // 3 - 1
+        return _quarter(
+            reference.year + previous // 4, previous % 4 + 1, False, "the quarter before the reference"
+        )
+    months = 6 if half else 3
+    first, last = (number - 1) * months + 1, number * months
+    year = reference.year
+    if direction == "past" and date(year, first, 1) > reference:
+        year -= 1
+    elif direction == "future" and last < reference.month:
+        year += 1
+    return _quarter(year, number, half, f"the reference year's, {_SIDE[direction]} it by the clause's tense")
 
 
 def _quarter_number(groups: dict[str, str | None]) -> tuple[int, bool]:

@@ -466,7 +466,13 @@ def _speech_time(
     own yet (or only ones counted from the reference): None where a narrative anchor decides instead."""
     if found.kind not in ("month_alone", "day_month", "month_day") or fallback is None:
         return None
-    if fallback.precision not in ("day", "month") or (anchors and anchors[-1][1] not in deictic_ids):
+    if fallback.precision not in ("day", "month"):
+        return None
+    # in a dispatch dated to the day, a narrative year ("launched in 2003") does not take its months away
+    narrative_decides = (
+        fallback.precision != "day" or anchors[-1][2].precision != "year" if anchors else False
+    )
+    if anchors and anchors[-1][1] not in deictic_ids and narrative_decides:
         return None
     return fallback.latest if fallback.precision == "day" else fallback.earliest
 

@@ -9,11 +9,13 @@ call a state or a thought. Its date (``date_basis``):
   is attached to, else the nearest predicate in its clause); predicates coordinated with that one ("gave
   it up and emigrated") share it. relative when that expression was resolved against another date.
 - context: a clause with no date of its own takes the narrative's reference time, the last narrative date
-  before it in the same paragraph. A clause that places itself "after" in words ("Soon", "With the
+  before it, carried over paragraph breaks until a new one is given (a new source document starts afresh).
+  A clause that places itself "after" in words ("Soon", "With the
   Revolution") keeps an open-ended date from the reference time; one that places itself elsewhere ("On
   another occasion", "When ...") gets no date and no event: a wrong anchor is worse than a missed event.
 
-Not events: negated, modal, infinitive or past-perfect predicates without their own date, quoted words,
+Not events: negated, modal, habitual, conditional, infinitive or past-perfect predicates without their own
+date, participle modifiers ("the papers published in 1950 were lost"), quoted words,
 questions, clauses inside "that"-complements of saying and thinking verbs, sentences about a decade or
 century, and dates that only qualify a thing ("the 1941 borders"). Roles come from where linked mentions
 stand relative to the predicate; certainty from the author's hedges in its clause (FactBank-style).
@@ -23,298 +25,52 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipeline.extract.dates import EVENT_NOUNS
-from pipeline.package.schema import load_table_spec, rows_to_frame
-from pipeline.paths import VOCAB_DIR
-from pipeline.vocab import VocabularyError, load_mapping, load_words
-
-EVENT_TYPES: tuple[str, ...] = next(
-    f.enum or () for f in load_table_spec("events").fields if f.name == "event_type"
+from pipeline.extract.event_clauses import (
+    _ADVERB_CUE,
+    _BETWEEN_BEFORE,
+    _COORDINATED_DATES,
+    _COORDINATION,
+    _CUE_PATTERN,
+    _DATELINE_PLACE,
+    _DATELINE_TAIL,
+    _EVENT_NOUN_TYPES,
+    _HEDGE_PATTERN,
+    _HEDGES,
+    _MODAL_BEFORE,
+    _NONEVENT_VERBS,
+    _NOT_BEFORE,
+    _NOT_STATES,
+    _NOUN_OF_BEFORE,
+    _QUOTES,
+    _RECOLLECTION_BEFORE,
+    _REFERENCE_OPENING,
+    _RELATIVE_CLAUSE_START,
+    _REPORTED,
+    _SUBORDINATE_OPENING,
+    _TIME_CUES,
+    _UNTIL_BEFORE,
+    EVENT_TYPES,
+    _clause_of,
+    _dated_passive,
+    _inside_quotes,
+    _is_predicate,
+    _negated_until,
+    _overlaps,
+    _Sentence,
+    _Trigger,
+    _triggers,
 )
+from pipeline.package.schema import rows_to_frame
 
-
-def _checked_mapping(name: str, allowed: tuple[str, ...]) -> dict[str, str]:
-    """A vocabulary mapping whose values must be one of allowed; a typo fails here, naming the entry."""
-    entries = load_mapping(name)
-    for word, value in entries.items():
-        if value not in allowed:
-            raise VocabularyError(
-                f"{VOCAB_DIR / (name + '.yaml')}: entry {word!r} has {value!r}, not one of {allowed}"
-            )
-    return {str(word).lower(): value for word, value in entries.items()}
-
-
-_EVENT_VERBS = _checked_mapping("event_verbs", EVENT_TYPES)
-_EVENT_NOUN_TYPES = _checked_mapping("event_nouns", EVENT_TYPES)
-_NONEVENT_VERBS = frozenset(load_words("event_nonevent_verbs"))
-_HEDGES = _checked_mapping("event_hedges", ("probable", "possible"))
-_TIME_CUES = _checked_mapping("event_time_cues", ("after", "unknown"))
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of words and phrases, longest first, any whitespace between words."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-def _phrase_index(phrases: dict[str, str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """Phrases by their first word, longest first: a word lookup is much faster than one big regex."""
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for phrase, kind in phrases.items():
-        words = tuple(phrase.lower().split())
-        index.setdefault(words[0], []).append((words, kind))
-    for entries in index.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return index
-
-
-_VERB_INDEX = _phrase_index(_EVENT_VERBS)
-_NOUN_INDEX = _phrase_index(
-    {**{f"{noun}s": kind for noun, kind in _EVENT_NOUN_TYPES.items() if " " not in noun}, **_EVENT_NOUN_TYPES}
-)
-_WORD = re.compile(r"[A-Za-z]+")
-
-
-def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right."""
-    found, position = [], 0
-    while position < len(words):
-        for phrase, kind in index.get(words[position][2], ()):
-            end = position + len(phrase)
-            if tuple(w[2] for w in words[position:end]) == phrase:
-                found.append((words[position][0], words[end - 1][1], kind))
-                position = end - 1
-                break
-        position += 1
-    return found
-
-
-_PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
-_IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b")
-_EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
-_HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
-_CUE_PATTERN = re.compile(
-    rf"^\W*(?:(?:but|and|so|yet|thus|however|indeed),?\s+)?({_alternation(_TIME_CUES)})\b", re.I
-)
-
-_ADVERB_CUE = re.compile(r"\b(soon|later|eventually|subsequently|then)\s+(?:[a-z]+ly\s+)?$", re.I)
-_CLAUSE_BREAK = re.compile(
-    r";|:|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b|\band\s+(?=(?:he|she|they|we|it|I)\b)"
-    r"|,[”\"]?\s+(?=(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b)"  # a non-restrictive relative clause
-)
-_SUBORDINATE_OPENING = re.compile(
-    r"^\W*(?:when|while|after|before|as|although|though|if|once|since|until|because|[A-Za-z]+ing)\b[^,;:]*,",
-    re.I,
-)
-_QUOTES = re.compile(r"[\"“”]")
-_ADVERB = re.compile(r"(?:[a-z]+ly|also|even|still|then|soon|thus|once|further|however|again)$")
-_REJECT_BEFORE = frozenset(
-    """to would could should might may must will can shall not never n't no be being been is are am
-    the a an his her their its this these those our my your of in on at for with from by into upon about
-    against over under through without before after""".split()
-)
-_MODAL_BEFORE = re.compile(
-    r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
-)
-_RELATIVE_CLAUSE_START = re.compile(r"[\s,\"”]*(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b")
-_COMPARISON_BEFORE = re.compile(r"\bthan\s+(?:[a-z]+\s+){0,2}$", re.I)
-_CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
-_PERFECT = frozenset({"had", "has", "have"})
-_OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
-_NOUN_PHRASE_END = re.compile(
-    r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
-)
-_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
-_DATELINE_TAIL = re.compile(
-    r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
-)
-_NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
-_GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
-_CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
-_COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
-_REFERENCE_OPENING = re.compile(
-    r"\W*(?:Your|My|Our|Referring|Reference|Department[’']s|Embassy[’']s|[A-Z][\w.]*[’']s\s+telegram)\b"
-)
-_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
-_UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
-_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
-_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
-_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
-_NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
-_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
-_REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
-_AUXILIARIES = frozenset({"was", "were", "had", "did"})
-_THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
-_NOT_STATES = _AUXILIARIES | {"dated"}  # "the circular of the inspector dated January 22" dates the circular
-_REPORTED = re.compile(
-    rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t in _REPORTING_TYPES] + _THINKING_VERBS)})"
-    r"\b[^;:]*?\b(?:that|why|whether|how)\b",
-    re.I,
-)
+__all__ = ["EVENT_TYPES", "extract_events"]  # the event types are the vocabulary's (event_clauses)
 
 _ROLE_STRENGTH = {"agent": 0, "recipient": 1, "counterpart": 2, "place": 3, "mentioned": 4}
 _DIRECTED = {"correspondence", "statement", "proposal", "appointment", "dismissal_or_resignation", "decision"}
 _LABEL_WORDS = 7
-
-
-@dataclass
-class _Trigger:
-    start: int
-    end: int
-    text: str
-    event_type: str
-    is_noun: bool = False
-    generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
-    own_date_only: bool = False  # a common irregular verb ("gave", "took"): an event only with its own date
-
-
-@dataclass
-class _Sentence:
-    """A body sentence with what the event rules need to know about it."""
-
-    row: dict
-    text: str
-    triggers: list[_Trigger]
-    predicates: list[_Trigger]
-    times: list[dict] = field(default_factory=list)
-    quoted_start: bool = False  # the sentence starts inside a quotation opened before it
-
-
-def _overlaps(found: list[_Trigger], start: int, end: int) -> bool:
-    return any(t.start < end and start < t.end for t in found)
-
-
-def _triggers(text: str) -> list[_Trigger]:
-    """Verb phrases from the vocabulary, then event nouns, then other past-tense verbs (type "other")."""
-    found: list[_Trigger] = []
-    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
-    for start, end, kind in _phrases(words, _VERB_INDEX):
-        found.append(_Trigger(start, end, text[start:end], kind))
-    for start, end, kind in _phrases(words, _NOUN_INDEX):
-        if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
-            continue  # "toward meeting production targets" is a verb, not a meeting
-        if not _overlaps(found, start, end):
-            found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
-    for match in _EMPHATIC_PAST.finditer(text):
-        word = match.group(1)
-        if word.lower() not in _NONEVENT_VERBS and not _overlaps(found, match.start(1), match.end(1)):
-            words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
-            if words and _has_subject(words, text, match.end(1)):
-                found.append(_Trigger(match.start(1), match.end(1), word, "other"))
-    for match in _IRREGULAR_PAST.finditer(text):
-        word = match.group(0)
-        if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
-            found.append(
-                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=True)
-            )
-    for match in _PAST_TENSE.finditer(text):
-        word = match.group(0)
-        hyphenated = text[match.start() - 1 : match.start()] == "-"
-        if (
-            word not in _NONEVENT_VERBS
-            and not hyphenated
-            and not _overlaps(found, match.start(), match.end())
-        ):
-            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
-    return sorted(found, key=lambda t: t.start)
-
-
-def _is_predicate(
-    text: str, trigger: _Trigger, generic: bool = False, dated: bool = False, quoted: bool = False
-) -> bool:
-    """A finite past-tense predicate after its subject: not an infinitive, modal, negated or perfect form,
-    not a participle after a determiner or preposition, not the first word of the sentence, not in quotation
-    marks. A verb outside the vocabulary (generic) also needs a subject (see _has_subject). A predicate with
-    its own date (dated) may be past perfect or quoted ("By that time, the envoy had 'retired.'")."""
-    if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
-        return False
-    if text[trigger.start - 1 : trigger.start] == "-":
-        return False
-    words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
-    while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
-        words.pop()
-    if not words:
-        return False
-    before = words[-1].lower()
-    if dated and before in _PERFECT:
-        before = words[-2].lower() if len(words) > 1 else ""
-    elif before in _PERFECT:
-        return False
-    if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
-        return False
-    if generic and not _has_subject(words, text, trigger.end):
-        return False
-    clause_start = _clause_of(text, trigger.start)[0]
-    if _MODAL_BEFORE.search(text, clause_start, trigger.start):
-        return False  # "will this afternoon execute", "would then sign": intended, not happened
-    if _COMPARISON_BEFORE.search(text, clause_start, trigger.start):
-        return False  # "more information than he deemed necessary"
-    if _CONDITION_BEFORE.search(text, clause_start, trigger.start):
-        return False  # "unless Congress provided the money": a condition, not a happening
-    return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
-
-
-def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
-    """ "which were chartered on the 30 March": a passive verb with its date right after it."""
-    passive = re.search(r"\b(?:was|were)\s+(?:[a-z]+ly\s+)?$", text[: trigger.start])
-    return passive is not None and trigger.end <= start and len(text[trigger.end : start].split()) <= 3
-
-
-def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:
-    """ "were not published until 1909": the happening is dated by the date after "until"."""
-    negated = re.search(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,1}$", text[: trigger.start])
-    return negated is not None and _UNTIL_AFTER.match(text[trigger.end : start]) is not None
-
-
-def _has_subject(words: list[str], text: str, end: int) -> bool:
-    """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
-    a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
-    last = words[-1]
-    if last.lower() in _SUBJECT_PRONOUNS or (last[0].isupper() and not last.endswith(("’s", "'s"))):
-        return True
-    if not last.isalpha() or last.endswith(("ly", "ing")) or last.lower() in _NONEVENT_VERBS | _REJECT_BEFORE:
-        return False
-    if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
-        return False
-    phrase = " ".join(words[-5:])
-    if not _NOUN_PHRASE_END.search(phrase):
-        return False
-    return _OBJECT_AFTER.match(text, end) is not None
-
-
-def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
-    """True inside a quotation (straight quotes counted, curly ones paired); opened when the sentence
-    starts inside one that an earlier sentence of the paragraph opened."""
-    for match in _QUOTES.finditer(text, 0, position):
-        mark = match.group(0)
-        opened = True if mark == "“" else False if mark == "”" else not opened
-    return opened
-
-
-def _clause_of(text: str, position: int) -> tuple[int, int]:
-    """The stretch of the sentence between clause breaks around a position; an opening subordinate or
-    participial clause ("When ... ,", "Writing publicly in 1944,") is a clause of its own."""
-    start, end = 0, len(text)
-    opening = _SUBORDINATE_OPENING.match(text)
-    if opening and not _QUOTES.search(opening.group(0)):
-        if position < opening.end():
-            end = opening.end() - 1
-        else:
-            start = opening.end()
-    for match in _CLAUSE_BREAK.finditer(text, start, end):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = match.start()
-            break
-    if start > 0 and _RELATIVE_CLAUSE_START.match(text, start):  # ", who had served since 1920, resigned"
-        comma = text.find(",", position, end)
-        end = comma if comma != -1 else end
-    return start, end
 
 
 def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
@@ -587,6 +343,8 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         return False
     if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
+    if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
+        return False  # "thinking of the 1936 crisis, Litvinov lamented": the narrative stays where it was
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
 
 
@@ -636,9 +394,12 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
     reference: dict | None = None
     carried: dict | None = None  # the last narrative date of an earlier paragraph
     paragraph: str | None = None
+    source_document: str | None = None
     quoted = False
     for row in sentences.sort("char_start").iter_rows(named=True):
-        if row["paragraph_id"] != paragraph:  # the narrative's date carries over, for "Soon ..." clauses only
+        if row.get("source_document_id") != source_document:  # a new letter or telegram: its own dates
+            source_document, reference, carried = row.get("source_document_id"), None, None
+        if row["paragraph_id"] != paragraph:  # the narrative's date carries over the paragraph break
             paragraph, quoted = row["paragraph_id"], False
             carried, reference = reference or carried, None
         text = row["text"] or ""
@@ -740,9 +501,8 @@ def _context_events(
     reference: dict | None,
     carried: dict | None = None,
 ) -> list[tuple[_Trigger, dict, str, str | None]]:
-    """Undated clauses take the reference time current where they stand (see the module docstring); before
-    the paragraph gives a date, only a clause that says it came later ("Soon ...") takes the date carried
-    from an earlier paragraph, with an open end."""
+    """Undated clauses take the reference time current where they stand (see the module docstring): the
+    paragraph's last narrative date before them, else the one carried from an earlier paragraph."""
     text = sentence.text
     if any(t["precision"] in ("decade", "century") for t in sentence.times):
         return []
@@ -769,11 +529,12 @@ def _context_events(
         placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
         if main_of_dated and opening is not None and opening[1] in _AFTER_OPENERS:
             placement = "after"  # "After the armistice of November 1918, he returned": from that date on
-        if anchor is None and placement == "after":
-            anchor = carried
+        note_source = "of the paragraph"
+        if anchor is None:
+            anchor, note_source = carried, "carried from an earlier paragraph"
         if placement == "unknown" or anchor is None:
             continue
-        note = f"reference time of the paragraph: {anchor['text']!r}"
+        note = f"reference time {note_source}: {anchor['text']!r}"
         if placement == "after":
             if anchor["date_earliest"] is None:
                 continue

@@ -9,6 +9,7 @@ ISO 8601 value ("P3Y"), a deictic present/past/future its TimeML token (PRESENT_
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 SEASON_CODES = {"21": "SP", "22": "SU", "23": "FA", "24": "WI"}
@@ -56,3 +57,40 @@ def timex3_value(
         return _unit(earliest, precision)
     # early / mid / late and ranges: the unit the expression starts in, at its written precision
     return _unit(earliest, precision) if earliest is not None else None
+
+
+# Prepositions TimeML calls SIGNALs: they relate an expression to an event and are not part of its TIMEX3
+# extent ("by June 10" is the TIMEX3 "June 10" with the signal "by"; "more than", "about", "early" stay in).
+_SIGNALS = ("by", "after", "before", "since", "until", "till", "from", "for", "on", "in", "at", "during")
+
+
+def timex3_extent(text: str) -> tuple[int, int]:
+    """(start, end) offsets within a time expression's text of its TIMEX3 extent: without a leading signal
+    preposition, which the row keeps because its EDTF depends on it ("by June 10" -> ../X-06-10)."""
+    first, _, rest = text.partition(" ")
+    if rest and first.lower() in _SIGNALS:
+        return len(first) + 1, len(text)
+    return 0, len(text)
+
+
+_RANGE = re.compile(
+    r"^(?:(?:from|between)\s+)?(?P<first>.+?)\s*(?:\s(?:to|and|through|until|till)\s|[–—-])\s*(?P<second>.+)$",
+    re.I,
+)
+
+
+def timex3_mentions(row: dict) -> list[tuple[int, int, str | None]]:
+    """The TIMEX3s a time_expressions row stands for, as (start, end, value) with offsets in the row's text:
+    one, narrowed to its extent; a range ("from 2009 to 2011", "between June 1, 1918 and January 1, 1919")
+    is two in TimeML, one per end, each with its own value."""
+    text = row["text"]
+    earliest, latest, precision = row.get("date_earliest"), row.get("date_latest"), row.get("precision")
+    if row.get("expression_type") in ("date_range", "year_range") and earliest and latest and precision:
+        match = _RANGE.match(text)
+        if match:
+            return [
+                (match.start("first"), match.end("first"), _unit(earliest, precision)),
+                (match.start("second"), match.end("second"), _unit(latest, precision)),
+            ]
+    start, end = timex3_extent(text)
+    return [(start, end, row.get("timex3_value"))]

@@ -1,0 +1,394 @@
+"""Clauses and predicates for the event rules: the vocabularies, the trigger words of a sentence, whether
+a trigger is a finite predicate after its subject (not a participle modifier, a habit, a negation, a
+condition), and the clause a position stands in. Pure functions of a sentence's text; the dating and the
+participants are in pipeline.extract.events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.package.schema import load_table_spec
+from pipeline.paths import VOCAB_DIR
+from pipeline.vocab import VocabularyError, load_mapping, load_words
+
+EVENT_TYPES: tuple[str, ...] = next(
+    f.enum or () for f in load_table_spec("events").fields if f.name == "event_type"
+)
+
+
+def _checked_mapping(name: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """A vocabulary mapping whose values must be one of allowed; a typo fails here, naming the entry."""
+    entries = load_mapping(name)
+    for word, value in entries.items():
+        if value not in allowed:
+            raise VocabularyError(
+                f"{VOCAB_DIR / (name + '.yaml')}: entry {word!r} has {value!r}, not one of {allowed}"
+            )
+    return {str(word).lower(): value for word, value in entries.items()}
+
+
+_EVENT_VERBS = _checked_mapping("event_verbs", EVENT_TYPES)
+_EVENT_NOUN_TYPES = _checked_mapping("event_nouns", EVENT_TYPES)
+_NONEVENT_VERBS = frozenset(load_words("event_nonevent_verbs"))
+_HEDGES = _checked_mapping("event_hedges", ("probable", "possible"))
+_TIME_CUES = _checked_mapping("event_time_cues", ("after", "unknown"))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of words and phrases, longest first, any whitespace between words."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _phrase_index(phrases: dict[str, str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases by their first word, longest first: a word lookup is much faster than one big regex."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, kind in phrases.items():
+        words = tuple(phrase.lower().split())
+        index.setdefault(words[0], []).append((words, kind))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+_VERB_INDEX = _phrase_index(_EVENT_VERBS)
+_NOUN_INDEX = _phrase_index(
+    {**{f"{noun}s": kind for noun, kind in _EVENT_NOUN_TYPES.items() if " " not in noun}, **_EVENT_NOUN_TYPES}
+)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right."""
+    found, position = [], 0
+    while position < len(words):
+        for phrase, kind in index.get(words[position][2], ()):
+            end = position + len(phrase)
+            if tuple(w[2] for w in words[position:end]) == phrase:
+                found.append((words[position][0], words[end - 1][1], kind))
+                position = end - 1
+                break
+        position += 1
+    return found
+
+
+_PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
+_IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b(?![’']t)")  # won't
+_EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
+_RECOLLECTION_BEFORE = re.compile(
+    rf"\b(?:{_alternation(load_words('event_recollection_cues'))})\b(?:\s+[A-Za-z’'-]+){{0,4}}\s+$", re.I
+)
+_HABITUAL_BEFORE = re.compile(
+    rf"\b(?:{_alternation(load_words('event_habitual_adverbs'))})\b(?:\s+(?:and\s+)?[a-z]+ly)*\s+$", re.I
+)
+_CONDITIONAL_OPENING = re.compile(r"^\W*(?:if|unless)\b[^,;:]*,", re.I)  # "Unless ..., the board dissolved"
+_NEGATION_IN_CLAUSE = re.compile(
+    r"\b(?:no|not|never|nobody|none|neither|nor|nothing)\b(?:(?!\band\b)[^,;:?])*$", re.I
+)
+_HEDGE_PATTERN = re.compile(rf"\b(?:{_alternation(_HEDGES)})\b", re.I)
+_CUE_PATTERN = re.compile(
+    rf"^\W*(?:(?:but|and|so|yet|thus|however|indeed),?\s+)?({_alternation(_TIME_CUES)})\b", re.I
+)
+
+_ADVERB_CUE = re.compile(r"\b(soon|later|eventually|subsequently|then)\s+(?:[a-z]+ly\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(
+    r";|:|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b|\band\s+(?=(?:he|she|they|we|it|I)\b)"
+    r"|,[”\"]?\s+(?=(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b)"  # a non-restrictive relative clause
+)
+_SUBORDINATE_OPENING = re.compile(
+    r"^\W*(?:[A-Za-z]+ly\s+)?(?:when|while|after|before|as|although|though|if|once|since|until|because"
+    r"|[A-Za-z]+ing)\b[^,;:]*,",
+    re.I,
+)
+_QUOTES = re.compile(r"[\"“”]")
+_ADVERB = re.compile(
+    r"(?:[a-z]+ly|also|even|still|then|soon|thus|once|further|however|again|now|already|just)$"
+)
+_REJECT_BEFORE = frozenset(
+    """to would could should might may must will can shall not never n't no be being been is are am
+    the a an his her their its this these those our my your of in on at for with from by into upon about
+    against over under through without before after think believe consider hope suppose""".split()
+)
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
+)
+_RELATIVE_CLAUSE_START = re.compile(r"[\s,\"”]*(?:[a-z]+\s+){0,4}?(?:which|whom|whose|who)\b")
+_COMPARISON_BEFORE = re.compile(r"\bthan\s+(?:[a-z]+\s+){0,2}$", re.I)
+_CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
+_PERFECT = frozenset({"had", "has", "have"})
+_OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
+_NOUN_PHRASE_END = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
+)
+_LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
+_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
+_DATELINE_TAIL = re.compile(
+    r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
+)
+_NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
+_GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
+_CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
+_COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
+_REFERENCE_OPENING = re.compile(
+    r"\W*(?:Your|My|Our|Referring|Reference|Department[’']s|Embassy[’']s|[A-Z][\w.]*[’']s\s+telegram)\b"
+)
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
+_UNTIL_AFTER = re.compile(r"^\s+(?:[a-z]+\s+){0,3}?(?:until|till)\s+$")
+_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,2}(?:until|till)\s+$")
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
+_PASSIVE_AGENT_AFTER = re.compile(r"(?:\s+(?:back|down|up|out|off))?\s+by\s+(?![\d$])", re.I)
+_LATER_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|will|would|did|does)\b")
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
+_NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
+_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
+_REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
+_AUXILIARIES = frozenset({"was", "were", "had", "did"})
+_THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
+_NOT_STATES = _AUXILIARIES | {"dated"}  # "the circular of the inspector dated January 22" dates the circular
+_REPORTED = re.compile(
+    rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t in _REPORTING_TYPES] + _THINKING_VERBS)})"
+    r"\b[^;:]*?\b(?:that|why|whether|how)\b",
+    re.I,
+)
+
+
+@dataclass
+class _Trigger:
+    start: int
+    end: int
+    text: str
+    event_type: str
+    is_noun: bool = False
+    generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
+    own_date_only: bool = False  # a common irregular verb ("gave", "took"): an event only with its own date
+
+
+@dataclass
+class _Sentence:
+    """A body sentence with what the event rules need to know about it."""
+
+    row: dict
+    text: str
+    triggers: list[_Trigger]
+    predicates: list[_Trigger]
+    times: list[dict] = field(default_factory=list)
+    quoted_start: bool = False  # the sentence starts inside a quotation opened before it
+
+
+def _overlaps(found: list[_Trigger], start: int, end: int) -> bool:
+    return any(t.start < end and start < t.end for t in found)
+
+
+def _triggers(text: str) -> list[_Trigger]:
+    """Verb phrases from the vocabulary, then event nouns, then other past-tense verbs (type "other")."""
+    found: list[_Trigger] = []
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+    for start, end, kind in _phrases(words, _VERB_INDEX):
+        found.append(_Trigger(start, end, text[start:end], kind))
+    for start, end, kind in _phrases(words, _NOUN_INDEX):
+        if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
+            continue  # "toward meeting production targets" is a verb, not a meeting
+        if not _overlaps(found, start, end):
+            found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
+    for match in _EMPHATIC_PAST.finditer(text):
+        word = match.group(1)
+        if word.lower() not in _NONEVENT_VERBS and not _overlaps(found, match.start(1), match.end(1)):
+            words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
+            if words and _has_subject(words, text, match.end(1)):
+                found.append(_Trigger(match.start(1), match.end(1), word, "other"))
+    for match in _IRREGULAR_PAST.finditer(text):
+        word = match.group(0)
+        if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
+            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
+    for match in _PAST_TENSE.finditer(text):
+        word = match.group(0)
+        hyphenated = text[match.start() - 1 : match.start()] == "-"
+        if (
+            word not in _NONEVENT_VERBS
+            and not hyphenated
+            and not _overlaps(found, match.start(), match.end())
+        ):
+            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _is_predicate(
+    text: str, trigger: _Trigger, generic: bool = False, dated: bool = False, quoted: bool = False
+) -> bool:
+    """A finite past-tense predicate after its subject: not an infinitive, modal, negated or perfect form,
+    not a participle after a determiner or preposition, not the first word of the sentence, not in quotation
+    marks. A verb outside the vocabulary (generic) also needs a subject (see _has_subject). A predicate with
+    its own date (dated) may be past perfect or quoted ("By that time, the envoy had 'retired.'")."""
+    if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
+        return False
+    if text[trigger.start - 1 : trigger.start] == "-":
+        return False
+    words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
+    subject = _subject_words(text, trigger.start, words)
+    if generic and not subject:
+        return False
+    words = subject or words
+    while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
+        words.pop()
+    if not words:
+        return False
+    before = words[-1].lower()
+    if dated and before in _PERFECT:
+        before = words[-2].lower() if len(words) > 1 else ""
+    elif before in _PERFECT:
+        return False
+    if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
+        return False
+    if generic and not _has_subject(words, text, trigger.end):
+        return False
+    if not generic and _participle_modifier(text, trigger, before):
+        return False
+    clause_start = _clause_of(text, trigger.start)[0]
+    if _MODAL_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "will this afternoon execute", "would then sign": intended, not happened
+    if _COMPARISON_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "more information than he deemed necessary"
+    if _CONDITION_BEFORE.search(text, clause_start, trigger.start):
+        return False  # "unless Congress provided the money": a condition, not a happening
+    if not dated and (
+        _CONDITIONAL_OPENING.match(text, 0, trigger.start)
+        or _HABITUAL_BEFORE.search(text, clause_start, trigger.start)
+        or _NEGATION_IN_CLAUSE.search(text, clause_start, trigger.start)
+    ):
+        return False  # "Fish always maintained", "no evidence anyone paid": a habit or a negation
+    return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
+
+
+_SUBORDINATOR = re.compile(
+    r"\b(?:which|who|whom|whose|when|where|because|as|if|and|but|or|since|while|after|before|until"
+    r"|that(?!\s+(?:year|month|week|day|time|date|period|spring|summer|autumn|fall|winter)\b))\b"
+)
+
+
+_COPULAS = frozenset({"was", "were", "is", "are", "be", "been", "became", "remained", "proved", "seemed"})
+_JOINERS = frozenset({"and", "or", "but", "nor", "then", "yet"})
+
+
+def _participle_modifier(text: str, trigger: _Trigger, before: str) -> bool:
+    """ "The papers published in 1950 were lost", "the plan suggested by the Secretary": a participle after
+    a common noun with a passive agent, or with no object after it and the clause's finite verb still to
+    come, with no conjunction or relative word in between."""
+    if not before.isalpha() or not before.islower() or before in _SUBJECT_PRONOUNS | _AUXILIARIES | _JOINERS:
+        return False  # "the states were chartered end of last year ... would be sent": a passive verb
+    if _OBJECT_AFTER.match(text, trigger.end):
+        return False
+    if _PASSIVE_AGENT_AFTER.match(text, trigger.end):
+        return True  # "the plan suggested by the Secretary"
+    finite = _LATER_FINITE.search(text, trigger.end, _clause_of(text, trigger.start)[1])
+    return finite is not None and not _SUBORDINATOR.search(text, trigger.end, finite.start())
+
+
+def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "which were chartered on the 30 March": a passive verb with its date right after it."""
+    passive = re.search(r"\b(?:was|were)\s+(?:[a-z]+ly\s+)?$", text[: trigger.start])
+    return passive is not None and trigger.end <= start and len(text[trigger.end : start].split()) <= 3
+
+
+def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "were not published until 1909": the happening is dated by the date after "until"."""
+    negated = re.search(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,1}$", text[: trigger.start])
+    return negated is not None and _UNTIL_AFTER.match(text[trigger.end : start]) is not None
+
+
+_RELATIVE_BEFORE = re.compile(  # a relative clause or an appositive between subject and verb
+    r",\s*(?:(?i:who|whom|whose|which|the|a|an)\b|[A-Z])[^,;:]*,\s*$"
+)
+_PARENTHETICAL_BEFORE = re.compile(
+    r"\s*,\s*(?:however|though|too|also|moreover|nevertheless|therefore|in turn"
+    r"|for (?:his|her|its|their) part|[a-z]+ly)\s*,\s*$",
+    re.I,
+)
+
+
+def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
+    """The words a verb's subject ends: those right before it, or, when a non-restrictive relative clause,
+    an appositive or a parenthetical adverb stands between ("The ambassador, who had arrived the week
+    before, protested", "Ryanair's CEO, Michael O'Leary, justified"), those before it; none after another
+    comma ("The delegates, tired after the journey,": not a predicate)."""
+    before = text[:start].rstrip()
+    before = re.sub(r"(?:\s+[A-Za-z]+ly)+$", "", before)  # "The envoy, who was ill, promptly resigned"
+    parenthetical = _PARENTHETICAL_BEFORE.search(before)  # "Litvinov, however, penned"
+    if parenthetical:
+        return re.findall(r"[A-Za-z’'-]+", before[: parenthetical.start()])
+    if before.endswith(("—", "–", " -")):
+        return []  # "complaints—heard many times before—": an aside, not a predicate
+    if not before.endswith(","):
+        return words
+    relative = _RELATIVE_BEFORE.search(before)
+    if relative is None:
+        return []
+    return re.findall(r"[A-Za-z’'-]+", before[: relative.start()])
+
+
+def _has_subject(words: list[str], text: str, end: int) -> bool:
+    """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
+    a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
+    last = words[-1]
+    if last.lower() in _SUBJECT_PRONOUNS or (last[0].isupper() and not last.endswith(("’s", "'s"))):
+        return True
+    if not last.isalpha() or last.endswith(("ly", "ing")) or last.lower() in _NONEVENT_VERBS | _REJECT_BEFORE:
+        return False
+    if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
+        return False
+    phrase = " ".join(words[-5:])
+    noun_phrase = _LAST_NOUN_PHRASE.match(phrase)
+    if not noun_phrase:
+        return False
+    before = phrase[: noun_phrase.start(1)].split()
+    first = noun_phrase.group(1).split()[0]
+    if (
+        before
+        and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
+        and re.search(rf"\b{re.escape(before[-1])}\s+{re.escape(first)}\b", text)  # not "of 1920 the board"
+    ):
+        return False  # "confirming the position laid out", "This was an issue guaranteed to": not a subject
+    if _OBJECT_AFTER.match(text, end):
+        return True
+    # "Global stock markets fell today", "indexes posted gains": no object with a determiner, but no finite
+    # verb later in the clause either (before a conjunction or relative word), which a participle modifier
+    # would need ("the papers published in 1950 were lost"); "dragged down by the crisis" is a passive
+    if _PASSIVE_AGENT_AFTER.match(text, end):
+        return False
+    clause_end = _clause_of(text, end)[1]
+    subordinate = _SUBORDINATOR.search(text, end, clause_end)
+    return not _LATER_FINITE.search(text, end, subordinate.start() if subordinate else clause_end)
+
+
+def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
+    """True inside a quotation (straight quotes counted, curly ones paired); opened when the sentence
+    starts inside one that an earlier sentence of the paragraph opened."""
+    for match in _QUOTES.finditer(text, 0, position):
+        mark = match.group(0)
+        opened = True if mark == "“" else False if mark == "”" else not opened
+    return opened
+
+
+@lru_cache(maxsize=8192)  # asked many times per sentence by the predicate, date and certainty rules
+def _clause_of(text: str, position: int) -> tuple[int, int]:
+    """The stretch of the sentence between clause breaks around a position; an opening subordinate or
+    participial clause ("When ... ,", "Writing publicly in 1944,") is a clause of its own."""
+    start, end = 0, len(text)
+    opening = _SUBORDINATE_OPENING.match(text)
+    if opening and not _QUOTES.search(opening.group(0)):
+        if position < opening.end():
+            end = opening.end() - 1
+        else:
+            start = opening.end()
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = match.start()
+            break
+    if start > 0 and _RELATIVE_CLAUSE_START.match(text, start):  # ", who had served since 1920, resigned"
+        comma = text.find(",", position, end)
+        end = comma if comma != -1 else end
+    return start, end
