@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from evaluation.claim_scoring import FIXTURES, mentions_from_names, run_gold, score
+from pipeline.extract.claim_context import find_quotes
 from pipeline.extract.claims import (
     attribute_cited_works,
     extract_claims,
-    find_quotes,
     link_claim_citations,
     link_claim_events,
 )

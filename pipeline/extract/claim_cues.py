@@ -1,0 +1,178 @@
+"""The author's hedged or boosted assertions: epistemic cues (vocab/epistemic_cues.yaml) on a
+three-level certainty scale, outside quotations, reported speech, proposals and transcripts, and rhetorical
+questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.claim_context import (
+    RULE_CONFIDENCE,
+    Context,
+    Row,
+    Sentence,
+    content_end,
+)
+from pipeline.extract.claim_resolution import (
+    VERB_PATTERN,
+    subject_of,
+    writer_at,
+)
+from pipeline.extract.claim_rows import (
+    finish_row,
+)
+from pipeline.extract.claim_speakers import (
+    IRREGULAR_PAST,
+    preceding_word,
+)
+from pipeline.vocab import load_mapping, load_words
+
+MANNER_CLEARLY = re.compile(
+    r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state)\s+$"
+)
+RHETORICAL_QUESTION = re.compile(
+    r"\s*(?:Why\s+(?!did\b|was\b|were\b|had\b)|How could\b|How can\b|Who could\b|Who would\b|"
+    r"(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\s+(?:it|this|that|there|not)\b(?:\s+not\b)?)"
+)
+DIALOGUE_LABEL = re.compile(r"\s*(?:The\s+)?(?:Mr\.|Mrs\.|Senator|Representative)?\s*[A-Z]{3,}\.")
+QUESTION_CUE = "?"
+# Epistemic cues on FactBank's scale, from vocab/epistemic_cues.yaml. Longer cues first.
+CUES: dict[str, str] = {cue.lower(): level for cue, level in load_mapping("epistemic_cues").items()}
+CUE_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(c) for c in sorted(CUES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+)
+CUE_EXCEPTIONS = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in load_words("epistemic_cue_exceptions")) + r")\b", re.IGNORECASE
+)
+CERTAINTY_RANK = {"possible": 0, "probable": 1, "certain": 2}
+PARTICIPLE_ENDINGS = (
+    "ed",
+    "en",
+    "wn",
+    "ne",
+    "de",
+    "ught",
+    "nt",
+    "lt",
+    "pt",
+    "ung",
+    "un",
+    "ck",
+    "od",
+    "ead",
+    "orn",
+    "ost",
+)
+NOUN_PHRASE_OPENERS = frozenset(
+    "a an the this that these those its their his her our my your some two three four five several".split()
+)
+THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
+
+
+def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
+    """True when a position lies in the complement of someone else's reporting verb (not parenthesised)."""
+    before = ctx.masked[sentence.start : position]
+    if before.count("(") > before.count(")"):
+        return False
+    for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, position):
+        if THAT_SOON.match(ctx.masked, verb.end(), verb.end() + 200) and (
+            verb.group().endswith("ed") or subject_of(ctx, verb.start(), sentence.start) is not None
+        ):
+            return True
+    return bool(re.search(r"\b[Aa]ccording to\b", before))
+
+
+def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
+    """A sentence of a transcript set as a block ("Mr. SMITH. ..."): others' words, not the author's."""
+    first, _ = ctx.paragraph_sentences[sentence.paragraph_id]
+    return bool(DIALOGUE_LABEL.match(ctx.masked, ctx.sentences[first].start, ctx.sentences[first].end))
+
+
+def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int]]:
+    """The author's cues in a sentence: (cue as written, start, end), outside quotes, reported speech and
+    what a person or body proposes."""
+    found = list(CUE_PATTERN.finditer(ctx.masked, sentence.start, sentence.end))
+    proposed = next((m.start() for m in found if _proposal(ctx, sentence, m)), sentence.end)
+    cues = [
+        (m.group(), m.start(), m.end())
+        for m in found
+        if m.start() < proposed
+        and not _reported_span(ctx, sentence, m.start())
+        and not (
+            m.group().lower() == "clearly"
+            and MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
+        )
+        and not any(
+            e.start() <= m.start() < e.end()
+            for e in CUE_EXCEPTIONS.finditer(ctx.masked, max(sentence.start, m.start() - 30), m.end() + 30)
+        )
+        and not _modifies_a_word(ctx, m)
+        and not _possession(ctx, m)
+    ]
+    stripped = ctx.masked[sentence.start : sentence.end].rstrip()
+    if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
+        end = sentence.start + len(stripped)
+        cues.append((QUESTION_CUE, end - 1, end))
+    return cues
+
+
+def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:
+    """An adverb inside a noun phrase ("an apparently regular shipment", "two seemingly simple questions")
+    qualifies a word, not the sentence: it is not the author's hedge."""
+    return cue.group().lower().endswith("ly") and preceding_word(ctx.masked, cue.start()).lower() in (
+        NOUN_PHRASE_OPENERS
+    )
+
+
+def _possession(ctx: Context, cue: re.Match[str]) -> bool:
+    """ "may have bunker licenses", "such conversation as you may have": a modal with "have" hedges only as a
+    perfect, before a past participle ("may have made", "might have been")."""
+    if not cue.group().lower().endswith(" have"):
+        return False
+    following = re.match(r"\s+(?:\w+ly\s+)?([a-z]+)\b", ctx.masked[cue.end() : cue.end() + 40])
+    if following is None:
+        return True
+    word = following.group(1)
+    return not (word in IRREGULAR_PAST or word.endswith(PARTICIPLE_ENDINGS))
+
+
+def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """ "His Majesty's Government suggest that ...", "I suggest that you authorize me ...": a person or
+    body proposing, not the author hedging."""
+    if not cue.group().lower().startswith("suggest"):
+        return False
+    return subject_of(ctx, cue.start(), sentence.start) is not None
+
+
+def _certainty(cue: str) -> str:
+    return "probable" if cue == QUESTION_CUE else CUES[cue.lower()]
+
+
+def assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list[Row]:
+    """Sentences where the author marks their own certainty with a cue outside quotes and reported speech."""
+    rows: list[Row] = []
+    for sentence in ctx.sentences:
+        cues = _sentence_cues(ctx, sentence)
+        if not cues or _is_dialogue(ctx, sentence):
+            continue
+        weakest = min(cues, key=lambda c: CERTAINTY_RANK[_certainty(c[0])])
+        end = content_end(ctx.text, sentence.end)
+        writer = writer_at(ctx, sentence.start)
+        rule = "author" if writer.claimant_type == "document_author" else "document_sender"
+        values: dict[str, object] = {
+            "kind": "author_assertion",
+            "paragraph_id": sentence.paragraph_id,
+            "sentence_id": sentence.sentence_id,
+            "claimant_type": writer.claimant_type,
+            "claimant_id": writer.claimant_id,
+            "claimant_name": writer.claimant_name,
+            "attribution_rule": rule,
+            "attribution_confidence": RULE_CONFIDENCE[rule],
+            "certainty": _certainty(weakest[0]),
+            "cue": "; ".join(c[0] for c in cues),
+            "cue_char_start": weakest[1],
+            "cue_char_end": weakest[2],
+        }
+        rows.append(finish_row(ctx, values, sentence.start, end, paragraphs[sentence.paragraph_id][1], False))
+    return rows
