@@ -600,3 +600,55 @@ def test_statement_dates_come_from_the_time_expressions_table() -> None:
     dated = extract_claims(*args, time_expressions=times)["claims"]
     row = dated.filter(pl.col("kind") == "reported_statement").to_dicts()[0]
     assert (row["statement_date"], row["statement_date_text"]) == ("1926-02-12", "February 12, 1926")
+
+
+def test_instructions_recommendations_and_telegraphic_passives_are_not_statements() -> None:
+    body = (
+        "Am informed that the harbour will close on Monday.\n\n"
+        "Ruth Ames warned the clerks to tell visitors that the archive was shut.\n\n"
+        "The Treasury recommended that the duty be halved.\n\n"
+        "I called on the Acting Director, Mr. Paul Brandt, and advised him that the loan would wait.\n\n"
+        "Ruth Ames wrote to him that the reading room was shut."
+    )
+    _, out = _extract(body, {})
+    reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    texts = [r["text"] for r in reported]
+    assert not any("harbour" in t or "visitors" in t or "duty" in t for t in texts)
+    advised = next(r for r in reported if "advised" in r["text"])
+    assert advised["claimant_type"] == "document_author"
+    wrote = next(r for r in reported if "reading room" in r["text"])
+    assert wrote["claimant_name"] == "Ruth Ames"
+
+
+def test_words_mentioned_titles_and_a_statement_by_a_named_speaker() -> None:
+    body = (
+        "The so-called “open door in the east” was never open.\n\n"
+        "The clerk struck out the words “without delay or reservation” from the draft.\n\n"
+        "A copy of the decree for the “Protection and Management of the Northern Fisheries” is enclosed.\n\n"
+        "The statement by Ruth Ames last week that “the archive will never reopen” alarmed the staff."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert _row(claims, "open door")["kind"] == "scare_quote"
+    assert _row(claims, "without delay")["kind"] == "scare_quote"
+    assert _row(claims, "Protection and")["kind"] == "title"
+    statement = _row(claims, "the archive will")
+    assert (statement["kind"], statement["claimant_name"]) == ("quotation", "Ruth Ames")
+
+
+def test_questions_to_the_addressee_counterfactuals_idioms_and_quoted_letters_are_not_hedges() -> None:
+    body = (
+        "Does this plan meet with your approval?\n\n"
+        "Even if the grain had been stored, it could have been sold at a loss.\n\n"
+        "The note should leave no doubt in the mind of the council.\n\n"
+        "You could state that it appears desirable to wait.\n\n"
+        "The mayor wrote as follows:\n\n"
+        "“The council will probably meet in May.\n\n"
+        "“It will certainly reject the plan.”\n\n"
+        "Was it wise to wait so long?\n\n"
+        "The clerks could have misread the order."
+    )
+    _, out = _extract(body, {})
+    assertions = out["claims"].filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert len(assertions) == 2
+    assert assertions[0].startswith("Was it wise") and "misread" in assertions[1]

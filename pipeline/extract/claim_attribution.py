@@ -56,7 +56,9 @@ PASSIVE_AGENT = re.compile(r"\s+by\s+")
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
 HEARD_FROM = re.compile(r"\s+from\s+")
-NOUN_SOURCE = re.compile(r"\b(\w+)\s+from\s+(?:the\s+)?$")
+# "guidance from the Board that", "the statement by the Minister last night that": the noun's source.
+NOUN_SOURCE = re.compile(r"\b(\w+)\s+(?:from|by)\s+(?:the\s+)?$")
+NOUN_SOURCE_GAP = re.compile(r"(?:\s+[\w’'-]+){0,3}?\s*(?:that|:|,)?\s*")
 
 
 def addressee_of(
@@ -282,12 +284,14 @@ def _possessive_speaker(ctx: Context, sentence: Sentence, quote: Quote) -> Attri
     """ "X's memo called it ...", "X's claim that ... would be "..."": the possessor of a reporting noun."""
     for candidate in reversed(candidates_between(ctx, sentence.start, quote.open_mark)):
         source = NOUN_SOURCE.search(ctx.masked, max(sentence.start, candidate.start - 40), candidate.start)
-        if source is not None and source.group(1).lower() in REPORTING_NOUNS:
+        if (
+            source is not None
+            and source.group(1).lower() in REPORTING_NOUNS
+            and NOUN_SOURCE_GAP.fullmatch(ctx.masked, candidate.end, quote.open_mark)
+        ):
             # "policy guidance from the Board that "..."": the noun's source speaks.
-            between = ctx.masked[candidate.end : quote.open_mark]
-            if re.fullmatch(r"\s*(?:that|:|,)?\s*", between):
-                speaker = resolve_speaker(ctx, candidate)
-                return Attribution(speaker, "possessive", subject_start=candidate.start, carries=False)
+            speaker = resolve_speaker(ctx, candidate)
+            return Attribution(speaker, "possessive", subject_start=candidate.start, carries=False)
         if possessed_noun(ctx, candidate) not in REPORTING_NOUNS:
             continue
         noun = POSSESSIVE_MARK.match(ctx.masked, candidate.end, candidate.end + 60)

@@ -68,6 +68,18 @@ NOUN_PHRASE_OPENERS = frozenset(
     "a an the this that these those its their his her our my your some two three four five several".split()
 )
 THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
+# "You could state that it appears ...": what the addressee is to say is not the writer's judgement.
+ADDRESSEE_SAYS = re.compile(
+    r"\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?(?:\w+ly\s+)?"
+    r"(?:state|say|tell|inform|explain|point out|add|reply|assure|indicate|remind|express|make clear)\b"
+    r"[^.;]{0,60}?\bthat\b"
+)
+# A modal perfect in an unreal condition ("if the logs had been held ... they could have been used") states
+# what would have followed, not how sure the writer is.
+COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
+# A question put to the addressee ("Does this course meet with your approval?") asks; it does not hedge.
+ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+YES_NO_QUESTION = re.compile(r"\s*(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\b")
 
 
 def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
@@ -80,7 +92,7 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
             verb.group().endswith("ed") or subject_of(ctx, verb.start(), sentence.start) is not None
         ):
             return True
-    return bool(re.search(r"\b[Aa]ccording to\b", before))
+    return bool(re.search(r"\b[Aa]ccording to\b", before) or ADDRESSEE_SAYS.search(before))
 
 
 def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
@@ -109,12 +121,32 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         )
         and not _modifies_a_word(ctx, m)
         and not _possession(ctx, m)
+        and not _counterfactual(ctx, sentence, m)
+        and not _inside_open_quotation(ctx, sentence, m.start())
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
     if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
-        end = sentence.start + len(stripped)
-        cues.append((QUESTION_CUE, end - 1, end))
+        asked = YES_NO_QUESTION.match(ctx.masked, sentence.start, sentence.end) and (
+            writer_at(ctx, sentence.start).claimant_type != "document_author"
+        )
+        if not asked and not ADDRESSED_QUESTION.search(stripped):
+            end = sentence.start + len(stripped)
+            cues.append((QUESTION_CUE, end - 1, end))
     return cues
+
+
+def _counterfactual(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    return cue.group().lower().endswith(" have") and bool(
+        COUNTERFACTUAL.search(ctx.masked, sentence.start, sentence.end)
+    )
+
+
+def _inside_open_quotation(ctx: Context, sentence: Sentence, position: int) -> bool:
+    """Whether a position follows an opening mark its paragraph never closes: a quoted letter or statement
+    running over several paragraphs (each opens with a mark, the last one closes)."""
+    first, _ = ctx.paragraph_sentences[sentence.paragraph_id]
+    before = ctx.masked[ctx.sentences[first].start : position]
+    return before.count("“") > before.count("”")
 
 
 def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:

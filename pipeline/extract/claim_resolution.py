@@ -39,6 +39,7 @@ GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "ou
 APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
 PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
+COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 
@@ -197,6 +198,10 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
             return candidate
+        if COORDINATED_VERB.fullmatch(ctx.masked, candidate.end, verb_start):
+            # "I called on the Adviser, Mr. Smith, and advised him that": the name closes the first verb's
+            # object; the subject of both verbs stands before it.
+            continue
         if (
             participle
             and candidate.source == "document"

@@ -42,8 +42,11 @@ from pipeline.vocab import load_words
 
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
-PASSIVE_AUXILIARY = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?$")
+# Case-blind: a telegram's "Am informed that ..." drops its "I".
+PASSIVE_AUXILIARY = re.compile(r"\b(?i:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
+# Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
+MENTIONED_WORDS = re.compile(r"\b(?:[Ss]o-called|[Tt]he\s+(?:words?|terms?|phrases?|expressions?))\s*$")
 # A short quote counts as governed by a reporting verb only within this many characters after it.
 SCARE_QUOTE_VERB_WINDOW = 150
 
@@ -104,8 +107,22 @@ def _quote_row(
         "attribution_rule": "none",
         "attribution_confidence": None,
     }
-    if TITLE_INTRO.search(ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark):
+    heading = ctx.text[content_end(ctx.text, p_end) - 1 : p_end][:1] not in (
+        ".",
+        "?",
+        "!",
+        "”",
+        '"',
+        ":",
+        ";",
+    )
+    if (title_cased(quoted) and not heading) or TITLE_INTRO.search(
+        ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark
+    ):
         base |= {"kind": "title"} | unattributed
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
+    if MENTIONED_WORDS.search(ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark):
+        base |= {"kind": "scare_quote"} | unattributed
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     # The window may reach back over an earlier quotation: the verb that governs a clause governs every
     # quotation in it ('he believed that "the mechanics" would be "difficult"'), up to a clause break.
@@ -117,15 +134,6 @@ def _quote_row(
         verb_before(ctx, near_start, quote.open_mark)
         or verb_after(ctx, quote, sentence)
         or according_to(ctx, sentence, quote)
-    )
-    heading = ctx.text[content_end(ctx.text, p_end) - 1 : p_end][:1] not in (
-        ".",
-        "?",
-        "!",
-        "”",
-        '"',
-        ":",
-        ";",
     )
     if (word_count(quoted) <= SCARE_QUOTE_MAX_WORDS or heading) and not has_verb:
         base |= {"kind": "scare_quote"} | unattributed
@@ -148,6 +156,19 @@ def _quote_row(
         base |= verb_details(ctx, sentence, attribution.verb_start, subject_before)
     follow = attribution.rule != "cited_source"
     return finish_row(ctx, base, start, end, p_end, follow=follow)
+
+
+def title_cased(quoted: str) -> bool:
+    """A quoted title of an act, a proclamation or an article: four or more words, every word of four or more
+    letters capitalised, and no sentence end ("Regulation and Protection of the Canal and Its Neutrality")."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", quoted)
+    content = [word for word in words if len(word) > 3]
+    return (
+        len(words) >= 4
+        and bool(content)
+        and all(word[0].isupper() for word in content)
+        and not quoted.rstrip(" ,").endswith((".", "?", "!", "…"))
+    )
 
 
 def verb_details(
@@ -196,6 +217,12 @@ def finish_row(
 
 
 THAT_CLAUSE = re.compile(r"\s+(?:\w+ly\s+)?(?:(?:to\s+)?[^.;:]{0,80}?,?\s+)?that\b")
+# An infinitive between the verb and "that" owns the clause: "warned the consuls to tell travellers that" is
+# an instruction, not the subject's statement ("wrote to him that", "said to the press that" stay statements).
+INFINITIVE = re.compile(
+    r"\bto\s+(?!(?:him|her|them|me|us|you|it|the|a|an|this|that|these|those|his|its|their|our|my|your|all|"
+    r"each|every|both|some|any|one|two|three|several|many|such)\b)[a-z]+"
+)
 
 
 def reported_statement_rows(
@@ -210,7 +237,8 @@ def reported_statement_rows(
         for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, sentence.end):
             if verb.group() not in SPEECH_VERBS or verb.group() in NOT_REPORTED_STATEMENT:
                 continue
-            if not THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end):
+            clause = THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end)
+            if clause is None or INFINITIVE.search(clause.group()):
                 continue
             if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
                 ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
