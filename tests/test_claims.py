@@ -652,3 +652,9 @@ def test_questions_to_the_addressee_counterfactuals_idioms_and_quoted_letters_ar
     assertions = out["claims"].filter(pl.col("kind") == "author_assertion")["text"].to_list()
     assert len(assertions) == 2
     assert assertions[0].startswith("Was it wise") and "misread" in assertions[1]
+
+
+def test_an_infinitive_after_the_first_that_does_not_cancel_the_statement() -> None:
+    _, out = _extract("The Embassy adds that it has been told to express the hope that trade resumes.", {})
+    reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert [r["reporting_verb"] for r in reported] == ["adds"]

@@ -238,7 +238,9 @@ def reported_statement_rows(
             if verb.group() not in SPEECH_VERBS or verb.group() in NOT_REPORTED_STATEMENT:
                 continue
             clause = THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end)
-            if clause is None or INFINITIVE.search(clause.group()):
+            if clause is None or INFINITIVE.search(
+                clause.group()[: re.search(r"\bthat\b", clause.group()).start()]
+            ):
                 continue
             if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
                 ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
