@@ -658,3 +658,30 @@ def test_an_infinitive_after_the_first_that_does_not_cancel_the_statement() -> N
     _, out = _extract("The Embassy adds that it has been told to express the hope that trade resumes.", {})
     reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
     assert [r["reporting_verb"] for r in reported] == ["adds"]
+
+
+def test_block_quotations_after_a_lead_in_naming_a_document_and_subjunctive_requests() -> None:
+    body = (
+        "The harbour was closed in March, and following is the last paragraph of the decree of the "
+        "governor:\n\n"
+        "“No vessel shall leave the port without a licence from the harbour master.”\n\n"
+        "The governor knows our objections, set out at length in my telegram No. 40 in the "
+        "following words:\n\n"
+        "“The harbour master will grant licences only to vessels flying a neutral flag.”\n\n"
+        "Ruth Ames wrote the Treasury requesting that the licences be printed at once.\n\n"
+        "The treaty says nothing of licences, but Article 4 of the convention reads as follows:\n\n"
+        "“Each party shall publish its tariff.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    decree = _row(claims, "No vessel")
+    assert (decree["claimant_type"], decree["attribution_rule"]) == ("document", "lead_in_document")
+    assert "decree" in decree["claimant_text"]
+    telegram = _row(claims, "The harbour master")
+    assert (telegram["claimant_type"], telegram["attribution_rule"]) == (
+        "document_author",
+        "lead_in_document",
+    )
+    assert claims.filter(pl.col("kind") == "reported_statement").height == 0
+    article = _row(claims, "Each party")
+    assert (article["claimant_type"], article["reporting_verb"]) == ("document", "reads")

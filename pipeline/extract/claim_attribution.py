@@ -31,6 +31,7 @@ from pipeline.extract.claim_resolution import (
     sentence_topic,
     subject_of,
     topic_before,
+    writer_at,
 )
 from pipeline.extract.claim_speakers import (
     REPORTING_NOUNS,
@@ -38,6 +39,7 @@ from pipeline.extract.claim_speakers import (
     Candidate,
 )
 from pipeline.text.months import FULL_MONTH_NAMES
+from pipeline.vocab import alternation, load_words
 
 ADDRESSEE_INTRO = re.compile(
     r"\b(?:[Ss]peaking|[Tt]alking)\s+(?:\w+ly\s+)?with\b|\b[Ii]n an interview with\b"
@@ -56,6 +58,13 @@ PASSIVE_AGENT = re.compile(r"\s+by\s+")
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
 HEARD_FROM = re.compile(r"\s+from\s+")
+# The document a lead-in ending in a colon names: a determiner or possessive, up to four words, the noun.
+QUOTED_DOCUMENT = re.compile(
+    r"\b(?:([Mm]y|[Oo]ur|[Yy]our)|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ff]ollowing|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
+    r"((?:\s+[\w’'.-]+){0,4}?\s+(?i:" + alternation(load_words("quoted_documents")) + r"))\b(?![’'-])"
+)
+# A person or body the lead-in gives as the document's source: "the text of a telegram from X:".
+DOCUMENT_FROM = re.compile(r"\s+(?:from|by)\s+(?:the\s+)?$")
 # "guidance from the Board that", "the statement by the Minister last night that": the noun's source.
 NOUN_SOURCE = re.compile(r"\b(\w+)\s+(?:from|by)\s+(?:the\s+)?$")
 NOUN_SOURCE_GAP = re.compile(r"(?:\s+[\w’'-]+){0,3}?\s*(?:that|:|,)?\s*")
@@ -226,6 +235,9 @@ def attribute_quote(
     sender = _note_sender(ctx, quote, sentence)
     if sender is not None:
         return sender
+    lead_in = _lead_in_document(ctx, quote, sentence)
+    if lead_in is not None:
+        return lead_in
     previous = _previous_sentence_speaker(ctx, quote, sentence)
     if previous is not None:
         return previous
@@ -248,6 +260,37 @@ def attribute_quote(
         if topic is not None:
             return Attribution(resolve_speaker(ctx, topic), "paragraph_topic")
     return Attribution(Speaker("unknown"), "none")
+
+
+def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
+    """A quotation right after a colon whose lead-in names no speaker but a document ("The last paragraph of
+    the note reads as follows:", "the text of a telegram from the Consul:"): the person or body it comes
+    from, the writer for "my telegram", else the document itself."""
+    colon = ctx.masked.rfind(":", sentence.start, quote.open_mark)
+    if colon < 0 or ctx.masked[colon + 1 : quote.open_mark].strip():
+        return None
+    documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, sentence.start, colon))
+    if not documents:
+        return None
+    for document in reversed(documents):
+        for candidate in candidates_between(ctx, document.end(), colon):
+            if candidate.start - document.end() > 60 or re.search(
+                r"[,;]", ctx.masked[document.end() : candidate.start]
+            ):
+                break
+            if candidate.source != "document" and DOCUMENT_FROM.search(
+                ctx.masked, document.end(), candidate.start
+            ):
+                return Attribution(resolve_speaker(ctx, candidate), "lead_in_document", carries=False)
+    own = next((d for d in documents if d.group(1) and d.group(1).lower() in ("my", "our")), None)
+    if own is not None:
+        writer = writer_at(ctx, own.start())
+        writer.claimant_text, writer.claimant_start, writer.claimant_end = own.group(), own.start(), own.end()
+        return Attribution(writer, "lead_in_document", carries=False)
+    last = documents[-1]
+    phrase = ctx.text[last.start() : last.end()]
+    speaker = Speaker("document", None, phrase, phrase, last.start(), last.end())
+    return Attribution(speaker, "lead_in_document", carries=False)
 
 
 def _new_source_named(ctx: Context, carried: Attribution, quote: Quote) -> bool:

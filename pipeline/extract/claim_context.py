@@ -38,6 +38,7 @@ RULE_CONFIDENCE = {
     "previous_sentence": 0.7,
     "carried_over": 0.7,
     "note_sender": 0.6,
+    "lead_in_document": 0.6,
     "cited_source": 0.6,
     "paragraph_topic": 0.5,
     "next_note": 0.4,

@@ -70,7 +70,8 @@ NOUN_PHRASE_OPENERS = frozenset(
 THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
 # "You could state that it appears ...": what the addressee is to say is not the writer's judgement.
 ADDRESSEE_SAYS = re.compile(
-    r"\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?(?:\w+ly\s+)?"
+    r"\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?"
+    r"(?:(?:\w+ly|also|further|then|therefore|now|again)\s+)?"
     r"(?:state|say|tell|inform|explain|point out|add|reply|assure|indicate|remind|express|make clear)\b"
     r"[^.;]{0,60}?\bthat\b"
 )

@@ -225,6 +225,14 @@ INFINITIVE = re.compile(
 )
 
 
+# A that-clause in the subjunctive asks for something ("requesting that arrangements be made", "urged that
+# the duty be halved"): a proposal, not a statement.
+SUBJUNCTIVE = re.compile(
+    r"\s+(?:(?!(?:would|will|could|can|may|might|must|should|shall|to|not|is|are|was|were|has|have|had)\b)"
+    r"[\w’'-]+,?\s+){1,5}?be\b"
+)
+
+
 def reported_statement_rows(
     ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tuple[int, int]]
 ) -> list[Row]:
@@ -238,8 +246,10 @@ def reported_statement_rows(
             if verb.group() not in SPEECH_VERBS or verb.group() in NOT_REPORTED_STATEMENT:
                 continue
             clause = THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end)
-            if clause is None or INFINITIVE.search(
-                clause.group()[: re.search(r"\bthat\b", clause.group()).start()]
+            if (
+                clause is None
+                or INFINITIVE.search(clause.group()[: re.search(r"\bthat\b", clause.group()).start()])
+                or SUBJUNCTIVE.match(ctx.masked, clause.end(), sentence.end)
             ):
                 continue
             if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
