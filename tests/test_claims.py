@@ -685,3 +685,19 @@ def test_block_quotations_after_a_lead_in_naming_a_document_and_subjunctive_requ
     assert claims.filter(pl.col("kind") == "reported_statement").height == 0
     article = _row(claims, "Each party")
     assert (article["claimant_type"], article["reporting_verb"]) == ("document", "reads")
+
+
+def test_another_clause_before_that_a_view_given_as_a_noun_and_letter_words_are_not_the_speakers() -> None:
+    body = (
+        "Ruth Ames told me of the unrest in the provinces it is possible that the army will move.\n\n"
+        "His contention was that the payment should probably wait.\n\n"
+        "Received March 3. You will recall that the harbour was closed."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert not any("unrest" in r["text"] for r in reported)
+    assert all((r["claimant_name"] or "") not in ("You", "Received March") for r in reported)
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert not any("contention" in a for a in assertions)
+    assert any("possible" in a for a in assertions)

@@ -75,6 +75,12 @@ ADDRESSEE_SAYS = re.compile(
     r"(?:state|say|tell|inform|explain|point out|add|reply|assure|indicate|remind|express|make clear)\b"
     r"[^.;]{0,60}?\bthat\b"
 )
+# Someone else's view given as a noun: "His contention was that ...", "the Minister's impression is that ...".
+REPORTED_VIEW = re.compile(
+    r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w-]*[’']s?)\s+(?:\w+\s+)?(?:contention|view|position|opinion|"
+    r"argument|claim|belief|impression|understanding|idea|feeling|thought|reply|answer|statement|attitude)\s+"
+    r"(?:was|is|had been|has been|seemed to be|seems to be|appeared to be|appears to be)\s+that\b"
+)
 # A modal perfect in an unreal condition ("if the logs had been held ... they could have been used") states
 # what would have followed, not how sure the writer is.
 COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
@@ -93,6 +99,9 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
             verb.group().endswith("ed") or subject_of(ctx, verb.start(), sentence.start) is not None
         ):
             return True
+    view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
+    if view is not None and view.start() <= position:
+        return True
     return bool(re.search(r"\b[Aa]ccording to\b", before) or ADDRESSEE_SAYS.search(before))
 
 

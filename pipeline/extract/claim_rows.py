@@ -219,7 +219,10 @@ def finish_row(
 THAT_CLAUSE = re.compile(r"\s+(?:\w+ly\s+)?(?:(?:to\s+)?[^.;:]{0,80}?,?\s+)?that\b")
 # An infinitive between the verb and "that" owns the clause: "warned the consuls to tell travellers that" is
 # an instruction, not the subject's statement ("wrote to him that", "said to the press that" stay statements).
-INFINITIVE = re.compile(
+# A finite verb between them does too: in "told me of a risk of conflict it is possible that ..." the clause
+# is the writer's, not what was told.
+OTHER_CLAUSE = re.compile(
+    r"\b(?:is|was|are|were|has|have|had|will|would|shall|should|can|could|may|might|must)\b|"
     r"\bto\s+(?!(?:him|her|them|me|us|you|it|the|a|an|this|that|these|those|his|its|their|our|my|your|all|"
     r"each|every|both|some|any|one|two|three|several|many|such)\b)[a-z]+"
 )
@@ -248,7 +251,7 @@ def reported_statement_rows(
             clause = THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end)
             if (
                 clause is None
-                or INFINITIVE.search(clause.group()[: re.search(r"\bthat\b", clause.group()).start()])
+                or OTHER_CLAUSE.search(clause.group()[: re.search(r"\bthat\b", clause.group()).start()])
                 or SUBJUNCTIVE.match(ctx.masked, clause.end(), sentence.end)
             ):
                 continue
