@@ -701,3 +701,22 @@ def test_another_clause_before_that_a_view_given_as_a_noun_and_letter_words_are_
     assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
     assert not any("contention" in a for a in assertions)
     assert any("possible" in a for a in assertions)
+
+
+def test_the_last_paragraph_of_a_quotation_over_several_paragraphs_keeps_its_lead_in() -> None:
+    body = (
+        "Ruth Ames arrived in May.\n\n"
+        "She wrote:\n\n"
+        "“The harbour is closed and the grain rots on the quays.\n\n"
+        "“Nothing will move before the licences arrive from the capital.”\n\n"
+        "Later the circular of the ministry was printed:\n\n"
+        "“All licences are suspended until further notice.\n\n"
+        "“Vessels in port may leave only under escort of the navy.”"
+    )
+    _, out = _extract(body, {"person:ames": ["Ruth Ames", "Ames"]})
+    claims = out["claims"]
+    letter = _row(claims, "Nothing will move")
+    assert letter["claimant_id"] == "person:ames"
+    circular = _row(claims, "Vessels in port")
+    assert circular["claimant_type"] == "document" and "circular" in circular["claimant_text"]
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0

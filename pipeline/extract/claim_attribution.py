@@ -63,6 +63,8 @@ QUOTED_DOCUMENT = re.compile(
     r"\b(?:([Mm]y|[Oo]ur|[Yy]our)|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ff]ollowing|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
     r"((?:\s+[\w’'.-]+){0,4}?\s+(?i:" + alternation(load_words("quoted_documents")) + r"))\b(?![’'-])"
 )
+# How many paragraphs of one quotation the lead-in search steps back over.
+MAX_QUOTED_PARAGRAPHS = 20
 # A person or body the lead-in gives as the document's source: "the text of a telegram from X:".
 DOCUMENT_FROM = re.compile(r"\s+(?:from|by)\s+(?:the\s+)?$")
 # "guidance from the Board that", "the statement by the Minister last night that": the noun's source.
@@ -265,11 +267,21 @@ def attribute_quote(
 def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
     """A quotation right after a colon whose lead-in names no speaker but a document ("The last paragraph of
     the note reads as follows:", "the text of a telegram from the Consul:"): the person or body it comes
-    from, the writer for "my telegram", else the document itself."""
-    colon = ctx.masked.rfind(":", sentence.start, quote.open_mark)
-    if colon < 0 or ctx.masked[colon + 1 : quote.open_mark].strip():
+    from, the writer for "my telegram", else the document itself. The lead-in of a quotation running over
+    several paragraphs counts for its last paragraph too, and then its verb of saying as well."""
+    colon = _lead_in_colon(ctx, quote, sentence)
+    if colon is None:
         return None
-    documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, sentence.start, colon))
+    index = sentence_at(ctx, colon)
+    if index < 0:
+        return None
+    lead_start = min(sentence.start, ctx.sentences[index].start)
+    if colon < sentence.start:
+        verb = verb_before(ctx, lead_start, colon)
+        subject = subject_of(ctx, verb.start(), lead_start) if verb is not None else None
+        if verb is not None and subject is not None:
+            return Attribution(resolve_speaker(ctx, subject), "lead_in_document", verb.group(), carries=False)
+    documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon))
     if not documents:
         return None
     for document in reversed(documents):
@@ -291,6 +303,35 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     phrase = ctx.text[last.start() : last.end()]
     speaker = Speaker("document", None, phrase, phrase, last.start(), last.end())
     return Attribution(speaker, "lead_in_document", carries=False)
+
+
+def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:
+    """Where the lead-in of a quotation ends in a colon: right before the quotation, or, for a quotation that
+    opens its paragraph, at the end of the paragraph before it or before the earlier paragraphs of the same
+    quotation (each opens with a mark it never closes)."""
+    colon = ctx.masked.rfind(":", sentence.start, quote.open_mark)
+    if colon >= 0 and not ctx.masked[colon + 1 : quote.open_mark].strip():
+        return colon
+    index = sentence_at(ctx, quote.open_mark)
+    if index < 0:
+        return None
+    first, _ = ctx.paragraph_sentences[ctx.sentences[index].paragraph_id]
+    if ctx.masked[ctx.sentences[first].start : quote.open_mark].strip():
+        return None
+    back = first - 1
+    for _ in range(MAX_QUOTED_PARAGRAPHS):
+        if back < 0:
+            return None
+        paragraph_first, _ = ctx.paragraph_sentences[ctx.sentences[back].paragraph_id]
+        start = ctx.sentences[paragraph_first].start
+        body = ctx.masked[start : ctx.sentences[back].end].rstrip()
+        if body.endswith(":"):
+            return start + len(body) - 1
+        opened = body.lstrip()
+        if not (opened.startswith("“") and opened.count("“") > opened.count("”")):
+            return None
+        back = paragraph_first - 1
+    return None
 
 
 def _new_source_named(ctx: Context, carried: Attribution, quote: Quote) -> bool:
