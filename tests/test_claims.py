@@ -720,3 +720,36 @@ def test_the_last_paragraph_of_a_quotation_over_several_paragraphs_keeps_its_lea
     circular = _row(claims, "Vessels in port")
     assert circular["claimant_type"] == "document" and "circular" in circular["claimant_text"]
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_inside_a_letter_a_quotation_without_a_named_source_is_not_given_to_the_paragraphs_topic() -> None:
+    body = (
+        "Ruth Ames came to see me yesterday. The tariff remains “a measure of the gravest injustice to our "
+        "trade and shipping” in every port."
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    args = (
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {"person:ames": ["Ruth Ames"]}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+    )
+    outside = _row(extract_claims(*args)["claims"], "a measure")
+    assert (outside["claimant_id"], outside["attribution_rule"]) == ("person:ames", "paragraph_topic")
+    letter = pl.DataFrame(
+        {
+            "char_start": [0],
+            "char_end": [len(document.text)],
+            "sender_id": [None],
+            "sender_name": ["Jo Sender"],
+        },
+        schema={
+            "char_start": pl.Int64,
+            "char_end": pl.Int64,
+            "sender_id": pl.String,
+            "sender_name": pl.String,
+        },
+    )
+    inside = _row(extract_claims(*args, document_senders=letter)["claims"], "a measure")
+    assert (inside["claimant_type"], inside["attribution_rule"]) == ("unknown", "none")
