@@ -753,3 +753,21 @@ def test_inside_a_letter_a_quotation_without_a_named_source_is_not_given_to_the_
     )
     inside = _row(extract_claims(*args, document_senders=letter)["claims"], "a measure")
     assert (inside["claimant_type"], inside["attribution_rule"]) == ("unknown", "none")
+
+
+def test_the_issuer_of_a_quoted_document_negated_and_passive_reports_and_manner_adverbs() -> None:
+    body = (
+        "The Farmers Party has issued a manifesto containing the following statement:\n\n"
+        "“The party will oppose every tariff on imported grain until the harvest is safely in.”\n\n"
+        "This Government has never admitted that a tariff may be raised without notice.\n\n"
+        "I am now advised by the customs officers that the duty has been raised.\n\n"
+        "It should be clearly stated that the duty is provisional."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    manifesto = _row(claims, "The party will")
+    assert manifesto["claimant_name"] == "Farmers Party"
+    assert manifesto["attribution_rule"] == "lead_in_document"
+    reported = claims.filter(pl.col("kind") == "reported_statement")["text"].to_list()
+    assert not any("never admitted" in r or "now advised" in r for r in reported)
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0

@@ -63,6 +63,10 @@ QUOTED_DOCUMENT = re.compile(
     r"\b(?:([Mm]y|[Oo]ur|[Yy]our)|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ff]ollowing|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
     r"((?:\s+[\w’'.-]+){0,4}?\s+(?i:" + alternation(load_words("quoted_documents")) + r"))\b(?![’'-])"
 )
+# "X issued a manifesto containing ...:", "X addressed to me the following note:": X wrote the document.
+ISSUED = re.compile(
+    r"\b(?:" + alternation(load_words("issuing_verbs")) + r")\b(?:\s+(?:to\s+)?(?:me|us|him|her|them))?\s*$"
+)
 # How many paragraphs of one quotation the lead-in search steps back over.
 MAX_QUOTED_PARAGRAPHS = 20
 # A person or body the lead-in gives as the document's source: "the text of a telegram from X:".
@@ -288,6 +292,10 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon))
     if not documents:
         return None
+    issued = ISSUED.search(ctx.masked, lead_start, documents[0].start())
+    subject = subject_of(ctx, issued.start(), lead_start) if issued is not None else None
+    if subject is not None:
+        return Attribution(resolve_speaker(ctx, subject), "lead_in_document", carries=False)
     for document in reversed(documents):
         for candidate in candidates_between(ctx, document.end(), colon):
             if candidate.start - document.end() > 60 or re.search(

@@ -24,10 +24,13 @@ from pipeline.extract.claim_rows import (
 )
 from pipeline.extract.claim_speakers import (
     IRREGULAR_PAST,
+    SPEECH_VERBS,
     preceding_word,
 )
 from pipeline.vocab import load_mapping, load_words
 
+# "clearly" after a verb of seeing or saying, or before a verb of saying ("it should be clearly stressed"), is
+# manner.
 MANNER_CLEARLY = re.compile(
     r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state)\s+$"
 )
@@ -123,7 +126,10 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _reported_span(ctx, sentence, m.start())
         and not (
             m.group().lower() == "clearly"
-            and MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
+            and (
+                MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
+                or _speech_verb_at(ctx, m.end() + 1)
+            )
         )
         and not any(
             e.start() <= m.start() < e.end()
@@ -143,6 +149,12 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             end = sentence.start + len(stripped)
             cues.append((QUESTION_CUE, end - 1, end))
     return cues
+
+
+def _speech_verb_at(ctx: Context, position: int) -> bool:
+    """A verb of saying at a position ("clearly stressed"); a verb of thinking is not ("clearly felt")."""
+    verb = VERB_PATTERN.match(ctx.masked, position)
+    return verb is not None and verb.group() in SPEECH_VERBS
 
 
 def _counterfactual(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:

@@ -43,7 +43,12 @@ from pipeline.vocab import load_words
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 # Case-blind: a telegram's "Am informed that ..." drops its "I".
-PASSIVE_AUXILIARY = re.compile(r"\b(?i:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?$")
+PASSIVE_AUXILIARY = re.compile(
+    r"\b(?i:am|is|are|was|were|be|been|being)\s+"
+    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then)\s+)?$"
+)
+# A negated verb of saying reports no statement: "This Government has never admitted that ...".
+NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
 # Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
 MENTIONED_WORDS = re.compile(r"\b(?:[Ss]o-called|[Tt]he\s+(?:words?|terms?|phrases?|expressions?))\s*$")
@@ -254,6 +259,8 @@ def reported_statement_rows(
                 or OTHER_CLAUSE.search(clause.group()[: re.search(r"\bthat\b", clause.group()).start()])
                 or SUBJUNCTIVE.match(ctx.masked, clause.end(), sentence.end)
             ):
+                continue
+            if NEGATED.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
             if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
                 ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
