@@ -640,8 +640,8 @@ def test_questions_to_the_addressee_counterfactuals_idioms_and_quoted_letters_ar
     body = (
         "Does this plan meet with your approval?\n\n"
         "Even if the grain had been stored, it could have been sold at a loss.\n\n"
-        "The note should leave no doubt in the mind of the council.\n\n"
-        "You could state that it appears desirable to wait.\n\n"
+        "The note should leave no doubt about our resolve.\n\n"
+        "You should tell him that it seems wise to wait.\n\n"
         "The mayor wrote as follows:\n\n"
         "“The council will probably meet in May.\n\n"
         "“It will certainly reject the plan.”\n\n"
@@ -690,7 +690,7 @@ def test_block_quotations_after_a_lead_in_naming_a_document_and_subjunctive_requ
 def test_another_clause_before_that_a_view_given_as_a_noun_and_letter_words_are_not_the_speakers() -> None:
     body = (
         "Ruth Ames told me of the unrest in the provinces it is possible that the army will move.\n\n"
-        "His contention was that the payment should probably wait.\n\n"
+        "Her argument was that the payment should probably wait.\n\n"
         "Received March 3. You will recall that the harbour was closed."
     )
     _, out = _extract(body, {})
@@ -699,7 +699,7 @@ def test_another_clause_before_that_a_view_given_as_a_noun_and_letter_words_are_
     assert not any("unrest" in r["text"] for r in reported)
     assert all((r["claimant_name"] or "") not in ("You", "Received March") for r in reported)
     assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
-    assert not any("contention" in a for a in assertions)
+    assert not any("argument" in a for a in assertions)
     assert any("possible" in a for a in assertions)
 
 
@@ -757,9 +757,9 @@ def test_inside_a_letter_a_quotation_without_a_named_source_is_not_given_to_the_
 
 def test_the_issuer_of_a_quoted_document_negated_and_passive_reports_and_manner_adverbs() -> None:
     body = (
-        "The Farmers Party has issued a manifesto containing the following statement:\n\n"
+        "The Farmers Party has published a pamphlet with these words on its cover:\n\n"
         "“The party will oppose every tariff on imported grain until the harvest is safely in.”\n\n"
-        "This Government has never admitted that a tariff may be raised without notice.\n\n"
+        "The council has never conceded that a tariff may be raised without notice.\n\n"
         "I am now advised by the customs officers that the duty has been raised.\n\n"
         "It should be clearly stated that the duty is provisional."
     )
@@ -769,5 +769,5 @@ def test_the_issuer_of_a_quoted_document_negated_and_passive_reports_and_manner_
     assert manifesto["claimant_name"] == "Farmers Party"
     assert manifesto["attribution_rule"] == "lead_in_document"
     reported = claims.filter(pl.col("kind") == "reported_statement")["text"].to_list()
-    assert not any("never admitted" in r or "now advised" in r for r in reported)
+    assert not any("never conceded" in r or "now advised" in r for r in reported)
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0

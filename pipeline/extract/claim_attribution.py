@@ -63,7 +63,7 @@ QUOTED_DOCUMENT = re.compile(
     r"\b(?:([Mm]y|[Oo]ur|[Yy]our)|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ff]ollowing|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
     r"((?:\s+[\w’'.-]+){0,4}?\s+(?i:" + alternation(load_words("quoted_documents")) + r"))\b(?![’'-])"
 )
-# "X issued a manifesto containing ...:", "X addressed to me the following note:": X wrote the document.
+# "X published a pamphlet with these words:", "X handed me the following note:": X wrote the document.
 ISSUED = re.compile(
     r"\b(?:" + alternation(load_words("issuing_verbs")) + r")\b(?:\s+(?:to\s+)?(?:me|us|him|her|them))?\s*$"
 )

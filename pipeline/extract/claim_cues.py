@@ -71,23 +71,23 @@ NOUN_PHRASE_OPENERS = frozenset(
     "a an the this that these those its their his her our my your some two three four five several".split()
 )
 THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
-# "You could state that it appears ...": what the addressee is to say is not the writer's judgement.
+# "You should tell him that it seems ...": what the addressee is to say is not the writer's judgement.
 ADDRESSEE_SAYS = re.compile(
     r"\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?"
     r"(?:(?:\w+ly|also|further|then|therefore|now|again)\s+)?"
     r"(?:state|say|tell|inform|explain|point out|add|reply|assure|indicate|remind|express|make clear)\b"
     r"[^.;]{0,60}?\bthat\b"
 )
-# Someone else's view given as a noun: "His contention was that ...", "the Minister's impression is that ...".
+# Someone else's view given as a noun: "Her argument was that ...", "the Mayor's impression is that ...".
 REPORTED_VIEW = re.compile(
     r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w-]*[’']s?)\s+(?:\w+\s+)?(?:contention|view|position|opinion|"
     r"argument|claim|belief|impression|understanding|idea|feeling|thought|reply|answer|statement|attitude)\s+"
     r"(?:was|is|had been|has been|seemed to be|seems to be|appeared to be|appears to be)\s+that\b"
 )
-# A modal perfect in an unreal condition ("if the logs had been held ... they could have been used") states
+# A modal perfect in an unreal condition ("if the bridge had stood, the army could have crossed") states
 # what would have followed, not how sure the writer is.
 COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
-# A question put to the addressee ("Does this course meet with your approval?") asks; it does not hedge.
+# A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
 ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 YES_NO_QUESTION = re.compile(r"\s*(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\b")
 

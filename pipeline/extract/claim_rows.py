@@ -47,7 +47,7 @@ PASSIVE_AUXILIARY = re.compile(
     r"\b(?i:am|is|are|was|were|be|been|being)\s+"
     r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then)\s+)?$"
 )
-# A negated verb of saying reports no statement: "This Government has never admitted that ...".
+# A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
 # Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
@@ -165,7 +165,7 @@ def _quote_row(
 
 def title_cased(quoted: str) -> bool:
     """A quoted title of an act, a proclamation or an article: four or more words, every word of four or more
-    letters capitalised, and no sentence end ("Regulation and Protection of the Canal and Its Neutrality")."""
+    letters capitalised, and no sentence end ("Rules for the Safety and Lighting of the Harbours")."""
     words = re.findall(r"[A-Za-z][\w’'-]*", quoted)
     content = [word for word in words if len(word) > 3]
     return (
@@ -233,7 +233,7 @@ OTHER_CLAUSE = re.compile(
 )
 
 
-# A that-clause in the subjunctive asks for something ("requesting that arrangements be made", "urged that
+# A that-clause in the subjunctive asks for something ("asking that the bridge be repaired", "urged that
 # the duty be halved"): a proposal, not a statement.
 SUBJUNCTIVE = re.compile(
     r"\s+(?:(?!(?:would|will|could|can|may|might|must|should|shall|to|not|is|are|was|were|has|have|had)\b)"
