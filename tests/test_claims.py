@@ -771,3 +771,25 @@ def test_the_issuer_of_a_quoted_document_negated_and_passive_reports_and_manner_
     reported = claims.filter(pl.col("kind") == "reported_statement")["text"].to_list()
     assert not any("never conceded" in r or "now advised" in r for r in reported)
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_reports_passive_pronoun_agents_treaty_names_and_partial_quotations() -> None:
+    persons = {"person:ames": ["Ruth Ames", "Ames"]}
+    body = (
+        "Ruth Ames, the consul at the port, reports as follows:\n\n"
+        "“The quays are quiet tonight and the ships are all at anchor in the roads.”\n\n"
+        "Ruth Ames came at noon. I was told by her that she would not “give way to the strikers at any "
+        "price”.\n\n"
+        "The Northern Convention reads as follows: “Each party shall light its own coast.”\n\n"
+        "Suggests that the talks resume in May.\n\n"
+        "In her statement she said in part: “The harbour will reopen when the strike ends.”\n\n"
+        "The mayor asked whether in the event that the strike ends the ships may sail."
+    )
+    _, out = _extract(body, persons)
+    claims = out["claims"]
+    assert _row(claims, "The quays")["claimant_id"] == "person:ames"
+    told = _row(claims, "give way")
+    assert (told["claimant_id"], told["attribution_rule"]) == ("person:ames", "passive_agent")
+    assert _row(claims, "Each party")["claimant_type"] == "document"
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+    assert not any("asked whether" in t for t in claims["text"].to_list())

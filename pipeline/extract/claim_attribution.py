@@ -54,6 +54,7 @@ DATE = re.compile(
     rf"(?:(\d{{1,2}})\s+)?(?:({MONTHS})\s+)?((?:1[5-9]|20)\d{{2}})\b"
 )
 ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
+OBJECT_PRONOUN = re.compile(r"(?:him|her)\b")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
@@ -182,6 +183,13 @@ def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: 
             return Attribution(
                 resolve_speaker(ctx, after[0]), "passive_agent", verb.group(), verb.start(), verb.start()
             )
+        if OBJECT_PRONOUN.match(ctx.masked, agent.end()):
+            # "was told by him that": the pronoun's antecedent, as for "he"
+            antecedent = topic_before(ctx, agent.end())
+            if antecedent is not None:
+                speaker = resolve_speaker(ctx, antecedent)
+                speaker.resolved = True
+                return Attribution(speaker, "passive_agent", verb.group(), verb.start(), verb.start())
     subject = subject_of(ctx, verb.start(), sentence.start)
     if subject is not None:
         rule = "possessive" if possessed_noun(ctx, subject) in REPORTING_NOUNS else "verb_subject"

@@ -164,11 +164,13 @@ def _counterfactual(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> boo
 
 
 def _inside_open_quotation(ctx: Context, sentence: Sentence, position: int) -> bool:
-    """Whether a position follows an opening mark its paragraph never closes: a quoted letter or statement
-    running over several paragraphs (each opens with a mark, the last one closes)."""
-    first, _ = ctx.paragraph_sentences[sentence.paragraph_id]
+    """Whether a position follows an opening mark its paragraph never closes, or precedes a closing mark its
+    paragraph never opens: a quoted letter or statement running over several paragraphs (each opens with a
+    mark, the last one closes)."""
+    first, last = ctx.paragraph_sentences[sentence.paragraph_id]
     before = ctx.masked[ctx.sentences[first].start : position]
-    return before.count("“") > before.count("”")
+    after = ctx.masked[position : ctx.sentences[last].end]
+    return before.count("“") > before.count("”") or after.count("”") > after.count("“")
 
 
 def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:
@@ -196,6 +198,8 @@ def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
     body proposing, not the author hedging."""
     if not cue.group().lower().startswith("suggest"):
         return False
+    if not ctx.masked[sentence.start : cue.start()].strip(" (\n0123456789."):
+        return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
     return subject_of(ctx, cue.start(), sentence.start) is not None
 
 

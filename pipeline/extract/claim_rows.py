@@ -227,7 +227,7 @@ THAT_CLAUSE = re.compile(r"\s+(?:\w+ly\s+)?(?:(?:to\s+)?[^.;:]{0,80}?,?\s+)?that
 # A finite verb between them does too: in "told me of a risk of conflict it is possible that ..." the clause
 # is the writer's, not what was told.
 OTHER_CLAUSE = re.compile(
-    r"\b(?:is|was|are|were|has|have|had|will|would|shall|should|can|could|may|might|must)\b|"
+    r"\b(?:is|was|are|were|has|have|had|will|would|shall|should|can|could|may|might|must|whether|if)\b|"
     r"\bto\s+(?!(?:him|her|them|me|us|you|it|the|a|an|this|that|these|those|his|its|their|our|my|your|all|"
     r"each|every|both|some|any|one|two|three|several|many|such)\b)[a-z]+"
 )
