@@ -793,3 +793,23 @@ def test_reports_passive_pronoun_agents_treaty_names_and_partial_quotations() ->
     assert _row(claims, "Each party")["claimant_type"] == "document"
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
     assert not any("asked whether" in t for t in claims["text"].to_list())
+
+
+def test_capitalised_documents_passive_hearsay_instructions_and_announced_telegrams() -> None:
+    persons = {"person:ames": ["Ruth Ames", "Ames"]}
+    body = (
+        "The last sentence of the Note reads as follows: “No licence will be granted before June.”\n\n"
+        "I have been told that they will make an offer of “a new cabinet of national union”.\n\n"
+        "Inform the Ministry and suggest that the talks resume in May.\n\n"
+        "The census report states in part: “The island has eleven thousand inhabitants.”\n\n"
+        "The mayor struck out the weakening phrase “in due course” from the draft.\n\n"
+        "I send for your information following telegram from Ruth Ames to the mayor.\n\n"
+        "“The harbour reopened this morning and the first ships have sailed.”"
+    )
+    _, out = _extract(body, persons)
+    claims = out["claims"]
+    assert _row(claims, "No licence")["claimant_type"] == "document"
+    assert _row(claims, "a new cabinet")["claimant_type"] != "document_author"
+    assert _row(claims, "in due course")["kind"] == "scare_quote"
+    assert _row(claims, "The harbour reopened")["claimant_id"] == "person:ames"
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0

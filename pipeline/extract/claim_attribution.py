@@ -54,6 +54,7 @@ DATE = re.compile(
     rf"(?:(\d{{1,2}})\s+)?(?:({MONTHS})\s+)?((?:1[5-9]|20)\d{{2}})\b"
 )
 ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
+PASSIVE_BEFORE = re.compile(r"\b(?i:am|is|are|was|were|be|been|being)\s+(?:(?:\w+ly|not|now|also|just)\s+)?$")
 OBJECT_PRONOUN = re.compile(r"(?:him|her)\b")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
 # "X heard from Y that ...": the words are Y's, not X's.
@@ -68,6 +69,7 @@ QUOTED_DOCUMENT = re.compile(
 ISSUED = re.compile(
     r"\b(?:" + alternation(load_words("issuing_verbs")) + r")\b(?:\s+(?:to\s+)?(?:me|us|him|her|them))?\s*$"
 )
+FOLLOWING = re.compile(r"\b(?:[Ff]ollowing|[Aa]s follows)\b")
 # How many paragraphs of one quotation the lead-in search steps back over.
 MAX_QUOTED_PARAGRAPHS = 20
 # A person or body the lead-in gives as the document's source: "the text of a telegram from X:".
@@ -190,6 +192,10 @@ def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: 
                 speaker = resolve_speaker(ctx, antecedent)
                 speaker.resolved = True
                 return Attribution(speaker, "passive_agent", verb.group(), verb.start(), verb.start())
+    if not verb.group().endswith("ing") and PASSIVE_BEFORE.search(
+        ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+    ):
+        return None  # "I have been told that ...": the subject heard the words; nobody here says them
     subject = subject_of(ctx, verb.start(), sentence.start)
     if subject is not None:
         rule = "possessive" if possessed_noun(ctx, subject) in REPORTING_NOUNS else "verb_subject"
@@ -347,6 +353,8 @@ def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None
         body = ctx.masked[start : ctx.sentences[back].end].rstrip()
         if body.endswith(":"):
             return start + len(body) - 1
+        if body.endswith(".") and FOLLOWING.search(ctx.masked, ctx.sentences[back].start, start + len(body)):
+            return start + len(body) - 1  # "I send for your information following telegram from X."
         opened = body.lstrip()
         if not (opened.startswith("“") and opened.count("“") > opened.count("”")):
             return None

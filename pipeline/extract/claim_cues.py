@@ -87,6 +87,9 @@ REPORTED_VIEW = re.compile(
 # A modal perfect in an unreal condition ("if the bridge had stood, the army could have crossed") states
 # what would have followed, not how sure the writer is.
 COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
+IMPERATIVE_LINK = re.compile(r"\b(?:and|to|please|[Pp]lease)\s+$")
+# "said in part:", "provide in part as follows:": a partial quotation, not a scope limiter.
+PARTIAL_QUOTATION = re.compile(r"\s*(?:as follows)?\s*:")
 # A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
 ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 YES_NO_QUESTION = re.compile(r"\s*(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\b")
@@ -138,6 +141,7 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _modifies_a_word(ctx, m)
         and not _possession(ctx, m)
         and not _counterfactual(ctx, sentence, m)
+        and not (m.group().lower() == "in part" and PARTIAL_QUOTATION.match(ctx.masked, m.end()))
         and not _inside_open_quotation(ctx, sentence, m.start())
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
@@ -200,6 +204,8 @@ def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
         return False
     if not ctx.masked[sentence.start : cue.start()].strip(" (\n0123456789."):
         return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
+    if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+        return True  # "Inform the Foreign Office and suggest that ...": an instruction
     return subject_of(ctx, cue.start(), sentence.start) is not None
 
 

@@ -22,6 +22,7 @@ from pipeline.extract.claim_speakers import (
     PREPOSITIONS,
     REPORTING_NOUNS,
     REPORTING_VERBS,
+    SPEAKER_DOCUMENTS,
     SPEAKER_ROLES,
     SPEECH_VERBS,
     THOUGHT_VERBS,
@@ -104,6 +105,8 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker("group", **span)
     if candidate.source == "name":
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
+        if SPEAKER_DOCUMENTS.get(candidate.text.lower()) == "document":
+            kind = "document"  # "the Note reads as follows:": a capitalised document noun, not a person
         name = candidate.name or candidate.text
         person_id = None
         if kind == "person":

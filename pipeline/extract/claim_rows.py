@@ -51,7 +51,9 @@ PASSIVE_AUXILIARY = re.compile(
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
 # Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
-MENTIONED_WORDS = re.compile(r"\b(?:[Ss]o-called|[Tt]he\s+(?:words?|terms?|phrases?|expressions?))\s*$")
+MENTIONED_WORDS = re.compile(
+    r"\b(?:[Ss]o-called|[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?))\s*$"
+)
 # A short quote counts as governed by a reporting verb only within this many characters after it.
 SCARE_QUOTE_VERB_WINDOW = 150
 
