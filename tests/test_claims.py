@@ -773,10 +773,10 @@ def test_the_issuer_of_a_quoted_document_negated_and_passive_reports_and_manner_
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
 
 
-def test_reports_passive_pronoun_agents_treaty_names_and_partial_quotations() -> None:
+def test_passive_pronoun_agents_treaty_names_and_partial_quotations() -> None:
     persons = {"person:ames": ["Ruth Ames", "Ames"]}
     body = (
-        "Ruth Ames, the consul at the port, reports as follows:\n\n"
+        "Ruth Ames, the consul at the port, reported as follows:\n\n"
         "“The quays are quiet tonight and the ships are all at anchor in the roads.”\n\n"
         "Ruth Ames came at noon. I was told by her that she would not “give way to the strikers at any "
         "price”.\n\n"
