@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from evaluation.claim_scoring import FIXTURES, mentions_from_names, run_gold, score
+from pipeline.extract.claim_context import find_quotes
 from pipeline.extract.claims import (
     attribute_cited_works,
     extract_claims,
-    find_quotes,
     link_claim_citations,
     link_claim_events,
 )
@@ -600,3 +600,216 @@ def test_statement_dates_come_from_the_time_expressions_table() -> None:
     dated = extract_claims(*args, time_expressions=times)["claims"]
     row = dated.filter(pl.col("kind") == "reported_statement").to_dicts()[0]
     assert (row["statement_date"], row["statement_date_text"]) == ("1926-02-12", "February 12, 1926")
+
+
+def test_instructions_recommendations_and_telegraphic_passives_are_not_statements() -> None:
+    body = (
+        "Am informed that the harbour will close on Monday.\n\n"
+        "Ruth Ames warned the clerks to tell visitors that the archive was shut.\n\n"
+        "The Treasury recommended that the duty be halved.\n\n"
+        "I called on the Acting Director, Mr. Paul Brandt, and advised him that the loan would wait.\n\n"
+        "Ruth Ames wrote to him that the reading room was shut."
+    )
+    _, out = _extract(body, {})
+    reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    texts = [r["text"] for r in reported]
+    assert not any("harbour" in t or "visitors" in t or "duty" in t for t in texts)
+    advised = next(r for r in reported if "advised" in r["text"])
+    assert advised["claimant_type"] == "document_author"
+    wrote = next(r for r in reported if "reading room" in r["text"])
+    assert wrote["claimant_name"] == "Ruth Ames"
+
+
+def test_words_mentioned_titles_and_a_statement_by_a_named_speaker() -> None:
+    body = (
+        "The so-called “open door in the east” was never open.\n\n"
+        "The clerk struck out the words “without delay or reservation” from the draft.\n\n"
+        "A copy of the decree for the “Protection and Management of the Northern Fisheries” is enclosed.\n\n"
+        "The statement by Ruth Ames last week that “the archive will never reopen” alarmed the staff."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert _row(claims, "open door")["kind"] == "scare_quote"
+    assert _row(claims, "without delay")["kind"] == "scare_quote"
+    assert _row(claims, "Protection and")["kind"] == "title"
+    statement = _row(claims, "the archive will")
+    assert (statement["kind"], statement["claimant_name"]) == ("quotation", "Ruth Ames")
+
+
+def test_questions_to_the_addressee_counterfactuals_idioms_and_quoted_letters_are_not_hedges() -> None:
+    body = (
+        "Does this plan meet with your approval?\n\n"
+        "Even if the grain had been stored, it could have been sold at a loss.\n\n"
+        "The note should leave no doubt about our resolve.\n\n"
+        "You should tell him that it seems wise to wait.\n\n"
+        "The mayor wrote as follows:\n\n"
+        "“The council will probably meet in May.\n\n"
+        "“It will certainly reject the plan.”\n\n"
+        "Was it wise to wait so long?\n\n"
+        "The clerks could have misread the order."
+    )
+    _, out = _extract(body, {})
+    assertions = out["claims"].filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert len(assertions) == 2
+    assert assertions[0].startswith("Was it wise") and "misread" in assertions[1]
+
+
+def test_an_infinitive_after_the_first_that_does_not_cancel_the_statement() -> None:
+    _, out = _extract("The Embassy adds that it has been told to express the hope that trade resumes.", {})
+    reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert [r["reporting_verb"] for r in reported] == ["adds"]
+
+
+def test_block_quotations_after_a_lead_in_naming_a_document_and_subjunctive_requests() -> None:
+    body = (
+        "The harbour was closed in March, and following is the last paragraph of the decree of the "
+        "governor:\n\n"
+        "“No vessel shall leave the port without a licence from the harbour master.”\n\n"
+        "The governor knows our objections, set out at length in my telegram No. 40 in the "
+        "following words:\n\n"
+        "“The harbour master will grant licences only to vessels flying a neutral flag.”\n\n"
+        "Ruth Ames wrote the Treasury requesting that the licences be printed at once.\n\n"
+        "The treaty says nothing of licences, but Article 4 of the convention reads as follows:\n\n"
+        "“Each party shall publish its tariff.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    decree = _row(claims, "No vessel")
+    assert (decree["claimant_type"], decree["attribution_rule"]) == ("document", "lead_in_document")
+    assert "decree" in decree["claimant_text"]
+    telegram = _row(claims, "The harbour master")
+    assert (telegram["claimant_type"], telegram["attribution_rule"]) == (
+        "document_author",
+        "lead_in_document",
+    )
+    assert claims.filter(pl.col("kind") == "reported_statement").height == 0
+    article = _row(claims, "Each party")
+    assert (article["claimant_type"], article["reporting_verb"]) == ("document", "reads")
+
+
+def test_another_clause_before_that_a_view_given_as_a_noun_and_letter_words_are_not_the_speakers() -> None:
+    body = (
+        "Ruth Ames told me of the unrest in the provinces it is possible that the army will move.\n\n"
+        "Her argument was that the payment should probably wait.\n\n"
+        "Received March 3. You will recall that the harbour was closed."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert not any("unrest" in r["text"] for r in reported)
+    assert all((r["claimant_name"] or "") not in ("You", "Received March") for r in reported)
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert not any("argument" in a for a in assertions)
+    assert any("possible" in a for a in assertions)
+
+
+def test_the_last_paragraph_of_a_quotation_over_several_paragraphs_keeps_its_lead_in() -> None:
+    body = (
+        "Ruth Ames arrived in May.\n\n"
+        "She wrote:\n\n"
+        "“The harbour is closed and the grain rots on the quays.\n\n"
+        "“Nothing will move before the licences arrive from the capital.”\n\n"
+        "Later the circular of the ministry was printed:\n\n"
+        "“All licences are suspended until further notice.\n\n"
+        "“Vessels in port may leave only under escort of the navy.”"
+    )
+    _, out = _extract(body, {"person:ames": ["Ruth Ames", "Ames"]})
+    claims = out["claims"]
+    letter = _row(claims, "Nothing will move")
+    assert letter["claimant_id"] == "person:ames"
+    circular = _row(claims, "Vessels in port")
+    assert circular["claimant_type"] == "document" and "circular" in circular["claimant_text"]
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_inside_a_letter_a_quotation_without_a_named_source_is_not_given_to_the_paragraphs_topic() -> None:
+    body = (
+        "Ruth Ames came to see me yesterday. The tariff remains “a measure of the gravest injustice to our "
+        "trade and shipping” in every port."
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    args = (
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {"person:ames": ["Ruth Ames"]}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+    )
+    outside = _row(extract_claims(*args)["claims"], "a measure")
+    assert (outside["claimant_id"], outside["attribution_rule"]) == ("person:ames", "paragraph_topic")
+    letter = pl.DataFrame(
+        {
+            "char_start": [0],
+            "char_end": [len(document.text)],
+            "sender_id": [None],
+            "sender_name": ["Jo Sender"],
+        },
+        schema={
+            "char_start": pl.Int64,
+            "char_end": pl.Int64,
+            "sender_id": pl.String,
+            "sender_name": pl.String,
+        },
+    )
+    inside = _row(extract_claims(*args, document_senders=letter)["claims"], "a measure")
+    assert (inside["claimant_type"], inside["attribution_rule"]) == ("unknown", "none")
+
+
+def test_the_issuer_of_a_quoted_document_negated_and_passive_reports_and_manner_adverbs() -> None:
+    body = (
+        "The Farmers Party has published a pamphlet with these words on its cover:\n\n"
+        "“The party will oppose every tariff on imported grain until the harvest is safely in.”\n\n"
+        "The council has never conceded that a tariff may be raised without notice.\n\n"
+        "I am now advised by the customs officers that the duty has been raised.\n\n"
+        "It should be clearly stated that the duty is provisional."
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    manifesto = _row(claims, "The party will")
+    assert manifesto["claimant_name"] == "Farmers Party"
+    assert manifesto["attribution_rule"] == "lead_in_document"
+    reported = claims.filter(pl.col("kind") == "reported_statement")["text"].to_list()
+    assert not any("never conceded" in r or "now advised" in r for r in reported)
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_passive_pronoun_agents_treaty_names_and_partial_quotations() -> None:
+    persons = {"person:ames": ["Ruth Ames", "Ames"]}
+    body = (
+        "Ruth Ames, the consul at the port, reported as follows:\n\n"
+        "“The quays are quiet tonight and the ships are all at anchor in the roads.”\n\n"
+        "Ruth Ames came at noon. I was told by her that she would not “give way to the strikers at any "
+        "price”.\n\n"
+        "The Northern Convention reads as follows: “Each party shall light its own coast.”\n\n"
+        "Suggests that the talks resume in May.\n\n"
+        "In her statement she said in part: “The harbour will reopen when the strike ends.”\n\n"
+        "The mayor asked whether in the event that the strike ends the ships may sail."
+    )
+    _, out = _extract(body, persons)
+    claims = out["claims"]
+    assert _row(claims, "The quays")["claimant_id"] == "person:ames"
+    told = _row(claims, "give way")
+    assert (told["claimant_id"], told["attribution_rule"]) == ("person:ames", "passive_agent")
+    assert _row(claims, "Each party")["claimant_type"] == "document"
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+    assert not any("asked whether" in t for t in claims["text"].to_list())
+
+
+def test_capitalised_documents_passive_hearsay_instructions_and_announced_telegrams() -> None:
+    persons = {"person:ames": ["Ruth Ames", "Ames"]}
+    body = (
+        "The last sentence of the Note reads as follows: “No licence will be granted before June.”\n\n"
+        "I have been told that they will make an offer of “a new cabinet of national union”.\n\n"
+        "Inform the Ministry and suggest that the talks resume in May.\n\n"
+        "The census report states in part: “The island has eleven thousand inhabitants.”\n\n"
+        "The mayor struck out the weakening phrase “in due course” from the draft.\n\n"
+        "I send for your information following telegram from Ruth Ames to the mayor.\n\n"
+        "“The harbour reopened this morning and the first ships have sailed.”"
+    )
+    _, out = _extract(body, persons)
+    claims = out["claims"]
+    assert _row(claims, "No licence")["claimant_type"] == "document"
+    assert _row(claims, "a new cabinet")["claimant_type"] != "document_author"
+    assert _row(claims, "in due course")["kind"] == "scare_quote"
+    assert _row(claims, "The harbour reopened")["claimant_id"] == "person:ames"
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0

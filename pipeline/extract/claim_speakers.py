@@ -92,7 +92,7 @@ NON_NAME_WORDS = (
     Additionally Remarkably Crucially Nonetheless Throughout Between Among Against Toward Towards Through Its
     Our My Your One Two Three Four Five Six Seven Eight Nine Ten Mr Mrs Perhaps Indeed Later Early Once Again
     Here Like Unlike Any More Speaking Writing Instead Ultimately Eventually Initially Similarly Nothing
-    Something Anything Everything""".split()
+    Something Anything Everything You Am Received Sir Dear Respectfully Excellency""".split()
     )
     | frozenset(FULL_MONTH_NAMES)
 )

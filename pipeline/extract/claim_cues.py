@@ -1,0 +1,242 @@
+"""The author's hedged or boosted assertions: epistemic cues (vocab/epistemic_cues.yaml) on a
+three-level certainty scale, outside quotations, reported speech, proposals and transcripts, and rhetorical
+questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.claim_context import (
+    RULE_CONFIDENCE,
+    Context,
+    Row,
+    Sentence,
+    content_end,
+)
+from pipeline.extract.claim_resolution import (
+    VERB_PATTERN,
+    subject_of,
+    writer_at,
+)
+from pipeline.extract.claim_rows import (
+    finish_row,
+)
+from pipeline.extract.claim_speakers import (
+    IRREGULAR_PAST,
+    SPEECH_VERBS,
+    preceding_word,
+)
+from pipeline.vocab import load_mapping, load_words
+
+# "clearly" after a verb of seeing or saying, or before a verb of saying ("it should be clearly stressed"), is
+# manner.
+MANNER_CLEARLY = re.compile(
+    r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state)\s+$"
+)
+RHETORICAL_QUESTION = re.compile(
+    r"\s*(?:Why\s+(?!did\b|was\b|were\b|had\b)|How could\b|How can\b|Who could\b|Who would\b|"
+    r"(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\s+(?:it|this|that|there|not)\b(?:\s+not\b)?)"
+)
+DIALOGUE_LABEL = re.compile(r"\s*(?:The\s+)?(?:Mr\.|Mrs\.|Senator|Representative)?\s*[A-Z]{3,}\.")
+QUESTION_CUE = "?"
+# Epistemic cues on FactBank's scale, from vocab/epistemic_cues.yaml. Longer cues first.
+CUES: dict[str, str] = {cue.lower(): level for cue, level in load_mapping("epistemic_cues").items()}
+CUE_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(c) for c in sorted(CUES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+)
+CUE_EXCEPTIONS = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in load_words("epistemic_cue_exceptions")) + r")\b", re.IGNORECASE
+)
+CERTAINTY_RANK = {"possible": 0, "probable": 1, "certain": 2}
+PARTICIPLE_ENDINGS = (
+    "ed",
+    "en",
+    "wn",
+    "ne",
+    "de",
+    "ught",
+    "nt",
+    "lt",
+    "pt",
+    "ung",
+    "un",
+    "ck",
+    "od",
+    "ead",
+    "orn",
+    "ost",
+)
+NOUN_PHRASE_OPENERS = frozenset(
+    "a an the this that these those its their his her our my your some two three four five several".split()
+)
+THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
+# "You should tell him that it seems ...": what the addressee is to say is not the writer's judgement.
+ADDRESSEE_SAYS = re.compile(
+    r"\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?"
+    r"(?:(?:\w+ly|also|further|then|therefore|now|again)\s+)?"
+    r"(?:state|say|tell|inform|explain|point out|add|reply|assure|indicate|remind|express|make clear)\b"
+    r"[^.;]{0,60}?\bthat\b"
+)
+# Someone else's view given as a noun: "Her argument was that ...", "the Mayor's impression is that ...".
+REPORTED_VIEW = re.compile(
+    r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w-]*[’']s?)\s+(?:\w+\s+)?(?:contention|view|position|opinion|"
+    r"argument|claim|belief|impression|understanding|idea|feeling|thought|reply|answer|statement|attitude)\s+"
+    r"(?:was|is|had been|has been|seemed to be|seems to be|appeared to be|appears to be)\s+that\b"
+)
+# A modal perfect in an unreal condition ("if the bridge had stood, the army could have crossed") states
+# what would have followed, not how sure the writer is.
+COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
+IMPERATIVE_LINK = re.compile(r"\b(?:and|to|please|[Pp]lease)\s+$")
+# "said in part:", "provide in part as follows:": a partial quotation, not a scope limiter.
+PARTIAL_QUOTATION = re.compile(r"\s*(?:as follows)?\s*:")
+# A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
+ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+YES_NO_QUESTION = re.compile(r"\s*(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\b")
+
+
+def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
+    """True when a position lies in the complement of someone else's reporting verb (not parenthesised)."""
+    before = ctx.masked[sentence.start : position]
+    if before.count("(") > before.count(")"):
+        return False
+    for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, position):
+        if THAT_SOON.match(ctx.masked, verb.end(), verb.end() + 200) and (
+            verb.group().endswith("ed") or subject_of(ctx, verb.start(), sentence.start) is not None
+        ):
+            return True
+    view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
+    if view is not None and view.start() <= position:
+        return True
+    return bool(re.search(r"\b[Aa]ccording to\b", before) or ADDRESSEE_SAYS.search(before))
+
+
+def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
+    """A sentence of a transcript set as a block ("Mr. SMITH. ..."): others' words, not the author's."""
+    first, _ = ctx.paragraph_sentences[sentence.paragraph_id]
+    return bool(DIALOGUE_LABEL.match(ctx.masked, ctx.sentences[first].start, ctx.sentences[first].end))
+
+
+def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int]]:
+    """The author's cues in a sentence: (cue as written, start, end), outside quotes, reported speech and
+    what a person or body proposes."""
+    found = list(CUE_PATTERN.finditer(ctx.masked, sentence.start, sentence.end))
+    proposed = next((m.start() for m in found if _proposal(ctx, sentence, m)), sentence.end)
+    cues = [
+        (m.group(), m.start(), m.end())
+        for m in found
+        if m.start() < proposed
+        and not _reported_span(ctx, sentence, m.start())
+        and not (
+            m.group().lower() == "clearly"
+            and (
+                MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
+                or _speech_verb_at(ctx, m.end() + 1)
+            )
+        )
+        and not any(
+            e.start() <= m.start() < e.end()
+            for e in CUE_EXCEPTIONS.finditer(ctx.masked, max(sentence.start, m.start() - 30), m.end() + 30)
+        )
+        and not _modifies_a_word(ctx, m)
+        and not _possession(ctx, m)
+        and not _counterfactual(ctx, sentence, m)
+        and not (m.group().lower() == "in part" and PARTIAL_QUOTATION.match(ctx.masked, m.end()))
+        and not _inside_open_quotation(ctx, sentence, m.start())
+    ]
+    stripped = ctx.masked[sentence.start : sentence.end].rstrip()
+    if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
+        asked = YES_NO_QUESTION.match(ctx.masked, sentence.start, sentence.end) and (
+            writer_at(ctx, sentence.start).claimant_type != "document_author"
+        )
+        if not asked and not ADDRESSED_QUESTION.search(stripped):
+            end = sentence.start + len(stripped)
+            cues.append((QUESTION_CUE, end - 1, end))
+    return cues
+
+
+def _speech_verb_at(ctx: Context, position: int) -> bool:
+    """A verb of saying at a position ("clearly stressed"); a verb of thinking is not ("clearly felt")."""
+    verb = VERB_PATTERN.match(ctx.masked, position)
+    return verb is not None and verb.group() in SPEECH_VERBS
+
+
+def _counterfactual(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    return cue.group().lower().endswith(" have") and bool(
+        COUNTERFACTUAL.search(ctx.masked, sentence.start, sentence.end)
+    )
+
+
+def _inside_open_quotation(ctx: Context, sentence: Sentence, position: int) -> bool:
+    """Whether a position follows an opening mark its paragraph never closes, or precedes a closing mark its
+    paragraph never opens: a quoted letter or statement running over several paragraphs (each opens with a
+    mark, the last one closes)."""
+    first, last = ctx.paragraph_sentences[sentence.paragraph_id]
+    before = ctx.masked[ctx.sentences[first].start : position]
+    after = ctx.masked[position : ctx.sentences[last].end]
+    return before.count("“") > before.count("”") or after.count("”") > after.count("“")
+
+
+def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:
+    """An adverb inside a noun phrase ("an apparently regular shipment", "two seemingly simple questions")
+    qualifies a word, not the sentence: it is not the author's hedge."""
+    return cue.group().lower().endswith("ly") and preceding_word(ctx.masked, cue.start()).lower() in (
+        NOUN_PHRASE_OPENERS
+    )
+
+
+def _possession(ctx: Context, cue: re.Match[str]) -> bool:
+    """ "may have bunker licenses", "such conversation as you may have": a modal with "have" hedges only as a
+    perfect, before a past participle ("may have made", "might have been")."""
+    if not cue.group().lower().endswith(" have"):
+        return False
+    following = re.match(r"\s+(?:\w+ly\s+)?([a-z]+)\b", ctx.masked[cue.end() : cue.end() + 40])
+    if following is None:
+        return True
+    word = following.group(1)
+    return not (word in IRREGULAR_PAST or word.endswith(PARTICIPLE_ENDINGS))
+
+
+def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """ "His Majesty's Government suggest that ...", "I suggest that you authorize me ...": a person or
+    body proposing, not the author hedging."""
+    if not cue.group().lower().startswith("suggest"):
+        return False
+    if not ctx.masked[sentence.start : cue.start()].strip(" (\n0123456789."):
+        return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
+    if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+        return True  # "Inform the Foreign Office and suggest that ...": an instruction
+    return subject_of(ctx, cue.start(), sentence.start) is not None
+
+
+def _certainty(cue: str) -> str:
+    return "probable" if cue == QUESTION_CUE else CUES[cue.lower()]
+
+
+def assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list[Row]:
+    """Sentences where the author marks their own certainty with a cue outside quotes and reported speech."""
+    rows: list[Row] = []
+    for sentence in ctx.sentences:
+        cues = _sentence_cues(ctx, sentence)
+        if not cues or _is_dialogue(ctx, sentence):
+            continue
+        weakest = min(cues, key=lambda c: CERTAINTY_RANK[_certainty(c[0])])
+        end = content_end(ctx.text, sentence.end)
+        writer = writer_at(ctx, sentence.start)
+        rule = "author" if writer.claimant_type == "document_author" else "document_sender"
+        values: dict[str, object] = {
+            "kind": "author_assertion",
+            "paragraph_id": sentence.paragraph_id,
+            "sentence_id": sentence.sentence_id,
+            "claimant_type": writer.claimant_type,
+            "claimant_id": writer.claimant_id,
+            "claimant_name": writer.claimant_name,
+            "attribution_rule": rule,
+            "attribution_confidence": RULE_CONFIDENCE[rule],
+            "certainty": _certainty(weakest[0]),
+            "cue": "; ".join(c[0] for c in cues),
+            "cue_char_start": weakest[1],
+            "cue_char_end": weakest[2],
+        }
+        rows.append(finish_row(ctx, values, sentence.start, end, paragraphs[sentence.paragraph_id][1], False))
+    return rows

@@ -1,0 +1,268 @@
+"""Who a candidate is and which candidate is the subject of a verb of saying or thinking.
+
+Pronouns and role nouns resolve through sentence topics; surnames to the full name written nearby; "I" and
+"we" to the writer of the words (a document's sender, else the paper's author). The subject search skips
+prepositional objects, relative clauses and possessors of non-reporting nouns, and climbs from a real
+apposition ("John Smith, the Deputy Chief, warned") to its head.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipeline.extract.claim_context import (
+    Context,
+    Speaker,
+    candidates_between,
+    sentence_at,
+)
+from pipeline.extract.claim_speakers import (
+    FINITE_VERB,
+    PREPOSITIONS,
+    REPORTING_NOUNS,
+    REPORTING_VERBS,
+    SPEAKER_DOCUMENTS,
+    SPEAKER_ROLES,
+    SPEECH_VERBS,
+    THOUGHT_VERBS,
+    Candidate,
+    preceding_word,
+)
+
+VERB_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
+    r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
+)
+PLURAL_PRONOUNS = frozenset({"they", "their"})
+POSSESSIVES = frozenset({"his", "her", "their"})
+GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
+APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
+PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
+RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
+COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
+RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
+
+
+def full_name(ctx: Context, name: str, position: int) -> str:
+    """The full name a surname stands for: the last one written before it ("Smith" after "John Smith"),
+    else the first one after it, else the name itself."""
+    if len(name.split()) > 1:
+        return name
+    written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
+    if not written:
+        return name
+    index = bisect.bisect_right(written, (position, "\uffff")) - 1
+    return written[max(index, 0)][1]
+
+
+def followed_by_verb(ctx: Context, candidate: Candidate) -> bool:
+    return bool(FINITE_VERB.match(ctx.masked, candidate.end, candidate.end + 80))
+
+
+def is_object_position(ctx: Context, candidate: Candidate) -> bool:
+    """A candidate right after a preposition or a past-tense verb is an object, not a subject."""
+    if followed_by_verb(ctx, candidate):
+        return False
+    word = preceding_word(ctx.masked, candidate.start)
+    gap = ctx.masked[max(0, candidate.start - 3) : candidate.start]
+    if "," in gap or "(" in gap:
+        return False
+    return word.lower() in PREPOSITIONS or (word.endswith("ed") and word.islower()) or word in SPEECH_VERBS
+
+
+def possessed_noun(ctx: Context, candidate: Candidate) -> str | None:
+    """The noun a possessive candidate owns ("Smith’s claim", "the Board’s last report" -> "claim", "report"):
+    the first reporting noun among the next three words, else the next word; None without a possessive."""
+    match = POSSESSIVE_MARK.match(ctx.masked, candidate.end, candidate.end + 60)
+    if match is None:
+        return None
+    words = [word.lower() for word in match.group(1).split()]
+    return next((word for word in words if word in REPORTING_NOUNS), words[0])
+
+
+def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
+    """Turn a candidate into a speaker, resolving pronouns and role nouns through sentence topics."""
+    span = {"claimant_text": candidate.text, "claimant_start": candidate.start, "claimant_end": candidate.end}
+    if candidate.entity_id:
+        name = ctx.names.get(candidate.entity_id, candidate.text)
+        kind = "document_author" if candidate.entity_id == ctx.author_id else "person"
+        return Speaker(kind, candidate.entity_id, claimant_name=name, **span)
+    if candidate.source == "work":
+        return Speaker("work", None, claimant_name=candidate.text, **span)
+    if candidate.source == "document":
+        return Speaker(candidate.kind, None, claimant_name=candidate.name, **span)
+    if candidate.source == "writer":
+        writer = writer_at(ctx, candidate.start)
+        writer.claimant_text, writer.claimant_start, writer.claimant_end = (
+            candidate.text,
+            candidate.start,
+            candidate.end,
+        )
+        return writer
+    if candidate.source == "group" or candidate.text.lower() in PLURAL_PRONOUNS:
+        return Speaker("group", **span)
+    if candidate.source == "name":
+        kind = "organisation" if candidate.kind == "organisation" else candidate.kind
+        if SPEAKER_DOCUMENTS.get(candidate.text.lower()) == "document":
+            kind = "document"  # "the Note reads as follows:": a capitalised document noun, not a person
+        name = candidate.name or candidate.text
+        person_id = None
+        if kind == "person":
+            name = full_name(ctx, name, candidate.start)
+            person_id = _document_person(ctx, candidate)
+        return Speaker(kind, person_id, claimant_name=name, **span)
+    if depth > 6:
+        return Speaker("unknown", **span)
+    antecedent = topic_before(ctx, candidate.start, candidate.kind)
+    if antecedent is None:
+        return Speaker("unknown", **span)
+    resolved = resolve_speaker(ctx, antecedent, depth + 1)
+    return Speaker(
+        resolved.claimant_type,
+        resolved.claimant_id,
+        claimant_name=resolved.claimant_name,
+        resolved=True,
+        **span,
+    )
+
+
+def writer_at(ctx: Context, position: int) -> Speaker:
+    """Who writes the words at a position: the sender of the document inside the paper that holds it, when
+    the caller gave one, else the paper's author."""
+    index = bisect.bisect_right(ctx.sender_starts, position) - 1
+    if index >= 0:
+        start, end, sender_id, sender_name = ctx.senders[index]
+        if start <= position < end and (sender_id or sender_name):
+            return Speaker("person", sender_id, claimant_name=sender_name)
+    return Speaker("document_author", ctx.author_id)
+
+
+def _document_person(ctx: Context, candidate: Candidate) -> str | None:
+    """The document-level person of an unlinked name inside the candidate's span ("Secretary Jane Doe")."""
+    first = bisect.bisect_left(ctx.document_person_starts, candidate.start)
+    for start, end, person_id in ctx.document_persons[first:]:
+        if start >= candidate.end:
+            break
+        if end <= candidate.end:
+            return person_id
+    return None
+
+
+def _topic_eligible(candidate: Candidate, kind: str) -> bool:
+    if candidate.text.lower() in PLURAL_PRONOUNS or candidate.text.lower() in POSSESSIVES:
+        return False
+    if kind == "work":
+        return candidate.kind == "work"
+    return candidate.kind == "person" and candidate.source != "work"
+
+
+def sentence_topic(
+    ctx: Context, index: int, before: int | None = None, kind: str = "person"
+) -> Candidate | None:
+    """The first candidate of the wanted kind that is not in object position (the likely subject)."""
+    if before is None and (index, kind) in ctx.topics:
+        return ctx.topics[(index, kind)]
+    sentence = ctx.sentences[index]
+    limit = sentence.end if before is None else before
+    eligible = [c for c in candidates_between(ctx, sentence.start, limit) if _topic_eligible(c, kind)]
+    topic = next((c for c in eligible if followed_by_verb(ctx, c)), None)
+    if topic is None:
+        topic = next((c for c in eligible if not is_object_position(ctx, c)), None)
+    if before is None:
+        ctx.topics[(index, kind)] = topic
+    return topic
+
+
+def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate | None:
+    """The most recent sentence topic before a position (same sentence first, then up to 5 back)."""
+    index = sentence_at(ctx, position)
+    if index < 0:
+        return None
+    topic = sentence_topic(ctx, index, before=position, kind=kind)
+    if topic is not None and topic.start < position:
+        return topic
+    for back in range(index - 1, max(-1, index - 6), -1):
+        topic = sentence_topic(ctx, back, kind=kind)
+        if topic is not None:
+            return topic
+    return None
+
+
+def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | None:
+    """The speaker of a reporting verb: nearest subject-like candidate before it in the same sentence."""
+    window = ctx.masked[window_start:verb_start]
+    blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
+    candidates = candidates_between(ctx, window_start, verb_start)
+    verb = VERB_PATTERN.match(ctx.masked, verb_start)
+    participle = verb is not None and verb.group().endswith("ing")
+    thought = verb is not None and verb.group() in THOUGHT_VERBS
+    for candidate in reversed(candidates):
+        if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
+            return candidate
+        if COORDINATED_VERB.fullmatch(ctx.masked, candidate.end, verb_start):
+            # "I called on the Adviser, Mr. Smith, and advised him that": the name closes the first verb's
+            # object; the subject of both verbs stands before it.
+            continue
+        if (
+            participle
+            and candidate.source == "document"
+            and not ctx.masked[candidate.end : verb_start].strip()
+        ):
+            # A reduced relative ("a memorandum claiming that"): the noun before the participle speaks.
+            return candidate
+        local = candidate.start - window_start
+        if not blanked[local : local + len(candidate.text)].strip():
+            continue
+        if candidate.text.lower() in POSSESSIVES or is_object_position(ctx, candidate):
+            continue
+        if preceding_word(ctx.masked, candidate.start).lower() in ("whom", "which", "whose") and re.search(
+            r"[a-z]{3,}", ctx.masked[candidate.end : verb_start]
+        ):
+            # "The President to whom I conveyed the reply indicated that": the relative clause's subject,
+            # with a verb of its own; "to which Tonner replied" keeps Tonner.
+            continue
+        if candidate.kind == "document" and thought:
+            # Documents do not think: 'a despatch labeled "..."' is the document named, not speaking.
+            continue
+        if (
+            candidate.source == "group"
+            and not followed_by_verb(ctx, candidate)
+            and preceding_word(ctx.masked, candidate.start).lower() not in GROUP_DETERMINERS
+        ):
+            continue
+        possessed = possessed_noun(ctx, candidate)
+        if possessed is not None and possessed not in REPORTING_NOUNS:
+            continue
+        return _head_of(ctx, candidates, candidate)
+    return None
+
+
+def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate:
+    """The head a subject candidate belongs to: the name before an apposition ("John Smith, the Deputy
+    Chief of the Bureau, warned") or before a place ("the Embassy in Rome speculated")."""
+    earlier = [c for c in candidates if c.end <= candidate.start]
+    if not earlier or candidate.source == "pronoun":
+        return candidate
+    head = earlier[-1]
+    gap = ctx.masked[head.end : candidate.start]
+    if (
+        head.kind == "person"
+        and head.source in ("mention", "name")
+        and APPOSITION_GAP.fullmatch(gap)
+        and _describes(ctx, candidate, gap)
+    ):
+        return head
+    if head.kind in ("organisation", "work", "person") and PLACE_GAP.fullmatch(gap):
+        return head
+    return candidate
+
+
+def _describes(ctx: Context, candidate: Candidate, gap: str) -> bool:
+    """An apposition describes the name before it: a role or title ("John Smith, the Deputy Chief ...,"),
+    not another name (", Truman declared" after "a letter to Samuel Morison")."""
+    if candidate.source == "role" or gap.rstrip().endswith(("the", "The")):
+        return True
+    first = candidate.text.split()[0].lower().rstrip(".") if candidate.text.split() else ""
+    return first in SPEAKER_ROLES or first in ("the", "a", "an")

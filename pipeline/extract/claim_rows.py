@@ -1,0 +1,290 @@
+"""The claim rows of quotations (including titles and scare quotes) and reported statements, with
+their supporting note, span and sentence IDs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipeline.extract.claim_attribution import (
+    according_to,
+    addressee_of,
+    attribute_quote,
+    statement_date_of,
+    verb_after,
+    verb_before,
+)
+from pipeline.extract.claim_context import (
+    Attribution,
+    Context,
+    Quote,
+    Row,
+    Sentence,
+    attribution_scope,
+    content_end,
+    find_quotes,
+    next_note,
+    overlapping_sentences,
+    sentence_at,
+    sentence_ids_between,
+    word_count,
+)
+from pipeline.extract.claim_resolution import (
+    VERB_PATTERN,
+    resolve_speaker,
+    subject_of,
+)
+from pipeline.extract.claim_speakers import (
+    SPEECH_VERBS,
+)
+from pipeline.vocab import load_words
+
+TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
+NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
+# Case-blind: a telegram's "Am informed that ..." drops its "I".
+PASSIVE_AUXILIARY = re.compile(
+    r"\b(?i:am|is|are|was|were|be|been|being)\s+"
+    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then)\s+)?$"
+)
+# A negated verb of saying reports no statement: "the council has never conceded that ...".
+NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
+SCARE_QUOTE_MAX_WORDS = 2
+# Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
+MENTIONED_WORDS = re.compile(
+    r"\b(?:[Ss]o-called|[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?))\s*$"
+)
+# A short quote counts as governed by a reporting verb only within this many characters after it.
+SCARE_QUOTE_VERB_WINDOW = 150
+
+
+def _support(
+    ctx: Context, start: int, end: int, paragraph_end: int, follow: bool
+) -> tuple[str | None, str | None]:
+    """The supporting note: first marker at or after the claim in its sentences, else the next one."""
+    sentence_ends = [s.end for s in overlapping_sentences(ctx, start, end)]
+    last_end = max(sentence_ends) if sentence_ends else end
+    index = bisect.bisect_left(ctx.footnote_offsets, start)
+    if index < len(ctx.footnotes) and ctx.footnote_offsets[index] <= last_end + 1:
+        return ctx.footnotes[index][1], "marker_in_sentence"
+    if follow:
+        following = next_note(ctx, last_end, paragraph_end)
+        if following:
+            return following, "next_marker_in_paragraph"
+    return None, None
+
+
+def quotation_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]], units: list[list[str]]) -> list[Row]:
+    """Quotations paragraph by paragraph; a lead-in and the blocks that go on it carry a speaker as one."""
+    rows: list[Row] = []
+    for unit in units:
+        carried: Attribution | None = None
+        unit_end = paragraphs[unit[-1]][1]
+        for paragraph_id in unit:
+            p_start, p_end = paragraphs[paragraph_id]
+            for quote in find_quotes(ctx.text, p_start, p_end):
+                index = sentence_at(ctx, quote.open_mark)
+                if index < 0:
+                    continue
+                sentence = ctx.sentences[index]
+                quoted = ctx.text[quote.start : quote.end]
+                row = _quote_row(ctx, quote, sentence, quoted, carried, unit_end)
+                attribution = row.values.pop("_attribution", None)
+                if row.values["kind"] == "quotation" and attribution.carries:  # type: ignore[union-attr]
+                    carried = attribution  # type: ignore[assignment]
+                    carried.anchor = quote.close_mark  # type: ignore[union-attr]
+                rows.append(row)
+    return rows
+
+
+def _quote_row(
+    ctx: Context, quote: Quote, own_sentence: Sentence, quoted: str, carried: Attribution | None, p_end: int
+) -> Row:
+    """One quotation's row; ``p_end`` ends its paragraph, or the run of blocks it belongs to."""
+    sentence = attribution_scope(ctx, own_sentence)
+    base: dict[str, object] = {
+        "paragraph_id": sentence.paragraph_id,
+        "sentence_id": sentence.sentence_id,
+        "quote_char_start": quote.start,
+        "quote_char_end": quote.end,
+        "quoted_text": quoted,
+    }
+    unattributed = {
+        "claimant_type": "unattributed",
+        "attribution_rule": "none",
+        "attribution_confidence": None,
+    }
+    heading = ctx.text[content_end(ctx.text, p_end) - 1 : p_end][:1] not in (
+        ".",
+        "?",
+        "!",
+        "”",
+        '"',
+        ":",
+        ";",
+    )
+    if (title_cased(quoted) and not heading) or TITLE_INTRO.search(
+        ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark
+    ):
+        base |= {"kind": "title"} | unattributed
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
+    if MENTIONED_WORDS.search(ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark):
+        base |= {"kind": "scare_quote"} | unattributed
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
+    # The window may reach back over an earlier quotation: the verb that governs a clause governs every
+    # quotation in it ('he believed that "the mechanics" would be "difficult"'), up to a clause break.
+    near_start = max(sentence.start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
+    near_start += ctx.masked[near_start : quote.open_mark].rfind("(") + 1
+    breaks = list(re.finditer(r"[;:]|\s[–—]\s", ctx.masked[near_start : quote.open_mark]))
+    near_start += breaks[-1].end() if breaks else 0
+    has_verb = (
+        verb_before(ctx, near_start, quote.open_mark)
+        or verb_after(ctx, quote, sentence)
+        or according_to(ctx, sentence, quote)
+    )
+    if (word_count(quoted) <= SCARE_QUOTE_MAX_WORDS or heading) and not has_verb:
+        base |= {"kind": "scare_quote"} | unattributed
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
+    attribution = attribute_quote(ctx, quote, sentence, carried)
+    start = min(
+        x for x in (attribution.subject_start, attribution.verb_start, quote.open_mark) if x is not None
+    )
+    start = start if start >= own_sentence.start and start <= quote.open_mark else quote.open_mark
+    end = max(quote.close_mark + 1, attribution.end or 0)
+    base |= speaker_values(attribution) | {
+        "kind": "quotation",
+        "reporting_verb": attribution.verb,
+        "_attribution": attribution,
+    }
+    if attribution.verb_start is not None and attribution.rule not in ("carried_over", "according_to"):
+        subject_before = (
+            attribution.subject_start is not None and attribution.subject_start < attribution.verb_start
+        )
+        base |= verb_details(ctx, sentence, attribution.verb_start, subject_before)
+    follow = attribution.rule != "cited_source"
+    return finish_row(ctx, base, start, end, p_end, follow=follow)
+
+
+def title_cased(quoted: str) -> bool:
+    """A quoted title of an act, a proclamation or an article: four or more words, every word of four or more
+    letters capitalised, and no sentence end ("Rules for the Safety and Lighting of the Harbours")."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", quoted)
+    content = [word for word in words if len(word) > 3]
+    return (
+        len(words) >= 4
+        and bool(content)
+        and all(word[0].isupper() for word in content)
+        and not quoted.rstrip(" ,").endswith((".", "?", "!", "…"))
+    )
+
+
+def verb_details(
+    ctx: Context, sentence: Sentence, verb_start: int, subject_before: bool = True
+) -> dict[str, object]:
+    verb = VERB_PATTERN.match(ctx.masked, verb_start)
+    details: dict[str, object] = {}
+    if verb is None:
+        return details
+    addressee = addressee_of(ctx, sentence, verb, subject_before)
+    if addressee is not None:
+        resolved = resolve_speaker(ctx, addressee)
+        details |= {"addressee_id": resolved.claimant_id, "addressee_name": resolved.claimant_name}
+    date_text, date = statement_date_of(ctx, sentence.start, verb_start)
+    details |= {"statement_date_text": date_text, "statement_date": date}
+    return details
+
+
+def speaker_values(attribution: Attribution) -> dict[str, object]:
+    speaker = attribution.speaker
+    return {
+        "claimant_type": speaker.claimant_type,
+        "claimant_id": speaker.claimant_id,
+        "claimant_text": speaker.claimant_text,
+        "claimant_char_start": speaker.claimant_start,
+        "claimant_char_end": speaker.claimant_end,
+        "claimant_name": speaker.claimant_name,
+        "attribution_rule": attribution.rule,
+        "attribution_confidence": attribution.confidence,
+    }
+
+
+def finish_row(
+    ctx: Context, values: dict[str, object], start: int, end: int, p_end: int, follow: bool
+) -> Row:
+    footnote_id, rule = _support(ctx, start, end, p_end, follow)
+    values |= {
+        "document_id": ctx.document_id,
+        "char_start": start,
+        "char_end": end,
+        "text": ctx.text[start:end],
+        "footnote_id": footnote_id,
+        "footnote_rule": rule,
+    }
+    return Row(values, sentence_ids_between(ctx, start, end))
+
+
+THAT_CLAUSE = re.compile(r"\s+(?:\w+ly\s+)?(?:(?:to\s+)?[^.;:]{0,80}?,?\s+)?that\b")
+# An infinitive between the verb and "that" owns the clause: "warned the consuls to tell travellers that" is
+# an instruction, not the subject's statement ("wrote to him that", "said to the press that" stay statements).
+# A finite verb between them does too: in "told me of a risk of conflict it is possible that ..." the clause
+# is the writer's, not what was told.
+OTHER_CLAUSE = re.compile(
+    r"\b(?:is|was|are|were|has|have|had|will|would|shall|should|can|could|may|might|must|whether|if)\b|"
+    r"\bto\s+(?!(?:him|her|them|me|us|you|it|the|a|an|this|that|these|those|his|its|their|our|my|your|all|"
+    r"each|every|both|some|any|one|two|three|several|many|such)\b)[a-z]+"
+)
+
+
+# A that-clause in the subjunctive asks for something ("asking that the bridge be repaired", "urged that
+# the duty be halved"): a proposal, not a statement.
+SUBJUNCTIVE = re.compile(
+    r"\s+(?:(?!(?:would|will|could|can|may|might|must|should|shall|to|not|is|are|was|were|has|have|had)\b)"
+    r"[\w’'-]+,?\s+){1,5}?be\b"
+)
+
+
+def reported_statement_rows(
+    ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tuple[int, int]]
+) -> list[Row]:
+    """Speech verb + "that" clause without a quotation of the same speaker in the sentence."""
+    quoted_sentences = {sid for r in quote_rows if r.values["kind"] == "quotation" for sid in r.sentence_ids}
+    rows: list[Row] = []
+    for sentence in ctx.sentences:
+        if sentence.sentence_id in quoted_sentences:
+            continue
+        for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, sentence.end):
+            if verb.group() not in SPEECH_VERBS or verb.group() in NOT_REPORTED_STATEMENT:
+                continue
+            clause = THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end)
+            if (
+                clause is None
+                or OTHER_CLAUSE.search(clause.group()[: re.search(r"\bthat\b", clause.group()).start()])
+                or SUBJUNCTIVE.match(ctx.masked, clause.end(), sentence.end)
+            ):
+                continue
+            if NEGATED.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
+                continue
+            if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
+                ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+            ):
+                continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
+            subject = subject_of(ctx, verb.start(), sentence.start)
+            if subject is None:
+                continue
+            attribution = Attribution(
+                resolve_speaker(ctx, subject), "verb_subject", verb.group(), verb.start()
+            )
+            values: dict[str, object] = {
+                "kind": "reported_statement",
+                "paragraph_id": sentence.paragraph_id,
+                "sentence_id": sentence.sentence_id,
+                "reporting_verb": verb.group(),
+                **speaker_values(attribution),
+                **verb_details(ctx, sentence, verb.start()),
+            }
+            end = content_end(ctx.text, sentence.end)
+            rows.append(
+                finish_row(ctx, values, subject.start, end, paragraphs[sentence.paragraph_id][1], True)
+            )
+            break
+    return rows
