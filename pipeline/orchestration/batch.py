@@ -107,26 +107,32 @@ def select_papers(inputs: CorpusInputs, built: Iterable[str], recheck_all: bool 
     then any other build not yet checked (stored by the Dask job, or by a run stopped before its checks),
     and with ``recheck_all`` every paper's build again."""
     root, selection = inputs.root, Selection(recheck_all=recheck_all)
+    records: dict[str, dict | None] = {}
+    accepted: dict[str, str | None] = {}
     pending: dict[str, str] = {}
-    checked: set[str] = set()
 
     def settle() -> None:
         found = check_builds(store.Builds(root, pending)) if pending else {}
         for document_id, fingerprint in pending.items():
             if found.get(document_id):
-                store.reject(root, document_id, fingerprint, found[document_id])
+                records[document_id] = store.reject(root, document_id, fingerprint, found[document_id])
             else:
                 store.accept(root, document_id, fingerprint)
+                accepted[document_id] = fingerprint
                 selection.fresh.add(document_id)
-        checked.update(pending)
         pending.clear()
 
     def take(document_id: str) -> None:
-        fingerprint = inputs.fingerprints[document_id]
-        found = store.record(root, document_id, fingerprint)
-        if document_id in checked or found is None or found["problems"]:
+        if document_id in records:
             return
-        if recheck_all or store.accepted(root, document_id) != fingerprint:
+        fingerprint = inputs.fingerprints[document_id]
+        found = records[document_id] = store.record(root, document_id, fingerprint)
+        accepted[document_id] = store.accepted(root, document_id)
+        if (
+            found is not None
+            and not found["problems"]
+            and (recheck_all or accepted[document_id] != fingerprint)
+        ):
             pending[document_id] = fingerprint
             if len(pending) >= CHECK_BATCH:
                 settle()
@@ -137,16 +143,14 @@ def select_papers(inputs: CorpusInputs, built: Iterable[str], recheck_all: bool 
     for document_id in inputs.fingerprints:
         take(document_id)
     settle()
-    for document_id, fingerprint in inputs.fingerprints.items():
-        found = store.record(root, document_id, fingerprint)
+    for document_id, found in records.items():
         if found is None:
             missing = stages.DocumentProblem(document_id, "build", "no build from the current inputs")
             selection.left_out[document_id] = [missing]
         elif found["problems"]:
             selection.left_out[document_id] = store.problems(found, document_id)
-        accepted = store.accepted(root, document_id)
-        if accepted is not None:
-            selection.builds[document_id] = accepted
+        if accepted[document_id] is not None:
+            selection.builds[document_id] = accepted[document_id]
             if document_id in selection.left_out:
                 selection.kept_previous.add(document_id)
     if not recheck_all:  # an accepted build the last package did not publish is new to its checks

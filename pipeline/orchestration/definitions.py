@@ -230,7 +230,7 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", workers)
         published: dict[str, PublishedTable] = {}
         authority = stages.load_authority(paths)
-        for name, frame in corpus.corpus_tables(builds.kinds(), builds.cited_works(), authority):
+        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority):
             corrected, applied = corpus.correct_table(name, frame, papers.corrections)
             corrected = corpus.withhold_text(name, corrected, hidden)
             if fresh_check is not None:
