@@ -12,17 +12,13 @@ are checked the same way when the package job next runs.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.orchestration import corpus, stages, store
 from pipeline.orchestration.fingerprints import DEBUG_ENV, CorpusInputs, changed_documents
-from pipeline.orchestration.head_start import HeadStart, PaperBuilder
 from pipeline.package import corrections as fixes
 
-# Below this many documents to build, starting worker processes (each imports the pipeline) costs more
-# than it saves.
-POOL_MIN_DOCUMENTS = 8
 # Builds checked together against the tables' models: each check costs a fixed part per table, so
 # batches of 64 papers rather than 16 spare a 300-paper build about 1.3 s of CPU.
 CHECK_BATCH = 64
@@ -60,32 +56,6 @@ def stale_documents(inputs: CorpusInputs) -> list[str]:
                 failed.append(document_id)
         stale = sorted({*stale, *failed})
     return stale
-
-
-def build_papers(
-    inputs: CorpusInputs,
-    corrections: list[fixes.Correction],
-    todo: list[str],
-    workers: int,
-    head_start: HeadStart | None = None,
-) -> Iterator[str]:
-    """Build and store every document in ``todo``; yields each paper's ID once its build is stored, in the
-    order of ``todo``. Over ``workers`` processes when that pays, or from the workers the CLI started
-    (``head_start``, which then holds ``todo``, and is left open)."""
-    if not todo:
-        return
-    if head_start is None and (workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS):
-        builder = PaperBuilder(inputs.root, corrections)
-        for document_id in todo:
-            yield builder.build(document_id, inputs.documents[document_id], inputs.fingerprints[document_id])
-        return
-    building = head_start or HeadStart.begin(inputs, todo, workers)
-    try:
-        for future in building.builds:
-            yield future.result()
-    finally:
-        if head_start is None:
-            building.close()
 
 
 def check_builds(builds: store.Builds) -> dict[str, list[stages.DocumentProblem]]:
