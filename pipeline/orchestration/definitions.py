@@ -6,9 +6,10 @@ out and their last good build kept. One step makes the tables from the papers' b
 one read of every paper's file of that kind (`store.Builds`): one asset per published table,
 each with record corrections applied and a blocking check (pandera model, plus footnote pairing), and
 ``corpus_tables``, what the package step takes from it. A table asset's storage is its files, written as
-the package publishes them into the run's scratch folder: it hands no value to an I/O manager, and
-``data_package`` depends on it for order and lineage, taking the written files through ``corpus_tables``
-(a value passed through Dagster costs its run three events). ``data_package`` writes the package only
+the package publishes them into the run's scratch folder, their sizes and hashes its materialization's
+metadata: it hands no value to an I/O manager (a value passed through Dagster costs its run three events),
+and ``data_package`` depends on it for order and lineage, taking the files' facts through
+``corpus_tables``. ``data_package`` writes the package only
 when every check passed. The number of steps does not depend on the number of papers, and the tables pass
 between steps on disk, so that memory holds a table or two, not the corpus.
 
