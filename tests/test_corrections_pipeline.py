@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipeline.commands import changelog
 from pipeline.orchestration.cli import build
-from pipeline.orchestration.commands import changelog
 from tests.conftest import citation_of_note, copy_corpus, package_digest, shared_folder
 
 TEXT_AND_FIELD = """\

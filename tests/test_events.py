@@ -290,8 +290,7 @@ def test_timeline_cache_redraws_when_a_drawn_column_changes(tmp_path: Path, monk
     """The drawn figure is reused for the same drawn columns (and drawing code), redrawn when one changes."""
     from datetime import date
 
-    from pipeline.orchestration import corpus
-    from pipeline.package import timeline
+    from pipeline.package import figures, timeline
 
     events = pl.DataFrame(
         {
@@ -313,12 +312,12 @@ def test_timeline_cache_redraws_when_a_drawn_column_changes(tmp_path: Path, monk
         args[-1].write_bytes(f"<svg>{len(drawn)}</svg>".encode())
 
     monkeypatch.setattr(timeline, "render_timeline", draw)
-    first = corpus.timeline_figure(events, participants, entities, tmp_path)
-    assert corpus.timeline_figure(events, participants, entities, tmp_path) == first and len(drawn) == 1
+    first = figures.timeline_figure(events, participants, entities, tmp_path)
+    assert figures.timeline_figure(events, participants, entities, tmp_path) == first and len(drawn) == 1
     undrawn = entities.with_columns(pl.lit("a note").alias("note"))
-    assert corpus.timeline_figure(events, participants, undrawn, tmp_path) == first and len(drawn) == 1
+    assert figures.timeline_figure(events, participants, undrawn, tmp_path) == first and len(drawn) == 1
     renamed = entities.with_columns(pl.lit("B. Person").alias("preferred_name"))
-    assert corpus.timeline_figure(events, participants, renamed, tmp_path) != first and len(drawn) == 2
+    assert figures.timeline_figure(events, participants, renamed, tmp_path) != first and len(drawn) == 2
 
 
 def test_telegram_references_cite_and_documents_are_dated() -> None:

@@ -15,9 +15,10 @@ import polars as pl
 import pytest
 from dagster import AssetKey
 
-from pipeline.orchestration import batch, corpus, definitions, head_start, package_check, stages, store
+from pipeline.orchestration import batch, corpus, definitions, stages, store, workers
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
+from pipeline.package import incremental_check
 from pipeline.package.publish import DatasetMetadata, frictionless_errors
 from pipeline.package.schema import load_table_spec
 from tests.conftest import PACKAGE_FILES, REPO_ROOT, copy_corpus, package_digest, shared_folder
@@ -530,8 +531,8 @@ def test_a_build_with_nothing_to_do_answers_before_importing_dagster(two_papers,
 
 
 def test_the_changed_papers_start_building_before_dagster_is_imported(two_papers, tmp_path):
-    """A fresh CLI process starts the changed papers' workers first (`head_start`), which then check the
-    fresh rows; its package is the one this process, which has Dagster imported and does all of it
+    """A fresh CLI process starts the changed papers' workers first (`workers.HeadStart`), which then
+    check the fresh rows; its package is the one this process, which has Dagster imported and does all of it
     itself, makes from the same inputs."""
     edited = tmp_path / "edited"
     shutil.copytree(two_papers, edited)
@@ -542,13 +543,13 @@ def test_the_changed_papers_start_building_before_dagster_is_imported(two_papers
     shutil.copytree(edited, reference, ignore=shutil.ignore_patterns(".dagster_home"))
     assert build(reference, workers=1) == 0
     script = (
-        "import sys\nfrom pipeline.orchestration import head_start\n"
+        "import sys\nfrom pipeline.orchestration import workers\n"
         "from pipeline.orchestration.cli import main\n"
-        "begin = head_start.HeadStart.begin\n"
+        "begin = workers.HeadStart.begin\n"
         "def recording(inputs, todo, workers):\n"
         "    print('head start:', todo, 'dagster' in sys.modules)\n"
         "    return begin(inputs, todo, workers)\n"
-        "head_start.HeadStart.begin = staticmethod(recording)\n"
+        "workers.HeadStart.begin = staticmethod(recording)\n"
         f"sys.exit(main(['--root', {str(edited)!r}, 'build', '--workers', '2']))\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
@@ -562,10 +563,10 @@ def test_a_head_start_gives_the_builds_of_the_run_itself(two_papers, tmp_path):
     todo = ["paper-b", "paper-a"]
     inputs = {way: CorpusInputs.scan(root) for way, root in roots.items()}
     corrections = stages.load_corrections(stages.ProjectPaths(roots["pool"]))
-    with head_start.HeadStart.begin(inputs["pool"], todo, workers=2) as started:
+    with workers.HeadStart.begin(inputs["pool"], todo, workers=2) as started:
         # Each paper's ID once its worker stored it, in the order asked for.
-        assert list(batch.build_papers(inputs["pool"], corrections, todo, 2, head_start=started)) == todo
-    assert list(batch.build_papers(inputs["in-process"], corrections, todo, workers=1)) == todo
+        assert list(workers.build_papers(inputs["pool"], corrections, todo, 2, head_start=started)) == todo
+    assert list(workers.build_papers(inputs["in-process"], corrections, todo, workers=1)) == todo
     pool, in_process = _builds(roots["pool"]), _builds(roots["in-process"])
     assert [p.name for found in pool.values() for p in found] == [
         inputs["pool"].fingerprints[i] for i in sorted(todo)
@@ -592,8 +593,7 @@ def test_a_deleted_package_is_rebuilt_without_rebuilding_the_papers(two_papers, 
 
 def test_papers_built_over_a_pool_of_processes_give_the_same_package(two_papers, tmp_path, monkeypatch):
     root = _copy_inputs(two_papers, tmp_path / "corpus")
-    monkeypatch.setattr(batch, "POOL_MIN_DOCUMENTS", 1)
-    monkeypatch.setattr(package_check, "PARALLEL_VALIDATION_BYTES", 0)  # frictionless over the cores too
+    monkeypatch.setattr(workers, "POOL_MIN_DOCUMENTS", 1)
     assert build(root, workers=2) == 0
     assert package_digest(root) == package_digest(two_papers)
 
@@ -633,12 +633,12 @@ def test_incremental_validation_reads_the_fresh_rows_as_published(built_corpus, 
     root = _package_with_a_bad_paragraph_number(built_corpus, tmp_path / "package")
     no_previous = tmp_path / "empty"
     no_previous.mkdir()
-    validate = package_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
+    validate = incremental_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
     errors = validate(root / "datapackage.json")
     assert any(e.startswith("paragraphs: row 2, field paragraph_number: Type error") for e in errors), errors
     # The rows of a paper not built in this run are not read by frictionless again (they were when it
     # was built); the comparison of every CSV with its Parquet twin still finds the bad cell's line.
-    unchanged = package_check.ChangedPartValidator(no_previous, set(), {"corrections"})
+    unchanged = incremental_check.ChangedPartValidator(no_previous, set(), {"corrections"})
     errors = unchanged(root / "datapackage.json")
     assert not any(e.startswith("paragraphs: ") for e in errors), errors
     assert "paragraphs-parquet: rows differ from line 2 of data/csv/paragraphs.csv" in errors, errors
@@ -689,8 +689,8 @@ def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_pa
 
     folders = (tmp_path / f"fresh-{n}" for n in range(100))
 
-    def check(fresh: set[str], whole: bool = False, workers=None) -> package_check.FreshRowsCheck:
-        checking = package_check.FreshRowsCheck(meta, fresh, next(folders), workers)
+    def check(fresh: set[str], whole: bool = False, workers=None) -> incremental_check.FreshRowsCheck:
+        checking = incremental_check.FreshRowsCheck(meta, fresh, next(folders), workers)
         for table_spec, frame in tables.values():
             checking.add(table_spec, frame, whole)
         return checking
@@ -702,7 +702,7 @@ def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_pa
             ({"kennan-op-263"}, process, True),
             ({"another-paper"}, None, False),
         ):
-            validator = package_check.ChangedPartValidator(
+            validator = incremental_check.ChangedPartValidator(
                 tmp_path, fresh, {"corrections"}, check(fresh, workers=workers)
             )
             errors = validator(built_corpus / "datapackage.json")
@@ -711,7 +711,7 @@ def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_pa
     # a fault in it is still found, and every table's rows are still read.
     faulty = DatasetMetadata({**meta.raw, "licenses": [{"title": "a licence with neither name nor path"}]})
     with SubmissionLog(1) as recorded:
-        checking = package_check.FreshRowsCheck(faulty, {"kennan-op-263"}, next(folders), recorded)
+        checking = incremental_check.FreshRowsCheck(faulty, {"kennan-op-263"}, next(folders), recorded)
         for table_spec, frame in tables.values():
             checking.add(table_spec, frame, whole=False)
         errors = checking.errors()
@@ -725,17 +725,17 @@ def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_pa
     assert check({"kennan-op-263"}, whole=True).tables == []
     # The staged file's header is still read: columns swapped there are named.
     staged = _package_with_swapped_header(built_corpus, tmp_path / "staged", "paragraphs")
-    validator = package_check.ChangedPartValidator(
+    validator = incremental_check.ChangedPartValidator(
         tmp_path / "none", {"kennan-op-263"}, {"corrections"}, check({"kennan-op-263"})
     )
     assert any(e.startswith("paragraphs: header ") for e in validator(staged / "datapackage.json"))
 
 
 def test_a_large_fresh_batch_is_checked_by_the_vectorised_checks(built_corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(package_check, "FRICTIONLESS_FRESH_PAPERS", 0)
+    monkeypatch.setattr(incremental_check, "FRICTIONLESS_FRESH_PAPERS", 0)
     no_previous = tmp_path / "empty"
     no_previous.mkdir()
-    validate = package_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
+    validate = incremental_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
     root = tmp_path / "good"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
     assert validate(root / "datapackage.json") == []
@@ -754,7 +754,7 @@ def test_a_table_not_split_by_paper_is_held_to_its_parquet_twin_not_read_by_fric
 ):
     no_previous = tmp_path / "empty"
     no_previous.mkdir()
-    validate = package_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
+    validate = incremental_check.ChangedPartValidator(no_previous, {"kennan-op-263"}, {"corrections"})
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
     csv = root / "data/csv/works.csv"

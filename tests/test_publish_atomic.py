@@ -299,7 +299,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 def test_a_killed_build_leaves_no_worker_process_behind(corpora, tmp_path):
-    """The CLI starts the paper's worker before it imports Dagster (`head_start`); killed, it takes the
+    """The CLI starts the paper's worker before it imports Dagster (`workers.HeadStart`); killed, it takes the
     worker with it instead of leaving it waiting for work forever."""
     root = tmp_path / "corpus"
     shutil.copytree(corpora["old"], root, ignore=shutil.ignore_patterns("raw"))

@@ -12,17 +12,13 @@ are checked the same way when the package job next runs.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.orchestration import corpus, stages, store
 from pipeline.orchestration.fingerprints import DEBUG_ENV, CorpusInputs, changed_documents
-from pipeline.orchestration.head_start import HeadStart, PaperBuilder
 from pipeline.package import corrections as fixes
 
-# Below this many documents to build, starting worker processes (each imports the pipeline) costs more
-# than it saves.
-POOL_MIN_DOCUMENTS = 8
 # Builds checked together against the tables' models: each check costs a fixed part per table, so
 # batches of 64 papers rather than 16 spare a 300-paper build about 1.3 s of CPU.
 CHECK_BATCH = 64
@@ -62,32 +58,6 @@ def stale_documents(inputs: CorpusInputs) -> list[str]:
     return stale
 
 
-def build_papers(
-    inputs: CorpusInputs,
-    corrections: list[fixes.Correction],
-    todo: list[str],
-    workers: int,
-    head_start: HeadStart | None = None,
-) -> Iterator[str]:
-    """Build and store every document in ``todo``; yields each paper's ID once its build is stored, in the
-    order of ``todo``. Over ``workers`` processes when that pays, or from the workers the CLI started
-    (``head_start``, which then holds ``todo``, and is left open)."""
-    if not todo:
-        return
-    if head_start is None and (workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS):
-        builder = PaperBuilder(inputs.root, corrections)
-        for document_id in todo:
-            yield builder.build(document_id, inputs.documents[document_id], inputs.fingerprints[document_id])
-        return
-    building = head_start or HeadStart.begin(inputs, todo, workers)
-    try:
-        for future in building.builds:
-            yield future.result()
-    finally:
-        if head_start is None:
-            building.close()
-
-
 def check_builds(builds: store.Builds) -> dict[str, list[stages.DocumentProblem]]:
     """The builds' rows checked against the tables' models, every paper in one pass per table; a failing
     row is its own paper's problem. Checked: the paper-scope tables' rows, and each paper's citations and
@@ -107,26 +77,32 @@ def select_papers(inputs: CorpusInputs, built: Iterable[str], recheck_all: bool 
     then any other build not yet checked (stored by the Dask job, or by a run stopped before its checks),
     and with ``recheck_all`` every paper's build again."""
     root, selection = inputs.root, Selection(recheck_all=recheck_all)
+    records: dict[str, dict | None] = {}
+    accepted: dict[str, str | None] = {}
     pending: dict[str, str] = {}
-    checked: set[str] = set()
 
     def settle() -> None:
         found = check_builds(store.Builds(root, pending)) if pending else {}
         for document_id, fingerprint in pending.items():
             if found.get(document_id):
-                store.reject(root, document_id, fingerprint, found[document_id])
+                records[document_id] = store.reject(root, document_id, fingerprint, found[document_id])
             else:
                 store.accept(root, document_id, fingerprint)
+                accepted[document_id] = fingerprint
                 selection.fresh.add(document_id)
-        checked.update(pending)
         pending.clear()
 
     def take(document_id: str) -> None:
-        fingerprint = inputs.fingerprints[document_id]
-        found = store.record(root, document_id, fingerprint)
-        if document_id in checked or found is None or found["problems"]:
+        if document_id in records:
             return
-        if recheck_all or store.accepted(root, document_id) != fingerprint:
+        fingerprint = inputs.fingerprints[document_id]
+        found = records[document_id] = store.record(root, document_id, fingerprint)
+        accepted[document_id] = store.accepted(root, document_id)
+        if (
+            found is not None
+            and not found["problems"]
+            and (recheck_all or accepted[document_id] != fingerprint)
+        ):
             pending[document_id] = fingerprint
             if len(pending) >= CHECK_BATCH:
                 settle()
@@ -137,16 +113,14 @@ def select_papers(inputs: CorpusInputs, built: Iterable[str], recheck_all: bool 
     for document_id in inputs.fingerprints:
         take(document_id)
     settle()
-    for document_id, fingerprint in inputs.fingerprints.items():
-        found = store.record(root, document_id, fingerprint)
+    for document_id, found in records.items():
         if found is None:
             missing = stages.DocumentProblem(document_id, "build", "no build from the current inputs")
             selection.left_out[document_id] = [missing]
         elif found["problems"]:
             selection.left_out[document_id] = store.problems(found, document_id)
-        accepted = store.accepted(root, document_id)
-        if accepted is not None:
-            selection.builds[document_id] = accepted
+        if accepted[document_id] is not None:
+            selection.builds[document_id] = accepted[document_id]
             if document_id in selection.left_out:
                 selection.kept_previous.add(document_id)
     if not recheck_all:  # an accepted build the last package did not publish is new to its checks

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import gc
 import os
 import sys
@@ -12,7 +11,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from pipeline.orchestration import commands
+from pipeline import commands
 from pipeline.orchestration.fingerprints import (
     DEBUG_ENV,
     BuildState,
@@ -21,7 +20,7 @@ from pipeline.orchestration.fingerprints import (
     descriptor_digest,
     is_up_to_date,
 )
-from pipeline.orchestration.head_start import HeadStart
+from pipeline.orchestration.workers import HeadStart
 from pipeline.package.swap import package_lock
 from pipeline.paths import REPO_ROOT
 
@@ -335,51 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="check every row with pandera and validate every resource with frictionless, changed or not",
     )
-    sub.add_parser("check", help="verify the package on disk (descriptor, hashes, sizes, foreign keys)")
-    log_parser = sub.add_parser("changelog", help="write the CHANGELOG entry against the last release")
-    log_parser.add_argument(
-        "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
-    )
-    release_parser = sub.add_parser(
-        "release", help="date the [Unreleased] changelog entry and build the Zenodo-ready release zip (dist/)"
-    )
-    release_parser.add_argument("--out", type=Path, help="zip path (default: dist/<name>-<version>.zip)")
-    release_parser.add_argument(
-        "--since", help="git revision, release zip or package folder (default: last v* tag, else HEAD)"
-    )
-    release_parser.add_argument("--date", default=dt.date.today().isoformat(), help="release date (ISO)")
-    database_parser = sub.add_parser("database", help="write the package as a DuckDB database with its keys")
-    database_parser.add_argument("--out", type=Path, help="file (default: dist/<name>-<version>.duckdb)")
-    site_parser = sub.add_parser("site", help="write the static reader site (index and a page per paper)")
-    site_parser.add_argument("out", type=Path, help="folder to write the site into")
-    zenodo_parser = sub.add_parser("zenodo", help="upload the release to Zenodo (ZENODO_TOKEN)")
-    zenodo_parser.add_argument("--zip", type=Path, help="release zip (default: dist/<name>-<version>.zip)")
-    zenodo_parser.add_argument(
-        "--dry-run", action="store_true", help="print the requests, connect to nothing"
-    )
-    zenodo_parser.add_argument("--publish", action="store_true", help="publish the deposition after upload")
-    zenodo_parser.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
-    authority_parser = sub.add_parser("authority", help="curate the authority file from the papers")
-    authority_sub = authority_parser.add_subparsers(dest="authority_command", required=True)
-    suggest_parser = authority_sub.add_parser("suggest", help="draft entries for unlinked persons (YAML)")
-    suggest_parser.add_argument("--out", type=Path, default=Path("authority-draft.yaml"), help="draft file")
-    reconcile_parser = authority_sub.add_parser("reconcile", help="propose Wikidata QIDs for a draft")
-    reconcile_parser.add_argument("draft", type=Path, help="draft written by `authority suggest`")
-    reconcile_parser.add_argument("--out", type=Path, help="write here instead of updating the draft")
-    reconcile_parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    references_parser = sub.add_parser("references", help="train the reference parser, or parse references")
-    references_sub = references_parser.add_subparsers(dest="references_command", required=True)
-    train_parser = references_sub.add_parser(
-        "train", help="train the reference model (held-out scores, then the shipped model on all files)"
-    )
-    train_parser.add_argument("--data", type=Path, help="folder of anystyle-*.xml (default: ../shared/...)")
-    train_parser.add_argument("--out", type=Path, help="model folder (default: models/reference-crf)")
-    train_parser.add_argument("--limit", type=int, help="use only the first N references (quick runs)")
-    parse_parser = references_sub.add_parser(
-        "parse", help="parse one reference per line of FILE (- for stdin)"
-    )
-    parse_parser.add_argument("file", help="text file, one reference per line; - reads standard input")
-    parse_parser.add_argument("--format", choices=["json", "csl-json"], default="json")
+    commands.add_parsers(sub)
     args = parser.parse_args(argv)
     root = (args.root or Path(os.environ.get("DATASET_ROOT", REPO_ROOT))).resolve()
     if args.debug:
@@ -397,29 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                     full_check=args.full_check,
                     dask_address=args.dask_address,
                 )
-        if args.command == "check":
-            return commands.check(root)
-        if args.command in ("changelog", "release") and commands.check(root) != 0:
-            return 1
-        if args.command == "changelog":
-            return commands.changelog(root, args.since)
-        if args.command == "authority" and args.authority_command == "suggest":
-            return commands.authority_suggest(root, args.out)
-        if args.command == "authority":
-            return commands.authority_reconcile(args.draft, args.out, args.timeout)
-        if args.command == "references":
-            return commands.references(root, args)
-        if args.command == "release":
-            return commands.release(root, args.out, args.since, args.date)
-        if args.command == "database":
-            from pipeline.package.database import database_command
-
-            return database_command(root, args.out)
-        if args.command == "site":
-            from pipeline.package.site import site_command
-
-            return site_command(root, args.out)
-        return commands.zenodo(root, args.zip, args.dry_run, args.publish, args.sandbox)
+        return commands.run(root, args)
     except Exception as exc:
         if args.debug:
             raise

@@ -9,13 +9,8 @@ paper's own (``scope: paper``) or made from the whole corpus.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import io
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -36,18 +31,6 @@ STAGE_TABLES: dict[str, tuple[str, ...]] = {
 # Tables whose rows are exactly the papers' own rows (``scope: paper``), checked per paper before they are
 # combined.
 OWN_TABLES: tuple[str, ...] = tuple(tables_of(scope="paper"))
-
-# The papers' row kinds the corpus stages read, in the order they read them (the saved rows are read ahead
-# in this order, see `paper_rows.load`); a kind missing here is still read, only not ahead.
-STAGE_KINDS: tuple[str, ...] = (
-    *STAGE_TABLES["text"],
-    "citations",
-    "claim_footnotes",
-    "claims",
-    *tables_of("claims", "paper"),
-    *tables_of("entities", "paper"),
-    *tables_of("events", "paper"),
-)
 
 
 def _as_published(name: str, frame: pl.DataFrame, keep: Sequence[str] = ()) -> pl.DataFrame:
@@ -123,20 +106,24 @@ def row_problems(tables: Mapping[str, pl.DataFrame], owner: str) -> list[Documen
 # Corpus stages
 
 
+class RowsByKind(Protocol):
+    """The papers' rows stacked by kind (`store.Builds`, or a dict of frames): each read when asked for."""
+
+    def __getitem__(self, kind: str) -> pl.DataFrame: ...
+
+
 # Each corpus stage yields its tables one at a time, each made when the one before has been taken: the
 # build holds the table in hand and those being written, not a stage's every table.
 StageTables = Iterator[tuple[str, pl.DataFrame]]
 
 
-def text_tables(stacked: Mapping[str, pl.DataFrame]) -> StageTables:
+def text_tables(stacked: RowsByKind) -> StageTables:
     """The text-level tables over all documents, from the papers' rows stacked by kind."""
     for name in STAGE_TABLES["text"]:
         yield name, combine(name, [stacked[name]])
 
 
-def bibliography_tables(
-    stacked: Mapping[str, pl.DataFrame], described: Iterable[works.CitedWork]
-) -> StageTables:
+def bibliography_tables(stacked: RowsByKind, described: Iterable[works.CitedWork]) -> StageTables:
     """Citations with their works, deduplicated across all documents, and sentence-to-work links.
 
     ``described`` holds every paper's ``works.describe_citations``, in paper order."""
@@ -150,7 +137,7 @@ def bibliography_tables(
     )
 
 
-def entity_tables(authority: entities.Authority, stacked: Mapping[str, pl.DataFrame]) -> StageTables:
+def entity_tables(authority: entities.Authority, stacked: RowsByKind) -> StageTables:
     """The authority file as tables, plus every document's mentions and unlinked names."""
     authority_frames = entities.authority_tables(authority)
     yield "entities", combine("entities", [authority_frames["entities"]])
@@ -159,13 +146,13 @@ def entity_tables(authority: entities.Authority, stacked: Mapping[str, pl.DataFr
     yield "unlinked_names", combine("unlinked_names", [stacked["unlinked_names"]])
 
 
-def event_tables(stacked: Mapping[str, pl.DataFrame]) -> StageTables:
+def event_tables(stacked: RowsByKind) -> StageTables:
     """Time expressions, events, their participants and supporting notes over all documents."""
     for name in STAGE_TABLES["events"]:
         yield name, combine(name, [stacked[name]])
 
 
-def claim_tables(stacked: Mapping[str, pl.DataFrame], citations: pl.DataFrame) -> StageTables:
+def claim_tables(stacked: RowsByKind, citations: pl.DataFrame) -> StageTables:
     """Claims with the citations behind them; quotations of a cited work name that work as claimant."""
     claim_citations = claim_rules.link_claim_citations(stacked["claim_footnotes"], citations)
     del citations
@@ -175,7 +162,7 @@ def claim_tables(stacked: Mapping[str, pl.DataFrame], citations: pl.DataFrame) -
 
 
 def corpus_tables(
-    stacked: Mapping[str, pl.DataFrame], described: Iterable[works.CitedWork], authority: entities.Authority
+    stacked: RowsByKind, described: Iterable[works.CitedWork], authority: entities.Authority
 ) -> StageTables:
     """Every table the stages make from the papers' rows stacked by kind, stage by stage in the order of
     `schema.STAGES`, each made when the one before has been taken: a stage reads only its own kinds, and
@@ -190,55 +177,6 @@ def corpus_tables(
     yield from claims
     yield from entity_tables(authority, stacked)
     yield from event_tables(stacked)
-
-
-# The columns the timeline draws from: a figure is redrawn only when one of them changes.
-TIMELINE_INPUTS = {
-    "events": ("event_id", "event_type", "date_earliest", "date_latest"),
-    "event_participants": ("event_id", "entity_id", "entity_type", "role"),
-    "entities": ("entity_id", "preferred_name", "name", "label"),
-}
-
-
-def timeline_figure(
-    events_table: pl.DataFrame,
-    participants: pl.DataFrame,
-    entity_table: pl.DataFrame,
-    cache: Path | None = None,
-) -> bytes:
-    """The timeline of events by person, as SVG bytes (deterministic).
-
-    Importing matplotlib and drawing cost about a second; with a ``cache`` folder, a figure is drawn only
-    for inputs not drawn before by the same code (the drawing module's source, read without importing it).
-    """
-    active = events_table.filter(pl.col("record_status") == "active")
-    drawing = importlib.util.find_spec("pipeline.package.timeline")
-    digest = hashlib.sha256(Path(drawing.origin).read_bytes() if drawing and drawing.origin else b"")
-    for frame, drawn in (
-        (active, TIMELINE_INPUTS["events"]),
-        (participants, TIMELINE_INPUTS["event_participants"]),
-        (entity_table, TIMELINE_INPUTS["entities"]),
-    ):
-        buffer = io.BytesIO()
-        frame.select(c for c in drawn if c in frame.columns).write_csv(buffer)
-        digest.update(buffer.getvalue())
-    cached = cache / f"timeline-{digest.hexdigest()[:32]}.svg" if cache else None
-    if cached and cached.exists():
-        return cached.read_bytes()
-    from pipeline.package import timeline
-
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / "timeline.svg"
-        timeline.render_timeline(active, participants, entity_table, path)
-        figure = path.read_bytes()
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        for old in cached.parent.glob("timeline-*.svg"):
-            old.unlink()
-        scratch_file = cached.with_suffix(f".{os.getpid()}.tmp")
-        scratch_file.write_bytes(figure)
-        os.replace(scratch_file, cached)
-    return figure
 
 
 # Finishing a table: corrections, text withheld where the metadata says so

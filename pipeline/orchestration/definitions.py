@@ -6,22 +6,21 @@ out and their last good build kept. One step makes the tables from the papers' b
 one read of every paper's file of that kind (`store.Builds`): one asset per published table,
 each with record corrections applied and a blocking check (pandera model, plus footnote pairing), and
 ``corpus_tables``, what the package step takes from it. A table asset's storage is its files, written as
-the package publishes them into the run's scratch folder: it hands no value to an I/O manager, and
-``data_package`` depends on it for order and lineage, taking the written files through ``corpus_tables``
-(a value passed through Dagster costs its run three events). ``data_package`` writes the package only
+the package publishes them into the run's scratch folder, their sizes and hashes its materialization's
+metadata: it hands no value to an I/O manager (a value passed through Dagster costs its run three events),
+and ``data_package`` depends on it for order and lineage, taking the files' facts through
+``corpus_tables``. ``data_package`` writes the package only
 when every check passed. The number of steps does not depend on the number of papers, and the tables pass
 between steps on disk, so that memory holds a table or two, not the corpus.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
-through dagster-dask), with the same per-paper function (`head_start.PaperBuilder`) and the same
+through dagster-dask), with the same per-paper function (`workers.PaperBuilder`) and the same
 store; the package job then checks and publishes them.
 """
 
 import os
 import shutil
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,11 +53,12 @@ from dagster import (
 )
 
 from pipeline.extract import works
-from pipeline.orchestration import batch, corpus, stages, store
+from pipeline.orchestration import batch, corpus, stages, store, workers
 from pipeline.orchestration.fingerprints import CorpusInputs
-from pipeline.orchestration.head_start import HeadStart, build_one
-from pipeline.orchestration.package_check import ChangedPartValidator, FreshRowsCheck
+from pipeline.orchestration.workers import HeadStart, build_one
 from pipeline.package import corrections as fixes
+from pipeline.package import figures as drawn
+from pipeline.package.incremental_check import ChangedPartValidator, FreshRowsCheck
 from pipeline.package.publish import (
     DatasetMetadata,
     PackageContents,
@@ -77,55 +77,19 @@ from pipeline.text.clean import footnote_problems
 
 @dataclass(frozen=True)
 class PublishedTable:
-    """A finished table on its way to the package, with the record corrections applied to it and its number
-    of rows. It is already written, CSV and Parquet (`staged`: the files' facts), into the run's pre-staged
-    package; ``frame`` reads it back from its Parquet file."""
+    """A finished table, written as the package publishes it (CSV and Parquet, `publish.stage_table`) into
+    the run's scratch package: each file's size and hash (``files``), its rows, and the record corrections
+    applied to it; ``frame`` reads it back from its Parquet file."""
 
     name: str
-    staged: Future[dict[str, dict[str, Any]]]
+    files: dict[str, dict[str, Any]]
     parquet: Path
     rows: int
     applied: list[fixes.AppliedCorrection] = field(default_factory=list)
 
     @property
     def frame(self) -> pl.LazyFrame:
-        self.staged.result()
         return pl.scan_parquet(self.parquet)
-
-
-# Finished tables that may wait, in memory, to be written (`TableWriter`).
-TABLES_WAITING = 2
-
-
-class TableWriter:
-    """Each finished table written as the package publishes it (CSV and Parquet, `publish.stage_table`)
-    into ``folder``, on a thread (writing lets go of the GIL) while the next table is made and checked. The
-    package step links the files into its staged package: a table is written once, straight from memory,
-    and never held with the others. At most TABLES_WAITING tables wait to be written."""
-
-    def __init__(self, root: Path, folder: Path) -> None:
-        self.root, self.folder = root, folder
-        self.published = published_resources(root)
-        self._writer = ThreadPoolExecutor(1)
-        self._room = threading.Semaphore(TABLES_WAITING)
-
-    def __call__(self, name: str, frame: pl.DataFrame) -> Future[dict[str, dict[str, Any]]]:
-        self._room.acquire()
-        return self._writer.submit(self._write, name, frame)
-
-    def _write(self, name: str, frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
-        try:
-            previous = published_files(self.published, name)
-            return stage_table(self.folder, load_table_spec(name), frame, self.root, previous)
-        finally:
-            self._room.release()
-
-    def parquet(self, name: str) -> Path:
-        return self.folder / f"data/parquet/{name}.parquet"
-
-    def close(self) -> None:
-        """No more tables; those waiting are still written."""
-        self._writer.shutdown(wait=False)
 
 
 def project_root() -> Path:
@@ -149,7 +113,7 @@ RUN_SCRATCH = Path(".dagster_home") / "run-scratch"
 # The run's scratch folder where the tables are written, laid out like the package, as they are made.
 PRESTAGED = "package"
 CORPUS_INPUTS = "corpus_inputs"
-# The changed papers' builds the CLI started before the run (`head_start`); None for runs from the UI.
+# The changed papers' builds the CLI started before the run (`workers.HeadStart`); None for runs from the UI.
 HEAD_START = "head_start"
 
 
@@ -192,8 +156,9 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     Each stage reads its kinds of rows from the papers' accepted builds (`store.Builds`), one kind at a
     time, and makes its tables one at a time (`corpus.corpus_tables`). Each table gets its record
     corrections and checks as soon as its stage has made it, and is written as the package publishes it
-    into the run's ``scratch`` folder (`TableWriter`) while the next is made: the table in hand and those
-    being written are in memory, no more. One asset per table, all in one step: a step costs Dagster more
+    into the run's ``scratch`` folder before the next is made: the table in hand is in memory, no more.
+    Its files' sizes and hashes are its materialization's metadata. One asset per table, all in one step:
+    a step costs Dagster more
     than correcting and checking a table does. The pandera check covers the rows that may have changed
     since they were last checked (see `corpus.rows_to_check`); ``build --full-check`` checks every row.
     """
@@ -224,36 +189,39 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         records = builds.records()
         hidden = {i for i, found in records.items() if found.get("hidden")}
         checked = None if papers.recheck_all else papers.fresh
-        writer = TableWriter(root, scratch / PRESTAGED)
+        previous, prestaged = published_resources(root), scratch / PRESTAGED
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         head_start: HeadStart | None = getattr(context.resources, HEAD_START)
-        workers = head_start.pool if head_start is not None and not head_start.closed else None
-        fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", workers)
+        idle = head_start.pool if head_start is not None and not head_start.closed else None
+        fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", idle)
         published: dict[str, PublishedTable] = {}
         authority = stages.load_authority(paths)
         work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
-        for name, frame in corpus.corpus_tables(builds.kinds(), builds.cited_works(), authority):
+        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority):
             corrected, applied = corpus.correct_table(name, frame, papers.corrections, work_changes)
             if name == "citations":
                 work_changes = corpus.work_changes(corrected, applied)
             corrected = corpus.withhold_text(name, corrected, hidden)
             if fresh_check is not None:
                 fresh_check.add(specs[name], corrected, whole=bool(applied))
-            published[name] = PublishedTable(
-                name, writer(name, corrected), writer.parquet(name), corrected.height, applied
-            )
-            # The table's storage is its files (written by the writer), so no value goes to an I/O manager.
+            files = stage_table(prestaged, specs[name], corrected, root, published_files(previous, name))
+            parquet = prestaged / f"data/parquet/{name}.parquet"
+            published[name] = PublishedTable(name, files, parquet, corrected.height, applied)
+            # The table's storage is its files, written here; their facts are its materialization's metadata.
             yield MaterializeResult(
                 asset_key=name,
-                metadata={"rows": corrected.height, "corrections_applied": len(applied)}
+                metadata={
+                    "rows": corrected.height,
+                    "corrections_applied": len(applied),
+                    **{f"{kind}_{key}": v for kind, facts in files.items() for key, v in facts.items()},
+                }
                 | ({"preview": MetadataValue.md(_preview(corrected))} if config.previews else {}),
             )
             to_check = corpus.rows_to_check(name, corrected, checked, bool(applied))
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
                 yield _check_result(name, check, find_problems(corrected))
-            del frame, corrected, to_check  # before the next table is made; the writer holds its own
-        writer.close()
+            del frame, corrected, to_check  # before the next table is made
         yield Output(
             {
                 "texts": builds.texts(i for i in papers.builds if i not in hidden),
@@ -290,7 +258,7 @@ def build_definitions(root: Path) -> Definitions:
         else:
             todo = batch.stale_documents(inputs)
         shutil.rmtree(scratch, ignore_errors=True)  # a killed run's
-        built = batch.build_papers(inputs, corrections, todo, config.workers, head_start)
+        built = workers.build_papers(inputs, corrections, todo, config.workers, head_start)
         selection = batch.select_papers(inputs, built, config.full_check)
         if head_start is not None and not FreshRowsCheck.wanted(None if config.full_check else todo):
             head_start.close()  # nothing else for the workers to do: their memory goes back now
@@ -329,15 +297,10 @@ def build_definitions(root: Path) -> Definitions:
     ) -> str:
         """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
         tables: dict[str, PublishedTable] = corpus_tables["tables"]
-        # Drawn (matplotlib, in Python) while the tables are checked and written (mostly off the GIL).
-        drawing = ThreadPoolExecutor(1)
-        figure = drawing.submit(
-            lambda: corpus.timeline_figure(
-                *(collected(tables[name].frame) for name in ("events", "event_participants", "entities")),
-                root / FIGURE_CACHE,
-            )
+        figure = drawn.timeline_figure(
+            *(collected(tables[name].frame) for name in ("events", "event_participants", "entities")),
+            root / FIGURE_CACHE,
         )
-        drawing.shutdown(wait=False)
         applied = [*corpus_tables["applied"], *(a for t in tables.values() for a in t.applied)]
         fixes.check_all_applied(corpus_tables["corrections"], applied)
         frames: dict[str, Frame] = {name: t.frame for name, t in tables.items()}
@@ -350,7 +313,7 @@ def build_definitions(root: Path) -> Definitions:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         figures = {"figures/timeline.svg": figure}
-        staged = {name: t.staged.result() for name, t in tables.items()}
+        staged = {name: t.files for name, t in tables.items()}
         contents = PackageContents(
             specs, corpus_tables["texts"], figures, staged, prestaged=scratch / PRESTAGED
         )
@@ -408,7 +371,7 @@ def plan_documents(context: OpExecutionContext, config: PlanConfig):
 
 @op
 def build_paper(job_input: tuple) -> str:
-    """Build one paper and store it (`head_start.PaperBuilder`, as every route does); its ID."""
+    """Build one paper and store it (`workers.PaperBuilder`, as every route does); its ID."""
     document_id, entry, fingerprint = job_input
     return build_one(project_root(), document_id, Path(entry), fingerprint)
 

@@ -352,11 +352,12 @@ def document_sources(documents: pl.DataFrame) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class PackageContents:
-    """What a package holds: tables with their specs, cleaned texts by document ID, figures by path (their
-    bytes, or a future of them: a figure still being drawn is written last)."""
+    """What a package holds: tables with their specs, cleaned texts by document ID (each the text, or the
+    file that holds it), figures by path (their bytes, or a future of them: a figure still being drawn is
+    written last)."""
 
     tables: Mapping[str, tuple[TableSpec, Frame]]
-    texts: Mapping[str, str]
+    texts: Mapping[str, str | Path]
     figures: Mapping[str, bytes | Future[bytes]]
     # Tables already written by `stage_table` into ``prestaged`` (a folder laid out like the package) as
     # they were made, with the facts it returned: linked into the staged package, not written again.
@@ -404,7 +405,8 @@ def stage_package(
         ):
             facts = {"bytes": previous["bytes"], "hash": previous["hash"]}
         else:
-            (staging / relative).write_bytes(texts[document_id].encode("utf-8"))
+            text = texts[document_id]
+            (staging / relative).write_bytes(text.read_bytes() if isinstance(text, Path) else text.encode())
         resources.append(
             file_resource(
                 staging,

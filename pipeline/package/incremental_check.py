@@ -23,17 +23,14 @@ from __future__ import annotations
 
 import csv
 import json
-import multiprocessing
-import os
 import tempfile
 from collections.abc import Collection
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipeline.orchestration.head_start import exit_with_parent
 from pipeline.package.publish import (
     WRITER_THREADS,
     DatasetMetadata,
@@ -104,55 +101,10 @@ def _without_keys(resource: dict[str, Any]) -> dict[str, Any]:
     return {**resource, "schema": schema}
 
 
-# Above this many bytes of rows to validate, the resources are validated in worker processes, one group per
-# core (each worker first spends about a second importing frictionless).
-PARALLEL_VALIDATION_BYTES = 16 << 20
-
-
-def _size(resource: dict[str, Any], scratch: Path) -> int:
-    path = Path(resource["path"])
-    path = path if path.is_absolute() else scratch / path
-    return path.stat().st_size
-
-
-def _validate_resources(
-    descriptor: dict[str, Any], resources: list[dict[str, Any]], scratch: Path
-) -> list[str]:
-    """Frictionless over the given resources; large ones spread over the cores, errors in resource order."""
-    if not resources:
-        return []
-    sizes = [_size(r, scratch) for r in resources]
-    workers = min(os.cpu_count() or 1, len(resources))
-    if workers < 2 or sum(sizes) < PARALLEL_VALIDATION_BYTES:
-        return frictionless_errors({**descriptor, "resources": resources}, scratch)
-    # Largest first onto the least loaded group: groups of about equal bytes.
-    groups: list[list[int]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for index in sorted(range(len(resources)), key=lambda k: (-sizes[k], k)):
-        target = loads.index(min(loads))
-        groups[target].append(index)
-        loads[target] += sizes[index]
-    context = multiprocessing.get_context("spawn")  # polars' thread pool does not survive a fork
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent) as pool:
-        futures = [
-            pool.submit(
-                frictionless_errors,
-                {**descriptor, "resources": [resources[k] for k in sorted(group)]},
-                scratch,
-            )
-            for group in groups
-            if group
-        ]
-        found = [future.result() for future in futures]
-    by_resource = {r["name"]: i for i, r in enumerate(resources)}
-    errors = [line for lines in found for line in lines]
-    return sorted(errors, key=lambda line: by_resource.get(line.split(":", 1)[0], len(resources)))
-
-
 class FreshRowsCheck:
     """Frictionless on the freshly built papers' rows of each table split by paper, begun as soon as the
-    table step has made the table: in the CLI's worker processes when they are there (`head_start`, idle
-    once the papers are built), as frictionless reads rows in Python and on a thread of the build holds up
+    table step has made the table: in the CLI's worker processes when they are there (idle once the papers
+    are built), as frictionless reads rows in Python and on a thread of the build holds up
     the stages' own Python work; else on a thread. The rows are written to ``folder`` with the package's
     CSV writer; `errors` waits for the verdicts.
 
@@ -285,6 +237,6 @@ class ChangedPartValidator:
                     _parquet_errors, staged, descriptor, _unchanged_twins(descriptor, previous)
                 )
                 if resources:
-                    errors += _validate_resources(descriptor, resources, scratch)
+                    errors += frictionless_errors({**descriptor, "resources": resources}, scratch)
                 early = self.fresh_check.errors() if self.fresh_check is not None else []
                 return early + errors + twins.result()

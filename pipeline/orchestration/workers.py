@@ -1,15 +1,14 @@
-"""Papers built over worker processes, and the one function that builds and stores a paper.
+"""Where the build runs in parallel: papers built over worker processes (`concurrent.futures`), and the
+one function every route builds and stores a paper with (`PaperBuilder.build`).
 
-Importing Dagster and the pipeline and starting a run take about a second and a half of one core, while
-the other cores idle. The CLI knows from the fingerprints which papers changed before it imports anything
-heavy, so it starts worker processes on them first (`HeadStart.begin`); the run's ``papers`` asset then
-takes their builds as they are stored (`batch.build_papers`), as it does from a pool it starts itself (runs
-launched from Dagster's UI). Every route builds a paper with `PaperBuilder.build` (in the run's own
-process for a few papers, in a pool's worker, in a Dask worker) and stores it with `store.write_build`.
-Once the papers are built, a small edit's run hands the idle workers frictionless's check of the fresh
-rows (`package_check.FreshRowsCheck`). This module imports neither polars nor Dagster at its top: starting
-costs the CLI a few milliseconds. Every worker process the project starts ends with the process that
-started it (`exit_with_parent`).
+`build_papers` builds the changed papers in the run's own process when there are few, else over a process
+pool. The CLI knows from the fingerprints which papers changed before it imports anything heavy, so it
+starts that pool first (`HeadStart.begin`) and hands it to the run; runs launched from Dagster's UI start
+their own. The Dask job builds one paper per step with the same `PaperBuilder` (`build_one`). Once the
+papers are built, a small edit's run hands the idle workers frictionless's check of the fresh rows
+(`incremental_check.FreshRowsCheck`). This module imports neither polars nor Dagster at its top: starting
+costs the CLI a few milliseconds. Every worker process ends with the process that started it
+(`exit_with_parent`).
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
@@ -50,11 +50,16 @@ class PaperBuilder:
         return document_id
 
 
+# Below this many documents to build, starting worker processes (each imports the pipeline) costs more
+# than it saves.
+POOL_MIN_DOCUMENTS = 8
+
+
 @dataclass
 class HeadStart:
     """Papers building in worker processes; each future answers with its paper's ID once the paper's
     build is stored (`store.write_build`), in the order of ``todo``. Once the papers are built, the run may
-    hand the workers other work that would hold up its own Python (`package_check.FreshRowsCheck`), or let
+    hand the workers other work that would hold up its own Python (`incremental_check.FreshRowsCheck`), or let
     them go (`close`)."""
 
     todo: list[str]
@@ -86,6 +91,32 @@ class HeadStart:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def build_papers(
+    inputs: CorpusInputs,
+    corrections: list[Any],
+    todo: list[str],
+    workers: int,
+    head_start: HeadStart | None = None,
+) -> Iterator[str]:
+    """Build and store every document in ``todo``; yields each paper's ID once its build is stored, in the
+    order of ``todo``. Over ``workers`` processes when that pays, or from the workers the CLI started
+    (``head_start``, which then holds ``todo``, and is left open)."""
+    if not todo:
+        return
+    if head_start is None and (workers <= 1 or len(todo) < POOL_MIN_DOCUMENTS):
+        builder = PaperBuilder(inputs.root, corrections)
+        for document_id in todo:
+            yield builder.build(document_id, inputs.documents[document_id], inputs.fingerprints[document_id])
+        return
+    building = head_start or HeadStart.begin(inputs, todo, workers)
+    try:
+        for future in building.builds:
+            yield future.result()
+    finally:
+        if head_start is None:
+            building.close()
 
 
 def exit_with_parent() -> None:
