@@ -75,6 +75,24 @@ def test_places_bodies_common_nouns_and_eponyms_are_not_people() -> None:
     assert names.count("Kellogg") == 1 and "Mr. Kellogg" in names
 
 
+def test_post_nominals_abbreviated_given_names_couples_and_lists_belong_to_the_name() -> None:
+    names = _names("The motion of Thos. R. Hadley, Esq., was carried, and Mr. and Mrs. Ollery Dunmore left.")
+    assert "Thos. R. Hadley, Esq." in names
+    assert "Mr. and Mrs. Ollery Dunmore" in names
+    assert "Henry Pruitt, Jr." in _names("A letter from Henry Pruitt, Jr., came on Monday.")
+    # Items of a list beside a person found by a strong rule, given names not on the list.
+    names = _names("The committee: Wm. Arbuckle, Ozias Pettigrew, Lemuel Stark, and Zebulon Fenn.")
+    assert names == ["Wm. Arbuckle", "Ozias Pettigrew", "Lemuel Stark", "Zebulon Fenn"]
+
+
+def test_objects_of_prepositions_months_and_hyphened_offices_are_not_people() -> None:
+    assert _names("The deputation from Lucerne proposed a vote.") == []
+    assert _names("City of Harwick Oct. 23, 1896, one side of bacon.") == []
+    assert _names("Expenses to be met by the Italian Commander-in-Chief and General Franchet.") == [
+        "General Franchet"
+    ]
+
+
 def test_authority_places_are_never_one_word_persons(tmp_path: Path) -> None:
     (tmp_path / "places.yaml").write_text(
         yaml.safe_dump(

@@ -34,6 +34,7 @@ from pipeline.extract.persons import (
     find_person_spans,
     known_given_names,
     non_name_words,
+    post_nominal_end,
     sentence_initial,
     title_gender,
 )
@@ -212,6 +213,7 @@ def _authority_matches(text: str, authority: Authority, locate: _Locator) -> lis
         given = None if titled or not person else _given_before(text, start)
         gender = title_gender(text[title_start:start]) if titled else None
         possessive = person and bool(POSSESSIVE.match(text[end : end + 3]))
+        end = post_nominal_end(text, end) if person else end
         matches.append(
             _Match(title_start, start, end, claims, titled, given, gender, possessive, locate(start))
         )

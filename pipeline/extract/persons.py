@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.vocab import load_mapping, load_vocab, load_words
@@ -57,6 +57,11 @@ PLACE_BEFORE = re.compile(
 # Spaces within a line: a title at the end of one paragraph does not belong to a name in the next.
 SPACE = r"[^\S\n]+"
 SENTENCE_OPENERS = '.!?:;\n"“(['
+# A post-nominal that belongs to the name it follows ("Given Surname, Esq.", "Surname Jr."); "Sen." and
+# "Senior" only after a comma, where they are not a senator's title.
+POST_NOMINAL = re.compile(
+    rf",?{SPACE}(?:Esqs?|Jr|Sr)(?:\.|(?!\w))|,{SPACE}(?:Sen|Junior|Senior)(?:\.|(?!\w))"
+)
 
 
 @dataclass(frozen=True)
@@ -158,21 +163,25 @@ def _patterns() -> _Patterns:
     name = rf"(?P<name>(?:{INITIAL}\s?){{0,3}}{surname}(?:\s(?:{INITIAL}\s)*{surname}){{0,2}})"
     short_name = rf"(?:{INITIAL}\s?){{0,3}}{NAME_WORD}(?:\s{NAME_WORD})?"
     months = _alternation(vocab.months)
+    # An abbreviated given name with its full stop ("Wm.", "Benj.") stands where an initial does.
+    abbreviated = rf"{_alternation(sorted(vocab.given_abbreviations))}\."
     return _Patterns(
         titled=re.compile(
-            rf"{NOT_BEFORE}(?P<title>(?:{cue}{SPACE})+)(?:of{SPACE}State{SPACE})?{name}{NOT_AFTER}"
+            rf"{NOT_BEFORE}(?P<title>(?:{cue}{SPACE}(?:and{SPACE}{honorifics}{SPACE})?)+)"
+            rf"(?:of{SPACE}State{SPACE})?{name}{NOT_AFTER}"
         ),
         heading=re.compile(
             rf"\((?P<name>{surname}(?:\s{surname}){{0,2}}(?:,\s(?:and\s)?{surname}(?:\s{surname}){{0,2}})*)\)"
         ),
         initials=re.compile(
-            rf"{NOT_BEFORE}(?P<name>(?:{INITIAL}\s?){{1,3}}(?:{NAME_WORD}\s)?{surname}){NOT_AFTER}"
+            rf"{NOT_BEFORE}(?P<name>(?:{abbreviated}\s?(?:{INITIAL}\s?){{0,2}}|(?:{INITIAL}\s?){{1,3}})"
+            rf"(?:{NAME_WORD}\s)?{surname}){NOT_AFTER}"
         ),
         middle_initial=re.compile(
             rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{surname}){NOT_AFTER}"
         ),
         given_name=re.compile(
-            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{surname}(?:\s{NAME_WORD})?){NOT_AFTER})"
+            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{surname}(?:{SPACE}{NAME_WORD})?){NOT_AFTER})"
         ),
         signature=re.compile(
             rf"^(?P<name>{word}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
@@ -231,12 +240,12 @@ def _make(
         common = vocab.nationalities | _address_words()
     else:
         common = vocab.non_names
-    abbreviations = vocab.given_abbreviations
-    if text.startswith(".", end) and words and (words[-1] in abbreviations or words[-1] in vocab.non_names):
+    abbreviations = vocab.given_abbreviations | _month_abbreviations() | vocab.non_names
+    if text.startswith(".", end) and words and words[-1] in abbreviations:
         return None
     # A known given name first is a given name even where it is also a common word ("Bill Surname").
     checked = words[1:] if reason == "given_name" else words
-    if not words or any(w in common or w in vocab.nationalities or w in _title_words() for w in checked):
+    if not words or any(w in common or w in vocab.nationalities or _is_title_word(w) for w in checked):
         return None
     if initials and "".join(initials) in vocab.non_names:
         return None
@@ -244,6 +253,18 @@ def _make(
     return PersonSpan(
         start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
+
+
+@cache
+def _month_abbreviations() -> frozenset[str]:
+    """Months' printed abbreviations ("Oct", "Sept"): before a full stop, never the end of a name."""
+    return frozenset(form for forms in load_vocab("months") for form in forms[1:])
+
+
+def _is_title_word(word: str) -> bool:
+    """Whether a word is an office's last word, or a hyphened office ("Commander-in-Chief")."""
+    titles = _title_words()
+    return word in titles or ("-" in word and any(part in titles for part in word.split("-")))
 
 
 @cache
@@ -261,7 +282,7 @@ def _title_words() -> frozenset[str]:
 def title_gender(title: str) -> str | None:
     """The gender a form of address implies ("Mrs." female, "Sir" male), None for offices and "Dr."."""
     words = title.split()
-    if not words:
+    if not words or "and" in words:
         return None
     gender = _vocab().honorifics.get(words[0]) or _vocab().honorifics.get(words[0].rstrip("."))
     return gender if gender in ("male", "female") else None
@@ -313,6 +334,7 @@ def find_person_spans(
     Returns non-overlapping spans in text order; where rules overlap, the longest span (then the first) wins.
     """
     patterns, vocab = _patterns(), _vocab()
+    lower = frozenset(LOWER_WORD.findall(text))
     found: list[PersonSpan | None] = []
     for index, (start, end) in enumerate(paragraphs):
         paragraph = text[start:end]
@@ -368,20 +390,35 @@ def find_person_spans(
     for match in patterns.given_name.finditer(text):
         if is_given_name(match.group("name").split()[0]):
             span = _make(text, match.start("name"), match.end("name"), "given_name")
-            if span is None and match.group("name").count(" ") == 2:
+            third = match.group("name").split()[2:]
+            if third and span is not None and (third[0].lower() in lower or is_given_name(third[0])):
+                # A third word the paper also writes in lower case is not a name's ("Given Surname Jumped"),
+                # and a given name there starts the next name ("Given Surname Given Surname").
+                span = None
+            if span is None and third:
                 span = _make(
                     text,
                     match.start("name"),
-                    match.end("name") - 1 - len(match.group("name").split()[2]),
+                    match.start("name") + len(match.group("name")[: -len(third[0])].rstrip()),
                     "given_name",
                 )
             found.append(span)
     for match in patterns.speaker.finditer(text):
-        found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
-    found += _recurring_pairs(text, {span.surname for span in found if span is not None})
+        # After a preposition the word is not the verb's subject ("the deputation from Word proposed").
+        if not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+            found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
+    found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
-    spans = _with_evidence(text, _longest_first([s for s in found if s is not None]), not_persons)
-    return _with_repeated_surnames(text, spans)
+    found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
+    spans = _with_evidence(text, _longest_first([s for s in found if s is not None]), not_persons, lower)
+    spans = _with_repeated_surnames(text, spans, lower)
+    return [replace(s, end=post_nominal_end(text, s.end)) for s in spans]
+
+
+def post_nominal_end(text: str, end: int) -> int:
+    """Where a name ending at ``end`` ends with its post-nominal ("Esq.", "Jr."), if one follows."""
+    match = POST_NOMINAL.match(text, end)
+    return match.end() if match else end
 
 
 def find_person_names(text: str) -> list[PersonSpan]:
@@ -405,6 +442,13 @@ CONJUNCT_AFTER = re.compile(
 CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
 INITIAL_RE = re.compile(rf"{INITIAL}")
 LOWER_WORD = re.compile(rf"(?<![\w-])[{LOWER}]+(?![\w-])")
+GIVEN_BEFORE = re.compile(rf"(?<![\w.’'-])(?P<given>{NAME_WORD})[^\S\n]\Z")
+PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w-])(?:of|from|to|in|at|by|with|for|on|upon|into|against|between|among|under)\s+\Z"
+)
+LIST_NAME = rf"(?P<name>{NAME_WORD}(?:{SPACE}(?:{INITIAL}{SPACE}?)*{NAME_WORD}){{1,2}})"
+LIST_NEXT = re.compile(rf",{SPACE}(?:and{SPACE})?{LIST_NAME}{NOT_AFTER}(?=,|;|\.|{SPACE}and{SPACE})")
+LIST_BEFORE = re.compile(rf"(?:(?<=, )|(?<=\n)|(?<=: )){LIST_NAME},{SPACE}(?:and{SPACE})?\Z")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
 
@@ -421,14 +465,15 @@ def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
     return frozenset(words) | _vocab().nationalities, frozenset(starts)
 
 
-def _with_evidence(text: str, spans: list[PersonSpan], not_persons: frozenset[str]) -> list[PersonSpan]:
+def _with_evidence(
+    text: str, spans: list[PersonSpan], not_persons: frozenset[str], lower: frozenset[str]
+) -> list[PersonSpan]:
     """Drop names that are things named after a person ("Surname Library", "the Surname government"), and
     one-word names found by a weak cue (a name after it, a verb of saying, a repeated pair) whose word the
     paper uses as a place, the authority knows as a place or body, or the paper also writes in lower case
     (a common noun: "Peace", "Division")."""
     places, _ = _place_words(text)
     places |= not_persons
-    lower = frozenset(LOWER_WORD.findall(text))
     eponym_after, eponyms = _patterns().eponym_after, _vocab().eponym_nouns
     kept = []
     for span in spans:
@@ -460,6 +505,27 @@ def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
         before = CONJUNCT_BEFORE.search(text, max(0, person.title_start - 40), person.title_start)
         if before and not sentence_initial(text, before.start("name")):
             found.append(_make(text, before.start("name"), before.end("name"), "conjunct"))
+    return found
+
+
+def _list_items(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
+    """Full names in a comma-separated list beside a person found by a strong rule ("Given Surname,
+    Given Surname, and Given Surname"), item by item along the list."""
+    found: list[PersonSpan | None] = []
+    todo = [p for p in persons if p.given is not None or p.reason == "initials"]
+    seen = {(p.start, p.end) for p in todo}
+    while todo:
+        person = todo.pop()
+        items = [LIST_NEXT.match(text, post_nominal_end(text, person.end))]
+        items.append(LIST_BEFORE.search(text, max(0, person.title_start - 60), person.title_start))
+        for item in items:
+            if item is None or (item.start("name"), item.end("name")) in seen:
+                continue
+            span = _make(text, item.start("name"), item.end("name"), "list_item")
+            seen.add((item.start("name"), item.end("name")))
+            if span is not None:
+                found.append(span)
+                todo.append(span)
     return found
 
 
@@ -527,11 +593,11 @@ def _titled_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _recurring_pairs(text: str, surnames: set[str]) -> list[PersonSpan | None]:
+def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> list[PersonSpan | None]:
     """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name).
 
     A pair whose first word is the surname of a person found by another rule ("Surname Place’s ...") is not
-    a name.
+    a name, nor one whose first word the paper also writes in lower case ("Electric Word").
     """
     pairs = list(_patterns().pair.finditer(text))
     if not pairs:
@@ -550,6 +616,7 @@ def _recurring_pairs(text: str, surnames: set[str]) -> list[PersonSpan | None]:
         for m in pairs
         if m.group("name").split()[1] in used
         and m.group("name").split()[0] not in surnames
+        and m.group("name").split()[0].lower() not in lower
         and (is_given_name(m.group("name").split()[0]) or not sentence_initial(text, m.start("name")))
     ]
 
@@ -585,7 +652,7 @@ def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
     return sorted(kept, key=lambda s: s.title_start)
 
 
-def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSpan]:
+def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset[str]) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
     places, place_uses = _place_words(text)
     non_names = _vocab().non_names
@@ -598,7 +665,7 @@ def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSp
     taken = _Taken([(s.title_start, s.end) for s in spans])
     eponym_after = _patterns().eponym_after
     extra = [
-        PersonSpan(m.start(), m.end(), m.group(), None, None, "surname", m.start())
+        _with_given_before(text, m.start(), m.end(), places | surnames, lower, taken)
         for m in CAPITALISED_WORD.finditer(text)
         if m.group() in surnames
         and not taken.overlaps(m.start(), m.end())
@@ -606,3 +673,21 @@ def _with_repeated_surnames(text: str, spans: list[PersonSpan]) -> list[PersonSp
         and not eponym_after.match(text, m.end())
     ]
     return sorted(spans + extra, key=lambda s: s.title_start)
+
+
+def _with_given_before(
+    text: str, start: int, end: int, not_given: frozenset[str], lower: frozenset[str], taken: _Taken
+) -> PersonSpan:
+    """A bare surname, with the unknown name word right before it as its given name ("Given Surname" in a
+    list of names, the given name not on the list), unless that word is a place, a surname found, a common
+    word of the paper or the first word of a sentence."""
+    surname = text[start:end]
+    before = GIVEN_BEFORE.search(text, max(0, start - 30), start)
+    if before is not None and not taken.overlaps(before.start(), start):
+        given = before.group("given")
+        vocab = _vocab()
+        word_like = given not in not_given and given.lower() not in lower and given not in vocab.non_names
+        opener = text[max(0, before.start() - 2) : before.start()].rstrip(" ")[-1:] in '.!?\n"“(['
+        if word_like and not opener and not _is_title_word(given) and given not in _address_words():
+            return PersonSpan(before.start(), end, surname, given, None, "surname", before.start())
+    return PersonSpan(start, end, surname, None, None, "surname", start)
