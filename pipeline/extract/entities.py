@@ -570,7 +570,9 @@ def find_mentions(
             [(m.start, m.end) for m in named if m.kind != "pronoun"],
             authority,
         )
-        if c.name.reason in ("initials", "heading", "signature") or not overlaps(italics, c.start, c.name.end)
+        if c.name.reason in ("initials", "heading", "signature")
+        or c.name.addressed
+        or not overlaps(italics, c.start, c.name.end)
     ]
     others = [(c.start, c.name.gender) for c in persons]
     found = named + (_pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])

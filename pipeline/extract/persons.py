@@ -210,7 +210,7 @@ def _patterns() -> _Patterns:
 
 def _parts(name: str) -> tuple[list[str], list[str]]:
     """The full words and the initials of a name."""
-    tokens = name.replace(".", ". ").split()
+    tokens = [ELIDED_PARTICLE.sub("", t) for t in name.replace(".", ". ").split()]
     words = [t for t in tokens if NAME_WORD_RE.fullmatch(t)]
     initials = [t for t in tokens if re.fullmatch(INITIAL, t)]
     return words, initials
@@ -234,6 +234,13 @@ def _make(
     """
     vocab = _vocab()
     words, initials = _parts(text[start:end])
+    # A common word the name pattern took after a full name is not part of it ("Major Surname Both").
+    while reason in TRIMMED_REASONS and not common_ok and len(words) > 1 and words[-1] in vocab.non_names:
+        cut = text[start:end].rstrip()[: -len(words[-1])].rstrip()
+        if not cut.endswith(words[-2]):
+            break
+        end = start + len(cut)
+        words, initials = _parts(text[start:end])
     # Two initials before a surname are evidence enough for a common word ("E. M. House"); one is not
     # ("A. Large dining room" in a lettered list).
     if common_ok or (len(initials) >= 2 and len(words) == 1 and words[0] not in vocab.sentence_starters):
@@ -245,6 +252,8 @@ def _make(
         return None
     # A known given name first is a given name even where it is also a common word ("Bill Surname").
     checked = words[1:] if reason == "given_name" else words
+    # A month before a surname is a given name ("Miss May Surname"); as the last word it is a date.
+    checked = [w for w in checked[:-1] if w not in vocab.months] + checked[-1:]
     if not words or any(w in common or w in vocab.nationalities or _is_title_word(w) for w in checked):
         return None
     if initials and "".join(initials) in vocab.non_names:
@@ -409,7 +418,7 @@ def find_person_spans(
             found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
-    found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
+    found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
     spans = _with_evidence(text, _longest_first([s for s in found if s is not None]), not_persons, lower)
     spans = _with_repeated_surnames(text, spans, lower)
     return [replace(s, end=post_nominal_end(text, s.end)) for s in spans]
@@ -442,12 +451,17 @@ CONJUNCT_AFTER = re.compile(
 CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
 INITIAL_RE = re.compile(rf"{INITIAL}")
 LOWER_WORD = re.compile(rf"(?<![\w-])[{LOWER}]+(?![\w-])")
+LIST_GOES_ON = re.compile(rf",|{SPACE}and(?!\w)")
 GIVEN_BEFORE = re.compile(rf"(?<![\w.’'-])(?P<given>{NAME_WORD})[^\S\n]\Z")
+ELIDED_PARTICLE = re.compile(r"^[dD]['’](?=\w)")
+TRIMMED_REASONS = frozenset({"title_cue", "initials"})
 PREPOSITION_BEFORE = re.compile(
     r"(?<![\w-])(?:of|from|to|in|at|by|with|for|on|upon|into|against|between|among|under)\s+\Z"
 )
 LIST_NAME = rf"(?P<name>{NAME_WORD}(?:{SPACE}(?:{INITIAL}{SPACE}?)*{NAME_WORD}){{1,2}})"
-LIST_NEXT = re.compile(rf",{SPACE}(?:and{SPACE})?{LIST_NAME}{NOT_AFTER}(?=,|;|\.|{SPACE}and{SPACE})")
+LIST_NEXT = re.compile(
+    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE}){LIST_NAME}{NOT_AFTER}(?=,|;|\.|{SPACE}(?:and{SPACE}|[{LOWER}]))"
+)
 LIST_BEFORE = re.compile(rf"(?:(?<=, )|(?<=\n)|(?<=: )){LIST_NAME},{SPACE}(?:and{SPACE})?\Z")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
@@ -508,9 +522,10 @@ def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
     return found
 
 
-def _list_items(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
-    """Full names in a comma-separated list beside a person found by a strong rule ("Given Surname,
-    Given Surname, and Given Surname"), item by item along the list."""
+def _list_items(text: str, persons: list[PersonSpan], lower: frozenset[str]) -> list[PersonSpan | None]:
+    """Full names in a list beside a person found by a strong rule ("Given Surname, Given Surname, and
+    Given Surname", "Given Surname and Given Surname played"), item by item along the list. An item with a
+    word the paper also writes in lower case ("Cotton Yarn") is a thing, and ends the list."""
     found: list[PersonSpan | None] = []
     todo = [p for p in persons if p.given is not None or p.reason == "initials"]
     seen = {(p.start, p.end) for p in todo}
@@ -521,8 +536,11 @@ def _list_items(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]
         for item in items:
             if item is None or (item.start("name"), item.end("name")) in seen:
                 continue
-            span = _make(text, item.start("name"), item.end("name"), "list_item")
             seen.add((item.start("name"), item.end("name")))
+            words = item.group("name").split()
+            if any(w.lower() in lower for w in words if not is_given_name(w)):
+                continue
+            span = _make(text, item.start("name"), item.end("name"), "list_item")
             if span is not None:
                 found.append(span)
                 todo.append(span)
@@ -679,15 +697,18 @@ def _with_given_before(
     text: str, start: int, end: int, not_given: frozenset[str], lower: frozenset[str], taken: _Taken
 ) -> PersonSpan:
     """A bare surname, with the unknown name word right before it as its given name ("Given Surname" in a
-    list of names, the given name not on the list), unless that word is a place, a surname found, a common
-    word of the paper or the first word of a sentence."""
+    list of names, or a known given name), unless that word is a place, a surname found or a common word of
+    the paper."""
     surname = text[start:end]
     before = GIVEN_BEFORE.search(text, max(0, start - 30), start)
     if before is not None and not taken.overlaps(before.start(), start):
         given = before.group("given")
         vocab = _vocab()
         word_like = given not in not_given and given.lower() not in lower and given not in vocab.non_names
-        opener = text[max(0, before.start() - 2) : before.start()].rstrip(" ")[-1:] in '.!?\n"“(['
-        if word_like and not opener and not _is_title_word(given) and given not in _address_words():
+        listed = text[max(0, before.start() - 2) : before.start()] in (", ", ": ") and LIST_GOES_ON.match(
+            text, end
+        )
+        known = is_given_name(given) and not sentence_initial(text, before.start())
+        if word_like and (known or listed) and not _is_title_word(given) and given not in _address_words():
             return PersonSpan(before.start(), end, surname, given, None, "surname", before.start())
     return PersonSpan(start, end, surname, None, None, "surname", start)
