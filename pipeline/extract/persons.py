@@ -181,7 +181,7 @@ def _patterns() -> _Patterns:
             rf"{NOT_BEFORE}(?P<name>{NAME_WORD}\s(?:{INITIAL}\s?){{1,2}}\s?{surname}){NOT_AFTER}"
         ),
         given_name=re.compile(
-            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{surname}(?:{SPACE}{NAME_WORD})?){NOT_AFTER})"
+            rf"{NOT_BEFORE}(?=(?P<name>{NAME_WORD}\s{surname}(?:{SPACE}(?P<third>{NAME_WORD}))?){NOT_AFTER})"
         ),
         signature=re.compile(
             rf"^(?P<name>{word}(?:\s(?:{INITIAL}\s)*{NAME_WORD}){{0,2}})"
@@ -273,7 +273,8 @@ def _month_abbreviations() -> frozenset[str]:
 def _is_title_word(word: str) -> bool:
     """Whether a word is an office's last word, or a hyphened office ("Commander-in-Chief")."""
     titles = _title_words()
-    return word in titles or ("-" in word and any(part in titles for part in word.split("-")))
+    plural = word.endswith("s") and word[:-1] in titles
+    return word in titles or plural or ("-" in word and any(part in titles for part in word.split("-")))
 
 
 @cache
@@ -285,7 +286,8 @@ def _address_words() -> frozenset[str]:
 
 @cache
 def _title_words() -> frozenset[str]:
-    return frozenset(title.split()[-1] for title in _vocab().titles)
+    """Offices' last words, without an elided particle ("Affaires" of "Chargé d'Affaires")."""
+    return frozenset(ELIDED_PARTICLE.sub("", title.split()[-1]) for title in _vocab().titles)
 
 
 def title_gender(title: str) -> str | None:
@@ -398,20 +400,20 @@ def find_person_spans(
         found.append(_make(text, match.start("name"), match.end("name"), "middle_initial"))
     for match in patterns.given_name.finditer(text):
         if is_given_name(match.group("name").split()[0]):
-            span = _make(text, match.start("name"), match.end("name"), "given_name")
-            third = match.group("name").split()[2:]
-            if third and span is not None and (third[0].lower() in lower or is_given_name(third[0])):
-                # A third word the paper also writes in lower case is not a name's ("Given Surname Jumped"),
-                # and a given name there starts the next name ("Given Surname Given Surname").
-                span = None
-            if span is None and third:
-                span = _make(
-                    text,
-                    match.start("name"),
-                    match.start("name") + len(match.group("name")[: -len(third[0])].rstrip()),
-                    "given_name",
-                )
-            found.append(span)
+            third = match.group("third")
+            if third is None:
+                found.append(_make(text, match.start("name"), match.end("name"), "given_name"))
+            elif third.lower() in lower:
+                # A third word the paper also writes in lower case makes the run a thing ("Given Word Guns").
+                continue
+            else:
+                # A known given name there starts the next name ("Given Surname Given Surname").
+                whole = not is_given_name(third)
+                span = _make(text, match.start("name"), match.end("name"), "given_name") if whole else None
+                end = match.start("third")
+                while text[end - 1].isspace():
+                    end -= 1
+                found.append(span or _make(text, match.start("name"), end, "given_name"))
     for match in patterns.speaker.finditer(text):
         # After a preposition the word is not the verb's subject ("the deputation from Word proposed").
         if not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
@@ -454,7 +456,7 @@ LOWER_WORD = re.compile(rf"(?<![\w-])[{LOWER}]+(?![\w-])")
 LIST_GOES_ON = re.compile(rf",|{SPACE}and(?!\w)")
 GIVEN_BEFORE = re.compile(rf"(?<![\w.’'-])(?P<given>{NAME_WORD})[^\S\n]\Z")
 ELIDED_PARTICLE = re.compile(r"^[dD]['’](?=\w)")
-TRIMMED_REASONS = frozenset({"title_cue", "initials"})
+TRIMMED_REASONS = frozenset({"title_cue"})
 PREPOSITION_BEFORE = re.compile(
     r"(?<![\w-])(?:of|from|to|in|at|by|with|for|on|upon|into|against|between|among|under)\s+\Z"
 )
@@ -504,6 +506,9 @@ def _with_evidence(
         after_of = span.given is None and text[max(0, span.title_start - 4) : span.title_start] == " of "
         common = common or after_of
         if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
+            continue
+        # A repeated pair whose first word the paper uses as a place ("Place Surname") is no one's name.
+        if span.reason == "recurring_surname" and span.given in places:
             continue
         kept.append(span)
     return kept
