@@ -91,6 +91,15 @@ def test_objects_of_prepositions_months_and_hyphened_offices_are_not_people() ->
     assert _names("Expenses to be met by the Italian Commander-in-Chief and General Franchet.") == [
         "General Franchet"
     ]
+    assert _names("Mr. Chargé d’Affaires: The decree is enclosed.") == []
+    assert _names("Your 12, sent at 9 A.M. Treasury Department states the terms.") == []
+    # A run of a given name and two capitalised words ending in a common noun of the paper is a thing.
+    assert _names("Ten Stanley Steam Engines were shipped; the engines arrived late.") == []
+    assert _names("For the Secretary: Wallace Pruitt Chief, Division of Records; the chief") == [
+        "Wallace Pruitt"
+    ]
+    # A particle inside a name followed by an office in apposition.
+    assert _names("4. Maurice de la Marre, Fiscal Agent of the Republic.") == ["Maurice de la Marre"]
 
 
 def test_authority_places_are_never_one_word_persons(tmp_path: Path) -> None:

@@ -403,8 +403,9 @@ def find_person_spans(
             third = match.group("third")
             if third is None:
                 found.append(_make(text, match.start("name"), match.end("name"), "given_name"))
-            elif third.lower() in lower:
-                # A third word the paper also writes in lower case makes the run a thing ("Given Word Guns").
+            elif third.lower() in lower and not _is_title_word(third) and third not in vocab.non_names:
+                # A third word the paper also writes in lower case makes the run a thing ("Given Word Guns");
+                # an office there follows a name ("Given Surname Chief, Division of ...").
                 continue
             else:
                 # A known given name there starts the next name ("Given Surname Given Surname").
