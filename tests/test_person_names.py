@@ -92,6 +92,8 @@ def test_objects_of_prepositions_months_and_hyphened_offices_are_not_people() ->
         "General Franchet"
     ]
     assert _names("Mr. Chargé d’Affaires: The decree is enclosed.") == []
+    assert _names("The talks failed. Reliably reported officers left. Needless to say, nobody wrote.") == []
+    assert _names("Q. Will the schools stay open? A. Yes, they will.") == []
     assert _names("Your 12, sent at 9 A.M. Treasury Department states the terms.") == []
     # A run of a given name and two capitalised words ending in a common noun of the paper is a thing.
     assert _names("Ten Stanley Steam Engines were shipped; the engines arrived late.") == []

@@ -108,7 +108,9 @@ def _vocab() -> _Vocab:
         eponym_nouns=frozenset(load_words("eponym_nouns")),
         given_abbreviations=frozenset(load_words("given_name_abbreviations")),
         sentence_starters=frozenset(load_words("sentence_starters")),
-        saying_verbs=tuple(v for v in load_words("reporting_verbs") if not v.endswith("ing")),
+        saying_verbs=tuple(
+            v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")
+        ),
     )
 
 
@@ -416,8 +418,10 @@ def find_person_spans(
                     end -= 1
                 found.append(span or _make(text, match.start("name"), end, "given_name"))
     for match in patterns.speaker.finditer(text):
-        # After a preposition the word is not the verb's subject ("the deputation from Word proposed").
-        if not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        # After a preposition the word is not the verb's subject ("the deputation from Word proposed"); an
+        # adverb opens a sentence ("Reliably reported").
+        adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start())
+        if not adverb and not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
             found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
