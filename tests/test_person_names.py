@@ -94,6 +94,12 @@ def test_objects_of_prepositions_months_and_hyphened_offices_are_not_people() ->
     assert _names("Mr. Chargé d’Affaires: The decree is enclosed.") == []
     assert _names("The talks failed. Reliably reported officers left. Needless to say, nobody wrote.") == []
     assert _names("Q. Will the schools stay open? A. Yes, they will.") == []
+    # A word after "the" is a body or a place; an office before a place is a telegram's "Consul [at] Place".
+    text = "The Grand Divan heard it. The Divan replied at once, and the Divan’s note followed."
+    assert _names(text) == []
+    assert _names("Consul Tamberro inquired whether the State of Tamberro was calm.") == []
+    text = "The treaty was signed by the heads of delegations.\n\nNaval Carriers\n\nThe naval carriers are"
+    assert _names(text) == []
     assert _names("Your 12, sent at 9 A.M. Treasury Department states the terms.") == []
     # A run of a given name and two capitalised words ending in a common noun of the paper is a thing.
     assert _names("Ten Stanley Steam Engines were shipped; the engines arrived late.") == []

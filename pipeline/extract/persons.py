@@ -52,7 +52,8 @@ CAPITALS_NAME = re.compile(
 )
 # A word right after which a capitalised word is a place or a body, not a person ("in Word", "at Word").
 PLACE_BEFORE = re.compile(
-    rf"(?<![\w-])(?:in|at|near|of the Government of)\s+(?P<word>[{UPPER}][\w’'‐-]*(?: [{UPPER}][\w’'‐-]*)?)"
+    rf"(?<![\w-])(?:in|at|near|of the Government of|(?:the\s+)?(?:[Ss]tate|[Cc]ity|[Pp]ort|[Pp]rovince)\s+of)"
+    rf"\s+(?P<word>[{UPPER}][\w’'‐-]*(?: [{UPPER}][\w’'‐-]*)?)"
 )
 # Spaces within a line: a title at the end of one paragraph does not belong to a name in the next.
 SPACE = r"[^\S\n]+"
@@ -421,7 +422,12 @@ def find_person_spans(
         # After a preposition the word is not the verb's subject ("the deputation from Word proposed"); an
         # adverb opens a sentence ("Reliably reported").
         adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start())
-        if not adverb and not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        body = " " not in match.group("name") and _after_the(text, match.start())
+        if (
+            not adverb
+            and not body
+            and not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start())
+        ):
             found.append(_make(text, match.start("name"), match.end("name"), "speaker"))
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
@@ -512,8 +518,25 @@ def _with_evidence(
         common = common or after_of
         if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
             continue
-        # A repeated pair whose first word the paper uses as a place ("Place Surname") is no one's name.
+        # A repeated pair whose first word the paper uses as a place ("Place Surname") is no one's name, nor
+        # an office before a place ("Consul Place inquired"), nor a signature-like line of two common words
+        # ("Aircraft Carriers").
         if span.reason == "recurring_surname" and span.given in places:
+            continue
+        if (
+            span.reason == "title_cue"
+            and not span.addressed
+            and span.given is None
+            and span.surname in places
+        ):
+            continue
+        unknown = span.given is not None and not is_given_name(span.given)
+        if (
+            span.reason == "signature"
+            and unknown
+            and span.surname.lower() in lower
+            and "." not in text[span.start : span.end]
+        ):
             continue
         kept.append(span)
     return kept
@@ -637,7 +660,10 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
     used = {
         m.group()
         for m in CAPITALISED_WORD.finditer(text)
-        if m.group() in lasts and m.start() not in in_pairs and not NEXT_CAPITAL.match(text, m.end())
+        if m.group() in lasts
+        and m.start() not in in_pairs
+        and not NEXT_CAPITAL.match(text, m.end())
+        and not _after_the(text, m.start())
     }
     return [
         _make(text, m.start("name"), m.end("name"), "recurring_surname")
@@ -699,8 +725,14 @@ def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset
         and not taken.overlaps(m.start(), m.end())
         and m.start() not in place_uses
         and not eponym_after.match(text, m.end())
+        and not _after_the(text, m.start())
     ]
     return sorted(spans + extra, key=lambda s: s.title_start)
+
+
+def _after_the(text: str, start: int) -> bool:
+    """Whether "the" stands right before a word: "the Word replied" is a body or a place, not a person."""
+    return text[max(0, start - 4) : start].lower() == "the "
 
 
 def _with_given_before(
