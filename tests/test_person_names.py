@@ -98,6 +98,9 @@ def test_objects_of_prepositions_months_and_hyphened_offices_are_not_people() ->
     text = "The Grand Divan heard it. The Divan replied at once, and the Divan’s note followed."
     assert _names(text) == []
     assert _names("Consul Tamberro inquired whether the State of Tamberro was calm.") == []
+    assert _names("The integrity of each member Power is guaranteed; the power of arms is not.") == []
+    assert _names("(c) Reference to General Orders creating the committees.") == []
+    assert _names("The meeting at the Albert Hall was held on Monday.") == []
     text = "The treaty was signed by the heads of delegations.\n\nNaval Carriers\n\nThe naval carriers are"
     assert _names(text) == []
     assert _names("Your 12, sent at 9 A.M. Treasury Department states the terms.") == []

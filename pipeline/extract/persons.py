@@ -523,12 +523,14 @@ def _with_evidence(
         # ("Aircraft Carriers").
         if span.reason == "recurring_surname" and span.given in places:
             continue
-        if (
-            span.reason == "title_cue"
-            and not span.addressed
-            and span.given is None
-            and span.surname in places
-        ):
+        office_only = span.reason == "title_cue" and not span.addressed and span.given is None
+        if office_only and (span.surname in places or span.surname in eponyms):
+            continue
+        # An office in lower case before a common noun of the paper ("each member Power") names no one.
+        if office_only and text[span.title_start].islower() and span.surname.lower() in lower:
+            continue
+        # "the Given Surname" is a building or a thing named after someone ("the Given Hall").
+        if span.reason in ("given_name", "recurring_surname") and _after_the(text, span.start):
             continue
         unknown = span.given is not None and not is_given_name(span.given)
         if (
