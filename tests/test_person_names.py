@@ -101,6 +101,7 @@ def test_objects_of_prepositions_months_and_hyphened_offices_are_not_people() ->
     assert _names("The integrity of each member Power is guaranteed; the power of arms is not.") == []
     assert _names("(c) Reference to General Orders creating the committees.") == []
     assert _names("The meeting at the Albert Hall was held on Monday.") == []
+    assert _names("The loan of Messrs. Bexley, Worthing and Company was refused.") == []
     text = "The treaty was signed by the heads of delegations.\n\nNaval Carriers\n\nThe naval carriers are"
     assert _names(text) == []
     assert _names("Your 12, sent at 9 A.M. Treasury Department states the terms.") == []

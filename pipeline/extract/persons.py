@@ -206,7 +206,8 @@ def _patterns() -> _Patterns:
             rf"{_alternation(vocab.saying_verbs)}(?![\w-])"
         ),
         eponym_after=re.compile(
-            rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])|,?{SPACE}(?:&|and{SPACE}Co\.))"
+            rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"
+            rf"|,?{SPACE}&|(?:,{SPACE}{NAME_WORD})*,?{SPACE}(?:&|and){SPACE}(?:Co\.|Company\b))"
         ),
     )
 
