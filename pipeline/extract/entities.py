@@ -29,15 +29,15 @@ from pipeline.extract.authority import (
     normalise_form,
 )
 from pipeline.extract.person_ids import document_persons, overlaps
-from pipeline.extract.persons import (
+from pipeline.extract.person_words import (
     PersonSpan,
-    find_person_spans,
     known_given_names,
     non_name_words,
     post_nominal_end,
     sentence_initial,
     title_gender,
 )
+from pipeline.extract.persons import find_person_spans
 from pipeline.package.schema import extracted_columns, rows_to_frame
 
 # Re-exported: callers load the authority and link mentions through this module.
