@@ -15,8 +15,10 @@ The set is CC BY-NC-SA 4.0: it is read here to measure and tune, never copied in
 
 from __future__ import annotations
 
+import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +160,36 @@ def match_spans(predicted: list[TokenSpan], gold: list[TokenSpan]) -> tuple[int,
     return strict, fuzzy
 
 
+# A token that is OCR noise inside a name: a digit or sign among letters, or a capital after a lower-case
+# letter ("rUTCE", "Be*naparte", "H011").
+NOISY_TOKEN = re.compile(r"[0-9*■•\\|£]|[a-z][A-Z]|^[a-z]+[A-Z]")
+ROLE_ONLY_FIRST = {"the", "his", "her", "my", "our", "their", "tile", "thedukeof", "theemperor"}
+
+
+def classify_gold(tokens: list[str], gold: TokenSpan, predicted: list[TokenSpan]) -> str:
+    """Why a gold span was not matched exactly: a boundary class when a found span overlaps it, else what
+    kind of name was missed (a title or role with no name, all capitals, OCR noise, one word, other)."""
+    overlapping = [p for p in predicted if p[0] <= gold[1] and gold[0] <= p[1]]
+    if overlapping:
+        found = overlapping[0]
+        if found[0] > gold[0]:
+            return "boundary: title or words before the name not taken"
+        if found[1] < gold[1]:
+            return "boundary: role or words after the name not taken"
+        return "boundary: found span longer than the gold span"
+    joined = " ".join(tokens[gold[0] : gold[1] + 1]).replace(f" {HYPHEN} ", "")
+    words = [t for t in joined.split() if any(c.isalpha() for c in t)]
+    if not words or words[0].lower() in ROLE_ONLY_FIRST or words[0][0].islower():
+        return "missed: a title or role, no name (the King, his Majesty)"
+    if all(w.isupper() and len(w) > 1 for w in words if len(w) > 1):
+        return "missed: all capitals"
+    if any(NOISY_TOKEN.search(w) for w in words):
+        return "missed: OCR noise in the name"
+    if len(words) == 1:
+        return "missed: one word, no cue in the text"
+    return "missed: other"
+
+
 @dataclass
 class Result:
     strict: Counts
@@ -166,12 +198,16 @@ class Result:
     seconds: float
     misses: list[str]
     false_finds: list[str]
+    gold_classes: Counter[str] = field(default_factory=Counter)
+    false_classes: Counter[str] = field(default_factory=Counter)
 
 
 def score(articles: list[Article], authority: Authority) -> Result:
     strict, fuzzy = Counts(), Counts()
     misses: list[str] = []
     false_finds: list[str] = []
+    gold_classes: Counter[str] = Counter()
+    false_classes: Counter[str] = Counter()
     sentences, seconds = 0, 0.0
     for article in articles:
         text, offsets = article.paper()
@@ -202,7 +238,12 @@ def score(articles: list[Article], authority: Authority) -> Result:
 
         misses += [words(g) for g in gold if not any(p[0] <= g[1] and g[0] <= p[1] for p in predicted)]
         false_finds += [words(p) for p in predicted if not any(p[0] <= g[1] and g[0] <= p[1] for g in gold)]
-    return Result(strict, fuzzy, sentences, seconds, misses, false_finds)
+        gold_classes.update(classify_gold(article.tokens, g, predicted) for g in gold if g not in predicted)
+        for found in predicted:
+            if not any(found[0] <= g[1] and g[0] <= found[1] for g in gold):
+                one_word = len([t for t in article.tokens[found[0] : found[1] + 1] if t[:1].isalpha()]) == 1
+                false_classes["one word" if one_word else "two or more words"] += 1
+    return Result(strict, fuzzy, sentences, seconds, misses, false_finds, gold_classes, false_classes)
 
 
 def main(argv: list[str]) -> None:
@@ -217,6 +258,10 @@ def main(argv: list[str]) -> None:
         f"  clean + find persons: {result.sentences} sentences in {result.seconds:.2f} CPU s "
         f"({result.sentences / max(result.seconds, 1e-9):.0f} sentences/s)"
     )
+    print("  gold persons not matched exactly:")
+    for label, count in result.gold_classes.most_common():
+        print(f"    {count:4d}  {label}")
+    print("  found spans overlapping no gold person:", dict(result.false_classes.most_common()))
     if "-v" in argv:
         print("missed:", "; ".join(result.misses))
         print("found, not gold persons:", "; ".join(result.false_finds))

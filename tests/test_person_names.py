@@ -75,6 +75,45 @@ def test_places_bodies_common_nouns_and_eponyms_are_not_people() -> None:
     assert names.count("Kellogg") == 1 and "Mr. Kellogg" in names
 
 
+def test_post_nominals_abbreviated_given_names_couples_and_lists_belong_to_the_name() -> None:
+    names = _names("The motion of Thos. R. Hadley, Esq., was carried, and Mr. and Mrs. Ollery Dunmore left.")
+    assert "Thos. R. Hadley, Esq." in names
+    assert "Mr. and Mrs. Ollery Dunmore" in names
+    assert "Henry Pruitt, Jr." in _names("A letter from Henry Pruitt, Jr., came on Monday.")
+    # Items of a list beside a person found by a strong rule, given names not on the list.
+    names = _names("The committee: Wm. Arbuckle, Ozias Pettigrew, Lemuel Stark, and Zebulon Fenn.")
+    assert names == ["Wm. Arbuckle", "Ozias Pettigrew", "Lemuel Stark", "Zebulon Fenn"]
+
+
+def test_objects_of_prepositions_months_and_hyphened_offices_are_not_people() -> None:
+    assert _names("The deputation from Lucerne proposed a vote.") == []
+    assert _names("City of Harwick Oct. 23, 1896, one side of bacon.") == []
+    assert _names("Expenses to be met by the Italian Commander-in-Chief and General Franchet.") == [
+        "General Franchet"
+    ]
+    assert _names("Mr. Chargé d’Affaires: The decree is enclosed.") == []
+    assert _names("The talks failed. Reliably reported officers left. Needless to say, nobody wrote.") == []
+    assert _names("Q. Will the schools stay open? A. Yes, they will.") == []
+    # A word after "the" is a body or a place; an office before a place is a telegram's "Consul [at] Place".
+    text = "The Grand Divan heard it. The Divan replied at once, and the Divan’s note followed."
+    assert _names(text) == []
+    assert _names("Consul Tamberro inquired whether the State of Tamberro was calm.") == []
+    assert _names("The integrity of each member Power is guaranteed; the power of arms is not.") == []
+    assert _names("(c) Reference to General Orders creating the committees.") == []
+    assert _names("The meeting at the Albert Hall was held on Monday.") == []
+    assert _names("The loan of Messrs. Bexley, Worthing and Company was refused.") == []
+    text = "The treaty was signed by the heads of delegations.\n\nNaval Carriers\n\nThe naval carriers are"
+    assert _names(text) == []
+    assert _names("Your 12, sent at 9 A.M. Treasury Department states the terms.") == []
+    # A run of a given name and two capitalised words ending in a common noun of the paper is a thing.
+    assert _names("Ten Stanley Steam Engines were shipped; the engines arrived late.") == []
+    assert _names("For the Secretary: Wallace Pruitt Chief, Division of Records; the chief") == [
+        "Wallace Pruitt"
+    ]
+    # A particle inside a name followed by an office in apposition.
+    assert _names("4. Maurice de la Marre, Fiscal Agent of the Republic.") == ["Maurice de la Marre"]
+
+
 def test_authority_places_are_never_one_word_persons(tmp_path: Path) -> None:
     (tmp_path / "places.yaml").write_text(
         yaml.safe_dump(
@@ -111,8 +150,8 @@ def test_hipe_measures_count_exact_and_overlapping_spans() -> None:
 def test_hipe_dev_persons_at_the_bar_the_rules_reached() -> None:
     result = score(read_articles(), load_authority())
     assert result.fuzzy.gold == 402
-    assert result.fuzzy.f1 >= 0.80 and result.fuzzy.precision >= 0.89
-    assert result.strict.f1 >= 0.60
+    assert result.fuzzy.f1 >= 0.815 and result.fuzzy.precision >= 0.89
+    assert result.strict.f1 >= 0.68 and result.strict.precision >= 0.74
 
 
 @pytest.mark.skipif(not (DEV_CORPUS / "papers").exists(), reason="dev corpus not present in ../shared")

@@ -21,7 +21,7 @@ import polars as pl
 import yaml
 
 from pipeline.extract.entities import Authority
-from pipeline.extract.persons import name_parts, title_gender
+from pipeline.extract.person_words import name_parts, title_gender
 from pipeline.text.ingest import slug
 
 CONTEXTS_PER_ENTRY = 3

@@ -29,14 +29,15 @@ from pipeline.extract.authority import (
     normalise_form,
 )
 from pipeline.extract.person_ids import document_persons, overlaps
-from pipeline.extract.persons import (
+from pipeline.extract.person_words import (
     PersonSpan,
-    find_person_spans,
     known_given_names,
     non_name_words,
+    post_nominal_end,
     sentence_initial,
     title_gender,
 )
+from pipeline.extract.persons import find_person_spans
 from pipeline.package.schema import extracted_columns, rows_to_frame
 
 # Re-exported: callers load the authority and link mentions through this module.
@@ -212,6 +213,7 @@ def _authority_matches(text: str, authority: Authority, locate: _Locator) -> lis
         given = None if titled or not person else _given_before(text, start)
         gender = title_gender(text[title_start:start]) if titled else None
         possessive = person and bool(POSSESSIVE.match(text[end : end + 3]))
+        end = post_nominal_end(text, end) if person else end
         matches.append(
             _Match(title_start, start, end, claims, titled, given, gender, possessive, locate(start))
         )
@@ -568,7 +570,9 @@ def find_mentions(
             [(m.start, m.end) for m in named if m.kind != "pronoun"],
             authority,
         )
-        if c.name.reason in ("initials", "heading", "signature") or not overlaps(italics, c.start, c.name.end)
+        if c.name.reason in ("initials", "heading", "signature")
+        or c.name.addressed
+        or not overlaps(italics, c.start, c.name.end)
     ]
     others = [(c.start, c.name.gender) for c in persons]
     found = named + (_pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from pipeline.extract.authority import Authority
-from pipeline.extract.persons import PersonSpan
+from pipeline.extract.person_words import PersonSpan
 from pipeline.text.ingest import slug
 
 
