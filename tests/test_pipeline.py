@@ -39,7 +39,6 @@ def test_materialisation_publishes_every_table(built_corpus, paper):
 def test_each_table_is_an_asset_with_its_checks_upstream_of_the_package(built_corpus):
     graph = definitions.build_definitions(built_corpus).resolve_asset_graph()
     tables = {AssetKey(path.stem) for path in (built_corpus / "data/parquet").glob("*.parquet")}
-    tables.discard(AssetKey("corrections"))  # made by the package step itself, from the corrections applied
     assert (
         tables | {AssetKey("corpus_tables"), AssetKey("papers")}
         == graph.get(AssetKey("data_package")).parent_keys

@@ -23,7 +23,7 @@ from pipeline.package.schema import STAGES, conform, load_table_spec, tables_of
 from pipeline.package.tables import combine, schema_failures
 
 # Which corpus stage produces which published tables, from the specs (each names its stage; the
-# corrections table is made by the package step).
+# corrections table is made once every other table is corrected).
 STAGE_TABLES: dict[str, tuple[str, ...]] = {
     stage: tuple(tables_of(stage)) for stage in STAGES if stage != "package"
 }

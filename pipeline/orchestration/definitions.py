@@ -70,7 +70,7 @@ from pipeline.package.publish import (
     update_readme,
 )
 from pipeline.package.schema import load_table_spec
-from pipeline.package.tables import Frame, collected, combine, foreign_key_errors, schema_errors
+from pipeline.package.tables import collected, combine, foreign_key_errors, schema_errors
 from pipeline.paths import REPO_ROOT
 from pipeline.text.clean import footnote_problems
 
@@ -112,6 +112,7 @@ FIGURE_CACHE = Path(".dagster_home") / "figures"
 RUN_SCRATCH = Path(".dagster_home") / "run-scratch"
 # The run's scratch folder where the tables are written, laid out like the package, as they are made.
 PRESTAGED = "package"
+CORRECTIONS = "corrections"  # the table of what the corrections changed, made once every table is corrected
 CORPUS_INPUTS = "corpus_inputs"
 # The changed papers' builds the CLI started before the run (`workers.HeadStart`); None for runs from the UI.
 HEAD_START = "head_start"
@@ -157,19 +158,20 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
     time, and makes its tables one at a time (`corpus.corpus_tables`). Each table gets its record
     corrections and checks as soon as its stage has made it, and is written as the package publishes it
     into the run's ``scratch`` folder before the next is made: the table in hand is in memory, no more.
-    Its files' sizes and hashes are its materialization's metadata. One asset per table, all in one step:
-    a step costs Dagster more
-    than correcting and checking a table does. The pandera check covers the rows that may have changed
-    since they were last checked (see `corpus.rows_to_check`); ``build --full-check`` checks every row.
+    Its files' sizes and hashes are its materialization's metadata. Last comes the ``corrections`` table:
+    every correction applied exactly once, and what each changed. One asset per table, all in one step: a
+    step costs Dagster more than correcting and checking a table does. The pandera check covers the rows
+    that may have changed since they were last checked (see `corpus.rows_to_check`); ``build --full-check``
+    checks every row.
     """
     paths = stages.ProjectPaths(root)
-    specs = {name: load_table_spec(name) for tables in corpus.STAGE_TABLES.values() for name in tables}
+    made = [name for tables in corpus.STAGE_TABLES.values() for name in tables]
+    specs = {name: load_table_spec(name) for name in [*made, CORRECTIONS]}
     corpus_out = AssetOut(
         group_name="corpus",
         description="What the package step takes from the table step: each table as written into the "
         "run's scratch package (its files, their facts, the record corrections applied to it), the texts "
-        "it publishes, the text corrections applied, the papers whose text is withheld, the record "
-        "corrections, and the frictionless check of the fresh papers' rows, begun as each table was made.",
+        "it publishes, and the frictionless check of the fresh papers' rows, begun as each table was made.",
     )
 
     @multi_asset(
@@ -196,12 +198,9 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
         fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", idle)
         published: dict[str, PublishedTable] = {}
         authority = stages.load_authority(paths)
-        work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
-        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority):
-            corrected, applied = corpus.correct_table(name, frame, papers.corrections, work_changes)
-            if name == "citations":
-                work_changes = corpus.work_changes(corrected, applied)
-            corrected = corpus.withhold_text(name, corrected, hidden)
+
+        def finish(name: str, corrected: pl.DataFrame, applied: list[fixes.AppliedCorrection]):
+            """Write the finished table into the run's package, then report it and its checks to Dagster."""
             if fresh_check is not None:
                 fresh_check.add(specs[name], corrected, whole=bool(applied))
             files = stage_table(prestaged, specs[name], corrected, root, published_files(previous, name))
@@ -221,13 +220,24 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
             yield _check_result(name, "schema", schema_errors(specs[name], to_check))
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
                 yield _check_result(name, check, find_problems(corrected))
-            del frame, corrected, to_check  # before the next table is made
+
+        work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
+        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority):
+            corrected, applied = corpus.correct_table(name, frame, papers.corrections, work_changes)
+            if name == "citations":
+                work_changes = corpus.work_changes(corrected, applied)
+            yield from finish(name, corpus.withhold_text(name, corrected, hidden), applied)
+            del frame, corrected  # before the next table is made
+        # Every correction applied exactly once, and what each changed, as the corrections table.
+        applied = [
+            *store.applied_corrections(records, papers.corrections),
+            *(a for t in published.values() for a in t.applied),
+        ]
+        fixes.check_all_applied(papers.corrections, applied)
+        yield from finish(CORRECTIONS, combine(CORRECTIONS, [fixes.corrections_table(applied, hidden)]), [])
         yield Output(
             {
                 "texts": builds.texts(i for i in papers.builds if i not in hidden),
-                "applied": store.applied_corrections(records, papers.corrections),
-                "hidden": hidden,
-                "corrections": papers.corrections,
                 "fresh_check": fresh_check,
                 "tables": published,
             },
@@ -284,7 +294,7 @@ def build_definitions(root: Path) -> Definitions:
         )
         return selection
 
-    table_names = [name for tables in corpus.STAGE_TABLES.values() for name in tables]
+    table_names = [name for tables in corpus.STAGE_TABLES.values() for name in tables] + [CORRECTIONS]
     table_assets = _table_assets(root, scratch)
 
     @asset(
@@ -301,14 +311,9 @@ def build_definitions(root: Path) -> Definitions:
             *(collected(tables[name].frame) for name in ("events", "event_participants", "entities")),
             root / FIGURE_CACHE,
         )
-        applied = [*corpus_tables["applied"], *(a for t in tables.values() for a in t.applied)]
-        fixes.check_all_applied(corpus_tables["corrections"], applied)
-        frames: dict[str, Frame] = {name: t.frame for name, t in tables.items()}
-        withheld = corpus_tables["hidden"]
-        frames["corrections"] = combine("corrections", [fixes.corrections_table(applied, withheld)])
-        specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
-        # Every other table passed its own asset's blocking checks.
-        errors = schema_errors(*specs["corrections"]) + foreign_key_errors(specs)
+        specs = {name: (load_table_spec(name), t.frame) for name, t in tables.items()}
+        # Every table passed its own asset's blocking checks; what is left is how they hold together.
+        errors = foreign_key_errors(specs)
         if errors:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
@@ -320,11 +325,11 @@ def build_definitions(root: Path) -> Definitions:
         if papers.recheck_all:
             package = publish(paths.root, meta, contents)
         else:
-            corrected = {name for name, t in tables.items() if t.applied} | {"corrections"}
+            corrected = {name for name, t in tables.items() if t.applied} | {CORRECTIONS}
             fresh_check = corpus_tables["fresh_check"]
             validator = ChangedPartValidator(paths.root, papers.fresh, corrected, fresh_check)
             package = publish(paths.root, meta, contents, validator)
-        counts = {name: t.rows for name, t in tables.items()} | {"corrections": frames["corrections"].height}
+        counts = {name: t.rows for name, t in tables.items()}
         tables_section = readme_tables_section(
             meta, {name: spec for name, (spec, _) in specs.items()}, counts
         )
