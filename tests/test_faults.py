@@ -238,6 +238,18 @@ def test_an_unreachable_dask_scheduler_is_named_at_once(two_papers, tmp_path):
     assert time.monotonic() - started < 30
 
 
+def test_a_build_on_a_local_dask_cluster_prints_nothing_a_user_cannot_act_on(two_papers, tmp_path):
+    pytest.importorskip("dagster_dask")
+    root = copy_of(two_papers, tmp_path / "corpus")
+    before = package_digest(root)
+
+    result = cli(root, "build", "--full", "--executor", "dask")
+
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert package_digest(root) == before
+
+
 def test_reconcile_that_cannot_reach_wikidata_exits_with_an_error(tmp_path):
     draft = tmp_path / "draft.yaml"
     draft.write_text(

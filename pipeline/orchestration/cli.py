@@ -98,6 +98,10 @@ def _run_dask_documents(root: Path, instance, rebuild_all: bool, address: str | 
         _check_reachable(address)
     # Read by the client and by the worker processes it starts (dask-config/logging.yaml says why).
     os.environ.setdefault("DASK_CONFIG", str(Path(__file__).with_name("dask-config")))
+    # A local cluster's nannies leave semaphores that Python's resource tracker cleans up at exit, with a
+    # warning a user can do nothing about (dask/distributed#1078); the tracker starts with the cluster, so
+    # it reads this filter from its environment.
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     cluster = (
         {"existing": {"address": address}}
         if address
