@@ -351,6 +351,45 @@ def _first_words(
     return is_name_shaped(previous_plain) and not starts_frame(raw, plain) and not _heading_like(plain)
 
 
+# Lower-case words of running text before a block's end: more than a title or an address line holds.
+RUNNING_TEXT_WORDS = 6
+LOWER_WORD = re.compile(r"(?:^|\s)[a-z][a-z’']+")
+NUMBER_LABEL_ONLY = re.compile(r"^(?:\(?\d{1,4}[.)]|\(\w{1,3}\))$")
+
+
+def _stops_mid_phrase(previous_plain: str, raw: str, plain: str, page_break: bool) -> bool:
+    """The previous block demonstrably stops inside a sentence that this one goes on with.
+
+    It ends on a word no printed block ends on (an article or preposition: "... received from" |
+    "Consul-General Lee ..."), on an abbreviation that stands before a name or number ("despatch No." |
+    "345"), on a month before the day ("dated March" | "4, 1925"), or is an article's or list item's bare
+    label ("Article" | "16. The ..."; "57." | "The draft ..." where a page's notes stand between). Where a
+    page's notes stand between, running text ending on a word without punctuation goes on too ("... as the
+    United" | "States may ..."). This block must not open a block of its own (a heading, dateline, list
+    item, quotation).
+    """
+    words = previous_plain.split()
+    if not words or HEADING_MARKUP.match(raw) or local_kind(raw, plain) is not None or ELISION.match(plain):
+        return False
+    last = words[-1]
+    cues = _cues()
+    if len(words) == 1 and last in cues["bare_label"]:
+        return True
+    if page_break and NUMBER_LABEL_ONLY.match(previous_plain.strip()):
+        return True
+    if _list_label(plain) is not None:
+        return False
+    if last in cues["run_on_word"]:
+        return not re.match(r"^[\"“‘\[(]", plain)
+    if last in cues["run_on_abbreviation"] or (last.rstrip(",") in MONTHS_AS_PRINTED and plain[:1].isdigit()):
+        return bool(re.match(r"^[A-Z\d]", plain))
+    return (
+        page_break
+        and bool(re.search(r"\w$", previous_plain))
+        and len(LOWER_WORD.findall(previous_plain)) >= RUNNING_TEXT_WORDS
+    )
+
+
 def continues_across_break(
     previous_raw: str,
     previous_plain: str,
@@ -376,6 +415,9 @@ def continues_across_break(
     """
     if evidence is BreakEvidence.PARAGRAPH_GAP:
         return False
+    page_break = evidence in (BreakEvidence.PAGE_BREAK, BreakEvidence.CUT_IN_TEXT)
+    if _stops_mid_phrase(previous_plain.rstrip(), raw, plain, page_break):
+        return True
     if _first_words(previous_raw, previous_plain, raw, plain, evidence):
         return True
     if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
@@ -383,7 +425,6 @@ def continues_across_break(
     if starts_frame(raw, plain) or ELISION.match(previous_plain):
         return False
     previous_plain, plain = previous_plain.rstrip(), plain.rstrip()
-    page_break = evidence in (BreakEvidence.PAGE_BREAK, BreakEvidence.CUT_IN_TEXT)
     if previous_plain.endswith(":") or (LEAD_IN_END.search(previous_plain) and not page_break):
         return False
     if not page_break and re.search(r"[;*][\"”’'»)\]]*$", previous_plain):

@@ -1,0 +1,77 @@
+"""Where a blank line falls inside a sentence, and where it ends a block: small texts written here.
+
+A page break without notes leaves only a blank line in the OCR text. The words on either side say when the
+sentence demonstrably goes on: a block never ends on an article or preposition, on "No." before its
+number, or on a month before its day, and an article's bare label is no block of its own. Clauses ending
+"; and", a lead-in's colon and headings keep their own blocks.
+"""
+
+from __future__ import annotations
+
+from pipeline.text.clean import clean_document
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    paragraphs = clean_document(text, "break-test", "break-test.md").paragraphs
+    return list(zip(paragraphs["block_kind"], paragraphs["text"], strict=True))
+
+
+def test_a_block_ending_on_a_preposition_or_article_goes_on_in_the_next():
+    text = (
+        "## The Harbour Dues\n\n"
+        "On the second of the month a letter on the harbour dues was received from\n\n"
+        "Captain Morrow and was read to the board at once.\n\n"
+        "The board asked the clerk to answer it before the\n\n"
+        "Annual Meeting, and the clerk did so.\n"
+    )
+    assert [text for _, text in _blocks(text)] == [
+        "The Harbour Dues",
+        "On the second of the month a letter on the harbour dues was received from Captain Morrow and was "
+        "read to the board at once.",
+        "The board asked the clerk to answer it before the Annual Meeting, and the clerk did so.",
+    ]
+
+
+def test_an_abbreviation_or_a_month_before_its_number_goes_on():
+    text = (
+        "## Replies\n\n"
+        "Your letter arrived with the copy of my despatch No.\n\n"
+        "17 and the list of the ships.\n\n"
+        "The second letter, dated April\n\n"
+        "9, 1902, gave the dues for the year.\n"
+    )
+    assert [text for _, text in _blocks(text)][1:] == [
+        "Your letter arrived with the copy of my despatch No. 17 and the list of the ships.",
+        "The second letter, dated April 9, 1902, gave the dues for the year.",
+    ]
+
+
+def test_a_bare_article_label_joins_its_text():
+    text = (
+        "## The Agreement\n\n"
+        "The two parties agree as follows:\n\n"
+        "Article\n\n"
+        "1. The dues shall be paid each quarter at the harbour office.\n"
+    )
+    assert _blocks(text)[-1][1] == "Article 1. The dues shall be paid each quarter at the harbour office."
+
+
+def test_clauses_lead_ins_and_headings_keep_their_own_blocks():
+    text = (
+        "## The Resolution\n\n"
+        "Whereas the dues were raised in the spring without notice to the owners; and\n\n"
+        "Whereas the owners have paid them under protest since then;\n\n"
+        "The board resolves as follows about the dues of the\n\n"
+        "(a) coastal trade and the river trade alike.\n\n"
+        "Dues of the coastal trade\n\n"
+        "The dues of the coastal trade shall be halved.\n"
+    )
+    assert [text[:30] for _, text in _blocks(text)] == [
+        "The Resolution",
+        "Whereas the dues were raised i",
+        "Whereas the owners have paid t",
+        "The board resolves as follows ",
+        "(a) coastal trade and the rive",
+        "Dues of the coastal trade",
+        "The dues of the coastal trade ",
+    ]
