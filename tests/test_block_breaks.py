@@ -3,7 +3,7 @@
 A page break without notes leaves only a blank line in the OCR text. The words on either side say when the
 sentence demonstrably goes on: a block never ends on an article or preposition, on "No." before its
 number, or on a month before its day, and an article's bare label is no block of its own. Clauses ending
-"; and", a lead-in's colon and headings keep their own blocks.
+"; and" or "," before a capital, a lead-in's colon and headings keep their own blocks.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def test_clauses_lead_ins_and_headings_keep_their_own_blocks():
         "## The Resolution\n\n"
         "Whereas the dues were raised in the spring without notice to the owners; and\n\n"
         "Whereas the owners have paid them under protest since then;\n\n"
+        "The undersigned, members of the board and duly authorized by the towns of the reach,\n\n"
+        "Having met in the customs house on the first of May,\n\n"
         "The board resolves as follows about the dues of the\n\n"
         "(a) coastal trade and the river trade alike.\n\n"
         "Dues of the coastal trade\n\n"
@@ -70,6 +72,8 @@ def test_clauses_lead_ins_and_headings_keep_their_own_blocks():
         "The Resolution",
         "Whereas the dues were raised i",
         "Whereas the owners have paid t",
+        "The undersigned, members of th",
+        "Having met in the customs hous",
         "The board resolves as follows ",
         "(a) coastal trade and the rive",
         "Dues of the coastal trade",

@@ -405,6 +405,8 @@ def continues_across_break(
     demonstrably goes on is joined: this block starts in lower case after no full stop, or the previous one
     stops mid-sentence without a clause's end (";", "; and") and this one does not open a quotation or a
     complimentary close ("I have, etc.,").
+    A block ending in a comma before one starting with a capital is a preamble's clause or a closing ("...
+    duly authorized by their Governments," | "Have agreed ..."), unless a page's notes stand between.
     Where a page's notes stand between (``BreakEvidence.PAGE_BREAK``), a clause's end goes on too. Two
     short blocks in a row that do not go on in lower case are a list of phrases or a complimentary close:
     a page break seldom falls in so little text. A block that starts with a capital after a full stop is a
@@ -429,6 +431,8 @@ def continues_across_break(
         return False
     if not page_break and re.search(r"[;*][\"”’'»)\]]*$", previous_plain):
         return False  # a clause or an elision ends the block: across a bare blank line the next is its own
+    if not page_break and previous_plain.endswith(",") and re.match(r"^[A-Z]", plain):
+        return False  # a preamble's clause ("... duly authorized by their Governments,") or a closing
     if re.match(r"^[a-z]", plain) and not _heading_like(plain):
         return page_break or not SENTENCE_END.search(previous_plain)
     if not page_break and (
