@@ -79,3 +79,28 @@ def test_clauses_lead_ins_and_headings_keep_their_own_blocks():
         "Dues of the coastal trade",
         "The dues of the coastal trade ",
     ]
+
+
+def test_labelled_items_in_a_run_are_a_list_and_a_single_one_is_a_paragraph():
+    text = (
+        "## The Harbour Rules\n\n"
+        "The board made the following rules for the harbour, which came into force on the first of June.\n\n"
+        "Article 1. No vessel shall anchor within the fairway between sunset and sunrise.\n\n"
+        "Article 2. Every master shall report his cargo to the harbour office on arrival.\n\n"
+        "First. That the dues of the coastal trade be halved for the coming year.\n\n"
+        "Second. That the river trade pay the dues of the year before.\n\n"
+        "Article 7 of the old rules, which the owners disliked, was not renewed by the board.\n"
+    )
+    assert [kind for kind, _ in _blocks(text)] == ["heading", "p", *["list_item"] * 4, "p"]
+
+
+def test_short_phrases_under_a_colon_are_a_list_without_bullets():
+    text = (
+        "## Cargoes\n\n"
+        "The ships carried the following goods to the river ports:\n\n"
+        "Coal and coke\n\n"
+        "Timber, sawn and rough\n\n"
+        "Salt fish\n\n"
+        "The board thought the list too short to be of use, and asked for the figures as well.\n"
+    )
+    assert [kind for kind, _ in _blocks(text)] == ["heading", "p", "list_item", "list_item", "list_item", "p"]

@@ -14,7 +14,7 @@ from functools import cache
 
 from pipeline.text.months import MONTHS_AS_PRINTED
 from pipeline.text.pages import BreakEvidence
-from pipeline.vocab import load_mapping
+from pipeline.vocab import alternation, load_mapping
 
 HEADING = "heading"
 BYLINE = "byline"
@@ -70,6 +70,8 @@ DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
 SHORT_LABEL = 80  # characters: an opener's description or address line
 ADDRESS_WORDS = 8  # an address or salutation line ending in a colon ("The President:")
 SHORT_BLOCK = 160  # characters
+LIST_PHRASE = 100  # characters: an item of a list without labels (a commodity, a name and office)
+MIN_UNLABELLED_RUN = 3  # such items in a row under a lead-in ending in a colon
 FIRST_WORDS = 3  # a page break this few words into a paragraph leaves them looking like a name
 # A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
 # ones are a telegram's address line ("For the Secretary:"), followed by the message itself.
@@ -206,6 +208,78 @@ def _list_label(plain: str) -> tuple[str, int] | None:
     return None
 
 
+@cache
+def _item_label_shapes() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Item labels that make a list only in a run of two or more: (style, pattern)."""
+    words = alternation(_cues()["list_label_word"])
+    ordinals = alternation(_cues()["list_ordinal"])
+    opening = r"^[\"“‘]?"
+    return (
+        # "Article 3. The ...", "Art. II: ...", not "Article V is designed ..." (named in a sentence)
+        (
+            "labelled",
+            re.compile(rf"{opening}(?:{words})\s+(?:\d{{1,3}}|[IVXLC]{{1,6}}|[A-Z])[.:,—–)]\s*\S.{{20}}"),
+        ),
+        ("ordinal", re.compile(rf"{opening}(?:{ordinals})[.,:;—]\s")),
+        ("closing_paren", re.compile(rf"{opening}(?:\d{{1,2}}\.?|[a-z])\)\s")),
+        ("ordinal_number", re.compile(rf"{opening}\d{{1,2}}(?:st|nd|rd|th)\.?\s")),
+        ("letter", re.compile(rf"{opening}[A-Z]\.\s")),
+        ("roman", re.compile(rf"{opening}[IVXLC]{{1,6}}\.\s")),
+    )
+
+
+# Label styles that are a list only under a lead-in ending in a colon: elsewhere "A." opens a signature's
+# initials and "II." a section heading as often.
+LEAD_IN_ONLY = ("letter", "roman")
+
+
+def _item_label(plain: str) -> str | None:
+    """The style of a label that makes a list in a run ("Article 3.", "Second, ...", "b) ..."), else None."""
+    for style, shape in _item_label_shapes():
+        if shape.match(plain):
+            return style
+    return None
+
+
+def _mark_labelled_runs(kinds: list[str], plains: list[str]) -> None:
+    """Two or more paragraphs in a row opening with labels of one style are a list's items ("Article 1.",
+    "Article 2."; "First. That ...", "Second. That ..."); letters and Roman numerals only under a lead-in
+    ending in a colon."""
+    styles = [
+        _item_label(plain) if kind == PARAGRAPH else None for plain, kind in zip(plains, kinds, strict=True)
+    ]
+    start = 0
+    while start < len(styles):
+        end = start
+        while end + 1 < len(styles) and styles[start] is not None and styles[end + 1] == styles[start]:
+            end += 1
+        style = styles[start]
+        led_in = start > 0 and LEAD_IN_END.search(plains[start - 1].rstrip()) is not None
+        if style is not None and end > start and (style not in LEAD_IN_ONLY or led_in):
+            for index in range(start, end + 1):
+                kinds[index] = LIST_ITEM
+        start = end + 1
+
+
+def _mark_unlabelled_runs(kinds: list[str], plains: list[str]) -> None:
+    """Three or more short paragraphs in a row under a lead-in ending in a colon, none ending a sentence,
+    are a list whose bullets the print did not show ("... supplies of:" | "Cereals and fodder" | "Meat" |
+    "Hides and skins")."""
+    candidate = [
+        kind == PARAGRAPH and len(plain) < LIST_PHRASE and not SENTENCE_END.search(plain.rstrip(" ,;"))
+        for kind, plain in zip(kinds, plains, strict=True)
+    ]
+    for index in range(1, len(kinds)):
+        if not plains[index - 1].rstrip().endswith(":"):
+            continue
+        end = index
+        while end < len(kinds) and candidate[end]:
+            end += 1
+        if end - index >= MIN_UNLABELLED_RUN:
+            for member in range(index, end):
+                kinds[member] = LIST_ITEM
+
+
 def _mark_list_items(kinds: list[str], plains: list[str]) -> None:
     """Bulleted and (a)-style items always; "1."-style ones only in a run (else a numbered telegram)."""
     labels = [
@@ -302,6 +376,8 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
     """The kind of every block of a body, in order (blocks already joined across page breaks)."""
     kinds = [local_kind(raw, plain) or PARAGRAPH for raw, plain in zip(raws, plains, strict=True)]
     _mark_list_items(kinds, plains)
+    _mark_labelled_runs(kinds, plains)
+    _mark_unlabelled_runs(kinds, plains)
     _mark_quotes(kinds, plains)
     _mark_frame_by_place(kinds, plains)
     return kinds
