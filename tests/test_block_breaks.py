@@ -104,3 +104,26 @@ def test_short_phrases_under_a_colon_are_a_list_without_bullets():
         "The board thought the list too short to be of use, and asked for the figures as well.\n"
     )
     assert [kind for kind, _ in _blocks(text)] == ["heading", "p", "list_item", "list_item", "list_item", "p"]
+
+
+def test_signatures_with_titles_on_behalf_or_missing_and_the_editors_note_under_them_close_a_document():
+    text = (
+        "## Mr. Lund to Mr. Hay\n\n"
+        "Sir: I have the honour to report that the harbour dues were paid in full this quarter, and that the "
+        "owners have asked for a receipt from the Department.\n\n"
+        "I have, etc.,\n\n"
+        "Nils Åberg, Chargé d’Affaires ad interim.\n\n"
+        "[For the reply of the Department, see the letter of June 3, printed below.]\n\n"
+        "## Mr. Hay to Mr. Lund\n\n"
+        "Sir: The Department has received your report on the dues and thanks you for it.\n\n"
+        "(For the Secretary of State) Alvin B. Carr\n\n"
+        "## Mr. Lund to Mr. Hay\n\n"
+        "Sir: The dues for the next quarter will be paid in the same way.\n\n"
+        "[File copy not signed]\n"
+    )
+    kinds = [kind for kind, _ in _blocks(text)]
+    assert kinds == [
+        *["heading", "p", "p", "closer", "closer"],
+        *["heading", "p", "closer"],
+        *["heading", "p", "closer"],
+    ]

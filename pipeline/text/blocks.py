@@ -52,10 +52,14 @@ NUMBER_LABEL = re.compile(r"^(?:[A-Z]\.\s?|[A-Z][a-z]+\s){0,3}No\.\s*(?:[A-Z]\s)
 CLOSED_LABEL = re.compile(r"^(?:[A-Z]\.\s?)*(?:No\.?\s*)?\d[\w\-–/.]*\.?[\])]$")
 # A filing line: a decimal file number, perhaps with the document's form ("763.72119/9134: Telegram",
 # "Paris Peace Conf. 183.9 China/6: Telegram", "890D.927/37", "NC/56").
+# A supplement's or a copy's mark may follow the number ("860f.51/410 supp.: Telegram", "611.60 d 31/34b, c"),
+# and the collection's name may hold a lower-case word ("Paris peace Conf. 184.44/1").
 FILING_LINE = re.compile(
-    r"^(?:[A-Z][\w.]*\s+){0,3}(?:\d[\w.]*|[A-Z]{1,4})(?:\s+[\w.,’'\-]+){0,4}/[\w.\-–½/]*"
+    r"^(?:[A-Z][\w.]*\s+(?:[a-z]+\s+(?=[A-Z]))?){0,3}(?:\d[\w.]*|[A-Z]{1,4})(?:\s+[\w.,’'\-]+){0,4}/[\w.\-–½/]*"
+    r"(?:,?\s+(?:[a-z]{1,5}\.?|[A-Z]\.\s?[A-Z]\.|[a-z]))?"
     r"—?(?:\s*[:—–]\s*[A-Z][\w ]{0,30}(?:\s\([^()]{1,30}\))?)?$"
 )
+EDITORIAL_NOTE = re.compile(r"^\[[^\[\]]+(?:\[[^\[\]]*\][^\[\]]*)*\]\.?$")
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
@@ -64,7 +68,8 @@ QUOTED_PHRASE = re.compile(r"^[\"“‘]")
 LOWER_START = re.compile(r"^[\"“‘(]?[a-z]")
 BY_LINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
-NAME_WORD = re.compile(r"^[A-Z][\w’'\-]*\.?,?$")
+# A capitalised word ("Åström", "d’Affaires" of a title), perhaps with its period or comma.
+NAME_WORD = re.compile(r"^(?:[dl][’'])?[^\W\d_a-z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
 DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
 SHORT_LABEL = 80  # characters: an opener's description or address line
@@ -175,8 +180,10 @@ def is_name_shaped(plain: str) -> bool:
     if text.endswith((".", ":", "?", "!", ";")) and not INITIAL.match(words[-1]):
         return False
     joiners = set(_cues()["closer_joiner"])
+    # It ends on a name, an initial or a title's last word ("ad interim"), not on "of" or "and".
+    last = words[-1]
     return all(INITIAL.match(word) or NAME_WORD.match(word) or word in joiners for word in words) and bool(
-        NAME_WORD.match(words[-1]) or INITIAL.match(words[-1])
+        NAME_WORD.match(last) or INITIAL.match(last) or (last in joiners and last.isalpha() and len(last) > 3)
     )
 
 
@@ -188,10 +195,18 @@ def is_signature_shaped(plain: str) -> bool:
         return False  # a complimentary close ("Respectfully,"), not a name
     prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
     text = re.sub(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+", "", plain.strip())
+    # "(For the Ambassador) Colville Barclay", "(In the absence of the Secretary of State) G. H. Villiers"
+    text = re.sub(rf"^\((?:{prefixes})\s[^()]{{1,60}}\)\s+", "", text)
     marks = "|".join(map(re.escape, _cues()["signature_mark"]))
     text = re.sub(rf"\s*(?:{marks})\s*", " ", text).strip()
     text = re.sub(r"[\[\]]", "", text).rstrip(".")
     return bool(text) and is_name_shaped(text)
+
+
+def _is_unsigned(plain: str) -> bool:
+    """The editors' mark where a signature would stand ("[File copy not signed]", "[Not signed]")."""
+    bracketed = BRACKETED.match(plain)
+    return bool(bracketed) and any(cue in bracketed.group(1) for cue in _cues()["unsigned"])
 
 
 def _list_label(plain: str) -> tuple[str, int] | None:
@@ -334,11 +349,20 @@ def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
     signature belongs to it.
     """
     signed = [
-        kind == PARAGRAPH and is_signature_shaped(plain) for kind, plain in zip(kinds, plains, strict=True)
+        kind == PARAGRAPH and (is_signature_shaped(plain) or _is_unsigned(plain))
+        for kind, plain in zip(kinds, plains, strict=True)
     ]
     for index in range(len(kinds) - 1, 0, -1):
         following = kinds[index + 1] if index + 1 < len(kinds) else None
         if (
+            kinds[index] == PARAGRAPH
+            and EDITORIAL_NOTE.match(plains[index])
+            and signed[index - 1]
+            and following in (None, CLOSER, SOURCE_NOTE, HEADING)
+        ):
+            # The editors' note under a signature at a document's end ("[For text of the agreement, ...]").
+            kinds[index] = CLOSER
+        elif (
             signed[index]
             and kinds[index - 1] in (*BODY_BLOCK_KINDS, CLOSER)
             and following in (None, CLOSER, *FRAME_KINDS)
