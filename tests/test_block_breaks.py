@@ -127,3 +127,15 @@ def test_signatures_with_titles_on_behalf_or_missing_and_the_editors_note_under_
         *["heading", "p", "closer"],
         *["heading", "p", "closer"],
     ]
+
+
+def test_paragraphs_of_a_quotation_are_quotes_until_its_closing_mark():
+    text = (
+        "## The Petition\n\n"
+        "The owners sent the board a petition, which was read at the meeting of the second of May.\n\n"
+        "“We, the undersigned owners of the barges, have paid the dues since the spring.\n\n"
+        "We ask the board to halve them until the channel is deepened below the weir.\n\n"
+        "We remain the board’s obedient servants.”\n\n"
+        "The board refused the petition and wrote to the owners to say so before the end of the month.\n"
+    )
+    assert [kind for kind, _ in _blocks(text)] == ["heading", "p", "quote", "quote", "quote", "p"]

@@ -40,6 +40,7 @@ CLAUSE_END = re.compile(r"(?:[;*]|\s(?:and|or))[\"”’'»)\]]*$")
 COMPLIMENTARY_CLOSE = re.compile(r"^(?=.{1,60}$)[A-Z][^.;:]*(?:,|\betc\.?\]?[,.]?)$")
 LEAD_IN_END = re.compile(r"(?::|:?\s?[—–]|:-)[\"”’'»)\]]*$")
 ELISION = re.compile(r"^[*.\s]+$")
+OPENS_QUOTATION = re.compile(r"^(?:[“\"]|\[“\])")
 OPENS_QUOTED = re.compile(r"^[\"“‘(\[]\s*[A-Z\d]")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
 # "May 8, 1936", "8 May, 1936", "February 27 [26], 1934", "July , 1934" (a day left blank).
@@ -324,7 +325,20 @@ def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
 
     A paragraph of running text that starts in lower case after a lead-in ending in a comma or colon
     ("... the Tribune said,") is the quoted words that complete the lead-in's sentence, set off as a block.
+    A paragraph that opens with a quotation mark is quoted text set off as a block, wherever it stands: each
+    paragraph of a quotation opens with one (only the last closes it), and the paragraphs between a
+    quotation's opening mark and its closing one are quoted too.
     """
+    open_quotation = False
+    for index, plain in enumerate(plains):
+        if kinds[index] not in BODY_BLOCK_KINDS:
+            open_quotation = False
+            continue
+        opens = bool(OPENS_QUOTATION.match(plain))
+        if kinds[index] == PARAGRAPH and (opens or open_quotation):
+            kinds[index] = QUOTE
+        balance = plain.count("“") - plain.count("”")
+        open_quotation = balance > 0 if opens else open_quotation and balance >= 0
     for index in range(1, len(kinds)):
         if kinds[index] != PARAGRAPH or kinds[index - 1] not in (PARAGRAPH, QUOTE):
             continue
