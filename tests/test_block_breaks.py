@@ -139,3 +139,22 @@ def test_paragraphs_of_a_quotation_are_quotes_until_its_closing_mark():
         "The board refused the petition and wrote to the owners to say so before the end of the month.\n"
     )
     assert [kind for kind, _ in _blocks(text)] == ["heading", "p", "quote", "quote", "quote", "p"]
+
+
+def test_a_numbered_subheading_a_bracketed_closing_quote_and_a_resolution_end_their_blocks():
+    text = (
+        "## The Harbour Report\n\n"
+        "4. Dredging of the channel\n\n"
+        "The dredger worked through the summer, and the channel is now twelve feet deep at low water.\n\n"
+        "The owners wrote: “We thank the board for the new channel and the lower dues.[”]\n\n"
+        "The board received the letter and entered it in the minutes of its June meeting; be it\n\n"
+        "Resolved, That the clerk thank the owners for their letter on behalf of the board.\n"
+    )
+    assert [text[:20] for _, text in _blocks(text)] == [
+        "The Harbour Report",
+        "4. Dredging of the c",
+        "The dredger worked t",
+        "The owners wrote: “W",
+        "The board received t",
+        "Resolved, That the c",
+    ]

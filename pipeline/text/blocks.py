@@ -31,8 +31,10 @@ BODY_BLOCK_KINDS = (PARAGRAPH, QUOTE, LIST_ITEM)
 FRAME_KINDS = (HEADING, SOURCE_NOTE, OPENER, DATELINE)
 
 HEADING_MARKUP = re.compile(r"^\s*(#{1,6}\s+\S.*|\*\*[^*]+\*\*|__[^_]+__)\s*$", re.DOTALL)
-TERMINAL = re.compile(r"[.?!:…][\"”’'»)\]]*$")
-SENTENCE_END = re.compile(r"[.?!…][\"”’'»)\]]*$")
+# Closing marks after the stop, one the editors supplied in brackets too ("... both countries.[”]").
+_CLOSING = r"(?:[\"”’'»)\]]|\[[\"”’']\])*"
+TERMINAL = re.compile(rf"[.?!:…]{_CLOSING}$")
+SENTENCE_END = re.compile(rf"[.?!…]{_CLOSING}$")
 # A clause's end inside a sentence (treaty preambles, resolutions, lists of clauses): ";", "; and",
 # an elision's asterisks, a dash; and a lead-in that announces what follows (":", ":—", "—").
 CLAUSE_END = re.compile(r"(?:[;*]|\s(?:and|or))[\"”’'»)\]]*$")
@@ -64,6 +66,9 @@ EDITORIAL_NOTE = re.compile(r"^\[[^\[\]]+(?:\[[^\[\]]*\][^\[\]]*)*\]\.?$")
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
+DOT_LABEL_PREFIX = re.compile(r"^\d{1,2}\.\s+(?=[A-Z])")
+# "c) Whether ...", "2) A treaty ...": a label closed by a parenthesis only.
+CLOSING_PAREN_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.?\)\s+\S")
 BULLET_LABEL = re.compile(r"^[-*•–]\s+\S")
 QUOTED_PHRASE = re.compile(r"^[\"“‘]")
 LOWER_START = re.compile(r"^[\"“‘(]?[a-z]")
@@ -211,17 +216,22 @@ def _is_unsigned(plain: str) -> bool:
 
 
 def _list_label(plain: str) -> tuple[str, int] | None:
-    """A list item's label: ("paren" or "dot", its ordinal) or ("bullet", 0), else None."""
+    """A list item's label: ("paren", "dot" or "closing", its ordinal) or ("bullet", 0), else None."""
     if BULLET_LABEL.match(plain):
         return "bullet", 0
     if PAREN_LABEL.match(plain):
         label = plain[1 : plain.index(")")]
         return "paren", int(label) if label.isdigit() else ord(label[0]) - ord("a") + 1
-    dot = DOT_LABEL.match(plain)
-    if dot:
-        label = dot.group(1)
-        return "dot", int(label) if label.isdigit() else ord(label) - ord("a") + 1
+    for style, shape in (("dot", DOT_LABEL), ("closing", CLOSING_PAREN_LABEL)):
+        if labelled := shape.match(plain):
+            label = labelled.group(1)
+            return style, int(label) if label.isdigit() else ord(label) - ord("a") + 1
     return None
+
+
+@cache
+def _clause_start() -> re.Pattern[str]:
+    return re.compile(rf"^[“\"]?(?:{alternation(_cues()['clause_start'])})\b")
 
 
 @cache
@@ -434,7 +444,9 @@ def starts_frame(raw: str, plain: str) -> bool:
 
 
 def _heading_like(plain: str) -> bool:
-    """Short, with no sentence punctuation at its end or inside: an unmarked (sub)heading."""
+    """Short, with no sentence punctuation at its end or inside: an unmarked (sub)heading, perhaps
+    numbered ("4. Transit to Russia")."""
+    plain = DOT_LABEL_PREFIX.sub("", plain, count=1)
     return (
         len(plain) < SHORT_BLOCK
         and not TERMINAL.search(plain)
@@ -536,6 +548,8 @@ def continues_across_break(
         return True
     if _first_words(previous_raw, previous_plain, raw, plain, evidence):
         return True
+    if _clause_start().match(plain):
+        return False  # a resolution's or preamble's clause opens a block ("Resolved, That ...")
     if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
         return False
     if starts_frame(raw, plain) or ELISION.match(previous_plain):
