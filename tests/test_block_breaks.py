@@ -142,13 +142,14 @@ def test_paragraphs_of_a_quotation_are_quotes_until_its_closing_mark():
 
 
 def test_a_numbered_subheading_a_bracketed_closing_quote_and_a_resolution_end_their_blocks():
+    long = " The work was paid for by the towns of the upper reach in equal shares, as the board had asked."
     text = (
         "## The Harbour Report\n\n"
         "4. Dredging of the channel\n\n"
-        "The dredger worked through the summer, and the channel is now twelve feet deep at low water.\n\n"
-        "The owners wrote: “We thank the board for the new channel and the lower dues.[”]\n\n"
-        "The board received the letter and entered it in the minutes of its June meeting; be it\n\n"
-        "Resolved, That the clerk thank the owners for their letter on behalf of the board.\n"
+        f"The dredger worked through the summer, and the channel is now twelve feet deep.{long}\n\n"
+        f"The owners wrote: “We thank the board for the new channel and the lower dues.{long}[”]\n\n"
+        f"The board received the letter and entered it in the minutes of its June meeting.{long} Be it\n\n"
+        f"Resolved, That the clerk thank the owners for their letter on behalf of the board.{long}\n"
     )
     assert [text[:20] for _, text in _blocks(text)] == [
         "The Harbour Report",
