@@ -159,3 +159,17 @@ def test_a_numbered_subheading_a_bracketed_closing_quote_and_a_resolution_end_th
         "The board received t",
         "Resolved, That the c",
     ]
+
+
+def test_datelines_with_double_dates_spans_corrected_years_and_place_particles():
+    from pipeline.text.blocks import local_kind
+
+    for line in (
+        "Imperial Ministry of the Interior, Kazan, March 3/15, 1899.",
+        "Ministry for Foreign Affairs, Lisbon, April 28/May 10, 1902.",
+        "Port au Prince, June 4–9, 1903.",
+        "Quito, January 3, 1910 [1911]—8 p.m.",
+        "Frankfurt am Main, May 2 & 14, 1905.",
+    ):
+        assert local_kind(line, line) == "dateline", line
+    assert local_kind("The dues were paid on May 2, 1905.", "The dues were paid on May 2, 1905.") is None

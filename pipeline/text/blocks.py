@@ -46,8 +46,10 @@ OPENS_QUOTATION = re.compile(r"^(?:[“\"]|\[“\])")
 OPENS_QUOTED = re.compile(r"^[\"“‘(\[]\s*[A-Z\d]")
 _MONTH = "|".join(sorted(map(re.escape, MONTHS_AS_PRINTED), key=len, reverse=True))
 # "May 8, 1936", "8 May, 1936", "February 27 [26], 1934", "July , 1934" (a day left blank).
-_DAY = r"\d{0,2}(?:\s?\[[^\[\]]{1,8}\])?"
-_DATE = rf"(?:(?:{_MONTH})\s+{_DAY}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}"
+# A day may be a pair: old and new style ("February 20/March 4", "8/20"), or a span ("4–17", "14 & 26").
+_DAY = rf"\d{{0,2}}(?:\s?[/&–-]\s?(?:(?:{_MONTH})\s+)?\d{{1,2}})?(?:\s?\[[^\[\]]{{1,8}}\])?"
+# The editors' correction of a misprinted year may follow it ("January 3, 1924 [1925]").
+_DATE = rf"(?:circa\s+)?(?:(?:{_MONTH})\s+{_DAY}|\d{{1,2}}\s+(?:{_MONTH})),?\s+\d{{4}}(?:\s?\[\d{{4}}\])?"
 # In a dateline with its place, the year may be left out ("Peking, December 20.").
 _DATE_IN_YEAR = rf"(?:{_MONTH})\s+\d{{1,2}}"
 NUMBER_LABEL = re.compile(r"^(?:[A-Z]\.\s?|[A-Z][a-z]+\s){0,3}No\.\s*(?:[A-Z]\s)?\d[\w\-–/.]*$")
