@@ -8,6 +8,7 @@ number, or on a month before its day, and an article's bare label is no block of
 
 from __future__ import annotations
 
+from pipeline.text.blocks import local_kind
 from pipeline.text.clean import clean_document
 
 
@@ -162,8 +163,6 @@ def test_a_numbered_subheading_a_bracketed_closing_quote_and_a_resolution_end_th
 
 
 def test_datelines_with_double_dates_spans_corrected_years_and_place_particles():
-    from pipeline.text.blocks import local_kind
-
     for line in (
         "Imperial Ministry of the Interior, Kazan, March 3/15, 1899.",
         "Ministry for Foreign Affairs, Lisbon, April 28/May 10, 1902.",
@@ -173,3 +172,28 @@ def test_datelines_with_double_dates_spans_corrected_years_and_place_particles()
     ):
         assert local_kind(line, line) == "dateline", line
     assert local_kind("The dues were paid on May 2, 1905.", "The dues were paid on May 2, 1905.") is None
+
+
+def test_several_signers_in_one_block_sign_but_a_long_list_of_names_does_not():
+    letter = (
+        "## The Protocol\n\n"
+        "The undersigned have signed the present protocol and affixed their seals, in duplicate, "
+        "at the harbour office on the first of June.\n\n"
+        "[L. S.] Pedro Alvarez. [L. S.] Nils Berg.\n\n"
+        "J. Olsen, Consul. (In the absence of the Consul-General.)\n"
+    )
+    assert [kind for kind, _ in _blocks(letter)] == ["heading", "p", "closer", "closer"]
+    names = [
+        "Anna Berg.",
+        "Carl Dahl.",
+        "Emil Falk.",
+        "Gustav Holm.",
+        "Ivar Jung.",
+        "Karl Lind.",
+        "Max Nord.",
+    ]
+    members = (
+        "## The Board\n\nThe board had the following members in the year of the great flood.\n\n"
+        + "\n\n".join(names)
+    )
+    assert [kind for kind, _ in _blocks(members)][2:] == ["p"] * len(names)

@@ -79,6 +79,10 @@ INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
 # A capitalised word ("Åström", "d’Affaires" of a title), perhaps with its period or comma.
 NAME_WORD = re.compile(r"^(?:[dl][’'])?[^\W\d_a-z][\w’'\-]*\.?,?$")
 MAX_NAME_WORDS = 10
+# Signers printed one after another in a block: a full stop after a word (not an initial) ends one.
+SIGNER_BREAK = re.compile(r"(?<=[^\W\d_][^\W\d_A-Z]\.)\s+(?=[^\W\d_])")
+MAX_SIGNERS = 12
+MAX_SIGNATURE_RUN = 6  # signature blocks in a row; a longer run is a list of names
 DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
 SHORT_LABEL = 80  # characters: an opener's description or address line
 ADDRESS_WORDS = 8  # an address or salutation line ending in a colon ("The President:")
@@ -207,8 +211,14 @@ def is_signature_shaped(plain: str) -> bool:
     text = re.sub(rf"^\((?:{prefixes})\s[^()]{{1,60}}\)\s+", "", text)
     marks = "|".join(map(re.escape, _cues()["signature_mark"]))
     text = re.sub(rf"\s*(?:{marks})\s*", " ", text).strip()
+    # A note in parentheses after the name: "F. H. Villiers. (In the absence of the Marquis of Salisbury.)"
+    text = re.sub(r"(?<=\S)\s+\([^()]{1,80}\)\.?$", "", text)
     text = re.sub(r"[\[\]]", "", text).rstrip(".")
-    return bool(text) and is_name_shaped(text)
+    if not text:
+        return False
+    # Several signers in one block: "Giers. Portella. Pichon.", "J. Smith, Consul. K. Berg, Vice-Consul."
+    signers = SIGNER_BREAK.split(text)
+    return len(signers) <= MAX_SIGNERS and all(is_name_shaped(signer.rstrip(".")) for signer in signers)
 
 
 def _is_unsigned(plain: str) -> bool:
@@ -367,6 +377,20 @@ def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
             kinds[index] = QUOTE
 
 
+def _unmark_long_signature_runs(kinds: list[str], signed: list[bool]) -> None:
+    """A longer run of name-shaped blocks than a document's signers is a list of names (members of a
+    board, residents of a district) printed one to a line: its blocks stay paragraphs."""
+    start = 0
+    while start < len(kinds):
+        end = start
+        while end < len(kinds) and kinds[end] == CLOSER and signed[end]:
+            end += 1
+        if end - start > MAX_SIGNATURE_RUN:
+            for index in range(start, end):
+                kinds[index] = PARAGRAPH
+        start = max(end, start + 1)
+
+
 def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
     """Bylines under the opening heading, signatures closing a document, dates at a document's foot.
 
@@ -394,6 +418,7 @@ def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
             and following in (None, CLOSER, *FRAME_KINDS)
         ):
             kinds[index] = CLOSER
+    _unmark_long_signature_runs(kinds, signed)
     for index, plain in enumerate(plains):
         kind = kinds[index]
         previous = kinds[index - 1] if index else None
