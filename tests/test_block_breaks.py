@@ -197,3 +197,15 @@ def test_several_signers_in_one_block_sign_but_a_long_list_of_names_does_not():
         + "\n\n".join(names)
     )
     assert [kind for kind, _ in _blocks(members)][2:] == ["p"] * len(names)
+
+
+def test_three_rows_of_figures_are_a_table_and_a_paragraph_with_figures_is_not():
+    text = (
+        "## Harbour Dues\n\n"
+        "The dues collected at the harbour office in the three years after the dredging were as follows.\n\n"
+        "1903 12, 410 3, 115\n\n"
+        "1904 14, 022 3, 870\n\n"
+        "1905 15, 930 4, 402\n\n"
+        "In 1905 the board collected 15,930 dollars from 412 vessels, more than in any year before.\n"
+    )
+    assert [kind for kind, _ in _blocks(text)] == ["heading", "p", "table_row", "table_row", "table_row", "p"]

@@ -33,7 +33,7 @@ from pipeline.extract.claim_speakers import (
     speaker_candidates,
 )
 from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
-from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS, LIST_ITEM, QUOTE
+from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS, LIST_ITEM, QUOTE, TABLE_ROW
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import load_mapping, load_words
 
@@ -119,7 +119,7 @@ NOUN_PHRASE_OPENERS = frozenset(
     "a an the this that these those its their his her our my your some two three four five several".split()
 )
 # Blocks that frame documents (headings, addressee and date lines, openers, signatures): never claims.
-NOT_CLAIM_BLOCKS = frozenset(FRAME_KINDS) | {BYLINE, CLOSER}
+NOT_CLAIM_BLOCKS = frozenset(FRAME_KINDS) | {BYLINE, CLOSER, TABLE_ROW}
 NOBODYS_WORDS = ("scare_quote", "title")
 SCARE_QUOTE_MAX_WORDS = 2
 # A short quote counts as governed by a reporting verb only within this many characters after it.

@@ -25,6 +25,7 @@ SOURCE_NOTE = "source_note"
 OPENER = "opener"
 DATELINE = "dateline"
 CLOSER = "closer"
+TABLE_ROW = "table_row"
 # Blocks that are the body's running text (the rest frame it).
 BODY_BLOCK_KINDS = (PARAGRAPH, QUOTE, LIST_ITEM)
 # Kinds a block's own shape decides; a page break never joins one of them to its neighbour.
@@ -82,6 +83,10 @@ MAX_NAME_WORDS = 10
 # Signers printed one after another in a block: a full stop after a word (not an initial) ends one.
 SIGNER_BREAK = re.compile(r"(?<=[^\W\d_][^\W\d_A-Z]\.)\s+(?=[^\W\d_])")
 MAX_SIGNERS = 12
+# A table's figures: "1893", "112,", "4.858", "$3.60", "32½", "15%"; a quarter of a row's words or more.
+FIGURE = re.compile(r"^[$£(]?\d[\d,.½¼¾⅛⅜⅝⅞/]*%?\)?[,;]?$")
+FIGURE_SHARE = 0.25
+MIN_TABLE_ROWS = 3
 MAX_SIGNATURE_RUN = 6  # signature blocks in a row; a longer run is a list of names
 DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
 SHORT_LABEL = 80  # characters: an opener's description or address line
@@ -391,6 +396,32 @@ def _unmark_long_signature_runs(kinds: list[str], signed: list[bool]) -> None:
         start = max(end, start + 1)
 
 
+def _is_figure_row(plain: str) -> bool:
+    """A row of a table: two or more figures, a quarter or more of its words."""
+    words = plain.split()
+    figures = sum(bool(FIGURE.match(word)) for word in words)
+    return figures >= 2 and figures >= FIGURE_SHARE * len(words)
+
+
+def _mark_table_rows(kinds: list[str], plains: list[str]) -> None:
+    """Three or more paragraphs in a row that are mostly figures are a table's rows ("1893 112, 547 8,
+    000"), not paragraphs: a table printed without its rules comes out of OCR one row to a block. A run
+    of labelled items ("Article 16: Pork, 18 francs instead of 12 francs.") stays a list."""
+    rows = [
+        kind in (PARAGRAPH, QUOTE) and _is_figure_row(plain)
+        for kind, plain in zip(kinds, plains, strict=True)
+    ]
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and rows[end]:
+            end += 1
+        if end - start >= MIN_TABLE_ROWS:
+            for index in range(start, end):
+                kinds[index] = TABLE_ROW
+        start = max(end, start + 1)
+
+
 def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
     """Bylines under the opening heading, signatures closing a document, dates at a document's foot.
 
@@ -454,6 +485,7 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
     _mark_labelled_runs(kinds, plains)
     _mark_unlabelled_runs(kinds, plains)
     _mark_quotes(kinds, plains)
+    _mark_table_rows(kinds, plains)
     _mark_frame_by_place(kinds, plains)
     return kinds
 
