@@ -209,3 +209,13 @@ def test_three_rows_of_figures_are_a_table_and_a_paragraph_with_figures_is_not()
         "In 1905 the board collected 15,930 dollars from 412 vessels, more than in any year before.\n"
     )
     assert [kind for kind, _ in _blocks(text)] == ["heading", "p", "table_row", "table_row", "table_row", "p"]
+
+
+def test_a_long_enclosure_description_and_a_subject_line_are_openers():
+    for line in (
+        "[Inclosure 2 in No. 77.—Translation of an extract from the Gazette of the Harbour Board, 1902.]",
+        "Subject: The harbour dues of the coastal trade.",
+    ):
+        assert local_kind(line, line) == "opener", line
+    remark = "[Here follows a long list of the vessels that paid the dues in the spring, not printed.]"
+    assert local_kind(remark, remark) is None

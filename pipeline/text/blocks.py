@@ -66,6 +66,9 @@ FILING_LINE = re.compile(
     r"—?(?:\s*[:—–]\s*[A-Z][\w ]{0,30}(?:\s\([^()]{1,30}\))?)?$"
 )
 EDITORIAL_NOTE = re.compile(r"^\[[^\[\]]+(?:\[[^\[\]]*\][^\[\]]*)*\]\.?$")
+# An enclosure's description, however long: "[Inclosure 1 in No. 51.—Translation of extract from ...]".
+ENCLOSURE_DESCRIPTION = re.compile(r"^\[(\w+)\b[^\[\]]{0,240}\]\.?$")
+SUBJECT_LINE = re.compile(r"^Subject\s?[:—–]\s?\S.{0,200}$")
 BRACKETED = re.compile(r"^\[([^\[\]]{1,60})\]\.?$")
 PAREN_LABEL = re.compile(r"^\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\S")
 DOT_LABEL = re.compile(r"^(\d{1,2}|[a-z])\.\s+\S")
@@ -139,6 +142,11 @@ def _is_opener(plain: str) -> bool:
     bracketed = BRACKETED.match(plain)
     if bracketed and NUMBER_LABEL.match(bracketed.group(1).strip()):
         return True
+    enclosure = ENCLOSURE_DESCRIPTION.match(plain)
+    if enclosure and enclosure.group(1).casefold() in {word.casefold() for word in _cues()["enclosure"]}:
+        return True  # "[Subinclosure in No. 887.—From Supplement to The London Gazette, of ...]"
+    if SUBJECT_LINE.match(plain):
+        return True  # a memorandum's subject line ("Subject: Revision of the Reciprocity Treaty.")
     opening = re.match(r"^\[(\w[\w\-]*)", plain)
     if not bracketed and opening and plain.endswith("]") and len(plain) <= SHORT_LABEL:
         # "[Inclosure] in No. 56.]": a description whose brackets the OCR misplaced.
