@@ -219,3 +219,14 @@ def test_a_long_enclosure_description_and_a_subject_line_are_openers():
         assert local_kind(line, line) == "opener", line
     remark = "[Here follows a long list of the vessels that paid the dues in the spring, not printed.]"
     assert local_kind(remark, remark) is None
+
+
+def test_an_empty_emphasis_line_is_a_printed_rule_not_a_paragraph():
+    text = (
+        "## The Report\n\n"
+        "The report of the harbour board for the year was sent to the towns of the upper reach in June.\n\n"
+        "****\n\n"
+        "The President:\n\n"
+        "I have the honour to send you the report of the harbour board, with the figures of the year.\n"
+    )
+    assert "**" not in [text for _, text in _blocks(text)]

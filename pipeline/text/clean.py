@@ -23,6 +23,8 @@ from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_
 from pipeline.text.sentences import split_sentences
 
 NOTES_TITLE = "Notes"
+# Emphasis around nothing ("****"): the OCR of a printed rule between parts, layout and not text.
+EMPTY_EMPHASIS = re.compile(r"^\s*(?:\*{4}|_{4})\s*$")
 
 
 @dataclass
@@ -61,12 +63,12 @@ def _join_raw(a: str, b: str, document_text: str) -> str:
 
 
 def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Piece]:
-    """Blank-line separated runs of body lines (notes and the notes heading excluded)."""
+    """Blank-line separated runs of body lines (notes, the notes heading and printed rules excluded)."""
     pieces: list[_Piece] = []
     current = _Piece([], [])
     for index in range(start, len(lines)):
         line = lines[index]
-        if not line.strip() or index in note_lines:
+        if not line.strip() or index in note_lines or EMPTY_EMPHASIS.match(line):
             if current.lines:
                 pieces.append(current)
                 current = _Piece([], [])
