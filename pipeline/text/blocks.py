@@ -89,6 +89,7 @@ MAX_SIGNERS = 12
 # A table's figures: "1893", "112,", "4.858", "$3.60", "32½", "15%"; a quarter of a row's words or more.
 FIGURE = re.compile(r"^[$£(]?\d[\d,.½¼¾⅛⅜⅝⅞/]*%?\)?[,;]?$")
 FIGURE_SHARE = 0.25
+DIGITS = re.compile(r"\d+")
 MIN_TABLE_ROWS = 3
 MAX_SIGNATURE_RUN = 6  # signature blocks in a row; a longer run is a list of names
 DATELINE_LENGTH = 200  # characters, with a bracketed note of its receipt
@@ -108,6 +109,11 @@ SPEAKER_LABEL = re.compile(r"^(?:[A-Z][a-z]{0,9}\.?\s+)?[A-Z][A-Z’'\-]{2,}\.\s
 @cache
 def _cues() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(words) for kind, words in load_mapping("block_cues").items()}
+
+
+@cache
+def _folded_cues(kind: str) -> frozenset[str]:
+    return frozenset(word.casefold() for word in _cues()[kind])
 
 
 @cache
@@ -143,17 +149,17 @@ def _is_opener(plain: str) -> bool:
     if bracketed and NUMBER_LABEL.match(bracketed.group(1).strip()):
         return True
     enclosure = ENCLOSURE_DESCRIPTION.match(plain)
-    if enclosure and enclosure.group(1).casefold() in {word.casefold() for word in _cues()["enclosure"]}:
+    if enclosure and enclosure.group(1).casefold() in _folded_cues("enclosure"):
         return True  # "[Subinclosure in No. 887.—From Supplement to The London Gazette, of ...]"
     if SUBJECT_LINE.match(plain):
         return True  # a memorandum's subject line ("Subject: Revision of the Reciprocity Treaty.")
     opening = re.match(r"^\[(\w[\w\-]*)", plain)
     if not bracketed and opening and plain.endswith("]") and len(plain) <= SHORT_LABEL:
         # "[Inclosure] in No. 56.]": a description whose brackets the OCR misplaced.
-        return opening.group(1).casefold() in {word.casefold() for word in _cues()["opener"]}
+        return opening.group(1).casefold() in _folded_cues("opener")
     if bracketed:
         first = re.split(r"[—–\-:,.]|\s(?=[a-z\d—])", bracketed.group(1).strip(), maxsplit=1)[0].strip()
-        return first.casefold() in {word.casefold() for word in _cues()["opener"]}
+        return first.casefold() in _folded_cues("opener")
     # Letters the editors supplied in brackets count as printed ("[No.] 360").
     unbracketed = re.sub(r"\[([\w.]+)\]", r"\1", plain)
     if NUMBER_LABEL.match(unbracketed) or CLOSED_LABEL.match(plain) or FILING_LINE.match(plain):
@@ -212,18 +218,29 @@ def is_name_shaped(plain: str) -> bool:
     )
 
 
+@cache
+def _signature_shapes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Signed on someone's behalf ("For the Secretary of State: "), the same in parentheses, seal marks."""
+    prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
+    marks = "|".join(map(re.escape, _cues()["signature_mark"]))
+    return (
+        re.compile(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+"),
+        re.compile(rf"^\((?:{prefixes})\s[^()]{{1,60}}\)\s+"),
+        re.compile(rf"\s*(?:{marks})\s*"),
+    )
+
+
 def is_signature_shaped(plain: str) -> bool:
     """A signature: a name, perhaps with its title after a comma and a closing period ("John Sherman.",
     "Alvey A. Adee, Acting Secretary."), perhaps signed on someone's behalf ("For the Secretary of State:
     Joseph C. Grew"); letters the editors supplied in brackets count ("C[ordell] H[ull]")."""
     if plain.rstrip().endswith(","):
         return False  # a complimentary close ("Respectfully,"), not a name
-    prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
-    text = re.sub(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+", "", plain.strip())
+    on_behalf, in_parentheses, marks = _signature_shapes()
+    text = on_behalf.sub("", plain.strip())
     # "(For the Ambassador) Colville Barclay", "(In the absence of the Secretary of State) G. H. Villiers"
-    text = re.sub(rf"^\((?:{prefixes})\s[^()]{{1,60}}\)\s+", "", text)
-    marks = "|".join(map(re.escape, _cues()["signature_mark"]))
-    text = re.sub(rf"\s*(?:{marks})\s*", " ", text).strip()
+    text = in_parentheses.sub("", text)
+    text = marks.sub(" ", text).strip()
     # A note in parentheses after the name: "F. H. Villiers. (In the absence of the Marquis of Salisbury.)"
     text = re.sub(r"(?<=\S)\s+\([^()]{1,80}\)\.?$", "", text)
     text = re.sub(r"[\[\]]", "", text).rstrip(".")
@@ -406,6 +423,8 @@ def _unmark_long_signature_runs(kinds: list[str], signed: list[bool]) -> None:
 
 def _is_figure_row(plain: str) -> bool:
     """A row of a table: two or more figures, a quarter or more of its words."""
+    if len(DIGITS.findall(plain)) < 2:
+        return False
     words = plain.split()
     figures = sum(bool(FIGURE.match(word)) for word in words)
     return figures >= 2 and figures >= FIGURE_SHARE * len(words)
@@ -561,8 +580,15 @@ def _stops_mid_phrase(previous_plain: str, raw: str, plain: str, page_break: boo
     United" | "States may ..."). This block must not open a block of its own (a heading, dateline, list
     item, quotation).
     """
+    if not _phrase_runs_on(previous_plain, plain, page_break):
+        return False
+    return not (HEADING_MARKUP.match(raw) or ELISION.match(plain) or local_kind(raw, plain) is not None)
+
+
+def _phrase_runs_on(previous_plain: str, plain: str, page_break: bool) -> bool:
+    """The words on either side of a break (see ``_stops_mid_phrase``), before the block's own shape."""
     words = previous_plain.split()
-    if not words or HEADING_MARKUP.match(raw) or local_kind(raw, plain) is not None or ELISION.match(plain):
+    if not words:
         return False
     last = words[-1]
     cues = _cues()
