@@ -230,3 +230,13 @@ def test_an_empty_emphasis_line_is_a_printed_rule_not_a_paragraph():
         "I have the honour to send you the report of the harbour board, with the figures of the year.\n"
     )
     assert "**" not in [text for _, text in _blocks(text)]
+
+
+def test_a_stray_opening_mark_starts_no_run_of_quotes():
+    text = (
+        "## The Plan\n\n"
+        "“The plan of the board, as the clerk wrote it down at the meeting of the second of May\n\n"
+        "The board will meet in the customs house on the first Monday of every month, at ten.\n\n"
+        "The clerk will keep the minutes in a ledger and read them out at the next meeting.\n"
+    )
+    assert [kind for kind, _ in _blocks(text)] == ["heading", "quote", "p", "p"]

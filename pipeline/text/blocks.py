@@ -102,6 +102,7 @@ FIRST_WORDS = 3  # a page break this few words into a paragraph leaves them look
 # A sentence of at least this many characters ending in a colon introduces a block quotation; shorter
 # ones are a telegram's address line ("For the Secretary:"), followed by the message itself.
 QUOTE_LEAD_IN = 50
+MAX_QUOTED_RUN = 30  # blocks a quotation's paragraphs may run before its closing mark
 # A transcript's speaker label in capitals: "Mr. SMITH.", "The SPEAKER.", "Senator JONES."
 SPEAKER_LABEL = re.compile(r"^(?:[A-Z][a-z]{0,9}\.?\s+)?[A-Z][A-Z’'\-]{2,}\.\s")
 
@@ -372,6 +373,25 @@ def _mark_list_items(kinds: list[str], plains: list[str]) -> None:
             kinds[index] = LIST_ITEM
 
 
+def _quoted_blocks(kinds: list[str], plains: list[str]) -> list[int]:
+    """Body blocks that open with a quotation mark, and those up to the block that closes the quotation
+    when it closes within a few blocks and before a frame block (a stray mark opens no run)."""
+    quoted: list[int] = []
+    for index, plain in enumerate(plains):
+        if kinds[index] not in BODY_BLOCK_KINDS or not OPENS_QUOTATION.match(plain):
+            continue
+        quoted.append(index)
+        if plain.count("“") <= plain.count("”"):
+            continue
+        for end in range(index + 1, min(index + 1 + MAX_QUOTED_RUN, len(plains))):
+            if kinds[end] not in BODY_BLOCK_KINDS:
+                break
+            if plains[end].count("”") > plains[end].count("“"):
+                quoted += range(index + 1, end + 1)
+                break
+    return quoted
+
+
 def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
     """A block after a lead-in sentence ending in a colon, and a transcript's run of speaker labels.
 
@@ -381,16 +401,9 @@ def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
     paragraph of a quotation opens with one (only the last closes it), and the paragraphs between a
     quotation's opening mark and its closing one are quoted too.
     """
-    open_quotation = False
-    for index, plain in enumerate(plains):
-        if kinds[index] not in BODY_BLOCK_KINDS:
-            open_quotation = False
-            continue
-        opens = bool(OPENS_QUOTATION.match(plain))
-        if kinds[index] == PARAGRAPH and (opens or open_quotation):
+    for index in _quoted_blocks(kinds, plains):
+        if kinds[index] == PARAGRAPH:
             kinds[index] = QUOTE
-        balance = plain.count("“") - plain.count("”")
-        open_quotation = balance > 0 if opens else open_quotation and balance >= 0
     for index in range(1, len(kinds)):
         if kinds[index] != PARAGRAPH or kinds[index - 1] not in (PARAGRAPH, QUOTE):
             continue
