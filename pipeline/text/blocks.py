@@ -13,7 +13,6 @@ import re
 from functools import cache
 
 from pipeline.text.months import MONTHS_AS_PRINTED
-from pipeline.text.pages import BreakEvidence
 from pipeline.vocab import alternation, load_mapping
 
 HEADING = "heading"
@@ -108,13 +107,13 @@ SPEAKER_LABEL = re.compile(r"^(?:[A-Z][a-z]{0,9}\.?\s+)?[A-Z][A-Z’'\-]{2,}\.\s
 
 
 @cache
-def _cues() -> dict[str, tuple[str, ...]]:
+def block_cues() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(words) for kind, words in load_mapping("block_cues").items()}
 
 
 @cache
 def _folded_cues(kind: str) -> frozenset[str]:
-    return frozenset(word.casefold() for word in _cues()[kind])
+    return frozenset(word.casefold() for word in block_cues()[kind])
 
 
 @cache
@@ -125,8 +124,8 @@ def _dateline_shape() -> re.Pattern[str]:
     editors supplied it ("[Washington,] May 8, 1936.", "[Rio de Janeiro] May 29, 1929."); a note in
     brackets or parentheses may follow. With a place, the year may be left out.
     """
-    undated = "|".join(map(re.escape, _cues()["undated"]))
-    joiners = "|".join(map(re.escape, _cues()["place_joiner"]))
+    undated = "|".join(map(re.escape, block_cues()["undated"]))
+    joiners = "|".join(map(re.escape, block_cues()["place_joiner"]))
     word = r"[\[(“\"]?[A-Z][\w.’'\-”\"]*[\])]?"
     place = rf"(?:(?:{word},?[”\"]?|{joiners})\s+){{0,14}}"
     with_place = rf"{place}{word},[”\"]?\]?\s+|{place}{word}\]\s+|{place}{word}\s+(?=\[)"
@@ -139,7 +138,7 @@ def _dateline_shape() -> re.Pattern[str]:
 
 @cache
 def _source_note_shape() -> re.Pattern[str]:
-    prefixes = "|".join(sorted(map(re.escape, _cues()["source_note"]), key=len, reverse=True))
+    prefixes = "|".join(sorted(map(re.escape, block_cues()["source_note"]), key=len, reverse=True))
     return re.compile(rf"^(?:{prefixes})\s*\d[\w./:,;\- ]{{0,80}}$")
 
 
@@ -167,22 +166,24 @@ def _is_opener(plain: str) -> bool:
         return True
     # "Woodrow Wilson Papers", "Edward M. House Papers: Telegram".
     words = re.sub(r":\s*[A-Z]\w*$", "", plain).split()
-    if 1 < len(words) <= 6 and words[-1] in _cues()["collection"] and all(w[0].isupper() for w in words):
+    if 1 < len(words) <= 6 and words[-1] in block_cues()["collection"] and all(w[0].isupper() for w in words):
         return True
     if len(plain.split()) <= 8 and plain.endswith((":", ",")):
-        return any(plain.startswith(f"{cue} ") or plain[:-1] == cue for cue in _cues()["salutation"])
+        return any(plain.startswith(f"{cue} ") or plain[:-1] == cue for cue in block_cues()["salutation"])
     return False
 
 
 @cache
 def _address_starts() -> frozenset[str]:
-    return frozenset(_cues()["address_start"]) | frozenset(load_mapping("honorifics"))
+    return frozenset(block_cues()["address_start"]) | frozenset(load_mapping("honorifics"))
 
 
 def _is_address(plain: str) -> bool:
     """A line naming whom a document addresses: it starts with a form of address or a salutation."""
     first = plain.split()[0] if plain.split() else ""
-    return first in _address_starts() or any(plain.startswith(f"{cue} ") for cue in _cues()["salutation"])
+    return first in _address_starts() or any(
+        plain.startswith(f"{cue} ") for cue in block_cues()["salutation"]
+    )
 
 
 def local_kind(raw: str, plain: str) -> str | None:
@@ -211,7 +212,7 @@ def is_name_shaped(plain: str) -> bool:
         return False
     if text.endswith((".", ":", "?", "!", ";")) and not INITIAL.match(words[-1]):
         return False
-    joiners = set(_cues()["closer_joiner"])
+    joiners = set(block_cues()["closer_joiner"])
     # It ends on a name, an initial or a title's last word ("ad interim"), not on "of" or "and".
     last = words[-1]
     return all(INITIAL.match(word) or NAME_WORD.match(word) or word in joiners for word in words) and bool(
@@ -222,8 +223,8 @@ def is_name_shaped(plain: str) -> bool:
 @cache
 def _signature_shapes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Signed on someone's behalf ("For the Secretary of State: "), the same in parentheses, seal marks."""
-    prefixes = "|".join(map(re.escape, _cues()["signature_prefix"]))
-    marks = "|".join(map(re.escape, _cues()["signature_mark"]))
+    prefixes = "|".join(map(re.escape, block_cues()["signature_prefix"]))
+    marks = "|".join(map(re.escape, block_cues()["signature_mark"]))
     return (
         re.compile(rf"^(?:{prefixes})\s+[^:,]{{1,60}}[:,]\s+"),
         re.compile(rf"^\((?:{prefixes})\s[^()]{{1,60}}\)\s+"),
@@ -255,10 +256,10 @@ def is_signature_shaped(plain: str) -> bool:
 def _is_unsigned(plain: str) -> bool:
     """The editors' mark where a signature would stand ("[File copy not signed]", "[Not signed]")."""
     bracketed = BRACKETED.match(plain)
-    return bool(bracketed) and any(cue in bracketed.group(1) for cue in _cues()["unsigned"])
+    return bool(bracketed) and any(cue in bracketed.group(1) for cue in block_cues()["unsigned"])
 
 
-def _list_label(plain: str) -> tuple[str, int] | None:
+def list_label(plain: str) -> tuple[str, int] | None:
     """A list item's label: ("paren", "dot" or "closing", its ordinal) or ("bullet", 0), else None."""
     if BULLET_LABEL.match(plain):
         return "bullet", 0
@@ -273,15 +274,15 @@ def _list_label(plain: str) -> tuple[str, int] | None:
 
 
 @cache
-def _clause_start() -> re.Pattern[str]:
-    return re.compile(rf"^[“\"]?(?:{alternation(_cues()['clause_start'])})\b")
+def clause_start_shape() -> re.Pattern[str]:
+    return re.compile(rf"^[“\"]?(?:{alternation(block_cues()['clause_start'])})\b")
 
 
 @cache
 def _item_label_shapes() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Item labels that make a list only in a run of two or more: (style, pattern)."""
-    words = alternation(_cues()["list_label_word"])
-    ordinals = alternation(_cues()["list_ordinal"])
+    words = alternation(block_cues()["list_label_word"])
+    ordinals = alternation(block_cues()["list_ordinal"])
     opening = r"^[\"“‘]?"
     return (
         # "Article 3. The ...", "Art. II: ...", not "Article V is designed ..." (named in a sentence)
@@ -352,7 +353,7 @@ def _mark_unlabelled_runs(kinds: list[str], plains: list[str]) -> None:
 def _mark_list_items(kinds: list[str], plains: list[str]) -> None:
     """Bulleted and (a)-style items always; "1."-style ones only in a run (else a numbered telegram)."""
     labels = [
-        _list_label(plain) if kind == PARAGRAPH else None for plain, kind in zip(plains, kinds, strict=True)
+        list_label(plain) if kind == PARAGRAPH else None for plain, kind in zip(plains, kinds, strict=True)
     ]
     for index, label in enumerate(labels):
         if label is None:
@@ -414,7 +415,7 @@ def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
             kinds[index - 1] == PARAGRAPH
             and previous_plain.endswith((",", ":"))
             and LOWER_START.match(plains[index])
-            and not _heading_like(plains[index])
+            and not heading_like(plains[index])
         )
         if (introduced and len(previous_plain) >= QUOTE_LEAD_IN) or speaker or runs_on:
             kinds[index] = QUOTE
@@ -530,19 +531,7 @@ def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
     return kinds
 
 
-def starts_frame(raw: str, plain: str) -> bool:
-    """A block a page break must not join to what comes before it: its shape marks a block of its own."""
-    return (
-        local_kind(raw, plain) is not None
-        or is_name_shaped(plain)
-        or is_signature_shaped(plain)
-        or _list_label(plain) is not None
-        or bool(ELISION.match(plain))
-        or bool(COMPLIMENTARY_CLOSE.match(plain))
-    )
-
-
-def _heading_like(plain: str) -> bool:
+def heading_like(plain: str) -> bool:
     """Short, with no sentence punctuation at its end or inside: an unmarked (sub)heading, perhaps
     numbered ("4. Transit to Russia")."""
     plain = DOT_LABEL_PREFIX.sub("", plain, count=1)
@@ -552,135 +541,3 @@ def _heading_like(plain: str) -> bool:
         and not re.search(r"[.?!:;]\s", plain)
         and not re.search(r"[,;]$", plain)
     )
-
-
-def _first_words(
-    previous_raw: str, previous_plain: str, raw: str, plain: str, evidence: BreakEvidence
-) -> bool:
-    """A page break cuts a paragraph one or two words in ("I" | "have the honor ...", "His Majesty's" |
-    "Government are ..."): the words before the break are no block of their own when what follows them
-    goes on in lower case, or, where a page's notes stand between, is running text that no frame block's
-    shape marks."""
-    words = previous_plain.split()
-    if not 0 < len(words) <= FIRST_WORDS:
-        return False
-    # Across a bare blank line only what goes on in lower case shows the break.
-    if evidence is not BreakEvidence.PAGE_BREAK and not re.match(r"^[a-z]", plain):
-        return False
-    if (
-        HEADING_MARKUP.match(previous_raw)
-        or TERMINAL.search(previous_plain)
-        or re.search(r"[,;]$", previous_plain)
-    ):
-        return False
-    return is_name_shaped(previous_plain) and not starts_frame(raw, plain) and not _heading_like(plain)
-
-
-# Lower-case words of running text before a block's end: more than a title or an address line holds.
-RUNNING_TEXT_WORDS = 6
-LOWER_WORD = re.compile(r"(?:^|\s)[a-z][a-z’']+")
-NUMBER_LABEL_ONLY = re.compile(r"^(?:\(?\d{1,4}[.)]|\(\w{1,3}\))$")
-
-
-def _stops_mid_phrase(previous_plain: str, raw: str, plain: str, page_break: bool) -> bool:
-    """The previous block demonstrably stops inside a sentence that this one goes on with.
-
-    It ends on a word no printed block ends on (an article or preposition: "... received from" |
-    "Consul-General Lee ..."), on an abbreviation that stands before a name or number ("despatch No." |
-    "345"), on a month before the day ("dated March" | "4, 1925"), or is an article's or list item's bare
-    label ("Article" | "16. The ..."; "57." | "The draft ..." where a page's notes stand between). Where a
-    page's notes stand between, running text ending on a word without punctuation goes on too ("... as the
-    United" | "States may ..."). This block must not open a block of its own (a heading, dateline, list
-    item, quotation).
-    """
-    if not _phrase_runs_on(previous_plain, plain, page_break):
-        return False
-    return not (HEADING_MARKUP.match(raw) or ELISION.match(plain) or local_kind(raw, plain) is not None)
-
-
-def _phrase_runs_on(previous_plain: str, plain: str, page_break: bool) -> bool:
-    """The words on either side of a break (see ``_stops_mid_phrase``), before the block's own shape."""
-    words = previous_plain.split()
-    if not words:
-        return False
-    last = words[-1]
-    cues = _cues()
-    if len(words) == 1 and last in cues["bare_label"]:
-        return True
-    if page_break and NUMBER_LABEL_ONLY.match(previous_plain.strip()):
-        return True
-    if _list_label(plain) is not None:
-        return False
-    if last in cues["run_on_word"]:
-        return not re.match(r"^[\"“‘\[(]", plain)
-    if last in cues["run_on_abbreviation"] or (last.rstrip(",") in MONTHS_AS_PRINTED and plain[:1].isdigit()):
-        return bool(re.match(r"^[A-Z\d]", plain))
-    return (
-        page_break
-        and bool(re.search(r"\w$", previous_plain))
-        and len(LOWER_WORD.findall(previous_plain)) >= RUNNING_TEXT_WORDS
-    )
-
-
-def continues_across_break(
-    previous_raw: str,
-    previous_plain: str,
-    raw: str,
-    plain: str,
-    evidence: BreakEvidence = BreakEvidence.UNKNOWN,
-) -> bool:
-    """Whether a block is the rest of the previous one, split from it by a page break.
-
-    Never when either is a frame block (heading, dateline, signature, elision ...) or this one opens a
-    list item, nor after a lead-in that announces what follows (":", ":—", "—"). A blank line alone may be
-    a page break without notes but is most often a paragraph gap, so across it only a sentence that
-    demonstrably goes on is joined: this block starts in lower case after no full stop, or the previous one
-    stops mid-sentence without a clause's end (";", "; and") and this one does not open a quotation or a
-    complimentary close ("I have, etc.,").
-    A block ending in a comma before one starting with a capital is a preamble's clause or a closing ("...
-    duly authorized by their Governments," | "Have agreed ..."), unless a page's notes stand between.
-    Where a page's notes stand between (``BreakEvidence.PAGE_BREAK``), a clause's end goes on too. Two
-    short blocks in a row that do not go on in lower case are a list of phrases or a complimentary close:
-    a page break seldom falls in so little text. A block that starts with a capital after a full stop is a
-    new paragraph even when a page's notes stand between them: printed pages often end with a paragraph.
-    The page layout can say otherwise (``pages.break_evidence``): a page break it shows fell in running
-    text goes on after a sentence's end too, and a blank line where it prints no page break is a paragraph
-    gap.
-    """
-    if evidence is BreakEvidence.PARAGRAPH_GAP:
-        return False
-    page_break = evidence in (BreakEvidence.PAGE_BREAK, BreakEvidence.CUT_IN_TEXT)
-    if _stops_mid_phrase(previous_plain.rstrip(), raw, plain, page_break):
-        return True
-    if _first_words(previous_raw, previous_plain, raw, plain, evidence):
-        return True
-    if _clause_start().match(plain):
-        return False  # a resolution's or preamble's clause opens a block ("Resolved, That ...")
-    if local_kind(previous_raw, previous_plain) is not None or is_name_shaped(previous_plain):
-        return False
-    if starts_frame(raw, plain) or ELISION.match(previous_plain):
-        return False
-    previous_plain, plain = previous_plain.rstrip(), plain.rstrip()
-    if previous_plain.endswith(":") or (LEAD_IN_END.search(previous_plain) and not page_break):
-        return False
-    if not page_break and re.search(r"[;*][\"”’'»)\]]*$", previous_plain):
-        return False  # a clause or an elision ends the block: across a bare blank line the next is its own
-    if not page_break and previous_plain.endswith(",") and re.match(r"^[A-Z]", plain):
-        return False  # a preamble's clause ("... duly authorized by their Governments,") or a closing
-    if re.match(r"^[a-z]", plain) and not _heading_like(plain):
-        return page_break or not SENTENCE_END.search(previous_plain)
-    if not page_break and (
-        CLAUSE_END.search(previous_plain) or OPENS_QUOTED.match(plain) or re.search(r"\d$", previous_plain)
-    ):
-        return False  # nor does a figure at a block's end (a table's last cell) go on into a capital
-    # A page's foot in the middle of a phrase ("... a letter from the" | "Secretary of Commerce ..."): no
-    # paragraph ends on a lower-case word without punctuation.
-    if page_break and re.search(r"\s[a-z]+$", previous_plain):
-        return True
-    if len(previous_plain) < SHORT_BLOCK and len(plain) < SHORT_BLOCK:
-        return False
-    if evidence is BreakEvidence.CUT_IN_TEXT and SENTENCE_END.search(previous_plain):
-        return True
-    if re.match(r"^[\"“‘(][a-z]", plain):
-        return True
-    return not TERMINAL.search(previous_plain) and not _heading_like(previous_plain)

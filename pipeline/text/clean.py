@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import rows_to_frame
-from pipeline.text.blocks import classify_blocks, continues_across_break
+from pipeline.text.blocks import classify_blocks
+from pipeline.text.breaks import continues_across_break
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter
 from pipeline.text.ingest import InputError
@@ -81,7 +82,7 @@ def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Pi
 
 
 def _paragraphs(pieces: list[_Piece], lines: list[str], pagination: Pagination) -> list[tuple[_Piece, bool]]:
-    """Rejoin pieces of one block split by a page break (see ``blocks.continues_across_break``)."""
+    """Rejoin pieces of one block split by a page break (see ``breaks.continues_across_break``)."""
     joined: list[tuple[_Piece, bool]] = []
     previous_raw = previous_plain = ""
     for piece in pieces:
