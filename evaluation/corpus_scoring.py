@@ -8,7 +8,8 @@ the mean, median and minimum of each paper's recall and how many papers fall und
 - paragraphs: body paragraphs rebuilt exactly;
 - footnotes: note texts with their numbers;
 - links: notes linked to the paragraph the publisher's markup names;
-- frame kinds: framing blocks (heading, byline, dateline, opener, closer, source note) given their kind.
+- frame kinds: framing blocks (heading, byline, dateline, opener, closer, source note) given their kind;
+- kinds P/R: precision and recall of every block kind (body and frame) over the group's built papers.
 
 A paper that would be left out of a build (the cleaner raises, or its markers and notes do not pair) counts
 0 on every measure; the left-out papers are listed with the reason. A paper with nothing of one measure
@@ -125,6 +126,21 @@ def distribution_line(label: str, values: list[float]) -> str:
     )
 
 
+def kinds_line(papers: list[CorpusPaper]) -> str:
+    """Precision / recall of each block kind over the built papers of a group."""
+    kinds: dict[str, Counts] = defaultdict(Counts)
+    for paper in papers:
+        if paper.scores is not None and paper.left_out is None:
+            for kind, counts in paper.scores.kinds.items():
+                kinds[kind].add(counts)
+    cells = [
+        f"{kind} {counts.precision:.2f}/{counts.recall:.2f}"
+        for kind, counts in sorted(kinds.items())
+        if counts.expected or counts.predicted
+    ]
+    return f"  {'kinds P/R':<12} " + "  ".join(cells)
+
+
 def report(papers: list[CorpusPaper], verbose: bool = False) -> list[str]:
     """The printed report: per volume and in total, then totals and the left-out papers."""
     out: list[str] = []
@@ -138,6 +154,7 @@ def report(papers: list[CorpusPaper], verbose: bool = False) -> list[str]:
         for name in MEASURES:
             values = [v for paper in members if (v := paper_value(paper, name)) is not None]
             out.append(distribution_line(name, values))
+        out.append(kinds_line(members))
     out.append("totals over built papers (precision / recall):")
     for name in MEASURES:
         total = Counts()

@@ -44,10 +44,10 @@ from pipeline.extract.claim_speakers import (
     speaker_candidates,
 )
 from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
-from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS
+from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS, TABLE_ROW
 
 # Blocks that frame documents (headings, addressee and date lines, openers, signatures): never claims.
-NOT_CLAIM_BLOCKS = frozenset(FRAME_KINDS) | {BYLINE, CLOSER}
+NOT_CLAIM_BLOCKS = frozenset(FRAME_KINDS) | {BYLINE, CLOSER, TABLE_ROW}
 NOBODYS_WORDS = ("scare_quote", "title")
 
 

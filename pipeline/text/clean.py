@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import rows_to_frame
-from pipeline.text.blocks import classify_blocks, continues_across_break
+from pipeline.text.blocks import classify_blocks
+from pipeline.text.breaks import continues_across_break
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter
 from pipeline.text.ingest import InputError
@@ -23,6 +24,8 @@ from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_
 from pipeline.text.sentences import split_sentences
 
 NOTES_TITLE = "Notes"
+# Emphasis around nothing ("****"): the OCR of a printed rule between parts, layout and not text.
+EMPTY_EMPHASIS = re.compile(r"^\s*(?:\*{4}|_{4})\s*$")
 
 
 @dataclass
@@ -61,12 +64,12 @@ def _join_raw(a: str, b: str, document_text: str) -> str:
 
 
 def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Piece]:
-    """Blank-line separated runs of body lines (notes and the notes heading excluded)."""
+    """Blank-line separated runs of body lines (notes, the notes heading and printed rules excluded)."""
     pieces: list[_Piece] = []
     current = _Piece([], [])
     for index in range(start, len(lines)):
         line = lines[index]
-        if not line.strip() or index in note_lines:
+        if not line.strip() or index in note_lines or EMPTY_EMPHASIS.match(line):
             if current.lines:
                 pieces.append(current)
                 current = _Piece([], [])
@@ -79,7 +82,7 @@ def _body_pieces(lines: list[str], start: int, note_lines: set[int]) -> list[_Pi
 
 
 def _paragraphs(pieces: list[_Piece], lines: list[str], pagination: Pagination) -> list[tuple[_Piece, bool]]:
-    """Rejoin pieces of one block split by a page break (see ``blocks.continues_across_break``)."""
+    """Rejoin pieces of one block split by a page break (see ``breaks.continues_across_break``)."""
     joined: list[tuple[_Piece, bool]] = []
     previous_raw = previous_plain = ""
     for piece in pieces:

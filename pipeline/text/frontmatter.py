@@ -161,9 +161,19 @@ def read_front_matter(lines: list[str], body_start_line: int | None = None) -> F
     landmarks: list[int] = [] if by_line is None else [by_line]
     title_key = _normalised(fields.get("title", "")) or None
     prose_seen = False  # a series number is printed before any running text ("No. 118" later is a despatch's)
+    prose_since_landmark = False
     for first, block in blocks:
         joined = " ".join(block)
-        if title_key and _normalised(joined) == title_key and first > blocks[0][0]:
+        # The title repeated as a heading before running text or right after another landmark (a copyright
+        # line); once the body has begun, a heading of the same words is a document's own ("Mr. Lund to
+        # Mr. Hay" over each letter of a run).
+        landmarks_before = len(landmarks)
+        if (
+            title_key
+            and _normalised(joined) == title_key
+            and first > blocks[0][0]
+            and not prose_since_landmark
+        ):
             landmarks.append(first + len(block) - 1)
         for index, line in enumerate(block, start=first):
             if COPYRIGHT.match(_plain(line)):
@@ -179,6 +189,10 @@ def read_front_matter(lines: list[str], body_start_line: int | None = None) -> F
             elif len(block) == 1 and SERIES_LINE.match(_plain(line)):
                 fields.setdefault("series", _plain(line))
         prose_seen = prose_seen or len(joined.split()) >= PROSE_WORDS
+        if len(landmarks) > landmarks_before:
+            prose_since_landmark = False
+        elif len(joined.split()) >= PROSE_WORDS:
+            prose_since_landmark = True
         author = fields.get("author")
         if author and _plain(joined).startswith(f"{author} is ") and "author_affiliation" not in fields:
             sentence = _plain(joined)[len(author) + 4 :].split(". ")[0].rstrip(".")

@@ -13,7 +13,7 @@ stop before a capital also ends the paragraph cannot be read from the words; it 
   usually short, while a line cut by the page's end runs to the full width.
 
 The figures come from the paper itself; a paper with too few pages, or with a spread that tells neither
-way, keeps the word-level rules of ``blocks.continues_across_break``.
+way, keeps the word-level rules of ``breaks.continues_across_break``.
 """
 
 from __future__ import annotations
