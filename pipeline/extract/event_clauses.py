@@ -315,7 +315,7 @@ def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
     comma ("The delegates, tired after the journey,": not a predicate)."""
     before = text[:start].rstrip()
     before = re.sub(r"(?:\s+[A-Za-z]+ly)+$", "", before)  # "The envoy, who was ill, promptly resigned"
-    parenthetical = _PARENTHETICAL_BEFORE.search(before)  # "Litvinov, however, penned"
+    parenthetical = _PARENTHETICAL_BEFORE.search(before)  # "The envoy, however, penned"
     if parenthetical:
         return re.findall(r"[A-Za-z’'-]+", before[: parenthetical.start()])
     if before.endswith(("—", "–", " -")):

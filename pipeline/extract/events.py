@@ -344,7 +344,7 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
     if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
-        return False  # "thinking of the 1936 crisis, Litvinov lamented": the narrative stays where it was
+        return False  # "thinking of the 1936 crisis, the envoy lamented": the narrative stays where it was
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
 
 
