@@ -813,3 +813,18 @@ def test_capitalised_documents_passive_hearsay_instructions_and_announced_telegr
     assert _row(claims, "in due course")["kind"] == "scare_quote"
     assert _row(claims, "The harbour reopened")["claimant_id"] == "person:ames"
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_a_role_with_its_posting_is_the_speaker_not_the_last_person_named() -> None:
+    persons = {"person:doe-jane": ["Jane Doe", "Doe"]}
+    body = (
+        "Jane Doe reached the port on Monday. "
+        "The American consul at Port Amber cabled that the harvest was failing. "
+        "The Minister in Strelsau reported that the treaty was signed."
+    )
+    _, out = _extract(body, persons)
+    reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert [(r["claimant_name"], r["claimant_id"]) for r in reported] == [
+        ("The American consul at Port Amber", None),
+        ("The Minister in Strelsau", None),
+    ]
