@@ -184,6 +184,18 @@ Chicago, May 7, 1921.
 
 Dear Mr. Secretary: I write about the loan.
 
+**Memorandum of the Counselor for the Department of State (Lindqvist)**
+
+[Washington,] May 7, 1921.
+
+The Ambassador called on me.
+
+**Memorandum of the Conversation With the Minister (Rassendyll)**
+
+[Washington,] May 7, 1921.
+
+The Minister called on me.
+
 **Memorandum in Reply to the Ruritanian Note of May 1**
 
 Washington, May 8, 1921.
@@ -202,9 +214,11 @@ def test_authors_after_by_firms_and_elided_particles_are_senders() -> None:
         (None, "Harlow & Company, Incorporated"),
         (None, "Ruritanian Chargé d’Affaires"),
         ("Peter Vance", None),
+        ("Lindqvist", "Counselor for the Department of State"),
+        (None, None),
         (None, None),
     ]
-    for row in rows[:-1]:
+    for row in rows[:-2]:
         assert cleaned.text[row["sender_char_start"] : row["sender_char_end"]] == row["sender"]
 
 

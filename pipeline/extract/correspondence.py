@@ -93,7 +93,12 @@ _NAME_OF_BODY = re.compile(r"^(\S+(?:\s+\S+)+?)\s+of\s+[A-Z].*$")
 _ELIDED_PARTICLE = re.compile(r"^d[’']\w")
 # A heading that names its author after its type: "Memorandum by the Chief of the Division (Wilson)",
 # "Press Release Issued by the Department of State, March 2, 1934", "Memorandum by Mr. Hugh Doe, of ...".
-_BY_AUTHOR = re.compile(rf"^(?i:{_TYPE_WORDS})(?:\s+(?i:issued|prepared|drawn\s+up))?\s+by\s+(?=[A-Zt])")
+_BY_AUTHOR = re.compile(
+    rf"^(?i:{_TYPE_WORDS})(?:(?:\s+(?i:issued|prepared|drawn\s+up))?\s+by\s+(?=[A-Zt])"
+    rf"|\s+of\s+(?=the\s+(?!(?i:conversations?|interviews?|meetings?|discussions?)\b)"
+    rf"[A-Z][^()]*\([A-Z\u00c0-\u024f][^()]*\)\.?$))"
+)
+# "Memorandum of the Counselor (Doe)": "of" names the author only before an office with its holder's name.
 # Where the author's stretch ends: a conversation the memorandum records, a date, a comma.
 _AUTHOR_END = re.compile(r"\s+(?:of\s+(?:a\s+)?[Cc]onversations?|on)\s|,")
 # A named author's division or office after the name ("Mr. Hugh Doe of the Division of ... Affairs").
