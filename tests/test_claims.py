@@ -828,3 +828,34 @@ def test_a_role_with_its_posting_is_the_speaker_not_the_last_person_named() -> N
         ("The American consul at Port Amber", None),
         ("The Minister in Strelsau", None),
     ]
+
+
+def test_inside_a_letter_a_role_is_not_resolved_to_a_topic_of_another_title() -> None:
+    body = (
+        "The Legal Secretary of the Ruritanian Government has refused our request. "
+        "The Consul adds that he has lodged a written protest."
+    )
+    source = "# A Test Paper\n\n" + body + "\n"
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    mentions = mentions_from_names(document.text, {}, "test-doc")
+    args = (document.text, document.sentences, mentions, document.footnotes, AUTHOR)
+    letter = pl.DataFrame(
+        {
+            "char_start": [0],
+            "char_end": [len(document.text)],
+            "sender_id": [None],
+            "sender_name": ["Jo Sender"],
+        },
+        schema={
+            "char_start": pl.Int64,
+            "char_end": pl.Int64,
+            "sender_id": pl.String,
+            "sender_name": pl.String,
+        },
+    )
+    reported = extract_claims(*args, document_senders=letter)["claims"].filter(
+        pl.col("kind") == "reported_statement"
+    )
+    assert reported.select("claimant_type", "claimant_id", "claimant_name").rows() == [
+        ("person", None, "The Consul")
+    ]
