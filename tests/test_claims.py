@@ -813,3 +813,49 @@ def test_capitalised_documents_passive_hearsay_instructions_and_announced_telegr
     assert _row(claims, "in due course")["kind"] == "scare_quote"
     assert _row(claims, "The harbour reopened")["claimant_id"] == "person:ames"
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_a_role_with_its_posting_is_the_speaker_not_the_last_person_named() -> None:
+    persons = {"person:doe-jane": ["Jane Doe", "Doe"]}
+    body = (
+        "Jane Doe reached the port on Monday. "
+        "The American consul at Port Amber cabled that the harvest was failing. "
+        "The Minister in Strelsau reported that the treaty was signed."
+    )
+    _, out = _extract(body, persons)
+    reported = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert [(r["claimant_name"], r["claimant_id"]) for r in reported] == [
+        ("The American consul at Port Amber", None),
+        ("The Minister in Strelsau", None),
+    ]
+
+
+def test_inside_a_letter_a_role_is_not_resolved_to_a_topic_of_another_title() -> None:
+    body = (
+        "The Legal Secretary of the Ruritanian Government has refused our request. "
+        "The Consul adds that he has lodged a written protest."
+    )
+    source = "# A Test Paper\n\n" + body + "\n"
+    document = clean_document(source, "test-doc", "test.md", body_start_line=3)
+    mentions = mentions_from_names(document.text, {}, "test-doc")
+    args = (document.text, document.sentences, mentions, document.footnotes, AUTHOR)
+    letter = pl.DataFrame(
+        {
+            "char_start": [0],
+            "char_end": [len(document.text)],
+            "sender_id": [None],
+            "sender_name": ["Jo Sender"],
+        },
+        schema={
+            "char_start": pl.Int64,
+            "char_end": pl.Int64,
+            "sender_id": pl.String,
+            "sender_name": pl.String,
+        },
+    )
+    reported = extract_claims(*args, document_senders=letter)["claims"].filter(
+        pl.col("kind") == "reported_statement"
+    )
+    assert reported.select("claimant_type", "claimant_id", "claimant_name").rows() == [
+        ("person", None, "The Consul")
+    ]

@@ -129,6 +129,9 @@ def test_modern_collection_one_row_per_document_with_its_frame() -> None:
     assert memorandum["document_type"] == "memorandum"
     assert memorandum["place"] == "Washington"
     assert memorandum["date_sent"] == "1921-03-20"
+    # A memorandum's author, named after "by", is its sender.
+    assert (memorandum["sender_name"], memorandum["sender_office"]) == ("Lowell", "Under Secretary of State")
+    assert memorandum["recipient"] is None
 
 
 def test_older_layout_plain_headings_and_office_datelines() -> None:
@@ -144,6 +147,79 @@ def test_older_layout_plain_headings_and_office_datelines() -> None:
     assert _text_of(cleaned, first["last_paragraph_id"]) == "John Haverford."
     assert _text_of(cleaned, second["first_paragraph_id"]) == "Mr. Pemberton to Mr. Haverford."
     assert second["place"] == "Department of State, Washington"
+
+
+# Authors named after the type, firms and offices with "&" and "d'affaires", a person of a firm.
+AUTHORED = """**Memorandum by the Secretary of State of a Conversation With the Minister (Rassendyll)**
+
+[Washington,] May 2, 1921.
+
+The Minister called this morning.
+
+**Memorandum by Mr. John Q. Harlow, of the Division of Ruritanian Affairs**
+
+[Washington,] May 3, 1921.
+
+The tariff question is unsettled.
+
+**Press Release Issued by the Department of State, May 4, 1921**
+
+The Department announces the conclusion of the agreement.
+
+**Harlow & Company, Incorporated, to the Secretary of State**
+
+New York, May 5, 1921.
+
+Sir: We have the honor to enclose our proposal.
+
+**The Ruritanian Chargé d’Affaires to the Secretary of State**
+
+Washington, May 6, 1921.
+
+Sir: I am instructed to inform you of the ratification.
+
+**Mr. Peter Vance of Vance & Sons to the Secretary of State**
+
+Chicago, May 7, 1921.
+
+Dear Mr. Secretary: I write about the loan.
+
+**Memorandum of the Counselor for the Department of State (Lindqvist)**
+
+[Washington,] May 7, 1921.
+
+The Ambassador called on me.
+
+**Memorandum of the Conversation With the Minister (Rassendyll)**
+
+[Washington,] May 7, 1921.
+
+The Minister called on me.
+
+**Memorandum in Reply to the Ruritanian Note of May 1**
+
+Washington, May 8, 1921.
+
+The Government cannot agree.
+"""
+
+
+def test_authors_after_by_firms_and_elided_particles_are_senders() -> None:
+    cleaned, rows = _documents(AUTHORED)
+    parties = [(row["sender_name"], row["sender_office"]) for row in rows]
+    assert parties == [
+        (None, "Secretary of State"),
+        ("John Q. Harlow", None),
+        (None, "Department of State"),
+        (None, "Harlow & Company, Incorporated"),
+        (None, "Ruritanian Chargé d’Affaires"),
+        ("Peter Vance", None),
+        ("Lindqvist", "Counselor for the Department of State"),
+        (None, None),
+        (None, None),
+    ]
+    for row in rows[:-2]:
+        assert cleaned.text[row["sender_char_start"] : row["sender_char_end"]] == row["sender"]
 
 
 def test_heading_split_keeps_offices_that_take_to() -> None:

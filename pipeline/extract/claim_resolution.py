@@ -119,6 +119,8 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
+    if candidate.source == "role" and _other_holder(ctx, candidate, antecedent, resolved):
+        return Speaker("person", None, claimant_name=candidate.text, **span)
     return Speaker(
         resolved.claimant_type,
         resolved.claimant_id,
@@ -126,6 +128,16 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         resolved=True,
         **span,
     )
+
+
+def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved: Speaker) -> bool:
+    """Inside a letter or telegram, "The Consul adds" names its own speaker: a topic that is no linked
+    person and does not hold that title ("the Legal Secretary", "the Foreign Service") is someone else."""
+    if resolved.claimant_id or antecedent.entity_id or role.kind != "person":
+        return False
+    inside = writer_at(ctx, role.start).claimant_type == "person"
+    title = role.text.split()[-1].lower()
+    return inside and title not in (resolved.claimant_name or antecedent.text).lower()
 
 
 def writer_at(ctx: Context, position: int) -> Speaker:

@@ -62,9 +62,10 @@ NAME = re.compile(
     rf"(?<![\w.’'-]){NAME_WORD}(?:(?:[ \t]+(?:(?:of|on|for)(?:[ \t]+the)?|{NAME_PARTICLES})[ \t]+|[ \t]+"
     rf"|[ \t]+\[[A-Z][a-z]+\][ \t]+){NAME_WORD})*"
 )
-# "the Chief for Colonial Affairs": a role qualified by its office names its holder, not the topic.
+# "the Chief for Colonial Affairs", "the American consul at Port Amber": a role qualified by its office or
+# posting names its holder, not the topic.
 QUALIFIED_OFFICE = re.compile(
-    r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][a-z]+|[A-Z]{2,6})(?:[ \t]+[A-Z][a-z]+)*"
+    r"[ \t]+(?:of|for|at|in)[ \t]+(?:the[ \t]+)?(?:[A-Z][a-z]+|[A-Z]{2,6})(?:[ \t]+[A-Z][a-z]+)*"
 )
 # "Minister to Norway Jane Doe": a posting's place comes before the person's name.
 TITLE_TO = re.compile(r"\b([A-Z][a-z]+)[ \t]+to[ \t]+$")

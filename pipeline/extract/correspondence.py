@@ -64,7 +64,7 @@ _TIME_WORD = re.compile(rf"\b(?:{alternation(_CUES['time_words'])})\b", re.I)
 # "A to B": the heading of a letter or telegram; "to" splits it unless an office takes it ("Minister to").
 _TO = re.compile(r"\s+to\s+(?=(?:the\s+)?[A-Z\u00c0-\u024f])")
 _PARENTHESISED = re.compile(r"\(([A-Z\u00c0-\u024f][^()]*)\)")
-_PARTICLES = ("von", "van", "de", "du", "del", "da", "der", "di", "la", "le")
+_PARTICLES = ("von", "van", "de", "du", "del", "da", "do", "dos", "der", "di", "la", "le")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The)\s+")
 _TITLES = sorted(
     {word.rstrip(".") for word in load_mapping("honorifics")} | set(_CUES["name_titles"]),
@@ -87,6 +87,22 @@ _JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {
     *_PARTICLES,
 }
 _FRAME_MAX = 200
+# A firm or body after a person's full name: " of " after two words or more.
+_NAME_OF_BODY = re.compile(r"^(\S+(?:\s+\S+)+?)\s+of\s+[A-Z].*$")
+# An elided particle in an office or name ("Chargé d’Affaires", "Chargé d'affaires").
+_ELIDED_PARTICLE = re.compile(r"^d[’']\w")
+# A heading that names its author after its type: "Memorandum by the Chief of the Division (Wilson)",
+# "Press Release Issued by the Department of State, March 2, 1934", "Memorandum by Mr. Hugh Doe, of ...".
+_BY_AUTHOR = re.compile(
+    rf"^(?i:{_TYPE_WORDS})(?:(?:\s+(?i:issued|prepared|drawn\s+up))?\s+by\s+(?=[A-Zt])"
+    rf"|\s+of\s+(?=the\s+(?!(?i:conversations?|interviews?|meetings?|discussions?)\b)"
+    rf"[A-Z][^()]*\([A-Z\u00c0-\u024f][^()]*\)\.?$))"
+)
+# "Memorandum of the Counselor (Doe)": "of" names the author only before an office with its holder's name.
+# Where the author's stretch ends: a conversation the memorandum records, a date, a comma.
+_AUTHOR_END = re.compile(r"\s+(?:of\s+(?:a\s+)?[Cc]onversations?|on)\s|,")
+# A named author's division or office after the name ("Mr. Hugh Doe of the Division of ... Affairs").
+_AUTHOR_UNIT = re.compile(r"\s+of\s+the\s+(?:Division|Office)\b")
 
 
 @dataclass
@@ -159,7 +175,10 @@ def _looks_like_heading(block: _Block) -> bool:
 def _names_only(part: str) -> bool:
     """Every word capitalised (a name, title or office) or a short joining word ("of", "the", "von")."""
     words = re.findall(r"[^\s,()]+", part)
-    return bool(words) and all(w[0].isupper() or w[0].isdigit() or w in _JOINING_WORDS for w in words)
+    return bool(words) and all(
+        w[0].isupper() or w[0].isdigit() or w in _JOINING_WORDS or w == "&" or _ELIDED_PARTICLE.match(w)
+        for w in words
+    )
 
 
 def _is_correspondence_heading(block: _Block) -> bool:
@@ -205,6 +224,8 @@ def _party(heading: str, span: tuple[int, int]) -> dict:
         honorific = _HONORIFIC.match(body)
         if honorific:
             name = body[honorific.end() :].strip()
+            # "Mr. Thomas Doe of Doe & Co.": the person, not the firm after "of".
+            name = _NAME_OF_BODY.sub(r"\1", name)
             name_start = start + (len(text) - len(body)) + honorific.end()
             name_end = name_start + len(name)
         else:
@@ -218,6 +239,36 @@ def _party(heading: str, span: tuple[int, int]) -> dict:
         "name_end": name_end,
         "office": office,
     }
+
+
+def authored_heading(heading: str) -> bool:
+    """A heading that names its author after its type ("Memorandum by the Legal Adviser (Doe)")."""
+    return bool(_BY_AUTHOR.match(heading.strip()))
+
+
+def _author_from_by(heading: _Block, rows: dict) -> None:
+    """The sender of a document headed "<type> by <author>": the author's office and name, as in an
+    "A to B" heading; none where the author is not a capitalised name or office."""
+    text = heading.text
+    by = _BY_AUTHOR.match(text.strip())
+    if by is None:
+        return
+    start = len(text) - len(text.lstrip()) + by.end()
+    rest = text[start:]
+    cut = _AUTHOR_END.search(rest)
+    rest = rest[: cut.start()] if cut else rest.rstrip().rstrip(".")
+    closing = rest.find(")")
+    named = "(" in rest and closing > rest.find("(")
+    rest = rest[: closing + 1] if named else _AUTHOR_UNIT.split(rest)[0]
+    end = start + len(rest)
+    if not _names_only(_LEADING_ARTICLE.sub("", text[start:end])):
+        return
+    party = _party(text, (start, end))
+    rows["sender"] = party["text"]
+    rows["sender_name"] = party["name"]
+    rows["sender_office"] = party["office"]
+    rows["sender_char_start"] = heading.char_start + party["start"]
+    rows["sender_char_end"] = heading.char_start + party["end"]
 
 
 def _time_of(text: str) -> str | None:
@@ -328,7 +379,9 @@ def _describe(document: _Document, blocks: list[_Block], datelines: list) -> Non
     if heading is not None:
         spans = split_heading(heading.text)
         # The sender is a name or an office, all capitalised ("Memorandum in response to ..." has none).
-        if spans is not None and _names_only(heading.text[spans[0][0] : spans[0][1]]):
+        # A title-cased heading that opens with its type ("Memorandum in Reply to the Note") has no sender.
+        opens_with_type = _heading_type(heading.text) is not None
+        if spans is not None and not opens_with_type and _names_only(heading.text[spans[0][0] : spans[0][1]]):
             for role, part in zip(("sender", "recipient"), spans, strict=True):
                 party = _party(heading.text, part)
                 rows[role] = party["text"]
@@ -336,6 +389,8 @@ def _describe(document: _Document, blocks: list[_Block], datelines: list) -> Non
                 rows[role + "_office"] = party["office"]
                 rows[role + "_char_start"] = heading.char_start + party["start"]
                 rows[role + "_char_end"] = heading.char_start + party["end"]
+        elif spans is None or opens_with_type:
+            _author_from_by(heading, rows)
     serial = next((m.group(1) for b in after_heading[:4] if (m := _SERIAL.match(b.text.strip()))), None)
     rows["printed_number"] = serial
     dateline = None
