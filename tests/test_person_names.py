@@ -99,6 +99,18 @@ def test_firms_are_not_people() -> None:
     assert "Mr. Ambrose Dunleigh" in names and "Robert Brothers" in names
 
 
+def test_places_named_after_saints_and_points_and_documents_are_not_people() -> None:
+    text = (
+        "The commission met at San Lucas del Monte. The name Punta Ardiles appears; Punta de Ardiles is the"
+        " cape, and Ardiles the old name.\n\nThe Sturgeon Convention provides a closed season. Article 9 of"
+        " the General Constitution was cited.\n\nOfficer Messengers leave daily; the messengers carry mail."
+    )
+    assert _names(text) == []
+    # A person after an office at a sentence's start, and a man named after a saint, stay persons.
+    names = _names("General Pruneda arrived. Later Lucas Ardiles said the point was lost.")
+    assert names == ["General Pruneda", "Lucas Ardiles"]
+
+
 def test_lettered_items_are_not_initials() -> None:
     text = "The paragraph reads:\n\nA. Purchase of grain.\nB. Extension of credits.\nC. Renewal of the loan."
     assert _names(text + "\n\nMr. C. Haverford agreed. I saw J. Morland at noon.") == [

@@ -83,6 +83,7 @@ class PersonVocab:
     sentence_starters: frozenset[str]
     vessel_words: tuple[str, ...]
     firm_words: frozenset[str]
+    place_starts: tuple[str, ...]
 
 
 @cache
@@ -101,6 +102,7 @@ def person_vocab() -> PersonVocab:
         sentence_starters=frozenset(load_words("sentence_starters")),
         vessel_words=load_words("vessel_words"),
         firm_words=frozenset(load_words("firm_words")),
+        place_starts=load_words("place_name_starts"),
         saying_verbs=tuple(
             v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")
         ),
@@ -147,6 +149,7 @@ class NamePatterns:
     vessel_before: re.Pattern[str]
     vessel_after: re.Pattern[str]
     firm_before: re.Pattern[str]
+    place_before: re.Pattern[str]
 
 
 @cache
@@ -212,6 +215,9 @@ def name_patterns() -> NamePatterns:
         firm_before=re.compile(
             rf"(?:(?<![\w-])[Ff]irm(?:{SPACE}name)?(?:{SPACE}of)?(?:{SPACE}the)?"
             rf"|(?<![\w.’'-])[{UPPER}][\w’'-]*\.?,?{SPACE}&){SPACE}\Z"
+        ),
+        place_before=re.compile(
+            rf"(?<![\w.’'-]){_alternation(vocab.place_starts)}{SPACE}(?:(?:{_alternation(vocab.particles)}){SPACE})?\Z"
         ),
     )
 

@@ -246,7 +246,9 @@ def _with_evidence(
         if office_only and (span.surname in places or span.surname in eponyms):
             continue
         # An office in lower case before a common noun of the paper ("each member Power") names no one.
-        if office_only and text[span.title_start].islower() and span.surname.lower() in lower:
+        # So does an office opening a sentence, where its capital says nothing ("Officer Couriers depart").
+        lower_office = text[span.title_start].islower() or sentence_initial(text, span.title_start)
+        if office_only and lower_office and span.surname.lower() in lower:
             continue
         # "the Given Surname" is a building or a thing named after someone ("the Given Hall").
         if span.reason in ("given_name", "recurring_surname") and _after_the(text, span.start):
@@ -264,12 +266,20 @@ def _with_evidence(
 
 
 def _names_a_thing(text: str, span: PersonSpan) -> bool:
-    """Whether a name is a ship's ("the tug Name", "S.S. Name", "Name (Lighter)") or a firm's ("Surname
-    Brothers", "Surname, Surname & Co.", "the firm of Name", "Surname & Surname"), by vocab/vessel_words.yaml
-    and vocab/firm_words.yaml."""
+    """Whether a name is a ship's ("the tug Name", "S.S. Name", "Name (Lighter)"), a firm's ("Surname
+    Brothers", "Surname, Surname & Co.", "the firm of Name", "Surname & Surname"), a place's ("San Given",
+    "Punta de Surname") or a thing's ("Surname Convention provides"), by vocab/vessel_words.yaml,
+    firm_words.yaml, place_name_starts.yaml and eponym_nouns.yaml."""
     patterns, vocab = name_patterns(), person_vocab()
     before = text[max(0, span.title_start - 40) : span.title_start]
     if patterns.vessel_before.search(before) or patterns.vessel_after.match(text, span.end):
+        return True
+    if patterns.place_before.search(before):
+        return True
+    # An eponym noun ending a name found on weak evidence ("Surname Convention provides"), or a line of three
+    # words or more ("Given Surname Papers"), names a thing.
+    weak = span.reason not in STRONG_REASONS or len(text[span.start : span.end].split()) >= 3
+    if span.surname in vocab.eponym_nouns and not span.addressed and span.reason != "heading" and weak:
         return True
     if span.reason == "heading" and span.given is None and span.surname.lower() in vocab.vessel_words:
         return True
