@@ -111,6 +111,12 @@ def test_places_named_after_saints_and_points_and_documents_are_not_people() -> 
     assert names == ["General Pruneda", "Lucas Ardiles"]
 
 
+def test_styles_of_sovereigns_are_not_surnames() -> None:
+    text = "A note of His Britannic Majesty came. His Majesty’s Government suggest coal. Majesty said it."
+    assert _names(text) == []
+    assert _names("His Excellency Mr. Tobin Marsh replied.") == ["Mr. Tobin Marsh"]
+
+
 def test_lettered_items_are_not_initials() -> None:
     text = "The paragraph reads:\n\nA. Purchase of grain.\nB. Extension of credits.\nC. Renewal of the loan."
     assert _names(text + "\n\nMr. C. Haverford agreed. I saw J. Morland at noon.") == [
