@@ -111,6 +111,15 @@ def test_places_named_after_saints_and_points_and_documents_are_not_people() -> 
     assert names == ["General Pruneda", "Lucas Ardiles"]
 
 
+def test_countries_as_subjects_and_associations_are_not_people() -> None:
+    text = (
+        "The Governments of Brazil and Peru had indicated that they would wait. Peru said no more.\n\n"
+        "A letter from the Great Lakes–St. Lawrence Tidewater Association came."
+    )
+    assert _names(text) == []
+    assert _names("Mr. Peru said no more.") == ["Mr. Peru"]
+
+
 def test_styles_of_sovereigns_are_not_surnames() -> None:
     text = "A note of His Britannic Majesty came. His Majesty’s Government suggest coal. Majesty said it."
     assert _names(text) == []

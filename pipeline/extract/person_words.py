@@ -84,6 +84,7 @@ class PersonVocab:
     vessel_words: tuple[str, ...]
     firm_words: frozenset[str]
     place_starts: tuple[str, ...]
+    countries: frozenset[str]
 
 
 @cache
@@ -103,6 +104,7 @@ def person_vocab() -> PersonVocab:
         vessel_words=load_words("vessel_words"),
         firm_words=frozenset(load_words("firm_words")),
         place_starts=load_words("place_name_starts"),
+        countries=frozenset(load_words("country_names")),
         saying_verbs=tuple(
             v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")
         ),

@@ -205,7 +205,7 @@ def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
     ]
     words = {word for m in found for word in m.group("word").split()}
     starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
-    return frozenset(words) | person_vocab().nationalities, frozenset(starts)
+    return frozenset(words) | person_vocab().nationalities | person_vocab().countries, frozenset(starts)
 
 
 def _with_evidence(
