@@ -75,6 +75,65 @@ def test_places_bodies_common_nouns_and_eponyms_are_not_people() -> None:
     assert names.count("Kellogg") == 1 and "Mr. Kellogg" in names
 
 
+def test_ships_are_not_people() -> None:
+    text = (
+        "The barge went up river in tow of the tug R. T. Hallam; the master wrote to Mr. Hallam.\n\n"
+        "Of the vessels, S.S. Sir Walter Prynne sailed first and the steamer “Ellen Marsh” followed."
+    )
+    names = _names(text)
+    assert names == ["Mr. Hallam"]  # the tug's name and its surname are the ship's, the addressee a man
+    listed = "The Consul at Brest (Ferrand) to the Secretary of State\n\nLarkspur (Lighter)\n\nOttoline"
+    assert _names(listed) == ["Ferrand"]
+    assert _names("U. S. S. “Jacob Harlan,” May 3, 1919.") == []
+
+
+def test_firms_are_not_people() -> None:
+    text = (
+        "He forwarded letters from Messrs. Tolliver Brothers, grain merchants, from Messrs. Hadley, Croft &"
+        " Mason, attorneys, and from Messrs. Ambrose Dunleigh and Company, Limited, of Boston. The firm of"
+        " Otto Wernigk replied through counsel, Pettit & Lomax."
+    )
+    assert _names(text) == []
+    # A man of the firm is a person; a man whose surname is a firm word, in a list of names, too.
+    names = _names("Mr. Ambrose Dunleigh called. Present: Ezra Pound, Robert Brothers, and Silas Marner.")
+    assert "Mr. Ambrose Dunleigh" in names and "Robert Brothers" in names
+
+
+def test_places_named_after_saints_and_points_and_documents_are_not_people() -> None:
+    text = (
+        "The commission met at San Lucas del Monte. The name Punta Ardiles appears; Punta de Ardiles is the"
+        " cape, and Ardiles the old name.\n\nThe Sturgeon Convention provides a closed season. Article 9 of"
+        " the General Constitution was cited.\n\nOfficer Messengers leave daily; the messengers carry mail."
+    )
+    assert _names(text) == []
+    # A person after an office at a sentence's start, and a man named after a saint, stay persons.
+    names = _names("General Pruneda arrived. Later Lucas Ardiles said the point was lost.")
+    assert names == ["General Pruneda", "Lucas Ardiles"]
+
+
+def test_countries_as_subjects_and_associations_are_not_people() -> None:
+    text = (
+        "The Governments of Brazil and Peru had indicated that they would wait. Peru said no more.\n\n"
+        "A letter from the Great Lakes–St. Lawrence Tidewater Association came."
+    )
+    assert _names(text) == []
+    assert _names("Mr. Peru said no more.") == ["Mr. Peru"]
+
+
+def test_styles_of_sovereigns_are_not_surnames() -> None:
+    text = "A note of His Britannic Majesty came. His Majesty’s Government suggest coal. Majesty said it."
+    assert _names(text) == []
+    assert _names("His Excellency Mr. Tobin Marsh replied.") == ["Mr. Tobin Marsh"]
+
+
+def test_lettered_items_are_not_initials() -> None:
+    text = "The paragraph reads:\n\nA. Purchase of grain.\nB. Extension of credits.\nC. Renewal of the loan."
+    assert _names(text + "\n\nMr. C. Haverford agreed. I saw J. Morland at noon.") == [
+        "Mr. C. Haverford",
+        "J. Morland",
+    ]
+
+
 def test_post_nominals_abbreviated_given_names_couples_and_lists_belong_to_the_name() -> None:
     names = _names("The motion of Thos. R. Hadley, Esq., was carried, and Mr. and Mrs. Ollery Dunmore left.")
     assert "Thos. R. Hadley, Esq." in names

@@ -81,6 +81,10 @@ class PersonVocab:
     saying_verbs: tuple[str, ...]
     given_abbreviations: frozenset[str]
     sentence_starters: frozenset[str]
+    vessel_words: tuple[str, ...]
+    firm_words: frozenset[str]
+    place_starts: tuple[str, ...]
+    countries: frozenset[str]
 
 
 @cache
@@ -97,6 +101,10 @@ def person_vocab() -> PersonVocab:
         eponym_nouns=frozenset(load_words("eponym_nouns")),
         given_abbreviations=frozenset(load_words("given_name_abbreviations")),
         sentence_starters=frozenset(load_words("sentence_starters")),
+        vessel_words=load_words("vessel_words"),
+        firm_words=frozenset(load_words("firm_words")),
+        place_starts=load_words("place_name_starts"),
+        countries=frozenset(load_words("country_names")),
         saying_verbs=tuple(
             v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")
         ),
@@ -140,6 +148,10 @@ class NamePatterns:
     routing: re.Pattern[str]
     eponym_after: re.Pattern[str]
     speaker: re.Pattern[str]
+    vessel_before: re.Pattern[str]
+    vessel_after: re.Pattern[str]
+    firm_before: re.Pattern[str]
+    place_before: re.Pattern[str]
 
 
 @cache
@@ -156,6 +168,9 @@ def name_patterns() -> NamePatterns:
     months = _alternation(vocab.months)
     # An abbreviated given name with its full stop ("Wm.", "Benj.") stands where an initial does.
     abbreviated = rf"{_alternation(sorted(vocab.given_abbreviations))}\."
+    vessels, prefixes = _vessel_patterns(vocab.vessel_words)
+    vessels = rf"{vessels}(?![\w-])"
+    firms = rf"{_alternation(sorted(vocab.firm_words))}(?![\w-])"
     return NamePatterns(
         titled=re.compile(
             rf"{NOT_BEFORE}(?P<title>(?:{cue}{SPACE}(?:and{SPACE}{honorifics}{SPACE})?)+)"
@@ -195,9 +210,27 @@ def name_patterns() -> NamePatterns:
         ),
         eponym_after=re.compile(
             rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"
-            rf"|,?{SPACE}&|(?:,{SPACE}{NAME_WORD})*,?{SPACE}(?:&|and){SPACE}(?:Co\.|Company\b))"
+            rf"|(?:,{SPACE}{NAME_WORD})*,?{SPACE}(?:&|and{SPACE}{firms}))"
+        ),
+        vessel_before=re.compile(rf"(?:(?<![\w.-]){vessels}|(?<![\w.]){prefixes}){SPACE}[“\"‘']?\Z"),
+        vessel_after=re.compile(rf"(?:{SPACE})?\({vessels}\)"),
+        firm_before=re.compile(
+            rf"(?:(?<![\w-])[Ff]irm(?:{SPACE}name)?(?:{SPACE}of)?(?:{SPACE}the)?"
+            rf"|(?<![\w.’'-])[{UPPER}][\w’'-]*\.?,?{SPACE}&){SPACE}\Z"
+        ),
+        place_before=re.compile(
+            rf"(?<![\w.’'-]){_alternation(vocab.place_starts)}{SPACE}(?:(?:{_alternation(vocab.particles)}){SPACE})?\Z"
         ),
     )
+
+
+def _vessel_patterns(entries: tuple[str, ...]) -> tuple[str, str]:
+    """Alternations of vessel words (either initial case) and of ships' prefixes ("S.S." also as "S. S.")."""
+    words = [e for e in entries if e.lower() == e]
+    prefixes = [r"\.\s?".join(e.rstrip(".").split(".")) + (r"\." if e.endswith(".") else "") for e in entries]
+    prefixes = [p + r"(?!\w)" for e, p in zip(entries, prefixes, strict=True) if e.lower() != e]
+    upper_first = [w[0].upper() + w[1:] for w in words]
+    return _alternation(words + upper_first), "(?:" + "|".join(sorted(prefixes, key=len, reverse=True)) + ")"
 
 
 def name_words(name: str) -> tuple[list[str], list[str]]:

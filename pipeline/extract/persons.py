@@ -149,8 +149,15 @@ def find_person_spans(
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
-    spans = _with_evidence(text, _longest_first([s for s in found if s is not None]), not_persons, lower)
-    spans = _with_repeated_surnames(text, spans, lower)
+    candidates = _longest_first([s for s in found if s is not None])
+    spans = _with_evidence(text, candidates, not_persons, lower)
+    # A bare surname inside or after a ship's or firm's name is that thing's too.
+    things = _Taken([(s.title_start, s.end) for s in candidates if _names_a_thing(text, s)])
+    spans = [
+        s
+        for s in _with_repeated_surnames(text, spans, lower)
+        if s.reason != "surname" or not (things.overlaps(s.start, s.end) or _names_a_thing(text, s))
+    ]
     return [replace(s, end=post_nominal_end(text, s.end)) for s in spans]
 
 
@@ -198,7 +205,7 @@ def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
     ]
     words = {word for m in found for word in m.group("word").split()}
     starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
-    return frozenset(words) | person_vocab().nationalities, frozenset(starts)
+    return frozenset(words) | person_vocab().nationalities | person_vocab().countries, frozenset(starts)
 
 
 def _with_evidence(
@@ -212,8 +219,11 @@ def _with_evidence(
     places |= not_persons
     eponym_after, eponyms = name_patterns().eponym_after, person_vocab().eponym_nouns
     kept = []
+    lettered_items = _lettered_items(text)
     for span in spans:
         if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
+            continue
+        if _names_a_thing(text, span) or _is_lettered_item(text, span, lettered_items):
             continue
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
@@ -236,7 +246,9 @@ def _with_evidence(
         if office_only and (span.surname in places or span.surname in eponyms):
             continue
         # An office in lower case before a common noun of the paper ("each member Power") names no one.
-        if office_only and text[span.title_start].islower() and span.surname.lower() in lower:
+        # So does an office opening a sentence, where its capital says nothing ("Officer Couriers depart").
+        lower_office = text[span.title_start].islower() or sentence_initial(text, span.title_start)
+        if office_only and lower_office and span.surname.lower() in lower:
             continue
         # "the Given Surname" is a building or a thing named after someone ("the Given Hall").
         if span.reason in ("given_name", "recurring_surname") and _after_the(text, span.start):
@@ -251,6 +263,51 @@ def _with_evidence(
             continue
         kept.append(span)
     return kept
+
+
+def _names_a_thing(text: str, span: PersonSpan) -> bool:
+    """Whether a name is a ship's ("the tug Name", "S.S. Name", "Name (Lighter)"), a firm's ("Surname
+    Brothers", "Surname, Surname & Co.", "the firm of Name", "Surname & Surname"), a place's ("San Given",
+    "Punta de Surname") or a thing's ("Surname Convention provides"), by vocab/vessel_words.yaml,
+    firm_words.yaml, place_name_starts.yaml and eponym_nouns.yaml."""
+    patterns, vocab = name_patterns(), person_vocab()
+    before = text[max(0, span.title_start - 40) : span.title_start]
+    if patterns.vessel_before.search(before) or patterns.vessel_after.match(text, span.end):
+        return True
+    if patterns.place_before.search(before):
+        return True
+    # An eponym noun ending a name found on weak evidence ("Surname Convention provides"), or a line of three
+    # words or more ("Given Surname Papers"), names a thing.
+    weak = span.reason not in STRONG_REASONS or len(text[span.start : span.end].split()) >= 3
+    if span.surname in vocab.eponym_nouns and not span.addressed and span.reason != "heading" and weak:
+        return True
+    if span.reason == "heading" and span.given is None and span.surname.lower() in vocab.vessel_words:
+        return True
+    words = text[span.start : post_nominal_end(text, span.end)].split()
+    # "Given Brothers" is a man in a list of names; "Messrs. Given Brothers" and "Surname Brothers" firms.
+    man = len(words) == 2 and is_given_name(words[0]) and "Messrs" not in text[span.title_start : span.start]
+    if not man and any(w in vocab.firm_words or w.rstrip(".,") in vocab.firm_words for w in words):
+        return True
+    return patterns.firm_before.search(before) is not None
+
+
+LETTERED_ITEM = re.compile(rf"(?:^|(?<=[\n“\"(:]))[^\S\n]*(?P<letter>[{UPPER}])\.[^\S\n]", re.MULTILINE)
+
+
+def _lettered_items(text: str) -> dict[int, str]:
+    """Capitals with a full stop opening a line or a quotation (a lettered list's items), by their place."""
+    return {m.start("letter"): m.group("letter") for m in LETTERED_ITEM.finditer(text)}
+
+
+def _is_lettered_item(text: str, span: PersonSpan, items: dict[int, str]) -> bool:
+    """Whether a one-initial name opening a line or quotation is an item of a lettered list ("C. Renewals of
+    ..."): the letter before or after it also opens a line or quotation of the paper."""
+    if span.reason != "initials" or span.given is not None or span.start not in items:
+        return False
+    if INITIAL_RE.match(text, span.start + 3):
+        return False
+    letter, letters = items[span.start], set(items.values())
+    return chr(ord(letter) - 1) in letters or chr(ord(letter) + 1) in letters
 
 
 def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
