@@ -10,7 +10,7 @@ import pytest
 from evaluation.citation_scoring import markdown_notes_to_frames
 from pipeline.extract import reference_model as rm
 from pipeline.extract import reference_training as rt
-from pipeline.extract.archival import read_shelf_mark
+from pipeline.extract.archival import archival_part, read_shelf_mark
 from pipeline.extract.citations import extract_citations, parse_reference, read_reference
 from pipeline.extract.csl import name_parts, to_csl
 from pipeline.extract.reference_dates import to_edtf
@@ -188,3 +188,22 @@ def test_cross_source_split_tests_on_the_held_out_source_only(tmp_path: Path) ->
     assert "linkedbooks-valid-test.xml" not in {ref.source.split("#")[0] for ref in train}
     # the reference that also occurs in the training sources is not tested on
     assert [ref.text for ref in test] == ["Linkedbooks, LIN, Book of linkedbooks-valid-test.xml. 1990."]
+
+
+@pytest.mark.parametrize(
+    ("piece", "expected"),
+    [
+        ("BUSTA 12", ("box", "12")),
+        ("Legajo 7", ("box", "7")),
+        ("Fasc. 3", ("file_number", "Fasc. 3")),
+        ("C. 12v", ("folio", "12v")),
+        ("Fondo Senato", ("collection", "Senato")),
+        ("Opere complete 12", None),
+        ("Journal of Modern History 12", None),
+        ("1848", None),
+    ],
+)
+def test_archival_words_lead_a_piece_in_any_case_and_other_pieces_are_not_read(
+    piece: str, expected: tuple[str, str] | None
+) -> None:
+    assert archival_part(piece) == expected
