@@ -58,6 +58,16 @@ def test_durations_are_iso_values_anchored_only_when_the_text_anchors_them() -> 
     assert (anchored["edtf"], str(anchored["date_latest"])) == ("2013-03-09/2013-03-14", "2013-03-14")
 
 
+def test_unmeasured_spans_and_the_past_decade_are_durations() -> None:
+    values = _values(
+        "Shares fell in minutes to their lowest level in years, ending a decades-long rally. "
+        "It was the worst week of the past decade."
+    )
+    assert values["minutes"] == "PTXM" and values["years"] == "PXY"
+    assert values["decades-long"] == "PXY" and values["the past decade"] == "P10Y"
+    assert "hours" not in _values("He walked in hours-old snow.")
+
+
 def test_speaker_time_words_and_sets() -> None:
     assert _values("Shares are now cheaper than the annual average; the future looks bleak.") == {
         "now": "PRESENT_REF",
