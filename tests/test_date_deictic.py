@@ -68,6 +68,22 @@ def test_unmeasured_spans_and_the_past_decade_are_durations() -> None:
     assert "hours" not in _values("He walked in hours-old snow.")
 
 
+def test_the_same_month_a_year_ago_is_the_month_just_named_one_year_back_and_anchors_nothing() -> None:
+    rows = _times(
+        "Sales fell in January, against the same month a year ago. "
+        "Exports of wheat rose in March from the same quarter of the previous year.",
+        "2009-02-03",
+    )
+    values = {row["text"]: row["edtf"] for row in rows}
+    assert values["the same month a year ago"] == "2008-01"
+    assert values["March"] == "2008-03"  # the comparison did not become the narrative's date
+    assert values["the same quarter of the previous year"] == "2007-03"
+    plain = {
+        row["text"]: row["edtf"] for row in _times("He left in May 1990. He came back the same month.", None)
+    }
+    assert plain["the same month"] == "1990-05"
+
+
 def test_speaker_time_words_and_sets() -> None:
     assert _values("Shares are now cheaper than the annual average; the future looks bleak.") == {
         "now": "PRESENT_REF",
