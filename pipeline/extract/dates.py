@@ -63,6 +63,10 @@ _YEAR = r"(?:1[0-9]|20)\d\d"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DASH = r"\s*[–—-]\s*"
 _DAYS_SEPARATOR = rf"(?:{_DASH}|\s+(?P<alt>or)\s+)"
+_YEAR_BACK = (
+    r"(?P<back>\s+(?i:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?(?:the\s+)?(?:last|previous|prior)\s+year|"
+    r"the\s+year\s+before))"
+)
 _SEASON = "(?i:" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
 _NUMBER = "(?i:" + "|".join(sorted((*NUMBER_WORDS, *VAGUE_QUANTITIES), key=len, reverse=True)) + r"|\d{1,2})"
 _UNIT = r"(?i:day|night|week|month|year|decade)s?"
@@ -80,9 +84,11 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "relative_same",
         rf"(?i:(?:the\s+(?P<which>same|following|next|previous|preceding)|that(?:\s+same)?)\s+)"
-        rf"(?P<sunit>(?i:day|week|month|year|quarter|period)|{_SEASON})\b"
-        r"(?P<back>\s+(?i:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?(?:the\s+)?(?:last|previous|prior)\s+year|"
-        r"the\s+year\s+before))?",
+        rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b(?:{_YEAR_BACK})?",
+    ),
+    (  # "the same quarter a year earlier": only as a comparison one year back
+        "relative_same",
+        rf"(?i:the\s+(?P<which>same)\s+)(?P<sunit>(?i:quarter|period))\b{_YEAR_BACK}",
     ),
     ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
     ("year_end", r"(?i:year[’']s\s+end|the\s+end\s+of\s+the\s+year)\b"),
