@@ -67,6 +67,7 @@ def test_unmeasured_spans_and_the_past_decade_are_durations() -> None:
     assert values["decades-long"] == "PXY" and values["the past decade"] == "P10Y"
     assert "hours" not in _values("He walked in hours-old snow.")
     assert _values("He sent under separate cover the minutes of the meeting.") == {}
+    assert _values("With the circulation in recent months of rumors, trade fell.") == {"recent months": "PXM"}
 
 
 def test_the_same_month_a_year_ago_is_the_month_just_named_one_year_back_and_anchors_nothing() -> None:

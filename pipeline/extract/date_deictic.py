@@ -87,7 +87,8 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "duration",
         r"(?P<plural>(?:\b(?i:over\s+the|recent)\s+|(?<=\bfor\s)|(?<=\bin\s))"
-        r"(?P<unit>(?i:years|decades|months|weeks|days|hours|minutes)))\b(?!-|\s+of\b)",  # not "minutes of"
+        r"(?P<unit>(?i:years|decades|months|weeks|days|hours|minutes)))\b"
+        r"(?!-|(?<=[Mm]inutes)\s+of\b)",  # "the minutes of a meeting" are no span
     ),
     ("duration", r"(?P<plural>(?P<unit>(?i:years|decades|months|weeks|days|hours))-long)\b"),
     ("duration", r"(?P<dpre>(?i:the\s+(?:past|last))\s+)(?P<unit>(?i:decade))\b"),
