@@ -11,6 +11,7 @@ Only the first six sentences of each article are annotated, so only what the pip
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,15 @@ class Article:
     annotated_end: int = 0  # MEANTIME annotates an article's first six sentences (title, date, four more)
 
 
+def _iso_date(value: str | None) -> str | None:
+    """The creation time as YYYY-MM-DD: one MEANTIME file writes it DD-MM-YYYY ("03-02-2009" for an article
+    dated February 03, 2009), which the pipeline would not read as a date at all."""
+    if value and re.fullmatch(r"\d\d-\d\d-\d{4}", value):
+        day, month, year = value.split("-")
+        return f"{year}-{month}-{day}"
+    return value
+
+
 def read_article(path: Path) -> Article:
     """Parse one MEANTIME XML file; the error names the file when it is not MEANTIME XML."""
     try:
@@ -128,7 +138,7 @@ def read_article(path: Path) -> Article:
         start, end = min(a[0] for a in anchors), max(a[1] for a in anchors)
         if element.tag == "TIMEX3":
             if element.get("functionInDocument") == "CREATION_TIME":
-                article.document_date = element.get("value")
+                article.document_date = _iso_date(element.get("value"))
                 article.dateline = (start, end)
                 continue
             article.timexes.append(

@@ -80,13 +80,18 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "duration",
         rf"(?P<dpre>(?i:the\s+(?:past|last|next|first|coming)|nearly|almost|over|more\s+than|less\s+than)\s+)?"
+        r"(?!(?i:an?\s+\w+s\b))"  # "a decades-long": no count of a plural
         rf"(?P<n>{_COUNT})(?:\s+(?i:consecutive|straight|trading|full|whole))?[\s-]+(?i:{_UNIT})\b"
         r"(?!\s+(?i:later|earlier|afterwards?|ago)\b)",
     ),
     (
         "duration",
-        r"(?P<plural>(?:(?i:over\s+the|recent)\s+|(?<=for\s))(?P<unit>(?i:years|decades|months|weeks)))\b",
+        r"(?P<plural>(?:\b(?i:over\s+the|recent)\s+|(?<=\bfor\s)|(?<=\bin\s))"
+        r"(?P<unit>(?i:years|decades|months|weeks|days|hours|minutes)))\b"
+        r"(?!-|(?<=[Mm]inutes)\s+of\b)",  # "the minutes of a meeting" are no span
     ),
+    ("duration", r"(?P<plural>(?P<unit>(?i:years|decades|months|weeks|days|hours))-long)\b"),
+    ("duration", r"(?P<dpre>(?i:the\s+(?:past|last))\s+)(?P<unit>(?i:decade))\b"),
     (
         "deictic_word",
         rf"(?P<word>(?i:{_DEICTIC_PHRASES}))\b(?!\s+(?:[A-Z]|of\b|(?:\w+\s+)?(?i:day|week|month|year|decade)s?\b))",
@@ -338,7 +343,7 @@ def _duration(groups: dict[str, str | None], reference: date | None) -> Resolved
         return Resolved(
             None, None, None, None, duration_value(None, groups["unit"] or "year"), "an unmeasured span"
         )
-    count = _count(groups["n"] or "")
+    count = _count(groups["n"] or "") if groups.get("n") else 1  # "the past decade": one
     unit = (groups["unit"] or "").lower().rstrip("s")
     value = duration_value(count, unit)
     lead = " ".join((groups.get("dpre") or "").lower().split())

@@ -130,13 +130,19 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
     if found.kind == "relative_same":
         unit = g["sunit"].lower()
         step = {"next": 1, "following": 1, "previous": -1, "preceding": -1}.get((g["which"] or "").lower(), 0)
+        back = -1 if g.get("back") else 0  # "the same month a year ago"
         if unit in SEASONS:
-            return _season_value(anchor.earliest.year + step, unit), "season in the anchor's year"
+            return _season_value(anchor.earliest.year + step + back, unit), "season in the anchor's year"
         if unit == "year":
             return _year_value(
-                anchor.earliest.year + step
+                anchor.earliest.year + step + back
             ), "year of the anchor" if not step else "year next to it"
+        if unit in ("quarter", "period"):  # the anchor's own span, a year back when so said
+            earliest, latest = _shift(anchor, (12 * back, 12 * back))
+            note = "the anchor's span a year earlier" if back else "the anchor's span"
+            return Value(edtf_from_bounds(earliest, latest), earliest, latest, anchor.precision), note
         months, days = {"month": (step, step), "week": (0, 0), "day": (0, 0)}[unit], (0, 0)
+        months = (months[0] + 12 * back, months[1] + 12 * back)
         if unit in ("week", "day"):
             days = (7 * step, 7 * step) if unit == "week" else (step, step)
         earliest, latest = _shift(anchor, (months[0], months[1]), days)

@@ -63,6 +63,10 @@ _YEAR = r"(?:1[0-9]|20)\d\d"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DASH = r"\s*[–—-]\s*"
 _DAYS_SEPARATOR = rf"(?:{_DASH}|\s+(?P<alt>or)\s+)"
+_YEAR_BACK = (
+    r"(?P<back>\s+(?i:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?(?:the\s+)?(?:last|previous|prior)\s+year|"
+    r"the\s+year\s+before))"
+)
 _SEASON = "(?i:" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
 _NUMBER = "(?i:" + "|".join(sorted((*NUMBER_WORDS, *VAGUE_QUANTITIES), key=len, reverse=True)) + r"|\d{1,2})"
 _UNIT = r"(?i:day|night|week|month|year|decade)s?"
@@ -80,7 +84,11 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "relative_same",
         rf"(?i:(?:the\s+(?P<which>same|following|next|previous|preceding)|that(?:\s+same)?)\s+)"
-        rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b",
+        rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b(?:{_YEAR_BACK})?",
+    ),
+    (  # "the same quarter a year earlier": only as a comparison one year back
+        "relative_same",
+        rf"(?i:the\s+(?P<which>same)\s+)(?P<sunit>(?i:quarter|period))\b{_YEAR_BACK}",
     ),
     ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
     ("year_end", r"(?i:year[’']s\s+end|the\s+end\s+of\s+the\s+year)\b"),
@@ -372,6 +380,7 @@ def find_time_expressions(
             span, anchors = inside, []
             fallback = _document_anchor(inside[2]) if inside else document_anchor
         scanned = _scan(text)
+        said: tuple[str, Value, str] | None = None  # the sentence's last resolved expression
         for position, found in enumerate(scanned):
             row = _row(sentence, found, len(rows) + 1)
             shared = _shared_year(text, found, scanned[position + 1 : position + 2])
@@ -399,6 +408,8 @@ def find_time_expressions(
                 anchor = (
                     _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
                 )
+                if found.kind == "relative_same" and found.match.group("back") and said:
+                    anchor = said  # "fell in January, against the same month a year ago": that January
                 speech = _speech_time(found, fallback, anchors, deictic_ids)
                 if speech is not None:  # "in January" of a news story: the last January before its date
                     _fill_bare_month(row, found, text, speech)
@@ -410,6 +421,7 @@ def find_time_expressions(
                 if (
                     resolved is not None
                     and row["anchor_time_expression_id"]
+                    and not (found.kind == "relative_same" and found.match.group("back"))  # a comparison
                     and _is_anchor(found, text, resolved)
                 ):
                     anchors.append((index, row["time_expression_id"], resolved))
@@ -426,6 +438,9 @@ def find_time_expressions(
             if anchors and anchors[-1][1] == row["time_expression_id"] and _quoted(text, found.start, opened):
                 anchors.pop()  # a date in quoted words does not set the narrative's time
             rows.append(row)
+            value_said = _resolved_value(row)
+            if value_said is not None:
+                said = (row["time_expression_id"], value_said, repr(row["text"]))
         opened = _quoted(text, len(text), opened)
     offsets = {
         row["sentence_id"]: (row["char_start"], row["text"] or "") for row in sentences.iter_rows(named=True)
