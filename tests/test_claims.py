@@ -50,6 +50,12 @@ def _row(claims: pl.DataFrame, quoted_prefix: str) -> dict:
     return rows[0]
 
 
+def _letter(start: int, end: int, sender_id: str | None, sender_name: str) -> pl.DataFrame:
+    """One source document's span and sender, as `correspondence.sender_spans` gives them to the claims."""
+    columns = {"char_start": pl.Int64, "char_end": pl.Int64, "sender_id": pl.String, "sender_name": pl.String}
+    return pl.DataFrame([[start], [end], [sender_id], [sender_name]], schema=columns)
+
+
 @pytest.fixture(scope="module")
 def paper() -> tuple[dict, pl.DataFrame]:
     return run_gold(GOLD, stand_in=True)
@@ -425,14 +431,7 @@ def test_a_documents_sender_makes_its_assertions_and_is_its_writer() -> None:
     text, unsent = _extract(body, {})
     letter_start = text.index("The treaty")
     letter_end = text.index("The editor")
-    senders = pl.DataFrame(
-        {
-            "char_start": [letter_start],
-            "char_end": [letter_end],
-            "sender_id": ["person:sender"],
-            "sender_name": ["Jane Sender"],
-        }
-    )
+    senders = _letter(letter_start, letter_end, "person:sender", "Jane Sender")
     document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
     claims = extract_claims(
         document.text,
@@ -737,20 +736,7 @@ def test_inside_a_letter_a_quotation_without_a_named_source_is_not_given_to_the_
     )
     outside = _row(extract_claims(*args)["claims"], "a measure")
     assert (outside["claimant_id"], outside["attribution_rule"]) == ("person:ames", "paragraph_topic")
-    letter = pl.DataFrame(
-        {
-            "char_start": [0],
-            "char_end": [len(document.text)],
-            "sender_id": [None],
-            "sender_name": ["Jo Sender"],
-        },
-        schema={
-            "char_start": pl.Int64,
-            "char_end": pl.Int64,
-            "sender_id": pl.String,
-            "sender_name": pl.String,
-        },
-    )
+    letter = _letter(0, len(document.text), None, "Jo Sender")
     inside = _row(extract_claims(*args, document_senders=letter)["claims"], "a measure")
     assert (inside["claimant_type"], inside["attribution_rule"]) == ("unknown", "none")
 
@@ -839,20 +825,7 @@ def test_inside_a_letter_a_role_is_not_resolved_to_a_topic_of_another_title() ->
     document = clean_document(source, "test-doc", "test.md", body_start_line=3)
     mentions = mentions_from_names(document.text, {}, "test-doc")
     args = (document.text, document.sentences, mentions, document.footnotes, AUTHOR)
-    letter = pl.DataFrame(
-        {
-            "char_start": [0],
-            "char_end": [len(document.text)],
-            "sender_id": [None],
-            "sender_name": ["Jo Sender"],
-        },
-        schema={
-            "char_start": pl.Int64,
-            "char_end": pl.Int64,
-            "sender_id": pl.String,
-            "sender_name": pl.String,
-        },
-    )
+    letter = _letter(0, len(document.text), None, "Jo Sender")
     reported = extract_claims(*args, document_senders=letter)["claims"].filter(
         pl.col("kind") == "reported_statement"
     )
