@@ -26,6 +26,12 @@ from pipeline.text.sentences import split_sentences
 NOTES_TITLE = "Notes"
 # Emphasis around nothing ("****"): the OCR of a printed rule between parts, layout and not text.
 EMPTY_EMPHASIS = re.compile(r"^\s*(?:\*{4}|_{4})\s*$")
+# Characters that print as nothing: a soft hyphen (where a line ends, the hyphen of a word broken there),
+# zero-width spaces and joiners, a word joiner and the byte-order mark. They would split words and labels.
+SOFT_HYPHEN_AT_LINE_END = re.compile("\u00ad[ \t]*(?=\n)")
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# A speck of dirt read as a character, alone on its line: layout noise, read as a blank line.
+SPECK = re.compile(r"^[ \t]*[|•·'’‘`,.:;_~^°¦]{1,2}[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -156,6 +162,7 @@ def clean_document(
 ) -> CleanedDocument:
     """Clean one paper's OCR text into its cleaned text and the paragraphs/sentences/footnotes tables."""
     text = unicodedata.normalize("NFC", source_text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = SPECK.sub("", INVISIBLE.sub("", SOFT_HYPHEN_AT_LINE_END.sub("-", text)))
     lines = text.split("\n")
     front = read_front_matter(lines, body_start_line)
     if front.body_start >= len(lines):
