@@ -9,7 +9,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -23,7 +25,12 @@ from pipeline.text.inline import InlineText, clean_inline
 from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_pagination
 from pipeline.text.sentences import split_sentences
 
+if TYPE_CHECKING:
+    from pipeline.package.corrections import Correction
+
 NOTES_TITLE = "Notes"
+UNPAIRED = ["marker_without_note", "note_without_marker"]
+ACKNOWLEDGED = {"note_missing_in_source", "marker_missing_in_source"}
 # Emphasis around nothing ("****"): the OCR of a printed rule between parts, layout and not text.
 EMPTY_EMPHASIS = re.compile(r"^\s*(?:\*{4}|_{4})\s*$")
 # Characters that print as nothing: a soft hyphen (where a line ends, the hyphen of a word broken there),
@@ -334,12 +341,16 @@ def _pair_notes(document_id: str, source_name: str, markers: list[dict], notes: 
 
 
 def footnote_problems(
-    footnotes: pl.DataFrame, note_decisions: dict[int, tuple[int, str]] | None = None
+    footnotes: pl.DataFrame,
+    note_decisions: dict[int, tuple[int, str]] | None = None,
+    acknowledged: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Gaps, orphan markers and orphan notes, each named by document and number.
+    """Gaps, orphan markers and orphan notes, each named by document, number and footnote ID.
 
     ``note_decisions`` (``CleanedDocument.note_decisions``) names, for a number whose note is missing, the
     note-shaped line that was read as body and why, so that the report shows the line the decision rested on.
+    An unpaired footnote whose ID is in ``acknowledged`` is no problem: a correction says the printed paper
+    itself lacks that side (``acknowledged_gaps``), and sets its status when the tables are corrected.
     """
     decisions = note_decisions or {}
 
@@ -359,16 +370,28 @@ def footnote_problems(
             for n in range(1, max(present, default=0) + 1)
             if n not in present
         ]
-    unpaired = footnotes.filter(pl.col("status").is_in(["marker_without_note", "note_without_marker"]))
+    unpaired = footnotes.filter(
+        pl.col("status").is_in(UNPAIRED) & ~pl.col("footnote_id").is_in(list(acknowledged))
+    )
     for row in unpaired.iter_rows(named=True):
         if row["status"] == "marker_without_note":
             problems.append(
                 f"{row['document_id']}: footnote {row['number']}: marker on source line "
-                f"{row['marker_source_line']} has no note{rested_on(row['number'])}"
+                f"{row['marker_source_line']} has no note{rested_on(row['number'])} ({row['footnote_id']})"
             )
         else:
             problems.append(
                 f"{row['document_id']}: footnote {row['number']}: note on source line {row['source_line']} "
-                "has no marker in the body"
+                f"has no marker in the body ({row['footnote_id']})"
             )
     return problems
+
+
+def acknowledged_gaps(corrections: Iterable[Correction]) -> frozenset[str]:
+    """The footnote IDs whose missing side a correction acknowledges (``status`` set to one of
+    ``ACKNOWLEDGED``: the printed paper itself has no note, or no marker, there)."""
+    return frozenset(
+        str(c.record_id)
+        for c in corrections
+        if c.kind == "field" and c.table == "footnotes" and c.field == "status" and c.new in ACKNOWLEDGED
+    )

@@ -62,6 +62,10 @@ def _blocks(lines: list[str], start: int) -> list[list[int]]:
     return blocks
 
 
+# The end of a sentence or a closing bracket, not an abbreviation's full stop ("Sept.", "pp."): a line
+# ending otherwise goes on on the next line.
+SENTENCE_END = re.compile(r"[.!?:;)\]\"”’*]\s*$")
+ABBREVIATION_END = re.compile(r"(?:^|[\s(])[A-Za-z]{1,4}\.\s*$")
 # Note styles that are one label with or without its bullet (OCR keeps or loses the dash).
 STYLE_FAMILY = {"dash_number": "number", "number": "number"}
 
@@ -90,6 +94,10 @@ def _foot_further_down(
         return False
     style = STYLE_FAMILY.get(following[1], following[1])
     return style in paper_styles if paper_styles else following[1] != "number_dot"
+
+
+def _stops_mid_sentence(line: str) -> bool:
+    return not SENTENCE_END.search(line) or bool(ABBREVIATION_END.search(line))
 
 
 def _rejection(
@@ -146,11 +154,12 @@ def _read_notes(
     are blocks of note-shaped lines whose numbers continue the note numbering and answer markers printed
     in the body above them, in the label style the paper's blocks of notes show (when it shows one: a
     numbered paragraph has the style of its own). Within a block of notes, a line that goes on with the
-    next number in the block's label style is a note too, so that a note no marker calls is reported; a
-    line that repeats a number already given goes on with the note above it (a hard-wrapped note's line
-    may start with a number: "6 to 31, 1929."). Any other block, however it starts, is body text. Returns
-    the note lines and, by note number, each note-shaped first line read as body (0-based) and why: the
-    line a failing paper's report names.
+    next number (in the block's label style, or called by a marker) or repeats one is a note too, so that
+    a note no marker calls, or a number given twice, is reported. But after a line that stops
+    mid-sentence, a line that repeats a number already given or that no marker calls goes on with the
+    note above it (a hard-wrapped note's line may start with a number: "August" | "6 to 31, 1929.").
+    Any other block, however it starts, is body text. Returns the note lines and, by note number, each
+    note-shaped first line read as body (0-based) and why: the line a failing paper's report names.
     """
     notes: list[NoteLine] = []
     rejected: dict[int, tuple[int, str]] = {}
@@ -182,18 +191,24 @@ def _read_notes(
             rejected.setdefault(entries[0].number, (entries[0].line, why))
         elif entries and entries[0].line == block[0]:
             for entry in entries:
-                if accepted and entry.number in given:
-                    continue
-                follows_notes = accepted and entry.number == last + 1 and entry.style == notes[-1].style
+                wrapped = accepted and _stops_mid_sentence(lines[entry.line - 1])
+                if wrapped and entry.number in given:
+                    continue  # a hard-wrapped note's line that starts with a number: the note goes on
+                follows_notes = accepted and (
+                    entry.number in given
+                    or (
+                        entry.number == last + 1
+                        and (entry.style == notes[-1].style or entry.number in called)
+                    )
+                )
                 reason = None if follows_notes else _rejection(entry, last, called, line_markers, lost)
                 style = STYLE_FAMILY.get(entry.style, entry.style)
                 if not reason and not follows_notes and paper_styles and style not in paper_styles:
                     reason = f"its label is not in the style of the paper's notes ({entry.style})"
                 if reason:
                     rejected.setdefault(entry.number, (entry.line, reason))
-                if reason and accepted:
-                    continue  # a number opening a wrapped note's line: the note goes on
-                if reason:
+                    if wrapped:
+                        continue
                     break
                 notes.append(entry)
                 given.add(entry.number)
