@@ -10,6 +10,7 @@ words, and the variant papers are scored against the unchanged answers with ``ev
   for some spaces;
 - ``specks``: a stray OCR speck ("|", "•", "·", "'") on a line of its own at the head of some blocks;
 - ``attached_labels``: notes labelled "-12 text" instead of "- 12 text" (the space lost);
+- ``page_furniture``: the page number after each page's notes, and a running head on every other page;
 - ``lost_note``: one note's line deleted, as when OCR misses it. The paper is rightly left out (its marker
   has no note); what is measured is whether that is its *only* problem, not the first of a cascade.
 
@@ -104,12 +105,30 @@ def lost_note(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def page_furniture(text: str, rng: random.Random) -> str:
+    """The printed page's folio and running head kept by OCR: after each page's notes, the page number on a
+    line of its own ("14", "— 15 —" or "[16]", one form per paper) and, on every other page, the running
+    head in capitals."""
+    lines = text.split("\n")
+    notes = set(clean_document(text, "variant", "variant").footnotes.drop_nulls("source_line")["source_line"])
+    folio = rng.choice(["{}", "— {} —", "[{}]"])
+    page = rng.randint(2, 400)
+    out: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        out.append(line)
+        if number in notes and not any(n in notes for n in (number + 1, number + 2)):
+            out += ["", folio.format(page)] + (["", "FOREIGN RELATIONS, VOLUME II"] if page % 2 else [])
+            page += 1
+    return "\n".join(out)
+
+
 TRANSFORMS: dict[str, Transform] = {
     "windows_lines": windows_lines,
     "hard_wrapped": hard_wrapped,
     "invisible_marks": invisible_marks,
     "specks": specks,
     "attached_labels": attached_labels,
+    "page_furniture": page_furniture,
 }
 
 

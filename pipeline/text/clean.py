@@ -20,6 +20,7 @@ from pipeline.text.blocks import classify_blocks
 from pipeline.text.breaks import continues_across_break
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter
+from pipeline.text.furniture import page_furniture
 from pipeline.text.ingest import InputError
 from pipeline.text.inline import InlineText, clean_inline
 from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_pagination
@@ -174,6 +175,8 @@ def clean_document(
     front = read_front_matter(lines, body_start_line)
     if front.body_start >= len(lines):
         raise InputError(f"{source_name}: no body text found after the front matter")
+    for index in page_furniture(lines, front.body_start):
+        lines[index] = ""
 
     note_sources, note_lines, note_decisions = read_notes(lines, front.body_start)
     pagination = read_pagination(lines, front.body_start, note_lines)
