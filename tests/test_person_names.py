@@ -120,6 +120,23 @@ def test_countries_as_subjects_and_associations_are_not_people() -> None:
     assert _names("Mr. Peru said no more.") == ["Mr. Peru"]
 
 
+def test_peoples_adjective_offices_phrases_and_plural_nouns_are_not_people() -> None:
+    text = (
+        "The Navaho Indians crossed the line; the Indians were pursued. Later Armenians said they would"
+        " go.\n\nReferring to General Instruction No. 12, the instruction of May, the Major Powers agreed;"
+        " the powers met.\n\nThe Treaty of Amity, Commerce and Consular Rights concluded there covers the"
+        " consular rights of both.\n\nIn regard to the Ex-D. B. K. Trawlers, the trawlers were sold, one trawler a year."
+    )
+    assert _names(text) == []
+    # A rank that is an adjective is a rank before a surname, and with a form of address or a given name.
+    names = _names("General Pruneda arrived. Major Vidal and General Luis Cortes came; in general all came.")
+    assert names == ["General Pruneda", "Major Vidal", "General Luis Cortes"]
+    assert _names("In the end, E. M. House and Mr. Cree said so; a house was bought.") == [
+        "E. M. House",
+        "Mr. Cree",
+    ]
+
+
 def test_styles_of_sovereigns_are_not_surnames() -> None:
     text = "A note of His Britannic Majesty came. His Majesty’s Government suggest coal. Majesty said it."
     assert _names(text) == []

@@ -85,6 +85,7 @@ class PersonVocab:
     firm_words: frozenset[str]
     place_starts: tuple[str, ...]
     countries: frozenset[str]
+    adjective_offices: frozenset[str]
 
 
 @cache
@@ -105,6 +106,7 @@ def person_vocab() -> PersonVocab:
         firm_words=frozenset(load_words("firm_words")),
         place_starts=load_words("place_name_starts"),
         countries=frozenset(load_words("country_names")),
+        adjective_offices=frozenset(load_words("adjective_offices")),
         saying_verbs=tuple(
             v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")
         ),
@@ -279,7 +281,7 @@ def make_span(
     checked = words[1:] if reason == "given_name" else words
     # A month before a surname is a given name ("Miss May Surname"); as the last word it is a date.
     checked = [w for w in checked[:-1] if w not in vocab.months] + checked[-1:]
-    if not words or any(w in common or w in vocab.nationalities or is_title_word(w) for w in checked):
+    if not words or any(w in common or is_people(w) or is_title_word(w) for w in checked):
         return None
     if initials and "".join(initials) in vocab.non_names:
         return None
@@ -287,6 +289,12 @@ def make_span(
     return PersonSpan(
         start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
+
+
+def is_people(word: str) -> bool:
+    """Whether a word names a nation or a people, in the singular or plural ("Indian", "Indians")."""
+    nationalities = person_vocab().nationalities
+    return word in nationalities or (word.endswith("s") and word[:-1] in nationalities)
 
 
 @cache

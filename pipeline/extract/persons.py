@@ -250,6 +250,21 @@ def _with_evidence(
         lower_office = text[span.title_start].islower() or sentence_initial(text, span.title_start)
         if office_only and lower_office and span.surname.lower() in lower:
             continue
+        # An office that is also an adjective, before a noun of the paper, is the adjective ("General
+        # Instruction No. 554", "Major Powers"), by vocab/adjective_offices.yaml.
+        office = text[span.title_start : span.start].split()
+        adjective = bool(office) and office[0] in person_vocab().adjective_offices
+        if office_only and adjective and _common_noun(span.surname, lower):
+            continue
+        # A weak pair of words the paper both writes in lower case is a phrase ("Consular Rights concluded"),
+        # and initials before a plural common noun a firm's or a thing's name ("A. P. G. Tankers").
+        words = text[span.start : span.end].split()
+        phrase = weak and len(words) >= 2 and span.given is not None and not is_given_name(span.given)
+        if phrase and all(_common_noun(w.strip(".,"), lower) for w in words):
+            continue
+        plural = span.surname.endswith("s") and span.surname[:-1].lower() in lower
+        if span.reason == "initials" and plural and span.surname.lower() in lower:
+            continue
         # "the Given Surname" is a building or a thing named after someone ("the Given Hall").
         if span.reason in ("given_name", "recurring_surname") and _after_the(text, span.start):
             continue
@@ -263,6 +278,12 @@ def _with_evidence(
             continue
         kept.append(span)
     return kept
+
+
+def _common_noun(word: str, lower: frozenset[str]) -> bool:
+    """Whether the paper writes the word in lower case, itself or (a plural) its singular."""
+    low = word.lower()
+    return low in lower or (low.endswith("s") and low[:-1] in lower)
 
 
 def _names_a_thing(text: str, span: PersonSpan) -> bool:
