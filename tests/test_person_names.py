@@ -125,7 +125,8 @@ def test_peoples_adjective_offices_phrases_and_plural_nouns_are_not_people() -> 
         "The Navaho Indians crossed the line; the Indians were pursued. Later Armenians said they would"
         " go.\n\nReferring to General Instruction No. 12, the instruction of May, the Major Powers agreed;"
         " the powers met.\n\nThe Treaty of Amity, Commerce and Consular Rights concluded there covers the"
-        " consular rights of both.\n\nIn regard to the Ex-D. B. K. Trawlers, the trawlers were sold, one trawler a year."
+        " consular rights of both.\n\nIn regard to the Ex-D. B. K. Trawlers, the trawlers were sold, one"
+        " trawler a year."
     )
     assert _names(text) == []
     # A rank that is an adjective is a rank before a surname, and with a form of address or a given name.
