@@ -34,6 +34,7 @@ from pipeline.extract.person_words import (
     NAME_WORD,
     NEXT_CAPITAL,
     NOT_AFTER,
+    NOT_BEFORE,
     PLACE_BEFORE,
     SPACE,
     UPPER,
@@ -516,7 +517,30 @@ def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset
         and not eponym_after.match(text, m.end())
         and not _after_the(text, m.start())
     ]
+    variants = _surname_variants(surnames)
+    if variants:
+        taken = _Taken([(s.title_start, s.end) for s in spans + extra])
+        forms = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))
+        pattern = re.compile(rf"{NOT_BEFORE}(?:{forms}){NOT_AFTER}")
+        extra += [
+            PersonSpan(m.start(), m.end(), variants[m.group()], None, None, "surname", m.start())
+            for m in pattern.finditer(text)
+            if m.group() in variants and not taken.overlaps(m.start(), m.end())
+        ]
     return sorted(spans + extra, key=lambda s: s.title_start)
+
+
+def _surname_variants(surnames: set[str]) -> dict[str, str]:
+    """The surnames as OCR and typesetting also print them, each with its surname: in capitals ("SURNAME"
+    after "GIVEN SURNAME" or "Given Surname") and, five letters or more, with the capital split off by a
+    stray space ("S urname")."""
+    variants = {}
+    for surname in surnames:
+        if len(surname) >= 4 and surname.upper() != surname:
+            variants[surname.upper()] = surname
+        if len(surname) >= 5:
+            variants[f"{surname[0]} {surname[1:]}"] = surname
+    return variants
 
 
 def _after_the(text: str, start: int) -> bool:
