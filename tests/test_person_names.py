@@ -17,6 +17,7 @@ from evaluation.corpus_person_scoring import DEV_CORPUS, VolumeScore, score_pape
 from evaluation.entity_scoring import frames_from_units
 from evaluation.hipe_scoring import HIPE_DEV, match_spans, read_articles, score
 from pipeline.extract.entities import find_mentions, load_authority
+from pipeline.extract.person_extent import mention_extent
 from pipeline.extract.persons import find_person_names
 
 
@@ -136,6 +137,36 @@ def test_peoples_adjective_offices_phrases_and_plural_nouns_are_not_people() -> 
         "E. M. House",
         "Mr. Cree",
     ]
+
+
+def test_a_surname_found_in_the_paper_is_found_in_capitals_and_split_by_ocr() -> None:
+    text = (
+        "ALBERT HOLLOWAY, the new foreman, spoke.\n\nHOLLOWAY said the mill would reopen. Judge Burgess"
+        " agreed, and Judge B urgess signed the order."
+    )
+    names = _names(text)
+    assert names.count("HOLLOWAY") == 1 and "ALBERT HOLLOWAY" in names
+    assert "Judge Burgess" in names and "B urgess" in names
+    # Capitals of a word that is no surname found here stay unread.
+    assert _names("THE MILL said so; VII was the number.") == []
+
+
+def test_mention_extent_takes_titles_and_an_office_in_apposition() -> None:
+    text = (
+        "Present: W. G. Carrow, Secretary. Then L. M. Pardee, special agent of the rural delivery, and"
+        " Judge and Mrs. E. Canby came; Martin Hale, for President of the Union, spoke. Chairman. R. Dole"
+    )
+
+    def widened(name: str) -> str:
+        start = text.index(name)
+        first, last = mention_extent(text, start, start + len(name))
+        return text[first:last]
+
+    assert widened("W. G. Carrow") == "W. G. Carrow, Secretary"
+    assert widened("L. M. Pardee") == "L. M. Pardee, special agent of the rural delivery"
+    assert widened("E. Canby") == "Judge and Mrs. E. Canby"
+    assert widened("Martin Hale") == "Martin Hale"  # a candidacy, not an office held
+    assert widened("R. Dole") == "R. Dole"  # a title does not reach over a full stop
 
 
 def test_styles_of_sovereigns_are_not_surnames() -> None:
