@@ -127,7 +127,7 @@ def test_peoples_adjective_offices_phrases_and_plural_nouns_are_not_people() -> 
         " go.\n\nReferring to General Instruction No. 12, the instruction of May, the Major Powers agreed;"
         " the powers met.\n\nThe Treaty of Amity, Commerce and Consular Rights concluded there covers the"
         " consular rights of both.\n\nIn regard to the Ex-D. B. K. Trawlers, the trawlers were sold, one"
-        " trawler a year."
+        " trawler a year.\n\nThe Treaty of Peace and Amity concluded at Managua keeps the peace."
     )
     assert _names(text) == []
     # A rank that is an adjective is a rank before a surname, and with a form of address or a given name.

@@ -192,6 +192,7 @@ LIST_NEXT = re.compile(
     rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE}){LIST_NAME}{NOT_AFTER}(?=,|;|\.|{SPACE}(?:and{SPACE}|[{LOWER}]))"
 )
 LIST_BEFORE = re.compile(rf"(?:(?<=, )|(?<=\n)|(?<=: )){LIST_NAME},{SPACE}(?:and{SPACE})?\Z")
+COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
 
@@ -262,6 +263,16 @@ def _with_evidence(
         words = text[span.start : span.end].split()
         phrase = weak and len(words) >= 2 and span.given is not None and not is_given_name(span.given)
         if phrase and all(_common_noun(w.strip(".,"), lower) for w in words):
+            continue
+        # A weak name after "Word and", the Word a common noun of the paper, ends a title's pair of nouns
+        # ("Treaty of Peace and Amity concluded").
+        paired = COMMON_NOUN_AND.search(text, max(0, span.title_start - 30), span.title_start)
+        if (
+            weak
+            and paired
+            and _common_noun(paired.group("word"), lower)
+            and not is_title_word(paired["word"])
+        ):
             continue
         plural = span.surname.endswith("s") and span.surname[:-1].lower() in lower
         if span.reason == "initials" and plural and span.surname.lower() in lower:
