@@ -59,6 +59,10 @@ def test_routing_lines_and_subjects_of_saying_are_names() -> None:
     assert "Crosby" in _names("From Crosby for Secretary of Treasury: the loan is ready.")
     names = _names("Clemenceau has just told me that Sonnino and Lord Derby agree.")
     assert names == ["Clemenceau", "Sonnino", "Lord Derby"]
+    # "himself" says person as a verb of saying does, and the surname is then a person's in the whole text.
+    names = _names("The army called Garroway to the capital. It was Garroway himself who chose; Garroway won")
+    assert names == ["Garroway", "Garroway", "Garroway"]
+    assert _names("The army called Garroway to the capital. Italy itself was quiet.") == []
     # A lettered list is not a list of initials.
     assert _names("A. Large dining room for large delegations.\n\nB. The press reports of the day.") == []
 

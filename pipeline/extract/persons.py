@@ -8,9 +8,10 @@ given name or initials ("GIVEN SURNAME"), a telegram's routing line ("For Surnam
 address or an office before it ("Mr. Surname", "Ambassador Surname", "historian Given Surname"), an office
 after it ("Surname, Vice Consul at ..."), the "Sender to Recipient, <month>" of an archival citation,
 initials ("J. Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Surname"), the
-subject of a verb of saying ("Surname said"), or a capitalised pair whose last word the document also uses
-alone. Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a
-person's where it repeats the surname of a person so found in the same document.
+subject of a verb of saying ("Surname said") or a name before "himself" or "herself", or a capitalised
+pair whose last word the document also uses alone. Names may be accented and carry particles ("von", "de
+la", "d’"). A bare capitalised word is then a person's where it repeats the surname of a person so found in
+the same document.
 
 Precision is a rule of its own: a one-word name found on weak evidence is dropped where the paper uses the
 word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the caller says it names
