@@ -39,6 +39,8 @@ def test_accented_names_particles_and_capitals_are_names() -> None:
     assert "René Massigli" in names
     assert "Massigli" in names  # the bare surname of a person found in the paper
     assert "RICHARD HENRY STOKE" in names
+    names = _names("Present: Thomas O’Farrell, Charles Weaver. Later Mr. Dermot O'Neary came.")
+    assert names == ["Thomas O’Farrell", "Charles Weaver", "Mr. Dermot O'Neary"]
 
 
 def test_heading_offices_and_forms_of_address_take_common_word_surnames() -> None:

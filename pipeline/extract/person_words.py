@@ -19,11 +19,11 @@ from pipeline.vocab import load_mapping, load_vocab, load_words
 # Letters of the Latin alphabets (with accents) by case, so that "Vicuña", "Széchényi" and "Œuvre" are words.
 UPPER = "A-ZÀ-ÖØ-Þ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).isupper())
 LOWER = "a-zß-öø-ÿ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).islower())
-# One word of a name: "Surname", "MacSurname", "Double-Barrelled"; at least two lower-case letters so
-# that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
+# One word of a name: "Surname", "MacSurname", "Double-Barrelled", "O’Surname"; at least two lower-case
+# letters so that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
 NAME_WORD = (
     rf"(?:[{UPPER}](?:[{LOWER}]+[{UPPER}])?[{LOWER}]{{2,}}(?:[-‐][{UPPER}]?[{LOWER}]+)*"
-    rf"|[{UPPER}][{LOWER}](?=['’][{UPPER}]))"
+    rf"|[{UPPER}][{LOWER}](?=['’][{UPPER}])|O['’][{UPPER}][{LOWER}]{{2,}})"
 )
 NAME_WORD_RE = re.compile(NAME_WORD)
 INITIAL = rf"[{UPPER}]\."
