@@ -125,6 +125,12 @@ def test_countries_as_subjects_and_associations_are_not_people() -> None:
     )
     assert _names(text) == []
     assert _names("Mr. Peru said no more.") == ["Mr. Peru"]
+    # U.S. states are places too; library branches, mines and streets named after people are things.
+    text = (
+        "Outstanding Nebraska student.\n\nThe Nebraska boys came; Nebraska replied at once. Books are at"
+        " the Amos Keller Branch; the Ella Drury mine closed. It is slower than D. A. Main street."
+    )
+    assert _names(text) == []
 
 
 def test_peoples_adjective_offices_phrases_and_plural_nouns_are_not_people() -> None:
