@@ -539,7 +539,61 @@ def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset
             for m in pattern.finditer(text)
             if m.group() in variants and not taken.overlaps(m.start(), m.end())
         ]
+    extra += _misspelt_surnames(text, surnames, places, lower, spans + extra)
     return sorted(spans + extra, key=lambda s: s.title_start)
+
+
+# A surname this long or longer may be matched with one letter added, dropped or changed inside it (an OCR
+# slip); its first and last letters stay, so that plurals and other words' endings do not match.
+MISSPELT_MIN_LENGTH = 7
+
+
+def _one_letter_off(word: str) -> set[str]:
+    """The word with each one letter dropped: two words one edit apart share one of these or each other."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _misspelt_surnames(
+    text: str, surnames: set[str], places: frozenset[str], lower: frozenset[str], spans: list[PersonSpan]
+) -> list[PersonSpan]:
+    """Bare words one letter off a surname found in the paper ("Hilderbrant" beside "Hildebrant"), where
+    the word is no common word, place, known given name or non-name of the paper: the same person misread."""
+    long = {name for name in surnames if len(name) >= MISSPELT_MIN_LENGTH}
+    if not long:
+        return []
+    by_deletion: dict[str, str] = {}
+    for name in sorted(long):
+        for key in (name, *_one_letter_off(name)):
+            by_deletion.setdefault(key, name)
+    taken = _Taken([(s.title_start, s.end) for s in spans])
+    vocab = person_vocab()
+    found = []
+    for match in CAPITALISED_WORD.finditer(text):
+        word = match.group()
+        if (
+            len(word) < MISSPELT_MIN_LENGTH - 1
+            or word in surnames
+            or taken.overlaps(match.start(), match.end())
+        ):
+            continue
+        if word.lower() in lower or word in places or word in vocab.non_names or is_given_name(word):
+            continue
+        keys = [word, *_one_letter_off(word)]
+        name = next((by_deletion[k] for k in keys if k in by_deletion), None)
+        same_ends = name is not None and word[0] == name[0] and word[-1] == name[-1]
+        if name is not None and same_ends and _one_edit(word, name):
+            found.append(PersonSpan(match.start(), match.end(), name, None, None, "surname", match.start()))
+    return found
+
+
+def _one_edit(word: str, name: str) -> bool:
+    """Whether two different words are one letter added, dropped or changed apart."""
+    if abs(len(word) - len(name)) > 1 or word == name:
+        return False
+    if len(word) == len(name):
+        return sum(a != b for a, b in zip(word, name, strict=True)) == 1
+    short, longer = sorted((word, name), key=len)
+    return any(longer[:i] + longer[i + 1 :] == short for i in range(len(longer)))
 
 
 def _surname_variants(surnames: set[str]) -> dict[str, str]:
