@@ -39,6 +39,10 @@ SCALAR_TYPES = (str, int, float, bool, type(None), dt.date)
 SHOWN_CHARS = 200
 
 
+# Footnote statuses by which a correction says the printed paper itself lacks a note's marker or its note.
+ACKNOWLEDGED_GAPS = {"note_missing_in_source", "marker_missing_in_source"}
+
+
 class CorrectionError(ValueError):
     """A correction file or entry is invalid, stale or targets nothing; the message says where and why."""
 
@@ -591,3 +595,13 @@ __all__ = [
     "load_corrections",
     "record_ids",
 ]
+
+
+def acknowledged_gaps(corrections: Iterable[Correction]) -> frozenset[str]:
+    """The footnote IDs whose missing side a correction acknowledges (``status`` set to one of
+    ``ACKNOWLEDGED_GAPS``: the printed paper itself has no note, or no marker, there)."""
+    return frozenset(
+        str(c.record_id)
+        for c in corrections
+        if c.kind == "field" and c.table == "footnotes" and c.field == "status" and c.new in ACKNOWLEDGED_GAPS
+    )

@@ -9,9 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -26,12 +24,8 @@ from pipeline.text.inline import InlineText, clean_inline
 from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_pagination
 from pipeline.text.sentences import split_sentences
 
-if TYPE_CHECKING:
-    from pipeline.package.corrections import Correction
-
 NOTES_TITLE = "Notes"
 UNPAIRED = ["marker_without_note", "note_without_marker"]
-ACKNOWLEDGED = {"note_missing_in_source", "marker_missing_in_source"}
 # Emphasis around nothing ("****"): the OCR of a printed rule between parts, layout and not text.
 EMPTY_EMPHASIS = re.compile(r"^\s*(?:\*{4}|_{4})\s*$")
 # Characters that print as nothing: a soft hyphen (where a line ends, the hyphen of a word broken there),
@@ -353,7 +347,7 @@ def footnote_problems(
     ``note_decisions`` (``CleanedDocument.note_decisions``) names, for a number whose note is missing, the
     note-shaped line that was read as body and why, so that the report shows the line the decision rested on.
     An unpaired footnote whose ID is in ``acknowledged`` is no problem: a correction says the printed paper
-    itself lacks that side (``acknowledged_gaps``), and sets its status when the tables are corrected.
+    itself lacks that side (``corrections.acknowledged_gaps``) and sets its status in the corrected table.
     """
     decisions = note_decisions or {}
 
@@ -388,13 +382,3 @@ def footnote_problems(
                 f"has no marker in the body ({row['footnote_id']})"
             )
     return problems
-
-
-def acknowledged_gaps(corrections: Iterable[Correction]) -> frozenset[str]:
-    """The footnote IDs whose missing side a correction acknowledges (``status`` set to one of
-    ``ACKNOWLEDGED``: the printed paper itself has no note, or no marker, there)."""
-    return frozenset(
-        str(c.record_id)
-        for c in corrections
-        if c.kind == "field" and c.table == "footnotes" and c.field == "status" and c.new in ACKNOWLEDGED
-    )
