@@ -92,7 +92,7 @@ def leftovers(root: Path) -> list[str]:
 
 
 def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), *args]
+    command = [sys.executable, "-m", "pipeline.commands", "--root", str(root), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, **kwargs)
 
 
@@ -180,7 +180,7 @@ def test_a_kill_before_any_step_of_the_swap_leaves_a_whole_package(corpora, tmp_
 
 def _start_build(root: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), "build", "--full"],
+        [sys.executable, "-m", "pipeline.commands", "--root", str(root), "build", "--full"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

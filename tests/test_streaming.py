@@ -12,9 +12,10 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.orchestration import corpus, definitions, stages, store
+from pipeline.orchestration import definitions, io_managers, stages, store
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import PAPER_STORE
+from pipeline.package import corpus_tables as corpus
 from pipeline.package import publish, schema
 from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
@@ -249,27 +250,6 @@ def test_a_published_text_file_not_as_its_descriptor_says_is_written_again(two_p
     _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("previews", [True, False])
-def test_table_previews_are_for_dagsters_ui_and_left_out_of_the_clis_runs(two_papers, tmp_path, previews):
-    from dagster import DagsterInstance
-
-    root = tmp_path / "corpus"
-    shutil.copytree(two_papers, root)
-    run_config = {} if previews else {"ops": {"tables": {"config": {"previews": False}}}}
-    result = (
-        definitions.build_definitions(root)
-        .resolve_job_def("package_job")
-        .execute_in_process(instance=DagsterInstance.ephemeral(), run_config=run_config)
-    )
-    assert result.success
-    materialized = {
-        m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("tables")
-    }
-    assert materialized["paragraphs"]["rows"].value == pl.read_csv(root / "data/csv/paragraphs.csv").height
-    assert ("preview" in materialized["paragraphs"]) is previews
-    assert package_digest(root) == package_digest(two_papers)
-
-
 def test_a_kind_is_one_scan_and_stacked_as_concat_relaxes_it_where_the_papers_columns_differ(tmp_path):
     frames = {
         "a": pl.DataFrame({"n": [1, 2], "note": ["x", None]}),
@@ -287,3 +267,34 @@ def test_a_kind_is_one_scan_and_stacked_as_concat_relaxes_it_where_the_papers_co
         tagged = builds.kind("kind", tagged="paper")
         assert tagged.drop("paper").equals(expected)
         assert tagged["paper"].to_list() == [i for i in papers for _ in range(frames[i].height)]
+
+
+def test_one_table_is_materialised_on_its_own_as_the_full_build_wrote_it(two_papers, tmp_path):
+    """A table asset re-materialised alone (as from Dagster's UI) writes its files through its I/O manager,
+    byte for byte those of the full build and the package, records their facts, and touches no other table."""
+    from dagster import AssetKey, DagsterInstance, materialize
+
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    footnotes = {kind: io_managers.table_file(root, "footnotes", kind) for kind in io_managers.FILE_KINDS}
+    built = {kind: path.read_bytes() for kind, path in footnotes.items()}
+    assert built["csv"] == (root / "data/csv/footnotes.csv").read_bytes()
+    assert built["parquet"] == (root / "data/parquet/footnotes.parquet").read_bytes()
+    for path in footnotes.values():
+        path.unlink()
+    sentences = io_managers.table_file(root, "sentences", "csv").stat().st_mtime_ns
+    defs = definitions.build_definitions(root)
+    result = materialize(
+        defs.assets, selection=["footnotes"], instance=DagsterInstance.ephemeral(), resources=defs.resources
+    )
+    assert result.success
+    assert {kind: path.read_bytes() for kind, path in footnotes.items()} == built
+    assert io_managers.table_file(root, "sentences", "csv").stat().st_mtime_ns == sentences
+    (materialized,) = result.asset_materializations_for_node("tables")
+    assert materialized.asset_key == AssetKey("footnotes")
+    facts = {key: value.value for key, value in materialized.metadata.items()}
+    assert facts["rows"] == pl.read_csv(footnotes["csv"]).height
+    assert facts["csv_hash"] == f"sha256:{hashlib.sha256(built['csv']).hexdigest()}"
+    assert facts["parquet_bytes"] == len(built["parquet"])
+    checked = {(c.asset_key.to_user_string(), c.check_name) for c in result.get_asset_check_evaluations()}
+    assert checked == {("footnotes", "schema"), ("footnotes", "marker_note_pairing")}

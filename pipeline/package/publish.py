@@ -207,14 +207,6 @@ def published_files(published: Mapping[str, dict[str, Any]], name: str) -> dict[
     return {"csv": published.get(name), "parquet": published.get(f"{name}-parquet")}
 
 
-def _link_files(source: Path, target: Path) -> None:
-    """Every file under ``source`` linked (or copied) to the same place under ``target``: the files stay
-    readable where they were until the build lets go of them."""
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            _link_or_copy(path, target / path.relative_to(source))
-
-
 def _link_or_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -359,8 +351,8 @@ class PackageContents:
     tables: Mapping[str, tuple[TableSpec, Frame]]
     texts: Mapping[str, str | Path]
     figures: Mapping[str, bytes | Future[bytes]]
-    # Tables already written by `stage_table` into ``prestaged`` (a folder laid out like the package) as
-    # they were made, with the facts it returned: linked into the staged package, not written again.
+    # Tables already written by `stage_table` into ``prestaged`` (a folder laid out like the package), with
+    # the facts it returned: linked into the staged package, not written again.
     staged: Mapping[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     prestaged: Path | None = None
 
@@ -376,8 +368,9 @@ def stage_package(
     tables, texts, figures = contents.tables, contents.texts, contents.figures
     published = published_resources(published_root)
     resources: list[dict[str, Any]] = []
-    if contents.prestaged is not None:
-        _link_files(contents.prestaged, staging)
+    for name in contents.staged if contents.prestaged is not None else ():
+        for relative in (f"data/csv/{name}.csv", f"data/parquet/{name}.parquet"):
+            _link_or_copy(contents.prestaged / relative, staging / relative)
 
     def stage(name: str) -> dict[str, dict[str, Any]]:
         previous = published_files(published, name)

@@ -1,0 +1,115 @@
+"""Where the assets' values live between steps and runs: each table as its published files, the papers'
+selection as JSON.
+
+`TableFiles` is the table assets' I/O manager (PUDL's pattern): a table is written as the package
+publishes it, CSV and Parquet, into ``.dagster_home/tables/`` (laid out like the package), and its rows,
+bytes and hashes are recorded as its materialization's metadata, which `data_package` reads (`table_facts`)
+to write the descriptor. A table whose rows are exactly those published is linked from the package rather
+than written again (`publish.stage_table`). Each file is written under a scratch name and renamed into
+place, as the files there are often hard links to the published package's and must never be written
+through. `SelectionFile` keeps the `papers` asset's value, so that one table can be materialised again on
+its own (from Dagster's UI) against the papers' last selection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from dagster import AssetKey, DagsterInstance, InputContext, IOManager, OutputContext
+
+from pipeline.orchestration.batch import Selection
+from pipeline.orchestration.stages import DocumentProblem
+from pipeline.package.publish import published_files, published_resources, stage_table
+from pipeline.package.schema import load_table_spec
+
+# The tables as last materialised, laid out like the package (data/csv, data/parquet).
+TABLES = Path(".dagster_home") / "tables"
+SELECTION = Path(".dagster_home") / "selection.json"
+FILE_KINDS = {"csv": "data/csv/{}.csv", "parquet": "data/parquet/{}.parquet"}
+
+
+def table_file(root: Path, name: str, kind: str) -> Path:
+    return root / TABLES / FILE_KINDS[kind].format(name)
+
+
+class TableFiles(IOManager):
+    """A table asset's storage: its CSV and Parquet files; reading it back scans its Parquet file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._published: tuple[tuple[int, int], dict[str, dict[str, Any]]] | None = None
+
+    def _published_resources(self) -> dict[str, dict[str, Any]]:
+        """The published package's resources, read once while its descriptor is the same file."""
+        try:
+            stat = (self.root / "datapackage.json").stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return {}
+        if self._published is None or self._published[0] != key:
+            self._published = (key, published_resources(self.root))
+        return self._published[1]
+
+    def handle_output(self, context: OutputContext, obj: pl.DataFrame) -> None:
+        name = context.asset_key.path[-1]
+        folder = self.root / TABLES
+        folder.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".write-", dir=folder))
+        try:
+            previous = published_files(self._published_resources(), name)
+            facts = stage_table(scratch, load_table_spec(name), obj, self.root, previous)
+            for kind, pattern in FILE_KINDS.items():
+                table_file(self.root, name, kind).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(scratch / pattern.format(name), table_file(self.root, name, kind))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        context.add_output_metadata(
+            {"rows": obj.height} | {f"{k}_{key}": v for k, found in facts.items() for key, v in found.items()}
+        )
+
+    def load_input(self, context: InputContext) -> pl.LazyFrame:
+        return pl.scan_parquet(table_file(self.root, context.asset_key.path[-1], "parquet"))
+
+
+def table_facts(instance: DagsterInstance, name: str) -> dict[str, Any]:
+    """What the table's last materialization recorded: its rows, the corrections applied to it, whether
+    its fresh rows were validated, and each file's bytes and hash (``csv``, ``parquet``)."""
+    event = instance.get_latest_materialization_event(AssetKey(name))
+    if event is None or event.asset_materialization is None:
+        raise LookupError(f"table {name!r} has not been materialised; materialise the tables first")
+    found = {key: value.value for key, value in event.asset_materialization.metadata.items()}
+    files = {kind: {"bytes": found[f"{kind}_bytes"], "hash": found[f"{kind}_hash"]} for kind in FILE_KINDS}
+    return {**found, **files}
+
+
+class SelectionFile(IOManager):
+    """The `papers` asset's value (`batch.Selection`) as a JSON file."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / SELECTION
+
+    def handle_output(self, context: OutputContext, obj: Selection) -> None:
+        found = {
+            "builds": obj.builds,
+            "fresh": sorted(obj.fresh),
+            "left_out": {i: [[p.check, p.message] for p in found] for i, found in obj.left_out.items()},
+            "kept_previous": sorted(obj.kept_previous),
+            "recheck_all": obj.recheck_all,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self.path.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_text(json.dumps(found, sort_keys=True), encoding="utf-8")
+        os.replace(scratch, self.path)
+
+    def load_input(self, context: InputContext | None) -> Selection:
+        found = json.loads(self.path.read_text(encoding="utf-8"))
+        left_out = {i: [DocumentProblem(i, *p) for p in found] for i, found in found["left_out"].items()}
+        return Selection(
+            found["builds"], set(found["fresh"]), left_out, set(found["kept_previous"]), found["recheck_all"]
+        )
