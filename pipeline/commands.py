@@ -18,8 +18,8 @@ from typing import NoReturn
 def check(root: Path) -> int:
     """Verify the package on disk: descriptor, sizes, hashes, types, keys and foreign keys of every
     resource, and each Parquet file against its CSV twin. 0 when valid, 1 with the errors otherwise."""
-    from pipeline.package.publish import validate_staged_package
     from pipeline.package.release import package_files
+    from pipeline.package.validation import validate_staged_package
 
     descriptor = root / "datapackage.json"
     if not descriptor.is_file():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.package.publish import validate_staged_package
+from pipeline.package.validation import validate_staged_package
 from tests.conftest import REPO_ROOT, package_digest, shared_folder
 
 PAPER = """\

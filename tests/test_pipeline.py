@@ -21,8 +21,9 @@ from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
 from pipeline.package import corpus_tables as corpus
 from pipeline.package import incremental_check
-from pipeline.package.publish import DatasetMetadata, frictionless_errors
+from pipeline.package.publish import DatasetMetadata
 from pipeline.package.schema import load_table_spec
+from pipeline.package.validation import frictionless_errors
 from tests.conftest import PACKAGE_FILES, REPO_ROOT, copy_corpus, package_digest, shared_folder
 
 DEV_PAPERS = REPO_ROOT.parent / "shared" / "dev-papers" / "docs"
@@ -146,7 +147,7 @@ def test_full_text_switch_withholds_wording_but_keeps_offsets_and_hashes(tmp_pat
 
 
 def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(built_corpus, tmp_path):
-    from pipeline.package.publish import validate_staged_package
+    from pipeline.package.validation import validate_staged_package
 
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
@@ -160,7 +161,7 @@ def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(buil
 
 
 def test_package_metadata_frictionless_will_not_read_is_reported_not_raised(built_corpus, tmp_path):
-    from pipeline.package.publish import validate_package, validate_staged_package
+    from pipeline.package.validation import validate_package, validate_staged_package
 
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
@@ -188,7 +189,7 @@ def _package_with_a_bad_paragraph_number(built_corpus: Path, root: Path) -> Path
 
 
 def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus, tmp_path):
-    from pipeline.package.publish import validate_staged_package
+    from pipeline.package.validation import validate_staged_package
 
     root = _package_with_a_bad_paragraph_number(built_corpus, tmp_path / "package")
     errors = validate_staged_package(root / "datapackage.json")

@@ -16,7 +16,7 @@ from pipeline.orchestration import definitions, io_managers, stages, store
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import PAPER_STORE
 from pipeline.package import corpus_tables as corpus
-from pipeline.package import publish, schema
+from pipeline.package import schema, table_files, validation
 from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
 from tests.test_pipeline import (
@@ -87,11 +87,11 @@ def _row_groups(path: Path) -> list[int]:
 def test_a_table_is_written_a_slice_of_rows_at_a_time_and_reads_back_whole(tmp_path, monkeypatch):
     frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
     assert frame.height > 250
-    blanked = publish.blank_empty_strings(frame)
-    whole_csv = bytes(publish.csv_bytes(blanked))
-    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
-    size, digest = publish.write_csv(frame, tmp_path / "t.csv", blank=True)
-    publish.write_parquet(frame, tmp_path / "t.parquet", blank=True)
+    blanked = table_files.blank_empty_strings(frame)
+    whole_csv = bytes(table_files.csv_bytes(blanked))
+    monkeypatch.setattr(table_files, "WRITE_SLICE_ROWS", 100)
+    size, digest = table_files.write_csv(frame, tmp_path / "t.csv", blank=True)
+    table_files.write_parquet(frame, tmp_path / "t.parquet", blank=True)
     # Both files hold the whole table: the CSV byte for byte as written at once, the Parquet file one row
     # group per slice of rows.
     assert (tmp_path / "t.csv").read_bytes() == whole_csv and size == len(whole_csv)
@@ -110,9 +110,9 @@ def test_the_same_rows_give_the_same_parquet_file_however_they_were_stacked(tmp_
         for i in range(110)
     ]
     stacked = pl.concat(copies, rechunk=False)
-    assert stacked.n_chunks() == 110 and stacked.height <= publish.WRITE_SLICE_ROWS
-    publish.write_parquet(stacked, tmp_path / "stacked.parquet")
-    publish.write_parquet(stacked.rechunk(), tmp_path / "whole.parquet")
+    assert stacked.n_chunks() == 110 and stacked.height <= table_files.WRITE_SLICE_ROWS
+    table_files.write_parquet(stacked, tmp_path / "stacked.parquet")
+    table_files.write_parquet(stacked.rechunk(), tmp_path / "whole.parquet")
     assert (tmp_path / "stacked.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
 
 
@@ -169,17 +169,17 @@ def test_a_stage_makes_each_table_when_the_one_before_has_been_taken(three_build
 def test_a_published_parquet_file_is_reused_only_when_it_has_the_row_groups_writing_would_give(
     tmp_path, monkeypatch
 ):
-    published = publish.published_resources(REPO_ROOT)
+    published = table_files.published_resources(REPO_ROOT)
     spec = load_table_spec("mentions")
     frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
-    previous = publish.published_files(published, "mentions")
-    facts = publish.stage_table(tmp_path / "same", spec, frame, REPO_ROOT, previous)
+    previous = table_files.published_files(published, "mentions")
+    facts = table_files.stage_table(tmp_path / "same", spec, frame, REPO_ROOT, previous)
     staged = tmp_path / "same/data/parquet/mentions.parquet"
     assert staged.samefile(REPO_ROOT / "data/parquet/mentions.parquet")
     assert facts["parquet"]["hash"] == previous["parquet"]["x-hash"]
     # Rows written in other row groups than the published file's: the same rows, written again.
-    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
-    facts = publish.stage_table(tmp_path / "sliced", spec, frame, REPO_ROOT, previous)
+    monkeypatch.setattr(table_files, "WRITE_SLICE_ROWS", 100)
+    facts = table_files.stage_table(tmp_path / "sliced", spec, frame, REPO_ROOT, previous)
     staged = tmp_path / "sliced/data/parquet/mentions.parquet"
     assert not staged.samefile(REPO_ROOT / "data/parquet/mentions.parquet")
     assert max(_row_groups(staged)) == 100 and pl.read_parquet(staged).equals(frame)
@@ -190,27 +190,27 @@ def test_a_parquet_twin_is_compared_with_its_csv_row_by_row(tmp_path, monkeypatc
     spec = load_table_spec("mentions")
     schema = {f.name: f.dtype for f in spec.fields}
     frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
-    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
+    monkeypatch.setattr(table_files, "WRITE_SLICE_ROWS", 100)
     csv, parquet = tmp_path / "mentions.csv", tmp_path / "mentions.parquet"
-    publish.write_csv(frame, csv, blank=True)
-    publish.write_parquet(frame, parquet, blank=True)
-    assert publish._twin_difference(parquet, schema, csv) is None
+    table_files.write_csv(frame, csv, blank=True)
+    table_files.write_parquet(frame, parquet, blank=True)
+    assert validation._twin_difference(parquet, schema, csv) is None
     text = csv.read_bytes()
     lines = text.count(b"\n")
     last_row = text.rstrip(b"\n").rsplit(b"\n", 1)[1]
     changed = last_row.replace(b",", b",x", 1)
     (tmp_path / "changed.csv").write_bytes(text[: -len(last_row) - 1] + changed + b"\n")
     assert (
-        publish._twin_difference(parquet, schema, tmp_path / "changed.csv")
+        validation._twin_difference(parquet, schema, tmp_path / "changed.csv")
         == f"rows differ from line {lines} of"
     )
     (tmp_path / "longer.csv").write_bytes(text + last_row + b"\n")
     assert (
-        publish._twin_difference(parquet, schema, tmp_path / "longer.csv")
+        validation._twin_difference(parquet, schema, tmp_path / "longer.csv")
         == f"rows differ from line {lines + 1} of"
     )
     # The same cells under another type (a count as text) are not the table's twin either.
-    other = publish._twin_difference(parquet, schema | {"char_start": pl.String}, csv)
+    other = validation._twin_difference(parquet, schema | {"char_start": pl.String}, csv)
     assert other is not None and other.startswith("has columns (")
 
 

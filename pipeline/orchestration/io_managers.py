@@ -5,7 +5,7 @@ selection as JSON.
 publishes it, CSV and Parquet, into ``.dagster_home/tables/`` (laid out like the package), and its rows,
 bytes and hashes are recorded as its materialization's metadata, which `data_package` reads (`table_facts`)
 to write the descriptor. A table whose rows are exactly those published is linked from the package rather
-than written again (`publish.stage_table`). Each file is written under a scratch name and renamed into
+than written again (`table_files.stage_table`). Each file is written under a scratch name and renamed into
 place, as the files there are often hard links to the published package's and must never be written
 through. `SelectionFile` keeps the `papers` asset's value, so that one table can be materialised again on
 its own (from Dagster's UI) against the papers' last selection.
@@ -25,8 +25,8 @@ from dagster import AssetKey, DagsterInstance, InputContext, IOManager, OutputCo
 
 from pipeline.orchestration.batch import Selection
 from pipeline.orchestration.stages import DocumentProblem
-from pipeline.package.publish import published_files, published_resources, stage_table
 from pipeline.package.schema import load_table_spec
+from pipeline.package.table_files import published_files, published_resources, stage_table
 
 # The tables as last materialised, laid out like the package (data/csv, data/parquet).
 TABLES = Path(".dagster_home") / "tables"

@@ -18,8 +18,8 @@ import polars as pl
 from pipeline.extract import claims as claim_rules
 from pipeline.extract import entities, works
 from pipeline.package import corrections as fixes
-from pipeline.package.publish import blank_empty_strings
 from pipeline.package.schema import STAGES, conform, load_table_spec, tables_of
+from pipeline.package.table_files import blank_empty_strings
 from pipeline.package.tables import combine, schema_failures
 
 # Which corpus stage produces which published tables, from the specs (each names its stage; the

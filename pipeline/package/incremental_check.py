@@ -11,7 +11,7 @@ validates everything with frictionless.
 Where frictionless would only check again, row by row, what vectorised checks from the same table specs
 have checked in this run, those stand in for it: the rows that can have changed were checked against their
 table's pandera model, and every Parquet twin, with its Table Schema's types, is written as CSV and
-compared byte for byte with the CSV file (`publish._twin_difference`), plus a check of the header. That
+compared byte for byte with the CSV file (`validation._twin_difference`), plus a check of the header. That
 is the case for tables that cannot be split by paper (works, entities, claim_citations, corrections, and
 tables with record corrections: the package step checks every row of them, and they grow with the corpus),
 and for a batch of more than FRICTIONLESS_FRESH_PAPERS fresh papers (a first build of a large corpus),
@@ -31,17 +31,10 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.package.publish import (
-    WRITER_THREADS,
-    DatasetMetadata,
-    _parquet_errors,
-    descriptor,
-    document_sources,
-    frictionless_errors,
-    table_resources,
-    write_csv,
-)
+from pipeline.package.publish import DatasetMetadata, descriptor, document_sources, table_resources
 from pipeline.package.schema import TableSpec
+from pipeline.package.table_files import write_csv
+from pipeline.package.validation import CHECK_THREADS, frictionless_errors, parquet_errors
 
 
 def _previous_hashes(root: Path) -> dict[str, str]:
@@ -223,14 +216,14 @@ class ChangedPartValidator:
                         to_narrow.append(resource)
                     continue
                 resources.append({**resource, "path": str((staged / resource["path"]).resolve())})
-            with ThreadPoolExecutor(WRITER_THREADS) as pool:
+            with ThreadPoolExecutor(CHECK_THREADS) as pool:
                 resources += pool.map(
                     lambda r: _fresh_rows_resource(r, staged, scratch, self.fresh), to_narrow
                 )
             # The twins are compared (polars, off the GIL) while frictionless reads rows in Python.
             with ThreadPoolExecutor(1) as background:
                 twins = background.submit(
-                    _parquet_errors, staged, descriptor, _unchanged_twins(descriptor, previous)
+                    parquet_errors, staged, descriptor, _unchanged_twins(descriptor, previous)
                 )
                 if resources:
                     errors += frictionless_errors({**descriptor, "resources": resources}, scratch)
