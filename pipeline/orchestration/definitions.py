@@ -55,6 +55,7 @@ from pipeline.orchestration.io_managers import (
     TABLES,
     SelectionFile,
     TableFiles,
+    TableRows,
     table_facts,
     table_file,
 )
@@ -182,7 +183,7 @@ def _table_assets(root: Path) -> AssetsDefinition:
                 problems[name, check] = find_problems(corrected)
             validated = fresh_check is not None and name in fresh_check.tables
             metadata = {"corrections_applied": len(applied), "fresh_rows_validated": validated}
-            yield Output(corrected, output_name=name, metadata=metadata)
+            yield Output(TableRows(corrected), output_name=name, metadata=metadata)
 
         work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
         authority = stages.load_authority(paths)
@@ -254,7 +255,7 @@ def build_definitions(root: Path) -> Definitions:
     def data_package(context: AssetExecutionContext, papers: batch.Selection) -> MaterializeResult:
         """Check foreign keys across the tables as their last materializations wrote them (their files and
         the facts recorded with them); write texts, figures and datapackage.json; swap the package in."""
-        facts = {name: table_facts(context.instance, name) for name in table_names}
+        facts = {name: table_facts(context.instance, root, name) for name in table_names}
         frames = {name: pl.scan_parquet(table_file(root, name, "parquet")) for name in table_names}
         specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
         # Every table passed its own asset's blocking checks; what is left is how they hold together.
@@ -329,14 +330,9 @@ def build_paper(job_input: tuple) -> str:
     return build_one(project_root(), document_id, Path(entry), fingerprint)
 
 
-@op
-def papers_built(document_ids: list[str]) -> int:
-    return len(document_ids)
-
-
 @job(description="The per-paper stage, one step per changed paper; run with dagster-dask's executor.")
 def documents_dask_job():
-    papers_built(plan_documents().map(build_paper).collect())
+    plan_documents().map(build_paper)
 
 
 # The corpus the module-level definitions (what `dagster dev` loads) are built for.

@@ -38,53 +38,64 @@ def table_file(root: Path, name: str, kind: str) -> Path:
     return root / TABLES / FILE_KINDS[kind].format(name)
 
 
+class TableRows:
+    """A finished table, handed to its I/O manager once. An in-process Dagster run keeps every output
+    value until it ends (for `output_for_node`); the manager takes the rows out as it writes them, so that
+    the run holds the table in hand, not every table it has made (about 140 MiB more at 300 papers)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame: pl.DataFrame | None = frame
+
+    def take(self) -> pl.DataFrame:
+        frame, self._frame = self._frame, None
+        if frame is None:
+            raise RuntimeError("a table's rows are handed to its I/O manager once")
+        return frame
+
+
 class TableFiles(IOManager):
     """A table asset's storage: its CSV and Parquet files; reading it back scans its Parquet file."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._published: tuple[tuple[int, int], dict[str, dict[str, Any]]] | None = None
 
-    def _published_resources(self) -> dict[str, dict[str, Any]]:
-        """The published package's resources, read once while its descriptor is the same file."""
-        try:
-            stat = (self.root / "datapackage.json").stat()
-            key = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            return {}
-        if self._published is None or self._published[0] != key:
-            self._published = (key, published_resources(self.root))
-        return self._published[1]
-
-    def handle_output(self, context: OutputContext, obj: pl.DataFrame) -> None:
-        name = context.asset_key.path[-1]
+    def handle_output(self, context: OutputContext, obj: TableRows) -> None:
+        name, frame = context.asset_key.path[-1], obj.take()
         folder = self.root / TABLES
         folder.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".write-", dir=folder))
         try:
-            previous = published_files(self._published_resources(), name)
-            facts = stage_table(scratch, load_table_spec(name), obj, self.root, previous)
+            previous = published_files(published_resources(self.root), name)
+            facts = stage_table(scratch, load_table_spec(name), frame, self.root, previous)
             for kind, pattern in FILE_KINDS.items():
                 table_file(self.root, name, kind).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(scratch / pattern.format(name), table_file(self.root, name, kind))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         context.add_output_metadata(
-            {"rows": obj.height} | {f"{k}_{key}": v for k, found in facts.items() for key, v in found.items()}
+            {"rows": frame.height}
+            | {f"{k}_{key}": v for k, found in facts.items() for key, v in found.items()}
         )
 
     def load_input(self, context: InputContext) -> pl.LazyFrame:
         return pl.scan_parquet(table_file(self.root, context.asset_key.path[-1], "parquet"))
 
 
-def table_facts(instance: DagsterInstance, name: str) -> dict[str, Any]:
+def table_facts(instance: DagsterInstance, root: Path, name: str) -> dict[str, Any]:
     """What the table's last materialization recorded: its rows, the corrections applied to it, whether
-    its fresh rows were validated, and each file's bytes and hash (``csv``, ``parquet``)."""
+    its fresh rows were validated, and each file's bytes and hash (``csv``, ``parquet``). Files of another
+    size than recorded (written by a run this instance did not record) are refused."""
     event = instance.get_latest_materialization_event(AssetKey(name))
     if event is None or event.asset_materialization is None:
         raise LookupError(f"table {name!r} has not been materialised; materialise the tables first")
     found = {key: value.value for key, value in event.asset_materialization.metadata.items()}
     files = {kind: {"bytes": found[f"{kind}_bytes"], "hash": found[f"{kind}_hash"]} for kind in FILE_KINDS}
+    for kind, facts in files.items():
+        path = table_file(root, name, kind)
+        if not path.is_file() or path.stat().st_size != facts["bytes"]:
+            raise LookupError(
+                f"{path}: not the file table {name!r} was last materialised as; materialise it again"
+            )
     return {**found, **files}
 
 
