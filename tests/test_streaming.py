@@ -298,3 +298,34 @@ def test_one_table_is_materialised_on_its_own_as_the_full_build_wrote_it(two_pap
     assert facts["parquet_bytes"] == len(built["parquet"])
     checked = {(c.asset_key.to_user_string(), c.check_name) for c in result.get_asset_check_evaluations()}
     assert checked == {("footnotes", "schema"), ("footnotes", "marker_note_pairing")}
+
+
+def test_the_package_step_refuses_table_files_not_as_their_materialization_recorded(two_papers, tmp_path):
+    from dagster import DagsterInstance, materialize
+
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    published = package_digest(root)
+    defs = definitions.build_definitions(root)
+    instance = DagsterInstance.ephemeral()
+    assert materialize(defs.assets, instance=instance, resources=defs.resources).success
+    assert package_digest(root) == published
+    # Another file in the table's place (a new file: the old one is a link to the published package's).
+    footnotes = io_managers.table_file(root, "footnotes", "csv")
+    content = footnotes.read_bytes()
+    footnotes.unlink()
+    footnotes.write_bytes(content + content.splitlines(keepends=True)[-1])
+    result = materialize(
+        defs.assets,
+        selection=["data_package"],
+        instance=instance,
+        resources=defs.resources,
+        raise_on_error=False,
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert (
+        "not the file table 'footnotes' was last materialised as"
+        in failure.step_failure_data.error.cause.message
+    )
+    assert package_digest(root) == published
