@@ -56,15 +56,16 @@ def timed_build(root: Path) -> tuple[float, float, float, float, float]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
-    # The command's own function (`cli.run`), which leaves through os._exit: the peaks are read just before.
-    wrapper = "import os, resource, sys\nfrom pipeline.orchestration import cli\nleave = os._exit\n"
+    # The command's own function (`commands.run`), which leaves through os._exit: the peaks are read just
+    # before.
+    wrapper = "import os, resource, sys\nfrom pipeline import commands\nleave = os._exit\n"
     wrapper += "def peaks_then_leave(code):\n"
     wrapper += "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
     wrapper += " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
     wrapper += " sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), file=sys.stderr, flush=True)\n"
     wrapper += "    leave(code)\n"
     wrapper += "os._exit = peaks_then_leave\n"
-    wrapper += f"sys.argv = ['papers-dataset', '--root', {str(root)!r}, 'build']\ncli.run()\n"
+    wrapper += f"sys.argv = ['papers-dataset', '--root', {str(root)!r}, 'build']\ncommands.run()\n"
     run = subprocess.run(
         [sys.executable, "-c", wrapper], capture_output=True, text=True, check=False, env=USER_ENVIRONMENT
     )

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.package.changelog import diff_packages
 from pipeline.package.corrections import (
     apply_record_corrections,
     apply_text_corrections,
     load_corrections,
 )
+from pipeline.package.package_diff import diff_packages
 from pipeline.package.release import build_release
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -98,7 +98,7 @@ def peak_rss_mib() -> float:
 def timed_stages(paths, document_id: str, entry: Path, authority, corrections) -> tuple[dict, dict]:
     """Every per-document stage once on one paper, as build_document runs them: seconds per stage, and
     the cleaned document and claims (for the validity check)."""
-    from pipeline.extract import works
+    from pipeline.extract import paper_stages, works
     from pipeline.orchestration import stages
 
     seconds: dict[str, float] = {}
@@ -111,17 +111,17 @@ def timed_stages(paths, document_id: str, entry: Path, authority, corrections) -
 
     source = timed("read", lambda: stages.load_source(paths, document_id, entry, corrections))
     cleaned = timed("clean", lambda: stages.clean(source))
-    citations = timed("citations", lambda: stages.document_citations(cleaned))
-    mentions = timed("entities", lambda: stages.document_mentions(cleaned, authority))
+    citations = timed("citations", lambda: paper_stages.document_citations(cleaned))
+    mentions = timed("entities", lambda: paper_stages.document_mentions(cleaned, authority))
     metadata, front = source.document.metadata, cleaned.front_matter
     document_date = metadata.get("date_published") or front.get("date_published")
     author = metadata.get("author") or front.get("author")
     found_events = timed(
-        "events", lambda: stages.document_events(cleaned, mentions["mentions"], document_date)
+        "events", lambda: paper_stages.document_events(cleaned, mentions["mentions"], document_date)
     )
     claims = timed(
         "claims",
-        lambda: stages.document_claims(
+        lambda: paper_stages.document_claims(
             cleaned,
             mentions["mentions"],
             found_events["events"],

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.extract import paper_stages
 from pipeline.orchestration import stages
 from pipeline.package.record_ids import ID_PREFIXES, PublishedRecords, stable_ids
 from pipeline.package.schema import load_table_spec
@@ -49,10 +50,10 @@ def _published(tables: dict[str, pl.DataFrame], text: str) -> PublishedRecords:
 def _tables(paths: stages.ProjectPaths, document_id: str, entry: Path, authority) -> tuple:
     source = stages.load_source(paths, document_id, entry, [])
     cleaned = stages.clean(source)
-    citations = stages.document_citations(cleaned)
-    mentions = stages.document_mentions(cleaned, authority)
-    found_events = stages.document_events(cleaned, mentions["mentions"], None)
-    found_claims = stages.document_claims(
+    citations = paper_stages.document_citations(cleaned)
+    mentions = paper_stages.document_mentions(cleaned, authority)
+    found_events = paper_stages.document_events(cleaned, mentions["mentions"], None)
+    found_claims = paper_stages.document_claims(
         cleaned, mentions["mentions"], found_events["events"], None, authority, mentions["unlinked_names"]
     )
     from pipeline.extract import works

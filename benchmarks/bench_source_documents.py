@@ -1,9 +1,10 @@
 """CPU cost of the source_documents stage on the dev corpus: ``python -m benchmarks.bench_source_documents``.
 
 Each paper of ``../shared/dev-corpus/papers`` is cleaned (not timed), then the stage runs on it as the build
-runs it (``stages.document_source_documents``: find the documents, point paragraphs, sentences, events and
-claims to them; events and claims are empty frames here, their join costs the same per row). Prints the CPU
-seconds of the stage, characters per CPU second, and its share of a build's CPU given with ``--build-cpu``.
+runs it (``paper_stages.document_source_documents``: find the documents, point paragraphs, sentences,
+events and claims to them; events and claims are empty frames here, their join costs the same per row).
+Prints the CPU seconds of the stage, characters per CPU second, and its share of a build's CPU given with
+``--build-cpu``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.orchestration.stages import document_source_documents
+from pipeline.extract.paper_stages import document_source_documents
 from pipeline.package.schema import rows_to_frame
 from pipeline.text.clean import clean_document
 

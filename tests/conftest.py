@@ -7,7 +7,6 @@ made once per run with ``shared_folder``, by whichever worker asks first, while 
 
 from __future__ import annotations
 
-import copy
 import fcntl
 import hashlib
 import os
@@ -138,14 +137,13 @@ def cli_in_process(monkeypatch, capsys) -> Iterator[Callable[..., subprocess.Com
     a test of the exact lines a user sees runs the command in a subprocess. The environment variables
     and logging level a command sets (DATASET_ROOT, DAGSTER_HOME, --debug) are put back afterwards.
     """
-    from pipeline.orchestration import cli
+    from pipeline import commands
 
     saved_environment = dict(os.environ)
-    monkeypatch.setattr(cli, "QUIET", copy.deepcopy(cli.QUIET))
 
     def run(*args: str) -> subprocess.CompletedProcess:
         capsys.readouterr()
-        code = cli.main([str(arg) for arg in args])
+        code = commands.main([str(arg) for arg in args])
         out, err = capsys.readouterr()
         return subprocess.CompletedProcess(["papers-dataset", *args], code, out, err)
 

@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from evaluation.entity_scoring import STYLES_AUTHORITY, frames_from_units
+from pipeline.commands import main
 from pipeline.extract import wikidata
 from pipeline.extract.authority_tools import draft_yaml, suggest_entries
 from pipeline.extract.entities import find_mentions, load_authority
-from pipeline.orchestration.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RESPONSES = json.loads((FIXTURES / "wikidata" / "search_responses.json").read_text(encoding="utf-8"))

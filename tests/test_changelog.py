@@ -13,14 +13,11 @@ import pytest
 from pipeline.package.changelog import (
     Changelog,
     ChangelogError,
-    FieldChange,
-    diff_packages,
-    next_version,
     release_history,
     render_changelog_entry,
-    suggest_bump,
     write_changelog,
 )
+from pipeline.package.package_diff import FieldChange, diff_packages, next_version, suggest_bump
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

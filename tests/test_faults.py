@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.package.publish import validate_staged_package
+from pipeline.package.validation import validate_staged_package
 from tests.conftest import REPO_ROOT, package_digest, shared_folder
 
 PAPER = """\
@@ -32,7 +32,7 @@ In 1923 the board asked the ministry for a loan.² The minister said that "no mo
 
 
 def cli(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), *args]
+    command = [sys.executable, "-m", "pipeline.commands", "--root", str(root), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
@@ -260,7 +260,7 @@ def test_reconcile_that_cannot_reach_wikidata_exits_with_an_error(tmp_path):
     )
     # An address that refuses at once stands for a machine without a network.
     env_proxy = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
-    command = [sys.executable, "-m", "pipeline.orchestration.cli", "authority", "reconcile", str(draft)]
+    command = [sys.executable, "-m", "pipeline.commands", "authority", "reconcile", str(draft)]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=120, env={**os.environ, **env_proxy}
     )

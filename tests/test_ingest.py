@@ -180,7 +180,7 @@ def test_a_symlink_inside_the_corpus_is_followed(tmp_path):
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), *args]
+    command = [sys.executable, "-m", "pipeline.commands", "--root", str(root), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
 
@@ -206,7 +206,7 @@ def test_cli_help_works_and_commands_fail_cleanly_with_a_list_as_metadata(tmp_pa
     shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
     shutil.copytree(REPO_ROOT / "authority", root / "authority")
     env_help = subprocess.run(
-        [sys.executable, "-m", "pipeline.orchestration.cli", "--help"],
+        [sys.executable, "-m", "pipeline.commands", "--help"],
         capture_output=True,
         text=True,
         cwd=root,

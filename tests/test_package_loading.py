@@ -67,7 +67,7 @@ def test_cyrillic_and_diacritics_survive_csv(tmp_path):
     """The paper has no Cyrillic, so write a tiny table through the publisher and read it back."""
     import polars as pl
 
-    from pipeline.package.publish import write_table
+    from pipeline.package.table_files import write_table
 
     values = ["Максим Литвинов", "Café — “quoted”", "naïve façade", "line\nbreak, comma"]
     frame = pl.DataFrame({"text": values})

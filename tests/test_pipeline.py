@@ -15,12 +15,15 @@ import polars as pl
 import pytest
 from dagster import AssetKey
 
-from pipeline.orchestration import batch, corpus, definitions, stages, store, workers
+from pipeline.extract import paper_stages
+from pipeline.orchestration import batch, definitions, stages, store, workers
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import CorpusInputs
+from pipeline.package import corpus_tables as corpus
 from pipeline.package import incremental_check
-from pipeline.package.publish import DatasetMetadata, frictionless_errors
+from pipeline.package.publish import DatasetMetadata
 from pipeline.package.schema import load_table_spec
+from pipeline.package.validation import frictionless_errors
 from tests.conftest import PACKAGE_FILES, REPO_ROOT, copy_corpus, package_digest, shared_folder
 
 DEV_PAPERS = REPO_ROOT.parent / "shared" / "dev-papers" / "docs"
@@ -39,10 +42,7 @@ def test_materialisation_publishes_every_table(built_corpus, paper):
 def test_each_table_is_an_asset_with_its_checks_upstream_of_the_package(built_corpus):
     graph = definitions.build_definitions(built_corpus).resolve_asset_graph()
     tables = {AssetKey(path.stem) for path in (built_corpus / "data/parquet").glob("*.parquet")}
-    assert (
-        tables | {AssetKey("corpus_tables"), AssetKey("papers")}
-        == graph.get(AssetKey("data_package")).parent_keys
-    )
+    assert tables | {AssetKey("papers")} == graph.get(AssetKey("data_package")).parent_keys
     checks = {(key.asset_key, key.name) for key in graph.asset_check_keys}
     assert checks >= {(table, "schema") for table in tables}
     assert (AssetKey("footnotes"), "marker_note_pairing") in checks
@@ -147,7 +147,7 @@ def test_full_text_switch_withholds_wording_but_keeps_offsets_and_hashes(tmp_pat
 
 
 def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(built_corpus, tmp_path):
-    from pipeline.package.publish import validate_staged_package
+    from pipeline.package.validation import validate_staged_package
 
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
@@ -161,7 +161,7 @@ def test_staged_validation_catches_a_parquet_twin_that_differs_from_its_csv(buil
 
 
 def test_package_metadata_frictionless_will_not_read_is_reported_not_raised(built_corpus, tmp_path):
-    from pipeline.package.publish import validate_package, validate_staged_package
+    from pipeline.package.validation import validate_package, validate_staged_package
 
     root = tmp_path / "package"
     shutil.copytree(built_corpus, root, ignore=shutil.ignore_patterns(".dagster_home"))
@@ -189,7 +189,7 @@ def _package_with_a_bad_paragraph_number(built_corpus: Path, root: Path) -> Path
 
 
 def test_staged_validation_reports_a_bad_csv_cell_by_row_and_field(built_corpus, tmp_path):
-    from pipeline.package.publish import validate_staged_package
+    from pipeline.package.validation import validate_staged_package
 
     root = _package_with_a_bad_paragraph_number(built_corpus, tmp_path / "package")
     errors = validate_staged_package(root / "datapackage.json")
@@ -453,14 +453,14 @@ def test_a_paper_removed_from_the_corpus_leaves_the_package_and_the_store(two_pa
 
 def test_an_exception_in_an_extractor_leaves_only_that_paper_out(two_papers, tmp_path, capsys, monkeypatch):
     root = _copy_inputs(two_papers, tmp_path / "corpus")
-    real = stages.document_events
+    real = paper_stages.document_events
 
     def failing_for_paper_b(cleaned, mentions, document_date, *reference_dates):
         if cleaned.document_id == "paper-b":
             raise ValueError("an extractor met something it cannot read")
         return real(cleaned, mentions, document_date, *reference_dates)
 
-    monkeypatch.setattr(stages, "document_events", failing_for_paper_b)
+    monkeypatch.setattr(paper_stages, "document_events", failing_for_paper_b)
     assert build(root, workers=1) == 1
     err = capsys.readouterr().err
     assert "left out of this build: paper-b (it has no rows in the package)" in err
@@ -520,7 +520,7 @@ def test_a_build_with_nothing_to_do_answers_before_importing_dagster(two_papers,
     root = tmp_path / "corpus"
     shutil.copytree(two_papers, root)
     script = (
-        "import sys\nfrom pipeline.orchestration.cli import main\n"
+        "import sys\nfrom pipeline.commands import main\n"
         f"code = main(['--root', {str(root)!r}, 'build'])\n"
         "print(code, sorted(m for m in ('dagster', 'polars', 'pandera') if m in sys.modules))\n"
     )
@@ -543,7 +543,7 @@ def test_the_changed_papers_start_building_before_dagster_is_imported(two_papers
     assert build(reference, workers=1) == 0
     script = (
         "import sys\nfrom pipeline.orchestration import workers\n"
-        "from pipeline.orchestration.cli import main\n"
+        "from pipeline.commands import main\n"
         "begin = workers.HeadStart.begin\n"
         "def recording(inputs, todo, workers):\n"
         "    print('head start:', todo, 'dagster' in sys.modules)\n"
@@ -701,11 +701,9 @@ def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_pa
             ({"kennan-op-263"}, process, True),
             ({"another-paper"}, None, False),
         ):
-            validator = incremental_check.ChangedPartValidator(
-                tmp_path, fresh, {"corrections"}, check(fresh, workers=workers)
-            )
-            errors = validator(built_corpus / "datapackage.json")
-            assert any(e.startswith(expected) for e in errors) is found, errors
+            verdicts = check(fresh, workers=workers).verdicts()
+            assert any(e.startswith(expected) for e in verdicts["paragraphs"]) is found, verdicts
+            assert verdicts["documents"] == []
     # The package's own metadata (a source per paper) is read by frictionless once, not with each table;
     # a fault in it is still found, and every table's rows are still read.
     faulty = DatasetMetadata({**meta.raw, "licenses": [{"title": "a licence with neither name nor path"}]})
@@ -713,19 +711,21 @@ def test_the_fresh_rows_are_validated_as_each_table_is_made(built_corpus, tmp_pa
         checking = incremental_check.FreshRowsCheck(faulty, {"kennan-op-263"}, next(folders), recorded)
         for table_spec, frame in tables.values():
             checking.add(table_spec, frame, whole=False)
-        errors = checking.errors()
+        verdicts = checking.verdicts()
     assert [("sources" in package, package["resources"][0]["name"]) for package in recorded.packages] == [
         (True, "documents"),
         (False, "paragraphs"),
     ]
+    errors = [e for found in verdicts.values() for e in found]
     assert sum(e.startswith("package: ") for e in errors) == 1, errors
-    assert any(e.startswith(expected) for e in errors), errors
+    assert any(e.startswith(expected) for e in verdicts["paragraphs"]), verdicts
     # A table checked whole (record corrections applied to it) is left to the package step.
     assert check({"kennan-op-263"}, whole=True).tables == []
-    # The staged file's header is still read: columns swapped there are named.
+    # The staged file's header is still read for a table whose fresh rows were validated as it was made:
+    # columns swapped there are named.
     staged = _package_with_swapped_header(built_corpus, tmp_path / "staged", "paragraphs")
     validator = incremental_check.ChangedPartValidator(
-        tmp_path / "none", {"kennan-op-263"}, {"corrections"}, check({"kennan-op-263"})
+        tmp_path / "none", {"kennan-op-263"}, {"corrections"}, validated={"paragraphs"}
     )
     assert any(e.startswith("paragraphs: header ") for e in validator(staged / "datapackage.json"))
 

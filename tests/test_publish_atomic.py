@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.orchestration.fingerprints import PAPER_STORE
-from pipeline.package.publish import validate_staged_package
 from pipeline.package.swap import PENDING_DIR, PREVIOUS_DIR, STAGING_PREFIX, package_lock
+from pipeline.package.validation import validate_staged_package
 from tests.conftest import shared_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,8 @@ KILLING_PUBLISH = textwrap.dedent(
 
     import polars as pl
 
-    from pipeline.package.publish import DatasetMetadata, PackageContents, publish, validate_staged_package
+    from pipeline.package.publish import DatasetMetadata, PackageContents, publish
+    from pipeline.package.validation import validate_staged_package
     from pipeline.package.schema import load_table_spec
 
     root, source, kill_before = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), int(sys.argv[3])
@@ -92,7 +93,7 @@ def leftovers(root: Path) -> list[str]:
 
 
 def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), *args]
+    command = [sys.executable, "-m", "pipeline.commands", "--root", str(root), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, **kwargs)
 
 
@@ -180,7 +181,7 @@ def test_a_kill_before_any_step_of_the_swap_leaves_a_whole_package(corpora, tmp_
 
 def _start_build(root: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(root), "build", "--full"],
+        [sys.executable, "-m", "pipeline.commands", "--root", str(root), "build", "--full"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

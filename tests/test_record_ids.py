@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 
 from pipeline.orchestration.cli import build
-from pipeline.package.changelog import diff_packages, render_changelog_entry
+from pipeline.package.changelog import render_changelog_entry
+from pipeline.package.package_diff import diff_packages
 from pipeline.package.record_ids import ID_PREFIXES, map_span, matching_blocks, stable_ids
 from pipeline.package.schema import load_table_spec
 

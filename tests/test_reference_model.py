@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.commands import main
 from pipeline.extract import reference_model as rm
 from pipeline.extract import reference_training as rt
 from pipeline.extract.citations import parse_confidence, read_reference
 from pipeline.extract.csl import date_parts, name_object, to_csl
 from pipeline.extract.reference_features import FEATURE_SET_VERSION, sequence_features
 from pipeline.extract.reference_parse import parse_line, strip_emphasis
-from pipeline.orchestration.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TRAINING = REPO_ROOT.parent / "shared" / "training" / "references"

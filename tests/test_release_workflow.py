@@ -47,7 +47,7 @@ def git(clone: Path, *args: str) -> str:
 def cli_subprocess(clone: Path, *args: str) -> subprocess.CompletedProcess:
     """papers-dataset as a user runs it, on the clone, in its own process."""
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.orchestration.cli", "--root", str(clone), *args],
+        [sys.executable, "-m", "pipeline.commands", "--root", str(clone), *args],
         capture_output=True,
         text=True,
         timeout=900,

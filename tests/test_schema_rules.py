@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 from frictionless import Resource, system
 
-from pipeline.package.publish import blank_empty_strings, write_table
 from pipeline.package.schema import TableSpec, frictionless_schema, pandera_schema, parse_table_spec, validate
+from pipeline.package.table_files import blank_empty_strings, write_table
 
 
 def _spec(*fields: dict[str, Any], primary_key: tuple[str, ...] = ("id",)) -> TableSpec:

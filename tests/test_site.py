@@ -316,7 +316,7 @@ def test_every_kind_keeps_the_text_readable(browser, site):
 
 
 def test_the_site_and_database_commands(tmp_path, capsys):
-    from pipeline.orchestration.cli import main
+    from pipeline.commands import main
 
     assert main(["--root", str(REPO_ROOT), "site", str(tmp_path / "site")]) == 0
     assert (tmp_path / "site" / "index.html").is_file()

@@ -9,7 +9,7 @@ import pytest
 
 from evaluation import source_document_scoring
 from pipeline.extract.correspondence import find_source_documents, is_filing_line, split_heading
-from pipeline.orchestration.stages import document_source_documents
+from pipeline.extract.paper_stages import document_source_documents
 from pipeline.package.schema import rows_to_frame
 from pipeline.text.clean import CleanedDocument, clean_document
 
@@ -267,11 +267,12 @@ def test_scores_on_the_dev_papers() -> None:
 
 
 def test_senders_and_recipients_link_to_the_persons_found_in_the_heading() -> None:
+    from pipeline.extract import paper_stages
     from pipeline.orchestration import stages
 
     cleaned = clean_document(MODERN, "test-paper", "test.md")
     authority = stages.load_authority(stages.ProjectPaths(Path(__file__).resolve().parent.parent))
-    mentions = stages.document_mentions(cleaned, authority)
+    mentions = paper_stages.document_mentions(cleaned, authority)
     events = {"events": rows_to_frame("events", [])}
     claims = {"claims": rows_to_frame("claims", [])}
     rows = document_source_documents(cleaned, events, claims, mentions)["source_documents"].to_dicts()

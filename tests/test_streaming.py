@@ -12,10 +12,11 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.orchestration import corpus, definitions, stages, store
+from pipeline.orchestration import definitions, io_managers, stages, store
 from pipeline.orchestration.cli import build
 from pipeline.orchestration.fingerprints import PAPER_STORE
-from pipeline.package import publish, schema
+from pipeline.package import corpus_tables as corpus
+from pipeline.package import schema, table_files, validation
 from pipeline.package.schema import conform, in_row_order, load_table_spec
 from tests.conftest import REPO_ROOT, package_digest
 from tests.test_pipeline import (
@@ -86,11 +87,11 @@ def _row_groups(path: Path) -> list[int]:
 def test_a_table_is_written_a_slice_of_rows_at_a_time_and_reads_back_whole(tmp_path, monkeypatch):
     frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
     assert frame.height > 250
-    blanked = publish.blank_empty_strings(frame)
-    whole_csv = bytes(publish.csv_bytes(blanked))
-    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
-    size, digest = publish.write_csv(frame, tmp_path / "t.csv", blank=True)
-    publish.write_parquet(frame, tmp_path / "t.parquet", blank=True)
+    blanked = table_files.blank_empty_strings(frame)
+    whole_csv = bytes(table_files.csv_bytes(blanked))
+    monkeypatch.setattr(table_files, "WRITE_SLICE_ROWS", 100)
+    size, digest = table_files.write_csv(frame, tmp_path / "t.csv", blank=True)
+    table_files.write_parquet(frame, tmp_path / "t.parquet", blank=True)
     # Both files hold the whole table: the CSV byte for byte as written at once, the Parquet file one row
     # group per slice of rows.
     assert (tmp_path / "t.csv").read_bytes() == whole_csv and size == len(whole_csv)
@@ -109,9 +110,9 @@ def test_the_same_rows_give_the_same_parquet_file_however_they_were_stacked(tmp_
         for i in range(110)
     ]
     stacked = pl.concat(copies, rechunk=False)
-    assert stacked.n_chunks() == 110 and stacked.height <= publish.WRITE_SLICE_ROWS
-    publish.write_parquet(stacked, tmp_path / "stacked.parquet")
-    publish.write_parquet(stacked.rechunk(), tmp_path / "whole.parquet")
+    assert stacked.n_chunks() == 110 and stacked.height <= table_files.WRITE_SLICE_ROWS
+    table_files.write_parquet(stacked, tmp_path / "stacked.parquet")
+    table_files.write_parquet(stacked.rechunk(), tmp_path / "whole.parquet")
     assert (tmp_path / "stacked.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
 
 
@@ -168,17 +169,17 @@ def test_a_stage_makes_each_table_when_the_one_before_has_been_taken(three_build
 def test_a_published_parquet_file_is_reused_only_when_it_has_the_row_groups_writing_would_give(
     tmp_path, monkeypatch
 ):
-    published = publish.published_resources(REPO_ROOT)
+    published = table_files.published_resources(REPO_ROOT)
     spec = load_table_spec("mentions")
     frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
-    previous = publish.published_files(published, "mentions")
-    facts = publish.stage_table(tmp_path / "same", spec, frame, REPO_ROOT, previous)
+    previous = table_files.published_files(published, "mentions")
+    facts = table_files.stage_table(tmp_path / "same", spec, frame, REPO_ROOT, previous)
     staged = tmp_path / "same/data/parquet/mentions.parquet"
     assert staged.samefile(REPO_ROOT / "data/parquet/mentions.parquet")
     assert facts["parquet"]["hash"] == previous["parquet"]["x-hash"]
     # Rows written in other row groups than the published file's: the same rows, written again.
-    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
-    facts = publish.stage_table(tmp_path / "sliced", spec, frame, REPO_ROOT, previous)
+    monkeypatch.setattr(table_files, "WRITE_SLICE_ROWS", 100)
+    facts = table_files.stage_table(tmp_path / "sliced", spec, frame, REPO_ROOT, previous)
     staged = tmp_path / "sliced/data/parquet/mentions.parquet"
     assert not staged.samefile(REPO_ROOT / "data/parquet/mentions.parquet")
     assert max(_row_groups(staged)) == 100 and pl.read_parquet(staged).equals(frame)
@@ -189,27 +190,27 @@ def test_a_parquet_twin_is_compared_with_its_csv_row_by_row(tmp_path, monkeypatc
     spec = load_table_spec("mentions")
     schema = {f.name: f.dtype for f in spec.fields}
     frame = pl.read_parquet(REPO_ROOT / "data/parquet/mentions.parquet")
-    monkeypatch.setattr(publish, "WRITE_SLICE_ROWS", 100)
+    monkeypatch.setattr(table_files, "WRITE_SLICE_ROWS", 100)
     csv, parquet = tmp_path / "mentions.csv", tmp_path / "mentions.parquet"
-    publish.write_csv(frame, csv, blank=True)
-    publish.write_parquet(frame, parquet, blank=True)
-    assert publish._twin_difference(parquet, schema, csv) is None
+    table_files.write_csv(frame, csv, blank=True)
+    table_files.write_parquet(frame, parquet, blank=True)
+    assert validation._twin_difference(parquet, schema, csv) is None
     text = csv.read_bytes()
     lines = text.count(b"\n")
     last_row = text.rstrip(b"\n").rsplit(b"\n", 1)[1]
     changed = last_row.replace(b",", b",x", 1)
     (tmp_path / "changed.csv").write_bytes(text[: -len(last_row) - 1] + changed + b"\n")
     assert (
-        publish._twin_difference(parquet, schema, tmp_path / "changed.csv")
+        validation._twin_difference(parquet, schema, tmp_path / "changed.csv")
         == f"rows differ from line {lines} of"
     )
     (tmp_path / "longer.csv").write_bytes(text + last_row + b"\n")
     assert (
-        publish._twin_difference(parquet, schema, tmp_path / "longer.csv")
+        validation._twin_difference(parquet, schema, tmp_path / "longer.csv")
         == f"rows differ from line {lines + 1} of"
     )
     # The same cells under another type (a count as text) are not the table's twin either.
-    other = publish._twin_difference(parquet, schema | {"char_start": pl.String}, csv)
+    other = validation._twin_difference(parquet, schema | {"char_start": pl.String}, csv)
     assert other is not None and other.startswith("has columns (")
 
 
@@ -249,27 +250,6 @@ def test_a_published_text_file_not_as_its_descriptor_says_is_written_again(two_p
     _assert_a_fresh_build_gives_the_same_package(root, tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("previews", [True, False])
-def test_table_previews_are_for_dagsters_ui_and_left_out_of_the_clis_runs(two_papers, tmp_path, previews):
-    from dagster import DagsterInstance
-
-    root = tmp_path / "corpus"
-    shutil.copytree(two_papers, root)
-    run_config = {} if previews else {"ops": {"tables": {"config": {"previews": False}}}}
-    result = (
-        definitions.build_definitions(root)
-        .resolve_job_def("package_job")
-        .execute_in_process(instance=DagsterInstance.ephemeral(), run_config=run_config)
-    )
-    assert result.success
-    materialized = {
-        m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("tables")
-    }
-    assert materialized["paragraphs"]["rows"].value == pl.read_csv(root / "data/csv/paragraphs.csv").height
-    assert ("preview" in materialized["paragraphs"]) is previews
-    assert package_digest(root) == package_digest(two_papers)
-
-
 def test_a_kind_is_one_scan_and_stacked_as_concat_relaxes_it_where_the_papers_columns_differ(tmp_path):
     frames = {
         "a": pl.DataFrame({"n": [1, 2], "note": ["x", None]}),
@@ -287,3 +267,65 @@ def test_a_kind_is_one_scan_and_stacked_as_concat_relaxes_it_where_the_papers_co
         tagged = builds.kind("kind", tagged="paper")
         assert tagged.drop("paper").equals(expected)
         assert tagged["paper"].to_list() == [i for i in papers for _ in range(frames[i].height)]
+
+
+def test_one_table_is_materialised_on_its_own_as_the_full_build_wrote_it(two_papers, tmp_path):
+    """A table asset re-materialised alone (as from Dagster's UI) writes its files through its I/O manager,
+    byte for byte those of the full build and the package, records their facts, and touches no other table."""
+    from dagster import AssetKey, DagsterInstance, materialize
+
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    footnotes = {kind: io_managers.table_file(root, "footnotes", kind) for kind in io_managers.FILE_KINDS}
+    built = {kind: path.read_bytes() for kind, path in footnotes.items()}
+    assert built["csv"] == (root / "data/csv/footnotes.csv").read_bytes()
+    assert built["parquet"] == (root / "data/parquet/footnotes.parquet").read_bytes()
+    for path in footnotes.values():
+        path.unlink()
+    sentences = io_managers.table_file(root, "sentences", "csv").stat().st_mtime_ns
+    defs = definitions.build_definitions(root)
+    result = materialize(
+        defs.assets, selection=["footnotes"], instance=DagsterInstance.ephemeral(), resources=defs.resources
+    )
+    assert result.success
+    assert {kind: path.read_bytes() for kind, path in footnotes.items()} == built
+    assert io_managers.table_file(root, "sentences", "csv").stat().st_mtime_ns == sentences
+    (materialized,) = result.asset_materializations_for_node("tables")
+    assert materialized.asset_key == AssetKey("footnotes")
+    facts = {key: value.value for key, value in materialized.metadata.items()}
+    assert facts["rows"] == pl.read_csv(footnotes["csv"]).height
+    assert facts["csv_hash"] == f"sha256:{hashlib.sha256(built['csv']).hexdigest()}"
+    assert facts["parquet_bytes"] == len(built["parquet"])
+    checked = {(c.asset_key.to_user_string(), c.check_name) for c in result.get_asset_check_evaluations()}
+    assert checked == {("footnotes", "schema"), ("footnotes", "marker_note_pairing")}
+
+
+def test_the_package_step_refuses_table_files_not_as_their_materialization_recorded(two_papers, tmp_path):
+    from dagster import DagsterInstance, materialize
+
+    root = tmp_path / "corpus"
+    shutil.copytree(two_papers, root)
+    published = package_digest(root)
+    defs = definitions.build_definitions(root)
+    instance = DagsterInstance.ephemeral()
+    assert materialize(defs.assets, instance=instance, resources=defs.resources).success
+    assert package_digest(root) == published
+    # Another file in the table's place (a new file: the old one is a link to the published package's).
+    footnotes = io_managers.table_file(root, "footnotes", "csv")
+    content = footnotes.read_bytes()
+    footnotes.unlink()
+    footnotes.write_bytes(content + content.splitlines(keepends=True)[-1])
+    result = materialize(
+        defs.assets,
+        selection=["data_package"],
+        instance=instance,
+        resources=defs.resources,
+        raise_on_error=False,
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert (
+        "not the file table 'footnotes' was last materialised as"
+        in failure.step_failure_data.error.cause.message
+    )
+    assert package_digest(root) == published

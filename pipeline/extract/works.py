@@ -9,6 +9,7 @@ letter in an archive to that archival collection.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -152,6 +153,32 @@ class CitedWork:
     fields: dict[str, Any]
     raw: str
     abbreviation: str | None
+
+
+# A paper's cited works as stored with its build (`cited_works_frame`): the fields as JSON.
+CITED_WORKS_SCHEMA = {
+    "citation_id": pl.String,
+    "key": pl.List(pl.String),
+    "work_type": pl.String,
+    "fields": pl.String,
+    "raw": pl.String,
+    "abbreviation": pl.String,
+}
+
+
+def cited_works_frame(described: Iterable[CitedWork]) -> pl.DataFrame:
+    """The cited works as one frame, a row each, that `cited_works_of` gives back whole."""
+    rows = [
+        (c.citation_id, list(c.key), c.work_type, json.dumps(c.fields, default=str), c.raw, c.abbreviation)
+        for c in described
+    ]
+    return pl.DataFrame(rows, schema=CITED_WORKS_SCHEMA, orient="row")
+
+
+def cited_works_of(frame: pl.DataFrame) -> Iterable[CitedWork]:
+    """The works described by a `cited_works_frame`, in its order."""
+    for row in frame.iter_rows():
+        yield CitedWork(row[0], tuple(row[1]), row[2], json.loads(row[3]), row[4], row[5])
 
 
 def describe_citations(citations: pl.DataFrame) -> list[CitedWork]:

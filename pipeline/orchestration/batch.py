@@ -15,9 +15,9 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline.orchestration import corpus, stages, store
+from pipeline.orchestration import stages, store
 from pipeline.orchestration.fingerprints import DEBUG_ENV, CorpusInputs, changed_documents
-from pipeline.package import corrections as fixes
+from pipeline.package import corpus_tables as corpus
 
 # Builds checked together against the tables' models: each check costs a fixed part per table, so
 # batches of 64 papers rather than 16 spare a 300-paper build about 1.3 s of CPU.
@@ -37,7 +37,6 @@ class Selection:
     left_out: dict[str, list[stages.DocumentProblem]] = field(default_factory=dict)
     kept_previous: set[str] = field(default_factory=set)
     recheck_all: bool = False
-    corrections: list[fixes.Correction] = field(default_factory=list)
 
     @property
     def published(self) -> list[str]:
@@ -65,8 +64,8 @@ def check_builds(builds: store.Builds) -> dict[str, list[stages.DocumentProblem]
     tables = {name: builds.kind(name, PAPER) for name in corpus.OWN_TABLES}
     tables |= {name: builds.kind(kind, PAPER) for name, kind in store.CHECKED.items()}
     found: dict[str, list[stages.DocumentProblem]] = {}
-    for problem in corpus.row_problems(tables, PAPER):
-        found.setdefault(problem.document_id, []).append(problem)
+    for document_id, check, message in corpus.row_problems(tables, PAPER):
+        found.setdefault(document_id, []).append(stages.DocumentProblem(document_id, check, message))
     return found
 
 

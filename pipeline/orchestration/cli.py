@@ -1,17 +1,15 @@
-"""Command line: build the package through Dagster, validate it, and (re)generate the docs."""
+"""``papers-dataset build``: decide what to do, start the changed papers' workers, run the Dagster job,
+report. The command line itself (its parsers, its errors) is `pipeline.commands`."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import os
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
 
-from pipeline import commands
 from pipeline.orchestration.fingerprints import (
     DEBUG_ENV,
     BuildState,
@@ -21,8 +19,6 @@ from pipeline.orchestration.fingerprints import (
     is_up_to_date,
 )
 from pipeline.orchestration.workers import HeadStart
-from pipeline.package.swap import package_lock
-from pipeline.paths import REPO_ROOT
 
 # Dagster, polars and the extractors are imported only once a build has something to do.
 
@@ -47,9 +43,11 @@ def dagster_instance(root: Path):
     return DagsterInstance.get()
 
 
-# Dagster's console logs a step failure with its whole trace; the CLI reports the error itself in one or two
-# lines (see _report_failure), and --debug brings the trace back.
-QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+def _quiet() -> dict:
+    """Dagster's console logs a step failure with its whole trace; the CLI reports the error itself in one
+    or two lines (see _report_failure), and --debug brings the trace back."""
+    level = "WARNING" if os.environ.get(DEBUG_ENV) else "CRITICAL"
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
 def _report_left_out(left_out: dict[str, list[str]], kept: set[str]) -> None:
@@ -114,7 +112,7 @@ def _run_dask_documents(root: Path, instance, rebuild_all: bool, address: str | 
         run_config={
             "execution": {"config": {"cluster": cluster}},
             "ops": {"plan_documents": {"config": {"rebuild_all": rebuild_all}}},
-            **QUIET,
+            **_quiet(),
         },
     )
     if not result.success:
@@ -215,8 +213,8 @@ def build(
                 instance=DagsterInstance.ephemeral(),
                 raise_on_error=False,
                 run_config={
-                    "ops": {"papers": {"config": config}, "tables": {"config": {"previews": False}}},
-                    **QUIET,
+                    "ops": {"papers": {"config": config}},
+                    **_quiet(),
                 },
                 resources={definitions.CORPUS_INPUTS: inputs, definitions.HEAD_START: head_start},
             )
@@ -284,98 +282,3 @@ def fail_interrupted_runs(root: Path) -> None:
     for run in instance.get_runs(filters=RunsFilter(statuses=unfinished)):
         instance.report_run_failed(run, "interrupted: the build that ran it was killed")
         print(f"marked the interrupted Dagster run {run.run_id} ({run.job_name}) as failed")
-
-
-def _one_error(exc: BaseException) -> str:
-    """An error as the user should read it: our own errors say file, place and what to do; others get
-    their type and a pointer to --debug."""
-    from pipeline.package.changelog import ChangelogError
-    from pipeline.package.corrections import CorrectionError
-    from pipeline.package.publish import PublishError
-    from pipeline.package.release import ReleaseError
-    from pipeline.package.swap import PackageLockedError, SwapError
-    from pipeline.text.ingest import InputError
-
-    ours = (
-        InputError,
-        CorrectionError,
-        ChangelogError,
-        PublishError,
-        PackageLockedError,
-        SwapError,
-        ReleaseError,
-    )
-    if isinstance(exc, ours) or type(exc).__module__.startswith("pipeline."):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.filename:
-        return f"{exc.filename}: {exc.strerror or exc} (run with --debug for the traceback)"
-    return f"{type(exc).__name__}: {exc} (run with --debug for the traceback)"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="papers-dataset", description=__doc__)
-    parser.add_argument("--root", type=Path, default=None, help="corpus folder (default: this repository)")
-    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
-    sub = parser.add_subparsers(dest="command", required=True)
-    build_parser = sub.add_parser(
-        "build", help="run the pipeline (changed documents only) and publish the package"
-    )
-    build_parser.add_argument("--full", action="store_true", help="rebuild every document, changed or not")
-    build_parser.add_argument(
-        "--executor",
-        choices=["local", "dask"],
-        default="local",
-        help="local: changed papers over a pool of processes on this machine; dask: one step per changed "
-        "paper on a Dask cluster through dagster-dask (--dask-address, default a local cluster of 2)",
-    )
-    build_parser.add_argument("--workers", type=int, help="worker processes for local (default: CPU count)")
-    build_parser.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
-    build_parser.add_argument(
-        "--strict", action="store_true", help="publish nothing and fail if any paper fails its checks (CI)"
-    )
-    build_parser.add_argument(
-        "--full-check",
-        action="store_true",
-        help="check every row with pandera and validate every resource with frictionless, changed or not",
-    )
-    commands.add_parsers(sub)
-    args = parser.parse_args(argv)
-    root = (args.root or Path(os.environ.get("DATASET_ROOT", REPO_ROOT))).resolve()
-    if args.debug:
-        os.environ[DEBUG_ENV] = "1"
-        QUIET["loggers"]["console"]["config"]["log_level"] = "WARNING"
-    try:
-        if args.command == "build":
-            with package_lock(root):
-                return build(
-                    root,
-                    full=args.full,
-                    executor=args.executor,
-                    workers=args.workers,
-                    strict=args.strict,
-                    full_check=args.full_check,
-                    dask_address=args.dask_address,
-                )
-        return commands.run(root, args)
-    except Exception as exc:
-        if args.debug:
-            raise
-        print(f"error: {_one_error(exc)}", file=sys.stderr)
-        return 1
-
-
-def run() -> NoReturn:
-    """The ``papers-dataset`` command: `main`, then out without the interpreter's teardown.
-
-    A build imports Dagster, polars and the pipeline; taking their objects apart at exit costs a build
-    about 0.15 s (a twentieth of a one-paper edit of a 300-paper corpus) and changes nothing, as by then
-    every file is written and closed and every worker process has ended.
-    """
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
-if __name__ == "__main__":
-    run()

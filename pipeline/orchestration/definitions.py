@@ -2,16 +2,13 @@
 
 ``papers`` builds every changed paper in one step (spread over worker processes, one stored build per
 paper, see `batch` and `store`) and selects what goes into the package: papers whose checks fail are left
-out and their last good build kept. One step makes the tables from the papers' builds, each kind of rows
-one read of every paper's file of that kind (`store.Builds`): one asset per published table,
-each with record corrections applied and a blocking check (pandera model, plus footnote pairing), and
-``corpus_tables``, what the package step takes from it. A table asset's storage is its files, written as
-the package publishes them into the run's scratch folder, their sizes and hashes its materialization's
-metadata: it hands no value to an I/O manager (a value passed through Dagster costs its run three events),
-and ``data_package`` depends on it for order and lineage, taking the files' facts through
-``corpus_tables``. ``data_package`` writes the package only
-when every check passed. The number of steps does not depend on the number of papers, and the tables pass
-between steps on disk, so that memory holds a table or two, not the corpus.
+out and their last good build kept. One step (``tables``) makes the tables from the papers' builds, each
+kind of rows one read of every paper's file of that kind (`store.Builds`): one asset per published table,
+each with record corrections applied and a blocking check (pandera model, plus footnote pairing), stored
+by its I/O manager as its CSV and Parquet files, their sizes and hashes its materialization's metadata
+(`io_managers`). ``data_package`` reads those facts and files and writes the package only when every check
+passed. The number of steps does not depend on the number of papers, and the tables pass between steps on
+disk, so that memory holds a table or two, not the corpus.
 
 ``documents_dask_job`` runs the per-paper stage on a Dask cluster instead (one step per changed paper,
 through dagster-dask), with the same per-paper function (`workers.PaperBuilder`) and the same
@@ -21,9 +18,7 @@ store; the package job then checks and publishes them.
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from dagster import (
@@ -38,6 +33,7 @@ from dagster import (
     Definitions,
     DynamicOut,
     DynamicOutput,
+    IOManagerDefinition,
     MaterializeResult,
     MetadataValue,
     OpExecutionContext,
@@ -47,15 +43,24 @@ from dagster import (
     define_asset_job,
     in_process_executor,
     job,
-    mem_io_manager,
     multi_asset,
     op,
 )
 
 from pipeline.extract import works
-from pipeline.orchestration import batch, corpus, stages, store, workers
+from pipeline.orchestration import batch, stages, store, workers
 from pipeline.orchestration.fingerprints import CorpusInputs
+from pipeline.orchestration.io_managers import (
+    FILE_KINDS,
+    TABLES,
+    SelectionFile,
+    TableFiles,
+    TableRows,
+    table_facts,
+    table_file,
+)
 from pipeline.orchestration.workers import HeadStart, build_one
+from pipeline.package import corpus_tables as corpus
 from pipeline.package import corrections as fixes
 from pipeline.package import figures as drawn
 from pipeline.package.incremental_check import ChangedPartValidator, FreshRowsCheck
@@ -63,10 +68,7 @@ from pipeline.package.publish import (
     DatasetMetadata,
     PackageContents,
     publish,
-    published_files,
-    published_resources,
     readme_tables_section,
-    stage_table,
     update_readme,
 )
 from pipeline.package.schema import load_table_spec
@@ -75,43 +77,15 @@ from pipeline.paths import REPO_ROOT
 from pipeline.text.clean import footnote_problems
 
 
-@dataclass(frozen=True)
-class PublishedTable:
-    """A finished table, written as the package publishes it (CSV and Parquet, `publish.stage_table`) into
-    the run's scratch package: each file's size and hash (``files``), its rows, and the record corrections
-    applied to it; ``frame`` reads it back from its Parquet file."""
-
-    name: str
-    files: dict[str, dict[str, Any]]
-    parquet: Path
-    rows: int
-    applied: list[fixes.AppliedCorrection] = field(default_factory=list)
-
-    @property
-    def frame(self) -> pl.LazyFrame:
-        return pl.scan_parquet(self.parquet)
-
-
 def project_root() -> Path:
     """The folder with raw/, corrections/ and the package; DATASET_ROOT overrides it (tests, benchmarks)."""
     return Path(os.environ.get("DATASET_ROOT", REPO_ROOT)).resolve()
 
 
-def _preview(frame: pl.DataFrame, rows: int = 5) -> str:
-    head = frame.head(rows)
-    cells = [
-        [("" if v is None else str(v))[:60].replace("|", "\\|") for v in row] for row in head.iter_rows()
-    ]
-    lines = ["| " + " | ".join(head.columns) + " |", "|" + "---|" * len(head.columns)]
-    lines += ["| " + " | ".join(row) + " |" for row in cells]
-    return "\n".join(lines)
-
-
 FIGURE_CACHE = Path(".dagster_home") / "figures"
-# A run's own files (the tables as written, the fresh rows checked), removed when its package is written.
+# A run's own files (the fresh rows checked by frictionless), removed when the tables are made.
 RUN_SCRATCH = Path(".dagster_home") / "run-scratch"
-# The run's scratch folder where the tables are written, laid out like the package, as they are made.
-PRESTAGED = "package"
+TABLE_FILES, SELECTION = "table_files", "selection_file"
 CORRECTIONS = "corrections"  # the table of what the corrections changed, made once every table is corrected
 CORPUS_INPUTS = "corpus_inputs"
 # The changed papers' builds the CLI started before the run (`workers.HeadStart`); None for runs from the UI.
@@ -125,13 +99,6 @@ class PapersConfig(Config):
     rebuild_all: bool = False
     full_check: bool = False
     strict: bool = False
-
-
-class TablesConfig(Config):
-    """Whether each table's materialization carries a preview of its first rows, for Dagster's UI. The CLI
-    turns it off: the previews cost its run's event log more than correcting and checking the tables."""
-
-    previews: bool = True
 
 
 # Checks beyond a table's pandera model: check name -> function listing the problems it finds.
@@ -151,98 +118,90 @@ def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResul
     )
 
 
-def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
-    """``corpus_tables`` and every published table, all made in one step, with blocking checks.
+def _table_assets(root: Path) -> AssetsDefinition:
+    """Every published table, all made in one step, each with blocking checks and stored by `TableFiles`.
 
     Each stage reads its kinds of rows from the papers' accepted builds (`store.Builds`), one kind at a
     time, and makes its tables one at a time (`corpus.corpus_tables`). Each table gets its record
-    corrections and checks as soon as its stage has made it, and is written as the package publishes it
-    into the run's ``scratch`` folder before the next is made: the table in hand is in memory, no more.
-    Its files' sizes and hashes are its materialization's metadata. Last comes the ``corrections`` table:
-    every correction applied exactly once, and what each changed. One asset per table, all in one step: a
-    step costs Dagster more than correcting and checking a table does. The pandera check covers the rows
-    that may have changed since they were last checked (see `corpus.rows_to_check`); ``build --full-check``
-    checks every row.
+    corrections and is handed to its I/O manager, which writes its files, before the next is made: the
+    table in hand is in memory, no more. Last comes the ``corrections`` table: every correction applied
+    exactly once, and what each changed. One asset per table, all in one step (a step costs Dagster more
+    than correcting and checking a table does); a subset of them (one table re-materialised from the UI)
+    makes every table and stores the ones asked for. The ``schema`` check covers the rows that may have
+    changed since they were last checked (`corpus.rows_to_check`; ``build --full-check`` checks every
+    row): with the table's pandera model, and, for a small batch of fresh papers, their rows with
+    frictionless (`incremental_check.FreshRowsCheck`, in the CLI's idle worker processes when it has them).
     """
     paths = stages.ProjectPaths(root)
     made = [name for tables in corpus.STAGE_TABLES.values() for name in tables]
     specs = {name: load_table_spec(name) for name in [*made, CORRECTIONS]}
-    corpus_out = AssetOut(
-        group_name="corpus",
-        description="What the package step takes from the table step: each table as written into the "
-        "run's scratch package (its files, their facts, the record corrections applied to it), the texts "
-        "it publishes, and the frictionless check of the fresh papers' rows, begun as each table was made.",
-    )
+    outs = {
+        name: AssetOut(
+            group_name="tables", description=spec.description, io_manager_key=TABLE_FILES, is_required=False
+        )
+        for name, spec in specs.items()
+    }
 
     @multi_asset(
         name="tables",
         ins={"papers": AssetIn("papers")},
         required_resource_keys={HEAD_START},
-        outs={"corpus_tables": corpus_out}
-        | {name: AssetOut(group_name="tables", description=spec.description) for name, spec in specs.items()},
+        outs=outs,
         check_specs=[
             AssetCheckSpec(name=check, asset=name, blocking=True)
             for name in specs
             for check in ["schema", *TABLE_CHECKS.get(name, {})]
         ],
+        can_subset=True,
     )
-    def tables(context: AssetExecutionContext, config: TablesConfig, papers: batch.Selection):
+    def tables(context: AssetExecutionContext, papers: batch.Selection):
+        selected = set(context.op_execution_context.selected_output_names)
         builds = store.Builds(root, papers.builds)
         records = builds.records()
         hidden = {i for i, found in records.items() if found.get("hidden")}
+        corrections = fixes.without_left_out(
+            stages.load_corrections(paths), set(papers.left_out), papers.kept_previous
+        )
         checked = None if papers.recheck_all else papers.fresh
-        previous, prestaged = published_resources(root), scratch / PRESTAGED
-        meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         head_start: HeadStart | None = getattr(context.resources, HEAD_START)
         idle = head_start.pool if head_start is not None and not head_start.closed else None
-        fresh_check = FreshRowsCheck.begin(meta, checked, scratch / "fresh-rows", idle)
-        published: dict[str, PublishedTable] = {}
-        authority = stages.load_authority(paths)
+        meta = DatasetMetadata.load(paths.root / "dataset.yaml")
+        fresh_check = FreshRowsCheck.begin(meta, checked, root / RUN_SCRATCH / "fresh-rows", idle)
+        problems: dict[tuple[str, str], list[str]] = {}
+        all_applied: list[fixes.AppliedCorrection] = list(store.applied_corrections(records, corrections))
 
         def finish(name: str, corrected: pl.DataFrame, applied: list[fixes.AppliedCorrection]):
-            """Write the finished table into the run's package, then report it and its checks to Dagster."""
+            """Check the finished table and hand it to its I/O manager, which writes its files."""
+            all_applied.extend(applied)
+            if name not in selected:
+                return
             if fresh_check is not None:
                 fresh_check.add(specs[name], corrected, whole=bool(applied))
-            files = stage_table(prestaged, specs[name], corrected, root, published_files(previous, name))
-            parquet = prestaged / f"data/parquet/{name}.parquet"
-            published[name] = PublishedTable(name, files, parquet, corrected.height, applied)
-            # The table's storage is its files, written here; their facts are its materialization's metadata.
-            yield MaterializeResult(
-                asset_key=name,
-                metadata={
-                    "rows": corrected.height,
-                    "corrections_applied": len(applied),
-                    **{f"{kind}_{key}": v for kind, facts in files.items() for key, v in facts.items()},
-                }
-                | ({"preview": MetadataValue.md(_preview(corrected))} if config.previews else {}),
-            )
             to_check = corpus.rows_to_check(name, corrected, checked, bool(applied))
-            yield _check_result(name, "schema", schema_errors(specs[name], to_check))
+            problems[name, "schema"] = schema_errors(specs[name], to_check)
             for check, find_problems in TABLE_CHECKS.get(name, {}).items():
-                yield _check_result(name, check, find_problems(corrected))
+                problems[name, check] = find_problems(corrected)
+            validated = fresh_check is not None and name in fresh_check.tables
+            metadata = {"corrections_applied": len(applied), "fresh_rows_validated": validated}
+            yield Output(TableRows(corrected), output_name=name, metadata=metadata)
 
         work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
+        authority = stages.load_authority(paths)
         for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority):
-            corrected, applied = corpus.correct_table(name, frame, papers.corrections, work_changes)
+            corrected, applied = corpus.correct_table(name, frame, corrections, work_changes)
             if name == "citations":
                 work_changes = corpus.work_changes(corrected, applied)
             yield from finish(name, corpus.withhold_text(name, corrected, hidden), applied)
             del frame, corrected  # before the next table is made
         # Every correction applied exactly once, and what each changed, as the corrections table.
-        applied = [
-            *store.applied_corrections(records, papers.corrections),
-            *(a for t in published.values() for a in t.applied),
-        ]
-        fixes.check_all_applied(papers.corrections, applied)
-        yield from finish(CORRECTIONS, combine(CORRECTIONS, [fixes.corrections_table(applied, hidden)]), [])
-        yield Output(
-            {
-                "texts": builds.texts(i for i in papers.builds if i not in hidden),
-                "fresh_check": fresh_check,
-                "tables": published,
-            },
-            output_name="corpus_tables",
+        fixes.check_all_applied(corrections, all_applied)
+        yield from finish(
+            CORRECTIONS, combine(CORRECTIONS, [fixes.corrections_table(all_applied, hidden)]), []
         )
+        verdicts = fresh_check.verdicts() if fresh_check is not None else {}
+        shutil.rmtree(root / RUN_SCRATCH, ignore_errors=True)
+        for (name, check), found in problems.items():
+            yield _check_result(name, check, found + (verdicts.get(name, []) if check == "schema" else []))
 
     return tables
 
@@ -250,12 +209,13 @@ def _table_assets(root: Path, scratch: Path) -> AssetsDefinition:
 def build_definitions(root: Path) -> Definitions:
     """Assets, checks and jobs for the corpus under ``root``; nothing here depends on how many papers.
 
-    Papers' rows and finished tables pass between the steps on disk, in the run's scratch folder
-    (removed once the package is written): the run holds what one stage needs, not the corpus."""
+    The papers' rows pass between the steps in their store, the tables as their files (`io_managers`):
+    the run holds what one stage needs, not the corpus."""
     paths = stages.ProjectPaths(root)
-    scratch = root / RUN_SCRATCH
 
-    @asset(group_name="documents", required_resource_keys={CORPUS_INPUTS, HEAD_START})
+    @asset(
+        group_name="documents", required_resource_keys={CORPUS_INPUTS, HEAD_START}, io_manager_key=SELECTION
+    )
     def papers(context: AssetExecutionContext, config: PapersConfig) -> batch.Selection:
         """Every paper whose inputs changed, built in one step; the papers that go into the package."""
         inputs: CorpusInputs = getattr(context.resources, CORPUS_INPUTS)
@@ -267,14 +227,11 @@ def build_definitions(root: Path) -> Definitions:
             todo = list(inputs.fingerprints)
         else:
             todo = batch.stale_documents(inputs)
-        shutil.rmtree(scratch, ignore_errors=True)  # a killed run's
+        shutil.rmtree(root / RUN_SCRATCH, ignore_errors=True)  # a killed run's
         built = workers.build_papers(inputs, corrections, todo, config.workers, head_start)
         selection = batch.select_papers(inputs, built, config.full_check)
         if head_start is not None and not FreshRowsCheck.wanted(None if config.full_check else todo):
             head_start.close()  # nothing else for the workers to do: their memory goes back now
-        selection.corrections = fixes.without_left_out(
-            corrections, set(selection.left_out), selection.kept_previous
-        )
         problems = [str(p) for found in selection.left_out.values() for p in found]
         if config.strict and problems:
             raise stages.PipelineError("--strict: papers failed their checks:\n  " + "\n  ".join(problems))
@@ -287,67 +244,59 @@ def build_definitions(root: Path) -> Definitions:
                 "documents": len(inputs.documents),
                 "built": len(todo),
                 "published": len(selection.published),
-                "left_out": MetadataValue.md(
-                    "\n".join(f"- {p}" for found in selection.left_out.values() for p in found) or "none"
-                ),
+                "left_out": MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none"),
             }
         )
         return selection
 
     table_names = [name for tables in corpus.STAGE_TABLES.values() for name in tables] + [CORRECTIONS]
-    table_assets = _table_assets(root, scratch)
 
-    @asset(
-        group_name="package",
-        ins={"corpus_tables": AssetIn("corpus_tables"), "papers": AssetIn("papers")},
-        deps=table_names,
-    )
-    def data_package(
-        context: AssetExecutionContext, corpus_tables: dict[str, Any], papers: batch.Selection
-    ) -> str:
-        """Check corrections and foreign keys; write CSV, Parquet, texts and datapackage.json; swap in."""
-        tables: dict[str, PublishedTable] = corpus_tables["tables"]
-        figure = drawn.timeline_figure(
-            *(collected(tables[name].frame) for name in ("events", "event_participants", "entities")),
-            root / FIGURE_CACHE,
-        )
-        specs = {name: (load_table_spec(name), t.frame) for name, t in tables.items()}
+    @asset(group_name="package", ins={"papers": AssetIn("papers")}, deps=table_names)
+    def data_package(context: AssetExecutionContext, papers: batch.Selection) -> MaterializeResult:
+        """Check foreign keys across the tables as their last materializations wrote them (their files and
+        the facts recorded with them); write texts, figures and datapackage.json; swap the package in."""
+        facts = {name: table_facts(context.instance, root, name) for name in table_names}
+        frames = {name: pl.scan_parquet(table_file(root, name, "parquet")) for name in table_names}
+        specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
         # Every table passed its own asset's blocking checks; what is left is how they hold together.
         errors = foreign_key_errors(specs)
         if errors:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
-        meta = DatasetMetadata.load(paths.root / "dataset.yaml")
-        figures = {"figures/timeline.svg": figure}
-        staged = {name: t.files for name, t in tables.items()}
-        contents = PackageContents(
-            specs, corpus_tables["texts"], figures, staged, prestaged=scratch / PRESTAGED
+        figure = drawn.timeline_figure(
+            *(collected(frames[name]) for name in ("events", "event_participants", "entities")),
+            root / FIGURE_CACHE,
         )
+        builds = store.Builds(root, papers.builds)
+        hidden = {i for i, found in builds.records().items() if found.get("hidden")}
+        texts = builds.texts(i for i in papers.builds if i not in hidden)
+        staged = {name: {kind: found[kind] for kind in FILE_KINDS} for name, found in facts.items()}
+        meta = DatasetMetadata.load(paths.root / "dataset.yaml")
+        contents = PackageContents(specs, texts, {"figures/timeline.svg": figure}, staged, root / TABLES)
         if papers.recheck_all:
             package = publish(paths.root, meta, contents)
         else:
-            corrected = {name for name, t in tables.items() if t.applied} | {CORRECTIONS}
-            fresh_check = corpus_tables["fresh_check"]
-            validator = ChangedPartValidator(paths.root, papers.fresh, corrected, fresh_check)
+            corrected = {name for name, found in facts.items() if found["corrections_applied"]}
+            validated = {name for name, found in facts.items() if found["fresh_rows_validated"]}
+            validator = ChangedPartValidator(paths.root, papers.fresh, corrected | {CORRECTIONS}, validated)
             package = publish(paths.root, meta, contents, validator)
-        counts = {name: t.rows for name, t in tables.items()}
+        counts = {name: found["rows"] for name, found in facts.items()}
         tables_section = readme_tables_section(
             meta, {name: spec for name, (spec, _) in specs.items()}, counts
         )
         update_readme(paths.root / "README.md", tables_section)
         store.mark_published(root, papers.builds)
-        shutil.rmtree(scratch, ignore_errors=True)
-        context.add_output_metadata(
-            {"version": meta.version, "resources": len(package["resources"])} | counts
+        return MaterializeResult(
+            metadata={"version": meta.version, "resources": len(package["resources"])} | counts
         )
-        return meta.version
 
-    corpus_assets = [papers, table_assets, data_package]
+    corpus_assets = [papers, _table_assets(root), data_package]
     return Definitions(
         assets=corpus_assets,
         jobs=[define_asset_job("package_job", selection=[k for a in corpus_assets for k in a.keys])],
         executor=in_process_executor,
         resources={
-            "io_manager": mem_io_manager,
+            TABLE_FILES: IOManagerDefinition.hardcoded_io_manager(TableFiles(root)),
+            SELECTION: IOManagerDefinition.hardcoded_io_manager(SelectionFile(root)),
             # The papers and their fingerprints, read when a run starts; the CLI, which has just read
             # them to decide whether there is anything to do, hands its reading to the run instead.
             CORPUS_INPUTS: ResourceDefinition(lambda _: CorpusInputs.scan(root)),
@@ -381,14 +330,9 @@ def build_paper(job_input: tuple) -> str:
     return build_one(project_root(), document_id, Path(entry), fingerprint)
 
 
-@op
-def papers_built(document_ids: list[str]) -> int:
-    return len(document_ids)
-
-
 @job(description="The per-paper stage, one step per changed paper; run with dagster-dask's executor.")
 def documents_dask_job():
-    papers_built(plan_documents().map(build_paper).collect())
+    plan_documents().map(build_paper)
 
 
 # The corpus the module-level definitions (what `dagster dev` loads) are built for.

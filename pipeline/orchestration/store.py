@@ -49,45 +49,14 @@ COMPRESSION = "uncompressed"
 def paper_frames(result: stages.DocumentResult) -> dict[str, pl.DataFrame]:
     """One paper's rows by kind: its own tables' rows, what the corpus stages make the other tables from,
     the rows its own checks read, and the works its citations describe (one row per citation)."""
-    cited = result.cited_works
     return {
         **result.own_tables(),
         "citations": result.citations,
         "claims": result.claims["claims"],
         "claim_footnotes": result.claims["claim_footnotes"],
         **{CHECKED[name]: frame for name, frame in result.bibliography_alone.items()},
-        CITED_WORKS: pl.DataFrame(
-            {
-                "citation_id": [c.citation_id for c in cited],
-                "key": [list(c.key) for c in cited],
-                "work_type": [c.work_type for c in cited],
-                "fields": [json.dumps(c.fields, default=str) for c in cited],
-                "raw": [c.raw for c in cited],
-                "abbreviation": [c.abbreviation for c in cited],
-            },
-            schema={
-                "citation_id": pl.String,
-                "key": pl.List(pl.String),
-                "work_type": pl.String,
-                "fields": pl.String,
-                "raw": pl.String,
-                "abbreviation": pl.String,
-            },
-        ),
+        CITED_WORKS: works.cited_works_frame(result.cited_works),
     }
-
-
-def cited_works(frame: pl.DataFrame) -> Iterator[works.CitedWork]:
-    """The works described by a ``cited_works`` frame, in its order."""
-    for row in frame.iter_rows(named=True):
-        yield works.CitedWork(
-            row["citation_id"],
-            tuple(row["key"]),
-            row["work_type"],
-            json.loads(row["fields"]),
-            row["raw"],
-            row["abbreviation"],
-        )
 
 
 def _folder(root: Path, document_id: str) -> Path:
@@ -231,7 +200,7 @@ class Builds:
     def cited_works(self) -> Iterator[works.CitedWork]:
         """Every paper's cited works, in paper order, one paper read at a time."""
         for path in self._paths(f"{CITED_WORKS}.arrow"):
-            yield from cited_works(pl.read_ipc(path))
+            yield from works.cited_works_of(pl.read_ipc(path))
 
     def texts(self, document_ids: Iterable[str]) -> dict[str, Path]:
         """The papers' cleaned texts: each one's file, read when the package writes it."""

@@ -11,7 +11,7 @@ validates everything with frictionless.
 Where frictionless would only check again, row by row, what vectorised checks from the same table specs
 have checked in this run, those stand in for it: the rows that can have changed were checked against their
 table's pandera model, and every Parquet twin, with its Table Schema's types, is written as CSV and
-compared byte for byte with the CSV file (`publish._twin_difference`), plus a check of the header. That
+compared byte for byte with the CSV file (`validation._twin_difference`), plus a check of the header. That
 is the case for tables that cannot be split by paper (works, entities, claim_citations, corrections, and
 tables with record corrections: the package step checks every row of them, and they grow with the corpus),
 and for a batch of more than FRICTIONLESS_FRESH_PAPERS fresh papers (a first build of a large corpus),
@@ -31,17 +31,10 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.package.publish import (
-    WRITER_THREADS,
-    DatasetMetadata,
-    _parquet_errors,
-    descriptor,
-    document_sources,
-    frictionless_errors,
-    table_resources,
-    write_csv,
-)
+from pipeline.package.publish import DatasetMetadata, descriptor, document_sources, table_resources
 from pipeline.package.schema import TableSpec
+from pipeline.package.table_files import write_csv
+from pipeline.package.validation import CHECK_THREADS, frictionless_errors, parquet_errors
 
 
 def _previous_hashes(root: Path) -> dict[str, str]:
@@ -106,7 +99,7 @@ class FreshRowsCheck:
     table step has made the table: in the CLI's worker processes when they are there (idle once the papers
     are built), as frictionless reads rows in Python and on a thread of the build holds up
     the stages' own Python work; else on a thread. The rows are written to ``folder`` with the package's
-    CSV writer; `errors` waits for the verdicts.
+    CSV writer; `verdicts` waits for them.
 
     Each table is validated as a package of its own resource. The first one validated carries the
     package's metadata and sources (from the documents table, the first the stages make); the others carry
@@ -166,15 +159,15 @@ class FreshRowsCheck:
             )
         self._waiting = []
 
-    def errors(self) -> list[str]:
-        """Every table's errors, by table name; a package-level error once."""
+    def verdicts(self) -> dict[str, list[str]]:
+        """Each table's errors, by table name (a package-level error with the first table's), once every
+        table has been added."""
         self._submit_waiting()
         try:
-            found = [line for name in sorted(self._verdicts) for line in self._verdicts[name].result()]
+            return {name: verdict.result() for name, verdict in self._verdicts.items()}
         finally:
             if self._thread is not None:
                 self._thread.shutdown(cancel_futures=True)
-        return list(dict.fromkeys(found))
 
 
 def _import_frictionless() -> None:
@@ -187,20 +180,16 @@ class ChangedPartValidator:
 
     ``whole_tables`` (tables with record corrections applied) are not split by paper. Called on a staged
     package, it reads the fresh papers' rows from the staged CSV files, except for the tables whose fresh
-    rows ``fresh_check`` validated while the tables were made; the staged CSV files are then held to the
-    same rows by the comparison of each CSV with its Parquet twin, which is written from the same frame.
+    rows were validated while the tables were made (``validated``, by `FreshRowsCheck`); the staged CSV
+    files are then held to the same rows by the comparison of each CSV with its Parquet twin, which is
+    written from the same frame.
     """
 
     def __init__(
-        self,
-        previous_root: Path,
-        fresh: set[str],
-        whole_tables: set[str],
-        fresh_check: FreshRowsCheck | None = None,
+        self, previous_root: Path, fresh: set[str], whole_tables: set[str], validated: Collection[str] = ()
     ) -> None:
         self.previous_root, self.fresh, self.whole_tables = previous_root, fresh, whole_tables
-        self.fresh_check = fresh_check
-        self._validated = set(fresh_check.tables) if fresh_check is not None else set()
+        self._validated = set(validated)
 
     def _split(self, name: str, columns: Collection[str]) -> bool:
         return "document_id" in columns and name not in self.whole_tables
@@ -227,16 +216,15 @@ class ChangedPartValidator:
                         to_narrow.append(resource)
                     continue
                 resources.append({**resource, "path": str((staged / resource["path"]).resolve())})
-            with ThreadPoolExecutor(WRITER_THREADS) as pool:
+            with ThreadPoolExecutor(CHECK_THREADS) as pool:
                 resources += pool.map(
                     lambda r: _fresh_rows_resource(r, staged, scratch, self.fresh), to_narrow
                 )
             # The twins are compared (polars, off the GIL) while frictionless reads rows in Python.
             with ThreadPoolExecutor(1) as background:
                 twins = background.submit(
-                    _parquet_errors, staged, descriptor, _unchanged_twins(descriptor, previous)
+                    parquet_errors, staged, descriptor, _unchanged_twins(descriptor, previous)
                 )
                 if resources:
                     errors += frictionless_errors({**descriptor, "resources": resources}, scratch)
-                early = self.fresh_check.errors() if self.fresh_check is not None else []
-                return early + errors + twins.result()
+                return errors + twins.result()

@@ -429,7 +429,7 @@ def write_root_metadata(repo_root: Path) -> None:
 
 def validate_release(zip_path: Path) -> list[str]:
     """Unpack a release and validate it with frictionless; readable errors, empty when valid."""
-    from pipeline.package.publish import validate_package
+    from pipeline.package.validation import validate_package
 
     with tempfile.TemporaryDirectory(prefix="release-check-") as scratch:
         with zipfile.ZipFile(zip_path) as archive:

@@ -1,10 +1,11 @@
 """The corpus stages: the published tables made from every paper's rows, checked, corrected.
 
-The papers' own stages are in `stages`; here their rows, stacked by kind over every paper, become the
+A paper's own stages are in `orchestration.stages`; here the papers' rows, stacked by kind, become the
 published tables, one stage after another (`corpus_tables`, in the order of `schema.STAGES`), and the rows
 are checked against the tables' models, a failing row traced back to its paper (`row_problems`). The
 table lists come from the specs: each ``schemas/<table>.yaml`` names its stage and whether its rows are a
-paper's own (``scope: paper``) or made from the whole corpus.
+paper's own (``scope: paper``) or made from the whole corpus. Pure functions over frames: where the rows
+are stored and how the work is spread is the orchestration's business.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import polars as pl
 
 from pipeline.extract import claims as claim_rules
 from pipeline.extract import entities, works
-from pipeline.orchestration.stages import DocumentProblem
 from pipeline.package import corrections as fixes
-from pipeline.package.publish import blank_empty_strings
 from pipeline.package.schema import STAGES, conform, load_table_spec, tables_of
+from pipeline.package.table_files import blank_empty_strings
 from pipeline.package.tables import combine, schema_failures
 
 # Which corpus stage produces which published tables, from the specs (each names its stage; the
@@ -38,8 +38,12 @@ def _as_published(name: str, frame: pl.DataFrame, keep: Sequence[str] = ()) -> p
     return blank_empty_strings(conform(load_table_spec(name), frame, keep))
 
 
+# A problem of one paper's rows: the paper, the check that failed, and why.
+RowProblem = tuple[str, str, str]
+
+
 def _papers_table(
-    name: str, stacked: pl.DataFrame, owner: str, problems: dict[tuple[str, str], DocumentProblem]
+    name: str, stacked: pl.DataFrame, owner: str, problems: dict[tuple[str, str], RowProblem]
 ) -> tuple[pl.DataFrame | None, list[str]]:
     """One table of the papers' rows (``stacked``, each row's paper in column ``owner``), with the paper
     each row belongs to.
@@ -61,23 +65,21 @@ def _papers_table(
         try:
             frames[str(i)] = _as_published(name, rows, keep=[owner])
         except Exception as exc:
-            problems.setdefault(
-                (str(i), name), DocumentProblem(str(i), f"{name} schema", f"{type(exc).__name__}: {exc}")
-            )
+            problems.setdefault((str(i), name), (str(i), f"{name} schema", f"{type(exc).__name__}: {exc}"))
     if not frames:
         return None, []
     table = pl.concat(list(frames.values()), how="vertical")
     return table.drop(owner), table[owner].to_list()
 
 
-def row_problems(tables: Mapping[str, pl.DataFrame], owner: str) -> list[DocumentProblem]:
+def row_problems(tables: Mapping[str, pl.DataFrame], owner: str) -> list[RowProblem]:
     """The papers' rows checked against the tables' pandera models, all papers in one pass per table.
 
     ``tables`` holds each table's rows from every paper, stacked, with the row's paper in column ``owner``.
     A failing row is traced back to its paper, and named by its primary key and, where the table has one,
     its source line.
     """
-    problems: dict[tuple[str, str], DocumentProblem] = {}
+    problems: dict[tuple[str, str], RowProblem] = {}
     for name, stacked in tables.items():
         spec = load_table_spec(name)
         # A paper without notes has no citations or works: nothing to check.
@@ -95,11 +97,10 @@ def row_problems(tables: Mapping[str, pl.DataFrame], owner: str) -> list[Documen
                 except Exception as exc:
                     found = [f"{type(exc).__name__}: {exc}"]
                 for message in found:
-                    problems.setdefault((str(i), name), DocumentProblem(str(i), f"{name} schema", message))
+                    problems.setdefault((str(i), name), (str(i), f"{name} schema", message))
             continue
         for row, message in failures:
-            problem = DocumentProblem(owners[row], f"{name} schema", message)
-            problems.setdefault((owners[row], name), problem)
+            problems.setdefault((owners[row], name), (owners[row], f"{name} schema", message))
     return [problems[k] for k in sorted(problems)]
 
 
