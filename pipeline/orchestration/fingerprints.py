@@ -79,31 +79,24 @@ def _files_under(folder: Path) -> list[Path]:
 
 
 def _own_document(entry: dict) -> str | None:
-    """The paper whose own build a correction changes: a text correction's, and a footnote status
-    correction's, which that paper's pairing check reads (``clean.acknowledged_gaps``)."""
+    """The paper a text correction, or a footnote status correction (``corrections.acknowledged_gaps``)
+    changes the own build of."""
     if entry.get("kind") == "text":
         return str(entry.get("document_id"))
-    if entry.get("kind") == "field" and entry.get("table") == "footnotes" and entry.get("field") == "status":
-        return str(entry.get("record_id")).split(":", 1)[0]
-    return None
+    status = (entry.get("kind"), entry.get("table"), entry.get("field")) == ("field", "footnotes", "status")
+    return str(entry.get("record_id")).split(":", 1)[0] if status else None
 
 
 def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
-    """Digest of each document's own corrections (``_own_document``), and of all correction files together.
+    """Digest of each document's own corrections (``_own_document``), and of all correction files.
 
-    Text corrections change a document's own text, so they make that document stale, as do corrections
-    that acknowledge a footnote's missing side; other record corrections act on the combined tables and
-    only make the package stale. A file that does not parse here counts
-    as a whole; the corrections loader reports what is wrong with it when the package step runs.
+    Those make that document stale; other record corrections act on the combined tables and only make the
+    package stale. A file that does not parse here counts as a whole; the corrections loader reports what
+    is wrong with it when the package step runs.
     """
     by_document: dict[str, list[str]] = {}
     whole = hashlib.sha256()
-    files = (
-        sorted(p for p in corrections.iterdir() if p.suffix in (".yaml", ".yml"))
-        if corrections.exists()
-        else []
-    )
-    for path in files:
+    for path in sorted([*corrections.glob("*.yaml"), *corrections.glob("*.yml")]):
         data = path.read_bytes()
         whole.update(path.name.encode() + b"\0" + data)
         try:
@@ -112,8 +105,7 @@ def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
             entries = []
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and (document_id := _own_document(entry)):
-                text = json.dumps(entry, sort_keys=True, default=str)
-                by_document.setdefault(document_id, []).append(text)
+                by_document.setdefault(document_id, []).append(json.dumps(entry, sort_keys=True, default=str))
     digests = {k: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest() for k, v in by_document.items()}
     return digests, whole.hexdigest()
 
@@ -163,12 +155,8 @@ class BuildState:
             return cls()
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls(
-                raw["package"],
-                raw["descriptor_sha256"],
-                raw.get("left_out", {}),
-                raw.get("kept_previous", []),
-            )
+            left_out, kept = raw.get("left_out", {}), raw.get("kept_previous", [])
+            return cls(raw["package"], raw["descriptor_sha256"], left_out, kept)
         except (ValueError, KeyError, TypeError):
             return cls()
 
@@ -195,8 +183,5 @@ def descriptor_digest(root: Path) -> str:
 
 def is_up_to_date(inputs: CorpusInputs, state: BuildState) -> bool:
     """The package was built from exactly these inputs and its descriptor is the one that build wrote."""
-    return (
-        bool(state.package)
-        and state.package == inputs.package
-        and (state.descriptor_sha256 == descriptor_digest(inputs.root))
-    )
+    same_inputs = bool(state.package) and state.package == inputs.package
+    return same_inputs and state.descriptor_sha256 == descriptor_digest(inputs.root)

@@ -297,10 +297,9 @@ def build_document(
         tuple(cited),
         printed["source_documents"],
     )
+    gaps = fixes.acknowledged_gaps(corrections)
     problems = [
         DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))
-        for line in footnote_problems(
-            cleaned.footnotes, cleaned.note_decisions, fixes.acknowledged_gaps(corrections)
-        )
+        for line in footnote_problems(cleaned.footnotes, cleaned.note_decisions, gaps)
     ]
     return DocumentOutcome(document_id, result, problems)
