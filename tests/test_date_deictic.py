@@ -122,7 +122,7 @@ def test_meantime_tempeval_scores_stay_above_the_measured_level() -> None:
         total.add(score_timexes(article, times))
     figures = total.figures()
     assert total.gold == 370
-    assert figures["strict F1"] >= 85 and figures["relaxed F1"] >= 89 and figures["value F1"] >= 79, figures
+    assert figures["strict F1"] >= 85 and figures["relaxed F1"] >= 89 and figures["value F1"] >= 81, figures
 
 
 def _rows(markdown: str, document_date: str | None = None) -> dict[str, dict]:
@@ -262,3 +262,34 @@ def test_a_range_is_two_timex3s_one_per_end() -> None:
         [("2009", "2009"), ("2011", "2011")],
         [("June 1, 2012", "2012-06-01"), ("January 1, 2013", "2013-01-01")],
     ]
+
+
+def test_a_dateline_is_speech_time_so_bare_months_follow_their_tense() -> None:
+    # the dateline repeats the document date: it anchors nothing a tense cannot decide
+    values = _values("Dublin\n\nMarch 14, 2013\n\nThe board approved the plan in November.")
+    assert values["November"] == "2012-11"
+
+
+def test_a_future_clause_counts_from_the_speaker_not_the_last_date_of_the_story() -> None:
+    values = _values(
+        "The airline will start services in November 2014. The first jet will land on March 20, "
+        "two days later than planned."
+    )
+    assert values["March 20"] == "2013-03-20"
+    assert values["two days later"] == "2013-03-22"
+
+
+def test_months_coordinated_with_a_month_are_months_and_of_next_year_gives_the_year() -> None:
+    from pipeline.extract.timex3 import timex3_mentions
+
+    rows = _times(
+        "Output contracted between April and June. Leases end after October of next year.", "2013-03-14"
+    )
+    got = [(row["text"][s:e], value) for row in rows for s, e, value in timex3_mentions(row)]
+    assert got == [("April", "2012-04"), ("June", "2012-06"), ("October", "2014-10"), ("next year", "2014")]
+
+
+def test_a_clock_time_takes_the_day_named_in_its_sentence() -> None:
+    values = _values("The prototype flew Tuesday at 18:00 UTC. At 09:15 UTC, March 4, the crew landed.")
+    assert values["18:00 UTC"] == "2013-03-12T18:00Z"
+    assert values["09:15 UTC"] == "2013-03-04T09:15Z"

@@ -163,7 +163,8 @@ _CUES = {
     **date_deictic.CUES,
 }
 _NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
-_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by)\s+$", re.I)
+_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by|between)\s+$", re.I)
+_COORDINATED_AFTER = re.compile(r"^\s*(?:,|and|or|to|through|until|till|[–-])\s*$")  # "April and June"
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
     re.I,
@@ -257,13 +258,17 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
         cue = _CUES.get(kind)
         if (cue is None and not has_digit) or (cue is not None and not cue.search(text)):
             continue
+        month_end = -1  # where the last month taken alone ends: a month coordinated with it is one too
         for core in pattern.finditer(text):
             match = _Match(core, text)
-            if kind == "month_alone" and not (
-                _normalise_modifier(match.group("mod")) not in ("none", "circa")
-                or _MONTH_ALONE_AFTER.search(text, 0, match.start())
-            ):
-                continue
+            if kind == "month_alone":
+                if not (
+                    _normalise_modifier(match.group("mod")) not in ("none", "circa")
+                    or _MONTH_ALONE_AFTER.search(text, 0, match.start())
+                    or (month_end >= 0 and _COORDINATED_AFTER.match(text[month_end : match.start()]))
+                ):
+                    continue
+                month_end = match.end()
             if kind == "year" and _is_document_number(text, match):
                 continue
             found.append((match.start(), match.start() - match.end(), priority, kind, match))

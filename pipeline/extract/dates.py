@@ -105,10 +105,14 @@ def find_time_expressions(
             span, anchors = inside, []
             fallback = _document_anchor(inside[2]) if inside else document_anchor
         scanned = scan(text)
+        sentence_start = len(rows)
         said: tuple[str, Value, str] | None = None  # the sentence's last resolved expression
         for position, found in enumerate(scanned):
             row = _row(sentence, found, len(rows) + 1)
-            shared = _shared_year(text, found, scanned[position + 1 : position + 2])
+            following = scanned[position + 1 : position + 2]
+            shared = _shared_year(text, found, following) or _said_year(
+                text, found, following, _deictic_reference(fallback, anchors)
+            )
             if found.kind in date_deictic.KINDS:
                 reference = _deictic_reference(
                     fallback, anchors, narrative=found.match.group(0).startswith("the day")
@@ -135,7 +139,7 @@ def find_time_expressions(
                 )
                 if found.kind == "relative_same" and found.match.group("back") and said:
                     anchor = said  # "fell in January, against the same month a year ago": that January
-                speech = _speech_time(found, fallback, anchors, deictic_ids)
+                speech = _speech_time(found, text, fallback, anchors, deictic_ids)
                 if speech is not None:  # "in January" of a news story: the last January before its date
                     _fill_bare_month(row, found, text, speech)
                 else:
@@ -150,6 +154,9 @@ def find_time_expressions(
                     and _is_anchor(found, text, resolved)
                 ):
                     anchors.append((index, row["time_expression_id"], resolved))
+                elif speech is not None and resolved is not None and resolved.precision == "day":
+                    anchors.append((index, row["time_expression_id"], resolved))  # "arrives on November 11,
+                    deictic_ids.add(row["time_expression_id"])  # three days later than planned"
             else:
                 base = _absolute(found.kind, found.match.groupdict())
                 if base is None:
@@ -160,12 +167,15 @@ def find_time_expressions(
                 _fill(row, value)
                 if _is_anchor(found, text, value):
                     anchors.append((index, row["time_expression_id"], value))
+                    if fallback is not None and value.precision == "day" and value.edtf == fallback.edtf:
+                        deictic_ids.add(row["time_expression_id"])  # the dateline: speech time, not story
             if anchors and anchors[-1][1] == row["time_expression_id"] and _quoted(text, found.start, opened):
                 anchors.pop()  # a date in quoted words does not set the narrative's time
             rows.append(row)
             value_said = _resolved_value(row)
             if value_said is not None:
                 said = (row["time_expression_id"], value_said, repr(row["text"]))
+        _date_clock_times(rows[sentence_start:])
         opened = _quoted(text, len(text), opened)
     offsets = {
         row["sentence_id"]: (row["char_start"], row["text"] or "") for row in sentences.iter_rows(named=True)
@@ -200,14 +210,22 @@ def _deictic_reference(
 
 
 def _speech_time(
-    found: Found, fallback: Value | None, anchors: list[tuple[int, str, Value]], deictic_ids: set[str]
+    found: Found,
+    text: str,
+    fallback: Value | None,
+    anchors: list[tuple[int, str, Value]],
+    deictic_ids: set[str],
 ) -> date | None:
     """The reference date a bare month or day counts from by tense, when the narrative has no date of its
-    own yet (or only ones counted from the reference): None where a narrative anchor decides instead."""
+    own yet (or only ones counted from the reference, such as the dateline), or when its clause speaks of
+    the future ("will arrive on November 11": from the speaker's date, whatever the story last dated):
+    None where a narrative anchor decides instead."""
     if found.kind not in ("month_alone", "day_month", "month_day") or fallback is None:
         return None
     if fallback.precision not in ("day", "month"):
         return None
+    if fallback.precision == "day" and date_deictic.tense(text, found.start, found.end) == "future":
+        return fallback.latest
     # in a dispatch dated to the day, a narrative year ("launched in 2003") does not take its months away
     narrative_decides = (
         fallback.precision != "day" or anchors[-1][2].precision != "year" if anchors else False
@@ -267,6 +285,42 @@ def _shared_year(text: str, found: Found, following: list[Found]) -> tuple[str, 
     ):
         return None
     return after.match.group(0), _year_value(int(year))
+
+
+def _date_clock_times(rows: list[dict]) -> None:
+    """A clock time takes the day its sentence names nearest to it ("first flight Tuesday ... at 18:00
+    UTC", "at 16:15 UTC, June 1st"), not the reference date."""
+    clocks = [r for r in rows if r["expression_type"] == "clock" and r["timex3_value"]]
+    days = [
+        r
+        for r in rows
+        if r["expression_type"] != "clock"
+        and r["precision"] == "day"
+        and r["date_earliest"] == r["date_latest"]
+    ]
+    for clock in clocks:
+        nearest = min(days, key=lambda r: abs(r["char_start"] - clock["char_start"]), default=None)
+        if nearest is None or nearest["date_earliest"] is None:
+            continue
+        day = nearest["date_earliest"]
+        clock.update(edtf=day.isoformat(), date_earliest=day, date_latest=day)
+        clock["timex3_value"] = day.isoformat() + clock["timex3_value"][10:]
+        clock["resolution_note"] = f"a time of the day named beside it ({nearest['text']!r})"
+
+
+def _said_year(
+    text: str, found: Found, following: list[Found], reference: date | None
+) -> tuple[str, Value] | None:
+    """The year a bare month names with "of next year", "of last year" ("after October of next year")."""
+    if found.kind != "month_alone" or not following or reference is None:
+        return None
+    after = following[0]
+    if after.kind != "deictic_unit" or (after.match.group("what") or "").lower() != "year":
+        return None
+    if not re.fullmatch(r"\s+of\s+", text[found.end : after.start]):
+        return None
+    said = date_deictic.resolve(after.kind, after.match.groupdict(), reference, "present")
+    return (after.match.group(0), _year_value(said.earliest.year)) if said.earliest else None
 
 
 def _resolved_value(row: dict) -> Value | None:
