@@ -293,3 +293,17 @@ def test_a_clock_time_takes_the_day_named_in_its_sentence() -> None:
     values = _values("The prototype flew Tuesday at 18:00 UTC. At 09:15 UTC, March 4, the crew landed.")
     assert values["18:00 UTC"] == "2013-03-12T18:00Z"
     assert values["09:15 UTC"] == "2013-03-04T09:15Z"
+
+
+def test_halves_quarters_count_ranges_and_the_day_as_durations_and_dates() -> None:
+    values = _values(
+        "The project is almost three and a half years late. Exports fell for three consecutive quarters. "
+        "Three quarters of the staff left. Repairs will take between 30 and 45 days. "
+        "Prices collapsed within minutes. For the day, the index lost 4 percent."
+    )
+    assert values["almost three and a half years"] == "P3.5Y"
+    assert values["three consecutive quarters"] == "P3Q"
+    assert values["30"] == "P30D" and values["45 days"] == "P45D"
+    assert values["minutes"] == "PTXM"
+    assert values["the day"] == "2013-03-14"
+    assert "Three quarters" not in values

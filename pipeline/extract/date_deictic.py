@@ -37,8 +37,10 @@ _ORDINAL = "(?:" + "|".join(_ORDINALS) + ")"
 _COUNT_WORDS = sorted(NUMBER_WORDS, key=len, reverse=True)
 _COUNT = (
     r"(?:\d+(?:\.\d)?|(?i:" + "|".join(_COUNT_WORDS) + r"|several|few|many|some|a\s+few|a\s+couple\s+of))"
+    r"(?:\s+and\s+a\s+half)?"  # "two and a half years": 2.5
 )
 _UNITS = {"minute": "TM", "hour": "TH", "day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE"}
+_UNITS["quarter"] = "Q"
 _UNIT = r"(?P<unit>minute|hour|day|week|month|year|decade|centur(?:y|ie))s?"
 _RELATIONS = r"(?P<rel>last|next|this|coming|past|previous|current)"
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -70,7 +72,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("deictic_day", r"(?P<day>(?i:this))\s+(?P<tod>morning|afternoon|evening)\b"),
     (
         "deictic_day",
-        r"(?:(?<=end\s)|(?<=ending\s)|(?<=ended\s)|(?<=finish\s)|(?<=close\s)|(?<=in\s)|(?<=for\s))(?P<day>the\s+day)\b",
+        r"(?:(?<=end\s)|(?<=ending\s)|(?<=ended\s)|(?<=finish\s)|(?<=close\s)|(?<=in\s)|(?<=for\s)|(?<=For\s)|(?<=start\sof\s)|(?<=end\sof\s)"
+        r"|(?<=close\sof\s)|(?<=rest\sof\s))(?P<day>the\s+day)\b",
     ),
     ("short_decade", r"(?<![\w$£.,])['’]?(?P<sd>[2-9]0)['’]?s\b"),
     ("short_year", r"(?<![\w$£.,])['’](?P<sy>[2-9]\d)\b(?![’'%]?\w)"),
@@ -91,6 +94,19 @@ PATTERNS: list[tuple[str, str]] = [
         r"(?!-|(?<=[Mm]inutes)\s+of\b)",  # "the minutes of a meeting" are no span
     ),
     ("duration", r"(?P<plural>(?P<unit>(?i:years|decades|months|weeks|days|hours))-long)\b"),
+    (  # "two consecutive quarters"; not "three quarters of the vote", not "a three-quarter majority"
+        "duration",
+        rf"(?P<n>{_COUNT})\s+(?:(?i:consecutive|straight|successive)\s+)?(?P<unit>(?i:quarter))s\b"
+        r"(?!(?<!consecutive quarters)(?<!straight quarters)(?<!successive quarters)\s+of\b)",
+    ),
+    (  # "between 60 and 90 days": the first count takes the unit written after the second
+        "duration",
+        r"(?P<n>\d+)(?=\s*(?:and|or|to|[–-])\s*\d+\s+(?P<unit>(?i:minute|hour|day|week|month|year))s\b)",
+    ),
+    (  # "in just minutes", "within hours"
+        "duration",
+        r"(?P<plural>(?:(?<=\bjust\s)|(?<=\bwithin\s)|(?<=\bonly\s))(?P<unit>(?i:minutes|hours|days|weeks)))\b",
+    ),
     ("duration", r"(?P<dpre>(?i:the\s+(?:past|last))\s+)(?P<unit>(?i:decade))\b"),
     (
         "deictic_word",
@@ -108,7 +124,7 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "weekday": re.compile(r"day\b"),
     "clock": re.compile(r"\d:?\d\d\s*(?:UTC|GMT|Z\b|[ap]\.\s?m\.|[AP]M)"),
-    "duration": re.compile(r"(?:minute|hour|day|week|month|year|decade|centur)", re.I),
+    "duration": re.compile(r"(?:minute|hour|day|week|month|year|decade|centur|quarters)", re.I),
     "deictic_word": re.compile(rf"\b(?:{_DEICTIC_PHRASES})\b", re.I),
 }
 KINDS = frozenset(kind for kind, _ in PATTERNS)
@@ -162,6 +178,9 @@ def tense(text: str, start: int, end: int) -> str:
 def _count(raw: str) -> float | None:
     """A count as a number; None for a vague one ("several")."""
     low = " ".join(raw.lower().split())
+    if low.endswith(" and a half"):
+        whole = _count(low.removesuffix(" and a half"))
+        return None if whole is None else whole + 0.5
     if low in NUMBER_WORDS:
         return NUMBER_WORDS[low]
     try:

@@ -115,7 +115,7 @@ def find_time_expressions(
             )
             if found.kind in date_deictic.KINDS:
                 reference = _deictic_reference(
-                    fallback, anchors, narrative=found.match.group(0).startswith("the day")
+                    fallback, anchors, narrative=(found.match.group("core") or "").startswith("the day")
                 )
                 _fill_deictic(row, found, text, reference)
                 resolved = _resolved_value(row)
