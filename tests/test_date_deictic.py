@@ -307,3 +307,20 @@ def test_halves_quarters_count_ranges_and_the_day_as_durations_and_dates() -> No
     assert values["minutes"] == "PTXM"
     assert values["the day"] == "2013-03-14"
     assert "Three quarters" not in values
+
+
+def test_the_weekend_and_bare_seasons_follow_the_tense_of_their_clause() -> None:
+    # 2013-03-14 is the Thursday of ISO week 11
+    assert _values("Stocks fell over the weekend.") == {"the weekend": "2013-W10-WE"}
+    assert _values("Talks will go on over the weekend.") == {"the weekend": "2013-W11-WE"}
+    assert _values("Shares rallied in the spring.") == {"the spring": "2012-SP"}
+    assert _values("The plant will reopen in late summer.") == {"late summer": "2013-SU"}
+    assert _values("The hot spring was closed. The summer offensive failed.") == {}
+
+
+def test_a_bare_season_in_a_narrative_takes_the_anchors_year() -> None:
+    rows = _rows(
+        "On 4 January 1942 the envoy left Moscow. In the winter he fell ill; in the summer he returned."
+    )
+    assert rows["the winter"]["edtf"] == "1941-24"
+    assert rows["the summer"]["edtf"] == "1942-22"

@@ -78,6 +78,11 @@ PATTERNS: list[tuple[str, str]] = [
     ("short_decade", r"(?<![\w$£.,])['’]?(?P<sd>[2-9]0)['’]?s\b"),
     ("short_year", r"(?<![\w$£.,])['’](?P<sy>[2-9]\d)\b(?![’'%]?\w)"),
     ("weekday", rf"(?P<wd>{_WEEKDAY})\b{_TOD}(?!,?\s+(?:\d|{_MONTH_NAMES}))"),
+    (  # "over the weekend": the one its tense points to
+        "weekend",
+        r"(?:(?<=over\s)|(?<=during\s)|(?<=at\s)|(?<=on\s)|(?<=for\s)|(?<=through\s)|(?<=by\s))"
+        r"(?i:the\s+weekend)\b",
+    ),
     ("clock", r"(?P<h>[01]?\d|2[0-3]):?(?P<mi>[0-5]\d)\s*(?P<zone>UTC|GMT|Z)\b"),
     ("clock", r"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\s*(?P<ap>[ap]\.\s?m\.|[AP]M)"),
     (
@@ -123,6 +128,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"the\s+day\b|to-?day|yesterday|to-?morrow|to-?night|this\s+(?:morning|afternoon|evening)", re.I
     ),
     "weekday": re.compile(r"day\b"),
+    "weekend": re.compile(r"the\s+weekend\b", re.I),
     "clock": re.compile(r"\d:?\d\d\s*(?:UTC|GMT|Z\b|[ap]\.\s?m\.|[AP]M)"),
     "duration": re.compile(r"(?:minute|hour|day|week|month|year|decade|centur|quarters)", re.I),
     "deictic_word": re.compile(rf"\b(?:{_DEICTIC_PHRASES})\b", re.I),
@@ -290,6 +296,11 @@ def resolve(kind: str, groups: dict[str, str | None], reference: date | None, di
             groups.get("tod"),
             f"the {groups['wd']} {_SIDE[direction]} the reference date",
         )
+    if kind == "weekend":
+        saturday = weekday_near(reference, 5, direction)
+        if direction == "present" and reference.weekday() < 5:
+            saturday = weekday_near(reference, 5, "future")
+        return _week(saturday - timedelta(days=5), True, f"the weekend {_SIDE[direction]} the reference date")
     if kind == "deictic_day":
         word = (groups["day"] or "").lower().replace("-", "")
         step = {"yesterday": -1, "tomorrow": 1}.get(word, 0)

@@ -102,6 +102,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d{{3}})"),
     ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d{{3}})"),
     ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
+    ("season_alone", r"(?:(?i:the)\s+)?(?P<season>(?i:spring|summer|autumn|winter))\b(?!\s+of\b|-)"),
     ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:{_NOT_YEAR_AFTER})\b)"),
     *date_deictic.PATTERNS,
 ]
@@ -160,10 +161,12 @@ _CUES = {
     "day_month": re.compile(_MONTH),
     "month_day": re.compile(_MONTH),
     "month_alone": re.compile(_MONTH),
+    "season_alone": re.compile(r"spring|summer|autumn|winter", re.I),
     **date_deictic.CUES,
 }
 _NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
 _MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by|between)\s+$", re.I)
+_SEASON_ALONE_AFTER = re.compile(r"\b(?:in|during|since|until|till|through|throughout|by)\s+$", re.I)
 _COORDINATED_AFTER = re.compile(r"^\s*(?:,|and|or|to|through|until|till|[–-])\s*$")  # "April and June"
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
@@ -178,8 +181,8 @@ _WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
-RELATIVE_KINDS |= {"month_day", "month_alone", "ordinal_day", "year_end"}
-DEICTIC_RELATIVE = {"weekday", "deictic_day", "deictic_unit", "ago", "clock"}
+RELATIVE_KINDS |= {"month_day", "month_alone", "season_alone", "ordinal_day", "year_end"}
+DEICTIC_RELATIVE = {"weekday", "weekend", "deictic_day", "deictic_unit", "ago", "clock"}
 
 
 @dataclass
@@ -269,6 +272,11 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
                 ):
                     continue
                 month_end = match.end()
+            if kind == "season_alone" and not (
+                _normalise_modifier(match.group("mod")) not in ("none", "circa")
+                or _SEASON_ALONE_AFTER.search(text, 0, match.start())
+            ):
+                continue
             if kind == "year" and _is_document_number(text, match):
                 continue
             found.append((match.start(), match.start() - match.end(), priority, kind, match))

@@ -34,10 +34,12 @@ from pipeline.extract.date_ranges import join_ranges
 from pipeline.extract.date_relative import _relative
 from pipeline.extract.date_scan import DEICTIC_RELATIVE, EVENT_NOUNS, RELATIVE_KINDS, Found, scan, usage_of
 from pipeline.extract.date_values import (
+    SEASONS,
     Value,
     _absolute,
     _day_value,
     _month_value,
+    _season_value,
     _year_value,
     apply_modifier,
     old_style_date,
@@ -220,7 +222,7 @@ def _speech_time(
     own yet (or only ones counted from the reference, such as the dateline), or when its clause speaks of
     the future ("will arrive on November 11": from the speaker's date, whatever the story last dated):
     None where a narrative anchor decides instead."""
-    if found.kind not in ("month_alone", "day_month", "month_day") or fallback is None:
+    if found.kind not in ("month_alone", "season_alone", "day_month", "month_day") or fallback is None:
         return None
     if fallback.precision not in ("day", "month"):
         return None
@@ -238,6 +240,13 @@ def _speech_time(
 def _fill_bare_month(row: dict, found: Found, text: str, reference: date) -> None:
     direction = date_deictic.tense(text, found.start, found.end)
     groups = found.match.groupdict()
+    if found.kind == "season_alone":  # by its middle month: "rose in the spring" said in April is this one
+        season = groups["season"].lower()
+        middle = (SEASONS[season][1] + 1 - 1) % 12 + 1
+        year = date_deictic.month_near(reference, middle, direction) - (season == "winter")
+        _fill(row, apply_modifier(_season_value(year, season), found.modifier))
+        row["resolution_note"] = f"the season {direction} by the tense of its clause, from the document date"
+        return
     month = MONTHS[groups["m"]]
     year = date_deictic.month_near(reference, month, direction)
     if found.kind == "month_alone":
