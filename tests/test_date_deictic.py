@@ -194,13 +194,14 @@ def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> Non
         "18:00 UTC and came back in the 70s and in '82. The council met twenty years ago, last year and "
         "yesterday, and meets every week for three years now. The decree of January 26/February 8, 1918 was "
         "signed between June 1, 1918 and January 1, 1919. The envoy arrived on the 23rd. In the first half "
-        "of 1920 the board sold the ships.\n"
+        "of 1920 the board sold the ships. Trade stopped over the weekend and resumed in the spring.\n"
     )
     document = clean_document(text, "kinds", "kinds.md")
     times = find_time_expressions(document.sentences, "2013-03-14")
     kinds = set(times["expression_type"].to_list())
     assert {"weekday", "quarter", "clock", "short_decade", "short_year", "ago", "deictic_unit"} <= kinds
     assert {"deictic_day", "deictic_word", "duration", "old_new_style", "date_range", "ordinal_day"} <= kinds
+    assert {"weekend", "season_alone"} <= kinds
     events, _, _ = extract_events(
         document.sentences, times, pl.DataFrame(schema=MENTION_SCHEMA), document.footnotes
     )

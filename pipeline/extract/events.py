@@ -113,6 +113,8 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
     inside = [t for t in candidates if clause[0] <= t.start < clause[1]]
+    if not inside and timex["precision"] == "decade":
+        return None  # "the mid-1990s" dates only a predicate of its own clause
     if not inside and not _RELATIVE_CLAUSE_START.match(text, clause[0]):
         # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
         # relative clause ("The minister, who had served since 1920, resigned in 1925")
@@ -177,8 +179,12 @@ def _certainty(text: str, trigger: _Trigger) -> tuple[str, str | None]:
     return "certain", None
 
 
-def _eligible(timex: dict, sentence_text: str) -> bool:
-    if timex["edtf"] is None or timex["precision"] in ("decade", "century"):
+def _eligible(timex: dict, sentence_text: str, dating: bool = False) -> bool:
+    """A date an event can take: not a question's; a decade only narrowed ("in the mid-1970s, HO elected")
+    and only for the events of its own clause (dating), never a century."""
+    if timex["edtf"] is None or timex["precision"] == "century":
+        return False
+    if timex["precision"] == "decade" and not (dating and timex["modifier"] in ("early", "mid", "late")):
         return False
     return not sentence_text.rstrip().endswith("?")
 
@@ -283,11 +289,9 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         found_here: list[tuple[_Trigger, dict, str, str | None]] = []
         dated_clauses: list[tuple[int, int]] = []
         for timex in sentence.times:
-            if not _eligible(timex, text):
+            if not _eligible(timex, text, dating=True):
                 continue
             start = timex["char_start"] - row["char_start"]
-            if _is_period(timex, text[:start]):  # "between 1905 and the mid-1920s" is a period
-                continue
             if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
                 continue
             previous = found_here[-1] if found_here else None
