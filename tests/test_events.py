@@ -416,3 +416,18 @@ def test_a_verb_with_a_bare_object_is_a_happening_but_a_noun_after_a_copula_is_n
     got = [r["trigger"] for r in _events_of(text)]
     assert "posted" in got
     assert not {"guaranteed", "proved", "won"} & set(got)
+
+
+def test_ranges_narrowed_decades_dated_participles_and_event_nouns_date_their_happenings() -> None:
+    text = (
+        "# T\n\nBetween 1921 and 1925, the commission drafted new rules. In the mid-1930s, the bureau "
+        "adopted them. The guideline, issued by the delegates in 1936, created a council. The minister's "
+        "action in 1938 surprised the council. The delegates consistently failed to agree. "
+        "In the 1950s, the archive held many files.\n"
+    )
+    got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
+    assert ("drafted", "1921/1925") in got
+    assert ("adopted", "1933/1936") in got
+    assert ("issued", "1936") in got
+    assert ("action", "1938") in got
+    assert not any(trigger in ("failed", "held") for trigger, _ in got)  # a habit; a state of a whole decade

@@ -292,6 +292,24 @@ def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
     return passive is not None and trigger.end <= start and len(text[trigger.end : start].split()) <= 3
 
 
+_PARTICIPLE_TO_DATE = re.compile(r"\s+(?:by\s+(?:[\w’'-]+\.?\s+){1,4})?(?:in|on|during)\s+")
+
+
+def _dated_participle(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "The directive, issued by Kennedy in 1961, ...": a participle set off by a comma or with its agent,
+    its own date right after it (and at most the agent in between), names a dated happening, though no
+    predicate; "the papers published in 1950 were lost" stays a modifier."""
+    if trigger.is_noun or trigger.end > start:
+        return False
+    before = re.search(r"([a-z]+?)s?\s+$", text[: trigger.start])
+    if before and before.group(1) in _EVENT_NOUN_TYPES:
+        return False  # "its suggestions made on May 1": the event noun names it
+    between = _PARTICIPLE_TO_DATE.fullmatch(text, trigger.end, start)
+    if between is None:
+        return False  # an agent or a comma before it: not "the papers published in 1950 were lost"
+    return text[trigger.end : start].lstrip().startswith("by") or text[: trigger.start].rstrip().endswith(",")
+
+
 def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:
     """ "were not published until 1909": the happening is dated by the date after "until"."""
     negated = re.search(r"\b(?:not|never)\s+(?:[a-z]+\s+){0,1}$", text[: trigger.start])

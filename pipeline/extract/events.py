@@ -55,6 +55,7 @@ from pipeline.extract.event_clauses import (
     _UNTIL_BEFORE,
     EVENT_TYPES,
     _clause_of,
+    _dated_participle,
     _dated_passive,
     _inside_quotes,
     _is_predicate,
@@ -88,6 +89,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         or _is_predicate(text, t, generic=t.generic, dated=True)
         or _negated_until(text, t, start)
         or _dated_passive(text, t, start)
+        or _dated_participle(text, t, start)
     ]
     if _inside_quotes(text, start, sentence.quoted_start):  # a quoted date dates only quoted words
         usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
