@@ -181,6 +181,16 @@ def tense(text: str, start: int, end: int) -> str:
     return min(near)[1] if near else "present"
 
 
+def future_before(text: str, start: int) -> bool:
+    """Whether the tense cue nearest before the expression in its clause is a future one ("will arrive on
+    November 11"), whatever follows it ("your inquiries of December 30, I will say")."""
+    left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
+    left = max(left, start - _CUE_REACH)
+    cues = [(m.end(), "future") for m in _FUTURE.finditer(text, left, start)]
+    cues += [(m.end(), "past") for m in _PAST.finditer(text, left, start)]
+    return bool(cues) and max(cues)[1] == "future"
+
+
 def _count(raw: str) -> float | None:
     """A count as a number; None for a vague one ("several")."""
     low = " ".join(raw.lower().split())

@@ -157,8 +157,8 @@ def find_time_expressions(
                 ):
                     anchors.append((index, row["time_expression_id"], resolved))
                 elif speech is not None and resolved is not None and resolved.precision == "day":
-                    anchors.append((index, row["time_expression_id"], resolved))  # "arrives on November 11,
-                    deictic_ids.add(row["time_expression_id"])  # three days later than planned"
+                    # "arrives on November 11, three days later than planned": the next dates count from it
+                    anchors.append((index, row["time_expression_id"], resolved))
             else:
                 base = _absolute(found.kind, found.match.groupdict())
                 if base is None:
@@ -169,8 +169,10 @@ def find_time_expressions(
                 _fill(row, value)
                 if _is_anchor(found, text, value):
                     anchors.append((index, row["time_expression_id"], value))
-                    if fallback is not None and value.precision == "day" and value.edtf == fallback.edtf:
-                        deictic_ids.add(row["time_expression_id"])  # the dateline: speech time, not story
+                    if span is None and fallback is not None and value == fallback:
+                        # a news story's dateline: speech time, not the story's (but a letter's dateline
+                        # in a collection is followed by "(Received June 2.)", after it, in past tense)
+                        deictic_ids.add(row["time_expression_id"])
             if anchors and anchors[-1][1] == row["time_expression_id"] and _quoted(text, found.start, opened):
                 anchors.pop()  # a date in quoted words does not set the narrative's time
             rows.append(row)
@@ -226,7 +228,7 @@ def _speech_time(
         return None
     if fallback.precision not in ("day", "month"):
         return None
-    if fallback.precision == "day" and date_deictic.tense(text, found.start, found.end) == "future":
+    if fallback.precision == "day" and date_deictic.future_before(text, found.start):
         return fallback.latest
     # in a dispatch dated to the day, a narrative year ("launched in 2003") does not take its months away
     narrative_decides = (
