@@ -423,7 +423,7 @@ def test_ranges_narrowed_decades_dated_participles_and_event_nouns_date_their_ha
         "# T\n\nBetween 1921 and 1925, the commission drafted new rules. In the mid-1930s, the bureau "
         "adopted them. The guideline, issued by the delegates in 1936, created a council. The minister's "
         "action in 1938 surprised the council. The delegates consistently failed to agree. "
-        "In the 1950s, the archive held many files.\n"
+        "In the 1950s, the archive held many files. The office aimed to meet the 1962 publication deadline.\n"
     )
     got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
     assert ("drafted", "1921/1925") in got
@@ -431,3 +431,4 @@ def test_ranges_narrowed_decades_dated_participles_and_event_nouns_date_their_ha
     assert ("issued", "1936") in got
     assert ("action", "1938") in got
     assert not any(trigger in ("failed", "held") for trigger, _ in got)  # a habit; a state of a whole decade
+    assert "1962" not in [edtf for _, edtf in got]  # a deadline, not a publication

@@ -130,6 +130,11 @@ _DATELINE_TAIL = re.compile(
 )
 _NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
 _GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
+_COMPOUND_HEAD_AFTER = re.compile(  # a common noun right after: not a verb, a function word or an adverb
+    r" (?!(?:was|were|is|are|had|has|have|did|of|in|on|at|to|for|by|with|and|or|but|that|which|who|from|as|"
+    r"between|after|before|during|until|since|into|about|over|under|itself|themselves|took|began|ended)\b)"
+    r"[a-z]+(?<!ed)(?<!ly)\b(?![’'])"
+)
 _CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
 _COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
 _REFERENCE_OPENING = re.compile(
@@ -191,6 +196,8 @@ def _triggers(text: str) -> list[_Trigger]:
     for start, end, kind in _phrases(words, _NOUN_INDEX):
         if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
             continue  # "toward meeting production targets" is a verb, not a meeting
+        if _COMPOUND_HEAD_AFTER.match(text, end) and not _IRREGULAR_PAST.match(text, end + 1):
+            continue  # "the publication lag", "the 1990 publication deadline": a modifier of another noun
         if not _overlaps(found, start, end):
             found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
     for match in _EMPHATIC_PAST.finditer(text):

@@ -32,6 +32,7 @@ from pipeline.extract.date_scan import EVENT_NOUNS
 from pipeline.extract.event_clauses import (
     _ADVERB_CUE,
     _BETWEEN_BEFORE,
+    _COMPOUND_HEAD_AFTER,
     _COORDINATED_DATES,
     _COORDINATION,
     _CUE_PATTERN,
@@ -40,6 +41,7 @@ from pipeline.extract.event_clauses import (
     _EVENT_NOUN_TYPES,
     _HEDGE_PATTERN,
     _HEDGES,
+    _IRREGULAR_PAST,
     _MODAL_BEFORE,
     _NONEVENT_VERBS,
     _NOT_BEFORE,
@@ -166,7 +168,10 @@ def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | No
     if after:
         for word in re.finditer(r"[A-Za-z-]+", after.group(0)):
             if _event_noun(word.group(0)):
-                return end + word.start(), end + word.end(), _event_noun(word.group(0))
+                at = end + word.end()
+                if _COMPOUND_HEAD_AFTER.match(text, at) and not _IRREGULAR_PAST.match(text, at + 1):
+                    return None  # "the 1990 publication deadline" dates a deadline
+                return end + word.start(), at, _event_noun(word.group(0))
     return None
 
 
