@@ -432,3 +432,15 @@ def test_ranges_narrowed_decades_dated_participles_and_event_nouns_date_their_ha
     assert ("action", "1938") in got
     assert not any(trigger in ("failed", "held") for trigger, _ in got)  # a habit; a state of a whole decade
     assert "1962" not in [edtf for _, edtf in got]  # a deadline, not a publication
+
+
+def test_a_verb_after_but_shares_the_date_a_passive_reaches_its_date_a_titles_year_dates_nothing() -> None:
+    text = (
+        "# T\n\nIn 1931 the director praised the plan as \u201cbold,\u201d but warned that costs would rise. "
+        "The last volume was handed to the printers in 1934. When Annual Reports, 1935 was issued on "
+        "March 3, 1936, the critics reacted.\n"
+    )
+    got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
+    assert ("praised", "1931") in got and ("warned", "1931") in got
+    assert ("handed", "1934") in got
+    assert ("issued", "1936-03-03") in got and ("issued", "1935") not in got

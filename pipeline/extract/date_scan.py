@@ -176,6 +176,9 @@ _NOUN_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
 _TITLE_BEFORE = re.compile(
     r"(?<![.!?]\s)\b([A-Z][a-z]+)\s+$"
 )  # a year after a name: "Foreign Relations 1868"
+_TITLE_COMMA_BEFORE = re.compile(
+    r"(?<![.!?]\s)\b[A-Z][a-z]+\s+([A-Z][a-z]+),\s+$"
+)  # "Foreign Relations, 1872"
 _YEARS_BEFORE = re.compile(r"\b([A-Za-z]+)\s+the\s+years?\s+$")
 _WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
@@ -220,7 +223,11 @@ def usage_of(text: str, start: int, end: int) -> tuple[str, str | None]:
     named = _WORD_BEFORE.search(before)
     if named and named.group(1).lower() in EVENT_NOUNS:  # "the Anglo-Russian convention 1916"
         return "attributive", named.group(1).lower()
-    title = _TITLE_BEFORE.search(before) if text[start : start + 1].isdigit() else None
+    title = (
+        (_TITLE_BEFORE.search(before) or _TITLE_COMMA_BEFORE.search(before))
+        if text[start].isdigit()
+        else None
+    )
     if title and title.group(1) not in MONTHS and title.group(1).lower() not in _NOT_TITLE_WORDS:
         return "attributive", title.group(1).lower()
     years = _YEARS_BEFORE.search(before)  # "covering the years 1940 through 1951", but "in the year 1920"

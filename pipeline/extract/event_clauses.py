@@ -148,7 +148,7 @@ _PASSIVE_AGENT_AFTER = re.compile(r"(?:\s+(?:back|down|up|out|off))?\s+by\s+(?![
 _LATER_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|will|would|did|does)\b")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
 _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
-_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
+_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or|but)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
 _REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
@@ -296,7 +296,8 @@ def _participle_modifier(text: str, trigger: _Trigger, before: str) -> bool:
 def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
     """ "which were chartered on the 30 March": a passive verb with its date right after it."""
     passive = re.search(r"\b(?:was|were)\s+(?:[a-z]+ly\s+)?$", text[: trigger.start])
-    return passive is not None and trigger.end <= start and len(text[trigger.end : start].split()) <= 3
+    between = text[trigger.end : start]  # "was delivered to the printers in 1920"
+    return passive is not None and trigger.end <= start and len(between.split()) <= 5 and "," not in between
 
 
 _PARTICIPLE_TO_DATE = re.compile(r"\s+(?:by\s+(?:[\w’'-]+\.?\s+){1,4})?(?:in|on|during)\s+")

@@ -346,15 +346,26 @@ def _dateline(sentence: _Sentence) -> dict | None:
     return None
 
 
+_JOINED_VERB_BEFORE = re.compile(r"\b(?:and|but)\s+(?:[a-z]+ly\s+)?$")
+
+
 def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     """Predicates joined to a dated one by "and" with no new subject ("gave it up and emigrated")."""
     joined: list[_Trigger] = []
     last = trigger
-    for other in sentence.predicates:
+    verbs = [  # a verb right after "and" / "but" shares the dated one's subject ("denounced, but admitted")
+        t
+        for t in sentence.triggers
+        if t in sentence.predicates
+        or (not t.is_noun and _JOINED_VERB_BEFORE.search(sentence.text, 0, t.start))
+    ]
+    for other in verbs:
         if other.start < last.end:
             continue
         between = sentence.text[last.end : other.start]
-        object_removed = re.sub(r"^(?:\s+[A-Za-z’'-]+){0,6}?(?=\s*,?\s*(?:and|or)\s)", "", between)
+        object_removed = re.sub(
+            r"^(?:\s+[“\"]?[A-Za-z’'-]+[,.]?[”\"]?){0,8}?(?=\s*,?\s*(?:and|or|but)\s)", "", between
+        )
         if not _COORDINATION.match(object_removed) or re.search(r"[;:()]", between):
             break
         joined.append(other)
