@@ -100,7 +100,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _SUBORDINATE_OPENING = re.compile(
     r"^\W*(?:[A-Za-z]+ly\s+)?(?:when|while|after|before|as|although|though|if|once|since|until|because"
-    r"|[A-Za-z]+ing)\b[^,;:]*,",
+    r"|[A-Za-z]+ing)\b(?:[^,;:]|,(?=\s*\d{4}\b))*,",  # a comma before a year ("May 8, 1873") ends nothing
     re.I,
 )
 _QUOTES = re.compile(r"[\"“”]")

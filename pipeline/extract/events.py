@@ -290,7 +290,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             found.append((sentence, trigger, dateline, basis, "dateline of a letter or telegram"))
             reference = dateline
             continue
-        if text.rstrip().endswith("?"):
+        if text.rstrip().endswith("?") or _is_heading(text):
             reference = _last_reference(sentence, reference, len(text))
             continue
         found_here: list[tuple[_Trigger, dict, str, str | None]] = []
@@ -317,6 +317,15 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
     return found
+
+
+def _is_heading(text: str) -> bool:
+    """A title ("Chapter 3: The Death and Resurrection of FRUS, 1868–1876"): no closing stop, and most of its
+    longer words capitalised. It names a subject, not a happening."""
+    if text.rstrip().endswith((".", "!", "?", ".”", '."')):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z’'-]+", text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _is_period(timex: dict, before: str) -> bool:
