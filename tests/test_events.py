@@ -438,7 +438,8 @@ def test_a_verb_after_but_shares_the_date_a_passive_reaches_its_date_a_titles_ye
     text = (
         "# T\n\nIn 1931 the director praised the plan as \u201cbold,\u201d but warned that costs would rise. "
         "The last volume was handed to the printers in 1934. When Annual Reports, 1935 was issued on "
-        "March 3, 1936, the critics reacted. The envoy stayed in Rome until his death in 1940.\n\n"
+        "March 3, 1936, the critics reacted. The envoy stayed in Rome until his death in 1940. In 1937 the "
+        "board closed the office after receiving complaints from the staff.\n\n"
         "Part Two: The Death and Rebirth of the Archive, 1941–1950\n"
     )
     got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
@@ -447,3 +448,4 @@ def test_a_verb_after_but_shares_the_date_a_passive_reaches_its_date_a_titles_ye
     assert ("issued", "1936-03-03") in got and ("issued", "1935") not in got
     assert ("reacted", "1936-03-03") in got  # the main clause of the dated "When" clause
     assert ("death", "1940") in got and ("Death", "1941/1950") not in got  # a heading names no happening
+    assert ("closed", "1937") in got and ("receiving", "1937") in got

@@ -313,6 +313,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
             found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
+            found_here.extend((t, timex, basis, None) for t in _gerund_after(sentence, trigger))
         found_here.extend(_context_events(sentence, found_here, dated_clauses, reference, carried))
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
@@ -353,6 +354,23 @@ def _dateline(sentence: _Sentence) -> dict | None:
     if _DATELINE_PLACE.fullmatch(before) and _DATELINE_TAIL.fullmatch(after):
         return timex
     return None
+
+
+_GERUND_AFTER = re.compile(r"\s+(?:after|upon)\s+([a-z]{3,}ing)\s+(?!(?:to|that|of|in|on|at)\b)[A-Za-z]")
+
+
+def _gerund_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
+    """ "postponed release ... after receiving protests from the ambassador": a gerund with its object
+    after "after" in the dated predicate's clause happened then too (just before)."""
+    if trigger.is_noun:
+        return []
+    end = _clause_of(sentence.text, trigger.start)[1]
+    found = []
+    for match in _GERUND_AFTER.finditer(sentence.text, trigger.end, end):
+        start, stop = match.span(1)
+        if not _overlaps(sentence.triggers, start, stop):
+            found.append(_Trigger(start, stop, match.group(1), "other"))
+    return found
 
 
 _JOINED_VERB_BEFORE = re.compile(r"\b(?:and|but)\s+(?:[a-z]+ly\s+)?$")
