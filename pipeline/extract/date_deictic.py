@@ -51,6 +51,20 @@ _DEICTIC_PHRASES = "|".join(
 )
 _YEAR = r"(?:1[0-9]|20)\d\d"
 
+# "two consecutive quarters"; not "three quarters of the vote", not "a three-quarter majority"
+_QUARTERS = (
+    rf"(?P<n>{_COUNT})\s+(?:(?i:consecutive|straight|successive)\s+)?(?P<unit>(?i:quarter))s\b"
+    r"(?!(?<!consecutive quarters)(?<!straight quarters)(?<!successive quarters)\s+of\b)"
+)
+# "between 60 and 90 days": the first count takes the unit written after the second
+_COUNT_RANGE = (
+    r"(?P<n>\d+)(?=\s*(?:and|or|to|[–-])\s*\d+\s+(?P<unit>(?i:minute|hour|day|week|month|year))s\b)"
+)
+# "in just minutes", "within hours"
+_SOON_PLURAL = (
+    r"(?P<plural>(?:(?<=\bjust\s)|(?<=\bwithin\s)|(?<=\bonly\s))(?P<unit>(?i:minutes|hours|days|weeks)))\b"
+)
+
 PATTERNS: list[tuple[str, str]] = [
     (
         "quarter",
@@ -99,19 +113,9 @@ PATTERNS: list[tuple[str, str]] = [
         r"(?!-|(?<=[Mm]inutes)\s+of\b)",  # "the minutes of a meeting" are no span
     ),
     ("duration", r"(?P<plural>(?P<unit>(?i:years|decades|months|weeks|days|hours))-long)\b"),
-    (  # "two consecutive quarters"; not "three quarters of the vote", not "a three-quarter majority"
-        "duration",
-        rf"(?P<n>{_COUNT})\s+(?:(?i:consecutive|straight|successive)\s+)?(?P<unit>(?i:quarter))s\b"
-        r"(?!(?<!consecutive quarters)(?<!straight quarters)(?<!successive quarters)\s+of\b)",
-    ),
-    (  # "between 60 and 90 days": the first count takes the unit written after the second
-        "duration",
-        r"(?P<n>\d+)(?=\s*(?:and|or|to|[–-])\s*\d+\s+(?P<unit>(?i:minute|hour|day|week|month|year))s\b)",
-    ),
-    (  # "in just minutes", "within hours"
-        "duration",
-        r"(?P<plural>(?:(?<=\bjust\s)|(?<=\bwithin\s)|(?<=\bonly\s))(?P<unit>(?i:minutes|hours|days|weeks)))\b",
-    ),
+    ("duration", _QUARTERS),
+    ("duration", _COUNT_RANGE),
+    ("duration", _SOON_PLURAL),
     ("duration", r"(?P<dpre>(?i:the\s+(?:past|last))\s+)(?P<unit>(?i:decade))\b"),
     (
         "deictic_word",
@@ -132,6 +136,12 @@ CUES: dict[str, re.Pattern[str]] = {
     "clock": re.compile(r"\d:?\d\d\s*(?:UTC|GMT|Z\b|[ap]\.\s?m\.|[AP]M)"),
     "duration": re.compile(r"(?:minute|hour|day|week|month|year|decade|centur|quarters)", re.I),
     "deictic_word": re.compile(rf"\b(?:{_DEICTIC_PHRASES})\b", re.I),
+}
+# Cheaper pre-checks for patterns that need more than their kind's cue word.
+PATTERN_CUES: dict[str, re.Pattern[str]] = {
+    _QUARTERS: re.compile(r"quarters\b", re.I),
+    _COUNT_RANGE: re.compile(r"\d\s*(?:and|or|to|[–-])\s*\d"),
+    _SOON_PLURAL: re.compile(r"\b(?:just|within|only)\s", re.I),
 }
 KINDS = frozenset(kind for kind, _ in PATTERNS)
 _FUTURE_WORDS = sorted((w for w, t in TENSE_CUES.items() if t == "future"), key=len, reverse=True)

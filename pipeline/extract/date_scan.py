@@ -265,7 +265,7 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
     found = []
     has_digit = _DIGIT.search(text) is not None
     for priority, (kind, pattern) in enumerate(_COMPILED):
-        cue = _CUES.get(kind)
+        cue = date_deictic.PATTERN_CUES.get(pattern.pattern) or _CUES.get(kind)
         if (cue is None and not has_digit) or (cue is not None and not cue.search(text)):
             continue
         month_end = -1  # where the last month taken alone ends: a month coordinated with it is one too

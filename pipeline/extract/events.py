@@ -384,7 +384,7 @@ def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
         t
         for t in sentence.triggers
         if t in sentence.predicates
-        or (not t.is_noun and _JOINED_VERB_BEFORE.search(sentence.text, 0, t.start))
+        or (not t.is_noun and _JOINED_VERB_BEFORE.search(sentence.text, max(0, t.start - 24), t.start))
     ]
     for other in verbs:
         if other.start < last.end:
