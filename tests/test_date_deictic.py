@@ -325,3 +325,8 @@ def test_a_bare_season_in_a_narrative_takes_the_anchors_year() -> None:
     )
     assert rows["the winter"]["edtf"] == "1941-24"
     assert rows["the summer"]["edtf"] == "1942-22"
+
+
+def test_a_month_between_a_determiner_and_its_noun_is_a_month() -> None:
+    assert _values("Dealers reported their January sales.") == {"January": "2013-01"}
+    assert _values("He joined the May Fourth movement. She met the august visitors.") == {}

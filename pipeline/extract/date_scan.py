@@ -167,6 +167,8 @@ _CUES = {
 _NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
 _MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by|between)\s+$", re.I)
 _SEASON_ALONE_AFTER = re.compile(r"\b(?:in|during|since|until|till|through|throughout|by)\s+$", re.I)
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:the|their|its|his|her|our)\s+$")  # "their January sales"
+_NOUN_NEXT = re.compile(r"\s+(?!(?:of|and|or|to|in|on|at|by|for|was|were|is|had)\b)[a-z]{3,}")
 _COORDINATED_AFTER = re.compile(r"^\s*(?:,|and|or|to|through|until|till|[–-])\s*$")  # "April and June"
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
@@ -276,6 +278,10 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
                     _normalise_modifier(match.group("mod")) not in ("none", "circa")
                     or _MONTH_ALONE_AFTER.search(text, 0, match.start())
                     or (month_end >= 0 and _COORDINATED_AFTER.match(text[month_end : match.start()]))
+                    or (
+                        _POSSESSIVE_BEFORE.search(text, 0, match.start())
+                        and _NOUN_NEXT.match(text, match.end())
+                    )
                 ):
                     continue
                 month_end = match.end()
