@@ -132,7 +132,8 @@ _NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+
 _GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
 _COMPOUND_HEAD_AFTER = re.compile(  # a common noun right after: not a verb, a function word or an adverb
     r" (?!(?:was|were|is|are|had|has|have|did|of|in|on|at|to|for|by|with|and|or|but|that|which|who|from|as|"
-    r"between|after|before|during|until|since|into|about|over|under|itself|themselves|took|began|ended)\b)"
+    r"between|after|before|during|until|since|into|about|over|under|itself|themselves|took|began|ended|"
+    r"number|no|concerning|regarding|relating|respecting|relative|dated|upon|which|whereby)\b)"
     r"[a-z]+(?<!ed)(?<!ly)\b(?![’'])"
 )
 _CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"

@@ -292,7 +292,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             found.append((sentence, trigger, dateline, basis, "dateline of a letter or telegram"))
             reference = dateline
             continue
-        if text.rstrip().endswith("?") or _is_heading(text):
+        if text.rstrip().endswith("?") or _is_period_heading(text, sentence.times):
             reference = _last_reference(sentence, reference, len(text))
             continue
         found_here: list[tuple[_Trigger, dict, str, str | None]] = []
@@ -322,10 +322,14 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
     return found
 
 
-def _is_heading(text: str) -> bool:
-    """A title ("Chapter 3: The Death and Resurrection of FRUS, 1868–1876"): no closing stop, and most of its
-    longer words capitalised. It names a subject, not a happening."""
-    if text.rstrip().endswith((".", "!", "?", ".”", '."')):
+def _is_period_heading(text: str, times: list[dict]) -> bool:
+    """A title over a period ("Chapter 3: The Death and Resurrection of FRUS, 1868–1876"): no closing stop or
+    colon, most of its longer words capitalised, and only spans for dates. It names a subject, not a
+    happening; a document's title with its day ("Convention ..., Signed at London, February 10, 1925") is
+    one."""
+    if text.rstrip().endswith((".", "!", "?", ":", ".”", '."')) or not times:
+        return False
+    if any("/" not in (t["edtf"] or "/") for t in times):
         return False
     words = [w for w in re.findall(r"[A-Za-z’'-]+", text) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
