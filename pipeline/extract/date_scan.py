@@ -115,7 +115,6 @@ _PREFIX_BEFORE = re.compile(
     re.I,
 )
 _PREFIX_REACH = 40
-_COMPILED = [(kind, re.compile(rx)) for kind, rx in _PATTERNS]
 
 
 class _Match:
@@ -164,6 +163,9 @@ _CUES = {
     "season_alone": re.compile(r"spring|summer|autumn|winter", re.I),
     **date_deictic.CUES,
 }
+_COMPILED: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [  # with its pre-check (None: a digit)
+    (kind, re.compile(rx), date_deictic.PATTERN_CUES.get(rx) or _CUES.get(kind)) for kind, rx in _PATTERNS
+]
 _NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
 _MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by|between)\s+$", re.I)
 _SEASON_ALONE_AFTER = re.compile(r"\b(?:in|during|since|until|till|through|throughout|by)\s+$", re.I)
@@ -266,10 +268,17 @@ def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
     """Every pattern match as (start, -length, priority, kind, match)."""
     found = []
     has_digit = _DIGIT.search(text) is not None
-    for priority, (kind, pattern) in enumerate(_COMPILED):
-        cue = date_deictic.PATTERN_CUES.get(pattern.pattern) or _CUES.get(kind)
-        if (cue is None and not has_digit) or (cue is not None and not cue.search(text)):
-            continue
+    cue_found: dict[re.Pattern[str], bool] = {}  # patterns of one kind share their cue: search it once
+    for priority, (kind, pattern, cue) in enumerate(_COMPILED):
+        if cue is None:
+            if not has_digit:
+                continue
+        else:
+            hit = cue_found.get(cue)
+            if hit is None:
+                hit = cue_found[cue] = cue.search(text) is not None
+            if not hit:
+                continue
         month_end = -1  # where the last month taken alone ends: a month coordinated with it is one too
         for core in pattern.finditer(text):
             match = _Match(core, text)
