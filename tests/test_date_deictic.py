@@ -122,7 +122,7 @@ def test_meantime_tempeval_scores_stay_above_the_measured_level() -> None:
         total.add(score_timexes(article, times))
     figures = total.figures()
     assert total.gold == 370
-    assert figures["strict F1"] >= 85 and figures["relaxed F1"] >= 89 and figures["value F1"] >= 79, figures
+    assert figures["strict F1"] >= 87 and figures["relaxed F1"] >= 91 and figures["value F1"] >= 82, figures
 
 
 def _rows(markdown: str, document_date: str | None = None) -> dict[str, dict]:
@@ -194,13 +194,14 @@ def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> Non
         "18:00 UTC and came back in the 70s and in '82. The council met twenty years ago, last year and "
         "yesterday, and meets every week for three years now. The decree of January 26/February 8, 1918 was "
         "signed between June 1, 1918 and January 1, 1919. The envoy arrived on the 23rd. In the first half "
-        "of 1920 the board sold the ships.\n"
+        "of 1920 the board sold the ships. Trade stopped over the weekend and resumed in the spring.\n"
     )
     document = clean_document(text, "kinds", "kinds.md")
     times = find_time_expressions(document.sentences, "2013-03-14")
     kinds = set(times["expression_type"].to_list())
     assert {"weekday", "quarter", "clock", "short_decade", "short_year", "ago", "deictic_unit"} <= kinds
     assert {"deictic_day", "deictic_word", "duration", "old_new_style", "date_range", "ordinal_day"} <= kinds
+    assert {"weekend", "season_alone"} <= kinds
     events, _, _ = extract_events(
         document.sentences, times, pl.DataFrame(schema=MENTION_SCHEMA), document.footnotes
     )
@@ -262,3 +263,70 @@ def test_a_range_is_two_timex3s_one_per_end() -> None:
         [("2009", "2009"), ("2011", "2011")],
         [("June 1, 2012", "2012-06-01"), ("January 1, 2013", "2013-01-01")],
     ]
+
+
+def test_a_dateline_is_speech_time_so_bare_months_follow_their_tense() -> None:
+    # the dateline repeats the document date: it anchors nothing a tense cannot decide
+    values = _values("Dublin\n\nMarch 14, 2013\n\nThe board approved the plan in November.")
+    assert values["November"] == "2012-11"
+
+
+def test_a_future_clause_counts_from_the_speaker_not_the_last_date_of_the_story() -> None:
+    values = _values(
+        "The airline will start services in November 2014. The first jet will land on March 20, "
+        "two days later than planned."
+    )
+    assert values["March 20"] == "2013-03-20"
+    assert values["two days later"] == "2013-03-22"
+
+
+def test_months_coordinated_with_a_month_are_months_and_of_next_year_gives_the_year() -> None:
+    from pipeline.extract.timex3 import timex3_mentions
+
+    rows = _times(
+        "Output contracted between April and June. Leases end after October of next year.", "2013-03-14"
+    )
+    got = [(row["text"][s:e], value) for row in rows for s, e, value in timex3_mentions(row)]
+    assert got == [("April", "2012-04"), ("June", "2012-06"), ("October", "2014-10"), ("next year", "2014")]
+
+
+def test_a_clock_time_takes_the_day_named_in_its_sentence() -> None:
+    values = _values("The prototype flew Tuesday at 18:00 UTC. At 09:15 UTC, March 4, the crew landed.")
+    assert values["18:00 UTC"] == "2013-03-12T18:00Z"
+    assert values["09:15 UTC"] == "2013-03-04T09:15Z"
+
+
+def test_halves_quarters_count_ranges_and_the_day_as_durations_and_dates() -> None:
+    values = _values(
+        "The project is almost three and a half years late. Exports fell for three consecutive quarters. "
+        "Three quarters of the staff left. Repairs will take between 30 and 45 days. "
+        "Prices collapsed within minutes. For the day, the index lost 4 percent."
+    )
+    assert values["almost three and a half years"] == "P3.5Y"
+    assert values["three consecutive quarters"] == "P3Q"
+    assert values["30"] == "P30D" and values["45 days"] == "P45D"
+    assert values["minutes"] == "PTXM"
+    assert values["the day"] == "2013-03-14"
+    assert "Three quarters" not in values
+
+
+def test_the_weekend_and_bare_seasons_follow_the_tense_of_their_clause() -> None:
+    # 2013-03-14 is the Thursday of ISO week 11
+    assert _values("Stocks fell over the weekend.") == {"the weekend": "2013-W10-WE"}
+    assert _values("Talks will go on over the weekend.") == {"the weekend": "2013-W11-WE"}
+    assert _values("Shares rallied in the spring.") == {"the spring": "2012-SP"}
+    assert _values("The plant will reopen in late summer.") == {"late summer": "2013-SU"}
+    assert _values("The hot spring was closed. The summer offensive failed.") == {}
+
+
+def test_a_bare_season_in_a_narrative_takes_the_anchors_year() -> None:
+    rows = _rows(
+        "On 4 January 1942 the envoy left Moscow. In the winter he fell ill; in the summer he returned."
+    )
+    assert rows["the winter"]["edtf"] == "1941-24"
+    assert rows["the summer"]["edtf"] == "1942-22"
+
+
+def test_a_month_between_a_determiner_and_its_noun_is_a_month() -> None:
+    assert _values("Dealers reported their January sales.") == {"January": "2013-01"}
+    assert _values("He joined the May Fourth movement. She met the august visitors.") == {}

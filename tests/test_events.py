@@ -416,3 +416,36 @@ def test_a_verb_with_a_bare_object_is_a_happening_but_a_noun_after_a_copula_is_n
     got = [r["trigger"] for r in _events_of(text)]
     assert "posted" in got
     assert not {"guaranteed", "proved", "won"} & set(got)
+
+
+def test_ranges_narrowed_decades_dated_participles_and_event_nouns_date_their_happenings() -> None:
+    text = (
+        "# T\n\nBetween 1921 and 1925, the commission drafted new rules. In the mid-1930s, the bureau "
+        "adopted them. The guideline, issued by the delegates in 1936, created a council. The minister's "
+        "action in 1938 surprised the council. The delegates consistently failed to agree. "
+        "In the 1950s, the archive held many files. The office aimed to meet the 1962 publication deadline.\n"
+    )
+    got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
+    assert ("drafted", "1921/1925") in got
+    assert ("adopted", "1933/1936") in got
+    assert ("issued", "1936") in got
+    assert ("action", "1938") in got
+    assert not any(trigger in ("failed", "held") for trigger, _ in got)  # a habit; a state of a whole decade
+    assert "1962" not in [edtf for _, edtf in got]  # a deadline, not a publication
+
+
+def test_a_verb_after_but_shares_the_date_a_passive_reaches_its_date_a_titles_year_dates_nothing() -> None:
+    text = (
+        "# T\n\nIn 1931 the director praised the plan as \u201cbold,\u201d but warned that costs would rise. "
+        "The last volume was handed to the printers in 1934. When Annual Reports, 1935 was issued on "
+        "March 3, 1936, the critics reacted. The envoy stayed in Rome until his death in 1940. In 1937 the "
+        "board closed the office after receiving complaints from the staff.\n\n"
+        "Part Two: The Death and Rebirth of the Archive, 1941–1950\n"
+    )
+    got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
+    assert ("praised", "1931") in got and ("warned", "1931") in got
+    assert ("handed", "1934") in got
+    assert ("issued", "1936-03-03") in got and ("issued", "1935") not in got
+    assert ("reacted", "1936-03-03") in got  # the main clause of the dated "When" clause
+    assert ("death", "1940") in got and ("Death", "1941/1950") not in got  # a heading names no happening
+    assert ("closed", "1937") in got and ("receiving", "1937") in got

@@ -37,8 +37,10 @@ _ORDINAL = "(?:" + "|".join(_ORDINALS) + ")"
 _COUNT_WORDS = sorted(NUMBER_WORDS, key=len, reverse=True)
 _COUNT = (
     r"(?:\d+(?:\.\d)?|(?i:" + "|".join(_COUNT_WORDS) + r"|several|few|many|some|a\s+few|a\s+couple\s+of))"
+    r"(?:\s+and\s+a\s+half)?"  # "two and a half years": 2.5
 )
 _UNITS = {"minute": "TM", "hour": "TH", "day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE"}
+_UNITS["quarter"] = "Q"
 _UNIT = r"(?P<unit>minute|hour|day|week|month|year|decade|centur(?:y|ie))s?"
 _RELATIONS = r"(?P<rel>last|next|this|coming|past|previous|current)"
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -48,6 +50,20 @@ _DEICTIC_PHRASES = "|".join(
     re.escape(w).replace(r"\ ", r"\s+") for w in sorted(DEICTIC_WORDS, key=len, reverse=True)
 )
 _YEAR = r"(?:1[0-9]|20)\d\d"
+
+# "two consecutive quarters"; not "three quarters of the vote", not "a three-quarter majority"
+_QUARTERS = (
+    rf"(?P<n>{_COUNT})\s+(?:(?i:consecutive|straight|successive)\s+)?(?P<unit>(?i:quarter))s\b"
+    r"(?!(?<!consecutive quarters)(?<!straight quarters)(?<!successive quarters)\s+of\b)"
+)
+# "between 60 and 90 days": the first count takes the unit written after the second
+_COUNT_RANGE = (
+    r"(?P<n>\d+)(?=\s*(?:and|or|to|[–-])\s*\d+\s+(?P<unit>(?i:minute|hour|day|week|month|year))s\b)"
+)
+# "in just minutes", "within hours"
+_SOON_PLURAL = (
+    r"(?P<plural>(?:(?<=\bjust\s)|(?<=\bwithin\s)|(?<=\bonly\s))(?P<unit>(?i:minutes|hours|days|weeks)))\b"
+)
 
 PATTERNS: list[tuple[str, str]] = [
     (
@@ -70,11 +86,17 @@ PATTERNS: list[tuple[str, str]] = [
     ("deictic_day", r"(?P<day>(?i:this))\s+(?P<tod>morning|afternoon|evening)\b"),
     (
         "deictic_day",
-        r"(?:(?<=end\s)|(?<=ending\s)|(?<=ended\s)|(?<=finish\s)|(?<=close\s)|(?<=in\s)|(?<=for\s))(?P<day>the\s+day)\b",
+        r"(?:(?<=end\s)|(?<=ending\s)|(?<=ended\s)|(?<=finish\s)|(?<=close\s)|(?<=in\s)|(?<=for\s)|(?<=For\s)|(?<=start\sof\s)|(?<=end\sof\s)"
+        r"|(?<=close\sof\s)|(?<=rest\sof\s))(?P<day>the\s+day)\b",
     ),
     ("short_decade", r"(?<![\w$£.,])['’]?(?P<sd>[2-9]0)['’]?s\b"),
     ("short_year", r"(?<![\w$£.,])['’](?P<sy>[2-9]\d)\b(?![’'%]?\w)"),
     ("weekday", rf"(?P<wd>{_WEEKDAY})\b{_TOD}(?!,?\s+(?:\d|{_MONTH_NAMES}))"),
+    (  # "over the weekend": the one its tense points to
+        "weekend",
+        r"(?:(?<=over\s)|(?<=during\s)|(?<=at\s)|(?<=on\s)|(?<=for\s)|(?<=through\s)|(?<=by\s))"
+        r"(?i:the\s+weekend)\b",
+    ),
     ("clock", r"(?P<h>[01]?\d|2[0-3]):?(?P<mi>[0-5]\d)\s*(?P<zone>UTC|GMT|Z)\b"),
     ("clock", r"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\s*(?P<ap>[ap]\.\s?m\.|[AP]M)"),
     (
@@ -91,6 +113,9 @@ PATTERNS: list[tuple[str, str]] = [
         r"(?!-|(?<=[Mm]inutes)\s+of\b)",  # "the minutes of a meeting" are no span
     ),
     ("duration", r"(?P<plural>(?P<unit>(?i:years|decades|months|weeks|days|hours))-long)\b"),
+    ("duration", _QUARTERS),
+    ("duration", _COUNT_RANGE),
+    ("duration", _SOON_PLURAL),
     ("duration", r"(?P<dpre>(?i:the\s+(?:past|last))\s+)(?P<unit>(?i:decade))\b"),
     (
         "deictic_word",
@@ -107,9 +132,16 @@ CUES: dict[str, re.Pattern[str]] = {
         r"the\s+day\b|to-?day|yesterday|to-?morrow|to-?night|this\s+(?:morning|afternoon|evening)", re.I
     ),
     "weekday": re.compile(r"day\b"),
+    "weekend": re.compile(r"the\s+weekend\b", re.I),
     "clock": re.compile(r"\d:?\d\d\s*(?:UTC|GMT|Z\b|[ap]\.\s?m\.|[AP]M)"),
-    "duration": re.compile(r"(?:minute|hour|day|week|month|year|decade|centur)", re.I),
+    "duration": re.compile(r"(?:minute|hour|day|week|month|year|decade|centur|quarters)", re.I),
     "deictic_word": re.compile(rf"\b(?:{_DEICTIC_PHRASES})\b", re.I),
+}
+# Cheaper pre-checks for patterns that need more than their kind's cue word.
+PATTERN_CUES: dict[str, re.Pattern[str]] = {
+    _QUARTERS: re.compile(r"quarters\b", re.I),
+    _COUNT_RANGE: re.compile(r"\d\s*(?:and|or|to|[–-])\s*\d"),
+    _SOON_PLURAL: re.compile(r"\b(?:just|within|only)\s", re.I),
 }
 KINDS = frozenset(kind for kind, _ in PATTERNS)
 _FUTURE_WORDS = sorted((w for w, t in TENSE_CUES.items() if t == "future"), key=len, reverse=True)
@@ -159,9 +191,22 @@ def tense(text: str, start: int, end: int) -> str:
     return min(near)[1] if near else "present"
 
 
+def future_before(text: str, start: int) -> bool:
+    """Whether the tense cue nearest before the expression in its clause is a future one ("will arrive on
+    November 11"), whatever follows it ("your inquiries of December 30, I will say")."""
+    left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
+    left = max(left, start - _CUE_REACH)
+    cues = [(m.end(), "future") for m in _FUTURE.finditer(text, left, start)]
+    cues += [(m.end(), "past") for m in _PAST.finditer(text, left, start)]
+    return bool(cues) and max(cues)[1] == "future"
+
+
 def _count(raw: str) -> float | None:
     """A count as a number; None for a vague one ("several")."""
     low = " ".join(raw.lower().split())
+    if low.endswith(" and a half"):
+        whole = _count(low.removesuffix(" and a half"))
+        return None if whole is None else whole + 0.5
     if low in NUMBER_WORDS:
         return NUMBER_WORDS[low]
     try:
@@ -271,6 +316,11 @@ def resolve(kind: str, groups: dict[str, str | None], reference: date | None, di
             groups.get("tod"),
             f"the {groups['wd']} {_SIDE[direction]} the reference date",
         )
+    if kind == "weekend":
+        saturday = weekday_near(reference, 5, direction)
+        if direction == "present" and reference.weekday() < 5:
+            saturday = weekday_near(reference, 5, "future")
+        return _week(saturday - timedelta(days=5), True, f"the weekend {_SIDE[direction]} the reference date")
     if kind == "deictic_day":
         word = (groups["day"] or "").lower().replace("-", "")
         step = {"yesterday": -1, "tomorrow": 1}.get(word, 0)

@@ -105,6 +105,18 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
         if day is None:
             raise ValueError("no such day")
         return day, "day of the anchor's month (the next month when the day is before the anchor's)"
+    if found.kind == "season_alone":  # "in the spring": the anchor's year's, or the one starting nearest it
+        when = anchor.earliest or anchor.latest
+        assert when is not None
+        season = g["season"].lower()
+        if anchor.precision not in ("day", "month", "season"):
+            return _season_value(when.year, season), "season in the anchor's year"
+        start = when.year * 12 + when.month
+        year = min(  # ties go forward: "In the winter he fell ill; in the summer he returned"
+            (when.year + 1, when.year, when.year - 1),
+            key=lambda y: abs(y * 12 + SEASONS[season][1] - start),
+        )
+        return _season_value(year, season), "the season starting nearest the anchor"
     if found.kind in ("day_month", "month_day", "month_alone"):
         assert anchor.earliest is not None or anchor.latest is not None
         when = anchor.earliest or anchor.latest

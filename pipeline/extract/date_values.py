@@ -90,6 +90,10 @@ def _narrow(value: Value, part: str) -> Value:
         century = value.earliest.year
         first, last = {"early": (0, 32), "mid": (33, 66), "late": (67, 99)}[part]
         start, end = date(century + first, 1, 1), date(century + last, 12, 31)
+    elif value.precision == "season":  # its first, middle or last month: "late summer" is August
+        shift = {"early": 0, "mid": 1, "late": 2}[part]
+        start = add_months(value.earliest, shift)
+        end = add_months(start, 1) - timedelta(days=1)
     elif value.precision == "month":
         days = {"early": (1, 10), "mid": (11, 20), "late": (21, value.latest.day)}[part]
         start, end = value.earliest.replace(day=days[0]), value.earliest.replace(day=days[1])

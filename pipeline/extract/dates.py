@@ -25,7 +25,6 @@ are approximate. Conventions (documented in schemas/time_expressions.yaml):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -33,13 +32,14 @@ import polars as pl
 from pipeline.extract import date_deictic
 from pipeline.extract.date_ranges import join_ranges
 from pipeline.extract.date_relative import _relative
+from pipeline.extract.date_scan import DEICTIC_RELATIVE, EVENT_NOUNS, RELATIVE_KINDS, Found, scan, usage_of
 from pipeline.extract.date_values import (
-    ORDINAL_CENTURIES,
     SEASONS,
     Value,
     _absolute,
     _day_value,
     _month_value,
+    _season_value,
     _year_value,
     apply_modifier,
     old_style_date,
@@ -47,279 +47,6 @@ from pipeline.extract.date_values import (
 from pipeline.extract.timex3 import timex3_value
 from pipeline.package.schema import rows_to_frame
 from pipeline.text.months import MONTHS_AS_PRINTED as MONTHS
-from pipeline.vocab import load_mapping, load_words
-
-MODIFIERS = ("early", "mid", "late", "before", "after", "by", "circa", "none")
-
-NUMBER_WORDS: dict[str, int] = load_mapping("date_numbers")
-VAGUE_QUANTITIES: dict[str, tuple[int, int]] = {
-    words: (low, high) for words, (low, high) in load_mapping("date_vague_quantities").items()
-}
-# Nouns naming happenings: a date attached to one of these still dates something that happened.
-EVENT_NOUNS = frozenset(load_mapping("event_nouns"))
-
-_MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")(?![a-z])"
-_YEAR = r"(?:1[0-9]|20)\d\d"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_DASH = r"\s*[–—-]\s*"
-_DAYS_SEPARATOR = rf"(?:{_DASH}|\s+(?P<alt>or)\s+)"
-_YEAR_BACK = (
-    r"(?P<back>\s+(?i:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?(?:the\s+)?(?:last|previous|prior)\s+year|"
-    r"the\s+year\s+before))"
-)
-_SEASON = "(?i:" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
-_NUMBER = "(?i:" + "|".join(sorted((*NUMBER_WORDS, *VAGUE_QUANTITIES), key=len, reverse=True)) + r"|\d{1,2})"
-_UNIT = r"(?i:day|night|week|month|year|decade)s?"
-_CENTURY = "(?i:" + "|".join(sorted(ORDINAL_CENTURIES, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th))"
-_PART = r"(?i:early|mid|middle|late)"
-
-_NOT_YEAR_AFTER = "|".join(re.escape(word) for word in load_words("date_not_year_after"))
-
-_PATTERNS: list[tuple[str, str]] = [
-    ("relative_event", r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+[^,;:.()]+"),
-    (
-        "relative_shift",
-        rf"(?P<qty>{_NUMBER})\s+(?P<unit>{_UNIT})\s+(?P<dir>(?i:later|earlier|afterwards?))\b",
-    ),
-    (
-        "relative_same",
-        rf"(?i:(?:the\s+(?P<which>same|following|next|previous|preceding)|that(?:\s+same)?)\s+)"
-        rf"(?P<sunit>(?i:day|week|month|year)|{_SEASON})\b(?:{_YEAR_BACK})?",
-    ),
-    (  # "the same quarter a year earlier": only as a comparison one year back
-        "relative_same",
-        rf"(?i:the\s+(?P<which>same)\s+)(?P<sunit>(?i:quarter|period))\b{_YEAR_BACK}",
-    ),
-    ("relative_then", r"(?P<bythen>(?i:by)\s+(?:that\s+time|then))\b"),
-    ("year_end", r"(?i:year[’']s\s+end|the\s+end\s+of\s+the\s+year)\b"),
-    (  # Old Style / New Style: "January 26/February 8, 1918", "13/26 March 1918"
-        "old_new_style",
-        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*/\s*(?:(?P<m>{_MONTH})\s+)?(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b",
-    ),
-    (
-        "old_new_style",
-        rf"(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH}))?\s*/\s*(?P<d>{_DAY})\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b",
-    ),
-    (
-        "old_new_style",
-        rf"(?P<d1>{_DAY})\s+(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\s*/\s*(?P<d>{_DAY})\s+(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
-    ),
-    (
-        "old_new_style",
-        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})\s*/\s*(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+"
-        rf"(?P<y>{_YEAR})\b",
-    ),
-    (
-        "ordinal_day",
-        rf"(?<=\b[Oo]n\s)(?:the\s+)(?P<od>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})",
-    ),
-    (
-        "day_range",
-        rf"(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b",
-    ),
-    ("day_range", rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY}){_DAYS_SEPARATOR}(?P<d2>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
-    ("day_month_year", rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b"),
-    ("month_day_year", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
-    ("month_range", rf"(?P<m1>{_MONTH}){_DASH}(?P<m2>{_MONTH})\s+(?P<y>{_YEAR})\b"),
-    ("month_year", rf"(?P<m>{_MONTH})\s*,?\s+(?:of\s+)?(?P<y>{_YEAR})\b"),
-    (
-        "season",
-        rf"(?:(?i:the)\s+)?(?P<season>{_SEASON})\s+(?:of\s+)?(?P<y>{_YEAR})(?:\s*[–/-]\s*(?P<y2>\d{{2}}|{_YEAR}))?\b",
-    ),
-    ("decade", rf"(?:(?i:the)\s+)?(?:(?P<dpart>{_PART})[\s-]+)?(?P<decade>\d{{3}}0)[’']?s\b"),
-    ("century", rf"(?:(?i:the)\s+)?(?:(?P<cpart>{_PART})[\s-]+)?(?P<century>{_CENTURY})[\s-]+(?i:century)\b"),
-    (
-        "year_range",
-        rf"(?P<y1>{_YEAR})(?:{_DASH}|\s+(?:to|until|till|through)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?!\s*[–-])",
-    ),
-    ("year_range", rf"(?i:between)\s+(?P<y1>{_YEAR})\s+and\s+(?P<y2>{_YEAR})\b"),
-    ("day_month", rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?!\s*,?\s*\d{{3}})"),
-    ("month_day", rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d{{3}})"),
-    ("month_alone", rf"(?P<m>{_MONTH})\b(?!\s+\d)"),
-    ("year", rf"(?<![\d,.$£/])(?P<y>{_YEAR})\b(?![,.]?\d|\s*(?:{_NOT_YEAR_AFTER})\b)"),
-    *date_deictic.PATTERNS,
-]
-# A modifier before an expression ("late 1933", "By 14 March", "up to and including July 1"), found by
-# looking back from where the expression starts: far cheaper than an optional prefix tried at every position.
-_PREFIX_BEFORE = re.compile(
-    r"(?<![A-Za-z])(?:early\s+in|late\s+in|in\s+the\s+(?:early|middle|late)\s+part\s+of|"
-    r"the\s+(?:beginning|start|middle|end|close)\s+of|up\s+to\s+and\s+including|up\s+to|by|before|after|"
-    r"circa|c\.|ca\.|around|about|early|mid|middle|late)[\s-]+$",
-    re.I,
-)
-_PREFIX_REACH = 40
-_COMPILED = [(kind, re.compile(rx)) for kind, rx in _PATTERNS]
-
-
-class _Match:
-    """A pattern's match with the modifier written before it: group(0) and start() include the modifier,
-    group("mod") is the modifier, group("core") the expression without it."""
-
-    def __init__(self, core: re.Match[str], text: str) -> None:
-        self._core = core
-        prefix = _PREFIX_BEFORE.search(text, max(0, core.start() - _PREFIX_REACH), core.start())
-        self._start = prefix.start() if prefix else core.start()
-        self._text = text
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._core.end()
-
-    def group(self, name: int | str = 0) -> str | None:
-        if name == 0:
-            return self._text[self._start : self._core.end()]
-        if name == "mod":
-            return self._text[self._start : self._core.start()] or None
-        if name == "core":
-            return self._core.group(0)
-        return self._core.group(name)
-
-    def groupdict(self) -> dict[str, str | None]:
-        return {**self._core.groupdict(), "mod": self.group("mod"), "core": self._core.group(0)}
-
-
-# Cheap pre-checks: a pattern without a cue needs a digit; the others need their cue word.
-_DIGIT = re.compile(r"\d")
-_CUES = {
-    "relative_event": re.compile(r"\b(?:before|after)\b", re.I),
-    "relative_shift": re.compile(r"\b(?:later|earlier|afterwards?)\b", re.I),
-    "relative_same": re.compile(r"\b(?:same|following|next|previous|preceding|that)\b", re.I),
-    "relative_then": re.compile(r"\bby\s+(?:that|then)\b", re.I),
-    "ordinal_day": re.compile(r"\b[Oo]n\s+the\s+\d"),
-    "year_end": re.compile(r"year[’']s\s+end|end\s+of\s+the\s+year", re.I),
-    "old_new_style": re.compile(r"\d\s*/\s*[\dA-Z]"),
-    "century": re.compile(r"\bcentury\b", re.I),
-    "day_month": re.compile(_MONTH),
-    "month_day": re.compile(_MONTH),
-    "month_alone": re.compile(_MONTH),
-    **date_deictic.CUES,
-}
-_NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")
-_MONTH_ALONE_AFTER = re.compile(r"\b(?:in|of|during|since|from|until|early|late|mid|by)\s+$", re.I)
-_DETERMINER_BEFORE = re.compile(
-    r"\b(?:the|a|an|his|her|its|their|this|that)\s+(?:(?!(?:in|on|at|of|to|for|by|with|from)\s)[a-z-]+\s+){0,2}$",
-    re.I,
-)
-_NOUN_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
-_TITLE_BEFORE = re.compile(
-    r"(?<![.!?]\s)\b([A-Z][a-z]+)\s+$"
-)  # a year after a name: "Foreign Relations 1868"
-_YEARS_BEFORE = re.compile(r"\b([A-Za-z]+)\s+the\s+years?\s+$")
-_WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
-_OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
-_PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
-_RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
-_RELATIVE_KINDS |= {"month_day", "month_alone", "ordinal_day", "year_end"}
-_DEICTIC_RELATIVE = {"weekday", "deictic_day", "deictic_unit", "ago", "clock"}
-
-
-@dataclass
-class _Found:
-    kind: str
-    match: _Match
-    start: int
-    end: int
-    modifier: str
-    usage: str
-    part: str | None = None
-
-
-def _normalise_modifier(raw: str | None) -> str:
-    if not raw:
-        return "none"
-    words = raw.lower().replace("-", " ").split()
-    for word in words:
-        if word in ("early", "mid", "middle", "late", "beginning", "start", "end", "close"):
-            return _PART_ALIASES.get(word, word)
-    first = words[0]
-    if first in ("c.", "ca.", "circa", "around", "about"):
-        return "circa"
-    return "by" if first == "up" else first  # "up to and including July 1": no later than
-
-
-def _usage(text: str, start: int, end: int) -> tuple[str, str | None]:
-    """adverbial, or attributive with the noun it modifies ("the 1941 borders", "the borders of 1941")."""
-    before = text[:start]
-    of_noun = _OF_BEFORE.search(before)
-    if of_noun and not before.rstrip().lower().endswith(
-        ("end of", "beginning of", "middle of", "summer of", "course of")
-    ):
-        return "attributive", of_noun.group(1).lower()
-    named = _WORD_BEFORE.search(before)
-    if named and named.group(1).lower() in EVENT_NOUNS:  # "the Anglo-Russian convention 1916"
-        return "attributive", named.group(1).lower()
-    title = _TITLE_BEFORE.search(before) if text[start : start + 1].isdigit() else None
-    if title and title.group(1) not in MONTHS and title.group(1).lower() not in _NOT_TITLE_WORDS:
-        return "attributive", title.group(1).lower()
-    years = _YEARS_BEFORE.search(before)  # "covering the years 1940 through 1951", but "in the year 1920"
-    if years:
-        return ("adverbial", None) if years.group(1).lower() in _NOT_TITLE_WORDS else ("attributive", "years")
-    after = _NOUN_AFTER.match(text, end)
-    if _DETERMINER_BEFORE.search(before) and after:
-        words = [w.lower() for w in after.groups() if w]
-        if words[0] not in _FUNCTION_WORDS:
-            noun = next((w for w in words if w in EVENT_NOUNS), words[-1] if len(words) > 1 else words[0])
-            return "attributive", noun
-    return "adverbial", None
-
-
-_NOT_TITLE_WORDS = frozenset(
-    "in on at of to for by with from since until till during after before about around circa through the a "
-    "an early late over throughout mid middle and or but as when while that this".split()
-)
-_FUNCTION_WORDS = frozenset(
-    "in on at of to for by with and or but as was were had has is are when while that which the a an".split()
-)
-
-
-def _is_document_number(text: str, match: _Match) -> bool:
-    """A four-digit number that numbers a telegram or file: alone as a sentence ("1979."), or after a
-    telegram's owner or "No." ("cabled you in my 1973", "Department's 7086"). "Wilson's 1918 speech" is
-    a year."""
-    if re.fullmatch(r"\W*\d{4}\W*", text):
-        return True
-    return _NUMBER_OWNER_BEFORE.search(text, 0, match.start()) is not None
-
-
-def _candidates(text: str) -> list[tuple[int, int, int, str, _Match]]:
-    """Every pattern match as (start, -length, priority, kind, match)."""
-    found = []
-    has_digit = _DIGIT.search(text) is not None
-    for priority, (kind, pattern) in enumerate(_COMPILED):
-        cue = _CUES.get(kind)
-        if (cue is None and not has_digit) or (cue is not None and not cue.search(text)):
-            continue
-        for core in pattern.finditer(text):
-            match = _Match(core, text)
-            if kind == "month_alone" and not (
-                _normalise_modifier(match.group("mod")) not in ("none", "circa")
-                or _MONTH_ALONE_AFTER.search(text, 0, match.start())
-            ):
-                continue
-            if kind == "year" and _is_document_number(text, match):
-                continue
-            found.append((match.start(), match.start() - match.end(), priority, kind, match))
-    return sorted(found, key=lambda c: c[:3])
-
-
-def _scan(text: str) -> list[_Found]:
-    """Non-overlapping expressions, preferring the earliest start, then the longest, then pattern order."""
-    found: list[_Found] = []
-    taken_until = 0
-    for start, _, _, kind, match in _candidates(text):
-        if start < taken_until:
-            continue
-        modifier = "by" if kind == "relative_then" else _normalise_modifier(match.group("mod"))
-        raw_part = match.groupdict().get("dpart") or match.groupdict().get("cpart")
-        part = _normalise_modifier(raw_part) if raw_part else None
-        if part and modifier == "none":
-            modifier = part
-        usage, _ = _usage(text, match.start(), match.end())
-        found.append(_Found(kind, match, match.start(), match.end(), modifier, usage, part))
-        taken_until = match.end()
-    return found
 
 
 def _document_anchor(document_date: str | None) -> Value | None:
@@ -334,7 +61,7 @@ def _document_anchor(document_date: str | None) -> Value | None:
     return _year_value(parts[0])
 
 
-def _is_anchor(found: _Found, text: str, value: Value) -> bool:
+def _is_anchor(found: Found, text: str, value: Value) -> bool:
     """Narrative dates of year precision or finer anchor; periods, open intervals and attributes do not."""
     if found.kind == "relative_then" or found.modifier in ("before", "after"):
         return False
@@ -342,7 +69,7 @@ def _is_anchor(found: _Found, text: str, value: Value) -> bool:
         return False
     if found.usage == "adverbial":
         return True
-    _, noun = _usage(text, found.start, found.end)
+    _, noun = usage_of(text, found.start, found.end)
     return noun in EVENT_NOUNS
 
 
@@ -379,14 +106,18 @@ def find_time_expressions(
         if inside != span:  # a new document inside the paper: its own date, a fresh narrative
             span, anchors = inside, []
             fallback = _document_anchor(inside[2]) if inside else document_anchor
-        scanned = _scan(text)
+        scanned = scan(text)
+        sentence_start = len(rows)
         said: tuple[str, Value, str] | None = None  # the sentence's last resolved expression
         for position, found in enumerate(scanned):
             row = _row(sentence, found, len(rows) + 1)
-            shared = _shared_year(text, found, scanned[position + 1 : position + 2])
+            following = scanned[position + 1 : position + 2]
+            shared = _shared_year(text, found, following) or _said_year(
+                text, found, following, _deictic_reference(fallback, anchors)
+            )
             if found.kind in date_deictic.KINDS:
                 reference = _deictic_reference(
-                    fallback, anchors, narrative=found.match.group(0).startswith("the day")
+                    fallback, anchors, narrative=(found.match.group("core") or "").startswith("the day")
                 )
                 _fill_deictic(row, found, text, reference)
                 resolved = _resolved_value(row)
@@ -395,7 +126,7 @@ def find_time_expressions(
                 if (
                     resolved is not None
                     and resolved.precision == "day"
-                    and found.kind in _DEICTIC_RELATIVE
+                    and found.kind in DEICTIC_RELATIVE
                     and _is_anchor(found, text, resolved)
                 ):
                     anchors.append((index, row["time_expression_id"], resolved))
@@ -404,13 +135,13 @@ def find_time_expressions(
                 value, _ = _relative(found, shared[1])
                 _fill(row, apply_modifier(value, found.modifier))
                 row["resolution_note"] = f"year of {shared[0]!r}, the date it is coordinated with"
-            elif found.kind in _RELATIVE_KINDS:
+            elif found.kind in RELATIVE_KINDS:
                 anchor = (
                     _event_anchor(found, texts[:index], anchors) if found.kind == "relative_event" else None
                 )
                 if found.kind == "relative_same" and found.match.group("back") and said:
                     anchor = said  # "fell in January, against the same month a year ago": that January
-                speech = _speech_time(found, fallback, anchors, deictic_ids)
+                speech = _speech_time(found, text, fallback, anchors, deictic_ids)
                 if speech is not None:  # "in January" of a news story: the last January before its date
                     _fill_bare_month(row, found, text, speech)
                 else:
@@ -425,6 +156,9 @@ def find_time_expressions(
                     and _is_anchor(found, text, resolved)
                 ):
                     anchors.append((index, row["time_expression_id"], resolved))
+                elif speech is not None and resolved is not None and resolved.precision == "day":
+                    # "arrives on November 11, three days later than planned": the next dates count from it
+                    anchors.append((index, row["time_expression_id"], resolved))
             else:
                 base = _absolute(found.kind, found.match.groupdict())
                 if base is None:
@@ -435,12 +169,17 @@ def find_time_expressions(
                 _fill(row, value)
                 if _is_anchor(found, text, value):
                     anchors.append((index, row["time_expression_id"], value))
+                    if span is None and fallback is not None and value == fallback:
+                        # a news story's dateline: speech time, not the story's (but a letter's dateline
+                        # in a collection is followed by "(Received June 2.)", after it, in past tense)
+                        deictic_ids.add(row["time_expression_id"])
             if anchors and anchors[-1][1] == row["time_expression_id"] and _quoted(text, found.start, opened):
                 anchors.pop()  # a date in quoted words does not set the narrative's time
             rows.append(row)
             value_said = _resolved_value(row)
             if value_said is not None:
                 said = (row["time_expression_id"], value_said, repr(row["text"]))
+        _date_clock_times(rows[sentence_start:])
         opened = _quoted(text, len(text), opened)
     offsets = {
         row["sentence_id"]: (row["char_start"], row["text"] or "") for row in sentences.iter_rows(named=True)
@@ -475,14 +214,22 @@ def _deictic_reference(
 
 
 def _speech_time(
-    found: _Found, fallback: Value | None, anchors: list[tuple[int, str, Value]], deictic_ids: set[str]
+    found: Found,
+    text: str,
+    fallback: Value | None,
+    anchors: list[tuple[int, str, Value]],
+    deictic_ids: set[str],
 ) -> date | None:
     """The reference date a bare month or day counts from by tense, when the narrative has no date of its
-    own yet (or only ones counted from the reference): None where a narrative anchor decides instead."""
-    if found.kind not in ("month_alone", "day_month", "month_day") or fallback is None:
+    own yet (or only ones counted from the reference, such as the dateline), or when its clause speaks of
+    the future ("will arrive on November 11": from the speaker's date, whatever the story last dated):
+    None where a narrative anchor decides instead."""
+    if found.kind not in ("month_alone", "season_alone", "day_month", "month_day") or fallback is None:
         return None
     if fallback.precision not in ("day", "month"):
         return None
+    if fallback.precision == "day" and date_deictic.future_before(text, found.start):
+        return fallback.latest
     # in a dispatch dated to the day, a narrative year ("launched in 2003") does not take its months away
     narrative_decides = (
         fallback.precision != "day" or anchors[-1][2].precision != "year" if anchors else False
@@ -492,9 +239,16 @@ def _speech_time(
     return fallback.latest if fallback.precision == "day" else fallback.earliest
 
 
-def _fill_bare_month(row: dict, found: _Found, text: str, reference: date) -> None:
+def _fill_bare_month(row: dict, found: Found, text: str, reference: date) -> None:
     direction = date_deictic.tense(text, found.start, found.end)
     groups = found.match.groupdict()
+    if found.kind == "season_alone":  # by its middle month: "rose in the spring" said in April is this one
+        season = groups["season"].lower()
+        middle = (SEASONS[season][1] + 1 - 1) % 12 + 1
+        year = date_deictic.month_near(reference, middle, direction) - (season == "winter")
+        _fill(row, apply_modifier(_season_value(year, season), found.modifier))
+        row["resolution_note"] = f"the season {direction} by the tense of its clause, from the document date"
+        return
     month = MONTHS[groups["m"]]
     year = date_deictic.month_near(reference, month, direction)
     if found.kind == "month_alone":
@@ -509,7 +263,7 @@ def _fill_bare_month(row: dict, found: _Found, text: str, reference: date) -> No
     row["resolution_note"] = f"the {side} the document date, by the tense of its clause"
 
 
-def _fill_deictic(row: dict, found: _Found, text: str, reference: date | None) -> None:
+def _fill_deictic(row: dict, found: Found, text: str, reference: date | None) -> None:
     """Resolve a deictic expression (date_deictic) into the row, with its modifier where it has bounds."""
     direction = date_deictic.tense(text, found.start, found.end)
     try:
@@ -518,7 +272,7 @@ def _fill_deictic(row: dict, found: _Found, text: str, reference: date | None) -
         row["resolution_note"] = f"unresolved: {error}"
         return
     row["resolution_note"] = resolved.note
-    row["is_relative"] = found.kind in _DEICTIC_RELATIVE or (
+    row["is_relative"] = found.kind in DEICTIC_RELATIVE or (
         found.kind == "quarter" and not found.match.group("qy")
     )
     if resolved.edtf is not None and resolved.precision is not None:
@@ -530,7 +284,7 @@ def _fill_deictic(row: dict, found: _Found, text: str, reference: date | None) -
     row["timex3_value"] = resolved.timex3 or row["timex3_value"]
 
 
-def _shared_year(text: str, found: _Found, following: list[_Found]) -> tuple[str, Value] | None:
+def _shared_year(text: str, found: Found, following: list[Found]) -> tuple[str, Value] | None:
     """The year of the next date when a year-less month or day is coordinated with it ("May and August
     1987", "5 May or 6 June 1920"), as (its text, its year)."""
     if found.kind not in ("day_month", "month_day", "month_alone") or not following:
@@ -544,6 +298,42 @@ def _shared_year(text: str, found: _Found, following: list[_Found]) -> tuple[str
     return after.match.group(0), _year_value(int(year))
 
 
+def _date_clock_times(rows: list[dict]) -> None:
+    """A clock time takes the day its sentence names nearest to it ("first flight Tuesday ... at 18:00
+    UTC", "at 16:15 UTC, June 1st"), not the reference date."""
+    clocks = [r for r in rows if r["expression_type"] == "clock" and r["timex3_value"]]
+    days = [
+        r
+        for r in rows
+        if r["expression_type"] != "clock"
+        and r["precision"] == "day"
+        and r["date_earliest"] == r["date_latest"]
+    ]
+    for clock in clocks:
+        nearest = min(days, key=lambda r: abs(r["char_start"] - clock["char_start"]), default=None)
+        if nearest is None or nearest["date_earliest"] is None:
+            continue
+        day = nearest["date_earliest"]
+        clock.update(edtf=day.isoformat(), date_earliest=day, date_latest=day)
+        clock["timex3_value"] = day.isoformat() + clock["timex3_value"][10:]
+        clock["resolution_note"] = f"a time of the day named beside it ({nearest['text']!r})"
+
+
+def _said_year(
+    text: str, found: Found, following: list[Found], reference: date | None
+) -> tuple[str, Value] | None:
+    """The year a bare month names with "of next year", "of last year" ("after October of next year")."""
+    if found.kind != "month_alone" or not following or reference is None:
+        return None
+    after = following[0]
+    if after.kind != "deictic_unit" or (after.match.group("what") or "").lower() != "year":
+        return None
+    if not re.fullmatch(r"\s+of\s+", text[found.end : after.start]):
+        return None
+    said = date_deictic.resolve(after.kind, after.match.groupdict(), reference, "present")
+    return (after.match.group(0), _year_value(said.earliest.year)) if said.earliest else None
+
+
 def _resolved_value(row: dict) -> Value | None:
     """A resolved relative expression as a value that can anchor later ones (both bounds known)."""
     if row["edtf"] is None or row["date_earliest"] is None or row["date_latest"] is None:
@@ -552,7 +342,7 @@ def _resolved_value(row: dict) -> Value | None:
 
 
 def _event_anchor(
-    found: _Found, earlier: list[str], anchors: list[tuple[int, str, Value]]
+    found: Found, earlier: list[str], anchors: list[tuple[int, str, Value]]
 ) -> tuple[str, Value, str] | None:
     """The anchor current where the happening named after "the night before ..." was last mentioned."""
     head = found.match.group("core").split()[-1].lower()
@@ -566,7 +356,7 @@ def _event_anchor(
     return None
 
 
-def _row(sentence: dict, found: _Found, number: int) -> dict:
+def _row(sentence: dict, found: Found, number: int) -> dict:
     document_id = sentence["document_id"]
     return {
         "time_expression_id": f"{document_id}:t{number:03d}",
@@ -584,7 +374,7 @@ def _row(sentence: dict, found: _Found, number: int) -> dict:
         "precision": None,
         "modifier": found.modifier,
         "usage": found.usage,
-        "is_relative": found.kind in _RELATIVE_KINDS,
+        "is_relative": found.kind in RELATIVE_KINDS,
         "anchor_time_expression_id": None,
         "resolution_note": None,
     }
@@ -599,7 +389,7 @@ def _fill(row: dict, value: Value) -> None:
     )
 
 
-def _resolve(row: dict, found: _Found, anchor: tuple | None, fallback: Value | None) -> None:
+def _resolve(row: dict, found: Found, anchor: tuple | None, fallback: Value | None) -> None:
     anchor_id, anchor_value = (anchor[0], anchor[1]) if anchor else (None, fallback)
     if anchor_value is None:
         row["resolution_note"] = "unresolved: no earlier absolute date and no document date"

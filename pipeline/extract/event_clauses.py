@@ -100,7 +100,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _SUBORDINATE_OPENING = re.compile(
     r"^\W*(?:[A-Za-z]+ly\s+)?(?:when|while|after|before|as|although|though|if|once|since|until|because"
-    r"|[A-Za-z]+ing)\b[^,;:]*,",
+    r"|[A-Za-z]+ing)\b(?:[^,;:]|,(?=\s*\d{4}\b))*,",  # a comma before a year ("May 8, 1873") ends nothing
     re.I,
 )
 _QUOTES = re.compile(r"[\"“”]")
@@ -130,6 +130,12 @@ _DATELINE_TAIL = re.compile(
 )
 _NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
 _GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
+_COMPOUND_HEAD_AFTER = re.compile(  # a common noun right after: not a verb, a function word or an adverb
+    r" (?!(?:was|were|is|are|had|has|have|did|of|in|on|at|to|for|by|with|and|or|but|that|which|who|from|as|"
+    r"between|after|before|during|until|since|into|about|over|under|itself|themselves|took|began|ended|"
+    r"number|no|concerning|regarding|relating|respecting|relative|dated|upon|which|whereby)\b)"
+    r"[a-z]+(?<!ed)(?<!ly)\b(?![’'])"
+)
 _CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
 _COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
 _REFERENCE_OPENING = re.compile(
@@ -143,7 +149,7 @@ _PASSIVE_AGENT_AFTER = re.compile(r"(?:\s+(?:back|down|up|out|off))?\s+by\s+(?![
 _LATER_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|will|would|did|does)\b")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
 _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
-_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
+_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or|but)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
 _REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
@@ -191,6 +197,8 @@ def _triggers(text: str) -> list[_Trigger]:
     for start, end, kind in _phrases(words, _NOUN_INDEX):
         if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
             continue  # "toward meeting production targets" is a verb, not a meeting
+        if _COMPOUND_HEAD_AFTER.match(text, end) and not _IRREGULAR_PAST.match(text, end + 1):
+            continue  # "the publication lag", "the 1990 publication deadline": a modifier of another noun
         if not _overlaps(found, start, end):
             found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
     for match in _EMPHATIC_PAST.finditer(text):
@@ -289,7 +297,26 @@ def _participle_modifier(text: str, trigger: _Trigger, before: str) -> bool:
 def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
     """ "which were chartered on the 30 March": a passive verb with its date right after it."""
     passive = re.search(r"\b(?:was|were)\s+(?:[a-z]+ly\s+)?$", text[: trigger.start])
-    return passive is not None and trigger.end <= start and len(text[trigger.end : start].split()) <= 3
+    between = text[trigger.end : start]  # "was delivered to the printers in 1920"
+    return passive is not None and trigger.end <= start and len(between.split()) <= 5 and "," not in between
+
+
+_PARTICIPLE_TO_DATE = re.compile(r"\s+(?:by\s+(?:[\w’'-]+\.?\s+){1,4})?(?:in|on|during)\s+")
+
+
+def _dated_participle(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "The directive, issued by Kennedy in 1961, ...": a participle set off by a comma or with its agent,
+    its own date right after it (and at most the agent in between), names a dated happening, though no
+    predicate; "the papers published in 1950 were lost" stays a modifier."""
+    if trigger.is_noun or trigger.end > start:
+        return False
+    before = re.search(r"([a-z]+?)s?\s+$", text[: trigger.start])
+    if before and before.group(1) in _EVENT_NOUN_TYPES:
+        return False  # "its suggestions made on May 1": the event noun names it
+    between = _PARTICIPLE_TO_DATE.fullmatch(text, trigger.end, start)
+    if between is None:
+        return False  # an agent or a comma before it: not "the papers published in 1950 were lost"
+    return text[trigger.end : start].lstrip().startswith("by") or text[: trigger.start].rstrip().endswith(",")
 
 
 def _negated_until(text: str, trigger: _Trigger, start: int) -> bool:

@@ -15,10 +15,12 @@ call a state or a thought. Its date (``date_basis``):
   another occasion", "When ...") gets no date and no event: a wrong anchor is worse than a missed event.
 
 Not events: negated, modal, habitual, conditional, infinitive or past-perfect predicates without their own
-date, participle modifiers ("the papers published in 1950 were lost"), quoted words,
-questions, clauses inside "that"-complements of saying and thinking verbs, sentences about a decade or
-century, and dates that only qualify a thing ("the 1941 borders"). Roles come from where linked mentions
-stand relative to the predicate; certainty from the author's hedges in its clause (FactBank-style).
+date, participle modifiers ("the papers published in 1950 were lost"; but "The directive, issued by Kennedy
+in 1961," is dated), quoted words, questions, titles over a period, clauses inside "that"-complements of
+saying and thinking verbs, sentences about a plain decade or century (a range or a narrowed decade, "In the
+mid-1970s", dates its own clause's predicate), and dates that only qualify a thing ("the 1941 borders").
+Roles come from where linked mentions stand relative to the predicate; certainty from the author's hedges
+in its clause (FactBank-style).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from collections import defaultdict
 
 import polars as pl
 
-from pipeline.extract.dates import EVENT_NOUNS
+from pipeline.extract.date_scan import EVENT_NOUNS
 from pipeline.extract.event_clauses import (
     _ADVERB_CUE,
     _BETWEEN_BEFORE,
+    _COMPOUND_HEAD_AFTER,
     _COORDINATED_DATES,
     _COORDINATION,
     _CUE_PATTERN,
@@ -40,6 +43,7 @@ from pipeline.extract.event_clauses import (
     _EVENT_NOUN_TYPES,
     _HEDGE_PATTERN,
     _HEDGES,
+    _IRREGULAR_PAST,
     _MODAL_BEFORE,
     _NONEVENT_VERBS,
     _NOT_BEFORE,
@@ -55,6 +59,7 @@ from pipeline.extract.event_clauses import (
     _UNTIL_BEFORE,
     EVENT_TYPES,
     _clause_of,
+    _dated_participle,
     _dated_passive,
     _inside_quotes,
     _is_predicate,
@@ -64,13 +69,10 @@ from pipeline.extract.event_clauses import (
     _Trigger,
     _triggers,
 )
+from pipeline.extract.event_participants import display_names, event_roles, label
 from pipeline.package.schema import rows_to_frame
 
 __all__ = ["EVENT_TYPES", "extract_events"]  # the event types are the vocabulary's (event_clauses)
-
-_ROLE_STRENGTH = {"agent": 0, "recipient": 1, "counterpart": 2, "place": 3, "mentioned": 4}
-_DIRECTED = {"correspondence", "statement", "proposal", "appointment", "dismissal_or_resignation", "decision"}
-_LABEL_WORDS = 7
 
 
 def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
@@ -91,6 +93,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
         or _is_predicate(text, t, generic=t.generic, dated=True)
         or _negated_until(text, t, start)
         or _dated_passive(text, t, start)
+        or _dated_participle(text, t, start)
     ]
     if _inside_quotes(text, start, sentence.quoted_start):  # a quoted date dates only quoted words
         usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
@@ -116,6 +119,8 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
     inside = [t for t in candidates if clause[0] <= t.start < clause[1]]
+    if not inside and timex["precision"] == "decade":
+        return None  # "the mid-1990s" dates only a predicate of its own clause
     if not inside and not _RELATIVE_CLAUSE_START.match(text, clause[0]):
         # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
         # relative clause ("The minister, who had served since 1920, resigned in 1925")
@@ -165,7 +170,10 @@ def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | No
     if after:
         for word in re.finditer(r"[A-Za-z-]+", after.group(0)):
             if _event_noun(word.group(0)):
-                return end + word.start(), end + word.end(), _event_noun(word.group(0))
+                at = end + word.end()
+                if _COMPOUND_HEAD_AFTER.match(text, at) and not _IRREGULAR_PAST.match(text, at + 1):
+                    return None  # "the 1990 publication deadline" dates a deadline
+                return end + word.start(), at, _event_noun(word.group(0))
     return None
 
 
@@ -180,148 +188,12 @@ def _certainty(text: str, trigger: _Trigger) -> tuple[str, str | None]:
     return "certain", None
 
 
-_PREPOSITION_BEFORE = re.compile(
-    r"\b(?:to|with|from|by|of|in|at|for|on|about|against)\s+(?:[A-Za-z.’']+\s+){0,3}$"
-)
-_POSSESSIVE_PRONOUNS = {"his", "her", "their", "its"}
-_SHARED_TYPES = {"meeting", "agreement", "conference"}
-_FALLBACK_AGENT_TYPES = {"correspondence", "statement", "proposal", "publication", "travel", "meeting"}
-_OBJECT_GAP = r"^\s*(?:[A-Za-z]+,?\s+){0,6}%s\s+(?:[A-Za-z.,’']+\s+){0,3}$"
-
-
-def _can_be_agent(mention: dict, trigger: _Trigger, text: str, offset: int) -> bool:
-    """Before the trigger, in its clause, not after a preposition, not set off by a comma (an appositive)."""
-    start, end = mention["char_start"] - offset, mention["char_end"] - offset
-    if mention["entity_type"] == "place" or start >= trigger.start:
+def _eligible(timex: dict, sentence_text: str, dating: bool = False) -> bool:
+    """A date an event can take: not a question's; a decade only narrowed ("in the mid-1970s, HO elected")
+    and only for the events of its own clause (dating), never a century."""
+    if timex["edtf"] is None or timex["precision"] == "century":
         return False
-    if start < _clause_of(text, trigger.start)[0] or _PREPOSITION_BEFORE.search(text[:start]):
-        return False
-    between = text[end : trigger.start]
-    if trigger.is_noun:
-        possessive = mention["match_kind"] == "possessive" or mention["text"].lower() in _POSSESSIVE_PRONOUNS
-        return possessive and len(between.split()) <= 2
-    if mention["match_kind"] == "possessive":
-        return len(between.split()) <= 3 and "," not in between
-    return "," not in between
-
-
-def _object_role(gap: str, event_type: str) -> str | None:
-    """Role of a mention standing gap characters after the trigger."""
-    if re.match(_OBJECT_GAP % "by", gap):
-        return "agent"
-    if re.match(_OBJECT_GAP % "from", gap) and event_type == "correspondence":
-        return "agent"
-    if re.match(_OBJECT_GAP % "(?:with|and)", gap):
-        return "counterpart"
-    directed = "recipient" if event_type in _DIRECTED else "counterpart"
-    if re.match(_OBJECT_GAP % "to", gap) or re.match(r"^\s*(?:[a-z]+,?\s+){0,3}$", gap):
-        return directed
-    return None
-
-
-def _participants(event: dict, mentions: list[dict], trigger: _Trigger, text: str, offset: int) -> list[dict]:
-    """One row per entity with its strongest role (see docs/event-types.md for the rules)."""
-    roles: dict[str, tuple[str, dict]] = {}
-
-    def assign(mention: dict, role: str) -> None:
-        previous = roles.get(mention["entity_id"])
-        if previous is None or _ROLE_STRENGTH[role] < _ROLE_STRENGTH[previous[0]]:
-            roles[mention["entity_id"]] = (role, mention)
-
-    agents = [m for m in mentions if _can_be_agent(m, trigger, text, offset)]
-    if agents:
-        nearest = agents[-1]
-        assign(nearest, "agent")
-        for other in agents[:-1]:
-            joined = text[other["char_end"] - offset : nearest["char_start"] - offset]
-            if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.]*\s+){0,4}", joined):
-                assign(other, "agent")
-    clause_end = _clause_of(text, trigger.start)[1]
-    previous: tuple[dict, str] | None = None
-    for mention in mentions:
-        start = mention["char_start"] - offset
-        role = "place" if mention["entity_type"] == "place" else "mentioned"
-        if mention["text"].lower() in _POSSESSIVE_PRONOUNS:
-            assign(mention, role)
-            continue
-        if role == "place":
-            assign(mention, role)
-            continue
-        if trigger.end <= start <= clause_end:
-            if previous is None:
-                role = _object_role(text[trigger.end : start], event["event_type"]) or "mentioned"
-            elif re.fullmatch(r"\s+and\s+", text[previous[0]["char_end"] - offset : start]):
-                role = previous[1]
-            previous = (mention, role)
-        assign(mention, role)
-    if event["event_type"] in _FALLBACK_AGENT_TYPES and not any(r == "agent" for r, _ in roles.values()):
-        fallback = next(
-            (
-                m
-                for m in mentions
-                if roles[m["entity_id"]][0] == "mentioned"
-                and m["entity_type"] != "place"
-                and (trigger.is_noun or m["char_start"] - offset < trigger.start)
-                and not _PREPOSITION_BEFORE.search(text[: m["char_start"] - offset])
-            ),
-            None,
-        )
-        if fallback is not None:
-            roles[fallback["entity_id"]] = ("agent", fallback)
-    if event["event_type"] in _SHARED_TYPES:
-        clause = _clause_of(text, trigger.start)
-        for entity_id, (role, mention) in list(roles.items()):
-            if role == "mentioned" and clause[0] <= mention["char_start"] - offset < clause[1]:
-                roles[entity_id] = ("counterpart", mention)
-    return [
-        {
-            "event_id": event["event_id"],
-            "document_id": event["document_id"],
-            "entity_id": entity_id,
-            "entity_type": mention["entity_type"],
-            "role": role,
-            "mention_id": mention["mention_id"],
-        }
-        for entity_id, (role, mention) in roles.items()
-    ]
-
-
-def _label(text: str, trigger: _Trigger, agent_name: str | None) -> str:
-    words = re.findall(r"\S+", text[trigger.start :])[:_LABEL_WORDS]
-    clause_end = _clause_of(text, trigger.start)[1]
-    phrase = " ".join(words)
-    phrase = phrase[: max(len(trigger.text), clause_end - trigger.start)].rstrip(' ,.;:"”')
-    return f"{agent_name}: {phrase}" if agent_name else phrase
-
-
-_NAME_PREFERENCE = [
-    "full_name",
-    "title",
-    "name",
-    "surname",
-    "alias",
-    "initials",
-    "possessive",
-    "role",
-    "pronoun",
-]
-
-
-def _display_names(mentions: pl.DataFrame) -> dict[str, str]:
-    """A readable name per entity: its fullest mention (full name before surname, never a pronoun)."""
-    rank = {kind: i for i, kind in enumerate(_NAME_PREFERENCE)}
-    names: dict[str, tuple[int, int, str]] = {}
-    for row in mentions.iter_rows(named=True):
-        key = (rank.get(row["match_kind"], len(rank)), -len(row["text"]), row["text"])
-        if row["match_kind"] != "pronoun" and (
-            row["entity_id"] not in names or key < names[row["entity_id"]]
-        ):
-            names[row["entity_id"]] = key
-    return {entity_id: key[2] for entity_id, key in names.items()}
-
-
-def _eligible(timex: dict, sentence_text: str) -> bool:
-    if timex["edtf"] is None or timex["precision"] in ("decade", "century"):
+    if timex["precision"] == "decade" and not (dating and timex["modifier"] in ("early", "mid", "late")):
         return False
     return not sentence_text.rstrip().endswith("?")
 
@@ -362,16 +234,16 @@ def extract_events(
     mentions_by_sentence: dict[str, list[dict]] = {}
     for mention in body_mentions.iter_rows(named=True):
         mentions_by_sentence.setdefault(mention["sentence_id"], []).append(mention)
-    names = _display_names(body_mentions) if body_mentions.height else {}
+    names = display_names(body_mentions) if body_mentions.height else {}
     found = _find_events(sentences, time_expressions)
     events: list[dict] = []
     participants: list[dict] = []
     for number, (sentence, trigger, timex, basis, note) in enumerate(found, start=1):
         row, text, offset = sentence.row, sentence.text, sentence.row["char_start"]
         event = _event_row(sentence, trigger, timex, basis, note, number)
-        rows = _participants(event, mentions_by_sentence.get(row["sentence_id"], []), trigger, text, offset)
+        rows = event_roles(event, mentions_by_sentence.get(row["sentence_id"], []), trigger, text, offset)
         agent = next((r["entity_id"] for r in rows if r["role"] == "agent"), None)
-        event["label"] = _label(text, trigger, names.get(agent) if agent else None)
+        event["label"] = label(text, trigger, names.get(agent) if agent else None)
         events.append(event)
         participants.extend(rows)
     citations = _supporting_notes(events, by_sentence, footnotes)
@@ -420,17 +292,15 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             found.append((sentence, trigger, dateline, basis, "dateline of a letter or telegram"))
             reference = dateline
             continue
-        if text.rstrip().endswith("?"):
+        if text.rstrip().endswith("?") or _is_period_heading(text, sentence.times):
             reference = _last_reference(sentence, reference, len(text))
             continue
         found_here: list[tuple[_Trigger, dict, str, str | None]] = []
         dated_clauses: list[tuple[int, int]] = []
         for timex in sentence.times:
-            if not _eligible(timex, text):
+            if not _eligible(timex, text, dating=True):
                 continue
             start = timex["char_start"] - row["char_start"]
-            if _is_period(timex, text[:start]):  # "between 1905 and the mid-1920s" is a period
-                continue
             if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
                 continue
             previous = found_here[-1] if found_here else None
@@ -445,10 +315,24 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
             found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
+            found_here.extend((t, timex, basis, None) for t in _gerund_after(sentence, trigger))
         found_here.extend(_context_events(sentence, found_here, dated_clauses, reference, carried))
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
     return found
+
+
+def _is_period_heading(text: str, times: list[dict]) -> bool:
+    """A title over a period ("Chapter 3: The Death and Resurrection of FRUS, 1868–1876"): no closing stop or
+    colon, most of its longer words capitalised, and only spans for dates. It names a subject, not a
+    happening; a document's title with its day ("Convention ..., Signed at London, February 10, 1925") is
+    one."""
+    if text.rstrip().endswith((".", "!", "?", ":", ".”", '."')) or not times:
+        return False
+    if any("/" not in (t["edtf"] or "/") for t in times):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z’'-]+", text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _is_period(timex: dict, before: str) -> bool:
@@ -478,15 +362,43 @@ def _dateline(sentence: _Sentence) -> dict | None:
     return None
 
 
+_GERUND_AFTER = re.compile(r"\s+(?:after|upon)\s+([a-z]{3,}ing)\s+(?!(?:to|that|of|in|on|at)\b)[A-Za-z]")
+
+
+def _gerund_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
+    """ "postponed release ... after receiving protests from the ambassador": a gerund with its object
+    after "after" in the dated predicate's clause happened then too (just before)."""
+    if trigger.is_noun:
+        return []
+    end = _clause_of(sentence.text, trigger.start)[1]
+    found = []
+    for match in _GERUND_AFTER.finditer(sentence.text, trigger.end, end):
+        start, stop = match.span(1)
+        if not _overlaps(sentence.triggers, start, stop):
+            found.append(_Trigger(start, stop, match.group(1), "other"))
+    return found
+
+
+_JOINED_VERB_BEFORE = re.compile(r"\b(?:and|but)\s+(?:[a-z]+ly\s+)?$")
+
+
 def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     """Predicates joined to a dated one by "and" with no new subject ("gave it up and emigrated")."""
     joined: list[_Trigger] = []
     last = trigger
-    for other in sentence.predicates:
+    verbs = [  # a verb right after "and" / "but" shares the dated one's subject ("denounced, but admitted")
+        t
+        for t in sentence.triggers
+        if t in sentence.predicates
+        or (not t.is_noun and _JOINED_VERB_BEFORE.search(sentence.text, max(0, t.start - 24), t.start))
+    ]
+    for other in verbs:
         if other.start < last.end:
             continue
         between = sentence.text[last.end : other.start]
-        object_removed = re.sub(r"^(?:\s+[A-Za-z’'-]+){0,6}?(?=\s*,?\s*(?:and|or)\s)", "", between)
+        object_removed = re.sub(
+            r"^(?:\s+[“\"]?[A-Za-z’'-]+[,.]?[”\"]?){0,8}?(?=\s*,?\s*(?:and|or|but)\s)", "", between
+        )
         if not _COORDINATION.match(object_removed) or re.search(r"[;:()]", between):
             break
         joined.append(other)

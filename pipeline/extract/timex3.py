@@ -13,6 +13,7 @@ import re
 from datetime import date, timedelta
 
 SEASON_CODES = {"21": "SP", "22": "SU", "23": "FA", "24": "WI"}
+_MONTH_SEASONS = "WI WI SP SP SP SU SU SU FA FA FA WI".split()
 
 
 def _unit(day: date, precision: str) -> str:
@@ -45,8 +46,12 @@ def timex3_value(
         return None
     if edtf.startswith("P") or edtf.endswith("_REF"):
         return edtf
-    if precision == "season":
-        return _season(edtf)
+    if precision == "season":  # "late summer" (narrowed to August) is still the summer's value
+        season = _season(edtf)
+        if season is None and earliest is not None:  # the winter of Y runs to February Y+1
+            year = earliest.year - (earliest.month <= 2)
+            season = f"{year:04d}-{_MONTH_SEASONS[earliest.month - 1]}"
+        return season
     if modifier == "before" and latest is not None:
         return _unit(latest + timedelta(days=1), precision)
     if modifier == "after" and earliest is not None:

@@ -1,0 +1,53 @@
+"""Print a seeded sample of dated sentences of the FRUS history chapters with the events found in them, for
+listing every dated happening by hand and comparing (the kept-back measure: same sentence, overlapping date,
+one to one). The judgements of the last reading are in docs/events-hand-check.md.
+
+Two draws, both seed 30: 15 dated sentences each of chapters 8 and 10 (no events fixture), and 10 each of
+chapters 3 and 5 after the paragraphs tests/fixtures/events_dev-papers.yaml lists (p011, p008).
+
+Run: ``python -m evaluation.event_sample`` (needs ../shared/dev-papers).
+"""
+
+from __future__ import annotations
+
+import random
+
+from evaluation.event_scoring import REPO_ROOT, extract
+
+DOCS = REPO_ROOT.parent / "shared" / "dev-papers" / "docs"
+DRAWS = [  # (document ID, file, sentences drawn, first paragraph drawn from)
+    ("dev-frus-history-ch8", "dev_frus_history_ch8.md", 15, 1),
+    ("dev-frus-history-ch10", "dev_frus_history_ch10.md", 15, 1),
+    ("dev-frus-history-ch3", "dev_frus_history_ch3.md", 10, 12),
+    ("dev-frus-history-ch5", "dev_frus_history_ch5.md", 10, 9),
+]
+SEED = 30
+
+
+def _paragraph_number(sentence_id: str) -> int:
+    return int(sentence_id.rsplit(":p", 1)[1][:3])
+
+
+def main() -> None:
+    if not DOCS.is_dir():
+        raise SystemExit(f"{DOCS}: the development papers are not there")
+    for document_id, name, size, first in DRAWS:
+        found = extract({"document_id": document_id, "source": str(DOCS / name)})
+        times, events = found.time_expressions, found.events
+        dated = sorted(set(times.filter(times["edtf"].is_not_null())["sentence_id"].to_list()))
+        dated = [s for s in dated if _paragraph_number(s) >= first]
+        drawn = sorted(random.Random(SEED).sample(dated, min(size, len(dated))))
+        texts = dict(
+            zip(found.document.sentences["sentence_id"], found.document.sentences["text"], strict=True)
+        )
+        print(f"### {document_id}: {len(drawn)} of {len(dated)} dated sentences from p{first:03d}")
+        for sentence_id in drawn:
+            print(f"\n[{sentence_id}] {texts[sentence_id]}")
+            for row in times.filter(times["sentence_id"] == sentence_id).iter_rows(named=True):
+                print(f"   time  {row['text']!r} -> {row['edtf']}")
+            for row in events.filter(events["sentence_id"] == sentence_id).iter_rows(named=True):
+                print(f"   event {row['trigger']!r} {row['edtf']} ({row['date_basis']}, {row['event_type']})")
+
+
+if __name__ == "__main__":
+    main()
