@@ -17,6 +17,9 @@ from pipeline.extract.reference_pieces import CITATION_WORDS, Parsed, alternatio
 DIGIT = re.compile(r"\d")
 LETTER = re.compile(r"[^\W\d_]")
 ARCHIVE_WORDS = re.compile(rf"\b({alternation(CITATION_WORDS['archive'])})\b")
+# A repository's or holding's name is short; a longer piece with "Archivio" or "Library" in it is a title
+# ("Documenti per la storia ... dall'Archivio di Stato").
+ARCHIVE_NAME_WORDS = 8
 COLLECTION_RE = re.compile(rf"^(?:.+\s)?({alternation(CITATION_WORDS['collection'])})$|^Papers of ")
 BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
 FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
@@ -59,7 +62,8 @@ def apply_location(parsed: Parsed, text: str) -> bool:
     elif (match := folder) and not parsed.values.get("file_number"):
         parsed.set("file_number", match.group(1))
     elif (part := archival.archival_part(text, bool(parsed.values.get("archive")))) and not (
-        parsed.fond_style and part[0] == "folio"
+        (parsed.fond_style and part[0] == "folio")
+        or (part[0] in ("archive", "collection") and len(text.split()) > ARCHIVE_NAME_WORDS)
     ):
         set_archival(parsed, *part)
     elif (DIGIT.search(text) and SHELF_MARK.match(text)) or folder:
@@ -74,7 +78,7 @@ def apply_location(parsed: Parsed, text: str) -> bool:
             set_archival(parsed, column, value)
     elif COLLECTION_RE.match(text):
         parsed.set("collection", text)
-    elif ARCHIVE_WORDS.search(text) and not DIGIT.search(text):
+    elif ARCHIVE_WORDS.search(text) and not DIGIT.search(text) and len(text.split()) <= ARCHIVE_NAME_WORDS:
         if parsed.values.get("archive"):
             parsed.set("collection", text)
         else:

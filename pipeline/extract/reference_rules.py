@@ -103,6 +103,9 @@ LETTER = re.compile(r"[^\W\d_]")
 NUMBER = re.compile(r"\d+")
 ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
 FINAL_WORD = re.compile(r"([\w.]+)\.$")
+PUBLICATION_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
+INITIAL_WORD = re.compile(r"(?:^|\s)[A-Z]\.")
+SURNAME_WORD = re.compile(r"[A-Z][a-z]")
 
 
 def _clean_title(text: str) -> str:
@@ -389,7 +392,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         ):
             set_archival(parsed, "archive", text)  # a second one names a holding ("ASVe, PTM")
             continue
-        if not titles and (_is_names(text) or _is_corporate(text)):
+        if not titles and (_is_names(text) or _is_corporate(text)) and not _title_after_name(parsed, text):
             if parsed.values.get("archive") and not parsed.names and not in_container:
                 set_archival(parsed, "collection", text)  # "ASVe, Senato, ...": a holding, not a person
             elif in_container:
@@ -404,6 +407,9 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             parsed.set("interviewee", "; ".join(parsed.names))
             parsed.names = []
             continue
+        if PUBLICATION_YEAR.match(text) and not parsed.values.get("year"):
+            parsed.set("year", text)  # "..., 1, 1946, pp. 70-74": a year, not a page
+            continue
         if _apply_locator(parsed, text):
             continue
         # After the repository, an unread piece is a holding ("Presidenza del Consiglio", "Atti 1616-1806").
@@ -414,6 +420,16 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         parsed.unparsed.append(text)
     if parsed.names:
         _assign_names(parsed)
+
+
+def _title_after_name(parsed: Parsed, text: str) -> bool:
+    """A piece of four or more capitalised words without an initial, after a whole name ("P. Toesca,
+    Quelques Miniatures Venetiennes du XIVe Siècle"): a title in title case, not more names."""
+    return (
+        any(INITIAL_WORD.search(name) and SURNAME_WORD.search(name) for name in parsed.names)
+        and len(text.split()) >= 4
+        and not INITIAL_WORD.search(text)
+    )
 
 
 def _is_corporate(text: str) -> bool:
