@@ -3,6 +3,7 @@ a reference they read only by accident. Small references written for these conve
 
 from __future__ import annotations
 
+from pipeline.extract import reference_model as rm
 from pipeline.extract.citations import parse_reference
 from pipeline.extract.reference_features import sequence_features, word_features
 
@@ -70,3 +71,16 @@ def test_a_bare_year_among_locators_is_the_year_not_a_page() -> None:
     # Archive still read where it is short: the repository, a holding, a box.
     archival = parse_reference("Archivio di Stato di Venezia, Senato, busta 12", [])
     assert (archival.values["archive"], archival.values["box"]) == ("Archivio di Stato di Venezia", "12")
+
+
+def test_a_model_reading_without_title_takes_its_first_note_as_the_title() -> None:
+    text = "Girolamo Priuli, Diarii (voi. I, copia). Manoscritto autografo."
+    labels = ["author", "author", "note", "note", "note", "note", "note", "note"]
+    spans = rm.tokenize(text)
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert fields["title"] == "Diarii (voi. I, copia). Manoscritto autografo"
+    assert "note" not in fields
+    # With a title, the notes stay notes.
+    labels = ["author", "author", "title", "note", "note", "note", "note", "note"]
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert (fields["title"], fields["note"]) == ("Diarii", "voi. I, copia). Manoscritto autografo")

@@ -378,8 +378,12 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
             values.setdefault(column, value)
     if "edition" in texts:
         values["edition"] = clean(texts["edition"][0])
-    if "note" in texts:
-        values["note"] = clean(" ".join(texts["note"]))
+    notes = texts.get("note", [])
+    if notes and "title" not in values and "container_title" not in values and (title := clean(notes[0])):
+        values["title"] = title  # every work has a title: the model's first note is it ("Diarii (voi. I)")
+        notes = notes[1:]
+    if notes:
+        values["note"] = clean(" ".join(notes))
     return values
 
 
