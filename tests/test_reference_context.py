@@ -84,3 +84,16 @@ def test_a_model_reading_without_title_takes_its_first_note_as_the_title() -> No
     labels = ["author", "author", "title", "note", "note", "note", "note", "note"]
     fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
     assert (fields["title"], fields["note"]) == ("Diarii", "voi. I, copia). Manoscritto autografo")
+
+
+def test_a_span_of_years_the_model_calls_pages_is_the_date_when_there_is_no_other() -> None:
+    text = "A. Venturi, Storia dell'arte italiana, Milano, 1901-1936."
+    labels = ["author", "author", "title", "title", "title", "place", "pages"]
+    spans = rm.tokenize(text)
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert (fields["year"], fields.get("pages")) == ("1901-1936", None)
+    for printed in ("pp. 1901-1936.", "1936-1901.", "1523-30,"):  # a page word, a span backwards, an article
+        text = f"A. Venturi, Storia, 1990, {printed}"
+        labels = ["author", "author", "title", "date", *["pages"] * len(printed.split())]
+        spans = rm.tokenize(text)
+        assert "pages" in rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))

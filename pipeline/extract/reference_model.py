@@ -269,6 +269,7 @@ FOLIO_LEAD = re.compile(r"^(?:ff|fols?|f|cc|c|carte|carta|Bl)\.?\s*\d", re.I)
 VOLUME_LEAD = re.compile(r"^(?:vols?|volume|Bd|t|tome|tomo|v)\.?\s*", re.I)
 ISSUE = re.compile(r"(?:\(|,?\s*(?:no|nos|n|nr|issue|heft|fasc)\.?\s*)(\w+(?:[-–/]\w+)?)\)?", re.I)
 YEAR = re.compile(r"\b(1[4-9]\d\d|20\d\d)(?:\s*[-–/]\s*(\d{2,4}))?[a-z]?\b")
+YEAR_SPAN = re.compile(r"(1[4-9]\d\d|20\d\d)\s*[-–]\s*(\d\d|1[4-9]\d\d|20\d\d)")
 ET_AL = re.compile(r",?\s*\bet\s+al\b\.?,?", re.I)
 GIVEN = re.compile(r"^(?:(?:[A-Z][a-z]?\.\s*-?)+|[A-Z][\w'’\-]+(?:\s+(?:[A-Z]\.\s*)+)?|(?:[A-Z]\s*)+)$")
 SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
@@ -317,6 +318,15 @@ def _name_part(text: str) -> str:
     if text.endswith(".") and not KEEPS_PERIOD.search(text):
         text = text[:-1]
     return text
+
+
+def _is_year_span(text: str) -> bool:
+    """ "1901-1936", "1953-54": two years, the second later, with no page word before them."""
+    match = YEAR_SPAN.fullmatch(text)
+    if not match:
+        return False
+    first, second = match.group(1), match.group(2)
+    return (second if len(second) == 4 else first[:2] + second) > first
 
 
 def _volume_issue(text: str) -> tuple[str | None, str | None]:
@@ -369,6 +379,8 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
         printed = clean(texts["pages"][0])
         if FOLIO_LEAD.match(printed) and (folio := archival.archival_part(printed)) and folio[0] == "folio":
             values["folio"] = folio[1]
+        elif "year" not in values and _is_year_span(printed):
+            values["year"] = printed  # "Milano, 1901-1936": the years of a work in volumes, not pages
         elif pages := clean(PAGES_LEAD.sub("", printed, count=1)):
             values["pages"] = pages
     if "archive" in texts and (archive := clean(texts["archive"][0])):
