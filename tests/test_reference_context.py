@@ -97,3 +97,28 @@ def test_a_span_of_years_the_model_calls_pages_is_the_date_when_there_is_no_othe
         labels = ["author", "author", "title", "date", *["pages"] * len(printed.split())]
         spans = rm.tokenize(text)
         assert "pages" in rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+
+
+def test_a_quoted_container_ends_where_its_quotation_closes() -> None:
+    text = "Patti e condizioni, in «Archivio storico italiano», ser. 1, t. ix."
+    labels = [
+        "title",
+        "title",
+        "title",
+        "container",
+        "container",
+        "container",
+        "container",
+        "container",
+        "container",
+        "volume",
+        "volume",
+    ]
+    spans = rm.tokenize(text)
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert fields["container_title"] == "Archivio storico italiano"
+    unquoted = "Patti, in Archivio storico italiano, ser. 1"
+    labels = ["title", *["container"] * 6]
+    spans = rm.tokenize(unquoted)
+    fields = rm.to_fields(rm.Labelling(unquoted, spans, labels, [1.0] * len(spans), 1.0))
+    assert fields["container_title"] == "Archivio storico italiano, ser. 1"
