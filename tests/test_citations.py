@@ -16,7 +16,7 @@ from evaluation.citation_scoring import (
 )
 from pipeline.extract.citations import extract_citations
 from pipeline.extract.reference_dates import to_edtf
-from pipeline.extract.reference_rules import last_word
+from pipeline.extract.reference_pieces import last_word
 from pipeline.package.schema import conform, load_table_spec, validate
 from tests.conftest import published_ids
 

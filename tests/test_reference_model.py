@@ -13,7 +13,7 @@ import pytest
 from pipeline.commands import main
 from pipeline.extract import reference_model as rm
 from pipeline.extract import reference_training as rt
-from pipeline.extract.citations import parse_confidence, read_reference
+from pipeline.extract.citations import REVIEW_BELOW, parse_confidence, read_reference
 from pipeline.extract.csl import date_parts, name_object, to_csl
 from pipeline.extract.reference_features import FEATURE_SET_VERSION, sequence_features
 from pipeline.extract.reference_parse import parse_line, strip_emphasis
@@ -195,8 +195,9 @@ def test_rules_keep_archival_items_and_referring_forms() -> None:
 def test_confidence_is_lower_for_text_that_is_not_a_reference() -> None:
     good = read_reference("Miller, J. A. (2003). Grain exports. Slavic Review, 62(4), 711-732.", [])
     odd = read_reference("34 Stat. 697, June 30, 1906, 59th Cong., 1st Sess., Ch. 3914, p. 762.", [])
-    assert parse_confidence(good) >= 0.8
-    assert parse_confidence(odd) < parse_confidence(good)
+    # The good one is not flagged for review, the odd one is (feature set 10's flatter labelling
+    # probabilities put the good one at 0.76 where feature set 9 gave it above 0.8).
+    assert parse_confidence(good) >= 0.7 > REVIEW_BELOW > parse_confidence(odd)
 
 
 def test_markdown_emphasis_is_read_as_italics() -> None:

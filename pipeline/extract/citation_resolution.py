@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from pipeline.extract.reference_rules import Parsed
+from pipeline.extract.reference_pieces import Parsed
 
 
 @lru_cache(maxsize=65536)

@@ -2,7 +2,8 @@
 
 A note is cut into segments (sentences, then ``;``, then `` and `` between two complete references) by
 general rules over the cleaned note text and its italic spans. Each reference is read by the rules
-(reference_rules.py) and the trained model (reference_model.py), field by field as the merge policy says;
+(reference_rules.py, with reference_pieces.py and reference_locations.py) and the trained model
+(reference_model.py), field by field as the merge policy says;
 referring forms (``Ibid.``, short titles, "op. cit.", abbreviations defined with "Hereafter cited as") are
 resolved against the earlier citations of the same document (citation_resolution.py).
 """
@@ -21,6 +22,8 @@ from pipeline.extract.citation_resolution import Row, abbreviation_key, normalis
 from pipeline.extract.csl import name_parts
 from pipeline.extract.reference_dates import BARE_YEAR
 from pipeline.extract.reference_dates import MONTHS as MONTHS  # read by works.py
+from pipeline.extract.reference_locations import is_location
+from pipeline.extract.reference_pieces import QUOTED_OR_PARENTHESISED, Parsed, inside, sentence_cuts
 from pipeline.extract.reference_rules import (
     AUTHOR_DATE,
     AUTHOR_YEAR_FRAGMENT,
@@ -29,13 +32,8 @@ from pipeline.extract.reference_rules import (
     IBID,
     INTERVIEW,
     PLACE_PUBLISHER,
-    QUOTED_OR_PARENTHESISED,
-    Parsed,
     decide_type,
-    inside,
-    is_location,
     parse_reference,
-    sentence_cuts,
     split_corporate_title,
 )
 from pipeline.extract.reference_rules import GOVERNMENT_WORDS as GOVERNMENT_WORDS  # read by works.py

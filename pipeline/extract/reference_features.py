@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.vocab import load_mapping, load_vocab
 
 # Bump when the features change: a model trained on other features must not be used with these.
-FEATURE_SET_VERSION = "9"
+FEATURE_SET_VERSION = "10"
 
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
@@ -62,6 +62,25 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
         if "given" not in names:
             names.append("given")
     return {word: tuple(names) for word, names in classes.items()}
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Multi-word phrases of vocab/reference_words.yaml ("a cura di", "edited by") by their first word:
+    (class, the words of the phrase), longest first."""
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, phrases in load_mapping("reference_phrases").items():
+        for phrase in phrases:
+            words = tuple(word.strip(EDGE_PUNCTUATION) for word in str(phrase).lower().split())
+            by_first.setdefault(words[0], []).append((name, words))
+    return {first: tuple(sorted(found, key=lambda item: -len(item[1]))) for first, found in by_first.items()}
+
+
+def _phrase_names() -> tuple[str, ...]:
+    return tuple(sorted({name for found in _phrases().values() for name, _ in found}))
+
+
+PHRASE_WORDS = frozenset(word for found in _phrases().values() for _, words in found for word in words)
 
 
 def _shape(word: str) -> str:
@@ -110,8 +129,13 @@ def word_features(token: str) -> tuple[str, ...]:
         features.append("url")
     if not word.isalpha() and DIGIT.search(word) and ASCII_LETTER.search(word):
         features.append("alnum")
-    for name in _word_classes().get(lower, ()):
+    classes = _word_classes()
+    for name in classes.get(lower, ()):
         features.append("c=" + name)
+    # A word OCR left hyphenated at a line end ("Ve-nezia", "Ri-vista") has the classes of the whole word.
+    if "-" in lower and (joined := lower.replace("-", "")) in classes and lower not in classes:
+        for name in classes[joined]:
+            features.append("c=" + name)
     return tuple(features)
 
 
@@ -119,8 +143,10 @@ Feature = str | bytes
 # Where a neighbour sits relative to the token that hears of it: three, two and one token before, one, two and
 # three after. "1w=press" on a token: the token one before it reads "press".
 OFFSETS = (3, 2, 1, -1, -2, -3)
-# What the context flags need to know of a token: is it "in", a year, a field mark (see _is_field_mark)?
-TokenKinds = tuple[bool, bool, bool]
+# What the context flags need to know of a token: is it "in", a year, a field mark (see _is_field_mark), a
+# container's lead word ("in", "dans": LEAD_CLASS), does it end in a field's punctuation (, . : ;), and its
+# word for the phrases (see PHRASES).
+TokenKinds = tuple[bool, bool, bool, bool, bool, str]
 TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], TokenKinds]
 
 
@@ -132,20 +158,35 @@ def _is_field_mark(token: str) -> bool:
 
 def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], TokenKinds]:
     """A token's own features; what it tells the tokens up to three after and three before it (its word;
-    for the nearest ones also its shape, final punctuation and word classes); and its kinds (TokenKinds)."""
+    for the nearest ones also its shape, final punctuation and word classes, and to the next one its word
+    classes joined with its final punctuation); and its kinds (TokenKinds)."""
     own = word_features(token)
     word, shape = own[0], own[1]
     near = [shape]
     if token[-1] in EDGE_PUNCTUATION:
         near.append("last=" + token[-1])
-    near += [feature for feature in own if feature.startswith("c=")]
+    classes = [feature for feature in own if feature.startswith("c=")]
+    near += classes
+    # To the token after: its word classes with the punctuation that ends it ("Venezia," before a
+    # publisher, "Venezia" before a year).
+    before = [f"{name}{token[-1]}" for name in classes] if token[-1] in FIELD_END else []
     told = tuple(
         (f"{offset}{word}", *(f"{offset}{feature}" for feature in near))
+        + (tuple(f"1{feature}" for feature in before) if offset == 1 else ())
         if abs(offset) == 1
         else (f"{offset}{word}",)
         for offset in OFFSETS
     )
-    return own, told, (word == "w=in", "year" in own, _is_field_mark(token))
+    lower = word[2:]
+    kinds = (
+        word == "w=in",
+        "year" in own,
+        _is_field_mark(token),
+        LEAD_CLASS in own,
+        token[-1] in FIELD_END,
+        lower if lower in PHRASE_WORDS else "",
+    )
+    return own, told, kinds
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
@@ -154,7 +195,22 @@ SEGMENTS = tuple(f"seg={index}" for index in range(5))
 # How many commas came before a token: footnote styles cut fields with commas ("A. Rossi, Titolo, Venezia
 # 1990, p. 3"), where a period or colon rarely ends one.
 COMMA_SEGMENTS = tuple(f"cseg={index}" for index in range(7))
-FLAGS = ("quoted", "paren", "bracket", "after_in", "after_year", "start", "end", "italic")
+FLAGS = (
+    "quoted",
+    "paren",
+    "bracket",
+    "after_in",
+    "after_year",
+    "start",
+    "end",
+    "italic",
+    "lead",
+    "after_lead",
+    "quoted_again",
+    "after_quote",
+)
+LEAD_CLASS = "c=container_mark"
+FIELD_END = ",.:;"
 EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
 INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
 
@@ -177,6 +233,10 @@ class FeatureReader:
         self.comma_segments = tuple(self._keep((name,)) for name in COMMA_SEGMENTS)
         self.flags = {name: self._keep((name,)) for name in FLAGS}
         self.edges = {offset: self._keep(edge) for offset, edge in EDGES.items()}
+        self.phrase_features = {name: self._keep(("phrase=" + name,)) for name in _phrase_names()}
+
+    def phrase_feature(self, name: str) -> tuple[Feature, ...]:
+        return self.phrase_features[name]
 
     def _keep(self, features: tuple[str, ...]) -> tuple[Feature, ...]:
         if self.encoded is None:
@@ -246,8 +306,10 @@ def _context_flags(
     after_in_flag, after_year_flag = flag["after_in"], flag["after_year"]
     count, last = len(tokens), len(tokens) - 1
     opens = any(opening in text for opening in OPENINGS) or "[" in text
+    phrase_of = _phrase_classes(kinds, reader) if any(kind[5] for kind in kinds) else {}
     flags_of = []
-    in_quote = in_paren = in_bracket = after_in = after_year = False
+    in_quote = in_paren = in_bracket = after_in = after_year = after_lead = False
+    quotes = 0
     marks = commas = 0
     comma_segments = reader.comma_segments
     for index, token in enumerate(tokens):
@@ -258,20 +320,34 @@ def _context_flags(
         )
         if opens:
             first_char = token[0]
-            if first_char in OPENING_QUOTES:
+            if first_char in OPENING_QUOTES and not in_quote:
                 in_quote = True
+                quotes += 1
             elif first_char == "(":
                 in_paren = True
             elif first_char == "[":
                 in_bracket = True
             if in_quote:
                 flags += quoted
+                if quotes > 1:
+                    flags += flag["quoted_again"]
+            elif quotes:
+                flags += flag["after_quote"]
             if in_paren:
                 flags += paren
             if in_bracket:
                 flags += bracket
         if after_in:
             flags += after_in_flag
+        is_in, is_year, is_mark, is_lead, _, _ = kinds[index]
+        if index in phrase_of:
+            flags += phrase_of[index]
+            after_lead = False  # "in Title, a cura di X": the container ends where the editor begins
+        if is_lead and (index == 0 or kinds[index - 1][4]):
+            flags += flag["lead"]  # "in" where a field begins: ", in", ". In", "in:" at the start
+            after_lead = True
+        elif after_lead:
+            flags += flag["after_lead"]
         if after_year:
             flags += after_year_flag
         if index == 0:
@@ -290,9 +366,23 @@ def _context_flags(
                 in_paren = False
             if in_bracket and "]" in token:
                 in_bracket = False
-        is_in, is_year, is_mark = kinds[index]
         after_in = after_in or is_in
         after_year = after_year or is_year
         marks += is_mark
         commas += token[-1] == ","
     return flags_of
+
+
+def _phrase_classes(kinds: tuple[TokenKinds, ...], reader: FeatureReader) -> dict[int, tuple[Feature, ...]]:
+    """Token index -> "phrase=<class>" for the tokens of a vocabulary phrase ("a cura di": editor)."""
+    words = [kind[5] for kind in kinds]
+    found: dict[int, tuple[Feature, ...]] = {}
+    phrases = _phrases()
+    for index, word in enumerate(words):
+        for name, phrase in phrases.get(word, ()):
+            if tuple(words[index : index + len(phrase)]) == phrase:
+                feature = reader.phrase_feature(name)
+                for inside in range(index, index + len(phrase)):
+                    found[inside] = feature
+                break
+    return found

@@ -269,6 +269,8 @@ FOLIO_LEAD = re.compile(r"^(?:ff|fols?|f|cc|c|carte|carta|Bl)\.?\s*\d", re.I)
 VOLUME_LEAD = re.compile(r"^(?:vols?|volume|Bd|t|tome|tomo|v)\.?\s*", re.I)
 ISSUE = re.compile(r"(?:\(|,?\s*(?:no|nos|n|nr|issue|heft|fasc)\.?\s*)(\w+(?:[-–/]\w+)?)\)?", re.I)
 YEAR = re.compile(r"\b(1[4-9]\d\d|20\d\d)(?:\s*[-–/]\s*(\d{2,4}))?[a-z]?\b")
+QUOTED_LEAD = re.compile(r"^((?:(?:in|in:|dans|en|im)\s+)?(?:«[^»]+»|“[^”]+”|\"[^\"]+\"))[,.;:]?\s+\S", re.I)
+YEAR_SPAN = re.compile(r"(1[4-9]\d\d|20\d\d)\s*[-–]\s*(\d\d|1[4-9]\d\d|20\d\d)")
 ET_AL = re.compile(r",?\s*\bet\s+al\b\.?,?", re.I)
 GIVEN = re.compile(r"^(?:(?:[A-Z][a-z]?\.\s*-?)+|[A-Z][\w'’\-]+(?:\s+(?:[A-Z]\.\s*)+)?|(?:[A-Z]\s*)+)$")
 SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
@@ -319,6 +321,22 @@ def _name_part(text: str) -> str:
     return text
 
 
+def _quoted_part(text: str) -> str:
+    """A container that opens a quotation ends where the quotation closes ("in «Archivio storico
+    italiano», ser. 1" is the journal "Archivio storico italiano"; what follows is not its title)."""
+    match = QUOTED_LEAD.match(text)
+    return match.group(1) if match else text
+
+
+def _is_year_span(text: str) -> bool:
+    """ "1901-1936", "1953-54": two years, the second later, with no page word before them."""
+    match = YEAR_SPAN.fullmatch(text)
+    if not match:
+        return False
+    first, second = match.group(1), match.group(2)
+    return (second if len(second) == 4 else first[:2] + second) > first
+
+
 def _volume_issue(text: str) -> tuple[str | None, str | None]:
     text = " ".join(text.split()).strip(" .,;:")
     issue_match = ISSUE.search(text)
@@ -352,7 +370,7 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
         if label in texts and (value := clean(texts[label][0])):
             values[name] = value
     if "container" in texts:
-        container = clean(CONTAINER_LEAD.sub("", clean(texts["container"][0])))
+        container = clean(CONTAINER_LEAD.sub("", clean(_quoted_part(texts["container"][0]))))
         if container:
             values["container_title"] = container
     if "date" in texts and (year := YEAR.search(texts["date"][0])):
@@ -369,6 +387,8 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
         printed = clean(texts["pages"][0])
         if FOLIO_LEAD.match(printed) and (folio := archival.archival_part(printed)) and folio[0] == "folio":
             values["folio"] = folio[1]
+        elif "year" not in values and _is_year_span(printed):
+            values["year"] = printed  # "Milano, 1901-1936": the years of a work in volumes, not pages
         elif pages := clean(PAGES_LEAD.sub("", printed, count=1)):
             values["pages"] = pages
     if "archive" in texts and (archive := clean(texts["archive"][0])):
@@ -378,8 +398,12 @@ def to_fields(labelling: Labelling, segments: Segments | None = None) -> dict[st
             values.setdefault(column, value)
     if "edition" in texts:
         values["edition"] = clean(texts["edition"][0])
-    if "note" in texts:
-        values["note"] = clean(" ".join(texts["note"]))
+    notes = texts.get("note", [])
+    if notes and "title" not in values and "container_title" not in values and (title := clean(notes[0])):
+        values["title"] = title  # every work has a title: the model's first note is it ("Diarii (voi. I)")
+        notes = notes[1:]
+    if notes:
+        values["note"] = clean(" ".join(notes))
     return values
 
 

@@ -1,39 +1,43 @@
 """The rules' reading of one reference: tokens (italic runs, quoted runs, parenthesised groups, comma
 pieces) read left to right into the citation fields, then the reference type decided from what was found.
 
-Italics mark titles of books, journals and newspapers; shelf marks are read with pipeline/extract/archival.py;
-referring forms ("Ibid.", "Rossi 1990, 12", "Rossi, op. cit.") are recognised here and resolved in
-citation_resolution.py. citations.py combines this reading with the trained model's.
+Italics mark titles of books, journals and newspapers; the pieces are cut in reference_pieces.py; shelf marks
+and repositories are read in reference_locations.py (with pipeline/extract/archival.py); referring forms
+("Ibid.", "Rossi 1990, 12", "Rossi, op. cit.") are recognised here and resolved in citation_resolution.py.
+citations.py combines this reading with the trained model's.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from pipeline.extract import archival
 from pipeline.extract.reference_dates import BARE_YEAR, MONTH_DAY, is_date, to_edtf
-from pipeline.vocab import load_mapping
+from pipeline.extract.reference_locations import (
+    ACRONYM_ARCHIVE,
+    DOTTED_INITIALS,
+    YEARS,
+    apply_location,
+    is_shelf_part,
+    set_archival,
+)
+from pipeline.extract.reference_pieces import (
+    ABBREVIATIONS,
+    CITATION_WORDS,
+    COMMA_PIECE,
+    INITIALS,
+    Parsed,
+    Token,
+    alternation,
+    inside,
+    tokenize,
+)
 
-CITATION_WORDS = load_mapping("citation_words")
-
-
-def _alternation(words: list[str]) -> str:
-    """A regex alternation of a vocabulary's words, in its order; "word*" matches words it begins."""
-    return "|".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words)
-
-
-# Words after which a period does not end a sentence inside a note.
-ABBREVIATIONS = set(CITATION_WORDS["note_abbreviations"])
-INSTITUTION_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['institution'])})\b")
-GOVERNMENT_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['government'])})\b")
-ARCHIVE_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['archive'])})\b")
-COLLECTION_RE = re.compile(rf"^(?:.+\s)?({_alternation(CITATION_WORDS['collection'])})$|^Papers of ")
-NEWSPAPER_WORDS = re.compile(rf"\b({_alternation(CITATION_WORDS['newspaper'])})\b")
-SIGNAL = re.compile(rf"^({_alternation(CITATION_WORDS['signal'])})\s+(?=\S)", re.I)
+INSTITUTION_WORDS = re.compile(rf"\b({alternation(CITATION_WORDS['institution'])})\b")
+GOVERNMENT_WORDS = re.compile(rf"\b({alternation(CITATION_WORDS['government'])})\b")
+NEWSPAPER_WORDS = re.compile(rf"\b({alternation(CITATION_WORDS['newspaper'])})\b")
+SIGNAL = re.compile(rf"^({alternation(CITATION_WORDS['signal'])})\s+(?=\S)", re.I)
 HEREAFTER = re.compile(r"(?:^|[.,;]\s*|\()\s*[Hh]ereafter(?: cited as| referred to as)?\s+(.+?)\)?\.?$")
 IBID = re.compile(r"^Ibid\.?,?\s*(.*)$", re.I)
 # "Rossi, op. cit., p. 12", "M. Rossi, Storia di Venezia cit., pp. 3-5", "Rossi, loc. cit.": a work cited
@@ -44,40 +48,16 @@ CITED = re.compile(
 )
 OPIS = re.compile(r"\bop\.\s*\d")
 CORRESPONDENCE = re.compile(
-    rf"^(?:(?P<kind>{_alternation(CITATION_WORDS['correspondence'])})\s+"
+    rf"^(?:(?P<kind>{alternation(CITATION_WORDS['correspondence'])})\s+"
     r"(?:from|of|by)\s+)?(?P<sender>[A-Z][\w.'’\- ]*?)\s+to\s+(?P<recipient>(?:the\s+)?[A-Z][\w.,'’\-() ]*)$"
 )
 AUTHORED_DOCUMENT = re.compile(
-    rf"^(?P<kind>{_alternation(CITATION_WORDS['authored_document'])})\s+(?:by|of)\s+"
+    rf"^(?P<kind>{alternation(CITATION_WORDS['authored_document'])})\s+(?:by|of)\s+"
     r"(?P<author>[A-Z][\w.'’\- ]*)$"
 )
 INTERVIEW = re.compile(r"^Interview (?:with|of) (?P<who>.+)$", re.I)
 INTERVIEW_BY = re.compile(r"^interview(?:ed)? by (?:the )?author$", re.I)
-HONORIFIC = re.compile(rf"^(?:{_alternation(CITATION_WORDS['interviewee_title'])})\s+")
-BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
-FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
-RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
-# Further shelf marks kept as written in file_number: rolls, reels, entries, lots, cases, items, Russian
-# fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249). A number that looks
-# like a year is not a shelf mark ("Jourdan, F. 2011" is an initial and a year).
-SHELF_MARK = re.compile(
-    r"^(?:(?:Roll|Reel|Entry|Lot|Case|Item|Fond|Opis[’']?|Op\.|Delo|D\.|d\.|List|L\.|l\.|ll\.|Ll\.|op\.|"
-    r"f\.|F\.|Busta|b\.|fasc\.|Fasc\.|Fascicolo|Carton|Dossier|Bestand|Signatur)"
-    r"\s*(?!(?:1[5-9]|20)\d\d\b)\d[\w./\-–]*|[MT]\s?\d{2,4})$",
-    re.I,
-)
-MICROFILM = re.compile(
-    r"^(?P<archive>.*?)\s*Microfilm(?: Publication)?(?: Number| No\.)?\s+(?P<number>[A-Z]?\s?\d+)$", re.I
-)
-DECIMAL_FILE = re.compile(r"^\d{2,4}\.[\w.]+(?:\s[A-Z]{1,4})?/\s?[\w\-–]+$")
-# A short call number without a lead word, read as one only after an archive: "F7 6520", "MS 1234".
-# Years and year ranges a holding's name may carry ("Atti diversi 1616-1806").
-YEARS = re.compile(r"\b1\d{3}(?:\s*[-–]\s*1?\d{2,4})?\b")
-COTE = re.compile(r"^[A-Z][\w/.]*(?:\s[IVXLC]+)?\s?(?!(?:1[4-9]|20)\d\d\b)\d[\w/.\-–]*(?:\s\d[\w/.\-–]*)?$")
-# A repository by its initials: "ASVe", "AGS"; "A. S. V." only where a reference begins (elsewhere
-# initials are a person's). Read as one only before a shelf mark.
-ACRONYM_ARCHIVE = re.compile(r"^[A-Z]{3,6}$")
-DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,4}[A-Z]\.?$|^(?:[a-z]\.\s?){1,4}[a-z]\.?$")
+HONORIFIC = re.compile(rf"^(?:{alternation(CITATION_WORDS['interviewee_title'])})\s+")
 PAGES = r"(?:[\dIVXLCivxlc]+[a-z]?(?:\s*[-–]\s*[\dIVXLCivxlc]+)?)"
 LOCATOR = re.compile(
     rf"^(?:(?P<year>\d{{4}})\s*:\s*)?(?:(?:vol\.\s*)?(?P<volume>\d+|[IVXLC]+)\s*:\s*)?(?:(?:pp?|pagg?|ss?)\.\s*)?"
@@ -110,18 +90,6 @@ AUTHOR_YEAR_FRAGMENT = re.compile(
 )
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.)+[A-Z]?\.?|de|van|von|der|la|le|du|di|da|al-)$")
 
-# Patterns of the token readers, compiled once.
-QUOTED_OR_PARENTHESISED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|\([^()]*\)")
-SENTENCE_END = re.compile(r"\.[”\"’)]?\s+(?=[A-Z“\"(])")
-WORD_RUN = re.compile(r"[\w.'’]+")
-INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
-COMMA_PIECE = re.compile(r"[^,]+")
-# Pieces whose final period belongs to them ("ed.", "pp.", "et al."), lower-cased; at most five letters.
-PERIOD_ABBREVIATIONS = frozenset({"ed", "eds", "vols", "et al", "p", "pp", "jr", "sr"})
-ENDS_IN_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]$")
-ENDS_IN_IN = re.compile(r"^(.*?)\s+in$")
-IN_CONTAINER = re.compile(r"^(.*?)\s+in\s+([A-Z].*)$")
-STARTS_WITH_IN = re.compile(r"^in\s+(.+)$")
 UNDATED = re.compile(r"(?i)undated|n\.d\.")
 DAY_NUMBER = re.compile(r"\d{1,2}")
 EDITED_BY = re.compile(
@@ -135,91 +103,9 @@ LETTER = re.compile(r"[^\W\d_]")
 NUMBER = re.compile(r"\d+")
 ISSUE_NUMBER = re.compile(r"(?i)(?:no\.|issue)\s*(\d+)")
 FINAL_WORD = re.compile(r"([\w.]+)\.$")
-
-
-@dataclass
-class Token:
-    """A piece of a reference: an italic run, a quoted run, a parenthesised group or a plain piece."""
-
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
-# ---------------------------------------------------------------- tokens of one reference
-
-
-def tokenize(text: str, italics: list[tuple[int, int]]) -> list[Token]:
-    """Italic runs, quotations and parenthesised groups are atoms; plain text splits at commas."""
-    atoms: list[tuple[int, int, str]] = [(a, b, "italic") for a, b in italics if 0 <= a < b <= len(text)]
-    for match in QUOTED_OR_PARENTHESISED.finditer(text):
-        if not any(a <= match.start() < b or a < match.end() <= b for a, b, _ in atoms):
-            atoms.append((match.start(), match.end(), "quoted" if match.group()[0] != "(" else "paren"))
-    atoms.sort()
-    tokens: list[Token] = []
-    position = 0
-    for a, b, kind in [*atoms, (len(text), len(text), "end")]:
-        tokens += _plain_tokens(text, position, a)
-        if kind != "end":
-            tokens.append(Token(kind, text[a:b], a, b))
-        position = max(position, b)
-    return tokens
-
-
-def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
-    tokens = []
-    for match in COMMA_PIECE.finditer(text[start:end]):
-        piece = match.group()
-        stripped = piece.strip(" .:;")
-        keeps_period = (len(stripped) <= 5 and stripped.lower() in PERIOD_ABBREVIATIONS) or (
-            "A" <= stripped.rstrip("\n")[-1:] <= "Z" and ENDS_IN_INITIAL.search(stripped)
-        )
-        if keeps_period:
-            stripped = piece.strip(" :;")
-        if not stripped or stripped in ("in", "In"):
-            if stripped:
-                tokens.append(Token("in", stripped, start + match.start(), start + match.end()))
-            continue
-        offset = start + match.start() + piece.index(stripped)
-        inner_cuts = sentence_cuts(stripped, [])
-        if not inner_cuts:
-            tokens += _split_in(stripped.strip(), offset)
-            continue
-        cuts = [0, *inner_cuts, len(stripped)]
-        for a, b in itertools.pairwise(cuts):
-            part = stripped[a:b].strip().rstrip(".") if b < len(stripped) else stripped[a:b].strip()
-            tokens += _split_in(part, offset + a)
-    return tokens
-
-
-def _split_in(piece: str, offset: int) -> list[Token]:
-    """A plain piece may end in " in" before a container, or start with "in"."""
-    if "in" not in piece:
-        return [Token("plain", piece, offset, offset + len(piece))]
-    match = ENDS_IN_IN.match(piece)
-    if match:
-        head = match.group(1).strip(" ,.")
-        return [Token("plain", head, offset, offset + len(head)), Token("in", "in", offset, offset)]
-    match = IN_CONTAINER.match(piece)
-    if match and is_date(match.group(1)):
-        head, tail = match.group(1), match.group(2)
-        return [
-            Token("plain", head, offset, offset + len(head)),
-            Token("in", "in", offset, offset),
-            Token("plain", tail, offset + piece.index(tail), offset + len(piece)),
-        ]
-    match = STARTS_WITH_IN.match(piece)
-    if match:
-        return [
-            Token("in", "in", offset, offset),
-            Token("plain", match.group(1), offset + 3, offset + len(piece)),
-        ]
-    return [Token("plain", piece, offset, offset + len(piece))]
+PUBLICATION_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
+INITIAL_WORD = re.compile(r"(?:^|\s)[A-Z]\.")
+SURNAME_WORD = re.compile(r"[A-Z][a-z]")
 
 
 def _clean_title(text: str) -> str:
@@ -235,36 +121,6 @@ TRAILING_NAME_SUFFIX = re.compile(r",\s*(?:Jr|Sr|II|III|IV)\.?$")
 
 
 # ---------------------------------------------------------------- reading one reference
-
-
-@dataclass
-class Parsed:
-    """The fields of one reference while it is being read."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    reference_type: str | None = None
-    signal: str | None = None
-    container_ibid: bool = False
-    in_container: bool = False
-    unparsed: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    # Where the names before the title are printed (offsets in the text read), for authors_as_printed.
-    names_span: tuple[int, int] | None = None
-    short_candidate: bool = False
-    # Russian fond/opis/delo citations: "f. 17" is a fond there, not a folio.
-    fond_style: bool = False
-    # "Rossi, op. cit.": the work of this author cited last, without its title.
-    op_cit: bool = False
-    method: str = "rules"
-    model_probability: float | None = None
-
-    def set(self, name: str, value: Any) -> None:
-        if value not in (None, "") and self.values.get(name) in (None, ""):
-            self.values[name] = value
-
-    def add_pages(self, pages: str) -> None:
-        current = self.values.get("pages")
-        self.values["pages"] = f"{current}, {pages}" if current else pages
 
 
 def _split_names(text: str) -> list[str]:
@@ -313,74 +169,6 @@ def _apply_pubfacts(parsed: Parsed, text: str) -> bool:
     parsed.set("publisher", publisher.strip() if publisher else None)
     parsed.set("year", match.group("year").replace(" ", ""))
     return True
-
-
-def _apply_location(parsed: Parsed, text: str) -> bool:
-    if ":" in text and (described := _described_part(parsed, text)):
-        return described
-    # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
-    folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
-    if match := BOX.match(text):
-        parsed.set("box", match.group(1))
-    elif match := RECORD_GROUP.match(text):
-        parsed.set("record_group", match.group(1))
-    elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
-        parsed.set("file_number", match.group("number"))
-        parsed.set("archive", match.group("archive").strip() or None)
-    elif (match := folder) and not parsed.values.get("file_number"):
-        parsed.set("file_number", match.group(1))
-    elif (part := archival.archival_part(text, bool(parsed.values.get("archive")))) and not (
-        parsed.fond_style and part[0] == "folio"
-    ):
-        _set_archival(parsed, *part)
-    elif (DIGIT.search(text) and SHELF_MARK.match(text)) or folder:
-        current = parsed.values.get("file_number")
-        parsed.values["file_number"] = f"{current}, {text}" if current else text
-    elif text[:1].isdigit() and DECIMAL_FILE.match(text):
-        parsed.set("file_number", text)
-    elif parsed.values.get("archive") and COTE.match(text):
-        _set_archival(parsed, "file_number", text)  # a call number after the archive ("F7 6520")
-    elif parsed.values.get("archive") and (holding := archival.whole_holding(text)):
-        for column, value in holding.items():  # "Cancelleria inferiore b. 11" after the archive
-            _set_archival(parsed, column, value)
-    elif COLLECTION_RE.match(text):
-        parsed.set("collection", text)
-    elif ARCHIVE_WORDS.search(text) and not DIGIT.search(text):
-        if parsed.values.get("archive"):
-            parsed.set("collection", text)
-        else:
-            parsed.set("archive", text)
-    else:
-        return False
-    return True
-
-
-def _described_part(parsed: Parsed, text: str) -> bool:
-    """A box, file or folio with the document it holds after a colon ("fz. 302: dispaccio n. 133"): the
-    shelf-mark part, and the description as the document's title."""
-    head, _, description = text.partition(":")
-    part = archival.archival_part(head, bool(parsed.values.get("archive")))
-    if (
-        part is None
-        or part[0] not in ("box", "file_number", "folio")
-        or (not parsed.values.get("archive") and archival.YEAR_LIKE.search(part[1]))  # "B. 2007: Title"
-        or not LETTER.search(description)
-    ):
-        return False
-    _set_archival(parsed, *part)
-    parsed.set("title", description.strip())
-    return True
-
-
-def _set_archival(parsed: Parsed, column: str, value: str) -> None:
-    """A shelf-mark part: a second repository name is a collection; a second box, file or folio is added."""
-    values = parsed.values
-    if column == "archive" and values.get("archive"):
-        column = "collection"
-    if values.get(column):
-        values[column] = f"{values[column]}, {value}"
-    else:
-        values[column] = value
 
 
 def _apply_item(parsed: Parsed, text: str) -> bool:
@@ -466,7 +254,7 @@ def _read_cited(parsed: Parsed, match: re.Match[str]) -> None:
             if (
                 piece.strip()
                 and not _apply_locator(parsed, piece)
-                and not _apply_location(parsed, piece.strip())
+                and not apply_location(parsed, piece.strip())
             ):
                 parsed.unparsed.append(piece.strip())
 
@@ -597,16 +385,16 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             tokens[index - 1].kind == "italic" and bool(parsed.values.get("container_title")),
         ):
             continue
-        if _apply_location(parsed, text):
+        if apply_location(parsed, text):
             continue
         if (ACRONYM_ARCHIVE.match(text) or (index == 0 and DOTTED_INITIALS.match(text))) and any(
-            _is_shelf_part(t.text) for t in tokens[index + 1 :]
+            is_shelf_part(t.text) for t in tokens[index + 1 :]
         ):
-            _set_archival(parsed, "archive", text)  # a second one names a holding ("ASVe, PTM")
+            set_archival(parsed, "archive", text)  # a second one names a holding ("ASVe, PTM")
             continue
-        if not titles and (_is_names(text) or _is_corporate(text)):
+        if not titles and (_is_names(text) or _is_corporate(text)) and not _title_after_name(parsed, text):
             if parsed.values.get("archive") and not parsed.names and not in_container:
-                _set_archival(parsed, "collection", text)  # "ASVe, Senato, ...": a holding, not a person
+                set_archival(parsed, "collection", text)  # "ASVe, Senato, ...": a holding, not a person
             elif in_container:
                 editors_pending += _split_names(text)
             else:
@@ -619,22 +407,29 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             parsed.set("interviewee", "; ".join(parsed.names))
             parsed.names = []
             continue
+        if PUBLICATION_YEAR.match(text) and not parsed.values.get("year"):
+            parsed.set("year", text)  # "..., 1, 1946, pp. 70-74": a year, not a page
+            continue
         if _apply_locator(parsed, text):
             continue
         # After the repository, an unread piece is a holding ("Presidenza del Consiglio", "Atti 1616-1806").
         holding = not DIGIT.search(YEARS.sub("", text)) and len(text.split()) <= 8
         if parsed.values.get("archive") and not titles and holding:
-            _set_archival(parsed, "collection", text)
+            set_archival(parsed, "collection", text)
             continue
         parsed.unparsed.append(text)
     if parsed.names:
         _assign_names(parsed)
 
 
-def _is_shelf_part(text: str) -> bool:
-    """A piece that places a document in an archive: a location, or a box, file or folio with its number."""
-    part = archival.archival_part(text, after_archive=False) if DIGIT.search(text) else None
-    return is_location(text) or (part is not None and part[0] in ("box", "file_number", "folio"))
+def _title_after_name(parsed: Parsed, text: str) -> bool:
+    """A piece of four or more capitalised words without an initial, after a whole name ("P. Toesca,
+    Quelques Miniatures Venetiennes du XIVe Siècle"): a title in title case, not more names."""
+    return (
+        any(INITIAL_WORD.search(name) and SURNAME_WORD.search(name) for name in parsed.names)
+        and len(text.split()) >= 4
+        and not INITIAL_WORD.search(text)
+    )
 
 
 def _is_corporate(text: str) -> bool:
@@ -743,46 +538,3 @@ def split_corporate_title(parsed: Parsed) -> None:
             parsed.values[name] = rest
             if name == "title" and parsed.reference_type in ("book", "edited_book"):
                 parsed.reference_type = "government_document" if GOVERNMENT_WORDS.search(head) else "book"
-
-
-def last_word(text: str, end: int) -> str:
-    """The run of word characters, periods and apostrophes that ends text[:end] (what a search for
-    ``[\\w.'’]+$`` finds, without trying every position before it)."""
-    if end and text[end - 1] == "\n":
-        end -= 1
-    match = WORD_RUN.match(text[end - 1 :: -1]) if end else None
-    return match.group()[::-1] if match else ""
-
-
-def sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
-    """Offsets where a new sentence starts inside a note."""
-    if "." not in text:
-        return []
-    cuts = []
-    for match in SENTENCE_END.finditer(text):
-        dot = match.start()
-        closes_quote = text[dot + 1 : dot + 2] in ("”", '"')
-        if inside(dot, protected) and not closes_quote:
-            continue
-        previous = last_word(text, dot)
-        bare = previous.lower().rstrip(".")
-        if bare in ABBREVIATIONS or INITIALS.fullmatch(previous):
-            continue
-        if text[max(0, dot - 5) : dot] == "et al":
-            continue
-        cuts.append(match.end())
-    return cuts
-
-
-@lru_cache(maxsize=65536)
-def is_location(part: str) -> bool:
-    return bool(
-        BOX.match(part)
-        or FOLDER.match(part)
-        or RECORD_GROUP.match(part)
-        or SHELF_MARK.match(part)
-        or MICROFILM.match(part)
-        or DECIMAL_FILE.match(part)
-        or (ARCHIVE_WORDS.search(part) and not DIGIT.search(part))
-        or (DIGIT.search(part) and archival.whole_holding(part))
-    )

@@ -1,0 +1,124 @@
+"""Context the reference model sees beyond ±3 tokens (feature set 10), and rule readings that must not claim
+a reference they read only by accident. Small references written for these conventions."""
+
+from __future__ import annotations
+
+from pipeline.extract import reference_model as rm
+from pipeline.extract.citations import parse_reference
+from pipeline.extract.reference_features import sequence_features, word_features
+
+
+def _flags(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    return [
+        (token, sorted(feature for feature in features if feature.startswith(prefixes)))
+        for token, features in zip(text.split(), sequence_features(text), strict=True)
+    ]
+
+
+def test_a_container_lead_where_a_field_begins_marks_what_follows() -> None:
+    flags = _flags("M. Fois, I religiosi in Venezia, in La Chiesa, Venezia 1989", ("lead", "after_lead"))
+    ins = [found for token, found in flags if token == "in"]
+    assert ins == [[], ["lead"]]  # the "in" after "religiosi" is not at a field's start
+    assert dict(flags)["La"] == ["after_lead"]
+    assert dict(flags)["religiosi"] == []
+    # An "in" inside the title (no comma, period or colon before it) leads nothing.
+    assert [token for token, found in _flags("Women in Italy, Rome 1990", ("lead",)) if found] == []
+
+
+def test_an_editor_phrase_marks_its_words_and_ends_the_container() -> None:
+    text = "A. Rossi, Titolo, in Scritti vari, a cura di G. Vian, Venezia 1990"
+    flags = _flags(text, ("phrase=", "after_lead"))
+    by_token = dict(flags)
+    assert by_token["cura"] == ["phrase=editor"] and by_token["di"] == ["phrase=editor"]
+    assert by_token["Scritti"] == ["after_lead"]
+    assert by_token["Vian,"] == []  # the container's flag stops at the editor phrase
+    assert dict(_flags("E. Zucchetta (a c. di), San Lazzaro", ("phrase=")))["c."] == ["phrase=editor"]
+
+
+def test_quotation_marks_tell_a_second_quoted_field_and_what_follows_a_quotation() -> None:
+    flags = dict(_flags("Rossi, «La guerra», «Studi storici», XII (1990)", ("quoted", "after_quote")))
+    assert flags["«La"] == ["quoted"]
+    assert flags["«Studi"] == ["quoted", "quoted_again"]
+    assert flags["XII"] == ["after_quote"]
+
+
+def test_ocr_variants_and_hyphenated_words_keep_their_word_classes() -> None:
+    assert "c=volume_mark" in word_features("voi.") and "c=volume_mark" in word_features("voll.")
+    assert "c=pages_mark" in word_features("pagg.")
+    assert "c=place" in word_features("Ve-nezia,")  # a line-end hyphen OCR kept
+    # The previous token's word class joined with its final comma: "Venezia," before a publisher.
+    flags = dict(_flags("Venezia, Marsilio, 2004", ("1c=",)))
+    assert "1c=place," in flags["Marsilio,"]
+
+
+def test_rules_leave_to_the_model_what_they_would_read_as_an_archive_or_names_by_accident() -> None:
+    long_title = (
+        "Documenti per la storia della basilica di San Marco dall'Archivio di Stato e dalla Biblioteca "
+        "Marciana, Venezia 1886"
+    )
+    assert "archive" not in parse_reference(long_title, []).values
+    holding_words = "Serie dei dogi di Venezia intagliati in rame da Antonio Nani con notizie, Venezia 1840"
+    assert "collection" not in parse_reference(holding_words, []).values
+    title_case = parse_reference("P. Toesca, Quelques Miniatures Venetiennes du XIVe Siècle, Roma 1946", [])
+    assert title_case.values.get("authors") == "P. Toesca"
+    assert title_case.unparsed  # the title in title case is not read as more names
+
+
+def test_a_bare_year_among_locators_is_the_year_not_a_page() -> None:
+    parsed = parse_reference("P. Toesca, in “Scriptorium”, 1, 1946, pp. 70-74.", [])
+    assert parsed.values["year"] == "1946"
+    assert "1946" not in parsed.values["pages"]
+    # Archive still read where it is short: the repository, a holding, a box.
+    archival = parse_reference("Archivio di Stato di Venezia, Senato, busta 12", [])
+    assert (archival.values["archive"], archival.values["box"]) == ("Archivio di Stato di Venezia", "12")
+
+
+def test_a_model_reading_without_title_takes_its_first_note_as_the_title() -> None:
+    text = "Girolamo Priuli, Diarii (voi. I, copia). Manoscritto autografo."
+    labels = ["author", "author", "note", "note", "note", "note", "note", "note"]
+    spans = rm.tokenize(text)
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert fields["title"] == "Diarii (voi. I, copia). Manoscritto autografo"
+    assert "note" not in fields
+    # With a title, the notes stay notes.
+    labels = ["author", "author", "title", "note", "note", "note", "note", "note"]
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert (fields["title"], fields["note"]) == ("Diarii", "voi. I, copia). Manoscritto autografo")
+
+
+def test_a_span_of_years_the_model_calls_pages_is_the_date_when_there_is_no_other() -> None:
+    text = "A. Venturi, Storia dell'arte italiana, Milano, 1901-1936."
+    labels = ["author", "author", "title", "title", "title", "place", "pages"]
+    spans = rm.tokenize(text)
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert (fields["year"], fields.get("pages")) == ("1901-1936", None)
+    for printed in ("pp. 1901-1936.", "1936-1901.", "1523-30,"):  # a page word, a span backwards, an article
+        text = f"A. Venturi, Storia, 1990, {printed}"
+        labels = ["author", "author", "title", "date", *["pages"] * len(printed.split())]
+        spans = rm.tokenize(text)
+        assert "pages" in rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+
+
+def test_a_quoted_container_ends_where_its_quotation_closes() -> None:
+    text = "Patti e condizioni, in «Archivio storico italiano», ser. 1, t. ix."
+    labels = [
+        "title",
+        "title",
+        "title",
+        "container",
+        "container",
+        "container",
+        "container",
+        "container",
+        "container",
+        "volume",
+        "volume",
+    ]
+    spans = rm.tokenize(text)
+    fields = rm.to_fields(rm.Labelling(text, spans, labels, [1.0] * len(spans), 1.0))
+    assert fields["container_title"] == "Archivio storico italiano"
+    unquoted = "Patti, in Archivio storico italiano, ser. 1"
+    labels = ["title", *["container"] * 6]
+    spans = rm.tokenize(unquoted)
+    fields = rm.to_fields(rm.Labelling(unquoted, spans, labels, [1.0] * len(spans), 1.0))
+    assert fields["container_title"] == "Archivio storico italiano, ser. 1"
