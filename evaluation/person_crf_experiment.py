@@ -33,6 +33,7 @@ import pycrfsuite
 
 from evaluation import corpus_person_scoring, hipe_scoring
 from pipeline.extract import entities, persons
+from pipeline.extract.person_evidence import names_a_thing
 from pipeline.extract.person_words import (
     LOWER_WORD,
     is_given_name,
@@ -231,6 +232,47 @@ def install(threshold: float) -> None:
     persons._longest_first = longest
 
 
+def span_vote(text: str, start: int, end: int) -> float:
+    """The model's vote for text[start:end] as one person's name: the lowest marginal of B on its first
+    token and I on the others, the tokens read with three tokens either side (within the line)."""
+    global _TAGGER
+    if _TAGGER is None:
+        _TAGGER = pycrfsuite.Tagger()
+        _TAGGER.open(str(MODEL))
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    matches = list(TOKEN.finditer(text, line_start, line_end if line_end >= 0 else len(text)))
+    inside = [i for i, m in enumerate(matches) if start <= m.start() < end]
+    if not inside:
+        return 0.0
+    low, high = max(0, inside[0] - 3), min(len(matches), inside[-1] + 4)
+    _TAGGER.set(features([m.group() for m in matches[low:high]], frozenset(LOWER_WORD.findall(text))))
+    return min(_TAGGER.marginal("B" if i == inside[0] else "I", i - low) for i in inside)
+
+
+def install_vote(threshold: float) -> None:
+    """Keep a name the precision filters drop where the model votes for it at ``threshold`` or more
+    (a name that is a thing by names_a_thing stays dropped)."""
+    original = persons.with_evidence
+
+    def with_vote(text, spans, not_persons, lower):
+        kept = original(text, spans, not_persons, lower)
+        taken = {(s.start, s.end) for s in kept}
+        rescued = [
+            s
+            for s in spans
+            if (s.start, s.end) not in taken
+            and not names_a_thing(text, s)
+            and span_vote(text, s.start, s.end) >= threshold
+        ]
+        ADDED.extend(
+            f"{text[max(0, s.start - 50) : s.start]}[[{text[s.start : s.end]}]]{text[s.end : s.end + 40]}"
+            for s in rescued
+        )
+        return sorted(kept + rescued, key=lambda s: s.start)
+
+    persons.with_evidence = with_vote
+
+
 def corpus(threshold: float | None) -> None:
     if threshold is not None:
         install(threshold)
@@ -309,6 +351,8 @@ if __name__ == "__main__":
         "hipe": lambda: hipe(level),
         "sample": lambda: sample(level or 0.8),
         "speed": lambda: speed(level),
+        "vote-hipe": lambda: (install_vote(level or 0.8), hipe(None)),
+        "vote-corpus": lambda: (install_vote(level or 0.8), corpus(None)),
     }
     if command not in commands:
         sys.exit(
