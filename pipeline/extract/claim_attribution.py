@@ -36,6 +36,8 @@ from pipeline.extract.claim_resolution import (
 from pipeline.extract.claim_speakers import (
     REPORTING_NOUNS,
     SPEAKER_BODIES,
+    SPEAKER_DOCUMENTS,
+    THOUGHT_VERBS,
     Candidate,
 )
 from pipeline.text.months import FULL_MONTH_NAMES
@@ -76,6 +78,19 @@ MAX_QUOTED_PARAGRAPHS = 20
 DOCUMENT_FROM = re.compile(r"\s+(?:from|by)\s+(?:the\s+)?$")
 # "guidance from the Board that", "the statement by the Minister last night that": the noun's source.
 NOUN_SOURCE = re.compile(r"\b(\w+)\s+(?:from|by)\s+(?:the\s+)?$")
+# Documents, and the parts of laws and treaties, that quoted words mid-sentence come from.
+DOCUMENT_NOUN = re.compile(
+    r"\b(?i:" + alternation([*load_words("quoted_documents"), *SPEAKER_DOCUMENTS]) + r")\b(?![’'-])"
+)
+DOCUMENT_WINDOW = 250
+# "the letter of Messrs. X", "a report from the Consul", "the note by X": the document's source.
+DOCUMENT_SOURCE_GAP = re.compile(
+    r"(?:\s+(?:No\.\s*)?\d+\w*)?(?:\s*,?\s+dated\s+[^,]{3,30},?)?\s+(?:of|from|by)\s+(?:the\s+)?"
+)
+# "Article 984 of the Code of Procedure", "paragraph 4 of article 8 of the Covenant": the document's name.
+DOCUMENT_TAIL = re.compile(
+    r"(?:\s+(?:No\.\s*)?[\dIVXL]+\w*)?(?:,?\s+(?:of|to)\s+(?:the\s+)?(?:[\dIVXL]+\s+|(?:[A-Z][\w.&’'-]*|of|and|the)\s*)+)?"
+)
 NOUN_SOURCE_GAP = re.compile(r"(?:\s+[\w’'-]+){0,3}?\s*(?:that|:|,)?\s*")
 
 
@@ -261,7 +276,11 @@ def attribute_quote(
     previous = _previous_sentence_speaker(ctx, quote, sentence)
     if previous is not None:
         return previous
-    if carried is not None and not _new_source_named(ctx, carried, quote):
+    if (
+        carried is not None
+        and carried.speaker.claimant_type != "unknown"
+        and not _new_source_named(ctx, carried, quote)
+    ):
         speaker = Speaker(
             carried.speaker.claimant_type, carried.speaker.claimant_id, None, carried.speaker.claimant_name
         )
@@ -269,10 +288,11 @@ def attribute_quote(
     if note_right_after(ctx, quote.close_mark + 1):
         return Attribution(Speaker("work"), "cited_source")
     first, last = ctx.paragraph_sentences[sentence.paragraph_id]
+    named = document_in_clause(ctx, quote, sentence)
     if writer_at(ctx, quote.open_mark).claimant_type != "document_author":
         # Inside a letter or telegram, quoted words are mostly documents' texts and terms, not the words of
         # the person the paragraph is about: no guess from the topic (2 of 10 right in a dev-corpus sample).
-        return Attribution(Speaker("unknown"), "none")
+        return named or Attribution(Speaker("unknown"), "none")
     topic = topic_before(ctx, quote.open_mark)
     if topic is not None and topic.start >= ctx.sentences[first].start:
         return Attribution(resolve_speaker(ctx, topic), "paragraph_topic")
@@ -283,7 +303,48 @@ def attribute_quote(
         topic = sentence_topic(ctx, index) if later.start > quote.open_mark else None
         if topic is not None:
             return Attribution(resolve_speaker(ctx, topic), "paragraph_topic")
-    return Attribution(Speaker("unknown"), "none")
+    return named or Attribution(Speaker("unknown"), "none")
+
+
+def document_in_clause(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
+    """Quoted words whose clause names the document they come from and no speaker ("according to your
+    note, “...”", "Article III, which prescribes that ... shall “...”", "the report from the Consul that
+    “...”"): the person or body the document is from, the writer for "my"/"our", else the document."""
+    window_start = max(sentence.start, quote.open_mark - DOCUMENT_WINDOW)
+    breaks = list(re.finditer(r"[;.!?]\s", ctx.masked[window_start : quote.open_mark]))
+    window_start += breaks[-1].end() if breaks else 0
+    nouns = list(DOCUMENT_NOUN.finditer(ctx.masked, window_start, quote.open_mark))
+    if not nouns:
+        return None
+    noun = nouns[-1]
+    named_as = VERB_PATTERN.search(ctx.masked, noun.end(), quote.open_mark)
+    if named_as is not None and named_as.group() in THOUGHT_VERBS:
+        return None  # 'a despatch labeled “Urgent”': the document is named, it does not speak
+    for candidate in candidates_between(ctx, noun.end(), min(quote.open_mark, noun.end() + 60)):
+        gap = ctx.masked[noun.end() : candidate.start]
+        if candidate.source != "document" and DOCUMENT_SOURCE_GAP.fullmatch(gap):
+            return Attribution(resolve_speaker(ctx, candidate), "document_in_clause", carries=False)
+        break
+    owner = re.search(
+        r"\b([Mm]y|[Oo]ur|[Yy]our|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)"
+        r"(?:\s+[\w’'-]+){0,2}?\s+$",
+        ctx.masked[max(window_start, noun.start() - 40) : noun.start()],
+    )
+    start = noun.start() - (len(owner.group()) if owner else 0)
+    if owner and owner.group(1).lower() in ("my", "our"):
+        writer = writer_at(ctx, start)
+        writer.claimant_text, writer.claimant_start, writer.claimant_end = (
+            ctx.text[start : noun.end()],
+            start,
+            noun.end(),
+        )
+        return Attribution(writer, "document_in_clause", carries=False)
+    tail = DOCUMENT_TAIL.match(ctx.masked, noun.end(), quote.open_mark)
+    end = tail.end() if tail else noun.end()
+    phrase = ctx.text[start:end]
+    return Attribution(
+        Speaker("document", None, phrase, phrase, start, end), "document_in_clause", carries=False
+    )
 
 
 def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:

@@ -15,6 +15,7 @@ import polars as pl
 from pipeline.extract.claim_speakers import (
     Candidate,
 )
+from pipeline.extract.correspondence import is_enclosure_line, split_heading
 from pipeline.text.blocks import LIST_ITEM, QUOTE
 
 SENDER = re.compile(
@@ -39,6 +40,7 @@ RULE_CONFIDENCE = {
     "carried_over": 0.7,
     "note_sender": 0.6,
     "lead_in_document": 0.6,
+    "document_in_clause": 0.5,
     "cited_source": 0.6,
     "paragraph_topic": 0.5,
     "next_note": 0.4,
@@ -334,11 +336,76 @@ def dated_expressions(
     return sorted(dated.select("char_start", "char_end", "text", "edtf").iter_rows())
 
 
-def sender_spans(document_senders: pl.DataFrame | None) -> list[tuple[int, int, str | None, str | None]]:
+def sender_spans(
+    document_senders: pl.DataFrame | None, paragraphs: pl.DataFrame | None = None
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The documents inside the paper with their writers, each enclosure cut out of the document that
+    encloses it and given its own writer (``enclosure_writer``; (None, None) when none is named)."""
     if document_senders is None or not document_senders.height:
         return []
     columns = ("char_start", "char_end", "sender_id", "sender_name")
     missing = [c for c in columns if c not in document_senders.columns]
     if missing:
         raise ValueError(f"document_senders lacks column(s) {', '.join(missing)}")
-    return sorted(document_senders.select(*columns).iter_rows())
+    spans = sorted(document_senders.select(*columns).iter_rows())
+    if paragraphs is None or "text" not in paragraphs.columns or not paragraphs.height:
+        return spans
+    blocks = sorted(paragraphs.select("char_start", "char_end", "text", "block_kind").iter_rows())
+    cut: list[tuple[int, int, str | None, str | None]] = []
+    for start, end, sender_id, sender_name in spans:
+        inside = [b for b in blocks if start <= b[0] and b[1] <= end]
+        lines = [i for i, b in enumerate(inside) if is_enclosure_line(b[2] or "")]
+        if not lines:
+            cut.append((start, end, sender_id, sender_name))
+            continue
+        cut.append((start, inside[lines[0]][0], sender_id, sender_name))
+        covering = " ".join(b[2] or "" for b in inside[: lines[0]])
+        named = covering_sources(covering)
+        for number, line in enumerate(lines):
+            stop = inside[lines[number + 1]][0] if number + 1 < len(lines) else end
+            writer = enclosure_writer(inside[line + 1 : line + 3])
+            if writer is None and len(named) in (1, len(lines)):
+                writer = named[min(number, len(named) - 1)]
+            cut.append((inside[line][0], stop, None, writer))
+    return cut
+
+
+# "copy of a note from the Foreign Office", "a letter from Mr. X, of which I inclose a copy".
+COVERING_SOURCE = re.compile(
+    r"\b(?:note|letter|despatch|dispatch|telegram|memorandum|communication|reply|answer|report|statement|"
+    r"decree|circular|proclamation|message)s?\s+(?:\w+\s+){0,3}?(?:from|of|by)\s+"
+    r"((?:the\s+|our\s+|his\s+)?(?:[A-Z][\w.’'-]*|[a-z]+)(?:\s+(?:[A-Z][\w.’'-]*|of|the|at|for|in)){0,5})"
+)
+ENCLOSING = re.compile(r"\b(?:in|en)clos", re.IGNORECASE)
+
+
+def covering_sources(covering: str) -> list[str]:
+    """Who the covering text says the enclosed documents come from, in its order ("I have the honor to
+    inclose copy of a note from the foreign office ... and a letter from our consul at Warsaw")."""
+    sentences = [s for s in re.split(r"(?<=[.;])\s+", covering) if ENCLOSING.search(s)]
+    return [
+        re.sub(r"\s+(?:of|the|at|for|in)$", "", m.group(1)).strip(" ,")
+        for s in sentences
+        for m in COVERING_SOURCE.finditer(s)
+        if not re.match(
+            r"(?:the\s+)?(?:\d|January|February|March|April|May|June|July|August|September|"
+            r"October|November|December)",
+            m.group(1),
+        )
+    ]
+
+
+def enclosure_writer(blocks: list[tuple[int, int, str, str]]) -> str | None:
+    """The sender of the heading right after an enclosure line ("Count Lamsdorff to Mr. Breckinridge", "The
+    Minister for Foreign Affairs (X) to ..." -> X)."""
+    for _, _, text, kind in blocks:
+        if kind != "heading" or is_enclosure_line(text or ""):
+            continue
+        parts = split_heading((text or "").strip().strip("*[]").strip())
+        if parts is None:
+            return None
+        (start, end), _ = parts
+        sender = (text or "").strip().strip("*[]").strip()[start:end].strip()
+        inner = re.search(r"\(([^)]+)\)\s*$", sender)
+        return inner.group(1) if inner else sender
+    return None

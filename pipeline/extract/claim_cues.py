@@ -223,7 +223,7 @@ def assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list
         weakest = min(cues, key=lambda c: CERTAINTY_RANK[_certainty(c[0])])
         end = content_end(ctx.text, sentence.end)
         writer = writer_at(ctx, sentence.start)
-        rule = "author" if writer.claimant_type == "document_author" else "document_sender"
+        rule = {"document_author": "author", "unknown": "none"}.get(writer.claimant_type, "document_sender")
         values: dict[str, object] = {
             "kind": "author_assertion",
             "paragraph_id": sentence.paragraph_id,

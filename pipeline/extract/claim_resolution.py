@@ -85,6 +85,8 @@ def possessed_noun(ctx: Context, candidate: Candidate) -> str | None:
 def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
     """Turn a candidate into a speaker, resolving pronouns and role nouns through sentence topics."""
     span = {"claimant_text": candidate.text, "claimant_start": candidate.start, "claimant_end": candidate.end}
+    if candidate.entity_id and candidate.kind == "organisation":
+        return Speaker("organisation", candidate.entity_id, claimant_name=candidate.text, **span)
     if candidate.entity_id:
         name = ctx.names.get(candidate.entity_id, candidate.text)
         kind = "document_author" if candidate.entity_id == ctx.author_id else "person"
@@ -148,6 +150,8 @@ def writer_at(ctx: Context, position: int) -> Speaker:
         start, end, sender_id, sender_name = ctx.senders[index]
         if start <= position < end and (sender_id or sender_name):
             return Speaker("person", sender_id, claimant_name=sender_name)
+        if start <= position < end:
+            return Speaker("unknown")  # an enclosure whose writer the paper does not name
     return Speaker("document_author", ctx.author_id)
 
 

@@ -52,8 +52,14 @@ NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have
 SCARE_QUOTE_MAX_WORDS = 2
 # Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
 MENTIONED_WORDS = re.compile(
-    r"\b(?:[Ss]o-called|[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?))\s*$"
+    r"\b(?:[Ss]o-called|(?:known|designated)\s+as(?:\s+the)?|"
+    r"[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?|wording)|"
+    r"(?:insertion|substitution|deletion|omission|addition)(?:\s+of)?(?:\s+the)?(?:\s+words?)?|"
+    r"(?:insert|inserting|substitute|substituting|delete|deleting|omit|omitting|strike out|striking out)"
+    r"(?:\s+the\s+words?)?)\s*$"
 )
+# A quoted phrase of at most this many words that no rule gives a speaker is a term (scare_quote).
+TERM_MAX_WORDS = 6
 # A short quote counts as governed by a reporting verb only within this many characters after it.
 SCARE_QUOTE_VERB_WINDOW = 150
 
@@ -146,6 +152,10 @@ def _quote_row(
         base |= {"kind": "scare_quote"} | unattributed
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     attribution = attribute_quote(ctx, quote, sentence, carried)
+    if attribution.speaker.claimant_type == "unknown" and quoted_term(quoted):
+        # A short phrase no rule gives a source is a term quoted, not somebody's words.
+        base |= {"kind": "scare_quote"} | unattributed
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     start = min(
         x for x in (attribution.subject_start, attribution.verb_start, quote.open_mark) if x is not None
     )
@@ -163,6 +173,11 @@ def _quote_row(
         base |= verb_details(ctx, sentence, attribution.verb_start, subject_before)
     follow = attribution.rule != "cited_source"
     return finish_row(ctx, base, start, end, p_end, follow=follow)
+
+
+def quoted_term(quoted: str) -> bool:
+    """A phrase rather than a statement: at most TERM_MAX_WORDS words and no sentence end."""
+    return word_count(quoted) <= TERM_MAX_WORDS and not quoted.rstrip(" ,;").endswith((".", "?", "!", "…"))
 
 
 def title_cased(quoted: str) -> bool:

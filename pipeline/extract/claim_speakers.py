@@ -276,6 +276,11 @@ def speaker_candidates(
             if start >= body_end or not masked[start:end].strip():
                 continue
             occupied.take(start, end)
+            if entity_type == "organisation":
+                # A body the entities stage linked ("the Department of State") speaks under its own ID.
+                found[(start, end)] = Candidate(
+                    start, end, mention_text, "mention", entity_id, kind="organisation", name=mention_text
+                )
             if entity_type != "person":
                 continue
             source = (

@@ -60,7 +60,7 @@ def _subject_rows(ctx: Context, claim_id: str, row: Row) -> list[dict[str, objec
     for candidate in candidates_between(ctx, start, end):
         if (
             candidate.entity_id
-            and candidate.source != "work"
+            and candidate.kind == "person"
             and candidate.entity_id != values.get("claimant_id")
         ):
             subjects.setdefault(
@@ -135,7 +135,7 @@ def extract_claims(
         note_senders=senders_of_notes(notes),
         lead_ins=lead_ins,
         document_persons=named_persons(unlinked_names),
-        senders=sender_spans(document_senders),
+        senders=sender_spans(document_senders, paragraphs_table),
         time_expressions=dated_expressions(time_expressions),
     )
     quote_rows = quotation_rows(ctx, paragraphs, units)
