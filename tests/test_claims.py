@@ -832,3 +832,89 @@ def test_inside_a_letter_a_role_is_not_resolved_to_a_topic_of_another_title() ->
     assert reported.select("claimant_type", "claimant_id", "claimant_name").rows() == [
         ("person", None, "The Consul")
     ]
+
+
+COLLECTION = """# Release of a Prisoner
+
+**Mr. Grey to Mr. Olney.**
+
+Legation of the United States, *Lisbon*, *March 3, 1897*.
+
+No. 12.]
+
+Sir: I have the honor to inclose copy of a note from the Foreign Office on the case. The case, however, \
+appears to be now closed. The Foreign Office had promised an early release. They informed me on Monday that \
+the prisoner would be freed within the week. Your instruction No. 8 stated that the family had paid the fine.
+
+I have, etc.,
+
+Edward Grey.
+
+[Inclosure—Translation.]
+
+Ministry of Foreign Affairs, *Lisbon*, *February 27, 1897*.
+
+Mr. Minister: I have the honor to inform you that the prisoner has left the country.
+
+[Inclosure 2.]
+
+**Mr. Soares to Mr. Grey.**
+
+Ministry of Justice, *Lisbon*, *February 25, 1897*.
+
+Sir: The court has doubtless acted within the law, and Article 12 of the Penal Code, which prescribes that \
+a fine “shall be paid within thirty days of the sentence,” was observed.
+"""
+
+
+def test_enclosures_have_their_own_writers_and_they_and_you_resolve_inside_a_letter() -> None:
+    from pipeline.extract import correspondence
+
+    document = clean_document(COLLECTION, "test-doc", "test.md")
+    found = correspondence.find_source_documents(document.paragraphs, "test-doc")
+    senders = correspondence.sender_spans(found, document.paragraphs)
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+        document_senders=senders,
+    )["claims"]
+
+    def by_text(start: str) -> dict:
+        rows = claims.filter(pl.col("text").str.contains(start, literal=True)).to_dicts()
+        assert len(rows) == 1, f"expected one claim with {start!r}, got {len(rows)}"
+        return rows[0]
+
+    assert by_text("appears to be now closed")["claimant_name"] == "Grey"  # the covering letter's sender
+    they = by_text("They informed me")
+    assert (they["claimant_type"], they["claimant_name"]) == ("organisation", "Foreign Office")
+    assert by_text("Your instruction No. 8 stated")["claimant_name"] == "Olney"  # the letter's recipient
+    # An enclosure without a heading: the source the covering text names; with one: its sender.
+    assert by_text("inform you that the prisoner")["claimant_name"] == "the Foreign Office"
+    assert by_text("doubtless acted")["claimant_name"] == "Mr. Soares"
+    article = _row(claims, "shall be paid")
+    assert (article["claimant_name"], article["attribution_rule"]) == (
+        "Article 12 of the Penal Code",
+        "document_in_clause",
+    )
+
+
+def test_quoted_wording_and_unattributed_phrases_are_terms_and_coordinated_bodies_stay_a_group() -> None:
+    body = (
+        "Honduras cannot accept the insertion of the words “as a basis of the settlement” in the "
+        "preamble.\n\n"
+        "The Canadians desire the substitution of “under guard by the authorities of the port” in line 4.\n\n"
+        "The old treaty had long been a “dead letter among the coast towns” there.\n\n"
+        "The Senate and the Committee met in March. They declared that the treaty had “lapsed beyond any "
+        "hope of revival by either party.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    for phrase in ("as a basis", "under guard", "dead letter"):
+        assert _row(claims, phrase)["kind"] == "scare_quote"
+    lapsed = _row(claims, "lapsed beyond")
+    assert (lapsed["kind"], lapsed["claimant_type"]) == ("quotation", "group")

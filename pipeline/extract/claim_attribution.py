@@ -18,6 +18,7 @@ from pipeline.extract.claim_context import (
     candidates_between,
     next_note,
     note_right_after,
+    quoted_term,
     sentence_at,
     word_count,
 )
@@ -83,6 +84,8 @@ DOCUMENT_NOUN = re.compile(
     r"\b(?i:" + alternation([*load_words("quoted_documents"), *SPEAKER_DOCUMENTS]) + r")\b(?![’'-])"
 )
 DOCUMENT_WINDOW = 250
+# "according to your note", "in that note for the", "from the treaty": a phrase taken from the document.
+WORDS_OF_DOCUMENT = re.compile(r"\b(?:[Aa]ccording to|in|from)\s+(?:[\w’'-]+\s+){0,3}$")
 # "the letter of Messrs. X", "a report from the Consul", "the note by X": the document's source.
 DOCUMENT_SOURCE_GAP = re.compile(
     r"(?:\s+(?:No\.\s*)?\d+\w*)?(?:\s*,?\s+dated\s+[^,]{3,30},?)?\s+(?:of|from|by)\s+(?:the\s+)?"
@@ -320,6 +323,12 @@ def document_in_clause(ctx: Context, quote: Quote, sentence: Sentence) -> Attrib
     named_as = VERB_PATTERN.search(ctx.masked, noun.end(), quote.open_mark)
     if named_as is not None and named_as.group() in THOUGHT_VERBS:
         return None  # 'a despatch labeled “Urgent”': the document is named, it does not speak
+    if (
+        quoted_term(ctx.text[quote.start : quote.end])
+        and named_as is None
+        and not WORDS_OF_DOCUMENT.search(ctx.masked, max(0, noun.start() - 40), noun.start())
+    ):
+        return None  # 'the old treaty had become a “dead letter”': a phrase about the document, not from it
     for candidate in candidates_between(ctx, noun.end(), min(quote.open_mark, noun.end() + 60)):
         gap = ctx.masked[noun.end() : candidate.start]
         if candidate.source != "document" and DOCUMENT_SOURCE_GAP.fullmatch(gap):

@@ -49,6 +49,8 @@ RULE_CONFIDENCE = {
     "none": 0.0,
 }
 RESOLVED_PENALTY = 0.1
+# A quoted phrase of at most this many words that no rule gives a speaker is a term (scare_quote).
+TERM_MAX_WORDS = 6
 # Blocks that go on the sentence of a lead-in ending in a colon ("X proposed: / "..." / "...""): their
 # quotations are attributed in that sentence, as if the blocks were run into it.
 LEAD_IN_BLOCK_KINDS = (LIST_ITEM, QUOTE)
@@ -132,6 +134,8 @@ class Context:
     # Documents inside the paper with their sender: (start, end, sender ID, sender name), sorted by start.
     senders: list[tuple[int, int, str | None, str | None]] = field(default_factory=list)
     sender_starts: list[int] = field(default_factory=list)
+    # The recipient (ID, name) of each of those documents, by its start: the "you" the document addresses.
+    recipients: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
     # Dated time expressions of the body: (start, end, text, EDTF), sorted by start.
     time_expressions: list[tuple[int, int, str, str | None]] = field(default_factory=list)
     time_starts: list[int] = field(default_factory=list)
@@ -303,6 +307,11 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
 
+def quoted_term(quoted: str) -> bool:
+    """A phrase rather than a statement: at most TERM_MAX_WORDS words and no sentence end."""
+    return word_count(quoted) <= TERM_MAX_WORDS and not quoted.rstrip(" ,;").endswith((".", "?", "!", "…"))
+
+
 def overlapping_sentences(ctx: Context, start: int, end: int) -> list[Sentence]:
     first = max(0, bisect.bisect_right(ctx.sentence_starts, start) - 1)
     last = bisect.bisect_left(ctx.sentence_starts, end)
@@ -336,11 +345,23 @@ def dated_expressions(
     return sorted(dated.select("char_start", "char_end", "text", "edtf").iter_rows())
 
 
+def document_recipients(document_senders: pl.DataFrame) -> dict[int, tuple[str | None, str | None]]:
+    """Each document's recipient (ID, name) by the document's start, when the caller gives recipients."""
+    if not {"recipient_id", "recipient_name"} <= set(document_senders.columns):
+        return {}
+    rows = document_senders.select("char_start", "recipient_id", "recipient_name").iter_rows()
+    return {start: (rid, name) for start, rid, name in rows if rid or name}
+
+
 def sender_spans(
-    document_senders: pl.DataFrame | None, paragraphs: pl.DataFrame | None = None
+    document_senders: pl.DataFrame | None,
+    paragraphs: pl.DataFrame | None = None,
+    recipients: dict[int, tuple[str | None, str | None]] | None = None,
 ) -> list[tuple[int, int, str | None, str | None]]:
     """The documents inside the paper with their writers, each enclosure cut out of the document that
-    encloses it and given its own writer (``enclosure_writer``; (None, None) when none is named)."""
+    encloses it and given its own writer (``enclosure_writer``; (None, None) when none is named).
+    ``recipients`` (optional) is filled with each span's recipient, by the span's start."""
+    recipients = {} if recipients is None else recipients
     if document_senders is None or not document_senders.height:
         return []
     columns = ("char_start", "char_end", "sender_id", "sender_name")
@@ -348,6 +369,7 @@ def sender_spans(
     if missing:
         raise ValueError(f"document_senders lacks column(s) {', '.join(missing)}")
     spans = sorted(document_senders.select(*columns).iter_rows())
+    recipients.update(document_recipients(document_senders))
     if paragraphs is None or "text" not in paragraphs.columns or not paragraphs.height:
         return spans
     blocks = sorted(paragraphs.select("char_start", "char_end", "text", "block_kind").iter_rows())
@@ -363,9 +385,12 @@ def sender_spans(
         named = covering_sources(covering)
         for number, line in enumerate(lines):
             stop = inside[lines[number + 1]][0] if number + 1 < len(lines) else end
-            writer = enclosure_writer(inside[line + 1 : line + 3])
+            writer, addressee = enclosure_parties(inside[line + 1 : line + 3])
             if writer is None and len(named) in (1, len(lines)):
                 writer = named[min(number, len(named) - 1)]
+            recipients.pop(inside[line][0], None)
+            if addressee:
+                recipients[inside[line][0]] = (None, addressee)
             cut.append((inside[line][0], stop, None, writer))
     return cut
 
@@ -395,17 +420,21 @@ def covering_sources(covering: str) -> list[str]:
     ]
 
 
-def enclosure_writer(blocks: list[tuple[int, int, str, str]]) -> str | None:
-    """The sender of the heading right after an enclosure line ("Count Lamsdorff to Mr. Breckinridge", "The
-    Minister for Foreign Affairs (X) to ..." -> X)."""
+def enclosure_parties(blocks: list[tuple[int, int, str, str]]) -> tuple[str | None, str | None]:
+    """Sender and recipient of the heading right after an enclosure line ("Count Lamsdorff to Mr.
+    Breckinridge", "The Minister for Foreign Affairs (X) to ..." -> X)."""
     for _, _, text, kind in blocks:
         if kind != "heading" or is_enclosure_line(text or ""):
             continue
-        parts = split_heading((text or "").strip().strip("*[]").strip())
+        heading = (text or "").strip().strip("*[]").strip()
+        parts = split_heading(heading)
         if parts is None:
-            return None
-        (start, end), _ = parts
-        sender = (text or "").strip().strip("*[]").strip()[start:end].strip()
-        inner = re.search(r"\(([^)]+)\)\s*$", sender)
-        return inner.group(1) if inner else sender
-    return None
+            return None, None
+        return tuple(_person_of(heading[start:end].strip()) for start, end in parts)  # type: ignore[return-value]
+    return None, None
+
+
+def _person_of(party: str) -> str:
+    """The person of a heading's party: the name in parentheses after an office, else the party."""
+    inner = re.search(r"\(([^)]+)\)\s*$", party)
+    return inner.group(1) if inner else party

@@ -95,6 +95,14 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker("work", None, claimant_name=candidate.text, **span)
     if candidate.source == "document":
         return Speaker(candidate.kind, None, claimant_name=candidate.name, **span)
+    if candidate.source == "addressee":
+        addressee = addressee_at(ctx, candidate.start)
+        addressee.claimant_text, addressee.claimant_start, addressee.claimant_end = (
+            candidate.text,
+            candidate.start,
+            candidate.end,
+        )
+        return addressee
     if candidate.source == "writer":
         writer = writer_at(ctx, candidate.start)
         writer.claimant_text, writer.claimant_start, writer.claimant_end = (
@@ -103,6 +111,17 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
             candidate.end,
         )
         return writer
+    if candidate.source == "pronoun" and candidate.text.lower() in PLURAL_PRONOUNS:
+        body = _body_before(ctx, candidate.start)
+        if body is not None:
+            resolved = resolve_speaker(ctx, body, depth + 1)
+            resolved.claimant_text, resolved.claimant_start, resolved.claimant_end = (
+                candidate.text,
+                candidate.start,
+                candidate.end,
+            )
+            resolved.resolved = True
+            return resolved
     if candidate.source == "group" or candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name":
@@ -130,6 +149,43 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         resolved=True,
         **span,
     )
+
+
+def addressee_at(ctx: Context, position: int) -> Speaker:
+    """Whom the words at a position address ("you"): the recipient of the document inside the paper that
+    holds them, else nobody the rules know."""
+    index = bisect.bisect_right(ctx.sender_starts, position) - 1
+    if index >= 0 and position < ctx.senders[index][1]:
+        recipient = ctx.recipients.get(ctx.senders[index][0])
+        if recipient is not None:
+            return Speaker("person", recipient[0], claimant_name=recipient[1])
+    return Speaker("unknown")
+
+
+def _body_before(ctx: Context, position: int) -> Candidate | None:
+    """What "they" stands for: the last body or group named before it in the same document, within the
+    five sentences before its own ("The Foreign Office ... They informed me that")."""
+    index = sentence_at(ctx, position)
+    if index < 0:
+        return None
+    start = max(ctx.sentences[max(0, index - 5)].start, document_start(ctx, position))
+    for candidate in reversed(candidates_between(ctx, start, position)):
+        if candidate.source == "group" or (
+            candidate.kind == "organisation" and candidate.source in ("mention", "name")
+        ):
+            coordinated = re.search(
+                r"\b(?:and|or)\s+(?:the\s+)?$", ctx.masked[max(0, candidate.start - 9) : candidate.start]
+            )
+            return None if coordinated else candidate  # "X and the Committee ... They": several
+    return None
+
+
+def document_start(ctx: Context, position: int) -> int:
+    """Where the document inside the paper that holds a position starts (0 outside any)."""
+    index = bisect.bisect_right(ctx.sender_starts, position) - 1
+    if index >= 0 and position < ctx.senders[index][1]:
+        return ctx.senders[index][0]
+    return 0
 
 
 def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved: Speaker) -> bool:
@@ -171,7 +227,7 @@ def _topic_eligible(candidate: Candidate, kind: str) -> bool:
         return False
     if kind == "work":
         return candidate.kind == "work"
-    return candidate.kind == "person" and candidate.source != "work"
+    return candidate.kind == "person" and candidate.source not in ("work", "addressee")
 
 
 def sentence_topic(
@@ -199,7 +255,10 @@ def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate
     topic = sentence_topic(ctx, index, before=position, kind=kind)
     if topic is not None and topic.start < position:
         return topic
+    opened = document_start(ctx, position)
     for back in range(index - 1, max(-1, index - 6), -1):
+        if ctx.sentences[back].end <= opened:
+            break  # a pronoun does not reach into the document before its own
         topic = sentence_topic(ctx, back, kind=kind)
         if topic is not None:
             return topic

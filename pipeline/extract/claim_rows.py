@@ -26,6 +26,7 @@ from pipeline.extract.claim_context import (
     find_quotes,
     next_note,
     overlapping_sentences,
+    quoted_term,
     sentence_at,
     sentence_ids_between,
     word_count,
@@ -58,8 +59,6 @@ MENTIONED_WORDS = re.compile(
     r"(?:insert|inserting|substitute|substituting|delete|deleting|omit|omitting|strike out|striking out)"
     r"(?:\s+the\s+words?)?)\s*$"
 )
-# A quoted phrase of at most this many words that no rule gives a speaker is a term (scare_quote).
-TERM_MAX_WORDS = 6
 # A short quote counts as governed by a reporting verb only within this many characters after it.
 SCARE_QUOTE_VERB_WINDOW = 150
 
@@ -173,11 +172,6 @@ def _quote_row(
         base |= verb_details(ctx, sentence, attribution.verb_start, subject_before)
     follow = attribution.rule != "cited_source"
     return finish_row(ctx, base, start, end, p_end, follow=follow)
-
-
-def quoted_term(quoted: str) -> bool:
-    """A phrase rather than a statement: at most TERM_MAX_WORDS words and no sentence end."""
-    return word_count(quoted) <= TERM_MAX_WORDS and not quoted.rstrip(" ,;").endswith((".", "?", "!", "…"))
 
 
 def title_cased(quoted: str) -> bool:

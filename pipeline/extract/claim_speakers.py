@@ -37,6 +37,8 @@ PREPOSITIONS = frozenset(
     "among after before during through via like unlike including".split()
 )
 PRONOUN = re.compile(r"\b(?:he|she|He|She|his|her|His|Her|they|They|their|Their)\b")
+# The addressee of a letter or telegram ("You stated that", "your note ... stating that").
+SECOND_PERSON = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
 # The writer speaking in the first person ("I told him that", "we informed the Minister"); "I" only before
 # a lower-case word, so a roman numeral ("Article I") is not a writer.
 FIRST_PERSON = re.compile(r"\b(?:I(?=[ \t]+[a-z])|[Ww]e)\b")
@@ -326,7 +328,12 @@ def speaker_candidates(
     for candidate in document_candidates(text, masked, body_end, occupied):
         found[(candidate.start, candidate.end)] = candidate
         occupied.take(candidate.start, candidate.end)
-    for pattern, source in ((GROUP, "group"), (PRONOUN, "pronoun"), (FIRST_PERSON, "writer")):
+    for pattern, source in (
+        (GROUP, "group"),
+        (PRONOUN, "pronoun"),
+        (FIRST_PERSON, "writer"),
+        (SECOND_PERSON, "addressee"),
+    ):
         for match in pattern.finditer(masked, 0, body_end):
             if not occupied.overlaps(match.start(), match.end()):
                 kind = {"group": "group", "writer": "writer"}.get(source) or role_kind(match.group())

@@ -122,6 +122,7 @@ def extract_claims(
     candidates = speaker_candidates(
         document_text, masked, mentions, body_end, _italic_spans(emphasis_spans), unlinked_names
     )
+    recipients: dict[int, tuple[str | None, str | None]] = {}
     ctx = Context(
         text=document_text,
         masked=masked,
@@ -135,7 +136,8 @@ def extract_claims(
         note_senders=senders_of_notes(notes),
         lead_ins=lead_ins,
         document_persons=named_persons(unlinked_names),
-        senders=sender_spans(document_senders, paragraphs_table),
+        senders=sender_spans(document_senders, paragraphs_table, recipients),
+        recipients=recipients,
         time_expressions=dated_expressions(time_expressions),
     )
     quote_rows = quotation_rows(ctx, paragraphs, units)
