@@ -60,6 +60,10 @@ ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
 PASSIVE_BEFORE = re.compile(r"\b(?i:am|is|are|was|were|be|been|being)\s+(?:(?:\w+ly|not|now|also|just)\s+)?$")
 OBJECT_PRONOUN = re.compile(r"(?:him|her)\b")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
+# An instruction to pass words on: "Please say to X:", "You may inform X as follows:".
+RELAYED = re.compile(
+    r"(?:^|[.:;)]\s+|\d+\.\s+|\n)(?:[Pp]lease\s+|[Yy]ou\s+(?:may|will|should|can|are to)\s+(?:\w+ly\s+)?)$"
+)
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
 HEARD_FROM = re.compile(r"\s+from\s+")
@@ -215,6 +219,12 @@ def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: 
     ):
         return None  # "I have been told that ...": the subject heard the words; nobody here says them
     subject = subject_of(ctx, verb.start(), sentence.start)
+    if subject is None and RELAYED.search(ctx.masked, max(sentence.start, verb.start() - 40), verb.start()):
+        # "Please say to the President for me:", "You may inform X as follows:": the writer's own words,
+        # which the addressee is to pass on.
+        writer = writer_at(ctx, verb.start())
+        if writer.claimant_type != "document_author":
+            return Attribution(writer, "document_sender", verb.group(), verb.start(), carries=False)
     if subject is not None:
         rule = "possessive" if possessed_noun(ctx, subject) in REPORTING_NOUNS else "verb_subject"
         return Attribution(resolve_speaker(ctx, subject), rule, verb.group(), verb.start(), subject.start)
@@ -320,6 +330,11 @@ def document_in_clause(ctx: Context, quote: Quote, sentence: Sentence) -> Attrib
     if not nouns:
         return None
     noun = nouns[-1]
+    for earlier in reversed(nouns[:-1]):
+        tail = DOCUMENT_TAIL.match(ctx.masked, earlier.end(), quote.open_mark)
+        if tail is None or tail.end() < noun.end():
+            break
+        noun = earlier  # "Article 12 of the Penal Code": the article, named with its code
     named_as = VERB_PATTERN.search(ctx.masked, noun.end(), quote.open_mark)
     if named_as is not None and named_as.group() in THOUGHT_VERBS:
         return None  # 'a despatch labeled “Urgent”': the document is named, it does not speak
@@ -336,7 +351,7 @@ def document_in_clause(ctx: Context, quote: Quote, sentence: Sentence) -> Attrib
         break
     owner = re.search(
         r"\b([Mm]y|[Oo]ur|[Yy]our|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)"
-        r"(?:\s+[\w’'-]+){0,2}?\s+$",
+        r"(?:\s+(?!(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\b)[\w’'-]+){0,2}?\s+$",
         ctx.masked[max(window_start, noun.start() - 40) : noun.start()],
     )
     start = noun.start() - (len(owner.group()) if owner else 0)
@@ -406,7 +421,7 @@ def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None
     opens its paragraph, at the end of the paragraph before it or before the earlier paragraphs of the same
     quotation (each opens with a mark it never closes)."""
     colon = ctx.masked.rfind(":", sentence.start, quote.open_mark)
-    if colon >= 0 and not ctx.masked[colon + 1 : quote.open_mark].strip():
+    if colon >= 0 and not ctx.masked[colon + 1 : quote.open_mark].strip(" \n—–-"):
         return colon
     index = sentence_at(ctx, quote.open_mark)
     if index < 0:

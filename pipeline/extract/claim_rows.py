@@ -54,9 +54,12 @@ SCARE_QUOTE_MAX_WORDS = 2
 # Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
 MENTIONED_WORDS = re.compile(
     r"\b(?:[Ss]o-called|(?:known|designated)\s+as(?:\s+the)?|"
-    r"[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?|wording)|"
+    r"[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?|wording)"
+    r"(?:\s+(?:beginning|ending|reading|used))?|(?:of|by)\s+(?:the\s+)?phrase(?:\s+beginning)?|"
+    r"(?:substituted|exchanged)\s+for|"
     r"(?:insertion|substitution|deletion|omission|addition)(?:\s+of)?(?:\s+the)?(?:\s+words?)?|"
-    r"(?:insert|inserting|substitute|substituting|delete|deleting|omit|omitting|strike out|striking out)"
+    r"(?:insert|inserting|substitute|substituting|delete|deleting|omit|omitting|strike out|striking out|"
+    r"eliminate|eliminating)"
     r"(?:\s+the\s+words?)?)\s*$"
 )
 # A short quote counts as governed by a reporting verb only within this many characters after it.
