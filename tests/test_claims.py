@@ -918,3 +918,28 @@ def test_quoted_wording_and_unattributed_phrases_are_terms_and_coordinated_bodie
         assert _row(claims, phrase)["kind"] == "scare_quote"
     lapsed = _row(claims, "lapsed beyond")
     assert (lapsed["kind"], lapsed["claimant_type"]) == ("quotation", "group")
+
+
+def test_a_document_source_before_a_participle_the_writer_told_to_say_and_telegram_imperatives() -> None:
+    body = (
+        "I have the honor to inform you of the receipt of a note from the Minister of State informing me "
+        "that the prisoner was freed.\n\n"
+        "The President has read your note, and he authorizes me to say that the duty will be lowered.\n\n"
+        "Inform Van Deman that the codes have arrived."
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    letter = _letter(0, len(document.text), None, "Jo Sender")
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document_senders=letter,
+    )["claims"]
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["informing"]["claimant_name"] == "the Minister of State"
+    assert reported["to say"]["claimant_name"] == "Jo Sender"
+    assert set(reported) == {"informing", "to say"}  # "Inform Van Deman that" is an instruction, not a name

@@ -42,6 +42,7 @@ PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+DOCUMENT_FROM_GAP = re.compile(r"\s+(?:from|of|by)\s+")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 
 
@@ -273,6 +274,20 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
     verb = VERB_PATTERN.match(ctx.masked, verb_start)
     participle = verb is not None and verb.group().endswith("ing")
     thought = verb is not None and verb.group() in THOUGHT_VERBS
+    own = re.search(r"\b(?:me|us)\s+(?:to\s+)?$", ctx.masked[max(window_start, verb_start - 12) : verb_start])
+    own = (
+        own
+        if own is not None and (verb is None or verb.group().startswith("to ") or own.group().endswith("to "))
+        else None
+    )
+    if own is not None:
+        # "he authorizes me to say that": the writer says it.
+        start = window_start + window.rfind(own.group().split()[0], 0, len(window))
+        return Candidate(start, start + 2, ctx.text[start : start + 2], "writer", kind="writer")
+    if participle and verb is not None and not ctx.masked[verb_start - 2 : verb_start].strip(" \n"):
+        source = _document_source_before(ctx, candidates, verb_start)
+        if source is not None:
+            return source
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
             return candidate
@@ -311,6 +326,23 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         if possessed is not None and possessed not in REPORTING_NOUNS:
             continue
         return _head_of(ctx, candidates, candidate)
+    return None
+
+
+def _document_source_before(ctx: Context, candidates: list[Candidate], verb_start: int) -> Candidate | None:
+    """A reduced relative after a document and its source ("a note from the Spanish minister of state
+    informing me that"): the source speaks, else the document."""
+    for index in range(len(candidates) - 1, -1, -1):
+        document = candidates[index]
+        if verb_start - document.end > 80:
+            return None
+        if document.source != "document":
+            continue
+        gap = ctx.masked[document.end : verb_start]
+        if not DOCUMENT_FROM_GAP.match(gap) or re.search(r"[,;.:]", gap):
+            return None
+        inside = [c for c in candidates[index + 1 :] if c.kind in ("person", "organisation")]
+        return inside[0] if inside else document
     return None
 
 

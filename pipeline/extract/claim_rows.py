@@ -276,6 +276,13 @@ def reported_statement_rows(
                 continue
             if NEGATED.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
+            if any(
+                later.group() in SPEECH_VERBS
+                for later in VERB_PATTERN.finditer(
+                    ctx.masked, verb.end(), verb.end() + re.search(r"\bthat\b", clause.group()).start()
+                )
+            ):
+                continue  # "inform you of a note from X informing me that": the nearer verb owns the clause
             if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
                 ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
             ):

@@ -87,6 +87,7 @@ BODY_PHRASE = re.compile(
 # Capitalised words that start sentences or fill names without being parts of a speaker's name.
 NON_NAME_WORDS = (
     frozenset(load_words("sentence_starters"))
+    | frozenset(load_words("imperative_openers"))
     | frozenset(
         """Although Though Because Since Until During Under Over Despite Instead Rather Not No Nor Or Then
     Meanwhile However Moreover Later Earlier Still Already Also Both Each Every Either Neither Most Many Some
