@@ -943,3 +943,38 @@ def test_a_document_source_before_a_participle_the_writer_told_to_say_and_telegr
     assert reported["informing"]["claimant_name"] == "the Minister of State"
     assert reported["to say"]["claimant_name"] == "Jo Sender"
     assert set(reported) == {"informing", "to say"}  # "Inform Van Deman that" is an instruction, not a name
+
+
+def test_passive_agents_own_documents_reports_and_unreal_conditions_in_a_letter() -> None:
+    body = (
+        "The Department has received your despatch No. 1139 of July 5, 1934, reporting that the embargo "
+        "remains in effect.\n\n"
+        "I have been heretofore informed by Ruth Ames that the claims continue without limit.\n\n"
+        "Before sailing, according to the Gazette, Dr. Grau wrote the following message: “I shall continue "
+        "working for the liberty of our country.”\n\n"
+        "Had the companies made stronger efforts, other concessions could have been secured.\n\n"
+        "The consul asks for a guard so that the archives are kept safe."
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    letter = _letter(0, len(document.text), None, "Jo Sender").with_columns(
+        pl.lit(None, dtype=pl.String).alias("recipient_id"), pl.lit("Jay Lay").alias("recipient_name")
+    )
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {"person:ames": ["Ruth Ames"]}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document_senders=letter,
+    )["claims"]
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["reporting"]["claimant_name"] == "Jay Lay"  # "your despatch": the recipient's
+    assert (reported["informed"]["claimant_id"], reported["informed"]["attribution_rule"]) == (
+        "person:ames",
+        "passive_agent",
+    )
+    assert set(reported) == {"reporting", "informed"}  # "asks for ... so that" reports nothing
+    assert _row(claims, "I shall continue")["claimant_name"] == "Grau"  # the paper reports what Grau wrote
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # an unreal condition

@@ -256,6 +256,11 @@ def attribute_quote(
     window_start = max(sentence.start, _previous_quote_end(ctx, quote, sentence))
     according = according_to(ctx, sentence, quote)
     if according is not None:
+        after = according.speaker.claimant_end
+        verb = verb_before(ctx, after, quote.open_mark) if after and after < quote.open_mark else None
+        found = _verb_subject(ctx, verb, sentence, quote) if verb is not None else None
+        if found is not None and found.subject_start is not None and found.subject_start >= after:
+            return found  # "according to the paper, Dr. Grau wrote: “...”": the paper reports, Grau speaks
         return according
     verb = verb_before(ctx, window_start, quote.open_mark)
     if verb is None and window_start > sentence.start:

@@ -139,6 +139,8 @@ class Context:
     # Dated time expressions of the body: (start, end, text, EDTF), sorted by start.
     time_expressions: list[tuple[int, int, str, str | None]] = field(default_factory=list)
     time_starts: list[int] = field(default_factory=list)
+    # Sentences of headings, addressee and date lines, openers and signatures: never a pronoun's antecedent.
+    framing: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.time_starts = [start for start, _, _, _ in self.time_expressions]
@@ -308,8 +310,10 @@ def word_count(text: str) -> int:
 
 
 def quoted_term(quoted: str) -> bool:
-    """A phrase rather than a statement: at most TERM_MAX_WORDS words and no sentence end."""
-    return word_count(quoted) <= TERM_MAX_WORDS and not quoted.rstrip(" ,;").endswith((".", "?", "!", "…"))
+    """A phrase rather than a statement: at most TERM_MAX_WORDS words, and no sentence end unless it opens in
+    lower case ("the extremity of Punta de Castilla.")."""
+    fragment = quoted.lstrip()[:1].islower() or not quoted.rstrip(" ,;").endswith((".", "?", "!", "…"))
+    return word_count(quoted) <= TERM_MAX_WORDS and fragment
 
 
 def overlapping_sentences(ctx: Context, start: int, end: int) -> list[Sentence]:

@@ -162,8 +162,10 @@ def _speech_verb_at(ctx: Context, position: int) -> bool:
 
 
 def _counterfactual(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """A modal perfect after an unreal condition ("if ... had", "Had American companies made ...")."""
+    inverted = ctx.masked[sentence.start : sentence.end].lstrip().startswith("Had ")
     return cue.group().lower().endswith(" have") and bool(
-        COUNTERFACTUAL.search(ctx.masked, sentence.start, sentence.end)
+        inverted or COUNTERFACTUAL.search(ctx.masked, sentence.start, sentence.end)
     )
 
 

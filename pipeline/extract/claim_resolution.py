@@ -37,6 +37,11 @@ VERB_PATTERN = re.compile(
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
+OWN_DOCUMENT = re.compile(
+    r"\b([Yy]our|[Mm]y|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?(?:despatch|dispatch|telegram|note|letter|instruction|"
+    r"memorandum|report|cable|communication)(?:\s+No\.?\s*[\d,]+)?(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
+)
+DESCRIBED_BY = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:[a-z-]+\s+){1,4}(?:of|in|at|for|to)\s+(?:the\s+)?")
 APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
 PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
@@ -67,6 +72,9 @@ def is_object_position(ctx: Context, candidate: Candidate) -> bool:
     if followed_by_verb(ctx, candidate):
         return False
     word = preceding_word(ctx.masked, candidate.start)
+    if word.lower() in ("the", "a", "an"):
+        # "has written to the Department": the word before the article decides
+        word = preceding_word(ctx.masked, candidate.start - len(word) - 1)
     gap = ctx.masked[max(0, candidate.start - 3) : candidate.start]
     if "," in gap or "(" in gap:
         return False
@@ -138,6 +146,8 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
     if depth > 6:
         return Speaker("unknown", **span)
     antecedent = topic_before(ctx, candidate.start, candidate.kind)
+    if antecedent is None and candidate.source == "role" and candidate.kind == "person":
+        return Speaker("person", None, claimant_name=candidate.text, **span)  # "the Minister told me"
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
@@ -260,6 +270,8 @@ def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate
     for back in range(index - 1, max(-1, index - 6), -1):
         if ctx.sentences[back].end <= opened:
             break  # a pronoun does not reach into the document before its own
+        if ctx.sentences[back].paragraph_id in ctx.framing:
+            continue  # "The Minister in X (Y) to the Secretary of State" heads a letter; it is nobody's topic
         topic = sentence_topic(ctx, back, kind=kind)
         if topic is not None:
             return topic
@@ -267,7 +279,9 @@ def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate
 
 
 def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | None:
-    """The speaker of a reporting verb: nearest subject-like candidate before it in the same sentence."""
+    """The speaker of a reporting verb: nearest subject-like candidate before it in the same sentence, not
+    across a semicolon (a clause of its own)."""
+    window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
     candidates = candidates_between(ctx, window_start, verb_start)
@@ -284,6 +298,16 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         # "he authorizes me to say that": the writer says it.
         start = window_start + window.rfind(own.group().split()[0], 0, len(window))
         return Candidate(start, start + 2, ctx.text[start : start + 2], "writer", kind="writer")
+    owned = (
+        OWN_DOCUMENT.search(ctx.masked, max(window_start, verb_start - 120), verb_start)
+        if participle
+        else None
+    )
+    if owned is not None:
+        # "your despatch No. 1139 of July 5, reporting that": the addressee reports; "my telegram, stating"
+        source = "addressee" if owned.group(1).lower() == "your" else "writer"
+        start = owned.start(1)
+        return Candidate(start, owned.end(1), ctx.text[start : owned.end(1)], source, kind="person")
     if participle and verb is not None and not ctx.masked[verb_start - 2 : verb_start].strip(" \n"):
         source = _document_source_before(ctx, candidates, verb_start)
         if source is not None:
@@ -363,6 +387,14 @@ def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) ->
         return head
     if head.kind in ("organisation", "work", "person") and PLACE_GAP.fullmatch(gap):
         return head
+    for earlier_head in reversed(earlier[-3:]):
+        # "Mr. Oishi, a former leader of the Kenseikai Party, asks": the body describes the person
+        if (
+            earlier_head.kind == "person"
+            and earlier_head.source in ("mention", "name")
+            and DESCRIBED_BY.fullmatch(ctx.masked, earlier_head.end, candidate.start)
+        ):
+            return earlier_head
     return candidate
 
 

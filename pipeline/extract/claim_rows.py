@@ -22,6 +22,7 @@ from pipeline.extract.claim_context import (
     Row,
     Sentence,
     attribution_scope,
+    candidates_between,
     content_end,
     find_quotes,
     next_note,
@@ -38,6 +39,7 @@ from pipeline.extract.claim_resolution import (
 )
 from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
+    Candidate,
 )
 from pipeline.vocab import load_words
 
@@ -46,8 +48,15 @@ NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 # Case-blind: a telegram's "Am informed that ..." drops its "I".
 PASSIVE_AUXILIARY = re.compile(
     r"\b(?i:am|is|are|was|were|be|been|being)\s+"
-    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then)\s+)?$"
+    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then|heretofore|so)\s+){0,3}$"
 )
+# A past participle with its auxiliary left out: "if not already advised that", "as reported in", "as
+# having acknowledged that": nobody here says it.
+ELIDED_PASSIVE = re.compile(
+    r"\b(?:[Aa]s|[Ii]f|[Uu]nless|[Ww]hen|[Aa]s having)\s+(?:(?:not|\w+ly|already)\s+){0,3}$"
+)
+# "so that", "such that": a clause of purpose or result, not what was said.
+NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
@@ -154,7 +163,7 @@ def _quote_row(
         base |= {"kind": "scare_quote"} | unattributed
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     attribution = attribute_quote(ctx, quote, sentence, carried)
-    if attribution.speaker.claimant_type == "unknown" and quoted_term(quoted):
+    if attribution.speaker.claimant_type == "unknown" and attribution.verb is None and quoted_term(quoted):
         # A short phrase no rule gives a source is a term quoted, not somebody's words.
         base |= {"kind": "scare_quote"} | unattributed
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
@@ -255,6 +264,18 @@ SUBJUNCTIVE = re.compile(
 )
 
 
+def passive_agent(ctx: Context, verb: re.Match[str], limit: int) -> Candidate | None:
+    """The agent of a passive verb of saying ("I have been informed by the legal adviser that"): a person or
+    body right after "by"."""
+    agent = re.compile(r"\s+(?:\w+ly\s+)?by\s+(?:the\s+)?").match(ctx.masked, verb.end(), limit)
+    if agent is None:
+        return None
+    for candidate in candidates_between(ctx, agent.end(), limit):
+        usable = candidate.source not in ("pronoun", "writer", "addressee") and candidate.kind != "work"
+        return candidate if candidate.start == agent.end() and usable else None
+    return None
+
+
 def reported_statement_rows(
     ctx: Context, quote_rows: list[Row], paragraphs: dict[str, tuple[int, int]]
 ) -> list[Row]:
@@ -283,10 +304,31 @@ def reported_statement_rows(
                 )
             ):
                 continue  # "inform you of a note from X informing me that": the nearer verb owns the clause
-            if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
-                ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
-            ):
-                continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
+            if NOT_COMPLEMENT.search(clause.group()):
+                continue
+            if ELIDED_PASSIVE.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
+                continue
+            passive = not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
+                ctx.masked, max(sentence.start, verb.start() - 40), verb.start()
+            )
+            if passive:
+                agent = passive_agent(ctx, verb, clause.end())
+                if agent is None:
+                    continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
+                attribution = Attribution(
+                    resolve_speaker(ctx, agent), "passive_agent", verb.group(), verb.start()
+                )
+                values = {
+                    "kind": "reported_statement",
+                    "paragraph_id": sentence.paragraph_id,
+                    "sentence_id": sentence.sentence_id,
+                    "reporting_verb": verb.group(),
+                    **speaker_values(attribution),
+                }
+                end = content_end(ctx.text, sentence.end)
+                start = min(agent.start, verb.start())
+                rows.append(finish_row(ctx, values, start, end, paragraphs[sentence.paragraph_id][1], True))
+                break
             subject = subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue

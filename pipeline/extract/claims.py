@@ -139,6 +139,7 @@ def extract_claims(
         senders=sender_spans(document_senders, paragraphs_table, recipients),
         recipients=recipients,
         time_expressions=dated_expressions(time_expressions),
+        framing=_framing_paragraphs(paragraphs_table),
     )
     quote_rows = quotation_rows(ctx, paragraphs, units)
     rows = quote_rows + reported_statement_rows(ctx, quote_rows, paragraphs) + assertion_rows(ctx, paragraphs)
