@@ -978,3 +978,23 @@ def test_passive_agents_own_documents_reports_and_unreal_conditions_in_a_letter(
     assert set(reported) == {"reporting", "informed"}  # "asks for ... so that" reports nothing
     assert _row(claims, "I shall continue")["claimant_name"] == "Grau"  # the paper reports what Grau wrote
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # an unreal condition
+
+
+def test_a_quoted_note_over_several_paragraphs_is_not_the_covering_writers_statement() -> None:
+    body = (
+        "I have received the following note from the Minister of Foreign Affairs.\n\n"
+        "“Mr. Chargé d’Affaires: I have the honor to inform you that the President has resigned.\n\n"
+        "I also have the honor to inform you that the Council of Ministers will continue to govern.”\n\n"
+        "The Minister told me that the Council would meet daily."
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document_senders=_letter(0, len(document.text), None, "Jo Sender"),
+    )["claims"]
+    reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert [(r["claimant_name"], r["reporting_verb"]) for r in reported] == [("The Minister", "told")]

@@ -442,3 +442,13 @@ def _person_of(party: str) -> str:
     """The person of a heading's party: the name in parentheses after an office, else the party."""
     inner = re.search(r"\(([^)]+)\)\s*$", party)
     return inner.group(1) if inner else party
+
+
+def inside_open_quotation(ctx: Context, sentence: Sentence, position: int) -> bool:
+    """Whether a position follows an opening mark its paragraph never closes, or precedes a closing mark its
+    paragraph never opens: a quoted letter or statement running over several paragraphs (each opens with a
+    mark, the last one closes)."""
+    first, last = ctx.paragraph_sentences[sentence.paragraph_id]
+    before = ctx.masked[ctx.sentences[first].start : position]
+    after = ctx.masked[position : ctx.sentences[last].end]
+    return before.count("“") > before.count("”") or after.count("”") > after.count("“")

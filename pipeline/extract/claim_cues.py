@@ -13,6 +13,7 @@ from pipeline.extract.claim_context import (
     Row,
     Sentence,
     content_end,
+    inside_open_quotation,
 )
 from pipeline.extract.claim_resolution import (
     VERB_PATTERN,
@@ -142,7 +143,7 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _possession(ctx, m)
         and not _counterfactual(ctx, sentence, m)
         and not (m.group().lower() == "in part" and PARTIAL_QUOTATION.match(ctx.masked, m.end()))
-        and not _inside_open_quotation(ctx, sentence, m.start())
+        and not inside_open_quotation(ctx, sentence, m.start())
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
     if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
@@ -167,16 +168,6 @@ def _counterfactual(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> boo
     return cue.group().lower().endswith(" have") and bool(
         inverted or COUNTERFACTUAL.search(ctx.masked, sentence.start, sentence.end)
     )
-
-
-def _inside_open_quotation(ctx: Context, sentence: Sentence, position: int) -> bool:
-    """Whether a position follows an opening mark its paragraph never closes, or precedes a closing mark its
-    paragraph never opens: a quoted letter or statement running over several paragraphs (each opens with a
-    mark, the last one closes)."""
-    first, last = ctx.paragraph_sentences[sentence.paragraph_id]
-    before = ctx.masked[ctx.sentences[first].start : position]
-    after = ctx.masked[position : ctx.sentences[last].end]
-    return before.count("“") > before.count("”") or after.count("”") > after.count("“")
 
 
 def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:

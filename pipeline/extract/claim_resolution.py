@@ -15,6 +15,7 @@ from pipeline.extract.claim_context import (
     Context,
     Speaker,
     candidates_between,
+    inside_open_quotation,
     sentence_at,
 )
 from pipeline.extract.claim_speakers import (
@@ -270,7 +271,8 @@ def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate
     for back in range(index - 1, max(-1, index - 6), -1):
         if ctx.sentences[back].end <= opened:
             break  # a pronoun does not reach into the document before its own
-        if ctx.sentences[back].paragraph_id in ctx.framing:
+        earlier = ctx.sentences[back]
+        if earlier.paragraph_id in ctx.framing or inside_open_quotation(ctx, earlier, earlier.start + 1):
             continue  # "The Minister in X (Y) to the Secretary of State" heads a letter; it is nobody's topic
         topic = sentence_topic(ctx, back, kind=kind)
         if topic is not None:

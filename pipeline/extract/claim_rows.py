@@ -25,6 +25,7 @@ from pipeline.extract.claim_context import (
     candidates_between,
     content_end,
     find_quotes,
+    inside_open_quotation,
     next_note,
     overlapping_sentences,
     quoted_term,
@@ -283,8 +284,10 @@ def reported_statement_rows(
     quoted_sentences = {sid for r in quote_rows if r.values["kind"] == "quotation" for sid in r.sentence_ids}
     rows: list[Row] = []
     for sentence in ctx.sentences:
-        if sentence.sentence_id in quoted_sentences:
-            continue
+        if sentence.sentence_id in quoted_sentences or inside_open_quotation(
+            ctx, sentence, sentence.start + 1
+        ):
+            continue  # a quoted letter running over several paragraphs: its writer's, not this one's
         for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, sentence.end):
             if verb.group() not in SPEECH_VERBS or verb.group() in NOT_REPORTED_STATEMENT:
                 continue
