@@ -132,7 +132,9 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
             )
             resolved.resolved = True
             return resolved
-    if candidate.source == "group" or candidate.text.lower() in PLURAL_PRONOUNS:
+    if candidate.source == "group":
+        return Speaker("group", claimant_name=candidate.text, **span)
+    if candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name":
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
@@ -175,16 +177,15 @@ def addressee_at(ctx: Context, position: int) -> Speaker:
 
 
 def _body_before(ctx: Context, position: int) -> Candidate | None:
-    """What "they" stands for: the last body or group named before it in the same document, within the
-    five sentences before its own ("The Foreign Office ... They informed me that")."""
+    """What "they" stands for: the last body named before it in the same document, within the five
+    sentences before its own ("The Foreign Office ... They informed me that"); a group noun ("historians")
+    is no antecedent, its capitalised qualifier may be a sentence opener."""
     index = sentence_at(ctx, position)
     if index < 0:
         return None
     start = max(ctx.sentences[max(0, index - 5)].start, document_start(ctx, position))
     for candidate in reversed(candidates_between(ctx, start, position)):
-        if candidate.source == "group" or (
-            candidate.kind == "organisation" and candidate.source in ("mention", "name")
-        ):
+        if candidate.kind == "organisation" and candidate.source in ("mention", "name"):
             coordinated = re.search(
                 r"\b(?:and|or)\s+(?:the\s+)?$", ctx.masked[max(0, candidate.start - 9) : candidate.start]
             )
