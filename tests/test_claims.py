@@ -998,3 +998,37 @@ def test_a_quoted_note_over_several_paragraphs_is_not_the_covering_writers_state
     )["claims"]
     reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
     assert [(r["claimant_name"], r["reporting_verb"]) for r in reported] == [("The Minister", "told")]
+
+
+def test_a_relayed_block_a_present_tense_report_and_a_note_with_its_source_before_a_comma() -> None:
+    body = (
+        "I transmit herewith a copy of a note from the Foreign Office, stating that it has received "
+        "instructions to raise the question.\n\n"
+        "Wallenberg states that a very large part of the ore will probably be exported to Denmark.\n\n"
+        "This Government has no objection to the word in the Preamble, as it appears in the Canadian "
+        "draft.\n\n"
+        "You may inform Gilbert as follows:\n\n"
+        "“Department is still using the form of letter contained in its earlier instruction. Department has "
+        "noted the views of the Committee.”"
+    )
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    claims = extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+        document_senders=_letter(0, len(document.text), None, "Jo Sender"),
+    )["claims"]
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["stating"]["claimant_name"] == "Foreign Office"  # the note's source, not the writer
+    assert reported["states"]["claimant_name"] == "Wallenberg"
+    assert (
+        claims.filter(pl.col("kind") == "author_assertion").height == 0
+    )  # his "probably"; "as it appears in"
+    relayed = _row(claims, "Department is still")
+    assert (relayed["claimant_name"], relayed["attribution_rule"]) == ("Jo Sender", "document_sender")

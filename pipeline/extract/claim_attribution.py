@@ -64,6 +64,10 @@ PASSIVE_AGENT = re.compile(r"\s+by\s+")
 RELAYED = re.compile(
     r"(?:^|[.:;)]\s+|\d+\.\s+|\n)(?:[Pp]lease\s+|[Yy]ou\s+(?:may|will|should|can|are to)\s+(?:\w+ly\s+)?)$"
 )
+RELAYED_LEAD_IN = re.compile(
+    r"\b(?:[Pp]lease|[Yy]ou\s+(?:may|will|should|can|are to))\s+(?:\w+ly\s+)?"
+    r"(say|state|inform|tell|reply|answer|communicate|convey|transmit|deliver|repeat)\b"
+)
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
 HEARD_FROM = re.compile(r"\s+from\s+")
@@ -388,6 +392,13 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     if index < 0:
         return None
     lead_start = min(sentence.start, ctx.sentences[index].start)
+    relayed = RELAYED_LEAD_IN.search(ctx.masked, lead_start, colon)
+    if relayed is not None and writer_at(ctx, relayed.start()).claimant_type != "document_author":
+        # "You may inform Gilbert as follows:", "Please say to the President for me:": the writer's words,
+        # which the addressee is to pass on
+        return Attribution(
+            writer_at(ctx, relayed.start()), "document_sender", relayed.group(1), carries=False
+        )
     if colon < sentence.start:
         verb = verb_before(ctx, lead_start, colon)
         subject = subject_of(ctx, verb.start(), lead_start) if verb is not None else None

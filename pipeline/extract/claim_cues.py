@@ -71,6 +71,8 @@ PARTICIPLE_ENDINGS = (
 NOUN_PHRASE_OPENERS = frozenset(
     "a an the this that these those its their his her our my your some two three four five several".split()
 )
+# A capitalised word right before a verb of saying: its subject, even when no speaker candidate.
+NAMED_SUBJECT = re.compile(r"\b[A-Z][\w’'-]+\s+$")
 THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
 # "You should tell him that it seems ...": what the addressee is to say is not the writer's judgement.
 ADDRESSEE_SAYS = re.compile(
@@ -103,8 +105,11 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
         return False
     for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, position):
         if THAT_SOON.match(ctx.masked, verb.end(), verb.end() + 200) and (
-            verb.group().endswith("ed") or subject_of(ctx, verb.start(), sentence.start) is not None
+            verb.group().endswith("ed")
+            or subject_of(ctx, verb.start(), sentence.start) is not None
+            or NAMED_SUBJECT.search(ctx.masked, max(sentence.start, verb.start() - 40), verb.start())
         ):
+            # "Wallenberg states that ... will probably": his words, whoever the rules take him for
             return True
     view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
     if view is not None and view.start() <= position:

@@ -40,7 +40,7 @@ POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
 OWN_DOCUMENT = re.compile(
     r"\b([Yy]our|[Mm]y|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?(?:despatch|dispatch|telegram|note|letter|instruction|"
-    r"memorandum|report|cable|communication)(?:\s+No\.?\s*[\d,]+)?(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
+    r"memorandum|report|cable|cablegram|communication)(?:\s+No\.?\s*[\d,]+)?(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
 )
 DESCRIBED_BY = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:[a-z-]+\s+){1,4}(?:of|in|at|for|to)\s+(?:the\s+)?")
 APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
@@ -311,7 +311,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         source = "addressee" if owned.group(1).lower() == "your" else "writer"
         start = owned.start(1)
         return Candidate(start, owned.end(1), ctx.text[start : owned.end(1)], source, kind="person")
-    if participle and verb is not None and not ctx.masked[verb_start - 2 : verb_start].strip(" \n"):
+    if participle and verb is not None and not ctx.masked[verb_start - 2 : verb_start].strip(" \n,"):
         source = _document_source_before(ctx, candidates, verb_start)
         if source is not None:
             return source
@@ -365,9 +365,9 @@ def _document_source_before(ctx: Context, candidates: list[Candidate], verb_star
             return None
         if document.source != "document":
             continue
-        gap = ctx.masked[document.end : verb_start]
-        if not DOCUMENT_FROM_GAP.match(gap) or re.search(r"[,;.:]", gap):
-            return None
+        gap = ctx.masked[document.end : verb_start].rstrip(" \n,")
+        if not DOCUMENT_FROM_GAP.match(gap) or re.search(r"[,;:]|\.\s", gap):
+            return None  # "a note from the chargé, stating that": one comma before the participle only
         inside = [c for c in candidates[index + 1 :] if c.kind in ("person", "organisation")]
         return inside[0] if inside else document
     return None
