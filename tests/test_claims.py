@@ -1004,7 +1004,7 @@ def test_a_relayed_block_a_present_tense_report_and_a_note_with_its_source_befor
     body = (
         "I transmit herewith a copy of a note from the Foreign Office, stating that it has received "
         "instructions to raise the question.\n\n"
-        "Wallenberg states that a very large part of the ore will probably be exported to Denmark.\n\n"
+        "Wallenberg informs me that a large part of the ore will probably be exported to Denmark.\n\n"
         "This Government has no objection to the word in the Preamble, as it appears in the Canadian "
         "draft.\n\n"
         "You may inform Gilbert as follows:\n\n"
@@ -1026,7 +1026,7 @@ def test_a_relayed_block_a_present_tense_report_and_a_note_with_its_source_befor
         r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
     }
     assert reported["stating"]["claimant_name"] == "Foreign Office"  # the note's source, not the writer
-    assert reported["states"]["claimant_name"] == "Wallenberg"
+    assert reported["informs"]["claimant_name"] == "Wallenberg"
     assert (
         claims.filter(pl.col("kind") == "author_assertion").height == 0
     )  # his "probably"; "as it appears in"
