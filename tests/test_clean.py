@@ -161,8 +161,8 @@ def test_unpaired_markers_and_notes_are_reported_by_number():
     doc = clean_document(text, "test-orphans", "orphans.md")
     problems = footnote_problems(doc.footnotes, doc.note_decisions)
     assert problems == [
-        "test-orphans: footnote 2: note on source line 4 has no marker in the body",
-        "test-orphans: footnote 3: marker on source line 1 has no note",
+        "test-orphans: footnote 2: note on source line 4 has no marker in the body (test-orphans:fn02)",
+        "test-orphans: footnote 3: marker on source line 1 has no note (test-orphans:fn03)",
     ]
 
 
@@ -173,8 +173,8 @@ def test_a_failing_paper_names_the_line_its_note_decision_rested_on():
     assert footnote_problems(doc.footnotes, doc.note_decisions) == [
         "test-why: footnote numbering skips 3 (no marker and no note); line 5 looks like note 3 but was read "
         "as body: its number 3 skips note 2, which a marker above calls",
-        "test-why: footnote 2: marker on source line 1 has no note",
-        "test-why: footnote 4: marker on source line 7 has no note",
+        "test-why: footnote 2: marker on source line 1 has no note (test-why:fn02)",
+        "test-why: footnote 4: marker on source line 7 has no note (test-why:fn04)",
     ]
     assert "3 Third." in doc.paragraphs["text"].to_list()
 

@@ -247,19 +247,19 @@ def test_wikidata_ids_are_well_formed_and_sparse(authority) -> None:
 
 def test_latest_mention_index_agrees_with_the_plain_scan_on_the_paper(linked) -> None:
     """The index behind role antecedents picks the same earlier mention as scanning every mention would."""
-    from pipeline.extract.entities import _latest, _LatestMentions, _Mention
+    from pipeline.extract.mention_links import LatestMentions, Mention, latest
 
     named = [
-        _Mention(row["char_start"], row["char_end"], row["entity_id"], "name", 1.0, None)
+        Mention(row["char_start"], row["char_end"], row["entity_id"], "name", 1.0, None)
         for row in linked[0].iter_rows(named=True)
     ]
-    index = _LatestMentions(named)
+    index = LatestMentions(named)
     offsets = sorted({m.start for m in named} | {m.end for m in named} | {0, 10**9})
     entity_ids = [*sorted({m.entity_id for m in named}), "person:nobody"]
     assert len(entity_ids) > 5 and len(named) > 100
     checked = 0
     for entity_id in entity_ids:
         for offset in offsets:
-            assert index.before(entity_id, offset) is _latest(named, entity_id, offset)
+            assert index.before(entity_id, offset) is latest(named, entity_id, offset)
             checked += 1
     assert checked > 1000

@@ -379,3 +379,35 @@ def test_a_second_build_of_the_same_folder_is_refused_while_the_first_runs(two_p
     assert "another build" in result.stderr and "wait for it to finish" in result.stderr
     assert "Traceback" not in result.stderr
     assert package_digest(root) == before
+
+
+def test_a_note_the_printed_paper_lacks_is_acknowledged_by_one_correction_and_the_paper_builds(
+    two_papers, tmp_path
+):
+    import re
+
+    root = copy_of(two_papers, tmp_path / "corpus")
+    text = PAPER.format(title="Lost Notes").replace("on credit.", "on credit.³")
+    add_paper(root, "lost", text.replace("\n2 Ibid., 14.\n", "\n3 Minutes of the board.\n"))
+
+    failed = cli(root, "build")
+
+    assert failed.returncode == 1
+    assert "lost: marker_note_pairing: footnote 2: marker on source line 6 has no note" in failed.stderr
+    assert "footnote 3" not in failed.stderr  # the note after the lost one still pairs
+    footnote_id = re.search(r"has no note \((lost:fn-[0-9a-f]{10})\)", failed.stderr).group(1)
+    (root / "corrections").mkdir(exist_ok=True)
+    (root / "corrections" / "lost.yaml").write_text(
+        f"- id: C0001\n  kind: field\n  table: footnotes\n  record_id: '{footnote_id}'\n  field: status\n"
+        "  old: marker_without_note\n  new: note_missing_in_source\n  reason: the page has no note 2\n"
+        "  author: tests\n  date: 2026-12-07\n",
+        encoding="utf-8",
+    )
+
+    result = cli(root, "build")
+
+    assert result.returncode == 0, result.stderr
+    assert published_documents(root) == ["grain", "harbour", "lost"]
+    lines = (root / "data/csv/footnotes.csv").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith(f"{footnote_id},") and "note_missing_in_source" in line for line in lines)
+    assert validate_staged_package(root / "datapackage.json") == []

@@ -17,6 +17,7 @@ from evaluation.corpus_person_scoring import DEV_CORPUS, VolumeScore, score_pape
 from evaluation.entity_scoring import frames_from_units
 from evaluation.hipe_scoring import HIPE_DEV, match_spans, read_articles, score
 from pipeline.extract.entities import find_mentions, load_authority
+from pipeline.extract.person_extent import mention_extent
 from pipeline.extract.persons import find_person_names
 
 
@@ -38,6 +39,8 @@ def test_accented_names_particles_and_capitals_are_names() -> None:
     assert "René Massigli" in names
     assert "Massigli" in names  # the bare surname of a person found in the paper
     assert "RICHARD HENRY STOKE" in names
+    names = _names("Present: Thomas O’Farrell, Charles Weaver. Later Mr. Dermot O'Neary came.")
+    assert names == ["Thomas O’Farrell", "Charles Weaver", "Mr. Dermot O'Neary"]
 
 
 def test_heading_offices_and_forms_of_address_take_common_word_surnames() -> None:
@@ -58,6 +61,10 @@ def test_routing_lines_and_subjects_of_saying_are_names() -> None:
     assert "Crosby" in _names("From Crosby for Secretary of Treasury: the loan is ready.")
     names = _names("Clemenceau has just told me that Sonnino and Lord Derby agree.")
     assert names == ["Clemenceau", "Sonnino", "Lord Derby"]
+    # "himself" says person as a verb of saying does, and the surname is then a person's in the whole text.
+    names = _names("The army called Garroway to the capital. It was Garroway himself who chose; Garroway won")
+    assert names == ["Garroway", "Garroway", "Garroway"]
+    assert _names("The army called Garroway to the capital. Italy itself was quiet.") == []
     # A lettered list is not a list of initials.
     assert _names("A. Large dining room for large delegations.\n\nB. The press reports of the day.") == []
 
@@ -118,6 +125,63 @@ def test_countries_as_subjects_and_associations_are_not_people() -> None:
     )
     assert _names(text) == []
     assert _names("Mr. Peru said no more.") == ["Mr. Peru"]
+    # U.S. states are places too; library branches, mines and streets named after people are things.
+    text = (
+        "Outstanding Nebraska student.\n\nThe Nebraska boys came; Nebraska replied at once. Books are at"
+        " the Amos Keller Branch; the Ella Drury mine closed. It is slower than D. A. Main street."
+    )
+    assert _names(text) == []
+
+
+def test_peoples_adjective_offices_phrases_and_plural_nouns_are_not_people() -> None:
+    text = (
+        "The Navaho Indians crossed the line; the Indians were pursued. Later Armenians said they would"
+        " go.\n\nReferring to General Instruction No. 12, the instruction of May, the Major Powers agreed;"
+        " the powers met.\n\nThe Treaty of Amity, Commerce and Consular Rights concluded there covers the"
+        " consular rights of both.\n\nIn regard to the Ex-D. B. K. Trawlers, the trawlers were sold, one"
+        " trawler a year.\n\nThe Treaty of Peace and Amity concluded at Managua keeps the peace."
+    )
+    assert _names(text) == []
+    # A rank that is an adjective is a rank before a surname, and with a form of address or a given name.
+    names = _names("General Pruneda arrived. Major Vidal and General Luis Cortes came; in general all came.")
+    assert names == ["General Pruneda", "Major Vidal", "General Luis Cortes"]
+    assert _names("In the end, E. M. House and Mr. Cree said so; a house was bought.") == [
+        "E. M. House",
+        "Mr. Cree",
+    ]
+
+
+def test_a_surname_found_in_the_paper_is_found_in_capitals_and_split_by_ocr() -> None:
+    text = (
+        "ALBERT HOLLOWAY, the new foreman, spoke.\n\nHOLLOWAY said the mill would reopen. Judge Burgess"
+        " agreed, and Judge B urgess signed the order."
+    )
+    names = _names(text)
+    assert names.count("HOLLOWAY") == 1 and "ALBERT HOLLOWAY" in names
+    assert "Judge Burgess" in names and "B urgess" in names
+    # One letter added, dropped or changed inside a long surname is the same surname misread by OCR.
+    names = _names("Foreman A. Wendelbrook was hurt. Wendellbrook had lit the fuse; the Wendelbrooks left.")
+    assert names == ["Foreman A. Wendelbrook", "Wendellbrook"]
+    # Capitals of a word that is no surname found here stay unread.
+    assert _names("THE MILL said so; VII was the number.") == []
+
+
+def test_mention_extent_takes_titles_and_an_office_in_apposition() -> None:
+    text = (
+        "Present: W. G. Carrow, Secretary. Then L. M. Pardee, special agent of the rural delivery, and"
+        " Judge and Mrs. E. Canby came; Martin Hale, for President of the Union, spoke. Chairman. R. Dole"
+    )
+
+    def widened(name: str) -> str:
+        start = text.index(name)
+        first, last = mention_extent(text, start, start + len(name))
+        return text[first:last]
+
+    assert widened("W. G. Carrow") == "W. G. Carrow, Secretary"
+    assert widened("L. M. Pardee") == "L. M. Pardee, special agent of the rural delivery"
+    assert widened("E. Canby") == "Judge and Mrs. E. Canby"
+    assert widened("Martin Hale") == "Martin Hale"  # a candidacy, not an office held
+    assert widened("R. Dole") == "R. Dole"  # a title does not reach over a full stop
 
 
 def test_styles_of_sovereigns_are_not_surnames() -> None:

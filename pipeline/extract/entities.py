@@ -7,11 +7,11 @@ surname, a given name alone or a pronoun links only to a person the same paper i
 or an authority entry whose ``documents`` lists the paper), so a surname never jumps to a namesake from
 another paper. Persons the authority lacks (found by the rules in ``persons.py``) and names that fit several
 persons in play are reported in ``unlinked_names``, with document-level person IDs or their candidates.
+Role phrases and pronouns are linked by ``mention_links.py``.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,10 +23,18 @@ from pipeline.extract.authority import (
     AuthorityError,
     Entity,
     NameForm,
-    Role,
     authority_tables,
     load_authority,
     normalise_form,
+)
+from pipeline.extract.mention_links import (
+    CONFIDENCE,
+    Locator,
+    Mention,
+    Unit,
+    pronoun_mentions,
+    role_mentions,
+    sentence_units,
 )
 from pipeline.extract.person_ids import document_persons, overlaps
 from pipeline.extract.person_words import (
@@ -51,17 +59,6 @@ __all__ = [
 ]
 
 
-CONFIDENCE = {
-    "full_name": 0.99,
-    "title": 0.99,
-    "initials": 0.97,
-    "surname": 0.95,
-    "alias": 0.9,
-    "possessive": 0.95,
-    "role": 0.8,
-    "pronoun": 0.6,
-    "name": 0.95,
-}
 SHARED_SURNAME_PENALTY = 0.1
 
 # Generic English titles that may stand before a person's name; an optional nationality adjective may precede.
@@ -73,42 +70,11 @@ TITLE_BEFORE_NAME = re.compile(
     r"Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Lord|Lady|King|Queen|Tsar|Czar|Emperor)\s+$"
 )
 POSSESSIVE = re.compile(r"^['’]s?(?!\w)")
-YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-PRONOUNS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
-PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er)\b")
-ANTECEDENT_SENTENCES = 2
-# "the president of the Chamber of Commerce" names another office than the bare role phrase.
-QUALIFIED_ROLE = re.compile(r"\s+of\s")
 
 # Forms that name a person in full and so introduce them in a document; other forms need an introduction.
 INTRODUCING_KINDS = frozenset({"full_name", "initials"})
 # A given name or an initial right before a surname: "Given Surname", "G. Surname".
 GIVEN_BEFORE = re.compile(r"(?<![\w.’'-])([A-Z][a-z]+|[A-Z]\.)\s+\Z")
-
-
-@dataclass
-class _Unit:
-    """A sentence of the body or a note: the scope for antecedents and for reporting a location."""
-
-    start: int
-    end: int
-    sentence_id: str | None
-    footnote_id: str | None
-    group: str
-    index: int
-
-
-@dataclass
-class _Mention:
-    """A linked mention; the antecedent is the earlier mention that introduced or named the entity."""
-
-    start: int
-    end: int
-    entity_id: str
-    kind: str
-    confidence: float
-    unit: _Unit | None
-    antecedent: _Mention | None = None
 
 
 @dataclass
@@ -123,7 +89,7 @@ class _Match:
     given: str | None
     gender: str | None
     possessive: bool
-    unit: _Unit | None
+    unit: Unit | None
 
 
 @dataclass
@@ -132,38 +98,6 @@ class _Ambiguous:
 
     match: _Match
     candidates: list[str]
-
-
-def _units(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> list[_Unit]:
-    units = [
-        _Unit(r["char_start"], r["char_end"], r["sentence_id"], None, r["paragraph_id"], 0)
-        for r in sentences.select("char_start", "char_end", "sentence_id", "paragraph_id").iter_rows(
-            named=True
-        )
-    ]
-    notes = footnotes.filter(pl.col("char_start").is_not_null() & pl.col("char_end").is_not_null())
-    units += [
-        _Unit(r["char_start"], r["char_end"], None, r["footnote_id"], r["footnote_id"], 0)
-        for r in notes.select("char_start", "char_end", "footnote_id").iter_rows(named=True)
-    ]
-    units.sort(key=lambda u: u.start)
-    for index, unit in enumerate(units):
-        unit.index = index
-    return units
-
-
-class _Locator:
-    """Find the sentence or note that contains an offset."""
-
-    def __init__(self, units: list[_Unit]) -> None:
-        self.units = units
-        self.starts = [u.start for u in units]
-
-    def __call__(self, offset: int) -> _Unit | None:
-        i = bisect.bisect_right(self.starts, offset) - 1
-        if i >= 0 and offset < self.units[i].end:
-            return self.units[i]
-        return None
 
 
 def _with_title(text: str, start: int) -> tuple[int, bool]:
@@ -200,7 +134,7 @@ def _given_fits(entity: Entity, given: str) -> bool:
     return given in names
 
 
-def _authority_matches(text: str, authority: Authority, locate: _Locator) -> list[_Match]:
+def _authority_matches(text: str, authority: Authority, locate: Locator) -> list[_Match]:
     """Every occurrence of an authority name form, with its title, given name and possessive noted."""
     matches = []
     for match in authority.name_regex.finditer(text):
@@ -232,7 +166,7 @@ def _resolve_names(
     matches: list[_Match],
     introduced: set[str],
     rivals: dict[str, int],
-) -> tuple[list[_Mention], list[_Ambiguous], list[_Match]]:
+) -> tuple[list[Mention], list[_Ambiguous], list[_Match]]:
     """Link each name match to one entity in play in this document, or say why not.
 
     A full form links to its entity. A bare surname, a title with a surname, a given name alone or a
@@ -241,11 +175,11 @@ def _resolve_names(
     authority sharer or a person found here); several in play: the one named last in this paragraph or note,
     else the curated surname_default, else the mention is ambiguous. Matches left unlinked are returned too.
     """
-    mentions: list[_Mention] = []
+    mentions: list[Mention] = []
     ambiguous: list[_Ambiguous] = []
     unlinked: list[_Match] = []
-    last_strong: dict[str, _Mention] = {}
-    named_in_group: dict[str, list[_Mention]] = defaultdict(list)
+    last_strong: dict[str, Mention] = {}
+    named_in_group: dict[str, list[Mention]] = defaultdict(list)
     for match in matches:
         first = match.claims[0]
         entity = authority.entities[first.entity_id]
@@ -258,7 +192,7 @@ def _resolve_names(
                 if match.possessive and first.kind != "name"
                 else first.kind
             )
-            mention = _Mention(
+            mention = Mention(
                 match.title_start, match.end, first.entity_id, kind, CONFIDENCE[kind], match.unit
             )
             mentions.append(mention)
@@ -292,7 +226,7 @@ def _resolve_names(
             continue
         kind = "title" if match.titled else "possessive" if match.possessive else chosen.kind
         antecedent = last_strong.get(chosen.entity_id)
-        mention = _Mention(
+        mention = Mention(
             match.title_start,
             match.end,
             chosen.entity_id,
@@ -306,168 +240,9 @@ def _resolve_names(
     return mentions, ambiguous, unlinked
 
 
-class _Years:
-    """Positions of the years written in the text, to find the last one before an offset quickly."""
-
-    def __init__(self, text: str) -> None:
-        found = [(m.start(), int(m.group())) for m in YEAR.finditer(text)]
-        self.starts = [start for start, _ in found]
-        self.values = [value for _, value in found]
-
-    def before(self, offset: int, unit: _Unit | None) -> int | None:
-        """The last year written before the offset (within the note when the mention is in a note)."""
-        floor = unit.start if unit is not None and unit.footnote_id else 0
-        i = bisect.bisect_left(self.starts, offset) - 1
-        return self.values[i] if i >= 0 and self.starts[i] >= floor else None
-
-
-def _by_unit(mentions: list[_Mention]) -> dict[int, list[_Mention]]:
-    grouped: dict[int, list[_Mention]] = defaultdict(list)
-    for mention in mentions:
-        if mention.unit is not None:
-            grouped[mention.unit.index].append(mention)
-    return grouped
-
-
-def _recent_entities(
-    by_unit: dict[int, list[_Mention]], unit: _Unit, units: list[_Unit], before: int
-) -> set[str]:
-    """Entities named (not by pronoun) in this paragraph or note, this sentence and the ones just before."""
-    first = max(0, unit.index - ANTECEDENT_SENTENCES)
-    scope = [u.index for u in units[first : unit.index + 1] if u.group == unit.group]
-    return {m.entity_id for i in scope for m in by_unit.get(i, []) if m.end <= before and m.kind != "pronoun"}
-
-
-def _role_candidates(claims: list[tuple[str, Role]], recent: set[str], year: int | None) -> list[str]:
-    """Who a role phrase can mean: a claimant named just before wins; else the year decides.
-
-    A named antecedent is stronger evidence than the last year written, which may be about something else.
-    """
-    named = [(entity_id, role) for entity_id, role in claims if entity_id in recent]
-    if len({e for e, _ in named}) == 1:
-        return [named[0][0]]
-    pool = named or [(e, r) for e, r in claims if not r.requires_antecedent]
-    return sorted({e for e, r in pool if r.fits_year(year)})
-
-
-def _role_mentions(
-    text: str, authority: Authority, locate: _Locator, units: list[_Unit], named: list[_Mention]
-) -> list[_Mention]:
-    regex = authority.role_regex
-    if regex is None:
-        return []
-    taken = sorted((m.start, m.end) for m in named if authority.entities[m.entity_id].entity_type == "person")
-    taken_starts = [start for start, _ in taken]
-    by_unit = _by_unit(named)
-    named_latest = _LatestMentions(named)
-    years = _Years(text)
-    mentions = []
-    for match in regex.finditer(text):
-        i = bisect.bisect_left(taken_starts, match.end())
-        if any(s < match.end() and match.start() < e for s, e in taken[max(0, i - 3) : i]):
-            continue
-        unit = locate(match.start())
-        if unit is None or QUALIFIED_ROLE.match(text, match.end()):
-            continue
-        claims = authority.roles[normalise_form(match.group()).lower()]
-        recent = _recent_entities(by_unit, unit, units, match.start())
-        year = years.before(match.start(), unit)
-        fitting = _role_candidates(claims, recent, year)
-        if len(fitting) == 1:
-            antecedent = named_latest.before(fitting[0], match.start())
-            mentions.append(
-                _Mention(match.start(), match.end(), fitting[0], "role", CONFIDENCE["role"], unit, antecedent)
-            )
-    return mentions
-
-
-class _LatestMentions:
-    """_latest over one fixed list of mentions in logarithmic time, so that linking every role mention of
-    a long paper to its antecedent stays linear: each entity's mentions by end offset, with the
-    latest-starting one (the first in list order on a tie, as max() picks) among each prefix."""
-
-    def __init__(self, mentions: list[_Mention]) -> None:
-        grouped: dict[str, list[tuple[int, int, _Mention]]] = defaultdict(list)
-        for index, mention in enumerate(mentions):
-            grouped[mention.entity_id].append((mention.end, index, mention))
-        self.ends: dict[str, list[int]] = {}
-        self.latest: dict[str, list[_Mention]] = {}
-        for entity_id, items in grouped.items():
-            items.sort(key=lambda item: item[0])
-            self.ends[entity_id] = [end for end, _, _ in items]
-            prefix: list[_Mention] = []
-            best: tuple[int, int] | None = None
-            for _, index, mention in items:
-                if best is None or (mention.start, -index) > best:
-                    best = (mention.start, -index)
-                    prefix.append(mention)
-                else:
-                    prefix.append(prefix[-1])
-            self.latest[entity_id] = prefix
-
-    def before(self, entity_id: str, before: int) -> _Mention | None:
-        """The same mention as ``_latest(mentions, entity_id, before)``."""
-        count = bisect.bisect_right(self.ends.get(entity_id, []), before)
-        return self.latest[entity_id][count - 1] if count else None
-
-
-def _latest(mentions: list[_Mention], entity_id: str, before: int) -> _Mention | None:
-    """The last mention of the entity that ends before an offset: the evidence for a role or pronoun link."""
-    earlier = [m for m in mentions if m.entity_id == entity_id and m.end <= before]
-    return max(earlier, key=lambda m: m.start) if earlier else None
-
-
-def _inside_quote(text: str, unit: _Unit, offset: int) -> bool:
-    before = text[unit.start : offset]
-    straight = before.count('"') % 2 == 1
-    curly = before.rfind("“") > before.rfind("”")
-    return straight or curly
-
-
-def _pronoun_mentions(
-    text: str,
-    authority: Authority,
-    units: list[_Unit],
-    named: list[_Mention],
-    others: list[tuple[int, str | None]],
-) -> list[_Mention]:
-    """Link he/his/she/her only when one person of that gender is in play in this and the previous sentence.
-
-    Persons already resolved from pronouns in the window count too, so a second candidate blocks the link;
-    so do persons found in the document but not in the authority (``others``: start and gender, if known).
-    """
-    mentions: list[_Mention] = []
-    by_unit = _by_unit(named)
-    resolved: dict[int, list[_Mention]] = defaultdict(list)
-    other_starts = [start for start, _ in others]
-    for unit in units:
-        if unit.footnote_id:
-            continue
-        window = [u for u in units[max(0, unit.index - 1) : unit.index + 1] if u.group == unit.group]
-        for match in PRONOUN_RE.finditer(text, unit.start, unit.end):
-            if _inside_quote(text, unit, match.start()):
-                continue
-            gender = PRONOUNS[match.group().lower()]
-            earlier = [m for u in window for m in by_unit.get(u.index, []) if m.end <= match.start()]
-            earlier += [m for u in window for m in resolved.get(u.index, [])]
-            candidates = {m.entity_id for m in earlier if authority.entities[m.entity_id].gender == gender}
-            lo = bisect.bisect_left(other_starts, window[0].start)
-            hi = bisect.bisect_left(other_starts, match.start())
-            rivals = [g for _, g in others[lo:hi] if g in (None, gender)]
-            if len(candidates) == 1 and not rivals:
-                entity_id = candidates.pop()
-                antecedent = _latest(earlier, entity_id, match.start())
-                pronoun = _Mention(
-                    match.start(), match.end(), entity_id, "pronoun", CONFIDENCE["pronoun"], unit, antecedent
-                )
-                mentions.append(pronoun)
-                resolved[unit.index].append(pronoun)
-    return mentions
-
-
-def _dropoverlaps(mentions: list[_Mention]) -> list[_Mention]:
+def _dropoverlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep the earliest, then longest, of overlapping mentions (a title-extended name wins over a role)."""
-    kept: list[_Mention] = []
+    kept: list[Mention] = []
     for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
         if kept and mention.start < kept[-1].end:
             continue
@@ -504,7 +279,7 @@ def paragraph_spans(sentences: pl.DataFrame, footnotes: pl.DataFrame) -> list[tu
     return sorted(spans)
 
 
-def _rival_counts(authority: Authority, spans: list[PersonSpan], strong: list[_Mention]) -> dict[str, int]:
+def _rival_counts(authority: Authority, spans: list[PersonSpan], strong: list[Mention]) -> dict[str, int]:
     """How many persons found here by a given name share each surname without being an authority sharer."""
     taken = sorted((m.start, m.end) for m in strong)
     givens: dict[str, set[str]] = defaultdict(set)
@@ -543,22 +318,22 @@ def find_mentions(
     is not linked is an unlinked name with a document-level person ID, or ambiguous with its candidates.
     """
     document_id = _document_id(sentences, footnotes)
-    units = _units(sentences, footnotes)
-    locate = _Locator(units)
+    units = sentence_units(sentences, footnotes)
+    locate = Locator(units)
     matches = _authority_matches(document_text, authority, locate)
     introduced = _introduced(authority, matches, document_id)
     spans = find_person_spans(
         document_text, paragraph_spans(sentences, footnotes), place_and_body_words(authority)
     )
     strong = [
-        _Mention(m.start, m.end, m.claims[0].entity_id, m.claims[0].kind, 0.0, m.unit)
+        Mention(m.start, m.end, m.claims[0].entity_id, m.claims[0].kind, 0.0, m.unit)
         for m in matches
         if m.claims[0].kind in INTRODUCING_KINDS
     ]
     named, ambiguous, unlinked_matches = _resolve_names(
         document_text, authority, matches, introduced, _rival_counts(authority, spans, strong)
     )
-    named += _role_mentions(document_text, authority, locate, units, named)
+    named += role_mentions(document_text, authority, locate, units, named)
     named = _dropoverlaps(named)
     italics = sorted(_italics(emphasis_spans))
     persons = [
@@ -575,7 +350,7 @@ def find_mentions(
         or not overlaps(italics, c.start, c.name.end)
     ]
     others = [(c.start, c.name.gender) for c in persons]
-    found = named + (_pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])
+    found = named + (pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])
     found = _dropoverlaps(found)
     ids = {id(m): f"{document_id}:m{i:04d}" for i, m in enumerate(found, start=1)}
     rows = [

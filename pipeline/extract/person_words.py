@@ -19,11 +19,11 @@ from pipeline.vocab import load_mapping, load_vocab, load_words
 # Letters of the Latin alphabets (with accents) by case, so that "Vicuña", "Széchényi" and "Œuvre" are words.
 UPPER = "A-ZÀ-ÖØ-Þ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).isupper())
 LOWER = "a-zß-öø-ÿ" + "".join(chr(c) for c in range(0x100, 0x250) if chr(c).islower())
-# One word of a name: "Surname", "MacSurname", "Double-Barrelled"; at least two lower-case letters so
-# that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
+# One word of a name: "Surname", "MacSurname", "Double-Barrelled", "O’Surname"; at least two lower-case
+# letters so that abbreviations such as "Ph" in "Ph.D." or "Co" are not names.
 NAME_WORD = (
     rf"(?:[{UPPER}](?:[{LOWER}]+[{UPPER}])?[{LOWER}]{{2,}}(?:[-‐][{UPPER}]?[{LOWER}]+)*"
-    rf"|[{UPPER}][{LOWER}](?=['’][{UPPER}]))"
+    rf"|[{UPPER}][{LOWER}](?=['’][{UPPER}])|O['’][{UPPER}][{LOWER}]{{2,}})"
 )
 NAME_WORD_RE = re.compile(NAME_WORD)
 INITIAL = rf"[{UPPER}]\."
@@ -85,6 +85,7 @@ class PersonVocab:
     firm_words: frozenset[str]
     place_starts: tuple[str, ...]
     countries: frozenset[str]
+    adjective_offices: frozenset[str]
 
 
 @cache
@@ -105,6 +106,7 @@ def person_vocab() -> PersonVocab:
         firm_words=frozenset(load_words("firm_words")),
         place_starts=load_words("place_name_starts"),
         countries=frozenset(load_words("country_names")),
+        adjective_offices=frozenset(load_words("adjective_offices")),
         saying_verbs=tuple(
             v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")
         ),
@@ -206,7 +208,7 @@ def name_patterns() -> NamePatterns:
         speaker=re.compile(
             rf"{NOT_BEFORE}(?P<name>{NAME_WORD}(?:{SPACE}{surname})?){SPACE}"
             rf"(?:(?:has|had|will|would|also|just|now|then|again|further){SPACE}){{0,2}}"
-            rf"{_alternation(vocab.saying_verbs)}(?![\w-])"
+            rf"(?:{_alternation(vocab.saying_verbs)}|himself|herself)(?![\w-])"
         ),
         eponym_after=re.compile(
             rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"
@@ -279,7 +281,7 @@ def make_span(
     checked = words[1:] if reason == "given_name" else words
     # A month before a surname is a given name ("Miss May Surname"); as the last word it is a date.
     checked = [w for w in checked[:-1] if w not in vocab.months] + checked[-1:]
-    if not words or any(w in common or w in vocab.nationalities or is_title_word(w) for w in checked):
+    if not words or any(w in common or is_people(w) or is_title_word(w) for w in checked):
         return None
     if initials and "".join(initials) in vocab.non_names:
         return None
@@ -287,6 +289,12 @@ def make_span(
     return PersonSpan(
         start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
+
+
+def is_people(word: str) -> bool:
+    """Whether a word names a nation or a people, in the singular or plural ("Indian", "Indians")."""
+    nationalities = person_vocab().nationalities
+    return word in nationalities or (word.endswith("s") and word[:-1] in nationalities)
 
 
 @cache

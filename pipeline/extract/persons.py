@@ -8,14 +8,15 @@ given name or initials ("GIVEN SURNAME"), a telegram's routing line ("For Surnam
 address or an office before it ("Mr. Surname", "Ambassador Surname", "historian Given Surname"), an office
 after it ("Surname, Vice Consul at ..."), the "Sender to Recipient, <month>" of an archival citation,
 initials ("J. Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Surname"), the
-subject of a verb of saying ("Surname said"), or a capitalised pair whose last word the document also uses
-alone. Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a
-person's where it repeats the surname of a person so found in the same document.
+subject of a verb of saying ("Surname said") or a name before "himself" or "herself", or a capitalised
+pair whose last word the document also uses alone. Names may be accented and carry particles ("von", "de
+la", "d’"). A bare capitalised word is then a person's where it repeats the surname of a person so found in
+the same document.
 
-Precision is a rule of its own: a one-word name found on weak evidence is dropped where the paper uses the
-word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the caller says it names
-a place or body; a name followed by an eponym noun ("Surname Library", "the Surname government") is a thing,
-not a person. The vocabularies are data files in vocab/.
+Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped
+where the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or
+the caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
+government") is a thing, not a person. The vocabularies are data files in vocab/.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ import re
 from dataclasses import replace
 from functools import cache
 
+from pipeline.extract.person_evidence import (
+    STRONG_REASONS,
+    after_the,
+    names_a_thing,
+    place_words,
+    with_evidence,
+)
 from pipeline.extract.person_words import (
     CAPITALISED_WORD,
     CAPITALS_NAME,
@@ -34,7 +42,7 @@ from pipeline.extract.person_words import (
     NAME_WORD,
     NEXT_CAPITAL,
     NOT_AFTER,
-    PLACE_BEFORE,
+    NOT_BEFORE,
     SPACE,
     UPPER,
     WORD,
@@ -139,7 +147,7 @@ def find_person_spans(
         # After a preposition the word is not the verb's subject ("the deputation from Word proposed"); an
         # adverb opens a sentence ("Reliably reported").
         adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start())
-        body = " " not in match.group("name") and _after_the(text, match.start())
+        body = " " not in match.group("name") and after_the(text, match.start())
         if (
             not adverb
             and not body
@@ -150,13 +158,13 @@ def find_person_spans(
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
     candidates = _longest_first([s for s in found if s is not None])
-    spans = _with_evidence(text, candidates, not_persons, lower)
+    spans = with_evidence(text, candidates, not_persons, lower)
     # A bare surname inside or after a ship's or firm's name is that thing's too.
-    things = _Taken([(s.title_start, s.end) for s in candidates if _names_a_thing(text, s)])
+    things = _Taken([(s.title_start, s.end) for s in candidates if names_a_thing(text, s)])
     spans = [
         s
         for s in _with_repeated_surnames(text, spans, lower)
-        if s.reason != "surname" or not (things.overlaps(s.start, s.end) or _names_a_thing(text, s))
+        if s.reason != "surname" or not (things.overlaps(s.start, s.end) or names_a_thing(text, s))
     ]
     return [replace(s, end=post_nominal_end(text, s.end)) for s in spans]
 
@@ -172,15 +180,10 @@ def find_person_names(text: str) -> list[PersonSpan]:
     return find_person_spans(text, paragraphs)
 
 
-# Reasons that need no more evidence: the layout or a form of address says "person" at that very place.
-STRONG_REASONS = frozenset(
-    {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
-)
 CONJUNCT_AFTER = re.compile(
     rf"{SPACE}and{SPACE}(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
 )
 CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
-INITIAL_RE = re.compile(rf"{INITIAL}")
 LIST_GOES_ON = re.compile(rf",|{SPACE}and(?!\w)")
 GIVEN_BEFORE = re.compile(rf"(?<![\w.’'-])(?P<given>{NAME_WORD})[^\S\n]\Z")
 PREPOSITION_BEFORE = re.compile(
@@ -192,122 +195,6 @@ LIST_NEXT = re.compile(
 )
 LIST_BEFORE = re.compile(rf"(?:(?<=, )|(?<=\n)|(?<=: )){LIST_NAME},{SPACE}(?:and{SPACE})?\Z")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
-
-
-def _place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
-    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand."""
-    eponyms = person_vocab().eponym_nouns
-    found = [
-        m
-        for m in PLACE_BEFORE.finditer(text)
-        if m.group("word").split()[-1] not in eponyms
-        and not name_patterns().eponym_after.match(text, m.end())
-    ]
-    words = {word for m in found for word in m.group("word").split()}
-    starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
-    return frozenset(words) | person_vocab().nationalities | person_vocab().countries, frozenset(starts)
-
-
-def _with_evidence(
-    text: str, spans: list[PersonSpan], not_persons: frozenset[str], lower: frozenset[str]
-) -> list[PersonSpan]:
-    """Drop names that are things named after a person ("Surname Library", "the Surname government"), and
-    one-word names found by a weak cue (a name after it, a verb of saying, a repeated pair) whose word the
-    paper uses as a place, the authority knows as a place or body, or the paper also writes in lower case
-    (a common noun: "Peace", "Division")."""
-    places, _ = _place_words(text)
-    places |= not_persons
-    eponym_after, eponyms = name_patterns().eponym_after, person_vocab().eponym_nouns
-    kept = []
-    lettered_items = _lettered_items(text)
-    for span in spans:
-        if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
-            continue
-        if _names_a_thing(text, span) or _is_lettered_item(text, span, lettered_items):
-            continue
-        lone_signature = span.reason == "signature" and span.given is None
-        weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
-        common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
-        lettered = (
-            span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
-        )
-        lettered = lettered and not INITIAL_RE.match(text, span.start + 3) and span.surname.lower() in lower
-        # "Minister of Word", "University of Word": a body or a place, unless something stronger says person.
-        after_of = span.given is None and text[max(0, span.title_start - 4) : span.title_start] == " of "
-        common = common or after_of
-        if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
-            continue
-        # A repeated pair whose first word the paper uses as a place ("Place Surname") is no one's name, nor
-        # an office before a place ("Consul Place inquired"), nor a signature-like line of two common words
-        # ("Aircraft Carriers").
-        if span.reason == "recurring_surname" and span.given in places:
-            continue
-        office_only = span.reason == "title_cue" and not span.addressed and span.given is None
-        if office_only and (span.surname in places or span.surname in eponyms):
-            continue
-        # An office in lower case before a common noun of the paper ("each member Power") names no one.
-        # So does an office opening a sentence, where its capital says nothing ("Officer Couriers depart").
-        lower_office = text[span.title_start].islower() or sentence_initial(text, span.title_start)
-        if office_only and lower_office and span.surname.lower() in lower:
-            continue
-        # "the Given Surname" is a building or a thing named after someone ("the Given Hall").
-        if span.reason in ("given_name", "recurring_surname") and _after_the(text, span.start):
-            continue
-        unknown = span.given is not None and not is_given_name(span.given)
-        if (
-            span.reason == "signature"
-            and unknown
-            and span.surname.lower() in lower
-            and "." not in text[span.start : span.end]
-        ):
-            continue
-        kept.append(span)
-    return kept
-
-
-def _names_a_thing(text: str, span: PersonSpan) -> bool:
-    """Whether a name is a ship's ("the tug Name", "S.S. Name", "Name (Lighter)"), a firm's ("Surname
-    Brothers", "Surname, Surname & Co.", "the firm of Name", "Surname & Surname"), a place's ("San Given",
-    "Punta de Surname") or a thing's ("Surname Convention provides"), by vocab/vessel_words.yaml,
-    firm_words.yaml, place_name_starts.yaml and eponym_nouns.yaml."""
-    patterns, vocab = name_patterns(), person_vocab()
-    before = text[max(0, span.title_start - 40) : span.title_start]
-    if patterns.vessel_before.search(before) or patterns.vessel_after.match(text, span.end):
-        return True
-    if patterns.place_before.search(before):
-        return True
-    # An eponym noun ending a name found on weak evidence ("Surname Convention provides"), or a line of three
-    # words or more ("Given Surname Papers"), names a thing.
-    weak = span.reason not in STRONG_REASONS or len(text[span.start : span.end].split()) >= 3
-    if span.surname in vocab.eponym_nouns and not span.addressed and span.reason != "heading" and weak:
-        return True
-    if span.reason == "heading" and span.given is None and span.surname.lower() in vocab.vessel_words:
-        return True
-    words = text[span.start : post_nominal_end(text, span.end)].split()
-    # "Given Brothers" is a man in a list of names; "Messrs. Given Brothers" and "Surname Brothers" firms.
-    man = len(words) == 2 and is_given_name(words[0]) and "Messrs" not in text[span.title_start : span.start]
-    if not man and any(w in vocab.firm_words or w.rstrip(".,") in vocab.firm_words for w in words):
-        return True
-    return patterns.firm_before.search(before) is not None
-
-
-LETTERED_ITEM = re.compile(rf"(?:^|(?<=[\n“\"(:]))[^\S\n]*(?P<letter>[{UPPER}])\.[^\S\n]", re.MULTILINE)
-
-
-def _lettered_items(text: str) -> dict[int, str]:
-    """Capitals with a full stop opening a line or a quotation (a lettered list's items), by their place."""
-    return {m.start("letter"): m.group("letter") for m in LETTERED_ITEM.finditer(text)}
-
-
-def _is_lettered_item(text: str, span: PersonSpan, items: dict[int, str]) -> bool:
-    """Whether a one-initial name opening a line or quotation is an item of a lettered list ("C. Renewals of
-    ..."): the letter before or after it also opens a line or quotation of the paper."""
-    if span.reason != "initials" or span.given is not None or span.start not in items:
-        return False
-    if INITIAL_RE.match(text, span.start + 3):
-        return False
-    letter, letters = items[span.start], set(items.values())
-    return chr(ord(letter) - 1) in letters or chr(ord(letter) + 1) in letters
 
 
 def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
@@ -431,7 +318,7 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
         if m.group() in lasts
         and m.start() not in in_pairs
         and not NEXT_CAPITAL.match(text, m.end())
-        and not _after_the(text, m.start())
+        and not after_the(text, m.start())
     }
     return [
         make_span(text, m.start("name"), m.end("name"), "recurring_surname")
@@ -476,7 +363,7 @@ def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
 
 def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset[str]) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
-    places, place_uses = _place_words(text)
+    places, place_uses = place_words(text)
     non_names = person_vocab().non_names
     surnames = {
         s.surname
@@ -493,14 +380,86 @@ def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset
         and not taken.overlaps(m.start(), m.end())
         and m.start() not in place_uses
         and not eponym_after.match(text, m.end())
-        and not _after_the(text, m.start())
+        and not after_the(text, m.start())
     ]
+    variants = _surname_variants(surnames)
+    if variants:
+        taken = _Taken([(s.title_start, s.end) for s in spans + extra])
+        forms = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))
+        pattern = re.compile(rf"{NOT_BEFORE}(?:{forms}){NOT_AFTER}")
+        extra += [
+            PersonSpan(m.start(), m.end(), variants[m.group()], None, None, "surname", m.start())
+            for m in pattern.finditer(text)
+            if m.group() in variants and not taken.overlaps(m.start(), m.end())
+        ]
+    extra += _misspelt_surnames(text, surnames, places, lower, spans + extra)
     return sorted(spans + extra, key=lambda s: s.title_start)
 
 
-def _after_the(text: str, start: int) -> bool:
-    """Whether "the" stands right before a word: "the Word replied" is a body or a place, not a person."""
-    return text[max(0, start - 4) : start].lower() == "the "
+# A surname this long or longer may be matched with one letter added, dropped or changed inside it (an OCR
+# slip); its first and last letters stay, so that plurals and other words' endings do not match.
+MISSPELT_MIN_LENGTH = 7
+
+
+def _one_letter_off(word: str) -> set[str]:
+    """The word with each one letter dropped: two words one edit apart share one of these or each other."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _misspelt_surnames(
+    text: str, surnames: set[str], places: frozenset[str], lower: frozenset[str], spans: list[PersonSpan]
+) -> list[PersonSpan]:
+    """Bare words one letter off a surname found in the paper ("Hilderbrant" beside "Hildebrant"), where
+    the word is no common word, place, known given name or non-name of the paper: the same person misread."""
+    long = {name for name in surnames if len(name) >= MISSPELT_MIN_LENGTH}
+    if not long:
+        return []
+    by_deletion: dict[str, str] = {}
+    for name in sorted(long):
+        for key in (name, *_one_letter_off(name)):
+            by_deletion.setdefault(key, name)
+    taken = _Taken([(s.title_start, s.end) for s in spans])
+    vocab = person_vocab()
+    found = []
+    for match in CAPITALISED_WORD.finditer(text):
+        word = match.group()
+        if (
+            len(word) < MISSPELT_MIN_LENGTH - 1
+            or word in surnames
+            or taken.overlaps(match.start(), match.end())
+        ):
+            continue
+        if word.lower() in lower or word in places or word in vocab.non_names or is_given_name(word):
+            continue
+        keys = [word, *_one_letter_off(word)]
+        name = next((by_deletion[k] for k in keys if k in by_deletion), None)
+        same_ends = name is not None and word[0] == name[0] and word[-1] == name[-1]
+        if name is not None and same_ends and _one_edit(word, name):
+            found.append(PersonSpan(match.start(), match.end(), name, None, None, "surname", match.start()))
+    return found
+
+
+def _one_edit(word: str, name: str) -> bool:
+    """Whether two different words are one letter added, dropped or changed apart."""
+    if abs(len(word) - len(name)) > 1 or word == name:
+        return False
+    if len(word) == len(name):
+        return sum(a != b for a, b in zip(word, name, strict=True)) == 1
+    short, longer = sorted((word, name), key=len)
+    return any(longer[:i] + longer[i + 1 :] == short for i in range(len(longer)))
+
+
+def _surname_variants(surnames: set[str]) -> dict[str, str]:
+    """The surnames as OCR and typesetting also print them, each with its surname: in capitals ("SURNAME"
+    after "GIVEN SURNAME" or "Given Surname") and, five letters or more, with the capital split off by a
+    stray space ("S urname")."""
+    variants = {}
+    for surname in surnames:
+        if len(surname) >= 4 and surname.upper() != surname:
+            variants[surname.upper()] = surname
+        if len(surname) >= 5:
+            variants[f"{surname[0]} {surname[1:]}"] = surname
+    return variants
 
 
 def _with_given_before(

@@ -78,11 +78,22 @@ def _files_under(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
-def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
-    """Digest of each document's text corrections, and of all correction files together.
+def _own_document(entry: dict) -> str | None:
+    """The paper whose own build a correction changes: a text correction's, and a footnote status
+    correction's, which that paper's pairing check reads (``clean.acknowledged_gaps``)."""
+    if entry.get("kind") == "text":
+        return str(entry.get("document_id"))
+    if entry.get("kind") == "field" and entry.get("table") == "footnotes" and entry.get("field") == "status":
+        return str(entry.get("record_id")).split(":", 1)[0]
+    return None
 
-    Text corrections change a document's own text, so they make that document stale; record corrections
-    act on the combined tables and only make the package stale. A file that does not parse here counts
+
+def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
+    """Digest of each document's own corrections (``_own_document``), and of all correction files together.
+
+    Text corrections change a document's own text, so they make that document stale, as do corrections
+    that acknowledge a footnote's missing side; other record corrections act on the combined tables and
+    only make the package stale. A file that does not parse here counts
     as a whole; the corrections loader reports what is wrong with it when the package step runs.
     """
     by_document: dict[str, list[str]] = {}
@@ -100,9 +111,9 @@ def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
         except yaml.YAMLError:
             entries = []
         for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict) and entry.get("kind") == "text":
+            if isinstance(entry, dict) and (document_id := _own_document(entry)):
                 text = json.dumps(entry, sort_keys=True, default=str)
-                by_document.setdefault(str(entry.get("document_id")), []).append(text)
+                by_document.setdefault(document_id, []).append(text)
     digests = {k: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest() for k, v in by_document.items()}
     return digests, whole.hexdigest()
 

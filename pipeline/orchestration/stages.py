@@ -26,7 +26,7 @@ from pipeline.orchestration.fingerprints import DEBUG_ENV
 from pipeline.package import corrections as fixes
 from pipeline.package.record_ids import published_records, stable_ids
 from pipeline.package.schema import all_table_names, load_table_spec
-from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
+from pipeline.text.clean import CleanedDocument, acknowledged_gaps, clean_document, footnote_problems
 from pipeline.text.documents import document_row
 from pipeline.text.ingest import SourceDocument, discover_documents, read_document
 
@@ -393,6 +393,8 @@ def build_document(
     )
     problems = [
         DocumentProblem(document_id, "marker_note_pairing", line.removeprefix(f"{document_id}: "))
-        for line in footnote_problems(cleaned.footnotes, cleaned.note_decisions)
+        for line in footnote_problems(
+            cleaned.footnotes, cleaned.note_decisions, acknowledged_gaps(corrections)
+        )
     ]
     return DocumentOutcome(document_id, result, problems)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -18,14 +20,26 @@ from pipeline.text.blocks import classify_blocks
 from pipeline.text.breaks import continues_across_break
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter
+from pipeline.text.furniture import page_furniture
 from pipeline.text.ingest import InputError
 from pipeline.text.inline import InlineText, clean_inline
 from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_pagination
 from pipeline.text.sentences import split_sentences
 
+if TYPE_CHECKING:
+    from pipeline.package.corrections import Correction
+
 NOTES_TITLE = "Notes"
+UNPAIRED = ["marker_without_note", "note_without_marker"]
+ACKNOWLEDGED = {"note_missing_in_source", "marker_missing_in_source"}
 # Emphasis around nothing ("****"): the OCR of a printed rule between parts, layout and not text.
 EMPTY_EMPHASIS = re.compile(r"^\s*(?:\*{4}|_{4})\s*$")
+# Characters that print as nothing: a soft hyphen (where a line ends, the hyphen of a word broken there),
+# zero-width spaces and joiners, a word joiner and the byte-order mark. They would split words and labels.
+SOFT_HYPHEN_AT_LINE_END = re.compile("\u00ad[ \t]*(?=\n)")
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# A speck of dirt read as a character, alone on its line: layout noise, read as a blank line.
+SPECK = re.compile(r"^[ \t]*[|•·'’‘`,.:;_~^°¦]{1,2}[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -156,10 +170,13 @@ def clean_document(
 ) -> CleanedDocument:
     """Clean one paper's OCR text into its cleaned text and the paragraphs/sentences/footnotes tables."""
     text = unicodedata.normalize("NFC", source_text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = SPECK.sub("", INVISIBLE.sub("", SOFT_HYPHEN_AT_LINE_END.sub("-", text)))
     lines = text.split("\n")
     front = read_front_matter(lines, body_start_line)
     if front.body_start >= len(lines):
         raise InputError(f"{source_name}: no body text found after the front matter")
+    for index in page_furniture(lines, front.body_start):
+        lines[index] = ""
 
     note_sources, note_lines, note_decisions = read_notes(lines, front.body_start)
     pagination = read_pagination(lines, front.body_start, note_lines)
@@ -327,12 +344,16 @@ def _pair_notes(document_id: str, source_name: str, markers: list[dict], notes: 
 
 
 def footnote_problems(
-    footnotes: pl.DataFrame, note_decisions: dict[int, tuple[int, str]] | None = None
+    footnotes: pl.DataFrame,
+    note_decisions: dict[int, tuple[int, str]] | None = None,
+    acknowledged: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Gaps, orphan markers and orphan notes, each named by document and number.
+    """Gaps, orphan markers and orphan notes, each named by document, number and footnote ID.
 
     ``note_decisions`` (``CleanedDocument.note_decisions``) names, for a number whose note is missing, the
     note-shaped line that was read as body and why, so that the report shows the line the decision rested on.
+    An unpaired footnote whose ID is in ``acknowledged`` is no problem: a correction says the printed paper
+    itself lacks that side (``acknowledged_gaps``), and sets its status when the tables are corrected.
     """
     decisions = note_decisions or {}
 
@@ -352,16 +373,28 @@ def footnote_problems(
             for n in range(1, max(present, default=0) + 1)
             if n not in present
         ]
-    unpaired = footnotes.filter(pl.col("status").is_in(["marker_without_note", "note_without_marker"]))
+    unpaired = footnotes.filter(
+        pl.col("status").is_in(UNPAIRED) & ~pl.col("footnote_id").is_in(list(acknowledged))
+    )
     for row in unpaired.iter_rows(named=True):
         if row["status"] == "marker_without_note":
             problems.append(
                 f"{row['document_id']}: footnote {row['number']}: marker on source line "
-                f"{row['marker_source_line']} has no note{rested_on(row['number'])}"
+                f"{row['marker_source_line']} has no note{rested_on(row['number'])} ({row['footnote_id']})"
             )
         else:
             problems.append(
                 f"{row['document_id']}: footnote {row['number']}: note on source line {row['source_line']} "
-                "has no marker in the body"
+                f"has no marker in the body ({row['footnote_id']})"
             )
     return problems
+
+
+def acknowledged_gaps(corrections: Iterable[Correction]) -> frozenset[str]:
+    """The footnote IDs whose missing side a correction acknowledges (``status`` set to one of
+    ``ACKNOWLEDGED``: the printed paper itself has no note, or no marker, there)."""
+    return frozenset(
+        str(c.record_id)
+        for c in corrections
+        if c.kind == "field" and c.table == "footnotes" and c.field == "status" and c.new in ACKNOWLEDGED
+    )

@@ -16,7 +16,8 @@ from pipeline.text.inline import SUPERSCRIPT_DIGITS
 
 NOTE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("caret_bracket", re.compile(r"^\s*\[\^(\d{1,4})\]:\s*(\S.*)$")),
-    ("dash_number", re.compile(r"^\s*[-*•]\s+(\d{1,4})\.?\s+(\S.*)$")),
+    # The space after a dash may be lost ("-12 text"); "*1." with no space is emphasis, not a bullet.
+    ("dash_number", re.compile(r"^\s*(?:[-*•]\s+|-)(\d{1,4})\.?\s+(\S.*)$")),
     ("bracket", re.compile(r"^\s*\[(\d{1,4})\]\s+(\S.*)$")),
     ("number_dot", re.compile(r"^\s*(\d{1,4})\.\s+(\S.*)$")),
     ("number", re.compile(r"^\s*(\d{1,4})\s+(\S.*)$")),
@@ -61,6 +62,10 @@ def _blocks(lines: list[str], start: int) -> list[list[int]]:
     return blocks
 
 
+# The end of a sentence or a closing bracket, not an abbreviation's full stop ("Sept.", "pp."): a line
+# ending otherwise goes on on the next line.
+SENTENCE_END = re.compile(r"[.!?:;)\]\"”’*]\s*$")
+ABBREVIATION_END = re.compile(r"(?:^|[\s(])[A-Za-z]{1,4}\.\s*$")
 # Note styles that are one label with or without its bullet (OCR keeps or loses the dash).
 STYLE_FAMILY = {"dash_number": "number", "number": "number"}
 
@@ -91,7 +96,13 @@ def _foot_further_down(
     return style in paper_styles if paper_styles else following[1] != "number_dot"
 
 
-def _rejection(note: NoteLine, last: int, called: set[int], line_markers: dict[int, list[int]]) -> str | None:
+def _stops_mid_sentence(line: str) -> bool:
+    return not SENTENCE_END.search(line) or bool(ABBREVIATION_END.search(line))
+
+
+def _rejection(
+    note: NoteLine, last: int, called: set[int], line_markers: dict[int, list[int]], lost: frozenset[int]
+) -> str | None:
     """Why a note-shaped line is not a note, or None when it is.
 
     Notes continue the paper's note numbering and answer markers printed above them (on their page, or
@@ -100,7 +111,7 @@ def _rejection(note: NoteLine, last: int, called: set[int], line_markers: dict[i
     """
     if note.number <= last:
         return f"its number {note.number} does not continue the notes (last note {last})"
-    skipped = [n for n in range(last + 1, note.number) if n in called]
+    skipped = [n for n in range(last + 1, note.number) if n in called and n not in lost]
     if skipped:
         return f"its number {note.number} skips note {skipped[0]}, which a marker above calls"
     if note.number not in called:
@@ -114,16 +125,41 @@ def _rejection(note: NoteLine, last: int, called: set[int], line_markers: dict[i
 def find_note_lines(
     lines: list[str], start: int, line_markers: dict[int, list[int]]
 ) -> tuple[list[NoteLine], dict[int, tuple[int, str]]]:
-    """Pick the note lines among ``lines[start:]`` by the evidence of their page.
+    """Pick the note lines among ``lines[start:]`` by the evidence of their page (``_read_notes``).
+
+    When OCR lost a note, every later note would skip it and be read as body. So a called note that no
+    line gives is taken as lost, in number order, as long as that reads more notes: the report then names
+    the one lost note, and a correction saying so (``note_missing_in_source``) is all the paper needs.
+    """
+    notes, rejected = _read_notes(lines, start, line_markers, frozenset())
+    called = sorted({number for numbers in line_markers.values() for number in numbers})
+    lost: frozenset[int] = frozenset()
+    for number in called:
+        given = {note.number for note in notes}
+        if number in given or not any(later > number for later in rejected):
+            continue
+        tried = _read_notes(lines, start, line_markers, lost | {number})
+        if len(tried[0]) > len(notes):
+            lost = lost | {number}
+            notes, rejected = tried
+    return notes, rejected
+
+
+def _read_notes(
+    lines: list[str], start: int, line_markers: dict[int, list[int]], lost: frozenset[int]
+) -> tuple[list[NoteLine], dict[int, tuple[int, str]]]:
+    """Pick the note lines, the numbers in ``lost`` taken for notes that OCR lost.
 
     ``line_markers`` gives the footnote numbers each line calls (after a note-shaped line's label). Notes
     are blocks of note-shaped lines whose numbers continue the note numbering and answer markers printed
     in the body above them, in the label style the paper's blocks of notes show (when it shows one: a
     numbered paragraph has the style of its own). Within a block of notes, a line that goes on with the
-    next number (or repeats one) is a note too, so that a note no marker calls, or a number given twice,
-    is reported. Any other block, however it starts, is body text. Returns the note lines and, by note
-    number, each note-shaped first line read as body (0-based) and why: the line a failing paper's report
-    names.
+    next number (in the block's label style, or called by a marker) or repeats one is a note too, so that
+    a note no marker calls, or a number given twice, is reported. But after a line that stops
+    mid-sentence, a line that repeats a number already given or that no marker calls goes on with the
+    note above it (a hard-wrapped note's line may start with a number: "August" | "6 to 31, 1929.").
+    Any other block, however it starts, is body text. Returns the note lines and, by note number, each
+    note-shaped first line read as body (0-based) and why: the line a failing paper's report names.
     """
     notes: list[NoteLine] = []
     rejected: dict[int, tuple[int, str]] = {}
@@ -155,13 +191,24 @@ def find_note_lines(
             rejected.setdefault(entries[0].number, (entries[0].line, why))
         elif entries and entries[0].line == block[0]:
             for entry in entries:
-                follows_notes = accepted and (entry.number == last + 1 or entry.number in given)
-                reason = None if follows_notes else _rejection(entry, last, called, line_markers)
+                wrapped = accepted and _stops_mid_sentence(lines[entry.line - 1])
+                if wrapped and entry.number in given:
+                    continue  # a hard-wrapped note's line that starts with a number: the note goes on
+                follows_notes = accepted and (
+                    entry.number in given
+                    or (
+                        entry.number == last + 1
+                        and (entry.style == notes[-1].style or entry.number in called)
+                    )
+                )
+                reason = None if follows_notes else _rejection(entry, last, called, line_markers, lost)
                 style = STYLE_FAMILY.get(entry.style, entry.style)
                 if not reason and not follows_notes and paper_styles and style not in paper_styles:
                     reason = f"its label is not in the style of the paper's notes ({entry.style})"
                 if reason:
                     rejected.setdefault(entry.number, (entry.line, reason))
+                    if wrapped:
+                        continue
                     break
                 notes.append(entry)
                 given.add(entry.number)

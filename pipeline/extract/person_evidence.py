@@ -1,0 +1,187 @@
+"""The evidence a found name needs to be a person's, and the names that are things or places.
+
+Rules in persons.py propose names; ``with_evidence`` keeps those the evidence bears out. A name is a thing
+where a vessel word, a firm word, a place-name start or an eponym noun stands by it ("the tug Name",
+"Surname Brothers", "San Given", "Surname Library"); a one-word name found on weak evidence is dropped where
+the paper uses the word as a place ("in Word"), writes it in lower case (a common noun) or the caller says it
+names a place or body; and an office that is also an adjective, peoples, lettered list items and phrases of
+common nouns are no one. The vocabularies are data files in vocab/.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.person_words import (
+    INITIAL,
+    LOWER,
+    PLACE_BEFORE,
+    SPACE,
+    UPPER,
+    PersonSpan,
+    is_given_name,
+    is_title_word,
+    name_patterns,
+    person_vocab,
+    post_nominal_end,
+    sentence_initial,
+)
+
+# Reasons that need no more evidence: the layout or a form of address says "person" at that very place.
+STRONG_REASONS = frozenset(
+    {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
+)
+INITIAL_RE = re.compile(rf"{INITIAL}")
+COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")
+
+
+def place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
+    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand."""
+    eponyms = person_vocab().eponym_nouns
+    found = [
+        m
+        for m in PLACE_BEFORE.finditer(text)
+        if m.group("word").split()[-1] not in eponyms
+        and not name_patterns().eponym_after.match(text, m.end())
+    ]
+    words = {word for m in found for word in m.group("word").split()}
+    starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
+    return frozenset(words) | person_vocab().nationalities | person_vocab().countries, frozenset(starts)
+
+
+def with_evidence(
+    text: str, spans: list[PersonSpan], not_persons: frozenset[str], lower: frozenset[str]
+) -> list[PersonSpan]:
+    """Drop names that are things named after a person ("Surname Library", "the Surname government"), and
+    one-word names found by a weak cue (a name after it, a verb of saying, a repeated pair) whose word the
+    paper uses as a place, the authority knows as a place or body, or the paper also writes in lower case
+    (a common noun: "Peace", "Division")."""
+    places, _ = place_words(text)
+    places |= not_persons
+    eponym_after, eponyms = name_patterns().eponym_after, person_vocab().eponym_nouns
+    kept = []
+    lettered_items = _lettered_items(text)
+    for span in spans:
+        if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
+            continue
+        if names_a_thing(text, span) or _is_lettered_item(text, span, lettered_items):
+            continue
+        lone_signature = span.reason == "signature" and span.given is None
+        weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
+        common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
+        lettered = (
+            span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
+        )
+        lettered = lettered and not INITIAL_RE.match(text, span.start + 3) and span.surname.lower() in lower
+        # "Minister of Word", "University of Word": a body or a place, unless something stronger says person.
+        after_of = span.given is None and text[max(0, span.title_start - 4) : span.title_start] == " of "
+        common = common or after_of
+        if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
+            continue
+        # A repeated pair whose first word the paper uses as a place ("Place Surname") is no one's name, nor
+        # an office before a place ("Consul Place inquired"), nor a signature-like line of two common words
+        # ("Aircraft Carriers").
+        if span.reason == "recurring_surname" and span.given in places:
+            continue
+        office_only = span.reason == "title_cue" and not span.addressed and span.given is None
+        if office_only and (span.surname in places or span.surname in eponyms):
+            continue
+        # An office in lower case before a common noun of the paper ("each member Power") names no one.
+        # So does an office opening a sentence, where its capital says nothing ("Officer Couriers depart").
+        lower_office = text[span.title_start].islower() or sentence_initial(text, span.title_start)
+        if office_only and lower_office and span.surname.lower() in lower:
+            continue
+        # An office that is also an adjective, before a noun of the paper, is the adjective ("General
+        # Instruction No. 554", "Major Powers"), by vocab/adjective_offices.yaml.
+        office = text[span.title_start : span.start].split()
+        adjective = bool(office) and office[0] in person_vocab().adjective_offices
+        if office_only and adjective and _common_noun(span.surname, lower):
+            continue
+        # A weak pair of words the paper both writes in lower case is a phrase ("Consular Rights concluded"),
+        # and initials before a plural common noun a firm's or a thing's name ("A. P. G. Tankers").
+        words = text[span.start : span.end].split()
+        phrase = weak and len(words) >= 2 and span.given is not None and not is_given_name(span.given)
+        if phrase and all(_common_noun(w.strip(".,"), lower) for w in words):
+            continue
+        # A weak name after "Word and", the Word a common noun of the paper, ends a title's pair of nouns
+        # ("Treaty of Peace and Amity concluded").
+        paired = COMMON_NOUN_AND.search(text, max(0, span.title_start - 30), span.title_start)
+        if (
+            weak
+            and paired
+            and _common_noun(paired.group("word"), lower)
+            and not is_title_word(paired["word"])
+        ):
+            continue
+        plural = span.surname.endswith("s") and span.surname[:-1].lower() in lower
+        if span.reason == "initials" and plural and span.surname.lower() in lower:
+            continue
+        # "the Given Surname" is a building or a thing named after someone ("the Given Hall").
+        if span.reason in ("given_name", "recurring_surname") and after_the(text, span.start):
+            continue
+        unknown = span.given is not None and not is_given_name(span.given)
+        if (
+            span.reason == "signature"
+            and unknown
+            and span.surname.lower() in lower
+            and "." not in text[span.start : span.end]
+        ):
+            continue
+        kept.append(span)
+    return kept
+
+
+def _common_noun(word: str, lower: frozenset[str]) -> bool:
+    """Whether the paper writes the word in lower case, itself or (a plural) its singular."""
+    low = word.lower()
+    return low in lower or (low.endswith("s") and low[:-1] in lower)
+
+
+def names_a_thing(text: str, span: PersonSpan) -> bool:
+    """Whether a name is a ship's ("the tug Name", "S.S. Name", "Name (Lighter)"), a firm's ("Surname
+    Brothers", "Surname, Surname & Co.", "the firm of Name", "Surname & Surname"), a place's ("San Given",
+    "Punta de Surname") or a thing's ("Surname Convention provides"), by vocab/vessel_words.yaml,
+    firm_words.yaml, place_name_starts.yaml and eponym_nouns.yaml."""
+    patterns, vocab = name_patterns(), person_vocab()
+    before = text[max(0, span.title_start - 40) : span.title_start]
+    if patterns.vessel_before.search(before) or patterns.vessel_after.match(text, span.end):
+        return True
+    if patterns.place_before.search(before):
+        return True
+    # An eponym noun ending a name found on weak evidence ("Surname Convention provides"), or a line of three
+    # words or more ("Given Surname Papers"), names a thing.
+    weak = span.reason not in STRONG_REASONS or len(text[span.start : span.end].split()) >= 3
+    if span.surname in vocab.eponym_nouns and not span.addressed and span.reason != "heading" and weak:
+        return True
+    if span.reason == "heading" and span.given is None and span.surname.lower() in vocab.vessel_words:
+        return True
+    words = text[span.start : post_nominal_end(text, span.end)].split()
+    # "Given Brothers" is a man in a list of names; "Messrs. Given Brothers" and "Surname Brothers" firms.
+    man = len(words) == 2 and is_given_name(words[0]) and "Messrs" not in text[span.title_start : span.start]
+    if not man and any(w in vocab.firm_words or w.rstrip(".,") in vocab.firm_words for w in words):
+        return True
+    return patterns.firm_before.search(before) is not None
+
+
+LETTERED_ITEM = re.compile(rf"(?:^|(?<=[\n“\"(:]))[^\S\n]*(?P<letter>[{UPPER}])\.[^\S\n]", re.MULTILINE)
+
+
+def _lettered_items(text: str) -> dict[int, str]:
+    """Capitals with a full stop opening a line or a quotation (a lettered list's items), by their place."""
+    return {m.start("letter"): m.group("letter") for m in LETTERED_ITEM.finditer(text)}
+
+
+def _is_lettered_item(text: str, span: PersonSpan, items: dict[int, str]) -> bool:
+    """Whether a one-initial name opening a line or quotation is an item of a lettered list ("C. Renewals of
+    ..."): the letter before or after it also opens a line or quotation of the paper."""
+    if span.reason != "initials" or span.given is not None or span.start not in items:
+        return False
+    if INITIAL_RE.match(text, span.start + 3):
+        return False
+    letter, letters = items[span.start], set(items.values())
+    return chr(ord(letter) - 1) in letters or chr(ord(letter) + 1) in letters
+
+
+def after_the(text: str, start: int) -> bool:
+    """Whether "the" stands right before a word: "the Word replied" is a body or a place, not a person."""
+    return text[max(0, start - 4) : start].lower() == "the "
