@@ -298,7 +298,8 @@ def test_possessive_note_sender_and_unknown_speaker() -> None:
 
 def test_hedges_from_the_literature_in_another_style() -> None:
     body = (
-        "In part, the delay reflected the war. The archive could conceivably have opened sooner. "
+        "In part, the delay reflected the war; to some extent it was partly the budget. "
+        "The archive could conceivably have opened sooner. "
         "There is no evidence that the minister read the file. The reform was not necessarily popular. "
         "Why publish documents that nobody would read? The decision, of course, was final. "
         "The ship made a change of course at dawn. Officials declared that the series might well end. "
@@ -306,8 +307,8 @@ def test_hedges_from_the_literature_in_another_style() -> None:
     )
     _, out = _extract(body, {})
     assertions = out["claims"].filter(pl.col("kind") == "author_assertion")
+    # approximators ("in part", "partly", "to some extent") narrow the statement, not the writer's certainty
     assert assertions.select("certainty", "cue").rows() == [
-        ("probable", "In part"),
         ("possible", "could conceivably"),
         ("probable", "There is no evidence"),
         ("possible", "not necessarily"),

@@ -91,8 +91,6 @@ REPORTED_VIEW = re.compile(
 # what would have followed, not how sure the writer is.
 COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
 IMPERATIVE_LINK = re.compile(r"\b(?:and|to|please|[Pp]lease)\s+$")
-# "said in part:", "provide in part as follows:": a partial quotation, not a scope limiter.
-PARTIAL_QUOTATION = re.compile(r"\s*(?:as follows)?\s*:")
 # A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
 ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 YES_NO_QUESTION = re.compile(r"\s*(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\b")
@@ -147,7 +145,6 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _modifies_a_word(ctx, m)
         and not _possession(ctx, m)
         and not _counterfactual(ctx, sentence, m)
-        and not (m.group().lower() == "in part" and PARTIAL_QUOTATION.match(ctx.masked, m.end()))
         and not inside_open_quotation(ctx, sentence, m.start())
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
