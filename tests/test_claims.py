@@ -846,6 +846,7 @@ No. 12.]
 Sir: I have the honor to inclose copy of a note from the Foreign Office on the case. The case, however, \
 appears to be now closed. The Foreign Office had promised an early release. They informed me on Monday that \
 the prisoner would be freed within the week. Your instruction No. 8 stated that the family had paid the fine.
+An amnesty explains the statement in your note of February 2 that the court had not sat.
 
 I have, etc.,
 
@@ -894,6 +895,9 @@ def test_enclosures_have_their_own_writers_and_they_and_you_resolve_inside_a_let
     they = by_text("They informed me")
     assert (they["claimant_type"], they["claimant_name"]) == ("organisation", "Foreign Office")
     assert by_text("Your instruction No. 8 stated")["claimant_name"] == "Olney"  # the letter's recipient
+    # a noun of saying owns its "that" clause: the note's, hence the addressee's, not the amnesty's
+    noted = by_text("the court had not sat")
+    assert (noted["claimant_name"], noted["attribution_rule"]) == ("Olney", "possessive")
     # An enclosure without a heading: the source the covering text names; with one: its sender.
     assert by_text("inform you that the prisoner")["claimant_name"] == "the Foreign Office"
     assert by_text("doubtless acted")["claimant_name"] == "Mr. Soares"

@@ -259,6 +259,14 @@ OTHER_CLAUSE = re.compile(
 
 # A that-clause in the subjunctive asks for something ("asking that the bridge be repaired", "urged that
 # the duty be halved"): a proposal, not a statement.
+# A noun of saying between the verb and "that" owns the clause: in "which explains the statement in your note
+# that ..." or "I note the assurance of the Minister that ..." the clause is the note's or the Minister's,
+# not the verb's subject's; "your" gives it to the addressee, anything else is left unread.
+CONTENT_NOUN = re.compile(
+    r"\b(?:statement|assertion|assurance|allegation|contention|report|rumou?r|news|information|suggestion|"
+    r"opinion|impression|view|understanding|declaration|intimation|hint|fact)s?\b",
+    re.IGNORECASE,
+)
 SUBJUNCTIVE = re.compile(
     r"\s+(?:(?!(?:would|will|could|can|may|might|must|should|shall|to|not|is|are|was|were|has|have|had)\b)"
     r"[\w’'-]+,?\s+){1,5}?be\b"
@@ -275,6 +283,26 @@ def passive_agent(ctx: Context, verb: re.Match[str], limit: int) -> Candidate | 
         usable = candidate.source not in ("pronoun", "writer", "addressee") and candidate.kind != "work"
         return candidate if candidate.start == agent.end() and usable else None
     return None
+
+
+def _noun_owner_row(
+    ctx: Context,
+    sentence: Sentence,
+    verb: re.Match[str],
+    owner: Candidate,
+    paragraphs: dict[str, tuple[int, int]],
+) -> Row:
+    """The statement of a noun's owner ("the statement in your note that ..."): the addressee's words."""
+    attribution = Attribution(resolve_speaker(ctx, owner), "possessive", verb.group(), verb.start())
+    values: dict[str, object] = {
+        "kind": "reported_statement",
+        "paragraph_id": sentence.paragraph_id,
+        "sentence_id": sentence.sentence_id,
+        "reporting_verb": verb.group(),
+        **speaker_values(attribution),
+    }
+    end = content_end(ctx.text, sentence.end)
+    return finish_row(ctx, values, owner.start, end, paragraphs[sentence.paragraph_id][1], True)
 
 
 def reported_statement_rows(
@@ -309,6 +337,14 @@ def reported_statement_rows(
                 continue  # "inform you of a note from X informing me that": the nearer verb owns the clause
             if NOT_COMPLEMENT.search(clause.group()):
                 continue
+            that_at = verb.end() + re.search(r"\bthat\b", clause.group()).start()
+            if CONTENT_NOUN.search(ctx.masked, verb.end(), that_at):
+                owner = next(
+                    (c for c in candidates_between(ctx, verb.end(), that_at) if c.source == "addressee"), None
+                )
+                if owner is not None:
+                    rows.append(_noun_owner_row(ctx, sentence, verb, owner, paragraphs))
+                break
             if ELIDED_PASSIVE.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
             passive = not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
