@@ -257,16 +257,17 @@ OTHER_CLAUSE = re.compile(
 )
 
 
-# A that-clause in the subjunctive asks for something ("asking that the bridge be repaired", "urged that
-# the duty be halved"): a proposal, not a statement.
 # A noun of saying between the verb and "that" owns the clause: in "which explains the statement in your note
 # that ..." or "I note the assurance of the Minister that ..." the clause is the note's or the Minister's,
-# not the verb's subject's; "your" gives it to the addressee, anything else is left unread.
+# not the verb's subject's; "your" gives it to the addressee, anything else is left unread ("lamented the
+# fact that" stays the subject's: a fact is nobody else's statement).
 CONTENT_NOUN = re.compile(
     r"\b(?:statement|assertion|assurance|allegation|contention|report|rumou?r|news|information|suggestion|"
-    r"opinion|impression|view|understanding|declaration|intimation|hint|fact)s?\b",
+    r"opinion|impression|view|understanding|declaration|intimation|hint)s?\b",
     re.IGNORECASE,
 )
+# A that-clause in the subjunctive asks for something ("asking that the bridge be repaired", "urged that
+# the duty be halved"): a proposal, not a statement.
 SUBJUNCTIVE = re.compile(
     r"\s+(?:(?!(?:would|will|could|can|may|might|must|should|shall|to|not|is|are|was|were|has|have|had)\b)"
     r"[\w’'-]+,?\s+){1,5}?be\b"
