@@ -1037,3 +1037,26 @@ def test_a_relayed_block_a_present_tense_report_and_a_note_with_its_source_befor
     )  # his "probably"; "as it appears in"
     relayed = _row(claims, "Department is still")
     assert (relayed["claimant_name"], relayed["attribution_rule"]) == ("Jo Sender", "document_sender")
+
+
+def test_a_pronoun_in_indirect_speech_is_its_speaker_and_a_lone_object_is_the_antecedent() -> None:
+    """'X, who said he had ... informed the board that': X, not the sentence topic; after 'I ... informed
+    him' with one person named, 'He declared' is that person."""
+    persons = {"person:ames": ["Ruth Ames", "Ames"], "person:berg": ["Otto Berg", "Berg"]}
+    body = (
+        "Ruth Ames wrote from the port. She then informed Otto Berg, who said he had informed the board that "
+        "the quays would close.\n\n"
+        "I called on Otto Berg this morning and informed him of our views. He declared that the strike would "
+        "end soon.\n\n"
+        "Ruth Ames stayed at the port. She wrote that the ships would sail."
+    )
+    _, out = _extract(body, persons)
+    statements = out["claims"].filter(pl.col("kind") == "reported_statement")
+    by_clause = {
+        text.split(" that ")[-1][:12]: who for text, who in statements.select("text", "claimant_id").rows()
+    }
+    assert by_clause == {
+        "the quays wo": "person:berg",
+        "the strike w": "person:berg",
+        "the ships wo": "person:ames",
+    }

@@ -49,6 +49,8 @@ RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
 DOCUMENT_FROM_GAP = re.compile(r"\s+(?:from|of|by)\s+")
+# A verb of saying right before a pronoun, with an optional "that" ("who said he", "told me that he").
+GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 
 
@@ -148,7 +150,7 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
         return Speaker("unknown", **span)
-    antecedent = topic_before(ctx, candidate.start, candidate.kind)
+    antecedent = topic_before(ctx, candidate.start, candidate.kind, pronoun=candidate.source == "pronoun")
     if antecedent is None and candidate.source == "role" and candidate.kind == "person":
         return Speaker("person", None, claimant_name=candidate.text, **span)  # "the Minister told me"
     if antecedent is None:
@@ -260,11 +262,49 @@ def sentence_topic(
     return topic
 
 
-def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate | None:
-    """The most recent sentence topic before a position (same sentence first, then up to 5 back)."""
+def _governing_subject(ctx: Context, index: int, position: int) -> Candidate | None:
+    """The subject of the verb of saying whose clause a pronoun opens ("Mr. X, who said he had seen",
+    "the Minister told me that he would"): in indirect speech "he" is that speaker, not the sentence topic."""
+    sentence = ctx.sentences[index]
+    lead = GOVERNING_VERB.search(ctx.masked, max(sentence.start, position - 60), position)
+    if lead is None:
+        return None
+    verb = VERB_PATTERN.match(ctx.masked, lead.start())
+    if verb is None or verb.group() not in SPEECH_VERBS:
+        return None
+    subject = subject_of(ctx, verb.start(), sentence.start)
+    return subject if subject is not None and _topic_eligible(subject, "person") else None
+
+
+def _object_before(ctx: Context, index: int, opened: int) -> Candidate | None:
+    """A person in object position in the sentence before ("I saw the Minister and informed him ... He
+    declared"): the antecedent when that sentence has no third-person subject of its own."""
+    if index < 0 or ctx.sentences[index].end <= opened:
+        return None
+    sentence = ctx.sentences[index]
+    if sentence.paragraph_id in ctx.framing or inside_open_quotation(ctx, sentence, sentence.start + 1):
+        return None
+    found = [
+        c
+        for c in candidates_between(ctx, sentence.start, sentence.end)
+        if _topic_eligible(c, "person") and c.source not in ("pronoun", "writer")
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def topic_before(
+    ctx: Context, position: int, kind: str = "person", pronoun: bool = False
+) -> Candidate | None:
+    """The most recent sentence topic before a position (same sentence first, then up to 5 back). A pronoun
+    opening the clause of a verb of saying is that verb's subject; one whose previous sentence names a single
+    person, in object position only, is that person."""
     index = sentence_at(ctx, position)
     if index < 0:
         return None
+    if pronoun:
+        governing = _governing_subject(ctx, index, position)
+        if governing is not None and governing.source != "pronoun":
+            return governing
     topic = sentence_topic(ctx, index, before=position, kind=kind)
     if topic is not None and topic.start < position:
         return topic
@@ -278,6 +318,10 @@ def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate
         topic = sentence_topic(ctx, back, kind=kind)
         if topic is not None:
             return topic
+        if pronoun and back == index - 1:
+            lone = _object_before(ctx, back, opened)
+            if lone is not None:
+                return lone
     return None
 
 
