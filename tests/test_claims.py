@@ -1060,3 +1060,17 @@ def test_a_pronoun_in_indirect_speech_is_its_speaker_and_a_lone_object_is_the_an
         "the strike w": "person:berg",
         "the ships wo": "person:ames",
     }
+
+
+def test_present_tense_verbs_of_saying_attribute_quotations_and_statements() -> None:
+    persons = {"person:berg": ["Otto Berg", "Berg"]}
+    body = (
+        "The Harbour Board concedes that the pier “was not inspected after the storm”.\n\n"
+        "Otto Berg denies that the dues were raised. Berg's remarks “were not meant for the press.”"
+    )
+    _, out = _extract(body, persons)
+    claims = out["claims"]
+    assert _row(claims, "was not inspected")["claimant_name"] == "Harbour Board"
+    denied = claims.filter(pl.col("reporting_verb") == "denies").to_dicts()
+    assert [row["claimant_id"] for row in denied] == ["person:berg"]
+    assert "remarks" not in claims["reporting_verb"].drop_nulls().to_list()
