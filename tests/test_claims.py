@@ -1074,3 +1074,14 @@ def test_present_tense_verbs_of_saying_attribute_quotations_and_statements() -> 
     denied = claims.filter(pl.col("reporting_verb") == "denies").to_dicts()
     assert [row["claimant_id"] for row in denied] == ["person:berg"]
     assert "remarks" not in claims["reporting_verb"].drop_nulls().to_list()
+
+
+def test_a_cue_after_a_noun_like_verb_of_saying_is_not_the_writers() -> None:
+    body = (
+        "Wallenberg states that the ships will probably sail.\n\n"
+        "The small states that joined the league were probably right.\n\n"
+        "He notes that the army has apparently withdrawn."
+    )
+    _, out = _extract(body, {})
+    assertions = out["claims"].filter(pl.col("kind") == "author_assertion")
+    assert [text[:9] for text in assertions["text"].to_list()] == ["The small"]

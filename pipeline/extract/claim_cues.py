@@ -73,6 +73,12 @@ NOUN_PHRASE_OPENERS = frozenset(
 )
 # A capitalised word right before a verb of saying: its subject, even when no speaker candidate.
 NAMED_SUBJECT = re.compile(r"\b[A-Z][\w’'-]+\s+$")
+# A present tense that is also a plural noun, after a name or a pronoun ("Wallenberg states that", "He
+# notes that"): someone else's words; "small states that joined" has no such subject.
+NOUN_VERB_SAYS = re.compile(
+    r"\b(?:[A-Z][\w’'-]+|[Hh]e|[Ss]he|[Ii]t|[Tt]hey)\s+(?:also\s+|further\s+)?"
+    r"(?:states|notes|reports|remarks|answers)\s+(?:\w+\s+){0,4}?that\b"
+)
 THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
 # "You should tell him that it seems ...": what the addressee is to say is not the writer's judgement.
 ADDRESSEE_SAYS = re.compile(
@@ -109,6 +115,9 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
         ):
             # "Wallenberg states that ... will probably": his words, whoever the rules take him for
             return True
+    said = NOUN_VERB_SAYS.search(ctx.masked, sentence.start, position)
+    if said is not None and not said.group().startswith(("The ", "These ", "Those ", "All ")):
+        return True
     view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
     if view is not None and view.start() <= position:
         return True
