@@ -1085,3 +1085,14 @@ def test_a_cue_after_a_noun_like_verb_of_saying_is_not_the_writers() -> None:
     _, out = _extract(body, {})
     assertions = out["claims"].filter(pl.col("kind") == "author_assertion")
     assert [text[:9] for text in assertions["text"].to_list()] == ["The small"]
+
+
+def test_a_noun_of_saying_with_another_owner_keeps_its_clause_from_the_verbs_subject() -> None:
+    persons = {"person:berg": ["Otto Berg", "Berg"]}
+    body = (
+        "Otto Berg confirmed the statement of the mayor that the quays were closed.\n\n"
+        "Otto Berg expressed the view that the strike would end."
+    )
+    _, out = _extract(body, persons)
+    statements = out["claims"].filter(pl.col("kind") == "reported_statement")
+    assert statements.select("claimant_id", "reporting_verb").rows() == [("person:berg", "expressed")]

@@ -259,13 +259,15 @@ OTHER_CLAUSE = re.compile(
 
 # A noun of saying between the verb and "that" owns the clause: in "which explains the statement in your note
 # that ..." or "I note the assurance of the Minister that ..." the clause is the note's or the Minister's,
-# not the verb's subject's; "your" gives it to the addressee, anything else is left unread ("lamented the
-# fact that" stays the subject's: a fact is nobody else's statement).
+# not the verb's subject's; "your" gives it to the addressee, another owner ("of the Minister", "made by
+# officials", "in the press") leaves it unread. Without an owner the noun is the subject's own ("expressed
+# the view that", "reiterated the assurance that"; "lamented the fact that").
 CONTENT_NOUN = re.compile(
     r"\b(?:statement|assertion|assurance|allegation|contention|report|rumou?r|news|information|suggestion|"
     r"opinion|impression|view|understanding|declaration|intimation|hint)s?\b",
     re.IGNORECASE,
 )
+NOUN_OWNER = re.compile(r"\s+(?:of|in|from|by|made by|contained in|received from)\s+\S")
 # A that-clause in the subjunctive asks for something ("asking that the bridge be repaired", "urged that
 # the duty be halved"): a proposal, not a statement.
 SUBJUNCTIVE = re.compile(
@@ -339,13 +341,16 @@ def reported_statement_rows(
             if NOT_COMPLEMENT.search(clause.group()):
                 continue
             that_at = verb.end() + re.search(r"\bthat\b", clause.group()).start()
-            if CONTENT_NOUN.search(ctx.masked, verb.end(), that_at):
+            noun = CONTENT_NOUN.search(ctx.masked, verb.end(), that_at)
+            if noun is not None:
                 owner = next(
                     (c for c in candidates_between(ctx, verb.end(), that_at) if c.source == "addressee"), None
                 )
                 if owner is not None:
                     rows.append(_noun_owner_row(ctx, sentence, verb, owner, paragraphs))
-                break
+                    break
+                if NOUN_OWNER.match(ctx.masked, noun.end(), that_at):
+                    continue  # "confirmed the statement of the Minister that": the Minister's
             if ELIDED_PASSIVE.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
             passive = not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
