@@ -1096,3 +1096,14 @@ def test_a_noun_of_saying_with_another_owner_keeps_its_clause_from_the_verbs_sub
     _, out = _extract(body, persons)
     statements = out["claims"].filter(pl.col("kind") == "reported_statement")
     assert statements.select("claimant_id", "reporting_verb").rows() == [("person:berg", "expressed")]
+
+
+def test_an_italic_list_marker_is_no_work_that_speaks() -> None:
+    body = (
+        "The convention reads as follows:\n\n(*a*) provides that “the duties shall be halved in May.”\n\n"
+        "The *Gazette* wrote that “the harbour is closed to all shipping.”"
+    )
+    _, out = _extract(body, {})
+    claims = out["claims"]
+    assert _row(claims, "the duties")["claimant_name"] != "a"
+    assert _row(claims, "the harbour")["claimant_name"] == "Gazette"

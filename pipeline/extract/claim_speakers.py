@@ -17,6 +17,7 @@ from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import alternation, load_mapping, load_words
 
 # Verbs of saying and writing: they attribute quotations and, with a "that" clause, reported statements.
+TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
 SPEECH_VERBS = frozenset(load_words("reporting_verbs"))
 # Verbs of thinking and naming: they attribute quoted words but do not make a reported statement.
 THOUGHT_VERBS = frozenset(load_words("thought_verbs"))
@@ -291,6 +292,8 @@ def speaker_candidates(
             )
             found[(start, end)] = Candidate(start, end, mention_text, source, entity_id)
     for start, end in italic:
+        if not TITLE_WORD.search(text, start, end):
+            continue  # "(*a*)", "*6*": a list marker or a numeral in italics, no title
         if start < body_end and not occupied.overlaps(start, end):
             found[(start, end)] = Candidate(
                 start, end, text[start:end], "work", kind="work", name=text[start:end]
