@@ -1107,3 +1107,15 @@ def test_an_italic_list_marker_is_no_work_that_speaks() -> None:
     claims = out["claims"]
     assert _row(claims, "the duties")["claimant_name"] != "a"
     assert _row(claims, "the harbour")["claimant_name"] == "Gazette"
+
+
+def test_a_proposal_to_come_and_an_indefinite_relative_are_no_hedges() -> None:
+    body = (
+        "The Czechs will suggest that the province be made autonomous.\n\n"
+        "Any remarks they may have made should be forgotten.\n\n"
+        "He may have left the city.\n\n"
+        "The evidence would suggest that the fort fell early."
+    )
+    _, out = _extract(body, {})
+    assertions = out["claims"].filter(pl.col("kind") == "author_assertion")
+    assert assertions["cue"].to_list() == ["may have", "suggest that"]

@@ -96,6 +96,10 @@ REPORTED_VIEW = re.compile(
 # A modal perfect in an unreal condition ("if the bridge had stood, the army could have crossed") states
 # what would have followed, not how sure the writer is.
 COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
+FUTURE_PROPOSAL = re.compile(r"\b(?:will|shall|[Ii]ntends? to|[Pp]ropose[sd]? to)\s+$")
+# A modal perfect in an indefinite relative ("any remarks they may have made") is no judgement of
+# likelihood: it says whatever there was.
+INDEFINITE_RELATIVE = re.compile(r"\b(?:[Aa]ny|[Ww]hatever|[Ww]hichever|[Aa]ll)\b[^.,;:]{0,40}$")
 IMPERATIVE_LINK = re.compile(r"\b(?:and|to|please|[Pp]lease)\s+$")
 # A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
 ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
@@ -154,6 +158,10 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _modifies_a_word(ctx, m)
         and not _possession(ctx, m)
         and not _counterfactual(ctx, sentence, m)
+        and not (
+            m.group().lower() in ("may have", "might have")
+            and INDEFINITE_RELATIVE.search(ctx.masked, max(sentence.start, m.start() - 45), m.start())
+        )
         and not inside_open_quotation(ctx, sentence, m.start())
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
@@ -210,6 +218,8 @@ def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
         return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
     if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
         return True  # "Inform the Foreign Office and suggest that ...": an instruction
+    if FUTURE_PROPOSAL.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+        return True  # "The delegation will suggest that ...": a proposal to come ("would suggest" may hedge)
     return subject_of(ctx, cue.start(), sentence.start) is not None
 
 
