@@ -1119,3 +1119,13 @@ def test_a_proposal_to_come_and_an_indefinite_relative_are_no_hedges() -> None:
     _, out = _extract(body, {})
     assertions = out["claims"].filter(pl.col("kind") == "author_assertion")
     assert assertions["cue"].to_list() == ["may have", "suggest that"]
+
+
+def test_an_apposition_with_formerly_describes_the_name_before_it() -> None:
+    body = (
+        "Cordero Reyes, formerly Chief Justice and also a member of the Delegation at Montevideo, told me "
+        "today that our policy would be the greatest influence for tranquility."
+    )
+    _, out = _extract(body, {})
+    statement = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
+    assert [row["claimant_name"] for row in statement] == ["Cordero Reyes"]

@@ -43,7 +43,9 @@ OWN_DOCUMENT = re.compile(
     r"memorandum|report|cable|cablegram|communication)(?:\s+No\.?\s*[\d,]+)?(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
 )
 DESCRIBED_BY = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:[a-z-]+\s+){1,4}(?:of|in|at|for|to)\s+(?:the\s+)?")
-APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
+APPOSITION_GAP = re.compile(
+    r"\s*,\s*(?:(?:formerly|former|now|then|later|until recently|recently|also)\s+)?(?:the\s+)?"
+)
 PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
