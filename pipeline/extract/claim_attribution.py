@@ -18,6 +18,7 @@ from pipeline.extract.claim_context import (
     candidates_between,
     next_note,
     note_right_after,
+    quoted_term,
     sentence_at,
     word_count,
 )
@@ -36,6 +37,8 @@ from pipeline.extract.claim_resolution import (
 from pipeline.extract.claim_speakers import (
     REPORTING_NOUNS,
     SPEAKER_BODIES,
+    SPEAKER_DOCUMENTS,
+    THOUGHT_VERBS,
     Candidate,
 )
 from pipeline.text.months import FULL_MONTH_NAMES
@@ -57,6 +60,14 @@ ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
 PASSIVE_BEFORE = re.compile(r"\b(?i:am|is|are|was|were|be|been|being)\s+(?:(?:\w+ly|not|now|also|just)\s+)?$")
 OBJECT_PRONOUN = re.compile(r"(?:him|her)\b")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
+# An instruction to pass words on: "Please say to X:", "You may inform X as follows:".
+RELAYED = re.compile(
+    r"(?:^|[.:;)]\s+|\d+\.\s+|\n)(?:[Pp]lease\s+|[Yy]ou\s+(?:may|will|should|can|are to)\s+(?:\w+ly\s+)?)$"
+)
+RELAYED_LEAD_IN = re.compile(
+    r"\b(?:[Pp]lease|[Yy]ou\s+(?:may|will|should|can|are to))\s+(?:\w+ly\s+)?"
+    r"(say|state|inform|tell|reply|answer|communicate|convey|transmit|deliver|repeat)\b"
+)
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
 HEARD_FROM = re.compile(r"\s+from\s+")
@@ -76,6 +87,21 @@ MAX_QUOTED_PARAGRAPHS = 20
 DOCUMENT_FROM = re.compile(r"\s+(?:from|by)\s+(?:the\s+)?$")
 # "guidance from the Board that", "the statement by the Minister last night that": the noun's source.
 NOUN_SOURCE = re.compile(r"\b(\w+)\s+(?:from|by)\s+(?:the\s+)?$")
+# Documents, and the parts of laws and treaties, that quoted words mid-sentence come from.
+DOCUMENT_NOUN = re.compile(
+    r"\b(?i:" + alternation([*load_words("quoted_documents"), *SPEAKER_DOCUMENTS]) + r")\b(?![’'-])"
+)
+DOCUMENT_WINDOW = 250
+# "according to your note", "in that note for the", "from the treaty": a phrase taken from the document.
+WORDS_OF_DOCUMENT = re.compile(r"\b(?:[Aa]ccording to|in|from)\s+(?:[\w’'-]+\s+){0,3}$")
+# "the letter of Messrs. X", "a report from the Consul", "the note by X": the document's source.
+DOCUMENT_SOURCE_GAP = re.compile(
+    r"(?:\s+(?:No\.\s*)?\d+\w*)?(?:\s*,?\s+dated\s+[^,]{3,30},?)?\s+(?:of|from|by)\s+(?:the\s+)?"
+)
+# "Article 984 of the Code of Procedure", "paragraph 4 of article 8 of the Covenant": the document's name.
+DOCUMENT_TAIL = re.compile(
+    r"(?:\s+(?:No\.\s*)?[\dIVXL]+\w*)?(?:,?\s+(?:of|to)\s+(?:the\s+)?(?:[\dIVXL]+\s+|(?:[A-Z][\w.&’'-]*|of|and|the)\s*)+)?"
+)
 NOUN_SOURCE_GAP = re.compile(r"(?:\s+[\w’'-]+){0,3}?\s*(?:that|:|,)?\s*")
 
 
@@ -197,6 +223,12 @@ def _verb_subject(ctx: Context, verb: re.Match[str], sentence: Sentence, quote: 
     ):
         return None  # "I have been told that ...": the subject heard the words; nobody here says them
     subject = subject_of(ctx, verb.start(), sentence.start)
+    if subject is None and RELAYED.search(ctx.masked, max(sentence.start, verb.start() - 40), verb.start()):
+        # "Please say to the President for me:", "You may inform X as follows:": the writer's own words,
+        # which the addressee is to pass on.
+        writer = writer_at(ctx, verb.start())
+        if writer.claimant_type != "document_author":
+            return Attribution(writer, "document_sender", verb.group(), verb.start(), carries=False)
     if subject is not None:
         rule = "possessive" if possessed_noun(ctx, subject) in REPORTING_NOUNS else "verb_subject"
         return Attribution(resolve_speaker(ctx, subject), rule, verb.group(), verb.start(), subject.start)
@@ -228,6 +260,11 @@ def attribute_quote(
     window_start = max(sentence.start, _previous_quote_end(ctx, quote, sentence))
     according = according_to(ctx, sentence, quote)
     if according is not None:
+        after = according.speaker.claimant_end
+        verb = verb_before(ctx, after, quote.open_mark) if after and after < quote.open_mark else None
+        found = _verb_subject(ctx, verb, sentence, quote) if verb is not None else None
+        if found is not None and found.subject_start is not None and found.subject_start >= after:
+            return found  # "according to the paper, Dr. Grau wrote: “...”": the paper reports, Grau speaks
         return according
     verb = verb_before(ctx, window_start, quote.open_mark)
     if verb is None and window_start > sentence.start:
@@ -261,7 +298,11 @@ def attribute_quote(
     previous = _previous_sentence_speaker(ctx, quote, sentence)
     if previous is not None:
         return previous
-    if carried is not None and not _new_source_named(ctx, carried, quote):
+    if (
+        carried is not None
+        and carried.speaker.claimant_type != "unknown"
+        and not _new_source_named(ctx, carried, quote)
+    ):
         speaker = Speaker(
             carried.speaker.claimant_type, carried.speaker.claimant_id, None, carried.speaker.claimant_name
         )
@@ -269,10 +310,11 @@ def attribute_quote(
     if note_right_after(ctx, quote.close_mark + 1):
         return Attribution(Speaker("work"), "cited_source")
     first, last = ctx.paragraph_sentences[sentence.paragraph_id]
+    named = document_in_clause(ctx, quote, sentence)
     if writer_at(ctx, quote.open_mark).claimant_type != "document_author":
         # Inside a letter or telegram, quoted words are mostly documents' texts and terms, not the words of
         # the person the paragraph is about: no guess from the topic (2 of 10 right in a dev-corpus sample).
-        return Attribution(Speaker("unknown"), "none")
+        return named or Attribution(Speaker("unknown"), "none")
     topic = topic_before(ctx, quote.open_mark)
     if topic is not None and topic.start >= ctx.sentences[first].start:
         return Attribution(resolve_speaker(ctx, topic), "paragraph_topic")
@@ -283,7 +325,59 @@ def attribute_quote(
         topic = sentence_topic(ctx, index) if later.start > quote.open_mark else None
         if topic is not None:
             return Attribution(resolve_speaker(ctx, topic), "paragraph_topic")
-    return Attribution(Speaker("unknown"), "none")
+    return named or Attribution(Speaker("unknown"), "none")
+
+
+def document_in_clause(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
+    """Quoted words whose clause names the document they come from and no speaker ("according to your
+    note, “...”", "Article III, which prescribes that ... shall “...”", "the report from the Consul that
+    “...”"): the person or body the document is from, the writer for "my"/"our", else the document."""
+    window_start = max(sentence.start, quote.open_mark - DOCUMENT_WINDOW)
+    breaks = list(re.finditer(r"[;.!?]\s", ctx.masked[window_start : quote.open_mark]))
+    window_start += breaks[-1].end() if breaks else 0
+    nouns = list(DOCUMENT_NOUN.finditer(ctx.masked, window_start, quote.open_mark))
+    if not nouns:
+        return None
+    noun = nouns[-1]
+    for earlier in reversed(nouns[:-1]):
+        tail = DOCUMENT_TAIL.match(ctx.masked, earlier.end(), quote.open_mark)
+        if tail is None or tail.end() < noun.end():
+            break
+        noun = earlier  # "Article 12 of the Penal Code": the article, named with its code
+    named_as = VERB_PATTERN.search(ctx.masked, noun.end(), quote.open_mark)
+    if named_as is not None and named_as.group() in THOUGHT_VERBS:
+        return None  # 'a despatch labeled “Urgent”': the document is named, it does not speak
+    if (
+        quoted_term(ctx.text[quote.start : quote.end])
+        and named_as is None
+        and not WORDS_OF_DOCUMENT.search(ctx.masked, max(0, noun.start() - 40), noun.start())
+    ):
+        return None  # 'the old treaty had become a “dead letter”': a phrase about the document, not from it
+    for candidate in candidates_between(ctx, noun.end(), min(quote.open_mark, noun.end() + 60)):
+        gap = ctx.masked[noun.end() : candidate.start]
+        if candidate.source != "document" and DOCUMENT_SOURCE_GAP.fullmatch(gap):
+            return Attribution(resolve_speaker(ctx, candidate), "document_in_clause", carries=False)
+        break
+    owner = re.search(
+        r"\b([Mm]y|[Oo]ur|[Yy]our|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)"
+        r"(?:\s+(?!(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\b)[\w’'-]+){0,2}?\s+$",
+        ctx.masked[max(window_start, noun.start() - 40) : noun.start()],
+    )
+    start = noun.start() - (len(owner.group()) if owner else 0)
+    if owner and owner.group(1).lower() in ("my", "our"):
+        writer = writer_at(ctx, start)
+        writer.claimant_text, writer.claimant_start, writer.claimant_end = (
+            ctx.text[start : noun.end()],
+            start,
+            noun.end(),
+        )
+        return Attribution(writer, "document_in_clause", carries=False)
+    tail = DOCUMENT_TAIL.match(ctx.masked, noun.end(), quote.open_mark)
+    end = tail.end() if tail else noun.end()
+    phrase = ctx.text[start:end]
+    return Attribution(
+        Speaker("document", None, phrase, phrase, start, end), "document_in_clause", carries=False
+    )
 
 
 def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
@@ -298,6 +392,13 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     if index < 0:
         return None
     lead_start = min(sentence.start, ctx.sentences[index].start)
+    relayed = RELAYED_LEAD_IN.search(ctx.masked, lead_start, colon)
+    if relayed is not None and writer_at(ctx, relayed.start()).claimant_type != "document_author":
+        # "You may inform Gilbert as follows:", "Please say to the President for me:": the writer's words,
+        # which the addressee is to pass on
+        return Attribution(
+            writer_at(ctx, relayed.start()), "document_sender", relayed.group(1), carries=False
+        )
     if colon < sentence.start:
         verb = verb_before(ctx, lead_start, colon)
         subject = subject_of(ctx, verb.start(), lead_start) if verb is not None else None
@@ -336,7 +437,7 @@ def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None
     opens its paragraph, at the end of the paragraph before it or before the earlier paragraphs of the same
     quotation (each opens with a mark it never closes)."""
     colon = ctx.masked.rfind(":", sentence.start, quote.open_mark)
-    if colon >= 0 and not ctx.masked[colon + 1 : quote.open_mark].strip():
+    if colon >= 0 and not ctx.masked[colon + 1 : quote.open_mark].strip(" \n—–-"):
         return colon
     index = sentence_at(ctx, quote.open_mark)
     if index < 0:

@@ -15,6 +15,7 @@ import polars as pl
 from pipeline.extract.claim_speakers import (
     Candidate,
 )
+from pipeline.extract.correspondence import is_enclosure_line, split_heading
 from pipeline.text.blocks import LIST_ITEM, QUOTE
 
 SENDER = re.compile(
@@ -39,6 +40,7 @@ RULE_CONFIDENCE = {
     "carried_over": 0.7,
     "note_sender": 0.6,
     "lead_in_document": 0.6,
+    "document_in_clause": 0.5,
     "cited_source": 0.6,
     "paragraph_topic": 0.5,
     "next_note": 0.4,
@@ -47,6 +49,8 @@ RULE_CONFIDENCE = {
     "none": 0.0,
 }
 RESOLVED_PENALTY = 0.1
+# A quoted phrase of at most this many words that no rule gives a speaker is a term (scare_quote).
+TERM_MAX_WORDS = 6
 # Blocks that go on the sentence of a lead-in ending in a colon ("X proposed: / "..." / "...""): their
 # quotations are attributed in that sentence, as if the blocks were run into it.
 LEAD_IN_BLOCK_KINDS = (LIST_ITEM, QUOTE)
@@ -130,9 +134,13 @@ class Context:
     # Documents inside the paper with their sender: (start, end, sender ID, sender name), sorted by start.
     senders: list[tuple[int, int, str | None, str | None]] = field(default_factory=list)
     sender_starts: list[int] = field(default_factory=list)
+    # The recipient (ID, name) of each of those documents, by its start: the "you" the document addresses.
+    recipients: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
     # Dated time expressions of the body: (start, end, text, EDTF), sorted by start.
     time_expressions: list[tuple[int, int, str, str | None]] = field(default_factory=list)
     time_starts: list[int] = field(default_factory=list)
+    # Sentences of headings, addressee and date lines, openers and signatures: never a pronoun's antecedent.
+    framing: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.time_starts = [start for start, _, _, _ in self.time_expressions]
@@ -301,6 +309,13 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
 
+def quoted_term(quoted: str) -> bool:
+    """A phrase rather than a statement: at most TERM_MAX_WORDS words, and no sentence end unless it opens in
+    lower case ("the extremity of Punta de Castilla.")."""
+    fragment = quoted.lstrip()[:1].islower() or not quoted.rstrip(" ,;").endswith((".", "?", "!", "…"))
+    return word_count(quoted) <= TERM_MAX_WORDS and fragment
+
+
 def overlapping_sentences(ctx: Context, start: int, end: int) -> list[Sentence]:
     first = max(0, bisect.bisect_right(ctx.sentence_starts, start) - 1)
     last = bisect.bisect_left(ctx.sentence_starts, end)
@@ -334,11 +349,106 @@ def dated_expressions(
     return sorted(dated.select("char_start", "char_end", "text", "edtf").iter_rows())
 
 
-def sender_spans(document_senders: pl.DataFrame | None) -> list[tuple[int, int, str | None, str | None]]:
+def document_recipients(document_senders: pl.DataFrame) -> dict[int, tuple[str | None, str | None]]:
+    """Each document's recipient (ID, name) by the document's start, when the caller gives recipients."""
+    if not {"recipient_id", "recipient_name"} <= set(document_senders.columns):
+        return {}
+    rows = document_senders.select("char_start", "recipient_id", "recipient_name").iter_rows()
+    return {start: (rid, name) for start, rid, name in rows if rid or name}
+
+
+def sender_spans(
+    document_senders: pl.DataFrame | None,
+    paragraphs: pl.DataFrame | None = None,
+    recipients: dict[int, tuple[str | None, str | None]] | None = None,
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The documents inside the paper with their writers, each enclosure cut out of the document that
+    encloses it and given its own writer (``enclosure_writer``; (None, None) when none is named).
+    ``recipients`` (optional) is filled with each span's recipient, by the span's start."""
+    recipients = {} if recipients is None else recipients
     if document_senders is None or not document_senders.height:
         return []
     columns = ("char_start", "char_end", "sender_id", "sender_name")
     missing = [c for c in columns if c not in document_senders.columns]
     if missing:
         raise ValueError(f"document_senders lacks column(s) {', '.join(missing)}")
-    return sorted(document_senders.select(*columns).iter_rows())
+    spans = sorted(document_senders.select(*columns).iter_rows())
+    recipients.update(document_recipients(document_senders))
+    if paragraphs is None or "text" not in paragraphs.columns or not paragraphs.height:
+        return spans
+    blocks = sorted(paragraphs.select("char_start", "char_end", "text", "block_kind").iter_rows())
+    cut: list[tuple[int, int, str | None, str | None]] = []
+    for start, end, sender_id, sender_name in spans:
+        inside = [b for b in blocks if start <= b[0] and b[1] <= end]
+        lines = [i for i, b in enumerate(inside) if is_enclosure_line(b[2] or "")]
+        if not lines:
+            cut.append((start, end, sender_id, sender_name))
+            continue
+        cut.append((start, inside[lines[0]][0], sender_id, sender_name))
+        covering = " ".join(b[2] or "" for b in inside[: lines[0]])
+        named = covering_sources(covering)
+        for number, line in enumerate(lines):
+            stop = inside[lines[number + 1]][0] if number + 1 < len(lines) else end
+            writer, addressee = enclosure_parties(inside[line + 1 : line + 3])
+            if writer is None and len(named) in (1, len(lines)):
+                writer = named[min(number, len(named) - 1)]
+            recipients.pop(inside[line][0], None)
+            if addressee:
+                recipients[inside[line][0]] = (None, addressee)
+            cut.append((inside[line][0], stop, None, writer))
+    return cut
+
+
+# "copy of a note from the Foreign Office", "a letter from Mr. X, of which I inclose a copy".
+COVERING_SOURCE = re.compile(
+    r"\b(?:note|letter|despatch|dispatch|telegram|memorandum|communication|reply|answer|report|statement|"
+    r"decree|circular|proclamation|message)s?\s+(?:\w+\s+){0,3}?(?:from|of|by)\s+"
+    r"((?:the\s+|our\s+|his\s+)?(?:[A-Z][\w.’'-]*|[a-z]+)(?:\s+(?:[A-Z][\w.’'-]*|of|the|at|for|in)){0,5})"
+)
+ENCLOSING = re.compile(r"\b(?:in|en)clos", re.IGNORECASE)
+
+
+def covering_sources(covering: str) -> list[str]:
+    """Who the covering text says the enclosed documents come from, in its order ("I have the honor to
+    inclose copy of a note from the foreign office ... and a letter from our consul at Warsaw")."""
+    sentences = [s for s in re.split(r"(?<=[.;])\s+", covering) if ENCLOSING.search(s)]
+    return [
+        re.sub(r"\s+(?:of|the|at|for|in)$", "", m.group(1)).strip(" ,")
+        for s in sentences
+        for m in COVERING_SOURCE.finditer(s)
+        if not re.match(
+            r"(?:the\s+)?(?:\d|January|February|March|April|May|June|July|August|September|"
+            r"October|November|December)",
+            m.group(1),
+        )
+    ]
+
+
+def enclosure_parties(blocks: list[tuple[int, int, str, str]]) -> tuple[str | None, str | None]:
+    """Sender and recipient of the heading right after an enclosure line ("Count Lamsdorff to Mr.
+    Breckinridge", "The Minister for Foreign Affairs (X) to ..." -> X)."""
+    for _, _, text, kind in blocks:
+        if kind != "heading" or is_enclosure_line(text or ""):
+            continue
+        heading = (text or "").strip().strip("*[]").strip()
+        parts = split_heading(heading)
+        if parts is None:
+            return None, None
+        return tuple(_person_of(heading[start:end].strip()) for start, end in parts)  # type: ignore[return-value]
+    return None, None
+
+
+def _person_of(party: str) -> str:
+    """The person of a heading's party: the name in parentheses after an office, else the party."""
+    inner = re.search(r"\(([^)]+)\)\s*$", party)
+    return inner.group(1) if inner else party
+
+
+def inside_open_quotation(ctx: Context, sentence: Sentence, position: int) -> bool:
+    """Whether a position follows an opening mark its paragraph never closes, or precedes a closing mark its
+    paragraph never opens: a quoted letter or statement running over several paragraphs (each opens with a
+    mark, the last one closes)."""
+    first, last = ctx.paragraph_sentences[sentence.paragraph_id]
+    before = ctx.masked[ctx.sentences[first].start : position]
+    after = ctx.masked[position : ctx.sentences[last].end]
+    return before.count("“") > before.count("”") or after.count("”") > after.count("“")

@@ -13,6 +13,7 @@ from pipeline.extract.claim_context import (
     Row,
     Sentence,
     content_end,
+    inside_open_quotation,
 )
 from pipeline.extract.claim_resolution import (
     VERB_PATTERN,
@@ -70,6 +71,14 @@ PARTICIPLE_ENDINGS = (
 NOUN_PHRASE_OPENERS = frozenset(
     "a an the this that these those its their his her our my your some two three four five several".split()
 )
+# A capitalised word right before a verb of saying: its subject, even when no speaker candidate.
+NAMED_SUBJECT = re.compile(r"\b[A-Z][\w’'-]+\s+$")
+# A present tense that is also a plural noun, after a name or a pronoun ("Wallenberg states that", "He
+# notes that"): someone else's words; "small states that joined" has no such subject.
+NOUN_VERB_SAYS = re.compile(
+    r"\b(?:[A-Z][\w’'-]+|[Hh]e|[Ss]he|[Ii]t|[Tt]hey)\s+(?:also\s+|further\s+)?"
+    r"(?:states|notes|reports|remarks|answers)\s+(?:\w+\s+){0,4}?that\b"
+)
 THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
 # "You should tell him that it seems ...": what the addressee is to say is not the writer's judgement.
 ADDRESSEE_SAYS = re.compile(
@@ -87,9 +96,11 @@ REPORTED_VIEW = re.compile(
 # A modal perfect in an unreal condition ("if the bridge had stood, the army could have crossed") states
 # what would have followed, not how sure the writer is.
 COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|she|they|we|I|the|this)\b)")
+FUTURE_PROPOSAL = re.compile(r"\b(?:will|shall|[Ii]ntends? to|[Pp]ropose[sd]? to)\s+$")
+# A modal perfect in an indefinite relative ("any remarks they may have made") is no judgement of
+# likelihood: it says whatever there was.
+INDEFINITE_RELATIVE = re.compile(r"\b(?:[Aa]ny|[Ww]hatever|[Ww]hichever|[Aa]ll)\b[^.,;:]{0,40}$")
 IMPERATIVE_LINK = re.compile(r"\b(?:and|to|please|[Pp]lease)\s+$")
-# "said in part:", "provide in part as follows:": a partial quotation, not a scope limiter.
-PARTIAL_QUOTATION = re.compile(r"\s*(?:as follows)?\s*:")
 # A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
 ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 YES_NO_QUESTION = re.compile(r"\s*(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\b")
@@ -102,9 +113,15 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
         return False
     for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, position):
         if THAT_SOON.match(ctx.masked, verb.end(), verb.end() + 200) and (
-            verb.group().endswith("ed") or subject_of(ctx, verb.start(), sentence.start) is not None
+            verb.group().endswith("ed")
+            or subject_of(ctx, verb.start(), sentence.start) is not None
+            or NAMED_SUBJECT.search(ctx.masked, max(sentence.start, verb.start() - 40), verb.start())
         ):
+            # "Wallenberg states that ... will probably": his words, whoever the rules take him for
             return True
+    said = NOUN_VERB_SAYS.search(ctx.masked, sentence.start, position)
+    if said is not None and not said.group().startswith(("The ", "These ", "Those ", "All ")):
+        return True
     view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
     if view is not None and view.start() <= position:
         return True
@@ -141,8 +158,11 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _modifies_a_word(ctx, m)
         and not _possession(ctx, m)
         and not _counterfactual(ctx, sentence, m)
-        and not (m.group().lower() == "in part" and PARTIAL_QUOTATION.match(ctx.masked, m.end()))
-        and not _inside_open_quotation(ctx, sentence, m.start())
+        and not (
+            m.group().lower() in ("may have", "might have")
+            and INDEFINITE_RELATIVE.search(ctx.masked, max(sentence.start, m.start() - 45), m.start())
+        )
+        and not inside_open_quotation(ctx, sentence, m.start())
     ]
     stripped = ctx.masked[sentence.start : sentence.end].rstrip()
     if stripped.endswith("?") and RHETORICAL_QUESTION.match(ctx.masked, sentence.start, sentence.end):
@@ -162,19 +182,11 @@ def _speech_verb_at(ctx: Context, position: int) -> bool:
 
 
 def _counterfactual(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """A modal perfect after an unreal condition ("if ... had", "Had American companies made ...")."""
+    inverted = ctx.masked[sentence.start : sentence.end].lstrip().startswith("Had ")
     return cue.group().lower().endswith(" have") and bool(
-        COUNTERFACTUAL.search(ctx.masked, sentence.start, sentence.end)
+        inverted or COUNTERFACTUAL.search(ctx.masked, sentence.start, sentence.end)
     )
-
-
-def _inside_open_quotation(ctx: Context, sentence: Sentence, position: int) -> bool:
-    """Whether a position follows an opening mark its paragraph never closes, or precedes a closing mark its
-    paragraph never opens: a quoted letter or statement running over several paragraphs (each opens with a
-    mark, the last one closes)."""
-    first, last = ctx.paragraph_sentences[sentence.paragraph_id]
-    before = ctx.masked[ctx.sentences[first].start : position]
-    after = ctx.masked[position : ctx.sentences[last].end]
-    return before.count("“") > before.count("”") or after.count("”") > after.count("“")
 
 
 def _modifies_a_word(ctx: Context, cue: re.Match[str]) -> bool:
@@ -206,6 +218,8 @@ def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
         return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
     if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
         return True  # "Inform the Foreign Office and suggest that ...": an instruction
+    if FUTURE_PROPOSAL.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+        return True  # "The delegation will suggest that ...": a proposal to come ("would suggest" may hedge)
     return subject_of(ctx, cue.start(), sentence.start) is not None
 
 
@@ -223,7 +237,7 @@ def assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list
         weakest = min(cues, key=lambda c: CERTAINTY_RANK[_certainty(c[0])])
         end = content_end(ctx.text, sentence.end)
         writer = writer_at(ctx, sentence.start)
-        rule = "author" if writer.claimant_type == "document_author" else "document_sender"
+        rule = {"document_author": "author", "unknown": "none"}.get(writer.claimant_type, "document_sender")
         values: dict[str, object] = {
             "kind": "author_assertion",
             "paragraph_id": sentence.paragraph_id,

@@ -15,6 +15,7 @@ from pipeline.extract.claim_context import (
     Context,
     Speaker,
     candidates_between,
+    inside_open_quotation,
     sentence_at,
 )
 from pipeline.extract.claim_speakers import (
@@ -37,11 +38,21 @@ VERB_PATTERN = re.compile(
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
-APPOSITION_GAP = re.compile(r"\s*,\s*(?:the\s+)?")
+OWN_DOCUMENT = re.compile(
+    r"\b([Yy]our|[Mm]y|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?(?:despatch|dispatch|telegram|note|letter|instruction|"
+    r"memorandum|report|cable|cablegram|communication)(?:\s+No\.?\s*[\d,]+)?(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
+)
+DESCRIBED_BY = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:[a-z-]+\s+){1,4}(?:of|in|at|for|to)\s+(?:the\s+)?")
+APPOSITION_GAP = re.compile(
+    r"\s*,\s*(?:(?:formerly|former|now|then|later|until recently|recently|also)\s+)?(?:the\s+)?"
+)
 PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+DOCUMENT_FROM_GAP = re.compile(r"\s+(?:from|of|by)\s+")
+# A verb of saying right before a pronoun, with an optional "that" ("who said he", "told me that he").
+GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 
 
@@ -66,6 +77,9 @@ def is_object_position(ctx: Context, candidate: Candidate) -> bool:
     if followed_by_verb(ctx, candidate):
         return False
     word = preceding_word(ctx.masked, candidate.start)
+    if word.lower() in ("the", "a", "an"):
+        # "has written to the Department": the word before the article decides
+        word = preceding_word(ctx.masked, candidate.start - len(word) - 1)
     gap = ctx.masked[max(0, candidate.start - 3) : candidate.start]
     if "," in gap or "(" in gap:
         return False
@@ -85,6 +99,8 @@ def possessed_noun(ctx: Context, candidate: Candidate) -> str | None:
 def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
     """Turn a candidate into a speaker, resolving pronouns and role nouns through sentence topics."""
     span = {"claimant_text": candidate.text, "claimant_start": candidate.start, "claimant_end": candidate.end}
+    if candidate.entity_id and candidate.kind == "organisation":
+        return Speaker("organisation", candidate.entity_id, claimant_name=candidate.text, **span)
     if candidate.entity_id:
         name = ctx.names.get(candidate.entity_id, candidate.text)
         kind = "document_author" if candidate.entity_id == ctx.author_id else "person"
@@ -93,6 +109,14 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker("work", None, claimant_name=candidate.text, **span)
     if candidate.source == "document":
         return Speaker(candidate.kind, None, claimant_name=candidate.name, **span)
+    if candidate.source == "addressee":
+        addressee = addressee_at(ctx, candidate.start)
+        addressee.claimant_text, addressee.claimant_start, addressee.claimant_end = (
+            candidate.text,
+            candidate.start,
+            candidate.end,
+        )
+        return addressee
     if candidate.source == "writer":
         writer = writer_at(ctx, candidate.start)
         writer.claimant_text, writer.claimant_start, writer.claimant_end = (
@@ -101,7 +125,20 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
             candidate.end,
         )
         return writer
-    if candidate.source == "group" or candidate.text.lower() in PLURAL_PRONOUNS:
+    if candidate.source == "pronoun" and candidate.text.lower() in PLURAL_PRONOUNS:
+        body = _body_before(ctx, candidate.start)
+        if body is not None:
+            resolved = resolve_speaker(ctx, body, depth + 1)
+            resolved.claimant_text, resolved.claimant_start, resolved.claimant_end = (
+                candidate.text,
+                candidate.start,
+                candidate.end,
+            )
+            resolved.resolved = True
+            return resolved
+    if candidate.source == "group":
+        return Speaker("group", claimant_name=candidate.text, **span)
+    if candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name":
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
@@ -115,7 +152,9 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
         return Speaker("unknown", **span)
-    antecedent = topic_before(ctx, candidate.start, candidate.kind)
+    antecedent = topic_before(ctx, candidate.start, candidate.kind, pronoun=candidate.source == "pronoun")
+    if antecedent is None and candidate.source == "role" and candidate.kind == "person":
+        return Speaker("person", None, claimant_name=candidate.text, **span)  # "the Minister told me"
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
@@ -128,6 +167,42 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         resolved=True,
         **span,
     )
+
+
+def addressee_at(ctx: Context, position: int) -> Speaker:
+    """Whom the words at a position address ("you"): the recipient of the document inside the paper that
+    holds them, else nobody the rules know."""
+    index = bisect.bisect_right(ctx.sender_starts, position) - 1
+    if index >= 0 and position < ctx.senders[index][1]:
+        recipient = ctx.recipients.get(ctx.senders[index][0])
+        if recipient is not None:
+            return Speaker("person", recipient[0], claimant_name=recipient[1])
+    return Speaker("unknown")
+
+
+def _body_before(ctx: Context, position: int) -> Candidate | None:
+    """What "they" stands for: the last body named before it in the same document, within the five
+    sentences before its own ("The Foreign Office ... They informed me that"); a group noun ("historians")
+    is no antecedent, its capitalised qualifier may be a sentence opener."""
+    index = sentence_at(ctx, position)
+    if index < 0:
+        return None
+    start = max(ctx.sentences[max(0, index - 5)].start, document_start(ctx, position))
+    for candidate in reversed(candidates_between(ctx, start, position)):
+        if candidate.kind == "organisation" and candidate.source in ("mention", "name"):
+            coordinated = re.search(
+                r"\b(?:and|or)\s+(?:the\s+)?$", ctx.masked[max(0, candidate.start - 9) : candidate.start]
+            )
+            return None if coordinated else candidate  # "X and the Committee ... They": several
+    return None
+
+
+def document_start(ctx: Context, position: int) -> int:
+    """Where the document inside the paper that holds a position starts (0 outside any)."""
+    index = bisect.bisect_right(ctx.sender_starts, position) - 1
+    if index >= 0 and position < ctx.senders[index][1]:
+        return ctx.senders[index][0]
+    return 0
 
 
 def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved: Speaker) -> bool:
@@ -148,6 +223,8 @@ def writer_at(ctx: Context, position: int) -> Speaker:
         start, end, sender_id, sender_name = ctx.senders[index]
         if start <= position < end and (sender_id or sender_name):
             return Speaker("person", sender_id, claimant_name=sender_name)
+        if start <= position < end:
+            return Speaker("unknown")  # an enclosure whose writer the paper does not name
     return Speaker("document_author", ctx.author_id)
 
 
@@ -167,7 +244,7 @@ def _topic_eligible(candidate: Candidate, kind: str) -> bool:
         return False
     if kind == "work":
         return candidate.kind == "work"
-    return candidate.kind == "person" and candidate.source != "work"
+    return candidate.kind == "person" and candidate.source not in ("work", "addressee")
 
 
 def sentence_topic(
@@ -187,29 +264,103 @@ def sentence_topic(
     return topic
 
 
-def topic_before(ctx: Context, position: int, kind: str = "person") -> Candidate | None:
-    """The most recent sentence topic before a position (same sentence first, then up to 5 back)."""
+def _governing_subject(ctx: Context, index: int, position: int) -> Candidate | None:
+    """The subject of the verb of saying whose clause a pronoun opens ("Mr. X, who said he had seen",
+    "the Minister told me that he would"): in indirect speech "he" is that speaker, not the sentence topic."""
+    sentence = ctx.sentences[index]
+    lead = GOVERNING_VERB.search(ctx.masked, max(sentence.start, position - 60), position)
+    if lead is None:
+        return None
+    verb = VERB_PATTERN.match(ctx.masked, lead.start())
+    if verb is None or verb.group() not in SPEECH_VERBS:
+        return None
+    subject = subject_of(ctx, verb.start(), sentence.start)
+    return subject if subject is not None and _topic_eligible(subject, "person") else None
+
+
+def _object_before(ctx: Context, index: int, opened: int) -> Candidate | None:
+    """A person in object position in the sentence before ("I saw the Minister and informed him ... He
+    declared"): the antecedent when that sentence has no third-person subject of its own."""
+    if index < 0 or ctx.sentences[index].end <= opened:
+        return None
+    sentence = ctx.sentences[index]
+    if sentence.paragraph_id in ctx.framing or inside_open_quotation(ctx, sentence, sentence.start + 1):
+        return None
+    found = [
+        c
+        for c in candidates_between(ctx, sentence.start, sentence.end)
+        if _topic_eligible(c, "person") and c.source not in ("pronoun", "writer")
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def topic_before(
+    ctx: Context, position: int, kind: str = "person", pronoun: bool = False
+) -> Candidate | None:
+    """The most recent sentence topic before a position (same sentence first, then up to 5 back). A pronoun
+    opening the clause of a verb of saying is that verb's subject; one whose previous sentence names a single
+    person, in object position only, is that person."""
     index = sentence_at(ctx, position)
     if index < 0:
         return None
+    if pronoun:
+        governing = _governing_subject(ctx, index, position)
+        if governing is not None and governing.source != "pronoun":
+            return governing
     topic = sentence_topic(ctx, index, before=position, kind=kind)
     if topic is not None and topic.start < position:
         return topic
+    opened = document_start(ctx, position)
     for back in range(index - 1, max(-1, index - 6), -1):
+        if ctx.sentences[back].end <= opened:
+            break  # a pronoun does not reach into the document before its own
+        earlier = ctx.sentences[back]
+        if earlier.paragraph_id in ctx.framing or inside_open_quotation(ctx, earlier, earlier.start + 1):
+            continue  # "The Minister in X (Y) to the Secretary of State" heads a letter; it is nobody's topic
         topic = sentence_topic(ctx, back, kind=kind)
         if topic is not None:
             return topic
+        if pronoun and back == index - 1:
+            lone = _object_before(ctx, back, opened)
+            if lone is not None:
+                return lone
     return None
 
 
 def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | None:
-    """The speaker of a reporting verb: nearest subject-like candidate before it in the same sentence."""
+    """The speaker of a reporting verb: nearest subject-like candidate before it in the same sentence, not
+    across a semicolon (a clause of its own)."""
+    window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
     candidates = candidates_between(ctx, window_start, verb_start)
     verb = VERB_PATTERN.match(ctx.masked, verb_start)
     participle = verb is not None and verb.group().endswith("ing")
     thought = verb is not None and verb.group() in THOUGHT_VERBS
+    own = re.search(r"\b(?:me|us)\s+(?:to\s+)?$", ctx.masked[max(window_start, verb_start - 12) : verb_start])
+    own = (
+        own
+        if own is not None and (verb is None or verb.group().startswith("to ") or own.group().endswith("to "))
+        else None
+    )
+    if own is not None:
+        # "he authorizes me to say that": the writer says it.
+        start = window_start + window.rfind(own.group().split()[0], 0, len(window))
+        return Candidate(start, start + 2, ctx.text[start : start + 2], "writer", kind="writer")
+    owned = (
+        OWN_DOCUMENT.search(ctx.masked, max(window_start, verb_start - 120), verb_start)
+        if participle
+        else None
+    )
+    if owned is not None:
+        # "your despatch No. 1139 of July 5, reporting that": the addressee reports; "my telegram, stating"
+        source = "addressee" if owned.group(1).lower() == "your" else "writer"
+        start = owned.start(1)
+        return Candidate(start, owned.end(1), ctx.text[start : owned.end(1)], source, kind="person")
+    if participle and verb is not None and not ctx.masked[verb_start - 2 : verb_start].strip(" \n,"):
+        source = _document_source_before(ctx, candidates, verb_start)
+        if source is not None:
+            return source
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
             return candidate
@@ -251,6 +402,23 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
     return None
 
 
+def _document_source_before(ctx: Context, candidates: list[Candidate], verb_start: int) -> Candidate | None:
+    """A reduced relative after a document and its source ("a note from the Spanish minister of state
+    informing me that"): the source speaks, else the document."""
+    for index in range(len(candidates) - 1, -1, -1):
+        document = candidates[index]
+        if verb_start - document.end > 80:
+            return None
+        if document.source != "document":
+            continue
+        gap = ctx.masked[document.end : verb_start].rstrip(" \n,")
+        if not DOCUMENT_FROM_GAP.match(gap) or re.search(r"[,;:]|\.\s", gap):
+            return None  # "a note from the chargé, stating that": one comma before the participle only
+        inside = [c for c in candidates[index + 1 :] if c.kind in ("person", "organisation")]
+        return inside[0] if inside else document
+    return None
+
+
 def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate:
     """The head a subject candidate belongs to: the name before an apposition ("John Smith, the Deputy
     Chief of the Bureau, warned") or before a place ("the Embassy in Rome speculated")."""
@@ -268,6 +436,14 @@ def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) ->
         return head
     if head.kind in ("organisation", "work", "person") and PLACE_GAP.fullmatch(gap):
         return head
+    for earlier_head in reversed(earlier[-3:]):
+        # "Mr. Oishi, a former leader of the Kenseikai Party, asks": the body describes the person
+        if (
+            earlier_head.kind == "person"
+            and earlier_head.source in ("mention", "name")
+            and DESCRIBED_BY.fullmatch(ctx.masked, earlier_head.end, candidate.start)
+        ):
+            return earlier_head
     return candidate
 
 

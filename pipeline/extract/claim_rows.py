@@ -22,10 +22,13 @@ from pipeline.extract.claim_context import (
     Row,
     Sentence,
     attribution_scope,
+    candidates_between,
     content_end,
     find_quotes,
+    inside_open_quotation,
     next_note,
     overlapping_sentences,
+    quoted_term,
     sentence_at,
     sentence_ids_between,
     word_count,
@@ -37,6 +40,7 @@ from pipeline.extract.claim_resolution import (
 )
 from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
+    Candidate,
 )
 from pipeline.vocab import load_words
 
@@ -45,14 +49,28 @@ NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 # Case-blind: a telegram's "Am informed that ..." drops its "I".
 PASSIVE_AUXILIARY = re.compile(
     r"\b(?i:am|is|are|was|were|be|been|being)\s+"
-    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then)\s+)?$"
+    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then|heretofore|so)\s+){0,3}$"
 )
+# A past participle with its auxiliary left out: "if not already advised that", "as reported in", "as
+# having acknowledged that": nobody here says it.
+ELIDED_PASSIVE = re.compile(
+    r"\b(?:[Aa]s|[Ii]f|[Uu]nless|[Ww]hen|[Aa]s having)\s+(?:(?:not|\w+ly|already)\s+){0,3}$"
+)
+# "so that", "such that": a clause of purpose or result, not what was said.
+NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
 # Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
 MENTIONED_WORDS = re.compile(
-    r"\b(?:[Ss]o-called|[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?))\s*$"
+    r"\b(?:[Ss]o-called|(?:known|designated)\s+as(?:\s+the)?|"
+    r"[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?|wording)"
+    r"(?:\s+(?:beginning|ending|reading|used))?|(?:of|by)\s+(?:the\s+)?phrase(?:\s+beginning)?|"
+    r"(?:substituted|exchanged)\s+for|"
+    r"(?:insertion|substitution|deletion|omission|addition)(?:\s+of)?(?:\s+the)?(?:\s+words?)?|"
+    r"(?:insert|inserting|substitute|substituting|delete|deleting|omit|omitting|strike out|striking out|"
+    r"eliminate|eliminating)"
+    r"(?:\s+the\s+words?)?)\s*$"
 )
 # A short quote counts as governed by a reporting verb only within this many characters after it.
 SCARE_QUOTE_VERB_WINDOW = 150
@@ -146,6 +164,10 @@ def _quote_row(
         base |= {"kind": "scare_quote"} | unattributed
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     attribution = attribute_quote(ctx, quote, sentence, carried)
+    if attribution.speaker.claimant_type == "unknown" and attribution.verb is None and quoted_term(quoted):
+        # A short phrase no rule gives a source is a term quoted, not somebody's words.
+        base |= {"kind": "scare_quote"} | unattributed
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     start = min(
         x for x in (attribution.subject_start, attribution.verb_start, quote.open_mark) if x is not None
     )
@@ -235,12 +257,55 @@ OTHER_CLAUSE = re.compile(
 )
 
 
+# A noun of saying between the verb and "that" owns the clause: in "which explains the statement in your note
+# that ..." or "I note the assurance of the Minister that ..." the clause is the note's or the Minister's,
+# not the verb's subject's; "your" gives it to the addressee, another owner ("of the Minister", "made by
+# officials", "in the press") leaves it unread. Without an owner the noun is the subject's own ("expressed
+# the view that", "reiterated the assurance that"; "lamented the fact that").
+CONTENT_NOUN = re.compile(
+    r"\b(?:statement|assertion|assurance|allegation|contention|report|rumou?r|news|information|suggestion|"
+    r"opinion|impression|view|understanding|declaration|intimation|hint)s?\b",
+    re.IGNORECASE,
+)
+NOUN_OWNER = re.compile(r"\s+(?:of|in|from|by|made by|contained in|received from)\s+\S")
 # A that-clause in the subjunctive asks for something ("asking that the bridge be repaired", "urged that
 # the duty be halved"): a proposal, not a statement.
 SUBJUNCTIVE = re.compile(
     r"\s+(?:(?!(?:would|will|could|can|may|might|must|should|shall|to|not|is|are|was|were|has|have|had)\b)"
     r"[\w’'-]+,?\s+){1,5}?be\b"
 )
+
+
+def passive_agent(ctx: Context, verb: re.Match[str], limit: int) -> Candidate | None:
+    """The agent of a passive verb of saying ("I have been informed by the legal adviser that"): a person or
+    body right after "by"."""
+    agent = re.compile(r"\s+(?:\w+ly\s+)?by\s+(?:the\s+)?").match(ctx.masked, verb.end(), limit)
+    if agent is None:
+        return None
+    for candidate in candidates_between(ctx, agent.end(), limit):
+        usable = candidate.source not in ("pronoun", "writer", "addressee") and candidate.kind != "work"
+        return candidate if candidate.start == agent.end() and usable else None
+    return None
+
+
+def _noun_owner_row(
+    ctx: Context,
+    sentence: Sentence,
+    verb: re.Match[str],
+    owner: Candidate,
+    paragraphs: dict[str, tuple[int, int]],
+) -> Row:
+    """The statement of a noun's owner ("the statement in your note that ..."): the addressee's words."""
+    attribution = Attribution(resolve_speaker(ctx, owner), "possessive", verb.group(), verb.start())
+    values: dict[str, object] = {
+        "kind": "reported_statement",
+        "paragraph_id": sentence.paragraph_id,
+        "sentence_id": sentence.sentence_id,
+        "reporting_verb": verb.group(),
+        **speaker_values(attribution),
+    }
+    end = content_end(ctx.text, sentence.end)
+    return finish_row(ctx, values, owner.start, end, paragraphs[sentence.paragraph_id][1], True)
 
 
 def reported_statement_rows(
@@ -250,8 +315,10 @@ def reported_statement_rows(
     quoted_sentences = {sid for r in quote_rows if r.values["kind"] == "quotation" for sid in r.sentence_ids}
     rows: list[Row] = []
     for sentence in ctx.sentences:
-        if sentence.sentence_id in quoted_sentences:
-            continue
+        if sentence.sentence_id in quoted_sentences or inside_open_quotation(
+            ctx, sentence, sentence.start + 1
+        ):
+            continue  # a quoted letter running over several paragraphs: its writer's, not this one's
         for verb in VERB_PATTERN.finditer(ctx.masked, sentence.start, sentence.end):
             if verb.group() not in SPEECH_VERBS or verb.group() in NOT_REPORTED_STATEMENT:
                 continue
@@ -264,10 +331,49 @@ def reported_statement_rows(
                 continue
             if NEGATED.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
-            if not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
-                ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+            if any(
+                later.group() in SPEECH_VERBS
+                for later in VERB_PATTERN.finditer(
+                    ctx.masked, verb.end(), verb.end() + re.search(r"\bthat\b", clause.group()).start()
+                )
             ):
-                continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
+                continue  # "inform you of a note from X informing me that": the nearer verb owns the clause
+            if NOT_COMPLEMENT.search(clause.group()):
+                continue
+            that_at = verb.end() + re.search(r"\bthat\b", clause.group()).start()
+            noun = CONTENT_NOUN.search(ctx.masked, verb.end(), that_at)
+            if noun is not None:
+                owner = next(
+                    (c for c in candidates_between(ctx, verb.end(), that_at) if c.source == "addressee"), None
+                )
+                if owner is not None:
+                    rows.append(_noun_owner_row(ctx, sentence, verb, owner, paragraphs))
+                    break
+                if NOUN_OWNER.match(ctx.masked, noun.end(), that_at):
+                    continue  # "confirmed the statement of the Minister that": the Minister's
+            if ELIDED_PASSIVE.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
+                continue
+            passive = not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
+                ctx.masked, max(sentence.start, verb.start() - 40), verb.start()
+            )
+            if passive:
+                agent = passive_agent(ctx, verb, clause.end())
+                if agent is None:
+                    continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
+                attribution = Attribution(
+                    resolve_speaker(ctx, agent), "passive_agent", verb.group(), verb.start()
+                )
+                values = {
+                    "kind": "reported_statement",
+                    "paragraph_id": sentence.paragraph_id,
+                    "sentence_id": sentence.sentence_id,
+                    "reporting_verb": verb.group(),
+                    **speaker_values(attribution),
+                }
+                end = content_end(ctx.text, sentence.end)
+                start = min(agent.start, verb.start())
+                rows.append(finish_row(ctx, values, start, end, paragraphs[sentence.paragraph_id][1], True))
+                break
             subject = subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue

@@ -17,6 +17,7 @@ from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import alternation, load_mapping, load_words
 
 # Verbs of saying and writing: they attribute quotations and, with a "that" clause, reported statements.
+TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
 SPEECH_VERBS = frozenset(load_words("reporting_verbs"))
 # Verbs of thinking and naming: they attribute quoted words but do not make a reported statement.
 THOUGHT_VERBS = frozenset(load_words("thought_verbs"))
@@ -37,6 +38,8 @@ PREPOSITIONS = frozenset(
     "among after before during through via like unlike including".split()
 )
 PRONOUN = re.compile(r"\b(?:he|she|He|She|his|her|His|Her|they|They|their|Their)\b")
+# The addressee of a letter or telegram ("You stated that", "your note ... stating that").
+SECOND_PERSON = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
 # The writer speaking in the first person ("I told him that", "we informed the Minister"); "I" only before
 # a lower-case word, so a roman numeral ("Article I") is not a writer.
 FIRST_PERSON = re.compile(r"\b(?:I(?=[ \t]+[a-z])|[Ww]e)\b")
@@ -85,6 +88,7 @@ BODY_PHRASE = re.compile(
 # Capitalised words that start sentences or fill names without being parts of a speaker's name.
 NON_NAME_WORDS = (
     frozenset(load_words("sentence_starters"))
+    | frozenset(load_words("imperative_openers"))
     | frozenset(
         """Although Though Because Since Until During Under Over Despite Instead Rather Not No Nor Or Then
     Meanwhile However Moreover Later Earlier Still Already Also Both Each Every Either Neither Most Many Some
@@ -276,6 +280,11 @@ def speaker_candidates(
             if start >= body_end or not masked[start:end].strip():
                 continue
             occupied.take(start, end)
+            if entity_type == "organisation":
+                # A body the entities stage linked ("the Department of State") speaks under its own ID.
+                found[(start, end)] = Candidate(
+                    start, end, mention_text, "mention", entity_id, kind="organisation", name=mention_text
+                )
             if entity_type != "person":
                 continue
             source = (
@@ -283,6 +292,8 @@ def speaker_candidates(
             )
             found[(start, end)] = Candidate(start, end, mention_text, source, entity_id)
     for start, end in italic:
+        if not TITLE_WORD.search(text, start, end):
+            continue  # "(*a*)", "*6*": a list marker or a numeral in italics, no title
         if start < body_end and not occupied.overlaps(start, end):
             found[(start, end)] = Candidate(
                 start, end, text[start:end], "work", kind="work", name=text[start:end]
@@ -321,7 +332,12 @@ def speaker_candidates(
     for candidate in document_candidates(text, masked, body_end, occupied):
         found[(candidate.start, candidate.end)] = candidate
         occupied.take(candidate.start, candidate.end)
-    for pattern, source in ((GROUP, "group"), (PRONOUN, "pronoun"), (FIRST_PERSON, "writer")):
+    for pattern, source in (
+        (GROUP, "group"),
+        (PRONOUN, "pronoun"),
+        (FIRST_PERSON, "writer"),
+        (SECOND_PERSON, "addressee"),
+    ):
         for match in pattern.finditer(masked, 0, body_end):
             if not occupied.overlaps(match.start(), match.end()):
                 kind = {"group": "group", "writer": "writer"}.get(source) or role_kind(match.group())

@@ -60,7 +60,7 @@ def _subject_rows(ctx: Context, claim_id: str, row: Row) -> list[dict[str, objec
     for candidate in candidates_between(ctx, start, end):
         if (
             candidate.entity_id
-            and candidate.source != "work"
+            and candidate.kind == "person"
             and candidate.entity_id != values.get("claimant_id")
         ):
             subjects.setdefault(
@@ -122,6 +122,7 @@ def extract_claims(
     candidates = speaker_candidates(
         document_text, masked, mentions, body_end, _italic_spans(emphasis_spans), unlinked_names
     )
+    recipients: dict[int, tuple[str | None, str | None]] = {}
     ctx = Context(
         text=document_text,
         masked=masked,
@@ -135,8 +136,10 @@ def extract_claims(
         note_senders=senders_of_notes(notes),
         lead_ins=lead_ins,
         document_persons=named_persons(unlinked_names),
-        senders=sender_spans(document_senders),
+        senders=sender_spans(document_senders, paragraphs_table, recipients),
+        recipients=recipients,
         time_expressions=dated_expressions(time_expressions),
+        framing=_framing_paragraphs(paragraphs_table),
     )
     quote_rows = quotation_rows(ctx, paragraphs, units)
     rows = quote_rows + reported_statement_rows(ctx, quote_rows, paragraphs) + assertion_rows(ctx, paragraphs)

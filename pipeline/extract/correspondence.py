@@ -522,10 +522,18 @@ def reference_dates(source_documents: pl.DataFrame, paragraphs: pl.DataFrame) ->
 
 
 def sender_spans(source_documents: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
-    """(char_start, char_end, sender_id, sender_name) of each document whose sender is known: the claims
-    step makes the sender, not the paper's author, the writer of what the document asserts. The sender is
-    the authority person or the paper-level person linked to it, else the office as printed."""
-    schema = {"char_start": pl.Int64, "char_end": pl.Int64, "sender_id": pl.String, "sender_name": pl.String}
+    """(char_start, char_end, sender_id, sender_name, recipient_id, recipient_name) of each document whose
+    sender is known: the claims step makes the sender, not the paper's author, the writer of what the
+    document asserts, and the recipient the "you" it addresses. Each party is the authority person or the
+    paper-level person linked to it, else the name or office as printed."""
+    schema = {
+        "char_start": pl.Int64,
+        "char_end": pl.Int64,
+        "sender_id": pl.String,
+        "sender_name": pl.String,
+        "recipient_id": pl.String,
+        "recipient_name": pl.String,
+    }
     if not source_documents.height:
         return pl.DataFrame(schema=schema)
     columns = paragraphs.select("paragraph_id", "char_start", "char_end")
@@ -535,8 +543,10 @@ def sender_spans(source_documents: pl.DataFrame, paragraphs: pl.DataFrame) -> pl
         sender = row.get("sender_entity_id") or row.get("sender_person_id")
         name = row.get("sender_name") or row.get("sender_office")
         first, last = bounds.get(row["first_paragraph_id"]), bounds.get(row["last_paragraph_id"])
+        recipient = row.get("recipient_entity_id") or row.get("recipient_person_id")
+        recipient_name = row.get("recipient_name") or row.get("recipient_office")
         if (sender or name) and first and last:
-            rows.append((first[0], last[1], sender, name))
+            rows.append((first[0], last[1], sender, name, recipient, recipient_name))
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
