@@ -191,3 +191,20 @@ def test_a_reference_the_rules_cannot_read_is_read_by_the_model() -> None:
 def test_last_word_before_a_period(text: str, end: int, expected: str) -> None:
     assert text[end] == "."
     assert last_word(text, end) == expected
+
+
+def test_short_editorial_remarks_are_commentary_and_short_references_are_not() -> None:
+    notes = [
+        "Not printed.",
+        "Despatch in two sections; enclosure not found in the files.",
+        "Foreign Relations, 1910, pp. 12 ff.",
+        "Smith, Ports and Power.",
+        "Post, p. 504.",
+        "Vol. ii, index.",
+    ]
+    _, footnotes, spans = markdown_notes_to_frames("doc-r", notes)
+    rows = extract_citations(footnotes, spans)
+    kinds = dict(zip(rows["raw"], rows["reference_type"], strict=True))
+    assert kinds["Not printed."] == "commentary"
+    assert kinds["enclosure not found in the files."] == "commentary"
+    assert all(kind != "commentary" for raw, kind in kinds.items() if raw[0] in "FSPV"), kinds

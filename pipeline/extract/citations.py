@@ -185,7 +185,17 @@ def _looks_like_reference(segment: Segment, known_abbreviations: set[str]) -> bo
         return True
     if AUTHOR_DATE.match(text) or normalise(text.split(",")[0]) in known_abbreviations:
         return True
-    return not _is_prose(text)
+    return not _is_prose(text) and not _is_remark(text)
+
+
+def _is_remark(text: str) -> bool:
+    """A short editorial remark ("Not printed.", "Telegram not found in files."): no figure or locator
+    ("vol. i"), and half its words or more in lower case, where a short reference is mostly names and title
+    words."""
+    words = re.findall(r"[A-Za-z][\w'’\-]*", text)
+    lower = sum(1 for w in words if w[0].islower())
+    figures = re.search(r"\d|\b(?:vols?|pp?|nos?|art|ch|fol|ff)\.", text, re.IGNORECASE)
+    return bool(words) and not figures and lower / len(words) >= 0.5
 
 
 def _is_prose(text: str) -> bool:
