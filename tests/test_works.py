@@ -114,6 +114,21 @@ def test_works_span_documents() -> None:
     assert with_ids["work_id"].null_count() == 0
 
 
+def test_bare_locators_cite_no_work_and_are_not_merged_across_papers() -> None:
+    notes = [
+        "Ann Lee, *One Book* (Boston, 1990), 4.",
+        "Vol. i, p. 542.",
+        "P. 7 (Washington, 1896).",
+        "*Ante*, p. 3.",
+    ]
+    frames = [markdown_notes_to_frames(doc, notes)[1:] for doc in ("doc-a", "doc-b")]
+    citations = pl.concat([extract_citations(f, s) for f, s in frames])
+    works, with_ids = build_works(citations)
+    assert works.height == 1 and works["title"].to_list() == ["One Book"]
+    located = with_ids.filter(pl.col("raw").str.contains(r"^(?:Vol\.|P\. 7|Ante)"))
+    assert located.height == 6 and located["work_id"].null_count() == 6
+
+
 def test_chicago_is_never_empty_and_says_when_it_is_raw(built) -> None:
     works, _, _ = built
     assert works["chicago"].null_count() == 0
@@ -123,19 +138,17 @@ def test_chicago_is_never_empty_and_says_when_it_is_raw(built) -> None:
     assert not works["chicago_is_raw"].any()
 
 
-def test_a_work_the_renderer_cannot_format_keeps_its_raw_text() -> None:
+def test_a_citation_with_nothing_that_identifies_a_work_cites_none() -> None:
     _, footnotes, spans = markdown_notes_to_frames(
         "doc-r", ["Box 14.", "Ann Lee, *One Book* (Boston, 1990), 4."]
     )
     citations = extract_citations(footnotes, spans)
     box_only = citations.filter(pl.col("footnote_id") == "doc-r:fn01").row(0, named=True)
     assert box_only["reference_type"] == "archival_collection" and box_only["box"] == "14"
-    citations = citations.with_columns(pl.lit(None, pl.String).alias("box"))  # nothing left to render
     works, with_ids = build_works(citations)
-    raw_work = with_ids.filter(pl.col("footnote_id") == "doc-r:fn01")["work_id"][0]
-    row = works.filter(pl.col("work_id") == raw_work).row(0, named=True)
-    assert (row["chicago"], row["chicago_is_raw"]) == ("Box 14.", True)
-    book = works.filter(pl.col("work_id") != raw_work).row(0, named=True)
+    assert with_ids.filter(pl.col("footnote_id") == "doc-r:fn01")["work_id"].to_list() == [None]
+    book = works.row(0, named=True)
+    assert works.height == 1
     assert (book["chicago"], book["chicago_is_raw"]) == ("Lee, Ann. *One Book*. Boston, 1990.", False)
     spec = load_table_spec("works")
     validate(spec, conform(spec, works))

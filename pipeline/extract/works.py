@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.extract.citations import FIELDS, GOVERNMENT_WORDS, MONTHS
+from pipeline.extract.reference_pieces import CITATION_WORDS
 from pipeline.package.schema import load_table_spec, rows_to_frame
 
 # The bibliographic fields a work keeps: the citation fields that the works table has (pages, box, sender,
@@ -181,8 +182,17 @@ def cited_works_of(frame: pl.DataFrame) -> Iterable[CitedWork]:
         yield CitedWork(row[0], tuple(row[1]), row[2], json.loads(row[3]), row[4], row[5])
 
 
+# The description of a citation with no title, container, author, archive or sender: no work at all; so
+# is a bare pointer elsewhere in the same volume ("Ante, p. 123"; vocab/citation_words.yaml).
+NO_WORK = ("title", "", "")
+CROSS_REFERENCES = {("title", "", word) for word in CITATION_WORDS["cross_reference"]}
+
+
 def describe_citations(citations: pl.DataFrame) -> list[CitedWork]:
-    """The work behind each citation of one document (commentary cites none), in the frame's order.
+    """The work behind each citation of one document, in the frame's order. Commentary cites none, and
+    neither does a citation that names no title, container and author ("p. 7", "vol. i, p. 542") or only
+    points elsewhere in its volume ("Ante, p. 123"): such citations share no work, so their work_id stays
+    null.
 
     Referring citations (Ibid., short forms) point within their own document, so a paper's descriptions
     do not change with the rest of the corpus and are worked out once, when the paper is built.
@@ -195,6 +205,8 @@ def describe_citations(citations: pl.DataFrame) -> list[CitedWork]:
             continue
         base = _resolve_target(row["citation_id"], by_id)
         key, work_type, fields = _describe(base)
+        if key == NO_WORK or key in CROSS_REFERENCES:
+            continue
         raw = base.get("raw") or row.get("raw") or ""
         described.append(CitedWork(row["citation_id"], key, work_type, fields, raw, row.get("abbreviation")))
     return described
