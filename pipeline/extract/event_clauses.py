@@ -140,6 +140,9 @@ _CAUSED_INFINITIVE = re.compile(  # "forced the Department to impose", "inspired
     rf"\b({_alternation(load_words('event_causative_verbs'))})\s+(?:[^\s;:()]+\s+){{1,9}}?to\s+"
     r"(?!(?:be|have|the|a|an)\b)([a-z]{3,})\b"
 )
+_DURATIVE_AFTER = re.compile(
+    r"\s+(?:on\b|for\s+(?:[a-z]+\s+){0,2}(?:years|months|weeks|days|decades|generations)\b)", re.I
+)
 _CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
 _COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
 _REFERENCE_OPENING = re.compile(
@@ -268,8 +271,8 @@ def _is_predicate(
     before = words[-1].lower()
     if dated and before in _PERFECT:  # "By 1979, the series had largely shifted": the subject is before "had"
         words = words[:-1]
-        if not words:
-            return False
+        if not words or _DURATIVE_AFTER.match(text, trigger.end):
+            return False  # "By 1872 the rebellion had dragged on for four years": a state, not a happening
         before = words[-1].lower()
     elif before in _PERFECT:
         return False

@@ -322,6 +322,8 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             previous = found_here[-1] if found_here else None
             between = text[previous[1]["char_end"] - row["char_start"] : start] if previous else ""
             if previous and _COORDINATED_DATES.fullmatch(between):
+                if re.search(r"\bor\b", between):
+                    continue  # "in late December 1869 or early January 1870": one happening, the first date
                 trigger = previous[0]  # "In both 1906 and 1907, Congress refused": one event per date
             else:
                 trigger = decade_noun or _pick_trigger(sentence, timex)
