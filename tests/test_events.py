@@ -453,10 +453,11 @@ def test_a_verb_after_but_shares_the_date_a_passive_reaches_its_date_a_titles_ye
 
 def test_caused_infinitives_perfects_with_their_date_and_decade_event_nouns_are_happenings() -> None:
     text = (
-        "# T\n\nThe 1931 reduction of the budget compelled the bureau to close two offices. By 1936, the agency had "
-        "quietly moved its archive to Leeds. By 1938 the strike had dragged on for two years. The council "
-        "urged the mayor to resign in 1939. The 1940s expansion of the port was costly. The 1920s reorganization of the bureau was not. Not until the "
-        "surrender on May 8, 1945 did the garrison leave. The board met in late May 1946 or early June 1946.\n"
+        "# T\n\nThe 1931 reduction of the budget compelled the bureau to close two offices. By 1936, the "
+        "agency had quietly moved its archive to Leeds. By 1938 the strike had dragged on for two years. "
+        "The council urged the mayor to resign in 1939. The 1940s expansion of the port was costly. The "
+        "1920s reorganization of the bureau was not. Not until the surrender on May 8, 1945 did the "
+        "garrison leave. The board met in late May 1946 or early June 1946.\n"
     )
     got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
     assert ("close", "1931") in got  # what the cut compelled happened
