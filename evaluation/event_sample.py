@@ -5,11 +5,13 @@ one to one). The judgements of the last reading are in docs/events-hand-check.md
 Two draws, both seed 30: 15 dated sentences each of chapters 8 and 10 (no events fixture), and 10 each of
 chapters 3 and 5 after the paragraphs tests/fixtures/events_dev-papers.yaml lists (p011, p008).
 
-Run: ``python -m evaluation.event_sample`` (needs ../shared/dev-papers).
+Run: ``python -m evaluation.event_sample [--seed N] [--sentences-only]`` (needs ../shared/dev-papers);
+--sentences-only prints the drawn sentences without our output, for listing the happenings first.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 
 from evaluation.event_scoring import REPO_ROOT, extract
@@ -29,6 +31,10 @@ def _paragraph_number(sentence_id: str) -> int:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=SEED, help=f"the draw's seed (default {SEED})")
+    parser.add_argument("--sentences-only", action="store_true", help="print the sentences, not our output")
+    args = parser.parse_args()
     if not DOCS.is_dir():
         raise SystemExit(f"{DOCS}: the development papers are not there")
     for document_id, name, size, first in DRAWS:
@@ -36,13 +42,15 @@ def main() -> None:
         times, events = found.time_expressions, found.events
         dated = sorted(set(times.filter(times["edtf"].is_not_null())["sentence_id"].to_list()))
         dated = [s for s in dated if _paragraph_number(s) >= first]
-        drawn = sorted(random.Random(SEED).sample(dated, min(size, len(dated))))
+        drawn = sorted(random.Random(args.seed).sample(dated, min(size, len(dated))))
         texts = dict(
             zip(found.document.sentences["sentence_id"], found.document.sentences["text"], strict=True)
         )
         print(f"### {document_id}: {len(drawn)} of {len(dated)} dated sentences from p{first:03d}")
         for sentence_id in drawn:
             print(f"\n[{sentence_id}] {texts[sentence_id]}")
+            if args.sentences_only:
+                continue
             for row in times.filter(times["sentence_id"] == sentence_id).iter_rows(named=True):
                 print(f"   time  {row['text']!r} -> {row['edtf']}")
             for row in events.filter(events["sentence_id"] == sentence_id).iter_rows(named=True):

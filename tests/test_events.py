@@ -449,3 +449,23 @@ def test_a_verb_after_but_shares_the_date_a_passive_reaches_its_date_a_titles_ye
     assert ("reacted", "1936-03-03") in got  # the main clause of the dated "When" clause
     assert ("death", "1940") in got and ("Death", "1941/1950") not in got  # a heading names no happening
     assert ("closed", "1937") in got and ("receiving", "1937") in got
+
+
+def test_caused_infinitives_perfects_with_their_date_and_decade_event_nouns_are_happenings() -> None:
+    text = (
+        "# T\n\nThe 1931 reduction of the budget compelled the bureau to close two offices. By 1936, the "
+        "agency had quietly moved its archive to Leeds. By 1938 the strike had dragged on for two years. "
+        "The council urged the mayor to resign in 1939. The 1940s expansion of the port was costly. The "
+        "1920s reorganization of the bureau was not. Not until the surrender on May 8, 1945 did the "
+        "garrison leave. The board met in late May 1946 or early June 1946.\n"
+    )
+    got = [(r["trigger"], r["edtf"]) for r in _events_of(text)]
+    assert ("close", "1931") in got  # what the cut compelled happened
+    assert ("moved", "../1936") in got  # a past perfect dated by its own "By" date
+    assert not any(trigger == "dragged" for trigger, _ in got)  # a duration, not a happening
+    assert not any(trigger == "resign" for trigger, _ in got)  # urged: asked for, not known to happen
+    assert ("reorganization", "192X") in got  # a plain decade dates the event noun right after it
+    assert ("expansion", "194X") not in got  # not an event noun in the vocabulary
+    assert not any(trigger.lower() == "the" for trigger, _ in got)  # "did the garrison": no verb "the"
+    assert ("surrender", "1945-05-08") in got
+    assert [edtf for trigger, edtf in got if trigger == "met"] == ["1946-05-21/1946-05-31"]

@@ -136,6 +136,13 @@ _COMPOUND_HEAD_AFTER = re.compile(  # a common noun right after: not a verb, a f
     r"number|no|concerning|regarding|relating|respecting|relative|dated|upon|which|whereby)\b)"
     r"[a-z]+(?<!ed)(?<!ly)\b(?![’'])"
 )
+_CAUSED_INFINITIVE = re.compile(  # "forced the Department to impose", "inspired a team, led by X, to embark"
+    rf"\b({_alternation(load_words('event_causative_verbs'))})\s+(?:[^\s;:()]+\s+){{1,9}}?to\s+"
+    r"(?!(?:be|have|the|a|an)\b)([a-z]{3,})\b"
+)
+_DURATIVE_AFTER = re.compile(
+    r"\s+(?:on\b|for\s+(?:[a-z]+\s+){0,2}(?:years|months|weeks|days|decades|generations)\b)", re.I
+)
 _CLOCK = r"\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.\s*m\.|noon|midnight)"
 _COORDINATED_DATES = re.compile(rf"\s*(?:,\s*{_CLOCK})?\s*,?\s*(?:and|or)\s+")
 _REFERENCE_OPENING = re.compile(
@@ -170,6 +177,9 @@ class _Trigger:
     is_noun: bool = False
     generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
     own_date_only: bool = False  # a common irregular verb ("gave", "took"): an event only with its own date
+    cause_start: int = (
+        -1
+    )  # an infinitive after a causative verb ("forced them to impose"): where that verb is
 
 
 @dataclass
@@ -203,6 +213,8 @@ def _triggers(text: str) -> list[_Trigger]:
             found.append(_Trigger(start, end, text[start:end], kind, is_noun=True))
     for match in _EMPHATIC_PAST.finditer(text):
         word = match.group(1)
+        if word.lower() in _REJECT_BEFORE:
+            continue  # "did the government decide": an inverted subject, not "did secure"
         if word.lower() not in _NONEVENT_VERBS and not _overlaps(found, match.start(1), match.end(1)):
             words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
             if words and _has_subject(words, text, match.end(1)):
@@ -211,6 +223,14 @@ def _triggers(text: str) -> list[_Trigger]:
         word = match.group(0)
         if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
             found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
+    for match in _CAUSED_INFINITIVE.finditer(text):
+        if (
+            not _overlaps(found, match.start(2), match.end(2))
+            and "to" not in text[match.end(1) : match.start(2) - 4].split()
+        ):
+            found.append(
+                _Trigger(match.start(2), match.end(2), match.group(2), "other", cause_start=match.start(1))
+            )
     for match in _PAST_TENSE.finditer(text):
         word = match.group(0)
         hyphenated = text[match.start() - 1 : match.start()] == "-"
@@ -232,6 +252,11 @@ def _is_predicate(
     its own date (dated) may be past perfect or quoted ("By that time, the envoy had 'retired.'")."""
     if trigger.is_noun or (not dated and _inside_quotes(text, trigger.start, quoted)):
         return False
+    if trigger.cause_start >= 0:  # "forced the Department to impose": an event when "forced" is a predicate
+        cause = _WORD.match(text, trigger.cause_start)
+        return _is_predicate(
+            text, _Trigger(cause.start(), cause.end(), cause.group(0), "other"), False, dated, quoted
+        )
     if text[trigger.start - 1 : trigger.start] == "-":
         return False
     words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
@@ -244,8 +269,11 @@ def _is_predicate(
     if not words:
         return False
     before = words[-1].lower()
-    if dated and before in _PERFECT:
-        before = words[-2].lower() if len(words) > 1 else ""
+    if dated and before in _PERFECT:  # "By 1979, the series had largely shifted": the subject is before "had"
+        words = words[:-1]
+        if not words or _DURATIVE_AFTER.match(text, trigger.end):
+            return False  # "By 1872 the rebellion had dragged on for four years": a state, not a happening
+        before = words[-1].lower()
     elif before in _PERFECT:
         return False
     if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):

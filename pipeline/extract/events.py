@@ -198,6 +198,21 @@ def _eligible(timex: dict, sentence_text: str, dating: bool = False) -> bool:
     return not sentence_text.rstrip().endswith("?")
 
 
+def _dated_event_noun(timex: dict, sentence: _Sentence) -> _Trigger | None:
+    """A plain decade that dates an event noun it is attached to ("the 1980s retreat"): an event, though a
+    decade never dates a predicate."""
+    if timex["edtf"] is None or timex["precision"] != "decade" or timex["modifier"] not in (None, "none"):
+        return None
+    start = timex["char_start"] - sentence.row["char_start"]
+    end = timex["char_end"] - sentence.row["char_start"]
+    noun = _attached_noun(sentence.text, start, end)
+    if noun is None or noun[0] != end + 1 or sentence.text.rstrip().endswith("?"):
+        return None  # not "the 1920s saw the reorganization"
+    return _Trigger(
+        noun[0], noun[1], sentence.text[noun[0] : noun[1]], _EVENT_NOUN_TYPES.get(noun[2], "other"), True
+    )
+
+
 def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
     """A narrative date later clauses of the paragraph can take: dated, of year precision or finer, not an
     open "before/after" interval, not a date that only qualifies a thing, not inside reported words."""
@@ -298,7 +313,8 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         found_here: list[tuple[_Trigger, dict, str, str | None]] = []
         dated_clauses: list[tuple[int, int]] = []
         for timex in sentence.times:
-            if not _eligible(timex, text, dating=True):
+            decade_noun = None if _eligible(timex, text, dating=True) else _dated_event_noun(timex, sentence)
+            if decade_noun is None and not _eligible(timex, text, dating=True):
                 continue
             start = timex["char_start"] - row["char_start"]
             if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
@@ -306,9 +322,11 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             previous = found_here[-1] if found_here else None
             between = text[previous[1]["char_end"] - row["char_start"] : start] if previous else ""
             if previous and _COORDINATED_DATES.fullmatch(between):
+                if re.search(r"\bor\b", between):
+                    continue  # "in late December 1869 or early January 1870": one happening, the first date
                 trigger = previous[0]  # "In both 1906 and 1907, Congress refused": one event per date
             else:
-                trigger = _pick_trigger(sentence, timex)
+                trigger = decade_noun or _pick_trigger(sentence, timex)
                 if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
                     continue  # one predicate, one date
             dated_clauses.append(_clause_of(text, start))
@@ -316,6 +334,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             found_here.append((trigger, timex, basis, None))
             found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
             found_here.extend((t, timex, basis, None) for t in _gerund_after(sentence, trigger))
+            found_here.extend((t, timex, basis, None) for t in _caused_after(sentence, trigger))
         found_here.extend(_context_events(sentence, found_here, dated_clauses, reference, carried))
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
@@ -380,6 +399,21 @@ def _gerund_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
 
 
 _JOINED_VERB_BEFORE = re.compile(r"\b(?:and|but)\s+(?:[a-z]+ly\s+)?$")
+
+
+def _caused_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
+    """The infinitive a dated happening caused, when its causative verb is the trigger or follows it in the
+    same clause ("The reduction in 1912 forced the Department to impose economy")."""
+    text = sentence.text
+    return [
+        t
+        for t in sentence.triggers
+        if t.cause_start >= trigger.start
+        and t is not trigger
+        and not re.search(r"[,;:()]", text[trigger.end : t.cause_start])
+        and len(text[trigger.end : t.cause_start].split()) <= 4
+        and (trigger.is_noun or _is_predicate(text, t, dated=True))  # a noun is the causative verb's subject
+    ]
 
 
 def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
