@@ -56,6 +56,26 @@ def _letter(start: int, end: int, sender_id: str | None, sender_name: str) -> pl
     return pl.DataFrame([[start], [end], [sender_id], [sender_name]], schema=columns)
 
 
+def _letter_claims(body: str, people: dict | None = None, recipient: str | None = None) -> pl.DataFrame:
+    """The claims of a one-letter collection sent by Jo Sender (to ``recipient``), whose text is ``body``."""
+    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
+    letter = _letter(0, len(document.text), None, "Jo Sender")
+    if recipient:
+        letter = letter.with_columns(
+            pl.lit(None, dtype=pl.String).alias("recipient_id"), pl.lit(recipient).alias("recipient_name")
+        )
+    return extract_claims(
+        document.text,
+        document.sentences,
+        mentions_from_names(document.text, people or {}, "test-doc"),
+        document.footnotes,
+        AUTHOR,
+        document.emphasis_spans,
+        document.paragraphs,
+        document_senders=letter,
+    )["claims"]
+
+
 @pytest.fixture(scope="module")
 def paper() -> tuple[dict, pl.DataFrame]:
     return run_gold(GOLD, stand_in=True)
@@ -932,16 +952,7 @@ def test_a_document_source_before_a_participle_the_writer_told_to_say_and_telegr
         "The President has read your note, and he authorizes me to say that the duty will be lowered.\n\n"
         "Inform Van Deman that the codes have arrived."
     )
-    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
-    letter = _letter(0, len(document.text), None, "Jo Sender")
-    claims = extract_claims(
-        document.text,
-        document.sentences,
-        mentions_from_names(document.text, {}, "test-doc"),
-        document.footnotes,
-        AUTHOR,
-        document_senders=letter,
-    )["claims"]
+    claims = _letter_claims(body)
     reported = {
         r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
     }
@@ -960,18 +971,7 @@ def test_passive_agents_own_documents_reports_and_unreal_conditions_in_a_letter(
         "Had the companies made stronger efforts, other concessions could have been secured.\n\n"
         "The consul asks for a guard so that the archives are kept safe."
     )
-    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
-    letter = _letter(0, len(document.text), None, "Jo Sender").with_columns(
-        pl.lit(None, dtype=pl.String).alias("recipient_id"), pl.lit("Jay Lay").alias("recipient_name")
-    )
-    claims = extract_claims(
-        document.text,
-        document.sentences,
-        mentions_from_names(document.text, {"person:ames": ["Ruth Ames"]}, "test-doc"),
-        document.footnotes,
-        AUTHOR,
-        document_senders=letter,
-    )["claims"]
+    claims = _letter_claims(body, {"person:ames": ["Ruth Ames"]}, recipient="Jay Lay")
     reported = {
         r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
     }
@@ -992,15 +992,7 @@ def test_a_quoted_note_over_several_paragraphs_is_not_the_covering_writers_state
         "I also have the honor to inform you that the Council of Ministers will continue to govern.”\n\n"
         "The Minister told me that the Council would meet daily."
     )
-    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
-    claims = extract_claims(
-        document.text,
-        document.sentences,
-        mentions_from_names(document.text, {}, "test-doc"),
-        document.footnotes,
-        AUTHOR,
-        document_senders=_letter(0, len(document.text), None, "Jo Sender"),
-    )["claims"]
+    claims = _letter_claims(body)
     reported = claims.filter(pl.col("kind") == "reported_statement").to_dicts()
     assert [(r["claimant_name"], r["reporting_verb"]) for r in reported] == [("The Minister", "told")]
 
@@ -1016,17 +1008,7 @@ def test_a_relayed_block_a_present_tense_report_and_a_note_with_its_source_befor
         "“Department is still using the form of letter contained in its earlier instruction. Department has "
         "noted the views of the Committee.”"
     )
-    document = clean_document("# A Test Paper\n\n" + body + "\n", "test-doc", "test.md", body_start_line=3)
-    claims = extract_claims(
-        document.text,
-        document.sentences,
-        mentions_from_names(document.text, {}, "test-doc"),
-        document.footnotes,
-        AUTHOR,
-        document.emphasis_spans,
-        document.paragraphs,
-        document_senders=_letter(0, len(document.text), None, "Jo Sender"),
-    )["claims"]
+    claims = _letter_claims(body)
     reported = {
         r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
     }
