@@ -129,6 +129,18 @@ def test_bare_locators_cite_no_work_and_are_not_merged_across_papers() -> None:
     assert located.height == 6 and located["work_id"].null_count() == 6
 
 
+def test_an_authorless_series_cited_by_year_is_a_work_per_year() -> None:
+    notes = [
+        "*Foreign Relations*, 1910, p. 12.",
+        "*Foreign Relations*, 1923, vol. ii, p. 29.",
+        "*Foreign Relations*, 1910, p. 40.",
+    ]
+    _, footnotes, spans = markdown_notes_to_frames("doc-s", notes)
+    works, with_ids = build_works(extract_citations(footnotes, spans))
+    assert sorted(works["year"].to_list()) == ["1910", "1923"]
+    assert with_ids["work_id"].n_unique() == 2
+
+
 def test_chicago_is_never_empty_and_says_when_it_is_raw(built) -> None:
     works, _, _ = built
     assert works["chicago"].null_count() == 0

@@ -88,6 +88,10 @@ def _describe(row: dict[str, Any]) -> tuple[tuple[str, ...], str, dict[str, Any]
         _surname(creator) if _is_person_list(creator) else _norm(creator),
         _norm(row.get("title")),
     )
+    if not creator and row.get("year") and key[2]:
+        # A title with no author cited with a year is often a series by year ("Foreign Relations, 1910"):
+        # each year is a work of its own.
+        key = (*key, str(row["year"]))
     fields = pick(*[f for f in WORK_FIELDS if f not in ("item_date", "interviewee", "volume")])
     if kind == "journal_article":
         fields["volume"] = row.get("volume")
