@@ -73,10 +73,10 @@ def test_the_rules_read_shelf_marks_of_four_languages(text: str, expected: dict[
 
 
 def test_a_dispatch_with_its_date_in_italian() -> None:
-    parsed = parse_reference("ASVe, Senato, Dispacci, filza 302, Treviso, 13 ottobre 1772", [])
+    parsed = parse_reference("ASVe, Senato, Dispacci, filza 118, Padova, 4 marzo 1761", [])
     assert parsed.values["archive"] == "ASVe"
-    assert parsed.values["box"] == "302"
-    assert parsed.values["item_date"] == "1772-10-13"
+    assert parsed.values["box"] == "118"
+    assert parsed.values["item_date"] == "1761-03-04"
 
 
 def test_an_archival_reference_the_rules_read_only_in_part_goes_to_the_model() -> None:

@@ -380,7 +380,7 @@ def test_unlinked_person_of_the_entities_stage_becomes_the_claimant_id() -> None
 
 def test_clause_structure_picks_the_speaker_of_the_governing_verb() -> None:
     body = (
-        "In a long letter to the historian Samuel Eliot Morison, Truman declared that the records would "
+        "In a long letter to the historian Helen Marsh Avery, Truman declared that the records would "
         "“stay closed until every participant had died.”\n\n"
         "Harding explained that the files were “a mess of duplicates and drafts.”\n\n"
         "Ruth Ames heard from Tomás Núñez that the committee did “not think the volume could be saved.”\n\n"
@@ -400,13 +400,13 @@ def test_clause_structure_picks_the_speaker_of_the_governing_verb() -> None:
 
 def test_real_apposition_names_the_person_before_it() -> None:
     body = (
-        "As Ralph Perkins, the Chief of the Records Branch, noted, the files held “nothing of value to the "
+        "As Walter Brandt, the Chief of the Records Branch, noted, the files held “nothing of value to the "
         "compilers.”\n\n"
         "Mary Lowe, Truman wrote, “would never have allowed such a thing.”"
     )
     _, out = _extract(body, {})
     claims = out["claims"]
-    assert _row(claims, "nothing of value")["claimant_name"] == "Ralph Perkins"
+    assert _row(claims, "nothing of value")["claimant_name"] == "Walter Brandt"
     assert "Truman" in (_row(claims, "would never")["claimant_name"] or "")
 
 

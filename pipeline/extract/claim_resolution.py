@@ -449,7 +449,7 @@ def _head_of(ctx: Context, candidates: list[Candidate], candidate: Candidate) ->
 
 def _describes(ctx: Context, candidate: Candidate, gap: str) -> bool:
     """An apposition describes the name before it: a role or title ("John Smith, the Deputy Chief ...,"),
-    not another name (", Truman declared" after "a letter to Samuel Morison")."""
+    not another name (", Truman declared" after "a letter to Helen Avery")."""
     if candidate.source == "role" or gap.rstrip().endswith(("the", "The")):
         return True
     first = candidate.text.split()[0].lower().rstrip(".") if candidate.text.split() else ""

@@ -355,7 +355,7 @@ def add_unlinked_names(
     body_end: int,
 ) -> None:
     """The entities stage's unlinked names as speakers: a name this step missed (accents, particles), or
-    the fuller form of a person name it cut short ("Dulles" inside "John Foster Dulles"). Titles before
+    the fuller form of a person name it cut short ("Hale" inside "John Porter Hale"). Titles before
     the name stay out of the name."""
     persons = sorted((c.start, c.end, key) for key, c in found.items() if c.kind == "person")
     starts = [start for start, _, _ in persons]
