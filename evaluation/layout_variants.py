@@ -11,12 +11,15 @@ words, and the variant papers are scored against the unchanged answers with ``ev
 - ``specks``: a stray OCR speck ("|", "•", "·", "'") on a line of its own at the head of some blocks;
 - ``attached_labels``: notes labelled "-12 text" instead of "- 12 text" (the space lost);
 - ``page_furniture``: the page number after each page's notes, and a running head on every other page;
+- ``endnotes``: every note moved to the paper's end under a "Notes" heading, as a book's endnotes are;
+- ``pandoc_notes``: markers written "[^12]" and notes "[^12]: text", as a Markdown export writes them;
 - ``lost_note``: one note's line deleted, as when OCR misses it. The paper is rightly left out (its marker
   has no note); what is measured is whether that is its *only* problem, not the first of a cascade.
 
 Per transform it prints the papers left out and the paragraph, footnote and link recall distributions;
 ``lost_note`` prints how many papers report exactly the one lost note. Options: ``--per-volume N`` papers
-from each volume (default 6), ``--seed S``, ``--keep DIR`` to keep the variant papers for reading.
+from each volume (default 6), ``--seed S``, ``--keep DIR`` to keep the variant papers for reading,
+``--only NAME`` (repeatable) to run only some transforms.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from pathlib import Path
 from evaluation.corpus_scoring import DEV_CORPUS, MEASURES, distribution_line, paper_value, sample_papers
 from evaluation.corpus_scoring import score_corpus as score_variant_corpus
 from pipeline.text.clean import clean_document, footnote_problems
+from pipeline.text.footnotes import match_note_line
+from pipeline.text.inline import SUPERSCRIPT_DIGITS
 
 Transform = Callable[[str, random.Random], str]
 SPECKS = ["|", "•", "·", "'"]
@@ -95,13 +100,19 @@ def attached_labels(text: str, rng: random.Random) -> str:
     return NOTE_LABEL.sub(lambda m: f"-{m.group(1)} " if rng.random() < 0.5 else m.group(0), text)
 
 
+def _note_firsts(text: str) -> list[int]:
+    """1-based line numbers of the first line of each note the text layer finds, in order."""
+    notes = clean_document(text, "variant", "variant").footnotes.drop_nulls("source_line")
+    return notes["source_line"].to_list()
+
+
 def lost_note(text: str, rng: random.Random) -> str:
     """One note's first line deleted: a note other than the paper's first and last, at random."""
-    notes = clean_document(text, "variant", "variant").footnotes.drop_nulls("source_line")
+    notes = _note_firsts(text)
     lines = text.split("\n")
-    if notes.height < 3:
+    if len(notes) < 3:
         return text
-    del lines[rng.choice(notes["source_line"].to_list()[1:-1]) - 1]
+    del lines[rng.choice(notes[1:-1]) - 1]
     return "\n".join(lines)
 
 
@@ -110,7 +121,7 @@ def page_furniture(text: str, rng: random.Random) -> str:
     line of its own ("14", "— 15 —" or "[16]", one form per paper) and, on every other page, the running
     head in capitals."""
     lines = text.split("\n")
-    notes = set(clean_document(text, "variant", "variant").footnotes.drop_nulls("source_line")["source_line"])
+    notes = set(_note_firsts(text))
     folio = rng.choice(["{}", "— {} —", "[{}]"])
     page = rng.randint(2, 400)
     out: list[str] = []
@@ -122,6 +133,40 @@ def page_furniture(text: str, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def _note_lines(text: str) -> list[int]:
+    """0-based indexes of every line of the paper's notes (first lines and continuations)."""
+    lines = text.split("\n")
+    indexes: list[int] = []
+    for first in _note_firsts(text):
+        index = first - 1
+        indexes.append(index)
+        while index + 1 < len(lines) and lines[index + 1].strip() and not match_note_line(lines[index + 1]):
+            index += 1
+            indexes.append(index)
+    return indexes
+
+
+def endnotes(text: str, rng: random.Random) -> str:
+    """All notes gathered at the paper's end under a "Notes" heading, in their order."""
+    lines = text.split("\n")
+    moved = set(_note_lines(text))
+    if not moved:
+        return text
+    body = [line for index, line in enumerate(lines) if index not in moved]
+    heading = rng.choice(["Notes", "NOTES", "## Notes"])
+    return "\n".join([*body, "", heading, "", *(lines[index] for index in sorted(moved))])
+
+
+def pandoc_notes(text: str, rng: random.Random) -> str:
+    """Markers as "[^12]" after their word and notes as "[^12]: text", a Markdown export's footnotes."""
+    lines = text.split("\n")
+    for number in _note_firsts(text):
+        label, _, rest = match_note_line(lines[number - 1]) or (0, "", lines[number - 1])
+        lines[number - 1] = f"[^{label}]: {rest}"
+    body = "\n".join(lines)
+    return re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: f"[^{m.group(0).translate(SUPERSCRIPT_DIGITS)}]", body)
+
+
 TRANSFORMS: dict[str, Transform] = {
     "windows_lines": windows_lines,
     "hard_wrapped": hard_wrapped,
@@ -129,6 +174,8 @@ TRANSFORMS: dict[str, Transform] = {
     "specks": specks,
     "attached_labels": attached_labels,
     "page_furniture": page_furniture,
+    "endnotes": endnotes,
+    "pandoc_notes": pandoc_notes,
 }
 
 
@@ -165,12 +212,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-volume", type=int, default=6)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--only", action="append", choices=sorted(TRANSFORMS), help="this transform only")
     args = parser.parse_args(argv)
+    chosen = {name: TRANSFORMS[name] for name in args.only or TRANSFORMS}
     papers = sample_papers(DEV_CORPUS, args.per_volume)
     work = args.keep or Path(tempfile.mkdtemp(prefix="layout-variants-"))
     print(f"{len(papers)} dev-corpus papers ({args.per_volume} per volume), seed {args.seed}")
     try:
-        for name, transform in {"unchanged": lambda text, rng: text, **TRANSFORMS}.items():
+        for name, transform in {"unchanged": lambda text, rng: text, **chosen}.items():
             scored = score_variant_corpus(write_variants(papers, transform, work / name, args.seed))
             left = [paper for paper in scored if paper.left_out]
             print(f"{name}: {len(left)} of {len(scored)} left out")

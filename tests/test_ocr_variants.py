@@ -1,6 +1,6 @@
 """The text layer on OCR that differs from the dev corpus's layout: invisible characters, specks of dirt,
-labels that lost their space, hard-wrapped notes and a note OCR missed. Small texts written here, and the
-dev corpus rewritten by ``evaluation.layout_variants``."""
+labels that lost their space, hard-wrapped notes, notes gathered at the end and a note OCR missed. Small
+texts written here, and the dev corpus rewritten by ``evaluation.layout_variants``."""
 
 from __future__ import annotations
 
@@ -140,8 +140,30 @@ def test_a_note_ocr_missed_is_reported_alone_and_the_notes_after_it_still_pair()
     assert _notes(missing)[4] == "Not granted."
 
 
+def test_notes_gathered_at_the_end_pair_with_their_markers_and_numbered_clauses_stay_text():
+    text = (
+        "**Convention between the Republic and the Kingdom**¹\n\n"
+        "The parties agree as follows:\n\n"
+        "1 Vessels of either party may enter the ports of the other.\n\n"
+        "2 Dues shall be those paid by national vessels.²\n\n"
+        "Done at Lisbon, May 3, 1911.\n\n"
+        "Notes\n\n"
+        "1 Ratified by both parties in 1912.\n"
+        "2 The dues were fixed in a schedule, not printed.\n"
+    )
+    cleaned = _clean(text)
+    assert _notes(text) == {
+        1: "Ratified by both parties in 1912.",
+        2: "The dues were fixed in a schedule, not printed.",
+    }
+    body = cleaned.paragraphs["text"].to_list()
+    assert "1 Vessels of either party may enter the ports of the other." in body
+    assert not any(paragraph.startswith("Notes") for paragraph in body)
+    assert footnote_problems(cleaned.footnotes) == []
+
+
 @pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared/dev-corpus is absent")
-@pytest.mark.parametrize("transform", sorted(set(TRANSFORMS) - {"page_furniture"}))
+@pytest.mark.parametrize("transform", sorted(set(TRANSFORMS) - {"page_furniture", "endnotes"}))
 def test_dev_corpus_papers_rewritten_in_another_layout_still_build_and_score(transform, tmp_path):
     papers = sample_papers(DEV_CORPUS, 2)
     originals = {paper.name: paper for paper in score_corpus(DEV_CORPUS, papers)}
@@ -156,12 +178,15 @@ def test_dev_corpus_papers_rewritten_in_another_layout_still_build_and_score(tra
 
 
 @pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared/dev-corpus is absent")
-def test_dev_corpus_papers_printed_with_folios_and_running_heads_lose_little(tmp_path):
+@pytest.mark.parametrize("transform", ["page_furniture", "endnotes"])
+def test_dev_corpus_papers_printed_with_folios_or_endnotes_lose_little(transform, tmp_path):
+    """Folios and running heads, or notes moved to the end, take away the page breaks' evidence: a paragraph
+    split by a page break may stay split, but no paper is left out and no note is lost."""
     papers = sample_papers(DEV_CORPUS, 2)
     originals = score_corpus(DEV_CORPUS, papers)
-    variants = score_corpus(write_variants(papers, TRANSFORMS["page_furniture"], tmp_path / "paged", seed=3))
+    variants = score_corpus(write_variants(papers, TRANSFORMS[transform], tmp_path / transform, seed=3))
     assert [paper.name for paper in variants if paper.left_out] == []
-    for measure in ("paragraphs", "links"):
+    for measure in ("paragraphs", "footnotes", "links"):
         before = statistics.fmean(v for p in originals if (v := paper_value(p, measure)) is not None)
         after = statistics.fmean(v for p in variants if (v := paper_value(p, measure)) is not None)
         assert after >= before - 0.02, measure

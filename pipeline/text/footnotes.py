@@ -131,8 +131,9 @@ def find_note_lines(
     line gives is taken as lost, in number order, as long as that reads more notes: the report then names
     the one lost note, and a correction saying so (``note_missing_in_source``) is all the paper needs.
     """
-    notes, rejected = _read_notes(lines, start, line_markers, frozenset())
     called = sorted({number for numbers in line_markers.values() for number in numbers})
+    start = _endnotes_start(lines, start, called[0]) if called else start
+    notes, rejected = _read_notes(lines, start, line_markers, frozenset())
     lost: frozenset[int] = frozenset()
     for number in called:
         given = {note.number for note in notes}
@@ -143,6 +144,20 @@ def find_note_lines(
             lost = lost | {number}
             notes, rejected = tried
     return notes, rejected
+
+
+def _endnotes_start(lines: list[str], start: int, first_called: int) -> int:
+    """Where the notes may begin: after a "Notes" heading whose next line gives the first called note, when
+    the paper gathers its notes at its end (a book's endnotes); else ``start``. Before that heading, a
+    numbered line ("1 The parties agree ...") is the body's, whatever markers stand above it."""
+    for index in range(start, len(lines)):
+        if not NOTES_HEADING.match(lines[index]):
+            continue
+        following = next((line for line in lines[index + 1 :] if line.strip()), "")
+        shape = match_note_line(following)
+        if shape and shape[0] == first_called:
+            return index + 1
+    return start
 
 
 def _read_notes(
@@ -165,7 +180,8 @@ def _read_notes(
     rejected: dict[int, tuple[int, str]] = {}
     given: set[int] = set()
     last = 0
-    called: set[int] = set()
+    # Markers above ``start`` (the body before an endnotes heading) are all called.
+    called = {number for index, numbers in line_markers.items() if index < start for number in numbers}
     first_call: dict[int, int] = {}
     for index in sorted(line_markers):
         for number in line_markers[index]:
