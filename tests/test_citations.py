@@ -208,3 +208,36 @@ def test_short_editorial_remarks_are_commentary_and_short_references_are_not() -
     assert kinds["Not printed."] == "commentary"
     assert kinds["enclosure not found in the files."] == "commentary"
     assert all(kind != "commentary" for raw, kind in kinds.items() if raw[0] in "FSPV"), kinds
+
+
+def test_identifications_history_remarks_and_lead_ins_are_commentary_where_titles_are_italic() -> None:
+    notes = [
+        "*Foreign Relations*, 1910, p. 4.",
+        "Jan Novak, Minister of Trade of the Republic.",
+        "Ratified by the President, May 2, 1921.",
+        "For previous correspondence, see *Foreign Relations*, 1920, vol. ii, pp. 5 ff.",
+        "Supra.",
+        "A similar note was sent on the same date to Olaf Berg, Consul at Bergen.",
+        "The draft went out only after Ana Ruiz approved Kay Bell to Ruiz, May 2, 1986, Department files.",
+    ]
+    _, footnotes, spans = markdown_notes_to_frames("doc-f", notes)
+    rows = extract_citations(footnotes, spans)
+    kinds = dict(zip(rows["raw"], rows["reference_type"], strict=True))
+    assert kinds["Jan Novak, Minister of Trade of the Republic."] == "commentary"
+    assert kinds["Ratified by the President, May 2, 1921."] == "commentary"
+    assert kinds["For previous correspondence"] == "commentary"
+    assert kinds["A similar note was sent on the same date to Olaf Berg, Consul at Bergen."] == "commentary"
+    assert kinds["Supra."] != "commentary"
+    lead_in = rows.filter(pl.col("footnote_id") == "doc-f:fn04", pl.col("reference_type") != "commentary")
+    assert lead_in["raw"].str.starts_with("Foreign Relations, 1920").to_list() == [True]
+    assert lead_in["signal"].to_list() == ["see"] and lead_in["year"].to_list() == ["1920"]
+    embedded = rows.filter(pl.col("footnote_id") == "doc-f:fn07")
+    assert embedded["reference_type"].to_list() != ["commentary"]
+
+
+def test_a_name_and_office_without_italics_stays_a_reference_where_no_title_is_italic() -> None:
+    """Papers whose OCR lost the italics give no such evidence: "Smith, Ports and Power" is a short form."""
+    _, footnotes, spans = markdown_notes_to_frames(
+        "doc-g", ["Smith, Ports and Power.", "Lee, Trade Winds, 4."]
+    )
+    assert "commentary" not in extract_citations(footnotes, spans)["reference_type"].to_list()

@@ -23,7 +23,15 @@ from pipeline.extract.csl import name_parts
 from pipeline.extract.reference_dates import BARE_YEAR
 from pipeline.extract.reference_dates import MONTHS as MONTHS  # read by works.py
 from pipeline.extract.reference_locations import is_location
-from pipeline.extract.reference_pieces import QUOTED_OR_PARENTHESISED, Parsed, inside, sentence_cuts
+from pipeline.extract.reference_pieces import (
+    ABBREVIATIONS,
+    CITATION_WORDS,
+    QUOTED_OR_PARENTHESISED,
+    Parsed,
+    alternation,
+    inside,
+    sentence_cuts,
+)
 from pipeline.extract.reference_rules import (
     AUTHOR_DATE,
     AUTHOR_YEAR_FRAGMENT,
@@ -32,15 +40,33 @@ from pipeline.extract.reference_rules import (
     IBID,
     INTERVIEW,
     PLACE_PUBLISHER,
+    SIGNAL,
     decide_type,
     parse_reference,
     split_corporate_title,
 )
 from pipeline.extract.reference_rules import GOVERNMENT_WORDS as GOVERNMENT_WORDS  # read by works.py
 from pipeline.package.schema import RECORD_STATUS, load_table_spec
+from pipeline.text.months import MONTHS_AS_PRINTED
 
 ARCHIVAL_COLUMNS = ("archive", "collection", "box", "record_group", "file_number", "folio")
 DIGIT = re.compile(r"\d")
+ROMAN = re.compile(r"[ivxlc]+")
+SEE_LEAD_IN = re.compile(rf"^(?i:{alternation(CITATION_WORDS['see_lead_in'])})\s+[a-z]")
+REMARK_OPENING = re.compile(
+    rf"^(?:[A-Za-z]+\s+)?(?:{alternation(CITATION_WORDS['remark_participle'])})\b", re.I
+)
+# A lower-case word other than a particle or short function word: a letter's sender is a name or an office
+# ("Chief Clerk R. S. Chew", "Secretary of the Treasury"), not a clause ("A similar note was sent").
+PROSE_WORD = re.compile(r"\b(?!(?:the|and|for|von|van|der|den|des|del|della|dos|das|les)\b)[a-z]{3,}\b")
+# A letter cited inside a sentence ("... approved Ana Ruiz to Ortega, May 2, 1986, ..."): name, "to", name,
+# date. The sentence is commentary around a reference, which is kept.
+_NAME_RUN = r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*)*"
+_MONTH_AS_PRINTED = "|".join(re.escape(month) for month in sorted(MONTHS_AS_PRINTED, key=len, reverse=True))
+EMBEDDED_LETTER = re.compile(
+    rf"\b{_NAME_RUN}\s+to\s+{_NAME_RUN}(?:\s+\([^()]*\))?,\s+(?:{_MONTH_AS_PRINTED})\s+\d{{1,2}},\s+\d{{4}}"
+)
+CROSS_REFERENCE = re.compile(rf"\b(?:{alternation(CITATION_WORDS['cross_reference'])})\b", re.I)
 FIELDS = (
     "authors",
     "authors_as_printed",
@@ -171,20 +197,36 @@ def _merge_fragments(fragments: list[Segment], note_text: str) -> list[Segment]:
     return merged
 
 
-def _looks_like_reference(segment: Segment, known_abbreviations: set[str]) -> bool:
-    """Commentary is prose: mostly lower-case words, no italic title, no reference furniture."""
-    text = segment.text
+def _looks_like_reference(segment: Segment, known_abbreviations: set[str], marks_titles: bool) -> bool:
+    """Commentary is prose: mostly lower-case words, no italic title, no reference furniture.
+
+    In a paper whose notes set titles in italics (``marks_titles``), a stretch with no italic, quotation,
+    figure or pointer ("Supra") is not a reference either: it identifies a person ("Jan Novak, Minister of
+    Trade.") or remarks on a document.
+    """
+    text = SIGNAL.sub("", segment.text)
+    if SEE_LEAD_IN.match(text) and not DIGIT.search(text):
+        return False  # "For text of the *note verbale*", cut from its ", see ..."
     has_italic = any(segment.start <= a < segment.end for a, _ in segment.italics)
     if has_italic or IBID.match(text) or HEREAFTER.search(text):
         return True
     if re.search(r"[“\"][^”\"]+,[”\"]", text) or re.search(r"\([^()]*\b\d{4}\b[^()]*\)", text):
         return True
-    if INTERVIEW.match(text) or CORRESPONDENCE.match(text.split(",")[0].strip()):
+    if SEE_LEAD_IN.match(text) or (REMARK_OPENING.match(text) and not re.search(r"[“\"«]", text)):
+        return False
+    letter = CORRESPONDENCE.match(text.split(",")[0].strip())
+    if (
+        INTERVIEW.match(text)
+        or (letter and not PROSE_WORD.search(letter["sender"]))
+        or EMBEDDED_LETTER.search(text)
+    ):
         return True
     if any(is_location(p.strip()) for p in text.rstrip(".").split(",")):
         return True
     if AUTHOR_DATE.match(text) or normalise(text.split(",")[0]) in known_abbreviations:
         return True
+    if marks_titles and not DIGIT.search(text) and not CROSS_REFERENCE.search(text):
+        return False
     return not _is_prose(text) and not _is_remark(text)
 
 
@@ -199,9 +241,17 @@ def _is_remark(text: str) -> bool:
 
 
 def _is_prose(text: str) -> bool:
-    words = re.findall(r"[A-Za-z][\w'’\-]*", text)
+    """Six words or more, two in five in lower case; locators ("vol. ii", "pp.") do not count as words."""
+    words = [
+        w for w in re.findall(r"[A-Za-z][\w'’\-]*", text) if w not in ABBREVIATIONS and not ROMAN.fullmatch(w)
+    ]
     lower = sum(1 for w in words if w[0].islower())
     return len(words) >= 6 and lower / len(words) >= 0.4
+
+
+def _opens_lead_in(text: str) -> bool:
+    """An editor's lead-in before ", see" ("For the treaty's text, see ..."): commentary, not a reference."""
+    return bool(SEE_LEAD_IN.match(text.strip()))
 
 
 def _is_lead_in(left: str, right: str) -> bool:
@@ -223,6 +273,13 @@ def segment_note(text: str, italics: list[tuple[int, int]]) -> list[Segment]:
             p
             for piece in pieces
             for p in _split_at(piece, re.compile(r"(?<=\w):\s+"), protected, _is_lead_in)
+        ]
+        pieces = [
+            p
+            for piece in pieces
+            for p in _split_at(
+                piece, re.compile(r",?\s+(?=see\s)"), protected, lambda left, _r: _opens_lead_in(left)
+            )
         ]
         for piece in pieces:
             segments += _split_at(
@@ -355,7 +412,11 @@ def _confidence(row: Row) -> float:
 
 
 def _note_rows(
-    note: dict[str, Any], spans: list[tuple[int, int]], known: set[str], policy: dict[str, str] | None
+    note: dict[str, Any],
+    spans: list[tuple[int, int]],
+    known: set[str],
+    policy: dict[str, str] | None,
+    marks_titles: bool,
 ) -> list[Row]:
     text: str = note["text"]
     base: int = note["char_start"]
@@ -365,7 +426,7 @@ def _note_rows(
         seg_italics = [
             (a - segment.start, b - segment.start) for a, b in relative if segment.start <= a < segment.end
         ]
-        is_reference = _looks_like_reference(segment, known)
+        is_reference = _looks_like_reference(segment, known, marks_titles)
         parsed = read_reference(segment.text, seg_italics, policy=policy) if is_reference else Parsed()
         if parsed.values.get("abbreviation"):
             known.add(abbreviation_key(parsed.values["abbreviation"]))
@@ -407,8 +468,11 @@ def extract_citations(
     for document_id in notes["document_id"].unique(maintain_order=True):
         rows: list[Row] = []
         known: set[str] = set()
-        for note in notes.filter(pl.col("document_id") == document_id).iter_rows(named=True):
-            rows += _note_rows(note, sorted(spans_by_note.get(note["footnote_id"], [])), known, policy)
+        own = notes.filter(pl.col("document_id") == document_id)
+        marks_titles = any(note_id in spans_by_note for note_id in own["footnote_id"])
+        for note in own.iter_rows(named=True):
+            spans = sorted(spans_by_note.get(note["footnote_id"], []))
+            rows += _note_rows(note, spans, known, policy, marks_titles)
         resolve(rows)
         records += [_record(document_id, row) for row in rows]
     return pl.DataFrame(records, schema=citation_schema(), orient="row") if records else _empty()
