@@ -13,6 +13,8 @@ words, and the variant papers are scored against the unchanged answers with ``ev
 - ``page_furniture``: the page number after each page's notes, and a running head on every other page;
 - ``endnotes``: every note moved to the paper's end under a "Notes" heading, as a book's endnotes are;
 - ``pandoc_notes``: markers written "[^12]" and notes "[^12]: text", as a Markdown export writes them;
+- ``per_page_numbers``: notes numbered afresh on every page (1, 2 | 1, 2, 3 | ...), as many printed books
+  number them, markers renumbered to match;
 - ``lost_note``: one note's line deleted, as when OCR misses it. The paper is rightly left out (its marker
   has no note); what is measured is whether that is its *only* problem, not the first of a cascade.
 
@@ -167,6 +169,42 @@ def pandoc_notes(text: str, rng: random.Random) -> str:
     return re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: f"[^{m.group(0).translate(SUPERSCRIPT_DIGITS)}]", body)
 
 
+def per_page_numbers(text: str, rng: random.Random) -> str:
+    """Each page's notes (a run of note lines) numbered from 1, and the markers above them to match."""
+    lines = text.split("\n")
+    firsts = _note_firsts(text)
+    pages: list[list[int]] = []
+    for first in firsts:
+        if pages and all(
+            not lines[index].strip() or match_note_line(lines[index])
+            for index in range(pages[-1][-1], first - 1)
+        ):
+            pages[-1].append(first)
+        else:
+            pages.append([first])
+    top = 0
+    for page in pages:
+        renumber: dict[int, int] = {}
+        for new, line_number in enumerate(page, start=1):
+            old = (match_note_line(lines[line_number - 1]) or (0,))[0]
+            renumber[old] = new
+            lines[line_number - 1] = re.sub(r"\d+", str(new), lines[line_number - 1], count=1)
+        for index in range(top, page[0] - 1):
+            lines[index] = _renumber_markers(lines[index], renumber)
+        top = page[-1]
+    return "\n".join(lines)
+
+
+def _renumber_markers(line: str, renumber: dict[int, int]) -> str:
+    """The line's superscript markers given their new numbers (a marker not in ``renumber`` is kept)."""
+
+    def new_marker(match: re.Match[str]) -> str:
+        number = renumber.get(int(match.group(0).translate(SUPERSCRIPT_DIGITS)))
+        return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) if number else match.group(0)
+
+    return re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", new_marker, line)
+
+
 TRANSFORMS: dict[str, Transform] = {
     "windows_lines": windows_lines,
     "hard_wrapped": hard_wrapped,
@@ -176,6 +214,7 @@ TRANSFORMS: dict[str, Transform] = {
     "page_furniture": page_furniture,
     "endnotes": endnotes,
     "pandoc_notes": pandoc_notes,
+    "per_page_numbers": per_page_numbers,
 }
 
 

@@ -1,6 +1,7 @@
 """The text layer on OCR that differs from the dev corpus's layout: invisible characters, specks of dirt,
-labels that lost their space, hard-wrapped notes, notes gathered at the end and a note OCR missed. Small
-texts written here, and the dev corpus rewritten by ``evaluation.layout_variants``."""
+labels that lost their space, hard-wrapped notes, notes gathered at the end or numbered afresh on each
+page, and a note OCR missed. Small texts written here, and the dev corpus rewritten by
+``evaluation.layout_variants``."""
 
 from __future__ import annotations
 
@@ -160,6 +161,38 @@ def test_notes_gathered_at_the_end_pair_with_their_markers_and_numbered_clauses_
     assert "1 Vessels of either party may enter the ports of the other." in body
     assert not any(paragraph.startswith("Notes") for paragraph in body)
     assert footnote_problems(cleaned.footnotes) == []
+
+
+def _per_page(text: str) -> str:
+    """The report with its second page's notes numbered from 1, as many books print them."""
+    for old, new in (("³", "¹"), ("⁴", "²"), ("- 3 Of", "- 1 Of"), ("- 4 Not", "- 2 Not")):
+        text = text.replace(old, new)
+    return text
+
+
+def test_notes_numbered_afresh_on_each_page_pair_with_the_markers_of_their_page():
+    cleaned = _clean(_per_page(REPORT))
+    assert footnote_problems(cleaned.footnotes) == []
+    assert cleaned.footnotes["text"].to_list() == [
+        "March 31.",
+        "Their petition was sent by pouch.",
+        "Of the outer harbour.",
+        "Not granted.",
+    ]
+    assert PARAGRAPH in cleaned.paragraphs["text"].to_list()
+    offsets = cleaned.footnotes["marker_offset"].to_list()
+    assert offsets == sorted(offsets) and len(set(offsets)) == 4
+
+
+def test_a_numbered_list_under_the_markers_is_not_taken_for_a_page_of_notes():
+    listed = _per_page(REPORT).replace(
+        "\n\n- 1 March 31.",
+        "\n\n1. The harbour dues.\n\n2. The pilots' dues.\n\n3. The light dues.\n\n- 1 March 31.",
+    )
+    cleaned = _clean(listed)
+    assert footnote_problems(cleaned.footnotes) == []
+    assert cleaned.footnotes["text"].to_list()[0] == "March 31."
+    assert "2. The pilots' dues." in cleaned.paragraphs["text"].to_list()
 
 
 @pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared/dev-corpus is absent")

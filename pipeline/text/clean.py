@@ -21,6 +21,7 @@ from pipeline.text.frontmatter import MARKER, read_front_matter
 from pipeline.text.furniture import page_furniture
 from pipeline.text.ingest import InputError
 from pipeline.text.inline import InlineText, clean_inline
+from pipeline.text.note_pages import number_across_pages
 from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_pagination
 from pipeline.text.sentences import split_sentences
 
@@ -171,6 +172,7 @@ def clean_document(
         raise InputError(f"{source_name}: no body text found after the front matter")
     for index in page_furniture(lines, front.body_start):
         lines[index] = ""
+    lines = number_across_pages(lines, front.body_start)
 
     note_sources, note_lines, note_decisions = read_notes(lines, front.body_start)
     pagination = read_pagination(lines, front.body_start, note_lines)

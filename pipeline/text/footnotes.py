@@ -47,7 +47,7 @@ def match_note_line(line: str) -> tuple[int, str, str] | None:
     return None
 
 
-def _blocks(lines: list[str], start: int) -> list[list[int]]:
+def line_blocks(lines: list[str], start: int) -> list[list[int]]:
     """Blank-line separated blocks of ``lines[start:]``, as lists of line indexes."""
     blocks: list[list[int]] = []
     current: list[int] = []
@@ -70,7 +70,7 @@ ABBREVIATION_END = re.compile(r"(?:^|[\s(])[A-Za-z]{1,4}\.\s*$")
 STYLE_FAMILY = {"dash_number": "number", "number": "number"}
 
 
-def _paper_note_styles(lines: list[str], blocks: list[list[int]]) -> set[str]:
+def paper_note_styles(lines: list[str], blocks: list[list[int]]) -> set[str]:
     """The note styles a paper shows in blocks of two or more consecutive, consecutively numbered notes.
 
     Numbered paragraphs stand in blocks of their own; a page's notes are printed one under the other.
@@ -186,8 +186,8 @@ def _read_notes(
     for index in sorted(line_markers):
         for number in line_markers[index]:
             first_call.setdefault(number, index)
-    blocks = _blocks(lines, start)
-    paper_styles = _paper_note_styles(lines, blocks)
+    blocks = line_blocks(lines, start)
+    paper_styles = paper_note_styles(lines, blocks)
     for position, block in enumerate(blocks):
         entries = [
             NoteLine(index, *shape) for index in block if (shape := match_note_line(lines[index])) is not None
