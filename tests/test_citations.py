@@ -241,3 +241,14 @@ def test_a_name_and_office_without_italics_stays_a_reference_where_no_title_is_i
         "doc-g", ["Smith, Ports and Power.", "Lee, Trade Winds, 4."]
     )
     assert "commentary" not in extract_citations(footnotes, spans)["reference_type"].to_list()
+
+
+def test_a_sentence_after_a_references_last_pages_is_its_own_segment() -> None:
+    note = "*Foreign Relations*, 1929, vol. i, pp. 65 ff. The proceedings of the session were not printed."
+    _, footnotes, spans = markdown_notes_to_frames("doc-h", [note])
+    rows = extract_citations(footnotes, spans)
+    assert rows["raw"].to_list() == [
+        "Foreign Relations, 1929, vol. i, pp. 65 ff.",
+        "The proceedings of the session were not printed.",
+    ]
+    assert rows["reference_type"].to_list()[1] == "commentary"

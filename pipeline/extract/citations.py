@@ -66,6 +66,8 @@ _MONTH_AS_PRINTED = "|".join(re.escape(month) for month in sorted(MONTHS_AS_PRIN
 EMBEDDED_LETTER = re.compile(
     rf"\b{_NAME_RUN}\s+to\s+{_NAME_RUN}(?:\s+\([^()]*\))?,\s+(?:{_MONTH_AS_PRINTED})\s+\d{{1,2}},\s+\d{{4}}"
 )
+# "ff." ending a reference, then a sentence: a capitalised word and a lower-case one ("The proceedings").
+LOCATOR_END = re.compile(r"\bff\.\s+(?=[A-Z][a-z]+\s+[a-z])")
 CROSS_REFERENCE = re.compile(rf"\b(?:{alternation(CITATION_WORDS['cross_reference'])})\b", re.I)
 FIELDS = (
     "authors",
@@ -259,11 +261,17 @@ def _is_lead_in(left: str, right: str) -> bool:
     return _is_prose(left) and bool(re.match(r"\s*[A-Z]", right)) and not _is_prose(right)
 
 
+def _after_locator_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
+    """Where a sentence of prose starts after a reference's last page ("pp. 65 ff. The proceedings were"):
+    "ff." is an abbreviation, so the sentence splitter goes on past it."""
+    return [m.end() for m in LOCATOR_END.finditer(text) if not inside(m.start(), protected)]
+
+
 def segment_note(text: str, italics: list[tuple[int, int]]) -> list[Segment]:
     """Cut a note into reference-sized segments (commentary segments included), in reading order."""
     protected = _protected_spans(text, italics)
     whole = Segment(0, len(text), text, italics)
-    cuts = [0, *sentence_cuts(text, protected), len(text)]
+    cuts = [0, *sorted({*sentence_cuts(text, protected), *_after_locator_cuts(text, protected)}), len(text)]
     sentences = [_sub(whole, a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
     sentences = _merge_fragments(sentences, text)
     segments: list[Segment] = []
