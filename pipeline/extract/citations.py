@@ -202,7 +202,7 @@ def _merge_fragments(fragments: list[Segment], note_text: str) -> list[Segment]:
 def _looks_like_reference(segment: Segment, known_abbreviations: set[str], marks_titles: bool) -> bool:
     """Commentary is prose: mostly lower-case words, no italic title, no reference furniture.
 
-    In a paper whose notes set titles in italics (``marks_titles``), a stretch with no italic, quotation,
+    In a paper whose OCR kept italics (``marks_titles``), a stretch with no italic, quotation,
     figure or pointer ("Supra") is not a reference either: it identifies a person ("Jan Novak, Minister of
     Trade.") or remarks on a document.
     """
@@ -465,6 +465,8 @@ def extract_citations(
     policy overrides the shipped merge policy (rules or model per field); the evaluation compares policies.
     """
     italics = emphasis_spans.filter(pl.col("style") == "italic")
+    # OCR that kept italics anywhere in a paper kept them in its notes' titles too.
+    italic_documents = set(italics["document_id"].unique())
     spans_by_note: dict[str, list[tuple[int, int]]] = {}
     for span in italics.iter_rows(named=True):
         if span.get("footnote_id"):
@@ -477,7 +479,7 @@ def extract_citations(
         rows: list[Row] = []
         known: set[str] = set()
         own = notes.filter(pl.col("document_id") == document_id)
-        marks_titles = any(note_id in spans_by_note for note_id in own["footnote_id"])
+        marks_titles = document_id in italic_documents
         for note in own.iter_rows(named=True):
             spans = sorted(spans_by_note.get(note["footnote_id"], []))
             rows += _note_rows(note, spans, known, policy, marks_titles)
