@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -52,6 +52,7 @@ from pipeline.text.months import MONTHS_AS_PRINTED
 ARCHIVAL_COLUMNS = ("archive", "collection", "box", "record_group", "file_number", "folio")
 DIGIT = re.compile(r"\d")
 ROMAN = re.compile(r"[ivxlc]+")
+SEE_AFTER = re.compile(r",?\s+(?=see\s)")
 SEE_LEAD_IN = re.compile(rf"^(?i:{alternation(CITATION_WORDS['see_lead_in'])})\s+[a-z]")
 REMARK_OPENING = re.compile(
     rf"^(?:[A-Za-z]+\s+)?(?:{alternation(CITATION_WORDS['remark_participle'])})\b", re.I
@@ -109,6 +110,7 @@ class Segment:
     end: int
     text: str
     italics: list[tuple[int, int]] = field(default_factory=list)
+    lead_in: bool = False  # an editor's words before "see" ("For the treaty's text, see ..."): commentary
 
     @property
     def stripped(self) -> str:
@@ -145,7 +147,7 @@ def _sub(segment: Segment, a: int, b: int) -> Segment:
     lead = len(text) - len(text.lstrip())
     text = text.strip()
     start = segment.start + a + lead
-    return Segment(start, start + len(text), text, segment.italics)
+    return Segment(start, start + len(text), text, segment.italics, segment.lead_in)
 
 
 def _fragment_kind(fragment: Segment) -> str:
@@ -207,8 +209,8 @@ def _looks_like_reference(segment: Segment, known_abbreviations: set[str], marks
     Trade.") or remarks on a document.
     """
     text = SIGNAL.sub("", segment.text)
-    if SEE_LEAD_IN.match(text) and not DIGIT.search(text):
-        return False  # "For text of the *note verbale*", cut from its ", see ..."
+    if segment.lead_in or (SEE_LEAD_IN.match(text) and not DIGIT.search(text)):
+        return False  # an editor's lead-in ("For the text of the *note verbale*"), "see ..." cut off or not
     has_italic = any(segment.start <= a < segment.end for a, _ in segment.italics)
     if has_italic or IBID.match(text) or HEREAFTER.search(text):
         return True
@@ -251,9 +253,10 @@ def _is_prose(text: str) -> bool:
     return len(words) >= 6 and lower / len(words) >= 0.4
 
 
-def _opens_lead_in(text: str) -> bool:
-    """An editor's lead-in before ", see" ("For the treaty's text, see ..."): commentary, not a reference."""
-    return bool(SEE_LEAD_IN.match(text.strip()))
+def _cut_lead_in(piece: Segment, protected: list[tuple[int, int]]) -> list[Segment]:
+    """An editor's lead-in before "see" ("For the treaty's text, see ...") cut off as its own segment."""
+    parts = _split_at(piece, SEE_AFTER, protected, lambda left, _r: bool(SEE_LEAD_IN.match(left.strip())))
+    return [replace(part, lead_in=True) for part in parts[:-1]] + parts[-1:]
 
 
 def _is_lead_in(left: str, right: str) -> bool:
@@ -282,13 +285,7 @@ def segment_note(text: str, italics: list[tuple[int, int]]) -> list[Segment]:
             for piece in pieces
             for p in _split_at(piece, re.compile(r"(?<=\w):\s+"), protected, _is_lead_in)
         ]
-        pieces = [
-            p
-            for piece in pieces
-            for p in _split_at(
-                piece, re.compile(r",?\s+(?=see\s)"), protected, lambda left, _r: _opens_lead_in(left)
-            )
-        ]
+        pieces = [p for piece in pieces for p in _cut_lead_in(piece, protected)]
         for piece in pieces:
             segments += _split_at(
                 piece,
