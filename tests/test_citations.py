@@ -255,7 +255,7 @@ def test_a_sentence_after_a_references_last_pages_is_its_own_segment() -> None:
 
 
 def test_a_lead_in_with_a_date_and_an_italic_title_is_still_commentary_before_see() -> None:
-    note = "For the orders of June 3, 1917, under the *Naval Instructions*, see *Foreign Relations*, 1917, p. 3."
+    note = "For orders of June 3, 1917, under the *Naval Code*, see *Foreign Relations*, 1917, p. 3."
     _, footnotes, spans = markdown_notes_to_frames("doc-i", [note])
     rows = extract_citations(footnotes, spans)
     assert rows["reference_type"].to_list()[0] == "commentary"
