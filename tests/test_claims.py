@@ -51,7 +51,7 @@ def _row(claims: pl.DataFrame, quoted_prefix: str) -> dict:
 
 
 def _letter(start: int, end: int, sender_id: str | None, sender_name: str) -> pl.DataFrame:
-    """One source document's span and sender, as `correspondence.sender_spans` gives them to the claims."""
+    """One source document's span and sender, as `document_links.sender_spans` gives them to the claims."""
     columns = {"char_start": pl.Int64, "char_end": pl.Int64, "sender_id": pl.String, "sender_name": pl.String}
     return pl.DataFrame([[start], [end], [sender_id], [sender_name]], schema=columns)
 
@@ -890,11 +890,11 @@ a fine “shall be paid within thirty days of the sentence,” was observed.
 
 
 def test_enclosures_have_their_own_writers_and_they_and_you_resolve_inside_a_letter() -> None:
-    from pipeline.extract import correspondence
+    from pipeline.extract import correspondence, document_links
 
     document = clean_document(COLLECTION, "test-doc", "test.md")
     found = correspondence.find_source_documents(document.paragraphs, "test-doc")
-    senders = correspondence.sender_spans(found, document.paragraphs)
+    senders = document_links.sender_spans(found, document.paragraphs)
     claims = extract_claims(
         document.text,
         document.sentences,

@@ -15,7 +15,7 @@ import polars as pl
 
 from pipeline.extract import citations as citation_parser
 from pipeline.extract import claims as claim_rules
-from pipeline.extract import correspondence, dates, entities, events
+from pipeline.extract import correspondence, dates, document_links, entities, events
 from pipeline.text.clean import CleanedDocument
 
 
@@ -102,12 +102,12 @@ def document_source_documents(
     if found is None:
         found = correspondence.find_source_documents(cleaned.paragraphs, cleaned.document_id)
         if mentions is not None and found.height:
-            found = correspondence.link_parties(found, mentions["mentions"], mentions["unlinked_names"])
-    owners = correspondence.paragraph_owners(cleaned.paragraphs, found)
-    sentences = correspondence.attach_source_documents(owners, cleaned.sentences)
-    found_events["events"] = correspondence.attach_source_documents(owners, found_events["events"], sentences)
-    found_claims["claims"] = correspondence.attach_source_documents(owners, found_claims["claims"])
-    paragraphs = correspondence.attach_source_documents(owners, cleaned.paragraphs)
+            found = document_links.link_parties(found, mentions["mentions"], mentions["unlinked_names"])
+    owners = document_links.paragraph_owners(cleaned.paragraphs, found)
+    sentences = document_links.attach_source_documents(owners, cleaned.sentences)
+    found_events["events"] = document_links.attach_source_documents(owners, found_events["events"], sentences)
+    found_claims["claims"] = document_links.attach_source_documents(owners, found_claims["claims"])
+    paragraphs = document_links.attach_source_documents(owners, cleaned.paragraphs)
     return {
         "source_documents": found,
         "cleaned": dataclasses.replace(cleaned, paragraphs=paragraphs, sentences=sentences),

@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.extract import correspondence, entities, paper_stages, works
+from pipeline.extract import correspondence, document_links, entities, paper_stages, works
 from pipeline.orchestration.fingerprints import DEBUG_ENV
 from pipeline.package import corrections as fixes
 from pipeline.package.record_ids import published_records, stable_ids
@@ -237,9 +237,9 @@ def build_document(
             lambda: correspondence.find_source_documents(cleaned.paragraphs, document_id),
         )
         if printed.height:
-            printed = correspondence.link_parties(printed, mentions["mentions"], mentions["unlinked_names"])
-        spans = correspondence.reference_dates(printed, cleaned.paragraphs)
-        senders = correspondence.sender_spans(printed, cleaned.paragraphs)
+            printed = document_links.link_parties(printed, mentions["mentions"], mentions["unlinked_names"])
+        spans = document_links.reference_dates(printed, cleaned.paragraphs)
+        senders = document_links.sender_spans(printed, cleaned.paragraphs)
         found_events = _stage(
             document_id,
             "events",
@@ -268,7 +268,7 @@ def build_document(
             ),
         )
         renamed = dict(zip(ordinal_paragraphs, cleaned.paragraphs["paragraph_id"], strict=True))
-        printed = correspondence.renamed_paragraphs(printed, renamed)
+        printed = document_links.renamed_paragraphs(printed, renamed)
         cited = _stage(document_id, "works", lambda: works.describe_citations(found_citations))
         work_table, linked = _stage(document_id, "works", lambda: works.merge_works(cited, found_citations))
         printed = _stage(
