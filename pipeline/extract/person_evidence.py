@@ -29,7 +29,17 @@ from pipeline.extract.person_words import (
 
 # Reasons that need no more evidence: the layout or a form of address says "person" at that very place.
 STRONG_REASONS = frozenset(
-    {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
+    {
+        "heading",
+        "signature",
+        "title_cue",
+        "initials",
+        "middle_initial",
+        "given_name",
+        "capitals",
+        "routing",
+        "regnal",
+    }
 )
 INITIAL_RE = re.compile(rf"{INITIAL}")
 COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")

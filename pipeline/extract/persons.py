@@ -26,6 +26,11 @@ import re
 from dataclasses import replace
 from functools import cache
 
+from pipeline.extract.person_context import (
+    listed_after_person_nouns,
+    regnal_names,
+    relative_and_possessive_names,
+)
 from pipeline.extract.person_evidence import (
     STRONG_REASONS,
     after_the,
@@ -154,6 +159,7 @@ def find_person_spans(
             and not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start())
         ):
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
+    found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)

@@ -1,0 +1,114 @@
+"""Persons named once and bare, found by the words around the name in running text.
+
+A surname used alone, with no title, given name or layout to mark it, is a person's where the sentence
+says so: a ruler's numeral after a known given name ("Given IV"), a list after a plural noun for people
+("such statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative "who" after it
+("Surname, who ..."), or a possessive ("Surname’s ..."). All but the numeral are weak evidence: the
+names go through the same checks as the other weak rules (person_evidence.py), so a word the paper uses as
+a place ("in Word"), writes in lower case, or the authority file knows as a place or body is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.extract.person_words import (
+    INITIAL,
+    LOWER,
+    NAME_WORD,
+    NOT_AFTER,
+    NOT_BEFORE,
+    SPACE,
+    UPPER,
+    PersonSpan,
+    address_words,
+    is_given_name,
+    make_span,
+)
+from pipeline.vocab import load_words
+
+# A ruler's numeral: II to XXXIX ("I" alone is the pronoun as often as a numeral).
+ROMAN = r"(?=[IVX]{1,6}(?![\w’'-]))(?!I(?![\w’'-]))X{0,3}(?:IX|IV|V?I{0,3})"
+REGNAL = re.compile(rf"{NOT_BEFORE}(?P<given>{NAME_WORD}){SPACE}(?P<numeral>{ROMAN})(?![\w’'-])")
+# "II" or "V" before ". Surname" is an initial misread or written as a numeral ("Given II. Surname").
+INITIAL_AFTER = re.compile(rf"\.{SPACE}[{UPPER}][{LOWER}]")
+POSSESSIVE = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD})['’]s(?![\w’'-])")
+WHO_AFTER = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD}),?{SPACE}who(?![\w’'-])")
+LIST_ITEM = re.compile(rf"(?P<name>(?:{INITIAL}{SPACE}?)*{NAME_WORD}(?:{SPACE}{NAME_WORD})?){NOT_AFTER}")
+LIST_SEPARATOR = re.compile(rf",{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE}")
+# A capitalised word right before a name makes the name part of a longer one ("New Word’s", "Word Word who").
+CAPITAL_BEFORE = re.compile(rf"[{UPPER}][\w’'.-]*{SPACE}\Z")
+# A capitalised word after an article is a common noun or a body in the paper ("the Word", "a Word").
+AFTER_ARTICLE = re.compile(rf"(?<![\w-])(?:[Tt]he|[Aa]n?)\s+(?P<word>[{UPPER}][\w’'-]*)")
+# A possessive before a capitalised word names a thing or a place ("Word’s Hotel", "Word’s Day").
+CAPITAL_AFTER = re.compile(rf"{SPACE}[{UPPER}]")
+
+
+@cache
+def _list_cue() -> re.Pattern[str]:
+    """ "such [adjective] <people> as", "<people> like", "<people> including", "<people> such as"."""
+    nouns = "|".join(re.escape(n) for n in sorted(load_words("person_nouns"), key=lambda n: (-len(n), n)))
+    return re.compile(
+        rf"(?<![\w-])(?:[Ss]uch{SPACE}(?:[{LOWER}]+{SPACE}){{0,2}}(?:{nouns}){SPACE}as"
+        rf"|(?:{nouns}),?{SPACE}(?:like|including|such{SPACE}as)){SPACE}"
+    )
+
+
+def regnal_names(text: str) -> list[PersonSpan]:
+    """A known given name with a ruler's numeral ("Given IV", "Given XII"): the whole is the person's name."""
+    found = []
+    for match in REGNAL.finditer(text):
+        numeral = match.group("numeral")
+        if not is_given_name(match.group("given")):
+            continue
+        if numeral in ("II", "V", "X") and INITIAL_AFTER.match(text, match.end()):
+            continue
+        name = text[match.start() : match.end()]
+        found.append(PersonSpan(match.start(), match.end(), name, None, None, "regnal", match.start()))
+    return found
+
+
+def listed_after_person_nouns(text: str) -> list[PersonSpan | None]:
+    """Names in a list after a plural noun for people ("such writers as Surname, Surname and Surname")."""
+    found: list[PersonSpan | None] = []
+    for cue in _list_cue().finditer(text):
+        position = cue.end()
+        while True:
+            item = LIST_ITEM.match(text, position)
+            if item is None:
+                break
+            found.append(make_span(text, item.start("name"), item.end("name"), "person_list"))
+            separator = LIST_SEPARATOR.match(text, item.end())
+            if separator is None:
+                break
+            position = separator.end()
+    return found
+
+
+def _bare(text: str, start: int) -> bool:
+    """Whether a word stands alone: not after "the" nor after another capitalised word."""
+    before = text[max(0, start - 40) : start]
+    return not before.lower().endswith("the ") and CAPITAL_BEFORE.search(before) is None
+
+
+def relative_and_possessive_names(text: str) -> list[PersonSpan | None]:
+    """One-word names before a relative "who" ("Surname, who") or a possessive ("Surname’s ..."), where
+    the word is no form of address or office ("the Sultan’s"), does not stand after an article anywhere in
+    the paper ("the Word", "a Word who": a common noun or a body), and the possessive is not that of a
+    thing's name ("Surname’s Hotel")."""
+    matches = [
+        (match, reason)
+        for pattern, reason in ((WHO_AFTER, "relative_who"), (POSSESSIVE, "possessive"))
+        for match in pattern.finditer(text)
+        if _bare(text, match.start("name"))
+        and not (reason == "possessive" and CAPITAL_AFTER.match(text, match.end()))
+    ]
+    if not matches:
+        return []
+    common = {m.group("word") for m in AFTER_ARTICLE.finditer(text)} | address_words()
+    return [
+        make_span(text, match.start("name"), match.end("name"), reason)
+        for match, reason in matches
+        if match.group("name") not in common
+    ]

@@ -1,0 +1,53 @@
+"""Bare one-word names that only the sentence marks as persons: numerals, lists after nouns for people,
+"who" and possessives; and the common nouns, titles and things that look the same.
+
+The texts are written for these tests; the benchmark and the dev corpus are scored as a whole
+(tests/test_person_names.py, evaluation/).
+"""
+
+from __future__ import annotations
+
+from pipeline.extract.persons import find_person_names
+
+
+def _names(text: str) -> list[str]:
+    return [text[s.title_start : s.end] for s in find_person_names(text)]
+
+
+def test_a_given_name_with_a_rulers_numeral_is_one_person() -> None:
+    text = "The crown passed to Frederick IX. after the war, and the court of Charles VII. moved south."
+    assert _names(text) == ["Frederick IX", "Charles VII"]
+
+
+def test_a_numeral_that_is_a_misread_initial_does_not_make_a_ruler() -> None:
+    names = _names("Among the signers were Thomas V. Pelkington and others.")
+    assert "Thomas V" not in names
+
+
+def test_names_listed_after_a_noun_for_people_are_persons_and_recur() -> None:
+    text = (
+        "The league honours such statesmen as Vordell, Quarrish and Tamberlyn. "
+        "Nobody now reads Quarrish, though Vordell is still quoted."
+    )
+    assert _names(text) == ["Vordell", "Quarrish", "Tamberlyn", "Quarrish", "Vordell"]
+
+
+def test_a_list_after_a_noun_for_people_stops_at_a_place_of_the_paper() -> None:
+    text = "He admired such leaders as Vordell and Brennick. The congress met in Brennick in May."
+    assert _names(text) == ["Vordell"]
+
+
+def test_who_and_a_possessive_mark_a_bare_surname_as_a_person() -> None:
+    text = (
+        "The note was handed to Ostrevik, who read it at once. "
+        "Nobody doubted Ostrevik’s good faith, and Pellacott’s reply came the next day."
+    )
+    assert _names(text) == ["Ostrevik", "Ostrevik", "Pellacott"]
+
+
+def test_common_nouns_titles_and_things_before_who_or_a_possessive_are_no_one() -> None:
+    text = (
+        "An Ally who keeps faith is rare, said the envoy, and the Ally would not yield. "
+        "The Sultan’s delegate left. Tomorrow’s meeting is at Hartigan’s Hotel."
+    )
+    assert _names(text) == []
