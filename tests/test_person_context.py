@@ -51,3 +51,12 @@ def test_common_nouns_titles_and_things_before_who_or_a_possessive_are_no_one() 
         "The Sultan’s delegate left. Tomorrow’s meeting is at Hartigan’s Hotel."
     )
     assert _names(text) == []
+
+
+def test_and_his_marks_a_person_but_not_a_place_after_a_preposition() -> None:
+    text = "Vantorre and his aides left; trade with Quellbrook and his partners grew."
+    assert _names(text) == ["Vantorre"]
+
+
+def test_a_middle_initial_without_its_full_stop_after_a_known_given_name() -> None:
+    assert _names("The report was signed by Harold Q Bellamy yesterday.") == ["Harold Q Bellamy"]

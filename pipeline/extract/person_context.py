@@ -1,11 +1,13 @@
 """Persons named once and bare, found by the words around the name in running text.
 
-A surname used alone, with no title, given name or layout to mark it, is a person's where the sentence
-says so: a ruler's numeral after a known given name ("Given IV"), a list after a plural noun for people
-("such statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative "who" after it
-("Surname, who ..."), or a possessive ("Surname’s ..."). All but the numeral are weak evidence: the
-names go through the same checks as the other weak rules (person_evidence.py), so a word the paper uses as
-a place ("in Word"), writes in lower case, or the authority file knows as a place or body is dropped.
+A surname used alone, with no title, given name or layout to mark it, is a person's where the sentence says
+so: a ruler's numeral after a known given name ("Given IV"), a list after a plural noun for people ("such
+statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative "who" after it ("Surname, who
+..."), "and his" ("Surname and his staff") or a possessive ("Surname’s ..."); and a known given name with a
+middle initial printed without its full stop ("Given Q Surname"). All but the numeral and the initial are weak
+evidence: the names go through the same checks as the other weak rules (person_evidence.py), so a word the
+paper uses as a place ("in Word"), writes in lower case, or the authority file knows as a place or body is
+dropped.
 """
 
 from __future__ import annotations
@@ -35,6 +37,15 @@ REGNAL = re.compile(rf"{NOT_BEFORE}(?P<given>{NAME_WORD}){SPACE}(?P<numeral>{ROM
 INITIAL_AFTER = re.compile(rf"\.{SPACE}[{UPPER}][{LOWER}]")
 POSSESSIVE = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD})['’]s(?![\w’'-])")
 WHO_AFTER = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD}),?{SPACE}who(?![\w’'-])")
+AND_HIS_AFTER = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD}){SPACE}and{SPACE}his(?![\w’'-])")
+# After a preposition, "Word and his" is more often a place ("with Place and his relations").
+PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w-])(?:of|from|to|in|at|by|with|for|on|upon|into|against|between|among|under)\s+\Z"
+)
+# A middle initial printed without its full stop ("Given Q Surname"), after a known given name.
+BARE_INITIAL = re.compile(
+    rf"{NOT_BEFORE}(?P<given>{NAME_WORD}){SPACE}(?!I )[{UPPER}]{SPACE}(?P<surname>{NAME_WORD}){NOT_AFTER}"
+)
 LIST_ITEM = re.compile(rf"(?P<name>(?:{INITIAL}{SPACE}?)*{NAME_WORD}(?:{SPACE}{NAME_WORD})?){NOT_AFTER}")
 LIST_SEPARATOR = re.compile(rf",{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE}")
 # A capitalised word right before a name makes the name part of a longer one ("New Word’s", "Word Word who").
@@ -69,6 +80,15 @@ def regnal_names(text: str) -> list[PersonSpan]:
     return found
 
 
+def bare_middle_initials(text: str) -> list[PersonSpan | None]:
+    """A known given name, a capital letter without its full stop and a surname ("Given Q Surname")."""
+    return [
+        make_span(text, match.start(), match.end(), "middle_initial")
+        for match in BARE_INITIAL.finditer(text)
+        if is_given_name(match.group("given"))
+    ]
+
+
 def listed_after_person_nouns(text: str) -> list[PersonSpan | None]:
     """Names in a list after a plural noun for people ("such writers as Surname, Surname and Surname")."""
     found: list[PersonSpan | None] = []
@@ -93,16 +113,24 @@ def _bare(text: str, start: int) -> bool:
 
 
 def relative_and_possessive_names(text: str) -> list[PersonSpan | None]:
-    """One-word names before a relative "who" ("Surname, who") or a possessive ("Surname’s ..."), where
-    the word is no form of address or office ("the Sultan’s"), does not stand after an article anywhere in
-    the paper ("the Word", "a Word who": a common noun or a body), and the possessive is not that of a
-    thing's name ("Surname’s Hotel")."""
+    """One-word names before a relative "who" ("Surname, who"), "and his" (not after a preposition) or a
+    possessive ("Surname’s ..."), where the word is no form of address or office ("the Sultan’s"), does
+    not stand after an article anywhere in the paper ("the Word", "a Word who": a common noun or a body),
+    and the possessive is not that of a thing's name ("Surname’s Hotel")."""
     matches = [
         (match, reason)
-        for pattern, reason in ((WHO_AFTER, "relative_who"), (POSSESSIVE, "possessive"))
+        for pattern, reason in (
+            (WHO_AFTER, "relative_who"),
+            (AND_HIS_AFTER, "and_his"),
+            (POSSESSIVE, "possessive"),
+        )
         for match in pattern.finditer(text)
         if _bare(text, match.start("name"))
         and not (reason == "possessive" and CAPITAL_AFTER.match(text, match.end()))
+        and not (
+            reason == "and_his"
+            and PREPOSITION_BEFORE.search(text[max(0, match.start() - 12) : match.start()])
+        )
     ]
     if not matches:
         return []
