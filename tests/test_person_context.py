@@ -7,7 +7,15 @@ The texts are written for these tests; the benchmark and the dev corpus are scor
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
+from evaluation.entity_scoring import frames_from_units
+from pipeline.extract.entities import find_mentions, load_authority
 from pipeline.extract.persons import find_person_names
+from pipeline.package.schema import conform, load_table_spec, validate
+from tests.conftest import published_ids
 
 
 def _names(text: str) -> list[str]:
@@ -60,3 +68,22 @@ def test_and_his_marks_a_person_but_not_a_place_after_a_preposition() -> None:
 
 def test_a_middle_initial_without_its_full_stop_after_a_known_given_name() -> None:
     assert _names("The report was signed by Harold Q Bellamy yesterday.") == ["Harold Q Bellamy"]
+
+
+def test_unlinked_names_found_by_these_rules_pass_the_table_spec(tmp_path: Path) -> None:
+    (tmp_path / "persons.yaml").write_text(yaml.safe_dump({"entity_type": "person", "entities": []}))
+    paragraphs = [
+        [
+            "The crown passed to Frederick IX. in the spring.",
+            "He praised such statesmen as Vordell and Quarrish.",
+            "The note went to Ostrevik, who read it.",
+            "Vantorre and his aides left, and Pellacott’s reply came.",
+        ]
+    ]
+    text, sentences, footnotes = frames_from_units("essay", paragraphs, [])
+    mentions, unlinked = find_mentions(text, sentences, footnotes, load_authority(tmp_path))
+    reasons = set(unlinked["reason"].to_list())
+    assert {"regnal", "person_list", "relative_who", "and_his", "possessive"} <= reasons
+    for name, frame in published_ids(text, {"mentions": mentions, "unlinked_names": unlinked}).items():
+        spec = load_table_spec(name)
+        validate(spec, conform(spec, frame))

@@ -45,8 +45,11 @@ INITIAL_RE = re.compile(rf"{INITIAL}")
 COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")
 
 
-def place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
-    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand."""
+def place_words(text: str, known: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[int]]:
+    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand.
+
+    After a ``known`` place the next capitalised word is not part of it ("in Place Surname will be", a
+    sentence without its comma), so only the known place counts."""
     eponyms = person_vocab().eponym_nouns
     found = [
         m
@@ -54,8 +57,16 @@ def place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
         if m.group("word").split()[-1] not in eponyms
         and not name_patterns().eponym_after.match(text, m.end())
     ]
-    words = {word for m in found for word in m.group("word").split()}
-    starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
+    words: set[str] = set()
+    starts: set[int] = set()
+    for m in found:
+        parts = m.group("word").split()
+        if len(parts) > 1 and parts[0] in known:
+            parts = parts[:1]
+        words.update(parts)
+        starts.add(m.start("word"))
+        if len(parts) > 1:
+            starts.add(m.start("word") + m.group("word").find(" ") + 1)
     return frozenset(words) | person_vocab().nationalities | person_vocab().countries, frozenset(starts)
 
 
@@ -66,7 +77,7 @@ def with_evidence(
     one-word names found by a weak cue (a name after it, a verb of saying, a repeated pair) whose word the
     paper uses as a place, the authority knows as a place or body, or the paper also writes in lower case
     (a common noun: "Peace", "Division")."""
-    places, _ = place_words(text)
+    places, _ = place_words(text, not_persons)
     places |= not_persons
     eponym_after, eponyms = name_patterns().eponym_after, person_vocab().eponym_nouns
     kept = []

@@ -171,7 +171,7 @@ def find_person_spans(
     things = _Taken([(s.title_start, s.end) for s in candidates if names_a_thing(text, s)])
     spans = [
         s
-        for s in _with_repeated_surnames(text, spans, lower)
+        for s in _with_repeated_surnames(text, spans, lower, not_persons)
         if s.reason != "surname" or not (things.overlaps(s.start, s.end) or names_a_thing(text, s))
     ]
     return [replace(s, end=post_nominal_end(text, s.end)) for s in spans]
@@ -369,9 +369,11 @@ def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
     return sorted(kept, key=lambda s: s.title_start)
 
 
-def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset[str]) -> list[PersonSpan]:
+def _with_repeated_surnames(
+    text: str, spans: list[PersonSpan], lower: frozenset[str], not_persons: frozenset[str]
+) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
-    places, place_uses = place_words(text)
+    places, place_uses = place_words(text, not_persons)
     non_names = person_vocab().non_names
     surnames = {
         s.surname
