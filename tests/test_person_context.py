@@ -87,3 +87,8 @@ def test_unlinked_names_found_by_these_rules_pass_the_table_spec(tmp_path: Path)
     for name, frame in published_ids(text, {"mentions": mentions, "unlinked_names": unlinked}).items():
         spec = load_table_spec(name)
         validate(spec, conform(spec, frame))
+
+
+def test_a_name_after_the_and_an_epithet_for_a_person() -> None:
+    text = "We honour the immortal Vordell; the famous Vordell Doctrine is taught; the late Quarrish wrote."
+    assert _names(text) == ["Vordell", "Quarrish"]

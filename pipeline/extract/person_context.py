@@ -57,6 +57,24 @@ CAPITAL_AFTER = re.compile(rf"{SPACE}[{UPPER}]")
 
 
 @cache
+def _epithet_name() -> re.Pattern[str]:
+    """ "the <epithet> Name" (vocab/person_epithets.yaml): "the late Surname", "the illustrious Surname"."""
+    epithets = "|".join(
+        re.escape(e) for e in sorted(load_words("person_epithets"), key=lambda e: (-len(e), e))
+    )
+    return re.compile(
+        rf"(?<![\w-])[Tt]he{SPACE}(?:{epithets}){SPACE}(?P<name>{NAME_WORD}(?:{SPACE}{NAME_WORD})?){NOT_AFTER}"
+    )
+
+
+def names_after_epithets(text: str) -> list[PersonSpan | None]:
+    """Names after "the" and an epithet for a person ("the late Surname", "the illustrious Surname")."""
+    return [
+        make_span(text, m.start("name"), m.end("name"), "epithet") for m in _epithet_name().finditer(text)
+    ]
+
+
+@cache
 def _list_cue() -> re.Pattern[str]:
     """ "such [adjective] <people> as", "<people> like", "<people> including", "<people> such as"."""
     nouns = "|".join(re.escape(n) for n in sorted(load_words("person_nouns"), key=lambda n: (-len(n), n)))

@@ -29,6 +29,7 @@ from functools import cache
 from pipeline.extract.person_context import (
     bare_middle_initials,
     listed_after_person_nouns,
+    names_after_epithets,
     regnal_names,
     relative_and_possessive_names,
 )
@@ -161,7 +162,7 @@ def find_person_spans(
         ):
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
     found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
-    found += bare_middle_initials(text)
+    found += bare_middle_initials(text) + names_after_epithets(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
