@@ -48,9 +48,13 @@ def test_a_list_after_a_noun_for_people_stops_at_a_place_of_the_paper() -> None:
 def test_who_and_a_possessive_mark_a_bare_surname_as_a_person() -> None:
     text = (
         "The note was handed to Ostrevik, who read it at once. "
-        "Nobody doubted Ostrevik’s good faith, and Pellacott’s reply came the next day."
+        "Nobody doubted Ostrevik’s good faith, and Pellacott’s reply came the next day; Pellacott sailed."
     )
-    assert _names(text) == ["Ostrevik", "Ostrevik", "Pellacott"]
+    assert _names(text) == ["Ostrevik", "Ostrevik", "Pellacott", "Pellacott"]
+
+
+def test_a_possessive_used_once_is_as_often_a_thing_as_a_person() -> None:
+    assert _names("Messages go in Harwell’s fifth edition or in plain language.") == []
 
 
 def test_common_nouns_titles_and_things_before_who_or_a_possessive_are_no_one() -> None:
@@ -62,8 +66,8 @@ def test_common_nouns_titles_and_things_before_who_or_a_possessive_are_no_one() 
 
 
 def test_and_his_marks_a_person_but_not_a_place_after_a_preposition() -> None:
-    text = "Vantorre and his aides left; trade with Quellbrook and his partners grew."
-    assert _names(text) == ["Vantorre"]
+    text = "Vantorre and his aides left; trade with Quellbrook and his partners grew. Vantorre came back."
+    assert _names(text) == ["Vantorre", "Vantorre"]
 
 
 def test_a_middle_initial_without_its_full_stop_after_a_known_given_name() -> None:
@@ -78,6 +82,7 @@ def test_unlinked_names_found_by_these_rules_pass_the_table_spec(tmp_path: Path)
             "He praised such statesmen as Vordell and Quarrish.",
             "The note went to Ostrevik, who read it.",
             "Vantorre and his aides left, and Pellacott’s reply came.",
+            "Vantorre and Pellacott met.",
         ]
     ]
     text, sentences, footnotes = frames_from_units("essay", paragraphs, [])

@@ -134,7 +134,8 @@ def relative_and_possessive_names(text: str) -> list[PersonSpan | None]:
     """One-word names before a relative "who" ("Surname, who"), "and his" (not after a preposition) or a
     possessive ("Surname’s ..."), where the word is no form of address or office ("the Sultan’s"), does
     not stand after an article anywhere in the paper ("the Word", "a Word who": a common noun or a body),
-    and the possessive is not that of a thing's name ("Surname’s Hotel")."""
+    the possessive is not that of a thing's name ("Surname’s Hotel"), and a possessive or "and his" is of a
+    word the paper uses more than once."""
     matches = [
         (match, reason)
         for pattern, reason in (
@@ -157,4 +158,11 @@ def relative_and_possessive_names(text: str) -> list[PersonSpan | None]:
         make_span(text, match.start("name"), match.end("name"), reason)
         for match, reason in matches
         if match.group("name") not in common
+        and (reason == "relative_who" or _recurs(text, match.group("name")))
     ]
+
+
+def _recurs(text: str, word: str) -> bool:
+    """Whether a word stands twice or more in the paper: a possessive or "and his" used once is as often a
+    firm's, a book's or a code's ("Surname’s tenth edition") as a person's."""
+    return len(re.findall(rf"{NOT_BEFORE}{re.escape(word)}(?![\w-])", text)) >= 2
