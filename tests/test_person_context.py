@@ -97,3 +97,8 @@ def test_unlinked_names_found_by_these_rules_pass_the_table_spec(tmp_path: Path)
 def test_a_name_after_the_and_an_epithet_for_a_person() -> None:
     text = "We honour the immortal Vordell; the famous Vordell Doctrine is taught; the late Quarrish wrote."
     assert _names(text) == ["Vordell", "Quarrish"]
+
+
+def test_a_body_after_the_and_an_editors_omission_are_not_speakers() -> None:
+    text = "The commander of the Garde d’Ostrava informs the Legation. Omission indicated in original."
+    assert _names(text) == []

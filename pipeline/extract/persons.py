@@ -152,9 +152,9 @@ def find_person_spans(
                 found.append(span or make_span(text, match.start("name"), end, "given_name"))
     for match in patterns.speaker.finditer(text):
         # After a preposition the word is not the verb's subject ("the deputation from Word proposed"); an
-        # adverb opens a sentence ("Reliably reported").
+        # adverb opens a sentence ("Reliably reported"); after "the" it is a body ("the Word Office said").
         adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start())
-        body = " " not in match.group("name") and after_the(text, match.start())
+        body = after_the(text, match.start())
         if (
             not adverb
             and not body
