@@ -102,3 +102,8 @@ def test_a_name_after_the_and_an_epithet_for_a_person() -> None:
 def test_a_body_after_the_and_an_editors_omission_are_not_speakers() -> None:
     text = "The commander of the Garde d’Ostrava informs the Legation. Omission indicated in original."
     assert _names(text) == []
+
+
+def test_verbs_of_thinking_mark_their_subject_but_not_a_plural_group() -> None:
+    text = "Ostrevik believes the republic will sign. The two Republics agreed, and Pellacott hoped so."
+    assert _names(text) == ["Ostrevik", "Pellacott"]

@@ -90,6 +90,8 @@ def with_evidence(
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
         common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
+        # A verb's subject that is the plural of a common noun of the paper is a group ("Republics agreed").
+        common = common or (span.reason == "speaker" and _plural_of_common(span.surname, lower))
         lettered = (
             span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
         )
@@ -150,6 +152,12 @@ def with_evidence(
             continue
         kept.append(span)
     return kept
+
+
+def _plural_of_common(word: str, lower: frozenset[str]) -> bool:
+    """Whether a word is the plural of a word the paper writes in lower case ("Republics", "Parties")."""
+    low = word.lower()
+    return (low.endswith("ies") and low[:-3] + "y" in lower) or (low.endswith("s") and low[:-1] in lower)
 
 
 def _common_noun(word: str, lower: frozenset[str]) -> bool:

@@ -3,19 +3,19 @@
 A capitalised pair says little on its own ("Popular Front", "Constitution Avenue"), so a name is taken only
 where the layout or the words around it say it is a person's: a name in parentheses in a document heading
 ("The Minister in Ruritania (Surname) to ...", several names separated by commas), a signature (a paragraph
-that is only a name, or a name before a record line such as "File No."), a name in capitals with a known
-given name or initials ("GIVEN SURNAME"), a telegram's routing line ("For Surname from Surname"), a form of
-address or an office before it ("Mr. Surname", "Ambassador Surname", "historian Given Surname"), an office
-after it ("Surname, Vice Consul at ..."), the "Sender to Recipient, <month>" of an archival citation,
-initials ("J. Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Surname"), the
-subject of a verb of saying ("Surname said") or a name before "himself" or "herself", or a capitalised
-pair whose last word the document also uses alone. Names may be accented and carry particles ("von", "de
-la", "d’"). A bare capitalised word is then a person's where it repeats the surname of a person so found in
-the same document.
+that is only a name, or a name before a record line such as "File No."), a name in capitals with a known given
+name or initials ("GIVEN SURNAME"), a telegram's routing line ("For Surname from Surname"), a form of address
+or an office before it ("Mr. Surname", "Ambassador Surname", "historian Given Surname"), an office after it
+("Surname, Vice Consul at ..."), the "Sender to Recipient, <month>" of an archival citation, initials ("J.
+Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Surname"), the subject of a verb
+of saying or thinking ("Surname said", "Surname believes", vocab/reporting_verbs.yaml and person_verbs.yaml)
+or a name before "himself" or "herself", or a capitalised pair whose last word the document also uses alone.
+Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a person's
+where it repeats the surname of a person so found in the same document.
 
-Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped
-where the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or
-the caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
+Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
+the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
+caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
 government") is a thing, not a person. The vocabularies are data files in vocab/.
 """
 
