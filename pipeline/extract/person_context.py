@@ -35,9 +35,11 @@ ROMAN = r"(?=[IVX]{1,6}(?![\w’'-]))(?!I(?![\w’'-]))X{0,3}(?:IX|IV|V?I{0,3})"
 REGNAL = re.compile(rf"{NOT_BEFORE}(?P<given>{NAME_WORD}){SPACE}(?P<numeral>{ROMAN})(?![\w’'-])")
 # "II" or "V" before ". Surname" is an initial misread or written as a numeral ("Given II. Surname").
 INITIAL_AFTER = re.compile(rf"\.{SPACE}[{UPPER}][{LOWER}]")
-POSSESSIVE = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD})['’]s(?![\w’'-])")
-WHO_AFTER = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD}),?{SPACE}who(?![\w’'-])")
-AND_HIS_AFTER = re.compile(rf"{NOT_BEFORE}(?P<name>{NAME_WORD}){SPACE}and{SPACE}his(?![\w’'-])")
+# One pass for the three cues after a one-word name: a possessive, a relative "who", "and his".
+NAME_BEFORE_CUE = re.compile(
+    rf"{NOT_BEFORE}(?P<name>{NAME_WORD})(?:(?P<possessive>['’]s)|,?{SPACE}(?P<relative_who>who)"
+    rf"|{SPACE}and{SPACE}(?P<and_his>his))(?![\w’'-])"
+)
 # After a preposition, "Word and his" is more often a place ("with Place and his relations").
 PREPOSITION_BEFORE = re.compile(
     r"(?<![\w-])(?:of|from|to|in|at|by|with|for|on|upon|into|against|between|among|under)\s+\Z"
@@ -136,14 +138,10 @@ def relative_and_possessive_names(text: str) -> list[PersonSpan | None]:
     not stand after an article anywhere in the paper ("the Word", "a Word who": a common noun or a body),
     the possessive is not that of a thing's name ("Surname’s Hotel"), and a possessive or "and his" is of a
     word the paper uses more than once."""
+    cued = [(m, str(m.lastgroup)) for m in NAME_BEFORE_CUE.finditer(text)]
     matches = [
         (match, reason)
-        for pattern, reason in (
-            (WHO_AFTER, "relative_who"),
-            (AND_HIS_AFTER, "and_his"),
-            (POSSESSIVE, "possessive"),
-        )
-        for match in pattern.finditer(text)
+        for match, reason in cued
         if _bare(text, match.start("name"))
         and not (reason == "possessive" and CAPITAL_AFTER.match(text, match.end()))
         and not (
