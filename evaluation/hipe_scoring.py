@@ -94,7 +94,11 @@ def read_articles(path: Path = HIPE_DEV) -> list[Article]:
 
 
 def _align(tokens: list[str], offsets: list[TokenSpan | None], cleaned: str) -> list[TokenSpan | None]:
-    """Each token's (start, end) in the cleaned text, found in order within a short window."""
+    """Each token's (start, end) in the cleaned text, found in order within a short window.
+
+    A token with no word of three letters in it (a line-end "-" the cleaner rejoined, a stray "j") is
+    taken only where no letter or digit stands between it and the last token placed: found further on, it
+    would be another token's, and every token after it would be looked for past its own place."""
     position = 0
     found: list[TokenSpan | None] = []
     for token, offset in zip(tokens, offsets, strict=True):
@@ -102,7 +106,8 @@ def _align(tokens: list[str], offsets: list[TokenSpan | None], cleaned: str) -> 
             found.append(None)
             continue
         at = cleaned.find(token, position, position + len(token) + ALIGN_WINDOW)
-        if at < 0:
+        short = not re.search(r"\w{3}", token)
+        if at < 0 or (short and re.search(r"\w", cleaned[position:at])):
             found.append(None)
             continue
         found.append((at, at + len(token)))

@@ -29,14 +29,27 @@ from pipeline.extract.person_words import (
 
 # Reasons that need no more evidence: the layout or a form of address says "person" at that very place.
 STRONG_REASONS = frozenset(
-    {"heading", "signature", "title_cue", "initials", "middle_initial", "given_name", "capitals", "routing"}
+    {
+        "heading",
+        "signature",
+        "title_cue",
+        "initials",
+        "middle_initial",
+        "given_name",
+        "capitals",
+        "routing",
+        "regnal",
+    }
 )
 INITIAL_RE = re.compile(rf"{INITIAL}")
 COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")
 
 
-def place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
-    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand."""
+def place_words(text: str, known: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[int]]:
+    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand.
+
+    After a ``known`` place the next capitalised word is not part of it ("in Place Surname will be", a
+    sentence without its comma), so only the known place counts."""
     eponyms = person_vocab().eponym_nouns
     found = [
         m
@@ -44,8 +57,16 @@ def place_words(text: str) -> tuple[frozenset[str], frozenset[int]]:
         if m.group("word").split()[-1] not in eponyms
         and not name_patterns().eponym_after.match(text, m.end())
     ]
-    words = {word for m in found for word in m.group("word").split()}
-    starts = {m.start("word") + i for m in found for i in (0, m.group("word").find(" ") + 1) if i >= 0}
+    words: set[str] = set()
+    starts: set[int] = set()
+    for m in found:
+        parts = m.group("word").split()
+        if len(parts) > 1 and parts[0] in known:
+            parts = parts[:1]
+        words.update(parts)
+        starts.add(m.start("word"))
+        if len(parts) > 1:
+            starts.add(m.start("word") + m.group("word").find(" ") + 1)
     return frozenset(words) | person_vocab().nationalities | person_vocab().countries, frozenset(starts)
 
 
@@ -56,7 +77,7 @@ def with_evidence(
     one-word names found by a weak cue (a name after it, a verb of saying, a repeated pair) whose word the
     paper uses as a place, the authority knows as a place or body, or the paper also writes in lower case
     (a common noun: "Peace", "Division")."""
-    places, _ = place_words(text)
+    places, _ = place_words(text, not_persons)
     places |= not_persons
     eponym_after, eponyms = name_patterns().eponym_after, person_vocab().eponym_nouns
     kept = []
@@ -69,6 +90,8 @@ def with_evidence(
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
         common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
+        # A verb's subject that is the plural of a common noun of the paper is a group ("Republics agreed").
+        common = common or (span.reason == "speaker" and _plural_of_common(span.surname, lower))
         lettered = (
             span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
         )
@@ -129,6 +152,12 @@ def with_evidence(
             continue
         kept.append(span)
     return kept
+
+
+def _plural_of_common(word: str, lower: frozenset[str]) -> bool:
+    """Whether a word is the plural of a word the paper writes in lower case ("Republics", "Parties")."""
+    low = word.lower()
+    return (low.endswith("ies") and low[:-3] + "y" in lower) or (low.endswith("s") and low[:-1] in lower)
 
 
 def _common_noun(word: str, lower: frozenset[str]) -> bool:

@@ -208,7 +208,7 @@ def name_patterns() -> NamePatterns:
         speaker=re.compile(
             rf"{NOT_BEFORE}(?P<name>{NAME_WORD}(?:{SPACE}{surname})?){SPACE}"
             rf"(?:(?:has|had|will|would|also|just|now|then|again|further){SPACE}){{0,2}}"
-            rf"(?:{_alternation(vocab.saying_verbs)}|himself|herself)(?![\w-])"
+            rf"(?:{_alternation(vocab.saying_verbs + load_words('person_verbs'))}|himself|herself)(?![\w-])"
         ),
         eponym_after=re.compile(
             rf"(?:{SPACE}{_alternation(list(vocab.eponym_nouns))}(?![\w-])"

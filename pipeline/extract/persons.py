@@ -3,19 +3,19 @@
 A capitalised pair says little on its own ("Popular Front", "Constitution Avenue"), so a name is taken only
 where the layout or the words around it say it is a person's: a name in parentheses in a document heading
 ("The Minister in Ruritania (Surname) to ...", several names separated by commas), a signature (a paragraph
-that is only a name, or a name before a record line such as "File No."), a name in capitals with a known
-given name or initials ("GIVEN SURNAME"), a telegram's routing line ("For Surname from Surname"), a form of
-address or an office before it ("Mr. Surname", "Ambassador Surname", "historian Given Surname"), an office
-after it ("Surname, Vice Consul at ..."), the "Sender to Recipient, <month>" of an archival citation,
-initials ("J. Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Surname"), the
-subject of a verb of saying ("Surname said") or a name before "himself" or "herself", or a capitalised
-pair whose last word the document also uses alone. Names may be accented and carry particles ("von", "de
-la", "d’"). A bare capitalised word is then a person's where it repeats the surname of a person so found in
-the same document.
+that is only a name, or a name before a record line such as "File No."), a name in capitals with a known given
+name or initials ("GIVEN SURNAME"), a telegram's routing line ("For Surname from Surname"), a form of address
+or an office before it ("Mr. Surname", "Ambassador Surname", "historian Given Surname"), an office after it
+("Surname, Vice Consul at ..."), the "Sender to Recipient, <month>" of an archival citation, initials ("J.
+Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Surname"), the subject of a verb
+of saying or thinking ("Surname said", "Surname believes", vocab/reporting_verbs.yaml and person_verbs.yaml)
+or a name before "himself" or "herself", or a capitalised pair whose last word the document also uses alone.
+Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a person's
+where it repeats the surname of a person so found in the same document.
 
-Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped
-where the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or
-the caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
+Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
+the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
+caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
 government") is a thing, not a person. The vocabularies are data files in vocab/.
 """
 
@@ -26,6 +26,13 @@ import re
 from dataclasses import replace
 from functools import cache
 
+from pipeline.extract.person_context import (
+    bare_middle_initials,
+    listed_after_person_nouns,
+    names_after_epithets,
+    regnal_names,
+    relative_and_possessive_names,
+)
 from pipeline.extract.person_evidence import (
     STRONG_REASONS,
     after_the,
@@ -145,15 +152,17 @@ def find_person_spans(
                 found.append(span or make_span(text, match.start("name"), end, "given_name"))
     for match in patterns.speaker.finditer(text):
         # After a preposition the word is not the verb's subject ("the deputation from Word proposed"); an
-        # adverb opens a sentence ("Reliably reported").
+        # adverb opens a sentence ("Reliably reported"); after "the" it is a body ("the Word Office said").
         adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start())
-        body = " " not in match.group("name") and after_the(text, match.start())
+        body = after_the(text, match.start())
         if (
             not adverb
             and not body
             and not PREPOSITION_BEFORE.search(text, max(0, match.start() - 12), match.start())
         ):
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
+    found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
+    found += bare_middle_initials(text) + names_after_epithets(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
@@ -163,7 +172,7 @@ def find_person_spans(
     things = _Taken([(s.title_start, s.end) for s in candidates if names_a_thing(text, s)])
     spans = [
         s
-        for s in _with_repeated_surnames(text, spans, lower)
+        for s in _with_repeated_surnames(text, spans, lower, not_persons)
         if s.reason != "surname" or not (things.overlaps(s.start, s.end) or names_a_thing(text, s))
     ]
     return [replace(s, end=post_nominal_end(text, s.end)) for s in spans]
@@ -361,9 +370,11 @@ def _longest_first(spans: list[PersonSpan]) -> list[PersonSpan]:
     return sorted(kept, key=lambda s: s.title_start)
 
 
-def _with_repeated_surnames(text: str, spans: list[PersonSpan], lower: frozenset[str]) -> list[PersonSpan]:
+def _with_repeated_surnames(
+    text: str, spans: list[PersonSpan], lower: frozenset[str], not_persons: frozenset[str]
+) -> list[PersonSpan]:
     """Add bare occurrences of the surnames already found, outside the spans found."""
-    places, place_uses = place_words(text)
+    places, place_uses = place_words(text, not_persons)
     non_names = person_vocab().non_names
     surnames = {
         s.surname
