@@ -5,8 +5,10 @@ one to one). The judgements of the last reading are in docs/events-hand-check.md
 Two draws, both seed 30: 15 dated sentences each of chapters 8 and 10 (no events fixture), and 10 each of
 chapters 3 and 5 after the paragraphs tests/fixtures/events_dev-papers.yaml lists (p011, p008).
 
-Run: ``python -m evaluation.event_sample [--seed N] [--sentences-only]`` (needs ../shared/dev-papers);
---sentences-only prints the drawn sentences without our output, for listing the happenings first.
+Run: ``python -m evaluation.event_sample [--seed N] [--sentences-only] [--unseen-after 30,2026]`` (needs
+../shared/dev-papers); --sentences-only prints the drawn sentences without our output, for listing the
+happenings first; --unseen-after draws only from sentences the draws of those seeds did not hold (rules
+were fixed against them, so a draw of unseen sentences measures what the rules learned).
 """
 
 from __future__ import annotations
@@ -30,11 +32,20 @@ def _paragraph_number(sentence_id: str) -> int:
     return int(sentence_id.rsplit(":p", 1)[1][:3])
 
 
+def _draw(dated: list[str], size: int, seed: int) -> list[str]:
+    """The sentence IDs a seed draws from a chapter's dated sentences, in text order."""
+    return sorted(random.Random(seed).sample(dated, min(size, len(dated))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=SEED, help=f"the draw's seed (default {SEED})")
     parser.add_argument("--sentences-only", action="store_true", help="print the sentences, not our output")
+    parser.add_argument(
+        "--unseen-after", default="", help="comma-separated seeds whose drawn sentences are left out"
+    )
     args = parser.parse_args()
+    earlier = [int(seed) for seed in args.unseen_after.split(",") if seed.strip()]
     if not DOCS.is_dir():
         raise SystemExit(f"{DOCS}: the development papers are not there")
     for document_id, name, size, first in DRAWS:
@@ -42,7 +53,8 @@ def main() -> None:
         times, events = found.time_expressions, found.events
         dated = sorted(set(times.filter(times["edtf"].is_not_null())["sentence_id"].to_list()))
         dated = [s for s in dated if _paragraph_number(s) >= first]
-        drawn = sorted(random.Random(args.seed).sample(dated, min(size, len(dated))))
+        seen = {s for seed in earlier for s in _draw(dated, size, seed)}
+        drawn = _draw([s for s in dated if s not in seen], size, args.seed)
         texts = dict(
             zip(found.document.sentences["sentence_id"], found.document.sentences["text"], strict=True)
         )
