@@ -11,16 +11,19 @@ import re
 from pipeline.extract.date_scan import EVENT_NOUNS
 from pipeline.extract.event_clauses import (
     _COMPOUND_HEAD_AFTER,
-    _COORDINATION,
+    _COORDINATED_DATES,
     _EVENT_NOUN_TYPES,
     _IRREGULAR_PAST,
+    _LATER_FINITE,
     _MODAL_BEFORE,
+    _NEGATION_IN_CLAUSE,
     _NONEVENT_VERBS,
     _NOT_BEFORE,
     _NOT_STATES,
     _NOUN_OF_BEFORE,
     _RELATIVE_CLAUSE_START,
     _REPORTED,
+    _SUBJECT_PRONOUNS,
     _UNTIL_BEFORE,
     _clause_of,
     _dated_participle,
@@ -32,10 +35,12 @@ from pipeline.extract.event_clauses import (
     _Sentence,
     _Trigger,
 )
+from pipeline.vocab import load_words
 
 
-def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
-    """The trigger a time expression dates: its event noun, else the nearest predicate in its clause."""
+def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = frozenset()) -> _Trigger | None:
+    """The trigger a time expression dates: its event noun, else the nearest predicate in its clause (not
+    one starting at a position in taken: a closer date has it)."""
     text, offset = sentence.text, sentence.row["char_start"]
     start, end = timex["char_start"] - offset, timex["char_end"] - offset
     if timex["usage"] == "attributive":
@@ -48,11 +53,18 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     usable = [
         t
         for t in sentence.triggers
-        if t.is_noun
-        or _is_predicate(text, t, generic=t.generic, dated=True)
-        or _negated_until(text, t, start)
-        or _dated_passive(text, t, start)
-        or _dated_participle(text, t, start)
+        if t.start not in taken
+        and not _intended(text, t, start)
+        and not _in_other_time_expression(sentence, t, timex)
+        and (
+            t.is_noun
+            or _is_predicate(text, t, generic=t.generic, dated=True)
+            or _negated_until(text, t, start)
+            or _dated_passive(text, t, start)
+            or _dated_participle(text, t, start)
+            or _dated_verb(text, t, start)
+            or _joined_verb(sentence, t)
+        )
     ]
     if _inside_quotes(text, start, sentence.quoted_start):  # a quoted date dates only quoted words
         usable = [t for t in usable if _inside_quotes(text, t.start, sentence.quoted_start)]
@@ -66,12 +78,13 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     reported = _REPORTED.search(text[:start])
     if reported:  # a date inside what someone said dates what they said happened, not the saying
         usable = [t for t in usable if t.start >= reported.end()]
+    until = _UNTIL_BEFORE.search(text[:start]) and not _NOT_BEFORE.search(text[:start])
     when_clause = re.match(r",?\s+when\s+", text[end:])
-    if when_clause:  # "until May, when the Senate acquitted him"
+    if when_clause and until:  # "until May, when the Senate acquitted him"
         following = [t for t in usable if not t.is_noun and t.start >= end + when_clause.end()]
         if following:
             return following[0]
-    if _UNTIL_BEFORE.search(text[:start]) and not _NOT_BEFORE.search(text[:start]):
+    if until:
         usable = [
             t for t in usable if _negated_until(text, t, start)
         ]  # "a delay until the fall" dates no verb
@@ -80,7 +93,12 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     inside = [t for t in candidates if clause[0] <= t.start < clause[1]]
     if not inside and timex["precision"] == "decade":
         return None  # "the mid-1990s" dates only a predicate of its own clause
-    if not inside and not _RELATIVE_CLAUSE_START.match(text, clause[0]):
+    if (
+        not inside
+        and not taken  # a date that lost its predicate to a closer one takes no other clause's
+        and not _RELATIVE_CLAUSE_START.match(text, clause[0])
+        and not _CONCESSIVE.match(text, clause[0])
+    ):
         # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
         # relative clause ("The minister, who had served since 1920, resigned in 1925")
         inside = [t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)]
@@ -101,6 +119,151 @@ def _pick_trigger(sentence: _Sentence, timex: dict) -> _Trigger | None:
     between = text[nearest.end : start] if nearest.end <= start else text[end : nearest.start]
     states = {w.lower() for w in re.findall(r"[A-Za-z]+", between)} & (_NONEVENT_VERBS - _NOT_STATES)
     return None if states else nearest
+
+
+def _in_other_time_expression(sentence: _Sentence, trigger: _Trigger, timex: dict) -> bool:
+    """ "On November 24, the day after the envoy received the note, the minister shared": a verb inside
+    another time expression describes that expression's anchor; the date beside it is not its date."""
+    offset = sentence.row["char_start"]
+    return any(
+        other is not timex and other["char_start"] - offset <= trigger.start < other["char_end"] - offset
+        for other in sentence.times
+    )
+
+
+_CONCESSIVE = re.compile(r"\W*(?:despite|in\s+spite\s+of|although|though|notwithstanding)\b", re.I)
+_INTENTION_VERBS = frozenset(load_words("event_intention_verbs"))
+_INFINITIVE_AFTER = re.compile(r"\s+(?:[a-z]+\s+){0,2}?to\s+(?!(?:the|a|an|his|her|their|its)\b)[a-z]+\b")
+
+
+def _intended(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "agreed to meet the envoy in June": a date inside the infinitive after a verb of intending, promising
+    or agreeing (vocab/event_intention_verbs.yaml) dates what was intended, not the agreeing."""
+    if trigger.is_noun or trigger.end > start or trigger.text.lower() not in _INTENTION_VERBS:
+        return False
+    infinitive = _INFINITIVE_AFTER.match(text, trigger.end)
+    if infinitive is None or re.search(r"[,;:()]", text[trigger.end : start]):
+        return False
+    return _CALENDAR_PLACING.search(text, max(0, start - 12), start) is not None  # not "four years earlier"
+
+
+_CALENDAR_PLACING = re.compile(r"\b(?:in|on|by|during|until|before|after|at)\s+(?:the\s+)?$", re.I)
+
+
+_DATE_RIGHT_AFTER = re.compile(r"\s+(?:in|on|during)\s+(?:(?:early|mid|late)\s+)?$")
+
+
+def _dated_verb(text: str, trigger: _Trigger, start: int) -> bool:
+    """ "the ministry's ties with the board worsened in 1927": a past verb with its date right after it, after
+    a subject that holds a prepositional phrase, is a predicate unless a finite verb follows in its clause
+    (then it modifies a noun: "the papers published in 1950 were lost")."""
+    if trigger.is_noun or not trigger.generic or not _DATE_RIGHT_AFTER.fullmatch(text, trigger.end, start):
+        return False
+    before = re.search(r"([A-Za-z’'-]+)\s+$", text[: trigger.start])
+    if before is None or not before.group(1).isalpha() or before.group(1).lower() in _NOT_A_SUBJECT_END:
+        return False
+    clause_start, clause_end = _clause_of(text, trigger.start)
+    if _NEGATION_IN_CLAUSE.search(text, clause_start, trigger.start):
+        return False  # "was by no means assured in 1958"
+    return _LATER_FINITE.search(text, trigger.end, clause_end) is None and _is_predicate(
+        text, trigger, generic=False, dated=True
+    )
+
+
+_NOT_A_SUBJECT_END = frozenset({"to", "had", "has", "have", "was", "were", "is", "are", "be", "been", "not"})
+
+
+def _joined_verb(sentence: _Sentence, trigger: _Trigger) -> bool:
+    """ "removed the clause but in its place inserted a new one": a verb after "and"/"but" (and a short
+    phrase) whose subject is a predicate's before it in the sentence."""
+    if trigger.is_noun or not _PHRASE_JOINED_VERB_BEFORE.search(
+        sentence.text, max(0, trigger.start - 48), trigger.start
+    ):
+        return False
+    return any(p.end <= trigger.start for p in sentence.predicates)
+
+
+def _first_picks(sentence: _Sentence) -> tuple[dict[int, _Trigger], dict[int, int]]:
+    """Each dating time expression's first pick (by its index), and for each picked predicate the index of
+    the closest expression right by it that picks it: "was at the printers in 1914 and the next volume went
+    to press in 1915" dates "went" 1915, not 1914; a date coordinated with the one before ("in both 1906
+    and 1907") shares its predicate."""
+    text, offset = sentence.text, sentence.row["char_start"]
+    picks: dict[int, _Trigger] = {}
+    closest: dict[int, tuple[int, int]] = {}
+    previous_end = None
+    for number, timex in enumerate(sentence.times):
+        if not _eligible(timex, text, dating=True):
+            continue
+        start, end = timex["char_start"] - offset, timex["char_end"] - offset
+        coordinated = previous_end is not None and _COORDINATED_DATES.fullmatch(text, previous_end, start)
+        previous_end = end
+        trigger = _pick_trigger(sentence, timex)
+        if trigger is None:
+            continue
+        picks[number] = trigger
+        distance = _distance(text, start, end, trigger)  # under 40: right by its verb, not a noun's date
+        placed = _TIME_PREPOSITION.search(text, max(0, start - 12), start) or _TIME_PREPOSITION_START.match(
+            timex["text"]
+        )  # "in 1915", "about April 1", not "its 1948 reservations"
+        if (
+            placed
+            and not coordinated
+            and not trigger.is_noun
+            and distance < closest.get(trigger.start, (40,))[0]
+        ):
+            closest[trigger.start] = (distance, number)
+    return picks, {start: number for start, (_, number) in closest.items()}
+
+
+_TIME_PREPOSITION = re.compile(r"\b(?:in|on|during|at|by|until|since|before|after|from)\s+(?:the\s+)?$", re.I)
+_TIME_PREPOSITION_START = re.compile(
+    r"(?:in|on|during|at|by|until|since|before|after|from|about|around)\b", re.I
+)
+_WHEN_AFTER = re.compile(r",?\s+when\s+")
+
+
+def _when_clause(sentence: _Sentence, timex: dict, trigger: _Trigger) -> list[_Trigger]:
+    """ "asserted its authority in 1960, when the director accepted the advice": the predicate of a "when"
+    clause right after the date happened then too."""
+    end = timex["char_end"] - sentence.row["char_start"]
+    when = _WHEN_AFTER.match(sentence.text, end)
+    if when is None or trigger.start > end:
+        return []
+    clause_end = _clause_of(sentence.text, when.end())[1]
+    return [
+        t
+        for t in sentence.triggers
+        if when.end() <= t.start < clause_end
+        and not t.is_noun
+        and _is_predicate(sentence.text, t, generic=t.generic, dated=True)
+    ][:1]
+
+
+_OPENING_PHRASE = re.compile(r"\W*(At|During|In|On|Throughout|Following)\s[^,;:]*,")
+_DOCUMENT_TYPES = frozenset({"correspondence", "publication", "statement"})
+
+
+def _main_after_opening_noun(sentence: _Sentence, trigger: _Trigger) -> _Trigger | None:
+    """ "At the council meeting in November, the ministry failed to placate the council": a dated event noun
+    in an opening phrase sets the time of the main clause's first predicate. Not a document's ("In its 1960
+    report, the board urged"): what the document said is the document's event."""
+    opening = _OPENING_PHRASE.match(sentence.text)
+    if not trigger.is_noun or opening is None or trigger.end > opening.end():
+        return None
+    if trigger.event_type in _DOCUMENT_TYPES:
+        return None
+    clause_end = _clause_of(sentence.text, opening.end() + 1)[1]
+    return next(
+        (
+            t
+            for t in sentence.triggers
+            if opening.end() <= t.start < clause_end
+            and not t.is_noun
+            and _is_predicate(sentence.text, t, generic=t.generic, dated=True)
+        ),
+        None,
+    )
 
 
 def _distance(text: str, start: int, end: int, trigger: _Trigger) -> int:
@@ -178,7 +341,14 @@ def _gerund_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     return found
 
 
-_JOINED_VERB_BEFORE = re.compile(r"\b(?:and|but)\s+(?:[a-z]+ly\s+)?$")
+_PHRASE_JOINED_VERB_BEFORE = re.compile(  # "but in its place", "and in return", "and with his approval"
+    r"\b(?:and|but)\s+(?:in|at|on|with|by|for|from|after|instead\s+of)\s+(?:[a-z’']+\s+){1,3}?"
+    r"(?:[a-z]+ly\s+|then\s+)?$"
+)
+_JOINED_VERB_BEFORE = re.compile(  # "and then", "but in its place", "and in return"
+    r"\b(?:and|but)\s+(?:(?:in|at|on|with|by|for|from|after|instead\s+of)\s+(?:[a-z’']+\s+){1,3}?)?"
+    r"(?:[a-z]+ly\s+|then\s+)?$"
+)
 
 
 def _caused_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
@@ -196,25 +366,41 @@ def _caused_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     ]
 
 
+_JOINT_BEFORE = re.compile(  # the "and"/"but" right before a joined verb ("..., but balked", "and then left")
+    r"\s*(,\s*)?(?:and|or|but)\s+(?:(?:in|at|on|with|by|for|from|after|instead\s+of)\s+(?:[a-z’']+\s+){1,3}?)?"
+    r"(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$"
+)
+
+
+_DATE_SOON_AFTER = re.compile(r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by)\s+(?:\w+\s+)?\d")
+
+
 def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
-    """Predicates joined to a dated one by "and" with no new subject ("gave it up and emigrated")."""
+    """Predicates joined to a dated one by "and"/"but" with no new subject ("gave it up and emigrated"); after
+    an object of more than eight words only with a comma before the conjunction ("acquiesced in releasing
+    the papers ..., but balked at"), and never across a semicolon, colon or bracket."""
     joined: list[_Trigger] = []
     last = trigger
     verbs = [  # a verb right after "and" / "but" shares the dated one's subject ("denounced, but admitted")
         t
         for t in sentence.triggers
         if t in sentence.predicates
-        or (not t.is_noun and _JOINED_VERB_BEFORE.search(sentence.text, max(0, t.start - 24), t.start))
+        or (not t.is_noun and _JOINED_VERB_BEFORE.search(sentence.text, max(0, t.start - 48), t.start))
     ]
     for other in verbs:
         if other.start < last.end:
             continue
         between = sentence.text[last.end : other.start]
-        object_removed = re.sub(
-            r"^(?:\s+[“\"]?[A-Za-z’'-]+[,.]?[”\"]?){0,8}?(?=\s*,?\s*(?:and|or|but)\s)", "", between
-        )
-        if not _COORDINATION.match(object_removed) or re.search(r"[;:()]", between):
+        joint = _JOINT_BEFORE.search(between)
+        if joint is None or re.search(r"[;:()]", between):
             break
+        object_words = between[: joint.start()].split()
+        if len(object_words) > 30 or (len(object_words) > 8 and not joint.group(1)):
+            break
+        if any(w.lower() in _SUBJECT_PRONOUNS for w in object_words):
+            break  # "said that he resigned and left": a new clause inside the object
+        if _DATE_SOON_AFTER.match(sentence.text, other.end):
+            break  # "arrived in May 1920 and signed the treaty in June 1921": its own date
         joined.append(other)
         last = other
     return joined

@@ -39,16 +39,15 @@ from pipeline.extract.event_clauses import (
     _DATELINE_TAIL,
     _HEDGE_PATTERN,
     _HEDGES,
-    _QUOTES,
     _RECOLLECTION_BEFORE,
     _REFERENCE_OPENING,
     _REPORTED,
-    _SUBORDINATE_OPENING,
     _TIME_CUES,
     EVENT_TYPES,
     _clause_of,
     _inside_quotes,
     _is_predicate,
+    _opening_end,
     _overlaps,
     _Sentence,
     _Trigger,
@@ -60,8 +59,11 @@ from pipeline.extract.event_dating import (
     _coordinated,
     _dated_event_noun,
     _eligible,
+    _first_picks,
     _gerund_after,
+    _main_after_opening_noun,
     _pick_trigger,
+    _when_clause,
 )
 from pipeline.extract.event_participants import display_names, event_roles, label
 from pipeline.package.schema import rows_to_frame
@@ -179,7 +181,8 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             continue
         found_here: list[tuple[_Trigger, dict, str, str | None]] = []
         dated_clauses: list[tuple[int, int]] = []
-        for timex in sentence.times:
+        picks, owners = _first_picks(sentence)
+        for number, timex in enumerate(sentence.times):
             decade_noun = None if _eligible(timex, text, dating=True) else _dated_event_noun(timex, sentence)
             if decade_noun is None and not _eligible(timex, text, dating=True):
                 continue
@@ -193,15 +196,27 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
                     continue  # "in late December 1869 or early January 1870": one happening, the first date
                 trigger = previous[0]  # "In both 1906 and 1907, Congress refused": one event per date
             else:
-                trigger = decade_noun or _pick_trigger(sentence, timex)
+                trigger = decade_noun or picks.get(number)
+                if trigger is not None and owners.get(trigger.start, number) != number:
+                    taken = frozenset(at for at, owner in owners.items() if owner != number)
+                    trigger = _pick_trigger(sentence, timex, taken=taken)  # a closer date has that one
                 if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
                     continue  # one predicate, one date
             dated_clauses.append(_clause_of(text, start))
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
-            found_here.extend((t, timex, basis, None) for t in _coordinated(sentence, trigger))
-            found_here.extend((t, timex, basis, None) for t in _gerund_after(sentence, trigger))
-            found_here.extend((t, timex, basis, None) for t in _caused_after(sentence, trigger))
+        for trigger, timex, basis, _ in list(
+            found_here
+        ):  # after all own dates: an own date beats a shared one
+            main = _main_after_opening_noun(sentence, trigger)
+            sharing = [trigger, *([main] if main else []), *_when_clause(sentence, timex, trigger)]
+            for shared in list(sharing):
+                sharing.extend(_coordinated(sentence, shared))
+                sharing.extend(_gerund_after(sentence, shared))
+                sharing.extend(_caused_after(sentence, shared))
+            for shared in sharing[1:]:
+                if not _overlaps([f[0] for f in found_here], shared.start, shared.end):
+                    found_here.append((shared, timex, basis, None))
         found_here.extend(_context_events(sentence, found_here, dated_clauses, reference, carried))
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
@@ -303,7 +318,7 @@ _TIME_OPENERS = frozenset({"when", "after", "once", "as", "while", "before"})
 _AFTER_OPENERS = frozenset({"after", "once"})
 
 
-_BACKGROUND_OPENING = re.compile(r"^\W*(?:although|though|because|if|unless|whether)\b[^,;:]*,", re.I)
+_BACKGROUND_OPENING = re.compile(r"^\W*(?:although|though|despite|because|if|unless|whether)\b[^,;:]*,", re.I)
 
 
 def _in_background_opening(text: str, position: int) -> bool:
@@ -317,17 +332,17 @@ def _dated_time_clause(sentence: _Sentence) -> tuple[int, str] | None:
     """(end, opener) of an opening time clause that has a narrative date of its own ("When the treaty was
     signed in May 1918, ..."): it dates its own clause, and the main clause takes that date as its
     reference (from it on, for "After ..."). An undated one places the sentence nowhere we know."""
-    opening = _SUBORDINATE_OPENING.match(sentence.text)
-    if opening is None or _QUOTES.search(opening.group(0)):
+    opening = _opening_end(sentence.text)
+    if opening is None:
         return None
-    opener = opening.group(0).lstrip(" \"“'(").split()[0].lower().rstrip(",")
+    opener = sentence.text[:opening].lstrip(" \"“'(").split()[0].lower().rstrip(",")
     if opener not in _TIME_OPENERS:
         return None
     offset = sentence.row["char_start"]
     dated = any(
-        t["char_start"] - offset < opening.end() and _is_reference_time(t, sentence) for t in sentence.times
+        t["char_start"] - offset < opening and _is_reference_time(t, sentence) for t in sentence.times
     )
-    return (opening.end(), opener) if dated else None
+    return (opening, opener) if dated else None
 
 
 def _last_reference(sentence: _Sentence, reference: dict | None, before: int) -> dict | None:

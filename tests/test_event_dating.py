@@ -1,0 +1,98 @@
+"""Which predicate a date dates and which others share it, on small written history texts (invented names)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.extract.dates import find_time_expressions
+from pipeline.extract.entities import MENTION_SCHEMA
+from pipeline.extract.events import extract_events
+from pipeline.text.clean import clean_document
+
+
+def _dated(markdown: str) -> list[tuple[str, str]]:
+    """(trigger, EDTF date) of each event of a written text, in text order."""
+    document = clean_document(markdown, "dating", "dating.md")
+    times = find_time_expressions(document.sentences, None)
+    events, _, _ = extract_events(
+        document.sentences, times, pl.DataFrame(schema=MENTION_SCHEMA), document.footnotes
+    )
+    return [(row["trigger"], row["edtf"]) for row in events.to_dicts()]
+
+
+def test_an_appositive_in_an_opening_clause_keeps_its_verb_and_the_main_clause_follows_it() -> None:
+    got = _dated(
+        "# T\n\nAfter Ada Quill, a veteran envoy of the old school, joined the board in 1931, the plan for "
+        "reform vanished completely.\n"
+    )
+    assert ("joined", "1931") in got
+    assert ("vanished", "1931/..") in got  # after the opening clause's date, open-ended
+
+
+def test_a_date_right_by_its_verb_wins_over_an_earlier_one_and_a_concessive_opening_dates_nothing() -> None:
+    got = _dated(
+        "# T\n\nDespite early gains toward meeting its quotas in 1926, the scheme collapsed in 1928. "
+        "The 1909 almanac was already at the printers in 1914 and the 1910 almanac went to press in 1915.\n"
+    )
+    assert ("collapsed", "1928") in got
+    assert not any(date == "1926" for _, date in got)
+    assert ("went to", "1915") in got
+    assert not any(date == "1914" for _, date in got)  # "was at the printers": a state
+
+
+def test_a_dated_meeting_in_an_opening_phrase_dates_the_main_clause_but_a_report_stays_one_event() -> None:
+    got = _dated(
+        "# T\n\nAt the council meeting in November 1925, the ministry failed to placate the envoys. "
+        "In its 1930 report, the commission urged the bureau to print more.\n"
+    )
+    assert ("meeting", "1925-11") in got
+    assert ("failed", "1925-11") in got
+    assert [trigger for trigger, date in got if date == "1930"] == ["report"]
+
+
+def test_a_date_in_an_intended_infinitive_does_not_date_the_agreeing() -> None:
+    got = _dated("# T\n\nIn March 1927 the bureau moved. The envoy agreed to meet the king in June 1927.\n")
+    assert ("agreed", "1927-06") not in got
+    assert ("agreed", "1927-03") in got  # the narrative's time, not the meeting's
+
+
+def test_a_long_object_then_comma_but_shares_the_date_but_a_verb_with_its_own_date_keeps_it() -> None:
+    got = _dated(
+        "# T\n\nIn the early 1930s, the ministry consented to releasing papers on the border dispute of "
+        "1917 and the grain talks, but balked at divulging the cables.\n\n"
+        "The envoy arrived in Lisbon in May 1920 and signed the accord in June 1921.\n"
+    )
+    assert ("consented", "1930/1933") in got
+    assert ("balked", "1930/1933") in got
+    assert ("arrived", "1920-05") in got
+    assert ("signed", "1920-05") not in got  # "in June 1921" is its own
+
+
+def test_a_when_clause_after_a_date_happened_then_too() -> None:
+    got = _dated(
+        "# T\n\nThe bureau asserted its control over the archive in 1950, when the director accepted the "
+        "advice of his deputies.\n"
+    )
+    assert ("asserted", "1950") in got
+    assert ("accepted", "1950") in got
+
+
+def test_verbs_of_a_happening_or_a_state_are_events_only_with_their_own_date() -> None:
+    got = _dated(
+        "# T\n\nIn 1921 the two ministers clashed over the treaty. The envoy found the lost seal in "
+        "Riga in May 1922. The ministers clashed over the tariff.\n"
+    )
+    assert ("clashed", "1921") in got
+    assert ("found", "1922-05") in got
+    assert len([trigger for trigger, _ in got if trigger == "clashed"]) == 1  # the undated one is none
+
+
+def test_a_verb_inside_another_time_expression_is_not_dated_by_the_date_beside_it() -> None:
+    got = _dated(
+        "# T\n\nOn March 3, 1925, the day after the envoy landed, the minister received him.\n\n"
+        "In 1872 the minister wrote to the envoy. The envoy arrived the day before the king's speech was "
+        "to go forward.\n"
+    )
+    assert ("received", "1925-03-03") in got
+    assert not any(trigger == "landed" and date == "1925-03-03" for trigger, date in got)
+    assert ("arrived", "1872") in got  # a day before an event of some year is no day: the narrative's year
