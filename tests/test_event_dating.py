@@ -96,3 +96,11 @@ def test_a_verb_inside_another_time_expression_is_not_dated_by_the_date_beside_i
     assert ("received", "1925-03-03") in got
     assert not any(trigger == "landed" and date == "1925-03-03" for trigger, date in got)
     assert ("arrived", "1872") in got  # a day before an event of some year is no day: the narrative's year
+
+
+def test_a_date_in_a_past_perfect_look_back_does_not_set_the_narratives_year() -> None:
+    got = _dated(
+        "# T\n\nIn October 1872 the minister wrote to the envoy. He protested because the planters had "
+        "blocked the law in 1870.\n\nOn November 24, the envoy left the capital.\n"
+    )
+    assert ("left", "1872-11-24") in got
