@@ -21,6 +21,7 @@ from pipeline.extract.event_clauses import (
     _NOT_BEFORE,
     _NOT_STATES,
     _NOUN_OF_BEFORE,
+    _REJECT_BEFORE,
     _RELATIVE_CLAUSE_START,
     _REPORTED,
     _SUBJECT_PRONOUNS,
@@ -31,6 +32,7 @@ from pipeline.extract.event_clauses import (
     _inside_quotes,
     _is_predicate,
     _negated_until,
+    _opening_end,
     _overlaps,
     _Sentence,
     _Trigger,
@@ -220,6 +222,7 @@ _TIME_PREPOSITION = re.compile(r"\b(?:in|on|during|at|by|until|since|before|afte
 _TIME_PREPOSITION_START = re.compile(
     r"(?:in|on|during|at|by|until|since|before|after|from|about|around)\b", re.I
 )
+_WHEN_CLAUSE_END = re.compile(r"[;:]|,\s+(?:and|but|which|who)\b")
 _WHEN_AFTER = re.compile(r",?\s+when\s+")
 
 
@@ -230,18 +233,57 @@ def _when_clause(sentence: _Sentence, timex: dict, trigger: _Trigger) -> list[_T
     when = _WHEN_AFTER.match(sentence.text, end)
     if when is None or trigger.start > end:
         return []
-    clause_end = _clause_of(sentence.text, when.end())[1]
+    stop = _WHEN_CLAUSE_END.search(sentence.text, when.end())  # a bracketed title inside does not end it
+    clause_end = stop.start() if stop else len(sentence.text)
     return [
         t
         for t in sentence.triggers
         if when.end() <= t.start < clause_end
         and not t.is_noun
-        and _is_predicate(sentence.text, t, generic=t.generic, dated=True)
+        and (
+            _is_predicate(sentence.text, t, generic=t.generic, dated=True)
+            or _after_long_subject(sentence.text, t)
+        )
     ][:1]
 
 
-_OPENING_PHRASE = re.compile(r"\W*(At|During|In|On|Throughout|Following)\s[^,;:]*,")
+def _after_long_subject(text: str, trigger: _Trigger) -> bool:
+    """ "when a sudden shortage in the supply chain brought the program to a halt": in a "when" clause the
+    first past verb after a noun (its subject may hold a prepositional phrase) is the clause's predicate."""
+    before = re.search(r"([A-Za-z’'-]+)\s+$", text[: trigger.start])
+    if trigger.cause_start >= 0 or before is None or not before.group(1).isalpha():
+        return False
+    word = before.group(1).lower()
+    return word not in _NOT_A_SUBJECT_END and word not in _REJECT_BEFORE and not word.endswith("ly")
+
+
+_OPENING_PHRASE = re.compile(  # not "In advance of the meeting,": before it
+    r"\W*(?:At|During|In|On|Throughout)\s+(?:the|their|his|her|its|this|that|a|an)\s[^,;:]*,"
+)
 _DOCUMENT_TYPES = frozenset({"correspondence", "publication", "statement"})
+
+
+def _main_after_period_clause(sentence: _Sentence, timex: dict, trigger: _Trigger) -> _Trigger | None:
+    """ "As ties with the board worsened in the late 1920s, the office struggled": an opening "as", "while"
+    or "when" clause dated by a period (a narrowed decade, a range) that no later clause can take as its
+    reference time still dates its main clause's first predicate, as happening over the same period."""
+    end = _opening_end(sentence.text)
+    if end is None or trigger.is_noun or trigger.start >= end:
+        return None
+    opener = sentence.text[:end].lstrip(" \"“'(").split()[0].lower()
+    if opener not in ("as", "while", "when") or "/" not in (timex["edtf"] or ""):
+        return None
+    clause_end = _clause_of(sentence.text, end + 1)[1]
+    return next(
+        (
+            t
+            for t in sentence.triggers
+            if end <= t.start < clause_end
+            and not t.is_noun
+            and _is_predicate(sentence.text, t, generic=t.generic, dated=True)
+        ),
+        None,
+    )
 
 
 def _main_after_opening_noun(sentence: _Sentence, trigger: _Trigger) -> _Trigger | None:

@@ -62,6 +62,7 @@ from pipeline.extract.event_dating import (
     _first_picks,
     _gerund_after,
     _main_after_opening_noun,
+    _main_after_period_clause,
     _pick_trigger,
     _when_clause,
 )
@@ -205,11 +206,14 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             dated_clauses.append(_clause_of(text, start))
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
-        for trigger, timex, basis, _ in list(
-            found_here
-        ):  # after all own dates: an own date beats a shared one
-            main = _main_after_opening_noun(sentence, trigger)
-            sharing = [trigger, *([main] if main else []), *_when_clause(sentence, timex, trigger)]
+            for when in _when_clause(sentence, timex, trigger):  # before any later date can take it
+                if not _overlaps([f[0] for f in found_here], when.start, when.end):
+                    found_here.append((when, timex, basis, None))
+        for trigger, timex, basis, _ in list(found_here):  # after all own dates: they beat shared ones
+            main = _main_after_opening_noun(sentence, trigger) or _main_after_period_clause(
+                sentence, timex, trigger
+            )
+            sharing = [trigger, *([main] if main else [])]
             for shared in list(sharing):
                 sharing.extend(_coordinated(sentence, shared))
                 sharing.extend(_gerund_after(sentence, shared))
