@@ -109,8 +109,8 @@ def test_a_date_in_a_past_perfect_look_back_does_not_set_the_narratives_year() -
 def test_a_period_in_an_opening_as_clause_dates_the_main_clause_and_a_when_clause_keeps_its_date() -> None:
     got = _dated(
         "# T\n\nAs relations with the board worsened in the late 1920s, the office struggled to keep its "
-        "staff.\n\nThe bureau asserted its control in 1950, when the director (a veteran) accepted the advice "
-        "of his deputies about the papers of the war office during 1942.\n"
+        "staff.\n\nThe bureau asserted its control in 1950, when the director (a veteran) accepted the "
+        "advice of his deputies about the papers of the war office during 1942.\n"
     )
     assert ("worsened", "1927/1929") in got
     assert ("struggled", "1927/1929") in got
