@@ -115,3 +115,12 @@ def test_a_period_in_an_opening_as_clause_dates_the_main_clause_and_a_when_claus
     assert ("worsened", "1927/1929") in got
     assert ("struggled", "1927/1929") in got
     assert ("accepted", "1950") in got
+
+
+def test_a_decade_that_only_says_what_a_thing_covers_leaves_the_narratives_time() -> None:
+    got = _dated(
+        "# T\n\nIn 1955 the bureau moved to a new building. To calm its critics, the bureau delayed the "
+        "volumes covering the 1940s. In the 1940s, the bureau expanded.\n"
+    )
+    assert ("delayed", "1955") in got
+    assert not any(trigger == "expanded" for trigger, _ in got)  # a sentence about a decade

@@ -83,6 +83,19 @@ def _certainty(text: str, trigger: _Trigger) -> tuple[str, str | None]:
     return "certain", None
 
 
+_QUALIFIED_PERIOD_BEFORE = re.compile(r"\b(?:covering|documenting|on|about|for|from)\s+$", re.I)
+
+
+def _about_a_period(timex: dict, sentence: _Sentence) -> bool:
+    """A decade or century the sentence talks about ("In the 1920s, officials conceded"): its undated clauses
+    are no narrative at a point in time. Not one that only says what a thing covers ("the volumes covering
+    the 1940s")."""
+    if timex["precision"] not in ("decade", "century"):
+        return False
+    start = timex["char_start"] - sentence.row["char_start"]
+    return _QUALIFIED_PERIOD_BEFORE.search(sentence.text, max(0, start - 16), start) is None
+
+
 def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
     """A narrative date later clauses of the paragraph can take: dated, of year precision or finer, not an
     open "before/after" interval, not a date that only qualifies a thing, not inside reported words."""
@@ -277,7 +290,7 @@ def _context_events(
     """Undated clauses take the reference time current where they stand (see the module docstring): the
     paragraph's last narrative date before them, else the one carried from an earlier paragraph."""
     text = sentence.text
-    if any(t["precision"] in ("decade", "century") for t in sentence.times):
+    if any(_about_a_period(t, sentence) for t in sentence.times):
         return []
     used = [f[0] for f in found_here]
     out: list[tuple[_Trigger, dict, str, str | None]] = []
