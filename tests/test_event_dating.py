@@ -124,3 +124,16 @@ def test_a_decade_that_only_says_what_a_thing_covers_leaves_the_narratives_time(
     )
     assert ("delayed", "1955") in got
     assert not any(trigger == "expanded" for trigger, _ in got)  # a sentence about a decade
+
+
+def test_a_state_a_later_act_and_a_participle_after_a_phrase_do_not_share_a_date() -> None:
+    got = _dated(
+        "# T\n\nThe settler was naturalized in Ohio in 1856, and resided in the state until 1871. On May 5, "
+        "1897 the mayor refused to let the consul send a cipher message to his colleague in the capital, "
+        "and subsequently refused to forward a letter. The stand was made plain in the note of March 4, "
+        "1920, and by the earlier notes referred to in it.\n"
+    )
+    assert ("naturalized", "1856") in got
+    assert ("resided", "1856") not in got
+    assert [date for trigger, date in got if trigger == "refused"] == ["1897-05-05", "1897-05-05/.."]
+    assert not any(trigger == "referred" for trigger, _ in got)

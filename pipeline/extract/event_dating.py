@@ -12,6 +12,7 @@ from pipeline.extract.date_scan import EVENT_NOUNS
 from pipeline.extract.event_clauses import (
     _COMPOUND_HEAD_AFTER,
     _COORDINATED_DATES,
+    _DATED_ONLY_VERBS,
     _EVENT_NOUN_TYPES,
     _IRREGULAR_PAST,
     _LATER_FINITE,
@@ -103,7 +104,11 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
     ):
         # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
         # relative clause ("The minister, who had served since 1920, resigned in 1925")
-        inside = [t for t in candidates if t.is_noun or not _REPORTED.search(text, 0, t.start)]
+        inside = [  # a verb that is a happening only with a date in its own clause takes none from another
+            t
+            for t in candidates
+            if (t.is_noun or not _REPORTED.search(text, 0, t.start)) and not t.own_date_only
+        ]
     if not inside:
         return None
     accompanying = re.match(r"\s+with\s+the\s+", text[end:])
@@ -119,7 +124,8 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
         return min(verbs, key=lambda t: (_distance(text, start, end, t), t.start))
     nearest = min(inside, key=lambda t: (_distance(text, start, end, t), t.start))
     between = text[nearest.end : start] if nearest.end <= start else text[end : nearest.start]
-    states = {w.lower() for w in re.findall(r"[A-Za-z]+", between)} & (_NONEVENT_VERBS - _NOT_STATES)
+    verbs = _NONEVENT_VERBS | _DATED_ONLY_VERBS  # a verb in between ("led to", "held by") has the date
+    states = {w.lower() for w in re.findall(r"[A-Za-z]+", between)} & (verbs - _NOT_STATES)
     return None if states else nearest
 
 
@@ -383,9 +389,11 @@ def _gerund_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     return found
 
 
-_PHRASE_JOINED_VERB_BEFORE = re.compile(  # "but in its place", "and in return", "and with his approval"
-    r"\b(?:and|but)\s+(?:in|at|on|with|by|for|from|after|instead\s+of)\s+(?:[a-z’']+\s+){1,3}?"
-    r"(?:[a-z]+ly\s+|then\s+)?$"
+_PHRASE_JOINED_VERB_BEFORE = (
+    re.compile(  # "but in its place", "and with his approval"; not "and by the notes"
+        r"\b(?:and|but)\s+(?:in|at|on|with|for)\s+(?:its|his|her|their|the|this|that)\s+[a-z’']+\s+"
+        r"(?:[a-z]+ly\s+|then\s+)?$"
+    )
 )
 _JOINED_VERB_BEFORE = re.compile(  # "and then", "but in its place", "and in return"
     r"\b(?:and|but)\s+(?:(?:in|at|on|with|by|for|from|after|instead\s+of)\s+(?:[a-z’']+\s+){1,3}?)?"
@@ -414,7 +422,10 @@ _JOINT_BEFORE = re.compile(  # the "and"/"but" right before a joined verb ("...,
 )
 
 
-_DATE_SOON_AFTER = re.compile(r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by)\s+(?:\w+\s+)?\d")
+_DATE_SOON_AFTER = re.compile(
+    r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by|until|till|since|from)\s+(?:\w+\s+)?\d"
+)
+_LATER_ADVERB = re.compile(r"\b(?:subsequently|later|afterwards?|thereafter|then|eventually)\s+$")
 
 
 def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
@@ -441,8 +452,8 @@ def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
             break
         if any(w.lower() in _SUBJECT_PRONOUNS for w in object_words):
             break  # "said that he resigned and left": a new clause inside the object
-        if _DATE_SOON_AFTER.match(sentence.text, other.end):
-            break  # "arrived in May 1920 and signed the treaty in June 1921": its own date
+        if _DATE_SOON_AFTER.match(sentence.text, other.end) or _LATER_ADVERB.search(between):
+            break  # "arrived in May 1920 and signed the treaty in June 1921", "and subsequently refused"
         joined.append(other)
         last = other
     return joined

@@ -63,7 +63,6 @@ from pipeline.extract.event_dating import (
     _gerund_after,
     _main_after_opening_noun,
     _main_after_period_clause,
-    _pick_trigger,
     _when_clause,
 )
 from pipeline.extract.event_participants import display_names, event_roles, label
@@ -212,8 +211,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
             else:
                 trigger = decade_noun or picks.get(number)
                 if trigger is not None and owners.get(trigger.start, number) != number:
-                    taken = frozenset(at for at, owner in owners.items() if owner != number)
-                    trigger = _pick_trigger(sentence, timex, taken=taken)  # a closer date has that one
+                    continue  # a closer date has its predicate: this one dates nothing else
                 if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
                     continue  # one predicate, one date
             dated_clauses.append(_clause_of(text, start))
