@@ -417,7 +417,7 @@ def _caused_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
 
 
 _JOINT_BEFORE = re.compile(  # the "and"/"but" right before a joined verb ("..., but balked", "and then left")
-    r"\s*(,\s*)?(?:and|or|but)\s+(?:(?:in|at|on|with|by|for|from|after|instead\s+of)\s+(?:[a-z’']+\s+){1,3}?)?"
+    r"\s*(,\s*)?(?:and|or|but)\s+(?:(?:in|at|on|with|for)\s+(?:its|his|her|their|the|this|that)\s+[a-z’']+\s+)?"
     r"(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$"
 )
 
