@@ -137,3 +137,16 @@ def test_a_state_a_later_act_and_a_participle_after_a_phrase_do_not_share_a_date
     assert ("resided", "1856") not in got
     assert [date for trigger, date in got if trigger == "refused"] == ["1897-05-05", "1897-05-05/.."]
     assert not any(trigger == "referred" for trigger, _ in got)
+
+
+def test_a_later_act_a_renewal_with_its_own_date_and_a_far_report_date_are_not_shared() -> None:
+    got = _dated(
+        "# T\n\nThe envoy landed at Lisbon on May 21, 1897, and went afterwards to Porto. The convention "
+        "concluded on May 2, 1908, and renewed by agreements dated May 9, 1914, might serve. I called the "
+        "attention of the minister to the report made by the commission of the council in May, 1888.\n"
+    )
+    assert ("landed", "1897-05-21") in got
+    assert ("went", "1897-05-21") not in got
+    assert ("concluded", "1908-05-02") in got
+    assert ("renewed", "1908-05-02") not in got
+    assert ("called", "1888-05") not in got

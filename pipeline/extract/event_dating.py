@@ -59,6 +59,8 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
         if t.start not in taken
         and not _intended(text, t, start)
         and not _in_other_time_expression(sentence, t, timex)
+        and not (t.own_date_only and t.end <= start and len(text[t.end : start].split()) > 8)  # "called ...
+        # the attention of the board to the report made by the council in May": the report's date
         and (
             t.is_noun
             or _is_predicate(text, t, generic=t.generic, dated=True)
@@ -129,7 +131,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
     return None if states else nearest
 
 
-def _in_other_time_expression(sentence: _Sentence, trigger: _Trigger, timex: dict) -> bool:
+def _in_other_time_expression(sentence: _Sentence, trigger: _Trigger, timex: dict | None) -> bool:
     """ "On November 24, the day after the envoy received the note, the minister shared": a verb inside
     another time expression describes that expression's anchor; the date beside it is not its date."""
     offset = sentence.row["char_start"]
@@ -225,8 +227,8 @@ def _first_picks(sentence: _Sentence) -> tuple[dict[int, _Trigger], dict[int, in
 
 
 _TIME_PREPOSITION = re.compile(r"\b(?:in|on|during|at|by|until|since|before|after|from)\s+(?:the\s+)?$", re.I)
-_TIME_PREPOSITION_START = re.compile(
-    r"(?:in|on|during|at|by|until|since|before|after|from|about|around)\b", re.I
+_TIME_PREPOSITION_START = re.compile(  # or a deictic date: "called this morning"
+    r"(?:in|on|during|at|by|until|since|before|after|from|about|around|this|last|yesterday|to-?day)\b", re.I
 )
 _WHEN_CLAUSE_END = re.compile(r"[;:]|,\s+(?:and|but|which|who)\b")
 _WHEN_AFTER = re.compile(r",?\s+when\s+")
@@ -423,8 +425,9 @@ _JOINT_BEFORE = re.compile(  # the "and"/"but" right before a joined verb ("...,
 
 
 _DATE_SOON_AFTER = re.compile(
-    r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by|until|till|since|from)\s+(?:\w+\s+)?\d"
+    r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by|until|till|since|from|dated)\s+(?:\w+\s+)?\d"
 )
+_LATER_ADVERB_AFTER = re.compile(r"\s+(?:afterwards?|later|subsequently|thereafter)\b")
 _LATER_ADVERB = re.compile(r"\b(?:subsequently|later|afterwards?|thereafter|then|eventually)\s+$")
 
 
@@ -452,7 +455,11 @@ def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
             break
         if any(w.lower() in _SUBJECT_PRONOUNS for w in object_words):
             break  # "said that he resigned and left": a new clause inside the object
-        if _DATE_SOON_AFTER.match(sentence.text, other.end) or _LATER_ADVERB.search(between):
+        if (
+            _DATE_SOON_AFTER.match(sentence.text, other.end)
+            or _LATER_ADVERB.search(between)
+            or _LATER_ADVERB_AFTER.match(sentence.text, other.end)
+        ):
             break  # "arrived in May 1920 and signed the treaty in June 1921", "and subsequently refused"
         joined.append(other)
         last = other

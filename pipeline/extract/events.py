@@ -61,6 +61,7 @@ from pipeline.extract.event_dating import (
     _eligible,
     _first_picks,
     _gerund_after,
+    _in_other_time_expression,
     _main_after_opening_noun,
     _main_after_period_clause,
     _when_clause,
@@ -300,8 +301,8 @@ def _context_events(
         if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
             continue
         anchor = _last_reference(sentence, reference, trigger.start)
-        if _REPORTED.search(text, 0, trigger.start):
-            continue
+        if _REPORTED.search(text, 0, trigger.start) or _in_other_time_expression(sentence, trigger, None):
+            continue  # reported words; "the day after the envoy received the note": part of a date
         if _in_background_opening(text, trigger.start):
             continue  # "Although many hoped ... after the war ended,": background to the main clause
         main_of_dated = opening is not None and trigger.start >= opening[0]
