@@ -150,3 +150,9 @@ def test_a_later_act_a_renewal_with_its_own_date_and_a_far_report_date_are_not_s
     assert ("concluded", "1908-05-02") in got
     assert ("renewed", "1908-05-02") not in got
     assert ("called", "1888-05") not in got
+
+
+def test_time_going_by_is_not_the_happening_its_date_names() -> None:
+    got = _dated("# T\n\nEleven months passed until, on June 3, 1910, the minister summoned his staff.\n")
+    assert ("summoned", "1910-06-03") in got
+    assert not any(trigger == "passed" for trigger, _ in got)

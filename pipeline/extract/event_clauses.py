@@ -397,6 +397,9 @@ def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
     return re.findall(r"[A-Za-z’'-]+", before[: relative.start()])
 
 
+_DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours", "decades", "minutes"})
+
+
 def _has_subject(words: list[str], text: str, end: int) -> bool:
     """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
     a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
@@ -405,6 +408,8 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         return True
     if not last.isalpha() or last.endswith(("ly", "ing")) or last.lower() in _NONEVENT_VERBS | _REJECT_BEFORE:
         return False
+    if last.lower() in _DURATION_UNITS:
+        return False  # "Fourteen months passed", "Two years elapsed": time going by, not a happening
     if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
         return False
     phrase = " ".join(words[-5:])
