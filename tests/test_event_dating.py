@@ -32,12 +32,12 @@ def test_an_appositive_in_an_opening_clause_keeps_its_verb_and_the_main_clause_f
 def test_a_date_right_by_its_verb_wins_over_an_earlier_one_and_a_concessive_opening_dates_nothing() -> None:
     got = _dated(
         "# T\n\nDespite early gains toward meeting its quotas in 1926, the scheme collapsed in 1928. "
-        "The 1909 almanac was already at the printers in 1914 and the 1910 almanac went to press in 1915.\n"
+        "The 1921 almanac was still at the bindery in 1922 and the 1922 almanac went to the shops in 1923.\n"
     )
     assert ("collapsed", "1928") in got
     assert not any(date == "1926" for _, date in got)
-    assert ("went to", "1915") in got
-    assert not any(date == "1914" for _, date in got)  # "was at the printers": a state
+    assert ("went to", "1923") in got
+    assert not any(date == "1922" for _, date in got)  # "was still at the bindery": a state
 
 
 def test_a_dated_meeting_in_an_opening_phrase_dates_the_main_clause_but_a_report_stays_one_event() -> None:
@@ -59,11 +59,11 @@ def test_a_date_in_an_intended_infinitive_does_not_date_the_agreeing() -> None:
 def test_a_long_object_then_comma_but_shares_the_date_but_a_verb_with_its_own_date_keeps_it() -> None:
     got = _dated(
         "# T\n\nIn the early 1930s, the ministry consented to releasing papers on the border dispute of "
-        "1917 and the grain talks, but balked at divulging the cables.\n\n"
+        "1917 and the grain talks, but declined to print the cables.\n\n"
         "The envoy arrived in Lisbon in May 1920 and signed the accord in June 1921.\n"
     )
     assert ("consented", "1930/1933") in got
-    assert ("balked", "1930/1933") in got
+    assert ("declined", "1930/1933") in got
     assert ("arrived", "1920-05") in got
     assert ("signed", "1920-05") not in got  # "in June 1921" is its own
 

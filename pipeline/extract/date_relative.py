@@ -163,7 +163,7 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
     if found.kind == "relative_event":
         whole_years = anchor.earliest is not None and (anchor.earliest.month, anchor.earliest.day) == (1, 1)
         if anchor.precision in ("decade", "century") or (anchor.precision == "year" and whole_years):
-            raise ValueError("the anchor names no part of a year")  # a day before an event of 1870: unknown
+            raise ValueError("the anchor names no part of a year")  # a day before an event of 1911: unknown
         unit = found.match.group(0).split()[1].lower()
         step = 1 if " after" in found.match.group(0).lower() else -1
         span = 7 if unit == "week" else 1

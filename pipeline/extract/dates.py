@@ -72,7 +72,7 @@ def _is_anchor(found: Found, text: str, value: Value) -> bool:
         return False
     clause = re.split(r"[;:,(]", text[: found.start])[-1]
     if _PAST_PERFECT.search(clause):
-        return False  # "because the planters had been able to block it in 1870": a look back, not the story's
+        return False  # "since the guild had managed to stop the bill in 1911": a look back, not the story's
     if found.usage == "adverbial":
         return True
     _, noun = usage_of(text, found.start, found.end)

@@ -132,7 +132,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
 
 
 def _in_other_time_expression(sentence: _Sentence, trigger: _Trigger, timex: dict | None) -> bool:
-    """ "On November 24, the day after the envoy received the note, the minister shared": a verb inside
+    """ "On March 9, the day after the courier landed, the consul wrote": a verb inside
     another time expression describes that expression's anchor; the date beside it is not its date."""
     offset = sentence.row["char_start"]
     return any(
@@ -195,8 +195,8 @@ def _joined_verb(sentence: _Sentence, trigger: _Trigger) -> bool:
 
 def _first_picks(sentence: _Sentence) -> tuple[dict[int, _Trigger], dict[int, int]]:
     """Each dating time expression's first pick (by its index), and for each picked predicate the index of
-    the closest expression right by it that picks it: "was at the printers in 1914 and the next volume went
-    to press in 1915" dates "went" 1915, not 1914; a date coordinated with the one before ("in both 1906
+    the closest expression right by it that picks it: "lay at the bindery in 1922 and the next almanac went
+    to the shops in 1923" dates "went" 1923, not 1922; a date coordinated with the one before ("in both 1906
     and 1907") shares its predicate."""
     text, offset = sentence.text, sentence.row["char_start"]
     picks: dict[int, _Trigger] = {}
@@ -215,7 +215,7 @@ def _first_picks(sentence: _Sentence) -> tuple[dict[int, _Trigger], dict[int, in
         distance = _distance(text, start, end, trigger)  # under 40: right by its verb, not a noun's date
         placed = _TIME_PREPOSITION.search(text, max(0, start - 12), start) or _TIME_PREPOSITION_START.match(
             timex["text"]
-        )  # "in 1915", "about April 1", not "its 1948 reservations"
+        )  # "in 1923", "about April 1", not "its 1919 objections"
         if (
             placed
             and not coordinated
@@ -235,7 +235,7 @@ _WHEN_AFTER = re.compile(r",?\s+when\s+")
 
 
 def _when_clause(sentence: _Sentence, timex: dict, trigger: _Trigger) -> list[_Trigger]:
-    """ "asserted its authority in 1960, when the director accepted the advice": the predicate of a "when"
+    """ "claimed the archive in 1951, when the director took the advice": the predicate of a "when"
     clause right after the date happened then too."""
     end = timex["char_end"] - sentence.row["char_start"]
     when = _WHEN_AFTER.match(sentence.text, end)
@@ -296,8 +296,8 @@ def _main_after_period_clause(sentence: _Sentence, timex: dict, trigger: _Trigge
 
 def _main_after_opening_noun(sentence: _Sentence, trigger: _Trigger) -> _Trigger | None:
     """ "At the council meeting in November, the ministry failed to placate the council": a dated event noun
-    in an opening phrase sets the time of the main clause's first predicate. Not a document's ("In its 1960
-    report, the board urged"): what the document said is the document's event."""
+    in an opening phrase sets the time of the main clause's first predicate. Not a document's ("In its 1933
+    survey, the guild proposed"): what the document said is the document's event."""
     opening = _OPENING_PHRASE.match(sentence.text)
     if not trigger.is_noun or opening is None or trigger.end > opening.end():
         return None
@@ -418,7 +418,7 @@ def _caused_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     ]
 
 
-_JOINT_BEFORE = re.compile(  # the "and"/"but" right before a joined verb ("..., but balked", "and then left")
+_JOINT_BEFORE = re.compile(  # the "and"/"but" before a joined verb ("..., but refused", "and then left")
     r"\s*(,\s*)?(?:and|or|but)\s+(?:(?:in|at|on|with|for)\s+(?:its|his|her|their|the|this|that)\s+[a-z’']+\s+)?"
     r"(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$"
 )
@@ -433,8 +433,8 @@ _LATER_ADVERB = re.compile(r"\b(?:subsequently|later|afterwards?|thereafter|then
 
 def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     """Predicates joined to a dated one by "and"/"but" with no new subject ("gave it up and emigrated"); after
-    an object of more than eight words only with a comma before the conjunction ("acquiesced in releasing
-    the papers ..., but balked at"), and never across a semicolon, colon or bracket."""
+    an object of more than eight words only with a comma before the conjunction ("consented to printing
+    the letters ..., but refused to"), and never across a semicolon, colon or bracket."""
     joined: list[_Trigger] = []
     last = trigger
     verbs = [  # a verb right after "and" / "but" shares the dated one's subject ("denounced, but admitted")

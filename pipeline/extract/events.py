@@ -302,7 +302,7 @@ def _context_events(
             continue
         anchor = _last_reference(sentence, reference, trigger.start)
         if _REPORTED.search(text, 0, trigger.start) or _in_other_time_expression(sentence, trigger, None):
-            continue  # reported words; "the day after the envoy received the note": part of a date
+            continue  # reported words; "the day after the courier landed": part of a date
         if _in_background_opening(text, trigger.start):
             continue  # "Although many hoped ... after the war ended,": background to the main clause
         main_of_dated = opening is not None and trigger.start >= opening[0]
