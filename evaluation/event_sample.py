@@ -5,14 +5,18 @@ one to one). The judgements of the last reading are in docs/events-hand-check.md
 Two draws, both seed 30: 15 dated sentences each of chapters 8 and 10 (no events fixture), and 10 each of
 chapters 3 and 5 after the paragraphs tests/fixtures/events_dev-papers.yaml lists (p011, p008).
 
-Run: ``python -m evaluation.event_sample [--seed N] [--sentences-only]`` (needs ../shared/dev-papers);
---sentences-only prints the drawn sentences without our output, for listing the happenings first.
+Run: ``python -m evaluation.event_sample [--seed N] [--sentences-only] [--unseen-after 30,2026] [--ids FILE]``
+(needs ../shared/dev-papers). --sentences-only prints the drawn sentences without our output, for listing
+the happenings first; --unseen-after draws only from sentences the draws of those seeds did not hold (rules
+were fixed against them); --ids prints the sentences a file lists, one ID a line: a kept draw, since a change
+that dates or undates a sentence shifts what a seed draws (evaluation/samples/).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+from pathlib import Path
 
 from evaluation.event_scoring import REPO_ROOT, extract
 
@@ -30,11 +34,23 @@ def _paragraph_number(sentence_id: str) -> int:
     return int(sentence_id.rsplit(":p", 1)[1][:3])
 
 
+def _draw(dated: list[str], size: int, seed: int) -> list[str]:
+    """The sentence IDs a seed draws from a chapter's dated sentences, in text order."""
+    return sorted(random.Random(seed).sample(dated, min(size, len(dated))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=SEED, help=f"the draw's seed (default {SEED})")
     parser.add_argument("--sentences-only", action="store_true", help="print the sentences, not our output")
+    parser.add_argument(
+        "--ids", type=Path, help="print these sentence IDs (one a line, as an earlier draw listed) instead"
+    )
+    parser.add_argument(
+        "--unseen-after", default="", help="comma-separated seeds whose drawn sentences are left out"
+    )
     args = parser.parse_args()
+    earlier = [int(seed) for seed in args.unseen_after.split(",") if seed.strip()]
     if not DOCS.is_dir():
         raise SystemExit(f"{DOCS}: the development papers are not there")
     for document_id, name, size, first in DRAWS:
@@ -42,7 +58,11 @@ def main() -> None:
         times, events = found.time_expressions, found.events
         dated = sorted(set(times.filter(times["edtf"].is_not_null())["sentence_id"].to_list()))
         dated = [s for s in dated if _paragraph_number(s) >= first]
-        drawn = sorted(random.Random(args.seed).sample(dated, min(size, len(dated))))
+        seen = {s for seed in earlier for s in _draw(dated, size, seed)}
+        drawn = _draw([s for s in dated if s not in seen], size, args.seed)
+        if args.ids:  # the same sentences after a change that dates or undates some of the chapter's
+            listed = args.ids.read_text(encoding="utf-8").split()
+            drawn = [s for s in listed if s.startswith(f"{document_id}:")]
         texts = dict(
             zip(found.document.sentences["sentence_id"], found.document.sentences["text"], strict=True)
         )

@@ -161,6 +161,9 @@ def _relative(found: _Found, anchor: Value) -> tuple[Value, str]:
         precision = _coarser(anchor.precision, _UNIT_PRECISION[unit])
         return Value(edtf_from_bounds(earliest, latest), earliest, latest, precision), f"{unit} of the anchor"
     if found.kind == "relative_event":
+        whole_years = anchor.earliest is not None and (anchor.earliest.month, anchor.earliest.day) == (1, 1)
+        if anchor.precision in ("decade", "century") or (anchor.precision == "year" and whole_years):
+            raise ValueError("the anchor names no part of a year")  # a day before an event of 1911: unknown
         unit = found.match.group(0).split()[1].lower()
         step = 1 if " after" in found.match.group(0).lower() else -1
         span = 7 if unit == "week" else 1

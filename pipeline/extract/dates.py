@@ -61,12 +61,18 @@ def _document_anchor(document_date: str | None) -> Value | None:
     return _year_value(parts[0])
 
 
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:[a-z]+ly\s+)?(?:been\s+)?[a-z]+(?:ed|en|wn|ne|ht|de)\b")
+
+
 def _is_anchor(found: Found, text: str, value: Value) -> bool:
     """Narrative dates of year precision or finer anchor; periods, open intervals and attributes do not."""
     if found.kind == "relative_then" or found.modifier in ("before", "after"):
         return False
     if value.precision in ("decade", "century"):
         return False
+    clause = re.split(r"[;:,(]", text[: found.start])[-1]
+    if _PAST_PERFECT.search(clause):
+        return False  # "since the guild had managed to stop the bill in 1911": a look back, not the story's
     if found.usage == "adverbial":
         return True
     _, noun = usage_of(text, found.start, found.end)

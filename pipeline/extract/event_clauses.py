@@ -34,6 +34,7 @@ def _checked_mapping(name: str, allowed: tuple[str, ...]) -> dict[str, str]:
 _EVENT_VERBS = _checked_mapping("event_verbs", EVENT_TYPES)
 _EVENT_NOUN_TYPES = _checked_mapping("event_nouns", EVENT_TYPES)
 _NONEVENT_VERBS = frozenset(load_words("event_nonevent_verbs"))
+_DATED_ONLY_VERBS = frozenset(load_words("event_ambiguous_verbs"))  # "held talks" / "held the view"
 _HEDGES = _checked_mapping("event_hedges", ("probable", "possible"))
 _TIME_CUES = _checked_mapping("event_time_cues", ("after", "unknown"))
 
@@ -100,7 +101,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _SUBORDINATE_OPENING = re.compile(
     r"^\W*(?:[A-Za-z]+ly\s+)?(?:when|while|after|before|as|although|though|if|once|since|until|because"
-    r"|[A-Za-z]+ing)\b(?:[^,;:]|,(?=\s*\d{4}\b))*,",  # a comma before a year ("May 8, 1873") ends nothing
+    r"|despite|[A-Za-z]+ing)\b(?:[^,;:]|,(?=\s*\d{4}\b))*,",  # a comma before a year ("May 8, 1873") goes on
     re.I,
 )
 _QUOTES = re.compile(r"[\"“”]")
@@ -121,7 +122,7 @@ _CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
 _PERFECT = frozenset({"had", "has", "have"})
 _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
 _NOUN_PHRASE_END = re.compile(
-    r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+){1,3}$"
+    r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
 )
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
 _DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
@@ -159,7 +160,7 @@ _NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or|but)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
 _REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
-_THINKING_VERBS = sorted(_NONEVENT_VERBS - _AUXILIARIES)
+_THINKING_VERBS = sorted((_NONEVENT_VERBS | _DATED_ONLY_VERBS) - _AUXILIARIES)
 _NOT_STATES = _AUXILIARIES | {"dated"}  # "the circular of the inspector dated January 22" dates the circular
 _REPORTED = re.compile(
     rf"\b(?:{_alternation([w for w, t in _EVENT_VERBS.items() if t in _REPORTING_TYPES] + _THINKING_VERBS)})"
@@ -176,7 +177,7 @@ class _Trigger:
     event_type: str
     is_noun: bool = False
     generic: bool = False  # a past-tense verb outside the vocabulary (type "other")
-    own_date_only: bool = False  # a common irregular verb ("gave", "took"): an event only with its own date
+    own_date_only: bool = False  # vocab/event_ambiguous_verbs.yaml ("held"): an event only with its own date
     cause_start: int = (
         -1
     )  # an infinitive after a causative verb ("forced them to impose"): where that verb is
@@ -218,11 +219,15 @@ def _triggers(text: str) -> list[_Trigger]:
         if word.lower() not in _NONEVENT_VERBS and not _overlaps(found, match.start(1), match.end(1)):
             words = re.findall(r"[A-Za-z’'-]+", text[: match.start()])
             if words and _has_subject(words, text, match.end(1)):
-                found.append(_Trigger(match.start(1), match.end(1), word, "other"))
+                dated_only = word.lower() in _DATED_ONLY_VERBS
+                found.append(_Trigger(match.start(1), match.end(1), word, "other", own_date_only=dated_only))
     for match in _IRREGULAR_PAST.finditer(text):
         word = match.group(0)
         if word not in _NONEVENT_VERBS and not _overlaps(found, match.start(), match.end()):
-            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
+            dated_only = word in _DATED_ONLY_VERBS
+            found.append(
+                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=dated_only)
+            )
     for match in _CAUSED_INFINITIVE.finditer(text):
         if (
             not _overlaps(found, match.start(2), match.end(2))
@@ -239,7 +244,10 @@ def _triggers(text: str) -> list[_Trigger]:
             and not hyphenated
             and not _overlaps(found, match.start(), match.end())
         ):
-            found.append(_Trigger(match.start(), match.end(), word, "other", generic=True))
+            dated_only = word in _DATED_ONLY_VERBS
+            found.append(
+                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=dated_only)
+            )
     return sorted(found, key=lambda t: t.start)
 
 
@@ -304,6 +312,7 @@ _SUBORDINATOR = re.compile(
 )
 
 
+_CONJUNCTIONS = frozenset({"after", "before", "until", "since"})  # prepositions that can open a clause
 _COPULAS = frozenset({"was", "were", "is", "are", "be", "been", "became", "remained", "proved", "seemed"})
 _JOINERS = frozenset({"and", "or", "but", "nor", "then", "yet"})
 
@@ -326,7 +335,12 @@ def _dated_passive(text: str, trigger: _Trigger, start: int) -> bool:
     """ "which were chartered on the 30 March": a passive verb with its date right after it."""
     passive = re.search(r"\b(?:was|were)\s+(?:[a-z]+ly\s+)?$", text[: trigger.start])
     between = text[trigger.end : start]  # "was delivered to the printers in 1920"
+    if _DURATION_THEN_DATE.fullmatch(between):
+        return passive is not None  # "was delayed for five years, between 1932 and 1937"
     return passive is not None and trigger.end <= start and len(between.split()) <= 5 and "," not in between
+
+
+_DURATION_THEN_DATE = re.compile(r"\s+for\s+(?:[a-z]+\s+){1,2}(?:years|months|weeks|days),\s+")
 
 
 _PARTICIPLE_TO_DATE = re.compile(r"\s+(?:by\s+(?:[\w’'-]+\.?\s+){1,4})?(?:in|on|during)\s+")
@@ -383,6 +397,9 @@ def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
     return re.findall(r"[A-Za-z’'-]+", before[: relative.start()])
 
 
+_DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours", "decades", "minutes"})
+
+
 def _has_subject(words: list[str], text: str, end: int) -> bool:
     """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
     a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
@@ -391,6 +408,8 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         return True
     if not last.isalpha() or last.endswith(("ly", "ing")) or last.lower() in _NONEVENT_VERBS | _REJECT_BEFORE:
         return False
+    if last.lower() in _DURATION_UNITS:
+        return False  # "Fourteen months passed", "Two years elapsed": time going by, not a happening
     if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
         return False
     phrase = " ".join(words[-5:])
@@ -402,6 +421,7 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
     if (
         before
         and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
+        and before[-1].lower() not in _CONJUNCTIONS  # "After the envoy joined the board": a clause
         and re.search(rf"\b{re.escape(before[-1])}\s+{re.escape(first)}\b", text)  # not "of 1920 the board"
     ):
         return False  # "confirming the position laid out", "This was an issue guaranteed to": not a subject
@@ -426,17 +446,42 @@ def _inside_quotes(text: str, position: int, opened: bool = False) -> bool:
     return opened
 
 
+_VERB_LIKE = re.compile(rf"\b(?:[a-z]{{3,}}ed|was|were|had|has|is|are)\b|{_IRREGULAR_PAST.pattern}")
+_APPOSITIVE = re.compile(r"\s*(?:a|an|the|then|now|formerly)\s[^,;:]*,(?=\s+(?:[a-z]+ly\s+)?[a-z]{3,}\b)")
+
+
+@lru_cache(maxsize=4096)
+def _opening_end(text: str) -> int | None:
+    """Where an opening subordinate or participial clause ("When ... ,", "Writing publicly in 1944,") ends;
+    a conjunction's subject with an appositive ("After Ada Quill, a veteran envoy, joined the board in 1931,")
+    runs on to the comma after its verb."""
+    opening = _SUBORDINATE_OPENING.match(text)
+    if opening is None or _QUOTES.search(opening.group(0)):
+        return None
+    end = opening.end()
+    if opening.group(0).lstrip(" \"“'(").lower().endswith("ing,") or _VERB_LIKE.search(opening.group(0)):
+        return end
+    appositive = _APPOSITIVE.match(text, end)
+    if appositive is None or _VERB_LIKE.search(appositive.group(0)):
+        return end
+    verb = re.match(r"\s+(?:[a-z]+ly\s+)?([a-z]{3,})\b", text[appositive.end() :])
+    if verb is None or not _VERB_LIKE.fullmatch(verb.group(1)):
+        return end
+    rest = re.match(r"[^,;:]*,", text[appositive.end() :])
+    return appositive.end() + rest.end() if rest and not _QUOTES.search(rest.group(0)) else end
+
+
 @lru_cache(maxsize=8192)  # asked many times per sentence by the predicate, date and certainty rules
 def _clause_of(text: str, position: int) -> tuple[int, int]:
     """The stretch of the sentence between clause breaks around a position; an opening subordinate or
     participial clause ("When ... ,", "Writing publicly in 1944,") is a clause of its own."""
     start, end = 0, len(text)
-    opening = _SUBORDINATE_OPENING.match(text)
-    if opening and not _QUOTES.search(opening.group(0)):
-        if position < opening.end():
-            end = opening.end() - 1
+    opening = _opening_end(text)
+    if opening is not None:
+        if position < opening:
+            end = opening - 1
         else:
-            start = opening.end()
+            start = opening
     for match in _CLAUSE_BREAK.finditer(text, start, end):
         if match.end() <= position:
             start = match.end()
