@@ -1111,3 +1111,59 @@ def test_an_apposition_with_formerly_describes_the_name_before_it() -> None:
     _, out = _extract(body, {})
     statement = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
     assert [row["claimant_name"] for row in statement] == ["Cordero Reyes"]
+
+
+def test_heads_of_phrases_coordinated_subjects_directed_infinitives_and_instructed_cues() -> None:
+    body = (
+        "I am now directed by the Prime Minister to inform you that the harbour dues will be lowered.\n\n"
+        "The chiefs of the foreign missions of this Government informed the Council that the bridge was "
+        "closed.\n\n"
+        "The envoy of Freedonia and the Minister of Ruritania informed me that the frontier was quiet.\n\n"
+        "The Vice Consul at Port Amber stated that the cholera had abated.\n\n"
+        "Paragraph 12 of the Harbour Regulations adds that no vessel may anchor there.\n\n"
+        "I have the honor to acknowledge your note relative to the claim of Messrs. Dane & Co., and to "
+        "inform you that the papers have been sent.\n\n"
+        "You will inform the Minister of Foreign Affairs of the Republic of Freedonia that this Government "
+        "will probably accept the terms.\n\n"
+        "Inform the Foreign Office that the inquiries indicate that the supply is probably exhausted.\n\n"
+        "The western road is probably closed by now."
+    )
+    claims = _letter_claims(body)
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+
+    def speaker(start: str) -> tuple[str, str]:
+        rows = reported.filter(pl.col("text").str.starts_with(start)).to_dicts()
+        assert len(rows) == 1, f"expected one statement opening {start!r}, got {len(rows)}"
+        return rows[0]["claimant_type"], rows[0]["claimant_name"]
+
+    # the passive's subject speaks, not its agent; "I have the honor ... and to inform you": the writer
+    assert [
+        r["claimant_name"] for r in reported.filter(pl.col("reporting_verb") == "to inform").to_dicts()
+    ] == [
+        "Jo Sender",
+        "Jo Sender",
+    ]
+    assert speaker("The chiefs of the foreign missions") == (
+        "group",
+        "The chiefs of the foreign missions of this Government",
+    )
+    assert speaker("The envoy of Freedonia and") == (
+        "group",
+        "The envoy of Freedonia and the Minister of Ruritania",
+    )
+    assert speaker("The Vice Consul") == ("person", "The Vice Consul at Port Amber")
+    assert speaker("Paragraph 12") == ("document", "Paragraph 12 of the Harbour Regulations")
+    # what the addressee is told to say carries no cue of the writer's; the writer's own sentence does
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert assertions == ["The western road is probably closed by now."]
+
+
+def test_a_decree_after_a_dated_lead_in_is_the_decrees_text() -> None:
+    body = (
+        "The council has communicated to me the imperial edict of the fifth moon: (May 2, 1901).\n\n"
+        "“We command the Viceroy to proceed at once to the capital.”"
+    )
+    claims = _letter_claims(body)
+    quoted = _row(claims, "We command")
+    assert (quoted["kind"], quoted["claimant_type"]) == ("quotation", "document")
+    assert "edict" in quoted["claimant_name"]

@@ -28,7 +28,7 @@ from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     preceding_word,
 )
-from pipeline.vocab import load_mapping, load_words
+from pipeline.vocab import alternation, load_mapping, load_words
 
 # "clearly" after a verb of seeing or saying, or before a verb of saying ("it should be clearly stressed"), is
 # manner.
@@ -80,12 +80,20 @@ NOUN_VERB_SAYS = re.compile(
     r"(?:states|notes|reports|remarks|answers)\s+(?:\w+\s+){0,4}?that\b"
 )
 THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
-# "You should tell him that it seems ...": what the addressee is to say is not the writer's judgement.
+# "You should tell him that it seems ...", "Please inform X that", "You are authorized to state that", a
+# telegram's "Inform Foreign Office that": what the addressee is to say is not the writer's judgement.
+INSTRUCTION_WORDS = load_words("instruction_verbs")
+INSTRUCTION_VERBS = alternation(INSTRUCTION_WORDS)
+IMPERATIVE_VERBS = alternation([verb[:1].upper() + verb[1:] for verb in INSTRUCTION_WORDS])
 ADDRESSEE_SAYS = re.compile(
-    r"\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?"
+    r"(?:\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?"
+    r"|\b[Yy]ou\s+are\s+(?:\w+ly\s+)?(?:instructed|authorized|authorised|requested|directed|desired)\s+to\s+"
+    r"|\b[Pp]lease\s+)"
     r"(?:(?:\w+ly|also|further|then|therefore|now|again)\s+)?"
-    r"(?:state|say|tell|inform|explain|point out|add|reply|assure|indicate|remind|express|make clear)\b"
-    r"[^.;]{0,60}?\bthat\b"
+    rf"(?:{INSTRUCTION_VERBS})\b[^.;]{{0,120}}?\bthat\b"
+)
+IMPERATIVE_SAYS = re.compile(
+    rf"\s*(?:\d+\.\s+|\([a-z\d]\)\s+)?(?:{IMPERATIVE_VERBS})\b[^.;]{{0,120}}?\bthat\b"
 )
 # Someone else's view given as a noun: "Her argument was that ...", "the Mayor's impression is that ...".
 REPORTED_VIEW = re.compile(
@@ -125,7 +133,11 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
     view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
     if view is not None and view.start() <= position:
         return True
-    return bool(re.search(r"\b[Aa]ccording to\b", before) or ADDRESSEE_SAYS.search(before))
+    return bool(
+        re.search(r"\b[Aa]ccording to\b", before)
+        or ADDRESSEE_SAYS.search(before)
+        or IMPERATIVE_SAYS.match(before)
+    )
 
 
 def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:

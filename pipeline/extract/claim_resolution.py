@@ -20,9 +20,12 @@ from pipeline.extract.claim_context import (
 )
 from pipeline.extract.claim_speakers import (
     FINITE_VERB,
+    GROUP_WORDS,
     PREPOSITIONS,
+    QUOTED_DOCUMENT_WORDS,
     REPORTING_NOUNS,
     REPORTING_VERBS,
+    SPEAKER_BODIES,
     SPEAKER_DOCUMENTS,
     SPEAKER_ROLES,
     SPEECH_VERBS,
@@ -54,6 +57,29 @@ DOCUMENT_FROM_GAP = re.compile(r"\s+(?:from|of|by)\s+")
 # A verb of saying right before a pronoun, with an optional "that" ("who said he", "told me that he").
 GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
+# A candidate inside a prepositional phrase ("the chiefs of the missions of this Government informed",
+# "Article I of the treaty with Ruritania provides"): the head word, the preposition, a determiner or title.
+PREPOSITION_BEFORE = re.compile(
+    r"(?:\b([\w’'-]+)(?:\s+(?:No\.\s*)?(?:\d+\w*|[IVXLC]+\b))?\s+)?\b(of|with|to|from|for|at|in|on|by|between|among|against|upon)\s+"
+    r"(?:(?:the|this|that|these|those|his|her|its|their|our|your|my|said|Messrs\.|Mr\.|Mrs\.|Dr\.)\s+)?$"
+)
+# "most of the delegates said": the delegates speak.
+QUANTIFIERS = frozenset("most many some all one none each several few both any either neither part".split())
+# The noun phrase a head word opens: its determiner and modifiers before it ("The leading merchants").
+HEAD_PHRASE = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Yy]our|[Mm]y)"
+    r"(?:\s+[\w’'-]+){0,3}?\s+$"
+)
+# "I am directed by the President to inform you", "he was instructed to state": the infinitive's subject is
+# the subject of the passive before it, not its agent.
+DIRECTED_INFINITIVE = re.compile(
+    r"\b(?:am|is|are|was|were|been|being)\s+(?:(?:\w+ly|now|also)\s+)*(?:[a-z]+ed)\b"
+    r"(?:\s+by\s+[^,;:.]{1,80}?)?\s+to\s+$"
+)
+# "I have the honor to acknowledge ... and to inform you that": the writer's infinitive of courtesy.
+HONOR_INFINITIVE = re.compile(r"\b(?:I|[Ww]e)\s+have\s+the\s+hono(?:u)?r\s+to\b")
+# "the Ambassador of Italy and the Minister of Ecuador informed": both speak.
+COORDINATED_SUBJECT = re.compile(r"\s*,?\s+and\s+(?:the\s+)?")
 
 
 def full_name(ctx: Context, name: str, position: int) -> str:
@@ -333,6 +359,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
     window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
+    blanked = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), blanked)  # "(Annex 1, X)" is aside
     candidates = candidates_between(ctx, window_start, verb_start)
     verb = VERB_PATTERN.match(ctx.masked, verb_start)
     participle = verb is not None and verb.group().endswith("ing")
@@ -347,6 +374,9 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         # "he authorizes me to say that": the writer says it.
         start = window_start + window.rfind(own.group().split()[0], 0, len(window))
         return Candidate(start, start + 2, ctx.text[start : start + 2], "writer", kind="writer")
+    infinitive = _infinitive_subject(ctx, verb, verb_start, window_start)
+    if infinitive is not None:
+        return infinitive
     owned = (
         OWN_DOCUMENT.search(ctx.masked, max(window_start, verb_start - 120), verb_start)
         if participle
@@ -378,6 +408,17 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         local = candidate.start - window_start
         if not blanked[local : local + len(candidate.text)].strip():
             continue
+        reduced_relative = participle and not ctx.masked[candidate.end : verb_start].strip(" \n,")
+        if candidate.source not in ("pronoun", "writer", "addressee") and not reduced_relative:
+            # "a note from the Minister informing me": the participle's own noun, whatever governs it
+            phrase = PREPOSITION_BEFORE.search(
+                ctx.masked, max(window_start, candidate.start - 60), candidate.start
+            )
+            if phrase is not None and (phrase.group(1) or "").lower() not in QUANTIFIERS:
+                head = _phrase_head(ctx, candidates, phrase, window_start, candidate.end)
+                if head is not None:
+                    return head
+                continue
         if candidate.text.lower() in POSSESSIVES or is_object_position(ctx, candidate):
             continue
         if preceding_word(ctx.masked, candidate.start).lower() in ("whom", "which", "whose") and re.search(
@@ -398,8 +439,92 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         possessed = possessed_noun(ctx, candidate)
         if possessed is not None and possessed not in REPORTING_NOUNS:
             continue
-        return _head_of(ctx, candidates, candidate)
+        return _coordinated(ctx, candidates, candidate) or _head_of(ctx, candidates, candidate)
     return None
+
+
+def _infinitive_subject(
+    ctx: Context, verb: re.Match[str] | None, verb_start: int, window_start: int
+) -> Candidate | None:
+    """The subject of an infinitive of saying: the writer after "I have the honor to ... and to inform you",
+    the passive's subject in "I am directed by the President to inform you" (not its agent)."""
+    before_end = verb_start + 3 if verb is not None and verb.group().startswith("to ") else verb_start
+    if ctx.masked[max(window_start, before_end - 3) : before_end] != "to ":
+        return None
+    directed = DIRECTED_INFINITIVE.search(ctx.masked, max(window_start, before_end - 140), before_end)
+    if directed is not None:
+        return subject_of(ctx, directed.start(), window_start)
+    honor = HONOR_INFINITIVE.search(ctx.masked, window_start, before_end)
+    if honor is not None and not re.search(r"[;:]", ctx.masked[honor.end() : before_end]):
+        first = honor.group().split()[0]
+        return Candidate(honor.start(), honor.start() + len(first), first, "writer", kind="writer")
+    return None
+
+
+def _phrase_head(
+    ctx: Context,
+    candidates: list[Candidate],
+    phrase: re.Match[str],
+    window_start: int,
+    end: int,
+    depth: int = 0,
+) -> Candidate | None:
+    """The noun phrase a name inside "of ..." belongs to, when its head is a speaker noun no candidate holds
+    ("The chiefs of the missions of this Government", "Article 1 of the decree", "the committee of the
+    Council"): a group, a role, a body or a document; None when the head speaks for nobody ("the
+    intervention on behalf of X")."""
+    word = phrase.group(1)
+    if phrase.group(2) not in ("of", "at", "in", "for", "to") or word is None:
+        return None
+    head_start = phrase.start(1)
+    if any(c.start <= head_start < c.end for c in candidates):
+        return None  # the head is a candidate of its own; the search reaches it next
+    lower = word.lower()
+    singular = lower[:-1] if lower.endswith("s") and not lower.endswith("ss") else lower
+    plural = singular != lower
+    body = SPEAKER_BODIES.get(singular.capitalize())
+    if singular in SPEAKER_ROLES and SPEAKER_ROLES[singular] == "person":
+        source, kind = ("group", "group") if plural else ("name", "person")
+    elif lower in GROUP_WORDS:
+        source, kind = "group", "group"
+    elif body == "organisation":
+        source, kind = ("group", "group") if plural else ("name", "organisation")
+    elif phrase.group(2) != "of":
+        return None  # a posting ("the Consul at X") makes a role or body speak, nothing else
+    elif body == "document" or singular in SPEAKER_DOCUMENTS or singular in QUOTED_DOCUMENT_WORDS:
+        source, kind = "document", "document"
+    else:
+        source = kind = ""
+    opener = HEAD_PHRASE.search(ctx.masked, max(window_start, head_start - 40), head_start)
+    start = opener.start() if opener is not None else head_start
+    if not source:
+        # "the chiefs of the foreign missions of X": the phrase may itself hang on a speaker noun
+        outer = PREPOSITION_BEFORE.search(ctx.masked, max(window_start, start - 60), start)
+        if depth >= 3 or outer is None or outer.group(2) != "of":
+            return None
+        return _phrase_head(ctx, candidates, outer, window_start, end, depth + 1)
+    text = ctx.text[start:end]
+    return Candidate(start, end, text, source, kind=kind, name=text)
+
+
+def _coordinated(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate | None:
+    """Two subjects joined by "and" ("the Ambassador of Italy and the Minister of Ecuador informed"): a
+    group of both, not the second alone."""
+    earlier = [c for c in candidates if c.end <= candidate.start]
+    if not earlier or candidate.source in ("pronoun", "writer", "addressee"):
+        return None
+    first = earlier[-1]
+    if (
+        first.source in ("pronoun", "writer", "addressee")
+        or first.kind not in ("person", "organisation")
+        or candidate.kind not in ("person", "organisation")
+        or not COORDINATED_SUBJECT.fullmatch(ctx.masked, first.end, candidate.start)
+        or is_object_position(ctx, first)
+        or PREPOSITION_BEFORE.search(ctx.masked, max(0, first.start - 60), first.start)
+    ):
+        return None
+    text = ctx.text[first.start : candidate.end]
+    return Candidate(first.start, candidate.end, text, "group", kind="group", name=text)
 
 
 def _document_source_before(ctx: Context, candidates: list[Candidate], verb_start: int) -> Candidate | None:

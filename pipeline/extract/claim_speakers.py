@@ -27,6 +27,7 @@ SPEAKER_ROLES: dict[str, str] = load_mapping("speaker_roles")
 SPEAKER_BODIES: dict[str, str] = load_mapping("speaker_bodies")
 SPEAKER_GROUPS = load_words("speaker_groups")
 SPEAKER_DOCUMENTS: dict[str, str] = load_mapping("speaker_documents")
+QUOTED_DOCUMENT_WORDS = frozenset(word.lower() for word in load_words("quoted_documents"))
 # A document or unnamed source: a determiner or a possessive, up to two modifiers, the noun.
 DOCUMENT_SPEAKER = re.compile(
     r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Aa]nother)|([’']s?))"
@@ -184,7 +185,7 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         start = match.start() + words[0].start()
         end = match.start() + words[-1].end()
         tokens = [w.strip("[]") for w in text[start:end].split()]
-        if not any(t in SPEAKER_BODIES for t in tokens):
+        if not any(body_word(t) for t in tokens):
             joiner = JOINER.search(text, start, end)
             if joiner is not None and not any(t.lower() in SPEAKER_ROLES for t in tokens):
                 end = joiner.start()
@@ -196,7 +197,7 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         for _, _, span, tokens, after_the in spans
         if len(tokens) > 1
         and not after_the
-        and not any(t in SPEAKER_BODIES or t.lower() in SPEAKER_ROLES for t in tokens)
+        and not any(body_word(t) or t.lower() in SPEAKER_ROLES for t in tokens)
     ]
     full_names += [tail for _, _, span, tokens, _ in spans if (tail := title_tail(span, tokens))]
     surnames = {
@@ -217,7 +218,7 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     }
     found: list[Candidate] = []
     for start, end, span, tokens, after_the in spans:
-        bodies = [SPEAKER_BODIES[t] for t in tokens if t in SPEAKER_BODIES]
+        bodies = [kind for t in tokens if (kind := body_word(t))]
         titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in SPEAKER_ROLES]
         posting = TITLE_TO.search(masked, max(0, start - 30), start)
         if posting and posting.group(1).lower() in SPEAKER_ROLES and len(tokens) > 1:
@@ -246,6 +247,15 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
             )
         )
     return sorted(found, key=lambda c: (c.start, -c.end))
+
+
+def body_word(token: str) -> str | None:
+    """What a capitalised word makes a name (vocab/speaker_bodies.yaml), plural bodies included
+    ("the Allied Governments")."""
+    kind = SPEAKER_BODIES.get(token)
+    if kind is None and token.endswith("s") and SPEAKER_BODIES.get(token[:-1]) == "organisation":
+        return "organisation"
+    return kind
 
 
 def participle_opener(
