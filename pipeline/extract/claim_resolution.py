@@ -359,7 +359,8 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
     window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
-    blanked = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), blanked)  # "(Annex 1, X)" is aside
+    # "(Annex 1, Stad X, 1896)": a reference aside, not the subject; "(almost certainly X)" names it
+    blanked = re.sub(r"\([^()]*\d[^()]*\)", lambda m: " " * len(m.group()), blanked)
     candidates = candidates_between(ctx, window_start, verb_start)
     verb = VERB_PATTERN.match(ctx.masked, verb_start)
     participle = verb is not None and verb.group().endswith("ing")
