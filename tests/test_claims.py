@@ -1167,3 +1167,37 @@ def test_a_decree_after_a_dated_lead_in_is_the_decrees_text() -> None:
     quoted = _row(claims, "We command")
     assert (quoted["kind"], quoted["claimant_type"]) == ("quotation", "document")
     assert "edict" in quoted["claimant_name"]
+
+
+def test_titles_without_names_countries_one_word_bodies_lead_in_subjects_and_manner_clearly() -> None:
+    body = (
+        "The President directs the following reply:\n\n"
+        "“I accept the invitation with pleasure.”\n\n"
+        "The High Commissioner considers that “it would be very difficult to persuade the delegation.”\n\n"
+        "The Ministry points out that the law established the so-called tax “on the total amount of "
+        "business,” which is resented.\n\n"
+        "M. Dubois, in handing the draft note to me this morning, expressed the hope that a reply could be "
+        "sent.\n\n"
+        "Bolivia replied that the troops had left. He added that the frontier was quiet.\n\n"
+        "The Porte replied that all was well.\n\n"
+        "Our aims are pretty clearly set forth in the enclosed memorandum.\n\n"
+        "We are urging them, in order to demonstrate clearly our desire, to publish a statement.\n\n"
+        "The Government was clearly wrong in detaining the goods."
+    )
+    claims = _letter_claims(body)
+    assert _row(claims, "I accept the invitation")["claimant_name"] == "The President"
+    assert _row(claims, "it would be very difficult")["claimant_name"] == "The High Commissioner"
+    assert _row(claims, "on the total amount")["kind"] == "scare_quote"
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["expressed"]["claimant_name"] == "M. Dubois"  # not the note in the aside
+    replies = claims.filter(pl.col("reporting_verb") == "replied")
+    assert replies.select("claimant_type", "claimant_name").rows() == [
+        ("organisation", "Bolivia"),
+        ("organisation", "Porte"),
+    ]
+    assert reported["added"]["claimant_name"] != "Bolivia"  # "He" is no country
+    # "clearly" of manner is no cue; "clearly wrong" is the writer's judgement
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert assertions == ["The Government was clearly wrong in detaining the goods."]

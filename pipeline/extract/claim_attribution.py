@@ -74,7 +74,9 @@ HEARD_FROM = re.compile(r"\s+from\s+")
 # The document a lead-in ending in a colon names: a determiner or possessive, up to four words, the noun.
 QUOTED_DOCUMENT = re.compile(
     r"\b(?:([Mm]y|[Oo]ur|[Yy]our)|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ff]ollowing|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
-    r"((?:\s+[\w’'.-]+){0,4}?\s+(?i:" + alternation(load_words("quoted_documents")) + r"))\b(?![’'-])"
+    r"((?:\s+(?!(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)\b)[\w’'.-]+){0,4}?\s+(?i:"
+    + alternation(load_words("quoted_documents"))
+    + r"))\b(?![’'-])"
 )
 # "X published a pamphlet with these words:", "X handed me the following note:": X wrote the document.
 ISSUED = re.compile(

@@ -32,9 +32,14 @@ from pipeline.vocab import alternation, load_mapping, load_words
 
 # "clearly" after a verb of seeing or saying, or before a verb of saying ("it should be clearly stressed"), is
 # manner.
+# So is "clearly" in an infinitive ("to demonstrate clearly", "to clearly establish"), after a degree word
+# ("pretty clearly set forth"), and between a form of "be" and a participle ("is clearly defined").
 MANNER_CLEARLY = re.compile(
-    r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state)\s+$"
+    r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state|to(?:\s+[a-z]+)?|very|"
+    r"more|most|so|less|quite|sufficiently|fairly|pretty|too)\s+$"
 )
+BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$")
+NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 RHETORICAL_QUESTION = re.compile(
     r"\s*(?:Why\s+(?!did\b|was\b|were\b|had\b)|How could\b|How can\b|Who could\b|Who would\b|"
     r"(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\s+(?:it|this|that|there|not)\b(?:\s+not\b)?)"
@@ -161,6 +166,7 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             and (
                 MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
                 or _speech_verb_at(ctx, m.end() + 1)
+                or _passive_manner(ctx, sentence, m)
             )
         )
         and not any(
@@ -185,6 +191,18 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             end = sentence.start + len(stripped)
             cues.append((QUESTION_CUE, end - 1, end))
     return cues
+
+
+def _passive_manner(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """ "is clearly set forth", "were clearly defined": "clearly" says how the thing was done."""
+    if not BE_BEFORE.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+        return False
+    following = NEXT_WORD.match(ctx.masked, cue.end(), cue.end() + 30)
+    return following is not None and (
+        following.group(1) in IRREGULAR_PAST
+        or following.group(1) in ("set", "put", "laid", "shown")
+        or following.group(1).endswith(("ed", "en", "wn"))
+    )
 
 
 def _speech_verb_at(ctx: Context, position: int) -> bool:

@@ -53,6 +53,8 @@ PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+# "X, in handing the note to me, expressed": an aside with a participle of its own holds no subject.
+PARTICIPLE_ASIDE = re.compile(r",\s+(?:in|on|after|before|while|when|upon)\s+[a-z]+ing\b[^,]*,")
 DOCUMENT_FROM_GAP = re.compile(r"\s+(?:from|of|by)\s+")
 # A verb of saying right before a pronoun, with an optional "that" ("who said he", "told me that he").
 GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
@@ -359,6 +361,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
     window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
+    blanked = PARTICIPLE_ASIDE.sub(lambda m: " " * len(m.group()), blanked)
     # "(Annex 1, Stad X, 1896)": a reference aside, not the subject; "(almost certainly X)" names it
     blanked = re.sub(r"\([^()]*\d[^()]*\)", lambda m: " " * len(m.group()), blanked)
     candidates = candidates_between(ctx, window_start, verb_start)

@@ -61,9 +61,10 @@ NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
-# Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
+# Words mentioned as words, whatever their length: 'the so-called "..."', 'the so-called tax "..."',
+# 'the words "..."'.
 MENTIONED_WORDS = re.compile(
-    r"\b(?:[Ss]o-called|(?:known|designated)\s+as(?:\s+the)?|"
+    r"\b(?:[Ss]o-called(?:\s+[a-z]+){0,2}|(?:known|designated)\s+as(?:\s+the)?|"
     r"[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?|wording)"
     r"(?:\s+(?:beginning|ending|reading|used))?|(?:of|by)\s+(?:the\s+)?phrase(?:\s+beginning)?|"
     r"(?:substituted|exchanged)\s+for|"

@@ -114,6 +114,15 @@ FINITE_VERB = re.compile(
 )
 
 
+COUNTRIES = frozenset(load_words("country_names"))
+# A verb of saying (not of thinking) right after a word ("the Porte states"), adverbs allowed.
+SAYS_AFTER = re.compile(
+    r"[ \t]+(?:(?:\w+ly|also|then|now)[ \t]+)*(?:"
+    + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+    + r")\b"
+)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A possible speaker: a person mention, a name, a body, a group, a pronoun, a role noun or a work title.
@@ -233,8 +242,16 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         elif len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
             if not re.search(r"[(–-]\s*$", masked[max(0, start - 2) : start]):
                 found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
+        elif titles and len(tokens) > 1 and not all(t.endswith(".") for t in tokens):
+            found.append(_qualified_title(text, masked, start, end, after_the, body_end))
         elif titles or all(t.endswith(".") for t in tokens):
             continue
+        elif len(tokens) == 1 and tokens[0] in COUNTRIES:
+            if tokens[0] in subjects:  # "Ruritania replied": the country's government, never "he"
+                found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
+        elif len(tokens) == 1 and after_the and SAYS_AFTER.match(masked, end, end + 40):
+            # "the Porte states that": a body known by one word
+            found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
         elif len(tokens) == 1:
             if tokens[0] in surnames or tokens[0] in subjects:
                 found.append(Candidate(start, end, span, "name", kind="person", name=span))
@@ -247,6 +264,21 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
             )
         )
     return sorted(found, key=lambda c: (c.start, -c.end))
+
+
+def _qualified_title(
+    text: str, masked: str, start: int, end: int, after_the: bool, body_end: int
+) -> Candidate:
+    """A title of several words with no name after it ("the High Commissioner", "The Vice Consul at X"): a
+    role that resolves like "the Minister", or with its posting the holder named by it."""
+    article = re.search(r"[Tt]he\s+$", masked[max(0, start - 5) : start]) if after_the else None
+    if article is not None:
+        start -= len(article.group())
+    office = QUALIFIED_OFFICE.match(masked, end, body_end)
+    if office is not None:
+        phrase = text[start : office.end()]
+        return Candidate(start, office.end(), phrase, "name", kind="person", name=phrase)
+    return Candidate(start, end, text[start:end], "role", kind="person")
 
 
 def body_word(token: str) -> str | None:
