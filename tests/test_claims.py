@@ -1201,3 +1201,30 @@ def test_titles_without_names_countries_one_word_bodies_lead_in_subjects_and_man
     # "clearly" of manner is no cue; "clearly wrong" is the writer's judgement
     assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
     assert assertions == ["The Government was clearly wrong in detaining the goods."]
+
+
+def test_courtesy_infinitives_interrupted_numbered_despatches_pleased_addressees_and_unmarked_clauses() -> (
+    None
+):
+    body = (
+        "I have the honour, under instructions from the Principal Secretary of State for Foreign Affairs, to "
+        "inform you that the wave is no longer required.\n\n"
+        "I have to acknowledge the receipt of your No. 635 of the 23d ultimo, reporting that the application "
+        "had been granted.\n\n"
+        "I acknowledge your note, in which your excellency is pleased to inform me that it is made.\n\n"
+        "The Minister said he would probably send me a note soon."
+    )
+    claims = _letter_claims(body, recipient="Kay Reader")
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    by_text = {
+        r["text"][:20]: r["claimant_name"]
+        for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert by_text["I have the honour, u"] == "Jo Sender"  # the writer informs, not the Secretary
+    assert reported["reporting"]["claimant_name"] == "Kay Reader"  # "your No. 635 ..., reporting"
+    pleased = claims.filter(pl.col("text").str.contains("is pleased to inform", literal=True))
+    assert pleased["claimant_name"].to_list() == ["Kay Reader"]  # the addressee informs the writer
+    # the Minister's "probably" is his, not the writer's
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0

@@ -84,7 +84,11 @@ NOUN_VERB_SAYS = re.compile(
     r"\b(?:[A-Z][\w’'-]+|[Hh]e|[Ss]he|[Ii]t|[Tt]hey)\s+(?:also\s+|further\s+)?"
     r"(?:states|notes|reports|remarks|answers)\s+(?:\w+\s+){0,4}?that\b"
 )
-THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
+# A verb of saying's complement: a "that" soon after it, or a clause without one ("said he would probably").
+THAT_SOON = re.compile(
+    r"[\s,]+(?:(?:[\w’'-]+,?\s+){0,6}?that\b|(?:he|she|they|it|we|I)\s+(?:\w+\s+)?"
+    r"(?:would|will|had|was|were|could|might|should|is|are|has|have|did|may|must|can)\b)"
+)
 # "You should tell him that it seems ...", "Please inform X that", "You are authorized to state that", a
 # telegram's "Inform Foreign Office that": what the addressee is to say is not the writer's judgement.
 INSTRUCTION_WORDS = load_words("instruction_verbs")

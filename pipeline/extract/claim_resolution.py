@@ -43,7 +43,8 @@ POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
 OWN_DOCUMENT = re.compile(
     r"\b([Yy]our|[Mm]y|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?(?:despatch|dispatch|telegram|note|letter|instruction|"
-    r"memorandum|report|cable|cablegram|communication)(?:\s+No\.?\s*[\d,]+)?(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
+    r"memorandum|report|cable|cablegram|communication|No\.)(?:\s+No\.?\s*[\d,]+|\s*\d+)?"
+    r"(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
 )
 DESCRIBED_BY = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:[a-z-]+\s+){1,4}(?:of|in|at|for|to)\s+(?:the\s+)?")
 APPOSITION_GAP = re.compile(
@@ -63,7 +64,8 @@ POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
 # "Article I of the treaty with Ruritania provides"): the head word, the preposition, a determiner or title.
 PREPOSITION_BEFORE = re.compile(
     r"(?:\b([\w’'-]+)(?:\s+(?:No\.\s*)?(?:\d+\w*|[IVXLC]+\b))?\s+)?\b(of|with|to|from|for|at|in|on|by|between|among|against|upon)\s+"
-    r"(?:(?:the|this|that|these|those|his|her|its|their|our|your|my|said|Messrs\.|Mr\.|Mrs\.|Dr\.)\s+)?$"
+    r"(?:(?:the|this|that|these|those|his|her|its|their|our|your|my|said|Messrs\.|Mr\.|Mrs\.|Dr\.)\s+)?"
+    r"(?:(?:two|three|four|five|both|several|other|various|respective)\s+)?$"
 )
 # "most of the delegates said": the delegates speak.
 QUANTIFIERS = frozenset("most many some all one none each several few both any either neither part".split())
@@ -72,14 +74,18 @@ HEAD_PHRASE = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Yy]our|[Mm]y)"
     r"(?:\s+[\w’'-]+){0,3}?\s+$"
 )
-# "I am directed by the President to inform you", "he was instructed to state": the infinitive's subject is
-# the subject of the passive before it, not its agent.
+# "I am directed by the President to inform you", "he was instructed to state", "your excellency is pleased
+# to inform me": the infinitive's subject is the subject before the form of "be", not the passive's agent.
 DIRECTED_INFINITIVE = re.compile(
-    r"\b(?:am|is|are|was|were|been|being)\s+(?:(?:\w+ly|now|also)\s+)*(?:[a-z]+ed)\b"
+    r"\b(?:am|is|are|was|were|been|being)\s+(?:(?:\w+ly|now|also)\s+)*"
+    r"(?:[a-z]+ed|pleased|good enough|kind enough|glad|happy|able)\b"
     r"(?:\s+by\s+[^,;:.]{1,80}?)?\s+to\s+$"
 )
-# "I have the honor to acknowledge ... and to inform you that": the writer's infinitive of courtesy.
-HONOR_INFINITIVE = re.compile(r"\b(?:I|[Ww]e)\s+have\s+the\s+hono(?:u)?r\s+to\b")
+# "I have the honor to acknowledge ... and to inform you that", "I have the honour, under instructions from
+# X, to inform you": the writer's infinitive of courtesy.
+HONOR_INFINITIVE = re.compile(
+    r"\b(?:I|[Ww]e)\s+have\s+(?:now\s+)?the\s+hono(?:u)?r(?:,[^,;:]{1,120},)?\s+to\b"
+)
 # "the Ambassador of Italy and the Minister of Ecuador informed": both speak.
 COORDINATED_SUBJECT = re.compile(r"\s*,?\s+and\s+(?:the\s+)?")
 
