@@ -1228,3 +1228,32 @@ def test_courtesy_infinitives_interrupted_numbered_despatches_pleased_addressees
     assert pleased["claimant_name"].to_list() == ["Kay Reader"]  # the addressee informs the writer
     # the Minister's "probably" is his, not the writer's
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_instructions_requests_document_owners_relatives_after_pairs_and_said_asides() -> None:
+    body = (
+        "You are also directed, in accordance with the report, to inform the authorities that the bonds "
+        "will be offered.\n\n"
+        "The memorandum of the Department of State dated August 28 indicated that the Government desired a "
+        "treaty.\n\n"
+        "Have received note from Persian Chargé stating that he is ready.\n\n"
+        "The President consulted Messrs. John Dane and Paul Moss who reported that the loan was welcome.\n\n"
+        "The contract between the United States of America and Brazil for the mission, which paragraph reads "
+        "as follows: “No member shall take part.”\n\n"
+        "But, he added, no one seemed to be willing to act.\n\n"
+        "The Secretary of the Treasury asks that I make clear the fact that the Treasury will not yield."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    # an instruction and a request say nothing yet
+    assert set(reported) == {"indicated", "stating", "reported"}
+    assert reported["indicated"]["claimant_name"] == "Department of State"  # the memorandum's source
+    assert reported["stating"]["claimant_name"] == "Persian Chargé"  # "Have" opens a telegram, no name
+    assert (reported["reported"]["claimant_type"], reported["reported"]["claimant_name"]) == (
+        "group",
+        "John Dane and Paul Moss",
+    )
+    assert _row(claims, "No member shall")["claimant_type"] == "document"  # not the country
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # "he added": his words

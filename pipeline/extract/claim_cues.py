@@ -104,6 +104,11 @@ ADDRESSEE_SAYS = re.compile(
 IMPERATIVE_SAYS = re.compile(
     rf"\s*(?:\d+\.\s+|\([a-z\d]\)\s+)?(?:{IMPERATIVE_VERBS})\b[^.;]{{0,120}}?\bthat\b"
 )
+# "But, he added, no one ...": a verb of saying set off by commas reports the sentence around it.
+SAID_ASIDE = re.compile(
+    r",\s*(?:he|she|they|[A-Z][\w’'-]+)\s+(?:added|said|continued|stated|observed|remarked|declared|"
+    r"explained|insisted|replied|went on)\s*,"
+)
 # Someone else's view given as a noun: "Her argument was that ...", "the Mayor's impression is that ...".
 REPORTED_VIEW = re.compile(
     r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w-]*[’']s?)\s+(?:\w+\s+)?(?:contention|view|position|opinion|"
@@ -139,6 +144,8 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
     said = NOUN_VERB_SAYS.search(ctx.masked, sentence.start, position)
     if said is not None and not said.group().startswith(("The ", "These ", "Those ", "All ")):
         return True
+    if SAID_ASIDE.search(ctx.masked, sentence.start, sentence.end):
+        return True  # "But, he added, no one seemed willing": the whole sentence is his
     view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
     if view is not None and view.start() <= position:
         return True

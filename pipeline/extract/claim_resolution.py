@@ -403,7 +403,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
             return source
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
-            return candidate
+            return _coordinated(ctx, candidates, candidate) or candidate  # "Messrs. X and Y who reported"
         if COORDINATED_VERB.fullmatch(ctx.masked, candidate.end, verb_start):
             # "I called on the Adviser, Mr. Smith, and advised him that": the name closes the first verb's
             # object; the subject of both verbs stands before it.
@@ -425,10 +425,14 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
                 ctx.masked, max(window_start, candidate.start - 60), candidate.start
             )
             if phrase is not None and (phrase.group(1) or "").lower() not in QUANTIFIERS:
+                if _owns_document(candidates, phrase, candidate):
+                    return candidate  # "The memorandum of the Department indicated": the Department's
                 head = _phrase_head(ctx, candidates, phrase, window_start, candidate.end)
                 if head is not None:
                     return head
                 continue
+            if _second_object(ctx, candidates, candidate):
+                continue  # "the contract between X and Brazil ... reads": Brazil is no subject
         if candidate.text.lower() in POSSESSIVES or is_object_position(ctx, candidate):
             continue
         if preceding_word(ctx.masked, candidate.start).lower() in ("whom", "which", "whose") and re.search(
@@ -515,6 +519,27 @@ def _phrase_head(
         return _phrase_head(ctx, candidates, outer, window_start, end, depth + 1)
     text = ctx.text[start:end]
     return Candidate(start, end, text, source, kind=kind, name=text)
+
+
+def _owns_document(candidates: list[Candidate], phrase: re.Match[str], candidate: Candidate) -> bool:
+    """A person or body after "of", "from" or "by" whose head is a document names the document's source."""
+    if phrase.group(1) is None or phrase.group(2) not in ("of", "from", "by"):
+        return False
+    head = next((c for c in candidates if c.start <= phrase.start(1) < c.end), None)
+    return (
+        head is not None
+        and (head.source == "document" or head.kind == "document")
+        and candidate.kind in ("person", "organisation")
+    )
+
+
+def _second_object(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> bool:
+    """The second of two names joined by "and" when the first stands in a prepositional phrase."""
+    earlier = [c for c in candidates if c.end <= candidate.start]
+    if not earlier or not COORDINATED_SUBJECT.fullmatch(ctx.masked, earlier[-1].end, candidate.start):
+        return False
+    first = earlier[-1]
+    return PREPOSITION_BEFORE.search(ctx.masked, max(0, first.start - 60), first.start) is not None
 
 
 def _coordinated(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate | None:
