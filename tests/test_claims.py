@@ -1257,3 +1257,20 @@ def test_instructions_requests_document_owners_relatives_after_pairs_and_said_as
     )
     assert _row(claims, "No member shall")["claimant_type"] == "document"  # not the country
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # "he added": his words
+
+
+def test_relative_clause_subjects_outer_heads_of_phrases_and_thoughts_without_that() -> None:
+    body = (
+        "I acknowledge Your Excellency's communication of May 23rd, in which Your Excellency was good enough "
+        "to inform me that the treaty is acceptable.\n\n"
+        "The chief of the press section of the Foreign Office stated today that he would be given notice.\n\n"
+        "The Secretary thought there might be some advantage in waiting, possibly until June."
+    )
+    claims = _letter_claims(body, recipient="Kay Reader")
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["to inform"]["claimant_name"] == "Kay Reader"  # the addressee, subject of "was"
+    assert reported["stated"]["claimant_type"] == "person"  # the chief, not the press section
+    assert reported["stated"]["claimant_text"] == "The chief"
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # the Secretary's "possibly"

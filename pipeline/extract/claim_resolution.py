@@ -436,7 +436,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         if candidate.text.lower() in POSSESSIVES or is_object_position(ctx, candidate):
             continue
         if preceding_word(ctx.masked, candidate.start).lower() in ("whom", "which", "whose") and re.search(
-            r"[a-z]{3,}", ctx.masked[candidate.end : verb_start]
+            r"\b[a-z]{3,}", ctx.masked[candidate.end : verb_start]
         ):
             # "The President to whom I conveyed the reply indicated that": the relative clause's subject,
             # with a verb of its own; "to which Tonner replied" keeps Tonner.
@@ -511,12 +511,17 @@ def _phrase_head(
         source = kind = ""
     opener = HEAD_PHRASE.search(ctx.masked, max(window_start, head_start - 40), head_start)
     start = opener.start() if opener is not None else head_start
+    # "the chiefs of the foreign missions of X", "The chief of the press section of X": the phrase may
+    # itself hang on a speaker noun, which speaks rather than the inner one
+    outer = PREPOSITION_BEFORE.search(ctx.masked, max(window_start, start - 60), start)
+    if depth < 3 and outer is not None and outer.group(2) == "of":
+        if outer.group(1) and any(c.start <= outer.start(1) < c.end for c in candidates):
+            return None  # the outer head is a candidate ("The chief of the section of X"); it comes next
+        up = _phrase_head(ctx, candidates, outer, window_start, end, depth + 1)
+        if up is not None or not source:
+            return up
     if not source:
-        # "the chiefs of the foreign missions of X": the phrase may itself hang on a speaker noun
-        outer = PREPOSITION_BEFORE.search(ctx.masked, max(window_start, start - 60), start)
-        if depth >= 3 or outer is None or outer.group(2) != "of":
-            return None
-        return _phrase_head(ctx, candidates, outer, window_start, end, depth + 1)
+        return None
     text = ctx.text[start:end]
     return Candidate(start, end, text, source, kind=kind, name=text)
 
