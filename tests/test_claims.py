@@ -1111,3 +1111,166 @@ def test_an_apposition_with_formerly_describes_the_name_before_it() -> None:
     _, out = _extract(body, {})
     statement = out["claims"].filter(pl.col("kind") == "reported_statement").to_dicts()
     assert [row["claimant_name"] for row in statement] == ["Cordero Reyes"]
+
+
+def test_heads_of_phrases_coordinated_subjects_directed_infinitives_and_instructed_cues() -> None:
+    body = (
+        "I am now directed by the Prime Minister to inform you that the harbour dues will be lowered.\n\n"
+        "The chiefs of the foreign missions of this Government informed the Council that the bridge was "
+        "closed.\n\n"
+        "The envoy of Freedonia and the Minister of Ruritania informed me that the frontier was quiet.\n\n"
+        "The Vice Consul at Port Amber stated that the cholera had abated.\n\n"
+        "Paragraph 12 of the Harbour Regulations adds that no vessel may anchor there.\n\n"
+        "I have the honor to acknowledge your note relative to the claim of Messrs. Dane & Co., and to "
+        "inform you that the papers have been sent.\n\n"
+        "You will inform the Minister of Foreign Affairs of the Republic of Freedonia that this Government "
+        "will probably accept the terms.\n\n"
+        "Inform the Foreign Office that the inquiries indicate that the supply is probably exhausted.\n\n"
+        "The western road is probably closed by now."
+    )
+    claims = _letter_claims(body)
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+
+    def speaker(start: str) -> tuple[str, str]:
+        rows = reported.filter(pl.col("text").str.starts_with(start)).to_dicts()
+        assert len(rows) == 1, f"expected one statement opening {start!r}, got {len(rows)}"
+        return rows[0]["claimant_type"], rows[0]["claimant_name"]
+
+    # the passive's subject speaks, not its agent; "I have the honor ... and to inform you": the writer
+    assert [
+        r["claimant_name"] for r in reported.filter(pl.col("reporting_verb") == "to inform").to_dicts()
+    ] == [
+        "Jo Sender",
+        "Jo Sender",
+    ]
+    assert speaker("The chiefs of the foreign missions") == (
+        "group",
+        "The chiefs of the foreign missions of this Government",
+    )
+    assert speaker("The envoy of Freedonia and") == (
+        "group",
+        "The envoy of Freedonia and the Minister of Ruritania",
+    )
+    assert speaker("The Vice Consul") == ("person", "The Vice Consul at Port Amber")
+    assert speaker("Paragraph 12") == ("document", "Paragraph 12 of the Harbour Regulations")
+    # what the addressee is told to say carries no cue of the writer's; the writer's own sentence does
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert assertions == ["The western road is probably closed by now."]
+
+
+def test_a_decree_after_a_dated_lead_in_is_the_decrees_text() -> None:
+    body = (
+        "The council has communicated to me the imperial edict of the fifth moon: (May 2, 1901).\n\n"
+        "“We command the Viceroy to proceed at once to the capital.”"
+    )
+    claims = _letter_claims(body)
+    quoted = _row(claims, "We command")
+    assert (quoted["kind"], quoted["claimant_type"]) == ("quotation", "document")
+    assert "edict" in quoted["claimant_name"]
+
+
+def test_titles_without_names_countries_one_word_bodies_lead_in_subjects_and_manner_clearly() -> None:
+    body = (
+        "The President directs the following reply:\n\n"
+        "“I accept the invitation with pleasure.”\n\n"
+        "The High Commissioner considers that “it would be very difficult to persuade the delegation.”\n\n"
+        "The Ministry points out that the law established the so-called tax “on the total amount of "
+        "business,” which is resented.\n\n"
+        "M. Dubois, in handing the draft note to me this morning, expressed the hope that a reply could be "
+        "sent.\n\n"
+        "Bolivia replied that the troops had left. He added that the frontier was quiet.\n\n"
+        "The Porte replied that all was well.\n\n"
+        "Our aims are pretty clearly set forth in the enclosed memorandum.\n\n"
+        "We are urging them, in order to demonstrate clearly our desire, to publish a statement.\n\n"
+        "The Government was clearly wrong in detaining the goods."
+    )
+    claims = _letter_claims(body)
+    assert _row(claims, "I accept the invitation")["claimant_name"] == "The President"
+    assert _row(claims, "it would be very difficult")["claimant_name"] == "The High Commissioner"
+    assert _row(claims, "on the total amount")["kind"] == "scare_quote"
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["expressed"]["claimant_name"] == "M. Dubois"  # not the note in the aside
+    replies = claims.filter(pl.col("reporting_verb") == "replied")
+    assert replies.select("claimant_type", "claimant_name").rows() == [
+        ("organisation", "Bolivia"),
+        ("organisation", "Porte"),
+    ]
+    assert reported["added"]["claimant_name"] != "Bolivia"  # "He" is no country
+    # "clearly" of manner is no cue; "clearly wrong" is the writer's judgement
+    assertions = claims.filter(pl.col("kind") == "author_assertion")["text"].to_list()
+    assert assertions == ["The Government was clearly wrong in detaining the goods."]
+
+
+def test_courtesy_infinitives_interrupted_numbered_despatches_pleased_addressees_and_unmarked_clauses() -> (
+    None
+):
+    body = (
+        "I have the honour, under instructions from the Principal Secretary of State for Foreign Affairs, to "
+        "inform you that the wave is no longer required.\n\n"
+        "I have to acknowledge the receipt of your No. 635 of the 23d ultimo, reporting that the application "
+        "had been granted.\n\n"
+        "I acknowledge your note, in which your excellency is pleased to inform me that it is made.\n\n"
+        "The Minister said he would probably send me a note soon."
+    )
+    claims = _letter_claims(body, recipient="Kay Reader")
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    by_text = {
+        r["text"][:20]: r["claimant_name"]
+        for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert by_text["I have the honour, u"] == "Jo Sender"  # the writer informs, not the Secretary
+    assert reported["reporting"]["claimant_name"] == "Kay Reader"  # "your No. 635 ..., reporting"
+    pleased = claims.filter(pl.col("text").str.contains("is pleased to inform", literal=True))
+    assert pleased["claimant_name"].to_list() == ["Kay Reader"]  # the addressee informs the writer
+    # the Minister's "probably" is his, not the writer's
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_instructions_requests_document_owners_relatives_after_pairs_and_said_asides() -> None:
+    body = (
+        "You are also directed, in accordance with the report, to inform the authorities that the bonds "
+        "will be offered.\n\n"
+        "The memorandum of the Department of State dated August 28 indicated that the Government desired a "
+        "treaty.\n\n"
+        "Have received note from Persian Chargé stating that he is ready.\n\n"
+        "The President consulted Messrs. John Dane and Paul Moss who reported that the loan was welcome.\n\n"
+        "The contract between the United States of America and Brazil for the mission, which paragraph reads "
+        "as follows: “No member shall take part.”\n\n"
+        "But, he added, no one seemed to be willing to act.\n\n"
+        "The Secretary of the Treasury asks that I make clear the fact that the Treasury will not yield."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    # an instruction and a request say nothing yet
+    assert set(reported) == {"indicated", "stating", "reported"}
+    assert reported["indicated"]["claimant_name"] == "Department of State"  # the memorandum's source
+    assert reported["stating"]["claimant_name"] == "Persian Chargé"  # "Have" opens a telegram, no name
+    assert (reported["reported"]["claimant_type"], reported["reported"]["claimant_name"]) == (
+        "group",
+        "John Dane and Paul Moss",
+    )
+    assert _row(claims, "No member shall")["claimant_type"] == "document"  # not the country
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # "he added": his words
+
+
+def test_relative_clause_subjects_outer_heads_of_phrases_and_thoughts_without_that() -> None:
+    body = (
+        "I acknowledge Your Excellency's communication of May 23rd, in which Your Excellency was good enough "
+        "to inform me that the treaty is acceptable.\n\n"
+        "The chief of the press section of the Foreign Office stated today that he would be given notice.\n\n"
+        "The Secretary thought there might be some advantage in waiting, possibly until June."
+    )
+    claims = _letter_claims(body, recipient="Kay Reader")
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["to inform"]["claimant_name"] == "Kay Reader"  # the addressee, subject of "was"
+    assert reported["stated"]["claimant_type"] == "person"  # the chief, not the press section
+    assert reported["stated"]["claimant_text"] == "The chief"
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # the Secretary's "possibly"

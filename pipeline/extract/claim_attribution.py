@@ -74,12 +74,15 @@ HEARD_FROM = re.compile(r"\s+from\s+")
 # The document a lead-in ending in a colon names: a determiner or possessive, up to four words, the noun.
 QUOTED_DOCUMENT = re.compile(
     r"\b(?:([Mm]y|[Oo]ur|[Yy]our)|[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ff]ollowing|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
-    r"((?:\s+[\w’'.-]+){0,4}?\s+(?i:" + alternation(load_words("quoted_documents")) + r"))\b(?![’'-])"
+    r"((?:\s+(?!(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)\b)[\w’'.-]+){0,4}?\s+(?i:"
+    + alternation(load_words("quoted_documents"))
+    + r"))\b(?![’'-])"
 )
 # "X published a pamphlet with these words:", "X handed me the following note:": X wrote the document.
 ISSUED = re.compile(
     r"\b(?:" + alternation(load_words("issuing_verbs")) + r")\b(?:\s+(?:to\s+)?(?:me|us|him|her|them))?\s*$"
 )
+LEAD_IN_DATED = re.compile(r":\s*\([^()]{1,40}\)\.?$")
 FOLLOWING = re.compile(r"\b(?:[Ff]ollowing|[Aa]s follows)\b")
 # How many paragraphs of one quotation the lead-in search steps back over.
 MAX_QUOTED_PARAGRAPHS = 20
@@ -355,7 +358,11 @@ def document_in_clause(ctx: Context, quote: Quote, sentence: Sentence) -> Attrib
         return None  # 'the old treaty had become a “dead letter”': a phrase about the document, not from it
     for candidate in candidates_between(ctx, noun.end(), min(quote.open_mark, noun.end() + 60)):
         gap = ctx.masked[noun.end() : candidate.start]
-        if candidate.source != "document" and DOCUMENT_SOURCE_GAP.fullmatch(gap):
+        if (
+            candidate.source != "document"
+            and candidate.kind != "document"
+            and DOCUMENT_SOURCE_GAP.fullmatch(gap)
+        ):
             return Attribution(resolve_speaker(ctx, candidate), "document_in_clause", carries=False)
         break
     owner = re.search(
@@ -454,6 +461,9 @@ def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None
         body = ctx.masked[start : ctx.sentences[back].end].rstrip()
         if body.endswith(":"):
             return start + len(body) - 1
+        dated = LEAD_IN_DATED.search(body)
+        if dated is not None:
+            return start + dated.start()  # "the decree of the 3d of the 8th moon: (August 27, 1900)."
         if body.endswith(".") and FOLLOWING.search(ctx.masked, ctx.sentences[back].start, start + len(body)):
             return start + len(body) - 1  # "I send for your information following telegram from X."
         opened = body.lstrip()

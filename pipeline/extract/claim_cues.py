@@ -28,13 +28,18 @@ from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     preceding_word,
 )
-from pipeline.vocab import load_mapping, load_words
+from pipeline.vocab import alternation, load_mapping, load_words
 
 # "clearly" after a verb of seeing or saying, or before a verb of saying ("it should be clearly stressed"), is
 # manner.
+# So is "clearly" in an infinitive ("to demonstrate clearly", "to clearly establish"), after a degree word
+# ("pretty clearly set forth"), and between a form of "be" and a participle ("is clearly defined").
 MANNER_CLEARLY = re.compile(
-    r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state)\s+$"
+    r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state|to(?:\s+[a-z]+)?|very|"
+    r"more|most|so|less|quite|sufficiently|fairly|pretty|too)\s+$"
 )
+BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$")
+NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 RHETORICAL_QUESTION = re.compile(
     r"\s*(?:Why\s+(?!did\b|was\b|were\b|had\b)|How could\b|How can\b|Who could\b|Who would\b|"
     r"(?:Is|Was|Were|Are|Did|Does|Could|Would|Should)\s+(?:it|this|that|there|not)\b(?:\s+not\b)?)"
@@ -79,13 +84,30 @@ NOUN_VERB_SAYS = re.compile(
     r"\b(?:[A-Z][\w’'-]+|[Hh]e|[Ss]he|[Ii]t|[Tt]hey)\s+(?:also\s+|further\s+)?"
     r"(?:states|notes|reports|remarks|answers)\s+(?:\w+\s+){0,4}?that\b"
 )
-THAT_SOON = re.compile(r"[\s,]+(?:[\w’'-]+,?\s+){0,6}?that\b")
-# "You should tell him that it seems ...": what the addressee is to say is not the writer's judgement.
+# A verb of saying's complement: a "that" soon after it, or a clause without one ("said he would probably").
+THAT_SOON = re.compile(
+    r"[\s,]+(?:(?:[\w’'-]+,?\s+){0,6}?that\b|(?:he|she|they|it|we|I|there)\s+(?:\w+\s+)?"
+    r"(?:would|will|had|was|were|could|might|should|is|are|has|have|did|may|must|can)\b)"
+)
+# "You should tell him that it seems ...", "Please inform X that", "You are authorized to state that", a
+# telegram's "Inform Foreign Office that": what the addressee is to say is not the writer's judgement.
+INSTRUCTION_WORDS = load_words("instruction_verbs")
+INSTRUCTION_VERBS = alternation(INSTRUCTION_WORDS)
+IMPERATIVE_VERBS = alternation([verb[:1].upper() + verb[1:] for verb in INSTRUCTION_WORDS])
 ADDRESSEE_SAYS = re.compile(
-    r"\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?"
+    r"(?:\b[Yy]ou\s+(?:(?:could|would|should|may|might|can|will|shall|must|are to)\s+)?"
+    r"|\b[Yy]ou\s+are\s+(?:\w+ly\s+)?(?:instructed|authorized|authorised|requested|directed|desired)\s+to\s+"
+    r"|\b[Pp]lease\s+)"
     r"(?:(?:\w+ly|also|further|then|therefore|now|again)\s+)?"
-    r"(?:state|say|tell|inform|explain|point out|add|reply|assure|indicate|remind|express|make clear)\b"
-    r"[^.;]{0,60}?\bthat\b"
+    rf"(?:{INSTRUCTION_VERBS})\b[^.;]{{0,120}}?\bthat\b"
+)
+IMPERATIVE_SAYS = re.compile(
+    rf"\s*(?:\d+\.\s+|\([a-z\d]\)\s+)?(?:{IMPERATIVE_VERBS})\b[^.;]{{0,120}}?\bthat\b"
+)
+# "But, he added, no one ...": a verb of saying set off by commas reports the sentence around it.
+SAID_ASIDE = re.compile(
+    r",\s*(?:he|she|they|[A-Z][\w’'-]+)\s+(?:added|said|continued|stated|observed|remarked|declared|"
+    r"explained|insisted|replied|went on)\s*,"
 )
 # Someone else's view given as a noun: "Her argument was that ...", "the Mayor's impression is that ...".
 REPORTED_VIEW = re.compile(
@@ -122,10 +144,16 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
     said = NOUN_VERB_SAYS.search(ctx.masked, sentence.start, position)
     if said is not None and not said.group().startswith(("The ", "These ", "Those ", "All ")):
         return True
+    if SAID_ASIDE.search(ctx.masked, sentence.start, sentence.end):
+        return True  # "But, he added, no one seemed willing": the whole sentence is his
     view = REPORTED_VIEW.search(ctx.masked, sentence.start, sentence.end)
     if view is not None and view.start() <= position:
         return True
-    return bool(re.search(r"\b[Aa]ccording to\b", before) or ADDRESSEE_SAYS.search(before))
+    return bool(
+        re.search(r"\b[Aa]ccording to\b", before)
+        or ADDRESSEE_SAYS.search(before)
+        or IMPERATIVE_SAYS.match(before)
+    )
 
 
 def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
@@ -149,6 +177,7 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             and (
                 MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
                 or _speech_verb_at(ctx, m.end() + 1)
+                or _passive_manner(ctx, sentence, m)
             )
         )
         and not any(
@@ -173,6 +202,18 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
             end = sentence.start + len(stripped)
             cues.append((QUESTION_CUE, end - 1, end))
     return cues
+
+
+def _passive_manner(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """ "is clearly set forth", "were clearly defined": "clearly" says how the thing was done."""
+    if not BE_BEFORE.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+        return False
+    following = NEXT_WORD.match(ctx.masked, cue.end(), cue.end() + 30)
+    return following is not None and (
+        following.group(1) in IRREGULAR_PAST
+        or following.group(1) in ("set", "put", "laid", "shown")
+        or following.group(1).endswith(("ed", "en", "wn"))
+    )
 
 
 def _speech_verb_at(ctx: Context, position: int) -> bool:

@@ -18,6 +18,14 @@ from pipeline.extract.claim_context import (
     inside_open_quotation,
     sentence_at,
 )
+from pipeline.extract.claim_phrases import (
+    COORDINATED_SUBJECT,
+    PREPOSITION_BEFORE,
+    QUANTIFIERS,
+    owns_document,
+    phrase_head,
+    second_object,
+)
 from pipeline.extract.claim_speakers import (
     FINITE_VERB,
     PREPOSITIONS,
@@ -40,7 +48,8 @@ POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
 OWN_DOCUMENT = re.compile(
     r"\b([Yy]our|[Mm]y|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?(?:despatch|dispatch|telegram|note|letter|instruction|"
-    r"memorandum|report|cable|cablegram|communication)(?:\s+No\.?\s*[\d,]+)?(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
+    r"memorandum|report|cable|cablegram|communication|No\.)(?:\s+No\.?\s*[\d,]+|\s*\d+)?"
+    r"(?:,?\s+of\s+[^;]{3,30}?)?,?\s*$"
 )
 DESCRIBED_BY = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:[a-z-]+\s+){1,4}(?:of|in|at|for|to)\s+(?:the\s+)?")
 APPOSITION_GAP = re.compile(
@@ -50,10 +59,24 @@ PLACE_GAP = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?")
 RELATIVE_LINK = re.compile(r"\s*,?\s*(?:who|which)\s+(?:\w+ly\s+)?$")
 COORDINATED_VERB = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?")
 RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+# "X, in handing the note to me, expressed": an aside with a participle of its own holds no subject.
+PARTICIPLE_ASIDE = re.compile(r",\s+(?:in|on|after|before|while|when|upon)\s+[a-z]+ing\b[^,]*,")
 DOCUMENT_FROM_GAP = re.compile(r"\s+(?:from|of|by)\s+")
 # A verb of saying right before a pronoun, with an optional "that" ("who said he", "told me that he").
 GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 POSSESSIVE_MARK = re.compile(r"[’']s?((?:\s+[\w-]+){1,3})")
+# "I am directed by the President to inform you", "he was instructed to state", "your excellency is pleased
+# to inform me": the infinitive's subject is the subject before the form of "be", not the passive's agent.
+DIRECTED_INFINITIVE = re.compile(
+    r"\b(?:am|is|are|was|were|been|being)\s+(?:(?:\w+ly|now|also)\s+)*"
+    r"(?:[a-z]+ed|pleased|good enough|kind enough|glad|happy|able)\b"
+    r"(?:\s+by\s+[^,;:.]{1,80}?)?\s+to\s+$"
+)
+# "I have the honor to acknowledge ... and to inform you that", "I have the honour, under instructions from
+# X, to inform you": the writer's infinitive of courtesy.
+HONOR_INFINITIVE = re.compile(
+    r"\b(?:I|[Ww]e)\s+have\s+(?:now\s+)?the\s+hono(?:u)?r(?:,[^,;:]{1,120},)?\s+to\b"
+)
 
 
 def full_name(ctx: Context, name: str, position: int) -> str:
@@ -333,6 +356,9 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
     window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
+    blanked = PARTICIPLE_ASIDE.sub(lambda m: " " * len(m.group()), blanked)
+    # "(Annex 1, Stad X, 1896)": a reference aside, not the subject; "(almost certainly X)" names it
+    blanked = re.sub(r"\([^()]*\d[^()]*\)", lambda m: " " * len(m.group()), blanked)
     candidates = candidates_between(ctx, window_start, verb_start)
     verb = VERB_PATTERN.match(ctx.masked, verb_start)
     participle = verb is not None and verb.group().endswith("ing")
@@ -347,6 +373,9 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         # "he authorizes me to say that": the writer says it.
         start = window_start + window.rfind(own.group().split()[0], 0, len(window))
         return Candidate(start, start + 2, ctx.text[start : start + 2], "writer", kind="writer")
+    infinitive = _infinitive_subject(ctx, verb, verb_start, window_start)
+    if infinitive is not None:
+        return infinitive
     owned = (
         OWN_DOCUMENT.search(ctx.masked, max(window_start, verb_start - 120), verb_start)
         if participle
@@ -363,7 +392,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
             return source
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
-            return candidate
+            return _coordinated(ctx, candidates, candidate) or candidate  # "Messrs. X and Y who reported"
         if COORDINATED_VERB.fullmatch(ctx.masked, candidate.end, verb_start):
             # "I called on the Adviser, Mr. Smith, and advised him that": the name closes the first verb's
             # object; the subject of both verbs stands before it.
@@ -378,10 +407,25 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         local = candidate.start - window_start
         if not blanked[local : local + len(candidate.text)].strip():
             continue
+        reduced_relative = participle and not ctx.masked[candidate.end : verb_start].strip(" \n,")
+        if candidate.source not in ("pronoun", "writer", "addressee") and not reduced_relative:
+            # "a note from the Minister informing me": the participle's own noun, whatever governs it
+            phrase = PREPOSITION_BEFORE.search(
+                ctx.masked, max(window_start, candidate.start - 60), candidate.start
+            )
+            if phrase is not None and (phrase.group(1) or "").lower() not in QUANTIFIERS:
+                if owns_document(candidates, phrase, candidate):
+                    return candidate  # "The memorandum of the Department indicated": the Department's
+                head = phrase_head(ctx, candidates, phrase, window_start, candidate.end)
+                if head is not None:
+                    return head
+                continue
+            if second_object(ctx, candidates, candidate):
+                continue  # "the contract between X and Brazil ... reads": Brazil is no subject
         if candidate.text.lower() in POSSESSIVES or is_object_position(ctx, candidate):
             continue
         if preceding_word(ctx.masked, candidate.start).lower() in ("whom", "which", "whose") and re.search(
-            r"[a-z]{3,}", ctx.masked[candidate.end : verb_start]
+            r"\b[a-z]{3,}", ctx.masked[candidate.end : verb_start]
         ):
             # "The President to whom I conveyed the reply indicated that": the relative clause's subject,
             # with a verb of its own; "to which Tonner replied" keeps Tonner.
@@ -398,8 +442,46 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         possessed = possessed_noun(ctx, candidate)
         if possessed is not None and possessed not in REPORTING_NOUNS:
             continue
-        return _head_of(ctx, candidates, candidate)
+        return _coordinated(ctx, candidates, candidate) or _head_of(ctx, candidates, candidate)
     return None
+
+
+def _infinitive_subject(
+    ctx: Context, verb: re.Match[str] | None, verb_start: int, window_start: int
+) -> Candidate | None:
+    """The subject of an infinitive of saying: the writer after "I have the honor to ... and to inform you",
+    the passive's subject in "I am directed by the President to inform you" (not its agent)."""
+    before_end = verb_start + 3 if verb is not None and verb.group().startswith("to ") else verb_start
+    if ctx.masked[max(window_start, before_end - 3) : before_end] != "to ":
+        return None
+    directed = DIRECTED_INFINITIVE.search(ctx.masked, max(window_start, before_end - 140), before_end)
+    if directed is not None:
+        return subject_of(ctx, directed.start(), window_start)
+    honor = HONOR_INFINITIVE.search(ctx.masked, window_start, before_end)
+    if honor is not None and not re.search(r"[;:]", ctx.masked[honor.end() : before_end]):
+        first = honor.group().split()[0]
+        return Candidate(honor.start(), honor.start() + len(first), first, "writer", kind="writer")
+    return None
+
+
+def _coordinated(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate | None:
+    """Two subjects joined by "and" ("the Ambassador of Italy and the Minister of Ecuador informed"): a
+    group of both, not the second alone."""
+    earlier = [c for c in candidates if c.end <= candidate.start]
+    if not earlier or candidate.source in ("pronoun", "writer", "addressee"):
+        return None
+    first = earlier[-1]
+    if (
+        first.source in ("pronoun", "writer", "addressee")
+        or first.kind not in ("person", "organisation")
+        or candidate.kind not in ("person", "organisation")
+        or not COORDINATED_SUBJECT.fullmatch(ctx.masked, first.end, candidate.start)
+        or is_object_position(ctx, first)
+        or PREPOSITION_BEFORE.search(ctx.masked, max(0, first.start - 60), first.start)
+    ):
+        return None
+    text = ctx.text[first.start : candidate.end]
+    return Candidate(first.start, candidate.end, text, "group", kind="group", name=text)
 
 
 def _document_source_before(ctx: Context, candidates: list[Candidate], verb_start: int) -> Candidate | None:

@@ -56,14 +56,21 @@ PASSIVE_AUXILIARY = re.compile(
 ELIDED_PASSIVE = re.compile(
     r"\b(?:[Aa]s|[Ii]f|[Uu]nless|[Ww]hen|[Aa]s having)\s+(?:(?:not|\w+ly|already)\s+){0,3}$"
 )
+# An instruction to the addressee ("You are directed to inform", "You will state"): nothing said yet.
+INSTRUCTED = re.compile(
+    r"\b[Yy]ou\s+(?:(?:are|were|will be)\s+(?:also\s+|hereby\s+|now\s+)?"
+    r"(?:directed|instructed|requested|authorized|authorised|desired|asked)\b[^.;]{0,150}?(?:\bto\s+)?"
+    r"|(?:will|should|may|must|are to|shall)\s+(?:\w+ly\s+|also\s+|then\s+)?)$"
+)
 # "so that", "such that": a clause of purpose or result, not what was said.
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
 SCARE_QUOTE_MAX_WORDS = 2
-# Words mentioned as words, whatever their length: 'the so-called "..."', 'the words "..."'.
+# Words mentioned as words, whatever their length: 'the so-called "..."', 'the so-called tax "..."',
+# 'the words "..."'.
 MENTIONED_WORDS = re.compile(
-    r"\b(?:[Ss]o-called|(?:known|designated)\s+as(?:\s+the)?|"
+    r"\b(?:[Ss]o-called(?:\s+[a-z]+){0,2}|(?:known|designated)\s+as(?:\s+the)?|"
     r"[Tt]he\s+(?:[a-z]+\s+)?(?:words?|terms?|phrases?|expressions?|wording)"
     r"(?:\s+(?:beginning|ending|reading|used))?|(?:of|by)\s+(?:the\s+)?phrase(?:\s+beginning)?|"
     r"(?:substituted|exchanged)\s+for|"
@@ -353,6 +360,8 @@ def reported_statement_rows(
                     continue  # "confirmed the statement of the Minister that": the Minister's
             if ELIDED_PASSIVE.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
+            if INSTRUCTED.search(ctx.masked, max(sentence.start, verb.start() - 160), verb.start()):
+                continue  # "You are also directed ... to inquire": what the addressee is to do
             passive = not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
                 ctx.masked, max(sentence.start, verb.start() - 40), verb.start()
             )

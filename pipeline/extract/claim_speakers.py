@@ -27,6 +27,7 @@ SPEAKER_ROLES: dict[str, str] = load_mapping("speaker_roles")
 SPEAKER_BODIES: dict[str, str] = load_mapping("speaker_bodies")
 SPEAKER_GROUPS = load_words("speaker_groups")
 SPEAKER_DOCUMENTS: dict[str, str] = load_mapping("speaker_documents")
+QUOTED_DOCUMENT_WORDS = frozenset(word.lower() for word in load_words("quoted_documents"))
 # A document or unnamed source: a determiner or a possessive, up to two modifiers, the noun.
 DOCUMENT_SPEAKER = re.compile(
     r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Aa]nother)|([’']s?))"
@@ -113,6 +114,15 @@ FINITE_VERB = re.compile(
 )
 
 
+COUNTRIES = frozenset(load_words("country_names"))
+# A verb of saying (not of thinking) right after a word ("the Porte states"), adverbs allowed.
+SAYS_AFTER = re.compile(
+    r"[ \t]+(?:(?:\w+ly|also|then|now)[ \t]+)*(?:"
+    + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+    + r")\b"
+)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A possible speaker: a person mention, a name, a body, a group, a pronoun, a role noun or a work title.
@@ -184,7 +194,7 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         start = match.start() + words[0].start()
         end = match.start() + words[-1].end()
         tokens = [w.strip("[]") for w in text[start:end].split()]
-        if not any(t in SPEAKER_BODIES for t in tokens):
+        if not any(body_word(t) for t in tokens):
             joiner = JOINER.search(text, start, end)
             if joiner is not None and not any(t.lower() in SPEAKER_ROLES for t in tokens):
                 end = joiner.start()
@@ -196,7 +206,7 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         for _, _, span, tokens, after_the in spans
         if len(tokens) > 1
         and not after_the
-        and not any(t in SPEAKER_BODIES or t.lower() in SPEAKER_ROLES for t in tokens)
+        and not any(body_word(t) or t.lower() in SPEAKER_ROLES for t in tokens)
     ]
     full_names += [tail for _, _, span, tokens, _ in spans if (tail := title_tail(span, tokens))]
     surnames = {
@@ -217,7 +227,7 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
     }
     found: list[Candidate] = []
     for start, end, span, tokens, after_the in spans:
-        bodies = [SPEAKER_BODIES[t] for t in tokens if t in SPEAKER_BODIES]
+        bodies = [kind for t in tokens if (kind := body_word(t))]
         titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in SPEAKER_ROLES]
         posting = TITLE_TO.search(masked, max(0, start - 30), start)
         if posting and posting.group(1).lower() in SPEAKER_ROLES and len(tokens) > 1:
@@ -232,8 +242,16 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
         elif len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
             if not re.search(r"[(–-]\s*$", masked[max(0, start - 2) : start]):
                 found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
+        elif titles and len(tokens) > 1 and not all(t.endswith(".") for t in tokens):
+            found.append(_qualified_title(text, masked, start, end, after_the, body_end))
         elif titles or all(t.endswith(".") for t in tokens):
             continue
+        elif len(tokens) == 1 and tokens[0] in COUNTRIES:
+            if tokens[0] in subjects:  # "Ruritania replied": the country's government, never "he"
+                found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
+        elif len(tokens) == 1 and after_the and SAYS_AFTER.match(masked, end, end + 40):
+            # "the Porte states that": a body known by one word
+            found.append(Candidate(start, end, span, "name", kind="organisation", name=span))
         elif len(tokens) == 1:
             if tokens[0] in surnames or tokens[0] in subjects:
                 found.append(Candidate(start, end, span, "name", kind="person", name=span))
@@ -246,6 +264,30 @@ def name_candidates(text: str, masked: str, body_end: int) -> list[Candidate]:
             )
         )
     return sorted(found, key=lambda c: (c.start, -c.end))
+
+
+def _qualified_title(
+    text: str, masked: str, start: int, end: int, after_the: bool, body_end: int
+) -> Candidate:
+    """A title of several words with no name after it ("the High Commissioner", "The Vice Consul at X"): a
+    role that resolves like "the Minister", or with its posting the holder named by it."""
+    article = re.search(r"[Tt]he\s+$", masked[max(0, start - 5) : start]) if after_the else None
+    if article is not None:
+        start -= len(article.group())
+    office = QUALIFIED_OFFICE.match(masked, end, body_end)
+    if office is not None:
+        phrase = text[start : office.end()]
+        return Candidate(start, office.end(), phrase, "name", kind="person", name=phrase)
+    return Candidate(start, end, text[start:end], "role", kind="person")
+
+
+def body_word(token: str) -> str | None:
+    """What a capitalised word makes a name (vocab/speaker_bodies.yaml), plural bodies included
+    ("the Allied Governments")."""
+    kind = SPEAKER_BODIES.get(token)
+    if kind is None and token.endswith("s") and SPEAKER_BODIES.get(token[:-1]) == "organisation":
+        return "organisation"
+    return kind
 
 
 def participle_opener(
