@@ -240,3 +240,16 @@ def test_a_stray_opening_mark_starts_no_run_of_quotes():
         "The clerk will keep the minutes in a ledger and read them out at the next meeting.\n"
     )
     assert [kind for kind, _ in _blocks(text)] == ["heading", "quote", "p", "p"]
+
+
+def test_every_preposition_of_the_vocabulary_runs_on_even_one_yaml_reads_as_a_boolean():
+    """ "on" unquoted in a YAML list is the boolean true: the block after "... by train on" was split off."""
+    text = (
+        "## The Visit\n\n"
+        "The admiral and his staff came to the capital by special train on\n\n"
+        "Saturday, the 13th instant, and were met at the station.\n"
+    )
+    assert [text for _, text in _blocks(text)][1] == (
+        "The admiral and his staff came to the capital by special train on Saturday, the 13th instant, and "
+        "were met at the station."
+    )
