@@ -177,8 +177,14 @@ def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
         else (f"{offset}{word}",)
         for offset in OFFSETS
     )
+    return own, told, _kinds(token, own)
+
+
+def _kinds(token: str, own: tuple[str, ...]) -> TokenKinds:
+    """What the context flags need to know of a token (see TokenKinds), from its own features."""
+    word = own[0]
     lower = word[2:]
-    kinds = (
+    return (
         word == "w=in",
         "year" in own,
         _is_field_mark(token),
@@ -186,7 +192,6 @@ def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
         token[-1] in FIELD_END,
         lower if lower in PHRASE_WORDS else "",
     )
-    return own, told, kinds
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
@@ -227,7 +232,20 @@ class FeatureReader:
 
     def __init__(self, known: frozenset[str] | None = None) -> None:
         self.encoded = {name: name.encode() for name in known} if known is not None else None
-        self.parts = lru_cache(maxsize=200_000)(self._parts)
+        # What a neighbour tells, by its offset: its own feature ("w=press") -> the known attribute
+        # ("1w=press"), so that a new token's parts are looked up without building the names of
+        # attributes the model does not know (most words are not among them).
+        self.told_by_offset: dict[int, dict[str, bytes]] = {offset: {} for offset in OFFSETS}
+        for name, encoded in (self.encoded or {}).items():
+            if name[0] == "-" and name[1:2].isdigit():
+                offset, rest = -int(name[1]), name[2:]
+            elif name[0] in "123":
+                offset, rest = int(name[0]), name[1:]
+            else:
+                continue
+            if offset in self.told_by_offset:
+                self.told_by_offset[offset][rest] = encoded
+        self.parts = lru_cache(maxsize=200_000)(self._parts if known is None else self._known_parts)
         self.positions = tuple(self._keep((name,)) for name in POSITIONS)
         self.segments = tuple(self._keep((name,)) for name in SEGMENTS)
         self.comma_segments = tuple(self._keep((name,)) for name in COMMA_SEGMENTS)
@@ -244,15 +262,31 @@ class FeatureReader:
         return tuple(filter(None, map(self.encoded.get, features)))
 
     def _parts(self, token: str) -> TokenParts:
-        own, told, kinds = _token_parts(token)
-        if self.encoded is None:
-            return own, told, kinds
-        get = self.encoded.get
-        return (
-            tuple(filter(None, map(get, own))),
-            tuple([tuple(filter(None, map(get, features))) for features in told]),
-            kinds,
-        )
+        return _token_parts(token)
+
+    def _known_parts(self, token: str) -> TokenParts:
+        """_token_parts with only the model's attributes, as bytes, in the same order."""
+        own = word_features(token)
+        get = self.encoded.get  # type: ignore[union-attr]
+        word = own[0]
+        last = token[-1]
+        near = [own[1]]
+        if last in EDGE_PUNCTUATION:
+            near.append("last=" + last)
+        classes = [feature for feature in own if feature[:2] == "c="]
+        near += classes
+        told = []
+        for offset in OFFSETS:
+            said = self.told_by_offset[offset]
+            if offset == 1 or offset == -1:
+                features = [word, *near]
+                if offset == 1 and last in FIELD_END:
+                    features += [f"{name}{last}" for name in classes]
+                told.append(tuple(filter(None, map(said.get, features))))
+            else:
+                found = said.get(word)
+                told.append((found,) if found else ())
+        return tuple(filter(None, map(get, own))), tuple(told), _kinds(token, own)
 
 
 ALL_FEATURES = FeatureReader()
