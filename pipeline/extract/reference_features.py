@@ -275,18 +275,20 @@ class FeatureReader:
             near.append("last=" + last)
         classes = [feature for feature in own if feature[:2] == "c="]
         near += classes
-        told = []
-        for offset in OFFSETS:
-            said = self.told_by_offset[offset]
-            if offset == 1 or offset == -1:
-                features = [word, *near]
-                if offset == 1 and last in FIELD_END:
-                    features += [f"{name}{last}" for name in classes]
-                told.append(tuple(filter(None, map(said.get, features))))
-            else:
-                found = said.get(word)
-                told.append((found,) if found else ())
-        return tuple(filter(None, map(get, own))), tuple(told), _kinds(token, own)
+        nearest = [word, *near]
+        after = [*nearest, *(f"{name}{last}" for name in classes)] if last in FIELD_END else nearest
+        said = self.told_by_offset
+        three_after, two_after = said[3].get(word), said[2].get(word)
+        two_before, three_before = said[-2].get(word), said[-3].get(word)
+        told = (  # in the order of OFFSETS
+            (three_after,) if three_after else (),
+            (two_after,) if two_after else (),
+            tuple(filter(None, map(said[1].get, after))),
+            tuple(filter(None, map(said[-1].get, nearest))),
+            (two_before,) if two_before else (),
+            (three_before,) if three_before else (),
+        )
+        return tuple(filter(None, map(get, own))), told, _kinds(token, own)
 
 
 ALL_FEATURES = FeatureReader()

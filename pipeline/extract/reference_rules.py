@@ -426,9 +426,9 @@ def _title_after_name(parsed: Parsed, text: str) -> bool:
     """A piece of four or more capitalised words without an initial, after a whole name ("P. Toesca,
     Quelques Miniatures Venetiennes du XIVe Siècle"): a title in title case, not more names."""
     return (
-        any(INITIAL_WORD.search(name) and SURNAME_WORD.search(name) for name in parsed.names)
-        and len(text.split()) >= 4
+        len(text.split()) >= 4
         and not INITIAL_WORD.search(text)
+        and any(INITIAL_WORD.search(name) and SURNAME_WORD.search(name) for name in parsed.names)
     )
 
 
