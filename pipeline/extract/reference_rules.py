@@ -413,8 +413,12 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if _apply_locator(parsed, text):
             continue
         # After the repository, an unread piece is a holding ("Presidenza del Consiglio", "Atti 1616-1806").
-        holding = not DIGIT.search(YEARS.sub("", text)) and len(text.split()) <= 8
-        if parsed.values.get("archive") and not titles and holding:
+        if (
+            parsed.values.get("archive")
+            and not titles
+            and not DIGIT.search(YEARS.sub("", text))
+            and len(text.split()) <= 8
+        ):
             set_archival(parsed, "collection", text)
             continue
         parsed.unparsed.append(text)
