@@ -246,9 +246,15 @@ class FeatureReader:
             if offset in self.told_by_offset:
                 self.told_by_offset[offset][rest] = encoded
         self.parts = lru_cache(maxsize=200_000)(self._parts if known is None else self._known_parts)
-        self.positions = tuple(self._keep((name,)) for name in POSITIONS)
-        self.segments = tuple(self._keep((name,)) for name in SEGMENTS)
-        self.comma_segments = tuple(self._keep((name,)) for name in COMMA_SEGMENTS)
+        # Every token has a position, a count of field marks and one of commas before it: the three
+        # features of each combination, at [position][marks][commas].
+        self.places = tuple(
+            tuple(
+                tuple(self._keep((position, segment, comma_segment)) for comma_segment in COMMA_SEGMENTS)
+                for segment in SEGMENTS
+            )
+            for position in POSITIONS
+        )
         self.flags = {name: self._keep((name,)) for name in FLAGS}
         self.edges = {offset: self._keep(edge) for offset, edge in EDGES.items()}
         self.phrase_features = {name: self._keep(("phrase=" + name,)) for name in _phrase_names()}
@@ -337,7 +343,7 @@ def _context_flags(
 ) -> list[tuple[Feature, ...]]:
     """Per token: position, field marks and commas before it, inside quotation marks, parentheses or
     brackets, after "In", after a year, start, end, italic."""
-    positions, segments, flag = reader.positions, reader.segments, reader.flags
+    places, flag = reader.places, reader.flags
     quoted, paren, bracket = flag["quoted"], flag["paren"], flag["bracket"]
     after_in_flag, after_year_flag = flag["after_in"], flag["after_year"]
     count, last = len(tokens), len(tokens) - 1
@@ -347,13 +353,8 @@ def _context_flags(
     in_quote = in_paren = in_bracket = after_in = after_year = after_lead = False
     quotes = 0
     marks = commas = 0
-    comma_segments = reader.comma_segments
     for index, token in enumerate(tokens):
-        flags = (
-            positions[index * 8 // count]
-            + segments[marks if marks < 4 else 4]
-            + comma_segments[commas if commas < 6 else 6]
-        )
+        flags = places[index * 8 // count][marks if marks < 4 else 4][commas if commas < 6 else 6]
         if opens:
             first_char = token[0]
             if first_char in OPENING_QUOTES and not in_quote:
