@@ -99,12 +99,12 @@ def apply_location(parsed: Parsed, text: str) -> bool:
 
 def _may_name_collection(text: str) -> bool:
     """Whether COLLECTION_RE can match: one of its words occurs in the text."""
-    return any(word in text for word in COLLECTION_WORD_TEXTS)
+    return any(map(text.__contains__, COLLECTION_WORD_TEXTS))
 
 
 def _may_name_archive(text: str) -> bool:
     """Whether ARCHIVE_WORDS can find something: one of its words occurs in the text."""
-    return any(word in text for word in ARCHIVE_WORD_TEXTS)
+    return any(map(text.__contains__, ARCHIVE_WORD_TEXTS))
 
 
 def _described_part(parsed: Parsed, text: str) -> bool:
