@@ -56,9 +56,9 @@ def apply_location(parsed: Parsed, text: str) -> bool:
         return described
     # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
     folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
-    if match := BOX.match(text):
+    if text[:1] in "bB" and (match := BOX.match(text)):
         parsed.set("box", match.group(1))
-    elif match := RECORD_GROUP.match(text):
+    elif text[:1] == "R" and (match := RECORD_GROUP.match(text)):
         parsed.set("record_group", match.group(1))
     elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
         parsed.set("file_number", match.group("number"))
