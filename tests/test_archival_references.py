@@ -207,3 +207,29 @@ def test_archival_words_lead_a_piece_in_any_case_and_other_pieces_are_not_read(
     piece: str, expected: tuple[str, str] | None
 ) -> None:
     assert archival_part(piece) == expected
+
+
+@pytest.mark.parametrize(
+    ("piece", "expected"),
+    [
+        ("F.za 27", ("box", "27")),  # a box word with a period inside it
+        ("Sous-dossier 4", ("file_number", "Sous-dossier 4")),  # a file word with a hyphen
+        ("FASC. 9", ("file_number", "FASC. 9")),  # words in capitals
+        ("Record Group 84", ("collection", "84")),  # a collection word of two words
+        ("ff. 17v-18r", ("folio", "17v-18r")),
+    ],
+)
+def test_archival_words_that_are_not_plain_letters_still_open_a_part(piece: str, expected: tuple) -> None:
+    assert archival_part(piece) == expected
+
+
+def test_repository_and_collection_words_are_read_where_they_end_or_begin_a_word() -> None:
+    # "Archiv*" and "Bibliot*" begin words: "Archivum ...", "Bibliothèque ..." name repositories.
+    parsed = parse_reference("Archivum Capituli Tridentini, Acta varia, Karton 12", [])
+    assert parsed.values["archive"] == "Archivum Capituli Tridentini"
+    assert parsed.values["box"] == "12"
+    library = parse_reference("Bibliothèque municipale de Dole, fonds Chifflet, carton 2", [])
+    assert library.values["archive"] == "Bibliothèque municipale de Dole"
+    collection = parse_reference("Archivio Comunale di Lucca, Carteggi Minutoli Papers, b. 3", [])
+    assert collection.values["archive"] == "Archivio Comunale di Lucca"
+    assert "Carteggi Minutoli Papers" in collection.values["collection"]

@@ -63,6 +63,17 @@ def month_numbers() -> dict[str, int]:
     }
 
 
+LEADING_LETTERS = re.compile(r"[^\W\d_]*")
+
+
+@cache
+def _lead_words() -> frozenset[str]:
+    """The leading letters of every word that can open an archival piece ("f" of "f.za", "record" of
+    "record group"): a piece whose leading letters are none of these opens with no archival word."""
+    roles = ("box", "file", "folio", "collection", "archive", "after_archive_only")
+    return frozenset(LEADING_LETTERS.match(word).group() for role in roles for word in terms()[role])
+
+
 # What a box or file word introduces: a number ("12", "12bis", "1-43") or a Roman numeral ("IV").
 SHELF_NUMBER = re.compile(r"^(?:\d|[IVXLC]+\b)")
 
@@ -77,7 +88,7 @@ def archival_part(piece: str, after_archive: bool = True) -> tuple[str, str] | N
     "n. 12") are not read.
     """
     text = " ".join(piece.split()).strip(" .")
-    if not text:
+    if not text or LEADING_LETTERS.match(text).group().lower() not in _lead_words():
         return None
     if match := _folio().match(text):
         return "folio", match.group("value").strip(" .")

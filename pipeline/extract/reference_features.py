@@ -177,8 +177,14 @@ def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
         else (f"{offset}{word}",)
         for offset in OFFSETS
     )
+    return own, told, _kinds(token, own)
+
+
+def _kinds(token: str, own: tuple[str, ...]) -> TokenKinds:
+    """What the context flags need to know of a token (see TokenKinds), from its own features."""
+    word = own[0]
     lower = word[2:]
-    kinds = (
+    return (
         word == "w=in",
         "year" in own,
         _is_field_mark(token),
@@ -186,7 +192,6 @@ def _token_parts(token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
         token[-1] in FIELD_END,
         lower if lower in PHRASE_WORDS else "",
     )
-    return own, told, kinds
 
 
 POSITIONS = tuple(f"pos={index}" for index in range(8))
@@ -227,10 +232,29 @@ class FeatureReader:
 
     def __init__(self, known: frozenset[str] | None = None) -> None:
         self.encoded = {name: name.encode() for name in known} if known is not None else None
-        self.parts = lru_cache(maxsize=200_000)(self._parts)
-        self.positions = tuple(self._keep((name,)) for name in POSITIONS)
-        self.segments = tuple(self._keep((name,)) for name in SEGMENTS)
-        self.comma_segments = tuple(self._keep((name,)) for name in COMMA_SEGMENTS)
+        # What a neighbour tells, by its offset: its own feature ("w=press") -> the known attribute
+        # ("1w=press"), so that a new token's parts are looked up without building the names of
+        # attributes the model does not know (most words are not among them).
+        self.told_by_offset: dict[int, dict[str, bytes]] = {offset: {} for offset in OFFSETS}
+        for name, encoded in (self.encoded or {}).items():
+            if name[0] == "-" and name[1:2].isdigit():
+                offset, rest = -int(name[1]), name[2:]
+            elif name[0] in "123":
+                offset, rest = int(name[0]), name[1:]
+            else:
+                continue
+            if offset in self.told_by_offset:
+                self.told_by_offset[offset][rest] = encoded
+        self.parts = lru_cache(maxsize=200_000)(self._parts if known is None else self._known_parts)
+        # Every token has a position, a count of field marks and one of commas before it: the three
+        # features of each combination, at [position][marks][commas].
+        self.places = tuple(
+            tuple(
+                tuple(self._keep((position, segment, comma_segment)) for comma_segment in COMMA_SEGMENTS)
+                for segment in SEGMENTS
+            )
+            for position in POSITIONS
+        )
         self.flags = {name: self._keep((name,)) for name in FLAGS}
         self.edges = {offset: self._keep(edge) for offset, edge in EDGES.items()}
         self.phrase_features = {name: self._keep(("phrase=" + name,)) for name in _phrase_names()}
@@ -244,15 +268,33 @@ class FeatureReader:
         return tuple(filter(None, map(self.encoded.get, features)))
 
     def _parts(self, token: str) -> TokenParts:
-        own, told, kinds = _token_parts(token)
-        if self.encoded is None:
-            return own, told, kinds
-        get = self.encoded.get
-        return (
-            tuple(filter(None, map(get, own))),
-            tuple([tuple(filter(None, map(get, features))) for features in told]),
-            kinds,
+        return _token_parts(token)
+
+    def _known_parts(self, token: str) -> TokenParts:
+        """_token_parts with only the model's attributes, as bytes, in the same order."""
+        own = word_features(token)
+        get = self.encoded.get  # type: ignore[union-attr]
+        word = own[0]
+        last = token[-1]
+        near = [own[1]]
+        if last in EDGE_PUNCTUATION:
+            near.append("last=" + last)
+        classes = [feature for feature in own if feature[:2] == "c="]
+        near += classes
+        nearest = [word, *near]
+        after = [*nearest, *(f"{name}{last}" for name in classes)] if last in FIELD_END else nearest
+        said = self.told_by_offset
+        three_after, two_after = said[3].get(word), said[2].get(word)
+        two_before, three_before = said[-2].get(word), said[-3].get(word)
+        told = (  # in the order of OFFSETS
+            (three_after,) if three_after else (),
+            (two_after,) if two_after else (),
+            tuple(filter(None, map(said[1].get, after))),
+            tuple(filter(None, map(said[-1].get, nearest))),
+            (two_before,) if two_before else (),
+            (three_before,) if three_before else (),
         )
+        return tuple(filter(None, map(get, own))), told, _kinds(token, own)
 
 
 ALL_FEATURES = FeatureReader()
@@ -301,7 +343,7 @@ def _context_flags(
 ) -> list[tuple[Feature, ...]]:
     """Per token: position, field marks and commas before it, inside quotation marks, parentheses or
     brackets, after "In", after a year, start, end, italic."""
-    positions, segments, flag = reader.positions, reader.segments, reader.flags
+    places, flag = reader.places, reader.flags
     quoted, paren, bracket = flag["quoted"], flag["paren"], flag["bracket"]
     after_in_flag, after_year_flag = flag["after_in"], flag["after_year"]
     count, last = len(tokens), len(tokens) - 1
@@ -311,13 +353,8 @@ def _context_flags(
     in_quote = in_paren = in_bracket = after_in = after_year = after_lead = False
     quotes = 0
     marks = commas = 0
-    comma_segments = reader.comma_segments
     for index, token in enumerate(tokens):
-        flags = (
-            positions[index * 8 // count]
-            + segments[marks if marks < 4 else 4]
-            + comma_segments[commas if commas < 6 else 6]
-        )
+        flags = places[index * 8 // count][marks if marks < 4 else 4][commas if commas < 6 else 6]
         if opens:
             first_char = token[0]
             if first_char in OPENING_QUOTES and not in_quote:

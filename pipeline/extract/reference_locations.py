@@ -20,6 +20,10 @@ ARCHIVE_WORDS = re.compile(rf"\b({alternation(CITATION_WORDS['archive'])})\b")
 # A repository's or holding's name is short; a longer piece with "Archivio" or "Library" in it is a title
 # ("Documenti per la storia ... dall'Archivio di Stato").
 ARCHIVE_NAME_WORDS = 8
+# Cheap tests that must pass before the patterns above and below can match (most pieces pass neither).
+# ("Archiv*" begins words: its text is "Archiv".)
+ARCHIVE_WORD_TEXTS = tuple(word.removesuffix("*") for word in CITATION_WORDS["archive"])
+COLLECTION_WORD_TEXTS = (*(word.removesuffix("*") for word in CITATION_WORDS["collection"]), "Papers of ")
 COLLECTION_RE = re.compile(rf"^(?:.+\s)?({alternation(CITATION_WORDS['collection'])})$|^Papers of ")
 BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
 FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
@@ -52,9 +56,9 @@ def apply_location(parsed: Parsed, text: str) -> bool:
         return described
     # A folder needs an F, a shelf mark, microfilm or decimal file a digit: most pieces have neither.
     folder = FOLDER.match(text) if text[:1] in ("F", "f") else None
-    if match := BOX.match(text):
+    if text[:1] in "bB" and (match := BOX.match(text)):
         parsed.set("box", match.group(1))
-    elif match := RECORD_GROUP.match(text):
+    elif text[:1] == "R" and (match := RECORD_GROUP.match(text)):
         parsed.set("record_group", match.group(1))
     elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
         parsed.set("file_number", match.group("number"))
@@ -76,9 +80,14 @@ def apply_location(parsed: Parsed, text: str) -> bool:
     elif parsed.values.get("archive") and (holding := archival.whole_holding(text)):
         for column, value in holding.items():  # "Cancelleria inferiore b. 11" after the archive
             set_archival(parsed, column, value)
-    elif COLLECTION_RE.match(text):
+    elif _may_name_collection(text) and COLLECTION_RE.match(text):
         parsed.set("collection", text)
-    elif ARCHIVE_WORDS.search(text) and not DIGIT.search(text) and len(text.split()) <= ARCHIVE_NAME_WORDS:
+    elif (
+        _may_name_archive(text)
+        and ARCHIVE_WORDS.search(text)
+        and not DIGIT.search(text)
+        and len(text.split()) <= ARCHIVE_NAME_WORDS
+    ):
         if parsed.values.get("archive"):
             parsed.set("collection", text)
         else:
@@ -86,6 +95,16 @@ def apply_location(parsed: Parsed, text: str) -> bool:
     else:
         return False
     return True
+
+
+def _may_name_collection(text: str) -> bool:
+    """Whether COLLECTION_RE can match: one of its words occurs in the text."""
+    return any(map(text.__contains__, COLLECTION_WORD_TEXTS))
+
+
+def _may_name_archive(text: str) -> bool:
+    """Whether ARCHIVE_WORDS can find something: one of its words occurs in the text."""
+    return any(map(text.__contains__, ARCHIVE_WORD_TEXTS))
 
 
 def _described_part(parsed: Parsed, text: str) -> bool:
@@ -131,6 +150,6 @@ def is_location(part: str) -> bool:
         or SHELF_MARK.match(part)
         or MICROFILM.match(part)
         or DECIMAL_FILE.match(part)
-        or (ARCHIVE_WORDS.search(part) and not DIGIT.search(part))
+        or (_may_name_archive(part) and ARCHIVE_WORDS.search(part) and not DIGIT.search(part))
         or (DIGIT.search(part) and archival.whole_holding(part))
     )

@@ -18,6 +18,8 @@ from pipeline.extract import reference_model
 from pipeline.extract.citations import FIELDS, REVIEW_BELOW, parse_confidence, read_reference
 from pipeline.extract.csl import to_csl
 
+# One encoder for every line (json.dumps with options builds a new one per call); same output.
+JSON_LINE = json.JSONEncoder(ensure_ascii=False)
 EMPHASIS = re.compile(
     r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)([^_]+?)(?<!\s)_(?![\w_])"
 )
@@ -25,6 +27,8 @@ EMPHASIS = re.compile(
 
 def strip_emphasis(line: str) -> tuple[str, list[tuple[int, int]]]:
     """Plain text and the italic spans (offsets in the plain text) of a line with markdown emphasis."""
+    if "*" not in line and "_" not in line:  # most lines: no emphasis to look for
+        return line, []
     pieces, italics, position, length = [], [], 0, 0
     for match in EMPHASIS.finditer(line):
         before = line[position : match.start()]
@@ -77,7 +81,7 @@ def render(lines: Iterable[str], output_format: str) -> Iterator[str]:
     """JSON Lines of records, or (csl-json) one JSON array of CSL items, ids "ref-<line number>"."""
     if output_format == "json":
         for _, record in parse_lines(lines):
-            yield json.dumps(record, ensure_ascii=False)
+            yield JSON_LINE.encode(record)
         return
     items = [
         to_csl(f"ref-{number}", record["reference_type"], record) for number, record in parse_lines(lines)

@@ -97,6 +97,8 @@ EDITED_BY = re.compile(
     r"\s+(.+)$",
     re.I,
 )
+# The first letters an EDITED_BY match can open with (any case; "ſ" matches "s" when case is ignored).
+EDITED_BY_FIRST = "eEaAhHéÉsSſ"
 VOLUMES_COUNT = re.compile(r"^(\d+)\s+vols?\.?\s*$")
 DIGIT = re.compile(r"\d")
 LETTER = re.compile(r"[^\W\d_]")
@@ -360,7 +362,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             if titles and parsed.values.get("title") and not parsed.values.get("container_title"):
                 parsed.values["container_title"] = parsed.values.pop("title")
             continue
-        if (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
+        if text[:1] in EDITED_BY_FIRST and (match := EDITED_BY.match(text)) and _is_names(match.group(1)):
             parsed.set("editors", "; ".join(_split_names(match.group(1))))
             continue
         if len(text) <= 10 and EDITOR_MARK.match(text):
@@ -387,9 +389,9 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
             continue
         if apply_location(parsed, text):
             continue
-        if (ACRONYM_ARCHIVE.match(text) or (index == 0 and DOTTED_INITIALS.match(text))) and any(
-            is_shelf_part(t.text) for t in tokens[index + 1 :]
-        ):
+        if (
+            (len(text) <= 7 and ACRONYM_ARCHIVE.match(text)) or (index == 0 and DOTTED_INITIALS.match(text))
+        ) and any(is_shelf_part(t.text) for t in tokens[index + 1 :]):
             set_archival(parsed, "archive", text)  # a second one names a holding ("ASVe, PTM")
             continue
         if not titles and (_is_names(text) or _is_corporate(text)) and not _title_after_name(parsed, text):
@@ -413,8 +415,12 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
         if _apply_locator(parsed, text):
             continue
         # After the repository, an unread piece is a holding ("Presidenza del Consiglio", "Atti 1616-1806").
-        holding = not DIGIT.search(YEARS.sub("", text)) and len(text.split()) <= 8
-        if parsed.values.get("archive") and not titles and holding:
+        if (
+            parsed.values.get("archive")
+            and not titles
+            and not DIGIT.search(YEARS.sub("", text))
+            and len(text.split()) <= 8
+        ):
             set_archival(parsed, "collection", text)
             continue
         parsed.unparsed.append(text)
@@ -426,9 +432,9 @@ def _title_after_name(parsed: Parsed, text: str) -> bool:
     """A piece of four or more capitalised words without an initial, after a whole name ("P. Toesca,
     Quelques Miniatures Venetiennes du XIVe Siècle"): a title in title case, not more names."""
     return (
-        any(INITIAL_WORD.search(name) and SURNAME_WORD.search(name) for name in parsed.names)
-        and len(text.split()) >= 4
+        len(text.split()) >= 4
         and not INITIAL_WORD.search(text)
+        and any(INITIAL_WORD.search(name) and SURNAME_WORD.search(name) for name in parsed.names)
     )
 
 
