@@ -40,7 +40,21 @@ def load_vocab(name: str) -> Any:
     entries = data["entries"]
     if not isinstance(entries, list | dict) or not entries:
         raise VocabularyError(f"{path}: 'entries' must be a non-empty list or mapping")
+    _check_words(path, entries)
     return entries
+
+
+def _check_words(path: object, entries: Any) -> None:
+    """No word may be a YAML boolean or null: unquoted, YAML reads "no", "on", "off" and "yes" as booleans,
+    and the word silently drops out of the list."""
+    items = [*entries.keys(), *entries.values()] if isinstance(entries, dict) else entries
+    for item in items:
+        if isinstance(item, bool) or item is None:
+            raise VocabularyError(
+                f'{path}: an entry reads as {item!r}, not a word; quote words such as "no", "on" or "off"'
+            )
+        if isinstance(item, list | dict):
+            _check_words(path, item)
 
 
 def load_words(name: str) -> tuple[str, ...]:

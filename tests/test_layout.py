@@ -80,6 +80,10 @@ def test_a_vocabulary_of_the_wrong_shape_is_refused_with_its_path(tmp_path, monk
         load_vocab("broken")
     with pytest.raises(VocabularyError, match=r"missing\.yaml: vocabulary file not found"):
         load_vocab("missing")
+    nested = "description: words no block ends on\nentries:\n  run_on: [of, on, to]\n"
+    (tmp_path / "nested.yaml").write_text(nested, encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"nested\.yaml: an entry reads as True, not a word"):
+        load_vocab("nested")
     load_vocab.cache_clear()
 
 
