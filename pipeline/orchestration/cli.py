@@ -18,9 +18,8 @@ from pipeline.orchestration.fingerprints import (
     descriptor_digest,
     is_up_to_date,
 )
-from pipeline.orchestration.workers import HeadStart
 
-# Dagster, polars and the extractors are imported only once a build has something to do.
+# Dagster, polars, the extractors and the worker pool are imported only once a build has something to do.
 
 # Allocations between two collections of the youngest generation during a build (Python's default is 700).
 GC_THRESHOLD = 50_000
@@ -156,14 +155,15 @@ def build(
 
     # Memory goes back to the system soon after a table is written, not kept by the allocators of Arrow
     # and polars (jemalloc) for reuse: the package step's peak is then the tables, not their copies.
-    # jemalloc's own thread returns it half a second after it is freed: returning it at once, on the
-    # thread that freed it, cost a one-paper edit of a 300-paper corpus a twentieth of its time. One arena
-    # for all of polars' threads: what one thread frees, the next allocation reuses, on whichever thread
-    # (an arena per thread kept about 15 MiB more at the peak of a 300-paper build, and was no faster).
+    # jemalloc's own thread returns it half a second after it is freed (at once, on the thread that
+    # freed it, cost a one-paper edit of 300 papers a twentieth of its time). One arena for all of polars'
+    # threads (one per thread kept about 15 MiB more at the peak of a 300-paper build, no faster).
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     os.environ.setdefault(
         "_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:500,muzzy_decay_ms:0,narenas:1"
     )
+    from pipeline.orchestration.workers import HeadStart
+
     workers = workers or os.cpu_count() or 1
     debug = bool(os.environ.get(DEBUG_ENV))
     todo = list(inputs.fingerprints) if full else changed_documents(inputs)
@@ -184,7 +184,6 @@ def build(
         from pipeline.orchestration import batch, definitions
 
         gc.freeze()
-
         if (root / ".dagster_home" / "history" / "runs.db").exists():
             fail_interrupted_runs(root)
         if debug and not full:  # with the papers whose last build failed

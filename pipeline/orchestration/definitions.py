@@ -18,6 +18,7 @@ store; the package job then checks and publishes them.
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 import polars as pl
@@ -26,7 +27,6 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetIn,
     AssetOut,
     AssetsDefinition,
     Config,
@@ -107,6 +107,12 @@ TABLE_CHECKS: dict[str, dict[str, Callable[[pl.DataFrame], list[str]]]] = {
 }
 
 
+def _idle_workers(context: AssetExecutionContext) -> Executor | None:
+    """The CLI's worker processes once the papers are built (`workers.HeadStart`); None in a UI run."""
+    head_start: HeadStart | None = getattr(context.resources, HEAD_START)
+    return head_start.pool if head_start is not None and not head_start.closed else None
+
+
 def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResult:
     return AssetCheckResult(
         asset_key=table,
@@ -144,7 +150,6 @@ def _table_assets(root: Path) -> AssetsDefinition:
 
     @multi_asset(
         name="tables",
-        ins={"papers": AssetIn("papers")},
         required_resource_keys={HEAD_START},
         outs=outs,
         check_specs=[
@@ -163,8 +168,7 @@ def _table_assets(root: Path) -> AssetsDefinition:
             stages.load_corrections(paths), set(papers.left_out), papers.kept_previous
         )
         checked = None if papers.recheck_all else papers.fresh
-        head_start: HeadStart | None = getattr(context.resources, HEAD_START)
-        idle = head_start.pool if head_start is not None and not head_start.closed else None
+        idle = _idle_workers(context)
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         fresh_check = FreshRowsCheck.begin(meta, checked, root / RUN_SCRATCH / "fresh-rows", idle)
         problems: dict[tuple[str, str], list[str]] = {}
@@ -230,8 +234,6 @@ def build_definitions(root: Path) -> Definitions:
         shutil.rmtree(root / RUN_SCRATCH, ignore_errors=True)  # a killed run's
         built = workers.build_papers(inputs, corrections, todo, config.workers, head_start)
         selection = batch.select_papers(inputs, built, config.full_check)
-        if head_start is not None and not FreshRowsCheck.wanted(None if config.full_check else todo):
-            head_start.close()  # nothing else for the workers to do: their memory goes back now
         problems = [str(p) for found in selection.left_out.values() for p in found]
         if config.strict and problems:
             raise stages.PipelineError("--strict: papers failed their checks:\n  " + "\n  ".join(problems))
@@ -251,21 +253,22 @@ def build_definitions(root: Path) -> Definitions:
 
     table_names = [name for tables in corpus.STAGE_TABLES.values() for name in tables] + [CORRECTIONS]
 
-    @asset(group_name="package", ins={"papers": AssetIn("papers")}, deps=table_names)
+    @asset(group_name="package", deps=table_names, required_resource_keys={HEAD_START})
     def data_package(context: AssetExecutionContext, papers: batch.Selection) -> MaterializeResult:
         """Check foreign keys across the tables as their last materializations wrote them (their files and
         the facts recorded with them); write texts, figures and datapackage.json; swap the package in."""
         facts = {name: table_facts(context.instance, root, name) for name in table_names}
         frames = {name: pl.scan_parquet(table_file(root, name, "parquet")) for name in table_names}
         specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
+        figure = drawn.timeline_figure(
+            *(collected(frames[name]) for name in ("events", "event_participants", "entities")),
+            root / FIGURE_CACHE,
+            _idle_workers(context),
+        )
         # Every table passed its own asset's blocking checks; what is left is how they hold together.
         errors = foreign_key_errors(specs)
         if errors:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
-        figure = drawn.timeline_figure(
-            *(collected(frames[name]) for name in ("events", "event_participants", "entities")),
-            root / FIGURE_CACHE,
-        )
         builds = store.Builds(root, papers.builds)
         hidden = {i for i, found in builds.records().items() if found.get("hidden")}
         texts = builds.texts(i for i in papers.builds if i not in hidden)

@@ -5,8 +5,9 @@ one function every route builds and stores a paper with (`PaperBuilder.build`).
 pool. The CLI knows from the fingerprints which papers changed before it imports anything heavy, so it
 starts that pool first (`HeadStart.begin`) and hands it to the run; runs launched from Dagster's UI start
 their own. The Dask job builds one paper per step with the same `PaperBuilder` (`build_one`). Once the
-papers are built, a small edit's run hands the idle workers frictionless's check of the fresh rows
-(`incremental_check.FreshRowsCheck`). This module imports neither polars nor Dagster at its top: starting
+papers are built, the run hands the idle workers what would hold up its own Python: a small edit's
+frictionless check of the fresh rows (`incremental_check.FreshRowsCheck`), the package's figure
+(`figures.timeline_figure`). This module imports neither polars nor Dagster at its top: starting
 costs the CLI a few milliseconds. Every worker process ends with the process that started it
 (`exit_with_parent`).
 """
@@ -58,9 +59,9 @@ POOL_MIN_DOCUMENTS = 8
 @dataclass
 class HeadStart:
     """Papers building in worker processes; each future answers with its paper's ID once the paper's
-    build is stored (`store.write_build`), in the order of ``todo``. Once the papers are built, the run may
-    hand the workers other work that would hold up its own Python (`incremental_check.FreshRowsCheck`), or let
-    them go (`close`)."""
+    build is stored (`store.write_build`), in the order of ``todo``. Once the papers are built, the run
+    hands the workers other work that would hold up its own Python (see the module docstring); the CLI lets
+    them go (`close`) when the run ends."""
 
     todo: list[str]
     builds: list[Future[str]]
