@@ -329,3 +329,17 @@ def test_the_package_step_refuses_table_files_not_as_their_materialization_recor
         in failure.step_failure_data.error.cause.message
     )
     assert package_digest(root) == published
+
+
+def test_the_published_descriptor_is_read_as_it_is_now(tmp_path):
+    """The published resources are read once per version of datapackage.json: a package swapped in (a
+    new file in its place) is read again."""
+    descriptor = tmp_path / "datapackage.json"
+    descriptor.write_text('{"resources": [{"name": "documents", "hash": "sha256:1"}]}', encoding="utf-8")
+    assert table_files.published_resources(tmp_path)["documents"]["hash"] == "sha256:1"
+    replacement = tmp_path / "new.json"
+    replacement.write_text('{"resources": [{"name": "documents", "hash": "sha256:22"}]}', encoding="utf-8")
+    replacement.replace(descriptor)
+    assert table_files.published_resources(tmp_path)["documents"]["hash"] == "sha256:22"
+    descriptor.unlink()
+    assert table_files.published_resources(tmp_path) == {}
