@@ -132,12 +132,10 @@ def _table_assets(root: Path) -> AssetsDefinition:
     corrections and is handed to its I/O manager, which writes its files, before the next is made: the
     table in hand is in memory, no more. Last comes the ``corrections`` table: every correction applied
     exactly once, and what each changed. One asset per table, all in one step (a step costs Dagster more
-    than correcting and checking a table does); a subset of them (one table re-materialised from the UI)
-    makes every table and stores the ones asked for. The ``schema`` check covers the rows that may have
-    changed since they were last checked (`corpus.rows_to_check`; ``build --full-check`` checks every
-    row): with the table's pandera model, and, for a small batch of fresh papers, their rows with
-    frictionless (`incremental_check.FreshRowsCheck`, in the CLI's idle worker processes when it has them).
-    """
+    than correcting and checking a table does); a subset (one table re-materialised from the UI) runs only
+    its tables' stages, and the ``corrections`` table all. The ``schema`` check covers the rows that may
+    have changed since last checked (`corpus.rows_to_check`; ``build --full-check``: every row) with the
+    table's model, and a few fresh papers' rows with frictionless (`incremental_check.FreshRowsCheck`)."""
     paths = stages.ProjectPaths(root)
     made = [name for tables in corpus.STAGE_TABLES.values() for name in tables]
     specs = {name: load_table_spec(name) for name in [*made, CORRECTIONS]}
@@ -190,18 +188,20 @@ def _table_assets(root: Path) -> AssetsDefinition:
             yield Output(TableRows(corrected), output_name=name, metadata=metadata)
 
         work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
+        wanted, made = None if CORRECTIONS in selected else selected, set()  # that table needs every table
         authority = stages.load_authority(paths)
-        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority):
+        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority, wanted):
             corrected, applied = corpus.correct_table(name, frame, corrections, work_changes)
             if name == "citations":
                 work_changes = corpus.work_changes(corrected, applied)
             yield from finish(name, corpus.withhold_text(name, corrected, hidden), applied)
             del frame, corrected  # before the next table is made
-        # Every correction applied exactly once, and what each changed, as the corrections table.
-        fixes.check_all_applied(corrections, all_applied)
-        yield from finish(
-            CORRECTIONS, combine(CORRECTIONS, [fixes.corrections_table(all_applied, hidden)]), []
-        )
+            made.add(name)
+        # Every correction (of the tables made) applied exactly once, and what each changed, as its table.
+        fixes.check_all_applied([c for c in corrections if c.table is None or c.table in made], all_applied)
+        if wanted is None:
+            corrections_table = combine(CORRECTIONS, [fixes.corrections_table(all_applied, hidden)])
+            yield from finish(CORRECTIONS, corrections_table, [])
         verdicts = fresh_check.verdicts() if fresh_check is not None else {}
         shutil.rmtree(root / RUN_SCRATCH, ignore_errors=True)
         for (name, check), found in problems.items():
