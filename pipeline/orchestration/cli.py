@@ -29,8 +29,7 @@ def dagster_instance(root: Path):
     """A persistent, project-local Dagster instance (telemetry off), which runs over several processes need.
 
     Local builds run on an ephemeral instance instead: the SQLite event log of ~30 steps cost more than
-    the papers' own work, and the build's state is its fingerprints (`fingerprints`), not Dagster's runs.
-    """
+    the papers' own work, and the build's state is its fingerprints (`fingerprints`), not Dagster's runs."""
     from dagster import DagsterInstance
 
     home = root / ".dagster_home"
@@ -132,8 +131,7 @@ def build(
 
     A paper whose own checks fail is left out (its last good version kept) and the others are published;
     the exit status is then 1, as it is for any failure. With ``strict`` nothing is published when any
-    paper fails. When nothing changed since the last build, this returns before Dagster is imported.
-    """
+    paper fails. When nothing changed since the last build, this returns before Dagster is imported."""
     started = time.perf_counter()
     os.environ["DATASET_ROOT"] = str(root)
     inputs = CorpusInputs.scan(root)
@@ -267,8 +265,7 @@ def fail_interrupted_runs(root: Path) -> None:
 
     Only call it holding the package lock: no other build of this folder is running then, so every run
     still STARTED (or never started) in its history was interrupted. Runs launched from Dagster's UI on
-    the same folder are not covered by the lock; do not build from the UI and the CLI at once.
-    """
+    the same folder are not covered by the lock; do not build from the UI and the CLI at once."""
     from dagster import DagsterRunStatus, RunsFilter
 
     instance = dagster_instance(root)
