@@ -469,3 +469,41 @@ def test_caused_infinitives_perfects_with_their_date_and_decade_event_nouns_are_
     assert not any(trigger.lower() == "the" for trigger, _ in got)  # "did the garrison": no verb "the"
     assert ("surrender", "1945-05-08") in got
     assert [edtf for trigger, edtf in got if trigger == "met"] == ["1946-05-21/1946-05-31"]
+
+
+def test_timeline_drawn_in_another_process_is_the_same_figure_and_is_kept(tmp_path: Path) -> None:
+    """Drawn on a worker process (as the CLI's idle workers draw it), the timeline is the figure drawn in
+    the build's own process, byte for byte, and is kept for the next build of the same inputs."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from datetime import date
+
+    from pipeline.package import figures
+
+    events = pl.DataFrame(
+        {
+            "event_id": ["d:e1", "d:e2"],
+            "event_type": ["meeting", "statement"],
+            "date_earliest": [date(1921, 3, 1), date(1922, 5, 2)],
+            "date_latest": [date(1921, 3, 31), date(1922, 5, 2)],
+            "record_status": ["active", "active"],
+        }
+    )
+    participants = pl.DataFrame(
+        {
+            "event_id": ["d:e1", "d:e2"],
+            "entity_id": ["person:a", "person:b"],
+            "entity_type": ["person", "person"],
+            "role": ["agent", "recipient"],
+        }
+    )
+    entities = pl.DataFrame({"entity_id": ["person:a", "person:b"], "preferred_name": ["A. One", "B. Two"]})
+    here = figures.timeline_figure(events, participants, entities)
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+        drawing = figures.timeline_figure(events, participants, entities, tmp_path, pool)
+        assert isinstance(drawing, Future)
+        assert drawing.result() == here and here.startswith(b"<?xml")
+    kept = list(tmp_path.glob("timeline-*.svg"))
+    assert len(kept) == 1 and kept[0].read_bytes() == here
+    assert figures.timeline_figure(events, participants, entities, tmp_path) == here  # no drawing now

@@ -271,7 +271,8 @@ def test_a_kind_is_one_scan_and_stacked_as_concat_relaxes_it_where_the_papers_co
 
 def test_one_table_is_materialised_on_its_own_as_the_full_build_wrote_it(two_papers, tmp_path):
     """A table asset re-materialised alone (as from Dagster's UI) writes its files through its I/O manager,
-    byte for byte those of the full build and the package, records their facts, and touches no other table."""
+    byte for byte those of the full build and the package, records their facts, and touches no other table;
+    it runs its own stage only: the rows of the other stages are not read (here, they are gone)."""
     from dagster import AssetKey, DagsterInstance, materialize
 
     root = tmp_path / "corpus"
@@ -283,6 +284,9 @@ def test_one_table_is_materialised_on_its_own_as_the_full_build_wrote_it(two_pap
     for path in footnotes.values():
         path.unlink()
     sentences = io_managers.table_file(root, "sentences", "csv").stat().st_mtime_ns
+    for kind in ("mentions", "events", "claims", "citations"):
+        for path in (root / PAPER_STORE).glob(f"*/*/{kind}.arrow"):
+            path.unlink()
     defs = definitions.build_definitions(root)
     result = materialize(
         defs.assets, selection=["footnotes"], instance=DagsterInstance.ephemeral(), resources=defs.resources
@@ -329,3 +333,17 @@ def test_the_package_step_refuses_table_files_not_as_their_materialization_recor
         in failure.step_failure_data.error.cause.message
     )
     assert package_digest(root) == published
+
+
+def test_the_published_descriptor_is_read_as_it_is_now(tmp_path):
+    """The published resources are read once per version of datapackage.json: a package swapped in (a
+    new file in its place) is read again."""
+    descriptor = tmp_path / "datapackage.json"
+    descriptor.write_text('{"resources": [{"name": "documents", "hash": "sha256:1"}]}', encoding="utf-8")
+    assert table_files.published_resources(tmp_path)["documents"]["hash"] == "sha256:1"
+    replacement = tmp_path / "new.json"
+    replacement.write_text('{"resources": [{"name": "documents", "hash": "sha256:22"}]}', encoding="utf-8")
+    replacement.replace(descriptor)
+    assert table_files.published_resources(tmp_path)["documents"]["hash"] == "sha256:22"
+    descriptor.unlink()
+    assert table_files.published_resources(tmp_path) == {}

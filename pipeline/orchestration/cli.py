@@ -18,9 +18,8 @@ from pipeline.orchestration.fingerprints import (
     descriptor_digest,
     is_up_to_date,
 )
-from pipeline.orchestration.workers import HeadStart
 
-# Dagster, polars and the extractors are imported only once a build has something to do.
+# Dagster, polars, the extractors and the worker pool are imported only once a build has something to do.
 
 # Allocations between two collections of the youngest generation during a build (Python's default is 700).
 GC_THRESHOLD = 50_000
@@ -30,8 +29,7 @@ def dagster_instance(root: Path):
     """A persistent, project-local Dagster instance (telemetry off), which runs over several processes need.
 
     Local builds run on an ephemeral instance instead: the SQLite event log of ~30 steps cost more than
-    the papers' own work, and the build's state is its fingerprints (`fingerprints`), not Dagster's runs.
-    """
+    the papers' own work, and the build's state is its fingerprints (`fingerprints`), not Dagster's runs."""
     from dagster import DagsterInstance
 
     home = root / ".dagster_home"
@@ -133,8 +131,7 @@ def build(
 
     A paper whose own checks fail is left out (its last good version kept) and the others are published;
     the exit status is then 1, as it is for any failure. With ``strict`` nothing is published when any
-    paper fails. When nothing changed since the last build, this returns before Dagster is imported.
-    """
+    paper fails. When nothing changed since the last build, this returns before Dagster is imported."""
     started = time.perf_counter()
     os.environ["DATASET_ROOT"] = str(root)
     inputs = CorpusInputs.scan(root)
@@ -156,14 +153,15 @@ def build(
 
     # Memory goes back to the system soon after a table is written, not kept by the allocators of Arrow
     # and polars (jemalloc) for reuse: the package step's peak is then the tables, not their copies.
-    # jemalloc's own thread returns it half a second after it is freed: returning it at once, on the
-    # thread that freed it, cost a one-paper edit of a 300-paper corpus a twentieth of its time. One arena
-    # for all of polars' threads: what one thread frees, the next allocation reuses, on whichever thread
-    # (an arena per thread kept about 15 MiB more at the peak of a 300-paper build, and was no faster).
+    # jemalloc's own thread returns it half a second after it is freed (at once, on the thread that
+    # freed it, cost a one-paper edit of 300 papers a twentieth of its time). One arena for all of polars'
+    # threads (one per thread kept about 15 MiB more at the peak of a 300-paper build, no faster).
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     os.environ.setdefault(
         "_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:500,muzzy_decay_ms:0,narenas:1"
     )
+    from pipeline.orchestration.workers import HeadStart
+
     workers = workers or os.cpu_count() or 1
     debug = bool(os.environ.get(DEBUG_ENV))
     todo = list(inputs.fingerprints) if full else changed_documents(inputs)
@@ -184,7 +182,6 @@ def build(
         from pipeline.orchestration import batch, definitions
 
         gc.freeze()
-
         if (root / ".dagster_home" / "history" / "runs.db").exists():
             fail_interrupted_runs(root)
         if debug and not full:  # with the papers whose last build failed
@@ -268,8 +265,7 @@ def fail_interrupted_runs(root: Path) -> None:
 
     Only call it holding the package lock: no other build of this folder is running then, so every run
     still STARTED (or never started) in its history was interrupted. Runs launched from Dagster's UI on
-    the same folder are not covered by the lock; do not build from the UI and the CLI at once.
-    """
+    the same folder are not covered by the lock; do not build from the UI and the CLI at once."""
     from dagster import DagsterRunStatus, RunsFilter
 
     instance = dagster_instance(root)

@@ -18,6 +18,7 @@ store; the package job then checks and publishes them.
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 import polars as pl
@@ -26,7 +27,6 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetIn,
     AssetOut,
     AssetsDefinition,
     Config,
@@ -107,6 +107,12 @@ TABLE_CHECKS: dict[str, dict[str, Callable[[pl.DataFrame], list[str]]]] = {
 }
 
 
+def _idle_workers(context: AssetExecutionContext) -> Executor | None:
+    """The CLI's worker processes once the papers are built (`workers.HeadStart`); None in a UI run."""
+    head_start: HeadStart | None = getattr(context.resources, HEAD_START)
+    return head_start.pool if head_start is not None and not head_start.closed else None
+
+
 def _check_result(table: str, name: str, problems: list[str]) -> AssetCheckResult:
     return AssetCheckResult(
         asset_key=table,
@@ -126,12 +132,10 @@ def _table_assets(root: Path) -> AssetsDefinition:
     corrections and is handed to its I/O manager, which writes its files, before the next is made: the
     table in hand is in memory, no more. Last comes the ``corrections`` table: every correction applied
     exactly once, and what each changed. One asset per table, all in one step (a step costs Dagster more
-    than correcting and checking a table does); a subset of them (one table re-materialised from the UI)
-    makes every table and stores the ones asked for. The ``schema`` check covers the rows that may have
-    changed since they were last checked (`corpus.rows_to_check`; ``build --full-check`` checks every
-    row): with the table's pandera model, and, for a small batch of fresh papers, their rows with
-    frictionless (`incremental_check.FreshRowsCheck`, in the CLI's idle worker processes when it has them).
-    """
+    than correcting and checking a table does); a subset (one table re-materialised from the UI) runs only
+    its tables' stages, and the ``corrections`` table all. The ``schema`` check covers the rows that may
+    have changed since last checked (`corpus.rows_to_check`; ``build --full-check``: every row) with the
+    table's model, and a few fresh papers' rows with frictionless (`incremental_check.FreshRowsCheck`)."""
     paths = stages.ProjectPaths(root)
     made = [name for tables in corpus.STAGE_TABLES.values() for name in tables]
     specs = {name: load_table_spec(name) for name in [*made, CORRECTIONS]}
@@ -144,7 +148,6 @@ def _table_assets(root: Path) -> AssetsDefinition:
 
     @multi_asset(
         name="tables",
-        ins={"papers": AssetIn("papers")},
         required_resource_keys={HEAD_START},
         outs=outs,
         check_specs=[
@@ -163,8 +166,7 @@ def _table_assets(root: Path) -> AssetsDefinition:
             stages.load_corrections(paths), set(papers.left_out), papers.kept_previous
         )
         checked = None if papers.recheck_all else papers.fresh
-        head_start: HeadStart | None = getattr(context.resources, HEAD_START)
-        idle = head_start.pool if head_start is not None and not head_start.closed else None
+        idle = _idle_workers(context)
         meta = DatasetMetadata.load(paths.root / "dataset.yaml")
         fresh_check = FreshRowsCheck.begin(meta, checked, root / RUN_SCRATCH / "fresh-rows", idle)
         problems: dict[tuple[str, str], list[str]] = {}
@@ -186,18 +188,20 @@ def _table_assets(root: Path) -> AssetsDefinition:
             yield Output(TableRows(corrected), output_name=name, metadata=metadata)
 
         work_changes: list[works.FieldChange] = []  # the citations' corrected fields, for their works
+        wanted, made = None if CORRECTIONS in selected else selected, set()  # that table needs every table
         authority = stages.load_authority(paths)
-        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority):
+        for name, frame in corpus.corpus_tables(builds, builds.cited_works(), authority, wanted):
             corrected, applied = corpus.correct_table(name, frame, corrections, work_changes)
             if name == "citations":
                 work_changes = corpus.work_changes(corrected, applied)
             yield from finish(name, corpus.withhold_text(name, corrected, hidden), applied)
             del frame, corrected  # before the next table is made
-        # Every correction applied exactly once, and what each changed, as the corrections table.
-        fixes.check_all_applied(corrections, all_applied)
-        yield from finish(
-            CORRECTIONS, combine(CORRECTIONS, [fixes.corrections_table(all_applied, hidden)]), []
-        )
+            made.add(name)
+        # Every correction (of the tables made) applied exactly once, and what each changed, as its table.
+        fixes.check_all_applied([c for c in corrections if c.table is None or c.table in made], all_applied)
+        if wanted is None:
+            corrections_table = combine(CORRECTIONS, [fixes.corrections_table(all_applied, hidden)])
+            yield from finish(CORRECTIONS, corrections_table, [])
         verdicts = fresh_check.verdicts() if fresh_check is not None else {}
         shutil.rmtree(root / RUN_SCRATCH, ignore_errors=True)
         for (name, check), found in problems.items():
@@ -230,8 +234,6 @@ def build_definitions(root: Path) -> Definitions:
         shutil.rmtree(root / RUN_SCRATCH, ignore_errors=True)  # a killed run's
         built = workers.build_papers(inputs, corrections, todo, config.workers, head_start)
         selection = batch.select_papers(inputs, built, config.full_check)
-        if head_start is not None and not FreshRowsCheck.wanted(None if config.full_check else todo):
-            head_start.close()  # nothing else for the workers to do: their memory goes back now
         problems = [str(p) for found in selection.left_out.values() for p in found]
         if config.strict and problems:
             raise stages.PipelineError("--strict: papers failed their checks:\n  " + "\n  ".join(problems))
@@ -251,21 +253,22 @@ def build_definitions(root: Path) -> Definitions:
 
     table_names = [name for tables in corpus.STAGE_TABLES.values() for name in tables] + [CORRECTIONS]
 
-    @asset(group_name="package", ins={"papers": AssetIn("papers")}, deps=table_names)
+    @asset(group_name="package", deps=table_names, required_resource_keys={HEAD_START})
     def data_package(context: AssetExecutionContext, papers: batch.Selection) -> MaterializeResult:
         """Check foreign keys across the tables as their last materializations wrote them (their files and
         the facts recorded with them); write texts, figures and datapackage.json; swap the package in."""
         facts = {name: table_facts(context.instance, root, name) for name in table_names}
         frames = {name: pl.scan_parquet(table_file(root, name, "parquet")) for name in table_names}
         specs = {name: (load_table_spec(name), frame) for name, frame in frames.items()}
+        figure = drawn.timeline_figure(
+            *(collected(frames[name]) for name in ("events", "event_participants", "entities")),
+            root / FIGURE_CACHE,
+            _idle_workers(context),
+        )
         # Every table passed its own asset's blocking checks; what is left is how they hold together.
         errors = foreign_key_errors(specs)
         if errors:
             raise stages.PipelineError("the tables do not hold together:\n  " + "\n  ".join(errors[:40]))
-        figure = drawn.timeline_figure(
-            *(collected(frames[name]) for name in ("events", "event_participants", "entities")),
-            root / FIGURE_CACHE,
-        )
         builds = store.Builds(root, papers.builds)
         hidden = {i for i, found in builds.records().items() if found.get("hidden")}
         texts = builds.texts(i for i in papers.builds if i not in hidden)

@@ -75,12 +75,12 @@ def code_version() -> str:
 
 
 def _files_under(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+    """The files under ``folder`` (os.walk: a third of what Path.rglob costs the no-change run)."""
+    return [p for top, _, names in os.walk(folder) for n in names if (p := Path(top, n)).is_file()]
 
 
 def _own_document(entry: dict) -> str | None:
-    """The paper a text correction, or a footnote status correction (``corrections.acknowledged_gaps``)
-    changes the own build of."""
+    """The paper whose own build a text or footnote status correction changes (`acknowledged_gaps`)."""
     if entry.get("kind") == "text":
         return str(entry.get("document_id"))
     status = (entry.get("kind"), entry.get("table"), entry.get("field")) == ("field", "footnotes", "status")
@@ -92,8 +92,7 @@ def _text_corrections(corrections: Path) -> tuple[dict[str, str], str]:
 
     Those make that document stale; other record corrections act on the combined tables and only make the
     package stale. A file that does not parse here counts as a whole; the corrections loader reports what
-    is wrong with it when the package step runs.
-    """
+    is wrong with it when the package step runs."""
     by_document: dict[str, list[str]] = {}
     whole = hashlib.sha256()
     for path in sorted([*corrections.glob("*.yaml"), *corrections.glob("*.yml")]):
@@ -170,8 +169,7 @@ class BuildState:
 
 
 def changed_documents(inputs: CorpusInputs) -> list[str]:
-    """Documents never built from the inputs in the folder now (`store`: a build's folder is named by its
-    fingerprint)."""
+    """Documents never built from the inputs now in the folder (a build's folder is its fingerprint)."""
     store = inputs.root / PAPER_STORE
     return [i for i, fp in inputs.fingerprints.items() if not (store / i / fp).is_dir()]
 

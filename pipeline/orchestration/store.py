@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,10 +197,9 @@ class Builds:
             for i, p in zip(sorted(self.fingerprints), paths, strict=True)
         }
 
-    def cited_works(self) -> Iterator[works.CitedWork]:
-        """Every paper's cited works, in paper order, one paper read at a time."""
-        for path in self._paths(f"{CITED_WORKS}.arrow"):
-            yield from works.cited_works_of(pl.read_ipc(path))
+    def cited_works(self) -> Iterable[works.CitedWork]:
+        """Every paper's cited works, in paper order: one scan of their files."""
+        return works.cited_works_of(self.kind(CITED_WORKS))
 
     def texts(self, document_ids: Iterable[str]) -> dict[str, Path]:
         """The papers' cleaned texts: each one's file, read when the package writes it."""

@@ -5,14 +5,16 @@ one function every route builds and stores a paper with (`PaperBuilder.build`).
 pool. The CLI knows from the fingerprints which papers changed before it imports anything heavy, so it
 starts that pool first (`HeadStart.begin`) and hands it to the run; runs launched from Dagster's UI start
 their own. The Dask job builds one paper per step with the same `PaperBuilder` (`build_one`). Once the
-papers are built, a small edit's run hands the idle workers frictionless's check of the fresh rows
-(`incremental_check.FreshRowsCheck`). This module imports neither polars nor Dagster at its top: starting
-costs the CLI a few milliseconds. Every worker process ends with the process that started it
-(`exit_with_parent`).
+papers are built, the run hands the idle workers what would hold up its own Python: a small edit's
+frictionless check of the fresh rows (`incremental_check.FreshRowsCheck`), the package's figure
+(`figures.timeline_figure`; the workers import its drawing module once they have taken the papers). This
+module imports neither polars nor Dagster at its top: starting costs the CLI a few milliseconds. Every
+worker process ends with the process that started it (`exit_with_parent`).
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import threading
@@ -58,9 +60,9 @@ POOL_MIN_DOCUMENTS = 8
 @dataclass
 class HeadStart:
     """Papers building in worker processes; each future answers with its paper's ID once the paper's
-    build is stored (`store.write_build`), in the order of ``todo``. Once the papers are built, the run may
-    hand the workers other work that would hold up its own Python (`incremental_check.FreshRowsCheck`), or let
-    them go (`close`)."""
+    build is stored (`store.write_build`), in the order of ``todo``. Once the papers are built, the run
+    hands the workers other work that would hold up its own Python (see the module docstring); the CLI lets
+    them go (`close`) when the run ends."""
 
     todo: list[str]
     builds: list[Future[str]]
@@ -72,13 +74,15 @@ class HeadStart:
         """Build ``todo`` over at most ``workers`` processes; each loads the corrections and the authority
         once, checked against every document in ``inputs``."""
         pool = ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(todo))),
+            max_workers=(count := max(1, min(workers, len(todo)))),
             # spawn, not fork: polars' thread pool does not survive a fork.
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(inputs.root, list(inputs.documents)),
         )
         builds = [pool.submit(_build, i, inputs.documents[i], inputs.fingerprints[i]) for i in todo]
+        for _ in range(count):  # after the papers, one each: the timeline's drawing (matplotlib) starts warm
+            pool.submit(importlib.import_module, "pipeline.package.timeline")
         return cls(todo, builds, pool)
 
     def close(self) -> None:

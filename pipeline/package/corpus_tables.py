@@ -10,7 +10,7 @@ are stored and how the work is spread is the orchestration's business.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 import polars as pl
@@ -163,21 +163,34 @@ def claim_tables(stacked: RowsByKind, citations: pl.DataFrame) -> StageTables:
 
 
 def corpus_tables(
-    stacked: RowsByKind, described: Iterable[works.CitedWork], authority: entities.Authority
+    stacked: RowsByKind,
+    described: Iterable[works.CitedWork],
+    authority: entities.Authority,
+    wanted: Collection[str] | None = None,
 ) -> StageTables:
     """Every table the stages make from the papers' rows stacked by kind, stage by stage in the order of
     `schema.STAGES`, each made when the one before has been taken: a stage reads only its own kinds, and
-    makes one table at a time. ``described`` holds every paper's ``works.describe_citations``."""
-    yield from text_tables(stacked)
-    bibliography = bibliography_tables(stacked, described)
-    name, citations = next(bibliography)  # the citations, first: the claims stage links claims to them
-    yield name, citations
-    yield from bibliography
-    claims = claim_tables(stacked, citations)
-    del citations  # the claims stage lets go of it once it has linked the claims to their citations
-    yield from claims
-    yield from entity_tables(authority, stacked)
-    yield from event_tables(stacked)
+    makes one table at a time. ``described`` holds every paper's ``works.describe_citations``. With
+    ``wanted``, only the stages that make those tables run (and the bibliography for the claims stage):
+    a table re-materialised alone costs its stage, not the corpus's every stage."""
+
+    def runs(*stages: str) -> bool:
+        return wanted is None or any(name in wanted for stage in stages for name in STAGE_TABLES[stage])
+
+    if runs("text"):
+        yield from text_tables(stacked)
+    if runs("bibliography", "claims"):
+        bibliography = bibliography_tables(stacked, described)
+        name, citations = next(bibliography)  # the citations, first: the claims stage links claims to them
+        yield name, citations
+        yield from bibliography
+        claims = claim_tables(stacked, citations) if runs("claims") else iter(())
+        del citations  # the claims stage lets go of it once it has linked the claims to their citations
+        yield from claims
+    if runs("entities"):
+        yield from entity_tables(authority, stacked)
+    if runs("events"):
+        yield from event_tables(stacked)
 
 
 # Finishing a table: corrections, text withheld where the metadata says so

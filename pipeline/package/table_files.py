@@ -6,6 +6,7 @@ published is linked from the package instead of written again (`stage_table`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -13,6 +14,7 @@ import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
@@ -112,14 +114,24 @@ def write_parquet(frame: pl.DataFrame, path: Path, blank: bool = False) -> None:
             writer.close()
 
 
-def published_resources(root: Path | None) -> dict[str, dict[str, Any]]:
-    """The resources of the package published under ``root``, by name (none when there is none)."""
+def published_resources(root: Path | None) -> Mapping[str, dict[str, Any]]:
+    """The resources of the package published under ``root``, by name (none when there is none): read
+    once per version of the descriptor (a swap replaces the file), not once per table written."""
     path = root / "datapackage.json" if root else None
-    if path is None or not path.exists():
-        return {}
     try:
-        return {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))["resources"]}
-    except (ValueError, KeyError, TypeError):
+        found = path.stat() if path is not None else None
+    except OSError:
+        found = None
+    return _resources(path, found.st_ino, found.st_mtime_ns, found.st_size) if found else {}
+
+
+@functools.lru_cache(maxsize=4)
+def _resources(path: Path, *_version: int) -> Mapping[str, dict[str, Any]]:
+    try:
+        return MappingProxyType(
+            {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))["resources"]}
+        )
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
