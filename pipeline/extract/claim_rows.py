@@ -295,24 +295,28 @@ def passive_agent(ctx: Context, verb: re.Match[str], limit: int) -> Candidate | 
     return None
 
 
-def _noun_owner_row(
+def _reported_row(
     ctx: Context,
     sentence: Sentence,
     verb: re.Match[str],
-    owner: Candidate,
+    speaker: Candidate,
+    rule: str,
+    start: int,
     paragraphs: dict[str, tuple[int, int]],
+    details: dict[str, object] | None = None,
 ) -> Row:
-    """The statement of a noun's owner ("the statement in your note that ..."): the addressee's words."""
-    attribution = Attribution(resolve_speaker(ctx, owner), "possessive", verb.group(), verb.start())
+    """One reported statement: ``speaker`` said, by ``rule``, what runs from ``start`` to the sentence end."""
+    attribution = Attribution(resolve_speaker(ctx, speaker), rule, verb.group(), verb.start())
     values: dict[str, object] = {
         "kind": "reported_statement",
         "paragraph_id": sentence.paragraph_id,
         "sentence_id": sentence.sentence_id,
         "reporting_verb": verb.group(),
         **speaker_values(attribution),
+        **(details or {}),
     }
     end = content_end(ctx.text, sentence.end)
-    return finish_row(ctx, values, owner.start, end, paragraphs[sentence.paragraph_id][1], True)
+    return finish_row(ctx, values, start, end, paragraphs[sentence.paragraph_id][1], True)
 
 
 def reported_statement_rows(
@@ -354,7 +358,10 @@ def reported_statement_rows(
                     (c for c in candidates_between(ctx, verb.end(), that_at) if c.source == "addressee"), None
                 )
                 if owner is not None:
-                    rows.append(_noun_owner_row(ctx, sentence, verb, owner, paragraphs))
+                    # "the statement in your note that ...": the addressee's words
+                    rows.append(
+                        _reported_row(ctx, sentence, verb, owner, "possessive", owner.start, paragraphs)
+                    )
                     break
                 if NOUN_OWNER.match(ctx.masked, noun.end(), that_at):
                     continue  # "confirmed the statement of the Minister that": the Minister's
@@ -369,37 +376,17 @@ def reported_statement_rows(
                 agent = passive_agent(ctx, verb, clause.end())
                 if agent is None:
                     continue  # "The Embassy is informed that ...": the subject heard it; someone else said it
-                attribution = Attribution(
-                    resolve_speaker(ctx, agent), "passive_agent", verb.group(), verb.start()
-                )
-                values = {
-                    "kind": "reported_statement",
-                    "paragraph_id": sentence.paragraph_id,
-                    "sentence_id": sentence.sentence_id,
-                    "reporting_verb": verb.group(),
-                    **speaker_values(attribution),
-                }
-                end = content_end(ctx.text, sentence.end)
                 start = min(agent.start, verb.start())
-                rows.append(finish_row(ctx, values, start, end, paragraphs[sentence.paragraph_id][1], True))
+                rows.append(_reported_row(ctx, sentence, verb, agent, "passive_agent", start, paragraphs))
                 break
             subject = subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue
-            attribution = Attribution(
-                resolve_speaker(ctx, subject), "verb_subject", verb.group(), verb.start()
-            )
-            values: dict[str, object] = {
-                "kind": "reported_statement",
-                "paragraph_id": sentence.paragraph_id,
-                "sentence_id": sentence.sentence_id,
-                "reporting_verb": verb.group(),
-                **speaker_values(attribution),
-                **verb_details(ctx, sentence, verb.start()),
-            }
-            end = content_end(ctx.text, sentence.end)
+            details = verb_details(ctx, sentence, verb.start())
             rows.append(
-                finish_row(ctx, values, subject.start, end, paragraphs[sentence.paragraph_id][1], True)
+                _reported_row(
+                    ctx, sentence, verb, subject, "verb_subject", subject.start, paragraphs, details
+                )
             )
             break
     return rows
