@@ -132,22 +132,14 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker("work", None, claimant_name=candidate.text, **span)
     if candidate.source == "document":
         return Speaker(candidate.kind, None, claimant_name=candidate.name, **span)
-    if candidate.source == "addressee":
-        addressee = addressee_at(ctx, candidate.start)
-        addressee.claimant_text, addressee.claimant_start, addressee.claimant_end = (
+    if candidate.source in ("addressee", "writer"):
+        party = (addressee_at if candidate.source == "addressee" else writer_at)(ctx, candidate.start)
+        party.claimant_text, party.claimant_start, party.claimant_end = (
             candidate.text,
             candidate.start,
             candidate.end,
         )
-        return addressee
-    if candidate.source == "writer":
-        writer = writer_at(ctx, candidate.start)
-        writer.claimant_text, writer.claimant_start, writer.claimant_end = (
-            candidate.text,
-            candidate.start,
-            candidate.end,
-        )
-        return writer
+        return party
     if candidate.source == "pronoun" and candidate.text.lower() in PLURAL_PRONOUNS:
         body = _body_before(ctx, candidate.start)
         if body is not None:
