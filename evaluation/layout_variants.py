@@ -15,6 +15,8 @@ words, and the variant papers are scored against the unchanged answers with ``ev
 - ``pandoc_notes``: markers written "[^12]" and notes "[^12]: text", as a Markdown export writes them;
 - ``per_page_numbers``: notes numbered afresh on every page (1, 2 | 1, 2, 3 | ...), as many printed books
   number them, markers renumbered to match;
+- ``plain_markers``: markers printed as plain digits glued to the word before them ("signed.3 The"), as
+  OCR that loses the superscript prints them;
 - ``lost_note``: one note's line deleted, as when OCR misses it. The paper is rightly left out (its marker
   has no note); what is measured is whether that is its *only* problem, not the first of a cascade.
 
@@ -195,6 +197,11 @@ def per_page_numbers(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def plain_markers(text: str, rng: random.Random) -> str:
+    """Superscript markers printed as ordinary digits, as OCR that loses the raised type prints them."""
+    return text.translate(SUPERSCRIPT_DIGITS)
+
+
 def _renumber_markers(line: str, renumber: dict[int, int]) -> str:
     """The line's superscript markers given their new numbers (a marker not in ``renumber`` is kept)."""
 
@@ -215,6 +222,7 @@ TRANSFORMS: dict[str, Transform] = {
     "endnotes": endnotes,
     "pandoc_notes": pandoc_notes,
     "per_page_numbers": per_page_numbers,
+    "plain_markers": plain_markers,
 }
 
 

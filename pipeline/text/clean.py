@@ -23,10 +23,16 @@ from pipeline.text.ingest import InputError
 from pipeline.text.inline import InlineText, clean_inline
 from pipeline.text.note_pages import number_across_pages
 from pipeline.text.pages import BreakEvidence, Pagination, break_evidence, read_pagination
+from pipeline.text.plain_markers import read_plain_markers
 from pipeline.text.sentences import split_sentences
 
 NOTES_TITLE = "Notes"
 UNPAIRED = ["marker_without_note", "note_without_marker"]
+PLAIN_HINT = (
+    'the paper prints its markers as plain digits, and a marker glued to a number ("No. 25" + "1" '
+    'printed "No. 251") cannot be read: if the marker is there, a correction marker_missing_in_source '
+    "publishes the note without it"
+)
 # Emphasis around nothing ("****"): the OCR of a printed rule between parts, layout and not text.
 EMPTY_EMPHASIS = re.compile(r"^\s*(?:\*{4}|_{4})\s*$")
 # Characters that print as nothing: a soft hyphen (where a line ends, the hyphen of a word broken there),
@@ -127,10 +133,11 @@ def _line_of(offset: int, starts: list[int], line_numbers: list[int]) -> int:
 
 
 def read_notes(
-    lines: list[str], body_start: int
+    lines: list[str], body_start: int, unread: dict[int, list[int]] | None = None
 ) -> tuple[list[tuple[NoteLine, list[int]]], set[int], dict[int, tuple[int, str]]]:
     """Each note's first line with the lines it spans, every line that is notes' layout, not body, and the
-    note-shaped lines read as body (by number: 1-based line, why)."""
+    note-shaped lines read as body (by number: 1-based line, why). ``unread`` gives, by line, notes taken
+    as called there although no marker could be read (``plain_markers``)."""
     # The markers each line calls. A line shaped like a note's first line ("4402. Following for ...³")
     # may be body text: the markers after its label count.
     line_markers: dict[int, list[int]] = {}
@@ -141,6 +148,8 @@ def read_notes(
             after_label = note_shaped and note_shaped[1] != "superscript"
             markers = clean_inline(note_shaped[2] if after_label else lines[index]).markers
             line_markers[index] = [marker.number for marker in markers]
+    for index, numbers in (unread or {}).items():
+        line_markers[index] = line_markers.get(index, []) + numbers
     note_starts, rejected = find_note_lines(lines, body_start, line_markers)
     first_lines = {note.line for note in note_starts}
     note_lines: set[int] = set()
@@ -172,9 +181,10 @@ def clean_document(
         raise InputError(f"{source_name}: no body text found after the front matter")
     for index in page_furniture(lines, front.body_start):
         lines[index] = ""
-    lines = number_across_pages(lines, front.body_start)
+    plain = read_plain_markers(lines, front.body_start)
+    lines = number_across_pages(plain.lines, front.body_start)
 
-    note_sources, note_lines, note_decisions = read_notes(lines, front.body_start)
+    note_sources, note_lines, note_decisions = read_notes(lines, front.body_start, plain.unread)
     pagination = read_pagination(lines, front.body_start, note_lines)
     paragraphs = _paragraphs(_body_pieces(lines, front.body_start, note_lines), lines, pagination)
     if not paragraphs:
@@ -234,7 +244,7 @@ def clean_document(
             marker_rows.append(
                 {
                     "number": marker.number,
-                    "marker_style": marker.style,
+                    "marker_style": "plain" if plain.found else marker.style,
                     "marker_offset": offset + marker.offset,
                     "marker_source_line": _line_of(marker.source_offset, starts, line_numbers),
                     "paragraph_id": paragraph_id,
@@ -379,8 +389,12 @@ def footnote_problems(
                 f"{row['marker_source_line']} has no note{rested_on(row['number'])} ({row['footnote_id']})"
             )
         else:
+            plain = footnotes.filter(
+                (pl.col("document_id") == row["document_id"]) & (pl.col("marker_style") == "plain")
+            ).height
+            hint = f"; {PLAIN_HINT}" if plain else ""
             problems.append(
                 f"{row['document_id']}: footnote {row['number']}: note on source line {row['source_line']} "
-                f"has no marker in the body ({row['footnote_id']})"
+                f"has no marker in the body{hint} ({row['footnote_id']})"
             )
     return problems
