@@ -102,3 +102,34 @@ def test_dev_corpus_papers_printed_with_plain_markers_keep_their_notes(tmp_path)
     for paper in variants:
         if paper.left_out:
             assert "footnote" in paper.left_out, paper.name
+
+
+def test_plain_markers_numbered_afresh_on_each_page_are_read_page_by_page():
+    paged = """\
+**The Minister in Norway (Lund) to the Secretary of State**
+
+Christiania, *April 2, 1902.*
+
+Sir: The harbour board met on Monday1 and voted the new dues, which the shipowners opposed.2 The vote
+
+- 1 March 31.
+- 2 Their petition was sent by pouch.
+
+was close. The board also heard the pilots,1 who asked for a larger share of the dues.2
+
+- 1 Of the outer harbour.
+- 2 Not granted.
+
+I have, etc.,
+
+Lund
+"""
+    cleaned = _clean(paged)
+    assert footnote_problems(cleaned.footnotes) == []
+    assert cleaned.footnotes["text"].to_list() == [
+        "March 31.",
+        "Their petition was sent by pouch.",
+        "Of the outer harbour.",
+        "Not granted.",
+    ]
+    assert "heard the pilots, who asked" in " ".join(cleaned.paragraphs["text"])

@@ -158,6 +158,22 @@ def plain_marker_positions(
     """(line index, column, width) of each plain marker of ``lines[start:]`` that a note answers, and by
     line the notes read whose marker could not be (taken as called at the marker before theirs).
 
+    A paper that numbers its notes afresh on every page is read page by page: after the notes read, the
+    reading starts again, and a page whose notes start at 1 again gives its markers too (``note_pages``
+    then numbers them on). A marker that cannot be read is only allowed for on the first run.
+    """
+    taken, unread, end = _read_run(lines, start)
+    while end is not None:
+        more, _, end = _read_run(lines, end + 1)
+        taken += more
+    return taken, unread
+
+
+def _read_run(
+    lines: list[str], start: int
+) -> tuple[list[tuple[int, int, int]], dict[int, list[int]], int | None]:
+    """The markers and unread notes of one run of notes numbered from 1, and the run's last note line.
+
     Every candidate digit run is offered to the note reader as a marker; it picks the notes on the evidence
     of their page as it does for printed superscripts. Then each note, in order, takes a candidate calling
     its number after the previous note's marker and above the note, outside the notes: the first one not
@@ -165,7 +181,7 @@ def plain_marker_positions(
     """
     candidates = _line_candidates(lines, start)
     if not candidates:
-        return [], {}
+        return [], {}, None
     notes, _ = find_note_lines(lines, start, _calls(candidates))
     firsts = {note.line for note in notes}
     in_notes = {index for note in notes for index in note_extent(lines, note, firsts)}
@@ -193,8 +209,8 @@ def plain_marker_positions(
         position = at + 1
     # Notes start at 1, and most have their marker: else the digits are a table's or a list's, not notes'.
     if not notes or notes[0].number != 1 or 2 * len(taken) < len(notes):
-        return [], {}
-    return taken, unread
+        return [], {}, None
+    return taken, unread, max(in_notes)
 
 
 def read_plain_markers(lines: list[str], start: int) -> PlainMarkers:
