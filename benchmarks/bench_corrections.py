@@ -17,11 +17,11 @@ import polars as pl
 
 from pipeline.package.corrections import (
     apply_record_corrections,
-    apply_text_corrections,
     load_corrections,
 )
 from pipeline.package.package_diff import diff_packages
 from pipeline.package.release import build_release
+from pipeline.package.text_corrections import apply_text_corrections
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "corrections_example"

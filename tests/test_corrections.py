@@ -13,7 +13,6 @@ import pytest
 from pipeline.package.corrections import (
     CorrectionError,
     apply_record_corrections,
-    apply_text_corrections,
     check_all_applied,
     check_targets,
     corrections_fingerprint,
@@ -21,6 +20,7 @@ from pipeline.package.corrections import (
     load_corrections,
 )
 from pipeline.package.schema import conform, load_table_spec, validate
+from pipeline.package.text_corrections import apply_text_corrections
 from pipeline.text.clean import clean_document
 from tests.conftest import published_ids
 

@@ -25,6 +25,7 @@ from pipeline.orchestration.fingerprints import DEBUG_ENV
 from pipeline.package import corrections as fixes
 from pipeline.package.record_ids import published_records, stable_ids
 from pipeline.package.schema import all_table_names, load_table_spec
+from pipeline.package.text_corrections import apply_text_corrections
 from pipeline.text.clean import CleanedDocument, clean_document, footnote_problems
 from pipeline.text.documents import document_row
 from pipeline.text.ingest import SourceDocument, discover_documents, read_document
@@ -90,7 +91,7 @@ def load_source(
 ) -> CorrectedSource:
     """Read one paper (its raw/ entry) and apply its text corrections (OCR fixes) before any extraction."""
     document = read_document(entry, paths.root)
-    text, applied = fixes.apply_text_corrections(document_id, document.text, corrections)
+    text, applied = apply_text_corrections(document_id, document.text, corrections)
     return CorrectedSource(document=document, text=text, applied=applied)
 
 

@@ -1,10 +1,11 @@
 """Human corrections: load, validate and apply the entries in corrections/*.yaml.
 
 Users fix errors in the open by adding entries to YAML files instead of editing code or generated data.
-Text fixes are applied to a paper's OCR text before extraction; record fixes (field, add, withdraw) to a
-table after it. Every entry states the value it expects to replace, so a correction that no longer fits
-the data (the OCR or an extractor changed underneath it) fails the run loudly instead of being applied
-to the wrong thing, and every correction must be applied exactly once per run.
+Text fixes are applied to a paper's OCR text before extraction (``text_corrections``); record fixes
+(field, add, withdraw) to a table after it. Every entry states the value it expects to replace, so a
+correction that no longer fits the data (the OCR or an extractor changed underneath it) fails the run
+loudly instead of being applied to the wrong thing, and every correction must be applied exactly once
+per run.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +97,7 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     text = _as_text(value)
     if text is None:
         return "null"
@@ -279,79 +278,6 @@ def check_targets(
             raise CorrectionError(f"{c.where}: table {c.table!r} has no column(s) {unknown}")
 
 
-# --- text corrections --------------------------------------------------------------------------------
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0, *(match.end() for match in re.finditer("\n", text))]
-
-
-def _locate(correction: Correction, text: str, starts: list[int]) -> int:
-    """Offset of the correction's old text, which must start exactly once on its line."""
-    line = correction.line
-    assert line is not None
-    if line > len(starts):
-        raise CorrectionError(
-            f"{correction.where}: targets line {line} of {correction.document_id}, "
-            f"but the OCR text has only {len(starts)} lines"
-        )
-    begin = starts[line - 1]
-    end = starts[line] - 1 if line < len(starts) else len(text)
-    hits = []
-    position = text.find(correction.old, begin)
-    while position != -1 and position <= end:
-        hits.append(position)
-        position = text.find(correction.old, position + 1)
-    if len(hits) == 1:
-        return hits[0]
-    found = text[begin:end]
-    if not hits:
-        raise CorrectionError(
-            f"{correction.where}: expected {_shown(correction.old)} on line {line} of "
-            f"{correction.document_id}, but the line now reads {_shown(found)} "
-            "(the OCR text changed underneath the correction, or it was already applied)"
-        )
-    raise CorrectionError(
-        f"{correction.where}: {_shown(correction.old)} occurs {len(hits)} times on line {line} of "
-        f"{correction.document_id}; make 'old' longer so it is unique on the line"
-    )
-
-
-def apply_text_corrections(
-    document_id: str, source_text: str, corrections: Iterable[Correction]
-) -> tuple[str, list[AppliedCorrection]]:
-    """Apply this document's text corrections to its OCR text, before any extraction.
-
-    Every correction is located in the original text (line numbers are those of the raw file), the
-    targets must not overlap, and replacements are made from the end so offsets stay valid.
-    """
-    mine = [c for c in corrections if c.kind == "text" and c.document_id == document_id]
-    if not mine:
-        return source_text, []
-    starts = _line_starts(source_text)
-    located = sorted(((_locate(c, source_text, starts), c) for c in mine), key=lambda x: x[0])
-    for (start_a, a), (start_b, b) in pairwise(located):
-        if start_a + len(a.old) > start_b:
-            raise CorrectionError(f"{b.where}: its target overlaps that of {a.where}; merge the two")
-    text = source_text
-    for start, c in reversed(located):
-        text = text[:start] + c.new + text[start + len(c.old) :]
-    applied = [
-        AppliedCorrection(
-            correction=c,
-            document_id=document_id,
-            table_name=None,
-            record_id=None,
-            field=None,
-            old_value=c.old,
-            new_value=c.new,
-            source_line=c.line,
-        )
-        for _, c in located
-    ]
-    return text, sorted(applied, key=lambda a: a.correction.id)
-
-
 # --- record corrections ------------------------------------------------------------------------------
 
 
@@ -406,8 +332,8 @@ def _apply_field(
     current = frame.get_column(c.field)[row]
     if current != expected and not (current in (None, "") and expected in (None, "")):
         raise CorrectionError(
-            f"{c.where}: expected {c.table}.{c.field} of {c.record_id!r} to be {_shown(c.old)}, "
-            f"but found {_shown(current)} (the extractor or an earlier correction changed it)"
+            f"{c.where}: expected {c.table}.{c.field} of {c.record_id!r} to be {shown(c.old)}, "
+            f"but found {shown(current)} (the extractor or an earlier correction changed it)"
         )
     new_value = _coerce(c, c.field, dtype, c.new)
     column = frame.get_column(c.field).scatter(row, new_value)
@@ -587,7 +513,6 @@ __all__ = [
     "Correction",
     "CorrectionError",
     "apply_record_corrections",
-    "apply_text_corrections",
     "check_all_applied",
     "check_targets",
     "corrections_fingerprint",
