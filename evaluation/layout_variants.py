@@ -15,6 +15,7 @@ words, and the variant papers are scored against the unchanged answers with ``ev
 - ``pandoc_notes``: markers written "[^12]" and notes "[^12]: text", as a Markdown export writes them;
 - ``per_page_numbers``: notes numbered afresh on every page (1, 2 | 1, 2, 3 | ...), as many printed books
   number them, markers renumbered to match;
+- ``paren_labels``: notes labelled "12) text", as many European printers set them;
 - ``plain_markers``: markers printed as plain digits glued to the word before them ("signed.3 The"), as
   OCR that loses the superscript prints them;
 - ``lost_note``: one note's line deleted, as when OCR misses it. The paper is rightly left out (its marker
@@ -171,6 +172,15 @@ def pandoc_notes(text: str, rng: random.Random) -> str:
     return re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: f"[^{m.group(0).translate(SUPERSCRIPT_DIGITS)}]", body)
 
 
+def paren_labels(text: str, rng: random.Random) -> str:
+    """Each note's label written "12)" ("12) text")."""
+    lines = text.split("\n")
+    for number in _note_firsts(text):
+        label, _, rest = match_note_line(lines[number - 1]) or (0, "", lines[number - 1])
+        lines[number - 1] = f"{label}) {rest}"
+    return "\n".join(lines)
+
+
 def per_page_numbers(text: str, rng: random.Random) -> str:
     """Each page's notes (a run of note lines) numbered from 1, and the markers above them to match."""
     lines = text.split("\n")
@@ -221,6 +231,7 @@ TRANSFORMS: dict[str, Transform] = {
     "page_furniture": page_furniture,
     "endnotes": endnotes,
     "pandoc_notes": pandoc_notes,
+    "paren_labels": paren_labels,
     "per_page_numbers": per_page_numbers,
     "plain_markers": plain_markers,
 }

@@ -1,6 +1,6 @@
 """The text layer on OCR that differs from the dev corpus's layout: invisible characters, specks of dirt,
-labels that lost their space, hard-wrapped notes, notes gathered at the end or numbered afresh on each
-page, and a note OCR missed. Small texts written here, and the dev corpus rewritten by
+labels that lost their space or end in a parenthesis, hard-wrapped notes, notes gathered at the end or
+numbered afresh on each page, and a note OCR missed. Small texts written here, and the dev corpus rewritten by
 ``evaluation.layout_variants``."""
 
 from __future__ import annotations
@@ -116,6 +116,17 @@ def test_a_number_on_its_own_line_is_text_unless_it_belongs_to_a_run_of_folios()
 
 def test_a_note_label_that_lost_its_space_is_still_a_note():
     assert _notes(REPORT.replace("- 2 Their", "-2 Their"))[2] == "Their petition was sent by pouch."
+
+
+def test_notes_labelled_with_a_closing_parenthesis_pair_and_a_clause_label_stays_text():
+    text = REPORT.replace("- ", "").replace("1 March", "1) March").replace("2 Their", "2) Their")
+    text = text.replace("3 Of", "3) Of").replace("4 Not", "4) Not")
+    text = text.replace("I have, etc.,", "(1) The dues.\n\n(2) The pilots.\n\nI have, etc.,")
+    cleaned = _clean(text)
+    assert footnote_problems(cleaned.footnotes) == []
+    assert set(cleaned.footnotes["note_style"]) == {"number_paren"}
+    assert _notes(text)[4] == "Not granted."
+    assert "(1) The dues." in _body(text)
 
 
 def test_emphasis_opening_a_numbered_heading_is_not_a_note_label():

@@ -1,9 +1,10 @@
 """Footnote blocks: tell note lines from body lines, and pair notes with their markers.
 
 OCR puts each page's notes at the page bottom, in several styles ("- 1 text", "10 text", "[1] text",
-"1. text", "[^1]: text"). A line that looks like a note is only taken for one on the evidence of its page:
-it continues the note numbering and answers a marker printed on the same page. This keeps numbered
-paragraphs, articles, telegram numbers and years at a line start ("1944 was ...") in the body.
+"1) text", "1. text", "[^1]: text"; not "(1) text", far more often a clause's label than a note's). A line
+that looks like a note is only taken for one on the evidence of its page: it continues the note numbering
+and answers a marker printed on the same page. This keeps numbered paragraphs, articles, telegram numbers
+and years at a line start ("1944 was ...") in the body.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ NOTE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # The space after a dash may be lost ("-12 text"); "*1." with no space is emphasis, not a bullet.
     ("dash_number", re.compile(r"^\s*(?:[-*•]\s+|-)(\d{1,4})\.?\s+(\S.*)$")),
     ("bracket", re.compile(r"^\s*\[(\d{1,4})\]\s+(\S.*)$")),
+    ("number_paren", re.compile(r"^\s*(\d{1,4})\)\s+(\S.*)$")),
     ("number_dot", re.compile(r"^\s*(\d{1,4})\.\s+(\S.*)$")),
     ("number", re.compile(r"^\s*(\d{1,4})\s+(\S.*)$")),
     ("superscript", re.compile(r"^\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})\s*(\S.*)$")),
