@@ -49,6 +49,7 @@ PAPER_CODE = (
     "pipeline/text",
     "pipeline/extract",
     "pipeline/package/corrections.py",
+    "pipeline/package/text_corrections.py",
     "pipeline/package/record_ids.py",
     "pipeline/package/schema.py",
     "pipeline/orchestration/stages.py",
