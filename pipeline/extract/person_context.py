@@ -37,7 +37,8 @@ REGNAL = re.compile(rf"{NOT_BEFORE}(?P<given>{NAME_WORD}){SPACE}(?P<numeral>{ROM
 INITIAL_AFTER = re.compile(rf"\.{SPACE}[{UPPER}][{LOWER}]")
 # One pass for the three cues after a one-word name: a possessive, a relative "who", "and his".
 NAME_BEFORE_CUE = re.compile(
-    rf"{NOT_BEFORE}(?P<name>{NAME_WORD})(?:(?P<possessive>['’]s)|,?{SPACE}(?P<relative_who>who)"
+    rf"{NOT_BEFORE}(?P<name>{NAME_WORD})(?:(?P<possessive>['’]s)"
+    rf"|,?{SPACE}(?:(?:with|to|from|by|for|of){SPACE})?(?P<relative_who>whom?)"
     rf"|{SPACE}and{SPACE}(?P<and_his>his))(?![\w’'-])"
 )
 # After a preposition, "Word and his" is more often a place ("with Place and his relations").

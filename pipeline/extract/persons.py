@@ -40,6 +40,7 @@ from pipeline.extract.person_evidence import (
     place_words,
     with_evidence,
 )
+from pipeline.extract.person_roles import title_persons
 from pipeline.extract.person_words import (
     CAPITALISED_WORD,
     CAPITALS_NAME,
@@ -65,6 +66,7 @@ from pipeline.extract.person_words import (
     title_gender,
     title_words,
 )
+from pipeline.vocab import load_words
 
 
 def find_person_spans(
@@ -118,6 +120,8 @@ def find_person_spans(
                 common_ok=addressed,
             )
         )
+        if title.split()[0] in _plural_honorifics():
+            found += _addressed_list(text, match.end("name"))
     for match in patterns.routing.finditer(text):
         for group in ("to", "name", "sender"):
             if match.group(group):
@@ -162,7 +166,7 @@ def find_person_spans(
         ):
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
     found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
-    found += bare_middle_initials(text) + names_after_epithets(text)
+    found += bare_middle_initials(text) + names_after_epithets(text) + title_persons(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
@@ -241,6 +245,28 @@ def _list_items(text: str, persons: list[PersonSpan], lower: frozenset[str]) -> 
             if span is not None:
                 found.append(span)
                 todo.append(span)
+    return found
+
+
+@cache
+def _plural_honorifics() -> frozenset[str]:
+    """Forms of address for several persons ("Messrs."), vocab/plural_honorifics.yaml."""
+    return frozenset(load_words("plural_honorifics"))
+
+
+ADDRESSED_NEXT = re.compile(
+    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE})(?P<name>(?:{INITIAL}{SPACE}?)*{NAME_WORD}"
+    rf"(?:{SPACE}{NAME_WORD})?){NOT_AFTER}"
+)
+
+
+def _addressed_list(text: str, position: int) -> list[PersonSpan | None]:
+    """The names that follow the first after a plural form of address ("Messrs. Surname, Surname and
+    Surname"), each addressed as the first is."""
+    found: list[PersonSpan | None] = []
+    while (item := ADDRESSED_NEXT.match(text, position)) is not None:
+        found.append(make_span(text, item.start("name"), item.end("name"), "title_cue", common_ok=True))
+        position = item.end("name")
     return found
 
 
@@ -379,7 +405,8 @@ def _with_repeated_surnames(
     surnames = {
         s.surname
         for s in spans
-        if (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
+        if s.reason != "title_alone"
+        and (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
         and (s.surname not in non_names or s.addressed)
     }
     taken = _Taken([(s.title_start, s.end) for s in spans])
