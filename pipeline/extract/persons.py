@@ -194,7 +194,13 @@ def find_person_names(text: str) -> list[PersonSpan]:
 
 
 CONJUNCT_AFTER = re.compile(
-    rf"{SPACE}and{SPACE}(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
+    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE})(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
+)
+OFFICE_NEXT = re.compile(rf"{SPACE}(?P<word>[{LOWER}]+)")
+# A one-word item before a name in a list ("Surname, Mr. Surname"), itself after a list's comma or a
+# sentence's start: a capitalised word after a lower-case one is more often a place ("in Place, Mr. Surname").
+LIST_ITEM_BEFORE = re.compile(
+    rf"(?:(?<=, )|(?<=^)|(?<=[.:;] ))(?P<name>{NAME_WORD}),{SPACE}(?P<and>and{SPACE})?\Z", re.MULTILINE
 )
 CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
 LIST_GOES_ON = re.compile(rf",|{SPACE}and(?!\w)")
@@ -211,15 +217,31 @@ LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
 
 def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
-    """One-word names joined by "and" to a person found by a strong rule ("Surname and Mr. Surname")."""
+    """One-word names joined by "and" to a person found by a strong rule ("Surname and Mr. Surname"), and
+    along a list of them closed by "and" ("Given Surname, Surname, Surname and Surname", "Surname, Mr.
+    Surname and Surname"); without the "and", words after a name and its comma are an address ("Given
+    Surname, Place"). Each goes through the checks of a weak name."""
     found: list[PersonSpan | None] = []
     for person in persons:
-        after = CONJUNCT_AFTER.match(text, person.end)
-        if after:
-            found.append(make_span(text, after.start("name"), after.end("name"), "conjunct"))
+        position, items = post_nominal_end(text, person.end), []
+        while (after := CONJUNCT_AFTER.match(text, position)) is not None:
+            items.append(after)
+            position = after.end("name")
+        # A list of names is closed by "and", and has no word that is never a name ("Imperial and Royal").
+        listed = [make_span(text, m.start("name"), m.end("name"), "conjunct") for m in items]
+        closed = bool(items) and "and" in items[-1].group().split() and None not in listed
+        # ... and is not an office's description ("Given Surname, Imperial and Royal minister").
+        office = closed and OFFICE_NEXT.match(text, items[-1].end("name"))
+        closed = closed and not (office and is_title_word(office.group("word").capitalize()))
+        found += listed if closed else []
         before = CONJUNCT_BEFORE.search(text, max(0, person.title_start - 40), person.title_start)
         if before and not sentence_initial(text, before.start("name")):
             found.append(make_span(text, before.start("name"), before.end("name"), "conjunct"))
+        end = person.title_start
+        while (item := LIST_ITEM_BEFORE.search(text, max(0, end - 40), end)) is not None:
+            if closed or item.group("and"):
+                found.append(make_span(text, item.start("name"), item.end("name"), "conjunct"))
+            end = item.start("name")
     return found
 
 
