@@ -39,6 +39,7 @@ STRONG_REASONS = frozenset(
         "capitals",
         "routing",
         "regnal",
+        "salutation",
     }
 )
 INITIAL_RE = re.compile(rf"{INITIAL}")

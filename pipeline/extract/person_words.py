@@ -49,7 +49,7 @@ SENTENCE_OPENERS = '.!?:;\n"“(['
 # A post-nominal that belongs to the name it follows ("Given Surname, Esq.", "Surname Jr."); "Sen." and
 # "Senior" only after a comma, where they are not a senator's title.
 POST_NOMINAL = re.compile(
-    rf",?{SPACE}(?:Esqs?|Jr|Sr)(?:\.|(?!\w))|,{SPACE}(?:Sen|Junior|Senior)(?:\.|(?!\w))"
+    rf",?{SPACE}(?:Esqs?|Jr|Sr)(?:\.|(?!\w))|,{SPACE}(?:Sen|Junior|Senior|Esquire|ESQUIRE)(?:\.|(?!\w))"
 )
 
 

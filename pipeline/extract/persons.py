@@ -28,10 +28,12 @@ from functools import cache
 
 from pipeline.extract.person_context import (
     bare_middle_initials,
+    bracketed_signatures,
     listed_after_person_nouns,
     names_after_epithets,
     regnal_names,
     relative_and_possessive_names,
+    salutations,
 )
 from pipeline.extract.person_evidence import (
     STRONG_REASONS,
@@ -167,6 +169,7 @@ def find_person_spans(
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
     found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
     found += bare_middle_initials(text) + names_after_epithets(text) + title_persons(text)
+    found += salutations(text) + bracketed_signatures(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
