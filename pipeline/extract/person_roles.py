@@ -1,4 +1,4 @@
-"""Persons named by a title alone: "the King", "the Emperor", "His Majesty", "the Duke of Place".
+"""Persons named by a title alone: "the King", "the Emperor", "His Majesty", "the Duke of Place", "Capt. J.".
 
 A sovereign's title after "the" stands for one person of the paper's time and place, and the HIPE-2020
 guidelines and the FRUS publisher both tag it as a person; so do a noble's title with the place of the title
@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.extract.person_words import NAME_WORD, NOT_AFTER, SPACE, UPPER, PersonSpan, title_gender
+from pipeline.extract.person_words import (
+    NAME_WORD,
+    NOT_AFTER,
+    SPACE,
+    UPPER,
+    PersonSpan,
+    person_vocab,
+    title_gender,
+)
 from pipeline.vocab import load_mapping
 
 # A place after "of": one to three capitalised words ("of Place", "of New Place"), a name particle aside.
@@ -82,3 +90,31 @@ def title_persons(text: str) -> list[PersonSpan]:
 def _title_span(match: re.Match[str], name: str, gender: str | None) -> PersonSpan:
     """The person a title names, addressed: the title is the evidence."""
     return PersonSpan(match.start(), match.end(), name, None, gender, "title_alone", match.start(), True)
+
+
+@cache
+def _withheld_name() -> re.Pattern[str]:
+    """A form of address or an abbreviated rank ("Mr.", "Capt.", either case), one initial, and no name."""
+    vocab = person_vocab()
+    cues = [w for w in (*vocab.honorifics, *vocab.titles) if w.endswith(".") and len(w) > 2]
+    cues += [w[0].lower() + w[1:] for w in cues]
+    return re.compile(
+        rf"(?<![\w.’'-])(?P<title>{_alternation(cues)})\s?(?P<initial>[{UPPER}]\.)(?=\s*(?:[a-z]|[^\w\s.]))"
+    )
+
+
+def withheld_names(text: str) -> list[PersonSpan]:
+    """Persons named by a title and one initial only ("Capt. J. had", "Mrs. O."): a name withheld."""
+    return [
+        PersonSpan(
+            m.start("initial"),
+            m.end("initial"),
+            m.group("initial"),
+            None,
+            title_gender(m.group("title")),
+            "title_alone",
+            m.start(),
+            True,
+        )
+        for m in _withheld_name().finditer(text)
+    ]

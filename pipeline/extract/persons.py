@@ -42,7 +42,7 @@ from pipeline.extract.person_evidence import (
     place_words,
     with_evidence,
 )
-from pipeline.extract.person_roles import title_persons
+from pipeline.extract.person_roles import title_persons, withheld_names
 from pipeline.extract.person_words import (
     CAPITALISED_WORD,
     CAPITALS_NAME,
@@ -169,7 +169,7 @@ def find_person_spans(
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
     found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
     found += bare_middle_initials(text) + names_after_epithets(text) + title_persons(text)
-    found += salutations(text) + bracketed_signatures(text)
+    found += salutations(text) + bracketed_signatures(text) + withheld_names(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
