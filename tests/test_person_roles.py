@@ -43,7 +43,10 @@ def test_every_name_after_a_plural_address_is_a_person() -> None:
 
 
 def test_one_word_names_along_a_list_closed_by_and_beside_a_person() -> None:
-    text = "A committee headed by Albert Thomond, Renaud, Gerlach, and Cabrain, came. Vossler, Lord Derwent and Ombrelli met."
+    text = (
+        "A committee headed by Albert Thomond, Renaud, Gerlach, and Cabrain, came. "
+        "Vossler, Lord Derwent and Ombrelli met."
+    )
     assert _names(text) == [
         "Albert Thomond",
         "Renaud",
@@ -63,7 +66,10 @@ def test_words_after_a_name_and_its_comma_without_and_are_an_address_or_an_offic
 
 
 def test_a_salutation_names_the_addressee_but_not_an_office_or_sir() -> None:
-    text = "My Dear Lansworth: I have read it.\n\nDear Sir: Thank you.\n\nMy Dear Ambassador: Yes.\n\nDear Walter, no."
+    text = (
+        "My Dear Lansworth: I have read it.\n\nDear Sir: Thank you.\n\n"
+        "My Dear Ambassador: Yes.\n\nDear Walter, no."
+    )
     assert _names(text) == ["Lansworth", "Walter"]
 
 
@@ -72,6 +78,9 @@ def test_a_relative_whom_marks_a_person() -> None:
 
 
 def test_signatures_completed_in_brackets_and_esquire_after_a_name() -> None:
-    text = "I have the honor to be, etc.\n\nJ. C. G[renfell]\n\nI have, etc.\n\n[Robert] Lanning\n\nJOHN BRINKLEY, Esquire, Treasurer"
+    text = (
+        "I have the honor to be, etc.\n\nJ. C. G[renfell]\n\nI have, etc.\n\n[Robert] Lanning\n\n"
+        "JOHN BRINKLEY, Esquire, Treasurer"
+    )
     assert _names(text) == ["J. C. G[renfell]", "[Robert] Lanning", "JOHN BRINKLEY, Esquire"]
     assert _surnames(text)[:2] == ["Grenfell", "Lanning"]
