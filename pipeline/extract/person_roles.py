@@ -48,9 +48,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     styled = re.compile(
         rf"(?<![\w’'-])(?:His|Her|his|her){SPACE}(?:(?:Imperial|Royal|Britannic|Catholic|Apostolic)"
-        rf"{SPACE})?(?:{_alternation(styles)})(?![\w-])"
+        rf"{SPACE})?(?:{_long_s(_alternation(styles))})(?![\w-])"
     )
     return titled, styled
+
+
+def _long_s(pattern: str) -> str:
+    """A pattern whose "s" inside a word may also be an "f": OCR reads the long s of old print as "f"
+    ("Majefty", "Highnefs")."""
+    return re.sub(r"s(?=[a-z])|(?<=[a-z])s", "[sf]", pattern)
 
 
 # A name after a sovereign's title is the person's name ("the Emperor Name"), left to the name rules.
