@@ -5,8 +5,9 @@ so: a ruler's numeral after a known given name ("Given IV"), a list after a plur
 statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative "who" after it ("Surname, who
 ..."), "and his" ("Surname and his staff") or a possessive ("Surname’s ..."); and a known given name with a
 middle initial printed without its full stop ("Given Q Surname"). A letter's salutation names its addressee
-("Dear Surname:", "My Dear Given:"), and an editor's brackets complete a signature ("G. M. S[urname]",
-"[Given] Surname"). All but the numeral, the initial, the salutation and the signature are weak
+("Dear Surname:", "My Dear Given:"), the object of a verb of telling or asking is a person ("told Surname
+that", "asked Surname to", vocab/telling_verbs.yaml), and an editor's brackets complete a signature ("G. M.
+S[urname]", "[Given] Surname"). All but the numeral, the initial, the salutation and the signature are weak
 evidence: the names go through the same checks as the other weak rules (person_evidence.py), so a word the
 paper uses as a place ("in Word"), writes in lower case, or the authority file knows as a place or body is
 dropped.
@@ -73,6 +74,20 @@ BRACKETED_SIGNATURE = re.compile(
     rf"|\[(?P<given>{NAME_WORD})\]{SPACE}(?P<surname>{NAME_WORD}))[^\S\n]*$",
     re.MULTILINE,
 )
+
+
+@cache
+def _told() -> re.Pattern[str]:
+    """A verb of telling or asking, a capitalised word, and what follows its object ("told Surname that")."""
+    verbs = "|".join(re.escape(v) for v in sorted(load_words("telling_verbs"), key=lambda v: (-len(v), v)))
+    return re.compile(
+        rf"(?<![\w-])(?:{verbs}){SPACE}(?P<name>{NAME_WORD}){SPACE}(?:that|to|whether|if|for|about)(?![\w-])"
+    )
+
+
+def told_persons(text: str) -> list[PersonSpan | None]:
+    """The object of a verb of telling or asking ("told Surname that", "asked Surname to"), weak evidence."""
+    return [make_span(text, m.start("name"), m.end("name"), "told") for m in _told().finditer(text)]
 
 
 def salutations(text: str) -> list[PersonSpan | None]:

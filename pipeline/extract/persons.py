@@ -34,6 +34,7 @@ from pipeline.extract.person_context import (
     regnal_names,
     relative_and_possessive_names,
     salutations,
+    told_persons,
 )
 from pipeline.extract.person_evidence import (
     STRONG_REASONS,
@@ -173,7 +174,7 @@ def find_person_spans(
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
     found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
     found += bare_middle_initials(text) + names_after_epithets(text) + title_persons(text)
-    found += salutations(text) + bracketed_signatures(text) + withheld_names(text)
+    found += salutations(text) + bracketed_signatures(text) + withheld_names(text) + told_persons(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
