@@ -84,3 +84,14 @@ def test_signatures_completed_in_brackets_and_esquire_after_a_name() -> None:
     )
     assert _names(text) == ["J. C. G[renfell]", "[Robert] Lanning", "JOHN BRINKLEY, Esquire"]
     assert _surnames(text)[:2] == ["Grenfell", "Lanning"]
+
+
+def test_the_object_of_telling_or_asking_is_a_person_unless_the_paper_uses_it_as_a_place() -> None:
+    text = "I told Debrancourt that the note was ready, and asked Vennholm to wait. We arrived in Oslavia."
+    assert _names(text) == ["Debrancourt", "Vennholm"]
+    assert _names("We arrived in Oslavia. I urged Oslavia to wait.") == []
+
+
+def test_a_relative_who_after_of_marks_a_person() -> None:
+    text = "This was also the view of Harlowe who told me so. The University of Brentmoor met."
+    assert _names(text) == ["Harlowe"]
