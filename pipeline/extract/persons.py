@@ -328,6 +328,10 @@ def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
         if not is_given_name(words[0]) and not (alone and len(words) >= 2) and not initials:
             continue
         given = words[0] if len(words) > 1 else None
+        # An office or form of address in capitals right before the name is its title ("JUDGE G. SURNAME").
+        title = CAPITALS_TITLE_BEFORE.search(paragraph, 0, match.start("name"))
+        cue = title.group("title").capitalize() if title else ""
+        titled = cue in title_words() or cue in vocab.honorifics or cue.rstrip(".") in vocab.honorifics
         found.append(
             PersonSpan(
                 start + match.start("name"),
@@ -336,10 +340,13 @@ def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
                 given,
                 None,
                 "capitals",
-                start + match.start("name"),
+                start + (title.start("title") if title and titled else match.start("name")),
             )
         )
     return found
+
+
+CAPITALS_TITLE_BEFORE = re.compile(rf"(?<![\w.’'-])(?P<title>[{UPPER}]{{2,}}\.?)[^\S\n]+\Z")
 
 
 @cache
