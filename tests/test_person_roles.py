@@ -95,3 +95,14 @@ def test_the_object_of_telling_or_asking_is_a_person_unless_the_paper_uses_it_as
 def test_a_relative_who_after_of_marks_a_person() -> None:
     text = "This was also the view of Harlowe who told me so. The University of Brentmoor met."
     assert _names(text) == ["Harlowe"]
+
+
+def test_lists_after_a_colon_adverbs_numbers_plurals_and_foreign_offices_are_no_one() -> None:
+    # Read in a hand sample of person ids (seed 5309): each was an id that named no one.
+    text = (
+        "The commodities on which the country depends are chiefly the following:\n\nFruit\n\n"
+        "Hides and skins\n\nIncidentally, the Minister said so. In the Year of Our Lord Nineteen Hundred "
+        "and Twenty-four the five Republics who agreed to it, and every republic, signed.\n\n"
+        "Monsieur le Ministre: I have the honor to write."
+    )
+    assert _names(text) == []

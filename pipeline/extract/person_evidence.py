@@ -91,8 +91,10 @@ def with_evidence(
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
         common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
-        # A verb's subject that is the plural of a common noun of the paper is a group ("Republics agreed").
-        common = common or (span.reason == "speaker" and _plural_of_common(span.surname, lower))
+        # A verb's subject or object that is the plural of a common noun of the paper is a group
+        # ("Republics agreed", "the five Republics who").
+        plural_cues = ("speaker", "relative_who", "told", "conjunct")
+        common = common or (span.reason in plural_cues and _plural_of_common(span.surname, lower))
         lettered = (
             span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
         )

@@ -130,7 +130,10 @@ def find_person_spans(
             if match.group(group):
                 found.append(make_span(text, match.start(group), match.end(group), "routing"))
     for match in patterns.office_after.finditer(text):
-        found.append(make_span(text, match.start("name"), match.end("name"), "office_after"))
+        # An adverb opening a sentence is no name ("Incidentally, the Minister said").
+        adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start("name"))
+        if not adverb:
+            found.append(make_span(text, match.start("name"), match.end("name"), "office_after"))
     for match in patterns.correspondents.finditer(text):
         found.append(make_span(text, match.start("sender"), match.end("sender"), "correspondent"))
         found.append(make_span(text, match.start("name"), match.end("name"), "correspondent"))
@@ -302,12 +305,14 @@ def _addressed_list(text: str, position: int) -> list[PersonSpan | None]:
 
 def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
     """Whether a paragraph stands where a signature does: after running text (a letter or telegram body,
-    or its closing "I have, etc."), not after another short line as in a list of ships or a heading."""
+    or its closing "I have, etc."), not after another short line as in a list of ships or a heading, nor
+    after a colon."""
     if index == 0:
         return False
     start, end = paragraphs[index - 1]
     before = text[start:end].rstrip()
-    return len(before) >= 40 or "etc" in before or before.endswith(",")
+    # A colon introduces a list ("... are the following:"), whose items are no signatures.
+    return (len(before) >= 40 or "etc" in before or before.endswith(",")) and not before.endswith(":")
 
 
 def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
