@@ -106,3 +106,13 @@ def test_lists_after_a_colon_adverbs_numbers_plurals_and_foreign_offices_are_no_
         "Monsieur le Ministre: I have the honor to write."
     )
     assert _names(text) == []
+
+
+def test_peoples_places_after_of_weekdays_telegram_marks_and_offices_addressed_are_no_one() -> None:
+    # Read in a hand sample of person ids (seed 8627): each was an id that named no one.
+    text = (
+        "He made this demand of the governor of Kiangsa, who resides at Soochow. The chairman requested "
+        "Swedes to submit it. Mr. Prefect: The policy is plain. President Obrega tomorrow (Monday) thus "
+        "leaves.\n\nFollowing for you from Wiseworth (Starts)"
+    )
+    assert _names(text) == ["President Obrega"]

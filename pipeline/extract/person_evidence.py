@@ -100,9 +100,10 @@ def with_evidence(
         )
         lettered = lettered and not INITIAL_RE.match(text, span.start + 3) and span.surname.lower() in lower
         # "Minister of Word", "University of Word": a body or a place, unless something stronger says person.
-        # A relative "who" after it says person all the same ("the view of Surname who told me").
+        # A relative "who" right after it says person all the same ("the view of Surname who told me"); after
+        # a comma it may be a place's ("the governor of Province, who resides").
         after_of = span.given is None and text[max(0, span.title_start - 4) : span.title_start] == " of "
-        after_of = after_of and span.reason != "relative_who"
+        after_of = after_of and not (span.reason == "relative_who" and text[span.end : span.end + 1] == " ")
         common = common or after_of
         if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
             continue

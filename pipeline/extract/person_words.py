@@ -312,10 +312,11 @@ def is_title_word(word: str) -> bool:
 
 @cache
 def address_words() -> frozenset[str]:
-    """Forms of address, months and number words: never a surname, even after "Mr." or "Lord" ("Dear Sir",
-    "the Year of Our Lord Nineteen Hundred"; "Mr. May" aside)."""
+    """Forms of address, months, weekdays and number words: never a surname, even after "Mr." or "Lord"
+    ("Dear Sir", "the Year of Our Lord Nineteen Hundred"; "Mr. May" aside)."""
     vocab = person_vocab()
-    return frozenset(w.rstrip(".") for w in vocab.honorifics) | frozenset(vocab.months) | number_words()
+    dates = frozenset(vocab.months) | frozenset(load_words("weekdays"))
+    return frozenset(w.rstrip(".") for w in vocab.honorifics) | dates | number_words()
 
 
 @cache
