@@ -11,7 +11,10 @@ Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Sur
 of saying or thinking ("Surname said", "Surname believes", vocab/reporting_verbs.yaml and person_verbs.yaml)
 or a name before "himself" or "herself", or a capitalised pair whose last word the document also uses alone.
 Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a person's
-where it repeats the surname of a person so found in the same document.
+where it repeats the surname of a person so found in the same document. So are the names after "Messrs.",
+one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname"), a title
+alone ("the King", "Capt. J.", person_roles.py), a letter's salutation, a bracketed signature and the object
+of a verb of telling (person_context.py).
 
 Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
 the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
