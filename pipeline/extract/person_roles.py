@@ -77,19 +77,13 @@ def title_persons(text: str) -> list[PersonSpan]:
             continue
         title = match.group("sovereign") or match.group("noble")
         name = "the " + " ".join(text[match.start() + 4 : match.end()].split())
-        gender = title_gender(title)
-        found.append(
-            PersonSpan(match.start(), match.end(), name, None, gender, "title_alone", match.start(), True)
-        )
+        found.append(_title_span(match, name, title_gender(title)))
     for match in styled.finditer(text):
         if STYLE_NOT_ALONE.match(text, match.end()):
             continue
         name = " ".join(match.group().split())
         gender = "female" if name.lower().startswith("her") else "male"
-        name = name[0].upper() + name[1:]
-        found.append(
-            PersonSpan(match.start(), match.end(), name, None, gender, "title_alone", match.start(), True)
-        )
+        found.append(_title_span(match, name[0].upper() + name[1:], gender))
     return sorted(found, key=lambda s: s.start)
 
 
