@@ -186,7 +186,8 @@ def test_mention_extent_takes_titles_and_an_office_in_apposition() -> None:
 
 def test_styles_of_sovereigns_are_not_surnames() -> None:
     text = "A note of His Britannic Majesty came. His Majesty’s Government suggest coal. Majesty said it."
-    assert _names(text) == []
+    # The style names the sovereign as a whole; in the possessive it is the government's formula.
+    assert _names(text) == ["His Britannic Majesty"]
     assert _names("His Excellency Mr. Tobin Marsh replied.") == ["Mr. Tobin Marsh"]
 
 

@@ -222,3 +222,11 @@ def test_dev_papers_people_found_and_no_wrong_links() -> None:
     assert tagged > 100
     assert found / tagged >= 0.90, [(s.document_id, sorted(set(s.gold) - s.found)) for s in scores]
     assert [w for s in scores for w in s.wrong_links] == []
+
+
+def test_an_authority_surname_before_an_eponym_noun_is_a_thing_not_a_new_person(roosevelts) -> None:
+    _, _, unlinked = _run(
+        "essay", [["The Roosevelt Company shipped it.", "Roosevelt spoke first."]], roosevelts
+    )
+    assert unlinked["text"].to_list() == ["Roosevelt"]
+    assert unlinked["reason"].to_list() == ["known_surname"]

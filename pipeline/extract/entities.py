@@ -40,6 +40,7 @@ from pipeline.extract.person_ids import document_persons, overlaps
 from pipeline.extract.person_words import (
     PersonSpan,
     known_given_names,
+    name_patterns,
     non_name_words,
     post_nominal_end,
     sentence_initial,
@@ -208,7 +209,9 @@ def _resolve_names(
         ]
         surname = authority.entities[first.entity_id].surname or first.form
         if not pool:
-            unlinked.append(match)
+            # An authority surname before an eponym noun names a thing ("the Surname Company").
+            if not name_patterns().eponym_after.match(text, match.end):
+                unlinked.append(match)
             continue
         chosen, penalty = None, 0.0
         if len(pool) == 1 and not rivals.get(surname):

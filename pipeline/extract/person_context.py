@@ -4,7 +4,10 @@ A surname used alone, with no title, given name or layout to mark it, is a perso
 so: a ruler's numeral after a known given name ("Given IV"), a list after a plural noun for people ("such
 statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative "who" after it ("Surname, who
 ..."), "and his" ("Surname and his staff") or a possessive ("Surname’s ..."); and a known given name with a
-middle initial printed without its full stop ("Given Q Surname"). All but the numeral and the initial are weak
+middle initial printed without its full stop ("Given Q Surname"). A letter's salutation names its addressee
+("Dear Surname:", "My Dear Given:"), the object of a verb of telling or asking is a person ("told Surname
+that", "asked Surname to", vocab/telling_verbs.yaml), and an editor's brackets complete a signature ("G. M.
+S[urname]", "[Given] Surname"). All but the numeral, the initial, the salutation and the signature are weak
 evidence: the names go through the same checks as the other weak rules (person_evidence.py), so a word the
 paper uses as a place ("in Word"), writes in lower case, or the authority file knows as a place or body is
 dropped.
@@ -26,6 +29,7 @@ from pipeline.extract.person_words import (
     PersonSpan,
     address_words,
     is_given_name,
+    is_title_word,
     make_span,
 )
 from pipeline.vocab import load_words
@@ -37,7 +41,8 @@ REGNAL = re.compile(rf"{NOT_BEFORE}(?P<given>{NAME_WORD}){SPACE}(?P<numeral>{ROM
 INITIAL_AFTER = re.compile(rf"\.{SPACE}[{UPPER}][{LOWER}]")
 # One pass for the three cues after a one-word name: a possessive, a relative "who", "and his".
 NAME_BEFORE_CUE = re.compile(
-    rf"{NOT_BEFORE}(?P<name>{NAME_WORD})(?:(?P<possessive>['’]s)|,?{SPACE}(?P<relative_who>who)"
+    rf"{NOT_BEFORE}(?P<name>{NAME_WORD})(?:(?P<possessive>['’]s)"
+    rf"|,?{SPACE}(?:(?:with|to|from|by|for|of){SPACE})?(?P<relative_who>whom?)"
     rf"|{SPACE}and{SPACE}(?P<and_his>his))(?![\w’'-])"
 )
 # After a preposition, "Word and his" is more often a place ("with Place and his relations").
@@ -56,6 +61,61 @@ CAPITAL_BEFORE = re.compile(rf"[{UPPER}][\w’'.-]*{SPACE}\Z")
 AFTER_ARTICLE = re.compile(rf"(?<![\w-])(?:[Tt]he|[Aa]n?)\s+(?P<word>[{UPPER}][\w’'-]*)")
 # A possessive before a capitalised word names a thing or a place ("Word’s Hotel", "Word’s Day").
 CAPITAL_AFTER = re.compile(rf"{SPACE}[{UPPER}]")
+
+
+# A salutation opening a line: "Dear Surname:", "My Dear Given," (an office or "Sir" there is no name).
+SALUTATION = re.compile(
+    rf"^[^\S\n]*(?:My{SPACE})?[Dd]ear{SPACE}(?P<name>{NAME_WORD}(?:{SPACE}{NAME_WORD})?)[:,]", re.MULTILINE
+)
+# A signature the editor completed in brackets: initials and a surname's letter ("G. M. S[urname]"), or a
+# given name in brackets before the surname ("[Given] Surname"), alone on its line.
+BRACKETED_SIGNATURE = re.compile(
+    rf"^[^\S\n]*(?P<name>(?:{INITIAL}{SPACE}?){{1,3}}[{UPPER}]\[(?P<rest>[{LOWER}]{{2,}})\]"
+    rf"|\[(?P<given>{NAME_WORD})\]{SPACE}(?P<surname>{NAME_WORD}))[^\S\n]*$",
+    re.MULTILINE,
+)
+
+
+@cache
+def _told() -> re.Pattern[str]:
+    """A verb of telling or asking, a capitalised word, and what follows its object ("told Surname that")."""
+    verbs = "|".join(re.escape(v) for v in sorted(load_words("telling_verbs"), key=lambda v: (-len(v), v)))
+    return re.compile(
+        rf"(?<![\w-])(?:{verbs}){SPACE}(?P<name>{NAME_WORD}){SPACE}(?:that|to|whether|if|for|about)(?![\w-])"
+    )
+
+
+def told_persons(text: str) -> list[PersonSpan | None]:
+    """The object of a verb of telling or asking ("told Surname that", "asked Surname to"), weak evidence."""
+    return [make_span(text, m.start("name"), m.end("name"), "told") for m in _told().finditer(text)]
+
+
+def salutations(text: str) -> list[PersonSpan | None]:
+    """The addressee of a letter's salutation ("Dear Surname:"), unless an office or a form of address."""
+    return [
+        make_span(text, m.start("name"), m.end("name"), "salutation")
+        for m in SALUTATION.finditer(text)
+        if m.group("name").split()[0].rstrip("s") not in address_words()
+        and not is_title_word(m.group("name").split()[-1])
+    ]
+
+
+def bracketed_signatures(text: str) -> list[PersonSpan]:
+    """Signatures an editor completed in brackets ("G. M. S[urname]", "[Given] Surname")."""
+    found = []
+    for m in BRACKETED_SIGNATURE.finditer(text):
+        if m.group("rest"):
+            name = m.group("name")
+            surname = name[name.rindex("[") - 1] + m.group("rest")
+            found.append(
+                PersonSpan(m.start("name"), m.end("name"), surname, None, None, "signature", m.start("name"))
+            )
+        else:
+            given, surname = m.group("given"), m.group("surname")
+            found.append(
+                PersonSpan(m.start("name"), m.end("name"), surname, given, None, "signature", m.start("name"))
+            )
+    return found
 
 
 @cache

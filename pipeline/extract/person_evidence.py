@@ -39,6 +39,7 @@ STRONG_REASONS = frozenset(
         "capitals",
         "routing",
         "regnal",
+        "salutation",
     }
 )
 INITIAL_RE = re.compile(rf"{INITIAL}")
@@ -90,14 +91,19 @@ def with_evidence(
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
         common = span.surname in places or span.surname.lower() in lower or span.surname in eponyms
-        # A verb's subject that is the plural of a common noun of the paper is a group ("Republics agreed").
-        common = common or (span.reason == "speaker" and _plural_of_common(span.surname, lower))
+        # A verb's subject or object that is the plural of a common noun of the paper is a group
+        # ("Republics agreed", "the five Republics who").
+        plural_cues = ("speaker", "relative_who", "told", "conjunct")
+        common = common or (span.reason in plural_cues and _plural_of_common(span.surname, lower))
         lettered = (
             span.reason == "initials" and span.given is None and text[span.start + 1 : span.start + 2] == "."
         )
         lettered = lettered and not INITIAL_RE.match(text, span.start + 3) and span.surname.lower() in lower
         # "Minister of Word", "University of Word": a body or a place, unless something stronger says person.
+        # A relative "who" right after it says person all the same ("the view of Surname who told me"); after
+        # a comma it may be a place's ("the governor of Province, who resides").
         after_of = span.given is None and text[max(0, span.title_start - 4) : span.title_start] == " of "
+        after_of = after_of and not (span.reason == "relative_who" and text[span.end : span.end + 1] == " ")
         common = common or after_of
         if lettered or (weak and (span.given is None or span.reason == "recurring_surname") and common):
             continue

@@ -49,7 +49,7 @@ SENTENCE_OPENERS = '.!?:;\n"“(['
 # A post-nominal that belongs to the name it follows ("Given Surname, Esq.", "Surname Jr."); "Sen." and
 # "Senior" only after a comma, where they are not a senator's title.
 POST_NOMINAL = re.compile(
-    rf",?{SPACE}(?:Esqs?|Jr|Sr)(?:\.|(?!\w))|,{SPACE}(?:Sen|Junior|Senior)(?:\.|(?!\w))"
+    rf",?{SPACE}(?:Esqs?|Jr|Sr)(?:\.|(?!\w))|,{SPACE}(?:Sen|Junior|Senior|Esquire|ESQUIRE)(?:\.|(?!\w))"
 )
 
 
@@ -273,7 +273,7 @@ def make_span(
     if common_ok or (len(initials) >= 2 and len(words) == 1 and words[0] not in vocab.sentence_starters):
         common = vocab.nationalities | address_words()
     else:
-        common = vocab.non_names
+        common = vocab.non_names | number_words()
     abbreviations = vocab.given_abbreviations | month_abbreviations() | vocab.non_names
     if text.startswith(".", end) and words and words[-1] in abbreviations:
         return None
@@ -312,9 +312,17 @@ def is_title_word(word: str) -> bool:
 
 @cache
 def address_words() -> frozenset[str]:
-    """Forms of address and months: never a surname, even after "Mr." ("Dear Sir", "Mr. May" aside)."""
+    """Forms of address, months, weekdays and number words: never a surname, even after "Mr." or "Lord"
+    ("Dear Sir", "the Year of Our Lord Nineteen Hundred"; "Mr. May" aside)."""
     vocab = person_vocab()
-    return frozenset(w.rstrip(".") for w in vocab.honorifics) | frozenset(vocab.months)
+    dates = frozenset(vocab.months) | frozenset(load_words("weekdays"))
+    return frozenset(w.rstrip(".") for w in vocab.honorifics) | dates | number_words()
+
+
+@cache
+def number_words() -> frozenset[str]:
+    """Number words with a capital ("Nineteen", "Hundred"), vocab/date_numbers.yaml."""
+    return frozenset(w.capitalize() for w in load_mapping("date_numbers") if len(w) > 2)
 
 
 @cache

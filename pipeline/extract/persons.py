@@ -11,7 +11,10 @@ Surname"), a middle initial ("Given M. Surname"), a known given name ("Given Sur
 of saying or thinking ("Surname said", "Surname believes", vocab/reporting_verbs.yaml and person_verbs.yaml)
 or a name before "himself" or "herself", or a capitalised pair whose last word the document also uses alone.
 Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a person's
-where it repeats the surname of a person so found in the same document.
+where it repeats the surname of a person so found in the same document. So are the names after "Messrs.",
+one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname"), a title
+alone ("the King", "Capt. J.", person_roles.py), a letter's salutation, a bracketed signature and the object
+of a verb of telling (person_context.py).
 
 Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
 the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
@@ -28,10 +31,13 @@ from functools import cache
 
 from pipeline.extract.person_context import (
     bare_middle_initials,
+    bracketed_signatures,
     listed_after_person_nouns,
     names_after_epithets,
     regnal_names,
     relative_and_possessive_names,
+    salutations,
+    told_persons,
 )
 from pipeline.extract.person_evidence import (
     STRONG_REASONS,
@@ -40,6 +46,7 @@ from pipeline.extract.person_evidence import (
     place_words,
     with_evidence,
 )
+from pipeline.extract.person_roles import title_persons, withheld_names
 from pipeline.extract.person_words import (
     CAPITALISED_WORD,
     CAPITALS_NAME,
@@ -65,6 +72,7 @@ from pipeline.extract.person_words import (
     title_gender,
     title_words,
 )
+from pipeline.vocab import load_words
 
 
 def find_person_spans(
@@ -118,12 +126,17 @@ def find_person_spans(
                 common_ok=addressed,
             )
         )
+        if title.split()[0] in _plural_honorifics():
+            found += _addressed_list(text, match.end("name"))
     for match in patterns.routing.finditer(text):
         for group in ("to", "name", "sender"):
             if match.group(group):
                 found.append(make_span(text, match.start(group), match.end(group), "routing"))
     for match in patterns.office_after.finditer(text):
-        found.append(make_span(text, match.start("name"), match.end("name"), "office_after"))
+        # An adverb opening a sentence is no name ("Incidentally, the Minister said").
+        adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start("name"))
+        if not adverb:
+            found.append(make_span(text, match.start("name"), match.end("name"), "office_after"))
     for match in patterns.correspondents.finditer(text):
         found.append(make_span(text, match.start("sender"), match.end("sender"), "correspondent"))
         found.append(make_span(text, match.start("name"), match.end("name"), "correspondent"))
@@ -132,7 +145,11 @@ def find_person_spans(
     for match in patterns.middle_initial.finditer(text):
         found.append(make_span(text, match.start("name"), match.end("name"), "middle_initial"))
     for match in patterns.given_name.finditer(text):
-        if is_given_name(match.group("name").split()[0]):
+        first, second = match.group("name").split()[:2]
+        # A verb's past the paper also writes in lower case follows a given name it has as its subject
+        # ("and Given Jumped his horse": OCR's capital).
+        verb = second.endswith("ed") and second.lower() in lower
+        if is_given_name(first) and not verb:
             third = match.group("third")
             if third is None:
                 found.append(make_span(text, match.start("name"), match.end("name"), "given_name"))
@@ -162,7 +179,8 @@ def find_person_spans(
         ):
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
     found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
-    found += bare_middle_initials(text) + names_after_epithets(text)
+    found += bare_middle_initials(text) + names_after_epithets(text) + title_persons(text)
+    found += salutations(text) + bracketed_signatures(text) + withheld_names(text) + told_persons(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
     found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
     found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
@@ -190,7 +208,13 @@ def find_person_names(text: str) -> list[PersonSpan]:
 
 
 CONJUNCT_AFTER = re.compile(
-    rf"{SPACE}and{SPACE}(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
+    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE})(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
+)
+OFFICE_NEXT = re.compile(rf"{SPACE}(?P<word>[{LOWER}]+)")
+# A one-word item before a name in a list ("Surname, Mr. Surname"), itself after a list's comma or a
+# sentence's start: a capitalised word after a lower-case one is more often a place ("in Place, Mr. Surname").
+LIST_ITEM_BEFORE = re.compile(
+    rf"(?:(?<=, )|(?<=^)|(?<=[.:;] ))(?P<name>{NAME_WORD}),{SPACE}(?P<and>and{SPACE})?\Z", re.MULTILINE
 )
 CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
 LIST_GOES_ON = re.compile(rf",|{SPACE}and(?!\w)")
@@ -207,15 +231,31 @@ LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
 
 
 def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
-    """One-word names joined by "and" to a person found by a strong rule ("Surname and Mr. Surname")."""
+    """One-word names joined by "and" to a person found by a strong rule ("Surname and Mr. Surname"), and
+    along a list of them closed by "and" ("Given Surname, Surname, Surname and Surname", "Surname, Mr.
+    Surname and Surname"); without the "and", words after a name and its comma are an address ("Given
+    Surname, Place"). Each goes through the checks of a weak name."""
     found: list[PersonSpan | None] = []
     for person in persons:
-        after = CONJUNCT_AFTER.match(text, person.end)
-        if after:
-            found.append(make_span(text, after.start("name"), after.end("name"), "conjunct"))
+        position, items = post_nominal_end(text, person.end), []
+        while (after := CONJUNCT_AFTER.match(text, position)) is not None:
+            items.append(after)
+            position = after.end("name")
+        # A list of names is closed by "and", and has no word that is never a name ("Imperial and Royal").
+        listed = [make_span(text, m.start("name"), m.end("name"), "conjunct") for m in items]
+        closed = bool(items) and "and" in items[-1].group().split() and None not in listed
+        # ... and is not an office's description ("Given Surname, Imperial and Royal minister").
+        office = closed and OFFICE_NEXT.match(text, items[-1].end("name"))
+        closed = closed and not (office and is_title_word(office.group("word").capitalize()))
+        found += listed if closed else []
         before = CONJUNCT_BEFORE.search(text, max(0, person.title_start - 40), person.title_start)
         if before and not sentence_initial(text, before.start("name")):
             found.append(make_span(text, before.start("name"), before.end("name"), "conjunct"))
+        end = person.title_start
+        while (item := LIST_ITEM_BEFORE.search(text, max(0, end - 40), end)) is not None:
+            if closed or item.group("and"):
+                found.append(make_span(text, item.start("name"), item.end("name"), "conjunct"))
+            end = item.start("name")
     return found
 
 
@@ -244,14 +284,38 @@ def _list_items(text: str, persons: list[PersonSpan], lower: frozenset[str]) -> 
     return found
 
 
+@cache
+def _plural_honorifics() -> frozenset[str]:
+    """Forms of address for several persons ("Messrs."), vocab/plural_honorifics.yaml."""
+    return frozenset(load_words("plural_honorifics"))
+
+
+ADDRESSED_NEXT = re.compile(
+    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE})(?P<name>(?:{INITIAL}{SPACE}?)*{NAME_WORD}"
+    rf"(?:{SPACE}{NAME_WORD})?){NOT_AFTER}"
+)
+
+
+def _addressed_list(text: str, position: int) -> list[PersonSpan | None]:
+    """The names that follow the first after a plural form of address ("Messrs. Surname, Surname and
+    Surname"), each addressed as the first is."""
+    found: list[PersonSpan | None] = []
+    while (item := ADDRESSED_NEXT.match(text, position)) is not None:
+        found.append(make_span(text, item.start("name"), item.end("name"), "title_cue", common_ok=True))
+        position = item.end("name")
+    return found
+
+
 def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
     """Whether a paragraph stands where a signature does: after running text (a letter or telegram body,
-    or its closing "I have, etc."), not after another short line as in a list of ships or a heading."""
+    or its closing "I have, etc."), not after another short line as in a list of ships or a heading, nor
+    after a colon."""
     if index == 0:
         return False
     start, end = paragraphs[index - 1]
     before = text[start:end].rstrip()
-    return len(before) >= 40 or "etc" in before or before.endswith(",")
+    # A colon introduces a list ("... are the following:"), whose items are no signatures.
+    return (len(before) >= 40 or "etc" in before or before.endswith(",")) and not before.endswith(":")
 
 
 def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
@@ -272,6 +336,10 @@ def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
         if not is_given_name(words[0]) and not (alone and len(words) >= 2) and not initials:
             continue
         given = words[0] if len(words) > 1 else None
+        # An office or form of address in capitals right before the name is its title ("JUDGE G. SURNAME").
+        title = CAPITALS_TITLE_BEFORE.search(paragraph, 0, match.start("name"))
+        cue = title.group("title").capitalize() if title else ""
+        titled = cue in title_words() or cue in vocab.honorifics or cue.rstrip(".") in vocab.honorifics
         found.append(
             PersonSpan(
                 start + match.start("name"),
@@ -280,10 +348,13 @@ def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
                 given,
                 None,
                 "capitals",
-                start + match.start("name"),
+                start + (title.start("title") if title and titled else match.start("name")),
             )
         )
     return found
+
+
+CAPITALS_TITLE_BEFORE = re.compile(rf"(?<![\w.’'-])(?P<title>[{UPPER}]{{2,}}\.?)[^\S\n]+\Z")
 
 
 @cache
@@ -379,7 +450,8 @@ def _with_repeated_surnames(
     surnames = {
         s.surname
         for s in spans
-        if (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
+        if s.reason != "title_alone"
+        and (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
         and (s.surname not in non_names or s.addressed)
     }
     taken = _Taken([(s.title_start, s.end) for s in spans])
