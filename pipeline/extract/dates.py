@@ -209,9 +209,12 @@ def _deictic_reference(
     fallback: Value | None, anchors: list[tuple[int, str, Value]], narrative: bool = False
 ) -> date | None:
     """The date deictic expressions count from: the document's (or document part's) date of day
-    precision, else the narrative's last date of day precision; "the day" (narrative) the other way round."""
-    if narrative and anchors and anchors[-1][2].precision == "day":
-        return anchors[-1][2].earliest
+    precision, else the narrative's last date of day precision; "the day" (narrative) the other way round,
+    taking the last day the narrative named even when a month or year was named after it."""
+    if narrative:  # "ending the day at 8,017" after "on Friday ... jobs lost in March": that Friday
+        day = next((a[2] for a in reversed(anchors) if a[2].precision == "day"), None)
+        if day is not None:
+            return day.earliest
     if fallback is not None and fallback.precision == "day":
         return fallback.earliest
     if anchors and anchors[-1][2].precision == "day":
@@ -411,5 +414,7 @@ def _resolve(row: dict, found: Found, anchor: tuple | None, fallback: Value | No
         else apply_modifier(value, "by")
     )
     _fill(row, value)
+    if found.kind == "year_end" and value.latest is not None:  # TimeML: the year, its end a modifier
+        row["timex3_value"] = f"{value.latest.year:04d}"
     row["anchor_time_expression_id"] = anchor_id
     row["resolution_note"] = note if anchor_id else f"{note} (the document date)"
