@@ -32,7 +32,14 @@ import polars as pl
 from pipeline.extract import date_deictic
 from pipeline.extract.date_ranges import join_ranges
 from pipeline.extract.date_relative import _relative
-from pipeline.extract.date_scan import DEICTIC_RELATIVE, EVENT_NOUNS, RELATIVE_KINDS, Found, scan, usage_of
+from pipeline.extract.date_scan import (
+    DEICTIC_RELATIVE,
+    EVENT_NOUNS,
+    RELATIVE_KINDS,
+    Found,
+    scan,
+    usage_of,
+)
 from pipeline.extract.date_values import (
     SEASONS,
     Value,
