@@ -241,14 +241,6 @@ def test_the_day_is_the_last_day_the_story_named_and_a_gerund_clause_is_no_event
     assert values["late in the day"] == "2013-03-11"
 
 
-def test_would_points_ahead_only_before_the_expression() -> None:
-    assert _values("She said last month that the deal would close in the second half.") == {
-        "last month": "2013-02",
-        "the second half": "2013-H2",
-    }
-    assert _values("The company said on Monday it would cut 500 jobs.") == {"Monday": "2013-03-11"}
-
-
 def test_the_timex3_extent_leaves_out_a_leading_signal_but_keeps_modifiers() -> None:
     from pipeline.extract.timex3 import timex3_extent
 

@@ -133,7 +133,9 @@ CUES: dict[str, re.Pattern[str]] = {
     "ago": re.compile(r"\bago\b", re.I),
     "short_decade": re.compile(r"\d0['’]?s\b"),
     "short_year": re.compile(r"['’]\d\d\b"),
-    "deictic_unit": re.compile(r"\b(?:last|next|this|coming|past|previous|current|of\s+the)\s", re.I),
+    "deictic_unit": re.compile(
+        r"\b(?:last|next|this|coming|past|previous|current|(?:beginning|start|middle|end)\s+of\s+the)\s", re.I
+    ),
     "deictic_day": re.compile(
         r"the\s+day\b|to-?day|yesterday|to-?morrow|to-?night|this\s+(?:morning|afternoon|evening)", re.I
     ),
@@ -153,10 +155,6 @@ KINDS = frozenset(kind for kind, _ in PATTERNS)
 _FUTURE_WORDS = sorted((w for w, t in TENSE_CUES.items() if t == "future"), key=len, reverse=True)
 _FUTURE = re.compile(
     r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _FUTURE_WORDS) + r")\b", re.I
-)
-_FUTURE_BEFORE_WORDS = [w for w, t in TENSE_CUES.items() if t == "future_before"]
-_FUTURE_BEFORE = re.compile(  # "would" reports a future only ahead of what it governs
-    r"\b(?:" + "|".join(re.escape(w) for w in _FUTURE_BEFORE_WORDS or ["(?!)"]) + r")\b", re.I
 )
 _PAST = re.compile(  # "will be finalized", "should be completed": a participle after "be" is no past
     r"\b(?:(?<!\bbe )[a-z]{2,}ed|"
@@ -194,7 +192,6 @@ def tense(text: str, start: int, end: int) -> str:
     edge = _CLAUSE_EDGE.search(text, end)
     right = edge.start() if edge else len(text)
     cues = [(start - m.end(), "future") for m in _FUTURE.finditer(text, left, start)]
-    cues += [(start - m.end(), "future") for m in _FUTURE_BEFORE.finditer(text, left, start)]
     cues += [(start - m.end(), "past") for m in _PAST.finditer(text, left, start)]
     cues += [(m.start() - end, "future") for m in _FUTURE.finditer(text, end, right)]
     cues += [(m.start() - end, "past") for m in _PAST.finditer(text, end, right)]
@@ -208,7 +205,6 @@ def future_before(text: str, start: int) -> bool:
     left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
     left = max(left, start - _CUE_REACH)
     cues = [(m.end(), "future") for m in _FUTURE.finditer(text, left, start)]
-    cues += [(m.end(), "future") for m in _FUTURE_BEFORE.finditer(text, left, start)]
     cues += [(m.end(), "past") for m in _PAST.finditer(text, left, start)]
     return bool(cues) and max(cues)[1] == "future"
 
