@@ -37,6 +37,7 @@ from pipeline.extract.event_clauses import (
     _CUE_PATTERN,
     _DATELINE_PLACE,
     _DATELINE_TAIL,
+    _EVENT_NOUN_TYPES,
     _HEDGE_PATTERN,
     _HEDGES,
     _RECOLLECTION_BEFORE,
@@ -107,11 +108,10 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
     if timex["date_earliest"] is None and timex["date_latest"] is None:
         return False
     start = timex["char_start"] - sentence.row["char_start"]
-    if (
-        timex["usage"] == "attributive"
-        and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
-    ):
-        return False
+    if timex["usage"] == "attributive":
+        noun = _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"])
+        if noun is None or _EVENT_NOUN_TYPES.get(noun[2]) == "correspondence":
+            return False  # "referred him to the note of May 6": a cited paper, not the story's time
     if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
