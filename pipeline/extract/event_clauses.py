@@ -446,8 +446,6 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         return True
     if not last.isalpha() or last.endswith(("ly", "ing")) or last.lower() in _NONEVENT_VERBS | _REJECT_BEFORE:
         return False
-    if last.lower() in ("which", "who", "whom", "that"):
-        return False  # "the budget, which held steady": no noun phrase ends here (see _relative_subject)
     if last.lower() in _DURATION_UNITS:
         return False  # "Fourteen months passed", "Two years elapsed": time going by, not a happening
     if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
@@ -465,6 +463,7 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         and not (  # "the Department’s staff resisted pressures", not "the Legation’s despatch mentioned."
             before[-1].lower() in _DETERMINERS
             and first.endswith(("’s", "'s"))
+            and last.lower() not in ("which", "who", "that")
             and _WORD_AFTER.match(text, end)
         )
         and re.search(rf"\b{re.escape(before[-1])}\s+{re.escape(first)}\b", text)  # not "of 1920 the board"

@@ -450,6 +450,7 @@ _JOINT_BEFORE = re.compile(  # the "and"/"but" before a joined verb ("..., but r
 )
 
 
+_DETERMINED_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b")
 _DATE_SOON_AFTER = re.compile(
     r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by|until|till|since|from|dated)\s+(?:\w+\s+)?\d"
 )
@@ -462,8 +463,6 @@ def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     an object of more than eight words only with a comma before the conjunction ("consented to printing
     the letters ..., but refused to"), and never across a semicolon, colon or bracket."""
     joined: list[_Trigger] = []
-    if trigger.is_noun:  # "the 1980 re-review and expanded consultations": nouns joined, no verb
-        return joined
     last = trigger
     verbs = [  # a verb right after "and" / "but" shares the dated one's subject ("denounced, but admitted")
         t
@@ -474,6 +473,8 @@ def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     for other in verbs:
         if other.start < last.end:
             continue
+        if trigger.is_noun and not _DETERMINED_OBJECT.match(sentence.text, other.end):
+            break  # "the 1980 re-review and expanded consultations": an adjective, not "and signaled his"
         between = sentence.text[last.end : other.start]
         joint = _JOINT_BEFORE.search(between)
         if joint is None or re.search(r"[;:()]", between):
