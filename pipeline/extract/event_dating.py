@@ -450,7 +450,9 @@ _JOINT_BEFORE = re.compile(  # the "and"/"but" before a joined verb ("..., but r
 )
 
 
-_DETERMINED_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b")
+_DETERMINED_OBJECT = re.compile(
+    r"\s+(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it|to\s+[a-z]+)\b"
+)
 _DATE_SOON_AFTER = re.compile(
     r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by|until|till|since|from|dated)\s+(?:\w+\s+)?\d"
 )
