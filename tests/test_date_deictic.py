@@ -232,6 +232,11 @@ def test_the_beginning_or_end_of_the_year_month_or_week_is_the_reference_ones() 
     }
 
 
+def test_a_month_and_day_with_last_year_take_that_year() -> None:
+    values = _values("With reference to his note of August 15, last year, the draft was sent.", "1897-03-10")
+    assert values["August 15"] == "1896-08-15"
+
+
 def test_the_day_is_the_last_day_the_story_named_and_a_gerund_clause_is_no_event_anchor() -> None:
     values = _values(
         "Stocks rose on Monday. Jobs were lost in February. The index ended the day at 8,017. "

@@ -338,14 +338,17 @@ def _date_clock_times(rows: list[dict]) -> None:
 def _said_year(
     text: str, found: Found, following: list[Found], reference: date | None
 ) -> tuple[str, Value] | None:
-    """The year a bare month names with "of next year", "of last year" ("after October of next year")."""
-    if found.kind != "month_alone" or not following or reference is None:
+    """The year a bare month names with "of next year", "of last year" ("after October of next year"), or a
+    month and day with ", last year" ("note of August 15, last year")."""
+    if found.kind not in ("month_alone", "month_day", "day_month") or not following or reference is None:
         return None
     after = following[0]
     if after.kind != "deictic_unit" or (after.match.group("what") or "").lower() != "year":
         return None
-    if not re.fullmatch(r"\s+of\s+", text[found.end : after.start]):
-        return None
+    if not re.fullmatch(
+        r"\s+of\s+" if found.kind == "month_alone" else r",\s*", text[found.end : after.start]
+    ):
+        return None  # "October of next year", "his note of August 15, last year"
     said = date_deictic.resolve(after.kind, after.match.groupdict(), reference, "present")
     return (after.match.group(0), _year_value(said.earliest.year)) if said.earliest else None
 
