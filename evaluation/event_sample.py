@@ -8,7 +8,8 @@ chapters 3 and 5 after the paragraphs tests/fixtures/events_dev-papers.yaml list
 Run: ``python -m evaluation.event_sample [--seed N] [--sentences-only] [--unseen-after 30,2026] [--ids FILE]``
 (needs ../shared/dev-papers). --sentences-only prints the drawn sentences without our output, for listing
 the happenings first; --unseen-after draws only from sentences the draws of those seeds did not hold (rules
-were fixed against them); --ids prints the sentences a file lists, one ID a line: a kept draw, since a change
+were fixed against them), counting a seed's kept IDs in evaluation/samples/ as well as its draw
+today; --ids prints the sentences a file lists, one ID a line: a kept draw, since a change
 that dates or undates a sentence shifts what a seed draws (evaluation/samples/).
 """
 
@@ -28,6 +29,7 @@ DRAWS = [  # (document ID, file, sentences drawn, first paragraph drawn from)
     ("dev-frus-history-ch5", "dev_frus_history_ch5.md", 10, 9),
 ]
 SEED = 30
+SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def _paragraph_number(sentence_id: str) -> int:
@@ -51,6 +53,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     earlier = [int(seed) for seed in args.unseen_after.split(",") if seed.strip()]
+    kept = {  # a kept draw's IDs: what that seed drew then, though a later change shifts what it draws now
+        line.strip()
+        for seed in earlier
+        if (SAMPLES / f"events_seed{seed}.txt").is_file()
+        for line in (SAMPLES / f"events_seed{seed}.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
     if not DOCS.is_dir():
         raise SystemExit(f"{DOCS}: the development papers are not there")
     for document_id, name, size, first in DRAWS:
@@ -58,7 +67,7 @@ def main() -> None:
         times, events = found.time_expressions, found.events
         dated = sorted(set(times.filter(times["edtf"].is_not_null())["sentence_id"].to_list()))
         dated = [s for s in dated if _paragraph_number(s) >= first]
-        seen = {s for seed in earlier for s in _draw(dated, size, seed)}
+        seen = {s for seed in earlier for s in _draw(dated, size, seed)} | kept
         drawn = _draw([s for s in dated if s not in seen], size, args.seed)
         if args.ids:  # the same sentences after a change that dates or undates some of the chapter's
             listed = args.ids.read_text(encoding="utf-8").split()

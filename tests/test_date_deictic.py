@@ -122,7 +122,7 @@ def test_meantime_tempeval_scores_stay_above_the_measured_level() -> None:
         total.add(score_timexes(article, times))
     figures = total.figures()
     assert total.gold == 370
-    assert figures["strict F1"] >= 87 and figures["relaxed F1"] >= 91 and figures["value F1"] >= 82, figures
+    assert figures["strict F1"] >= 87 and figures["relaxed F1"] >= 91 and figures["value F1"] >= 83, figures
 
 
 def _rows(markdown: str, document_date: str | None = None) -> dict[str, dict]:
@@ -212,12 +212,38 @@ def test_every_kind_of_expression_and_its_events_conform_to_the_schemas() -> Non
         validate(spec, conform(spec, published[name]))
 
 
-def test_by_years_end_is_december_of_the_narrative_year() -> None:
+def test_by_years_end_is_december_of_the_narrative_year_and_its_timex3_the_year() -> None:
     rows = _rows("In March 1869 Fish took office. By year\u2019s end, Fish was disgusted.")
     assert (rows["By year\u2019s end"]["edtf"], rows["By year\u2019s end"]["timex3_value"]) == (
         "../1869-12",
-        "1869-12",
+        "1869",
     )
+
+
+def test_the_beginning_or_end_of_the_year_month_or_week_is_the_reference_ones() -> None:
+    values = _values(
+        "Apple passed Wal-Mart at the beginning of the year. He will leave at the end of the month, "
+        "and talks resume by the middle of the week."
+    )
+    assert values == {
+        "the beginning of the year": "2013",
+        "the end of the month": "2013-03",
+        "the middle of the week": "2013-W11",
+    }
+
+
+def test_a_month_and_day_with_last_year_take_that_year() -> None:
+    values = _values("With reference to his note of August 15, last year, the draft was sent.", "1897-03-10")
+    assert values["August 15"] == "1896-08-15"
+
+
+def test_the_day_is_the_last_day_the_story_named_and_a_gerund_clause_is_no_event_anchor() -> None:
+    values = _values(
+        "Stocks rose on Monday. Jobs were lost in February. The index ended the day at 8,017. "
+        "The Dow rebounded late in the day after falling 250 points."
+    )
+    assert values["the day"] == "2013-03-11"
+    assert values["late in the day"] == "2013-03-11"
 
 
 def test_the_timex3_extent_leaves_out_a_leading_signal_but_keeps_modifiers() -> None:

@@ -156,3 +156,41 @@ def test_time_going_by_is_not_the_happening_its_date_names() -> None:
     got = _dated("# T\n\nEleven months passed until, on June 3, 1910, the minister summoned his staff.\n")
     assert ("summoned", "1910-06-03") in got
     assert not any(trigger == "passed" for trigger, _ in got)
+
+
+def test_a_plain_decade_right_after_its_verb_dates_it_but_a_decade_the_sentence_is_about_does_not() -> None:
+    got = _dated(
+        "# T\n\nOne close partnership that began in the 1960s was the bureau's work with the archive. "
+        "In the 1920s, officials conceded the point. By the 1930s the office had grown.\n"
+    )
+    assert ("began", "196X") in got
+    assert not any(trigger in ("conceded", "grown") for trigger, _ in got)
+
+
+def test_a_statement_before_a_question_and_a_possessive_subject_are_events() -> None:
+    got = _dated(
+        "# T\n\nAt the first board meeting in March 1957, Ada Quill asked members two questions: should the "
+        "series keep its standards, and should it print other files? "
+        "The Bureau\u2019s review staff resisted foreign pressures in 1986.\n"
+    )
+    assert ("meeting", "1957-03") in got and ("asked", "1957-03") in got
+    assert ("resisted", "1986") in got
+
+
+def test_a_date_of_a_thing_dates_no_event_noun_before_it_nor_a_coordinated_adjective() -> None:
+    got = _dated(
+        "# T\n\nThe accord of 1985 marked a retreat from the rigid posture of the late 1970s and "
+        "early 1980s. "
+        "The staff cited the parallels to justify the 1980 re-review and expanded regional consultations.\n"
+    )
+    assert not any(trigger == "retreat" for trigger, _ in got)
+    assert not any(date in ("1977/1979", "1980/1983") for _, date in got)
+    assert ("re-review", "1980") in got
+    assert not any(trigger == "expanded" for trigger, _ in got)
+
+
+def test_a_verb_after_and_a_date_of_its_own_shares_the_subject() -> None:
+    got = _dated(
+        "# T\n\nParliament moved in 1912 to limit costs, and in 1914 cut off the funds for late reports.\n"
+    )
+    assert ("moved", "1912") in got and ("cut", "1914") in got

@@ -78,6 +78,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?i:(?:the\s+)?{_RELATIONS}\s+)(?P<what>(?i:week(?:end)?|month|year|quarter|spring|summer|autumn|fall|"
         rf"winter)|{_MONTH_NAMES}|{_WEEKDAY})\b{_TOD}",
     ),
+    (  # "at the beginning of the year", "by the middle of the month": the reference's own (the modifier is
+        # read before it); "the end of the year" is pipeline/extract/date_scan.py's year_end
+        "deictic_unit",
+        r"(?:(?<=beginning\sof\s)|(?<=start\sof\s)|(?<=middle\sof\s))(?P<rel>the)\s+(?P<what>year|month|week|quarter)\b"
+        r"|(?<=\bend\sof\s)(?P<rel2>the)\s+(?P<what2>month|week|quarter)\b",
+    ),
     (
         "deictic_day",
         r"(?P<early>(?i:earlier|later)\s+)?(?P<day>(?i:today|to-day|yesterday|tomorrow|to-morrow|tonight|to-night))"
@@ -127,7 +133,9 @@ CUES: dict[str, re.Pattern[str]] = {
     "ago": re.compile(r"\bago\b", re.I),
     "short_decade": re.compile(r"\d0['’]?s\b"),
     "short_year": re.compile(r"['’]\d\d\b"),
-    "deictic_unit": re.compile(r"\b(?:last|next|this|coming|past|previous|current)\s", re.I),
+    "deictic_unit": re.compile(
+        r"\b(?:last|next|this|coming|past|previous|current|(?:beginning|start|middle|end)\s+of\s+the)\s", re.I
+    ),
     "deictic_day": re.compile(
         r"the\s+day\b|to-?day|yesterday|to-?morrow|to-?night|this\s+(?:morning|afternoon|evening)", re.I
     ),
@@ -456,8 +464,8 @@ def _clock(groups: dict[str, str | None], reference: date) -> Resolved:
 
 
 def _deictic_unit(groups: dict[str, str | None], reference: date) -> Resolved:
-    relation = (groups["rel"] or "").lower()
-    what = groups["what"] or ""
+    relation = (groups["rel"] or groups.get("rel2") or "").lower()
+    what = groups["what"] or groups.get("what2") or ""
     low = what.lower()
     step = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(relation, 0)
     note = f"{relation} {low} from the reference date"

@@ -42,7 +42,10 @@ _PART = r"(?i:early|mid|middle|late)"
 _NOT_YEAR_AFTER = "|".join(re.escape(word) for word in load_words("date_not_year_after"))
 
 _PATTERNS: list[tuple[str, str]] = [
-    ("relative_event", r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+[^,;:.()]+"),
+    (  # "the night before he signed ...", not "late in the day after falling 250 points" (a clause)
+        "relative_event",
+        r"(?i:the\s+(?:night|day|morning|evening|eve|week)\s+(?:before|after))\s+(?![a-z]+ing\b)[^,;:.()]+",
+    ),
     (
         "relative_shift",
         rf"(?P<qty>{_NUMBER})\s+(?P<unit>{_UNIT})\s+(?P<dir>(?i:later|earlier|afterwards?))\b",

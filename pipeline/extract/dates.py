@@ -32,7 +32,14 @@ import polars as pl
 from pipeline.extract import date_deictic
 from pipeline.extract.date_ranges import join_ranges
 from pipeline.extract.date_relative import _relative
-from pipeline.extract.date_scan import DEICTIC_RELATIVE, EVENT_NOUNS, RELATIVE_KINDS, Found, scan, usage_of
+from pipeline.extract.date_scan import (
+    DEICTIC_RELATIVE,
+    EVENT_NOUNS,
+    RELATIVE_KINDS,
+    Found,
+    scan,
+    usage_of,
+)
 from pipeline.extract.date_values import (
     SEASONS,
     Value,
@@ -209,9 +216,12 @@ def _deictic_reference(
     fallback: Value | None, anchors: list[tuple[int, str, Value]], narrative: bool = False
 ) -> date | None:
     """The date deictic expressions count from: the document's (or document part's) date of day
-    precision, else the narrative's last date of day precision; "the day" (narrative) the other way round."""
-    if narrative and anchors and anchors[-1][2].precision == "day":
-        return anchors[-1][2].earliest
+    precision, else the narrative's last date of day precision; "the day" (narrative) the other way round,
+    taking the last day the narrative named even when a month or year was named after it."""
+    if narrative:  # "ending the day at 8,017" after "on Friday ... jobs lost in March": that Friday
+        day = next((a[2] for a in reversed(anchors) if a[2].precision == "day"), None)
+        if day is not None:
+            return day.earliest
     if fallback is not None and fallback.precision == "day":
         return fallback.earliest
     if anchors and anchors[-1][2].precision == "day":
@@ -328,14 +338,17 @@ def _date_clock_times(rows: list[dict]) -> None:
 def _said_year(
     text: str, found: Found, following: list[Found], reference: date | None
 ) -> tuple[str, Value] | None:
-    """The year a bare month names with "of next year", "of last year" ("after October of next year")."""
-    if found.kind != "month_alone" or not following or reference is None:
+    """The year a bare month names with "of next year", "of last year" ("after October of next year"), or a
+    month and day with ", last year" ("note of August 15, last year")."""
+    if found.kind not in ("month_alone", "month_day", "day_month") or not following or reference is None:
         return None
     after = following[0]
     if after.kind != "deictic_unit" or (after.match.group("what") or "").lower() != "year":
         return None
-    if not re.fullmatch(r"\s+of\s+", text[found.end : after.start]):
-        return None
+    if not re.fullmatch(
+        r"\s+of\s+" if found.kind == "month_alone" else r",\s*", text[found.end : after.start]
+    ):
+        return None  # "October of next year", "his note of August 15, last year"
     said = date_deictic.resolve(after.kind, after.match.groupdict(), reference, "present")
     return (after.match.group(0), _year_value(said.earliest.year)) if said.earliest else None
 
@@ -411,5 +424,7 @@ def _resolve(row: dict, found: Found, anchor: tuple | None, fallback: Value | No
         else apply_modifier(value, "by")
     )
     _fill(row, value)
+    if found.kind == "year_end" and value.latest is not None:  # TimeML: the year, its end a modifier
+        row["timex3_value"] = f"{value.latest.year:04d}"
     row["anchor_time_expression_id"] = anchor_id
     row["resolution_note"] = note if anchor_id else f"{note} (the document date)"

@@ -76,7 +76,7 @@ def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, 
     return found
 
 
-_PAST_TENSE = re.compile(r"\b[a-z]{3,}ed\b")
+_PAST_TENSE = re.compile(r"\b(?!(?:hundred|kindred|sacred)\b)[a-z]{3,}ed\b")  # "one hundred" is no verb
 _IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b(?![’']t)")  # won't
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _RECOLLECTION_BEFORE = re.compile(
@@ -129,7 +129,9 @@ _DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\
 _DATELINE_TAIL = re.compile(
     r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
 )
-_NOUN_OF_BEFORE = re.compile(r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:[A-Za-z.’']+\s+){1,3}?)?\s*of\s+$")
+_NOUN_OF_BEFORE = re.compile(  # "the mission to Paris of 1919", not "a retreat from the posture of the 1970s"
+    r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:(?:the|you|him|her|them|us|me|[A-Z][A-Za-z.’']*)\s+){1,3}?)?\s*of\s+$"
+)
 _GERUND_BEFORE = re.compile(r"\b(?:toward|towards|for|by|of|in|after|before|without|from|on)\s+$", re.I)
 _COMPOUND_HEAD_AFTER = re.compile(  # a common noun right after: not a verb, a function word or an adverb
     r" (?!(?:was|were|is|are|had|has|have|did|of|in|on|at|to|for|by|with|and|or|but|that|which|who|from|as|"
@@ -286,10 +288,18 @@ def _is_predicate(
         return False
     if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
         return False
-    if generic and not _has_subject(words, text, trigger.end):
+    if (
+        generic
+        and not _has_subject(words, text, trigger.end)
+        and not (dated and _relative_subject(text, trigger.start, trigger.end))
+    ):
         return False
-    if not generic and _participle_modifier(text, trigger, before):
-        return False
+    if (
+        not generic
+        and _participle_modifier(text, trigger, before)
+        and not (dated and _relative_subject(text, trigger.start, trigger.end))
+    ):
+        return False  # but "a relationship that began in 1960 was": a relative clause's own dated verb
     clause_start = _clause_of(text, trigger.start)[0]
     if _MODAL_BEFORE.search(text, clause_start, trigger.start):
         return False  # "will this afternoon execute", "would then sign": intended, not happened
@@ -306,12 +316,40 @@ def _is_predicate(
     return not before.endswith("n't") and not _NEGATIVE_OBJECT.match(text, trigger.end)
 
 
+_NOT_ANTECEDENTS = frozenset(
+    "as so such than and or but now then all those these this that what said was were is are".split()
+)
+_KIND_NOUNS = frozenset({"sort", "kind", "type", "way", "manner", "one", "thing", "something", "anything"})
+_WORD_AFTER = re.compile(r"\s+[A-Za-z]")
+_RELATIVE_DATE_AFTER = re.compile(
+    r"(?:\s+[A-Za-z]+){0,3}?\s+(?:in|on|at|during|since)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?"
+    r"(?:\d|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+)
+_RELATIVE_SUBJECT_BEFORE = re.compile(r"\b([A-Za-z]+)\s+(?:that|which|who)\s+(?:[a-z]+ly\s+)?$")
+
+
+def _relative_subject(text: str, start: int, end: int) -> bool:
+    """ "a relationship that began in 1960", "the Conference which met at Panama in October, 1929": a
+    restrictive relative clause's verb with its date right after it (within three words), whose subject is
+    the noun right before "that"/"which"/"who"; not "said that began", not "the budget, which held steady"
+    (a comma's relative clause is read by _subject_words), not "the erosion which shifted the channel of the
+    river from its course in 1889" (the date of another noun)."""
+    match = _RELATIVE_SUBJECT_BEFORE.search(text, max(0, start - 40), start)
+    if match is None or not _RELATIVE_DATE_AFTER.match(text, end):
+        return False
+    noun = match.group(1).lower()
+    if noun in _KIND_NOUNS or noun in _NOT_ANTECEDENTS:
+        return False  # "an arrangement, but not of the sort that came about in August": a kind, not a thing
+    return not noun.endswith(("ed", "ly")) and noun not in _REJECT_BEFORE | _NONEVENT_VERBS
+
+
 _SUBORDINATOR = re.compile(
     r"\b(?:which|who|whom|whose|when|where|because|as|if|and|but|or|since|while|after|before|until"
     r"|that(?!\s+(?:year|month|week|day|time|date|period|spring|summer|autumn|fall|winter)\b))\b"
 )
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "this", "these", "those", "our"})
 _CONJUNCTIONS = frozenset({"after", "before", "until", "since"})  # prepositions that can open a clause
 _COPULAS = frozenset({"was", "were", "is", "are", "be", "been", "became", "remained", "proved", "seemed"})
 _JOINERS = frozenset({"and", "or", "but", "nor", "then", "yet"})
@@ -422,6 +460,12 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         before
         and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
         and before[-1].lower() not in _CONJUNCTIONS  # "After the envoy joined the board": a clause
+        and not (  # "the Department’s staff resisted pressures", not "the Legation’s despatch mentioned."
+            before[-1].lower() in _DETERMINERS
+            and first.endswith(("’s", "'s"))
+            and last.lower() not in ("which", "who", "that")
+            and _WORD_AFTER.match(text, end)
+        )
         and re.search(rf"\b{re.escape(before[-1])}\s+{re.escape(first)}\b", text)  # not "of 1920 the board"
     ):
         return False  # "confirming the position laid out", "This was an issue guaranteed to": not a subject

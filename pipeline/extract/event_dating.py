@@ -327,7 +327,9 @@ def _event_noun(word: str) -> str | None:
     low = word.lower()
     if low in EVENT_NOUNS:
         return low
-    return low[:-1] if low.endswith("s") and low[:-1] in EVENT_NOUNS else None
+    if low.endswith("s") and low[:-1] in EVENT_NOUNS:
+        return low[:-1]
+    return _event_noun(low[3:]) if low.startswith("re-") else None  # "the 1980 re-review": a review
 
 
 def _attached_noun(text: str, start: int, end: int) -> tuple[int, int, str] | None:
@@ -374,6 +376,30 @@ def _dated_event_noun(timex: dict, sentence: _Sentence) -> _Trigger | None:
     )
 
 
+_VERB_THEN_IN = re.compile(r"\s+(?:[a-z]+\s+){0,2}?in\s+$")
+
+
+def _decade_by_its_verb(timex: dict, sentence: _Sentence) -> _Trigger | None:
+    """A plain decade right after "in" and a predicate ("a relationship that began in the 1960s", "created
+    the committee in the 1950s") dates that predicate: the text says when it happened, to the decade. A
+    decade elsewhere ("In the 1920s, officials conceded", "By the 1960s") stays a period the sentence is
+    about."""
+    if timex["edtf"] is None or timex["precision"] != "decade" or timex["modifier"] not in (None, "none"):
+        return None
+    text, offset = sentence.text, sentence.row["char_start"]
+    start = timex["char_start"] - offset
+    for trigger in reversed(sentence.triggers):
+        if trigger.end > start:
+            continue
+        if trigger.is_noun or not _VERB_THEN_IN.fullmatch(text, trigger.end, start):
+            return None
+        dated = trigger in sentence.predicates or _is_predicate(
+            text, trigger, generic=trigger.generic, dated=True
+        )
+        return trigger if dated and not text.rstrip().endswith("?") else None
+    return None
+
+
 _GERUND_AFTER = re.compile(r"\s+(?:after|upon)\s+([a-z]{3,}ing)\s+(?!(?:to|that|of|in|on|at)\b)[A-Za-z]")
 
 
@@ -391,11 +417,11 @@ def _gerund_after(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     return found
 
 
-_PHRASE_JOINED_VERB_BEFORE = (
-    re.compile(  # "but in its place", "and with his approval"; not "and by the notes"
-        r"\b(?:and|but)\s+(?:in|at|on|with|for)\s+(?:its|his|her|their|the|this|that)\s+[a-z’']+\s+"
-        r"(?:[a-z]+ly\s+|then\s+)?$"
-    )
+# "but in its place", "and with his approval", "and in 1914 cut off"; not "and by the notes"
+_PHRASE_JOINED_VERB_BEFORE = re.compile(
+    r"\b(?:and|but)\s+(?:(?:in|at|on|with|for)\s+(?:its|his|her|their|the|this|that)\s+[a-z’']+\s+"
+    r"|(?:in|on|during)\s+(?:[A-Z][a-z]+\.?\s+)?\d{1,4}(?:(?:st|nd|rd|th)?,?\s+\d{4})?,?\s+)"
+    r"(?:[a-z]+ly\s+|then\s+)?$"
 )
 _JOINED_VERB_BEFORE = re.compile(  # "and then", "but in its place", "and in return"
     r"\b(?:and|but)\s+(?:(?:in|at|on|with|by|for|from|after|instead\s+of)\s+(?:[a-z’']+\s+){1,3}?)?"
@@ -424,6 +450,9 @@ _JOINT_BEFORE = re.compile(  # the "and"/"but" before a joined verb ("..., but r
 )
 
 
+_DETERMINED_OBJECT = re.compile(
+    r"\s+(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it|to\s+[a-z]+)\b"
+)
 _DATE_SOON_AFTER = re.compile(
     r"(?:\s+[^\s\d;:,]+){0,5}?\s+(?:in|on|during|by|until|till|since|from|dated)\s+(?:\w+\s+)?\d"
 )
@@ -446,6 +475,8 @@ def _coordinated(sentence: _Sentence, trigger: _Trigger) -> list[_Trigger]:
     for other in verbs:
         if other.start < last.end:
             continue
+        if trigger.is_noun and not _DETERMINED_OBJECT.match(sentence.text, other.end):
+            break  # "the 1980 re-review and expanded consultations": an adjective, not "and signaled his"
         between = sentence.text[last.end : other.start]
         joint = _JOINT_BEFORE.search(between)
         if joint is None or re.search(r"[;:()]", between):

@@ -37,6 +37,7 @@ from pipeline.extract.event_clauses import (
     _CUE_PATTERN,
     _DATELINE_PLACE,
     _DATELINE_TAIL,
+    _EVENT_NOUN_TYPES,
     _HEDGE_PATTERN,
     _HEDGES,
     _RECOLLECTION_BEFORE,
@@ -58,6 +59,7 @@ from pipeline.extract.event_dating import (
     _caused_after,
     _coordinated,
     _dated_event_noun,
+    _decade_by_its_verb,
     _eligible,
     _first_picks,
     _gerund_after,
@@ -106,11 +108,10 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
     if timex["date_earliest"] is None and timex["date_latest"] is None:
         return False
     start = timex["char_start"] - sentence.row["char_start"]
-    if (
-        timex["usage"] == "attributive"
-        and _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"]) is None
-    ):
-        return False
+    if timex["usage"] == "attributive":
+        noun = _attached_noun(sentence.text, start, timex["char_end"] - sentence.row["char_start"])
+        if noun is None or _EVENT_NOUN_TYPES.get(noun[2]) == "correspondence":
+            return False  # "referred him to the note of May 6": a cited paper, not the story's time
     if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
@@ -172,7 +173,7 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         if row["paragraph_id"] != paragraph:  # the narrative's date carries over the paragraph break
             paragraph, quoted = row["paragraph_id"], False
             carried, reference = reference or carried, None
-        text = row["text"] or ""
+        text = _statement_part(row["text"] or "")
         triggers = _triggers(text)
         predicates = [
             t
@@ -181,7 +182,11 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         ]
         sentence = _Sentence(row, text, triggers, predicates, quoted_start=quoted)
         quoted = _inside_quotes(text, len(text), quoted)
-        sentence.times = times_by_sentence.get(row["sentence_id"], [])
+        sentence.times = [  # not a date of a question after the statement's colon
+            t
+            for t in times_by_sentence.get(row["sentence_id"], [])
+            if t["char_end"] - row["char_start"] <= len(text)
+        ]
         dateline = _dateline(sentence)
         if dateline is not None:
             end = dateline["char_end"] - row["char_start"]
@@ -197,12 +202,18 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         dated_clauses: list[tuple[int, int]] = []
         picks, owners = _first_picks(sentence)
         for number, timex in enumerate(sentence.times):
-            decade_noun = None if _eligible(timex, text, dating=True) else _dated_event_noun(timex, sentence)
+            decade_noun = (
+                None
+                if _eligible(timex, text, dating=True)
+                else _dated_event_noun(timex, sentence) or _decade_by_its_verb(timex, sentence)
+            )
             if decade_noun is None and not _eligible(timex, text, dating=True):
                 continue
             start = timex["char_start"] - row["char_start"]
             if _is_reference(sentence, start):  # "Your 2321, February 2, 9 p.m.": a cited telegram
                 continue
+            if number and _qualifies_with(sentence, sentence.times[number - 1], start):
+                continue  # "the posture of the late 1970s and early 1980s": both qualify the posture
             previous = found_here[-1] if found_here else None
             between = text[previous[1]["char_end"] - row["char_start"] : start] if previous else ""
             if previous and _COORDINATED_DATES.fullmatch(between):
@@ -237,6 +248,33 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
         found.extend((sentence, *item) for item in sorted(found_here, key=lambda f: f[0].start))
         reference = _last_reference(sentence, reference, len(text))
     return found
+
+
+def _qualifies_with(sentence: _Sentence, previous: dict, start: int) -> bool:
+    """A date coordinated with one before it that only qualifies a thing (no event noun it dates)."""
+    offset = sentence.row["char_start"]
+    if previous["usage"] != "attributive" or not _COORDINATED_DATES.fullmatch(
+        sentence.text[previous["char_end"] - offset : start]
+    ):
+        return False
+    return (
+        _attached_noun(sentence.text, previous["char_start"] - offset, previous["char_end"] - offset) is None
+    )
+
+
+_QUESTION_AFTER_COLON = re.compile(
+    r":\s+[\"“]?(?=(?:should|would|could|can|will|is|are|was|were|do|does|did|what|how|why|whether|who|which)\b)",
+    re.I,
+)
+
+
+def _statement_part(text: str) -> str:
+    """The statement before a question it introduces ("Noble asked members ... two questions: should FRUS
+    ...?" is a happening, the question after the colon is none); the whole text otherwise."""
+    if not text.rstrip().endswith("?"):
+        return text
+    colon = _QUESTION_AFTER_COLON.search(text)
+    return text[: colon.start()] if colon else text
 
 
 def _is_period_heading(text: str, times: list[dict]) -> bool:
