@@ -34,6 +34,8 @@ I have, etc.,
 Lund
 """
 
+NOTE_TEXTS = ["March 31.", "Their petition was sent by pouch.", "Of the outer harbour.", "Not granted."]
+
 PARAGRAPH = (
     "Sir: The harbour board met on Monday and voted the new dues, which the shipowners opposed. "
     "The vote was close. The board also heard the pilots, who asked for a larger share of the dues."
@@ -55,12 +57,7 @@ def _notes(text: str) -> dict[int, str]:
 
 def test_the_report_as_printed_reads_one_paragraph_and_four_notes():
     assert PARAGRAPH in _body(REPORT)
-    assert _notes(REPORT) == {
-        1: "March 31.",
-        2: "Their petition was sent by pouch.",
-        3: "Of the outer harbour.",
-        4: "Not granted.",
-    }
+    assert _notes(REPORT) == dict(enumerate(NOTE_TEXTS, start=1))
 
 
 def test_invisible_characters_do_not_split_words_or_labels():
@@ -174,7 +171,7 @@ def test_notes_gathered_at_the_end_pair_with_their_markers_and_numbered_clauses_
     assert footnote_problems(cleaned.footnotes) == []
 
 
-def _per_page(text: str) -> str:
+def numbered_per_page(text: str) -> str:
     """The report with its second page's notes numbered from 1, as many books print them."""
     for old, new in (("³", "¹"), ("⁴", "²"), ("- 3 Of", "- 1 Of"), ("- 4 Not", "- 2 Not")):
         text = text.replace(old, new)
@@ -182,21 +179,16 @@ def _per_page(text: str) -> str:
 
 
 def test_notes_numbered_afresh_on_each_page_pair_with_the_markers_of_their_page():
-    cleaned = _clean(_per_page(REPORT))
+    cleaned = _clean(numbered_per_page(REPORT))
     assert footnote_problems(cleaned.footnotes) == []
-    assert cleaned.footnotes["text"].to_list() == [
-        "March 31.",
-        "Their petition was sent by pouch.",
-        "Of the outer harbour.",
-        "Not granted.",
-    ]
+    assert cleaned.footnotes["text"].to_list() == NOTE_TEXTS
     assert PARAGRAPH in cleaned.paragraphs["text"].to_list()
     offsets = cleaned.footnotes["marker_offset"].to_list()
     assert offsets == sorted(offsets) and len(set(offsets)) == 4
 
 
 def test_a_numbered_list_under_the_markers_is_not_taken_for_a_page_of_notes():
-    listed = _per_page(REPORT).replace(
+    listed = numbered_per_page(REPORT).replace(
         "\n\n- 1 March 31.",
         "\n\n1. The harbour dues.\n\n2. The pilots' dues.\n\n3. The light dues.\n\n- 1 March 31.",
     )

@@ -3,11 +3,17 @@ dev-corpus papers with their superscripts printed as ordinary digits (``evaluati
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from evaluation.corpus_scoring import DEV_CORPUS, paper_value, sample_papers, score_corpus
-from evaluation.layout_variants import TRANSFORMS, write_variants
+from evaluation.layout_variants import TRANSFORMS, plain_markers, write_variants
 from pipeline.text.clean import clean_document, footnote_problems
+from tests.test_ocr_variants import NOTE_TEXTS, numbered_per_page
+from tests.test_ocr_variants import REPORT as PRINTED
+
+PAGED = numbered_per_page(PRINTED)  # the other layout tests' report, each page's notes numbered from 1
 
 REPORT = """\
 **The Minister in Norway (Lund) to the Secretary of State**
@@ -37,12 +43,7 @@ def test_plain_digit_markers_pair_with_their_notes_and_leave_the_text():
     cleaned = _clean(REPORT)
     notes = cleaned.footnotes
     assert footnote_problems(notes) == []
-    assert notes["text"].to_list() == [
-        "March 31.",
-        "Their petition was sent by pouch.",
-        "Of the outer harbour.",
-        "Not granted.",
-    ]
+    assert notes["text"].to_list() == NOTE_TEXTS
     assert set(notes["marker_style"]) == {"plain"}
     body = " ".join(cleaned.paragraphs["text"])
     for kept in ("1.5 crowns", "3,500 shipowners", "5:45 p.m.", "In 1901. The pilots", "March 1902, were"):
@@ -105,31 +106,9 @@ def test_dev_corpus_papers_printed_with_plain_markers_keep_their_notes(tmp_path)
 
 
 def test_plain_markers_numbered_afresh_on_each_page_are_read_page_by_page():
-    paged = """\
-**The Minister in Norway (Lund) to the Secretary of State**
-
-Christiania, *April 2, 1902.*
-
-Sir: The harbour board met on Monday1 and voted the new dues, which the shipowners opposed.2 The vote
-
-- 1 March 31.
-- 2 Their petition was sent by pouch.
-
-was close. The board also heard the pilots,1 who asked for a larger share of the dues.2
-
-- 1 Of the outer harbour.
-- 2 Not granted.
-
-I have, etc.,
-
-Lund
-"""
+    paged = plain_markers(PAGED, random.Random(0))
     cleaned = _clean(paged)
     assert footnote_problems(cleaned.footnotes) == []
-    assert cleaned.footnotes["text"].to_list() == [
-        "March 31.",
-        "Their petition was sent by pouch.",
-        "Of the outer harbour.",
-        "Not granted.",
-    ]
+    assert cleaned.footnotes["text"].to_list() == NOTE_TEXTS
+    assert set(cleaned.footnotes["marker_style"]) == {"plain"}
     assert "heard the pilots, who asked" in " ".join(cleaned.paragraphs["text"])
