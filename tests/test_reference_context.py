@@ -165,3 +165,25 @@ def test_a_quoted_container_ends_where_its_quotation_closes() -> None:
     spans = rm.tokenize(unquoted)
     fields = rm.to_fields(rm.Labelling(unquoted, spans, labels, [1.0] * len(spans), 1.0))
     assert fields["container_title"] == "Archivio storico italiano, ser. 1"
+
+
+def test_a_title_the_model_runs_on_through_in_and_a_quotation_ends_before_in() -> None:
+    """ "Titolo, in «Archivio veneto», XII": the lead word and the quotation are the container, when the model
+    read them as more title; what follows the closing mark keeps its label."""
+    text = "A. Rossi, La guerra, in «Archivio veneto», XII, 1990."
+    spans = rm.tokenize(text)
+    labels = ["author", "author", "title", "title", "title", "title", "title", "volume", "date"]
+    relabelled = rm.quoted_container_after_title(text, spans, labels)
+    assert relabelled == [*labels[:4], "container", "container", "container", "volume", "date"]
+    fields = rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))
+    assert (fields["title"], fields["container_title"]) == ("La guerra", "Archivio veneto")
+    # Left alone: "in" inside a title (no comma before it), a quotation that does not close within the
+    # title's tokens, and a title that does not run on ("in" already labelled otherwise).
+    inside = "A. Rossi, La guerra in «Friuli» e altrove, 1990."
+    labels = ["author", "author", "title", "title", "title", "title", "title", "title", "date"]
+    assert rm.quoted_container_after_title(inside, rm.tokenize(inside), labels) == labels
+    unclosed = "A. Rossi, La guerra, in «Archivio veneto, XII, 1990."
+    labels = ["author", "author", "title", "title", "title", "title", "title", "volume", "date"]
+    assert rm.quoted_container_after_title(unclosed, rm.tokenize(unclosed), labels) == labels
+    labels = ["author", "author", "title", "title", "editor", "editor", "editor", "volume", "date"]
+    assert rm.quoted_container_after_title(text, spans, labels) == labels
