@@ -222,12 +222,15 @@ class ReferenceModel:
             [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
         )
         probability = tagger.probability(labels)
-        if "in" in text or "In" in text:
+        if LEAD_AND_QUOTATION.search(text):
             labels = quoted_container_after_title(text, spans, labels)
         return Labelling(text, spans, labels, token_marginals, probability)
 
 
 CONTAINER_LEADS = frozenset(("in", "in:", "In", "In:", "dans", "im", "en"))
+# Where quoted_container_after_title may change something: a lead word after a comma or period, then a
+# quotation (most references have none, and skip the token loop).
+LEAD_AND_QUOTATION = re.compile(r"[,.]\s+(?:[Ii]n:?|dans|im|en)\s+[“\"„«‘]")
 # How far a container's quotation may run before it is taken for something else.
 QUOTED_CONTAINER_TOKENS = 20
 
