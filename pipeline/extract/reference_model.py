@@ -222,7 +222,7 @@ class ReferenceModel:
             [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
         )
         probability = tagger.probability(labels)
-        if LEAD_AND_QUOTATION.search(text):
+        if any(map(text.__contains__, OPENING_QUOTES)) and LEAD_AND_QUOTATION.search(text):
             labels = quoted_container_after_title(text, spans, labels)
         return Labelling(text, spans, labels, token_marginals, probability)
 
