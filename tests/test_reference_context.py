@@ -18,11 +18,54 @@ def _flags(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
 def test_a_container_lead_where_a_field_begins_marks_what_follows() -> None:
     flags = _flags("M. Fois, I religiosi in Venezia, in La Chiesa, Venezia 1989", ("lead", "after_lead"))
     ins = [found for token, found in flags if token == "in"]
-    assert ins == [[], ["lead"]]  # the "in" after "religiosi" is not at a field's start
+    assert ins == [[], ["lead", "lead=cap"]]  # the "in" after "religiosi" is not at a field's start
     assert dict(flags)["La"] == ["after_lead"]
     assert dict(flags)["religiosi"] == []
     # An "in" inside the title (no comma, period or colon before it) leads nothing.
     assert [token for token, found in _flags("Women in Italy, Rome 1990", ("lead",)) if found] == []
+
+
+def test_a_container_lead_tells_what_word_follows_it() -> None:
+    """ "in J. Smith (ed.)" opens an editor, "in La civiltà" and "in «Archivio veneto»" a title."""
+    for text, opener in (
+        ("A. Rossi, Titolo, in J. Smith (ed.), Essays, London 1990", "initial"),
+        ("A. Rossi, Titolo, in Smith, J. (ed.), Essays, London 1990", "name,"),
+        ("A. Rossi, Titolo, in La civiltà veneziana, Firenze 1958", "cap"),
+        ("A. Rossi, Titolo, in «Archivio veneto», XII (1990)", "cap"),
+    ):
+        flags = dict(_flags(text, ("lead=", "alead=")))
+        assert flags["in"] == [f"lead={opener}"], text
+        following = text.split()[text.split().index("in") + 1]
+        assert flags[following] == [f"alead={opener}"], text
+
+
+def test_what_follows_a_place_and_a_comma() -> None:
+    """ "Venezia, Marsilio": a capitalised word that is no place is the publisher; "Cambridge, MA", "Paris,
+    France", "Portland, OR": the place's region; a year or a month is the date."""
+    flags = dict(_flags("Storia, Venezia, Marsilio, 1990", ("apl=",)))
+    assert (flags["Marsilio,"], flags["Venezia,"], flags["1990"]) == (["apl=cap"], [], [])
+    assert dict(_flags("Semantics. Cambridge, MA: MIT Press.", ("apl=",)))["MA:"] == ["apl=region"]
+    assert dict(_flags("Droit. Paris, France, 1990", ("apl=",)))["France,"] == ["apl=region"]
+    portland = dict(_flags("Proceedings, Portland, OR, April 1991", ("apl=",)))
+    assert portland["OR,"] == ["apl=code"]  # capitals: a state's code, not the word "or"
+    assert dict(_flags("Droit, Paris, 1990", ("apl=",)))["1990"] == ["apl=year"]
+    # Only after a place: a comma after a title word tells nothing.
+    assert dict(_flags("Storia, Marsilio, 1990", ("apl=",)))["Marsilio,"] == []
+
+
+def test_a_reference_that_begins_with_its_year_is_read_from_the_author() -> None:
+    """Bibliographies ordered by year print the year first ("1604 MARZARI Giacomo, ..."): the token after
+    the year has the features of a reference's first token, and the year does not count as one before it."""
+    text = "1604 MARZARI Giacomo, La historia di Vicenza, Vicenza."
+    plain = "MARZARI Giacomo, La historia di Vicenza, Vicenza."
+    prefixes = ("start", "pos=", "seg=", "cseg=", "after_year")
+    with_year = dict(_flags(text, prefixes))
+    without_year = dict(_flags(plain, prefixes))
+    for token in ("MARZARI", "Giacomo,", "historia", "Vicenza."):
+        assert with_year[token] == without_year[token], token
+    assert with_year["1604"] == ["cseg=0", "pos=0", "seg=0", "start"]
+    # A year later in the reference changes nothing before it.
+    assert "after_year" in dict(_flags("Rossi, Storia 1990, Venezia", ("after_year",)))["Venezia"]
 
 
 def test_an_editor_phrase_marks_its_words_and_ends_the_container() -> None:
@@ -122,3 +165,25 @@ def test_a_quoted_container_ends_where_its_quotation_closes() -> None:
     spans = rm.tokenize(unquoted)
     fields = rm.to_fields(rm.Labelling(unquoted, spans, labels, [1.0] * len(spans), 1.0))
     assert fields["container_title"] == "Archivio storico italiano, ser. 1"
+
+
+def test_a_title_the_model_runs_on_through_in_and_a_quotation_ends_before_in() -> None:
+    """ "Titolo, in «Archivio veneto», XII": the lead word and the quotation are the container, when the model
+    read them as more title; what follows the closing mark keeps its label."""
+    text = "A. Rossi, La guerra, in «Archivio veneto», XII, 1990."
+    spans = rm.tokenize(text)
+    labels = ["author", "author", "title", "title", "title", "title", "title", "volume", "date"]
+    relabelled = rm.quoted_container_after_title(text, spans, labels)
+    assert relabelled == [*labels[:4], "container", "container", "container", "volume", "date"]
+    fields = rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))
+    assert (fields["title"], fields["container_title"]) == ("La guerra", "Archivio veneto")
+    # Left alone: "in" inside a title (no comma before it), a quotation that does not close within the
+    # title's tokens, and a title that does not run on ("in" already labelled otherwise).
+    inside = "A. Rossi, La guerra in «Friuli» e altrove, 1990."
+    labels = ["author", "author", "title", "title", "title", "title", "title", "title", "date"]
+    assert rm.quoted_container_after_title(inside, rm.tokenize(inside), labels) == labels
+    unclosed = "A. Rossi, La guerra, in «Archivio veneto, XII, 1990."
+    labels = ["author", "author", "title", "title", "title", "title", "title", "volume", "date"]
+    assert rm.quoted_container_after_title(unclosed, rm.tokenize(unclosed), labels) == labels
+    labels = ["author", "author", "title", "title", "editor", "editor", "editor", "volume", "date"]
+    assert rm.quoted_container_after_title(text, spans, labels) == labels

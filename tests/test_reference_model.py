@@ -168,6 +168,18 @@ STYLES = [
         "1996.",
         {"authors": "Katherine Verdery", "place": "Princeton", "publisher": "Princeton University Press"},
     ),
+    (  # Italian footnote style: place, publisher and year cut by commas; a publisher no word list holds
+        "G. Berchet, Le antiche ambasciate giapponesi in Italia, Torino, Paravia, 1877.",
+        {"authors": "G. Berchet", "place": "Torino", "publisher": "Paravia", "year": "1877"},
+    ),
+    (  # a bibliography ordered by year: the year first, then the author
+        "1604 MARZARI Giacomo, La historia di Vicenza, Vicenza.",
+        {"authors": "MARZARI Giacomo", "title": "La historia di Vicenza", "place": "Vicenza", "year": "1604"},
+    ),
+    (
+        "J. Smith, Essays on trade, Cambridge, MA, Harvard University Press, 1990.",
+        {"place": "Cambridge, MA", "publisher": "Harvard University Press"},
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.vocab import load_mapping, load_vocab
 
 # Bump when the features change: a model trained on other features must not be used with these.
-FEATURE_SET_VERSION = "10"
+FEATURE_SET_VERSION = "11"
 
 EDGE_PUNCTUATION = ".,;:()[]{}“”„\"'‘’«»<>*†‡"
 OPENING_QUOTES = ("“", '"', "„", "«", "‘")
@@ -145,8 +145,10 @@ Feature = str | bytes
 OFFSETS = (3, 2, 1, -1, -2, -3)
 # What the context flags need to know of a token: is it "in", a year, a field mark (see _is_field_mark), a
 # container's lead word ("in", "dans": LEAD_CLASS), does it end in a field's punctuation (, . : ;), and its
-# word for the phrases (see PHRASES).
-TokenKinds = tuple[bool, bool, bool, bool, bool, str]
+# word for the phrases (see PHRASES), whether it is a place or a place's region ("Venezia", "MA", "France"),
+# what it is to a place before it (PLACE_FOLLOWERS) and what it is as the first word after a container's
+# lead word (LEAD_OPENERS).
+TokenKinds = tuple[bool, bool, bool, bool, bool, str, bool, str, str]
 TokenParts = tuple[tuple[Feature, ...], tuple[tuple[Feature, ...], ...], TokenKinds]
 
 
@@ -184,6 +186,28 @@ def _kinds(token: str, own: tuple[str, ...]) -> TokenKinds:
     """What the context flags need to know of a token (see TokenKinds), from its own features."""
     word = own[0]
     lower = word[2:]
+    is_region, is_place = REGION_CLASS in own, PLACE_CLASS in own
+    is_cap = "cap" in own
+    if is_region:
+        follower = "region"
+    elif is_place:
+        follower = "place"
+    elif "year" in own:
+        follower = "year"
+    elif DATE_CLASS in own:
+        follower = "date"
+    elif "caps" in own and len(lower) <= 3:
+        follower = "code"  # "PA", "OR", "BC": a state's or country's code, in capitals unlike "or"
+    else:
+        follower = "digit" if lower[:1].isdigit() else "cap" if is_cap else "other"
+    if "initial" in own:
+        opener = "initial"
+    elif GIVEN_CLASS in own:
+        opener = "given"
+    elif is_cap:
+        opener = "name," if token[-1] == "," else "cap"  # "in Smith, J. (ed.)" / "in La civiltà"
+    else:
+        opener = "lower" if "lower" in own else "other"
     return (
         word == "w=in",
         "year" in own,
@@ -191,6 +215,9 @@ def _kinds(token: str, own: tuple[str, ...]) -> TokenKinds:
         LEAD_CLASS in own,
         token[-1] in FIELD_END,
         lower if lower in PHRASE_WORDS else "",
+        is_region or is_place,
+        follower,
+        opener,
     )
 
 
@@ -215,6 +242,14 @@ FLAGS = (
     "after_quote",
 )
 LEAD_CLASS = "c=container_mark"
+PLACE_CLASS, REGION_CLASS = "c=place", "c=region"
+# What a token is when a place and a comma come before it ("Venezia, Marsilio": a capitalised word that is no
+# place or region is the publisher; "Cambridge, MA": a region is the place's second part).
+PLACE_FOLLOWERS = ("region", "place", "year", "date", "code", "digit", "cap", "other")
+DATE_CLASS, GIVEN_CLASS = "c=date_word", "c=given"
+# What the word after a container's lead word is ("in J. Smith (ed.)": an editor follows; "in La civiltà",
+# "in «Archivio veneto»": a title), given to the lead word and the tokens after it.
+LEAD_OPENERS = ("initial", "given", "name,", "cap", "lower", "other")
 FIELD_END = ",.:;"
 EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
 INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
@@ -258,6 +293,9 @@ class FeatureReader:
         self.flags = {name: self._keep((name,)) for name in FLAGS}
         self.edges = {offset: self._keep(edge) for offset, edge in EDGES.items()}
         self.phrase_features = {name: self._keep(("phrase=" + name,)) for name in _phrase_names()}
+        self.after_place = {kind: self._keep(("apl=" + kind,)) for kind in PLACE_FOLLOWERS}
+        self.lead_opener = {kind: self._keep(("lead=" + kind,)) for kind in LEAD_OPENERS}
+        self.after_lead_opener = {kind: self._keep(("alead=" + kind,)) for kind in LEAD_OPENERS}
 
     def phrase_feature(self, name: str) -> tuple[Feature, ...]:
         return self.phrase_features[name]
@@ -342,19 +380,29 @@ def _context_flags(
     reader: FeatureReader,
 ) -> list[tuple[Feature, ...]]:
     """Per token: position, field marks and commas before it, inside quotation marks, parentheses or
-    brackets, after "In", after a year, start, end, italic."""
+    brackets, after "In", after a year, start, end, italic, what it is after a place and a comma.
+
+    A reference that begins with its year ("1604 MARZARI Giacomo, La historia ...", a bibliography ordered
+    by year) is read from the token after the year: that token is a start, and position, field marks,
+    commas and "after a year" are counted without the year, so its author looks like any other author.
+    """
     places, flag = reader.places, reader.flags
+    after_place = reader.after_place
     quoted, paren, bracket = flag["quoted"], flag["paren"], flag["bracket"]
     after_in_flag, after_year_flag = flag["after_in"], flag["after_year"]
     count, last = len(tokens), len(tokens) - 1
+    skip = 1 if count > 2 and kinds[0][1] else 0
+    length = count - skip
     opens = any(opening in text for opening in OPENINGS) or "[" in text
     phrase_of = _phrase_classes(kinds, reader) if any(kind[5] for kind in kinds) else {}
     flags_of = []
     in_quote = in_paren = in_bracket = after_in = after_year = after_lead = False
+    opener = "other"
     quotes = 0
     marks = commas = 0
     for index, token in enumerate(tokens):
-        flags = places[index * 8 // count][marks if marks < 4 else 4][commas if commas < 6 else 6]
+        position = (index - skip) * 8 // length if index > skip else 0
+        flags = places[position][marks if marks < 4 else 4][commas if commas < 6 else 6]
         if opens:
             first_char = token[0]
             if first_char in OPENING_QUOTES and not in_quote:
@@ -376,19 +424,23 @@ def _context_flags(
                 flags += bracket
         if after_in:
             flags += after_in_flag
-        is_in, is_year, is_mark, is_lead, _, _ = kinds[index]
+        is_in, is_year, is_mark, is_lead = kinds[index][:4]
         if index in phrase_of:
             flags += phrase_of[index]
             after_lead = False  # "in Title, a cura di X": the container ends where the editor begins
         if is_lead and (index == 0 or kinds[index - 1][4]):
             flags += flag["lead"]  # "in" where a field begins: ", in", ". In", "in:" at the start
             after_lead = True
+            opener = kinds[index + 1][8] if index < last else "other"
+            flags += reader.lead_opener[opener]
         elif after_lead:
-            flags += flag["after_lead"]
+            flags += flag["after_lead"] + reader.after_lead_opener[opener]
         if after_year:
             flags += after_year_flag
-        if index == 0:
+        if index == 0 or index == skip:
             flags += flag["start"]
+        if index and kinds[index - 1][6] and tokens[index - 1][-1] == ",":
+            flags += after_place[kinds[index][7]]
         if index == last:
             flags += flag["end"]
         if italics:
@@ -404,9 +456,10 @@ def _context_flags(
             if in_bracket and "]" in token:
                 in_bracket = False
         after_in = after_in or is_in
-        after_year = after_year or is_year
-        marks += is_mark
-        commas += token[-1] == ","
+        if index >= skip:
+            after_year = after_year or is_year
+            marks += is_mark
+            commas += token[-1] == ","
     return flags_of
 
 
