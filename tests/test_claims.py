@@ -1274,3 +1274,46 @@ def test_relative_clause_subjects_outer_heads_of_phrases_and_thoughts_without_th
     assert reported["stated"]["claimant_type"] == "person"  # the chief, not the press section
     assert reported["stated"]["claimant_text"] == "The chief"
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # the Secretary's "possibly"
+
+
+def test_nationality_roles_nearer_groups_partners_in_conversation_and_relative_clauses() -> None:
+    body = (
+        "From Gibson and Wilson. The British Ambassador has informed Wilson that the talks are over.\n\n"
+        "The Minister expects elections in April but the opposition groups declare they will not take part, "
+        "asserting that the count is unfair.\n\n"
+        "In conversation with the Spanish minister, the proposals were submitted to him, and he assured the "
+        "Department that he would cable Madrid.\n\n"
+        "I inquired whether the services of Major Kay to command the guard were acceptable and he indicated "
+        "that he would agree.\n\n"
+        "Ortins complained to the local authorities, who instituted proceedings against Seely for "
+        "“disturbing the peace.”\n\n"
+        "I think it is safe to say that the new cabinet will stand."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    # a role qualified by a nationality is no topic of another nation, nor the addressee
+    assert reported["informed"]["claimant_name"] == "The British Ambassador"
+    assert (reported["asserting"]["claimant_type"], reported["asserting"]["claimant_name"]) == (
+        "group",
+        "groups",
+    )
+    assert reported["assured"]["claimant_name"] == "the Spanish minister"  # the partner in conversation
+    assert reported["indicated"]["claimant_name"] != "Major Kay"  # a name inside "the services of"
+    assert "say" not in reported and "to say" not in reported  # "safe to say" reports nobody's words
+    assert _row(claims, "disturbing")["kind"] == "scare_quote"  # the relative clause's verb holds it
+
+
+def test_cues_in_ideas_past_presumptions_and_words_still_to_be_said_are_not_the_writers() -> None:
+    body = (
+        "The reports grew out of the idea that the powers might well demand reforms.\n\n"
+        "It was presumed that if anything was to happen it would happen on that day, and probably in the "
+        "capital.\n\n"
+        "The Secretary will emphasize to the Ambassadors that an increase would presumably anger Tokyo.\n\n"
+        "I would say that the plan will probably fail."
+    )
+    claims = _letter_claims(body)
+    assertions = claims.filter(pl.col("kind") == "author_assertion")
+    assert assertions["cue"].to_list() == ["probably"]  # only the writer's own "I would say that"
+    assert assertions["claimant_name"].to_list() == ["Jo Sender"]

@@ -28,6 +28,7 @@ from pipeline.extract.claim_phrases import (
 )
 from pipeline.extract.claim_speakers import (
     FINITE_VERB,
+    NON_NAME_WORDS,
     PREPOSITIONS,
     REPORTING_NOUNS,
     REPORTING_VERBS,
@@ -38,11 +39,13 @@ from pipeline.extract.claim_speakers import (
     Candidate,
     preceding_word,
 )
+from pipeline.vocab import load_words
 
 VERB_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
     r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
 )
+NATIONALITIES = frozenset(load_words("nationalities"))
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
@@ -173,7 +176,9 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
-    if candidate.source == "role" and _other_holder(ctx, candidate, antecedent, resolved):
+    if candidate.source == "role" and (
+        _other_holder(ctx, candidate, antecedent, resolved) or _other_nation(candidate, antecedent, resolved)
+    ):
         return Speaker("person", None, claimant_name=candidate.text, **span)
     return Speaker(
         resolved.claimant_type,
@@ -197,19 +202,28 @@ def addressee_at(ctx: Context, position: int) -> Speaker:
 
 def _body_before(ctx: Context, position: int) -> Candidate | None:
     """What "they" stands for: the last body named before it in the same document, within the five
-    sentences before its own ("The Foreign Office ... They informed me that"); a group noun ("historians")
-    is no antecedent, its capitalised qualifier may be a sentence opener."""
+    sentences before its own ("The Foreign Office ... They informed me that"); a group noun nearer, in the
+    same sentence or the one before, is ("the opposition groups declare they"), unless its capitalised
+    qualifier may be a sentence opener ("When historians")."""
     index = sentence_at(ctx, position)
     if index < 0:
         return None
     start = max(ctx.sentences[max(0, index - 5)].start, document_start(ctx, position))
+    near = ctx.sentences[max(0, index - 1)].start
     for candidate in reversed(candidates_between(ctx, start, position)):
+        if candidate.source == "group" and candidate.start >= near and not _opens_sentence(ctx, candidate):
+            return candidate  # "the opposition groups declare they will not": the nearer group
         if candidate.kind == "organisation" and candidate.source in ("mention", "name"):
             coordinated = re.search(
                 r"\b(?:and|or)\s+(?:the\s+)?$", ctx.masked[max(0, candidate.start - 9) : candidate.start]
             )
             return None if coordinated else candidate  # "X and the Committee ... They": several
     return None
+
+
+def _opens_sentence(ctx: Context, candidate: Candidate) -> bool:
+    """A group whose capitalised qualifier may be a sentence opener ("When historians")."""
+    return " " in candidate.text and candidate.text.split()[0] in NON_NAME_WORDS
 
 
 def document_start(ctx: Context, position: int) -> int:
@@ -228,6 +242,16 @@ def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved
     inside = writer_at(ctx, role.start).claimant_type == "person"
     title = role.text.split()[-1].lower()
     return inside and title not in (resolved.claimant_name or antecedent.text).lower()
+
+
+def _other_nation(role: Candidate, antecedent: Candidate, resolved: Speaker) -> bool:
+    """ "The British Ambassador has informed Wilson": a role qualified by a nationality is that nation's
+    office holder, not a topic that does not carry the same nationality ("Wilson", "the Italian Minister")."""
+    nations = [word for word in re.findall(r"[A-Z][a-z]+", role.text) if word in NATIONALITIES]
+    if not nations:
+        return False
+    seen = f"{antecedent.text} {resolved.claimant_name or ''}"
+    return not all(nation in seen for nation in nations)
 
 
 def writer_at(ctx: Context, position: int) -> Speaker:
@@ -293,9 +317,11 @@ def _governing_subject(ctx: Context, index: int, position: int) -> Candidate | N
     return subject if subject is not None and _topic_eligible(subject, "person") else None
 
 
-def _object_before(ctx: Context, index: int, opened: int) -> Candidate | None:
+def _object_before(ctx: Context, index: int, opened: int, before: int | None = None) -> Candidate | None:
     """A person in object position in the sentence before ("I saw the Minister and informed him ... He
-    declared"): the antecedent when that sentence has no third-person subject of its own."""
+    declared"), or earlier in the pronoun's own sentence ("In conversation with the minister, the proposals
+    were submitted to him, and he assured"): the antecedent when that sentence has no third-person subject
+    of its own."""
     if index < 0 or ctx.sentences[index].end <= opened:
         return None
     sentence = ctx.sentences[index]
@@ -303,10 +329,20 @@ def _object_before(ctx: Context, index: int, opened: int) -> Candidate | None:
         return None
     found = [
         c
-        for c in candidates_between(ctx, sentence.start, sentence.end)
-        if _topic_eligible(c, "person") and c.source not in ("pronoun", "writer")
+        for c in candidates_between(ctx, max(sentence.start, opened), before or sentence.end)
+        if _topic_eligible(c, "person")
+        and c.source not in ("pronoun", "writer")
+        and not (before is not None and _in_noun_phrase(ctx, c))
     ]
     return found[0] if len(found) == 1 else None
+
+
+def _in_noun_phrase(ctx: Context, candidate: Candidate) -> bool:
+    """ "the services of Major Keyser", "the Company's business": a name inside another noun phrase is not
+    the person the writer spoke with."""
+    return preceding_word(ctx.masked, candidate.start).lower() == "of" or bool(
+        re.match(r"[’']s?\b", ctx.masked[candidate.end : candidate.end + 2])
+    )
 
 
 def topic_before(
@@ -326,6 +362,10 @@ def topic_before(
     if topic is not None and topic.start < position:
         return topic
     opened = document_start(ctx, position)
+    if pronoun and kind == "person":
+        lone = _object_before(ctx, index, opened, before=position)
+        if lone is not None:
+            return lone
     for back in range(index - 1, max(-1, index - 6), -1):
         if ctx.sentences[back].end <= opened:
             break  # a pronoun does not reach into the document before its own

@@ -63,6 +63,11 @@ INSTRUCTED = re.compile(
     r"|(?:will|should|may|must|are to|shall)\s+(?:\w+ly\s+|also\s+|then\s+)?)$"
 )
 # "so that", "such that": a clause of purpose or result, not what was said.
+# "I think it is safe to say that", "needless to say": an impersonal infinitive of saying reports nobody's
+# words; the sentence is the writer's own judgement.
+IMPERSONAL_SAY = re.compile(
+    r"\b(?:safe|fair|true|correct|accurate|needless|suffice it|is|was)\s+(?:to\s+(?:\w+ly\s+)?)?$"
+)
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
@@ -122,6 +127,13 @@ def quotation_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]], units: 
     return rows
 
 
+# What ends the reach of a verb of saying over a short quotation: a clause break, or a relative clause still
+# open at the quotation ("complained to the authorities, who instituted proceedings for “disturbing the
+# peace”": the relative clause's verb governs it).
+CLAUSE_BREAK = re.compile(r"[;:]|\s[–—]\s|,\s+(?:who|whom|which)\b(?=[^,]*$)")
+OPEN_RELATIVE = re.compile(r",\s+(?:who|whom|which)\b[^,;:]*$")
+
+
 def _quote_row(
     ctx: Context, quote: Quote, own_sentence: Sentence, quoted: str, carried: Attribution | None, p_end: int
 ) -> Row:
@@ -160,7 +172,7 @@ def _quote_row(
     # quotation in it ('he believed that "the mechanics" would be "difficult"'), up to a clause break.
     near_start = max(sentence.start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
     near_start += ctx.masked[near_start : quote.open_mark].rfind("(") + 1
-    breaks = list(re.finditer(r"[;:]|\s[–—]\s", ctx.masked[near_start : quote.open_mark]))
+    breaks = list(re.finditer(CLAUSE_BREAK, ctx.masked[near_start : quote.open_mark]))
     near_start += breaks[-1].end() if breaks else 0
     has_verb = (
         verb_before(ctx, near_start, quote.open_mark)
@@ -169,6 +181,15 @@ def _quote_row(
     )
     if (word_count(quoted) <= SCARE_QUOTE_MAX_WORDS or heading) and not has_verb:
         base |= {"kind": "scare_quote"} | unattributed
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
+    governing = verb_before(ctx, sentence.start, quote.open_mark)
+    if (
+        quoted_term(quoted)
+        and governing is not None
+        and OPEN_RELATIVE.search(ctx.masked, governing.end(), quote.open_mark)
+        and not (verb_after(ctx, quote, sentence) or according_to(ctx, sentence, quote))
+    ):
+        base |= {"kind": "scare_quote"} | unattributed  # the relative clause's own verb holds the phrase
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     attribution = attribute_quote(ctx, quote, sentence, carried)
     if attribution.speaker.claimant_type == "unknown" and attribution.verb is None and quoted_term(quoted):
@@ -366,6 +387,11 @@ def reported_statement_rows(
                 if NOUN_OWNER.match(ctx.masked, noun.end(), that_at):
                     continue  # "confirmed the statement of the Minister that": the Minister's
             if ELIDED_PASSIVE.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
+                continue
+            impersonal = IMPERSONAL_SAY.search(
+                ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+            )
+            if impersonal and (verb.group().startswith("to ") or impersonal.group().rstrip().endswith("to")):
                 continue
             if INSTRUCTED.search(ctx.masked, max(sentence.start, verb.start() - 160), verb.start()):
                 continue  # "You are also directed ... to inquire": what the addressee is to do

@@ -44,9 +44,11 @@ SECOND_PERSON = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
 # The writer speaking in the first person ("I told him that", "we informed the Minister"); "I" only before
 # a lower-case word, so a roman numeral ("Article I") is not a writer.
 FIRST_PERSON = re.compile(r"\b(?:I(?=[ \t]+[a-z])|[Ww]e)\b")
+NATIONALITY_WORDS = load_words("nationalities")
 ROLE = re.compile(
-    r"\b[Tt]he (?:(?:former|new|then|acting|Acting|Soviet|American|British|French|German|old|future|latter|"
-    r"same)\s+)?"
+    r"\b[Tt]he (?:(?:former|new|then|acting|Acting|old|future|latter|same|"
+    + alternation(NATIONALITY_WORDS)
+    + r")\s+)?"
     r"(?i:" + alternation(SPEAKER_ROLES) + r")\b"
 )
 # A group noun, with the capitalised words that qualify it ("Committee members", "British officials").
