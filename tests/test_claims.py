@@ -1317,3 +1317,24 @@ def test_cues_in_ideas_past_presumptions_and_words_still_to_be_said_are_not_the_
     assertions = claims.filter(pl.col("kind") == "author_assertion")
     assert assertions["cue"].to_list() == ["probably"]  # only the writer's own "I would say that"
     assert assertions["claimant_name"].to_list() == ["Jo Sender"]
+
+
+def test_quotation_sources_in_lead_ins_document_parts_continuing_participles_and_writers_terms() -> None:
+    body = (
+        "Article I of the Treaty of Peace provides that: “Spain relinquishes all claim of sovereignty.”\n\n"
+        "In replying, the Department in a note of September 17 stated that—\n\n"
+        "“While I am constrained to make reservations, the Government is gratified.”\n\n"
+        "The committee quotes the following words from the Tsung-li Yamên’s memorial to the Throne:\n\n"
+        "“It is very necessary to settle uniform tariff regulations for all.”\n\n"
+        "But a telegram received from Consul-General Goodnow says, “Li will leave for the north soon.”\n\n"
+        "The Collector said that Mexico could abolish the tariff, so that many more Mexicans could buy cars, "
+        "adding: “The Government would derive more revenue from gasoline.”\n\n"
+        "I do not consider my continued presence here as “essential” to the work."
+    )
+    claims = _letter_claims(body)
+    assert _row(claims, "Spain relinquishes")["claimant_type"] == "document"  # "Article I" is no writer
+    assert _row(claims, "While I am")["claimant_name"] == "Department"  # a lead-in ending "stated that—"
+    assert _row(claims, "It is very necessary")["claimant_name"] == "Tsung-li Yamên"  # the memorial's owner
+    assert _row(claims, "Li will leave")["claimant_name"] == "Consul-General Goodnow"  # not "a telegram"
+    assert _row(claims, "The Government would")["claimant_name"] == "Collector"  # who said it adds it
+    assert _row(claims, "essential")["kind"] == "scare_quote"  # the writer's own term

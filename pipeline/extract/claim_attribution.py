@@ -40,6 +40,7 @@ from pipeline.extract.claim_speakers import (
     SPEAKER_DOCUMENTS,
     THOUGHT_VERBS,
     Candidate,
+    body_word,
 )
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import alternation, load_words
@@ -84,6 +85,8 @@ ISSUED = re.compile(
 )
 LEAD_IN_DATED = re.compile(r":\s*\([^()]{1,40}\)\.?$")
 FOLLOWING = re.compile(r"\b(?:[Ff]ollowing|[Aa]s follows)\b")
+# A capitalised possessor inside a document phrase ("the Tsung-li Yamên’s memorial", "the Council's reply").
+POSSESSOR = re.compile(r"((?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*)[’']s?\s")
 # How many paragraphs of one quotation the lead-in search steps back over.
 MAX_QUOTED_PARAGRAPHS = 20
 # A person or body the lead-in gives as the document's source: "the text of a telegram from X:".
@@ -419,6 +422,9 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     if subject is not None:
         return Attribution(resolve_speaker(ctx, subject), "lead_in_document", carries=False)
     for document in reversed(documents):
+        owner = _document_owner(ctx, document)
+        if owner is not None:
+            return Attribution(resolve_speaker(ctx, owner), "lead_in_document", carries=False)
         for candidate in candidates_between(ctx, document.end(), colon):
             if candidate.start - document.end() > 60 or re.search(
                 r"[,;]", ctx.masked[document.end() : candidate.start]
@@ -437,6 +443,22 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     phrase = ctx.text[last.start() : last.end()]
     speaker = Speaker("document", None, phrase, phrase, last.start(), last.end())
     return Attribution(speaker, "lead_in_document", carries=False)
+
+
+def _document_owner(ctx: Context, document: re.Match[str]) -> Candidate | None:
+    """The possessor inside a lead-in's document ("words from the Tsung-li Yamên's memorial:", "In
+    Paragraph 7 of the Council's reply, the following statement is made:")."""
+    for candidate in candidates_between(ctx, document.start(), document.end()):
+        if candidate.kind in ("person", "organisation") and re.match(
+            r"[’']s?\s", ctx.masked[candidate.end : candidate.end + 3]
+        ):
+            return candidate
+    owner = POSSESSOR.search(ctx.masked, document.start(), document.end())
+    if owner is None or owner.group(1) in ("The", "This", "That", "His", "Her", "Its", "Their"):
+        return None
+    words = owner.group(1).split()
+    kind = "organisation" if any(body_word(word) for word in words) else "person"
+    return Candidate(owner.start(1), owner.end(1), owner.group(1), "name", kind=kind, name=owner.group(1))
 
 
 def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:
@@ -459,8 +481,8 @@ def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None
         paragraph_first, _ = ctx.paragraph_sentences[ctx.sentences[back].paragraph_id]
         start = ctx.sentences[paragraph_first].start
         body = ctx.masked[start : ctx.sentences[back].end].rstrip()
-        if body.endswith(":"):
-            return start + len(body) - 1
+        if body.endswith((":", "—", ":—", ":-")):
+            return start + len(body) - 1  # "the Department ... stated that—" above a block quotation
         dated = LEAD_IN_DATED.search(body)
         if dated is not None:
             return start + dated.start()  # "the decree of the 3d of the 8th moon: (August 27, 1900)."

@@ -45,6 +45,8 @@ VERB_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
     r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
 )
+# Participles that go on with the speech of the clause before ("The Collector said that ..., adding:").
+CONTINUING_PARTICIPLES = frozenset({"adding", "informing", "assuring", "reiterating", "concluding"})
 NATIONALITIES = frozenset(load_words("nationalities"))
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
@@ -422,6 +424,14 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         source = _document_source_before(ctx, candidates, verb_start)
         if source is not None:
             return source
+        said = [
+            v
+            for v in VERB_PATTERN.finditer(ctx.masked, window_start, verb_start)
+            if v.group() in SPEECH_VERBS
+        ]
+        if verb.group() in CONTINUING_PARTICIPLES and said and not said[-1].group().endswith("ing"):
+            # "The Collector said that ... so that many more Mexicans could buy them, adding:": the sayer adds
+            return subject_of(ctx, said[-1].start(), window_start)
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
             return _coordinated(ctx, candidates, candidate) or candidate  # "Messrs. X and Y who reported"

@@ -41,6 +41,7 @@ from pipeline.extract.claim_resolution import (
 from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     Candidate,
+    preceding_word,
 )
 from pipeline.vocab import load_words
 
@@ -192,6 +193,9 @@ def _quote_row(
         base |= {"kind": "scare_quote"} | unattributed  # the relative clause's own verb holds the phrase
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     attribution = attribute_quote(ctx, quote, sentence, carried)
+    if quoted_term(quoted) and _writers_own(ctx, attribution):
+        base |= {"kind": "scare_quote"} | unattributed  # "I do not consider my presence “essential”"
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     if attribution.speaker.claimant_type == "unknown" and attribution.verb is None and quoted_term(quoted):
         # A short phrase no rule gives a source is a term quoted, not somebody's words.
         base |= {"kind": "scare_quote"} | unattributed
@@ -213,6 +217,20 @@ def _quote_row(
         base |= verb_details(ctx, sentence, attribution.verb_start, subject_before)
     follow = attribution.rule != "cited_source"
     return finish_row(ctx, base, start, end, p_end, follow=follow)
+
+
+def _writers_own(ctx: Context, attribution: Attribution) -> bool:
+    """A subject that is the writer ("I", "we", "this Consulate General", "this report"): a short phrase the
+    writer quotes in their own clause is a term set off, not somebody's words ("we have heard of such an
+    “understanding”")."""
+    speaker = attribution.speaker
+    if attribution.rule != "verb_subject" or speaker.claimant_start is None:
+        return False
+    if speaker.claimant_text in ("I", "we", "We"):
+        return True
+    return preceding_word(ctx.masked, speaker.claimant_start) in ("this", "This") or (
+        speaker.claimant_text or ""
+    ).startswith(("this ", "This "))
 
 
 def title_cased(quoted: str) -> bool:

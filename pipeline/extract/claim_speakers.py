@@ -42,8 +42,12 @@ PRONOUN = re.compile(r"\b(?:he|she|He|She|his|her|His|Her|they|They|their|Their)
 # The addressee of a letter or telegram ("You stated that", "your note ... stating that").
 SECOND_PERSON = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
 # The writer speaking in the first person ("I told him that", "we informed the Minister"); "I" only before
-# a lower-case word, so a roman numeral ("Article I") is not a writer.
-FIRST_PERSON = re.compile(r"\b(?:I(?=[ \t]+[a-z])|[Ww]e)\b")
+# a lower-case word and not after a part of a document, so a roman numeral ("Article I of the Treaty") is
+# not a writer.
+FIRST_PERSON = re.compile(
+    r"\b(?:(?<!Article )(?<!Section )(?<!Chapter )(?<!Part )(?<!Annex )(?<!Title )(?<!Paragraph )"
+    r"(?<!Schedule )(?<!Protocol )(?<!Appendix )I(?=[ \t]+[a-z])|[Ww]e)\b"
+)
 NATIONALITY_WORDS = load_words("nationalities")
 ROLE = re.compile(
     r"\b[Tt]he (?:(?:former|new|then|acting|Acting|old|future|latter|same|"
