@@ -1338,3 +1338,32 @@ def test_quotation_sources_in_lead_ins_document_parts_continuing_participles_and
     assert _row(claims, "Li will leave")["claimant_name"] == "Consul-General Goodnow"  # not "a telegram"
     assert _row(claims, "The Government would")["claimant_name"] == "Collector"  # who said it adds it
     assert _row(claims, "essential")["kind"] == "scare_quote"  # the writer's own term
+
+
+def test_bodies_named_with_their_owner_officials_requests_and_third_person_stances() -> None:
+    body = (
+        "His Majesty’s Government asserted that it had no desire to act.\n\n"
+        "Article 17 of the Civil Code declares that a Frenchman may not renounce his nationality.\n\n"
+        "Foreign Office official informs me that the loan is agreed.\n\n"
+        "In a letter of June 19 the Secretary of Agriculture was requested to inform you that the plan is "
+        "approved.\n\n"
+        "He was afraid that the impression seemed to be general that France would yield.\n\n"
+        "It may be omitted if it appears in the translation filed by the sender.\n\n"
+        "I would also suggest that you instruct the Ambassador to call."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["asserted"]["claimant_name"] == "His Majesty’s Government"
+    assert (reported["declares"]["claimant_type"], reported["declares"]["claimant_name"]) == (
+        "document",
+        "Article 17 of the Civil Code",
+    )
+    assert (reported["informs"]["claimant_type"], reported["informs"]["claimant_name"]) == (
+        "person",
+        "Foreign Office official",
+    )
+    assert "to inform" not in reported  # requested to inform: not yet said
+    # a third person's fear, a literal "appears in" and a proposal to the addressee are no hedges
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0

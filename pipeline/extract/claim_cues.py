@@ -138,6 +138,12 @@ FUTURE_SAYS = re.compile(
     r"\b(?!I\b|[Ww]e\b)(?:[A-Z][\w’'-]*|he|she|they|it)\s+(?:will|shall)\s+(?:(?:\w+ly|also|then|again)\s+)?"
     rf"(?:{INSTRUCTION_VERBS})\b[^.;]{{0,120}}?\bthat\b"
 )
+# "He was afraid that ... the impression seemed to be general": a third person's fear or confidence.
+THIRD_PERSON_STANCE = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][\w’'-]+)\s+(?:was|were|is|are|felt|seemed)\s+(?:\w+ly\s+|not\s+)?"
+    r"(?:afraid|confident|convinced|sure|certain|satisfied|hopeful|fearful|doubtful|apprehensive|"
+    r"of the (?:opinion|view|belief))\s+that\b"
+)
 IMPERATIVE_LINK = re.compile(r"\b(?:and|to|please|[Pp]lease)\s+$")
 # A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
 ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
@@ -168,6 +174,7 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
     return bool(
         re.search(r"\b[Aa]ccording to\b", before)
         or THOUGHT_CLAUSE.search(before)
+        or THIRD_PERSON_STANCE.search(before)
         or PAST_PRESUMPTION.search(before)
         or FUTURE_SAYS.search(before)
         or ADDRESSEE_SAYS.search(before)
@@ -276,6 +283,8 @@ def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
         return False
     if not ctx.masked[sentence.start : cue.start()].strip(" (\n0123456789."):
         return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
+    if re.match(r"\s+(?:that\s+)?you\b", ctx.masked[cue.end() : cue.end() + 12]):
+        return True  # "I would also suggest that you instruct": a proposal to the addressee
     if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
         return True  # "Inform the Foreign Office and suggest that ...": an instruction
     if FUTURE_PROPOSAL.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):

@@ -18,6 +18,7 @@ from pipeline.extract.claim_context import (
     inside_open_quotation,
     sentence_at,
 )
+from pipeline.extract.claim_names import body_member, other_nation, qualified_body_name
 from pipeline.extract.claim_phrases import (
     COORDINATED_SUBJECT,
     PREPOSITION_BEFORE,
@@ -39,15 +40,14 @@ from pipeline.extract.claim_speakers import (
     Candidate,
     preceding_word,
 )
-from pipeline.vocab import load_words
 
 VERB_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
     r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
 )
+# Whose a bare body is: "His Majesty's Government", "my Government", "this Government", "his Government".
 # Participles that go on with the speech of the clause before ("The Collector said that ..., adding:").
 CONTINUING_PARTICIPLES = frozenset({"adding", "informing", "assuring", "reiterating", "concluding"})
-NATIONALITIES = frozenset(load_words("nationalities"))
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
@@ -160,11 +160,15 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker("group", claimant_name=candidate.text, **span)
     if candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
+    if candidate.source == "name" and candidate.kind == "organisation":
+        member = body_member(ctx.text, candidate)
+        if member is not None:
+            return Speaker(member[0], None, claimant_name=member[1], **span)
     if candidate.source == "name":
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
         if SPEAKER_DOCUMENTS.get(candidate.text.lower()) == "document":
             kind = "document"  # "the Note reads as follows:": a capitalised document noun, not a person
-        name = candidate.name or candidate.text
+        name = qualified_body_name(ctx.text, candidate, kind, candidate.name or candidate.text)
         person_id = None
         if kind == "person":
             name = full_name(ctx, name, candidate.start)
@@ -179,7 +183,8 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
     if candidate.source == "role" and (
-        _other_holder(ctx, candidate, antecedent, resolved) or _other_nation(candidate, antecedent, resolved)
+        _other_holder(ctx, candidate, antecedent, resolved)
+        or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
     ):
         return Speaker("person", None, claimant_name=candidate.text, **span)
     return Speaker(
@@ -244,16 +249,6 @@ def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved
     inside = writer_at(ctx, role.start).claimant_type == "person"
     title = role.text.split()[-1].lower()
     return inside and title not in (resolved.claimant_name or antecedent.text).lower()
-
-
-def _other_nation(role: Candidate, antecedent: Candidate, resolved: Speaker) -> bool:
-    """ "The British Ambassador has informed Wilson": a role qualified by a nationality is that nation's
-    office holder, not a topic that does not carry the same nationality ("Wilson", "the Italian Minister")."""
-    nations = [word for word in re.findall(r"[A-Z][a-z]+", role.text) if word in NATIONALITIES]
-    if not nations:
-        return False
-    seen = f"{antecedent.text} {resolved.claimant_name or ''}"
-    return not all(nation in seen for nation in nations)
 
 
 def writer_at(ctx: Context, position: int) -> Speaker:

@@ -69,6 +69,10 @@ INSTRUCTED = re.compile(
 IMPERSONAL_SAY = re.compile(
     r"\b(?:safe|fair|true|correct|accurate|needless|suffice it|is|was)\s+(?:to\s+(?:\w+ly\s+)?)?$"
 )
+REQUESTED_TO = re.compile(
+    r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:requested|asked|instructed|directed|desired|authorized|authorised)\b[^.;:]{0,80}?\s+$"
+)
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
@@ -426,6 +430,12 @@ def reported_statement_rows(
             subject = subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue
+            if (
+                subject.source != "writer"
+                and verb.group().startswith("to ")
+                and REQUESTED_TO.search(ctx.masked, max(sentence.start, verb.start() - 100), verb.start())
+            ):
+                continue  # "the Secretary of Agriculture was requested to inform you": asked, not yet said
             details = verb_details(ctx, sentence, verb.start())
             rows.append(
                 _reported_row(
