@@ -140,7 +140,7 @@ FUTURE_SAYS = re.compile(
 )
 # "He was afraid that ... the impression seemed to be general": a third person's fear or confidence.
 THIRD_PERSON_STANCE = re.compile(
-    r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][\w’'-]+)\s+(?:was|were|is|are|felt|seemed)\s+(?:\w+ly\s+|not\s+)?"
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:was|were|is|are|felt|seemed)\s+(?:\w+ly\s+|not\s+)?"
     r"(?:afraid|confident|convinced|sure|certain|satisfied|hopeful|fearful|doubtful|apprehensive|"
     r"of the (?:opinion|view|belief))\s+that\b"
 )

@@ -424,8 +424,17 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
             for v in VERB_PATTERN.finditer(ctx.masked, window_start, verb_start)
             if v.group() in SPEECH_VERBS
         ]
-        if verb.group() in CONTINUING_PARTICIPLES and said and not said[-1].group().endswith("ing"):
-            # "The Collector said that ... so that many more Mexicans could buy them, adding:": the sayer adds
+        if (
+            said
+            and not said[-1].group().endswith("ing")
+            and (
+                verb.group() in CONTINUING_PARTICIPLES
+                or not re.match(r"\s+(?:[\w’'-]+\s+){0,3}?that\b", ctx.masked[said[-1].end() : verb_start])
+            )
+        ):
+            # "The Collector said that ... so that Mexicans could buy them, adding:": the sayer adds; "X
+            # objected to its ratification in view of the fact that ..., saying": X says it. After "I report
+            # that the Minister called ..., explaining" the participle is the Minister's.
             return subject_of(ctx, said[-1].start(), window_start)
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):

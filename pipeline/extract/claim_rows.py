@@ -69,9 +69,10 @@ INSTRUCTED = re.compile(
 IMPERSONAL_SAY = re.compile(
     r"\b(?:safe|fair|true|correct|accurate|needless|suffice it|is|was)\s+(?:to\s+(?:\w+ly\s+)?)?$"
 )
+# "X was requested to inform you": asked to say, not said ("has been instructed to state" is said).
 REQUESTED_TO = re.compile(
     r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:\w+ly\s+)?"
-    r"(?:requested|asked|instructed|directed|desired|authorized|authorised)\b[^.;:]{0,80}?\s+$"
+    r"(?:requested|asked)\b[^.;:]{0,80}?\s+$"
 )
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
