@@ -1367,3 +1367,18 @@ def test_bodies_named_with_their_owner_officials_requests_and_third_person_stanc
     assert "to inform" not in reported  # requested to inform: not yet said
     # a third person's fear, a literal "appears in" and a proposal to the addressee are no hedges
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_a_dated_reply_from_someone_and_an_instruction_to_another_to_state() -> None:
+    body = (
+        "I am now in receipt of a reply from the Acting Secretary, of the 23d instant, stating that the "
+        "Treasury needs a statement of the taxes.\n\n"
+        "The Italian Government instructed its Ambassador in Paris, Signor Cerruti, to call upon M. Laval "
+        "and to state that an embargo on oil would mean war."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["stating"]["claimant_name"] == "the Acting Secretary"  # not the writer
+    assert "to state" not in reported  # what the Ambassador is to say

@@ -46,6 +46,8 @@ VERB_PATTERN = re.compile(
     r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
 )
 # Whose a bare body is: "His Majesty's Government", "my Government", "this Government", "his Government".
+# "a reply from the Acting Secretary, of the 23d instant, stating": a date set off by commas is no clause.
+DATE_ASIDE = re.compile(r",\s+(?:of|dated)\s+[^,;:]{1,40}$")
 # Participles that go on with the speech of the clause before ("The Collector said that ..., adding:").
 CONTINUING_PARTICIPLES = frozenset({"adding", "informing", "assuring", "reiterating", "concluding"})
 PLURAL_PRONOUNS = frozenset({"they", "their"})
@@ -539,7 +541,7 @@ def _document_source_before(ctx: Context, candidates: list[Candidate], verb_star
             return None
         if document.source != "document":
             continue
-        gap = ctx.masked[document.end : verb_start].rstrip(" \n,")
+        gap = DATE_ASIDE.sub("", ctx.masked[document.end : verb_start].rstrip(" \n,"))
         if not DOCUMENT_FROM_GAP.match(gap) or re.search(r"[,;:]|\.\s", gap):
             return None  # "a note from the chargé, stating that": one comma before the participle only
         inside = [c for c in candidates[index + 1 :] if c.kind in ("person", "organisation")]

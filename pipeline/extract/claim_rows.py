@@ -74,6 +74,10 @@ REQUESTED_TO = re.compile(
     r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:\w+ly\s+)?"
     r"(?:requested|asked)\b[^.;:]{0,80}?\s+$"
 )
+# "The Government instructed its Ambassador, Signor X, to call upon M. Y and to state that": an instruction.
+INSTRUCTED_OTHER = re.compile(
+    r"\b(?:instructed|directed|asked|requested|urged|authorized|authorised)\s+(?!to\b|me\b|us\b)[^;:]{1,100}?\s+$"
+)
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
@@ -327,6 +331,15 @@ SUBJUNCTIVE = re.compile(
 )
 
 
+def _instructs_another(ctx: Context, sentence: Sentence, verb_start: int) -> bool:
+    """An active verb of instructing before the infinitive ("instructed its Ambassador to state"), not a
+    passive one ("I am now directed by the Prime Minister to inform you" is the writer's statement)."""
+    found = INSTRUCTED_OTHER.search(ctx.masked, max(sentence.start, verb_start - 120), verb_start)
+    return found is not None and not PASSIVE_AUXILIARY.search(
+        ctx.masked, max(sentence.start, found.start() - 20), found.start()
+    )
+
+
 def passive_agent(ctx: Context, verb: re.Match[str], limit: int) -> Candidate | None:
     """The agent of a passive verb of saying ("I have been informed by the legal adviser that"): a person or
     body right after "by"."""
@@ -431,12 +444,14 @@ def reported_statement_rows(
             subject = subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue
-            if (
-                subject.source != "writer"
-                and verb.group().startswith("to ")
-                and REQUESTED_TO.search(ctx.masked, max(sentence.start, verb.start() - 100), verb.start())
+            if verb.group().startswith("to ") and (
+                (
+                    subject.source != "writer"
+                    and REQUESTED_TO.search(ctx.masked, max(sentence.start, verb.start() - 100), verb.start())
+                )
+                or _instructs_another(ctx, sentence, verb.start())
             ):
-                continue  # "the Secretary of Agriculture was requested to inform you": asked, not yet said
+                continue  # "X was requested to inform you", "instructed its Ambassador to state": not said
             details = verb_details(ctx, sentence, verb.start())
             rows.append(
                 _reported_row(
