@@ -1382,3 +1382,19 @@ def test_a_dated_reply_from_someone_and_an_instruction_to_another_to_state() -> 
     }
     assert reported["stating"]["claimant_name"] == "the Acting Secretary"  # not the writer
     assert "to state" not in reported  # what the Ambassador is to say
+
+
+def test_words_still_to_be_said_requests_between_and_verbs_that_only_say_before_that() -> None:
+    body = (
+        "Your excellency will observe that the act also provides for relief.\n\n"
+        "He is reporting matter to London and requests that I inform the Department.\n\n"
+        "During this depression your Government has maintained prompt payment of interest, and that it now "
+        "plans amortization.\n\n"
+        "Hamilton Fish always maintained that staff cuts precluded the volume.\n\n"
+        "I repeat recommendation that Red Cross send $50,000 immediately and possibly more later."
+    )
+    claims = _letter_claims(body)
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+    assert reported["reporting_verb"].to_list() == ["maintained"]
+    assert reported["claimant_name"].to_list() == ["Hamilton Fish"]
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # "possibly" proposes

@@ -128,6 +128,8 @@ THOUGHT_CLAUSE = re.compile(
     + alternation(load_words("thought_nouns"))
     + r")\s+that\b"
 )
+# "I repeat recommendation that Red Cross send $50,000 and possibly more": a cue inside a proposal.
+PROPOSAL_CLAUSE = re.compile(r"\b(?:recommendations?|proposals?|suggestions?|requests?|demands?)\s+that\b")
 # "it was presumed that ... probably", "The Secretary will emphasize to them that ... presumably": a past
 # presumption or words still to be said are not the writer's present judgement ("I would say that" is).
 PAST_PRESUMPTION = re.compile(
@@ -174,6 +176,7 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
     return bool(
         re.search(r"\b[Aa]ccording to\b", before)
         or THOUGHT_CLAUSE.search(before)
+        or PROPOSAL_CLAUSE.search(before)
         or THIRD_PERSON_STANCE.search(before)
         or PAST_PRESUMPTION.search(before)
         or FUTURE_SAYS.search(before)

@@ -43,10 +43,19 @@ from pipeline.extract.claim_speakers import (
     Candidate,
     preceding_word,
 )
-from pipeline.vocab import load_words
+from pipeline.vocab import alternation, load_words
 
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
+NON_STATEMENT_VERB = re.compile(r"\b(?:" + alternation(NOT_REPORTED_STATEMENT) + r")\b")
+# A modal before a verb of saying with a subject other than the writer: what may or will be said.
+MODAL_BEFORE = re.compile(
+    r"(?<!\bI )(?<!\bwe )(?<!\bWe )\b(?:will|shall|would|may|might|could|should|can)\s+"
+    r"(?:\w+ly\s+|also\s+|then\s+)?$"
+)
+# Verbs that say only with a "that" right after them: "maintained that", not "maintained prompt payment".
+AMBIGUOUS_SAYING = frozenset({"maintained", "maintains", "held", "holds", "observed", "observes", "noted"})
+DIRECT_THAT = re.compile(r"\s*,?\s*(?:\w+ly\s+)?(?:,\s*)?that\b")
 # Case-blind: a telegram's "Am informed that ..." drops its "I".
 PASSIVE_AUXILIARY = re.compile(
     r"\b(?i:am|is|are|was|were|be|been|being)\s+"
@@ -399,13 +408,18 @@ def reported_statement_rows(
                 continue
             if NEGATED.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
+            that_end = verb.end() + re.search(r"\bthat\b", clause.group()).start()
             if any(
                 later.group() in SPEECH_VERBS
-                for later in VERB_PATTERN.finditer(
-                    ctx.masked, verb.end(), verb.end() + re.search(r"\bthat\b", clause.group()).start()
-                )
+                for later in VERB_PATTERN.finditer(ctx.masked, verb.end(), that_end)
+            ) or NON_STATEMENT_VERB.search(ctx.masked, verb.end(), that_end):
+                continue  # "inform you of a note from X informing me that", "reporting ... and requests that"
+            if MODAL_BEFORE.search(ctx.masked, max(sentence.start, verb.start() - 25), verb.start()):
+                continue  # "Your excellency will observe that", "he may say that": not said
+            if verb.group() in AMBIGUOUS_SAYING and not DIRECT_THAT.match(
+                ctx.masked, verb.end(), that_end + 4
             ):
-                continue  # "inform you of a note from X informing me that": the nearer verb owns the clause
+                continue  # "has maintained prompt payment ... and that": kept up, not said
             if NOT_COMPLEMENT.search(clause.group()):
                 continue
             that_at = verb.end() + re.search(r"\bthat\b", clause.group()).start()
