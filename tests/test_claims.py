@@ -1398,3 +1398,15 @@ def test_words_still_to_be_said_requests_between_and_verbs_that_only_say_before_
     assert reported["reporting_verb"].to_list() == ["maintained"]
     assert reported["claimant_name"].to_list() == ["Hamilton Fish"]
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # "possibly" proposes
+
+
+def test_in_reply_is_no_document_and_a_view_noun_lets_maintains_say() -> None:
+    body = (
+        "The Minister replied at once. His excellency in reply stated that the subject was for the minister "
+        "of agriculture.\n\n"
+        "Hamilton Fish maintained the position that the volume was late."
+    )
+    claims = _letter_claims(body)
+    assert claims.filter(pl.col("claimant_type") == "document").height == 0  # "in reply" is no document
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+    assert reported["claimant_name"].to_list() == ["Hamilton Fish"]  # "maintained the position that"

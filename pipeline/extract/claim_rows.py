@@ -55,7 +55,7 @@ MODAL_BEFORE = re.compile(
 )
 # Verbs that say only with a "that" right after them: "maintained that", not "maintained prompt payment".
 AMBIGUOUS_SAYING = frozenset({"maintained", "maintains", "held", "holds", "observed", "observes", "noted"})
-DIRECT_THAT = re.compile(r"\s*,?\s*(?:\w+ly\s+)?(?:,\s*)?that\b")
+DIRECT_THAT = re.compile(r"\s*,?\s*(?:\w+ly\s+)?(?:\([^()]{0,40}\)\s*)?(?:,\s*)?that\b")
 # Case-blind: a telegram's "Am informed that ..." drops its "I".
 PASSIVE_AUXILIARY = re.compile(
     r"\b(?i:am|is|are|was|were|be|been|being)\s+"
@@ -85,7 +85,7 @@ REQUESTED_TO = re.compile(
 )
 # "The Government instructed its Ambassador, Signor X, to call upon M. Y and to state that": an instruction.
 INSTRUCTED_OTHER = re.compile(
-    r"\b(?:instructed|directed|asked|requested|urged|authorized|authorised)\s+(?!to\b|me\b|us\b)[^;:]{1,100}?\s+$"
+    r"\b(?:instructed|directed|asked|requested|urged)\s+(?!to\b|me\b|us\b)[^;:]{1,100}?\s+$"
 )
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
@@ -344,8 +344,9 @@ def _instructs_another(ctx: Context, sentence: Sentence, verb_start: int) -> boo
     """An active verb of instructing before the infinitive ("instructed its Ambassador to state"), not a
     passive one ("I am now directed by the Prime Minister to inform you" is the writer's statement)."""
     found = INSTRUCTED_OTHER.search(ctx.masked, max(sentence.start, verb_start - 120), verb_start)
-    return found is not None and not PASSIVE_AUXILIARY.search(
-        ctx.masked, max(sentence.start, found.start() - 20), found.start()
+    return found is not None and not re.search(
+        r"\b(?i:am|is|are|was|were|be|been|being)\b[^.;:]{0,20}$",
+        ctx.masked[max(sentence.start, found.start() - 30) : found.start()],
     )
 
 
@@ -416,8 +417,11 @@ def reported_statement_rows(
                 continue  # "inform you of a note from X informing me that", "reporting ... and requests that"
             if MODAL_BEFORE.search(ctx.masked, max(sentence.start, verb.start() - 25), verb.start()):
                 continue  # "Your excellency will observe that", "he may say that": not said
-            if verb.group() in AMBIGUOUS_SAYING and not DIRECT_THAT.match(
-                ctx.masked, verb.end(), that_end + 4
+            if (
+                verb.group() in AMBIGUOUS_SAYING
+                and not DIRECT_THAT.match(ctx.masked, verb.end(), that_end + 4)
+                and not CONTENT_NOUN.search(ctx.masked, verb.end(), that_end)
+                and not re.search(r"\b(?:position|attitude|stand)\b", ctx.masked[verb.end() : that_end])
             ):
                 continue  # "has maintained prompt payment ... and that": kept up, not said
             if NOT_COMPLEMENT.search(clause.group()):

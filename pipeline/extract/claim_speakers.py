@@ -31,7 +31,9 @@ QUOTED_DOCUMENT_WORDS = frozenset(word.lower() for word in load_words("quoted_do
 # A document or unnamed source: a determiner or a possessive, up to two modifiers, the noun.
 DOCUMENT_SPEAKER = re.compile(
     r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Aa]nother)|([’']s?))"
-    r"((?:[ \t]+[a-z][\w-]*){0,2}?[ \t]+(?:" + alternation(SPEAKER_DOCUMENTS) + r"))\b(?![’'-])"
+    r"((?:[ \t]+(?!(?:in|of|to|for|by|on)\b)[a-z][\w-]*){0,2}?[ \t]+(?:"
+    + alternation(SPEAKER_DOCUMENTS)
+    + r"))\b(?![’'-])"
 )
 GROUP_WORDS = frozenset(group.lower() for group in SPEAKER_GROUPS)
 PREPOSITIONS = frozenset(
