@@ -1410,3 +1410,23 @@ def test_in_reply_is_no_document_and_a_view_noun_lets_maintains_say() -> None:
     assert claims.filter(pl.col("claimant_type") == "document").height == 0  # "in reply" is no document
     reported = claims.filter(pl.col("kind") == "reported_statement")
     assert reported["claimant_name"].to_list() == ["Hamilton Fish"]  # "maintained the position that"
+
+
+def test_demands_what_the_addressee_may_say_requests_to_inform_and_notes_to_be_handed() -> None:
+    body = (
+        "The British Government therefore insists in each case that the ship, when repaired, shall be "
+        "chartered to the Executive.\n\n"
+        "The Minister for Foreign Affairs insists that the formula is not in accord with the terms.\n\n"
+        "You may then submit the following outline, stating that similar action is taken at Managua.\n\n"
+        "In requesting you to convey this to the authorities, I beg to state that a copy will follow.\n\n"
+        "It seems proper that the Yamên should address the ministers, requesting them to inform their "
+        "Governments that a permit will be necessary.\n\n"
+        "You are therefore instructed to hand to the Secretary of State the following note:\n\n"
+        "“If the Government should see fit to act upon the foregoing suggestions, I should be grateful.”"
+    )
+    claims = _letter_claims(body)
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+    # the statement, not the demand; the writer's own "I beg to state" after "In requesting you to"
+    assert reported["reporting_verb"].to_list() == ["insists", "to state"]
+    assert "formula" in reported["text"].to_list()[0]
+    assert _row(claims, "If the Government")["claimant_name"] == "Jo Sender"  # the writer's note, handed on

@@ -22,6 +22,7 @@ from pipeline.extract.claim_context import (
     sentence_at,
     word_count,
 )
+from pipeline.extract.claim_names import document_owner
 from pipeline.extract.claim_resolution import (
     POSSESSIVE_MARK,
     VERB_PATTERN,
@@ -40,7 +41,6 @@ from pipeline.extract.claim_speakers import (
     SPEAKER_DOCUMENTS,
     THOUGHT_VERBS,
     Candidate,
-    body_word,
 )
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import alternation, load_words
@@ -66,8 +66,9 @@ RELAYED = re.compile(
     r"(?:^|[.:;)]\s+|\d+\.\s+|\n)(?:[Pp]lease\s+|[Yy]ou\s+(?:may|will|should|can|are to)\s+(?:\w+ly\s+)?)$"
 )
 RELAYED_LEAD_IN = re.compile(
-    r"\b(?:[Pp]lease|[Yy]ou\s+(?:may|will|should|can|are to))\s+(?:\w+ly\s+)?"
-    r"(say|state|inform|tell|reply|answer|communicate|convey|transmit|deliver|repeat)\b"
+    r"\b(?:[Pp]lease|[Yy]ou\s+(?:may|will|should|can|are to)"
+    r"|[Yy]ou\s+are\s+(?:\w+\s+)?(?:instructed|authorized|authorised|directed|requested)\s+to)\s+(?:\w+ly\s+)?"
+    r"(say|state|inform|tell|reply|answer|communicate|convey|transmit|deliver|repeat|hand|present|address)\b"
 )
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
@@ -85,8 +86,6 @@ ISSUED = re.compile(
 )
 LEAD_IN_DATED = re.compile(r":\s*\([^()]{1,40}\)\.?$")
 FOLLOWING = re.compile(r"\b(?:[Ff]ollowing|[Aa]s follows)\b")
-# A capitalised possessor inside a document phrase ("the Tsung-li Yamên’s memorial", "the Council's reply").
-POSSESSOR = re.compile(r"((?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*)[’']s?\s")
 # How many paragraphs of one quotation the lead-in search steps back over.
 MAX_QUOTED_PARAGRAPHS = 20
 # A person or body the lead-in gives as the document's source: "the text of a telegram from X:".
@@ -272,6 +271,9 @@ def attribute_quote(
         if found is not None and found.subject_start is not None and found.subject_start >= after:
             return found  # "according to the paper, Dr. Grau wrote: “...”": the paper reports, Grau speaks
         return according
+    relayed = _relayed_lead_in(ctx, quote, sentence)
+    if relayed is not None:
+        return relayed  # "You are instructed to hand to X the following note:": the writer's words
     verb = verb_before(ctx, window_start, quote.open_mark)
     if verb is None and window_start > sentence.start:
         verb = verb_before(ctx, sentence.start, quote.open_mark)
@@ -422,7 +424,7 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     if subject is not None:
         return Attribution(resolve_speaker(ctx, subject), "lead_in_document", carries=False)
     for document in reversed(documents):
-        owner = _document_owner(ctx, document)
+        owner = document_owner(ctx, document)
         if owner is not None:
             return Attribution(resolve_speaker(ctx, owner), "lead_in_document", carries=False)
         for candidate in candidates_between(ctx, document.end(), colon):
@@ -445,20 +447,18 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     return Attribution(speaker, "lead_in_document", carries=False)
 
 
-def _document_owner(ctx: Context, document: re.Match[str]) -> Candidate | None:
-    """The possessor inside a lead-in's document ("words from the Tsung-li Yamên's memorial:", "In
-    Paragraph 7 of the Council's reply, the following statement is made:")."""
-    for candidate in candidates_between(ctx, document.start(), document.end()):
-        if candidate.kind in ("person", "organisation") and re.match(
-            r"[’']s?\s", ctx.masked[candidate.end : candidate.end + 3]
-        ):
-            return candidate
-    owner = POSSESSOR.search(ctx.masked, document.start(), document.end())
-    if owner is None or owner.group(1) in ("The", "This", "That", "His", "Her", "Its", "Their"):
+def _relayed_lead_in(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
+    """A lead-in that has the addressee pass the writer's words on ("Please say to X:", "You are instructed
+    to hand to X the following note:"): the lead-in rule, before any verb of the lead-in."""
+    colon = _lead_in_colon(ctx, quote, sentence)
+    index = sentence_at(ctx, colon) if colon is not None else -1
+    if colon is None or index < 0:
         return None
-    words = owner.group(1).split()
-    kind = "organisation" if any(body_word(word) for word in words) else "person"
-    return Candidate(owner.start(1), owner.end(1), owner.group(1), "name", kind=kind, name=owner.group(1))
+    lead_start = min(sentence.start, ctx.sentences[index].start)
+    if RELAYED_LEAD_IN.search(ctx.masked, lead_start, colon) is None:
+        return None
+    found = _lead_in_document(ctx, quote, sentence)
+    return found if found is not None and found.rule == "document_sender" else None
 
 
 def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.claim_speakers import Candidate
+from pipeline.extract.claim_context import Context, candidates_between
+from pipeline.extract.claim_speakers import Candidate, body_word
 from pipeline.vocab import load_words
 
 BODY_OWNER = re.compile(
@@ -21,6 +22,8 @@ DOCUMENT_PART_TAIL = re.compile(
 )
 BODY_MEMBER = re.compile(r"[ \t]+(officials?|spokesman|spokesmen|representatives?|delegates?|agents?)\b")
 NATIONALITIES = frozenset(load_words("nationalities"))
+# A capitalised possessor inside a document phrase ("the Tsung-li Yamên’s memorial", "the Council's reply").
+POSSESSOR = re.compile(r"((?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*)[’']s?\s")
 
 
 def body_member(text: str, candidate: Candidate) -> tuple[str, str] | None:
@@ -52,3 +55,19 @@ def other_nation(role: str, antecedent: str, resolved_name: str | None) -> bool:
         return False
     seen = f"{antecedent} {resolved_name or ''}"
     return not all(nation in seen for nation in nations)
+
+
+def document_owner(ctx: Context, document: re.Match[str]) -> Candidate | None:
+    """The possessor inside a lead-in's document ("words from the Tsung-li Yamên's memorial:", "In
+    Paragraph 7 of the Council's reply, the following statement is made:")."""
+    for candidate in candidates_between(ctx, document.start(), document.end()):
+        if candidate.kind in ("person", "organisation") and re.match(
+            r"[’']s?\s", ctx.masked[candidate.end : candidate.end + 3]
+        ):
+            return candidate
+    owner = POSSESSOR.search(ctx.masked, document.start(), document.end())
+    if owner is None or owner.group(1) in ("The", "This", "That", "His", "Her", "Its", "Their"):
+        return None
+    words = owner.group(1).split()
+    kind = "organisation" if any(body_word(word) for word in words) else "person"
+    return Candidate(owner.start(1), owner.end(1), owner.group(1), "name", kind=kind, name=owner.group(1))

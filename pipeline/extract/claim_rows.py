@@ -53,6 +53,13 @@ MODAL_BEFORE = re.compile(
     r"(?<!\bI )(?<!\bwe )(?<!\bWe )\b(?:will|shall|would|may|might|could|should|can)\s+"
     r"(?:\w+ly\s+|also\s+|then\s+)?$"
 )
+# What the addressee is to do ("you may then submit the outline, stating that"): nothing said yet.
+ADDRESSEE_TO_DO = re.compile(r"\b[Yy]ou\s+(?:may|will|should|shall|can|are to|must)\b")
+# "insists that the ship, when repaired, shall be chartered": a demand, not a statement.
+DEMAND_VERBS = frozenset({"insist", "insists", "insisted", "insisting"})
+DEMANDED = re.compile(
+    r"[^.;:]{0,80}?(?:\b(?:shall|should|must)\b|(?<!would )(?<!will )(?<!could )(?<!might )(?<!may )\bbe\b)"
+)
 # Verbs that say only with a "that" right after them: "maintained that", not "maintained prompt payment".
 AMBIGUOUS_SAYING = frozenset({"maintained", "maintains", "held", "holds", "observed", "observes", "noted"})
 DIRECT_THAT = re.compile(r"\s*,?\s*(?:\w+ly\s+)?(?:\([^()]{0,40}\)\s*)?(?:,\s*)?that\b")
@@ -85,7 +92,8 @@ REQUESTED_TO = re.compile(
 )
 # "The Government instructed its Ambassador, Signor X, to call upon M. Y and to state that": an instruction.
 INSTRUCTED_OTHER = re.compile(
-    r"\b(?:instructed|directed|asked|requested|urged)\s+(?!to\b|me\b|us\b)[^;:]{1,100}?\s+$"
+    r"\b(?:instructed|directed|asked|requested|urged|instructing|directing|asking|requesting|urging)\s+"
+    r"(?!to\b|me\b|us\b)(?:(?!\bI\b|\b[Ww]e\b)[^;:]){1,100}?\s+$"
 )
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
@@ -415,8 +423,13 @@ def reported_statement_rows(
                 for later in VERB_PATTERN.finditer(ctx.masked, verb.end(), that_end)
             ) or NON_STATEMENT_VERB.search(ctx.masked, verb.end(), that_end):
                 continue  # "inform you of a note from X informing me that", "reporting ... and requests that"
-            if MODAL_BEFORE.search(ctx.masked, max(sentence.start, verb.start() - 25), verb.start()):
-                continue  # "Your excellency will observe that", "he may say that": not said
+            if MODAL_BEFORE.search(ctx.masked, max(sentence.start, verb.start() - 25), verb.start()) or (
+                verb.group().endswith("ing")
+                and ADDRESSEE_TO_DO.search(ctx.masked, sentence.start, verb.start())
+            ):
+                continue  # "Your excellency will observe that", "you may then submit ..., stating": not said
+            if verb.group() in DEMAND_VERBS and DEMANDED.match(ctx.masked, clause.end(), sentence.end):
+                continue  # "insists that the ship ... shall be chartered": a demand
             if (
                 verb.group() in AMBIGUOUS_SAYING
                 and not DIRECT_THAT.match(ctx.masked, verb.end(), that_end + 4)
