@@ -1274,3 +1274,159 @@ def test_relative_clause_subjects_outer_heads_of_phrases_and_thoughts_without_th
     assert reported["stated"]["claimant_type"] == "person"  # the chief, not the press section
     assert reported["stated"]["claimant_text"] == "The chief"
     assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # the Secretary's "possibly"
+
+
+def test_nationality_roles_nearer_groups_partners_in_conversation_and_relative_clauses() -> None:
+    body = (
+        "From Gibson and Wilson. The British Ambassador has informed Wilson that the talks are over.\n\n"
+        "The Minister expects elections in April but the opposition groups declare they will not take part, "
+        "asserting that the count is unfair.\n\n"
+        "In conversation with the Spanish minister, the proposals were submitted to him, and he assured the "
+        "Department that he would cable Madrid.\n\n"
+        "I inquired whether the services of Major Kay to command the guard were acceptable and he indicated "
+        "that he would agree.\n\n"
+        "Ortins complained to the local authorities, who instituted proceedings against Seely for "
+        "“disturbing the peace.”\n\n"
+        "I think it is safe to say that the new cabinet will stand."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    # a role qualified by a nationality is no topic of another nation, nor the addressee
+    assert reported["informed"]["claimant_name"] == "The British Ambassador"
+    assert (reported["asserting"]["claimant_type"], reported["asserting"]["claimant_name"]) == (
+        "group",
+        "groups",
+    )
+    assert reported["assured"]["claimant_name"] == "the Spanish minister"  # the partner in conversation
+    assert reported["indicated"]["claimant_name"] != "Major Kay"  # a name inside "the services of"
+    assert "say" not in reported and "to say" not in reported  # "safe to say" reports nobody's words
+    assert _row(claims, "disturbing")["kind"] == "scare_quote"  # the relative clause's verb holds it
+
+
+def test_cues_in_ideas_past_presumptions_and_words_still_to_be_said_are_not_the_writers() -> None:
+    body = (
+        "The reports grew out of the idea that the powers might well demand reforms.\n\n"
+        "It was presumed that if anything was to happen it would happen on that day, and probably in the "
+        "capital.\n\n"
+        "The Secretary will emphasize to the Ambassadors that an increase would presumably anger Tokyo.\n\n"
+        "I would say that the plan will probably fail."
+    )
+    claims = _letter_claims(body)
+    assertions = claims.filter(pl.col("kind") == "author_assertion")
+    assert assertions["cue"].to_list() == ["probably"]  # only the writer's own "I would say that"
+    assert assertions["claimant_name"].to_list() == ["Jo Sender"]
+
+
+def test_quotation_sources_in_lead_ins_document_parts_continuing_participles_and_writers_terms() -> None:
+    body = (
+        "Article I of the Treaty of Peace provides that: “Spain relinquishes all claim of sovereignty.”\n\n"
+        "In replying, the Department in a note of September 17 stated that—\n\n"
+        "“While I am constrained to make reservations, the Government is gratified.”\n\n"
+        "The committee quotes the following words from the Tsung-li Yamên’s memorial to the Throne:\n\n"
+        "“It is very necessary to settle uniform tariff regulations for all.”\n\n"
+        "But a telegram received from Consul-General Goodnow says, “Li will leave for the north soon.”\n\n"
+        "The Collector said that Mexico could abolish the tariff, so that many more Mexicans could buy cars, "
+        "adding: “The Government would derive more revenue from gasoline.”\n\n"
+        "I do not consider my continued presence here as “essential” to the work."
+    )
+    claims = _letter_claims(body)
+    assert _row(claims, "Spain relinquishes")["claimant_type"] == "document"  # "Article I" is no writer
+    assert _row(claims, "While I am")["claimant_name"] == "Department"  # a lead-in ending "stated that—"
+    assert _row(claims, "It is very necessary")["claimant_name"] == "Tsung-li Yamên"  # the memorial's owner
+    assert _row(claims, "Li will leave")["claimant_name"] == "Consul-General Goodnow"  # not "a telegram"
+    assert _row(claims, "The Government would")["claimant_name"] == "Collector"  # who said it adds it
+    assert _row(claims, "essential")["kind"] == "scare_quote"  # the writer's own term
+
+
+def test_bodies_named_with_their_owner_officials_requests_and_third_person_stances() -> None:
+    body = (
+        "His Majesty’s Government asserted that it had no desire to act.\n\n"
+        "Article 17 of the Civil Code declares that a Frenchman may not renounce his nationality.\n\n"
+        "Foreign Office official informs me that the loan is agreed.\n\n"
+        "In a letter of June 19 the Secretary of Agriculture was requested to inform you that the plan is "
+        "approved.\n\n"
+        "He was afraid that the impression seemed to be general that France would yield.\n\n"
+        "It may be omitted if it appears in the translation filed by the sender.\n\n"
+        "I would also suggest that you instruct the Ambassador to call."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["asserted"]["claimant_name"] == "His Majesty’s Government"
+    assert (reported["declares"]["claimant_type"], reported["declares"]["claimant_name"]) == (
+        "document",
+        "Article 17 of the Civil Code",
+    )
+    assert (reported["informs"]["claimant_type"], reported["informs"]["claimant_name"]) == (
+        "person",
+        "Foreign Office official",
+    )
+    assert "to inform" not in reported  # requested to inform: not yet said
+    # a third person's fear, a literal "appears in" and a proposal to the addressee are no hedges
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0
+
+
+def test_a_dated_reply_from_someone_and_an_instruction_to_another_to_state() -> None:
+    body = (
+        "I am now in receipt of a reply from the Acting Secretary, of the 23d instant, stating that the "
+        "Treasury needs a statement of the taxes.\n\n"
+        "The Italian Government instructed its Ambassador in Paris, Signor Cerruti, to call upon M. Laval "
+        "and to state that an embargo on oil would mean war."
+    )
+    claims = _letter_claims(body)
+    reported = {
+        r["reporting_verb"]: r for r in claims.filter(pl.col("kind") == "reported_statement").to_dicts()
+    }
+    assert reported["stating"]["claimant_name"] == "the Acting Secretary"  # not the writer
+    assert "to state" not in reported  # what the Ambassador is to say
+
+
+def test_words_still_to_be_said_requests_between_and_verbs_that_only_say_before_that() -> None:
+    body = (
+        "Your excellency will observe that the act also provides for relief.\n\n"
+        "He is reporting matter to London and requests that I inform the Department.\n\n"
+        "During this depression your Government has maintained prompt payment of interest, and that it now "
+        "plans amortization.\n\n"
+        "Hamilton Fish always maintained that staff cuts precluded the volume.\n\n"
+        "I repeat recommendation that Red Cross send $50,000 immediately and possibly more later."
+    )
+    claims = _letter_claims(body)
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+    assert reported["reporting_verb"].to_list() == ["maintained"]
+    assert reported["claimant_name"].to_list() == ["Hamilton Fish"]
+    assert claims.filter(pl.col("kind") == "author_assertion").height == 0  # "possibly" proposes
+
+
+def test_in_reply_is_no_document_and_a_view_noun_lets_maintains_say() -> None:
+    body = (
+        "The Minister replied at once. His excellency in reply stated that the subject was for the minister "
+        "of agriculture.\n\n"
+        "Hamilton Fish maintained the position that the volume was late."
+    )
+    claims = _letter_claims(body)
+    assert claims.filter(pl.col("claimant_type") == "document").height == 0  # "in reply" is no document
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+    assert reported["claimant_name"].to_list() == ["Hamilton Fish"]  # "maintained the position that"
+
+
+def test_demands_what_the_addressee_may_say_requests_to_inform_and_notes_to_be_handed() -> None:
+    body = (
+        "The British Government therefore insists in each case that the ship, when repaired, shall be "
+        "chartered to the Executive.\n\n"
+        "The Minister for Foreign Affairs insists that the formula is not in accord with the terms.\n\n"
+        "You may then submit the following outline, stating that similar action is taken at Managua.\n\n"
+        "In requesting you to convey this to the authorities, I beg to state that a copy will follow.\n\n"
+        "It seems proper that the Yamên should address the ministers, requesting them to inform their "
+        "Governments that a permit will be necessary.\n\n"
+        "You are therefore instructed to hand to the Secretary of State the following note:\n\n"
+        "“If the Government should see fit to act upon the foregoing suggestions, I should be grateful.”"
+    )
+    claims = _letter_claims(body)
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+    # the statement, not the demand; the writer's own "I beg to state" after "In requesting you to"
+    assert reported["reporting_verb"].to_list() == ["insists", "to state"]
+    assert "formula" in reported["text"].to_list()[0]
+    assert _row(claims, "If the Government")["claimant_name"] == "Jo Sender"  # the writer's note, handed on

@@ -22,6 +22,7 @@ from pipeline.extract.claim_context import (
     sentence_at,
     word_count,
 )
+from pipeline.extract.claim_names import document_owner
 from pipeline.extract.claim_resolution import (
     POSSESSIVE_MARK,
     VERB_PATTERN,
@@ -65,8 +66,9 @@ RELAYED = re.compile(
     r"(?:^|[.:;)]\s+|\d+\.\s+|\n)(?:[Pp]lease\s+|[Yy]ou\s+(?:may|will|should|can|are to)\s+(?:\w+ly\s+)?)$"
 )
 RELAYED_LEAD_IN = re.compile(
-    r"\b(?:[Pp]lease|[Yy]ou\s+(?:may|will|should|can|are to))\s+(?:\w+ly\s+)?"
-    r"(say|state|inform|tell|reply|answer|communicate|convey|transmit|deliver|repeat)\b"
+    r"\b(?:[Pp]lease|[Yy]ou\s+(?:may|will|should|can|are to)"
+    r"|[Yy]ou\s+are\s+(?:\w+\s+)?(?:instructed|authorized|authorised|directed|requested)\s+to)\s+(?:\w+ly\s+)?"
+    r"(say|state|inform|tell|reply|answer|communicate|convey|transmit|deliver|repeat|hand|present|address)\b"
 )
 # "X heard from Y that ...": the words are Y's, not X's.
 HEARSAY_VERBS = frozenset({"heard", "learned", "learnt"})
@@ -269,6 +271,9 @@ def attribute_quote(
         if found is not None and found.subject_start is not None and found.subject_start >= after:
             return found  # "according to the paper, Dr. Grau wrote: “...”": the paper reports, Grau speaks
         return according
+    relayed = _relayed_lead_in(ctx, quote, sentence)
+    if relayed is not None:
+        return relayed  # "You are instructed to hand to X the following note:": the writer's words
     verb = verb_before(ctx, window_start, quote.open_mark)
     if verb is None and window_start > sentence.start:
         verb = verb_before(ctx, sentence.start, quote.open_mark)
@@ -419,6 +424,9 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     if subject is not None:
         return Attribution(resolve_speaker(ctx, subject), "lead_in_document", carries=False)
     for document in reversed(documents):
+        owner = document_owner(ctx, document)
+        if owner is not None:
+            return Attribution(resolve_speaker(ctx, owner), "lead_in_document", carries=False)
         for candidate in candidates_between(ctx, document.end(), colon):
             if candidate.start - document.end() > 60 or re.search(
                 r"[,;]", ctx.masked[document.end() : candidate.start]
@@ -437,6 +445,20 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     phrase = ctx.text[last.start() : last.end()]
     speaker = Speaker("document", None, phrase, phrase, last.start(), last.end())
     return Attribution(speaker, "lead_in_document", carries=False)
+
+
+def _relayed_lead_in(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
+    """A lead-in that has the addressee pass the writer's words on ("Please say to X:", "You are instructed
+    to hand to X the following note:"): the lead-in rule, before any verb of the lead-in."""
+    colon = _lead_in_colon(ctx, quote, sentence)
+    index = sentence_at(ctx, colon) if colon is not None else -1
+    if colon is None or index < 0:
+        return None
+    lead_start = min(sentence.start, ctx.sentences[index].start)
+    if RELAYED_LEAD_IN.search(ctx.masked, lead_start, colon) is None:
+        return None
+    found = _lead_in_document(ctx, quote, sentence)
+    return found if found is not None and found.rule == "document_sender" else None
 
 
 def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:
@@ -459,8 +481,8 @@ def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None
         paragraph_first, _ = ctx.paragraph_sentences[ctx.sentences[back].paragraph_id]
         start = ctx.sentences[paragraph_first].start
         body = ctx.masked[start : ctx.sentences[back].end].rstrip()
-        if body.endswith(":"):
-            return start + len(body) - 1
+        if body.endswith((":", "—", ":—", ":-")):
+            return start + len(body) - 1  # "the Department ... stated that—" above a block quotation
         dated = LEAD_IN_DATED.search(body)
         if dated is not None:
             return start + dated.start()  # "the decree of the 3d of the 8th moon: (August 27, 1900)."

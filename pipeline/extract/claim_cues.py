@@ -122,6 +122,30 @@ FUTURE_PROPOSAL = re.compile(r"\b(?:will|shall|[Ii]ntends? to|[Pp]ropose[sd]? to
 # A modal perfect in an indefinite relative ("any remarks they may have made") is no judgement of
 # likelihood: it says whatever there was.
 INDEFINITE_RELATIVE = re.compile(r"\b(?:[Aa]ny|[Ww]hatever|[Ww]hichever|[Aa]ll)\b[^.,;:]{0,40}$")
+# "grew out of the idea that the powers might well demand": the cue is the idea's, whoever holds it.
+THOUGHT_CLAUSE = re.compile(
+    r"\b(?:the|this|that|an?|his|her|their|its|your)\s+(?:[a-z]+\s+)?(?:"
+    + alternation(load_words("thought_nouns"))
+    + r")\s+that\b"
+)
+# "I repeat recommendation that Red Cross send $50,000 and possibly more": a cue inside a proposal.
+PROPOSAL_CLAUSE = re.compile(r"\b(?:recommendations?|proposals?|suggestions?|requests?|demands?)\s+that\b")
+# "it was presumed that ... probably", "The Secretary will emphasize to them that ... presumably": a past
+# presumption or words still to be said are not the writer's present judgement ("I would say that" is).
+PAST_PRESUMPTION = re.compile(
+    r"\b[Ii]t\s+was\s+(?:(?:\w+ly|also|then|generally|widely)\s+)?(?:presumed|believed|thought|expected|"
+    r"supposed|assumed|feared|hoped|felt|rumou?red|considered|estimated|anticipated)\s+that\b"
+)
+FUTURE_SAYS = re.compile(
+    r"\b(?!I\b|[Ww]e\b)(?:[A-Z][\w’'-]*|he|she|they|it)\s+(?:will|shall)\s+(?:(?:\w+ly|also|then|again)\s+)?"
+    rf"(?:{INSTRUCTION_VERBS})\b[^.;]{{0,120}}?\bthat\b"
+)
+# "He was afraid that ... the impression seemed to be general": a third person's fear or confidence.
+THIRD_PERSON_STANCE = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:was|were|is|are|felt|seemed)\s+(?:\w+ly\s+|not\s+)?"
+    r"(?:afraid|confident|convinced|sure|certain|satisfied|hopeful|fearful|doubtful|apprehensive|"
+    r"of the (?:opinion|view|belief))\s+that\b"
+)
 IMPERATIVE_LINK = re.compile(r"\b(?:and|to|please|[Pp]lease)\s+$")
 # A question put to the addressee ("Would this plan suit your Government?") asks; it does not hedge.
 ADDRESSED_QUESTION = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
@@ -151,6 +175,11 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
         return True
     return bool(
         re.search(r"\b[Aa]ccording to\b", before)
+        or THOUGHT_CLAUSE.search(before)
+        or PROPOSAL_CLAUSE.search(before)
+        or THIRD_PERSON_STANCE.search(before)
+        or PAST_PRESUMPTION.search(before)
+        or FUTURE_SAYS.search(before)
         or ADDRESSEE_SAYS.search(before)
         or IMPERATIVE_SAYS.match(before)
     )
@@ -257,6 +286,8 @@ def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
         return False
     if not ctx.masked[sentence.start : cue.start()].strip(" (\n0123456789."):
         return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
+    if re.match(r"\s+(?:that\s+)?you\b", ctx.masked[cue.end() : cue.end() + 12]):
+        return True  # "I would also suggest that you instruct": a proposal to the addressee
     if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
         return True  # "Inform the Foreign Office and suggest that ...": an instruction
     if FUTURE_PROPOSAL.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):

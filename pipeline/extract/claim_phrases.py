@@ -26,6 +26,7 @@ PREPOSITION_BEFORE = re.compile(
     r"(?:(?:two|three|four|five|both|several|other|various|respective)\s+)?$"
 )
 # "most of the delegates said": the delegates speak.
+DOCUMENT_PARTICIPLES = frozenset("received sent signed transmitted forwarded".split())
 QUANTIFIERS = frozenset("most many some all one none each several few both any either neither part".split())
 # The noun phrase a head word opens: its determiner and modifiers before it ("The leading merchants").
 HEAD_PHRASE = re.compile(
@@ -92,6 +93,16 @@ def owns_document(candidates: list[Candidate], phrase: re.Match[str], candidate:
     if phrase.group(1) is None or phrase.group(2) not in ("of", "from", "by"):
         return False
     head = next((c for c in candidates if c.start <= phrase.start(1) < c.end), None)
+    if head is None and phrase.group(1) in DOCUMENT_PARTICIPLES and phrase.group(2) in ("from", "by"):
+        # "a telegram received from Consul-General X says": the document before the participle
+        head = next(
+            (
+                c
+                for c in candidates
+                if c.end <= phrase.start(1) and not phrase.string[c.end : phrase.start(1)].strip()
+            ),
+            None,
+        )
     return (
         head is not None
         and (head.source == "document" or head.kind == "document")

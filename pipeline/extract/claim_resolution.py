@@ -18,6 +18,7 @@ from pipeline.extract.claim_context import (
     inside_open_quotation,
     sentence_at,
 )
+from pipeline.extract.claim_names import body_member, other_nation, qualified_body_name
 from pipeline.extract.claim_phrases import (
     COORDINATED_SUBJECT,
     PREPOSITION_BEFORE,
@@ -28,6 +29,7 @@ from pipeline.extract.claim_phrases import (
 )
 from pipeline.extract.claim_speakers import (
     FINITE_VERB,
+    NON_NAME_WORDS,
     PREPOSITIONS,
     REPORTING_NOUNS,
     REPORTING_VERBS,
@@ -43,6 +45,11 @@ VERB_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|referred to as|"
     r"the (?:remark|thought|words?|comment|reply|statement)(?= that|:))\b"
 )
+# Whose a bare body is: "His Majesty's Government", "my Government", "this Government", "his Government".
+# "a reply from the Acting Secretary, of the 23d instant, stating": a date set off by commas is no clause.
+DATE_ASIDE = re.compile(r",\s+(?:of|dated)\s+[^,;:]{1,40}$")
+# Participles that go on with the speech of the clause before ("The Collector said that ..., adding:").
+CONTINUING_PARTICIPLES = frozenset({"adding", "informing", "assuring", "reiterating", "concluding"})
 PLURAL_PRONOUNS = frozenset({"they", "their"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
@@ -155,11 +162,15 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker("group", claimant_name=candidate.text, **span)
     if candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
+    if candidate.source == "name" and candidate.kind == "organisation":
+        member = body_member(ctx.text, candidate)
+        if member is not None:
+            return Speaker(member[0], None, claimant_name=member[1], **span)
     if candidate.source == "name":
         kind = "organisation" if candidate.kind == "organisation" else candidate.kind
         if SPEAKER_DOCUMENTS.get(candidate.text.lower()) == "document":
             kind = "document"  # "the Note reads as follows:": a capitalised document noun, not a person
-        name = candidate.name or candidate.text
+        name = qualified_body_name(ctx.text, candidate, kind, candidate.name or candidate.text)
         person_id = None
         if kind == "person":
             name = full_name(ctx, name, candidate.start)
@@ -173,7 +184,10 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
-    if candidate.source == "role" and _other_holder(ctx, candidate, antecedent, resolved):
+    if candidate.source == "role" and (
+        _other_holder(ctx, candidate, antecedent, resolved)
+        or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
+    ):
         return Speaker("person", None, claimant_name=candidate.text, **span)
     return Speaker(
         resolved.claimant_type,
@@ -197,19 +211,28 @@ def addressee_at(ctx: Context, position: int) -> Speaker:
 
 def _body_before(ctx: Context, position: int) -> Candidate | None:
     """What "they" stands for: the last body named before it in the same document, within the five
-    sentences before its own ("The Foreign Office ... They informed me that"); a group noun ("historians")
-    is no antecedent, its capitalised qualifier may be a sentence opener."""
+    sentences before its own ("The Foreign Office ... They informed me that"); a group noun nearer, in the
+    same sentence or the one before, is ("the opposition groups declare they"), unless its capitalised
+    qualifier may be a sentence opener ("When historians")."""
     index = sentence_at(ctx, position)
     if index < 0:
         return None
     start = max(ctx.sentences[max(0, index - 5)].start, document_start(ctx, position))
+    near = ctx.sentences[max(0, index - 1)].start
     for candidate in reversed(candidates_between(ctx, start, position)):
+        if candidate.source == "group" and candidate.start >= near and not _opens_sentence(ctx, candidate):
+            return candidate  # "the opposition groups declare they will not": the nearer group
         if candidate.kind == "organisation" and candidate.source in ("mention", "name"):
             coordinated = re.search(
                 r"\b(?:and|or)\s+(?:the\s+)?$", ctx.masked[max(0, candidate.start - 9) : candidate.start]
             )
             return None if coordinated else candidate  # "X and the Committee ... They": several
     return None
+
+
+def _opens_sentence(ctx: Context, candidate: Candidate) -> bool:
+    """A group whose capitalised qualifier may be a sentence opener ("When historians")."""
+    return " " in candidate.text and candidate.text.split()[0] in NON_NAME_WORDS
 
 
 def document_start(ctx: Context, position: int) -> int:
@@ -293,9 +316,11 @@ def _governing_subject(ctx: Context, index: int, position: int) -> Candidate | N
     return subject if subject is not None and _topic_eligible(subject, "person") else None
 
 
-def _object_before(ctx: Context, index: int, opened: int) -> Candidate | None:
+def _object_before(ctx: Context, index: int, opened: int, before: int | None = None) -> Candidate | None:
     """A person in object position in the sentence before ("I saw the Minister and informed him ... He
-    declared"): the antecedent when that sentence has no third-person subject of its own."""
+    declared"), or earlier in the pronoun's own sentence ("In conversation with the minister, the proposals
+    were submitted to him, and he assured"): the antecedent when that sentence has no third-person subject
+    of its own."""
     if index < 0 or ctx.sentences[index].end <= opened:
         return None
     sentence = ctx.sentences[index]
@@ -303,10 +328,20 @@ def _object_before(ctx: Context, index: int, opened: int) -> Candidate | None:
         return None
     found = [
         c
-        for c in candidates_between(ctx, sentence.start, sentence.end)
-        if _topic_eligible(c, "person") and c.source not in ("pronoun", "writer")
+        for c in candidates_between(ctx, max(sentence.start, opened), before or sentence.end)
+        if _topic_eligible(c, "person")
+        and c.source not in ("pronoun", "writer")
+        and not (before is not None and _in_noun_phrase(ctx, c))
     ]
     return found[0] if len(found) == 1 else None
+
+
+def _in_noun_phrase(ctx: Context, candidate: Candidate) -> bool:
+    """ "the services of Major Keyser", "the Company's business": a name inside another noun phrase is not
+    the person the writer spoke with."""
+    return preceding_word(ctx.masked, candidate.start).lower() == "of" or bool(
+        re.match(r"[’']s?\b", ctx.masked[candidate.end : candidate.end + 2])
+    )
 
 
 def topic_before(
@@ -326,6 +361,10 @@ def topic_before(
     if topic is not None and topic.start < position:
         return topic
     opened = document_start(ctx, position)
+    if pronoun and kind == "person":
+        lone = _object_before(ctx, index, opened, before=position)
+        if lone is not None:
+            return lone
     for back in range(index - 1, max(-1, index - 6), -1):
         if ctx.sentences[back].end <= opened:
             break  # a pronoun does not reach into the document before its own
@@ -382,6 +421,23 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
         source = _document_source_before(ctx, candidates, verb_start)
         if source is not None:
             return source
+        said = [
+            v
+            for v in VERB_PATTERN.finditer(ctx.masked, window_start, verb_start)
+            if v.group() in SPEECH_VERBS
+        ]
+        if (
+            said
+            and not said[-1].group().endswith("ing")
+            and (
+                verb.group() in CONTINUING_PARTICIPLES
+                or not re.match(r"\s+(?:[\w’'-]+\s+){0,3}?that\b", ctx.masked[said[-1].end() : verb_start])
+            )
+        ):
+            # "The Collector said that ... so that Mexicans could buy them, adding:": the sayer adds; "X
+            # objected to its ratification in view of the fact that ..., saying": X says it. After "I report
+            # that the Minister called ..., explaining" the participle is the Minister's.
+            return subject_of(ctx, said[-1].start(), window_start)
     for candidate in reversed(candidates):
         if RELATIVE_LINK.match(ctx.masked, candidate.end, verb_start):
             return _coordinated(ctx, candidates, candidate) or candidate  # "Messrs. X and Y who reported"
@@ -485,7 +541,7 @@ def _document_source_before(ctx: Context, candidates: list[Candidate], verb_star
             return None
         if document.source != "document":
             continue
-        gap = ctx.masked[document.end : verb_start].rstrip(" \n,")
+        gap = DATE_ASIDE.sub("", ctx.masked[document.end : verb_start].rstrip(" \n,"))
         if not DOCUMENT_FROM_GAP.match(gap) or re.search(r"[,;:]|\.\s", gap):
             return None  # "a note from the chargé, stating that": one comma before the participle only
         inside = [c for c in candidates[index + 1 :] if c.kind in ("person", "organisation")]

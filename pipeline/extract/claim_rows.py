@@ -41,11 +41,28 @@ from pipeline.extract.claim_resolution import (
 from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     Candidate,
+    preceding_word,
 )
-from pipeline.vocab import load_words
+from pipeline.vocab import alternation, load_words
 
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
+NON_STATEMENT_VERB = re.compile(r"\b(?:" + alternation(NOT_REPORTED_STATEMENT) + r")\b")
+# A modal before a verb of saying with a subject other than the writer: what may or will be said.
+MODAL_BEFORE = re.compile(
+    r"(?<!\bI )(?<!\bwe )(?<!\bWe )\b(?:will|shall|would|may|might|could|should|can)\s+"
+    r"(?:\w+ly\s+|also\s+|then\s+)?$"
+)
+# What the addressee is to do ("you may then submit the outline, stating that"): nothing said yet.
+ADDRESSEE_TO_DO = re.compile(r"\b[Yy]ou\s+(?:may|will|should|shall|can|are to|must)\b")
+# "insists that the ship, when repaired, shall be chartered": a demand, not a statement.
+DEMAND_VERBS = frozenset({"insist", "insists", "insisted", "insisting"})
+DEMANDED = re.compile(
+    r"[^.;:]{0,80}?(?:\b(?:shall|should|must)\b|(?<!would )(?<!will )(?<!could )(?<!might )(?<!may )\bbe\b)"
+)
+# Verbs that say only with a "that" right after them: "maintained that", not "maintained prompt payment".
+AMBIGUOUS_SAYING = frozenset({"maintained", "maintains", "held", "holds", "observed", "observes", "noted"})
+DIRECT_THAT = re.compile(r"\s*,?\s*(?:\w+ly\s+)?(?:\([^()]{0,40}\)\s*)?(?:,\s*)?that\b")
 # Case-blind: a telegram's "Am informed that ..." drops its "I".
 PASSIVE_AUXILIARY = re.compile(
     r"\b(?i:am|is|are|was|were|be|been|being)\s+"
@@ -63,6 +80,21 @@ INSTRUCTED = re.compile(
     r"|(?:will|should|may|must|are to|shall)\s+(?:\w+ly\s+|also\s+|then\s+)?)$"
 )
 # "so that", "such that": a clause of purpose or result, not what was said.
+# "I think it is safe to say that", "needless to say": an impersonal infinitive of saying reports nobody's
+# words; the sentence is the writer's own judgement.
+IMPERSONAL_SAY = re.compile(
+    r"\b(?:safe|fair|true|correct|accurate|needless|suffice it|is|was)\s+(?:to\s+(?:\w+ly\s+)?)?$"
+)
+# "X was requested to inform you": asked to say, not said ("has been instructed to state" is said).
+REQUESTED_TO = re.compile(
+    r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:requested|asked)\b[^.;:]{0,80}?\s+$"
+)
+# "The Government instructed its Ambassador, Signor X, to call upon M. Y and to state that": an instruction.
+INSTRUCTED_OTHER = re.compile(
+    r"\b(?:instructed|directed|asked|requested|urged|instructing|directing|asking|requesting|urging)\s+"
+    r"(?!to\b|me\b|us\b)(?:(?!\bI\b|\b[Ww]e\b)[^;:]){1,100}?\s+$"
+)
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
@@ -122,6 +154,13 @@ def quotation_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]], units: 
     return rows
 
 
+# What ends the reach of a verb of saying over a short quotation: a clause break, or a relative clause still
+# open at the quotation ("complained to the authorities, who instituted proceedings for “disturbing the
+# peace”": the relative clause's verb governs it).
+CLAUSE_BREAK = re.compile(r"[;:]|\s[–—]\s|,\s+(?:who|whom|which)\b(?=[^,]*$)")
+OPEN_RELATIVE = re.compile(r",\s+(?:who|whom|which)\b[^,;:]*$")
+
+
 def _quote_row(
     ctx: Context, quote: Quote, own_sentence: Sentence, quoted: str, carried: Attribution | None, p_end: int
 ) -> Row:
@@ -160,7 +199,7 @@ def _quote_row(
     # quotation in it ('he believed that "the mechanics" would be "difficult"'), up to a clause break.
     near_start = max(sentence.start, quote.open_mark - SCARE_QUOTE_VERB_WINDOW)
     near_start += ctx.masked[near_start : quote.open_mark].rfind("(") + 1
-    breaks = list(re.finditer(r"[;:]|\s[–—]\s", ctx.masked[near_start : quote.open_mark]))
+    breaks = list(re.finditer(CLAUSE_BREAK, ctx.masked[near_start : quote.open_mark]))
     near_start += breaks[-1].end() if breaks else 0
     has_verb = (
         verb_before(ctx, near_start, quote.open_mark)
@@ -170,7 +209,19 @@ def _quote_row(
     if (word_count(quoted) <= SCARE_QUOTE_MAX_WORDS or heading) and not has_verb:
         base |= {"kind": "scare_quote"} | unattributed
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
+    governing = verb_before(ctx, sentence.start, quote.open_mark)
+    if (
+        quoted_term(quoted)
+        and governing is not None
+        and OPEN_RELATIVE.search(ctx.masked, governing.end(), quote.open_mark)
+        and not (verb_after(ctx, quote, sentence) or according_to(ctx, sentence, quote))
+    ):
+        base |= {"kind": "scare_quote"} | unattributed  # the relative clause's own verb holds the phrase
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     attribution = attribute_quote(ctx, quote, sentence, carried)
+    if quoted_term(quoted) and _writers_own(ctx, attribution):
+        base |= {"kind": "scare_quote"} | unattributed  # "I do not consider my presence “essential”"
+        return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
     if attribution.speaker.claimant_type == "unknown" and attribution.verb is None and quoted_term(quoted):
         # A short phrase no rule gives a source is a term quoted, not somebody's words.
         base |= {"kind": "scare_quote"} | unattributed
@@ -192,6 +243,20 @@ def _quote_row(
         base |= verb_details(ctx, sentence, attribution.verb_start, subject_before)
     follow = attribution.rule != "cited_source"
     return finish_row(ctx, base, start, end, p_end, follow=follow)
+
+
+def _writers_own(ctx: Context, attribution: Attribution) -> bool:
+    """A subject that is the writer ("I", "we", "this Consulate General", "this report"): a short phrase the
+    writer quotes in their own clause is a term set off, not somebody's words ("we have heard of such an
+    “understanding”")."""
+    speaker = attribution.speaker
+    if attribution.rule != "verb_subject" or speaker.claimant_start is None:
+        return False
+    if speaker.claimant_text in ("I", "we", "We"):
+        return True
+    return preceding_word(ctx.masked, speaker.claimant_start) in ("this", "This") or (
+        speaker.claimant_text or ""
+    ).startswith(("this ", "This "))
 
 
 def title_cased(quoted: str) -> bool:
@@ -283,6 +348,16 @@ SUBJUNCTIVE = re.compile(
 )
 
 
+def _instructs_another(ctx: Context, sentence: Sentence, verb_start: int) -> bool:
+    """An active verb of instructing before the infinitive ("instructed its Ambassador to state"), not a
+    passive one ("I am now directed by the Prime Minister to inform you" is the writer's statement)."""
+    found = INSTRUCTED_OTHER.search(ctx.masked, max(sentence.start, verb_start - 120), verb_start)
+    return found is not None and not re.search(
+        r"\b(?i:am|is|are|was|were|be|been|being)\b[^.;:]{0,20}$",
+        ctx.masked[max(sentence.start, found.start() - 30) : found.start()],
+    )
+
+
 def passive_agent(ctx: Context, verb: re.Match[str], limit: int) -> Candidate | None:
     """The agent of a passive verb of saying ("I have been informed by the legal adviser that"): a person or
     body right after "by"."""
@@ -342,13 +417,26 @@ def reported_statement_rows(
                 continue
             if NEGATED.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
+            that_end = verb.end() + re.search(r"\bthat\b", clause.group()).start()
             if any(
                 later.group() in SPEECH_VERBS
-                for later in VERB_PATTERN.finditer(
-                    ctx.masked, verb.end(), verb.end() + re.search(r"\bthat\b", clause.group()).start()
-                )
+                for later in VERB_PATTERN.finditer(ctx.masked, verb.end(), that_end)
+            ) or NON_STATEMENT_VERB.search(ctx.masked, verb.end(), that_end):
+                continue  # "inform you of a note from X informing me that", "reporting ... and requests that"
+            if MODAL_BEFORE.search(ctx.masked, max(sentence.start, verb.start() - 25), verb.start()) or (
+                verb.group().endswith("ing")
+                and ADDRESSEE_TO_DO.search(ctx.masked, sentence.start, verb.start())
             ):
-                continue  # "inform you of a note from X informing me that": the nearer verb owns the clause
+                continue  # "Your excellency will observe that", "you may then submit ..., stating": not said
+            if verb.group() in DEMAND_VERBS and DEMANDED.match(ctx.masked, clause.end(), sentence.end):
+                continue  # "insists that the ship ... shall be chartered": a demand
+            if (
+                verb.group() in AMBIGUOUS_SAYING
+                and not DIRECT_THAT.match(ctx.masked, verb.end(), that_end + 4)
+                and not CONTENT_NOUN.search(ctx.masked, verb.end(), that_end)
+                and not re.search(r"\b(?:position|attitude|stand)\b", ctx.masked[verb.end() : that_end])
+            ):
+                continue  # "has maintained prompt payment ... and that": kept up, not said
             if NOT_COMPLEMENT.search(clause.group()):
                 continue
             that_at = verb.end() + re.search(r"\bthat\b", clause.group()).start()
@@ -367,6 +455,11 @@ def reported_statement_rows(
                     continue  # "confirmed the statement of the Minister that": the Minister's
             if ELIDED_PASSIVE.search(ctx.masked, max(sentence.start, verb.start() - 30), verb.start()):
                 continue
+            impersonal = IMPERSONAL_SAY.search(
+                ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+            )
+            if impersonal and (verb.group().startswith("to ") or impersonal.group().rstrip().endswith("to")):
+                continue
             if INSTRUCTED.search(ctx.masked, max(sentence.start, verb.start() - 160), verb.start()):
                 continue  # "You are also directed ... to inquire": what the addressee is to do
             passive = not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
@@ -382,6 +475,14 @@ def reported_statement_rows(
             subject = subject_of(ctx, verb.start(), sentence.start)
             if subject is None:
                 continue
+            if verb.group().startswith("to ") and (
+                (
+                    subject.source != "writer"
+                    and REQUESTED_TO.search(ctx.masked, max(sentence.start, verb.start() - 100), verb.start())
+                )
+                or _instructs_another(ctx, sentence, verb.start())
+            ):
+                continue  # "X was requested to inform you", "instructed its Ambassador to state": not said
             details = verb_details(ctx, sentence, verb.start())
             rows.append(
                 _reported_row(

@@ -31,7 +31,9 @@ QUOTED_DOCUMENT_WORDS = frozenset(word.lower() for word in load_words("quoted_do
 # A document or unnamed source: a determiner or a possessive, up to two modifiers, the noun.
 DOCUMENT_SPEAKER = re.compile(
     r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Aa]nother)|([’']s?))"
-    r"((?:[ \t]+[a-z][\w-]*){0,2}?[ \t]+(?:" + alternation(SPEAKER_DOCUMENTS) + r"))\b(?![’'-])"
+    r"((?:[ \t]+(?!(?:in|of|to|for|by|on)\b)[a-z][\w-]*){0,2}?[ \t]+(?:"
+    + alternation(SPEAKER_DOCUMENTS)
+    + r"))\b(?![’'-])"
 )
 GROUP_WORDS = frozenset(group.lower() for group in SPEAKER_GROUPS)
 PREPOSITIONS = frozenset(
@@ -42,11 +44,17 @@ PRONOUN = re.compile(r"\b(?:he|she|He|She|his|her|His|Her|they|They|their|Their)
 # The addressee of a letter or telegram ("You stated that", "your note ... stating that").
 SECOND_PERSON = re.compile(r"\b(?:[Yy]ou|[Yy]our)\b")
 # The writer speaking in the first person ("I told him that", "we informed the Minister"); "I" only before
-# a lower-case word, so a roman numeral ("Article I") is not a writer.
-FIRST_PERSON = re.compile(r"\b(?:I(?=[ \t]+[a-z])|[Ww]e)\b")
+# a lower-case word and not after a part of a document, so a roman numeral ("Article I of the Treaty") is
+# not a writer.
+FIRST_PERSON = re.compile(
+    r"\b(?:(?<!Article )(?<!Section )(?<!Chapter )(?<!Part )(?<!Annex )(?<!Title )(?<!Paragraph )"
+    r"(?<!Schedule )(?<!Protocol )(?<!Appendix )I(?=[ \t]+[a-z])|[Ww]e)\b"
+)
+NATIONALITY_WORDS = load_words("nationalities")
 ROLE = re.compile(
-    r"\b[Tt]he (?:(?:former|new|then|acting|Acting|Soviet|American|British|French|German|old|future|latter|"
-    r"same)\s+)?"
+    r"\b[Tt]he (?:(?:former|new|then|acting|Acting|old|future|latter|same|"
+    + alternation(NATIONALITY_WORDS)
+    + r")\s+)?"
     r"(?i:" + alternation(SPEAKER_ROLES) + r")\b"
 )
 # A group noun, with the capitalised words that qualify it ("Committee members", "British officials").
