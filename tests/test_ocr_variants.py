@@ -198,6 +198,20 @@ def test_a_numbered_list_under_the_markers_is_not_taken_for_a_page_of_notes():
     assert "2. The pilots' dues." in cleaned.paragraphs["text"].to_list()
 
 
+def test_a_wrapped_line_starting_with_a_number_neither_ends_a_page_of_notes_nor_opens_one():
+    """Hard-wrapped pages numbered afresh: "7 weeks" continues the note above it, and "1 hour", a body line
+    under a marker 1, is not the page's notes (those open a block)."""
+    wrapped = (
+        numbered_per_page(REPORT)
+        .replace("- 1 March 31.", "- 1 March 31, after\n7 weeks of talks.")
+        .replace("which the shipowners opposed.²", "which the shipowners opposed.²\n1 hour was given to them.")
+    )
+    cleaned = _clean(wrapped)
+    assert footnote_problems(cleaned.footnotes) == []
+    assert cleaned.footnotes["text"].to_list() == ["March 31, after 7 weeks of talks.", *NOTE_TEXTS[1:]]
+    assert any("1 hour was given to them." in paragraph for paragraph in cleaned.paragraphs["text"])
+
+
 @pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared/dev-corpus is absent")
 @pytest.mark.parametrize(
     "transform", sorted(set(TRANSFORMS) - {"page_furniture", "endnotes", "plain_markers"})
