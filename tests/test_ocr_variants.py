@@ -204,7 +204,7 @@ def test_a_wrapped_line_starting_with_a_number_neither_ends_a_page_of_notes_nor_
     wrapped = (
         numbered_per_page(REPORT)
         .replace("- 1 March 31.", "- 1 March 31, after\n7 weeks of talks.")
-        .replace("which the shipowners opposed.²", "which the shipowners opposed.²\n1 hour was given to them.")
+        .replace("opposed.²", "opposed.²\n1 hour was given to them.")
     )
     cleaned = _clean(wrapped)
     assert footnote_problems(cleaned.footnotes) == []
