@@ -141,6 +141,15 @@ def test_a_hard_wrapped_note_may_continue_on_a_line_that_starts_with_a_number():
     assert footnote_problems(_clean(wrapped).footnotes) == []
 
 
+def test_a_wrapped_note_line_starting_with_a_later_notes_number_does_not_make_the_notes_a_list():
+    """"... arrive on | 3 or 4 May" inside note 1, while a marker further down calls note 3: the block is
+    still the page's notes, not a numbered list calling note 3 before its marker."""
+    wrapped = REPORT.replace("- 1 March 31.", "- 1 March 31; the pilots arrive on\n3 or 4 April.")
+    cleaned = _clean(wrapped)
+    assert footnote_problems(cleaned.footnotes) == []
+    assert cleaned.footnotes["text"].to_list() == ["March 31; the pilots arrive on 3 or 4 April.", *NOTE_TEXTS[1:]]
+
+
 def test_a_note_ocr_missed_is_reported_alone_and_the_notes_after_it_still_pair():
     missing = REPORT.replace("- 3 Of the outer harbour.\n", "")
     cleaned = _clean(missing)
