@@ -147,7 +147,8 @@ def test_a_wrapped_note_line_starting_with_a_later_notes_number_does_not_make_th
     wrapped = REPORT.replace("- 1 March 31.", "- 1 March 31; the pilots arrive on\n3 or 4 April.")
     cleaned = _clean(wrapped)
     assert footnote_problems(cleaned.footnotes) == []
-    assert cleaned.footnotes["text"].to_list() == ["March 31; the pilots arrive on 3 or 4 April.", *NOTE_TEXTS[1:]]
+    first = "March 31; the pilots arrive on 3 or 4 April."
+    assert cleaned.footnotes["text"].to_list() == [first, *NOTE_TEXTS[1:]]
 
 
 def test_a_note_ocr_missed_is_reported_alone_and_the_notes_after_it_still_pair():
