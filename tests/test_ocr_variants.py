@@ -142,7 +142,7 @@ def test_a_hard_wrapped_note_may_continue_on_a_line_that_starts_with_a_number():
 
 
 def test_a_wrapped_note_line_starting_with_a_later_notes_number_does_not_make_the_notes_a_list():
-    """"... arrive on | 3 or 4 May" inside note 1, while a marker further down calls note 3: the block is
+    """ "... arrive on | 3 or 4 May" inside note 1, while a marker further down calls note 3: the block is
     still the page's notes, not a numbered list calling note 3 before its marker."""
     wrapped = REPORT.replace("- 1 March 31.", "- 1 March 31; the pilots arrive on\n3 or 4 April.")
     cleaned = _clean(wrapped)
