@@ -16,6 +16,8 @@ words, and the variant papers are scored against the unchanged answers with ``ev
 - ``per_page_numbers``: notes numbered afresh on every page (1, 2 | 1, 2, 3 | ...), as many printed books
   number them, markers renumbered to match;
 - ``paren_labels``: notes labelled "12) text", as many European printers set them;
+- ``per_page_wrapped``: notes numbered afresh on every page in a hard-wrapped text, as a scanned book
+  comes out of OCR (a wrapped line may then start with a number: "6 to 31, 1929.", "1 hour before");
 - ``plain_markers``: markers printed as plain digits glued to the word before them ("signed.3 The"), as
   OCR that loses the superscript prints them;
 - ``lost_note``: one note's line deleted, as when OCR misses it. The paper is rightly left out (its marker
@@ -233,6 +235,7 @@ TRANSFORMS: dict[str, Transform] = {
     "pandoc_notes": pandoc_notes,
     "paren_labels": paren_labels,
     "per_page_numbers": per_page_numbers,
+    "per_page_wrapped": lambda text, rng: hard_wrapped(per_page_numbers(text, rng), rng),
     "plain_markers": plain_markers,
 }
 

@@ -141,6 +141,16 @@ def test_a_hard_wrapped_note_may_continue_on_a_line_that_starts_with_a_number():
     assert footnote_problems(_clean(wrapped).footnotes) == []
 
 
+def test_a_wrapped_note_line_starting_with_a_later_notes_number_does_not_make_the_notes_a_list():
+    """ "... arrive on | 3 or 4 May" inside note 1, while a marker further down calls note 3: the block is
+    still the page's notes, not a numbered list calling note 3 before its marker."""
+    wrapped = REPORT.replace("- 1 March 31.", "- 1 March 31; the pilots arrive on\n3 or 4 April.")
+    cleaned = _clean(wrapped)
+    assert footnote_problems(cleaned.footnotes) == []
+    first = "March 31; the pilots arrive on 3 or 4 April."
+    assert cleaned.footnotes["text"].to_list() == [first, *NOTE_TEXTS[1:]]
+
+
 def test_a_note_ocr_missed_is_reported_alone_and_the_notes_after_it_still_pair():
     missing = REPORT.replace("- 3 Of the outer harbour.\n", "")
     cleaned = _clean(missing)
@@ -196,6 +206,20 @@ def test_a_numbered_list_under_the_markers_is_not_taken_for_a_page_of_notes():
     assert footnote_problems(cleaned.footnotes) == []
     assert cleaned.footnotes["text"].to_list()[0] == "March 31."
     assert "2. The pilots' dues." in cleaned.paragraphs["text"].to_list()
+
+
+def test_a_wrapped_line_starting_with_a_number_neither_ends_a_page_of_notes_nor_opens_one():
+    """Hard-wrapped pages numbered afresh: "7 weeks" continues the note above it, and "1 hour", a body line
+    under a marker 1, is not the page's notes (those open a block)."""
+    wrapped = (
+        numbered_per_page(REPORT)
+        .replace("- 1 March 31.", "- 1 March 31, after\n7 weeks of talks.")
+        .replace("opposed.²", "opposed.²\n1 hour was given to them.")
+    )
+    cleaned = _clean(wrapped)
+    assert footnote_problems(cleaned.footnotes) == []
+    assert cleaned.footnotes["text"].to_list() == ["March 31, after 7 weeks of talks.", *NOTE_TEXTS[1:]]
+    assert any("1 hour was given to them." in paragraph for paragraph in cleaned.paragraphs["text"])
 
 
 @pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared/dev-corpus is absent")

@@ -196,8 +196,15 @@ def _read_notes(
         ]
         following = match_note_line(lines[blocks[position + 1][0]]) if position + 1 < len(blocks) else None
         accepted = False
-        # A block calling for a note that a marker further down calls first is a numbered list.
-        later = [e for e in entries if e.number not in called and first_call.get(e.number, -1) > block[-1]]
+        # A block calling for a note that a marker further down calls first is a numbered list; a line that
+        # starts with a number after a line stopping mid-sentence is a wrapped line's, not a call.
+        later = [
+            e
+            for e in entries
+            if e.number not in called
+            and first_call.get(e.number, -1) > block[-1]
+            and (e.line == block[0] or not _stops_mid_sentence(lines[e.line - 1]))
+        ]
         first_of_block = bool(entries) and entries[0].line == block[0]
         if first_of_block and _foot_further_down(entries[0], following, paper_styles):
             # The page's foot is further down: the next block gives the same number in the notes' style.

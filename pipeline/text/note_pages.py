@@ -33,12 +33,14 @@ def _markers(line: str) -> list[int]:
 
 def _foot(lines: list[str], start: int, styles: set[str]) -> list[int]:
     """The first lines of the notes of a page's foot that opens at ``start`` with note 1: one block of lines,
-    numbered on from 1, a note's continuation lines between them. Empty when ``start`` opens no such block:
-    a line that calls a note itself is a numbered paragraph, not a note, a block whose numbering goes on in
-    the next block is a numbered list (a page's notes are printed one under the other), and a label in
-    another style than the paper's notes show (``styles``) is a numbered paragraph's ("1." under "- 1")."""
+    numbered on from 1, a note's continuation lines between them (a hard-wrapped line that starts with any
+    other number, "6 to 31, 1929.", goes on the note above). Empty when ``start`` opens no such block: a
+    foot opens a block, so a wrapped body line ("1 hour before ...") is none; a line that calls a note
+    itself is a numbered paragraph, not a note; a block whose numbering goes on in the next block is a
+    numbered list (a page's notes are printed one under the other); and a label in another style than the
+    paper's notes show (``styles``) is a numbered paragraph's ("1." under "- 1")."""
     shape = match_note_line(lines[start])
-    if not shape or shape[0] != 1 or _markers(lines[start]):
+    if not shape or shape[0] != 1 or _markers(lines[start]) or (start and lines[start - 1].strip()):
         return []
     if styles and STYLE_FAMILY.get(shape[1], shape[1]) not in styles:
         return []
@@ -48,8 +50,6 @@ def _foot(lines: list[str], start: int, styles: set[str]) -> list[int]:
         if shape and shape[0] == expected and not _markers(lines[index]):
             firsts.append(index)
             expected += 1
-        elif shape:
-            break
         index += 1
     following = next((line for line in lines[index:] if line.strip()), "")
     shape = match_note_line(following)
