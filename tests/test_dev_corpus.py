@@ -5,16 +5,15 @@ and the text layer rebuilds its paragraphs, notes and framing blocks. The whole 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from evaluation.corpus_scoring import DEV_CORPUS, paper_value, sample_papers, score_corpus
+from evaluation.dev_corpus_project import make_project
 from evaluation.text_scoring import document_id_for
 from pipeline.orchestration.cli import build
-from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared/dev-corpus is absent")
 
@@ -30,13 +29,7 @@ def test_the_sample_spreads_over_every_volume(sample):
 
 
 def test_a_sample_of_the_dev_corpus_builds_strictly_with_no_paper_left_out(sample, tmp_path):
-    root = tmp_path / "corpus"
-    for path in sample:
-        folder = root / "raw" / path.stem
-        folder.mkdir(parents=True)
-        shutil.copy2(path, folder / path.name)
-    shutil.copytree(REPO_ROOT / "authority", root / "authority")
-    shutil.copy2(REPO_ROOT / "dataset.yaml", root / "dataset.yaml")
+    root = make_project(tmp_path / "corpus", sample)
     assert build(root, strict=True, full_check=True) == 0
     documents = pl.read_csv(root / "data/csv/documents.csv")
     assert sorted(documents["document_id"]) == sorted(document_id_for(path.stem) for path in sample)
