@@ -149,6 +149,24 @@ def test_older_layout_plain_headings_and_office_datelines() -> None:
     assert second["place"] == "Department of State, Washington"
 
 
+
+def test_an_editors_note_of_delivery_is_no_dateline() -> None:
+    """"[Handed to X by Y, date]" says how a paper reached its reader: no place, and not the date it was
+    written; a dateline printed at the document's end is still read."""
+    text = (
+        "**Memorandum of the Strelsau Government on the loan.**\n\n"
+        "[Handed to Mr. Harlow by Count Rassendyll, May 4, 1921—11 a.m.]\n\n"
+        "The Government cannot agree to the terms.\n\n"
+        "**Reply of the Government of the United States.**\n\n"
+        "[Delivered to Count Rassendyll, May 6, 1921.]\n\n"
+        "The Government regrets the delay.\n\n"
+        "Department of State, *Washington, May 6, 1921.*\n"
+    )
+    _, rows = _documents(text)
+    assert len(rows) == 2
+    assert (rows[0]["place"], rows[0]["date_sent"]) == (None, None)
+    assert (rows[1]["place"], rows[1]["date_sent"]) == ("Department of State, Washington", "1921-05-06")
+
 # Authors named after the type, firms and offices with "&" and "d'affaires", a person of a firm.
 AUTHORED = """**Memorandum by the Secretary of State of a Conversation With the Minister (Rassendyll)**
 

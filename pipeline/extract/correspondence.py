@@ -53,6 +53,7 @@ _TYPE_IN = re.compile(rf"(?<![\w-])(?i:{_TYPE_WORDS})(?![\w-])")
 _SERIAL = re.compile(rf"^(?:{alternation(_CUES['serial'])})\s*(\d+[A-Za-z]?)\b[.\]\s]*$")
 _LEADING_SERIAL = re.compile(r"^(\d{1,5})\.\s")
 _OFFICE_TO = re.compile(rf"\b(?:{alternation(_CUES['office_to'])})$")
+_DELIVERY_NOTE = re.compile(rf"(?:{alternation(_CUES['delivery_notes'])})\s+(?:to|at|by|in|from|with)\b")
 _RECEIVED = re.compile(rf"[\[(]\s*\*?(?:{alternation(_CUES['received'])})\b([^\])]*)[\])]")
 _MONTH = alternation(MONTHS_AS_PRINTED)
 # A printed date in a dateline: "July 16, 1927", "28 December, 1918", "Dec. 27, 1897".
@@ -299,8 +300,9 @@ def _dateline_match(text: str) -> re.Match[str] | re.Match[str] | None:
         return None
     before = text[: match.start()]
     opened = before.count("[") > before.count("]") or before.count("(") > before.count(")")
-    if opened and not _names_only(re.sub(r"[\[\]()*]", "", before)):
-        return None  # a date inside an editor's note ("[Handed to the minister on May 2, 1900.]")
+    note = re.sub(r"[\[\]()*]", "", before).strip()
+    if opened and (not _names_only(note) or _DELIVERY_NOTE.match(note)):
+        return None  # a date inside an editor's note ("[Handed to Mr. Adee by Mr. Wu, May 2, 1900.]")
     return match
 
 
