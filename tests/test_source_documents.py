@@ -149,9 +149,8 @@ def test_older_layout_plain_headings_and_office_datelines() -> None:
     assert second["place"] == "Department of State, Washington"
 
 
-
 def test_an_editors_note_of_delivery_is_no_dateline() -> None:
-    """"[Handed to X by Y, date]" says how a paper reached its reader: no place, and not the date it was
+    """ "[Handed to X by Y, date]" says how a paper reached its reader: no place, and not the date it was
     written; a dateline printed at the document's end is still read."""
     text = (
         "**Memorandum of the Strelsau Government on the loan.**\n\n"
@@ -166,6 +165,7 @@ def test_an_editors_note_of_delivery_is_no_dateline() -> None:
     assert len(rows) == 2
     assert (rows[0]["place"], rows[0]["date_sent"]) == (None, None)
     assert (rows[1]["place"], rows[1]["date_sent"]) == ("Department of State, Washington", "1921-05-06")
+
 
 # Authors named after the type, firms and offices with "&" and "d'affaires", a person of a firm.
 AUTHORED = """**Memorandum by the Secretary of State of a Conversation With the Minister (Rassendyll)**
