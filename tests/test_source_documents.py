@@ -167,6 +167,34 @@ def test_an_editors_note_of_delivery_is_no_dateline() -> None:
     assert (rows[1]["place"], rows[1]["date_sent"]) == ("Department of State, Washington", "1921-05-06")
 
 
+def test_a_series_line_under_its_title_and_a_reference_under_a_dateline_open_no_document() -> None:
+    """A treaty's title opens it even with its series line printed below; the writer's own reference
+    number between a dateline and the text stays in the letter, with the enclosure it belongs to."""
+    text = (
+        "**Ruritania:**\n\n"
+        "**Convention Between the United States of America and Ruritania, Signed at Strelsau, May 2, 1921**"
+        "\n\n"
+        "Treaty Series No. 801\n\n"
+        "Whereas the two Governments desire to settle the claims of their nationals;\n\n"
+        "File No. 711.60/12\n\n"
+        "**The Minister in Ruritania (Harlow) to the Secretary of State**\n\n"
+        "Strelsau, May 9, 1921.\n\n"
+        "Sir: I have the honor to enclose the Foreign Minister's note.\n\n"
+        "[Enclosure]\n\n"
+        "**The Ruritanian Minister for Foreign Affairs (Sapt) to the American Minister (Harlow)**\n\n"
+        "[Strelsau,] *8 May, 1921*.\n\n"
+        "No. R 1946/5/98\n\n"
+        "Sir: The Government accepts the terms.\n"
+    )
+    cleaned, rows = _documents(text)
+    assert [_text_of(cleaned, row["first_paragraph_id"])[:22] for row in rows] == [
+        "Convention Between the",
+        "File No. 711.60/12",
+    ]
+    assert rows[0]["document_type"] == "treaty"
+    assert _text_of(cleaned, rows[1]["last_paragraph_id"]) == "Sir: The Government accepts the terms."
+
+
 # Authors named after the type, firms and offices with "&" and "d'affaires", a person of a firm.
 AUTHORED = """**Memorandum by the Secretary of State of a Conversation With the Minister (Rassendyll)**
 

@@ -318,6 +318,19 @@ def _with_time(day: str | None, time: str | None) -> str | None:
     return f"{day}T{time}"
 
 
+def _titled_series_line(blocks: list[_Block], filing: list[bool], i: int) -> bool:
+    """A series line ("Treaty Series No. 743") printed under its document's title, which names a type
+    ("Convention Between ..., Signed at London"), with the text right below: the title opens the document."""
+    return (
+        0 < i < len(blocks) - 1
+        and bool(_SERIES_LINE.match(blocks[i].text.strip()))
+        and blocks[i - 1].kind == "heading"
+        and not filing[i - 1]
+        and blocks[i + 1].kind != "heading"
+        and _heading_type(blocks[i - 1].text) is not None
+    )
+
+
 def _segment(blocks: list[_Block]) -> list[_Document]:
     """Documents as (first, last) block indices: each starts at a filing line or, where the paper prints
     none before its headings, at a correspondence heading that no enclosure line introduces."""
@@ -326,8 +339,11 @@ def _segment(blocks: list[_Block]) -> list[_Document]:
     starts: list[int] = []
     for i, block in enumerate(blocks):
         if filing[i]:
-            if not (i and filing[i - 1]):
-                starts.append(i)
+            # A number between a dateline and the text is the writer's own reference ("No. W 1946/5/98").
+            own_reference = 0 < i < len(blocks) - 1 and blocks[i - 1].kind == "dateline"
+            own_reference = own_reference and blocks[i + 1].kind != "heading"
+            if not (i and filing[i - 1]) and not own_reference:
+                starts.append(i - 1 if _titled_series_line(blocks, filing, i) else i)
             continue
         if not _looks_like_heading(block) or (i and (filing[i - 1] or is_enclosure_line(blocks[i - 1].text))):
             continue
