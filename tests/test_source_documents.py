@@ -195,6 +195,26 @@ def test_a_series_line_under_its_title_and_a_reference_under_a_dateline_open_no_
     assert _text_of(cleaned, rows[1]["last_paragraph_id"]) == "Sir: The Government accepts the terms."
 
 
+def test_a_file_number_with_a_fraction_opens_a_document() -> None:
+    """The Department's files number a paper put between two others "3302½"."""
+    text = (
+        "763.72119/3302: Telegram\n\n"
+        "**The Secretary of State to the Minister in Ruritania (Harlow)**\n\n"
+        "Washington, May 2, 1921—4 p.m.\n\n"
+        "Proceed as instructed.\n\n"
+        "Hughes\n\n"
+        "763.72119/3302½: Telegram\n\n"
+        "**The Acting Secretary of State to the Minister in Ruritania (Harlow)**\n\n"
+        "Washington, May 3, 1921—1 p.m.\n\n"
+        "Await further instructions.\n"
+    )
+    _, rows = _documents(text)
+    assert [(row["printed_number"], row["date_sent"][:10]) for row in rows] == [
+        (None, "1921-05-02"),
+        (None, "1921-05-03"),
+    ]
+
+
 # Authors named after the type, firms and offices with "&" and "d'affaires", a person of a firm.
 AUTHORED = """**Memorandum by the Secretary of State of a Conversation With the Minister (Rassendyll)**
 

@@ -31,9 +31,11 @@ _FILE_LABELS = tuple(load_mapping("block_cues")["source_note"])
 
 
 # A decimal file number: three digits, an optional suffix, a slash and a serial ("763.72119/1234",
-# "611.60 d 31/15", "690D.11241/29"), alone on its line or followed by ": Telegram".
+# "611.60 d 31/15", "690D.11241/29", "763.72119/3302½"), alone on its line or followed by ": Telegram".
 # A collection's name may come first ("Paris Peace Conf. 183.7/2").
-_FILE_NUMBER = re.compile(r"^(?:[A-Z][\w.]*\s+){0,4}\d{1,4}(?:[.\s]?[0-9A-Za-z]+){0,4}/\d+[A-Za-z]?\b")
+_FILE_NUMBER = re.compile(
+    r"^(?:[A-Z][\w.]*\s+){0,4}\d{1,4}(?:[.\s]?[0-9A-Za-z]+){0,4}/\d+(?:[A-Za-z]\b|[½¼¾]|\b)"
+)
 # A file number alone on its line, whatever follows the slash ("711.379/orig.", "711.3721/—").
 _FILE_TOKEN = re.compile(r"^\d{3}[\w.]*/\S*$")
 # A decimal file number with a subject inside ("740.0011 Mutual Guarantee (Mediterranean)/51: Telegram").
