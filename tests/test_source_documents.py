@@ -215,6 +215,26 @@ def test_a_file_number_with_a_fraction_opens_a_document() -> None:
     ]
 
 
+def test_an_appendix_heading_goes_on_with_its_despatch() -> None:
+    text = (
+        "**Mr. Harlow to Mr. Hughes.**\n\n"
+        "Strelsau, May 2, 1921.\n\n"
+        "Sir: I enclose the list of claims, in two appendixes.\n\n"
+        "I have, etc.,\n\n"
+        "John Harlow.\n\n"
+        "**Appendix A.**\n\n"
+        "Claims of naturalized citizens, with the dates of their naturalization.\n\n"
+        "**Appendix B.**\n\n"
+        "Claims of citizens by birth.\n\n"
+        "**Mr. Hughes to Mr. Harlow.**\n\n"
+        "Washington, June 1, 1921.\n\n"
+        "Sir: Your despatch has been received.\n"
+    )
+    cleaned, rows = _documents(text)
+    assert [row["sender_name"] for row in rows] == ["Harlow", "Hughes"]
+    assert _text_of(cleaned, rows[0]["last_paragraph_id"]) == "Claims of citizens by birth."
+
+
 # Authors named after the type, firms and offices with "&" and "d'affaires", a person of a firm.
 AUTHORED = """**Memorandum by the Secretary of State of a Conversation With the Minister (Rassendyll)**
 

@@ -347,7 +347,9 @@ def _segment(blocks: list[_Block]) -> list[_Document]:
             if not (i and filing[i - 1]) and not own_reference:
                 starts.append(i - 1 if _titled_series_line(blocks, filing, i) else i)
             continue
-        if not _looks_like_heading(block) or (i and (filing[i - 1] or is_enclosure_line(blocks[i - 1].text))):
+        if not _looks_like_heading(block) or is_enclosure_line(block.text):
+            continue  # an "Appendix A." heading, like an enclosure line, goes on with the document it is in
+        if i and (filing[i - 1] or is_enclosure_line(blocks[i - 1].text)):
             continue
         # A heading right after section headings opens a document (a treaty, an announcement) ...
         follows_section = i == 0 or blocks[i - 1].kind == "heading"
