@@ -235,6 +235,28 @@ def test_an_appendix_heading_goes_on_with_its_despatch() -> None:
     assert _text_of(cleaned, rows[0]["last_paragraph_id"]) == "Claims of citizens by birth."
 
 
+def test_a_compilations_long_descriptive_heading_opens_a_document() -> None:
+    """Compilations describe each paper in a heading of several lines' length."""
+    long_heading = (
+        "An edict of the Government of Ruritania forwarded by the council of state at Strelsau under date of "
+        "the fourteenth day of the seventh month to the governor of the eastern province, who transmitted it "
+        "on the seventeenth to the Ruritanian minister at Washington, by whom it was communicated to the "
+        "Department of State in translation."
+    )
+    assert len(long_heading) > 300
+    text = (
+        "**Mr. Hughes to Mr. Harlow.**\n\n"
+        "Washington, June 1, 1921.\n\n"
+        "Sir: Copies of these documents are sent you.\n\n"
+        "Hughes.\n\n"
+        f"**{long_heading}**\n\n"
+        "The council of state has the honour to order the governor to protect all foreigners.\n"
+    )
+    cleaned, rows = _documents(text)
+    assert len(rows) == 2
+    assert _text_of(cleaned, rows[1]["first_paragraph_id"]) == long_heading
+
+
 # Authors named after the type, firms and offices with "&" and "d'affaires", a person of a firm.
 AUTHORED = """**Memorandum by the Secretary of State of a Conversation With the Minister (Rassendyll)**
 

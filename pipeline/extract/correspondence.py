@@ -79,7 +79,7 @@ _HONORIFIC = re.compile(
     rf"^(?:{alternation(_TITLES)})\.?\s+(?=[A-Z\u00c0-\u024f]|(?:{alternation(_PARTICLES)})\s)"
 )
 _UNDATED = re.compile(rf"\b(?:{alternation(load_mapping('block_cues')['undated'])})(?!\w)")
-_HEADING_MAX = 300
+_HEADING_MAX = 700  # compilations describe a paper in a heading of several lines
 _PLAIN_HEADING_MAX = 120
 _JOINING_WORDS = frozenset(load_mapping("block_cues")["closer_joiner"]) | {
     "in",
