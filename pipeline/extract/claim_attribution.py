@@ -411,12 +411,16 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
         return Attribution(
             writer_at(ctx, relayed.start()), "document_sender", relayed.group(1), carries=False
         )
+    documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon))
     if colon < sentence.start:
         verb = verb_before(ctx, lead_start, colon)
         subject = subject_of(ctx, verb.start(), lead_start) if verb is not None else None
-        if verb is not None and subject is not None:
+        nearer = verb is not None and any(
+            d.start() > verb.end() and (d.group(1) or "").lower() not in ("my", "our") for d in documents
+        )
+        if verb is not None and subject is not None and not nearer:
             return Attribution(resolve_speaker(ctx, subject), "lead_in_document", verb.group(), carries=False)
-    documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon))
+        # "I have the honor to inform you of the receipt of a note from X, as follows:": the note is X's
     if not documents:
         return None
     issued = ISSUED.search(ctx.masked, lead_start, documents[0].start())
@@ -583,3 +587,31 @@ def _previous_sentence_speaker(ctx: Context, quote: Quote, sentence: Sentence) -
 def _previous_quote_end(ctx: Context, quote: Quote, sentence: Sentence) -> int:
     closes = [m.end() for m in re.finditer(r"[”\"]", ctx.text[sentence.start : quote.open_mark])]
     return sentence.start + closes[-1] if closes and len(closes) % 2 == 0 else sentence.start
+
+
+def block_writers(ctx: Context) -> dict[str, Speaker]:
+    """The writers of unquoted blocks (block quotations, list items) that follow a lead-in ending in a colon
+    and naming another source ("I have the honor to inform you of the receipt of a note from the minister
+    of state, as follows:", "Mr. McKenna says:"): the lead-in rule read as if the block were a quotation.
+    A block whose lead-in is the writer's own ("I now have to say:", "make the following statement:") or
+    names no source keeps the document's writer."""
+    first_of_run: dict[int, int] = {}
+    for paragraph_id, lead_start in ctx.lead_ins.items():
+        first = ctx.paragraph_sentences.get(paragraph_id, (-1, -1))[0]
+        if first >= 0:
+            first_of_run[lead_start] = min(first, first_of_run.get(lead_start, first))
+    writers: dict[int, Speaker] = {}
+    for lead_start, first in first_of_run.items():
+        sentence = ctx.sentences[first]
+        found = _lead_in_document(ctx, Quote(sentence.start, sentence.start), sentence)
+        if found is None or found.rule == "document_sender":
+            continue
+        speaker, writer = found.speaker, writer_at(ctx, lead_start)
+        own = (speaker.claimant_id or speaker.claimant_name) == (writer.claimant_id or writer.claimant_name)
+        if speaker.claimant_type not in ("unknown", "document_author") and not own:
+            writers[lead_start] = speaker
+    return {
+        paragraph_id: writers[lead_start]
+        for paragraph_id, lead_start in ctx.lead_ins.items()
+        if lead_start in writers
+    }

@@ -191,6 +191,50 @@ def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
     return bool(DIALOGUE_LABEL.match(ctx.masked, ctx.sentences[first].start, ctx.sentences[first].end))
 
 
+# "No country can possibly tolerate", "cannot possibly": under negation "possibly" stresses, not hedges.
+NEGATED_CAN = re.compile(
+    r"(?:\b(?:[Nn]o|not|never|[Nn]othing|[Nn]obody)\b[^.;:,]{0,30}?\b(?:can|could)(?:\s+not)?|"
+    r"\bcannot|\bcan[’']t|\bcouldn[’']t)\s+$"
+)
+MANNER_PREPOSITIONS = frozenset({"within", "under", "into", "outside", "beyond", "inside", "upon"})
+# Words before "clearly" that leave it the writer's certainty: "be", modals, auxiliaries, subjects.
+NOT_MANNER_BEFORE = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "must",
+        "may",
+        "might",
+        "can",
+        "could",
+        "has",
+        "have",
+        "had",
+        "it",
+        "this",
+        "that",
+        "and",
+        "but",
+        "so",
+        "which",
+        "most",
+        "very",
+        "more",
+        "quite",
+        "not",
+    }
+)
+
+
 def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int]]:
     """The author's cues in a sentence: (cue as written, start, end), outside quotes, reported speech and
     what a person or body proposes."""
@@ -207,7 +251,12 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
                 MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
                 or _speech_verb_at(ctx, m.end() + 1)
                 or _passive_manner(ctx, sentence, m)
+                or _manner_before_phrase(ctx, m)
             )
+        )
+        and not (
+            m.group().lower() == "possibly"
+            and NEGATED_CAN.search(ctx.masked, max(sentence.start, m.start() - 40), m.start())
         )
         and not any(
             e.start() <= m.start() < e.end()
@@ -242,6 +291,19 @@ def _passive_manner(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> boo
         following.group(1) in IRREGULAR_PAST
         or following.group(1) in ("set", "put", "laid", "shown")
         or following.group(1).endswith(("ed", "en", "wn"))
+    )
+
+
+def _manner_before_phrase(ctx: Context, cue: re.Match[str]) -> bool:
+    """ "come clearly within the authority", "fall clearly under": after a verb other than "be" and before a
+    preposition, "clearly" says how the thing stands, not how sure the writer is ("is clearly within" is)."""
+    before = preceding_word(ctx.masked, cue.start()).lower()
+    following = NEXT_WORD.match(ctx.masked, cue.end(), cue.end() + 30)
+    return (
+        following is not None
+        and following.group(1) in MANNER_PREPOSITIONS
+        and before not in NOT_MANNER_BEFORE
+        and before.isalpha()
     )
 
 
@@ -310,6 +372,8 @@ def assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list
         end = content_end(ctx.text, sentence.end)
         writer = writer_at(ctx, sentence.start)
         rule = {"document_author": "author", "unknown": "none"}.get(writer.claimant_type, "document_sender")
+        if sentence.paragraph_id in ctx.block_writers:
+            rule = "lead_in_document"  # a block after "a note from X, as follows:" holds X's words
         values: dict[str, object] = {
             "kind": "author_assertion",
             "paragraph_id": sentence.paragraph_id,

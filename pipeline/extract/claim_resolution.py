@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from pipeline.extract.claim_context import (
     Context,
@@ -38,6 +39,7 @@ from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     THOUGHT_VERBS,
     Candidate,
+    body_word,
     preceding_word,
 )
 
@@ -256,14 +258,27 @@ def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved
 def writer_at(ctx: Context, position: int) -> Speaker:
     """Who writes the words at a position: the sender of the document inside the paper that holds it, when
     the caller gave one, else the paper's author."""
+    if ctx.block_writers:
+        at = sentence_at(ctx, position)
+        block = ctx.block_writers.get(ctx.sentences[at].paragraph_id) if at >= 0 else None
+        if block is not None:
+            return replace(block)
     index = bisect.bisect_right(ctx.sender_starts, position) - 1
     if index >= 0:
         start, end, sender_id, sender_name = ctx.senders[index]
         if start <= position < end and (sender_id or sender_name):
-            return Speaker("person", sender_id, claimant_name=sender_name)
+            return Speaker(sender_type(sender_name), sender_id, claimant_name=sender_name)
         if start <= position < end:
             return Speaker("unknown")  # an enclosure whose writer the paper does not name
     return Speaker("document_author", ctx.author_id)
+
+
+def sender_type(name: str | None) -> str:
+    """A sender is a body when the head of its name, before any "of", ends in a body word ("The Exports
+    Council", "British Embassy", "Rubber Association of America"); "Secretary of the Navy" is a person."""
+    head = re.split(r"\s+of\s+|,", name or "", maxsplit=1)[0].split()
+    kind = body_word(head[-1]) if head else None
+    return "organisation" if kind == "organisation" else "person"
 
 
 def _document_person(ctx: Context, candidate: Candidate) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.extract.claim_attribution import block_writers
 from pipeline.extract.claim_context import (
     Context,
     Row,
@@ -142,6 +143,7 @@ def extract_claims(
         time_expressions=dated_expressions(time_expressions),
         framing=_framing_paragraphs(paragraphs_table),
     )
+    ctx.block_writers = block_writers(ctx)
     quote_rows = quotation_rows(ctx, paragraphs, units)
     rows = quote_rows + reported_statement_rows(ctx, quote_rows, paragraphs) + assertion_rows(ctx, paragraphs)
     framing = _framing_paragraphs(paragraphs_table)
