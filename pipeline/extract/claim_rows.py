@@ -97,9 +97,7 @@ INSTRUCTED_OTHER = re.compile(
 )
 # "The Department hesitates to declare that", "declined to state that": an infinitive of saying after a
 # verb of holding back reports nothing said.
-HELD_BACK = re.compile(
-    r"\b(?:hesitat\w*|declin\w*|refus\w*|unable|reluctant|unwilling)\b[^.;:]{0,60}?\s$"
-)
+HELD_BACK = re.compile(r"\b(?:hesitat\w*|declin\w*|refus\w*|unable|reluctant|unwilling)\b[^.;:]{0,60}?\s$")
 # A participle with its agent and no auxiliary: "the sentiments expressed by your excellency", a
 # telegram's "Department informed by Legation at La Paz that": passive, its agent (if any) says it.
 BARE_PASSIVE = re.compile(r"\s+by\s")
