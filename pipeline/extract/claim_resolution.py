@@ -396,10 +396,17 @@ def topic_before(
     return None
 
 
+COLON_BREAK = re.compile(r":\s")
+
+
 def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | None:
     """The speaker of a reporting verb: nearest subject-like candidate before it in the same sentence, not
     across a semicolon (a clause of its own)."""
     window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
+    # "Your Excellency: The princes and ministers have the honor to inform": a salutation or lead-in before
+    # a colon is no subject of the clause after it ("5:30 p.m." has no space after its colon).
+    colons = [m.end() for m in COLON_BREAK.finditer(ctx.masked, window_start, verb_start)]
+    window_start = colons[-1] if colons else window_start
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
     blanked = PARTICIPLE_ASIDE.sub(lambda m: " " * len(m.group()), blanked)
