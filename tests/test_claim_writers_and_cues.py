@@ -36,14 +36,13 @@ def test_a_block_after_a_lead_in_naming_another_source_is_that_sources() -> None
     body = (
         "Sir: In further reply to your instruction, I have the honor to inform you of the receipt of a note "
         "from the minister of state, as follows:\n\n"
-        "From the papers sent by the governor it appears that the accused was arrested while paying for "
-        "arms.\n\n"
+        "The accused was probably arrested while paying for arms sold to the insurgents.\n\n"
         "I am, etc.\n\n"
         "Referring to my dispatch of last month on the same case, I now have to say:\n\n"
         "It seems wise, in my judgment, to wait for the court before approaching the Government again."
     )
     rows = {r["cue"]: r for r in _assertions(_letter_claims(body))}
-    note = rows["it appears"]  # the quoted note's, not the covering letter's
+    note = rows["probably"]  # the quoted note's, not the covering letter's
     assert (note["claimant_name"], note["attribution_rule"]) == ("the minister", "lead_in_document")
     assert rows["It seems"]["claimant_name"] == "Jo Sender"  # the writer's own lead-in keeps the writer
 
@@ -96,3 +95,19 @@ def test_manner_clearly_and_negated_possibly_are_no_hedges_in_a_chapter() -> Non
     _, out = _extract(body, {})
     rows = _assertions(out["claims"])
     assert [(r["cue"], r["certainty"]) for r in rows] == [("clearly", "certain"), ("possibly", "possible")]
+
+
+def test_what_a_named_source_shows_is_no_hedge_and_a_salutation_is_no_speaker() -> None:
+    body = (
+        "By a recent dispatch from the consul-general at Havana, under date of July 3, it appears that the "
+        "prisoner has been acquainted with the charges.\n\n"
+        "It appears from the records of the court that the sentence was commuted.\n\n"
+        "By the end of the month it appears that the court will have finished.\n\n"
+        "Your Excellency: The princes and ministers have the honor to inform the minister of the United "
+        "States that a communication was received."
+    )
+    claims = _letter_claims(body)
+    assert [r["text"][:6] for r in _assertions(claims)] == ["By the"]  # only the writer's own guess
+    reported = claims.filter(pl.col("kind") == "reported_statement")
+    assert "addressee" not in reported["claimant_type"].to_list()
+    assert reported.filter(pl.col("claimant_text") == "Your").height == 0

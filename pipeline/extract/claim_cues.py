@@ -196,6 +196,12 @@ NEGATED_CAN = re.compile(
     r"(?:\b(?:[Nn]o|not|never|[Nn]othing|[Nn]obody)\b[^.;:,]{0,30}?\b(?:can|could)(?:\s+not)?|"
     r"\bcannot|\bcan[’']t|\bcouldn[’']t)\s+$"
 )
+# "By a recent dispatch from the consul, it appears that", "From the documents sent by X it appears that":
+# what a named source shows (as "it appears from the report that"), not the writer's hedge.
+SOURCE_FRONTED = re.compile(
+    r"\s*(?:\(?\w{1,3}\)\s*)?(?:[Ff]rom|[Bb]y)\s+(?:the|a|an|this|that|these|his|her|its|their|your|my|our)\s+"
+    r"(?!(?:end|beginning|middle|close|time|way|start|outset|first|date|then)\b)[^;:]{3,160}$"
+)
 MANNER_PREPOSITIONS = frozenset({"within", "under", "into", "outside", "beyond", "inside", "upon"})
 # Words before "clearly" that leave it the writer's certainty: "be", modals, auxiliaries, subjects.
 NOT_MANNER_BEFORE = frozenset(
@@ -253,6 +259,10 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
                 or _passive_manner(ctx, sentence, m)
                 or _manner_before_phrase(ctx, m)
             )
+        )
+        and not (
+            m.group().lower() in ("it appears", "it appeared")
+            and SOURCE_FRONTED.match(ctx.masked, sentence.start, m.start())
         )
         and not (
             m.group().lower() == "possibly"
