@@ -64,8 +64,9 @@ def test_a_body_that_sends_a_document_is_an_organisation() -> None:
     council = _assertions(_claims_from(body, "Exports Council"))
     embassy = _assertions(_claims_from(body, "British Embassy"))
     navy = _assertions(_claims_from(body, "Acting Secretary of the Navy"))
-    types = [r["claimant_type"] for r in council + embassy + navy]
-    assert types == ["organisation", "organisation", "person"]
+    house = _assertions(_claims_from(body, "E. M. House"))
+    types = [r["claimant_type"] for r in council + embassy + navy + house]
+    assert types == ["organisation", "organisation", "person", "person"]
 
 
 def test_instructions_held_back_infinitives_and_bare_passives_report_nothing_said() -> None:
@@ -89,12 +90,16 @@ def test_manner_clearly_and_negated_possibly_are_no_hedges_in_a_chapter() -> Non
         "Since the agreement was to come into force under the new statute, its terms had to come clearly "
         "within the authority of that statute. No government could possibly accept such terms, the "
         "ministers said.\n\n"
-        "The treaty was clearly within the powers of the Senate. The dispute could possibly have been "
-        "settled in a week."
+        "The treaty was clearly within the powers of the Senate. Its aim was an object clearly within the "
+        "purview of the award. The dispute could possibly have been settled in a week."
     )
     _, out = _extract(body, {})
     rows = _assertions(out["claims"])
-    assert [(r["cue"], r["certainty"]) for r in rows] == [("clearly", "certain"), ("possibly", "possible")]
+    assert [(r["cue"], r["certainty"]) for r in rows] == [
+        ("clearly", "certain"),
+        ("clearly", "certain"),
+        ("possibly", "possible"),
+    ]
 
 
 def test_what_a_named_source_shows_is_no_hedge_and_a_salutation_is_no_speaker() -> None:

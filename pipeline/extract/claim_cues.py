@@ -203,40 +203,32 @@ SOURCE_FRONTED = re.compile(
     r"(?!(?:end|beginning|middle|close|time|way|start|outset|first|date|then)\b)[^;:]{3,160}$"
 )
 MANNER_PREPOSITIONS = frozenset({"within", "under", "into", "outside", "beyond", "inside", "upon"})
-# Words before "clearly" that leave it the writer's certainty: "be", modals, auxiliaries, subjects.
-NOT_MANNER_BEFORE = frozenset(
+# Verbs of position after which "clearly" before a preposition is manner ("come clearly within").
+MANNER_VERBS = frozenset(
     {
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "must",
-        "may",
-        "might",
-        "can",
-        "could",
-        "has",
-        "have",
-        "had",
-        "it",
-        "this",
-        "that",
-        "and",
-        "but",
-        "so",
-        "which",
-        "most",
-        "very",
-        "more",
-        "quite",
-        "not",
+        "come",
+        "comes",
+        "came",
+        "coming",
+        "fall",
+        "falls",
+        "fell",
+        "falling",
+        "lie",
+        "lies",
+        "lay",
+        "lying",
+        "stand",
+        "stands",
+        "stood",
+        "standing",
+        "bring",
+        "brings",
+        "brought",
+        "put",
+        "set",
+        "place",
+        "placed",
     }
 )
 
@@ -309,12 +301,7 @@ def _manner_before_phrase(ctx: Context, cue: re.Match[str]) -> bool:
     preposition, "clearly" says how the thing stands, not how sure the writer is ("is clearly within" is)."""
     before = preceding_word(ctx.masked, cue.start()).lower()
     following = NEXT_WORD.match(ctx.masked, cue.end(), cue.end() + 30)
-    return (
-        following is not None
-        and following.group(1) in MANNER_PREPOSITIONS
-        and before not in NOT_MANNER_BEFORE
-        and before.isalpha()
-    )
+    return following is not None and following.group(1) in MANNER_PREPOSITIONS and before in MANNER_VERBS
 
 
 def _speech_verb_at(ctx: Context, position: int) -> bool:

@@ -267,18 +267,22 @@ def writer_at(ctx: Context, position: int) -> Speaker:
     if index >= 0:
         start, end, sender_id, sender_name = ctx.senders[index]
         if start <= position < end and (sender_id or sender_name):
-            return Speaker(sender_type(sender_name), sender_id, claimant_name=sender_name)
+            return Speaker(sender_type(sender_name, sender_id), sender_id, claimant_name=sender_name)
         if start <= position < end:
             return Speaker("unknown")  # an enclosure whose writer the paper does not name
     return Speaker("document_author", ctx.author_id)
 
 
-def sender_type(name: str | None) -> str:
+def sender_type(name: str | None, sender_id: str | None = None) -> str:
     """A sender is a body when the head of its name, before any "of", ends in a body word ("The Exports
-    Council", "British Embassy", "Rubber Association of America"); "Secretary of the Navy" is a person."""
+    Council", "British Embassy", "Rubber Association of America"); "Secretary of the Navy" is a person, and
+    so is a name with initials or linked to a person ("E. M. House")."""
+    if sender_id and "person:" in sender_id:
+        return "person"
     head = re.split(r"\s+of\s+|,", name or "", maxsplit=1)[0].split()
-    kind = body_word(head[-1]) if head else None
-    return "organisation" if kind == "organisation" else "person"
+    if not head or any(re.fullmatch(r"[A-Z]\.", word) for word in head):
+        return "person"
+    return "organisation" if body_word(head[-1]) == "organisation" else "person"
 
 
 def _document_person(ctx: Context, candidate: Candidate) -> str | None:

@@ -101,6 +101,8 @@ HELD_BACK = re.compile(r"\b(?:hesitat\w*|declin\w*|refus\w*|unable|reluctant|unw
 # A participle with its agent and no auxiliary: "the sentiments expressed by your excellency", a
 # telegram's "Department informed by Legation at La Paz that": passive, its agent (if any) says it.
 BARE_PASSIVE = re.compile(r"\s+by\s")
+# "Keeley has just reported by telephone that": an active perfect, "by" a means.
+PERFECT_BEFORE = re.compile(r"\b(?i:has|have|had|having)\s+(?:\w+ly\s+|just\s+|not\s+|also\s+){0,2}$")
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
@@ -474,7 +476,13 @@ def reported_statement_rows(
                 continue  # "hesitates ... to declare that": not said
             passive = not verb.group().endswith("ing") and (
                 PASSIVE_AUXILIARY.search(ctx.masked, max(sentence.start, verb.start() - 40), verb.start())
-                or (verb.group().endswith("ed") and BARE_PASSIVE.match(ctx.masked, verb.end()))
+                or (
+                    verb.group().endswith("ed")
+                    and BARE_PASSIVE.match(ctx.masked, verb.end())
+                    and not PERFECT_BEFORE.search(
+                        ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+                    )
+                )
             )
             if passive:
                 agent = passive_agent(ctx, verb, clause.end())
