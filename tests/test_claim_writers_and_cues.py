@@ -116,3 +116,16 @@ def test_what_a_named_source_shows_is_no_hedge_and_a_salutation_is_no_speaker() 
     reported = claims.filter(pl.col("kind") == "reported_statement")
     assert "addressee" not in reported["claimant_type"].to_list()
     assert reported.filter(pl.col("claimant_text") == "Your").height == 0
+
+
+def test_a_quoted_note_after_a_verb_of_saying_belongs_to_the_document_it_names() -> None:
+    body = (
+        "Mr. Ruiz, the Minister for Foreign Affairs, has declined the terms. In his note of June 30 he made "
+        "the following statement:\n\n"
+        "“My Government would be able to accept only the terms of the inventory of 1871.”\n\n"
+        "I have the honor to inform you of the receipt of a note from Mr. Ruiz, as follows:\n\n"
+        "“The jewels will be received at the Ministry on the first of the month.”"
+    )
+    claims = _letter_claims(body, {"person:ruiz": ["Mr. Ruiz", "Ruiz"]})
+    quotations = claims.filter(pl.col("kind") == "quotation")
+    assert quotations["claimant_id"].to_list() == ["person:ruiz", "person:ruiz"]  # not the writer

@@ -281,6 +281,13 @@ def attribute_quote(
         verb = verb_before(ctx, sentence.start, quote.open_mark)
     if verb is not None:
         found = _verb_subject(ctx, verb, sentence, quote)
+        colon = _lead_in_colon(ctx, quote, sentence) if found is not None else None
+        source = None
+        if colon is not None and verb.end() < colon:
+            source = _document_source(ctx, verb.end(), colon)
+        if source is not None:
+            # "I have the honor to inform you of the receipt of a note from X, as follows:": X's note
+            return Attribution(resolve_speaker(ctx, source), "lead_in_document", carries=False)
         if found is not None and found.speaker.claimant_type == "document":
             # "The order demanded ..." with a note citing "Memorandum from X": the document is X's.
             return _note_sender(ctx, quote, sentence) or found
@@ -425,7 +432,10 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
         # "I have the honor to inform you of the receipt of a note from X, as follows:": the note is X's
     if not documents:
         return None
-    issued = ISSUED.search(ctx.masked, lead_start, documents[0].start())
+    # "The party has issued a manifesto:", "In his note of June 30 he made the following statement:"
+    issued = next(
+        (m for d in documents if (m := ISSUED.search(ctx.masked, lead_start, d.start())) is not None), None
+    )
     subject = subject_of(ctx, issued.start(), lead_start) if issued is not None else None
     if subject is not None:
         return Attribution(resolve_speaker(ctx, subject), "lead_in_document", carries=False)
@@ -630,22 +640,8 @@ def _block_source(ctx: Context, lead_start: int, colon: int) -> Candidate | None
         QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon)
     ):
         return None  # "which I did, somewhat as follows:"
-    for document in reversed(list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon))):
-        if (document.group(1) or "").lower() in ("my", "our", "this", "the following"):
-            return None
-        owner = document_owner(ctx, document)
-        if owner is not None:
-            return owner
-        for candidate in candidates_between(ctx, document.end(), colon):
-            if candidate.start - document.end() > 80 or re.search(
-                r"[;]", ctx.masked[document.end() : candidate.start]
-            ):
-                break
-            if candidate.source not in ("document", "writer", "addressee", "pronoun") and re.search(
-                r"\b(?:from|by)\s+(?:the\s+)?$", ctx.masked[document.end() : candidate.start]
-            ):
-                return candidate
-        return None
+    if list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon)):
+        return _document_source(ctx, lead_start, colon)
     verb = verb_before(ctx, lead_start, colon)
     if verb is None or verb.group() not in SPEECH_VERBS or verb.group() in THOUGHT_VERBS:
         return None
@@ -654,6 +650,29 @@ def _block_source(ctx: Context, lead_start: int, colon: int) -> Candidate | None
     subject = subject_of(ctx, verb.start(), lead_start)
     if subject is None or subject.source in ("writer", "addressee", "pronoun"):
         return None
+    if subject.text.lower().startswith(("this ", "our ", "my ")):
+        return None  # "this Legation has replied as follows:": the writer's own office
     if any(c.source == "writer" for c in candidates_between(ctx, verb.end(), colon)):
         return None
     return subject
+
+
+def _document_source(ctx: Context, start: int, colon: int) -> Candidate | None:
+    """The source or owner of the last document a lead-in names between ``start`` and its colon ("a note
+    from the minister of state, as follows:", "the Council's reply:"); none for the writer's own ("my
+    telegram:") or a document without one."""
+    for document in reversed(list(QUOTED_DOCUMENT.finditer(ctx.masked, start, colon))):
+        if (document.group(1) or "").lower() in ("my", "our"):
+            return None
+        owner = document_owner(ctx, document)
+        if owner is not None:
+            return owner
+        for candidate in candidates_between(ctx, document.end(), colon):
+            if candidate.start - document.end() > 80 or ";" in ctx.masked[document.end() : candidate.start]:
+                break
+            if candidate.source not in ("document", "writer", "addressee", "pronoun") and re.search(
+                r"\b(?:from|by)\s+(?:the\s+)?$", ctx.masked[document.end() : candidate.start]
+            ):
+                return candidate
+        return None
+    return None

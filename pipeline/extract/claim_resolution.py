@@ -250,7 +250,7 @@ def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved
     person and does not hold that title ("the Legal Secretary", "the Foreign Service") is someone else."""
     if resolved.claimant_id or antecedent.entity_id or role.kind != "person":
         return False
-    inside = writer_at(ctx, role.start).claimant_type == "person"
+    inside = writer_at(ctx, role.start).claimant_type in ("person", "organisation")
     title = role.text.split()[-1].lower()
     return inside and title not in (resolved.claimant_name or antecedent.text).lower()
 

@@ -470,8 +470,11 @@ def reported_statement_rows(
                 continue
             if INSTRUCTED.search(ctx.masked, max(sentence.start, verb.start() - 260), verb.start()):
                 continue  # "You are also directed ... to inquire": what the addressee is to do
-            if verb.group().startswith("to ") and HELD_BACK.search(
-                ctx.masked, max(sentence.start, verb.start() - 80), verb.start()
+            held = HELD_BACK.search(ctx.masked, max(sentence.start, verb.start() - 80), verb.start())
+            if (
+                verb.group().startswith("to ")
+                and held is not None
+                and not NEGATED.search(ctx.masked, max(sentence.start, held.start() - 20), held.start())
             ):
                 continue  # "hesitates ... to declare that": not said
             passive = not verb.group().endswith("ing") and (
