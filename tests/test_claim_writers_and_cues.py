@@ -39,9 +39,14 @@ def test_a_block_after_a_lead_in_naming_another_source_is_that_sources() -> None
         "The accused was probably arrested while paying for arms sold to the insurgents.\n\n"
         "I am, etc.\n\n"
         "Referring to my dispatch of last month on the same case, I now have to say:\n\n"
-        "It seems wise, in my judgment, to wait for the court before approaching the Government again."
+        "It seems wise, in my judgment, to wait for the court before approaching the Government again.\n\n"
+        "13. Your telegram of January 8. The following is the full text of Foreign Office note No. 14, dated "
+        "January 7th:\n\n"
+        "The President would certainly regret the withdrawal of the guard at this time."
     )
     rows = {r["cue"]: r for r in _assertions(_letter_claims(body))}
+    office = rows["certainly"]  # a body's note: "of" names its source
+    assert (office["claimant_type"], office["claimant_name"]) == ("organisation", "Foreign Office")
     note = rows["probably"]  # the quoted note's, not the covering letter's
     assert (note["claimant_name"], note["attribution_rule"]) == ("the minister", "lead_in_document")
     assert rows["It seems"]["claimant_name"] == "Jo Sender"  # the writer's own lead-in keeps the writer
@@ -129,3 +134,15 @@ def test_a_quoted_note_after_a_verb_of_saying_belongs_to_the_document_it_names()
     claims = _letter_claims(body, {"person:ruiz": ["Mr. Ruiz", "Ruiz"]})
     quotations = claims.filter(pl.col("kind") == "quotation")
     assert quotations["claimant_id"].to_list() == ["person:ruiz", "person:ruiz"]  # not the writer
+
+
+def test_an_object_after_a_modal_verb_is_no_subject_and_a_group_heads_its_of_phrase() -> None:
+    body = (
+        "It is believed unlikely that President Lopez would ask Congress to grant him power, not only "
+        "because members of his Government have stated on several occasions that an open discussion "
+        "would be permitted."
+    )
+    reported = _letter_claims(body, {"person:lopez": ["President Lopez"]}).filter(
+        pl.col("kind") == "reported_statement"
+    )
+    assert reported.select("claimant_type", "claimant_text").rows() == [("group", "members")]

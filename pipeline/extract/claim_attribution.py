@@ -659,8 +659,8 @@ def _block_source(ctx: Context, lead_start: int, colon: int) -> Candidate | None
 
 def _document_source(ctx: Context, start: int, colon: int) -> Candidate | None:
     """The source or owner of the last document a lead-in names between ``start`` and its colon ("a note
-    from the minister of state, as follows:", "the Council's reply:"); none for the writer's own ("my
-    telegram:") or a document without one."""
+    from the minister of state, as follows:", "the Council's reply:", "the full text of Foreign Office note
+    No. 14:"); none for the writer's own ("my telegram:") or a document without one."""
     for document in reversed(list(QUOTED_DOCUMENT.finditer(ctx.masked, start, colon))):
         if (document.group(1) or "").lower() in ("my", "our"):
             return None
@@ -671,7 +671,7 @@ def _document_source(ctx: Context, start: int, colon: int) -> Candidate | None:
             if candidate.start - document.end() > 80 or ";" in ctx.masked[document.end() : candidate.start]:
                 break
             if candidate.source not in ("document", "writer", "addressee", "pronoun") and re.search(
-                r"\b(?:from|by)\s+(?:the\s+)?$", ctx.masked[document.end() : candidate.start]
+                r"\b(?:from|by|of)\s+(?:the\s+)?$", ctx.masked[document.end() : candidate.start]
             ):
                 return candidate
         return None

@@ -104,6 +104,9 @@ def followed_by_verb(ctx: Context, candidate: Candidate) -> bool:
     return bool(FINITE_VERB.match(ctx.masked, candidate.end, candidate.end + 80))
 
 
+MODALS = frozenset({"would", "will", "shall", "should", "may", "might", "can", "could", "must", "to"})
+
+
 def is_object_position(ctx: Context, candidate: Candidate) -> bool:
     """A candidate right after a preposition or a past-tense verb is an object, not a subject."""
     if followed_by_verb(ctx, candidate):
@@ -115,7 +118,15 @@ def is_object_position(ctx: Context, candidate: Candidate) -> bool:
     gap = ctx.masked[max(0, candidate.start - 3) : candidate.start]
     if "," in gap or "(" in gap:
         return False
-    return word.lower() in PREPOSITIONS or (word.endswith("ed") and word.islower()) or word in SPEECH_VERBS
+    verb_start = ctx.masked.rfind(word, 0, candidate.start)
+    governed = word.isalpha() and word.islower() and preceding_word(ctx.masked, verb_start).lower() in MODALS
+    # "would ask Congress to grant", "to inform the Minister": a verb after a modal or "to" takes an object
+    return (
+        word.lower() in PREPOSITIONS
+        or (word.endswith("ed") and word.islower())
+        or word in SPEECH_VERBS
+        or governed
+    )
 
 
 def possessed_noun(ctx: Context, candidate: Candidate) -> str | None:
@@ -511,6 +522,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
             candidate.source == "group"
             and not followed_by_verb(ctx, candidate)
             and preceding_word(ctx.masked, candidate.start).lower() not in GROUP_DETERMINERS
+            and not _heads_subject_phrase(ctx, candidates, candidate)
         ):
             continue
         possessed = possessed_noun(ctx, candidate)
@@ -518,6 +530,24 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
             continue
         return _coordinated(ctx, candidates, candidate) or _head_of(ctx, candidates, candidate)
     return None
+
+
+AUXILIARY_AFTER = re.compile(r"\s+(?:(?:have|has|had|were|was|are|is|will|would)\s+)?(?:\w+ly\s+)?")
+
+
+def _heads_subject_phrase(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> bool:
+    """ "members of his Government have stated": a group noun heading an "of" phrase whose object is
+    followed by the verb."""
+    after = [c for c in candidates if c.start >= candidate.end]
+    if not after or re.fullmatch(r"\s+of\s+(?:the\s+)?", ctx.masked[candidate.end : after[0].start]) is None:
+        return False
+    last = after[0]
+    for following in after[1:]:  # "of his Government": the possessive and its noun
+        if ctx.masked[last.end : following.start].strip():
+            break
+        last = following
+    auxiliary = AUXILIARY_AFTER.match(ctx.masked, last.end)
+    return followed_by_verb(ctx, last) or VERB_PATTERN.match(ctx.masked, auxiliary.end()) is not None
 
 
 def _infinitive_subject(
