@@ -146,3 +146,16 @@ def test_an_object_after_a_modal_verb_is_no_subject_and_a_group_heads_its_of_phr
         pl.col("kind") == "reported_statement"
     )
     assert reported.select("claimant_type", "claimant_text").rows() == [("group", "members")]
+
+
+def test_a_cue_in_what_another_intimated_or_advised_is_not_the_writers() -> None:
+    body = (
+        "Mr. Renwick had advised Mr. Lavis that in his own opinion it would probably be impossible to keep "
+        "the present rates.\n\n"
+        "In speaking of the commission he intimated that perhaps an official might be designated.\n\n"
+        "The rates will probably be lowered in the spring."
+    )
+    rows = _assertions(
+        _letter_claims(body, {"person:renwick": ["Mr. Renwick"], "person:lavis": ["Mr. Lavis"]})
+    )
+    assert [r["text"][:9] for r in rows] == ["The rates"]

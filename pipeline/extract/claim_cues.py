@@ -86,7 +86,7 @@ NOUN_VERB_SAYS = re.compile(
 )
 # A verb of saying's complement: a "that" soon after it, or a clause without one ("said he would probably").
 THAT_SOON = re.compile(
-    r"[\s,]+(?:(?:[\w’'-]+,?\s+){0,6}?that\b|(?:he|she|they|it|we|I|there)\s+(?:\w+\s+)?"
+    r"[\s,]+(?:(?:[\w’'.-]+,?\s+){0,6}?that\b|(?:he|she|they|it|we|I|there)\s+(?:\w+\s+)?"
     r"(?:would|will|had|was|were|could|might|should|is|are|has|have|did|may|must|can)\b)"
 )
 # "You should tell him that it seems ...", "Please inform X that", "You are authorized to state that", a
