@@ -39,10 +39,8 @@ from pipeline.extract.claim_speakers import (
     REPORTING_NOUNS,
     SPEAKER_BODIES,
     SPEAKER_DOCUMENTS,
-    SPEECH_VERBS,
     THOUGHT_VERBS,
     Candidate,
-    preceding_word,
 )
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import alternation, load_words
@@ -281,10 +279,10 @@ def attribute_quote(
         verb = verb_before(ctx, sentence.start, quote.open_mark)
     if verb is not None:
         found = _verb_subject(ctx, verb, sentence, quote)
-        colon = _lead_in_colon(ctx, quote, sentence) if found is not None else None
+        colon = lead_in_colon(ctx, quote, sentence) if found is not None else None
         source = None
         if colon is not None and verb.end() < colon:
-            source = _document_source(ctx, verb.end(), colon)
+            source = document_source(ctx, verb.end(), colon)
         if source is not None:
             # "I have the honor to inform you of the receipt of a note from X, as follows:": X's note
             return Attribution(resolve_speaker(ctx, source), "lead_in_document", carries=False)
@@ -406,7 +404,7 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     the note reads as follows:", "the text of a telegram from the Consul:"): the person or body it comes
     from, the writer for "my telegram", else the document itself. The lead-in of a quotation running over
     several paragraphs counts for its last paragraph too, and then its verb of saying as well."""
-    colon = _lead_in_colon(ctx, quote, sentence)
+    colon = lead_in_colon(ctx, quote, sentence)
     if colon is None:
         return None
     index = sentence_at(ctx, colon)
@@ -466,7 +464,7 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
 def _relayed_lead_in(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
     """A lead-in that has the addressee pass the writer's words on ("Please say to X:", "You are instructed
     to hand to X the following note:"): the lead-in rule, before any verb of the lead-in."""
-    colon = _lead_in_colon(ctx, quote, sentence)
+    colon = lead_in_colon(ctx, quote, sentence)
     index = sentence_at(ctx, colon) if colon is not None else -1
     if colon is None or index < 0:
         return None
@@ -477,7 +475,7 @@ def _relayed_lead_in(ctx: Context, quote: Quote, sentence: Sentence) -> Attribut
     return found if found is not None and found.rule == "document_sender" else None
 
 
-def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:
+def lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:
     """Where the lead-in of a quotation ends in a colon: right before the quotation, or, for a quotation that
     opens its paragraph, at the end of the paragraph before it or before the earlier paragraphs of the same
     quotation (each opens with a mark it never closes)."""
@@ -601,63 +599,7 @@ def _previous_quote_end(ctx: Context, quote: Quote, sentence: Sentence) -> int:
     return sentence.start + closes[-1] if closes and len(closes) % 2 == 0 else sentence.start
 
 
-def block_writers(ctx: Context, quoted: frozenset[str]) -> dict[str, Speaker]:
-    """The writers of block quotations (``quoted``: paragraph IDs) set off after a lead-in ending in a colon
-    that names another source: a document with its source or owner ("a note from the minister of state, as
-    follows:", "Following statement received from Foreign Office:") or a verb of saying with a named subject
-    ("Mr. McKenna says:"). A block after the writer's own lead-in ("I now have to say:", "the following
-    suggestions:", "my telegram:"), or after one naming no source, keeps the document's writer; so do list
-    items, which are mostly the writer's own points."""
-    first_of_run: dict[int, int] = {}
-    for paragraph_id, lead_start in ctx.lead_ins.items():
-        first = ctx.paragraph_sentences.get(paragraph_id, (-1, -1))[0]
-        if first >= 0 and paragraph_id in quoted:
-            first_of_run[lead_start] = min(first, first_of_run.get(lead_start, first))
-    writers: dict[int, Speaker] = {}
-    for lead_start, first in first_of_run.items():
-        sentence = ctx.sentences[first]
-        colon = _lead_in_colon(ctx, Quote(sentence.start, sentence.start), sentence)
-        source = _block_source(ctx, lead_start, colon) if colon is not None else None
-        if source is None:
-            continue
-        speaker, writer = resolve_speaker(ctx, source), writer_at(ctx, lead_start)
-        own = (speaker.claimant_id or speaker.claimant_name) == (writer.claimant_id or writer.claimant_name)
-        if speaker.claimant_type not in ("unknown", "document_author", "document") and not own:
-            writers[lead_start] = speaker
-    return {
-        paragraph_id: writers[lead_start]
-        for paragraph_id, lead_start in ctx.lead_ins.items()
-        if lead_start in writers and paragraph_id in quoted
-    }
-
-
-def _block_source(ctx: Context, lead_start: int, colon: int) -> Candidate | None:
-    """Who a lead-in says the block after it comes from: the source or owner of its last document, else
-    the named subject of its verb of saying; never the writer, the addressee or a pronoun's guess."""
-    if RELAYED_LEAD_IN.search(ctx.masked, lead_start, colon):
-        return None  # "You may inform X as follows:": the writer's words to pass on
-    if any(c.source == "writer" for c in candidates_between(ctx, lead_start, colon)) and not list(
-        QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon)
-    ):
-        return None  # "which I did, somewhat as follows:"
-    if list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon)):
-        return _document_source(ctx, lead_start, colon)
-    verb = verb_before(ctx, lead_start, colon)
-    if verb is None or verb.group() not in SPEECH_VERBS or verb.group() in THOUGHT_VERBS:
-        return None
-    if preceding_word(ctx.masked, verb.start()).lower() in ("the", "this", "that", "a", "an"):
-        return None  # "the said trade": an adjective
-    subject = subject_of(ctx, verb.start(), lead_start)
-    if subject is None or subject.source in ("writer", "addressee", "pronoun"):
-        return None
-    if subject.text.lower().startswith(("this ", "our ", "my ")):
-        return None  # "this Legation has replied as follows:": the writer's own office
-    if any(c.source == "writer" for c in candidates_between(ctx, verb.end(), colon)):
-        return None
-    return subject
-
-
-def _document_source(ctx: Context, start: int, colon: int) -> Candidate | None:
+def document_source(ctx: Context, start: int, colon: int) -> Candidate | None:
     """The source or owner of the last document a lead-in names between ``start`` and its colon ("a note
     from the minister of state, as follows:", "the Council's reply:", "the full text of Foreign Office note
     No. 14:"); none for the writer's own ("my telegram:") or a document without one."""

@@ -19,7 +19,7 @@ from pipeline.extract.claim_context import (
     inside_open_quotation,
     sentence_at,
 )
-from pipeline.extract.claim_names import body_member, other_nation, qualified_body_name
+from pipeline.extract.claim_names import body_member, other_nation, qualified_body_name, sender_type
 from pipeline.extract.claim_phrases import (
     COORDINATED_SUBJECT,
     PREPOSITION_BEFORE,
@@ -39,7 +39,6 @@ from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     THOUGHT_VERBS,
     Candidate,
-    body_word,
     preceding_word,
 )
 
@@ -282,18 +281,6 @@ def writer_at(ctx: Context, position: int) -> Speaker:
         if start <= position < end:
             return Speaker("unknown")  # an enclosure whose writer the paper does not name
     return Speaker("document_author", ctx.author_id)
-
-
-def sender_type(name: str | None, sender_id: str | None = None) -> str:
-    """A sender is a body when the head of its name, before any "of", ends in a body word ("The Exports
-    Council", "British Embassy", "Rubber Association of America"); "Secretary of the Navy" is a person, and
-    so is a name with initials or linked to a person ("E. M. House")."""
-    if sender_id and "person:" in sender_id:
-        return "person"
-    head = re.split(r"\s+of\s+|,", name or "", maxsplit=1)[0].split()
-    if not head or any(re.fullmatch(r"[A-Z]\.", word) for word in head):
-        return "person"
-    return "organisation" if body_word(head[-1]) == "organisation" else "person"
 
 
 def _document_person(ctx: Context, candidate: Candidate) -> str | None:
