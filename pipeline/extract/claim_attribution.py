@@ -279,6 +279,13 @@ def attribute_quote(
         verb = verb_before(ctx, sentence.start, quote.open_mark)
     if verb is not None:
         found = _verb_subject(ctx, verb, sentence, quote)
+        colon = lead_in_colon(ctx, quote, sentence) if found is not None else None
+        source = None
+        if colon is not None and verb.end() < colon:
+            source = document_source(ctx, verb.end(), colon)
+        if source is not None:
+            # "I have the honor to inform you of the receipt of a note from X, as follows:": X's note
+            return Attribution(resolve_speaker(ctx, source), "lead_in_document", carries=False)
         if found is not None and found.speaker.claimant_type == "document":
             # "The order demanded ..." with a note citing "Memorandum from X": the document is X's.
             return _note_sender(ctx, quote, sentence) or found
@@ -397,7 +404,7 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
     the note reads as follows:", "the text of a telegram from the Consul:"): the person or body it comes
     from, the writer for "my telegram", else the document itself. The lead-in of a quotation running over
     several paragraphs counts for its last paragraph too, and then its verb of saying as well."""
-    colon = _lead_in_colon(ctx, quote, sentence)
+    colon = lead_in_colon(ctx, quote, sentence)
     if colon is None:
         return None
     index = sentence_at(ctx, colon)
@@ -411,15 +418,22 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
         return Attribution(
             writer_at(ctx, relayed.start()), "document_sender", relayed.group(1), carries=False
         )
+    documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon))
     if colon < sentence.start:
         verb = verb_before(ctx, lead_start, colon)
         subject = subject_of(ctx, verb.start(), lead_start) if verb is not None else None
-        if verb is not None and subject is not None:
+        nearer = verb is not None and any(
+            d.start() > verb.end() and (d.group(1) or "").lower() not in ("my", "our") for d in documents
+        )
+        if verb is not None and subject is not None and not nearer:
             return Attribution(resolve_speaker(ctx, subject), "lead_in_document", verb.group(), carries=False)
-    documents = list(QUOTED_DOCUMENT.finditer(ctx.masked, lead_start, colon))
+        # "I have the honor to inform you of the receipt of a note from X, as follows:": the note is X's
     if not documents:
         return None
-    issued = ISSUED.search(ctx.masked, lead_start, documents[0].start())
+    # "The party has issued a manifesto:", "In his note of June 30 he made the following statement:"
+    issued = next(
+        (m for d in documents if (m := ISSUED.search(ctx.masked, lead_start, d.start())) is not None), None
+    )
     subject = subject_of(ctx, issued.start(), lead_start) if issued is not None else None
     if subject is not None:
         return Attribution(resolve_speaker(ctx, subject), "lead_in_document", carries=False)
@@ -450,7 +464,7 @@ def _lead_in_document(ctx: Context, quote: Quote, sentence: Sentence) -> Attribu
 def _relayed_lead_in(ctx: Context, quote: Quote, sentence: Sentence) -> Attribution | None:
     """A lead-in that has the addressee pass the writer's words on ("Please say to X:", "You are instructed
     to hand to X the following note:"): the lead-in rule, before any verb of the lead-in."""
-    colon = _lead_in_colon(ctx, quote, sentence)
+    colon = lead_in_colon(ctx, quote, sentence)
     index = sentence_at(ctx, colon) if colon is not None else -1
     if colon is None or index < 0:
         return None
@@ -461,7 +475,7 @@ def _relayed_lead_in(ctx: Context, quote: Quote, sentence: Sentence) -> Attribut
     return found if found is not None and found.rule == "document_sender" else None
 
 
-def _lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:
+def lead_in_colon(ctx: Context, quote: Quote, sentence: Sentence) -> int | None:
     """Where the lead-in of a quotation ends in a colon: right before the quotation, or, for a quotation that
     opens its paragraph, at the end of the paragraph before it or before the earlier paragraphs of the same
     quotation (each opens with a mark it never closes)."""
@@ -583,3 +597,24 @@ def _previous_sentence_speaker(ctx: Context, quote: Quote, sentence: Sentence) -
 def _previous_quote_end(ctx: Context, quote: Quote, sentence: Sentence) -> int:
     closes = [m.end() for m in re.finditer(r"[”\"]", ctx.text[sentence.start : quote.open_mark])]
     return sentence.start + closes[-1] if closes and len(closes) % 2 == 0 else sentence.start
+
+
+def document_source(ctx: Context, start: int, colon: int) -> Candidate | None:
+    """The source or owner of the last document a lead-in names between ``start`` and its colon ("a note
+    from the minister of state, as follows:", "the Council's reply:", "the full text of Foreign Office note
+    No. 14:"); none for the writer's own ("my telegram:") or a document without one."""
+    for document in reversed(list(QUOTED_DOCUMENT.finditer(ctx.masked, start, colon))):
+        if (document.group(1) or "").lower() in ("my", "our"):
+            return None
+        owner = document_owner(ctx, document)
+        if owner is not None:
+            return owner
+        for candidate in candidates_between(ctx, document.end(), colon):
+            if candidate.start - document.end() > 80 or ";" in ctx.masked[document.end() : candidate.start]:
+                break
+            if candidate.source not in ("document", "writer", "addressee", "pronoun") and re.search(
+                r"\b(?:from|by|of)\s+(?:the\s+)?$", ctx.masked[document.end() : candidate.start]
+            ):
+                return candidate
+        return None
+    return None

@@ -141,6 +141,8 @@ class Context:
     time_starts: list[int] = field(default_factory=list)
     # Sentences of headings, addressee and date lines, openers and signatures: never a pronoun's antecedent.
     framing: frozenset[str] = frozenset()
+    # Blocks after a lead-in naming another writer ("a note from the minister, as follows:"): their writer.
+    block_writers: dict[str, Speaker] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.time_starts = [start for start, _, _, _ in self.time_expressions]

@@ -86,7 +86,7 @@ NOUN_VERB_SAYS = re.compile(
 )
 # A verb of saying's complement: a "that" soon after it, or a clause without one ("said he would probably").
 THAT_SOON = re.compile(
-    r"[\s,]+(?:(?:[\w’'-]+,?\s+){0,6}?that\b|(?:he|she|they|it|we|I|there)\s+(?:\w+\s+)?"
+    r"[\s,]+(?:(?:[\w’'.-]+,?\s+){0,6}?that\b|(?:he|she|they|it|we|I|there)\s+(?:\w+\s+)?"
     r"(?:would|will|had|was|were|could|might|should|is|are|has|have|did|may|must|can)\b)"
 )
 # "You should tell him that it seems ...", "Please inform X that", "You are authorized to state that", a
@@ -191,6 +191,48 @@ def _is_dialogue(ctx: Context, sentence: Sentence) -> bool:
     return bool(DIALOGUE_LABEL.match(ctx.masked, ctx.sentences[first].start, ctx.sentences[first].end))
 
 
+# "No country can possibly tolerate", "cannot possibly": under negation "possibly" stresses, not hedges.
+NEGATED_CAN = re.compile(
+    r"(?:\b(?:[Nn]o|not|never|[Nn]othing|[Nn]obody)\b[^.;:,]{0,30}?\b(?:can|could)(?:\s+not)?|"
+    r"\bcannot|\bcan[’']t|\bcouldn[’']t)\s+$"
+)
+# "By a recent dispatch from the consul, it appears that", "From the documents sent by X it appears that":
+# what a named source shows (as "it appears from the report that"), not the writer's hedge.
+SOURCE_FRONTED = re.compile(
+    r"\s*(?:\(?\w{1,3}\)\s*)?(?:[Ff]rom|[Bb]y)\s+(?:the|a|an|this|that|these|his|her|its|their|your|my|our)\s+"
+    r"(?!(?:end|beginning|middle|close|time|way|start|outset|first|date|then)\b)[^;:]{3,160}$"
+)
+MANNER_PREPOSITIONS = frozenset({"within", "under", "into", "outside", "beyond", "inside", "upon"})
+# Verbs of position after which "clearly" before a preposition is manner ("come clearly within").
+MANNER_VERBS = frozenset(
+    {
+        "come",
+        "comes",
+        "came",
+        "coming",
+        "fall",
+        "falls",
+        "fell",
+        "falling",
+        "lie",
+        "lies",
+        "lay",
+        "lying",
+        "stand",
+        "stands",
+        "stood",
+        "standing",
+        "bring",
+        "brings",
+        "brought",
+        "put",
+        "set",
+        "place",
+        "placed",
+    }
+)
+
+
 def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int]]:
     """The author's cues in a sentence: (cue as written, start, end), outside quotes, reported speech and
     what a person or body proposes."""
@@ -207,7 +249,16 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
                 MANNER_CLEARLY.search(ctx.masked, max(sentence.start, m.start() - 30), m.start())
                 or _speech_verb_at(ctx, m.end() + 1)
                 or _passive_manner(ctx, sentence, m)
+                or _manner_before_phrase(ctx, m)
             )
+        )
+        and not (
+            m.group().lower() in ("it appears", "it appeared")
+            and SOURCE_FRONTED.match(ctx.masked, sentence.start, m.start())
+        )
+        and not (
+            m.group().lower() == "possibly"
+            and NEGATED_CAN.search(ctx.masked, max(sentence.start, m.start() - 40), m.start())
         )
         and not any(
             e.start() <= m.start() < e.end()
@@ -243,6 +294,14 @@ def _passive_manner(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> boo
         or following.group(1) in ("set", "put", "laid", "shown")
         or following.group(1).endswith(("ed", "en", "wn"))
     )
+
+
+def _manner_before_phrase(ctx: Context, cue: re.Match[str]) -> bool:
+    """ "come clearly within the authority", "fall clearly under": after a verb other than "be" and before a
+    preposition, "clearly" says how the thing stands, not how sure the writer is ("is clearly within" is)."""
+    before = preceding_word(ctx.masked, cue.start()).lower()
+    following = NEXT_WORD.match(ctx.masked, cue.end(), cue.end() + 30)
+    return following is not None and following.group(1) in MANNER_PREPOSITIONS and before in MANNER_VERBS
 
 
 def _speech_verb_at(ctx: Context, position: int) -> bool:
@@ -310,6 +369,8 @@ def assertion_rows(ctx: Context, paragraphs: dict[str, tuple[int, int]]) -> list
         end = content_end(ctx.text, sentence.end)
         writer = writer_at(ctx, sentence.start)
         rule = {"document_author": "author", "unknown": "none"}.get(writer.claimant_type, "document_sender")
+        if sentence.paragraph_id in ctx.block_writers:
+            rule = "lead_in_document"  # a block after "a note from X, as follows:" holds X's words
         values: dict[str, object] = {
             "kind": "author_assertion",
             "paragraph_id": sentence.paragraph_id,

@@ -1,6 +1,7 @@
 """How a speaker the claims rules found is named and told apart: a bare body or document word with what
 qualifies it ("His Majesty's Government", "Article 17 of the Civil Code"), a body's official ("Foreign Office
-official"), and a role's nationality ("The British Ambassador" is no topic of another nation).
+official"), a role's nationality ("The British Ambassador" is no topic of another nation), and whether a
+document's sender is a body or a person ("British Embassy", "E. M. House").
 """
 
 from __future__ import annotations
@@ -71,3 +72,15 @@ def document_owner(ctx: Context, document: re.Match[str]) -> Candidate | None:
     words = owner.group(1).split()
     kind = "organisation" if any(body_word(word) for word in words) else "person"
     return Candidate(owner.start(1), owner.end(1), owner.group(1), "name", kind=kind, name=owner.group(1))
+
+
+def sender_type(name: str | None, sender_id: str | None = None) -> str:
+    """A sender is a body when the head of its name, before any "of", ends in a body word ("The Exports
+    Council", "British Embassy", "Rubber Association of America"); "Secretary of the Navy" is a person, and
+    so is a name with initials or linked to a person ("E. M. House")."""
+    if sender_id and "person:" in sender_id:
+        return "person"
+    head = re.split(r"\s+of\s+|,", name or "", maxsplit=1)[0].split()
+    if not head or any(re.fullmatch(r"[A-Z]\.", word) for word in head):
+        return "person"
+    return "organisation" if body_word(head[-1]) == "organisation" else "person"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from pipeline.extract.claim_context import (
     Context,
@@ -18,7 +19,7 @@ from pipeline.extract.claim_context import (
     inside_open_quotation,
     sentence_at,
 )
-from pipeline.extract.claim_names import body_member, other_nation, qualified_body_name
+from pipeline.extract.claim_names import body_member, other_nation, qualified_body_name, sender_type
 from pipeline.extract.claim_phrases import (
     COORDINATED_SUBJECT,
     PREPOSITION_BEFORE,
@@ -102,6 +103,9 @@ def followed_by_verb(ctx: Context, candidate: Candidate) -> bool:
     return bool(FINITE_VERB.match(ctx.masked, candidate.end, candidate.end + 80))
 
 
+MODALS = frozenset({"would", "will", "shall", "should", "may", "might", "can", "could", "must", "to"})
+
+
 def is_object_position(ctx: Context, candidate: Candidate) -> bool:
     """A candidate right after a preposition or a past-tense verb is an object, not a subject."""
     if followed_by_verb(ctx, candidate):
@@ -113,7 +117,15 @@ def is_object_position(ctx: Context, candidate: Candidate) -> bool:
     gap = ctx.masked[max(0, candidate.start - 3) : candidate.start]
     if "," in gap or "(" in gap:
         return False
-    return word.lower() in PREPOSITIONS or (word.endswith("ed") and word.islower()) or word in SPEECH_VERBS
+    verb_start = ctx.masked.rfind(word, 0, candidate.start)
+    governed = word.isalpha() and word.islower() and preceding_word(ctx.masked, verb_start).lower() in MODALS
+    # "would ask Congress to grant", "to inform the Minister": a verb after a modal or "to" takes an object
+    return (
+        word.lower() in PREPOSITIONS
+        or (word.endswith("ed") and word.islower())
+        or word in SPEECH_VERBS
+        or governed
+    )
 
 
 def possessed_noun(ctx: Context, candidate: Candidate) -> str | None:
@@ -248,7 +260,7 @@ def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved
     person and does not hold that title ("the Legal Secretary", "the Foreign Service") is someone else."""
     if resolved.claimant_id or antecedent.entity_id or role.kind != "person":
         return False
-    inside = writer_at(ctx, role.start).claimant_type == "person"
+    inside = writer_at(ctx, role.start).claimant_type in ("person", "organisation")
     title = role.text.split()[-1].lower()
     return inside and title not in (resolved.claimant_name or antecedent.text).lower()
 
@@ -256,11 +268,16 @@ def _other_holder(ctx: Context, role: Candidate, antecedent: Candidate, resolved
 def writer_at(ctx: Context, position: int) -> Speaker:
     """Who writes the words at a position: the sender of the document inside the paper that holds it, when
     the caller gave one, else the paper's author."""
+    if ctx.block_writers:
+        at = sentence_at(ctx, position)
+        block = ctx.block_writers.get(ctx.sentences[at].paragraph_id) if at >= 0 else None
+        if block is not None:
+            return replace(block)
     index = bisect.bisect_right(ctx.sender_starts, position) - 1
     if index >= 0:
         start, end, sender_id, sender_name = ctx.senders[index]
         if start <= position < end and (sender_id or sender_name):
-            return Speaker("person", sender_id, claimant_name=sender_name)
+            return Speaker(sender_type(sender_name, sender_id), sender_id, claimant_name=sender_name)
         if start <= position < end:
             return Speaker("unknown")  # an enclosure whose writer the paper does not name
     return Speaker("document_author", ctx.author_id)
@@ -381,10 +398,17 @@ def topic_before(
     return None
 
 
+COLON_BREAK = re.compile(r":\s")
+
+
 def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | None:
     """The speaker of a reporting verb: nearest subject-like candidate before it in the same sentence, not
     across a semicolon (a clause of its own)."""
     window_start += ctx.masked[window_start:verb_start].rfind(";") + 1
+    # "Your Excellency: The princes and ministers have the honor to inform": a salutation or lead-in before
+    # a colon is no subject of the clause after it ("5:30 p.m." has no space after its colon).
+    colons = [m.end() for m in COLON_BREAK.finditer(ctx.masked, window_start, verb_start)]
+    window_start = colons[-1] if colons else window_start
     window = ctx.masked[window_start:verb_start]
     blanked = RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), window)
     blanked = PARTICIPLE_ASIDE.sub(lambda m: " " * len(m.group()), blanked)
@@ -485,6 +509,7 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
             candidate.source == "group"
             and not followed_by_verb(ctx, candidate)
             and preceding_word(ctx.masked, candidate.start).lower() not in GROUP_DETERMINERS
+            and not _heads_subject_phrase(ctx, candidates, candidate)
         ):
             continue
         possessed = possessed_noun(ctx, candidate)
@@ -492,6 +517,24 @@ def subject_of(ctx: Context, verb_start: int, window_start: int) -> Candidate | 
             continue
         return _coordinated(ctx, candidates, candidate) or _head_of(ctx, candidates, candidate)
     return None
+
+
+AUXILIARY_AFTER = re.compile(r"\s+(?:(?:have|has|had|were|was|are|is|will|would)\s+)?(?:\w+ly\s+)?")
+
+
+def _heads_subject_phrase(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> bool:
+    """ "members of his Government have stated": a group noun heading an "of" phrase whose object is
+    followed by the verb."""
+    after = [c for c in candidates if c.start >= candidate.end]
+    if not after or re.fullmatch(r"\s+of\s+(?:the\s+)?", ctx.masked[candidate.end : after[0].start]) is None:
+        return False
+    last = after[0]
+    for following in after[1:]:  # "of his Government": the possessive and its noun
+        if ctx.masked[last.end : following.start].strip():
+            break
+        last = following
+    auxiliary = AUXILIARY_AFTER.match(ctx.masked, last.end)
+    return followed_by_verb(ctx, last) or VERB_PATTERN.match(ctx.masked, auxiliary.end()) is not None
 
 
 def _infinitive_subject(

@@ -75,8 +75,8 @@ ELIDED_PASSIVE = re.compile(
 )
 # An instruction to the addressee ("You are directed to inform", "You will state"): nothing said yet.
 INSTRUCTED = re.compile(
-    r"\b[Yy]ou\s+(?:(?:are|were|will be)\s+(?:also\s+|hereby\s+|now\s+)?"
-    r"(?:directed|instructed|requested|authorized|authorised|desired|asked)\b[^.;]{0,150}?(?:\bto\s+)?"
+    r"\b[Yy]ou\s+(?:(?:are|were|will be)\s+(?:(?:also|hereby|now|therefore|accordingly|\w+ly)\s+)?"
+    r"(?:directed|instructed|requested|authorized|authorised|desired|asked)\b[^.;]{0,240}?(?:\bto\s+)?"
     r"|(?:will|should|may|must|are to|shall)\s+(?:\w+ly\s+|also\s+|then\s+)?)$"
 )
 # "so that", "such that": a clause of purpose or result, not what was said.
@@ -95,6 +95,14 @@ INSTRUCTED_OTHER = re.compile(
     r"\b(?:instructed|directed|asked|requested|urged|instructing|directing|asking|requesting|urging)\s+"
     r"(?!to\b|me\b|us\b)(?:(?!\bI\b|\b[Ww]e\b)[^;:]){1,100}?\s+$"
 )
+# "The Department hesitates to declare that", "declined to state that": an infinitive of saying after a
+# verb of holding back reports nothing said.
+HELD_BACK = re.compile(r"\b(?:hesitat\w*|declin\w*|refus\w*|unable|reluctant|unwilling)\b[^.;:]{0,60}?\s$")
+# A participle with its agent and no auxiliary: "the sentiments expressed by your excellency", a
+# telegram's "Department informed by Legation at La Paz that": passive, its agent (if any) says it.
+BARE_PASSIVE = re.compile(r"\s+by\s")
+# "Keeley has just reported by telephone that": an active perfect, "by" a means.
+PERFECT_BEFORE = re.compile(r"\b(?i:has|have|had|having)\s+(?:\w+ly\s+|just\s+|not\s+|also\s+){0,2}$")
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
@@ -460,10 +468,24 @@ def reported_statement_rows(
             )
             if impersonal and (verb.group().startswith("to ") or impersonal.group().rstrip().endswith("to")):
                 continue
-            if INSTRUCTED.search(ctx.masked, max(sentence.start, verb.start() - 160), verb.start()):
+            if INSTRUCTED.search(ctx.masked, max(sentence.start, verb.start() - 260), verb.start()):
                 continue  # "You are also directed ... to inquire": what the addressee is to do
-            passive = not verb.group().endswith("ing") and PASSIVE_AUXILIARY.search(
-                ctx.masked, max(sentence.start, verb.start() - 40), verb.start()
+            held = HELD_BACK.search(ctx.masked, max(sentence.start, verb.start() - 80), verb.start())
+            if (
+                verb.group().startswith("to ")
+                and held is not None
+                and not NEGATED.search(ctx.masked, max(sentence.start, held.start() - 20), held.start())
+            ):
+                continue  # "hesitates ... to declare that": not said
+            passive = not verb.group().endswith("ing") and (
+                PASSIVE_AUXILIARY.search(ctx.masked, max(sentence.start, verb.start() - 40), verb.start())
+                or (
+                    verb.group().endswith("ed")
+                    and BARE_PASSIVE.match(ctx.masked, verb.end())
+                    and not PERFECT_BEFORE.search(
+                        ctx.masked, max(sentence.start, verb.start() - 30), verb.start()
+                    )
+                )
             )
             if passive:
                 agent = passive_agent(ctx, verb, clause.end())

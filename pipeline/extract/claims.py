@@ -9,15 +9,16 @@ inventory of epistemic cues on a three-level certainty scale. Word lists live in
 attribution explainable: each row says which rule attributed it (``attribution_rule``) and how far that
 rule is trusted (``attribution_confidence``). The rules live in claim_context (what they read),
 claim_speakers (speaker candidates), claim_resolution (who a candidate is, whose verb it is), claim_names
-(how a speaker is named and told apart), claim_attribution (who a quotation belongs to), claim_rows
-(quotation and reported-statement rows) and claim_cues (author assertions); this module puts them together
-and links claims to citations and events.
+(how a speaker is named and told apart), claim_attribution (who a quotation belongs to), claim_blocks
+(whose words a block after a lead-in holds), claim_rows (quotation and reported-statement rows) and
+claim_cues (author assertions); this module puts them together and links claims to citations and events.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from pipeline.extract.claim_blocks import block_writers
 from pipeline.extract.claim_context import (
     Context,
     Row,
@@ -45,7 +46,7 @@ from pipeline.extract.claim_speakers import (
     speaker_candidates,
 )
 from pipeline.package.schema import RECORD_STATUS, load_table_spec, rows_to_frame
-from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS, TABLE_ROW
+from pipeline.text.blocks import BYLINE, CLOSER, FRAME_KINDS, QUOTE, TABLE_ROW
 
 # Blocks that frame documents (headings, addressee and date lines, openers, signatures): never claims.
 NOT_CLAIM_BLOCKS = frozenset(FRAME_KINDS) | {BYLINE, CLOSER, TABLE_ROW}
@@ -142,6 +143,7 @@ def extract_claims(
         time_expressions=dated_expressions(time_expressions),
         framing=_framing_paragraphs(paragraphs_table),
     )
+    ctx.block_writers = block_writers(ctx, _quote_blocks(paragraphs_table))
     quote_rows = quotation_rows(ctx, paragraphs, units)
     rows = quote_rows + reported_statement_rows(ctx, quote_rows, paragraphs) + assertion_rows(ctx, paragraphs)
     framing = _framing_paragraphs(paragraphs_table)
@@ -173,6 +175,13 @@ def _framing_paragraphs(paragraphs_table: pl.DataFrame | None) -> frozenset[str]
         return frozenset()
     framing = paragraphs_table.filter(pl.col("block_kind").is_in(list(NOT_CLAIM_BLOCKS)))
     return frozenset(framing["paragraph_id"])
+
+
+def _quote_blocks(paragraphs_table: pl.DataFrame | None) -> frozenset[str]:
+    """Block quotations: text set off after a lead-in, which may be another writer's."""
+    if paragraphs_table is None or "block_kind" not in paragraphs_table.columns:
+        return frozenset()
+    return frozenset(paragraphs_table.filter(pl.col("block_kind") == QUOTE)["paragraph_id"])
 
 
 def _claim_footnotes_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
