@@ -322,6 +322,9 @@ def read_reference(
         parsed = _read_reference(text, italics, model, policy)
     else:
         parsed = _read_after_shelf_mark(text, italics, head, model, policy)
+    if parsed.same_author:  # the authors are the previous citation's, filled in when the notes are resolved
+        parsed.values.pop("authors", None)
+        parsed.values["authors_as_printed"] = parsed.same_author.rstrip(" ,")
     families, givens = name_parts(parsed.values.get("authors"))
     parsed.set("author_family_names", families)
     parsed.set("author_given_names", givens)
@@ -369,6 +372,8 @@ def _read_reference(
     cut = len(parsed.signal) + 1 if parsed.signal else 0
     while cut < len(text) and text[cut] == " ":
         cut += 1
+    if parsed.same_author:
+        cut += len(parsed.same_author)
     labelling = model.label(text[cut:], [(a - cut, b - cut) for a, b in italics if b > cut])
     segments = labelling.segments()
     model_values = reference_model.to_fields(labelling, segments)
