@@ -67,7 +67,7 @@ def test_a_bracketed_shelf_mark_after_a_repository() -> None:
     assert head.values["archive"] == "Biblioteca Estense"
     assert head.values["file_number"] == "ms. 1207"  # a call number, as at a reference's start
     named = archival.shelf_mark_head("Biblioteca Estense: [ms. 1207 (Campori)].")
-    assert named is not None and named.values["collection"] == "ms. 1207 (Campori)"
+    assert named is not None and named.values["file_number"] == "ms. 1207 (Campori)"
 
 
 @pytest.mark.parametrize(
