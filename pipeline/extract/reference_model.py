@@ -224,6 +224,8 @@ class ReferenceModel:
         probability = tagger.probability(labels)
         if any(map(text.__contains__, OPENING_QUOTES)) and LEAD_AND_QUOTATION.search(text):
             labels = quoted_container_after_title(text, spans, labels)
+        if "in" in text and LEAD_AND_CAPITAL.search(text):
+            labels = unquoted_container_after_title(text, spans, labels)
         return Labelling(text, spans, labels, token_marginals, probability)
 
 
@@ -266,6 +268,35 @@ def quoted_container_after_title(text: str, spans: list[tuple[int, int]], labels
                     ]
                     break
     return relabelled
+
+
+# An unquoted container after ", in" ("Titolo, in La civiltà veneziana, Firenze 1955"): where the
+# labelled references' titles hold ", in" and a capital, 7 in 15,600, it is the container nearly always.
+LEAD_AND_CAPITAL = re.compile(r",\s+[Ii]n:?\s+[A-ZÀ-Þ]")
+UNQUOTED_CONTAINER_LEADS = frozenset(("in", "in:", "In", "In:"))
+
+
+def unquoted_container_after_title(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
+    """A title the model runs on through ", in Volume" ends before "in": the lead word and the rest of the
+    title run are the container.
+
+    Where an unquoted container ends is not marked, so the model's own end of the run is kept. The English
+    sources' ", in" opens an editor as often as a container ("in J. Smith (ed.), Book"); the model labels
+    those editors, and only a run it labelled title throughout is relabelled.
+    """
+    tokens = [text[a:b] for a, b in spans]
+    for index in range(1, len(tokens) - 1):
+        if (
+            tokens[index] in UNQUOTED_CONTAINER_LEADS
+            and tokens[index - 1].endswith(",")
+            and tokens[index + 1][:1].isupper()
+            and labels[index - 1] == labels[index] == labels[index + 1] == "title"
+        ):
+            end = index
+            while end < len(tokens) and labels[end] == "title":
+                end += 1
+            return [*labels[:index], *["container"] * (end - index), *labels[end:]]
+    return labels
 
 
 @cache
