@@ -340,18 +340,41 @@ def _read_after_shelf_mark(
 ) -> Parsed:
     """A reference that opens with a shelf mark ("Cod. It. VII. 794 (= 8503), Giorgio Dolfin, Cronaca
     veneta"): the shelf mark is the rules', the rest (author, title ...) is read like any reference."""
-    rest = text[head.end :]
+    manuscript = archival.manuscript_text(text[head.end :])
+    start = head.end + manuscript.skip
+    rest = text[start:]
     if not rest.strip(" .,;:"):
         parsed = Parsed(values=dict(head.values))
     else:
-        shifted = [(a - head.end, b - head.end) for a, b in italics if b > head.end]
+        shifted = [(a - start, b - start) for a, b in italics if b > start]
         parsed = _read_reference(rest, [(max(a, 0), b) for a, b in shifted], model, policy)
         for column in ARCHIVAL_COLUMNS:
             if column in head.values:
                 parsed.values[column] = head.values[column]
+    _apply_manuscript_text(parsed, manuscript)
     # A manuscript or a document in a holding, whatever the rest looked like on its own.
     parsed.reference_type = "archival_document" if parsed.values.get("title") else "archival_collection"
     return parsed
+
+
+def _apply_manuscript_text(parsed: Parsed, manuscript: archival.ManuscriptText) -> None:
+    """A manuscript's attribution, writer and title with the years it covers, over whatever the reading
+    of the rest made of them; a manuscript is not in a container, so a lone container is its title."""
+    values = parsed.values
+    if manuscript.attribution or manuscript.writer:
+        values["authors"] = manuscript.attribution or manuscript.writer
+        values["authors_as_printed"] = (
+            f"[{manuscript.attribution}]" if manuscript.attribution else manuscript.writer
+        )
+    if manuscript.title:
+        values["title"] = manuscript.title
+        if values.get("year") and values["year"] in manuscript.title:
+            values.pop("year")
+            values.pop("item_date", None)
+        if values.get("container_title") and values["container_title"] in manuscript.title:
+            values.pop("container_title")
+    if not values.get("title") and values.get("container_title"):
+        values["title"] = values.pop("container_title")
 
 
 def _read_reference(
