@@ -226,6 +226,8 @@ class ReferenceModel:
             labels = quoted_container_after_title(text, spans, labels)
         if "in" in text and LEAD_AND_CAPITAL.search(text):
             labels = unquoted_container_after_title(text, spans, labels)
+        if ROMAN_PIECE.search(text):
+            labels = roman_volume_after_title(text, spans, labels)
         return Labelling(text, spans, labels, token_marginals, probability)
 
 
@@ -297,6 +299,29 @@ def unquoted_container_after_title(text: str, spans: list[tuple[int, int]], labe
                 end += 1
             return [*labels[:index], *["container"] * (end - index), *labels[end:]]
     return labels
+
+
+# A Roman numeral that is a comma piece of its own ("Le imprese illustri, IV, Venezia", "«Rivista», XII.").
+ROMAN_PIECE = re.compile(r"[,.»”]\s+[IVXLC]+[,.]")
+ROMAN_TOKEN = re.compile(r"^[IVXLC]+[,.]$")
+
+
+def roman_volume_after_title(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
+    """A Roman numeral that stands as a piece of its own at the end of a title's or container's run is the
+    volume ("Storia di Venezia, III, Roma 1990"): the model, which reads Roman numerals inside titles ("Enrico
+    IV"), keeps it in the run. Within a name ("Pio IX,") it follows a word without a comma and stays."""
+    tokens = [text[a:b] for a, b in spans]
+    relabelled = labels
+    for index in range(1, len(tokens)):
+        if (
+            labels[index] in ("title", "container")
+            and ROMAN_TOKEN.match(tokens[index])
+            and tokens[index - 1][-1] in ",.»”"
+            and labels[index - 1] == labels[index]
+            and (index + 1 == len(tokens) or labels[index + 1] != labels[index])
+        ):
+            relabelled = [*relabelled[:index], "volume", *relabelled[index + 1 :]]
+    return relabelled
 
 
 @cache
