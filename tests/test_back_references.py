@@ -13,7 +13,11 @@ from pipeline.extract.citations import extract_citations, parse_reference, read_
 def _rows(doc: str, notes: list[str]) -> list[dict]:
     _, footnotes, spans = markdown_notes_to_frames(doc, notes)
     return sorted(
-        (row for row in extract_citations(footnotes, spans).to_dicts() if row["reference_type"] != "commentary"),
+        (
+            row
+            for row in extract_citations(footnotes, spans).to_dicts()
+            if row["reference_type"] != "commentary"
+        ),
         key=lambda row: int(row["footnote_id"].rsplit("fn", 1)[-1]),
     )
 
@@ -32,7 +36,9 @@ def _rows(doc: str, notes: list[str]) -> list[dict]:
         ("Ibid. p. 8.", "pages", "8"),
     ],
 )
-def test_words_for_the_same_work_are_read_as_ibid_with_their_locator(text: str, column: str, value: str) -> None:
+def test_words_for_the_same_work_are_read_as_ibid_with_their_locator(
+    text: str, column: str, value: str
+) -> None:
     parsed = parse_reference(text, [])
     assert parsed.reference_type == "ibid"
     assert parsed.values[column] == value
@@ -133,3 +139,25 @@ def test_folios_with_their_side_and_boxes_with_a_series_letter(text: str, expect
 
 def test_a_year_after_c_is_circa_not_a_folio() -> None:
     assert "folio" not in parse_reference("Ivi, c. 1650.", []).values
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "title"),
+    [
+        ("Ms. Lat. 4410, [Pietro Gradenigo] Memorie della città 1701-1748.", "Pietro Gradenigo", None),
+        (
+            "Cod. Ven. 88, Tommaso Zen, Giornale di bordo 1612-1615.",
+            "Tommaso Zen",
+            "Giornale di bordo 1612-1615",
+        ),
+    ],
+)
+def test_after_a_manuscript_call_number_an_attribution_writer_and_covered_years_are_read(
+    text: str, authors: str, title: str | None
+) -> None:
+    parsed = read_reference(text, [])
+    assert parsed.values["authors"] == authors
+    assert parsed.reference_type == "archival_document"
+    if title:
+        assert parsed.values["title"] == title
+        assert "year" not in parsed.values

@@ -187,3 +187,40 @@ def test_a_title_the_model_runs_on_through_in_and_a_quotation_ends_before_in() -
     assert rm.quoted_container_after_title(unclosed, rm.tokenize(unclosed), labels) == labels
     labels = ["author", "author", "title", "title", "editor", "editor", "editor", "volume", "date"]
     assert rm.quoted_container_after_title(text, spans, labels) == labels
+
+
+def test_an_unquoted_container_after_a_comma_and_in_ends_the_title() -> None:
+    """ "Titolo, in Miscellanea di studi, Padova 1970": "in" and the rest of the title run are the
+    container; "in" without a comma before it, or before a lower-case word, stays in the title."""
+    text = "B. Conti, Le fiere, in Miscellanea di studi lombardi, Padova 1970."
+    spans = rm.tokenize(text)
+    labels = ["author", "author", *["title"] * 7, "place", "date"]
+    relabelled = rm.unquoted_container_after_title(text, spans, labels)
+    assert relabelled == [*labels[:4], *["container"] * 5, "place", "date"]
+    fields = rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))
+    assert (fields["title"], fields["container_title"]) == ("Le fiere", "Miscellanea di studi lombardi")
+    for kept in (
+        "B. Conti, Le fiere in Lombardia, Padova 1970.",
+        "B. Conti, Le fiere, in breve, Padova 1970.",
+    ):
+        kept_labels = ["author", "author", "title", "title", "title", "title", "place", "date"]
+        assert rm.unquoted_container_after_title(kept, rm.tokenize(kept), kept_labels) == kept_labels
+    editors = [*labels[:5], "editor", "editor", "editor", "editor", "place", "date"]
+    assert rm.unquoted_container_after_title(text, spans, editors) == editors
+
+
+def test_a_roman_numeral_piece_at_the_end_of_a_title_run_is_the_volume() -> None:
+    text = "B. Conti, Cronache lombarde, III, Milano 1901."
+    spans = rm.tokenize(text)
+    labels = ["author", "author", "title", "title", "title", "place", "date"]
+    relabelled = rm.roman_volume_after_title(text, spans, labels)
+    assert relabelled == [*labels[:4], "volume", "place", "date"]
+    assert rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))["volume"] == "III"
+    # Part of a name ("Gregorio XVI,": no comma before it) or inside the run: left alone.
+    for kept in (
+        "B. Conti, Papa Gregorio XVI, Milano 1901.",
+        "B. Conti, Cronache, III, e altro, Milano 1901.",
+    ):
+        kept_spans = rm.tokenize(kept)
+        kept_labels = ["author", "author", *["title"] * (len(kept_spans) - 4), "place", "date"]
+        assert rm.roman_volume_after_title(kept, kept_spans, kept_labels) == kept_labels

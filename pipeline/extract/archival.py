@@ -296,4 +296,3 @@ def manuscript_text(rest: str) -> ManuscriptText:
         coverage.group("title").strip() if coverage else None,
         writer,
     )
-

@@ -253,8 +253,10 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
         return parsed
     parsed.fond_style = "op." in body and bool(OPIS.search(body))
     lowered = trimmed.lower().replace(" ", "") if "," in trimmed else ""
-    if any(map(lowered.__contains__, CITED_HINTS)) and (match := CITED.match(trimmed)) and _is_names(
-        match.group("names")
+    if (
+        any(map(lowered.__contains__, CITED_HINTS))
+        and (match := CITED.match(trimmed))
+        and _is_names(match.group("names"))
     ):
         _read_cited(parsed, match)
         return parsed
