@@ -161,3 +161,12 @@ def test_after_a_manuscript_call_number_an_attribution_writer_and_covered_years_
     if title:
         assert parsed.values["title"] == title
         assert "year" not in parsed.values
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [("Cfr. ivi, p. 9.", "Cfr."), ("Vgl. ebd., S. 9.", "Vgl."), ("Voir ibid., p. 9.", "Voir")],
+)
+def test_signals_of_other_languages_are_set_apart_from_the_back_reference(text: str, signal: str) -> None:
+    parsed = parse_reference(text, [])
+    assert (parsed.signal, parsed.reference_type, parsed.values["pages"]) == (signal, "ibid", "9")
