@@ -262,7 +262,7 @@ BRACKETED_ATTRIBUTION = re.compile(r"^\s*\[(?P<name>[^\W\d_][^\[\]\d]{2,80}?)\]\
 # "Alvise Michiel, Diarii veneti 1580-1586": a manuscript's title that ends with the years it covers, the
 # last comma piece of what follows the call number; the years are the title's, not a date of publication.
 COVERAGE_TITLE = re.compile(
-    r"(?:^|,\s*)(?P<title>[^\d,;:()\[\]]*[^\W\d_][^\d,;:()\[\]]*?\s+1\d{3}\s*[-–]\s*1?\d{2,4})\s*\.?\s*$"
+    r"(?:^|,\s*)(?P<title>[^,;:()\[\]]*[^\W\d_][^,;:()\[\]]*?\s+1\d{3}\s*[-–]\s*1?\d{2,4})\s*\.?\s*$"
 )
 # A writer's name as one comma piece before the title: capitalised words, in capitals or not.
 WRITER = re.compile(r"^(?:[A-ZÀ-Þ][\w'’\-]*\.?\s+){1,3}[A-ZÀ-Þ][\w'’\-]*$")
@@ -273,7 +273,6 @@ class ManuscriptText:
     """What follows a manuscript's call number, read where it keeps to the conventions of manuscripts."""
 
     attribution: str | None  # the bracketed name, without its brackets
-    skip: int  # characters of the text before the rest to be read (the attribution)
     title: str | None  # a title that ends with the years the manuscript covers
     writer: str | None  # the name in the comma piece before that title
 
@@ -283,16 +282,14 @@ def manuscript_text(rest: str) -> ManuscriptText:
     1457-1500") and the writer named before it ("Alvise Michiel, Diarii veneti 1580-1586") in the text
     after a manuscript's call number; each None where the text does not show it."""
     attribution = BRACKETED_ATTRIBUTION.match(rest)
-    skip = attribution.end() if attribution else 0
-    body = rest[skip:]
+    body = rest[attribution.end() :] if attribution else rest
     coverage = COVERAGE_TITLE.search(body)
     writer = None
     if coverage and coverage.start() > 0:
         before = body[: coverage.start()].strip(" ,;")
         writer = before if WRITER.match(before) else None
     return ManuscriptText(
-        attribution.group("name").strip() if attribution else None,
-        skip,
+        attribution.group("name").strip(" ,;.") if attribution else None,
         coverage.group("title").strip() if coverage else None,
         writer,
     )

@@ -340,13 +340,12 @@ def _read_after_shelf_mark(
 ) -> Parsed:
     """A reference that opens with a shelf mark ("Cod. It. VII. 794 (= 8503), Giorgio Dolfin, Cronaca
     veneta"): the shelf mark is the rules', the rest (author, title ...) is read like any reference."""
-    manuscript = archival.manuscript_text(text[head.end :])
-    start = head.end + manuscript.skip
-    rest = text[start:]
+    rest = text[head.end :]
+    manuscript = archival.manuscript_text(rest)
     if not rest.strip(" .,;:"):
         parsed = Parsed(values=dict(head.values))
     else:
-        shifted = [(a - start, b - start) for a, b in italics if b > start]
+        shifted = [(a - head.end, b - head.end) for a, b in italics if b > head.end]
         parsed = _read_reference(rest, [(max(a, 0), b) for a, b in shifted], model, policy)
         for column in ARCHIVAL_COLUMNS:
             if column in head.values:
@@ -361,6 +360,9 @@ def _apply_manuscript_text(parsed: Parsed, manuscript: archival.ManuscriptText) 
     """A manuscript's attribution, writer and title with the years it covers, over whatever the reading
     of the rest made of them; a manuscript is not in a container, so a lone container is its title."""
     values = parsed.values
+    title = values.get("title") or ""
+    if manuscript.attribution and manuscript.attribution in title:  # the model ran the name into the title
+        values["title"] = title.split(manuscript.attribution, 1)[1].strip(" ,;.[]") or title
     if manuscript.attribution or manuscript.writer:
         values["authors"] = manuscript.attribution or manuscript.writer
         values["authors_as_printed"] = (
@@ -395,8 +397,6 @@ def _read_reference(
     cut = len(parsed.signal) + 1 if parsed.signal else 0
     while cut < len(text) and text[cut] == " ":
         cut += 1
-    if parsed.same_author:
-        cut += len(parsed.same_author)
     labelling = model.label(text[cut:], [(a - cut, b - cut) for a, b in italics if b > cut])
     segments = labelling.segments()
     model_values = reference_model.to_fields(labelling, segments)

@@ -284,8 +284,11 @@ def unquoted_container_after_title(text: str, spans: list[tuple[int, int]], labe
 
     Where an unquoted container ends is not marked, so the model's own end of the run is kept. The English
     sources' ", in" opens an editor as often as a container ("in J. Smith (ed.), Book"); the model labels
-    those editors, and only a run it labelled title throughout is relabelled.
+    those editors, and only a run it labelled title throughout is relabelled. Where the model labelled a
+    container elsewhere, "in" is left in the title ("..., in Rheumatoid Arthritis Patients. Journal").
     """
+    if "container" in labels:  # the model found the container elsewhere: "in" belongs to the title
+        return labels
     tokens = [text[a:b] for a, b in spans]
     for index in range(1, len(tokens) - 1):
         if (
@@ -302,21 +305,25 @@ def unquoted_container_after_title(text: str, spans: list[tuple[int, int]], labe
 
 
 # A Roman numeral that is a comma piece of its own ("Le imprese illustri, IV, Venezia", "«Rivista», XII.").
-ROMAN_PIECE = re.compile(r"[,.»”]\s+[IVXLC]+[,.]")
+ROMAN_PIECE = re.compile(r"(?:,|[»”][.,])\s+[IVXLC]+[,.]")
 ROMAN_TOKEN = re.compile(r"^[IVXLC]+[,.]$")
+# What the token before such a piece ends with: a comma, or a closing quotation and a period ("«Rivista».");
+# not a period alone ("sec. XIII", "Phys. Rev. X").
+ROMAN_BEFORE = re.compile(r"(?:,|[»”][.,])$")
 
 
 def roman_volume_after_title(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
     """A Roman numeral that stands as a piece of its own at the end of a title's or container's run is the
     volume ("Storia di Venezia, III, Roma 1990"): the model, which reads Roman numerals inside titles ("Enrico
-    IV"), keeps it in the run. Within a name ("Pio IX,") it follows a word without a comma and stays."""
+    IV"), keeps it in the run. Within a name ("Pio IX,") or after an abbreviation ("sec. XIII", "Phys. Rev.
+    X") it follows no comma and stays."""
     tokens = [text[a:b] for a, b in spans]
     relabelled = labels
     for index in range(1, len(tokens)):
         if (
             labels[index] in ("title", "container")
             and ROMAN_TOKEN.match(tokens[index])
-            and tokens[index - 1][-1] in ",.»”"
+            and ROMAN_BEFORE.search(tokens[index - 1])
             and labels[index - 1] == labels[index]
             and (index + 1 == len(tokens) or labels[index + 1] != labels[index])
         ):
