@@ -360,9 +360,9 @@ def _apply_manuscript_text(parsed: Parsed, manuscript: archival.ManuscriptText) 
     """A manuscript's attribution, writer and title with the years it covers, over whatever the reading
     of the rest made of them; a manuscript is not in a container, so a lone container is its title."""
     values = parsed.values
-    title = values.get("title") or ""
-    if manuscript.attribution and manuscript.attribution in title:  # the model ran the name into the title
-        values["title"] = title.split(manuscript.attribution, 1)[1].strip(" ,;.[]") or title
+    for name in ("title", "container_title"):  # the model ran the bracketed name into the title
+        if manuscript.attribution and "]" in (values.get(name) or ""):
+            values[name] = values[name].rsplit("]", 1)[1].strip(" ,;.") or values[name]
     if manuscript.attribution or manuscript.writer:
         values["authors"] = manuscript.attribution or manuscript.writer
         values["authors_as_printed"] = (
@@ -374,7 +374,7 @@ def _apply_manuscript_text(parsed: Parsed, manuscript: archival.ManuscriptText) 
             values.pop("year")
             values.pop("item_date", None)
         if values.get("container_title") and values["container_title"] in manuscript.title:
-            values.pop("container_title")
+            values.pop("container_title")  # the title's words read as a container
     if not values.get("title") and values.get("container_title"):
         values["title"] = values.pop("container_title")
 

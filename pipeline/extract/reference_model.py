@@ -285,10 +285,9 @@ def unquoted_container_after_title(text: str, spans: list[tuple[int, int]], labe
     Where an unquoted container ends is not marked, so the model's own end of the run is kept. The English
     sources' ", in" opens an editor as often as a container ("in J. Smith (ed.), Book"); the model labels
     those editors, and only a run it labelled title throughout is relabelled. Where the model labelled a
-    container elsewhere, "in" is left in the title ("..., in Rheumatoid Arthritis Patients. Journal").
+    container elsewhere, "in" is left in the title ("..., in Rheumatoid Arthritis Patients. Journal"),
+    unless that container goes on from the run after a comma.
     """
-    if "container" in labels:  # the model found the container elsewhere: "in" belongs to the title
-        return labels
     tokens = [text[a:b] for a, b in spans]
     for index in range(1, len(tokens) - 1):
         if (
@@ -300,8 +299,23 @@ def unquoted_container_after_title(text: str, spans: list[tuple[int, int]], labe
             end = index
             while end < len(tokens) and labels[end] == "title":
                 end += 1
+            if "container" in labels and not _continues_into_container(tokens, labels, end):
+                return labels  # the model found the container elsewhere: "in" belongs to the title
             return [*labels[:index], *["container"] * (end - index), *labels[end:]]
     return labels
+
+
+def _continues_into_container(tokens: list[str], labels: list[str], end: int) -> bool:
+    """Whether the container the model found goes on from the title run ending before ``end``: it follows
+    a comma, without a lead word or quotation of its own ("in Atti del convegno, | Spoleto 1990")."""
+    return (
+        end < len(tokens)
+        and labels[end] == "container"
+        and tokens[end - 1].endswith(",")
+        and tokens[end] not in CONTAINER_LEADS
+        and tokens[end][:1] not in OPENING_QUOTES
+        and labels.count("container") == sum(1 for label in labels[end:] if label == "container")
+    )
 
 
 # A Roman numeral that is a comma piece of its own ("Le imprese illustri, IV, Venezia", "«Rivista», XII.").
