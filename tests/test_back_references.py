@@ -170,3 +170,9 @@ def test_after_a_manuscript_call_number_an_attribution_writer_and_covered_years_
 def test_signals_of_other_languages_are_set_apart_from_the_back_reference(text: str, signal: str) -> None:
     parsed = parse_reference(text, [])
     assert (parsed.signal, parsed.reference_type, parsed.values["pages"]) == (signal, "ibid", "9")
+
+
+def test_an_abbreviated_same_author_word_needs_its_period() -> None:
+    assert parse_reference("Eid, Nabil, Storia del Cairo, Roma 1990.", []).same_author is None
+    assert parse_reference("Eid., Storia del Cairo, Roma 1990.", []).same_author == "Eid., "
+    assert parse_reference("Idem, Storia del Cairo, Roma 1990.", []).same_author == "Idem, "

@@ -54,7 +54,9 @@ IBID_FIRST = frozenset(w[0] for w in CITATION_WORDS["same_work"]) | frozenset(
     w[0].upper() for w in CITATION_WORDS["same_work"]
 )
 # "Id., Storia di Venezia ...": a new work by the author cited just before (vocab same_author).
-SAME_AUTHOR = re.compile(rf"^(?:{_words('same_author')})(?!\w)\.?,\s*(?=\S)", re.I)
+SAME_AUTHOR = re.compile(
+    rf"^(?:(?:{_words('same_author')})(?!\w)\.?|(?:{_words('same_author_abbreviation')})\.),\s*(?=\S)", re.I
+)
 # "Rossi, op. cit., p. 12", "M. Rossi, Storia di Venezia cit., pp. 3-5", "Rossi, loc. cit.": a work cited
 # before, by its author and perhaps a short title (vocab cited_mark).
 CITED = re.compile(
@@ -73,8 +75,10 @@ def _hint(mark: str) -> str:
 
 # What a reference must contain (lower case, without spaces) for CITED to be tried.
 CITED_HINTS = tuple(sorted({_hint(mark) for mark in CITATION_WORDS["cited_mark"]}))
-SAME_AUTHOR_FIRST = frozenset(w[0] for w in CITATION_WORDS["same_author"]) | frozenset(
-    w[0].upper() for w in CITATION_WORDS["same_author"]
+SAME_AUTHOR_FIRST = frozenset(
+    letter
+    for word in (*CITATION_WORDS["same_author"], *CITATION_WORDS["same_author_abbreviation"])
+    for letter in (word[0], word[0].upper())
 )
 OPIS = re.compile(r"\bop\.\s*\d")
 CORRESPONDENCE = re.compile(
