@@ -22,13 +22,12 @@ from typing import Any
 from pipeline.extract import archival
 from pipeline.extract.reference_dates import is_date, to_edtf
 from pipeline.extract.reference_features import (
-    CLOSING_QUOTES,
     FEATURE_SET_VERSION,
-    OPENING_QUOTES,
     FeatureReader,
     sequence_features,
     tokenize,
 )
+from pipeline.extract.reference_relabel import relabel
 from pipeline.paths import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "models" / "reference-crf"
@@ -222,127 +221,8 @@ class ReferenceModel:
             [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
         )
         probability = tagger.probability(labels)
-        if any(map(text.__contains__, OPENING_QUOTES)) and LEAD_AND_QUOTATION.search(text):
-            labels = quoted_container_after_title(text, spans, labels)
-        if "in" in text and LEAD_AND_CAPITAL.search(text):
-            labels = unquoted_container_after_title(text, spans, labels)
-        if ROMAN_PIECE.search(text):
-            labels = roman_volume_after_title(text, spans, labels)
+        labels = relabel(text, spans, labels)
         return Labelling(text, spans, labels, token_marginals, probability)
-
-
-CONTAINER_LEADS = frozenset(("in", "in:", "In", "In:", "dans", "im", "en"))
-# Where quoted_container_after_title may change something: a lead word after a comma or period, then a
-# quotation (most references have none, and skip the token loop).
-LEAD_AND_QUOTATION = re.compile(r"[,.]\s+(?:[Ii]n:?|dans|im|en)\s+[“\"„«‘]")
-# How far a container's quotation may run before it is taken for something else.
-QUOTED_CONTAINER_TOKENS = 20
-
-
-def quoted_container_after_title(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
-    """A title the model runs on through ", in «Journal»" or ", in “Volume”" ends before "in": the lead
-    word and the quotation after it are the container.
-
-    The English training sources put a title in quotation marks ("Smith, J. “Title.” Journal"), so the
-    model reads a footnote's "Titolo, in «Archivio veneto», XII" as one title when the title itself is not
-    quoted. In the labelled references a lead word after a comma or period followed by a quotation is the
-    container 163 times in 170 (AnyStyle, GROBID, Linked Books). Only the tokens up to the closing quotation
-    mark, all labelled title, are relabelled.
-    """
-    tokens = [text[a:b] for a, b in spans]
-    relabelled = labels
-    for index in range(1, len(tokens) - 1):
-        if (
-            tokens[index] in CONTAINER_LEADS
-            and tokens[index - 1][-1] in ",."
-            and tokens[index + 1][0] in OPENING_QUOTES
-            and labels[index - 1] == "title"
-            and labels[index] == "title"
-        ):
-            for end in range(index + 1, min(len(tokens), index + 1 + QUOTED_CONTAINER_TOKENS)):
-                if labels[end] != "title":
-                    break
-                if len(tokens[end]) > 1 and tokens[end].rstrip(".,;:").endswith(CLOSING_QUOTES):
-                    relabelled = [
-                        *relabelled[:index],
-                        *["container"] * (end + 1 - index),
-                        *relabelled[end + 1 :],
-                    ]
-                    break
-    return relabelled
-
-
-# An unquoted container after ", in" ("Titolo, in La civiltà veneziana, Firenze 1955"): where the
-# labelled references' titles hold ", in" and a capital, 7 in 15,600, it is the container nearly always.
-LEAD_AND_CAPITAL = re.compile(r",\s+[Ii]n:?\s+[A-ZÀ-Þ]")
-UNQUOTED_CONTAINER_LEADS = frozenset(("in", "in:", "In", "In:"))
-
-
-def unquoted_container_after_title(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
-    """A title the model runs on through ", in Volume" ends before "in": the lead word and the rest of the
-    title run are the container.
-
-    Where an unquoted container ends is not marked, so the model's own end of the run is kept. The English
-    sources' ", in" opens an editor as often as a container ("in J. Smith (ed.), Book"); the model labels
-    those editors, and only a run it labelled title throughout is relabelled. Where the model labelled a
-    container elsewhere, "in" is left in the title ("..., in Rheumatoid Arthritis Patients. Journal"),
-    unless that container goes on from the run after a comma.
-    """
-    tokens = [text[a:b] for a, b in spans]
-    for index in range(1, len(tokens) - 1):
-        if (
-            tokens[index] in UNQUOTED_CONTAINER_LEADS
-            and tokens[index - 1].endswith(",")
-            and tokens[index + 1][:1].isupper()
-            and labels[index - 1] == labels[index] == labels[index + 1] == "title"
-        ):
-            end = index
-            while end < len(tokens) and labels[end] == "title":
-                end += 1
-            if "container" in labels and not _continues_into_container(tokens, labels, end):
-                return labels  # the model found the container elsewhere: "in" belongs to the title
-            return [*labels[:index], *["container"] * (end - index), *labels[end:]]
-    return labels
-
-
-def _continues_into_container(tokens: list[str], labels: list[str], end: int) -> bool:
-    """Whether the container the model found goes on from the title run ending before ``end``: it follows
-    a comma, without a lead word or quotation of its own ("in Atti del convegno, | Spoleto 1990")."""
-    return (
-        end < len(tokens)
-        and labels[end] == "container"
-        and tokens[end - 1].endswith(",")
-        and tokens[end] not in CONTAINER_LEADS
-        and tokens[end][:1] not in OPENING_QUOTES
-        and labels.count("container") == sum(1 for label in labels[end:] if label == "container")
-    )
-
-
-# A Roman numeral that is a comma piece of its own ("Le imprese illustri, IV, Venezia", "«Rivista», XII.").
-ROMAN_PIECE = re.compile(r"(?:,|[»”][.,])\s+[IVXLC]+[,.]")
-ROMAN_TOKEN = re.compile(r"^[IVXLC]+[,.]$")
-# What the token before such a piece ends with: a comma, or a closing quotation and a period ("«Rivista».");
-# not a period alone ("sec. XIII", "Phys. Rev. X").
-ROMAN_BEFORE = re.compile(r"(?:,|[»”][.,])$")
-
-
-def roman_volume_after_title(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
-    """A Roman numeral that stands as a piece of its own at the end of a title's or container's run is the
-    volume ("Storia di Venezia, III, Roma 1990"): the model, which reads Roman numerals inside titles ("Enrico
-    IV"), keeps it in the run. Within a name ("Pio IX,") or after an abbreviation ("sec. XIII", "Phys. Rev.
-    X") it follows no comma and stays."""
-    tokens = [text[a:b] for a, b in spans]
-    relabelled = labels
-    for index in range(1, len(tokens)):
-        if (
-            labels[index] in ("title", "container")
-            and ROMAN_TOKEN.match(tokens[index])
-            and ROMAN_BEFORE.search(tokens[index - 1])
-            and labels[index - 1] == labels[index]
-            and (index + 1 == len(tokens) or labels[index + 1] != labels[index])
-        ):
-            relabelled = [*relabelled[:index], "volume", *relabelled[index + 1 :]]
-    return relabelled
 
 
 @cache
