@@ -164,6 +164,7 @@ def publisher_after_place(text: str, spans: list[tuple[int, int]], labels: list[
 
     The English sources put a region after "Place," ("Cambridge, MA", "Paris, France"), which the model
     learnt; footnote styles of Italian, French, German and Spanish scholarship write the publisher there.
+    A run that ends with a colon is all place ("Cambridge, United Kingdom: Press"): the publisher follows.
     """
     places, regions = _place_words()
     tokens = [text[a:b] for a, b in spans]
@@ -177,7 +178,7 @@ def publisher_after_place(text: str, spans: list[tuple[int, int]], labels: list[
         while end < len(tokens) and labels[end] == "place":
             end += 1
         cut = next((k for k in range(index, end - 1) if tokens[k].endswith(",")), None)
-        if cut is not None:
+        if cut is not None and not tokens[end - 1].endswith(":"):  # "Evanston, Ill.: Regency"
             head = [w.lower().strip(".") for w in WORD.findall(" ".join(tokens[index : cut + 1]))]
             tail = tokens[cut + 1 : end]
             tail_words = [w.lower().strip(".") for w in WORD.findall(" ".join(tail))]
