@@ -246,6 +246,15 @@ def test_a_name_after_a_known_place_and_a_comma_is_the_publisher_unless_a_region
     ):
         kept_labels = ["author", "author", "title", "place", "place", "date"]
         assert reference_relabel.publisher_after_place(kept, rm.tokenize(kept), kept_labels) == kept_labels
+    abbreviated = "B. Conti, Fairs, Austin, Tex., 1970."
+    kept_labels = ["author", "author", "title", "place", "place", "date"]
+    assert (
+        reference_relabel.publisher_after_place(abbreviated, rm.tokenize(abbreviated), kept_labels)
+        == kept_labels
+    )
+    found = "B. Conti, Fairs, Regency, Boston, Bay State, 1970."  # the model found the publisher
+    found_labels = ["author", "author", "title", "publisher", "place", "place", "place", "date"]
+    assert reference_relabel.publisher_after_place(found, rm.tokenize(found), found_labels) == found_labels
     colon = "B. Conti, Fairs, Boston, Bay State: Regency, 1970."  # a colon ends the place
     colon_labels = ["author", "author", "title", "place", "place", "place", "publisher", "date"]
     assert reference_relabel.publisher_after_place(colon, rm.tokenize(colon), colon_labels) == colon_labels

@@ -156,6 +156,8 @@ def _place_words() -> tuple[frozenset[str], frozenset[str]]:
 WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 # "NY", "D.C.", "MA": a state's or country's code after a place.
 CODE = re.compile(r"^(?:[A-Z]\.?){1,3}$")
+# "Tex.", "Ill.", "Calif.": one short word with its period after a place is a region's abbreviation.
+ABBREVIATED_REGION = re.compile(r"^[A-Z][a-z]{1,4}\.[,;:)]?$")
 
 
 def publisher_after_place(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
@@ -164,8 +166,12 @@ def publisher_after_place(text: str, spans: list[tuple[int, int]], labels: list[
 
     The English sources put a region after "Place," ("Cambridge, MA", "Paris, France"), which the model
     learnt; footnote styles of Italian, French, German and Spanish scholarship write the publisher there.
-    A run that ends with a colon is all place ("Cambridge, United Kingdom: Press"): the publisher follows.
+    A run that ends with a colon is all place ("Cambridge, United Kingdom: Press"): the publisher follows;
+    so is a run in a reference whose publisher the model found elsewhere ("Press, London, United Kingdom"),
+    and a short abbreviation after the comma ("Austin, Tex.") is a region.
     """
+    if "publisher" in labels:  # the model found the publisher: what follows "Place," is more place
+        return labels
     places, regions = _place_words()
     tokens = [text[a:b] for a, b in spans]
     relabelled = labels
@@ -189,6 +195,7 @@ def publisher_after_place(text: str, spans: list[tuple[int, int]], labels: list[
                 and tail[0][:1].isupper()
                 and not any(word in places or word in regions for word in tail_words)
                 and not CODE.match(tail[0].strip(",.;:"))
+                and not ABBREVIATED_REGION.match(" ".join(tail))
             ):
                 relabelled = [*relabelled[: cut + 1], *["publisher"] * (end - cut - 1), *relabelled[end:]]
         index = end
