@@ -1,5 +1,6 @@
-"""Resolving referring forms: Ibid., abbreviations defined with "Hereafter cited as", short titles and
-"op. cit." against the earlier citations of the same document.
+"""Resolving referring forms: Ibid. (and "Ivi", "Ebd."), abbreviations defined with "Hereafter cited as",
+short titles and "op. cit." against the earlier citations of the same document; "Id." takes the authors of
+the latest earlier citation that names some.
 
 A fuzzy or ambiguous match is kept but flagged as uncertain; nothing earlier that matches leaves the form
 unresolved. The index of earlier citations by first surname keeps this linear in a long paper.

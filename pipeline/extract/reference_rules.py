@@ -3,7 +3,8 @@ pieces) read left to right into the citation fields, then the reference type dec
 
 Italics mark titles of books, journals and newspapers; the pieces are cut in reference_pieces.py; shelf marks
 and repositories are read in reference_locations.py (with pipeline/extract/archival.py); referring forms
-("Ibid.", "Rossi 1990, 12", "Rossi, op. cit.") are recognised here and resolved in citation_resolution.py.
+("Ibid.", "Ivi, c. 12v", "Rossi 1990, 12", "Rossi, op. cit.", "Id., Title"; their words in other languages
+are in vocab/citation_words.yaml) are recognised here and resolved in citation_resolution.py.
 citations.py combines this reading with the trained model's.
 """
 
