@@ -172,6 +172,11 @@ def publisher_after_place(text: str, spans: list[tuple[int, int]], labels: list[
     """
     if "publisher" in labels:  # the model found the publisher: what follows "Place," is more place
         return labels
+    last = len(labels) - 1
+    if not any(
+        labels[k] == "place" == labels[k + 1] and text[spans[k][1] - 1] == "," for k in range(last)
+    ):  # no place run holds a comma (most references): nothing to cut
+        return labels
     places, regions = _place_words()
     tokens = [text[a:b] for a, b in spans]
     relabelled = labels
