@@ -4,6 +4,7 @@ a reference they read only by accident. Small references written for these conve
 from __future__ import annotations
 
 from pipeline.extract import reference_model as rm
+from pipeline.extract import reference_relabel
 from pipeline.extract.citations import parse_reference
 from pipeline.extract.reference_features import sequence_features, word_features
 
@@ -173,7 +174,7 @@ def test_a_title_the_model_runs_on_through_in_and_a_quotation_ends_before_in() -
     text = "A. Rossi, La guerra, in «Archivio veneto», XII, 1990."
     spans = rm.tokenize(text)
     labels = ["author", "author", "title", "title", "title", "title", "title", "volume", "date"]
-    relabelled = rm.quoted_container_after_title(text, spans, labels)
+    relabelled = reference_relabel.quoted_container_after_title(text, spans, labels)
     assert relabelled == [*labels[:4], "container", "container", "container", "volume", "date"]
     fields = rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))
     assert (fields["title"], fields["container_title"]) == ("La guerra", "Archivio veneto")
@@ -181,9 +182,79 @@ def test_a_title_the_model_runs_on_through_in_and_a_quotation_ends_before_in() -
     # title's tokens, and a title that does not run on ("in" already labelled otherwise).
     inside = "A. Rossi, La guerra in «Friuli» e altrove, 1990."
     labels = ["author", "author", "title", "title", "title", "title", "title", "title", "date"]
-    assert rm.quoted_container_after_title(inside, rm.tokenize(inside), labels) == labels
+    assert reference_relabel.quoted_container_after_title(inside, rm.tokenize(inside), labels) == labels
     unclosed = "A. Rossi, La guerra, in «Archivio veneto, XII, 1990."
     labels = ["author", "author", "title", "title", "title", "title", "title", "volume", "date"]
-    assert rm.quoted_container_after_title(unclosed, rm.tokenize(unclosed), labels) == labels
+    assert reference_relabel.quoted_container_after_title(unclosed, rm.tokenize(unclosed), labels) == labels
     labels = ["author", "author", "title", "title", "editor", "editor", "editor", "volume", "date"]
-    assert rm.quoted_container_after_title(text, spans, labels) == labels
+    assert reference_relabel.quoted_container_after_title(text, spans, labels) == labels
+
+
+def test_an_unquoted_container_after_a_comma_and_in_ends_the_title() -> None:
+    """ "Titolo, in Miscellanea di studi, Padova 1970": "in" and the rest of the title run are the
+    container; "in" without a comma before it, or before a lower-case word, stays in the title."""
+    text = "B. Conti, Le fiere, in Miscellanea di studi lombardi, Padova 1970."
+    spans = rm.tokenize(text)
+    labels = ["author", "author", *["title"] * 7, "place", "date"]
+    relabelled = reference_relabel.unquoted_container_after_title(text, spans, labels)
+    assert relabelled == [*labels[:4], *["container"] * 5, "place", "date"]
+    fields = rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))
+    assert (fields["title"], fields["container_title"]) == ("Le fiere", "Miscellanea di studi lombardi")
+    for kept in (
+        "B. Conti, Le fiere in Lombardia, Padova 1970.",
+        "B. Conti, Le fiere, in breve, Padova 1970.",
+    ):
+        kept_labels = ["author", "author", "title", "title", "title", "title", "place", "date"]
+        assert (
+            reference_relabel.unquoted_container_after_title(kept, rm.tokenize(kept), kept_labels)
+            == kept_labels
+        )
+    editors = [*labels[:5], "editor", "editor", "editor", "editor", "place", "date"]
+    assert reference_relabel.unquoted_container_after_title(text, spans, editors) == editors
+
+
+def test_a_roman_numeral_piece_at_the_end_of_a_title_run_is_the_volume() -> None:
+    text = "B. Conti, Cronache lombarde, III, Milano 1901."
+    spans = rm.tokenize(text)
+    labels = ["author", "author", "title", "title", "title", "place", "date"]
+    relabelled = reference_relabel.roman_volume_after_title(text, spans, labels)
+    assert relabelled == [*labels[:4], "volume", "place", "date"]
+    assert rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))["volume"] == "III"
+    # Part of a name ("Gregorio XVI,": no comma before it) or inside the run: left alone.
+    for kept in (
+        "B. Conti, Papa Gregorio XVI, Milano 1901.",
+        "B. Conti, Cronache, III, e altro, Milano 1901.",
+    ):
+        kept_spans = rm.tokenize(kept)
+        kept_labels = ["author", "author", *["title"] * (len(kept_spans) - 4), "place", "date"]
+        assert reference_relabel.roman_volume_after_title(kept, kept_spans, kept_labels) == kept_labels
+
+
+def test_a_name_after_a_known_place_and_a_comma_is_the_publisher_unless_a_region_or_code() -> None:
+    text = "B. Conti, Le fiere, Padova, Cleup, 1970."
+    spans = rm.tokenize(text)
+    labels = ["author", "author", "title", "title", "place", "place", "date"]
+    relabelled = reference_relabel.publisher_after_place(text, spans, labels)
+    assert relabelled == [*labels[:5], "publisher", "date"]
+    fields = rm.to_fields(rm.Labelling(text, spans, relabelled, [1.0] * len(spans), 1.0))
+    assert (fields["place"], fields["publisher"]) == ("Padova", "Cleup")
+    for kept in (
+        "B. Conti, Fairs, Boston, MA, 1970.",
+        "B. Conti, Fairs, Lyon, France, 1970.",
+        "B. Conti, Fairs, Venezia, Padova, 1970.",
+        "B. Conti, Fairs, Ascoli, Cleup, 1970.",  # a place the lists do not know: the model decides
+    ):
+        kept_labels = ["author", "author", "title", "place", "place", "date"]
+        assert reference_relabel.publisher_after_place(kept, rm.tokenize(kept), kept_labels) == kept_labels
+    abbreviated = "B. Conti, Fairs, Austin, Tex., 1970."
+    kept_labels = ["author", "author", "title", "place", "place", "date"]
+    assert (
+        reference_relabel.publisher_after_place(abbreviated, rm.tokenize(abbreviated), kept_labels)
+        == kept_labels
+    )
+    found = "B. Conti, Fairs, Regency, Boston, Bay State, 1970."  # the model found the publisher
+    found_labels = ["author", "author", "title", "publisher", "place", "place", "place", "date"]
+    assert reference_relabel.publisher_after_place(found, rm.tokenize(found), found_labels) == found_labels
+    colon = "B. Conti, Fairs, Boston, Bay State: Regency, 1970."  # a colon ends the place
+    colon_labels = ["author", "author", "title", "place", "place", "place", "publisher", "date"]
+    assert reference_relabel.publisher_after_place(colon, rm.tokenize(colon), colon_labels) == colon_labels

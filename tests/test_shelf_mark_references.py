@@ -65,9 +65,9 @@ def test_a_bracketed_shelf_mark_after_a_repository() -> None:
     head = archival.shelf_mark_head("Biblioteca Estense: [ms. 1207], Cronaca di Modena.")
     assert head is not None
     assert head.values["archive"] == "Biblioteca Estense"
-    assert "1207" in head.values["collection"]
+    assert head.values["file_number"] == "ms. 1207"  # a call number, as at a reference's start
     named = archival.shelf_mark_head("Biblioteca Estense: [ms. 1207 (Campori)].")
-    assert named is not None and named.values["collection"] == "ms. 1207 (Campori)"
+    assert named is not None and named.values["file_number"] == "ms. 1207 (Campori)"
 
 
 @pytest.mark.parametrize(

@@ -70,12 +70,13 @@ LEADING_LETTERS = re.compile(r"[^\W\d_]*")
 def _lead_words() -> frozenset[str]:
     """The leading letters of every word that can open an archival piece ("f" of "f.za", "record" of
     "record group"): a piece whose leading letters are none of these opens with no archival word."""
-    roles = ("box", "file", "folio", "collection", "archive", "after_archive_only")
+    roles = ("box", "file", "folio", "collection", "archive", "after_archive_only", "manuscript")
     return frozenset(LEADING_LETTERS.match(word).group() for role in roles for word in terms()[role])
 
 
-# What a box or file word introduces: a number ("12", "12bis", "1-43") or a Roman numeral ("IV").
-SHELF_NUMBER = re.compile(r"^(?:\d|[IVXLC]+\b)")
+# What a box or file word introduces: a number ("12", "12bis", "1-43"), a Roman numeral ("IV") or a
+# series letter with its number ("carton K 1234", "liasse F7 6520").
+SHELF_NUMBER = re.compile(r"^(?:\d|[IVXLC]+\b|[A-Z]{1,3}\d*\s?\d)")
 
 
 def archival_part(piece: str, after_archive: bool = True) -> tuple[str, str] | None:
@@ -85,7 +86,8 @@ def archival_part(piece: str, after_archive: bool = True) -> tuple[str, str] | N
     a file keeps its word too, as file numbers are written in many ways ("fasc. 3"); "fondo Senato" is the
     collection "Senato". A box or file is a number or Roman numeral after its word. Without after_archive
     (the rules, before a repository is named) the words that also begin volumes and issues ("vol. 3",
-    "n. 12") are not read.
+    "n. 12") and manuscript call numbers ("Ms. 12", read at a reference's start by shelf_mark_head) are not
+    read.
     """
     text = " ".join(piece.split()).strip(" .")
     if not text or LEADING_LETTERS.match(text).group().lower() not in _lead_words():
@@ -100,6 +102,8 @@ def archival_part(piece: str, after_archive: bool = True) -> tuple[str, str] | N
         return None
     if not after_archive and (match := _lead("after_archive_only").match(text)):
         return None
+    if after_archive and _lead("manuscript").match(text):
+        return "file_number", text  # a manuscript's call number after its library ("Cod. It. VII 794")
     if (match := _lead("box").match(text)) and SHELF_NUMBER.match(match.group("value")):
         return "box", match.group("value")
     if (match := _lead("file").match(text)) and SHELF_NUMBER.match(match.group("value")):
@@ -249,3 +253,43 @@ def shelf_mark_head(text: str) -> ShelfMarkHead | None:
         values |= read_shelf_mark(match.group("mark"))
         return ShelfMarkHead(values, match.end())
     return None
+
+
+# ---------------------------------------------------------------- what follows a manuscript's call number
+
+# "[Domenico Malipiero] Diarii": a bracketed attribution of an unsigned manuscript, before its title.
+BRACKETED_ATTRIBUTION = re.compile(r"^\s*\[(?P<name>[^\W\d_][^\[\]\d]{2,80}?)\]\s*(?=[^\W\d_])")
+# "Alvise Michiel, Diarii veneti 1580-1586": a manuscript's title that ends with the years it covers, the
+# last comma piece of what follows the call number; the years are the title's, not a date of publication.
+COVERAGE_TITLE = re.compile(
+    r"(?:^|,\s*)(?P<title>[^,;:()\[\]]*[^\W\d_][^,;:()\[\]]*?\s+1\d{3}\s*[-–]\s*1?\d{2,4})\s*\.?\s*$"
+)
+# A writer's name as one comma piece before the title: capitalised words, in capitals or not.
+WRITER = re.compile(r"^(?:[A-ZÀ-Þ][\w'’\-]*\.?\s+){1,3}[A-ZÀ-Þ][\w'’\-]*$")
+
+
+@dataclass(frozen=True)
+class ManuscriptText:
+    """What follows a manuscript's call number, read where it keeps to the conventions of manuscripts."""
+
+    attribution: str | None  # the bracketed name, without its brackets
+    title: str | None  # a title that ends with the years the manuscript covers
+    writer: str | None  # the name in the comma piece before that title
+
+
+def manuscript_text(rest: str) -> ManuscriptText:
+    """The attribution ("[Domenico Malipiero] Diarii"), a title ending in the years it covers ("Diarii
+    1457-1500") and the writer named before it ("Alvise Michiel, Diarii veneti 1580-1586") in the text
+    after a manuscript's call number; each None where the text does not show it."""
+    attribution = BRACKETED_ATTRIBUTION.match(rest)
+    body = rest[attribution.end() :] if attribution else rest
+    coverage = COVERAGE_TITLE.search(body)
+    writer = None
+    if coverage and coverage.start() > 0:
+        before = body[: coverage.start()].strip(" ,;")
+        writer = before if WRITER.match(before) else None
+    return ManuscriptText(
+        attribution.group("name").strip(" ,;.") if attribution else None,
+        coverage.group("title").strip() if coverage else None,
+        writer,
+    )

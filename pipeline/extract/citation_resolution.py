@@ -1,5 +1,6 @@
-"""Resolving referring forms: Ibid., abbreviations defined with "Hereafter cited as", short titles and
-"op. cit." against the earlier citations of the same document.
+"""Resolving referring forms: Ibid. (and "Ivi", "Ebd."), abbreviations defined with "Hereafter cited as",
+short titles and "op. cit." against the earlier citations of the same document; "Id." takes the authors of
+the latest earlier citation that names some.
 
 A fuzzy or ambiguous match is kept but flagged as uncertain; nothing earlier that matches leaves the form
 unresolved. The index of earlier citations by first surname keeps this linear in a long paper.
@@ -125,6 +126,8 @@ def _resolve_row(
     abbreviations: dict,
 ) -> None:
     parsed = row.parsed
+    if parsed.same_author and not parsed.values.get("authors"):
+        _repeat_authors(parsed, earlier.rows)
     if parsed.reference_type == "ibid" or parsed.container_ibid:
         target = current_note[-1] if current_note else (previous_note[-1] if previous_note else None)
         method = "ibid" if parsed.reference_type == "ibid" else "ibid_container"
@@ -143,6 +146,21 @@ def _resolve_row(
                 return
     if parsed.short_candidate or parsed.reference_type in ("archival_collection", "archival_document"):
         _resolve_short(row, earlier)
+
+
+REPEATED_AUTHOR_FIELDS = ("authors", "author_family_names", "author_given_names", "et_al")
+
+
+def _repeat_authors(parsed: Parsed, rows: list[Row]) -> None:
+    """ "Id., Title ...": the authors of the latest earlier citation that names some (an Ibid. in between
+    names none and repeats the same work). The printed form ("Id.") stays in authors_as_printed."""
+    for candidate in reversed(rows):
+        values = candidate.parsed.values
+        if values.get("authors"):
+            for name in REPEATED_AUTHOR_FIELDS:
+                if values.get(name) not in (None, ""):
+                    parsed.values[name] = values[name]
+            return
 
 
 def _use_abbreviation(row: Row, target: Row, token: str) -> None:

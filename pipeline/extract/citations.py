@@ -322,6 +322,9 @@ def read_reference(
         parsed = _read_reference(text, italics, model, policy)
     else:
         parsed = _read_after_shelf_mark(text, italics, head, model, policy)
+    if parsed.same_author:  # the authors are the previous citation's, filled in when the notes are resolved
+        parsed.values.pop("authors", None)
+        parsed.values["authors_as_printed"] = parsed.same_author.rstrip(" ,")
     families, givens = name_parts(parsed.values.get("authors"))
     parsed.set("author_family_names", families)
     parsed.set("author_given_names", givens)
@@ -338,6 +341,7 @@ def _read_after_shelf_mark(
     """A reference that opens with a shelf mark ("Cod. It. VII. 794 (= 8503), Giorgio Dolfin, Cronaca
     veneta"): the shelf mark is the rules', the rest (author, title ...) is read like any reference."""
     rest = text[head.end :]
+    manuscript = archival.manuscript_text(rest)
     if not rest.strip(" .,;:"):
         parsed = Parsed(values=dict(head.values))
     else:
@@ -346,9 +350,33 @@ def _read_after_shelf_mark(
         for column in ARCHIVAL_COLUMNS:
             if column in head.values:
                 parsed.values[column] = head.values[column]
+    _apply_manuscript_text(parsed, manuscript)
     # A manuscript or a document in a holding, whatever the rest looked like on its own.
     parsed.reference_type = "archival_document" if parsed.values.get("title") else "archival_collection"
     return parsed
+
+
+def _apply_manuscript_text(parsed: Parsed, manuscript: archival.ManuscriptText) -> None:
+    """A manuscript's attribution, writer and title with the years it covers, over whatever the reading
+    of the rest made of them; a manuscript is not in a container, so a lone container is its title."""
+    values = parsed.values
+    for name in ("title", "container_title"):  # the model ran the bracketed name into the title
+        if manuscript.attribution and "]" in (values.get(name) or ""):
+            values[name] = values[name].rsplit("]", 1)[1].strip(" ,;.") or values[name]
+    if manuscript.attribution or manuscript.writer:
+        values["authors"] = manuscript.attribution or manuscript.writer
+        values["authors_as_printed"] = (
+            f"[{manuscript.attribution}]" if manuscript.attribution else manuscript.writer
+        )
+    if manuscript.title:
+        values["title"] = manuscript.title
+        if values.get("year") and values["year"] in manuscript.title:
+            values.pop("year")
+            values.pop("item_date", None)
+        if values.get("container_title") and values["container_title"] in manuscript.title:
+            values.pop("container_title")  # the title's words read as a container
+    if not values.get("title") and values.get("container_title"):
+        values["title"] = values.pop("container_title")
 
 
 def _read_reference(

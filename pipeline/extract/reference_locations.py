@@ -26,7 +26,8 @@ ARCHIVE_WORD_TEXTS = tuple(word.removesuffix("*") for word in CITATION_WORDS["ar
 COLLECTION_WORD_TEXTS = (*(word.removesuffix("*") for word in CITATION_WORDS["collection"]), "Papers of ")
 COLLECTION_RE = re.compile(rf"^(?:.+\s)?({alternation(CITATION_WORDS['collection'])})$|^Papers of ")
 BOX = re.compile(r"^Box(?:es)?\s+(\S+(?:\s*[-–]\s*\S+)?)$", re.I)
-FOLDER = re.compile(r"^(?:Folder|File|Fol\.)\s+(\S+)$", re.I)
+# "Fol. 12" is a folder; with a side ("fol. 3v") it is a folio, read with the archival words.
+FOLDER = re.compile(r"^(?:Folder|File|Fol\.(?!\s*\d+\s*(?:[rv]|recto|verso)\b))\s+(\S+)$", re.I)
 RECORD_GROUP = re.compile(r"^(?:Record Group|RG)\s+(\d+[A-Za-z]?)$")
 # Further shelf marks kept as written in file_number: rolls, reels, entries, lots, cases, items, Russian
 # fond/opis/delo/list (f., op., d., l.), microfilm publication codes (M862, T 1249). A number that looks

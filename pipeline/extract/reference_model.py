@@ -22,13 +22,12 @@ from typing import Any
 from pipeline.extract import archival
 from pipeline.extract.reference_dates import is_date, to_edtf
 from pipeline.extract.reference_features import (
-    CLOSING_QUOTES,
     FEATURE_SET_VERSION,
-    OPENING_QUOTES,
     FeatureReader,
     sequence_features,
     tokenize,
 )
+from pipeline.extract.reference_relabel import relabel
 from pipeline.paths import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "models" / "reference-crf"
@@ -222,50 +221,8 @@ class ReferenceModel:
             [tagger.marginal(label, index) for index, label in enumerate(labels)] if marginals else []
         )
         probability = tagger.probability(labels)
-        if any(map(text.__contains__, OPENING_QUOTES)) and LEAD_AND_QUOTATION.search(text):
-            labels = quoted_container_after_title(text, spans, labels)
+        labels = relabel(text, spans, labels)
         return Labelling(text, spans, labels, token_marginals, probability)
-
-
-CONTAINER_LEADS = frozenset(("in", "in:", "In", "In:", "dans", "im", "en"))
-# Where quoted_container_after_title may change something: a lead word after a comma or period, then a
-# quotation (most references have none, and skip the token loop).
-LEAD_AND_QUOTATION = re.compile(r"[,.]\s+(?:[Ii]n:?|dans|im|en)\s+[“\"„«‘]")
-# How far a container's quotation may run before it is taken for something else.
-QUOTED_CONTAINER_TOKENS = 20
-
-
-def quoted_container_after_title(text: str, spans: list[tuple[int, int]], labels: list[str]) -> list[str]:
-    """A title the model runs on through ", in «Journal»" or ", in “Volume”" ends before "in": the lead
-    word and the quotation after it are the container.
-
-    The English training sources put a title in quotation marks ("Smith, J. “Title.” Journal"), so the
-    model reads a footnote's "Titolo, in «Archivio veneto», XII" as one title when the title itself is not
-    quoted. In the labelled references a lead word after a comma or period followed by a quotation is the
-    container 163 times in 170 (AnyStyle, GROBID, Linked Books). Only the tokens up to the closing quotation
-    mark, all labelled title, are relabelled.
-    """
-    tokens = [text[a:b] for a, b in spans]
-    relabelled = labels
-    for index in range(1, len(tokens) - 1):
-        if (
-            tokens[index] in CONTAINER_LEADS
-            and tokens[index - 1][-1] in ",."
-            and tokens[index + 1][0] in OPENING_QUOTES
-            and labels[index - 1] == "title"
-            and labels[index] == "title"
-        ):
-            for end in range(index + 1, min(len(tokens), index + 1 + QUOTED_CONTAINER_TOKENS)):
-                if labels[end] != "title":
-                    break
-                if len(tokens[end]) > 1 and tokens[end].rstrip(".,;:").endswith(CLOSING_QUOTES):
-                    relabelled = [
-                        *relabelled[:index],
-                        *["container"] * (end + 1 - index),
-                        *relabelled[end + 1 :],
-                    ]
-                    break
-    return relabelled
 
 
 @cache

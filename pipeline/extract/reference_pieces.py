@@ -171,6 +171,9 @@ class Parsed:
     fond_style: bool = False
     # "Rossi, op. cit.": the work of this author cited last, without its title.
     op_cit: bool = False
+    # "Id., " / "Eadem, " as printed before a new work of the author cited just before (its authors are
+    # taken from that citation when the notes are resolved).
+    same_author: str | None = None
     method: str = "rules"
     model_probability: float | None = None
 

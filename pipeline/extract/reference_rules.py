@@ -3,7 +3,8 @@ pieces) read left to right into the citation fields, then the reference type dec
 
 Italics mark titles of books, journals and newspapers; the pieces are cut in reference_pieces.py; shelf marks
 and repositories are read in reference_locations.py (with pipeline/extract/archival.py); referring forms
-("Ibid.", "Rossi 1990, 12", "Rossi, op. cit.") are recognised here and resolved in citation_resolution.py.
+("Ibid.", "Ivi, c. 12v", "Rossi 1990, 12", "Rossi, op. cit.", "Id., Title"; their words in other languages
+are in vocab/citation_words.yaml) are recognised here and resolved in citation_resolution.py.
 citations.py combines this reading with the trained model's.
 """
 
@@ -39,12 +40,46 @@ GOVERNMENT_WORDS = re.compile(rf"\b({alternation(CITATION_WORDS['government'])})
 NEWSPAPER_WORDS = re.compile(rf"\b({alternation(CITATION_WORDS['newspaper'])})\b")
 SIGNAL = re.compile(rf"^({alternation(CITATION_WORDS['signal'])})\s+(?=\S)", re.I)
 HEREAFTER = re.compile(r"(?:^|[.,;]\s*|\()\s*[Hh]ereafter(?: cited as| referred to as)?\s+(.+?)\)?\.?$")
-IBID = re.compile(r"^Ibid\.?,?\s*(.*)$", re.I)
+
+
+def _words(name: str) -> str:
+    """A vocabulary list as a regex alternation, longest first, a period inside a word followed by any
+    space or none ("op. cit" matches "op.cit" too)."""
+    words = sorted(CITATION_WORDS[name], key=len, reverse=True)
+    return "|".join(re.escape(word).replace(r"\.\ ", r"\.").replace(r"\.", r"\.\s*") for word in words)
+
+
+# "Ibid., p. 4", "Ivi, c. 12v", "Ebd., S. 45": the work cited just before (vocab same_work).
+IBID = re.compile(rf"^(?:{_words('same_work')})(?!\w)\.?,?\s*(.*)$", re.I)
+IBID_FIRST = frozenset(w[0] for w in CITATION_WORDS["same_work"]) | frozenset(
+    w[0].upper() for w in CITATION_WORDS["same_work"]
+)
+# "Id., Storia di Venezia ...": a new work by the author cited just before (vocab same_author).
+SAME_AUTHOR = re.compile(
+    rf"^(?:(?:{_words('same_author')})(?!\w)\.?|(?:{_words('same_author_abbreviation')})\.),\s*(?=\S)", re.I
+)
 # "Rossi, op. cit., p. 12", "M. Rossi, Storia di Venezia cit., pp. 3-5", "Rossi, loc. cit.": a work cited
-# before, by its author and perhaps a short title.
+# before, by its author and perhaps a short title (vocab cited_mark).
 CITED = re.compile(
-    r"^(?P<names>[^,]+?),\s+(?:(?P<title>[^,].*?),?\s+)??(?P<mark>(?:op|loc)\.\s*cit|cit)\.?"
+    rf"^(?P<names>[^,]+?),\s+(?:(?P<title>[^,].*?),?\s+)??(?P<mark>(?i:{_words('cited_mark')}))(?!\w)\.?"
     r"(?:,\s*(?P<locator>.+))?$"
+)
+
+
+def _hint(mark: str) -> str:
+    """What a text holding ``mark`` holds once lower-cased without spaces: its last word of three letters or
+    more ("cit" of "op. cit"), else the whole mark ("a.a.o")."""
+    compact = mark.lower().replace(" ", "")
+    last = compact.rsplit(".", 1)[-1]
+    return last if len(last) >= 3 else compact
+
+
+# What a reference must contain (lower case, without spaces) for CITED to be tried.
+CITED_HINTS = tuple(sorted({_hint(mark) for mark in CITATION_WORDS["cited_mark"]}))
+SAME_AUTHOR_FIRST = frozenset(
+    letter
+    for word in (*CITATION_WORDS["same_author"], *CITATION_WORDS["same_author_abbreviation"])
+    for letter in (word[0], word[0].upper())
 )
 OPIS = re.compile(r"\bop\.\s*\d")
 CORRESPONDENCE = re.compile(
@@ -60,8 +95,8 @@ INTERVIEW_BY = re.compile(r"^interview(?:ed)? by (?:the )?author$", re.I)
 HONORIFIC = re.compile(rf"^(?:{alternation(CITATION_WORDS['interviewee_title'])})\s+")
 PAGES = r"(?:[\dIVXLCivxlc]+[a-z]?(?:\s*[-–]\s*[\dIVXLCivxlc]+)?)"
 LOCATOR = re.compile(
-    rf"^(?:(?P<year>\d{{4}})\s*:\s*)?(?:(?:vol\.\s*)?(?P<volume>\d+|[IVXLC]+)\s*:\s*)?(?:(?:pp?|pagg?|ss?)\.\s*)?"
-    rf"(?P<pages>{PAGES}(?:\s*,\s*{PAGES})*)$"
+    rf"^(?:(?P<year>\d{{4}})\s*:\s*)?(?:(?:vol\.\s*)?(?P<volume>\d+|[IVXLC]+)\s*:\s*)?"
+    rf"(?:(?i:{_words('page_word')})\.\s*)?(?P<pages>{PAGES}(?:\s*,\s*{PAGES})*)$"
 )
 NOTE_LOCATOR = re.compile(r"^(?:note|n\.|nn\.)\s*\d+[a-z]?$", re.I)
 VOLUME_ONLY = re.compile(r"^vol\.\s*(\d+|[IVXLC]+)$", re.I)
@@ -207,16 +242,27 @@ def parse_reference(text: str, italics: list[tuple[int, int]]) -> Parsed:
             abbreviation += "."
         parsed.set("abbreviation", abbreviation)
         body = body[: match.start()].rstrip(" ,.(") + "."
+    if body[:1] in SAME_AUTHOR_FIRST and (match := SAME_AUTHOR.match(body)):
+        parsed.same_author = match.group()
+        body = body[match.end() :]
+        italics = [(a - match.end(), b - match.end()) for a, b in italics]
+        parsed.set("authors_as_printed", parsed.same_author.rstrip(" ,"))
     trimmed = _trim_final_period(body, italics)
     tokens = tokenize(trimmed, [(a, b) for a, b in italics if b <= len(trimmed) or a < len(trimmed)])
     if not tokens:
         return parsed
-    if tokens[0].kind in ("italic", "plain") and IBID.match(tokens[0].text):
+    if tokens[0].kind in ("italic", "plain") and (match := IBID.match(tokens[0].text)):
         parsed.reference_type = "ibid"
-        _read_tail(parsed, tokens[1:])
+        rest = [Token("plain", match.group(1), tokens[0].start, tokens[0].end)] if match.group(1) else []
+        _read_tail(parsed, rest + tokens[1:])
         return parsed
     parsed.fond_style = "op." in body and bool(OPIS.search(body))
-    if "cit" in trimmed and (match := CITED.match(trimmed)) and _is_names(match.group("names")):
+    lowered = trimmed.lower().replace(" ", "") if "," in trimmed else ""
+    if (
+        any(map(lowered.__contains__, CITED_HINTS))
+        and (match := CITED.match(trimmed))
+        and _is_names(match.group("names"))
+    ):
         _read_cited(parsed, match)
         return parsed
     if match := AUTHOR_DATE.match(trimmed):
@@ -329,7 +375,7 @@ def _read_tokens(parsed: Parsed, tokens: list[Token]) -> None:
                 parsed.set("editors", "; ".join(editors_pending))
                 editors_pending = []
             continue
-        if token.kind == "plain" and text[1:2] in ("b", "B") and IBID.match(text):
+        if token.kind == "plain" and text[:1] in IBID_FIRST and IBID.match(text):
             parsed.container_ibid = True
             rest = IBID.match(text).group(1)
             if rest:
@@ -490,8 +536,15 @@ def _read_tail_token(parsed: Parsed, text: str, after_container: bool) -> bool:
 
 
 def _read_tail(parsed: Parsed, tokens: list[Token]) -> None:
+    """The locators after a back-reference: pages ("p. 4", "S. 45"), or a folio, box or file ("c. 12v")."""
     for token in tokens:
-        if not _apply_locator(parsed, token.text):
+        if _apply_locator(parsed, token.text):
+            continue
+        text = token.text.strip().rstrip(".")
+        part = archival.archival_part(text, after_archive=False) if DIGIT.search(text) else None
+        if part is not None and part[0] in ("box", "file_number", "folio"):
+            set_archival(parsed, *part)
+        else:
             parsed.unparsed.append(token.text)
 
 
