@@ -66,11 +66,13 @@ from pipeline.extract.person_words import (
     is_title_word,
     make_span,
     name_patterns,
+    number_words,
     person_vocab,
     post_nominal_end,
     sentence_initial,
     title_gender,
     title_words,
+    weekdays,
 )
 from pipeline.vocab import load_words
 
@@ -132,6 +134,9 @@ def find_person_spans(
         for group in ("to", "name", "sender"):
             if match.group(group):
                 found.append(make_span(text, match.start(group), match.end(group), "routing"))
+    for match in _telegram_addressee().finditer(text):
+        # The telegram's addressee as the heading's holder: a common word there is a surname ("For House.").
+        found.append(make_span(text, match.start("name"), match.end("name"), "routing", common_ok=True))
     for match in patterns.office_after.finditer(text):
         # An adverb opening a sentence is no name ("Incidentally, the Minister said").
         adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start("name"))
@@ -285,6 +290,16 @@ def _list_items(text: str, persons: list[PersonSpan], lower: frozenset[str]) -> 
 
 
 @cache
+def _telegram_addressee() -> re.Pattern[str]:
+    """A numbered telegram's opening "NNN. [Mark] for Surname [only]." (vocab/telegram_markings.yaml)."""
+    marks = "|".join(re.escape(m).replace(r"\ ", SPACE) for m in load_words("telegram_markings"))
+    return re.compile(
+        rf"^\d+\.{SPACE}(?:(?:{marks}){SPACE}for|For){SPACE}(?P<name>{NAME_WORD})(?:{SPACE}only)?(?=[.:])",
+        re.MULTILINE,
+    )
+
+
+@cache
 def _plural_honorifics() -> frozenset[str]:
     """Forms of address for several persons ("Messrs."), vocab/plural_honorifics.yaml."""
     return frozenset(load_words("plural_honorifics"))
@@ -309,13 +324,27 @@ def _addressed_list(text: str, position: int) -> list[PersonSpan | None]:
 def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
     """Whether a paragraph stands where a signature does: after running text (a letter or telegram body,
     or its closing "I have, etc."), not after another short line as in a list of ships or a heading, nor
-    after a colon."""
+    after a colon, nor as the caption after an entry of a list of captions and entries."""
     if index == 0:
         return False
     start, end = paragraphs[index - 1]
     before = text[start:end].rstrip()
     # A colon introduces a list ("... are the following:"), whose items are no signatures.
-    return (len(before) >= 40 or "etc" in before or before.endswith(",")) and not before.endswith(":")
+    closing = "etc" in before or before.endswith(",")
+    if not (len(before) >= 40 or closing) or before.endswith(":"):
+        return False
+    # A short entry after a short caption line is one pair of a list of captions and entries ("Caption /
+    # Surname and another. / Caption"), as a date line (with its digits) before a telegram's body is not.
+    if index >= 2 and not closing and len(before) < SHORT_ENTRY:
+        caption = text[slice(*paragraphs[index - 2])].strip()
+        if len(caption) < SHORT_ENTRY and not CAPTION_END.search(caption) and not re.search(r"\d", caption):
+            return False
+    return True
+
+
+# Lines shorter than this are list entries or captions, not a letter's body.
+SHORT_ENTRY = 60
+CAPTION_END = re.compile(r"[.,;:!?\])]\Z")
 
 
 def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
@@ -383,7 +412,9 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
     """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name).
 
     A pair whose first word is the surname of a person found by another rule ("Surname Place’s ...") is not
-    a name, nor one whose first word the paper also writes in lower case ("Electric Word").
+    a name, nor one whose first word the paper also writes in lower case ("Electric Word"), nor one right
+    before a name in parentheses, which ends an office's words ("the Commission to Word Word (Surname)"),
+    nor one after "to" whose first word is no known given name (an infinitive: "to Negotiate Peace").
     """
     pairs = list(name_patterns().pair.finditer(text))
     if not pairs:
@@ -407,7 +438,13 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
         and m.group("name").split()[0] not in surnames
         and m.group("name").split()[0].lower() not in lower
         and (is_given_name(m.group("name").split()[0]) or not sentence_initial(text, m.start("name")))
+        and not HOLDER_AFTER.match(text, m.end("name"))
+        and (is_given_name(m.group("name").split()[0]) or text[max(0, m.start() - 4) : m.start()] != " to ")
     ]
+
+
+# A name in parentheses right after an office's words, as in a document heading ("... Word (Surname)").
+HOLDER_AFTER = re.compile(rf"{SPACE}\({NAME_WORD}[^()\n]{{0,40}}\)")
 
 
 class _Taken:
@@ -447,12 +484,15 @@ def _with_repeated_surnames(
     """Add bare occurrences of the surnames already found, outside the spans found."""
     places, place_uses = place_words(text, not_persons)
     non_names = person_vocab().non_names
+    # A month, weekday, number or people that is a surname somewhere ("(March)") is a date or a people bare.
+    dates = frozenset(person_vocab().months) | weekdays() | number_words() | person_vocab().nationalities
     surnames = {
         s.surname
         for s in spans
         if s.reason != "title_alone"
         and (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
         and (s.surname not in non_names or s.addressed)
+        and s.surname not in dates
     }
     taken = _Taken([(s.title_start, s.end) for s in spans])
     eponym_after = name_patterns().eponym_after
