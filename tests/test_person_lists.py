@@ -131,3 +131,14 @@ def test_a_form_of_address_listed_after_messrs_is_a_surname() -> None:
     assert "Lord" in names
     assert "May" not in names  # a month stays a date even there
     assert "Col. U. S. Hartwell" in _names("Present: Col. U. S. Hartwell, Genl. Staff. The U. S. Army came.")
+
+
+def test_an_office_a_hyphened_common_word_or_a_lettered_phrase_is_no_one() -> None:
+    text = (
+        "The British Embassy to the Department of State, sent in full as follows today.\n\n"
+        "Aide-Mémoire\n\n"
+        "Resolution A. Regret that the cabling was delayed; we regret the resolution. Foreign "
+        "Trade Controller having asked for a conference stated his view. John A. Hartwell and "
+        "Saint-Aulaire said."
+    )
+    assert _names(text) == ["John A. Hartwell", "Saint-Aulaire"]

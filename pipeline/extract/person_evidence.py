@@ -134,7 +134,8 @@ def with_evidence(
         # A weak pair of words the paper both writes in lower case is a phrase ("Consular Rights concluded"),
         # and initials before a plural common noun a firm's or a thing's name ("A. P. G. Tankers").
         words = text[span.start : span.end].split()
-        phrase = weak and len(words) >= 2 and span.given is not None and not is_given_name(span.given)
+        unknown_given = span.given is not None and not is_given_name(span.given)
+        phrase = weak and len(words) >= 2 and unknown_given
         if phrase and all(_common_noun(w.strip(".,"), lower) for w in words):
             continue
         # A weak name after "Word and", the Word a common noun of the paper, ends a title's pair of nouns
@@ -145,6 +146,15 @@ def with_evidence(
             and paired
             and _common_noun(paired.group("word"), lower)
             and not is_title_word(paired["word"])
+        ):
+            continue
+        # A common noun, a letter and a common noun is a lettered item, not a middle initial ("Resolution A.
+        # Regret that ...").
+        if (
+            span.reason == "middle_initial"
+            and unknown_given
+            and _common_noun(span.given or "", lower)
+            and _common_noun(span.surname, lower)
         ):
             continue
         plural = span.surname.endswith("s") and span.surname[:-1].lower() in lower

@@ -304,6 +304,9 @@ def make_span(
         w in common or (is_people(w) and not surname_only) or is_title_word(w) for w in checked
     ):
         return None
+    # A hyphened word of non-name words is none either ("Aide-Mémoire").
+    if any("-" in w and all(part in vocab.non_names for part in w.split("-")) for w in words):
+        return None
     # Initials that abbreviate a body ("U.S.") are no one's, unless a title stands before them ("Col. U. S.").
     if initials and "".join(initials) in vocab.non_names and reason != "title_cue":
         return None
