@@ -142,3 +142,9 @@ def test_an_office_a_hyphened_common_word_or_a_lettered_phrase_is_no_one() -> No
         "Saint-Aulaire said."
     )
     assert _names(text) == ["John A. Hartwell", "Saint-Aulaire"]
+
+
+def test_a_word_before_several_letters_labels_items_and_is_no_given_name() -> None:
+    text = "Resolution A. Exact question of supply. Resolution B. Establishment of a board."
+    assert _names(text) == []
+    assert _names("John A. Hartwell and John B. Trask signed.") == ["John A. Hartwell", "John B. Trask"]

@@ -149,14 +149,12 @@ def with_evidence(
         ):
             continue
         # A common noun, a letter and a common noun is a lettered item, not a middle initial ("Resolution A.
-        # Regret that ...").
-        if (
-            span.reason == "middle_initial"
-            and unknown_given
-            and _common_noun(span.given or "", lower)
-            and _common_noun(span.surname, lower)
-        ):
-            continue
+        # Regret that ..."); so is an unknown first word the paper writes before two letters or more
+        # ("Resolution A. Word", "Resolution B. Word": labels).
+        if span.reason == "middle_initial" and unknown_given:
+            common_pair = _common_noun(span.given or "", lower) and _common_noun(span.surname, lower)
+            if common_pair or _lettered_label(text, span.given or ""):
+                continue
         plural = span.surname.endswith("s") and span.surname[:-1].lower() in lower
         if span.reason == "initials" and plural and span.surname.lower() in lower:
             continue
@@ -182,6 +180,13 @@ def _vessel_noun_after() -> re.Pattern[str]:
     words = sorted((w for w in person_vocab().vessel_words if w.islower()), key=lambda w: (-len(w), w))
     alternation = "|".join(re.escape(w).replace(r"\ ", SPACE) for w in words)
     return re.compile(rf"{SPACE}(?:{alternation})(?![\w-])")
+
+
+def _lettered_label(text: str, word: str) -> bool:
+    """Whether the text writes the word before two different capital letters with full stops ("Annex A.",
+    "Annex B."): a label of lettered items, not a given name."""
+    letters = re.findall(rf"(?<![\w.’'-]){re.escape(word)}[^\S\n]+([{UPPER}])\.", text)
+    return len(set(letters)) >= 2
 
 
 def _plural_of_common(word: str, lower: frozenset[str]) -> bool:

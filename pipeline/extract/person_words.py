@@ -290,11 +290,12 @@ def make_span(
     else:
         common = vocab.non_names | number_words()
     # A common word before a full stop may be an abbreviation ("Co."); after a form of address it is a
-    # surname where the paper also writes it without the full stop ("Mr. House." beside "House said").
+    # surname unless it is short and the paper writes it only so ("Rev. Stat.", "Mr. House." a surname).
     abbreviations = vocab.given_abbreviations | month_abbreviations()
     if text.startswith(".", end) and words and words[-1] in abbreviations | vocab.non_names:
         last = words[-1]
-        if not common_ok or last in abbreviations or not _written_without_stop(text, last):
+        short = len(last) <= ABBREVIATION_MAX and not _written_without_stop(text, last)
+        if not common_ok or last in abbreviations or short:
             return None
     # A known given name first is a given name even where it is also a common word ("Bill Surname").
     checked = words[1:] if reason == "given_name" else words
@@ -318,6 +319,10 @@ def make_span(
     return PersonSpan(
         start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
+
+
+# Abbreviations among the non-name words are this short or shorter ("Stat", "Supp", "Conf", "Esqs").
+ABBREVIATION_MAX = 4
 
 
 def _written_without_stop(text: str, word: str) -> bool:
