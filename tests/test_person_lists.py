@@ -148,3 +148,7 @@ def test_a_word_before_several_letters_labels_items_and_is_no_given_name() -> No
     text = "Resolution A. Exact question of supply. Resolution B. Establishment of a board."
     assert _names(text) == []
     assert _names("John A. Hartwell and John B. Trask signed.") == ["John A. Hartwell", "John B. Trask"]
+    assert _names("Article X. Everything stands. Article XI. Nothing changes.") == []
+    # A middle initial that varies by a misprint ("M." and "A.") is still a name's.
+    names = _names("Signed: Ernesto A. da Rocha. Later Ernesto M. [A.] da Rocha wrote.")
+    assert "Ernesto A. da Rocha" in names

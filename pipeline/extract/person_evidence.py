@@ -183,10 +183,12 @@ def _vessel_noun_after() -> re.Pattern[str]:
 
 
 def _lettered_label(text: str, word: str) -> bool:
-    """Whether the text writes the word before two different capital letters with full stops ("Annex A.",
-    "Annex B."): a label of lettered items, not a given name."""
-    letters = re.findall(rf"(?<![\w.’'-]){re.escape(word)}[^\S\n]+([{UPPER}])\.", text)
-    return len(set(letters)) >= 2
+    """Whether the text writes the word before two successive capital letters with full stops ("Annex A.",
+    "Annex B.") or before a Roman numeral: a label of items, not a given name (whose middle initial may vary
+    by a misprint)."""
+    letters = set(re.findall(rf"(?<![\w.’'-]){re.escape(word)}[^\S\n]+([{UPPER}]|[IVXL]{{2,}})\.", text))
+    # A Roman numeral of two letters or more there numbers items too ("Article X." beside "Article XI.").
+    return any(len(label) > 1 or chr(ord(label) + 1) in letters for label in letters)
 
 
 def _plural_of_common(word: str, lower: frozenset[str]) -> bool:
