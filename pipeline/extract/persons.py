@@ -14,12 +14,16 @@ Names may be accented and carry particles ("von", "de la", "d’"). A bare capit
 where it repeats the surname of a person so found in the same document. So are the names after "Messrs.",
 one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname"), a title
 alone ("the King", "Capt. J.", person_roles.py), a letter's salutation, a bracketed signature and the object
-of a verb of telling (person_context.py).
+of a verb of telling and a numbered telegram's addressee ("177. For Surname.") (person_context.py). In a
+heading's parentheses after an office, among the names after "Messrs." and after two initials, a word that is
+also a month or a form of address can be a surname ("(March)", "R. H. Lord").
 
 Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
 the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
 caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
-government") is a thing, not a person. The vocabularies are data files in vocab/.
+government") or a vessel noun ("Word Line steamer") is a thing, not a person; items of numbered or
+lettered lists ("I. Word", "Resolution A. Word"), captions in a list of captions and entries, and countries of
+two words are no one. The vocabularies are data files in vocab/.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from pipeline.extract.person_context import (
     regnal_names,
     relative_and_possessive_names,
     salutations,
+    telegram_addressees,
     told_persons,
 )
 from pipeline.extract.person_evidence import (
@@ -134,9 +139,7 @@ def find_person_spans(
         for group in ("to", "name", "sender"):
             if match.group(group):
                 found.append(make_span(text, match.start(group), match.end(group), "routing"))
-    for match in _telegram_addressee().finditer(text):
-        # The telegram's addressee as the heading's holder: a common word there is a surname ("For House.").
-        found.append(make_span(text, match.start("name"), match.end("name"), "routing", common_ok=True))
+    found += telegram_addressees(text)
     for match in patterns.office_after.finditer(text):
         # An adverb opening a sentence is no name ("Incidentally, the Minister said").
         adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start("name"))
@@ -287,16 +290,6 @@ def _list_items(text: str, persons: list[PersonSpan], lower: frozenset[str]) -> 
                 found.append(span)
                 todo.append(span)
     return found
-
-
-@cache
-def _telegram_addressee() -> re.Pattern[str]:
-    """A numbered telegram's opening "NNN. [Mark] for Surname [only]." (vocab/telegram_markings.yaml)."""
-    marks = "|".join(re.escape(m).replace(r"\ ", SPACE) for m in load_words("telegram_markings"))
-    return re.compile(
-        rf"^\d+\.{SPACE}(?:(?:{marks}){SPACE}for|For){SPACE}(?P<name>{NAME_WORD})(?:{SPACE}only)?(?=[.:])",
-        re.MULTILINE,
-    )
 
 
 @cache
