@@ -91,7 +91,7 @@ def test_a_possessive_apostrophe_after_a_final_s_or_z_ends_the_name() -> None:
     assert names == ["Mr. Dulles", "M. Pilz", "Mr. O’Brien"]
 
 
-def test_an_infinitive_pair_before_an_office_holder_is_no_recurring_name() -> None:
+def test_a_pair_that_ends_an_office_before_its_holder_is_no_recurring_name() -> None:
     text = (
         "The Secretary of the Commission to Negotiate Peace (Grew) to the Ambassador in France (Sharp)\n\n"
         "The Commission to Negotiate Peace met. Peace is near."

@@ -405,9 +405,9 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
     """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name).
 
     A pair whose first word is the surname of a person found by another rule ("Surname Place’s ...") is not
-    a name, nor one whose first word the paper also writes in lower case ("Electric Word"), nor one right
-    before a name in parentheses, which ends an office's words ("the Commission to Word Word (Surname)"),
-    nor one after "to" whose first word is no known given name (an infinitive: "to Negotiate Peace").
+    a name, nor one whose first word the paper also writes in lower case ("Electric Word"), nor one that
+    somewhere stands right before a name in parentheses, where it ends an office's words ("the Commission to
+    Word Word (Surname)").
     """
     pairs = list(name_patterns().pair.finditer(text))
     if not pairs:
@@ -416,6 +416,7 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
         m.end("name") - len(m.group("name").split()[1]) for m in pairs
     }
     lasts = {m.group("name").split()[1] for m in pairs}
+    offices = {m.group("name") for m in pairs if HOLDER_AFTER.match(text, m.end("name"))}
     used = {
         m.group()
         for m in CAPITALISED_WORD.finditer(text)
@@ -431,8 +432,7 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
         and m.group("name").split()[0] not in surnames
         and m.group("name").split()[0].lower() not in lower
         and (is_given_name(m.group("name").split()[0]) or not sentence_initial(text, m.start("name")))
-        and not HOLDER_AFTER.match(text, m.end("name"))
-        and (is_given_name(m.group("name").split()[0]) or text[max(0, m.start() - 4) : m.start()] != " to ")
+        and m.group("name") not in offices
     ]
 
 
