@@ -339,19 +339,25 @@ def find_mentions(
     named += role_mentions(document_text, authority, locate, units, named)
     named = _dropoverlaps(named)
     italics = sorted(_italics(emphasis_spans))
+    candidates = document_persons(
+        document_id,
+        spans,
+        unlinked_matches,
+        [(m.start, m.end) for m in named if m.kind != "pronoun"],
+        authority,
+    )
     persons = [
         c
-        for c in document_persons(
-            document_id,
-            spans,
-            unlinked_matches,
-            [(m.start, m.end) for m in named if m.kind != "pronoun"],
-            authority,
-        )
+        for c in candidates
         if c.name.reason in ("initials", "heading", "signature")
         or c.name.addressed
         or not overlaps(italics, c.start, c.name.end)
     ]
+    # A surname known only from names in italics (a ship's, a book's) is no person's where it stands bare.
+    sources = {c.name.surname for c in persons if c.name.reason != "surname"}
+    kept = {id(c) for c in persons}
+    italic_only = {c.name.surname for c in candidates if id(c) not in kept} - sources
+    persons = [c for c in persons if c.name.reason != "surname" or c.name.surname not in italic_only]
     others = [(c.start, c.name.gender) for c in persons]
     found = named + (pronoun_mentions(document_text, authority, units, named, others) if pronouns else [])
     found = _dropoverlaps(found)

@@ -6,11 +6,12 @@ statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative
 ..."), "and his" ("Surname and his staff") or a possessive ("Surname’s ..."); and a known given name with a
 middle initial printed without its full stop ("Given Q Surname"). A letter's salutation names its addressee
 ("Dear Surname:", "My Dear Given:"), the object of a verb of telling or asking is a person ("told Surname
-that", "asked Surname to", vocab/telling_verbs.yaml), and an editor's brackets complete a signature ("G. M.
-S[urname]", "[Given] Surname"). All but the numeral, the initial, the salutation and the signature are weak
-evidence: the names go through the same checks as the other weak rules (person_evidence.py), so a word the
-paper uses as a place ("in Word"), writes in lower case, or the authority file knows as a place or body is
-dropped.
+that", "asked Surname to", vocab/telling_verbs.yaml), an editor's brackets complete a signature ("G. M.
+S[urname]", "[Given] Surname"), and a numbered telegram opens with its addressee ("177. For Surname.",
+vocab/telegram_markings.yaml). All but the numeral, the initial, the salutation, the signature and the
+addressee are weak evidence: the names go through the same checks as the other weak rules
+(person_evidence.py), so a word the paper uses as a place ("in Word"), writes in lower case, or the authority
+file knows as a place or body is dropped.
 """
 
 from __future__ import annotations
@@ -224,3 +225,22 @@ def _recurs(text: str, word: str) -> bool:
     """Whether a word stands twice or more in the paper: a possessive or "and his" used once is as often a
     firm's, a book's or a code's ("Surname’s tenth edition") as a person's."""
     return len(re.findall(rf"{NOT_BEFORE}{re.escape(word)}(?![\w-])", text)) >= 2
+
+
+@cache
+def _telegram_addressee() -> re.Pattern[str]:
+    """A numbered telegram's opening "NNN. [Mark] for Surname [only]." (vocab/telegram_markings.yaml)."""
+    marks = "|".join(re.escape(m).replace(r"\ ", SPACE) for m in load_words("telegram_markings"))
+    return re.compile(
+        rf"^\d+\.{SPACE}(?:(?:{marks}){SPACE}for|For){SPACE}(?P<name>{NAME_WORD})(?:{SPACE}only)?(?=[.:])",
+        re.MULTILINE,
+    )
+
+
+def telegram_addressees(text: str) -> list[PersonSpan | None]:
+    """The person a numbered telegram is for ("177. For Surname. ..."), as a heading's holder: a common word
+    there is a surname ("For House.")."""
+    return [
+        make_span(text, m.start("name"), m.end("name"), "routing", common_ok=True)
+        for m in _telegram_addressee().finditer(text)
+    ]

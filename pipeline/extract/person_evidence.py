@@ -11,6 +11,7 @@ common nouns are no one. The vocabularies are data files in vocab/.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.extract.person_words import (
     INITIAL,
@@ -83,8 +84,12 @@ def with_evidence(
     eponym_after, eponyms = name_patterns().eponym_after, person_vocab().eponym_nouns
     kept = []
     lettered_items = _lettered_items(text)
+    countries = person_vocab().countries
     for span in spans:
         if span.reason not in ("heading", "signature") and eponym_after.match(text, span.end):
+            continue
+        # A name that is a country's, unaddressed, is the country ("Salvador and Word Word denounced").
+        if not span.addressed and " ".join(text[span.start : span.end].split()) in countries:
             continue
         if names_a_thing(text, span) or _is_lettered_item(text, span, lettered_items):
             continue
@@ -129,7 +134,8 @@ def with_evidence(
         # A weak pair of words the paper both writes in lower case is a phrase ("Consular Rights concluded"),
         # and initials before a plural common noun a firm's or a thing's name ("A. P. G. Tankers").
         words = text[span.start : span.end].split()
-        phrase = weak and len(words) >= 2 and span.given is not None and not is_given_name(span.given)
+        unknown_given = span.given is not None and not is_given_name(span.given)
+        phrase = weak and len(words) >= 2 and unknown_given
         if phrase and all(_common_noun(w.strip(".,"), lower) for w in words):
             continue
         # A weak name after "Word and", the Word a common noun of the paper, ends a title's pair of nouns
@@ -142,6 +148,13 @@ def with_evidence(
             and not is_title_word(paired["word"])
         ):
             continue
+        # A common noun, a letter and a common noun is a lettered item, not a middle initial ("Resolution A.
+        # Regret that ..."); so is an unknown first word the paper writes before two letters or more
+        # ("Resolution A. Word", "Resolution B. Word": labels).
+        if span.reason == "middle_initial" and unknown_given:
+            common_pair = _common_noun(span.given or "", lower) and _common_noun(span.surname, lower)
+            if common_pair or _lettered_label(text, span.given or ""):
+                continue
         plural = span.surname.endswith("s") and span.surname[:-1].lower() in lower
         if span.reason == "initials" and plural and span.surname.lower() in lower:
             continue
@@ -158,6 +171,24 @@ def with_evidence(
             continue
         kept.append(span)
     return kept
+
+
+@cache
+def _vessel_noun_after() -> re.Pattern[str]:
+    """A vessel word in lower case (vocab/vessel_words.yaml) right after a name; not its plural, a verb too
+    ("Surname ships")."""
+    words = sorted((w for w in person_vocab().vessel_words if w.islower()), key=lambda w: (-len(w), w))
+    alternation = "|".join(re.escape(w).replace(r"\ ", SPACE) for w in words)
+    return re.compile(rf"{SPACE}(?:{alternation})(?![\w-])")
+
+
+def _lettered_label(text: str, word: str) -> bool:
+    """Whether the text writes the word before two successive capital letters with full stops ("Annex A.",
+    "Annex B.") or before a Roman numeral: a label of items, not a given name (whose middle initial may vary
+    by a misprint)."""
+    letters = set(re.findall(rf"(?<![\w.’'-]){re.escape(word)}[^\S\n]+([{UPPER}]|[IVXL]{{2,}})\.", text))
+    # A Roman numeral of two letters or more there numbers items too ("Article X." beside "Article XI.").
+    return any(len(label) > 1 or chr(ord(label) + 1) in letters for label in letters)
 
 
 def _plural_of_common(word: str, lower: frozenset[str]) -> bool:
@@ -181,6 +212,9 @@ def names_a_thing(text: str, span: PersonSpan) -> bool:
     before = text[max(0, span.title_start - 40) : span.title_start]
     if patterns.vessel_before.search(before) or patterns.vessel_after.match(text, span.end):
         return True
+    # A name before a vessel noun qualifies it: a shipping line's or a ship class's ("by Word Line steamer").
+    if not span.addressed and span.reason != "heading" and _vessel_noun_after().match(text, span.end):
+        return True
     if patterns.place_before.search(before):
         return True
     # An eponym noun ending a name found on weak evidence ("Surname Convention provides"), or a line of three
@@ -199,21 +233,32 @@ def names_a_thing(text: str, span: PersonSpan) -> bool:
 
 
 LETTERED_ITEM = re.compile(rf"(?:^|(?<=[\n“\"(:]))[^\S\n]*(?P<letter>[{UPPER}])\.[^\S\n]", re.MULTILINE)
+# A Roman numeral of two letters or more opening a line ("II. Word ..."), an item of a numbered list.
+ROMAN_ITEM = re.compile(r"^[^\S\n]*(?P<numeral>[IVX]{2,5})\.[^\S\n]", re.MULTILINE)
+# The one-letter Roman numerals and the numerals next to them in a list.
+ROMAN_NEIGHBOURS = {"I": ("II",), "V": ("IV", "VI"), "X": ("IX", "XI")}
 
 
 def _lettered_items(text: str) -> dict[int, str]:
-    """Capitals with a full stop opening a line or a quotation (a lettered list's items), by their place."""
-    return {m.start("letter"): m.group("letter") for m in LETTERED_ITEM.finditer(text)}
+    """Capitals with a full stop opening a line or a quotation (a lettered list's items), by their place;
+    the Roman numerals of two letters or more opening a line are listed under the key -1 and up."""
+    items = {m.start("letter"): m.group("letter") for m in LETTERED_ITEM.finditer(text)}
+    numerals = {m.group("numeral") for m in ROMAN_ITEM.finditer(text)}
+    items.update({-1 - i: numeral for i, numeral in enumerate(sorted(numerals))})
+    return items
 
 
 def _is_lettered_item(text: str, span: PersonSpan, items: dict[int, str]) -> bool:
     """Whether a one-initial name opening a line or quotation is an item of a lettered list ("C. Renewals of
-    ..."): the letter before or after it also opens a line or quotation of the paper."""
-    if span.reason != "initials" or span.given is not None or span.start not in items:
-        return False
-    if INITIAL_RE.match(text, span.start + 3):
+    ..."): the letter before or after it also opens a line or quotation of the paper; or of a numbered one
+    ("I. Word Word" where a line opens with "II.")."""
+    if span.reason != "initials" or span.start not in items or INITIAL_RE.match(text, span.start + 3):
         return False
     letter, letters = items[span.start], set(items.values())
+    if any(numeral in letters for numeral in ROMAN_NEIGHBOURS.get(letter, ())):
+        return True
+    if span.given is not None:
+        return False
     return chr(ord(letter) - 1) in letters or chr(ord(letter) + 1) in letters
 
 

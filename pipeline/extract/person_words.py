@@ -27,8 +27,9 @@ NAME_WORD = (
 )
 NAME_WORD_RE = re.compile(NAME_WORD)
 INITIAL = rf"[{UPPER}]\."
-# A name ends at a word boundary; a possessive 's may follow ("Surname’s"), other apostrophes or hyphens not.
-NOT_AFTER = r"(?!\w|[’'](?!s\b)|-|\.\w)"
+# A name ends at a word boundary; a possessive 's may follow ("Surname’s"), and after a final s, x or z the
+# possessive's bare apostrophe ("Surnames’ cable"); other apostrophes or hyphens not.
+NOT_AFTER = r"(?!\w|(?<![sxz])[’'](?!s\b)|[’'](?=\w)(?!s\b)|-|\.\w)"
 NOT_BEFORE = r"(?<![\w.’'-])"
 CAPITALISED_WORD = re.compile(rf"{NOT_BEFORE}[{UPPER}](?:[\w‐-]|['’](?!s\b))*[{LOWER}]{NOT_AFTER}")
 NEXT_CAPITAL = re.compile(rf" [{UPPER}]")
@@ -270,25 +271,63 @@ def make_span(
         words, initials = name_words(text[start:end])
     # Two initials before a surname are evidence enough for a common word ("E. M. House"); one is not
     # ("A. Large dining room" in a lettered list).
-    if common_ok or (len(initials) >= 2 and len(words) == 1 and words[0] not in vocab.sentence_starters):
+    # One word is a surname even where it is a month or a form of address in a heading's parentheses after an
+    # office ("Chief of Staff (March)", "(Lord)"), or a form of address or a people after two initials and
+    # before no other capitalised word ("R. H. Lord, ", "C. B. Welsh,"). A weekday or a number word never is.
+    lone = len(words) == 1 and not NEXT_CAPITAL.match(text, end)
+    two_initials = len(initials) >= 2 and len(words) == 1 and words[0] not in vocab.sentence_starters
+    surname_only = lone and ((reason == "heading" and common_ok) or two_initials)
+    # So is a form of address among the names after "Messrs." ("Messrs. Surname, Lord, Surname").
+    listed = reason == "title_cue" and common_ok and len(words) == 1 and text.startswith(",", end)
+    if listed:
+        common = weekdays() | number_words() | vocab.nationalities | frozenset(vocab.months)
+    elif surname_only and reason == "heading":
+        common = weekdays() | number_words() | vocab.nationalities
+    elif surname_only:
+        common = weekdays() | number_words() | frozenset(vocab.months)
+    elif common_ok or two_initials:
         common = vocab.nationalities | address_words()
     else:
         common = vocab.non_names | number_words()
-    abbreviations = vocab.given_abbreviations | month_abbreviations() | vocab.non_names
-    if text.startswith(".", end) and words and words[-1] in abbreviations:
-        return None
+    # A common word before a full stop may be an abbreviation ("Co."); after a form of address it is a
+    # surname unless it is short and the paper writes it only so ("Rev. Stat.", "Mr. House." a surname).
+    abbreviations = vocab.given_abbreviations | month_abbreviations()
+    if text.startswith(".", end) and words and words[-1] in abbreviations | vocab.non_names:
+        last = words[-1]
+        short = len(last) <= ABBREVIATION_MAX and not _written_without_stop(text, last)
+        if not common_ok or last in abbreviations or short:
+            return None
     # A known given name first is a given name even where it is also a common word ("Bill Surname").
     checked = words[1:] if reason == "given_name" else words
     # A month before a surname is a given name ("Miss May Surname"); as the last word it is a date.
     checked = [w for w in checked[:-1] if w not in vocab.months] + checked[-1:]
-    if not words or any(w in common or is_people(w) or is_title_word(w) for w in checked):
+    if not words or any(
+        w in common or (is_people(w) and not surname_only) or is_title_word(w) for w in checked
+    ):
         return None
-    if initials and "".join(initials) in vocab.non_names:
+    # A hyphened word of non-name words is none either ("Aide-Mémoire").
+    if any("-" in w and all(part in vocab.non_names for part in w.split("-")) for w in words):
+        return None
+    # Initials that abbreviate a body ("U.S.") are no one's, unless a title stands before them ("Col. U. S.").
+    if initials and "".join(initials) in vocab.non_names and reason != "title_cue":
+        return None
+    # A form of address after an office, before a capitalised word, is a second title ("Viceroy Earl Given").
+    second_title = reason == "title_cue" and not initials and len(words) == 1 and words[0] in vocab.honorifics
+    if second_title and NEXT_CAPITAL.match(text, end):
         return None
     given = words[0] if len(words) > 1 else None
     return PersonSpan(
         start, end, words[-1], given, gender, reason, start if title_start is None else title_start, common_ok
     )
+
+
+# Abbreviations among the non-name words are this short or shorter ("Stat", "Supp", "Conf", "Esqs").
+ABBREVIATION_MAX = 4
+
+
+def _written_without_stop(text: str, word: str) -> bool:
+    """Whether the text has the word somewhere not followed by a full stop (so it is no abbreviation)."""
+    return re.search(rf"{NOT_BEFORE}{re.escape(word)}(?![\w.])", text) is not None
 
 
 def is_people(word: str) -> bool:
@@ -315,8 +354,14 @@ def address_words() -> frozenset[str]:
     """Forms of address, months, weekdays and number words: never a surname, even after "Mr." or "Lord"
     ("Dear Sir", "the Year of Our Lord Nineteen Hundred"; "Mr. May" aside)."""
     vocab = person_vocab()
-    dates = frozenset(vocab.months) | frozenset(load_words("weekdays"))
+    dates = frozenset(vocab.months) | weekdays()
     return frozenset(w.rstrip(".") for w in vocab.honorifics) | dates | number_words()
+
+
+@cache
+def weekdays() -> frozenset[str]:
+    """The days of the week (vocab/weekdays.yaml)."""
+    return frozenset(load_words("weekdays"))
 
 
 @cache

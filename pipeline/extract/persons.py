@@ -14,12 +14,16 @@ Names may be accented and carry particles ("von", "de la", "d’"). A bare capit
 where it repeats the surname of a person so found in the same document. So are the names after "Messrs.",
 one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname"), a title
 alone ("the King", "Capt. J.", person_roles.py), a letter's salutation, a bracketed signature and the object
-of a verb of telling (person_context.py).
+of a verb of telling and a numbered telegram's addressee ("177. For Surname.") (person_context.py). In a
+heading's parentheses after an office, among the names after "Messrs." and after two initials, a word that is
+also a month or a form of address can be a surname ("(March)", "R. H. Lord").
 
 Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
 the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
 caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
-government") is a thing, not a person. The vocabularies are data files in vocab/.
+government") or a vessel noun ("Word Line steamer") is a thing, not a person; items of numbered or
+lettered lists ("I. Word", "Resolution A. Word"), captions in a list of captions and entries, and countries of
+two words are no one. The vocabularies are data files in vocab/.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from pipeline.extract.person_context import (
     regnal_names,
     relative_and_possessive_names,
     salutations,
+    telegram_addressees,
     told_persons,
 )
 from pipeline.extract.person_evidence import (
@@ -66,11 +71,13 @@ from pipeline.extract.person_words import (
     is_title_word,
     make_span,
     name_patterns,
+    number_words,
     person_vocab,
     post_nominal_end,
     sentence_initial,
     title_gender,
     title_words,
+    weekdays,
 )
 from pipeline.vocab import load_words
 
@@ -132,6 +139,7 @@ def find_person_spans(
         for group in ("to", "name", "sender"):
             if match.group(group):
                 found.append(make_span(text, match.start(group), match.end(group), "routing"))
+    found += telegram_addressees(text)
     for match in patterns.office_after.finditer(text):
         # An adverb opening a sentence is no name ("Incidentally, the Minister said").
         adverb = match.group("name").endswith("ly") and sentence_initial(text, match.start("name"))
@@ -309,13 +317,27 @@ def _addressed_list(text: str, position: int) -> list[PersonSpan | None]:
 def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
     """Whether a paragraph stands where a signature does: after running text (a letter or telegram body,
     or its closing "I have, etc."), not after another short line as in a list of ships or a heading, nor
-    after a colon."""
+    after a colon, nor as the caption after an entry of a list of captions and entries."""
     if index == 0:
         return False
     start, end = paragraphs[index - 1]
     before = text[start:end].rstrip()
     # A colon introduces a list ("... are the following:"), whose items are no signatures.
-    return (len(before) >= 40 or "etc" in before or before.endswith(",")) and not before.endswith(":")
+    closing = "etc" in before or before.endswith(",")
+    if not (len(before) >= 40 or closing) or before.endswith(":"):
+        return False
+    # A short entry after a short caption line is one pair of a list of captions and entries ("Caption /
+    # Surname and another. / Caption"), as a date line (with its digits) before a telegram's body is not.
+    if index >= 2 and not closing and len(before) < SHORT_ENTRY:
+        caption = text[slice(*paragraphs[index - 2])].strip()
+        if len(caption) < SHORT_ENTRY and not CAPTION_END.search(caption) and not re.search(r"\d", caption):
+            return False
+    return True
+
+
+# Lines shorter than this are list entries or captions, not a letter's body.
+SHORT_ENTRY = 60
+CAPTION_END = re.compile(r"[.,;:!?\])]\Z")
 
 
 def _capitals_names(text: str, start: int, end: int) -> list[PersonSpan | None]:
@@ -383,7 +405,9 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
     """Capitalised pairs "Given Surname" whose last word the document also uses alone (not before a name).
 
     A pair whose first word is the surname of a person found by another rule ("Surname Place’s ...") is not
-    a name, nor one whose first word the paper also writes in lower case ("Electric Word").
+    a name, nor one whose first word the paper also writes in lower case ("Electric Word"), nor one that
+    somewhere stands right before a name in parentheses, where it ends an office's words ("the Commission to
+    Word Word (Surname)").
     """
     pairs = list(name_patterns().pair.finditer(text))
     if not pairs:
@@ -392,6 +416,7 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
         m.end("name") - len(m.group("name").split()[1]) for m in pairs
     }
     lasts = {m.group("name").split()[1] for m in pairs}
+    offices = {m.group("name") for m in pairs if HOLDER_AFTER.match(text, m.end("name"))}
     used = {
         m.group()
         for m in CAPITALISED_WORD.finditer(text)
@@ -407,7 +432,12 @@ def _recurring_pairs(text: str, surnames: set[str], lower: frozenset[str]) -> li
         and m.group("name").split()[0] not in surnames
         and m.group("name").split()[0].lower() not in lower
         and (is_given_name(m.group("name").split()[0]) or not sentence_initial(text, m.start("name")))
+        and m.group("name") not in offices
     ]
+
+
+# A name in parentheses right after an office's words, as in a document heading ("... Word (Surname)").
+HOLDER_AFTER = re.compile(rf"{SPACE}\({NAME_WORD}[^()\n]{{0,40}}\)")
 
 
 class _Taken:
@@ -447,12 +477,15 @@ def _with_repeated_surnames(
     """Add bare occurrences of the surnames already found, outside the spans found."""
     places, place_uses = place_words(text, not_persons)
     non_names = person_vocab().non_names
+    # A month, weekday, number or people that is a surname somewhere ("(March)") is a date or a people bare.
+    dates = frozenset(person_vocab().months) | weekdays() | number_words() | person_vocab().nationalities
     surnames = {
         s.surname
         for s in spans
         if s.reason != "title_alone"
         and (s.reason in STRONG_REASONS or s.addressed or s.surname not in places)
         and (s.surname not in non_names or s.addressed)
+        and s.surname not in dates
     }
     taken = _Taken([(s.title_start, s.end) for s in spans])
     eponym_after = name_patterns().eponym_after
