@@ -37,6 +37,7 @@ from pipeline.extract.date_scan import (
     EVENT_NOUNS,
     RELATIVE_KINDS,
     Found,
+    ends_a_state,
     scan,
     usage_of,
 )
@@ -76,6 +77,8 @@ def _is_anchor(found: Found, text: str, value: Value) -> bool:
     if found.kind == "relative_then" or found.modifier in ("before", "after"):
         return False
     if value.precision in ("decade", "century"):
+        return False
+    if ends_a_state(text, found.start, found.end):
         return False
     clause = re.split(r"[;:,(]", text[: found.start])[-1]
     if _PAST_PERFECT.search(clause):

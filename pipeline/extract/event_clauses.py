@@ -77,6 +77,7 @@ def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, 
 
 
 _PAST_TENSE = re.compile(r"\b(?!(?:hundred|kindred|sacred)\b)[a-z]{3,}ed\b")  # "one hundred" is no verb
+_VERB_PREFIX_BEFORE = re.compile(r"(?<![A-Za-z-])(?:re|co|pre)-$", re.I)
 _IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b(?![’']t)")  # won't
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _RECOLLECTION_BEFORE = re.compile(
@@ -124,10 +125,13 @@ _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
 )
+_BARE_PLURAL = re.compile(r"[a-z]{3,}[^su]s")
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
-_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
-_DATELINE_TAIL = re.compile(
-    r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
+_DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]"
+    r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*){0,2}"
+)
+_DATELINE_TAIL = re.compile(  # its hour after a comma or a dash: "—7 p.m."
+    r"[.,—–-]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
 )
 _NOUN_OF_BEFORE = re.compile(  # "the mission to Paris of 1919", not "a retreat from the posture of the 1970s"
     r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:(?:the|you|him|her|them|us|me|[A-Z][A-Za-z.’']*)\s+){1,3}?)?\s*of\s+$"
@@ -239,17 +243,15 @@ def _triggers(text: str) -> list[_Trigger]:
                 _Trigger(match.start(2), match.end(2), match.group(2), "other", cause_start=match.start(1))
             )
     for match in _PAST_TENSE.finditer(text):
-        word = match.group(0)
-        hyphenated = text[match.start() - 1 : match.start()] == "-"
-        if (
-            word not in _NONEVENT_VERBS
-            and not hyphenated
-            and not _overlaps(found, match.start(), match.end())
-        ):
+        word, start = match.group(0), match.start()
+        prefix = _VERB_PREFIX_BEFORE.search(text, 0, start)
+        if prefix:  # "co-opted", "re-opened": a verb; "long-established" stays an adjective
+            start = prefix.start()
+        hyphenated = text[start - 1 : start] == "-"
+        if word not in _NONEVENT_VERBS and not hyphenated and not _overlaps(found, start, match.end()):
             dated_only = word in _DATED_ONLY_VERBS
-            found.append(
-                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=dated_only)
-            )
+            verb = text[start : match.end()]
+            found.append(_Trigger(start, match.end(), verb, "other", generic=True, own_date_only=dated_only))
     return sorted(found, key=lambda t: t.start)
 
 
@@ -308,7 +310,8 @@ def _is_predicate(
     if _CONDITION_BEFORE.search(text, clause_start, trigger.start):
         return False  # "unless Congress provided the money": a condition, not a happening
     if not dated and (
-        _CONDITIONAL_OPENING.match(text, 0, trigger.start)
+        before == "having"  # "Having worked with Gouraud, I offer": a perfect participle, not finite
+        or _CONDITIONAL_OPENING.match(text, 0, trigger.start)
         or _HABITUAL_BEFORE.search(text, clause_start, trigger.start)
         or _NEGATION_IN_CLAUSE.search(text, clause_start, trigger.start)
     ):
@@ -450,8 +453,14 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         return False  # "Fourteen months passed", "Two years elapsed": time going by, not a happening
     if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
         return False
-    phrase = " ".join(words[-5:])
+    cut = _opening_end(text)  # "Although ... enable compromise, officials seized": not "compromise officials"
+    after_cut = len(re.findall(r"[A-Za-z’'-]+", text[cut:end])) - 1 if cut is not None and cut < end else 5
+    if cut is not None and re.search(r"\b(?:which|who|that)\b", text[cut:end], re.I):
+        after_cut = 5  # "According to The Times, who first broke": the antecedent is before the comma
+    phrase = " ".join(words[-min(5, max(after_cut, 1)) :])
     noun_phrase = _LAST_NOUN_PHRASE.match(phrase)
+    if not noun_phrase and after_cut == 1 and _BARE_PLURAL.fullmatch(last):
+        return _OBJECT_AFTER.match(text, end) is not None  # "Although ..., officials co-opted the process"
     if not noun_phrase:
         return False
     before = phrase[: noun_phrase.start(1)].split()

@@ -30,6 +30,7 @@ from collections import defaultdict
 
 import polars as pl
 
+from pipeline.extract.date_scan import ends_a_state
 from pipeline.extract.event_clauses import (
     _ADVERB_CUE,
     _BETWEEN_BEFORE,
@@ -114,6 +115,8 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
             return False  # "referred him to the note of May 6": a cited paper, not the story's time
     if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
+    if ends_a_state(sentence.text, start, timex["char_end"] - sentence.row["char_start"]):
+        return False  # "Until 1990, Congress remained passive": the story is not there yet
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
         return False  # "thinking of the 1936 crisis, the envoy lamented": the narrative stays where it was
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
@@ -350,6 +353,8 @@ def _context_events(
             or _ADVERB_CUE.search(text, clause[0], trigger.start)
         )
         placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
+        if cue and _OWN_ACT_AFTER.match(text, cue.end(1)):
+            placement = "after"  # "After meeting with Perkins, Spiers decided": his own act, right after
         if main_of_dated and opening is not None and opening[1] in _AFTER_OPENERS:
             placement = "after"  # "After the armistice of November 1918, he returned": from that date on
         note_source = "of the paragraph"
@@ -368,6 +373,7 @@ def _context_events(
     return out
 
 
+_OWN_ACT_AFTER = re.compile(r"(?<=after)\s+[a-z]{2,}ing\b(?=[^,;]*,)", re.I)
 _TIME_OPENERS = frozenset({"when", "after", "once", "as", "while", "before"})
 _AFTER_OPENERS = frozenset({"after", "once"})
 
