@@ -469,6 +469,7 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         before
         and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
         and before[-1].lower() not in _CONJUNCTIONS  # "After the envoy joined the board": a clause
+        and not (before[-1].lower() in _DETERMINERS and first[0].isupper() and first[-2:] not in ("’s", "'s"))
         and not (  # "the Department’s staff resisted pressures", not "the Legation’s despatch mentioned."
             before[-1].lower() in _DETERMINERS
             and first.endswith(("’s", "'s"))

@@ -56,6 +56,7 @@ from pipeline.extract.event_clauses import (
     _triggers,
 )
 from pipeline.extract.event_dating import (
+    _LOOK_BACK,
     _attached_noun,
     _caused_after,
     _coordinated,
@@ -117,6 +118,8 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         return False
     if ends_a_state(sentence.text, start, timex["char_end"] - sentence.row["char_start"]):
         return False  # "Until 1990, Congress remained passive": the story is not there yet
+    if _LOOK_BACK.search(sentence.text, _clause_of(sentence.text, start)[0], start):
+        return False  # "because the planters had been able to block it in 1870": a look back
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
         return False  # "thinking of the 1936 crisis, the envoy lamented": the narrative stays where it was
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
