@@ -96,6 +96,8 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
     candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
     inside = [t for t in candidates if clause[0] <= t.start < clause[1]]
+    if _LOOK_BACK.search(text, clause[0], start):  # the look-back's date is not the main clause's after it
+        inside = [t for t in inside if t.end <= start]
     if not inside and timex["precision"] == "decade":
         return None  # "the mid-1990s" dates only a predicate of its own clause
     if (
