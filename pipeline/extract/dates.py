@@ -132,8 +132,11 @@ def find_time_expressions(
                 text, found, following, _deictic_reference(fallback, anchors)
             )
             if found.kind in date_deictic.KINDS:
-                reference = _deictic_reference(
-                    fallback, anchors, narrative=(found.match.group("core") or "").startswith("the day")
+                reference = _deictic_reference(  # "the day", a clock time: the last day the story named
+                    fallback,
+                    anchors,
+                    narrative=found.kind == "clock"
+                    or (found.match.group("core") or "").startswith("the day"),
                 )
                 _fill_deictic(row, found, text, reference)
                 resolved = _resolved_value(row)

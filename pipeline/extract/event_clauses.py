@@ -310,8 +310,7 @@ def _is_predicate(
     if _CONDITION_BEFORE.search(text, clause_start, trigger.start):
         return False  # "unless Congress provided the money": a condition, not a happening
     if not dated and (
-        before == "having"  # "Having worked with Gouraud, I offer": a perfect participle, not finite
-        or _CONDITIONAL_OPENING.match(text, 0, trigger.start)
+        _CONDITIONAL_OPENING.match(text, 0, trigger.start)
         or _HABITUAL_BEFORE.search(text, clause_start, trigger.start)
         or _NEGATION_IN_CLAUSE.search(text, clause_start, trigger.start)
     ):
