@@ -118,8 +118,12 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         return False
     if ends_a_state(sentence.text, start, timex["char_end"] - sentence.row["char_start"]):
         return False  # "Until 1990, Congress remained passive": the story is not there yet
-    if _LOOK_BACK.search(sentence.text, _clause_of(sentence.text, start)[0], start):
+    clause_start = _clause_of(sentence.text, start)[0]
+    if _LOOK_BACK.search(sentence.text, clause_start, start):
         return False  # "because the planters had been able to block it in 1870": a look back
+    segment = max(clause_start, sentence.text.rfind(",", 0, start), sentence.text.rfind(";", 0, start))
+    if timex["usage"] != "attributive" and _MODAL_IN_CLAUSE.search(sentence.text, segment, start):
+        return False  # "these volumes would be complete by the end of 1988": not yet the story's time
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
         return False  # "thinking of the 1936 crisis, the envoy lamented": the narrative stays where it was
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
@@ -376,6 +380,7 @@ def _context_events(
     return out
 
 
+_MODAL_IN_CLAUSE = re.compile(r"\b(?:will|would|shall|could|should|might|must)\b", re.I)
 _OWN_ACT_AFTER = re.compile(r"(?<=after)\s+[a-z]{2,}ing\b(?=[^,;]*,)", re.I)
 _TIME_OPENERS = frozenset({"when", "after", "once", "as", "while", "before"})
 _AFTER_OPENERS = frozenset({"after", "once"})
