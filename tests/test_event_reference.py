@@ -80,8 +80,8 @@ def test_an_opening_clause_comma_does_not_join_its_last_noun_to_a_bare_plural_su
 
 def test_a_determiner_before_a_capitalised_noun_phrase_is_part_of_the_subject() -> None:
     _, events = _found(
-        "# T\n\nOn September 10, 1870, the kingdom declared war. The Italian army crossed the frontier the next "
-        "day, and the Italian government again hesitated.\n"
+        "# T\n\nOn September 10, 1870, the kingdom declared war. The Italian army crossed the frontier the "
+        "next day, and the Italian government again hesitated.\n"
     )
     assert ("crossed", "1870-09-11") in events
     assert ("hesitated", "1870-09-11") in events
