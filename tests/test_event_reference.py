@@ -115,3 +115,11 @@ def test_a_clock_time_without_a_day_takes_the_last_day_the_story_named() -> None
     )
     row = times.filter(pl.col("text") == "08:30 UTC").to_dicts()[0]
     assert row["timex3_value"] == "2005-04-27T08:30Z"
+
+
+def test_a_date_of_what_would_happen_later_is_no_reference_time() -> None:
+    _, events = _found(
+        "# T\n\nIn February 1926 the board met in Lisbon. These almanacs, the clerk promised, would be "
+        "complete by the end of 1928.\n\nThe bureau tightened its page limits for the almanacs.\n"
+    )
+    assert ("tightened", "1926-02") in events

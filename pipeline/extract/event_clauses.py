@@ -125,6 +125,7 @@ _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
 )
+_RIGHT_BEFORE_VERB = r"(?:\s*,\s*[a-z]+\s*,)?\s+(?:[a-z]+\s+)?[A-Za-z-]+$"  # "government, however, welcomed"
 _BARE_PLURAL = re.compile(r"[a-z]{3,}[^su]s")
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
 _DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]"
@@ -468,7 +469,12 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         before
         and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
         and before[-1].lower() not in _CONJUNCTIONS  # "After the envoy joined the board": a clause
-        and not (before[-1].lower() in _DETERMINERS and first[0].isupper() and first[-2:] not in ("’s", "'s"))
+        and not (  # "The Italian army crossed": the determiner is the noun phrase's, right before the verb
+            before[-1].lower() in _DETERMINERS
+            and first[0].isupper()
+            and first[-2:] not in ("’s", "'s")
+            and re.search(rf"\b{re.escape(last)}{_RIGHT_BEFORE_VERB}", text[:end])
+        )
         and not (  # "the Department’s staff resisted pressures", not "the Legation’s despatch mentioned."
             before[-1].lower() in _DETERMINERS
             and first.endswith(("’s", "'s"))
