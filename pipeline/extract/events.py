@@ -9,7 +9,9 @@ call a state or a thought. Its date (``date_basis``):
   is attached to, else the nearest predicate in its clause); predicates coordinated with that one ("gave
   it up and emigrated") share it. relative when that expression was resolved against another date.
 - context: a clause with no date of its own takes the narrative's reference time, the last narrative date
-  before it, carried over paragraph breaks until a new one is given (a new source document starts afresh).
+  before it, carried over paragraph breaks until a new one is given (a new source document starts afresh);
+  not a date that only ends a state ("Until 1990, Congress remained passive"), follows a modal in its own
+  segment ("would be complete by 1988") or stands in a past-perfect reason clause ("because ... had").
   A clause that places itself "after" in words ("Soon", "With the
   Revolution") keeps an open-ended date from the reference time; one that places itself elsewhere ("On
   another occasion", "When ...") gets no date and no event: a wrong anchor is worse than a missed event.
