@@ -123,3 +123,16 @@ def test_a_date_of_what_would_happen_later_is_no_reference_time() -> None:
         "complete by the end of 1928.\n\nThe bureau tightened its page limits for the almanacs.\n"
     )
     assert ("tightened", "1926-02") in events
+
+
+def test_a_participle_after_a_subordinator_and_a_negative_outcome_are_no_happenings() -> None:
+    _, events = _found(
+        "# T\n\nIn April 1917 the bureau moved to Lisbon. Compilation went on, but when completed, the "
+        "manuscripts waited at the press. The clerks appealed for funds, but they met with no success. The "
+        "almanac was once named the Register.\n"
+    )
+    triggers = [trigger for trigger, _ in events]
+    assert "completed" not in triggers
+    assert "met" not in triggers
+    assert "appealed" in triggers
+    assert "named" in triggers  # "was once named": "once" here is an adverb, not a clause's opener

@@ -163,7 +163,10 @@ _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
 _PASSIVE_AGENT_AFTER = re.compile(r"(?:\s+(?:back|down|up|out|off))?\s+by\s+(?![\d$])", re.I)
 _LATER_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|will|would|did|does)\b")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
-_NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
+_NEGATIVE_OBJECT = re.compile(r"\s+(?:with\s+|in\s+)?(?:nothing|none|no)\b", re.I)  # "met with no success"
+_REDUCED_CLAUSE_BEFORE = re.compile(  # opening its clause: "but when completed,", not "was once named"
+    r"(?:^|[,;]\s*|\b(?:but|and|or)\s+)(?:when|while|once|if|unless|though|although|until)\s+$", re.I
+)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or|but)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
 _REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
@@ -291,6 +294,8 @@ def _is_predicate(
         return False
     if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
         return False
+    if not dated and _REDUCED_CLAUSE_BEFORE.search(text, 0, trigger.start):
+        return False  # "but when completed, manuscripts gathered dust": a participle, no subject
     if (
         generic
         and not _has_subject(words, text, trigger.end)
