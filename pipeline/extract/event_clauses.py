@@ -112,7 +112,8 @@ _ADVERB = re.compile(
 _REJECT_BEFORE = frozenset(
     """to would could should might may must will can shall not never n't no be being been is are am
     the a an his her their its this these those our my your of in on at for with from by into upon about
-    against over under through without before after think believe consider hope suppose""".split()
+    against over under through without before after think believe consider hope suppose
+    felt whenever""".split()
 )
 _MODAL_BEFORE = re.compile(
     r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
@@ -125,7 +126,8 @@ _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
 )
-_RIGHT_BEFORE_VERB = r"(?:\s*,\s*[a-z]+\s*,)?\s+(?:[a-z]+\s+)?[A-Za-z-]+$"  # "government, however, welcomed"
+_RIGHT_BEFORE_VERB = r"(?:\s*,\s*[a-z]+\s*,)?\s+(?:[a-z]+ly\s+|again\s+|also\s+)?[A-Za-z-]+$"  # ", however,"
+_CLAUSE_OPENERS = frozenset("and but as when while after before since because then of".split())
 _BARE_PLURAL = re.compile(r"[a-z]{3,}[^su]s")
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
 _DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]"
@@ -474,8 +476,9 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         before
         and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
         and before[-1].lower() not in _CONJUNCTIONS  # "After the envoy joined the board": a clause
-        and not (  # "The Italian army crossed": the determiner is the noun phrase's, right before the verb
-            before[-1].lower() in _DETERMINERS
+        and not (  # "The Italian army crossed", "and the Spanish government raised": a clause's subject
+            before[-1] in ("The", "the")
+            and (len(before) == 1 or before[-2].lower() in _CLAUSE_OPENERS)
             and first[0].isupper()
             and first[-2:] not in ("’s", "'s")
             and re.search(rf"\b{re.escape(last)}{_RIGHT_BEFORE_VERB}", text[:end])
