@@ -127,6 +127,10 @@ _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
 )
 _RIGHT_BEFORE_VERB = r"(?:\s*,\s*[a-z]+\s*,)?\s+(?:[a-z]+ly\s+|again\s+|also\s+)?[A-Za-z-]+$"  # ", however,"
+_NOT_NOMINAL = frozenset(
+    "as is are was were has have had be been very much so too himself herself itself themselves it he she "
+    "they who which that there here not also still".split()
+)
 _CLAUSE_OPENERS = frozenset("and but as when while after before since because then of".split())
 _BARE_PLURAL = re.compile(r"[a-z]{3,}[^su]s")
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
@@ -448,6 +452,14 @@ def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
 _DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours", "decades", "minutes"})
 
 
+def _nominal(words: list[str]) -> bool:
+    """Words after a capitalised one that can end its noun phrase ("Italian army"), not a verb, adverb or
+    function word ("Swiss are very much", "Department has hitherto", "Minister expressed himself")."""
+    return all(
+        w.isalpha() and w.islower() and not w.endswith(("ed", "ly")) and w not in _NOT_NOMINAL for w in words
+    )
+
+
 def _has_subject(words: list[str], text: str, end: int) -> bool:
     """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
     a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
@@ -481,6 +493,7 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
             and (len(before) == 1 or before[-2].lower() in _CLAUSE_OPENERS)
             and first[0].isupper()
             and first[-2:] not in ("’s", "'s")
+            and _nominal(noun_phrase.group(1).split()[1:])
             and re.search(rf"\b{re.escape(last)}{_RIGHT_BEFORE_VERB}", text[:end])
         )
         and not (  # "the Department’s staff resisted pressures", not "the Legation’s despatch mentioned."
