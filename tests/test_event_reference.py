@@ -136,3 +136,13 @@ def test_a_participle_after_a_subordinator_and_a_negative_outcome_are_no_happeni
     assert "met" not in triggers
     assert "appealed" in triggers
     assert "named" in triggers  # "was once named": "once" here is an adverb, not a clause's opener
+
+
+def test_a_verb_phrase_does_not_run_across_a_comma() -> None:
+    _, events = _found(
+        "# T\n\nIn May 1925 the notables were called, on the pretext of a conference, to the capital. Next "
+        "the envoy called on the prime minister.\n"
+    )
+    triggers = [trigger for trigger, _ in events]
+    assert "called, on" not in triggers
+    assert "called on" in triggers

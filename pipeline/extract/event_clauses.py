@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from pipeline.package.schema import load_table_spec
 from pipeline.paths import VOCAB_DIR
@@ -62,13 +63,17 @@ _NOUN_INDEX = _phrase_index(
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right."""
+def _phrases(words: list[tuple[int, int, str]], index: dict, text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right; the
+    words of a phrase stand apart by spaces only ("were called, on the pretext" is no "called on")."""
     found, position = [], 0
     while position < len(words):
         for phrase, kind in index.get(words[position][2], ()):
             end = position + len(phrase)
-            if tuple(w[2] for w in words[position:end]) == phrase:
+            span = words[position:end]
+            if tuple(w[2] for w in span) == phrase and all(
+                text[a[1] : b[0]].isspace() for a, b in pairwise(span)
+            ):
                 found.append((words[position][0], words[end - 1][1], kind))
                 position = end - 1
                 break
@@ -219,9 +224,9 @@ def _triggers(text: str) -> list[_Trigger]:
     """Verb phrases from the vocabulary, then event nouns, then other past-tense verbs (type "other")."""
     found: list[_Trigger] = []
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
-    for start, end, kind in _phrases(words, _VERB_INDEX):
+    for start, end, kind in _phrases(words, _VERB_INDEX, text):
         found.append(_Trigger(start, end, text[start:end], kind))
-    for start, end, kind in _phrases(words, _NOUN_INDEX):
+    for start, end, kind in _phrases(words, _NOUN_INDEX, text):
         if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
             continue  # "toward meeting production targets" is a verb, not a meeting
         if _COMPOUND_HEAD_AFTER.match(text, end) and not _IRREGULAR_PAST.match(text, end + 1):
