@@ -231,7 +231,7 @@ def ends_a_state(text: str, start: int, end: int) -> bool:
     negation in its clause ("not published until 1909") the happening is then; "until March 1907, when
     ..." places a clause then. A negated participle after a comma (", not moving the capital until July
     1871") looks ahead from the story's time and does not move it."""
-    if not _UNTIL_BEFORE.search(text, 0, start):
+    if not _UNTIL_BEFORE.search(text, max(0, start - 12), start):
         return False
     clause = re.split(r"[;:(]", text[:start])[-1]
     if _NEGATED.search(clause) and not _NEGATED_PARTICIPLE.search(clause):

@@ -121,7 +121,7 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
     if ends_a_state(sentence.text, start, timex["char_end"] - sentence.row["char_start"]):
         return False  # "Until 1990, Congress remained passive": the story is not there yet
     clause_start = _clause_of(sentence.text, start)[0]
-    if _LOOK_BACK.search(sentence.text, clause_start, start):
+    if "had" in sentence.text[clause_start:start] and _LOOK_BACK.search(sentence.text, clause_start, start):
         return False  # "because the planters had been able to block it in 1870": a look back
     segment = max(clause_start, sentence.text.rfind(",", 0, start), sentence.text.rfind(";", 0, start))
     if timex["usage"] != "attributive" and _MODAL_IN_CLAUSE.search(sentence.text, segment, start):
