@@ -132,11 +132,10 @@ def find_time_expressions(
                 text, found, following, _deictic_reference(fallback, anchors)
             )
             if found.kind in date_deictic.KINDS:
-                undated_clock = found.kind == "clock" and (fallback is None or fallback.precision != "day")
-                reference = _deictic_reference(  # "the day"; a clock time in an undated text: the last day
-                    fallback,  # the story named
+                reference = _deictic_reference(  # "the day", a clock time: the last day the story named
+                    fallback,  # ("London, November 27, 1918. [Received 7:40 p.m.]")
                     anchors,
-                    narrative=undated_clock or (found.match.group("core") or "").startswith("the day"),
+                    narrative=found.kind == "clock" or (found.match.group("core") or "").startswith("the day"),
                 )
                 _fill_deictic(row, found, text, reference)
                 resolved = _resolved_value(row)
