@@ -135,7 +135,8 @@ def find_time_expressions(
                 reference = _deictic_reference(  # "the day", a clock time: the last day the story named
                     fallback,  # ("London, November 27, 1918. [Received 7:40 p.m.]")
                     anchors,
-                    narrative=found.kind == "clock" or (found.match.group("core") or "").startswith("the day"),
+                    narrative=found.kind == "clock"
+                    or (found.match.group("core") or "").startswith("the day"),
                 )
                 _fill_deictic(row, found, text, reference)
                 resolved = _resolved_value(row)
