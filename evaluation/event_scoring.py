@@ -21,7 +21,9 @@ import polars as pl
 import yaml
 
 from evaluation.counts import Counts
+from pipeline.extract.correspondence import find_source_documents
 from pipeline.extract.dates import find_time_expressions
+from pipeline.extract.document_links import reference_dates
 from pipeline.extract.entities import find_mentions, load_authority
 from pipeline.extract.events import extract_events
 from pipeline.text.clean import CleanedDocument, clean_document
@@ -72,7 +74,8 @@ def _authority():
 
 
 def extract(gold: dict[str, Any]) -> Extracted:
-    """Run cleaning, dates, mentions and events on a fixture document."""
+    """Run cleaning, dates, mentions and events on a fixture document (``collection``: with each printed
+    document's date as its reference time, as the build does)."""
     if "source" in gold:
         source_name = gold["source"]
         text = (REPO_ROOT / source_name).read_text(encoding="utf-8")
@@ -80,7 +83,11 @@ def extract(gold: dict[str, Any]) -> Extracted:
     else:
         source_name, text = f"{gold['document_id']}.md", gold["markdown"]
     document = clean_document(text, gold["document_id"], source_name)
-    times = find_time_expressions(document.sentences, gold.get("document_date"))
+    spans = None
+    if gold.get("collection"):  # as the build reads a collection: each printed document's own date
+        printed = find_source_documents(document.paragraphs, gold["document_id"])
+        spans = reference_dates(printed, document.paragraphs)
+    times = find_time_expressions(document.sentences, gold.get("document_date"), spans)
     mentions, _ = find_mentions(
         document.text, document.sentences, document.footnotes, _authority(), document.emphasis_spans
     )

@@ -219,6 +219,26 @@ def _normalise_modifier(raw: str | None) -> str:
     return "by" if first == "up" else first  # "up to and including July 1": no later than
 
 
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+(?:the\s+)?$", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.I)
+_NEGATED_PARTICIPLE = re.compile(r",\s+(?:not|never)\s+[a-z]+ing\b[^,]*$", re.I)  # ", not moving ... until"
+_WHEN_AFTER = re.compile(r"\s*,?\s*when\b", re.I)
+
+
+def ends_a_state(text: str, start: int, end: int) -> bool:
+    """A date that only ends what went on before it ("Until 1990, though, Congress remained passive",
+    "stayed in office until 1882"): the story has not reached it, so it is no reference time. With a
+    negation in its clause ("not published until 1909") the happening is then; "until March 1907, when
+    ..." places a clause then. A negated participle after a comma (", not moving the capital until July
+    1871") looks ahead from the story's time and does not move it."""
+    if not _UNTIL_BEFORE.search(text, max(0, start - 12), start):
+        return False
+    clause = re.split(r"[;:(]", text[:start])[-1]
+    if _NEGATED.search(clause) and not _NEGATED_PARTICIPLE.search(clause):
+        return False
+    return _WHEN_AFTER.match(text, end) is None
+
+
 def usage_of(text: str, start: int, end: int) -> tuple[str, str | None]:
     """adverbial, or attributive with the noun it modifies ("the 1941 borders", "the borders of 1941")."""
     before = text[:start]

@@ -37,6 +37,7 @@ from pipeline.extract.date_scan import (
     EVENT_NOUNS,
     RELATIVE_KINDS,
     Found,
+    ends_a_state,
     scan,
     usage_of,
 )
@@ -76,6 +77,8 @@ def _is_anchor(found: Found, text: str, value: Value) -> bool:
     if found.kind == "relative_then" or found.modifier in ("before", "after"):
         return False
     if value.precision in ("decade", "century"):
+        return False
+    if ends_a_state(text, found.start, found.end):
         return False
     clause = re.split(r"[;:,(]", text[: found.start])[-1]
     if _PAST_PERFECT.search(clause):
@@ -129,8 +132,11 @@ def find_time_expressions(
                 text, found, following, _deictic_reference(fallback, anchors)
             )
             if found.kind in date_deictic.KINDS:
-                reference = _deictic_reference(
-                    fallback, anchors, narrative=(found.match.group("core") or "").startswith("the day")
+                reference = _deictic_reference(  # "the day", a clock time: the last day the story named
+                    fallback,  # ("London, November 27, 1918. [Received 7:40 p.m.]")
+                    anchors,
+                    narrative=found.kind == "clock"
+                    or (found.match.group("core") or "").startswith("the day"),
                 )
                 _fill_deictic(row, found, text, reference)
                 resolved = _resolved_value(row)

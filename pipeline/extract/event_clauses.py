@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from pipeline.package.schema import load_table_spec
 from pipeline.paths import VOCAB_DIR
@@ -62,13 +63,17 @@ _NOUN_INDEX = _phrase_index(
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right."""
+def _phrases(words: list[tuple[int, int, str]], index: dict, text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, type) of the index's phrases in a sentence's words, left to right; the
+    words of a phrase stand apart by spaces only ("were called, on the pretext" is no "called on")."""
     found, position = [], 0
     while position < len(words):
         for phrase, kind in index.get(words[position][2], ()):
             end = position + len(phrase)
-            if tuple(w[2] for w in words[position:end]) == phrase:
+            span = words[position:end]
+            if tuple(w[2] for w in span) == phrase and all(
+                text[a[1] : b[0]].isspace() for a, b in pairwise(span)
+            ):
                 found.append((words[position][0], words[end - 1][1], kind))
                 position = end - 1
                 break
@@ -77,6 +82,7 @@ def _phrases(words: list[tuple[int, int, str]], index: dict) -> list[tuple[int, 
 
 
 _PAST_TENSE = re.compile(r"\b(?!(?:hundred|kindred|sacred)\b)[a-z]{3,}ed\b")  # "one hundred" is no verb
+_VERB_PREFIX_BEFORE = re.compile(r"(?<![A-Za-z-])(?:re|co|pre)-$", re.I)
 _IRREGULAR_PAST = re.compile(rf"\b(?:{_alternation(load_words('event_irregular_past'))})\b(?![’']t)")  # won't
 _EMPHATIC_PAST = re.compile(r"\bdid\s+(?!not\b|never\b)([a-z]{3,})\b")  # "He did secure funding"
 _RECOLLECTION_BEFORE = re.compile(
@@ -111,7 +117,8 @@ _ADVERB = re.compile(
 _REJECT_BEFORE = frozenset(
     """to would could should might may must will can shall not never n't no be being been is are am
     the a an his her their its this these those our my your of in on at for with from by into upon about
-    against over under through without before after think believe consider hope suppose""".split()
+    against over under through without before after think believe consider hope suppose
+    felt whenever""".split()
 )
 _MODAL_BEFORE = re.compile(
     r"\b(?:will|would|shall|may|might|could|should|must|can|cannot)\s+(?:[a-z]+\s+){0,3}$", re.I
@@ -124,10 +131,19 @@ _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
 )
+_RIGHT_BEFORE_VERB = r"(?:\s*,\s*[a-z]+\s*,)?\s+(?:[a-z]+ly\s+|again\s+|also\s+)?[A-Za-z-]+$"  # ", however,"
+_NOT_NOMINAL = frozenset(
+    "as is are was were has have had be been very much so too himself herself itself themselves it he she "
+    "they who which that there here not also still".split()
+)
+_CLAUSE_OPENERS = frozenset("and but as when while after before since because then of".split())
+_BARE_PLURAL = re.compile(r"[a-z]{3,}[^su]s")
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
-_DATELINE_PLACE = re.compile(r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*)?")
-_DATELINE_TAIL = re.compile(
-    r"[.,]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
+_DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]"
+    r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*){0,2}"
+)
+_DATELINE_TAIL = re.compile(  # its hour after a comma or a dash: "—7 p.m."
+    r"[.,—–-]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
 )
 _NOUN_OF_BEFORE = re.compile(  # "the mission to Paris of 1919", not "a retreat from the posture of the 1970s"
     r"([A-Za-z-]+)(?:\s+(?:to|from)\s+(?:(?:the|you|him|her|them|us|me|[A-Z][A-Za-z.’']*)\s+){1,3}?)?\s*of\s+$"
@@ -158,7 +174,10 @@ _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\S+\s+){0,3}?(?:and\s+)?$", re.I)
 _PASSIVE_AGENT_AFTER = re.compile(r"(?:\s+(?:back|down|up|out|off))?\s+by\s+(?![\d$])", re.I)
 _LATER_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|will|would|did|does)\b")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who"})
-_NEGATIVE_OBJECT = re.compile(r"\s+(?:nothing|none|no)\b", re.I)
+_NEGATIVE_OBJECT = re.compile(r"\s+(?:with\s+|in\s+)?(?:nothing|none|no)\b", re.I)  # "met with no success"
+_REDUCED_CLAUSE_BEFORE = re.compile(  # opening its clause: "but when completed,", not "was once named"
+    r"(?:^|[,;]\s*|\b(?:but|and|or)\s+)(?:when|while|once|if|unless|though|although|until)\s+$", re.I
+)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|or|but)\s+(?:(?:[a-z]+ly|also|even|then|soon)\s+)?$")
 _REPORTING_TYPES = {"statement", "correspondence", "publication", "proposal"}
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
@@ -205,9 +224,9 @@ def _triggers(text: str) -> list[_Trigger]:
     """Verb phrases from the vocabulary, then event nouns, then other past-tense verbs (type "other")."""
     found: list[_Trigger] = []
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
-    for start, end, kind in _phrases(words, _VERB_INDEX):
+    for start, end, kind in _phrases(words, _VERB_INDEX, text):
         found.append(_Trigger(start, end, text[start:end], kind))
-    for start, end, kind in _phrases(words, _NOUN_INDEX):
+    for start, end, kind in _phrases(words, _NOUN_INDEX, text):
         if text[start:end].lower().endswith("ing") and _GERUND_BEFORE.search(text[:start]):
             continue  # "toward meeting production targets" is a verb, not a meeting
         if _COMPOUND_HEAD_AFTER.match(text, end) and not _IRREGULAR_PAST.match(text, end + 1):
@@ -239,17 +258,15 @@ def _triggers(text: str) -> list[_Trigger]:
                 _Trigger(match.start(2), match.end(2), match.group(2), "other", cause_start=match.start(1))
             )
     for match in _PAST_TENSE.finditer(text):
-        word = match.group(0)
-        hyphenated = text[match.start() - 1 : match.start()] == "-"
-        if (
-            word not in _NONEVENT_VERBS
-            and not hyphenated
-            and not _overlaps(found, match.start(), match.end())
-        ):
+        word, start = match.group(0), match.start()
+        prefix = _VERB_PREFIX_BEFORE.search(text, 0, start)
+        if prefix:  # "co-opted", "re-opened": a verb; "long-established" stays an adjective
+            start = prefix.start()
+        hyphenated = text[start - 1 : start] == "-"
+        if word not in _NONEVENT_VERBS and not hyphenated and not _overlaps(found, start, match.end()):
             dated_only = word in _DATED_ONLY_VERBS
-            found.append(
-                _Trigger(match.start(), match.end(), word, "other", generic=True, own_date_only=dated_only)
-            )
+            verb = text[start : match.end()]
+            found.append(_Trigger(start, match.end(), verb, "other", generic=True, own_date_only=dated_only))
     return sorted(found, key=lambda t: t.start)
 
 
@@ -288,6 +305,8 @@ def _is_predicate(
         return False
     if before in _REJECT_BEFORE or (len(words) > 1 and words[-2].lower() in {"did", "not", "never"}):
         return False
+    if not dated and _REDUCED_CLAUSE_BEFORE.search(text, 0, trigger.start):
+        return False  # "but when completed, manuscripts gathered dust": a participle, no subject
     if (
         generic
         and not _has_subject(words, text, trigger.end)
@@ -438,6 +457,14 @@ def _subject_words(text: str, start: int, words: list[str]) -> list[str]:
 _DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours", "decades", "minutes"})
 
 
+def _nominal(words: list[str]) -> bool:
+    """Words after a capitalised one that can end its noun phrase ("Italian army"), not a verb, adverb or
+    function word ("Swiss are very much", "Department has hitherto", "Minister expressed himself")."""
+    return all(
+        w.isalpha() and w.islower() and not w.endswith(("ed", "ly")) and w not in _NOT_NOMINAL for w in words
+    )
+
+
 def _has_subject(words: list[str], text: str, end: int) -> bool:
     """A verb outside the vocabulary needs a pronoun or a name right before it, or a common noun that ends
     a noun phrase ("Department officials", "the printing policy") with an object after the verb."""
@@ -450,8 +477,14 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         return False  # "Fourteen months passed", "Two years elapsed": time going by, not a happening
     if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
         return False
-    phrase = " ".join(words[-5:])
+    cut = _opening_end(text)  # "Although ... enable compromise, officials seized": not "compromise officials"
+    after_cut = len(re.findall(r"[A-Za-z’'-]+", text[cut:end])) - 1 if cut is not None and cut < end else 5
+    if cut is not None and re.search(r"\b(?:which|who|that)\b", text[cut:end], re.I):
+        after_cut = 5  # "According to The Times, who first broke": the antecedent is before the comma
+    phrase = " ".join(words[-min(5, max(after_cut, 1)) :])
     noun_phrase = _LAST_NOUN_PHRASE.match(phrase)
+    if not noun_phrase and after_cut == 1 and _BARE_PLURAL.fullmatch(last):
+        return _OBJECT_AFTER.match(text, end) is not None  # "Although ..., officials co-opted the process"
     if not noun_phrase:
         return False
     before = phrase[: noun_phrase.start(1)].split()
@@ -460,6 +493,14 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
         before
         and (before[-1].lower() in _REJECT_BEFORE | _PERFECT | _COPULAS or before[-1].endswith("ing"))
         and before[-1].lower() not in _CONJUNCTIONS  # "After the envoy joined the board": a clause
+        and not (  # "The Italian army crossed", "and the Spanish government raised": a clause's subject
+            before[-1] in ("The", "the")
+            and (len(before) == 1 or before[-2].lower() in _CLAUSE_OPENERS)
+            and first[0].isupper()
+            and first[-2:] not in ("’s", "'s")
+            and _nominal(noun_phrase.group(1).split()[1:])
+            and re.search(rf"\b{re.escape(last)}{_RIGHT_BEFORE_VERB}", text[:end])
+        )
         and not (  # "the Department’s staff resisted pressures", not "the Legation’s despatch mentioned."
             before[-1].lower() in _DETERMINERS
             and first.endswith(("’s", "'s"))

@@ -96,6 +96,9 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
     candidates = [t for t in usable if t.end <= start or t.start >= end]
     clause = _clause_of(text, start)
     inside = [t for t in candidates if clause[0] <= t.start < clause[1]]
+    look_back = "had" in text[clause[0] : start] and _LOOK_BACK.search(text, clause[0], start)
+    if look_back:  # the look-back's date is not the main clause's after it
+        inside = [t for t in inside if t.end <= start]
     if not inside and timex["precision"] == "decade":
         return None  # "the mid-1990s" dates only a predicate of its own clause
     if (
@@ -103,6 +106,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
         and not taken  # a date that lost its predicate to a closer one takes no other clause's
         and not _RELATIVE_CLAUSE_START.match(text, clause[0])
         and not _CONCESSIVE.match(text, clause[0])
+        and not look_back  # "because ... had been able to block ... in 1870"
     ):
         # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
         # relative clause ("The minister, who had served since 1920, resigned in 1925")
@@ -226,6 +230,10 @@ def _first_picks(sentence: _Sentence) -> tuple[dict[int, _Trigger], dict[int, in
     return picks, {start: number for start, (_, number) in closest.items()}
 
 
+_LOOK_BACK = re.compile(  # a reason or concession told in the past perfect: "because ... had been able to"
+    r"\b(?:because|as|although|though|since)\s+[^,;:]*?\bhad\s+(?:[a-z]+ly\s+)?(?:been\s+)?[a-z]+"
+    r"(?:ed|en|wn|ne|ht|de|le)\b"
+)
 _TIME_PREPOSITION = re.compile(r"\b(?:in|on|during|at|by|until|since|before|after|from)\s+(?:the\s+)?$", re.I)
 _TIME_PREPOSITION_START = re.compile(  # or a deictic date: "called this morning"
     r"(?:in|on|during|at|by|until|since|before|after|from|about|around|this|last|yesterday|to-?day)\b", re.I

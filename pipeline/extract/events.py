@@ -9,7 +9,9 @@ call a state or a thought. Its date (``date_basis``):
   is attached to, else the nearest predicate in its clause); predicates coordinated with that one ("gave
   it up and emigrated") share it. relative when that expression was resolved against another date.
 - context: a clause with no date of its own takes the narrative's reference time, the last narrative date
-  before it, carried over paragraph breaks until a new one is given (a new source document starts afresh).
+  before it, carried over paragraph breaks until a new one is given (a new source document starts afresh);
+  not a date that only ends a state ("Until 1990, Congress remained passive"), follows a modal in its own
+  segment ("would be complete by 1988") or stands in a past-perfect reason clause ("because ... had").
   A clause that places itself "after" in words ("Soon", "With the
   Revolution") keeps an open-ended date from the reference time; one that places itself elsewhere ("On
   another occasion", "When ...") gets no date and no event: a wrong anchor is worse than a missed event.
@@ -30,6 +32,7 @@ from collections import defaultdict
 
 import polars as pl
 
+from pipeline.extract.date_scan import ends_a_state
 from pipeline.extract.event_clauses import (
     _ADVERB_CUE,
     _BETWEEN_BEFORE,
@@ -55,6 +58,7 @@ from pipeline.extract.event_clauses import (
     _triggers,
 )
 from pipeline.extract.event_dating import (
+    _LOOK_BACK,
     _attached_noun,
     _caused_after,
     _coordinated,
@@ -114,6 +118,14 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
             return False  # "referred him to the note of May 6": a cited paper, not the story's time
     if _is_period(timex, sentence.text[:start]) or _is_reference(sentence, start):
         return False
+    if ends_a_state(sentence.text, start, timex["char_end"] - sentence.row["char_start"]):
+        return False  # "Until 1990, Congress remained passive": the story is not there yet
+    clause_start = _clause_of(sentence.text, start)[0]
+    if "had" in sentence.text[clause_start:start] and _LOOK_BACK.search(sentence.text, clause_start, start):
+        return False  # "because the planters had been able to block it in 1870": a look back
+    segment = max(clause_start, sentence.text.rfind(",", 0, start), sentence.text.rfind(";", 0, start))
+    if timex["usage"] != "attributive" and _MODAL_IN_CLAUSE.search(sentence.text, segment, start):
+        return False  # "these volumes would be complete by the end of 1988": not yet the story's time
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
         return False  # "thinking of the 1936 crisis, the envoy lamented": the narrative stays where it was
     return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
@@ -350,6 +362,8 @@ def _context_events(
             or _ADVERB_CUE.search(text, clause[0], trigger.start)
         )
         placement = _TIME_CUES[" ".join(cue.group(1).lower().split())] if cue else "same"
+        if cue and _OWN_ACT_AFTER.match(text, cue.end(1)):
+            placement = "after"  # "After meeting with Perkins, Spiers decided": his own act, right after
         if main_of_dated and opening is not None and opening[1] in _AFTER_OPENERS:
             placement = "after"  # "After the armistice of November 1918, he returned": from that date on
         note_source = "of the paragraph"
@@ -368,6 +382,8 @@ def _context_events(
     return out
 
 
+_MODAL_IN_CLAUSE = re.compile(r"\b(?:will|would|shall|could|should|might|must)\b", re.I)
+_OWN_ACT_AFTER = re.compile(r"(?<=after)\s+[a-z]{2,}ing\b(?=[^,;]*,)", re.I)
 _TIME_OPENERS = frozenset({"when", "after", "once", "as", "while", "before"})
 _AFTER_OPENERS = frozenset({"after", "once"})
 
