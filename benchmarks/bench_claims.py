@@ -15,6 +15,8 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the scorers' fixtures, run as a script
+
 from evaluation.claim_scoring import FIXTURES, mentions_from_names
 from pipeline.extract.claims import extract_claims
 from pipeline.text.clean import clean_document
