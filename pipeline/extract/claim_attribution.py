@@ -24,14 +24,9 @@ from pipeline.extract.claim_context import (
 )
 from pipeline.extract.claim_names import document_owner
 from pipeline.extract.claim_resolution import (
-    POSSESSIVE_MARK,
-    VERB_PATTERN,
-    followed_by_verb,
     full_name,
-    possessed_noun,
     resolve_speaker,
     sentence_topic,
-    subject_of,
     topic_before,
     writer_at,
 )
@@ -41,6 +36,13 @@ from pipeline.extract.claim_speakers import (
     SPEAKER_DOCUMENTS,
     THOUGHT_VERBS,
     Candidate,
+)
+from pipeline.extract.claim_subject import (
+    POSSESSIVE_MARK,
+    VERB_PATTERN,
+    followed_by_verb,
+    possessed_noun,
+    subject_of,
 )
 from pipeline.text.months import FULL_MONTH_NAMES
 from pipeline.vocab import alternation, load_words

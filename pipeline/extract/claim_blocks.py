@@ -13,8 +13,9 @@ from pipeline.extract.claim_attribution import (
     verb_before,
 )
 from pipeline.extract.claim_context import Context, Quote, Speaker, candidates_between
-from pipeline.extract.claim_resolution import resolve_speaker, subject_of, writer_at
+from pipeline.extract.claim_resolution import resolve_speaker, writer_at
 from pipeline.extract.claim_speakers import SPEECH_VERBS, THOUGHT_VERBS, Candidate, preceding_word
+from pipeline.extract.claim_subject import subject_of
 
 
 def block_writers(ctx: Context, quoted: frozenset[str]) -> dict[str, Speaker]:

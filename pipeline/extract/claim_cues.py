@@ -15,11 +15,7 @@ from pipeline.extract.claim_context import (
     content_end,
     inside_open_quotation,
 )
-from pipeline.extract.claim_resolution import (
-    VERB_PATTERN,
-    subject_of,
-    writer_at,
-)
+from pipeline.extract.claim_resolution import writer_at
 from pipeline.extract.claim_rows import (
     finish_row,
 )
@@ -28,6 +24,7 @@ from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     preceding_word,
 )
+from pipeline.extract.claim_subject import VERB_PATTERN, subject_of
 from pipeline.vocab import alternation, load_mapping, load_words
 
 # "clearly" after a verb of seeing or saying, or before a verb of saying ("it should be clearly stressed"), is

@@ -33,16 +33,13 @@ from pipeline.extract.claim_context import (
     sentence_ids_between,
     word_count,
 )
-from pipeline.extract.claim_resolution import (
-    VERB_PATTERN,
-    resolve_speaker,
-    subject_of,
-)
+from pipeline.extract.claim_resolution import resolve_speaker
 from pipeline.extract.claim_speakers import (
     SPEECH_VERBS,
     Candidate,
     preceding_word,
 )
+from pipeline.extract.claim_subject import VERB_PATTERN, subject_of
 from pipeline.vocab import alternation, load_words
 
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
