@@ -5,17 +5,11 @@ writer_at, so a block's cues and its "I" are its source's, not the covering lett
 
 from __future__ import annotations
 
-from pipeline.extract.claim_attribution import (
-    QUOTED_DOCUMENT,
-    RELAYED_LEAD_IN,
-    document_source,
-    lead_in_colon,
-    verb_before,
-)
 from pipeline.extract.claim_context import Context, Quote, Speaker, candidates_between
+from pipeline.extract.claim_documents import QUOTED_DOCUMENT, RELAYED_LEAD_IN, document_source, lead_in_colon
 from pipeline.extract.claim_resolution import resolve_speaker, writer_at
 from pipeline.extract.claim_speakers import SPEECH_VERBS, THOUGHT_VERBS, Candidate, preceding_word
-from pipeline.extract.claim_subject import subject_of
+from pipeline.extract.claim_subject import subject_of, verb_before
 
 
 def block_writers(ctx: Context, quoted: frozenset[str]) -> dict[str, Speaker]:

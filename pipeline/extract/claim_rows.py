@@ -13,7 +13,6 @@ from pipeline.extract.claim_attribution import (
     attribute_quote,
     statement_date_of,
     verb_after,
-    verb_before,
 )
 from pipeline.extract.claim_context import (
     Attribution,
@@ -39,7 +38,7 @@ from pipeline.extract.claim_speakers import (
     Candidate,
     preceding_word,
 )
-from pipeline.extract.claim_subject import VERB_PATTERN, subject_of
+from pipeline.extract.claim_subject import VERB_PATTERN, subject_of, verb_before
 from pipeline.vocab import alternation, load_words
 
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")

@@ -345,3 +345,8 @@ def _describes(ctx: Context, candidate: Candidate, gap: str) -> bool:
         return True
     first = candidate.text.split()[0].lower().rstrip(".") if candidate.text.split() else ""
     return first in SPEAKER_ROLES or first in ("the", "a", "an")
+
+
+def verb_before(ctx: Context, start: int, end: int) -> re.Match[str] | None:
+    matches = list(VERB_PATTERN.finditer(ctx.masked, start, end))
+    return matches[-1] if matches else None

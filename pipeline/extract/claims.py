@@ -9,7 +9,8 @@ inventory of epistemic cues on a three-level certainty scale. Word lists live in
 attribution explainable: each row says which rule attributed it (``attribution_rule``) and how far that
 rule is trusted (``attribution_confidence``). The rules live in claim_context (what they read),
 claim_speakers (speaker candidates), claim_resolution (who a candidate is), claim_subject (whose verb it
-is), claim_names (how a speaker is named and told apart), claim_attribution (who a quotation belongs to),
+is), claim_names (how a speaker is named and told apart), claim_attribution (who a quotation belongs to;
+claim_documents for the words of a document a clause or lead-in names),
 claim_blocks (whose words a block after a lead-in holds), claim_rows (quotation and reported-statement rows)
 and claim_cues (author assertions); this module puts them together and links claims to citations and events.
 """
