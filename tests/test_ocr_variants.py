@@ -151,6 +151,14 @@ def test_a_wrapped_note_line_starting_with_a_later_notes_number_does_not_make_th
     assert cleaned.footnotes["text"].to_list() == [first, *NOTE_TEXTS[1:]]
 
 
+def test_a_wrapped_note_line_that_starts_with_a_clock_time_is_not_the_next_note():
+    """ "received April 1, | 2 a.m." when note 2 comes next: the hour goes on with note 1."""
+    wrapped = REPORT.replace("- 1 March 31.", "- 1 March 31; received April 1,\n2 a.m.")
+    cleaned = _clean(wrapped)
+    assert footnote_problems(cleaned.footnotes) == []
+    assert cleaned.footnotes["text"].to_list() == ["March 31; received April 1, 2 a.m.", *NOTE_TEXTS[1:]]
+
+
 def test_a_note_ocr_missed_is_reported_alone_and_the_notes_after_it_still_pair():
     missing = REPORT.replace("- 3 Of the outer harbour.\n", "")
     cleaned = _clean(missing)

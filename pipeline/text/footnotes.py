@@ -25,6 +25,8 @@ NOTE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("number", re.compile(r"^\s*(\d{1,4})\s+(\S.*)$")),
     ("superscript", re.compile(r"^\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})\s*(\S.*)$")),
 ]
+# A bare number before a time of day is a wrapped line's clock time ("received May 9, | 2 a.m."), no label.
+CLOCK_TIME = re.compile(r"(?:[ap]\.\s?m\.|[AP]\.\s?M\.|o['’]clock)(?!\w)")
 NOTES_HEADING = re.compile(
     r"^\s*(#{1,6}\s*)?[*_]*\s*(notes|endnotes|footnotes)\s*[*_]*\s*:?\s*$", re.IGNORECASE
 )
@@ -45,6 +47,8 @@ def match_note_line(line: str) -> tuple[int, str, str] | None:
     for style, pattern in NOTE_PATTERNS:
         match = pattern.match(line)
         if match:
+            if style == "number" and CLOCK_TIME.match(match.group(2)):
+                return None
             return int(match.group(1).translate(SUPERSCRIPT_DIGITS)), style, match.group(2)
     return None
 
