@@ -201,6 +201,7 @@ _TITLE_COMMA_BEFORE = re.compile(
 )  # "Foreign Relations, 1872"
 _YEARS_BEFORE = re.compile(r"\b([A-Za-z]+)\s+the\s+years?\s+$")
 _WORD_BEFORE = re.compile(r"\b([A-Za-z-]+)\s+$")
+_FOR_BEFORE = re.compile(r"\b([a-z]+s)\s+for\s+(?:both\s+)?$")  # a plural noun and what it covers
 _OF_BEFORE = re.compile(r"([A-Za-z-]+)\s+of\s+$")
 _PART_ALIASES = {"middle": "mid", "beginning": "early", "start": "early", "end": "late", "close": "late"}
 RELATIVE_KINDS = {"relative_event", "relative_shift", "relative_same", "relative_then", "day_month"}
@@ -257,8 +258,8 @@ def usage_of(text: str, start: int, end: int) -> tuple[str, str | None]:
     before = text[:start]
     of_noun = _OF_BEFORE.search(before)
     if of_noun and not before.rstrip().lower().endswith(
-        ("end of", "beginning of", "middle of", "summer of", "course of")
-    ):
+        ("end of", "beginning of", "middle of", "summer of", "course of", "under date of")
+    ):  # "addressed to you under date of August 21": the letter's date, not a noun's
         return "attributive", of_noun.group(1).lower()
     named = _WORD_BEFORE.search(before)
     if named and named.group(1).lower() in EVENT_NOUNS:  # "the Anglo-Russian convention 1916"
@@ -270,6 +271,9 @@ def usage_of(text: str, start: int, end: int) -> tuple[str, str | None]:
     )
     if title and title.group(1) not in MONTHS and title.group(1).lower() not in _NOT_TITLE_WORDS:
         return "attributive", title.group(1).lower()
+    covered = _FOR_BEFORE.search(before) if text[start].isdigit() else None
+    if covered and covered.group(1) not in _FUNCTION_WORDS:
+        return "attributive", covered.group(1).lower()  # "two volumes for 1906", "the budget for 1907"
     years = _YEARS_BEFORE.search(before)  # "covering the years 1940 through 1951", but "in the year 1920"
     if years:
         return ("adverbial", None) if years.group(1).lower() in _NOT_TITLE_WORDS else ("attributive", "years")

@@ -127,6 +127,7 @@ _RELATIVE_CLAUSE_START = re.compile(r"[\s,\"”]*(?:[a-z]+\s+){0,4}?(?:which|who
 _COMPARISON_BEFORE = re.compile(r"\bthan\s+(?:[a-z]+\s+){0,2}$", re.I)
 _CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
 _PERFECT = frozenset({"had", "has", "have"})
+_DROPPED_SUBJECT_PERFECT = re.compile(r"\W*(?:Have|Has)\s+(?:(?:just|now|already|today|to-day)\s+)?")
 _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
@@ -139,8 +140,9 @@ _NOT_NOMINAL = frozenset(
 _CLAUSE_OPENERS = frozenset("and but as when while after before since because then of".split())
 _BARE_PLURAL = re.compile(r"[a-z]{3,}[^su]s")
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
-_DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]"
-    r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*){0,2}"
+_DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]";
+    # an office, its department and the city
+    r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*){0,3}"
 )
 _DATELINE_TAIL = re.compile(  # its hour after a comma or a dash: "—7 p.m."
     r"[.,—–-]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
@@ -286,6 +288,8 @@ def _is_predicate(
         )
     if text[trigger.start - 1 : trigger.start] == "-":
         return False
+    if _DROPPED_SUBJECT_PERFECT.fullmatch(text, 0, trigger.start) and not text.rstrip().endswith("?"):
+        return True  # telegraphese "Have received your 535", "Have just seen the Minister": I have, just now
     words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
     subject = _subject_words(text, trigger.start, words)
     if generic and not subject:
