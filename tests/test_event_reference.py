@@ -173,3 +173,12 @@ def test_states_are_no_happenings() -> None:
         "# T\n\nIn May 1921 the board suspected the envoy. The losses equaled the gains in 1921.\n"
     )
     assert not any(trigger in ("suspected", "equaled") for trigger, _ in events)
+
+
+def test_a_participle_after_an_infinitives_object_is_no_predicate() -> None:
+    _, events = _found(
+        "# T\n\nIn 1921 the board met. Ferreira sought to ease the limits imposed on printed volumes. "
+        "The envoys imposed new limits.\n"
+    )
+    assert sum(1 for trigger, _ in events if trigger == "imposed") == 1
+    assert ("sought", "1921") in events

@@ -521,6 +521,8 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
     # would need ("the papers published in 1950 were lost"); "dragged down by the crisis" is a passive
     if _PASSIVE_AGENT_AFTER.match(text, end):
         return False
+    if len(before) > 1 and before[-2].lower() == "to" and before[-1].isalpha() and before[-1].islower():
+        return False  # "to mitigate the size limitations imposed on the volumes": an infinitive's object
     clause_end = _clause_of(text, end)[1]
     subordinate = _SUBORDINATOR.search(text, end, clause_end)
     return not _LATER_FINITE.search(text, end, subordinate.start() if subordinate else clause_end)
