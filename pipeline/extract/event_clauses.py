@@ -192,6 +192,25 @@ _REPORTED = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
+def _first_report(text: str) -> re.Match[str] | None:
+    return _REPORTED.search(text)
+
+
+def reported_before(text: str, position: int) -> re.Match[str] | None:
+    """What _REPORTED.search(text, 0, position) finds ("said that ..." wholly before a position), from one
+    search of the whole sentence: its first match ends soonest, so it is the answer whenever it ends by the
+    position. A position inside a word (where cutting the text could make a word) is searched as asked."""
+    if (
+        0 < position < len(text)
+        and (text[position - 1].isalnum() or text[position - 1] == "_")
+        and (text[position].isalnum() or text[position] == "_")
+    ):
+        return _REPORTED.search(text, 0, position)
+    found = _first_report(text)
+    return found if found is not None and found.end() <= position else None
+
+
 @dataclass
 class _Trigger:
     start: int

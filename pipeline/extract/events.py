@@ -45,7 +45,6 @@ from pipeline.extract.event_clauses import (
     _HEDGES,
     _RECOLLECTION_BEFORE,
     _REFERENCE_OPENING,
-    _REPORTED,
     _TIME_CUES,
     EVENT_TYPES,
     _clause_of,
@@ -56,6 +55,7 @@ from pipeline.extract.event_clauses import (
     _Sentence,
     _Trigger,
     _triggers,
+    reported_before,
 )
 from pipeline.extract.event_dating import (
     _LOOK_BACK,
@@ -128,7 +128,7 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         return False  # "these volumes would be complete by the end of 1988": not yet the story's time
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
         return False  # "thinking of the 1936 crisis, the envoy lamented": the narrative stays where it was
-    return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
+    return reported_before(sentence.text, start) is None and not _inside_quotes(sentence.text, start)
 
 
 def extract_events(
@@ -384,7 +384,7 @@ def _context_events(
         if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
             continue
         anchor = _last_reference(sentence, reference, trigger.start)
-        if _REPORTED.search(text, 0, trigger.start) or _in_other_time_expression(sentence, trigger, None):
+        if reported_before(text, trigger.start) or _in_other_time_expression(sentence, trigger, None):
             continue  # reported words; "the day after the courier landed": part of a date
         if _in_background_opening(text, trigger.start):
             continue  # "Although many hoped ... after the war ended,": background to the main clause
