@@ -169,17 +169,18 @@ _CUES = {
 _COMPILED: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [  # with its pre-check (None: a digit)
     (kind, re.compile(rx), date_deictic.PATTERN_CUES.get(rx) or _CUES.get(kind)) for kind, rx in _PATTERNS
 ]
-# A case-blind cue written in lower case is tried case-sensitively on the sentence in lower case: the same
-# answer (no character but these four folds onto an ASCII letter differently; a sentence with one takes the
-# cue itself), at a fraction of the cost of case-blind matching.
+# A case-blind cue is tried, written in lower case, case-sensitively on the sentence in lower case: the same
+# answer (no character but these four folds onto an ASCII letter otherwise than by str.lower; a sentence
+# with one takes the cue itself), at a fraction of the cost of case-blind matching. Not for a cue with an
+# escape such as \S, whose letter case is its meaning, or with flags of its own.
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
 _FOLDS_ODDLY = re.compile("[\u0130\u0131\u017f\u212a]")
 _LOWER_CUES: dict[re.Pattern[str], re.Pattern[str]] = {
-    cue: re.compile(cue.pattern, cue.flags & ~re.I)
+    cue: re.compile(cue.pattern.lower(), cue.flags & ~re.I)
     for _, _, cue in _COMPILED
     if cue is not None
     and cue.flags & re.I
-    and cue.pattern == cue.pattern.lower()
+    and not re.search(r"\\[A-Z]", cue.pattern)
     and not _INLINE_FLAGS.search(cue.pattern)
 }
 _NUMBER_OWNER_BEFORE = re.compile(r"\b(?:my|your|our|Department[’']s|Embassy[’']s|No\.?|number)\s+$")

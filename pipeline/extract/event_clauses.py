@@ -192,15 +192,25 @@ _REPORTED = re.compile(
 )
 
 
+_REPORTED_LOWER = re.compile(_REPORTED.pattern)  # written in lower case: read on the lower-cased sentence
+_FOLDS_ODDLY = re.compile("[\u0130\u0131\u017f\u212a]")  # see pipeline/extract/date_scan.py
+
+
 @lru_cache(maxsize=64)
 def _first_report(text: str) -> re.Match[str] | None:
-    return _REPORTED.search(text)
+    if _FOLDS_ODDLY.search(text):
+        return _REPORTED.search(text)
+    lower = text.lower()  # the same length and positions as the text
+    if "th" not in lower and "wh" not in lower and "how" not in lower:
+        return None  # none of "that", "why", "whether", "how"
+    return _REPORTED_LOWER.search(lower)
 
 
 def reported_before(text: str, position: int) -> re.Match[str] | None:
     """What _REPORTED.search(text, 0, position) finds ("said that ..." wholly before a position), from one
     search of the whole sentence: its first match ends soonest, so it is the answer whenever it ends by the
-    position. A position inside a word (where cutting the text could make a word) is searched as asked."""
+    position. A position inside a word (where cutting the text could make a word) is searched as asked. The
+    match may be one of the lower-cased sentence: read its positions only."""
     if (
         0 < position < len(text)
         and (text[position - 1].isalnum() or text[position - 1] == "_")
