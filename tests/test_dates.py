@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import date
 
 import polars as pl
 import pytest
 
 from evaluation.event_scoring import gold_documents, score_time_expressions
+from pipeline.extract import date_scan
 from pipeline.extract.date_values import is_valid_edtf
 from pipeline.extract.dates import find_time_expressions
 from pipeline.package.schema import conform, load_table_spec, validate
@@ -213,3 +216,19 @@ def test_dates_that_name_the_years_a_thing_covers_are_attributive() -> None:
         ("1940 through 1951", "attributive"),
     ]
     assert _one("In the year 1920 he left.")[0]["usage"] == "adverbial"
+
+
+def test_lower_case_cues_answer_as_the_case_blind_ones() -> None:
+    """The cheap pre-check reads a case-blind cue on the sentence in lower case. Only the characters it
+    sends to the case-blind cue fold onto an ASCII letter other than by str.lower."""
+    folds = [
+        chr(c)
+        for c in range(128, sys.maxunicode + 1)
+        if re.fullmatch("[a-z]", chr(c), re.I) or len(chr(c).lower()) != 1
+    ]
+    assert folds and all(date_scan._FOLDS_ODDLY.match(c) for c in folds)
+    texts = ("In the SPRING of that year", "THE NEXT DAY", "a year AGO", "For The Time Being", "no cue")
+    for cue, lowered in date_scan._LOWER_CUES.items():
+        for text in texts:
+            assert (lowered.search(text.lower()) is None) == (cue.search(text) is None)
+    assert [f.kind for f in date_scan.scan("In the \u017fPRING of 1918 the army moved")] == ["season"]

@@ -146,3 +146,39 @@ def test_a_verb_phrase_does_not_run_across_a_comma() -> None:
     triggers = [trigger for trigger, _ in events]
     assert "called, on" not in triggers
     assert "called on" in triggers
+
+
+def test_a_cited_message_dates_itself_and_the_verb_takes_the_letter_date() -> None:
+    _, events = _found(
+        "# T\n\nLisbon, March 9, 1921.\n\nHave received your telegram March 2. Just received despatch dated "
+        "February 27 from the consul. In a 1920 memorandum to the board, Ferreira stated his view.\n"
+    )
+    assert ("received", "1921-03-09") in events  # telegraphese, the receipt on the letter's day
+    assert ("telegram", "1921-03-02") in events  # the cited message keeps its own date
+    assert sum(1 for trigger, date in events if trigger == "received" and date == "1921-03-09") == 2
+    assert not any(trigger == "stated" for trigger, _ in events)  # the memorandum is the statement
+
+
+def test_a_three_part_dateline_and_a_letter_under_date_of() -> None:
+    _, events = _found(
+        "# T\n\nMinistry of Foreign Affairs, Consular Division, Lisbon, May 4, 1921.\n\n"
+        "Sir: I addressed a note to the Minister under date of April 20, 1921, on this subject.\n"
+    )
+    assert any(date == "1921-05-04" and trigger.startswith("Ministry") for trigger, date in events)
+    assert ("addressed", "1921-04-20") in events
+
+
+def test_states_are_no_happenings() -> None:
+    _, events = _found(
+        "# T\n\nIn May 1921 the board suspected the envoy. The losses equaled the gains in 1921.\n"
+    )
+    assert not any(trigger in ("suspected", "equaled") for trigger, _ in events)
+
+
+def test_a_participle_after_an_infinitives_object_is_no_predicate() -> None:
+    _, events = _found(
+        "# T\n\nIn 1921 the board met. Ferreira sought to ease the limits imposed on printed volumes. "
+        "The envoys imposed new limits.\n"
+    )
+    assert sum(1 for trigger, _ in events if trigger == "imposed") == 1
+    assert ("sought", "1921") in events

@@ -127,6 +127,7 @@ _RELATIVE_CLAUSE_START = re.compile(r"[\s,\"”]*(?:[a-z]+\s+){0,4}?(?:which|who
 _COMPARISON_BEFORE = re.compile(r"\bthan\s+(?:[a-z]+\s+){0,2}$", re.I)
 _CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.I)
 _PERFECT = frozenset({"had", "has", "have"})
+_DROPPED_SUBJECT_PERFECT = re.compile(r"\W*(?:Have|Has)\s+(?:(?:just|now|already|today|to-day)\s+)?")
 _OBJECT_AFTER = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|this|that|these|those|him|them|it)\b|[A-Z])")
 _NOUN_PHRASE_END = re.compile(
     r"\b(?:the|a|an|his|her|their|its|this|these|those|[A-Z][\w.’']*)(?:\s+[a-z-]+(?:[’']s)?){1,3}$"
@@ -139,8 +140,9 @@ _NOT_NOMINAL = frozenset(
 _CLAUSE_OPENERS = frozenset("and but as when while after before since because then of".split())
 _BARE_PLURAL = re.compile(r"[a-z]{3,}[^su]s")
 _LAST_NOUN_PHRASE = re.compile(rf"^.*({_NOUN_PHRASE_END.pattern.removesuffix('$')})$")  # its latest start
-_DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]"
-    r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*){0,2}"
+_DATELINE_PLACE = re.compile(  # "Washington,", "Department of State, Washington,", "[Washington,]";
+    # an office, its department and the city
+    r"(?:\[[^\]]*\]\s*)*(?:[A-Z][A-Za-z.’' -]{1,40},\s*){0,3}"
 )
 _DATELINE_TAIL = re.compile(  # its hour after a comma or a dash: "—7 p.m."
     r"[.,—–-]?\s*(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.\s*m\.|noon|midnight)?\.?\s*(?:\[[^\]]*\]\.?\s*)*"
@@ -188,6 +190,35 @@ _REPORTED = re.compile(
     r"\b[^;:]*?\b(?:that|why|whether|how)\b",
     re.I,
 )
+
+
+_REPORTED_LOWER = re.compile(_REPORTED.pattern)  # written in lower case: read on the lower-cased sentence
+_FOLDS_ODDLY = re.compile("[\u0130\u0131\u017f\u212a]")  # see pipeline/extract/date_scan.py
+
+
+@lru_cache(maxsize=64)
+def _first_report(text: str) -> re.Match[str] | None:
+    if _FOLDS_ODDLY.search(text):
+        return _REPORTED.search(text)
+    lower = text.lower()  # the same length and positions as the text
+    if "th" not in lower and "wh" not in lower and "how" not in lower:
+        return None  # none of "that", "why", "whether", "how"
+    return _REPORTED_LOWER.search(lower)
+
+
+def reported_before(text: str, position: int) -> re.Match[str] | None:
+    """What _REPORTED.search(text, 0, position) finds ("said that ..." wholly before a position), from one
+    search of the whole sentence: its first match ends soonest, so it is the answer whenever it ends by the
+    position. A position inside a word (where cutting the text could make a word) is searched as asked. The
+    match may be one of the lower-cased sentence: read its positions only."""
+    if (
+        0 < position < len(text)
+        and (text[position - 1].isalnum() or text[position - 1] == "_")
+        and (text[position].isalnum() or text[position] == "_")
+    ):
+        return _REPORTED.search(text, 0, position)
+    found = _first_report(text)
+    return found if found is not None and found.end() <= position else None
 
 
 @dataclass
@@ -286,6 +317,8 @@ def _is_predicate(
         )
     if text[trigger.start - 1 : trigger.start] == "-":
         return False
+    if _DROPPED_SUBJECT_PERFECT.fullmatch(text, 0, trigger.start) and not text.rstrip().endswith("?"):
+        return True  # telegraphese "Have received your 535", "Have just seen the Minister": I have, just now
     words = re.findall(r"[A-Za-z’'-]+", text[: trigger.start])
     subject = _subject_words(text, trigger.start, words)
     if generic and not subject:
@@ -517,6 +550,8 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
     # would need ("the papers published in 1950 were lost"); "dragged down by the crisis" is a passive
     if _PASSIVE_AGENT_AFTER.match(text, end):
         return False
+    if len(before) > 1 and before[-2].lower() == "to" and before[-1].isalpha() and before[-1].islower():
+        return False  # "to mitigate the size limitations imposed on the volumes": an infinitive's object
     clause_end = _clause_of(text, end)[1]
     subordinate = _SUBORDINATOR.search(text, end, clause_end)
     return not _LATER_FINITE.search(text, end, subordinate.start() if subordinate else clause_end)

@@ -24,7 +24,6 @@ from pipeline.extract.event_clauses import (
     _NOUN_OF_BEFORE,
     _REJECT_BEFORE,
     _RELATIVE_CLAUSE_START,
-    _REPORTED,
     _SUBJECT_PRONOUNS,
     _UNTIL_BEFORE,
     _clause_of,
@@ -37,6 +36,7 @@ from pipeline.extract.event_clauses import (
     _overlaps,
     _Sentence,
     _Trigger,
+    reported_before,
 )
 from pipeline.vocab import load_words
 
@@ -80,7 +80,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
         for t in usable
         if not (t.is_noun and _MODAL_BEFORE.search(text, _clause_of(text, t.start)[0], t.start))
     ]
-    reported = _REPORTED.search(text[:start])
+    reported = reported_before(text, start)
     if reported:  # a date inside what someone said dates what they said happened, not the saying
         usable = [t for t in usable if t.start >= reported.end()]
     until = _UNTIL_BEFORE.search(text[:start]) and not _NOT_BEFORE.search(text[:start])
@@ -111,9 +111,7 @@ def _pick_trigger(sentence: _Sentence, timex: dict, taken: frozenset[int] = froz
         # a date in a clause without a predicate of its own dates the sentence's, but not from inside a
         # relative clause ("The minister, who had served since 1920, resigned in 1925")
         inside = [  # a verb that is a happening only with a date in its own clause takes none from another
-            t
-            for t in candidates
-            if (t.is_noun or not _REPORTED.search(text, 0, t.start)) and not t.own_date_only
+            t for t in candidates if (t.is_noun or not reported_before(text, t.start)) and not t.own_date_only
         ]
     if not inside:
         return None

@@ -45,7 +45,6 @@ from pipeline.extract.event_clauses import (
     _HEDGES,
     _RECOLLECTION_BEFORE,
     _REFERENCE_OPENING,
-    _REPORTED,
     _TIME_CUES,
     EVENT_TYPES,
     _clause_of,
@@ -56,6 +55,7 @@ from pipeline.extract.event_clauses import (
     _Sentence,
     _Trigger,
     _triggers,
+    reported_before,
 )
 from pipeline.extract.event_dating import (
     _LOOK_BACK,
@@ -128,7 +128,7 @@ def _is_reference_time(timex: dict, sentence: _Sentence) -> bool:
         return False  # "these volumes would be complete by the end of 1988": not yet the story's time
     if _RECOLLECTION_BEFORE.search(sentence.text, 0, start):
         return False  # "thinking of the 1936 crisis, the envoy lamented": the narrative stays where it was
-    return _REPORTED.search(sentence.text, 0, start) is None and not _inside_quotes(sentence.text, start)
+    return reported_before(sentence.text, start) is None and not _inside_quotes(sentence.text, start)
 
 
 def extract_events(
@@ -238,7 +238,8 @@ def _find_events(sentences: pl.DataFrame, time_expressions: pl.DataFrame) -> lis
                     continue  # a closer date has its predicate: this one dates nothing else
                 if trigger is None or _overlaps([f[0] for f in found_here], trigger.start, trigger.end):
                     continue  # one predicate, one date
-            dated_clauses.append(_clause_of(text, start))
+            if not _dates_only_its_noun(sentence, trigger):
+                dated_clauses.append(_clause_of(text, start))
             basis = "relative" if timex["is_relative"] else "explicit"
             found_here.append((trigger, timex, basis, None))
             for when in _when_clause(sentence, timex, trigger):  # before any later date can take it
@@ -315,6 +316,38 @@ def _is_reference(sentence: _Sentence, start: int) -> bool:
     return not any(t.start < start for t in sentence.predicates)
 
 
+_OBJECT_DETERMINER = re.compile(
+    r"\s+(?:(?:your|my|our|his|her|their|the|a|an|this|that|[A-Z][\w.]*[’']s)\s+)?(?:[a-z]+\s+)?"
+)
+_TEMPORAL_PREPOSITION_BEFORE = re.compile(  # the date inside may hold a comma: "a February 11, 1986 meeting"
+    r"\b(?i:before|after|until|till|since|following|ahead\s+of|in\s+advance\s+of|prior\s+to)\s+"
+    r"(?:[^,;:()]|,(?=\s*\d))*$"
+)
+
+
+def _dates_only_its_noun(sentence: _Sentence, trigger: _Trigger) -> bool:
+    """A dated noun whose date leaves the clause's verb undated, so that the verb takes the reference time:
+    a message named as a verb's object ("Have received your telegram December 16", "Just received telegram
+    dated January 31"), and a happening the clause is only placed before or after ("In advance of a
+    February 11, 1986 meeting, the office honed its strategy", "scrambled ... before the 1987 meeting")."""
+    if not trigger.is_noun:
+        return False
+    text = sentence.text
+    if trigger.event_type == "correspondence" and any(
+        _OBJECT_DETERMINER.fullmatch(text, p.end, trigger.start) for p in sentence.predicates
+    ):
+        return True
+    if trigger.event_type in _DOCUMENT_EVENT_TYPES:
+        return False  # "after his 1922 memorandum, he stated": what the document said
+    before = _TEMPORAL_PREPOSITION_BEFORE.search(text, max(0, trigger.start - 80), trigger.start)
+    return before is not None and not any(
+        before.start() < p.start < trigger.start for p in sentence.predicates
+    )
+
+
+_DOCUMENT_EVENT_TYPES = frozenset({"correspondence", "publication", "statement"})
+
+
 def _dateline(sentence: _Sentence) -> dict | None:
     """The date of a dateline, a paragraph that is only a place and a date with its hour ("[Telegram]
     Washington, March 30, 1918, 4 p.m. [Received ...]", "April 27, 2 p.m."): the letter or telegram under
@@ -351,7 +384,7 @@ def _context_events(
         if any(clause[0] <= start < clause[1] for start, _ in dated_clauses):
             continue
         anchor = _last_reference(sentence, reference, trigger.start)
-        if _REPORTED.search(text, 0, trigger.start) or _in_other_time_expression(sentence, trigger, None):
+        if reported_before(text, trigger.start) or _in_other_time_expression(sentence, trigger, None):
             continue  # reported words; "the day after the courier landed": part of a date
         if _in_background_opening(text, trigger.start):
             continue  # "Although many hoped ... after the war ended,": background to the main clause
