@@ -86,6 +86,29 @@ def _told() -> re.Pattern[str]:
     )
 
 
+@cache
+def _affiliated_speaker() -> re.Pattern[str]:
+    """A one-word name, "of" and a capitalised body or place, and a verb of saying ("Surname of Word Word
+    told", "Surname of the Word said"): the name with its affiliation is the verb's subject."""
+    verbs = [v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")]
+    alternation = "|".join(re.escape(v) for v in sorted(verbs, key=lambda v: (-len(v), v)))
+    return re.compile(
+        rf"{NOT_BEFORE}(?P<name>{NAME_WORD}){SPACE}of{SPACE}(?:the{SPACE})?(?:{NAME_WORD}{SPACE}){{1,3}}"
+        rf"(?:{alternation})(?![\w-])"
+    )
+
+
+def affiliated_speakers(text: str) -> list[PersonSpan | None]:
+    """The subject of a verb of saying named with its body or place ("Surname of Word Treasury told"), weak
+    evidence; not after "the" or a preposition, where the name is a body's or a place's own word."""
+    return [
+        make_span(text, m.start("name"), m.end("name"), "speaker")
+        for m in _affiliated_speaker().finditer(text)
+        if not PREPOSITION_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        and text[max(0, m.start() - 4) : m.start()].lower() != "the "
+    ]
+
+
 def told_persons(text: str) -> list[PersonSpan | None]:
     """The object of a verb of telling or asking ("told Surname that", "asked Surname to"), weak evidence."""
     return [make_span(text, m.start("name"), m.end("name"), "told") for m in _told().finditer(text)]

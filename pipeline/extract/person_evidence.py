@@ -11,7 +11,7 @@ common nouns are no one. The vocabularies are data files in vocab/.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.person_words import (
     INITIAL,
@@ -47,8 +47,10 @@ INITIAL_RE = re.compile(rf"{INITIAL}")
 COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")
 
 
+@lru_cache(maxsize=2)
 def place_words(text: str, known: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[int]]:
-    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand.
+    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand; kept for
+    the paper at hand, as three rules of one paper ask for them.
 
     After a ``known`` place the next capitalised word is not part of it ("in Place Surname will be", a
     sentence without its comma), so only the known place counts."""
