@@ -136,7 +136,8 @@ def bare_uses(
 ) -> list[PersonSpan]:
     """Bare uses of a surname that a strong rule gives a person in the paper ("Surname" beside "Given
     Surname"), as persons to join conjuncts to; not a surname the paper uses as a place or writes in lower
-    case, nor a word after "the" or beside another capitalised word."""
+    case, nor a word after "the", beside another capitalised word or opening a quotation (a title's first
+    word: "“Surname and Word”")."""
     surnames = {
         s.surname
         for s in strong
@@ -147,5 +148,11 @@ def bare_uses(
     return [
         PersonSpan(m.start(), m.end(), m.group(), None, None, "surname", m.start())
         for m in CAPITALISED_WORD.finditer(text)
-        if m.group() in surnames and not NEXT_CAPITAL.match(text, m.end()) and not after_the(text, m.start())
+        if m.group() in surnames
+        and not NEXT_CAPITAL.match(text, m.end())
+        and not after_the(text, m.start())
+        and text[m.start() - 1 : m.start()] not in OPENING_QUOTES
     ]
+
+
+OPENING_QUOTES = frozenset("“\"‘'")
