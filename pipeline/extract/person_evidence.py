@@ -44,6 +44,11 @@ STRONG_REASONS = frozenset(
     }
 )
 INITIAL_RE = re.compile(rf"{INITIAL}")
+# Roman numerals in a list ending right before a capital and its full stop ("II, III and |V. Word"); not the
+# pronoun ("I and V. Surname").
+ROMAN_LIST_BEFORE = re.compile(
+    r"(?<![\w.])(?:[IVXL]{1,5},[^\S\n]+(?:and[^\S\n]+)?|[IVXL]{2,5}[^\S\n]+and[^\S\n]+)\Z"
+)
 COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")
 
 
@@ -94,6 +99,14 @@ def with_evidence(
         if not span.addressed and " ".join(text[span.start : span.end].split()) in countries:
             continue
         if names_a_thing(text, span) or _is_lettered_item(text, span, lettered_items):
+            continue
+        # Names of countries only, unaddressed, are countries in a row ("Country R. P. Country" in a table);
+        # a numeral after a list of Roman numerals is one more ("Articles II, III and V. Word").
+        words = [w for w in text[span.start : span.end].split() if not INITIAL_RE.fullmatch(w)]
+        if not span.addressed and len(words) >= 2 and all(w in countries for w in words):
+            continue
+        roman = span.reason == "initials" and text[span.start] in "IVXL"
+        if roman and ROMAN_LIST_BEFORE.search(text, max(0, span.start - 30), span.start):
             continue
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
