@@ -26,12 +26,12 @@ def test_a_name_with_its_body_before_a_verb_of_saying_is_a_person() -> None:
 
 def test_a_name_joined_by_and_to_a_surname_the_paper_gives_a_person_is_a_person() -> None:
     text = (
-        "The President takes with him Ormsby and Vantress, not Lyle.\n\n"
-        "1. Rear Admiral Cary T. Ormsby, physician to the President."
+        "The Governor takes with him Ormsby and Vantress, not Lyle.\n\n"
+        "1. Rear Admiral Lucius T. Ormsby, surgeon to the Governor."
     )
     assert "Vantress" in _names(text)
     # Without the person elsewhere in the paper the pair says nothing about either word.
-    assert "Vantress" not in _names("The President takes with him Ormsby and Vantress, not Lyle.")
+    assert "Vantress" not in _names("The Governor takes with him Ormsby and Vantress, not Lyle.")
     # A surname opening a quotation is a title's first word ("“Ormsby and Health”" is a book).
     quoted = text.replace("with him Ormsby and Vantress", "with him “Ormsby and Vantress”")
     assert "Vantress" not in _names(quoted)
@@ -43,3 +43,11 @@ def test_countries_in_a_row_and_a_numeral_after_numerals_are_no_one() -> None:
     numerals = "As noted in Articles II, III and V. References to lines are to the draft of J. Whitcombe."
     assert _names(numerals) == ["J. Whitcombe"]
     assert _names("Then I and V. Whitcombe left.") == ["V. Whitcombe"]
+
+
+def test_a_numbered_thing_and_a_firm_without_its_full_stop_are_no_one() -> None:
+    assert _names("Referring to General Directive No. 554 of May 7, Mr. Hay wrote.") == ["Mr. Hay"]
+    rows = "Omaha, May 1, 1897 Dunmore Canning Co Do\n\nDunmore Canning Co Do. Then Canning."
+    assert _names(rows) == []
+    # The same words without the number or the firm's word still name persons.
+    assert _names("General Grant wrote again.") == ["General Grant"]

@@ -44,6 +44,7 @@ STRONG_REASONS = frozenset(
     }
 )
 INITIAL_RE = re.compile(rf"{INITIAL}")
+NUMBERED_AFTER = re.compile(rf"{SPACE}No\.{SPACE}?\d")
 # Roman numerals in a list ending right before a capital and its full stop ("II, III and |V. Word"); not the
 # pronoun ("I and V. Surname").
 ROMAN_LIST_BEFORE = re.compile(
@@ -231,6 +232,9 @@ def names_a_thing(text: str, span: PersonSpan) -> bool:
     if not span.addressed and span.reason != "heading" and _vessel_noun_after().match(text, span.end):
         return True
     if patterns.place_before.search(before):
+        return True
+    # A name with a number after it is a numbered thing's ("Word Word No. 554"), a document's or a unit's.
+    if span.reason not in ("heading", "signature") and NUMBERED_AFTER.match(text, span.end):
         return True
     # An eponym noun ending a name found on weak evidence ("Surname Convention provides"), or a line of three
     # words or more ("Given Surname Papers"), names a thing.
