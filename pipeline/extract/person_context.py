@@ -6,7 +6,8 @@ statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative
 ..."), "and his" ("Surname and his staff") or a possessive ("Surname’s ..."); and a known given name with a
 middle initial printed without its full stop ("Given Q Surname"). A letter's salutation names its addressee
 ("Dear Surname:", "My Dear Given:"), the object of a verb of telling or asking is a person ("told Surname
-that", "asked Surname to", vocab/telling_verbs.yaml), an editor's brackets complete a signature ("G. M.
+that", "asked Surname to", vocab/telling_verbs.yaml), so is the subject of a verb of saying named with its
+body or place ("Surname of Word Treasury told"), an editor's brackets complete a signature ("G. M.
 S[urname]", "[Given] Surname"), and a numbered telegram opens with its addressee ("177. For Surname.",
 vocab/telegram_markings.yaml). All but the numeral, the initial, the salutation, the signature and the
 addressee are weak evidence: the names go through the same checks as the other weak rules

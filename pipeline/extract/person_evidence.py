@@ -1,11 +1,12 @@
 """The evidence a found name needs to be a person's, and the names that are things or places.
 
 Rules in persons.py propose names; ``with_evidence`` keeps those the evidence bears out. A name is a thing
-where a vessel word, a firm word, a place-name start or an eponym noun stands by it ("the tug Name",
-"Surname Brothers", "San Given", "Surname Library"); a one-word name found on weak evidence is dropped where
-the paper uses the word as a place ("in Word"), writes it in lower case (a common noun) or the caller says it
-names a place or body; and an office that is also an adjective, peoples, lettered list items and phrases of
-common nouns are no one. The vocabularies are data files in vocab/.
+where a vessel word, a firm word, a place-name start or an eponym noun stands by it ("the tug Name", "Surname
+Brothers", "San Given", "Surname Library") or a number follows it ("Word Word No. 554"); a one-word name found
+on weak evidence is dropped where the paper uses the word as a place ("in Word"), writes it in lower case (a
+common noun) or the caller says it names a place or body; and an office that is also an adjective, peoples,
+lettered list items, phrases of common nouns, countries in a row and a Roman numeral after a list of them are
+no one. The vocabularies are data files in vocab/.
 """
 
 from __future__ import annotations

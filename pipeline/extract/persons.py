@@ -12,7 +12,9 @@ of saying or thinking ("Surname said", "Surname believes", vocab/reporting_verbs
 or a name before "himself" or "herself", or a capitalised pair whose last word the document also uses alone.
 Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a person's
 where it repeats the surname of a person so found in the same document. So are the names after "Messrs.",
-one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname"), a title
+one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname", also
+beside a bare surname the paper gives a person elsewhere: person_lists.py), the subject of a verb of saying
+named with its body ("Surname of Word Treasury told"), a title
 alone ("the King", "Capt. J.", person_roles.py), a letter's salutation, a bracketed signature and the object
 of a verb of telling and a numbered telegram's addressee ("177. For Surname.") (person_context.py). In a
 heading's parentheses after an office, among the names after "Messrs." and after two initials, a word that is
@@ -21,9 +23,10 @@ also a month or a form of address can be a surname ("(March)", "R. H. Lord").
 Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
 the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
 caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
-government") or a vessel noun ("Word Line steamer") is a thing, not a person; items of numbered or
-lettered lists ("I. Word", "Resolution A. Word"), captions in a list of captions and entries, and countries of
-two words are no one. The vocabularies are data files in vocab/.
+government") or a vessel noun ("Word Line steamer") is a thing, not a person; items of numbered or lettered
+lists ("I. Word", "Resolution A. Word"), a Roman numeral after a list of them, captions in a list of captions
+and entries, countries of two words or in a row, and a name before "No. <number>" are no one. The vocabularies
+are data files in vocab/.
 """
 
 from __future__ import annotations
