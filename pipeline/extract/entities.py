@@ -339,6 +339,13 @@ def find_mentions(
     named += role_mentions(document_text, authority, locate, units, named)
     named = _dropoverlaps(named)
     italics = sorted(_italics(emphasis_spans))
+    # An authority surname after a place name's first word is the place's ("Point Surname").
+    place_before = name_patterns().place_before
+    unlinked_matches = [
+        m
+        for m in unlinked_matches
+        if not place_before.search(document_text, max(0, m.title_start - 40), m.title_start)
+    ]
     candidates = document_persons(
         document_id,
         spans,

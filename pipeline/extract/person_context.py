@@ -6,7 +6,8 @@ statesmen as Surname, Surname and Surname", vocab/person_nouns.yaml), a relative
 ..."), "and his" ("Surname and his staff") or a possessive ("Surname’s ..."); and a known given name with a
 middle initial printed without its full stop ("Given Q Surname"). A letter's salutation names its addressee
 ("Dear Surname:", "My Dear Given:"), the object of a verb of telling or asking is a person ("told Surname
-that", "asked Surname to", vocab/telling_verbs.yaml), an editor's brackets complete a signature ("G. M.
+that", "asked Surname to", vocab/telling_verbs.yaml), so is the subject of a verb of saying named with its
+body or place ("Surname of Word Treasury told"), an editor's brackets complete a signature ("G. M.
 S[urname]", "[Given] Surname"), and a numbered telegram opens with its addressee ("177. For Surname.",
 vocab/telegram_markings.yaml). All but the numeral, the initial, the salutation, the signature and the
 addressee are weak evidence: the names go through the same checks as the other weak rules
@@ -84,6 +85,29 @@ def _told() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w-])(?:{verbs}){SPACE}(?P<name>{NAME_WORD}){SPACE}(?:that|to|whether|if|for|about)(?![\w-])"
     )
+
+
+@cache
+def _affiliated_speaker() -> re.Pattern[str]:
+    """A one-word name, "of" and a capitalised body or place, and a verb of saying ("Surname of Word Word
+    told", "Surname of the Word said"): the name with its affiliation is the verb's subject."""
+    verbs = [v for v in load_words("reporting_verbs") if not v.endswith("ing") and not v.startswith("to ")]
+    alternation = "|".join(re.escape(v) for v in sorted(verbs, key=lambda v: (-len(v), v)))
+    return re.compile(
+        rf"{NOT_BEFORE}(?P<name>{NAME_WORD}){SPACE}of{SPACE}(?:the{SPACE})?(?:{NAME_WORD}{SPACE}){{1,3}}"
+        rf"(?:{alternation})(?![\w-])"
+    )
+
+
+def affiliated_speakers(text: str) -> list[PersonSpan | None]:
+    """The subject of a verb of saying named with its body or place ("Surname of Word Treasury told"), weak
+    evidence; not after "the" or a preposition, where the name is a body's or a place's own word."""
+    return [
+        make_span(text, m.start("name"), m.end("name"), "speaker")
+        for m in _affiliated_speaker().finditer(text)
+        if not PREPOSITION_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        and text[max(0, m.start() - 4) : m.start()].lower() != "the "
+    ]
 
 
 def told_persons(text: str) -> list[PersonSpan | None]:

@@ -1,17 +1,18 @@
 """The evidence a found name needs to be a person's, and the names that are things or places.
 
 Rules in persons.py propose names; ``with_evidence`` keeps those the evidence bears out. A name is a thing
-where a vessel word, a firm word, a place-name start or an eponym noun stands by it ("the tug Name",
-"Surname Brothers", "San Given", "Surname Library"); a one-word name found on weak evidence is dropped where
-the paper uses the word as a place ("in Word"), writes it in lower case (a common noun) or the caller says it
-names a place or body; and an office that is also an adjective, peoples, lettered list items and phrases of
-common nouns are no one. The vocabularies are data files in vocab/.
+where a vessel word, a firm word, a place-name start or an eponym noun stands by it ("the tug Name", "Surname
+Brothers", "San Given", "Surname Library") or a number follows it ("Word Word No. 554"); a one-word name found
+on weak evidence is dropped where the paper uses the word as a place ("in Word"), writes it in lower case (a
+common noun) or the caller says it names a place or body; and an office that is also an adjective, peoples,
+lettered list items, phrases of common nouns, countries in a row and a Roman numeral after a list of them are
+no one. The vocabularies are data files in vocab/.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.person_words import (
     INITIAL,
@@ -44,11 +45,19 @@ STRONG_REASONS = frozenset(
     }
 )
 INITIAL_RE = re.compile(rf"{INITIAL}")
+NUMBERED_AFTER = re.compile(rf"{SPACE}No\.{SPACE}?\d")
+# Roman numerals in a list ending right before a capital and its full stop ("II, III and |V. Word"); not the
+# pronoun ("I and V. Surname").
+ROMAN_LIST_BEFORE = re.compile(
+    r"(?<![\w.])(?:[IVXL]{1,5},[^\S\n]+(?:and[^\S\n]+)?|[IVXL]{2,5}[^\S\n]+and[^\S\n]+)\Z"
+)
 COMMON_NOUN_AND = re.compile(rf"(?<![\w.’'-])(?P<word>[{UPPER}][{LOWER}]+){SPACE}and{SPACE}\Z")
 
 
+@lru_cache(maxsize=2)
 def place_words(text: str, known: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[int]]:
-    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand.
+    """Words the paper uses as places or bodies ("in Word", "at Word"), and where those uses stand; kept for
+    the paper at hand, as three rules of one paper ask for them.
 
     After a ``known`` place the next capitalised word is not part of it ("in Place Surname will be", a
     sentence without its comma), so only the known place counts."""
@@ -92,6 +101,14 @@ def with_evidence(
         if not span.addressed and " ".join(text[span.start : span.end].split()) in countries:
             continue
         if names_a_thing(text, span) or _is_lettered_item(text, span, lettered_items):
+            continue
+        # Names of countries only, unaddressed, are countries in a row ("Country R. P. Country" in a table);
+        # a numeral after a list of Roman numerals is one more ("Articles II, III and V. Word").
+        words = [w for w in text[span.start : span.end].split() if not INITIAL_RE.fullmatch(w)]
+        if not span.addressed and len(words) >= 2 and all(w in countries for w in words):
+            continue
+        roman = span.reason == "initials" and text[span.start] in "IVXL"
+        if roman and ROMAN_LIST_BEFORE.search(text, max(0, span.start - 30), span.start):
             continue
         lone_signature = span.reason == "signature" and span.given is None
         weak = (span.reason not in STRONG_REASONS or lone_signature) and not span.addressed
@@ -216,6 +233,9 @@ def names_a_thing(text: str, span: PersonSpan) -> bool:
     if not span.addressed and span.reason != "heading" and _vessel_noun_after().match(text, span.end):
         return True
     if patterns.place_before.search(before):
+        return True
+    # A name with a number after it is a numbered thing's ("Word Word No. 554"), a document's or a unit's.
+    if span.reason not in ("heading", "signature") and NUMBERED_AFTER.match(text, span.end):
         return True
     # An eponym noun ending a name found on weak evidence ("Surname Convention provides"), or a line of three
     # words or more ("Given Surname Papers"), names a thing.

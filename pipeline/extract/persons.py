@@ -12,7 +12,9 @@ of saying or thinking ("Surname said", "Surname believes", vocab/reporting_verbs
 or a name before "himself" or "herself", or a capitalised pair whose last word the document also uses alone.
 Names may be accented and carry particles ("von", "de la", "d’"). A bare capitalised word is then a person's
 where it repeats the surname of a person so found in the same document. So are the names after "Messrs.",
-one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname"), a title
+one-word names along a list closed by "and" beside a person ("Given Surname, Surname and Surname", also
+beside a bare surname the paper gives a person elsewhere: person_lists.py), the subject of a verb of saying
+named with its body ("Surname of Word Treasury told"), a title
 alone ("the King", "Capt. J.", person_roles.py), a letter's salutation, a bracketed signature and the object
 of a verb of telling and a numbered telegram's addressee ("177. For Surname.") (person_context.py). In a
 heading's parentheses after an office, among the names after "Messrs." and after two initials, a word that is
@@ -21,9 +23,10 @@ also a month or a form of address can be a surname ("(March)", "R. H. Lord").
 Precision is a rule of its own (person_evidence.py): a one-word name found on weak evidence is dropped where
 the paper uses the word as a place ("in Word", "at Word"), writes it in lower case (a common noun), or the
 caller says it names a place or body; a name followed by an eponym noun ("Surname Library", "the Surname
-government") or a vessel noun ("Word Line steamer") is a thing, not a person; items of numbered or
-lettered lists ("I. Word", "Resolution A. Word"), captions in a list of captions and entries, and countries of
-two words are no one. The vocabularies are data files in vocab/.
+government") or a vessel noun ("Word Line steamer") is a thing, not a person; items of numbered or lettered
+lists ("I. Word", "Resolution A. Word"), a Roman numeral after a list of them, captions in a list of captions
+and entries, countries of two words or in a row, and a name before "No. <number>" are no one. The vocabularies
+are data files in vocab/.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from dataclasses import replace
 from functools import cache
 
 from pipeline.extract.person_context import (
+    affiliated_speakers,
     bare_middle_initials,
     bracketed_signatures,
     listed_after_person_nouns,
@@ -51,12 +55,11 @@ from pipeline.extract.person_evidence import (
     place_words,
     with_evidence,
 )
+from pipeline.extract.person_lists import addressed_list, bare_uses, conjuncts, list_items, plural_honorifics
 from pipeline.extract.person_roles import title_persons, withheld_names
 from pipeline.extract.person_words import (
     CAPITALISED_WORD,
     CAPITALS_NAME,
-    INITIAL,
-    LOWER,
     LOWER_WORD,
     NAME_WORD,
     NEXT_CAPITAL,
@@ -79,7 +82,6 @@ from pipeline.extract.person_words import (
     title_words,
     weekdays,
 )
-from pipeline.vocab import load_words
 
 
 def find_person_spans(
@@ -133,8 +135,8 @@ def find_person_spans(
                 common_ok=addressed,
             )
         )
-        if title.split()[0] in _plural_honorifics():
-            found += _addressed_list(text, match.end("name"))
+        if title.split()[0] in plural_honorifics():
+            found += addressed_list(text, match.end("name"))
     for match in patterns.routing.finditer(text):
         for group in ("to", "name", "sender"):
             if match.group(group):
@@ -188,10 +190,13 @@ def find_person_spans(
             found.append(make_span(text, match.start("name"), match.end("name"), "speaker"))
     found += regnal_names(text) + listed_after_person_nouns(text) + relative_and_possessive_names(text)
     found += bare_middle_initials(text) + names_after_epithets(text) + title_persons(text)
-    found += salutations(text) + bracketed_signatures(text) + withheld_names(text) + told_persons(text)
+    found += salutations(text) + bracketed_signatures(text) + withheld_names(text)
+    found += told_persons(text) + affiliated_speakers(text)
     found += _recurring_pairs(text, {span.surname for span in found if span is not None}, lower)
-    found += _conjuncts(text, [s for s in found if s is not None and s.reason in STRONG_REASONS])
-    found += _list_items(text, [s for s in found if s is not None and s.reason in STRONG_REASONS], lower)
+    strong = [s for s in found if s is not None and s.reason in STRONG_REASONS]
+    places = place_words(text, not_persons)[0] | not_persons
+    found += conjuncts(text, strong + bare_uses(text, strong, places, lower))
+    found += list_items(text, strong, lower)
     candidates = _longest_first([s for s in found if s is not None])
     spans = with_evidence(text, candidates, not_persons, lower)
     # A bare surname inside or after a ship's or firm's name is that thing's too.
@@ -215,103 +220,12 @@ def find_person_names(text: str) -> list[PersonSpan]:
     return find_person_spans(text, paragraphs)
 
 
-CONJUNCT_AFTER = re.compile(
-    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE})(?P<name>{NAME_WORD}){NOT_AFTER}(?!\s[{UPPER}]|\.\s[{UPPER}])"
-)
-OFFICE_NEXT = re.compile(rf"{SPACE}(?P<word>[{LOWER}]+)")
-# A one-word item before a name in a list ("Surname, Mr. Surname"), itself after a list's comma or a
-# sentence's start: a capitalised word after a lower-case one is more often a place ("in Place, Mr. Surname").
-LIST_ITEM_BEFORE = re.compile(
-    rf"(?:(?<=, )|(?<=^)|(?<=[.:;] ))(?P<name>{NAME_WORD}),{SPACE}(?P<and>and{SPACE})?\Z", re.MULTILINE
-)
-CONJUNCT_BEFORE = re.compile(rf"(?<![\w.’'-])(?<!, )(?P<name>{NAME_WORD}){SPACE}and{SPACE}\Z")
 LIST_GOES_ON = re.compile(rf",|{SPACE}and(?!\w)")
 GIVEN_BEFORE = re.compile(rf"(?<![\w.’'-])(?P<given>{NAME_WORD})[^\S\n]\Z")
 PREPOSITION_BEFORE = re.compile(
     r"(?<![\w-])(?:of|from|to|in|at|by|with|for|on|upon|into|against|between|among|under)\s+\Z"
 )
-LIST_NAME = rf"(?P<name>{NAME_WORD}(?:{SPACE}(?:{INITIAL}{SPACE}?)*{NAME_WORD}){{1,2}})"
-LIST_NEXT = re.compile(
-    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE}){LIST_NAME}{NOT_AFTER}(?=,|;|\.|{SPACE}(?:and{SPACE}|[{LOWER}]))"
-)
-LIST_BEFORE = re.compile(rf"(?:(?<=, )|(?<=\n)|(?<=: )){LIST_NAME},{SPACE}(?:and{SPACE})?\Z")
 LIST_ITEM = re.compile(r"(?:^|,\s(?:and\s)?)(?P<item>[^,]+)")
-
-
-def _conjuncts(text: str, persons: list[PersonSpan]) -> list[PersonSpan | None]:
-    """One-word names joined by "and" to a person found by a strong rule ("Surname and Mr. Surname"), and
-    along a list of them closed by "and" ("Given Surname, Surname, Surname and Surname", "Surname, Mr.
-    Surname and Surname"); without the "and", words after a name and its comma are an address ("Given
-    Surname, Place"). Each goes through the checks of a weak name."""
-    found: list[PersonSpan | None] = []
-    for person in persons:
-        position, items = post_nominal_end(text, person.end), []
-        while (after := CONJUNCT_AFTER.match(text, position)) is not None:
-            items.append(after)
-            position = after.end("name")
-        # A list of names is closed by "and", and has no word that is never a name ("Imperial and Royal").
-        listed = [make_span(text, m.start("name"), m.end("name"), "conjunct") for m in items]
-        closed = bool(items) and "and" in items[-1].group().split() and None not in listed
-        # ... and is not an office's description ("Given Surname, Imperial and Royal minister").
-        office = closed and OFFICE_NEXT.match(text, items[-1].end("name"))
-        closed = closed and not (office and is_title_word(office.group("word").capitalize()))
-        found += listed if closed else []
-        before = CONJUNCT_BEFORE.search(text, max(0, person.title_start - 40), person.title_start)
-        if before and not sentence_initial(text, before.start("name")):
-            found.append(make_span(text, before.start("name"), before.end("name"), "conjunct"))
-        end = person.title_start
-        while (item := LIST_ITEM_BEFORE.search(text, max(0, end - 40), end)) is not None:
-            if closed or item.group("and"):
-                found.append(make_span(text, item.start("name"), item.end("name"), "conjunct"))
-            end = item.start("name")
-    return found
-
-
-def _list_items(text: str, persons: list[PersonSpan], lower: frozenset[str]) -> list[PersonSpan | None]:
-    """Full names in a list beside a person found by a strong rule ("Given Surname, Given Surname, and
-    Given Surname", "Given Surname and Given Surname played"), item by item along the list. An item with a
-    word the paper also writes in lower case ("Cotton Yarn") is a thing, and ends the list."""
-    found: list[PersonSpan | None] = []
-    todo = [p for p in persons if p.given is not None or p.reason == "initials"]
-    seen = {(p.start, p.end) for p in todo}
-    while todo:
-        person = todo.pop()
-        items = [LIST_NEXT.match(text, post_nominal_end(text, person.end))]
-        items.append(LIST_BEFORE.search(text, max(0, person.title_start - 60), person.title_start))
-        for item in items:
-            if item is None or (item.start("name"), item.end("name")) in seen:
-                continue
-            seen.add((item.start("name"), item.end("name")))
-            words = item.group("name").split()
-            if any(w.lower() in lower for w in words if not is_given_name(w)):
-                continue
-            span = make_span(text, item.start("name"), item.end("name"), "list_item")
-            if span is not None:
-                found.append(span)
-                todo.append(span)
-    return found
-
-
-@cache
-def _plural_honorifics() -> frozenset[str]:
-    """Forms of address for several persons ("Messrs."), vocab/plural_honorifics.yaml."""
-    return frozenset(load_words("plural_honorifics"))
-
-
-ADDRESSED_NEXT = re.compile(
-    rf"(?:,{SPACE}(?:and{SPACE})?|{SPACE}and{SPACE})(?P<name>(?:{INITIAL}{SPACE}?)*{NAME_WORD}"
-    rf"(?:{SPACE}{NAME_WORD})?){NOT_AFTER}"
-)
-
-
-def _addressed_list(text: str, position: int) -> list[PersonSpan | None]:
-    """The names that follow the first after a plural form of address ("Messrs. Surname, Surname and
-    Surname"), each addressed as the first is."""
-    found: list[PersonSpan | None] = []
-    while (item := ADDRESSED_NEXT.match(text, position)) is not None:
-        found.append(make_span(text, item.start("name"), item.end("name"), "title_cue", common_ok=True))
-        position = item.end("name")
-    return found
 
 
 def _after_a_letter(text: str, paragraphs: list[tuple[int, int]], index: int) -> bool:
