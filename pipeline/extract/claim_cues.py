@@ -148,10 +148,10 @@ PLAN_CLAUSE = re.compile(
     r"\b(?:I|[Ww]e)\s+(?:\w+ly\s+)?(?:plan|planned|intend|intended|propose|proposed|expect|hope|shall|will)\b"
     r"(?:\s+\w+){0,3}?\s+to\b[^.;:]*$"
 )
-# "in President Roosevelt's opinion", "in their view": the cue that follows is in that person's view ("in
-# my opinion" stays the writer's).
+# ", in President Roosevelt's opinion,", "In their view": the cue that follows is in that person's view ("in
+# my opinion" stays the writer's; "persist in their view" is no such aside).
 HELD_VIEW = re.compile(
-    r"\b[Ii]n\s+(?:(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*[’']s?|his|her|their)\s+(?:\w+\s+)?"
+    r"(?:^\s*|[,;(]\s*)[Ii]n\s+(?:(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*[’']s?|his|her|their)\s+(?:\w+\s+)?"
     r"(?:opinion|view|judgment|judgement|estimation|belief|mind)\b"
 )
 PAST_PRESUMPTION = re.compile(
@@ -207,6 +207,7 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
         or PROPOSAL_CLAUSE.search(before)
         or THIRD_PERSON_STANCE.search(before)
         or HELD_VIEW.search(before)
+        or HELD_THAT.search(before)
         or PLAN_CLAUSE.search(before)
         or PAST_PRESUMPTION.search(before)
         or FUTURE_SAYS.search(before)
@@ -232,6 +233,16 @@ SOURCE_FRONTED = re.compile(
     r"\s*(?:\(?\w{1,3}\)\s*)?(?:[Ff]rom|[Bb]y)\s+(?:the|a|an|this|that|these|his|her|its|their|your|my|our|"
     r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*[’']s)\s+"
     r"(?!(?:end|beginning|middle|close|time|way|start|outset|first|date|then)\b)[^;:]{3,160}$"
+)
+# "From British and other good sources it appears that": sources named without a determiner.
+SOURCES_FRONTED = re.compile(
+    r"\s*(?:\(?\w{1,3}\)\s*)?[Ff]rom\s+(?:[\w’'-]+,?\s+){0,5}?(?:sources|reports|information|statements|"
+    r"accounts|despatches|dispatches|telegrams|letters|documents|papers|newspapers)\b[^;:]{0,100}$"
+)
+# "He held, however, that", "They contend that": a third person's view with a verb of holding.
+HELD_THAT = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey|(?!We\b)[A-Z][\w’'-]+)\s+(?:also\s+)?(?:held|holds|contended|contends|maintained|"
+    r"maintains)\s*,?\s*(?:[a-z]+\s*,\s*)?that\b"
 )
 MANNER_PREPOSITIONS = frozenset({"within", "under", "into", "outside", "beyond", "inside", "upon"})
 # Verbs of position after which "clearly" before a preposition is manner ("come clearly within").
@@ -285,7 +296,10 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         )
         and not (
             m.group().lower() in ("it appears", "it appeared")
-            and SOURCE_FRONTED.match(ctx.masked, sentence.start, m.start())
+            and (
+                SOURCE_FRONTED.match(ctx.masked, sentence.start, m.start())
+                or SOURCES_FRONTED.match(ctx.masked, sentence.start, m.start())
+            )
         )
         and not (
             m.group().lower() == "possibly"

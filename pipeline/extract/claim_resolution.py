@@ -227,6 +227,10 @@ def _topic_eligible(candidate: Candidate, kind: str, ctx: Context | None = None)
     return candidate.kind == "person" and candidate.source not in ("work", "addressee")
 
 
+# A verb of saying or thinking with its "that": what follows is the clause said or thought.
+CLAUSE_OF_SAYING = re.compile(VERB_PATTERN.pattern + r"\s*,?\s+(?:[\w’'-]+,?\s+){0,3}?that\b")
+
+
 def sentence_topic(
     ctx: Context, index: int, before: int | None = None, kind: str = "person"
 ) -> Candidate | None:
@@ -236,6 +240,10 @@ def sentence_topic(
     sentence = ctx.sentences[index]
     limit = sentence.end if before is None else before
     eligible = [c for c in candidates_between(ctx, sentence.start, limit) if _topic_eligible(c, kind, ctx)]
+    said = CLAUSE_OF_SAYING.search(ctx.masked, sentence.start, limit)
+    main = [c for c in eligible if said is not None and c.end <= said.start()]
+    if main:
+        eligible = main  # "He believed that Mussolini had ...": the topic is who believed, not Mussolini
     topic = next((c for c in eligible if followed_by_verb(ctx, c)), None)
     if topic is None:
         topic = next((c for c in eligible if not is_object_position(ctx, c)), None)

@@ -114,7 +114,7 @@ THAT_DETERMINER = re.compile(
 # relative pronoun; no clause of saying follows.
 RELATIVE_THAT = re.compile(
     r"\s+(?:the|a|an|this|these|those|its|his|her|their|all|any|some)\s+(?:[a-z][\w’'-]*\s+){0,3}?"
-    r"that\s+(?:(?:\w+ly|also|not)\s+)?(?:would|will|could|might|may|must|should|can|is|are|was|were|has|have|"
+    r"that\s+(?:(?:[a-z]+ly|also|not)\s+)?(?:would|will|could|might|may|must|should|can|is|are|was|were|has|have|"
     r"had|[a-z]+ed)\b"
 )
 # "the opinion expressed in the instruction that", "the hope expressed by ... that": a participle after a
@@ -402,7 +402,11 @@ def _no_clause_of_saying(ctx: Context, sentence: Sentence, verb: re.Match[str]) 
         return True
     return bool(
         RELATIVE_THAT.match(ctx.masked, verb.end(), sentence.end)
-        or (verb.group().endswith("ed") and NOUN_BEFORE_PARTICIPLE.search(before))
+        or (
+            verb.group().endswith("ed")
+            and NOUN_BEFORE_PARTICIPLE.search(before)
+            and not BARE_PASSIVE.match(ctx.masked, verb.end())  # "the view expressed by X that": X's
+        )
         or CAUSED_SAYING.search(before)
     )
 
