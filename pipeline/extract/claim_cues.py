@@ -136,8 +136,12 @@ CONCESSIVE = re.compile(
 THOUGHT_CLAUSE = re.compile(
     r"\b(?:the|this|that|an?|his|her|their|its|your)\s+(?:[a-z]+\s+)?(?:"
     + alternation(load_words("thought_nouns"))
-    + r")\s+that\b"
+    # "the impression gained by them was that": the noun's holder named after it
+    + r")(?:\s+[a-z]+ed\s+by\s+[\w’'-]+(?:\s+[\w’'-]+)?)?(?:\s+(?:was|is|were))?\s+that\b"
 )
+# "if the payment could be construed as a tax", "unless they may have": a modal in a condition is no
+# assertion.
+CONDITION_BEFORE = re.compile(r"\b(?:[Ii]f|[Uu]nless|[Ww]hether)\b[^.;:,]{0,60}$")
 # "I repeat recommendation that Red Cross send $50,000 and possibly more": a cue inside a proposal.
 PROPOSAL_CLAUSE = re.compile(r"\b(?:recommendations?|proposals?|suggestions?|requests?|demands?)\s+that\b")
 # "it was presumed that ... probably", "The Secretary will emphasize to them that ... presumably": a past
@@ -312,6 +316,10 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _modifies_a_word(ctx, m)
         and not _possession(ctx, m)
         and not _counterfactual(ctx, sentence, m)
+        and not (
+            m.group().lower().startswith(("may ", "might ", "could "))
+            and CONDITION_BEFORE.search(ctx.masked, max(sentence.start, m.start() - 70), m.start())
+        )
         and not (
             m.group().lower() in ("may have", "might have", "could have")
             and (
