@@ -79,3 +79,24 @@ def test_in_the_words_of_names_the_speaker_and_a_laws_long_title_is_a_title() ->
     quotes = {r["quoted_text"][:12]: r for r in out["claims"].to_dicts() if r["quoted_text"]}
     assert quotes["the greatest"]["claimant_id"] == "person:marsh"
     assert quotes["to define, r"]["kind"] == "title"
+
+
+def test_a_modal_in_a_condition_or_a_cue_in_anothers_statement_is_no_hedge() -> None:
+    body = (
+        "The Government pays the surcharge, which would not be the case if the payment could be construed "
+        "as a tax.\n\n"
+        "Considering his statement that the talks will probably fail, I authorize him to sign.\n\n"
+        "The impression gained by them was that he seemed to be in favour of the plan.\n\n"
+        "The plan could be construed as a guarantee."
+    )
+    rows = _kinds(_letter_claims(body), "author_assertion")
+    assert [r["text"][:8] for r in rows] == ["The plan"]
+
+
+def test_that_after_a_preposition_opens_no_clause_of_saying() -> None:
+    body = (
+        "I have the honor to report as follows on that portion of a conversation I had yesterday.\n\n"
+        "I have the honor to report that the convention was ratified."
+    )
+    rows = _kinds(_letter_claims(body), "reported_statement")
+    assert [r["text"].split()[-1] for r in rows] == ["ratified."]

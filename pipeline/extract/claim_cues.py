@@ -134,7 +134,7 @@ CONCESSIVE = re.compile(
 )
 # "grew out of the idea that the powers might well demand": the cue is the idea's, whoever holds it.
 THOUGHT_CLAUSE = re.compile(
-    r"\b(?:the|this|that|an?|his|her|their|its|your)\s+(?:[a-z]+\s+)?(?:"
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Yy]our)\s+(?:[a-z]+\s+)?(?:"
     + alternation(load_words("thought_nouns"))
     # "the impression gained by them was that": the noun's holder named after it
     + r")(?:\s+[a-z]+ed\s+by\s+[\w’'-]+(?:\s+[\w’'-]+)?)?(?:\s+(?:was|is|were))?\s+that\b"
