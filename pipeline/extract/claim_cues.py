@@ -140,8 +140,11 @@ THOUGHT_CLAUSE = re.compile(
     + r")(?:\s+[a-z]+ed\s+by\s+[\w’'-]+(?:\s+[\w’'-]+)?)?(?:\s+(?:was|is|were))?\s+that\b"
 )
 # "if the payment could be construed as a tax", "unless they may have": a modal in a condition is no
-# assertion.
-CONDITION_BEFORE = re.compile(r"\b(?:[Ii]f|[Uu]nless|[Ww]hether)\b[^.;:,]{0,60}$")
+# assertion. The condition needs its own subject: in "if continued might well be" the modal is the main verb.
+CONDITION_BEFORE = re.compile(
+    r"\b(?:[Ii]f|[Uu]nless|[Ww]hether)\s+(?:the|a|an|this|that|these|those|it|they|he|she|we|you|such|any|"
+    r"[A-Z][\w’'-]*)\b[^.;:,]{0,60}$"
+)
 # "I repeat recommendation that Red Cross send $50,000 and possibly more": a cue inside a proposal.
 PROPOSAL_CLAUSE = re.compile(r"\b(?:recommendations?|proposals?|suggestions?|requests?|demands?)\s+that\b")
 # "it was presumed that ... probably", "The Secretary will emphasize to them that ... presumably": a past

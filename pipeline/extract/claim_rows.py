@@ -123,7 +123,6 @@ NOUN_BEFORE_PARTICIPLE = re.compile(
     r"\b(?:opinion|view|views|hope|hopes|wish|wishes|desire|fear|fears|belief|conviction|sentiment|sentiments|"
     r"statement|assurance|assurances)\s+$"
 )
-AFTER_PREPOSITION = re.compile(r"\b(?:on|of|at|for|with|about|from|by|into|upon|under|concerning)\s*$")
 # "to have it said that", "having it stated that": nobody is said to have said it.
 CAUSED_SAYING = re.compile(r"\b(?:have|has|had|having)\s+it\s+$")
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
@@ -399,9 +398,6 @@ def _no_clause_of_saying(ctx: Context, sentence: Sentence, verb: re.Match[str]) 
     its hearer, a relative pronoun after a noun object, or the verb is a participle describing a noun of
     opinion, or "have it said"."""
     before = ctx.masked[max(sentence.start, verb.start() - 30) : verb.start()]
-    clause = THAT_CLAUSE.match(ctx.masked, verb.end(), sentence.end)
-    if clause is not None and AFTER_PREPOSITION.search(ctx.masked, verb.end(), clause.end() - 4):
-        return True  # "to report as follows on that portion of": "that" after a preposition opens no clause
     if verb.group() in HEARER_VERBS and THAT_DETERMINER.match(ctx.masked, verb.end(), sentence.end):
         return True
     return bool(
