@@ -93,7 +93,6 @@ def test_a_modal_in_a_condition_or_a_cue_in_anothers_statement_is_no_hedge() -> 
     assert [r["text"][:8] for r in rows] == ["The plan"]
 
 
-
 def test_a_modal_after_a_subjectless_condition_is_the_main_clauses() -> None:
     body = "This action if continued might well be considered evidence of unconstitutional action."
     rows = _kinds(_letter_claims(body), "author_assertion")
