@@ -62,7 +62,13 @@ DATE = re.compile(
     rf"\b(?:[Ii]n|[Oo]n|[Dd]uring|[Bb]y)\s+(?:(?:early|late|mid-)\s*)?"
     rf"(?:(\d{{1,2}})\s+)?(?:({MONTHS})\s+)?((?:1[5-9]|20)\d{{2}})\b"
 )
-ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?$")
+# "According to X", "in the words of X in a recent speech": X's words.
+ACCORDING_TO = re.compile(r"\b(?:[Aa]ccording to|[Ii]n the (?:very |exact )?words of)\s+(?:the\s+)?$")
+# "it is stated that", "it was reported that": an unnamed source takes over from a carried speaker.
+IMPERSONAL_REPORT = re.compile(
+    r"\b[Ii]t\s+(?:is|was|has been|had been)\s+(?:\w+ly\s+|also\s+)?"
+    r"(?:stated|said|reported|alleged|claimed|asserted|declared|charged|announced)\b"
+)
 PASSIVE_BEFORE = re.compile(r"\b(?i:am|is|are|was|were|be|been|being)\s+(?:(?:\w+ly|not|now|also|just)\s+)?$")
 OBJECT_PRONOUN = re.compile(r"(?:him|her)\b")
 PASSIVE_AGENT = re.compile(r"\s+by\s+")
@@ -311,6 +317,8 @@ def _new_source_named(ctx: Context, carried: Attribution, quote: Quote) -> bool:
     it and this one: then the carried speaker stops ('Smith wrote "...". His source predicted ... "..."')."""
     if carried.anchor is None:
         return False
+    if IMPERSONAL_REPORT.search(ctx.masked, carried.anchor, quote.open_mark):
+        return True
     for candidate in candidates_between(ctx, carried.anchor, quote.open_mark):
         if candidate.source not in ("mention", "name", "document") or not followed_by_verb(ctx, candidate):
             continue
@@ -388,7 +396,10 @@ def _previous_sentence_speaker(ctx: Context, quote: Quote, sentence: Sentence) -
     subject = subject_of(ctx, verbs[-1].start(), previous.start)
     if subject is None:
         return None
-    return Attribution(resolve_speaker(ctx, subject), "previous_sentence", verbs[-1].group())
+    speaker = resolve_speaker(ctx, subject)
+    if speaker.claimant_type == "unknown":
+        return None  # a pronoun the rules cannot resolve: the speaker carried from before may hold
+    return Attribution(speaker, "previous_sentence", verbs[-1].group())
 
 
 def _previous_quote_end(ctx: Context, quote: Quote, sentence: Sentence) -> int:

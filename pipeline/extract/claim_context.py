@@ -17,6 +17,7 @@ from pipeline.extract.claim_speakers import (
 )
 from pipeline.extract.correspondence import is_enclosure_line, split_heading
 from pipeline.text.blocks import LIST_ITEM, QUOTE
+from pipeline.vocab import load_mapping
 
 SENDER = re.compile(
     r"^\s*(?:(?:[A-Z][a-z]+\s+){0,2}(?:[Mm]emorandum|[Ll]etter|[Tt]elegram|[Dd]espatch|[Dd]ispatch|[Cc]able|"
@@ -237,13 +238,20 @@ def attribution_scope(ctx: Context, sentence: Sentence) -> Sentence:
 
 
 def linked_names(mentions: pl.DataFrame) -> dict[str, str]:
-    """The fullest surface form seen for each linked person, used as a readable name in claimant_name."""
+    """The fullest surface form seen for each linked person, used as a readable name in claimant_name; a
+    capitalised name before a description ("the representative of President X" names X's envoy, not X)."""
     names: dict[str, str] = {}
     if mentions.height:
         for entity_id, mention_text in mentions.select("entity_id", "text").iter_rows():
-            if entity_id and (entity_id not in names or len(mention_text) > len(names[entity_id])):
+            if entity_id and (
+                entity_id not in names or _name_rank(mention_text) > _name_rank(names[entity_id])
+            ):
                 names[entity_id] = mention_text
     return names
+
+
+def _name_rank(text: str) -> tuple[bool, int]:
+    return not re.match(r"(?:the|a|an|his|her|its|their)\s+[a-z]", text), len(text)
 
 
 def surname_full_names(candidates: list[Candidate]) -> dict[str, list[tuple[int, str]]]:
@@ -252,6 +260,8 @@ def surname_full_names(candidates: list[Candidate]) -> dict[str, list[tuple[int,
     for candidate in candidates:
         if candidate.source != "name" or candidate.kind != "person" or not candidate.name:
             continue
+        if not _name_rank(candidate.name)[0]:
+            continue  # "the representative of President X" describes someone else
         tokens = [t for t in re.split(r"[\s-]+", candidate.name) if t[:1].isupper() and not t.endswith(".")]
         if len(candidate.name.split()) > 1:
             for token in tokens[1:]:
@@ -433,11 +443,28 @@ def enclosure_parties(blocks: list[tuple[int, int, str, str]]) -> tuple[str | No
         if kind != "heading" or is_enclosure_line(text or ""):
             continue
         heading = (text or "").strip().strip("*[]").strip()
-        parts = split_heading(heading)
+        parts = split_heading(heading) or _split_before_honorific(heading)
         if parts is None:
             return None, None
         return tuple(_person_of(heading[start:end].strip()) for start, end in parts)  # type: ignore[return-value]
     return None, None
+
+
+# "Foreign Minister to Mr. Barrett.": "to" before a form of address joins two parties, even after an office
+# word that elsewhere takes a place ("the Minister to Switzerland").
+TO_ADDRESSED = re.compile(
+    r"\s+to\s+(?=(?:"
+    + "|".join(re.escape(h) for h in sorted(load_mapping("honorifics"), key=len, reverse=True))
+    + r")\s)"
+)
+
+
+def _split_before_honorific(heading: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    split = TO_ADDRESSED.search(heading)
+    end = len(heading.rstrip(".:;, "))
+    if split is None or split.start() == 0 or split.end() >= end:
+        return None
+    return (0, split.start()), (split.end(), end)
 
 
 def _person_of(party: str) -> str:

@@ -35,7 +35,7 @@ MANNER_CLEARLY = re.compile(
     r"\b(?:as|look|looks|looked|see|saw|seen|speak|spoke|write|wrote|think|state|to(?:\s+[a-z]+)?|very|"
     r"more|most|so|less|quite|sufficiently|fairly|pretty|too)\s+$"
 )
-BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$")
+BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:now|also|still|thus|then|already)\s+)?$")
 NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 RHETORICAL_QUESTION = re.compile(
     r"\s*(?:Why\s+(?!did\b|was\b|were\b|had\b)|How could\b|How can\b|Who could\b|Who would\b|"
@@ -86,6 +86,13 @@ THAT_SOON = re.compile(
     r"[\s,]+(?:(?:[\w’'.-]+,?\s+){0,6}?that\b|(?:he|she|they|it|we|I|there)\s+(?:\w+\s+)?"
     r"(?:would|will|had|was|were|could|might|should|is|are|has|have|did|may|must|can)\b)"
 )
+# A telegram's clause without "that" after a noun subject: "Wiseman said relief matter will doubtless".
+BARE_CLAUSE_VERBS = frozenset({"said", "says", "stated", "states", "added", "adds", "replied", "told"})
+BARE_CLAUSE = re.compile(
+    r"\s+(?!(?:so|nothing|this|that|it|in|to|and|but|as|at|on|for|with|by|of|the|a|an|him|her|them|me|us|you)\b)"
+    r"[a-z][\w’'-]*\s+(?:(?!(?:and|but|or|which|who|that)\b)[a-z][\w’'-]*\s+){0,2}?"
+    r"(?:would|will|was|were|could|might|should|is|are|may|must|can)\b"
+)
 # "You should tell him that it seems ...", "Please inform X that", "You are authorized to state that", a
 # telegram's "Inform Foreign Office that": what the addressee is to say is not the writer's judgement.
 INSTRUCTION_WORDS = load_words("instruction_verbs")
@@ -118,17 +125,42 @@ COUNTERFACTUAL = re.compile(r"\b(?:[Ii]f\b[^;]{0,120}?\bhad|[Hh]ad\s+(?:it|he|sh
 FUTURE_PROPOSAL = re.compile(r"\b(?:will|shall|[Ii]ntends? to|[Pp]ropose[sd]? to)\s+$")
 # A modal perfect in an indefinite relative ("any remarks they may have made") is no judgement of
 # likelihood: it says whatever there was.
-INDEFINITE_RELATIVE = re.compile(r"\b(?:[Aa]ny|[Ww]hatever|[Ww]hichever|[Aa]ll)\b[^.,;:]{0,40}$")
+INDEFINITE_RELATIVE = re.compile(r"\b(?:[Aa]ny|[Ww]hatever|[Ww]hichever|[Aa]ll|[Ss]uch)\b[^.,;:]{0,40}$")
+# "although they may have entered", "even if it might have been": a possibility conceded, not the writer's
+# hedge of what the sentence asserts.
+CONCESSIVE = re.compile(
+    r"\b(?:[Aa]lthough|[Tt]hough|[Nn]otwithstanding(?: that)?|[Ee]ven if|[Ee]ven though|[Hh]owever much)\b"
+    r"[^.;:,]{0,60}$"
+)
 # "grew out of the idea that the powers might well demand": the cue is the idea's, whoever holds it.
 THOUGHT_CLAUSE = re.compile(
-    r"\b(?:the|this|that|an?|his|her|their|its|your)\s+(?:[a-z]+\s+)?(?:"
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Yy]our)\s+(?:[a-z]+\s+)?(?:"
     + alternation(load_words("thought_nouns"))
-    + r")\s+that\b"
+    # "the impression gained by them was that": the noun's holder named after it
+    + r")(?:\s+[a-z]+ed\s+by\s+[\w’'-]+(?:\s+[\w’'-]+)?)?(?:\s+(?:was|is|were))?\s+that\b"
+)
+# "if the payment could be construed as a tax", "unless they may have": a modal in a condition is no
+# assertion. The condition needs its own subject: in "if continued might well be" the modal is the main verb.
+CONDITION_BEFORE = re.compile(
+    r"\b(?:[Ii]f|[Uu]nless|[Ww]hether)\s+(?:the|a|an|this|that|these|those|it|they|he|she|we|you|such|any|"
+    r"[A-Z][\w’'-]*)\b[^.;:,]{0,60}$"
 )
 # "I repeat recommendation that Red Cross send $50,000 and possibly more": a cue inside a proposal.
 PROPOSAL_CLAUSE = re.compile(r"\b(?:recommendations?|proposals?|suggestions?|requests?|demands?)\s+that\b")
 # "it was presumed that ... probably", "The Secretary will emphasize to them that ... presumably": a past
 # presumption or words still to be said are not the writer's present judgement ("I would say that" is).
+# "I plan soon to inquire, perhaps personally", "we intend to ask, possibly by cable": a cue in a plan says
+# how the writer may act, not how sure the writer is of what the sentence asserts.
+PLAN_CLAUSE = re.compile(
+    r"\b(?:I|[Ww]e)\s+(?:\w+ly\s+)?(?:plan|planned|intend|intended|propose|proposed|expect|hope|shall|will)\b"
+    r"(?:\s+\w+){0,3}?\s+to\b[^.;:]*$"
+)
+# ", in President Roosevelt's opinion,", "In their view": the cue that follows is in that person's view ("in
+# my opinion" stays the writer's; "persist in their view" is no such aside).
+HELD_VIEW = re.compile(
+    r"(?:^\s*|[,;(]\s*)[Ii]n\s+(?:(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*[’']s?|his|her|their)\s+(?:\w+\s+)?"
+    r"(?:opinion|view|judgment|judgement|estimation|belief|mind)\b"
+)
 PAST_PRESUMPTION = re.compile(
     r"\b[Ii]t\s+was\s+(?:(?:\w+ly|also|then|generally|widely)\s+)?(?:presumed|believed|thought|expected|"
     r"supposed|assumed|feared|hoped|felt|rumou?red|considered|estimated|anticipated)\s+that\b"
@@ -162,6 +194,12 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
         ):
             # "Wallenberg states that ... will probably": his words, whoever the rules take him for
             return True
+        if (
+            verb.group() in BARE_CLAUSE_VERBS
+            and BARE_CLAUSE.match(ctx.masked, verb.end(), verb.end() + 80)
+            and subject_of(ctx, verb.start(), sentence.start) is not None
+        ):
+            return True
     said = NOUN_VERB_SAYS.search(ctx.masked, sentence.start, position)
     if said is not None and not said.group().startswith(("The ", "These ", "Those ", "All ")):
         return True
@@ -175,6 +213,9 @@ def _reported_span(ctx: Context, sentence: Sentence, position: int) -> bool:
         or THOUGHT_CLAUSE.search(before)
         or PROPOSAL_CLAUSE.search(before)
         or THIRD_PERSON_STANCE.search(before)
+        or HELD_VIEW.search(before)
+        or HELD_THAT.search(before)
+        or PLAN_CLAUSE.search(before)
         or PAST_PRESUMPTION.search(before)
         or FUTURE_SAYS.search(before)
         or ADDRESSEE_SAYS.search(before)
@@ -196,8 +237,19 @@ NEGATED_CAN = re.compile(
 # "By a recent dispatch from the consul, it appears that", "From the documents sent by X it appears that":
 # what a named source shows (as "it appears from the report that"), not the writer's hedge.
 SOURCE_FRONTED = re.compile(
-    r"\s*(?:\(?\w{1,3}\)\s*)?(?:[Ff]rom|[Bb]y)\s+(?:the|a|an|this|that|these|his|her|its|their|your|my|our)\s+"
+    r"\s*(?:\(?\w{1,3}\)\s*)?(?:[Ff]rom|[Bb]y)\s+(?:the|a|an|this|that|these|his|her|its|their|your|my|our|"
+    r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*[’']s)\s+"
     r"(?!(?:end|beginning|middle|close|time|way|start|outset|first|date|then)\b)[^;:]{3,160}$"
+)
+# "From British and other good sources it appears that": sources named without a determiner.
+SOURCES_FRONTED = re.compile(
+    r"\s*(?:\(?\w{1,3}\)\s*)?[Ff]rom\s+(?:[\w’'-]+,?\s+){0,5}?(?:sources|reports|information|statements|"
+    r"accounts|despatches|dispatches|telegrams|letters|documents|papers|newspapers)\b[^;:]{0,100}$"
+)
+# "He held, however, that", "They contend that": a third person's view with a verb of holding.
+HELD_THAT = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey|(?!We\b)[A-Z][\w’'-]+)\s+(?:also\s+)?(?:held|holds|contended|contends|maintained|"
+    r"maintains)\s*,?\s*(?:[a-z]+\s*,\s*)?that\b"
 )
 MANNER_PREPOSITIONS = frozenset({"within", "under", "into", "outside", "beyond", "inside", "upon"})
 # Verbs of position after which "clearly" before a preposition is manner ("come clearly within").
@@ -251,7 +303,10 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         )
         and not (
             m.group().lower() in ("it appears", "it appeared")
-            and SOURCE_FRONTED.match(ctx.masked, sentence.start, m.start())
+            and (
+                SOURCE_FRONTED.match(ctx.masked, sentence.start, m.start())
+                or SOURCES_FRONTED.match(ctx.masked, sentence.start, m.start())
+            )
         )
         and not (
             m.group().lower() == "possibly"
@@ -265,8 +320,15 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
         and not _possession(ctx, m)
         and not _counterfactual(ctx, sentence, m)
         and not (
-            m.group().lower() in ("may have", "might have")
-            and INDEFINITE_RELATIVE.search(ctx.masked, max(sentence.start, m.start() - 45), m.start())
+            m.group().lower().startswith(("may ", "might ", "could "))
+            and CONDITION_BEFORE.search(ctx.masked, max(sentence.start, m.start() - 70), m.start())
+        )
+        and not (
+            m.group().lower() in ("may have", "might have", "could have")
+            and (
+                INDEFINITE_RELATIVE.search(ctx.masked, max(sentence.start, m.start() - 45), m.start())
+                or CONCESSIVE.search(ctx.masked, max(sentence.start, m.start() - 80), m.start())
+            )
         )
         and not inside_open_quotation(ctx, sentence, m.start())
     ]
@@ -283,7 +345,7 @@ def _sentence_cues(ctx: Context, sentence: Sentence) -> list[tuple[str, int, int
 
 def _passive_manner(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
     """ "is clearly set forth", "were clearly defined": "clearly" says how the thing was done."""
-    if not BE_BEFORE.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+    if not BE_BEFORE.search(ctx.masked, max(sentence.start, cue.start() - 22), cue.start()):
         return False
     following = NEXT_WORD.match(ctx.masked, cue.end(), cue.end() + 30)
     return following is not None and (
@@ -344,9 +406,9 @@ def _proposal(ctx: Context, sentence: Sentence, cue: re.Match[str]) -> bool:
         return True  # a telegram's "Suggests that ...": its subject is dropped, not absent
     if re.match(r"\s+(?:that\s+)?you\b", ctx.masked[cue.end() : cue.end() + 12]):
         return True  # "I would also suggest that you instruct": a proposal to the addressee
-    if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+    if IMPERATIVE_LINK.search(ctx.masked, max(sentence.start, cue.start() - 22), cue.start()):
         return True  # "Inform the Foreign Office and suggest that ...": an instruction
-    if FUTURE_PROPOSAL.search(ctx.masked, max(sentence.start, cue.start() - 12), cue.start()):
+    if FUTURE_PROPOSAL.search(ctx.masked, max(sentence.start, cue.start() - 22), cue.start()):
         return True  # "The delegation will suggest that ...": a proposal to come ("would suggest" may hedge)
     return subject_of(ctx, cue.start(), sentence.start) is not None
 

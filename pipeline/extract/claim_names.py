@@ -48,6 +48,21 @@ def qualified_body_name(text: str, candidate: Candidate, kind: str, name: str) -
     return name
 
 
+# Single words of the offices and ranks that stand before names ("Lieutenant", "Minister", "President").
+TITLE_WORDS = frozenset(
+    word for title in load_words("person_titles") for word in title.split() if word[:1].isupper()
+) - {"Foreign", "Vice", "Under", "Assistant", "Acting", "Deputy", "General", "High", "Prime", "Field"}
+
+
+def other_title(role: str, antecedent: str, resolved_name: str | None) -> bool:
+    """ "... Lieutenant Commander Blandy ... The Foreign Minister has told me": a role whose office word the
+    topic does not carry, when the topic carries an office of its own, is another holder ("Mr. Hull ... the
+    Secretary" stays Hull: "Mr." is no office)."""
+    head = role.split()[-1]
+    seen = set(f"{antecedent} {resolved_name or ''}".split())
+    return head in TITLE_WORDS and bool(seen & TITLE_WORDS) and head not in seen
+
+
 def other_nation(role: str, antecedent: str, resolved_name: str | None) -> bool:
     """ "The British Ambassador has informed Wilson": a role qualified by a nationality is that nation's
     office holder, not a topic that does not carry the same nationality ("Wilson", "the Italian Minister")."""

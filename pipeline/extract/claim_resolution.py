@@ -18,7 +18,13 @@ from pipeline.extract.claim_context import (
     inside_open_quotation,
     sentence_at,
 )
-from pipeline.extract.claim_names import body_member, other_nation, qualified_body_name, sender_type
+from pipeline.extract.claim_names import (
+    body_member,
+    other_nation,
+    other_title,
+    qualified_body_name,
+    sender_type,
+)
 from pipeline.extract.claim_speakers import (
     NON_NAME_WORDS,
     SPEAKER_DOCUMENTS,
@@ -112,6 +118,7 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
     if candidate.source == "role" and (
         _other_holder(ctx, candidate, antecedent, resolved)
         or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
+        or other_title(candidate.text, antecedent.text, resolved.claimant_name)
     ):
         return Speaker("person", None, claimant_name=candidate.text, **span)
     return Speaker(
@@ -207,12 +214,21 @@ def _document_person(ctx: Context, candidate: Candidate) -> str | None:
     return None
 
 
-def _topic_eligible(candidate: Candidate, kind: str) -> bool:
+def _topic_eligible(candidate: Candidate, kind: str, ctx: Context | None = None) -> bool:
+    """A candidate that can be a sentence topic of the wanted kind; for a person, also a body's one member
+    ("The Foreign Office spokesman said ... Such a policy, he says, ...")."""
     if candidate.text.lower() in PLURAL_PRONOUNS or candidate.text.lower() in POSSESSIVES:
         return False
     if kind == "work":
         return candidate.kind == "work"
+    if ctx is not None and candidate.kind == "organisation" and candidate.source == "name":
+        member = body_member(ctx.text, candidate)
+        return member is not None and member[0] == "person"
     return candidate.kind == "person" and candidate.source not in ("work", "addressee")
+
+
+# A verb of saying or thinking with its "that": what follows is the clause said or thought.
+CLAUSE_OF_SAYING = re.compile(VERB_PATTERN.pattern + r"\s*,?\s+(?:[\w’'-]+,?\s+){0,3}?that\b")
 
 
 def sentence_topic(
@@ -223,7 +239,11 @@ def sentence_topic(
         return ctx.topics[(index, kind)]
     sentence = ctx.sentences[index]
     limit = sentence.end if before is None else before
-    eligible = [c for c in candidates_between(ctx, sentence.start, limit) if _topic_eligible(c, kind)]
+    eligible = [c for c in candidates_between(ctx, sentence.start, limit) if _topic_eligible(c, kind, ctx)]
+    said = CLAUSE_OF_SAYING.search(ctx.masked, sentence.start, limit)
+    main = [c for c in eligible if said is not None and c.end <= said.start()]
+    if main:
+        eligible = main  # "He believed that Mussolini had ...": the topic is who believed, not Mussolini
     topic = next((c for c in eligible if followed_by_verb(ctx, c)), None)
     if topic is None:
         topic = next((c for c in eligible if not is_object_position(ctx, c)), None)
@@ -243,7 +263,7 @@ def _governing_subject(ctx: Context, index: int, position: int) -> Candidate | N
     if verb is None or verb.group() not in SPEECH_VERBS:
         return None
     subject = subject_of(ctx, verb.start(), sentence.start)
-    return subject if subject is not None and _topic_eligible(subject, "person") else None
+    return subject if subject is not None and _topic_eligible(subject, "person", ctx) else None
 
 
 def _object_before(ctx: Context, index: int, opened: int, before: int | None = None) -> Candidate | None:
@@ -259,7 +279,7 @@ def _object_before(ctx: Context, index: int, opened: int, before: int | None = N
     found = [
         c
         for c in candidates_between(ctx, max(sentence.start, opened), before or sentence.end)
-        if _topic_eligible(c, "person")
+        if _topic_eligible(c, "person", ctx)
         and c.source not in ("pronoun", "writer")
         and not (before is not None and _in_noun_phrase(ctx, c))
     ]

@@ -42,6 +42,11 @@ from pipeline.extract.claim_subject import VERB_PATTERN, subject_of, verb_before
 from pipeline.vocab import alternation, load_words
 
 TITLE_INTRO = re.compile(r"\b(?:[Ee]ntitled|[Tt]itled|[Hh]eadlined),?\s*$")
+# "a copy of an act, “to define, regulate and punish trading with the enemy ...”": a law named by the
+# infinitive of its long title.
+LAW_BEFORE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Ss]aid)\s+(?:[Aa]ct|[Bb]ill|[Ll]aw|[Ss]tatute),?\s*$"
+)
 NOT_REPORTED_STATEMENT = frozenset(load_words("non_statement_verbs"))
 NON_STATEMENT_VERB = re.compile(r"\b(?:" + alternation(NOT_REPORTED_STATEMENT) + r")\b")
 # A modal before a verb of saying with a subject other than the writer: what may or will be said.
@@ -62,7 +67,7 @@ DIRECT_THAT = re.compile(r"\s*,?\s*(?:\w+ly\s+)?(?:\([^()]{0,40}\)\s*)?(?:,\s*)?
 # Case-blind: a telegram's "Am informed that ..." drops its "I".
 PASSIVE_AUXILIARY = re.compile(
     r"\b(?i:am|is|are|was|were|be|been|being)\s+"
-    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then|heretofore|so)\s+){0,3}$"
+    r"(?:(?:\w+ly|not|now|also|further|again|just|already|today|since|then|heretofore|so|doubtless)\s+){0,3}$"
 )
 # A past participle with its auxiliary left out: "if not already advised that", "as reported in", "as
 # having acknowledged that": nobody here says it.
@@ -99,6 +104,27 @@ HELD_BACK = re.compile(r"\b(?:hesitat\w*|declin\w*|refus\w*|unable|reluctant|unw
 BARE_PASSIVE = re.compile(r"\s+by\s")
 # "Keeley has just reported by telephone that": an active perfect, "by" a means.
 PERFECT_BEFORE = re.compile(r"\b(?i:has|have|had|having)\s+(?:\w+ly\s+|just\s+|not\s+|also\s+){0,2}$")
+# Verbs whose hearer is their object: "that" right after them and before a lone noun with a preposition is a
+# determiner ("I informed that legation in official note"), not a clause ("informed that his Government had").
+HEARER_VERBS = frozenset({"told", "tells", "informed", "informs", "to inform", "informing", "reminded"})
+THAT_DETERMINER = re.compile(
+    r"\s+that\s+[a-z][\w’'-]*(?:\s+(?:in|of|on|at|by|with|to|for|from|as|and)\b|\s*[,.;:])"
+)
+# "explained the circumstances that might prevent me": "that" right before a verb after a noun object is a
+# relative pronoun; no clause of saying follows.
+RELATIVE_THAT = re.compile(
+    r"\s+(?:the|a|an|this|these|those|its|his|her|their|all|any|some)\s+(?:[a-z][\w’'-]*\s+){0,3}?"
+    r"that\s+(?:(?:[a-z]+ly|also|not)\s+)?(?:would|will|could|might|may|must|should|can|is|are|was|were|has|have|"
+    r"had|[a-z]+ed)\b"
+)
+# "the opinion expressed in the instruction that", "the hope expressed by ... that": a participle after a
+# noun of opinion describes that noun's words, not a statement by the sentence's subject.
+NOUN_BEFORE_PARTICIPLE = re.compile(
+    r"\b(?:opinion|view|views|hope|hopes|wish|wishes|desire|fear|fears|belief|conviction|sentiment|sentiments|"
+    r"statement|assurance|assurances)\s+$"
+)
+# "to have it said that", "having it stated that": nobody is said to have said it.
+CAUSED_SAYING = re.compile(r"\b(?:have|has|had|having)\s+it\s+$")
 NOT_COMPLEMENT = re.compile(r"\b(?:so|such|now|provided|except)\s+that\b")
 # A negated verb of saying reports no statement: "the council has never conceded that ...".
 NEGATED = re.compile(r"\b(?:not|never|n[’']t)\s+(?:(?:\w+ly|yet|ever|been|have|has)\s+)?$")
@@ -191,8 +217,13 @@ def _quote_row(
         ":",
         ";",
     )
-    if (title_cased(quoted) and not heading) or TITLE_INTRO.search(
+    law_title = quoted.startswith("to ") and LAW_BEFORE.search(
         ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark
+    )
+    if (
+        (title_cased(quoted) and not heading)
+        or law_title
+        or TITLE_INTRO.search(ctx.masked, max(sentence.start, quote.open_mark - 30), quote.open_mark)
     ):
         base |= {"kind": "title"} | unattributed
         return finish_row(ctx, base, quote.open_mark, quote.close_mark + 1, p_end, follow=False)
@@ -362,6 +393,24 @@ def _instructs_another(ctx: Context, sentence: Sentence, verb_start: int) -> boo
     )
 
 
+def _no_clause_of_saying(ctx: Context, sentence: Sentence, verb: re.Match[str]) -> bool:
+    """The "that" after the verb opens no clause of what was said: a determiner after a verb whose object is
+    its hearer, a relative pronoun after a noun object, or the verb is a participle describing a noun of
+    opinion, or "have it said"."""
+    before = ctx.masked[max(sentence.start, verb.start() - 30) : verb.start()]
+    if verb.group() in HEARER_VERBS and THAT_DETERMINER.match(ctx.masked, verb.end(), sentence.end):
+        return True
+    return bool(
+        RELATIVE_THAT.match(ctx.masked, verb.end(), sentence.end)
+        or (
+            verb.group().endswith("ed")
+            and NOUN_BEFORE_PARTICIPLE.search(before)
+            and not BARE_PASSIVE.match(ctx.masked, verb.end())  # "the view expressed by X that": X's
+        )
+        or CAUSED_SAYING.search(before)
+    )
+
+
 def passive_agent(ctx: Context, verb: re.Match[str], limit: int) -> Candidate | None:
     """The agent of a passive verb of saying ("I have been informed by the legal adviser that"): a person or
     body right after "by"."""
@@ -441,7 +490,7 @@ def reported_statement_rows(
                 and not re.search(r"\b(?:position|attitude|stand)\b", ctx.masked[verb.end() : that_end])
             ):
                 continue  # "has maintained prompt payment ... and that": kept up, not said
-            if NOT_COMPLEMENT.search(clause.group()):
+            if NOT_COMPLEMENT.search(clause.group()) or _no_clause_of_saying(ctx, sentence, verb):
                 continue
             that_at = verb.end() + re.search(r"\bthat\b", clause.group()).start()
             noun = CONTENT_NOUN.search(ctx.masked, verb.end(), that_at)
