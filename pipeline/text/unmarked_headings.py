@@ -58,7 +58,7 @@ def _joiners() -> frozenset[str]:
 def _type_start() -> re.Pattern[str]:
     """A heading opening with a document type, capitalised ("Memorandum by ...", "Aide-Mémoire")."""
     types = alternation(word[0].upper() + word[1:] for word in load_mapping("document_types"))
-    return re.compile(rf"^(?:{types})(?=$|[\s,.:])")
+    return re.compile(rf"^(?:{types})(?=[\s,]+(?!(?:[IVXLC]+|\d+)\.?$)\S)")
 
 
 def _lower_words(text: str) -> int:
@@ -104,14 +104,19 @@ def _after_document(kinds: list[str], plains: list[str], index: int) -> bool:
 def _mark_document_headings(kinds: list[str], plains: list[str]) -> None:
     """Title-case lines naming a document's parties or type, where a document's heading stands."""
     for index, plain in enumerate(plains):
+        if kinds[index] == DATELINE and _type_start().match(plain):
+            # "Treaty Between ... and Austria, Signed at Vienna, January 31, 1930" has a dateline's shape.
+            kinds[index] = HEADING
         if kinds[index] != PARAGRAPH or not is_document_heading_shaped(plain):
             continue
         previous = kinds[index - 1] if index else None
-        following = kinds[index + 1] if index + 1 < len(kinds) else None
+        following = kinds[index + 1 : index + 3]
         placed = (
-            following in (DATELINE, OPENER)
+            following[:1] in ([DATELINE], [OPENER])
             or previous in (None, OPENER, SOURCE_NOTE, HEADING, DATELINE)
             or _ends_document(kinds, plains, index - 1)
+            # a dateline the OCR garbled between the heading and the despatch number: "No. 43.]"
+            or (following[1:] == [OPENER] and bool(PARTIES.match(plain)))
         )
         if placed and not _ends_document(kinds, plains, index):
             kinds[index] = HEADING
@@ -134,18 +139,28 @@ def _mark_topic_headings(kinds: list[str], plains: list[str]) -> None:
             kinds[above] = HEADING
 
 
+@cache
+def _label() -> re.Pattern[str]:
+    """A label alone ("Article II", "“Article 7", "IV"): the numbering of a document's text, not a heading."""
+    words = alternation(block_cues()["list_label_word"])
+    return re.compile(rf"^[“\"]?(?:(?:{words})\s+)?(?:[IVXLC]+|\d+|[A-Z])\.?$")
+
+
 def _mark_section_headings(kinds: list[str], plains: list[str]) -> None:
-    """A short unpunctuated line between a paragraph that ends a sentence and a long paragraph."""
+    """A short unpunctuated line after a heading or a sentence's end, and over a long paragraph."""
     for index in range(1, len(kinds) - 1):
         plain = plains[index].strip()
         if (
             kinds[index] == PARAGRAPH
-            and kinds[index - 1] == PARAGRAPH
+            and not _label().match(plain)
             and kinds[index + 1] == PARAGRAPH
             and 0 < len(plain) <= MAX_SECTION_HEADING
             and _is_topic_shaped(plain)
             and not re.search(r"[.?!:]\W*$", plain)
-            and SENTENCE_END.search(plains[index - 1])
+            and (
+                kinds[index - 1] == HEADING
+                or (kinds[index - 1] == PARAGRAPH and SENTENCE_END.search(plains[index - 1]))
+            )
             and len(plains[index + 1]) >= MIN_SECTION_BODY
         ):
             kinds[index] = HEADING
