@@ -225,7 +225,7 @@ def per_page_numbers(text: str, rng: random.Random) -> str:
 
 def plain_text(text: str, rng: random.Random) -> str:
     """Bold and italic markup removed ("**Mr. Hay to Mr. Conger.**" → "Mr. Hay to Mr. Conger.")."""
-    text = BOLD.sub(r"\1", text)
+    text = BOLD.sub(r"\1", text.replace("****", ""))
     return ITALIC.sub(r"\1", text)
 
 

@@ -23,6 +23,7 @@ import re
 from functools import cache
 
 from pipeline.text.blocks import (
+    COMPLIMENTARY_CLOSE,
     DATELINE,
     HEADING,
     HEADING_MARKUP,
@@ -45,8 +46,29 @@ MAX_LOWER_WORDS = 1
 SENTENCE_BREAK = re.compile(r"[a-z]{4,}[.?!][”\"’]?\s+\S")
 WORD = re.compile(r"[^\W\d_][\w’'\-.]*")
 PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-# "the Secretary of State", "Mr. Buchanan": what stands on each side of a heading's "to".
-PARTIES = re.compile(r"^(?P<sender>[^\W\d_a-z].*?),?\s+to\s+(?P<recipient>(?:the\s+)?[^\W\d_a-z].*?)\.?$")
+# "A to B": the sender is two words or more ending in a capitalised word ("Mr. Hay", "The Chargé in Iran"; not
+# "Repeated to London"), the recipient starts with one or with "the".
+SENDER = re.compile(r"^[^\W\d_a-z]\S*(?:\s+\S+)*\s+[^\W\d_a-z][\w’'.\-]*,?$")
+TO = re.compile(r"\s+to\s+(?=(?:the\s+)?[^\W\d_a-z])")
+
+
+@cache
+def _office_to() -> re.Pattern[str]:
+    """An office that takes "to" ("Ambassador to Belgium"): its "to" does not split a heading."""
+    return re.compile(rf"\b(?:{alternation(load_mapping('correspondence_cues')['office_to'])})$")
+
+
+def names_parties(plain: str) -> bool:
+    """Whether a line is "sender to recipient", names in parentheses aside ("Mr. Hay to Mr. Conger.")."""
+    text = plain.strip()
+    splits = [
+        m
+        for m in TO.finditer(text)
+        if text[: m.start()].endswith(")") or not _office_to().search(text[: m.start()])
+    ]
+    after_name = [m for m in splits if text[: m.start()].endswith(")")]
+    split = (after_name or splits or [None])[0]
+    return split is not None and bool(SENDER.match(PARENTHESES.sub("", text[: split.start()]).strip()))
 
 
 @cache
@@ -75,7 +97,7 @@ def is_document_heading_shaped(plain: str) -> bool:
         return False
     if _lower_words(plain) > MAX_LOWER_WORDS:
         return False
-    return bool(PARTIES.match(PARENTHESES.sub("", plain).strip()) or _type_start().match(plain))
+    return names_parties(plain) or bool(_type_start().match(plain))
 
 
 def _is_topic_shaped(plain: str) -> bool:
@@ -101,6 +123,12 @@ def _after_document(kinds: list[str], plains: list[str], index: int) -> bool:
     return index == 0 or kinds[index - 1] != PARAGRAPH or is_signature_shaped(plains[index - 1])
 
 
+def _before_signature(plain: str) -> bool:
+    """A complimentary close or a lead-in ("I have, etc.,", "Accept [etc.]", "... as follows:"): what stands
+    before a signature or the text it introduces, never before a new subject."""
+    return bool(COMPLIMENTARY_CLOSE.match(plain) or re.search(r"[,:;][\"”’)\]]*$", plain.rstrip()))
+
+
 def _mark_document_headings(kinds: list[str], plains: list[str]) -> None:
     """Title-case lines naming a document's parties or type, where a document's heading stands."""
     for index, plain in enumerate(plains):
@@ -116,10 +144,20 @@ def _mark_document_headings(kinds: list[str], plains: list[str]) -> None:
             or previous in (None, OPENER, SOURCE_NOTE, HEADING, DATELINE)
             or _ends_document(kinds, plains, index - 1)
             # a dateline the OCR garbled between the heading and the despatch number: "No. 43.]"
-            or (following[1:] == [OPENER] and bool(PARTIES.match(plain)))
+            or (following[1:] == [OPENER] and names_parties(plain))
         )
         if placed and not _ends_document(kinds, plains, index):
             kinds[index] = HEADING
+
+
+def _mark_opening_headings(kinds: list[str], plains: list[str]) -> None:
+    """The paper's title or chapter line and the subject lines under it, down to the first sentence or name
+    (a byline)."""
+    for index, plain in enumerate(plains):
+        opening = _is_topic_shaped(plain) and not SENTENCE_END.search(plain)
+        if kinds[index] != PARAGRAPH or not opening or (index and is_signature_shaped(plain)):
+            break
+        kinds[index] = HEADING
 
 
 def _mark_topic_headings(kinds: list[str], plains: list[str]) -> None:
@@ -128,13 +166,16 @@ def _mark_topic_headings(kinds: list[str], plains: list[str]) -> None:
         if kinds[index] != HEADING:
             continue
         above = index - 1
-        if kinds[above] in (OPENER, SOURCE_NOTE) and above > 0:
-            above -= 1
+        if kinds[above] in (OPENER, SOURCE_NOTE) and above > 0 and not plains[above].startswith("["):
+            above -= 1  # a filing line, not an enclosure's description (which follows a signature)
+        name = is_signature_shaped(plains[above])
         if (
             kinds[above] == PARAGRAPH
             and _is_topic_shaped(plains[above])
-            and not _ends_document(kinds, plains, above)
+            # a name-shaped line is a topic ("Austria-Hungary") only at the top or under a heading
+            and (not name or above == 0 or kinds[above - 1] == HEADING)
             and (not SENTENCE_END.search(plains[above]) or _after_document(kinds, plains, above))
+            and not (above and kinds[above - 1] == PARAGRAPH and _before_signature(plains[above - 1]))
         ):
             kinds[above] = HEADING
 
@@ -170,10 +211,10 @@ def mark_unmarked_headings(raws: list[str], kinds: list[str], plains: list[str])
     """Headings by shape and place, in a body none of whose blocks is marked as a heading."""
     if any(HEADING_MARKUP.match(raw) for raw in raws):
         return
+    _mark_opening_headings(kinds, plains)
+    opening = kinds.count(HEADING)
     _mark_document_headings(kinds, plains)
-    if kinds and kinds[0] == PARAGRAPH and _is_topic_shaped(plains[0]) and not SENTENCE_END.search(plains[0]):
-        kinds[0] = HEADING  # the paper's title or chapter line
-    documents = HEADING in kinds[1:]
+    documents = kinds.count(HEADING) > opening
     _mark_topic_headings(kinds, plains)
     if not documents:
         # Running prose, not a collection of documents (whose "Article III" lines are the document's text).
