@@ -20,13 +20,17 @@ words, and the variant papers are scored against the unchanged answers with ``ev
   comes out of OCR (a wrapped line may then start with a number: "6 to 31, 1929.", "1 hour before");
 - ``plain_markers``: markers printed as plain digits glued to the word before them ("signed.3 The"), as
   OCR that loses the superscript prints them;
+- ``plain_text``: bold and italic markup gone, as a plain-text OCR export prints the page: headings are
+  then told by their shape and place alone;
 - ``lost_note``: one note's line deleted, as when OCR misses it. The paper is rightly left out (its marker
   has no note); what is measured is whether that is its *only* problem, not the first of a cascade.
 
-Per transform it prints the papers left out and the paragraph, footnote and link recall distributions;
-``lost_note`` prints how many papers report exactly the one lost note. Options: ``--per-volume N`` papers
-from each volume (default 6), ``--seed S``, ``--keep DIR`` to keep the variant papers for reading,
-``--only NAME`` (repeatable) to run only some transforms.
+Per transform it prints the papers left out, the paragraph, footnote, link and frame-kind recall
+distributions and every block kind's precision and recall; ``lost_note`` prints how many papers report
+exactly the one lost note. Options: ``--per-volume N`` papers from each volume (default 6; 0 for all),
+``--seed S``, ``--keep DIR`` to keep the variant papers for reading, ``--only NAME`` (repeatable) to run
+only some transforms. A kept variant corpus links the dev corpus's answers, so the other scorers read it
+too: ``python -m evaluation.source_document_scoring DIR/plain_text``.
 """
 
 from __future__ import annotations
@@ -40,7 +44,15 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from evaluation.corpus_scoring import DEV_CORPUS, MEASURES, distribution_line, paper_value, sample_papers
+from evaluation.corpus_scoring import (
+    DEV_CORPUS,
+    MEASURES,
+    corpus_papers,
+    distribution_line,
+    kinds_line,
+    paper_value,
+    sample_papers,
+)
 from evaluation.corpus_scoring import score_corpus as score_variant_corpus
 from pipeline.text.clean import clean_document, footnote_problems
 from pipeline.text.footnotes import match_note_line
@@ -49,6 +61,8 @@ from pipeline.text.inline import SUPERSCRIPT_DIGITS
 Transform = Callable[[str, random.Random], str]
 SPECKS = ["|", "•", "·", "'"]
 NOTE_LABEL = re.compile(r"^- (\d{1,4}) ", re.MULTILINE)
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 
 
 def windows_lines(text: str, rng: random.Random) -> str:
@@ -209,6 +223,12 @@ def per_page_numbers(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def plain_text(text: str, rng: random.Random) -> str:
+    """Bold and italic markup removed ("**Mr. Hay to Mr. Conger.**" → "Mr. Hay to Mr. Conger.")."""
+    text = BOLD.sub(r"\1", text.replace("****", ""))
+    return ITALIC.sub(r"\1", text)
+
+
 def plain_markers(text: str, rng: random.Random) -> str:
     """Superscript markers printed as ordinary digits, as OCR that loses the raised type prints them."""
     return text.translate(SUPERSCRIPT_DIGITS)
@@ -237,6 +257,7 @@ TRANSFORMS: dict[str, Transform] = {
     "per_page_numbers": per_page_numbers,
     "per_page_wrapped": lambda text, rng: hard_wrapped(per_page_numbers(text, rng), rng),
     "plain_markers": plain_markers,
+    "plain_text": plain_text,
 }
 
 
@@ -276,7 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", action="append", choices=sorted(TRANSFORMS), help="this transform only")
     args = parser.parse_args(argv)
     chosen = {name: TRANSFORMS[name] for name in args.only or TRANSFORMS}
-    papers = sample_papers(DEV_CORPUS, args.per_volume)
+    papers = sample_papers(DEV_CORPUS, args.per_volume) if args.per_volume else corpus_papers(DEV_CORPUS)
     work = args.keep or Path(tempfile.mkdtemp(prefix="layout-variants-"))
     print(f"{len(papers)} dev-corpus papers ({args.per_volume} per volume), seed {args.seed}")
     try:
@@ -284,9 +305,10 @@ def main(argv: list[str] | None = None) -> None:
             scored = score_variant_corpus(write_variants(papers, transform, work / name, args.seed))
             left = [paper for paper in scored if paper.left_out]
             print(f"{name}: {len(left)} of {len(scored)} left out")
-            for measure in MEASURES[:3]:
+            for measure in MEASURES:
                 values = [v for paper in scored if (v := paper_value(paper, measure)) is not None]
                 print(distribution_line(measure, values))
+            print(kinds_line([paper for paper in scored if paper.scores is not None]))
             for paper in left:
                 print(f"  left out: {paper.name}: {paper.left_out[:160]}")
         print(lost_note_report(papers, args.seed))

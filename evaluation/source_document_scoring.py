@@ -136,7 +136,7 @@ def score_paper(markdown: str, gold_dir: Path, name: str, volume: str) -> PaperS
     line_of_paragraph = dict(
         zip(cleaned.paragraphs["paragraph_id"], cleaned.paragraphs["source_line_start"], strict=True)
     )
-    starts = [0] + [m.end() for m in re.finditer("\n", markdown)]
+    starts = [0] + [m.end() for m in re.finditer("\n", _answered_text(gold_dir, name) or markdown)]
     blocks = _jsonl(gold_dir / f"{name}.blocks.jsonl")
     gold = _jsonl(gold_dir / f"{name}.documents.jsonl")
 
@@ -215,14 +215,25 @@ def score_paper(markdown: str, gold_dir: Path, name: str, volume: str) -> PaperS
     return score
 
 
+def _paper_folder(corpus: Path) -> Path:
+    return corpus / "papers" if (corpus / "papers").is_dir() else corpus / "docs"
+
+
+def _answered_text(gold_dir: Path, name: str) -> str | None:
+    """The paper the answers' character offsets count in: the one beside the gold folder's real place. A
+    variant corpus (``evaluation.layout_variants --keep``) links the dev corpus's gold and keeps the lines."""
+    original = _paper_folder(gold_dir.resolve().parent) / f"{name}.md"
+    return original.read_text(encoding="utf-8") if original.exists() else None
+
+
 def _papers(corpus: Path) -> list[tuple[Path, str]]:
     """(markdown file, volume) for each paper of a corpus with documents in its gold."""
-    folder = corpus / "papers" if (corpus / "papers").is_dir() else corpus / "docs"
     found = []
-    for path in sorted(folder.glob("*.md")):
+    by_volume = (corpus / "gold").resolve().parent.name == "dev-corpus"
+    for path in sorted(_paper_folder(corpus).glob("*.md")):
         if not (corpus / "gold" / f"{path.stem}.documents.jsonl").exists():
             continue
-        volume = path.stem.split("-")[0] if corpus.name == "dev-corpus" else corpus.name
+        volume = path.stem.split("-")[0] if by_volume else corpus.name
         found.append((path, volume))
     return found
 

@@ -311,7 +311,7 @@ def _item_label(plain: str) -> str | None:
     return None
 
 
-def _mark_labelled_runs(kinds: list[str], plains: list[str]) -> None:
+def mark_labelled_runs(kinds: list[str], plains: list[str]) -> None:
     """Two or more paragraphs in a row opening with labels of one style are a list's items ("Article 1.",
     "Article 2."; "First. That ...", "Second. That ..."); letters and Roman numerals only under a lead-in
     ending in a colon."""
@@ -331,7 +331,7 @@ def _mark_labelled_runs(kinds: list[str], plains: list[str]) -> None:
         start = end + 1
 
 
-def _mark_unlabelled_runs(kinds: list[str], plains: list[str]) -> None:
+def mark_unlabelled_runs(kinds: list[str], plains: list[str]) -> None:
     """Three or more short paragraphs in a row under a lead-in ending in a colon, none ending a sentence,
     are a list whose bullets the print did not show ("... supplies of:" | "Cereals and fodder" | "Meat" |
     "Hides and skins")."""
@@ -350,7 +350,7 @@ def _mark_unlabelled_runs(kinds: list[str], plains: list[str]) -> None:
                 kinds[member] = LIST_ITEM
 
 
-def _mark_list_items(kinds: list[str], plains: list[str]) -> None:
+def mark_list_items(kinds: list[str], plains: list[str]) -> None:
     """Bulleted and (a)-style items always; "1."-style ones only in a run (else a numbered telegram)."""
     labels = [
         list_label(plain) if kind == PARAGRAPH else None for plain, kind in zip(plains, kinds, strict=True)
@@ -393,7 +393,7 @@ def _quoted_blocks(kinds: list[str], plains: list[str]) -> list[int]:
     return quoted
 
 
-def _mark_quotes(kinds: list[str], plains: list[str]) -> None:
+def mark_quotes(kinds: list[str], plains: list[str]) -> None:
     """A block after a lead-in sentence ending in a colon, and a transcript's run of speaker labels.
 
     A paragraph of running text that starts in lower case after a lead-in ending in a comma or colon
@@ -444,7 +444,7 @@ def _is_figure_row(plain: str) -> bool:
     return figures >= 2 and figures >= FIGURE_SHARE * len(words)
 
 
-def _mark_table_rows(kinds: list[str], plains: list[str]) -> None:
+def mark_table_rows(kinds: list[str], plains: list[str]) -> None:
     """Three or more paragraphs in a row that are mostly figures are a table's rows ("1893 112, 547 8,
     000"), not paragraphs: a table printed without its rules comes out of OCR one row to a block. A run
     of labelled items ("Article 16: Pork, 18 francs instead of 12 francs.") stays a list."""
@@ -463,7 +463,7 @@ def _mark_table_rows(kinds: list[str], plains: list[str]) -> None:
         start = max(end, start + 1)
 
 
-def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
+def mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
     """Bylines under the opening heading, signatures closing a document, dates at a document's foot.
 
     A signature follows a document's text (or another signature) and comes before the next document's
@@ -517,18 +517,6 @@ def _mark_frame_by_place(kinds: list[str], plains: list[str]) -> None:
             # An address heading a document's text ("The President:", "Mr. Cotton:"); a telegram's
             # routing line ("For Willard:") is the message's first paragraph.
             kinds[index] = OPENER
-
-
-def classify_blocks(raws: list[str], plains: list[str]) -> list[str]:
-    """The kind of every block of a body, in order (blocks already joined across page breaks)."""
-    kinds = [local_kind(raw, plain) or PARAGRAPH for raw, plain in zip(raws, plains, strict=True)]
-    _mark_list_items(kinds, plains)
-    _mark_labelled_runs(kinds, plains)
-    _mark_unlabelled_runs(kinds, plains)
-    _mark_quotes(kinds, plains)
-    _mark_table_rows(kinds, plains)
-    _mark_frame_by_place(kinds, plains)
-    return kinds
 
 
 def heading_like(plain: str) -> bool:

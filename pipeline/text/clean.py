@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.package.schema import rows_to_frame
-from pipeline.text.blocks import classify_blocks
+from pipeline.text.block_kinds import classify_blocks
 from pipeline.text.breaks import continues_across_break
 from pipeline.text.footnotes import NOTES_HEADING, NoteLine, find_note_lines, match_note_line, note_extent
 from pipeline.text.frontmatter import MARKER, read_front_matter

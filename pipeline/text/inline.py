@@ -14,13 +14,14 @@ from itertools import accumulate
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 # Footnote markers, most specific first. A bracket or caret marker must follow a word or punctuation
-# directly, so "[1]" opening a line or "see [3] below" in a list is not taken for a marker.
+# directly, so "[1]" opening a line or "see [3] below" in a list is not taken for a marker; a bracketed
+# digit after a digit is the editors' completion of a number ("file 891.711/3[9]", "19[3]6").
 MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("sup_tag", re.compile(r"<sup>\s*(\d{1,4})\s*</sup>")),
     ("caret_bracket", re.compile(r"\[\^(\d{1,4})\]")),
     ("superscript", re.compile(r"(?:(?<=\S)|^)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})")),
     ("caret", re.compile(r"(?<=[^\s\\])\^(\d{1,4})(?!\d)")),
-    ("bracket", re.compile(r"(?<=[\w.,;:!?\"”’)])\[(\d{1,4})\](?!\()")),
+    ("bracket", re.compile(r"(?<=[^\W\d]|[.,;:!?\"”’)])\[(\d{1,4})\](?!\()")),
 ]
 # Matched emphasis pairs; the content may not start or end with a space (CommonMark flanking rule).
 # Asterisks may open inside a word ("1921*.*"), underscores may not; a run of three or more underscores
