@@ -90,7 +90,12 @@ def _shape(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def _collapsed_shape(classes: str) -> str:
     """Runs of one character class cut to two, first eight characters (few distinct inputs: cached)."""
-    return SHAPE_RUN.sub(r"\1\1", classes)[:8]
+    return SHAPE_RUN.sub(_two_of_run, classes)[:8]
+
+
+def _two_of_run(run: re.Match[str]) -> str:
+    """The first two characters of a run (what the template r"\1\1" gives, without expanding it)."""
+    return run.group()[:2]
 
 
 def word_features(token: str) -> tuple[str, ...]:
@@ -253,6 +258,8 @@ LEAD_OPENERS = ("initial", "given", "name,", "cap", "lower", "other")
 FIELD_END = ",.:;"
 EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
 INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
+# How many (shape, final punctuation, word classes) combinations FeatureReader keeps (a few thousand occur).
+NEAR_CACHE = 100_000
 
 
 class FeatureReader:
@@ -280,6 +287,7 @@ class FeatureReader:
                 continue
             if offset in self.told_by_offset:
                 self.told_by_offset[offset][rest] = encoded
+        self.near: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {}
         self.parts = lru_cache(maxsize=200_000)(self._parts if known is None else self._known_parts)
         # Every token has a position, a count of field marks and one of commas before it: the three
         # features of each combination, at [position][marks][commas].
@@ -311,28 +319,41 @@ class FeatureReader:
     def _known_parts(self, token: str) -> TokenParts:
         """_token_parts with only the model's attributes, as bytes, in the same order."""
         own = word_features(token)
-        get = self.encoded.get  # type: ignore[union-attr]
         word = own[0]
         last = token[-1]
-        near = [own[1]]
-        if last in EDGE_PUNCTUATION:
-            near.append("last=" + last)
-        classes = [feature for feature in own if feature[:2] == "c="]
-        near += classes
-        nearest = [word, *near]
-        after = [*nearest, *(f"{name}{last}" for name in classes)] if last in FIELD_END else nearest
         said = self.told_by_offset
+        one_after, one_before = said[1].get(word), said[-1].get(word)
+        after_tail, before_tail = self._near_parts(own, last)
         three_after, two_after = said[3].get(word), said[2].get(word)
         two_before, three_before = said[-2].get(word), said[-3].get(word)
         told = (  # in the order of OFFSETS
             (three_after,) if three_after else (),
             (two_after,) if two_after else (),
-            tuple(filter(None, map(said[1].get, after))),
-            tuple(filter(None, map(said[-1].get, nearest))),
+            (one_after, *after_tail) if one_after else after_tail,
+            (one_before, *before_tail) if one_before else before_tail,
             (two_before,) if two_before else (),
             (three_before,) if three_before else (),
         )
-        return tuple(filter(None, map(get, own))), told, _kinds(token, own)
+        return tuple(filter(None, map(self.encoded.get, own))), told, _kinds(token, own)  # type: ignore[union-attr]
+
+    def _near_parts(self, own: tuple[str, ...], last: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+        """What a token's shape, final punctuation and word classes tell the token after and the one before
+        it (known attributes only). Few tokens differ in these (most words have no class): cached by them."""
+        classes = tuple(feature for feature in own if feature[:2] == "c=")
+        key = (own[1], last if last in EDGE_PUNCTUATION else "", classes)
+        found = self.near.get(key)
+        if found is None:
+            near = [own[1], *(("last=" + last,) if key[1] else ()), *classes]
+            after = [*near, *(f"{name}{last}" for name in classes)] if last in FIELD_END else near
+            said = self.told_by_offset
+            found = (
+                tuple(filter(None, map(said[1].get, after))),
+                tuple(filter(None, map(said[-1].get, near))),
+            )
+            if len(self.near) >= NEAR_CACHE:
+                self.near.clear()
+            self.near[key] = found
+        return found
 
 
 ALL_FEATURES = FeatureReader()
@@ -356,17 +377,34 @@ def sequence_features(
         return []
     owns, told, kinds = zip(*map(reader.parts, tokens), strict=True)
     flags_of = _context_flags(text, tokens, spans, italics, kinds, reader)
-    heard = []
-    for said, offset in zip(zip(*told, strict=True), OFFSETS, strict=True):
-        edge = reader.edges[offset]
-        if offset > 0:  # from the token `offset` before
-            heard.append((*([edge] * min(offset, count)), *said[: max(count - offset, 0)]))
-        else:
-            heard.append((*said[-offset:], *([edge] * min(-offset, count))))
+    rows = [own + flags for own, flags in zip(owns, flags_of, strict=True)]
+    if count <= 3:  # a neighbour three away may be missing on both sides: pad each offset on its own
+        heard = []
+        for said, offset in zip(zip(*told, strict=True), OFFSETS, strict=True):
+            edge = reader.edges[offset]
+            if offset > 0:  # from the token `offset` before
+                heard.append((*([edge] * min(offset, count)), *said[: max(count - offset, 0)]))
+            else:
+                heard.append((*said[-offset:], *([edge] * min(-offset, count))))
+        return [
+            [*row, *a3, *a2, *a1, *b1, *b2, *b3]
+            for row, a3, a2, a1, b1, b2, b3 in zip(rows, *heard, strict=True)
+        ]
+    # What each token hears from the tokens three, two and one before it and one, two and three after it
+    # (see OFFSETS), the missing ones at the edges as reader.edges says.
+    three, two, one, one_back, two_back, three_back = zip(*told, strict=True)
+    edges = reader.edges
     return [
-        [*own, *flags, *three_before, *two_before, *one_before, *one_after, *two_after, *three_after]
-        for own, flags, three_before, two_before, one_before, one_after, two_after, three_after in zip(
-            owns, flags_of, *heard, strict=True
+        [*row, *a3, *a2, *a1, *b1, *b2, *b3]
+        for row, a3, a2, a1, b1, b2, b3 in zip(
+            rows,
+            (edges[3],) * 3 + three[:-3],
+            (edges[2],) * 2 + two[:-2],
+            (edges[1],) + one[:-1],
+            one_back[1:] + (edges[-1],),
+            two_back[2:] + (edges[-2],) * 2,
+            three_back[3:] + (edges[-3],) * 3,
+            strict=True,
         )
     ]
 

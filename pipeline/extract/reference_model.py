@@ -292,8 +292,10 @@ def clean(text: str) -> str:
 
 def split_names(text: str) -> tuple[list[str], bool]:
     """Personal names in "Given Family" order from a printed author list, and whether it ends in et al."""
-    text, et_al_count = ET_AL.subn("", text)
-    et_al = et_al_count > 0
+    et_al = False
+    if "et" in text.lower():  # ET_AL tries every position of the text: only when its word is there
+        text, et_al_count = ET_AL.subn("", text)
+        et_al = et_al_count > 0
     text = NAME_SEPARATOR.sub(" ; ", text.strip(" ,;:"))
     names: list[str] = []
     for group in text.split(" ; "):

@@ -153,7 +153,6 @@ def _clean_title(text: str) -> str:
 
 NAMES_JOINED = re.compile(r",?\s+(?:and|&)\s+")
 LEADING_AND = re.compile(r"^(?:and|&)\s+")
-WHITE_SPACE = re.compile(r"\s+")
 TRAILING_NAME_SUFFIX = re.compile(r",\s*(?:Jr|Sr|II|III|IV)\.?$")
 
 
@@ -168,7 +167,7 @@ def _split_names(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _is_names(text: str) -> bool:
-    words = [w for w in WHITE_SPACE.split(text.strip()) if w not in ("and", "&")]
+    words = [w for w in text.split() if w not in ("and", "&")]
     return 0 < len(words) <= 8 and all(NAME_WORD.match(w) for w in words) and not DIGIT.search(text)
 
 
