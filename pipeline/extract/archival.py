@@ -185,6 +185,12 @@ def _holding_with_box() -> re.Pattern[str]:
 
 
 @cache
+def _box_word() -> re.Pattern[str]:
+    """A box word as _holding_with_box reads it before the box number."""
+    return re.compile(_box_unit())
+
+
+@cache
 def _manuscript_head() -> re.Pattern[str]:
     """A manuscript's call number at the start of a reference, up to the comma after its number, with a
     concordance in parentheses and a folio after it: "Cod. It. VII. 783 (= 7291), ff. 2-287, ..."."""
@@ -223,10 +229,14 @@ def whole_holding(text: str) -> dict[str, str] | None:
     """The columns of a reference that is nothing but a holding and its box ("Consiglio dei Dieci, Misti,
     reg. 33"), or None. The archive may be named in an earlier note; the names are the collection."""
     text = " ".join(text.split())
-    # Before its box number a holding has only names and a box word: no digit, bracket or quotation mark.
-    # Most references fail that, and are spared the pattern's backtracking over every split of their names.
+    # Before its box number a holding has only names and a box word: no digit, bracket or quotation mark,
+    # and the box word last. Most references fail that, and are spared the pattern's backtracking over
+    # every split of their names.
     digit = DIGIT.search(text)
     if not digit or not HOLDING_START.match(text) or NOT_IN_HOLDING.search(text, 0, digit.start()):
+        return None
+    head = text[: digit.start()].split()
+    if len(head) < 2 or not _box_word().fullmatch(head[-1]):
         return None
     match = _holding_with_box().match(text)
     if not match or YEAR_LIKE.search(match.group("box")):
