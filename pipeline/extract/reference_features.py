@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import methodcaller
 
 from pipeline.vocab import load_mapping, load_vocab
 
@@ -260,6 +261,7 @@ EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
 INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
 # How many (shape, final punctuation, word classes) combinations FeatureReader keeps (a few thousand occur).
 NEAR_CACHE = 100_000
+IS_CLASS = methodcaller("startswith", "c=")
 
 
 class FeatureReader:
@@ -287,6 +289,14 @@ class FeatureReader:
                 continue
             if offset in self.told_by_offset:
                 self.told_by_offset[offset][rest] = encoded
+        # A word's attribute for the tokens three, two, one after it, one, two, three before it (None where
+        # the model knows none): one look-up per new token instead of six.
+        told_words: dict[str, list[bytes | None]] = {}
+        for index, offset in enumerate(OFFSETS):
+            for rest, encoded in self.told_by_offset[offset].items():
+                if rest[:2] == "w=":
+                    told_words.setdefault(rest, [None] * len(OFFSETS))[index] = encoded
+        self.word_told = {word: tuple(found) for word, found in told_words.items()}
         self.near: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {}
         self.parts = lru_cache(maxsize=200_000)(self._parts if known is None else self._known_parts)
         # Every token has a position, a count of field marks and one of commas before it: the three
@@ -319,13 +329,12 @@ class FeatureReader:
     def _known_parts(self, token: str) -> TokenParts:
         """_token_parts with only the model's attributes, as bytes, in the same order."""
         own = word_features(token)
-        word = own[0]
-        last = token[-1]
-        said = self.told_by_offset
-        one_after, one_before = said[1].get(word), said[-1].get(word)
-        after_tail, before_tail = self._near_parts(own, last)
-        three_after, two_after = said[3].get(word), said[2].get(word)
-        two_before, three_before = said[-2].get(word), said[-3].get(word)
+        after_tail, before_tail = self._near_parts(own, token[-1])
+        heard = self.word_told.get(own[0])
+        if heard is None:  # most words: no neighbour's attribute names them
+            told: tuple[tuple[Feature, ...], ...] = ((), (), after_tail, before_tail, (), ())
+            return tuple(filter(None, map(self.encoded.get, own))), told, _kinds(token, own)  # type: ignore[union-attr]
+        three_after, two_after, one_after, one_before, two_before, three_before = heard
         told = (  # in the order of OFFSETS
             (three_after,) if three_after else (),
             (two_after,) if two_after else (),
@@ -339,7 +348,7 @@ class FeatureReader:
     def _near_parts(self, own: tuple[str, ...], last: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
         """What a token's shape, final punctuation and word classes tell the token after and the one before
         it (known attributes only). Few tokens differ in these (most words have no class): cached by them."""
-        classes = tuple(feature for feature in own if feature[:2] == "c=")
+        classes = tuple(filter(IS_CLASS, own))
         key = (own[1], last if last in EDGE_PUNCTUATION else "", classes)
         found = self.near.get(key)
         if found is None:
