@@ -153,7 +153,7 @@ def train(references: list[LabelledReference], model_path: Path) -> None:
     trainer.train(str(model_path))
 
 
-@dataclass
+@dataclass(slots=True)
 class Labelling:
     """The model's reading of one reference: token spans, labels, the labelling's probability, and each
     token's marginal probability (empty unless asked for)."""
