@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 
 from pipeline.vocab import load_mapping, load_vocab
 
@@ -262,6 +262,7 @@ INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
 # How many (shape, final punctuation, word classes) combinations FeatureReader keeps (a few thousand occur).
 NEAR_CACHE = 100_000
 IS_CLASS = methodcaller("startswith", "c=")
+PHRASE_WORD = itemgetter(5)  # of TokenKinds: the token's word when a vocabulary phrase may hold it
 
 
 class FeatureReader:
@@ -441,13 +442,18 @@ def _context_flags(
     skip = 1 if count > 2 and kinds[0][1] else 0
     length = count - skip
     opens = any(opening in text for opening in OPENINGS) or "[" in text
-    phrase_of = _phrase_classes(kinds, reader) if any(kind[5] for kind in kinds) else {}
+    phrase_of = _phrase_classes(kinds, reader) if any(map(PHRASE_WORD, kinds)) else {}
+    quoted_again, after_quote = flag["quoted_again"], flag["after_quote"]
+    lead, after_lead_flag, start, end = flag["lead"], flag["after_lead"], flag["start"], flag["end"]
     flags_of = []
     in_quote = in_paren = in_bracket = after_in = after_year = after_lead = False
     opener = "other"
     quotes = 0
     marks = commas = 0
-    for index, token in enumerate(tokens):
+    # Of the token before: whether it ends a field, and whether it is a place followed by a comma.
+    previous_ends_field, place_comma = True, False
+    for index, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
+        is_in, is_year, is_mark, is_lead, ends_field, _, is_place, follower, _ = kind
         position = (index - skip) * 8 // length if index > skip else 0
         flags = places[position][marks if marks < 4 else 4][commas if commas < 6 else 6]
         if opens:
@@ -462,34 +468,33 @@ def _context_flags(
             if in_quote:
                 flags += quoted
                 if quotes > 1:
-                    flags += flag["quoted_again"]
+                    flags += quoted_again
             elif quotes:
-                flags += flag["after_quote"]
+                flags += after_quote
             if in_paren:
                 flags += paren
             if in_bracket:
                 flags += bracket
         if after_in:
             flags += after_in_flag
-        is_in, is_year, is_mark, is_lead = kinds[index][:4]
         if index in phrase_of:
             flags += phrase_of[index]
             after_lead = False  # "in Title, a cura di X": the container ends where the editor begins
-        if is_lead and (index == 0 or kinds[index - 1][4]):
-            flags += flag["lead"]  # "in" where a field begins: ", in", ". In", "in:" at the start
+        if is_lead and previous_ends_field:
+            flags += lead  # "in" where a field begins: ", in", ". In", "in:" at the start
             after_lead = True
             opener = kinds[index + 1][8] if index < last else "other"
             flags += reader.lead_opener[opener]
         elif after_lead:
-            flags += flag["after_lead"] + reader.after_lead_opener[opener]
+            flags += after_lead_flag + reader.after_lead_opener[opener]
         if after_year:
             flags += after_year_flag
         if index == 0 or index == skip:
-            flags += flag["start"]
-        if index and kinds[index - 1][6] and tokens[index - 1][-1] == ",":
-            flags += after_place[kinds[index][7]]
+            flags += start
+        if place_comma:
+            flags += after_place[follower]
         if index == last:
-            flags += flag["end"]
+            flags += end
         if italics:
             a_token, b_token = spans[index]
             if any(a < b_token and a_token < b for a, b in italics):
@@ -503,6 +508,7 @@ def _context_flags(
             if in_bracket and "]" in token:
                 in_bracket = False
         after_in = after_in or is_in
+        previous_ends_field, place_comma = ends_field, is_place and token[-1] == ","
         if index >= skip:
             after_year = after_year or is_year
             marks += is_mark

@@ -16,6 +16,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
+from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +171,7 @@ class Labelling:
         labels, spans, marginals = self.labels, self.spans, self.marginals
         if not labels:
             return []
-        firsts = [0, *(index for index in range(1, len(labels)) if labels[index] != labels[index - 1])]
+        firsts = [0, *compress(range(1, len(labels)), map(ne, labels[1:], labels))]  # where a label changes
         ends = [*firsts[1:], len(labels)]
         return [
             (labels[a], spans[a][0], spans[b - 1][1], min(marginals[a:b]) if marginals else 1.0)
