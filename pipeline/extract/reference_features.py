@@ -261,8 +261,6 @@ EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
 INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
 # How many (shape, final punctuation, word classes) combinations FeatureReader keeps (a few thousand occur).
 NEAR_CACHE = 100_000
-# How many tokens' parts FeatureReader keeps (the words of a few hundred thousand references).
-TOKEN_CACHE = 200_000
 IS_CLASS = methodcaller("startswith", "c=")
 PHRASE_WORD = itemgetter(5)  # of TokenKinds: the token's word when a vocabulary phrase may hold it
 
@@ -301,8 +299,7 @@ class FeatureReader:
                     told_words.setdefault(rest, [None] * len(OFFSETS))[index] = encoded
         self.word_told = {word: tuple(found) for word, found in told_words.items()}
         self.near: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {}
-        self.read_parts = self._parts if known is None else self._known_parts
-        self.known_tokens: dict[str, TokenParts] = {}
+        self.parts = lru_cache(maxsize=200_000)(self._parts if known is None else self._known_parts)
         # Every token has a position, a count of field marks and one of commas before it: the three
         # features of each combination, at [position][marks][commas].
         self.places = tuple(
@@ -318,18 +315,6 @@ class FeatureReader:
         self.after_place = {kind: self._keep(("apl=" + kind,)) for kind in PLACE_FOLLOWERS}
         self.lead_opener = {kind: self._keep(("lead=" + kind,)) for kind in LEAD_OPENERS}
         self.after_lead_opener = {kind: self._keep(("alead=" + kind,)) for kind in LEAD_OPENERS}
-
-    def parts(self, tokens: list[str]) -> list[TokenParts]:
-        """Each token's parts, from the tokens read before when it is among them (most are)."""
-        known = self.known_tokens
-        found = list(map(known.get, tokens))
-        if not all(found):  # parts are never empty: a None is a token not read yet
-            if len(known) + len(tokens) > TOKEN_CACHE:
-                known.clear()
-            for index, part in enumerate(found):
-                if part is None:
-                    found[index] = known[tokens[index]] = self.read_parts(tokens[index])
-        return found
 
     def phrase_feature(self, name: str) -> tuple[Feature, ...]:
         return self.phrase_features[name]
@@ -400,7 +385,7 @@ def sequence_features(
     count = len(tokens)
     if not count:
         return []
-    owns, told, kinds = zip(*reader.parts(tokens), strict=True)
+    owns, told, kinds = zip(*map(reader.parts, tokens), strict=True)
     flags_of = _context_flags(text, tokens, spans, italics, kinds, reader)
     rows = [own + flags for own, flags in zip(owns, flags_of, strict=True)]
     if count <= 3:  # a neighbour three away may be missing on both sides: pad each offset on its own
