@@ -149,6 +149,8 @@ BOOK_UNITS = frozenset({"vol", "volume", "tomo"})
 NUMBERS = r"\d+[a-z]{0,3}(?:\s*[-–/]\s*\d+[a-z]{0,3})?(?:\s*,\s*\d+[a-z]{0,3}(?:\s*[-–/]\s*\d+[a-z]{0,3})?)*"
 # The name of a holding: capitalised words without digits ("Consiglio dei Dieci", "Miste").
 HOLDING_NAME = r"[A-ZÀ-Þ][^\d\[\](){}\"“”«»,:;]*?"
+HOLDING_START = re.compile(r"[A-ZÀ-Þ]")
+NOT_IN_HOLDING = re.compile(r"[\[\](){}\"“”«»]")
 YEAR_LIKE = re.compile(r"\b(?:1[4-9]|20)\d\d\b")
 SPACED_INITIALS = re.compile(r"^(?:[A-Z]\.\s?){2,5}$")
 
@@ -180,6 +182,12 @@ def _holding_with_box() -> re.Pattern[str]:
         rf"^(?P<names>{HOLDING_NAME}(?:[,:]\s*{HOLDING_NAME})*)[,:]?\s+(?P<unit>{_box_unit()})\s*"
         rf"(?P<box>{NUMBERS})(?:\s*,\s*(?P<folio>(?i:{folio_words})\.?\s*{FOLIO_NUMBER}))?\s*[.;,]?$"
     )
+
+
+@cache
+def _box_word() -> re.Pattern[str]:
+    """A box word as _holding_with_box reads it before the box number."""
+    return re.compile(_box_unit())
 
 
 @cache
@@ -220,7 +228,17 @@ def _repository_word() -> re.Pattern[str]:
 def whole_holding(text: str) -> dict[str, str] | None:
     """The columns of a reference that is nothing but a holding and its box ("Consiglio dei Dieci, Misti,
     reg. 33"), or None. The archive may be named in an earlier note; the names are the collection."""
-    match = _holding_with_box().match(" ".join(text.split()))
+    text = " ".join(text.split())
+    # Before its box number a holding has only names and a box word: no digit, bracket or quotation mark,
+    # and the box word last. Most references fail that, and are spared the pattern's backtracking over
+    # every split of their names.
+    digit = DIGIT.search(text)
+    if not digit or not HOLDING_START.match(text) or NOT_IN_HOLDING.search(text, 0, digit.start()):
+        return None
+    head = text[: digit.start()].split()
+    if len(head) < 2 or not _box_word().fullmatch(head[-1]):
+        return None
+    match = _holding_with_box().match(text)
     if not match or YEAR_LIKE.search(match.group("box")):
         return None
     names = [name.strip() for name in re.split(r"[,:]", match.group("names")) if name.strip()]

@@ -39,6 +39,8 @@ def to_edtf(text: str) -> str | None:
         return None
     text = UNDATED_LEAD.sub("", text.replace("(", " ").replace(")", " ").strip())
     text = " ".join(text.split()).rstrip(".,")
+    if not text[-2:].isdecimal():  # every form below ends in a year or an ISO day: spare the month names
+        return None
     if match := DAY_MONTH_YEAR.match(text):
         day, day_end, month, year = match.groups()
         return _day_range(year, MONTH_NUMBERS[month.lower().rstrip(".")], day, day_end)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter, methodcaller
 
 from pipeline.vocab import load_mapping, load_vocab
 
@@ -90,7 +91,12 @@ def _shape(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def _collapsed_shape(classes: str) -> str:
     """Runs of one character class cut to two, first eight characters (few distinct inputs: cached)."""
-    return SHAPE_RUN.sub(r"\1\1", classes)[:8]
+    return SHAPE_RUN.sub(_two_of_run, classes)[:8]
+
+
+def _two_of_run(run: re.Match[str]) -> str:
+    """The first two characters of a run (what the template r"\1\1" gives, without expanding it)."""
+    return run.group()[:2]
 
 
 def word_features(token: str) -> tuple[str, ...]:
@@ -253,6 +259,10 @@ LEAD_OPENERS = ("initial", "given", "name,", "cap", "lower", "other")
 FIELD_END = ",.:;"
 EDGES = {3: (), 2: (), 1: ("1edge",), -1: ("-1edge",), -2: (), -3: ()}
 INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-Z]\.$")
+# How many (shape, final punctuation, word classes) combinations FeatureReader keeps (a few thousand occur).
+NEAR_CACHE = 100_000
+IS_CLASS = methodcaller("startswith", "c=")
+PHRASE_WORD = itemgetter(5)  # of TokenKinds: the token's word when a vocabulary phrase may hold it
 
 
 class FeatureReader:
@@ -280,6 +290,15 @@ class FeatureReader:
                 continue
             if offset in self.told_by_offset:
                 self.told_by_offset[offset][rest] = encoded
+        # A word's attribute for the tokens three, two, one after it, one, two, three before it (None where
+        # the model knows none): one look-up per new token instead of six.
+        told_words: dict[str, list[bytes | None]] = {}
+        for index, offset in enumerate(OFFSETS):
+            for rest, encoded in self.told_by_offset[offset].items():
+                if rest[:2] == "w=":
+                    told_words.setdefault(rest, [None] * len(OFFSETS))[index] = encoded
+        self.word_told = {word: tuple(found) for word, found in told_words.items()}
+        self.near: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {}
         self.parts = lru_cache(maxsize=200_000)(self._parts if known is None else self._known_parts)
         # Every token has a position, a count of field marks and one of commas before it: the three
         # features of each combination, at [position][marks][commas].
@@ -311,28 +330,40 @@ class FeatureReader:
     def _known_parts(self, token: str) -> TokenParts:
         """_token_parts with only the model's attributes, as bytes, in the same order."""
         own = word_features(token)
-        get = self.encoded.get  # type: ignore[union-attr]
-        word = own[0]
-        last = token[-1]
-        near = [own[1]]
-        if last in EDGE_PUNCTUATION:
-            near.append("last=" + last)
-        classes = [feature for feature in own if feature[:2] == "c="]
-        near += classes
-        nearest = [word, *near]
-        after = [*nearest, *(f"{name}{last}" for name in classes)] if last in FIELD_END else nearest
-        said = self.told_by_offset
-        three_after, two_after = said[3].get(word), said[2].get(word)
-        two_before, three_before = said[-2].get(word), said[-3].get(word)
+        after_tail, before_tail = self._near_parts(own, token[-1])
+        heard = self.word_told.get(own[0])
+        if heard is None:  # most words: no neighbour's attribute names them
+            told: tuple[tuple[Feature, ...], ...] = ((), (), after_tail, before_tail, (), ())
+            return tuple(filter(None, map(self.encoded.get, own))), told, _kinds(token, own)  # type: ignore[union-attr]
+        three_after, two_after, one_after, one_before, two_before, three_before = heard
         told = (  # in the order of OFFSETS
             (three_after,) if three_after else (),
             (two_after,) if two_after else (),
-            tuple(filter(None, map(said[1].get, after))),
-            tuple(filter(None, map(said[-1].get, nearest))),
+            (one_after, *after_tail) if one_after else after_tail,
+            (one_before, *before_tail) if one_before else before_tail,
             (two_before,) if two_before else (),
             (three_before,) if three_before else (),
         )
-        return tuple(filter(None, map(get, own))), told, _kinds(token, own)
+        return tuple(filter(None, map(self.encoded.get, own))), told, _kinds(token, own)  # type: ignore[union-attr]
+
+    def _near_parts(self, own: tuple[str, ...], last: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+        """What a token's shape, final punctuation and word classes tell the token after and the one before
+        it (known attributes only). Few tokens differ in these (most words have no class): cached by them."""
+        classes = tuple(filter(IS_CLASS, own))
+        key = (own[1], last if last in EDGE_PUNCTUATION else "", classes)
+        found = self.near.get(key)
+        if found is None:
+            near = [own[1], *(("last=" + last,) if key[1] else ()), *classes]
+            after = [*near, *(f"{name}{last}" for name in classes)] if last in FIELD_END else near
+            said = self.told_by_offset
+            found = (
+                tuple(filter(None, map(said[1].get, after))),
+                tuple(filter(None, map(said[-1].get, near))),
+            )
+            if len(self.near) >= NEAR_CACHE:
+                self.near.clear()
+            self.near[key] = found
+        return found
 
 
 ALL_FEATURES = FeatureReader()
@@ -356,17 +387,34 @@ def sequence_features(
         return []
     owns, told, kinds = zip(*map(reader.parts, tokens), strict=True)
     flags_of = _context_flags(text, tokens, spans, italics, kinds, reader)
-    heard = []
-    for said, offset in zip(zip(*told, strict=True), OFFSETS, strict=True):
-        edge = reader.edges[offset]
-        if offset > 0:  # from the token `offset` before
-            heard.append((*([edge] * min(offset, count)), *said[: max(count - offset, 0)]))
-        else:
-            heard.append((*said[-offset:], *([edge] * min(-offset, count))))
+    rows = [own + flags for own, flags in zip(owns, flags_of, strict=True)]
+    if count <= 3:  # a neighbour three away may be missing on both sides: pad each offset on its own
+        heard = []
+        for said, offset in zip(zip(*told, strict=True), OFFSETS, strict=True):
+            edge = reader.edges[offset]
+            if offset > 0:  # from the token `offset` before
+                heard.append((*([edge] * min(offset, count)), *said[: max(count - offset, 0)]))
+            else:
+                heard.append((*said[-offset:], *([edge] * min(-offset, count))))
+        return [
+            [*row, *a3, *a2, *a1, *b1, *b2, *b3]
+            for row, a3, a2, a1, b1, b2, b3 in zip(rows, *heard, strict=True)
+        ]
+    # What each token hears from the tokens three, two and one before it and one, two and three after it
+    # (see OFFSETS), the missing ones at the edges as reader.edges says.
+    three, two, one, one_back, two_back, three_back = zip(*told, strict=True)
+    edges = reader.edges
     return [
-        [*own, *flags, *three_before, *two_before, *one_before, *one_after, *two_after, *three_after]
-        for own, flags, three_before, two_before, one_before, one_after, two_after, three_after in zip(
-            owns, flags_of, *heard, strict=True
+        [*row, *a3, *a2, *a1, *b1, *b2, *b3]
+        for row, a3, a2, a1, b1, b2, b3 in zip(
+            rows,
+            (edges[3],) * 3 + three[:-3],
+            (edges[2],) * 2 + two[:-2],
+            (edges[1], *one[:-1]),
+            (*one_back[1:], edges[-1]),
+            two_back[2:] + (edges[-2],) * 2,
+            three_back[3:] + (edges[-3],) * 3,
+            strict=True,
         )
     ]
 
@@ -394,13 +442,18 @@ def _context_flags(
     skip = 1 if count > 2 and kinds[0][1] else 0
     length = count - skip
     opens = any(opening in text for opening in OPENINGS) or "[" in text
-    phrase_of = _phrase_classes(kinds, reader) if any(kind[5] for kind in kinds) else {}
+    phrase_of = _phrase_classes(kinds, reader) if any(map(PHRASE_WORD, kinds)) else {}
+    quoted_again, after_quote = flag["quoted_again"], flag["after_quote"]
+    lead, after_lead_flag, start, end = flag["lead"], flag["after_lead"], flag["start"], flag["end"]
     flags_of = []
     in_quote = in_paren = in_bracket = after_in = after_year = after_lead = False
     opener = "other"
     quotes = 0
     marks = commas = 0
-    for index, token in enumerate(tokens):
+    # Of the token before: whether it ends a field, and whether it is a place followed by a comma.
+    previous_ends_field, place_comma = True, False
+    for index, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
+        is_in, is_year, is_mark, is_lead, ends_field, _, is_place, follower, _ = kind
         position = (index - skip) * 8 // length if index > skip else 0
         flags = places[position][marks if marks < 4 else 4][commas if commas < 6 else 6]
         if opens:
@@ -415,34 +468,33 @@ def _context_flags(
             if in_quote:
                 flags += quoted
                 if quotes > 1:
-                    flags += flag["quoted_again"]
+                    flags += quoted_again
             elif quotes:
-                flags += flag["after_quote"]
+                flags += after_quote
             if in_paren:
                 flags += paren
             if in_bracket:
                 flags += bracket
         if after_in:
             flags += after_in_flag
-        is_in, is_year, is_mark, is_lead = kinds[index][:4]
         if index in phrase_of:
             flags += phrase_of[index]
             after_lead = False  # "in Title, a cura di X": the container ends where the editor begins
-        if is_lead and (index == 0 or kinds[index - 1][4]):
-            flags += flag["lead"]  # "in" where a field begins: ", in", ". In", "in:" at the start
+        if is_lead and previous_ends_field:
+            flags += lead  # "in" where a field begins: ", in", ". In", "in:" at the start
             after_lead = True
             opener = kinds[index + 1][8] if index < last else "other"
             flags += reader.lead_opener[opener]
         elif after_lead:
-            flags += flag["after_lead"] + reader.after_lead_opener[opener]
+            flags += after_lead_flag + reader.after_lead_opener[opener]
         if after_year:
             flags += after_year_flag
         if index == 0 or index == skip:
-            flags += flag["start"]
-        if index and kinds[index - 1][6] and tokens[index - 1][-1] == ",":
-            flags += after_place[kinds[index][7]]
+            flags += start
+        if place_comma:
+            flags += after_place[follower]
         if index == last:
-            flags += flag["end"]
+            flags += end
         if italics:
             a_token, b_token = spans[index]
             if any(a < b_token and a_token < b for a, b in italics):
@@ -456,6 +508,7 @@ def _context_flags(
             if in_bracket and "]" in token:
                 in_bracket = False
         after_in = after_in or is_in
+        previous_ends_field, place_comma = ends_field, is_place and token[-1] == ","
         if index >= skip:
             after_year = after_year or is_year
             marks += is_mark

@@ -61,7 +61,7 @@ def apply_location(parsed: Parsed, text: str) -> bool:
         parsed.set("box", match.group(1))
     elif text[:1] == "R" and (match := RECORD_GROUP.match(text)):
         parsed.set("record_group", match.group(1))
-    elif text.rstrip("\n")[-1:].isdigit() and (match := MICROFILM.match(text)):
+    elif text.rstrip("\n")[-1:].isdigit() and "rofilm" in text.lower() and (match := MICROFILM.match(text)):
         parsed.set("file_number", match.group("number"))
         parsed.set("archive", match.group("archive").strip() or None)
     elif (match := folder) and not parsed.values.get("file_number"):

@@ -16,6 +16,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
+from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +155,7 @@ def train(references: list[LabelledReference], model_path: Path) -> None:
     trainer.train(str(model_path))
 
 
-@dataclass
+@dataclass(slots=True)
 class Labelling:
     """The model's reading of one reference: token spans, labels, the labelling's probability, and each
     token's marginal probability (empty unless asked for)."""
@@ -169,7 +171,7 @@ class Labelling:
         labels, spans, marginals = self.labels, self.spans, self.marginals
         if not labels:
             return []
-        firsts = [0, *(index for index in range(1, len(labels)) if labels[index] != labels[index - 1])]
+        firsts = [0, *compress(range(1, len(labels)), map(ne, labels[1:], labels))]  # where a label changes
         ends = [*firsts[1:], len(labels)]
         return [
             (labels[a], spans[a][0], spans[b - 1][1], min(marginals[a:b]) if marginals else 1.0)
@@ -292,8 +294,10 @@ def clean(text: str) -> str:
 
 def split_names(text: str) -> tuple[list[str], bool]:
     """Personal names in "Given Family" order from a printed author list, and whether it ends in et al."""
-    text, et_al_count = ET_AL.subn("", text)
-    et_al = et_al_count > 0
+    et_al = False
+    if "et" in text.lower():  # ET_AL tries every position of the text: only when its word is there
+        text, et_al_count = ET_AL.subn("", text)
+        et_al = et_al_count > 0
     text = NAME_SEPARATOR.sub(" ; ", text.strip(" ,;:"))
     names: list[str] = []
     for group in text.split(" ; "):

@@ -18,8 +18,9 @@ from pipeline.extract import reference_model
 from pipeline.extract.citations import FIELDS, REVIEW_BELOW, parse_confidence, read_reference
 from pipeline.extract.csl import to_csl
 
-# One encoder for every line (json.dumps with options builds a new one per call); same output.
-JSON_LINE = json.JSONEncoder(ensure_ascii=False)
+# One encoder for every line (json.dumps with options builds a new one per call); same output. A record is
+# made of plain values, never of itself: no check for circular references.
+JSON_LINE = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 EMPHASIS = re.compile(
     r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)([^_]+?)(?<!\s)_(?![\w_])"
 )

@@ -39,7 +39,7 @@ IN_CONTAINER = re.compile(r"^(.*?)\s+in\s+([A-Z].*)$")
 STARTS_WITH_IN = re.compile(r"^in\s+(.+)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """A piece of a reference: an italic run, a quoted run, a parenthesised group or a plain piece."""
 
@@ -153,7 +153,7 @@ def sentence_cuts(text: str, protected: list[tuple[int, int]]) -> list[int]:
     return cuts
 
 
-@dataclass
+@dataclass(slots=True)
 class Parsed:
     """The fields of one reference while it is being read."""
 

@@ -153,7 +153,6 @@ def _clean_title(text: str) -> str:
 
 NAMES_JOINED = re.compile(r",?\s+(?:and|&)\s+")
 LEADING_AND = re.compile(r"^(?:and|&)\s+")
-WHITE_SPACE = re.compile(r"\s+")
 TRAILING_NAME_SUFFIX = re.compile(r",\s*(?:Jr|Sr|II|III|IV)\.?$")
 
 
@@ -168,8 +167,8 @@ def _split_names(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _is_names(text: str) -> bool:
-    words = [w for w in WHITE_SPACE.split(text.strip()) if w not in ("and", "&")]
-    return 0 < len(words) <= 8 and all(NAME_WORD.match(w) for w in words) and not DIGIT.search(text)
+    words = [w for w in text.split() if w not in ("and", "&")]
+    return 0 < len(words) <= 8 and all(map(NAME_WORD.match, words)) and not DIGIT.search(text)
 
 
 def _apply_locator(parsed: Parsed, text: str) -> bool:
@@ -485,7 +484,7 @@ def _title_after_name(parsed: Parsed, text: str) -> bool:
 
 
 def _is_corporate(text: str) -> bool:
-    return bool(INSTITUTION_WORDS.search(text)) and not DIGIT.search(text) and len(text.split()) <= 10
+    return not DIGIT.search(text) and len(text.split()) <= 10 and bool(INSTITUTION_WORDS.search(text))
 
 
 def _mark_editors(parsed: Parsed, pending: list[str], in_container: bool, mark: str) -> None:
@@ -552,7 +551,7 @@ def decide_type(parsed: Parsed) -> None:
     values = parsed.values
     if parsed.reference_type in ("interview", "archival_document"):
         return
-    has_location = any(values.get(k) for k in ("archive", "collection", "box", "record_group", "file_number"))
+    has_location = any(map(values.get, ("archive", "collection", "box", "record_group", "file_number")))
     if values.get("item_date") and has_location and values.get("title") and not values.get("container_title"):
         parsed.reference_type = "archival_document"
         return
@@ -569,7 +568,7 @@ def decide_type(parsed: Parsed) -> None:
         else:
             parsed.reference_type = "journal_article"
         return
-    has_pubfacts = any(values.get(k) for k in ("place", "publisher", "year"))
+    has_pubfacts = any(map(values.get, ("place", "publisher", "year")))
     dated_issue = values.get("item_date") and not values.get("year") and not values.get("publisher")
     if values.get("title") and dated_issue and not values.get("authors"):
         parsed.values["container_title"] = parsed.values.pop("title")
