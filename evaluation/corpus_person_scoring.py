@@ -1,8 +1,9 @@
 """Score person finding on the FRUS development corpus against the publisher's person tags, per volume.
 
-Run ``python -m evaluation.corpus_person_scoring`` (papers and answers from ``../shared/dev-corpus``;
-``-v`` prints the missed tags and the false finds in headings and signatures; ``--limit N`` scores the
-first N papers only). For each volume it prints:
+Run ``python -m evaluation.corpus_person_scoring [CORPUS_DIR]`` (papers and answers from
+``../shared/dev-corpus``, or a variant of it kept by ``evaluation.layout_variants --keep``; ``-v`` prints the
+missed tags and the false finds in headings and signatures; ``--limit N`` scores the first N papers only).
+For each volume it prints:
 
 Papers the cleaner rejects (as the build leaves them out) are counted, not scored.
 
@@ -56,8 +57,13 @@ class VolumeScore:
     false_finds: list[str] = field(default_factory=list)
 
 
-def _blocks(paper_id: str) -> dict[int, dict]:
-    path = DEV_CORPUS / "gold" / f"{paper_id}.blocks.jsonl"
+def _answers(paper: Path, kind: str) -> Path:
+    """The paper's answer file of a kind, in the ``gold/`` beside its ``papers/``."""
+    return paper.parent.parent / "gold" / f"{paper.stem}.{kind}.jsonl"
+
+
+def _blocks(paper: Path) -> dict[int, dict]:
+    path = _answers(paper, "blocks")
     return {b["block_index"]: b for b in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
 
@@ -104,11 +110,11 @@ def score_paper(path: Path, authority: Authority, volume: VolumeScore) -> None:
         surname_key(authority.entities[e].surname or authority.entities[e].name)
         for e in persons["entity_id"].to_list()
     }
-    tags = [json.loads(line) for line in (DEV_CORPUS / "gold" / f"{paper_id}.persons.jsonl").open()]
+    tags = [json.loads(line) for line in _answers(path, "persons").open()]
     gold_keys = {surname_key(t["name"] or t["text"]) for t in tags if (t["name"] or t["text"]).strip()}
     volume.people_gold += len(gold_keys)
     volume.people_found += len(gold_keys & found_keys)
-    blocks = _blocks(paper_id)
+    blocks = _blocks(path)
     placed = _place_blocks(text, blocks)
     tag_spans: dict[int, list[Span]] = defaultdict(list)
     for tag in tags:
@@ -143,9 +149,10 @@ def _ratio(hit: int, total: int) -> str:
 
 
 def main(argv: list[str]) -> None:
-    if not (DEV_CORPUS / "papers").exists():
-        sys.exit(f"{DEV_CORPUS}: the development corpus is not there")
-    papers = sorted((DEV_CORPUS / "papers").glob("*.md"))
+    corpus = next((Path(a) for a in argv if not a.startswith("-") and not a.isdigit()), DEV_CORPUS)
+    if not (corpus / "papers").exists():
+        sys.exit(f"{corpus}: the development corpus is not there")
+    papers = sorted((corpus / "papers").glob("*.md"))
     if "--limit" in argv:
         papers = papers[: int(argv[argv.index("--limit") + 1])]
     authority = load_authority()
