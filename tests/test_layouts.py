@@ -124,7 +124,7 @@ def test_letter_byline_opener_list_items_and_signature():
 def test_page_break_rejoined_while_headings_lists_and_dialogue_stay_apart():
     doc = _clean(PAGE_BREAK)
     assert _kinds(doc) == [
-        ("p", "Terms of the Loan"),
+        ("heading", "Terms of the Loan"),  # a title line over the text, without markup
         (
             "p",
             "The committee met in the spring of 1920 and decided, after a long debate that lasted into the "

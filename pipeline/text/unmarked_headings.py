@@ -39,6 +39,8 @@ from pipeline.vocab import alternation, load_mapping
 MAX_DOCUMENT_HEADING = 300  # characters
 MAX_TOPIC_HEADING = 600  # characters: a volume's subject lines run long ("Proposals for ... —British ...")
 MAX_SECTION_HEADING = 120  # characters
+MAX_LABEL_HEADING = 100  # characters of a chapter line ending in a colon ("Iran:")
+PERSONAL = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|[Yy]ou|[Yy]our)\b")
 MIN_SECTION_BODY = 200  # characters of the paragraph a section heading stands over
 # Lower-case words other than joiners a title-case heading may hold ("Memorandum handed to ...").
 MAX_LOWER_WORDS = 1
@@ -101,9 +103,14 @@ def is_document_heading_shaped(plain: str) -> bool:
 
 
 def _is_topic_shaped(plain: str) -> bool:
-    """A subject or chapter line: capitalised, not ending a clause, and at most one sentence."""
+    """A subject or chapter line: capitalised, not ending a clause, at most one sentence, and speaking of its
+    subject, not to a reader: no salutation, no "I", "we" or "you" (a letter's first sentence is none)."""
     text = plain.strip()
     if not text or len(text) > MAX_TOPIC_HEADING or not (text[0].isupper() or text[0] in '“"0123456789'):
+        return False
+    if text.endswith(":") and (len(text) > MAX_LABEL_HEADING or _lower_words(text) > MAX_LOWER_WORDS):
+        return False  # a lead-in ("The minister put it in one sentence:"), not a chapter line ("Iran:")
+    if PERSONAL.search(text) or any(text.startswith(f"{cue} ") for cue in block_cues()["salutation"]):
         return False
     return not (text.endswith((",", ";", "—", "-")) or SENTENCE_BREAK.search(text))
 
