@@ -209,6 +209,8 @@ def _mark_section_headings(kinds: list[str], plains: list[str]) -> None:
                 kinds[index - 1] == HEADING
                 or (kinds[index - 1] == PARAGRAPH and SENTENCE_END.search(plains[index - 1]))
             )
+            # a name under the paper's opening heading is its byline
+            and not (set(kinds[:index]) == {HEADING} and is_signature_shaped(plain))
             and len(plains[index + 1]) >= MIN_SECTION_BODY
         ):
             kinds[index] = HEADING
