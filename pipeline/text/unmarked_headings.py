@@ -34,7 +34,7 @@ from pipeline.text.blocks import (
     block_cues,
     is_signature_shaped,
 )
-from pipeline.vocab import alternation, load_mapping
+from pipeline.vocab import alternation, load_mapping, load_words
 
 MAX_DOCUMENT_HEADING = 300  # characters
 MAX_TOPIC_HEADING = 600  # characters: a volume's subject lines run long ("Proposals for ... —British ...")
@@ -194,6 +194,17 @@ def _label() -> re.Pattern[str]:
     return re.compile(rf"^[“\"]?(?:(?:{words})\s+)?(?:[IVXLC]+|\d+|[A-Z])\.?$")
 
 
+@cache
+def _given_names() -> frozenset[str]:
+    return frozenset(load_words("given_names"))
+
+
+def _is_personal_name(plain: str) -> bool:
+    """A name opening with a given name or an initial ("Peter Cozzens", "J. R. Smith"), not a phrase."""
+    first = plain.split()[0] if plain.split() else ""
+    return is_signature_shaped(plain) and (bool(re.match(r"^[A-Z]\.", first)) or first in _given_names())
+
+
 def _mark_section_headings(kinds: list[str], plains: list[str]) -> None:
     """A short unpunctuated line after a heading or a sentence's end, and over a long paragraph."""
     for index in range(1, len(kinds) - 1):
@@ -209,8 +220,8 @@ def _mark_section_headings(kinds: list[str], plains: list[str]) -> None:
                 kinds[index - 1] == HEADING
                 or (kinds[index - 1] == PARAGRAPH and SENTENCE_END.search(plains[index - 1]))
             )
-            # a name under the paper's opening heading is its byline
-            and not (set(kinds[:index]) == {HEADING} and is_signature_shaped(plain))
+            # a person's name under the paper's opening heading is its byline
+            and not (set(kinds[:index]) == {HEADING} and _is_personal_name(plain))
             and len(plains[index + 1]) >= MIN_SECTION_BODY
         ):
             kinds[index] = HEADING
