@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
+from pipeline.extract.event_documents import document_speaks
 from pipeline.package.schema import load_table_spec
 from pipeline.paths import VOCAB_DIR
 from pipeline.vocab import VocabularyError, load_mapping, load_words
@@ -323,6 +324,8 @@ def _is_predicate(
     subject = _subject_words(text, trigger.start, words)
     if generic and not subject:
         return False
+    if document_speaks(subject, trigger.text, text):
+        return False  # "The committee's report recommended": the document's content, not a happening
     words = subject or words
     while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
         words.pop()
