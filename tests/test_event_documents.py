@@ -54,3 +54,8 @@ def test_a_relation_or_a_situation_faced_is_not_a_happening() -> None:
         "# T\n\nThe 1924 quarrel illustrated the old rivalry. In the 1930s the clerks faced long delays.\n"
     )
     assert not {"illustrated", "faced"} & {trigger for trigger, _ in events}
+
+
+def test_a_document_inside_a_prepositional_phrase_is_no_subject() -> None:
+    assert not document_speaks(["the", "envoy", "in", "an", "open", "letter"], "answered", "x")
+    assert not document_speaks(["the", "adoption", "of", "the", "resolution"], "completed", "x")

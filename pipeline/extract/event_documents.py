@@ -4,9 +4,10 @@
 assessment" report a document's content; the happening, if any, is the document's writing or sending,
 narrated elsewhere. A verb that tells what happened to the document itself ("the despatch arrived") still
 makes an event, and so does a verb after an indefinite object ("penned a despatch labeled ..." is a
-participle, read elsewhere). A verb joined by "and" to a sentence's opening document subject ("The report
-determined that ... and recommended") shares that subject. Both word lists are in vocab/
-(event_document_subjects, event_document_happenings).
+participle, read elsewhere) or after a document inside a prepositional phrase ("in an open letter
+answered"). A verb joined by "and" to a sentence's opening document subject ("The report determined that
+... and recommended") shares that subject. Both word lists are in vocab/ (event_document_subjects,
+event_document_happenings).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pipeline.vocab import load_words
 _DOCUMENTS = frozenset(word.lower() for word in load_words("event_document_subjects"))
 _HAPPENINGS = frozenset(word.lower() for word in load_words("event_document_happenings"))
 _INDEFINITE = frozenset({"a", "an", "another"})
+_PREPOSITIONS = frozenset("of in by with through under from to on at for into upon".split())
 _PAST = "|".join(map(re.escape, sorted(load_words("event_irregular_past"), key=len, reverse=True)))
 _OPENING_SUBJECT = re.compile(  # "The HAC’s final report determined", "His second note retracted"
     r"(?:The|This|That|These|Those|His|Her|Its|Their|Our|[A-Z][\w.-]*[’']s)"
@@ -37,4 +39,7 @@ def document_speaks(subject_words: list[str], verb: str, text: str) -> bool:
             and opening.group(1) in _DOCUMENTS
             and opening.group(0).rsplit(None, 1)[-1] not in _HAPPENINGS  # "The letter arrived and was read"
         )
-    return last in _DOCUMENTS and not (len(subject_words) > 1 and subject_words[-2].lower() in _INDEFINITE)
+    if last not in _DOCUMENTS or (len(subject_words) > 1 and subject_words[-2].lower() in _INDEFINITE):
+        return False
+    # "in an open letter answered", "the adoption of the resolution completed": the document is no subject
+    return not any(word.lower() in _PREPOSITIONS for word in subject_words[-5:-1])
