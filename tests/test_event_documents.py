@@ -40,13 +40,24 @@ def test_what_happens_to_a_document_is_still_an_event() -> None:
     assert ("reached", "1922-06-03") in events
 
 
+def _speaks(subject: str, verb: str, text: str) -> bool:
+    return document_speaks(subject.split(), verb, text, text.index(verb) + len(verb))
+
+
 def test_the_rule_reads_the_subject_and_the_verb() -> None:
-    assert document_speaks(["The", "second", "memorandum"], "warned", "The second memorandum warned them.")
-    assert not document_speaks(["The", "envoy"], "warned", "The envoy warned them.")
-    assert not document_speaks(["The", "telegram"], "arrived", "The telegram arrived.")
-    assert not document_speaks(["penned", "a", "letter"], "labeled", "He penned a letter labeled secret.")
-    assert document_speaks(["and"], "urged", "The report found that ... and urged reform.")
-    assert not document_speaks(["and"], "urged", "The envoy objected and urged reform.")
+    assert _speaks("The second memorandum", "warned", "The second memorandum warned them.")
+    assert not _speaks("The envoy", "warned", "The envoy warned them.")
+    assert not _speaks("The telegram", "arrived", "The telegram arrived.")
+    assert not _speaks("penned a letter", "labeled", "He penned a letter labeled secret.")
+    assert _speaks("and", "urged", "The report found that all was lost and urged reform.")
+    assert not _speaks("and", "urged", "The envoy objected and urged reform.")
+    assert not _speaks("Urgent reply", "requested", "Urgent reply requested.")  # telegraphese passive
+
+
+def test_a_document_inside_a_prepositional_phrase_or_a_relative_clause_is_no_subject() -> None:
+    assert not _speaks("the envoy in an open letter", "answered", "the envoy in an open letter answered that")
+    assert not _speaks("the adoption of the resolution", "completed", "the resolution completed the work")
+    assert not _speaks("The envoy to whom I gave the reply", "said", "the reply said that")
 
 
 def test_a_relation_or_a_situation_faced_is_not_a_happening() -> None:
@@ -54,8 +65,3 @@ def test_a_relation_or_a_situation_faced_is_not_a_happening() -> None:
         "# T\n\nThe 1924 quarrel illustrated the old rivalry. In the 1930s the clerks faced long delays.\n"
     )
     assert not {"illustrated", "faced"} & {trigger for trigger, _ in events}
-
-
-def test_a_document_inside_a_prepositional_phrase_is_no_subject() -> None:
-    assert not document_speaks(["the", "envoy", "in", "an", "open", "letter"], "answered", "x")
-    assert not document_speaks(["the", "adoption", "of", "the", "resolution"], "completed", "x")

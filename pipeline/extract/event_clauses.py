@@ -325,7 +325,7 @@ def _is_predicate(
     subject = _subject_words(text, trigger.start, words)
     if generic and not subject:
         return False
-    if document_speaks(subject, trigger.text, text):
+    if document_speaks(subject, trigger.text, text, trigger.end):
         return False  # "The committee's report recommended": the document's content, not a happening
     words = subject or words
     while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:

@@ -19,7 +19,9 @@ from pipeline.vocab import load_words
 _DOCUMENTS = frozenset(word.lower() for word in load_words("event_document_subjects"))
 _HAPPENINGS = frozenset(word.lower() for word in load_words("event_document_happenings"))
 _INDEFINITE = frozenset({"a", "an", "another"})
-_PREPOSITIONS = frozenset("of in by with through under from to on at for into upon".split())
+_NOT_HEAD = frozenset(  # a preposition or a relative clause's words before the document: not its subject
+    "of in by with through under from to on at for into upon whom which who whose that i he she we they you".split()
+)
 _PAST = "|".join(map(re.escape, sorted(load_words("event_irregular_past"), key=len, reverse=True)))
 _OPENING_SUBJECT = re.compile(  # "The HAC’s final report determined", "His second note retracted"
     r"(?:The|This|That|These|Those|His|Her|Its|Their|Our|[A-Z][\w.-]*[’']s)"
@@ -27,10 +29,10 @@ _OPENING_SUBJECT = re.compile(  # "The HAC’s final report determined", "His se
 )
 
 
-def document_speaks(subject_words: list[str], verb: str, text: str) -> bool:
+def document_speaks(subject_words: list[str], verb: str, text: str, end: int) -> bool:
     """True when the subject's last word names a document and the verb reports what it says."""
-    if verb.split()[0].lower() in _HAPPENINGS or not subject_words:
-        return False
+    if verb.split()[0].lower() in _HAPPENINGS or not subject_words or not text[end:].strip(' .;:)]"”'):
+        return False  # "Urgent reply requested.": telegraphese for a passive, what was done to the document
     last = subject_words[-1].lower()
     if last in ("and", "but"):
         opening = _OPENING_SUBJECT.match(text)
@@ -41,5 +43,6 @@ def document_speaks(subject_words: list[str], verb: str, text: str) -> bool:
         )
     if last not in _DOCUMENTS or (len(subject_words) > 1 and subject_words[-2].lower() in _INDEFINITE):
         return False
-    # "in an open letter answered", "the adoption of the resolution completed": the document is no subject
-    return not any(word.lower() in _PREPOSITIONS for word in subject_words[-5:-1])
+    # "in an open letter answered", "the adoption of the resolution completed", "The President to whom I
+    # conveyed the reply indicated": the document is no subject
+    return not any(word.lower() in _NOT_HEAD for word in subject_words[-5:-1])
