@@ -19,9 +19,9 @@ from pipeline.vocab import load_words
 _DOCUMENTS = frozenset(word.lower() for word in load_words("event_document_subjects"))
 _HAPPENINGS = frozenset(word.lower() for word in load_words("event_document_happenings"))
 _INDEFINITE = frozenset({"a", "an", "another"})
-_NOT_HEAD = frozenset(  # a preposition or a relative clause's words before the document: not its subject
-    "of in by with through under from to on at for into upon whom which who whose that i he she we they you".split()
-)
+_PREPOSITIONS = "of in by with through under from to on at for into upon"
+_CLAUSE_WORDS = "whom which who whose that i he she we they you"
+_NOT_HEAD = frozenset(f"{_PREPOSITIONS} {_CLAUSE_WORDS}".split())  # before the document: not its subject
 _PAST = "|".join(map(re.escape, sorted(load_words("event_irregular_past"), key=len, reverse=True)))
 _OPENING_SUBJECT = re.compile(  # "The HAC’s final report determined", "His second note retracted"
     r"(?:The|This|That|These|Those|His|Her|Its|Their|Our|[A-Z][\w.-]*[’']s)"
