@@ -182,3 +182,11 @@ def test_a_participle_after_an_infinitives_object_is_no_predicate() -> None:
     )
     assert sum(1 for trigger, _ in events if trigger == "imposed") == 1
     assert ("sought", "1921") in events
+
+
+def test_a_far_from_opening_and_an_adverb_leave_the_bare_plural_subject() -> None:
+    _, events = _found(
+        "# T\n\nIn March 1911 the envoy resigned. Far from praising the decision, newspapers bitterly "
+        "ridiculed the cabinet.\n"
+    )
+    assert ("ridiculed", "1911-03") in events

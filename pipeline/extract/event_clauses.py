@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
+from pipeline.extract.event_documents import document_speaks
 from pipeline.package.schema import load_table_spec
 from pipeline.paths import VOCAB_DIR
 from pipeline.vocab import VocabularyError, load_mapping, load_words
@@ -107,7 +108,8 @@ _CLAUSE_BREAK = re.compile(
 )
 _SUBORDINATE_OPENING = re.compile(
     r"^\W*(?:[A-Za-z]+ly\s+)?(?:when|while|after|before|as|although|though|if|once|since|until|because"
-    r"|despite|[A-Za-z]+ing)\b(?:[^,;:]|,(?=\s*\d{4}\b))*,",  # a comma before a year ("May 8, 1873") goes on
+    r"|despite|far\s+from|instead\s+of|rather\s+than|apart\s+from|[A-Za-z]+ing)\b"  # "Far from ...,"
+    r"(?:[^,;:]|,(?=\s*\d{4}\b))*,",  # a comma before a year ("May 8, 1873") goes on
     re.I,
 )
 _QUOTES = re.compile(r"[\"“”]")
@@ -323,6 +325,8 @@ def _is_predicate(
     subject = _subject_words(text, trigger.start, words)
     if generic and not subject:
         return False
+    if document_speaks(subject, trigger.text, text, trigger.end):
+        return False  # "The committee's report recommended": the document's content, not a happening
     words = subject or words
     while words and _ADVERB.fullmatch(words[-1].lower()) and len(words) > 1:
         words.pop()
@@ -511,7 +515,11 @@ def _has_subject(words: list[str], text: str, end: int) -> bool:
     if len(words) > 1 and words[-2].lower() == "to":  # "Pressure on Fish to respond rapidly reached"
         return False
     cut = _opening_end(text)  # "Although ... enable compromise, officials seized": not "compromise officials"
-    after_cut = len(re.findall(r"[A-Za-z’'-]+", text[cut:end])) - 1 if cut is not None and cut < end else 5
+    after_cut = (  # the words between the opening and the verb, less adverbs ("officials quickly seized")
+        len([w for w in re.findall(r"[A-Za-z’'-]+", text[cut:end])[:-1] if not _ADVERB.fullmatch(w.lower())])
+        if cut is not None and cut < end
+        else 5
+    )
     if cut is not None and re.search(r"\b(?:which|who|that)\b", text[cut:end], re.I):
         after_cut = 5  # "According to The Times, who first broke": the antecedent is before the comma
     phrase = " ".join(words[-min(5, max(after_cut, 1)) :])

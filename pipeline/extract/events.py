@@ -18,7 +18,8 @@ call a state or a thought. Its date (``date_basis``):
 
 Not events: negated, modal, habitual, conditional, infinitive or past-perfect predicates without their own
 date, participle modifiers ("the papers published in 1950 were lost"; but "The directive, issued by Kennedy
-in 1961," is dated), quoted words, questions, titles over a period, clauses inside "that"-complements of
+in 1961," is dated), quoted words, what a document as subject says ("The report recommended";
+event_documents.py), questions, titles over a period, clauses inside "that"-complements of
 saying and thinking verbs, sentences about a plain decade or century (a range or a narrowed decade, "In the
 mid-1970s", dates its own clause's predicate), and dates that only qualify a thing ("the 1941 borders").
 Roles come from where linked mentions stand relative to the predicate; certainty from the author's hedges
