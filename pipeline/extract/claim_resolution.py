@@ -41,18 +41,22 @@ from pipeline.extract.claim_subject import (
 )
 
 PLURAL_PRONOUNS = frozenset({"they", "their"})
+# "This official", "that gentleman": a role that points back to the person just named, whatever the office.
+DEMONSTRATIVE = re.compile(r"[Tt]h(?:is|at)\s")
+# A group whose first member is a personal pronoun ("he and Laleau").
+PRONOUN_CONJUNCT = re.compile(r"(he|she)\s*,?\s+and\b", re.IGNORECASE)
 # A verb of saying right before a pronoun, with an optional "that" ("who said he", "told me that he").
 GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 
 
 def full_name(ctx: Context, name: str, position: int) -> str:
     """The full name a surname stands for: the last one written before it ("Smith" after "John Smith"),
-    else the first one after it, else the name itself."""
+    else the first one after it, else the name itself; a surname written with two given names is kept."""
     if len(name.split()) > 1:
         return name
     written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
-    if not written:
-        return name
+    if not written or len({full[0] for _, full in written}) > 1:
+        return name  # "Juan Smith ... Pedro Smith ... President Smith": relatives share a surname
     index = bisect.bisect_right(written, (position, "\uffff")) - 1
     return written[max(index, 0)][1]
 
@@ -90,7 +94,7 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
             resolved.resolved = True
             return resolved
     if candidate.source == "group":
-        return Speaker("group", claimant_name=candidate.text, **span)
+        return Speaker("group", claimant_name=_group_name(ctx, candidate, depth), **span)
     if candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name" and candidate.kind == "organisation":
@@ -109,16 +113,23 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
         return Speaker("unknown", **span)
-    antecedent = topic_before(ctx, candidate.start, candidate.kind, pronoun=candidate.source == "pronoun")
+    demonstrative = candidate.source == "role" and DEMONSTRATIVE.match(candidate.text) is not None
+    antecedent = topic_before(
+        ctx, candidate.start, candidate.kind, pronoun=candidate.source == "pronoun" or demonstrative
+    )
     if antecedent is None and candidate.source == "role" and candidate.kind == "person":
         return Speaker("person", None, claimant_name=candidate.text, **span)  # "the Minister told me"
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
-    if candidate.source == "role" and (
-        _other_holder(ctx, candidate, antecedent, resolved)
-        or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
-        or other_title(candidate.text, antecedent.text, resolved.claimant_name)
+    if (
+        candidate.source == "role"
+        and not demonstrative
+        and (
+            _other_holder(ctx, candidate, antecedent, resolved)
+            or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
+            or other_title(candidate.text, antecedent.text, resolved.claimant_name)
+        )
     ):
         return Speaker("person", None, claimant_name=candidate.text, **span)
     return Speaker(
@@ -128,6 +139,19 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         resolved=True,
         **span,
     )
+
+
+def _group_name(ctx: Context, group: Candidate, depth: int) -> str:
+    """ "he and Laleau": a coordinated group opening with a pronoun is named with whom the pronoun stands
+    for, so the group names both its members."""
+    first = PRONOUN_CONJUNCT.match(group.text)
+    if first is None or depth > 6:
+        return group.text
+    pronoun = Candidate(group.start, group.start + first.end(1), first.group(1), "pronoun", kind="person")
+    resolved = resolve_speaker(ctx, pronoun, depth + 1)
+    if resolved.claimant_type != "person" or not resolved.claimant_name:
+        return group.text
+    return resolved.claimant_name + group.text[first.end(1) :]
 
 
 def addressee_at(ctx: Context, position: int) -> Speaker:
