@@ -1,6 +1,6 @@
 """Claims, issue 33 round 9: pronouns and role nouns as claimants. A demonstrative with a person noun ("This
-official said") is a speaker that later pronouns stand for; "both he and X assured me" names both; a surname
-written with two given names in the paper is not expanded to either; a title joined by a dash ("Under–
+official said") is a speaker that later pronouns stand for; "both he and X assured me" names both; a titled
+surname written with two given names in the paper is not expanded to either; a title joined by a dash ("Under–
 Secretary") is one word. Small texts written in the shape of a FRUS letter."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_a_surname_two_relatives_share_is_not_expanded() -> None:
 
 
 def test_a_surname_one_person_bears_is_expanded() -> None:
-    body = "Mr. Juan Ortega called at the Legation.\n\nPresident Ortega told me that the elections would be held."
+    body = "Mr. Juan Ortega called.\n\nPresident Ortega told me that the elections will be held."
     said = _said(_letter_claims(body))
     assert said == [("President Or", "Juan Ortega")], said
 

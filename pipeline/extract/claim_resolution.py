@@ -49,14 +49,15 @@ PRONOUN_CONJUNCT = re.compile(r"(he|she)\s*,?\s+and\b", re.IGNORECASE)
 GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 
 
-def full_name(ctx: Context, name: str, position: int) -> str:
+def full_name(ctx: Context, name: str, position: int, titled: bool = False) -> str:
     """The full name a surname stands for: the last one written before it ("Smith" after "John Smith"),
-    else the first one after it, else the name itself; a surname written with two given names is kept."""
+    else the first one after it, else the name itself. A titled surname ("President Smith") that the paper
+    writes with two given names is kept: the office, not the last relative named, says who it is."""
     if len(name.split()) > 1:
         return name
     written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
-    if not written or len({full[0] for _, full in written}) > 1:
-        return name  # "Juan Smith ... Pedro Smith ... President Smith": relatives share a surname
+    if not written or (titled and len({full[0] for _, full in written}) > 1):
+        return name
     index = bisect.bisect_right(written, (position, "\uffff")) - 1
     return written[max(index, 0)][1]
 
@@ -108,7 +109,8 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         name = qualified_body_name(ctx.text, candidate, kind, candidate.name or candidate.text)
         person_id = None
         if kind == "person":
-            name = full_name(ctx, name, candidate.start)
+            titled = len(candidate.text.split()) > len(name.split())
+            name = full_name(ctx, name, candidate.start, titled)
             person_id = _document_person(ctx, candidate)
         return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
