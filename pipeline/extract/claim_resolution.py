@@ -28,6 +28,7 @@ from pipeline.extract.claim_names import (
 from pipeline.extract.claim_speakers import (
     NON_NAME_WORDS,
     SPEAKER_DOCUMENTS,
+    SPEAKER_ROLES,
     SPEECH_VERBS,
     Candidate,
     preceding_word,
@@ -56,10 +57,21 @@ def full_name(ctx: Context, name: str, position: int, titled: bool = False) -> s
     if len(name.split()) > 1:
         return name
     written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
-    if not written or (titled and len({full[0] for _, full in written}) > 1):
+    if not written or (titled and len(_given_initials(written)) > 1):
         return name
     index = bisect.bisect_right(written, (position, "\uffff")) - 1
     return written[max(index, 0)][1]
+
+
+def _given_initials(written: list[tuple[int, str]]) -> set[str]:
+    """The initials of the given names a surname is written with ("Juan", "J." -> J), titles left out."""
+    return {
+        full[0]
+        for _, full in written
+        if full[:1].isupper()
+        and full.split()[0].lower().rstrip(".") not in SPEAKER_ROLES
+        and not re.fullmatch(r"[A-Z][a-z]{1,3}\.", full.split()[0])  # "Mr.", "Gen.": honorifics
+    }
 
 
 def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
