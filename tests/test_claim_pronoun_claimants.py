@@ -67,3 +67,12 @@ def test_a_title_joined_by_a_dash_is_not_split() -> None:
     )
     said = _said(_letter_claims(body))
     assert said and "Weber" in (said[0][1] or ""), said
+
+
+def test_a_titled_surname_takes_the_full_name_written_with_that_title() -> None:
+    body = (
+        "President Juan Ortega of Ruritania received me.\n\nHis brother Luis Ortega was present.\n\n"
+        "President Ortega told me that the elections will be held in May."
+    )
+    said = _said(_letter_claims(body))
+    assert said and said[-1][1] == "President Juan Ortega of Ruritania", said

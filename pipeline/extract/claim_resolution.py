@@ -50,14 +50,21 @@ PRONOUN_CONJUNCT = re.compile(r"(he|she)\s*,?\s+and\b", re.IGNORECASE)
 GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 
 
-def full_name(ctx: Context, name: str, position: int, titled: bool = False) -> str:
+def full_name(ctx: Context, name: str, position: int, title: str | None = None) -> str:
     """The full name a surname stands for: the last one written before it ("Smith" after "John Smith"),
-    else the first one after it, else the name itself. A titled surname ("President Smith") that the paper
-    writes with two given names is kept: the office, not the last relative named, says who it is."""
+    else the first one after it, else the name itself. A titled surname ("President Smith") takes a full
+    name written with the same title; else, when the paper writes the surname with two given names, it is
+    kept: the office, not the last relative named, says who it is."""
     if len(name.split()) > 1:
         return name
     written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
-    if not written or (titled and len(_given_initials(written)) > 1):
+    if title is not None:
+        same = [(start, full) for start, full in written if full.split()[0].lower() == title.lower()]
+        if same:
+            written = same
+        elif len(_given_initials(written)) > 1:
+            return name
+    if not written:
         return name
     index = bisect.bisect_right(written, (position, "\uffff")) - 1
     return written[max(index, 0)][1]
@@ -121,8 +128,8 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         name = qualified_body_name(ctx.text, candidate, kind, candidate.name or candidate.text)
         person_id = None
         if kind == "person":
-            titled = len(candidate.text.split()) > len(name.split())
-            name = full_name(ctx, name, candidate.start, titled)
+            title = candidate.text.split()[0] if len(candidate.text.split()) > len(name.split()) else None
+            name = full_name(ctx, name, candidate.start, title)
             person_id = _document_person(ctx, candidate)
         return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
