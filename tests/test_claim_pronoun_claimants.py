@@ -76,3 +76,12 @@ def test_a_titled_surname_takes_the_full_name_written_with_that_title() -> None:
     )
     said = _said(_letter_claims(body))
     assert said and said[-1][1] == "President Juan Ortega of Ruritania", said
+
+
+def test_a_titled_surname_takes_the_name_written_after_that_title() -> None:
+    body = (
+        "General Pedro Ortega sent troops to the club.\n\nHis cousin Luis Ortega was arrested.\n\n"
+        "General Ortega told me that he had avoided bloodshed."
+    )
+    said = _said(_letter_claims(body))
+    assert said and said[-1][1] == "Pedro Ortega", said

@@ -59,7 +59,11 @@ def full_name(ctx: Context, name: str, position: int, title: str | None = None) 
         return name
     written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
     if title is not None:
-        same = [(start, full) for start, full in written if full.split()[0].lower() == title.lower()]
+        same = [
+            (start, full)
+            for start, full in written
+            if full.split()[0].lower() == title.lower() or ctx.text.startswith(title + " ", start)
+        ]
         if same:
             written = same
         elif len(_given_initials(written)) > 1:
