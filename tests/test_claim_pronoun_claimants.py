@@ -85,3 +85,12 @@ def test_a_titled_surname_takes_the_name_written_after_that_title() -> None:
     )
     said = _said(_letter_claims(body))
     assert said and said[-1][1] == "Pedro Ortega", said
+
+
+def test_a_demonstrative_role_never_named_is_a_person_as_printed() -> None:
+    body = (
+        "In conversation with an official at the Ministry yesterday he said that the note was late.\n\n"
+        "This official said that the Cabinet had not met. He said that the reply would come next week."
+    )
+    said = _said(_letter_claims(body))
+    assert [name for _, name in said[-2:]] == ["This official", "This official"], said

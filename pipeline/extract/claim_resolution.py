@@ -147,13 +147,15 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
-    if (
-        candidate.source == "role"
-        and not demonstrative
-        and (
-            _other_holder(ctx, candidate, antecedent, resolved)
-            or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
-            or other_title(candidate.text, antecedent.text, resolved.claimant_name)
+    if candidate.source == "role" and (
+        (demonstrative and resolved.claimant_type == "unknown")  # "This official", never named
+        or (
+            not demonstrative
+            and (
+                _other_holder(ctx, candidate, antecedent, resolved)
+                or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
+                or other_title(candidate.text, antecedent.text, resolved.claimant_name)
+            )
         )
     ):
         return Speaker("person", None, claimant_name=candidate.text, **span)
