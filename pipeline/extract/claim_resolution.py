@@ -1,8 +1,10 @@
 """Who a candidate is: the person, body or document a name, pronoun or role stands for.
 
-Pronouns and role nouns resolve through sentence topics; surnames to the full name written nearby; "I" and
-"we" to the writer of the words (a document's sender, else the paper's author). Which candidate is the
-subject of a verb of saying or thinking is found by ``claim_subject``.
+Pronouns and role nouns resolve through sentence topics ("This official" always to the person before it,
+whatever the office); surnames to the full name written nearby, a titled one ("President Smith") to the
+name printed with that title, never to a relative's; "he and X" names both; "I" and "we" to the writer of
+the words (a document's sender, else the paper's author). Which candidate is the subject of a verb of
+saying or thinking is found by ``claim_subject``.
 """
 
 from __future__ import annotations
