@@ -1,8 +1,10 @@
 """Who a candidate is: the person, body or document a name, pronoun or role stands for.
 
-Pronouns and role nouns resolve through sentence topics; surnames to the full name written nearby; "I" and
-"we" to the writer of the words (a document's sender, else the paper's author). Which candidate is the
-subject of a verb of saying or thinking is found by ``claim_subject``.
+Pronouns and role nouns resolve through sentence topics ("This official" always to the person before it,
+whatever the office); surnames to the full name written nearby, a titled one ("President Smith") to the
+name printed with that title, never to a relative's; "he and X" names both; "I" and "we" to the writer of
+the words (a document's sender, else the paper's author). Which candidate is the subject of a verb of
+saying or thinking is found by ``claim_subject``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pipeline.extract.claim_names import (
 from pipeline.extract.claim_speakers import (
     NON_NAME_WORDS,
     SPEAKER_DOCUMENTS,
+    SPEAKER_ROLES,
     SPEECH_VERBS,
     Candidate,
     preceding_word,
@@ -41,20 +44,47 @@ from pipeline.extract.claim_subject import (
 )
 
 PLURAL_PRONOUNS = frozenset({"they", "their"})
+# "This official", "that gentleman": a role that points back to the person just named, whatever the office.
+DEMONSTRATIVE = re.compile(r"[Tt]h(?:is|at)\s")
+# A group whose first member is a personal pronoun ("he and Laleau").
+PRONOUN_CONJUNCT = re.compile(r"(he|she)\s*,?\s+and\b", re.IGNORECASE)
 # A verb of saying right before a pronoun, with an optional "that" ("who said he", "told me that he").
 GOVERNING_VERB = re.compile(r"\b\w+(?:\s+(?:me|him|her|us|them|you))?\s*,?\s+(?:that\s+)?$")
 
 
-def full_name(ctx: Context, name: str, position: int) -> str:
+def full_name(ctx: Context, name: str, position: int, title: str | None = None) -> str:
     """The full name a surname stands for: the last one written before it ("Smith" after "John Smith"),
-    else the first one after it, else the name itself."""
+    else the first one after it, else the name itself. A titled surname ("President Smith") takes a full
+    name written with the same title; else, when the paper writes the surname with two given names, it is
+    kept: the office, not the last relative named, says who it is."""
     if len(name.split()) > 1:
         return name
     written = ctx.full_names.get(re.split(r"[\s-]+", name)[-1], [])
+    if title is not None:
+        same = [
+            (start, full)
+            for start, full in written
+            if full.split()[0].lower() == title.lower() or ctx.text.startswith(title + " ", start)
+        ]
+        if same:
+            written = same
+        elif len(_given_initials(written)) > 1:
+            return name
     if not written:
         return name
     index = bisect.bisect_right(written, (position, "\uffff")) - 1
     return written[max(index, 0)][1]
+
+
+def _given_initials(written: list[tuple[int, str]]) -> set[str]:
+    """The initials of the given names a surname is written with ("Juan", "J." -> J), titles left out."""
+    return {
+        full[0]
+        for _, full in written
+        if full[:1].isupper()
+        and full.split()[0].lower().rstrip(".") not in SPEAKER_ROLES
+        and not re.fullmatch(r"[A-Z][a-z]{1,3}\.", full.split()[0])  # "Mr.", "Gen.": honorifics
+    }
 
 
 def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speaker:
@@ -90,7 +120,7 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
             resolved.resolved = True
             return resolved
     if candidate.source == "group":
-        return Speaker("group", claimant_name=candidate.text, **span)
+        return Speaker("group", claimant_name=_group_name(ctx, candidate, depth), **span)
     if candidate.text.lower() in PLURAL_PRONOUNS:
         return Speaker("group", **span)
     if candidate.source == "name" and candidate.kind == "organisation":
@@ -104,21 +134,31 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         name = qualified_body_name(ctx.text, candidate, kind, candidate.name or candidate.text)
         person_id = None
         if kind == "person":
-            name = full_name(ctx, name, candidate.start)
+            title = candidate.text.split()[0] if len(candidate.text.split()) > len(name.split()) else None
+            name = full_name(ctx, name, candidate.start, title)
             person_id = _document_person(ctx, candidate)
         return Speaker(kind, person_id, claimant_name=name, **span)
     if depth > 6:
         return Speaker("unknown", **span)
-    antecedent = topic_before(ctx, candidate.start, candidate.kind, pronoun=candidate.source == "pronoun")
+    demonstrative = candidate.source == "role" and DEMONSTRATIVE.match(candidate.text) is not None
+    antecedent = topic_before(
+        ctx, candidate.start, candidate.kind, pronoun=candidate.source == "pronoun" or demonstrative
+    )
     if antecedent is None and candidate.source == "role" and candidate.kind == "person":
         return Speaker("person", None, claimant_name=candidate.text, **span)  # "the Minister told me"
     if antecedent is None:
         return Speaker("unknown", **span)
     resolved = resolve_speaker(ctx, antecedent, depth + 1)
     if candidate.source == "role" and (
-        _other_holder(ctx, candidate, antecedent, resolved)
-        or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
-        or other_title(candidate.text, antecedent.text, resolved.claimant_name)
+        (demonstrative and resolved.claimant_type == "unknown")  # "This official", never named
+        or (
+            not demonstrative
+            and (
+                _other_holder(ctx, candidate, antecedent, resolved)
+                or other_nation(candidate.text, antecedent.text, resolved.claimant_name)
+                or other_title(candidate.text, antecedent.text, resolved.claimant_name)
+            )
+        )
     ):
         return Speaker("person", None, claimant_name=candidate.text, **span)
     return Speaker(
@@ -128,6 +168,19 @@ def resolve_speaker(ctx: Context, candidate: Candidate, depth: int = 0) -> Speak
         resolved=True,
         **span,
     )
+
+
+def _group_name(ctx: Context, group: Candidate, depth: int) -> str:
+    """ "he and Laleau": a coordinated group opening with a pronoun is named with whom the pronoun stands
+    for, so the group names both its members."""
+    first = PRONOUN_CONJUNCT.match(group.text)
+    if first is None or depth > 6:
+        return group.text
+    pronoun = Candidate(group.start, group.start + first.end(1), first.group(1), "pronoun", kind="person")
+    resolved = resolve_speaker(ctx, pronoun, depth + 1)
+    if resolved.claimant_type != "person" or not resolved.claimant_name:
+        return group.text
+    return resolved.claimant_name + group.text[first.end(1) :]
 
 
 def addressee_at(ctx: Context, position: int) -> Speaker:

@@ -57,6 +57,16 @@ ROLE = re.compile(
     + r")\s+)?"
     r"(?i:" + alternation(SPEAKER_ROLES) + r")\b"
 )
+# "This official said", "that Minister believed": a demonstrative with a person noun whose phrase ends there
+# (punctuation or a verb follows, not "this official intervention") is a role resolving like "the Minister".
+DEMONSTRATIVE_ROLE = re.compile(
+    r"\b[Tt]h(?:is|at)[ \t]+(?i:"
+    + alternation(
+        [r for r, kind in SPEAKER_ROLES.items() if kind == "person"] + list(load_words("demonstrative_roles"))
+    )
+    + r")\b(?=[ \t]*[,;:()]|[ \t]+(?:[a-z]+ed|had|has|was|is|would|will|could|also|then|however|told|"
+    r"said|thought)\b)"
+)
 # A group noun, with the capitalised words that qualify it ("Committee members", "British officials").
 GROUP = re.compile(
     r"(?<![\w.])(?:(?:[A-Z][A-Za-z.’'-]*|[A-Z]{2,6})[ \t]+)*(?i:" + alternation(SPEAKER_GROUPS) + r")\b"
@@ -66,7 +76,7 @@ GROUP = re.compile(
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"
 LOWER = "a-zß-öø-ÿĀ-ž"
 NAME_WORD = (
-    rf"(?:(?:Ma?c)?[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}][{LOWER}]+)*|[A-Z]{{2,6}}(?![a-z])"
+    rf"(?:(?:Ma?c)?[{UPPER}][{LOWER}]+(?:[-–'’][{UPPER}][{LOWER}]+)*|[A-Z]{{2,6}}(?![a-z])"
     rf"|[A-Z]\.(?:\s?[A-Z]\.)*)"
 )
 NAME_PARTICLES = "y|de|del|van|von|der|la|le|du"
@@ -85,7 +95,7 @@ JOINER = re.compile(r"\s(?:of|on|for)(?:\s+the)?\s")
 PERSON_TAIL = re.compile(
     rf"(?:[{UPPER}][{LOWER}]+[ \t]+)?(?:[A-Z]\.[ \t]*)*"
     rf"(?:[{UPPER}][\w’'-]+[ \t]+(?:y|de|del|da|di|van|von|der)[ \t]+)?"
-    rf"(?:Ma?c)?[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}][{LOWER}]+)*$"
+    rf"(?:Ma?c)?[{UPPER}][{LOWER}]+(?:[-–'’][{UPPER}][{LOWER}]+)*$"
 )
 BODY_PHRASE = re.compile(
     r"\b(?:[A-Z][a-z]+[ \t]+)+(?:"
@@ -349,6 +359,12 @@ def speaker_candidates(
                 start, end, text[start:end], "work", kind="work", name=text[start:end]
             )
             occupied.take(start, end)
+    for match in DEMONSTRATIVE_ROLE.finditer(masked, 0, body_end):
+        if not occupied.overlaps(match.start(), match.end()):
+            found[(match.start(), match.end())] = Candidate(
+                match.start(), match.end(), match.group(), "role", kind="person"
+            )
+            occupied.take(match.start(), match.end())
     for match in ROLE.finditer(masked, 0, body_end):
         if occupied.overlaps(match.start(), match.end()):
             continue

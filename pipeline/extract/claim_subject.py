@@ -44,6 +44,7 @@ DATE_ASIDE = re.compile(r",\s+(?:of|dated)\s+[^,;:]{1,40}$")
 # Participles that go on with the speech of the clause before ("The Collector said that ..., adding:").
 CONTINUING_PARTICIPLES = frozenset({"adding", "informing", "assuring", "reiterating", "concluding"})
 POSSESSIVES = frozenset({"his", "her", "their"})
+PERSONAL_PRONOUNS = frozenset({"he", "she"})
 GROUP_DETERMINERS = frozenset({"its", "their", "his", "her", "the", "whose", "our", "many", "most"})
 OWN_DOCUMENT = re.compile(
     r"\b([Yy]our|[Mm]y|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?(?:despatch|dispatch|telegram|note|letter|instruction|"
@@ -276,12 +277,17 @@ def _infinitive_subject(
 def _coordinated(ctx: Context, candidates: list[Candidate], candidate: Candidate) -> Candidate | None:
     """Two subjects joined by "and" ("the Ambassador of Italy and the Minister of Ecuador informed"): a
     group of both, not the second alone."""
+    if candidate.source == "pronoun" and candidate.text.lower() in PERSONAL_PRONOUNS:
+        later = [c for c in candidates if c.start >= candidate.end]
+        if later and later[0].source not in ("pronoun", "writer", "addressee"):
+            return _coordinated(ctx, candidates, later[0])  # "both he and X assured me", X in a phrase
     earlier = [c for c in candidates if c.end <= candidate.start]
     if not earlier or candidate.source in ("pronoun", "writer", "addressee"):
         return None
     first = earlier[-1]
+    pronoun_first = first.source == "pronoun" and first.text.lower() in PERSONAL_PRONOUNS
     if (
-        first.source in ("pronoun", "writer", "addressee")
+        (first.source in ("pronoun", "writer", "addressee") and not pronoun_first)
         or first.kind not in ("person", "organisation")
         or candidate.kind not in ("person", "organisation")
         or not COORDINATED_SUBJECT.fullmatch(ctx.masked, first.end, candidate.start)
@@ -290,6 +296,7 @@ def _coordinated(ctx: Context, candidates: list[Candidate], candidate: Candidate
     ):
         return None
     text = ctx.text[first.start : candidate.end]
+    # "both he and X assured me": a group whose first member is a pronoun, resolved with the group
     return Candidate(first.start, candidate.end, text, "group", kind="group", name=text)
 
 
