@@ -99,7 +99,7 @@ def labelled_blocks(path: Path) -> list[tuple[list[str], list[str], frozenset[st
     if document is None:
         return []
     text = document.text
-    blocks = corpus_person_scoring._blocks(path.stem)
+    blocks = corpus_person_scoring._blocks(path)
     placed = corpus_person_scoring._place_blocks(text, blocks)
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for line in (DEV / "gold" / f"{path.stem}.persons.jsonl").open():

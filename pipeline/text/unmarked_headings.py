@@ -4,17 +4,19 @@ A plain-text OCR export loses the bold and the "#" that mark headings in a Markd
 document's heading, its sender and recipient, and the datelines that only count after a heading. A paper that
 marks none of its headings has them found here instead (a paper that marks some keeps the markup's word):
 
+- the opening lines: the title, chapter and subject lines down to the first sentence or byline;
 - a document's heading names its parties ("Mr. Olney to Mr. Buchanan.", "The Chargé in Iran (Merriam) to the
   Secretary of State") or its type ("Memorandum by the Secretary of State", "Press Release Issued by ...") in
   title case, and stands where a heading stands: over a dateline or an opener, or under a filing line, an
-  enclosure's description or another heading;
+  enclosure's description, another heading or a signature;
 - the subject and chapter lines over a document's heading (and over the filing line above it) end in no
-  sentence, or are a single one: "Discrimination against American lumber", "Iran:", "Exclusion of American
-  meats at Zurich.";
-- a section heading of running prose is a short line without final punctuation between a paragraph that
-  ends a sentence and a long paragraph.
+  sentence, or are a single one ("Discrimination against American lumber", "Iran:", "Exclusion of American
+  meats at Zurich."), and speak of their subject, not to a reader;
+- in running prose without document headings, a section heading is a short line without final punctuation
+  over a long paragraph, after a heading or a sentence's end.
 
-A signature (a name after the document's text) is never taken for a heading.
+A signature (a name after the document's text) and a byline (a person's name under the title) are never
+taken for a heading.
 """
 
 from __future__ import annotations
@@ -40,12 +42,13 @@ MAX_DOCUMENT_HEADING = 300  # characters
 MAX_TOPIC_HEADING = 600  # characters: a volume's subject lines run long ("Proposals for ... —British ...")
 MAX_SECTION_HEADING = 120  # characters
 MAX_LABEL_HEADING = 100  # characters of a chapter line ending in a colon ("Iran:")
-PERSONAL = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|[Yy]ou|[Yy]our)\b")
 MIN_SECTION_BODY = 200  # characters of the paragraph a section heading stands over
 # Lower-case words other than joiners a title-case heading may hold ("Memorandum handed to ...").
 MAX_LOWER_WORDS = 1
 # A word of four or more lower-case letters and a full stop followed by more: a sentence ends inside.
 SENTENCE_BREAK = re.compile(r"[a-z]{4,}[.?!][”\"’]?\s+\S")
+# A heading speaks of its subject; "I", "we" and "you" speak to a reader (a letter's first sentence).
+PERSONAL = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|[Yy]ou|[Yy]our)\b")
 WORD = re.compile(r"[^\W\d_][\w’'\-.]*")
 PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # "A to B": the sender is two words or more ending in a capitalised word ("Mr. Hay", "The Chargé in Iran"; not
